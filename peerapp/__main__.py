@@ -1,0 +1,3 @@
+from peerapp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The sans-IO domain: stdlib only, never awaits, reads the clock or touches a socket."""

@@ -1,0 +1,78 @@
+"""The engine's command vocabulary and argument checking (shared by every front).
+
+A command is a name plus a JSON-like argument mapping. Each command declares its
+arguments with their types; anything missing, extra or of the wrong type is refused with
+a message naming the argument, before the engine does any work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from peerapp.core.errors import CommandError
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    kind: type | tuple[type, ...]
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    summary: str
+    arguments: tuple[Argument, ...] = field(default=())
+
+
+SPECS: dict[str, CommandSpec] = {
+    spec.name: spec
+    for spec in (
+        CommandSpec("status", "Peer id, dialable addresses, connected peers, profile folder."),
+        CommandSpec("quit", "Stop the engine and exit."),
+        CommandSpec(
+            "create_circle",
+            "Start a new circle.",
+            (Argument("name", str), Argument("guidelines", str, required=False)),
+        ),
+        CommandSpec("join", "Join a circle with an invite code.", (Argument("code", str), Argument("name", str))),
+        CommandSpec("circles", "The circles this profile belongs to."),
+        CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
+    )
+}
+
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list"}
+
+
+def _describe(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+
+
+def check_arguments(command: str, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the arguments of a known command, or raise CommandError saying what is wrong."""
+    spec = SPECS.get(command)
+    if spec is None:
+        raise CommandError(f"unknown command: {command!r}")
+    allowed = {argument.name for argument in spec.arguments}
+    extra = sorted(set(arguments) - allowed)
+    if extra:
+        raise CommandError(f"{command} does not take: {', '.join(extra)}")
+    checked: dict[str, Any] = {}
+    for argument in spec.arguments:
+        if argument.name not in arguments:
+            if argument.required:
+                raise CommandError(f"{command} needs the argument {argument.name!r}")
+            continue
+        value = arguments[argument.name]
+        # bool is an int subclass; a flag must not pass as a number or the reverse
+        wrong_bool = isinstance(value, bool) and bool not in (
+            argument.kind if isinstance(argument.kind, tuple) else (argument.kind,)
+        )
+        if wrong_bool or not isinstance(value, argument.kind):
+            raise CommandError(f"{argument.name!r} must be {_describe(argument.kind)}")
+        checked[argument.name] = value
+    return checked

@@ -1,0 +1,1 @@
+"""Pure cryptographic functions over PyNaCl. No I/O beyond what callers hand in."""

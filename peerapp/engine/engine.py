@@ -1,0 +1,179 @@
+"""The engine: everything a peer does, inside one trio run.
+
+It owns the database connection and the libp2p host. Commands arrive on a memory
+channel (put there by the thread bridge); each is answered through a
+concurrent.futures.Future so any front, in any thread or loop, can wait for it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import multiaddr
+import trio
+
+from peerapp.core.commands import check_arguments
+from peerapp.core.errors import CommandError, EngineFailed, HearthError
+from peerapp.core.events import EngineError, EngineEvent, EngineReady, PeerConnected, PeerDisconnected
+from peerapp.crypto.identity import ProfileKeys
+from peerapp.network.addresses import DEFAULT_LISTEN, parse_listen_address
+from peerapp.network.host import NetworkNode, running_node
+from peerapp.storage.database import Database
+from peerapp.storage.profile import UnlockedProfile
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[EngineEvent], None]
+Result = dict[str, Any]
+CommandFuture = concurrent.futures.Future[Result]
+
+# Bounded so a front that floods commands meets back-pressure instead of unbounded memory.
+INBOX_SIZE = 1024
+CONNECT_TIMEOUT_SECONDS = 10
+CIRCLES_NOT_YET = "Circles are not available in this version of Hearth yet."
+
+
+@dataclass(frozen=True)
+class Request:
+    command: str
+    arguments: dict[str, Any]
+    reply: CommandFuture
+
+
+class Engine:
+    def __init__(self, profile: UnlockedProfile, listen: list[str], emit: Emit) -> None:
+        self._profile = profile
+        # parse now, in the caller's thread, so a bad --listen fails before anything starts
+        self._listen = [parse_listen_address(text) for text in (listen or [DEFAULT_LISTEN])]
+        self._emit = emit
+        self._inbox_send, self._inbox_receive = trio.open_memory_channel[Request](INBOX_SIZE)
+        self._database: Database | None = None
+        self._node: NetworkNode | None = None
+        self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Result]]] = {
+            "status": self._status,
+            "create_circle": self._create_circle,
+            "join": self._join,
+            "circles": self._circles,
+            "connect": self._connect,
+        }
+
+    # -- called from other threads through the bridge (via trio's run_sync_soon) ---------
+
+    def enqueue(self, request: Request) -> None:
+        try:
+            self._inbox_send.send_nowait(request)
+        except trio.WouldBlock:
+            request.reply.set_exception(CommandError("Hearth is busy; try again in a moment."))
+
+    # -- the run ----------------------------------------------------------------------
+
+    async def run(self, listen_ready: Callable[[EngineReady], None]) -> None:
+        database = self._profile.open_database()
+        self._database = database
+        try:
+            keys = ProfileKeys.from_records(database.keys())
+            async with running_node(
+                keys.peer_seed, self._listen, self._peer_connected, self._peer_disconnected
+            ) as node:
+                self._node = node
+                ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
+                listen_ready(ready)
+                self._emit(ready)
+                async with trio.open_nursery() as nursery:
+                    async for request in self._inbox_receive:
+                        nursery.start_soon(self._serve, request)
+        finally:
+            self._node = None
+            self._database = None
+            self._fail_waiting_requests()
+            database.close()
+            log.info("engine stopped; database closed")
+
+    def _fail_waiting_requests(self) -> None:
+        while True:
+            try:
+                request = self._inbox_receive.receive_nowait()
+            except (trio.WouldBlock, trio.EndOfChannel, trio.ClosedResourceError):
+                return
+            request.reply.set_exception(EngineFailed("Hearth stopped before answering."))
+
+    async def _serve(self, request: Request) -> None:
+        if not request.reply.set_running_or_notify_cancel():
+            return
+        try:
+            arguments = check_arguments(request.command, request.arguments)
+            handler = self._handlers.get(request.command)
+            if handler is None:
+                raise CommandError(f"{request.command} is handled by the front, not the engine")
+            result = await handler(arguments)
+        except HearthError as error:
+            request.reply.set_exception(error)
+        except trio.Cancelled:
+            request.reply.set_exception(EngineFailed("Hearth stopped before answering."))
+            raise
+        except Exception as error:
+            # an engine bug: show it, log it, keep serving
+            log.exception("command %s failed", request.command)
+            message = f"Something went wrong inside Hearth ({type(error).__name__})."
+            self._emit(EngineError(message=message, fatal=False))
+            request.reply.set_exception(EngineFailed(message))
+        else:
+            request.reply.set_result(result)
+
+    # -- network notifications --------------------------------------------------------
+
+    def _peer_connected(self, peer_id: str) -> None:
+        self._emit(PeerConnected(peer_id=peer_id))
+
+    def _peer_disconnected(self, peer_id: str) -> None:
+        self._emit(PeerDisconnected(peer_id=peer_id))
+
+    # -- commands ---------------------------------------------------------------------
+
+    def _running_node(self) -> NetworkNode:
+        if self._node is None:
+            raise EngineFailed("The network is not running.")
+        return self._node
+
+    async def _status(self, _: dict[str, Any]) -> Result:
+        node = self._running_node()
+        return {
+            "peer_id": node.peer_id,
+            "addrs": node.dialable_addrs(),
+            "connected_peers": node.connected_peers(),
+            "profile": str(self._profile.folder),
+        }
+
+    async def _create_circle(self, _: dict[str, Any]) -> Result:
+        raise CommandError(CIRCLES_NOT_YET)
+
+    async def _join(self, _: dict[str, Any]) -> Result:
+        raise CommandError(CIRCLES_NOT_YET)
+
+    async def _circles(self, _: dict[str, Any]) -> Result:
+        return {"circles": []}
+
+    async def _connect(self, arguments: dict[str, Any]) -> Result:
+        address = arguments["addr"]
+        try:
+            parsed = multiaddr.Multiaddr(address)
+            parsed.value_for_protocol("p2p")
+        except Exception:  # multiaddr raises several unrelated types for bad input
+            raise CommandError(f"{address!r} is not a full multiaddr ending in /p2p/PEER_ID") from None
+        try:
+            with trio.fail_after(CONNECT_TIMEOUT_SECONDS):
+                peer_id = await self._running_node().connect(address)
+        except trio.TooSlowError:
+            raise CommandError(f"No answer from {address} within {CONNECT_TIMEOUT_SECONDS} s.") from None
+        except (OSError, trio.BrokenResourceError) as error:
+            raise CommandError(f"Could not connect to {address}: {error}") from None
+        except Exception as error:
+            # py-libp2p signals refused security/muxer negotiation with its own error types
+            if type(error).__module__.startswith("libp2p"):
+                raise CommandError(f"Could not connect to {address}: {error}") from None
+            raise
+        return {"peer_id": peer_id}

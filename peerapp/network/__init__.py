@@ -1,0 +1,1 @@
+"""py-libp2p lives here and only here."""

@@ -1,0 +1,1 @@
+"""SQLCipher storage: the profile folder, the encrypted database and its migrations."""

@@ -1,0 +1,151 @@
+"""One SQLCipher connection, opened with the raw 32-byte database key.
+
+The connection belongs to the thread that opened it (the engine's). Pragmas follow the
+protocol's "at rest" rules: memory wiping, secure delete, temp data in memory, WAL.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from peerapp.core.errors import ProfileDamaged, StorageFull
+from peerapp.storage import migrations
+
+log = logging.getLogger(__name__)
+
+DatabaseError = sqlcipher3.dbapi2.DatabaseError
+_FULL_MARKERS = ("database or disk is full", "disk i/o error")
+
+
+def _is_disk_full(error: BaseException) -> bool:
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    return any(marker in str(error).lower() for marker in _FULL_MARKERS)
+
+
+class Database:
+    def __init__(self, connection: Any, path: Path) -> None:
+        self._connection = connection
+        self.path = path
+
+    @classmethod
+    def open(cls, path: Path, key: bytes, *, create: bool = False) -> Database:
+        """Open (or with `create`, create) the database; migrate it to the latest schema.
+
+        Raises ProfileDamaged when the file is missing, truncated or not ours.
+        """
+        if not create and not path.is_file():
+            raise ProfileDamaged("The profile's database file is missing.")
+        if create and path.exists():
+            raise ProfileDamaged("A database file already exists where a new one was to go.")
+        connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
+        try:
+            # SQLCipher logs HMAC failures on stderr; they carry no secrets but are noise
+            connection.execute("PRAGMA cipher_log_level = NONE")
+            connection.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            connection.execute("PRAGMA cipher_memory_security = ON")
+            connection.execute("PRAGMA secure_delete = ON")
+            connection.execute("PRAGMA temp_store = MEMORY")
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            database = cls(connection, path)
+            database._check_readable()
+            database._migrate()
+        except DatabaseError as error:
+            connection.close()
+            if _is_disk_full(error):
+                raise StorageFull() from error
+            raise ProfileDamaged(
+                "The profile's database is damaged or incomplete and cannot be opened."
+            ) from error
+        except BaseException:
+            connection.close()
+            raise
+        return database
+
+    def _check_readable(self) -> None:
+        self._connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        (result,) = self._connection.execute("PRAGMA quick_check(1)").fetchone()
+        if result != "ok":
+            raise ProfileDamaged("The profile's database is damaged (integrity check failed).")
+
+    @property
+    def schema_version(self) -> int:
+        (version,) = self._connection.execute("PRAGMA user_version").fetchone()
+        return int(version)
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        if current > migrations.LATEST_VERSION:
+            raise ProfileDamaged(
+                "This profile was written by a newer version of Hearth. Update Hearth to open it."
+            )
+        for number, sql in migrations.pending(current):
+            with self.transaction():
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        self._connection.execute(statement)
+                self._connection.execute(f"PRAGMA user_version = {int(number)}")
+            log.info("database migrated to schema %d", number)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; a full disk becomes StorageFull."""
+        self._connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._connection
+        except BaseException as error:
+            self._connection.execute("ROLLBACK")
+            if isinstance(error, DatabaseError) and _is_disk_full(error):
+                raise StorageFull() from error
+            raise
+        try:
+            self._connection.execute("COMMIT")
+        except DatabaseError as error:
+            if self._connection.in_transaction:
+                self._connection.execute("ROLLBACK")
+            if _is_disk_full(error):
+                raise StorageFull() from error
+            raise
+
+    def query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        return list(self._connection.execute(sql, parameters).fetchall())
+
+    def close(self) -> None:
+        """Checkpoint the WAL into the main file and close."""
+        try:
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError:
+            log.warning("WAL checkpoint failed at close; the WAL stays for the next open")
+        self._connection.close()
+
+    # -- small typed stores on top of the schema ------------------------------------
+
+    def put_keys(self, records: dict[str, bytes]) -> None:
+        with self.transaction() as connection:
+            connection.executemany(
+                "INSERT INTO keys(name, value) VALUES (?, ?)", sorted(records.items())
+            )
+
+    def keys(self) -> dict[str, bytes]:
+        return {name: bytes(value) for name, value in self.query("SELECT name, value FROM keys")}
+
+    def set_setting(self, name: str, value: str) -> None:
+        with self.transaction() as connection:
+            connection.execute(
+                "INSERT INTO settings(name, value) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
+    def setting(self, name: str, default: str | None = None) -> str | None:
+        rows = self.query("SELECT value FROM settings WHERE name = ?", (name,))
+        return str(rows[0][0]) if rows else default

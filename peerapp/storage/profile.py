@@ -1,0 +1,169 @@
+"""The profile folder: a passphrase key file, the SQLCipher database and a lock file.
+
+Layout (nothing in it is plaintext user data):
+    profile.key   JSON: Argon2id parameters + the wrapped database key
+    hearth.db     SQLCipher 4 database (and its -wal / -shm while open)
+    profile.lock  empty; an flock on it keeps a second app or node off this profile
+
+Rules:
+- The key file is written last at creation: its presence marks a complete profile.
+- Unlocking reads only; a wrong passphrase changes no byte of the profile.
+- A passphrase change rewrites only the key file, atomically; the database key stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from peerapp.core.errors import (
+    PassphraseRejected,
+    ProfileDamaged,
+    ProfileExists,
+    ProfileInUse,
+    ProfileMissing,
+)
+from peerapp.core.passphrase_policy import MIN_LENGTH
+from peerapp.crypto import identity, keyfile
+from peerapp.storage.atomic import remove_leftover_temp, write_atomically
+from peerapp.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+KEY_FILE = "profile.key"
+DATABASE_FILE = "hearth.db"
+LOCK_FILE = "profile.lock"
+
+
+@dataclass(frozen=True)
+class ProfilePaths:
+    folder: Path
+
+    @property
+    def key_file(self) -> Path:
+        return self.folder / KEY_FILE
+
+    @property
+    def database(self) -> Path:
+        return self.folder / DATABASE_FILE
+
+    @property
+    def lock(self) -> Path:
+        return self.folder / LOCK_FILE
+
+
+def profile_exists(folder: Path) -> bool:
+    return ProfilePaths(folder).key_file.is_file()
+
+
+class ProfileLock:
+    """An exclusive advisory lock on the profile, released when the process ends."""
+
+    def __init__(self, descriptor: int) -> None:
+        self._descriptor: int | None = descriptor
+
+    @classmethod
+    def acquire(cls, folder: Path) -> ProfileLock:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(ProfilePaths(folder).lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            raise ProfileInUse() from None
+        return cls(descriptor)
+
+    def release(self) -> None:
+        if self._descriptor is not None:
+            fcntl.flock(self._descriptor, fcntl.LOCK_UN)
+            os.close(self._descriptor)
+            self._descriptor = None
+
+
+@dataclass(frozen=True, repr=False)
+class UnlockedProfile:
+    """A profile whose database key is known. Never printed: repr hides the key."""
+
+    folder: Path
+    database_key: bytes
+
+    @property
+    def paths(self) -> ProfilePaths:
+        return ProfilePaths(self.folder)
+
+    def open_database(self) -> Database:
+        return Database.open(self.paths.database, self.database_key)
+
+    def __repr__(self) -> str:
+        return f"UnlockedProfile(folder={str(self.folder)!r})"
+
+
+def _check_new_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_LENGTH:
+        raise PassphraseRejected(f"Use at least {MIN_LENGTH} characters.")
+
+
+def create_profile(
+    folder: Path, passphrase: str, kdf: keyfile.KdfParams | None = None
+) -> UnlockedProfile:
+    """Create keys, database and key file. `kdf` None calibrates Argon2id on this machine."""
+    _check_new_passphrase(passphrase)
+    paths = ProfilePaths(folder)
+    if profile_exists(folder):
+        raise ProfileExists(f"A profile already exists in {folder}.")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if paths.database.exists():
+        # A database without a key file is the remains of an interrupted creation: its key
+        # was never saved, so nothing in it can be read. Keep it aside rather than delete.
+        orphan = paths.database.with_name(f"{DATABASE_FILE}.orphaned-{int(time.time())}")
+        paths.database.rename(orphan)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                paths.database.with_name(DATABASE_FILE + suffix).unlink()
+        log.warning("set aside an orphaned database from an interrupted profile creation")
+    database_key = keyfile.new_database_key()
+    database = Database.open(paths.database, database_key, create=True)
+    try:
+        database.put_keys(identity.new_profile_keys().as_records())
+    finally:
+        database.close()
+    write_atomically(paths.key_file, keyfile.wrap(database_key, passphrase, kdf or keyfile.calibrate()))
+    log.info("profile created")
+    return UnlockedProfile(folder, database_key)
+
+
+def _read_key_file(paths: ProfilePaths) -> bytes:
+    try:
+        return paths.key_file.read_bytes()
+    except FileNotFoundError:
+        raise ProfileMissing(f"There is no Hearth profile in {paths.folder}.") from None
+
+
+def unlock_profile(folder: Path, passphrase: str) -> UnlockedProfile:
+    """Check the passphrase and that the database opens; read-only on failure."""
+    paths = ProfilePaths(folder)
+    database_key = keyfile.unwrap(_read_key_file(paths), passphrase)
+    if not paths.database.is_file():
+        raise ProfileDamaged("The profile's database file is missing.")
+    unlocked = UnlockedProfile(folder, database_key)
+    unlocked.open_database().close()
+    return unlocked
+
+
+def change_passphrase(
+    folder: Path, old_passphrase: str, new_passphrase: str, kdf: keyfile.KdfParams | None = None
+) -> None:
+    """Re-wrap the database key under a new passphrase; the database is not touched."""
+    _check_new_passphrase(new_passphrase)
+    paths = ProfilePaths(folder)
+    current = _read_key_file(paths)
+    database_key = keyfile.unwrap(current, old_passphrase)
+    params = kdf or keyfile.kdf_params_of(current)
+    remove_leftover_temp(paths.key_file)
+    write_atomically(paths.key_file, keyfile.wrap(database_key, new_passphrase, params))
+    log.info("profile passphrase changed")
