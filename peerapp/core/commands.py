@@ -38,7 +38,11 @@ SPECS: dict[str, CommandSpec] = {
             "Start a new circle.",
             (Argument("name", str), Argument("guidelines", str, required=False)),
         ),
-        CommandSpec("join", "Join a circle with an invite code.", (Argument("code", str), Argument("name", str))),
+        CommandSpec(
+            "join",
+            "Join a circle with an invite code.",
+            (Argument("code", str), Argument("name", str)),
+        ),
         CommandSpec("circles", "The circles this profile belongs to."),
         CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
     )

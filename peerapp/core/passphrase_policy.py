@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import Enum
+from itertools import pairwise
 
 MIN_LENGTH = 10
 
@@ -52,7 +53,7 @@ def _effective_length(passphrase: str) -> float:
     if not passphrase:
         return 0.0
     effective = 1.0
-    for previous, current in zip(passphrase, passphrase[1:], strict=False):
+    for previous, current in pairwise(passphrase):
         step = ord(current) - ord(previous)
         effective += 0.25 if step in (-1, 0, 1) else 1.0
     return effective

@@ -18,7 +18,13 @@ import trio
 
 from peerapp.core.commands import check_arguments
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
-from peerapp.core.events import EngineError, EngineEvent, EngineReady, PeerConnected, PeerDisconnected
+from peerapp.core.events import (
+    EngineError,
+    EngineEvent,
+    EngineReady,
+    PeerConnected,
+    PeerDisconnected,
+)
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.network.addresses import DEFAULT_LISTEN, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
@@ -163,12 +169,16 @@ class Engine:
             parsed = multiaddr.Multiaddr(address)
             parsed.value_for_protocol("p2p")
         except Exception:  # multiaddr raises several unrelated types for bad input
-            raise CommandError(f"{address!r} is not a full multiaddr ending in /p2p/PEER_ID") from None
+            raise CommandError(
+                f"{address!r} is not a full multiaddr ending in /p2p/PEER_ID"
+            ) from None
         try:
             with trio.fail_after(CONNECT_TIMEOUT_SECONDS):
                 peer_id = await self._running_node().connect(address)
         except trio.TooSlowError:
-            raise CommandError(f"No answer from {address} within {CONNECT_TIMEOUT_SECONDS} s.") from None
+            raise CommandError(
+                f"No answer from {address} within {CONNECT_TIMEOUT_SECONDS} s."
+            ) from None
         except (OSError, trio.BrokenResourceError) as error:
             raise CommandError(f"Could not connect to {address}: {error}") from None
         except Exception as error:

@@ -16,6 +16,7 @@ UI blocks, so the engine gets a thread of its own (shared/docs/architecture.md).
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -35,7 +36,9 @@ STOP_TIMEOUT_SECONDS = 2.0
 
 
 class EngineThread:
-    def __init__(self, engine_factory: EngineFactory, on_event: Callable[[EngineEvent], None]) -> None:
+    def __init__(
+        self, engine_factory: EngineFactory, on_event: Callable[[EngineEvent], None]
+    ) -> None:
         self._engine_factory = engine_factory
         self._on_event = on_event
         self._lock = threading.Lock()
@@ -63,7 +66,7 @@ class EngineThread:
         self._thread.start()
         return self.ready
 
-    def request(self, command: str, **arguments: Any) -> CommandFuture:
+    def request(self, command: str, /, **arguments: Any) -> CommandFuture:
         reply: CommandFuture = concurrent.futures.Future()
         with self._lock:
             token, engine, phase = self._token, self._engine, self._phase
@@ -85,10 +88,8 @@ class EngineThread:
             token, scope = self._token, self._scope
             started = self._thread.is_alive() or self._thread.ident is not None
         if token is not None and scope is not None:
-            try:
+            with contextlib.suppress(trio.RunFinishedError):
                 token.run_sync_soon(scope.cancel)
-            except trio.RunFinishedError:
-                pass
         if started:
             self._thread.join(timeout)
         stopped = not self._thread.is_alive()
@@ -108,7 +109,9 @@ class EngineThread:
                 if not is_final(self._phase):
                     self._phase = next_phase(self._phase, Trigger.FINISHED)
             if not self.ready.done():
-                self.ready.set_exception(EngineFailed("Hearth's engine stopped before it was ready."))
+                self.ready.set_exception(
+                    EngineFailed("Hearth's engine stopped before it was ready.")
+                )
             self._on_event(EngineStopped())
 
     async def _trio_main(self) -> None:
@@ -159,6 +162,9 @@ def _user_facing(error: BaseException) -> HearthError:
     found = _find_hearth_error(error)
     if found is not None:
         return found
+    leaf = error
+    while isinstance(leaf, BaseExceptionGroup) and leaf.exceptions:
+        leaf = leaf.exceptions[0]
     return EngineFailed(
-        f"Hearth's engine stopped because of an unexpected error ({type(error).__name__})."
+        f"Hearth's engine stopped because of an unexpected error ({type(leaf).__name__})."
     )

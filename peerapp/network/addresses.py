@@ -67,7 +67,9 @@ def dialable(bound: list[multiaddr.Multiaddr]) -> list[multiaddr.Multiaddr]:
     unique: dict[str, multiaddr.Multiaddr] = {}
     for address in result:
         unique.setdefault(str(address), address)
-    return sorted(unique.values(), key=lambda a: (not ipaddress.ip_address(_ip_of(a)[1]).is_loopback, str(a)))
+    return sorted(
+        unique.values(), key=lambda a: (not ipaddress.ip_address(_ip_of(a)[1]).is_loopback, str(a))
+    )
 
 
 def same_endpoint(requested: multiaddr.Multiaddr, bound: multiaddr.Multiaddr) -> bool:

@@ -18,6 +18,7 @@ from libp2p import new_host
 from libp2p.abc import INetConn, INetStream, INetwork, INotifee
 from libp2p.crypto.ed25519 import create_new_key_pair
 from libp2p.crypto.x25519 import create_new_key_pair as new_x25519_key_pair
+from libp2p.custom_types import TProtocol
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
@@ -40,11 +41,11 @@ def build_host(peer_seed: bytes) -> Any:
     return new_host(
         key_pair=key_pair,
         sec_opt={NOISE_PROTOCOL_ID: noise},
-        muxer_opt={YAMUX_PROTOCOL_ID: Yamux},
+        muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux},
     )
 
 
-class _ConnectionWatcher(INotifee):  # type: ignore[misc]
+class _ConnectionWatcher(INotifee):
     """Turns the swarm's notifications into connected/disconnected callbacks per peer."""
 
     def __init__(self, on_connected: PeerCallback, on_disconnected: PeerCallback) -> None:
@@ -113,7 +114,8 @@ async def running_node(
             # py-libp2p logs a failed bind and carries on; a node nobody can reach is
             # worse than a clear error
             raise AddressError(
-                f"Could not listen on {', '.join(missing)}: the address is in use or not on this machine."
+                f"Could not listen on {', '.join(missing)}: "
+                "the address is in use or not on this machine."
             )
         node = NetworkNode(host)
         log.info("listening on %s", ", ".join(node.dialable_addrs()))

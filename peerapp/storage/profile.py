@@ -132,7 +132,9 @@ def create_profile(
         database.put_keys(identity.new_profile_keys().as_records())
     finally:
         database.close()
-    write_atomically(paths.key_file, keyfile.wrap(database_key, passphrase, kdf or keyfile.calibrate()))
+    write_atomically(
+        paths.key_file, keyfile.wrap(database_key, passphrase, kdf or keyfile.calibrate())
+    )
     log.info("profile created")
     return UnlockedProfile(folder, database_key)
 

@@ -1,0 +1,69 @@
+"""Foundation figures: Argon2id calibration and unlock cost, engine start and stop, node
+process time to ready. Prints figures; asserts nothing. Run: make bench."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from peerapp.crypto import keyfile
+from peerapp.engine.engine import Engine
+from peerapp.engine.thread import EngineThread
+from peerapp.storage.profile import create_profile, unlock_profile
+
+PASSPHRASE = "benchmark passphrase only"
+ROUNDS = 5
+
+
+def timed(action):  # type: ignore[no-untyped-def]
+    began = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - began
+
+
+def main() -> None:
+    params, calibration = timed(keyfile.calibrate)
+    print(f"argon2id calibration: {calibration:.2f} s -> opslimit={params.opslimit}, "
+          f"memlimit={params.memlimit >> 20} MiB")
+    with tempfile.TemporaryDirectory() as folder:
+        profile_dir = Path(folder) / "profile"
+        _, creation = timed(lambda: create_profile(profile_dir, PASSPHRASE, params))
+        print(f"profile creation (with those parameters): {creation:.2f} s")
+        unlocks = [timed(lambda: unlock_profile(profile_dir, PASSPHRASE))[1] for _ in range(ROUNDS)]
+        print(f"unlock: median {statistics.median(unlocks):.2f} s over {ROUNDS}")
+        unlocked = unlock_profile(profile_dir, PASSPHRASE)
+        starts, stops = [], []
+        for _ in range(ROUNDS):
+            thread = EngineThread(lambda emit: Engine(unlocked, ["/ip4/127.0.0.1/tcp/0"], emit), lambda e: None)
+            _, started = timed(lambda: thread.start().result(30))
+            _, stopped = timed(thread.stop)
+            starts.append(started)
+            stops.append(stopped)
+        print(f"engine start->ready: median {statistics.median(starts) * 1000:.1f} ms; "
+              f"stop: median {statistics.median(stops) * 1000:.1f} ms (target < 2000 ms)")
+        env = {**os.environ, "PEERAPP_PASSPHRASE": PASSPHRASE}
+        readies = []
+        for _ in range(ROUNDS):
+            began = time.perf_counter()
+            process = subprocess.Popen(
+                [sys.executable, "-m", "peerapp", "node", "--profile", str(profile_dir),
+                 "--listen", "/ip4/127.0.0.1/tcp/0"],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
+            )
+            assert process.stdout is not None and process.stdin is not None
+            line = json.loads(process.stdout.readline())
+            readies.append(time.perf_counter() - began)
+            assert line["event"] == "ready"
+            process.stdin.close()
+            process.wait(10)
+        print(f"node process launch->ready line (includes unlock): median {statistics.median(readies):.2f} s")
+
+
+if __name__ == "__main__":
+    main()

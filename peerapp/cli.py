@@ -1,0 +1,95 @@
+"""Command line: `peerapp` starts the desktop app, `peerapp node` the headless node."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import platformdirs
+
+from peerapp import PRODUCT_NAME, __version__
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
+
+
+def default_profile() -> Path:
+    return platformdirs.user_data_path(PRODUCT_NAME.lower(), appauthor=False) / "profile"
+
+
+def _add_common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"profile folder (default: {default_profile()}); run several profiles side by "
+        "side by giving each its own folder",
+    )
+    parser.add_argument(
+        "--listen",
+        action="append",
+        default=[],
+        metavar="MULTIADDR",
+        help="address to accept peers on, e.g. /ip4/127.0.0.1/tcp/4001; repeat for several "
+        "(default: an OS-chosen TCP port on all interfaces)",
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        default="warning",
+        help="how much to log on stderr (never message text, keys or passphrases)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="peerapp",
+        description=f"{PRODUCT_NAME}: private, serverless peer-support circles. Without a "
+        "subcommand, starts the desktop app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PRODUCT_NAME} {__version__}")
+    _add_common_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    node = commands.add_parser(
+        "node",
+        help="run the engine headless, driven by JSON lines on stdin/stdout (see docs/node.md)",
+        description="Run the same engine without a window: one JSON command per stdin line, "
+        "one JSON reply or event per stdout line. The profile is created if it does not exist. "
+        "The passphrase comes from PEERAPP_PASSPHRASE or --passphrase-file.",
+    )
+    _add_common_options(node)
+    node.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar="FILE",
+        help="read the profile passphrase from FILE (first line) instead of PEERAPP_PASSPHRASE",
+    )
+    return parser
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper()),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # py-libp2p is chatty at info level about every stream; keep it one step quieter
+    if level in ("info", "warning"):
+        logging.getLogger("libp2p").setLevel(logging.WARNING)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = build_parser().parse_args(argv)
+    configure_logging(options.log_level)
+    profile: Path = (options.profile or default_profile()).expanduser()
+    if options.command == "node":
+        from peerapp.node.front import run_node  # noqa: PLC0415 (keeps Qt out of the node)
+
+        return run_node(profile, options.listen, options.passphrase_file)
+    # Qt is imported only when the desktop app is wanted
+    from peerapp.ui.app import run  # noqa: PLC0415 (Qt loads only for the desktop app)
+
+    return run(profile, options.listen)

@@ -1,0 +1,1 @@
+"""The headless node: the engine with a JSON-lines front instead of Qt."""

@@ -1,0 +1,37 @@
+"""qasync.asyncSlot with types mypy can follow.
+
+qasync ships no type information, so decorating a method with it directly would make the
+method untyped under strict mypy. This wrapper keeps the decorated method's parameters
+and says what it really returns: the asyncio task running the coroutine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, cast
+
+import qasync
+import shiboken6
+from PySide6.QtCore import QObject
+
+P = ParamSpec("P")
+
+
+def async_slot(
+    *signal_types: type,
+) -> Callable[[Callable[P, Coroutine[Any, Any, None]]], Callable[P, asyncio.Task[None]]]:
+    """A Qt slot that runs the coroutine as a task on the qasync loop."""
+    return cast(
+        Callable[[Callable[P, Coroutine[Any, Any, None]]], Callable[P, "asyncio.Task[None]"]],
+        qasync.asyncSlot(*signal_types),
+    )
+
+
+def still_alive(widget: QObject) -> bool:
+    """Whether the Qt half of `widget` still exists.
+
+    A coroutine may resume after its window was discarded (the person locked Hearth while
+    the engine was answering); it must then return without touching any widget.
+    """
+    return shiboken6.isValid(widget)

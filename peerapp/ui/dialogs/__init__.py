@@ -1,0 +1,1 @@
+"""The dialogs: unlocking or creating the profile, its passphrase, joining circles."""

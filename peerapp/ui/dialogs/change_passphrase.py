@@ -1,0 +1,75 @@
+"""Changing the profile passphrase (the database key stays; only its wrapping changes)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
+
+from peerapp.core.errors import WrongPassphrase
+from peerapp.crypto.keyfile import KdfParams
+from peerapp.storage.profile import change_passphrase
+from peerapp.ui import messages
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.widgets.new_passphrase import NewPassphraseFields, passphrase_edit
+
+
+class ChangePassphraseDialog(FormDialog):
+    def __init__(
+        self, folder: Path, kdf: KdfParams | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            title=messages.CHANGE_PASSPHRASE_TITLE,
+            heading=messages.CHANGE_PASSPHRASE_TITLE,
+            explanation=messages.CHANGE_PASSPHRASE_EXPLANATION,
+            primary_text=messages.CHANGE_PASSPHRASE,
+            parent=parent,
+        )
+        self._folder = folder
+        # None keeps the Argon2id cost already in the key file
+        self._kdf = kdf
+        self.current_edit = passphrase_edit()
+        self.fields = NewPassphraseFields(messages.NEW_PASSPHRASE_LABEL_CHANGE)
+        current = QFormLayout()
+        current.setContentsMargins(0, 0, 0, 0)
+        current.addRow(messages.CURRENT_PASSPHRASE_LABEL, self.current_edit)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(16)
+        layout.addLayout(current)
+        layout.addWidget(self.fields)
+        self.current_edit.textChanged.connect(self._refresh)
+        self.fields.validityChanged.connect(self._refresh)
+        self.primary_button.clicked.connect(self.change)
+        self.current_edit.setFocus()
+
+    def _refresh(self) -> None:
+        self.set_submittable(bool(self.current_edit.text()) and self.fields.is_valid())
+
+    @async_slot()
+    async def change(self) -> None:
+        current, new = self.current_edit.text(), self.fields.passphrase()
+        if self.busy or not current or not self.fields.is_valid():
+            return
+        self.set_busy(messages.CHANGING_PASSPHRASE)
+        try:
+            await asyncio.to_thread(change_passphrase, self._folder, current, new, self._kdf)
+        except Exception as error:
+            if still_alive(self):
+                self._failed(error)
+            return
+        if still_alive(self):
+            self.current_edit.clear()
+            self.fields.clear()
+            self.finish_accepted()
+
+    def _failed(self, error: Exception) -> None:
+        self.set_idle()
+        if isinstance(error, WrongPassphrase):
+            self.show_error(messages.WRONG_CURRENT_PASSPHRASE)
+            self.current_edit.clear()
+            self.current_edit.setFocus()
+        else:
+            self.show_error(failure_message(error, messages.TO_CHANGE_PASSPHRASE))

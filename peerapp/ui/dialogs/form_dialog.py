@@ -1,0 +1,148 @@
+"""The frame every Hearth dialog shares: heading, explanation, a form, an inline error,
+a busy state, and a button row with one primary action.
+
+Work that takes time (Argon2id, the engine) runs while the dialog is busy: inputs and
+buttons are disabled and a request to close is remembered rather than lost, so the work
+never finishes into a dialog that is already gone.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.core.errors import HearthError
+from peerapp.ui import messages, style
+from peerapp.ui.widgets.busy import BusyIndicator
+
+log = logging.getLogger(__name__)
+
+DIALOG_WIDTH = 460
+
+
+class FormDialog(QDialog):
+    def __init__(
+        self,
+        *,
+        title: str,
+        heading: str,
+        explanation: str,
+        primary_text: str,
+        secondary_text: str = messages.CANCEL,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(DIALOG_WIDTH)
+        self.heading_label = QLabel(heading)
+        style.set_role(self.heading_label, "heading")
+        self.explanation_label = QLabel(explanation)
+        self.explanation_label.setWordWrap(True)
+        # subclasses put their fields in `body`; disabling it disables them all at once
+        self.body = QWidget()
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        style.set_role(self.error_label, "error")
+        self.error_label.hide()
+        self.busy_indicator = BusyIndicator()
+        self.secondary_button = QPushButton(secondary_text)
+        self.secondary_button.setAutoDefault(False)
+        self.secondary_button.clicked.connect(self.reject)
+        self.primary_button = QPushButton(primary_text)
+        self.primary_button.setDefault(True)
+        style.mark_primary(self.primary_button)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.secondary_button)
+        buttons.addWidget(self.primary_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(12)
+        layout.addWidget(self.heading_label)
+        layout.addWidget(self.explanation_label)
+        layout.addSpacing(4)
+        layout.addWidget(self.body)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.busy_indicator)
+        layout.addSpacing(4)
+        layout.addLayout(buttons)
+
+        self._submittable = False
+        self._busy = False
+        self._reject_when_idle = False
+        self.primary_button.setEnabled(False)
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def set_submittable(self, submittable: bool) -> None:
+        self._submittable = submittable
+        self._refresh_buttons()
+
+    def set_busy(self, text: str) -> None:
+        self._busy = True
+        self.clear_error()
+        self.busy_indicator.start(text)
+        self.body.setEnabled(False)
+        self._refresh_buttons()
+
+    def set_idle(self) -> None:
+        self._busy = False
+        self.busy_indicator.finish()
+        self.body.setEnabled(True)
+        self._refresh_buttons()
+        if self._reject_when_idle:
+            self._reject_when_idle = False
+            super().reject()
+
+    def finish_accepted(self) -> None:
+        """The work succeeded: close as accepted, even if a close was asked meanwhile,
+        because what was asked for (a profile, a new passphrase) now exists."""
+        self._busy = False
+        self._reject_when_idle = False
+        self.busy_indicator.finish()
+        self.accept()
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.show()
+
+    def clear_error(self) -> None:
+        self.error_label.clear()
+        self.error_label.hide()
+
+    def _refresh_buttons(self) -> None:
+        self.primary_button.setEnabled(self._submittable and not self._busy)
+        self.secondary_button.setEnabled(not self._busy)
+
+    # -- closing ------------------------------------------------------------------------
+
+    def reject(self) -> None:
+        if self._busy:
+            # The work goes on in its thread whatever the dialog does; closing now would
+            # leave the person not knowing whether it happened. Close once it is done.
+            self._reject_when_idle = True
+            return
+        super().reject()
+
+
+def failure_message(error: Exception, what: str) -> str:
+    """What to tell the person when `what` failed with `error`; never a traceback."""
+    if isinstance(error, HearthError):
+        return error.message
+    if isinstance(error, OSError):
+        return messages.could_not(what, error.strerror or type(error).__name__)
+    log.error("%s failed unexpectedly", what, exc_info=error)
+    return messages.unexpected_error(type(error).__name__)

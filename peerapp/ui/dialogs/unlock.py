@@ -1,0 +1,76 @@
+"""Unlocking an existing profile with its passphrase."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from peerapp.core.errors import ProfileDamaged, WrongPassphrase
+from peerapp.storage.profile import UnlockedProfile, unlock_profile
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.widgets.new_passphrase import passphrase_edit
+
+
+class UnlockDialog(FormDialog):
+    def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
+        super().__init__(
+            title=messages.UNLOCK_TITLE,
+            heading=messages.UNLOCK_HEADING,
+            explanation=messages.UNLOCK_EXPLANATION,
+            primary_text=messages.UNLOCK,
+            secondary_text=messages.QUIT,
+            parent=parent,
+        )
+        self._folder = folder
+        self.unlocked: UnlockedProfile | None = None
+        self.passphrase_edit = passphrase_edit()
+        self.folder_label = QLabel(messages.profile_folder_note(str(folder)))
+        self.folder_label.setWordWrap(True)
+        style.set_role(self.folder_label, "muted")
+        form = QFormLayout()
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(messages.PASSPHRASE_LABEL, self.passphrase_edit)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.folder_label)
+        self.passphrase_edit.textChanged.connect(self._refresh)
+        self.primary_button.clicked.connect(self.unlock)
+        self.passphrase_edit.setFocus()
+
+    def _refresh(self) -> None:
+        self.set_submittable(bool(self.passphrase_edit.text()))
+
+    @async_slot()
+    async def unlock(self) -> None:
+        passphrase = self.passphrase_edit.text()
+        if self.busy or not passphrase:
+            return
+        self.set_busy(messages.UNLOCKING)
+        try:
+            # off the UI thread: Argon2id is deliberately slow
+            unlocked = await asyncio.to_thread(unlock_profile, self._folder, passphrase)
+        except Exception as error:
+            if still_alive(self):
+                self._failed(error)
+            return
+        if still_alive(self):
+            self.unlocked = unlocked
+            self.passphrase_edit.clear()
+            self.finish_accepted()
+
+    def _failed(self, error: Exception) -> None:
+        self.set_idle()
+        if isinstance(error, WrongPassphrase):
+            self.show_error(messages.WRONG_PASSPHRASE)
+            self.passphrase_edit.clear()
+            self.passphrase_edit.setFocus()
+        elif isinstance(error, ProfileDamaged):
+            # not the person's mistake: retyping will not help, so say something different
+            self.show_error(messages.damaged_profile(error.message))
+        else:
+            self.show_error(failure_message(error, messages.TO_UNLOCK_PROFILE))

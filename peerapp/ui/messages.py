@@ -1,0 +1,192 @@
+"""Every string the GUI shows a person, in one place.
+
+Kept together so the voice stays consistent (calm, warm, plain) and so translation can
+later replace this one module. Error messages that come from the engine or storage
+(HearthError.message) are already written for people and are shown as they are.
+"""
+
+from __future__ import annotations
+
+from peerapp import PRODUCT_NAME, __version__
+from peerapp.core.passphrase_policy import MIN_LENGTH, Strength
+
+APP_NAME = PRODUCT_NAME
+
+# -- buttons shared by several dialogs ----------------------------------------------------
+
+CANCEL = "Cancel"
+QUIT = "Quit"
+DISMISS = "Dismiss"
+
+# -- first run ----------------------------------------------------------------------------
+
+FIRST_RUN_TITLE = f"Welcome to {PRODUCT_NAME}"
+FIRST_RUN_HEADING = f"Welcome to {PRODUCT_NAME}"
+FIRST_RUN_EXPLANATION = (
+    "Choose a passphrase to protect everything you share here: it locks your circles and "
+    "messages on this computer. Nobody can recover it for you, so pick one you will "
+    "remember — a short sentence works well."
+)
+NEW_PASSPHRASE_LABEL = "Passphrase"
+REPEAT_PASSPHRASE_LABEL = "Type it again"
+NEW_PASSPHRASE_PLACEHOLDER = "A sentence only you would think of"
+MIN_LENGTH_NOTE = f"At least {MIN_LENGTH} characters. Spaces count."
+CREATE_PROFILE = "Create my profile"
+CREATING_PROFILE = "Creating your profile…"
+
+STRENGTH_PREFIX = "Strength"
+STRENGTH_NAMES = {
+    Strength.TOO_SHORT: "too short",
+    Strength.WEAK: "weak",
+    Strength.FAIR: "fair",
+    Strength.STRONG: "strong",
+}
+
+
+def strength_text(strength: Strength) -> str:
+    return f"{STRENGTH_PREFIX}: {STRENGTH_NAMES[strength]}"
+
+
+# -- unlock -------------------------------------------------------------------------------
+
+UNLOCK_TITLE = f"Unlock {PRODUCT_NAME}"
+UNLOCK_HEADING = "Welcome back"
+UNLOCK_EXPLANATION = "Enter your passphrase to open your circles."
+PASSPHRASE_LABEL = "Passphrase"
+UNLOCK = "Unlock"
+UNLOCKING = "Unlocking…"
+WRONG_PASSPHRASE = "That passphrase does not unlock this profile."
+FILES_UNCHANGED = f"{PRODUCT_NAME} did not change any of your files."
+
+
+def profile_folder_note(folder: str) -> str:
+    return f"Profile: {folder}"
+
+
+def damaged_profile(message: str) -> str:
+    return f"{message} {FILES_UNCHANGED}"
+
+
+# -- change passphrase --------------------------------------------------------------------
+
+CHANGE_PASSPHRASE_TITLE = "Change passphrase"
+CHANGE_PASSPHRASE_EXPLANATION = (
+    "Your circles stay exactly as they are; only the passphrase that unlocks them changes."
+)
+CURRENT_PASSPHRASE_LABEL = "Current passphrase"
+NEW_PASSPHRASE_LABEL_CHANGE = "New passphrase"
+CHANGE_PASSPHRASE = "Change passphrase"
+CHANGING_PASSPHRASE = "Changing your passphrase…"
+WRONG_CURRENT_PASSPHRASE = "That is not your current passphrase."
+PASSPHRASE_CHANGED = "Your passphrase has been changed."
+
+# -- circles ------------------------------------------------------------------------------
+
+CIRCLES_HEADING = "Circles"
+NO_CIRCLES_YET = "No circles yet"
+EMPTY_STATE_HEADING = "You are not in a circle yet"
+EMPTY_STATE_TEXT = (
+    "A circle is a small, private group of people who listen to each other. "
+    "Start one, or join one with an invite code someone gave you."
+)
+CREATE_A_CIRCLE = "Create a circle"
+JOIN_WITH_INVITE = "Join with an invite code"
+PICK_A_CIRCLE = "Choose a circle on the left."
+UNNAMED_CIRCLE = "Unnamed circle"
+
+CREATE_CIRCLE_TITLE = "Create a circle"
+CREATE_CIRCLE_EXPLANATION = "Give your circle a name. You can invite people once it exists."
+CIRCLE_NAME_LABEL = "Name"
+CIRCLE_NAME_PLACEHOLDER = "For example: Tuesday evening circle"
+GUIDELINES_LABEL = "Guidelines (optional)"
+GUIDELINES_PLACEHOLDER = (
+    "How you want to be together, for example: what is shared here stays here; "
+    "listen first; no advice unless asked."
+)
+CREATE = "Create"
+CREATING_CIRCLE = "Creating the circle…"
+
+JOIN_CIRCLE_TITLE = "Join a circle"
+JOIN_CIRCLE_EXPLANATION = (
+    "Paste the invite code you were given. Each circle can know you by a different name."
+)
+INVITE_CODE_LABEL = "Invite code"
+INVITE_CODE_PLACEHOLDER = "Paste the code here"
+YOUR_NAME_LABEL = "Your name in this circle"
+YOUR_NAME_PLACEHOLDER = "A first name or a nickname"
+JOIN = "Join"
+JOINING_CIRCLE = "Joining the circle…"
+
+# -- main window --------------------------------------------------------------------------
+
+MAIN_WINDOW_TITLE = PRODUCT_NAME
+PROFILE_MENU = "&Profile"
+CHANGE_PASSPHRASE_ACTION = "Change passphrase…"
+LOCK_ACTION = "Lock"
+QUIT_ACTION = "Quit"
+HELP_MENU = "&Help"
+ABOUT_ACTION = f"About {PRODUCT_NAME}"
+ABOUT_TITLE = f"About {PRODUCT_NAME}"
+TAGLINE = (
+    "Private peer-support circles with no server in between: "
+    "everything you share is end-to-end encrypted."
+)
+
+
+def about_text() -> str:
+    return f"<h3>{PRODUCT_NAME} {__version__}</h3><p>{TAGLINE}</p>"
+
+
+# -- connection status --------------------------------------------------------------------
+
+STATUS_STARTING = "Starting…"
+STATUS_STOPPED = "Offline"
+STATUS_FAILED = "Offline · the engine stopped"
+
+
+def status_online(peer_count: int) -> str:
+    noun = "peer" if peer_count == 1 else "peers"
+    return f"Online · {peer_count} {noun} connected"
+
+
+def peer_id_label(short_peer_id: str) -> str:
+    return f"You: {short_peer_id}"
+
+
+def peer_id_tooltip(peer_id: str) -> str:
+    return f"Your peer id: {peer_id}"
+
+
+# -- errors -------------------------------------------------------------------------------
+
+ENGINE_ERROR = "Something went wrong: {message}"
+ENGINE_STOPPED = f"{{message}} {PRODUCT_NAME} is offline until you lock and unlock it, or restart it."
+
+
+def engine_error(message: str, fatal: bool) -> str:
+    template = ENGINE_STOPPED if fatal else ENGINE_ERROR
+    return template.format(message=message)
+
+
+def unexpected_error(error_type: str) -> str:
+    return f"Something went wrong inside {PRODUCT_NAME} ({error_type}). Nothing was changed."
+
+
+# what failed, completing "Could not …"
+TO_CREATE_PROFILE = "create your profile"
+TO_UNLOCK_PROFILE = "unlock your profile"
+TO_CHANGE_PASSPHRASE = "change your passphrase"
+TO_CREATE_CIRCLE = "create the circle"
+TO_JOIN_CIRCLE = "join the circle"
+
+
+def could_not(what: str, reason: str) -> str:
+    return f"Could not {what}: {reason}."
+
+
+PROFILE_IN_USE_TITLE = f"{PRODUCT_NAME} is already open"
+PROFILE_UNAVAILABLE_TITLE = f"{PRODUCT_NAME} cannot open this profile"
+
+
+def profile_unavailable(folder: str, reason: str) -> str:
+    return f"The profile folder {folder} cannot be used: {reason}"

@@ -1,0 +1,204 @@
+"""The look of Hearth: one warm, calm palette and one stylesheet, applied to the application.
+
+Widgets never set colours themselves. They carry a role as a dynamic property
+(`role`, `primary`, `strength`) and this stylesheet decides what that role looks like, so
+the whole look can change here without touching a dialog.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+# Warm neutrals with one ember accent: calm enough for hard conversations, not clinical.
+BACKGROUND = "#FBF7F2"
+SURFACE = "#FFFFFF"
+SIDEBAR = "#F3ECE3"
+BORDER = "#E4D8CB"
+TEXT = "#3B3028"
+MUTED = "#7A6A5D"
+ACCENT = "#C4643D"
+ACCENT_HOVER = "#B0552F"
+ACCENT_PRESSED = "#974725"
+ACCENT_SOFT = "#F6E3D8"
+DISABLED_TEXT = "#B9AEA4"
+ERROR_TEXT = "#8E3320"
+ERROR_BACKGROUND = "#FBE9E3"
+ERROR_BORDER = "#E8B7A7"
+STRENGTH_COLOURS = {
+    "too short": "#C4533A",
+    "weak": "#D9822B",
+    "fair": "#CFA93A",
+    "strong": "#5E9A63",
+}
+
+_STRENGTH_RULES = "\n".join(
+    f'QProgressBar#strengthBar[strength="{name}"]::chunk {{ background: {colour}; '
+    "border-radius: 3px; }\n"
+    f'QLabel#strengthLabel[strength="{name}"] {{ color: {colour}; }}'
+    for name, colour in STRENGTH_COLOURS.items()
+)
+
+STYLESHEET = f"""
+QWidget {{
+    color: {TEXT};
+}}
+QMainWindow, QDialog {{
+    background: {BACKGROUND};
+}}
+QMenuBar {{
+    background: {BACKGROUND};
+}}
+QStatusBar {{
+    background: {SIDEBAR};
+    border-top: 1px solid {BORDER};
+}}
+QStatusBar QLabel {{
+    color: {MUTED};
+    padding: 2px 8px;
+}}
+
+QLabel[role="heading"] {{
+    font-size: 20px;
+    font-weight: 600;
+}}
+QLabel[role="subheading"] {{
+    font-size: 15px;
+    font-weight: 600;
+}}
+QLabel[role="muted"] {{
+    color: {MUTED};
+    font-size: 12px;
+}}
+QLabel[role="error"] {{
+    color: {ERROR_TEXT};
+}}
+QLabel[role="busy"] {{
+    color: {MUTED};
+    font-style: italic;
+}}
+
+QLineEdit, QPlainTextEdit {{
+    background: {SURFACE};
+    border: 1px solid {BORDER};
+    border-radius: 6px;
+    padding: 6px 8px;
+    selection-background-color: {ACCENT_SOFT};
+    selection-color: {TEXT};
+}}
+QLineEdit:focus, QPlainTextEdit:focus {{
+    border: 1px solid {ACCENT};
+}}
+QLineEdit:disabled, QPlainTextEdit:disabled {{
+    color: {DISABLED_TEXT};
+}}
+
+QPushButton {{
+    background: {SURFACE};
+    border: 1px solid {BORDER};
+    border-radius: 6px;
+    padding: 7px 16px;
+    min-width: 72px;
+}}
+QPushButton:hover {{
+    border-color: {ACCENT};
+}}
+QPushButton:disabled {{
+    color: {DISABLED_TEXT};
+    border-color: {BORDER};
+}}
+QPushButton[primary="true"] {{
+    background: {ACCENT};
+    border: 1px solid {ACCENT};
+    color: white;
+    font-weight: 600;
+}}
+QPushButton[primary="true"]:hover {{
+    background: {ACCENT_HOVER};
+}}
+QPushButton[primary="true"]:pressed {{
+    background: {ACCENT_PRESSED};
+}}
+QPushButton[primary="true"]:disabled {{
+    background: {ACCENT_SOFT};
+    border-color: {ACCENT_SOFT};
+    color: {SURFACE};
+}}
+
+QProgressBar#strengthBar {{
+    background: {BORDER};
+    border: none;
+    border-radius: 3px;
+    max-height: 6px;
+    min-height: 6px;
+}}
+{_STRENGTH_RULES}
+QProgressBar#busyBar {{
+    background: {BORDER};
+    border: none;
+    border-radius: 2px;
+    max-height: 4px;
+    min-height: 4px;
+}}
+QProgressBar#busyBar::chunk {{
+    background: {ACCENT};
+    border-radius: 2px;
+}}
+
+QFrame#sidebar {{
+    background: {SIDEBAR};
+    border-right: 1px solid {BORDER};
+}}
+QListWidget#circleList {{
+    background: transparent;
+    border: none;
+}}
+QListWidget#circleList::item {{
+    padding: 8px 10px;
+    border-radius: 6px;
+}}
+QListWidget#circleList::item:selected {{
+    background: {ACCENT_SOFT};
+    color: {TEXT};
+}}
+
+QFrame#errorBanner {{
+    background: {ERROR_BACKGROUND};
+    border-bottom: 1px solid {ERROR_BORDER};
+}}
+QFrame#errorBanner QLabel {{
+    color: {ERROR_TEXT};
+}}
+QFrame#errorBanner QPushButton {{
+    background: transparent;
+    border: 1px solid {ERROR_BORDER};
+    color: {ERROR_TEXT};
+    min-width: 0;
+    padding: 4px 10px;
+}}
+"""
+
+
+def apply(app: QApplication) -> None:
+    app.setStyleSheet(STYLESHEET)
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Give a widget a look from the stylesheet (heading, muted, error, busy)."""
+    _set_property(widget, "role", role)
+
+
+def mark_primary(widget: QWidget) -> None:
+    """The one button per dialog that does what the person came to do."""
+    _set_property(widget, "primary", True)
+
+
+def set_strength(widget: QWidget, strength: str) -> None:
+    _set_property(widget, "strength", strength)
+
+
+def _set_property(widget: QWidget, name: str, value: object) -> None:
+    widget.setProperty(name, value)
+    # Qt only re-reads property selectors when the widget is polished again
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

@@ -1,0 +1,83 @@
+"""Choosing a new passphrase: typed twice, with a strength hint and the minimum length.
+
+Shared by the first-run and change-passphrase dialogs so both apply the same policy
+(core.passphrase_policy) the same way.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from peerapp.core.passphrase_policy import problem_with
+from peerapp.ui import messages, style
+from peerapp.ui.widgets.strength import PassphraseStrengthHint
+
+
+def passphrase_edit(placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setPlaceholderText(placeholder)
+    return edit
+
+
+class NewPassphraseFields(QWidget):
+    validityChanged = Signal(bool)  # noqa: N815 - Qt signal naming
+
+    def __init__(self, label: str = messages.NEW_PASSPHRASE_LABEL, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.passphrase_edit = passphrase_edit(messages.NEW_PASSPHRASE_PLACEHOLDER)
+        self.repeat_edit = passphrase_edit()
+        self.strength_hint = PassphraseStrengthHint()
+        self.min_length_note = QLabel(messages.MIN_LENGTH_NOTE)
+        style.set_role(self.min_length_note, "muted")
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        style.set_role(self.problem_label, "error")
+        self.problem_label.hide()
+
+        first = QVBoxLayout()
+        first.setSpacing(4)
+        first.addWidget(self.passphrase_edit)
+        first.addWidget(self.strength_hint)
+        first.addWidget(self.min_length_note)
+        second = QVBoxLayout()
+        second.setSpacing(4)
+        second.addWidget(self.repeat_edit)
+        second.addWidget(self.problem_label)
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setVerticalSpacing(12)
+        form.addRow(label, first)
+        form.addRow(messages.REPEAT_PASSPHRASE_LABEL, second)
+
+        self._valid = False
+        self.passphrase_edit.textChanged.connect(self._update)
+        self.repeat_edit.textChanged.connect(self._update)
+
+    def passphrase(self) -> str:
+        return self.passphrase_edit.text()
+
+    def is_valid(self) -> bool:
+        return self._valid
+
+    def problem(self) -> str | None:
+        return problem_with(self.passphrase_edit.text(), self.repeat_edit.text())
+
+    def clear(self) -> None:
+        self.passphrase_edit.clear()
+        self.repeat_edit.clear()
+
+    def _update(self) -> None:
+        passphrase = self.passphrase_edit.text()
+        self.strength_hint.show_for(passphrase)
+        problem = self.problem()
+        # Say what is wrong only once the person has started the second field; before that
+        # the strength hint and the minimum-length note already guide them.
+        show_problem = problem is not None and bool(self.repeat_edit.text())
+        self.problem_label.setText(problem if show_problem and problem else "")
+        self.problem_label.setVisible(show_problem)
+        valid = problem is None
+        if valid != self._valid:
+            self._valid = valid
+            self.validityChanged.emit(valid)

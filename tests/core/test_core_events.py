@@ -1,0 +1,75 @@
+"""Engine events: immutable, JSON-shaped, each with its own name."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from peerapp.core import events
+from peerapp.core.events import (
+    EngineError,
+    EngineEvent,
+    EngineReady,
+    EngineStopped,
+    PeerConnected,
+    PeerDisconnected,
+)
+
+PEER = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"
+ADDR = f"/ip4/127.0.0.1/tcp/4001/p2p/{PEER}"
+
+SHAPES = [
+    (EngineReady(peer_id=PEER, addrs=(ADDR,)), {"event": "ready", "peer_id": PEER, "addrs": [ADDR]}),
+    (EngineReady(peer_id=PEER, addrs=()), {"event": "ready", "peer_id": PEER, "addrs": []}),
+    (PeerConnected(peer_id=PEER), {"event": "peer_connected", "peer_id": PEER}),
+    (PeerDisconnected(peer_id=PEER), {"event": "peer_disconnected", "peer_id": PEER}),
+    (
+        EngineError(message="The disk is full.", fatal=True),
+        {"event": "error", "message": "The disk is full.", "fatal": True},
+    ),
+    (
+        EngineError(message="Busy.", fatal=False),
+        {"event": "error", "message": "Busy.", "fatal": False},
+    ),
+    (EngineStopped(), {"event": "stopped"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("event", "shape"), SHAPES, ids=[f"{type(e).__name__}-{i}" for i, (e, _) in enumerate(SHAPES)]
+)
+def test_to_json_shape(event: EngineEvent, shape: dict[str, object]) -> None:
+    document = event.to_json()
+    assert next(iter(document)) == "event"  # the name leads, for people reading JSON lines
+    # a JSON-lines front serialises the dict; what a reader gets back is the shape
+    assert json.loads(json.dumps(document)) == shape
+
+
+def _event_classes() -> list[type[EngineEvent]]:
+    return [
+        value
+        for value in vars(events).values()
+        if isinstance(value, type) and issubclass(value, EngineEvent) and value is not EngineEvent
+    ]
+
+
+def test_every_event_class_is_in_the_shape_table() -> None:
+    assert {type(event) for event, _ in SHAPES} == set(_event_classes())
+
+
+def test_event_names_are_distinct_and_not_a_field() -> None:
+    classes = _event_classes()
+    names = [cls.name for cls in classes]
+    assert len(names) == len(set(names))
+    for cls in classes:
+        field_names = {f.name for f in dataclasses.fields(cls)}
+        assert "event" not in field_names  # would silently overwrite the name in to_json
+        assert "name" not in field_names
+
+
+def test_events_are_immutable() -> None:
+    event = PeerConnected(peer_id=PEER)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        event.peer_id = "other"  # type: ignore[misc]

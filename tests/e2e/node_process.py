@@ -1,0 +1,126 @@
+"""Drive real `peerapp node` processes over JSON lines."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any
+
+PASSPHRASE = "an e2e test passphrase"
+WAIT = 30.0
+
+
+def node_command(profile: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "peerapp", "node", "--profile", str(profile), *extra]
+
+
+def node_environment(passphrase: str | None = PASSPHRASE) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k != "PEERAPP_PASSPHRASE"}
+    if passphrase is not None:
+        environment["PEERAPP_PASSPHRASE"] = passphrase
+    return environment
+
+
+def _pump(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
+    for line in iter(stream.readline, b""):
+        lines.put(line)
+    lines.put(None)
+
+
+class Node:
+    """A running `peerapp node` with line-level helpers; every wait is bounded."""
+
+    def __init__(
+        self,
+        profile: Path,
+        listen: str = "/ip4/127.0.0.1/tcp/0",
+        passphrase: str = PASSPHRASE,
+        extra: tuple[str, ...] = (),
+    ) -> None:
+        self.profile = profile
+        self.process = subprocess.Popen(
+            node_command(profile, "--listen", listen, "--log-level", "debug", *extra),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=node_environment(passphrase),
+        )
+        assert self.process.stdout is not None and self.process.stderr is not None
+        self._lines: queue.Queue[bytes | None] = queue.Queue()
+        self._stderr_lines: queue.Queue[bytes | None] = queue.Queue()
+        threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True).start()
+        threading.Thread(
+            target=_pump, args=(self.process.stderr, self._stderr_lines), daemon=True
+        ).start()
+        self._ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
+        self.ready = self.next_line()
+        assert self.ready.get("event") == "ready", self.ready
+
+    def next_line(self, timeout: float = WAIT) -> dict[str, Any]:
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError(f"no output from the node within {timeout} s") from None
+        if line is None:
+            raise AssertionError(f"node exited (code {self.process.wait(5)}): {self.stderr_text()}")
+        return dict(json.loads(line))
+
+    def send_raw(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def reply_to(self, request_id: Any, timeout: float = WAIT) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            line = self.next_line(max(deadline - time.monotonic(), 0.01))
+            if "event" in line:
+                self.events.append(line)
+            elif line.get("id") == request_id:
+                return line
+
+    def call(self, cmd: str, **arguments: Any) -> dict[str, Any]:
+        request_id = next(self._ids)
+        self.send_raw(json.dumps({"id": request_id, "cmd": cmd, **arguments}).encode() + b"\n")
+        return self.reply_to(request_id)
+
+    def wait_event(self, name: str, timeout: float = WAIT) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            for event in self.events:
+                if event.get("event") == name:
+                    return event
+            line = self.next_line(max(deadline - time.monotonic(), 0.01))
+            if "event" in line:
+                self.events.append(line)
+
+    def close_stdin(self) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+
+    def wait_exit(self, timeout: float = WAIT) -> int:
+        return self.process.wait(timeout)
+
+    def stderr_text(self) -> str:
+        chunks = []
+        while True:
+            try:
+                chunk = self._stderr_lines.get_nowait()
+            except queue.Empty:
+                break
+            if chunk is not None:
+                chunks.append(chunk)
+        return b"".join(chunks).decode(errors="replace")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
