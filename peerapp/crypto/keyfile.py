@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -34,6 +35,8 @@ CALIBRATION_MEMLIMIT = 256 * 1024 * 1024
 TARGET_SECONDS = 0.7
 MIN_OPSLIMIT = 3
 MAX_OPSLIMIT = 16
+MAX_MEMLIMIT = 1024 * 1024 * 1024
+KDF_NAME = "argon2id13"
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,12 @@ TEST_KDF = KdfParams(
 
 
 def derive_kek(passphrase: str, salt: bytes, params: KdfParams) -> bytes:
+    # NFC: input methods may type the same passphrase as composed or decomposed characters
+    normalized = unicodedata.normalize("NFC", passphrase)
     return bytes(
         nacl.pwhash.argon2id.kdf(
             nacl.bindings.crypto_aead_xchacha20poly1305_ietf_KEYBYTES,
-            passphrase.encode("utf-8"),
+            normalized.encode("utf-8"),
             salt,
             opslimit=params.opslimit,
             memlimit=params.memlimit,
@@ -74,7 +79,7 @@ def _header(salt: bytes, params: KdfParams) -> dict[str, object]:
     return {
         "format": FORMAT,
         "version": VERSION,
-        "kdf": "argon2id13",
+        "kdf": KDF_NAME,
         "opslimit": params.opslimit,
         "memlimit": params.memlimit,
         "salt": base64.b64encode(salt).decode("ascii"),
@@ -106,18 +111,27 @@ def _parse(data: bytes) -> tuple[dict[str, object], KdfParams, bytes, bytes]:
     damaged = ProfileDamaged("The profile's key file is damaged and cannot be read.")
     try:
         document = json.loads(data.decode("utf-8"))
-        if document.get("format") != FORMAT or document.get("version") != VERSION:
+        if (
+            document.get("format") != FORMAT
+            or document.get("version") != VERSION
+            or document.get("kdf") != KDF_NAME
+        ):
             raise damaged
-        params = KdfParams(int(document["opslimit"]), int(document["memlimit"]))
+        opslimit, memlimit = document["opslimit"], document["memlimit"]
+        # exact ints only: JSON also allows 3.7, true, "3" and Infinity
+        if type(opslimit) is not int or type(memlimit) is not int:
+            raise damaged
+        params = KdfParams(opslimit, memlimit)
         salt = base64.b64decode(document["salt"], validate=True)
         blob = base64.b64decode(document["wrapped"], validate=True)
     except ProfileDamaged:
         raise
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise damaged from error
+    # a damaged file must not be able to make unlocking hang or exhaust memory
     within_limits = (
-        nacl.pwhash.argon2id.OPSLIMIT_MIN <= params.opslimit <= nacl.pwhash.argon2id.OPSLIMIT_MAX
-        and nacl.pwhash.argon2id.MEMLIMIT_MIN <= params.memlimit <= 4 * 1024**3
+        nacl.pwhash.argon2id.OPSLIMIT_MIN <= params.opslimit <= MAX_OPSLIMIT
+        and nacl.pwhash.argon2id.MEMLIMIT_MIN <= params.memlimit <= MAX_MEMLIMIT
     )
     if not within_limits or len(salt) != _SALT_BYTES or len(blob) <= _NONCE_BYTES:
         raise damaged

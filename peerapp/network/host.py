@@ -107,21 +107,26 @@ async def running_node(
 ) -> AsyncIterator[NetworkNode]:
     host = build_host(peer_seed)
     host.get_network().register_notifee(_ConnectionWatcher(on_connected, on_disconnected))
+    failure: AddressError | None = None
     async with host.run(listen):
         bound = list(host.get_transport_addrs())
         missing = [str(a) for a in listen if not any(same_endpoint(a, b) for b in bound)]
         if missing:
             # py-libp2p logs a failed bind and carries on; a node nobody can reach is
-            # worse than a clear error
-            raise AddressError(
+            # worse than a clear error. Raised after the host's nursery has closed so the
+            # caller gets the AddressError itself, not nested exception groups.
+            failure = AddressError(
                 f"Could not listen on {', '.join(missing)}: "
                 "the address is in use or not on this machine."
             )
-        node = NetworkNode(host)
-        log.info("listening on %s", ", ".join(node.dialable_addrs()))
-        try:
-            yield node
-        finally:
-            with trio.move_on_after(1) as scope:
-                scope.shield = True
-                await host.close()
+        else:
+            node = NetworkNode(host)
+            log.info("listening on %s", ", ".join(node.dialable_addrs()))
+            try:
+                yield node
+            finally:
+                with trio.move_on_after(1) as scope:
+                    scope.shield = True
+                    await host.close()
+    if failure is not None:
+        raise failure

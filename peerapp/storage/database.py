@@ -43,6 +43,12 @@ class Database:
         """
         if not create and not path.is_file():
             raise ProfileDamaged("The profile's database file is missing.")
+        if not create and path.stat().st_size == 0:
+            # SQLCipher would take an empty file for a new database and write a schema
+            # into it: an emptied profile must be reported, not silently re-created
+            raise ProfileDamaged(
+                "The profile's database is damaged or incomplete and cannot be opened."
+            )
         if create and path.exists():
             raise ProfileDamaged("A database file already exists where a new one was to go.")
         connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
@@ -58,6 +64,8 @@ class Database:
             connection.execute("PRAGMA synchronous = FULL")
             database = cls(connection, path)
             database._check_readable()
+            if not create and database.schema_version == 0:
+                raise ProfileDamaged("The profile's database is empty: it was never completed.")
             database._migrate()
         except DatabaseError as error:
             connection.close()

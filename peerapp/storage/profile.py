@@ -108,6 +108,12 @@ def _check_new_passphrase(passphrase: str) -> None:
         raise PassphraseRejected(f"Use at least {MIN_LENGTH} characters.")
 
 
+def _remove_database_files(paths: ProfilePaths) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            paths.database.with_name(DATABASE_FILE + suffix).unlink()
+
+
 def create_profile(
     folder: Path, passphrase: str, kdf: keyfile.KdfParams | None = None
 ) -> UnlockedProfile:
@@ -120,21 +126,26 @@ def create_profile(
     if paths.database.exists():
         # A database without a key file is the remains of an interrupted creation: its key
         # was never saved, so nothing in it can be read. Keep it aside rather than delete.
-        orphan = paths.database.with_name(f"{DATABASE_FILE}.orphaned-{int(time.time())}")
+        orphan = paths.database.with_name(f"{DATABASE_FILE}.orphaned-{time.time_ns()}")
         paths.database.rename(orphan)
-        for suffix in ("-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                paths.database.with_name(DATABASE_FILE + suffix).unlink()
+        _remove_database_files(paths)
         log.warning("set aside an orphaned database from an interrupted profile creation")
     database_key = keyfile.new_database_key()
-    database = Database.open(paths.database, database_key, create=True)
+    # wrap first (the slow, failure-free part) so the window for a half-made profile is short
+    key_file = keyfile.wrap(database_key, passphrase, kdf or keyfile.calibrate())
     try:
-        database.put_keys(identity.new_profile_keys().as_records())
-    finally:
-        database.close()
-    write_atomically(
-        paths.key_file, keyfile.wrap(database_key, passphrase, kdf or keyfile.calibrate())
-    )
+        database = Database.open(paths.database, database_key, create=True)
+        try:
+            database.put_keys(identity.new_profile_keys().as_records())
+        finally:
+            database.close()
+        write_atomically(paths.key_file, key_file)
+    except BaseException:
+        # without its key file the database can never be read: remove it, so a retry (on a
+        # disk with room again) starts clean. Never when the key file made it to disk.
+        if not paths.key_file.exists():
+            _remove_database_files(paths)
+        raise
     log.info("profile created")
     return UnlockedProfile(folder, database_key)
 

@@ -21,7 +21,10 @@ PEER = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"
 ADDR = f"/ip4/127.0.0.1/tcp/4001/p2p/{PEER}"
 
 SHAPES = [
-    (EngineReady(peer_id=PEER, addrs=(ADDR,)), {"event": "ready", "peer_id": PEER, "addrs": [ADDR]}),
+    (
+        EngineReady(peer_id=PEER, addrs=(ADDR,)),
+        {"event": "ready", "peer_id": PEER, "addrs": [ADDR]},
+    ),
     (EngineReady(peer_id=PEER, addrs=()), {"event": "ready", "peer_id": PEER, "addrs": []}),
     (PeerConnected(peer_id=PEER), {"event": "peer_connected", "peer_id": PEER}),
     (PeerDisconnected(peer_id=PEER), {"event": "peer_disconnected", "peer_id": PEER}),
