@@ -31,8 +31,15 @@ from peerapp.core.errors import (
 )
 from peerapp.core.events import EngineError, EngineEvent
 from peerapp.engine.engine import Engine
+from peerapp.engine.profiles import (
+    ProfileLock,
+    UnlockedProfile,
+    create_profile,
+    parse_listen_address,
+    profile_exists,
+    unlock_profile,
+)
 from peerapp.engine.thread import EngineThread
-from peerapp.network.addresses import parse_listen_address
 from peerapp.node.protocol import (
     MAX_LINE_BYTES,
     BadLine,
@@ -40,13 +47,6 @@ from peerapp.node.protocol import (
     parse_line,
     reply_error,
     reply_ok,
-)
-from peerapp.storage.profile import (
-    ProfileLock,
-    UnlockedProfile,
-    create_profile,
-    profile_exists,
-    unlock_profile,
 )
 
 log = logging.getLogger(__name__)

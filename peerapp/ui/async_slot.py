@@ -21,7 +21,12 @@ P = ParamSpec("P")
 def async_slot(
     *signal_types: type,
 ) -> Callable[[Callable[P, Coroutine[Any, Any, None]]], Callable[P, asyncio.Task[None]]]:
-    """A Qt slot that runs the coroutine as a task on the qasync loop."""
+    """A Qt slot that runs the coroutine as a task on the qasync loop.
+
+    Calling the slot returns at once; the coroutine's first step runs on the next turn of
+    the loop. An exception escaping the coroutine goes to sys.excepthook, so each slot
+    catches what it expects and shows it.
+    """
     return cast(
         Callable[[Callable[P, Coroutine[Any, Any, None]]], Callable[P, "asyncio.Task[None]"]],
         qasync.asyncSlot(*signal_types),

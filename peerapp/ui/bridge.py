@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from peerapp.core.errors import HearthError
 from peerapp.core.events import (
     EngineError,
     EngineEvent,
@@ -22,18 +23,19 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
 )
+from peerapp.core.lifecycle import Phase
 from peerapp.engine.engine import Engine, Result
+from peerapp.engine.profiles import UnlockedProfile
 from peerapp.engine.thread import EngineFactory, EngineThread
-from peerapp.storage.profile import UnlockedProfile
 
 log = logging.getLogger(__name__)
 
 
 class EngineBridge(QObject):
     ready = Signal(object)  # EngineReady
-    peerConnected = Signal(str)  # noqa: N815 - Qt signal naming
-    peerDisconnected = Signal(str)  # noqa: N815
-    engineError = Signal(str, bool)  # noqa: N815 - message, fatal
+    peerConnected = Signal(str)
+    peerDisconnected = Signal(str)
+    engineError = Signal(str, bool)  # message, fatal
     stopped = Signal()
 
     def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
@@ -55,6 +57,15 @@ class EngineBridge(QObject):
     def stop(self) -> bool:
         """Stop the engine (it closes the database); True when it ended within 2 s."""
         return self._thread.stop()
+
+    @property
+    def phase(self) -> Phase:
+        return self._thread.phase
+
+    @property
+    def failure(self) -> HearthError | None:
+        """Why the engine stopped on its own, once it has; None while it runs or after stop()."""
+        return self._thread.failure
 
     # -- commands -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ ACCENT = "#C4643D"
 ACCENT_HOVER = "#B0552F"
 ACCENT_PRESSED = "#974725"
 ACCENT_SOFT = "#F6E3D8"
+ACCENT_DISABLED_TEXT = "#C99A83"
 DISABLED_TEXT = "#B9AEA4"
 ERROR_TEXT = "#8E3320"
 ERROR_BACKGROUND = "#FBE9E3"
@@ -82,6 +83,7 @@ QLineEdit, QPlainTextEdit {{
     border: 1px solid {BORDER};
     border-radius: 6px;
     padding: 6px 8px;
+    min-height: 20px;
     selection-background-color: {ACCENT_SOFT};
     selection-color: {TEXT};
 }}
@@ -121,7 +123,7 @@ QPushButton[primary="true"]:pressed {{
 QPushButton[primary="true"]:disabled {{
     background: {ACCENT_SOFT};
     border-color: {ACCENT_SOFT};
-    color: {SURFACE};
+    color: {ACCENT_DISABLED_TEXT};
 }}
 
 QProgressBar#strengthBar {{

@@ -47,15 +47,23 @@ REFUSED = [
     ("two-extras", "connect", {"addr": "x", "zz": 1, "aa": 2}, "connect does not take: aa, zz"),
     ("missing", "connect", {}, "connect needs the argument 'addr'"),
     ("missing-second", "join", {"code": "abc"}, "join needs the argument 'name'"),
-    ("missing-required-with-optional", "create_circle", {"guidelines": "g"},
-     "create_circle needs the argument 'name'"),
+    (
+        "missing-required-with-optional",
+        "create_circle",
+        {"guidelines": "g"},
+        "create_circle needs the argument 'name'",
+    ),
     ("int-for-text", "connect", {"addr": 5}, "'addr' must be text"),
     ("none-for-text", "connect", {"addr": None}, "'addr' must be text"),
     ("bool-for-text", "connect", {"addr": True}, "'addr' must be text"),
     ("bytes-for-text", "connect", {"addr": b"/ip4"}, "'addr' must be text"),
     ("list-for-text", "join", {"code": ["a"], "name": "Sam"}, "'code' must be text"),
-    ("wrong-optional-type", "create_circle", {"name": "n", "guidelines": 3},
-     "'guidelines' must be text"),
+    (
+        "wrong-optional-type",
+        "create_circle",
+        {"name": "n", "guidelines": 3},
+        "'guidelines' must be text",
+    ),
 ]
 
 

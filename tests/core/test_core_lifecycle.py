@@ -62,8 +62,14 @@ def test_a_stop_request_is_accepted_in_every_phase(phase: Phase) -> None:
 
 @pytest.mark.parametrize(
     ("phase", "final"),
-    [(P.CREATED, False), (P.STARTING, False), (P.RUNNING, False), (P.STOPPING, False),
-     (P.STOPPED, True), (P.FAILED, True)],
+    [
+        (P.CREATED, False),
+        (P.STARTING, False),
+        (P.RUNNING, False),
+        (P.STOPPING, False),
+        (P.STOPPED, True),
+        (P.FAILED, True),
+    ],
     ids=[p.value for p in Phase],
 )
 def test_is_final(phase: Phase, final: bool) -> None:

@@ -85,8 +85,11 @@ def test_from_records_with_a_missing_record_fails() -> None:
         ProfileKeys.from_records(records)
 
 
-@pytest.mark.parametrize("render", [repr, str, lambda k: f"{k}", lambda k: f"{k!r}"],
-                         ids=["repr", "str", "format", "format-repr"])
+@pytest.mark.parametrize(
+    "render",
+    [repr, str, lambda k: f"{k}", lambda k: f"{k!r}"],
+    ids=["repr", "str", "format", "format-repr"],
+)
 def test_repr_carries_no_key_material(render: object) -> None:
     keys = new_profile_keys(random=QueueRandom(b"\x11" * 32, b"\x22" * 32, b"\x33" * 32))
     assert callable(render)

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtWidgets import QFormLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from peerapp.core.errors import WrongPassphrase
-from peerapp.crypto.keyfile import KdfParams
-from peerapp.storage.profile import change_passphrase
+from peerapp.engine.profiles import KdfParams, change_passphrase
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.new_passphrase import NewPassphraseFields, passphrase_edit
 
 
@@ -32,24 +32,21 @@ class ChangePassphraseDialog(FormDialog):
         self._kdf = kdf
         self.current_edit = passphrase_edit()
         self.fields = NewPassphraseFields(messages.NEW_PASSPHRASE_LABEL_CHANGE)
-        current = QFormLayout()
-        current.setContentsMargins(0, 0, 0, 0)
-        current.addRow(messages.CURRENT_PASSPHRASE_LABEL, self.current_edit)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(16)
-        layout.addLayout(current)
+        layout.setSpacing(14)
+        layout.addLayout(field(messages.CURRENT_PASSPHRASE_LABEL, self.current_edit))
         layout.addWidget(self.fields)
         self.current_edit.textChanged.connect(self._refresh)
         self.fields.validityChanged.connect(self._refresh)
-        self.primary_button.clicked.connect(self.change)
+        self.primary_button.clicked.connect(self.submit)
         self.current_edit.setFocus()
 
     def _refresh(self) -> None:
         self.set_submittable(bool(self.current_edit.text()) and self.fields.is_valid())
 
     @async_slot()
-    async def change(self) -> None:
+    async def submit(self) -> None:
         current, new = self.current_edit.text(), self.fields.passphrase()
         if self.busy or not current or not self.fields.is_valid():
             return

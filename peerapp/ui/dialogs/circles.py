@@ -9,13 +9,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from peerapp.engine.engine import Result
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.widgets.field import field
 
 GUIDELINES_HEIGHT = 96
 
@@ -41,9 +42,9 @@ class EngineCommandDialog(FormDialog):
         )
         self.bridge = bridge
         self.result_data: Result | None = None
-        self.form = QFormLayout(self.body)
+        self.form = QVBoxLayout(self.body)
         self.form.setContentsMargins(0, 0, 0, 0)
-        self.form.setVerticalSpacing(10)
+        self.form.setSpacing(14)
 
     async def run_command(
         self, busy_text: str, what: str, command: Callable[[], asyncio.Future[Result]]
@@ -76,17 +77,17 @@ class CreateCircleDialog(EngineCommandDialog):
         self.guidelines_edit.setPlaceholderText(messages.GUIDELINES_PLACEHOLDER)
         self.guidelines_edit.setFixedHeight(GUIDELINES_HEIGHT)
         self.guidelines_edit.setTabChangesFocus(True)
-        self.form.addRow(messages.CIRCLE_NAME_LABEL, self.name_edit)
-        self.form.addRow(messages.GUIDELINES_LABEL, self.guidelines_edit)
+        self.form.addLayout(field(messages.CIRCLE_NAME_LABEL, self.name_edit))
+        self.form.addLayout(field(messages.GUIDELINES_LABEL, self.guidelines_edit))
         self.name_edit.textChanged.connect(self._refresh)
-        self.primary_button.clicked.connect(self.create)
+        self.primary_button.clicked.connect(self.submit)
         self.name_edit.setFocus()
 
     def _refresh(self) -> None:
         self.set_submittable(bool(self.name_edit.text().strip()))
 
     @async_slot()
-    async def create(self) -> None:
+    async def submit(self) -> None:
         name = self.name_edit.text().strip()
         guidelines = self.guidelines_edit.toPlainText().strip()
         if self.busy or not name:
@@ -111,18 +112,18 @@ class JoinCircleDialog(EngineCommandDialog):
         self.code_edit.setPlaceholderText(messages.INVITE_CODE_PLACEHOLDER)
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText(messages.YOUR_NAME_PLACEHOLDER)
-        self.form.addRow(messages.INVITE_CODE_LABEL, self.code_edit)
-        self.form.addRow(messages.YOUR_NAME_LABEL, self.name_edit)
+        self.form.addLayout(field(messages.INVITE_CODE_LABEL, self.code_edit))
+        self.form.addLayout(field(messages.YOUR_NAME_LABEL, self.name_edit))
         self.code_edit.textChanged.connect(self._refresh)
         self.name_edit.textChanged.connect(self._refresh)
-        self.primary_button.clicked.connect(self.join)
+        self.primary_button.clicked.connect(self.submit)
         self.code_edit.setFocus()
 
     def _refresh(self) -> None:
         self.set_submittable(bool(self.code_edit.text().strip() and self.name_edit.text().strip()))
 
     @async_slot()
-    async def join(self) -> None:
+    async def submit(self) -> None:
         code, name = self.code_edit.text().strip(), self.name_edit.text().strip()
         if self.busy or not code or not name:
             return

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from peerapp.crypto.keyfile import KdfParams
-from peerapp.storage.profile import UnlockedProfile, create_profile
+from peerapp.engine.profiles import KdfParams, UnlockedProfile, create_profile
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
@@ -36,11 +35,11 @@ class FirstRunDialog(FormDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.fields)
         self.fields.validityChanged.connect(self.set_submittable)
-        self.primary_button.clicked.connect(self.create)
+        self.primary_button.clicked.connect(self.submit)
         self.fields.passphrase_edit.setFocus()
 
     @async_slot()
-    async def create(self) -> None:
+    async def submit(self) -> None:
         if self.busy or not self.fields.is_valid():
             return
         passphrase = self.fields.passphrase()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +27,7 @@ from peerapp.ui.widgets.busy import BusyIndicator
 log = logging.getLogger(__name__)
 
 DIALOG_WIDTH = 460
+MARGIN = 28
 
 
 class FormDialog(QDialog):
@@ -41,7 +43,6 @@ class FormDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(DIALOG_WIDTH)
         self.heading_label = QLabel(heading)
         style.set_role(self.heading_label, "heading")
         self.explanation_label = QLabel(explanation)
@@ -65,7 +66,12 @@ class FormDialog(QDialog):
         buttons.addWidget(self.secondary_button)
         buttons.addWidget(self.primary_button)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 20)
+        # The dialog takes exactly the size its content needs and follows it as messages
+        # and the busy line come and go; without this, wrapped sentences (whose height
+        # depends on the width) are squeezed over the fields.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        layout.setContentsMargins(MARGIN, 24, MARGIN, 20)
+        self.body.setMinimumWidth(DIALOG_WIDTH - 2 * MARGIN)
         layout.setSpacing(12)
         layout.addWidget(self.heading_label)
         layout.addWidget(self.explanation_label)

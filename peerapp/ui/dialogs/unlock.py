@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from peerapp.core.errors import ProfileDamaged, WrongPassphrase
-from peerapp.storage.profile import UnlockedProfile, unlock_profile
+from peerapp.engine.profiles import UnlockedProfile, unlock_profile
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.new_passphrase import passphrase_edit
 
 
@@ -31,22 +32,18 @@ class UnlockDialog(FormDialog):
         self.folder_label = QLabel(messages.profile_folder_note(str(folder)))
         self.folder_label.setWordWrap(True)
         style.set_role(self.folder_label, "muted")
-        form = QFormLayout()
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(messages.PASSPHRASE_LABEL, self.passphrase_edit)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(form)
-        layout.addWidget(self.folder_label)
+        layout.addLayout(field(messages.PASSPHRASE_LABEL, self.passphrase_edit, self.folder_label))
         self.passphrase_edit.textChanged.connect(self._refresh)
-        self.primary_button.clicked.connect(self.unlock)
+        self.primary_button.clicked.connect(self.submit)
         self.passphrase_edit.setFocus()
 
     def _refresh(self) -> None:
         self.set_submittable(bool(self.passphrase_edit.text()))
 
     @async_slot()
-    async def unlock(self) -> None:
+    async def submit(self) -> None:
         passphrase = self.passphrase_edit.text()
         if self.busy or not passphrase:
             return

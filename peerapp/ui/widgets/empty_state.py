@@ -6,18 +6,24 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerapp.ui import messages, style
+from peerapp.ui.resources import app_icon
+
+COLUMN_WIDTH = 460
+ICON_SIZE = 72
 
 
 class EmptyState(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        icon = QLabel()
+        icon.setPixmap(app_icon().pixmap(ICON_SIZE, ICON_SIZE))
+        icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
         heading = QLabel(messages.EMPTY_STATE_HEADING)
         style.set_role(heading, "heading")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text = QLabel(messages.EMPTY_STATE_TEXT)
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(440)
         self.create_button = QPushButton(messages.CREATE_A_CIRCLE)
         style.mark_primary(self.create_button)
         self.join_button = QPushButton(messages.JOIN_WITH_INVITE)
@@ -28,11 +34,18 @@ class EmptyState(QWidget):
         buttons.addWidget(self.create_button)
         buttons.addWidget(self.join_button)
         buttons.addStretch(1)
+        # a fixed-width column, so the wrapped sentence gets the height it needs
+        column = QWidget()
+        column.setFixedWidth(COLUMN_WIDTH)
+        column_layout = QVBoxLayout(column)
+        column_layout.setSpacing(14)
+        column_layout.addWidget(icon)
+        column_layout.addWidget(heading)
+        column_layout.addWidget(text)
+        column_layout.addSpacing(8)
+        column_layout.addLayout(buttons)
+
         layout = QVBoxLayout(self)
-        layout.setSpacing(14)
-        layout.addStretch(1)
-        layout.addWidget(heading)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addSpacing(8)
-        layout.addLayout(buttons)
         layout.addStretch(2)
+        layout.addWidget(column, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)

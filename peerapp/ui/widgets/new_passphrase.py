@@ -7,10 +7,11 @@ Shared by the first-run and change-passphrase dialogs so both apply the same pol
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from peerapp.core.passphrase_policy import problem_with
 from peerapp.ui import messages, style
+from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.strength import PassphraseStrengthHint
 
 
@@ -22,9 +23,11 @@ def passphrase_edit(placeholder: str = "") -> QLineEdit:
 
 
 class NewPassphraseFields(QWidget):
-    validityChanged = Signal(bool)  # noqa: N815 - Qt signal naming
+    validityChanged = Signal(bool)
 
-    def __init__(self, label: str = messages.NEW_PASSPHRASE_LABEL, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, label: str = messages.NEW_PASSPHRASE_LABEL, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.passphrase_edit = passphrase_edit(messages.NEW_PASSPHRASE_PLACEHOLDER)
         self.repeat_edit = passphrase_edit()
@@ -36,20 +39,15 @@ class NewPassphraseFields(QWidget):
         style.set_role(self.problem_label, "error")
         self.problem_label.hide()
 
-        first = QVBoxLayout()
-        first.setSpacing(4)
-        first.addWidget(self.passphrase_edit)
-        first.addWidget(self.strength_hint)
-        first.addWidget(self.min_length_note)
-        second = QVBoxLayout()
-        second.setSpacing(4)
-        second.addWidget(self.repeat_edit)
-        second.addWidget(self.problem_label)
-        form = QFormLayout(self)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.setVerticalSpacing(12)
-        form.addRow(label, first)
-        form.addRow(messages.REPEAT_PASSPHRASE_LABEL, second)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        layout.addLayout(
+            field(label, self.passphrase_edit, self.strength_hint, self.min_length_note)
+        )
+        layout.addLayout(
+            field(messages.REPEAT_PASSPHRASE_LABEL, self.repeat_edit, self.problem_label)
+        )
 
         self._valid = False
         self.passphrase_edit.textChanged.connect(self._update)

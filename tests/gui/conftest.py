@@ -1,0 +1,104 @@
+"""Fixtures for the GUI suites: real widgets on the offscreen platform, a qasync loop, and
+real engines on 127.0.0.1.
+
+How async slots run here: pytest-qt owns the QApplication and no Qt event loop runs
+between test steps. `qasync_loop` wraps that application in a qasync QEventLoop marked as
+already running (qasync's `already_running=True`), so asyncio sees a running loop and each
+asyncio callback becomes a Qt timer event. Whenever the test lets Qt process events
+(qtbot.waitUntil / waitSignal), pending coroutine steps run too. Tests never sleep; they
+wait for the state a coroutine produces.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Qt must see the platform variable before it is first imported
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import qasync
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from peerapp.engine.profiles import TEST_KDF, create_profile
+from peerapp.ui.app import application
+from peerapp.ui.session import Session
+from tests.gui.helpers import (
+    LOOPBACK,
+    PASSPHRASES,
+    WAIT_MS,
+    Passphrases,
+    SessionDriver,
+    StartSession,
+)
+
+
+@pytest.fixture
+def passphrases() -> Passphrases:
+    return PASSPHRASES
+
+
+@pytest.fixture
+def hearth_app(qapp: QApplication) -> QApplication:
+    """pytest-qt's application, dressed as Hearth's (stylesheet, icon, no quit on close)."""
+    return application()
+
+
+@pytest.fixture(scope="session")
+def _session_loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    # One loop for the whole run, as in the app, stopped only at the very end: qasync's
+    # stop() calls QApplication.exit(), which with no Qt loop running leaves the
+    # application "quitting", and then events posted from other threads (engine replies,
+    # asyncio.to_thread results) are no longer delivered to the tests that follow.
+    loop = qasync.QEventLoop(application(), already_running=True)
+    yield loop
+    loop.stop()
+    loop.close()  # joins the executor's worker threads before Qt is torn down
+    asyncio.set_event_loop(None)
+    asyncio.events._set_running_loop(None)
+
+
+@pytest.fixture
+def qasync_loop(
+    _session_loop: asyncio.AbstractEventLoop, qtbot: QtBot
+) -> Iterator[asyncio.AbstractEventLoop]:
+    """The qasync loop, current and running for this test; its leftover tasks cancelled."""
+    # a test of app.run() runs (and closes) a loop of its own: make this one current again
+    asyncio.set_event_loop(_session_loop)
+    asyncio.events._set_running_loop(_session_loop)
+    yield _session_loop
+    leftover = [task for task in asyncio.all_tasks(_session_loop) if not task.done()]
+    for task in leftover:
+        task.cancel()
+    if leftover:
+        qtbot.waitUntil(lambda: all(task.done() for task in leftover), timeout=WAIT_MS)
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    """A profile on disk made with cheap Argon2id parameters; its passphrase is `good`."""
+    folder = tmp_path / "profile"
+    create_profile(folder, PASSPHRASES.good, TEST_KDF)
+    return folder
+
+
+@pytest.fixture
+def start_session(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop) -> Iterator[StartSession]:
+    """Start Sessions (real engines on loopback); every one is shut down at teardown."""
+    sessions: list[Session] = []
+
+    def start(folder: Path, listen: list[str] | None = None) -> SessionDriver:
+        session = Session(folder, LOOPBACK if listen is None else listen, kdf=TEST_KDF)
+        sessions.append(session)
+        driver = SessionDriver(qtbot, session)
+        session.begin()
+        return driver
+
+    yield start
+    for session in sessions:
+        session.shutdown()  # stops any engine still running, before the loop closes
