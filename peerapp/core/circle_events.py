@@ -1,0 +1,236 @@
+"""Circle log events: their shape, canonical encoding and strict decoding.
+
+    Event    = canonical CBOR {v, type, circle, author, seq, lamport, prev, ts, body}
+    Signed   = encoded Event || 64-byte Ed25519 signature by `author`
+    event id = BLAKE2b-256(Signed)
+
+Rules:
+- Every field has one type and fixed bounds; unknown fields or types are refused.
+- Sizes are checked before decoding (MAX_SIGNED_BYTES), lists are bounded (MAX_PARENTS,
+  MAX_KEY_RECIPIENTS, MAX_ADDRS).
+- `lamport` is greater than every parent's lamport (checked by the log once parents are
+  known), so ordering by (lamport, event id) is a topological order that every replica
+  computes identically.
+- Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
+  mistyped field is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from peerapp.core import wire
+
+VERSION = 1
+CIRCLE_ID_BYTES = 16
+KEY_BYTES = 32
+EVENT_ID_BYTES = 32
+SIGNATURE_BYTES = 64
+EPOCH_ID_BYTES = 16
+
+MAX_SIGNED_BYTES = 256 * 1024
+MAX_PARENTS = 32
+MAX_KEY_RECIPIENTS = 256
+MAX_ADDRS = 8
+MAX_TEXT_CHARS = 4000
+MAX_NAME_CHARS = 64
+MAX_GUIDELINES_CHARS = 8000
+MAX_ADDR_CHARS = 256
+
+
+class EventType(Enum):
+    GENESIS = "genesis"
+    MESSAGE = "message"
+    INVITE_CREATE = "invite_create"
+    JOIN_REQUEST = "join_request"
+    ADD_MEMBER = "add_member"
+    KEY_ROTATE = "key_rotate"
+    LEAVE = "leave"
+
+
+CONTROL_TYPES = frozenset(EventType) - {EventType.MESSAGE}
+
+
+class EventError(ValueError):
+    """An event that is malformed, badly signed or not allowed."""
+
+
+@dataclass(frozen=True)
+class Event:
+    type: EventType
+    circle: bytes
+    author: bytes
+    seq: int
+    lamport: int
+    prev: tuple[bytes, ...]
+    ts: int  # milliseconds since the epoch, as the author's clock said
+    body: dict[str, Any] = field(hash=False)
+
+    def to_wire(self) -> dict[str, Any]:
+        return {
+            "v": VERSION,
+            "type": self.type.value,
+            "circle": self.circle,
+            "author": self.author,
+            "seq": self.seq,
+            "lamport": self.lamport,
+            "prev": sorted(self.prev),
+            "ts": self.ts,
+            "body": self.body,
+        }
+
+    def encode(self) -> bytes:
+        return wire.encode(self.to_wire())
+
+
+def event_id(signed: bytes) -> bytes:
+    return hashlib.blake2b(signed, digest_size=EVENT_ID_BYTES).digest()
+
+
+# -- schema checking ---------------------------------------------------------------
+
+
+def _bytes_of(length: int) -> Any:
+    def check(value: Any) -> bool:
+        return isinstance(value, bytes) and len(value) == length
+
+    return check
+
+
+def _text_up_to(limit: int, *, allow_empty: bool = True) -> Any:
+    def check(value: Any) -> bool:
+        return (
+            isinstance(value, str) and len(value) <= limit and (allow_empty or bool(value.strip()))
+        )
+
+    return check
+
+
+def _whole(low: int, high: int) -> Any:
+    def check(value: Any) -> bool:
+        return type(value) is int and low <= value <= high
+
+    return check
+
+
+def _addrs(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= MAX_ADDRS
+        and all(isinstance(a, str) and 0 < len(a) <= MAX_ADDR_CHARS for a in value)
+    )
+
+
+def _sealed_keys(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and 0 < len(value) <= MAX_KEY_RECIPIENTS
+        and all(isinstance(k, bytes) and len(k) == KEY_BYTES for k in value)
+        and all(isinstance(v, bytes) and len(v) <= 128 for v in value.values())
+    )
+
+
+def _signed_bytes(value: Any) -> bool:
+    return isinstance(value, bytes) and len(value) <= 16 * 1024
+
+
+_NAME = _text_up_to(MAX_NAME_CHARS, allow_empty=False)
+_KEY = _bytes_of(KEY_BYTES)
+_PEER = _text_up_to(128, allow_empty=False)
+_TIME = _whole(0, 2**53)
+
+# What each event type's body holds: field -> check.
+BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
+    EventType.GENESIS: {
+        "name": _NAME,
+        "guidelines": _text_up_to(MAX_GUIDELINES_CHARS),
+        "member_name": _NAME,
+        "exchange": _KEY,
+        "peer": _PEER,
+        "addrs": _addrs,
+    },
+    EventType.MESSAGE: {"text": _text_up_to(MAX_TEXT_CHARS, allow_empty=False)},
+    EventType.INVITE_CREATE: {
+        "invite": _KEY,
+        "max_uses": _whole(1, 10_000),
+        "expires": _TIME,
+    },
+    # Signed by the joiner; carried inside ADD_MEMBER so every replica can check the proof.
+    EventType.JOIN_REQUEST: {
+        "invite": _KEY,
+        "challenge": _bytes_of(32),
+        "proof": _bytes_of(SIGNATURE_BYTES),
+        "member_name": _NAME,
+        "exchange": _KEY,
+        "peer": _PEER,
+        "addrs": _addrs,
+    },
+    EventType.ADD_MEMBER: {"request": _signed_bytes},
+    EventType.KEY_ROTATE: {"epoch": _bytes_of(EPOCH_ID_BYTES), "keys": _sealed_keys},
+    EventType.LEAVE: {},
+}
+
+
+def _check_body(kind: EventType, body: Any) -> dict[str, Any]:
+    schema = BODY_SCHEMAS[kind]
+    if not isinstance(body, dict) or set(body) != set(schema):
+        raise EventError(f"{kind.value} body has the wrong fields")
+    for name, check in schema.items():
+        if not check(body[name]):
+            raise EventError(f"{kind.value} body field {name!r} is malformed")
+    return body
+
+
+_HEADER_CHECKS: dict[str, Any] = {
+    "v": lambda v: v == VERSION,
+    "circle": _bytes_of(CIRCLE_ID_BYTES),
+    "author": _KEY,
+    "seq": _whole(0, 2**53),
+    "lamport": _whole(0, 2**53),
+    "ts": _TIME,
+    "prev": lambda v: (
+        isinstance(v, list)
+        and len(v) <= MAX_PARENTS
+        and all(isinstance(p, bytes) and len(p) == EVENT_ID_BYTES for p in v)
+        and v == sorted(set(v))
+    ),
+}
+
+
+def decode_event(encoded: bytes) -> Event:
+    """The Event in `encoded` (canonical CBOR, no signature), or EventError."""
+    try:
+        document = wire.decode(encoded, MAX_SIGNED_BYTES)
+    except wire.WireError as error:
+        raise EventError(str(error)) from None
+    if not isinstance(document, dict) or set(document) != {*_HEADER_CHECKS, "type", "body"}:
+        raise EventError(
+            "an event has exactly the fields v, type, circle, author, seq, lamport, prev, ts, body"
+        )
+    for name, check in _HEADER_CHECKS.items():
+        if not check(document[name]):
+            raise EventError(f"event field {name!r} is malformed")
+    try:
+        kind = EventType(document["type"])
+    except ValueError:
+        raise EventError("unknown event type") from None
+    return Event(
+        type=kind,
+        circle=document["circle"],
+        author=document["author"],
+        seq=document["seq"],
+        lamport=document["lamport"],
+        prev=tuple(document["prev"]),
+        ts=document["ts"],
+        body=_check_body(kind, document["body"]),
+    )
+
+
+def split_signed(signed: bytes) -> tuple[bytes, bytes]:
+    """(encoded event, signature), checking only sizes."""
+    if not SIGNATURE_BYTES < len(signed) <= MAX_SIGNED_BYTES:
+        raise EventError("a signed event has an impossible size")
+    return signed[:-SIGNATURE_BYTES], signed[-SIGNATURE_BYTES:]
