@@ -21,6 +21,49 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        2,
+        """
+        CREATE TABLE circles (
+            id              BLOB PRIMARY KEY,
+            name            TEXT NOT NULL,
+            member_key      BLOB NOT NULL,
+            signing_seed    BLOB NOT NULL,
+            exchange_secret BLOB NOT NULL,
+            joined_at       INTEGER NOT NULL,
+            unread          INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE events (
+            id       BLOB PRIMARY KEY,
+            circle   BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            author   BLOB NOT NULL,
+            seq      INTEGER NOT NULL,
+            lamport  INTEGER NOT NULL,
+            ts       INTEGER NOT NULL,
+            type     TEXT NOT NULL,
+            signed   BLOB NOT NULL,
+            accepted INTEGER NOT NULL DEFAULT 1,
+            text     TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX events_in_order ON events(circle, lamport, id);
+        CREATE TABLE epochs (
+            circle BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            id     BLOB NOT NULL,
+            secret BLOB NOT NULL,
+            PRIMARY KEY (circle, id)
+        ) WITHOUT ROWID;
+        CREATE TABLE invites (
+            circle     BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            key        BLOB NOT NULL,
+            seed       BLOB NOT NULL,
+            code       TEXT NOT NULL,
+            max_uses   INTEGER NOT NULL,
+            expires    INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (circle, key)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,240 @@
+"""Circles at rest: memberships with their keys, the signed event log, epoch secrets and
+the invites this profile made. Every write is one transaction; batches stay batches.
+
+Only the engine thread touches it (it shares the engine's Database connection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from peerapp.core.circle_events import EventType
+from peerapp.storage.database import Database
+
+
+@dataclass(frozen=True, repr=False)
+class Membership:
+    circle_id: bytes
+    name: str
+    member_key: bytes
+    signing_seed: bytes
+    exchange_secret: bytes
+    joined_at: int
+    unread: int
+
+    def __repr__(self) -> str:
+        return f"Membership(circle={self.circle_id.hex()}, name=...)"
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    id: bytes
+    circle: bytes
+    author: bytes
+    seq: int
+    lamport: int
+    ts: int
+    type: EventType
+    signed: bytes
+    text: str | None
+
+
+@dataclass(frozen=True)
+class StoredInvite:
+    key: bytes
+    code: str
+    max_uses: int
+    expires: int
+    created_at: int
+
+
+_EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text"
+_LATEST_MESSAGES = (
+    f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND type = ? AND accepted = 1 "  # noqa: S608 (constant)
+    "ORDER BY lamport DESC, id DESC LIMIT ?"
+)
+_MESSAGES_BEFORE = (
+    f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND type = ? AND accepted = 1 "  # noqa: S608 (constant)
+    "AND (lamport, id) < (?, ?) ORDER BY lamport DESC, id DESC LIMIT ?"
+)
+
+
+class CircleStore:
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    # -- memberships --------------------------------------------------------------
+
+    def add_membership(self, membership: Membership) -> None:
+        with self._database.transaction() as connection:
+            connection.execute(
+                "INSERT INTO circles(id, name, member_key, signing_seed, exchange_secret, "
+                "joined_at, unread) VALUES (?, ?, ?, ?, ?, ?, 0)",
+                (
+                    membership.circle_id,
+                    membership.name,
+                    membership.member_key,
+                    membership.signing_seed,
+                    membership.exchange_secret,
+                    membership.joined_at,
+                ),
+            )
+
+    def memberships(self) -> list[Membership]:
+        rows = self._database.query(
+            "SELECT id, name, member_key, signing_seed, exchange_secret, joined_at, unread "
+            "FROM circles ORDER BY joined_at, id"
+        )
+        return [Membership(*row) for row in rows]
+
+    def rename(self, circle_id: bytes, name: str) -> None:
+        with self._database.transaction() as connection:
+            connection.execute("UPDATE circles SET name = ? WHERE id = ?", (name, circle_id))
+
+    def add_unread(self, circle_id: bytes, count: int) -> None:
+        with self._database.transaction() as connection:
+            connection.execute(
+                "UPDATE circles SET unread = unread + ? WHERE id = ?", (count, circle_id)
+            )
+
+    def mark_read(self, circle_id: bytes) -> None:
+        with self._database.transaction() as connection:
+            connection.execute("UPDATE circles SET unread = 0 WHERE id = ?", (circle_id,))
+
+    # -- the event log ------------------------------------------------------------
+
+    def add_events(self, events: Iterable[StoredEvent]) -> list[bytes]:
+        """Store new events in one transaction; returns the ids that were not there yet."""
+        added: list[bytes] = []
+        with self._database.transaction() as connection:
+            for event in events:
+                cursor = connection.execute(
+                    "INSERT OR IGNORE INTO events(id, circle, author, seq, lamport, ts, type, "
+                    "signed, accepted, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                    (
+                        event.id,
+                        event.circle,
+                        event.author,
+                        event.seq,
+                        event.lamport,
+                        event.ts,
+                        event.type.value,
+                        event.signed,
+                        event.text,
+                    ),
+                )
+                if cursor.rowcount:
+                    added.append(event.id)
+        return added
+
+    def has_event(self, event_id: bytes) -> bool:
+        return bool(self._database.query("SELECT 1 FROM events WHERE id = ?", (event_id,)))
+
+    def lamports(self, event_ids: Iterable[bytes]) -> dict[bytes, int]:
+        ids = list(event_ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._database.query(
+            f"SELECT id, lamport FROM events WHERE id IN ({marks})",  # noqa: S608 (only ? marks)
+            tuple(ids),
+        )
+        return {bytes(row[0]): int(row[1]) for row in rows}
+
+    def events_in_order(self, circle_id: bytes) -> list[StoredEvent]:
+        rows = self._database.query(
+            "SELECT id, circle, author, seq, lamport, ts, type, signed, text FROM events "
+            "WHERE circle = ? ORDER BY lamport, id",
+            (circle_id,),
+        )
+        return [_stored_event(row) for row in rows]
+
+    def set_refused(self, circle_id: bytes, refused: set[bytes]) -> None:
+        """Mark exactly `refused` as not accepted among the circle's events."""
+        with self._database.transaction() as connection:
+            connection.execute("UPDATE events SET accepted = 1 WHERE circle = ?", (circle_id,))
+            connection.executemany(
+                "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
+            )
+
+    def heads(self, circle_id: bytes) -> list[bytes]:
+        """Events no other stored event names as a parent, newest first (bounded)."""
+        rows = self._database.query(
+            "SELECT id FROM events WHERE circle = ? ORDER BY lamport DESC, id DESC LIMIT 1",
+            (circle_id,),
+        )
+        return [bytes(row[0]) for row in rows]
+
+    def next_seq_and_lamport(self, circle_id: bytes, author: bytes) -> tuple[int, int]:
+        (seq,) = self._database.query(
+            "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE circle = ? AND author = ?",
+            (circle_id, author),
+        )[0]
+        (lamport,) = self._database.query(
+            "SELECT coalesce(max(lamport) + 1, 0) FROM events WHERE circle = ?", (circle_id,)
+        )[0]
+        return int(seq), int(lamport)
+
+    def messages(
+        self, circle_id: bytes, limit: int, before: bytes | None = None
+    ) -> list[StoredEvent]:
+        """Accepted messages, oldest first: the `limit` newest, or the newest before `before`."""
+        anchor = (
+            self._database.query("SELECT lamport FROM events WHERE id = ?", (before,))
+            if before is not None
+            else []
+        )
+        if anchor:
+            rows = self._database.query(
+                _MESSAGES_BEFORE,
+                (circle_id, EventType.MESSAGE.value, anchor[0][0], before, limit),
+            )
+        else:
+            rows = self._database.query(
+                _LATEST_MESSAGES, (circle_id, EventType.MESSAGE.value, limit)
+            )
+        return [_stored_event(row) for row in reversed(rows)]
+
+    # -- epochs and invites -------------------------------------------------------
+
+    def add_epoch(self, circle_id: bytes, epoch_id: bytes, secret: bytes) -> None:
+        with self._database.transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO epochs(circle, id, secret) VALUES (?, ?, ?)",
+                (circle_id, epoch_id, secret),
+            )
+
+    def epoch_secrets(self, circle_id: bytes) -> dict[bytes, bytes]:
+        rows = self._database.query("SELECT id, secret FROM epochs WHERE circle = ?", (circle_id,))
+        return {bytes(row[0]): bytes(row[1]) for row in rows}
+
+    def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:
+        with self._database.transaction() as connection:
+            connection.execute(
+                "INSERT INTO invites(circle, key, seed, code, max_uses, expires, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    circle_id,
+                    key,
+                    seed,
+                    invite.code,
+                    invite.max_uses,
+                    invite.expires,
+                    invite.created_at,
+                ),
+            )
+
+
+def _stored_event(row: tuple[object, ...]) -> StoredEvent:
+    return StoredEvent(
+        id=bytes(row[0]),  # type: ignore[call-overload]
+        circle=bytes(row[1]),  # type: ignore[call-overload]
+        author=bytes(row[2]),  # type: ignore[call-overload]
+        seq=int(row[3]),  # type: ignore[call-overload]
+        lamport=int(row[4]),  # type: ignore[call-overload]
+        ts=int(row[5]),  # type: ignore[call-overload]
+        type=EventType(row[6]),
+        signed=bytes(row[7]),  # type: ignore[call-overload]
+        text=None if row[8] is None else str(row[8]),
+    )
