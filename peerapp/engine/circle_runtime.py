@@ -1,0 +1,127 @@
+"""One circle as the engine holds it in memory: our membership keys, the resolved state,
+the epoch keys we can use, and which stored events the resolution refused.
+
+Resolution is incremental while events arrive in log order and starts over from the
+stored log when one arrives out of order, so every replica ends with the state the full
+log gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
+from peerapp.core.circle_state import CircleState, Member, apply
+from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
+from peerapp.crypto.join_facts import join_facts
+from peerapp.storage.circle_store import Membership, StoredEvent
+
+OrderKey = tuple[int, bytes]
+# Keep the newest epochs' topics: the current one plus one for members still catching up.
+SUBSCRIBED_EPOCHS = 2
+
+
+def _light_event(stored: StoredEvent) -> Event:
+    """A MESSAGE needs only its header to resolve: skip decoding the body."""
+    return Event(
+        type=stored.type,
+        circle=stored.circle,
+        author=stored.author,
+        seq=stored.seq,
+        lamport=stored.lamport,
+        prev=(),
+        ts=stored.ts,
+        body={},
+    )
+
+
+def decoded(stored: StoredEvent) -> Event:
+    if stored.type is EventType.MESSAGE:
+        return _light_event(stored)
+    return decode_event(split_signed(stored.signed)[0])
+
+
+@dataclass
+class CircleRuntime:
+    membership: Membership
+    state: CircleState
+    epochs: dict[bytes, EpochKeys] = field(default_factory=dict)
+    refused: set[bytes] = field(default_factory=set)
+    names: dict[bytes, str] = field(default_factory=dict)
+    last_applied: OrderKey = (-1, b"")
+
+    @classmethod
+    def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
+        runtime = cls(membership, CircleState(membership.circle_id))
+        for secret in secrets.values():
+            runtime.add_epoch_secret(secret)
+        return runtime
+
+    @property
+    def circle_id(self) -> bytes:
+        return self.membership.circle_id
+
+    @property
+    def me(self) -> bytes:
+        return self.membership.member_key
+
+    def add_epoch_secret(self, secret: bytes) -> EpochKeys:
+        keys = EpochKeys(secret)
+        self.epochs[keys.epoch_id] = keys
+        return keys
+
+    # -- resolution ---------------------------------------------------------------
+
+    def resolve_all(self, events: list[StoredEvent]) -> None:
+        self.state = CircleState(self.circle_id)
+        self.refused = set()
+        self.names = {}
+        self.last_applied = (-1, b"")
+        for stored in events:
+            self._apply(stored)
+
+    def can_apply_in_order(self, stored: StoredEvent) -> bool:
+        return (stored.lamport, stored.id) > self.last_applied
+
+    def apply_in_order(self, stored: StoredEvent) -> bool:
+        """Apply an event that sorts after everything applied; True when accepted."""
+        return self._apply(stored)
+
+    def _apply(self, stored: StoredEvent) -> bool:
+        event = decoded(stored)
+        verdict = apply(self.state, event, join_facts(event))
+        self.last_applied = (stored.lamport, stored.id)
+        if not verdict.accepted:
+            self.refused.add(stored.id)
+            return False
+        self.state = verdict.state
+        for key, member in self.state.members.items():
+            self.names.setdefault(key, member.name)
+        return True
+
+    # -- keys and topics ----------------------------------------------------------
+
+    def open_rotation(self, event: Event) -> bytes | None:
+        """Our secret from a KEY_ROTATE, if it was sealed to us."""
+        sealed = event.body["keys"].get(self.me)
+        if sealed is None:
+            return None
+        return open_sealed_secret(sealed, self.membership.exchange_secret)
+
+    def current_keys(self) -> EpochKeys | None:
+        """Keys of the newest resolved epoch we hold a secret for."""
+        for epoch in reversed(self.state.epochs):
+            keys = self.epochs.get(epoch.id)
+            if keys is not None:
+                return keys
+        return None
+
+    def topics(self) -> dict[str, EpochKeys]:
+        held = [self.epochs[e.id] for e in self.state.epochs if e.id in self.epochs]
+        return {keys.topic: keys for keys in held[-SUBSCRIBED_EPOCHS:]}
+
+    def member(self, key: bytes) -> Member | None:
+        return self.state.members.get(key)
+
+    def name_of(self, key: bytes) -> str:
+        return self.names.get(key, "someone")
