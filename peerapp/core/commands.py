@@ -36,7 +36,11 @@ SPECS: dict[str, CommandSpec] = {
         CommandSpec(
             "create_circle",
             "Start a new circle.",
-            (Argument("name", str), Argument("guidelines", str, required=False)),
+            (
+                Argument("name", str),
+                Argument("guidelines", str, required=False),
+                Argument("member_name", str, required=False),
+            ),
         ),
         CommandSpec(
             "join",
@@ -44,6 +48,27 @@ SPECS: dict[str, CommandSpec] = {
             (Argument("code", str), Argument("name", str)),
         ),
         CommandSpec("circles", "The circles this profile belongs to."),
+        CommandSpec(
+            "invite",
+            "Make an invite code for a circle.",
+            (
+                Argument("circle", str),
+                Argument("max_uses", int, required=False),
+                Argument("expires_in", int, required=False),
+            ),
+        ),
+        CommandSpec("send", "Send a message.", (Argument("circle", str), Argument("text", str))),
+        CommandSpec(
+            "history",
+            "Messages of a circle, oldest first.",
+            (
+                Argument("circle", str),
+                Argument("limit", int, required=False),
+                Argument("before", str, required=False),
+            ),
+        ),
+        CommandSpec("members", "Members of a circle.", (Argument("circle", str),)),
+        CommandSpec("mark_read", "Reset a circle's unread count.", (Argument("circle", str),)),
         CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
     )
 }

@@ -49,3 +49,50 @@ class EngineError(EngineEvent):
 @dataclass(frozen=True)
 class EngineStopped(EngineEvent):
     name: ClassVar[str] = "stopped"
+
+
+@dataclass(frozen=True)
+class MessageView:
+    id: str
+    author: str
+    author_name: str
+    text: str
+    ts: int  # milliseconds since the epoch, by the author's clock
+    mine: bool
+
+
+@dataclass(frozen=True)
+class MemberView:
+    id: str
+    name: str
+    role: str
+    online: bool
+
+
+@dataclass(frozen=True)
+class CircleView:
+    id: str
+    name: str
+    members: int
+    unread: int
+
+
+@dataclass(frozen=True)
+class MessageArrived(EngineEvent):
+    name: ClassVar[str] = "message"
+    circle: str
+    message: MessageView
+
+
+@dataclass(frozen=True)
+class MemberJoined(EngineEvent):
+    name: ClassVar[str] = "member_joined"
+    circle: str
+    member: MemberView
+
+
+@dataclass(frozen=True)
+class CirclesChanged(EngineEvent):
+    """The list of circles, a name, or an unread count changed."""
+
+    name: ClassVar[str] = "circles_changed"

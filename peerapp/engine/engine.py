@@ -10,7 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import multiaddr
@@ -26,6 +26,7 @@ from peerapp.core.events import (
     PeerDisconnected,
 )
 from peerapp.crypto.identity import ProfileKeys
+from peerapp.engine.circle_service import CircleService
 from peerapp.network.addresses import DEFAULT_LISTEN, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.storage.database import Database
@@ -40,7 +41,7 @@ CommandFuture = concurrent.futures.Future[Result]
 # Bounded so a front that floods commands meets back-pressure instead of unbounded memory.
 INBOX_SIZE = 1024
 CONNECT_TIMEOUT_SECONDS = 10
-CIRCLES_NOT_YET = "Circles are not available in this version of Hearth yet."
+DEFAULT_FOUNDER_NAME = "Founder"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,13 @@ class Engine:
             "join": self._join,
             "circles": self._circles,
             "connect": self._connect,
+            "invite": self._invite,
+            "send": self._send,
+            "history": self._history,
+            "members": self._members,
+            "mark_read": self._mark_read,
         }
+        self._circles_service: CircleService | None = None
 
     # -- called from other threads through the bridge (via trio's run_sync_soon) ---------
 
@@ -82,17 +89,25 @@ class Engine:
         self._database = database
         try:
             keys = ProfileKeys.from_records(database.keys())
+            service = CircleService(database, self._emit)
             async with running_node(
-                keys.peer_seed, self._listen, self._peer_connected, self._peer_disconnected
+                keys.peer_seed,
+                self._listen,
+                self._peer_connected,
+                self._peer_disconnected,
+                on_message=service.on_pubsub,
             ) as node:
                 self._node = node
-                ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
-                listen_ready(ready)
-                self._emit(ready)
                 async with trio.open_nursery() as nursery:
+                    await nursery.start(service.run, node)
+                    self._circles_service = service
+                    ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
+                    listen_ready(ready)
+                    self._emit(ready)
                     async for request in self._inbox_receive:
                         nursery.start_soon(self._serve, request)
         finally:
+            self._circles_service = None
             self._node = None
             self._database = None
             self._fail_waiting_requests()
@@ -154,14 +169,50 @@ class Engine:
             "profile": str(self._profile.folder),
         }
 
-    async def _create_circle(self, _: dict[str, Any]) -> Result:
-        raise CommandError(CIRCLES_NOT_YET)
+    def _service(self) -> CircleService:
+        if self._circles_service is None:
+            raise EngineFailed("Circles are not loaded yet.")
+        return self._circles_service
 
-    async def _join(self, _: dict[str, Any]) -> Result:
-        raise CommandError(CIRCLES_NOT_YET)
+    async def _create_circle(self, arguments: dict[str, Any]) -> Result:
+        view = await self._service().create_circle(
+            arguments["name"],
+            arguments.get("guidelines", ""),
+            arguments.get("member_name", DEFAULT_FOUNDER_NAME),
+        )
+        return {"circle": view.id, "name": view.name}
+
+    async def _join(self, arguments: dict[str, Any]) -> Result:
+        view = await self._service().join(arguments["code"], arguments["name"])
+        return {"circle": view.id, "name": view.name}
 
     async def _circles(self, _: dict[str, Any]) -> Result:
-        return {"circles": []}
+        return {"circles": [asdict(view) for view in self._service().circle_views()]}
+
+    async def _invite(self, arguments: dict[str, Any]) -> Result:
+        code = await self._service().invite(
+            arguments["circle"], arguments.get("max_uses"), arguments.get("expires_in")
+        )
+        return {"code": code}
+
+    async def _send(self, arguments: dict[str, Any]) -> Result:
+        view = await self._service().send(arguments["circle"], arguments["text"])
+        return {"message": view.id}
+
+    async def _history(self, arguments: dict[str, Any]) -> Result:
+        views = self._service().history(
+            arguments["circle"], arguments.get("limit"), arguments.get("before")
+        )
+        return {"messages": [asdict(view) for view in views]}
+
+    async def _members(self, arguments: dict[str, Any]) -> Result:
+        return {
+            "members": [asdict(view) for view in self._service().member_views(arguments["circle"])]
+        }
+
+    async def _mark_read(self, arguments: dict[str, Any]) -> Result:
+        self._service().mark_read(arguments["circle"])
+        return {}
 
     async def _connect(self, arguments: dict[str, Any]) -> Result:
         address = arguments["addr"]

@@ -1,4 +1,5 @@
-"""The libp2p host: Noise for security and Yamux for multiplexing, nothing else.
+"""The libp2p host: Noise for security and Yamux for multiplexing, nothing else; with
+GossipSub (pubsub.py) and framed stream protocols (streams.py) on top.
 
 py-libp2p's default host also accepts /plaintext and secio and falls back to Mplex; a
 peer offering only those is refused here. The peer key comes from the profile, so the
@@ -19,6 +20,7 @@ from libp2p.abc import INetConn, INetStream, INetwork, INotifee
 from libp2p.crypto.ed25519 import create_new_key_pair
 from libp2p.crypto.x25519 import create_new_key_pair as new_x25519_key_pair
 from libp2p.custom_types import TProtocol
+from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
@@ -26,6 +28,22 @@ from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL_ID
 from libp2p.stream_muxer.yamux.yamux import Yamux
 
 from peerapp.network.addresses import AddressError, dialable, same_endpoint
+from peerapp.network.counters import Counters
+from peerapp.network.gate import Allow, Gate
+from peerapp.network.pubsub import (
+    PUBLISH_TIMEOUT_SECONDS,
+    MessageCallback,
+    PubsubMessage,
+    PubsubService,
+    running_pubsub,
+)
+from peerapp.network.streams import (
+    DEFAULT_TIMEOUT_SECONDS,
+    FramedStream,
+    StreamHandler,
+    open_framed_stream,
+    serving,
+)
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +51,10 @@ SECURITY_PROTOCOLS = (str(NOISE_PROTOCOL_ID),)
 MUXER_PROTOCOLS = (str(YAMUX_PROTOCOL_ID),)
 
 PeerCallback = Callable[[str], None]
+
+
+def _ignore_message(message: PubsubMessage) -> None:
+    pass
 
 
 def build_host(peer_seed: bytes) -> Any:
@@ -75,10 +97,14 @@ class _ConnectionWatcher(INotifee):
 
 
 class NetworkNode:
-    """A running host: its peer id, where it can be dialled, who is connected."""
+    """A running host: its peer id, where it can be dialled, who is connected, GossipSub
+    topics and framed stream protocols."""
 
-    def __init__(self, host: Any) -> None:
+    def __init__(self, host: Any, pubsub: PubsubService, gate: Gate, counters: Counters) -> None:
         self._host = host
+        self._pubsub = pubsub
+        self._gate = gate
+        self._counters = counters
 
     @property
     def peer_id(self) -> str:
@@ -97,6 +123,64 @@ class NetworkNode:
         await self._host.connect(info)
         return str(info.peer_id.to_base58())
 
+    async def disconnect(self, peer_id: str) -> None:
+        """Close every connection to the peer (its streams and pubsub with it)."""
+        await self._host.disconnect(ID.from_base58(peer_id))
+
+    def counters(self) -> dict[str, int]:
+        return self._counters.snapshot()
+
+    # -- GossipSub --------------------------------------------------------------------
+
+    async def subscribe(self, topic: str) -> None:
+        await self._pubsub.subscribe(topic)
+
+    async def unsubscribe(self, topic: str) -> None:
+        await self._pubsub.unsubscribe(topic)
+
+    async def publish(
+        self, topic: str, data: bytes, timeout: float = PUBLISH_TIMEOUT_SECONDS
+    ) -> None:
+        """Sign and send; waits while peers' outbound queues are full (back-pressure).
+
+        ValueError over MAX_MESSAGE_BYTES; PublishStalled if a subscribed peer has not
+        drained its queue within `timeout` (nothing is published then).
+        """
+        await self._pubsub.publish(topic, data, timeout)
+
+    def topic_peers(self, topic: str) -> list[str]:
+        """Peers we know to be subscribed to the topic (from their announcements)."""
+        return self._pubsub.topic_peers(topic)
+
+    # -- framed streams and the gate --------------------------------------------------
+
+    def set_stream_handler(self, protocol: str, handler: StreamHandler) -> None:
+        self._host.set_stream_handler(
+            TProtocol(protocol), serving(protocol, handler, self._gate, self._counters)
+        )
+
+    async def open_stream(
+        self,
+        peer_id: str,
+        protocol: str,
+        addrs: list[str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> FramedStream:
+        """A stream to the peer, dialling `addrs` first if not connected; StreamError if
+        that fails or takes longer than `timeout`."""
+        return await open_framed_stream(self._host, peer_id, protocol, addrs, timeout)
+
+    def set_gate(self, allow: Allow | None) -> None:
+        """allow(peer_id, protocol) decides every later inbound stream (pubsub included)
+        and whether we open a pubsub stream to a newly connected peer. None allows all."""
+        self._gate.set(allow)
+
+    async def gate_changed(self, peer_id: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        """Call when the gate starts allowing a connected peer (a joiner was admitted): opens
+        the pubsub stream the gate kept closed. A peer the gate stops allowing should be
+        disconnected; streams already open are not re-checked."""
+        await self._pubsub.gate_changed(peer_id, timeout)
+
 
 @asynccontextmanager
 async def running_node(
@@ -104,7 +188,13 @@ async def running_node(
     listen: list[multiaddr.Multiaddr],
     on_connected: PeerCallback,
     on_disconnected: PeerCallback,
+    on_message: MessageCallback | None = None,
 ) -> AsyncIterator[NetworkNode]:
+    """The host and its GossipSub, listening, for the duration of the block.
+
+    Callbacks run in the trio thread. on_message gets every message from another peer on
+    a subscribed topic, once; never our own.
+    """
     host = build_host(peer_seed)
     host.get_network().register_notifee(_ConnectionWatcher(on_connected, on_disconnected))
     failure: AddressError | None = None
@@ -120,10 +210,14 @@ async def running_node(
                 "the address is in use or not on this machine."
             )
         else:
-            node = NetworkNode(host)
-            log.info("listening on %s", ", ".join(node.dialable_addrs()))
+            gate, counters = Gate(), Counters()
             try:
-                yield node
+                async with running_pubsub(
+                    host, gate, counters, on_message or _ignore_message
+                ) as pubsub:
+                    node = NetworkNode(host, pubsub, gate, counters)
+                    log.info("listening on %s", ", ".join(node.dialable_addrs()))
+                    yield node
             finally:
                 with trio.move_on_after(1) as scope:
                     scope.shield = True

@@ -1,0 +1,704 @@
+"""Circles inside the engine: create, invite, join, send, receive, list.
+
+Everything here runs in the engine's trio thread. Events are stored before anything is
+published; what arrives from the network is verified, stored in one transaction per
+batch and resolved before the fronts hear of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import nacl.public
+import nacl.signing
+import nacl.utils
+import trio
+
+from peerapp.core import join_messages as jm
+from peerapp.core.circle_events import (
+    CIRCLE_ID_BYTES,
+    MAX_TEXT_CHARS,
+    Event,
+    EventError,
+    EventType,
+)
+from peerapp.core.circle_state import Role
+from peerapp.core.errors import CommandError
+from peerapp.core.events import (
+    CirclesChanged,
+    CircleView,
+    EngineEvent,
+    MemberJoined,
+    MemberView,
+    MessageArrived,
+    MessageView,
+)
+from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite, encode_invite
+from peerapp.crypto import envelope
+from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
+from peerapp.crypto.invite_keys import check_proof, invite_public_key, new_invite_seed, prove
+from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
+from peerapp.engine.circle_runtime import CircleRuntime, decoded
+from peerapp.engine.join_client import JoinRefused, request_admission
+from peerapp.network.host import NetworkNode
+from peerapp.network.pubsub import PubsubMessage
+from peerapp.network.streams import FramedStream
+from peerapp.storage.circle_store import CircleStore, Membership, StoredEvent, StoredInvite
+from peerapp.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+Emit = Callable[[EngineEvent], None]
+
+DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
+MAX_INVITE_SECONDS = 90 * 24 * 3600
+DEFAULT_HISTORY = 50
+MAX_HISTORY = 500
+MAX_PARENTS_REFERENCED = 1
+RECONNECT_TIMEOUT_SECONDS = 5
+INBOX_SIZE = 4096
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class CircleService:
+    def __init__(self, database: Database, emit: Emit) -> None:
+        self._store = CircleStore(database)
+        self._emit = emit
+        self._runtimes: dict[bytes, CircleRuntime] = {}
+        self._topics: dict[str, tuple[bytes, EpochKeys]] = {}
+        self._node: NetworkNode | None = None
+        self._nursery: trio.Nursery | None = None
+        self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
+        self.dropped: dict[str, int] = {}
+
+    # -- start-up -----------------------------------------------------------------
+
+    async def run(self, node: NetworkNode, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
+        """Load circles, subscribe, serve the join protocol and the pubsub inbox."""
+        self._node = node
+        node.set_gate(self._allow)
+        node.set_stream_handler(jm.PROTOCOL, self._serve_join)
+        for membership in self._store.memberships():
+            runtime = CircleRuntime.for_membership(
+                membership, self._store.epoch_secrets(membership.circle_id)
+            )
+            self._resolve_from_store(runtime)
+            self._runtimes[membership.circle_id] = runtime
+            await self._sync_topics(runtime)
+        async with trio.open_nursery() as nursery:
+            self._nursery = nursery
+            for runtime in self._runtimes.values():
+                nursery.start_soon(self._reconnect, runtime)
+            task_status.started()
+            async for message in self._inbox_receive:
+                await self._receive(message)
+
+    def on_pubsub(self, message: PubsubMessage) -> None:
+        """Called by the network for each message on a subscribed topic."""
+        try:
+            self._inbox_send.send_nowait(message)
+        except trio.WouldBlock:
+            self._count("inbox_full")
+
+    def _count(self, what: str) -> None:
+        self.dropped[what] = self.dropped.get(what, 0) + 1
+
+    def _node_or_fail(self) -> NetworkNode:
+        if self._node is None:
+            raise CommandError("The network is not running.")
+        return self._node
+
+    def _allow(self, peer_id: str, protocol: str) -> bool:
+        """Strangers may only ask to join; our other protocols are for members."""
+        if protocol == jm.PROTOCOL:
+            return True
+        return any(
+            member.peer == peer_id
+            for runtime in self._runtimes.values()
+            for member in runtime.state.members.values()
+        )
+
+    # -- looking things up ----------------------------------------------------------
+
+    def _runtime(self, circle_hex: str) -> CircleRuntime:
+        try:
+            circle_id = bytes.fromhex(circle_hex)
+        except ValueError:
+            raise CommandError(f"{circle_hex!r} is not a circle id") from None
+        runtime = self._runtimes.get(circle_id)
+        if runtime is None:
+            raise CommandError("You are not in that circle.")
+        return runtime
+
+    def _online_peers(self) -> set[str]:
+        return set(self._node.connected_peers()) if self._node is not None else set()
+
+    def circle_views(self) -> list[CircleView]:
+        unread = {m.circle_id: m.unread for m in self._store.memberships()}
+        return [
+            CircleView(
+                id=circle_id.hex(),
+                name=runtime.state.name or runtime.membership.name,
+                members=len(runtime.state.members),
+                unread=unread.get(circle_id, 0),
+            )
+            for circle_id, runtime in self._runtimes.items()
+        ]
+
+    def member_views(self, circle_hex: str) -> list[MemberView]:
+        runtime = self._runtime(circle_hex)
+        online = self._online_peers()
+        return [
+            MemberView(
+                id=member.key.hex(),
+                name=member.name,
+                role=member.role.value,
+                online=member.key == runtime.me or member.peer in online,
+            )
+            for member in sorted(
+                runtime.state.members.values(),
+                key=lambda m: (m.role is not Role.FOUNDER, m.since_lamport, m.key),
+            )
+        ]
+
+    def _message_view(self, runtime: CircleRuntime, stored: StoredEvent) -> MessageView:
+        return MessageView(
+            id=stored.id.hex(),
+            author=stored.author.hex(),
+            author_name=runtime.name_of(stored.author),
+            text=stored.text or "",
+            ts=stored.ts,
+            mine=stored.author == runtime.me,
+        )
+
+    def history(self, circle_hex: str, limit: int | None, before: str | None) -> list[MessageView]:
+        runtime = self._runtime(circle_hex)
+        count = DEFAULT_HISTORY if limit is None else limit
+        if not 1 <= count <= MAX_HISTORY:
+            raise CommandError(f"'limit' must be between 1 and {MAX_HISTORY}")
+        anchor = None
+        if before is not None:
+            try:
+                anchor = bytes.fromhex(before)
+            except ValueError:
+                raise CommandError(f"{before!r} is not a message id") from None
+        rows = self._store.messages(runtime.circle_id, count, anchor)
+        return [self._message_view(runtime, row) for row in rows]
+
+    def mark_read(self, circle_hex: str) -> None:
+        runtime = self._runtime(circle_hex)
+        self._store.mark_read(runtime.circle_id)
+        self._emit(CirclesChanged())
+
+    # -- authoring ------------------------------------------------------------------
+
+    def _author(
+        self, runtime: CircleRuntime, kind: EventType, body: dict[str, Any]
+    ) -> VerifiedEvent:
+        seq, lamport = self._store.next_seq_and_lamport(runtime.circle_id, runtime.me)
+        event = Event(
+            type=kind,
+            circle=runtime.circle_id,
+            author=runtime.me,
+            seq=seq,
+            lamport=lamport,
+            prev=tuple(self._store.heads(runtime.circle_id)[:MAX_PARENTS_REFERENCED]),
+            ts=_now_ms(),
+            body=body,
+        )
+        return sign_event(event, runtime.membership.signing_seed)
+
+    def _rotation_body(
+        self, runtime: CircleRuntime, extra: dict[bytes, bytes] | None = None
+    ) -> tuple[EpochKeys, dict[str, Any]]:
+        keys = new_epoch()
+        recipients = {key: member.exchange for key, member in runtime.state.members.items()}
+        recipients.update(extra or {})
+        sealed = {key: seal_secret(keys.secret, exchange) for key, exchange in recipients.items()}
+        return keys, {"epoch": keys.epoch_id, "keys": sealed}
+
+    async def _commit_own(
+        self, runtime: CircleRuntime, events: list[VerifiedEvent]
+    ) -> list[StoredEvent]:
+        """Store our own new events durably and resolve them; returns those accepted."""
+        accepted = self._store_and_resolve(runtime, events)
+        if len(accepted) != len(events):
+            raise CommandError("The circle's rules do not allow that right now.")
+        return accepted
+
+    async def _publish(
+        self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
+    ) -> None:
+        """Send on GossipSub; a failure only delays delivery (the event is stored)."""
+        node = self._node
+        keys = keys or runtime.current_keys()
+        if node is None or keys is None:
+            return
+        for verified in events:
+            key = keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key
+            sealed = envelope.seal(verified.signed, key, runtime.circle_id, keys.epoch_id)
+            try:
+                await node.publish(keys.topic, sealed)
+            except Exception as error:  # the network layer's failures are varied
+                log.warning("publish failed (%s); the event stays stored", type(error).__name__)
+
+    # -- commands ---------------------------------------------------------------------
+
+    async def create_circle(self, name: str, guidelines: str, member_name: str) -> CircleView:
+        name = name.strip()
+        if not name:
+            raise CommandError("A circle needs a name.")
+        if len(name) > 64:
+            raise CommandError("A circle name can be at most 64 characters.")
+        node = self._node_or_fail()
+        signing = nacl.signing.SigningKey.generate()
+        exchange = nacl.public.PrivateKey.generate()
+        membership = Membership(
+            circle_id=nacl.utils.random(CIRCLE_ID_BYTES),
+            name=name,
+            member_key=bytes(signing.verify_key),
+            signing_seed=bytes(signing),
+            exchange_secret=bytes(exchange),
+            joined_at=_now_ms(),
+            unread=0,
+        )
+        runtime = CircleRuntime.for_membership(membership, {})
+        self._store.add_membership(membership)
+        self._runtimes[membership.circle_id] = runtime
+        genesis = self._author(
+            runtime,
+            EventType.GENESIS,
+            {
+                "name": name,
+                "guidelines": guidelines.strip(),
+                "member_name": member_name,
+                "exchange": bytes(exchange.public_key),
+                "peer": node.peer_id,
+                "addrs": node.dialable_addrs()[:8],
+            },
+        )
+        await self._commit_own(runtime, [genesis])
+        keys, body = self._rotation_body(runtime)
+        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
+        runtime.add_epoch_secret(keys.secret)
+        await self._commit_own(runtime, [self._author(runtime, EventType.KEY_ROTATE, body)])
+        await self._sync_topics(runtime)
+        self._emit(CirclesChanged())
+        return self.circle_views()[list(self._runtimes).index(runtime.circle_id)]
+
+    async def invite(self, circle_hex: str, max_uses: int | None, expires_in: int | None) -> str:
+        runtime = self._runtime(circle_hex)
+        node = self._node_or_fail()
+        uses = 1 if max_uses is None else max_uses
+        seconds = DEFAULT_INVITE_SECONDS if expires_in is None else expires_in
+        if not 1 <= uses <= 1000:
+            raise CommandError("'max_uses' must be between 1 and 1000")
+        if not 60 <= seconds <= MAX_INVITE_SECONDS:
+            raise CommandError(f"'expires_in' must be between 60 and {MAX_INVITE_SECONDS} seconds")
+        seed = new_invite_seed()
+        expires = int(time.time()) + seconds
+        created = self._author(
+            runtime,
+            EventType.INVITE_CREATE,
+            {"invite": invite_public_key(seed), "max_uses": uses, "expires": expires * 1000},
+        )
+        await self._commit_own(runtime, [created])
+        code = encode_invite(
+            InviteCode(
+                circle_id=runtime.circle_id,
+                seed=seed,
+                peer_id=node.peer_id,
+                addrs=tuple(_invite_addrs(node.dialable_addrs(), node.peer_id)),
+                expires=expires,
+            )
+        )
+        self._store.add_invite(
+            runtime.circle_id,
+            invite_public_key(seed),
+            seed,
+            StoredInvite(invite_public_key(seed), code, uses, expires, int(time.time())),
+        )
+        await self._publish(runtime, [created])
+        return code
+
+    async def send(self, circle_hex: str, text: str) -> MessageView:
+        runtime = self._runtime(circle_hex)
+        if not text.strip():
+            raise CommandError("There is nothing to send.")
+        if len(text) > MAX_TEXT_CHARS:
+            raise CommandError(f"A message can be at most {MAX_TEXT_CHARS} characters.")
+        if runtime.current_keys() is None:
+            raise CommandError("This circle has no keys yet; wait until you are connected.")
+        message = self._author(runtime, EventType.MESSAGE, {"text": text})
+        (stored,) = await self._commit_own(runtime, [message])
+        await self._publish(runtime, [message])
+        return self._message_view(runtime, stored)
+
+    async def join(self, code_text: str, member_name: str) -> CircleView:
+        try:
+            code = decode_invite(code_text)
+        except InvalidInviteCode as error:
+            raise CommandError(str(error)) from None
+        if code.is_expired(time.time()):
+            raise CommandError(JoinRefused.EXPIRED_TEXT)
+        if code.circle_id in self._runtimes:
+            raise CommandError("You are already in this circle.")
+        node = self._node_or_fail()
+        signing = nacl.signing.SigningKey.generate()
+        exchange = nacl.public.PrivateKey.generate()
+        try:
+            signed_events = await request_admission(
+                node,
+                code,
+                lambda challenge: self._join_request(
+                    code,
+                    challenge=challenge,
+                    signing=signing,
+                    exchange=exchange,
+                    member_name=member_name,
+                    node=node,
+                ),
+            )
+        except JoinRefused as refusal:
+            raise CommandError(refusal.text) from None
+        return await self._become_member(code, signing, exchange, signed_events)
+
+    def _join_request(
+        self,
+        code: InviteCode,
+        *,
+        challenge: bytes,
+        signing: nacl.signing.SigningKey,
+        exchange: nacl.public.PrivateKey,
+        member_name: str,
+        node: NetworkNode,
+    ) -> bytes:
+        me = bytes(signing.verify_key)
+        request = Event(
+            type=EventType.JOIN_REQUEST,
+            circle=code.circle_id,
+            author=me,
+            seq=0,
+            lamport=0,
+            prev=(),
+            ts=_now_ms(),
+            body={
+                "invite": invite_public_key(code.seed),
+                "challenge": challenge,
+                "proof": prove(code.seed, code.circle_id, challenge, me),
+                "member_name": member_name,
+                "exchange": bytes(exchange.public_key),
+                "peer": node.peer_id,
+                "addrs": node.dialable_addrs()[:8],
+            },
+        )
+        return sign_event(request, bytes(signing)).signed
+
+    async def _become_member(
+        self,
+        code: InviteCode,
+        signing: nacl.signing.SigningKey,
+        exchange: nacl.public.PrivateKey,
+        signed_events: list[bytes],
+    ) -> CircleView:
+        membership = Membership(
+            circle_id=code.circle_id,
+            name="",
+            member_key=bytes(signing.verify_key),
+            signing_seed=bytes(signing),
+            exchange_secret=bytes(exchange),
+            joined_at=_now_ms(),
+            unread=0,
+        )
+        runtime = CircleRuntime.for_membership(membership, {})
+        verified = self._verify_batch(runtime, signed_events)
+        stored = sorted((_to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
+        runtime.resolve_all(stored)
+        secrets = self._secrets_for_me(runtime, verified)
+        if not runtime.state.is_member(runtime.me) or not secrets:
+            raise CommandError(JoinRefused.REFUSED_TEXT)
+        membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
+        runtime.membership = membership
+        self._store.add_membership(membership)
+        self._store.add_events(stored)
+        self._store.set_refused(runtime.circle_id, runtime.refused)
+        for secret in secrets:
+            self._store.add_epoch(runtime.circle_id, EpochKeys(secret).epoch_id, secret)
+            runtime.add_epoch_secret(secret)
+        self._runtimes[runtime.circle_id] = runtime
+        await self._sync_topics(runtime)
+        if self._nursery is not None:
+            self._nursery.start_soon(self._reconnect, runtime)
+        self._emit(CirclesChanged())
+        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
+
+    # -- the member's side of joining -------------------------------------------------
+
+    async def _serve_join(self, stream: FramedStream) -> None:
+        hello = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+        runtime = self._runtimes.get(hello.circle) if isinstance(hello, jm.Hello) else None
+        if runtime is None:
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
+            return
+        challenge = nacl.utils.random(jm.CHALLENGE_BYTES)
+        await stream.send(jm.encode_frame(jm.Challenge(challenge)))
+        frame = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+        if not isinstance(frame, jm.Request):
+            return
+        refusal, request = self._check_join_request(runtime, frame.signed, challenge)
+        if refusal is not None or request is None:
+            await stream.send(jm.encode_frame(jm.Refused(refusal or jm.Refusal.BAD_PROOF)))
+            return
+        previous_keys = runtime.current_keys()
+        admitted = self._author(runtime, EventType.ADD_MEMBER, {"request": frame.signed})
+        accepted = self._store_and_resolve(runtime, [admitted])
+        if not accepted:
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
+            return
+        keys, body = self._rotation_body(runtime)
+        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
+        runtime.add_epoch_secret(keys.secret)
+        rotation = self._author(runtime, EventType.KEY_ROTATE, body)
+        self._store_and_resolve(runtime, [rotation])
+        # the others learn of the admission under the epoch they still hold
+        await self._publish(runtime, [admitted, rotation], previous_keys)
+        await self._sync_topics(runtime)
+        await self._send_log(stream, runtime)
+        self._emit_member_joined(runtime, request.author)
+
+    def _check_join_request(
+        self, runtime: CircleRuntime, signed: bytes, challenge: bytes
+    ) -> tuple[jm.Refusal | None, Event | None]:
+        try:
+            request = verify_signed(signed).event
+        except EventError:
+            return jm.Refusal.BAD_PROOF, None
+        body = request.body
+        if (
+            request.type is not EventType.JOIN_REQUEST
+            or request.circle != runtime.circle_id
+            or body["challenge"] != challenge
+            or not check_proof(
+                body["invite"], body["proof"], request.circle, challenge, request.author
+            )
+        ):
+            return jm.Refusal.BAD_PROOF, None
+        refusal = _invite_refusal(runtime, body["invite"])
+        if refusal is None and runtime.state.is_member(request.author):
+            refusal = jm.Refusal.ALREADY_MEMBER
+        if refusal is not None:
+            return refusal, None
+        return None, request
+
+    async def _send_log(self, stream: FramedStream, runtime: CircleRuntime) -> None:
+        """The control log (no earlier messages: a newcomer reads from their admission on)."""
+        control = [
+            e.signed
+            for e in self._store.events_in_order(runtime.circle_id)
+            if e.type is not EventType.MESSAGE and e.id not in runtime.refused
+        ]
+        for start in range(0, max(len(control), 1), jm.MAX_EVENTS_PER_FRAME):
+            batch = tuple(control[start : start + jm.MAX_EVENTS_PER_FRAME])
+            more = start + jm.MAX_EVENTS_PER_FRAME < len(control)
+            await stream.send(jm.encode_frame(jm.Events(batch, more)))
+
+    # -- receiving ------------------------------------------------------------------
+
+    async def _receive(self, message: PubsubMessage) -> None:
+        known = self._topics.get(message.topic)
+        if known is None:
+            self._count("unknown_topic")
+            return
+        circle_id, keys = known
+        runtime = self._runtimes.get(circle_id)
+        if runtime is None:
+            return
+        try:
+            epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
+            if epoch_id != keys.epoch_id:
+                raise envelope.EnvelopeError("wrong epoch for topic")
+            signed = envelope.open_with(
+                [keys.message_key, keys.control_key], circle_id, epoch_id, nonce, ciphertext
+            )
+        except envelope.EnvelopeError:
+            self._count("undecryptable")
+            return
+        verified = self._verify_batch(runtime, [signed])
+        if not verified:
+            return
+        accepted = self._store_and_resolve(runtime, verified)
+        await self._after_accepting(runtime, accepted)
+
+    def _verify_batch(
+        self, runtime: CircleRuntime, signed_events: list[bytes]
+    ) -> list[VerifiedEvent]:
+        verified: list[VerifiedEvent] = []
+        for signed in signed_events:
+            try:
+                event = verify_signed(signed)
+            except EventError:
+                self._count("invalid")
+                continue
+            if event.event.circle != runtime.circle_id:
+                self._count("other_circle")
+                continue
+            verified.append(event)
+        return verified
+
+    def _store_and_resolve(
+        self, runtime: CircleRuntime, events: list[VerifiedEvent]
+    ) -> list[StoredEvent]:
+        """Store new events in one transaction and resolve; returns new accepted ones."""
+        candidates = [_to_stored(v) for v in events]
+        parents = self._store.lamports(p for v in events for p in v.event.prev)
+        fitting = [
+            s
+            for s, v in zip(candidates, events, strict=True)
+            if all(parents.get(p, -1) < s.lamport for p in v.event.prev)
+        ]
+        added_ids = set(self._store.add_events(fitting))
+        added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
+        if not added:
+            return []
+        if all(runtime.can_apply_in_order(s) for s in added[:1]):
+            for stored in added:
+                if not runtime.apply_in_order(stored):
+                    self._store.set_refused(runtime.circle_id, runtime.refused)
+        else:
+            self._resolve_from_store(runtime)
+        return [s for s in added if s.id not in runtime.refused]
+
+    def _resolve_from_store(self, runtime: CircleRuntime) -> None:
+        runtime.resolve_all(self._store.events_in_order(runtime.circle_id))
+        self._store.set_refused(runtime.circle_id, runtime.refused)
+
+    def _secrets_for_me(self, runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[bytes]:
+        secrets = []
+        for verified in events:
+            if verified.event.type is EventType.KEY_ROTATE and verified.id not in runtime.refused:
+                secret = runtime.open_rotation(verified.event)
+                if secret is not None:
+                    secrets.append(secret)
+        return secrets
+
+    async def _after_accepting(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        new_messages = 0
+        for stored in accepted:
+            if stored.type is EventType.KEY_ROTATE:
+                secret = runtime.open_rotation(decoded(stored))
+                if secret is not None:
+                    keys = runtime.add_epoch_secret(secret)
+                    self._store.add_epoch(runtime.circle_id, keys.epoch_id, secret)
+            elif stored.type is EventType.ADD_MEMBER:
+                added = decoded(stored)
+                joiner = verify_signed(added.body["request"]).event.author
+                self._emit_member_joined(runtime, joiner)
+                if self._nursery is not None:
+                    self._nursery.start_soon(self._reconnect, runtime)
+            elif stored.type is EventType.MESSAGE:
+                new_messages += 1
+                self._emit(
+                    MessageArrived(runtime.circle_id.hex(), self._message_view(runtime, stored))
+                )
+        if new_messages:
+            self._store.add_unread(runtime.circle_id, new_messages)
+            self._emit(CirclesChanged())
+        await self._sync_topics(runtime)
+        await self._repair_epoch(runtime)
+
+    async def _repair_epoch(self, runtime: CircleRuntime) -> None:
+        """Rotate when the current epoch no longer fits the members and it is our duty."""
+        if runtime.state.rekey_duty() != runtime.me:
+            return
+        previous = runtime.current_keys()
+        keys, body = self._rotation_body(runtime)
+        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
+        runtime.add_epoch_secret(keys.secret)
+        rotation = self._author(runtime, EventType.KEY_ROTATE, body)
+        if self._store_and_resolve(runtime, [rotation]):
+            await self._publish(runtime, [rotation], previous)
+            await self._sync_topics(runtime)
+
+    def _emit_member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
+        member = runtime.member(key)
+        if member is None:
+            return
+        online = member.peer in self._online_peers()
+        view = MemberView(member.key.hex(), member.name, member.role.value, online)
+        self._emit(MemberJoined(runtime.circle_id.hex(), view))
+        self._emit(CirclesChanged())
+
+    # -- topics and connections -----------------------------------------------------
+
+    async def _sync_topics(self, runtime: CircleRuntime) -> None:
+        node = self._node
+        if node is None:
+            return
+        wanted = runtime.topics()
+        for topic, (circle_id, _) in list(self._topics.items()):
+            if circle_id == runtime.circle_id and topic not in wanted:
+                del self._topics[topic]
+                await node.unsubscribe(topic)
+        for topic, keys in wanted.items():
+            if topic not in self._topics:
+                self._topics[topic] = (runtime.circle_id, keys)
+                await node.subscribe(topic)
+
+    async def _reconnect(self, runtime: CircleRuntime) -> None:
+        node = self._node
+        if node is None:
+            return
+        connected = set(node.connected_peers())
+        for member in list(runtime.state.members.values()):
+            if member.key == runtime.me or member.peer in connected or member.peer == node.peer_id:
+                continue
+            for address in member.addrs:
+                with trio.move_on_after(RECONNECT_TIMEOUT_SECONDS):
+                    try:
+                        await node.connect(address)
+                        break
+                    except Exception as error:  # any dial failure: try the next address
+                        log.debug("dial failed: %s", type(error).__name__)
+
+
+def _invite_refusal(runtime: CircleRuntime, invite_key: bytes) -> jm.Refusal | None:
+    invite = runtime.state.invites.get(invite_key)
+    if invite is None:
+        return jm.Refusal.UNKNOWN_INVITE
+    if _now_ms() >= invite.expires_ms:
+        return jm.Refusal.EXPIRED
+    if invite.uses >= invite.max_uses:
+        return jm.Refusal.USED_UP
+    return None
+
+
+def _to_stored(verified: VerifiedEvent) -> StoredEvent:
+    event = verified.event
+    text = event.body["text"] if event.type is EventType.MESSAGE else None
+    return StoredEvent(
+        id=verified.id,
+        circle=event.circle,
+        author=event.author,
+        seq=event.seq,
+        lamport=event.lamport,
+        ts=event.ts,
+        type=event.type,
+        signed=verified.signed,
+        text=text,
+    )
+
+
+def _invite_addrs(dialable: list[str], peer_id: str) -> list[str]:
+    """Up to 3 addresses for an invite, LAN/public before loopback, without /p2p/."""
+    suffix = f"/p2p/{peer_id}"
+    bare = [a[: -len(suffix)] if a.endswith(suffix) else a for a in dialable]
+    ordered = [a for a in bare if "/127.0.0.1/" not in a and "/::1/" not in a] + [
+        a for a in bare if "/127.0.0.1/" in a or "/::1/" in a
+    ]
+    return ordered[:3]

@@ -1,0 +1,99 @@
+"""The joiner's side of `/hearth/join/1.0.0`: reach a member from the invite, prove the
+seed, and bring back the circle's log. Each way it can fail has its own message."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import trio
+
+from peerapp.core import join_messages as jm
+from peerapp.core.invite_code import InviteCode
+from peerapp.network.host import NetworkNode
+from peerapp.network.streams import FramedStream, StreamError
+
+log = logging.getLogger(__name__)
+
+DIAL_TIMEOUT_SECONDS = 8
+ANSWER_TIMEOUT_SECONDS = 15
+MAX_LOG_EVENTS = 100_000
+
+
+class JoinRefused(Exception):
+    INVALID_TEXT = "That is not a valid invite code. Check that it was copied whole."
+    EXPIRED_TEXT = "This invite has expired. Ask a member for a new one."
+    UNREACHABLE_TEXT = (
+        "No member of this circle could be reached at the addresses in this code. "
+        "They may be offline: try again later, or ask for a new code."
+    )
+    REFUSED_TEXT = "The circle refused this invite: it may have been used up or withdrawn."
+    USED_UP_TEXT = "This invite has already been used. Ask a member for a new one."
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+_REFUSAL_TEXTS = {
+    jm.Refusal.EXPIRED: JoinRefused.EXPIRED_TEXT,
+    jm.Refusal.USED_UP: JoinRefused.USED_UP_TEXT,
+    jm.Refusal.ALREADY_MEMBER: "You are already a member of this circle.",
+}
+
+
+async def _open(node: NetworkNode, code: InviteCode) -> FramedStream:
+    for address in code.dial_addrs():
+        try:
+            with trio.fail_after(DIAL_TIMEOUT_SECONDS):
+                return await node.open_stream(code.peer_id, jm.PROTOCOL, [address])
+        except (trio.TooSlowError, StreamError, OSError) as error:
+            log.info("join: no answer at one invite address (%s)", type(error).__name__)
+        except Exception as error:  # py-libp2p's dial errors have no common base
+            log.info("join: dial failed (%s)", type(error).__name__)
+    raise JoinRefused(JoinRefused.UNREACHABLE_TEXT)
+
+
+async def _next_frame(stream: FramedStream) -> jm.Frame:
+    try:
+        with trio.fail_after(ANSWER_TIMEOUT_SECONDS):
+            data = await stream.receive(jm.MAX_FRAME_BYTES)
+        return jm.decode_frame(data)
+    except (trio.TooSlowError, StreamError, jm.FrameError) as error:
+        log.info("join: the member's answer broke off (%s)", type(error).__name__)
+        raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
+
+
+def _refused(frame: jm.Frame) -> JoinRefused:
+    if isinstance(frame, jm.Refused):
+        return JoinRefused(_REFUSAL_TEXTS.get(frame.reason, JoinRefused.REFUSED_TEXT))
+    return JoinRefused(JoinRefused.REFUSED_TEXT)
+
+
+async def request_admission(
+    node: NetworkNode, code: InviteCode, make_request: Callable[[bytes], bytes]
+) -> list[bytes]:
+    """The signed events the member sends once it admitted us, or JoinRefused."""
+    stream = await _open(node, code)
+    try:
+        await stream.send(jm.encode_frame(jm.Hello(code.circle_id)))
+        challenge = await _next_frame(stream)
+        if not isinstance(challenge, jm.Challenge):
+            raise _refused(challenge)
+        await stream.send(jm.encode_frame(jm.Request(make_request(challenge.nonce))))
+        events: list[bytes] = []
+        while True:
+            frame = await _next_frame(stream)
+            if not isinstance(frame, jm.Events):
+                raise _refused(frame)
+            events.extend(frame.signed)
+            if len(events) > MAX_LOG_EVENTS:
+                raise JoinRefused(JoinRefused.REFUSED_TEXT)
+            if not frame.more:
+                return events
+    except StreamError:
+        raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
+    finally:
+        with trio.move_on_after(1) as scope:
+            scope.shield = True
+            await stream.close()

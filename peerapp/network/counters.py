@@ -1,0 +1,35 @@
+"""Plain counters for what the network layer refused or dropped.
+
+Drops are never silent: each place that discards a message or a stream counts it here,
+so a test, a status command or a log line can tell a quiet network from a lossy one.
+"""
+
+from __future__ import annotations
+
+COUNTER_NAMES = (
+    "published",  # our own publishes handed to GossipSub
+    "delivered",  # messages from other peers handed to on_message
+    "dropped_oversized",  # received messages over the size limit
+    "dropped_invalid",  # received messages the library choked on (bad key, bad encoding)
+    "dropped_queue_full",  # outbound RPCs the library's per-peer queue rejected
+    "publish_waits",  # publishes that waited for room in a peer's outbound queue
+    "message_callback_errors",  # exceptions raised by on_message
+    "streams_refused",  # inbound streams the gate refused
+    "stream_handler_errors",  # stream handlers that raised something other than StreamError
+    "stream_errors",  # stream handlers that ended on a StreamError (reset, timeout, EOF)
+)
+
+
+class Counters:
+    """Named, monotonically increasing counts; unknown names are a bug and raise KeyError."""
+
+    def __init__(self) -> None:
+        self._values = dict.fromkeys(COUNTER_NAMES, 0)
+
+    def add(self, name: str, amount: int = 1) -> None:
+        if name not in self._values:
+            raise KeyError(f"unknown counter {name!r}")
+        self._values[name] += amount
+
+    def snapshot(self) -> dict[str, int]:
+        return dict(self._values)
