@@ -185,7 +185,7 @@ def _check_body(kind: EventType, body: Any) -> dict[str, Any]:
 
 
 _HEADER_CHECKS: dict[str, Any] = {
-    "v": lambda v: v == VERSION,
+    "v": lambda v: type(v) is int and v == VERSION,
     "circle": _bytes_of(CIRCLE_ID_BYTES),
     "author": _KEY,
     "seq": _whole(0, 2**53),

@@ -9,7 +9,8 @@ Rules (each row of ACCEPTANCE says who may do what):
 - MESSAGE, INVITE_CREATE, KEY_ROTATE, ADD_MEMBER, LEAVE: only by a current member.
 - ADD_MEMBER: the embedded JOIN_REQUEST must be signed by the joiner, prove the invite's
   seed, name an invite created earlier in the log that has uses left and had not expired
-  when the member admitted the joiner; the joiner must not already be a member.
+  when the member admitted the joiner; the joiner's key must never have been admitted
+  before (a join request admits once: replaying it after a leave is refused).
 - KEY_ROTATE: the sealed keys go to current members only.
 - Each author's seq must rise in log order: a repeated or lower seq is refused
   (equivocation or replay).
@@ -81,6 +82,7 @@ class CircleState:
     invites: dict[bytes, Invite] = field(default_factory=dict)
     epochs: tuple[Epoch, ...] = ()
     last_seq: dict[bytes, int] = field(default_factory=dict)
+    ever_admitted: frozenset[bytes] = frozenset()
 
     @property
     def current_epoch(self) -> Epoch | None:
@@ -134,6 +136,7 @@ def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
             guidelines=event.body["guidelines"],
             founded=True,
             members={event.author: founder},
+            ever_admitted=frozenset({event.author}),
         ),
         True,
     )
@@ -161,8 +164,10 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
         return _refuse(state, "invite used up")
     if event.ts >= invite.expires_ms:
         return _refuse(state, "invite expired")
-    if join.joiner in state.members:
-        return _refuse(state, "already a member")
+    if join.joiner in state.ever_admitted:
+        # a join request is single-use: replaying one after its member left would
+        # re-admit them without their consent. Rejoining takes a new membership key.
+        return _refuse(state, "already a member, or was one")
     member = Member(
         key=join.joiner,
         name=join.member_name,
@@ -177,6 +182,7 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
             state,
             members={**state.members, join.joiner: member},
             invites={**state.invites, invite.key: replace(invite, uses=invite.uses + 1)},
+            ever_admitted=state.ever_admitted | {join.joiner},
         ),
         True,
     )

@@ -56,6 +56,17 @@ def _checksum(payload: bytes) -> bytes:
 
 
 def encode_invite(code: InviteCode) -> str:
+    """The text form; ValueError for a code no joiner could use (no address, bad sizes)."""
+    usable = (
+        len(code.circle_id) == CIRCLE_ID_BYTES
+        and len(code.seed) == SEED_BYTES
+        and 0 < len(code.peer_id) <= 128
+        and len(code.addrs) > 0
+        and all(0 < len(a) <= MAX_ADDR_CHARS for a in code.addrs)
+        and code.expires >= 0
+    )
+    if not usable:
+        raise ValueError("an invite needs at least one address and well-formed fields")
     payload = wire.encode(
         [
             VERSION,
@@ -81,6 +92,9 @@ def decode_invite(text: str) -> InviteCode:
         raw = base64.b32decode(body + "=" * (-len(body) % 8))
     except ValueError:
         raise InvalidInviteCode() from None
+    # base32's last letter may carry unused bits: one code must have one text
+    if base64.b32encode(raw).decode("ascii").rstrip("=") != body:
+        raise InvalidInviteCode()
     payload, checksum = raw[:-CHECKSUM_BYTES], raw[-CHECKSUM_BYTES:]
     if len(raw) <= CHECKSUM_BYTES or _checksum(payload) != checksum:
         raise InvalidInviteCode()
@@ -91,6 +105,7 @@ def decode_invite(text: str) -> InviteCode:
     valid = (
         isinstance(document, list)
         and len(document) == 6
+        and type(document[0]) is int
         and document[0] == VERSION
         and isinstance(document[1], bytes)
         and len(document[1]) == CIRCLE_ID_BYTES

@@ -9,6 +9,7 @@ one encoding and one event id.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import cbor2
@@ -22,6 +23,23 @@ class WireError(ValueError):
 
 def _refuse_tags(decoder: object, tag: object) -> object:
     raise WireError("tagged values are not allowed")
+
+
+class _EveryTag(Mapping[int, Any]):
+    """Claims a decoder for every tag number, so cbor2's built-in semantic tags (bignums,
+    sets, dates, shared references...) reach the refusal too."""
+
+    def __getitem__(self, tag: int) -> Any:
+        return _refuse_tags
+
+    def __contains__(self, tag: object) -> bool:
+        return True
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 def encode(value: Any) -> bytes:
@@ -38,12 +56,13 @@ def decode(data: bytes, max_size: int) -> Any:
             allow_indefinite=False,
             allow_duplicate_keys=False,
             tag_hook=_refuse_tags,
-            semantic_decoders={},
+            semantic_decoders=_EveryTag(),
         )
+        canonical = encode(value) == data
     except WireError:
         raise
     except Exception as error:  # cbor2 raises several types for hostile input
         raise WireError(f"not valid CBOR ({type(error).__name__})") from None
-    if encode(value) != data:
+    if not canonical:
         raise WireError("not in canonical form")
     return value

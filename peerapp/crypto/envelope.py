@@ -70,6 +70,7 @@ def peek_epoch(envelope: bytes) -> tuple[bytes, bytes, bytes]:
     shaped = (
         isinstance(document, list)
         and len(document) == 4
+        and type(document[0]) is int
         and document[0] == VERSION
         and isinstance(document[1], bytes)
         and len(document[1]) == EPOCH_ID_BYTES

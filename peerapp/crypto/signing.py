@@ -22,8 +22,10 @@ def sign_event(event: Event, signing_seed: bytes) -> VerifiedEvent:
     if bytes(key.verify_key) != event.author:
         raise EventError("the signing key is not the event's author")
     encoded = event.encode()
+    # what we sign must be what every peer's verify_signed accepts, field for field
+    checked = decode_event(encoded)
     signed = encoded + key.sign(encoded).signature
-    return VerifiedEvent(event, event_id(signed), signed)
+    return VerifiedEvent(checked, event_id(signed), signed)
 
 
 def verify_signed(signed: bytes) -> VerifiedEvent:

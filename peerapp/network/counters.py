@@ -15,6 +15,7 @@ COUNTER_NAMES = (
     "publish_waits",  # publishes that waited for room in a peer's outbound queue
     "message_callback_errors",  # exceptions raised by on_message
     "streams_refused",  # inbound streams the gate refused
+    "pubsub_streams_parked",  # inbound pubsub streams held unread until the gate decides
     "stream_handler_errors",  # stream handlers that raised something other than StreamError
     "stream_errors",  # stream handlers that ended on a StreamError (reset, timeout, EOF)
 )

@@ -171,15 +171,21 @@ class NetworkNode:
         return await open_framed_stream(self._host, peer_id, protocol, addrs, timeout)
 
     def set_gate(self, allow: Allow | None) -> None:
-        """allow(peer_id, protocol) decides every later inbound stream (pubsub included)
-        and whether we open a pubsub stream to a newly connected peer. None allows all."""
-        self._gate.set(allow)
+        """allow(peer_id, protocol) decides who may use which protocol; None allows all.
 
-    async def gate_changed(self, peer_id: str, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
-        """Call when the gate starts allowing a connected peer (a joiner was admitted): opens
-        the pubsub stream the gate kept closed. A peer the gate stops allowing should be
-        disconnected; streams already open are not re-checked."""
-        await self._pubsub.gate_changed(peer_id, timeout)
+        Stream protocols: an inbound stream the gate refuses is reset at once.
+        GossipSub: we open no pubsub stream to a refused peer (it would list our topics),
+        and its inbound pubsub stream waits unread; both go ahead as soon as the gate
+        allows the peer (asked again every second, or at once after gate_changed()).
+        Streams already open are not re-checked: disconnect() a peer that lost access.
+        """
+        self._gate.set(allow)
+        self._pubsub.gate_changed()
+
+    def gate_changed(self) -> None:
+        """The gate's answers may have changed (a joiner was admitted): act on them now
+        rather than at the next periodic check."""
+        self._pubsub.gate_changed()
 
 
 @asynccontextmanager

@@ -60,6 +60,11 @@ OUTBOUND_QUEUE_RPCS = 256
 # our own publishes never hold more of a peer's queue than the library's default size
 PUBLISH_HIGH_WATER = 32
 PUBLISH_TIMEOUT_SECONDS = 10.0
+# how often the gate is asked again about peers it kept out of pubsub
+GATE_RECHECK_SECONDS = 1.0
+# how long a gate-refused peer's inbound pubsub stream waits, unread, for admission
+PARK_SECONDS = 60.0
+OPEN_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -121,8 +126,8 @@ class _RoomyQueues(dict[ID, RpcQueue]):
         super().__setitem__(peer_id, queue)
 
 
-class _Room:
-    """Wakes publishers waiting for space in outbound queues."""
+class _Signal:
+    """Wakes every task waiting for "something changed"; they re-check their condition."""
 
     def __init__(self) -> None:
         self._event = trio.Event()
@@ -150,25 +155,65 @@ class _CirclePubsub(Pubsub):
         self._gate = gate
         self._counters = counters
         self._on_message = on_message
-        self.room = _Room()
+        self.room = _Signal()  # space freed in an outbound queue
+        self.gate_moved = _Signal()  # the gate may answer differently now
         self.peer_queues = _RoomyQueues(counters)
+        # connected peers we did not open a pubsub stream to because the gate said no
+        self.gated_out: set[ID] = set()
 
-    # -- gate: strangers get no pubsub stream either way ---------------------------------
+    # -- gate: a stranger gets no pubsub stream either way -------------------------------
 
     async def stream_handler(self, stream: INetStream) -> None:
         peer_id = stream.muxed_conn.peer_id
-        if not self._gate.allows(peer_id.to_base58(), str(stream.get_protocol())):
+        if not await self._admitted(peer_id.to_base58(), str(stream.get_protocol())):
             self._counters.add("streams_refused")
             await stream.reset()
             return
         await super().stream_handler(stream)
 
+    async def _admitted(self, peer_id: str, protocol: str) -> bool:
+        """Whether the gate lets the stream in, parking it unread for a while if not.
+
+        Parked rather than reset: py-libp2p forgets everything it learned from a peer
+        when its own outbound stream to that peer dies, so a stranger whose stream is
+        reset while it is being admitted could lose our subscriptions for good. A parked
+        stream is simply read from the start once the gate says yes.
+        """
+        if self._gate.allows(peer_id, protocol):
+            return True
+        self._counters.add("pubsub_streams_parked")
+        with trio.move_on_after(PARK_SECONDS):
+            while not self._gate.allows(peer_id, protocol):
+                with trio.move_on_after(GATE_RECHECK_SECONDS):
+                    await self.gate_moved.wait()
+            return True
+        return False
+
     async def _handle_new_peer(self, peer_id: ID) -> None:
         # our first RPC to a peer lists every topic we are subscribed to
         if not self._gate.allows_all(peer_id.to_base58(), PUBSUB_PROTOCOLS):
             log.debug("no pubsub stream to %s (gate)", peer_id)
+            self.gated_out.add(peer_id)
             return
+        self.gated_out.discard(peer_id)
         await super()._handle_new_peer(peer_id)
+
+    async def open_to_admitted(self, nursery: trio.Nursery) -> None:
+        """Open the pubsub streams the gate withheld, once it allows them.
+
+        The gate is the engine's membership, which changes without telling us; checking
+        every GATE_RECHECK_SECONDS (and at once on gate_changed) means nobody has to
+        remember to call us after an admission.
+        """
+        while True:
+            for peer_id in list(self.gated_out):
+                if not self.host.get_network().get_connections(peer_id):
+                    self.gated_out.discard(peer_id)  # a new connection starts afresh
+                elif self._gate.allows_all(peer_id.to_base58(), PUBSUB_PROTOCOLS):
+                    self.gated_out.discard(peer_id)
+                    nursery.start_soon(self.ensure_peer_stream, peer_id, OPEN_TIMEOUT_SECONDS)
+            with trio.move_on_after(GATE_RECHECK_SECONDS):
+                await self.gate_moved.wait()
 
     # -- receiving -----------------------------------------------------------------------
 
@@ -283,9 +328,9 @@ class PubsubService:
             return
         raise PublishStalled([peer.to_base58() for peer in crowded], timeout)
 
-    async def gate_changed(self, peer_id: str, timeout: float) -> None:
-        """Open our pubsub stream to a connected peer the gate now allows."""
-        await self._pubsub.ensure_peer_stream(ID.from_base58(peer_id), timeout)
+    def gate_changed(self) -> None:
+        """Ask the gate again now, rather than at the next periodic check."""
+        self._pubsub.gate_moved.notify()
 
 
 @asynccontextmanager
@@ -295,6 +340,12 @@ async def running_pubsub(
     """GossipSub on a running host, for the duration of the block."""
     router = _router()
     pubsub = _CirclePubsub(host, router, gate, counters, on_message)
-    async with background_trio_service(pubsub), background_trio_service(router):
+    async with (
+        background_trio_service(pubsub),
+        background_trio_service(router),
+        trio.open_nursery() as nursery,
+    ):
         await pubsub.wait_until_ready()
+        nursery.start_soon(pubsub.open_to_admitted, nursery)
         yield PubsubService(pubsub, counters)
+        nursery.cancel_scope.cancel()

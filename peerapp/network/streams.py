@@ -118,6 +118,11 @@ class FramedStream:
             raise libp2p_stream.StreamEOF()
         return chunk
 
+    def _reset_by_peer(self) -> bool:
+        # py-libp2p's Yamux forgets a stream as soon as its RST arrives, and a blocked
+        # read then reports a plain end of stream; the stream object still knows.
+        return bool(getattr(self._stream.muxed_stream, "reset_received", False))
+
     async def _guarded(self, operation: Callable[[], Awaitable[T]], timeout: float, what: str) -> T:
         """Run one operation with a deadline, in our exception vocabulary."""
         error: StreamError
@@ -125,7 +130,9 @@ class FramedStream:
             with trio.fail_after(timeout):
                 return await operation()
         except libp2p_stream.StreamEOF:
-            raise StreamClosed(f"{what}: the peer closed the stream") from None
+            if not self._reset_by_peer():
+                raise StreamClosed(f"{what}: the peer closed the stream") from None
+            error = StreamReset(f"{what}: the peer reset the stream")
         except trio.TooSlowError:
             error = StreamTimeout(f"{what}: no progress within {timeout:g} s")
         except FrameLengthExceeded as exceeded:

@@ -9,10 +9,15 @@ import pytest
 
 from peerapp.core import events
 from peerapp.core.events import (
+    CirclesChanged,
     EngineError,
     EngineEvent,
     EngineReady,
     EngineStopped,
+    MemberJoined,
+    MemberView,
+    MessageArrived,
+    MessageView,
     PeerConnected,
     PeerDisconnected,
 )
@@ -37,6 +42,32 @@ SHAPES = [
         {"event": "error", "message": "Busy.", "fatal": False},
     ),
     (EngineStopped(), {"event": "stopped"}),
+    (
+        MessageArrived(
+            "ab" * 16, MessageView("cd" * 32, "ef" * 32, "Bee", "hello", 1_700_000, False)
+        ),
+        {
+            "event": "message",
+            "circle": "ab" * 16,
+            "message": {
+                "id": "cd" * 32,
+                "author": "ef" * 32,
+                "author_name": "Bee",
+                "text": "hello",
+                "ts": 1_700_000,
+                "mine": False,
+            },
+        },
+    ),
+    (
+        MemberJoined("ab" * 16, MemberView("ef" * 32, "Em", "member", True)),
+        {
+            "event": "member_joined",
+            "circle": "ab" * 16,
+            "member": {"id": "ef" * 32, "name": "Em", "role": "member", "online": True},
+        },
+    ),
+    (CirclesChanged(), {"event": "circles_changed"}),
 ]
 
 

@@ -1,0 +1,395 @@
+"""Circle events: strict decoding of the header and of every type's body."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import replace
+from typing import Any
+
+import cbor2
+import nacl.signing
+import pytest
+
+from peerapp.core import wire
+from peerapp.core.circle_events import (
+    BODY_SCHEMAS,
+    CONTROL_TYPES,
+    MAX_ADDRS,
+    MAX_GUIDELINES_CHARS,
+    MAX_KEY_RECIPIENTS,
+    MAX_NAME_CHARS,
+    MAX_PARENTS,
+    MAX_SIGNED_BYTES,
+    MAX_TEXT_CHARS,
+    EventError,
+    EventType,
+    decode_event,
+    split_signed,
+)
+from peerapp.crypto.signing import verify_signed
+from tests.crypto.circle_fixtures import Identity, identity, one_of_each_type
+
+EACH = one_of_each_type()
+ID_A, ID_B, ID_C = bytes([1]) * 32, bytes([2]) * 32, bytes([3]) * 32
+
+
+def document(kind: EventType) -> dict[str, Any]:
+    """A fresh copy of a valid event's wire document, safe to change."""
+    return copy.deepcopy(EACH[kind].event.to_wire())
+
+
+def author_of(kind: EventType) -> Identity:
+    labels = {
+        EventType.JOIN_REQUEST: "joiner-each",
+        EventType.LEAVE: "joiner-each",
+    }
+    return identity(labels.get(kind, "founder-each"))
+
+
+def signed_document(doc: dict[str, Any], who: Identity) -> bytes:
+    encoded = wire.encode(doc)
+    return encoded + nacl.signing.SigningKey(who.signing_seed).sign(encoded).signature
+
+
+def test_every_type_has_a_schema_and_only_message_is_not_control() -> None:
+    assert set(BODY_SCHEMAS) == set(EventType)
+    assert frozenset(EventType) - CONTROL_TYPES == {EventType.MESSAGE}
+
+
+@pytest.mark.parametrize("kind", list(EventType), ids=lambda k: k.value)
+def test_valid_event_of_every_type_decodes_to_itself(kind: EventType) -> None:
+    verified = EACH[kind]
+    encoded, _ = split_signed(verified.signed)
+    assert decode_event(encoded) == verified.event
+    assert verified.event.encode() == encoded
+    assert verified.event.type is kind
+
+
+def test_event_encoding_sorts_prev() -> None:
+    event = EACH[EventType.MESSAGE].event
+    shuffled = replace(event, prev=(ID_B, ID_A, ID_C))
+    assert shuffled.to_wire()["prev"] == [ID_A, ID_B, ID_C]
+    assert decode_event(shuffled.encode()).prev == (ID_A, ID_B, ID_C)
+
+
+# -- the header -------------------------------------------------------------------------
+
+BAD_HEADER: list[tuple[str, Any]] = [
+    ("v", 0),
+    ("v", 2),
+    ("v", "1"),
+    ("v", None),
+    ("v", b"\x01"),
+    ("type", "unknown"),
+    ("type", "MESSAGE"),
+    ("type", 1),
+    ("type", None),
+    ("type", b"message"),
+    ("type", ["message"]),
+    ("circle", bytes(15)),
+    ("circle", bytes(17)),
+    ("circle", "c" * 16),
+    ("circle", None),
+    ("author", bytes(31)),
+    ("author", bytes(33)),
+    ("author", "a" * 32),
+    ("author", [bytes(32)]),
+    ("seq", -1),
+    ("seq", 2**53 + 1),
+    ("seq", True),
+    ("seq", 1.5),
+    ("seq", "1"),
+    ("lamport", -1),
+    ("lamport", 2**53 + 1),
+    ("lamport", False),
+    ("lamport", 2.0),
+    ("ts", -1),
+    ("ts", 2**53 + 1),
+    ("ts", True),
+    ("ts", 1.5),
+    ("ts", "2024-01-01"),
+    ("prev", ID_A),
+    ("prev", None),
+    ("prev", {"a": ID_A}),
+    ("prev", [bytes(31)]),
+    ("prev", [bytes(33)]),
+    ("prev", ["x" * 32]),
+    ("prev", [ID_B, ID_A]),  # unsorted
+    ("prev", [ID_A, ID_A]),  # repeated
+    ("prev", [bytes([i]) * 32 for i in range(MAX_PARENTS + 1)]),
+    ("body", None),
+    ("body", []),
+    ("body", "text"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), BAD_HEADER, ids=[f"{n}={v!r}"[:40] for n, v in BAD_HEADER]
+)
+def test_malformed_header_field_is_refused(name: str, value: Any) -> None:
+    doc = document(EventType.MESSAGE)
+    doc[name] = value
+    with pytest.raises(EventError):
+        decode_event(wire.encode(doc))
+    # signed by the real author it is still refused, and not as a bad signature
+    with pytest.raises(EventError) as refused:
+        verify_signed(signed_document(doc, author_of(EventType.MESSAGE)))
+    assert "bad signature" not in str(refused.value)
+
+
+# `v == VERSION` also holds for True and 1.0, and both are canonical CBOR of their own,
+# so the same event gets three valid encodings and three event ids.
+@pytest.mark.parametrize("value", [True, 1.0], ids=["true", "float 1.0"])
+def test_version_must_be_the_integer_one(value: Any) -> None:
+    doc = document(EventType.MESSAGE)
+    doc["v"] = value
+    with pytest.raises(EventError):
+        decode_event(wire.encode(doc))
+
+
+def test_the_header_table_covers_every_field() -> None:
+    assert {name for name, _ in BAD_HEADER} == set(document(EventType.MESSAGE))
+
+
+GOOD_HEADER: list[tuple[str, Any]] = [
+    ("seq", 0),
+    ("seq", 2**53),
+    ("lamport", 2**53),
+    ("ts", 0),
+    ("ts", 2**53),
+    ("prev", []),
+    ("prev", [bytes([i]) * 32 for i in range(MAX_PARENTS)]),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), GOOD_HEADER, ids=[n for n, _ in GOOD_HEADER])
+def test_header_bounds_are_inclusive(name: str, value: Any) -> None:
+    doc = document(EventType.MESSAGE)
+    doc[name] = value
+    assert getattr(decode_event(wire.encode(doc)), name) == (
+        tuple(value) if isinstance(value, list) else value
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["v", "type", "circle", "author", "seq", "lamport", "prev", "ts", "body"]
+)
+def test_missing_header_field_is_refused(name: str) -> None:
+    doc = document(EventType.MESSAGE)
+    del doc[name]
+    with pytest.raises(EventError, match="exactly the fields"):
+        decode_event(wire.encode(doc))
+
+
+@pytest.mark.parametrize("extra", ["extra", "sig", "id", 1, b"v"])
+def test_extra_header_field_is_refused(extra: Any) -> None:
+    doc = document(EventType.MESSAGE)
+    doc[extra] = 0
+    with pytest.raises(EventError, match="exactly the fields"):
+        decode_event(wire.encode(doc))
+
+
+@pytest.mark.parametrize("value", [[], [1, 2], "event", 7, None, b"event"], ids=repr)
+def test_an_event_is_a_map(value: Any) -> None:
+    with pytest.raises(EventError):
+        decode_event(wire.encode(value))
+
+
+def test_non_canonical_encoding_is_refused() -> None:
+    doc = document(EventType.MESSAGE)
+    encoded = wire.encode(doc)
+    # the same map, keys written in insertion (not canonical) order
+    loose = cbor2.dumps(dict(reversed(list(doc.items()))))
+    assert loose != encoded
+    assert wire.decode(encoded, MAX_SIGNED_BYTES) == cbor2.loads(loose)
+    with pytest.raises(EventError, match="canonical"):
+        decode_event(loose)
+
+
+def test_garbage_is_refused() -> None:
+    for data in (b"", b"\xff", b"\x00" * 100, b"\xa9" + b"\x00" * 64):
+        with pytest.raises(EventError):
+            decode_event(data)
+
+
+# -- bodies -----------------------------------------------------------------------------
+
+LONG = "x"
+ADDR = "/ip4/192.0.2.1/tcp/4001"
+
+BAD_BODY: list[tuple[EventType, str, Any]] = [
+    (EventType.GENESIS, "name", ""),
+    (EventType.GENESIS, "name", "   \n"),
+    (EventType.GENESIS, "name", LONG * (MAX_NAME_CHARS + 1)),
+    (EventType.GENESIS, "name", b"name"),
+    (EventType.GENESIS, "name", 5),
+    (EventType.GENESIS, "guidelines", LONG * (MAX_GUIDELINES_CHARS + 1)),
+    (EventType.GENESIS, "guidelines", None),
+    (EventType.GENESIS, "member_name", ""),
+    (EventType.GENESIS, "member_name", LONG * (MAX_NAME_CHARS + 1)),
+    (EventType.GENESIS, "exchange", bytes(31)),
+    (EventType.GENESIS, "exchange", bytes(33)),
+    (EventType.GENESIS, "exchange", "k" * 32),
+    (EventType.GENESIS, "peer", ""),
+    (EventType.GENESIS, "peer", "p" * 129),
+    (EventType.GENESIS, "peer", b"peer"),
+    (EventType.GENESIS, "addrs", ADDR),
+    (EventType.GENESIS, "addrs", [""]),
+    (EventType.GENESIS, "addrs", ["a" * 257]),
+    (EventType.GENESIS, "addrs", [1]),
+    (EventType.GENESIS, "addrs", [b"/ip4"]),
+    (EventType.GENESIS, "addrs", [ADDR] * (MAX_ADDRS + 1)),
+    (EventType.MESSAGE, "text", ""),
+    (EventType.MESSAGE, "text", " \n\t"),
+    (EventType.MESSAGE, "text", LONG * (MAX_TEXT_CHARS + 1)),
+    (EventType.MESSAGE, "text", b"hello"),
+    (EventType.MESSAGE, "text", None),
+    (EventType.MESSAGE, "text", ["hello"]),
+    (EventType.INVITE_CREATE, "invite", bytes(31)),
+    (EventType.INVITE_CREATE, "invite", bytes(33)),
+    (EventType.INVITE_CREATE, "max_uses", 0),
+    (EventType.INVITE_CREATE, "max_uses", -1),
+    (EventType.INVITE_CREATE, "max_uses", 10_001),
+    (EventType.INVITE_CREATE, "max_uses", True),
+    (EventType.INVITE_CREATE, "max_uses", 1.5),
+    (EventType.INVITE_CREATE, "expires", -1),
+    (EventType.INVITE_CREATE, "expires", 2**53 + 1),
+    (EventType.INVITE_CREATE, "expires", True),
+    (EventType.INVITE_CREATE, "expires", "tomorrow"),
+    (EventType.JOIN_REQUEST, "invite", bytes(31)),
+    (EventType.JOIN_REQUEST, "challenge", bytes(31)),
+    (EventType.JOIN_REQUEST, "challenge", bytes(33)),
+    (EventType.JOIN_REQUEST, "challenge", "c" * 32),
+    (EventType.JOIN_REQUEST, "proof", bytes(63)),
+    (EventType.JOIN_REQUEST, "proof", bytes(65)),
+    (EventType.JOIN_REQUEST, "member_name", ""),
+    (EventType.JOIN_REQUEST, "member_name", LONG * (MAX_NAME_CHARS + 1)),
+    (EventType.JOIN_REQUEST, "exchange", bytes(31)),
+    (EventType.JOIN_REQUEST, "peer", ""),
+    (EventType.JOIN_REQUEST, "addrs", ["a" * 257]),
+    (EventType.JOIN_REQUEST, "addrs", [ADDR] * (MAX_ADDRS + 1)),
+    (EventType.ADD_MEMBER, "request", "signed"),
+    (EventType.ADD_MEMBER, "request", None),
+    (EventType.ADD_MEMBER, "request", bytes(16 * 1024 + 1)),
+    (EventType.ADD_MEMBER, "request", [b"signed"]),
+    (EventType.KEY_ROTATE, "epoch", bytes(15)),
+    (EventType.KEY_ROTATE, "epoch", bytes(17)),
+    (EventType.KEY_ROTATE, "epoch", "e" * 16),
+    (EventType.KEY_ROTATE, "keys", {}),
+    (EventType.KEY_ROTATE, "keys", [bytes(32)]),
+    (EventType.KEY_ROTATE, "keys", {bytes(31): bytes(80)}),
+    (EventType.KEY_ROTATE, "keys", {"k" * 32: bytes(80)}),
+    (EventType.KEY_ROTATE, "keys", {bytes(32): bytes(129)}),
+    (EventType.KEY_ROTATE, "keys", {bytes(32): "sealed"}),
+    (
+        EventType.KEY_ROTATE,
+        "keys",
+        {i.to_bytes(32, "big"): bytes(80) for i in range(MAX_KEY_RECIPIENTS + 1)},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "value"),
+    BAD_BODY,
+    ids=[f"{k.value}.{n}={v!r}"[:50] for k, n, v in BAD_BODY],
+)
+def test_malformed_body_field_is_refused(kind: EventType, name: str, value: Any) -> None:
+    doc = document(kind)
+    doc["body"] = {**doc["body"], name: value}
+    with pytest.raises(EventError, match=f"body field '{name}' is malformed"):
+        decode_event(wire.encode(doc))
+    with pytest.raises(EventError, match="malformed"):
+        verify_signed(signed_document(doc, author_of(kind)))
+
+
+def test_the_body_table_covers_every_field_of_every_type() -> None:
+    covered = {(kind, name) for kind, name, _ in BAD_BODY}
+    assert covered == {(kind, name) for kind, schema in BODY_SCHEMAS.items() for name in schema}
+
+
+GOOD_BODY: list[tuple[EventType, str, Any]] = [
+    (EventType.GENESIS, "name", LONG * MAX_NAME_CHARS),
+    (EventType.GENESIS, "guidelines", ""),
+    (EventType.GENESIS, "guidelines", LONG * MAX_GUIDELINES_CHARS),
+    (EventType.GENESIS, "addrs", []),
+    (EventType.GENESIS, "addrs", ["a" * 256] * MAX_ADDRS),
+    (EventType.GENESIS, "peer", "p" * 128),
+    (EventType.MESSAGE, "text", "é" * MAX_TEXT_CHARS),  # characters, not bytes
+    (EventType.MESSAGE, "text", " a "),
+    (EventType.INVITE_CREATE, "max_uses", 1),
+    (EventType.INVITE_CREATE, "max_uses", 10_000),
+    (EventType.INVITE_CREATE, "expires", 0),
+    (EventType.ADD_MEMBER, "request", b""),
+    (EventType.ADD_MEMBER, "request", bytes(16 * 1024)),
+    (EventType.KEY_ROTATE, "keys", {bytes(32): b""}),
+    (
+        EventType.KEY_ROTATE,
+        "keys",
+        {i.to_bytes(32, "big"): bytes(128) for i in range(MAX_KEY_RECIPIENTS)},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "value"),
+    GOOD_BODY,
+    ids=[f"{k.value}.{n}" for k, n, _ in GOOD_BODY],
+)
+def test_body_bounds_are_inclusive(kind: EventType, name: str, value: Any) -> None:
+    doc = document(kind)
+    doc["body"] = {**doc["body"], name: value}
+    assert decode_event(wire.encode(doc)).body[name] == value
+
+
+@pytest.mark.parametrize("kind", list(EventType), ids=lambda k: k.value)
+def test_extra_body_field_is_refused(kind: EventType) -> None:
+    doc = document(kind)
+    doc["body"] = {**doc["body"], "extra": "x"}
+    with pytest.raises(EventError, match="wrong fields"):
+        decode_event(wire.encode(doc))
+
+
+MISSING = [(kind, name) for kind, schema in BODY_SCHEMAS.items() for name in schema]
+
+
+@pytest.mark.parametrize(("kind", "name"), MISSING, ids=[f"{k.value}.{n}" for k, n in MISSING])
+def test_missing_body_field_is_refused(kind: EventType, name: str) -> None:
+    doc = document(kind)
+    del doc["body"][name]
+    with pytest.raises(EventError, match="wrong fields"):
+        decode_event(wire.encode(doc))
+
+
+@pytest.mark.parametrize(
+    ("kind", "other"),
+    [
+        (EventType.MESSAGE, EventType.GENESIS),
+        (EventType.LEAVE, EventType.MESSAGE),
+        (EventType.ADD_MEMBER, EventType.JOIN_REQUEST),
+        (EventType.KEY_ROTATE, EventType.INVITE_CREATE),
+    ],
+    ids=lambda k: k.value,
+)
+def test_a_body_of_another_type_is_refused(kind: EventType, other: EventType) -> None:
+    doc = document(kind)
+    doc["body"] = document(other)["body"]
+    with pytest.raises(EventError, match="wrong fields"):
+        decode_event(wire.encode(doc))
+
+
+# -- sizes ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [0, 1, 63, 64, MAX_SIGNED_BYTES + 1, 2 * MAX_SIGNED_BYTES])
+def test_split_signed_refuses_impossible_sizes(size: int) -> None:
+    with pytest.raises(EventError, match="impossible size"):
+        split_signed(bytes(size))
+
+
+@pytest.mark.parametrize("size", [65, 1000, MAX_SIGNED_BYTES])
+def test_split_signed_takes_the_last_64_bytes_as_the_signature(size: int) -> None:
+    data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    encoded, signature = split_signed(data)
+    assert encoded + signature == data
+    assert len(signature) == 64
