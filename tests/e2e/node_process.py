@@ -92,11 +92,14 @@ class Node:
         self.send_raw(json.dumps({"id": request_id, "cmd": cmd, **arguments}).encode() + b"\n")
         return self.reply_to(request_id)
 
-    def wait_event(self, name: str, timeout: float = WAIT) -> dict[str, Any]:
+    def wait_event(self, name: str, timeout: float = WAIT, consume: bool = False) -> dict[str, Any]:
+        """The first `name` event seen (waiting for one); `consume` removes it from the list."""
         deadline = time.monotonic() + timeout
         while True:
             for event in self.events:
                 if event.get("event") == name:
+                    if consume:
+                        self.events.remove(event)
                     return event
             line = self.next_line(max(deadline - time.monotonic(), 0.01))
             if "event" in line:
