@@ -84,11 +84,9 @@ class PubsubError(HearthError):
 class PublishStalled(PubsubError):
     """Some subscribed peers have not drained their outbound queue in time."""
 
-    def __init__(self, topic_peers: list[str], timeout: float) -> None:
-        super().__init__(
-            f"Not published: {len(topic_peers)} peer(s) stopped reading for {timeout:g} s."
-        )
-        self.peers = topic_peers
+    def __init__(self, peers: list[str], timeout: float) -> None:
+        super().__init__(f"Not published: {len(peers)} peer(s) stopped reading for {timeout:g} s.")
+        self.peers = peers
 
 
 class _CountingPriorityQueue(PriorityQueue):
@@ -174,10 +172,11 @@ class _CirclePubsub(Pubsub):
     async def _admitted(self, peer_id: str, protocol: str) -> bool:
         """Whether the gate lets the stream in, parking it unread for a while if not.
 
-        Parked rather than reset: py-libp2p forgets everything it learned from a peer
-        when its own outbound stream to that peer dies, so a stranger whose stream is
-        reset while it is being admitted could lose our subscriptions for good. A parked
-        stream is simply read from the start once the gate says yes.
+        Parked rather than reset: when its outbound pubsub stream dies, py-libp2p drops
+        every subscription it learned from that peer, including ones that arrive on the
+        peer's own, healthy stream, and they are not sent again. Resetting a stranger's
+        stream could thus leave it blind to our topics for good once it is admitted.
+        A parked stream is simply read from its start once the gate says yes.
         """
         if self._gate.allows(peer_id, protocol):
             return True
