@@ -44,7 +44,7 @@ from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.join_client import JoinRefused, request_admission
 from peerapp.network.host import NetworkNode
-from peerapp.network.pubsub import PubsubMessage
+from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
 from peerapp.network.streams import FramedStream
 from peerapp.storage.circle_store import CircleStore, Membership, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
@@ -115,8 +115,9 @@ class CircleService:
         return self._node
 
     def _allow(self, peer_id: str, protocol: str) -> bool:
-        """Strangers may only ask to join; our other protocols are for members."""
-        if protocol == jm.PROTOCOL:
+        """Strangers may ask to join and may relay GossipSub (envelopes they cannot open, on
+        topics that name nothing); Hearth's own other protocols are for members only."""
+        if protocol == jm.PROTOCOL or protocol in PUBSUB_PROTOCOLS:
             return True
         return any(
             member.peer == peer_id

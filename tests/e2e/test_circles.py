@@ -110,3 +110,31 @@ def test_bad_circle_commands_are_refused(start_node) -> None:
     assert "at most 4000" in node.call("send", circle=circle, text="x" * 4001)["error"]
     assert "between 60" in node.call("invite", circle=circle, expires_in=5)["error"]
     assert node.call("create_circle", name="  ")["ok"] is False
+
+
+def test_member_joined_event_and_reconnect_after_restart(start_node, tmp_path) -> None:
+    founder = start_node(listen="/ip4/127.0.0.1/tcp/0")
+    circle = founder.call("create_circle", name="Evenings", member_name="Ash")["circle"]
+    code = founder.call("invite", circle=circle)["code"]
+    profile = tmp_path / "returning"
+    joiner = start_node(profile)
+    assert joiner.call("join", code=code, name="Bee")["ok"]
+    joined = founder.wait_event("member_joined")
+    assert joined["circle"] == circle
+    assert joined["member"]["name"] == "Bee" and joined["member"]["role"] == "member"
+
+    joiner.call("quit")
+    assert joiner.wait_exit() == 0
+    # same profile, a new port: the member dials the circle by itself from the stored log
+    again = start_node(profile)
+    deadline = time.monotonic() + WAIT
+    while founder.ready["peer_id"] not in again.call("status")["connected_peers"]:
+        assert time.monotonic() < deadline, "the restarted member did not reconnect"
+        again.wait_event(
+            "peer_connected", timeout=max(deadline - time.monotonic(), 0.05), consume=True
+        )
+    assert founder.call("send", circle=circle, text="welcome back")["ok"]
+    history = _wait_history(again, circle, 1)
+    assert [m["author_name"] for m in history] == ["Ash"]
+    members = again.call("members", circle=circle)["members"]
+    assert {m["name"]: m["online"] for m in members} == {"Ash": True, "Bee": True}

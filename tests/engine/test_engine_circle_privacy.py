@@ -1,0 +1,121 @@
+"""What a non-member can see and do: ciphertext only on the circle's topic, and no way in
+through the join protocol without the invite's seed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import trio
+
+from peerapp.core import join_messages as jm
+from peerapp.core.invite_code import InviteCode, decode_invite
+from peerapp.crypto import envelope
+from peerapp.crypto.epoch import EpochKeys
+from peerapp.crypto.keyfile import TEST_KDF
+from peerapp.engine.engine import Engine
+from peerapp.engine.join_client import JoinRefused, request_admission
+from peerapp.engine.thread import EngineThread
+from peerapp.network.host import running_node
+from peerapp.network.pubsub import PubsubMessage
+from peerapp.storage.circle_store import CircleStore
+from peerapp.storage.profile import UnlockedProfile, create_profile
+
+LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
+WAIT = 20.0
+MARKER = "a-very-distinctive-plaintext-marker"
+
+
+def _member(tmp_path: Path) -> tuple[EngineThread, UnlockedProfile]:
+    profile = create_profile(tmp_path / "member", "member passphrase!", TEST_KDF)
+    thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), lambda event: None)
+    thread.start().result(WAIT)
+    return thread, profile
+
+
+def _current_topic(profile: UnlockedProfile, circle_hex: str) -> str:
+    """Read the member's epoch secrets the way only the member's own machine can."""
+    database = profile.open_database()
+    try:
+        secrets = CircleStore(database).epoch_secrets(bytes.fromhex(circle_hex))
+    finally:
+        database.close()
+    assert len(secrets) == 1
+    return EpochKeys(next(iter(secrets.values()))).topic
+
+
+def test_a_non_member_on_the_topic_sees_only_ciphertext(tmp_path: Path) -> None:
+    member, profile = _member(tmp_path)
+    try:
+        circle = member.request("create_circle", name="Private", member_name="Ash").result(WAIT)[
+            "circle"
+        ]
+        topic = _current_topic(profile, circle)
+        address = member.request("status").result(WAIT)["addrs"][0]
+        seen: list[PubsubMessage] = []
+
+        async def eavesdrop() -> None:
+            async with running_node(
+                b"\x07" * 32, [], lambda p: None, lambda p: None, seen.append
+            ) as outsider:
+                await outsider.subscribe(topic)
+                await outsider.connect(address)
+                with trio.fail_after(WAIT):
+                    while not seen:
+                        # publish until the mesh carries it to the outsider (bounded above)
+                        await trio.to_thread.run_sync(
+                            lambda: member.request("send", circle=circle, text=MARKER).result(WAIT)
+                        )
+                        with trio.move_on_after(1.5):
+                            while not seen:
+                                await trio.sleep(0.02)
+
+        trio.run(eavesdrop)
+        for message in seen:
+            assert MARKER.encode() not in message.data
+            epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
+            assert len(ciphertext) in {b + envelope.TAG_BYTES for b in envelope.BUCKETS}
+            try:
+                envelope.open_with(
+                    [b"\x00" * 32], bytes.fromhex(circle), epoch_id, nonce, ciphertext
+                )
+            except envelope.EnvelopeError:
+                pass
+            else:
+                raise AssertionError("a guessed key opened the envelope")
+    finally:
+        assert member.stop()
+
+
+def test_the_join_protocol_refuses_without_the_invite_seed(tmp_path: Path) -> None:
+    member, _ = _member(tmp_path)
+    try:
+        circle = member.request("create_circle", name="Guarded", member_name="Ash").result(WAIT)[
+            "circle"
+        ]
+        real = decode_invite(member.request("invite", circle=circle).result(WAIT)["code"])
+        forged = InviteCode(real.circle_id, b"\x01" * 32, real.peer_id, real.addrs, real.expires)
+        other_circle = InviteCode(b"\x02" * 16, real.seed, real.peer_id, real.addrs, real.expires)
+        outcomes: list[str] = []
+
+        async def try_to_join() -> None:
+            async with running_node(b"\x09" * 32, [], lambda p: None, lambda p: None) as outsider:
+                for code in (forged, other_circle):
+                    try:
+                        await request_admission(outsider, code, lambda challenge: b"\xa0")
+                    except JoinRefused as refusal:
+                        outcomes.append(refusal.text)
+                    else:
+                        outcomes.append("admitted")
+
+        trio.run(try_to_join)
+        assert outcomes == [JoinRefused.REFUSED_TEXT, JoinRefused.REFUSED_TEXT]
+        members = member.request("members", circle=circle).result(WAIT)["members"]
+        assert [m["name"] for m in members] == ["Ash"]
+    finally:
+        assert member.stop()
+
+
+def test_refusal_frames_name_the_reason() -> None:
+    assert jm.decode_frame(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER))) == jm.Refused(
+        jm.Refusal.NOT_A_MEMBER
+    )
