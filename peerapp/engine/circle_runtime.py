@@ -49,6 +49,7 @@ class CircleRuntime:
     refused: set[bytes] = field(default_factory=set)
     names: dict[bytes, str] = field(default_factory=dict)
     last_applied: OrderKey = (-1, b"")
+    last_control: OrderKey = (-1, b"")
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
@@ -77,6 +78,7 @@ class CircleRuntime:
         self.refused = set()
         self.names = {}
         self.last_applied = (-1, b"")
+        self.last_control = (-1, b"")
         for stored in events:
             self._apply(stored)
 
@@ -91,6 +93,8 @@ class CircleRuntime:
         event = decoded(stored)
         verdict = apply(self.state, event, join_facts(event))
         self.last_applied = (stored.lamport, stored.id)
+        if stored.type is not EventType.MESSAGE:
+            self.last_control = self.last_applied
         if not verdict.accepted:
             self.refused.add(stored.id)
             return False
@@ -98,6 +102,22 @@ class CircleRuntime:
         for key, member in self.state.members.items():
             self.names.setdefault(key, member.name)
         return True
+
+    def accepts_late_message(self, stored: StoredEvent, seq_taken: bool) -> bool | None:
+        """Decide a MESSAGE that sorts before events already applied, without starting over.
+
+        Messages change no state, so a late one only needs the membership at its place in
+        the log. When no control event sorts after it, that is the current membership.
+        Returns None when only a full resolution can decide.
+        """
+        if stored.type is not EventType.MESSAGE or (stored.lamport, stored.id) < self.last_control:
+            return None
+        if seq_taken:
+            return None  # a second event with this author and seq: equivocation rules apply
+        accepted = stored.author in self.state.members
+        if not accepted:
+            self.refused.add(stored.id)
+        return accepted
 
     # -- keys and topics ----------------------------------------------------------
 

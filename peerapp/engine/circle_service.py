@@ -567,12 +567,19 @@ class CircleService:
         added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
         if not added:
             return []
-        if all(runtime.can_apply_in_order(s) for s in added[:1]):
-            for stored in added:
+        for stored in added:
+            if runtime.can_apply_in_order(stored):
                 if not runtime.apply_in_order(stored):
-                    self._store.set_refused(runtime.circle_id, runtime.refused)
-        else:
-            self._resolve_from_store(runtime)
+                    self._store.mark_refused([stored.id])
+                continue
+            seq_taken = self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1
+            late = runtime.accepts_late_message(stored, seq_taken)
+            if late is None:
+                # it changes what came after it: resolve the whole log again, once
+                self._resolve_from_store(runtime)
+                break
+            if not late:
+                self._store.mark_refused([stored.id])
         return [s for s in added if s.id not in runtime.refused]
 
     def _resolve_from_store(self, runtime: CircleRuntime) -> None:

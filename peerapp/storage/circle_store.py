@@ -128,6 +128,13 @@ class CircleStore:
                     added.append(event.id)
         return added
 
+    def seq_count(self, circle_id: bytes, author: bytes, seq: int) -> int:
+        rows = self._database.query(
+            "SELECT count(*) FROM events WHERE circle = ? AND author = ? AND seq = ?",
+            (circle_id, author, seq),
+        )
+        return int(rows[0][0])
+
     def has_event(self, event_id: bytes) -> bool:
         return bool(self._database.query("SELECT 1 FROM events WHERE id = ?", (event_id,)))
 
@@ -156,6 +163,12 @@ class CircleStore:
             connection.execute("UPDATE events SET accepted = 1 WHERE circle = ?", (circle_id,))
             connection.executemany(
                 "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
+            )
+
+    def mark_refused(self, event_ids: Iterable[bytes]) -> None:
+        with self._database.transaction() as connection:
+            connection.executemany(
+                "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in event_ids]
             )
 
     def heads(self, circle_id: bytes) -> list[bytes]:

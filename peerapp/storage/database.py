@@ -61,7 +61,9 @@ class Database:
             connection.execute("PRAGMA temp_store = MEMORY")
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
+            # WAL + NORMAL: a commit survives the app being killed (it is in the WAL); only a
+            # power cut can lose the newest commits, which members re-send on sync
+            connection.execute("PRAGMA synchronous = NORMAL")
             database = cls(connection, path)
             database._check_readable()
             if not create and database.schema_version == 0:

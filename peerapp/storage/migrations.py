@@ -46,6 +46,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             text     TEXT
         ) WITHOUT ROWID;
         CREATE INDEX events_in_order ON events(circle, lamport, id);
+        CREATE INDEX events_by_author ON events(circle, author, seq);
         CREATE TABLE epochs (
             circle BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
             id     BLOB NOT NULL,

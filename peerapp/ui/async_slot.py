@@ -8,12 +8,15 @@ and says what it really returns: the asyncio task running the coroutine.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Coroutine
 from typing import Any, ParamSpec, cast
 
 import qasync
 import shiboken6
 from PySide6.QtCore import QObject
+
+log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 
@@ -40,3 +43,16 @@ def still_alive(widget: QObject) -> bool:
     the engine was answering); it must then return without touching any widget.
     """
     return shiboken6.isValid(widget)
+
+
+def settle_quietly(future: asyncio.Future[Any], what: str) -> None:
+    """Let a command run without awaiting it; a failure is logged (its kind only)."""
+
+    def seen(done: asyncio.Future[Any]) -> None:
+        if done.cancelled():
+            return
+        error = done.exception()
+        if error is not None:
+            log.info("%s failed (%s)", what, type(error).__name__)
+
+    future.add_done_callback(seen)

@@ -16,10 +16,13 @@ from PySide6.QtCore import QObject, Signal
 
 from peerapp.core.errors import HearthError
 from peerapp.core.events import (
+    CirclesChanged,
     EngineError,
     EngineEvent,
     EngineReady,
     EngineStopped,
+    MemberJoined,
+    MessageArrived,
     PeerConnected,
     PeerDisconnected,
 )
@@ -37,6 +40,9 @@ class EngineBridge(QObject):
     peerDisconnected = Signal(str)
     engineError = Signal(str, bool)  # message, fatal
     stopped = Signal()
+    messageArrived = Signal(str, object)  # circle id, MessageView
+    memberJoined = Signal(str, object)  # circle id, MemberView
+    circlesChanged = Signal()
 
     def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -70,18 +76,60 @@ class EngineBridge(QObject):
     # -- commands -----------------------------------------------------------------------
 
     def status(self) -> asyncio.Future[Result]:
+        """{peer_id, addrs, connected_peers, profile}"""
         return self._request("status")
 
-    def create_circle(self, name: str, guidelines: str = "") -> asyncio.Future[Result]:
+    def create_circle(
+        self, name: str, guidelines: str = "", member_name: str = ""
+    ) -> asyncio.Future[Result]:
+        """{circle, name}"""
+        arguments: dict[str, Any] = {"name": name}
         if guidelines:
-            return self._request("create_circle", name=name, guidelines=guidelines)
-        return self._request("create_circle", name=name)
+            arguments["guidelines"] = guidelines
+        if member_name:
+            arguments["member_name"] = member_name
+        return self._request("create_circle", **arguments)
 
     def join(self, code: str, name: str) -> asyncio.Future[Result]:
+        """{circle, name}; refusals are CommandErrors with a message for people"""
         return self._request("join", code=code, name=name)
 
     def circles(self) -> asyncio.Future[Result]:
+        """{circles: [{id, name, members, unread}]}"""
         return self._request("circles")
+
+    def invite(
+        self, circle: str, max_uses: int | None = None, expires_in: int | None = None
+    ) -> asyncio.Future[Result]:
+        """{code}; `expires_in` in seconds (the engine's defaults: 1 use, 7 days)"""
+        arguments: dict[str, Any] = {"circle": circle}
+        if max_uses is not None:
+            arguments["max_uses"] = max_uses
+        if expires_in is not None:
+            arguments["expires_in"] = expires_in
+        return self._request("invite", **arguments)
+
+    def send(self, circle: str, text: str) -> asyncio.Future[Result]:
+        """{message}: the new message's id"""
+        return self._request("send", circle=circle, text=text)
+
+    def history(
+        self, circle: str, limit: int | None = None, before: str | None = None
+    ) -> asyncio.Future[Result]:
+        """{messages: [{id, author, author_name, text, ts, mine}]}, oldest first"""
+        arguments: dict[str, Any] = {"circle": circle}
+        if limit is not None:
+            arguments["limit"] = limit
+        if before is not None:
+            arguments["before"] = before
+        return self._request("history", **arguments)
+
+    def members(self, circle: str) -> asyncio.Future[Result]:
+        """{members: [{id, name, role, online}]}, the founder first"""
+        return self._request("members", circle=circle)
+
+    def mark_read(self, circle: str) -> asyncio.Future[Result]:
+        return self._request("mark_read", circle=circle)
 
     def _request(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
         return asyncio.wrap_future(self._thread.request(command, **arguments))
@@ -109,5 +157,11 @@ class EngineBridge(QObject):
                 self.engineError.emit(message, fatal)
             case EngineStopped():
                 self.stopped.emit()
+            case MessageArrived(circle=circle, message=message):
+                self.messageArrived.emit(circle, message)
+            case MemberJoined(circle=circle, member=member):
+                self.memberJoined.emit(circle, member)
+            case CirclesChanged():
+                self.circlesChanged.emit()
             case _:
                 log.debug("engine event %s has no signal yet", event.name)

@@ -3,6 +3,12 @@ the engine's connection state below and its errors in a banner on top.
 
 It knows one engine run (one EngineBridge). Locking or quitting is decided by the session
 that owns the window; the window only asks for it through `lockRequested` and `closing`.
+
+Circles: the list is asked for again whenever the engine says circles changed (a new
+circle, a name, an unread count). Each circle opened gets a CirclePane, kept while the
+window lives so its draft and scroll position survive switching. New messages go to
+their pane; one in a circle the person is not looking at (or while the window is not
+active) raises a notification, and one in the circle in view is marked read at once.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -26,21 +33,27 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.errors import HearthError
-from peerapp.core.events import EngineReady
+from peerapp.core.events import EngineReady, MessageView
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import messages, style
-from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
 from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import ConnectionStatus, describe, shorten_peer_id
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
-from peerapp.ui.dialogs.circles import CreateCircleDialog, JoinCircleDialog
-from peerapp.ui.widgets.circle_list import CircleList
+from peerapp.ui.dialogs.create_circle import CreateCircleDialog
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.dialogs.invite import InviteDialog
+from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.notifier import Notifier
+from peerapp.ui.preferences import Preferences
+from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
 from peerapp.ui.widgets.error_banner import ErrorBanner
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SIZE = (920, 600)
+DEFAULT_SIZE = (1040, 680)
 STATUS_MESSAGE_MS = 6000
 
 
@@ -53,13 +66,19 @@ class MainWindow(QMainWindow):
         bridge: EngineBridge,
         profile_folder: Path,
         kdf: KdfParams | None = None,
+        preferences: Preferences | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self._profile_folder = profile_folder
         self._kdf = kdf
+        self.preferences = preferences if preferences is not None else Preferences()
         self._status = ConnectionStatus()
+        self.panes: dict[str, CirclePane] = {}
+        self._circles_asked = 0
+        self._circles_shown = 0
+        self._pending_selection: str | None = None
         # the child dialog currently open, if any (one at a time: they are window-modal)
         self.active_dialog: QDialog | None = None
 
@@ -74,17 +93,26 @@ class MainWindow(QMainWindow):
         self.content = QStackedWidget()
         self.content.addWidget(self.empty_state)
         self.content.addWidget(self.pick_a_circle)
+        self.notifier = Notifier(self.preferences, self)
         self._build_layout()
         self._build_menus()
         self._build_status_bar()
 
         self.empty_state.create_button.clicked.connect(self.open_create_circle)
         self.empty_state.join_button.clicked.connect(self.open_join_circle)
+        self.circle_list.create_button.clicked.connect(self.open_create_circle)
+        self.circle_list.join_button.clicked.connect(self.open_join_circle)
+        self.circle_list.circleSelected.connect(self.show_circle)
+        self.notifier.showRequested.connect(self.bring_to_front)
+        self.notifier.quitRequested.connect(self.close)
         bridge.ready.connect(self._engine_ready)
         bridge.peerConnected.connect(self._peer_connected)
         bridge.peerDisconnected.connect(self._peer_disconnected)
         bridge.engineError.connect(self._engine_error)
         bridge.stopped.connect(self._engine_stopped)
+        bridge.messageArrived.connect(self._message_arrived)
+        bridge.memberJoined.connect(self._member_joined)
+        bridge.circlesChanged.connect(self.refresh_circles)
         self._show_status()
 
     # -- construction -------------------------------------------------------------------
@@ -114,10 +142,32 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
+        self.show_text_action = QAction(messages.SHOW_TEXT_IN_NOTIFICATIONS, self)
+        self.show_text_action.setCheckable(True)
+        self.show_text_action.setChecked(self.preferences.show_message_text)
+        self.show_text_action.toggled.connect(self._show_text_toggled)
         profile_menu.addAction(self.change_passphrase_action)
+        profile_menu.addAction(self.show_text_action)
+        profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)
         profile_menu.addSeparator()
         profile_menu.addAction(self.quit_action)
+
+        circles_menu = self.menuBar().addMenu(messages.CIRCLES_MENU)
+        self.create_circle_action = QAction(messages.CREATE_CIRCLE_ACTION, self)
+        self.create_circle_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.create_circle_action.triggered.connect(self.open_create_circle)
+        self.join_circle_action = QAction(messages.JOIN_CIRCLE_ACTION, self)
+        self.join_circle_action.setShortcut(QKeySequence("Ctrl+J"))
+        self.join_circle_action.triggered.connect(self.open_join_circle)
+        self.invite_action = QAction(messages.INVITE_ACTION, self)
+        self.invite_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.invite_action.setEnabled(False)
+        self.invite_action.triggered.connect(self.open_invite_for_current)
+        circles_menu.addAction(self.create_circle_action)
+        circles_menu.addAction(self.join_circle_action)
+        circles_menu.addSeparator()
+        circles_menu.addAction(self.invite_action)
 
         help_menu = self.menuBar().addMenu(messages.HELP_MENU)
         self.about_action = QAction(messages.ABOUT_ACTION, self)
@@ -151,11 +201,13 @@ class MainWindow(QMainWindow):
     def _peer_connected(self, peer_id: str) -> None:
         self._status = self._status.with_peer(peer_id)
         self._show_status()
+        self._refresh_current_members()
 
     @Slot(str)
     def _peer_disconnected(self, peer_id: str) -> None:
         self._status = self._status.without_peer(peer_id)
         self._show_status()
+        self._refresh_current_members()
 
     @Slot(str, bool)
     def _engine_error(self, message: str, fatal: bool) -> None:
@@ -185,24 +237,137 @@ class MainWindow(QMainWindow):
 
     @async_slot()
     async def refresh_circles(self) -> None:
+        self._circles_asked += 1
+        asked = self._circles_asked
         try:
             result = await self.bridge.circles()
         except HearthError as error:
-            log.info("could not list circles: %s", error.message)
+            log.info("could not list circles: %s", type(error).__name__)
             return
-        if not still_alive(self):
+        # answers can overtake each other; an older list must not undo a newer one
+        if not still_alive(self) or asked < self._circles_shown:
             return
-        circles = result.get("circles", [])
-        self.circle_list.set_circles(circles)
-        self.content.setCurrentWidget(self.pick_a_circle if circles else self.empty_state)
+        self._circles_shown = asked
+        self._show_circles(entries_from(result.get("circles", [])))
+
+    def _show_circles(self, entries: list[CircleEntry]) -> None:
+        self.circle_list.set_circles(entries)
+        present = {entry.id for entry in entries}
+        for entry in entries:
+            pane = self.panes.get(entry.id)
+            if pane is not None:
+                pane.set_name(entry.name)
+        for gone in [circle for circle in self.panes if circle not in present]:
+            self.panes.pop(gone).deleteLater()
+        unread = self.circle_list.total_unread()
+        self.notifier.set_unread(unread)
+        self.setWindowTitle(messages.window_title(unread))
+        if self._pending_selection in present:
+            circle, self._pending_selection = self._pending_selection, None
+            self.circle_list.select(circle)
+        current = self.circle_list.current_id()
+        if not entries:
+            self.content.setCurrentWidget(self.empty_state)
+        elif current is None or current not in self.panes:
+            self.content.setCurrentWidget(self.pick_a_circle)
+        self.invite_action.setEnabled(current is not None)
+        self._mark_read_if_seen()
+
+    @Slot(str)
+    def show_circle(self, circle: str) -> None:
+        pane = self.panes.get(circle)
+        if pane is None:
+            pane = CirclePane(
+                self.bridge,
+                circle,
+                self.circle_list.name_of(circle),
+                self.circle_list.members(circle),
+            )
+            pane.inviteRequested.connect(self.open_invite)
+            self.panes[circle] = pane
+            self.content.addWidget(pane)
+            pane.load()
+        else:
+            pane.refresh_members()
+        self.content.setCurrentWidget(pane)
+        self.invite_action.setEnabled(True)
+        pane.focus_composer()
+        self._mark_read_if_seen()
+
+    def current_pane(self) -> CirclePane | None:
+        widget = self.content.currentWidget()
+        return widget if isinstance(widget, CirclePane) else None
+
+    def _in_view(self, circle: str) -> bool:
+        pane = self.current_pane()
+        return pane is not None and pane.circle_id == circle and self.isActiveWindow()
+
+    def _mark_read_if_seen(self, arrived: bool = False) -> None:
+        """The engine counts unread messages; reset the count when the person sees them."""
+        pane = self.current_pane()
+        if pane is None or not self._in_view(pane.circle_id):
+            return
+        if arrived or self.circle_list.unread(pane.circle_id) > 0:
+            settle_quietly(self.bridge.mark_read(pane.circle_id), "mark_read")
+
+    @Slot(str, object)
+    def _message_arrived(self, circle: str, message: MessageView) -> None:
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.add_arrived(message)
+        if self._in_view(circle):
+            self._mark_read_if_seen(arrived=True)
+            return
+        self.notifier.message_arrived(circle, self.circle_list.name_of(circle), message)
+        QApplication.alert(self)
+
+    @Slot(str, object)
+    def _member_joined(self, circle: str, _member: object) -> None:
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.refresh_members()
+
+    def _refresh_current_members(self) -> None:
+        pane = self.current_pane()
+        if pane is not None:
+            pane.refresh_members()
 
     @Slot()
     def open_create_circle(self) -> None:
-        self._open_dialog(CreateCircleDialog(self.bridge, self), on_accepted=self.refresh_circles)
+        dialog = CreateCircleDialog(self.bridge, self)
+        self._open_dialog(dialog, on_accepted=lambda: self._circle_added(dialog))
 
     @Slot()
     def open_join_circle(self) -> None:
-        self._open_dialog(JoinCircleDialog(self.bridge, self), on_accepted=self.refresh_circles)
+        dialog = JoinCircleDialog(self.bridge, self)
+        self._open_dialog(dialog, on_accepted=lambda: self._circle_added(dialog))
+
+    def _circle_added(self, dialog: EngineCommandDialog) -> None:
+        self._pending_selection = dialog.result_circle()
+        self.refresh_circles()
+
+    @Slot()
+    def open_invite_for_current(self) -> None:
+        pane = self.current_pane()
+        if pane is not None:
+            self.open_invite(pane.circle_id)
+
+    @Slot(str)
+    def open_invite(self, circle: str) -> None:
+        name = self.circle_list.name_of(circle)
+        self._open_dialog(InviteDialog(self.bridge, circle, name, self), on_accepted=_nothing)
+
+    @Slot(bool)
+    def _show_text_toggled(self, checked: bool) -> None:
+        self.preferences.show_message_text = checked
+
+    @Slot()
+    def bring_to_front(self) -> None:
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     # -- profile ------------------------------------------------------------------------
 
@@ -236,9 +401,19 @@ class MainWindow(QMainWindow):
         if dialog is not None:
             dialog.deleteLater()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._mark_read_if_seen()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.notifier.close()
         self.closing.emit()
         event.accept()
+
+
+def _nothing() -> None:
+    """What happens when a dialog that needs no follow-up is accepted."""
 
 
 def _mark_seen(future: asyncio.Future[EngineReady]) -> None:

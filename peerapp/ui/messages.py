@@ -11,6 +11,8 @@ later replace this one module. Error messages that come from the engine or stora
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from peerapp import PRODUCT_NAME, __version__
 from peerapp.core.passphrase_policy import MIN_LENGTH, Strength
 
@@ -98,6 +100,9 @@ JOIN_WITH_INVITE = "Join with an invite code"
 PICK_A_CIRCLE = "Choose a circle on the left."
 UNNAMED_CIRCLE = "Unnamed circle"
 
+NEW_CIRCLE_BUTTON = "New circle"
+JOIN_BUTTON = "Join"
+
 CREATE_CIRCLE_TITLE = "Create a circle"
 CREATE_CIRCLE_EXPLANATION = "Give your circle a name. You can invite people once it exists."
 CIRCLE_NAME_LABEL = "Name"
@@ -110,16 +115,150 @@ GUIDELINES_PLACEHOLDER = (
 CREATE = "Create"
 CREATING_CIRCLE = "Creating the circle…"
 
+YOUR_NAME_LABEL = "Your name in this circle"
+YOUR_NAME_PLACEHOLDER = "A first name or a nickname"
+YOUR_NAME_HINT = (
+    "This is the only name the circle sees. It can be made up: "
+    f"{PRODUCT_NAME} asks for nothing else about you."
+)
+
 JOIN_CIRCLE_TITLE = "Join a circle"
 JOIN_CIRCLE_EXPLANATION = (
     "Paste the invite code you were given. Each circle can know you by a different name."
 )
 INVITE_CODE_LABEL = "Invite code"
 INVITE_CODE_PLACEHOLDER = "Paste the code here"
-YOUR_NAME_LABEL = "Your name in this circle"
-YOUR_NAME_PLACEHOLDER = "A first name or a nickname"
 JOIN = "Join"
-JOINING_CIRCLE = "Joining the circle…"
+REACHING_THE_CIRCLE = "Reaching the circle…"
+
+# -- inviting -----------------------------------------------------------------------------
+
+INVITE_ACTION = "Invite someone…"
+INVITE_BUTTON = "Invite someone"
+INVITE_TITLE = "Invite someone"
+INVITE_EXPLANATION = (
+    "An invite code lets one person you trust join {circle}. "
+    "Choose how long it stays valid and how many people may use it."
+)
+EXPIRES_LABEL = "Valid for"
+USES_LABEL = "Can be used"
+EXPIRY_CHOICES: tuple[tuple[str, int], ...] = (
+    ("1 hour", 3600),
+    ("1 day", 24 * 3600),
+    ("7 days", 7 * 24 * 3600),
+    ("30 days", 30 * 24 * 3600),
+)
+DEFAULT_EXPIRY_INDEX = 2
+USES_CHOICES: tuple[tuple[str, int], ...] = (
+    ("Once", 1),
+    ("5 times", 5),
+    ("25 times", 25),
+)
+DEFAULT_USES_INDEX = 0
+CREATE_INVITE = "Create invite code"
+CREATING_INVITE = "Creating the invite code…"
+INVITE_READY_HEADING = "Your invite code"
+COPY = "Copy"
+COPIED = "Copied"
+DONE = "Done"
+CLOSE = "Close"
+QR_UNAVAILABLE = "A QR code cannot be drawn on this computer; copy the code instead."
+QR_TOOLTIP = "The same invite code, for a phone camera or another screen"
+INVITE_IS_A_KEY = (
+    "This code is like a key to your circle: share it only with the person you are "
+    "inviting, in a private message or in person."
+)
+
+
+def invite_details(expires: datetime, uses: int) -> str:
+    when = f"{expires:%A} {expires.day} {expires:%B} at {expires:%H:%M}"
+    times = "once" if uses == 1 else f"{uses} times"
+    return f"Valid until {when} · can be used {times}"
+
+
+def invite_explanation(circle_name: str) -> str:
+    return INVITE_EXPLANATION.format(circle=circle_name)
+
+
+# -- a circle -----------------------------------------------------------------------------
+
+MEMBERS_BUTTON = "Members"
+MEMBERS_HEADING = "Members"
+FOUNDER_BADGE = "Founder"
+UNNAMED_MEMBER = "Someone"
+ONLINE = "Connected"
+OFFLINE = "Not connected"
+LOADING_MESSAGES = "Loading messages…"
+NO_MESSAGES_YET = "No messages yet. Whatever is shared here stays between the members."
+LOADING_OLDER = "Loading earlier messages…"
+CONNECTION_TOOLTIP = "Only members who are connected now receive new messages right away."
+JUST_YOU = "Just you so far · invite someone to begin"
+COMPOSER_PLACEHOLDER = "Write to the circle… (Enter sends, Shift+Enter starts a new line)"
+SEND = "Send"
+COPY_MESSAGE = "Copy text"
+TODAY = "Today"
+YESTERDAY = "Yesterday"
+DAY_FORMAT_THIS_YEAR = "{weekday} {day} {month}"
+DAY_FORMAT_OTHER_YEAR = "{day} {month} {year}"
+CLOCK_FORMAT = "%H:%M"
+
+
+def member_count(count: int) -> str:
+    return "1 member" if count == 1 else f"{count} members"
+
+
+def connected_members(connected: int, others: int) -> str:
+    noun = "member" if others == 1 else "members"
+    return f"Connected to {connected} of {others} {noun}"
+
+
+def character_count(count: int, limit: int) -> str:
+    return f"{count:,} / {limit:,}"
+
+
+def not_sent(reason: str) -> str:
+    return f"Not sent: {reason} Your message is still here."
+
+
+def too_long(limit: int) -> str:
+    return f"A message can be at most {limit:,} characters."
+
+
+def unread_count(count: int) -> str:
+    return f"{count} unread"
+
+
+def unread_badge(count: int) -> str:
+    return "99+" if count > 99 else str(count)
+
+
+# -- notifications ------------------------------------------------------------------------
+
+SHOW_TEXT_IN_NOTIFICATIONS = "Show message text in notifications"
+SHOW_WINDOW_ACTION = f"Show {PRODUCT_NAME}"
+CIRCLES_MENU = "&Circles"
+CREATE_CIRCLE_ACTION = "Create a circle…"
+JOIN_CIRCLE_ACTION = "Join with an invite code…"
+
+
+def new_message_in(circle_name: str) -> str:
+    return f"New message in {circle_name}"
+
+
+def message_title(author_name: str, circle_name: str) -> str:
+    return f"{author_name} · {circle_name}"
+
+
+def unread_tooltip(unread: int) -> str:
+    if unread == 0:
+        return PRODUCT_NAME
+    noun = "message" if unread == 1 else "messages"
+    return f"{PRODUCT_NAME} · {unread} unread {noun}"
+
+
+def window_title(unread: int) -> str:
+    return f"({unread}) {PRODUCT_NAME}" if unread else PRODUCT_NAME
+
 
 # -- main window --------------------------------------------------------------------------
 
@@ -184,6 +323,8 @@ TO_UNLOCK_PROFILE = "unlock your profile"
 TO_CHANGE_PASSPHRASE = "change your passphrase"
 TO_CREATE_CIRCLE = "create the circle"
 TO_JOIN_CIRCLE = "join the circle"
+TO_CREATE_INVITE = "create the invite code"
+TO_SEND = "send the message"
 
 
 def could_not(what: str, reason: str) -> str:

@@ -25,6 +25,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.first_run import FirstRunDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.preferences import Preferences
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,8 @@ class Session(QObject):
         self.window: MainWindow | None = None
         self.bridge: EngineBridge | None = None
         self._geometry: QByteArray | None = None
+        # kept across lock and unlock, for this run only (see preferences.py)
+        self.preferences = Preferences()
         self._quitting = False
         self._done = False
 
@@ -90,7 +93,7 @@ class Session(QObject):
 
     def _open_window(self, unlocked: UnlockedProfile) -> None:
         bridge = EngineBridge.for_profile(unlocked, self._listen)
-        window = MainWindow(bridge, self.profile, self._kdf)
+        window = MainWindow(bridge, self.profile, self._kdf, self.preferences)
         if self._geometry is not None:
             window.restoreGeometry(self._geometry)
         window.lockRequested.connect(self.lock)

@@ -7,6 +7,8 @@ the whole look can change here without touching a dialog.
 
 from __future__ import annotations
 
+import zlib
+
 from PySide6.QtWidgets import QApplication, QWidget
 
 # Warm neutrals with one ember accent: calm enough for hard conversations, not clinical.
@@ -25,6 +27,17 @@ DISABLED_TEXT = "#B9AEA4"
 ERROR_TEXT = "#8E3320"
 ERROR_BACKGROUND = "#FBE9E3"
 ERROR_BORDER = "#E8B7A7"
+ONLINE = "#5E9A63"
+OFFLINE = "#CDBFB2"
+# painted by the message and circle delegates rather than by the stylesheet
+BUBBLE_MINE = ACCENT_SOFT
+BUBBLE_OTHER = SURFACE
+BUBBLE_BORDER = BORDER
+BUBBLE_SELECTED = ACCENT
+BADGE = ACCENT
+BADGE_TEXT = "#FFFFFF"
+# a name keeps its colour in a circle: picked from these by the author id
+NAME_COLOURS = ("#B0552F", "#8A6420", "#4F7A4A", "#3F6A80", "#7A4A6E", "#9A4A3A")
 STRENGTH_COLOURS = {
     "too short": "#C4533A",
     "weak": "#D9822B",
@@ -163,6 +176,93 @@ QListWidget#circleList::item:selected {{
     color: {TEXT};
 }}
 
+QPushButton[role="quiet"] {{
+    background: transparent;
+    border: 1px solid transparent;
+    color: {MUTED};
+    min-width: 0;
+    padding: 5px 8px;
+    text-align: left;
+}}
+QPushButton[role="quiet"]:hover {{
+    border-color: {BORDER};
+    color: {TEXT};
+}}
+QPushButton[role="toggle"] {{
+    min-width: 0;
+    padding: 6px 12px;
+}}
+QPushButton[role="toggle"]:checked {{
+    background: {ACCENT_SOFT};
+    border-color: {ACCENT_SOFT};
+}}
+
+QFrame#circleHeader {{
+    background: {SURFACE};
+    border-bottom: 1px solid {BORDER};
+}}
+QLabel#circleTitle {{
+    font-size: 17px;
+    font-weight: 600;
+}}
+QLabel[presence="online"] {{
+    color: {ONLINE};
+}}
+QLabel[presence="offline"] {{
+    color: {OFFLINE};
+}}
+QListView#messageList {{
+    background: {BACKGROUND};
+    border: none;
+}}
+QFrame#composerBar {{
+    background: {SURFACE};
+    border-top: 1px solid {BORDER};
+}}
+QPlainTextEdit#composer {{
+    border-radius: 10px;
+    padding: 6px 10px;
+}}
+QLabel[role="counter"] {{
+    color: {MUTED};
+    font-size: 12px;
+}}
+QLabel[role="counter-over"] {{
+    color: {ERROR_TEXT};
+    font-size: 12px;
+    font-weight: 600;
+}}
+QFrame#memberPanel {{
+    background: {SIDEBAR};
+    border-left: 1px solid {BORDER};
+}}
+QListWidget#memberList {{
+    background: transparent;
+    border: none;
+}}
+QLabel[role="badge"] {{
+    background: {ACCENT_SOFT};
+    color: {ACCENT_PRESSED};
+    border-radius: 8px;
+    padding: 1px 8px;
+    font-size: 11px;
+    font-weight: 600;
+}}
+QLineEdit#inviteCode {{
+    font-family: monospace;
+    background: {SIDEBAR};
+}}
+QLabel#qrImage {{
+    background: white;
+    border: 1px solid {BORDER};
+    border-radius: 8px;
+    padding: 6px;
+}}
+QFrame#inviteNote {{
+    background: {ACCENT_SOFT};
+    border-radius: 8px;
+}}
+
 QFrame#errorBanner {{
     background: {ERROR_BACKGROUND};
     border-bottom: 1px solid {ERROR_BORDER};
@@ -185,7 +285,7 @@ def apply(app: QApplication) -> None:
 
 
 def set_role(widget: QWidget, role: str) -> None:
-    """Give a widget a look from the stylesheet (heading, muted, error, busy)."""
+    """Give a widget a look from the stylesheet (heading, muted, error, busy, quiet, ...)."""
     _set_property(widget, "role", role)
 
 
@@ -196,6 +296,16 @@ def mark_primary(widget: QWidget) -> None:
 
 def set_strength(widget: QWidget, strength: str) -> None:
     _set_property(widget, "strength", strength)
+
+
+def set_presence(widget: QWidget, online: bool) -> None:
+    """A dot or line that says whether someone (or anyone) is connected."""
+    _set_property(widget, "presence", "online" if online else "offline")
+
+
+def name_colour(author: str) -> str:
+    """A colour for a member's name, the same wherever it is shown."""
+    return NAME_COLOURS[zlib.crc32(author.encode()) % len(NAME_COLOURS)]
 
 
 def _set_property(widget: QWidget, name: str, value: object) -> None:

@@ -1,13 +1,50 @@
-"""The sidebar: the circles this profile belongs to."""
+"""The sidebar: the circles this profile belongs to, each with its unread count, and the
+buttons to start or join another.
+
+The list is updated in place from each answer to `circles` (names, counts, new and gone
+circles), so the selection and the scroll position survive the frequent refreshes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QLabel, QListWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from peerapp.ui import messages, style
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+UNREAD_ROLE = Qt.ItemDataRole.UserRole + 2
+MEMBERS_ROLE = Qt.ItemDataRole.UserRole + 3
+BADGE_HEIGHT = 18
+BADGE_PADDING = 6
+BADGE_MARGIN = 8
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class CircleEntry:
+    id: str
+    name: str
+    members: int
+    unread: int
 
 
 def circle_title(circle: Mapping[str, Any]) -> str:
@@ -15,7 +52,85 @@ def circle_title(circle: Mapping[str, Any]) -> str:
     return name if isinstance(name, str) and name.strip() else messages.UNNAMED_CIRCLE
 
 
+def entries_from(rows: Sequence[object]) -> list[CircleEntry]:
+    """The engine's circle rows, skipping any that are malformed."""
+    entries = []
+    for row in rows:
+        if not isinstance(row, Mapping) or not isinstance(row.get("id"), str):
+            continue
+        members, unread = row.get("members", 1), row.get("unread", 0)
+        entries.append(
+            CircleEntry(
+                id=row["id"],
+                name=circle_title(row),
+                members=members if isinstance(members, int) else 1,
+                unread=max(unread, 0) if isinstance(unread, int) else 0,
+            )
+        )
+    return entries
+
+
+class CircleDelegate(QStyledItemDelegate):
+    """The item as the stylesheet draws it, its name in bold when unread, and a badge."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        unread = int(index.data(UNREAD_ROLE) or 0)
+        item = QStyleOptionViewItem(option)
+        self.initStyleOption(item, index)
+        rect: QRect = item.rect
+        badge_text = messages.unread_badge(unread) if unread else ""
+        badge_font = QFont(item.font)
+        badge_font.setWeight(QFont.Weight.Bold)
+        badge_font.setPointSizeF(max(badge_font.pointSizeF() * 0.85, 7.0))
+        badge_width = 0
+        if badge_text:
+            text_width = QFontMetrics(badge_font).horizontalAdvance(badge_text)
+            badge_width = max(text_width + 2 * BADGE_PADDING, BADGE_HEIGHT)
+            font = QFont(item.font)
+            font.setWeight(QFont.Weight.DemiBold)
+            item.font = font
+        # leave room for the badge so a long name is elided before it
+        text_room = rect.width() - badge_width - 3 * BADGE_MARGIN
+        metrics = QFontMetrics(item.font)
+        item.text = metrics.elidedText(
+            item.text,
+            Qt.TextElideMode.ElideRight,
+            max(text_room, 0),
+        )
+        widget = option.widget
+        widget_style = widget.style() if widget is not None else None
+        if widget_style is None:
+            super().paint(painter, item, index)
+        else:
+            widget_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        if badge_text:
+            self._paint_badge(painter, rect, badge_text, badge_font, badge_width)
+
+    def _paint_badge(
+        self, painter: QPainter, rect: QRect, text: str, font: QFont, width: int
+    ) -> None:
+        badge = QRect(
+            rect.right() - BADGE_MARGIN - width,
+            rect.center().y() - BADGE_HEIGHT // 2 + 1,
+            width,
+            BADGE_HEIGHT,
+        )
+        painter.save()
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(style.BADGE))
+            painter.drawRoundedRect(badge, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
+            painter.setPen(QColor(style.BADGE_TEXT))
+            painter.setFont(font)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        finally:
+            painter.restore()
+
+
 class CircleList(QFrame):
+    circleSelected = Signal(str)  # circle id
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sidebar")
@@ -25,19 +140,101 @@ class CircleList(QFrame):
         style.set_role(heading, "subheading")
         self.list = QListWidget()
         self.list.setObjectName("circleList")
+        self.list.setItemDelegate(CircleDelegate(self.list))
+        self.list.setUniformItemSizes(True)
         self.none_label = QLabel(messages.NO_CIRCLES_YET)
         style.set_role(self.none_label, "muted")
+        self.create_button = QPushButton(f"+  {messages.NEW_CIRCLE_BUTTON}")
+        style.set_role(self.create_button, "quiet")
+        self.join_button = QPushButton(f"→  {messages.JOIN_BUTTON}")
+        style.set_role(self.join_button, "quiet")
+        buttons = QHBoxLayout()
+        buttons.setSpacing(4)
+        buttons.addWidget(self.create_button)
+        buttons.addWidget(self.join_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 16, 10, 10)
         layout.setSpacing(8)
         layout.addWidget(heading)
         layout.addWidget(self.none_label)
         layout.addWidget(self.list, 1)
+        layout.addLayout(buttons)
+        self.list.currentItemChanged.connect(self._current_changed)
 
-    def set_circles(self, circles: Sequence[Mapping[str, Any]]) -> None:
-        self.list.clear()
-        self.list.addItems([circle_title(circle) for circle in circles])
-        self.none_label.setVisible(not circles)
+    # -- contents -----------------------------------------------------------------------
+
+    def set_circles(self, entries: Sequence[CircleEntry]) -> None:
+        wanted = {entry.id for entry in entries}
+        for row in reversed(range(self.list.count())):
+            if self._id_of(self.list.item(row)) not in wanted:
+                self.list.takeItem(row)
+        for position, entry in enumerate(entries):
+            item = self._item(entry.id)
+            if item is None:
+                item = QListWidgetItem()
+                item.setData(ID_ROLE, entry.id)
+                self.list.insertItem(position, item)
+            item.setText(entry.name)
+            item.setData(UNREAD_ROLE, entry.unread)
+            item.setData(MEMBERS_ROLE, entry.members)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
+        self.none_label.setVisible(not entries)
 
     def count(self) -> int:
         return self.list.count()
+
+    def ids(self) -> list[str]:
+        return [self._id_of(self.list.item(row)) for row in range(self.list.count())]
+
+    def name_of(self, circle_id: str) -> str:
+        item = self._item(circle_id)
+        return item.text() if item is not None else messages.UNNAMED_CIRCLE
+
+    def unread(self, circle_id: str) -> int:
+        item = self._item(circle_id)
+        return int(item.data(UNREAD_ROLE) or 0) if item is not None else 0
+
+    def members(self, circle_id: str) -> int:
+        item = self._item(circle_id)
+        return int(item.data(MEMBERS_ROLE) or 1) if item is not None else 1
+
+    def total_unread(self) -> int:
+        return sum(int(self.list.item(row).data(UNREAD_ROLE) or 0) for row in range(self.count()))
+
+    # -- selection ----------------------------------------------------------------------
+
+    def current_id(self) -> str | None:
+        item = self.list.currentItem()
+        return self._id_of(item) if item is not None and item.isSelected() else None
+
+    def select(self, circle_id: str) -> bool:
+        item = self._item(circle_id)
+        if item is None:
+            return False
+        self.list.setCurrentItem(item)
+        return True
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _current_changed(self, current: QListWidgetItem | None, _: object) -> None:
+        if current is not None:
+            self.circleSelected.emit(self._id_of(current))
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _item(self, circle_id: str) -> QListWidgetItem | None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if self._id_of(item) == circle_id:
+                return item
+        return None
+
+    @staticmethod
+    def _id_of(item: QListWidgetItem) -> str:
+        return str(item.data(ID_ROLE))
+
+
+def _spoken(entry: CircleEntry) -> str:
+    if entry.unread:
+        return f"{entry.name}, {messages.unread_count(entry.unread)}"
+    return entry.name

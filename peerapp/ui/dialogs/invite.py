@@ -1,0 +1,197 @@
+"""Inviting someone: choose how long the code stays valid and how often it may be used,
+then hand the code over by copying it or showing its QR image.
+
+The code is a key to the circle, so the dialog says so, and the code lives only in this
+dialog (and the clipboard, if the person copies it): it is never logged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QGuiApplication, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.core.invite_code import InvalidInviteCode, decode_invite
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.qr import qr_matrix, render
+from peerapp.ui.widgets.field import field
+
+QR_TARGET_PIXELS = 220
+COPIED_MS = 2500
+
+
+def choices(options: tuple[tuple[str, int], ...], default: int) -> QComboBox:
+    box = QComboBox()
+    for label, value in options:
+        box.addItem(label, value)
+    box.setCurrentIndex(default)
+    return box
+
+
+class InviteResult(QWidget):
+    """The code once it exists: its QR image, the text to copy, when it stops working."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.qr_label = QLabel()
+        self.qr_label.setObjectName("qrImage")
+        self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_label.setToolTip(messages.QR_TOOLTIP)
+        self.qr_missing = QLabel(messages.QR_UNAVAILABLE)
+        self.qr_missing.setWordWrap(True)
+        style.set_role(self.qr_missing, "muted")
+        self.qr_missing.hide()
+        self.code_edit = QLineEdit()
+        self.code_edit.setObjectName("inviteCode")
+        self.code_edit.setReadOnly(True)
+        self.copy_button = QPushButton(messages.COPY)
+        self.copy_button.setAutoDefault(False)
+        self.details = QLabel()
+        self.details.setWordWrap(True)
+        style.set_role(self.details, "muted")
+        note_text = QLabel(messages.INVITE_IS_A_KEY)
+        note_text.setWordWrap(True)
+        note = QFrame()
+        note.setObjectName("inviteNote")
+        note_layout = QHBoxLayout(note)
+        note_layout.setContentsMargins(12, 10, 12, 10)
+        note_layout.addWidget(note_text)
+
+        code_row = QHBoxLayout()
+        code_row.setSpacing(8)
+        code_row.addWidget(self.code_edit, 1)
+        code_row.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(12)
+        layout.addWidget(self.qr_label, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.qr_missing)
+        caption = QLabel(messages.INVITE_READY_HEADING)
+        caption.setBuddy(self.code_edit)
+        layout.addWidget(caption)
+        layout.addLayout(code_row)
+        layout.addWidget(self.details)
+        layout.addWidget(note)
+        self.copy_button.clicked.connect(self.copy)
+        self._copied_timer = QTimer(self)
+        self._copied_timer.setSingleShot(True)
+        self._copied_timer.setInterval(COPIED_MS)
+        self._copied_timer.timeout.connect(lambda: self.copy_button.setText(messages.COPY))
+
+    def show_code(self, code: str, uses: int, fallback_expiry: datetime) -> None:
+        self.code_edit.setText(code)
+        self.code_edit.setCursorPosition(0)
+        self.details.setText(messages.invite_details(_expiry(code, fallback_expiry), uses))
+        matrix = qr_matrix(code)
+        if matrix is None:
+            self.qr_label.hide()
+            self.qr_missing.show()
+            return
+        module = max(2, QR_TARGET_PIXELS // (len(matrix) + 8))
+        self.qr_label.setPixmap(QPixmap.fromImage(render(matrix, module)))
+
+    def qr_pixmap(self) -> QPixmap:
+        return self.qr_label.pixmap()
+
+    @Slot()
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.code_edit.text())
+        self.code_edit.selectAll()
+        self.copy_button.setText(messages.COPIED)
+        self._copied_timer.start()
+
+
+def _expiry(code: str, fallback: datetime) -> datetime:
+    """When the code stops working, as written in the code itself."""
+    try:
+        return datetime.fromtimestamp(decode_invite(code).expires)
+    except (InvalidInviteCode, OverflowError, OSError, ValueError):
+        return fallback
+
+
+class InviteDialog(EngineCommandDialog):
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        circle_id: str,
+        circle_name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            bridge,
+            title=messages.INVITE_TITLE,
+            explanation=messages.invite_explanation(circle_name),
+            primary_text=messages.CREATE_INVITE,
+            parent=parent,
+        )
+        self.circle_id = circle_id
+        self.expiry_box = choices(messages.EXPIRY_CHOICES, messages.DEFAULT_EXPIRY_INDEX)
+        self.uses_box = choices(messages.USES_CHOICES, messages.DEFAULT_USES_INDEX)
+        self.options = QWidget()
+        options = QHBoxLayout(self.options)
+        options.setContentsMargins(0, 0, 0, 0)
+        options.setSpacing(16)
+        options.addLayout(field(messages.EXPIRES_LABEL, self.expiry_box), 1)
+        options.addLayout(field(messages.USES_LABEL, self.uses_box), 1)
+        self.result_view = InviteResult()
+        self.result_view.hide()
+        self.form.addWidget(self.options)
+        self.form.addWidget(self.result_view)
+        self.code: str | None = None
+        self.set_submittable(True)
+        self.primary_button.clicked.connect(self._primary_clicked)
+
+    def expires_in(self) -> int:
+        return int(self.expiry_box.currentData())
+
+    def max_uses(self) -> int:
+        return int(self.uses_box.currentData())
+
+    @Slot()
+    def _primary_clicked(self) -> None:
+        if self.code is None:
+            self.submit()
+        else:
+            self.accept()
+
+    @async_slot()
+    async def submit(self) -> None:
+        if self.busy or self.code is not None:
+            return
+        expires_in, uses = self.expires_in(), self.max_uses()
+        asked_at = datetime.now()
+        result = await self.run_command(
+            messages.CREATING_INVITE,
+            messages.TO_CREATE_INVITE,
+            lambda: self.bridge.invite(self.circle_id, max_uses=uses, expires_in=expires_in),
+        )
+        if result is None:
+            return  # refused (the reason is shown) or the dialog is gone
+        self.set_idle()
+        code = result.get("code")
+        if not isinstance(code, str):
+            self.show_error(messages.unexpected_error(type(code).__name__))
+            return
+        self.code = code
+        self.options.hide()
+        self.explanation_label.hide()
+        fallback = datetime.fromtimestamp(asked_at.timestamp() + expires_in)
+        self.result_view.show_code(code, uses, fallback)
+        self.result_view.show()
+        self.secondary_button.hide()
+        self.primary_button.setText(messages.DONE)
+        self.result_view.copy_button.setFocus()

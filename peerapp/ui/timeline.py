@@ -1,0 +1,85 @@
+"""How a circle's messages are laid out in time: day separators, grouping, clock labels.
+
+Pure (no Qt), so the rules are easy to test:
+- a day separator before the first message of each local calendar day (and at the top);
+- a message "continues" the one before it when the same author wrote both, on the same
+  day, within five minutes; the name is then not repeated.
+
+Timestamps come from the author's clock, so any value may arrive, however absurd: they are
+clamped into what `datetime` can show rather than trusted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from peerapp.core.events import MessageView
+from peerapp.ui import messages
+
+GROUP_WINDOW_MS = 5 * 60 * 1000
+_LATEST_SECONDS = 253_402_214_400  # 9999-12-31, the last day datetime can show
+
+
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    message: MessageView
+    starts_group: bool
+
+
+Row = DayRow | MessageRow
+
+
+def local_time(ts_ms: int) -> datetime:
+    """The local wall-clock time of a timestamp in milliseconds, whatever its value."""
+    seconds = min(max(ts_ms / 1000, 0), _LATEST_SECONDS)
+    try:
+        return datetime.fromtimestamp(seconds)
+    except (OverflowError, OSError, ValueError):
+        return datetime.fromtimestamp(0)
+
+
+def day_of(ts_ms: int) -> date:
+    return local_time(ts_ms).date()
+
+
+def clock(ts_ms: int) -> str:
+    return local_time(ts_ms).strftime(messages.CLOCK_FORMAT)
+
+
+def day_label(day: date, today: date) -> str:
+    if day == today:
+        return messages.TODAY
+    if day == today - timedelta(days=1):
+        return messages.YESTERDAY
+    template = (
+        messages.DAY_FORMAT_THIS_YEAR if day.year == today.year else messages.DAY_FORMAT_OTHER_YEAR
+    )
+    return template.format(weekday=f"{day:%A}", day=day.day, month=f"{day:%B}", year=day.year)
+
+
+def continues(previous: MessageView | None, message: MessageView) -> bool:
+    """Whether `message` joins the group of `previous` (its name is not shown again)."""
+    return (
+        previous is not None
+        and previous.author == message.author
+        and day_of(previous.ts) == day_of(message.ts)
+        and abs(message.ts - previous.ts) <= GROUP_WINDOW_MS
+    )
+
+
+def rows_for(batch: Iterable[MessageView], previous: MessageView | None) -> list[Row]:
+    """The rows showing `batch`, which follows `previous` (None: it starts the list)."""
+    rows: list[Row] = []
+    for message in batch:
+        if previous is None or day_of(previous.ts) != day_of(message.ts):
+            rows.append(DayRow(day_of(message.ts)))
+        rows.append(MessageRow(message, starts_group=not continues(previous, message)))
+        previous = message
+    return rows

@@ -1,0 +1,110 @@
+"""The scrolling list of a circle's messages.
+
+It follows the conversation: while scrolled to the bottom it stays there as messages
+arrive; scrolled up to read, it stays put. Reaching the top asks for older messages
+(`nearTop`), and when they are put in above, what was on screen stays where it was.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+
+from peerapp.ui import messages
+from peerapp.ui.timeline import MessageRow
+from peerapp.ui.widgets.message_delegate import MessageDelegate
+from peerapp.ui.widgets.message_model import ROW_ROLE, MessageModel
+
+BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
+
+
+class MessageList(QListView):
+    nearTop = Signal()
+
+    def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageList")
+        self.message_model = model
+        self.setModel(model)
+        self.setItemDelegate(MessageDelegate(self))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setUniformItemSizes(False)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setMouseTracking(False)
+        self.verticalScrollBar().setSingleStep(24)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+
+        self.copy_action = QAction(messages.COPY_MESSAGE, self)
+        self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
+        self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.copy_action.triggered.connect(self.copy_selected)
+        self.addAction(self.copy_action)
+
+        self._at_bottom = True
+        self._keep_from_bottom: int | None = None
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._scrolled)
+        bar.rangeChanged.connect(self._range_changed)
+
+    # -- following the conversation -----------------------------------------------------
+
+    @property
+    def at_bottom(self) -> bool:
+        return self._at_bottom
+
+    def keep_position_for_older(self) -> None:
+        """Call before older rows go in above: the rows on screen will stay in place."""
+        bar = self.verticalScrollBar()
+        self._keep_from_bottom = bar.maximum() - bar.value()
+
+    def scroll_to_end(self) -> None:
+        self._at_bottom = True
+        self.scrollToBottom()
+
+    @Slot(int)
+    def _scrolled(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        self._at_bottom = value >= bar.maximum() - BOTTOM_SLACK
+        if value == bar.minimum() and bar.maximum() > bar.minimum():
+            self.nearTop.emit()
+
+    @Slot(int, int)
+    def _range_changed(self, _minimum: int, maximum: int) -> None:
+        bar = self.verticalScrollBar()
+        if self._keep_from_bottom is not None:
+            keep, self._keep_from_bottom = self._keep_from_bottom, None
+            was_at_bottom = self._at_bottom
+            bar.setValue(max(maximum - keep, 0))
+            self._at_bottom = was_at_bottom
+        elif self._at_bottom:
+            bar.setValue(maximum)
+
+    # -- copying ------------------------------------------------------------------------
+
+    def selected_text(self) -> str | None:
+        index = self.currentIndex()
+        if not index.isValid() or not self.selectionModel().isSelected(index):
+            return None
+        row = index.data(ROW_ROLE)
+        return row.message.text if isinstance(row, MessageRow) else None
+
+    @Slot()
+    def copy_selected(self) -> None:
+        text = self.selected_text()
+        if text is not None:
+            QGuiApplication.clipboard().setText(text)
+
+    @Slot(QPoint)
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.indexAt(position)
+        if not index.isValid() or not isinstance(index.data(ROW_ROLE), MessageRow):
+            return
+        self.setCurrentIndex(index)
+        menu = QMenu(self)
+        menu.addAction(self.copy_action)
+        menu.popup(self.viewport().mapToGlobal(position))
