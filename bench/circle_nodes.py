@@ -94,6 +94,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
+def spread(latencies: list[float]) -> str:
+    if not latencies:
+        return "no message fully delivered"
+    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
+    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+
+
 def run_rate(
     nodes: list[BenchNode], circle: str, rate: float, seconds: float
 ) -> tuple[list[float], int, int]:
@@ -165,15 +172,14 @@ def main() -> None:
             latencies, lost, expected = run_rate(nodes, circle, 20, min(options.seconds, 30))
             print(
                 f"20 msg/s total, {len(nodes)} members: send->stored at every member "
-                f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
-                f"lost {lost} of {expected} deliveries"
+                f"{spread(latencies)}, lost {lost} of {expected} deliveries"
             )
             for rate in (float(r) for r in options.rates.split(",")):
                 latencies, lost, expected = run_rate(nodes, circle, rate, options.seconds)
                 achieved = len(latencies) / options.seconds
                 print(
-                    f"{rate:.0f} msg/s offered for {options.seconds:.0f} s: lost {lost} of {expected} deliveries, "
-                    f"p50 {percentile(latencies, 0.5) * 1000:.1f} ms, p99 {percentile(latencies, 0.99) * 1000:.1f} ms, "
+                    f"{rate:.0f} msg/s offered for {options.seconds:.0f} s: "
+                    f"lost {lost} of {expected} deliveries, {spread(latencies)}, "
                     f"~{achieved:.0f} msg/s fully delivered"
                 )
         finally:
