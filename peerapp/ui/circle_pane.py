@@ -184,11 +184,12 @@ class CirclePane(QWidget):
             return
         if not still_alive(self):
             return
-        views = message_views(result.get("messages", []))
-        sent = [view for view in views if view.id == message_id]
-        if self.loaded:
+        sent = [m for m in message_views(result.get("messages", [])) if m.id == message_id]
+        if not sent:
+            log.info("a sent message was not among the latest; it shows when reopened")
+        elif self.loaded:
             self.message_list.scroll_to_end()
-            self.model.append(sent or views)
+            self.model.append(sent)
         else:
             self._waiting.extend(sent)
 

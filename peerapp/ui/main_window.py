@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self._circles_asked = 0
         self._circles_shown = 0
         self._pending_selection: str | None = None
+        self._listed_once = False
         # the child dialog currently open, if any (one at a time: they are window-modal)
         self.active_dialog: QDialog | None = None
 
@@ -265,6 +266,9 @@ class MainWindow(QMainWindow):
         if self._pending_selection in present:
             circle, self._pending_selection = self._pending_selection, None
             self.circle_list.select(circle)
+        elif entries and not self._listed_once:
+            self.circle_list.select(entries[0].id)  # open on a circle, not on a blank
+        self._listed_once = self._listed_once or bool(entries)
         current = self.circle_list.current_id()
         if not entries:
             self.content.setCurrentWidget(self.empty_state)

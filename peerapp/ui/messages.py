@@ -161,7 +161,6 @@ INVITE_READY_HEADING = "Your invite code"
 COPY = "Copy"
 COPIED = "Copied"
 DONE = "Done"
-CLOSE = "Close"
 QR_UNAVAILABLE = "A QR code cannot be drawn on this computer; copy the code instead."
 QR_TOOLTIP = "The same invite code, for a phone camera or another screen"
 INVITE_IS_A_KEY = (
@@ -190,10 +189,10 @@ ONLINE = "Connected"
 OFFLINE = "Not connected"
 LOADING_MESSAGES = "Loading messages…"
 NO_MESSAGES_YET = "No messages yet. Whatever is shared here stays between the members."
-LOADING_OLDER = "Loading earlier messages…"
 CONNECTION_TOOLTIP = "Only members who are connected now receive new messages right away."
 JUST_YOU = "Just you so far · invite someone to begin"
-COMPOSER_PLACEHOLDER = "Write to the circle… (Enter sends, Shift+Enter starts a new line)"
+COMPOSER_PLACEHOLDER = "Write to the circle…"
+COMPOSER_HINT = "Enter sends · Shift+Enter starts a new line"
 SEND = "Send"
 COPY_MESSAGE = "Copy text"
 TODAY = "Today"
@@ -241,8 +240,14 @@ CREATE_CIRCLE_ACTION = "Create a circle…"
 JOIN_CIRCLE_ACTION = "Join with an invite code…"
 
 
-def new_message_in(circle_name: str) -> str:
-    return f"New message in {circle_name}"
+def new_messages_in(circle_name: str, count: int) -> str:
+    if count == 1:
+        return f"New message in {circle_name}"
+    return f"{count} new messages in {circle_name}"
+
+
+def latest_of(count: int, author_name: str, text: str) -> str:
+    return f"{count} new messages · {author_name}: {text}"
 
 
 def message_title(author_name: str, circle_name: str) -> str:

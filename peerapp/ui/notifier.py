@@ -4,6 +4,9 @@ By default a notification names only the circle ("New message in Tuesday circle"
 screen may be seen by others, so the text and the author appear only when the person has
 asked for them (Preferences.show_message_text).
 
+Messages that arrive together (a burst, or what a member sends on catching up) make one
+notification per circle ("3 new messages in Tuesday circle"), not one each.
+
 Every notification is kept in `shown` (title and body, for this run only and never
 logged) so tests, and anything else that wants to, can see what was said. The tray icon
 exists only where the desktop has a tray; without one, notifications are recorded but
@@ -13,9 +16,10 @@ there is nowhere to show them.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from peerapp.core.events import MessageView
@@ -27,6 +31,7 @@ log = logging.getLogger(__name__)
 
 BODY_CHARS = 160
 SHOW_MS = 6000
+BATCH_MS = 400  # messages this close together make one notification
 
 
 @dataclass(frozen=True, repr=False)
@@ -40,14 +45,22 @@ class Notification:
 
 
 def notification_for(
-    circle: str, circle_name: str, message: MessageView, show_text: bool
+    circle: str, circle_name: str, batch: Sequence[MessageView], show_text: bool
 ) -> Notification:
+    """One notification for messages that arrived together in one circle."""
+    count = len(batch)
     if not show_text:
-        return Notification(circle, messages.APP_NAME, messages.new_message_in(circle_name))
-    body = " ".join(message.text.split())
+        return Notification(circle, messages.APP_NAME, messages.new_messages_in(circle_name, count))
+    latest = batch[-1]
+    body = " ".join(latest.text.split())
+    if count > 1:
+        body = messages.latest_of(count, latest.author_name, body)
+        title = circle_name
+    else:
+        title = messages.message_title(latest.author_name, circle_name)
     if len(body) > BODY_CHARS:
         body = body[: BODY_CHARS - 1].rstrip() + "…"
-    return Notification(circle, messages.message_title(message.author_name, circle_name), body)
+    return Notification(circle, title, body)
 
 
 class Notifier(QObject):
@@ -59,6 +72,11 @@ class Notifier(QObject):
         self.preferences = preferences
         self.shown: list[Notification] = []
         self.tooltip = messages.unread_tooltip(0)
+        self._pending: dict[str, tuple[str, list[MessageView]]] = {}
+        self._batch = QTimer(self)
+        self._batch.setSingleShot(True)
+        self._batch.setInterval(BATCH_MS)
+        self._batch.timeout.connect(self.flush)
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
@@ -85,9 +103,22 @@ class Notifier(QObject):
             self.showRequested.emit()
 
     def message_arrived(self, circle: str, circle_name: str, message: MessageView) -> None:
-        notification = notification_for(
-            circle, circle_name, message, self.preferences.show_message_text
-        )
+        """Note a message to tell about; the notification follows once the burst is over."""
+        _, batch = self._pending.get(circle, (circle_name, []))
+        self._pending[circle] = (circle_name, [*batch, message])
+        if not self._batch.isActive():
+            self._batch.start()
+
+    @Slot()
+    def flush(self) -> None:
+        """Tell now about every message still waiting for its burst to end."""
+        self._batch.stop()
+        pending, self._pending = self._pending, {}
+        show_text = self.preferences.show_message_text
+        for circle, (circle_name, batch) in pending.items():
+            self._show(notification_for(circle, circle_name, batch, show_text))
+
+    def _show(self, notification: Notification) -> None:
         self.shown.append(notification)
         if self.tray is not None and self.tray.isVisible():
             self.tray.showMessage(notification.title, notification.body, app_icon(), SHOW_MS)
@@ -99,5 +130,7 @@ class Notifier(QObject):
 
     def close(self) -> None:
         """Take the icon out of the tray (the window that owns it is going away)."""
+        self._batch.stop()
+        self._pending.clear()
         if self.tray is not None:
             self.tray.hide()

@@ -245,7 +245,8 @@ QLabel[role="badge"] {{
     color: {ACCENT_PRESSED};
     border-radius: 8px;
     padding: 1px 8px;
-    font-size: 11px;
+    min-height: 14px;
+    font-size: 10px;
     font-weight: 600;
 }}
 QLineEdit#inviteCode {{
@@ -261,6 +262,26 @@ QLabel#qrImage {{
 QFrame#inviteNote {{
     background: {ACCENT_SOFT};
     border-radius: 8px;
+}}
+
+QScrollBar:vertical {{
+    background: transparent;
+    width: 10px;
+    margin: 2px;
+}}
+QScrollBar::handle:vertical {{
+    background: {BORDER};
+    border-radius: 3px;
+    min-height: 32px;
+}}
+QScrollBar::handle:vertical:hover {{
+    background: {MUTED};
+}}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{
+    height: 0;
+}}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{
+    background: transparent;
 }}
 
 QFrame#errorBanner {{

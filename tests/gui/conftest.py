@@ -22,7 +22,9 @@ from pathlib import Path
 
 import pytest
 import qasync
-from PySide6.QtWidgets import QApplication
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.engine.profiles import TEST_KDF, create_profile
@@ -36,6 +38,43 @@ from tests.gui.helpers import (
     SessionDriver,
     StartSession,
 )
+
+
+class _WindowWatch(QObject):
+    """Notes every widget shown as a window of its own, to check later whether it was
+    one only by mistake (shown before it was put into its parent)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[QWidget] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Show
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and not isinstance(watched, QMainWindow | QDialog | QMenu)
+            and watched.windowType() not in (Qt.WindowType.ToolTip, Qt.WindowType.Popup)
+        ):
+            self.shown.append(watched)
+        return False
+
+    def flashed(self) -> list[str]:
+        return [
+            type(widget).__name__
+            for widget in self.shown
+            if shiboken6.isValid(widget) and widget.parent() is not None
+        ]
+
+
+@pytest.fixture(autouse=True)
+def no_stray_windows(qapp: QApplication) -> Iterator[None]:
+    """A widget shown before it has a parent flashes up on the desktop as a window."""
+    watch = _WindowWatch()
+    qapp.installEventFilter(watch)
+    yield
+    qapp.removeEventFilter(watch)
+    assert watch.flashed() == [], f"widgets shown as windows of their own: {watch.flashed()}"
 
 
 @pytest.fixture
@@ -83,6 +122,14 @@ def qasync_loop(
 def profile(tmp_path: Path) -> Path:
     """A profile on disk made with cheap Argon2id parameters; its passphrase is `good`."""
     folder = tmp_path / "profile"
+    create_profile(folder, PASSPHRASES.good, TEST_KDF)
+    return folder
+
+
+@pytest.fixture
+def second_profile(tmp_path: Path) -> Path:
+    """Another person's profile (same passphrase), for tests with two people."""
+    folder = tmp_path / "second-profile"
     create_profile(folder, PASSPHRASES.good, TEST_KDF)
     return folder
 

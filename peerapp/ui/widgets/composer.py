@@ -9,7 +9,7 @@ only cleared once the engine has taken the message, so a failure never loses it.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontMetrics, QKeyEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,6 +25,7 @@ from peerapp.ui import messages, style
 
 COUNTER_FROM = MAX_TEXT_CHARS - 200
 MAX_VISIBLE_LINES = 8
+BREATHING_ROOM = 6
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -59,8 +60,8 @@ class Composer(QFrame):
         self.edit = MessageEdit()
         self.edit.setObjectName("composer")
         self.edit.setPlaceholderText(messages.COMPOSER_PLACEHOLDER)
+        self.edit.setToolTip(messages.COMPOSER_HINT)
         self.edit.setTabChangesFocus(True)
-        self.edit.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.send_button = QPushButton(messages.SEND)
         style.mark_primary(self.send_button)
         self.send_button.setAutoDefault(False)
@@ -162,8 +163,17 @@ class Composer(QFrame):
         # a QPlainTextEdit's document height is counted in (wrapped) lines
         lines = max(1, min(int(self.edit.document().size().height()), MAX_VISIBLE_LINES))
         line_height = QFontMetrics(self.edit.font()).lineSpacing()
-        frame = self.edit.frameWidth() * 2
-        margins = self.edit.contentsMargins()
+        margins = self.edit.contentsMargins()  # the stylesheet's border and padding
         document_margin = int(self.edit.document().documentMargin() * 2)
-        extra = frame + margins.top() + margins.bottom() + document_margin + 14
+        extra = margins.top() + margins.bottom() + document_margin + BREATHING_ROOM
         self.edit.setFixedHeight(lines * line_height + extra)
+        # a scroll bar only once the box has stopped growing
+        self.edit.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAsNeeded
+            if lines >= MAX_VISIBLE_LINES
+            else Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._fit_height()  # the stylesheet's padding is known only once shown

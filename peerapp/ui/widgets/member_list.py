@@ -66,7 +66,7 @@ class MemberRow(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.dot)
         layout.addWidget(self.name_label, 1)
-        layout.addWidget(self.badge)
+        layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         # only once it has a parent: showing a parentless label opens a window of its own
         self.badge.setVisible(member.founder)
 

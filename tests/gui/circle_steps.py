@@ -1,0 +1,131 @@
+"""Steps a person takes with circles, through the widgets (typing, clicking, pasting),
+shared by the circle suites. Every wait is bounded; nothing sleeps."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from peerapp.core.events import MessageView
+from peerapp.ui.circle_pane import CirclePane
+from peerapp.ui.dialogs.create_circle import CreateCircleDialog
+from peerapp.ui.dialogs.invite import InviteDialog
+from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.main_window import MainWindow
+from tests.gui.helpers import WAIT_MS, click, type_into
+
+JOIN_WAIT_MS = 20_000  # reaching a member over the network takes a few seconds
+DELIVERY_WAIT_MS = 15_000
+
+
+def create_circle(qtbot: QtBot, window: MainWindow, name: str, member_name: str) -> str:
+    """Create a circle through the dialog; returns its id once it is shown selected."""
+    window.create_circle_action.trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, CreateCircleDialog)
+    type_into(dialog.name_edit, name)
+    type_into(dialog.member_name_edit, member_name)
+    with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
+        click(dialog.primary_button)
+    circle = dialog.result_circle()
+    assert circle is not None
+    wait_showing(qtbot, window, circle)
+    return circle
+
+
+def wait_showing(qtbot: QtBot, window: MainWindow, circle: str) -> CirclePane:
+    def showing() -> bool:
+        pane = window.current_pane()
+        return window.circle_list.current_id() == circle and pane is not None and pane.loaded
+
+    qtbot.waitUntil(showing, timeout=WAIT_MS)
+    pane = window.current_pane()
+    assert pane is not None
+    return pane
+
+
+def open_invite(qtbot: QtBot, window: MainWindow) -> InviteDialog:
+    """Press "Invite someone" in the circle's header and create a code with the defaults."""
+    pane = window.current_pane()
+    assert pane is not None
+    click(pane.header.invite_button)
+    dialog = window.active_dialog
+    assert isinstance(dialog, InviteDialog)
+    click(dialog.primary_button)
+    qtbot.waitUntil(lambda: dialog.code is not None, timeout=WAIT_MS)
+    return dialog
+
+
+def copy_invite(qtbot: QtBot, window: MainWindow) -> str:
+    """Create an invite, press Copy, close the dialog; returns what the clipboard holds."""
+    dialog = open_invite(qtbot, window)
+    click(dialog.result_view.copy_button)
+    code = QGuiApplication.clipboard().text()
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
+        click(dialog.primary_button)
+    return code
+
+
+def join_by_pasting(qtbot: QtBot, window: MainWindow, name: str) -> JoinCircleDialog:
+    """Open the join dialog, paste the clipboard's code, type the name, press Join."""
+    window.join_circle_action.trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, JoinCircleDialog)
+    dialog.code_edit.setFocus()
+    dialog.code_edit.paste()
+    type_into(dialog.name_edit, name)
+    click(dialog.primary_button)
+    return dialog
+
+
+def join_circle(qtbot: QtBot, window: MainWindow, name: str) -> str:
+    dialog = join_by_pasting(qtbot, window, name)
+    refusals: list[str] = []
+
+    def answered() -> bool:
+        if dialog.result_data is not None:
+            return True
+        if dialog.error_label.isVisible():
+            refusals.append(dialog.error_label.text())
+        return bool(refusals)
+
+    qtbot.waitUntil(answered, timeout=JOIN_WAIT_MS)
+    assert not refusals, refusals
+    circle = dialog.result_circle()
+    assert circle is not None
+    wait_showing(qtbot, window, circle)
+    return circle
+
+
+def send_by_typing(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Type into the composer and press Enter; waits until the engine took it."""
+    pane = window.current_pane()
+    assert pane is not None
+    before = len(pane.model.messages())
+    qtbot.keyClicks(pane.composer.edit, text)
+    qtbot.keyClick(pane.composer.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(pane.model.messages()) > before, timeout=WAIT_MS)
+    assert pane.composer.edit.toPlainText() == ""
+
+
+def pane_of(window: MainWindow, circle: str) -> CirclePane:
+    return window.panes[circle]
+
+
+def shown(window: MainWindow, circle: str) -> list[tuple[str, str, bool]]:
+    """(pseudonym, text, mine) of every message the circle's list shows, in order."""
+    return [(m.author_name, m.text, m.mine) for m in pane_of(window, circle).model.messages()]
+
+
+def wait_for_text(qtbot: QtBot, window: MainWindow, circle: str, text: str) -> MessageView:
+    model = pane_of(window, circle).model
+    qtbot.waitUntil(lambda: any(m.text == text for m in model.messages()), timeout=DELIVERY_WAIT_MS)
+    return next(m for m in model.messages() if m.text == text)
+
+
+def wait_connected(qtbot: QtBot, window: MainWindow, text: str) -> None:
+    """Until the circle's header says `text` about connections."""
+    pane = window.current_pane()
+    assert pane is not None
+    qtbot.waitUntil(lambda: pane.header.connection.text() == text, timeout=DELIVERY_WAIT_MS)
