@@ -17,6 +17,7 @@ import nacl.signing
 import nacl.utils
 import trio
 
+from peerapp.core import catch_up
 from peerapp.core import join_messages as jm
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
@@ -45,7 +46,7 @@ from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.join_client import JoinRefused, request_admission
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
-from peerapp.network.streams import FramedStream
+from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.circle_store import CircleStore, Membership, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
 
@@ -60,6 +61,7 @@ MAX_HISTORY = 500
 MAX_PARENTS_REFERENCED = 1
 RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
+CATCH_UP_INTERVAL_SECONDS = 5
 
 
 def _now_ms() -> int:
@@ -84,6 +86,7 @@ class CircleService:
         self._node = node
         node.set_gate(self._allow)
         node.set_stream_handler(jm.PROTOCOL, self._serve_join)
+        node.set_stream_handler(catch_up.PROTOCOL, self._serve_catch_up)
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
                 membership, self._store.epoch_secrets(membership.circle_id)
@@ -95,6 +98,7 @@ class CircleService:
             self._nursery = nursery
             for runtime in self._runtimes.values():
                 nursery.start_soon(self._reconnect, runtime)
+            nursery.start_soon(self._catch_up_periodically)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
@@ -436,6 +440,8 @@ class CircleService:
         await self._sync_topics(runtime)
         if self._nursery is not None:
             self._nursery.start_soon(self._reconnect, runtime)
+            # anything sent while our admission travelled: fetch it from the inviter
+            self._nursery.start_soon(self._catch_up, runtime, code.peer_id)
         self._emit(CirclesChanged())
         return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
 
@@ -530,7 +536,10 @@ class CircleService:
         except envelope.EnvelopeError:
             self._count("undecryptable")
             return
-        verified = self._verify_batch(runtime, [signed])
+        await self._ingest(runtime, [signed])
+
+    async def _ingest(self, runtime: CircleRuntime, signed_events: list[bytes]) -> None:
+        verified = self._verify_batch(runtime, signed_events)
         if not verified:
             return
         accepted = self._store_and_resolve(runtime, verified)
@@ -641,6 +650,73 @@ class CircleService:
         view = MemberView(member.key.hex(), member.name, member.role.value, online)
         self._emit(MemberJoined(runtime.circle_id.hex(), view))
         self._emit(CirclesChanged())
+
+    # -- catching up with a member ---------------------------------------------------
+
+    def on_peer_connected(self, peer_id: str) -> None:
+        """A connection opened: catch up on every circle that peer is a member of."""
+        if self._nursery is None:
+            return
+        for runtime in self._runtimes.values():
+            if any(
+                m.peer == peer_id and m.key != runtime.me for m in runtime.state.members.values()
+            ):
+                self._nursery.start_soon(self._catch_up, runtime, peer_id)
+
+    async def _catch_up_periodically(self) -> None:
+        """GossipSub drops what it sent before a mesh formed; ask connected members again."""
+        while True:
+            await trio.sleep(CATCH_UP_INTERVAL_SECONDS)
+            online = self._online_peers()
+            for runtime in list(self._runtimes.values()):
+                peers = {m.peer for m in runtime.state.members.values() if m.key != runtime.me}
+                for peer_id in sorted(peers & online):
+                    await self._catch_up(runtime, peer_id)
+
+    async def _catch_up(self, runtime: CircleRuntime, peer_id: str) -> None:
+        node = self._node
+        if node is None:
+            return
+        since = max(self._store.max_lamport(runtime.circle_id) - catch_up.LOOKBACK, -1)
+        try:
+            stream = await node.open_stream(peer_id, catch_up.PROTOCOL)
+        except Exception as error:  # a member that went away again: nothing to catch up from
+            log.debug("catch-up: no stream (%s)", type(error).__name__)
+            return
+        received = 0
+        try:
+            await stream.send(
+                catch_up.encode_request(catch_up.CatchUpRequest(runtime.circle_id, since))
+            )
+            while received <= catch_up.MAX_EVENTS:
+                frame = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+                if not isinstance(frame, jm.Events):
+                    return
+                received += len(frame.signed)
+                await self._ingest(runtime, list(frame.signed))
+                if not frame.more:
+                    return
+        except (StreamError, jm.FrameError) as error:
+            log.debug("catch-up broke off (%s)", type(error).__name__)
+        finally:
+            with trio.move_on_after(1) as scope:
+                scope.shield = True
+                await stream.close()
+
+    async def _serve_catch_up(self, stream: FramedStream) -> None:
+        request = catch_up.decode_request(await stream.receive(256))
+        runtime = self._runtimes.get(request.circle)
+        asker_is_member = runtime is not None and any(
+            m.peer == stream.remote_peer for m in runtime.state.members.values()
+        )
+        if runtime is None or not asker_is_member:
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
+            return
+        events = self._store.accepted_since(runtime.circle_id, request.since, catch_up.MAX_EVENTS)
+        for start in range(0, max(len(events), 1), jm.MAX_EVENTS_PER_FRAME):
+            batch = tuple(events[start : start + jm.MAX_EVENTS_PER_FRAME])
+            more = start + jm.MAX_EVENTS_PER_FRAME < len(events)
+            await stream.send(jm.encode_frame(jm.Events(batch, more)))
 
     # -- topics and connections -----------------------------------------------------
 

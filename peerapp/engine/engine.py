@@ -149,6 +149,8 @@ class Engine:
 
     def _peer_connected(self, peer_id: str) -> None:
         self._emit(PeerConnected(peer_id=peer_id))
+        if self._circles_service is not None:
+            self._circles_service.on_peer_connected(peer_id)
 
     def _peer_disconnected(self, peer_id: str) -> None:
         self._emit(PeerDisconnected(peer_id=peer_id))

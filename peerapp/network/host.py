@@ -8,6 +8,7 @@ peer id is stable across restarts.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -227,6 +228,11 @@ async def running_node(
             finally:
                 with trio.move_on_after(1) as scope:
                     scope.shield = True
+                    # close every connection explicitly: otherwise their sockets live on
+                    # until garbage collection and peers go on seeing us as connected
+                    for peer in list(host.get_connected_peers()):
+                        with contextlib.suppress(Exception):
+                            await host.disconnect(peer)
                     await host.close()
     if failure is not None:
         raise failure

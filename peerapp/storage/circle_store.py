@@ -165,6 +165,21 @@ class CircleStore:
                 "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
             )
 
+    def accepted_since(self, circle_id: bytes, lamport: int, limit: int) -> list[bytes]:
+        """Signed accepted events with a lamport above `lamport`, in log order."""
+        rows = self._database.query(
+            "SELECT signed FROM events WHERE circle = ? AND lamport > ? AND accepted = 1 "
+            "ORDER BY lamport, id LIMIT ?",
+            (circle_id, lamport, limit),
+        )
+        return [bytes(row[0]) for row in rows]
+
+    def max_lamport(self, circle_id: bytes) -> int:
+        rows = self._database.query(
+            "SELECT max(lamport) FROM events WHERE circle = ?", (circle_id,)
+        )
+        return -1 if rows[0][0] is None else int(rows[0][0])
+
     def mark_refused(self, event_ids: Iterable[bytes]) -> None:
         with self._database.transaction() as connection:
             connection.executemany(
