@@ -7,6 +7,7 @@ from pathlib import Path
 
 import trio
 
+from peerapp.core import catch_up
 from peerapp.core import join_messages as jm
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto import envelope
@@ -17,6 +18,7 @@ from peerapp.engine.join_client import JoinRefused, request_admission
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.pubsub import PubsubMessage
+from peerapp.network.streams import StreamError
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile
 
@@ -119,3 +121,34 @@ def test_refusal_frames_name_the_reason() -> None:
     assert jm.decode_frame(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER))) == jm.Refused(
         jm.Refusal.NOT_A_MEMBER
     )
+
+
+def test_a_stranger_cannot_catch_up_on_a_circle(tmp_path: Path) -> None:
+    member, _ = _member(tmp_path)
+    try:
+        circle = member.request("create_circle", name="Closed", member_name="Ash").result(WAIT)[
+            "circle"
+        ]
+        status = member.request("status").result(WAIT)
+        outcome: list[str] = []
+
+        async def ask() -> None:
+            async with running_node(b"\x0b" * 32, [], lambda p: None, lambda p: None) as outsider:
+                request = catch_up.encode_request(
+                    catch_up.CatchUpRequest(bytes.fromhex(circle), -1)
+                )
+                try:
+                    stream = await outsider.open_stream(
+                        status["peer_id"], catch_up.PROTOCOL, [status["addrs"][0]]
+                    )
+                    await stream.send(request)
+                    outcome.append(repr(jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))))
+                except StreamError as error:
+                    outcome.append(type(error).__name__)
+
+        trio.run(ask)
+        # the gate resets the stream before the engine sees it: nothing of the log comes back
+        assert len(outcome) == 1
+        assert "Events" not in outcome[0]
+    finally:
+        assert member.stop()
