@@ -69,6 +69,11 @@ SPECS: dict[str, CommandSpec] = {
         ),
         CommandSpec("members", "Members of a circle.", (Argument("circle", str),)),
         CommandSpec("mark_read", "Reset a circle's unread count.", (Argument("circle", str),)),
+        CommandSpec(
+            "sync_status",
+            "Events, heads and each member's last sync for a circle.",
+            (Argument("circle", str),),
+        ),
         CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
     )
 }

@@ -59,6 +59,8 @@ class MessageView:
     text: str
     ts: int  # milliseconds since the epoch, by the author's clock
     mine: bool
+    lamport: int = 0  # with the id, the message's place in the one order all members share
+    held_by: int = 0  # own messages: how many other members are known to hold it
 
 
 @dataclass(frozen=True)
@@ -96,3 +98,29 @@ class CirclesChanged(EngineEvent):
     """The list of circles, a name, or an unread count changed."""
 
     name: ClassVar[str] = "circles_changed"
+
+
+@dataclass(frozen=True)
+class SyncProgress(EngineEvent):
+    """A large pull is under way: `received` of `total` missing events so far."""
+
+    name: ClassVar[str] = "sync_progress"
+    circle: str
+    received: int
+    total: int
+
+
+@dataclass(frozen=True)
+class HistoryChanged(EngineEvent):
+    """Many events arrived at once (a sync): reload the history instead of appending."""
+
+    name: ClassVar[str] = "history_changed"
+    circle: str
+
+
+@dataclass(frozen=True)
+class DeliveryChanged(EngineEvent):
+    """Members were found to hold more of our messages: delivery states moved on."""
+
+    name: ClassVar[str] = "delivery_changed"
+    circle: str

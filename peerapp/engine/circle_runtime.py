@@ -14,6 +14,7 @@ from peerapp.core.circle_events import Event, EventType, decode_event, split_sig
 from peerapp.core.circle_state import CircleState, Member, apply
 from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
 from peerapp.crypto.join_facts import join_facts
+from peerapp.crypto.signing import VerifiedEvent
 from peerapp.storage.circle_store import Membership, StoredEvent
 
 OrderKey = tuple[int, bytes]
@@ -50,6 +51,8 @@ class CircleRuntime:
     names: dict[bytes, str] = field(default_factory=dict)
     last_applied: OrderKey = (-1, b"")
     last_control: OrderKey = (-1, b"")
+    # events whose parents have not arrived yet, by id (bounded by the service)
+    held: dict[bytes, VerifiedEvent] = field(default_factory=dict)
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:

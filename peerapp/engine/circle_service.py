@@ -7,6 +7,7 @@ batch and resolved before the fronts hear of it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -17,8 +18,8 @@ import nacl.signing
 import nacl.utils
 import trio
 
-from peerapp.core import catch_up
 from peerapp.core import join_messages as jm
+from peerapp.core import sync_messages
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     MAX_TEXT_CHARS,
@@ -26,22 +27,26 @@ from peerapp.core.circle_events import (
     EventError,
     EventType,
 )
-from peerapp.core.circle_state import Role
+from peerapp.core.circle_state import Member, Role
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
+    DeliveryChanged,
     EngineEvent,
+    HistoryChanged,
     MemberJoined,
     MemberView,
     MessageArrived,
     MessageView,
+    SyncProgress,
 )
 from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite, encode_invite
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, new_invite_seed, prove
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
+from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.join_client import JoinRefused, request_admission
 from peerapp.network.host import NetworkNode
@@ -58,10 +63,13 @@ DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
 MAX_INVITE_SECONDS = 90 * 24 * 3600
 DEFAULT_HISTORY = 50
 MAX_HISTORY = 500
-MAX_PARENTS_REFERENCED = 1
+MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
-CATCH_UP_INTERVAL_SECONDS = 5
+SYNC_INTERVAL_SECONDS = 5
+PROGRESS_THRESHOLD = 200  # events: below this a pull is quick enough to go unannounced
+MAX_HELD_EVENTS = 1000
+QUIET_BATCH = 20
 
 
 def _now_ms() -> int:
@@ -78,6 +86,7 @@ class CircleService:
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
+        self._pulling: set[tuple[bytes, str]] = set()
 
     # -- start-up -----------------------------------------------------------------
 
@@ -86,7 +95,7 @@ class CircleService:
         self._node = node
         node.set_gate(self._allow)
         node.set_stream_handler(jm.PROTOCOL, self._serve_join)
-        node.set_stream_handler(catch_up.PROTOCOL, self._serve_catch_up)
+        node.set_stream_handler(sync_messages.PROTOCOL, self._serve_sync)
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
                 membership, self._store.epoch_secrets(membership.circle_id)
@@ -98,7 +107,7 @@ class CircleService:
             self._nursery = nursery
             for runtime in self._runtimes.values():
                 nursery.start_soon(self._reconnect, runtime)
-            nursery.start_soon(self._catch_up_periodically)
+            nursery.start_soon(self._sync_periodically)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
@@ -172,15 +181,55 @@ class CircleService:
             )
         ]
 
-    def _message_view(self, runtime: CircleRuntime, stored: StoredEvent) -> MessageView:
+    def _message_view(
+        self, runtime: CircleRuntime, stored: StoredEvent, holders: list[int] | None = None
+    ) -> MessageView:
+        mine = stored.author == runtime.me
+        held_by = 0
+        if mine:
+            if holders is None:
+                holders = self._holders(runtime)
+            held_by = sum(1 for through in holders if through >= stored.lamport)
         return MessageView(
             id=stored.id.hex(),
             author=stored.author.hex(),
             author_name=runtime.name_of(stored.author),
             text=stored.text or "",
             ts=stored.ts,
-            mine=stored.author == runtime.me,
+            mine=mine,
+            lamport=stored.lamport,
+            held_by=held_by,
         )
+
+    def _holders(self, runtime: CircleRuntime) -> list[int]:
+        """For each other current member, up to which lamport it holds all our events."""
+        syncs = self._store.member_syncs(runtime.circle_id)
+        return [
+            syncs[key].holds_through if key in syncs else -1
+            for key in runtime.state.members
+            if key != runtime.me
+        ]
+
+    def sync_status(self, circle_hex: str) -> dict[str, Any]:
+        runtime = self._runtime(circle_hex)
+        online = self._online_peers()
+        syncs = self._store.member_syncs(runtime.circle_id)
+        return {
+            "events": self._store.event_count(runtime.circle_id),
+            "heads": [h.hex() for h in self._store.heads(runtime.circle_id)],
+            "held_back": len(runtime.held),
+            "peers": [
+                {
+                    "id": member.key.hex(),
+                    "name": member.name,
+                    "peer": member.peer,
+                    "online": member.peer in online,
+                    "last_sync": syncs[member.key].last_sync if member.key in syncs else None,
+                }
+                for member in runtime.state.members.values()
+                if member.key != runtime.me
+            ],
+        }
 
     def history(self, circle_hex: str, limit: int | None, before: str | None) -> list[MessageView]:
         runtime = self._runtime(circle_hex)
@@ -194,7 +243,8 @@ class CircleService:
             except ValueError:
                 raise CommandError(f"{before!r} is not a message id") from None
         rows = self._store.messages(runtime.circle_id, count, anchor)
-        return [self._message_view(runtime, row) for row in rows]
+        holders = self._holders(runtime)
+        return [self._message_view(runtime, row, holders) for row in rows]
 
     def mark_read(self, circle_hex: str) -> None:
         runtime = self._runtime(circle_hex)
@@ -440,8 +490,8 @@ class CircleService:
         await self._sync_topics(runtime)
         if self._nursery is not None:
             self._nursery.start_soon(self._reconnect, runtime)
-            # anything sent while our admission travelled: fetch it from the inviter
-            self._nursery.start_soon(self._catch_up, runtime, code.peer_id)
+        # anything sent while our admission travelled: fetch it from the inviter
+        self._start_pull(runtime, code.peer_id)
         self._emit(CirclesChanged())
         return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
 
@@ -536,14 +586,82 @@ class CircleService:
         except envelope.EnvelopeError:
             self._count("undecryptable")
             return
-        await self._ingest(runtime, [signed])
+        await self._ingest(runtime, [signed], source_peer=message.sender)
 
-    async def _ingest(self, runtime: CircleRuntime, signed_events: list[bytes]) -> None:
+    async def _ingest(
+        self,
+        runtime: CircleRuntime,
+        signed_events: list[bytes],
+        *,
+        strict: bool = False,
+        quiet: bool = False,
+        source_peer: str | None = None,
+    ) -> bool:
+        """Verify, store and resolve events from the network.
+
+        `strict` (sync): one bad event rejects the whole batch and returns False, so a
+        peer that sends invalid events stores nothing. `quiet`: a large batch is announced
+        as one HistoryChanged instead of a MessageArrived per message.
+        """
         verified = self._verify_batch(runtime, signed_events)
+        if strict and len(verified) != len(signed_events):
+            return False
         if not verified:
-            return
-        accepted = self._store_and_resolve(runtime, verified)
-        await self._after_accepting(runtime, accepted)
+            return True
+        ready = self._hold_orphans(runtime, verified, source_peer)
+        accepted = self._store_and_resolve(runtime, ready)
+        accepted += self._release_held(runtime)
+        announce = not quiet or sum(s.type is EventType.MESSAGE for s in accepted) <= QUIET_BATCH
+        await self._after_accepting(runtime, accepted, announce_messages=announce)
+        return True
+
+    def _horizon(self, runtime: CircleRuntime) -> int:
+        """Events older than our admission may name parents we will never hold."""
+        me = runtime.state.members.get(runtime.me)
+        return 0 if me is None else me.since_lamport
+
+    def _hold_orphans(
+        self, runtime: CircleRuntime, events: list[VerifiedEvent], source_peer: str | None
+    ) -> list[VerifiedEvent]:
+        """Keep back events whose parents we lack (bounded), and ask for the parents."""
+        in_batch = {v.id for v in events}
+        wanted = {p for v in events for p in v.event.prev if p not in in_batch}
+        known = self._store.present(wanted) if wanted else set()
+        horizon = self._horizon(runtime)
+        ready: list[VerifiedEvent] = []
+        held_any = False
+        for verified in events:
+            missing = [p for p in verified.event.prev if p not in in_batch and p not in known]
+            if missing and verified.event.lamport > horizon:
+                if len(runtime.held) < MAX_HELD_EVENTS:
+                    runtime.held[verified.id] = verified
+                else:
+                    self._count("held_overflow")
+                held_any = True
+            else:
+                ready.append(verified)
+        if held_any:
+            peers = [source_peer] if source_peer else sorted(self._online_peers())
+            for peer in peers:
+                if self._member_by_peer(runtime, peer) is not None:
+                    self._start_pull(runtime, peer)
+        return ready
+
+    def _release_held(self, runtime: CircleRuntime) -> list[StoredEvent]:
+        """Store held events whose parents have arrived; repeat while that frees more."""
+        accepted: list[StoredEvent] = []
+        for _ in range(MAX_HELD_EVENTS):
+            if not runtime.held:
+                break
+            parents = {p for v in runtime.held.values() for p in v.event.prev}
+            known = self._store.present(parents)
+            free = [v for v in runtime.held.values() if all(p in known for p in v.event.prev)]
+            if not free:
+                break
+            for verified in free:
+                del runtime.held[verified.id]
+            accepted += self._store_and_resolve(runtime, free)
+        return accepted
 
     def _verify_batch(
         self, runtime: CircleRuntime, signed_events: list[bytes]
@@ -604,7 +722,9 @@ class CircleService:
                     secrets.append(secret)
         return secrets
 
-    async def _after_accepting(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+    async def _after_accepting(
+        self, runtime: CircleRuntime, accepted: list[StoredEvent], announce_messages: bool = True
+    ) -> None:
         new_messages = 0
         for stored in accepted:
             if stored.type is EventType.KEY_ROTATE:
@@ -620,9 +740,9 @@ class CircleService:
                     self._nursery.start_soon(self._reconnect, runtime)
             elif stored.type is EventType.MESSAGE:
                 new_messages += 1
-                self._emit(
-                    MessageArrived(runtime.circle_id.hex(), self._message_view(runtime, stored))
-                )
+                if announce_messages:
+                    view = self._message_view(runtime, stored)
+                    self._emit(MessageArrived(runtime.circle_id.hex(), view))
         if new_messages:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
@@ -651,72 +771,122 @@ class CircleService:
         self._emit(MemberJoined(runtime.circle_id.hex(), view))
         self._emit(CirclesChanged())
 
-    # -- catching up with a member ---------------------------------------------------
+    # -- sync with members ----------------------------------------------------------
 
     def on_peer_connected(self, peer_id: str) -> None:
-        """A connection opened: catch up on every circle that peer is a member of."""
-        if self._nursery is None:
-            return
+        """A connection opened: pull every circle that peer is a member of."""
         for runtime in self._runtimes.values():
-            if any(
-                m.peer == peer_id and m.key != runtime.me for m in runtime.state.members.values()
-            ):
-                self._nursery.start_soon(self._catch_up, runtime, peer_id)
+            if self._member_by_peer(runtime, peer_id) is not None:
+                self._start_pull(runtime, peer_id)
 
-    async def _catch_up_periodically(self) -> None:
-        """GossipSub drops what it sent before a mesh formed; ask connected members again."""
+    def _member_by_peer(self, runtime: CircleRuntime, peer_id: str) -> Member | None:
+        for member in runtime.state.members.values():
+            if member.peer == peer_id and member.key != runtime.me:
+                return member
+        return None
+
+    def _start_pull(self, runtime: CircleRuntime, peer_id: str) -> None:
+        key = (runtime.circle_id, peer_id)
+        if self._nursery is None or key in self._pulling:
+            return
+        self._pulling.add(key)
+        self._nursery.start_soon(self._pull, runtime, peer_id)
+
+    async def _sync_periodically(self) -> None:
+        """GossipSub drops what it sent before a mesh formed or while a member was away;
+        pulling from every connected member on a timer closes those gaps."""
         while True:
-            await trio.sleep(CATCH_UP_INTERVAL_SECONDS)
+            await trio.sleep(SYNC_INTERVAL_SECONDS)
             online = self._online_peers()
             for runtime in list(self._runtimes.values()):
-                peers = {m.peer for m in runtime.state.members.values() if m.key != runtime.me}
-                for peer_id in sorted(peers & online):
-                    await self._catch_up(runtime, peer_id)
+                for member in list(runtime.state.members.values()):
+                    if member.key != runtime.me and member.peer in online:
+                        self._start_pull(runtime, member.peer)
 
-    async def _catch_up(self, runtime: CircleRuntime, peer_id: str) -> None:
+    async def _pull(self, runtime: CircleRuntime, peer_id: str) -> None:
+        try:
+            await self._pull_once(runtime, peer_id)
+        finally:
+            self._pulling.discard((runtime.circle_id, peer_id))
+
+    async def _pull_once(self, runtime: CircleRuntime, peer_id: str) -> None:
         node = self._node
-        if node is None:
+        member = self._member_by_peer(runtime, peer_id)
+        if node is None or member is None:
             return
-        since = max(self._store.max_lamport(runtime.circle_id) - catch_up.LOOKBACK, -1)
         try:
-            stream = await node.open_stream(peer_id, catch_up.PROTOCOL)
-        except Exception as error:  # a member that went away again: nothing to catch up from
-            log.debug("catch-up: no stream (%s)", type(error).__name__)
+            stream = await node.open_stream(peer_id, sync_messages.PROTOCOL)
+        except Exception as error:  # a member that went away again: nothing to pull
+            log.debug("sync: no stream (%s)", type(error).__name__)
             return
-        received = 0
+        circle_hex = runtime.circle_id.hex()
+
+        def progress(received: int, total: int) -> None:
+            if total >= PROGRESS_THRESHOLD:
+                self._emit(SyncProgress(circle_hex, received, total))
+
+        async def store_batch(signed: list[bytes]) -> bool:
+            return await self._ingest(runtime, signed, strict=True, quiet=True)
+
         try:
-            await stream.send(
-                catch_up.encode_request(catch_up.CatchUpRequest(runtime.circle_id, since))
+            outcome = await sync_session.pull(
+                stream,
+                runtime.circle_id,
+                mine=sync_messages.summarize(self._store.order_keys(runtime.circle_id)),
+                present=self._store.present,
+                store_batch=store_batch,
+                progress=progress,
             )
-            while received <= catch_up.MAX_EVENTS:
-                frame = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
-                if not isinstance(frame, jm.Events):
-                    return
-                received += len(frame.signed)
-                await self._ingest(runtime, list(frame.signed))
-                if not frame.more:
-                    return
-        except (StreamError, jm.FrameError) as error:
-            log.debug("catch-up broke off (%s)", type(error).__name__)
+        except sync_session.SyncAborted as error:
+            # a member that sends what no honest member would is cut off
+            log.warning("sync with a member aborted: %s; disconnecting it", error)
+            with contextlib.suppress(Exception):
+                await node.disconnect(peer_id)
+            return
+        except (StreamError, jm.FrameError, trio.TooSlowError) as error:
+            log.debug("sync broke off (%s)", type(error).__name__)
+            return
         finally:
             with trio.move_on_after(1) as scope:
                 scope.shield = True
                 await stream.close()
+        self._store.record_sync(runtime.circle_id, member.key, None, _now_ms())
+        if outcome.received:
+            self._emit(HistoryChanged(circle_hex))
+            self._emit(CirclesChanged())
 
-    async def _serve_catch_up(self, stream: FramedStream) -> None:
-        request = catch_up.decode_request(await stream.receive(256))
-        runtime = self._runtimes.get(request.circle)
-        asker_is_member = runtime is not None and any(
-            m.peer == stream.remote_peer for m in runtime.state.members.values()
-        )
-        if runtime is None or not asker_is_member:
+    async def _serve_sync(self, stream: FramedStream) -> None:
+        try:
+            summary = sync_messages.decode_sync_frame(
+                await stream.receive(sync_messages.MAX_FRAME_BYTES)
+            )
+        except sync_messages.SyncFrameError:
+            return
+        if not isinstance(summary, sync_messages.Summary):
+            return
+        runtime = self._runtimes.get(summary.circle)
+        asker = None if runtime is None else self._member_by_peer(runtime, stream.remote_peer)
+        if runtime is None or asker is None:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
             return
-        events = self._store.accepted_since(runtime.circle_id, request.since, catch_up.MAX_EVENTS)
-        for start in range(0, max(len(events), 1), jm.MAX_EVENTS_PER_FRAME):
-            batch = tuple(events[start : start + jm.MAX_EVENTS_PER_FRAME])
-            more = start + jm.MAX_EVENTS_PER_FRAME < len(events)
-            await stream.send(jm.encode_frame(jm.Events(batch, more)))
+        # a member reads messages from its admission on, never earlier ones
+        horizon = asker.since_lamport
+        circle_id = runtime.circle_id
+        holds_through = self._store.max_lamport(circle_id)
+        try:
+            await sync_session.answer(
+                stream,
+                summary,
+                sync_messages.summarize(self._store.order_keys(circle_id, horizon)),
+                lambda low, high: self._store.ids_between(circle_id, low, high, horizon),
+                lambda ids: self._store.signed_in_order(circle_id, ids),
+            )
+        except sync_session.SyncAborted as error:
+            log.info("sync answer aborted: %s", error)
+            return
+        # the asker now holds everything we had when it asked
+        self._store.record_sync(circle_id, asker.key, holds_through, _now_ms())
+        self._emit(DeliveryChanged(circle_id.hex()))
 
     # -- topics and connections -----------------------------------------------------
 
@@ -775,6 +945,7 @@ def _to_stored(verified: VerifiedEvent) -> StoredEvent:
         type=event.type,
         signed=verified.signed,
         text=text,
+        prev=event.prev,
     )
 
 

@@ -71,6 +71,7 @@ class Engine:
             "history": self._history,
             "members": self._members,
             "mark_read": self._mark_read,
+            "sync_status": self._sync_status,
         }
         self._circles_service: CircleService | None = None
 
@@ -211,6 +212,9 @@ class Engine:
         return {
             "members": [asdict(view) for view in self._service().member_views(arguments["circle"])]
         }
+
+    async def _sync_status(self, arguments: dict[str, Any]) -> Result:
+        return self._service().sync_status(arguments["circle"])
 
     async def _mark_read(self, arguments: dict[str, Any]) -> Result:
         self._service().mark_read(arguments["circle"])

@@ -38,6 +38,14 @@ class StoredEvent:
     type: EventType
     signed: bytes
     text: str | None
+    prev: tuple[bytes, ...] = ()
+
+
+@dataclass(frozen=True)
+class MemberSync:
+    member: bytes
+    holds_through: int  # the member holds every event of ours up to this lamport
+    last_sync: int | None  # ms since the epoch
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,11 @@ class CircleStore:
                 )
                 if cursor.rowcount:
                     added.append(event.id)
+                    connection.executemany(
+                        "INSERT OR IGNORE INTO event_parents(circle, child, parent) "
+                        "VALUES (?, ?, ?)",
+                        [(event.circle, event.id, parent) for parent in event.prev],
+                    )
         return added
 
     def seq_count(self, circle_id: bytes, author: bytes, seq: int) -> int:
@@ -165,15 +178,6 @@ class CircleStore:
                 "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
             )
 
-    def accepted_since(self, circle_id: bytes, lamport: int, limit: int) -> list[bytes]:
-        """Signed accepted events with a lamport above `lamport`, in log order."""
-        rows = self._database.query(
-            "SELECT signed FROM events WHERE circle = ? AND lamport > ? AND accepted = 1 "
-            "ORDER BY lamport, id LIMIT ?",
-            (circle_id, lamport, limit),
-        )
-        return [bytes(row[0]) for row in rows]
-
     def max_lamport(self, circle_id: bytes) -> int:
         rows = self._database.query(
             "SELECT max(lamport) FROM events WHERE circle = ?", (circle_id,)
@@ -186,13 +190,89 @@ class CircleStore:
                 "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in event_ids]
             )
 
-    def heads(self, circle_id: bytes) -> list[bytes]:
+    def heads(self, circle_id: bytes, limit: int = 32) -> list[bytes]:
         """Events no other stored event names as a parent, newest first (bounded)."""
         rows = self._database.query(
-            "SELECT id FROM events WHERE circle = ? ORDER BY lamport DESC, id DESC LIMIT 1",
-            (circle_id,),
+            "SELECT id FROM events AS e WHERE circle = ? AND NOT EXISTS "
+            "(SELECT 1 FROM event_parents AS p WHERE p.parent = e.id) "
+            "ORDER BY lamport DESC, id DESC LIMIT ?",
+            (circle_id, limit),
         )
         return [bytes(row[0]) for row in rows]
+
+    def event_count(self, circle_id: bytes) -> int:
+        return int(
+            self._database.query("SELECT count(*) FROM events WHERE circle = ?", (circle_id,))[0][0]
+        )
+
+    # -- sync -------------------------------------------------------------------------
+
+    def order_keys(self, circle_id: bytes, messages_from: int = 0) -> list[tuple[int, bytes]]:
+        """(lamport, id) of every event, leaving out messages older than `messages_from`."""
+        rows = self._database.query(
+            "SELECT lamport, id FROM events WHERE circle = ? AND (type != ? OR lamport >= ?)",
+            (circle_id, EventType.MESSAGE.value, messages_from),
+        )
+        return [(int(row[0]), bytes(row[1])) for row in rows]
+
+    def ids_between(
+        self, circle_id: bytes, low: int, high: int, messages_from: int = 0
+    ) -> list[bytes]:
+        """Ids with low <= lamport <= high in log order (same message horizon as above)."""
+        rows = self._database.query(
+            "SELECT id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "
+            "AND (type != ? OR lamport >= ?) ORDER BY lamport, id",
+            (circle_id, low, high, EventType.MESSAGE.value, messages_from),
+        )
+        return [bytes(row[0]) for row in rows]
+
+    def present(self, event_ids: Iterable[bytes]) -> set[bytes]:
+        ids = list(event_ids)
+        found: set[bytes] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._database.query(
+                f"SELECT id FROM events WHERE id IN ({marks})",  # noqa: S608 (only ? marks)
+                tuple(chunk),
+            )
+            found.update(bytes(row[0]) for row in rows)
+        return found
+
+    def signed_in_order(self, circle_id: bytes, event_ids: list[bytes]) -> list[bytes]:
+        """The signed bytes of those of `event_ids` held for this circle, in log order."""
+        found: list[tuple[int, bytes, bytes]] = []
+        for start in range(0, len(event_ids), 500):
+            chunk = event_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._database.query(
+                f"SELECT lamport, id, signed FROM events WHERE circle = ? AND id IN ({marks})",  # noqa: S608
+                (circle_id, *chunk),
+            )
+            found.extend((int(r[0]), bytes(r[1]), bytes(r[2])) for r in rows)
+        return [signed for _, _, signed in sorted(found)]
+
+    def record_sync(
+        self, circle_id: bytes, member: bytes, holds_through: int | None, when: int
+    ) -> None:
+        with self._database.transaction() as connection:
+            connection.execute(
+                "INSERT INTO member_sync(circle, member, holds_through, last_sync) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(circle, member) DO UPDATE SET "
+                "holds_through = max(holds_through, excluded.holds_through), "
+                "last_sync = excluded.last_sync",
+                (circle_id, member, -1 if holds_through is None else holds_through, when),
+            )
+
+    def member_syncs(self, circle_id: bytes) -> dict[bytes, MemberSync]:
+        rows = self._database.query(
+            "SELECT member, holds_through, last_sync FROM member_sync WHERE circle = ?",
+            (circle_id,),
+        )
+        return {
+            bytes(r[0]): MemberSync(bytes(r[0]), int(r[1]), None if r[2] is None else int(r[2]))
+            for r in rows
+        }
 
     def next_seq_and_lamport(self, circle_id: bytes, author: bytes) -> tuple[int, int]:
         (seq,) = self._database.query(

@@ -65,6 +65,25 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        3,
+        """
+        CREATE TABLE event_parents (
+            circle BLOB NOT NULL,
+            child  BLOB NOT NULL,
+            parent BLOB NOT NULL,
+            PRIMARY KEY (child, parent)
+        ) WITHOUT ROWID;
+        CREATE INDEX parents_by_parent ON event_parents(parent);
+        CREATE TABLE member_sync (
+            circle        BLOB NOT NULL,
+            member        BLOB NOT NULL,
+            holds_through INTEGER NOT NULL DEFAULT -1,
+            last_sync     INTEGER,
+            PRIMARY KEY (circle, member)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -10,16 +10,19 @@ import pytest
 from peerapp.core import events
 from peerapp.core.events import (
     CirclesChanged,
+    DeliveryChanged,
     EngineError,
     EngineEvent,
     EngineReady,
     EngineStopped,
+    HistoryChanged,
     MemberJoined,
     MemberView,
     MessageArrived,
     MessageView,
     PeerConnected,
     PeerDisconnected,
+    SyncProgress,
 )
 
 PEER = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"
@@ -56,6 +59,8 @@ SHAPES = [
                 "text": "hello",
                 "ts": 1_700_000,
                 "mine": False,
+                "lamport": 0,
+                "held_by": 0,
             },
         },
     ),
@@ -68,6 +73,12 @@ SHAPES = [
         },
     ),
     (CirclesChanged(), {"event": "circles_changed"}),
+    (
+        SyncProgress("ab" * 16, 3400, 10000),
+        {"event": "sync_progress", "circle": "ab" * 16, "received": 3400, "total": 10000},
+    ),
+    (HistoryChanged("ab" * 16), {"event": "history_changed", "circle": "ab" * 16}),
+    (DeliveryChanged("ab" * 16), {"event": "delivery_changed", "circle": "ab" * 16}),
 ]
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import trio
 
-from peerapp.core import catch_up
 from peerapp.core import join_messages as jm
+from peerapp.core import sync_messages
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys
@@ -123,7 +123,7 @@ def test_refusal_frames_name_the_reason() -> None:
     )
 
 
-def test_a_stranger_cannot_catch_up_on_a_circle(tmp_path: Path) -> None:
+def test_a_stranger_cannot_sync_a_circle(tmp_path: Path) -> None:
     member, _ = _member(tmp_path)
     try:
         circle = member.request("create_circle", name="Closed", member_name="Ash").result(WAIT)[
@@ -134,12 +134,11 @@ def test_a_stranger_cannot_catch_up_on_a_circle(tmp_path: Path) -> None:
 
         async def ask() -> None:
             async with running_node(b"\x0b" * 32, [], lambda p: None, lambda p: None) as outsider:
-                request = catch_up.encode_request(
-                    catch_up.CatchUpRequest(bytes.fromhex(circle), -1)
-                )
+                summary = sync_messages.Summary(bytes.fromhex(circle), ())
+                request = sync_messages.encode_sync_frame(summary)
                 try:
                     stream = await outsider.open_stream(
-                        status["peer_id"], catch_up.PROTOCOL, [status["addrs"][0]]
+                        status["peer_id"], sync_messages.PROTOCOL, [status["addrs"][0]]
                     )
                     await stream.send(request)
                     outcome.append(repr(jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))))
