@@ -8,7 +8,7 @@ log gives.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
 from peerapp.core.circle_state import CircleState, Member, apply
@@ -53,6 +53,25 @@ class CircleRuntime:
     last_control: OrderKey = (-1, b"")
     # events whose parents have not arrived yet, by id (bounded by the service)
     held: dict[bytes, VerifiedEvent] = field(default_factory=dict)
+    # missing parent id -> ids of held events waiting for it
+    waiting: dict[bytes, set[bytes]] = field(default_factory=dict)
+
+    def hold(self, verified: VerifiedEvent, missing: list[bytes]) -> None:
+        self.held[verified.id] = verified
+        for parent in missing:
+            self.waiting.setdefault(parent, set()).add(verified.id)
+
+    def waiting_on(self, arrived: list[bytes]) -> list[VerifiedEvent]:
+        """Held events that waited for any of `arrived` (they may still lack others)."""
+        children: list[VerifiedEvent] = []
+        for parent in arrived:
+            for child in self.waiting.pop(parent, set()):
+                if child in self.held:
+                    children.append(self.held[child])
+        return children
+
+    def release(self, verified: VerifiedEvent) -> None:
+        self.held.pop(verified.id, None)
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
@@ -84,6 +103,15 @@ class CircleRuntime:
         self.last_control = (-1, b"")
         for stored in events:
             self._apply(stored)
+
+    def resume(self, last_seqs: dict[bytes, int], last_applied: OrderKey) -> None:
+        """After replaying only control events: take the messages' part of the state (each
+        author's newest seq, the newest event) from what the store recorded."""
+        merged = dict(self.state.last_seq)
+        for author, seq in last_seqs.items():
+            merged[author] = max(seq, merged.get(author, -1))
+        self.state = replace(self.state, last_seq=merged)
+        self.last_applied = max(self.last_applied, last_applied)
 
     def can_apply_in_order(self, stored: StoredEvent) -> bool:
         return (stored.lamport, stored.id) > self.last_applied

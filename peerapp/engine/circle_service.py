@@ -100,7 +100,7 @@ class CircleService:
             runtime = CircleRuntime.for_membership(
                 membership, self._store.epoch_secrets(membership.circle_id)
             )
-            self._resolve_from_store(runtime)
+            self._load_from_store(runtime)
             self._runtimes[membership.circle_id] = runtime
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
@@ -610,7 +610,7 @@ class CircleService:
             return True
         ready = self._hold_orphans(runtime, verified, source_peer)
         accepted = self._store_and_resolve(runtime, ready)
-        accepted += self._release_held(runtime)
+        accepted += self._release_held(runtime, [v.id for v in ready])
         announce = not quiet or sum(s.type is EventType.MESSAGE for s in accepted) <= QUIET_BATCH
         await self._after_accepting(runtime, accepted, announce_messages=announce)
         return True
@@ -634,7 +634,7 @@ class CircleService:
             missing = [p for p in verified.event.prev if p not in in_batch and p not in known]
             if missing and verified.event.lamport > horizon:
                 if len(runtime.held) < MAX_HELD_EVENTS:
-                    runtime.held[verified.id] = verified
+                    runtime.hold(verified, missing)
                 else:
                     self._count("held_overflow")
                 held_any = True
@@ -647,20 +647,24 @@ class CircleService:
                     self._start_pull(runtime, peer)
         return ready
 
-    def _release_held(self, runtime: CircleRuntime) -> list[StoredEvent]:
-        """Store held events whose parents have arrived; repeat while that frees more."""
+    def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
+        """Store held events whose parents have now arrived, and so on down the line."""
         accepted: list[StoredEvent] = []
         for _ in range(MAX_HELD_EVENTS):
-            if not runtime.held:
+            candidates = runtime.waiting_on(arrived)
+            if not candidates:
                 break
-            parents = {p for v in runtime.held.values() for p in v.event.prev}
-            known = self._store.present(parents)
-            free = [v for v in runtime.held.values() if all(p in known for p in v.event.prev)]
-            if not free:
-                break
+            known = self._store.present({p for v in candidates for p in v.event.prev})
+            free = [v for v in candidates if all(p in known for p in v.event.prev)]
+            free_ids = {v.id for v in free}
+            for verified in candidates:
+                if verified.id not in free_ids:
+                    # still short of another parent: wait on those again
+                    runtime.hold(verified, [p for p in verified.event.prev if p not in known])
             for verified in free:
-                del runtime.held[verified.id]
+                runtime.release(verified)
             accepted += self._store_and_resolve(runtime, free)
+            arrived = [v.id for v in free]
         return accepted
 
     def _verify_batch(
@@ -708,6 +712,13 @@ class CircleService:
             if not late:
                 self._store.mark_refused([stored.id])
         return [s for s in added if s.id not in runtime.refused]
+
+    def _load_from_store(self, runtime: CircleRuntime) -> None:
+        """Start-up: messages were resolved when they arrived and their verdicts are stored;
+        replaying only the control events rebuilds the state in a fraction of the time."""
+        circle_id = runtime.circle_id
+        runtime.resolve_all(self._store.control_events_in_order(circle_id))
+        runtime.resume(self._store.last_seqs(circle_id), self._store.last_order_key(circle_id))
 
     def _resolve_from_store(self, runtime: CircleRuntime) -> None:
         runtime.resolve_all(self._store.events_in_order(runtime.circle_id))
@@ -820,6 +831,7 @@ class CircleService:
             log.debug("sync: no stream (%s)", type(error).__name__)
             return
         circle_hex = runtime.circle_id.hex()
+        began = time.monotonic()
 
         def progress(received: int, total: int) -> None:
             if total >= PROGRESS_THRESHOLD:
@@ -851,6 +863,12 @@ class CircleService:
                 scope.shield = True
                 await stream.close()
         self._store.record_sync(runtime.circle_id, member.key, None, _now_ms())
+        log.info(
+            "sync: pulled %d of %d missing events in %.2f s",
+            outcome.received,
+            outcome.wanted,
+            time.monotonic() - began,
+        )
         if outcome.received:
             self._emit(HistoryChanged(circle_hex))
             self._emit(CirclesChanged())

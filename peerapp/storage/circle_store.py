@@ -114,12 +114,16 @@ class CircleStore:
 
     def add_events(self, events: Iterable[StoredEvent]) -> list[bytes]:
         """Store new events in one transaction; returns the ids that were not there yet."""
-        added: list[bytes] = []
+        batch = list({event.id: event for event in events}.values())
+        if not batch:
+            return []
+        held = self.present(event.id for event in batch)
+        new = [event for event in batch if event.id not in held]
         with self._database.transaction() as connection:
-            for event in events:
-                cursor = connection.execute(
-                    "INSERT OR IGNORE INTO events(id, circle, author, seq, lamport, ts, type, "
-                    "signed, accepted, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+            connection.executemany(
+                "INSERT OR IGNORE INTO events(id, circle, author, seq, lamport, ts, type, "
+                "signed, accepted, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                [
                     (
                         event.id,
                         event.circle,
@@ -130,16 +134,15 @@ class CircleStore:
                         event.type.value,
                         event.signed,
                         event.text,
-                    ),
-                )
-                if cursor.rowcount:
-                    added.append(event.id)
-                    connection.executemany(
-                        "INSERT OR IGNORE INTO event_parents(circle, child, parent) "
-                        "VALUES (?, ?, ?)",
-                        [(event.circle, event.id, parent) for parent in event.prev],
                     )
-        return added
+                    for event in new
+                ],
+            )
+            connection.executemany(
+                "INSERT OR IGNORE INTO event_parents(circle, child, parent) VALUES (?, ?, ?)",
+                [(event.circle, event.id, parent) for event in new for parent in event.prev],
+            )
+        return [event.id for event in new]
 
     def seq_count(self, circle_id: bytes, author: bytes, seq: int) -> int:
         rows = self._database.query(
@@ -169,6 +172,29 @@ class CircleStore:
             (circle_id,),
         )
         return [_stored_event(row) for row in rows]
+
+    def control_events_in_order(self, circle_id: bytes) -> list[StoredEvent]:
+        rows = self._database.query(
+            "SELECT id, circle, author, seq, lamport, ts, type, signed, text FROM events "
+            "WHERE circle = ? AND type != ? ORDER BY lamport, id",
+            (circle_id, EventType.MESSAGE.value),
+        )
+        return [_stored_event(row) for row in rows]
+
+    def last_seqs(self, circle_id: bytes) -> dict[bytes, int]:
+        rows = self._database.query(
+            "SELECT author, max(seq) FROM events WHERE circle = ? AND accepted = 1 GROUP BY author",
+            (circle_id,),
+        )
+        return {bytes(row[0]): int(row[1]) for row in rows}
+
+    def last_order_key(self, circle_id: bytes) -> tuple[int, bytes]:
+        rows = self._database.query(
+            "SELECT lamport, id FROM events WHERE circle = ? "
+            "ORDER BY lamport DESC, id DESC LIMIT 1",
+            (circle_id,),
+        )
+        return (int(rows[0][0]), bytes(rows[0][1])) if rows else (-1, b"")
 
     def set_refused(self, circle_id: bytes, refused: set[bytes]) -> None:
         """Mark exactly `refused` as not accepted among the circle's events."""
