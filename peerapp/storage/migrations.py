@@ -75,6 +75,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             PRIMARY KEY (child, parent)
         ) WITHOUT ROWID;
         CREATE INDEX parents_by_parent ON event_parents(parent);
+        CREATE INDEX events_control ON events(circle, lamport, id) WHERE type != 'message';
         CREATE TABLE member_sync (
             circle        BLOB NOT NULL,
             member        BLOB NOT NULL,

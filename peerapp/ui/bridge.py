@@ -17,14 +17,17 @@ from PySide6.QtCore import QObject, Signal
 from peerapp.core.errors import HearthError
 from peerapp.core.events import (
     CirclesChanged,
+    DeliveryChanged,
     EngineError,
     EngineEvent,
     EngineReady,
     EngineStopped,
+    HistoryChanged,
     MemberJoined,
     MessageArrived,
     PeerConnected,
     PeerDisconnected,
+    SyncProgress,
 )
 from peerapp.core.lifecycle import Phase
 from peerapp.engine.engine import Engine, Result
@@ -43,6 +46,9 @@ class EngineBridge(QObject):
     messageArrived = Signal(str, object)  # circle id, MessageView
     memberJoined = Signal(str, object)  # circle id, MemberView
     circlesChanged = Signal()
+    syncProgress = Signal(str, int, int)  # circle id, received, total
+    historyChanged = Signal(str)  # circle id: many messages arrived at once, reload
+    deliveryChanged = Signal(str)  # circle id: members hold more of our messages
 
     def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -116,7 +122,8 @@ class EngineBridge(QObject):
     def history(
         self, circle: str, limit: int | None = None, before: str | None = None
     ) -> asyncio.Future[Result]:
-        """{messages: [{id, author, author_name, text, ts, mine}]}, oldest first"""
+        """{messages: [{id, author, author_name, text, ts, mine, lamport, held_by}]}, oldest
+        first (the order all members share: by lamport, then id)"""
         arguments: dict[str, Any] = {"circle": circle}
         if limit is not None:
             arguments["limit"] = limit
@@ -127,6 +134,11 @@ class EngineBridge(QObject):
     def members(self, circle: str) -> asyncio.Future[Result]:
         """{members: [{id, name, role, online}]}, the founder first"""
         return self._request("members", circle=circle)
+
+    def sync_status(self, circle: str) -> asyncio.Future[Result]:
+        """{events, heads, held_back, peers: [{id, name, peer, online, last_sync}]}; the
+        peers are the other members, `last_sync` in ms since the epoch or None"""
+        return self._request("sync_status", circle=circle)
 
     def mark_read(self, circle: str) -> asyncio.Future[Result]:
         return self._request("mark_read", circle=circle)
@@ -163,5 +175,11 @@ class EngineBridge(QObject):
                 self.memberJoined.emit(circle, member)
             case CirclesChanged():
                 self.circlesChanged.emit()
+            case SyncProgress(circle=circle, received=received, total=total):
+                self.syncProgress.emit(circle, received, total)
+            case HistoryChanged(circle=circle):
+                self.historyChanged.emit(circle)
+            case DeliveryChanged(circle=circle):
+                self.deliveryChanged.emit(circle)
             case _:
                 log.debug("engine event %s has no signal yet", event.name)

@@ -1,17 +1,30 @@
 """One circle on screen: its header, its messages, the composer and its members.
 
 The pane asks the engine for the latest page of history when it is created, then keeps
-itself current: messages that arrive are appended (`add_arrived`), a message sent from
-here is appended once the engine has stored it, and older pages are fetched when the
-person scrolls to the top. Messages that arrive while the first page is still on its way
-wait, so they land after it.
+itself current: messages that arrive go in at their place in the order all members share
+(`add_arrived`), a message sent from here goes in once the engine has stored it, and
+older pages are fetched when the person scrolls to the top. Messages that arrive while
+the first page is still on its way wait, so they land with it.
+
+A sync that brings many messages at once is not told message by message: the engine
+reports its progress (`show_progress`, a bar above the messages) and then that the
+history changed (`history_changed`), and the pane reloads the latest messages once,
+merging them into what is shown, staying at the bottom if it was there.
+
+Own messages show whether other members hold them yet; the pane asks the engine again
+for the states of those shown when it says deliveries moved on (`delivery_changed`).
+While the pane is on screen, the header says how long since this computer last synced
+with a member, asking the engine every few seconds and after every sync.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from peerapp.core.errors import HearthError
@@ -20,16 +33,24 @@ from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import failure_message
-from peerapp.ui.widgets.circle_header import CircleHeader
+from peerapp.ui.widgets.catch_up_bar import CatchUpBar
+from peerapp.ui.widgets.circle_header import CircleHeader, peer_syncs_from
 from peerapp.ui.widgets.composer import Composer
 from peerapp.ui.widgets.member_list import MemberPanel, members_from
 from peerapp.ui.widgets.message_list import MessageList
-from peerapp.ui.widgets.message_model import MessageModel, message_views
+from peerapp.ui.widgets.message_model import MessageModel, message_views, order_key
 
 log = logging.getLogger(__name__)
 
 HISTORY_PAGE = 100
 SENT_LOOKUP = 20  # how far back to look for a message just sent
+MAX_RELOAD = 500  # the most messages the engine gives in one history answer
+SYNC_STATUS_MS = 5000  # how often to ask the engine about syncs while on screen
+SYNC_AGE_MS = 1000  # how often to say again how long ago that was
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 class CirclePane(QWidget):
@@ -50,7 +71,9 @@ class CirclePane(QWidget):
         self.circle_id = circle_id
         self.name = name
         self.model = MessageModel(self)
+        self.model.set_others(member_count - 1)
         self.header = CircleHeader(name, member_count)
+        self.catch_up = CatchUpBar()
         self.message_list = MessageList(self.model)
         self.placeholder = QLabel(messages.LOADING_MESSAGES)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -62,6 +85,33 @@ class CirclePane(QWidget):
         self.composer = Composer()
         self.member_panel = MemberPanel()
 
+        self._build_layout()
+
+        self.loaded = False
+        self.has_older = False
+        self.loading_older = False
+        self._waiting: list[MessageView] = []
+        self._members_asked = 0
+        self._members_shown = 0
+        # at most one reload (and one delivery refresh, one sync question) in flight;
+        # asked again meanwhile, it runs once more when that one is done
+        self._reloading = False
+        self._reload_again = False
+        self._refreshing_delivery = False
+        self._refresh_delivery_again = False
+        self._asking_sync = False
+        self.reloads = 0  # completed reloads, for whoever wants to know one happened
+
+        self._sync_timer, self._age_timer = self._build_timers()
+
+        self.header.invite_button.clicked.connect(lambda: self.inviteRequested.emit(circle_id))
+        self.header.members_button.toggled.connect(self.member_panel.setVisible)
+        self.composer.sendRequested.connect(self.send)
+        self.message_list.nearTop.connect(self.load_older)
+        self.model.rowsInserted.connect(self._show_messages)
+        self.model.modelReset.connect(self._show_messages)
+
+    def _build_layout(self) -> None:
         conversation = QVBoxLayout()
         conversation.setContentsMargins(0, 0, 0, 0)
         conversation.setSpacing(0)
@@ -76,20 +126,19 @@ class CirclePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.catch_up)
         layout.addLayout(body, 1)
 
-        self.loaded = False
-        self.has_older = False
-        self.loading_older = False
-        self._waiting: list[MessageView] = []
-        self._members_asked = 0
-        self._members_shown = 0
-
-        self.header.invite_button.clicked.connect(lambda: self.inviteRequested.emit(circle_id))
-        self.header.members_button.toggled.connect(self.member_panel.setVisible)
-        self.composer.sendRequested.connect(self.send)
-        self.message_list.nearTop.connect(self.load_older)
-        self.model.rowsInserted.connect(self._show_messages)
+    def _build_timers(self) -> tuple[QTimer, QTimer]:
+        """Two timers that run while the pane is on screen: one asks the engine about syncs,
+        the other says again how long ago the last one was."""
+        ask = QTimer(self)
+        ask.setInterval(SYNC_STATUS_MS)
+        ask.timeout.connect(self.refresh_sync)
+        age = QTimer(self)
+        age.setInterval(SYNC_AGE_MS)
+        age.timeout.connect(self._show_sync_age)
+        return ask, age
 
     # -- what the window tells the pane -------------------------------------------------
 
@@ -99,9 +148,24 @@ class CirclePane(QWidget):
 
     def add_arrived(self, message: MessageView) -> None:
         if self.loaded:
-            self.model.append([message])
+            self._merge([message])
         else:
             self._waiting.append(message)
+
+    def show_progress(self, received: int, total: int) -> None:
+        """A sync of this circle is under way: `received` of `total` missing events."""
+        self.catch_up.show_progress(received, total)
+
+    def history_changed(self) -> None:
+        """A sync brought many messages at once: reload the latest ones, once."""
+        self.catch_up.finish()
+        self.reload_latest()
+        self.refresh_sync()
+
+    def delivery_changed(self) -> None:
+        """Members were found to hold more of our messages."""
+        self.refresh_delivery()
+        self.refresh_sync()
 
     def focus_composer(self) -> None:
         self.composer.edit.setFocus()
@@ -123,12 +187,72 @@ class CirclePane(QWidget):
         views = message_views(result.get("messages", []))
         self.has_older = len(views) >= self.history_page
         self.model.append(views)
-        self.model.append(self._waiting)
+        self._merge(self._waiting)
         self._waiting.clear()
         self.loaded = True
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
             self.placeholder.setText(messages.NO_MESSAGES_YET)
+        if self._reload_again:
+            # the history changed while this page was on its way: it may be from before
+            self._reload_again = False
+            self.reload_latest()
+
+    def _merge(self, batch: list[MessageView]) -> None:
+        """Put messages in their places; those older than the first shown, while older
+        pages are still to come, wait for those pages instead of going in out of order."""
+        first = self.model.first_message()
+        if self.has_older and first is not None:
+            boundary = order_key(first)
+            batch = [m for m in batch if order_key(m) > boundary]
+        self.model.merge(batch)
+
+    def _reload_size(self) -> int:
+        return min(max(self.history_page, len(self.model.messages())), MAX_RELOAD)
+
+    @async_slot()
+    async def reload_latest(self) -> None:
+        """Ask for the latest messages again (as many as are shown, at least a page) and
+        merge them in; when they cannot join what is shown (more came than one answer
+        holds), show them instead, older pages to be fetched as usual."""
+        if not self.loaded or self._reloading:
+            self._reload_again = True
+            return
+        self._reloading = True
+        limit = self._reload_size()
+        try:
+            result = await self.bridge.history(self.circle_id, limit=limit)
+        except HearthError as error:
+            log.info("could not reload a circle's history: %s", type(error).__name__)
+            if still_alive(self):
+                self._reloading = False
+            return
+        if not still_alive(self):
+            return
+        self._reloading = False
+        self._show_reloaded(message_views(result.get("messages", [])), limit)
+        self.reloads += 1
+        if self._reload_again:
+            self._reload_again = False
+            self.reload_latest()
+
+    def _show_reloaded(self, views: list[MessageView], limit: int) -> None:
+        complete = len(views) < limit  # the circle's whole history
+        last = self.model.last_message()
+        joins = complete or last is None or not views or order_key(views[0]) <= order_key(last)
+        at_bottom = self.message_list.at_bottom
+        anchor = self.message_list.anchor()
+        if joins:
+            if last is None:
+                self.has_older = not complete
+            self._merge(views)
+        else:
+            self.model.replace(views)
+            self.has_older = True
+        if at_bottom:
+            self.message_list.scroll_to_end()
+        elif anchor is not None:
+            self.message_list.restore_anchor(anchor)
 
     @async_slot()
     async def load_older(self) -> None:
@@ -189,9 +313,71 @@ class CirclePane(QWidget):
             log.info("a sent message was not among the latest; it shows when reopened")
         elif self.loaded:
             self.message_list.scroll_to_end()
-            self.model.append(sent)
+            self._merge(sent)
         else:
             self._waiting.extend(sent)
+
+    # -- delivery -----------------------------------------------------------------------
+
+    @async_slot()
+    async def refresh_delivery(self) -> None:
+        """Ask again for the delivery states of the own messages shown (one history answer
+        covering them), unless every one is already held by every other member."""
+        if self._refreshing_delivery:
+            self._refresh_delivery_again = True
+            return
+        if not self.loaded or not self.model.awaiting_delivery():
+            return
+        self._refreshing_delivery = True
+        try:
+            result = await self.bridge.history(self.circle_id, limit=self._reload_size())
+        except HearthError as error:
+            log.info("could not refresh delivery states: %s", type(error).__name__)
+            if still_alive(self):
+                self._refreshing_delivery = False
+            return
+        if not still_alive(self):
+            return
+        self._refreshing_delivery = False
+        self.model.update_delivery(message_views(result.get("messages", [])))
+        if self._refresh_delivery_again:
+            self._refresh_delivery_again = False
+            self.refresh_delivery()
+
+    # -- syncs --------------------------------------------------------------------------
+
+    @async_slot()
+    async def refresh_sync(self) -> None:
+        """Ask the engine when this computer last synced with each other member."""
+        if self._asking_sync:
+            return
+        self._asking_sync = True
+        try:
+            result: dict[str, Any] = await self.bridge.sync_status(self.circle_id)
+        except HearthError as error:
+            log.info("could not ask about syncs: %s", type(error).__name__)
+            if still_alive(self):
+                self._asking_sync = False
+            return
+        if not still_alive(self):
+            return
+        self._asking_sync = False
+        self.header.set_peer_syncs(peer_syncs_from(result.get("peers", [])), _now_ms())
+
+    @Slot()
+    def _show_sync_age(self) -> None:
+        self.header.show_sync_age(_now_ms())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._sync_timer.start()
+        self._age_timer.start()
+        self.refresh_sync()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self._sync_timer.stop()
+        self._age_timer.stop()
 
     # -- members ------------------------------------------------------------------------
 
@@ -211,3 +397,5 @@ class CirclePane(QWidget):
         members = members_from(result.get("members", []))
         self.member_panel.set_members(members)
         self.header.set_members(members)
+        if members:
+            self.model.set_others(len(members) - 1)

@@ -9,6 +9,11 @@ circle, a name, an unread count). Each circle opened gets a CirclePane, kept whi
 window lives so its draft and scroll position survive switching. New messages go to
 their pane; one in a circle the person is not looking at (or while the window is not
 active) raises a notification, and one in the circle in view is marked read at once.
+
+Syncs: a large pull's progress goes to its circle's pane (kept until the pane is opened,
+if it has not been yet); the end of a sync (history changed) makes that pane reload its
+latest messages once, and news that members hold more of our messages makes it refresh
+the delivery states it shows.
 """
 
 from __future__ import annotations
@@ -80,6 +85,8 @@ class MainWindow(QMainWindow):
         self._circles_shown = 0
         self._pending_selection: str | None = None
         self._listed_once = False
+        # catch-up progress of circles, for a pane opened while their sync runs
+        self._progress: dict[str, tuple[int, int]] = {}
         # the child dialog currently open, if any (one at a time: they are window-modal)
         self.active_dialog: QDialog | None = None
 
@@ -114,6 +121,9 @@ class MainWindow(QMainWindow):
         bridge.messageArrived.connect(self._message_arrived)
         bridge.memberJoined.connect(self._member_joined)
         bridge.circlesChanged.connect(self.refresh_circles)
+        bridge.syncProgress.connect(self._sync_progress)
+        bridge.historyChanged.connect(self._history_changed)
+        bridge.deliveryChanged.connect(self._delivery_changed)
         self._show_status()
 
     # -- construction -------------------------------------------------------------------
@@ -260,6 +270,8 @@ class MainWindow(QMainWindow):
                 pane.set_name(entry.name)
         for gone in [circle for circle in self.panes if circle not in present]:
             self.panes.pop(gone).deleteLater()
+        for gone in [circle for circle in self._progress if circle not in present]:
+            del self._progress[gone]
         unread = self.circle_list.total_unread()
         self.notifier.set_unread(unread)
         self.setWindowTitle(messages.window_title(unread))
@@ -290,6 +302,8 @@ class MainWindow(QMainWindow):
             pane.inviteRequested.connect(self.open_invite)
             self.panes[circle] = pane
             self.content.addWidget(pane)
+            if circle in self._progress:
+                pane.show_progress(*self._progress[circle])
             pane.load()
         else:
             pane.refresh_members()
@@ -335,6 +349,30 @@ class MainWindow(QMainWindow):
         pane = self.current_pane()
         if pane is not None:
             pane.refresh_members()
+            pane.refresh_sync()
+
+    @Slot(str, int, int)
+    def _sync_progress(self, circle: str, received: int, total: int) -> None:
+        if received >= total:
+            self._progress.pop(circle, None)
+        else:
+            self._progress[circle] = (received, total)
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.show_progress(received, total)
+
+    @Slot(str)
+    def _history_changed(self, circle: str) -> None:
+        self._progress.pop(circle, None)
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.history_changed()
+
+    @Slot(str)
+    def _delivery_changed(self, circle: str) -> None:
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.delivery_changed()
 
     @Slot()
     def open_create_circle(self) -> None:

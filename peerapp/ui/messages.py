@@ -202,6 +202,44 @@ DAY_FORMAT_OTHER_YEAR = "{day} {month} {year}"
 CLOCK_FORMAT = "%H:%M"
 
 
+CATCH_UP_ACCESSIBLE = "Catching up with the circle"
+NEVER_SYNCED = "never synced"
+SYNC_TOOLTIP_HEADING = "When this computer last exchanged messages with each member:"
+DELIVERY_PENDING = "Not yet delivered: no other member has this message yet."
+
+
+def catching_up(received: int, total: int) -> str:
+    return f"Catching up: {received:,} of {total:,}"
+
+
+def synced_ago(seconds: float) -> str:
+    """How long ago the last exchange with a member was, in the largest unit that fits."""
+    age = max(int(seconds), 0)
+    if age < 1:
+        return "synced just now"
+    if age < 60:
+        return f"synced {age} s ago"
+    if age < 3600:
+        return f"synced {age // 60} min ago"
+    if age < 24 * 3600:
+        return f"synced {age // 3600} h ago"
+    return f"synced {age // (24 * 3600)} d ago"
+
+
+def member_synced(name: str, when: str) -> str:
+    return f"{name}: {when}"
+
+
+def held_by(count: int, others: int) -> str:
+    noun = "member" if others == 1 else "members"
+    return f"Held by {count} of {others} {noun}"
+
+
+def held_by_count(count: int, others: int) -> str:
+    """The short form drawn next to the check mark."""
+    return f"{count}/{others}"
+
+
 def member_count(count: int) -> str:
     return "1 member" if count == 1 else f"{count} members"
 

@@ -35,6 +35,9 @@ BUBBLE_OTHER = SURFACE
 BUBBLE_BORDER = BORDER
 BUBBLE_SELECTED = ACCENT
 BADGE = ACCENT
+DELIVERY_PENDING = MUTED
+DELIVERY_PARTLY = MUTED
+DELIVERY_HELD = ACCENT
 BADGE_TEXT = "#FFFFFF"
 # a name keeps its colour in a circle: picked from these by the author id
 NAME_COLOURS = ("#B0552F", "#8A6420", "#4F7A4A", "#3F6A80", "#7A4A6E", "#9A4A3A")
@@ -155,6 +158,22 @@ QProgressBar#busyBar {{
     min-height: 4px;
 }}
 QProgressBar#busyBar::chunk {{
+    background: {ACCENT};
+    border-radius: 2px;
+}}
+
+QFrame#catchUpBar {{
+    background: {ACCENT_SOFT};
+    border-bottom: 1px solid {BORDER};
+}}
+QProgressBar#catchUpProgress {{
+    background: {SURFACE};
+    border: none;
+    border-radius: 2px;
+    max-height: 4px;
+    min-height: 4px;
+}}
+QProgressBar#catchUpProgress::chunk {{
     background: {ACCENT};
     border-radius: 2px;
 }}

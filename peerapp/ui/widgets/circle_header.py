@@ -1,7 +1,13 @@
-"""The top of a circle: its name, how many members it has, how many are reachable now,
-and the buttons to invite someone and to show the members."""
+"""The top of a circle: its name, how many members it has, how many are reachable now and
+how long since this computer last synced with one of them, and the buttons to invite
+someone and to show the members."""
 
 from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -23,6 +29,48 @@ def connection_text(members: list[Member]) -> tuple[str, bool]:
     return messages.connected_members(connected, others), connected > 0
 
 
+@dataclass(frozen=True)
+class PeerSync:
+    """One other member as the engine's sync_status tells of it."""
+
+    name: str
+    last_sync: int | None  # ms since the epoch, by this computer's clock; None: never
+
+
+def peer_syncs_from(rows: Sequence[Any]) -> list[PeerSync]:
+    """sync_status's peers as PeerSyncs, skipping any that are malformed."""
+    peers = []
+    for row in rows:
+        try:
+            last = row.get("last_sync")
+            peers.append(PeerSync(str(row["name"]), None if last is None else int(last)))
+        except (AttributeError, KeyError, TypeError, ValueError):
+            continue
+    return peers
+
+
+def sync_text(peers: Sequence[PeerSync], now_ms: int) -> tuple[str, str] | None:
+    """What the header says about syncing ("synced 12 s ago", from the newest sync with
+    any member), and its tooltip (one line per member); None when there is nobody else."""
+    if not peers:
+        return None
+    known = [peer.last_sync for peer in peers if peer.last_sync is not None]
+    text = messages.synced_ago((now_ms - max(known)) / 1000) if known else messages.NEVER_SYNCED
+    lines = []
+    for peer in peers:
+        when = (
+            messages.NEVER_SYNCED
+            if peer.last_sync is None
+            else messages.synced_ago((now_ms - peer.last_sync) / 1000)
+        )
+        # names come from other members: shown as text, never read as markup
+        lines.append(
+            html.escape(messages.member_synced(peer.name or messages.UNNAMED_MEMBER, when))
+        )
+    tooltip = f"<p>{html.escape(messages.SYNC_TOOLTIP_HEADING)}</p><p>{'<br>'.join(lines)}</p>"
+    return text, tooltip
+
+
 class CircleHeader(QFrame):
     def __init__(self, name: str, member_count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,6 +85,11 @@ class CircleHeader(QFrame):
         self.connection = QLabel()
         style.set_role(self.connection, "muted")
         self.connection.setToolTip(messages.CONNECTION_TOOLTIP)
+        self.sync_separator = QLabel("·")
+        style.set_role(self.sync_separator, "muted")
+        self.sync_label = QLabel()
+        self.sync_label.setObjectName("syncLabel")
+        style.set_role(self.sync_label, "muted")
         self.invite_button = QPushButton(messages.INVITE_BUTTON)
         style.mark_primary(self.invite_button)
         self.members_button = QPushButton(messages.MEMBERS_BUTTON)
@@ -44,14 +97,27 @@ class CircleHeader(QFrame):
         self.members_button.setChecked(True)
         style.set_role(self.members_button, "toggle")
 
+        self.separator = QLabel("·")
+        style.set_role(self.separator, "muted")
+        self._build_layout()
+        # who is reachable is known once the members have been asked for
+        self.separator.hide()
+        self.dot.hide()
+        # how long since a sync is known once the engine has been asked
+        self.sync_separator.hide()
+        self.sync_label.hide()
+        self._peer_syncs: list[PeerSync] = []
+        self.set_member_count(member_count)
+
+    def _build_layout(self) -> None:
         details = QHBoxLayout()
         details.setSpacing(6)
         details.addWidget(self.member_count)
-        separator = QLabel("·")
-        style.set_role(separator, "muted")
-        details.addWidget(separator)
+        details.addWidget(self.separator)
         details.addWidget(self.dot)
         details.addWidget(self.connection)
+        details.addWidget(self.sync_separator)
+        details.addWidget(self.sync_label)
         details.addStretch(1)
         text = QVBoxLayout()
         text.setSpacing(2)
@@ -63,11 +129,6 @@ class CircleHeader(QFrame):
         layout.addLayout(text, 1)
         layout.addWidget(self.members_button)
         layout.addWidget(self.invite_button)
-        # who is reachable is known once the members have been asked for
-        self.separator = separator
-        self.separator.hide()
-        self.dot.hide()
-        self.set_member_count(member_count)
 
     def set_name(self, name: str) -> None:
         self.title.setText(name)
@@ -82,3 +143,16 @@ class CircleHeader(QFrame):
         style.set_presence(self.dot, reachable)
         self.separator.show()
         self.dot.show()
+
+    def set_peer_syncs(self, peers: list[PeerSync], now_ms: int) -> None:
+        self._peer_syncs = peers
+        self.show_sync_age(now_ms)
+
+    def show_sync_age(self, now_ms: int) -> None:
+        """Say again how long ago the last sync was (the clock moved on)."""
+        said = sync_text(self._peer_syncs, now_ms)
+        self.sync_separator.setVisible(said is not None)
+        self.sync_label.setVisible(said is not None)
+        if said is not None:
+            self.sync_label.setText(said[0])
+            self.sync_label.setToolTip(said[1])

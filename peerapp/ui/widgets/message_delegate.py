@@ -4,6 +4,12 @@ Others' messages sit on the left in white bubbles, each group under its author's
 that author's colour; one's own sit on the right in the accent's soft tone. The time sits
 at the end of the last line when it fits there, else on a line of its own.
 
+Own messages carry their delivery state after the time: a small clock while no other
+member holds the message yet, a check mark with "N/M" while N of the M others hold it,
+a double check once all of them do. The indicator's room is reserved for the widest
+state, so a state moving on repaints the bubble without changing its size. Its words
+("Held by 2 of 3 members") are the bubble's tooltip.
+
 Text is laid out with QTextLayout (wrapping at word boundaries, or anywhere for a word
 longer than the bubble). Row heights depend on the view's width; they are cached per
 width, so scrolling does not lay text out again.
@@ -14,13 +20,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextLayout, QTextOption
-from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtCore import (
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolTip,
+)
 
-from peerapp.ui import style, timeline
+from peerapp.core.events import MessageView
+from peerapp.ui import messages, style, timeline
 from peerapp.ui.timeline import DayRow, MessageRow, Row
-from peerapp.ui.widgets.message_model import ROW_ROLE, describe
+from peerapp.ui.widgets.message_model import (
+    ROW_ROLE,
+    Delivery,
+    MessageModel,
+    delivery_of,
+    delivery_text,
+    describe,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -36,6 +76,9 @@ NAME_GAP = 3
 TIME_GAP = 10
 DAY_ROW_HEIGHT = 44
 DAY_LINE_GAP = 12
+INDICATOR_GAP = 5  # between the time and the delivery indicator
+COUNT_GAP = 3  # between the check mark and its "N/M"
+DOUBLE_CHECK_SHIFT = 0.42  # the second check of a double one, in icon widths
 
 
 @dataclass(frozen=True)
@@ -78,13 +121,14 @@ class BubbleGeometry:
     name_top: float
     text_origin: QPointF
     time_rect: QRectF
+    indicator_rect: QRectF  # empty when the message shows no delivery state
 
 
 class MessageDelegate(QStyledItemDelegate):
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._sizes: dict[tuple[str, bool], QSize] = {}
+        self._sizes: dict[tuple[str, bool, int], QSize] = {}
         self._sized_for_width = -1
 
     # -- fonts --------------------------------------------------------------------------
@@ -102,13 +146,34 @@ class MessageDelegate(QStyledItemDelegate):
     def _row_width(self) -> int:
         return max(self._view.viewport().width(), 2 * SIDE_MARGIN + MIN_TEXT_WIDTH)
 
-    def _geometry(self, row: MessageRow, width: int) -> tuple[BubbleGeometry, TextBlock]:
+    def _others(self) -> int:
+        model = self._view.model()
+        return model.others if isinstance(model, MessageModel) else 0
+
+    def _indicator_width(self, message: MessageView, others: int) -> float:
+        """The room the delivery indicator takes: the widest of its states."""
+        if delivery_of(message, others) is None:
+            return 0.0
+        small = self._fonts()[2]
+        metrics = QFontMetrics(small)
+        icon = float(metrics.ascent())
+        count = metrics.horizontalAdvance(messages.held_by_count(others, others))
+        partly = icon + COUNT_GAP + count if others > 1 else icon
+        return max(icon * (1 + DOUBLE_CHECK_SHIFT), partly)
+
+    def _geometry(
+        self, row: MessageRow, width: int, others: int | None = None
+    ) -> tuple[BubbleGeometry, TextBlock]:
         body, name_font, small = self._fonts()
         message = row.message
+        if others is None:
+            others = self._others()
         max_text = max(int(width * MAX_BUBBLE_FRACTION) - 2 * PAD_X, MIN_TEXT_WIDTH)
         block = lay_out(message.text, body, max_text)
         small_metrics = QFontMetrics(small)
-        time_width = small_metrics.horizontalAdvance(timeline.clock(message.ts))
+        clock_width = small_metrics.horizontalAdvance(timeline.clock(message.ts))
+        indicator_width = self._indicator_width(message, others)
+        time_width = clock_width + (INDICATOR_GAP + indicator_width if indicator_width else 0)
         if block.last_line_width + TIME_GAP + time_width <= max_text:
             content_width = max(block.width, block.last_line_width + TIME_GAP + time_width)
             content_height = max(block.height, small_metrics.height())
@@ -123,18 +188,25 @@ class MessageDelegate(QStyledItemDelegate):
             top += QFontMetrics(name_font).height() + NAME_GAP
         left = width - SIDE_MARGIN - bubble_width if message.mine else SIDE_MARGIN
         bubble = QRectF(left, top, bubble_width, bubble_height)
+        footer_top = bubble.bottom() - PAD_Y - small_metrics.height()
         time_rect = QRectF(
-            bubble.right() - PAD_X - time_width,
-            bubble.bottom() - PAD_Y - small_metrics.height(),
-            time_width,
-            small_metrics.height(),
+            bubble.right() - PAD_X - time_width, footer_top, clock_width, small_metrics.height()
         )
+        indicator_rect = QRectF()
+        if indicator_width:
+            indicator_rect = QRectF(
+                bubble.right() - PAD_X - indicator_width,
+                footer_top,
+                indicator_width,
+                small_metrics.height(),
+            )
         geometry = BubbleGeometry(
             row_height=int(bubble.bottom() + 0.999),
             bubble=bubble,
             name_top=name_top,
             text_origin=QPointF(left + PAD_X, top + PAD_Y),
             time_rect=time_rect,
+            indicator_rect=indicator_rect,
         )
         return geometry, block
 
@@ -146,10 +218,11 @@ class MessageDelegate(QStyledItemDelegate):
             self._sized_for_width = width
         if isinstance(row, DayRow):
             return QSize(width, DAY_ROW_HEIGHT)
-        key = (row.message.id, row.starts_group)
+        others = self._others() if row.message.mine else 0
+        key = (row.message.id, row.starts_group, others)
         size = self._sizes.get(key)
         if size is None:
-            geometry, _ = self._geometry(row, width)
+            geometry, _ = self._geometry(row, width, others)
             size = QSize(width, geometry.row_height)
             self._sizes[key] = size
         return size
@@ -236,3 +309,98 @@ class MessageDelegate(QStyledItemDelegate):
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
             timeline.clock(message.ts),
         )
+        if not geometry.indicator_rect.isEmpty():
+            self._paint_delivery(painter, geometry.indicator_rect.translated(origin), message)
+
+    # -- the delivery indicator -----------------------------------------------------------
+
+    def _paint_delivery(self, painter: QPainter, rect: QRectF, message: MessageView) -> None:
+        others = self._others()
+        state = delivery_of(message, others)
+        if state is None:
+            return
+        small = self._fonts()[2]
+        metrics = QFontMetrics(small)
+        size = float(metrics.ascent())
+        # the icon sits on the text's baseline, like a glyph of the time before it
+        baseline = rect.top() + metrics.ascent()
+        icon = QRectF(rect.left(), baseline - size, size, size)
+        if state is Delivery.PENDING:
+            _paint_clock(painter, icon, QColor(style.DELIVERY_PENDING))
+        elif state is Delivery.HELD:
+            colour = QColor(style.DELIVERY_HELD)
+            _paint_check(painter, icon, colour)
+            _paint_check(painter, icon.translated(size * DOUBLE_CHECK_SHIFT, 0), colour)
+        else:
+            _paint_check(painter, icon, QColor(style.DELIVERY_PARTLY))
+            painter.setFont(small)
+            painter.setPen(QColor(style.DELIVERY_PARTLY))
+            count_rect = QRectF(
+                icon.right() + COUNT_GAP, rect.top(), rect.right() - icon.right(), rect.height()
+            )
+            painter.drawText(
+                count_rect,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
+                messages.held_by_count(min(message.held_by, others), others),
+            )
+
+    # -- tooltips -----------------------------------------------------------------------
+
+    def tooltip_at(self, index: Index, rect: QRect, position: QPoint) -> str | None:
+        """What hovering at `position` (in the view's coordinates) explains: the delivery
+        state of an own message, over its bubble."""
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, MessageRow):
+            return None
+        others = self._others()
+        text = delivery_text(row.message, others)
+        if text is None:
+            return None
+        geometry, _ = self._geometry(row, rect.width(), others)
+        bubble = geometry.bubble.translated(QPointF(rect.topLeft()))
+        return text if bubble.contains(QPointF(position)) else None
+
+    def helpEvent(
+        self,
+        event: QHelpEvent,
+        view: QAbstractItemView,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:
+        if event is None or event.type() != QEvent.Type.ToolTip:
+            return super().helpEvent(event, view, option, index)
+        text = self.tooltip_at(index, option.rect, event.pos())
+        if text is None:
+            QToolTip.hideText()
+            event.ignore()
+            return False
+        QToolTip.showText(event.globalPos(), text, view.viewport(), option.rect)
+        return True
+
+
+def _paint_clock(painter: QPainter, icon: QRectF, colour: QColor) -> None:
+    inset = icon.width() * 0.08
+    face = icon.adjusted(inset, inset, -inset, -inset)
+    pen = QPen(colour, max(icon.width() * 0.11, 1.0))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawEllipse(face)
+    centre = face.center()
+    radius = face.width() / 2
+    painter.drawLine(centre, QPointF(centre.x(), centre.y() - radius * 0.62))
+    painter.drawLine(centre, QPointF(centre.x() + radius * 0.5, centre.y()))
+
+
+def _paint_check(painter: QPainter, icon: QRectF, colour: QColor) -> None:
+    pen = QPen(colour, max(icon.width() * 0.13, 1.2))
+    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    path = QPainterPath(
+        QPointF(icon.left() + icon.width() * 0.08, icon.top() + icon.height() * 0.55)
+    )
+    path.lineTo(icon.left() + icon.width() * 0.38, icon.top() + icon.height() * 0.82)
+    path.lineTo(icon.left() + icon.width() * 0.92, icon.top() + icon.height() * 0.2)
+    painter.drawPath(path)

@@ -2,7 +2,9 @@
 
 It follows the conversation: while scrolled to the bottom it stays there as messages
 arrive; scrolled up to read, it stays put. Reaching the top asks for older messages
-(`nearTop`), and when they are put in above, what was on screen stays where it was.
+(`nearTop`), and when they are put in above, what was on screen stays where it was. The
+same holds when messages go in among those shown (a sync): `anchor()` before, then
+`restore_anchor()` after, keeps the message at the top of the view in its place.
 """
 
 from __future__ import annotations
@@ -61,6 +63,35 @@ class MessageList(QListView):
         """Call before older rows go in above: the rows on screen will stay in place."""
         bar = self.verticalScrollBar()
         self._keep_from_bottom = bar.maximum() - bar.value()
+
+    def anchor(self) -> tuple[str, int] | None:
+        """The message at the top of the view and how far below the view's top it starts;
+        None when following the conversation at the bottom (nothing to keep)."""
+        if self._at_bottom:
+            return None
+        model = self.message_model
+        index = self.indexAt(QPoint(self.viewport().width() // 2, 0))
+        if not index.isValid():
+            return None
+        number = index.row()
+        if not isinstance(model.row(number), MessageRow) and number + 1 < model.rowCount():
+            number += 1  # a day separator: hold on to the message below it
+        row = model.row(number)
+        if not isinstance(row, MessageRow):
+            return None
+        return row.message.id, self.visualRect(model.index(number)).top()
+
+    def restore_anchor(self, anchor: tuple[str, int]) -> None:
+        """Scroll so the anchored message is where it was (if it is still shown)."""
+        message_id, top = anchor
+        number = self.message_model.row_of(message_id)
+        if number is None:
+            return
+        self.executeDelayedItemsLayout()  # the rows' places, now rather than later
+        bar = self.verticalScrollBar()
+        moved = self.visualRect(self.message_model.index(number)).top() - top
+        if moved:
+            bar.setValue(bar.value() + moved)
 
     def scroll_to_end(self) -> None:
         self._at_bottom = True

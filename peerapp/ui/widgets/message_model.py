@@ -1,25 +1,97 @@
-"""A circle's messages as a list model: day separators and messages, in the engine's order.
+"""A circle's messages as a list model: day separators and messages, in the one order all
+members share (by lamport, then id: `order_key`).
 
-Messages are only ever added, at the end (live or just sent) or at the start (older
-history), each with a row insertion: a view on this model never rebuilds for one message.
-A message already shown (by id) is not added twice.
+Messages are added at the end (a page, or live ones that come last), at the start (older
+history), or in their place among those shown (`merge`: a binary search over the rows,
+then a row insertion there), so two members always see the same order and a view on this
+model never rebuilds for one message. A message already shown (by id) is not added twice;
+its delivery state can move on (`update_delivery`) with a change of that row alone. Only
+a reload that cannot join what is shown (`replace`) resets the model.
+
+The model also knows how many other members the circle has (`others`), which own
+messages' delivery states are counted against.
 """
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from enum import Enum
+from typing import Any, overload
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from peerapp.core.events import MessageView
-from peerapp.ui import timeline
+from peerapp.ui import messages, timeline
 from peerapp.ui.timeline import DayRow, MessageRow, Row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+# above this many messages to put in among those shown, one reset is cheaper than rows
+REBUILD_ABOVE = 64
 
 Index = QModelIndex | QPersistentModelIndex
+OrderKey = tuple[int, str]
+
+
+def order_key(message: MessageView) -> OrderKey:
+    """A message's place in the order every member shows (ids are hex of equal length, so
+    they compare as the engine compares the bytes)."""
+    return (message.lamport, message.id)
+
+
+class Delivery(Enum):
+    PENDING = "pending"  # no other member is known to hold it yet
+    PARTLY = "partly"  # some of the others hold it
+    HELD = "held"  # every other member holds it
+
+
+def delivery_of(message: MessageView, others: int) -> Delivery | None:
+    """The delivery state of a message; None for others' messages and when there is nobody
+    to deliver to."""
+    if not message.mine or others <= 0:
+        return None
+    if message.held_by <= 0:
+        return Delivery.PENDING
+    return Delivery.HELD if message.held_by >= others else Delivery.PARTLY
+
+
+def delivery_text(message: MessageView, others: int) -> str | None:
+    """What the delivery indicator says in words (its tooltip, and to a screen reader)."""
+    state = delivery_of(message, others)
+    if state is None:
+        return None
+    if state is Delivery.PENDING:
+        return messages.DELIVERY_PENDING
+    return messages.held_by(min(message.held_by, others), others)
+
+
+class _RowKeys(Sequence[tuple[OrderKey, int]]):
+    """The rows as sort keys, for bisect: a message row sorts by its message; a day row
+    (always followed by a message row) just before the message that follows it."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, number: int) -> tuple[OrderKey, int]: ...
+    @overload
+    def __getitem__(self, number: slice) -> Sequence[tuple[OrderKey, int]]: ...
+    def __getitem__(
+        self, number: int | slice
+    ) -> tuple[OrderKey, int] | Sequence[tuple[OrderKey, int]]:
+        if isinstance(number, slice):
+            raise TypeError("row keys are read one at a time")
+        row = self._rows[number]
+        if isinstance(row, DayRow):
+            following = self._rows[number + 1]
+            assert isinstance(following, MessageRow)
+            return (order_key(following.message), 0)
+        return (order_key(row.message), 1)
 
 
 class MessageModel(QAbstractListModel):
@@ -27,6 +99,7 @@ class MessageModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[Row] = []
         self._ids: set[str] = set()
+        self._others = 0
 
     # -- reading ------------------------------------------------------------------------
 
@@ -40,7 +113,7 @@ class MessageModel(QAbstractListModel):
         if role == ROW_ROLE:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return describe(row, date.today())
+            return describe(row, date.today(), self._others)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -63,6 +136,67 @@ class MessageModel(QAbstractListModel):
     def __contains__(self, message_id: object) -> bool:
         return message_id in self._ids
 
+    def message(self, message_id: str) -> MessageView | None:
+        number = self.row_of(message_id)
+        if number is None:
+            return None
+        row = self._rows[number]
+        return row.message if isinstance(row, MessageRow) else None
+
+    def row_of(self, message_id: str) -> int | None:
+        """The row showing a message (a linear scan: for one-off look-ups)."""
+        if message_id not in self._ids:
+            return None
+        for number, row in enumerate(self._rows):
+            if isinstance(row, MessageRow) and row.message.id == message_id:
+                return number
+        return None
+
+    # -- delivery -----------------------------------------------------------------------
+
+    @property
+    def others(self) -> int:
+        """How many other members the circle has: what "held by N of M" counts against."""
+        return self._others
+
+    def set_others(self, others: int) -> None:
+        others = max(others, 0)
+        if others == self._others:
+            return
+        self._others = others
+        # the indicator's room depends on it, so own bubbles may change size
+        self.layoutAboutToBeChanged.emit()
+        self.layoutChanged.emit()
+
+    def delivery_text(self, message_id: str) -> str | None:
+        message = self.message(message_id)
+        return None if message is None else delivery_text(message, self._others)
+
+    def awaiting_delivery(self) -> bool:
+        """Whether some own message shown is not yet held by every other member."""
+        return self._others > 0 and any(
+            row.message.mine and row.message.held_by < self._others
+            for row in self._rows
+            if isinstance(row, MessageRow)
+        )
+
+    def update_delivery(self, batch: Iterable[MessageView]) -> int:
+        """Take the delivery states of own messages already shown from `batch` (fresher
+        copies from the engine); returns how many rows changed. Nothing is re-laid out."""
+        held = {m.id: m.held_by for m in batch if m.mine and m.id in self._ids}
+        changed = 0
+        for number, row in enumerate(self._rows):
+            if not isinstance(row, MessageRow) or row.message.id not in held:
+                continue
+            count = held[row.message.id]
+            if count != row.message.held_by:
+                message = dataclasses.replace(row.message, held_by=count)
+                self._rows[number] = MessageRow(message, row.starts_group)
+                changed_index = self.index(number)
+                self.dataChanged.emit(changed_index, changed_index)
+                changed += 1
+        return changed
+
     # -- adding -------------------------------------------------------------------------
 
     def append(self, batch: Iterable[MessageView]) -> int:
@@ -77,6 +211,85 @@ class MessageModel(QAbstractListModel):
         self._ids.update(message.id for message in new)
         self.endInsertRows()
         return len(new)
+
+    def merge(self, batch: Iterable[MessageView]) -> int:
+        """Put messages in their place in the shared order, wherever that is among those
+        shown; returns how many were new. Fresher delivery states of shown ones are taken.
+
+        Those after the last one go in with one row insertion; each of the others with a
+        binary search and an insertion of its own (or, when there are very many, one reset).
+        """
+        batch = list(batch)
+        self.update_delivery(batch)
+        new = sorted(self._unseen(batch), key=order_key)
+        if not new:
+            return 0
+        last = self.last_message()
+        split = 0
+        if last is not None:
+            last_key = order_key(last)
+            split = bisect.bisect_right([order_key(m) for m in new], last_key)
+        inside, after = new[:split], new[split:]
+        if len(inside) > REBUILD_ABOVE:
+            self.replace(sorted([*self.messages(), *new], key=order_key))
+            return len(new)
+        for message in inside:
+            self._insert_one(message)
+        self.append(after)
+        return len(new)
+
+    def replace(self, batch: Iterable[MessageView]) -> None:
+        """Show exactly `batch` (in the shared order already): one reset."""
+        new = self._unseen_in(batch, set())
+        self.beginResetModel()
+        self._rows = timeline.rows_for(new, None)
+        self._ids = {message.id for message in new}
+        self.endResetModel()
+
+    def _insert_one(self, message: MessageView) -> None:
+        """Insert one message that sorts before the last one shown, at its place."""
+        rows = self._rows
+        position = bisect.bisect_left(_RowKeys(rows), (order_key(message), 0))
+        previous_row = rows[position - 1] if position > 0 else None
+        previous = previous_row.message if isinstance(previous_row, MessageRow) else None
+        if position == len(rows):
+            self._splice(position, [], timeline.rows_for([message], previous))
+            self._ids.add(message.id)
+            return
+        following_at = position if isinstance(rows[position], MessageRow) else position + 1
+        following = rows[following_at]
+        assert isinstance(following, MessageRow)
+        wanted = timeline.rows_for([message, following.message], previous)
+        # only the rows between the previous message and the following one change, and
+        # whether the following one starts a group
+        self._splice(position, rows[position:following_at], wanted[:-1])
+        self._ids.add(message.id)
+        following_at = position + len(wanted) - 1
+        restarted = wanted[-1]
+        if rows[following_at] != restarted:
+            rows[following_at] = restarted
+            changed = self.index(following_at)
+            self.dataChanged.emit(changed, changed)
+
+    def _splice(self, start: int, old: list[Row], new: list[Row]) -> None:
+        """Replace `old` (the rows from `start`) by `new`, removing and inserting only the
+        rows that differ."""
+        old, new = list(old), list(new)
+        while old and new and old[0] == new[0]:
+            old.pop(0)
+            new.pop(0)
+            start += 1
+        while old and new and old[-1] == new[-1]:
+            old.pop()
+            new.pop()
+        if old:
+            self.beginRemoveRows(QModelIndex(), start, start + len(old) - 1)
+            del self._rows[start : start + len(old)]
+            self.endRemoveRows()
+        if new:
+            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            self._rows[start:start] = new
+            self.endInsertRows()
 
     def prepend(self, batch: Iterable[MessageView]) -> int:
         """Add older messages before the first one; returns how many were new."""
@@ -112,19 +325,25 @@ class MessageModel(QAbstractListModel):
             self.dataChanged.emit(changed, changed)
 
     def _unseen(self, batch: Iterable[MessageView]) -> list[MessageView]:
+        return self._unseen_in(batch, self._ids)
+
+    @staticmethod
+    def _unseen_in(batch: Iterable[MessageView], seen: set[str]) -> list[MessageView]:
         fresh: dict[str, MessageView] = {}
         for message in batch:
-            if message.id not in self._ids:
+            if message.id not in seen:
                 fresh.setdefault(message.id, message)
         return list(fresh.values())
 
 
-def describe(row: Row, today: date) -> str:
+def describe(row: Row, today: date, others: int = 0) -> str:
     """What a screen reader (and a copy of the row) says."""
     if isinstance(row, DayRow):
         return timeline.day_label(row.day, today)
     message = row.message
-    return f"{message.author_name}, {timeline.clock(message.ts)}: {message.text}"
+    said = f"{message.author_name}, {timeline.clock(message.ts)}: {message.text}"
+    delivery = delivery_text(message, others)
+    return said if delivery is None else f"{said} ({delivery})"
 
 
 def message_views(rows: Sequence[dict[str, Any]]) -> list[MessageView]:
@@ -140,8 +359,10 @@ def message_views(rows: Sequence[dict[str, Any]]) -> list[MessageView]:
                     text=str(row["text"]),
                     ts=int(row["ts"]),
                     mine=bool(row["mine"]),
+                    lamport=int(row.get("lamport", 0)),
+                    held_by=int(row.get("held_by", 0)),
                 )
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError):
             continue
     return views
