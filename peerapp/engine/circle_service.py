@@ -852,8 +852,10 @@ class CircleService:
         except sync_session.SyncAborted as error:
             # a member that sends what no honest member would is cut off
             log.warning("sync with a member aborted: %s; disconnecting it", error)
-            with contextlib.suppress(Exception):
+            try:
                 await node.disconnect(peer_id)
+            except Exception as failure:  # a connection already gone is fine
+                log.info("disconnect after a bad sync failed (%s)", type(failure).__name__)
             return
         except (StreamError, jm.FrameError, trio.TooSlowError) as error:
             log.debug("sync broke off (%s)", type(error).__name__)

@@ -86,8 +86,9 @@ class _ConnectionWatcher(INotifee):
 
     async def disconnected(self, network: INetwork, conn: INetConn) -> None:
         peer_id = conn.muxed_conn.peer_id
-        # a peer may hold several connections; it is gone only when the last one is
-        if not network.get_connections(peer_id):
+        # a peer may hold several connections; it is gone only when the last one is. The
+        # closing connection may still be listed while its notification runs.
+        if not [other for other in network.get_connections(peer_id) if other is not conn]:
             self._on_disconnected(peer_id.to_base58())
 
     async def listen(self, network: INetwork, multiaddr: multiaddr.Multiaddr) -> None:

@@ -160,12 +160,14 @@ class CirclePane(QWidget):
         """A sync brought many messages at once: reload the latest ones, once."""
         self.catch_up.finish()
         self.reload_latest()
-        self.refresh_sync()
+        if self.isVisible():
+            self.refresh_sync()
 
     def delivery_changed(self) -> None:
         """Members were found to hold more of our messages."""
         self.refresh_delivery()
-        self.refresh_sync()
+        if self.isVisible():
+            self.refresh_sync()
 
     def focus_composer(self) -> None:
         self.composer.edit.setFocus()
