@@ -7,7 +7,6 @@ batch and resolved before the fronts hear of it.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
