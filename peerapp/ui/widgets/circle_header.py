@@ -9,8 +9,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from peerapp.ui import messages, style
 from peerapp.ui.widgets.member_list import Member
@@ -71,6 +80,38 @@ def sync_text(peers: Sequence[PeerSync], now_ms: int) -> tuple[str, str] | None:
     return text, tooltip
 
 
+class ElidedLabel(QLabel):
+    """One line of text that gives way when the header is narrow: it ends in "…" rather
+    than pushing the buttons beside it out of shape. text() is always the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(
+            min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 3), hint.height()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(
+            self.text(), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter = QPainter(self)
+        self.style().drawItemText(
+            painter,
+            rect,
+            int(self.alignment()),
+            self.palette(),
+            self.isEnabled(),
+            shown,
+            self.foregroundRole(),
+        )
+
+
 class CircleHeader(QFrame):
     def __init__(self, name: str, member_count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,12 +123,12 @@ class CircleHeader(QFrame):
         style.set_role(self.member_count, "muted")
         self.dot = QLabel("●")
         style.set_presence(self.dot, False)
-        self.connection = QLabel()
+        self.connection = ElidedLabel()
         style.set_role(self.connection, "muted")
         self.connection.setToolTip(messages.CONNECTION_TOOLTIP)
         self.sync_separator = QLabel("·")
         style.set_role(self.sync_separator, "muted")
-        self.sync_label = QLabel()
+        self.sync_label = ElidedLabel()
         self.sync_label.setObjectName("syncLabel")
         style.set_role(self.sync_label, "muted")
         self.invite_button = QPushButton(messages.INVITE_BUTTON)

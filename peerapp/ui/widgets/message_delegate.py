@@ -78,7 +78,7 @@ DAY_ROW_HEIGHT = 44
 DAY_LINE_GAP = 12
 INDICATOR_GAP = 5  # between the time and the delivery indicator
 COUNT_GAP = 3  # between the check mark and its "N/M"
-DOUBLE_CHECK_SHIFT = 0.42  # the second check of a double one, in icon widths
+DOUBLE_CHECK_SHIFT = 0.5  # the second check of a double one, in icon widths
 
 
 @dataclass(frozen=True)
