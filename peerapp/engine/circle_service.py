@@ -391,7 +391,12 @@ class CircleService:
             raise CommandError("This circle has no keys yet; wait until you are connected.")
         message = self._author(runtime, EventType.MESSAGE, {"text": text})
         (stored,) = await self._commit_own(runtime, [message])
-        await self._publish(runtime, [message])
+        # stored durably: the reply need not wait for GossipSub (a slow member can stall a
+        # publish for seconds); whoever misses it gets it from sync
+        if self._nursery is not None:
+            self._nursery.start_soon(self._publish, runtime, [message])
+        else:
+            await self._publish(runtime, [message])
         return self._message_view(runtime, stored)
 
     async def join(self, code_text: str, member_name: str) -> CircleView:
@@ -849,6 +854,7 @@ class CircleService:
                 progress=progress,
             )
         except sync_session.SyncAborted as error:
+            self._emit(HistoryChanged(circle_hex))  # ends any progress shown for this pull
             # a member that sends what no honest member would is cut off
             log.warning("sync with a member aborted: %s; disconnecting it", error)
             try:
@@ -904,8 +910,8 @@ class CircleService:
             log.info("sync answer aborted: %s", error)
             return
         # the asker now holds everything we had when it asked
-        self._store.record_sync(circle_id, asker.key, holds_through, _now_ms())
-        self._emit(DeliveryChanged(circle_id.hex()))
+        if self._store.record_sync(circle_id, asker.key, holds_through, _now_ms()):
+            self._emit(DeliveryChanged(circle_id.hex()))
 
     # -- topics and connections -----------------------------------------------------
 

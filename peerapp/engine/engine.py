@@ -41,6 +41,7 @@ CommandFuture = concurrent.futures.Future[Result]
 # Bounded so a front that floods commands meets back-pressure instead of unbounded memory.
 INBOX_SIZE = 1024
 CONNECT_TIMEOUT_SECONDS = 10
+GRACEFUL_STOP_SECONDS = 1.0
 DEFAULT_FOUNDER_NAME = "Founder"
 
 
@@ -74,6 +75,7 @@ class Engine:
             "sync_status": self._sync_status,
         }
         self._circles_service: CircleService | None = None
+        self._stopping = trio.Event()
 
     # -- called from other threads through the bridge (via trio's run_sync_soon) ---------
 
@@ -100,6 +102,7 @@ class Engine:
             ) as node:
                 self._node = node
                 async with trio.open_nursery() as nursery:
+                    nursery.start_soon(self._stop_when_asked, node, nursery.cancel_scope)
                     await nursery.start(service.run, node)
                     self._circles_service = service
                     ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
@@ -114,6 +117,18 @@ class Engine:
             self._fail_waiting_requests()
             database.close()
             log.info("engine stopped; database closed")
+
+    def request_stop(self) -> None:
+        """Begin a graceful stop (called in the engine thread via the trio token)."""
+        self._stopping.set()
+
+    async def _stop_when_asked(self, node: NetworkNode, scope: trio.CancelScope) -> None:
+        await self._stopping.wait()
+        # close connections while the host's services still run: under cancellation they
+        # cannot, and peers would go on seeing us online until our sockets are collected
+        with trio.move_on_after(GRACEFUL_STOP_SECONDS):
+            await node.close_connections()
+        scope.cancel()
 
     def _fail_waiting_requests(self) -> None:
         while True:

@@ -19,6 +19,7 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[Callable[[EngineEvent], None]], Engine]
 STOP_TIMEOUT_SECONDS = 2.0
+GRACEFUL_SHARE = 0.75  # of the stop timeout, before the run is cancelled outright
 
 
 class EngineThread:
@@ -85,13 +87,19 @@ class EngineThread:
             if is_final(self._phase):
                 return True
             self._phase = next_phase(self._phase, Trigger.STOP)
-            token, scope = self._token, self._scope
+            token, scope, engine = self._token, self._scope, self._engine
             started = self._thread.is_alive() or self._thread.ident is not None
-        if token is not None and scope is not None:
+        began = time.monotonic()
+        if token is not None and engine is not None:
+            # graceful first: the engine closes its connections, then ends its run
+            with contextlib.suppress(trio.RunFinishedError):
+                token.run_sync_soon(engine.request_stop)
+            self._thread.join(timeout * GRACEFUL_SHARE)
+        if self._thread.is_alive() and token is not None and scope is not None:
             with contextlib.suppress(trio.RunFinishedError):
                 token.run_sync_soon(scope.cancel)
         if started:
-            self._thread.join(timeout)
+            self._thread.join(max(timeout - (time.monotonic() - began), 0.0))
         stopped = not self._thread.is_alive()
         if not stopped:
             log.error("engine did not stop within %.1f s", timeout)

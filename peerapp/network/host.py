@@ -125,6 +125,12 @@ class NetworkNode:
         await self._host.connect(info)
         return str(info.peer_id.to_base58())
 
+    async def close_connections(self) -> None:
+        """Close every connection, so peers see us leave at once."""
+        for peer in list(self._host.get_connected_peers()):
+            with contextlib.suppress(Exception):
+                await self._host.disconnect(peer)
+
     async def disconnect(self, peer_id: str) -> None:
         """Close every connection to the peer (its streams and pubsub with it)."""
         await self._host.disconnect(ID.from_base58(peer_id))

@@ -282,7 +282,13 @@ class CircleStore:
 
     def record_sync(
         self, circle_id: bytes, member: bytes, holds_through: int | None, when: int
-    ) -> None:
+    ) -> bool:
+        """Note a finished sync; True when the member now holds more than we knew."""
+        rows = self._database.query(
+            "SELECT holds_through FROM member_sync WHERE circle = ? AND member = ?",
+            (circle_id, member),
+        )
+        known = int(rows[0][0]) if rows else -1
         with self._database.transaction() as connection:
             connection.execute(
                 "INSERT INTO member_sync(circle, member, holds_through, last_sync) "
@@ -291,6 +297,7 @@ class CircleStore:
                 "last_sync = excluded.last_sync",
                 (circle_id, member, -1 if holds_through is None else holds_through, when),
             )
+        return holds_through is not None and holds_through > known
 
     def member_syncs(self, circle_id: bytes) -> dict[bytes, MemberSync]:
         rows = self._database.query(
