@@ -268,14 +268,17 @@ class CircleService:
         )
         return sign_event(event, runtime.membership.signing_seed)
 
-    def _rotation_body(
-        self, runtime: CircleRuntime, extra: dict[bytes, bytes] | None = None
-    ) -> tuple[EpochKeys, dict[str, Any]]:
+    def _new_epoch(self, runtime: CircleRuntime) -> VerifiedEvent:
+        """A KEY_ROTATE sealing a fresh secret to every current member; we keep the secret
+        (stored before the event exists, so a crash never leaves an epoch we cannot read)."""
         keys = new_epoch()
-        recipients = {key: member.exchange for key, member in runtime.state.members.items()}
-        recipients.update(extra or {})
-        sealed = {key: seal_secret(keys.secret, exchange) for key, exchange in recipients.items()}
-        return keys, {"epoch": keys.epoch_id, "keys": sealed}
+        sealed = {
+            key: seal_secret(keys.secret, member.exchange)
+            for key, member in runtime.state.members.items()
+        }
+        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
+        runtime.add_epoch_secret(keys.secret)
+        return self._author(runtime, EventType.KEY_ROTATE, {"epoch": keys.epoch_id, "keys": sealed})
 
     async def _commit_own(
         self, runtime: CircleRuntime, events: list[VerifiedEvent]
@@ -313,15 +316,7 @@ class CircleService:
         node = self._node_or_fail()
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
-        membership = Membership(
-            circle_id=nacl.utils.random(CIRCLE_ID_BYTES),
-            name=name,
-            member_key=bytes(signing.verify_key),
-            signing_seed=bytes(signing),
-            exchange_secret=bytes(exchange),
-            joined_at=_now_ms(),
-            unread=0,
-        )
+        membership = _membership(nacl.utils.random(CIRCLE_ID_BYTES), name, signing, exchange)
         runtime = CircleRuntime.for_membership(membership, {})
         self._store.add_membership(membership)
         self._runtimes[membership.circle_id] = runtime
@@ -338,10 +333,7 @@ class CircleService:
             },
         )
         await self._commit_own(runtime, [genesis])
-        keys, body = self._rotation_body(runtime)
-        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
-        runtime.add_epoch_secret(keys.secret)
-        await self._commit_own(runtime, [self._author(runtime, EventType.KEY_ROTATE, body)])
+        await self._commit_own(runtime, [self._new_epoch(runtime)])
         await self._sync_topics(runtime)
         self._emit(CirclesChanged())
         return self.circle_views()[list(self._runtimes).index(runtime.circle_id)]
@@ -466,15 +458,7 @@ class CircleService:
         exchange: nacl.public.PrivateKey,
         signed_events: list[bytes],
     ) -> CircleView:
-        membership = Membership(
-            circle_id=code.circle_id,
-            name="",
-            member_key=bytes(signing.verify_key),
-            signing_seed=bytes(signing),
-            exchange_secret=bytes(exchange),
-            joined_at=_now_ms(),
-            unread=0,
-        )
+        membership = _membership(code.circle_id, "", signing, exchange)
         runtime = CircleRuntime.for_membership(membership, {})
         verified = self._verify_batch(runtime, signed_events)
         stored = sorted((_to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
@@ -522,10 +506,7 @@ class CircleService:
         if not accepted:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
             return
-        keys, body = self._rotation_body(runtime)
-        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
-        runtime.add_epoch_secret(keys.secret)
-        rotation = self._author(runtime, EventType.KEY_ROTATE, body)
+        rotation = self._new_epoch(runtime)
         self._store_and_resolve(runtime, [rotation])
         # the others learn of the admission under the epoch they still hold
         await self._publish(runtime, [admitted, rotation], previous_keys)
@@ -769,10 +750,7 @@ class CircleService:
         if runtime.state.rekey_duty() != runtime.me:
             return
         previous = runtime.current_keys()
-        keys, body = self._rotation_body(runtime)
-        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
-        runtime.add_epoch_secret(keys.secret)
-        rotation = self._author(runtime, EventType.KEY_ROTATE, body)
+        rotation = self._new_epoch(runtime)
         if self._store_and_resolve(runtime, [rotation]):
             await self._publish(runtime, [rotation], previous)
             await self._sync_topics(runtime)
@@ -955,6 +933,20 @@ def _invite_refusal(runtime: CircleRuntime, invite_key: bytes) -> jm.Refusal | N
     if invite.uses >= invite.max_uses:
         return jm.Refusal.USED_UP
     return None
+
+
+def _membership(
+    circle_id: bytes, name: str, signing: nacl.signing.SigningKey, exchange: nacl.public.PrivateKey
+) -> Membership:
+    return Membership(
+        circle_id=circle_id,
+        name=name,
+        member_key=bytes(signing.verify_key),
+        signing_seed=bytes(signing),
+        exchange_secret=bytes(exchange),
+        joined_at=_now_ms(),
+        unread=0,
+    )
 
 
 def _to_stored(verified: VerifiedEvent) -> StoredEvent:
