@@ -43,10 +43,13 @@ class Node:
         listen: str = "/ip4/127.0.0.1/tcp/0",
         passphrase: str = PASSPHRASE,
         extra: tuple[str, ...] = (),
+        prefix: tuple[str, ...] = (),
     ) -> None:
+        """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
+        exec the node (so the process is the node itself and kill() reaches it)."""
         self.profile = profile
         self.process = subprocess.Popen(
-            node_command(profile, "--listen", listen, "--log-level", "debug", *extra),
+            [*prefix, *node_command(profile, "--listen", listen, "--log-level", "debug", *extra)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -91,6 +94,64 @@ class Node:
         request_id = next(self._ids)
         self.send_raw(json.dumps({"id": request_id, "cmd": cmd, **arguments}).encode() + b"\n")
         return self.reply_to(request_id)
+
+    def call_many(
+        self, commands: list[dict[str, Any]], window: int = 64, timeout: float = WAIT
+    ) -> list[dict[str, Any]]:
+        """Pipelined calls: up to `window` command lines are written before their replies
+        are read. Each item is {"cmd": name, ...arguments}; replies come back in the order
+        of `commands` (the node may answer out of order). `timeout` bounds each reply."""
+        replies: dict[int, dict[str, Any]] = {}
+        pending: list[int] = []
+        order: list[int] = []
+        for command in commands:
+            request_id = next(self._ids)
+            order.append(request_id)
+            self.send_raw(json.dumps({"id": request_id, **command}).encode() + b"\n")
+            pending.append(request_id)
+            if len(pending) >= window:
+                self._collect(replies, pending[: window // 2], timeout)
+                pending = [i for i in pending if i not in replies]
+        self._collect(replies, pending, timeout)
+        return [replies[i] for i in order]
+
+    def _collect(
+        self, replies: dict[int, dict[str, Any]], wanted: list[int], timeout: float
+    ) -> None:
+        """Read lines until every id in `wanted` has its reply; events go to self.events."""
+        missing = set(wanted) - set(replies)
+        deadline = time.monotonic() + timeout
+        while missing:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{len(missing)} replies missing after {timeout} s")
+            line = self.next_line(remaining)
+            if "event" in line:
+                self.events.append(line)
+            elif isinstance(line.get("id"), int):
+                replies[line["id"]] = line
+                missing.discard(line["id"])
+                deadline = time.monotonic() + timeout
+
+    def drain(self, timeout: float) -> int:
+        """Wait up to `timeout` for output, then take whatever else is already there; events
+        go to self.events. Returns how many lines were read (0: nothing within `timeout`).
+        A bounded wait for the node to do something, for pacing polls."""
+        lines = 0
+        try:
+            line = self._lines.get(timeout=timeout)
+            for _ in range(100_000):  # a bound even if the node never stops talking
+                if line is None:
+                    self._lines.put(None)  # keep the end of output visible to next_line
+                    break
+                lines += 1
+                document = dict(json.loads(line))
+                if "event" in document:
+                    self.events.append(document)
+                line = self._lines.get_nowait()
+        except queue.Empty:
+            pass
+        return lines
 
     def wait_event(self, name: str, timeout: float = WAIT, consume: bool = False) -> dict[str, Any]:
         """The first `name` event seen (waiting for one); `consume` removes it from the list."""
