@@ -27,7 +27,7 @@ from peerapp.core.events import (
 )
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.circle_service import CircleService
-from peerapp.network.addresses import DEFAULT_LISTEN, parse_listen_address
+from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.storage.database import Database
 from peerapp.storage.profile import UnlockedProfile
@@ -42,6 +42,7 @@ CommandFuture = concurrent.futures.Future[Result]
 INBOX_SIZE = 1024
 CONNECT_TIMEOUT_SECONDS = 10
 GRACEFUL_STOP_SECONDS = 1.0
+LISTEN_PORT_SETTING = "listen_port"
 DEFAULT_FOUNDER_NAME = "Founder"
 
 
@@ -56,7 +57,9 @@ class Engine:
     def __init__(self, profile: UnlockedProfile, listen: list[str], emit: Emit) -> None:
         self._profile = profile
         # parse now, in the caller's thread, so a bad --listen fails before anything starts
-        self._listen = [parse_listen_address(text) for text in (listen or [DEFAULT_LISTEN])]
+        # explicit --listen addresses; without them the port of the last run is reused, so
+        # the addresses members hold for us (from the log) stay valid across restarts
+        self._listen = [parse_listen_address(text) for text in listen]
         self._emit = emit
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[Request](INBOX_SIZE)
         self._database: Database | None = None
@@ -93,23 +96,21 @@ class Engine:
         try:
             keys = ProfileKeys.from_records(database.keys())
             service = CircleService(database, self._emit)
-            async with running_node(
-                keys.peer_seed,
-                self._listen,
-                self._peer_connected,
-                self._peer_disconnected,
-                on_message=service.on_pubsub,
-            ) as node:
-                self._node = node
-                async with trio.open_nursery() as nursery:
-                    nursery.start_soon(self._stop_when_asked, node, nursery.cancel_scope)
-                    await nursery.start(service.run, node)
-                    self._circles_service = service
-                    ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
-                    listen_ready(ready)
-                    self._emit(ready)
-                    async for request in self._inbox_receive:
-                        nursery.start_soon(self._serve, request)
+            if self._listen:
+                await self._run_node(keys.peer_seed, service, self._listen, listen_ready)
+            else:
+                remembered = database.setting(LISTEN_PORT_SETTING) or "0"
+                try:
+                    await self._run_node(
+                        keys.peer_seed, service, _default_listen(remembered), listen_ready
+                    )
+                except AddressError:
+                    if remembered == "0":
+                        raise
+                    log.info("last run's port is taken; listening on a new one")
+                    await self._run_node(
+                        keys.peer_seed, service, _default_listen("0"), listen_ready
+                    )
         finally:
             self._circles_service = None
             self._node = None
@@ -117,6 +118,33 @@ class Engine:
             self._fail_waiting_requests()
             database.close()
             log.info("engine stopped; database closed")
+
+    async def _run_node(
+        self,
+        peer_seed: bytes,
+        service: CircleService,
+        listen: list[multiaddr.Multiaddr],
+        listen_ready: Callable[[EngineReady], None],
+    ) -> None:
+        async with running_node(
+            peer_seed,
+            listen,
+            self._peer_connected,
+            self._peer_disconnected,
+            on_message=service.on_pubsub,
+        ) as node:
+            self._node = node
+            if not self._listen and self._database is not None:
+                self._database.set_setting(LISTEN_PORT_SETTING, str(node.listen_port()))
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(self._stop_when_asked, node, nursery.cancel_scope)
+                await nursery.start(service.run, node)
+                self._circles_service = service
+                ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
+                listen_ready(ready)
+                self._emit(ready)
+                async for request in self._inbox_receive:
+                    nursery.start_soon(self._serve, request)
 
     def request_stop(self) -> None:
         """Begin a graceful stop (called in the engine thread via the trio token)."""
@@ -259,3 +287,7 @@ class Engine:
                 raise CommandError(f"Could not connect to {address}: {error}") from None
             raise
         return {"peer_id": peer_id}
+
+
+def _default_listen(port: str) -> list[multiaddr.Multiaddr]:
+    return [parse_listen_address(DEFAULT_LISTEN.replace("/tcp/0", f"/tcp/{int(port)}"))]

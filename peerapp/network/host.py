@@ -125,6 +125,10 @@ class NetworkNode:
         await self._host.connect(info)
         return str(info.peer_id.to_base58())
 
+    def listen_port(self) -> int:
+        """The TCP port of the first bound address."""
+        return int(self._host.get_transport_addrs()[0].value_for_protocol("tcp"))
+
     async def close_connections(self) -> None:
         """Close every connection, so peers see us leave at once."""
         for peer in list(self._host.get_connected_peers()):
