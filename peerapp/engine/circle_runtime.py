@@ -171,6 +171,13 @@ class CircleRuntime:
         held = [self.epochs[e.id] for e in self.state.epochs if e.id in self.epochs]
         return {keys.topic: keys for keys in held[-SUBSCRIBED_EPOCHS:]}
 
+    def member_with_peer(self, peer_id: str) -> Member | None:
+        """The other member whose libp2p peer id this is, if any."""
+        for member in self.state.members.values():
+            if member.peer == peer_id and member.key != self.me:
+                return member
+        return None
+
     def member(self, key: bytes) -> Member | None:
         return self.state.members.get(key)
 

@@ -26,31 +26,28 @@ from peerapp.core.circle_events import (
     EventError,
     EventType,
 )
-from peerapp.core.circle_state import Member, Role
+from peerapp.core.circle_state import Role
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
-    DeliveryChanged,
     EngineEvent,
-    HistoryChanged,
     MemberJoined,
     MemberView,
     MessageArrived,
     MessageView,
-    SyncProgress,
 )
 from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite, encode_invite
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, new_invite_seed, prove
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
-from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
+from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.join_client import JoinRefused, request_admission
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
-from peerapp.network.streams import FramedStream, StreamError
+from peerapp.network.streams import FramedStream
 from peerapp.storage.circle_store import CircleStore, Membership, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
 
@@ -65,8 +62,6 @@ MAX_HISTORY = 500
 MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
-SYNC_INTERVAL_SECONDS = 5
-PROGRESS_THRESHOLD = 200  # events: below this a pull is quick enough to go unannounced
 MAX_HELD_EVENTS = 1000
 QUIET_BATCH = 20
 
@@ -85,7 +80,14 @@ class CircleService:
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
-        self._pulling: set[tuple[bytes, str]] = set()
+        self._sync = CircleSync(
+            self._store,
+            emit=emit,
+            ingest=lambda runtime, signed: self._ingest(runtime, signed, strict=True, quiet=True),
+            runtimes=lambda: self._runtimes,
+            node=lambda: self._node,
+            online=self._online_peers,
+        )
 
     # -- start-up -----------------------------------------------------------------
 
@@ -94,7 +96,7 @@ class CircleService:
         self._node = node
         node.set_gate(self._allow)
         node.set_stream_handler(jm.PROTOCOL, self._serve_join)
-        node.set_stream_handler(sync_messages.PROTOCOL, self._serve_sync)
+        node.set_stream_handler(sync_messages.PROTOCOL, self._sync.serve)
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
                 membership, self._store.epoch_secrets(membership.circle_id)
@@ -106,7 +108,8 @@ class CircleService:
             self._nursery = nursery
             for runtime in self._runtimes.values():
                 nursery.start_soon(self._reconnect, runtime)
-            nursery.start_soon(self._sync_periodically)
+            self._sync.attach(nursery)
+            nursery.start_soon(self._sync.run_periodically)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
@@ -479,7 +482,7 @@ class CircleService:
         if self._nursery is not None:
             self._nursery.start_soon(self._reconnect, runtime)
         # anything sent while our admission travelled: fetch it from the inviter
-        self._start_pull(runtime, code.peer_id)
+        self._sync.start_pull(runtime, code.peer_id)
         self._emit(CirclesChanged())
         return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
 
@@ -628,8 +631,8 @@ class CircleService:
         if held_any:
             peers = [source_peer] if source_peer else sorted(self._online_peers())
             for peer in peers:
-                if self._member_by_peer(runtime, peer) is not None:
-                    self._start_pull(runtime, peer)
+                if runtime.member_with_peer(peer) is not None:
+                    self._sync.start_pull(runtime, peer)
         return ready
 
     def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
@@ -764,132 +767,8 @@ class CircleService:
         self._emit(MemberJoined(runtime.circle_id.hex(), view))
         self._emit(CirclesChanged())
 
-    # -- sync with members ----------------------------------------------------------
-
     def on_peer_connected(self, peer_id: str) -> None:
-        """A connection opened: pull every circle that peer is a member of."""
-        for runtime in self._runtimes.values():
-            if self._member_by_peer(runtime, peer_id) is not None:
-                self._start_pull(runtime, peer_id)
-
-    def _member_by_peer(self, runtime: CircleRuntime, peer_id: str) -> Member | None:
-        for member in runtime.state.members.values():
-            if member.peer == peer_id and member.key != runtime.me:
-                return member
-        return None
-
-    def _start_pull(self, runtime: CircleRuntime, peer_id: str) -> None:
-        key = (runtime.circle_id, peer_id)
-        if self._nursery is None or key in self._pulling:
-            return
-        self._pulling.add(key)
-        self._nursery.start_soon(self._pull, runtime, peer_id)
-
-    async def _sync_periodically(self) -> None:
-        """GossipSub drops what it sent before a mesh formed or while a member was away;
-        pulling from every connected member on a timer closes those gaps."""
-        while True:
-            await trio.sleep(SYNC_INTERVAL_SECONDS)
-            online = self._online_peers()
-            for runtime in list(self._runtimes.values()):
-                for member in list(runtime.state.members.values()):
-                    if member.key != runtime.me and member.peer in online:
-                        self._start_pull(runtime, member.peer)
-
-    async def _pull(self, runtime: CircleRuntime, peer_id: str) -> None:
-        try:
-            await self._pull_once(runtime, peer_id)
-        finally:
-            self._pulling.discard((runtime.circle_id, peer_id))
-
-    async def _pull_once(self, runtime: CircleRuntime, peer_id: str) -> None:
-        node = self._node
-        member = self._member_by_peer(runtime, peer_id)
-        if node is None or member is None:
-            return
-        try:
-            stream = await node.open_stream(peer_id, sync_messages.PROTOCOL)
-        except Exception as error:  # a member that went away again: nothing to pull
-            log.debug("sync: no stream (%s)", type(error).__name__)
-            return
-        circle_hex = runtime.circle_id.hex()
-        began = time.monotonic()
-
-        def progress(received: int, total: int) -> None:
-            if total >= PROGRESS_THRESHOLD:
-                self._emit(SyncProgress(circle_hex, received, total))
-
-        async def store_batch(signed: list[bytes]) -> bool:
-            return await self._ingest(runtime, signed, strict=True, quiet=True)
-
-        try:
-            outcome = await sync_session.pull(
-                stream,
-                runtime.circle_id,
-                mine=sync_messages.summarize(self._store.order_keys(runtime.circle_id)),
-                present=self._store.present,
-                store_batch=store_batch,
-                progress=progress,
-            )
-        except sync_session.SyncAborted as error:
-            self._emit(HistoryChanged(circle_hex))  # ends any progress shown for this pull
-            # a member that sends what no honest member would is cut off
-            log.warning("sync with a member aborted: %s; disconnecting it", error)
-            try:
-                await node.disconnect(peer_id)
-            except Exception as failure:  # a connection already gone is fine
-                log.info("disconnect after a bad sync failed (%s)", type(failure).__name__)
-            return
-        except (StreamError, jm.FrameError, trio.TooSlowError) as error:
-            log.debug("sync broke off (%s)", type(error).__name__)
-            return
-        finally:
-            with trio.move_on_after(1) as scope:
-                scope.shield = True
-                await stream.close()
-        self._store.record_sync(runtime.circle_id, member.key, None, _now_ms())
-        log.info(
-            "sync: pulled %d of %d missing events in %.2f s",
-            outcome.received,
-            outcome.wanted,
-            time.monotonic() - began,
-        )
-        if outcome.received:
-            self._emit(HistoryChanged(circle_hex))
-            self._emit(CirclesChanged())
-
-    async def _serve_sync(self, stream: FramedStream) -> None:
-        try:
-            summary = sync_messages.decode_sync_frame(
-                await stream.receive(sync_messages.MAX_FRAME_BYTES)
-            )
-        except sync_messages.SyncFrameError:
-            return
-        if not isinstance(summary, sync_messages.Summary):
-            return
-        runtime = self._runtimes.get(summary.circle)
-        asker = None if runtime is None else self._member_by_peer(runtime, stream.remote_peer)
-        if runtime is None or asker is None:
-            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
-            return
-        # a member reads messages from its admission on, never earlier ones
-        horizon = asker.since_lamport
-        circle_id = runtime.circle_id
-        holds_through = self._store.max_lamport(circle_id)
-        try:
-            await sync_session.answer(
-                stream,
-                summary,
-                sync_messages.summarize(self._store.order_keys(circle_id, horizon)),
-                lambda low, high: self._store.ids_between(circle_id, low, high, horizon),
-                lambda ids: self._store.signed_in_order(circle_id, ids),
-            )
-        except sync_session.SyncAborted as error:
-            log.info("sync answer aborted: %s", error)
-            return
-        # the asker now holds everything we had when it asked
-        if self._store.record_sync(circle_id, asker.key, holds_through, _now_ms()):
-            self._emit(DeliveryChanged(circle_id.hex()))
+        self._sync.on_peer_connected(peer_id)
 
     # -- topics and connections -----------------------------------------------------
 

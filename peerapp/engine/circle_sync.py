@@ -1,0 +1,181 @@
+"""Sync with members for the circle service: pull on connect, on a timer and on demand;
+answer members' pulls. The protocol drivers are in sync_session.py; verification and
+storage stay with the service, reached through `ingest`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+import trio
+
+from peerapp.core import join_messages as jm
+from peerapp.core import sync_messages
+from peerapp.core.events import (
+    CirclesChanged,
+    DeliveryChanged,
+    EngineEvent,
+    HistoryChanged,
+    SyncProgress,
+)
+from peerapp.engine import sync_session
+from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.network.host import NetworkNode
+from peerapp.network.streams import FramedStream, StreamError
+from peerapp.storage.circle_store import CircleStore
+
+log = logging.getLogger(__name__)
+
+SYNC_INTERVAL_SECONDS = 5
+PROGRESS_THRESHOLD = 200  # events: below this a pull is quick enough to go unannounced
+
+# stores a batch from a sync; False when the batch held an invalid event
+Ingest = Callable[[CircleRuntime, list[bytes]], Awaitable[bool]]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class CircleSync:
+    def __init__(
+        self,
+        store: CircleStore,
+        *,
+        emit: Callable[[EngineEvent], None],
+        ingest: Ingest,
+        runtimes: Callable[[], dict[bytes, CircleRuntime]],
+        node: Callable[[], NetworkNode | None],
+        online: Callable[[], set[str]],
+    ) -> None:
+        self._store = store
+        self._emit = emit
+        self._ingest = ingest
+        self._runtimes = runtimes
+        self._node = node
+        self._online = online
+        self._nursery: trio.Nursery | None = None
+        self._pulling: set[tuple[bytes, str]] = set()
+
+    def attach(self, nursery: trio.Nursery) -> None:
+        self._nursery = nursery
+
+    def on_peer_connected(self, peer_id: str) -> None:
+        """A connection opened: pull every circle that peer is a member of."""
+        for runtime in self._runtimes().values():
+            if runtime.member_with_peer(peer_id) is not None:
+                self.start_pull(runtime, peer_id)
+
+    def start_pull(self, runtime: CircleRuntime, peer_id: str) -> None:
+        key = (runtime.circle_id, peer_id)
+        if self._nursery is None or key in self._pulling:
+            return
+        self._pulling.add(key)
+        self._nursery.start_soon(self._pull, runtime, peer_id)
+
+    async def run_periodically(self) -> None:
+        """GossipSub drops what it sent before a mesh formed or while a member was away;
+        pulling from every connected member on a timer closes those gaps."""
+        while True:
+            await trio.sleep(SYNC_INTERVAL_SECONDS)
+            online = self._online()
+            for runtime in list(self._runtimes().values()):
+                for member in list(runtime.state.members.values()):
+                    if member.key != runtime.me and member.peer in online:
+                        self.start_pull(runtime, member.peer)
+
+    async def _pull(self, runtime: CircleRuntime, peer_id: str) -> None:
+        try:
+            await self._pull_once(runtime, peer_id)
+        finally:
+            self._pulling.discard((runtime.circle_id, peer_id))
+
+    async def _pull_once(self, runtime: CircleRuntime, peer_id: str) -> None:
+        node = self._node()
+        member = runtime.member_with_peer(peer_id)
+        if node is None or member is None:
+            return
+        try:
+            stream = await node.open_stream(peer_id, sync_messages.PROTOCOL)
+        except Exception as error:  # a member that went away again: nothing to pull
+            log.debug("sync: no stream (%s)", type(error).__name__)
+            return
+        circle_hex = runtime.circle_id.hex()
+        began = time.monotonic()
+
+        def progress(received: int, total: int) -> None:
+            if total >= PROGRESS_THRESHOLD:
+                self._emit(SyncProgress(circle_hex, received, total))
+
+        async def store_batch(signed: list[bytes]) -> bool:
+            return await self._ingest(runtime, signed)
+
+        try:
+            outcome = await sync_session.pull(
+                stream,
+                runtime.circle_id,
+                mine=sync_messages.summarize(self._store.order_keys(runtime.circle_id)),
+                present=self._store.present,
+                store_batch=store_batch,
+                progress=progress,
+            )
+        except sync_session.SyncAborted as error:
+            self._emit(HistoryChanged(circle_hex))  # ends any progress shown for this pull
+            # a member that sends what no honest member would is cut off
+            log.warning("sync with a member aborted: %s; disconnecting it", error)
+            try:
+                await node.disconnect(peer_id)
+            except Exception as failure:  # a connection already gone is fine
+                log.info("disconnect after a bad sync failed (%s)", type(failure).__name__)
+            return
+        except (StreamError, jm.FrameError, trio.TooSlowError) as error:
+            log.debug("sync broke off (%s)", type(error).__name__)
+            return
+        finally:
+            with trio.move_on_after(1) as scope:
+                scope.shield = True
+                await stream.close()
+        self._store.record_sync(runtime.circle_id, member.key, None, _now_ms())
+        log.info(
+            "sync: pulled %d of %d missing events in %.2f s",
+            outcome.received,
+            outcome.wanted,
+            time.monotonic() - began,
+        )
+        if outcome.received:
+            self._emit(HistoryChanged(circle_hex))
+            self._emit(CirclesChanged())
+
+    async def serve(self, stream: FramedStream) -> None:
+        try:
+            summary = sync_messages.decode_sync_frame(
+                await stream.receive(sync_messages.MAX_FRAME_BYTES)
+            )
+        except sync_messages.SyncFrameError:
+            return
+        if not isinstance(summary, sync_messages.Summary):
+            return
+        runtime = self._runtimes().get(summary.circle)
+        asker = None if runtime is None else runtime.member_with_peer(stream.remote_peer)
+        if runtime is None or asker is None:
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
+            return
+        # a member reads messages from its admission on, never earlier ones
+        horizon = asker.since_lamport
+        circle_id = runtime.circle_id
+        holds_through = self._store.max_lamport(circle_id)
+        try:
+            await sync_session.answer(
+                stream,
+                summary,
+                sync_messages.summarize(self._store.order_keys(circle_id, horizon)),
+                lambda low, high: self._store.ids_between(circle_id, low, high, horizon),
+                lambda ids: self._store.signed_in_order(circle_id, ids),
+            )
+        except sync_session.SyncAborted as error:
+            log.info("sync answer aborted: %s", error)
+            return
+        # the asker now holds everything we had when it asked
+        if self._store.record_sync(circle_id, asker.key, holds_through, _now_ms()):
+            self._emit(DeliveryChanged(circle_id.hex()))
