@@ -39,6 +39,7 @@ MAX_TEXT_CHARS = 4000
 MAX_NAME_CHARS = 64
 MAX_GUIDELINES_CHARS = 8000
 MAX_ADDR_CHARS = 256
+MAX_SLOW_MODE_SECONDS = 86_400
 
 
 class EventType(Enum):
@@ -49,6 +50,16 @@ class EventType(Enum):
     ADD_MEMBER = "add_member"
     KEY_ROTATE = "key_rotate"
     LEAVE = "leave"
+    # facilitators and moderation (issue 5)
+    PROMOTE = "promote"
+    DEMOTE = "demote"
+    TRANSFER_FOUNDER = "transfer_founder"
+    REMOVE = "remove"
+    BAN = "ban"
+    MUTE = "mute"
+    SETTINGS = "settings"
+    INVITE_REVOKE = "invite_revoke"
+    DELETE = "delete"
 
 
 CONTROL_TYPES = frozenset(EventType) - {EventType.MESSAGE}
@@ -116,6 +127,10 @@ def _whole(low: int, high: int) -> Any:
     return check
 
 
+def _flag(value: Any) -> bool:
+    return type(value) is bool
+
+
 def _addrs(value: Any) -> bool:
     return (
         isinstance(value, list)
@@ -171,6 +186,24 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
     EventType.ADD_MEMBER: {"request": _signed_bytes},
     EventType.KEY_ROTATE: {"epoch": _bytes_of(EPOCH_ID_BYTES), "keys": _sealed_keys},
     EventType.LEAVE: {},
+    EventType.PROMOTE: {"member": _KEY},
+    EventType.DEMOTE: {"member": _KEY},
+    EventType.TRANSFER_FOUNDER: {"member": _KEY},
+    EventType.REMOVE: {"member": _KEY},
+    EventType.BAN: {"member": _KEY},
+    # until: ms; a time not after the event's ts lifts a mute
+    EventType.MUTE: {"member": _KEY, "until": _TIME},
+    # every field present: a SETTINGS event states the whole settings
+    EventType.SETTINGS: {
+        "slow_mode_seconds": _whole(0, MAX_SLOW_MODE_SECONDS),
+        "join_approval": _flag,
+        "guidelines": _text_up_to(MAX_GUIDELINES_CHARS),
+    },
+    EventType.INVITE_REVOKE: {"invite": _KEY},
+    # message: the deleted MESSAGE's event id; author: that message's author, so every
+    # replica judges the delete from the control log alone (newcomers do not hold earlier
+    # messages). A replica erases a stored message only if its author matches.
+    EventType.DELETE: {"message": _bytes_of(EVENT_ID_BYTES), "author": _KEY},
 }
 
 

@@ -6,15 +6,53 @@ every parent's, so this order is topological, and it is total, so replicas agree
 
 Rules (each row of ACCEPTANCE says who may do what):
 - GENESIS: only as the first event, seq 0, by its author, who becomes the founder.
-- MESSAGE, INVITE_CREATE, KEY_ROTATE, ADD_MEMBER, LEAVE: only by a current member.
+- Every other event: only by a current member.
 - ADD_MEMBER: the embedded JOIN_REQUEST must be signed by the joiner, prove the invite's
-  seed, name an invite created earlier in the log that has uses left and had not expired
-  when the member admitted the joiner; the joiner's key must never have been admitted
-  before (a join request admits once: replaying it after a leave is refused).
+  seed, name an invite created earlier in the log, not revoked, that has uses left and
+  had not expired when the member admitted the joiner; the joiner's key must never have
+  been admitted before (a join request admits once: replaying it after a leave is
+  refused); neither the joiner's key nor its libp2p peer id may be banned (joiners use a
+  fresh key per join, the peer id is per profile). With join approval on, only a
+  facilitator may admit.
 - KEY_ROTATE: the sealed keys go to current members only.
 - Each author's seq must rise in log order: a repeated or lower seq is refused
   (equivocation or replay).
 - A refused event stays in the store for audit but changes nothing and is never shown.
+
+Roles and rank:
+- Facilitators are ranked by promotion order: rank 0 is the founder, then each
+  facilitator in the order it was promoted. Plain members rank below every facilitator,
+  all at the same rank. "X outranks Y" means X is a facilitator with a smaller rank than
+  Y's. A facilitator acts only on members it outranks: no one acts on an equal or a
+  senior, so two facilitators can never remove each other.
+- PROMOTE {member}: a facilitator makes a plain member a facilitator, ranked last.
+- DEMOTE {member}: a facilitator makes a facilitator it outranks a plain member.
+- TRANSFER_FOUNDER {member}: only the founder, to another facilitator, who takes rank 0;
+  the former founder takes rank 1, the others keep their order.
+- REMOVE {member}: a facilitator removes a member it outranks (who may rejoin later with
+  a new invite, unless banned).
+- BAN {member}: a facilitator bans a member it outranks (removing it) or a former member
+  (anyone once admitted who is no longer a member); the key and the peer id it joined
+  with can never be admitted again. Banning twice is refused.
+- MUTE {member, until}: a facilitator mutes a member it outranks until `until` (ms); an
+  `until` not after the event's ts lifts the mute.
+- SETTINGS {slow_mode_seconds, join_approval, guidelines}: a facilitator sets them all.
+- INVITE_REVOKE {invite}: a facilitator revokes a known invite; a revoked invite admits
+  no one. Revoking twice is refused.
+- DELETE {message, author}: the message's own author, or a facilitator that outranks the
+  author (a former member ranks as a plain member). `deleted` records message id ->
+  deleter; a replica erases the stored message only if its author is `author`.
+  Deleting twice is refused.
+- MESSAGE: refused while its author is muted (event ts < until); with slow mode on, a
+  plain member's message less than slow_mode_seconds (by event ts) after that member's
+  previous message accepted while slow mode was on is refused; facilitators are exempt.
+- LEAVE: a member leaves. If the founder leaves, the next-ranked facilitator becomes the
+  founder; if there is none, the longest-standing member (earliest admission, then
+  smallest key) becomes the founder, so the circle never dies with its creator.
+- Concurrency (applied by `peerapp.core.resolution.resolve`, not by `apply` alone): an
+  event whose author is the target of a valid REMOVE/BAN (or DEMOTE) that sorts after it
+  in log order but does not have it in its causal past is refused (for DEMOTE: only if
+  it would be refused once its author is demoted, i.e. its facilitator-only actions).
 """
 
 from __future__ import annotations
@@ -28,6 +66,7 @@ from peerapp.core.circle_events import Event, EventType
 
 class Role(Enum):
     FOUNDER = "founder"
+    FACILITATOR = "facilitator"
     MEMBER = "member"
 
 
@@ -48,6 +87,7 @@ class Invite:
     max_uses: int
     expires_ms: int
     uses: int = 0
+    revoked: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,13 +123,45 @@ class CircleState:
     epochs: tuple[Epoch, ...] = ()
     last_seq: dict[bytes, int] = field(default_factory=dict)
     ever_admitted: frozenset[bytes] = frozenset()
+    # rank order: index 0 is the founder, then facilitators in promotion order
+    facilitators: tuple[bytes, ...] = ()
+    # the peer id every member ever admitted joined with (to ban a former member's peer)
+    peers: dict[bytes, str] = field(default_factory=dict)
+    banned: frozenset[bytes] = frozenset()
+    banned_peers: frozenset[str] = frozenset()
+    muted: dict[bytes, int] = field(default_factory=dict)  # member -> until (ms)
+    slow_mode_seconds: int = 0
+    join_approval: bool = False
+    deleted: dict[bytes, bytes] = field(default_factory=dict)  # message id -> deleter
+    # ts of each member's last message accepted while slow mode was on
+    last_message_ts: dict[bytes, int] = field(default_factory=dict)
 
     @property
     def current_epoch(self) -> Epoch | None:
         return self.epochs[-1] if self.epochs else None
 
+    @property
+    def founder(self) -> bytes | None:
+        return self.facilitators[0] if self.facilitators else None
+
     def is_member(self, key: bytes) -> bool:
         return key in self.members
+
+    def is_facilitator(self, key: bytes) -> bool:
+        return key in self.facilitators
+
+    def rank(self, key: bytes) -> int:
+        """0 for the founder, the promotion order for facilitators; everyone else
+        (plain members, former members, strangers) ranks below every facilitator."""
+        if key in self.facilitators:
+            return self.facilitators.index(key)
+        return len(self.facilitators)
+
+    def outranks(self, actor: bytes, target: bytes) -> bool:
+        return actor in self.facilitators and self.rank(actor) < self.rank(target)
+
+    def is_muted(self, key: bytes, at_ms: int) -> bool:
+        return at_ms < self.muted.get(key, -1)
 
     def rekey_duty(self) -> bytes | None:
         """Who must issue a KEY_ROTATE now, or None when the current epoch fits the members.
@@ -117,6 +189,39 @@ def _refuse(state: CircleState, reason: str) -> Verdict:
     return Verdict(state, False, reason)
 
 
+def _role_at(facilitators: tuple[bytes, ...], key: bytes) -> Role:
+    if facilitators and facilitators[0] == key:
+        return Role.FOUNDER
+    return Role.FACILITATOR if key in facilitators else Role.MEMBER
+
+
+def _ranked(
+    state: CircleState, members: dict[bytes, Member], facilitators: tuple[bytes, ...]
+) -> CircleState:
+    """`state` with these members and this rank order, each member's role matching it."""
+    facilitators = tuple(key for key in facilitators if key in members)
+    if not facilitators and members:
+        # the circle never lacks a founder: the longest-standing member leads
+        eldest = min(members.values(), key=lambda m: (m.since_lamport, m.key))
+        facilitators = (eldest.key,)
+    fitted = {}
+    for key, member in members.items():
+        role = _role_at(facilitators, key)
+        fitted[key] = member if member.role is role else replace(member, role=role)
+    muted = {key: until for key, until in state.muted.items() if key in members}
+    return replace(state, members=fitted, facilitators=facilitators, muted=muted)
+
+
+def without_role(state: CircleState, key: bytes) -> CircleState:
+    """`state` with `key` holding no facilitator rank (a founder's role passes on)."""
+    return _ranked(state, state.members, tuple(k for k in state.facilitators if k != key))
+
+
+def _without(state: CircleState, key: bytes) -> CircleState:
+    members = {k: m for k, m in state.members.items() if k != key}
+    return _ranked(state, members, state.facilitators)
+
+
 def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     if state.founded or event.seq != 0:
         return _refuse(state, "a second genesis")
@@ -137,13 +242,25 @@ def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
             founded=True,
             members={event.author: founder},
             ever_admitted=frozenset({event.author}),
+            facilitators=(event.author,),
+            peers={event.author: founder.peer},
         ),
         True,
     )
 
 
 def _message(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    return Verdict(state, True)
+    author = event.author
+    if state.is_muted(author, event.ts):
+        return _refuse(state, "the author is muted")
+    if not state.slow_mode_seconds or state.is_facilitator(author):
+        return Verdict(state, True)
+    previous = state.last_message_ts.get(author)
+    if previous is not None and event.ts - previous < state.slow_mode_seconds * 1000:
+        return _refuse(state, "slow mode: too soon after the author's previous message")
+    return Verdict(
+        replace(state, last_message_ts={**state.last_message_ts, author: event.ts}), True
+    )
 
 
 def _invite_create(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
@@ -154,20 +271,33 @@ def _invite_create(state: CircleState, event: Event, join: JoinFacts | None) -> 
     return Verdict(replace(state, invites={**state.invites, key: invite}), True)
 
 
-def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+def _why_not_admitted(state: CircleState, event: Event, join: JoinFacts | None) -> str:
     if join is None or not join.signature_ok or not join.proof_ok:
-        return _refuse(state, "join request without a valid signature and invite proof")
+        return "join request without a valid signature and invite proof"
     invite = state.invites.get(join.invite)
     if invite is None:
-        return _refuse(state, "unknown invite")
-    if invite.uses >= invite.max_uses:
-        return _refuse(state, "invite used up")
-    if event.ts >= invite.expires_ms:
-        return _refuse(state, "invite expired")
-    if join.joiner in state.ever_admitted:
+        return "unknown invite"
+    checks = [
+        (
+            state.join_approval and not state.is_facilitator(event.author),
+            "join approval is on: only facilitators admit",
+        ),
+        (invite.revoked, "invite revoked"),
+        (invite.uses >= invite.max_uses, "invite used up"),
+        (event.ts >= invite.expires_ms, "invite expired"),
+        (join.joiner in state.banned or join.peer in state.banned_peers, "banned from this circle"),
         # a join request is single-use: replaying one after its member left would
         # re-admit them without their consent. Rejoining takes a new membership key.
-        return _refuse(state, "already a member, or was one")
+        (join.joiner in state.ever_admitted, "already a member, or was one"),
+    ]
+    return next((reason for failed, reason in checks if failed), "")
+
+
+def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    if reason := _why_not_admitted(state, event, join):
+        return _refuse(state, reason)
+    assert join is not None
+    invite = state.invites[join.invite]
     member = Member(
         key=join.joiner,
         name=join.member_name,
@@ -183,6 +313,7 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
             members={**state.members, join.joiner: member},
             invites={**state.invites, invite.key: replace(invite, uses=invite.uses + 1)},
             ever_admitted=state.ever_admitted | {join.joiner},
+            peers={**state.peers, join.joiner: join.peer},
         ),
         True,
     )
@@ -199,12 +330,128 @@ def _key_rotate(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
 
 
 def _leave(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    members = {key: member for key, member in state.members.items() if key != event.author}
-    return Verdict(replace(state, members=members), True)
+    # _ranked hands the founder role on: to the next-ranked facilitator, else the eldest
+    return Verdict(_without(state, event.author), True)
 
 
 def _standalone_join_request(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     return _refuse(state, "a join request travels inside ADD_MEMBER only")
+
+
+# -- roles and moderation -------------------------------------------------------------
+
+
+def _acting_on_a_junior(state: CircleState, event: Event, action: str) -> str:
+    """Why the author may not act on body["member"], or "" when it may."""
+    target = event.body["member"]
+    if not state.is_facilitator(event.author):
+        return f"only facilitators can {action}"
+    if target not in state.members:
+        return "the target is not a member"
+    if not state.outranks(event.author, target):
+        return "a facilitator acts only on members ranked below it"
+    return ""
+
+
+def _promote(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    target = event.body["member"]
+    if not state.is_facilitator(event.author):
+        return _refuse(state, "only facilitators can promote")
+    if target not in state.members:
+        return _refuse(state, "the target is not a member")
+    if state.is_facilitator(target):
+        return _refuse(state, "already a facilitator")
+    return Verdict(_ranked(state, state.members, (*state.facilitators, target)), True)
+
+
+def _demote(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    target = event.body["member"]
+    if reason := _acting_on_a_junior(state, event, "demote"):
+        return _refuse(state, reason)
+    if not state.is_facilitator(target):
+        return _refuse(state, "not a facilitator")
+    return Verdict(without_role(state, target), True)
+
+
+def _transfer_founder(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    target = event.body["member"]
+    if event.author != state.founder:
+        return _refuse(state, "only the founder can hand the founder role on")
+    if target == event.author or not state.is_facilitator(target):
+        return _refuse(state, "the founder role goes to another facilitator")
+    rest = tuple(key for key in state.facilitators[1:] if key != target)
+    return Verdict(_ranked(state, state.members, (target, event.author, *rest)), True)
+
+
+def _remove(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    if reason := _acting_on_a_junior(state, event, "remove members"):
+        return _refuse(state, reason)
+    return Verdict(_without(state, event.body["member"]), True)
+
+
+def _ban(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    target = event.body["member"]
+    if not state.is_facilitator(event.author):
+        return _refuse(state, "only facilitators can ban")
+    if target in state.banned:
+        return _refuse(state, "already banned")
+    if target in state.members:
+        if not state.outranks(event.author, target):
+            return _refuse(state, "a facilitator acts only on members ranked below it")
+        state = _without(state, target)
+    elif target not in state.ever_admitted:
+        return _refuse(state, "the target was never a member")
+    peers = {state.peers[target]} if target in state.peers else set()
+    banned = replace(state, banned=state.banned | {target}, banned_peers=state.banned_peers | peers)
+    return Verdict(banned, True)
+
+
+def _mute(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    if reason := _acting_on_a_junior(state, event, "mute members"):
+        return _refuse(state, reason)
+    target, until = event.body["member"], event.body["until"]
+    muted = {key: value for key, value in state.muted.items() if key != target}
+    if until > event.ts:
+        muted[target] = until
+    return Verdict(replace(state, muted=muted), True)
+
+
+def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    if not state.is_facilitator(event.author):
+        return _refuse(state, "only facilitators can change the settings")
+    body = event.body
+    return Verdict(
+        replace(
+            state,
+            slow_mode_seconds=body["slow_mode_seconds"],
+            join_approval=body["join_approval"],
+            guidelines=body["guidelines"],
+        ),
+        True,
+    )
+
+
+def _invite_revoke(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    if not state.is_facilitator(event.author):
+        return _refuse(state, "only facilitators can revoke invites")
+    invite = state.invites.get(event.body["invite"])
+    if invite is None:
+        return _refuse(state, "unknown invite")
+    if invite.revoked:
+        return _refuse(state, "invite already revoked")
+    revoked = {**state.invites, invite.key: replace(invite, revoked=True)}
+    return Verdict(replace(state, invites=revoked), True)
+
+
+def _delete(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    message, author = event.body["message"], event.body["author"]
+    if message in state.deleted:
+        return _refuse(state, "message already deleted")
+    if event.author != author and not state.outranks(event.author, author):
+        return _refuse(
+            state, "only the author or a facilitator ranked above it can delete a message"
+        )
+    return Verdict(replace(state, deleted={**state.deleted, message: event.author}), True)
 
 
 Rule = Callable[[CircleState, Event, JoinFacts | None], Verdict]
@@ -218,6 +465,15 @@ ACCEPTANCE: dict[EventType, tuple[bool, Rule]] = {
     EventType.ADD_MEMBER: (True, _add_member),
     EventType.KEY_ROTATE: (True, _key_rotate),
     EventType.LEAVE: (True, _leave),
+    EventType.PROMOTE: (True, _promote),
+    EventType.DEMOTE: (True, _demote),
+    EventType.TRANSFER_FOUNDER: (True, _transfer_founder),
+    EventType.REMOVE: (True, _remove),
+    EventType.BAN: (True, _ban),
+    EventType.MUTE: (True, _mute),
+    EventType.SETTINGS: (True, _settings),
+    EventType.INVITE_REVOKE: (True, _invite_revoke),
+    EventType.DELETE: (True, _delete),
 }
 
 

@@ -145,6 +145,8 @@ class CircleRuntime:
             return None
         if seq_taken:
             return None  # a second event with this author and seq: equivocation rules apply
+        if self.state.slow_mode_seconds or stored.author in self.state.muted:
+            return None  # mute and slow mode depend on neighbouring messages: replay
         accepted = stored.author in self.state.members
         if not accepted:
             self.refused.add(stored.id)

@@ -20,6 +20,7 @@ from peerapp.core.circle_events import (
     MAX_NAME_CHARS,
     MAX_PARENTS,
     MAX_SIGNED_BYTES,
+    MAX_SLOW_MODE_SECONDS,
     MAX_TEXT_CHARS,
     EventError,
     EventType,
@@ -286,6 +287,38 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
         "keys",
         {i.to_bytes(32, "big"): bytes(80) for i in range(MAX_KEY_RECIPIENTS + 1)},
     ),
+    *[
+        (kind, "member", value)
+        for kind in (
+            EventType.PROMOTE,
+            EventType.DEMOTE,
+            EventType.TRANSFER_FOUNDER,
+            EventType.REMOVE,
+            EventType.BAN,
+            EventType.MUTE,
+        )
+        for value in (bytes(31), bytes(33), "m" * 32, None)
+    ],
+    (EventType.MUTE, "until", -1),
+    (EventType.MUTE, "until", 2**53 + 1),
+    (EventType.MUTE, "until", True),
+    (EventType.MUTE, "until", 1.5),
+    (EventType.SETTINGS, "slow_mode_seconds", -1),
+    (EventType.SETTINGS, "slow_mode_seconds", MAX_SLOW_MODE_SECONDS + 1),
+    (EventType.SETTINGS, "slow_mode_seconds", True),
+    (EventType.SETTINGS, "slow_mode_seconds", "10"),
+    (EventType.SETTINGS, "join_approval", 1),
+    (EventType.SETTINGS, "join_approval", None),
+    (EventType.SETTINGS, "join_approval", "yes"),
+    (EventType.SETTINGS, "guidelines", LONG * (MAX_GUIDELINES_CHARS + 1)),
+    (EventType.SETTINGS, "guidelines", None),
+    (EventType.INVITE_REVOKE, "invite", bytes(31)),
+    (EventType.INVITE_REVOKE, "invite", "i" * 32),
+    (EventType.DELETE, "message", bytes(31)),
+    (EventType.DELETE, "message", bytes(33)),
+    (EventType.DELETE, "message", "m" * 32),
+    (EventType.DELETE, "author", bytes(31)),
+    (EventType.DELETE, "author", None),
 ]
 
 
@@ -321,6 +354,14 @@ GOOD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.INVITE_CREATE, "max_uses", 10_000),
     (EventType.INVITE_CREATE, "expires", 0),
     (EventType.ADD_MEMBER, "request", b""),
+    (EventType.MUTE, "until", 0),
+    (EventType.MUTE, "until", 2**53),
+    (EventType.SETTINGS, "slow_mode_seconds", 0),
+    (EventType.SETTINGS, "slow_mode_seconds", MAX_SLOW_MODE_SECONDS),
+    (EventType.SETTINGS, "join_approval", True),
+    (EventType.SETTINGS, "join_approval", False),
+    (EventType.SETTINGS, "guidelines", ""),
+    (EventType.SETTINGS, "guidelines", LONG * MAX_GUIDELINES_CHARS),
     (EventType.ADD_MEMBER, "request", bytes(16 * 1024)),
     (EventType.KEY_ROTATE, "keys", {bytes(32): b""}),
     (

@@ -145,6 +145,15 @@ def test_events_before_genesis_are_refused(kind: EventType) -> None:
         EventType.ADD_MEMBER: {"request": join_request(builder.circle_id, JOINER, SEED).signed},
         EventType.KEY_ROTATE: {"epoch": bytes(16), "keys": {founder.key: bytes(80)}},
         EventType.LEAVE: {},
+        EventType.PROMOTE: {"member": JOINER.key},
+        EventType.DEMOTE: {"member": JOINER.key},
+        EventType.TRANSFER_FOUNDER: {"member": JOINER.key},
+        EventType.REMOVE: {"member": JOINER.key},
+        EventType.BAN: {"member": JOINER.key},
+        EventType.MUTE: {"member": JOINER.key, "until": NOW_MS + HOUR_MS},
+        EventType.SETTINGS: {"slow_mode_seconds": 0, "join_approval": False, "guidelines": ""},
+        EventType.INVITE_REVOKE: {"invite": invite_public_key(SEED)},
+        EventType.DELETE: {"message": bytes(32), "author": founder.key},
     }
     builder.author(founder, kind, bodies[kind], seq=0)
     assert_refused(builder, "before genesis")

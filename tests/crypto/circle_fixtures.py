@@ -20,6 +20,8 @@ import nacl.signing
 
 from peerapp.core.circle_events import MAX_PARENTS, Event, EventType
 from peerapp.core.circle_state import CircleState, Verdict, apply
+from peerapp.core.resolution import Entry, Resolution
+from peerapp.core.resolution import resolve as resolve_entries
 from peerapp.crypto.epoch import EpochKeys, seal_secret
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.join_facts import join_facts
@@ -108,6 +110,29 @@ def rotate_body(secret: bytes, recipients: Iterable[Identity]) -> dict[str, Any]
         "epoch": EpochKeys(secret).epoch_id,
         "keys": {m.key: seal_secret(secret, m.exchange) for m in recipients},
     }
+
+
+def member_body(who: Identity) -> dict[str, Any]:
+    """The body of PROMOTE, DEMOTE, TRANSFER_FOUNDER, REMOVE and BAN."""
+    return {"member": who.key}
+
+
+def mute_body(who: Identity, until: int) -> dict[str, Any]:
+    return {"member": who.key, "until": until}
+
+
+def settings_body(
+    slow_mode_seconds: int = 0, join_approval: bool = False, guidelines: str = "Be kind."
+) -> dict[str, Any]:
+    return {
+        "slow_mode_seconds": slow_mode_seconds,
+        "join_approval": join_approval,
+        "guidelines": guidelines,
+    }
+
+
+def delete_body(message: VerifiedEvent) -> dict[str, Any]:
+    return {"message": message.id, "author": message.event.author}
 
 
 def join_request_body(
@@ -261,6 +286,26 @@ class LogBuilder:
     def leave(self, who: Identity, **overrides: Any) -> VerifiedEvent:
         return self.author(who, EventType.LEAVE, {}, **overrides)
 
+    def on(
+        self, who: Identity, kind: EventType, target: Identity, **overrides: Any
+    ) -> VerifiedEvent:
+        """PROMOTE, DEMOTE, TRANSFER_FOUNDER, REMOVE or BAN of `target` by `who`."""
+        return self.author(who, kind, member_body(target), **overrides)
+
+    def mute(self, who: Identity, target: Identity, until: int, **overrides: Any) -> VerifiedEvent:
+        return self.author(who, EventType.MUTE, mute_body(target, until), **overrides)
+
+    def settings(self, who: Identity, **values: Any) -> VerifiedEvent:
+        overrides = {k: values.pop(k) for k in ("seq", "lamport", "prev", "ts") if k in values}
+        return self.author(who, EventType.SETTINGS, settings_body(**values), **overrides)
+
+    def revoke(self, who: Identity, seed: bytes, **overrides: Any) -> VerifiedEvent:
+        body = {"invite": invite_public_key(seed)}
+        return self.author(who, EventType.INVITE_REVOKE, body, **overrides)
+
+    def delete(self, who: Identity, message: VerifiedEvent, **overrides: Any) -> VerifiedEvent:
+        return self.author(who, EventType.DELETE, delete_body(message), **overrides)
+
 
 # -- resolution -----------------------------------------------------------------------
 
@@ -290,6 +335,15 @@ def resolve(
     return state, frozenset(refused)
 
 
+def entry(verified: VerifiedEvent) -> Entry:
+    return Entry(verified.id, verified.event, join_facts(verified.event))
+
+
+def resolution(circle_id: bytes, events: Iterable[VerifiedEvent]) -> Resolution:
+    """`peerapp.core.resolution.resolve` over signed events, with the concurrency rule."""
+    return resolve_entries(circle_id, [entry(v) for v in events])
+
+
 def founded_circle(label: str = "main") -> tuple[LogBuilder, Identity]:
     """A circle with its genesis and the founder's first epoch."""
     founder = identity(f"founder-{label}")
@@ -300,7 +354,8 @@ def founded_circle(label: str = "main") -> tuple[LogBuilder, Identity]:
 
 
 def one_of_each_type(label: str = "each") -> dict[EventType, VerifiedEvent]:
-    """A valid, signed event of every type, from one small circle's log."""
+    """A well-formed, signed event of every type, from one small circle's log (the last two,
+    REMOVE and TRANSFER_FOUNDER, are refused by its resolution; all others accepted)."""
     builder, founder = founded_circle(label)
     joiner = identity(f"joiner-{label}")
     seed = invite_seed(label)
@@ -313,5 +368,15 @@ def one_of_each_type(label: str = "each") -> dict[EventType, VerifiedEvent]:
     request = join_request(builder.circle_id, joiner, seed)
     events[EventType.JOIN_REQUEST] = request
     events[EventType.ADD_MEMBER] = builder.admit(founder, request)
+    events[EventType.PROMOTE] = builder.on(founder, EventType.PROMOTE, joiner)
+    events[EventType.DEMOTE] = builder.on(founder, EventType.DEMOTE, joiner)
+    events[EventType.MUTE] = builder.mute(founder, joiner, NOW_MS + HOUR_MS)
+    events[EventType.SETTINGS] = builder.settings(founder, slow_mode_seconds=30)
+    events[EventType.INVITE_REVOKE] = builder.revoke(founder, seed)
+    events[EventType.DELETE] = builder.delete(founder, events[EventType.MESSAGE])
     events[EventType.LEAVE] = builder.leave(joiner)
+    events[EventType.BAN] = builder.on(founder, EventType.BAN, joiner)
+    # well-formed, though this log refuses them (the joiner is gone, no co-facilitator)
+    events[EventType.REMOVE] = builder.on(founder, EventType.REMOVE, joiner)
+    events[EventType.TRANSFER_FOUNDER] = builder.on(founder, EventType.TRANSFER_FOUNDER, joiner)
     return events

@@ -1,0 +1,250 @@
+"""Resolving a whole circle log at once, with the one rule `apply` cannot see alone:
+
+    Anything a member does concurrently with a valid REMOVE (or BAN) of that member is
+    dropped on every replica; after a valid DEMOTE, its concurrent facilitator-only
+    actions are dropped.
+
+In log order ((lamport, event id), a topological order), what a removed member does
+after its REMOVE is already refused by `apply`: it is no longer a member. The remaining
+case is an event by the target that sorts BEFORE the REMOVE yet is not in the REMOVE's
+causal past (the remover had not seen it). `resolve` drops exactly those:
+
+- an event E by X, with a valid REMOVE/BAN R of X (X a member when R applied), E before
+  R in log order and E not an ancestor of R (through `prev`): refused;
+- the same with a valid DEMOTE D of X: E is judged against the state with X already
+  demoted; if that refuses it, E is refused (its facilitator-only actions), otherwise E
+  is judged normally.
+
+Which REMOVE/DEMOTEs are valid depends on what is dropped (a dropped PROMOTE can void a
+later REMOVE by the promoted member), so `resolve` folds until the set of valid
+removals is stable (at most MAX_ROUNDS folds; ordinary logs take one or two). The result
+is a deterministic function of the SET of events, so every replica holding the same
+events gets the same Resolution whatever the arrival order.
+
+How the engine uses it:
+- Whenever it re-resolves from the stored log (start-up, an out-of-order arrival), call
+  `resolve(circle_id, entries)` with every stored event as an Entry (id, decoded event
+  with its real `prev`, join facts for ADD_MEMBER), and take `state` and `refused`.
+- In the incremental path it keeps calling `circle_state.apply` for events that sort
+  after everything applied; that is exact except for the concurrency rule, so after
+  accepting a REMOVE, BAN or DEMOTE (REMOVAL_TYPES) incrementally it must re-resolve
+  with `resolve` (cheap: removals are rare). A late event by a removed member that sorts
+  before the removal is an out-of-order arrival, which already triggers a re-resolve.
+- The causal past is walked through the `prev` of the events given: pass every event the
+  store holds (messages too, with their real `prev`). Parents the replica does not hold
+  end the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from peerapp.core.circle_events import Event, EventType
+from peerapp.core.circle_state import CircleState, JoinFacts, apply, without_role
+
+MAX_ROUNDS = 8
+REMOVAL_TYPES = frozenset({EventType.REMOVE, EventType.BAN, EventType.DEMOTE})
+MODERATION_TYPES = frozenset(
+    {
+        EventType.PROMOTE,
+        EventType.DEMOTE,
+        EventType.TRANSFER_FOUNDER,
+        EventType.REMOVE,
+        EventType.BAN,
+        EventType.MUTE,
+        EventType.SETTINGS,
+        EventType.INVITE_REVOKE,
+        EventType.DELETE,
+    }
+)
+
+OrderKey = tuple[int, bytes]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One stored event as resolution needs it."""
+
+    id: bytes
+    event: Event
+    join: JoinFacts | None = None
+
+    @property
+    def order(self) -> OrderKey:
+        return (self.event.lamport, self.id)
+
+
+class RemovalKind(Enum):
+    REMOVED = "removed"  # REMOVE, or BAN of a member
+    DEMOTED = "demoted"
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A valid REMOVE/BAN/DEMOTE in the resolved log."""
+
+    id: bytes
+    target: bytes
+    kind: RemovalKind
+    order: OrderKey
+
+
+@dataclass(frozen=True)
+class Resolution:
+    state: CircleState
+    order: tuple[bytes, ...]  # event ids in log order
+    refused: dict[bytes, str] = field(default_factory=dict)  # event id -> reason
+    removals: tuple[Removal, ...] = ()
+
+    @property
+    def accepted(self) -> tuple[bytes, ...]:
+        return tuple(i for i in self.order if i not in self.refused)
+
+
+def log_order(entries: Iterable[Entry]) -> list[Entry]:
+    """Dedupe by id, then ascending (lamport, event id)."""
+    unique = {entry.id: entry for entry in entries}
+    return sorted(unique.values(), key=lambda e: e.order)
+
+
+def causal_past(parents: Mapping[bytes, Iterable[bytes]], event_id: bytes) -> frozenset[bytes]:
+    """Every ancestor of `event_id` reachable through `parents` (id -> prev), not itself.
+
+    Parents not in `parents` are included but not walked through."""
+    seen: set[bytes] = set()
+    stack = list(parents.get(event_id, ()))
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(parents.get(current, ()))
+    return frozenset(seen)
+
+
+def is_ancestor(parents: Mapping[bytes, Iterable[bytes]], ancestor: bytes, of: bytes) -> bool:
+    return ancestor in causal_past(parents, of)
+
+
+def _removal_of(before: CircleState, entry: Entry) -> Removal | None:
+    event = entry.event
+    if event.type not in REMOVAL_TYPES:
+        return None
+    target = event.body["member"]
+    if event.type is EventType.DEMOTE:
+        return Removal(entry.id, target, RemovalKind.DEMOTED, entry.order)
+    if target in before.members:  # a BAN of a former member removes no one
+        return Removal(entry.id, target, RemovalKind.REMOVED, entry.order)
+    return None
+
+
+def _fold(
+    circle_id: bytes,
+    ordered: list[Entry],
+    against: dict[bytes, list[tuple[Removal, frozenset[bytes]]]],
+) -> Resolution:
+    """One pass in log order, dropping the events concurrent with `against`
+    (author -> [(removal, its causal past)])."""
+    state = CircleState(circle_id)
+    refused: dict[bytes, str] = {}
+    removals: list[Removal] = []
+    for entry in ordered:
+        event = entry.event
+        demoted = False
+        dropped = ""
+        for removal, past in against.get(event.author, ()):
+            if entry.order >= removal.order or entry.id in past:
+                continue
+            if removal.kind is RemovalKind.REMOVED:
+                dropped = "concurrent with its author's removal"
+                break
+            demoted = True
+        if (
+            not dropped
+            and demoted
+            and not apply(without_role(state, event.author), event, entry.join).accepted
+        ):
+            dropped = "concurrent with its author's demotion"
+        if dropped:
+            refused[entry.id] = dropped
+            continue
+        verdict = apply(state, event, entry.join)
+        if not verdict.accepted:
+            refused[entry.id] = verdict.reason
+            continue
+        found = _removal_of(state, entry)
+        if found is not None:
+            removals.append(found)
+        state = verdict.state
+    return Resolution(state, tuple(e.id for e in ordered), refused, tuple(removals))
+
+
+def resolve(circle_id: bytes, entries: Iterable[Entry]) -> Resolution:
+    """The circle the events give, whatever order they came in (see the module doc)."""
+    ordered = log_order(entries)
+    parents = {entry.id: entry.event.prev for entry in ordered}
+    pasts: dict[bytes, frozenset[bytes]] = {}
+    against: dict[bytes, list[tuple[Removal, frozenset[bytes]]]] = {}
+    result = _fold(circle_id, ordered, against)
+    for _ in range(MAX_ROUNDS - 1):
+        if not result.removals and not against:
+            break
+        found: dict[bytes, list[tuple[Removal, frozenset[bytes]]]] = {}
+        for removal in result.removals:
+            if removal.id not in pasts:
+                pasts[removal.id] = causal_past(parents, removal.id)
+            found.setdefault(removal.target, []).append((removal, pasts[removal.id]))
+        if found == against:
+            break
+        against = found
+        result = _fold(circle_id, ordered, against)
+    return result
+
+
+# -- the moderation log -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModerationAction:
+    """One accepted moderation event: who did what to whom, when."""
+
+    event_id: bytes
+    actor: bytes
+    action: str  # the event type's wire name: "remove", "mute", ...
+    target: bytes | None  # a member key (a message's author for "delete"); None otherwise
+    ts: int  # ms, the actor's clock
+    lamport: int
+    details: dict[str, object] = field(default_factory=dict)
+
+
+def _action(entry: Entry) -> ModerationAction:
+    event = entry.event
+    body = event.body
+    target: bytes | None = body.get("member")
+    details: dict[str, object] = {}
+    if event.type is EventType.MUTE:
+        details = {"until": body["until"]}
+    elif event.type is EventType.SETTINGS:
+        details = dict(body)
+    elif event.type is EventType.INVITE_REVOKE:
+        details = {"invite": body["invite"]}
+    elif event.type is EventType.DELETE:
+        target = body["author"]
+        details = {"message": body["message"]}
+    return ModerationAction(
+        entry.id, event.author, event.type.value, target, event.ts, event.lamport, details
+    )
+
+
+def moderation_log(entries: Iterable[Entry], resolution: Resolution) -> list[ModerationAction]:
+    """The accepted moderation actions among `entries`, in log order."""
+    resolved = set(resolution.order)
+    return [
+        _action(entry)
+        for entry in log_order(entries)
+        if entry.event.type in MODERATION_TYPES
+        and entry.id in resolved
+        and entry.id not in resolution.refused
+    ]
