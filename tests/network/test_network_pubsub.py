@@ -4,7 +4,7 @@ py-libp2p GossipSub peer."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
@@ -27,25 +27,11 @@ from peerapp.network.pubsub import (
     PublishStalled,
     PubsubMessage,
 )
+from tests.network.trio_helpers import run, wait_until
 
 LOOPBACK = "/ip4/127.0.0.1/tcp/0"
-BOUND_SECONDS = 20
 TOPIC = "circle-topic"
 JOIN_PROTOCOL = "/hearth/join/1"
-
-
-def run(test: Callable[[], Awaitable[None]]) -> None:
-    async def bounded() -> None:
-        with trio.fail_after(BOUND_SECONDS):
-            await test()
-
-    trio.run(bounded)
-
-
-async def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
-    with trio.fail_after(seconds):
-        while not condition():
-            await trio.sleep(0.01)
 
 
 async def stays_true(condition: Callable[[], bool], seconds: float = 0.3) -> None:

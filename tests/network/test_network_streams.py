@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import tracemalloc
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import multiaddr
@@ -33,26 +33,12 @@ from peerapp.network.streams import (
     StreamReset,
     StreamTimeout,
 )
+from tests.network.trio_helpers import run, wait_until
 
 LOOPBACK = "/ip4/127.0.0.1/tcp/0"
-BOUND_SECONDS = 20
 ECHO = "/test/echo/1"
 SECRET = "/test/secret/1"
 MAX_FRAME = 64 * 1024
-
-
-def run(test: Callable[[], Awaitable[None]]) -> None:
-    async def bounded() -> None:
-        with trio.fail_after(BOUND_SECONDS):
-            await test()
-
-    trio.run(bounded)
-
-
-async def wait_until(condition: Callable[[], bool], seconds: float = 10) -> None:
-    with trio.fail_after(seconds):
-        while not condition():
-            await trio.sleep(0.01)
 
 
 @asynccontextmanager
