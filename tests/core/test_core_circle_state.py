@@ -28,6 +28,7 @@ from tests.crypto.circle_fixtures import (
     apply_verified,
     circle_id_for,
     epoch_secret,
+    fold,
     founded_circle,
     identity,
     invite_seed,
@@ -40,18 +41,6 @@ JOINER = identity("joiner")
 SECOND = identity("second")
 STRANGER = identity("stranger")
 SEED = invite_seed("state")
-
-
-def fold(builder: LogBuilder) -> tuple[CircleState, list[Verdict]]:
-    """Apply the builder's events in the order authored; every verdict kept."""
-    state = CircleState(builder.circle_id)
-    verdicts = []
-    for verified in builder.events:
-        verdict = apply_verified(state, verified)
-        verdicts.append(verdict)
-        if verdict.accepted:
-            state = verdict.state
-    return state, verdicts
 
 
 def last_verdict(builder: LogBuilder) -> Verdict:

@@ -16,8 +16,8 @@ from tests.crypto.circle_fixtures import (
     HOUR_MS,
     Identity,
     LogBuilder,
-    apply_verified,
     epoch_secret,
+    fold,
     founded_circle,
     identity,
     invite_seed,
@@ -33,17 +33,6 @@ N = identity("nettle")  # member
 STRANGER = identity("stranger")
 SEED = invite_seed("roles")
 OTHER_SEED = invite_seed("roles-other")
-
-
-def fold(builder: LogBuilder) -> tuple[CircleState, list[Verdict]]:
-    state = CircleState(builder.circle_id)
-    verdicts = []
-    for verified in builder.events:
-        verdict = apply_verified(state, verified)
-        verdicts.append(verdict)
-        if verdict.accepted:
-            state = verdict.state
-    return state, verdicts
 
 
 @dataclass

@@ -314,6 +314,18 @@ def apply_verified(state: CircleState, verified: VerifiedEvent) -> Verdict:
     return apply(state, verified.event, join_facts(verified.event))
 
 
+def fold(builder: LogBuilder) -> tuple[CircleState, list[Verdict]]:
+    """Apply the builder's events in the order authored; every verdict kept."""
+    state = CircleState(builder.circle_id)
+    verdicts = []
+    for verified in builder.events:
+        verdict = apply_verified(state, verified)
+        verdicts.append(verdict)
+        if verdict.accepted:
+            state = verdict.state
+    return state, verdicts
+
+
 def log_order(events: Iterable[VerifiedEvent]) -> list[VerifiedEvent]:
     """Dedupe by id, then ascending (lamport, event id): the engine's log order."""
     unique = {verified.id: verified for verified in events}
