@@ -151,9 +151,6 @@ class CircleStore:
         )
         return int(rows[0][0])
 
-    def has_event(self, event_id: bytes) -> bool:
-        return bool(self._database.query("SELECT 1 FROM events WHERE id = ?", (event_id,)))
-
     def lamports(self, event_ids: Iterable[bytes]) -> dict[bytes, int]:
         ids = list(event_ids)
         if not ids:
