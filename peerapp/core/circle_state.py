@@ -133,6 +133,8 @@ class CircleState:
     slow_mode_seconds: int = 0
     join_approval: bool = False
     deleted: dict[bytes, bytes] = field(default_factory=dict)  # message id -> deleter
+    # message id -> the author its DELETE named (a replica erases only a match)
+    deleted_authors: dict[bytes, bytes] = field(default_factory=dict)
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
 
@@ -451,7 +453,14 @@ def _delete(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict
         return _refuse(
             state, "only the author or a facilitator ranked above it can delete a message"
         )
-    return Verdict(replace(state, deleted={**state.deleted, message: event.author}), True)
+    return Verdict(
+        replace(
+            state,
+            deleted={**state.deleted, message: event.author},
+            deleted_authors={**state.deleted_authors, message: author},
+        ),
+        True,
+    )
 
 
 Rule = Callable[[CircleState, Event, JoinFacts | None], Verdict]

@@ -75,6 +75,96 @@ SPECS: dict[str, CommandSpec] = {
             (Argument("circle", str),),
         ),
         CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
+        # joining with approval (docs/node.md "Joining with approval")
+        CommandSpec(
+            "preview_invite",
+            "A circle's name, guidelines, join approval and size, before joining.",
+            (Argument("code", str),),
+        ),
+        CommandSpec(
+            "pending_joins",
+            "Requests to join waiting for us as a facilitator.",
+            (Argument("circle", str),),
+        ),
+        CommandSpec(
+            "approve_join",
+            "Admit a waiting request to join.",
+            (Argument("circle", str), Argument("request", str)),
+        ),
+        CommandSpec(
+            "reject_join",
+            "Turn down a waiting request to join.",
+            (Argument("circle", str), Argument("request", str)),
+        ),
+        CommandSpec("joins_waiting", "Our requests to join that wait for a facilitator."),
+        CommandSpec(
+            "cancel_join",
+            "Stop waiting to join a circle.",
+            (Argument("circle", str),),
+        ),
+        # facilitators and moderation (docs/node.md "Facilitators")
+        *(
+            CommandSpec(name, summary, (Argument("circle", str), Argument("member", str)))
+            for name, summary in (
+                ("promote", "Make a member a co-facilitator."),
+                ("demote", "Make a co-facilitator ranked below you a member again."),
+                ("transfer_founder", "Hand the founder role to another facilitator."),
+                ("remove_member", "Remove a member ranked below you; the circle rekeys."),
+                ("ban", "Remove a member (or former member) for good."),
+            )
+        ),
+        CommandSpec(
+            "mute",
+            "Mute a member ranked below you for some seconds (0 lifts a mute).",
+            (Argument("circle", str), Argument("member", str), Argument("seconds", int)),
+        ),
+        CommandSpec(
+            "delete_message",
+            "Delete a message for everyone (your own, or as a facilitator).",
+            (Argument("circle", str), Argument("message", str)),
+        ),
+        CommandSpec(
+            "set_settings",
+            "Change slow mode, join approval or guidelines (facilitators).",
+            (
+                Argument("circle", str),
+                Argument("slow_mode_seconds", int, required=False),
+                Argument("join_approval", bool, required=False),
+                Argument("guidelines", str, required=False),
+            ),
+        ),
+        CommandSpec(
+            "revoke_invite",
+            "Withdraw an invite (its code or id).",
+            (Argument("circle", str), Argument("code", str)),
+        ),
+        CommandSpec("leave", "Leave a circle; the others rekey.", (Argument("circle", str),)),
+        CommandSpec(
+            "circle_info",
+            "A circle's settings, guidelines and your standing in it.",
+            (Argument("circle", str),),
+        ),
+        CommandSpec("invites", "A circle's active invites.", (Argument("circle", str),)),
+        CommandSpec(
+            "moderation_log",
+            "Who did what to whom, when: every moderation action.",
+            (Argument("circle", str),),
+        ),
+        CommandSpec(
+            "report",
+            "Report a message to the circle's facilitators, privately.",
+            (Argument("circle", str), Argument("message", str), Argument("reason", str)),
+        ),
+        CommandSpec(
+            "reports",
+            "Reports sent to us as a facilitator, newest first.",
+            (Argument("circle", str),),
+        ),
+        CommandSpec(
+            "resolve_report",
+            "Mark a report as dealt with.",
+            (Argument("circle", str), Argument("report", str)),
+        ),
     )
 }
 

@@ -61,14 +61,17 @@ class MessageView:
     mine: bool
     lamport: int = 0  # with the id, the message's place in the one order all members share
     held_by: int = 0  # own messages: how many other members are known to hold it
+    deleted: str = ""  # "" | "author" | "facilitator": erased, only the tombstone is left
 
 
 @dataclass(frozen=True)
 class MemberView:
     id: str
     name: str
-    role: str
+    role: str  # "founder" | "facilitator" | "member"
     online: bool
+    rank: int | None = None  # 0 the founder, then facilitators by promotion order
+    muted_until: int = 0  # ms since the epoch; 0 when not muted
 
 
 @dataclass(frozen=True)
@@ -124,3 +127,104 @@ class DeliveryChanged(EngineEvent):
 
     name: ClassVar[str] = "delivery_changed"
     circle: str
+
+
+@dataclass(frozen=True)
+class ModerationHappened(EngineEvent):
+    """A moderation action took effect (one `moderation_log` entry): for in-place notices."""
+
+    name: ClassVar[str] = "moderation"
+    circle: str
+    entry: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RemovedFromCircle(EngineEvent):
+    """We were removed (or banned) from a circle: nothing sent there afterwards reaches us."""
+
+    name: ClassVar[str] = "removed_from_circle"
+    circle: str
+    by: str
+    by_name: str
+    banned: bool
+
+
+@dataclass(frozen=True)
+class MembersChanged(EngineEvent):
+    """Roles, mutes or membership of a circle changed: reload its members."""
+
+    name: ClassVar[str] = "members_changed"
+    circle: str
+
+
+@dataclass(frozen=True)
+class ReportReceived(EngineEvent):
+    """A member's note reached our facilitator mailbox. Only ids: read it with `reports`."""
+
+    name: ClassVar[str] = "report_received"
+    circle: str
+    report: str
+
+
+# -- join approval: the JSON says "name" (a circle's or a joiner's), which the class
+# attribute `name` (the event's own name) cannot be as a field
+
+
+@dataclass(frozen=True)
+class JoinPending(EngineEvent):
+    """Our request to join waits for a facilitator's approval (the circle keeps it)."""
+
+    name: ClassVar[str] = "join_pending"
+    circle: str
+    circle_name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"event": self.name, "circle": self.circle, "name": self.circle_name}
+
+
+@dataclass(frozen=True)
+class JoinApproved(EngineEvent):
+    """A facilitator approved our waiting join: we are now a member."""
+
+    name: ClassVar[str] = "join_approved"
+    circle: str
+    circle_name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"event": self.name, "circle": self.circle, "name": self.circle_name}
+
+
+@dataclass(frozen=True)
+class JoinRejected(EngineEvent):
+    """Our waiting join ended without admission; `reason` is fit to show a person."""
+
+    name: ClassVar[str] = "join_rejected"
+    circle: str
+    circle_name: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event": self.name,
+            "circle": self.circle,
+            "name": self.circle_name,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class JoinRequestArrived(EngineEvent):
+    """Someone asks to join a circle where we are a facilitator and approval is on."""
+
+    name: ClassVar[str] = "join_request"
+    circle: str
+    request: str
+    member_name: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "event": self.name,
+            "circle": self.circle,
+            "request": self.request,
+            "name": self.member_name,
+        }

@@ -181,10 +181,20 @@ def _fold(
     return Resolution(state, tuple(e.id for e in ordered), refused, tuple(removals))
 
 
-def resolve(circle_id: bytes, entries: Iterable[Entry]) -> Resolution:
-    """The circle the events give, whatever order they came in (see the module doc)."""
+def resolve(
+    circle_id: bytes,
+    entries: Iterable[Entry],
+    parents: Mapping[bytes, Iterable[bytes]] | None = None,
+) -> Resolution:
+    """The circle the events give, whatever order they came in (see the module doc).
+
+    `parents` (id -> prev) adds DAG links for events given without their `prev` (a store
+    that keeps messages' parents apart from their bodies) or not given at all."""
     ordered = log_order(entries)
-    parents = {entry.id: entry.event.prev for entry in ordered}
+    links: dict[bytes, tuple[bytes, ...]] = {
+        child: tuple(prev) for child, prev in (parents or {}).items()
+    }
+    links.update({entry.id: entry.event.prev for entry in ordered if entry.event.prev})
     pasts: dict[bytes, frozenset[bytes]] = {}
     against: dict[bytes, list[tuple[Removal, frozenset[bytes]]]] = {}
     result = _fold(circle_id, ordered, against)
@@ -194,7 +204,7 @@ def resolve(circle_id: bytes, entries: Iterable[Entry]) -> Resolution:
         found: dict[bytes, list[tuple[Removal, frozenset[bytes]]]] = {}
         for removal in result.removals:
             if removal.id not in pasts:
-                pasts[removal.id] = causal_past(parents, removal.id)
+                pasts[removal.id] = causal_past(links, removal.id)
             found.setdefault(removal.target, []).append((removal, pasts[removal.id]))
         if found == against:
             break
@@ -219,7 +229,8 @@ class ModerationAction:
     details: dict[str, object] = field(default_factory=dict)
 
 
-def _action(entry: Entry) -> ModerationAction:
+def action_of(entry: Entry) -> ModerationAction:
+    """The moderation action a MODERATION_TYPES entry records."""
     event = entry.event
     body = event.body
     target: bytes | None = body.get("member")
@@ -242,7 +253,7 @@ def moderation_log(entries: Iterable[Entry], resolution: Resolution) -> list[Mod
     """The accepted moderation actions among `entries`, in log order."""
     resolved = set(resolution.order)
     return [
-        _action(entry)
+        action_of(entry)
         for entry in log_order(entries)
         if entry.event.type in MODERATION_TYPES
         and entry.id in resolved

@@ -8,10 +8,16 @@ log gives.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+import nacl.public
+import nacl.signing
+
 from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
-from peerapp.core.circle_state import CircleState, Member, apply
+from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply
+from peerapp.core.resolution import REMOVAL_TYPES, Entry, resolve
 from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
 from peerapp.crypto.join_facts import join_facts
 from peerapp.crypto.signing import VerifiedEvent
@@ -23,14 +29,15 @@ SUBSCRIBED_EPOCHS = 2
 
 
 def _light_event(stored: StoredEvent) -> Event:
-    """A MESSAGE needs only its header to resolve: skip decoding the body."""
+    """A MESSAGE needs only its header to resolve: skip decoding the body (a deleted
+    message's body is erased)."""
     return Event(
         type=stored.type,
         circle=stored.circle,
         author=stored.author,
         seq=stored.seq,
         lamport=stored.lamport,
-        prev=(),
+        prev=stored.prev,
         ts=stored.ts,
         body={},
     )
@@ -55,6 +62,8 @@ class CircleRuntime:
     held: dict[bytes, VerifiedEvent] = field(default_factory=dict)
     # missing parent id -> ids of held events waiting for it
     waiting: dict[bytes, set[bytes]] = field(default_factory=dict)
+    # we left: the circle is hidden and forgotten once a member holds our LEAVE
+    left: bool = False
 
     def hold(self, verified: VerifiedEvent, missing: list[bytes]) -> None:
         self.held[verified.id] = verified
@@ -95,14 +104,32 @@ class CircleRuntime:
 
     # -- resolution ---------------------------------------------------------------
 
-    def resolve_all(self, events: list[StoredEvent]) -> None:
-        self.state = CircleState(self.circle_id)
-        self.refused = set()
-        self.names = {}
-        self.last_applied = (-1, b"")
-        self.last_control = (-1, b"")
+    def resolve_all(
+        self, events: list[StoredEvent], parents: Mapping[bytes, tuple[bytes, ...]] | None = None
+    ) -> None:
+        """Resolve from scratch with the whole-log rules (core.resolution): `events` in any
+        order; `parents` supplies the DAG links of events stored without their `prev`."""
+        entries = []
         for stored in events:
-            self._apply(stored)
+            event = decoded(stored)
+            entries.append(Entry(stored.id, event, join_facts(event)))
+        result = resolve(self.circle_id, entries, parents)
+        self.state = result.state
+        self.refused = set(result.refused)
+        self.names = {}
+        for entry in entries:
+            if entry.id in self.refused:
+                continue
+            if entry.event.type is EventType.GENESIS:
+                self.names.setdefault(entry.event.author, entry.event.body["member_name"])
+            elif entry.join is not None and entry.event.type is EventType.ADD_MEMBER:
+                self.names.setdefault(entry.join.joiner, entry.join.member_name)
+        orders = [(e.event.lamport, e.id) for e in entries]
+        controls = [
+            (e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE
+        ]
+        self.last_applied = max(orders, default=(-1, b""))
+        self.last_control = max(controls, default=(-1, b""))
 
     def resume(self, last_seqs: dict[bytes, int], last_applied: OrderKey) -> None:
         """After replaying only control events: take the messages' part of the state (each
@@ -117,12 +144,13 @@ class CircleRuntime:
         return (stored.lamport, stored.id) > self.last_applied
 
     def apply_in_order(self, stored: StoredEvent) -> bool:
-        """Apply an event that sorts after everything applied; True when accepted."""
-        return self._apply(stored)
+        """Apply an event that sorts after everything applied; True when accepted.
 
-    def _apply(self, stored: StoredEvent) -> bool:
+        Exact except for the whole-log concurrency rule: after an accepted REMOVE, BAN or
+        DEMOTE (needs_full_resolution) the caller resolves the whole log again."""
         event = decoded(stored)
-        verdict = apply(self.state, event, join_facts(event))
+        facts: JoinFacts | None = join_facts(event)
+        verdict = apply(self.state, event, facts)
         self.last_applied = (stored.lamport, stored.id)
         if stored.type is not EventType.MESSAGE:
             self.last_control = self.last_applied
@@ -133,6 +161,10 @@ class CircleRuntime:
         for key, member in self.state.members.items():
             self.names.setdefault(key, member.name)
         return True
+
+    @staticmethod
+    def needs_full_resolution(stored: StoredEvent) -> bool:
+        return stored.type in REMOVAL_TYPES
 
     def accepts_late_message(self, stored: StoredEvent, seq_taken: bool) -> bool | None:
         """Decide a MESSAGE that sorts before events already applied, without starting over.
@@ -170,6 +202,8 @@ class CircleRuntime:
         return None
 
     def topics(self) -> dict[str, EpochKeys]:
+        if not self.state.is_member(self.me):
+            return {}  # removed or left: nothing more is for us
         held = [self.epochs[e.id] for e in self.state.epochs if e.id in self.epochs]
         return {keys.topic: keys for keys in held[-SUBSCRIBED_EPOCHS:]}
 
@@ -185,3 +219,34 @@ class CircleRuntime:
 
     def name_of(self, key: bytes) -> str:
         return self.names.get(key, "someone")
+
+
+def new_membership(
+    circle_id: bytes, name: str, signing: nacl.signing.SigningKey, exchange: nacl.public.PrivateKey
+) -> Membership:
+    return Membership(
+        circle_id=circle_id,
+        name=name,
+        member_key=bytes(signing.verify_key),
+        signing_seed=bytes(signing),
+        exchange_secret=bytes(exchange),
+        joined_at=int(time.time() * 1000),
+        unread=0,
+    )
+
+
+def to_stored(verified: VerifiedEvent) -> StoredEvent:
+    event = verified.event
+    text = event.body["text"] if event.type is EventType.MESSAGE else None
+    return StoredEvent(
+        id=verified.id,
+        circle=event.circle,
+        author=event.author,
+        seq=event.seq,
+        lamport=event.lamport,
+        ts=event.ts,
+        type=event.type,
+        signed=verified.signed,
+        text=text,
+        prev=event.prev,
+    )

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 import nacl.public
@@ -18,7 +19,7 @@ import nacl.utils
 import trio
 
 from peerapp.core import join_messages as jm
-from peerapp.core import sync_messages
+from peerapp.core import mailbox_messages, sync_messages
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     MAX_TEXT_CHARS,
@@ -26,30 +27,35 @@ from peerapp.core.circle_events import (
     EventError,
     EventType,
 )
-from peerapp.core.circle_state import Role
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
     EngineEvent,
+    HistoryChanged,
     MemberJoined,
     MemberView,
     MessageArrived,
     MessageView,
 )
-from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite, encode_invite
+from peerapp.core.invite_code import InviteCode, encode_invite
+from peerapp.core.resolution import REMOVAL_TYPES
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
-from peerapp.crypto.invite_keys import check_proof, invite_public_key, new_invite_seed, prove
+from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
+from peerapp.engine.circle_join import JoinOutcome, JoinService
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
+from peerapp.engine.circle_runtime import new_membership as _membership
+from peerapp.engine.circle_runtime import to_stored as _to_stored
 from peerapp.engine.circle_sync import CircleSync
-from peerapp.engine.join_client import JoinRefused, request_admission
+from peerapp.engine.mailbox import Mailbox
+from peerapp.engine.moderation import Moderation
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
-from peerapp.network.streams import FramedStream
-from peerapp.storage.circle_store import CircleStore, Membership, StoredEvent, StoredInvite
+from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
+from peerapp.storage.mailbox_store import MailboxStore
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,16 @@ class CircleService:
             node=lambda: self._node,
             online=self._online_peers,
         )
+        self.joins = JoinService(self, database)
+        self.moderation = Moderation(self)
+        self.mailbox = Mailbox(
+            MailboxStore(database),
+            emit=emit,
+            runtime=self._runtime,
+            runtimes=lambda: self._runtimes,
+            node=lambda: self._node,
+            online=self._online_peers,
+        )
 
     # -- start-up -----------------------------------------------------------------
 
@@ -95,21 +111,31 @@ class CircleService:
         """Load circles, subscribe, serve the join protocol and the pubsub inbox."""
         self._node = node
         node.set_gate(self._allow)
-        node.set_stream_handler(jm.PROTOCOL, self._serve_join)
+        node.set_stream_handler(jm.PROTOCOL, self.joins.serve)
         node.set_stream_handler(sync_messages.PROTOCOL, self._sync.serve)
+        node.set_stream_handler(mailbox_messages.PROTOCOL, self.mailbox.serve)
+        left = self._store.left_circles()
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
                 membership, self._store.epoch_secrets(membership.circle_id)
             )
+            runtime.left = membership.circle_id in left
             self._load_from_store(runtime)
             self._runtimes[membership.circle_id] = runtime
+            # grace periods do not outlive a run: only the current epoch's secret stays
+            await self.moderation.retire_epochs(runtime)
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
-            for runtime in self._runtimes.values():
+            for runtime in list(self._runtimes.values()):
+                if runtime.left:
+                    nursery.start_soon(self.moderation.forget_when_delivered, runtime, -1)
                 nursery.start_soon(self._reconnect, runtime)
             self._sync.attach(nursery)
             nursery.start_soon(self._sync.run_periodically)
+            self.mailbox.attach(nursery)
+            nursery.start_soon(self.mailbox.run_periodically)
+            nursery.start_soon(self.joins.run)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
@@ -123,6 +149,34 @@ class CircleService:
 
     def _count(self, what: str) -> None:
         self.dropped[what] = self.dropped.get(what, 0) + 1
+
+    def _start(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
+        """Run `task` in the background of this run (no-op before the run started)."""
+        if self._nursery is not None:
+            self._nursery.start_soon(task, *args)
+
+    def _emit_circles_changed(self) -> None:
+        self._emit(CirclesChanged())
+
+    def forget(self, runtime: CircleRuntime) -> None:
+        """Erase a circle we left: runtime, topics and everything stored."""
+        if self._runtimes.pop(runtime.circle_id, None) is None:
+            return
+        for topic, (circle_id, _) in list(self._topics.items()):
+            if circle_id == runtime.circle_id:
+                del self._topics[topic]
+        self._store.forget_circle(runtime.circle_id)
+        self._emit(CirclesChanged())
+
+    async def disconnect_unless_member(self, peer_id: str) -> None:
+        """Close our connections to a peer that no longer shares a circle with us."""
+        node = self._node
+        if node is None or self._allow(peer_id, "/hearth/any"):
+            return
+        try:
+            await node.disconnect(peer_id)
+        except Exception as error:  # closing an already broken connection may fail
+            log.debug("disconnect failed: %s", type(error).__name__)
 
     def _node_or_fail(self) -> NetworkNode:
         if self._node is None:
@@ -148,7 +202,7 @@ class CircleService:
         except ValueError:
             raise CommandError(f"{circle_hex!r} is not a circle id") from None
         runtime = self._runtimes.get(circle_id)
-        if runtime is None:
+        if runtime is None or runtime.left:
             raise CommandError("You are not in that circle.")
         return runtime
 
@@ -165,21 +219,26 @@ class CircleService:
                 unread=unread.get(circle_id, 0),
             )
             for circle_id, runtime in self._runtimes.items()
+            if not runtime.left
         ]
 
     def member_views(self, circle_hex: str) -> list[MemberView]:
         runtime = self._runtime(circle_hex)
         online = self._online_peers()
+        state = runtime.state
+        now = _now_ms()
         return [
             MemberView(
                 id=member.key.hex(),
                 name=member.name,
                 role=member.role.value,
                 online=member.key == runtime.me or member.peer in online,
+                rank=state.rank(member.key) if state.is_facilitator(member.key) else None,
+                muted_until=until if (until := state.muted.get(member.key, 0)) > now else 0,
             )
+            # facilitators by rank, then members by seniority
             for member in sorted(
-                runtime.state.members.values(),
-                key=lambda m: (m.role is not Role.FOUNDER, m.since_lamport, m.key),
+                state.members.values(), key=lambda m: (state.rank(m.key), m.since_lamport, m.key)
             )
         ]
 
@@ -192,6 +251,10 @@ class CircleService:
             if holders is None:
                 holders = self._holders(runtime)
             held_by = sum(1 for through in holders if through >= stored.lamport)
+        deleted = ""
+        if not stored.signed:
+            deleter = runtime.state.deleted.get(stored.id)
+            deleted = "author" if deleter == stored.author else "facilitator"
         return MessageView(
             id=stored.id.hex(),
             author=stored.author.hex(),
@@ -201,6 +264,7 @@ class CircleService:
             mine=mine,
             lamport=stored.lamport,
             held_by=held_by,
+            deleted=deleted,
         )
 
     def _holders(self, runtime: CircleRuntime) -> list[int]:
@@ -339,12 +403,19 @@ class CircleService:
         await self._commit_own(runtime, [self._new_epoch(runtime)])
         await self._sync_topics(runtime)
         self._emit(CirclesChanged())
-        return self.circle_views()[list(self._runtimes).index(runtime.circle_id)]
+        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
 
     async def invite(self, circle_hex: str, max_uses: int | None, expires_in: int | None) -> str:
         runtime = self._runtime(circle_hex)
         node = self._node_or_fail()
-        uses = 1 if max_uses is None else max_uses
+        approval = runtime.state.join_approval
+        if approval and not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(
+                "This circle admits new members only with a facilitator's approval, "
+                "so only facilitators can make invites."
+            )
+        # with approval on, one code can serve a group: each use still needs a yes
+        uses = (20 if approval else 1) if max_uses is None else max_uses
         seconds = DEFAULT_INVITE_SECONDS if expires_in is None else expires_in
         if not 1 <= uses <= 1000:
             raise CommandError("'max_uses' must be between 1 and 1000")
@@ -382,6 +453,8 @@ class CircleService:
             raise CommandError("There is nothing to send.")
         if len(text) > MAX_TEXT_CHARS:
             raise CommandError(f"A message can be at most {MAX_TEXT_CHARS} characters.")
+        if reason := self.moderation.why_not_send(runtime):
+            raise CommandError(reason)
         if runtime.current_keys() is None:
             raise CommandError("This circle has no keys yet; wait until you are connected.")
         message = self._author(runtime, EventType.MESSAGE, {"text": text})
@@ -394,164 +467,8 @@ class CircleService:
             await self._publish(runtime, [message])
         return self._message_view(runtime, stored)
 
-    async def join(self, code_text: str, member_name: str) -> CircleView:
-        try:
-            code = decode_invite(code_text)
-        except InvalidInviteCode as error:
-            raise CommandError(str(error)) from None
-        if code.is_expired(time.time()):
-            raise CommandError(JoinRefused.EXPIRED_TEXT)
-        if code.circle_id in self._runtimes:
-            raise CommandError("You are already in this circle.")
-        node = self._node_or_fail()
-        signing = nacl.signing.SigningKey.generate()
-        exchange = nacl.public.PrivateKey.generate()
-        try:
-            signed_events = await request_admission(
-                node,
-                code,
-                lambda challenge: self._join_request(
-                    code,
-                    challenge=challenge,
-                    signing=signing,
-                    exchange=exchange,
-                    member_name=member_name,
-                    node=node,
-                ),
-            )
-        except JoinRefused as refusal:
-            raise CommandError(refusal.text) from None
-        return await self._become_member(code, signing, exchange, signed_events)
-
-    def _join_request(
-        self,
-        code: InviteCode,
-        *,
-        challenge: bytes,
-        signing: nacl.signing.SigningKey,
-        exchange: nacl.public.PrivateKey,
-        member_name: str,
-        node: NetworkNode,
-    ) -> bytes:
-        me = bytes(signing.verify_key)
-        request = Event(
-            type=EventType.JOIN_REQUEST,
-            circle=code.circle_id,
-            author=me,
-            seq=0,
-            lamport=0,
-            prev=(),
-            ts=_now_ms(),
-            body={
-                "invite": invite_public_key(code.seed),
-                "challenge": challenge,
-                "proof": prove(code.seed, code.circle_id, challenge, me),
-                "member_name": member_name,
-                "exchange": bytes(exchange.public_key),
-                "peer": node.peer_id,
-                "addrs": node.dialable_addrs()[:8],
-            },
-        )
-        return sign_event(request, bytes(signing)).signed
-
-    async def _become_member(
-        self,
-        code: InviteCode,
-        signing: nacl.signing.SigningKey,
-        exchange: nacl.public.PrivateKey,
-        signed_events: list[bytes],
-    ) -> CircleView:
-        membership = _membership(code.circle_id, "", signing, exchange)
-        runtime = CircleRuntime.for_membership(membership, {})
-        verified = self._verify_batch(runtime, signed_events)
-        stored = sorted((_to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
-        runtime.resolve_all(stored)
-        secrets = self._secrets_for_me(runtime, verified)
-        if not runtime.state.is_member(runtime.me) or not secrets:
-            raise CommandError(JoinRefused.REFUSED_TEXT)
-        membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
-        runtime.membership = membership
-        self._store.add_membership(membership)
-        self._store.add_events(stored)
-        self._store.set_refused(runtime.circle_id, runtime.refused)
-        for secret in secrets:
-            self._store.add_epoch(runtime.circle_id, EpochKeys(secret).epoch_id, secret)
-            runtime.add_epoch_secret(secret)
-        self._runtimes[runtime.circle_id] = runtime
-        await self._sync_topics(runtime)
-        if self._nursery is not None:
-            self._nursery.start_soon(self._reconnect, runtime)
-        # anything sent while our admission travelled: fetch it from the inviter
-        self._sync.start_pull(runtime, code.peer_id)
-        self._emit(CirclesChanged())
-        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
-
-    # -- the member's side of joining -------------------------------------------------
-
-    async def _serve_join(self, stream: FramedStream) -> None:
-        hello = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
-        runtime = self._runtimes.get(hello.circle) if isinstance(hello, jm.Hello) else None
-        if runtime is None:
-            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
-            return
-        challenge = nacl.utils.random(jm.CHALLENGE_BYTES)
-        await stream.send(jm.encode_frame(jm.Challenge(challenge)))
-        frame = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
-        if not isinstance(frame, jm.Request):
-            return
-        refusal, request = self._check_join_request(runtime, frame.signed, challenge)
-        if refusal is not None or request is None:
-            await stream.send(jm.encode_frame(jm.Refused(refusal or jm.Refusal.BAD_PROOF)))
-            return
-        previous_keys = runtime.current_keys()
-        admitted = self._author(runtime, EventType.ADD_MEMBER, {"request": frame.signed})
-        accepted = self._store_and_resolve(runtime, [admitted])
-        if not accepted:
-            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
-            return
-        rotation = self._new_epoch(runtime)
-        self._store_and_resolve(runtime, [rotation])
-        # the others learn of the admission under the epoch they still hold
-        await self._publish(runtime, [admitted, rotation], previous_keys)
-        await self._sync_topics(runtime)
-        await self._send_log(stream, runtime)
-        self._emit_member_joined(runtime, request.author)
-
-    def _check_join_request(
-        self, runtime: CircleRuntime, signed: bytes, challenge: bytes
-    ) -> tuple[jm.Refusal | None, Event | None]:
-        try:
-            request = verify_signed(signed).event
-        except EventError:
-            return jm.Refusal.BAD_PROOF, None
-        body = request.body
-        if (
-            request.type is not EventType.JOIN_REQUEST
-            or request.circle != runtime.circle_id
-            or body["challenge"] != challenge
-            or not check_proof(
-                body["invite"], body["proof"], request.circle, challenge, request.author
-            )
-        ):
-            return jm.Refusal.BAD_PROOF, None
-        refusal = _invite_refusal(runtime, body["invite"])
-        if refusal is None and runtime.state.is_member(request.author):
-            refusal = jm.Refusal.ALREADY_MEMBER
-        if refusal is not None:
-            return refusal, None
-        return None, request
-
-    async def _send_log(self, stream: FramedStream, runtime: CircleRuntime) -> None:
-        """The control log (no earlier messages: a newcomer reads from their admission on)."""
-        control = [
-            e.signed
-            for e in self._store.events_in_order(runtime.circle_id)
-            if e.type is not EventType.MESSAGE and e.id not in runtime.refused
-        ]
-        for start in range(0, max(len(control), 1), jm.MAX_EVENTS_PER_FRAME):
-            batch = tuple(control[start : start + jm.MAX_EVENTS_PER_FRAME])
-            more = start + jm.MAX_EVENTS_PER_FRAME < len(control)
-            await stream.send(jm.encode_frame(jm.Events(batch, more)))
+    async def join(self, code_text: str, member_name: str) -> JoinOutcome:
+        return await self.joins.join(code_text, member_name)
 
     # -- receiving ------------------------------------------------------------------
 
@@ -675,7 +592,7 @@ class CircleService:
         self, runtime: CircleRuntime, events: list[VerifiedEvent]
     ) -> list[StoredEvent]:
         """Store new events in one transaction and resolve; returns new accepted ones."""
-        candidates = [_to_stored(v) for v in events]
+        candidates = [_erased_if_deleted(runtime, _to_stored(v)) for v in events]
         parents = self._store.lamports(p for v in events for p in v.event.prev)
         fitting = [
             s
@@ -686,31 +603,63 @@ class CircleService:
         added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
         if not added:
             return []
+        resolve_again = False
         for stored in added:
             if runtime.can_apply_in_order(stored):
                 if not runtime.apply_in_order(stored):
                     self._store.mark_refused([stored.id])
+                elif runtime.needs_full_resolution(stored):
+                    # a removal drops its target's concurrent events, even earlier ones
+                    resolve_again = True
                 continue
             seq_taken = self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1
             late = runtime.accepts_late_message(stored, seq_taken)
             if late is None:
                 # it changes what came after it: resolve the whole log again, once
-                self._resolve_from_store(runtime)
+                resolve_again = True
                 break
             if not late:
                 self._store.mark_refused([stored.id])
-        return [s for s in added if s.id not in runtime.refused]
+        if resolve_again:
+            self._resolve_from_store(runtime)
+        accepted = [s for s in added if s.id not in runtime.refused]
+        self._erase_deleted(runtime, accepted)
+        return accepted
+
+    def _erase_deleted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        """Erase the messages accepted DELETEs name (only where the stored author matches)."""
+        targets = [
+            (message, author)
+            for stored in accepted
+            if stored.type is EventType.DELETE
+            for message, author in [_delete_target(stored)]
+            if runtime.state.deleted_authors.get(message) == author
+        ]
+        if targets and self._store.erase_messages(runtime.circle_id, targets):
+            self._emit(HistoryChanged(runtime.circle_id.hex()))
 
     def _load_from_store(self, runtime: CircleRuntime) -> None:
         """Start-up: messages were resolved when they arrived and their verdicts are stored;
-        replaying only the control events rebuilds the state in a fraction of the time."""
+        replaying only the control events rebuilds the state in a fraction of the time.
+        Two rules need the messages too: slow mode (each member's last message time) and
+        removals (the causal past runs through messages); circles that ever used them are
+        resolved whole."""
         circle_id = runtime.circle_id
-        runtime.resolve_all(self._store.control_events_in_order(circle_id))
+        control = self._store.control_events_in_order(circle_id)
+        if any(_needs_whole_log(stored) for stored in control):
+            self._resolve_from_store(runtime)
+        else:
+            runtime.resolve_all(control)
         runtime.resume(self._store.last_seqs(circle_id), self._store.last_order_key(circle_id))
 
     def _resolve_from_store(self, runtime: CircleRuntime) -> None:
-        runtime.resolve_all(self._store.events_in_order(runtime.circle_id))
-        self._store.set_refused(runtime.circle_id, runtime.refused)
+        before = set(runtime.refused)
+        circle_id = runtime.circle_id
+        runtime.resolve_all(self._store.events_in_order(circle_id), self._store.parents(circle_id))
+        self._store.set_refused(circle_id, runtime.refused)
+        if before and before != runtime.refused:
+            # verdicts changed (a removal dropped concurrent messages): views reload
+            self._emit(HistoryChanged(circle_id.hex()))
 
     def _secrets_for_me(self, runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[bytes]:
         secrets = []
@@ -745,6 +694,7 @@ class CircleService:
         if new_messages:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
+        await self.moderation.on_accepted(runtime, accepted)
         await self._sync_topics(runtime)
         await self._repair_epoch(runtime)
 
@@ -757,6 +707,7 @@ class CircleService:
         if self._store_and_resolve(runtime, [rotation]):
             await self._publish(runtime, [rotation], previous)
             await self._sync_topics(runtime)
+            self.moderation.retire_epochs_later(runtime)
 
     def _emit_member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
         member = runtime.member(key)
@@ -769,6 +720,8 @@ class CircleService:
 
     def on_peer_connected(self, peer_id: str) -> None:
         self._sync.on_peer_connected(peer_id)
+        self.mailbox.on_peer_connected(peer_id)
+        self.joins.on_peer_connected(peer_id)
 
     # -- topics and connections -----------------------------------------------------
 
@@ -788,7 +741,7 @@ class CircleService:
 
     async def _reconnect(self, runtime: CircleRuntime) -> None:
         node = self._node
-        if node is None:
+        if node is None or not runtime.state.is_member(runtime.me):
             return
         connected = set(node.connected_peers())
         for member in list(runtime.state.members.values()):
@@ -803,46 +756,24 @@ class CircleService:
                         log.debug("dial failed: %s", type(error).__name__)
 
 
-def _invite_refusal(runtime: CircleRuntime, invite_key: bytes) -> jm.Refusal | None:
-    invite = runtime.state.invites.get(invite_key)
-    if invite is None:
-        return jm.Refusal.UNKNOWN_INVITE
-    if _now_ms() >= invite.expires_ms:
-        return jm.Refusal.EXPIRED
-    if invite.uses >= invite.max_uses:
-        return jm.Refusal.USED_UP
-    return None
+def _delete_target(stored: StoredEvent) -> tuple[bytes, bytes]:
+    body = decoded(stored).body
+    return body["message"], body["author"]
 
 
-def _membership(
-    circle_id: bytes, name: str, signing: nacl.signing.SigningKey, exchange: nacl.public.PrivateKey
-) -> Membership:
-    return Membership(
-        circle_id=circle_id,
-        name=name,
-        member_key=bytes(signing.verify_key),
-        signing_seed=bytes(signing),
-        exchange_secret=bytes(exchange),
-        joined_at=_now_ms(),
-        unread=0,
-    )
+def _erased_if_deleted(runtime: CircleRuntime, stored: StoredEvent) -> StoredEvent:
+    """A message whose DELETE is already accepted is stored erased on arrival."""
+    if stored.type is not EventType.MESSAGE:
+        return stored
+    if runtime.state.deleted_authors.get(stored.id) != stored.author:
+        return stored
+    return replace(stored, signed=b"", text=None)
 
 
-def _to_stored(verified: VerifiedEvent) -> StoredEvent:
-    event = verified.event
-    text = event.body["text"] if event.type is EventType.MESSAGE else None
-    return StoredEvent(
-        id=verified.id,
-        circle=event.circle,
-        author=event.author,
-        seq=event.seq,
-        lamport=event.lamport,
-        ts=event.ts,
-        type=event.type,
-        signed=verified.signed,
-        text=text,
-        prev=event.prev,
-    )
+def _needs_whole_log(stored: StoredEvent) -> bool:
+    if stored.type in REMOVAL_TYPES:
+        return True
+    return stored.type is EventType.SETTINGS and decoded(stored).body["slow_mode_seconds"] > 0
 
 
 def _invite_addrs(dialable: list[str], peer_id: str) -> list[str]:

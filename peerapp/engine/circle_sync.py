@@ -71,6 +71,8 @@ class CircleSync:
         key = (runtime.circle_id, peer_id)
         if self._nursery is None or key in self._pulling:
             return
+        if not runtime.state.is_member(runtime.me):
+            return  # removed or left: members no longer serve us
         self._pulling.add(key)
         self._nursery.start_soon(self._pull, runtime, peer_id)
 

@@ -27,6 +27,8 @@ from peerapp.core.events import (
 )
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.circle_service import CircleService
+from peerapp.engine.join_commands import join_handlers
+from peerapp.engine.moderation_commands import moderation_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.storage.database import Database
@@ -76,7 +78,12 @@ class Engine:
             "members": self._members,
             "mark_read": self._mark_read,
             "sync_status": self._sync_status,
+            "report": self._report,
+            "reports": self._reports,
+            "resolve_report": self._resolve_report,
         }
+        self._handlers.update(moderation_handlers(self._service))
+        self._handlers.update(join_handlers(self._service))
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
 
@@ -229,8 +236,8 @@ class Engine:
         return {"circle": view.id, "name": view.name}
 
     async def _join(self, arguments: dict[str, Any]) -> Result:
-        view = await self._service().join(arguments["code"], arguments["name"])
-        return {"circle": view.id, "name": view.name}
+        outcome = await self._service().join(arguments["code"], arguments["name"])
+        return outcome.to_result()
 
     async def _circles(self, _: dict[str, Any]) -> Result:
         return {"circles": [asdict(view) for view in self._service().circle_views()]}
@@ -258,6 +265,20 @@ class Engine:
 
     async def _sync_status(self, arguments: dict[str, Any]) -> Result:
         return self._service().sync_status(arguments["circle"])
+
+    async def _report(self, arguments: dict[str, Any]) -> Result:
+        report = await self._service().mailbox.report(
+            arguments["circle"], arguments["message"], arguments["reason"]
+        )
+        return {"report": report}
+
+    async def _reports(self, arguments: dict[str, Any]) -> Result:
+        views = self._service().mailbox.reports(arguments["circle"])
+        return {"reports": [asdict(view) for view in views]}
+
+    async def _resolve_report(self, arguments: dict[str, Any]) -> Result:
+        self._service().mailbox.resolve(arguments["circle"], arguments["report"])
+        return {}
 
     async def _mark_read(self, arguments: dict[str, Any]) -> Result:
         self._service().mark_read(arguments["circle"])

@@ -1,5 +1,6 @@
 """The joiner's side of `/hearth/join/1.0.0`: reach a member from the invite, prove the
-seed, and bring back the circle's log. Each way it can fail has its own message."""
+seed, and bring back the circle's log (or word that a facilitator must approve first), or
+a preview of the circle. Each way it can fail has its own message."""
 
 from __future__ import annotations
 
@@ -29,17 +30,36 @@ class JoinRefused(Exception):
     )
     REFUSED_TEXT = "The circle refused this invite: it may have been used up or withdrawn."
     USED_UP_TEXT = "This invite has already been used. Ask a member for a new one."
+    APPROVAL_REQUIRED_TEXT = (
+        "This circle admits new members only with a facilitator's approval. "
+        "Ask a facilitator for an invite."
+    )
+    REJECTED_TEXT = "A facilitator of this circle did not approve your request to join."
+    BUSY_TEXT = "This circle has many requests to join waiting right now. Try again later."
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
+        # the member's reason when it answered with one (a waiting join ends on some)
+        self.reason: jm.Refusal | None = None
 
 
 _REFUSAL_TEXTS = {
     jm.Refusal.EXPIRED: JoinRefused.EXPIRED_TEXT,
     jm.Refusal.USED_UP: JoinRefused.USED_UP_TEXT,
     jm.Refusal.ALREADY_MEMBER: "You are already a member of this circle.",
+    jm.Refusal.APPROVAL_REQUIRED: JoinRefused.APPROVAL_REQUIRED_TEXT,
+    jm.Refusal.REJECTED: JoinRefused.REJECTED_TEXT,
+    jm.Refusal.BUSY: JoinRefused.BUSY_TEXT,
 }
+
+
+class JoinPending(Exception):
+    """The circle keeps our request until a facilitator approves it."""
+
+    def __init__(self, circle_name: str) -> None:
+        super().__init__("waiting for a facilitator")
+        self.circle_name = circle_name
 
 
 async def _open(node: NetworkNode, code: InviteCode) -> FramedStream:
@@ -66,24 +86,59 @@ async def _next_frame(stream: FramedStream) -> jm.Frame:
 
 def _refused(frame: jm.Frame) -> JoinRefused:
     if isinstance(frame, jm.Refused):
-        return JoinRefused(_REFUSAL_TEXTS.get(frame.reason, JoinRefused.REFUSED_TEXT))
+        refusal = JoinRefused(_REFUSAL_TEXTS.get(frame.reason, JoinRefused.REFUSED_TEXT))
+        refusal.reason = frame.reason
+        return refusal
     return JoinRefused(JoinRefused.REFUSED_TEXT)
+
+
+async def _challenge(stream: FramedStream, code: InviteCode) -> bytes:
+    await stream.send(jm.encode_frame(jm.Hello(code.circle_id)))
+    challenge = await _next_frame(stream)
+    if not isinstance(challenge, jm.Challenge):
+        raise _refused(challenge)
+    return challenge.nonce
+
+
+async def _close(stream: FramedStream) -> None:
+    with trio.move_on_after(1) as scope:
+        scope.shield = True
+        await stream.close()
+
+
+async def request_preview(
+    node: NetworkNode, code: InviteCode, make_ask: Callable[[bytes], jm.PreviewAsk]
+) -> jm.Preview:
+    """What the circle shows before joining (name, guidelines, approval, size), or
+    JoinRefused."""
+    stream = await _open(node, code)
+    try:
+        challenge = await _challenge(stream, code)
+        await stream.send(jm.encode_frame(make_ask(challenge)))
+        answer = await _next_frame(stream)
+        if not isinstance(answer, jm.Preview):
+            raise _refused(answer)
+        return answer
+    except StreamError:
+        raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
+    finally:
+        await _close(stream)
 
 
 async def request_admission(
     node: NetworkNode, code: InviteCode, make_request: Callable[[bytes], bytes]
 ) -> list[bytes]:
-    """The signed events the member sends once it admitted us, or JoinRefused."""
+    """The signed events the member sends once it admitted us, JoinPending when a
+    facilitator must approve first, or JoinRefused."""
     stream = await _open(node, code)
     try:
-        await stream.send(jm.encode_frame(jm.Hello(code.circle_id)))
-        challenge = await _next_frame(stream)
-        if not isinstance(challenge, jm.Challenge):
-            raise _refused(challenge)
-        await stream.send(jm.encode_frame(jm.Request(make_request(challenge.nonce))))
+        challenge = await _challenge(stream, code)
+        await stream.send(jm.encode_frame(jm.Request(make_request(challenge))))
         events: list[bytes] = []
         while True:
             frame = await _next_frame(stream)
+            if isinstance(frame, jm.Pending) and not events:
+                raise JoinPending(frame.name)
             if not isinstance(frame, jm.Events):
                 raise _refused(frame)
             events.extend(frame.signed)
@@ -94,6 +149,4 @@ async def request_admission(
     except StreamError:
         raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
     finally:
-        with trio.move_on_after(1) as scope:
-            scope.shield = True
-            await stream.close()
+        await _close(stream)

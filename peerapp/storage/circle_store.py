@@ -58,6 +58,9 @@ class StoredInvite:
 
 
 _EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text"
+# A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
+# signed bytes and text erased; sync neither lists nor sends it.
+# (queries say so as `length(signed) > 0`)
 _LATEST_MESSAGES = (
     f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND type = ? AND accepted = 1 "  # noqa: S608 (constant)
     "ORDER BY lamport DESC, id DESC LIMIT ?"
@@ -230,12 +233,60 @@ class CircleStore:
             self._database.query("SELECT count(*) FROM events WHERE circle = ?", (circle_id,))[0][0]
         )
 
+    def event(self, circle_id: bytes, event_id: bytes) -> StoredEvent | None:
+        rows = self._database.query(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND id = ?",  # noqa: S608 (constant)
+            (circle_id, event_id),
+        )
+        return _stored_event(rows[0]) if rows else None
+
+    def parents(self, circle_id: bytes) -> dict[bytes, tuple[bytes, ...]]:
+        """Every stored event's parents (child -> prev), for causal-past walks."""
+        links: dict[bytes, list[bytes]] = {}
+        for child, parent in self._database.query(
+            "SELECT child, parent FROM event_parents WHERE circle = ?", (circle_id,)
+        ):
+            links.setdefault(bytes(child), []).append(bytes(parent))
+        return {child: tuple(prev) for child, prev in links.items()}
+
+    def erase_messages(
+        self, circle_id: bytes, targets: Iterable[tuple[bytes, bytes]]
+    ) -> list[bytes]:
+        """Erase the text and signed bytes of deleted messages, each only if its stored author
+        is the one the DELETE named; returns the ids erased. secure_delete overwrites the
+        freed bytes, and a WAL checkpoint drops the old page images."""
+        erased: list[bytes] = []
+        with self._database.transaction() as connection:
+            for message_id, author in targets:
+                cursor = connection.execute(
+                    "UPDATE events SET signed = x'', text = NULL WHERE circle = ? AND id = ? "
+                    "AND author = ? AND type = ? AND length(signed) > 0",
+                    (circle_id, message_id, author, EventType.MESSAGE.value),
+                )
+                if cursor.rowcount:
+                    erased.append(message_id)
+        if erased:
+            self._database.checkpoint()
+        return erased
+
+    def erased(self, event_ids: Iterable[bytes]) -> set[bytes]:
+        ids = list(event_ids)
+        if not ids:
+            return set()
+        marks = ",".join("?" * len(ids))
+        rows = self._database.query(
+            f"SELECT id FROM events WHERE id IN ({marks}) AND length(signed) = 0",  # noqa: S608
+            tuple(ids),
+        )
+        return {bytes(row[0]) for row in rows}
+
     # -- sync -------------------------------------------------------------------------
 
     def order_keys(self, circle_id: bytes, messages_from: int = 0) -> list[tuple[int, bytes]]:
         """(lamport, id) of every event, leaving out messages older than `messages_from`."""
         rows = self._database.query(
-            "SELECT lamport, id FROM events WHERE circle = ? AND (type != ? OR lamport >= ?)",
+            "SELECT lamport, id FROM events WHERE circle = ? AND (type != ? OR lamport >= ?) "
+            "AND length(signed) > 0",
             (circle_id, EventType.MESSAGE.value, messages_from),
         )
         return [(int(row[0]), bytes(row[1])) for row in rows]
@@ -246,7 +297,7 @@ class CircleStore:
         """Ids with low <= lamport <= high in log order (same message horizon as above)."""
         rows = self._database.query(
             "SELECT id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "
-            "AND (type != ? OR lamport >= ?) ORDER BY lamport, id",
+            "AND (type != ? OR lamport >= ?) AND length(signed) > 0 ORDER BY lamport, id",
             (circle_id, low, high, EventType.MESSAGE.value, messages_from),
         )
         return [bytes(row[0]) for row in rows]
@@ -271,7 +322,8 @@ class CircleStore:
             chunk = event_ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             rows = self._database.query(
-                f"SELECT lamport, id, signed FROM events WHERE circle = ? AND id IN ({marks})",  # noqa: S608
+                f"SELECT lamport, id, signed FROM events WHERE circle = ? AND id IN ({marks}) "  # noqa: S608
+                "AND length(signed) > 0",
                 (circle_id, *chunk),
             )
             found.extend((int(r[0]), bytes(r[1]), bytes(r[2])) for r in rows)
@@ -348,6 +400,43 @@ class CircleStore:
     def epoch_secrets(self, circle_id: bytes) -> dict[bytes, bytes]:
         rows = self._database.query("SELECT id, secret FROM epochs WHERE circle = ?", (circle_id,))
         return {bytes(row[0]): bytes(row[1]) for row in rows}
+
+    def retire_epochs(self, circle_id: bytes, keep: Iterable[bytes]) -> None:
+        """Delete every epoch secret of the circle but `keep` (forward secrecy)."""
+        kept = list(keep)
+        marks = ",".join("?" * len(kept)) or "NULL"
+        with self._database.transaction() as connection:
+            connection.execute(
+                f"DELETE FROM epochs WHERE circle = ? AND id NOT IN ({marks})",  # noqa: S608
+                (circle_id, *kept),
+            )
+
+    def invites(self, circle_id: bytes) -> dict[bytes, StoredInvite]:
+        """The invites this profile made for the circle, by invite key."""
+        rows = self._database.query(
+            "SELECT key, code, max_uses, expires, created_at FROM invites WHERE circle = ?",
+            (circle_id,),
+        )
+        return {bytes(r[0]): StoredInvite(bytes(r[0]), str(r[1]), *map(int, r[2:5])) for r in rows}
+
+    # -- leaving --------------------------------------------------------------------
+
+    def mark_left(self, circle_id: bytes, when: int) -> None:
+        with self._database.transaction() as connection:
+            connection.execute("UPDATE circles SET left_at = ? WHERE id = ?", (when, circle_id))
+
+    def left_circles(self) -> set[bytes]:
+        rows = self._database.query("SELECT id FROM circles WHERE left_at IS NOT NULL")
+        return {bytes(row[0]) for row in rows}
+
+    def forget_circle(self, circle_id: bytes) -> None:
+        """Erase everything held about a circle (after leaving it)."""
+        with self._database.transaction() as connection:
+            for table in ("event_parents", "member_sync"):
+                connection.execute(f"DELETE FROM {table} WHERE circle = ?", (circle_id,))  # noqa: S608
+            # events, epochs and invites go with the circle (ON DELETE CASCADE)
+            connection.execute("DELETE FROM circles WHERE id = ?", (circle_id,))
+        self._database.checkpoint()
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:
         with self._database.transaction() as connection:

@@ -129,6 +129,14 @@ class Database:
     def query(self, sql: str, parameters: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         return list(self._connection.execute(sql, parameters).fetchall())
 
+    def checkpoint(self) -> None:
+        """Copy the WAL into the main file and empty it: erased content then survives in
+        neither (secure_delete zeroes what the main file frees)."""
+        try:
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except DatabaseError:
+            log.warning("WAL checkpoint failed; it is retried at close")
+
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
         try:

@@ -85,6 +85,72 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        4,
+        """
+        ALTER TABLE circles ADD COLUMN left_at INTEGER;
+        """,
+    ),
+    (
+        5,
+        # join approval (storage/join_store.py): requests waiting in a facilitator's queue,
+        # and our own joins waiting for a facilitator (with the new membership's keys)
+        """
+        CREATE TABLE join_queue (
+            circle      BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            id          BLOB NOT NULL,
+            joiner      BLOB NOT NULL,
+            request     BLOB NOT NULL,
+            name        TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            state       TEXT NOT NULL DEFAULT 'waiting'
+                        CHECK (state IN ('waiting', 'approved', 'rejected')),
+            PRIMARY KEY (circle, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX join_queue_by_joiner ON join_queue(circle, joiner);
+        CREATE TABLE joins_waiting (
+            circle          BLOB PRIMARY KEY,
+            code            TEXT NOT NULL,
+            member_name     TEXT NOT NULL,
+            signing_seed    BLOB NOT NULL,
+            exchange_secret BLOB NOT NULL,
+            circle_name     TEXT NOT NULL,
+            started_at      INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    ),
+    (
+        6,
+        # the facilitator mailbox (storage/mailbox_store.py): notes we owe facilitators,
+        # and notes members sent us as a facilitator; neither is part of the circle log
+        """
+        CREATE TABLE mailbox_outbox (
+            circle          BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            id              BLOB NOT NULL,
+            recipient       BLOB NOT NULL,
+            frame           BLOB NOT NULL,
+            created_at      INTEGER NOT NULL,
+            delivered_at    INTEGER,
+            attempts        INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (circle, id, recipient)
+        ) WITHOUT ROWID;
+        CREATE INDEX mailbox_undelivered ON mailbox_outbox(recipient)
+            WHERE delivered_at IS NULL;
+        CREATE TABLE mailbox_inbox (
+            circle      BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            id          BLOB NOT NULL,
+            sender      BLOB NOT NULL,
+            kind        TEXT NOT NULL,
+            body        BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            resolved_at INTEGER,
+            resolved_by BLOB,
+            PRIMARY KEY (circle, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX mailbox_inbox_by_sender ON mailbox_inbox(circle, sender, received_at);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -49,6 +49,9 @@ class EngineBridge(QObject):
     syncProgress = Signal(str, int, int)  # circle id, received, total
     historyChanged = Signal(str)  # circle id: many messages arrived at once, reload
     deliveryChanged = Signal(str)  # circle id: members hold more of our messages
+    # every engine event as (name, its fields as in the node's JSON), for views that need
+    # events without a signal of their own above (joins, moderation)
+    eventArrived = Signal(str, object)
 
     def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -97,7 +100,8 @@ class EngineBridge(QObject):
         return self._request("create_circle", **arguments)
 
     def join(self, code: str, name: str) -> asyncio.Future[Result]:
-        """{circle, name}; refusals are CommandErrors with a message for people"""
+        """{circle, name}, plus pending: true while a facilitator decides (join approval);
+        refusals are CommandErrors with a message for people"""
         return self._request("join", code=code, name=name)
 
     def circles(self) -> asyncio.Future[Result]:
@@ -143,6 +147,85 @@ class EngineBridge(QObject):
     def mark_read(self, circle: str) -> asyncio.Future[Result]:
         return self._request("mark_read", circle=circle)
 
+    # -- moderation (members are member ids, as in `members`) ---------------------------
+
+    def promote(self, circle: str, member: str) -> asyncio.Future[Result]:
+        return self._request("promote", circle=circle, member=member)
+
+    def demote(self, circle: str, member: str) -> asyncio.Future[Result]:
+        return self._request("demote", circle=circle, member=member)
+
+    def transfer_founder(self, circle: str, member: str) -> asyncio.Future[Result]:
+        return self._request("transfer_founder", circle=circle, member=member)
+
+    def remove_member(self, circle: str, member: str) -> asyncio.Future[Result]:
+        return self._request("remove_member", circle=circle, member=member)
+
+    def ban(self, circle: str, member: str) -> asyncio.Future[Result]:
+        return self._request("ban", circle=circle, member=member)
+
+    def mute(self, circle: str, member: str, seconds: int) -> asyncio.Future[Result]:
+        """{until}; 0 seconds lifts a mute"""
+        return self._request("mute", circle=circle, member=member, seconds=seconds)
+
+    def delete_message(self, circle: str, message: str) -> asyncio.Future[Result]:
+        return self._request("delete_message", circle=circle, message=message)
+
+    def set_settings(self, circle: str, **settings: Any) -> asyncio.Future[Result]:
+        """`settings`: any of slow_mode_seconds, join_approval, guidelines"""
+        return self._request("set_settings", circle=circle, **settings)
+
+    def moderation_log(self, circle: str) -> asyncio.Future[Result]:
+        """{entries: [{id, actor, actor_name, action, target, target_name, ts, details}]}"""
+        return self._request("moderation_log", circle=circle)
+
+    def leave(self, circle: str) -> asyncio.Future[Result]:
+        return self._request("leave", circle=circle)
+
+    def report(self, circle: str, message: str, reason: str) -> asyncio.Future[Result]:
+        """{report}: a message reported to the circle's facilitators"""
+        return self._request("report", circle=circle, message=message, reason=reason)
+
+    # -- joining with approval, invites, a circle's settings ------------------------------
+
+    def preview_invite(self, code: str) -> asyncio.Future[Result]:
+        """{circle, name, guidelines, join_approval, members}: what joining would join"""
+        return self._request("preview_invite", code=code)
+
+    def joins_waiting(self) -> asyncio.Future[Result]:
+        """{joins: [{circle, name, since}]}: our requests a facilitator has not answered"""
+        return self._request("joins_waiting")
+
+    def cancel_join(self, circle: str) -> asyncio.Future[Result]:
+        return self._request("cancel_join", circle=circle)
+
+    def pending_joins(self, circle: str) -> asyncio.Future[Result]:
+        """{requests: [{id, name, received_at}]}: people waiting to join (facilitators)"""
+        return self._request("pending_joins", circle=circle)
+
+    def approve_join(self, circle: str, request: str) -> asyncio.Future[Result]:
+        return self._request("approve_join", circle=circle, request=request)
+
+    def reject_join(self, circle: str, request: str) -> asyncio.Future[Result]:
+        return self._request("reject_join", circle=circle, request=request)
+
+    def circle_info(self, circle: str) -> asyncio.Future[Result]:
+        """{id, name, guidelines, slow_mode_seconds, join_approval, my_role, my_id, ...}"""
+        return self._request("circle_info", circle=circle)
+
+    def invites(self, circle: str) -> asyncio.Future[Result]:
+        """{invites: [{id, code, uses, max_uses, expires, revoked, created_by,
+        created_by_name, mine}]}"""
+        return self._request("invites", circle=circle)
+
+    def revoke_invite(self, circle: str, code: str) -> asyncio.Future[Result]:
+        """`code`: the invite code text or the invite id"""
+        return self._request("revoke_invite", circle=circle, code=code)
+
+    def call(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
+        """Any engine command by name (docs/node.md), for those without a method above."""
+        return self._request(command, **arguments)
+
     def _request(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
         return asyncio.wrap_future(self._thread.request(command, **arguments))
 
@@ -152,6 +235,7 @@ class EngineBridge(QObject):
         """Called in the engine thread: only emit signals here, Qt carries them over."""
         try:
             self._emit_for(event)
+            self.eventArrived.emit(event.name, event.to_json())
         except RuntimeError:
             # the Qt half of this object was already deleted (the window went away while
             # the engine was still winding down): nobody is left to tell

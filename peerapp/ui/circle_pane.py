@@ -15,12 +15,23 @@ Own messages show whether other members hold them yet; the pane asks the engine 
 for the states of those shown when it says deliveries moved on (`delivery_changed`).
 While the pane is on screen, the header says how long since this computer last synced
 with a member, asking the engine every few seconds and after every sync.
+
+The circle's settings (circle_info) are asked for when the pane opens and again when the
+window says they may have changed (`refresh_info`): the guidelines stay pinned under the
+header, and a facilitator sees "2 waiting to join" there when join approval holds people
+back, opening a panel to approve or decline each (`refresh_join_requests`, also on the
+engine's join_request events). `infoChanged` hands the settings to whoever else needs them.
+
+Moderation (member and message menus, notices among the messages, tombstones, the
+composer held back by a mute or slow mode, the removed state, settings, the log, leaving)
+lives in peerapp.ui.pane_moderation (`self.moderation`), hooked in here at a few points.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -32,10 +43,15 @@ from peerapp.core.events import MessageView
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.circle_info import CircleInfo, circle_info_from
 from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.pane_moderation import PaneModeration
+from peerapp.ui.timeline import Item
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
 from peerapp.ui.widgets.circle_header import CircleHeader, peer_syncs_from
 from peerapp.ui.widgets.composer import Composer
+from peerapp.ui.widgets.guidelines_strip import GuidelinesStrip
+from peerapp.ui.widgets.join_requests import JoinRequestsPanel, join_requests_from
 from peerapp.ui.widgets.member_list import MemberPanel, members_from
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import MessageModel, message_views, order_key
@@ -55,6 +71,7 @@ def _now_ms() -> int:
 
 class CirclePane(QWidget):
     inviteRequested = Signal(str)  # circle id
+    infoChanged = Signal(object)  # CircleInfo, each time circle_info is read
 
     history_page = HISTORY_PAGE
 
@@ -73,6 +90,8 @@ class CirclePane(QWidget):
         self.model = MessageModel(self)
         self.model.set_others(member_count - 1)
         self.header = CircleHeader(name, member_count)
+        self.guidelines = GuidelinesStrip()
+        self.join_requests = JoinRequestsPanel()
         self.catch_up = CatchUpBar()
         self.message_list = MessageList(self.model)
         self.placeholder = QLabel(messages.LOADING_MESSAGES)
@@ -85,6 +104,8 @@ class CirclePane(QWidget):
         self.composer = Composer()
         self.member_panel = MemberPanel()
 
+        self.moderation = PaneModeration(self)
+        self.header.more_button.setMenu(self.moderation.more_menu)
         self._build_layout()
 
         self.loaded = False
@@ -101,11 +122,19 @@ class CirclePane(QWidget):
         self._refresh_delivery_again = False
         self._asking_sync = False
         self.reloads = 0  # completed reloads, for whoever wants to know one happened
+        self.info: CircleInfo | None = None
+        self._info_asked = 0
+        self._info_shown = 0
+        self._requests_asked = 0
+        self._requests_shown = 0
 
         self._sync_timer, self._age_timer = self._build_timers()
 
         self.header.invite_button.clicked.connect(lambda: self.inviteRequested.emit(circle_id))
         self.header.members_button.toggled.connect(self.member_panel.setVisible)
+        self.header.join_requests_button.toggled.connect(self.join_requests.setVisible)
+        self.join_requests.approveRequested.connect(self.approve_join)
+        self.join_requests.declineRequested.connect(self.decline_join)
         self.composer.sendRequested.connect(self.send)
         self.message_list.nearTop.connect(self.load_older)
         self.model.rowsInserted.connect(self._show_messages)
@@ -115,7 +144,9 @@ class CirclePane(QWidget):
         conversation = QVBoxLayout()
         conversation.setContentsMargins(0, 0, 0, 0)
         conversation.setSpacing(0)
+        conversation.addWidget(self.moderation.error_banner)
         conversation.addWidget(self.messages_area, 1)
+        conversation.addWidget(self.moderation.removed_bar)
         conversation.addWidget(self.composer)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -126,6 +157,8 @@ class CirclePane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.guidelines)
+        layout.addWidget(self.join_requests)
         layout.addWidget(self.catch_up)
         layout.addLayout(body, 1)
 
@@ -177,6 +210,7 @@ class CirclePane(QWidget):
     @async_slot()
     async def load(self) -> None:
         self.refresh_members()
+        self.refresh_info()
         try:
             result = await self.bridge.history(self.circle_id, limit=self.history_page)
         except HearthError as error:
@@ -192,6 +226,7 @@ class CirclePane(QWidget):
         self._merge(self._waiting)
         self._waiting.clear()
         self.loaded = True
+        self.moderation.load_log()
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
             self.placeholder.setText(messages.NO_MESSAGES_YET)
@@ -200,7 +235,11 @@ class CirclePane(QWidget):
             self._reload_again = False
             self.reload_latest()
 
-    def _merge(self, batch: list[MessageView]) -> None:
+    def merge_items(self, batch: Sequence[Item]) -> None:
+        """Put messages or notices in their places (see `_merge`)."""
+        self._merge(batch)
+
+    def _merge(self, batch: Sequence[Item]) -> None:
         """Put messages in their places; those older than the first shown, while older
         pages are still to come, wait for those pages instead of going in out of order."""
         first = self.model.first_message()
@@ -276,7 +315,7 @@ class CirclePane(QWidget):
         views = message_views(result.get("messages", []))
         self.has_older = len(views) >= self.history_page
         self.message_list.keep_position_for_older()
-        self.model.prepend(views)
+        self.model.prepend(self.moderation.with_older(views, complete=not self.has_older))
         self.loading_older = False
 
     @Slot()
@@ -294,10 +333,12 @@ class CirclePane(QWidget):
             if still_alive(self):
                 reason = failure_message(error, messages.TO_SEND)
                 self.composer.failed(messages.not_sent(reason))
+                self.refresh_info()  # a mute or slow mode may be why
             return
         if not still_alive(self):
             return
         self.composer.sent()
+        self.refresh_info()  # slow mode: when the next message may go
         self.message_list.scroll_to_end()
         await self._show_sent(str(result.get("message", "")))
 
@@ -397,7 +438,79 @@ class CirclePane(QWidget):
             return
         self._members_shown = asked
         members = members_from(result.get("members", []))
-        self.member_panel.set_members(members)
+        self.moderation.show_members(members)
         self.header.set_members(members)
         if members:
             self.model.set_others(len(members) - 1)
+
+    # -- settings, guidelines and people waiting to join -----------------------------------
+
+    @async_slot()
+    async def refresh_info(self) -> None:
+        """Read the circle's settings again (they may have changed)."""
+        self._info_asked += 1
+        asked = self._info_asked
+        try:
+            result = await self.bridge.circle_info(self.circle_id)
+        except HearthError as error:
+            log.info("could not read a circle's settings: %s", type(error).__name__)
+            return
+        if not still_alive(self) or asked < self._info_shown:
+            return
+        self._info_shown = asked
+        info = circle_info_from(result)
+        if info is None:
+            return
+        self.info = info
+        self.guidelines.set_guidelines(info.guidelines)
+        if info.facilitating:
+            self.refresh_join_requests()
+        else:
+            self.header.set_waiting_to_join(0)
+            self.join_requests.set_requests([], _now_ms())
+        self.infoChanged.emit(info)
+
+    @async_slot()
+    async def refresh_join_requests(self) -> None:
+        """Ask who waits for a facilitator's answer (facilitators only)."""
+        if self.info is not None and not self.info.facilitating:
+            return
+        self._requests_asked += 1
+        asked = self._requests_asked
+        try:
+            result = await self.bridge.pending_joins(self.circle_id)
+        except HearthError as error:
+            log.info("could not list join requests: %s", type(error).__name__)
+            return
+        if not still_alive(self) or asked < self._requests_shown:
+            return
+        self._requests_shown = asked
+        requests = join_requests_from(result.get("requests", []))
+        self.join_requests.set_requests(requests, _now_ms())
+        self.join_requests.show_error("")
+        self.header.set_waiting_to_join(len(requests))
+
+    @async_slot(str)
+    async def approve_join(self, request: str) -> None:
+        await self._answer_join(request, approve=True)
+
+    @async_slot(str)
+    async def decline_join(self, request: str) -> None:
+        await self._answer_join(request, approve=False)
+
+    async def _answer_join(self, request: str, approve: bool) -> None:
+        self.join_requests.set_answering(request, True)
+        command = self.bridge.approve_join if approve else self.bridge.reject_join
+        try:
+            await command(self.circle_id, request)
+        except Exception as error:
+            if still_alive(self):
+                self.join_requests.set_answering(request, False)
+                what = messages.TO_APPROVE_JOIN if approve else messages.TO_DECLINE_JOIN
+                self.join_requests.show_error(failure_message(error, what))
+            return
+        if not still_alive(self):
+            return
+        self.refresh_join_requests()
+        if approve:
+            self.refresh_members()

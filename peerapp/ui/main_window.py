@@ -10,6 +10,13 @@ window lives so its draft and scroll position survive switching. New messages go
 their pane; one in a circle the person is not looking at (or while the window is not
 active) raises a notification, and one in the circle in view is marked read at once.
 
+Joining with approval: requests still waiting show in the sidebar (WaitingJoins); the
+engine's join events (join_pending / join_approved / join_rejected) update them, an
+approval opens the circle if none is on screen, and a join dialog still open is told.
+A facilitator's pane hears of join_request events; a pane re-reads its settings on
+circles_changed (the one on screen), members_changed and `moderation` events that change
+settings or roles; an open invite manager re-reads its list when an invite is revoked.
+
 Syncs: a large pull's progress goes to its circle's pane (kept until the pane is opened,
 if it has not been yet); the end of a sync (history changed) makes that pane reload its
 latest messages once, and news that members hold more of our messages makes it refresh
@@ -22,6 +29,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -31,6 +39,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -39,6 +48,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.errors import HearthError
 from peerapp.core.events import EngineReady, MessageView
+from peerapp.engine.join_client import JoinRefused
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
@@ -49,9 +59,11 @@ from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.invite import InviteDialog
+from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import Preferences
+from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
 from peerapp.ui.widgets.error_banner import ErrorBanner
@@ -60,6 +72,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1040, 680)
 STATUS_MESSAGE_MS = 6000
+# `moderation` actions after which a pane reads its circle's settings again (the
+# guidelines, join approval, or one's own role: who sees the people waiting to join)
+INFO_ACTIONS = frozenset({"settings", "promote", "demote", "transfer_founder"})
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +109,8 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         self.banner = ErrorBanner()
         self.circle_list = CircleList()
+        self.waiting_joins = WaitingJoins(bridge)
+        self.circle_list.add_section(self.waiting_joins)
         self.empty_state = EmptyState()
         self.pick_a_circle = QLabel(messages.PICK_A_CIRCLE)
         self.pick_a_circle.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -124,6 +141,7 @@ class MainWindow(QMainWindow):
         bridge.syncProgress.connect(self._sync_progress)
         bridge.historyChanged.connect(self._history_changed)
         bridge.deliveryChanged.connect(self._delivery_changed)
+        bridge.eventArrived.connect(self._engine_event)
         self._show_status()
 
     # -- construction -------------------------------------------------------------------
@@ -179,12 +197,60 @@ class MainWindow(QMainWindow):
         circles_menu.addAction(self.join_circle_action)
         circles_menu.addSeparator()
         circles_menu.addAction(self.invite_action)
+        self.manage_invites_action = QAction(messages.MANAGE_INVITES_ACTION, self)
+        self.manage_invites_action.setEnabled(False)
+        self.manage_invites_action.triggered.connect(self.open_manage_invites_for_current)
+        circles_menu.addAction(self.manage_invites_action)
+        self._build_moderation_actions(circles_menu)
 
         help_menu = self.menuBar().addMenu(messages.HELP_MENU)
         self.about_action = QAction(messages.ABOUT_ACTION, self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+
+    def _build_moderation_actions(self, circles_menu: QMenu) -> None:
+        """The circle in view's settings, moderation log and leaving (its pane does them)."""
+        self.circle_settings_action = QAction(messages.CIRCLE_SETTINGS_ACTION, self)
+        self.moderation_log_action = QAction(messages.MODERATION_LOG_ACTION, self)
+        self.leave_circle_action = QAction(messages.LEAVE_CIRCLE_ACTION, self)
+        for action, slot in (
+            (self.circle_settings_action, lambda pane: pane.moderation.open_settings()),
+            (self.moderation_log_action, lambda pane: pane.moderation.open_log()),
+            (self.leave_circle_action, lambda pane: pane.moderation.confirm_leave()),
+        ):
+            action.setEnabled(False)
+            action.triggered.connect(lambda _=False, slot=slot: self._on_current_pane(slot))
+        circles_menu.addSeparator()
+        circles_menu.addAction(self.circle_settings_action)
+        circles_menu.addAction(self.moderation_log_action)
+        circles_menu.addSeparator()
+        circles_menu.addAction(self.leave_circle_action)
+        circles_menu.aboutToShow.connect(self.refresh_moderation_actions)
+
+    def refresh_moderation_actions(self) -> None:
+        pane = self.current_pane()
+        moderation = pane.moderation if pane is not None else None
+        self.circle_settings_action.setEnabled(
+            moderation is not None and moderation.settings_action.isVisible()
+        )
+        self.moderation_log_action.setEnabled(moderation is not None)
+        self.leave_circle_action.setEnabled(
+            moderation is not None and moderation.leave_action.isVisible()
+        )
+
+    def _on_current_pane(self, act: Callable[[CirclePane], object]) -> None:
+        pane = self.current_pane()
+        if pane is not None:
+            act(pane)
+
+    def _hook_moderation(self, pane: CirclePane) -> None:
+        moderation = pane.moderation
+        moderation.dialogRequested.connect(lambda dialog: self._open_dialog(dialog, _nothing))
+        moderation.statusMessage.connect(
+            lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+        )
+        moderation.circleLeft.connect(self.refresh_circles)
 
     def _build_status_bar(self) -> None:
         self.status_label = QLabel()
@@ -207,6 +273,7 @@ class MainWindow(QMainWindow):
         self._status = self._status.online(ready.peer_id)
         self._show_status()
         self.refresh_circles()
+        self.waiting_joins.refresh()
 
     @Slot(str)
     def _peer_connected(self, peer_id: str) -> None:
@@ -287,6 +354,7 @@ class MainWindow(QMainWindow):
         elif current is None or current not in self.panes:
             self.content.setCurrentWidget(self.pick_a_circle)
         self.invite_action.setEnabled(current is not None)
+        self.manage_invites_action.setEnabled(current is not None)
         self._mark_read_if_seen()
 
     @Slot(str)
@@ -300,6 +368,7 @@ class MainWindow(QMainWindow):
                 self.circle_list.members(circle),
             )
             pane.inviteRequested.connect(self.open_invite)
+            self._hook_moderation(pane)
             self.panes[circle] = pane
             self.content.addWidget(pane)
             if circle in self._progress:
@@ -307,8 +376,10 @@ class MainWindow(QMainWindow):
             pane.load()
         else:
             pane.refresh_members()
+            pane.refresh_info()
         self.content.setCurrentWidget(pane)
         self.invite_action.setEnabled(True)
+        self.manage_invites_action.setEnabled(True)
         pane.focus_composer()
         self._mark_read_if_seen()
 
@@ -382,7 +453,16 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_join_circle(self) -> None:
         dialog = JoinCircleDialog(self.bridge, self)
-        self._open_dialog(dialog, on_accepted=lambda: self._circle_added(dialog))
+        self._open_dialog(dialog, on_accepted=lambda: self._join_finished(dialog))
+
+    def _join_finished(self, dialog: JoinCircleDialog) -> None:
+        waiting = dialog.waiting_circle()
+        if waiting is not None:
+            preview = dialog.preview
+            name = preview.name if preview is not None else messages.UNNAMED_CIRCLE
+            self.waiting_joins.add_waiting(waiting, name)
+        elif dialog.result_circle() is not None:
+            self._circle_added(dialog)
 
     def _circle_added(self, dialog: EngineCommandDialog) -> None:
         self._pending_selection = dialog.result_circle()
@@ -397,7 +477,124 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def open_invite(self, circle: str) -> None:
         name = self.circle_list.name_of(circle)
-        self._open_dialog(InviteDialog(self.bridge, circle, name, self), on_accepted=_nothing)
+        pane = self.panes.get(circle)
+        approval = pane.info.join_approval if pane is not None and pane.info else None
+        dialog = InviteDialog(self.bridge, circle, name, self, join_approval=approval)
+        dialog.manageRequested.connect(self._manage_from_invite)
+        self._open_dialog(dialog, on_accepted=_nothing)
+
+    @Slot(str)
+    def _manage_from_invite(self, circle: str) -> None:
+        """The invite dialog's "Manage invites…": one dialog at a time, so swap them."""
+        if isinstance(self.active_dialog, InviteDialog) and not self.active_dialog.busy:
+            self.active_dialog.reject()  # finished clears active_dialog at once
+        self.open_manage_invites(circle)
+
+    @Slot()
+    def open_manage_invites_for_current(self) -> None:
+        pane = self.current_pane()
+        if pane is not None:
+            self.open_manage_invites(pane.circle_id)
+
+    @Slot(str)
+    def open_manage_invites(self, circle: str) -> None:
+        name = self.circle_list.name_of(circle)
+        self._open_dialog(InviteManagerDialog(self.bridge, circle, name, self), _nothing)
+
+    # -- events without a signal of their own: joins, settings, moderation ---------------
+
+    @Slot(str, object)
+    def _engine_event(self, name: str, fields: object) -> None:
+        handler = {
+            "circles_changed": self._circles_changed,
+            "members_changed": self._members_changed,
+            "removed_from_circle": self._removed_from_circle,
+            "moderation": self._moderation,
+            "join_request": self._join_request,
+            "member_joined": self._join_request,
+            "join_pending": self._join_pending,
+            "join_approved": self._join_approved,
+            "join_rejected": self._join_rejected,
+        }.get(name)
+        if handler is None or not isinstance(fields, dict):
+            return
+        circle = fields.get("circle")
+        handler(circle if isinstance(circle, str) else "", fields)
+
+    def _circles_changed(self, _circle: str, _fields: dict[str, Any]) -> None:
+        current = self.current_pane()
+        if current is not None:
+            current.refresh_info()
+        if self.waiting_joins.joins:
+            self.waiting_joins.refresh()
+
+    def _settings_may_differ(self, circle: str, _fields: dict[str, Any]) -> None:
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.refresh_info()
+
+    def _members_changed(self, circle: str, fields: dict[str, Any]) -> None:
+        self._settings_may_differ(circle, fields)
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.refresh_members()
+
+    def _removed_from_circle(self, circle: str, fields: dict[str, Any]) -> None:
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.moderation.show_removed(fields.get("banned") is True)
+
+    def _moderation(self, circle: str, fields: dict[str, Any]) -> None:
+        entry = fields.get("entry")
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.moderation.entry_arrived(entry)
+        action = entry.get("action") if isinstance(entry, dict) else None
+        if action in INFO_ACTIONS:
+            self._settings_may_differ(circle, fields)
+        dialog = self.active_dialog
+        if (
+            action == "invite_revoke"
+            and isinstance(dialog, InviteManagerDialog)
+            and dialog.circle_id == circle
+        ):
+            dialog.refresh()
+
+    def _join_request(self, circle: str, fields: dict[str, Any]) -> None:
+        """Someone asks to join (or was admitted, maybe by another facilitator)."""
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.refresh_join_requests()
+        if "request" in fields:
+            asks = messages.asks_to_join(_text(fields, "name"), self.circle_list.name_of(circle))
+            self.statusBar().showMessage(asks, STATUS_MESSAGE_MS)
+
+    def _join_pending(self, _circle: str, _fields: dict[str, Any]) -> None:
+        self.waiting_joins.refresh()
+
+    def _join_approved(self, circle: str, fields: dict[str, Any]) -> None:
+        known = self.waiting_joins.name_of(circle, _text(fields, "name"))
+        dialog = self.active_dialog
+        told = isinstance(dialog, JoinCircleDialog) and dialog.join_answered(circle, True)
+        self.waiting_joins.approved(circle)
+        if not told and self.current_pane() is None:
+            self._pending_selection = circle  # nothing else on screen: open it
+        self.statusBar().showMessage(messages.now_member_of(known), STATUS_MESSAGE_MS)
+        self.refresh_circles()
+
+    def _join_rejected(self, circle: str, fields: dict[str, Any]) -> None:
+        name = self.waiting_joins.name_of(circle, _text(fields, "name"))
+        reason = _text(fields, "reason")
+        # a facilitator's "no" is told in the app's own kind words; a request that ended
+        # otherwise (the invite was revoked or expired meanwhile) in the engine's
+        declined = not reason or reason == JoinRefused.REJECTED_TEXT
+        message = messages.join_declined(name) if declined else reason
+        dialog = self.active_dialog
+        if isinstance(dialog, JoinCircleDialog) and dialog.join_answered(circle, False, message):
+            self.waiting_joins.dismiss(circle)  # the dialog said it
+            self.waiting_joins.refresh()
+            return
+        self.waiting_joins.declined(circle, name, message)
 
     @Slot(bool)
     def _show_text_toggled(self, checked: bool) -> None:
@@ -452,6 +649,11 @@ class MainWindow(QMainWindow):
         self.notifier.close()
         self.closing.emit()
         event.accept()
+
+
+def _text(fields: dict[str, Any], key: str) -> str:
+    value = fields.get(key)
+    return value if isinstance(value, str) else ""
 
 
 def _nothing() -> None:

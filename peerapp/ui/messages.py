@@ -152,9 +152,12 @@ DEFAULT_EXPIRY_INDEX = 2
 USES_CHOICES: tuple[tuple[str, int], ...] = (
     ("Once", 1),
     ("5 times", 5),
-    ("25 times", 25),
+    ("20 times", 20),
 )
 DEFAULT_USES_INDEX = 0
+# with join approval on a facilitator reviews everyone who uses a code, so one code can
+# safely go to a whole group
+APPROVAL_USES_INDEX = 2
 CREATE_INVITE = "Create invite code"
 CREATING_INVITE = "Creating the invite code…"
 INVITE_READY_HEADING = "Your invite code"
@@ -269,6 +272,126 @@ def unread_badge(count: int) -> str:
     return "99+" if count > 99 else str(count)
 
 
+# -- joining with approval, invite codes, guidelines -------------------------------------
+
+CONTINUE = "Continue"
+BACK = "Back"
+CLOSE = "Close"
+AGREE_AND_JOIN = "I agree — join"
+JOINING = "Joining…"
+GUIDELINES_HEADING = "Guidelines"
+PREVIEW_EXPLANATION = "Before you join, please read how this circle wants to be together."
+NO_GUIDELINES = (
+    "This circle has not written down any guidelines. Be kind, and keep what is shared "
+    "here between the members."
+)
+APPROVAL_NOTE = (
+    "A facilitator will review your request. The circle opens for you once they approve it."
+)
+WAITING_HEADING = "Waiting for approval"
+ASKED_TO_JOIN_HEADING = "Asked to join"
+WAITING_FOR_APPROVAL = "Waiting for approval"
+CANCEL_REQUEST = "Cancel request"
+NOT_APPROVED = "Not approved"
+TO_READ_INVITE = "read the invite"
+TO_CANCEL_REQUEST = "cancel the request"
+
+
+def waiting_explanation(circle_name: str) -> str:
+    return (
+        f"Your request to join {circle_name} has been sent. A facilitator will review it, "
+        "and the circle opens here once they approve. You can close this window: your "
+        "request stays open."
+    )
+
+
+def join_declined(circle_name: str) -> str:
+    return f"The facilitators of {circle_name} did not approve this request."
+
+
+def now_member_of(circle_name: str) -> str:
+    return f"You are now a member of {circle_name}."
+
+
+JOIN_REQUESTS_HEADING = "Waiting to join"
+JOIN_REQUESTS_NOTE = "They used an invite code and asked to join. Approve the people you expect."
+APPROVE = "Approve"
+DECLINE = "Decline"
+TO_APPROVE_JOIN = "approve the request"
+TO_DECLINE_JOIN = "decline the request"
+
+
+def waiting_to_join(count: int) -> str:
+    return f"{count} waiting to join"
+
+
+def asks_to_join(name: str, circle_name: str) -> str:
+    return f"{name} asks to join {circle_name}."
+
+
+def asked_ago(seconds: float) -> str:
+    age = max(int(seconds), 0)
+    if age < 60:
+        return "asked just now"
+    if age < 3600:
+        return f"asked {age // 60} min ago"
+    if age < 24 * 3600:
+        return f"asked {age // 3600} h ago"
+    return f"asked {age // (24 * 3600)} d ago"
+
+
+MANAGE_INVITES_ACTION = "Manage invites…"
+MANAGE_INVITES_TITLE = "Invite codes"
+NO_INVITES = "No invite codes yet."
+LOADING_INVITES = "Loading invite codes…"
+INVITE_EXPIRED = "Expired"
+INVITE_REVOKED = "Revoked"
+INVITE_USED_UP = "Used up"
+REVOKE = "Revoke"
+KEEP_IT = "Keep it"
+INVITE_REVOKED_DONE = "The invite was revoked: nobody can join with it any more."
+REVOKING = "Revoking…"
+TO_REVOKE_INVITE = "revoke the invite"
+TO_LIST_INVITES = "list the invite codes"
+CODE_NOT_YOURS = "Only the member who made this code has its text."
+APPROVAL_INVITE_NOTE = "Join approval is on: a facilitator reviews each person who uses this code."
+
+
+def manage_invites_explanation(circle_name: str) -> str:
+    return (
+        f"The invite codes of {circle_name}. Revoke one that was shared by mistake: "
+        "nobody can join with it any more."
+    )
+
+
+def invite_made_by(name: str, mine: bool) -> str:
+    return "Made by you" if mine else f"Made by {name}"
+
+
+def invite_uses(uses: int, max_uses: int) -> str:
+    return f"Used {uses} of {max_uses}"
+
+
+def expires_in(seconds: float) -> str:
+    """To the nearest unit: a code made for 7 days a minute ago expires "in 7 days"."""
+    left = max(seconds, 0.0)
+    if left < 3600:
+        return f"expires in {max(round(left / 60), 1)} min"
+    if left < 23.5 * 3600:
+        return f"expires in {round(left / 3600)} h"
+    days = round(left / (24 * 3600))
+    return "expires in 1 day" if days == 1 else f"expires in {days} days"
+
+
+def confirm_revoke(name: str, mine: bool) -> str:
+    whose = "the invite you made" if mine else f"the invite {name} made"
+    return f"Revoke {whose}? Nobody will be able to join with it any more. This cannot be undone."
+
+
+SHOW_GUIDELINES = "Show"
+HIDE_GUIDELINES = "Hide"
+
+
 # -- notifications ------------------------------------------------------------------------
 
 SHOW_TEXT_IN_NOTIFICATIONS = "Show message text in notifications"
@@ -380,3 +503,290 @@ PROFILE_UNAVAILABLE_TITLE = f"{PRODUCT_NAME} cannot open this profile"
 
 def profile_unavailable(folder: str, reason: str) -> str:
     return f"The profile folder {folder} cannot be used: {reason}"
+
+
+# -- moderation: roles, member actions, messages removed, notices, settings, the log ------
+
+FACILITATOR_BADGE = "Co-facilitator"
+MUTED_BADGE = "Muted"
+MEMBER_ACTIONS_BUTTON = "…"
+PROMOTE_ACTION = "Promote to co-facilitator"
+DEMOTE_ACTION = "Demote to member"
+MAKE_FOUNDER_ACTION = "Make founder…"
+MUTE_MENU = "Mute for…"
+MUTE_CHOICES: tuple[tuple[str, int], ...] = (
+    ("10 minutes", 10 * 60),
+    ("1 hour", 3600),
+    ("1 day", 24 * 3600),
+)
+MUTE_CUSTOM_CHOICE = "Custom…"
+UNMUTE_ACTION = "Unmute"
+REMOVE_ACTION = "Remove from circle…"
+BAN_ACTION = "Ban…"
+ONE_MOMENT = "One moment…"
+TO_MODERATE = "make that change"
+
+
+def member_actions_name(name: str) -> str:
+    return f"Actions for {name}"
+
+
+def moderation_failed(reason: str) -> str:
+    return f"That did not go through: {reason}"
+
+
+REMOVE_CONFIRM = "Remove"
+BAN_CONFIRM = "Ban"
+MAKE_FOUNDER_CONFIRM = "Make founder"
+
+
+def confirm_remove_title(name: str) -> str:
+    return f"Remove {name} from the circle?"
+
+
+def confirm_remove_text(name: str) -> str:
+    return (
+        f"{name} will stop receiving this circle's messages. They could come back later "
+        "with a new invite code."
+    )
+
+
+def confirm_ban_title(name: str) -> str:
+    return f"Ban {name}?"
+
+
+def confirm_ban_text(name: str) -> str:
+    return (
+        f"{name} will be removed and can never rejoin this circle, not even with a new "
+        "invite code. This cannot be undone."
+    )
+
+
+def confirm_make_founder_title(name: str) -> str:
+    return f"Make {name} the founder?"
+
+
+def confirm_make_founder_text(name: str) -> str:
+    return (
+        f"{name} becomes the founder of this circle and you stay on as a co-facilitator. "
+        f"Only {name} could hand the role back to you."
+    )
+
+
+MUTE_FOR_LABEL = "Mute for"
+MUTE_UNITS: tuple[tuple[str, int], ...] = (("minutes", 60), ("hours", 3600), ("days", 24 * 3600))
+MUTE_CONFIRM = "Mute"
+MAX_MUTE_DAYS = 30
+
+
+def mute_title(name: str) -> str:
+    return f"Mute {name}"
+
+
+def mute_text(name: str) -> str:
+    return f"{name} can still read the circle, but cannot write to it until the time is up."
+
+
+# a message's menu, and what is left of a deleted one
+DELETE_FOR_EVERYONE = "Delete for everyone"
+REPORT_MESSAGE = "Report to facilitators…"
+DELETE_MESSAGE_TITLE = "Delete this message for everyone?"
+DELETE_MESSAGE_TEXT = (
+    "The message disappears for every member of the circle. A note in its place says that "
+    "it was removed."
+)
+DELETE_CONFIRM = "Delete"
+TO_DELETE_MESSAGE = "delete the message"
+REMOVED_BY_FACILITATOR = "Message removed by a facilitator"
+DELETED_BY_AUTHOR = "Message deleted by its author"
+
+REPORT_TITLE = "Report to facilitators"
+REPORT_TEXT = (
+    "The circle's facilitators will see this message and what you write here, so they can "
+    "look after the circle."
+)
+REPORT_REASON_LABEL = "What worries you about it?"
+REPORT_REASON_PLACEHOLDER = "A few words are enough."
+REPORT_SEND = "Send report"
+REPORT_SENDING = "Sending the report…"
+TO_REPORT = "send the report"
+REPORT_SENT = "Thank you. The facilitators have your report."
+
+
+# the quiet notes in the conversation when facilitators act
+def promoted_notice(actor: str, target: str) -> str:
+    return f"{actor} made {target} a co-facilitator"
+
+
+def demoted_notice(actor: str, target: str) -> str:
+    return f"{actor} made {target} a member again"
+
+
+def made_founder_notice(actor: str, target: str) -> str:
+    return f"{actor} made {target} the founder"
+
+
+def muted_notice(actor: str, target: str, duration: str) -> str:
+    return f"{target} was muted for {duration} by {actor}"
+
+
+def unmuted_notice(actor: str, target: str) -> str:
+    return f"{actor} unmuted {target}"
+
+
+def removed_notice(actor: str, target: str) -> str:
+    return f"{target} was removed by {actor}"
+
+
+def banned_notice(actor: str, target: str) -> str:
+    return f"{target} was removed by {actor} and cannot rejoin"
+
+
+def invite_revoked_notice(actor: str) -> str:
+    return f"{actor} revoked an invite code"
+
+
+def message_deleted_notice(actor: str, own: bool) -> str:
+    return f"{actor} deleted a message" if own else f"{actor} removed a message"
+
+
+def settings_saved_notice(actor: str) -> str:
+    return f"{actor} updated the circle settings"
+
+
+def settings_notice(changes: list[str], actor: str) -> str:
+    return f"{'. '.join(changes)} (changed by {actor})"
+
+
+def other_action_notice(actor: str) -> str:
+    return f"{actor} changed something in the circle"
+
+
+def slow_mode_now(value: str) -> str:
+    return f"Slow mode is now {value}"
+
+
+SLOW_MODE_OFF_NOW = "Slow mode is off"
+JOIN_APPROVAL_ON_NOW = "Join approval is on"
+JOIN_APPROVAL_OFF_NOW = "Join approval is off"
+GUIDELINES_UPDATED = "The guidelines were updated"
+
+
+def duration(seconds: int) -> str:
+    """A length of time in the largest whole unit: "10 minutes", "1 hour", "90 seconds"."""
+    seconds = max(seconds, 0)
+    for size, noun in ((24 * 3600, "day"), (3600, "hour"), (60, "minute"), (1, "second")):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    return "0 seconds"
+
+
+def short_duration(seconds: int) -> str:
+    """A short length of time: "30 s", "1 min", "2 min 30 s", "1 h"."""
+    seconds = max(seconds, 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds % 3600 == 0:
+        return f"{seconds // 3600} h"
+    minutes, rest = divmod(seconds, 60)
+    return f"{minutes} min" if rest == 0 else f"{minutes} min {rest} s"
+
+
+# the moderation log
+MODERATION_LOG_ACTION = "Moderation log"
+MODERATION_LOG_TITLE = "Moderation log"
+MODERATION_LOG_TEXT = (
+    "Every change the facilitators made in this circle, oldest first. Every member can read it."
+)
+MODERATION_LOG_COLUMNS = ("When", "Who", "What", "To whom")
+MODERATION_LOG_EMPTY = "Nothing has been changed in this circle so far."
+MODERATION_LOG_LOADING = "Reading the log…"
+MODERATION_LOG_CLOSE = "Close"
+TO_READ_MODERATION_LOG = "read the moderation log"
+LOG_PROMOTED = "Made co-facilitator"
+LOG_DEMOTED = "Made a member again"
+LOG_MADE_FOUNDER = "Made founder"
+LOG_UNMUTED = "Unmuted"
+LOG_REMOVED = "Removed"
+LOG_BANNED = "Banned"
+LOG_SETTINGS_SAVED = "Updated the circle settings"
+LOG_INVITE_REVOKED = "Revoked an invite code"
+LOG_OWN_MESSAGE_DELETED = "Deleted their own message"
+LOG_MESSAGE_REMOVED = "Removed a message"
+LOG_OTHER = "Changed something"
+
+
+def log_muted(duration_text: str) -> str:
+    return f"Muted for {duration_text}"
+
+
+def log_when(moment: datetime) -> str:
+    return f"{moment:%a} {moment.day} {moment:%b} {moment:%H:%M}"
+
+
+# the circle's settings
+CIRCLE_SETTINGS_ACTION = "Circle settings…"
+CIRCLE_SETTINGS_BUTTON = "Settings"
+CIRCLE_SETTINGS_TITLE = "Circle settings"
+SLOW_MODE_LABEL = "Slow mode"
+SLOW_MODE_HINT = "Members wait this long between messages. Facilitators are never slowed down."
+SLOW_MODE_CHOICES: tuple[tuple[str, int], ...] = (
+    ("Off", 0),
+    ("10 seconds", 10),
+    ("30 seconds", 30),
+    ("1 minute", 60),
+    ("5 minutes", 5 * 60),
+)
+SLOW_MODE_CUSTOM_CHOICE = "Custom…"
+SLOW_MODE_CUSTOM_SUFFIX = " seconds"
+JOIN_APPROVAL_CHECK = "A facilitator approves each new member"
+JOIN_APPROVAL_HINT = "Someone with an invite code waits until a facilitator lets them in."
+CIRCLE_GUIDELINES_LABEL = "Guidelines"
+SAVE_SETTINGS = "Save"
+SAVING_SETTINGS = "Saving…"
+TO_SAVE_SETTINGS = "save the settings"
+
+
+def circle_settings_text(circle_name: str) -> str:
+    return (
+        f"These apply to everyone in {circle_name}. Members see a short note in the "
+        "conversation when they change."
+    )
+
+
+# writing while muted or slowed down
+def muted_until(until: datetime, today: datetime) -> str:
+    if until.date() == today.date():
+        return f"You are muted until {until:%H:%M}"
+    return f"You are muted until {until:%A} {until:%H:%M}"
+
+
+def send_again_in(seconds: int) -> str:
+    return f"You can send again in {short_duration(max(seconds, 1))}"
+
+
+def slow_mode_hint(seconds: int) -> str:
+    return f"Slow mode: one message every {short_duration(seconds)}"
+
+
+# removed from a circle, or leaving it
+REMOVED_FROM_CIRCLE = "You were removed from this circle"
+BANNED_FROM_CIRCLE = "You were removed from this circle and cannot rejoin"
+REMOVED_STILL_READABLE = "What was shared before stays readable here, on this computer."
+CIRCLE_MORE_BUTTON = "More"
+LEAVE_CIRCLE_ACTION = "Leave circle…"
+LEAVE_CONFIRM = "Leave"
+LEAVING = "Leaving…"
+TO_LEAVE = "leave the circle"
+
+
+def leave_title(circle_name: str) -> str:
+    return f"Leave {circle_name}?"
+
+
+def leave_text(circle_name: str) -> str:
+    return (
+        f"You will stop receiving the messages of {circle_name}. To come back, you would "
+        "need a new invite code."
+    )

@@ -282,6 +282,56 @@ QFrame#inviteNote {{
     background: {ACCENT_SOFT};
     border-radius: 8px;
 }}
+QFrame#guidelinesStrip {{
+    background: {ACCENT_SOFT};
+    border-bottom: 1px solid {BORDER};
+}}
+QLabel#guidelinesHeading {{
+    font-weight: 600;
+}}
+QScrollArea#guidelinesScroll, QScrollArea#guidelinesScroll > QWidget > QWidget {{
+    background: transparent;
+}}
+QFrame#joinRequests {{
+    background: {SURFACE};
+    border-bottom: 1px solid {BORDER};
+}}
+QFrame#waitingJoin {{
+    border: 1px dashed {BORDER};
+    border-radius: 6px;
+}}
+QLabel#waitingName {{
+    color: {MUTED};
+    font-style: italic;
+}}
+QLabel#approvalNote {{
+    color: {ACCENT_PRESSED};
+}}
+QFrame#inviteRow {{
+    background: {SURFACE};
+    border: 1px solid {BORDER};
+    border-radius: 6px;
+}}
+QScrollArea#inviteList, QScrollArea#inviteList > QWidget > QWidget {{
+    background: transparent;
+}}
+QFrame#revokeConfirm {{
+    background: {ERROR_BACKGROUND};
+    border: 1px solid {ERROR_BORDER};
+    border-radius: 8px;
+}}
+QFrame#removedBar {{
+    background: {SIDEBAR};
+    border-top: 1px solid {BORDER};
+}}
+QLabel#composerHold {{
+    color: {ACCENT_PRESSED};
+}}
+QTableWidget#moderationLog {{
+    background: {SURFACE};
+    border: 1px solid {BORDER};
+    border-radius: 6px;
+}}
 
 QScrollBar:vertical {{
     background: transparent;

@@ -3,7 +3,9 @@
 Pure (no Qt), so the rules are easy to test:
 - a day separator before the first message of each local calendar day (and at the top);
 - a message "continues" the one before it when the same author wrote both, on the same
-  day, within five minutes; the name is then not repeated.
+  day, within five minutes; the name is then not repeated;
+- a notice (a quiet note of what a facilitator did) sits among the messages at its place
+  in the circle's log; a message after a notice starts a new group.
 
 Timestamps come from the author's clock, so any value may arrive, however absurd: they are
 clamped into what `datetime` can show rather than trusted.
@@ -33,7 +35,24 @@ class MessageRow:
     starts_group: bool
 
 
-Row = DayRow | MessageRow
+@dataclass(frozen=True)
+class Notice:
+    """A quiet note in the conversation (what a facilitator did), already in words."""
+
+    id: str  # the moderation event's id
+    text: str
+    ts: int  # ms, the actor's clock
+    lamport: int  # with `order_id`, its place among the messages
+    order_id: str  # normally the id; see peerapp.ui.circle_pane for estimated places
+
+
+@dataclass(frozen=True)
+class NoticeRow:
+    notice: Notice
+
+
+Item = MessageView | Notice
+Row = DayRow | MessageRow | NoticeRow
 
 
 def local_time(ts_ms: int) -> datetime:
@@ -64,22 +83,25 @@ def day_label(day: date, today: date) -> str:
     return template.format(weekday=f"{day:%A}", day=day.day, month=f"{day:%B}", year=day.year)
 
 
-def continues(previous: MessageView | None, message: MessageView) -> bool:
+def continues(previous: Item | None, message: MessageView) -> bool:
     """Whether `message` joins the group of `previous` (its name is not shown again)."""
     return (
-        previous is not None
+        isinstance(previous, MessageView)
         and previous.author == message.author
         and day_of(previous.ts) == day_of(message.ts)
         and abs(message.ts - previous.ts) <= GROUP_WINDOW_MS
     )
 
 
-def rows_for(batch: Iterable[MessageView], previous: MessageView | None) -> list[Row]:
+def rows_for(batch: Iterable[Item], previous: Item | None) -> list[Row]:
     """The rows showing `batch`, which follows `previous` (None: it starts the list)."""
     rows: list[Row] = []
-    for message in batch:
-        if previous is None or day_of(previous.ts) != day_of(message.ts):
-            rows.append(DayRow(day_of(message.ts)))
-        rows.append(MessageRow(message, starts_group=not continues(previous, message)))
-        previous = message
+    for item in batch:
+        if previous is None or day_of(previous.ts) != day_of(item.ts):
+            rows.append(DayRow(day_of(item.ts)))
+        if isinstance(item, Notice):
+            rows.append(NoticeRow(item))
+        else:
+            rows.append(MessageRow(item, starts_group=not continues(previous, item)))
+        previous = item
     return rows

@@ -16,12 +16,20 @@ from peerapp.core.events import (
     EngineReady,
     EngineStopped,
     HistoryChanged,
+    JoinApproved,
+    JoinPending,
+    JoinRejected,
+    JoinRequestArrived,
     MemberJoined,
+    MembersChanged,
     MemberView,
     MessageArrived,
     MessageView,
+    ModerationHappened,
     PeerConnected,
     PeerDisconnected,
+    RemovedFromCircle,
+    ReportReceived,
     SyncProgress,
 )
 
@@ -61,6 +69,7 @@ SHAPES = [
                 "mine": False,
                 "lamport": 0,
                 "held_by": 0,
+                "deleted": "",
             },
         },
     ),
@@ -69,7 +78,14 @@ SHAPES = [
         {
             "event": "member_joined",
             "circle": "ab" * 16,
-            "member": {"id": "ef" * 32, "name": "Em", "role": "member", "online": True},
+            "member": {
+                "id": "ef" * 32,
+                "name": "Em",
+                "role": "member",
+                "online": True,
+                "rank": None,
+                "muted_until": 0,
+            },
         },
     ),
     (CirclesChanged(), {"event": "circles_changed"}),
@@ -79,6 +95,59 @@ SHAPES = [
     ),
     (HistoryChanged("ab" * 16), {"event": "history_changed", "circle": "ab" * 16}),
     (DeliveryChanged("ab" * 16), {"event": "delivery_changed", "circle": "ab" * 16}),
+    (MembersChanged("ab" * 16), {"event": "members_changed", "circle": "ab" * 16}),
+    (
+        ModerationHappened("ab" * 16, {"action": "mute", "actor_name": "Bee"}),
+        {
+            "event": "moderation",
+            "circle": "ab" * 16,
+            "entry": {"action": "mute", "actor_name": "Bee"},
+        },
+    ),
+    (
+        RemovedFromCircle("ab" * 16, "cd" * 32, "Bee", banned=False),
+        {
+            "event": "removed_from_circle",
+            "circle": "ab" * 16,
+            "by": "cd" * 32,
+            "by_name": "Bee",
+            "banned": False,
+        },
+    ),
+]
+
+
+# join approval: "name" in the JSON is the circle's (or the joiner's) name
+SHAPES += [
+    (
+        JoinPending("ab" * 16, "Tuesday"),
+        {"event": "join_pending", "circle": "ab" * 16, "name": "Tuesday"},
+    ),
+    (
+        JoinApproved("ab" * 16, "Tuesday"),
+        {"event": "join_approved", "circle": "ab" * 16, "name": "Tuesday"},
+    ),
+    (
+        JoinRejected("ab" * 16, "Tuesday", "Not approved."),
+        {
+            "event": "join_rejected",
+            "circle": "ab" * 16,
+            "name": "Tuesday",
+            "reason": "Not approved.",
+        },
+    ),
+    (
+        JoinRequestArrived("ab" * 16, "cd" * 32, "Em"),
+        {"event": "join_request", "circle": "ab" * 16, "request": "cd" * 32, "name": "Em"},
+    ),
+]
+
+# the facilitator mailbox: ids only, never what was reported or why
+SHAPES += [
+    (
+        ReportReceived("ab" * 16, "cd" * 16),
+        {"event": "report_received", "circle": "ab" * 16, "report": "cd" * 16},
+    ),
 ]
 
 

@@ -3,6 +3,8 @@ shared by the circle suites. Every wait is bounded; nothing sleeps."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
@@ -11,7 +13,7 @@ from peerapp.core.events import MessageView
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
 from peerapp.ui.dialogs.invite import InviteDialog
-from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
 from peerapp.ui.main_window import MainWindow
 from tests.gui.helpers import WAIT_MS, click, type_into
 
@@ -19,12 +21,16 @@ JOIN_WAIT_MS = 20_000  # reaching a member over the network takes a few seconds
 DELIVERY_WAIT_MS = 15_000
 
 
-def create_circle(qtbot: QtBot, window: MainWindow, name: str, member_name: str) -> str:
+def create_circle(
+    qtbot: QtBot, window: MainWindow, name: str, member_name: str, guidelines: str = ""
+) -> str:
     """Create a circle through the dialog; returns its id once it is shown selected."""
     window.create_circle_action.trigger()
     dialog = window.active_dialog
     assert isinstance(dialog, CreateCircleDialog)
     type_into(dialog.name_edit, name)
+    if guidelines:
+        dialog.guidelines_edit.setPlainText(guidelines)
     type_into(dialog.member_name_edit, member_name)
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         click(dialog.primary_button)
@@ -68,7 +74,8 @@ def copy_invite(qtbot: QtBot, window: MainWindow) -> str:
 
 
 def join_by_pasting(qtbot: QtBot, window: MainWindow, name: str) -> JoinCircleDialog:
-    """Open the join dialog, paste the clipboard's code, type the name, press Join."""
+    """Open the join dialog, paste the clipboard's code, type the name, press Continue
+    (which reads the invite: the dialog then shows the circle's guidelines)."""
     window.join_circle_action.trigger()
     dialog = window.active_dialog
     assert isinstance(dialog, JoinCircleDialog)
@@ -79,19 +86,40 @@ def join_by_pasting(qtbot: QtBot, window: MainWindow, name: str) -> JoinCircleDi
     return dialog
 
 
-def join_circle(qtbot: QtBot, window: MainWindow, name: str) -> str:
-    dialog = join_by_pasting(qtbot, window, name)
+def wait_answer(qtbot: QtBot, dialog: JoinCircleDialog, done: Callable[[], bool]) -> str | None:
+    """Until `done()` or the dialog shows a refusal; the refusal's text, or None."""
     refusals: list[str] = []
 
     def answered() -> bool:
-        if dialog.result_data is not None:
+        if done():
             return True
         if dialog.error_label.isVisible():
             refusals.append(dialog.error_label.text())
         return bool(refusals)
 
     qtbot.waitUntil(answered, timeout=JOIN_WAIT_MS)
-    assert not refusals, refusals
+    return refusals[0] if refusals else None
+
+
+def read_guidelines(qtbot: QtBot, window: MainWindow, name: str) -> JoinCircleDialog:
+    """Paste the code, type the name, press Continue; waits for the guidelines."""
+    dialog = join_by_pasting(qtbot, window, name)
+    refusal = wait_answer(qtbot, dialog, lambda: dialog.step is Step.PREVIEW)
+    assert refusal is None, refusal
+    return dialog
+
+
+def agree_and_join(qtbot: QtBot, dialog: JoinCircleDialog) -> None:
+    """Press "I agree — join"; waits until the engine answered (admitted or pending)."""
+    assert dialog.step is Step.PREVIEW
+    click(dialog.primary_button)
+    refusal = wait_answer(qtbot, dialog, lambda: dialog.result_data is not None)
+    assert refusal is None, refusal
+
+
+def join_circle(qtbot: QtBot, window: MainWindow, name: str) -> str:
+    dialog = read_guidelines(qtbot, window, name)
+    agree_and_join(qtbot, dialog)
     circle = dialog.result_circle()
     assert circle is not None
     wait_showing(qtbot, window, circle)

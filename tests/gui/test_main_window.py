@@ -110,7 +110,8 @@ def test_joining_shows_that_it_is_reaching_the_circle(
 ) -> None:
     window = start_session(profile).wait_online_after_unlock()
     answer: asyncio.Future[Result] = asyncio.get_event_loop().create_future()
-    monkeypatch.setattr(window.bridge, "join", lambda code, name: answer)
+    # Continue first reads the invite (the guidelines come before joining)
+    monkeypatch.setattr(window.bridge, "preview_invite", lambda code: answer)
 
     window.join_circle_action.trigger()
     dialog = window.active_dialog

@@ -1,6 +1,10 @@
 """Inviting someone: choose how long the code stays valid and how often it may be used,
 then hand the code over by copying it or showing its QR image.
 
+The defaults follow the circle: with join approval on (a facilitator reviews everyone who
+uses a code) one code may go to a group, so it defaults to 20 uses. "Manage invites…"
+asks the window for the list of the circle's codes (manageRequested).
+
 The code is a key to the circle, so the dialog says so, and the code lives only in this
 dialog (and the clipboard, if the person copies it): it is never logged.
 """
@@ -9,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -22,10 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.errors import HearthError
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
 from peerapp.ui import messages, style
-from peerapp.ui.async_slot import async_slot
+from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.qr import qr_matrix, render
 from peerapp.ui.widgets.field import field
@@ -124,13 +130,17 @@ def _expiry(code: str, fallback: datetime) -> datetime:
 
 
 class InviteDialog(EngineCommandDialog):
+    manageRequested = Signal(str)  # circle id
+
     def __init__(
         self,
         bridge: EngineBridge,
         circle_id: str,
         circle_name: str,
         parent: QWidget | None = None,
+        join_approval: bool | None = None,
     ) -> None:
+        """`join_approval`: the circle's setting if known; else it is asked for."""
         super().__init__(
             bridge,
             title=messages.INVITE_TITLE,
@@ -147,13 +157,51 @@ class InviteDialog(EngineCommandDialog):
         options.setSpacing(16)
         options.addLayout(field(messages.EXPIRES_LABEL, self.expiry_box), 1)
         options.addLayout(field(messages.USES_LABEL, self.uses_box), 1)
+        self.approval_note = QLabel(messages.APPROVAL_INVITE_NOTE)
+        self.approval_note.setWordWrap(True)
+        style.set_role(self.approval_note, "muted")
         self.result_view = InviteResult()
         self.result_view.hide()
+        self.manage_button = QPushButton(messages.MANAGE_INVITES_ACTION)
+        self.manage_button.setAutoDefault(False)
+        style.set_role(self.manage_button, "quiet")
         self.form.addWidget(self.options)
+        self.form.addWidget(self.approval_note)
         self.form.addWidget(self.result_view)
+        self.form.addWidget(self.manage_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.approval_note.hide()
         self.code: str | None = None
+        self._uses_chosen = False  # the person picked a number: the circle's default yields
         self.set_submittable(True)
         self.primary_button.clicked.connect(self._primary_clicked)
+        self.manage_button.clicked.connect(lambda: self.manageRequested.emit(circle_id))
+        self.uses_box.activated.connect(self._uses_picked)
+        if join_approval is None:
+            self.ask_circle_defaults()
+        else:
+            self.apply_circle_defaults(join_approval)
+
+    def apply_circle_defaults(self, join_approval: bool) -> None:
+        """Defaults for the circle's setting, unless the person already chose."""
+        if self.code is not None or self.busy:
+            return
+        self.approval_note.setVisible(join_approval)
+        if not self._uses_chosen:
+            index = messages.APPROVAL_USES_INDEX if join_approval else messages.DEFAULT_USES_INDEX
+            self.uses_box.setCurrentIndex(index)
+
+    @Slot(int)
+    def _uses_picked(self, _index: int) -> None:
+        self._uses_chosen = True
+
+    @async_slot()
+    async def ask_circle_defaults(self) -> None:
+        try:
+            info = circle_info_from(await self.bridge.circle_info(self.circle_id))
+        except HearthError:
+            return  # the engine's own defaults stand
+        if still_alive(self) and info is not None:
+            self.apply_circle_defaults(info.join_approval)
 
     def expires_in(self) -> int:
         return int(self.expiry_box.currentData())
@@ -188,6 +236,7 @@ class InviteDialog(EngineCommandDialog):
             return
         self.code = code
         self.options.hide()
+        self.approval_note.hide()
         self.explanation_label.hide()
         fallback = datetime.fromtimestamp(asked_at.timestamp() + expires_in)
         self.result_view.show_code(code, uses, fallback)

@@ -1,16 +1,38 @@
-"""Joining a circle with an invite code, under a name of one's choosing.
+"""Joining a circle with an invite code, under a name of one's choosing, after reading
+the circle's guidelines.
 
-Joining reaches a member over the network and can take several seconds; the dialog says
-so while it waits, and shows the engine's reason inline when the circle cannot be joined
-(a mistyped code, an expired or used-up invite, nobody reachable).
+Rules (the steps, in order):
+- CODE: the person pastes the code (the text of its QR image is the same code) and types
+  a name. "Continue" asks the engine to read the invite (preview_invite): the circle's
+  name, its member count, its guidelines and whether a facilitator approves newcomers.
+  Nothing is joined yet. A refusal (a mistyped or expired code, nobody reachable) is
+  shown inline and the step stays.
+- PREVIEW: the guidelines, scrollable, as plain text, and a note when a facilitator will
+  review the request. "Back" returns to CODE with everything typed kept; only
+  "I agree — join" joins. Admitted at once -> the dialog is accepted (the window opens the
+  circle). Join approval on (the reply says pending) -> WAITING.
+- WAITING: the request is with the facilitators; "Close" accepts the dialog (the request
+  stays open and the sidebar shows it). Told the outcome while still open: approved ->
+  accepted; declined -> DECLINED.
+- DECLINED: the kind message (or the engine's reason when the request ended otherwise);
+  "Close".
+
+Reaching a member over the network can take several seconds; the dialog says so while it
+waits, and everything typed stays when something fails.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextOption
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
 
-from peerapp.ui import messages
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QTextOption
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
@@ -18,6 +40,50 @@ from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.member_name import member_name_field
 
 CODE_HEIGHT = 72
+GUIDELINES_HEIGHT = 180
+
+
+class Step(Enum):
+    CODE = "code"
+    PREVIEW = "preview"
+    WAITING = "waiting"
+    DECLINED = "declined"
+
+
+# what each step's buttons say: (primary, secondary or None when hidden)
+BUTTONS: dict[Step, tuple[str, str | None]] = {
+    Step.CODE: (messages.CONTINUE, messages.CANCEL),
+    Step.PREVIEW: (messages.AGREE_AND_JOIN, messages.BACK),
+    Step.WAITING: (messages.CLOSE, None),
+    Step.DECLINED: (messages.CLOSE, None),
+}
+
+
+@dataclass(frozen=True)
+class InvitePreview:
+    """What preview_invite says about the circle an invite opens."""
+
+    circle: str
+    name: str
+    guidelines: str
+    join_approval: bool
+    members: int
+
+
+def invite_preview_from(result: Mapping[str, Any]) -> InvitePreview | None:
+    circle, name = result.get("circle"), result.get("name")
+    if not isinstance(circle, str) or not isinstance(name, str):
+        return None
+    guidelines, members = result.get("guidelines"), result.get("members")
+    if isinstance(members, list):
+        members = len(members)
+    return InvitePreview(
+        circle=circle,
+        name=name.strip() or messages.UNNAMED_CIRCLE,
+        guidelines=guidelines.strip() if isinstance(guidelines, str) else "",
+        join_approval=result.get("join_approval") is True,
+        members=members if isinstance(members, int) and members > 0 else 1,
+    )
 
 
 class JoinCircleDialog(EngineCommandDialog):
@@ -26,9 +92,14 @@ class JoinCircleDialog(EngineCommandDialog):
             bridge,
             title=messages.JOIN_CIRCLE_TITLE,
             explanation=messages.JOIN_CIRCLE_EXPLANATION,
-            primary_text=messages.JOIN,
+            primary_text=messages.CONTINUE,
             parent=parent,
         )
+        self.step = Step.CODE
+        self.preview: InvitePreview | None = None
+        self.ended_because = ""  # DECLINED: what the person is told
+        self.pending = False  # joined with approval on: waiting for a facilitator
+
         # a code is a few hundred characters: let it wrap so a person can check it
         self.code_edit = QPlainTextEdit()
         self.code_edit.setPlaceholderText(messages.INVITE_CODE_PLACEHOLDER)
@@ -37,28 +108,176 @@ class JoinCircleDialog(EngineCommandDialog):
         self.code_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.code_edit.setWordWrapMode(QTextOption.WrapMode.WrapAnywhere)
         self.name_edit, member_name = member_name_field()
-        self.form.addLayout(field(messages.INVITE_CODE_LABEL, self.code_edit))
-        self.form.addLayout(member_name)
+        self.code_page = QWidget()
+        code_layout = _column(self.code_page)
+        code_layout.addLayout(field(messages.INVITE_CODE_LABEL, self.code_edit))
+        code_layout.addLayout(member_name)
+
+        self.circle_name_label = QLabel()
+        self.circle_name_label.setTextFormat(Qt.TextFormat.PlainText)
+        style.set_role(self.circle_name_label, "subheading")
+        self.member_count_label = QLabel()
+        style.set_role(self.member_count_label, "muted")
+        # guidelines are written by members: plain text, never markup
+        self.guidelines_view = QPlainTextEdit()
+        self.guidelines_view.setObjectName("guidelinesView")
+        self.guidelines_view.setReadOnly(True)
+        self.guidelines_view.setFixedHeight(GUIDELINES_HEIGHT)
+        self.guidelines_view.setTabChangesFocus(True)
+        self.approval_note = QLabel(messages.APPROVAL_NOTE)
+        self.approval_note.setWordWrap(True)
+        self.approval_note.setObjectName("approvalNote")
+        self.preview_page = QWidget()
+        preview_layout = _column(self.preview_page)
+        preview_layout.addWidget(self.circle_name_label)
+        preview_layout.addWidget(self.member_count_label)
+        preview_layout.addLayout(field(messages.GUIDELINES_HEADING, self.guidelines_view))
+        preview_layout.addWidget(self.approval_note)
+
+        self.form.addWidget(self.code_page)
+        self.form.addWidget(self.preview_page)
+        self.preview_page.hide()
+
         self.code_edit.textChanged.connect(self._refresh)
         self.name_edit.textChanged.connect(self._refresh)
-        self.primary_button.clicked.connect(self.submit)
+        self.primary_button.clicked.connect(self._primary_clicked)
+        self.secondary_button.clicked.disconnect(self.reject)
+        self.secondary_button.clicked.connect(self._secondary_clicked)
         self.code_edit.setFocus()
 
     def code(self) -> str:
         return self.code_edit.toPlainText().strip()
 
+    def member_name(self) -> str:
+        return self.name_edit.text().strip()
+
+    def result_circle(self) -> str | None:
+        """The circle joined, once admitted (None while a facilitator decides)."""
+        return None if self.pending else super().result_circle()
+
+    def waiting_circle(self) -> str | None:
+        """The circle asked to join, while a facilitator decides."""
+        return super().result_circle() if self.step is Step.WAITING else None
+
+    # -- steps --------------------------------------------------------------------------
+
+    def _go(self, step: Step) -> None:
+        self.step = step
+        self.clear_error()
+        preview = self.preview
+        name = preview.name if preview is not None else ""
+        self.code_page.setVisible(step is Step.CODE)
+        self.preview_page.setVisible(step is Step.PREVIEW)
+        if step is Step.CODE:
+            self.heading_label.setText(messages.JOIN_CIRCLE_TITLE)
+            self.explanation_label.setText(messages.JOIN_CIRCLE_EXPLANATION)
+        elif step is Step.PREVIEW:
+            self.heading_label.setText(messages.JOIN_CIRCLE_TITLE)
+            self.explanation_label.setText(messages.PREVIEW_EXPLANATION)
+        elif step is Step.WAITING:
+            self.heading_label.setText(messages.WAITING_HEADING)
+            self.explanation_label.setText(messages.waiting_explanation(name))
+        else:
+            self.heading_label.setText(messages.NOT_APPROVED)
+            self.explanation_label.setText(self.ended_because or messages.join_declined(name))
+        primary, secondary = BUTTONS[step]
+        self.primary_button.setText(primary)
+        self.secondary_button.setVisible(secondary is not None)
+        if secondary is not None:
+            self.secondary_button.setText(secondary)
+        self._refresh()
+
+    def _show_preview(self, preview: InvitePreview) -> None:
+        self.preview = preview
+        self.circle_name_label.setText(preview.name)
+        self.member_count_label.setText(messages.member_count(preview.members))
+        self.guidelines_view.setPlainText(preview.guidelines or messages.NO_GUIDELINES)
+        self.approval_note.setVisible(preview.join_approval)
+        self._go(Step.PREVIEW)
+        self.primary_button.setFocus()
+
     def _refresh(self) -> None:
-        self.set_submittable(bool(self.code() and self.name_edit.text().strip()))
-        if self.error_label.isVisible() and not self.busy:
-            self.clear_error()
+        if self.step is Step.CODE:
+            self.set_submittable(bool(self.code() and self.member_name()))
+            if self.error_label.isVisible() and not self.busy:
+                self.clear_error()
+        else:
+            self.set_submittable(True)
+
+    @Slot()
+    def _primary_clicked(self) -> None:
+        if self.step is Step.CODE:
+            self.read_invite()
+        elif self.step is Step.PREVIEW:
+            self.agree_and_join()
+        else:
+            self.accept()
+
+    @Slot()
+    def _secondary_clicked(self) -> None:
+        if self.step is Step.PREVIEW and not self.busy:
+            self._go(Step.CODE)
+            self.code_edit.setFocus()
+        else:
+            self.reject()
+
+    # -- the engine ---------------------------------------------------------------------
 
     @async_slot()
-    async def submit(self) -> None:
-        code, name = self.code(), self.name_edit.text().strip()
-        if self.busy or not code or not name:
+    async def read_invite(self) -> None:
+        code, name = self.code(), self.member_name()
+        if self.busy or self.step is not Step.CODE or not code or not name:
             return
-        await self.run_and_accept(
+        result = await self.run_command(
             messages.REACHING_THE_CIRCLE,
-            messages.TO_JOIN_CIRCLE,
-            lambda: self.bridge.join(code, name),
+            messages.TO_READ_INVITE,
+            lambda: self.bridge.preview_invite(code),
         )
+        if result is None:
+            return  # refused: the reason is shown
+        self.result_data = None  # only what join answers says which circle was joined
+        self.set_idle()
+        preview = invite_preview_from(result)
+        if preview is None:
+            self.show_error(messages.unexpected_error(type(result).__name__))
+            return
+        self._show_preview(preview)
+
+    @async_slot()
+    async def agree_and_join(self) -> None:
+        code, name = self.code(), self.member_name()
+        if self.busy or self.step is not Step.PREVIEW or not code or not name:
+            return
+        result = await self.run_command(
+            messages.JOINING, messages.TO_JOIN_CIRCLE, lambda: self.bridge.join(code, name)
+        )
+        if result is None:
+            return
+        if result.get("pending") is True:
+            self.pending = True
+            self.set_idle()
+            self._go(Step.WAITING)
+            return
+        self.finish_accepted()
+
+    # -- what the window tells the dialog -----------------------------------------------
+
+    def join_answered(self, circle: str, approved: bool, message: str = "") -> bool:
+        """A request to join `circle` was answered (the engine's event; `message`: what
+        to say when it was not approved); whether this dialog waited for it and said so."""
+        if circle != self.waiting_circle():
+            return False
+        if approved:
+            self.pending = False  # admitted after all: the window opens the circle
+            self.accept()
+        else:
+            self.ended_because = message
+            self._go(Step.DECLINED)
+        return True
+
+
+def _column(page: QWidget) -> QVBoxLayout:
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(14)
+    return layout

@@ -1,6 +1,6 @@
 """The top of a circle: its name, how many members it has, how many are reachable now and
 how long since this computer last synced with one of them, and the buttons to invite
-someone and to show the members."""
+someone, to show the members and, for facilitators, the people waiting to join."""
 
 from __future__ import annotations
 
@@ -137,6 +137,14 @@ class CircleHeader(QFrame):
         self.members_button.setCheckable(True)
         self.members_button.setChecked(True)
         style.set_role(self.members_button, "toggle")
+        # the circle's menu (settings, the moderation log, leaving): the pane fills it
+        self.more_button = QPushButton(messages.CIRCLE_MORE_BUTTON)
+        self.more_button.setObjectName("circleMoreButton")
+        # for facilitators: people waiting to join (with approval on); shown when any are
+        self.join_requests_button = QPushButton()
+        self.join_requests_button.setObjectName("joinRequestsButton")
+        self.join_requests_button.setCheckable(True)
+        style.set_role(self.join_requests_button, "toggle")
 
         self.separator = QLabel("·")
         style.set_role(self.separator, "muted")
@@ -149,6 +157,7 @@ class CircleHeader(QFrame):
         self.sync_label.hide()
         self._peer_syncs: list[PeerSync] = []
         self.set_member_count(member_count)
+        self.join_requests_button.hide()
 
     def _build_layout(self) -> None:
         details = QHBoxLayout()
@@ -168,8 +177,10 @@ class CircleHeader(QFrame):
         layout.setContentsMargins(20, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(text, 1)
+        layout.addWidget(self.join_requests_button)
         layout.addWidget(self.members_button)
         layout.addWidget(self.invite_button)
+        layout.addWidget(self.more_button)
 
     def set_name(self, name: str) -> None:
         self.title.setText(name)
@@ -184,6 +195,13 @@ class CircleHeader(QFrame):
         style.set_presence(self.dot, reachable)
         self.separator.show()
         self.dot.show()
+
+    def set_waiting_to_join(self, count: int) -> None:
+        """How many people wait for a facilitator's answer (0 hides the button)."""
+        self.join_requests_button.setText(messages.waiting_to_join(count))
+        if count == 0:
+            self.join_requests_button.setChecked(False)
+        self.join_requests_button.setVisible(count > 0)
 
     def set_peer_syncs(self, peers: list[PeerSync], now_ms: int) -> None:
         self._peer_syncs = peers

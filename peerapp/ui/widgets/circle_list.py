@@ -160,7 +160,12 @@ class CircleList(QFrame):
         layout.addWidget(self.none_label)
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
+        self._layout = layout
         self.list.currentItemChanged.connect(self._current_changed)
+
+    def add_section(self, widget: QWidget) -> None:
+        """Put `widget` under the circles, above the buttons (requests waiting to join)."""
+        self._layout.insertWidget(self._layout.count() - 1, widget)
 
     # -- contents -----------------------------------------------------------------------
 

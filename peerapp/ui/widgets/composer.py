@@ -4,11 +4,20 @@ reason when a message could not be sent.
 Enter sends and Shift+Enter starts a new line. Near the limit a counter appears
 ("3,950 / 4,000"); over it, sending is blocked until the text is shortened. The draft is
 only cleared once the engine has taken the message, so a failure never loses it.
+
+The circle can hold the composer back (`set_holds`): while the person is muted it is
+disabled and says until when ("You are muted until 14:05"); in slow mode, after a
+message, it counts down until the next one may go ("You can send again in 24 s"), the
+draft still editable. A one-second timer keeps the words current and lets go when the
+time is up (`holdEnded`, so the pane can ask the engine again).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+import time
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -21,12 +30,42 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS
-from peerapp.ui import messages, style
+from peerapp.ui import messages, style, timeline
 
 COUNTER_FROM = MAX_TEXT_CHARS - 200
 MAX_VISIBLE_LINES = 8
 BREATHING_ROOM = 6
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+HOLD_TICK_MS = 1000
+MINUTE_MS = 60_000
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """What keeps the composer from sending now: said in `text`; `muted` also stops
+    typing. `text` None: nothing holds it."""
+
+    text: str | None
+    muted: bool = False
+
+
+NO_HOLD = Hold(None)
+
+
+def hold_at(now_ms: int, muted_until: int, next_send_at: int) -> Hold:
+    """What holds the composer at `now_ms` (ms since the epoch, like the other two)."""
+    if muted_until > now_ms:
+        # the minute it ends in, rounded up: "until 14:05" is never before the end
+        until = timeline.local_time(-(-muted_until // MINUTE_MS) * MINUTE_MS)
+        return Hold(messages.muted_until(until, timeline.local_time(now_ms)), muted=True)
+    if next_send_at > now_ms:
+        seconds = -(-(next_send_at - now_ms) // 1000)  # rounded up: never "0 s"
+        return Hold(messages.send_again_in(seconds))
+    return NO_HOLD
 
 
 class MessageEdit(QPlainTextEdit):
@@ -53,6 +92,7 @@ class MessageEdit(QPlainTextEdit):
 
 class Composer(QFrame):
     sendRequested = Signal(str)
+    holdEnded = Signal()  # a mute or a slow-mode wait is over
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +112,11 @@ class Composer(QFrame):
         self.error_label.setWordWrap(True)
         style.set_role(self.error_label, "error")
         self.error_label.hide()
+        self.hold_label = QLabel()
+        self.hold_label.setObjectName("composerHold")
+        self.hold_label.setWordWrap(True)
+        style.set_role(self.hold_label, "muted")
+        self.hold_label.hide()
 
         row = QHBoxLayout()
         row.setSpacing(10)
@@ -86,9 +131,16 @@ class Composer(QFrame):
         layout.setContentsMargins(16, 10, 16, 12)
         layout.setSpacing(6)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.hold_label)
         layout.addLayout(row)
 
         self._sending = False
+        self._muted_until = 0
+        self._next_send_at = 0
+        self._hold = NO_HOLD
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setInterval(HOLD_TICK_MS)
+        self._hold_timer.timeout.connect(self._show_hold)
         self.edit.textChanged.connect(self._text_changed)
         self.edit.submitted.connect(self.submit)
         self.send_button.clicked.connect(self.submit)
@@ -102,7 +154,34 @@ class Composer(QFrame):
 
     def can_send(self) -> bool:
         text = self.text()
-        return bool(text) and len(text) <= MAX_TEXT_CHARS and not self._sending
+        held = self._hold.text is not None
+        return bool(text) and len(text) <= MAX_TEXT_CHARS and not self._sending and not held
+
+    @property
+    def hold(self) -> Hold:
+        return self._hold
+
+    def set_holds(self, muted_until: int, next_send_at: int) -> None:
+        """Hold back sending until these times (ms since the epoch; 0: no hold)."""
+        self._muted_until = max(muted_until, 0)
+        self._next_send_at = max(next_send_at, 0)
+        self._show_hold()
+
+    @Slot()
+    def _show_hold(self) -> None:
+        was_held = self._hold.text is not None
+        self._hold = hold_at(_now_ms(), self._muted_until, self._next_send_at)
+        held = self._hold.text is not None
+        self.hold_label.setText(self._hold.text or "")
+        self.hold_label.setVisible(held)
+        self.edit.setEnabled(not self._hold.muted)
+        if held and not self._hold_timer.isActive():
+            self._hold_timer.start()
+        elif not held:
+            self._hold_timer.stop()
+        self._refresh()
+        if was_held and not held:
+            self.holdEnded.emit()
 
     @property
     def sending(self) -> bool:

@@ -1,22 +1,34 @@
-"""The members of a circle: a dot for who is connected, the name, the founder's badge."""
+"""The members of a circle: a dot for who is connected, the name, the founder's or a
+co-facilitator's badge, a muted mark.
+
+A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
+with the keyboard, and a menu on right click; both offer exactly the actions the circle's
+rules allow (decided by the pane, peerapp.ui.member_actions). The choice goes out as
+`actionChosen(member id, action, seconds)`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from peerapp.ui import messages, style
+from peerapp.ui.member_actions import FACILITATOR, MemberAction, Standing
+from peerapp.ui.widgets.member_menu import member_menu
 
 PANEL_WIDTH = 220
 ROW_HEIGHT = 32
@@ -30,10 +42,29 @@ class Member:
     name: str
     role: str
     online: bool
+    rank: int | None = None  # 0 the founder, then facilitators; None for plain members
+    muted_until: int = 0  # ms since the epoch; 0 when not muted
 
     @property
     def founder(self) -> bool:
         return self.role == FOUNDER
+
+    @property
+    def standing(self) -> Standing:
+        return Standing(self.role, self.rank)
+
+    def muted(self, now_ms: int) -> bool:
+        return self.muted_until > now_ms
+
+    @property
+    def badge(self) -> str | None:
+        if self.role == FOUNDER:
+            return messages.FOUNDER_BADGE
+        return messages.FACILITATOR_BADGE if self.role == FACILITATOR else None
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def members_from(rows: Sequence[object]) -> list[Member]:
@@ -43,35 +74,62 @@ def members_from(rows: Sequence[object]) -> list[Member]:
         if not isinstance(row, dict):
             continue
         try:
+            rank = row.get("rank")
             members.append(
-                Member(str(row["id"]), str(row["name"]), str(row["role"]), bool(row["online"]))
+                Member(
+                    str(row["id"]),
+                    str(row["name"]),
+                    str(row["role"]),
+                    bool(row["online"]),
+                    None if rank is None else int(rank),
+                    int(row.get("muted_until") or 0),
+                )
             )
-        except KeyError:
+        except (KeyError, TypeError, ValueError):
             continue
     return members
 
 
 class MemberRow(QWidget):
-    def __init__(self, member: Member, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, member: Member, actionable: bool = False, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self.member = member
+        muted = member.muted(_now_ms())
         self.dot = QLabel(DOT)
         style.set_presence(self.dot, member.online)
         self.dot.setToolTip(messages.ONLINE if member.online else messages.OFFLINE)
         self.name_label = QLabel(member.name or messages.UNNAMED_MEMBER)
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.badge = QLabel(messages.FOUNDER_BADGE)
+        self.badge = QLabel(member.badge or "")
         style.set_role(self.badge, "badge")
+        self.muted_label = QLabel(messages.MUTED_BADGE)
+        style.set_role(self.muted_label, "muted")
+        self.actions_button = QToolButton()
+        self.actions_button.setText(messages.MEMBER_ACTIONS_BUTTON)
+        self.actions_button.setAutoRaise(True)
+        self.actions_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        label = messages.member_actions_name(member.name or messages.UNNAMED_MEMBER)
+        self.actions_button.setToolTip(label)
+        self.actions_button.setAccessibleName(label)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
+        layout.setContentsMargins(6, 2, 2, 2)
         layout.setSpacing(8)
         layout.addWidget(self.dot)
         layout.addWidget(self.name_label, 1)
+        layout.addWidget(self.muted_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
-        # only once it has a parent: showing a parentless label opens a window of its own
-        self.badge.setVisible(member.founder)
+        layout.addWidget(self.actions_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        # only once they have a parent: showing a parentless label opens a window of its own
+        self.badge.setVisible(member.badge is not None)
+        self.muted_label.setVisible(muted)
+        self.actions_button.setVisible(actionable)
 
 
 class MemberPanel(QFrame):
+    actionChosen = Signal(str, object, int)  # member id, MemberAction, seconds (mutes)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("memberPanel")
@@ -82,27 +140,69 @@ class MemberPanel(QFrame):
         self.list.setObjectName("memberList")
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 16, 8, 10)
         layout.setSpacing(8)
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)
         self.members: list[Member] = []
+        self.allowed: dict[str, list[MemberAction]] = {}
+        self.rows: dict[str, MemberRow] = {}
 
-    def set_members(self, members: Sequence[Member]) -> None:
+    def set_members(
+        self,
+        members: Sequence[Member],
+        actions: Mapping[str, Sequence[MemberAction]] | None = None,
+    ) -> None:
+        """Show `members`; `actions` says what the viewer may do to each (by id)."""
         # a circle has a handful of members: rebuilding the few rows is simplest
         self.members = list(members)
+        self.allowed = {key: list(value) for key, value in (actions or {}).items() if value}
         self.list.clear()
+        self.rows = {}
         for member in members:
             item = QListWidgetItem()
             item.setSizeHint(QSize(PANEL_WIDTH - 24, ROW_HEIGHT))
             item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(member))
+            item.setData(Qt.ItemDataRole.UserRole, member.id)
             self.list.addItem(item)
-            self.list.setItemWidget(item, MemberRow(member))
+            row = MemberRow(member, actionable=member.id in self.allowed)
+            row.actions_button.clicked.connect(
+                lambda _=False, key=member.id, button=row.actions_button: self._open_menu(
+                    key, button.mapToGlobal(QPoint(0, button.height()))
+                )
+            )
+            self.rows[member.id] = row
+            self.list.setItemWidget(item, row)
+
+    def menu_for(self, member_id: str) -> QMenu | None:
+        """The menu of one member (None when the viewer may do nothing to them)."""
+
+        def chosen(action: MemberAction, seconds: int) -> None:
+            self.actionChosen.emit(member_id, action, seconds)
+
+        return member_menu(self.allowed.get(member_id, []), chosen, self)
+
+    def _open_menu(self, member_id: str, where: QPoint) -> None:
+        menu = self.menu_for(member_id)
+        if menu is not None:
+            menu.aboutToHide.connect(menu.deleteLater)
+            menu.popup(where)
+
+    @Slot(QPoint)
+    def _context_menu(self, position: QPoint) -> None:
+        item = self.list.itemAt(position)
+        if item is not None:
+            member_id = str(item.data(Qt.ItemDataRole.UserRole))
+            self._open_menu(member_id, self.list.viewport().mapToGlobal(position))
 
 
 def _spoken(member: Member) -> str:
     parts = [member.name, messages.ONLINE if member.online else messages.OFFLINE]
-    if member.founder:
-        parts.append(messages.FOUNDER_BADGE)
+    if member.badge is not None:
+        parts.append(member.badge)
+    if member.muted(_now_ms()):
+        parts.append(messages.MUTED_BADGE)
     return ", ".join(parts)

@@ -10,6 +10,10 @@ a double check once all of them do. The indicator's room is reserved for the wid
 state, so a state moving on repaints the bubble without changing its size. Its words
 ("Held by 2 of 3 members") are the bubble's tooltip.
 
+A deleted message keeps its bubble, with its tombstone ("Message removed by a
+facilitator") in italics instead of its text. A notice (what a facilitator did) is a
+quiet line of small muted text in the middle of the conversation, without a bubble.
+
 Text is laid out with QTextLayout (wrapping at word boundaries, or anywhere for a word
 longer than the bubble). Row heights depend on the view's width; they are cached per
 width, so scrolling does not lay text out again.
@@ -52,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.events import MessageView
 from peerapp.ui import messages, style, timeline
-from peerapp.ui.timeline import DayRow, MessageRow, Row
+from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
     ROW_ROLE,
     Delivery,
@@ -60,6 +64,7 @@ from peerapp.ui.widgets.message_model import (
     delivery_of,
     delivery_text,
     describe,
+    tombstone,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -79,6 +84,8 @@ DAY_LINE_GAP = 12
 INDICATOR_GAP = 5  # between the time and the delivery indicator
 COUNT_GAP = 3  # between the check mark and its "N/M"
 DOUBLE_CHECK_SHIFT = 0.5  # the second check of a double one, in icon widths
+NOTICE_PAD_Y = 6  # above and below a notice's text
+NOTICE_MARGIN = 48  # a notice's text keeps this far from the row's sides
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,7 @@ class MessageDelegate(QStyledItemDelegate):
         if others is None:
             others = self._others()
         max_text = max(int(width * MAX_BUBBLE_FRACTION) - 2 * PAD_X, MIN_TEXT_WIDTH)
-        block = lay_out(message.text, body, max_text)
+        block = self._message_text(message, body, max_text)
         small_metrics = QFontMetrics(small)
         clock_width = small_metrics.horizontalAdvance(timeline.clock(message.ts))
         indicator_width = self._indicator_width(message, others)
@@ -210,6 +217,19 @@ class MessageDelegate(QStyledItemDelegate):
         )
         return geometry, block
 
+    def _message_text(self, message: MessageView, body: QFont, width: int) -> TextBlock:
+        removed = tombstone(message)
+        if removed is None:
+            return lay_out(message.text, body, width)
+        italic = QFont(body)
+        italic.setItalic(True)
+        return lay_out(removed, italic, width)
+
+    def _notice_text(self, row: NoticeRow, width: int) -> TextBlock:
+        small = QFont(self._fonts()[2])
+        small.setItalic(True)
+        return lay_out(row.notice.text, small, max(width - 2 * NOTICE_MARGIN, MIN_TEXT_WIDTH))
+
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         row: Row = index.data(ROW_ROLE)
         width = self._row_width()
@@ -218,8 +238,11 @@ class MessageDelegate(QStyledItemDelegate):
             self._sized_for_width = width
         if isinstance(row, DayRow):
             return QSize(width, DAY_ROW_HEIGHT)
+        if isinstance(row, NoticeRow):
+            block = self._notice_text(row, width)
+            return QSize(width, int(block.height + 2 * NOTICE_PAD_Y + 0.999))
         others = self._others() if row.message.mine else 0
-        key = (row.message.id, row.starts_group, others)
+        key = (row.message.id + row.message.deleted, row.starts_group, others)
         size = self._sizes.get(key)
         if size is None:
             geometry, _ = self._geometry(row, width, others)
@@ -238,6 +261,8 @@ class MessageDelegate(QStyledItemDelegate):
             rect: QRect = option.rect
             if isinstance(row, DayRow):
                 self._paint_day(painter, rect, row)
+            elif isinstance(row, NoticeRow):
+                self._paint_notice(painter, rect, row)
             else:
                 state = option.state
                 selected = bool(state & QStyle.StateFlag.State_Selected)
@@ -264,6 +289,16 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setFont(font)
         painter.setPen(QColor(style.MUTED))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+
+    def _paint_notice(self, painter: QPainter, rect: QRect, row: NoticeRow) -> None:
+        block = self._notice_text(row, rect.width())
+        left = rect.left() + (rect.width() - block.width) / 2
+        painter.setPen(QColor(style.MUTED))
+        # each line centred: the layout's lines are laid out from its left edge
+        for number in range(block.layout.lineCount()):
+            line = block.layout.lineAt(number)
+            shift = (block.width - line.naturalTextWidth()) / 2
+            line.draw(painter, QPointF(left + shift, rect.top() + NOTICE_PAD_Y))
 
     def _paint_message(
         self, painter: QPainter, rect: QRect, row: MessageRow, selected: bool
@@ -299,7 +334,7 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setBrush(QColor(fill))
         painter.drawRoundedRect(bubble.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
 
-        painter.setPen(QColor(style.TEXT))
+        painter.setPen(QColor(style.MUTED if message.deleted else style.TEXT))
         block.layout.draw(painter, geometry.text_origin + origin)
 
         painter.setFont(small)

@@ -5,14 +5,21 @@ arrive; scrolled up to read, it stays put. Reaching the top asks for older messa
 (`nearTop`), and when they are put in above, what was on screen stays where it was. The
 same holds when messages go in among those shown (a sync): `anchor()` before, then
 `restore_anchor()` after, keeps the message at the top of the view in its place.
+
+A message's menu (right click, or the menu key on the current message) offers to copy
+its text and, as the circle's rules allow (`set_rules`), to delete it for everyone or to
+report it to the facilitators; the pane does those.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, Signal, Slot
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
+from peerapp.core.events import MessageView
 from peerapp.ui import messages
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
@@ -20,9 +27,17 @@ from peerapp.ui.widgets.message_model import ROW_ROLE, MessageModel
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
 
+MessageRule = Callable[[MessageView], bool]
+
+
+def _never(_message: MessageView) -> bool:
+    return False
+
 
 class MessageList(QListView):
     nearTop = Signal()
+    deleteRequested = Signal(str)  # message id
+    reportRequested = Signal(str)  # message id
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +62,8 @@ class MessageList(QListView):
         self.copy_action.triggered.connect(self.copy_selected)
         self.addAction(self.copy_action)
 
+        self._may_delete: MessageRule = _never
+        self._may_report: MessageRule = _never
         self._at_bottom = True
         self._keep_from_bottom: int | None = None
         bar = self.verticalScrollBar()
@@ -122,7 +139,9 @@ class MessageList(QListView):
         if not index.isValid() or not self.selectionModel().isSelected(index):
             return None
         row = index.data(ROW_ROLE)
-        return row.message.text if isinstance(row, MessageRow) else None
+        if not isinstance(row, MessageRow) or row.message.deleted:
+            return None
+        return row.message.text
 
     @Slot()
     def copy_selected(self) -> None:
@@ -130,12 +149,43 @@ class MessageList(QListView):
         if text is not None:
             QGuiApplication.clipboard().setText(text)
 
+    # -- a message's menu ---------------------------------------------------------------
+
+    def set_rules(self, may_delete: MessageRule, may_report: MessageRule) -> None:
+        """Which messages the menu offers to delete for everyone, and to report."""
+        self._may_delete = may_delete
+        self._may_report = may_report
+
+    def menu_for(self, index: QModelIndex) -> QMenu | None:
+        """The menu of the message at `index` (None for a day or a notice): it becomes the
+        current, selected message."""
+        row = index.data(ROW_ROLE) if index.isValid() else None
+        if not isinstance(row, MessageRow):
+            return None
+        self.setCurrentIndex(index)
+        message = row.message
+        menu = QMenu(self)
+        if not message.deleted:
+            menu.addAction(self.copy_action)
+        if self._may_delete(message):
+            delete = menu.addAction(messages.DELETE_FOR_EVERYONE)
+            delete.triggered.connect(lambda: self.deleteRequested.emit(message.id))
+        if self._may_report(message):
+            report = menu.addAction(messages.REPORT_MESSAGE)
+            report.triggered.connect(lambda: self.reportRequested.emit(message.id))
+        if menu.isEmpty():
+            menu.deleteLater()
+            return None
+        return menu
+
     @Slot(QPoint)
     def _context_menu(self, position: QPoint) -> None:
         index = self.indexAt(position)
-        if not index.isValid() or not isinstance(index.data(ROW_ROLE), MessageRow):
-            return
-        self.setCurrentIndex(index)
-        menu = QMenu(self)
-        menu.addAction(self.copy_action)
-        menu.popup(self.viewport().mapToGlobal(position))
+        if not index.isValid():
+            # the menu key: the current message, wherever the pointer is
+            index = self.currentIndex()
+            position = self.visualRect(index).center()
+        menu = self.menu_for(index)
+        if menu is not None:
+            menu.aboutToHide.connect(menu.deleteLater)
+            menu.popup(self.viewport().mapToGlobal(position))

@@ -10,6 +10,10 @@ a reload that cannot join what is shown (`replace`) resets the model.
 
 The model also knows how many other members the circle has (`others`), which own
 messages' delivery states are counted against.
+
+Notices (quiet notes of what facilitators did) are rows too, placed by the same kind of
+key as messages; paging and delivery only ever look at the messages. A deleted message
+keeps its row: only its text goes, and a tombstone says who removed it.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from peerapp.core.events import MessageView
 from peerapp.ui import messages, timeline
-from peerapp.ui.timeline import DayRow, MessageRow, Row
+from peerapp.ui.timeline import DayRow, Item, MessageRow, Notice, NoticeRow, Row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 # above this many messages to put in among those shown, one reset is cheaper than rows
@@ -35,10 +39,25 @@ Index = QModelIndex | QPersistentModelIndex
 OrderKey = tuple[int, str]
 
 
-def order_key(message: MessageView) -> OrderKey:
+def order_key(item: Item) -> OrderKey:
     """A message's place in the order every member shows (ids are hex of equal length, so
-    they compare as the engine compares the bytes)."""
-    return (message.lamport, message.id)
+    they compare as the engine compares the bytes); a notice's place among them."""
+    if isinstance(item, Notice):
+        return (item.lamport, item.order_id)
+    return (item.lamport, item.id)
+
+
+def item_of(row: MessageRow | NoticeRow) -> Item:
+    return row.message if isinstance(row, MessageRow) else row.notice
+
+
+def tombstone(message: MessageView) -> str | None:
+    """What shows in place of a deleted message; None while it is not deleted."""
+    if not message.deleted:
+        return None
+    if message.deleted == "author":
+        return messages.DELETED_BY_AUTHOR
+    return messages.REMOVED_BY_FACILITATOR
 
 
 class Delivery(Enum):
@@ -48,9 +67,9 @@ class Delivery(Enum):
 
 
 def delivery_of(message: MessageView, others: int) -> Delivery | None:
-    """The delivery state of a message; None for others' messages and when there is nobody
-    to deliver to."""
-    if not message.mine or others <= 0:
+    """The delivery state of a message; None for others' messages, deleted ones and when
+    there is nobody to deliver to."""
+    if not message.mine or others <= 0 or message.deleted:
         return None
     if message.held_by <= 0:
         return Delivery.PENDING
@@ -89,9 +108,9 @@ class _RowKeys(Sequence[tuple[OrderKey, int]]):
         row = self._rows[number]
         if isinstance(row, DayRow):
             following = self._rows[number + 1]
-            assert isinstance(following, MessageRow)
-            return (order_key(following.message), 0)
-        return (order_key(row.message), 1)
+            assert not isinstance(following, DayRow)
+            return (order_key(item_of(following)), 0)
+        return (order_key(item_of(row)), 1)
 
 
 class MessageModel(QAbstractListModel):
@@ -127,6 +146,15 @@ class MessageModel(QAbstractListModel):
     def messages(self) -> list[MessageView]:
         return [row.message for row in self._rows if isinstance(row, MessageRow)]
 
+    def notices(self) -> list[Notice]:
+        return [row.notice for row in self._rows if isinstance(row, NoticeRow)]
+
+    def items(self) -> list[Item]:
+        return [item_of(row) for row in self._rows if not isinstance(row, DayRow)]
+
+    def last_item(self) -> Item | None:
+        return next((item_of(r) for r in reversed(self._rows) if not isinstance(r, DayRow)), None)
+
     def first_message(self) -> MessageView | None:
         return next((r.message for r in self._rows if isinstance(r, MessageRow)), None)
 
@@ -144,11 +172,11 @@ class MessageModel(QAbstractListModel):
         return row.message if isinstance(row, MessageRow) else None
 
     def row_of(self, message_id: str) -> int | None:
-        """The row showing a message (a linear scan: for one-off look-ups)."""
+        """The row showing a message or a notice (a linear scan: for one-off look-ups)."""
         if message_id not in self._ids:
             return None
         for number, row in enumerate(self._rows):
-            if isinstance(row, MessageRow) and row.message.id == message_id:
+            if not isinstance(row, DayRow) and item_of(row).id == message_id:
                 return number
         return None
 
@@ -175,36 +203,58 @@ class MessageModel(QAbstractListModel):
     def awaiting_delivery(self) -> bool:
         """Whether some own message shown is not yet held by every other member."""
         return self._others > 0 and any(
-            row.message.mine and row.message.held_by < self._others
+            row.message.mine and not row.message.deleted and row.message.held_by < self._others
             for row in self._rows
             if isinstance(row, MessageRow)
         )
 
-    def update_delivery(self, batch: Iterable[MessageView]) -> int:
+    def update_delivery(self, batch: Iterable[Item]) -> int:
         """Take the delivery states of own messages already shown from `batch` (fresher
-        copies from the engine); returns how many rows changed. Nothing is re-laid out."""
-        held = {m.id: m.held_by for m in batch if m.mine and m.id in self._ids}
+        copies from the engine), and whether messages were deleted meanwhile; returns how
+        many rows changed. Only a deletion re-lays rows out."""
+        fresher = {m.id: m for m in batch if isinstance(m, MessageView) and m.id in self._ids}
         changed = 0
         for number, row in enumerate(self._rows):
-            if not isinstance(row, MessageRow) or row.message.id not in held:
+            if not isinstance(row, MessageRow) or row.message.id not in fresher:
                 continue
-            count = held[row.message.id]
-            if count != row.message.held_by:
-                message = dataclasses.replace(row.message, held_by=count)
+            new = fresher[row.message.id]
+            if new.deleted and not row.message.deleted:
+                self.mark_deleted(new.id, new.deleted)
+                changed += 1
+            elif row.message.mine and new.held_by != row.message.held_by:
+                message = dataclasses.replace(row.message, held_by=new.held_by)
                 self._rows[number] = MessageRow(message, row.starts_group)
                 changed_index = self.index(number)
                 self.dataChanged.emit(changed_index, changed_index)
                 changed += 1
         return changed
 
+    def mark_deleted(self, message_id: str, by: str) -> bool:
+        """Show a message as deleted (`by`: "author" or "facilitator"): its text goes, a
+        tombstone takes its place. False when it is not shown or already deleted."""
+        number = self.row_of(message_id)
+        if number is None:
+            return False
+        row = self._rows[number]
+        if not isinstance(row, MessageRow) or row.message.deleted:
+            return False
+        erased = dataclasses.replace(row.message, text="", deleted=by or "facilitator")
+        # the bubble changes size: the view lays its rows out again
+        self.layoutAboutToBeChanged.emit()
+        self._rows[number] = MessageRow(erased, row.starts_group)
+        self.layoutChanged.emit()
+        changed = self.index(number)
+        self.dataChanged.emit(changed, changed)
+        return True
+
     # -- adding -------------------------------------------------------------------------
 
-    def append(self, batch: Iterable[MessageView]) -> int:
-        """Add messages after the last one; returns how many were new."""
+    def append(self, batch: Iterable[Item]) -> int:
+        """Add messages (and notices) after the last one; returns how many were new."""
         new = self._unseen(batch)
         if not new:
             return 0
-        rows = timeline.rows_for(new, self.last_message())
+        rows = timeline.rows_for(new, self.last_item())
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
@@ -212,7 +262,7 @@ class MessageModel(QAbstractListModel):
         self.endInsertRows()
         return len(new)
 
-    def merge(self, batch: Iterable[MessageView]) -> int:
+    def merge(self, batch: Iterable[Item]) -> int:
         """Put messages in their place in the shared order, wherever that is among those
         shown; returns how many were new. Fresher delivery states of shown ones are taken.
 
@@ -224,21 +274,21 @@ class MessageModel(QAbstractListModel):
         new = sorted(self._unseen(batch), key=order_key)
         if not new:
             return 0
-        last = self.last_message()
+        last = self.last_item()
         split = 0
         if last is not None:
             last_key = order_key(last)
             split = bisect.bisect_right([order_key(m) for m in new], last_key)
         inside, after = new[:split], new[split:]
         if len(inside) > REBUILD_ABOVE:
-            self.replace(sorted([*self.messages(), *new], key=order_key))
+            self.replace(sorted([*self.items(), *new], key=order_key))
             return len(new)
         for message in inside:
             self._insert_one(message)
         self.append(after)
         return len(new)
 
-    def replace(self, batch: Iterable[MessageView]) -> None:
+    def replace(self, batch: Iterable[Item]) -> None:
         """Show exactly `batch` (in the shared order already): one reset."""
         new = self._unseen_in(batch, set())
         self.beginResetModel()
@@ -246,20 +296,23 @@ class MessageModel(QAbstractListModel):
         self._ids = {message.id for message in new}
         self.endResetModel()
 
-    def _insert_one(self, message: MessageView) -> None:
-        """Insert one message that sorts before the last one shown, at its place."""
+    def _insert_one(self, message: Item) -> None:
+        """Insert one message (or notice) that sorts before the last one shown, at its
+        place."""
         rows = self._rows
         position = bisect.bisect_left(_RowKeys(rows), (order_key(message), 0))
         previous_row = rows[position - 1] if position > 0 else None
-        previous = previous_row.message if isinstance(previous_row, MessageRow) else None
+        previous = None
+        if previous_row is not None and not isinstance(previous_row, DayRow):
+            previous = item_of(previous_row)
         if position == len(rows):
             self._splice(position, [], timeline.rows_for([message], previous))
             self._ids.add(message.id)
             return
-        following_at = position if isinstance(rows[position], MessageRow) else position + 1
+        following_at = position if not isinstance(rows[position], DayRow) else position + 1
         following = rows[following_at]
-        assert isinstance(following, MessageRow)
-        wanted = timeline.rows_for([message, following.message], previous)
+        assert not isinstance(following, DayRow)
+        wanted = timeline.rows_for([message, item_of(following)], previous)
         # only the rows between the previous message and the following one change, and
         # whether the following one starts a group
         self._splice(position, rows[position:following_at], wanted[:-1])
@@ -291,8 +344,9 @@ class MessageModel(QAbstractListModel):
             self._rows[start:start] = new
             self.endInsertRows()
 
-    def prepend(self, batch: Iterable[MessageView]) -> int:
-        """Add older messages before the first one; returns how many were new."""
+    def prepend(self, batch: Iterable[Item]) -> int:
+        """Add older messages (and notices) before the first one; returns how many were
+        new."""
         new = self._unseen(batch)
         if not new:
             return 0
@@ -304,12 +358,12 @@ class MessageModel(QAbstractListModel):
         self.endInsertRows()
         return len(new)
 
-    def _join_with_older(self, older: MessageView) -> None:
+    def _join_with_older(self, older: Item) -> None:
         """Fix the current top rows for `older` coming right before them."""
         if len(self._rows) < 2 or not isinstance(self._rows[0], DayRow):
             return
         top = self._rows[1]
-        if not isinstance(top, MessageRow):
+        if isinstance(top, DayRow):
             return
         position = 1
         if timeline.day_of(older.ts) == self._rows[0].day:
@@ -318,18 +372,20 @@ class MessageModel(QAbstractListModel):
             del self._rows[0]
             self.endRemoveRows()
             position = 0
+        if not isinstance(top, MessageRow):
+            return
         starts_group = not timeline.continues(older, top.message)
         if starts_group != top.starts_group:
             self._rows[position] = MessageRow(top.message, starts_group)
             changed = self.index(position)
             self.dataChanged.emit(changed, changed)
 
-    def _unseen(self, batch: Iterable[MessageView]) -> list[MessageView]:
+    def _unseen(self, batch: Iterable[Item]) -> list[Item]:
         return self._unseen_in(batch, self._ids)
 
     @staticmethod
-    def _unseen_in(batch: Iterable[MessageView], seen: set[str]) -> list[MessageView]:
-        fresh: dict[str, MessageView] = {}
+    def _unseen_in(batch: Iterable[Item], seen: set[str]) -> list[Item]:
+        fresh: dict[str, Item] = {}
         for message in batch:
             if message.id not in seen:
                 fresh.setdefault(message.id, message)
@@ -340,8 +396,11 @@ def describe(row: Row, today: date, others: int = 0) -> str:
     """What a screen reader (and a copy of the row) says."""
     if isinstance(row, DayRow):
         return timeline.day_label(row.day, today)
+    if isinstance(row, NoticeRow):
+        return f"{timeline.clock(row.notice.ts)}: {row.notice.text}"
     message = row.message
-    said = f"{message.author_name}, {timeline.clock(message.ts)}: {message.text}"
+    text = tombstone(message) or message.text
+    said = f"{message.author_name}, {timeline.clock(message.ts)}: {text}"
     delivery = delivery_text(message, others)
     return said if delivery is None else f"{said} ({delivery})"
 
@@ -361,6 +420,7 @@ def message_views(rows: Sequence[dict[str, Any]]) -> list[MessageView]:
                     mine=bool(row["mine"]),
                     lamport=int(row.get("lamport", 0)),
                     held_by=int(row.get("held_by", 0)),
+                    deleted=str(row.get("deleted") or ""),
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError):

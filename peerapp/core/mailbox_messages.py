@@ -1,0 +1,250 @@
+"""The facilitator mailbox, `/hearth/mailbox/1.0.0`: notes a member hands directly to each
+facilitator, outside the circle log (a report in the log would show every member who
+reported). Shapes, limits and strict decoding; no I/O, no crypto (see crypto/notes.py).
+
+    sender:   {"note": {circle, id, kind, recipient, sealed, sender, signature}}
+    receiver: {"ack": id}  or  {"refused": REASON}
+    ... repeated, one note at a time, up to MAX_NOTES_PER_STREAM per stream.
+
+- `id`: 16 random bytes naming the report; every facilitator's note of one report shares
+  it, so two facilitators speak of the same report by the same id.
+- `sealed`: a SealedBox to the recipient's exchange key (its `exchange` in the circle
+  log) holding the canonical CBOR body {kind, reason, ts, ...the kind's own fields}.
+- `signature`: Ed25519 by the sender's member key over SIGNING_LABEL || the canonical
+  CBOR of every other field (`Note.signed_part`), so a note cannot be re-addressed,
+  moved to another circle or claimed by another member.
+
+Body fields by kind (KIND_FIELDS):
+- report: `message`, the reported MESSAGE as its signed event (header, text, signature).
+  The facilitator checks the author's signature, so the text it is shown is the text the
+  author really sent, even when it never held that message (joined later, or the message
+  is older than its admission).
+
+Everything from the network is decoded strictly (core/wire.py): size before decoding,
+exact field sets, typed and bounded fields. Unknown kinds are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from peerapp.core import wire
+from peerapp.core.circle_events import (
+    CIRCLE_ID_BYTES,
+    KEY_BYTES,
+    SIGNATURE_BYTES,
+)
+
+PROTOCOL = "/hearth/mailbox/1.0.0"
+SIGNING_LABEL = b"peerapp:mailbox-note:v1"
+NOTE_ID_BYTES = 16
+MAX_REASON_CHARS = 500
+MAX_TS = 2**53
+# a MESSAGE event is at most ~18 KB (4,000 characters of up to 4 bytes, 32 parents)
+MAX_EVIDENCE_BYTES = 32 * 1024
+MAX_BODY_BYTES = 36 * 1024
+SEAL_OVERHEAD = 48  # SealedBox: ephemeral public key (32) + MAC (16)
+MAX_SEALED_BYTES = MAX_BODY_BYTES + SEAL_OVERHEAD
+MAX_FRAME_BYTES = 40 * 1024
+MAX_ANSWER_BYTES = 256
+MAX_NOTES_PER_STREAM = 64
+
+
+class MailboxFrameError(ValueError):
+    """Bytes that are not a well-formed mailbox frame or note body."""
+
+
+class NoteKind(Enum):
+    REPORT = "report"  # a member reports a message to the facilitators
+
+
+class Refusal(Enum):
+    MALFORMED = "malformed"  # not a note frame
+    NOT_FOR_ME = "not_for_me"  # another recipient, a circle we are not in, or not a facilitator
+    UNKNOWN_SENDER = "unknown_sender"  # not a member, or not the member of the connecting peer
+    BAD_SIGNATURE = "bad_signature"
+    UNREADABLE = "unreadable"  # the sealed body does not open, or is not a valid body
+    DUPLICATE_ID = "duplicate_id"  # the id is taken by another sender's note
+    BUSY = "busy"  # too many notes from this sender lately; try later
+    OTHER = "other"  # a reason this version does not know
+
+
+@dataclass(frozen=True)
+class Note:
+    circle: bytes
+    id: bytes
+    kind: NoteKind
+    recipient: bytes
+    sealed: bytes
+    sender: bytes
+    signature: bytes
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "circle": self.circle,
+            "id": self.id,
+            "kind": self.kind.value,
+            "recipient": self.recipient,
+            "sealed": self.sealed,
+            "sender": self.sender,
+        }
+
+    def signed_part(self) -> bytes:
+        """What the sender signs: the label, then every field but the signature."""
+        return SIGNING_LABEL + wire.encode(self._fields())
+
+
+@dataclass(frozen=True)
+class NoteBody:
+    """The sealed part. `message` is set for reports (KIND_FIELDS says which kind has what)."""
+
+    kind: NoteKind
+    reason: str
+    ts: int  # ms since 1970, by the sender's clock
+    message: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Ack:
+    id: bytes
+
+
+@dataclass(frozen=True)
+class Refused:
+    reason: Refusal
+
+
+Answer = Ack | Refused
+
+
+def _bytes_of(length: int) -> Any:
+    def check(value: Any) -> bool:
+        return isinstance(value, bytes) and len(value) == length
+
+    return check
+
+
+def _bytes_between(low: int, high: int) -> Any:
+    def check(value: Any) -> bool:
+        return isinstance(value, bytes) and low <= len(value) <= high
+
+    return check
+
+
+def _kind(value: Any) -> bool:
+    return isinstance(value, str) and value in {k.value for k in NoteKind}
+
+
+def reason_ok(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= MAX_REASON_CHARS and bool(value.strip())
+
+
+# the kind's own body fields, beyond kind, reason and ts
+KIND_FIELDS: dict[NoteKind, dict[str, Any]] = {
+    NoteKind.REPORT: {"message": _bytes_between(SIGNATURE_BYTES + 1, MAX_EVIDENCE_BYTES)},
+}
+
+_NOTE_CHECKS: dict[str, Any] = {
+    "circle": _bytes_of(CIRCLE_ID_BYTES),
+    "id": _bytes_of(NOTE_ID_BYTES),
+    "kind": _kind,
+    "recipient": _bytes_of(KEY_BYTES),
+    "sealed": _bytes_between(SEAL_OVERHEAD + 1, MAX_SEALED_BYTES),
+    "sender": _bytes_of(KEY_BYTES),
+    "signature": _bytes_of(SIGNATURE_BYTES),
+}
+
+_BODY_CHECKS: dict[str, Any] = {
+    "kind": _kind,
+    "reason": reason_ok,
+    "ts": lambda v: type(v) is int and 0 <= v <= MAX_TS,
+}
+
+
+def _decode_map(data: bytes, max_size: int) -> dict[Any, Any]:
+    try:
+        document = wire.decode(data, max_size)
+    except wire.WireError as error:
+        raise MailboxFrameError(str(error)) from None
+    if not isinstance(document, dict):
+        raise MailboxFrameError("a frame is a map")
+    return document
+
+
+# -- notes ------------------------------------------------------------------------------
+
+
+def encode_note_frame(note: Note) -> bytes:
+    return wire.encode({"note": {**note._fields(), "signature": note.signature}})
+
+
+def decode_note_frame(data: bytes) -> Note:
+    document = _decode_map(data, MAX_FRAME_BYTES)
+    note = document.get("note")
+    if set(document) != {"note"} or not isinstance(note, dict) or set(note) != set(_NOTE_CHECKS):
+        raise MailboxFrameError("not a note frame")
+    for name, check in _NOTE_CHECKS.items():
+        if not check(note[name]):
+            raise MailboxFrameError(f"note field {name!r} is malformed")
+    return Note(
+        circle=note["circle"],
+        id=note["id"],
+        kind=NoteKind(note["kind"]),
+        recipient=note["recipient"],
+        sealed=note["sealed"],
+        sender=note["sender"],
+        signature=note["signature"],
+    )
+
+
+# -- bodies -----------------------------------------------------------------------------
+
+
+def encode_body(body: NoteBody) -> bytes:
+    document: dict[str, Any] = {"kind": body.kind.value, "reason": body.reason, "ts": body.ts}
+    for name in KIND_FIELDS[body.kind]:
+        document[name] = getattr(body, name)
+    # the same checks a receiver applies: never seal what a facilitator would refuse
+    encoded = wire.encode(document)
+    decode_body(encoded)
+    return encoded
+
+
+def decode_body(data: bytes) -> NoteBody:
+    document = _decode_map(data, MAX_BODY_BYTES)
+    if not _kind(document.get("kind")):
+        raise MailboxFrameError("unknown note kind")
+    kind = NoteKind(document["kind"])
+    own = KIND_FIELDS[kind]
+    if set(document) != {*_BODY_CHECKS, *own}:
+        raise MailboxFrameError(f"a {kind.value} body has the wrong fields")
+    for name, check in {**_BODY_CHECKS, **own}.items():
+        if not check(document[name]):
+            raise MailboxFrameError(f"body field {name!r} is malformed")
+    extra = {name: document[name] for name in own}
+    return NoteBody(kind=kind, reason=document["reason"], ts=document["ts"], **extra)
+
+
+# -- answers ----------------------------------------------------------------------------
+
+
+def encode_answer(answer: Answer) -> bytes:
+    match answer:
+        case Ack(note_id):
+            return wire.encode({"ack": note_id})
+        case Refused(reason):
+            return wire.encode({"refused": reason.value})
+
+
+def decode_answer(data: bytes) -> Answer:
+    document = _decode_map(data, MAX_ANSWER_BYTES)
+    if set(document) == {"ack"} and _bytes_of(NOTE_ID_BYTES)(document["ack"]):
+        return Ack(document["ack"])
+    if set(document) == {"refused"} and isinstance(document["refused"], str):
+        try:
+            return Refused(Refusal(document["refused"]))
+        except ValueError:
+            return Refused(Refusal.OTHER)
+    raise MailboxFrameError("not a mailbox answer")

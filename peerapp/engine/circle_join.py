@@ -1,0 +1,628 @@
+"""Joining circles inside the engine: the joiner's side (`join`, `preview_invite`, waiting
+joins) and the member's side of `/hearth/join/1.0.0` (`serve`, the facilitator's queue).
+
+JoinService belongs to a CircleService and works through its helpers (authoring,
+storing and resolving, publishing, topics); what it keeps itself is in JoinStore.
+
+Rules (the member's answer to a request, first row that applies):
+
+    | the request                                        | answer                           |
+    |----------------------------------------------------|----------------------------------|
+    | bad signature, other circle, stale challenge, proof | refused: bad_proof               |
+    | its key is a member (approved, asking again)        | the control log                  |
+    | its key was rejected here                           | refused: rejected                |
+    | its key waits here, approval on, we facilitate      | pending                          |
+    | its key waits here, approval on, we no longer do    | refused: approval_required       |
+    | invite unknown / revoked / expired / used up        | refused: that reason             |
+    | approval on, we are not a facilitator               | refused: approval_required       |
+    | approval on, queue full (MAX_WAITING_REQUESTS)      | refused: busy                    |
+    | approval on                                         | queued (join_request), pending   |
+    | otherwise                                           | ADD_MEMBER + KEY_ROTATE, the log |
+
+A preview proves the invite the same way and is answered with the circle's name,
+guidelines, join approval and member count, or the same refusals.
+
+A waiting join (ours) ends when the facilitator's answer is the log (we become a member:
+join_approved), or a refusal other than busy / not_a_member / no answer (join_rejected
+with the reason), or `cancel_join`. It is asked again at start-up, when the code's peer
+connects, when that peer nudges us (after approving or rejecting, the facilitator opens
+the join protocol to the joiner with a hello for the circle; the joiner answers
+not_a_member and asks again at once), and every RETRY_SECONDS, each attempt bounded by
+ATTEMPT_SECONDS.
+
+The queue lives with the facilitator the joiner reached: another facilitator does not
+see it (the request never enters the circle log until it is approved).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import nacl.public
+import nacl.signing
+import nacl.utils
+import trio
+
+from peerapp.core import join_messages as jm
+from peerapp.core.circle_events import Event, EventError, EventType
+from peerapp.core.errors import CommandError
+from peerapp.core.events import (
+    CirclesChanged,
+    CircleView,
+    JoinApproved,
+    JoinPending,
+    JoinRejected,
+    JoinRequestArrived,
+)
+from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite
+from peerapp.crypto.epoch import EpochKeys
+from peerapp.crypto.invite_keys import check_proof, invite_public_key, prove
+from peerapp.crypto.signing import sign_event, verify_signed
+from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
+from peerapp.engine.join_client import (
+    JoinPending as PendingAnswer,
+)
+from peerapp.engine.join_client import (
+    JoinRefused,
+    request_admission,
+    request_preview,
+)
+from peerapp.network.host import NetworkNode
+from peerapp.network.streams import FramedStream
+from peerapp.storage.circle_store import Membership
+from peerapp.storage.database import Database
+from peerapp.storage.join_store import JoinStore, QueuedRequest, RequestState, WaitingJoin
+
+if TYPE_CHECKING:
+    from peerapp.engine.circle_service import CircleService
+
+log = logging.getLogger(__name__)
+
+RETRY_SECONDS = 10
+ATTEMPT_SECONDS = 30
+NUDGE_SECONDS = 5
+MAX_WAITING_REQUESTS = 100  # per circle in a facilitator's queue; more: refused as busy
+# refusals that do not end a waiting join: the facilitator may just be busy or not loaded
+_TRANSIENT = frozenset({None, jm.Refusal.BUSY, jm.Refusal.NOT_A_MEMBER})
+
+ONLY_FACILITATORS_APPROVE = "Only facilitators can approve joins."
+ONLY_FACILITATORS_SEE = "Only facilitators can see requests to join."
+_STALE_INVITE = {
+    jm.Refusal.EXPIRED: "The invite this request came with has expired.",
+    jm.Refusal.USED_UP: "The invite this request came with has been used up.",
+    jm.Refusal.REVOKED: "The invite this request came with was withdrawn.",
+    jm.Refusal.UNKNOWN_INVITE: "The invite this request came with is not known here.",
+}
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class JoinOutcome:
+    circle: str
+    name: str
+    pending: bool = False
+
+    def to_result(self) -> dict[str, Any]:
+        result: dict[str, Any] = {"circle": self.circle, "name": self.name}
+        if self.pending:
+            result["pending"] = True
+        return result
+
+
+class JoinService:
+    def __init__(self, service: CircleService, database: Database) -> None:
+        self._service = service
+        self._store = JoinStore(database)
+        self._wake = trio.Event()
+
+    # -- the joiner's side ------------------------------------------------------------
+
+    def _code_to_use(self, code_text: str) -> InviteCode:
+        try:
+            code = decode_invite(code_text)
+        except InvalidInviteCode as error:
+            raise CommandError(str(error)) from None
+        if code.is_expired(time.time()):
+            raise CommandError(JoinRefused.EXPIRED_TEXT)
+        if code.circle_id in self._service._runtimes:
+            raise CommandError("You are already in this circle.")
+        return code
+
+    async def preview_invite(self, code_text: str) -> dict[str, Any]:
+        code = self._code_to_use(code_text)
+        node = self._service._node_or_fail()
+        # any key will do: the proof binds it, and nothing is signed with it
+        joiner = bytes(nacl.signing.SigningKey.generate().verify_key)
+
+        def ask(challenge: bytes) -> jm.PreviewAsk:
+            proof = prove(code.seed, code.circle_id, challenge, joiner)
+            return jm.PreviewAsk(invite_public_key(code.seed), joiner, proof)
+
+        try:
+            preview = await request_preview(node, code, ask)
+        except JoinRefused as refusal:
+            raise CommandError(refusal.text) from None
+        return {
+            "circle": code.circle_id.hex(),
+            "name": preview.name,
+            "guidelines": preview.guidelines,
+            "join_approval": preview.join_approval,
+            "members": preview.members,
+        }
+
+    async def join(self, code_text: str, member_name: str) -> JoinOutcome:
+        code = self._code_to_use(code_text)
+        if self._store.waiting_join(code.circle_id) is not None:
+            raise CommandError(
+                "You already asked to join this circle. A facilitator has not answered yet."
+            )
+        node = self._service._node_or_fail()
+        signing = nacl.signing.SigningKey.generate()
+        exchange = nacl.public.PrivateKey.generate()
+        try:
+            signed_events = await request_admission(
+                node,
+                code,
+                lambda challenge: self._join_request(
+                    code,
+                    challenge=challenge,
+                    signing=signing,
+                    exchange=exchange,
+                    member_name=member_name,
+                    node=node,
+                ),
+            )
+        except PendingAnswer as pending:
+            return self._wait_for_approval(
+                code_text,
+                code,
+                member_name=member_name,
+                signing=signing,
+                exchange=exchange,
+                pending=pending,
+            )
+        except JoinRefused as refusal:
+            raise CommandError(refusal.text) from None
+        view = await self._become_member(code, signing, exchange, signed_events)
+        return JoinOutcome(view.id, view.name)
+
+    def _wait_for_approval(
+        self,
+        code_text: str,
+        code: InviteCode,
+        *,
+        member_name: str,
+        signing: nacl.signing.SigningKey,
+        exchange: nacl.public.PrivateKey,
+        pending: PendingAnswer,
+    ) -> JoinOutcome:
+        """Keep the new membership's keys: the approval admits exactly this key."""
+        self._store.add_waiting_join(
+            WaitingJoin(
+                circle=code.circle_id,
+                code=code_text,
+                member_name=member_name,
+                signing_seed=bytes(signing),
+                exchange_secret=bytes(exchange),
+                circle_name=pending.circle_name,
+                started_at=_now_ms(),
+            )
+        )
+        circle = code.circle_id.hex()
+        self._service._emit(JoinPending(circle, pending.circle_name))
+        return JoinOutcome(circle, pending.circle_name, pending=True)
+
+    def joins_waiting(self) -> list[dict[str, Any]]:
+        return [
+            {"circle": w.circle.hex(), "name": w.circle_name, "since": w.started_at}
+            for w in self._store.waiting_joins()
+        ]
+
+    def cancel_join(self, circle_hex: str) -> None:
+        circle_id = _circle_id(circle_hex)
+        if self._store.waiting_join(circle_id) is None:
+            raise CommandError("You are not waiting to join that circle.")
+        self._store.remove_waiting_join(circle_id)
+
+    def _join_request(
+        self,
+        code: InviteCode,
+        *,
+        challenge: bytes,
+        signing: nacl.signing.SigningKey,
+        exchange: nacl.public.PrivateKey,
+        member_name: str,
+        node: NetworkNode,
+    ) -> bytes:
+        me = bytes(signing.verify_key)
+        request = Event(
+            type=EventType.JOIN_REQUEST,
+            circle=code.circle_id,
+            author=me,
+            seq=0,
+            lamport=0,
+            prev=(),
+            ts=_now_ms(),
+            body={
+                "invite": invite_public_key(code.seed),
+                "challenge": challenge,
+                "proof": prove(code.seed, code.circle_id, challenge, me),
+                "member_name": member_name,
+                "exchange": bytes(exchange.public_key),
+                "peer": node.peer_id,
+                "addrs": node.dialable_addrs()[:8],
+            },
+        )
+        return sign_event(request, bytes(signing)).signed
+
+    async def _become_member(
+        self,
+        code: InviteCode,
+        signing: nacl.signing.SigningKey,
+        exchange: nacl.public.PrivateKey,
+        signed_events: list[bytes],
+    ) -> CircleView:
+        service = self._service
+        membership = new_membership(code.circle_id, "", signing, exchange)
+        runtime = CircleRuntime.for_membership(membership, {})
+        verified = service._verify_batch(runtime, signed_events)
+        stored = sorted((to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
+        runtime.resolve_all(stored)
+        secrets = service._secrets_for_me(runtime, verified)
+        if not runtime.state.is_member(runtime.me) or not secrets:
+            raise CommandError(JoinRefused.REFUSED_TEXT)
+        membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
+        runtime.membership = membership
+        service._store.add_membership(membership)
+        service._store.add_events(stored)
+        service._store.set_refused(runtime.circle_id, runtime.refused)
+        for secret in secrets:
+            service._store.add_epoch(runtime.circle_id, EpochKeys(secret).epoch_id, secret)
+            runtime.add_epoch_secret(secret)
+        service._runtimes[runtime.circle_id] = runtime
+        await service._sync_topics(runtime)
+        if service._nursery is not None:
+            service._nursery.start_soon(service._reconnect, runtime)
+        # anything sent while our admission travelled: fetch it from the inviter
+        service._sync.start_pull(runtime, code.peer_id)
+        service._emit(CirclesChanged())
+        return next(v for v in service.circle_views() if v.id == runtime.circle_id.hex())
+
+    # -- waiting joins: asking again --------------------------------------------------
+
+    async def run(self) -> None:
+        """Ask again for each waiting join: at start, when the code's peer connects, and
+        every RETRY_SECONDS (a new waiting join is simply in the next round)."""
+        while True:
+            self._wake = trio.Event()
+            for waiting in self._store.waiting_joins():
+                await self._ask_again(waiting)
+            with trio.move_on_after(RETRY_SECONDS):
+                await self._wake.wait()
+
+    def on_peer_connected(self, peer_id: str) -> None:
+        for waiting in self._store.waiting_joins():
+            if _peer_of(waiting) == peer_id:
+                self._wake.set()
+                return
+
+    def _woken_by(self, circle: bytes, peer_id: str) -> None:
+        """A hello for a circle we wait to join, from the peer our code names: a nudge."""
+        waiting = self._store.waiting_join(circle)
+        if waiting is not None and _peer_of(waiting) == peer_id:
+            self._wake.set()
+
+    async def _ask_again(self, waiting: WaitingJoin) -> None:
+        node = self._service._node
+        try:
+            code = decode_invite(waiting.code)
+        except InvalidInviteCode:
+            return  # stored only after it decoded; never expected
+        if node is None or code.circle_id in self._service._runtimes:
+            return
+        signing = nacl.signing.SigningKey(waiting.signing_seed)
+        exchange = nacl.public.PrivateKey(waiting.exchange_secret)
+        signed_events: list[bytes] = []
+        with trio.move_on_after(ATTEMPT_SECONDS):
+            try:
+                signed_events = await request_admission(
+                    node,
+                    code,
+                    lambda challenge: self._join_request(
+                        code,
+                        challenge=challenge,
+                        signing=signing,
+                        exchange=exchange,
+                        member_name=waiting.member_name,
+                        node=node,
+                    ),
+                )
+            except PendingAnswer:
+                return
+            except JoinRefused as refusal:
+                if refusal.reason not in _TRANSIENT:
+                    self._end_waiting(waiting, refusal.text)
+                return
+        if not signed_events or self._store.waiting_join(waiting.circle) is None:
+            return  # no answer in time, or cancelled meanwhile
+        try:
+            view = await self._become_member(code, signing, exchange, signed_events)
+        except CommandError:
+            log.info("join: an answer to a waiting join did not admit us; asking again later")
+            return
+        self._store.remove_waiting_join(waiting.circle)
+        self._service._emit(JoinApproved(view.id, view.name))
+
+    def _end_waiting(self, waiting: WaitingJoin, reason: str) -> None:
+        self._store.remove_waiting_join(waiting.circle)
+        self._service._emit(JoinRejected(waiting.circle.hex(), waiting.circle_name, reason))
+
+    # -- the facilitator's queue --------------------------------------------------------
+
+    def _facilitating(self, circle_hex: str, refusal: str) -> CircleRuntime:
+        runtime = self._service._runtime(circle_hex)
+        # after leaving or a removal we are in no rank order: no facilitator either
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(refusal)
+        return runtime
+
+    def pending_joins(self, circle_hex: str) -> list[dict[str, Any]]:
+        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_SEE)
+        return [
+            {"id": q.id.hex(), "name": q.name, "received_at": q.received_at}
+            for q in self._store.waiting_requests(runtime.circle_id)
+        ]
+
+    def _waiting_request(self, runtime: CircleRuntime, request_hex: str) -> QueuedRequest:
+        try:
+            request_id = bytes.fromhex(request_hex)
+        except ValueError:
+            raise CommandError(f"{request_hex!r} is not a request id") from None
+        queued = self._store.queued(runtime.circle_id, request_id)
+        if queued is None:
+            raise CommandError("There is no such request to join in this circle.")
+        if queued.state is not RequestState.WAITING:
+            raise CommandError(f"That request was already {queued.state.value}.")
+        return queued
+
+    async def approve_join(self, circle_hex: str, request_hex: str) -> None:
+        service = self._service
+        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
+        queued = self._waiting_request(runtime, request_hex)
+        request = verify_signed(queued.request).event
+        state = runtime.state
+        if request.author in state.ever_admitted:
+            raise CommandError("This person is already in the circle, or was before.")
+        if request.author in state.banned or request.body["peer"] in state.banned_peers:
+            raise CommandError("This person is banned from the circle.")
+        refusal = _invite_refusal(runtime, request.body["invite"])
+        if refusal is not None:
+            raise CommandError(
+                f"{_STALE_INVITE.get(refusal, JoinRefused.REFUSED_TEXT)} "
+                "Reject the request and send them a new invite."
+            )
+        previous_keys = runtime.current_keys()
+        admitted = service._author(runtime, EventType.ADD_MEMBER, {"request": queued.request})
+        await service._commit_own(runtime, [admitted])
+        self._store.set_request_state(runtime.circle_id, queued.id, RequestState.APPROVED)
+        rotation = service._new_epoch(runtime)
+        service._store_and_resolve(runtime, [rotation])
+        # the others learn of the admission under the epoch they still hold
+        await service._publish(runtime, [admitted, rotation], previous_keys)
+        await service._sync_topics(runtime)
+        service._emit_member_joined(runtime, request.author)
+        if service._nursery is not None:
+            service._nursery.start_soon(service._reconnect, runtime)
+        self._nudge(runtime, request)
+
+    def reject_join(self, circle_hex: str, request_hex: str) -> None:
+        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
+        queued = self._waiting_request(runtime, request_hex)
+        self._store.set_request_state(runtime.circle_id, queued.id, RequestState.REJECTED)
+        self._nudge(runtime, verify_signed(queued.request).event)
+
+    def _nudge(self, runtime: CircleRuntime, request: Event) -> None:
+        """Tell a waiting joiner its answer is ready, so it asks now rather than at its next
+        round: a hello for the circle from the peer its code names wakes it (see serve)."""
+        node, nursery = self._service._node, self._service._nursery
+        if node is None or nursery is None:
+            return
+        peer, addrs = request.body["peer"], list(request.body["addrs"])
+
+        async def nudge() -> None:
+            with trio.move_on_after(NUDGE_SECONDS):
+                try:
+                    stream = await node.open_stream(peer, jm.PROTOCOL, addrs, NUDGE_SECONDS)
+                    try:
+                        await stream.send(jm.encode_frame(jm.Hello(runtime.circle_id)))
+                        await stream.receive(jm.MAX_FRAME_BYTES)
+                    finally:
+                        await stream.close()
+                except Exception as error:  # a missed nudge only delays the answer
+                    log.debug("join: nudge failed (%s)", type(error).__name__)
+
+        nursery.start_soon(nudge)
+
+    # -- the member's side --------------------------------------------------------------
+
+    async def serve(self, stream: FramedStream) -> None:
+        service = self._service
+        hello = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+        runtime = service._runtimes.get(hello.circle) if isinstance(hello, jm.Hello) else None
+        if runtime is None and isinstance(hello, jm.Hello):
+            self._woken_by(hello.circle, stream.remote_peer)
+        if runtime is None or not runtime.state.is_member(runtime.me):
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
+            return
+        challenge = nacl.utils.random(jm.CHALLENGE_BYTES)
+        await stream.send(jm.encode_frame(jm.Challenge(challenge)))
+        frame = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+        if isinstance(frame, jm.PreviewAsk):
+            await stream.send(jm.encode_frame(self._preview(runtime, frame, challenge)))
+            return
+        if not isinstance(frame, jm.Request):
+            return
+        request = self._verified_request(runtime, frame.signed, challenge)
+        if request is None:
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
+            return
+        if runtime.state.is_member(request.author):
+            # approved while it waited, and asking again with the same key: it is in
+            await self._send_log(stream, runtime)
+            return
+        answer = self._answer_without_admitting(runtime, request, frame.signed)
+        if answer is not None:
+            await stream.send(jm.encode_frame(answer))
+            return
+        await self._admit(stream, runtime, request, frame.signed)
+
+    def _preview(self, runtime: CircleRuntime, ask: jm.PreviewAsk, challenge: bytes) -> jm.Frame:
+        if not check_proof(ask.invite, ask.proof, runtime.circle_id, challenge, ask.joiner):
+            return jm.Refused(jm.Refusal.BAD_PROOF)
+        state = runtime.state
+        refusal = _invite_refusal(runtime, ask.invite)
+        if refusal is None and state.join_approval and not state.is_facilitator(runtime.me):
+            refusal = jm.Refusal.APPROVAL_REQUIRED
+        if refusal is not None:
+            return jm.Refused(refusal)
+        return jm.Preview(state.name, state.guidelines, state.join_approval, len(state.members))
+
+    def _verified_request(
+        self, runtime: CircleRuntime, signed: bytes, challenge: bytes
+    ) -> Event | None:
+        """The JOIN_REQUEST, if it is signed, for this circle, this challenge and proves
+        the invite's seed."""
+        try:
+            request = verify_signed(signed).event
+        except EventError:
+            return None
+        body = request.body
+        if (
+            request.type is not EventType.JOIN_REQUEST
+            or request.circle != runtime.circle_id
+            or body["challenge"] != challenge
+            or not check_proof(
+                body["invite"], body["proof"], request.circle, challenge, request.author
+            )
+        ):
+            return None
+        return request
+
+    def _answer_without_admitting(
+        self, runtime: CircleRuntime, request: Event, signed: bytes
+    ) -> jm.Frame | None:
+        """Refused, or pending (queued for a facilitator); None: admit it now."""
+        state = runtime.state
+        answer = self._answer_to_queued(runtime, request.author)
+        if answer is not None:
+            return answer
+        refusal = _invite_refusal(runtime, request.body["invite"])
+        if refusal is None and request.author in state.ever_admitted:
+            refusal = jm.Refusal.BAD_PROOF  # a membership key admits once (core rule)
+        if refusal is not None:
+            return jm.Refused(refusal)
+        if not state.join_approval:
+            return None
+        return self._queue_or_refuse(runtime, request, signed)
+
+    def _answer_to_queued(self, runtime: CircleRuntime, joiner: bytes) -> jm.Frame | None:
+        """The answer for a key that asked here before, if its request decides it."""
+        queued = self._store.queued_for(runtime.circle_id, joiner)
+        if queued is None:
+            return None
+        if queued.state is RequestState.REJECTED:
+            return jm.Refused(jm.Refusal.REJECTED)
+        if queued.state is not RequestState.WAITING or not runtime.state.join_approval:
+            return None
+        if not runtime.state.is_facilitator(runtime.me):
+            return jm.Refused(jm.Refusal.APPROVAL_REQUIRED)
+        return jm.Pending(runtime.state.name)
+
+    def _queue_or_refuse(self, runtime: CircleRuntime, request: Event, signed: bytes) -> jm.Frame:
+        if not runtime.state.is_facilitator(runtime.me):
+            return jm.Refused(jm.Refusal.APPROVAL_REQUIRED)
+        if len(self._store.waiting_requests(runtime.circle_id)) >= MAX_WAITING_REQUESTS:
+            return jm.Refused(jm.Refusal.BUSY)
+        self._queue(runtime, request, signed)
+        return jm.Pending(runtime.state.name)
+
+    def _queue(self, runtime: CircleRuntime, request: Event, signed: bytes) -> None:
+        queued = QueuedRequest(
+            circle=runtime.circle_id,
+            id=verify_signed(signed).id,
+            joiner=request.author,
+            request=signed,
+            name=request.body["member_name"],
+            received_at=_now_ms(),
+        )
+        self._store.queue_request(queued)
+        self._service._emit(
+            JoinRequestArrived(runtime.circle_id.hex(), queued.id.hex(), queued.name)
+        )
+
+    async def _admit(
+        self, stream: FramedStream, runtime: CircleRuntime, request: Event, signed: bytes
+    ) -> None:
+        service = self._service
+        previous_keys = runtime.current_keys()
+        admitted = service._author(runtime, EventType.ADD_MEMBER, {"request": signed})
+        accepted = service._store_and_resolve(runtime, [admitted])
+        if not accepted:
+            await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
+            return
+        queued = self._store.queued_for(runtime.circle_id, request.author)
+        if queued is not None:
+            # it waited while join approval was on; approval is off now
+            self._store.set_request_state(runtime.circle_id, queued.id, RequestState.APPROVED)
+        rotation = service._new_epoch(runtime)
+        service._store_and_resolve(runtime, [rotation])
+        # the others learn of the admission under the epoch they still hold
+        await service._publish(runtime, [admitted, rotation], previous_keys)
+        await service._sync_topics(runtime)
+        await self._send_log(stream, runtime)
+        service._emit_member_joined(runtime, request.author)
+
+    async def _send_log(self, stream: FramedStream, runtime: CircleRuntime) -> None:
+        """The control log (no earlier messages: a newcomer reads from their admission on)."""
+        control = [
+            e.signed
+            for e in self._service._store.events_in_order(runtime.circle_id)
+            if e.type is not EventType.MESSAGE and e.id not in runtime.refused
+        ]
+        for start in range(0, max(len(control), 1), jm.MAX_EVENTS_PER_FRAME):
+            batch = tuple(control[start : start + jm.MAX_EVENTS_PER_FRAME])
+            more = start + jm.MAX_EVENTS_PER_FRAME < len(control)
+            await stream.send(jm.encode_frame(jm.Events(batch, more)))
+
+
+def _invite_refusal(runtime: CircleRuntime, invite_key: bytes) -> jm.Refusal | None:
+    invite = runtime.state.invites.get(invite_key)
+    if invite is None:
+        return jm.Refusal.UNKNOWN_INVITE
+    if invite.revoked:
+        return jm.Refusal.REVOKED
+    if _now_ms() >= invite.expires_ms:
+        return jm.Refusal.EXPIRED
+    if invite.uses >= invite.max_uses:
+        return jm.Refusal.USED_UP
+    return None
+
+
+def _circle_id(circle_hex: str) -> bytes:
+    try:
+        return bytes.fromhex(circle_hex)
+    except ValueError:
+        raise CommandError(f"{circle_hex!r} is not a circle id") from None
+
+
+def _peer_of(waiting: WaitingJoin) -> str | None:
+    try:
+        return decode_invite(waiting.code).peer_id
+    except InvalidInviteCode:
+        return None

@@ -1,0 +1,454 @@
+"""The facilitator mailbox in the engine: a member's report travels directly to each
+facilitator over `/hearth/mailbox/1.0.0` (core/mailbox_messages.py), never through the
+circle log, so no other member learns who reported what.
+
+Rules:
+- report {circle, message, reason}: the message must be an accepted, undeleted message
+  we hold, not our own; the reason 1..500 characters. One note per current facilitator
+  other than us and other than the message's author (a report never reaches the person
+  it is about). A facilitator who reports keeps a copy in its own inbox. No one to send
+  it to: refused, and nothing is stored.
+- Delivery: the notes are stored (outbox) before the command answers, then sent at once
+  in the background, again on every new connection to a recipient's peer, and every
+  DELIVERY_INTERVAL_SECONDS to connected recipients whose retry time has come. A failed
+  attempt backs off (RETRY_BASE_MS doubling, at most RETRY_MAX_MS); a new connection
+  retries at once. A note whose recipient is no longer a facilitator (or member), or
+  whose circle we left or were removed from, is dropped (counted, never logged by content).
+- Serving: a note is stored only if it names a circle we are in, is addressed to us and
+  we are a facilitator there, its sender is the member whose peer opened the stream, the
+  signature holds, it opens with our exchange key into a valid body (a report's message
+  signed by its author, in this circle), and the sender has sent fewer than
+  MAX_NOTES_PER_SENDER_PER_DAY. Anything else is refused and nothing is stored. A note
+  we already hold (same id, same sender) is acknowledged and not stored twice.
+- reports / resolve_report: facilitators only. Resolving is our own bookkeeping; other
+  facilitators keep their own.
+
+Transitions of one outbox note (rows of the mailbox_outbox table):
+
+    | state   | on                                        | to        |
+    |---------|-------------------------------------------|-----------|
+    | pending | ack with its id                           | delivered |
+    | pending | refusal, no answer, no stream             | pending (attempts + 1, retry later) |
+    | pending | recipient no longer a facilitator/member  | dropped   |
+    | pending | we are no longer in the circle            | dropped   |
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import nacl.utils
+import trio
+
+from peerapp.core.circle_events import (
+    EVENT_ID_BYTES,
+    EventError,
+    decode_event,
+    event_id,
+    split_signed,
+)
+from peerapp.core.errors import CommandError
+from peerapp.core.events import EngineEvent, ReportReceived
+from peerapp.core.mailbox_messages import (
+    MAX_ANSWER_BYTES,
+    MAX_FRAME_BYTES,
+    MAX_NOTES_PER_STREAM,
+    MAX_REASON_CHARS,
+    NOTE_ID_BYTES,
+    PROTOCOL,
+    Ack,
+    Answer,
+    MailboxFrameError,
+    Note,
+    NoteBody,
+    NoteKind,
+    Refusal,
+    Refused,
+    decode_answer,
+    decode_body,
+    decode_note_frame,
+    encode_answer,
+    encode_body,
+    encode_note_frame,
+)
+from peerapp.crypto.notes import open_note, seal_note, signature_ok
+from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.network.host import NetworkNode
+from peerapp.network.streams import FramedStream, StreamClosed, StreamError
+from peerapp.storage.mailbox_store import IncomingNote, MailboxStore, OutgoingNote
+
+log = logging.getLogger(__name__)
+
+DELIVERY_INTERVAL_SECONDS = 5
+DIAL_TIMEOUT_SECONDS = 10
+ANSWER_TIMEOUT_SECONDS = 10
+RETRY_BASE_MS = 5_000
+RETRY_MAX_MS = 10 * 60_000
+MAX_NOTES_PER_SENDER_PER_DAY = 50
+DAY_MS = 24 * 3600 * 1000
+MAX_DELIVERY_ROUNDS = 8  # streams per delivery task; then a fresh task takes over
+
+NO_FACILITATOR = "There is no facilitator to report to."
+ONLY_FACILITATOR_IS_AUTHOR = (
+    "This message was written by the only facilitator you could report it to, "
+    "so there is no one else to send the report to."
+)
+ONLY_FACILITATORS_SEE = "Only facilitators can see reports."
+ONLY_FACILITATORS_RESOLVE = "Only facilitators can resolve reports."
+
+Emit = Callable[[EngineEvent], None]
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class ReportView:
+    id: str
+    kind: str
+    reporter: str
+    reporter_name: str
+    message: str | None
+    author: str | None
+    author_name: str | None
+    excerpt: str  # the reported message's text, as its author signed it
+    reason: str
+    ts: int  # ms, the reporter's clock
+    received_at: int  # ms, ours
+    resolved: bool
+
+
+def _id_from_hex(text: str, what: str, length: int) -> bytes:
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(value) != length:
+        raise CommandError(f"That is not a {what}.")
+    return value
+
+
+class Mailbox:
+    def __init__(
+        self,
+        store: MailboxStore,
+        *,
+        emit: Emit,
+        runtime: Callable[[str], CircleRuntime],
+        runtimes: Callable[[], dict[bytes, CircleRuntime]],
+        node: Callable[[], NetworkNode | None],
+        online: Callable[[], set[str]],
+    ) -> None:
+        self._store = store
+        self._emit = emit
+        self._runtime = runtime
+        self._runtimes = runtimes
+        self._node = node
+        self._online = online
+        self._nursery: trio.Nursery | None = None
+        self._delivering: set[str] = set()
+        self._again: dict[str, bool] = {}  # peer -> force, for a trigger during a delivery
+        self.counts: dict[str, int] = {}
+
+    def attach(self, nursery: trio.Nursery) -> None:
+        self._nursery = nursery
+
+    def _count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
+
+    # -- commands -----------------------------------------------------------------------
+
+    async def report(self, circle_hex: str, message_hex: str, reason: str) -> str:
+        runtime = self._runtime(circle_hex)
+        state = runtime.state
+        if not state.is_member(runtime.me):
+            raise CommandError("You are no longer a member of this circle.")
+        reason = reason.strip()
+        if not reason:
+            raise CommandError("Please say in a few words why you are reporting this message.")
+        if len(reason) > MAX_REASON_CHARS:
+            raise CommandError(f"A reason can be at most {MAX_REASON_CHARS} characters.")
+        message_id = _id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
+        message = self._store.message(runtime.circle_id, message_id)
+        if message is None:
+            raise CommandError("That message is not in this circle, or it has been deleted.")
+        if message.author == runtime.me:
+            raise CommandError("That is your own message: you can delete it instead.")
+        others = [key for key in state.facilitators if key != runtime.me and key in state.members]
+        recipients = [key for key in others if key != message.author]
+        if not others:
+            raise CommandError(NO_FACILITATOR)
+        if not recipients:
+            raise CommandError(ONLY_FACILITATOR_IS_AUTHOR)
+        now = _now_ms()
+        note_id = nacl.utils.random(NOTE_ID_BYTES)
+        body = NoteBody(NoteKind.REPORT, reason, now, message=message.signed)
+        outgoing = [
+            OutgoingNote(
+                circle=runtime.circle_id,
+                id=note_id,
+                recipient=recipient,
+                frame=encode_note_frame(
+                    seal_note(
+                        circle=runtime.circle_id,
+                        note_id=note_id,
+                        recipient=recipient,
+                        recipient_exchange=state.members[recipient].exchange,
+                        body=body,
+                        sender_seed=runtime.membership.signing_seed,
+                    )
+                ),
+                created_at=now,
+            )
+            for recipient in recipients
+        ]
+        own_copy = None
+        if state.is_facilitator(runtime.me):
+            own_copy = IncomingNote(
+                runtime.circle_id, note_id, runtime.me, body.kind.value, encode_body(body), now
+            )
+        self._store.add_outgoing(outgoing, own_copy)
+        for recipient in recipients:
+            self._start_delivery(state.members[recipient].peer, force=True)
+        return note_id.hex()
+
+    def reports(self, circle_hex: str) -> list[ReportView]:
+        runtime = self._runtime(circle_hex)
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(ONLY_FACILITATORS_SEE)
+        views = []
+        for note in self._store.inbox(runtime.circle_id):
+            view = _report_view(runtime, note)
+            if view is None:
+                self._count("unreadable_stored")
+                continue
+            views.append(view)
+        return views
+
+    def resolve(self, circle_hex: str, report_hex: str) -> None:
+        runtime = self._runtime(circle_hex)
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(ONLY_FACILITATORS_RESOLVE)
+        note_id = _id_from_hex(report_hex, "report id", NOTE_ID_BYTES)
+        if not self._store.resolve(runtime.circle_id, note_id, runtime.me, _now_ms()):
+            raise CommandError("There is no such report in this circle.")
+
+    # -- delivery -----------------------------------------------------------------------
+
+    def on_peer_connected(self, peer_id: str) -> None:
+        """A new connection: whatever we owe a facilitator on that peer goes now."""
+        if any(peer == peer_id for _, peer in self._pending()):
+            self._start_delivery(peer_id, force=True)
+
+    async def run_periodically(self) -> None:
+        while True:
+            await trio.sleep(DELIVERY_INTERVAL_SECONDS)
+            online = self._online()
+            now = _now_ms()
+            due = {peer for note, peer in self._pending() if note.next_attempt_at <= now}
+            for peer in sorted(due & online):
+                self._start_delivery(peer, force=False)
+
+    def _pending(self) -> list[tuple[OutgoingNote, str]]:
+        """Undelivered notes still owed, with their recipient's peer; drops the others."""
+        owed: list[tuple[OutgoingNote, str]] = []
+        stale: list[OutgoingNote] = []
+        runtimes = self._runtimes()
+        for note in self._store.undelivered():
+            runtime = runtimes.get(note.circle)
+            recipient = None if runtime is None else runtime.state.members.get(note.recipient)
+            if (
+                runtime is None
+                or recipient is None
+                or not runtime.state.is_facilitator(note.recipient)
+                or not runtime.state.is_member(runtime.me)
+            ):
+                stale.append(note)
+            else:
+                owed.append((note, recipient.peer))
+        if stale:
+            dropped = self._store.drop_outgoing(stale)
+            log.info(
+                "mailbox: dropped %d notes whose recipient is no longer a facilitator", dropped
+            )
+        return owed
+
+    def _start_delivery(self, peer_id: str, *, force: bool) -> None:
+        if self._nursery is None:
+            return
+        if peer_id in self._delivering:
+            # a delivery is under way: run once more after it, so nothing new waits for a timer
+            self._again[peer_id] = self._again.get(peer_id, False) or force
+            return
+        self._delivering.add(peer_id)
+        self._nursery.start_soon(self._deliver, peer_id, force)
+
+    async def _deliver(self, peer_id: str, force: bool) -> None:
+        try:
+            for _ in range(MAX_DELIVERY_ROUNDS):
+                more = await self._deliver_once(peer_id, force)
+                again = self._again.pop(peer_id, None)
+                if not more and again is None:
+                    return
+                # only a new trigger skips the back-off: notes just refused wait their turn
+                force = bool(again)
+        finally:
+            self._delivering.discard(peer_id)
+        # out of rounds while reports keep coming (or more notes are due than one stream
+        # takes): a fresh task carries on; every round settled or backed off its notes
+        self._start_delivery(peer_id, force=force)
+
+    async def _deliver_once(self, peer_id: str, force: bool) -> bool:
+        """One stream to the peer with the notes due for it; True when more are due."""
+        now = _now_ms()
+        due = [
+            note
+            for note, peer in self._pending()
+            if peer == peer_id and (force or note.next_attempt_at <= now)
+        ]
+        node = self._node()
+        if not due or node is None:
+            return False
+        batch = due[:MAX_NOTES_PER_STREAM]
+        addrs = None
+        if peer_id not in self._online():
+            addrs = self._addresses(peer_id)
+        try:
+            stream = await node.open_stream(
+                peer_id, PROTOCOL, addrs=addrs, timeout=DIAL_TIMEOUT_SECONDS
+            )
+        except StreamError as error:
+            log.debug("mailbox: no stream to a facilitator (%s)", type(error).__name__)
+            self._failed(batch)
+            return False
+        delivered = 0
+        try:
+            for index, note in enumerate(batch):
+                try:
+                    await stream.send(note.frame, timeout=ANSWER_TIMEOUT_SECONDS)
+                    answer = decode_answer(
+                        await stream.receive(MAX_ANSWER_BYTES, timeout=ANSWER_TIMEOUT_SECONDS)
+                    )
+                except (StreamError, MailboxFrameError) as error:
+                    log.debug("mailbox: delivery broke off (%s)", type(error).__name__)
+                    self._failed(batch[index:])
+                    return False
+                if isinstance(answer, Ack) and answer.id == note.id:
+                    self._store.mark_delivered(note, _now_ms())
+                    delivered += 1
+                else:
+                    reason = answer.reason.value if isinstance(answer, Refused) else "wrong ack"
+                    log.info("mailbox: a facilitator refused a note (%s)", reason)
+                    self._failed([note])
+        finally:
+            with trio.move_on_after(1) as scope:
+                scope.shield = True
+                await stream.close()
+            if delivered:
+                log.info("mailbox: delivered %d notes", delivered)
+        return len(due) > len(batch)
+
+    def _addresses(self, peer_id: str) -> list[str] | None:
+        for runtime in self._runtimes().values():
+            for member in runtime.state.members.values():
+                if member.peer == peer_id and member.addrs:
+                    return list(member.addrs)
+        return None
+
+    def _failed(self, notes: list[OutgoingNote]) -> None:
+        now = _now_ms()
+        for note in notes:
+            delay = min(RETRY_BASE_MS * 2 ** min(note.attempts, 16), RETRY_MAX_MS)
+            self._store.mark_failed(note, now + delay)
+
+    # -- serving ------------------------------------------------------------------------
+
+    async def serve(self, stream: FramedStream) -> None:
+        """Answer each note on the stream; anything from a hostile peer ends as a refusal
+        (or, for an oversized or broken frame, a reset by the network layer)."""
+        for _ in range(MAX_NOTES_PER_STREAM):
+            try:
+                data = await stream.receive(MAX_FRAME_BYTES)
+            except StreamClosed:
+                return  # the sender is done
+            answer = self._accept(stream.remote_peer, data)
+            if isinstance(answer, Refused):
+                self._count(f"refused_{answer.reason.value}")
+                log.info("mailbox: refused a note (%s)", answer.reason.value)
+            await stream.send(encode_answer(answer))
+
+    def _accept(self, peer_id: str, data: bytes) -> Answer:
+        try:
+            note = decode_note_frame(data)
+        except MailboxFrameError:
+            return Refused(Refusal.MALFORMED)
+        runtime = self._runtimes().get(note.circle)
+        refusal = _refusal(runtime, peer_id, note)
+        if refusal is not None or runtime is None:
+            return Refused(refusal or Refusal.NOT_FOR_ME)
+        held_from = self._store.incoming_sender(note.circle, note.id)
+        if held_from is not None:
+            return Ack(note.id) if held_from == note.sender else Refused(Refusal.DUPLICATE_ID)
+        now = _now_ms()
+        recent = self._store.incoming_since(note.circle, note.sender, now - DAY_MS)
+        if recent >= MAX_NOTES_PER_SENDER_PER_DAY:
+            return Refused(Refusal.BUSY)
+        opened = open_note(note, runtime.membership.exchange_secret)
+        if opened is None:
+            return Refused(Refusal.UNREADABLE)
+        kind = note.kind.value
+        self._store.add_incoming(
+            IncomingNote(note.circle, note.id, note.sender, kind, opened.encoded_body, now)
+        )
+        self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
+        return Ack(note.id)
+
+
+def _refusal(runtime: CircleRuntime | None, peer_id: str, note: Note) -> Refusal | None:
+    """Why a note may not be stored, as far as its outside tells; None when it may."""
+    if (
+        runtime is None
+        or note.recipient != runtime.me
+        or not runtime.state.is_facilitator(runtime.me)
+    ):
+        return Refusal.NOT_FOR_ME
+    sender = runtime.state.members.get(note.sender)
+    if sender is None or sender.peer != peer_id or sender.key == runtime.me:
+        return Refusal.UNKNOWN_SENDER
+    if not signature_ok(note):
+        return Refusal.BAD_SIGNATURE
+    return None
+
+
+def _report_view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | None:
+    """What a facilitator is shown; None for a stored body this version cannot read."""
+    try:
+        body = decode_body(note.body)
+        message = author = author_name = None
+        excerpt = ""
+        if body.message is not None:
+            event = decode_event(split_signed(body.message)[0])
+            message = event_id(body.message).hex()
+            author = event.author.hex()
+            author_name = runtime.name_of(event.author)
+            excerpt = str(event.body.get("text", ""))
+    except (MailboxFrameError, EventError):
+        return None
+    return ReportView(
+        id=note.id.hex(),
+        kind=body.kind.value,
+        reporter=note.sender.hex(),
+        reporter_name=runtime.name_of(note.sender),
+        message=message,
+        author=author,
+        author_name=author_name,
+        excerpt=excerpt,
+        reason=body.reason,
+        ts=body.ts,
+        received_at=note.received_at,
+        resolved=note.resolved_at is not None,
+    )

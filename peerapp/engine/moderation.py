@@ -1,0 +1,419 @@
+"""Facilitators' actions inside the engine: roles, removal with rekey, ban, mute, slow
+mode, settings, invite revocation, delete, leave, and the views of them.
+
+Authority lives in the signed log only. Each command authors one event that the core
+rules (peerapp.core.circle_state) judge exactly as every other member's app will judge
+it; a command those rules would refuse is refused here first, with the reason, and
+nothing is signed.
+
+Effects every member's app applies when it accepts a moderation event (ours or not):
+- REMOVE/BAN of a member: it is dropped from the member gate, our connections to its peer
+  close (after REMOVAL_NOTICE_SECONDS, so the removal reaches it) unless it shares
+  another circle with us, and a KEY_ROTATE to the remaining members
+  follows (the remover issues it; rekey_duty repairs it if the remover vanished).
+  Epoch secrets older than the current epoch are deleted after EPOCH_GRACE_SECONDS.
+- REMOVE/BAN of us: RemovedFromCircle; we unsubscribe, delete every epoch secret and keep
+  the history we had, read-only.
+- DELETE: the message's text and signed bytes are erased (CircleService._erase_deleted).
+- Every accepted moderation event: a ModerationHappened notice for the fronts.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from typing import TYPE_CHECKING, Any
+
+import trio
+
+from peerapp.core.circle_events import MAX_GUIDELINES_CHARS, MAX_SLOW_MODE_SECONDS, EventType
+from peerapp.core.circle_state import apply
+from peerapp.core.errors import CommandError
+from peerapp.core.events import MembersChanged, ModerationHappened, RemovedFromCircle
+from peerapp.core.invite_code import InvalidInviteCode, decode_invite
+from peerapp.core.resolution import MODERATION_TYPES, Entry, action_of
+from peerapp.crypto.invite_keys import invite_public_key
+from peerapp.engine.circle_runtime import CircleRuntime, decoded
+from peerapp.storage.circle_store import StoredEvent
+
+if TYPE_CHECKING:
+    from peerapp.engine.circle_service import CircleService
+
+log = logging.getLogger(__name__)
+
+MAX_MUTE_SECONDS = 30 * 24 * 3600
+EPOCH_GRACE_SECONDS = 30
+REMOVAL_NOTICE_SECONDS = 3
+LEAVE_DELIVERY_SECONDS = 10
+LEAVE_POLL_SECONDS = 0.2
+
+# what the core's refusal reasons say to a person
+REASON_TEXTS = {
+    "the target is not a member": "That person is not a member of this circle.",
+    "a facilitator acts only on members ranked below it": (
+        "Facilitators can act only on members ranked below them."
+    ),
+    "already a facilitator": "They are already a facilitator.",
+    "not a facilitator": "They are not a facilitator.",
+    "the author is not a member": "You are no longer a member of this circle.",
+    "the target was never a member": "That person was never a member of this circle.",
+    "already banned": "They are already banned from this circle.",
+    "message already deleted": "That message was already deleted.",
+    "invite already revoked": "That invite was already revoked.",
+    "unknown invite": "There is no such invite in this circle.",
+    "the founder role goes to another facilitator": (
+        "The founder role can only go to another facilitator."
+    ),
+    "only the author or a facilitator ranked above it can delete a message": (
+        "Only its author or a facilitator ranked above them can delete a message."
+    ),
+}
+
+REMOVING_TYPES = frozenset({EventType.REMOVE, EventType.BAN})
+MEMBERSHIP_TYPES = frozenset(
+    {
+        EventType.PROMOTE,
+        EventType.DEMOTE,
+        EventType.TRANSFER_FOUNDER,
+        EventType.REMOVE,
+        EventType.BAN,
+        EventType.MUTE,
+        EventType.LEAVE,
+    }
+)
+
+
+def reason_text(reason: str) -> str:
+    if reason in REASON_TEXTS:
+        return REASON_TEXTS[reason]
+    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _key(text: str, what: str) -> bytes:
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(value) != 32:
+        raise CommandError(f"{text!r} is not a {what} id")
+    return value
+
+
+class Moderation:
+    def __init__(self, circles: CircleService) -> None:
+        self._circles = circles
+
+    # -- the rules, checked before anything is signed --------------------------------
+
+    def _acting(self, circle_hex: str) -> CircleRuntime:
+        runtime = self._circles._runtime(circle_hex)
+        if not runtime.state.is_member(runtime.me):
+            raise CommandError(
+                "You left this circle." if runtime.left else "You were removed from this circle."
+            )
+        return runtime
+
+    async def _act(
+        self, runtime: CircleRuntime, kind: EventType, body: dict[str, Any]
+    ) -> StoredEvent:
+        """Author, check, store, rekey when someone was removed, publish, announce."""
+        circles = self._circles
+        verified = circles._author(runtime, kind, body)
+        verdict = apply(runtime.state, verified.event)
+        if not verdict.accepted:
+            raise CommandError(reason_text(verdict.reason))
+        previous = runtime.current_keys()
+        removes_member = kind in REMOVING_TYPES and runtime.state.is_member(body["member"])
+        (stored,) = await circles._commit_own(runtime, [verified])
+        published = [verified]
+        if removes_member:
+            # the removed member must not read what comes next: a new epoch for the rest
+            rotation = circles._new_epoch(runtime)
+            await circles._commit_own(runtime, [rotation])
+            published.append(rotation)
+        # under the epoch everyone (the removed member too) still holds, so all learn of it
+        await circles._publish(runtime, published, previous)
+        await circles._sync_topics(runtime)
+        await self.on_accepted(runtime, [stored])
+        if removes_member:
+            self.retire_epochs_later(runtime)
+        return stored
+
+    # -- commands ------------------------------------------------------------------
+
+    async def on_member(self, circle_hex: str, kind: EventType, member_hex: str) -> None:
+        """promote, demote, transfer_founder, remove_member and ban."""
+        runtime = self._acting(circle_hex)
+        await self._act(runtime, kind, {"member": _key(member_hex, "member")})
+
+    async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
+        if not 0 <= seconds <= MAX_MUTE_SECONDS:
+            raise CommandError(f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} (30 days)")
+        runtime = self._acting(circle_hex)
+        until = _now_ms() + seconds * 1000 if seconds else 0
+        await self._act(
+            runtime, EventType.MUTE, {"member": _key(member_hex, "member"), "until": until}
+        )
+        return until
+
+    async def delete_message(self, circle_hex: str, message_hex: str) -> None:
+        runtime = self._acting(circle_hex)
+        try:
+            message_id = bytes.fromhex(message_hex)
+        except ValueError:
+            raise CommandError(f"{message_hex!r} is not a message id") from None
+        stored = self._circles._store.event(runtime.circle_id, message_id)
+        if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
+            raise CommandError("There is no such message in this circle.")
+        body = {"message": message_id, "author": stored.author}
+        await self._act(runtime, EventType.DELETE, body)
+
+    async def set_settings(
+        self,
+        circle_hex: str,
+        slow_mode_seconds: int | None,
+        join_approval: bool | None,
+        guidelines: str | None,
+    ) -> dict[str, Any]:
+        runtime = self._acting(circle_hex)
+        state = runtime.state
+        slow = state.slow_mode_seconds if slow_mode_seconds is None else slow_mode_seconds
+        text = state.guidelines if guidelines is None else guidelines.strip()
+        if not 0 <= slow <= MAX_SLOW_MODE_SECONDS:
+            raise CommandError(
+                f"'slow_mode_seconds' must be between 0 and {MAX_SLOW_MODE_SECONDS} (a day)"
+            )
+        if len(text) > MAX_GUIDELINES_CHARS:
+            raise CommandError(f"Guidelines can be at most {MAX_GUIDELINES_CHARS} characters.")
+        body: dict[str, Any] = {
+            "slow_mode_seconds": slow,
+            "join_approval": state.join_approval if join_approval is None else join_approval,
+            "guidelines": text,
+        }
+        await self._act(runtime, EventType.SETTINGS, body)
+        return body
+
+    async def revoke_invite(self, circle_hex: str, code: str) -> None:
+        runtime = self._acting(circle_hex)
+        text = code.strip()
+        if text.lower().startswith("hearth:"):
+            try:
+                invite = decode_invite(text)
+            except InvalidInviteCode as error:
+                raise CommandError(str(error)) from None
+            if invite.circle_id != runtime.circle_id:
+                raise CommandError("That invite is for another circle.")
+            key = invite_public_key(invite.seed)
+        else:
+            key = _key(text, "invite")
+        await self._act(runtime, EventType.INVITE_REVOKE, {"invite": key})
+
+    async def leave(self, circle_hex: str) -> None:
+        """Sign a LEAVE, then forget the circle once a member holds it (the others rekey)."""
+        circles = self._circles
+        runtime = self._acting(circle_hex)
+        previous = runtime.current_keys()
+        verified = circles._author(runtime, EventType.LEAVE, {})
+        (stored,) = await circles._commit_own(runtime, [verified])
+        circles._store.mark_left(runtime.circle_id, _now_ms())
+        runtime.left = True
+        await circles._publish(runtime, [verified], previous)
+        await circles._sync_topics(runtime)
+        circles._emit_circles_changed()
+        circles._start(self.forget_when_delivered, runtime, stored.lamport)
+
+    async def forget_when_delivered(self, runtime: CircleRuntime, leave_lamport: int) -> None:
+        """Keep serving the circle until another member pulled our LEAVE, then erase it
+        (bounded; a circle nobody could reach stays hidden and is retried at start-up)."""
+        circles = self._circles
+        with trio.move_on_after(LEAVE_DELIVERY_SECONDS):
+            while True:
+                syncs = circles._store.member_syncs(runtime.circle_id)
+                if any(sync.holds_through >= leave_lamport for sync in syncs.values()):
+                    circles.forget(runtime)
+                    return
+                await trio.sleep(LEAVE_POLL_SECONDS)
+        if not runtime.state.members:
+            circles.forget(runtime)  # we were the last: no one is left to tell
+
+    # -- views --------------------------------------------------------------------
+
+    def circle_info(self, circle_hex: str) -> dict[str, Any]:
+        runtime = self._circles._runtime(circle_hex)
+        state = runtime.state
+        me = runtime.me
+        now = _now_ms()
+        member = state.members.get(me)
+        next_send_at = 0
+        if state.slow_mode_seconds and not state.is_facilitator(me):
+            last = state.last_message_ts.get(me)
+            if last is not None and last + state.slow_mode_seconds * 1000 > now:
+                next_send_at = last + state.slow_mode_seconds * 1000
+        muted_until = state.muted.get(me, 0)
+        return {
+            # not "id": a node reply's "id" is the request's
+            "circle": runtime.circle_id.hex(),
+            "name": state.name or runtime.membership.name,
+            "guidelines": state.guidelines,
+            "slow_mode_seconds": state.slow_mode_seconds,
+            "join_approval": state.join_approval,
+            "my_id": me.hex(),
+            "my_role": member.role.value if member is not None else None,
+            "my_rank": state.rank(me) if state.is_facilitator(me) else None,
+            "muted_until": muted_until if muted_until > now else 0,
+            "next_send_at": next_send_at,
+            "removed": member is None and not runtime.left,
+            "banned": me in state.banned,
+            "members": len(state.members),
+        }
+
+    def why_not_send(self, runtime: CircleRuntime) -> str:
+        """Why our next message would be refused by every member's app, or ""."""
+        state = runtime.state
+        me = runtime.me
+        if not state.is_member(me):
+            return "You left this circle." if runtime.left else "You were removed from this circle."
+        now = _now_ms()
+        if state.is_muted(me, now):
+            minutes = math.ceil((state.muted[me] - now) / 60_000)
+            return (
+                f"You are muted in this circle for another {minutes} "
+                f"minute{'s' if minutes != 1 else ''}."
+            )
+        info = self.circle_info(runtime.circle_id.hex())
+        if info["next_send_at"]:
+            seconds = math.ceil((info["next_send_at"] - now) / 1000)
+            return f"Slow mode is on: you can send again in {seconds} s."
+        return ""
+
+    def invites(self, circle_hex: str) -> list[dict[str, Any]]:
+        """The circle's active invites (not revoked, not used up, not expired)."""
+        circles = self._circles
+        runtime = circles._runtime(circle_hex)
+        own = circles._store.invites(runtime.circle_id)
+        creators: dict[bytes, bytes] = {}
+        for stored in circles._store.control_events_in_order(runtime.circle_id):
+            if stored.type is EventType.INVITE_CREATE and stored.id not in runtime.refused:
+                creators[decoded(stored).body["invite"]] = stored.author
+        now = _now_ms()
+        listed = []
+        for key, invite in runtime.state.invites.items():
+            if invite.revoked or invite.uses >= invite.max_uses or invite.expires_ms <= now:
+                continue
+            creator = creators.get(key, b"")
+            mine = key in own
+            listed.append(
+                {
+                    "id": key.hex(),
+                    "code": own[key].code if mine else None,
+                    "uses": invite.uses,
+                    "max_uses": invite.max_uses,
+                    "expires": invite.expires_ms // 1000,
+                    "revoked": invite.revoked,
+                    "created_by": creator.hex(),
+                    "created_by_name": runtime.name_of(creator),
+                    "mine": mine,
+                }
+            )
+        return sorted(listed, key=lambda item: item["expires"])
+
+    def moderation_log(self, circle_hex: str) -> list[dict[str, Any]]:
+        runtime = self._circles._runtime(circle_hex)
+        return [
+            self._entry(runtime, stored)
+            for stored in self._circles._store.control_events_in_order(runtime.circle_id)
+            if stored.type in MODERATION_TYPES and stored.id not in runtime.refused
+        ]
+
+    def _entry(self, runtime: CircleRuntime, stored: StoredEvent) -> dict[str, Any]:
+        action = action_of(Entry(stored.id, decoded(stored)))
+        details = {
+            name: value.hex() if isinstance(value, bytes) else value
+            for name, value in action.details.items()
+        }
+        return {
+            "id": action.event_id.hex(),
+            "actor": action.actor.hex(),
+            "actor_name": runtime.name_of(action.actor),
+            "action": action.action,
+            "target": None if action.target is None else action.target.hex(),
+            "target_name": None if action.target is None else runtime.name_of(action.target),
+            "ts": action.ts,
+            "lamport": action.lamport,
+            "details": details,
+        }
+
+    # -- effects of accepted events -------------------------------------------------
+
+    async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        """Announce moderation and apply its effects beyond the log (see the module doc)."""
+        circles = self._circles
+        circle_hex = runtime.circle_id.hex()
+        members_changed = False
+        for stored in accepted:
+            if stored.type in MEMBERSHIP_TYPES:
+                members_changed = True
+            if stored.type is EventType.KEY_ROTATE and not runtime.left:
+                self.retire_epochs_later(runtime)
+            if stored.type not in MODERATION_TYPES:
+                continue
+            circles._emit(ModerationHappened(circle_hex, self._entry(runtime, stored)))
+            if stored.type in REMOVING_TYPES:
+                await self._after_removal(runtime, stored)
+        if members_changed:
+            circles._emit(MembersChanged(circle_hex))
+
+    async def _after_removal(self, runtime: CircleRuntime, stored: StoredEvent) -> None:
+        circles = self._circles
+        target = decoded(stored).body["member"]
+        if target == runtime.me:
+            if runtime.state.is_member(runtime.me):
+                return  # a stale removal another resolution voided
+            circles._store.retire_epochs(runtime.circle_id, keep=())
+            runtime.epochs.clear()
+            await circles._sync_topics(runtime)
+            circles._emit(
+                RemovedFromCircle(
+                    runtime.circle_id.hex(),
+                    stored.author.hex(),
+                    runtime.name_of(stored.author),
+                    banned=runtime.me in runtime.state.banned,
+                )
+            )
+            circles._emit_circles_changed()
+            return
+        peer = runtime.state.peers.get(target)
+        if peer is not None:
+            circles._start(self._disconnect_after_notice, peer)
+
+    async def _disconnect_after_notice(self, peer: str) -> None:
+        # the removal travels to the removed member over these very connections (GossipSub,
+        # under the epoch it still holds): closing at once would leave it unaware
+        await trio.sleep(REMOVAL_NOTICE_SECONDS)
+        await self._circles.disconnect_unless_member(peer)
+
+    def retire_epochs_later(self, runtime: CircleRuntime) -> None:
+        self._circles._start(self._retire_after_grace, runtime)
+
+    async def _retire_after_grace(self, runtime: CircleRuntime) -> None:
+        # members still sending under the previous epoch get a moment to catch the rotation
+        await trio.sleep(EPOCH_GRACE_SECONDS)
+        await self.retire_epochs(runtime)
+
+    async def retire_epochs(self, runtime: CircleRuntime) -> None:
+        """Forward secrecy: delete every epoch secret but the current one's."""
+        current = runtime.current_keys()
+        if not runtime.state.is_member(runtime.me):
+            current = None
+        keep = {current.epoch_id} if current is not None else set()
+        if set(runtime.epochs) <= keep:
+            return
+        self._circles._store.retire_epochs(runtime.circle_id, keep)
+        for epoch_id in set(runtime.epochs) - keep:
+            del runtime.epochs[epoch_id]
+        await self._circles._sync_topics(runtime)

@@ -1,0 +1,141 @@
+"""A circle's settings, for its facilitators: slow mode, join approval and the guidelines
+(the engine's `set_settings`, sending only what changed). Every member sees a note in the
+conversation once they change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.core.circle_events import MAX_GUIDELINES_CHARS, MAX_SLOW_MODE_SECONDS
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.notices import Settings
+from peerapp.ui.widgets.field import FIELD_SPACING, field
+
+GUIDELINES_HEIGHT = 160
+CUSTOM = -1  # the slow mode box's "Custom…" entry
+
+
+class CircleSettingsDialog(EngineCommandDialog):
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        circle: str,
+        circle_name: str,
+        current: Settings,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            bridge,
+            title=messages.CIRCLE_SETTINGS_TITLE,
+            explanation=messages.circle_settings_text(circle_name),
+            primary_text=messages.SAVE_SETTINGS,
+            parent=parent,
+        )
+        self.circle = circle
+        self.current = current
+
+        self.slow_mode_box = QComboBox()
+        for label, seconds in messages.SLOW_MODE_CHOICES:
+            self.slow_mode_box.addItem(label, seconds)
+        self.slow_mode_box.addItem(messages.SLOW_MODE_CUSTOM_CHOICE, CUSTOM)
+        self.custom_seconds = QSpinBox()
+        self.custom_seconds.setRange(1, MAX_SLOW_MODE_SECONDS)
+        self.custom_seconds.setSuffix(messages.SLOW_MODE_CUSTOM_SUFFIX)
+        slow_hint = QLabel(messages.SLOW_MODE_HINT)
+        slow_hint.setWordWrap(True)
+        style.set_role(slow_hint, "muted")
+
+        self.join_approval_check = QCheckBox(messages.JOIN_APPROVAL_CHECK)
+        approval_hint = QLabel(messages.JOIN_APPROVAL_HINT)
+        approval_hint.setWordWrap(True)
+        style.set_role(approval_hint, "muted")
+
+        self.guidelines_edit = QPlainTextEdit()
+        self.guidelines_edit.setPlaceholderText(messages.GUIDELINES_PLACEHOLDER)
+        self.guidelines_edit.setFixedHeight(GUIDELINES_HEIGHT)
+        self.guidelines_edit.setTabChangesFocus(True)
+        self.guidelines_counter = QLabel()
+        style.set_role(self.guidelines_counter, "counter")
+
+        self.form.addLayout(
+            field(messages.SLOW_MODE_LABEL, self.slow_mode_box, self.custom_seconds, slow_hint)
+        )
+        approval = QVBoxLayout()
+        approval.setSpacing(FIELD_SPACING)
+        approval.addWidget(self.join_approval_check)
+        approval.addWidget(approval_hint)
+        self.form.addLayout(approval)
+        self.form.addLayout(
+            field(messages.CIRCLE_GUIDELINES_LABEL, self.guidelines_edit, self.guidelines_counter)
+        )
+        self._show_current()
+        self.slow_mode_box.currentIndexChanged.connect(self._refresh)
+        self.custom_seconds.valueChanged.connect(self._refresh)
+        self.join_approval_check.toggled.connect(self._refresh)
+        self.guidelines_edit.textChanged.connect(self._refresh)
+        self.primary_button.clicked.connect(self.submit)
+        self._refresh()
+        self.slow_mode_box.setFocus()
+
+    def _show_current(self) -> None:
+        seconds = self.current.slow_mode_seconds
+        index = self.slow_mode_box.findData(seconds)
+        if index < 0:
+            index = self.slow_mode_box.findData(CUSTOM)
+            self.custom_seconds.setValue(seconds)
+        self.slow_mode_box.setCurrentIndex(index)
+        self.join_approval_check.setChecked(self.current.join_approval)
+        self.guidelines_edit.setPlainText(self.current.guidelines or "")
+
+    # -- what is chosen -----------------------------------------------------------------
+
+    def slow_mode_seconds(self) -> int:
+        chosen = int(self.slow_mode_box.currentData())
+        return self.custom_seconds.value() if chosen == CUSTOM else chosen
+
+    def guidelines(self) -> str:
+        return self.guidelines_edit.toPlainText().strip()
+
+    def changes(self) -> dict[str, Any]:
+        """The settings that differ from the circle's current ones."""
+        changed: dict[str, Any] = {}
+        if self.slow_mode_seconds() != self.current.slow_mode_seconds:
+            changed["slow_mode_seconds"] = self.slow_mode_seconds()
+        if self.join_approval_check.isChecked() != self.current.join_approval:
+            changed["join_approval"] = self.join_approval_check.isChecked()
+        if self.guidelines() != (self.current.guidelines or "").strip():
+            changed["guidelines"] = self.guidelines()
+        return changed
+
+    def _refresh(self) -> None:
+        custom = int(self.slow_mode_box.currentData()) == CUSTOM
+        self.custom_seconds.setVisible(custom)
+        count = len(self.guidelines())
+        over = count > MAX_GUIDELINES_CHARS
+        self.guidelines_counter.setText(messages.character_count(count, MAX_GUIDELINES_CHARS))
+        style.set_role(self.guidelines_counter, "counter-over" if over else "counter")
+        self.set_submittable(bool(self.changes()) and not over)
+
+    @async_slot()
+    async def submit(self) -> None:
+        changes = self.changes()
+        if self.busy or not changes:
+            return
+        await self.run_and_accept(
+            messages.SAVING_SETTINGS,
+            messages.TO_SAVE_SETTINGS,
+            lambda: self.bridge.set_settings(self.circle, **changes),
+        )

@@ -1,0 +1,55 @@
+"""Asking before something that cannot be taken back (removing or banning someone,
+handing on the founder role, deleting a message, leaving a circle), naming who or what
+it is about; confirmed, it runs the one engine command and closes once it went through.
+A refusal shows inline, the dialog staying open."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from peerapp.engine.engine import Result
+from peerapp.ui import messages
+from peerapp.ui.async_slot import async_slot
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+
+
+class ConfirmActionDialog(EngineCommandDialog):
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        *,
+        title: str,
+        explanation: str,
+        confirm_text: str,
+        command: Callable[[], asyncio.Future[Result]],
+        busy_text: str = messages.ONE_MOMENT,
+        what: str = messages.TO_MODERATE,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            bridge,
+            title=title,
+            explanation=explanation,
+            primary_text=confirm_text,
+            parent=parent,
+        )
+        self._command = command
+        self._busy_text = busy_text
+        self._what = what
+        # Cancel is the safe default: Enter alone never removes anyone
+        self.primary_button.setDefault(False)
+        self.primary_button.setAutoDefault(False)
+        self.secondary_button.setDefault(True)
+        self.secondary_button.setFocus()
+        self.set_submittable(True)
+        self.primary_button.clicked.connect(self.confirm)
+
+    @async_slot()
+    async def confirm(self) -> None:
+        if self.busy:
+            return
+        await self.run_and_accept(self._busy_text, self._what, self._command)

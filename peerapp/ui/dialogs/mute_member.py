@@ -1,0 +1,66 @@
+"""Muting a member for a length of one's own choosing (the member menu offers the usual
+ones directly): a number and a unit, then the engine's `mute`."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSpinBox, QWidget
+
+from peerapp.ui import messages
+from peerapp.ui.async_slot import async_slot
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.widgets.field import field
+
+DEFAULT_AMOUNT = 30
+MAX_MUTE_SECONDS = messages.MAX_MUTE_DAYS * 24 * 3600
+
+
+class MuteMemberDialog(EngineCommandDialog):
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        circle: str,
+        member: str,
+        name: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            bridge,
+            title=messages.mute_title(name),
+            explanation=messages.mute_text(name),
+            primary_text=messages.MUTE_CONFIRM,
+            parent=parent,
+        )
+        self.circle = circle
+        self.member = member
+        self.amount = QSpinBox()
+        self.amount.setRange(1, 999)
+        self.amount.setValue(DEFAULT_AMOUNT)
+        self.unit = QComboBox()
+        for label, seconds in messages.MUTE_UNITS:
+            self.unit.addItem(label, seconds)
+        row = QHBoxLayout()
+        row.addWidget(self.amount)
+        row.addWidget(self.unit, 1)
+        holder = QWidget()
+        holder.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.form.addLayout(field(messages.MUTE_FOR_LABEL, holder))
+        self.set_submittable(True)
+        self.primary_button.clicked.connect(self.submit)
+        self.amount.setFocus()
+
+    def seconds(self) -> int:
+        unit = int(self.unit.currentData())
+        return min(self.amount.value() * unit, MAX_MUTE_SECONDS)
+
+    @async_slot()
+    async def submit(self) -> None:
+        if self.busy:
+            return
+        seconds = self.seconds()
+        await self.run_and_accept(
+            messages.ONE_MOMENT,
+            messages.TO_MODERATE,
+            lambda: self.bridge.mute(self.circle, self.member, seconds),
+        )

@@ -1,0 +1,255 @@
+"""What facilitators did, in words: the quiet notes in a conversation and the lines of the
+moderation log (pure, no Qt).
+
+An entry is one row of the engine's `moderation_log` (or the `entry` of a `moderation`
+event): who did what to whom, when. Settings entries carry all the settings at once, so
+what changed is found by comparing with the settings before it (`with_previous` walks
+the log keeping them); when those are not known (the circle's guidelines before its
+first settings change), only what is sure is said.
+
+Names come from other members: they are shown as plain text, never read as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from peerapp.ui import messages, timeline
+
+PROMOTE = "promote"
+DEMOTE = "demote"
+TRANSFER_FOUNDER = "transfer_founder"
+REMOVE = "remove"
+BAN = "ban"
+MUTE = "mute"
+SETTINGS = "settings"
+INVITE_REVOKE = "invite_revoke"
+DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class ModerationEntry:
+    id: str
+    actor: str
+    actor_name: str
+    action: str
+    target: str | None
+    target_name: str
+    ts: int  # ms, the actor's clock
+    details: dict[str, Any] = field(default_factory=dict, compare=False)
+    lamport: int | None = None  # its place in the circle's log, when the engine says
+
+    @property
+    def who(self) -> str:
+        return self.actor_name or messages.UNNAMED_MEMBER
+
+    @property
+    def whom(self) -> str:
+        return self.target_name or messages.UNNAMED_MEMBER
+
+
+@dataclass(frozen=True)
+class Settings:
+    slow_mode_seconds: int = 0
+    join_approval: bool = False
+    guidelines: str | None = None  # None: not known
+
+
+# before any settings event: slow mode off, join approval off, guidelines from the start
+STARTING_SETTINGS = Settings()
+
+
+def entry_from(row: object) -> ModerationEntry | None:
+    """One engine row as an entry; None when it is malformed."""
+    if not isinstance(row, dict):
+        return None
+    try:
+        target = row.get("target")
+        details = row.get("details") or {}
+        lamport = row.get("lamport")
+        return ModerationEntry(
+            id=str(row["id"]),
+            actor=str(row["actor"]),
+            actor_name=str(row.get("actor_name") or ""),
+            action=str(row["action"]),
+            target=None if target is None else str(target),
+            target_name=str(row.get("target_name") or ""),
+            ts=int(row["ts"]),
+            details=dict(details) if isinstance(details, dict) else {},
+            lamport=None if lamport is None else int(lamport),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def entries_from(rows: Sequence[object]) -> list[ModerationEntry]:
+    """The engine's moderation_log rows, skipping any that are malformed."""
+    entries = [entry_from(row) for row in rows]
+    return [entry for entry in entries if entry is not None]
+
+
+def settings_of(entry: ModerationEntry) -> Settings | None:
+    """The settings a settings entry set; None for other entries or malformed details."""
+    if entry.action != SETTINGS:
+        return None
+    details = entry.details
+    try:
+        guidelines = details.get("guidelines")
+        return Settings(
+            int(details["slow_mode_seconds"]),
+            bool(details["join_approval"]),
+            None if guidelines is None else str(guidelines),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def with_previous(
+    entries: Iterable[ModerationEntry], start: Settings = STARTING_SETTINGS
+) -> list[tuple[ModerationEntry, Settings]]:
+    """Each entry (in log order) with the settings in force just before it."""
+    current = start
+    paired = []
+    for entry in entries:
+        paired.append((entry, current))
+        current = settings_of(entry) or current
+    return paired
+
+
+def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
+    """What a settings entry changed, one short sentence each."""
+    before = previous or STARTING_SETTINGS
+    changes = []
+    if new.slow_mode_seconds != before.slow_mode_seconds:
+        changes.append(
+            messages.slow_mode_now(messages.short_duration(new.slow_mode_seconds))
+            if new.slow_mode_seconds
+            else messages.SLOW_MODE_OFF_NOW
+        )
+    if new.join_approval != before.join_approval:
+        changes.append(
+            messages.JOIN_APPROVAL_ON_NOW if new.join_approval else messages.JOIN_APPROVAL_OFF_NOW
+        )
+    known_before = previous is not None and previous.guidelines is not None
+    if known_before and new.guidelines is not None and new.guidelines != before.guidelines:
+        changes.append(messages.GUIDELINES_UPDATED)
+    return changes
+
+
+def mute_seconds(entry: ModerationEntry) -> int:
+    """How long a mute entry mutes for (0: it lifts a mute); whole minutes from a minute
+    on, since the event's time and the mute's end come from two readings of a clock."""
+    try:
+        until = int(entry.details.get("until", 0))
+    except (TypeError, ValueError):
+        return 0
+    seconds = round((until - entry.ts) / 1000)
+    if seconds <= 0:
+        return 0
+    return round(seconds / 60) * 60 if seconds >= 60 else seconds
+
+
+def _mute_notice(entry: ModerationEntry, previous: Settings | None) -> str:
+    seconds = mute_seconds(entry)
+    if seconds == 0:
+        return messages.unmuted_notice(entry.who, entry.whom)
+    return messages.muted_notice(entry.who, entry.whom, messages.duration(seconds))
+
+
+def _settings_notice(entry: ModerationEntry, previous: Settings | None) -> str:
+    new = settings_of(entry)
+    changes = [] if new is None else settings_changes(new, previous)
+    if not changes:
+        return messages.settings_saved_notice(entry.who)
+    return messages.settings_notice(changes, entry.who)
+
+
+NoticeRule = Callable[[ModerationEntry, Settings | None], str | None]
+
+# action -> the note the conversation shows (a deleted message shows in its own place)
+NOTICES: dict[str, NoticeRule] = {
+    PROMOTE: lambda e, _: messages.promoted_notice(e.who, e.whom),
+    DEMOTE: lambda e, _: messages.demoted_notice(e.who, e.whom),
+    TRANSFER_FOUNDER: lambda e, _: messages.made_founder_notice(e.who, e.whom),
+    MUTE: _mute_notice,
+    REMOVE: lambda e, _: messages.removed_notice(e.who, e.whom),
+    BAN: lambda e, _: messages.banned_notice(e.who, e.whom),
+    SETTINGS: _settings_notice,
+    INVITE_REVOKE: lambda e, _: messages.invite_revoked_notice(e.who),
+    DELETE: lambda e, _: None,
+}
+
+
+def notice_text(entry: ModerationEntry, previous: Settings | None = None) -> str | None:
+    """The quiet note the conversation shows for `entry` (`previous`: the settings before
+    it); None when it shows none."""
+    rule = NOTICES.get(entry.action)
+    if rule is None:
+        return messages.other_action_notice(entry.who)
+    return rule(entry, previous)
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of the moderation log as the log view shows it."""
+
+    when: str
+    who: str
+    what: str
+    whom: str
+
+
+def _mute_what(entry: ModerationEntry, previous: Settings | None) -> str:
+    seconds = mute_seconds(entry)
+    return messages.log_muted(messages.duration(seconds)) if seconds else messages.LOG_UNMUTED
+
+
+def _settings_what(entry: ModerationEntry, previous: Settings | None) -> str:
+    new = settings_of(entry)
+    changes = [] if new is None else settings_changes(new, previous)
+    return ". ".join(changes) if changes else messages.LOG_SETTINGS_SAVED
+
+
+def _delete_what(entry: ModerationEntry, previous: Settings | None) -> str:
+    own = entry.target == entry.actor
+    return messages.LOG_OWN_MESSAGE_DELETED if own else messages.LOG_MESSAGE_REMOVED
+
+
+LogRule = Callable[[ModerationEntry, Settings | None], str]
+
+# action -> what the log's "What" column says
+LOG_WHAT: dict[str, LogRule] = {
+    PROMOTE: lambda e, _: messages.LOG_PROMOTED,
+    DEMOTE: lambda e, _: messages.LOG_DEMOTED,
+    TRANSFER_FOUNDER: lambda e, _: messages.LOG_MADE_FOUNDER,
+    MUTE: _mute_what,
+    REMOVE: lambda e, _: messages.LOG_REMOVED,
+    BAN: lambda e, _: messages.LOG_BANNED,
+    SETTINGS: _settings_what,
+    INVITE_REVOKE: lambda e, _: messages.LOG_INVITE_REVOKED,
+    DELETE: _delete_what,
+}
+
+
+def log_what(entry: ModerationEntry, previous: Settings | None = None) -> str:
+    rule = LOG_WHAT.get(entry.action)
+    return messages.LOG_OTHER if rule is None else rule(entry, previous)
+
+
+def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
+    """The moderation log (in log order) as lines for the log view."""
+    lines = []
+    for entry, previous in with_previous(entries):
+        has_target = entry.target is not None and entry.action not in (SETTINGS, INVITE_REVOKE)
+        own_delete = entry.action == DELETE and entry.target == entry.actor
+        lines.append(
+            LogLine(
+                when=messages.log_when(timeline.local_time(entry.ts)),
+                who=entry.who,
+                what=log_what(entry, previous),
+                whom=entry.whom if has_target and not own_delete else "",
+            )
+        )
+    return lines

@@ -1,0 +1,474 @@
+"""The moderation side of one circle's pane: what facilitators can do there, and what
+everyone sees of it.
+
+Rules:
+- The viewer's standing (role, rank) comes from circle_info, each member's from
+  `members`; peerapp.ui.member_actions decides from both which actions a member's menu
+  offers and which messages may be deleted for everyone. The engine checks again.
+- Acting: promote, demote, a mute of a listed length and unmute go straight to the
+  engine; making someone founder, removing, banning, deleting a message and leaving
+  ask first, naming the person or the circle. A refusal shows in a banner above the
+  conversation (or inline in the dialog that asked), never as a crash.
+- Notices: the moderation log is read when the pane has its first page, then each
+  `moderation` event adds its entry. An entry shows as a quiet row among the messages
+  (peerapp.ui.notices words it), placed by its log position (lamport, id) when the
+  engine gives one, otherwise after the last shown message written no later than it
+  (by ts); one older than every message shown waits while older pages remain.
+- A deleted message (a "delete" entry, or `deleted` in the history) keeps its row with a
+  tombstone instead of its text.
+- Composer: circle_info's muted_until and next_send_at hold it back (peerapp.ui.widgets.
+  composer); circle_info is read again after each send, on moderation events and when a
+  hold ends.
+- Removed (circle_info.removed, or the removed_from_circle event): a bar says so (banned:
+  "…and cannot rejoin"), the composer and every action go away, the history stays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QMenu, QVBoxLayout, QWidget
+
+from peerapp.core.errors import HearthError
+from peerapp.core.events import MessageView
+from peerapp.engine.engine import Result
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.circle_info import CircleInfo
+from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
+from peerapp.ui.dialogs.mute_member import MuteMemberDialog
+from peerapp.ui.dialogs.report_message import ReportMessageDialog
+from peerapp.ui.member_actions import (
+    PLAIN_MEMBER,
+    MemberAction,
+    Standing,
+    may_delete,
+    may_report,
+    member_actions,
+)
+from peerapp.ui.notices import (
+    DELETE,
+    ModerationEntry,
+    Settings,
+    entries_from,
+    entry_from,
+    notice_text,
+    with_previous,
+)
+from peerapp.ui.timeline import Item, Notice
+from peerapp.ui.widgets.error_banner import ErrorBanner
+from peerapp.ui.widgets.member_list import Member
+from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
+from peerapp.ui.widgets.message_model import OrderKey, order_key
+
+if TYPE_CHECKING:
+    from peerapp.ui.circle_pane import CirclePane
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[], "asyncio.Future[Result]"]
+# before every message: where a notice older than the whole history goes
+BEFORE_ALL = -1
+# sorts after every id of the same length that starts the same: "right after this one"
+JUST_AFTER = "~"
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def notice_key(
+    entry: ModerationEntry, shown: Sequence[MessageView], complete: bool
+) -> OrderKey | None:
+    """Where a notice goes among `shown` (the messages in their order; `complete`: the
+    circle's whole history is shown); None while its place is not shown yet."""
+    if entry.lamport is not None:
+        return (entry.lamport, entry.id)
+    before = [message for message in shown if message.ts <= entry.ts]
+    if before:
+        anchor = before[-1]
+        return (anchor.lamport, anchor.id + JUST_AFTER + entry.id)
+    return (BEFORE_ALL, entry.id) if complete else None
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    title: Callable[[str], str]
+    text: Callable[[str], str]
+    confirm: str
+
+
+# the member actions that ask first, and how they ask
+CONFIRMATIONS = {
+    MemberAction.MAKE_FOUNDER: Confirmation(
+        messages.confirm_make_founder_title,
+        messages.confirm_make_founder_text,
+        messages.MAKE_FOUNDER_CONFIRM,
+    ),
+    MemberAction.REMOVE: Confirmation(
+        messages.confirm_remove_title, messages.confirm_remove_text, messages.REMOVE_CONFIRM
+    ),
+    MemberAction.BAN: Confirmation(
+        messages.confirm_ban_title, messages.confirm_ban_text, messages.BAN_CONFIRM
+    ),
+}
+
+
+class RemovedBar(QFrame):
+    """Says, above the (read-only) history, that one was removed from the circle."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("removedBar")
+        self.heading = QLabel(messages.REMOVED_FROM_CIRCLE)
+        style.set_role(self.heading, "subheading")
+        self.heading.setWordWrap(True)
+        self.detail = QLabel(messages.REMOVED_STILL_READABLE)
+        style.set_role(self.detail, "muted")
+        self.detail.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 12, 20, 14)
+        layout.setSpacing(4)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.detail)
+        self.hide()  # until one is removed
+
+    def set_banned(self, banned: bool) -> None:
+        self.heading.setText(
+            messages.BANNED_FROM_CIRCLE if banned else messages.REMOVED_FROM_CIRCLE
+        )
+
+    @property
+    def text(self) -> str:
+        return self.heading.text()
+
+
+class PaneModeration(QObject):
+    dialogRequested = Signal(object)  # a QDialog for the window to open (window-modal)
+    statusMessage = Signal(str)  # a passing word of thanks or confirmation
+    circleLeft = Signal(str)  # circle id: we left it
+
+    def __init__(self, pane: CirclePane) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.bridge = pane.bridge
+        self.circle = pane.circle_id
+        self.info: CircleInfo | None = None
+        self.members: list[Member] = []
+        self.entries: list[ModerationEntry] = []
+        self._entry_ids: set[str] = set()
+        self.log_loaded = False
+        self.removed = False
+        self.banned = False
+
+        self.error_banner = ErrorBanner()
+        self.removed_bar = RemovedBar()
+        self.more_menu = QMenu(pane)
+        self.settings_action = QAction(messages.CIRCLE_SETTINGS_ACTION, self)
+        self.log_action = QAction(messages.MODERATION_LOG_ACTION, self)
+        self.leave_action = QAction(messages.LEAVE_CIRCLE_ACTION, self)
+        self.settings_action.triggered.connect(self.open_settings)
+        self.log_action.triggered.connect(self.open_log)
+        self.leave_action.triggered.connect(self.confirm_leave)
+        self.more_menu.addAction(self.settings_action)
+        self.more_menu.addAction(self.log_action)
+        self.more_menu.addSeparator()
+        self.more_menu.addAction(self.leave_action)
+        self.settings_action.setVisible(False)
+
+        pane.member_panel.actionChosen.connect(self.member_action)
+        pane.message_list.set_rules(self.may_delete, self.may_report)
+        pane.message_list.deleteRequested.connect(self.confirm_delete)
+        pane.message_list.reportRequested.connect(self.open_report)
+        pane.composer.holdEnded.connect(pane.refresh_info)
+        pane.infoChanged.connect(self.info_changed)
+        # a reload that could not join what was shown replaced it: notices go back in
+        pane.model.modelReset.connect(self.place_notices)
+
+    # -- who may do what ----------------------------------------------------------------
+
+    def viewer(self) -> Standing:
+        if self.info is None or self.removed:
+            return PLAIN_MEMBER
+        return Standing(self.info.my_role, self.info.my_rank)
+
+    def _standing_of(self, member_id: str) -> Standing:
+        member = self._member(member_id)
+        return PLAIN_MEMBER if member is None else member.standing  # former: a plain member
+
+    def _member(self, member_id: str) -> Member | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def may_delete(self, message: MessageView) -> bool:
+        if message.deleted or self.removed:
+            return False
+        return may_delete(self.viewer(), self._standing_of(message.author), mine=message.mine)
+
+    def may_report(self, message: MessageView) -> bool:
+        my_id = self.info.my_id if self.info is not None else ""
+        someone = any(
+            member.standing.leads and member.id not in (my_id, message.author)
+            for member in self.members
+        )
+        return not self.removed and may_report(
+            mine=message.mine, deleted=bool(message.deleted), someone_to_tell=someone
+        )
+
+    def actions_for(self, member: Member) -> list[MemberAction]:
+        my_id = self.info.my_id if self.info is not None else ""
+        return member_actions(
+            self.viewer(),
+            member.standing,
+            myself=member.id == my_id or not my_id,
+            muted=member.muted(_now_ms()),
+        )
+
+    def show_members(self, members: Sequence[Member]) -> None:
+        """The member list, each member with the actions the viewer may take on them."""
+        self.members = list(members)
+        actions = {member.id: self.actions_for(member) for member in self.members}
+        panel = self.pane.member_panel
+        unchanged = panel.members == self.members and panel.allowed == {
+            key: value for key, value in actions.items() if value
+        }
+        if not unchanged:  # circle_info is read often (after each send): rebuild rarely
+            panel.set_members(self.members, actions)
+
+    # -- what circle_info says ----------------------------------------------------------
+
+    @Slot(object)
+    def info_changed(self, info: CircleInfo) -> None:
+        self.info = info
+        if info.removed and (not self.removed or info.banned != self.banned):
+            self.show_removed(info.banned)
+        if not self.removed:
+            self.pane.composer.set_holds(info.muted_until, info.next_send_at)
+        self.settings_action.setVisible(info.facilitating and not self.removed)
+        self.show_members(self.members)  # the viewer's standing may have changed
+
+    def settings(self) -> Settings:
+        info = self.info
+        if info is None:
+            return Settings()
+        return Settings(info.slow_mode_seconds, info.join_approval, info.guidelines)
+
+    # -- acting on members --------------------------------------------------------------
+
+    @Slot(str, object, int)
+    def member_action(self, member_id: str, action: object, seconds: int) -> None:
+        if not isinstance(action, MemberAction):
+            return
+        member = self._member(member_id)
+        name = (member.name if member is not None else "") or messages.UNNAMED_MEMBER
+        bridge, circle = self.bridge, self.circle
+        commands: dict[MemberAction, Command] = {
+            MemberAction.PROMOTE: lambda: bridge.promote(circle, member_id),
+            MemberAction.DEMOTE: lambda: bridge.demote(circle, member_id),
+            MemberAction.MAKE_FOUNDER: lambda: bridge.transfer_founder(circle, member_id),
+            MemberAction.MUTE: lambda: bridge.mute(circle, member_id, seconds),
+            MemberAction.UNMUTE: lambda: bridge.mute(circle, member_id, 0),
+            MemberAction.REMOVE: lambda: bridge.remove_member(circle, member_id),
+            MemberAction.BAN: lambda: bridge.ban(circle, member_id),
+        }
+        if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
+            dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane)
+            self._open(dialog, self._acted)
+            return
+        asking = CONFIRMATIONS.get(action)
+        if asking is None:
+            self.run(commands[action])
+            return
+        dialog = ConfirmActionDialog(
+            bridge,
+            title=asking.title(name),
+            explanation=asking.text(name),
+            confirm_text=asking.confirm,
+            command=commands[action],
+            parent=self.pane,
+        )
+        self._open(dialog, self._acted)
+
+    @async_slot(object)
+    async def run(self, command: Command) -> None:
+        """Run one moderation command straight away; a refusal shows in the banner."""
+        self.error_banner.dismiss()
+        try:
+            await command()
+        except Exception as error:
+            if still_alive(self.pane):
+                reason = failure_message(error, messages.TO_MODERATE)
+                self.error_banner.show_message(messages.moderation_failed(reason))
+            return
+        if still_alive(self.pane):
+            self._acted()
+
+    def _acted(self) -> None:
+        """Something changed: read the members and the settings again."""
+        self.pane.refresh_members()
+        self.pane.refresh_info()
+
+    def _open(self, dialog: QDialog, on_accepted: Callable[[], object]) -> None:
+        dialog.accepted.connect(on_accepted)
+        self.dialogRequested.emit(dialog)
+
+    # -- acting on messages -------------------------------------------------------------
+
+    @Slot(str)
+    def confirm_delete(self, message_id: str) -> None:
+        message = self.pane.model.message(message_id)
+        if message is None or not self.may_delete(message):
+            return
+        by = "author" if message.mine else "facilitator"
+        dialog = ConfirmActionDialog(
+            self.bridge,
+            title=messages.DELETE_MESSAGE_TITLE,
+            explanation=messages.DELETE_MESSAGE_TEXT,
+            confirm_text=messages.DELETE_CONFIRM,
+            command=lambda: self.bridge.delete_message(self.circle, message_id),
+            what=messages.TO_DELETE_MESSAGE,
+            parent=self.pane,
+        )
+        self._open(dialog, lambda: self._deleted(message_id, by))
+
+    def _deleted(self, message_id: str, by: str) -> None:
+        self.pane.model.mark_deleted(message_id, by)
+
+    @Slot(str)
+    def open_report(self, message_id: str) -> None:
+        dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane)
+        self._open(dialog, lambda: self.statusMessage.emit(messages.REPORT_SENT))
+
+    # -- the circle: settings, log, leaving ---------------------------------------------
+
+    @Slot()
+    def open_settings(self) -> None:
+        if self.info is None or not self.info.facilitating or self.removed:
+            return
+        dialog = CircleSettingsDialog(
+            self.bridge, self.circle, self.pane.name, self.settings(), self.pane
+        )
+        self._open(dialog, self.pane.refresh_info)
+
+    @Slot()
+    def open_log(self) -> None:
+        dialog = ModerationLogDialog(self.bridge, self.circle, self.pane)
+        self._open(dialog, _nothing)
+        dialog.load()
+
+    @Slot()
+    def confirm_leave(self) -> None:
+        if self.removed:
+            return
+        dialog = ConfirmActionDialog(
+            self.bridge,
+            title=messages.leave_title(self.pane.name),
+            explanation=messages.leave_text(self.pane.name),
+            confirm_text=messages.LEAVE_CONFIRM,
+            command=lambda: self.bridge.leave(self.circle),
+            busy_text=messages.LEAVING,
+            what=messages.TO_LEAVE,
+            parent=self.pane,
+        )
+        self._open(dialog, lambda: self.circleLeft.emit(self.circle))
+
+    # -- removed ------------------------------------------------------------------------
+
+    def show_removed(self, banned: bool) -> None:
+        """We are no longer a member: say so, keep the history, offer nothing to do."""
+        self.removed = True
+        self.banned = banned
+        self.removed_bar.set_banned(banned)
+        self.removed_bar.show()
+        self.pane.composer.hide()
+        self.pane.header.invite_button.hide()
+        self.settings_action.setVisible(False)
+        self.leave_action.setVisible(False)
+        self.show_members(self.members)
+
+    # -- notices and deletions ----------------------------------------------------------
+
+    @async_slot()
+    async def load_log(self) -> None:
+        """Read the moderation log and show its notices among the messages."""
+        try:
+            result = await self.bridge.moderation_log(self.circle)
+        except HearthError as error:
+            log.info("could not read the moderation log: %s", type(error).__name__)
+            return
+        if not still_alive(self.pane):
+            return
+        self.log_loaded = True
+        for entry in entries_from(result.get("entries", [])):
+            self._add(entry)
+        self.place_notices()
+
+    def entry_arrived(self, fields: Any) -> None:
+        """A `moderation` event's entry: a notice, a tombstone, and fresh settings."""
+        entry = entry_from(fields)
+        if entry is None:
+            return
+        if entry.action == DELETE:
+            message = entry.details.get("message")
+            by = "author" if entry.actor == entry.target else "facilitator"
+            if isinstance(message, str):
+                self.pane.model.mark_deleted(message, by)
+        if self._add(entry):
+            self.place_notices()
+        self._acted()
+
+    def _add(self, entry: ModerationEntry) -> bool:
+        if entry.id in self._entry_ids:
+            return False
+        self._entry_ids.add(entry.id)
+        self.entries.append(entry)
+        return True
+
+    def notices_for(self, shown: Sequence[MessageView], complete: bool) -> list[Notice]:
+        """Notices of the entries not in the model yet whose place is among `shown`."""
+        present = {notice.id for notice in self.pane.model.notices()}
+        notices = []
+        for entry, previous in with_previous(self.entries):
+            if entry.id in present:
+                continue
+            text = notice_text(entry, previous)
+            key = notice_key(entry, shown, complete)
+            if text is None or key is None:
+                continue
+            notices.append(Notice(entry.id, text, entry.ts, key[0], key[1]))
+        return notices
+
+    @Slot()
+    def place_notices(self) -> None:
+        """Put in the notices whose place is now shown."""
+        if not self.pane.loaded or not self.entries:
+            return
+        shown = self.pane.model.messages()
+        notices = self.notices_for(shown, complete=not self.pane.has_older)
+        if notices:
+            self.pane.merge_items(notices)
+
+    def with_older(self, older: list[MessageView], complete: bool) -> list[Item]:
+        """An older page with the notices that belong among it, for one prepend."""
+        first = self.pane.model.first_message()
+        boundary = order_key(first) if first is not None else None
+        shown = [*older, *self.pane.model.messages()]
+        notices = [
+            notice
+            for notice in self.notices_for(shown, complete)
+            if boundary is None or order_key(notice) < boundary
+        ]
+        return sorted([*older, *notices], key=order_key)
+
+
+def _nothing() -> None:
+    """A dialog that needs no follow-up."""

@@ -1,0 +1,143 @@
+"""People waiting to join a circle with approval on, for its facilitators: each with the
+name they chose, when they asked, and Approve / Decline.
+
+The panel only shows and asks; the circle pane sends the answer to the engine and gives
+the panel the list again. A row whose answer is on its way is disabled, so a second click
+cannot answer twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.ui import messages, style
+
+# the engine's received_at is in ms since 1970; anything below this is taken as seconds
+MS_THRESHOLD = 10**11
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    id: str
+    name: str
+    received_at: int  # ms since 1970
+
+
+def join_requests_from(rows: Sequence[object]) -> list[JoinRequest]:
+    """pending_joins' requests, oldest first, skipping any that are malformed."""
+    requests = []
+    for row in rows:
+        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+            continue
+        received = row.get("received_at")
+        when = received if isinstance(received, int) and not isinstance(received, bool) else 0
+        if 0 < when < MS_THRESHOLD:
+            when *= 1000
+        name = row.get("name")
+        requests.append(JoinRequest(row["id"], name if isinstance(name, str) else "", when))
+    return sorted(requests, key=lambda request: request.received_at)
+
+
+class JoinRequestRow(QWidget):
+    approveRequested = Signal(str)  # request id
+    declineRequested = Signal(str)
+
+    def __init__(self, request: JoinRequest, now_ms: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.request = request
+        self.name_label = QLabel(request.name or messages.UNNAMED_MEMBER)
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.when_label = QLabel(
+            messages.asked_ago((now_ms - request.received_at) / 1000) if request.received_at else ""
+        )
+        style.set_role(self.when_label, "muted")
+        self.approve_button = QPushButton(messages.APPROVE)
+        style.mark_primary(self.approve_button)
+        self.decline_button = QPushButton(messages.DECLINE)
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addWidget(self.name_label)
+        text.addWidget(self.when_label)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(8)
+        layout.addLayout(text, 1)
+        layout.addWidget(self.decline_button)
+        layout.addWidget(self.approve_button)
+        self.approve_button.clicked.connect(lambda: self.approveRequested.emit(request.id))
+        self.decline_button.clicked.connect(lambda: self.declineRequested.emit(request.id))
+
+    def set_answering(self, answering: bool) -> None:
+        self.approve_button.setEnabled(not answering)
+        self.decline_button.setEnabled(not answering)
+
+
+class JoinRequestsPanel(QFrame):
+    approveRequested = Signal(str)  # request id
+    declineRequested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("joinRequests")
+        heading = QLabel(messages.JOIN_REQUESTS_HEADING)
+        style.set_role(heading, "subheading")
+        note = QLabel(messages.JOIN_REQUESTS_NOTE)
+        note.setWordWrap(True)
+        style.set_role(note, "muted")
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        style.set_role(self.error_label, "error")
+        self.rows_layout = QVBoxLayout()
+        self.rows_layout.setSpacing(4)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 10, 16, 10)
+        layout.setSpacing(6)
+        layout.addWidget(heading)
+        layout.addWidget(note)
+        layout.addLayout(self.rows_layout)
+        layout.addWidget(self.error_label)
+        self.error_label.hide()
+        self.rows: list[JoinRequestRow] = []
+        self.hide()
+
+    @property
+    def requests(self) -> list[JoinRequest]:
+        return [row.request for row in self.rows]
+
+    def set_requests(self, requests: Sequence[JoinRequest], now_ms: int) -> None:
+        # a handful of people at most: rebuilding the rows is simplest
+        answering = {row.request.id for row in self.rows if not row.approve_button.isEnabled()}
+        for row in self.rows:
+            self.rows_layout.removeWidget(row)
+            row.deleteLater()
+        self.rows = []
+        for request in requests:
+            row = JoinRequestRow(request, now_ms, self)
+            row.set_answering(request.id in answering)
+            row.approveRequested.connect(self.approveRequested)
+            row.declineRequested.connect(self.declineRequested)
+            self.rows_layout.addWidget(row)
+            self.rows.append(row)
+
+    def row_for(self, request: str) -> JoinRequestRow | None:
+        return next((row for row in self.rows if row.request.id == request), None)
+
+    def set_answering(self, request: str, answering: bool) -> None:
+        row = self.row_for(request)
+        if row is not None:
+            row.set_answering(answering)
+
+    def show_error(self, text: str) -> None:
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))

@@ -1,0 +1,58 @@
+"""The menu of one member: the moderation actions the viewer may take on them, and only
+those (peerapp.ui.member_actions decides which). Muting offers a few lengths and a
+custom one; what is chosen goes to `chosen` as (action, seconds), seconds being the
+mute's length, CUSTOM_LENGTH to ask for one, or 0 for the other actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtWidgets import QMenu, QWidget
+
+from peerapp.ui import messages
+from peerapp.ui.member_actions import MemberAction
+
+CUSTOM_LENGTH = -1
+
+Chosen = Callable[[MemberAction, int], None]
+
+LABELS = {
+    MemberAction.PROMOTE: messages.PROMOTE_ACTION,
+    MemberAction.DEMOTE: messages.DEMOTE_ACTION,
+    MemberAction.MAKE_FOUNDER: messages.MAKE_FOUNDER_ACTION,
+    MemberAction.MUTE: messages.MUTE_MENU,
+    MemberAction.UNMUTE: messages.UNMUTE_ACTION,
+    MemberAction.REMOVE: messages.REMOVE_ACTION,
+    MemberAction.BAN: messages.BAN_ACTION,
+}
+# a line between the gentle actions and the ones that take someone out of the circle
+SEPARATE_BEFORE = (MemberAction.REMOVE,)
+
+
+def member_menu(
+    actions: Sequence[MemberAction], chosen: Chosen, parent: QWidget | None = None
+) -> QMenu | None:
+    """A menu of `actions` (None when there are none) that calls `chosen` on a choice."""
+    if not actions:
+        return None
+    menu = QMenu(parent)
+    for action in actions:
+        if action in SEPARATE_BEFORE and not menu.isEmpty():
+            menu.addSeparator()
+        if action is MemberAction.MUTE:
+            lengths = menu.addMenu(LABELS[action])
+            for label, seconds in messages.MUTE_CHOICES:
+                item = lengths.addAction(label)
+                item.triggered.connect(lambda _=False, s=seconds: chosen(MemberAction.MUTE, s))
+            lengths.addSeparator()
+            custom = lengths.addAction(messages.MUTE_CUSTOM_CHOICE)
+            custom.triggered.connect(lambda: chosen(MemberAction.MUTE, CUSTOM_LENGTH))
+            continue
+        item = menu.addAction(LABELS[action])
+        item.triggered.connect(lambda _=False, a=action: chosen(a, 0))
+    return menu
+
+
+def labels_of(menu: QMenu) -> list[str]:
+    """What a menu offers, submenus by their titles (for tests and accessibility checks)."""
+    return [action.text() for action in menu.actions() if not action.isSeparator()]

@@ -1,0 +1,339 @@
+"""The widgets of joining with approval, invite codes and guidelines, without engines: what
+they make of the engine's answers and what they show (the flows with real engines are in
+test_join_approval.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from peerapp.core.errors import CommandError
+from peerapp.engine.engine import Result
+from peerapp.ui import messages
+from peerapp.ui.circle_info import circle_info_from
+from peerapp.ui.dialogs.invite_manager import InviteRow, invites_from
+from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step, invite_preview_from
+from peerapp.ui.waiting_joins import WaitingJoin, waiting_joins_from
+from peerapp.ui.widgets.circle_header import CircleHeader
+from peerapp.ui.widgets.guidelines_strip import GuidelinesStrip
+from peerapp.ui.widgets.join_requests import JoinRequest, JoinRequestsPanel, join_requests_from
+from tests.gui.helpers import WAIT_MS, StartSession, click, type_into
+
+NOW_MS = 1_763_712_000_000
+
+
+def test_engine_answers_are_read_leniently() -> None:
+    info = circle_info_from(
+        {
+            "circle": "ab",
+            "name": "Tuesday",
+            "guidelines": "Be kind.",
+            "join_approval": True,
+            "my_role": "facilitator",
+            "slow_mode_seconds": 30,
+        }
+    )
+    assert info is not None and info.facilitating and info.join_approval
+    assert circle_info_from({"name": "no id"}) is None
+    plain = circle_info_from({"circle": "ab", "name": "T", "join_approval": 1})
+    assert plain is not None and not plain.join_approval and not plain.facilitating
+
+    preview = invite_preview_from(
+        {"circle": "ab", "name": " ", "guidelines": 3, "members": [{}, {}]}
+    )
+    assert preview is not None
+    assert (preview.name, preview.guidelines, preview.members) == (messages.UNNAMED_CIRCLE, "", 2)
+
+    assert waiting_joins_from({"joins": [{"circle": "ab", "name": "T"}, {"circle": 3}, "x"]}) == [
+        WaitingJoin("ab", "T")
+    ]
+    assert waiting_joins_from({}) == []
+
+    requests = join_requests_from(
+        [
+            {"id": "late", "name": "Cy", "received_at": NOW_MS},
+            {"id": "early", "name": "Bee", "received_at": (NOW_MS - 120_000) // 1000},  # seconds
+            {"name": "no id"},
+        ]
+    )
+    assert requests == [
+        JoinRequest("early", "Bee", NOW_MS - 120_000),
+        JoinRequest("late", "Cy", NOW_MS),
+    ]
+
+
+def test_invites_list_usable_codes_first() -> None:
+    now = time.time()
+    rows = [
+        {
+            "id": "revoked",
+            "code": None,
+            "uses": 0,
+            "max_uses": 1,
+            "expires": int(now) + 900,
+            "revoked": True,
+            "created_by_name": "Ash",
+            "mine": False,
+        },
+        {
+            "id": "later",
+            "code": "hearth:b",
+            "uses": 1,
+            "max_uses": 5,
+            "expires": int(now) + 3 * 86400 + 60,
+            "revoked": False,
+            "created_by_name": "Bee",
+            "mine": True,
+        },
+        {
+            "id": "soon",
+            "code": None,
+            "uses": 0,
+            "max_uses": 1,
+            "expires": int(now) + 7200,
+            "revoked": False,
+            "created_by_name": "Ash",
+            "mine": False,
+        },
+        {
+            "id": "spent",
+            "code": "hearth:c",
+            "uses": 2,
+            "max_uses": 2,
+            "expires": int(now) + 7200,
+            "revoked": False,
+            "created_by_name": "Bee",
+            "mine": True,
+        },
+        {"id": "old", "uses": 0, "max_uses": 1, "expires": int(now) - 10, "revoked": False},
+    ]
+    entries = invites_from(rows, now)
+    assert [e.id for e in entries] == ["soon", "later", "old", "revoked", "spent"]
+    states = [e.state(now) for e in entries]
+    assert states == [
+        None,
+        None,
+        messages.INVITE_EXPIRED,
+        messages.INVITE_REVOKED,
+        messages.INVITE_USED_UP,
+    ]
+    assert entries[2].created_by_name == messages.UNNAMED_MEMBER
+
+
+def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -> None:
+    now = time.time()
+    rows = [
+        {
+            "id": "theirs",
+            "code": None,
+            "uses": 0,
+            "max_uses": 1,
+            "expires": int(now) + 7200,
+            "revoked": False,
+            "created_by_name": "Ash",
+            "mine": False,
+        },
+        {
+            "id": "mine",
+            "code": "hearth:b",
+            "uses": 1,
+            "max_uses": 5,
+            "expires": int(now) + 2 * 86400,
+            "revoked": False,
+            "created_by_name": "Bee",
+            "mine": True,
+        },
+        {
+            "id": "mine-revoked",
+            "code": "hearth:c",
+            "uses": 0,
+            "max_uses": 5,
+            "expires": int(now) + 2 * 86400,
+            "revoked": True,
+            "created_by_name": "Bee",
+            "mine": True,
+        },
+    ]
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown = [InviteRow(entry, now, parent) for entry in invites_from(rows, now)]
+    parent.show()
+    assert [(r.entry.id, r.copy_button.isVisible()) for r in shown] == [
+        ("theirs", False),
+        ("mine", True),
+        ("mine-revoked", False),
+    ]
+    assert [r.made_by.text() for r in shown] == ["Made by Ash", "Made by you", "Made by you"]
+    assert [r.details.text() for r in shown] == [
+        "Used 0 of 1 · expires in 2 h",
+        "Used 1 of 5 · expires in 2 days",
+        "Revoked · Used 0 of 5",
+    ]
+    click(shown[1].copy_button)
+    assert QGuiApplication.clipboard().text() == "hearth:b"
+
+
+def test_time_words() -> None:
+    assert messages.expires_in(59) == "expires in 1 min"
+    assert messages.expires_in(2 * 3600 + 5) == "expires in 2 h"
+    assert messages.expires_in(86400 + 5) == "expires in 1 day"
+    assert messages.expires_in(7 * 86400 - 90) == "expires in 7 days"
+    assert messages.expires_in(3600 - 20) == "expires in 60 min"
+    assert messages.asked_ago(5) == "asked just now"
+    assert messages.asked_ago(600) == "asked 10 min ago"
+    assert messages.waiting_to_join(2) == "2 waiting to join"
+    assert messages.join_declined("Tuesday circle") == (
+        "The facilitators of Tuesday circle did not approve this request."
+    )
+
+
+def test_the_guidelines_strip_folds_and_shows_plain_text(qtbot: QtBot, hearth_app: object) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    strip = GuidelinesStrip(parent)
+    parent.show()
+    assert strip.isHidden()  # no guidelines, no strip
+
+    strip.set_guidelines("<b>Listen first.</b>\nNo advice unless asked.")
+    assert strip.isVisible() and not strip.is_open
+    assert strip.preview.text() == "<b>Listen first.</b>"
+    assert strip.scroll_area.isHidden()
+    assert strip.text.textFormat() == Qt.TextFormat.PlainText  # members' text, never markup
+
+    click(strip.toggle_button)
+    assert strip.is_open and strip.scroll_area.isVisible()
+    assert strip.text.text() == "<b>Listen first.</b>\nNo advice unless asked."
+    assert strip.toggle_button.text() == messages.HIDE_GUIDELINES
+
+    strip.set_guidelines("Changed.")  # a facilitator changed them: still open
+    assert strip.is_open and strip.text.text() == "Changed."
+    strip.set_guidelines("   ")
+    assert strip.isHidden()
+
+
+def test_the_header_says_how_many_wait_and_the_panel_answers(
+    qtbot: QtBot, hearth_app: object
+) -> None:
+    header = CircleHeader("Tuesday circle", 2)
+    qtbot.addWidget(header)
+    header.show()
+    assert header.join_requests_button.isHidden()
+    header.set_waiting_to_join(2)
+    assert header.join_requests_button.isVisible()
+    assert header.join_requests_button.text() == "2 waiting to join"
+    header.join_requests_button.setChecked(True)
+    header.set_waiting_to_join(0)
+    assert header.join_requests_button.isHidden()
+    assert not header.join_requests_button.isChecked()
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    panel = JoinRequestsPanel(parent)
+    parent.show()
+    panel.show()
+    panel.set_requests([JoinRequest("r1", "Bee", NOW_MS - 300_000)], NOW_MS)
+    row = panel.row_for("r1")
+    assert row is not None
+    assert row.name_label.text() == "Bee" and row.when_label.text() == "asked 5 min ago"
+    with qtbot.waitSignal(panel.approveRequested, timeout=WAIT_MS) as approved:
+        click(row.approve_button)
+    assert approved.args == ["r1"]
+    panel.set_answering("r1", True)
+    panel.set_requests([JoinRequest("r1", "Bee", NOW_MS - 300_000)], NOW_MS)
+    row = panel.row_for("r1")
+    assert row is not None and not row.approve_button.isEnabled()  # still on its way
+    with qtbot.waitSignal(panel.declineRequested, timeout=WAIT_MS) as declined:
+        panel.set_answering("r1", False)
+        click(row.decline_button)
+    assert declined.args == ["r1"]
+
+
+def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
+    qtbot: QtBot,
+    start_session: StartSession,
+    profile: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The steps, with the engine's answers given by hand (the real ones: see
+    test_join_approval.py)."""
+    window = start_session(profile).wait_online_after_unlock()
+    loop = asyncio.get_event_loop()
+    previews: list[asyncio.Future[Result]] = []
+    joins: list[tuple[str, str]] = []
+    join_answer: asyncio.Future[Result] = loop.create_future()
+
+    def preview(code: str) -> asyncio.Future[Result]:
+        previews.append(loop.create_future())
+        return previews[-1]
+
+    def join(code: str, name: str) -> asyncio.Future[Result]:
+        joins.append((code, name))
+        return join_answer
+
+    monkeypatch.setattr(window.bridge, "preview_invite", preview)
+    monkeypatch.setattr(window.bridge, "join", join)
+    window.join_circle_action.trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, JoinCircleDialog)
+    type_into(dialog.code_edit, "hearth:abc")
+    type_into(dialog.name_edit, "Sam")
+    assert dialog.primary_button.text() == messages.CONTINUE
+    click(dialog.primary_button)
+    qtbot.waitUntil(lambda: len(previews) == 1, timeout=WAIT_MS)
+    assert dialog.busy
+    previews[0].set_result(
+        {
+            "circle": "c1",
+            "name": "Tuesday circle",
+            "guidelines": "Listen first.",
+            "join_approval": True,
+            "members": 3,
+        }
+    )
+    qtbot.waitUntil(lambda: dialog.step is Step.PREVIEW, timeout=WAIT_MS)
+    assert dialog.circle_name_label.text() == "Tuesday circle"
+    assert dialog.member_count_label.text() == "3 members"
+    assert dialog.guidelines_view.toPlainText() == "Listen first."
+    assert dialog.guidelines_view.isReadOnly()
+    assert dialog.approval_note.isVisible()
+    assert dialog.primary_button.text() == messages.AGREE_AND_JOIN
+    assert dialog.secondary_button.text() == messages.BACK
+    assert joins == [] and dialog.result_circle() is None  # nothing joined by reading
+
+    click(dialog.secondary_button)  # Back
+    assert dialog.step is Step.CODE and dialog.isVisible()
+    assert dialog.code() == "hearth:abc" and dialog.member_name() == "Sam"
+    click(dialog.primary_button)
+    qtbot.waitUntil(lambda: len(previews) == 2, timeout=WAIT_MS)
+    previews[1].set_exception(CommandError("This invite has expired. Ask a member for a new one."))
+    qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
+    assert dialog.step is Step.CODE and "expired" in dialog.error_label.text()
+
+    click(dialog.primary_button)
+    qtbot.waitUntil(lambda: len(previews) == 3, timeout=WAIT_MS)
+    previews[2].set_result({"circle": "c1", "name": "Tuesday circle", "join_approval": True})
+    qtbot.waitUntil(lambda: dialog.step is Step.PREVIEW, timeout=WAIT_MS)
+    assert dialog.guidelines_view.toPlainText() == messages.NO_GUIDELINES
+    click(dialog.primary_button)  # I agree — join
+    qtbot.waitUntil(lambda: joins == [("hearth:abc", "Sam")], timeout=WAIT_MS)
+    join_answer.set_result({"circle": "c1", "name": "Tuesday circle", "pending": True})
+    qtbot.waitUntil(lambda: dialog.step is Step.WAITING, timeout=WAIT_MS)
+    assert dialog.heading_label.text() == messages.WAITING_HEADING
+    assert "Tuesday circle" in dialog.explanation_label.text()
+    assert dialog.secondary_button.isHidden()
+    assert dialog.result_circle() is None and dialog.waiting_circle() == "c1"
+
+    assert not dialog.join_answered("another circle", approved=False)
+    assert dialog.join_answered("c1", approved=False)
+    assert dialog.step is Step.DECLINED
+    assert dialog.explanation_label.text() == messages.join_declined("Tuesday circle")
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
+        click(dialog.primary_button)  # Close
+    assert window.waiting_joins.joins == []  # the dialog said it: nothing left waiting

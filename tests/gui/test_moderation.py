@@ -1,0 +1,398 @@
+"""Facilitating a circle through the widgets, on real engines on 127.0.0.1: member menus
+that offer exactly what the viewer may do, muting, deleting for everyone, slow mode from
+the settings dialog, removal, the moderation log, reporting and leaving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+
+from peerapp.engine.profiles import TEST_KDF, create_profile
+from peerapp.ui import messages
+from peerapp.ui.circle_pane import CirclePane
+from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
+from peerapp.ui.dialogs.mute_member import MuteMemberDialog
+from peerapp.ui.dialogs.report_message import ReportMessageDialog
+from peerapp.ui.main_window import MainWindow
+from peerapp.ui.member_actions import MemberAction
+from peerapp.ui.widgets.member_menu import labels_of
+from peerapp.ui.widgets.message_model import describe
+from tests.gui.circle_steps import (
+    DELIVERY_WAIT_MS,
+    copy_invite,
+    create_circle,
+    join_circle,
+    pane_of,
+    send_by_typing,
+    wait_connected,
+    wait_for_text,
+)
+from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, type_into
+
+MEMBER_MENU = [messages.PROMOTE_ACTION, messages.MUTE_MENU, messages.REMOVE_ACTION]
+MEMBER_MENU += [messages.BAN_ACTION]
+FACILITATOR_MENU = [messages.DEMOTE_ACTION, messages.MAKE_FOUNDER_ACTION]
+FACILITATOR_MENU += [messages.MUTE_MENU, messages.REMOVE_ACTION, messages.BAN_ACTION]
+
+
+@dataclass
+class Circle:
+    ash: MainWindow  # the founder
+    bee: MainWindow
+    id: str
+
+    def pane(self, window: MainWindow) -> CirclePane:
+        return pane_of(window, self.id)
+
+
+@pytest.fixture
+def circle(
+    qtbot: QtBot, start_session: StartSession, profile: Path, second_profile: Path
+) -> Circle:
+    """Ash creates a circle and invites Bee, who joins by pasting the code."""
+    ash = start_session(profile).wait_online_after_unlock()
+    bee = start_session(second_profile).wait_online_after_unlock()
+    circle_id = create_circle(qtbot, ash, "Tuesday circle", "Ash")
+    copy_invite(qtbot, ash)
+    assert join_circle(qtbot, bee, "Bee") == circle_id
+    wait_connected(qtbot, ash, messages.connected_members(1, 1))
+    wait_connected(qtbot, bee, messages.connected_members(1, 1))
+    made = Circle(ash, bee, circle_id)
+    wait_knows(qtbot, made.pane(ash), ["Ash", "Bee"])
+    wait_knows(qtbot, made.pane(bee), ["Ash", "Bee"])
+    return made
+
+
+def wait_knows(qtbot: QtBot, pane: CirclePane, names: list[str]) -> None:
+    """Until the pane knows its own standing and lists exactly these members."""
+
+    def known() -> bool:
+        info = pane.moderation.info
+        shown = [m.name for m in pane.member_panel.members]
+        return info is not None and bool(info.my_id) and shown == names
+
+    qtbot.waitUntil(known, timeout=DELIVERY_WAIT_MS)
+
+
+def member_id(pane: CirclePane, name: str) -> str:
+    return next(m.id for m in pane.member_panel.members if m.name == name)
+
+
+def menu_of(pane: CirclePane, name: str) -> list[str]:
+    menu = pane.member_panel.menu_for(member_id(pane, name))
+    return [] if menu is None else labels_of(menu)
+
+
+def choose(pane: CirclePane, name: str, *path: str) -> None:
+    """Pick `path` (a submenu's title, then its entry) in a member's menu."""
+    menu: QMenu | None = pane.member_panel.menu_for(member_id(pane, name))
+    for step, label in enumerate(path):
+        assert menu is not None
+        action = next(a for a in menu.actions() if a.text() == label)
+        if step == len(path) - 1:
+            action.trigger()
+        else:
+            submenu = action.menu()
+            menu = submenu if isinstance(submenu, QMenu) else None
+
+
+def confirm(qtbot: QtBot, window: MainWindow, title: str) -> None:
+    dialog = window.active_dialog
+    assert isinstance(dialog, ConfirmActionDialog)
+    assert dialog.windowTitle() == title
+    with qtbot.waitSignal(dialog.accepted, timeout=DELIVERY_WAIT_MS):
+        click(dialog.primary_button)
+
+
+def wait_notice(qtbot: QtBot, pane: CirclePane, text: str) -> None:
+    qtbot.waitUntil(
+        lambda: text in [n.text for n in pane.model.notices()], timeout=DELIVERY_WAIT_MS
+    )
+
+
+def wait_role(qtbot: QtBot, pane: CirclePane, name: str, role: str) -> None:
+    qtbot.waitUntil(
+        lambda: any(m.name == name and m.role == role for m in pane.member_panel.members),
+        timeout=DELIVERY_WAIT_MS,
+    )
+
+
+def add_cee(
+    qtbot: QtBot, start_session: StartSession, circle: Circle, tmp_path: Path
+) -> MainWindow:
+    """A third person, Cee, joins with a code from Ash."""
+    third = tmp_path / "third-profile"
+    create_profile(third, PASSPHRASES.good, TEST_KDF)
+    cee = start_session(third).wait_online_after_unlock()
+    copy_invite(qtbot, circle.ash)
+    assert join_circle(qtbot, cee, "Cee") == circle.id
+    for window in (circle.ash, circle.bee, cee):
+        wait_knows(qtbot, circle.pane(window), ["Ash", "Bee", "Cee"])
+    return cee
+
+
+def test_member_menus_offer_exactly_what_each_viewer_may_do(
+    qtbot: QtBot, start_session: StartSession, circle: Circle, tmp_path: Path
+) -> None:
+    cee = add_cee(qtbot, start_session, circle, tmp_path)
+    ash, bee, cee_pane = circle.pane(circle.ash), circle.pane(circle.bee), circle.pane(cee)
+
+    # the founder, before anyone is promoted
+    assert menu_of(ash, "Bee") == MEMBER_MENU
+    assert menu_of(ash, "Ash") == []
+    assert ash.member_panel.rows[member_id(ash, "Ash")].actions_button.isHidden()
+    assert not ash.member_panel.rows[member_id(ash, "Bee")].actions_button.isHidden()
+    choose(ash, "Bee", messages.PROMOTE_ACTION)
+    wait_role(qtbot, ash, "Bee", "facilitator")
+    assert menu_of(ash, "Bee") == FACILITATOR_MENU
+    assert menu_of(ash, "Cee") == MEMBER_MENU
+
+    # a co-facilitator: nothing on the founder, everything but the founder role below
+    qtbot.waitUntil(
+        lambda: bee.moderation.info is not None and bee.moderation.info.my_role == "facilitator",
+        timeout=DELIVERY_WAIT_MS,
+    )
+    wait_role(qtbot, bee, "Bee", "facilitator")
+    assert menu_of(bee, "Ash") == []
+    assert menu_of(bee, "Bee") == []
+    assert menu_of(bee, "Cee") == MEMBER_MENU
+
+    # a member: nothing on anyone, and no "…" buttons at all
+    wait_role(qtbot, cee_pane, "Bee", "facilitator")
+    assert [menu_of(cee_pane, name) for name in ("Ash", "Bee", "Cee")] == [[], [], []]
+    assert all(row.actions_button.isHidden() for row in cee_pane.member_panel.rows.values())
+    assert not cee_pane.moderation.settings_action.isVisible()
+    wait_notice(qtbot, cee_pane, "Ash made Bee a co-facilitator")
+    badges = {m.name: m.badge for m in cee_pane.member_panel.members}
+    assert badges == {"Ash": "Founder", "Bee": "Co-facilitator", "Cee": None}
+
+    # the founder hands the role on (asking first): Ash now ranks below Bee
+    choose(ash, "Bee", messages.MAKE_FOUNDER_ACTION)
+    confirm(qtbot, circle.ash, messages.confirm_make_founder_title("Bee"))
+    wait_role(qtbot, ash, "Bee", "founder")
+    qtbot.waitUntil(lambda: menu_of(ash, "Bee") == [], timeout=DELIVERY_WAIT_MS)
+    assert menu_of(ash, "Cee") == MEMBER_MENU
+    qtbot.waitUntil(lambda: menu_of(bee, "Ash") == FACILITATOR_MENU, timeout=DELIVERY_WAIT_MS)
+    wait_notice(qtbot, cee_pane, "Ash made Bee the founder")
+
+
+def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+    choose(ash, "Bee", messages.MUTE_MENU, "10 minutes")
+
+    qtbot.waitUntil(lambda: bee.composer.hold.muted, timeout=DELIVERY_WAIT_MS)
+    assert not bee.composer.edit.isEnabled()
+    assert not bee.composer.send_button.isEnabled()
+    assert bee.composer.hold_label.text().startswith("You are muted until ")
+    assert not bee.composer.hold_label.isHidden()
+    wait_notice(qtbot, bee, "Bee was muted for 10 minutes by Ash")
+    wait_notice(qtbot, ash, "Bee was muted for 10 minutes by Ash")
+    qtbot.waitUntil(lambda: messages.UNMUTE_ACTION in menu_of(ash, "Bee"), timeout=WAIT_MS)
+    assert messages.MUTE_MENU not in menu_of(ash, "Bee")
+
+    choose(ash, "Bee", messages.UNMUTE_ACTION)
+    qtbot.waitUntil(lambda: bee.composer.hold.text is None, timeout=DELIVERY_WAIT_MS)
+    assert bee.composer.edit.isEnabled() and bee.composer.hold_label.isHidden()
+    wait_notice(qtbot, bee, "Ash unmuted Bee")
+
+    # a length of one's own
+    choose(ash, "Bee", messages.MUTE_MENU, messages.MUTE_CUSTOM_CHOICE)
+    custom = circle.ash.active_dialog
+    assert isinstance(custom, MuteMemberDialog)
+    assert custom.windowTitle() == messages.mute_title("Bee")
+    custom.amount.setValue(2)
+    custom.unit.setCurrentIndex(custom.unit.findText("hours"))
+    with qtbot.waitSignal(custom.accepted, timeout=DELIVERY_WAIT_MS):
+        click(custom.primary_button)
+    wait_notice(qtbot, bee, "Bee was muted for 2 hours by Ash")
+    qtbot.waitUntil(lambda: bee.composer.hold.muted, timeout=DELIVERY_WAIT_MS)
+
+    # a refusal (here: someone who is not a member) is said plainly, nothing breaks
+    ash.moderation.member_action("ab" * 32, MemberAction.PROMOTE, 0)
+    qtbot.waitUntil(lambda: not ash.moderation.error_banner.isHidden(), timeout=WAIT_MS)
+    assert ash.moderation.error_banner.label.text() == messages.moderation_failed(
+        "That person is not a member of this circle."
+    )
+
+    # every member can read what happened
+    bee.moderation.log_action.trigger()
+    dialog = circle.bee.active_dialog
+    assert isinstance(dialog, ModerationLogDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
+    assert [(line.who, line.what, line.whom) for line in dialog.lines] == [
+        ("Ash", "Muted for 10 minutes", "Bee"),
+        ("Ash", "Unmuted", "Bee"),
+        ("Ash", "Muted for 2 hours", "Bee"),
+    ]
+    assert dialog.table.rowCount() == 3
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
+        click(dialog.primary_button)
+
+
+def row_saying(pane: CirclePane, text: str) -> int:
+    return next(
+        row
+        for row in range(pane.model.rowCount())
+        if text in describe(pane.model.row(row), date.today())
+    )
+
+
+def message_menu(pane: CirclePane, text: str) -> list[str]:
+    menu = pane.message_list.menu_for(pane.model.index(row_saying(pane, text)))
+    return [] if menu is None else [a.text() for a in menu.actions()]
+
+
+def delete_through_menu(qtbot: QtBot, window: MainWindow, pane: CirclePane, text: str) -> None:
+    menu = pane.message_list.menu_for(pane.model.index(row_saying(pane, text)))
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == messages.DELETE_FOR_EVERYONE).trigger()
+    confirm(qtbot, window, messages.DELETE_MESSAGE_TITLE)
+
+
+def deleted_as(pane: CirclePane, message_id: str) -> str:
+    message = pane.model.message(message_id)
+    assert message is not None
+    return message.deleted
+
+
+def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+    send_by_typing(qtbot, circle.bee, "Something I regret saying")
+    send_by_typing(qtbot, circle.bee, "Something unkind")
+    unkind = wait_for_text(qtbot, circle.ash, circle.id, "Something unkind")
+    regret = wait_for_text(qtbot, circle.ash, circle.id, "Something I regret saying")
+    send_by_typing(qtbot, circle.ash, "Let us keep it gentle")
+    wait_for_text(qtbot, circle.bee, circle.id, "Let us keep it gentle")
+
+    copy, delete = messages.COPY_MESSAGE, messages.DELETE_FOR_EVERYONE
+    assert message_menu(ash, "Something unkind") == [copy, delete]
+    assert message_menu(ash, "Let us keep it gentle") == [copy, delete]
+    assert message_menu(bee, "Something unkind") == [copy, delete]
+    # the founder's: no other facilitator could receive a report about it
+    assert message_menu(bee, "Let us keep it gentle") == [copy]
+
+    # the founder removes Bee's message for everyone
+    delete_through_menu(qtbot, circle.ash, ash, "Something unkind")
+    assert deleted_as(ash, unkind.id) == "facilitator"
+    qtbot.waitUntil(lambda: deleted_as(bee, unkind.id) == "facilitator", timeout=DELIVERY_WAIT_MS)
+    for pane in (ash, bee):
+        shown = pane.model.message(unkind.id)
+        assert shown is not None and shown.text == ""
+        row = pane.model.row(pane.model.row_of(unkind.id) or 0)
+        assert messages.REMOVED_BY_FACILITATOR in describe(row, date.today())
+    assert message_menu(bee, messages.REMOVED_BY_FACILITATOR) == []  # nothing left to do
+
+    # Bee deletes her own
+    delete_through_menu(qtbot, circle.bee, bee, "Something I regret saying")
+    qtbot.waitUntil(lambda: deleted_as(ash, regret.id) == "author", timeout=DELIVERY_WAIT_MS)
+    assert deleted_as(bee, regret.id) == "author"
+    row = ash.model.row(ash.model.row_of(regret.id) or 0)
+    assert messages.DELETED_BY_AUTHOR in describe(row, date.today())
+    # deletions leave no notice in the conversation; the tombstone says it
+    assert ash.model.notices() == []
+
+
+def test_settings_dialog_turns_on_slow_mode_and_the_composer_counts_down(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+    assert ash.moderation.settings_action.isVisible()
+    assert not bee.moderation.settings_action.isVisible()  # members only read them
+    ash.moderation.settings_action.trigger()
+    dialog = circle.ash.active_dialog
+    assert isinstance(dialog, CircleSettingsDialog)
+    assert not dialog.primary_button.isEnabled()  # nothing changed yet
+    dialog.slow_mode_box.setCurrentIndex(dialog.slow_mode_box.findText("30 seconds"))
+    assert dialog.changes() == {"slow_mode_seconds": 30}
+    with qtbot.waitSignal(dialog.accepted, timeout=DELIVERY_WAIT_MS):
+        click(dialog.primary_button)
+
+    wait_notice(qtbot, ash, "Slow mode is now 30 s (changed by Ash)")
+    wait_notice(qtbot, bee, "Slow mode is now 30 s (changed by Ash)")
+    qtbot.waitUntil(
+        lambda: bee.moderation.info is not None and bee.moderation.info.slow_mode_seconds == 30,
+        timeout=DELIVERY_WAIT_MS,
+    )
+
+    send_by_typing(qtbot, circle.bee, "Thank you for slowing things down")
+    qtbot.waitUntil(lambda: bee.composer.hold.text is not None, timeout=WAIT_MS)
+    assert (bee.composer.hold.text or "").startswith("You can send again in ")
+    type_into(bee.composer.edit, "And another thing")
+    assert bee.composer.edit.isEnabled()  # the draft can be written meanwhile
+    assert not bee.composer.send_button.isEnabled()
+    # the founder is never slowed down
+    wait_for_text(qtbot, circle.ash, circle.id, "Thank you for slowing things down")
+    send_by_typing(qtbot, circle.ash, "Of course")
+    assert ash.composer.hold.text is None
+
+
+@pytest.mark.parametrize("ban", [False, True], ids=["removed", "banned"])
+def test_a_removed_member_keeps_the_history_and_is_told_why(
+    qtbot: QtBot, circle: Circle, ban: bool
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+    send_by_typing(qtbot, circle.ash, "Welcome, Bee")
+    wait_for_text(qtbot, circle.bee, circle.id, "Welcome, Bee")
+
+    if ban:
+        choose(ash, "Bee", messages.BAN_ACTION)
+        confirm(qtbot, circle.ash, messages.confirm_ban_title("Bee"))
+    else:
+        choose(ash, "Bee", messages.REMOVE_ACTION)
+        confirm(qtbot, circle.ash, messages.confirm_remove_title("Bee"))
+
+    bar = bee.moderation.removed_bar
+    qtbot.waitUntil(lambda: not bar.isHidden(), timeout=DELIVERY_WAIT_MS)
+    expected = messages.BANNED_FROM_CIRCLE if ban else messages.REMOVED_FROM_CIRCLE
+    qtbot.waitUntil(lambda: bar.text == expected, timeout=DELIVERY_WAIT_MS)
+    assert bee.composer.isHidden()
+    assert [m.text for m in bee.model.messages()] == ["Welcome, Bee"]
+    assert not bee.moderation.leave_action.isVisible()
+    assert all(row.actions_button.isHidden() for row in bee.member_panel.rows.values())
+    said = "Bee was removed by Ash" + (" and cannot rejoin" if ban else "")
+    wait_notice(qtbot, ash, said)
+    qtbot.waitUntil(lambda: [m.name for m in ash.member_panel.members] == ["Ash"], timeout=WAIT_MS)
+
+
+def test_reporting_a_message_and_leaving_the_circle(
+    qtbot: QtBot, start_session: StartSession, circle: Circle, tmp_path: Path
+) -> None:
+    cee = add_cee(qtbot, start_session, circle, tmp_path)
+    bee = circle.pane(circle.bee)
+    cee.circle_list.select(circle.id)
+    send_by_typing(qtbot, cee, "Everyone should just cheer up")
+    shown = wait_for_text(qtbot, circle.bee, circle.id, "Everyone should just cheer up")
+
+    number = bee.model.row_of(shown.id)
+    assert number is not None
+    menu = bee.message_list.menu_for(bee.model.index(number))
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == messages.REPORT_MESSAGE).trigger()
+    report = circle.bee.active_dialog
+    assert isinstance(report, ReportMessageDialog)
+    assert not report.primary_button.isEnabled()
+    type_into(report.reason_edit, "This feels dismissive")
+    with qtbot.waitSignal(report.accepted, timeout=DELIVERY_WAIT_MS):
+        click(report.primary_button)
+    qtbot.waitUntil(
+        lambda: circle.bee.statusBar().currentMessage() == messages.REPORT_SENT, timeout=WAIT_MS
+    )
+
+    circle.bee.circle_list.select(circle.id)
+    circle.bee.refresh_moderation_actions()
+    assert circle.bee.leave_circle_action.isEnabled()
+    circle.bee.leave_circle_action.trigger()
+    confirm(qtbot, circle.bee, messages.leave_title("Tuesday circle"))
+    qtbot.waitUntil(lambda: circle.id not in circle.bee.panes, timeout=DELIVERY_WAIT_MS)
+    assert circle.bee.circle_list.name_of(circle.id) == messages.UNNAMED_CIRCLE  # not listed
