@@ -130,7 +130,10 @@ class JoinService:
             raise CommandError(str(error)) from None
         if code.is_expired(time.time()):
             raise CommandError(JoinRefused.EXPIRED_TEXT)
-        if code.circle_id in self._service._runtimes:
+        existing = self._service._runtimes.get(code.circle_id)
+        # a removed member (or one whose leaving is still being delivered) may come back
+        # with a new invite, as a new member: the old read-only copy gives way
+        if existing is not None and existing.state.is_member(existing.me):
             raise CommandError("You are already in this circle.")
         return code
 
@@ -279,6 +282,9 @@ class JoinService:
             raise CommandError(JoinRefused.REFUSED_TEXT)
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
+        former = service._runtimes.get(runtime.circle_id)
+        if former is not None:
+            service.forget(former)
         service._store.add_membership(membership)
         service._store.add_events(stored)
         service._store.set_refused(runtime.circle_id, runtime.refused)

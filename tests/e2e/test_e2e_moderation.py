@@ -117,6 +117,11 @@ def test_removal_rekeys_and_the_removed_member_reads_nothing_after(start_node) -
     poll(lambda: cy_peer not in ash.call("status")["connected_peers"], "Ash drops Cy", pace=[ash])
     assert after not in [m["id"] for m in history_all(cy, circle)]
 
+    # removed, not banned: a new invite brings Cy back as a new member
+    code = ash.call("invite", circle=circle)["code"]
+    assert cy.call("join", code=code, name="Cy again")["ok"]
+    _wait_roles([ash, bee, cy], circle, {"Ash": "founder", "Bee": "member", "Cy again": "member"})
+    assert cy.call("circle_info", circle=circle)["removed"] is False
     entry = [
         e for e in ash.call("moderation_log", circle=circle)["entries"] if e["action"] == "remove"
     ]
