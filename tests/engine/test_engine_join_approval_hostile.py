@@ -5,7 +5,6 @@ serving."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -18,7 +17,7 @@ import trio
 from peerapp.core import join_messages as jm
 from peerapp.core import wire
 from peerapp.core.circle_events import Event, EventType
-from peerapp.core.events import EngineEvent, JoinRequestArrived
+from peerapp.core.events import JoinRequestArrived
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.keyfile import TEST_KDF
@@ -31,26 +30,13 @@ from peerapp.network.addresses import parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.profile import create_profile
+from tests.engine.engine_support import EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 WAIT = 30.0
 
 
-class Events:
-    def __init__(self) -> None:
-        self.seen: list[EngineEvent] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: EngineEvent) -> None:
-        with self.lock:
-            self.seen.append(event)
-
-    def arrivals(self) -> list[JoinRequestArrived]:
-        with self.lock:
-            return [e for e in self.seen if isinstance(e, JoinRequestArrived)]
-
-
-def _facilitator(tmp_path: Path, events: Events) -> tuple[EngineThread, str, InviteCode]:
+def _facilitator(tmp_path: Path, events: EventLog) -> tuple[EngineThread, str, InviteCode]:
     profile = create_profile(tmp_path / "facilitator", "facilitator passphrase", TEST_KDF)
     thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), events)
     thread.start().result(WAIT)
@@ -118,7 +104,7 @@ def _with_stranger(test: Callable[[NetworkNode], Awaitable[None]]) -> None:
 def test_previews_and_hostile_frames_are_refused_and_the_member_keeps_serving(
     tmp_path: Path,
 ) -> None:
-    events = Events()
+    events = EventLog()
     member, circle, code = _facilitator(tmp_path, events)
     answers: dict[str, jm.Frame | str] = {}
     try:
@@ -186,7 +172,7 @@ def test_previews_and_hostile_frames_are_refused_and_the_member_keeps_serving(
         for name in ("garbage", "a member's answer, sent back", "an unknown map"):
             assert isinstance(answers[name], str), (name, answers[name])
         assert answers["genuine preview"] == jm.Preview("Harbour", "Be kind.", True, 1)
-        assert events.arrivals() == []
+        assert events.of_type(JoinRequestArrived) == []
         assert member.request("pending_joins", circle=circle).result(WAIT)["requests"] == []
         assert member.request("status").result(WAIT)["peer_id"]  # still serving
     finally:
@@ -195,7 +181,7 @@ def test_previews_and_hostile_frames_are_refused_and_the_member_keeps_serving(
 
 def test_a_flooded_queue_answers_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(circle_join, "MAX_WAITING_REQUESTS", 3)
-    events = Events()
+    events = EventLog()
     member, circle, code = _facilitator(tmp_path, events)
     answers: list[jm.Frame | str] = []
     try:
@@ -217,7 +203,9 @@ def test_a_flooded_queue_answers_busy(tmp_path: Path, monkeypatch: pytest.Monkey
         assert answers[3:] == [jm.Refused(jm.Refusal.BUSY)] * 2
         requests = member.request("pending_joins", circle=circle).result(WAIT)["requests"]
         assert [r["name"] for r in requests] == ["Stranger"] * 3
-        assert [e.request for e in events.arrivals()] == [r["id"] for r in requests]
+        assert [e.request for e in events.of_type(JoinRequestArrived)] == [
+            r["id"] for r in requests
+        ]
         # rejecting one makes room again
         member.request("reject_join", circle=circle, request=requests[0]["id"]).result(WAIT)
 

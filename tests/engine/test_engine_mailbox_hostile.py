@@ -6,7 +6,6 @@ it is sent; the engine keeps serving."""
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ import nacl.signing
 
 from peerapp.core import wire
 from peerapp.core.circle_events import Event, EventType
-from peerapp.core.events import EngineEvent, ReportReceived
+from peerapp.core.events import ReportReceived
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
@@ -42,27 +41,14 @@ from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.profile import UnlockedProfile, create_profile
+from tests.engine.engine_support import EventLog
 from tests.network.trio_helpers import run
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 WAIT = 30.0
 
 
-class Events:
-    def __init__(self) -> None:
-        self.seen: list[EngineEvent] = []
-        self.lock = threading.Lock()
-
-    def __call__(self, event: EngineEvent) -> None:
-        with self.lock:
-            self.seen.append(event)
-
-    def reports(self) -> list[ReportReceived]:
-        with self.lock:
-            return [e for e in self.seen if isinstance(e, ReportReceived)]
-
-
-def _engine(profile: UnlockedProfile, events: Events) -> EngineThread:
+def _engine(profile: UnlockedProfile, events: EventLog) -> EngineThread:
     thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), events)
     thread.start().result(WAIT)
     return thread
@@ -136,7 +122,7 @@ def test_forged_misaddressed_and_hostile_notes_are_refused_and_nothing_is_stored
     tmp_path: Path,
 ) -> None:
     profile = create_profile(tmp_path / "facilitator", "facilitator passphrase", TEST_KDF)
-    events = Events()
+    events = EventLog()
     facilitator = _engine(profile, events)
     try:
         circle_hex = facilitator.request("create_circle", name="Guarded", member_name="Ash").result(
@@ -252,7 +238,7 @@ def test_forged_misaddressed_and_hostile_notes_are_refused_and_nothing_is_stored
         assert [(r["id"], r["reporter_name"], r["author_name"], r["excerpt"]) for r in reports] == [
             (genuine_ids[0].hex(), "Rex", "Sam", "words Sam really wrote")
         ]
-        assert [e.report for e in events.reports()] == [genuine_ids[0].hex()]
+        assert [e.report for e in events.of_type(ReportReceived)] == [genuine_ids[0].hex()]
         assert facilitator.request("status").result(WAIT)["peer_id"]  # still serving
     finally:
         assert facilitator.stop()

@@ -6,12 +6,12 @@ dropped on every replica."""
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 import trio
 
 from peerapp.core.circle_events import EventType
@@ -26,6 +26,7 @@ from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.pubsub import PubsubMessage
 from peerapp.storage.profile import create_profile
+from tests.engine.engine_support import EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 WAIT = 20.0
@@ -37,15 +38,10 @@ class Member:
 
     def __init__(self, folder: Path, name: str) -> None:
         self.name = name
-        self.events: list[EngineEvent] = []
-        self._lock = threading.Lock()
+        self.events = EventLog()
         profile = create_profile(folder / name, "member passphrase!", TEST_KDF)
-        self.thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), self._record)
+        self.thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), self.events)
         self.thread.start().result(WAIT)
-
-    def _record(self, event: EngineEvent) -> None:
-        with self._lock:
-            self.events.append(event)
 
     def call(self, command: str, **arguments: Any) -> dict[str, Any]:
         return self.thread.request(command, **arguments).result(WAIT)
@@ -58,8 +54,7 @@ class Member:
         return trio.from_thread.run(lambda: work(service), trio_token=self.thread._token)
 
     def saw(self, name: str) -> list[EngineEvent]:
-        with self._lock:
-            return [e for e in self.events if e.name == name]
+        return self.events.named(name)
 
 
 def _until(condition: Callable[[], T | None], what: str, timeout: float = WAIT) -> T:
@@ -86,6 +81,17 @@ def _circle(members: list[Member]) -> str:
             f"{member.name} sees everyone",
         )
     return circle
+
+
+@pytest.fixture
+def circle_of_three(tmp_path: Path) -> Iterator[tuple[Member, Member, Member, str]]:
+    """Ash (founder), Bee and Cy in one circle; every engine stopped afterwards."""
+    members = [Member(tmp_path, name) for name in ("Ash", "Bee", "Cy")]
+    try:
+        yield (*members, _circle(members))
+    finally:
+        for member in members:
+            assert member.thread.stop()
 
 
 def _ids(member: Member, circle: str) -> dict[str, bytes]:
@@ -119,147 +125,132 @@ def _verdict(member: Member, circle: str, event_id: bytes) -> str | None:
     return member.inside(work)
 
 
-def test_forged_and_out_of_rank_moderation_is_refused_everywhere(tmp_path: Path) -> None:
-    ash, bee, cy = (Member(tmp_path, n) for n in ("Ash", "Bee", "Cy"))
-    try:
-        circle = _circle([ash, bee, cy])
-        ids = _ids(ash, circle)
-        # a plain member's REMOVE
-        forged = _forge(bee, circle, EventType.REMOVE, {"member": ids["Cy"]})
-        for member in (ash, cy):
-            assert _until(lambda m=member: _verdict(m, circle, forged), "arrival") == "refused"
-        # a junior facilitator removing a senior
-        assert ash.call("promote", circle=circle, member=ids["Bee"].hex()) == {}
-        assert ash.call("promote", circle=circle, member=ids["Cy"].hex()) == {}
-        for member in (bee, cy):
-            _until(
-                lambda m=member: (
-                    [x["rank"] for x in m.call("members", circle=circle)["members"]] == [0, 1, 2]
-                ),
-                "ranks",
-            )
-        junior = _forge(cy, circle, EventType.REMOVE, {"member": ids["Bee"]})
-        for member in (ash, bee):
-            assert _until(lambda m=member: _verdict(m, circle, junior), "arrival") == "refused"
-        names = {m["name"] for m in ash.call("members", circle=circle)["members"]}
-        assert names == {"Ash", "Bee", "Cy"}
+def test_forged_and_out_of_rank_moderation_is_refused_everywhere(
+    circle_of_three: tuple[Member, Member, Member, str],
+) -> None:
+    ash, bee, cy, circle = circle_of_three
+    ids = _ids(ash, circle)
+    # a plain member's REMOVE
+    forged = _forge(bee, circle, EventType.REMOVE, {"member": ids["Cy"]})
+    for member in (ash, cy):
+        assert _until(lambda m=member: _verdict(m, circle, forged), "arrival") == "refused"
+    # a junior facilitator removing a senior
+    assert ash.call("promote", circle=circle, member=ids["Bee"].hex()) == {}
+    assert ash.call("promote", circle=circle, member=ids["Cy"].hex()) == {}
+    for member in (bee, cy):
+        _until(
+            lambda m=member: (
+                [x["rank"] for x in m.call("members", circle=circle)["members"]] == [0, 1, 2]
+            ),
+            "ranks",
+        )
+    junior = _forge(cy, circle, EventType.REMOVE, {"member": ids["Bee"]})
+    for member in (ash, bee):
+        assert _until(lambda m=member: _verdict(m, circle, junior), "arrival") == "refused"
+    names = {m["name"] for m in ash.call("members", circle=circle)["members"]}
+    assert names == {"Ash", "Bee", "Cy"}
 
-        # after Cy's removal, a KEY_ROTATE that still seals a key to Cy is refused
-        assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
-        _until(lambda: len(bee.call("members", circle=circle)["members"]) == 2, "Bee sees it")
+    # after Cy's removal, a KEY_ROTATE that still seals a key to Cy is refused
+    assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
+    _until(lambda: len(bee.call("members", circle=circle)["members"]) == 2, "Bee sees it")
 
-        async def exchanges(service: CircleService) -> dict[bytes, bytes]:
-            runtime = service._runtime(circle)
-            return {k: m.exchange for k, m in runtime.state.members.items()}
+    async def exchanges(service: CircleService) -> dict[bytes, bytes]:
+        runtime = service._runtime(circle)
+        return {k: m.exchange for k, m in runtime.state.members.items()}
 
-        exchange = bee.inside(exchanges)
-        keys = new_epoch()
-        sealed = {key: seal_secret(keys.secret, pub) for key, pub in exchange.items()}
-        sealed[ids["Cy"]] = seal_secret(keys.secret, exchange[ids["Ash"]])
-        leaky = _forge(bee, circle, EventType.KEY_ROTATE, {"epoch": keys.epoch_id, "keys": sealed})
-        assert _until(lambda: _verdict(ash, circle, leaky), "arrival") == "refused"
-    finally:
-        for member in (ash, bee, cy):
-            assert member.thread.stop()
+    exchange = bee.inside(exchanges)
+    keys = new_epoch()
+    sealed = {key: seal_secret(keys.secret, pub) for key, pub in exchange.items()}
+    sealed[ids["Cy"]] = seal_secret(keys.secret, exchange[ids["Ash"]])
+    leaky = _forge(bee, circle, EventType.KEY_ROTATE, {"epoch": keys.epoch_id, "keys": sealed})
+    assert _until(lambda: _verdict(ash, circle, leaky), "arrival") == "refused"
 
 
 def test_a_removed_member_with_all_its_old_keys_decrypts_nothing_sent_after(
-    tmp_path: Path,
+    circle_of_three: tuple[Member, Member, Member, str],
 ) -> None:
-    ash, bee, cy = (Member(tmp_path, n) for n in ("Ash", "Bee", "Cy"))
-    try:
-        circle = _circle([ash, bee, cy])
-        ids = _ids(ash, circle)
+    ash, _, cy, circle = circle_of_three
+    ids = _ids(ash, circle)
 
-        async def secrets(service: CircleService) -> list[bytes]:
-            return [keys.secret for keys in service._runtime(circle).epochs.values()]
+    async def secrets(service: CircleService) -> list[bytes]:
+        return [keys.secret for keys in service._runtime(circle).epochs.values()]
 
-        async def topics(service: CircleService) -> list[str]:
-            return list(service._runtime(circle).topics())
+    async def topics(service: CircleService) -> list[str]:
+        return list(service._runtime(circle).topics())
 
-        stolen = cy.inside(secrets)  # everything Cy ever held
-        old_topics = ash.inside(topics)
-        assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
-        _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
-        new_topics = [t for t in ash.inside(topics) if t not in old_topics]
-        assert new_topics, "the removal rotated the epoch"
-        address = ash.call("status")["addrs"][0]
-        seen: list[PubsubMessage] = []
-        sent: list[str] = []
+    stolen = cy.inside(secrets)  # everything Cy ever held
+    old_topics = ash.inside(topics)
+    assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
+    _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
+    new_topics = [t for t in ash.inside(topics) if t not in old_topics]
+    assert new_topics, "the removal rotated the epoch"
+    address = ash.call("status")["addrs"][0]
+    seen: list[PubsubMessage] = []
+    sent: list[str] = []
 
-        async def listen_everywhere() -> None:
-            # a modified app: Cy's old keys, subscribed to the old and the new topics
-            async with running_node(
-                b"\x0c" * 32, [], lambda p: None, lambda p: None, seen.append
-            ) as eavesdropper:
-                for topic in [*old_topics, *new_topics]:
-                    await eavesdropper.subscribe(topic)
-                await eavesdropper.connect(address)
-                with trio.fail_after(WAIT):
-                    while not any(m.topic in new_topics for m in seen):
-                        reply = await trio.to_thread.run_sync(
-                            lambda: ash.call("send", circle=circle, text="after the removal")
-                        )
-                        sent.append(reply["message"])
-                        with trio.move_on_after(1.0):
-                            while not any(m.topic in new_topics for m in seen):
-                                await trio.sleep(0.02)
+    async def listen_everywhere() -> None:
+        # a modified app: Cy's old keys, subscribed to the old and the new topics
+        async with running_node(
+            b"\x0c" * 32, [], lambda p: None, lambda p: None, seen.append
+        ) as eavesdropper:
+            for topic in [*old_topics, *new_topics]:
+                await eavesdropper.subscribe(topic)
+            await eavesdropper.connect(address)
+            with trio.fail_after(WAIT):
+                while not any(m.topic in new_topics for m in seen):
+                    reply = await trio.to_thread.run_sync(
+                        lambda: ash.call("send", circle=circle, text="after the removal")
+                    )
+                    sent.append(reply["message"])
+                    with trio.move_on_after(1.0):
+                        while not any(m.topic in new_topics for m in seen):
+                            await trio.sleep(0.02)
 
-        trio.run(listen_everywhere)
-        stolen_keys = [EpochKeys(secret) for secret in stolen]
-        after = [m for m in seen if m.topic in new_topics]
-        assert after
-        for message in after:
-            epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
-            for keys in stolen_keys:
-                for key in (keys.message_key, keys.control_key):
-                    try:
-                        envelope.open_with(
-                            [key], bytes.fromhex(circle), epoch_id, nonce, ciphertext
-                        )
-                    except envelope.EnvelopeError:
-                        continue
-                    raise AssertionError("an old key opened a message sent after the removal")
-        # and Cy's own app holds none of them, nor any epoch secret any more
-        cy_history = {m["id"] for m in cy.call("history", circle=circle)["messages"]}
-        assert not cy_history & set(sent)
-        assert cy.inside(secrets) == []
-    finally:
-        for member in (ash, bee, cy):
-            assert member.thread.stop()
+    trio.run(listen_everywhere)
+    stolen_keys = [EpochKeys(secret) for secret in stolen]
+    after = [m for m in seen if m.topic in new_topics]
+    assert after
+    for message in after:
+        epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
+        for keys in stolen_keys:
+            for key in (keys.message_key, keys.control_key):
+                try:
+                    envelope.open_with([key], bytes.fromhex(circle), epoch_id, nonce, ciphertext)
+                except envelope.EnvelopeError:
+                    continue
+                raise AssertionError("an old key opened a message sent after the removal")
+    # and Cy's own app holds none of them, nor any epoch secret any more
+    cy_history = {m["id"] for m in cy.call("history", circle=circle)["messages"]}
+    assert not cy_history & set(sent)
+    assert cy.inside(secrets) == []
 
 
 def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
-    tmp_path: Path,
+    circle_of_three: tuple[Member, Member, Member, str],
 ) -> None:
-    ash, bee, cy = (Member(tmp_path, n) for n in ("Ash", "Bee", "Cy"))
-    try:
-        circle = _circle([ash, bee, cy])
-        ids = _ids(ash, circle)
+    ash, bee, cy, circle = circle_of_three
+    ids = _ids(ash, circle)
 
-        async def author_unpublished(service: CircleService) -> VerifiedEvent:
-            runtime = service._runtime(circle)
-            message = service._author(runtime, EventType.MESSAGE, {"text": "concurrent"})
-            await service._commit_own(runtime, [message])
-            return message
+    async def author_unpublished(service: CircleService) -> VerifiedEvent:
+        runtime = service._runtime(circle)
+        message = service._author(runtime, EventType.MESSAGE, {"text": "concurrent"})
+        await service._commit_own(runtime, [message])
+        return message
 
-        # Cy writes before it has seen its removal; the message travels only afterwards
-        concurrent = cy.inside(author_unpublished)
-        assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
-        _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
+    # Cy writes before it has seen its removal; the message travels only afterwards
+    concurrent = cy.inside(author_unpublished)
+    assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
+    _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
 
-        # deliver the concurrent message to Ash and Bee as a modified client would:
-        # straight into their ingest, the path a pubsub message or a sync batch takes
-        async def deliver(service: CircleService) -> None:
-            runtime = service._runtime(circle)
-            await service._ingest(runtime, [concurrent.signed])
+    # deliver the concurrent message to Ash and Bee as a modified client would:
+    # straight into their ingest, the path a pubsub message or a sync batch takes
+    async def deliver(service: CircleService) -> None:
+        runtime = service._runtime(circle)
+        await service._ingest(runtime, [concurrent.signed])
 
-        for member in (ash, bee):
-            member.inside(deliver)
-        for member in (ash, bee, cy):
-            assert _verdict(member, circle, concurrent.id) == "refused", member.name
-            texts = [m["id"] for m in member.call("history", circle=circle)["messages"]]
-            assert concurrent.id.hex() not in texts
-    finally:
-        for member in (ash, bee, cy):
-            assert member.thread.stop()
+    for member in (ash, bee):
+        member.inside(deliver)
+    for member in (ash, bee, cy):
+        assert _verdict(member, circle, concurrent.id) == "refused", member.name
+        texts = [m["id"] for m in member.call("history", circle=circle)["messages"]]
+        assert concurrent.id.hex() not in texts

@@ -4,7 +4,6 @@ never-ending stream is cut off; nothing it sent is stored and the engine keeps r
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,7 +16,7 @@ import trio
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages as sm
 from peerapp.core.circle_events import Event, EventType
-from peerapp.core.events import EngineEvent, PeerDisconnected
+from peerapp.core.events import PeerDisconnected
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.crypto.invite_keys import invite_public_key, prove
@@ -30,23 +29,13 @@ from peerapp.network.host import running_node
 from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile
+from tests.engine.engine_support import EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 WAIT = 30.0
 
 
-class Events:
-    def __init__(self) -> None:
-        self.seen: list[EngineEvent] = []
-        self.changed = threading.Condition()
-
-    def __call__(self, event: EngineEvent) -> None:
-        with self.changed:
-            self.seen.append(event)
-            self.changed.notify_all()
-
-
-def _engine(profile: UnlockedProfile, events: Events | None = None) -> EngineThread:
+def _engine(profile: UnlockedProfile, events: EventLog | None = None) -> EngineThread:
     thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), events or (lambda e: None))
     thread.start().result(WAIT)
     return thread
@@ -145,7 +134,7 @@ def test_a_hostile_member_is_cut_off_and_nothing_it_sent_is_stored(
     tmp_path: Path, kind: str
 ) -> None:
     victim_profile = create_profile(tmp_path / "victim", "victim passphrase", TEST_KDF)
-    events = Events()
+    events = EventLog()
     victim = _engine(victim_profile, events)
     try:
         circle = victim.request("create_circle", name="Target", member_name="V").result(WAIT)[
