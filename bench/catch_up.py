@@ -72,7 +72,7 @@ def catch_up(folder: Path, missed: int) -> None:
 def history(folder: Path, count: int) -> None:
     from peerapp.core.circle_events import Event, EventType  # noqa: PLC0415
     from peerapp.crypto.signing import sign_event  # noqa: PLC0415 (bench-only setup path)
-    from peerapp.engine.circle_service import _to_stored  # noqa: PLC0415
+    from peerapp.engine.circle_runtime import to_stored  # noqa: PLC0415
     from peerapp.storage.circle_store import CircleStore  # noqa: PLC0415
 
     profile = create_profile(folder / "history", PASSPHRASE, TEST_KDF)
@@ -96,7 +96,7 @@ def history(folder: Path, count: int) -> None:
             int(time.time() * 1000),
             {"text": f"history message {index}"},
         )
-        batch.append(_to_stored(sign_event(event, membership.signing_seed)))
+        batch.append(to_stored(sign_event(event, membership.signing_seed)))
         if len(batch) == 5000:
             store.add_events(batch)
             batch = []

@@ -130,12 +130,38 @@ class JoinService:
             raise CommandError(str(error)) from None
         if code.is_expired(time.time()):
             raise CommandError(JoinRefused.EXPIRED_TEXT)
-        existing = self._service._runtimes.get(code.circle_id)
-        # a removed member (or one whose leaving is still being delivered) may come back
-        # with a new invite, as a new member: the old read-only copy gives way
-        if existing is not None and existing.state.is_member(existing.me):
+        if self._already_member(code.circle_id):
             raise CommandError("You are already in this circle.")
         return code
+
+    def _already_member(self, circle: bytes) -> bool:
+        """A removed member (or one whose leaving is still being delivered) may come back
+        with a new invite, as a new member: the old read-only copy gives way."""
+        existing = self._service._runtimes.get(circle)
+        return existing is not None and existing.state.is_member(existing.me)
+
+    async def _request_admission(
+        self,
+        node: NetworkNode,
+        code: InviteCode,
+        signing: nacl.signing.SigningKey,
+        exchange: nacl.public.PrivateKey,
+        member_name: str,
+    ) -> list[bytes]:
+        """One run of the join protocol with this membership key (PendingAnswer or
+        JoinRefused when it does not admit us)."""
+        return await request_admission(
+            node,
+            code,
+            lambda challenge: self._join_request(
+                code,
+                challenge=challenge,
+                signing=signing,
+                exchange=exchange,
+                member_name=member_name,
+                node=node,
+            ),
+        )
 
     async def preview_invite(self, code_text: str) -> dict[str, Any]:
         code = self._code_to_use(code_text)
@@ -169,17 +195,8 @@ class JoinService:
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
         try:
-            signed_events = await request_admission(
-                node,
-                code,
-                lambda challenge: self._join_request(
-                    code,
-                    challenge=challenge,
-                    signing=signing,
-                    exchange=exchange,
-                    member_name=member_name,
-                    node=node,
-                ),
+            signed_events = await self._request_admission(
+                node, code, signing, exchange, member_name
             )
         except PendingAnswer as pending:
             return self._wait_for_approval(
@@ -330,24 +347,15 @@ class JoinService:
             code = decode_invite(waiting.code)
         except InvalidInviteCode:
             return  # stored only after it decoded; never expected
-        if node is None or code.circle_id in self._service._runtimes:
+        if node is None or self._already_member(code.circle_id):
             return
         signing = nacl.signing.SigningKey(waiting.signing_seed)
         exchange = nacl.public.PrivateKey(waiting.exchange_secret)
         signed_events: list[bytes] = []
         with trio.move_on_after(ATTEMPT_SECONDS):
             try:
-                signed_events = await request_admission(
-                    node,
-                    code,
-                    lambda challenge: self._join_request(
-                        code,
-                        challenge=challenge,
-                        signing=signing,
-                        exchange=exchange,
-                        member_name=waiting.member_name,
-                        node=node,
-                    ),
+                signed_events = await self._request_admission(
+                    node, code, signing, exchange, waiting.member_name
                 )
             except PendingAnswer:
                 return
@@ -598,8 +606,8 @@ class JoinService:
         """The control log (no earlier messages: a newcomer reads from their admission on)."""
         control = [
             e.signed
-            for e in self._service._store.events_in_order(runtime.circle_id)
-            if e.type is not EventType.MESSAGE and e.id not in runtime.refused
+            for e in self._service._store.control_events_in_order(runtime.circle_id)
+            if e.id not in runtime.refused
         ]
         for start in range(0, max(len(control), 1), jm.MAX_EVENTS_PER_FRAME):
             batch = tuple(control[start : start + jm.MAX_EVENTS_PER_FRAME])

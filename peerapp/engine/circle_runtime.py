@@ -24,6 +24,10 @@ from peerapp.crypto.signing import VerifiedEvent
 from peerapp.storage.circle_store import Membership, StoredEvent
 
 OrderKey = tuple[int, bytes]
+# the events that begin or end a membership
+_SPAN_TYPES = frozenset(
+    {EventType.GENESIS, EventType.ADD_MEMBER, EventType.REMOVE, EventType.BAN, EventType.LEAVE}
+)
 # Keep the newest epochs' topics: the current one plus one for members still catching up.
 SUBSCRIBED_EPOCHS = 2
 
@@ -213,6 +217,39 @@ class CircleRuntime:
             if member.peer == peer_id and member.key != self.me:
                 return member
         return None
+
+    def former_member_span(
+        self, peer_id: str, control: list[StoredEvent]
+    ) -> tuple[bytes, int, int] | None:
+        """(key, admitted at, removed or left at) of the latest former membership joined
+        from this peer, if any: a sync may still offer it the log within that span, so a
+        member removed while away learns of it (and nothing after). `control`: the stored
+        control events."""
+        former = {k for k, p in self.state.peers.items() if p == peer_id} - set(self.state.members)
+        if not former:
+            return None
+        since: dict[bytes, int] = {}
+        until: dict[bytes, int] = {}
+        for stored in control:
+            if stored.id in self.refused or stored.type not in _SPAN_TYPES:
+                continue
+            event = decoded(stored)
+            if event.type is EventType.GENESIS:
+                key = event.author
+                since[key] = stored.lamport
+            elif event.type is EventType.ADD_MEMBER:
+                facts = join_facts(event)
+                if facts is not None:
+                    since[facts.joiner] = stored.lamport
+            else:
+                key = event.author if event.type is EventType.LEAVE else event.body["member"]
+                if key in former and key in since:
+                    until.setdefault(key, stored.lamport)
+        spans = [(since[k], until[k], k) for k in former if k in since and k in until]
+        if not spans:
+            return None
+        admitted, ended, key = max(spans)
+        return key, admitted, ended
 
     def member(self, key: bytes) -> Member | None:
         return self.state.members.get(key)

@@ -45,9 +45,7 @@ from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.circle_join import JoinOutcome, JoinService
-from peerapp.engine.circle_runtime import CircleRuntime, decoded
-from peerapp.engine.circle_runtime import new_membership as _membership
-from peerapp.engine.circle_runtime import to_stored as _to_stored
+from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership, to_stored
 from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation
@@ -93,6 +91,8 @@ class CircleService:
             runtimes=lambda: self._runtimes,
             node=lambda: self._node,
             online=self._online_peers,
+            # a removed member just learnt of its removal: nothing more for it here
+            served_former=self.disconnect_unless_member,
         )
         self.joins = JoinService(self, database)
         self.moderation = Moderation(self)
@@ -129,7 +129,8 @@ class CircleService:
             self._nursery = nursery
             for runtime in list(self._runtimes.values()):
                 if runtime.left:
-                    nursery.start_soon(self.moderation.forget_when_delivered, runtime, -1)
+                    leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
+                    nursery.start_soon(self.moderation.forget_when_delivered, runtime, leave)
                 nursery.start_soon(self._reconnect, runtime)
             self._sync.attach(nursery)
             nursery.start_soon(self._sync.run_periodically)
@@ -155,9 +156,6 @@ class CircleService:
         if self._nursery is not None:
             self._nursery.start_soon(task, *args)
 
-    def _emit_circles_changed(self) -> None:
-        self._emit(CirclesChanged())
-
     def forget(self, runtime: CircleRuntime) -> None:
         """Erase a circle we left: runtime, topics and everything stored."""
         if self._runtimes.pop(runtime.circle_id, None) is None:
@@ -171,7 +169,7 @@ class CircleService:
     async def disconnect_unless_member(self, peer_id: str) -> None:
         """Close our connections to a peer that no longer shares a circle with us."""
         node = self._node
-        if node is None or self._allow(peer_id, "/hearth/any"):
+        if node is None or self._shares_circle(peer_id):
             return
         try:
             await node.disconnect(peer_id)
@@ -185,9 +183,20 @@ class CircleService:
 
     def _allow(self, peer_id: str, protocol: str) -> bool:
         """Strangers may ask to join and may relay GossipSub (envelopes they cannot open, on
-        topics that name nothing); Hearth's own other protocols are for members only."""
+        topics that name nothing); Hearth's own other protocols are for members only,
+        except that a former member may still sync up to its removal (circle_sync)."""
         if protocol == jm.PROTOCOL or protocol in PUBSUB_PROTOCOLS:
             return True
+        if protocol == sync_messages.PROTOCOL and self._was_member(peer_id):
+            return True
+        return self._shares_circle(peer_id)
+
+    def _was_member(self, peer_id: str) -> bool:
+        return any(peer_id in runtime.state.peers.values() for runtime in self._runtimes.values())
+
+    def _shares_circle(self, peer_id: str) -> bool:
+        """Whether the peer is a member of any circle we hold (left ones included, while
+        we still serve them)."""
         return any(
             member.peer == peer_id
             for runtime in self._runtimes.values()
@@ -383,7 +392,7 @@ class CircleService:
         node = self._node_or_fail()
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
-        membership = _membership(nacl.utils.random(CIRCLE_ID_BYTES), name, signing, exchange)
+        membership = new_membership(nacl.utils.random(CIRCLE_ID_BYTES), name, signing, exchange)
         runtime = CircleRuntime.for_membership(membership, {})
         self._store.add_membership(membership)
         self._runtimes[membership.circle_id] = runtime
@@ -592,7 +601,7 @@ class CircleService:
         self, runtime: CircleRuntime, events: list[VerifiedEvent]
     ) -> list[StoredEvent]:
         """Store new events in one transaction and resolve; returns new accepted ones."""
-        candidates = [_erased_if_deleted(runtime, _to_stored(v)) for v in events]
+        candidates = [_erased_if_deleted(runtime, to_stored(v)) for v in events]
         parents = self._store.lamports(p for v in events for p in v.event.prev)
         fitting = [
             s
@@ -627,14 +636,9 @@ class CircleService:
         return accepted
 
     def _erase_deleted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        """Erase the messages accepted DELETEs name (only where the stored author matches)."""
-        targets = [
-            (message, author)
-            for stored in accepted
-            if stored.type is EventType.DELETE
-            for message, author in [_delete_target(stored)]
-            if runtime.state.deleted_authors.get(message) == author
-        ]
+        """Erase the messages accepted DELETEs name (the store erases only where the stored
+        author is the one the DELETE names)."""
+        targets = [_delete_target(s) for s in accepted if s.type is EventType.DELETE]
         if targets and self._store.erase_messages(runtime.circle_id, targets):
             self._emit(HistoryChanged(runtime.circle_id.hex()))
 
@@ -647,17 +651,19 @@ class CircleService:
         circle_id = runtime.circle_id
         control = self._store.control_events_in_order(circle_id)
         if any(_needs_whole_log(stored) for stored in control):
-            self._resolve_from_store(runtime)
+            self._resolve_from_store(runtime, announce=False)
         else:
             runtime.resolve_all(control)
         runtime.resume(self._store.last_seqs(circle_id), self._store.last_order_key(circle_id))
 
-    def _resolve_from_store(self, runtime: CircleRuntime) -> None:
+    def _resolve_from_store(self, runtime: CircleRuntime, *, announce: bool = True) -> None:
+        """`announce`: tell the fronts when verdicts changed (not at start-up, before the
+        engine is ready)."""
         before = set(runtime.refused)
         circle_id = runtime.circle_id
         runtime.resolve_all(self._store.events_in_order(circle_id), self._store.parents(circle_id))
         self._store.set_refused(circle_id, runtime.refused)
-        if before and before != runtime.refused:
+        if announce and before != runtime.refused:
             # verdicts changed (a removal dropped concurrent messages): views reload
             self._emit(HistoryChanged(circle_id.hex()))
 

@@ -23,7 +23,7 @@ from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamError
-from peerapp.storage.circle_store import CircleStore
+from peerapp.storage.circle_store import NO_LIMIT, CircleStore
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ class CircleSync:
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[], NetworkNode | None],
         online: Callable[[], set[str]],
+        served_former: Callable[[str], Awaitable[None]],
     ) -> None:
         self._store = store
         self._emit = emit
@@ -55,6 +56,7 @@ class CircleSync:
         self._runtimes = runtimes
         self._node = node
         self._online = online
+        self._served_former = served_former
         self._nursery: trio.Nursery | None = None
         self._pulling: set[tuple[bytes, str]] = set()
 
@@ -159,25 +161,40 @@ class CircleSync:
         if not isinstance(summary, sync_messages.Summary):
             return
         runtime = self._runtimes().get(summary.circle)
-        asker = None if runtime is None else runtime.member_with_peer(stream.remote_peer)
-        if runtime is None or asker is None:
+        span = None if runtime is None else self._span(runtime, stream.remote_peer)
+        if runtime is None or span is None:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))
             return
-        # a member reads messages from its admission on, never earlier ones
-        horizon = asker.since_lamport
+        # a member reads messages from its admission on, never earlier ones; a former
+        # member reads up to its removal or leaving, so it learns of it, and nothing after
+        asker, horizon, through = span
         circle_id = runtime.circle_id
-        holds_through = self._store.max_lamport(circle_id)
+        holds_through = min(self._store.max_lamport(circle_id), through)
         try:
             await sync_session.answer(
                 stream,
                 summary,
-                sync_messages.summarize(self._store.order_keys(circle_id, horizon)),
-                lambda low, high: self._store.ids_between(circle_id, low, high, horizon),
+                sync_messages.summarize(self._store.order_keys(circle_id, horizon, through)),
+                lambda low, high: self._store.ids_between(
+                    circle_id, low, min(high, through), horizon
+                ),
                 lambda ids: self._store.signed_in_order(circle_id, ids),
             )
         except sync_session.SyncAborted as error:
             log.info("sync answer aborted: %s", error)
             return
         # the asker now holds everything we had when it asked
-        if self._store.record_sync(circle_id, asker.key, holds_through, _now_ms()):
+        if self._store.record_sync(circle_id, asker, holds_through, _now_ms()):
             self._emit(DeliveryChanged(circle_id.hex()))
+        if through != NO_LIMIT:
+            await self._served_former(stream.remote_peer)
+
+    def _span(self, runtime: CircleRuntime, peer_id: str) -> tuple[bytes, int, int] | None:
+        """(asker's key, message horizon, last lamport it may read) for a member or a
+        former member asking from this peer; None for anyone else."""
+        member = runtime.member_with_peer(peer_id)
+        if member is not None:
+            return member.key, member.since_lamport, NO_LIMIT
+        return runtime.former_member_span(
+            peer_id, self._store.control_events_in_order(runtime.circle_id)
+        )

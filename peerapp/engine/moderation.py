@@ -7,9 +7,10 @@ it; a command those rules would refuse is refused here first, with the reason, a
 nothing is signed.
 
 Effects every member's app applies when it accepts a moderation event (ours or not):
-- REMOVE/BAN of a member: it is dropped from the member gate, our connections to its peer
-  close (after REMOVAL_NOTICE_SECONDS, so the removal reaches it) unless it shares
-  another circle with us, and a KEY_ROTATE to the remaining members
+- REMOVE/BAN of a member: it is dropped from the member gate (it may still sync the log
+  up to its removal, so it learns of it even when GossipSub lost it or it was away), our
+  connections to its peer close once it did (or after REMOVAL_NOTICE_SECONDS) unless it
+  shares another circle with us, and a KEY_ROTATE to the remaining members
   follows (the remover issues it; rekey_duty repairs it if the remover vanished).
   Epoch secrets older than the current epoch are deleted after EPOCH_GRACE_SECONDS.
 - REMOVE/BAN of us: RemovedFromCircle; we unsubscribe, delete every epoch secret and keep
@@ -28,13 +29,19 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from peerapp.core.circle_events import MAX_GUIDELINES_CHARS, MAX_SLOW_MODE_SECONDS, EventType
-from peerapp.core.circle_state import apply
+from peerapp.core.circle_state import CircleState, apply
 from peerapp.core.errors import CommandError
-from peerapp.core.events import MembersChanged, ModerationHappened, RemovedFromCircle
+from peerapp.core.events import (
+    CirclesChanged,
+    MembersChanged,
+    ModerationHappened,
+    RemovedFromCircle,
+)
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
-from peerapp.core.resolution import MODERATION_TYPES, Entry, action_of
+from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, action_of
 from peerapp.crypto.invite_keys import invite_public_key
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
+from peerapp.engine.circle_sync import SYNC_INTERVAL_SECONDS
 from peerapp.storage.circle_store import StoredEvent
 
 if TYPE_CHECKING:
@@ -44,7 +51,10 @@ log = logging.getLogger(__name__)
 
 MAX_MUTE_SECONDS = 30 * 24 * 3600
 EPOCH_GRACE_SECONDS = 30
-REMOVAL_NOTICE_SECONDS = 3
+# a removed member learns of its removal by GossipSub at once, else by its next periodic
+# sync (which a former member may still run up to its removal; we disconnect it after);
+# this closes the connection of one that never asks
+REMOVAL_NOTICE_SECONDS = 2 * SYNC_INTERVAL_SECONDS
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
 
@@ -70,18 +80,15 @@ REASON_TEXTS = {
     ),
 }
 
-REMOVING_TYPES = frozenset({EventType.REMOVE, EventType.BAN})
-MEMBERSHIP_TYPES = frozenset(
-    {
-        EventType.PROMOTE,
-        EventType.DEMOTE,
-        EventType.TRANSFER_FOUNDER,
-        EventType.REMOVE,
-        EventType.BAN,
-        EventType.MUTE,
-        EventType.LEAVE,
-    }
-)
+# the removals that take a member out (a demotion leaves it in)
+REMOVING_TYPES = REMOVAL_TYPES - {EventType.DEMOTE}
+# what changes the members list: who is in it, their roles and mutes
+MEMBERSHIP_TYPES = REMOVAL_TYPES | {
+    EventType.PROMOTE,
+    EventType.TRANSFER_FOUNDER,
+    EventType.MUTE,
+    EventType.LEAVE,
+}
 
 
 def reason_text(reason: str) -> str:
@@ -92,6 +99,16 @@ def reason_text(reason: str) -> str:
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
+    """When slow mode next lets us send (ms), or 0 when we may send now."""
+    if not state.slow_mode_seconds or state.is_facilitator(me):
+        return 0
+    last = state.last_message_ts.get(me)
+    if last is None or last + state.slow_mode_seconds * 1000 <= now:
+        return 0
+    return last + state.slow_mode_seconds * 1000
 
 
 def _key(text: str, what: str) -> bytes:
@@ -129,20 +146,18 @@ class Moderation:
             raise CommandError(reason_text(verdict.reason))
         previous = runtime.current_keys()
         removes_member = kind in REMOVING_TYPES and runtime.state.is_member(body["member"])
-        (stored,) = await circles._commit_own(runtime, [verified])
+        accepted = await circles._commit_own(runtime, [verified])
         published = [verified]
         if removes_member:
             # the removed member must not read what comes next: a new epoch for the rest
             rotation = circles._new_epoch(runtime)
-            await circles._commit_own(runtime, [rotation])
+            accepted += await circles._commit_own(runtime, [rotation])
             published.append(rotation)
         # under the epoch everyone (the removed member too) still holds, so all learn of it
         await circles._publish(runtime, published, previous)
         await circles._sync_topics(runtime)
-        await self.on_accepted(runtime, [stored])
-        if removes_member:
-            self.retire_epochs_later(runtime)
-        return stored
+        await self.on_accepted(runtime, accepted)
+        return accepted[0]
 
     # -- commands ------------------------------------------------------------------
 
@@ -224,7 +239,7 @@ class Moderation:
         runtime.left = True
         await circles._publish(runtime, [verified], previous)
         await circles._sync_topics(runtime)
-        circles._emit_circles_changed()
+        circles._emit(CirclesChanged())
         circles._start(self.forget_when_delivered, runtime, stored.lamport)
 
     async def forget_when_delivered(self, runtime: CircleRuntime, leave_lamport: int) -> None:
@@ -249,11 +264,6 @@ class Moderation:
         me = runtime.me
         now = _now_ms()
         member = state.members.get(me)
-        next_send_at = 0
-        if state.slow_mode_seconds and not state.is_facilitator(me):
-            last = state.last_message_ts.get(me)
-            if last is not None and last + state.slow_mode_seconds * 1000 > now:
-                next_send_at = last + state.slow_mode_seconds * 1000
         muted_until = state.muted.get(me, 0)
         return {
             # not "id": a node reply's "id" is the request's
@@ -266,7 +276,7 @@ class Moderation:
             "my_role": member.role.value if member is not None else None,
             "my_rank": state.rank(me) if state.is_facilitator(me) else None,
             "muted_until": muted_until if muted_until > now else 0,
-            "next_send_at": next_send_at,
+            "next_send_at": _next_send_at(state, me, now),
             "removed": member is None and not runtime.left,
             "banned": me in state.banned,
             "members": len(state.members),
@@ -285,9 +295,8 @@ class Moderation:
                 f"You are muted in this circle for another {minutes} "
                 f"minute{'s' if minutes != 1 else ''}."
             )
-        info = self.circle_info(runtime.circle_id.hex())
-        if info["next_send_at"]:
-            seconds = math.ceil((info["next_send_at"] - now) / 1000)
+        if next_send_at := _next_send_at(state, me, now):
+            seconds = math.ceil((next_send_at - now) / 1000)
             return f"Slow mode is on: you can send again in {seconds} s."
         return ""
 
@@ -385,7 +394,7 @@ class Moderation:
                     banned=runtime.me in runtime.state.banned,
                 )
             )
-            circles._emit_circles_changed()
+            circles._emit(CirclesChanged())
             return
         peer = runtime.state.peers.get(target)
         if peer is not None:
@@ -393,7 +402,7 @@ class Moderation:
 
     async def _disconnect_after_notice(self, peer: str) -> None:
         # the removal travels to the removed member over these very connections (GossipSub,
-        # under the epoch it still holds): closing at once would leave it unaware
+        # under the epoch it still holds, or its next sync): closing at once leaves it unaware
         await trio.sleep(REMOVAL_NOTICE_SECONDS)
         await self._circles.disconnect_unless_member(peer)
 

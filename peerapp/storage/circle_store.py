@@ -57,6 +57,7 @@ class StoredInvite:
     created_at: int
 
 
+NO_LIMIT = 2**62  # above any lamport (they are bounded by 2**53)
 _EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text"
 # A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
 # signed bytes and text erased; sync neither lists nor sends it.
@@ -190,6 +191,13 @@ class CircleStore:
         )
         return {bytes(row[0]): int(row[1]) for row in rows}
 
+    def last_lamport_by(self, circle_id: bytes, author: bytes) -> int:
+        """The lamport of the author's newest stored event (-1 if none)."""
+        rows = self._database.query(
+            "SELECT max(lamport) FROM events WHERE circle = ? AND author = ?", (circle_id, author)
+        )
+        return -1 if rows[0][0] is None else int(rows[0][0])
+
     def last_order_key(self, circle_id: bytes) -> tuple[int, bytes]:
         rows = self._database.query(
             "SELECT lamport, id FROM events WHERE circle = ? "
@@ -269,25 +277,17 @@ class CircleStore:
             self._database.checkpoint()
         return erased
 
-    def erased(self, event_ids: Iterable[bytes]) -> set[bytes]:
-        ids = list(event_ids)
-        if not ids:
-            return set()
-        marks = ",".join("?" * len(ids))
-        rows = self._database.query(
-            f"SELECT id FROM events WHERE id IN ({marks}) AND length(signed) = 0",  # noqa: S608
-            tuple(ids),
-        )
-        return {bytes(row[0]) for row in rows}
-
     # -- sync -------------------------------------------------------------------------
 
-    def order_keys(self, circle_id: bytes, messages_from: int = 0) -> list[tuple[int, bytes]]:
-        """(lamport, id) of every event, leaving out messages older than `messages_from`."""
+    def order_keys(
+        self, circle_id: bytes, messages_from: int = 0, through: int = NO_LIMIT
+    ) -> list[tuple[int, bytes]]:
+        """(lamport, id) of every event up to lamport `through`, leaving out messages older
+        than `messages_from`."""
         rows = self._database.query(
             "SELECT lamport, id FROM events WHERE circle = ? AND (type != ? OR lamport >= ?) "
-            "AND length(signed) > 0",
-            (circle_id, EventType.MESSAGE.value, messages_from),
+            "AND lamport <= ? AND length(signed) > 0",
+            (circle_id, EventType.MESSAGE.value, messages_from, through),
         )
         return [(int(row[0]), bytes(row[1])) for row in rows]
 

@@ -135,14 +135,11 @@ class Database:
         try:
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except DatabaseError:
-            log.warning("WAL checkpoint failed; it is retried at close")
+            log.warning("WAL checkpoint failed; the WAL stays until the next one (or open)")
 
     def close(self) -> None:
         """Checkpoint the WAL into the main file and close."""
-        try:
-            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except DatabaseError:
-            log.warning("WAL checkpoint failed at close; the WAL stays for the next open")
+        self.checkpoint()
         self._connection.close()
 
     # -- small typed stores on top of the schema ------------------------------------

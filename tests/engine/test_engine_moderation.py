@@ -25,10 +25,11 @@ from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.pubsub import PubsubMessage
-from peerapp.storage.profile import create_profile
+from peerapp.storage.profile import create_profile, unlock_profile
 from tests.engine.engine_support import EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
+PASSPHRASE = "member passphrase!"
 WAIT = 20.0
 T = TypeVar("T")
 
@@ -39,9 +40,25 @@ class Member:
     def __init__(self, folder: Path, name: str) -> None:
         self.name = name
         self.events = EventLog()
-        profile = create_profile(folder / name, "member passphrase!", TEST_KDF)
-        self.thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), self.events)
-        self.thread.start().result(WAIT)
+        self.folder = folder / name
+        create_profile(self.folder, PASSPHRASE, TEST_KDF)
+        self.thread = self._start(LOOPBACK)
+        address = self.call("status")["addrs"][0]
+        self.port = int(address.split("/tcp/")[1].split("/")[0])
+
+    def _start(self, listen: list[str]) -> EngineThread:
+        profile = unlock_profile(self.folder, PASSPHRASE)
+        thread = EngineThread(lambda emit: Engine(profile, listen, emit), self.events)
+        thread.start().result(WAIT)
+        return thread
+
+    def start_again(self) -> None:
+        """Start on the same loopback port (members dial the address the log holds)."""
+        self.thread = self._start([f"/ip4/127.0.0.1/tcp/{self.port}"])
+
+    def restart(self) -> None:
+        assert self.thread.stop()
+        self.start_again()
 
     def call(self, command: str, **arguments: Any) -> dict[str, Any]:
         return self.thread.request(command, **arguments).result(WAIT)
@@ -91,7 +108,7 @@ def circle_of_three(tmp_path: Path) -> Iterator[tuple[Member, Member, Member, st
         yield (*members, _circle(members))
     finally:
         for member in members:
-            assert member.thread.stop()
+            member.thread.stop()  # some tests stop members themselves
 
 
 def _ids(member: Member, circle: str) -> dict[str, bytes]:
@@ -254,3 +271,48 @@ def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
         assert _verdict(member, circle, concurrent.id) == "refused", member.name
         texts = [m["id"] for m in member.call("history", circle=circle)["messages"]]
         assert concurrent.id.hex() not in texts
+
+
+def test_a_leave_nobody_received_survives_a_restart_until_a_member_takes_it(
+    circle_of_three: tuple[Member, Member, Member, str],
+) -> None:
+    ash, bee, cy, circle = circle_of_three
+    assert ash.thread.stop() and bee.thread.stop()
+    assert cy.call("leave", circle=circle) == {}
+    assert cy.call("circles") == {"circles": []}
+    # no one holds the leave yet: after a restart Cy keeps serving the circle, hidden
+    cy.restart()
+    assert cy.call("circles") == {"circles": []}
+    ash.start_again()
+    _until(
+        lambda: (
+            [m["name"] for m in ash.call("members", circle=circle)["members"]] == ["Ash", "Bee"]
+        ),
+        "Ash learns that Cy left",
+    )
+
+    async def forgotten(service: CircleService) -> bool:
+        return bytes.fromhex(circle) not in service._runtimes
+
+    _until(lambda: cy.inside(forgotten), "Cy forgets the circle once Ash holds its leave")
+
+
+def test_a_member_removed_while_away_learns_of_it_when_it_comes_back(
+    circle_of_three: tuple[Member, Member, Member, str],
+) -> None:
+    ash, bee, cy, circle = circle_of_three
+    ids = _ids(ash, circle)
+    assert cy.thread.stop()
+    assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
+    after = ash.call("send", circle=circle, text="after the removal")["message"]
+    # nobody's GossipSub message cache holds the removal any more: only sync can tell Cy
+    assert bee.thread.stop()
+    ash.restart()
+    cy.start_again()
+    # its sync with Ash, which a former member may run up to its removal, tells it
+    removed = _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
+    assert removed[0].by_name == "Ash"  # type: ignore[attr-defined]
+    assert cy.call("circle_info", circle=circle)["removed"] is True
+    assert after not in {m["id"] for m in cy.call("history", circle=circle)["messages"]}
+    cy_peer = cy.call("status")["peer_id"]
+    _until(lambda: cy_peer not in ash.call("status")["connected_peers"], "Ash lets Cy go")
