@@ -12,7 +12,9 @@ Rules:
   known), so ordering by (lamport, event id) is a topological order that every replica
   computes identically.
 - Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
-  mistyped field is refused.
+  mistyped field is refused. OPTIONAL_BODY_FIELDS lists the few fields a body may leave
+  out (a message's content warning and check-in mood); BODY_RULES holds the checks that
+  span fields (a message has text unless it is a check-in).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from enum import Enum
 from typing import Any
 
 from peerapp.core import wire
+from peerapp.core.content_warnings import is_valid_label
 
 VERSION = 1
 CIRCLE_ID_BYTES = 16
@@ -40,6 +43,8 @@ MAX_NAME_CHARS = 64
 MAX_GUIDELINES_CHARS = 8000
 MAX_ADDR_CHARS = 256
 MAX_SLOW_MODE_SECONDS = 86_400
+MAX_HARM_FLAGS_TO_HIDE = 20
+MOODS = range(1, 6)  # a check-in's mood: 1 (struggling) .. 5 (doing well)
 
 
 class EventType(Enum):
@@ -60,6 +65,10 @@ class EventType(Enum):
     SETTINGS = "settings"
     INVITE_REVOKE = "invite_revoke"
     DELETE = "delete"
+    # a safe support space (issue 6)
+    HARM_FLAG = "harm_flag"
+    RESTORE = "restore"
+    STATUS = "status"
 
 
 CONTROL_TYPES = frozenset(EventType) - {EventType.MESSAGE}
@@ -167,7 +176,8 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
         "peer": _PEER,
         "addrs": _addrs,
     },
-    EventType.MESSAGE: {"text": _text_up_to(MAX_TEXT_CHARS, allow_empty=False)},
+    # text may be empty only in a check-in (see BODY_RULES)
+    EventType.MESSAGE: {"text": _text_up_to(MAX_TEXT_CHARS)},
     EventType.INVITE_CREATE: {
         "invite": _KEY,
         "max_uses": _whole(1, 10_000),
@@ -198,22 +208,48 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
         "slow_mode_seconds": _whole(0, MAX_SLOW_MODE_SECONDS),
         "join_approval": _flag,
         "guidelines": _text_up_to(MAX_GUIDELINES_CHARS),
+        "harm_flags_to_hide": _whole(1, MAX_HARM_FLAGS_TO_HIDE),
     },
     EventType.INVITE_REVOKE: {"invite": _KEY},
     # message: the deleted MESSAGE's event id; author: that message's author, so every
     # replica judges the delete from the control log alone (newcomers do not hold earlier
     # messages). A replica erases a stored message only if its author matches.
     EventType.DELETE: {"message": _bytes_of(EVENT_ID_BYTES), "author": _KEY},
+    # A member flags a message as harmful; `author` as in DELETE. Enough flags hide it
+    # pending review on every replica; RESTORE (a facilitator) ends the review.
+    EventType.HARM_FLAG: {"message": _bytes_of(EVENT_ID_BYTES), "author": _KEY},
+    EventType.RESTORE: {"message": _bytes_of(EVENT_ID_BYTES), "author": _KEY},
+    # the "taking a break" status a member chose to show
+    EventType.STATUS: {"on_break": _flag},
 }
+
+# fields a body may leave out: field -> check when present
+OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
+    EventType.MESSAGE: {"cw": is_valid_label, "mood": _whole(MOODS.start, MOODS.stop - 1)},
+}
+
+
+def _message_has_content(body: dict[str, Any]) -> str:
+    if "mood" in body or body["text"].strip():
+        return ""
+    return "a message needs text unless it is a check-in"
+
+
+# checks across a body's fields: body -> why it is malformed, or ""
+BODY_RULES: dict[EventType, Any] = {EventType.MESSAGE: _message_has_content}
 
 
 def _check_body(kind: EventType, body: Any) -> dict[str, Any]:
     schema = BODY_SCHEMAS[kind]
-    if not isinstance(body, dict) or set(body) != set(schema):
+    optional = OPTIONAL_BODY_FIELDS.get(kind, {})
+    if not isinstance(body, dict) or not set(schema) <= set(body) <= {*schema, *optional}:
         raise EventError(f"{kind.value} body has the wrong fields")
-    for name, check in schema.items():
-        if not check(body[name]):
+    for name, check in {**schema, **optional}.items():
+        if name in body and not check(body[name]):
             raise EventError(f"{kind.value} body field {name!r} is malformed")
+    rule = BODY_RULES.get(kind)
+    if rule is not None and (reason := rule(body)):
+        raise EventError(reason)
     return body
 
 

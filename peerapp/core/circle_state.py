@@ -46,6 +46,17 @@ Roles and rank:
 - MESSAGE: refused while its author is muted (event ts < until); with slow mode on, a
   plain member's message less than slow_mode_seconds (by event ts) after that member's
   previous message accepted while slow mode was on is refused; facilitators are exempt.
+- HARM_FLAG {message, author}: any member but the message's author flags it as harmful,
+  once per member. Not after the message was deleted or restored (a facilitator has
+  reviewed it); every flag of a message must name the same author. Once
+  harm_flags_to_hide (a circle setting, default 3) members flagged it, it is hidden
+  pending review on every replica: no facilitator needs to be online.
+- RESTORE {message, author}: a facilitator other than the message's author ends the
+  review of a hidden message; it shows again and cannot be flagged again. (DELETE also
+  ends it.) A flagged facilitator's message is reviewed by another facilitator.
+- STATUS {on_break}: a member shows, or stops showing, "taking a break".
+- SETTINGS also sets harm_flags_to_hide (1..MAX_HARM_FLAGS_TO_HIDE); lowering it may hide
+  messages already flagged that often, raising it may show them again.
 - LEAVE: a member leaves. If the founder leaves, the next-ranked facilitator becomes the
   founder; if there is none, the longest-standing member (earliest admission, then
   smallest key) becomes the founder, so the circle never dies with its creator.
@@ -62,6 +73,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from peerapp.core.circle_events import Event, EventType
+
+DEFAULT_HARM_FLAGS_TO_HIDE = 3
 
 
 class Role(Enum):
@@ -137,6 +150,24 @@ class CircleState:
     deleted_authors: dict[bytes, bytes] = field(default_factory=dict)
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
+    harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
+    harm_flags: dict[bytes, frozenset[bytes]] = field(default_factory=dict)  # message -> flaggers
+    # message id -> the author its flags named (a replica hides only a stored match)
+    flagged_authors: dict[bytes, bytes] = field(default_factory=dict)
+    restored: frozenset[bytes] = frozenset()  # messages a facilitator reviewed and restored
+    on_break: frozenset[bytes] = frozenset()  # members showing "taking a break"
+
+    def is_hidden(self, message: bytes) -> bool:
+        """Hidden pending review: flagged by enough members, not yet restored or deleted."""
+        return (
+            len(self.harm_flags.get(message, ())) >= self.harm_flags_to_hide
+            and message not in self.restored
+            and message not in self.deleted
+        )
+
+    def pending_review(self) -> list[bytes]:
+        """Messages hidden pending review, in no particular order."""
+        return [message for message in self.harm_flags if self.is_hidden(message)]
 
     @property
     def current_epoch(self) -> Epoch | None:
@@ -428,6 +459,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             slow_mode_seconds=body["slow_mode_seconds"],
             join_approval=body["join_approval"],
             guidelines=body["guidelines"],
+            harm_flags_to_hide=body["harm_flags_to_hide"],
         ),
         True,
     )
@@ -463,6 +495,47 @@ def _delete(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict
     )
 
 
+def _harm_flag(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    message, author = event.body["message"], event.body["author"]
+    flaggers = state.harm_flags.get(message, frozenset())
+    checks = [
+        (event.author == author, "members cannot flag their own messages"),
+        (message in state.deleted, "message already deleted"),
+        (message in state.restored, "a facilitator already reviewed this message"),
+        (event.author in flaggers, "already flagged by this member"),
+        (state.flagged_authors.get(message, author) != author, "flags disagree on the author"),
+    ]
+    if reason := next((reason for failed, reason in checks if failed), ""):
+        return _refuse(state, reason)
+    return Verdict(
+        replace(
+            state,
+            harm_flags={**state.harm_flags, message: flaggers | {event.author}},
+            flagged_authors={**state.flagged_authors, message: author},
+        ),
+        True,
+    )
+
+
+def _restore(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    message, author = event.body["message"], event.body["author"]
+    checks = [
+        (not state.is_facilitator(event.author), "only facilitators can restore messages"),
+        (event.author == author, "a facilitator does not review their own message"),
+        (not state.is_hidden(message), "the message is not hidden pending review"),
+        (state.flagged_authors.get(message) != author, "the restore names another author"),
+    ]
+    if reason := next((reason for failed, reason in checks if failed), ""):
+        return _refuse(state, reason)
+    return Verdict(replace(state, restored=state.restored | {message}), True)
+
+
+def _status(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    if event.body["on_break"]:
+        return Verdict(replace(state, on_break=state.on_break | {event.author}), True)
+    return Verdict(replace(state, on_break=state.on_break - {event.author}), True)
+
+
 Rule = Callable[[CircleState, Event, JoinFacts | None], Verdict]
 
 # event type -> (must the author be a current member?, rule)
@@ -483,6 +556,9 @@ ACCEPTANCE: dict[EventType, tuple[bool, Rule]] = {
     EventType.SETTINGS: (True, _settings),
     EventType.INVITE_REVOKE: (True, _invite_revoke),
     EventType.DELETE: (True, _delete),
+    EventType.HARM_FLAG: (True, _harm_flag),
+    EventType.RESTORE: (True, _restore),
+    EventType.STATUS: (True, _status),
 }
 
 

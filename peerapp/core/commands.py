@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerapp.core.content_warnings import FILTER_TOPICS
 from peerapp.core.errors import CommandError
 
 
@@ -57,7 +58,21 @@ SPECS: dict[str, CommandSpec] = {
                 Argument("expires_in", int, required=False),
             ),
         ),
-        CommandSpec("send", "Send a message.", (Argument("circle", str), Argument("text", str))),
+        CommandSpec(
+            "send",
+            "Send a message, optionally with a content warning.",
+            (Argument("circle", str), Argument("text", str), Argument("cw", str, required=False)),
+        ),
+        CommandSpec(
+            "checkin",
+            "Send a check-in: a mood from 1 to 5 and an optional line.",
+            (Argument("circle", str), Argument("mood", int), Argument("text", str, required=False)),
+        ),
+        CommandSpec(
+            "restore_message",
+            "End the review of a message hidden by harm flags and show it again (facilitators).",
+            (Argument("circle", str), Argument("message", str)),
+        ),
         CommandSpec(
             "history",
             "Messages of a circle, oldest first.",
@@ -125,12 +140,14 @@ SPECS: dict[str, CommandSpec] = {
         ),
         CommandSpec(
             "set_settings",
-            "Change slow mode, join approval or guidelines (facilitators).",
+            "Change slow mode, join approval, guidelines or the harm flags that hide a "
+            "message for review (facilitators).",
             (
                 Argument("circle", str),
                 Argument("slow_mode_seconds", int, required=False),
                 Argument("join_approval", bool, required=False),
                 Argument("guidelines", str, required=False),
+                Argument("harm_flags_to_hide", int, required=False),
             ),
         ),
         CommandSpec(
@@ -165,10 +182,75 @@ SPECS: dict[str, CommandSpec] = {
             "Mark a report as dealt with.",
             (Argument("circle", str), Argument("report", str)),
         ),
+        # a reader's boundaries, local to this device (docs/node.md "Boundaries")
+        CommandSpec(
+            "block",
+            "Hide a member's messages for you only; nobody is told.",
+            (Argument("circle", str), Argument("member", str)),
+        ),
+        CommandSpec(
+            "unblock",
+            "Show a blocked member's messages again.",
+            (Argument("circle", str), Argument("member", str)),
+        ),
+        CommandSpec("filters", "How you see each content-warning topic."),
+        CommandSpec(
+            "set_filters",
+            'Show, collapse or hide messages per content-warning topic ("other": custom labels).',
+            tuple(Argument(topic, str, required=False) for topic in FILTER_TOPICS),
+        ),
+        CommandSpec(
+            "set_break",
+            "Take a break from a circle (or from all, without circle): silence, quiet hours, "
+            'and whether members see "taking a break".',
+            (
+                Argument("circle", str, required=False),
+                Argument("on", bool),
+                Argument("quiet_hours", (dict, type(None)), required=False),
+                Argument("status", bool, required=False),
+            ),
+        ),
+        CommandSpec("breaks", "Your global break and each circle's."),
+        CommandSpec(
+            "flag",
+            'Flag a member to the facilitators, privately ("care": I am worried about '
+            'them, or myself), or a message as harmful ("harm").',
+            (
+                Argument("circle", str),
+                Argument("kind", str),
+                Argument("member", str, required=False),
+                Argument("message", str, required=False),
+                Argument("note", str, required=False),
+            ),
+        ),
+        CommandSpec(
+            "flags",
+            "Care flags sent to us as a facilitator, newest first.",
+            (Argument("circle", str),),
+        ),
+        CommandSpec(
+            "resolve_flag",
+            "Mark a care flag as dealt with.",
+            (Argument("circle", str), Argument("flag", str)),
+        ),
+        # crisis resources (docs/node.md "Crisis resources"): bundled, no network needed
+        CommandSpec(
+            "crisis_resources",
+            "The bundled crisis services for a country (ISO 3166 alpha-2 code).",
+            (Argument("country", str),),
+        ),
+        CommandSpec("crisis_countries", "The countries the crisis directory covers."),
     )
 }
 
-_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list"}
+_TYPE_NAMES = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list",
+    dict: "an object",
+    type(None): "null",
+}
 
 
 def _describe(kind: type | tuple[type, ...]) -> str:

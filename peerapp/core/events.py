@@ -62,6 +62,14 @@ class MessageView:
     lamport: int = 0  # with the id, the message's place in the one order all members share
     held_by: int = 0  # own messages: how many other members are known to hold it
     deleted: str = ""  # "" | "author" | "facilitator": erased, only the tombstone is left
+    cw: str = ""  # the author's content warning: a listed topic's key, a custom label, or ""
+    mood: int = 0  # a check-in's mood, 1..5; 0 when the message is not a check-in
+    hidden: bool = False  # hidden pending review: enough members flagged it as harmful
+    harm_flags: int = 0  # how many members flagged it as harmful (never who)
+    flagged: bool = False  # we flagged it
+    restored: bool = False  # a facilitator reviewed it and restored it
+    # this reader's choice for its content warning: "show" | "collapse" ("show" with none)
+    filter: str = "show"
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class MemberView:
     online: bool
     rank: int | None = None  # 0 the founder, then facilitators by promotion order
     muted_until: int = 0  # ms since the epoch; 0 when not muted
+    on_break: bool = False  # the member shows "taking a break"
+    blocked: bool = False  # I blocked them (their messages are hidden for me only)
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,8 @@ class CircleView:
     name: str
     members: int
     unread: int
+    quiet: bool = False  # silenced now, by a break or quiet hours: no notifications
+    on_break: bool = False  # my own break switch for it, or the global one, is on
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,7 @@ class MessageArrived(EngineEvent):
     name: ClassVar[str] = "message"
     circle: str
     message: MessageView
+    silent: bool = False  # arrived while the circle is silenced: no notification
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,17 @@ class ModerationHappened(EngineEvent):
 
 
 @dataclass(frozen=True)
+class MessageReview(EngineEvent):
+    """A message became hidden pending review (enough members flagged it as harmful), or
+    showed again (a facilitator restored it, or it was deleted). Only ids."""
+
+    name: ClassVar[str] = "message_review"
+    circle: str
+    message: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
 class RemovedFromCircle(EngineEvent):
     """We were removed (or banned) from a circle: nothing sent there afterwards reaches us."""
 
@@ -164,6 +188,17 @@ class ReportReceived(EngineEvent):
     name: ClassVar[str] = "report_received"
     circle: str
     report: str
+
+
+@dataclass(frozen=True)
+class CareFlagReceived(EngineEvent):
+    """A member's "I'm worried about someone" flag reached us as a facilitator. Ids only,
+    never the note: read it with `flags`. The flagged member is never sent any event."""
+
+    name: ClassVar[str] = "care_flag"
+    circle: str
+    flag: str
+    member: str
 
 
 # -- join approval: the JSON says "name" (a circle's or a joiner's), which the class

@@ -14,11 +14,16 @@ reported). Shapes, limits and strict decoding; no I/O, no crypto (see crypto/not
   CBOR of every other field (`Note.signed_part`), so a note cannot be re-addressed,
   moved to another circle or claimed by another member.
 
-Body fields by kind (KIND_FIELDS):
+Body fields by kind (KIND_FIELDS), and what `reason` may be (REASON_CHECKS):
 - report: `message`, the reported MESSAGE as its signed event (header, text, signature).
   The facilitator checks the author's signature, so the text it is shown is the text the
   author really sent, even when it never held that message (joined later, or the message
-  is older than its admission).
+  is older than its admission). `reason` is required (1..500 characters, not blank).
+- care ("I'm worried about someone"): `member`, the member key of the person the sender
+  is worried about (the sender's own key: "I need support"), and `message`, one of that
+  member's MESSAGEs as its signed event, or empty bytes when the flag names no message
+  (NoteBody.message is then None). `reason` is the sender's optional note: 0..500
+  characters, may be empty.
 
 Everything from the network is decoded strictly (core/wire.py): size before decoding,
 exact field sets, typed and bounded fields. Unknown kinds are refused.
@@ -58,6 +63,7 @@ class MailboxFrameError(ValueError):
 
 class NoteKind(Enum):
     REPORT = "report"  # a member reports a message to the facilitators
+    CARE = "care"  # a member is worried about a member (maybe themselves)
 
 
 class Refusal(Enum):
@@ -98,12 +104,15 @@ class Note:
 
 @dataclass(frozen=True)
 class NoteBody:
-    """The sealed part. `message` is set for reports (KIND_FIELDS says which kind has what)."""
+    """The sealed part. `message` is set for reports and may be for care flags, `member`
+    is set for care flags (KIND_FIELDS says which kind has what). For a care flag,
+    `reason` is the sender's note and may be empty."""
 
     kind: NoteKind
     reason: str
     ts: int  # ms since 1970, by the sender's clock
     message: bytes | None = None
+    member: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -141,9 +150,31 @@ def reason_ok(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_REASON_CHARS and bool(value.strip())
 
 
+def note_ok(value: Any) -> bool:
+    """A care flag's note: optional, so it may be empty."""
+    return isinstance(value, str) and len(value) <= MAX_REASON_CHARS
+
+
+_evidence = _bytes_between(SIGNATURE_BYTES + 1, MAX_EVIDENCE_BYTES)
+
+
+def _evidence_or_empty(value: Any) -> bool:
+    return value == b"" or bool(_evidence(value))
+
+
+# fields that travel as empty bytes when the body holds None
+EMPTY_WHEN_NONE = frozenset({"message"})
+
 # the kind's own body fields, beyond kind, reason and ts
 KIND_FIELDS: dict[NoteKind, dict[str, Any]] = {
-    NoteKind.REPORT: {"message": _bytes_between(SIGNATURE_BYTES + 1, MAX_EVIDENCE_BYTES)},
+    NoteKind.REPORT: {"message": _evidence},
+    NoteKind.CARE: {"member": _bytes_of(KEY_BYTES), "message": _evidence_or_empty},
+}
+
+# what `reason` may be, by kind: a report says why; a care flag's note is optional
+REASON_CHECKS: dict[NoteKind, Any] = {
+    NoteKind.REPORT: reason_ok,
+    NoteKind.CARE: note_ok,
 }
 
 _NOTE_CHECKS: dict[str, Any] = {
@@ -158,7 +189,6 @@ _NOTE_CHECKS: dict[str, Any] = {
 
 _BODY_CHECKS: dict[str, Any] = {
     "kind": _kind,
-    "reason": reason_ok,
     "ts": lambda v: type(v) is int and 0 <= v <= MAX_TS,
 }
 
@@ -205,7 +235,8 @@ def decode_note_frame(data: bytes) -> Note:
 def encode_body(body: NoteBody) -> bytes:
     document: dict[str, Any] = {"kind": body.kind.value, "reason": body.reason, "ts": body.ts}
     for name in KIND_FIELDS[body.kind]:
-        document[name] = getattr(body, name)
+        value = getattr(body, name)
+        document[name] = b"" if value is None and name in EMPTY_WHEN_NONE else value
     # the same checks a receiver applies: never seal what a facilitator would refuse
     encoded = wire.encode(document)
     decode_body(encoded)
@@ -218,12 +249,16 @@ def decode_body(data: bytes) -> NoteBody:
         raise MailboxFrameError("unknown note kind")
     kind = NoteKind(document["kind"])
     own = KIND_FIELDS[kind]
-    if set(document) != {*_BODY_CHECKS, *own}:
+    if set(document) != {*_BODY_CHECKS, "reason", *own}:
         raise MailboxFrameError(f"a {kind.value} body has the wrong fields")
-    for name, check in {**_BODY_CHECKS, **own}.items():
+    checks = {**_BODY_CHECKS, "reason": REASON_CHECKS[kind], **own}
+    for name, check in checks.items():
         if not check(document[name]):
             raise MailboxFrameError(f"body field {name!r} is malformed")
-    extra = {name: document[name] for name in own}
+    extra = {
+        name: None if name in EMPTY_WHEN_NONE and document[name] == b"" else document[name]
+        for name in own
+    }
     return NoteBody(kind=kind, reason=document["reason"], ts=document["ts"], **extra)
 
 

@@ -57,6 +57,7 @@ MODERATION_TYPES = frozenset(
         EventType.SETTINGS,
         EventType.INVITE_REVOKE,
         EventType.DELETE,
+        EventType.RESTORE,
     }
 )
 
@@ -241,7 +242,7 @@ def action_of(entry: Entry) -> ModerationAction:
         details = dict(body)
     elif event.type is EventType.INVITE_REVOKE:
         details = {"invite": body["invite"]}
-    elif event.type is EventType.DELETE:
+    elif event.type in (EventType.DELETE, EventType.RESTORE):
         target = body["author"]
         details = {"message": body["message"]}
     return ModerationAction(

@@ -6,7 +6,8 @@
 - The note is signed by the sender's per-circle member key over the label and every
   other field, so the facilitator knows which member sent it and for whom it was meant.
 - A report's body carries the reported message as its signed event; opening checks that
-  signature, so a reporter cannot put words in another member's mouth.
+  signature, so a reporter cannot put words in another member's mouth. A care flag may
+  carry one too: it must be a message by the member the flag is about.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from peerapp.crypto.signing import (
 class OpenedNote:
     body: NoteBody
     encoded_body: bytes  # canonical CBOR, as sealed: what the inbox keeps
-    message: VerifiedEvent | None  # a report's message, its signature checked
+    message: VerifiedEvent | None  # a report's (or care flag's) message, its signature checked
 
 
 def seal_note(
@@ -70,13 +71,16 @@ def signature_ok(note: Note) -> bool:
 
 
 def evidence(body: NoteBody, circle: bytes) -> VerifiedEvent | None:
-    """The reported message, when the body carries one that is a genuine, signed MESSAGE of
-    this circle; None when it carries none. EventError when it carries a bad one."""
+    """The reported (or flagged) message, when the body carries one that is a genuine,
+    signed MESSAGE of this circle (for a care flag, by the member it is about); None when
+    it carries none. EventError when it carries a bad one."""
     if body.message is None:
         return None
     verified = verify_signed(body.message)
     if verified.event.type is not EventType.MESSAGE or verified.event.circle != circle:
         raise EventError("the reported event is not a message of this circle")
+    if body.member is not None and verified.event.author != body.member:
+        raise EventError("the flagged message is not by the member the flag is about")
     return verified
 
 

@@ -274,7 +274,8 @@ def new_membership(
 
 def to_stored(verified: VerifiedEvent) -> StoredEvent:
     event = verified.event
-    text = event.body["text"] if event.type is EventType.MESSAGE else None
+    is_message = event.type is EventType.MESSAGE
+    text = event.body["text"] if is_message else None
     return StoredEvent(
         id=verified.id,
         circle=event.circle,
@@ -286,4 +287,6 @@ def to_stored(verified: VerifiedEvent) -> StoredEvent:
         signed=verified.signed,
         text=text,
         prev=event.prev,
+        cw=event.body.get("cw", "") if is_message else "",
+        mood=event.body.get("mood", 0) if is_message else 0,
     )

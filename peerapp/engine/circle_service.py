@@ -22,7 +22,6 @@ from peerapp.core import join_messages as jm
 from peerapp.core import mailbox_messages, sync_messages
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
-    MAX_TEXT_CHARS,
     Event,
     EventError,
     EventType,
@@ -44,13 +43,16 @@ from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
+from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinOutcome, JoinService
 from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership, to_stored
 from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation
+from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
+from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
 from peerapp.storage.mailbox_store import MailboxStore
@@ -96,6 +98,8 @@ class CircleService:
         )
         self.joins = JoinService(self, database)
         self.moderation = Moderation(self)
+        self.safety = Safety(self)
+        self.boundaries = Boundaries(self, BoundariesStore(database))
         self.mailbox = Mailbox(
             MailboxStore(database),
             emit=emit,
@@ -121,6 +125,7 @@ class CircleService:
             )
             runtime.left = membership.circle_id in left
             self._load_from_store(runtime)
+            self.safety.remember(runtime)
             self._runtimes[membership.circle_id] = runtime
             # grace periods do not outlive a run: only the current epoch's secret stays
             await self.moderation.retire_epochs(runtime)
@@ -226,6 +231,8 @@ class CircleService:
                 name=runtime.state.name or runtime.membership.name,
                 members=len(runtime.state.members),
                 unread=unread.get(circle_id, 0),
+                quiet=self.boundaries.is_silenced(circle_id),
+                on_break=self.boundaries.on_break(circle_id),
             )
             for circle_id, runtime in self._runtimes.items()
             if not runtime.left
@@ -244,6 +251,8 @@ class CircleService:
                 online=member.key == runtime.me or member.peer in online,
                 rank=state.rank(member.key) if state.is_facilitator(member.key) else None,
                 muted_until=until if (until := state.muted.get(member.key, 0)) > now else 0,
+                on_break=member.key in state.on_break,
+                blocked=self.boundaries.is_blocked(runtime.circle_id, member.key),
             )
             # facilitators by rank, then members by seniority
             for member in sorted(
@@ -264,6 +273,7 @@ class CircleService:
         if not stored.signed:
             deleter = runtime.state.deleted.get(stored.id)
             deleted = "author" if deleter == stored.author else "facilitator"
+        flaggers = runtime.state.harm_flags.get(stored.id, frozenset())
         return MessageView(
             id=stored.id.hex(),
             author=stored.author.hex(),
@@ -274,6 +284,13 @@ class CircleService:
             lamport=stored.lamport,
             held_by=held_by,
             deleted=deleted,
+            cw=stored.cw,
+            mood=stored.mood,
+            hidden=is_hidden(runtime, stored),
+            harm_flags=len(flaggers),
+            flagged=runtime.me in flaggers,
+            restored=stored.id in runtime.state.restored,
+            filter=self.boundaries.filter_of(runtime, stored),
         )
 
     def _holders(self, runtime: CircleRuntime) -> list[int]:
@@ -456,17 +473,17 @@ class CircleService:
         await self._publish(runtime, [created])
         return code
 
-    async def send(self, circle_hex: str, text: str) -> MessageView:
+    async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
+        return await self.send_body(circle_hex, message_body(text, cw))
+
+    async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
+        """Send a MESSAGE with this body (safety.message_body checked it)."""
         runtime = self._runtime(circle_hex)
-        if not text.strip():
-            raise CommandError("There is nothing to send.")
-        if len(text) > MAX_TEXT_CHARS:
-            raise CommandError(f"A message can be at most {MAX_TEXT_CHARS} characters.")
         if reason := self.moderation.why_not_send(runtime):
             raise CommandError(reason)
         if runtime.current_keys() is None:
             raise CommandError("This circle has no keys yet; wait until you are connected.")
-        message = self._author(runtime, EventType.MESSAGE, {"text": text})
+        message = self._author(runtime, EventType.MESSAGE, body)
         (stored,) = await self._commit_own(runtime, [message])
         # stored durably: the reply need not wait for GossipSub (a slow member can stall a
         # publish for seconds); whoever misses it gets it from sync
@@ -680,6 +697,7 @@ class CircleService:
         self, runtime: CircleRuntime, accepted: list[StoredEvent], announce_messages: bool = True
     ) -> None:
         new_messages = 0
+        silent = self.boundaries.is_silenced(runtime.circle_id)
         for stored in accepted:
             if stored.type is EventType.KEY_ROTATE:
                 secret = runtime.open_rotation(decoded(stored))
@@ -692,15 +710,17 @@ class CircleService:
                 self._emit_member_joined(runtime, joiner)
                 if self._nursery is not None:
                     self._nursery.start_soon(self._reconnect, runtime)
-            elif stored.type is EventType.MESSAGE:
+            elif stored.type is EventType.MESSAGE and self.boundaries.reader_sees(runtime, stored):
+                # a blocked member's or a hidden topic's message: no event, no unread
                 new_messages += 1
                 if announce_messages:
                     view = self._message_view(runtime, stored)
-                    self._emit(MessageArrived(runtime.circle_id.hex(), view))
+                    self._emit(MessageArrived(runtime.circle_id.hex(), view, silent))
         if new_messages:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
         await self.moderation.on_accepted(runtime, accepted)
+        self.safety.on_accepted(runtime, accepted)
         await self._sync_topics(runtime)
         await self._repair_epoch(runtime)
 

@@ -26,9 +26,12 @@ from peerapp.core.events import (
     PeerDisconnected,
 )
 from peerapp.crypto.identity import ProfileKeys
+from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
+from peerapp.engine.crisis_directory import crisis_handlers
 from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
+from peerapp.engine.safety_commands import safety_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.storage.database import Database
@@ -81,9 +84,15 @@ class Engine:
             "report": self._report,
             "reports": self._reports,
             "resolve_report": self._resolve_report,
+            "flag": self._flag,
+            "flags": self._flags,
+            "resolve_flag": self._resolve_flag,
         }
         self._handlers.update(moderation_handlers(self._service))
         self._handlers.update(join_handlers(self._service))
+        self._handlers.update(boundaries_handlers(self._service))
+        self._handlers.update(safety_handlers(self._service))
+        self._handlers.update(crisis_handlers())
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
 
@@ -249,7 +258,9 @@ class Engine:
         return {"code": code}
 
     async def _send(self, arguments: dict[str, Any]) -> Result:
-        view = await self._service().send(arguments["circle"], arguments["text"])
+        view = await self._service().send(
+            arguments["circle"], arguments["text"], arguments.get("cw")
+        )
         return {"message": view.id}
 
     async def _history(self, arguments: dict[str, Any]) -> Result:
@@ -278,6 +289,45 @@ class Engine:
 
     async def _resolve_report(self, arguments: dict[str, Any]) -> Result:
         self._service().mailbox.resolve(arguments["circle"], arguments["report"])
+        return {}
+
+    async def _flag(self, arguments: dict[str, Any]) -> Result:
+        """Care flags ("I'm worried about someone", to the facilitators only) and harm flags
+        (a message flagged as harmful, engine/safety.py)."""
+        kind = arguments["kind"]
+        service = self._service()
+        if kind == "care":
+            if "member" not in arguments:
+                raise CommandError("A care flag needs the member you are worried about.")
+            flag = await service.mailbox.care_flag(
+                arguments["circle"],
+                arguments["member"],
+                arguments.get("message") or None,
+                arguments.get("note", ""),
+            )
+            return {"flag": flag}
+        if kind == "harm":
+            if "message" not in arguments:
+                raise CommandError("A harm flag needs the message.")
+            if "member" in arguments or "note" in arguments:
+                raise CommandError("A harm flag takes only the message.")
+            result: Result = await service.safety.flag_harm(
+                arguments["circle"], arguments["message"]
+            )
+            return result
+        raise CommandError('A flag\'s kind is "care" or "harm".')
+
+    async def _flags(self, arguments: dict[str, Any]) -> Result:
+        service = self._service()
+        views = service.mailbox.flags(arguments["circle"])
+        return {
+            "flags": [view.as_reply() for view in views],
+            # harm flags are in the log: what they hide waits for a facilitator's review
+            "pending_review": service.safety.pending_review(arguments["circle"]),
+        }
+
+    async def _resolve_flag(self, arguments: dict[str, Any]) -> Result:
+        self._service().mailbox.resolve_flag(arguments["circle"], arguments["flag"])
         return {}
 
     async def _mark_read(self, arguments: dict[str, Any]) -> Result:

@@ -22,6 +22,17 @@ Rules:
   we already hold (same id, same sender) is acknowledged and not stored twice.
 - reports / resolve_report: facilitators only. Resolving is our own bookkeeping; other
   facilitators keep their own.
+- care flag {circle, member, message?, note?} ("I'm worried about someone"): `member` is
+  any current member, ourselves included ("I need support"); `message`, if given, an
+  accepted, undeleted message we hold written by that member; the note 0..500 characters
+  (blank is no note). One note per current facilitator other than us and other than the
+  flagged member: a flag about a facilitator goes to the other facilitators only, and
+  with none, it is refused and nothing is stored. A facilitator who flags someone else
+  keeps a copy. Delivered exactly like reports. Serving one also checks that the flag is
+  not about us (we would be the flagged member) and that its message, if any, is by the
+  flagged member. The facilitator gets `care_flag {circle, flag, member}` (no note); the
+  flagged member gets nothing: no event, no log line, nothing in the circle log.
+- flags / resolve_flag: like reports / resolve_report, for care flags.
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -45,13 +56,14 @@ import trio
 
 from peerapp.core.circle_events import (
     EVENT_ID_BYTES,
+    KEY_BYTES,
     EventError,
     decode_event,
     event_id,
     split_signed,
 )
 from peerapp.core.errors import CommandError
-from peerapp.core.events import EngineEvent, ReportReceived
+from peerapp.core.events import CareFlagReceived, EngineEvent, ReportReceived
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
     MAX_FRAME_BYTES,
@@ -74,7 +86,7 @@ from peerapp.core.mailbox_messages import (
     encode_body,
     encode_note_frame,
 )
-from peerapp.crypto.notes import open_note, seal_note, signature_ok
+from peerapp.crypto.notes import OpenedNote, open_note, seal_note, signature_ok
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamClosed, StreamError
@@ -98,6 +110,13 @@ ONLY_FACILITATOR_IS_AUTHOR = (
 )
 ONLY_FACILITATORS_SEE = "Only facilitators can see reports."
 ONLY_FACILITATORS_RESOLVE = "Only facilitators can resolve reports."
+NO_FACILITATOR_FOR_CARE = "There is no other facilitator in this circle to tell."
+ONLY_FACILITATOR_IS_FLAGGED = (
+    "The only facilitator you could tell is the person this is about, "
+    "so there is no one else to send it to."
+)
+ONLY_FACILITATORS_SEE_FLAGS = "Only facilitators can see care flags."
+ONLY_FACILITATORS_RESOLVE_FLAGS = "Only facilitators can resolve care flags."
 
 Emit = Callable[[EngineEvent], None]
 
@@ -120,6 +139,34 @@ class ReportView:
     ts: int  # ms, the reporter's clock
     received_at: int  # ms, ours
     resolved: bool
+
+
+@dataclass(frozen=True)
+class CareFlagView:
+    id: str
+    member: str
+    member_name: str
+    message: str | None
+    message_text: str  # the flagged message's text, as its author signed it; "" if none
+    note: str
+    sender: str  # "from" in the command's reply (a Python keyword)
+    sender_name: str
+    received_at: int  # ms, ours
+    resolved: bool
+
+    def as_reply(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "member": self.member,
+            "member_name": self.member_name,
+            "message": self.message,
+            "message_text": self.message_text,
+            "note": self.note,
+            "from": self.sender,
+            "from_name": self.sender_name,
+            "received_at": self.received_at,
+            "resolved": self.resolved,
+        }
 
 
 def _id_from_hex(text: str, what: str, length: int) -> bytes:
@@ -184,9 +231,16 @@ class Mailbox:
             raise CommandError(NO_FACILITATOR)
         if not recipients:
             raise CommandError(ONLY_FACILITATOR_IS_AUTHOR)
-        now = _now_ms()
+        body = NoteBody(NoteKind.REPORT, reason, _now_ms(), message=message.signed)
+        return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
+
+    def _send(
+        self, runtime: CircleRuntime, recipients: list[bytes], body: NoteBody, *, keep_copy: bool
+    ) -> str:
+        """Seal the body to each recipient, store the notes (and our copy), start delivery."""
+        state = runtime.state
+        now = body.ts
         note_id = nacl.utils.random(NOTE_ID_BYTES)
-        body = NoteBody(NoteKind.REPORT, reason, now, message=message.signed)
         outgoing = [
             OutgoingNote(
                 circle=runtime.circle_id,
@@ -207,7 +261,7 @@ class Mailbox:
             for recipient in recipients
         ]
         own_copy = None
-        if state.is_facilitator(runtime.me):
+        if keep_copy:
             own_copy = IncomingNote(
                 runtime.circle_id, note_id, runtime.me, body.kind.value, encode_body(body), now
             )
@@ -221,7 +275,7 @@ class Mailbox:
         if not runtime.state.is_facilitator(runtime.me):
             raise CommandError(ONLY_FACILITATORS_SEE)
         views = []
-        for note in self._store.inbox(runtime.circle_id):
+        for note in self._store.inbox(runtime.circle_id, NoteKind.REPORT.value):
             view = _report_view(runtime, note)
             if view is None:
                 self._count("unreadable_stored")
@@ -234,8 +288,70 @@ class Mailbox:
         if not runtime.state.is_facilitator(runtime.me):
             raise CommandError(ONLY_FACILITATORS_RESOLVE)
         note_id = _id_from_hex(report_hex, "report id", NOTE_ID_BYTES)
-        if not self._store.resolve(runtime.circle_id, note_id, runtime.me, _now_ms()):
+        resolved = self._store.resolve(
+            runtime.circle_id, note_id, runtime.me, _now_ms(), NoteKind.REPORT.value
+        )
+        if not resolved:
             raise CommandError("There is no such report in this circle.")
+
+    async def care_flag(
+        self, circle_hex: str, member_hex: str, message_hex: str | None, note: str
+    ) -> str:
+        runtime = self._runtime(circle_hex)
+        state = runtime.state
+        if not state.is_member(runtime.me):
+            raise CommandError("You are no longer a member of this circle.")
+        member = _id_from_hex(member_hex, "member id", KEY_BYTES)
+        if not state.is_member(member):
+            raise CommandError("That person is not a member of this circle.")
+        note = note.strip()
+        if len(note) > MAX_REASON_CHARS:
+            raise CommandError(f"A note can be at most {MAX_REASON_CHARS} characters.")
+        signed = None
+        if message_hex:
+            message_id = _id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
+            message = self._store.message(runtime.circle_id, message_id)
+            if message is None:
+                raise CommandError("That message is not in this circle, or it has been deleted.")
+            if message.author != member:
+                raise CommandError(
+                    "That message was not written by the person you are worried about."
+                )
+            signed = message.signed
+        others = [key for key in state.facilitators if key != runtime.me and key in state.members]
+        recipients = [key for key in others if key != member]
+        if not others:
+            raise CommandError(NO_FACILITATOR_FOR_CARE)
+        if not recipients:
+            raise CommandError(ONLY_FACILITATOR_IS_FLAGGED)
+        body = NoteBody(NoteKind.CARE, note, _now_ms(), message=signed, member=member)
+        # our own copy: a facilitator keeps what it sent about someone else (not about itself)
+        keep = state.is_facilitator(runtime.me) and member != runtime.me
+        return self._send(runtime, recipients, body, keep_copy=keep)
+
+    def flags(self, circle_hex: str) -> list[CareFlagView]:
+        runtime = self._runtime(circle_hex)
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(ONLY_FACILITATORS_SEE_FLAGS)
+        views = []
+        for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
+            view = _care_view(runtime, note)
+            if view is None:
+                self._count("unreadable_stored")
+                continue
+            views.append(view)
+        return views
+
+    def resolve_flag(self, circle_hex: str, flag_hex: str) -> None:
+        runtime = self._runtime(circle_hex)
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(ONLY_FACILITATORS_RESOLVE_FLAGS)
+        note_id = _id_from_hex(flag_hex, "care flag id", NOTE_ID_BYTES)
+        resolved = self._store.resolve(
+            runtime.circle_id, note_id, runtime.me, _now_ms(), NoteKind.CARE.value
+        )
+        if not resolved:
+            raise CommandError("There is no such care flag in this circle.")
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -397,15 +513,30 @@ class Mailbox:
         recent = self._store.incoming_since(note.circle, note.sender, now - DAY_MS)
         if recent >= MAX_NOTES_PER_SENDER_PER_DAY:
             return Refused(Refusal.BUSY)
-        opened = open_note(note, runtime.membership.exchange_secret)
-        if opened is None:
-            return Refused(Refusal.UNREADABLE)
+        opened = _opened(runtime, note)
+        if isinstance(opened, Refusal):
+            return Refused(opened)
+        flagged = opened.body.member
         kind = note.kind.value
         self._store.add_incoming(
             IncomingNote(note.circle, note.id, note.sender, kind, opened.encoded_body, now)
         )
-        self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
+        if flagged is not None:
+            self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
+        else:
+            self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
         return Ack(note.id)
+
+
+def _opened(runtime: CircleRuntime, note: Note) -> OpenedNote | Refusal:
+    """The note opened with our exchange key, or why it may not be stored: it does not open
+    into a valid body, or it is a care flag about us (the flagged member never sees one)."""
+    opened = open_note(note, runtime.membership.exchange_secret)
+    if opened is None:
+        return Refusal.UNREADABLE
+    if opened.body.member == runtime.me:
+        return Refusal.NOT_FOR_ME
+    return opened
 
 
 def _refusal(runtime: CircleRuntime | None, peer_id: str, note: Note) -> Refusal | None:
@@ -449,6 +580,34 @@ def _report_view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | Non
         excerpt=excerpt,
         reason=body.reason,
         ts=body.ts,
+        received_at=note.received_at,
+        resolved=note.resolved_at is not None,
+    )
+
+
+def _care_view(runtime: CircleRuntime, note: IncomingNote) -> CareFlagView | None:
+    """What a facilitator is shown of a care flag; None for a body this version cannot read."""
+    try:
+        body = decode_body(note.body)
+        if body.member is None:
+            return None
+        message = None
+        text = ""
+        if body.message is not None:
+            event = decode_event(split_signed(body.message)[0])
+            message = event_id(body.message).hex()
+            text = str(event.body.get("text", ""))
+    except (MailboxFrameError, EventError):
+        return None
+    return CareFlagView(
+        id=note.id.hex(),
+        member=body.member.hex(),
+        member_name=runtime.name_of(body.member),
+        message=message,
+        message_text=text,
+        note=body.reason,
+        sender=note.sender.hex(),
+        sender_name=runtime.name_of(note.sender),
         received_at=note.received_at,
         resolved=note.resolved_at is not None,
     )

@@ -28,7 +28,12 @@ from typing import TYPE_CHECKING, Any
 
 import trio
 
-from peerapp.core.circle_events import MAX_GUIDELINES_CHARS, MAX_SLOW_MODE_SECONDS, EventType
+from peerapp.core.circle_events import (
+    MAX_GUIDELINES_CHARS,
+    MAX_HARM_FLAGS_TO_HIDE,
+    MAX_SLOW_MODE_SECONDS,
+    EventType,
+)
 from peerapp.core.circle_state import CircleState, apply
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
@@ -78,6 +83,16 @@ REASON_TEXTS = {
     "only the author or a facilitator ranked above it can delete a message": (
         "Only its author or a facilitator ranked above them can delete a message."
     ),
+    # harm flags and review (issue 6)
+    "members cannot flag their own messages": "You can't flag your own message.",
+    "a facilitator already reviewed this message": (
+        "A facilitator has already reviewed this message."
+    ),
+    "already flagged by this member": "You have already flagged this message.",
+    "a facilitator does not review their own message": (
+        "Another facilitator needs to review your own message."
+    ),
+    "the message is not hidden pending review": "That message is not hidden pending review.",
 }
 
 # the removals that take a member out (a demotion leaves it in)
@@ -88,6 +103,7 @@ MEMBERSHIP_TYPES = REMOVAL_TYPES | {
     EventType.TRANSFER_FOUNDER,
     EventType.MUTE,
     EventType.LEAVE,
+    EventType.STATUS,  # "taking a break" shows in the members list
 }
 
 
@@ -127,7 +143,7 @@ class Moderation:
 
     # -- the rules, checked before anything is signed --------------------------------
 
-    def _acting(self, circle_hex: str) -> CircleRuntime:
+    def acting(self, circle_hex: str) -> CircleRuntime:
         runtime = self._circles._runtime(circle_hex)
         if not runtime.state.is_member(runtime.me):
             raise CommandError(
@@ -135,7 +151,7 @@ class Moderation:
             )
         return runtime
 
-    async def _act(
+    async def act(
         self, runtime: CircleRuntime, kind: EventType, body: dict[str, Any]
     ) -> StoredEvent:
         """Author, check, store, rekey when someone was removed, publish, announce."""
@@ -157,27 +173,28 @@ class Moderation:
         await circles._publish(runtime, published, previous)
         await circles._sync_topics(runtime)
         await self.on_accepted(runtime, accepted)
+        circles.safety.on_accepted(runtime, accepted)
         return accepted[0]
 
     # -- commands ------------------------------------------------------------------
 
     async def on_member(self, circle_hex: str, kind: EventType, member_hex: str) -> None:
         """promote, demote, transfer_founder, remove_member and ban."""
-        runtime = self._acting(circle_hex)
-        await self._act(runtime, kind, {"member": _key(member_hex, "member")})
+        runtime = self.acting(circle_hex)
+        await self.act(runtime, kind, {"member": _key(member_hex, "member")})
 
     async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
             raise CommandError(f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} (30 days)")
-        runtime = self._acting(circle_hex)
+        runtime = self.acting(circle_hex)
         until = _now_ms() + seconds * 1000 if seconds else 0
-        await self._act(
+        await self.act(
             runtime, EventType.MUTE, {"member": _key(member_hex, "member"), "until": until}
         )
         return until
 
     async def delete_message(self, circle_hex: str, message_hex: str) -> None:
-        runtime = self._acting(circle_hex)
+        runtime = self.acting(circle_hex)
         try:
             message_id = bytes.fromhex(message_hex)
         except ValueError:
@@ -186,7 +203,7 @@ class Moderation:
         if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
             raise CommandError("There is no such message in this circle.")
         body = {"message": message_id, "author": stored.author}
-        await self._act(runtime, EventType.DELETE, body)
+        await self.act(runtime, EventType.DELETE, body)
 
     async def set_settings(
         self,
@@ -194,8 +211,9 @@ class Moderation:
         slow_mode_seconds: int | None,
         join_approval: bool | None,
         guidelines: str | None,
+        harm_flags_to_hide: int | None = None,
     ) -> dict[str, Any]:
-        runtime = self._acting(circle_hex)
+        runtime = self.acting(circle_hex)
         state = runtime.state
         slow = state.slow_mode_seconds if slow_mode_seconds is None else slow_mode_seconds
         text = state.guidelines if guidelines is None else guidelines.strip()
@@ -205,16 +223,22 @@ class Moderation:
             )
         if len(text) > MAX_GUIDELINES_CHARS:
             raise CommandError(f"Guidelines can be at most {MAX_GUIDELINES_CHARS} characters.")
+        flags = state.harm_flags_to_hide if harm_flags_to_hide is None else harm_flags_to_hide
+        if not 1 <= flags <= MAX_HARM_FLAGS_TO_HIDE:
+            raise CommandError(
+                f"'harm_flags_to_hide' must be between 1 and {MAX_HARM_FLAGS_TO_HIDE}"
+            )
         body: dict[str, Any] = {
             "slow_mode_seconds": slow,
             "join_approval": state.join_approval if join_approval is None else join_approval,
             "guidelines": text,
+            "harm_flags_to_hide": flags,
         }
-        await self._act(runtime, EventType.SETTINGS, body)
+        await self.act(runtime, EventType.SETTINGS, body)
         return body
 
     async def revoke_invite(self, circle_hex: str, code: str) -> None:
-        runtime = self._acting(circle_hex)
+        runtime = self.acting(circle_hex)
         text = code.strip()
         if text.lower().startswith("hearth:"):
             try:
@@ -226,12 +250,12 @@ class Moderation:
             key = invite_public_key(invite.seed)
         else:
             key = _key(text, "invite")
-        await self._act(runtime, EventType.INVITE_REVOKE, {"invite": key})
+        await self.act(runtime, EventType.INVITE_REVOKE, {"invite": key})
 
     async def leave(self, circle_hex: str) -> None:
         """Sign a LEAVE, then forget the circle once a member holds it (the others rekey)."""
         circles = self._circles
-        runtime = self._acting(circle_hex)
+        runtime = self.acting(circle_hex)
         previous = runtime.current_keys()
         verified = circles._author(runtime, EventType.LEAVE, {})
         (stored,) = await circles._commit_own(runtime, [verified])
@@ -272,6 +296,7 @@ class Moderation:
             "guidelines": state.guidelines,
             "slow_mode_seconds": state.slow_mode_seconds,
             "join_approval": state.join_approval,
+            "harm_flags_to_hide": state.harm_flags_to_hide,
             "my_id": me.hex(),
             "my_role": member.role.value if member is not None else None,
             "my_rank": state.rank(me) if state.is_facilitator(me) else None,

@@ -53,6 +53,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handl
             arguments.get("slow_mode_seconds"),
             arguments.get("join_approval"),
             arguments.get("guidelines"),
+            arguments.get("harm_flags_to_hide"),
         )
 
     async def revoke_invite(arguments: dict[str, Any]) -> Result:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from peerapp.core.circle_events import EventType
+from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
 
 
@@ -39,6 +40,8 @@ class StoredEvent:
     signed: bytes
     text: str | None
     prev: tuple[bytes, ...] = ()
+    cw: str = ""  # messages: the content warning, "" when none
+    mood: int = 0  # messages: a check-in's mood 1..5, 0 when not a check-in
 
 
 @dataclass(frozen=True)
@@ -58,17 +61,19 @@ class StoredInvite:
 
 
 NO_LIMIT = 2**62  # above any lamport (they are bounded by 2**53)
-_EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text"
+_EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text, cw, mood"
 # A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
 # signed bytes and text erased; sync neither lists nor sends it.
 # (queries say so as `length(signed) > 0`)
+# history leaves out what the reader chose not to see (blocked members, hidden topics)
+# in the SQL itself, so a page of `limit` is exactly that many shown messages
 _LATEST_MESSAGES = (
     f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND type = ? AND accepted = 1 "  # noqa: S608 (constant)
-    "ORDER BY lamport DESC, id DESC LIMIT ?"
+    f"AND {READER_SEES} ORDER BY lamport DESC, id DESC LIMIT ?"
 )
 _MESSAGES_BEFORE = (
     f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND type = ? AND accepted = 1 "  # noqa: S608 (constant)
-    "AND (lamport, id) < (?, ?) ORDER BY lamport DESC, id DESC LIMIT ?"
+    f"AND {READER_SEES} AND (lamport, id) < (?, ?) ORDER BY lamport DESC, id DESC LIMIT ?"
 )
 
 
@@ -126,7 +131,7 @@ class CircleStore:
         with self._database.transaction() as connection:
             connection.executemany(
                 "INSERT OR IGNORE INTO events(id, circle, author, seq, lamport, ts, type, "
-                "signed, accepted, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)",
+                "signed, accepted, text, cw, mood) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
                 [
                     (
                         event.id,
@@ -138,6 +143,8 @@ class CircleStore:
                         event.type.value,
                         event.signed,
                         event.text,
+                        event.cw or None,
+                        event.mood or None,
                     )
                     for event in new
                 ],
@@ -168,7 +175,7 @@ class CircleStore:
 
     def events_in_order(self, circle_id: bytes) -> list[StoredEvent]:
         rows = self._database.query(
-            "SELECT id, circle, author, seq, lamport, ts, type, signed, text FROM events "
+            f"SELECT {_EVENT_COLUMNS} FROM events "  # noqa: S608 (constant)
             "WHERE circle = ? ORDER BY lamport, id",
             (circle_id,),
         )
@@ -176,7 +183,7 @@ class CircleStore:
 
     def control_events_in_order(self, circle_id: bytes) -> list[StoredEvent]:
         rows = self._database.query(
-            "SELECT id, circle, author, seq, lamport, ts, type, signed, text FROM events "
+            f"SELECT {_EVENT_COLUMNS} FROM events "  # noqa: S608 (constant)
             # the literal matches the partial index events_control: no scan of the messages
             "WHERE circle = ? AND type != 'message' ORDER BY lamport, id",
             (circle_id,),
@@ -267,7 +274,8 @@ class CircleStore:
         with self._database.transaction() as connection:
             for message_id, author in targets:
                 cursor = connection.execute(
-                    "UPDATE events SET signed = x'', text = NULL WHERE circle = ? AND id = ? "
+                    "UPDATE events SET signed = x'', text = NULL, cw = NULL, mood = NULL "
+                    "WHERE circle = ? AND id = ? "
                     "AND author = ? AND type = ? AND length(signed) > 0",
                     (circle_id, message_id, author, EventType.MESSAGE.value),
                 )
@@ -371,7 +379,8 @@ class CircleStore:
     def messages(
         self, circle_id: bytes, limit: int, before: bytes | None = None
     ) -> list[StoredEvent]:
-        """Accepted messages, oldest first: the `limit` newest, or the newest before `before`."""
+        """Accepted messages the reader sees (boundaries_store.READER_SEES), oldest first:
+        the `limit` newest, or the newest before `before`."""
         anchor = (
             self._database.query("SELECT lamport FROM events WHERE id = ?", (before,))
             if before is not None
@@ -380,11 +389,19 @@ class CircleStore:
         if anchor:
             rows = self._database.query(
                 _MESSAGES_BEFORE,
-                (circle_id, EventType.MESSAGE.value, anchor[0][0], before, limit),
+                (
+                    circle_id,
+                    EventType.MESSAGE.value,
+                    *READER_SEES_PARAMETERS,
+                    anchor[0][0],
+                    before,
+                    limit,
+                ),
             )
         else:
             rows = self._database.query(
-                _LATEST_MESSAGES, (circle_id, EventType.MESSAGE.value, limit)
+                _LATEST_MESSAGES,
+                (circle_id, EventType.MESSAGE.value, *READER_SEES_PARAMETERS, limit),
             )
         return [_stored_event(row) for row in reversed(rows)]
 
@@ -466,4 +483,6 @@ def _stored_event(row: tuple[object, ...]) -> StoredEvent:
         type=EventType(row[6]),
         signed=bytes(row[7]),  # type: ignore[call-overload]
         text=None if row[8] is None else str(row[8]),
+        cw="" if row[9] is None else str(row[9]),
+        mood=0 if row[10] is None else int(row[10]),  # type: ignore[call-overload]
     )

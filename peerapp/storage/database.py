@@ -104,6 +104,9 @@ class Database:
                     if statement.strip():
                         self._connection.execute(statement)
                 self._connection.execute(f"PRAGMA user_version = {int(number)}")
+            # fold each step into the main file: otherwise the WAL holds every step's pages
+            # at once, and a new profile needs twice its size on disk
+            self.checkpoint()
             log.info("database migrated to schema %d", number)
 
     @contextmanager

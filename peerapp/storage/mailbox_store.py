@@ -3,9 +3,10 @@
 - outbox: notes we owe facilitators, one row per (report, facilitator), with the encoded
   frame until it is delivered (then the frame is emptied and the row stays as a receipt).
   Undelivered rows survive restarts and are retried.
-- inbox: notes members sent us as a facilitator (and our own copy of a report we made as
-  a facilitator): who sent it, its kind and its opened body (canonical CBOR), inside
-  SQLCipher like everything else.
+- inbox: notes members sent us as a facilitator (and our own copy of a report or care
+  flag we made as a facilitator): who sent it, its kind ("report", "care") and its opened
+  body (canonical CBOR), inside SQLCipher like everything else. Reports and care flags
+  share the table and are listed and resolved by kind.
 
 Every write is one transaction. Only the engine thread touches it.
 """
@@ -143,12 +144,13 @@ class MailboxStore:
         )
         return int(rows[0][0])
 
-    def inbox(self, circle: bytes) -> list[IncomingNote]:
-        """Newest first."""
+    def inbox(self, circle: bytes, kind: str | None = None) -> list[IncomingNote]:
+        """Newest first; only notes of `kind` when one is given."""
         rows = self._database.query(
             "SELECT circle, id, sender, kind, body, received_at, resolved_at, resolved_by "
-            "FROM mailbox_inbox WHERE circle = ? ORDER BY received_at DESC, id DESC",
-            (circle,),
+            "FROM mailbox_inbox WHERE circle = ? AND (? IS NULL OR kind = ?) "
+            "ORDER BY received_at DESC, id DESC",
+            (circle, kind, kind),
         )
         return [
             IncomingNote(
@@ -164,9 +166,15 @@ class MailboxStore:
             for r in rows
         ]
 
-    def resolve(self, circle: bytes, note_id: bytes, by: bytes, when: int) -> bool:
-        """Mark a note resolved (the first resolution stays); False when there is no such note."""
-        if self.incoming_sender(circle, note_id) is None:
+    def resolve(
+        self, circle: bytes, note_id: bytes, by: bytes, when: int, kind: str | None = None
+    ) -> bool:
+        """Mark a note resolved (the first resolution stays); False when there is no such note
+        (of `kind`, when one is given)."""
+        rows = self._database.query(
+            "SELECT kind FROM mailbox_inbox WHERE circle = ? AND id = ?", (circle, note_id)
+        )
+        if not rows or (kind is not None and rows[0][0] != kind):
             return False
         with self._database.transaction() as connection:
             connection.execute(

@@ -151,6 +151,43 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE INDEX mailbox_inbox_by_sender ON mailbox_inbox(circle, sender, received_at);
         """,
     ),
+    (
+        7,
+        # a message's content warning and check-in mood (issue 6), kept beside its text so
+        # history pages and reader filters read them without decoding the signed event
+        """
+        ALTER TABLE events ADD COLUMN cw TEXT;
+        ALTER TABLE events ADD COLUMN mood INTEGER;
+        """,
+    ),
+    (
+        8,
+        # a reader's boundaries (storage/boundaries_store.py), on this device only: members
+        # blocked per circle, the content-warning filter per topic (a missing topic keeps
+        # the default), and breaks (circle NULL is the global break) with quiet hours in
+        # minutes after local midnight
+        """
+        CREATE TABLE blocked_members (
+            circle     BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            member     BLOB NOT NULL,
+            blocked_at INTEGER NOT NULL,
+            PRIMARY KEY (circle, member)
+        ) WITHOUT ROWID;
+        CREATE TABLE reader_filters (
+            topic TEXT PRIMARY KEY,
+            mode  TEXT NOT NULL CHECK (mode IN ('show', 'collapse', 'hide'))
+        ) WITHOUT ROWID;
+        CREATE TABLE breaks (
+            circle      BLOB REFERENCES circles(id) ON DELETE CASCADE,
+            on_break    INTEGER NOT NULL DEFAULT 0,
+            quiet_start INTEGER CHECK (quiet_start BETWEEN 0 AND 1439),
+            quiet_end   INTEGER CHECK (quiet_end BETWEEN 0 AND 1439),
+            status      INTEGER NOT NULL DEFAULT 0,
+            CHECK ((quiet_start IS NULL) = (quiet_end IS NULL))
+        );
+        CREATE UNIQUE INDEX breaks_by_scope ON breaks(coalesce(circle, x''));
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

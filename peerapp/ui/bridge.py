@@ -44,6 +44,10 @@ class EngineBridge(QObject):
     engineError = Signal(str, bool)  # message, fatal
     stopped = Signal()
     messageArrived = Signal(str, object)  # circle id, MessageView
+    # circle id, message id: the message arriving next came while its circle is on a
+    # break (the `message` event's silent), so nobody is to be notified; emitted just
+    # before that messageArrived, both queued in order to the GUI thread
+    messageSilenced = Signal(str, str)
     memberJoined = Signal(str, object)  # circle id, MemberView
     circlesChanged = Signal()
     syncProgress = Signal(str, int, int)  # circle id, received, total
@@ -119,8 +123,10 @@ class EngineBridge(QObject):
             arguments["expires_in"] = expires_in
         return self._request("invite", **arguments)
 
-    def send(self, circle: str, text: str) -> asyncio.Future[Result]:
-        """{message}: the new message's id"""
+    def send(self, circle: str, text: str, cw: str = "") -> asyncio.Future[Result]:
+        """{message}: the new message's id; `cw`: its content warning (a topic or a label)"""
+        if cw:
+            return self._request("send", circle=circle, text=text, cw=cw)
         return self._request("send", circle=circle, text=text)
 
     def history(
@@ -241,6 +247,12 @@ class EngineBridge(QObject):
             # the engine was still winding down): nobody is left to tell
             log.debug("dropped engine event %s: bridge already deleted", event.name)
 
+    def _message_arrived(self, event: MessageArrived) -> None:
+        circle, message = event.circle, event.message
+        if getattr(event, "silent", False) or getattr(message, "silent", False):
+            self.messageSilenced.emit(circle, message.id)
+        self.messageArrived.emit(circle, message)
+
     def _emit_for(self, event: EngineEvent) -> None:
         match event:
             case EngineReady():
@@ -253,8 +265,8 @@ class EngineBridge(QObject):
                 self.engineError.emit(message, fatal)
             case EngineStopped():
                 self.stopped.emit()
-            case MessageArrived(circle=circle, message=message):
-                self.messageArrived.emit(circle, message)
+            case MessageArrived():
+                self._message_arrived(event)
             case MemberJoined(circle=circle, member=member):
                 self.memberJoined.emit(circle, member)
             case CirclesChanged():

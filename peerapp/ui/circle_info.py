@@ -11,6 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE
+
 FACILITATING_ROLES = frozenset({"founder", "facilitator"})
 
 
@@ -29,6 +31,8 @@ class CircleInfo:
     next_send_at: int = 0  # ms since the epoch; 0 when a message may go now
     removed: bool = False  # we were removed (or banned) from the circle
     banned: bool = False
+    # how many members' harm flags hide a message pending review
+    harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
 
     @property
     def facilitating(self) -> bool:
@@ -57,6 +61,7 @@ def circle_info_from(result: Mapping[str, Any]) -> CircleInfo | None:
         next_send_at=_whole(result.get("next_send_at")) or 0,
         removed=result.get("removed") is True,
         banned=result.get("banned") is True,
+        harm_flags_to_hide=_whole(result.get("harm_flags_to_hide")) or DEFAULT_HARM_FLAGS_TO_HIDE,
     )
 
 

@@ -44,8 +44,12 @@ from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import CircleInfo, circle_info_from
+from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.pane_boundaries import PaneBoundaries
+from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_moderation import PaneModeration
+from peerapp.ui.pane_review import PaneReview
 from peerapp.ui.timeline import Item
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
 from peerapp.ui.widgets.circle_header import CircleHeader, peer_syncs_from
@@ -67,6 +71,15 @@ SYNC_AGE_MS = 1000  # how often to say again how long ago that was
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+def _placeholder() -> QLabel:
+    """What shows until the first messages do: "Loading…", then why none show."""
+    placeholder = QLabel(messages.LOADING_MESSAGES)
+    placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    placeholder.setWordWrap(True)
+    style.set_role(placeholder, "muted")
+    return placeholder
 
 
 class CirclePane(QWidget):
@@ -94,10 +107,7 @@ class CirclePane(QWidget):
         self.join_requests = JoinRequestsPanel()
         self.catch_up = CatchUpBar()
         self.message_list = MessageList(self.model)
-        self.placeholder = QLabel(messages.LOADING_MESSAGES)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setWordWrap(True)
-        style.set_role(self.placeholder, "muted")
+        self.placeholder = _placeholder()
         self.messages_area = QStackedWidget()
         self.messages_area.addWidget(self.placeholder)
         self.messages_area.addWidget(self.message_list)
@@ -105,7 +115,9 @@ class CirclePane(QWidget):
         self.member_panel = MemberPanel()
 
         self.moderation = PaneModeration(self)
-        self.header.more_button.setMenu(self.moderation.more_menu)
+        self.boundaries = self._build_menus()
+        self.crisis_support = CrisisSupport(self)  # the composer's crisis prompt
+        self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self._build_layout()
 
         self.loaded = False
@@ -161,6 +173,14 @@ class CirclePane(QWidget):
         layout.addWidget(self.join_requests)
         layout.addWidget(self.catch_up)
         layout.addLayout(body, 1)
+
+    def _build_menus(self) -> PaneBoundaries:
+        """The circle's More menu (moderation's), and one's own boundaries (blocking
+        members, taking a break: peerapp.ui.pane_boundaries), which add to it."""
+        self.header.more_button.setMenu(self.moderation.more_menu)
+        # care flags: sending them, and facilitators' list (in the More menu too)
+        self.care = PaneCare(self)
+        return PaneBoundaries(self)
 
     def _build_timers(self) -> tuple[QTimer, QTimer]:
         """Two timers that run while the pane is on screen: one asks the engine about syncs,
@@ -328,7 +348,7 @@ class CirclePane(QWidget):
     async def send(self, text: str) -> None:
         """Send what the composer handed over (it waits, read-only, for the outcome)."""
         try:
-            result = await self.bridge.send(self.circle_id, text)
+            result = await self.bridge.send(self.circle_id, text, self.composer.content_warning)
         except Exception as error:
             if still_alive(self):
                 reason = failure_message(error, messages.TO_SEND)

@@ -17,6 +17,10 @@ A facilitator's pane hears of join_request events; a pane re-reads its settings 
 circles_changed (the one on screen), members_changed and `moderation` events that change
 settings or roles; an open invite manager re-reads its list when an invite is revoked.
 
+Breaks: "Take a break…" (Profile menu) and the status bar's "End break" are the global
+switch (peerapp.ui.break_controls), each pane has its own; circles that are quiet now
+show no badge and raise no notification, nor does a message the engine marks silent.
+
 Syncs: a large pull's progress goes to its circle's pane (kept until the pane is opened,
 if it has not been yet); the end of a sync (history changed) makes that pane reload its
 latest messages once, and news that members hold more of our messages makes it refresh
@@ -52,11 +56,14 @@ from peerapp.engine.join_client import JoinRefused
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
+from peerapp.ui.break_controls import BreakControls
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import ConnectionStatus, describe, shorten_peer_id
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
+from peerapp.ui.dialogs.content_filters import ContentFiltersDialog
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
+from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
@@ -161,6 +168,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
     def _build_menus(self) -> None:
+        self._build_breaks()  # its action goes in the Profile menu
         profile_menu = self.menuBar().addMenu(messages.PROFILE_MENU)
         self.change_passphrase_action = QAction(messages.CHANGE_PASSPHRASE_ACTION, self)
         self.change_passphrase_action.triggered.connect(self.open_change_passphrase)
@@ -177,6 +185,8 @@ class MainWindow(QMainWindow):
         self.show_text_action.toggled.connect(self._show_text_toggled)
         profile_menu.addAction(self.change_passphrase_action)
         profile_menu.addAction(self.show_text_action)
+        self._build_content_filters(profile_menu)
+        profile_menu.addAction(self.breaks.action)
         profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)
         profile_menu.addSeparator()
@@ -208,6 +218,43 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
+        self._build_help_toolbar()
+
+    def _build_help_toolbar(self) -> None:
+        """The "Get help now" action: always there and enabled, needing no engine or network."""
+        self.crisis_help: CrisisHelpDialog | None = None
+        self.get_help_action = QAction(messages.GET_HELP_NOW, self)
+        self.get_help_action.setObjectName("getHelpNow")
+        self.get_help_action.setToolTip(messages.GET_HELP_NOW_HINT)
+        self.get_help_action.setStatusTip(messages.GET_HELP_NOW_HINT)
+        self.get_help_action.setShortcut(QKeySequence("F1"))
+        self.get_help_action.triggered.connect(self.open_crisis_help)
+        self.help_menu.insertAction(self.about_action, self.get_help_action)
+        toolbar = self.addToolBar(messages.GET_HELP_NOW)
+        toolbar.setObjectName("helpToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.get_help_action)
+        self.help_toolbar = toolbar
+
+    @Slot()
+    def open_crisis_help(self) -> None:
+        """Its own window, beside any other dialog: help must never wait its turn."""
+        if self.crisis_help is not None:
+            self.crisis_help.showNormal()
+            self.crisis_help.raise_()
+            self.crisis_help.activateWindow()
+            return
+        dialog = CrisisHelpDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(self._crisis_help_closed)
+        self.crisis_help = dialog
+        dialog.show()
+
+    @Slot()
+    def _crisis_help_closed(self) -> None:
+        self.crisis_help = None
 
     def _build_moderation_actions(self, circles_menu: QMenu) -> None:
         """The circle in view's settings, moderation log and leaving (its pane does them)."""
@@ -252,10 +299,22 @@ class MainWindow(QMainWindow):
         )
         moderation.circleLeft.connect(self.refresh_circles)
 
+    def _build_breaks(self) -> None:
+        self.breaks = breaks = BreakControls(self.bridge, self)
+        self._silenced: set[str] = set()  # ids of messages that arrived during a break
+        self.bridge.messageSilenced.connect(self._message_silenced)
+        breaks.changed.connect(self.refresh_circles)
+        breaks.dialogRequested.connect(lambda dialog: self._open_dialog(dialog, _nothing))
+        breaks.statusMessage.connect(
+            lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+        )
+        breaks.failed.connect(self.banner.show_message)
+
     def _build_status_bar(self) -> None:
         self.status_label = QLabel()
         self.peer_id_label = QLabel()
         self.peer_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.breaks.indicator)
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().addPermanentWidget(self.peer_id_label)
         self.statusBar().setSizeGripEnabled(False)
@@ -274,6 +333,7 @@ class MainWindow(QMainWindow):
         self._show_status()
         self.refresh_circles()
         self.waiting_joins.refresh()
+        self.breaks.refresh()
 
     @Slot(str)
     def _peer_connected(self, peer_id: str) -> None:
@@ -335,6 +395,7 @@ class MainWindow(QMainWindow):
             pane = self.panes.get(entry.id)
             if pane is not None:
                 pane.set_name(entry.name)
+                pane.boundaries.show_break(quiet=entry.quiet, on_break=entry.on_break)
         for gone in [circle for circle in self.panes if circle not in present]:
             self.panes.pop(gone).deleteLater()
         for gone in [circle for circle in self._progress if circle not in present]:
@@ -369,6 +430,10 @@ class MainWindow(QMainWindow):
             )
             pane.inviteRequested.connect(self.open_invite)
             self._hook_moderation(pane)
+            pane.boundaries.breakChanged.connect(self.breaks.refresh)
+            pane.boundaries.show_break(
+                quiet=self.circle_list.quiet(circle), on_break=self.circle_list.on_break(circle)
+            )
             self.panes[circle] = pane
             self.content.addWidget(pane)
             if circle in self._progress:
@@ -399,16 +464,25 @@ class MainWindow(QMainWindow):
         if arrived or self.circle_list.unread(pane.circle_id) > 0:
             settle_quietly(self.bridge.mark_read(pane.circle_id), "mark_read")
 
+    @Slot(str, str)
+    def _message_silenced(self, _circle: str, message_id: str) -> None:
+        """The message arriving next came during a break: tell nobody about it."""
+        self._silenced.add(message_id)
+
     @Slot(str, object)
     def _message_arrived(self, circle: str, message: MessageView) -> None:
         pane = self.panes.get(circle)
         if pane is not None:
             pane.add_arrived(message)
+        silent = message.id in self._silenced or self.circle_list.quiet(circle)
+        self._silenced.discard(message.id)
         if self._in_view(circle):
             self._mark_read_if_seen(arrived=True)
             return
-        self.notifier.message_arrived(circle, self.circle_list.name_of(circle), message)
-        QApplication.alert(self)
+        name = self.circle_list.name_of(circle)
+        self.notifier.message_arrived(circle, name, message, silent=silent)
+        if not silent:
+            QApplication.alert(self)
 
     @Slot(str, object)
     def _member_joined(self, circle: str, _member: object) -> None:
@@ -511,10 +585,12 @@ class MainWindow(QMainWindow):
             "removed_from_circle": self._removed_from_circle,
             "moderation": self._moderation,
             "join_request": self._join_request,
+            "care_flag": self._care_flag,
             "member_joined": self._join_request,
             "join_pending": self._join_pending,
             "join_approved": self._join_approved,
             "join_rejected": self._join_rejected,
+            "message_review": self._message_review,
         }.get(name)
         if handler is None or not isinstance(fields, dict):
             return
@@ -560,6 +636,14 @@ class MainWindow(QMainWindow):
         ):
             dialog.refresh()
 
+    def _care_flag(self, circle: str, _fields: dict[str, Any]) -> None:
+        """A member's care flag reached us as a facilitator: the pane's badge, and a gentle
+        notification of its own (never the note or any name)."""
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.care.flag_arrived()
+        self.notifier.care_flag_arrived(circle, self.circle_list.name_of(circle))
+
     def _join_request(self, circle: str, fields: dict[str, Any]) -> None:
         """Someone asks to join (or was admitted, maybe by another facilitator)."""
         pane = self.panes.get(circle)
@@ -595,6 +679,31 @@ class MainWindow(QMainWindow):
             self.waiting_joins.refresh()
             return
         self.waiting_joins.declined(circle, name, message)
+
+    # -- content warnings and review (issue 6) ---------------------------------------------
+
+    def _build_content_filters(self, profile_menu: QMenu) -> None:
+        self.content_filters_action = QAction(messages.CONTENT_FILTERS_ACTION, self)
+        self.content_filters_action.triggered.connect(self.open_content_filters)
+        profile_menu.addAction(self.content_filters_action)
+
+    @Slot()
+    def open_content_filters(self) -> None:
+        """The reader's filters; once changed, every conversation open shows them."""
+        dialog = ContentFiltersDialog(self.bridge, self)
+        self._open_dialog(dialog, on_accepted=self._filters_changed)
+        dialog.load()
+
+    def _filters_changed(self) -> None:
+        for pane in self.panes.values():
+            pane.review.reload_filtered()
+
+    def _message_review(self, circle: str, fields: dict[str, Any]) -> None:
+        """A message was hidden pending review, or shows again."""
+        pane = self.panes.get(circle)
+        message = fields.get("message")
+        if pane is not None and isinstance(message, str):
+            pane.review.review_changed(message, fields.get("hidden") is True)
 
     @Slot(bool)
     def _show_text_toggled(self, checked: bool) -> None:

@@ -14,6 +14,11 @@ the GUI (roles and ranks from `members`, the viewer's own from `circle_info`):
   former member ranks as a plain member).
 - Report: others' messages still showing, when some facilitator other than oneself and
   the author is there to receive the report.
+- Block (Unblock, while blocked): anyone, on every other member whatever their role;
+  it only hides their messages for oneself, so no rank is needed (boundary_actions).
+- "I'm worried about them" (a care flag): anyone, on every other member, when some
+  facilitator other than oneself and that member is there to receive it; "I'd like
+  support" on oneself, when some facilitator other than oneself is (care_actions).
 The engine checks everything again; this only keeps impossible choices out of sight.
 """
 
@@ -36,10 +41,16 @@ class MemberAction(Enum):
     UNMUTE = "unmute"
     REMOVE = "remove_member"
     BAN = "ban"
+    CARE_FLAG = "care_flag"  # "I'm worried about them": to the facilitators, privately
+    ASK_SUPPORT = "ask_support"  # the same about oneself: "I'd like support"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
 
 
 # the order a menu lists them in: gentle first, the most serious last
 MENU_ORDER = (
+    MemberAction.ASK_SUPPORT,
+    MemberAction.CARE_FLAG,
     MemberAction.PROMOTE,
     MemberAction.DEMOTE,
     MemberAction.MAKE_FOUNDER,
@@ -47,7 +58,11 @@ MENU_ORDER = (
     MemberAction.UNMUTE,
     MemberAction.REMOVE,
     MemberAction.BAN,
+    MemberAction.BLOCK,
+    MemberAction.UNBLOCK,
 )
+# one's own boundaries, not moderation: offered to everyone (see boundary_actions)
+BOUNDARY_ACTIONS = frozenset({MemberAction.BLOCK, MemberAction.UNBLOCK})
 
 
 @dataclass(frozen=True)
@@ -94,6 +109,25 @@ def member_actions(
         allowed.add(MemberAction.UNMUTE if muted else MemberAction.MUTE)
         allowed.update((MemberAction.REMOVE, MemberAction.BAN))
     return [action for action in MENU_ORDER if action in allowed]
+
+
+def boundary_actions(*, myself: bool, blocked: bool) -> list[MemberAction]:
+    """Block or unblock: on every other member, for every viewer."""
+    if myself:
+        return []
+    return [MemberAction.UNBLOCK if blocked else MemberAction.BLOCK]
+
+
+# "I'm worried about them" and "I'd like support": peerapp.ui.pane_care acts on them
+CARE_ACTIONS = frozenset({MemberAction.CARE_FLAG, MemberAction.ASK_SUPPORT})
+
+
+def care_actions(*, myself: bool, someone_to_tell: bool) -> list[MemberAction]:
+    """A care flag about another member, or asking for support for oneself, when some
+    facilitator (neither oneself nor the member) can receive it."""
+    if not someone_to_tell:
+        return []
+    return [MemberAction.ASK_SUPPORT if myself else MemberAction.CARE_FLAG]
 
 
 def may_delete(viewer: Standing, author: Standing, *, mine: bool) -> bool:

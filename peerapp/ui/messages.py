@@ -790,3 +790,374 @@ def leave_text(circle_name: str) -> str:
         f"You will stop receiving the messages of {circle_name}. To come back, you would "
         "need a new invite code."
     )
+
+
+# -- boundaries: blocking a member, taking a break -----------------------------------------
+
+BLOCK_ACTION = "Block…"
+UNBLOCK_ACTION = "Unblock"
+BLOCK_CONFIRM = "Block"
+BLOCKED_BADGE = "blocked"
+BLOCKED_TOOLTIP = "You blocked them: their messages are hidden for you. They aren't told."
+TO_BLOCK = "change who you block"
+BREAK_MOON = "☾"
+ON_BREAK_TOOLTIP = "Taking a break"
+ON_BREAK_SPOKEN = "taking a break"
+
+
+def block_title(name: str) -> str:
+    return f"Block {name}?"
+
+
+def block_text(_name: str) -> str:
+    return "You won't see their messages in this circle. They won't be told."
+
+
+def blocked_status(name: str) -> str:
+    return f"You blocked {name}. You can unblock them from the members list."
+
+
+def unblocked_status(name: str) -> str:
+    return f"You unblocked {name}."
+
+
+TAKE_A_BREAK_ACTION = "Take a break…"
+TAKE_A_BREAK_FROM_CIRCLE_ACTION = "Take a break from this circle…"
+TAKE_A_BREAK_TITLE = "Take a break"
+TAKE_A_BREAK_TEXT = (
+    "Stepping back is okay. While you're on a break, Hearth won't notify you or show "
+    "unread counts. Your circles are still here when you come back."
+)
+
+
+def take_a_break_from_text(circle_name: str) -> str:
+    return (
+        f"Stepping back from {circle_name} is okay. While you're on a break, Hearth won't "
+        "notify you about it or show its unread count. It's still here when you come back."
+    )
+
+
+BREAK_ON_LABEL = "I'm taking a break now"
+QUIET_HOURS_LABEL = "Quiet hours every day"
+QUIET_HOURS_FROM = "From"
+QUIET_HOURS_TO = "to"
+QUIET_HOURS_NOTE = "No notifications or unread counts during these hours, every day."
+BREAK_STATUS_LABEL = "Let members see I'm taking a break"
+BREAK_STATUS_NOTE = "They see a small moon next to your name. Nothing else is shared."
+SAVE_BREAK = "Save"
+TO_SAVE_BREAK = "save your break"
+READING_BREAK = "One moment…"
+ON_A_BREAK = "You're on a break"
+ON_A_BREAK_HERE = "You're taking a break from this circle"
+QUIET_HOURS_NOW = "Quiet hours"
+END_BREAK = "End break"
+END_BREAK_TOOLTIP = "Turn notifications and unread counts back on"
+BREAK_ENDED = "Welcome back. Your break has ended."
+BREAK_SAVED = "Your break settings are saved."
+TO_END_BREAK = "end your break"
+
+
+# -- content warnings, check-ins, messages hidden pending review (issue 6) -----------------
+
+# a listed topic's name as people read it (peerapp.core.content_warnings.TOPICS)
+CW_TOPIC_NAMES: dict[str, str] = {
+    "self-harm": "Self-harm",
+    "suicide": "Suicide",
+    "abuse": "Abuse",
+    "eating": "Eating and food",
+    "substances": "Alcohol and drugs",
+    "grief": "Grief and loss",
+    "violence": "Violence",
+}
+CW_OTHER_FILTER = "Other (custom labels)"
+
+
+def cw_name(cw: str) -> str:
+    """A warning as people read it: a listed topic's name, or the author's own words."""
+    return CW_TOPIC_NAMES.get(cw, cw)
+
+
+def cw_label(cw: str) -> str:
+    """What a collapsed message shows, and the tag above a shown one."""
+    return f"Content warning: {cw_name(cw)}"
+
+
+CW_BUTTON = "Content warning"
+CW_BUTTON_TOOLTIP = (
+    "Add a content warning: readers then choose whether to see this message straight away."
+)
+CW_CUSTOM_CHOICE = "Custom…"
+CW_CUSTOM_TITLE = "Your own content warning"
+CW_CUSTOM_LABEL = "A few words about what the message touches on"
+CW_REMOVE = "Remove the content warning"
+CW_SHOW = "Show"
+CW_HIDE_AGAIN = "Hide again"
+CW_COLLAPSED_HINT = "collapsed: press Enter to show it"
+
+HIDDEN_PENDING_REVIEW = "Hidden pending review"
+SHOW_ANYWAY = "Show anyway"
+RESTORE_MESSAGE = "Restore"
+TO_RESTORE_MESSAGE = "restore the message"
+MESSAGE_RESTORED = "The message is visible to everyone again."
+HIDDEN_FOR_REVIEW_NOTICE = "A message was hidden pending review after members flagged it"
+FLAG_HARM_ACTION = "Flag as harmful…"
+FLAGGED_ACTION = "Flagged"
+FLAG_HARM_TITLE = "Flag this message as harmful?"
+FLAG_HARM_CONFIRM = "Flag"
+FLAGGING = "Flagging…"
+TO_FLAG_MESSAGE = "flag the message"
+FLAG_HARM_THANKS = "Thank you. The message is flagged."
+
+
+def flag_harm_text(flags_to_hide: int | None) -> str:
+    if flags_to_hide is None:
+        enough = "enough members have"
+    elif flags_to_hide == 1:
+        enough = "one member has"
+    else:
+        enough = f"{flags_to_hide} members have"
+    return (
+        f"Once {enough} flagged a message, it is hidden for everyone until a facilitator "
+        "reviews it. The author is not told who flagged it."
+    )
+
+
+def restored_notice(actor: str) -> str:
+    return f"{actor} restored a message after review"
+
+
+LOG_RESTORED = "Restored a message after review"
+
+HARM_FLAGS_LABEL = "Hide a message for review after"
+
+
+def harm_flags_suffix(count: int) -> str:
+    return " flag" if count == 1 else " flags"
+
+
+HARM_FLAGS_HINT = (
+    "When this many members flag a message as harmful, it is hidden for everyone until a "
+    "facilitator restores or deletes it."
+)
+
+
+def harm_flags_now(count: int) -> str:
+    return f"Messages are now hidden for review after {count}{harm_flags_suffix(count)}"
+
+
+# check-ins
+CHECK_IN_BUTTON = "Check in"
+CHECK_IN_TOOLTIP = "Tell the circle how you are doing, in one short line"
+CHECK_IN_TITLE = "Check in"
+CHECK_IN_HEADING = "How are you doing?"
+CHECK_IN_TEXT = "Pick what fits right now (keys 1 to 5 work too). The circle sees one short line."
+MOOD_NAMES: dict[int, str] = {
+    1: "Really struggling",
+    2: "Having a hard time",
+    3: "Getting by",
+    4: "Doing okay",
+    5: "Doing well",
+}
+CHECK_IN_LINE_LABEL = "Anything to add? (optional)"
+CHECK_IN_LINE_PLACEHOLDER = "A few words, if you like"
+CHECK_IN_SEND = "Share"
+CHECK_IN_SENDING = "Sharing…"
+TO_CHECK_IN = "share your check-in"
+
+
+def mood_name(mood: int) -> str:
+    return MOOD_NAMES.get(mood, "")
+
+
+def mood_choice(mood: int) -> str:
+    """A mood as the check-in dialog offers it: "3 · Getting by"."""
+    return f"{mood} · {mood_name(mood)}"
+
+
+def mood_scale(mood: int) -> str:
+    """The dots' meaning, for a screen reader and the tooltip."""
+    return f"{mood} of 5"
+
+
+def check_in_said(author: str, mood: int, line: str) -> str:
+    said = f"{author} checked in: {mood_name(mood)} ({mood_scale(mood)})"
+    return f"{said}. {line}" if line else said
+
+
+# a reader's content filters
+CONTENT_FILTERS_ACTION = "Content filters…"
+CONTENT_FILTERS_TITLE = "Content filters"
+CONTENT_FILTERS_TEXT = (
+    "Choose how messages with a content warning appear for you. This stays on this "
+    "computer: nobody is told what you choose."
+)
+FILTER_MODE_NAMES: dict[str, str] = {"show": "Show", "collapse": "Collapse", "hide": "Hide"}
+CONTENT_FILTERS_HINT = (
+    "Show: as written, with the warning above. Collapse: only the warning, with a Show "
+    "button. Hide: left out of your conversations."
+)
+SAVE_FILTERS = "Save"
+SAVING_FILTERS = "Saving…"
+LOADING_FILTERS = "Reading your filters…"
+TO_SAVE_FILTERS = "save your filters"
+TO_READ_FILTERS = "read your filters"
+
+
+def filter_topic_name(topic: str) -> str:
+    return CW_OTHER_FILTER if topic == "other" else cw_name(topic)
+
+
+# -- crisis language prompt (shown above the composer; only the writer sees it) -----------
+
+CRISIS_PROMPT_NAME = "A note about support"
+CRISIS_PROMPT_TEXT = (
+    "It sounds like things might be really heavy right now. You don't have to go through it alone."
+)
+CRISIS_PROMPT_PRIVATE = "Only you see this. Nothing about it is sent or saved."
+CRISIS_PROMPT_RESOURCES = "See crisis resources"
+CRISIS_PROMPT_RESOURCES_HINT = (
+    "Phone numbers and websites of people you can talk to now. Works without a connection."
+)
+CRISIS_PROMPT_FACILITATOR = "Tell a facilitator"
+CRISIS_PROMPT_FACILITATOR_HINT = "Let this circle's facilitators know you could use support."
+CRISIS_PROMPT_DISMISS_NAME = "Dismiss this note"
+CRISIS_PROMPT_DISMISS_HINT = "Hides this note for this message."
+
+
+# -- care flags ("I'm worried about someone"; only the circle's facilitators see them) ----
+
+CARE_FLAG_TITLE = "I'm worried about someone"
+SUPPORT_TITLE = "Ask a facilitator for support"
+
+
+WORRIED_ACTION = "I'm worried about them…"  # a member's menu, for another member
+ASK_SUPPORT_ACTION = "I'd like support…"
+WORRIED_ABOUT_AUTHOR = "I'm worried about this person…"
+
+
+def care_flag_heading(name: str) -> str:
+    return f"I'm worried about {name}"
+
+
+def care_flag_text(name: str) -> str:
+    return (
+        f"Only this circle's facilitators will see this, so they can check in with {name}. "
+        f"{name} is not told, and never learns who sent it."
+    )
+
+
+SUPPORT_TEXT = (
+    "Only this circle's facilitators will see this. They can reach out to you gently. "
+    "Nobody else is told."
+)
+CARE_FLAG_WITH_MESSAGE = "The message you chose goes with it, so they can see what worried you."
+CARE_NOTE_LABEL = "Anything they should know? (optional)"
+CARE_NOTE_PLACEHOLDER = "A few words can help, but you can leave this empty."
+SUPPORT_NOTE_LABEL = "Anything you'd like them to know? (optional)"
+CARE_FLAG_SEND = "Tell the facilitators"
+SUPPORT_SEND = "Ask for support"
+CARE_FLAG_SENDING = "Sending…"
+TO_CARE_FLAG = "tell the facilitators"
+CARE_FLAG_SENT = "Thank you for looking out for them. The facilitators will see it."
+SUPPORT_SENT = "Thank you for reaching out. The facilitators will see it."
+
+# what a facilitator sees
+CARE_FLAGS_ACTION = "Care flags…"
+CARE_FLAGS_TITLE = "Care flags"
+CARE_FLAGS_TEXT = (
+    "Members who are worried about someone here, or who asked for support. Only "
+    "facilitators see these; the person they are about is not told."
+)
+CARE_FLAGS_EMPTY = "No open care flags right now."
+CARE_FLAGS_LOADING = "Reading care flags…"
+TO_READ_CARE_FLAGS = "read the care flags"
+TO_RESOLVE_CARE_FLAG = "mark the care flag resolved"
+MARK_RESOLVED = "Mark resolved"
+CARE_FLAG_NO_NOTE = "No note."
+CARE_FLAG_MESSAGE_HEADING = "Their message:"
+CARE_FLAGS_CLOSE = "Close"
+
+
+def care_flags_button(count: int) -> str:
+    """The header's badge of open care flags (facilitators only)."""
+    return "1 care flag" if count == 1 else f"{count} care flags"
+
+
+def care_flag_summary(member_name: str, from_name: str, about_themselves: bool) -> str:
+    if about_themselves:
+        return f"{member_name} asked for support"
+    return f"{from_name} is worried about {member_name}"
+
+
+def care_flag_notification(circle_name: str) -> str:
+    """A system notification: gentle, and never the note or any name."""
+    return f"Someone in {circle_name} could use a facilitator's care."
+
+
+CARE_FLAG_NOTIFICATION_TITLE = "A care flag"
+
+
+def flagged_ago(seconds: float) -> str:
+    """When a care flag arrived, in the largest unit that fits."""
+    age = max(int(seconds), 0)
+    if age < 60:
+        return "just now"
+    if age < 3600:
+        return f"{age // 60} min ago"
+    if age < 24 * 3600:
+        return f"{age // 3600} h ago"
+    return f"{age // (24 * 3600)} d ago"
+
+
+# -- "Get help now": the bundled crisis directory (works offline, sends nothing) ---------
+
+GET_HELP_NOW = "Get help now"
+GET_HELP_NOW_HINT = (
+    "Phone numbers and websites of crisis services in your country. "
+    "Works without a connection and sends nothing."
+)
+CRISIS_HELP_TITLE = "Get help now"
+CRISIS_HELP_INTRO = (
+    "You don't have to go through this alone. The people at these services are there to listen."
+)
+CRISIS_COUNTRY_LABEL = "Country"
+CRISIS_EMERGENCY_UNKNOWN = "If you are in danger right now, call your local emergency number."
+CRISIS_CALL = "Call"
+CRISIS_TEXT = "Text"
+CRISIS_WHATSAPP = "WhatsApp"
+CRISIS_COPY = "Copy"
+CRISIS_COPIED = "Copied"
+CRISIS_WEBSITE = "Website"
+CRISIS_SOURCE = "Where this number comes from"
+CRISIS_PRIVATE = "This list is kept on this computer. Looking at it sends nothing."
+CRISIS_CLOSE = "Close"
+CRISIS_NO_DIRECTORY = (
+    "The list of crisis services could not be opened on this computer. "
+    "If you are in danger right now, call your local emergency number."
+)
+
+
+def crisis_emergency(number: str) -> str:
+    return f"If you are in danger right now, call {number}."
+
+
+def crisis_copy_name(number: str) -> str:
+    """The copy button's accessible name."""
+    return f"Copy {number}"
+
+
+def crisis_hours(hours: str) -> str:
+    return f"Hours: {hours}"
+
+
+def crisis_languages(languages: list[str]) -> str:
+    return "Languages: " + ", ".join(languages)
+
+
+def crisis_checked(date: str) -> str:
+    return f"Last checked: {date}."
+
+
+def crisis_international(name: str, website: str) -> str:
+    """Rich text: the worldwide directory, for anyone whose country is not listed."""
+    return f'Somewhere else? <a href="{website}">{name}</a> lists helplines in many countries.'

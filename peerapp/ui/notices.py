@@ -16,7 +16,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE
+from peerapp.core.events import MessageView
 from peerapp.ui import messages, timeline
+from peerapp.ui.timeline import Notice
 
 PROMOTE = "promote"
 DEMOTE = "demote"
@@ -27,6 +30,7 @@ MUTE = "mute"
 SETTINGS = "settings"
 INVITE_REVOKE = "invite_revoke"
 DELETE = "delete"
+RESTORE = "restore"  # a facilitator restored a message hidden pending review
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Settings:
     slow_mode_seconds: int = 0
     join_approval: bool = False
     guidelines: str | None = None  # None: not known
+    # how many members' harm flags hide a message pending review
+    harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
 
 
 # before any settings event: slow mode off, join approval off, guidelines from the start
@@ -101,6 +107,7 @@ def settings_of(entry: ModerationEntry) -> Settings | None:
             int(details["slow_mode_seconds"]),
             bool(details["join_approval"]),
             None if guidelines is None else str(guidelines),
+            int(details.get("harm_flags_to_hide", DEFAULT_HARM_FLAGS_TO_HIDE)),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -132,6 +139,8 @@ def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
         changes.append(
             messages.JOIN_APPROVAL_ON_NOW if new.join_approval else messages.JOIN_APPROVAL_OFF_NOW
         )
+    if new.harm_flags_to_hide != before.harm_flags_to_hide:
+        changes.append(messages.harm_flags_now(new.harm_flags_to_hide))
     known_before = previous is not None and previous.guidelines is not None
     if known_before and new.guidelines is not None and new.guidelines != before.guidelines:
         changes.append(messages.GUIDELINES_UPDATED)
@@ -179,6 +188,7 @@ NOTICES: dict[str, NoticeRule] = {
     SETTINGS: _settings_notice,
     INVITE_REVOKE: lambda e, _: messages.invite_revoked_notice(e.who),
     DELETE: lambda e, _: None,
+    RESTORE: lambda e, _: messages.restored_notice(e.who),
 }
 
 
@@ -230,6 +240,7 @@ LOG_WHAT: dict[str, LogRule] = {
     SETTINGS: _settings_what,
     INVITE_REVOKE: lambda e, _: messages.LOG_INVITE_REVOKED,
     DELETE: _delete_what,
+    RESTORE: lambda e, _: messages.LOG_RESTORED,
 }
 
 
@@ -242,7 +253,11 @@ def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
     """The moderation log (in log order) as lines for the log view."""
     lines = []
     for entry, previous in with_previous(entries):
-        has_target = entry.target is not None and entry.action not in (SETTINGS, INVITE_REVOKE)
+        has_target = entry.target is not None and entry.action not in (
+            SETTINGS,
+            INVITE_REVOKE,
+            RESTORE,  # the author of a restored message is not named
+        )
         own_delete = entry.action == DELETE and entry.target == entry.actor
         lines.append(
             LogLine(
@@ -253,3 +268,20 @@ def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
             )
         )
     return lines
+
+
+# -- a message hidden pending review, told to facilitators where it is -----------------------
+
+REVIEW_NOTICE_SUFFIX = "~review"  # sorts right after the message's own id
+
+
+def review_notice(message: MessageView) -> Notice:
+    """The quiet note a facilitator sees right below a message that members' harm flags
+    hid pending review (its id tells it apart from moderation entries' notices)."""
+    return Notice(
+        id=message.id + REVIEW_NOTICE_SUFFIX,
+        text=messages.HIDDEN_FOR_REVIEW_NOTICE,
+        ts=message.ts,
+        lamport=message.lamport,
+        order_id=message.id + REVIEW_NOTICE_SUFFIX,
+    )

@@ -7,6 +7,13 @@ asked for them (Preferences.show_message_text).
 Messages that arrive together (a burst, or what a member sends on catching up) make one
 notification per circle ("3 new messages in Tuesday circle"), not one each.
 
+A message that arrives while its circle is silenced (a break or quiet hours: the engine
+marks its `message` event silent) raises nothing at all; it is only counted in
+`held_back`, so tests can see the silence was chosen rather than missed.
+
+A care flag (a member is worried about someone; facilitators only) has a notification of
+its own, gentle and naming only the circle (`care_flag_arrived`); it is not a message.
+
 Every notification is kept in `shown` (title and body, for this run only and never
 logged) so tests, and anything else that wants to, can see what was said. The tray icon
 exists only where the desktop has a tray; without one, notifications are recorded but
@@ -26,6 +33,7 @@ from peerapp.core.events import MessageView
 from peerapp.ui import messages
 from peerapp.ui.preferences import Preferences
 from peerapp.ui.resources import app_icon
+from peerapp.ui.widgets.message_model import Look, presentation
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,19 @@ class Notification:
         return f"<Notification for circle {self.circle[:8]}>"
 
 
+def notified_text(message: MessageView) -> str:
+    """What a notification may say of a message: never the text of one that shows
+    collapsed (behind its content warning, or hidden pending review), only its label; a
+    check-in in words."""
+    shown = presentation(message, revealed=False, reviewer=False)
+    if shown.look in (Look.HIDDEN, Look.WARNED):
+        return shown.text
+    if shown.look is Look.CHECK_IN:
+        mood = messages.mood_name(message.mood)
+        return f"{mood} · {message.text}" if message.text else mood
+    return message.text
+
+
 def notification_for(
     circle: str, circle_name: str, batch: Sequence[MessageView], show_text: bool
 ) -> Notification:
@@ -52,7 +73,7 @@ def notification_for(
     if not show_text:
         return Notification(circle, messages.APP_NAME, messages.new_messages_in(circle_name, count))
     latest = batch[-1]
-    body = " ".join(latest.text.split())
+    body = " ".join(notified_text(latest).split())
     if count > 1:
         body = messages.latest_of(count, latest.author_name, body)
         title = circle_name
@@ -71,6 +92,7 @@ class Notifier(QObject):
         super().__init__(parent)
         self.preferences = preferences
         self.shown: list[Notification] = []
+        self.held_back = 0  # messages not told about because their circle was on a break
         self.tooltip = messages.unread_tooltip(0)
         self._pending: dict[str, tuple[str, list[MessageView]]] = {}
         self._batch = QTimer(self)
@@ -102,12 +124,30 @@ class Notifier(QObject):
         ):
             self.showRequested.emit()
 
-    def message_arrived(self, circle: str, circle_name: str, message: MessageView) -> None:
-        """Note a message to tell about; the notification follows once the burst is over."""
+    def message_arrived(
+        self, circle: str, circle_name: str, message: MessageView, silent: bool = False
+    ) -> None:
+        """Note a message to tell about; the notification follows once the burst is over.
+        A `silent` one (its circle is on a break) is told about never."""
+        if silent:
+            self.held_back += 1
+            return
         _, batch = self._pending.get(circle, (circle_name, []))
         self._pending[circle] = (circle_name, [*batch, message])
         if not self._batch.isActive():
             self._batch.start()
+
+    def care_flag_arrived(self, circle: str, circle_name: str) -> None:
+        """A care flag reached us as a facilitator: a notification of its own, at once and
+        whatever the text preference, that names only the circle (never the note, the
+        member or who sent it: the screen may be seen by others)."""
+        self._show(
+            Notification(
+                circle,
+                messages.CARE_FLAG_NOTIFICATION_TITLE,
+                messages.care_flag_notification(circle_name),
+            )
+        )
 
     @Slot()
     def flush(self) -> None:

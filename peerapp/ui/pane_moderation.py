@@ -49,9 +49,13 @@ from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.member_actions import (
+    BOUNDARY_ACTIONS,
+    CARE_ACTIONS,
     PLAIN_MEMBER,
     MemberAction,
     Standing,
+    boundary_actions,
+    care_actions,
     may_delete,
     may_report,
     member_actions,
@@ -226,12 +230,31 @@ class PaneModeration(QObject):
 
     def actions_for(self, member: Member) -> list[MemberAction]:
         my_id = self.info.my_id if self.info is not None else ""
-        return member_actions(
-            self.viewer(),
-            member.standing,
-            myself=member.id == my_id or not my_id,
-            muted=member.muted(_now_ms()),
+        myself = member.id == my_id or not my_id
+        return (
+            self.care_for(member.id)
+            + member_actions(
+                self.viewer(),
+                member.standing,
+                myself=myself,
+                muted=member.muted(_now_ms()),
+            )
+            + boundary_actions(myself=myself or self.removed, blocked=member.blocked)
         )
+
+    def care_for(self, member_id: str) -> list[MemberAction]:
+        """Care flags: worried about others, asking for support for oneself."""
+        my_id = self.info.my_id if self.info is not None else ""
+        if self.removed or not my_id:
+            return []
+        return care_actions(
+            myself=member_id == my_id, someone_to_tell=self.someone_to_tell(member_id)
+        )
+
+    def someone_to_tell(self, about: str) -> bool:
+        """Whether a facilitator other than oneself and `about` could hear a care flag."""
+        my_id = self.info.my_id if self.info is not None else ""
+        return any(m.standing.leads and m.id not in (my_id, about) for m in self.members)
 
     def show_members(self, members: Sequence[Member]) -> None:
         """The member list, each member with the actions the viewer may take on them."""
@@ -260,13 +283,17 @@ class PaneModeration(QObject):
         info = self.info
         if info is None:
             return Settings()
-        return Settings(info.slow_mode_seconds, info.join_approval, info.guidelines)
+        return Settings(
+            info.slow_mode_seconds, info.join_approval, info.guidelines, info.harm_flags_to_hide
+        )
 
     # -- acting on members --------------------------------------------------------------
 
     @Slot(str, object, int)
     def member_action(self, member_id: str, action: object, seconds: int) -> None:
-        if not isinstance(action, MemberAction):
+        if not isinstance(action, MemberAction) or action in BOUNDARY_ACTIONS | CARE_ACTIONS:
+            # blocking is the pane's boundaries' (peerapp.ui.pane_boundaries), care flags
+            # the pane's care's (peerapp.ui.pane_care)
             return
         member = self._member(member_id)
         name = (member.name if member is not None else "") or messages.UNNAMED_MEMBER

@@ -16,17 +16,20 @@ from peerapp.core.circle_events import (
     CONTROL_TYPES,
     MAX_ADDRS,
     MAX_GUIDELINES_CHARS,
+    MAX_HARM_FLAGS_TO_HIDE,
     MAX_KEY_RECIPIENTS,
     MAX_NAME_CHARS,
     MAX_PARENTS,
     MAX_SIGNED_BYTES,
     MAX_SLOW_MODE_SECONDS,
     MAX_TEXT_CHARS,
+    OPTIONAL_BODY_FIELDS,
     EventError,
     EventType,
     decode_event,
     split_signed,
 )
+from peerapp.core.content_warnings import MAX_CW_CHARS
 from peerapp.crypto.signing import verify_signed
 from tests.crypto.circle_fixtures import Identity, identity, one_of_each_type
 
@@ -240,8 +243,6 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.GENESIS, "addrs", [1]),
     (EventType.GENESIS, "addrs", [b"/ip4"]),
     (EventType.GENESIS, "addrs", [ADDR] * (MAX_ADDRS + 1)),
-    (EventType.MESSAGE, "text", ""),
-    (EventType.MESSAGE, "text", " \n\t"),
     (EventType.MESSAGE, "text", LONG * (MAX_TEXT_CHARS + 1)),
     (EventType.MESSAGE, "text", b"hello"),
     (EventType.MESSAGE, "text", None),
@@ -319,6 +320,32 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.DELETE, "message", "m" * 32),
     (EventType.DELETE, "author", bytes(31)),
     (EventType.DELETE, "author", None),
+    *[
+        (kind, name, value)
+        for kind in (EventType.HARM_FLAG, EventType.RESTORE)
+        for name, value in (
+            ("message", bytes(31)),
+            ("message", "m" * 32),
+            ("author", bytes(33)),
+            ("author", None),
+        )
+    ],
+    (EventType.STATUS, "on_break", 1),
+    (EventType.STATUS, "on_break", None),
+    (EventType.SETTINGS, "harm_flags_to_hide", 0),
+    (EventType.SETTINGS, "harm_flags_to_hide", MAX_HARM_FLAGS_TO_HIDE + 1),
+    (EventType.SETTINGS, "harm_flags_to_hide", True),
+    (EventType.SETTINGS, "harm_flags_to_hide", "3"),
+    # optional fields, when present
+    (EventType.MESSAGE, "cw", ""),
+    (EventType.MESSAGE, "cw", " grief"),  # not in its clean form
+    (EventType.MESSAGE, "cw", "a  b"),
+    (EventType.MESSAGE, "cw", "x" * (MAX_CW_CHARS + 1)),
+    (EventType.MESSAGE, "cw", None),
+    (EventType.MESSAGE, "mood", 0),
+    (EventType.MESSAGE, "mood", 6),
+    (EventType.MESSAGE, "mood", True),
+    (EventType.MESSAGE, "mood", "3"),
 ]
 
 
@@ -338,7 +365,29 @@ def test_malformed_body_field_is_refused(kind: EventType, name: str, value: Any)
 
 def test_the_body_table_covers_every_field_of_every_type() -> None:
     covered = {(kind, name) for kind, name, _ in BAD_BODY}
-    assert covered == {(kind, name) for kind, schema in BODY_SCHEMAS.items() for name in schema}
+    every = [*BODY_SCHEMAS.items(), *OPTIONAL_BODY_FIELDS.items()]
+    assert covered == {(kind, name) for kind, schema in every for name in schema}
+
+
+@pytest.mark.parametrize("text", ["", " \n\t"])
+def test_a_message_needs_text_unless_it_is_a_check_in(text: str) -> None:
+    doc = document(EventType.MESSAGE)
+    doc["body"] = {"text": text}
+    with pytest.raises(EventError, match="needs text unless it is a check-in"):
+        decode_event(wire.encode(doc))
+    doc["body"] = {"text": text, "cw": "grief"}
+    with pytest.raises(EventError, match="needs text unless it is a check-in"):
+        decode_event(wire.encode(doc))
+    doc["body"] = {"text": text, "mood": 1}
+    assert decode_event(wire.encode(doc)).body == {"text": text, "mood": 1}
+
+
+def test_a_message_may_carry_a_warning_and_a_mood() -> None:
+    doc = document(EventType.MESSAGE)
+    doc["body"] = {"text": "hi", "cw": "x" * MAX_CW_CHARS, "mood": 5}
+    assert decode_event(wire.encode(doc)).body == doc["body"]
+    doc["body"] = {"text": "hi", "cw": "self-harm"}
+    assert decode_event(wire.encode(doc)).body["cw"] == "self-harm"
 
 
 GOOD_BODY: list[tuple[EventType, str, Any]] = [
@@ -362,6 +411,9 @@ GOOD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.SETTINGS, "join_approval", False),
     (EventType.SETTINGS, "guidelines", ""),
     (EventType.SETTINGS, "guidelines", LONG * MAX_GUIDELINES_CHARS),
+    (EventType.SETTINGS, "harm_flags_to_hide", 1),
+    (EventType.SETTINGS, "harm_flags_to_hide", MAX_HARM_FLAGS_TO_HIDE),
+    (EventType.STATUS, "on_break", False),
     (EventType.ADD_MEMBER, "request", bytes(16 * 1024)),
     (EventType.KEY_ROTATE, "keys", {bytes(32): b""}),
     (

@@ -140,9 +140,17 @@ def test_events_before_genesis_are_refused(kind: EventType) -> None:
         EventType.REMOVE: {"member": JOINER.key},
         EventType.BAN: {"member": JOINER.key},
         EventType.MUTE: {"member": JOINER.key, "until": NOW_MS + HOUR_MS},
-        EventType.SETTINGS: {"slow_mode_seconds": 0, "join_approval": False, "guidelines": ""},
+        EventType.SETTINGS: {
+            "slow_mode_seconds": 0,
+            "join_approval": False,
+            "guidelines": "",
+            "harm_flags_to_hide": 3,
+        },
         EventType.INVITE_REVOKE: {"invite": invite_public_key(SEED)},
         EventType.DELETE: {"message": bytes(32), "author": founder.key},
+        EventType.HARM_FLAG: {"message": bytes(32), "author": JOINER.key},
+        EventType.RESTORE: {"message": bytes(32), "author": JOINER.key},
+        EventType.STATUS: {"on_break": True},
     }
     builder.author(founder, kind, bodies[kind], seq=0)
     assert_refused(builder, "before genesis")

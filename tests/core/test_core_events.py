@@ -9,6 +9,7 @@ import pytest
 
 from peerapp.core import events
 from peerapp.core.events import (
+    CareFlagReceived,
     CirclesChanged,
     DeliveryChanged,
     EngineError,
@@ -70,7 +71,9 @@ SHAPES = [
                 "lamport": 0,
                 "held_by": 0,
                 "deleted": "",
+                "filter": "show",
             },
+            "silent": False,
         },
     ),
     (
@@ -85,6 +88,7 @@ SHAPES = [
                 "online": True,
                 "rank": None,
                 "muted_until": 0,
+                "blocked": False,
             },
         },
     ),
@@ -147,6 +151,10 @@ SHAPES += [
     (
         ReportReceived("ab" * 16, "cd" * 16),
         {"event": "report_received", "circle": "ab" * 16, "report": "cd" * 16},
+    ),
+    (
+        CareFlagReceived("ab" * 16, "cd" * 16, "ef" * 32),
+        {"event": "care_flag", "circle": "ab" * 16, "flag": "cd" * 16, "member": "ef" * 32},
     ),
 ]
 

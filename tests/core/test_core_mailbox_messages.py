@@ -182,7 +182,7 @@ def test_malformed_note_frames_are_refused(document: Any) -> None:
 
 MALFORMED_BODIES: dict[str, Any] = {
     "not a map": ["report"],
-    "an unknown kind": _body_document(kind="care"),
+    "an unknown kind": _body_document(kind="gossip"),
     "no kind": {k: v for k, v in _body_document().items() if k != "kind"},
     "an empty reason": _body_document(reason=""),
     "a blank reason": _body_document(reason="   \n"),

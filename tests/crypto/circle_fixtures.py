@@ -122,12 +122,16 @@ def mute_body(who: Identity, until: int) -> dict[str, Any]:
 
 
 def settings_body(
-    slow_mode_seconds: int = 0, join_approval: bool = False, guidelines: str = "Be kind."
+    slow_mode_seconds: int = 0,
+    join_approval: bool = False,
+    guidelines: str = "Be kind.",
+    harm_flags_to_hide: int = 3,
 ) -> dict[str, Any]:
     return {
         "slow_mode_seconds": slow_mode_seconds,
         "join_approval": join_approval,
         "guidelines": guidelines,
+        "harm_flags_to_hide": harm_flags_to_hide,
     }
 
 
@@ -306,6 +310,15 @@ class LogBuilder:
     def delete(self, who: Identity, message: VerifiedEvent, **overrides: Any) -> VerifiedEvent:
         return self.author(who, EventType.DELETE, delete_body(message), **overrides)
 
+    def harm_flag(self, who: Identity, message: VerifiedEvent, **overrides: Any) -> VerifiedEvent:
+        return self.author(who, EventType.HARM_FLAG, delete_body(message), **overrides)
+
+    def restore(self, who: Identity, message: VerifiedEvent, **overrides: Any) -> VerifiedEvent:
+        return self.author(who, EventType.RESTORE, delete_body(message), **overrides)
+
+    def status(self, who: Identity, on_break: bool, **overrides: Any) -> VerifiedEvent:
+        return self.author(who, EventType.STATUS, {"on_break": on_break}, **overrides)
+
 
 # -- resolution -----------------------------------------------------------------------
 
@@ -385,10 +398,15 @@ def one_of_each_type(label: str = "each") -> dict[EventType, VerifiedEvent]:
     events[EventType.MUTE] = builder.mute(founder, joiner, NOW_MS + HOUR_MS)
     events[EventType.SETTINGS] = builder.settings(founder, slow_mode_seconds=30)
     events[EventType.INVITE_REVOKE] = builder.revoke(founder, seed)
+    events[EventType.STATUS] = builder.status(joiner, True)
+    flagged = builder.message(joiner, "a hard day")
+    events[EventType.HARM_FLAG] = builder.harm_flag(founder, flagged)
     events[EventType.DELETE] = builder.delete(founder, events[EventType.MESSAGE])
     events[EventType.LEAVE] = builder.leave(joiner)
     events[EventType.BAN] = builder.on(founder, EventType.BAN, joiner)
-    # well-formed, though this log refuses them (the joiner is gone, no co-facilitator)
+    # well-formed, though this log refuses them (the joiner is gone, no co-facilitator;
+    # the flagged message is not hidden: one flag of three)
+    events[EventType.RESTORE] = builder.restore(founder, flagged)
     events[EventType.REMOVE] = builder.on(founder, EventType.REMOVE, joiner)
     events[EventType.TRANSFER_FOUNDER] = builder.on(founder, EventType.TRANSFER_FOUNDER, joiner)
     return events

@@ -124,3 +124,32 @@ def test_only_a_message_of_this_circle_is_evidence() -> None:
     invite = LOG.author(FACILITATOR, EventType.INVITE_CREATE, invite_body(invite_seed("notes")))
     for evidence in (foreign.signed, invite.signed, b"\x00" * 100):
         assert open_note(_note(_body(message=evidence)), FACILITATOR.exchange_private) is None
+
+
+# -- care flags ("I'm worried about someone") -------------------------------------------
+
+
+def _care(member: bytes, message: bytes | None, note: str = "") -> NoteBody:
+    return NoteBody(NoteKind.CARE, note, NOW_MS, message=message, member=member)
+
+
+def test_a_care_flag_opens_with_or_without_a_message_by_the_flagged_member() -> None:
+    for body in (_care(AUTHOR.key, None, "worried"), _care(AUTHOR.key, MESSAGE.signed)):
+        note = _note(body)
+        assert note.kind is NoteKind.CARE
+        opened = open_note(note, FACILITATOR.exchange_private)
+        assert opened is not None and opened.body == body
+        assert (opened.message is None) == (body.message is None)
+    assert b"worried" not in encode_note_frame(_note(_care(AUTHOR.key, None, "worried")))
+
+
+def test_a_care_flag_s_message_must_be_by_the_flagged_member() -> None:
+    by_someone_else = _care(STRANGER.key, MESSAGE.signed)
+    assert open_note(_note(by_someone_else), FACILITATOR.exchange_private) is None
+    altered = MESSAGE.signed.replace(b"the reported words", b"the invented words")
+    assert open_note(_note(_care(AUTHOR.key, altered)), FACILITATOR.exchange_private) is None
+
+
+def test_a_body_of_another_kind_than_its_note_does_not_open() -> None:
+    note = _note(_care(AUTHOR.key, None))
+    assert open_note(replace(note, kind=NoteKind.REPORT), FACILITATOR.exchange_private) is None

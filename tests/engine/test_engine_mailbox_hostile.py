@@ -16,7 +16,7 @@ import nacl.signing
 
 from peerapp.core import wire
 from peerapp.core.circle_events import Event, EventType
-from peerapp.core.events import ReportReceived
+from peerapp.core.events import CareFlagReceived, ReportReceived
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
@@ -240,5 +240,90 @@ def test_forged_misaddressed_and_hostile_notes_are_refused_and_nothing_is_stored
         ]
         assert [e.report for e in events.of_type(ReportReceived)] == [genuine_ids[0].hex()]
         assert facilitator.request("status").result(WAIT)["peer_id"]  # still serving
+    finally:
+        assert facilitator.stop()
+
+
+def test_care_flags_about_the_facilitator_or_with_someone_else_s_message_are_refused(
+    tmp_path: Path,
+) -> None:
+    """A care flag is stored and announced (ids only) when genuine; one about the
+    facilitator itself (the flagged member never holds a flag about themselves) or with a
+    message by someone other than the flagged member is refused and nothing is stored."""
+    profile = create_profile(tmp_path / "facilitator", "facilitator passphrase", TEST_KDF)
+    events = EventLog()
+    facilitator = _engine(profile, events)
+    try:
+        circle_hex = facilitator.request("create_circle", name="Caring", member_name="Ash").result(
+            WAIT
+        )["circle"]
+        circle = bytes.fromhex(circle_hex)
+        codes = [
+            decode_invite(facilitator.request("invite", circle=circle_hex).result(WAIT)["code"])
+            for _ in range(2)
+        ]
+        rex, sam = _member("Rex"), _member("Sam")
+        answers: dict[str, Answer] = {}
+
+        async def flag() -> None:
+            async with (
+                running_node(b"\x1e" * 32, [], lambda p: None, lambda p: None) as rex_node,
+                running_node(b"\x1f" * 32, [], lambda p: None, lambda p: None) as sam_node,
+            ):
+                log = await request_admission(
+                    rex_node, codes[0], rex.join_request(codes[0], rex_node.peer_id)
+                )
+                await request_admission(
+                    sam_node, codes[1], sam.join_request(codes[1], sam_node.peer_id)
+                )
+                genesis = next(
+                    v.event for v in map(verify_signed, log) if v.event.type is EventType.GENESIS
+                )
+                ash_key, ash_exchange = genesis.author, genesis.body["exchange"]
+
+                def care(number: int, member: bytes, message: bytes | None) -> bytes:
+                    body = NoteBody(NoteKind.CARE, "", 1, message=message, member=member)
+                    return encode_note_frame(
+                        seal_note(
+                            circle=circle,
+                            note_id=bytes([number]) * 16,
+                            recipient=ash_key,
+                            recipient_exchange=ash_exchange,
+                            body=body,
+                            sender_seed=rex.seed,
+                        )
+                    )
+
+                probes = {
+                    "about Sam, with Sam's words": care(1, sam.key, sam.message(circle, "low")),
+                    "about Rex himself": care(2, rex.key, None),
+                    "about the facilitator": care(3, ash_key, None),
+                    "about Sam, with Rex's words": care(4, sam.key, rex.message(circle, "x")),
+                }
+                stream = await rex_node.open_stream(codes[0].peer_id, PROTOCOL)
+                for what, frame in probes.items():
+                    answers[what] = await _exchange(stream, frame)
+                await stream.close()
+
+        run(flag, WAIT * 2)
+
+        assert answers == {
+            "about Sam, with Sam's words": Ack(b"\x01" * 16),
+            "about Rex himself": Ack(b"\x02" * 16),
+            "about the facilitator": Refused(Refusal.NOT_FOR_ME),
+            "about Sam, with Rex's words": Refused(Refusal.UNREADABLE),
+        }
+        flags = facilitator.request("flags", circle=circle_hex).result(WAIT)["flags"]
+        # (both may arrive within one millisecond, so their order is not asserted)
+        assert sorted((f["id"], f["member_name"], f["message_text"]) for f in flags) == [
+            ("01" * 16, "Sam", "low"),
+            ("02" * 16, "Rex", ""),
+        ]
+        assert sorted((e.flag, e.member) for e in events.of_type(CareFlagReceived)) == [
+            ("01" * 16, sam.key.hex()),
+            ("02" * 16, rex.key.hex()),
+        ]
+        assert events.of_type(ReportReceived) == []
+        assert facilitator.request("reports", circle=circle_hex).result(WAIT)["reports"] == []
     finally:
         assert facilitator.stop()

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
+from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
 from peerapp.ui.dialogs.invite import InviteDialog
@@ -157,3 +158,29 @@ def wait_connected(qtbot: QtBot, window: MainWindow, text: str) -> None:
     pane = window.current_pane()
     assert pane is not None
     qtbot.waitUntil(lambda: pane.header.connection.text() == text, timeout=DELIVERY_WAIT_MS)
+
+
+def wait_settled(qtbot: QtBot, window: MainWindow, circle: str, names: list[str]) -> CirclePane:
+    """Until the circle's pane knows its own standing and lists exactly these members."""
+    pane = pane_of(window, circle)
+
+    def known() -> bool:
+        info = pane.moderation.info
+        shown = [m.name for m in pane.member_panel.members]
+        return info is not None and bool(info.my_id) and shown == names
+
+    qtbot.waitUntil(known, timeout=DELIVERY_WAIT_MS)
+    return pane
+
+
+def ash_and_bee(qtbot: QtBot, ash: MainWindow, bee: MainWindow) -> str:
+    """Ash creates a circle and invites Bee, who joins by pasting the code; returns the
+    circle's id once both are connected and both panes know their standing."""
+    circle = create_circle(qtbot, ash, "Tuesday circle", "Ash")
+    copy_invite(qtbot, ash)
+    assert join_circle(qtbot, bee, "Bee") == circle
+    wait_connected(qtbot, ash, messages.connected_members(1, 1))
+    wait_connected(qtbot, bee, messages.connected_members(1, 1))
+    wait_settled(qtbot, ash, circle, ["Ash", "Bee"])
+    wait_settled(qtbot, bee, circle, ["Ash", "Bee"])
+    return circle

@@ -111,6 +111,10 @@ def qasync_loop(
     asyncio.set_event_loop(_session_loop)
     asyncio.events._set_running_loop(_session_loop)
     yield _session_loop
+    # what engines said on their way out (a peer disconnecting) may still wait in Qt's
+    # queue: handle it while this loop is current, so the tasks it starts are cancelled
+    # below rather than started later with no loop
+    QApplication.processEvents()
     leftover = [task for task in asyncio.all_tasks(_session_loop) if not task.done()]
     for task in leftover:
         task.cancel()

@@ -89,7 +89,7 @@ def test_a_failed_send_is_explained_and_keeps_the_draft(
 ) -> None:
     refusal = "The circle's rules do not allow that right now."
 
-    def refuse(circle: str, text: str) -> asyncio.Future[Result]:
+    def refuse(circle: str, text: str, cw: str = "") -> asyncio.Future[Result]:
         future: asyncio.Future[Result] = asyncio.get_event_loop().create_future()
         future.set_exception(CommandError(refusal))
         return future

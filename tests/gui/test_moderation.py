@@ -40,6 +40,13 @@ MEMBER_MENU = [messages.PROMOTE_ACTION, messages.MUTE_MENU, messages.REMOVE_ACTI
 MEMBER_MENU += [messages.BAN_ACTION]
 FACILITATOR_MENU = [messages.DEMOTE_ACTION, messages.MAKE_FOUNDER_ACTION]
 FACILITATOR_MENU += [messages.MUTE_MENU, messages.REMOVE_ACTION, messages.BAN_ACTION]
+# care flags, offered when a facilitator other than oneself and the member can hear them
+WORRIED = [messages.WORRIED_ACTION]
+SUPPORT = [messages.ASK_SUPPORT_ACTION]
+# one's own boundary, offered last on every other member (peerapp.ui.pane_boundaries)
+BLOCK = [messages.BLOCK_ACTION]
+MEMBER_MENU += BLOCK
+FACILITATOR_MENU += BLOCK
 
 
 @dataclass
@@ -152,7 +159,7 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     choose(ash, "Bee", messages.PROMOTE_ACTION)
     wait_role(qtbot, ash, "Bee", "facilitator")
     assert menu_of(ash, "Bee") == FACILITATOR_MENU
-    assert menu_of(ash, "Cee") == MEMBER_MENU
+    assert menu_of(ash, "Cee") == WORRIED + MEMBER_MENU
 
     # a co-facilitator: nothing on the founder, everything but the founder role below
     qtbot.waitUntil(
@@ -160,14 +167,17 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
         timeout=DELIVERY_WAIT_MS,
     )
     wait_role(qtbot, bee, "Bee", "facilitator")
-    assert menu_of(bee, "Ash") == []
-    assert menu_of(bee, "Bee") == []
-    assert menu_of(bee, "Cee") == MEMBER_MENU
+    assert menu_of(bee, "Ash") == BLOCK
+    assert menu_of(bee, "Bee") == SUPPORT
+    assert menu_of(bee, "Cee") == WORRIED + MEMBER_MENU
 
-    # a member: nothing on anyone, and no "…" buttons at all
+    # a member: no moderation on anyone, only care flags (and support for oneself)
     wait_role(qtbot, cee_pane, "Bee", "facilitator")
-    assert [menu_of(cee_pane, name) for name in ("Ash", "Bee", "Cee")] == [[], [], []]
-    assert all(row.actions_button.isHidden() for row in cee_pane.member_panel.rows.values())
+    assert [menu_of(cee_pane, name) for name in ("Ash", "Bee", "Cee")] == [
+        WORRIED + BLOCK,
+        WORRIED + BLOCK,
+        SUPPORT,
+    ]
     assert not cee_pane.moderation.settings_action.isVisible()
     wait_notice(qtbot, cee_pane, "Ash made Bee a co-facilitator")
     badges = {m.name: m.badge for m in cee_pane.member_panel.members}
@@ -177,8 +187,8 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     choose(ash, "Bee", messages.MAKE_FOUNDER_ACTION)
     confirm(qtbot, circle.ash, messages.confirm_make_founder_title("Bee"))
     wait_role(qtbot, ash, "Bee", "founder")
-    qtbot.waitUntil(lambda: menu_of(ash, "Bee") == [], timeout=DELIVERY_WAIT_MS)
-    assert menu_of(ash, "Cee") == MEMBER_MENU
+    qtbot.waitUntil(lambda: menu_of(ash, "Bee") == BLOCK, timeout=DELIVERY_WAIT_MS)
+    assert menu_of(ash, "Cee") == WORRIED + MEMBER_MENU
     qtbot.waitUntil(lambda: menu_of(bee, "Ash") == FACILITATOR_MENU, timeout=DELIVERY_WAIT_MS)
     wait_notice(qtbot, cee_pane, "Ash made Bee the founder")
 
@@ -276,11 +286,12 @@ def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
     wait_for_text(qtbot, circle.bee, circle.id, "Let us keep it gentle")
 
     copy, delete = messages.COPY_MESSAGE, messages.DELETE_FOR_EVERYONE
-    assert message_menu(ash, "Something unkind") == [copy, delete]
+    flag = messages.FLAG_HARM_ACTION  # others' messages only
+    assert message_menu(ash, "Something unkind") == [copy, delete, flag]
     assert message_menu(ash, "Let us keep it gentle") == [copy, delete]
     assert message_menu(bee, "Something unkind") == [copy, delete]
     # the founder's: no other facilitator could receive a report about it
-    assert message_menu(bee, "Let us keep it gentle") == [copy]
+    assert message_menu(bee, "Let us keep it gentle") == [copy, flag]
 
     # the founder removes Bee's message for everyone
     delete_through_menu(qtbot, circle.ash, ash, "Something unkind")

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from peerapp.engine.profiles import DATABASE_FILE
 from peerapp.ui import messages
+from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from tests.gui.helpers import WAIT_MS, Passphrases, snapshot, unlock_with
 
@@ -65,3 +67,17 @@ def test_a_damaged_profile_says_so_differently(
     assert messages.FILES_UNCHANGED in shown
     assert "Traceback" not in shown
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+
+
+def test_get_help_now_is_there_before_unlocking_and_while_busy(
+    qtbot: QtBot, dialog: UnlockDialog
+) -> None:
+    assert dialog.help_button is not None and dialog.help_button.isEnabled()
+    dialog.set_busy(messages.UNLOCKING)  # as while Argon2id runs: help still opens
+    assert not dialog.primary_button.isEnabled() and dialog.help_button.isEnabled()
+    qtbot.mouseClick(dialog.help_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.crisis_help is not None and dialog.crisis_help.isVisible())
+    assert isinstance(dialog.crisis_help, CrisisHelpDialog)
+    assert dialog.crisis_help.shown_numbers()  # the bundled directory, no profile needed
+    dialog.crisis_help.close()
+    dialog.set_idle()

@@ -1,5 +1,6 @@
-"""A circle's settings, for its facilitators: slow mode, join approval and the guidelines
-(the engine's `set_settings`, sending only what changed). Every member sees a note in the
+"""A circle's settings, for its facilitators: slow mode, join approval, the guidelines and
+after how many members' harm flags a message is hidden pending review (the engine's
+`set_settings`, sending only what changed). Every member sees a note in the
 conversation once they change."""
 
 from __future__ import annotations
@@ -16,7 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.core.circle_events import MAX_GUIDELINES_CHARS, MAX_SLOW_MODE_SECONDS
+from peerapp.core.circle_events import (
+    MAX_GUIDELINES_CHARS,
+    MAX_HARM_FLAGS_TO_HIDE,
+    MAX_SLOW_MODE_SECONDS,
+)
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -81,6 +86,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.form.addLayout(
             field(messages.CIRCLE_GUIDELINES_LABEL, self.guidelines_edit, self.guidelines_counter)
         )
+        self._build_harm_flags()
         self._show_current()
         self.slow_mode_box.currentIndexChanged.connect(self._refresh)
         self.custom_seconds.valueChanged.connect(self._refresh)
@@ -89,6 +95,21 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.primary_button.clicked.connect(self.submit)
         self._refresh()
         self.slow_mode_box.setFocus()
+
+    def _build_harm_flags(self) -> None:
+        self.harm_flags_box = QSpinBox()
+        self.harm_flags_box.setObjectName("harmFlagsToHide")
+        self.harm_flags_box.setRange(1, MAX_HARM_FLAGS_TO_HIDE)
+        self.harm_flags_box.valueChanged.connect(
+            lambda count: self.harm_flags_box.setSuffix(messages.harm_flags_suffix(count))
+        )
+        self.harm_flags_box.setValue(self.current.harm_flags_to_hide)
+        self.harm_flags_box.setSuffix(messages.harm_flags_suffix(self.harm_flags_box.value()))
+        self.harm_flags_box.valueChanged.connect(self._refresh)
+        hint = QLabel(messages.HARM_FLAGS_HINT)
+        hint.setWordWrap(True)
+        style.set_role(hint, "muted")
+        self.form.addLayout(field(messages.HARM_FLAGS_LABEL, self.harm_flags_box, hint))
 
     def _show_current(self) -> None:
         seconds = self.current.slow_mode_seconds
@@ -118,6 +139,8 @@ class CircleSettingsDialog(EngineCommandDialog):
             changed["join_approval"] = self.join_approval_check.isChecked()
         if self.guidelines() != (self.current.guidelines or "").strip():
             changed["guidelines"] = self.guidelines()
+        if self.harm_flags_box.value() != self.current.harm_flags_to_hide:
+            changed["harm_flags_to_hide"] = self.harm_flags_box.value()
         return changed
 
     def _refresh(self) -> None:

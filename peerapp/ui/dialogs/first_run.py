@@ -24,6 +24,7 @@ class FirstRunDialog(FormDialog):
             explanation=messages.FIRST_RUN_EXPLANATION,
             primary_text=messages.CREATE_PROFILE,
             secondary_text=messages.QUIT,
+            offer_help=True,
             parent=parent,
         )
         self._folder = folder

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.errors import HearthError
 from peerapp.ui import messages, style
+from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.widgets.busy import BusyIndicator
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,7 @@ class FormDialog(QDialog):
         explanation: str,
         primary_text: str,
         secondary_text: str = messages.CANCEL,
+        offer_help: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -62,6 +65,16 @@ class FormDialog(QDialog):
         style.mark_primary(self.primary_button)
 
         buttons = QHBoxLayout()
+        # "Get help now" before there is a profile or while it is locked: someone in crisis
+        # must not need a passphrase (or the engine) to find a number to call
+        self.help_button: QPushButton | None = None
+        if offer_help:
+            self.help_button = QPushButton(messages.GET_HELP_NOW)
+            self.help_button.setObjectName("getHelpNow")
+            self.help_button.setToolTip(messages.GET_HELP_NOW_HINT)
+            self.help_button.setAutoDefault(False)
+            self.help_button.clicked.connect(self.open_crisis_help)
+            buttons.addWidget(self.help_button)
         buttons.addStretch(1)
         buttons.addWidget(self.secondary_button)
         buttons.addWidget(self.primary_button)
@@ -82,6 +95,7 @@ class FormDialog(QDialog):
         layout.addSpacing(4)
         layout.addLayout(buttons)
 
+        self.crisis_help: QDialog | None = None
         self._submittable = False
         self._busy = False
         self._reject_when_idle = False
@@ -132,6 +146,13 @@ class FormDialog(QDialog):
     def _refresh_buttons(self) -> None:
         self.primary_button.setEnabled(self._submittable and not self._busy)
         self.secondary_button.setEnabled(not self._busy)
+
+    def open_crisis_help(self) -> None:
+        """The crisis directory, beside this dialog (never blocked by its busy state)."""
+        dialog = CrisisHelpDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.crisis_help = dialog
 
     # -- closing ------------------------------------------------------------------------
 

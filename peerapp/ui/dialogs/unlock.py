@@ -24,6 +24,7 @@ class UnlockDialog(FormDialog):
             explanation=messages.UNLOCK_EXPLANATION,
             primary_text=messages.UNLOCK,
             secondary_text=messages.QUIT,
+            offer_help=True,
             parent=parent,
         )
         self._folder = folder

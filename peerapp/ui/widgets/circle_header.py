@@ -1,6 +1,8 @@
 """The top of a circle: its name, how many members it has, how many are reachable now and
 how long since this computer last synced with one of them, and the buttons to invite
-someone, to show the members and, for facilitators, the people waiting to join."""
+someone, to show the members and, for facilitators, the people waiting to join. While the
+person takes a break from the circle (or from everything) or its quiet hours run, a small
+moon line says so, with "End break" one click away (shown only when a break is on)."""
 
 from __future__ import annotations
 
@@ -145,9 +147,21 @@ class CircleHeader(QFrame):
         self.join_requests_button.setObjectName("joinRequestsButton")
         self.join_requests_button.setCheckable(True)
         style.set_role(self.join_requests_button, "toggle")
+        # for facilitators: open care flags ("1 care flag"); shown when any are open
+        self.care_flags_button = QPushButton()
+        self.care_flags_button.setObjectName("careFlagsButton")
+        self.care_flags_button.hide()
 
         self.separator = QLabel("·")
         style.set_role(self.separator, "muted")
+        # taking a break: a moon line under the details, and one click to end it
+        self.break_label = QLabel()
+        self.break_label.setObjectName("breakLabel")
+        style.set_role(self.break_label, "muted")
+        self.end_break_button = QPushButton(messages.END_BREAK)
+        self.end_break_button.setObjectName("endBreakButton")
+        self.end_break_button.setToolTip(messages.END_BREAK_TOOLTIP)
+        style.set_role(self.end_break_button, "quiet")
         self._build_layout()
         # who is reachable is known once the members have been asked for
         self.separator.hide()
@@ -158,6 +172,7 @@ class CircleHeader(QFrame):
         self._peer_syncs: list[PeerSync] = []
         self.set_member_count(member_count)
         self.join_requests_button.hide()
+        self.set_break(quiet=False, on_break=False)
 
     def _build_layout(self) -> None:
         details = QHBoxLayout()
@@ -169,14 +184,21 @@ class CircleHeader(QFrame):
         details.addWidget(self.sync_separator)
         details.addWidget(self.sync_label)
         details.addStretch(1)
+        on_break = QHBoxLayout()
+        on_break.setSpacing(6)
+        on_break.addWidget(self.break_label)
+        on_break.addWidget(self.end_break_button)
+        on_break.addStretch(1)
         text = QVBoxLayout()
         text.setSpacing(2)
         text.addWidget(self.title)
         text.addLayout(details)
+        text.addLayout(on_break)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 12, 16, 12)
         layout.setSpacing(10)
         layout.addLayout(text, 1)
+        layout.addWidget(self.care_flags_button)
         layout.addWidget(self.join_requests_button)
         layout.addWidget(self.members_button)
         layout.addWidget(self.invite_button)
@@ -196,12 +218,28 @@ class CircleHeader(QFrame):
         self.separator.show()
         self.dot.show()
 
+    def set_break(self, *, quiet: bool, on_break: bool) -> None:
+        """`on_break`: the person's break (this circle's or the global one) is on; `quiet`:
+        the circle is silenced now (a break, or its quiet hours)."""
+        shown = quiet or on_break
+        if on_break:
+            self.break_label.setText(f"{messages.BREAK_MOON} {messages.ON_A_BREAK_HERE}")
+        elif quiet:
+            self.break_label.setText(f"{messages.BREAK_MOON} {messages.QUIET_HOURS_NOW}")
+        self.break_label.setVisible(shown)
+        self.end_break_button.setVisible(on_break)
+
     def set_waiting_to_join(self, count: int) -> None:
         """How many people wait for a facilitator's answer (0 hides the button)."""
         self.join_requests_button.setText(messages.waiting_to_join(count))
         if count == 0:
             self.join_requests_button.setChecked(False)
         self.join_requests_button.setVisible(count > 0)
+
+    def set_open_care_flags(self, count: int) -> None:
+        """How many care flags wait for this facilitator (0 hides the badge)."""
+        self.care_flags_button.setText(messages.care_flags_button(count))
+        self.care_flags_button.setVisible(count > 0)
 
     def set_peer_syncs(self, peers: list[PeerSync], now_ms: int) -> None:
         self._peer_syncs = peers

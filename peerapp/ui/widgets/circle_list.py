@@ -3,6 +3,10 @@ buttons to start or join another.
 
 The list is updated in place from each answer to `circles` (names, counts, new and gone
 circles), so the selection and the scroll position survive the frequent refreshes.
+
+A circle that is quiet now (the person takes a break from it, from everything, or it is
+in their quiet hours) shows no unread badge, only a small moon, and its unread messages
+do not count in the totals (window title, tray): a break silences the counts too.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from peerapp.ui import messages, style
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 2
 MEMBERS_ROLE = Qt.ItemDataRole.UserRole + 3
+QUIET_ROLE = Qt.ItemDataRole.UserRole + 4
+ON_BREAK_ROLE = Qt.ItemDataRole.UserRole + 5
 BADGE_HEIGHT = 18
 BADGE_PADDING = 6
 BADGE_MARGIN = 8
@@ -45,6 +51,13 @@ class CircleEntry:
     name: str
     members: int
     unread: int
+    quiet: bool = False  # silenced now: by a break or quiet hours
+    on_break: bool = False  # the person's own break switch for it (or the global one)
+
+    @property
+    def badge(self) -> int:
+        """The unread count to show: none while the circle is quiet."""
+        return 0 if self.quiet else self.unread
 
 
 def circle_title(circle: Mapping[str, Any]) -> str:
@@ -65,6 +78,8 @@ def entries_from(rows: Sequence[object]) -> list[CircleEntry]:
                 name=circle_title(row),
                 members=members if isinstance(members, int) else 1,
                 unread=max(unread, 0) if isinstance(unread, int) else 0,
+                quiet=row.get("quiet") is True,
+                on_break=row.get("on_break") is True,
             )
         )
     return entries
@@ -75,9 +90,12 @@ class CircleDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         unread = int(index.data(UNREAD_ROLE) or 0)
+        quiet = bool(index.data(QUIET_ROLE))
         item = QStyleOptionViewItem(option)
         self.initStyleOption(item, index)
         rect: QRect = item.rect
+        if quiet:
+            unread = 0  # a break silences the badge; a small moon says why
         badge_text = messages.unread_badge(unread) if unread else ""
         badge_font = QFont(item.font)
         badge_font.setWeight(QFont.Weight.Bold)
@@ -89,6 +107,8 @@ class CircleDelegate(QStyledItemDelegate):
             font = QFont(item.font)
             font.setWeight(QFont.Weight.DemiBold)
             item.font = font
+        if quiet:
+            badge_width = BADGE_HEIGHT  # room for the moon
         # leave room for the badge so a long name is elided before it
         text_room = rect.width() - badge_width - 3 * BADGE_MARGIN
         metrics = QFontMetrics(item.font)
@@ -105,6 +125,20 @@ class CircleDelegate(QStyledItemDelegate):
             widget_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
         if badge_text:
             self._paint_badge(painter, rect, badge_text, badge_font, badge_width)
+        elif quiet:
+            self._paint_moon(painter, rect, badge_font)
+
+    def _paint_moon(self, painter: QPainter, rect: QRect, font: QFont) -> None:
+        moon = QRect(
+            rect.right() - BADGE_MARGIN - BADGE_HEIGHT, rect.top(), BADGE_HEIGHT, rect.height()
+        )
+        painter.save()
+        try:
+            painter.setPen(QColor(style.MUTED))
+            painter.setFont(font)
+            painter.drawText(moon, Qt.AlignmentFlag.AlignCenter, messages.BREAK_MOON)
+        finally:
+            painter.restore()
 
     def _paint_badge(
         self, painter: QPainter, rect: QRect, text: str, font: QFont, width: int
@@ -183,6 +217,8 @@ class CircleList(QFrame):
             item.setText(entry.name)
             item.setData(UNREAD_ROLE, entry.unread)
             item.setData(MEMBERS_ROLE, entry.members)
+            item.setData(QUIET_ROLE, entry.quiet)
+            item.setData(ON_BREAK_ROLE, entry.on_break)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
         self.none_label.setVisible(not entries)
 
@@ -200,12 +236,27 @@ class CircleList(QFrame):
         item = self._item(circle_id)
         return int(item.data(UNREAD_ROLE) or 0) if item is not None else 0
 
+    def quiet(self, circle_id: str) -> bool:
+        """Whether the circle is silenced now (a break or quiet hours)."""
+        item = self._item(circle_id)
+        return bool(item.data(QUIET_ROLE)) if item is not None else False
+
+    def on_break(self, circle_id: str) -> bool:
+        """Whether the person's break (this circle's own or the global one) is on."""
+        item = self._item(circle_id)
+        return bool(item.data(ON_BREAK_ROLE)) if item is not None else False
+
+    def badge(self, circle_id: str) -> int:
+        """The unread count the badge shows: 0 (none) while the circle is quiet."""
+        return 0 if self.quiet(circle_id) else self.unread(circle_id)
+
     def members(self, circle_id: str) -> int:
         item = self._item(circle_id)
         return int(item.data(MEMBERS_ROLE) or 1) if item is not None else 1
 
     def total_unread(self) -> int:
-        return sum(int(self.list.item(row).data(UNREAD_ROLE) or 0) for row in range(self.count()))
+        # quiet circles do not count: a break silences the totals as well as the badge
+        return sum(self.badge(circle) for circle in self.ids())
 
     # -- selection ----------------------------------------------------------------------
 
@@ -240,6 +291,8 @@ class CircleList(QFrame):
 
 
 def _spoken(entry: CircleEntry) -> str:
+    if entry.quiet:
+        return f"{entry.name}, {messages.ON_BREAK_SPOKEN}"
     if entry.unread:
         return f"{entry.name}, {messages.unread_count(entry.unread)}"
     return entry.name

@@ -10,6 +10,12 @@ disabled and says until when ("You are muted until 14:05"); in slow mode, after 
 message, it counts down until the next one may go ("You can send again in 24 s"), the
 draft still editable. A one-second timer keeps the words current and lets go when the
 time is up (`holdEnded`, so the pane can ask the engine again).
+
+Below the text box, "Content warning" offers the listed topics and "Custom…" (a few words
+of one's own, typed in a small box that opens in place); the chosen warning shows as a
+removable chip above the text box, goes with the message (`content_warning`) and is
+cleared once the message is sent. "Check in" asks the pane for the check-in dialog
+(`checkInRequested`).
 """
 
 from __future__ import annotations
@@ -23,14 +29,19 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS
+from peerapp.core.content_warnings import MAX_CW_CHARS, TOPICS, clean_label
 from peerapp.ui import messages, style, timeline
+from peerapp.ui.widgets.crisis_prompt import CrisisCheck, CrisisPrompt
 
 COUNTER_FROM = MAX_TEXT_CHARS - 200
 MAX_VISIBLE_LINES = 8
@@ -90,9 +101,23 @@ class MessageEdit(QPlainTextEdit):
         super().keyPressEvent(event)
 
 
+class CustomWarningEdit(QLineEdit):
+    """The small box for a content warning of one's own: Enter takes it, Escape closes."""
+
+    cancelled = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.cancelled.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class Composer(QFrame):
     sendRequested = Signal(str)
     holdEnded = Signal()  # a mute or a slow-mode wait is over
+    checkInRequested = Signal()  # "Check in" was pressed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -132,7 +157,9 @@ class Composer(QFrame):
         layout.setSpacing(6)
         layout.addWidget(self.error_label)
         layout.addWidget(self.hold_label)
+        self._add_crisis_prompt(layout)
         layout.addLayout(row)
+        self._build_warning_and_check_in(layout)
 
         self._sending = False
         self._muted_until = 0
@@ -145,6 +172,121 @@ class Composer(QFrame):
         self.edit.submitted.connect(self.submit)
         self.send_button.clicked.connect(self.submit)
         self._text_changed()
+
+    def _build_warning_and_check_in(self, layout: QVBoxLayout) -> None:
+        """The chip of the chosen warning goes just above the text box (the last row of
+        `layout`); "Content warning" and "Check in" below it."""
+        self._build_warning_chip()
+        layout.insertWidget(layout.count() - 1, self.warning_area)
+        self._content_warning = ""
+        self.cw_menu = QMenu(self)
+        for topic in TOPICS:
+            action = self.cw_menu.addAction(messages.cw_name(topic))
+            action.triggered.connect(lambda _=False, t=topic: self.set_content_warning(t))
+        self.cw_menu.addSeparator()
+        self.cw_custom_action = self.cw_menu.addAction(messages.CW_CUSTOM_CHOICE)
+        self.cw_custom_action.triggered.connect(self.ask_custom_warning)
+        self.cw_button = QToolButton()
+        self.cw_button.setObjectName("contentWarningButton")
+        self.cw_button.setText(messages.CW_BUTTON)
+        self.cw_button.setToolTip(messages.CW_BUTTON_TOOLTIP)
+        self.cw_button.setMenu(self.cw_menu)
+        self.cw_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.check_in_button = QPushButton(messages.CHECK_IN_BUTTON)
+        self.check_in_button.setToolTip(messages.CHECK_IN_TOOLTIP)
+        self.check_in_button.setAutoDefault(False)
+        style.set_role(self.check_in_button, "quiet")
+        self.check_in_button.clicked.connect(self.checkInRequested)
+        self.tools_row = QHBoxLayout()
+        self.tools_row.setSpacing(6)
+        self.tools_row.addWidget(self.cw_button)
+        self.tools_row.addWidget(self.check_in_button)
+        self.tools_row.addStretch(1)
+        layout.addLayout(self.tools_row)
+
+    def _build_warning_chip(self) -> None:
+        """The chosen warning, with a button that removes it, and the box for one's own."""
+        self.cw_chip = QFrame()
+        self.cw_chip.setObjectName("contentWarningChip")
+        self.cw_chip_label = QLabel()
+        style.set_role(self.cw_chip_label, "badge")
+        self.cw_remove_button = QToolButton()
+        self.cw_remove_button.setText("×")
+        self.cw_remove_button.setToolTip(messages.CW_REMOVE)
+        self.cw_remove_button.setAccessibleName(messages.CW_REMOVE)
+        self.cw_remove_button.clicked.connect(self.clear_content_warning)
+        chip = QHBoxLayout(self.cw_chip)
+        chip.setContentsMargins(0, 0, 0, 0)
+        chip.setSpacing(4)
+        chip.addWidget(self.cw_chip_label)
+        chip.addWidget(self.cw_remove_button)
+        chip.addStretch(1)
+        self.cw_chip.hide()
+        self.cw_custom_edit = CustomWarningEdit()
+        self.cw_custom_edit.setObjectName("customWarning")
+        self.cw_custom_edit.setPlaceholderText(messages.CW_CUSTOM_LABEL)
+        self.cw_custom_edit.setAccessibleName(messages.CW_CUSTOM_TITLE)
+        self.cw_custom_edit.setMaxLength(MAX_CW_CHARS)
+        self.cw_custom_edit.returnPressed.connect(self.take_custom_warning)
+        self.cw_custom_edit.cancelled.connect(self._close_custom_warning)
+        self.cw_custom_edit.hide()
+        self.warning_area = QWidget()
+        area = QVBoxLayout(self.warning_area)
+        area.setContentsMargins(0, 0, 0, 0)
+        area.setSpacing(6)
+        area.addWidget(self.cw_chip)
+        area.addWidget(self.cw_custom_edit)
+
+    # -- the content warning ------------------------------------------------------------
+
+    @property
+    def content_warning(self) -> str:
+        """The warning that goes with the message: a topic key, a label, or ""."""
+        return self._content_warning
+
+    def set_content_warning(self, cw: str) -> None:
+        self._content_warning = cw
+        self.cw_chip_label.setText(messages.cw_label(cw) if cw else "")
+        self.cw_chip.setVisible(bool(cw))
+        self.cw_custom_edit.hide()
+        self.edit.setFocus()
+
+    @Slot()
+    def clear_content_warning(self) -> None:
+        self.set_content_warning("")
+
+    @Slot()
+    def ask_custom_warning(self) -> None:
+        """Open the small box for a warning of one's own."""
+        self.cw_custom_edit.clear()
+        self.cw_custom_edit.show()
+        self.cw_custom_edit.setFocus()
+
+    @Slot()
+    def take_custom_warning(self) -> None:
+        try:
+            label = clean_label(self.cw_custom_edit.text())
+        except ValueError as error:
+            self.show_error(str(error))
+            return
+        self.clear_error()
+        self.set_content_warning(label)
+
+    @Slot()
+    def _close_custom_warning(self) -> None:
+        self.cw_custom_edit.hide()
+        self.edit.setFocus()
+
+    def _add_crisis_prompt(self, layout: QVBoxLayout) -> None:
+        """The on-device check of the draft and its prompt, above the text box; it never
+        holds back sending (peerapp.ui.widgets.crisis_prompt)."""
+        self.crisis_check = CrisisCheck(self.edit)
+        layout.addWidget(self.crisis_check.prompt)
+
+    @property
+    def crisis_prompt(self) -> CrisisPrompt:
+        """The gentle prompt shown above the text box when a draft reads like a crisis."""
+        return self.crisis_check.prompt
 
     # -- state --------------------------------------------------------------------------
 
@@ -200,12 +342,16 @@ class Composer(QFrame):
         meanwhile is lost when it is cleared."""
         self._sending = sending
         self.edit.setReadOnly(sending)
+        # the warning goes with the message being sent: it stays as it is meanwhile
+        self.cw_button.setEnabled(not sending)
+        self.cw_remove_button.setEnabled(not sending)
         if sending:
             self.clear_error()
         self._refresh()
 
     def sent(self) -> None:
         self.edit.clear()
+        self.clear_content_warning()
         self.set_sending(False)
         self.edit.setFocus()
 

@@ -1,5 +1,6 @@
 """The members of a circle: a dot for who is connected, the name, the founder's or a
-co-facilitator's badge, a muted mark.
+co-facilitator's badge, a muted mark, a small moon for someone taking a break (when they
+chose to show it) and a quiet "blocked" for members the viewer blocked (only they see it).
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
 with the keyboard, and a menu on right click; both offer exactly the actions the circle's
@@ -44,6 +45,8 @@ class Member:
     online: bool
     rank: int | None = None  # 0 the founder, then facilitators; None for plain members
     muted_until: int = 0  # ms since the epoch; 0 when not muted
+    blocked: bool = False  # the viewer blocked them (nobody else knows)
+    on_break: bool = False  # they let the circle see they are taking a break
 
     @property
     def founder(self) -> bool:
@@ -83,6 +86,8 @@ def members_from(rows: Sequence[object]) -> list[Member]:
                     bool(row["online"]),
                     None if rank is None else int(rank),
                     int(row.get("muted_until") or 0),
+                    row.get("blocked") is True,
+                    row.get("on_break") is True,
                 )
             )
         except (KeyError, TypeError, ValueError):
@@ -106,6 +111,13 @@ class MemberRow(QWidget):
         style.set_role(self.badge, "badge")
         self.muted_label = QLabel(messages.MUTED_BADGE)
         style.set_role(self.muted_label, "muted")
+        self.break_label = QLabel(messages.BREAK_MOON)
+        style.set_role(self.break_label, "muted")
+        self.break_label.setToolTip(messages.ON_BREAK_TOOLTIP)
+        self.break_label.setAccessibleName(messages.ON_BREAK_SPOKEN)
+        self.blocked_label = QLabel(messages.BLOCKED_BADGE)
+        style.set_role(self.blocked_label, "muted")
+        self.blocked_label.setToolTip(messages.BLOCKED_TOOLTIP)
         self.actions_button = QToolButton()
         self.actions_button.setText(messages.MEMBER_ACTIONS_BUTTON)
         self.actions_button.setAutoRaise(True)
@@ -118,12 +130,16 @@ class MemberRow(QWidget):
         layout.setSpacing(8)
         layout.addWidget(self.dot)
         layout.addWidget(self.name_label, 1)
+        layout.addWidget(self.break_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.blocked_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.muted_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.actions_button, 0, Qt.AlignmentFlag.AlignVCenter)
         # only once they have a parent: showing a parentless label opens a window of its own
         self.badge.setVisible(member.badge is not None)
         self.muted_label.setVisible(muted)
+        self.break_label.setVisible(member.on_break)
+        self.blocked_label.setVisible(member.blocked)
         self.actions_button.setVisible(actionable)
 
 
@@ -205,4 +221,8 @@ def _spoken(member: Member) -> str:
         parts.append(member.badge)
     if member.muted(_now_ms()):
         parts.append(messages.MUTED_BADGE)
+    if member.on_break:
+        parts.append(messages.ON_BREAK_SPOKEN)
+    if member.blocked:
+        parts.append(messages.BLOCKED_BADGE)
     return ", ".join(parts)

@@ -17,6 +17,8 @@ CUSTOM_LENGTH = -1
 Chosen = Callable[[MemberAction, int], None]
 
 LABELS = {
+    MemberAction.CARE_FLAG: messages.WORRIED_ACTION,
+    MemberAction.ASK_SUPPORT: messages.ASK_SUPPORT_ACTION,
     MemberAction.PROMOTE: messages.PROMOTE_ACTION,
     MemberAction.DEMOTE: messages.DEMOTE_ACTION,
     MemberAction.MAKE_FOUNDER: messages.MAKE_FOUNDER_ACTION,
@@ -24,9 +26,12 @@ LABELS = {
     MemberAction.UNMUTE: messages.UNMUTE_ACTION,
     MemberAction.REMOVE: messages.REMOVE_ACTION,
     MemberAction.BAN: messages.BAN_ACTION,
+    MemberAction.BLOCK: messages.BLOCK_ACTION,
+    MemberAction.UNBLOCK: messages.UNBLOCK_ACTION,
 }
 # a line between the gentle actions and the ones that take someone out of the circle
-SEPARATE_BEFORE = (MemberAction.REMOVE,)
+# and one before one's own boundaries (block), which are not moderation
+SEPARATE_BEFORE = (MemberAction.REMOVE, MemberAction.BLOCK, MemberAction.UNBLOCK)
 
 
 def member_menu(

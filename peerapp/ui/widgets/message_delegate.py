@@ -14,6 +14,12 @@ A deleted message keeps its bubble, with its tombstone ("Message removed by a
 facilitator") in italics instead of its text. A notice (what a facilitator did) is a
 quiet line of small muted text in the middle of the conversation, without a bubble.
 
+A message collapsed for this reader (behind its content warning, or hidden pending review)
+shows in muted italics what stands for it, with small buttons drawn in the bubble ("Show",
+"Show anyway", "Restore" for facilitators); shown, its tags sit small above its text, with
+"Hide again". A press on a button is `buttonClicked` (the list acts on it). A check-in is
+one slim line: the name, five dots filled to the mood, the mood's word and the line.
+
 Text is laid out with QTextLayout (wrapping at word boundaries, or anywhere for a word
 longer than the bubble). Row heights depend on the view's width; they are cached per
 width, so scrolling does not lay text out again.
@@ -21,10 +27,11 @@ width, so scrolling does not lay text out again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QEvent,
     QModelIndex,
     QPersistentModelIndex,
@@ -34,12 +41,14 @@ from PySide6.QtCore import (
     QRectF,
     QSize,
     Qt,
+    Signal,
 )
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
@@ -59,12 +68,15 @@ from peerapp.ui import messages, style, timeline
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
     ROW_ROLE,
+    Button,
     Delivery,
+    Look,
     MessageModel,
+    Presentation,
     delivery_of,
     delivery_text,
     describe,
-    tombstone,
+    presentation,
 )
 
 Index = QModelIndex | QPersistentModelIndex
@@ -86,6 +98,18 @@ COUNT_GAP = 3  # between the check mark and its "N/M"
 DOUBLE_CHECK_SHIFT = 0.5  # the second check of a double one, in icon widths
 NOTICE_PAD_Y = 6  # above and below a notice's text
 NOTICE_MARGIN = 48  # a notice's text keeps this far from the row's sides
+TAG_GAP = 3  # below the small tags above a message's text
+TAG_SEPARATOR = " · "
+BUTTON_PAD_X = 10
+BUTTON_PAD_Y = 3
+BUTTON_GAP = 6
+BUTTON_TOP_GAP = 6  # between a message's text and its buttons
+CHECK_IN_PAD_Y = 5  # a check-in's bubble is slimmer than a message's
+MOOD_STEPS = 5
+DOT_FRACTION = 0.6  # a mood dot's size, as a share of the text's ascent
+DOT_GAP = 3
+HEAD_GAP = 8  # between a check-in's name, its dots and its mood word
+LINE_GAP = 10  # between a check-in's mood word and its line
 
 
 @dataclass(frozen=True)
@@ -129,13 +153,39 @@ class BubbleGeometry:
     text_origin: QPointF
     time_rect: QRectF
     indicator_rect: QRectF  # empty when the message shows no delivery state
+    tag_rect: QRectF = field(
+        default_factory=QRectF
+    )  # the small tags above the text; empty without any
+    buttons: tuple[tuple[Button, str, QRectF], ...] = ()
+    # a check-in's one line: its name and mood word, and the mood's dots
+    head_rect: QRectF = field(default_factory=QRectF)
+    dots_rect: QRectF = field(default_factory=QRectF)
+    word_left: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Footer:
+    """The time and the delivery indicator at a bubble's end."""
+
+    clock_width: float
+    indicator_width: float
+    height: float
+
+    @property
+    def width(self) -> float:
+        return self.clock_width + (
+            INDICATOR_GAP + self.indicator_width if self.indicator_width else 0
+        )
 
 
 class MessageDelegate(QStyledItemDelegate):
+    # a button drawn in a bubble was pressed: message id, Button
+    buttonClicked = Signal(str, object)
+
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
         self._view = view
-        self._sizes: dict[tuple[str, bool, int], QSize] = {}
+        self._sizes: dict[tuple[str, Presentation, bool, int], QSize] = {}
         self._sized_for_width = -1
 
     # -- fonts --------------------------------------------------------------------------
@@ -157,6 +207,12 @@ class MessageDelegate(QStyledItemDelegate):
         model = self._view.model()
         return model.others if isinstance(model, MessageModel) else 0
 
+    def presentation_of(self, message: MessageView) -> Presentation:
+        model = self._view.model()
+        if isinstance(model, MessageModel):
+            return model.presentation_of(message)
+        return presentation(message, revealed=False, reviewer=False)
+
     def _indicator_width(self, message: MessageView, others: int) -> float:
         """The room the delivery indicator takes: the widest of its states."""
         if delivery_of(message, others) is None:
@@ -168,25 +224,58 @@ class MessageDelegate(QStyledItemDelegate):
         partly = icon + COUNT_GAP + count if others > 1 else icon
         return max(icon * (1 + DOUBLE_CHECK_SHIFT), partly)
 
+    def _footer(self, message: MessageView, others: int) -> _Footer:
+        metrics = QFontMetrics(self._fonts()[2])
+        return _Footer(
+            float(metrics.horizontalAdvance(timeline.clock(message.ts))),
+            self._indicator_width(message, others),
+            float(metrics.height()),
+        )
+
     def _geometry(
         self, row: MessageRow, width: int, others: int | None = None
     ) -> tuple[BubbleGeometry, TextBlock]:
-        body, name_font, small = self._fonts()
-        message = row.message
         if others is None:
             others = self._others()
+        shown = self.presentation_of(row.message)
+        if shown.look is Look.CHECK_IN:
+            return self._check_in_geometry(row, width, others)
+        return self._bubble_geometry(row, shown, width, others)
+
+    def _bubble_geometry(
+        self, row: MessageRow, shown: Presentation, width: int, others: int
+    ) -> tuple[BubbleGeometry, TextBlock]:
+        body, name_font, small = self._fonts()
+        message = row.message
         max_text = max(int(width * MAX_BUBBLE_FRACTION) - 2 * PAD_X, MIN_TEXT_WIDTH)
-        block = self._message_text(message, body, max_text)
+        block = self._message_text(shown, body, max_text)
         small_metrics = QFontMetrics(small)
-        clock_width = small_metrics.horizontalAdvance(timeline.clock(message.ts))
-        indicator_width = self._indicator_width(message, others)
-        time_width = clock_width + (INDICATOR_GAP + indicator_width if indicator_width else 0)
-        if block.last_line_width + TIME_GAP + time_width <= max_text:
-            content_width = max(block.width, block.last_line_width + TIME_GAP + time_width)
-            content_height = max(block.height, small_metrics.height())
+        footer = self._footer(message, others)
+        time_width = footer.width
+        tag_text = TAG_SEPARATOR.join(shown.tags)
+        tag_width = min(float(small_metrics.horizontalAdvance(tag_text)), float(max_text))
+        tag_height = small_metrics.height() + TAG_GAP if tag_text else 0
+        button_height = small_metrics.height() + 2 * BUTTON_PAD_Y
+        button_widths = [
+            small_metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in shown.buttons
+        ]
+        buttons_width = sum(button_widths) + BUTTON_GAP * max(len(button_widths) - 1, 0)
+        buttons_top = tag_height + block.height + BUTTON_TOP_GAP
+        if shown.buttons:
+            if buttons_width + TIME_GAP + time_width <= max_text:  # the time beside them
+                content_width = max(tag_width, block.width, buttons_width + TIME_GAP + time_width)
+                content_height = buttons_top + button_height
+            else:
+                content_width = max(tag_width, block.width, buttons_width, time_width)
+                content_height = buttons_top + button_height + footer.height
+        elif block.last_line_width + TIME_GAP + time_width <= max_text:
+            content_width = max(
+                tag_width, block.width, block.last_line_width + TIME_GAP + time_width
+            )
+            content_height = tag_height + max(block.height, footer.height)
         else:
-            content_width = max(block.width, time_width)
-            content_height = block.height + small_metrics.height()
+            content_width = max(tag_width, block.width, time_width)
+            content_height = tag_height + block.height + footer.height
         bubble_width = content_width + 2 * PAD_X
         bubble_height = content_height + 2 * PAD_Y
         top = GROUP_GAP if row.starts_group else FOLLOW_GAP
@@ -195,35 +284,117 @@ class MessageDelegate(QStyledItemDelegate):
             top += QFontMetrics(name_font).height() + NAME_GAP
         left = width - SIDE_MARGIN - bubble_width if message.mine else SIDE_MARGIN
         bubble = QRectF(left, top, bubble_width, bubble_height)
-        footer_top = bubble.bottom() - PAD_Y - small_metrics.height()
-        time_rect = QRectF(
-            bubble.right() - PAD_X - time_width, footer_top, clock_width, small_metrics.height()
-        )
-        indicator_rect = QRectF()
-        if indicator_width:
-            indicator_rect = QRectF(
-                bubble.right() - PAD_X - indicator_width,
-                footer_top,
-                indicator_width,
-                small_metrics.height(),
-            )
+        time_rect, indicator_rect = self._footer_rects(bubble, footer)
+        buttons = []
+        x = left + PAD_X
+        for (kind, label), button_width in zip(shown.buttons, button_widths, strict=True):
+            rect = QRectF(x, top + PAD_Y + buttons_top, button_width, button_height)
+            buttons.append((kind, label, rect))
+            x += button_width + BUTTON_GAP
         geometry = BubbleGeometry(
             row_height=int(bubble.bottom() + 0.999),
             bubble=bubble,
             name_top=name_top,
-            text_origin=QPointF(left + PAD_X, top + PAD_Y),
+            text_origin=QPointF(left + PAD_X, top + PAD_Y + tag_height),
             time_rect=time_rect,
             indicator_rect=indicator_rect,
+            tag_rect=(
+                QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
+                if tag_text
+                else QRectF()
+            ),
+            buttons=tuple(buttons),
         )
         return geometry, block
 
-    def _message_text(self, message: MessageView, body: QFont, width: int) -> TextBlock:
-        removed = tombstone(message)
-        if removed is None:
-            return lay_out(message.text, body, width)
-        italic = QFont(body)
+    def _check_in_geometry(
+        self, row: MessageRow, width: int, others: int
+    ) -> tuple[BubbleGeometry, TextBlock]:
+        """One compact line: the name, five dots filled to the mood, the mood's word, and
+        the optional line after them (below them when it does not fit beside)."""
+        body, name_font, _ = self._fonts()
+        message = row.message
+        max_text = max(int(width * MAX_BUBBLE_FRACTION) - 2 * PAD_X, MIN_TEXT_WIDTH)
+        name_metrics = QFontMetrics(name_font)
+        body_metrics = QFontMetrics(body)
+        dot = _dot_size(body_metrics)
+        dots_width = MOOD_STEPS * dot + (MOOD_STEPS - 1) * DOT_GAP
+        name_width = name_metrics.horizontalAdvance(message.author_name)
+        word_width = name_metrics.horizontalAdvance(messages.mood_name(message.mood))
+        head_width = float(name_width + HEAD_GAP + dots_width + HEAD_GAP + word_width)
+        head_height = float(max(name_metrics.height(), body_metrics.height()))
+        footer = self._footer(message, others)
+        beside = max_text - head_width - LINE_GAP
+        block = lay_out(message.text, body, max(int(beside), MIN_TEXT_WIDTH))
+        line_beside = bool(message.text) and beside >= MIN_TEXT_WIDTH and _one_line(block)
+        if message.text and not line_beside:
+            block = lay_out(message.text, body, max_text)
+        if not message.text:
+            line_width = head_width
+            text_offset = QPointF(0, 0)
+            last_line_end, last_line_top = head_width, 0.0
+        elif line_beside:
+            line_width = head_width + LINE_GAP + block.width
+            text_offset = QPointF(head_width + LINE_GAP, 0)
+            last_line_end, last_line_top = line_width, 0.0
+        else:
+            line_width = max(head_width, block.width)
+            text_offset = QPointF(0, head_height)
+            last_line_end, last_line_top = block.last_line_width, head_height
+        lines_height = (
+            head_height if not message.text or line_beside else head_height + block.height
+        )
+        if last_line_end + TIME_GAP + footer.width <= max_text:
+            content_width = max(line_width, last_line_end + TIME_GAP + footer.width)
+            content_height = max(lines_height, last_line_top + footer.height)
+        else:
+            content_width = max(line_width, footer.width)
+            content_height = lines_height + footer.height
+        bubble_width = content_width + 2 * PAD_X
+        bubble_height = content_height + 2 * CHECK_IN_PAD_Y
+        top = GROUP_GAP if row.starts_group else FOLLOW_GAP
+        left = width - SIDE_MARGIN - bubble_width if message.mine else SIDE_MARGIN
+        bubble = QRectF(left, top, bubble_width, bubble_height)
+        time_rect, indicator_rect = self._footer_rects(bubble, footer, CHECK_IN_PAD_Y)
+        inner = QPointF(left + PAD_X, top + CHECK_IN_PAD_Y)
+        dots_left = inner.x() + name_width + HEAD_GAP
+        geometry = BubbleGeometry(
+            row_height=int(bubble.bottom() + 0.999),
+            bubble=bubble,
+            name_top=float(top),
+            text_origin=inner + text_offset,
+            time_rect=time_rect,
+            indicator_rect=indicator_rect,
+            head_rect=QRectF(inner.x(), inner.y(), head_width, head_height),
+            dots_rect=QRectF(dots_left, inner.y() + (head_height - dot) / 2, dots_width, dot),
+            word_left=dots_left + dots_width + HEAD_GAP,
+        )
+        return geometry, block
+
+    @staticmethod
+    def _footer_rects(
+        bubble: QRectF, footer: _Footer, pad_y: float = PAD_Y
+    ) -> tuple[QRectF, QRectF]:
+        footer_top = bubble.bottom() - pad_y - footer.height
+        time_rect = QRectF(
+            bubble.right() - PAD_X - footer.width, footer_top, footer.clock_width, footer.height
+        )
+        indicator_rect = QRectF()
+        if footer.indicator_width:
+            indicator_rect = QRectF(
+                bubble.right() - PAD_X - footer.indicator_width,
+                footer_top,
+                footer.indicator_width,
+                footer.height,
+            )
+        return time_rect, indicator_rect
+
+    def _message_text(self, shown: Presentation, body: QFont, width: int) -> TextBlock:
+        if shown.look in (Look.PLAIN, Look.CHECK_IN):
+            return lay_out(shown.text, body, width)
+        italic = QFont(body)  # a tombstone, or what stands for a collapsed message
         italic.setItalic(True)
-        return lay_out(removed, italic, width)
+        return lay_out(shown.text, italic, width)
 
     def _notice_text(self, row: NoticeRow, width: int) -> TextBlock:
         small = QFont(self._fonts()[2])
@@ -242,7 +413,8 @@ class MessageDelegate(QStyledItemDelegate):
             block = self._notice_text(row, width)
             return QSize(width, int(block.height + 2 * NOTICE_PAD_Y + 0.999))
         others = self._others() if row.message.mine else 0
-        key = (row.message.id + row.message.deleted, row.starts_group, others)
+        shown = self.presentation_of(row.message)
+        key = (row.message.id, shown, row.starts_group, others)
         size = self._sizes.get(key)
         if size is None:
             geometry, _ = self._geometry(row, width, others)
@@ -306,9 +478,11 @@ class MessageDelegate(QStyledItemDelegate):
         geometry, block = self._geometry(row, rect.width())
         origin = QPointF(rect.topLeft())
         message = row.message
+        shown = self.presentation_of(message)
         _, name_font, small = self._fonts()
+        check_in = shown.look is Look.CHECK_IN
 
-        if row.starts_group and not message.mine:
+        if row.starts_group and not message.mine and not check_in:
             painter.setFont(name_font)
             painter.setPen(QColor(style.name_colour(message.author)))
             name_rect = QRectF(
@@ -334,8 +508,24 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setBrush(QColor(fill))
         painter.drawRoundedRect(bubble.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
 
-        painter.setPen(QColor(style.MUTED if message.deleted else style.TEXT))
+        if check_in:
+            self._paint_check_in_head(painter, geometry, origin, message)
+        if not geometry.tag_rect.isEmpty():
+            painter.setFont(small)
+            painter.setPen(QColor(style.MUTED))
+            tags = TAG_SEPARATOR.join(shown.tags)
+            tag_rect = geometry.tag_rect.translated(origin)
+            elided = QFontMetrics(small).elidedText(
+                tags, Qt.TextElideMode.ElideRight, int(tag_rect.width() + 0.999)
+            )
+            painter.drawText(
+                tag_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
+            )
+        muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
+        painter.setPen(QColor(style.MUTED if muted else style.TEXT))
         block.layout.draw(painter, geometry.text_origin + origin)
+        for _, label, button_rect in geometry.buttons:
+            _paint_button(painter, button_rect.translated(origin), label, small)
 
         painter.setFont(small)
         painter.setPen(QColor(style.MUTED))
@@ -346,6 +536,65 @@ class MessageDelegate(QStyledItemDelegate):
         )
         if not geometry.indicator_rect.isEmpty():
             self._paint_delivery(painter, geometry.indicator_rect.translated(origin), message)
+
+    def _paint_check_in_head(
+        self, painter: QPainter, geometry: BubbleGeometry, origin: QPointF, message: MessageView
+    ) -> None:
+        _, name_font, _ = self._fonts()
+        head = geometry.head_rect.translated(origin)
+        centred = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        painter.setFont(name_font)
+        painter.setPen(QColor(style.name_colour(message.author)))
+        painter.drawText(head, centred, message.author_name)
+        dots = geometry.dots_rect.translated(origin)
+        size = dots.height()
+        for step in range(MOOD_STEPS):
+            circle = QRectF(dots.left() + step * (size + DOT_GAP), dots.top(), size, size)
+            filled = step < message.mood
+            painter.setPen(QPen(QColor(style.ACCENT), 1.2))
+            painter.setBrush(QColor(style.ACCENT) if filled else Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(circle.adjusted(0.6, 0.6, -0.6, -0.6))
+        painter.setPen(QColor(style.TEXT))
+        word = QRectF(geometry.word_left + origin.x(), head.top(), head.right(), head.height())
+        painter.drawText(word, centred, messages.mood_name(message.mood))
+
+    # -- buttons in a bubble ----------------------------------------------------------------
+
+    def buttons_at(self, index: Index, rect: QRect) -> tuple[tuple[Button, str, QRectF], ...]:
+        """The buttons drawn in the message at `index`, in the view's coordinates."""
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, MessageRow):
+            return ()
+        geometry, _ = self._geometry(row, rect.width())
+        origin = QPointF(rect.topLeft())
+        return tuple(
+            (kind, label, area.translated(origin)) for kind, label, area in geometry.buttons
+        )
+
+    def button_at(self, index: Index, rect: QRect, position: QPoint) -> Button | None:
+        for kind, _, area in self.buttons_at(index, rect):
+            if area.contains(QPointF(position)):
+                return kind
+        return None
+
+    def editorEvent(
+        self,
+        event: QEvent,
+        model: QAbstractItemModel,
+        option: QStyleOptionViewItem,
+        index: Index,
+    ) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+        ):
+            kind = self.button_at(index, option.rect, event.position().toPoint())
+            row = index.data(ROW_ROLE)
+            if kind is not None and isinstance(row, MessageRow):
+                self.buttonClicked.emit(row.message.id, kind)
+                return True
+        return super().editorEvent(event, model, option, index)
 
     # -- the delivery indicator -----------------------------------------------------------
 
@@ -411,6 +660,25 @@ class MessageDelegate(QStyledItemDelegate):
             return False
         QToolTip.showText(event.globalPos(), text, view.viewport(), option.rect)
         return True
+
+
+def _paint_button(painter: QPainter, rect: QRectF, label: str, font: QFont) -> None:
+    """A small outlined button in the accent colour, drawn in a bubble."""
+    painter.setPen(QPen(QColor(style.ACCENT), 1))
+    painter.setBrush(QColor(style.SURFACE))
+    radius = rect.height() / 2
+    painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+    painter.setFont(font)
+    painter.setPen(QColor(style.ACCENT_PRESSED))
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), label)
+
+
+def _dot_size(metrics: QFontMetrics) -> int:
+    return max(int(metrics.ascent() * DOT_FRACTION), 6)
+
+
+def _one_line(block: TextBlock) -> bool:
+    return block.layout.lineCount() <= 1
 
 
 def _paint_clock(painter: QPainter, icon: QRectF, colour: QColor) -> None:

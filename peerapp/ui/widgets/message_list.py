@@ -9,23 +9,30 @@ same holds when messages go in among those shown (a sync): `anchor()` before, th
 A message's menu (right click, or the menu key on the current message) offers to copy
 its text and, as the circle's rules allow (`set_rules`), to delete it for everyone or to
 report it to the facilitators; the pane does those.
+
+A collapsed message (behind its content warning, or hidden pending review) opens with the
+"Show" button drawn in its bubble, with Enter or Space on it, or from its menu; "Hide
+again" collapses it once more. The menu also offers to flag a message as harmful (or says
+it is "Flagged") and, to facilitators, to restore one hidden pending review
+(`set_review_rules`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
 from peerapp.core.events import MessageView
 from peerapp.ui import messages
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
-from peerapp.ui.widgets.message_model import ROW_ROLE, MessageModel
+from peerapp.ui.widgets.message_model import ROW_ROLE, Button, Look, MessageModel
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
+ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
 
 MessageRule = Callable[[MessageView], bool]
 
@@ -38,13 +45,18 @@ class MessageList(QListView):
     nearTop = Signal()
     deleteRequested = Signal(str)  # message id
     reportRequested = Signal(str)  # message id
+    flagRequested = Signal(str)  # message id: flag it as harmful
+    restoreRequested = Signal(str)  # message id: a facilitator restores it after review
+    careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageList")
         self.message_model = model
         self.setModel(model)
-        self.setItemDelegate(MessageDelegate(self))
+        self.message_delegate = MessageDelegate(self)
+        self.setItemDelegate(self.message_delegate)
+        self.message_delegate.buttonClicked.connect(self.press)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -64,6 +76,9 @@ class MessageList(QListView):
 
         self._may_delete: MessageRule = _never
         self._may_report: MessageRule = _never
+        self._may_flag: MessageRule = _never
+        self._may_restore: MessageRule = _never
+        self._may_care: MessageRule = _never
         self._at_bottom = True
         self._keep_from_bottom: int | None = None
         bar = self.verticalScrollBar()
@@ -139,9 +154,51 @@ class MessageList(QListView):
         if not index.isValid() or not self.selectionModel().isSelected(index):
             return None
         row = index.data(ROW_ROLE)
-        if not isinstance(row, MessageRow) or row.message.deleted:
+        if not isinstance(row, MessageRow) or row.message.deleted or self._collapsed(row):
             return None
         return row.message.text
+
+    def _collapsed(self, row: MessageRow) -> bool:
+        look = self.message_model.presentation_of(row.message).look
+        return look in (Look.HIDDEN, Look.WARNED)
+
+    # -- collapsed messages and the buttons in bubbles ------------------------------------
+
+    @Slot(str, object)
+    def press(self, message_id: str, button: object) -> None:
+        """Act on a button drawn in a message's bubble."""
+        if button is Button.SHOW:
+            self.message_model.set_revealed(message_id, True)
+        elif button is Button.HIDE_AGAIN:
+            self.message_model.set_revealed(message_id, False)
+        elif button is Button.RESTORE:
+            self.restoreRequested.emit(message_id)
+
+    def button_rect(self, message_id: str, button: Button) -> QRect | None:
+        """Where a button of a message's bubble is, in the viewport; None when it has none."""
+        number = self.message_model.row_of(message_id)
+        if number is None:
+            return None
+        index = self.message_model.index(number)
+        rect = self.visualRect(index)
+        for kind, _, area in self.message_delegate.buttons_at(index, rect):
+            if kind is button:
+                return area.toAlignedRect()
+        return None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter or Space on a message with buttons presses its first ("Show", "Hide
+        again"), so a collapsed message opens without a mouse."""
+        index = self.currentIndex()
+        if event.key() in ACTIVATE_KEYS and index.isValid():
+            row = index.data(ROW_ROLE)
+            if isinstance(row, MessageRow):
+                buttons = self.message_model.presentation_of(row.message).buttons
+                if buttons:
+                    self.press(row.message.id, buttons[0][0])
+                    event.accept()
+                    return
+        super().keyPressEvent(event)
 
     @Slot()
     def copy_selected(self) -> None:
@@ -156,6 +213,15 @@ class MessageList(QListView):
         self._may_delete = may_delete
         self._may_report = may_report
 
+    def set_review_rules(self, may_flag: MessageRule, may_restore: MessageRule) -> None:
+        """Which messages the menu offers to flag as harmful, and to restore after review."""
+        self._may_flag = may_flag
+        self._may_restore = may_restore
+
+    def set_care_rule(self, may_care: MessageRule) -> None:
+        """Which messages' authors the menu offers a care flag about."""
+        self._may_care = may_care
+
     def menu_for(self, index: QModelIndex) -> QMenu | None:
         """The menu of the message at `index` (None for a day or a notice): it becomes the
         current, selected message."""
@@ -165,14 +231,31 @@ class MessageList(QListView):
         self.setCurrentIndex(index)
         message = row.message
         menu = QMenu(self)
-        if not message.deleted:
+        for button, label in self.message_model.presentation_of(message).buttons:
+            if button is not Button.RESTORE:  # restoring is offered below, with its peers
+                shown = menu.addAction(label)
+                shown.triggered.connect(lambda _=False, b=button: self.press(message.id, b))
+        if not message.deleted and not self._collapsed(row):
             menu.addAction(self.copy_action)
         if self._may_delete(message):
             delete = menu.addAction(messages.DELETE_FOR_EVERYONE)
             delete.triggered.connect(lambda: self.deleteRequested.emit(message.id))
+        if self._may_care(message):
+            care = menu.addAction(messages.WORRIED_ABOUT_AUTHOR)
+            care.triggered.connect(lambda: self.careRequested.emit(message.id))
         if self._may_report(message):
             report = menu.addAction(messages.REPORT_MESSAGE)
             report.triggered.connect(lambda: self.reportRequested.emit(message.id))
+        if self._may_flag(message):
+            if message.flagged:
+                flagged = menu.addAction(messages.FLAGGED_ACTION)
+                flagged.setEnabled(False)
+            else:
+                flag = menu.addAction(messages.FLAG_HARM_ACTION)
+                flag.triggered.connect(lambda: self.flagRequested.emit(message.id))
+        if self._may_restore(message):
+            restore = menu.addAction(messages.RESTORE_MESSAGE)
+            restore.triggered.connect(lambda: self.restoreRequested.emit(message.id))
         if menu.isEmpty():
             menu.deleteLater()
             return None

@@ -14,6 +14,14 @@ messages' delivery states are counted against.
 Notices (quiet notes of what facilitators did) are rows too, placed by the same kind of
 key as messages; paging and delivery only ever look at the messages. A deleted message
 keeps its row: only its text goes, and a tombstone says who removed it.
+
+How a message shows for this reader (`presentation_of`, pure rules in `presentation`): a
+message with a content warning the reader collapses shows only the warning and "Show"; one
+hidden pending review (enough members flagged it) shows only that, with "Show anyway"
+(and "Restore" for facilitators, `set_reviewer`); once revealed (`set_revealed`, for this
+session only) the text shows under a small tag, with "Hide again". A check-in shows as one
+compact line. Fresher copies of shown messages bring their review state along
+(`update_delivery`), so a reload after a `message_review` event updates the row.
 """
 
 from __future__ import annotations
@@ -21,12 +29,14 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from typing import Any, overload
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from peerapp.core.content_warnings import FilterMode
 from peerapp.core.events import MessageView
 from peerapp.ui import messages, timeline
 from peerapp.ui.timeline import DayRow, Item, MessageRow, Notice, NoticeRow, Row
@@ -86,6 +96,81 @@ def delivery_text(message: MessageView, others: int) -> str | None:
     return messages.held_by(min(message.held_by, others), others)
 
 
+class Look(Enum):
+    """What kind of bubble a message gets."""
+
+    PLAIN = "plain"  # its text (under tags, if any)
+    DELETED = "deleted"  # the tombstone
+    CHECK_IN = "check_in"  # one compact line: name, mood dots, mood word, the line
+    HIDDEN = "hidden"  # collapsed pending review
+    WARNED = "warned"  # collapsed behind its content warning
+
+
+class Button(Enum):
+    """What a button drawn in a bubble does."""
+
+    SHOW = "show"
+    HIDE_AGAIN = "hide_again"
+    RESTORE = "restore"
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """How one message shows for this reader now: its look, the main text (the message's,
+    a tombstone, or a collapsed label), small tags above it and buttons below it."""
+
+    look: Look
+    text: str
+    tags: tuple[str, ...] = ()
+    buttons: tuple[tuple[Button, str], ...] = ()
+
+
+def collapses(message: MessageView) -> bool:
+    """Whether the message starts collapsed for this reader (until revealed)."""
+    if message.deleted:
+        return False
+    return message.hidden or (bool(message.cw) and message.filter == FilterMode.COLLAPSE.value)
+
+
+def presentation(message: MessageView, revealed: bool, reviewer: bool) -> Presentation:
+    """How `message` shows: `revealed` when the reader pressed Show on it this session,
+    `reviewer` when the reader is one of the circle's facilitators."""
+    removed = tombstone(message)
+    if removed is not None:
+        return Presentation(Look.DELETED, removed)
+    restore = ((Button.RESTORE, messages.RESTORE_MESSAGE),) if message.hidden and reviewer else ()
+    if message.hidden and not revealed:
+        show = (Button.SHOW, messages.SHOW_ANYWAY)
+        return Presentation(Look.HIDDEN, messages.HIDDEN_PENDING_REVIEW, (), (show, *restore))
+    if collapses(message) and not revealed:
+        label = messages.cw_label(message.cw)
+        return Presentation(Look.WARNED, label, (), ((Button.SHOW, messages.CW_SHOW),))
+    if message.mood > 0 and not message.hidden:
+        return Presentation(Look.CHECK_IN, message.text)
+    tags = []
+    if message.hidden:
+        tags.append(messages.HIDDEN_PENDING_REVIEW)
+    if message.cw:
+        tags.append(messages.cw_label(message.cw))
+    text = message.text
+    if message.mood > 0:  # a check-in shown anyway: in words, in an ordinary bubble
+        text = messages.check_in_said(message.author_name, message.mood, message.text)
+    hide_again = ((Button.HIDE_AGAIN, messages.CW_HIDE_AGAIN),) if collapses(message) else ()
+    return Presentation(Look.PLAIN, text, tuple(tags), (*hide_again, *restore))
+
+
+def review_state(message: MessageView) -> tuple[object, ...]:
+    """What may change about a message already shown, besides its delivery."""
+    return (
+        message.hidden,
+        message.flagged,
+        message.harm_flags,
+        message.restored,
+        message.filter,
+        message.cw,
+    )
+
+
 class _RowKeys(Sequence[tuple[OrderKey, int]]):
     """The rows as sort keys, for bisect: a message row sorts by its message; a day row
     (always followed by a message row) just before the message that follows it."""
@@ -119,6 +204,8 @@ class MessageModel(QAbstractListModel):
         self._rows: list[Row] = []
         self._ids: set[str] = set()
         self._others = 0
+        self._revealed: set[str] = set()  # collapsed messages the reader chose to see
+        self._reviewer = False
 
     # -- reading ------------------------------------------------------------------------
 
@@ -132,7 +219,8 @@ class MessageModel(QAbstractListModel):
         if role == ROW_ROLE:
             return row
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return describe(row, date.today(), self._others)
+            shown = self.presentation_of(row.message) if isinstance(row, MessageRow) else None
+            return describe(row, date.today(), self._others, shown)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -180,6 +268,47 @@ class MessageModel(QAbstractListModel):
                 return number
         return None
 
+    # -- collapsed messages -------------------------------------------------------------
+
+    def presentation_of(self, message: MessageView) -> Presentation:
+        return presentation(message, message.id in self._revealed, self._reviewer)
+
+    def is_revealed(self, message_id: str) -> bool:
+        return message_id in self._revealed
+
+    def set_revealed(self, message_id: str, revealed: bool) -> bool:
+        """Show (or collapse again) a collapsed message, for this session; False when
+        nothing changed."""
+        if revealed == (message_id in self._revealed):
+            return False
+        if revealed:
+            self._revealed.add(message_id)
+        else:
+            self._revealed.discard(message_id)
+        self._relayout(self.row_of(message_id))
+        return True
+
+    @property
+    def reviewer(self) -> bool:
+        return self._reviewer
+
+    def set_reviewer(self, reviewer: bool) -> None:
+        """Whether the reader facilitates the circle (hidden messages offer "Restore")."""
+        if reviewer == self._reviewer:
+            return
+        self._reviewer = reviewer
+        self.layoutAboutToBeChanged.emit()
+        self.layoutChanged.emit()
+
+    def _relayout(self, number: int | None) -> None:
+        """A row's bubble changes size: the view lays its rows out again."""
+        if number is None:
+            return
+        self.layoutAboutToBeChanged.emit()
+        self.layoutChanged.emit()
+        changed = self.index(number)
+        self.dataChanged.emit(changed, changed)
+
     # -- delivery -----------------------------------------------------------------------
 
     @property
@@ -210,8 +339,9 @@ class MessageModel(QAbstractListModel):
 
     def update_delivery(self, batch: Iterable[Item]) -> int:
         """Take the delivery states of own messages already shown from `batch` (fresher
-        copies from the engine), and whether messages were deleted meanwhile; returns how
-        many rows changed. Only a deletion re-lays rows out."""
+        copies from the engine), whether messages were deleted meanwhile, and their review
+        state (hidden pending review, flagged, a cw filter changed); returns how many rows
+        changed. Only a deletion or a change of review state re-lays rows out."""
         fresher = {m.id: m for m in batch if isinstance(m, MessageView) and m.id in self._ids}
         changed = 0
         for number, row in enumerate(self._rows):
@@ -220,6 +350,11 @@ class MessageModel(QAbstractListModel):
             new = fresher[row.message.id]
             if new.deleted and not row.message.deleted:
                 self.mark_deleted(new.id, new.deleted)
+                changed += 1
+            elif not row.message.deleted and review_state(new) != review_state(row.message):
+                message = dataclasses.replace(row.message, **_review_fields(new))
+                self._rows[number] = MessageRow(message, row.starts_group)
+                self._relayout(number)
                 changed += 1
             elif row.message.mine and new.held_by != row.message.held_by:
                 message = dataclasses.replace(row.message, held_by=new.held_by)
@@ -392,14 +527,34 @@ class MessageModel(QAbstractListModel):
         return list(fresh.values())
 
 
-def describe(row: Row, today: date, others: int = 0) -> str:
-    """What a screen reader (and a copy of the row) says."""
+def _review_fields(message: MessageView) -> dict[str, Any]:
+    return {
+        "hidden": message.hidden,
+        "flagged": message.flagged,
+        "harm_flags": message.harm_flags,
+        "restored": message.restored,
+        "filter": message.filter,
+        "cw": message.cw,
+    }
+
+
+def describe(row: Row, today: date, others: int = 0, shown: Presentation | None = None) -> str:
+    """What a screen reader (and a copy of the row) says; `shown`: how the message shows
+    (by default as it would with nothing revealed)."""
     if isinstance(row, DayRow):
         return timeline.day_label(row.day, today)
     if isinstance(row, NoticeRow):
         return f"{timeline.clock(row.notice.ts)}: {row.notice.text}"
     message = row.message
-    text = tombstone(message) or message.text
+    if shown is None:
+        shown = presentation(message, revealed=False, reviewer=False)
+    if shown.look is Look.CHECK_IN:
+        text = messages.check_in_said(message.author_name, message.mood, message.text)
+        return f"{timeline.clock(message.ts)}: {text}"
+    if shown.look in (Look.HIDDEN, Look.WARNED):
+        text = f"{shown.text} ({messages.CW_COLLAPSED_HINT})"
+    else:
+        text = ". ".join((*shown.tags, shown.text))
     said = f"{message.author_name}, {timeline.clock(message.ts)}: {text}"
     delivery = delivery_text(message, others)
     return said if delivery is None else f"{said} ({delivery})"
@@ -421,8 +576,22 @@ def message_views(rows: Sequence[dict[str, Any]]) -> list[MessageView]:
                     lamport=int(row.get("lamport", 0)),
                     held_by=int(row.get("held_by", 0)),
                     deleted=str(row.get("deleted") or ""),
+                    cw=str(row.get("cw") or ""),
+                    mood=_mood(row.get("mood")),
+                    hidden=row.get("hidden") is True,
+                    harm_flags=int(row.get("harm_flags") or 0),
+                    flagged=row.get("flagged") is True,
+                    restored=row.get("restored") is True,
+                    filter=str(row.get("filter") or FilterMode.SHOW.value),
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             continue
     return views
+
+
+def _mood(value: object) -> int:
+    """A check-in's mood (1..5); 0 for anything else (not a check-in)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5:
+        return value
+    return 0

@@ -1,0 +1,240 @@
+"""A reader's boundaries inside the engine: blocking, content-warning filters, breaks.
+
+Everything here is local to this device: nothing is published, nobody is told, nothing
+enters the circle log (with one exception the member chooses: a break's status, which
+the safety service announces as a STATUS event so members see "taking a break").
+
+Rules:
+- Block {circle, member}: anyone ever admitted to the circle but ourselves. Their
+  messages are left out of our history (in the SQL, boundaries_store.READER_SEES), of
+  our `message` events and of our unread counts, until we unblock them. Only our own
+  fronts hear of it (history and members reload).
+- Filters: per FILTER_TOPICS entry show | collapse | hide (default collapse). "hide"
+  leaves the topic's messages out like a block; "collapse" and "show" reach the views
+  as MessageView.filter. Our own messages are never filtered: we wrote them.
+- Breaks: one per circle and one global (quiet_hours.Break). A circle is silenced now by
+  quiet_hours.is_silenced at the local time: its `message` events say silent (no
+  notification), its view says quiet. Unread counts still count; fronts leave the badge
+  out while the circle is quiet.
+- Status: whenever whether a circle shows us "taking a break" changes (its own break or
+  the global one, on and with status), the safety service announces it there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode, mode_for
+from peerapp.core.errors import CommandError
+from peerapp.core.events import CirclesChanged, HistoryChanged, MembersChanged
+from peerapp.core.quiet_hours import (
+    NO_BREAK,
+    Break,
+    Schedule,
+    ScheduleError,
+    format_schedule,
+    is_silenced,
+    minutes_of,
+    parse_schedule,
+    shows_break_status,
+)
+from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.storage.boundaries_store import BoundariesStore, Scope
+from peerapp.storage.circle_store import StoredEvent
+
+if TYPE_CHECKING:
+    from peerapp.engine.circle_service import CircleService
+
+log = logging.getLogger(__name__)
+
+MEMBER_KEY_BYTES = 32
+# set_break's quiet_hours: absent keeps the schedule, null clears it
+KEEP = object()
+
+
+def local_minutes_now() -> int:
+    """The local wall clock, in minutes after midnight (the one clock read here)."""
+    now = time.localtime()
+    return minutes_of(now.tm_hour, now.tm_min)
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def break_view(setting: Break) -> dict[str, Any]:
+    return {
+        "on": setting.on,
+        "quiet_hours": format_schedule(setting.quiet_hours),
+        "status": setting.status,
+    }
+
+
+def _schedule(value: object) -> Schedule | None:
+    """set_break's quiet_hours {start, end} (or null) -> a schedule."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"start", "end"}
+        or not all(isinstance(v, str) for v in value.values())
+    ):
+        raise CommandError(
+            '\'quiet_hours\' needs a start and an end, like {"start": "22:00", "end": "07:00"}.'
+        )
+    try:
+        return parse_schedule(value["start"], value["end"])
+    except ScheduleError as error:
+        raise CommandError(str(error)) from None
+
+
+class Boundaries:
+    def __init__(self, circles: CircleService, store: BoundariesStore) -> None:
+        self._circles = circles
+        self._store = store
+        # the local clock; tests may fix it
+        self.clock: Callable[[], int] = local_minutes_now
+        self._blocked = store.blocked()
+        self._filters = store.filters()
+        self._breaks = store.breaks()
+
+    # -- blocking ---------------------------------------------------------------------
+
+    def _member_to_block(self, circle_hex: str, member_hex: str) -> tuple[CircleRuntime, bytes]:
+        runtime = self._circles._runtime(circle_hex)
+        try:
+            member = bytes.fromhex(member_hex)
+        except ValueError:
+            member = b""
+        if len(member) != MEMBER_KEY_BYTES:
+            raise CommandError(f"{member_hex!r} is not a member id")
+        if member == runtime.me:
+            raise CommandError("You cannot block yourself.")
+        if member not in runtime.state.ever_admitted:
+            raise CommandError("That person is not a member of this circle.")
+        return runtime, member
+
+    def block(self, circle_hex: str, member_hex: str) -> None:
+        runtime, member = self._member_to_block(circle_hex, member_hex)
+        self._store.block(runtime.circle_id, [member], _now_ms())
+        self._blocked.setdefault(runtime.circle_id, set()).add(member)
+        self._changed_for_me(runtime)
+
+    def unblock(self, circle_hex: str, member_hex: str) -> None:
+        runtime, member = self._member_to_block(circle_hex, member_hex)
+        self._store.unblock(runtime.circle_id, [member])
+        self._blocked.get(runtime.circle_id, set()).discard(member)
+        self._changed_for_me(runtime)
+
+    def _changed_for_me(self, runtime: CircleRuntime) -> None:
+        """Only our own fronts hear of a block: they reload history and members."""
+        circle_hex = runtime.circle_id.hex()
+        self._circles._emit(HistoryChanged(circle_hex))
+        self._circles._emit(MembersChanged(circle_hex))
+
+    def is_blocked(self, circle_id: bytes, member: bytes) -> bool:
+        return member in self._blocked.get(circle_id, ())
+
+    # -- content-warning filters ------------------------------------------------------
+
+    def filters(self) -> dict[str, str]:
+        return {topic: self._filters.get(topic, DEFAULT_MODE).value for topic in FILTER_TOPICS}
+
+    def set_filters(self, changes: Mapping[str, str]) -> dict[str, str]:
+        modes: dict[str, FilterMode] = {}
+        for topic, mode in changes.items():
+            if topic not in FILTER_TOPICS:
+                raise CommandError(f"{topic!r} is not a content-warning topic")
+            try:
+                modes[topic] = FilterMode(mode)
+            except ValueError:
+                raise CommandError(f"{topic!r} must be show, collapse or hide") from None
+        if modes:
+            self._store.set_filters(modes)
+            self._filters.update(modes)
+            for runtime in self._circles._runtimes.values():
+                self._circles._emit(HistoryChanged(runtime.circle_id.hex()))
+        return self.filters()
+
+    def reader_sees(self, runtime: CircleRuntime, stored: StoredEvent) -> bool:
+        """Whether a message reaches this reader at all (history keeps the same rule in
+        SQL: boundaries_store.READER_SEES)."""
+        if stored.author == runtime.me:
+            return True
+        if self.is_blocked(runtime.circle_id, stored.author):
+            return False
+        return mode_for(stored.cw, self._filters) is not FilterMode.HIDE
+
+    def filter_of(self, runtime: CircleRuntime, stored: StoredEvent) -> str:
+        """MessageView.filter: "show" or "collapse"."""
+        if stored.author == runtime.me:
+            return FilterMode.SHOW.value
+        mode = mode_for(stored.cw, self._filters)
+        # a hidden topic never reaches a view; if one did, it stays folded
+        return FilterMode.SHOW.value if mode is FilterMode.SHOW else FilterMode.COLLAPSE.value
+
+    # -- breaks -----------------------------------------------------------------------
+
+    def _break(self, scope: Scope) -> Break:
+        return self._breaks.get(scope, NO_BREAK)
+
+    def is_silenced(self, circle_id: bytes) -> bool:
+        return is_silenced(self._break(circle_id), self._break(None), self.clock())
+
+    def on_break(self, circle_id: bytes) -> bool:
+        return self._break(circle_id).on or self._break(None).on
+
+    def _shows_status(self, circle_id: bytes) -> bool:
+        return shows_break_status(self._break(circle_id), self._break(None))
+
+    def breaks(self) -> dict[str, Any]:
+        return {
+            "global": break_view(self._break(None)),
+            "circles": {
+                circle_id.hex(): break_view(self._break(circle_id))
+                for circle_id, runtime in self._circles._runtimes.items()
+                if not runtime.left
+            },
+        }
+
+    async def set_break(
+        self,
+        circle_hex: str | None,
+        on: bool,
+        quiet_hours: object = KEEP,
+        status: bool | None = None,
+    ) -> dict[str, Any]:
+        if circle_hex is None:
+            scope: Scope = None
+            concerned = [r.circle_id for r in self._circles._runtimes.values() if not r.left]
+        else:
+            scope = self._circles._runtime(circle_hex).circle_id
+            concerned = [scope]
+        before = self._break(scope)
+        after = replace(
+            before,
+            on=on,
+            quiet_hours=before.quiet_hours if quiet_hours is KEEP else _schedule(quiet_hours),
+            status=before.status if status is None else status,
+        )
+        shown_before = {circle_id: self._shows_status(circle_id) for circle_id in concerned}
+        self._store.set_breaks({scope: after})
+        self._breaks[scope] = after
+        self._circles._emit(CirclesChanged())
+        for circle_id, shown in shown_before.items():
+            if self._shows_status(circle_id) != shown:
+                await self._announce(circle_id, not shown)
+        return break_view(after)
+
+    async def _announce(self, circle_id: bytes, on_break: bool) -> None:
+        """Members of the circle see (or stop seeing) "taking a break": a STATUS event the
+        safety service authors. The break itself holds whatever becomes of it."""
+        try:
+            await self._circles.safety.announce_break(circle_id.hex(), on_break)
+        except CommandError as error:
+            # e.g. a circle we were removed from, or one without keys yet
+            log.info("break status not announced in a circle: %s", error)

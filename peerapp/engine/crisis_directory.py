@@ -1,0 +1,73 @@
+"""The bundled crisis directory, read from the repository's top-level resources/crisis/
+folder (directory.json; its schema and README sit next to it).
+
+Rules:
+- Read from disk once per process and kept: the "Get help now" dialog must open at once,
+  before the profile is unlocked and with no network, so nothing here needs an engine,
+  a profile or a connection.
+- `load_bundled` raises CrisisDirectoryInvalid when the file is missing or malformed (tests
+  and the engine command want to know); the GUI shows a calm fallback instead.
+- The engine commands `crisis_resources` and `crisis_countries` answer from the same data.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import peerapp
+from peerapp.core.crisis_directory import CrisisDirectoryInvalid, Directory, parse_directory_text
+from peerapp.core.errors import CommandError
+
+CRISIS_DIR = Path(peerapp.__file__).resolve().parent.parent / "resources" / "crisis"
+DIRECTORY_FILE = CRISIS_DIR / "directory.json"
+SCHEMA_FILE = CRISIS_DIR / "schema.json"
+
+Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def load_file(path: Path) -> Directory:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CrisisDirectoryInvalid(
+            f"The crisis directory {path.name} cannot be read ({type(error).__name__})."
+        ) from None
+    return parse_directory_text(text)
+
+
+@functools.cache
+def load_bundled() -> Directory:
+    """The directory shipped with Hearth (read once; raises if it is broken)."""
+    return load_file(DIRECTORY_FILE)
+
+
+def crisis_resources(directory: Directory, country: str) -> dict[str, Any]:
+    found = directory.country(country)
+    if found is None:
+        shown = country.strip() or "(empty)"
+        raise CommandError(
+            f"No crisis resources are bundled for country {shown!r}. "
+            "Use crisis_countries to list the country codes there are."
+        )
+    return directory.country_view(found)
+
+
+def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> dict[str, Handler]:
+    """Engine handlers for `crisis_resources` and `crisis_countries` (no network needed)."""
+
+    def bundled() -> Directory:
+        try:
+            return directory()
+        except CrisisDirectoryInvalid as error:
+            raise CommandError(error.message) from None
+
+    async def resources(arguments: dict[str, Any]) -> dict[str, Any]:
+        return crisis_resources(bundled(), str(arguments["country"]))
+
+    async def countries(_: dict[str, Any]) -> dict[str, Any]:
+        return bundled().countries_view()
+
+    return {"crisis_resources": resources, "crisis_countries": countries}

@@ -1,0 +1,159 @@
+"""The circle-log side of a safe support space: content warnings and check-ins on
+messages, harm flags and facilitator review, the "taking a break" status.
+
+- Harm flags and restores are log events (core/circle_state.py has the rules), so every
+  member's app counts the same flags and hides a message pending review by itself, with
+  no facilitator online. Our own flag or restore is checked against those rules first
+  and refused with the reason; nothing is signed then.
+- The app never shows who flagged a message (the signed HARM_FLAG names its author, as
+  every log event does: a modified app could read it; docs/protocol.md says so).
+- Whenever accepted events change which messages are hidden pending review, every front
+  hears `message_review` for each message that changed, so a view updates that row and a
+  facilitator's app can point to the review.
+- Care flags ("I'm worried about someone") do not belong here: they are private notes in
+  the facilitator mailbox (engine/mailbox.py), never in the log.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
+from peerapp.core.content_warnings import clean_label
+from peerapp.core.errors import CommandError
+from peerapp.core.events import MessageReview, MessageView
+from peerapp.core.resolution import REMOVAL_TYPES
+from peerapp.storage.circle_store import StoredEvent
+
+if TYPE_CHECKING:
+    from peerapp.engine.circle_runtime import CircleRuntime
+    from peerapp.engine.circle_service import CircleService
+
+# events after which the set of messages hidden pending review may differ (a removal
+# drops its target's concurrent flags)
+REVIEW_TYPES = REMOVAL_TYPES | {
+    EventType.HARM_FLAG,
+    EventType.RESTORE,
+    EventType.DELETE,
+    EventType.SETTINGS,
+}
+
+
+def message_body(text: str, cw: str | None = None, mood: int | None = None) -> dict[str, Any]:
+    """A MESSAGE body from what a person typed; CommandError says what is wrong with it."""
+    if mood is None and not text.strip():
+        raise CommandError("There is nothing to send.")
+    if len(text) > MAX_TEXT_CHARS:
+        raise CommandError(f"A message can be at most {MAX_TEXT_CHARS} characters.")
+    body: dict[str, Any] = {"text": text}
+    if cw is not None and cw.strip():
+        try:
+            body["cw"] = clean_label(cw)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+    if mood is not None:
+        if mood not in MOODS:
+            raise CommandError("A check-in's mood is a number from 1 to 5.")
+        body["mood"] = mood
+    return body
+
+
+def _message_id(text: str) -> bytes:
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(value) != 32:
+        raise CommandError(f"{text!r} is not a message id")
+    return value
+
+
+def is_hidden(runtime: CircleRuntime, stored: StoredEvent) -> bool:
+    """Hidden pending review, judged as DELETE is: only if its flags name its stored author."""
+    state = runtime.state
+    return state.is_hidden(stored.id) and state.flagged_authors.get(stored.id) == stored.author
+
+
+class Safety:
+    def __init__(self, circles: CircleService) -> None:
+        self._circles = circles
+        # circle id -> messages hidden pending review when we last looked
+        self._hidden: dict[bytes, frozenset[bytes]] = {}
+
+    # -- commands -------------------------------------------------------------------
+
+    async def checkin(self, circle_hex: str, mood: int, text: str) -> MessageView:
+        return await self._circles.send_body(circle_hex, message_body(text, mood=mood))
+
+    def _flagged_message(self, runtime: CircleRuntime, message_hex: str) -> StoredEvent:
+        stored = self._circles._store.event(runtime.circle_id, _message_id(message_hex))
+        if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
+            raise CommandError("There is no such message in this circle.")
+        return stored
+
+    async def flag_harm(self, circle_hex: str, message_hex: str) -> dict[str, Any]:
+        moderation = self._circles.moderation
+        runtime = moderation.acting(circle_hex)
+        stored = self._flagged_message(runtime, message_hex)
+        body = {"message": stored.id, "author": stored.author}
+        await moderation.act(runtime, EventType.HARM_FLAG, body)
+        state = runtime.state
+        return {
+            "hidden": is_hidden(runtime, stored),
+            "harm_flags": len(state.harm_flags.get(stored.id, ())),
+        }
+
+    async def restore(self, circle_hex: str, message_hex: str) -> None:
+        moderation = self._circles.moderation
+        runtime = moderation.acting(circle_hex)
+        stored = self._flagged_message(runtime, message_hex)
+        body = {"message": stored.id, "author": stored.author}
+        await moderation.act(runtime, EventType.RESTORE, body)
+
+    async def announce_break(self, circle_hex: str, on: bool) -> None:
+        """Show (or stop showing) "taking a break" to the circle; no-op when unchanged or
+        when we are no longer a member."""
+        runtime = self._circles._runtime(circle_hex)
+        state = runtime.state
+        if not state.is_member(runtime.me) or (runtime.me in state.on_break) == on:
+            return
+        await self._circles.moderation.act(runtime, EventType.STATUS, {"on_break": on})
+
+    def pending_review(self, circle_hex: str) -> list[dict[str, Any]]:
+        """Messages hidden pending review, oldest first, for a facilitator to look at."""
+        runtime = self._circles._runtime(circle_hex)
+        state = runtime.state
+        rows = []
+        for message in state.pending_review():
+            stored = self._circles._store.event(runtime.circle_id, message)
+            if stored is None or not is_hidden(runtime, stored):
+                continue  # not held here (before our admission), or flags name another author
+            rows.append(
+                {
+                    "message": message.hex(),
+                    "author": stored.author.hex(),
+                    "author_name": runtime.name_of(stored.author),
+                    "harm_flags": len(state.harm_flags[message]),
+                    "ts": stored.ts,
+                    "lamport": stored.lamport,
+                }
+            )
+        return sorted(rows, key=lambda row: (row["lamport"], row["message"]))
+
+    # -- after events were accepted -------------------------------------------------
+
+    def remember(self, runtime: CircleRuntime) -> None:
+        """At start-up: what is hidden now is not news."""
+        self._hidden[runtime.circle_id] = frozenset(runtime.state.pending_review())
+
+    def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        """Announce each message whose review state changed (hidden, or shown again)."""
+        circle_id = runtime.circle_id
+        if not any(stored.type in REVIEW_TYPES for stored in accepted):
+            return
+        now = frozenset(runtime.state.pending_review())
+        before = self._hidden.get(circle_id, frozenset())
+        self._hidden[circle_id] = now
+        for message in sorted(now ^ before):
+            hidden = message in now
+            self._circles._emit(MessageReview(circle_id.hex(), message.hex(), hidden))

@@ -1,0 +1,93 @@
+"""What the composer's crisis prompt (peerapp.ui.widgets.crisis_prompt) opens, for one
+circle's pane: the crisis resources, or telling the circle's facilitators that one
+could use support.
+
+Rules:
+- "See crisis resources" opens CrisisHelpDialog (bundled, works offline, sends nothing).
+- "Tell a facilitator" opens CareFlagDialog about oneself (member = my own id, which
+  circle_info gives as my_id; my name comes from the member list): the member chooses
+  there whether to send anything. Until circle_info has been read it asks for it and
+  waits for the next click.
+- Both dialogs open through the window like the pane's other dialogs (window-modal).
+- Where a dialog is not part of this build, its button is not offered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QDialog
+
+from peerapp.ui import messages
+
+if TYPE_CHECKING:
+    from peerapp.ui.circle_pane import CirclePane
+
+log = logging.getLogger(__name__)
+
+CRISIS_HELP_MODULE = "peerapp.ui.dialogs.crisis_help"
+CARE_FLAG_MODULE = "peerapp.ui.dialogs.care_flag"
+
+
+def available(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ImportError:
+        return False
+
+
+def _dialog_class(module: str, name: str) -> Any:
+    # imported when asked for: the dialogs are built by other parts of the app
+    return getattr(importlib.import_module(module), name)
+
+
+class CrisisSupport(QObject):
+    def __init__(self, pane: CirclePane) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        prompt = pane.composer.crisis_prompt
+        prompt.resources_button.setVisible(available(CRISIS_HELP_MODULE))
+        prompt.offer_facilitator(available(CARE_FLAG_MODULE))
+        prompt.resourcesRequested.connect(self.open_resources)
+        prompt.facilitatorRequested.connect(self.tell_facilitator)
+
+    def _open(self, dialog: QDialog) -> None:
+        self.pane.moderation.dialogRequested.emit(dialog)
+
+    @Slot()
+    def open_resources(self) -> None:
+        dialog_class = _dialog_class(CRISIS_HELP_MODULE, "CrisisHelpDialog")
+        self._open(dialog_class(parent=self.pane, country=None))
+
+    def myself(self) -> tuple[str, str] | None:
+        """(my member id, my name in this circle), or None before circle_info came."""
+        info = self.pane.info
+        if info is None or not info.my_id:
+            return None
+        me = next((m for m in self.pane.moderation.members if m.id == info.my_id), None)
+        name = me.name if me is not None and me.name else messages.UNNAMED_MEMBER
+        return info.my_id, name
+
+    @Slot()
+    def tell_facilitator(self) -> None:
+        me = self.myself()
+        if me is None:
+            log.info("circle settings not read yet; asking again")
+            self.pane.refresh_info()
+            return
+        member, name = me
+        dialog_class = _dialog_class(CARE_FLAG_MODULE, "CareFlagDialog")
+        self._open(
+            dialog_class(
+                self.pane.bridge,
+                self.pane.circle_id,
+                member=member,
+                member_name=name,
+                parent=self.pane,
+                myself=True,  # worded as asking for support
+            )
+        )

@@ -1,0 +1,126 @@
+"""A reader's content filters: for each content-warning topic (and "other", for warnings
+the author wrote in their own words), whether its messages show, collapse behind the
+warning, or stay out of the conversations (the engine's `filters` and `set_filters`,
+sending only what changed). The choices stay on this computer.
+
+Open it, then `load()`: it reads the current choices while busy. Accepted once saved;
+whoever opened it reloads the conversations shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.dialogs.form_dialog import failure_message
+
+MODES = tuple(mode.value for mode in FilterMode)
+
+
+def filters_from(result: Mapping[str, object]) -> dict[str, str]:
+    """The engine's `filters` answer, each topic's mode (the default for any left out)."""
+    given = result.get("filters")
+    shown = given if isinstance(given, dict) else {}
+    return {
+        topic: mode if (mode := shown.get(topic)) in MODES else DEFAULT_MODE.value
+        for topic in FILTER_TOPICS
+    }
+
+
+class ContentFiltersDialog(EngineCommandDialog):
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(
+            bridge,
+            title=messages.CONTENT_FILTERS_TITLE,
+            explanation=messages.CONTENT_FILTERS_TEXT,
+            primary_text=messages.SAVE_FILTERS,
+            parent=parent,
+        )
+        self.current: dict[str, str] = {}
+        self.loaded = False
+        self.mode_boxes: dict[str, QComboBox] = {}
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        for number, topic in enumerate(FILTER_TOPICS):
+            label = QLabel(messages.filter_topic_name(topic))
+            box = QComboBox()
+            for mode in MODES:
+                box.addItem(messages.FILTER_MODE_NAMES[mode], mode)
+            box.setAccessibleName(messages.filter_topic_name(topic))
+            label.setBuddy(box)
+            grid.addWidget(label, number, 0)
+            grid.addWidget(box, number, 1)
+            box.currentIndexChanged.connect(self._refresh)
+            self.mode_boxes[topic] = box
+        hint = QLabel(messages.CONTENT_FILTERS_HINT)
+        hint.setWordWrap(True)
+        style.set_role(hint, "muted")
+        column = QVBoxLayout()
+        column.setSpacing(10)
+        column.addLayout(grid)
+        column.addWidget(hint)
+        self.form.addLayout(column)
+        self.primary_button.clicked.connect(self.submit)
+        self.body.setEnabled(False)  # until the current choices are known
+
+    @async_slot()
+    async def load(self) -> None:
+        self.set_busy(messages.LOADING_FILTERS)
+        try:
+            result = await self.bridge.call("filters")
+        except Exception as error:
+            if still_alive(self):
+                self.set_idle()
+                self.body.setEnabled(False)
+                self.show_error(failure_message(error, messages.TO_READ_FILTERS))
+            return
+        if not still_alive(self):
+            return
+        self.set_idle()
+        self.show_filters(filters_from(result))
+
+    def show_filters(self, filters: dict[str, str]) -> None:
+        self.current = dict(filters)
+        for topic, box in self.mode_boxes.items():
+            box.setCurrentIndex(box.findData(filters.get(topic, DEFAULT_MODE.value)))
+        self.loaded = True
+        self.body.setEnabled(True)
+        self._refresh()
+
+    def mode_of(self, topic: str) -> str:
+        return str(self.mode_boxes[topic].currentData())
+
+    def choose(self, topic: str, mode: str) -> None:
+        box = self.mode_boxes[topic]
+        box.setCurrentIndex(box.findData(mode))
+
+    def changes(self) -> dict[str, str]:
+        """The topics whose mode differs from what the engine holds."""
+        if not self.loaded:
+            return {}
+        return {
+            topic: self.mode_of(topic)
+            for topic in FILTER_TOPICS
+            if self.mode_of(topic) != self.current.get(topic)
+        }
+
+    def _refresh(self) -> None:
+        self.set_submittable(bool(self.changes()))
+
+    @async_slot()
+    async def submit(self) -> None:
+        changes = self.changes()
+        if self.busy or not changes:
+            return
+        await self.run_and_accept(
+            messages.SAVING_FILTERS,
+            messages.TO_SAVE_FILTERS,
+            lambda: self.bridge.call("set_filters", **changes),
+        )

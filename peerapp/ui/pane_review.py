@@ -1,0 +1,187 @@
+"""A circle pane's part in keeping the space safe (issue 6): flagging a message as harmful,
+messages hidden pending review and facilitators restoring them, check-ins, and the
+conversation read again when the reader's content filters change.
+
+Rules:
+- "Flag as harmful…" is offered on others' messages that are not deleted and were not
+  already reviewed (restored); once flagged the menu says "Flagged". A short confirmation
+  says what happens: when enough members flag it, it is hidden for everyone until a
+  facilitator reviews it, and the author is not told who flagged.
+- Facilitators may restore a message hidden pending review (not their own: another
+  facilitator reviews that); its bubble and its menu offer "Restore". They can also
+  delete it for everyone, as any message (peerapp.ui.pane_moderation).
+- A `message_review` event (a message hidden, or shown again) reloads the latest messages,
+  which brings the row's new state; facilitators also get a quiet note right below it,
+  "A message was hidden pending review after members flagged it".
+- "Check in" in the composer opens the check-in dialog; the check-in shows once sent.
+
+Dialogs and passing words go out through the pane's moderation (`dialogRequested`,
+`statusMessage`), which the window already opens and shows.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+
+from peerapp.core.errors import HearthError
+from peerapp.core.events import MessageView
+from peerapp.ui import messages
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.circle_info import CircleInfo
+from peerapp.ui.dialogs.check_in import CheckInDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.notices import review_notice
+from peerapp.ui.timeline import Notice
+from peerapp.ui.widgets.message_model import message_views
+
+if TYPE_CHECKING:
+    from peerapp.ui.circle_pane import CirclePane
+
+log = logging.getLogger(__name__)
+
+
+class PaneReview(QObject):
+    def __init__(self, pane: CirclePane) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.bridge = pane.bridge
+        self.circle = pane.circle_id
+        self.info: CircleInfo | None = None
+        # notes shown to a facilitator below messages hidden for review, by message id
+        self.review_notices: dict[str, Notice] = {}
+
+        pane.message_list.set_review_rules(self.may_flag, self.may_restore)
+        pane.message_list.flagRequested.connect(self.confirm_flag)
+        pane.message_list.restoreRequested.connect(self.restore)
+        pane.composer.checkInRequested.connect(self.open_check_in)
+        pane.infoChanged.connect(self.info_changed)
+        # a reload that could not join what was shown replaced it: the notes go back in
+        pane.model.modelReset.connect(self.place_review_notices)
+
+    # -- who may do what ----------------------------------------------------------------
+
+    @property
+    def facilitating(self) -> bool:
+        info = self.info
+        return info is not None and info.facilitating and not self.pane.moderation.removed
+
+    def may_flag(self, message: MessageView) -> bool:
+        removed = self.pane.moderation.removed
+        return not (message.mine or message.deleted or message.restored or removed)
+
+    def may_restore(self, message: MessageView) -> bool:
+        return self.facilitating and message.hidden and not message.deleted and not message.mine
+
+    @Slot(object)
+    def info_changed(self, info: CircleInfo) -> None:
+        self.info = info
+        self.pane.model.set_reviewer(self.facilitating)
+
+    # -- flagging and restoring -----------------------------------------------------------
+
+    @Slot(str)
+    def confirm_flag(self, message_id: str) -> None:
+        message = self.pane.model.message(message_id)
+        if message is None or not self.may_flag(message) or message.flagged:
+            return
+        flags_to_hide = self.info.harm_flags_to_hide if self.info is not None else None
+        dialog = ConfirmActionDialog(
+            self.bridge,
+            title=messages.FLAG_HARM_TITLE,
+            explanation=messages.flag_harm_text(flags_to_hide),
+            confirm_text=messages.FLAG_HARM_CONFIRM,
+            command=lambda: self.bridge.call(
+                "flag", circle=self.circle, kind="harm", message=message_id
+            ),
+            busy_text=messages.FLAGGING,
+            what=messages.TO_FLAG_MESSAGE,
+            parent=self.pane,
+        )
+        dialog.accepted.connect(self._flagged)
+        self.pane.moderation.dialogRequested.emit(dialog)
+
+    def _flagged(self) -> None:
+        self.pane.moderation.statusMessage.emit(messages.FLAG_HARM_THANKS)
+        self.pane.reload_latest()  # "Flagged", and hidden if this flag was enough
+
+    @async_slot(str)
+    async def restore(self, message_id: str) -> None:
+        message = self.pane.model.message(message_id)
+        if message is None or not self.may_restore(message):
+            return
+        banner = self.pane.moderation.error_banner
+        banner.dismiss()
+        try:
+            await self.bridge.call("restore_message", circle=self.circle, message=message_id)
+        except Exception as error:
+            if still_alive(self.pane):
+                reason = failure_message(error, messages.TO_RESTORE_MESSAGE)
+                banner.show_message(messages.moderation_failed(reason))
+            return
+        if still_alive(self.pane):
+            self.pane.moderation.statusMessage.emit(messages.MESSAGE_RESTORED)
+            self.pane.reload_latest()
+
+    # -- what the engine tells --------------------------------------------------------------
+
+    def review_changed(self, message_id: str, hidden: bool) -> None:
+        """A `message_review` event: the message was hidden pending review, or shows again."""
+        self.pane.reload_latest()
+        message = self.pane.model.message(message_id)
+        if hidden and self.facilitating and message is not None:
+            notice = review_notice(message)
+            self.review_notices[message_id] = notice
+            self.pane.merge_items([notice])
+
+    @Slot()
+    def place_review_notices(self) -> None:
+        shown = self.pane.model
+        notices = [
+            notice
+            for message_id, notice in self.review_notices.items()
+            if message_id in shown and notice.id not in shown
+        ]
+        if notices:
+            self.pane.merge_items(notices)
+
+    # -- check-ins ------------------------------------------------------------------------
+
+    @Slot()
+    def open_check_in(self) -> None:
+        dialog = CheckInDialog(self.bridge, self.circle, self.pane)
+        dialog.accepted.connect(lambda: self._checked_in(dialog))
+        self.pane.moderation.dialogRequested.emit(dialog)
+
+    def _checked_in(self, dialog: CheckInDialog) -> None:
+        sent = message_views([dialog.result_data or {}])
+        self.pane.message_list.scroll_to_end()
+        if sent:
+            self.pane.merge_items(sent)
+        else:
+            self.pane.reload_latest()
+        self.pane.refresh_info()  # slow mode: when the next message may go
+
+    # -- content filters ------------------------------------------------------------------
+
+    @async_slot()
+    async def reload_filtered(self) -> None:
+        """The reader's filters changed: show the latest messages as they now filter them
+        (messages of a topic now hidden go, collapsed ones open or close)."""
+        pane = self.pane
+        if not pane.loaded:
+            return
+        try:
+            result = await self.bridge.history(self.circle, limit=pane.history_page)
+        except HearthError as error:
+            log.info("could not reload a circle's history: %s", type(error).__name__)
+            return
+        if not still_alive(pane):
+            return
+        views = message_views(result.get("messages", []))
+        pane.has_older = len(views) >= pane.history_page
+        pane.model.replace(views)
+        pane.message_list.scroll_to_end()

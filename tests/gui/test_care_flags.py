@@ -1,0 +1,202 @@
+"""Care flags through the widgets, on real engines on 127.0.0.1: Ash founds a circle, Bee
+and Cee join. Bee asks for support from her own menu entry, and is worried about Cee from
+one of Cee's messages; Ash gets a gentle notification of its own, sees the badge and the
+open flags, and marks them resolved. Cee is never told."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QMenu
+from pytestqt.qtbot import QtBot
+
+from peerapp.engine.profiles import TEST_KDF, create_profile
+from peerapp.ui import messages
+from peerapp.ui.circle_pane import CirclePane
+from peerapp.ui.dialogs.care_flag import CareFlagDialog
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog, care_flags_from, open_flags
+from peerapp.ui.main_window import MainWindow
+from peerapp.ui.member_actions import MemberAction, care_actions
+from peerapp.ui.widgets.member_menu import labels_of
+from tests.gui.circle_steps import (
+    DELIVERY_WAIT_MS,
+    ash_and_bee,
+    copy_invite,
+    join_circle,
+    pane_of,
+    send_by_typing,
+    wait_for_text,
+    wait_settled,
+)
+from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, type_into
+
+SUPPORT_NOTE = "This week has been a lot."
+WORRIED_NOTE = "Cee sounded very low today."
+CEE_WORDS = "I don't know how much longer I can keep going like this"
+
+
+def test_care_actions_need_someone_to_tell() -> None:
+    assert care_actions(myself=False, someone_to_tell=True) == [MemberAction.CARE_FLAG]
+    assert care_actions(myself=True, someone_to_tell=True) == [MemberAction.ASK_SUPPORT]
+    assert care_actions(myself=False, someone_to_tell=False) == []
+    assert care_actions(myself=True, someone_to_tell=False) == []
+
+
+def test_flags_rows_are_read_leniently_and_only_open_ones_listed() -> None:
+    row = {
+        "id": "01" * 16,
+        "member": "aa" * 32,
+        "member_name": "Cee",
+        "message": None,
+        "message_text": "",
+        "note": "",
+        "from": "bb" * 32,
+        "from_name": "",
+        "received_at": 5,
+        "resolved": False,
+    }
+    rows = [row, {**row, "id": "02" * 16, "resolved": True}, {"id": "x"}, "junk", None]
+    flags = care_flags_from(rows)
+    assert [f.id for f in flags] == ["01" * 16, "02" * 16]
+    assert [f.id for f in open_flags(flags)] == ["01" * 16]
+    first = flags[0]
+    assert (first.message, first.sender_name, first.about_themselves) == (
+        None,
+        messages.UNNAMED_MEMBER,
+        False,
+    )
+    assert "Cee" not in repr(first)
+
+
+def _member_id(pane: CirclePane, name: str) -> str:
+    return next(m.id for m in pane.member_panel.members if m.name == name)
+
+
+def _member_menu(pane: CirclePane, name: str) -> QMenu | None:
+    return pane.member_panel.menu_for(_member_id(pane, name))
+
+
+def _labels(menu: QMenu | None) -> list[str]:
+    return [] if menu is None else labels_of(menu)
+
+
+def _trigger(menu: QMenu | None, label: str) -> None:
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == label).trigger()
+
+
+def _send_flag(qtbot: QtBot, window: MainWindow, note: str) -> CareFlagDialog:
+    dialog = window.active_dialog
+    assert isinstance(dialog, CareFlagDialog)
+    qtbot.waitUntil(dialog.primary_button.isEnabled, timeout=WAIT_MS)  # no note needed
+    type_into(dialog.note_edit, note)
+    with qtbot.waitSignal(dialog.accepted, timeout=DELIVERY_WAIT_MS):
+        click(dialog.primary_button)
+    return dialog
+
+
+def _care_notifications(window: MainWindow) -> list[str]:
+    return [
+        n.body for n in window.notifier.shown if n.title == messages.CARE_FLAG_NOTIFICATION_TITLE
+    ]
+
+
+def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
+    qtbot: QtBot,
+    start_session: StartSession,
+    profile: Path,
+    second_profile: Path,
+    tmp_path: Path,
+) -> None:
+    ash = start_session(profile).wait_online_after_unlock()
+    bee = start_session(second_profile).wait_online_after_unlock()
+    circle = ash_and_bee(qtbot, ash, bee)
+    third = tmp_path / "third-profile"
+    create_profile(third, PASSPHRASES.good, TEST_KDF)
+    cee = start_session(third).wait_online_after_unlock()
+    copy_invite(qtbot, ash)
+    assert join_circle(qtbot, cee, "Cee") == circle
+    names = ["Ash", "Bee", "Cee"]
+    ash_pane, bee_pane, cee_pane = (wait_settled(qtbot, w, circle, names) for w in (ash, bee, cee))
+
+    # Bee's menu: support for herself; nothing about Ash, whom no one else could hear of
+    own_menu = _member_menu(bee_pane, "Bee")
+    assert own_menu is not None and labels_of(own_menu) == [messages.ASK_SUPPORT_ACTION]
+    assert messages.WORRIED_ACTION not in _labels(_member_menu(bee_pane, "Ash"))
+    assert _labels(_member_menu(bee_pane, "Cee"))[0] == messages.WORRIED_ACTION
+    assert not ash_pane.header.care_flags_button.isVisible()
+    assert ash_pane.care.flags_action.isVisible() and not bee_pane.care.flags_action.isVisible()
+
+    # "I'd like support": worded for oneself; thanks in the status bar once sent
+    _trigger(own_menu, messages.ASK_SUPPORT_ACTION)
+    support = _send_flag(qtbot, bee, SUPPORT_NOTE)
+    assert support.windowTitle() == messages.SUPPORT_TITLE
+    assert support.explanation_label.text() == messages.SUPPORT_TEXT
+    qtbot.waitUntil(lambda: bee.statusBar().currentMessage() == messages.SUPPORT_SENT)
+
+    # the founder: a notification of its own that names only the circle, and the badge
+    qtbot.waitUntil(lambda: bool(_care_notifications(ash)), timeout=DELIVERY_WAIT_MS)
+    assert _care_notifications(ash) == [messages.care_flag_notification("Tuesday circle")]
+    qtbot.waitUntil(
+        lambda: ash_pane.header.care_flags_button.text() == messages.care_flags_button(1),
+        timeout=WAIT_MS,
+    )
+    assert not ash_pane.header.care_flags_button.isHidden()
+
+    # from one of Cee's messages: "I'm worried about this person"
+    cee.circle_list.select(circle)
+    send_by_typing(qtbot, cee, CEE_WORDS)
+    words = wait_for_text(qtbot, bee, circle, CEE_WORDS)
+    row = bee_pane.model.row_of(words.id)
+    assert row is not None
+    message_menu = bee_pane.message_list.menu_for(bee_pane.model.index(row))
+    _trigger(message_menu, messages.WORRIED_ABOUT_AUTHOR)
+    worried = _send_flag(qtbot, bee, WORRIED_NOTE)
+    assert worried.heading_label.text() == messages.care_flag_heading("Cee")
+    assert worried.message == words.id and worried.member == _member_id(bee_pane, "Cee")
+    qtbot.waitUntil(
+        lambda: ash_pane.header.care_flags_button.text() == messages.care_flags_button(2),
+        timeout=DELIVERY_WAIT_MS,
+    )
+
+    # the list: newest first, each with its note and, for the second, Cee's words
+    click(ash_pane.header.care_flags_button)
+    listed = ash.active_dialog
+    assert isinstance(listed, CareFlagsDialog)
+    qtbot.waitUntil(lambda: listed.loaded, timeout=WAIT_MS)
+    cards = [listed.cards[flag.id] for flag in listed.flags]
+    assert [card.summary.text() for card in cards] == [
+        messages.care_flag_summary("Cee", "Bee", about_themselves=False),
+        messages.care_flag_summary("Bee", "Bee", about_themselves=True),
+    ]
+    assert [card.note.text() for card in cards] == [WORRIED_NOTE, SUPPORT_NOTE]
+    assert cards[0].excerpt is not None and CEE_WORDS in cards[0].excerpt.text()
+    assert cards[1].excerpt is None
+
+    for card in cards:
+        click(card.resolve_button)
+    qtbot.waitUntil(lambda: not listed.flags, timeout=WAIT_MS)
+    assert listed.empty_label.isVisibleTo(listed)
+    assert ash_pane.header.care_flags_button.isHidden()
+    with qtbot.waitSignal(listed.finished, timeout=WAIT_MS):
+        click(listed.primary_button)
+
+    # Cee heard nothing of it, and nothing shows in anyone's conversation
+    assert _care_notifications(cee) == [] and _care_notifications(bee) == []
+    assert not cee_pane.care.flags_action.isVisible()
+    for pane in (ash_pane, cee_pane, pane_of(bee, circle)):
+        assert [m.text for m in pane.model.messages()] == [CEE_WORDS]
+
+    # opened with one's own id and nothing else (as the drafting prompt's "Tell a
+    # facilitator" does), the dialog finds out it is about oneself and words itself so
+    bee_id = _member_id(bee_pane, "Bee")
+    asking = CareFlagDialog(bee_pane.bridge, circle, bee_id, "Bee", parent=bee_pane)
+    qtbot.waitUntil(lambda: asking.myself is not None, timeout=WAIT_MS)
+    assert asking.windowTitle() == messages.SUPPORT_TITLE
+    assert asking.primary_button.text() == messages.SUPPORT_SEND
+    about_cee = CareFlagDialog(bee_pane.bridge, circle, _member_id(bee_pane, "Cee"), "Cee")
+    qtbot.waitUntil(lambda: about_cee.myself is False, timeout=WAIT_MS)
+    assert about_cee.heading_label.text() == messages.care_flag_heading("Cee")
+    for dialog in (asking, about_cee):
+        dialog.reject()
+        dialog.deleteLater()
