@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ from peerapp.core.quiet_hours import (
     shows_break_status,
 )
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.ids import id_from_hex
 from peerapp.storage.boundaries_store import BoundariesStore, Scope
 from peerapp.storage.circle_store import StoredEvent
 
@@ -51,7 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MEMBER_KEY_BYTES = 32
 # set_break's quiet_hours: absent keeps the schedule, null clears it
 KEEP = object()
 
@@ -96,8 +96,6 @@ class Boundaries:
     def __init__(self, circles: CircleService, store: BoundariesStore) -> None:
         self._circles = circles
         self._store = store
-        # the local clock; tests may fix it
-        self.clock: Callable[[], int] = local_minutes_now
         self._blocked = store.blocked()
         self._filters = store.filters()
         self._breaks = store.breaks()
@@ -106,12 +104,7 @@ class Boundaries:
 
     def _member_to_block(self, circle_hex: str, member_hex: str) -> tuple[CircleRuntime, bytes]:
         runtime = self._circles._runtime(circle_hex)
-        try:
-            member = bytes.fromhex(member_hex)
-        except ValueError:
-            member = b""
-        if len(member) != MEMBER_KEY_BYTES:
-            raise CommandError(f"{member_hex!r} is not a member id")
+        member = id_from_hex(member_hex, "member id")
         if member == runtime.me:
             raise CommandError("You cannot block yourself.")
         if member not in runtime.state.ever_admitted:
@@ -157,7 +150,8 @@ class Boundaries:
             self._store.set_filters(modes)
             self._filters.update(modes)
             for runtime in self._circles._runtimes.values():
-                self._circles._emit(HistoryChanged(runtime.circle_id.hex()))
+                if not runtime.left:
+                    self._circles._emit(HistoryChanged(runtime.circle_id.hex()))
         return self.filters()
 
     def reader_sees(self, runtime: CircleRuntime, stored: StoredEvent) -> bool:
@@ -183,7 +177,7 @@ class Boundaries:
         return self._breaks.get(scope, NO_BREAK)
 
     def is_silenced(self, circle_id: bytes) -> bool:
-        return is_silenced(self._break(circle_id), self._break(None), self.clock())
+        return is_silenced(self._break(circle_id), self._break(None), local_minutes_now())
 
     def on_break(self, circle_id: bytes) -> bool:
         return self._break(circle_id).on or self._break(None).on
@@ -229,6 +223,16 @@ class Boundaries:
             if self._shows_status(circle_id) != shown:
                 await self._announce(circle_id, not shown)
         return break_view(after)
+
+    async def settle_status(self, runtime: CircleRuntime) -> None:
+        """A circle we just joined or created (or found at start-up) shows "taking a break"
+        exactly when our breaks say so: the global break with its status covers it too."""
+        state = runtime.state
+        if runtime.left or not state.is_member(runtime.me):
+            return
+        shows = self._shows_status(runtime.circle_id)
+        if shows != (runtime.me in state.on_break):
+            await self._announce(runtime.circle_id, shows)
 
     async def _announce(self, circle_id: bytes, on_break: bool) -> None:
         """Members of the circle see (or stop seeing) "taking a break": a STATUS event the

@@ -312,6 +312,7 @@ class JoinService:
         await service._sync_topics(runtime)
         if service._nursery is not None:
             service._nursery.start_soon(service._reconnect, runtime)
+            service._nursery.start_soon(service.boundaries.settle_status, runtime)
         # anything sent while our admission travelled: fetch it from the inviter
         service._sync.start_pull(runtime, code.peer_id)
         service._emit(CirclesChanged())

@@ -137,6 +137,7 @@ class CircleService:
                     leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
                     nursery.start_soon(self.moderation.forget_when_delivered, runtime, leave)
                 nursery.start_soon(self._reconnect, runtime)
+                nursery.start_soon(self.boundaries.settle_status, runtime)
             self._sync.attach(nursery)
             nursery.start_soon(self._sync.run_periodically)
             self.mailbox.attach(nursery)
@@ -428,6 +429,7 @@ class CircleService:
         await self._commit_own(runtime, [genesis])
         await self._commit_own(runtime, [self._new_epoch(runtime)])
         await self._sync_topics(runtime)
+        await self.boundaries.settle_status(runtime)
         self._emit(CirclesChanged())
         return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
 

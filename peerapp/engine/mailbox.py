@@ -88,6 +88,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import OpenedNote, open_note, seal_note, signature_ok
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.ids import id_from_hex
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamClosed, StreamError
 from peerapp.storage.mailbox_store import IncomingNote, MailboxStore, OutgoingNote
@@ -169,16 +170,6 @@ class CareFlagView:
         }
 
 
-def _id_from_hex(text: str, what: str, length: int) -> bytes:
-    try:
-        value = bytes.fromhex(text)
-    except ValueError:
-        value = b""
-    if len(value) != length:
-        raise CommandError(f"That is not a {what}.")
-    return value
-
-
 class Mailbox:
     def __init__(
         self,
@@ -219,7 +210,7 @@ class Mailbox:
             raise CommandError("Please say in a few words why you are reporting this message.")
         if len(reason) > MAX_REASON_CHARS:
             raise CommandError(f"A reason can be at most {MAX_REASON_CHARS} characters.")
-        message_id = _id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
+        message_id = id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
         message = self._store.message(runtime.circle_id, message_id)
         if message is None:
             raise CommandError("That message is not in this circle, or it has been deleted.")
@@ -287,7 +278,7 @@ class Mailbox:
         runtime = self._runtime(circle_hex)
         if not runtime.state.is_facilitator(runtime.me):
             raise CommandError(ONLY_FACILITATORS_RESOLVE)
-        note_id = _id_from_hex(report_hex, "report id", NOTE_ID_BYTES)
+        note_id = id_from_hex(report_hex, "report id", NOTE_ID_BYTES)
         resolved = self._store.resolve(
             runtime.circle_id, note_id, runtime.me, _now_ms(), NoteKind.REPORT.value
         )
@@ -301,7 +292,7 @@ class Mailbox:
         state = runtime.state
         if not state.is_member(runtime.me):
             raise CommandError("You are no longer a member of this circle.")
-        member = _id_from_hex(member_hex, "member id", KEY_BYTES)
+        member = id_from_hex(member_hex, "member id", KEY_BYTES)
         if not state.is_member(member):
             raise CommandError("That person is not a member of this circle.")
         note = note.strip()
@@ -309,7 +300,7 @@ class Mailbox:
             raise CommandError(f"A note can be at most {MAX_REASON_CHARS} characters.")
         signed = None
         if message_hex:
-            message_id = _id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
+            message_id = id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
             message = self._store.message(runtime.circle_id, message_id)
             if message is None:
                 raise CommandError("That message is not in this circle, or it has been deleted.")
@@ -346,7 +337,7 @@ class Mailbox:
         runtime = self._runtime(circle_hex)
         if not runtime.state.is_facilitator(runtime.me):
             raise CommandError(ONLY_FACILITATORS_RESOLVE_FLAGS)
-        note_id = _id_from_hex(flag_hex, "care flag id", NOTE_ID_BYTES)
+        note_id = id_from_hex(flag_hex, "care flag id", NOTE_ID_BYTES)
         resolved = self._store.resolve(
             runtime.circle_id, note_id, runtime.me, _now_ms(), NoteKind.CARE.value
         )

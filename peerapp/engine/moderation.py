@@ -47,6 +47,7 @@ from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, acti
 from peerapp.crypto.invite_keys import invite_public_key
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.circle_sync import SYNC_INTERVAL_SECONDS
+from peerapp.engine.ids import id_from_hex
 from peerapp.storage.circle_store import StoredEvent
 
 if TYPE_CHECKING:
@@ -127,16 +128,6 @@ def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
     return last + state.slow_mode_seconds * 1000
 
 
-def _key(text: str, what: str) -> bytes:
-    try:
-        value = bytes.fromhex(text)
-    except ValueError:
-        value = b""
-    if len(value) != 32:
-        raise CommandError(f"{text!r} is not a {what} id")
-    return value
-
-
 class Moderation:
     def __init__(self, circles: CircleService) -> None:
         self._circles = circles
@@ -181,7 +172,7 @@ class Moderation:
     async def on_member(self, circle_hex: str, kind: EventType, member_hex: str) -> None:
         """promote, demote, transfer_founder, remove_member and ban."""
         runtime = self.acting(circle_hex)
-        await self.act(runtime, kind, {"member": _key(member_hex, "member")})
+        await self.act(runtime, kind, {"member": id_from_hex(member_hex, "member id")})
 
     async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
@@ -189,7 +180,9 @@ class Moderation:
         runtime = self.acting(circle_hex)
         until = _now_ms() + seconds * 1000 if seconds else 0
         await self.act(
-            runtime, EventType.MUTE, {"member": _key(member_hex, "member"), "until": until}
+            runtime,
+            EventType.MUTE,
+            {"member": id_from_hex(member_hex, "member id"), "until": until},
         )
         return until
 
@@ -249,7 +242,7 @@ class Moderation:
                 raise CommandError("That invite is for another circle.")
             key = invite_public_key(invite.seed)
         else:
-            key = _key(text, "invite")
+            key = id_from_hex(text, "invite id")
         await self.act(runtime, EventType.INVITE_REVOKE, {"invite": key})
 
     async def leave(self, circle_hex: str) -> None:

@@ -23,6 +23,7 @@ from peerapp.core.content_warnings import clean_label
 from peerapp.core.errors import CommandError
 from peerapp.core.events import MessageReview, MessageView
 from peerapp.core.resolution import REMOVAL_TYPES
+from peerapp.engine.ids import id_from_hex
 from peerapp.storage.circle_store import StoredEvent
 
 if TYPE_CHECKING:
@@ -58,16 +59,6 @@ def message_body(text: str, cw: str | None = None, mood: int | None = None) -> d
     return body
 
 
-def _message_id(text: str) -> bytes:
-    try:
-        value = bytes.fromhex(text)
-    except ValueError:
-        value = b""
-    if len(value) != 32:
-        raise CommandError(f"{text!r} is not a message id")
-    return value
-
-
 def is_hidden(runtime: CircleRuntime, stored: StoredEvent) -> bool:
     """Hidden pending review, judged as DELETE is: only if its flags name its stored author."""
     state = runtime.state
@@ -86,7 +77,9 @@ class Safety:
         return await self._circles.send_body(circle_hex, message_body(text, mood=mood))
 
     def _flagged_message(self, runtime: CircleRuntime, message_hex: str) -> StoredEvent:
-        stored = self._circles._store.event(runtime.circle_id, _message_id(message_hex))
+        stored = self._circles._store.event(
+            runtime.circle_id, id_from_hex(message_hex, "message id")
+        )
         if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
             raise CommandError("There is no such message in this circle.")
         return stored

@@ -642,7 +642,11 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(circle)
         if pane is not None:
             pane.care.flag_arrived()
-        self.notifier.care_flag_arrived(circle, self.circle_list.name_of(circle))
+        # a facilitator's break is a break from this too: the flag waits in the list (and
+        # on the circle's badge); the circle's other facilitators are told as usual
+        self.notifier.care_flag_arrived(
+            circle, self.circle_list.name_of(circle), silent=self.circle_list.quiet(circle)
+        )
 
     def _join_request(self, circle: str, fields: dict[str, Any]) -> None:
         """Someone asks to join (or was admitted, maybe by another facilitator)."""

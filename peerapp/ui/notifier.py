@@ -137,10 +137,14 @@ class Notifier(QObject):
         if not self._batch.isActive():
             self._batch.start()
 
-    def care_flag_arrived(self, circle: str, circle_name: str) -> None:
+    def care_flag_arrived(self, circle: str, circle_name: str, silent: bool = False) -> None:
         """A care flag reached us as a facilitator: a notification of its own, at once and
         whatever the text preference, that names only the circle (never the note, the
-        member or who sent it: the screen may be seen by others)."""
+        member or who sent it: the screen may be seen by others). A `silent` one (the
+        circle is on a break) is told about never: it waits in the care flags list."""
+        if silent:
+            self.held_back += 1
+            return
         self._show(
             Notification(
                 circle,

@@ -124,6 +124,23 @@ QPushButton:disabled {{
     color: {DISABLED_TEXT};
     border-color: {BORDER};
 }}
+QToolBar#helpToolbar {{
+    background: {BACKGROUND};
+    border: none;
+    border-bottom: 1px solid {BORDER};
+    padding: 4px 10px;
+}}
+QToolBar#helpToolbar QToolButton {{
+    color: {ERROR_TEXT};
+    background: {ERROR_BACKGROUND};
+    border: 1px solid {ERROR_BORDER};
+    border-radius: 6px;
+    padding: 4px 12px;
+    font-weight: 600;
+}}
+QToolBar#helpToolbar QToolButton:hover {{
+    border-color: {ERROR_TEXT};
+}}
 QPushButton[primary="true"] {{
     background: {ACCENT};
     border: 1px solid {ACCENT};

@@ -25,6 +25,7 @@ from peerapp.core.events import (
     MembersChanged,
     MemberView,
     MessageArrived,
+    MessageReview,
     MessageView,
     ModerationHappened,
     PeerConnected,
@@ -71,6 +72,12 @@ SHAPES = [
                 "lamport": 0,
                 "held_by": 0,
                 "deleted": "",
+                "cw": "",
+                "mood": 0,
+                "hidden": False,
+                "harm_flags": 0,
+                "flagged": False,
+                "restored": False,
                 "filter": "show",
             },
             "silent": False,
@@ -88,6 +95,7 @@ SHAPES = [
                 "online": True,
                 "rank": None,
                 "muted_until": 0,
+                "on_break": False,
                 "blocked": False,
             },
         },
@@ -155,6 +163,10 @@ SHAPES += [
     (
         CareFlagReceived("ab" * 16, "cd" * 16, "ef" * 32),
         {"event": "care_flag", "circle": "ab" * 16, "flag": "cd" * 16, "member": "ef" * 32},
+    ),
+    (
+        MessageReview("ab" * 16, "cd" * 32, hidden=True),
+        {"event": "message_review", "circle": "ab" * 16, "message": "cd" * 32, "hidden": True},
     ),
 ]
 

@@ -34,12 +34,10 @@ from peerapp.ui.widgets.member_list import MemberPanel, members_from
 from peerapp.ui.widgets.member_menu import labels_of, member_menu
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
-    copy_invite,
+    ash_and_bee,
     create_circle,
-    join_circle,
     pane_of,
     send_by_typing,
-    wait_connected,
     wait_for_text,
 )
 from tests.gui.helpers import WAIT_MS, StartSession, click
@@ -124,6 +122,21 @@ def test_the_notifier_says_nothing_about_a_silent_message() -> None:
     ]
 
 
+@pytest.mark.usefixtures("hearth_app")
+def test_a_care_flag_notifies_a_facilitator_unless_the_circle_is_on_a_break() -> None:
+    notifier = Notifier(Preferences())
+    notifier.care_flag_arrived("c1", "Tuesday circle", silent=True)
+    assert notifier.shown == [] and notifier.held_back == 1
+    notifier.care_flag_arrived("c1", "Tuesday circle")
+    assert notifier.shown == [
+        Notification(
+            "c1",
+            messages.CARE_FLAG_NOTIFICATION_TITLE,
+            messages.care_flag_notification("Tuesday circle"),
+        )
+    ]
+
+
 def test_breaks_are_read_and_written_in_the_engine_shape() -> None:
     breaks = breaks_from(
         {
@@ -185,22 +198,7 @@ def circle(
     """Ash creates a circle and invites Bee, who joins by pasting the code."""
     ash = start_session(profile).wait_online_after_unlock()
     bee = start_session(second_profile).wait_online_after_unlock()
-    circle_id = create_circle(qtbot, ash, "Tuesday circle", "Ash")
-    copy_invite(qtbot, ash)
-    assert join_circle(qtbot, bee, "Bee") == circle_id
-    wait_connected(qtbot, ash, messages.connected_members(1, 1))
-    wait_connected(qtbot, bee, messages.connected_members(1, 1))
-    made = Circle(ash, bee, circle_id)
-    for window in (ash, bee):
-        pane = made.pane(window)
-        qtbot.waitUntil(
-            lambda pane=pane: (
-                pane.moderation.info is not None
-                and [m.name for m in pane.member_panel.members] == ["Ash", "Bee"]
-            ),
-            timeout=DELIVERY_WAIT_MS,
-        )
-    return made
+    return Circle(ash, bee, ash_and_bee(qtbot, ash, bee))
 
 
 def member_id(pane: CirclePane, name: str) -> str:
