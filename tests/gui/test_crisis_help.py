@@ -135,10 +135,10 @@ def test_the_dialog_needs_no_window_and_copies_a_number(qtbot: QtBot) -> None:
 def test_a_country_without_a_cited_emergency_number_says_to_call_the_local_one(
     qtbot: QtBot,
 ) -> None:
-    dialog = CrisisHelpDialog(country="BR")
+    dialog = CrisisHelpDialog(country="AR")
     qtbot.addWidget(dialog)
     assert dialog.emergency_label.text() == messages.CRISIS_EMERGENCY_UNKNOWN
-    assert dialog.shown_numbers() == ["188"]
+    assert dialog.shown_numbers() == ["135", "(011) 5275-1135", "0800-999-0091"]
 
 
 def test_the_choice_is_remembered_for_this_run(qtbot: QtBot) -> None:
