@@ -84,9 +84,6 @@ class Engine:
             "report": self._report,
             "reports": self._reports,
             "resolve_report": self._resolve_report,
-            "flag": self._flag,
-            "flags": self._flags,
-            "resolve_flag": self._resolve_flag,
         }
         self._handlers.update(moderation_handlers(self._service))
         self._handlers.update(join_handlers(self._service))
@@ -289,45 +286,6 @@ class Engine:
 
     async def _resolve_report(self, arguments: dict[str, Any]) -> Result:
         self._service().mailbox.resolve(arguments["circle"], arguments["report"])
-        return {}
-
-    async def _flag(self, arguments: dict[str, Any]) -> Result:
-        """Care flags ("I'm worried about someone", to the facilitators only) and harm flags
-        (a message flagged as harmful, engine/safety.py)."""
-        kind = arguments["kind"]
-        service = self._service()
-        if kind == "care":
-            if "member" not in arguments:
-                raise CommandError("A care flag needs the member you are worried about.")
-            flag = await service.mailbox.care_flag(
-                arguments["circle"],
-                arguments["member"],
-                arguments.get("message") or None,
-                arguments.get("note", ""),
-            )
-            return {"flag": flag}
-        if kind == "harm":
-            if "message" not in arguments:
-                raise CommandError("A harm flag needs the message.")
-            if "member" in arguments or "note" in arguments:
-                raise CommandError("A harm flag takes only the message.")
-            result: Result = await service.safety.flag_harm(
-                arguments["circle"], arguments["message"]
-            )
-            return result
-        raise CommandError('A flag\'s kind is "care" or "harm".')
-
-    async def _flags(self, arguments: dict[str, Any]) -> Result:
-        service = self._service()
-        views = service.mailbox.flags(arguments["circle"])
-        return {
-            "flags": [view.as_reply() for view in views],
-            # harm flags are in the log: what they hide waits for a facilitator's review
-            "pending_review": service.safety.pending_review(arguments["circle"]),
-        }
-
-    async def _resolve_flag(self, arguments: dict[str, Any]) -> Result:
-        self._service().mailbox.resolve_flag(arguments["circle"], arguments["flag"])
         return {}
 
     async def _mark_read(self, arguments: dict[str, Any]) -> Result:

@@ -265,7 +265,8 @@ class CirclePane(QWidget):
         first = self.model.first_message()
         if self.has_older and first is not None:
             boundary = order_key(first)
-            batch = [m for m in batch if order_key(m) > boundary]
+            # the first shown itself stays: a fresher copy of it updates its row
+            batch = [m for m in batch if order_key(m) >= boundary]
         self.model.merge(batch)
 
     def _reload_size(self) -> int:

@@ -708,6 +708,7 @@ class MainWindow(QMainWindow):
         message = fields.get("message")
         if pane is not None and isinstance(message, str):
             pane.review.review_changed(message, fields.get("hidden") is True)
+            pane.care.review_changed()  # a facilitator's "to review" badge and list
 
     @Slot(bool)
     def _show_text_toggled(self, checked: bool) -> None:

@@ -1109,6 +1109,54 @@ def flagged_ago(seconds: float) -> str:
     return f"{age // (24 * 3600)} d ago"
 
 
+# -- a facilitator's list: care flags and messages hidden pending review ------------------
+
+CARE_AND_REVIEW_ACTION = "Care and review…"
+CARE_AND_REVIEW_TITLE = "Care and review"
+CARE_AND_REVIEW_TEXT = (
+    "What is waiting for a facilitator here. Only facilitators see this list, and it "
+    "never shows who flagged anything."
+)
+CARE_BADGE_TOOLTIP = "Care flags and messages waiting for review (only facilitators see this)"
+REVIEW_HEADING = "Hidden pending review"
+REVIEW_EXPLANATION = (
+    "Members flagged these messages, so they are hidden for everyone. Open one in the "
+    "conversation and choose “Show anyway” to read it, then restore it or delete it."
+)
+REVIEW_EMPTY = "No messages are waiting for review."
+SHOW_IN_CONVERSATION = "Show in conversation"
+REVIEW_OWN_MESSAGE = "This is your own message, so another facilitator reviews it."
+MESSAGE_DELETED_FOR_EVERYONE = "The message was deleted for everyone."
+REVIEW_NOT_IN_CONVERSATION = (
+    "That message can't be shown here. It may be from someone you blocked, or of a topic "
+    "your content filters hide."
+)
+
+
+def review_summary(author_name: str) -> str:
+    return f"A message from {author_name}"
+
+
+def review_sent(seconds: float) -> str:
+    """When a message waiting for review was written ("Sent 5 min ago")."""
+    return f"Sent {flagged_ago(seconds)}"
+
+
+def review_flags(count: int) -> str:
+    """How many members flagged a message (never who)."""
+    return "Flagged by 1 member" if count == 1 else f"Flagged by {count} members"
+
+
+def care_badge(care_flags: int, to_review: int) -> str:
+    """The header's badge for facilitators: open care flags and messages to review."""
+    if to_review == 0:
+        return care_flags_button(care_flags)
+    review = f"{to_review} to review"
+    if care_flags == 0:
+        return review
+    return f"{care_flags_button(care_flags)} · {review}"
+
+
 # -- "Get help now": the bundled crisis directory (works offline, sends nothing) ---------
 
 GET_HELP_NOW = "Get help now"

@@ -9,10 +9,17 @@ Rules:
   receive the flag. All open peerapp.ui.dialogs.care_flag.CareFlagDialog; once sent, a
   word of thanks goes to the status bar. Nothing shows in the conversation, and the
   member it is about is never told.
-- Facilitators: "Care flags…" in the circle's More menu and, while any are open, a
-  "2 care flags" badge in the header open peerapp.ui.dialogs.care_flags.CareFlagsDialog.
-  The count is read (the engine's `flags`) when circle_info says we facilitate and on
-  each `care_flag` event (`flag_arrived`); resolving in the dialog updates it.
+- Facilitators: "Care and review…" in the circle's More menu and, while anything waits,
+  a badge in the header ("2 care flags · 1 to review") open
+  peerapp.ui.dialogs.care_flags.CareFlagsDialog: open care flags, and messages hidden
+  pending review. The counts are read (the engine's `flags`) when circle_info says we
+  facilitate, on each `care_flag` event (`flag_arrived`) and each `message_review` event
+  (`review_changed`); acting in the dialog updates them. An open list reads itself again
+  on those events too.
+- "Show in conversation" (from the list) scrolls the conversation to the message and
+  makes it the current row (Enter then shows it: "Show anyway"). A message older than
+  those shown is fetched page by page (at most MAX_OLDER_PAGES); one that cannot be
+  found (its author is blocked, or the reader's filters hide its topic) is said so.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QAbstractItemView
 
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
@@ -29,13 +37,22 @@ from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.care_flags import CareFlagsDialog, care_flags_from, open_flags
+from peerapp.ui.dialogs.care_flags import (
+    CareFlagsDialog,
+    care_flags_from,
+    open_flags,
+    pending_reviews_from,
+)
 from peerapp.ui.member_actions import CARE_ACTIONS
+from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
 
 log = logging.getLogger(__name__)
+
+# how many older pages "Show in conversation" fetches to reach a message at most
+MAX_OLDER_PAGES = 50
 
 
 class PaneCare(QObject):
@@ -46,9 +63,11 @@ class PaneCare(QObject):
         self.circle = pane.circle_id
         self.facilitating = False
         self.open_count = 0
+        self.review_count = 0
+        self.list_dialog: CareFlagsDialog | None = None  # the list, while it is open
         self._asked = 0
         self._shown = 0
-        self.flags_action = QAction(messages.CARE_FLAGS_ACTION, self)
+        self.flags_action = QAction(messages.CARE_AND_REVIEW_ACTION, self)
         self.flags_action.triggered.connect(self.open_list)
         self.flags_action.setVisible(False)
         moderation = pane.moderation
@@ -117,6 +136,19 @@ class PaneCare(QObject):
     def flag_arrived(self) -> None:
         """A `care_flag` event for this circle."""
         self.refresh_count()
+        self._reload_list()
+
+    def review_changed(self) -> None:
+        """A `message_review` event for this circle: a message was hidden pending review,
+        or shows again."""
+        if self.facilitating:
+            self.refresh_count()
+            self._reload_list()
+
+    def _reload_list(self) -> None:
+        dialog = self.list_dialog
+        if dialog is not None and still_alive(dialog) and dialog.isVisible():
+            dialog.load()
 
     @async_slot()
     async def refresh_count(self) -> None:
@@ -127,20 +159,84 @@ class PaneCare(QObject):
         except HearthError as error:
             log.info("could not read care flags: %s", type(error).__name__)
             return
-        if not still_alive(self.pane) or asked < self._shown:
+        if not still_alive(self.pane) or asked < self._shown or not self.facilitating:
             return
         self._shown = asked
-        self.show_count(len(open_flags(care_flags_from(result.get("flags", [])))))
+        self.show_count(
+            len(open_flags(care_flags_from(result.get("flags", [])))),
+            len(pending_reviews_from(result.get("pending_review", []))),
+        )
 
-    @Slot(int)
-    def show_count(self, count: int) -> None:
+    @Slot(int, int)
+    def show_count(self, count: int, to_review: int = 0) -> None:
         self.open_count = count
-        self.pane.header.set_open_care_flags(count)
+        self.review_count = to_review
+        self.pane.header.set_open_care_flags(count, to_review)
 
     @Slot()
     def open_list(self) -> CareFlagsDialog:
-        dialog = CareFlagsDialog(self.bridge, self.circle, self.pane)
+        dialog = CareFlagsDialog(self.bridge, self.circle, self.pane, my_id=self._my_id())
         dialog.changed.connect(self.show_count)
+        dialog.showRequested.connect(self.show_in_conversation)
+        dialog.restored.connect(self._restored)
+        dialog.deleted.connect(self._deleted)
+        dialog.finished.connect(lambda _result: self._list_closed(dialog))
+        self.list_dialog = dialog
         self.pane.moderation.dialogRequested.emit(dialog)
         dialog.load()
         return dialog
+
+    def _list_closed(self, dialog: CareFlagsDialog) -> None:
+        if self.list_dialog is dialog:
+            self.list_dialog = None
+
+    def _restored(self, _message_id: str) -> None:
+        self.pane.moderation.statusMessage.emit(messages.MESSAGE_RESTORED)
+        self.pane.reload_latest()  # the row shows again (the event does it for the others)
+
+    def _deleted(self, message_id: str) -> None:
+        message = self.pane.model.message(message_id)
+        by = "author" if message is not None and message.mine else "facilitator"
+        self.pane.model.mark_deleted(message_id, by)
+        self.pane.moderation.statusMessage.emit(messages.MESSAGE_DELETED_FOR_EVERYONE)
+
+    # -- "Show in conversation" ---------------------------------------------------------
+
+    @async_slot(str, int)
+    async def show_in_conversation(self, message_id: str, lamport: int) -> None:
+        """Scroll the conversation to a message, fetching older pages if it is further
+        back than those shown (or the latest again, if it is newer)."""
+        pane = self.pane
+        wanted: OrderKey = (lamport, message_id)
+        for _ in range(MAX_OLDER_PAGES):
+            if not still_alive(pane) or message_id in pane.model or not pane.loaded:
+                break
+            first, last = pane.model.first_message(), pane.model.last_message()
+            if last is not None and wanted > order_key(last):
+                await pane.reload_latest()  # newer than shown: the latest again, once
+                break
+            if first is None or not pane.has_older or wanted > order_key(first):
+                break  # in the span shown, yet not shown: filtered out for this reader
+            before = first.id
+            await pane.load_older()
+            after = pane.model.first_message() if still_alive(pane) else None
+            if after is None or after.id == before:
+                break  # no page came (one was already on its way, or the engine refused)
+        if not still_alive(pane):
+            return
+        if not self.scroll_to(message_id):
+            pane.moderation.statusMessage.emit(messages.REVIEW_NOT_IN_CONVERSATION)
+
+    def scroll_to(self, message_id: str) -> bool:
+        """Bring a shown message to the middle of the conversation and make it the current
+        row; False when it is not shown."""
+        number = self.pane.model.row_of(message_id)
+        if number is None:
+            return False
+        view = self.pane.message_list
+        index = self.pane.model.index(number)
+        view.executeDelayedItemsLayout()  # the rows' places, now rather than later
+        view.setCurrentIndex(index)
+        view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        view.setFocus()
+        return True

@@ -1,12 +1,26 @@
-"""A facilitator's list of open care flags in one circle (the engine's `flags`): who is
-worried about whom (or who asked for support), their note, and the message they pointed
-at, if any, each with "Mark resolved" (`resolve_flag`).
+"""A facilitator's "Care and review" list for one circle (the engine's `flags`), in two
+sections.
+
+Care flags: who is worried about whom (or who asked for support), their note, and the
+message they pointed at, if any, each with "Mark resolved" (`resolve_flag`).
+Hidden pending review (`pending_review`): messages members flagged as harmful until they
+were hidden for everyone, each with its author's name, when it was sent and how many
+members flagged it, and "Show in conversation", "Restore" (`restore_message`) and
+"Delete for everyone" (`delete_message`, asked first as every delete is).
 
 Rules:
 - Only open flags are listed, newest first (the engine's order). Resolving one takes it
   off the list; resolving is this facilitator's own bookkeeping (others keep theirs).
+- Messages to review are listed oldest first (the engine's order). Their text is never
+  shown here: the facilitator reads it in the conversation ("Show anyway"), where it sits
+  among what was said around it. Who flagged it is never shown, only how many did.
+- Restoring or deleting one takes it off the list (for every facilitator: it is a log
+  event). A facilitator's own message cannot be restored by them: another one reviews it.
+- "Show in conversation" closes the list and hands the message to the pane
+  (`showRequested`), which scrolls to it.
 - Everything shown comes from other members: set as plain text, never read as markup.
-- `changed` fires after a load or a resolve with the number of open flags, for badges.
+- `changed` fires after a load, a resolve, a restore or a delete with the number of open
+  flags and of messages to review, for the header's badge.
 """
 
 from __future__ import annotations
@@ -16,9 +30,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -29,9 +44,10 @@ from PySide6.QtWidgets import (
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 
-LIST_SIZE = (520, 320)
+LIST_SIZE = (520, 380)
 EXCERPT_CHARS = 400
 
 
@@ -131,46 +147,169 @@ class CareFlagCard(QFrame):
         layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
 
 
-class CareFlagsDialog(FormDialog):
-    changed = Signal(int)  # open flags now
+@dataclass(frozen=True, repr=False)
+class PendingReview:
+    """A message hidden pending review, as `flags` lists it (no text: see the rules)."""
 
-    def __init__(self, bridge: EngineBridge, circle: str, parent: QWidget | None = None) -> None:
+    message: str
+    author: str
+    author_name: str
+    harm_flags: int
+    ts: int
+    lamport: int
+
+    def __repr__(self) -> str:  # keeps names out of logs and failure reports
+        return f"PendingReview({self.message[:8]})"
+
+
+def pending_reviews_from(rows: object) -> list[PendingReview]:
+    """The engine's `pending_review` rows, skipping any that are malformed."""
+    if not isinstance(rows, Sequence) or isinstance(rows, str):
+        return []
+    reviews = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        try:
+            reviews.append(
+                PendingReview(
+                    message=str(row["message"]),
+                    author=str(row["author"]),
+                    author_name=str(row.get("author_name") or messages.UNNAMED_MEMBER),
+                    harm_flags=int(row.get("harm_flags") or 0),
+                    ts=int(row.get("ts") or 0),
+                    lamport=int(row.get("lamport") or 0),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return reviews
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    style.set_role(label, "subheading")
+    return label
+
+
+class ReviewCard(QFrame):
+    """One message waiting for review: whose, when, how many flagged it, and the buttons."""
+
+    def __init__(
+        self, review: PendingReview, now_ms: int, mine: bool, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewCard")
+        self.review = review
+        self.summary = _plain(messages.review_summary(review.author_name), "subheading")
+        when = messages.review_sent((now_ms - review.ts) / 1000)
+        self.details = _plain(f"{when} · {messages.review_flags(review.harm_flags)}", "muted")
+        self.show_button = QPushButton(messages.SHOW_IN_CONVERSATION)
+        self.restore_button = QPushButton(messages.RESTORE_MESSAGE)
+        self.delete_button = QPushButton(messages.DELETE_FOR_EVERYONE)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.show_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.delete_button)
+        for button in (self.show_button, self.restore_button, self.delete_button):
+            button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.details)
+        self.own_note: QLabel | None = None
+        if mine:  # the engine refuses it too: a facilitator never reviews their own
+            self.restore_button.hide()
+            self.own_note = _plain(messages.REVIEW_OWN_MESSAGE, "muted")
+            layout.addWidget(self.own_note)
+        layout.addLayout(buttons)
+
+    def set_acting(self, acting: bool) -> None:
+        for button in (self.show_button, self.restore_button, self.delete_button):
+            button.setEnabled(not acting)
+
+
+class CareFlagsDialog(FormDialog):
+    changed = Signal(int, int)  # open care flags, messages to review now
+    showRequested = Signal(str, int)  # message id, its lamport: show it in the conversation
+    restored = Signal(str)  # message id: restored after review
+    deleted = Signal(str)  # message id: deleted for everyone
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        circle: str,
+        parent: QWidget | None = None,
+        my_id: str = "",
+    ) -> None:
         super().__init__(
-            title=messages.CARE_FLAGS_TITLE,
-            heading=messages.CARE_FLAGS_TITLE,
-            explanation=messages.CARE_FLAGS_TEXT,
+            title=messages.CARE_AND_REVIEW_TITLE,
+            heading=messages.CARE_AND_REVIEW_TITLE,
+            explanation=messages.CARE_AND_REVIEW_TEXT,
             primary_text=messages.CARE_FLAGS_CLOSE,
             parent=parent,
         )
         self.bridge = bridge
         self.circle = circle
+        self.my_id = my_id
         self.flags: list[CareFlag] = []
         self.cards: dict[str, CareFlagCard] = {}
+        self.reviews: list[PendingReview] = []
+        self.review_cards: dict[str, ReviewCard] = {}
+        self.confirming: ConfirmActionDialog | None = None  # "Delete for everyone?"
         self.loaded = False
+        self._loads = 0
+        self._shown = 0
+
         self.list_widget = QWidget()
         self.list_layout = QVBoxLayout(self.list_widget)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.setSpacing(8)
+        self.flags_heading = _heading(messages.CARE_FLAGS_TITLE)
+        self.flags_layout = QVBoxLayout()
+        self.flags_layout.setSpacing(8)
+        self.empty_label = QLabel(messages.CARE_FLAGS_EMPTY)
+        style.set_role(self.empty_label, "muted")
+        self.empty_label.hide()
+        self.review_heading = _heading(messages.REVIEW_HEADING)
+        self.review_explanation = _plain(messages.REVIEW_EXPLANATION, "muted")
+        self.review_layout = QVBoxLayout()
+        self.review_layout.setSpacing(8)
+        self.review_empty_label = QLabel(messages.REVIEW_EMPTY)
+        style.set_role(self.review_empty_label, "muted")
+        self.review_empty_label.hide()
+        self.list_layout.addWidget(self.flags_heading)
+        self.list_layout.addLayout(self.flags_layout)
+        self.list_layout.addWidget(self.empty_label)
+        self.list_layout.addSpacing(8)
+        self.list_layout.addWidget(self.review_heading)
+        self.list_layout.addWidget(self.review_explanation)
+        self.list_layout.addLayout(self.review_layout)
+        self.list_layout.addWidget(self.review_empty_label)
         self.list_layout.addStretch(1)
+
         self.scroll_area = QScrollArea()
         self.scroll_area.setObjectName("careFlags")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.list_widget)
         self.scroll_area.setMinimumSize(*LIST_SIZE)
-        self.empty_label = QLabel(messages.CARE_FLAGS_EMPTY)
-        style.set_role(self.empty_label, "muted")
-        self.empty_label.hide()
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)
-        layout.addWidget(self.empty_label)
         self.secondary_button.hide()
         self.primary_button.clicked.connect(self.accept)
         self.set_submittable(True)
 
     @async_slot()
     async def load(self) -> None:
-        self.set_busy(messages.CARE_FLAGS_LOADING)
+        """Read the list (again: a care flag arrived, or what waits for review changed)."""
+        self._loads += 1
+        asked = self._loads
+        if not self.loaded:
+            self.set_busy(messages.CARE_FLAGS_LOADING)
         try:
             result = await self.bridge.call("flags", circle=self.circle)
         except Exception as error:
@@ -178,12 +317,18 @@ class CareFlagsDialog(FormDialog):
                 self.set_idle()
                 self.show_error(failure_message(error, messages.TO_READ_CARE_FLAGS))
             return
-        if not still_alive(self):
+        # answers can overtake each other; an older one must not undo a newer one
+        if not still_alive(self) or asked < self._shown:
             return
-        self.set_idle()
-        self.show_flags(open_flags(care_flags_from(result.get("flags", []))))
+        self._shown = asked
+        if self.busy:
+            self.set_idle()
+        self.show_flags(
+            open_flags(care_flags_from(result.get("flags", []))),
+            pending_reviews_from(result.get("pending_review", [])),
+        )
 
-    def show_flags(self, flags: list[CareFlag]) -> None:
+    def show_flags(self, flags: list[CareFlag], reviews: list[PendingReview] | None = None) -> None:
         for card in self.cards.values():
             card.deleteLater()
         self.cards = {}
@@ -192,15 +337,33 @@ class CareFlagsDialog(FormDialog):
         for flag in flags:
             card = CareFlagCard(flag, now)
             card.resolve_button.clicked.connect(lambda _=False, f=flag.id: self.resolve(f))
-            self.list_layout.insertWidget(self.list_layout.count() - 1, card)
+            self.flags_layout.addWidget(card)
             self.cards[flag.id] = card
-        self._show_count()
+        self.show_reviews(reviews or [], now)
         self.loaded = True
+
+    def show_reviews(self, reviews: list[PendingReview], now_ms: int) -> None:
+        for card in self.review_cards.values():
+            card.deleteLater()
+        self.review_cards = {}
+        self.reviews = reviews
+        for review in reviews:
+            mine = bool(self.my_id) and review.author == self.my_id
+            card = ReviewCard(review, now_ms, mine)
+            message = review.message
+            card.show_button.clicked.connect(lambda _=False, m=message: self.show_message(m))
+            card.restore_button.clicked.connect(lambda _=False, m=message: self.restore(m))
+            card.delete_button.clicked.connect(lambda _=False, m=message: self.confirm_delete(m))
+            self.review_layout.addWidget(card)
+            self.review_cards[message] = card
+        self._show_count()
 
     def _show_count(self) -> None:
         self.empty_label.setVisible(not self.flags)
-        self.scroll_area.setVisible(bool(self.flags))
-        self.changed.emit(len(self.flags))
+        self.review_empty_label.setVisible(not self.reviews)
+        self.changed.emit(len(self.flags), len(self.reviews))
+
+    # -- care flags -----------------------------------------------------------------------
 
     @async_slot(str)
     async def resolve(self, flag_id: str) -> None:
@@ -219,5 +382,77 @@ class CareFlagsDialog(FormDialog):
         if not still_alive(self):
             return
         self.flags = [flag for flag in self.flags if flag.id != flag_id]
-        self.cards.pop(flag_id).deleteLater()
+        dropped = self.cards.pop(flag_id, None)
+        if dropped is not None:
+            dropped.deleteLater()
         self._show_count()
+
+    # -- messages hidden pending review ---------------------------------------------------
+
+    def _review(self, message_id: str) -> PendingReview | None:
+        return next((r for r in self.reviews if r.message == message_id), None)
+
+    def _drop_review(self, message_id: str) -> None:
+        self.reviews = [review for review in self.reviews if review.message != message_id]
+        card = self.review_cards.pop(message_id, None)
+        if card is not None:
+            card.deleteLater()
+        self._show_count()
+
+    @Slot(str)
+    def show_message(self, message_id: str) -> None:
+        review = self._review(message_id)
+        if review is None:
+            return
+        self.showRequested.emit(review.message, review.lamport)
+        self.accept()
+
+    @async_slot(str)
+    async def restore(self, message_id: str) -> None:
+        card = self.review_cards.get(message_id)
+        if card is None:
+            return
+        card.set_acting(True)
+        self.clear_error()
+        try:
+            await self.bridge.call("restore_message", circle=self.circle, message=message_id)
+        except Exception as error:
+            if still_alive(self):
+                if message_id in self.review_cards:
+                    card.set_acting(False)
+                self.show_error(failure_message(error, messages.TO_RESTORE_MESSAGE))
+            return
+        if not still_alive(self):
+            return
+        self._drop_review(message_id)
+        self.restored.emit(message_id)
+
+    def confirm_delete(self, message_id: str) -> ConfirmActionDialog | None:
+        """Ask first, as every delete does; the question opens over this list."""
+        if message_id not in self.review_cards or self.confirming is not None:
+            return None
+        self.clear_error()
+        dialog = ConfirmActionDialog(
+            self.bridge,
+            title=messages.DELETE_MESSAGE_TITLE,
+            explanation=messages.DELETE_MESSAGE_TEXT,
+            confirm_text=messages.DELETE_CONFIRM,
+            command=lambda: self.bridge.delete_message(self.circle, message_id),
+            what=messages.TO_DELETE_MESSAGE,
+            parent=self,
+        )
+        self.confirming = dialog
+        dialog.accepted.connect(lambda: self._deleted(message_id))
+        dialog.finished.connect(self._confirm_finished)
+        dialog.open()  # window-modal over this list, never a nested event loop
+        return dialog
+
+    @Slot()
+    def _confirm_finished(self) -> None:
+        dialog, self.confirming = self.confirming, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _deleted(self, message_id: str) -> None:
+        self._drop_review(message_id)
+        self.deleted.emit(message_id)

@@ -1,6 +1,7 @@
 """The top of a circle: its name, how many members it has, how many are reachable now and
 how long since this computer last synced with one of them, and the buttons to invite
-someone, to show the members and, for facilitators, the people waiting to join. While the
+someone, to show the members and, for facilitators, the people waiting to join and a badge
+of what waits for their care (open care flags, messages hidden pending review). While the
 person takes a break from the circle (or from everything) or its quiet hours run, a small
 moon line says so, with "End break" one click away (shown only when a break is on)."""
 
@@ -147,7 +148,8 @@ class CircleHeader(QFrame):
         self.join_requests_button.setObjectName("joinRequestsButton")
         self.join_requests_button.setCheckable(True)
         style.set_role(self.join_requests_button, "toggle")
-        # for facilitators: open care flags ("1 care flag"); shown when any are open
+        # for facilitators: open care flags and messages hidden pending review ("1 care
+        # flag · 2 to review"); shown while any wait
         self.care_flags_button = QPushButton()
         self.care_flags_button.setObjectName("careFlagsButton")
         self.care_flags_button.hide()
@@ -236,10 +238,12 @@ class CircleHeader(QFrame):
             self.join_requests_button.setChecked(False)
         self.join_requests_button.setVisible(count > 0)
 
-    def set_open_care_flags(self, count: int) -> None:
-        """How many care flags wait for this facilitator (0 hides the badge)."""
-        self.care_flags_button.setText(messages.care_flags_button(count))
-        self.care_flags_button.setVisible(count > 0)
+    def set_open_care_flags(self, count: int, to_review: int = 0) -> None:
+        """How many care flags and messages hidden pending review wait for this
+        facilitator ("2 care flags · 1 to review"; nothing waiting hides the badge)."""
+        self.care_flags_button.setText(messages.care_badge(count, to_review))
+        self.care_flags_button.setToolTip(messages.CARE_BADGE_TOOLTIP)
+        self.care_flags_button.setVisible(count + to_review > 0)
 
     def set_peer_syncs(self, peers: list[PeerSync], now_ms: int) -> None:
         self._peer_syncs = peers

@@ -1,0 +1,216 @@
+"""A facilitator's list of messages hidden pending review ("Care and review"), through the
+widgets on real engines on 127.0.0.1: Ash founds a circle, Bee and Cee join as plain
+members, and one flag hides a message. Bee flags Cee's messages; Ash finds them in the
+list with the badge counting them, goes to one in the conversation (older pages fetched
+on the way), restores one and deletes another for everyone. Bee and Cee never see the
+list or the badge, and the list never shows the hidden text or who flagged it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from peerapp.engine.profiles import TEST_KDF, create_profile
+from peerapp.ui import messages
+from peerapp.ui.circle_pane import CirclePane
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard, pending_reviews_from
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.main_window import MainWindow
+from peerapp.ui.widgets.message_model import Look
+from tests.gui.circle_steps import (
+    DELIVERY_WAIT_MS,
+    ash_and_bee,
+    copy_invite,
+    join_circle,
+    send_by_typing,
+    wait_for_text,
+    wait_settled,
+)
+from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, resolve
+
+FIRST = "Something hurtful that should not have been said."
+SECOND = "Another thing that should not stay up."
+LATER = ["Let's take a breath.", "Thank you all for being here.", "See you next week."]
+
+
+def test_pending_review_rows_are_read_leniently() -> None:
+    row = {
+        "message": "ab" * 32,
+        "author": "cd" * 32,
+        "author_name": "",
+        "harm_flags": 2,
+        "ts": 5,
+        "lamport": 7,
+    }
+    reviews = pending_reviews_from([row, {"author": "x"}, "junk", None])
+    assert [(r.message, r.author_name, r.harm_flags, r.lamport) for r in reviews] == [
+        ("ab" * 32, messages.UNNAMED_MEMBER, 2, 7)
+    ]
+    assert pending_reviews_from(None) == [] and pending_reviews_from("text") == []
+    assert "cd" * 32 not in repr(reviews[0])
+
+
+def test_badge_words_count_both() -> None:
+    assert messages.care_badge(2, 0) == messages.care_flags_button(2)
+    assert messages.care_badge(0, 1) == "1 to review"
+    assert messages.care_badge(2, 1) == "2 care flags · 1 to review"
+
+
+def look_of(pane: CirclePane, message_id: str) -> Look | None:
+    message = pane.model.message(message_id)
+    return None if message is None else pane.model.presentation_of(message).look
+
+
+def wait_look(qtbot: QtBot, panes: list[CirclePane], message_id: str, look: Look) -> None:
+    for pane in panes:
+        qtbot.waitUntil(
+            lambda p=pane: look_of(p, message_id) is look,  # type: ignore[misc]
+            timeout=DELIVERY_WAIT_MS,
+        )
+
+
+def flag(qtbot: QtBot, window: MainWindow, circle: str, message_id: str) -> None:
+    """Flag a message as harmful, as the message menu's confirmation does."""
+    result = resolve(
+        qtbot, window.bridge.call("flag", circle=circle, kind="harm", message=message_id)
+    )
+    assert result["hidden"] is True and result["harm_flags"] == 1
+
+
+def open_list(qtbot: QtBot, window: MainWindow, pane: CirclePane) -> CareFlagsDialog:
+    click(pane.header.care_flags_button)
+    dialog = window.active_dialog
+    assert isinstance(dialog, CareFlagsDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
+    return dialog
+
+
+def close(qtbot: QtBot, dialog: CareFlagsDialog) -> None:
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
+        click(dialog.primary_button)
+
+
+def card_of(dialog: CareFlagsDialog, message_id: str) -> ReviewCard:
+    assert [review.message for review in dialog.reviews] == [message_id]
+    return dialog.review_cards[message_id]
+
+
+def no_badge(panes: list[CirclePane]) -> bool:
+    return all(pane.header.care_flags_button.isHidden() for pane in panes)
+
+
+def test_a_facilitator_reviews_hidden_messages_from_the_list(
+    qtbot: QtBot,
+    start_session: StartSession,
+    profile: Path,
+    second_profile: Path,
+    tmp_path: Path,
+) -> None:
+    ash = start_session(profile).wait_online_after_unlock()
+    bee = start_session(second_profile).wait_online_after_unlock()
+    circle = ash_and_bee(qtbot, ash, bee)
+    third = tmp_path / "third-profile"
+    create_profile(third, PASSPHRASES.good, TEST_KDF)
+    cee = start_session(third).wait_online_after_unlock()
+    copy_invite(qtbot, ash)
+    assert join_circle(qtbot, cee, "Cee") == circle
+    names = ["Ash", "Bee", "Cee"]
+    panes = [wait_settled(qtbot, w, circle, names) for w in (ash, bee, cee)]
+    ash_pane, bee_pane, cee_pane = panes
+
+    resolve(qtbot, ash.bridge.set_settings(circle, harm_flags_to_hide=1))
+    for pane in panes:
+        qtbot.waitUntil(
+            lambda p=pane: p.info is not None and p.info.harm_flags_to_hide == 1,  # type: ignore[misc]
+            timeout=DELIVERY_WAIT_MS,
+        )
+    assert ash_pane.care.flags_action.text() == messages.CARE_AND_REVIEW_ACTION
+    assert ash_pane.care.flags_action.isVisible()
+
+    # Cee writes; then the conversation goes on for a while
+    cee.circle_list.select(circle)
+    send_by_typing(qtbot, cee, FIRST)
+    for text in LATER:
+        send_by_typing(qtbot, cee, text)
+    first = wait_for_text(qtbot, bee, circle, FIRST)
+    wait_for_text(qtbot, ash, circle, LATER[-1])
+
+    # one flag from Bee hides it for everyone; Ash's badge counts it, nobody else has one
+    flag(qtbot, bee, circle, first.id)
+    wait_look(qtbot, panes, first.id, Look.HIDDEN)
+    qtbot.waitUntil(
+        lambda: ash_pane.header.care_flags_button.text() == messages.care_badge(0, 1),
+        timeout=DELIVERY_WAIT_MS,
+    )
+    assert not ash_pane.header.care_flags_button.isHidden()
+    assert ash_pane.care.review_count == 1
+    assert no_badge([bee_pane, cee_pane])
+    assert not bee_pane.care.flags_action.isVisible()
+    assert not cee_pane.care.flags_action.isVisible()
+
+    # the list: Cee's message, when, one flag; neither its text nor who flagged it
+    listed = open_list(qtbot, ash, ash_pane)
+    assert listed.windowTitle() == messages.CARE_AND_REVIEW_TITLE
+    assert listed.empty_label.isVisibleTo(listed)  # no care flags
+    assert not listed.review_empty_label.isVisibleTo(listed)
+    card = card_of(listed, first.id)
+    assert card.summary.text() == messages.review_summary("Cee")
+    assert messages.review_flags(1) in card.details.text()
+    assert card.restore_button.isVisibleTo(card) and card.own_note is None
+    shown_text = " ".join(label.text() for label in listed.findChildren(QLabel))
+    assert FIRST not in shown_text and "Bee" not in shown_text
+
+    # "Show in conversation": with only the latest messages shown, older pages come in
+    # until the message is there, and it becomes the current row in view
+    ash_pane.history_page = 2
+    with qtbot.waitSignal(ash_pane.model.modelReset, timeout=WAIT_MS):
+        ash_pane.review.reload_filtered()
+    assert first.id not in ash_pane.model and ash_pane.has_older
+    with qtbot.waitSignal(listed.finished, timeout=WAIT_MS):
+        click(card.show_button)
+    qtbot.waitUntil(lambda: first.id in ash_pane.model, timeout=WAIT_MS)
+    view = ash_pane.message_list
+    row = ash_pane.model.row_of(first.id)
+    qtbot.waitUntil(lambda: view.currentIndex().row() == row, timeout=WAIT_MS)
+    assert view.viewport().rect().intersects(view.visualRect(view.currentIndex()))
+    assert look_of(ash_pane, first.id) is Look.HIDDEN  # read it with "Show anyway"
+
+    # Restore: off the list, shown again for everyone, the badge gone
+    listed = open_list(qtbot, ash, ash_pane)
+    click(card_of(listed, first.id).restore_button)
+    qtbot.waitUntil(lambda: not listed.reviews, timeout=WAIT_MS)
+    assert listed.review_empty_label.isVisibleTo(listed)
+    wait_look(qtbot, panes, first.id, Look.PLAIN)
+    qtbot.waitUntil(lambda: no_badge(panes), timeout=WAIT_MS)
+    close(qtbot, listed)
+
+    # a second message hidden, deleted for everyone from the list (asked first)
+    send_by_typing(qtbot, cee, SECOND)
+    second = wait_for_text(qtbot, bee, circle, SECOND)
+    wait_for_text(qtbot, ash, circle, SECOND)
+    flag(qtbot, bee, circle, second.id)
+    wait_look(qtbot, panes, second.id, Look.HIDDEN)
+    qtbot.waitUntil(
+        lambda: ash_pane.header.care_flags_button.text() == messages.care_badge(0, 1),
+        timeout=DELIVERY_WAIT_MS,
+    )
+    listed = open_list(qtbot, ash, ash_pane)
+    click(card_of(listed, second.id).delete_button)
+    asking = listed.confirming
+    assert isinstance(asking, ConfirmActionDialog)
+    assert asking.windowTitle() == messages.DELETE_MESSAGE_TITLE
+    with qtbot.waitSignal(asking.accepted, timeout=WAIT_MS):
+        click(asking.primary_button)
+    qtbot.waitUntil(lambda: not listed.reviews, timeout=WAIT_MS)
+    for pane in panes:
+        qtbot.waitUntil(
+            lambda p=pane: (m := p.model.message(second.id)) is not None and bool(m.deleted),  # type: ignore[misc]
+            timeout=DELIVERY_WAIT_MS,
+        )
+        message = pane.model.message(second.id)
+        assert message is not None and message.text == ""
+    qtbot.waitUntil(lambda: no_badge(panes), timeout=WAIT_MS)
+    close(qtbot, listed)
+    assert bee_pane.care.review_count == 0 and cee_pane.care.review_count == 0
