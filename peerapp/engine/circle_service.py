@@ -721,10 +721,15 @@ class CircleService:
         if new_messages:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
-        await self.moderation.on_accepted(runtime, accepted)
-        self.safety.on_accepted(runtime, accepted)
+        await self.announce_control(runtime, accepted)
         await self._sync_topics(runtime)
         await self._repair_epoch(runtime)
+
+    async def announce_control(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        """What accepted control events mean beyond the log, whoever authored them:
+        moderation notices and effects, and review states that changed."""
+        await self.moderation.on_accepted(runtime, accepted)
+        self.safety.on_accepted(runtime, accepted)
 
     async def _repair_epoch(self, runtime: CircleRuntime) -> None:
         """Rotate when the current epoch no longer fits the members and it is our duty."""

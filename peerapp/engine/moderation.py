@@ -163,8 +163,7 @@ class Moderation:
         # under the epoch everyone (the removed member too) still holds, so all learn of it
         await circles._publish(runtime, published, previous)
         await circles._sync_topics(runtime)
-        await self.on_accepted(runtime, accepted)
-        circles.safety.on_accepted(runtime, accepted)
+        await circles.announce_control(runtime, accepted)
         return accepted[0]
 
     # -- commands ------------------------------------------------------------------

@@ -43,11 +43,9 @@ class EngineBridge(QObject):
     peerDisconnected = Signal(str)
     engineError = Signal(str, bool)  # message, fatal
     stopped = Signal()
-    messageArrived = Signal(str, object)  # circle id, MessageView
-    # circle id, message id: the message arriving next came while its circle is on a
-    # break (the `message` event's silent), so nobody is to be notified; emitted just
-    # before that messageArrived, both queued in order to the GUI thread
-    messageSilenced = Signal(str, str)
+    # circle id, MessageView, silent (it came while its circle is on a break or in quiet
+    # hours: nobody is to be notified)
+    messageArrived = Signal(str, object, bool)
     memberJoined = Signal(str, object)  # circle id, MemberView
     circlesChanged = Signal()
     syncProgress = Signal(str, int, int)  # circle id, received, total
@@ -248,10 +246,7 @@ class EngineBridge(QObject):
             log.debug("dropped engine event %s: bridge already deleted", event.name)
 
     def _message_arrived(self, event: MessageArrived) -> None:
-        circle, message = event.circle, event.message
-        if getattr(event, "silent", False) or getattr(message, "silent", False):
-            self.messageSilenced.emit(circle, message.id)
-        self.messageArrived.emit(circle, message)
+        self.messageArrived.emit(event.circle, event.message, event.silent)
 
     def _emit_for(self, event: EngineEvent) -> None:
         match event:

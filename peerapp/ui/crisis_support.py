@@ -9,40 +9,24 @@ Rules:
   there whether to send anything. Until circle_info has been read it asks for it and
   waits for the next click.
 - Both dialogs open through the window like the pane's other dialogs (window-modal).
-- Where a dialog is not part of this build, its button is not offered.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QDialog
 
 from peerapp.ui import messages
+from peerapp.ui.dialogs.care_flag import CareFlagDialog
+from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
 
 log = logging.getLogger(__name__)
-
-CRISIS_HELP_MODULE = "peerapp.ui.dialogs.crisis_help"
-CARE_FLAG_MODULE = "peerapp.ui.dialogs.care_flag"
-
-
-def available(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ImportError:
-        return False
-
-
-def _dialog_class(module: str, name: str) -> Any:
-    # imported when asked for: the dialogs are built by other parts of the app
-    return getattr(importlib.import_module(module), name)
 
 
 class CrisisSupport(QObject):
@@ -50,8 +34,6 @@ class CrisisSupport(QObject):
         super().__init__(pane)
         self.pane = pane
         prompt = pane.composer.crisis_prompt
-        prompt.resources_button.setVisible(available(CRISIS_HELP_MODULE))
-        prompt.offer_facilitator(available(CARE_FLAG_MODULE))
         prompt.resourcesRequested.connect(self.open_resources)
         prompt.facilitatorRequested.connect(self.tell_facilitator)
 
@@ -60,8 +42,7 @@ class CrisisSupport(QObject):
 
     @Slot()
     def open_resources(self) -> None:
-        dialog_class = _dialog_class(CRISIS_HELP_MODULE, "CrisisHelpDialog")
-        self._open(dialog_class(parent=self.pane, country=None))
+        self._open(CrisisHelpDialog(parent=self.pane, country=None))
 
     def myself(self) -> tuple[str, str] | None:
         """(my member id, my name in this circle), or None before circle_info came."""
@@ -80,9 +61,8 @@ class CrisisSupport(QObject):
             self.pane.refresh_info()
             return
         member, name = me
-        dialog_class = _dialog_class(CARE_FLAG_MODULE, "CareFlagDialog")
         self._open(
-            dialog_class(
+            CareFlagDialog(
                 self.pane.bridge,
                 self.pane.circle_id,
                 member=member,

@@ -301,8 +301,6 @@ class MainWindow(QMainWindow):
 
     def _build_breaks(self) -> None:
         self.breaks = breaks = BreakControls(self.bridge, self)
-        self._silenced: set[str] = set()  # ids of messages that arrived during a break
-        self.bridge.messageSilenced.connect(self._message_silenced)
         breaks.changed.connect(self.refresh_circles)
         breaks.dialogRequested.connect(lambda dialog: self._open_dialog(dialog, _nothing))
         breaks.statusMessage.connect(
@@ -464,18 +462,12 @@ class MainWindow(QMainWindow):
         if arrived or self.circle_list.unread(pane.circle_id) > 0:
             settle_quietly(self.bridge.mark_read(pane.circle_id), "mark_read")
 
-    @Slot(str, str)
-    def _message_silenced(self, _circle: str, message_id: str) -> None:
-        """The message arriving next came during a break: tell nobody about it."""
-        self._silenced.add(message_id)
-
-    @Slot(str, object)
-    def _message_arrived(self, circle: str, message: MessageView) -> None:
+    @Slot(str, object, bool)
+    def _message_arrived(self, circle: str, message: MessageView, silent: bool) -> None:
         pane = self.panes.get(circle)
         if pane is not None:
             pane.add_arrived(message)
-        silent = message.id in self._silenced or self.circle_list.quiet(circle)
-        self._silenced.discard(message.id)
+        silent = silent or self.circle_list.quiet(circle)
         if self._in_view(circle):
             self._mark_read_if_seen(arrived=True)
             return

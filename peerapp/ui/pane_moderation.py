@@ -43,7 +43,7 @@ from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
@@ -356,15 +356,7 @@ class PaneModeration(QObject):
         if message is None or not self.may_delete(message):
             return
         by = "author" if message.mine else "facilitator"
-        dialog = ConfirmActionDialog(
-            self.bridge,
-            title=messages.DELETE_MESSAGE_TITLE,
-            explanation=messages.DELETE_MESSAGE_TEXT,
-            confirm_text=messages.DELETE_CONFIRM,
-            command=lambda: self.bridge.delete_message(self.circle, message_id),
-            what=messages.TO_DELETE_MESSAGE,
-            parent=self.pane,
-        )
+        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane)
         self._open(dialog, lambda: self._deleted(message_id, by))
 
     def _deleted(self, message_id: str, by: str) -> None:

@@ -7,7 +7,8 @@ it is sent; the engine keeps serving."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,7 +39,7 @@ from peerapp.crypto.signing import sign_event, verify_signed
 from peerapp.engine.engine import Engine
 from peerapp.engine.join_client import request_admission
 from peerapp.engine.thread import EngineThread
-from peerapp.network.host import running_node
+from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.profile import UnlockedProfile, create_profile
 from tests.engine.engine_support import EventLog
@@ -113,6 +114,48 @@ def _member(name: str) -> Member:
     return Member(name, nacl.signing.SigningKey.generate(), nacl.public.PrivateKey.generate())
 
 
+def _circle_with_two_invites(
+    facilitator: EngineThread, name: str
+) -> tuple[str, bytes, list[InviteCode]]:
+    """Ash founds a circle and makes two invites: (circle hex, circle id, codes)."""
+    circle_hex = facilitator.request("create_circle", name=name, member_name="Ash").result(WAIT)[
+        "circle"
+    ]
+    codes = [
+        decode_invite(facilitator.request("invite", circle=circle_hex).result(WAIT)["code"])
+        for _ in range(2)
+    ]
+    return circle_hex, bytes.fromhex(circle_hex), codes
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """Rex's and Sam's scripted nodes, both genuinely admitted, and the facilitator's keys."""
+
+    rex_node: NetworkNode
+    sam_node: NetworkNode
+    ash_key: bytes
+    ash_exchange: bytes
+
+
+@asynccontextmanager
+async def _admitted(
+    codes: list[InviteCode], rex: Member, sam: Member, seeds: tuple[bytes, bytes]
+) -> AsyncIterator[Admitted]:
+    async with (
+        running_node(seeds[0], [], lambda p: None, lambda p: None) as rex_node,
+        running_node(seeds[1], [], lambda p: None, lambda p: None) as sam_node,
+    ):
+        log = await request_admission(
+            rex_node, codes[0], rex.join_request(codes[0], rex_node.peer_id)
+        )
+        await request_admission(sam_node, codes[1], sam.join_request(codes[1], sam_node.peer_id))
+        genesis = next(
+            v.event for v in map(verify_signed, log) if v.event.type is EventType.GENESIS
+        )
+        yield Admitted(rex_node, sam_node, genesis.author, genesis.body["exchange"])
+
+
 async def _exchange(stream: FramedStream, frame: bytes) -> Answer:
     await stream.send(frame)
     return decode_answer(await stream.receive(MAX_ANSWER_BYTES))
@@ -125,34 +168,16 @@ def test_forged_misaddressed_and_hostile_notes_are_refused_and_nothing_is_stored
     events = EventLog()
     facilitator = _engine(profile, events)
     try:
-        circle_hex = facilitator.request("create_circle", name="Guarded", member_name="Ash").result(
-            WAIT
-        )["circle"]
-        circle = bytes.fromhex(circle_hex)
-        codes = [
-            decode_invite(facilitator.request("invite", circle=circle_hex).result(WAIT)["code"])
-            for _ in range(2)
-        ]
+        circle_hex, circle, codes = _circle_with_two_invites(facilitator, "Guarded")
         facilitator_peer = codes[0].peer_id
         rex, sam = _member("Rex"), _member("Sam")
         answers: dict[str, Answer | str] = {}
         genuine_ids: list[bytes] = []
 
         async def misbehave() -> None:
-            async with (
-                running_node(b"\x0e" * 32, [], lambda p: None, lambda p: None) as rex_node,
-                running_node(b"\x0f" * 32, [], lambda p: None, lambda p: None) as sam_node,
-            ):
-                log = await request_admission(
-                    rex_node, codes[0], rex.join_request(codes[0], rex_node.peer_id)
-                )
-                await request_admission(
-                    sam_node, codes[1], sam.join_request(codes[1], sam_node.peer_id)
-                )
-                genesis = next(
-                    v.event for v in map(verify_signed, log) if v.event.type is EventType.GENESIS
-                )
-                ash_key, ash_exchange = genesis.author, genesis.body["exchange"]
+            async with _admitted(codes, rex, sam, (b"\x0e" * 32, b"\x0f" * 32)) as admitted:
+                rex_node, sam_node = admitted.rex_node, admitted.sam_node
+                ash_key, ash_exchange = admitted.ash_key, admitted.ash_exchange
                 evidence = sam.message(circle, "words Sam really wrote")
                 body = NoteBody(NoteKind.REPORT, "Rex reports Sam", 1, message=evidence)
 
@@ -254,32 +279,13 @@ def test_care_flags_about_the_facilitator_or_with_someone_else_s_message_are_ref
     events = EventLog()
     facilitator = _engine(profile, events)
     try:
-        circle_hex = facilitator.request("create_circle", name="Caring", member_name="Ash").result(
-            WAIT
-        )["circle"]
-        circle = bytes.fromhex(circle_hex)
-        codes = [
-            decode_invite(facilitator.request("invite", circle=circle_hex).result(WAIT)["code"])
-            for _ in range(2)
-        ]
+        circle_hex, circle, codes = _circle_with_two_invites(facilitator, "Caring")
         rex, sam = _member("Rex"), _member("Sam")
         answers: dict[str, Answer] = {}
 
         async def flag() -> None:
-            async with (
-                running_node(b"\x1e" * 32, [], lambda p: None, lambda p: None) as rex_node,
-                running_node(b"\x1f" * 32, [], lambda p: None, lambda p: None) as sam_node,
-            ):
-                log = await request_admission(
-                    rex_node, codes[0], rex.join_request(codes[0], rex_node.peer_id)
-                )
-                await request_admission(
-                    sam_node, codes[1], sam.join_request(codes[1], sam_node.peer_id)
-                )
-                genesis = next(
-                    v.event for v in map(verify_signed, log) if v.event.type is EventType.GENESIS
-                )
-                ash_key, ash_exchange = genesis.author, genesis.body["exchange"]
+            async with _admitted(codes, rex, sam, (b"\x1e" * 32, b"\x1f" * 32)) as admitted:
+                ash_key, ash_exchange = admitted.ash_key, admitted.ash_exchange
 
                 def care(number: int, member: bytes, message: bytes | None) -> bytes:
                     body = NoteBody(NoteKind.CARE, "", 1, message=message, member=member)
@@ -300,7 +306,7 @@ def test_care_flags_about_the_facilitator_or_with_someone_else_s_message_are_ref
                     "about the facilitator": care(3, ash_key, None),
                     "about Sam, with Rex's words": care(4, sam.key, rex.message(circle, "x")),
                 }
-                stream = await rex_node.open_stream(codes[0].peer_id, PROTOCOL)
+                stream = await admitted.rex_node.open_stream(codes[0].peer_id, PROTOCOL)
                 for what, frame in probes.items():
                     answers[what] = await _exchange(stream, frame)
                 await stream.close()

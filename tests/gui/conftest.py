@@ -29,7 +29,9 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui.app import application
+from peerapp.ui.main_window import MainWindow
 from peerapp.ui.session import Session
+from tests.gui.circle_steps import ash_and_bee, copy_invite, join_circle
 from tests.gui.helpers import (
     LOOPBACK,
     PASSPHRASES,
@@ -122,20 +124,27 @@ def qasync_loop(
         qtbot.waitUntil(lambda: all(task.done() for task in leftover), timeout=WAIT_MS)
 
 
+def _new_profile(folder: Path) -> Path:
+    create_profile(folder, PASSPHRASES.good, TEST_KDF)
+    return folder
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> Path:
     """A profile on disk made with cheap Argon2id parameters; its passphrase is `good`."""
-    folder = tmp_path / "profile"
-    create_profile(folder, PASSPHRASES.good, TEST_KDF)
-    return folder
+    return _new_profile(tmp_path / "profile")
 
 
 @pytest.fixture
 def second_profile(tmp_path: Path) -> Path:
     """Another person's profile (same passphrase), for tests with two people."""
-    folder = tmp_path / "second-profile"
-    create_profile(folder, PASSPHRASES.good, TEST_KDF)
-    return folder
+    return _new_profile(tmp_path / "second-profile")
+
+
+@pytest.fixture
+def third_profile(tmp_path: Path) -> Path:
+    """A third person's profile (same passphrase)."""
+    return _new_profile(tmp_path / "third-profile")
 
 
 @pytest.fixture
@@ -153,3 +162,29 @@ def start_session(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop) -> Itera
     yield start
     for session in sessions:
         session.shutdown()  # stops any engine still running, before the loop closes
+
+
+@pytest.fixture
+def two_members(
+    qtbot: QtBot, start_session: StartSession, profile: Path, second_profile: Path
+) -> tuple[MainWindow, MainWindow, str]:
+    """Ash (the founder) and Bee (a member) in one circle: (ash, bee, circle id)."""
+    ash = start_session(profile).wait_online_after_unlock()
+    bee = start_session(second_profile).wait_online_after_unlock()
+    return ash, bee, ash_and_bee(qtbot, ash, bee)
+
+
+@pytest.fixture
+def three_members(
+    qtbot: QtBot,
+    start_session: StartSession,
+    two_members: tuple[MainWindow, MainWindow, str],
+    third_profile: Path,
+) -> tuple[MainWindow, MainWindow, MainWindow, str]:
+    """Ash (the founder), Bee and Cee (members) in one circle: (ash, bee, cee, circle id).
+    Cee joined last; wait for each pane to settle (circle_steps.wait_settled)."""
+    ash, bee, circle = two_members
+    cee = start_session(third_profile).wait_online_after_unlock()
+    copy_invite(qtbot, ash)
+    assert join_circle(qtbot, cee, "Cee") == circle
+    return ash, bee, cee, circle

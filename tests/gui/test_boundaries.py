@@ -34,7 +34,6 @@ from peerapp.ui.widgets.member_list import MemberPanel, members_from
 from peerapp.ui.widgets.member_menu import labels_of, member_menu
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
-    ash_and_bee,
     create_circle,
     pane_of,
     send_by_typing,
@@ -192,13 +191,9 @@ class Circle:
 
 
 @pytest.fixture
-def circle(
-    qtbot: QtBot, start_session: StartSession, profile: Path, second_profile: Path
-) -> Circle:
+def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
     """Ash creates a circle and invites Bee, who joins by pasting the code."""
-    ash = start_session(profile).wait_online_after_unlock()
-    bee = start_session(second_profile).wait_online_after_unlock()
-    return Circle(ash, bee, ash_and_bee(qtbot, ash, bee))
+    return Circle(*two_members)
 
 
 def member_id(pane: CirclePane, name: str) -> str:

@@ -5,12 +5,9 @@ open flags, and marks them resolved. Cee is never told."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
@@ -20,15 +17,12 @@ from peerapp.ui.member_actions import MemberAction, care_actions
 from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
-    ash_and_bee,
-    copy_invite,
-    join_circle,
     pane_of,
     send_by_typing,
     wait_for_text,
     wait_settled,
 )
-from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, type_into
+from tests.gui.helpers import WAIT_MS, click, type_into
 
 SUPPORT_NOTE = "This week has been a lot."
 WORRIED_NOTE = "Cee sounded very low today."
@@ -102,20 +96,9 @@ def _care_notifications(window: MainWindow) -> list[str]:
 
 
 def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
-    qtbot: QtBot,
-    start_session: StartSession,
-    profile: Path,
-    second_profile: Path,
-    tmp_path: Path,
+    qtbot: QtBot, three_members: tuple[MainWindow, MainWindow, MainWindow, str]
 ) -> None:
-    ash = start_session(profile).wait_online_after_unlock()
-    bee = start_session(second_profile).wait_online_after_unlock()
-    circle = ash_and_bee(qtbot, ash, bee)
-    third = tmp_path / "third-profile"
-    create_profile(third, PASSPHRASES.good, TEST_KDF)
-    cee = start_session(third).wait_online_after_unlock()
-    copy_invite(qtbot, ash)
-    assert join_circle(qtbot, cee, "Cee") == circle
+    ash, bee, cee, circle = three_members
     names = ["Ash", "Bee", "Cee"]
     ash_pane, bee_pane, cee_pane = (wait_settled(qtbot, w, circle, names) for w in (ash, bee, cee))
 

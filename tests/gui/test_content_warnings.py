@@ -33,7 +33,6 @@ from peerapp.ui.widgets.message_model import (
 )
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
-    ash_and_bee,
     create_circle,
     pane_of,
     send_by_typing,
@@ -234,19 +233,10 @@ def test_the_composer_chip_shows_the_warning_goes_with_the_message_and_resets(
     assert wait_for_text(qtbot, window, pane.circle_id, "And now a plain one.").cw == ""
 
 
-@pytest.fixture
-def two(
-    qtbot: QtBot, start_session: StartSession, profile: Path, second_profile: Path
-) -> tuple[MainWindow, MainWindow, str]:
-    ash = start_session(profile).wait_online_after_unlock()
-    bee = start_session(second_profile).wait_online_after_unlock()
-    return ash, bee, ash_and_bee(qtbot, ash, bee)
-
-
 def test_a_warned_message_arrives_collapsed_and_show_reveals_it(
-    qtbot: QtBot, two: tuple[MainWindow, MainWindow, str]
+    qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
 ) -> None:
-    ash, bee, circle = two
+    ash, bee, circle = two_members
     choose_warning(pane_of(ash, circle), messages.cw_name("grief"))
     send_by_typing(qtbot, ash, HARD)
 
@@ -267,9 +257,9 @@ def test_a_warned_message_arrives_collapsed_and_show_reveals_it(
 
 
 def test_a_check_in_goes_out_from_the_dialog_and_shows_compactly(
-    qtbot: QtBot, two: tuple[MainWindow, MainWindow, str]
+    qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
 ) -> None:
-    ash, bee, circle = two
+    ash, bee, circle = two_members
     ash_pane = pane_of(ash, circle)
     click(ash_pane.composer.check_in_button)
     dialog = ash.active_dialog

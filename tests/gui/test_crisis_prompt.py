@@ -35,7 +35,7 @@ class Recorder:
         self.messages: list[object] = []
         self.sends: list[str] = []
         pane.bridge.eventArrived.connect(lambda name, fields: self.names.append(name))
-        pane.bridge.messageArrived.connect(lambda circle, view: self.messages.append(view))
+        pane.bridge.messageArrived.connect(lambda circle, view, silent: self.messages.append(view))
         pane.composer.sendRequested.connect(self.sends.append)
 
 

@@ -5,9 +5,6 @@ facilitator's Restore; the content filters dialog and the conversation it reload
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
@@ -22,24 +19,13 @@ from peerapp.ui.main_window import MainWindow
 from peerapp.ui.widgets.message_model import Button, Look
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
-    ash_and_bee,
     pane_of,
     send_by_typing,
     wait_for_text,
 )
-from tests.gui.helpers import LEFT, WAIT_MS, StartSession, click
+from tests.gui.helpers import LEFT, WAIT_MS, click
 
 HURTFUL = "Something that should not have been said here."
-
-
-@pytest.fixture
-def two(
-    qtbot: QtBot, start_session: StartSession, profile: Path, second_profile: Path
-) -> tuple[MainWindow, MainWindow, str]:
-    """Ash (the founder, a facilitator) and Bee (a member) in one circle."""
-    ash = start_session(profile).wait_online_after_unlock()
-    bee = start_session(second_profile).wait_online_after_unlock()
-    return ash, bee, ash_and_bee(qtbot, ash, bee)
 
 
 def menu_labels(pane: CirclePane, message_id: str) -> dict[str, bool]:
@@ -76,9 +62,9 @@ def set_flags_to_hide(qtbot: QtBot, window: MainWindow, pane: CirclePane, count:
 
 
 def test_one_flag_hides_a_message_for_both_and_a_facilitator_restores_it(
-    qtbot: QtBot, two: tuple[MainWindow, MainWindow, str]
+    qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
 ) -> None:
-    ash, bee, circle = two
+    ash, bee, circle = two_members
     ash_pane, bee_pane = pane_of(ash, circle), pane_of(bee, circle)
     set_flags_to_hide(qtbot, ash, ash_pane, 1)
     for pane in (ash_pane, bee_pane):
@@ -147,9 +133,9 @@ def open_filters(qtbot: QtBot, window: MainWindow) -> ContentFiltersDialog:
 
 
 def test_content_filters_round_trip_and_the_conversation_follows(
-    qtbot: QtBot, two: tuple[MainWindow, MainWindow, str]
+    qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
 ) -> None:
-    ash, bee, circle = two
+    ash, bee, circle = two_members
     ash_pane, bee_pane = pane_of(ash, circle), pane_of(bee, circle)
     texts = {"grief": "Missing my dad today.", "abuse": "Remembering what he did."}
     for topic, text in texts.items():

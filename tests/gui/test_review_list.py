@@ -7,12 +7,9 @@ list or the badge, and the list never shows the hidden text or who flagged it.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard, pending_reviews_from
@@ -21,14 +18,11 @@ from peerapp.ui.main_window import MainWindow
 from peerapp.ui.widgets.message_model import Look
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
-    ash_and_bee,
-    copy_invite,
-    join_circle,
     send_by_typing,
     wait_for_text,
     wait_settled,
 )
-from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, resolve
+from tests.gui.helpers import WAIT_MS, click, resolve
 
 FIRST = "Something hurtful that should not have been said."
 SECOND = "Another thing that should not stay up."
@@ -102,20 +96,9 @@ def no_badge(panes: list[CirclePane]) -> bool:
 
 
 def test_a_facilitator_reviews_hidden_messages_from_the_list(
-    qtbot: QtBot,
-    start_session: StartSession,
-    profile: Path,
-    second_profile: Path,
-    tmp_path: Path,
+    qtbot: QtBot, three_members: tuple[MainWindow, MainWindow, MainWindow, str]
 ) -> None:
-    ash = start_session(profile).wait_online_after_unlock()
-    bee = start_session(second_profile).wait_online_after_unlock()
-    circle = ash_and_bee(qtbot, ash, bee)
-    third = tmp_path / "third-profile"
-    create_profile(third, PASSPHRASES.good, TEST_KDF)
-    cee = start_session(third).wait_online_after_unlock()
-    copy_invite(qtbot, ash)
-    assert join_circle(qtbot, cee, "Cee") == circle
+    ash, bee, cee, circle = three_members
     names = ["Ash", "Bee", "Cee"]
     panes = [wait_settled(qtbot, w, circle, names) for w in (ash, bee, cee)]
     ash_pane, bee_pane, cee_pane = panes

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 
 LIST_SIZE = (520, 380)
@@ -432,15 +432,7 @@ class CareFlagsDialog(FormDialog):
         if message_id not in self.review_cards or self.confirming is not None:
             return None
         self.clear_error()
-        dialog = ConfirmActionDialog(
-            self.bridge,
-            title=messages.DELETE_MESSAGE_TITLE,
-            explanation=messages.DELETE_MESSAGE_TEXT,
-            confirm_text=messages.DELETE_CONFIRM,
-            command=lambda: self.bridge.delete_message(self.circle, message_id),
-            what=messages.TO_DELETE_MESSAGE,
-            parent=self,
-        )
+        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self)
         self.confirming = dialog
         dialog.accepted.connect(lambda: self._deleted(message_id))
         dialog.finished.connect(self._confirm_finished)

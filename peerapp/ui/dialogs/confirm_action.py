@@ -53,3 +53,18 @@ class ConfirmActionDialog(EngineCommandDialog):
         if self.busy:
             return
         await self.run_and_accept(self._busy_text, self._what, self._command)
+
+
+def confirm_delete_message(
+    bridge: EngineBridge, circle: str, message_id: str, parent: QWidget | None = None
+) -> ConfirmActionDialog:
+    """The question every "delete for everyone" asks first (message menu, review list)."""
+    return ConfirmActionDialog(
+        bridge,
+        title=messages.DELETE_MESSAGE_TITLE,
+        explanation=messages.DELETE_MESSAGE_TEXT,
+        confirm_text=messages.DELETE_CONFIRM,
+        command=lambda: bridge.delete_message(circle, message_id),
+        what=messages.TO_DELETE_MESSAGE,
+        parent=parent,
+    )

@@ -99,10 +99,6 @@ class CrisisPrompt(QFrame):
     def buttons(self) -> list[QPushButton]:
         return [self.resources_button, self.facilitator_button, self.dismiss_button]
 
-    def offer_facilitator(self, offered: bool) -> None:
-        """Show "Tell a facilitator" only where it can be done."""
-        self.facilitator_button.setVisible(offered)
-
     def appear(self) -> None:
         if self.isVisible():
             return
