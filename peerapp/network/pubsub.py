@@ -19,6 +19,8 @@ What py-libp2p 0.8.1 does out of the box, and what this module changes:
 - Our own messages come back to us; they are filtered out.
 - A message the library fails on (e.g. an undecodable key) would raise inside a pubsub
   task and stop the whole pubsub service; it is dropped and counted instead.
+- A message read while the service stops was scheduled on its closed task nursery and
+  the error took the swarm down with it; the stream is reset instead.
 
 Strict signing stays on (the library default): every message is signed, and unsigned or
 badly signed ones are rejected, as js-libp2p and go-libp2p expect.
@@ -41,6 +43,7 @@ from libp2p.pubsub.pb import rpc_pb2
 from libp2p.pubsub.pubsub import Pubsub
 from libp2p.pubsub.rpc_queue import PriorityQueue, RpcQueue
 from libp2p.tools.anyio_service import background_trio_service
+from libp2p.tools.anyio_service.exceptions import LifecycleError
 
 from peerapp.core.errors import HearthError
 from peerapp.network.counters import Counters
@@ -167,7 +170,16 @@ class _CirclePubsub(Pubsub):
             self._counters.add("streams_refused")
             await stream.reset()
             return
-        await super().stream_handler(stream)
+        try:
+            await super().stream_handler(stream)
+        except (RuntimeError, LifecycleError):
+            # The library hands each message it reads to a task of the pubsub service.
+            # While the service stops, a peer still sending makes that raise, which would
+            # tear down the peer's whole connection and the swarm with it.
+            if self.manager.is_running and not self.manager.is_cancelled:
+                raise
+            self._counters.add("streams_read_after_stop")
+            await stream.reset()
 
     async def _admitted(self, peer_id: str, protocol: str) -> bool:
         """Whether the gate lets the stream in, parking it unread for a while if not.

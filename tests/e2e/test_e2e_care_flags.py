@@ -90,6 +90,13 @@ def test_a_care_flag_reaches_the_facilitators_and_no_one_else(start_node, tmp_pa
     words = cy.call("send", circle=circle, text=WORDS)["message"]
     for node, who in ((dee, "Dee"), (ash, "Ash"), (bee, "Bee")):
         wait_history(node, circle, 1, who=who)
+
+    def held_by_everyone() -> bool:
+        # held_by moves as acknowledgements come in: let it settle before comparing
+        (own,) = cy.call("history", circle=circle)["messages"]
+        return bool(own.get("held_by", 0) == 3)
+
+    poll(held_by_everyone, "Cy's message to be held by the three others", WAIT, [cy])
     quiet = {"cy": cy, "dee": dee}
     histories = {name: _answer(node, "history", circle) for name, node in quiet.items()}
     logs = {name: _answer(node, "moderation_log", circle) for name, node in quiet.items()}
