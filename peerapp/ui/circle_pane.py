@@ -460,6 +460,7 @@ class CirclePane(QWidget):
         self._members_shown = asked
         members = members_from(result.get("members", []))
         self.moderation.show_members(members)
+        self.crisis_support.members_changed()
         self.header.set_members(members)
         if members:
             self.model.set_others(len(members) - 1)

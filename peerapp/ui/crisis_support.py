@@ -8,6 +8,9 @@ Rules:
   circle_info gives as my_id; my name comes from the member list): the member chooses
   there whether to send anything. Until circle_info has been read it asks for it and
   waits for the next click.
+- "Tell a facilitator" is offered only where a facilitator other than oneself could
+  hear it (the rule of the member menu, PaneModeration.someone_to_tell); it is checked
+  again whenever the member list or circle_info is read.
 - Both dialogs open through the window like the pane's other dialogs (window-modal).
 """
 
@@ -36,6 +39,16 @@ class CrisisSupport(QObject):
         prompt = pane.composer.crisis_prompt
         prompt.resourcesRequested.connect(self.open_resources)
         prompt.facilitatorRequested.connect(self.tell_facilitator)
+        pane.infoChanged.connect(self.info_changed)
+
+    @Slot(object)
+    def info_changed(self, _info: object) -> None:
+        self.members_changed()  # one's own standing, or who leads, may have changed
+
+    def members_changed(self) -> None:
+        me = self.myself()
+        offered = me is not None and self.pane.moderation.someone_to_tell(me[0])
+        self.pane.composer.crisis_prompt.offer_facilitator(offered)
 
     def _open(self, dialog: QDialog) -> None:
         self.pane.moderation.dialogRequested.emit(dialog)

@@ -5,7 +5,6 @@ the circle."""
 
 from __future__ import annotations
 
-import importlib.util
 import logging
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
+from peerapp.ui.dialogs.care_flag import CareFlagDialog
+from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.widgets.crisis_prompt import CHECK_DELAY_MS
 from tests.gui.circle_steps import create_circle
@@ -166,25 +167,23 @@ def test_escape_in_the_prompt_dismisses_it_and_returns_to_the_draft(
 
 
 def test_tell_a_facilitator_opens_the_care_dialog_about_oneself(
-    qtbot: QtBot, circle: tuple[MainWindow, CirclePane]
+    qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
 ) -> None:
-    if importlib.util.find_spec("peerapp.ui.dialogs.care_flag") is None:
-        pytest.skip("peerapp/ui/dialogs/care_flag.py (the care-flags helper's) is not there yet")
-    from peerapp.ui.dialogs.care_flag import CareFlagDialog  # noqa: PLC0415
-
-    window, pane = circle
+    _, bee, circle_id = two_members
+    pane = bee.current_pane()
+    assert pane is not None and pane.circle_id == circle_id
     prompt = pane.composer.crisis_prompt
     qtbot.keyClicks(pane.composer.edit, "I'm a burden to everyone")
     qtbot.waitUntil(prompt.isVisible, timeout=CHECK_WAIT_MS)
+    # Ash leads the circle: someone can hear Bee
     assert prompt.facilitator_button.isVisible()
-    qtbot.waitUntil(lambda: bool(pane.moderation.members), timeout=WAIT_MS)
     assert pane.info is not None
 
     click(prompt.facilitator_button)
-    dialog = window.active_dialog
+    dialog = bee.active_dialog
     assert isinstance(dialog, CareFlagDialog)
     assert dialog.member == pane.info.my_id
-    assert dialog.member_name == "Ash"
+    assert dialog.member_name == "Bee"
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         dialog.reject()
     # opening the dialog sent nothing; the draft is still there
@@ -192,15 +191,25 @@ def test_tell_a_facilitator_opens_the_care_dialog_about_oneself(
     assert pane.model.messages() == []
 
 
+def test_the_only_facilitator_is_not_offered_to_tell_a_facilitator(
+    qtbot: QtBot, circle: tuple[MainWindow, CirclePane]
+) -> None:
+    _, pane = circle  # Ash founded the circle alone: no one else could hear a care flag
+    prompt = pane.composer.crisis_prompt
+    qtbot.waitUntil(lambda: bool(pane.moderation.members), timeout=WAIT_MS)
+    qtbot.keyClicks(pane.composer.edit, "I'm a burden to everyone")
+    qtbot.waitUntil(prompt.isVisible, timeout=CHECK_WAIT_MS)
+    assert prompt.resources_button.isVisible() and prompt.dismiss_button.isVisible()
+    assert not prompt.facilitator_button.isVisible()
+    # and Tab goes from the text box through the shown buttons only, then to Send
+    assert focusable_after(pane.composer.edit) is prompt.resources_button
+    assert focusable_after(prompt.resources_button) is prompt.dismiss_button
+    assert focusable_after(prompt.dismiss_button) is pane.composer.send_button
+
+
 def test_see_crisis_resources_opens_the_crisis_help(
     qtbot: QtBot, circle: tuple[MainWindow, CirclePane]
 ) -> None:
-    if importlib.util.find_spec("peerapp.ui.dialogs.crisis_help") is None:
-        pytest.skip(
-            "peerapp/ui/dialogs/crisis_help.py (the crisis-directory helper's) is not there yet"
-        )
-    from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog  # noqa: PLC0415
-
     window, pane = circle
     prompt = pane.composer.crisis_prompt
     qtbot.keyClicks(pane.composer.edit, PHRASE)

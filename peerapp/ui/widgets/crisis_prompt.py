@@ -99,6 +99,10 @@ class CrisisPrompt(QFrame):
     def buttons(self) -> list[QPushButton]:
         return [self.resources_button, self.facilitator_button, self.dismiss_button]
 
+    def offer_facilitator(self, offered: bool) -> None:
+        """Whether "Tell a facilitator" is offered: not where no one could hear it."""
+        self.facilitator_button.setVisible(offered)
+
     def appear(self) -> None:
         if self.isVisible():
             return
