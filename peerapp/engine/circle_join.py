@@ -60,7 +60,7 @@ from peerapp.core.events import (
 from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, prove
-from peerapp.crypto.signing import sign_event, verify_signed
+from peerapp.crypto.signing import verify_signed
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.join_client import (
     JoinPending as PendingAnswer,
@@ -69,6 +69,7 @@ from peerapp.engine.join_client import (
     JoinRefused,
     request_admission,
     request_preview,
+    signed_join_request,
 )
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream
@@ -153,13 +154,14 @@ class JoinService:
         return await request_admission(
             node,
             code,
-            lambda challenge: self._join_request(
+            lambda challenge: signed_join_request(
                 code,
                 challenge=challenge,
                 signing=signing,
-                exchange=exchange,
+                exchange_public=bytes(exchange.public_key),
                 member_name=member_name,
-                node=node,
+                peer=node.peer_id,
+                addrs=node.dialable_addrs()[:8],
             ),
         )
 
@@ -249,37 +251,6 @@ class JoinService:
         if self._store.waiting_join(circle_id) is None:
             raise CommandError("You are not waiting to join that circle.")
         self._store.remove_waiting_join(circle_id)
-
-    def _join_request(
-        self,
-        code: InviteCode,
-        *,
-        challenge: bytes,
-        signing: nacl.signing.SigningKey,
-        exchange: nacl.public.PrivateKey,
-        member_name: str,
-        node: NetworkNode,
-    ) -> bytes:
-        me = bytes(signing.verify_key)
-        request = Event(
-            type=EventType.JOIN_REQUEST,
-            circle=code.circle_id,
-            author=me,
-            seq=0,
-            lamport=0,
-            prev=(),
-            ts=_now_ms(),
-            body={
-                "invite": invite_public_key(code.seed),
-                "challenge": challenge,
-                "proof": prove(code.seed, code.circle_id, challenge, me),
-                "member_name": member_name,
-                "exchange": bytes(exchange.public_key),
-                "peer": node.peer_id,
-                "addrs": node.dialable_addrs()[:8],
-            },
-        )
-        return sign_event(request, bytes(signing)).signed
 
     async def _become_member(
         self,

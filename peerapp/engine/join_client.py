@@ -5,12 +5,17 @@ a preview of the circle. Each way it can fail has its own message."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 
+import nacl.signing
 import trio
 
 from peerapp.core import join_messages as jm
+from peerapp.core.circle_events import Event, EventType
 from peerapp.core.invite_code import InviteCode
+from peerapp.crypto.invite_keys import invite_public_key, prove
+from peerapp.crypto.signing import sign_event
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamError
 
@@ -123,6 +128,40 @@ async def request_preview(
         raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
     finally:
         await _close(stream)
+
+
+def signed_join_request(
+    code: InviteCode,
+    *,
+    challenge: bytes,
+    signing: nacl.signing.SigningKey,
+    exchange_public: bytes,
+    member_name: str,
+    peer: str,
+    addrs: Sequence[str],
+) -> bytes:
+    """The JOIN_REQUEST we answer a member's challenge with: the invite's proof bound to
+    our new membership key, our exchange key and where we can be reached."""
+    me = bytes(signing.verify_key)
+    request = Event(
+        type=EventType.JOIN_REQUEST,
+        circle=code.circle_id,
+        author=me,
+        seq=0,
+        lamport=0,
+        prev=(),
+        ts=int(time.time() * 1000),
+        body={
+            "invite": invite_public_key(code.seed),
+            "challenge": challenge,
+            "proof": prove(code.seed, code.circle_id, challenge, me),
+            "member_name": member_name,
+            "exchange": exchange_public,
+            "peer": peer,
+            "addrs": list(addrs),
+        },
+    )
+    return sign_event(request, bytes(signing)).signed
 
 
 async def request_admission(

@@ -5,7 +5,6 @@ serving."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -16,15 +15,13 @@ import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import wire
-from peerapp.core.circle_events import Event, EventType
 from peerapp.core.events import JoinRequestArrived
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.keyfile import TEST_KDF
-from peerapp.crypto.signing import sign_event
 from peerapp.engine import circle_join
 from peerapp.engine.engine import Engine
-from peerapp.engine.join_client import JoinRefused, request_preview
+from peerapp.engine.join_client import JoinRefused, request_preview, signed_join_request
 from peerapp.engine.thread import EngineThread
 from peerapp.network.addresses import parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
@@ -49,27 +46,15 @@ def _facilitator(tmp_path: Path, events: EventLog) -> tuple[EngineThread, str, I
 
 
 def _signed_request(code: InviteCode, challenge: bytes, peer: str) -> bytes:
-    signing = nacl.signing.SigningKey.generate()
-    me = bytes(signing.verify_key)
-    request = Event(
-        type=EventType.JOIN_REQUEST,
-        circle=code.circle_id,
-        author=me,
-        seq=0,
-        lamport=0,
-        prev=(),
-        ts=int(time.time() * 1000),
-        body={
-            "invite": invite_public_key(code.seed),
-            "challenge": challenge,
-            "proof": prove(code.seed, code.circle_id, challenge, me),
-            "member_name": "Stranger",
-            "exchange": bytes(nacl.public.PrivateKey.generate().public_key),
-            "peer": peer,
-            "addrs": [],
-        },
+    return signed_join_request(
+        code,
+        challenge=challenge,
+        signing=nacl.signing.SigningKey.generate(),
+        exchange_public=bytes(nacl.public.PrivateKey.generate().public_key),
+        member_name="Stranger",
+        peer=peer,
+        addrs=[],
     )
-    return sign_event(request, bytes(signing)).signed
 
 
 async def _exchange(

@@ -32,12 +32,11 @@ from peerapp.core.mailbox_messages import (
     decode_answer,
     encode_note_frame,
 )
-from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.crypto.notes import seal_note
 from peerapp.crypto.signing import sign_event, verify_signed
 from peerapp.engine.engine import Engine
-from peerapp.engine.join_client import request_admission
+from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.streams import FramedStream, StreamError
@@ -73,25 +72,15 @@ class Member:
 
     def join_request(self, code: InviteCode, peer: str) -> Callable[[bytes], bytes]:
         def make(challenge: bytes) -> bytes:
-            request = Event(
-                type=EventType.JOIN_REQUEST,
-                circle=code.circle_id,
-                author=self.key,
-                seq=0,
-                lamport=0,
-                prev=(),
-                ts=int(time.time() * 1000),
-                body={
-                    "invite": invite_public_key(code.seed),
-                    "challenge": challenge,
-                    "proof": prove(code.seed, code.circle_id, challenge, self.key),
-                    "member_name": self.name,
-                    "exchange": bytes(self.exchange.public_key),
-                    "peer": peer,
-                    "addrs": [],
-                },
+            return signed_join_request(
+                code,
+                challenge=challenge,
+                signing=self.signing,
+                exchange_public=bytes(self.exchange.public_key),
+                member_name=self.name,
+                peer=peer,
+                addrs=[],
             )
-            return sign_event(request, self.seed).signed
 
         return make
 

@@ -4,7 +4,6 @@ never-ending stream is cut off; nothing it sent is stored and the engine keeps r
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,15 +14,12 @@ import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages as sm
-from peerapp.core.circle_events import Event, EventType
 from peerapp.core.events import PeerDisconnected
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto.identity import ProfileKeys
-from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.keyfile import TEST_KDF
-from peerapp.crypto.signing import sign_event
 from peerapp.engine.engine import Engine
-from peerapp.engine.join_client import request_admission
+from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.streams import FramedStream, StreamError
@@ -103,28 +99,17 @@ def _admission_request(code: InviteCode, node_peer: str) -> Callable[[bytes], by
     """A genuine join request for a bare libp2p node: it becomes a real member."""
     signing = nacl.signing.SigningKey.generate()
     exchange = nacl.public.PrivateKey.generate()
-    me = bytes(signing.verify_key)
 
     def make(challenge: bytes) -> bytes:
-        request = Event(
-            type=EventType.JOIN_REQUEST,
-            circle=code.circle_id,
-            author=me,
-            seq=0,
-            lamport=0,
-            prev=(),
-            ts=int(time.time() * 1000),
-            body={
-                "invite": invite_public_key(code.seed),
-                "challenge": challenge,
-                "proof": prove(code.seed, code.circle_id, challenge, me),
-                "member_name": "R",
-                "exchange": bytes(exchange.public_key),
-                "peer": node_peer,
-                "addrs": [],
-            },
+        return signed_join_request(
+            code,
+            challenge=challenge,
+            signing=signing,
+            exchange_public=bytes(exchange.public_key),
+            member_name="R",
+            peer=node_peer,
+            addrs=[],
         )
-        return sign_event(request, bytes(signing)).signed
 
     return make
 
