@@ -16,21 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from peerapp.core.circle_events import EventType
 from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE
 from peerapp.core.events import MessageView
 from peerapp.ui import messages, timeline
 from peerapp.ui.timeline import Notice
-
-PROMOTE = "promote"
-DEMOTE = "demote"
-TRANSFER_FOUNDER = "transfer_founder"
-REMOVE = "remove"
-BAN = "ban"
-MUTE = "mute"
-SETTINGS = "settings"
-INVITE_REVOKE = "invite_revoke"
-DELETE = "delete"
-RESTORE = "restore"  # a facilitator restored a message hidden pending review
 
 
 @dataclass(frozen=True)
@@ -38,7 +28,7 @@ class ModerationEntry:
     id: str
     actor: str
     actor_name: str
-    action: str
+    action: str  # the event type's value (EventType), as moderation_log names it
     target: str | None
     target_name: str
     ts: int  # ms, the actor's clock
@@ -98,7 +88,7 @@ def entries_from(rows: Sequence[object]) -> list[ModerationEntry]:
 
 def settings_of(entry: ModerationEntry) -> Settings | None:
     """The settings a settings entry set; None for other entries or malformed details."""
-    if entry.action != SETTINGS:
+    if entry.action != EventType.SETTINGS.value:
         return None
     details = entry.details
     try:
@@ -179,16 +169,16 @@ NoticeRule = Callable[[ModerationEntry, Settings | None], str | None]
 
 # action -> the note the conversation shows (a deleted message shows in its own place)
 NOTICES: dict[str, NoticeRule] = {
-    PROMOTE: lambda e, _: messages.promoted_notice(e.who, e.whom),
-    DEMOTE: lambda e, _: messages.demoted_notice(e.who, e.whom),
-    TRANSFER_FOUNDER: lambda e, _: messages.made_founder_notice(e.who, e.whom),
-    MUTE: _mute_notice,
-    REMOVE: lambda e, _: messages.removed_notice(e.who, e.whom),
-    BAN: lambda e, _: messages.banned_notice(e.who, e.whom),
-    SETTINGS: _settings_notice,
-    INVITE_REVOKE: lambda e, _: messages.invite_revoked_notice(e.who),
-    DELETE: lambda e, _: None,
-    RESTORE: lambda e, _: messages.restored_notice(e.who),
+    EventType.PROMOTE.value: lambda e, _: messages.promoted_notice(e.who, e.whom),
+    EventType.DEMOTE.value: lambda e, _: messages.demoted_notice(e.who, e.whom),
+    EventType.TRANSFER_FOUNDER.value: lambda e, _: messages.made_founder_notice(e.who, e.whom),
+    EventType.MUTE.value: _mute_notice,
+    EventType.REMOVE.value: lambda e, _: messages.removed_notice(e.who, e.whom),
+    EventType.BAN.value: lambda e, _: messages.banned_notice(e.who, e.whom),
+    EventType.SETTINGS.value: _settings_notice,
+    EventType.INVITE_REVOKE.value: lambda e, _: messages.invite_revoked_notice(e.who),
+    EventType.DELETE.value: lambda e, _: None,
+    EventType.RESTORE.value: lambda e, _: messages.restored_notice(e.who),
 }
 
 
@@ -231,16 +221,16 @@ LogRule = Callable[[ModerationEntry, Settings | None], str]
 
 # action -> what the log's "What" column says
 LOG_WHAT: dict[str, LogRule] = {
-    PROMOTE: lambda e, _: messages.LOG_PROMOTED,
-    DEMOTE: lambda e, _: messages.LOG_DEMOTED,
-    TRANSFER_FOUNDER: lambda e, _: messages.LOG_MADE_FOUNDER,
-    MUTE: _mute_what,
-    REMOVE: lambda e, _: messages.LOG_REMOVED,
-    BAN: lambda e, _: messages.LOG_BANNED,
-    SETTINGS: _settings_what,
-    INVITE_REVOKE: lambda e, _: messages.LOG_INVITE_REVOKED,
-    DELETE: _delete_what,
-    RESTORE: lambda e, _: messages.LOG_RESTORED,
+    EventType.PROMOTE.value: lambda e, _: messages.LOG_PROMOTED,
+    EventType.DEMOTE.value: lambda e, _: messages.LOG_DEMOTED,
+    EventType.TRANSFER_FOUNDER.value: lambda e, _: messages.LOG_MADE_FOUNDER,
+    EventType.MUTE.value: _mute_what,
+    EventType.REMOVE.value: lambda e, _: messages.LOG_REMOVED,
+    EventType.BAN.value: lambda e, _: messages.LOG_BANNED,
+    EventType.SETTINGS.value: _settings_what,
+    EventType.INVITE_REVOKE.value: lambda e, _: messages.LOG_INVITE_REVOKED,
+    EventType.DELETE.value: _delete_what,
+    EventType.RESTORE.value: lambda e, _: messages.LOG_RESTORED,
 }
 
 
@@ -254,11 +244,11 @@ def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
     lines = []
     for entry, previous in with_previous(entries):
         has_target = entry.target is not None and entry.action not in (
-            SETTINGS,
-            INVITE_REVOKE,
-            RESTORE,  # the author of a restored message is not named
+            EventType.SETTINGS.value,
+            EventType.INVITE_REVOKE.value,
+            EventType.RESTORE.value,  # the author of a restored message is not named
         )
-        own_delete = entry.action == DELETE and entry.target == entry.actor
+        own_delete = entry.action == EventType.DELETE.value and entry.target == entry.actor
         lines.append(
             LogLine(
                 when=messages.log_when(timeline.local_time(entry.ts)),

@@ -36,6 +36,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QMenu, QVBoxLayout, QWidget
 
+from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
 from peerapp.engine.engine import Result
@@ -61,7 +62,6 @@ from peerapp.ui.member_actions import (
     member_actions,
 )
 from peerapp.ui.notices import (
-    DELETE,
     ModerationEntry,
     Settings,
     entries_from,
@@ -436,7 +436,7 @@ class PaneModeration(QObject):
         entry = entry_from(fields)
         if entry is None:
             return
-        if entry.action == DELETE:
+        if entry.action == EventType.DELETE.value:
             message = entry.details.get("message")
             by = "author" if entry.actor == entry.target else "facilitator"
             if isinstance(message, str):
