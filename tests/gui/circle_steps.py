@@ -4,9 +4,11 @@ shared by the circle suites. Every wait is bounded; nothing sleeps."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
@@ -16,6 +18,7 @@ from peerapp.ui.dialogs.create_circle import CreateCircleDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.helpers import WAIT_MS, click, type_into
 
 JOIN_WAIT_MS = 20_000  # reaching a member over the network takes a few seconds
@@ -184,3 +187,42 @@ def ash_and_bee(qtbot: QtBot, ash: MainWindow, bee: MainWindow) -> str:
     wait_settled(qtbot, ash, circle, ["Ash", "Bee"])
     wait_settled(qtbot, bee, circle, ["Ash", "Bee"])
     return circle
+
+
+@dataclass
+class Circle:
+    """Two people's windows and their circle (the two_members fixture's)."""
+
+    ash: MainWindow  # the founder
+    bee: MainWindow
+    id: str
+
+    def pane(self, window: MainWindow) -> CirclePane:
+        return pane_of(window, self.id)
+
+
+def member_id(pane: CirclePane, name: str) -> str:
+    return next(m.id for m in pane.member_panel.members if m.name == name)
+
+
+def member_menu(pane: CirclePane, name: str) -> QMenu | None:
+    return pane.member_panel.menu_for(member_id(pane, name))
+
+
+def menu_of(pane: CirclePane, name: str) -> list[str]:
+    """The labels of a member's menu ([] when the viewer may do nothing to them)."""
+    menu = member_menu(pane, name)
+    return [] if menu is None else labels_of(menu)
+
+
+def choose(pane: CirclePane, name: str, *path: str) -> None:
+    """Pick `path` (a submenu's title, then its entry) in a member's menu."""
+    menu = member_menu(pane, name)
+    for step, label in enumerate(path):
+        assert menu is not None
+        action = next(a for a in menu.actions() if a.text() == label)
+        if step == len(path) - 1:
+            action.trigger()
+        else:
+            submenu = action.menu()
+            menu = submenu if isinstance(submenu, QMenu) else None

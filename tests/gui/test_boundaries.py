@@ -5,12 +5,11 @@ break" moon others see. The widget rules first, then real engines on 127.0.0.1."
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTime
-from PySide6.QtWidgets import QMenu, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
@@ -34,7 +33,11 @@ from peerapp.ui.widgets.member_list import MemberPanel, members_from
 from peerapp.ui.widgets.member_menu import labels_of, member_menu
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
+    Circle,
+    choose,
     create_circle,
+    member_id,
+    menu_of,
     pane_of,
     send_by_typing,
     wait_for_text,
@@ -180,35 +183,10 @@ def test_the_header_shows_the_break_with_one_click_to_end_it() -> None:
 # -- real engines ---------------------------------------------------------------------
 
 
-@dataclass
-class Circle:
-    ash: MainWindow  # the founder
-    bee: MainWindow
-    id: str
-
-    def pane(self, window: MainWindow) -> CirclePane:
-        return pane_of(window, self.id)
-
-
 @pytest.fixture
 def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
     """Ash creates a circle and invites Bee, who joins by pasting the code."""
     return Circle(*two_members)
-
-
-def member_id(pane: CirclePane, name: str) -> str:
-    return next(m.id for m in pane.member_panel.members if m.name == name)
-
-
-def menu_of(pane: CirclePane, name: str) -> list[str]:
-    menu = pane.member_panel.menu_for(member_id(pane, name))
-    return [] if menu is None else labels_of(menu)
-
-
-def choose(pane: CirclePane, name: str, label: str) -> None:
-    menu: QMenu | None = pane.member_panel.menu_for(member_id(pane, name))
-    assert menu is not None
-    next(a for a in menu.actions() if a.text() == label).trigger()
 
 
 def texts(window: MainWindow, circle: str) -> list[str]:

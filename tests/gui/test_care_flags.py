@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from peerapp.ui import messages
-from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, care_flags_from, open_flags
 from peerapp.ui.main_window import MainWindow
@@ -17,6 +16,8 @@ from peerapp.ui.member_actions import MemberAction, care_actions
 from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
+    member_id,
+    member_menu,
     pane_of,
     send_by_typing,
     wait_for_text,
@@ -62,14 +63,6 @@ def test_flags_rows_are_read_leniently_and_only_open_ones_listed() -> None:
     assert "Cee" not in repr(first)
 
 
-def _member_id(pane: CirclePane, name: str) -> str:
-    return next(m.id for m in pane.member_panel.members if m.name == name)
-
-
-def _member_menu(pane: CirclePane, name: str) -> QMenu | None:
-    return pane.member_panel.menu_for(_member_id(pane, name))
-
-
 def _labels(menu: QMenu | None) -> list[str]:
     return [] if menu is None else labels_of(menu)
 
@@ -103,10 +96,10 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
     ash_pane, bee_pane, cee_pane = (wait_settled(qtbot, w, circle, names) for w in (ash, bee, cee))
 
     # Bee's menu: support for herself; nothing about Ash, whom no one else could hear of
-    own_menu = _member_menu(bee_pane, "Bee")
+    own_menu = member_menu(bee_pane, "Bee")
     assert own_menu is not None and labels_of(own_menu) == [messages.ASK_SUPPORT_ACTION]
-    assert messages.WORRIED_ACTION not in _labels(_member_menu(bee_pane, "Ash"))
-    assert _labels(_member_menu(bee_pane, "Cee"))[0] == messages.WORRIED_ACTION
+    assert messages.WORRIED_ACTION not in _labels(member_menu(bee_pane, "Ash"))
+    assert _labels(member_menu(bee_pane, "Cee"))[0] == messages.WORRIED_ACTION
     assert not ash_pane.header.care_flags_button.isVisible()
     assert ash_pane.care.flags_action.isVisible() and not bee_pane.care.flags_action.isVisible()
 
@@ -136,7 +129,7 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
     _trigger(message_menu, messages.WORRIED_ABOUT_AUTHOR)
     worried = _send_flag(qtbot, bee, WORRIED_NOTE)
     assert worried.heading_label.text() == messages.care_flag_heading("Cee")
-    assert worried.message == words.id and worried.member == _member_id(bee_pane, "Cee")
+    assert worried.message == words.id and worried.member == member_id(bee_pane, "Cee")
     qtbot.waitUntil(
         lambda: ash_pane.header.care_flags_button.text() == messages.care_flags_button(2),
         timeout=DELIVERY_WAIT_MS,
@@ -172,12 +165,12 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
 
     # opened with one's own id and nothing else (as the drafting prompt's "Tell a
     # facilitator" does), the dialog finds out it is about oneself and words itself so
-    bee_id = _member_id(bee_pane, "Bee")
+    bee_id = member_id(bee_pane, "Bee")
     asking = CareFlagDialog(bee_pane.bridge, circle, bee_id, "Bee", parent=bee_pane)
     qtbot.waitUntil(lambda: asking.myself is not None, timeout=WAIT_MS)
     assert asking.windowTitle() == messages.SUPPORT_TITLE
     assert asking.primary_button.text() == messages.SUPPORT_SEND
-    about_cee = CareFlagDialog(bee_pane.bridge, circle, _member_id(bee_pane, "Cee"), "Cee")
+    about_cee = CareFlagDialog(bee_pane.bridge, circle, member_id(bee_pane, "Cee"), "Cee")
     qtbot.waitUntil(lambda: about_cee.myself is False, timeout=WAIT_MS)
     assert about_cee.heading_label.text() == messages.care_flag_heading("Cee")
     for dialog in (asking, about_cee):

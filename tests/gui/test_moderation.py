@@ -4,12 +4,10 @@ the settings dialog, removal, the moderation log, reporting and leaving."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from peerapp.engine.profiles import TEST_KDF, create_profile
@@ -22,17 +20,18 @@ from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.member_actions import MemberAction
-from peerapp.ui.widgets.member_menu import labels_of
 from peerapp.ui.widgets.message_model import describe
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
+    Circle,
+    choose,
     copy_invite,
-    create_circle,
     join_circle,
-    pane_of,
+    member_id,
+    menu_of,
     send_by_typing,
-    wait_connected,
     wait_for_text,
+    wait_settled,
 )
 from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, type_into
 
@@ -49,65 +48,10 @@ MEMBER_MENU += BLOCK
 FACILITATOR_MENU += BLOCK
 
 
-@dataclass
-class Circle:
-    ash: MainWindow  # the founder
-    bee: MainWindow
-    id: str
-
-    def pane(self, window: MainWindow) -> CirclePane:
-        return pane_of(window, self.id)
-
-
 @pytest.fixture
-def circle(
-    qtbot: QtBot, start_session: StartSession, profile: Path, second_profile: Path
-) -> Circle:
+def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
     """Ash creates a circle and invites Bee, who joins by pasting the code."""
-    ash = start_session(profile).wait_online_after_unlock()
-    bee = start_session(second_profile).wait_online_after_unlock()
-    circle_id = create_circle(qtbot, ash, "Tuesday circle", "Ash")
-    copy_invite(qtbot, ash)
-    assert join_circle(qtbot, bee, "Bee") == circle_id
-    wait_connected(qtbot, ash, messages.connected_members(1, 1))
-    wait_connected(qtbot, bee, messages.connected_members(1, 1))
-    made = Circle(ash, bee, circle_id)
-    wait_knows(qtbot, made.pane(ash), ["Ash", "Bee"])
-    wait_knows(qtbot, made.pane(bee), ["Ash", "Bee"])
-    return made
-
-
-def wait_knows(qtbot: QtBot, pane: CirclePane, names: list[str]) -> None:
-    """Until the pane knows its own standing and lists exactly these members."""
-
-    def known() -> bool:
-        info = pane.moderation.info
-        shown = [m.name for m in pane.member_panel.members]
-        return info is not None and bool(info.my_id) and shown == names
-
-    qtbot.waitUntil(known, timeout=DELIVERY_WAIT_MS)
-
-
-def member_id(pane: CirclePane, name: str) -> str:
-    return next(m.id for m in pane.member_panel.members if m.name == name)
-
-
-def menu_of(pane: CirclePane, name: str) -> list[str]:
-    menu = pane.member_panel.menu_for(member_id(pane, name))
-    return [] if menu is None else labels_of(menu)
-
-
-def choose(pane: CirclePane, name: str, *path: str) -> None:
-    """Pick `path` (a submenu's title, then its entry) in a member's menu."""
-    menu: QMenu | None = pane.member_panel.menu_for(member_id(pane, name))
-    for step, label in enumerate(path):
-        assert menu is not None
-        action = next(a for a in menu.actions() if a.text() == label)
-        if step == len(path) - 1:
-            action.trigger()
-        else:
-            submenu = action.menu()
-            menu = submenu if isinstance(submenu, QMenu) else None
+    return Circle(*two_members)
 
 
 def confirm(qtbot: QtBot, window: MainWindow, title: str) -> None:
@@ -141,7 +85,7 @@ def add_cee(
     copy_invite(qtbot, circle.ash)
     assert join_circle(qtbot, cee, "Cee") == circle.id
     for window in (circle.ash, circle.bee, cee):
-        wait_knows(qtbot, circle.pane(window), ["Ash", "Bee", "Cee"])
+        wait_settled(qtbot, window, circle.id, ["Ash", "Bee", "Cee"])
     return cee
 
 
