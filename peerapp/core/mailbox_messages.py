@@ -9,21 +9,22 @@ reported). Shapes, limits and strict decoding; no I/O, no crypto (see crypto/not
 - `id`: 16 random bytes naming the report; every facilitator's note of one report shares
   it, so two facilitators speak of the same report by the same id.
 - `sealed`: a SealedBox to the recipient's exchange key (its `exchange` in the circle
-  log) holding the canonical CBOR body {kind, reason, ts, ...the kind's own fields}.
+  log) holding the canonical CBOR body {kind, reason, ts, ...the kind's other fields}.
 - `signature`: Ed25519 by the sender's member key over SIGNING_LABEL || the canonical
   CBOR of every other field (`Note.signed_part`), so a note cannot be re-addressed,
   moved to another circle or claimed by another member.
 
-Body fields by kind (KIND_FIELDS), and what `reason` may be (REASON_CHECKS):
-- report: `message`, the reported MESSAGE as its signed event (header, text, signature).
-  The facilitator checks the author's signature, so the text it is shown is the text the
-  author really sent, even when it never held that message (joined later, or the message
-  is older than its admission). `reason` is required (1..500 characters, not blank).
-- care ("I'm worried about someone"): `member`, the member key of the person the sender
-  is worried about (the sender's own key: "I need support"), and `message`, one of that
-  member's MESSAGEs as its signed event, or empty bytes when the flag names no message
-  (NoteBody.message is then None). `reason` is the sender's optional note: 0..500
-  characters, may be empty.
+Body fields by kind beyond kind and ts, each with its check (KIND_FIELDS):
+- report: `reason`, required (1..500 characters, not blank), and `message`, the reported
+  MESSAGE as its signed event (header, text, signature). The facilitator checks the
+  author's signature, so the text it is shown is the text the author really sent, even
+  when it never held that message (joined later, or the message is older than its
+  admission).
+- care ("I'm worried about someone"): `reason`, the sender's optional note (0..500
+  characters, may be empty); `member`, the member key of the person the sender is worried
+  about (the sender's own key: "I need support"); and `message`, one of that member's
+  MESSAGEs as its signed event, or empty bytes when the flag names no message
+  (NoteBody.message is then None).
 
 Everything from the network is decoded strictly (core/wire.py): size before decoding,
 exact field sets, typed and bounded fields. Unknown kinds are refused.
@@ -165,16 +166,16 @@ def _evidence_or_empty(value: Any) -> bool:
 # fields that travel as empty bytes when the body holds None
 EMPTY_WHEN_NONE = frozenset({"message"})
 
-# the kind's own body fields, beyond kind, reason and ts
+# each kind's body fields beyond kind and ts, with their checks. decode_body checks kind,
+# ts, then these in this order, so the order decides which fault a body with several is
+# refused for: `reason` first (a report must say why; a care flag's note is optional)
 KIND_FIELDS: dict[NoteKind, dict[str, Any]] = {
-    NoteKind.REPORT: {"message": _evidence},
-    NoteKind.CARE: {"member": _bytes_of(KEY_BYTES), "message": _evidence_or_empty},
-}
-
-# what `reason` may be, by kind: a report says why; a care flag's note is optional
-REASON_CHECKS: dict[NoteKind, Any] = {
-    NoteKind.REPORT: reason_ok,
-    NoteKind.CARE: note_ok,
+    NoteKind.REPORT: {"reason": reason_ok, "message": _evidence},
+    NoteKind.CARE: {
+        "reason": note_ok,
+        "member": _bytes_of(KEY_BYTES),
+        "message": _evidence_or_empty,
+    },
 }
 
 _NOTE_CHECKS: dict[str, Any] = {
@@ -233,7 +234,7 @@ def decode_note_frame(data: bytes) -> Note:
 
 
 def encode_body(body: NoteBody) -> bytes:
-    document: dict[str, Any] = {"kind": body.kind.value, "reason": body.reason, "ts": body.ts}
+    document: dict[str, Any] = {"kind": body.kind.value, "ts": body.ts}
     for name in KIND_FIELDS[body.kind]:
         value = getattr(body, name)
         document[name] = b"" if value is None and name in EMPTY_WHEN_NONE else value
@@ -249,17 +250,16 @@ def decode_body(data: bytes) -> NoteBody:
         raise MailboxFrameError("unknown note kind")
     kind = NoteKind(document["kind"])
     own = KIND_FIELDS[kind]
-    if set(document) != {*_BODY_CHECKS, "reason", *own}:
+    if set(document) != {*_BODY_CHECKS, *own}:
         raise MailboxFrameError(f"a {kind.value} body has the wrong fields")
-    checks = {**_BODY_CHECKS, "reason": REASON_CHECKS[kind], **own}
-    for name, check in checks.items():
+    for name, check in {**_BODY_CHECKS, **own}.items():
         if not check(document[name]):
             raise MailboxFrameError(f"body field {name!r} is malformed")
-    extra = {
+    fields: dict[str, Any] = {
         name: None if name in EMPTY_WHEN_NONE and document[name] == b"" else document[name]
         for name in own
     }
-    return NoteBody(kind=kind, reason=document["reason"], ts=document["ts"], **extra)
+    return NoteBody(kind=kind, ts=document["ts"], **fields)
 
 
 # -- answers ----------------------------------------------------------------------------

@@ -144,13 +144,13 @@ class MailboxStore:
         )
         return int(rows[0][0])
 
-    def inbox(self, circle: bytes, kind: str | None = None) -> list[IncomingNote]:
-        """Newest first; only notes of `kind` when one is given."""
+    def inbox(self, circle: bytes, kind: str) -> list[IncomingNote]:
+        """The notes of `kind`, newest first."""
         rows = self._database.query(
             "SELECT circle, id, sender, kind, body, received_at, resolved_at, resolved_by "
-            "FROM mailbox_inbox WHERE circle = ? AND (? IS NULL OR kind = ?) "
+            "FROM mailbox_inbox WHERE circle = ? AND kind = ? "
             "ORDER BY received_at DESC, id DESC",
-            (circle, kind, kind),
+            (circle, kind),
         )
         return [
             IncomingNote(
@@ -166,15 +166,14 @@ class MailboxStore:
             for r in rows
         ]
 
-    def resolve(
-        self, circle: bytes, note_id: bytes, by: bytes, when: int, kind: str | None = None
-    ) -> bool:
-        """Mark a note resolved (the first resolution stays); False when there is no such note
-        (of `kind`, when one is given)."""
+    def resolve(self, circle: bytes, note_id: bytes, by: bytes, when: int, kind: str) -> bool:
+        """Mark a note resolved (the first resolution stays); False when we hold no note of
+        `kind` with this id."""
         rows = self._database.query(
-            "SELECT kind FROM mailbox_inbox WHERE circle = ? AND id = ?", (circle, note_id)
+            "SELECT 1 FROM mailbox_inbox WHERE circle = ? AND id = ? AND kind = ?",
+            (circle, note_id, kind),
         )
-        if not rows or (kind is not None and rows[0][0] != kind):
+        if not rows:
             return False
         with self._database.transaction() as connection:
             connection.execute(

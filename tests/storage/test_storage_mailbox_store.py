@@ -64,10 +64,10 @@ def test_the_inbox_holds_a_note_once_and_resolving_sticks(tmp_path: Path) -> Non
     assert store.incoming_sender(CIRCLE, NOTE_ID) == BEA
     assert store.incoming_since(CIRCLE, BEA, 1000) == 1
     assert store.incoming_since(CIRCLE, BEA, 1001) == 0
-    assert store.inbox(CIRCLE) == [note]
-    assert store.resolve(CIRCLE, NOTE_ID, ALICE, 3000)
-    assert store.resolve(CIRCLE, NOTE_ID, BEA, 4000)  # already resolved: the first stays
-    (resolved,) = store.inbox(CIRCLE)
+    assert store.inbox(CIRCLE, "report") == [note]
+    assert store.resolve(CIRCLE, NOTE_ID, ALICE, 3000, "report")
+    assert store.resolve(CIRCLE, NOTE_ID, BEA, 4000, "report")  # already resolved: the first stays
+    (resolved,) = store.inbox(CIRCLE, "report")
     assert (resolved.resolved_at, resolved.resolved_by) == (3000, ALICE)
-    assert not store.resolve(CIRCLE, b"\x09" * 16, ALICE, 3000)
+    assert not store.resolve(CIRCLE, b"\x09" * 16, ALICE, 3000, "report")
     database.close()
