@@ -245,9 +245,6 @@ class EngineBridge(QObject):
             # the engine was still winding down): nobody is left to tell
             log.debug("dropped engine event %s: bridge already deleted", event.name)
 
-    def _message_arrived(self, event: MessageArrived) -> None:
-        self.messageArrived.emit(event.circle, event.message, event.silent)
-
     def _emit_for(self, event: EngineEvent) -> None:
         match event:
             case EngineReady():
@@ -261,7 +258,7 @@ class EngineBridge(QObject):
             case EngineStopped():
                 self.stopped.emit()
             case MessageArrived():
-                self._message_arrived(event)
+                self.messageArrived.emit(event.circle, event.message, event.silent)
             case MemberJoined(circle=circle, member=member):
                 self.memberJoined.emit(circle, member)
             case CirclesChanged():

@@ -329,15 +329,20 @@ def asks_to_join(name: str, circle_name: str) -> str:
     return f"{name} asks to join {circle_name}."
 
 
-def asked_ago(seconds: float) -> str:
+def ago(seconds: float) -> str:
+    """How long ago something happened, in the largest unit that fits ("5 min ago")."""
     age = max(int(seconds), 0)
     if age < 60:
-        return "asked just now"
+        return "just now"
     if age < 3600:
-        return f"asked {age // 60} min ago"
+        return f"{age // 60} min ago"
     if age < 24 * 3600:
-        return f"asked {age // 3600} h ago"
-    return f"asked {age // (24 * 3600)} d ago"
+        return f"{age // 3600} h ago"
+    return f"{age // (24 * 3600)} d ago"
+
+
+def asked_ago(seconds: float) -> str:
+    return f"asked {ago(seconds)}"
 
 
 MANAGE_INVITES_ACTION = "Manage invites…"
@@ -846,7 +851,6 @@ BREAK_STATUS_LABEL = "Let members see I'm taking a break"
 BREAK_STATUS_NOTE = "They see a small moon next to your name. Nothing else is shared."
 SAVE_BREAK = "Save"
 TO_SAVE_BREAK = "save your break"
-READING_BREAK = "One moment…"
 ON_A_BREAK = "You're on a break"
 ON_A_BREAK_HERE = "You're taking a break from this circle"
 QUIET_HOURS_NOW = "Quiet hours"
@@ -1062,12 +1066,7 @@ CARE_FLAG_SENT = "Thank you for looking out for them. The facilitators will see 
 SUPPORT_SENT = "Thank you for reaching out. The facilitators will see it."
 
 # what a facilitator sees
-CARE_FLAGS_ACTION = "Care flags…"
 CARE_FLAGS_TITLE = "Care flags"
-CARE_FLAGS_TEXT = (
-    "Members who are worried about someone here, or who asked for support. Only "
-    "facilitators see these; the person they are about is not told."
-)
 CARE_FLAGS_EMPTY = "No open care flags right now."
 CARE_FLAGS_LOADING = "Reading care flags…"
 TO_READ_CARE_FLAGS = "read the care flags"
@@ -1095,18 +1094,6 @@ def care_flag_notification(circle_name: str) -> str:
 
 
 CARE_FLAG_NOTIFICATION_TITLE = "A care flag"
-
-
-def flagged_ago(seconds: float) -> str:
-    """When a care flag arrived, in the largest unit that fits."""
-    age = max(int(seconds), 0)
-    if age < 60:
-        return "just now"
-    if age < 3600:
-        return f"{age // 60} min ago"
-    if age < 24 * 3600:
-        return f"{age // 3600} h ago"
-    return f"{age // (24 * 3600)} d ago"
 
 
 # -- a facilitator's list: care flags and messages hidden pending review ------------------
@@ -1139,12 +1126,12 @@ def review_summary(author_name: str) -> str:
 
 def review_sent(seconds: float) -> str:
     """When a message waiting for review was written ("Sent 5 min ago")."""
-    return f"Sent {flagged_ago(seconds)}"
+    return f"Sent {ago(seconds)}"
 
 
 def review_flags(count: int) -> str:
     """How many members flagged a message (never who)."""
-    return "Flagged by 1 member" if count == 1 else f"Flagged by {count} members"
+    return f"Flagged by {member_count(count)}"
 
 
 def care_badge(care_flags: int, to_review: int) -> str:

@@ -57,7 +57,7 @@ def notified_text(message: MessageView) -> str:
     collapsed (behind its content warning, or hidden pending review), only its label; a
     check-in in words."""
     shown = presentation(message, revealed=False, reviewer=False)
-    if shown.look in (Look.HIDDEN, Look.WARNED):
+    if shown.collapsed:
         return shown.text
     if shown.look is Look.CHECK_IN:
         mood = messages.mood_name(message.mood)

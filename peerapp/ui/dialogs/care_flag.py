@@ -19,13 +19,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from peerapp.core.errors import HearthError
+from peerapp.core.mailbox_messages import MAX_REASON_CHARS as MAX_NOTE_CHARS
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.widgets.field import FIELD_SPACING
 
-MAX_NOTE_CHARS = 500  # core/mailbox_messages.py MAX_REASON_CHARS
 NOTE_HEIGHT = 96
 
 

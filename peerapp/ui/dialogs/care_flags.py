@@ -124,7 +124,7 @@ class CareFlagCard(QFrame):
             messages.care_flag_summary(flag.member_name, flag.sender_name, flag.about_themselves),
             "subheading",
         )
-        self.when = _plain(messages.flagged_ago((now_ms - flag.received_at) / 1000), "muted")
+        self.when = _plain(messages.ago((now_ms - flag.received_at) / 1000), "muted")
         self.note = _plain(flag.note or messages.CARE_FLAG_NO_NOTE)
         if not flag.note:
             style.set_role(self.note, "muted")
@@ -255,10 +255,8 @@ class CareFlagsDialog(FormDialog):
         self.bridge = bridge
         self.circle = circle
         self.my_id = my_id
-        self.flags: list[CareFlag] = []
-        self.cards: dict[str, CareFlagCard] = {}
-        self.reviews: list[PendingReview] = []
-        self.review_cards: dict[str, ReviewCard] = {}
+        self.cards: dict[str, CareFlagCard] = {}  # flag id -> card, in the engine's order
+        self.review_cards: dict[str, ReviewCard] = {}  # message id -> card, likewise
         self.confirming: ConfirmActionDialog | None = None  # "Delete for everyone?"
         self.loaded = False
         self._loads = 0
@@ -328,25 +326,33 @@ class CareFlagsDialog(FormDialog):
             pending_reviews_from(result.get("pending_review", [])),
         )
 
-    def show_flags(self, flags: list[CareFlag], reviews: list[PendingReview] | None = None) -> None:
+    @property
+    def flags(self) -> list[CareFlag]:
+        """The open care flags listed."""
+        return [card.flag for card in self.cards.values()]
+
+    @property
+    def reviews(self) -> list[PendingReview]:
+        """The messages listed as waiting for review."""
+        return [card.review for card in self.review_cards.values()]
+
+    def show_flags(self, flags: list[CareFlag], reviews: list[PendingReview]) -> None:
         for card in self.cards.values():
             card.deleteLater()
         self.cards = {}
-        self.flags = flags
         now = int(time.time() * 1000)
         for flag in flags:
             card = CareFlagCard(flag, now)
             card.resolve_button.clicked.connect(lambda _=False, f=flag.id: self.resolve(f))
             self.flags_layout.addWidget(card)
             self.cards[flag.id] = card
-        self.show_reviews(reviews or [], now)
+        self.show_reviews(reviews, now)
         self.loaded = True
 
     def show_reviews(self, reviews: list[PendingReview], now_ms: int) -> None:
         for card in self.review_cards.values():
             card.deleteLater()
         self.review_cards = {}
-        self.reviews = reviews
         for review in reviews:
             mine = bool(self.my_id) and review.author == self.my_id
             card = ReviewCard(review, now_ms, mine)
@@ -359,9 +365,9 @@ class CareFlagsDialog(FormDialog):
         self._show_count()
 
     def _show_count(self) -> None:
-        self.empty_label.setVisible(not self.flags)
-        self.review_empty_label.setVisible(not self.reviews)
-        self.changed.emit(len(self.flags), len(self.reviews))
+        self.empty_label.setVisible(not self.cards)
+        self.review_empty_label.setVisible(not self.review_cards)
+        self.changed.emit(len(self.cards), len(self.review_cards))
 
     # -- care flags -----------------------------------------------------------------------
 
@@ -381,7 +387,6 @@ class CareFlagsDialog(FormDialog):
             return
         if not still_alive(self):
             return
-        self.flags = [flag for flag in self.flags if flag.id != flag_id]
         dropped = self.cards.pop(flag_id, None)
         if dropped is not None:
             dropped.deleteLater()
@@ -389,11 +394,7 @@ class CareFlagsDialog(FormDialog):
 
     # -- messages hidden pending review ---------------------------------------------------
 
-    def _review(self, message_id: str) -> PendingReview | None:
-        return next((r for r in self.reviews if r.message == message_id), None)
-
     def _drop_review(self, message_id: str) -> None:
-        self.reviews = [review for review in self.reviews if review.message != message_id]
         card = self.review_cards.pop(message_id, None)
         if card is not None:
             card.deleteLater()
@@ -401,10 +402,10 @@ class CareFlagsDialog(FormDialog):
 
     @Slot(str)
     def show_message(self, message_id: str) -> None:
-        review = self._review(message_id)
-        if review is None:
+        card = self.review_cards.get(message_id)
+        if card is None:
             return
-        self.showRequested.emit(review.message, review.lamport)
+        self.showRequested.emit(message_id, card.review.lamport)
         self.accept()
 
     @async_slot(str)

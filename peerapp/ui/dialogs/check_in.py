@@ -12,14 +12,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
-from peerapp.engine.engine import Result
+from peerapp.core.circle_events import MOODS
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.widgets.field import FIELD_SPACING, field
 
-MOODS = range(1, 6)
 MAX_LINE_CHARS = 200
 MOOD_KEYS = {getattr(Qt.Key, f"Key_{mood}"): mood for mood in MOODS}
 
@@ -91,7 +90,3 @@ class CheckInDialog(EngineCommandDialog):
             messages.TO_CHECK_IN,
             lambda: self.bridge.call("checkin", **arguments),
         )
-
-    def sent_message(self) -> Result | None:
-        """The engine's view of the check-in sent, once it went."""
-        return self.result_data

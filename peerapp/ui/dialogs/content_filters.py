@@ -18,7 +18,6 @@ from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
-from peerapp.ui.dialogs.form_dialog import failure_message
 
 MODES = tuple(mode.value for mode in FilterMode)
 
@@ -72,16 +71,12 @@ class ContentFiltersDialog(EngineCommandDialog):
 
     @async_slot()
     async def load(self) -> None:
-        self.set_busy(messages.LOADING_FILTERS)
-        try:
-            result = await self.bridge.call("filters")
-        except Exception as error:
+        result = await self.run_command(
+            messages.LOADING_FILTERS, messages.TO_READ_FILTERS, lambda: self.bridge.call("filters")
+        )
+        if result is None:
             if still_alive(self):
-                self.set_idle()
-                self.body.setEnabled(False)
-                self.show_error(failure_message(error, messages.TO_READ_FILTERS))
-            return
-        if not still_alive(self):
+                self.body.setEnabled(False)  # nothing to choose until the choices are known
             return
         self.set_idle()
         self.show_filters(filters_from(result))

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.core.crisis_directory import Country, CrisisDirectoryInvalid, Directory, Service
+from peerapp.core.crisis_directory import CrisisDirectoryInvalid, Directory, Service
 from peerapp.engine.crisis_directory import load_bundled
 from peerapp.ui import messages, style
 
@@ -75,7 +75,6 @@ class CrisisHelpDialog(QDialog):
             self.directory = None
         self.copy_buttons: list[QPushButton] = []
         self.number_labels: list[QLabel] = []
-        self._country_shown: Country | None = None
         layout = QVBoxLayout(self)
         self._build_top(layout)
         self._build_services(layout)
@@ -191,7 +190,6 @@ class CrisisHelpDialog(QDialog):
         for service in country.services:
             self.services_layout.addWidget(self._service_frame(service))
         self.services_layout.addStretch(1)
-        self._country_shown = country
 
     def _clear_services(self) -> None:
         self.copy_buttons.clear()
@@ -249,9 +247,6 @@ class CrisisHelpDialog(QDialog):
     def _copy(self, number: str, button: QPushButton) -> None:
         QGuiApplication.clipboard().setText(number)
         button.setText(messages.CRISIS_COPIED)
-
-    def shown_country(self) -> Country | None:
-        return self._country_shown
 
 
 def _plain(text: str) -> QLabel:

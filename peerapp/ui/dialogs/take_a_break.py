@@ -21,12 +21,10 @@ from typing import Any
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTimeEdit, QWidget
 
-from peerapp.core.errors import HearthError
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
-from peerapp.ui.dialogs.form_dialog import failure_message
 
 TIME_FORMAT = "HH:mm"
 DEFAULT_QUIET_HOURS = ("22:00", "07:00")
@@ -136,7 +134,6 @@ class TakeABreakDialog(EngineCommandDialog):
         )
         self.circle = circle
         self.loaded = False
-        self.saved: BreakSetting | None = None
         self.on_box = QCheckBox(messages.BREAK_ON_LABEL)
         self.quiet_box = QCheckBox(messages.QUIET_HOURS_LABEL)
         self.start_edit = _time_edit(DEFAULT_QUIET_HOURS[0])
@@ -201,16 +198,12 @@ class TakeABreakDialog(EngineCommandDialog):
     @async_slot()
     async def load(self) -> None:
         """Read the current break of this scope into the form (call once, after opening)."""
-        self.set_busy(messages.READING_BREAK)
-        try:
-            result = await self.bridge.call("breaks")
-        except HearthError as error:
+        result = await self.run_command(
+            messages.ONE_MOMENT, messages.TO_SAVE_BREAK, lambda: self.bridge.call("breaks")
+        )
+        if result is None:
             if still_alive(self):
-                self.set_idle()
-                self.show_error(failure_message(error, messages.TO_SAVE_BREAK))
-                self.set_submittable(True)
-            return
-        if not still_alive(self):
+                self.set_submittable(True)  # saving a break works without the current one
             return
         self.show_setting(breaks_from(result).of(self.circle))
         self.loaded = True
@@ -221,13 +214,9 @@ class TakeABreakDialog(EngineCommandDialog):
     async def submit(self) -> None:
         if self.busy:
             return
-        wanted = self.setting()
-        arguments = set_break_arguments(self.circle, wanted)
-        result = await self.run_command(
+        arguments = set_break_arguments(self.circle, self.setting())
+        await self.run_and_accept(
             messages.ONE_MOMENT,
             messages.TO_SAVE_BREAK,
             lambda: self.bridge.call("set_break", **arguments),
         )
-        if result is not None:
-            self.saved = wanted
-            self.finish_accepted()

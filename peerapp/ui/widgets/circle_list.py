@@ -54,11 +54,6 @@ class CircleEntry:
     quiet: bool = False  # silenced now: by a break or quiet hours
     on_break: bool = False  # the person's own break switch for it (or the global one)
 
-    @property
-    def badge(self) -> int:
-        """The unread count to show: none while the circle is quiet."""
-        return 0 if self.quiet else self.unread
-
 
 def circle_title(circle: Mapping[str, Any]) -> str:
     name = circle.get("name")
@@ -248,7 +243,8 @@ class CircleList(QFrame):
 
     def badge(self, circle_id: str) -> int:
         """The unread count the badge shows: 0 (none) while the circle is quiet."""
-        return 0 if self.quiet(circle_id) else self.unread(circle_id)
+        item = self._item(circle_id)
+        return _badge(item) if item is not None else 0
 
     def members(self, circle_id: str) -> int:
         item = self._item(circle_id)
@@ -256,7 +252,7 @@ class CircleList(QFrame):
 
     def total_unread(self) -> int:
         # quiet circles do not count: a break silences the totals as well as the badge
-        return sum(self.badge(circle) for circle in self.ids())
+        return sum(_badge(self.list.item(row)) for row in range(self.list.count()))
 
     # -- selection ----------------------------------------------------------------------
 
@@ -288,6 +284,10 @@ class CircleList(QFrame):
     @staticmethod
     def _id_of(item: QListWidgetItem) -> str:
         return str(item.data(ID_ROLE))
+
+
+def _badge(item: QListWidgetItem) -> int:
+    return 0 if item.data(QUIET_ROLE) else int(item.data(UNREAD_ROLE) or 0)
 
 
 def _spoken(entry: CircleEntry) -> str:

@@ -233,11 +233,16 @@ class MessageDelegate(QStyledItemDelegate):
         )
 
     def _geometry(
-        self, row: MessageRow, width: int, others: int | None = None
+        self,
+        row: MessageRow,
+        width: int,
+        others: int | None = None,
+        shown: Presentation | None = None,
     ) -> tuple[BubbleGeometry, TextBlock]:
         if others is None:
             others = self._others()
-        shown = self.presentation_of(row.message)
+        if shown is None:
+            shown = self.presentation_of(row.message)
         if shown.look is Look.CHECK_IN:
             return self._check_in_geometry(row, width, others)
         return self._bubble_geometry(row, shown, width, others)
@@ -325,9 +330,11 @@ class MessageDelegate(QStyledItemDelegate):
         head_height = float(max(name_metrics.height(), body_metrics.height()))
         footer = self._footer(message, others)
         beside = max_text - head_width - LINE_GAP
-        block = lay_out(message.text, body, max(int(beside), MIN_TEXT_WIDTH))
-        line_beside = bool(message.text) and beside >= MIN_TEXT_WIDTH and _one_line(block)
-        if message.text and not line_beside:
+        line_beside = False
+        if message.text and beside >= MIN_TEXT_WIDTH:
+            block = lay_out(message.text, body, int(beside))
+            line_beside = _one_line(block)
+        if not line_beside:
             block = lay_out(message.text, body, max_text)
         if not message.text:
             line_width = head_width
@@ -417,7 +424,7 @@ class MessageDelegate(QStyledItemDelegate):
         key = (row.message.id, shown, row.starts_group, others)
         size = self._sizes.get(key)
         if size is None:
-            geometry, _ = self._geometry(row, width, others)
+            geometry, _ = self._geometry(row, width, others, shown)
             size = QSize(width, geometry.row_height)
             self._sizes[key] = size
         return size
@@ -475,10 +482,10 @@ class MessageDelegate(QStyledItemDelegate):
     def _paint_message(
         self, painter: QPainter, rect: QRect, row: MessageRow, selected: bool
     ) -> None:
-        geometry, block = self._geometry(row, rect.width())
-        origin = QPointF(rect.topLeft())
         message = row.message
         shown = self.presentation_of(message)
+        geometry, block = self._geometry(row, rect.width(), shown=shown)
+        origin = QPointF(rect.topLeft())
         _, name_font, small = self._fonts()
         check_in = shown.look is Look.CHECK_IN
 

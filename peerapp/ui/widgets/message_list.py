@@ -29,7 +29,7 @@ from peerapp.core.events import MessageView
 from peerapp.ui import messages
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
-from peerapp.ui.widgets.message_model import ROW_ROLE, Button, Look, MessageModel
+from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
 ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
@@ -159,8 +159,7 @@ class MessageList(QListView):
         return row.message.text
 
     def _collapsed(self, row: MessageRow) -> bool:
-        look = self.message_model.presentation_of(row.message).look
-        return look in (Look.HIDDEN, Look.WARNED)
+        return self.message_model.presentation_of(row.message).collapsed
 
     # -- collapsed messages and the buttons in bubbles ------------------------------------
 

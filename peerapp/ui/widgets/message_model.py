@@ -124,6 +124,12 @@ class Presentation:
     tags: tuple[str, ...] = ()
     buttons: tuple[tuple[Button, str], ...] = ()
 
+    @property
+    def collapsed(self) -> bool:
+        """Whether only a label shows in place of the text (behind its content warning,
+        or hidden pending review)."""
+        return self.look in (Look.HIDDEN, Look.WARNED)
+
 
 def collapses(message: MessageView) -> bool:
     """Whether the message starts collapsed for this reader (until revealed)."""
@@ -159,16 +165,12 @@ def presentation(message: MessageView, revealed: bool, reviewer: bool) -> Presen
     return Presentation(Look.PLAIN, text, tuple(tags), (*hide_again, *restore))
 
 
-def review_state(message: MessageView) -> tuple[object, ...]:
+_REVIEW_FIELDS = ("hidden", "flagged", "harm_flags", "restored", "filter", "cw")
+
+
+def review_state(message: MessageView) -> dict[str, Any]:
     """What may change about a message already shown, besides its delivery."""
-    return (
-        message.hidden,
-        message.flagged,
-        message.harm_flags,
-        message.restored,
-        message.filter,
-        message.cw,
-    )
+    return {name: getattr(message, name) for name in _REVIEW_FIELDS}
 
 
 class _RowKeys(Sequence[tuple[OrderKey, int]]):
@@ -288,10 +290,6 @@ class MessageModel(QAbstractListModel):
         self._relayout(self.row_of(message_id))
         return True
 
-    @property
-    def reviewer(self) -> bool:
-        return self._reviewer
-
     def set_reviewer(self, reviewer: bool) -> None:
         """Whether the reader facilitates the circle (hidden messages offer "Restore")."""
         if reviewer == self._reviewer:
@@ -352,7 +350,7 @@ class MessageModel(QAbstractListModel):
                 self.mark_deleted(new.id, new.deleted)
                 changed += 1
             elif not row.message.deleted and review_state(new) != review_state(row.message):
-                message = dataclasses.replace(row.message, **_review_fields(new))
+                message = dataclasses.replace(row.message, **review_state(new))
                 self._rows[number] = MessageRow(message, row.starts_group)
                 self._relayout(number)
                 changed += 1
@@ -374,12 +372,8 @@ class MessageModel(QAbstractListModel):
         if not isinstance(row, MessageRow) or row.message.deleted:
             return False
         erased = dataclasses.replace(row.message, text="", deleted=by or "facilitator")
-        # the bubble changes size: the view lays its rows out again
-        self.layoutAboutToBeChanged.emit()
         self._rows[number] = MessageRow(erased, row.starts_group)
-        self.layoutChanged.emit()
-        changed = self.index(number)
-        self.dataChanged.emit(changed, changed)
+        self._relayout(number)
         return True
 
     # -- adding -------------------------------------------------------------------------
@@ -527,17 +521,6 @@ class MessageModel(QAbstractListModel):
         return list(fresh.values())
 
 
-def _review_fields(message: MessageView) -> dict[str, Any]:
-    return {
-        "hidden": message.hidden,
-        "flagged": message.flagged,
-        "harm_flags": message.harm_flags,
-        "restored": message.restored,
-        "filter": message.filter,
-        "cw": message.cw,
-    }
-
-
 def describe(row: Row, today: date, others: int = 0, shown: Presentation | None = None) -> str:
     """What a screen reader (and a copy of the row) says; `shown`: how the message shows
     (by default as it would with nothing revealed)."""
@@ -551,7 +534,7 @@ def describe(row: Row, today: date, others: int = 0, shown: Presentation | None 
     if shown.look is Look.CHECK_IN:
         text = messages.check_in_said(message.author_name, message.mood, message.text)
         return f"{timeline.clock(message.ts)}: {text}"
-    if shown.look in (Look.HIDDEN, Look.WARNED):
+    if shown.collapsed:
         text = f"{shown.text} ({messages.CW_COLLAPSED_HINT})"
     else:
         text = ". ".join((*shown.tags, shown.text))
