@@ -269,7 +269,8 @@ class CirclePane(QWidget):
             batch = [m for m in batch if order_key(m) >= boundary]
         self.model.merge(batch)
 
-    def _reload_size(self) -> int:
+    def reload_size(self) -> int:
+        """How many messages a reload asks for: as many as are shown, at least a page."""
         return min(max(self.history_page, len(self.model.messages())), MAX_RELOAD)
 
     @async_slot()
@@ -281,7 +282,7 @@ class CirclePane(QWidget):
             self._reload_again = True
             return
         self._reloading = True
-        limit = self._reload_size()
+        limit = self.reload_size()
         try:
             result = await self.bridge.history(self.circle_id, limit=limit)
         except HearthError as error:
@@ -297,6 +298,29 @@ class CirclePane(QWidget):
         if self._reload_again:
             self._reload_again = False
             self.reload_latest()
+
+    async def replace_latest(self, limit: int, *, jump_to_end: bool) -> bool:
+        """Ask for the latest `limit` messages and show them instead of what is shown (not
+        merged: some shown are to go, after a block or a filter change); then scroll to
+        the end with `jump_to_end`, otherwise only if the view was there. False when
+        nothing was replaced: no first page yet (it comes as it should), the engine
+        refused, or the pane is gone."""
+        if not self.loaded:
+            return False
+        try:
+            result = await self.bridge.history(self.circle_id, limit=limit)
+        except HearthError as error:
+            log.info("could not reload a circle's history: %s", type(error).__name__)
+            return False
+        if not still_alive(self):
+            return False
+        views = message_views(result.get("messages", []))
+        at_bottom = self.message_list.at_bottom
+        self.has_older = len(views) >= limit
+        self.model.replace(views)  # the notices go back in (it resets the model)
+        if jump_to_end or at_bottom:
+            self.message_list.scroll_to_end()
+        return True
 
     def _show_reloaded(self, views: list[MessageView], limit: int) -> None:
         complete = len(views) < limit  # the circle's whole history
@@ -394,7 +418,7 @@ class CirclePane(QWidget):
             return
         self._refreshing_delivery = True
         try:
-            result = await self.bridge.history(self.circle_id, limit=self._reload_size())
+            result = await self.bridge.history(self.circle_id, limit=self.reload_size())
         except HearthError as error:
             log.info("could not refresh delivery states: %s", type(error).__name__)
             if still_alive(self):

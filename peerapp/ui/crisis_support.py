@@ -20,9 +20,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QDialog
 
-from peerapp.ui import messages
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 
@@ -50,21 +48,15 @@ class CrisisSupport(QObject):
         offered = me is not None and self.pane.moderation.someone_to_tell(me[0])
         self.pane.composer.crisis_prompt.offer_facilitator(offered)
 
-    def _open(self, dialog: QDialog) -> None:
-        self.pane.moderation.dialogRequested.emit(dialog)
-
     @Slot()
     def open_resources(self) -> None:
-        self._open(CrisisHelpDialog(parent=self.pane, country=None))
+        self.pane.moderation.open_dialog(CrisisHelpDialog(parent=self.pane, country=None))
 
     def myself(self) -> tuple[str, str] | None:
         """(my member id, my name in this circle), or None before circle_info came."""
-        info = self.pane.info
-        if info is None or not info.my_id:
-            return None
-        me = next((m for m in self.pane.moderation.members if m.id == info.my_id), None)
-        name = me.name if me is not None and me.name else messages.UNNAMED_MEMBER
-        return info.my_id, name
+        moderation = self.pane.moderation
+        my_id = moderation.my_id
+        return (my_id, moderation.name_of(my_id)) if my_id else None
 
     @Slot()
     def tell_facilitator(self) -> None:
@@ -74,7 +66,7 @@ class CrisisSupport(QObject):
             self.pane.refresh_info()
             return
         member, name = me
-        self._open(
+        self.pane.moderation.open_dialog(
             CareFlagDialog(
                 self.pane.bridge,
                 self.pane.circle_id,

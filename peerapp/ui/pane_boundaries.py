@@ -17,25 +17,20 @@ Rules:
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
-from peerapp.core.errors import HearthError
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog, breaks_from
 from peerapp.ui.member_actions import MemberAction
-from peerapp.ui.widgets.message_model import message_views
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
-
-log = logging.getLogger(__name__)
 
 
 class PaneBoundaries(QObject):
@@ -68,12 +63,8 @@ class PaneBoundaries(QObject):
         elif action is MemberAction.UNBLOCK:
             self.unblock(member_id)
 
-    def _name_of(self, member_id: str) -> str:
-        member = next((m for m in self.pane.member_panel.members if m.id == member_id), None)
-        return (member.name if member is not None else "") or messages.UNNAMED_MEMBER
-
     def confirm_block(self, member_id: str) -> None:
-        name = self._name_of(member_id)
+        name = self.pane.moderation.name_of(member_id)
         dialog = ConfirmActionDialog(
             self.bridge,
             title=messages.block_title(name),
@@ -83,22 +74,19 @@ class PaneBoundaries(QObject):
             what=messages.TO_BLOCK,
             parent=self.pane,
         )
-        dialog.accepted.connect(lambda: self._blocking_changed(messages.blocked_status(name)))
-        self.pane.moderation.dialogRequested.emit(dialog)
+        self.pane.moderation.open_dialog(
+            dialog, lambda: self._blocking_changed(messages.blocked_status(name))
+        )
 
     @async_slot(str)
     async def unblock(self, member_id: str) -> None:
-        name = self._name_of(member_id)
-        banner = self.pane.moderation.error_banner
-        banner.dismiss()
-        try:
-            await self.bridge.call("unblock", circle=self.circle, member=member_id)
-        except Exception as error:
-            if still_alive(self.pane):
-                banner.show_message(failure_message(error, messages.TO_BLOCK))
-            return
-        if still_alive(self.pane):
-            self._blocking_changed(messages.unblocked_status(name))
+        name = self.pane.moderation.name_of(member_id)
+        await self.pane.moderation.attempt(
+            lambda: self.bridge.call("unblock", circle=self.circle, member=member_id),
+            lambda: self._blocking_changed(messages.unblocked_status(name)),
+            messages.TO_BLOCK,
+            say=str,  # the reason as it is: not worded as moderation
+        )
 
     def _blocking_changed(self, said: str) -> None:
         self.pane.moderation.statusMessage.emit(said)
@@ -107,25 +95,11 @@ class PaneBoundaries(QObject):
 
     @async_slot()
     async def reload_history(self) -> None:
-        """Show the latest messages afresh (not merged: some are to disappear)."""
+        """Show the latest messages afresh (not merged: some are to disappear), as many as
+        a reload would; a first page still on its way is read with the block applied."""
         pane = self.pane
-        if not pane.loaded:
-            return  # the first page, still on its way, is read with the block applied
-        limit = pane._reload_size()
-        try:
-            result = await self.bridge.history(self.circle, limit=limit)
-        except HearthError as error:
-            log.info("could not reload the history after a block: %s", type(error).__name__)
-            return
-        if not still_alive(pane):
-            return
-        views = message_views(result.get("messages", []))
-        at_bottom = pane.message_list.at_bottom
-        pane.model.replace(views)
-        pane.has_older = len(views) >= limit
-        if at_bottom:
-            pane.message_list.scroll_to_end()
-        self.history_reloads += 1
+        if await pane.replace_latest(pane.reload_size(), jump_to_end=False):
+            self.history_reloads += 1
 
     # -- taking a break -----------------------------------------------------------------
 
@@ -136,8 +110,7 @@ class PaneBoundaries(QObject):
     @Slot()
     def open_break(self) -> TakeABreakDialog:
         dialog = TakeABreakDialog(self.bridge, self.circle, self.pane.name, self.pane)
-        dialog.accepted.connect(lambda: self._break_saved(messages.BREAK_SAVED))
-        self.pane.moderation.dialogRequested.emit(dialog)
+        self.pane.moderation.open_dialog(dialog, lambda: self._break_saved(messages.BREAK_SAVED))
         dialog.load()
         return dialog
 

@@ -14,8 +14,8 @@ Rules:
   peerapp.ui.dialogs.care_flags.CareFlagsDialog: open care flags, and messages hidden
   pending review. The counts are read (the engine's `flags`) when circle_info says we
   facilitate, on each `care_flag` event (`flag_arrived`) and each `message_review` event
-  (`review_changed`); acting in the dialog updates them. An open list reads itself again
-  on those events too.
+  (`review_changed`); acting in the dialog updates them. While the list is open, those
+  events have it read itself again instead, and its counts set the badge.
 - "Show in conversation" (from the list) scrolls the conversation to the message and
   makes it the current row (Enter then shows it: "Show anyway"). A message older than
   those shown is fetched page by page (at most MAX_OLDER_PAGES); one that cannot be
@@ -80,13 +80,9 @@ class PaneCare(QObject):
 
     # -- sending ------------------------------------------------------------------------
 
-    def _my_id(self) -> str:
-        info = self.pane.moderation.info
-        return info.my_id if info is not None else ""
-
     def may_care(self, message: MessageView) -> bool:
         moderation = self.pane.moderation
-        if moderation.removed or message.deleted or message.mine or not self._my_id():
+        if moderation.removed or message.deleted or message.mine or not moderation.my_id:
             return False
         author_here = any(member.id == message.author for member in moderation.members)
         return author_here and moderation.someone_to_tell(message.author)
@@ -103,28 +99,26 @@ class PaneCare(QObject):
             self.open_flag(message.author, message.id)
 
     def open_flag(self, member_id: str, message_id: str | None) -> CareFlagDialog:
-        member = next((m for m in self.pane.moderation.members if m.id == member_id), None)
-        name = (member.name if member is not None else "") or messages.UNNAMED_MEMBER
-        my_id = self._my_id()
+        moderation = self.pane.moderation
+        my_id = moderation.my_id
         dialog = CareFlagDialog(
             self.bridge,
             self.circle,
             member_id,
-            name,
+            moderation.name_of(member_id),
             message_id,
             self.pane,
             myself=(member_id == my_id) if my_id else None,
         )
-        moderation = self.pane.moderation
-        dialog.accepted.connect(lambda: moderation.statusMessage.emit(dialog.sent_text()))
-        moderation.dialogRequested.emit(dialog)
+        moderation.open_dialog(dialog, lambda: moderation.statusMessage.emit(dialog.sent_text()))
         return dialog
 
     # -- facilitators: the open flags ---------------------------------------------------
 
     @Slot(object)
-    def info_changed(self, info: CircleInfo) -> None:
-        facilitating = info.facilitating and not self.pane.moderation.removed
+    def info_changed(self, _info: CircleInfo) -> None:
+        # the pane's moderation has read this circle_info already (connected before us)
+        facilitating = self.pane.moderation.facilitating
         self.flags_action.setVisible(facilitating)
         if facilitating and not self.facilitating:
             self.facilitating = True
@@ -135,20 +129,22 @@ class PaneCare(QObject):
 
     def flag_arrived(self) -> None:
         """A `care_flag` event for this circle."""
-        self.refresh_count()
-        self._reload_list()
+        self._read_flags_again()
 
     def review_changed(self) -> None:
         """A `message_review` event for this circle: a message was hidden pending review,
         or shows again."""
         if self.facilitating:
-            self.refresh_count()
-            self._reload_list()
+            self._read_flags_again()
 
-    def _reload_list(self) -> None:
+    def _read_flags_again(self) -> None:
+        """The open list reads the flags again, and its `changed` sets the badge; with no
+        list open, the badge's counts are read alone."""
         dialog = self.list_dialog
         if dialog is not None and still_alive(dialog) and dialog.isVisible():
             dialog.load()
+        else:
+            self.refresh_count()
 
     @async_slot()
     async def refresh_count(self) -> None:
@@ -175,14 +171,16 @@ class PaneCare(QObject):
 
     @Slot()
     def open_list(self) -> CareFlagsDialog:
-        dialog = CareFlagsDialog(self.bridge, self.circle, self.pane, my_id=self._my_id())
+        dialog = CareFlagsDialog(
+            self.bridge, self.circle, self.pane, my_id=self.pane.moderation.my_id
+        )
         dialog.changed.connect(self.show_count)
         dialog.showRequested.connect(self.show_in_conversation)
         dialog.restored.connect(self._restored)
         dialog.deleted.connect(self._deleted)
         dialog.finished.connect(lambda _result: self._list_closed(dialog))
         self.list_dialog = dialog
-        self.pane.moderation.dialogRequested.emit(dialog)
+        self.pane.moderation.open_dialog(dialog)
         dialog.load()
         return dialog
 
@@ -195,9 +193,7 @@ class PaneCare(QObject):
         self.pane.reload_latest()  # the row shows again (the event does it for the others)
 
     def _deleted(self, message_id: str) -> None:
-        message = self.pane.model.message(message_id)
-        by = "author" if message is not None and message.mine else "facilitator"
-        self.pane.model.mark_deleted(message_id, by)
+        self.pane.moderation.mark_deleted(message_id)
         self.pane.moderation.statusMessage.emit(messages.MESSAGE_DELETED_FOR_EVERYONE)
 
     # -- "Show in conversation" ---------------------------------------------------------

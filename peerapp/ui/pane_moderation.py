@@ -213,23 +213,34 @@ class PaneModeration(QObject):
     def _member(self, member_id: str) -> Member | None:
         return next((m for m in self.members if m.id == member_id), None)
 
+    def name_of(self, member_id: str) -> str:
+        """A member's name as the member list has it (a kind stand-in when it has none)."""
+        member = self._member(member_id)
+        return (member.name if member is not None else "") or messages.UNNAMED_MEMBER
+
+    @property
+    def my_id(self) -> str:
+        """One's own member id here; "" until circle_info has been read."""
+        return self.info.my_id if self.info is not None else ""
+
+    @property
+    def facilitating(self) -> bool:
+        """Whether one facilitates this circle (and was not removed from it)."""
+        return self.info is not None and self.info.facilitating and not self.removed
+
     def may_delete(self, message: MessageView) -> bool:
         if message.deleted or self.removed:
             return False
         return may_delete(self.viewer(), self._standing_of(message.author), mine=message.mine)
 
     def may_report(self, message: MessageView) -> bool:
-        my_id = self.info.my_id if self.info is not None else ""
-        someone = any(
-            member.standing.leads and member.id not in (my_id, message.author)
-            for member in self.members
-        )
+        someone = self.someone_to_tell(message.author)
         return not self.removed and may_report(
             mine=message.mine, deleted=bool(message.deleted), someone_to_tell=someone
         )
 
     def actions_for(self, member: Member) -> list[MemberAction]:
-        my_id = self.info.my_id if self.info is not None else ""
+        my_id = self.my_id
         myself = member.id == my_id or not my_id
         return (
             self.care_for(member.id)
@@ -244,7 +255,7 @@ class PaneModeration(QObject):
 
     def care_for(self, member_id: str) -> list[MemberAction]:
         """Care flags: worried about others, asking for support for oneself."""
-        my_id = self.info.my_id if self.info is not None else ""
+        my_id = self.my_id
         if self.removed or not my_id:
             return []
         return care_actions(
@@ -253,7 +264,7 @@ class PaneModeration(QObject):
 
     def someone_to_tell(self, about: str) -> bool:
         """Whether a facilitator other than oneself and `about` could hear a care flag."""
-        my_id = self.info.my_id if self.info is not None else ""
+        my_id = self.my_id
         return any(m.standing.leads and m.id not in (my_id, about) for m in self.members)
 
     def show_members(self, members: Sequence[Member]) -> None:
@@ -276,7 +287,7 @@ class PaneModeration(QObject):
             self.show_removed(info.banned)
         if not self.removed:
             self.pane.composer.set_holds(info.muted_until, info.next_send_at)
-        self.settings_action.setVisible(info.facilitating and not self.removed)
+        self.settings_action.setVisible(self.facilitating)
         self.show_members(self.members)  # the viewer's standing may have changed
 
     def settings(self) -> Settings:
@@ -295,8 +306,7 @@ class PaneModeration(QObject):
             # blocking is the pane's boundaries' (peerapp.ui.pane_boundaries), care flags
             # the pane's care's (peerapp.ui.pane_care)
             return
-        member = self._member(member_id)
-        name = (member.name if member is not None else "") or messages.UNNAMED_MEMBER
+        name = self.name_of(member_id)
         bridge, circle = self.bridge, self.circle
         commands: dict[MemberAction, Command] = {
             MemberAction.PROMOTE: lambda: bridge.promote(circle, member_id),
@@ -309,7 +319,7 @@ class PaneModeration(QObject):
         }
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
             dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane)
-            self._open(dialog, self._acted)
+            self.open_dialog(dialog, self._acted)
             return
         asking = CONFIRMATIONS.get(action)
         if asking is None:
@@ -323,29 +333,41 @@ class PaneModeration(QObject):
             command=commands[action],
             parent=self.pane,
         )
-        self._open(dialog, self._acted)
+        self.open_dialog(dialog, self._acted)
 
     @async_slot(object)
     async def run(self, command: Command) -> None:
         """Run one moderation command straight away; a refusal shows in the banner."""
+        await self.attempt(command, self._acted)
+
+    async def attempt(
+        self,
+        command: Command,
+        on_done: Callable[[], object],
+        what: str = messages.TO_MODERATE,
+        say: Callable[[str], str] = messages.moderation_failed,
+    ) -> None:
+        """Run a command without asking first: `on_done` once it went through; if it did
+        not, the reason (why it failed `what`, worded by `say`) in the banner."""
         self.error_banner.dismiss()
         try:
             await command()
         except Exception as error:
             if still_alive(self.pane):
-                reason = failure_message(error, messages.TO_MODERATE)
-                self.error_banner.show_message(messages.moderation_failed(reason))
+                self.error_banner.show_message(say(failure_message(error, what)))
             return
         if still_alive(self.pane):
-            self._acted()
+            on_done()
 
     def _acted(self) -> None:
         """Something changed: read the members and the settings again."""
         self.pane.refresh_members()
         self.pane.refresh_info()
 
-    def _open(self, dialog: QDialog, on_accepted: Callable[[], object]) -> None:
-        dialog.accepted.connect(on_accepted)
+    def open_dialog(self, dialog: QDialog, on_accepted: Callable[[], object] | None = None) -> None:
+        """Have the window open `dialog` (window-modal); `on_accepted` runs if it is accepted."""
+        if on_accepted is not None:
+            dialog.accepted.connect(on_accepted)
         self.dialogRequested.emit(dialog)
 
     # -- acting on messages -------------------------------------------------------------
@@ -355,33 +377,36 @@ class PaneModeration(QObject):
         message = self.pane.model.message(message_id)
         if message is None or not self.may_delete(message):
             return
-        by = "author" if message.mine else "facilitator"
         dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane)
-        self._open(dialog, lambda: self._deleted(message_id, by))
+        self.open_dialog(dialog, lambda: self.mark_deleted(message_id))
 
-    def _deleted(self, message_id: str, by: str) -> None:
+    def mark_deleted(self, message_id: str) -> None:
+        """A message one deleted for everyone (as its author, or facilitating): its
+        tombstone."""
+        message = self.pane.model.message(message_id)
+        by = "author" if message is not None and message.mine else "facilitator"
         self.pane.model.mark_deleted(message_id, by)
 
     @Slot(str)
     def open_report(self, message_id: str) -> None:
         dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane)
-        self._open(dialog, lambda: self.statusMessage.emit(messages.REPORT_SENT))
+        self.open_dialog(dialog, lambda: self.statusMessage.emit(messages.REPORT_SENT))
 
     # -- the circle: settings, log, leaving ---------------------------------------------
 
     @Slot()
     def open_settings(self) -> None:
-        if self.info is None or not self.info.facilitating or self.removed:
+        if not self.facilitating:
             return
         dialog = CircleSettingsDialog(
             self.bridge, self.circle, self.pane.name, self.settings(), self.pane
         )
-        self._open(dialog, self.pane.refresh_info)
+        self.open_dialog(dialog, self.pane.refresh_info)
 
     @Slot()
     def open_log(self) -> None:
         dialog = ModerationLogDialog(self.bridge, self.circle, self.pane)
-        self._open(dialog, _nothing)
+        self.open_dialog(dialog)
         dialog.load()
 
     @Slot()
@@ -398,7 +423,7 @@ class PaneModeration(QObject):
             what=messages.TO_LEAVE,
             parent=self.pane,
         )
-        self._open(dialog, lambda: self.circleLeft.emit(self.circle))
+        self.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))
 
     # -- removed ------------------------------------------------------------------------
 
@@ -487,7 +512,3 @@ class PaneModeration(QObject):
             if boundary is None or order_key(notice) < boundary
         ]
         return sorted([*older, *notices], key=order_key)
-
-
-def _nothing() -> None:
-    """A dialog that needs no follow-up."""

@@ -21,27 +21,22 @@ Dialogs and passing words go out through the pane's moderation (`dialogRequested
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
-from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
 from peerapp.ui import messages
-from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.async_slot import async_slot
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.check_in import CheckInDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
-from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.notices import review_notice
 from peerapp.ui.timeline import Notice
 from peerapp.ui.widgets.message_model import message_views
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
-
-log = logging.getLogger(__name__)
 
 
 class PaneReview(QObject):
@@ -50,7 +45,6 @@ class PaneReview(QObject):
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
-        self.info: CircleInfo | None = None
         # notes shown to a facilitator below messages hidden for review, by message id
         self.review_notices: dict[str, Notice] = {}
 
@@ -64,22 +58,18 @@ class PaneReview(QObject):
 
     # -- who may do what ----------------------------------------------------------------
 
-    @property
-    def facilitating(self) -> bool:
-        info = self.info
-        return info is not None and info.facilitating and not self.pane.moderation.removed
-
     def may_flag(self, message: MessageView) -> bool:
         removed = self.pane.moderation.removed
         return not (message.mine or message.deleted or message.restored or removed)
 
     def may_restore(self, message: MessageView) -> bool:
-        return self.facilitating and message.hidden and not message.deleted and not message.mine
+        facilitating = self.pane.moderation.facilitating
+        return facilitating and message.hidden and not message.deleted and not message.mine
 
     @Slot(object)
-    def info_changed(self, info: CircleInfo) -> None:
-        self.info = info
-        self.pane.model.set_reviewer(self.facilitating)
+    def info_changed(self, _info: CircleInfo) -> None:
+        # the pane's moderation has read this circle_info already (connected before us)
+        self.pane.model.set_reviewer(self.pane.moderation.facilitating)
 
     # -- flagging and restoring -----------------------------------------------------------
 
@@ -88,7 +78,8 @@ class PaneReview(QObject):
         message = self.pane.model.message(message_id)
         if message is None or not self.may_flag(message) or message.flagged:
             return
-        flags_to_hide = self.info.harm_flags_to_hide if self.info is not None else None
+        info = self.pane.moderation.info
+        flags_to_hide = info.harm_flags_to_hide if info is not None else None
         dialog = ConfirmActionDialog(
             self.bridge,
             title=messages.FLAG_HARM_TITLE,
@@ -101,8 +92,7 @@ class PaneReview(QObject):
             what=messages.TO_FLAG_MESSAGE,
             parent=self.pane,
         )
-        dialog.accepted.connect(self._flagged)
-        self.pane.moderation.dialogRequested.emit(dialog)
+        self.pane.moderation.open_dialog(dialog, self._flagged)
 
     def _flagged(self) -> None:
         self.pane.moderation.statusMessage.emit(messages.FLAG_HARM_THANKS)
@@ -113,18 +103,15 @@ class PaneReview(QObject):
         message = self.pane.model.message(message_id)
         if message is None or not self.may_restore(message):
             return
-        banner = self.pane.moderation.error_banner
-        banner.dismiss()
-        try:
-            await self.bridge.call("restore_message", circle=self.circle, message=message_id)
-        except Exception as error:
-            if still_alive(self.pane):
-                reason = failure_message(error, messages.TO_RESTORE_MESSAGE)
-                banner.show_message(messages.moderation_failed(reason))
-            return
-        if still_alive(self.pane):
-            self.pane.moderation.statusMessage.emit(messages.MESSAGE_RESTORED)
-            self.pane.reload_latest()
+        await self.pane.moderation.attempt(
+            lambda: self.bridge.call("restore_message", circle=self.circle, message=message_id),
+            self._restored,
+            messages.TO_RESTORE_MESSAGE,
+        )
+
+    def _restored(self) -> None:
+        self.pane.moderation.statusMessage.emit(messages.MESSAGE_RESTORED)
+        self.pane.reload_latest()
 
     # -- what the engine tells --------------------------------------------------------------
 
@@ -132,7 +119,7 @@ class PaneReview(QObject):
         """A `message_review` event: the message was hidden pending review, or shows again."""
         self.pane.reload_latest()
         message = self.pane.model.message(message_id)
-        if hidden and self.facilitating and message is not None:
+        if hidden and self.pane.moderation.facilitating and message is not None:
             notice = review_notice(message)
             self.review_notices[message_id] = notice
             self.pane.merge_items([notice])
@@ -153,8 +140,7 @@ class PaneReview(QObject):
     @Slot()
     def open_check_in(self) -> None:
         dialog = CheckInDialog(self.bridge, self.circle, self.pane)
-        dialog.accepted.connect(lambda: self._checked_in(dialog))
-        self.pane.moderation.dialogRequested.emit(dialog)
+        self.pane.moderation.open_dialog(dialog, lambda: self._checked_in(dialog))
 
     def _checked_in(self, dialog: CheckInDialog) -> None:
         sent = message_views([dialog.result_data or {}])
@@ -170,18 +156,6 @@ class PaneReview(QObject):
     @async_slot()
     async def reload_filtered(self) -> None:
         """The reader's filters changed: show the latest messages as they now filter them
-        (messages of a topic now hidden go, collapsed ones open or close)."""
-        pane = self.pane
-        if not pane.loaded:
-            return
-        try:
-            result = await self.bridge.history(self.circle, limit=pane.history_page)
-        except HearthError as error:
-            log.info("could not reload a circle's history: %s", type(error).__name__)
-            return
-        if not still_alive(pane):
-            return
-        views = message_views(result.get("messages", []))
-        pane.has_older = len(views) >= pane.history_page
-        pane.model.replace(views)
-        pane.message_list.scroll_to_end()
+        (messages of a topic now hidden go, collapsed ones open or close), scrolled to the
+        end."""
+        await self.pane.replace_latest(self.pane.history_page, jump_to_end=True)
