@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.mailbox_messages import MAX_REASON_CHARS
 from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
@@ -337,6 +338,13 @@ def test_reporting_a_message_and_leaving_the_circle(
     report = circle.bee.active_dialog
     assert isinstance(report, ReportMessageDialog)
     assert not report.primary_button.isEnabled()
+    # the dialog holds a reason to the limit the engine keeps, and says so past it
+    report.reason_edit.setPlainText("x" * MAX_REASON_CHARS)
+    assert report.primary_button.isEnabled()
+    report.reason_edit.setPlainText("x" * (MAX_REASON_CHARS + 1))
+    assert not report.primary_button.isEnabled()
+    assert report.error_label.text() == messages.too_long(MAX_REASON_CHARS)
+    report.reason_edit.clear()
     type_into(report.reason_edit, "This feels dismissive")
     with qtbot.waitSignal(report.accepted, timeout=DELIVERY_WAIT_MS):
         click(report.primary_button)

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from peerapp.core.mailbox_messages import MAX_REASON_CHARS
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.widgets.field import field
 
-MAX_REASON_CHARS = 1000
 REASON_HEIGHT = 96
 
 
