@@ -157,19 +157,21 @@ class Boundaries:
     def reader_sees(self, runtime: CircleRuntime, stored: StoredEvent) -> bool:
         """Whether a message reaches this reader at all (history keeps the same rule in
         SQL: boundaries_store.READER_SEES)."""
-        if stored.author == runtime.me:
-            return True
-        if self.is_blocked(runtime.circle_id, stored.author):
+        if stored.author != runtime.me and self.is_blocked(runtime.circle_id, stored.author):
             return False
-        return mode_for(stored.cw, self._filters) is not FilterMode.HIDE
+        return self._mode(runtime, stored) is not FilterMode.HIDE
 
     def filter_of(self, runtime: CircleRuntime, stored: StoredEvent) -> str:
         """MessageView.filter: "show" or "collapse"."""
-        if stored.author == runtime.me:
-            return FilterMode.SHOW.value
-        mode = mode_for(stored.cw, self._filters)
         # a hidden topic never reaches a view; if one did, it stays folded
-        return FilterMode.SHOW.value if mode is FilterMode.SHOW else FilterMode.COLLAPSE.value
+        shown = self._mode(runtime, stored) is FilterMode.SHOW
+        return FilterMode.SHOW.value if shown else FilterMode.COLLAPSE.value
+
+    def _mode(self, runtime: CircleRuntime, stored: StoredEvent) -> FilterMode:
+        """Our filter for the message's topic; our own messages are never filtered."""
+        if stored.author == runtime.me:
+            return FilterMode.SHOW
+        return mode_for(stored.cw, self._filters)
 
     # -- breaks -----------------------------------------------------------------------
 
@@ -226,13 +228,12 @@ class Boundaries:
 
     async def settle_status(self, runtime: CircleRuntime) -> None:
         """A circle we just joined or created (or found at start-up) shows "taking a break"
-        exactly when our breaks say so: the global break with its status covers it too."""
-        state = runtime.state
-        if runtime.left or not state.is_member(runtime.me):
+        exactly when our breaks say so: the global break with its status covers it too.
+        Safety.announce_break does nothing when we are no longer a member or the status is
+        already right; a circle we left is not asked at all (it would refuse, and log)."""
+        if runtime.left:
             return
-        shows = self._shows_status(runtime.circle_id)
-        if shows != (runtime.me in state.on_break):
-            await self._announce(runtime.circle_id, shows)
+        await self._announce(runtime.circle_id, self._shows_status(runtime.circle_id))
 
     async def _announce(self, circle_id: bytes, on_break: bool) -> None:
         """Members of the circle see (or stop seeing) "taking a break": a STATUS event the

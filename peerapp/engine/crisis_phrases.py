@@ -16,12 +16,12 @@ import functools
 import logging
 from pathlib import Path
 
-import peerapp
 from peerapp.core.crisis_language import CrisisMatcher, PhraseList, PhraseListError, load_phrases
+from peerapp.engine.crisis_directory import CRISIS_DIR
 
 log = logging.getLogger(__name__)
 
-PHRASES_DIR = Path(peerapp.__file__).resolve().parent.parent / "resources" / "crisis" / "phrases"
+PHRASES_DIR = CRISIS_DIR / "phrases"
 
 
 def load_file(path: Path) -> PhraseList:

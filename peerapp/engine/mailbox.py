@@ -50,6 +50,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import nacl.utils
 import trio
@@ -57,6 +58,7 @@ import trio
 from peerapp.core.circle_events import (
     EVENT_ID_BYTES,
     KEY_BYTES,
+    Event,
     EventError,
     decode_event,
     event_id,
@@ -91,7 +93,12 @@ from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.ids import id_from_hex
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamClosed, StreamError
-from peerapp.storage.mailbox_store import IncomingNote, MailboxStore, OutgoingNote
+from peerapp.storage.mailbox_store import (
+    IncomingNote,
+    MailboxStore,
+    OutgoingNote,
+    StoredMessage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +127,7 @@ ONLY_FACILITATORS_SEE_FLAGS = "Only facilitators can see care flags."
 ONLY_FACILITATORS_RESOLVE_FLAGS = "Only facilitators can resolve care flags."
 
 Emit = Callable[[EngineEvent], None]
+View = TypeVar("View")
 
 
 def _now_ms() -> int:
@@ -210,20 +218,22 @@ class Mailbox:
             raise CommandError("Please say in a few words why you are reporting this message.")
         if len(reason) > MAX_REASON_CHARS:
             raise CommandError(f"A reason can be at most {MAX_REASON_CHARS} characters.")
+        message = self._held_message(runtime, message_hex)
+        if message.author == runtime.me:
+            raise CommandError("That is your own message: you can delete it instead.")
+        recipients = _facilitators_to_tell(
+            runtime, message.author, NO_FACILITATOR, ONLY_FACILITATOR_IS_AUTHOR
+        )
+        body = NoteBody(NoteKind.REPORT, reason, _now_ms(), message=message.signed)
+        return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
+
+    def _held_message(self, runtime: CircleRuntime, message_hex: str) -> StoredMessage:
+        """An accepted, undeleted message we hold, for a report or a care flag."""
         message_id = id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
         message = self._store.message(runtime.circle_id, message_id)
         if message is None:
             raise CommandError("That message is not in this circle, or it has been deleted.")
-        if message.author == runtime.me:
-            raise CommandError("That is your own message: you can delete it instead.")
-        others = [key for key in state.facilitators if key != runtime.me and key in state.members]
-        recipients = [key for key in others if key != message.author]
-        if not others:
-            raise CommandError(NO_FACILITATOR)
-        if not recipients:
-            raise CommandError(ONLY_FACILITATOR_IS_AUTHOR)
-        body = NoteBody(NoteKind.REPORT, reason, _now_ms(), message=message.signed)
-        return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
+        return message
 
     def _send(
         self, runtime: CircleRuntime, recipients: list[bytes], body: NoteBody, *, keep_copy: bool
@@ -262,28 +272,58 @@ class Mailbox:
         return note_id.hex()
 
     def reports(self, circle_hex: str) -> list[ReportView]:
-        runtime = self._runtime(circle_hex)
-        if not runtime.state.is_facilitator(runtime.me):
-            raise CommandError(ONLY_FACILITATORS_SEE)
-        views = []
-        for note in self._store.inbox(runtime.circle_id, NoteKind.REPORT.value):
-            view = _report_view(runtime, note)
-            if view is None:
-                self._count("unreadable_stored")
-                continue
-            views.append(view)
-        return views
+        return self._inbox(circle_hex, NoteKind.REPORT, _report_view, ONLY_FACILITATORS_SEE)
 
     def resolve(self, circle_hex: str, report_hex: str) -> None:
+        self._resolve_note(
+            circle_hex,
+            report_hex,
+            NoteKind.REPORT,
+            what="report id",
+            refusal=ONLY_FACILITATORS_RESOLVE,
+            missing="There is no such report in this circle.",
+        )
+
+    def _inbox(
+        self,
+        circle_hex: str,
+        kind: NoteKind,
+        view: Callable[[CircleRuntime, IncomingNote], View | None],
+        refusal: str,
+    ) -> list[View]:
+        """A facilitator's notes of one kind, newest first; unreadable ones are counted."""
         runtime = self._runtime(circle_hex)
         if not runtime.state.is_facilitator(runtime.me):
-            raise CommandError(ONLY_FACILITATORS_RESOLVE)
-        note_id = id_from_hex(report_hex, "report id", NOTE_ID_BYTES)
+            raise CommandError(refusal)
+        views = []
+        for note in self._store.inbox(runtime.circle_id, kind.value):
+            shown = view(runtime, note)
+            if shown is None:
+                self._count("unreadable_stored")
+                continue
+            views.append(shown)
+        return views
+
+    def _resolve_note(
+        self,
+        circle_hex: str,
+        note_hex: str,
+        kind: NoteKind,
+        *,
+        what: str,
+        refusal: str,
+        missing: str,
+    ) -> None:
+        """Mark one of our notes of `kind` resolved: our own bookkeeping, facilitators only."""
+        runtime = self._runtime(circle_hex)
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError(refusal)
+        note_id = id_from_hex(note_hex, what, NOTE_ID_BYTES)
         resolved = self._store.resolve(
-            runtime.circle_id, note_id, runtime.me, _now_ms(), NoteKind.REPORT.value
+            runtime.circle_id, note_id, runtime.me, _now_ms(), kind.value
         )
         if not resolved:
-            raise CommandError("There is no such report in this circle.")
+            raise CommandError(missing)
 
     async def care_flag(
         self, circle_hex: str, member_hex: str, message_hex: str | None, note: str
@@ -300,49 +340,32 @@ class Mailbox:
             raise CommandError(f"A note can be at most {MAX_REASON_CHARS} characters.")
         signed = None
         if message_hex:
-            message_id = id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
-            message = self._store.message(runtime.circle_id, message_id)
-            if message is None:
-                raise CommandError("That message is not in this circle, or it has been deleted.")
+            message = self._held_message(runtime, message_hex)
             if message.author != member:
                 raise CommandError(
                     "That message was not written by the person you are worried about."
                 )
             signed = message.signed
-        others = [key for key in state.facilitators if key != runtime.me and key in state.members]
-        recipients = [key for key in others if key != member]
-        if not others:
-            raise CommandError(NO_FACILITATOR_FOR_CARE)
-        if not recipients:
-            raise CommandError(ONLY_FACILITATOR_IS_FLAGGED)
+        recipients = _facilitators_to_tell(
+            runtime, member, NO_FACILITATOR_FOR_CARE, ONLY_FACILITATOR_IS_FLAGGED
+        )
         body = NoteBody(NoteKind.CARE, note, _now_ms(), message=signed, member=member)
         # our own copy: a facilitator keeps what it sent about someone else (not about itself)
         keep = state.is_facilitator(runtime.me) and member != runtime.me
         return self._send(runtime, recipients, body, keep_copy=keep)
 
     def flags(self, circle_hex: str) -> list[CareFlagView]:
-        runtime = self._runtime(circle_hex)
-        if not runtime.state.is_facilitator(runtime.me):
-            raise CommandError(ONLY_FACILITATORS_SEE_FLAGS)
-        views = []
-        for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
-            view = _care_view(runtime, note)
-            if view is None:
-                self._count("unreadable_stored")
-                continue
-            views.append(view)
-        return views
+        return self._inbox(circle_hex, NoteKind.CARE, _care_view, ONLY_FACILITATORS_SEE_FLAGS)
 
     def resolve_flag(self, circle_hex: str, flag_hex: str) -> None:
-        runtime = self._runtime(circle_hex)
-        if not runtime.state.is_facilitator(runtime.me):
-            raise CommandError(ONLY_FACILITATORS_RESOLVE_FLAGS)
-        note_id = id_from_hex(flag_hex, "care flag id", NOTE_ID_BYTES)
-        resolved = self._store.resolve(
-            runtime.circle_id, note_id, runtime.me, _now_ms(), NoteKind.CARE.value
+        self._resolve_note(
+            circle_hex,
+            flag_hex,
+            NoteKind.CARE,
+            what="care flag id",
+            refusal=ONLY_FACILITATORS_RESOLVE_FLAGS,
+            missing="There is no such care flag in this circle.",
         )
-        if not resolved:
-            raise CommandError("There is no such care flag in this circle.")
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -546,6 +569,28 @@ def _refusal(runtime: CircleRuntime | None, peer_id: str, note: Note) -> Refusal
     return None
 
 
+def _facilitators_to_tell(
+    runtime: CircleRuntime, excluded: bytes, none_text: str, only_text: str
+) -> list[bytes]:
+    """Each current facilitator but us and `excluded` (the person a note is about);
+    `none_text` refuses when there is no other facilitator at all, `only_text` when the
+    only ones are `excluded`."""
+    state = runtime.state
+    others = [key for key in state.facilitators if key != runtime.me and key in state.members]
+    recipients = [key for key in others if key != excluded]
+    if not others:
+        raise CommandError(none_text)
+    if not recipients:
+        raise CommandError(only_text)
+    return recipients
+
+
+def _signed_message(signed: bytes) -> tuple[str, Event]:
+    """(id in hex, event) of a message as its author signed it; EventError if unreadable."""
+    event = decode_event(split_signed(signed)[0])
+    return event_id(signed).hex(), event
+
+
 def _report_view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | None:
     """What a facilitator is shown; None for a stored body this version cannot read."""
     try:
@@ -553,8 +598,7 @@ def _report_view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | Non
         message = author = author_name = None
         excerpt = ""
         if body.message is not None:
-            event = decode_event(split_signed(body.message)[0])
-            message = event_id(body.message).hex()
+            message, event = _signed_message(body.message)
             author = event.author.hex()
             author_name = runtime.name_of(event.author)
             excerpt = str(event.body.get("text", ""))
@@ -585,8 +629,7 @@ def _care_view(runtime: CircleRuntime, note: IncomingNote) -> CareFlagView | Non
         message = None
         text = ""
         if body.message is not None:
-            event = decode_event(split_signed(body.message)[0])
-            message = event_id(body.message).hex()
+            message, event = _signed_message(body.message)
             text = str(event.body.get("text", ""))
     except (MailboxFrameError, EventError):
         return None

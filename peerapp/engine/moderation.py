@@ -191,11 +191,16 @@ class Moderation:
             message_id = bytes.fromhex(message_hex)
         except ValueError:
             raise CommandError(f"{message_hex!r} is not a message id") from None
+        stored = self.message_in(runtime, message_id)
+        body = {"message": message_id, "author": stored.author}
+        await self.act(runtime, EventType.DELETE, body)
+
+    def message_in(self, runtime: CircleRuntime, message_id: bytes) -> StoredEvent:
+        """An accepted message of this circle that we hold; refused when there is none."""
         stored = self._circles._store.event(runtime.circle_id, message_id)
         if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
             raise CommandError("There is no such message in this circle.")
-        body = {"message": message_id, "author": stored.author}
-        await self.act(runtime, EventType.DELETE, body)
+        return stored
 
     async def set_settings(
         self,

@@ -76,18 +76,10 @@ class Safety:
     async def checkin(self, circle_hex: str, mood: int, text: str) -> MessageView:
         return await self._circles.send_body(circle_hex, message_body(text, mood=mood))
 
-    def _flagged_message(self, runtime: CircleRuntime, message_hex: str) -> StoredEvent:
-        stored = self._circles._store.event(
-            runtime.circle_id, id_from_hex(message_hex, "message id")
-        )
-        if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
-            raise CommandError("There is no such message in this circle.")
-        return stored
-
     async def flag_harm(self, circle_hex: str, message_hex: str) -> dict[str, Any]:
         moderation = self._circles.moderation
         runtime = moderation.acting(circle_hex)
-        stored = self._flagged_message(runtime, message_hex)
+        stored = moderation.message_in(runtime, id_from_hex(message_hex, "message id"))
         body = {"message": stored.id, "author": stored.author}
         await moderation.act(runtime, EventType.HARM_FLAG, body)
         state = runtime.state
@@ -99,7 +91,7 @@ class Safety:
     async def restore(self, circle_hex: str, message_hex: str) -> None:
         moderation = self._circles.moderation
         runtime = moderation.acting(circle_hex)
-        stored = self._flagged_message(runtime, message_hex)
+        stored = moderation.message_in(runtime, id_from_hex(message_hex, "message id"))
         body = {"message": stored.id, "author": stored.author}
         await moderation.act(runtime, EventType.RESTORE, body)
 
