@@ -20,7 +20,7 @@ Rules:
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
@@ -108,6 +108,23 @@ class Event:
 
 def event_id(signed: bytes) -> bytes:
     return hashlib.blake2b(signed, digest_size=EVENT_ID_BYTES).digest()
+
+
+GENESIS_BINDING_LABEL = b"peerapp:circle-id:v1"
+
+
+def genesis_circle_id(genesis: Event) -> bytes:
+    """The circle id a GENESIS commits to: a hash of the whole event with its `circle`
+    field zeroed. A circle's id is this hash of its one genesis, so a second GENESIS
+    (another founder, another name) would need a preimage of the id: every replica and
+    every invite (which carries the id) names exactly one genesis."""
+    unbound = replace(genesis, circle=bytes(CIRCLE_ID_BYTES)).encode()
+    return hashlib.blake2b(GENESIS_BINDING_LABEL + unbound, digest_size=CIRCLE_ID_BYTES).digest()
+
+
+def bound_genesis(genesis: Event) -> Event:
+    """`genesis` with its `circle` set to the id it commits to."""
+    return replace(genesis, circle=genesis_circle_id(genesis))
 
 
 # -- schema checking ---------------------------------------------------------------
@@ -209,6 +226,8 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
         "join_approval": _flag,
         "guidelines": _text_up_to(MAX_GUIDELINES_CHARS),
         "harm_flags_to_hide": _whole(1, MAX_HARM_FLAGS_TO_HIDE),
+        # may plain members make invites and admit? (off by default: see circle_state)
+        "members_invite": _flag,
     },
     EventType.INVITE_REVOKE: {"invite": _KEY},
     # message: the deleted MESSAGE's event id; author: that message's author, so every

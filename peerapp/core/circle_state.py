@@ -5,18 +5,26 @@ Events are applied in log order: ascending (lamport, event id). Lamport clocks e
 every parent's, so this order is topological, and it is total, so replicas agree.
 
 Rules (each row of ACCEPTANCE says who may do what):
-- GENESIS: only as the first event, seq 0, by its author, who becomes the founder.
+- GENESIS: only as the first event, seq 0, by its author, who becomes the founder, and only
+  the genesis the circle id commits to (`genesis_circle_id`): a circle has one genesis.
 - Every other event: only by a current member.
+- INVITE_CREATE: a facilitator, or any member when the circle lets members invite
+  (SETTINGS members_invite, off by default: a plain member cannot bring in puppets).
 - ADD_MEMBER: the embedded JOIN_REQUEST must be signed by the joiner, prove the invite's
   seed, name an invite created earlier in the log, not revoked, that has uses left and
   had not expired when the member admitted the joiner; the joiner's key must never have
   been admitted before (a join request admits once: replaying it after a leave is
   refused); neither the joiner's key nor its libp2p peer id may be banned (joiners use a
-  fresh key per join, the peer id is per profile). With join approval on, only a
-  facilitator may admit.
+  fresh key per join, the peer id is per profile). Only a facilitator may admit, unless
+  members_invite is on and join approval off.
+  Each member has a sponsor: a member admitted by a facilitator sponsors itself; one
+  admitted by a plain member has that member's sponsor. Harm flags count sponsors, so a
+  member and everyone it brought in (and they brought in) count as one person.
 - KEY_ROTATE: the sealed keys go to current members only.
-- Each author's seq must rise in log order: a repeated or lower seq is refused
-  (equivocation or replay).
+- Each author's seq rises in log order. An author whose seq repeats or steps back has
+  equivocated (signed two versions of its history): both events are kept and judged on
+  their own, and the author is recorded in `equivocators`; nothing is silently replaced.
+  (A replay of the same event is the same event id: stored once.)
 - A refused event stays in the store for audit but changes nothing and is never shown.
 
 Roles and rank:
@@ -40,17 +48,22 @@ Roles and rank:
 - INVITE_REVOKE {invite}: a facilitator revokes a known invite; a revoked invite admits
   no one. Revoking twice is refused.
 - DELETE {message, author}: the message's own author, or a facilitator that outranks the
-  author (a former member ranks as a plain member). `deleted` records message id ->
-  deleter; a replica erases the stored message only if its author is `author`.
-  Deleting twice is refused.
-- MESSAGE: refused while its author is muted (event ts < until); with slow mode on, a
+  author (a former member ranks as a plain member). The message is named by the pair
+  (message id, author), a MessageRef: `deleted` records ref -> deleter, and a replica
+  erases a stored message only if its stored author is the ref's. A delete, flag or
+  restore naming the wrong author names a message that does not exist: it can never
+  block one naming the real author. Deleting the same ref twice is refused.
+- MESSAGE: refused while its author is muted (event ts < until; `resolution` also refuses
+  a message concurrent with the mute, whatever parents it names); with slow mode on, a
   plain member's message less than slow_mode_seconds (by event ts) after that member's
   previous message accepted while slow mode was on is refused; facilitators are exempt.
 - HARM_FLAG {message, author}: any member but the message's author flags it as harmful,
   once per member. Not after the message was deleted or restored (a facilitator has
-  reviewed it); every flag of a message must name the same author. Once
-  harm_flags_to_hide (a circle setting, default 3) members flagged it, it is hidden
-  pending review on every replica: no facilitator needs to be online.
+  reviewed it). A plain member may flag from its first FLAG_AFTER_MS in the circle on
+  (by the flag's ts against its admission's; ts cannot run ahead of real time, see
+  `admission`). Once harm_flags_to_hide (a circle setting, default 3) distinct sponsors
+  flagged it, it is hidden pending review on every replica: no facilitator needs to be
+  online, and no member can hide a message with puppets.
 - RESTORE {message, author}: a facilitator other than the message's author ends the
   review of a hidden message; it shows again and cannot be flagged again. (DELETE also
   ends it.) A flagged facilitator's message is reviewed by another facilitator.
@@ -72,9 +85,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
-from peerapp.core.circle_events import Event, EventType
+from peerapp.core.circle_events import Event, EventType, genesis_circle_id
 
 DEFAULT_HARM_FLAGS_TO_HIDE = 3
+FLAG_AFTER_MS = 24 * 3600 * 1000  # a plain member's first day: its flags are refused
+
+# A message as moderation names it: (event id, the author the event names). A replica acts
+# on a stored message only when its stored author is the ref's author.
+MessageRef = tuple[bytes, bytes]
 
 
 class Role(Enum):
@@ -92,6 +110,7 @@ class Member:
     addrs: tuple[str, ...]
     role: Role
     since_lamport: int
+    admitted_ms: int = 0  # the ts of its GENESIS or ADD_MEMBER
 
 
 @dataclass(frozen=True)
@@ -145,29 +164,45 @@ class CircleState:
     muted: dict[bytes, int] = field(default_factory=dict)  # member -> until (ms)
     slow_mode_seconds: int = 0
     join_approval: bool = False
-    deleted: dict[bytes, bytes] = field(default_factory=dict)  # message id -> deleter
-    # message id -> the author its DELETE named (a replica erases only a match)
-    deleted_authors: dict[bytes, bytes] = field(default_factory=dict)
+    members_invite: bool = False  # may plain members invite and admit?
+    deleted: dict[MessageRef, bytes] = field(default_factory=dict)  # ref -> deleter
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
     harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
-    harm_flags: dict[bytes, frozenset[bytes]] = field(default_factory=dict)  # message -> flaggers
-    # message id -> the author its flags named (a replica hides only a stored match)
-    flagged_authors: dict[bytes, bytes] = field(default_factory=dict)
-    restored: frozenset[bytes] = frozenset()  # messages a facilitator reviewed and restored
+    harm_flags: dict[MessageRef, frozenset[bytes]] = field(default_factory=dict)  # -> flaggers
+    restored: frozenset[MessageRef] = frozenset()  # reviewed by a facilitator and restored
     on_break: frozenset[bytes] = frozenset()  # members showing "taking a break"
+    # everyone ever admitted -> its sponsor (itself, or its plain-member admitter's sponsor)
+    sponsors: dict[bytes, bytes] = field(default_factory=dict)
+    equivocators: frozenset[bytes] = frozenset()  # authors whose seq repeated or went back
 
-    def is_hidden(self, message: bytes) -> bool:
-        """Hidden pending review: flagged by enough members, not yet restored or deleted."""
+    def harm_flag_count(self, ref: MessageRef) -> int:
+        """How many people flagged `ref`: flaggers with one sponsor count once."""
+        return len({self.sponsors.get(f, f) for f in self.harm_flags.get(ref, ())})
+
+    def is_hidden(self, ref: MessageRef) -> bool:
+        """Hidden pending review: flagged by enough people, not yet restored or deleted."""
         return (
-            len(self.harm_flags.get(message, ())) >= self.harm_flags_to_hide
-            and message not in self.restored
-            and message not in self.deleted
+            self.harm_flag_count(ref) >= self.harm_flags_to_hide
+            and ref not in self.restored
+            and ref not in self.deleted
         )
 
-    def pending_review(self) -> list[bytes]:
+    def pending_review(self) -> list[MessageRef]:
         """Messages hidden pending review, in no particular order."""
-        return [message for message in self.harm_flags if self.is_hidden(message)]
+        return [ref for ref in self.harm_flags if self.is_hidden(ref)]
+
+    def may_invite(self, key: bytes) -> str:
+        """Why `key` may not make invites or admit joiners here, or "" when it may."""
+        if key not in self.members:
+            return "only members can invite"
+        if self.is_facilitator(key):
+            return ""
+        if self.join_approval:
+            return "join approval is on: only facilitators admit"
+        if not self.members_invite:
+            return "only facilitators can invite in this circle"
+        return ""
 
     @property
     def current_epoch(self) -> Epoch | None:
@@ -258,6 +293,8 @@ def _without(state: CircleState, key: bytes) -> CircleState:
 def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     if state.founded or event.seq != 0:
         return _refuse(state, "a second genesis")
+    if genesis_circle_id(event) != state.circle_id:
+        return _refuse(state, "a genesis the circle id does not commit to")
     founder = Member(
         key=event.author,
         name=event.body["member_name"],
@@ -266,6 +303,7 @@ def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
         addrs=tuple(event.body["addrs"]),
         role=Role.FOUNDER,
         since_lamport=event.lamport,
+        admitted_ms=event.ts,
     )
     return Verdict(
         replace(
@@ -277,6 +315,7 @@ def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
             ever_admitted=frozenset({event.author}),
             facilitators=(event.author,),
             peers={event.author: founder.peer},
+            sponsors={event.author: event.author},
         ),
         True,
     )
@@ -298,6 +337,8 @@ def _message(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
 
 def _invite_create(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     key = event.body["invite"]
+    if reason := state.may_invite(event.author):
+        return _refuse(state, reason)
     if key in state.invites:
         return _refuse(state, "invite created twice")
     invite = Invite(key, event.body["max_uses"], event.body["expires"])
@@ -311,10 +352,7 @@ def _why_not_admitted(state: CircleState, event: Event, join: JoinFacts | None) 
     if invite is None:
         return "unknown invite"
     checks = [
-        (
-            state.join_approval and not state.is_facilitator(event.author),
-            "join approval is on: only facilitators admit",
-        ),
+        (bool(may_not := state.may_invite(event.author)), may_not),
         (invite.revoked, "invite revoked"),
         (invite.uses >= invite.max_uses, "invite used up"),
         (event.ts >= invite.expires_ms, "invite expired"),
@@ -339,6 +377,13 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
         addrs=join.addrs,
         role=Role.MEMBER,
         since_lamport=event.lamport,
+        admitted_ms=event.ts,
+    )
+    # a facilitator vouches for whoever it admits; a plain member's invitees are its own
+    sponsor = (
+        join.joiner
+        if state.is_facilitator(event.author)
+        else state.sponsors.get(event.author, event.author)
     )
     return Verdict(
         replace(
@@ -347,6 +392,7 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
             invites={**state.invites, invite.key: replace(invite, uses=invite.uses + 1)},
             ever_admitted=state.ever_admitted | {join.joiner},
             peers={**state.peers, join.joiner: join.peer},
+            sponsors={**state.sponsors, join.joiner: sponsor},
         ),
         True,
     )
@@ -460,6 +506,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             join_approval=body["join_approval"],
             guidelines=body["guidelines"],
             harm_flags_to_hide=body["harm_flags_to_hide"],
+            members_invite=body["members_invite"],
         ),
         True,
     )
@@ -477,57 +524,55 @@ def _invite_revoke(state: CircleState, event: Event, join: JoinFacts | None) -> 
     return Verdict(replace(state, invites=revoked), True)
 
 
+def message_ref(event: Event) -> MessageRef:
+    """The message a DELETE, HARM_FLAG or RESTORE names."""
+    return (event.body["message"], event.body["author"])
+
+
 def _delete(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    message, author = event.body["message"], event.body["author"]
-    if message in state.deleted:
+    ref = message_ref(event)
+    author = ref[1]
+    if ref in state.deleted:
         return _refuse(state, "message already deleted")
     if event.author != author and not state.outranks(event.author, author):
         return _refuse(
             state, "only the author or a facilitator ranked above it can delete a message"
         )
-    return Verdict(
-        replace(
-            state,
-            deleted={**state.deleted, message: event.author},
-            deleted_authors={**state.deleted_authors, message: author},
-        ),
-        True,
-    )
+    return Verdict(replace(state, deleted={**state.deleted, ref: event.author}), True)
+
+
+def _too_new_to_flag(state: CircleState, event: Event) -> bool:
+    flagger = state.members[event.author]
+    return not state.is_facilitator(event.author) and event.ts - flagger.admitted_ms < FLAG_AFTER_MS
 
 
 def _harm_flag(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    message, author = event.body["message"], event.body["author"]
-    flaggers = state.harm_flags.get(message, frozenset())
+    ref = message_ref(event)
+    flaggers = state.harm_flags.get(ref, frozenset())
     checks = [
-        (event.author == author, "members cannot flag their own messages"),
-        (message in state.deleted, "message already deleted"),
-        (message in state.restored, "a facilitator already reviewed this message"),
+        (event.author == ref[1], "members cannot flag their own messages"),
+        (ref in state.deleted, "message already deleted"),
+        (ref in state.restored, "a facilitator already reviewed this message"),
         (event.author in flaggers, "already flagged by this member"),
-        (state.flagged_authors.get(message, author) != author, "flags disagree on the author"),
+        (_too_new_to_flag(state, event), "members can flag messages after their first day"),
     ]
     if reason := next((reason for failed, reason in checks if failed), ""):
         return _refuse(state, reason)
     return Verdict(
-        replace(
-            state,
-            harm_flags={**state.harm_flags, message: flaggers | {event.author}},
-            flagged_authors={**state.flagged_authors, message: author},
-        ),
-        True,
+        replace(state, harm_flags={**state.harm_flags, ref: flaggers | {event.author}}), True
     )
 
 
 def _restore(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    message, author = event.body["message"], event.body["author"]
+    ref = message_ref(event)
     checks = [
         (not state.is_facilitator(event.author), "only facilitators can restore messages"),
-        (event.author == author, "a facilitator does not review their own message"),
-        (not state.is_hidden(message), "the message is not hidden pending review"),
-        (state.flagged_authors.get(message) != author, "the restore names another author"),
+        (event.author == ref[1], "a facilitator does not review their own message"),
+        (not state.is_hidden(ref), "the message is not hidden pending review"),
     ]
     if reason := next((reason for failed, reason in checks if failed), ""):
         return _refuse(state, reason)
-    return Verdict(replace(state, restored=state.restored | {message}), True)
+    return Verdict(replace(state, restored=state.restored | {ref}), True)
 
 
 def _status(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
@@ -567,15 +612,21 @@ def apply(state: CircleState, event: Event, join: JoinFacts | None = None) -> Ve
         return _refuse(state, "another circle's event")
     if not state.founded and event.type is not EventType.GENESIS:
         return _refuse(state, "before genesis")
-    # an honest author's events carry rising seq and lamport numbers, so in log order each
-    # author's seq only grows; a repeat or a step back is equivocation or a replay
-    if event.seq <= state.last_seq.get(event.author, -1):
-        return _refuse(state, "equivocation or replay: a sequence number not above the last")
     needs_member, rule = ACCEPTANCE[event.type]
     if needs_member and event.author not in state.members:
         return _refuse(state, "the author is not a member")
     verdict = rule(state, event, join)
     if not verdict.accepted:
         return verdict
+    # an honest author's events carry rising seq and lamport numbers, so in log order each
+    # author's seq only grows; a repeat or a step back is equivocation: evidence, kept
+    if event.seq <= state.last_seq.get(event.author, -1):
+        return replace(verdict, state=with_equivocator(verdict.state, event.author))
     last_seq = {**verdict.state.last_seq, event.author: event.seq}
     return replace(verdict, state=replace(verdict.state, last_seq=last_seq))
+
+
+def with_equivocator(state: CircleState, author: bytes) -> CircleState:
+    if author in state.equivocators:
+        return state
+    return replace(state, equivocators=state.equivocators | {author})

@@ -140,14 +140,15 @@ SPECS: dict[str, CommandSpec] = {
         ),
         CommandSpec(
             "set_settings",
-            "Change slow mode, join approval, guidelines or the harm flags that hide a "
-            "message for review (facilitators).",
+            "Change slow mode, join approval, guidelines, the harm flags that hide a "
+            "message for review, or whether members may invite (facilitators).",
             (
                 Argument("circle", str),
                 Argument("slow_mode_seconds", int, required=False),
                 Argument("join_approval", bool, required=False),
                 Argument("guidelines", str, required=False),
                 Argument("harm_flags_to_hide", int, required=False),
+                Argument("members_invite", bool, required=False),
             ),
         ),
         CommandSpec(
@@ -165,6 +166,12 @@ SPECS: dict[str, CommandSpec] = {
         CommandSpec(
             "moderation_log",
             "Who did what to whom, when: every moderation action.",
+            (Argument("circle", str),),
+        ),
+        CommandSpec(
+            "equivocations",
+            "Events a member signed twice under one number, every version side by side "
+            "(facilitators).",
             (Argument("circle", str),),
         ),
         CommandSpec(

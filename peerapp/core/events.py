@@ -70,6 +70,9 @@ class MessageView:
     restored: bool = False  # a facilitator reviewed it and restored it
     # this reader's choice for its content warning: "show" | "collapse" ("show" with none)
     filter: str = "show"
+    # its author signed another event under the same number (equivocation): both versions
+    # are kept and shown, never one silently replacing the other; facilitators compare them
+    equivocated: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class MemberView:
     muted_until: int = 0  # ms since the epoch; 0 when not muted
     on_break: bool = False  # the member shows "taking a break"
     blocked: bool = False  # I blocked them (their messages are hidden for me only)
+    equivocated: bool = False  # signed two versions of its history (evidence in the log)
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""Resolving a whole circle log at once, with the one rule `apply` cannot see alone:
+"""Resolving a whole circle log at once, with the rules `apply` cannot see alone:
 
     Anything a member does concurrently with a valid REMOVE (or BAN) of that member is
     dropped on every replica; after a valid DEMOTE, its concurrent facilitator-only
-    actions are dropped.
+    actions are dropped; a message concurrent with a valid MUTE of its author, dated
+    before the mute ends, is dropped (a muted member cannot slip a message in by naming
+    parents from before the mute).
 
 In log order ((lamport, event id), a topological order), what a removed member does
 after its REMOVE is already refused by `apply`: it is no longer a member. The remaining
@@ -13,7 +15,10 @@ causal past (the remover had not seen it). `resolve` drops exactly those:
   R in log order and E not an ancestor of R (through `prev`): refused;
 - the same with a valid DEMOTE D of X: E is judged against the state with X already
   demoted; if that refuses it, E is refused (its facilitator-only actions), otherwise E
-  is judged normally.
+  is judged normally;
+- the same with a valid MUTE U of X (one that mutes: until after its ts): a MESSAGE E by
+  X with E.ts < until is refused. (A message sorting after U is judged by `apply` against
+  the mute in force; its ts cannot run ahead of real time, see `admission`.)
 
 Which REMOVE/DEMOTEs are valid depends on what is dropped (a dropped PROMOTE can void a
 later REMOVE by the promoted member), so `resolve` folds until the set of valid
@@ -46,6 +51,8 @@ from peerapp.core.circle_state import CircleState, JoinFacts, apply, without_rol
 
 MAX_ROUNDS = 8
 REMOVAL_TYPES = frozenset({EventType.REMOVE, EventType.BAN, EventType.DEMOTE})
+# accepted in order, these make earlier concurrent events refusable: resolve the whole log
+CONCURRENCY_TYPES = REMOVAL_TYPES | {EventType.MUTE}
 MODERATION_TYPES = frozenset(
     {
         EventType.PROMOTE,
@@ -80,16 +87,18 @@ class Entry:
 class RemovalKind(Enum):
     REMOVED = "removed"  # REMOVE, or BAN of a member
     DEMOTED = "demoted"
+    MUTED = "muted"
 
 
 @dataclass(frozen=True)
 class Removal:
-    """A valid REMOVE/BAN/DEMOTE in the resolved log."""
+    """A valid REMOVE/BAN/DEMOTE/MUTE in the resolved log."""
 
     id: bytes
     target: bytes
     kind: RemovalKind
     order: OrderKey
+    until: int = 0  # MUTED: when the mute ends (ms)
 
 
 @dataclass(frozen=True)
@@ -131,6 +140,11 @@ def is_ancestor(parents: Mapping[bytes, Iterable[bytes]], ancestor: bytes, of: b
 
 def _removal_of(before: CircleState, entry: Entry) -> Removal | None:
     event = entry.event
+    if event.type is EventType.MUTE:
+        target, until = event.body["member"], event.body["until"]
+        if until > event.ts and target in before.members:
+            return Removal(entry.id, target, RemovalKind.MUTED, entry.order, until)
+        return None
     if event.type not in REMOVAL_TYPES:
         return None
     target = event.body["member"]
@@ -161,6 +175,11 @@ def _fold(
             if removal.kind is RemovalKind.REMOVED:
                 dropped = "concurrent with its author's removal"
                 break
+            if removal.kind is RemovalKind.MUTED:
+                if event.type is EventType.MESSAGE and event.ts < removal.until:
+                    dropped = "concurrent with its author's mute"
+                    break
+                continue
             demoted = True
         if (
             not dropped

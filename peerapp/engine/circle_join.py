@@ -15,6 +15,7 @@ Rules (the member's answer to a request, first row that applies):
     | its key waits here, approval on, we no longer do    | refused: approval_required       |
     | invite unknown / revoked / expired / used up        | refused: that reason             |
     | approval on, we are not a facilitator               | refused: approval_required       |
+    | approval off, members may not invite, we are none   | refused: approval_required       |
     | approval on, queue full (MAX_WAITING_REQUESTS)      | refused: busy                    |
     | approval on                                         | queued (join_request), pending   |
     | otherwise                                           | ADD_MEMBER + KEY_ROTATE, the log |
@@ -473,8 +474,8 @@ class JoinService:
             return jm.Refused(jm.Refusal.BAD_PROOF)
         state = runtime.state
         refusal = _invite_refusal(runtime, ask.invite)
-        if refusal is None and state.join_approval and not state.is_facilitator(runtime.me):
-            refusal = jm.Refusal.APPROVAL_REQUIRED
+        if refusal is None and state.may_invite(runtime.me):
+            refusal = jm.Refusal.APPROVAL_REQUIRED  # only facilitators admit here
         if refusal is not None:
             return jm.Refused(refusal)
         return jm.Preview(state.name, state.guidelines, state.join_approval, len(state.members))
@@ -514,6 +515,9 @@ class JoinService:
         if refusal is not None:
             return jm.Refused(refusal)
         if not state.join_approval:
+            if state.may_invite(runtime.me):
+                # members may not admit in this circle (the core would refuse our ADD_MEMBER)
+                return jm.Refused(jm.Refusal.APPROVAL_REQUIRED)
             return None
         return self._queue_or_refuse(runtime, request, signed)
 

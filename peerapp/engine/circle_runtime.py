@@ -16,8 +16,8 @@ import nacl.public
 import nacl.signing
 
 from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
-from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply
-from peerapp.core.resolution import REMOVAL_TYPES, Entry, resolve
+from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply, with_equivocator
+from peerapp.core.resolution import CONCURRENCY_TYPES, Entry, resolve
 from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
 from peerapp.crypto.join_facts import join_facts
 from peerapp.crypto.signing import VerifiedEvent
@@ -168,9 +168,9 @@ class CircleRuntime:
 
     @staticmethod
     def needs_full_resolution(stored: StoredEvent) -> bool:
-        return stored.type in REMOVAL_TYPES
+        return stored.type in CONCURRENCY_TYPES
 
-    def accepts_late_message(self, stored: StoredEvent, seq_taken: bool) -> bool | None:
+    def accepts_late_message(self, stored: StoredEvent, equivocated: bool) -> bool | None:
         """Decide a MESSAGE that sorts before events already applied, without starting over.
 
         Messages change no state, so a late one only needs the membership at its place in
@@ -179,13 +179,14 @@ class CircleRuntime:
         """
         if stored.type is not EventType.MESSAGE or (stored.lamport, stored.id) < self.last_control:
             return None
-        if seq_taken:
-            return None  # a second event with this author and seq: equivocation rules apply
         if self.state.slow_mode_seconds or stored.author in self.state.muted:
             return None  # mute and slow mode depend on neighbouring messages: replay
         accepted = stored.author in self.state.members
         if not accepted:
             self.refused.add(stored.id)
+        elif equivocated:
+            # its author signed two versions of its history: both stay, as evidence
+            self.state = with_equivocator(self.state, stored.author)
         return accepted
 
     # -- keys and topics ----------------------------------------------------------

@@ -20,11 +20,13 @@ import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import mailbox_messages, sync_messages
+from peerapp.core.admission import ParentFacts, from_the_future, next_numbers, why_not_admissible
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     Event,
     EventError,
     EventType,
+    bound_genesis,
 )
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
@@ -38,7 +40,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
-from peerapp.core.resolution import REMOVAL_TYPES
+from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
@@ -48,7 +50,7 @@ from peerapp.engine.circle_join import JoinOutcome, JoinService
 from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership, to_stored
 from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.mailbox import Mailbox
-from peerapp.engine.moderation import Moderation
+from peerapp.engine.moderation import Moderation, reason_text
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
@@ -254,6 +256,7 @@ class CircleService:
                 muted_until=until if (until := state.muted.get(member.key, 0)) > now else 0,
                 on_break=member.key in state.on_break,
                 blocked=self.boundaries.is_blocked(runtime.circle_id, member.key),
+                equivocated=member.key in state.equivocators,
             )
             # facilitators by rank, then members by seniority
             for member in sorted(
@@ -270,11 +273,12 @@ class CircleService:
             if holders is None:
                 holders = self._holders(runtime)
             held_by = sum(1 for through in holders if through >= stored.lamport)
+        ref = (stored.id, stored.author)
         deleted = ""
         if not stored.signed:
-            deleter = runtime.state.deleted.get(stored.id)
+            deleter = runtime.state.deleted.get(ref)
             deleted = "author" if deleter == stored.author else "facilitator"
-        flaggers = runtime.state.harm_flags.get(stored.id, frozenset())
+        flaggers = runtime.state.harm_flags.get(ref, frozenset())
         return MessageView(
             id=stored.id.hex(),
             author=stored.author.hex(),
@@ -288,10 +292,12 @@ class CircleService:
             cw=stored.cw,
             mood=stored.mood,
             hidden=is_hidden(runtime, stored),
-            harm_flags=len(flaggers),
+            harm_flags=runtime.state.harm_flag_count(ref),
             flagged=runtime.me in flaggers,
-            restored=stored.id in runtime.state.restored,
+            restored=ref in runtime.state.restored,
             filter=self.boundaries.filter_of(runtime, stored),
+            equivocated=stored.author in runtime.state.equivocators
+            and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
         )
 
     def _holders(self, runtime: CircleRuntime) -> list[int]:
@@ -349,18 +355,29 @@ class CircleService:
     def _author(
         self, runtime: CircleRuntime, kind: EventType, body: dict[str, Any]
     ) -> VerifiedEvent:
-        seq, lamport = self._store.next_seq_and_lamport(runtime.circle_id, runtime.me)
+        seq, _ = self._store.next_seq_and_lamport(runtime.circle_id, runtime.me)
+        # the newest heads (the first is the newest event stored): every replica admits
+        # exactly 1 + their highest lamport, and a ts not before theirs
+        prev = self._store.heads(runtime.circle_id)[:MAX_PARENTS_REFERENCED]
+        facts = self._parent_facts(runtime, prev)
+        lamport, ts = next_numbers(facts, _now_ms())
         event = Event(
             type=kind,
             circle=runtime.circle_id,
             author=runtime.me,
             seq=seq,
             lamport=lamport,
-            prev=tuple(self._store.heads(runtime.circle_id)[:MAX_PARENTS_REFERENCED]),
-            ts=_now_ms(),
+            prev=tuple(prev),
+            ts=ts,
             body=body,
         )
         return sign_event(event, runtime.membership.signing_seed)
+
+    def _parent_facts(
+        self, runtime: CircleRuntime, ids: Iterable[bytes]
+    ) -> dict[bytes, ParentFacts]:
+        found = self._store.parent_facts(runtime.circle_id, ids)
+        return {i: ParentFacts(lamport, ts) for i, (lamport, ts) in found.items()}
 
     def _new_epoch(self, runtime: CircleRuntime) -> VerifiedEvent:
         """A KEY_ROTATE sealing a fresh secret to every current member; we keep the secret
@@ -410,14 +427,16 @@ class CircleService:
         node = self._node_or_fail()
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
-        membership = new_membership(nacl.utils.random(CIRCLE_ID_BYTES), name, signing, exchange)
-        runtime = CircleRuntime.for_membership(membership, {})
-        self._store.add_membership(membership)
-        self._runtimes[membership.circle_id] = runtime
-        genesis = self._author(
-            runtime,
-            EventType.GENESIS,
-            {
+        # the circle id is the hash of its genesis: no one can found it a second time
+        unbound = Event(
+            type=EventType.GENESIS,
+            circle=bytes(CIRCLE_ID_BYTES),
+            author=bytes(signing.verify_key),
+            seq=0,
+            lamport=0,
+            prev=(),
+            ts=_now_ms(),
+            body={
                 "name": name,
                 "guidelines": guidelines.strip(),
                 "member_name": member_name,
@@ -426,6 +445,11 @@ class CircleService:
                 "addrs": node.dialable_addrs()[:8],
             },
         )
+        genesis = sign_event(bound_genesis(unbound), bytes(signing))
+        membership = new_membership(genesis.event.circle, name, signing, exchange)
+        runtime = CircleRuntime.for_membership(membership, {})
+        self._store.add_membership(membership)
+        self._runtimes[membership.circle_id] = runtime
         await self._commit_own(runtime, [genesis])
         await self._commit_own(runtime, [self._new_epoch(runtime)])
         await self._sync_topics(runtime)
@@ -437,11 +461,8 @@ class CircleService:
         runtime = self._runtime(circle_hex)
         node = self._node_or_fail()
         approval = runtime.state.join_approval
-        if approval and not runtime.state.is_facilitator(runtime.me):
-            raise CommandError(
-                "This circle admits new members only with a facilitator's approval, "
-                "so only facilitators can make invites."
-            )
+        if why_not := runtime.state.may_invite(runtime.me):
+            raise CommandError(reason_text(why_not))
         # with approval on, one code can serve a group: each use still needs a yes
         uses = (20 if approval else 1) if max_uses is None else max_uses
         seconds = DEFAULT_INVITE_SECONDS if expires_in is None else expires_in
@@ -620,12 +641,8 @@ class CircleService:
         self, runtime: CircleRuntime, events: list[VerifiedEvent]
     ) -> list[StoredEvent]:
         """Store new events in one transaction and resolve; returns new accepted ones."""
-        candidates = [_erased_if_deleted(runtime, to_stored(v)) for v in events]
-        parents = self._store.lamports(p for v in events for p in v.event.prev)
         fitting = [
-            s
-            for s, v in zip(candidates, events, strict=True)
-            if all(parents.get(p, -1) < s.lamport for p in v.event.prev)
+            _erased_if_deleted(runtime, to_stored(v)) for v in self._admissible(runtime, events)
         ]
         added_ids = set(self._store.add_events(fitting))
         added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
@@ -640,8 +657,8 @@ class CircleService:
                     # a removal drops its target's concurrent events, even earlier ones
                     resolve_again = True
                 continue
-            seq_taken = self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1
-            late = runtime.accepts_late_message(stored, seq_taken)
+            equivocated = self._store.breaks_seq_order(runtime.circle_id, stored)
+            late = runtime.accepts_late_message(stored, equivocated)
             if late is None:
                 # it changes what came after it: resolve the whole log again, once
                 resolve_again = True
@@ -653,6 +670,31 @@ class CircleService:
         accepted = [s for s in added if s.id not in runtime.refused]
         self._erase_deleted(runtime, accepted)
         return accepted
+
+    def _admissible(
+        self, runtime: CircleRuntime, events: list[VerifiedEvent]
+    ) -> list[VerifiedEvent]:
+        """The events whose numbers every replica admits (core.admission), in log order;
+        the rest are dropped and counted. A parent in the same batch counts once admitted."""
+        in_batch = {v.id for v in events}
+        facts = self._parent_facts(
+            runtime, {p for v in events for p in v.event.prev if p not in in_batch}
+        )
+        now = _now_ms()
+        admitted: list[VerifiedEvent] = []
+        for verified in sorted(events, key=lambda v: (v.event.lamport, v.id)):
+            event = verified.event
+            if any(p in in_batch and p not in facts for p in event.prev):
+                reason = "a parent that sorts after it"  # or was itself refused
+            else:
+                reason = why_not_admissible(event, facts, now)
+            if reason:
+                self._count("future_ts" if from_the_future(reason) else "inadmissible")
+                log.debug("dropped an event: %s", reason)
+                continue
+            facts[verified.id] = ParentFacts(event.lamport, event.ts)
+            admitted.append(verified)
+        return admitted
 
     def _erase_deleted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """Erase the messages accepted DELETEs name (the store erases only where the stored
@@ -798,13 +840,13 @@ def _erased_if_deleted(runtime: CircleRuntime, stored: StoredEvent) -> StoredEve
     """A message whose DELETE is already accepted is stored erased on arrival."""
     if stored.type is not EventType.MESSAGE:
         return stored
-    if runtime.state.deleted_authors.get(stored.id) != stored.author:
+    if (stored.id, stored.author) not in runtime.state.deleted:
         return stored
     return replace(stored, signed=b"", text=None)
 
 
 def _needs_whole_log(stored: StoredEvent) -> bool:
-    if stored.type in REMOVAL_TYPES:
+    if stored.type in CONCURRENCY_TYPES:
         return True
     return stored.type is EventType.SETTINGS and decoded(stored).body["slow_mode_seconds"] > 0
 

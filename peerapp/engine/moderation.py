@@ -94,6 +94,17 @@ REASON_TEXTS = {
         "Another facilitator needs to review your own message."
     ),
     "the message is not hidden pending review": "That message is not hidden pending review.",
+    # people, not invitations (issue 11)
+    "members can flag messages after their first day": (
+        "You can flag messages from your second day in this circle on."
+    ),
+    "only facilitators can invite in this circle": (
+        "Only facilitators can invite people to this circle."
+    ),
+    "join approval is on: only facilitators admit": (
+        "This circle admits new members only with a facilitator's approval, "
+        "so only facilitators can make invites."
+    ),
 }
 
 # the removals that take a member out (a demotion leaves it in)
@@ -205,10 +216,12 @@ class Moderation:
     async def set_settings(
         self,
         circle_hex: str,
+        *,
         slow_mode_seconds: int | None,
         join_approval: bool | None,
         guidelines: str | None,
         harm_flags_to_hide: int | None = None,
+        members_invite: bool | None = None,
     ) -> dict[str, Any]:
         runtime = self.acting(circle_hex)
         state = runtime.state
@@ -230,6 +243,7 @@ class Moderation:
             "join_approval": state.join_approval if join_approval is None else join_approval,
             "guidelines": text,
             "harm_flags_to_hide": flags,
+            "members_invite": state.members_invite if members_invite is None else members_invite,
         }
         await self.act(runtime, EventType.SETTINGS, body)
         return body
@@ -294,6 +308,9 @@ class Moderation:
             "slow_mode_seconds": state.slow_mode_seconds,
             "join_approval": state.join_approval,
             "harm_flags_to_hide": state.harm_flags_to_hide,
+            "members_invite": state.members_invite,
+            # "" when we may make invites, else why not (the core's rule, for the GUI)
+            "may_invite": reason_text(why) if (why := state.may_invite(me)) else "",
             "my_id": me.hex(),
             "my_role": member.role.value if member is not None else None,
             "my_rank": state.rank(me) if state.is_facilitator(me) else None,
@@ -359,6 +376,37 @@ class Moderation:
             self._entry(runtime, stored)
             for stored in self._circles._store.control_events_in_order(runtime.circle_id)
             if stored.type in MODERATION_TYPES and stored.id not in runtime.refused
+        ]
+
+    def equivocations(self, circle_hex: str) -> list[dict[str, Any]]:
+        """For facilitators: each (author, seq) its author signed more than once, with every
+        version side by side (a message's text unless erased), so they can judge and delete
+        either. Members see both versions in the history, marked."""
+        runtime = self.acting(circle_hex)
+        if not runtime.state.is_facilitator(runtime.me):
+            raise CommandError("Only facilitators can compare the versions of an event.")
+        groups: dict[tuple[bytes, int], list[dict[str, Any]]] = {}
+        for author in sorted(runtime.state.equivocators):
+            for stored in self._circles._store.equivocations(runtime.circle_id, author):
+                groups.setdefault((author, stored.seq), []).append(
+                    {
+                        "id": stored.id.hex(),
+                        "type": stored.type.value,
+                        "text": stored.text if stored.type is EventType.MESSAGE else None,
+                        "deleted": stored.type is EventType.MESSAGE and not stored.signed,
+                        "ts": stored.ts,
+                        "lamport": stored.lamport,
+                        "accepted": stored.id not in runtime.refused,
+                    }
+                )
+        return [
+            {
+                "author": author.hex(),
+                "author_name": runtime.name_of(author),
+                "seq": seq,
+                "versions": versions,
+            }
+            for (author, seq), versions in groups.items()
         ]
 
     def _entry(self, runtime: CircleRuntime, stored: StoredEvent) -> dict[str, Any]:

@@ -50,10 +50,11 @@ def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handl
     async def set_settings(arguments: dict[str, Any]) -> Result:
         return await moderation().set_settings(
             arguments["circle"],
-            arguments.get("slow_mode_seconds"),
-            arguments.get("join_approval"),
-            arguments.get("guidelines"),
-            arguments.get("harm_flags_to_hide"),
+            slow_mode_seconds=arguments.get("slow_mode_seconds"),
+            join_approval=arguments.get("join_approval"),
+            guidelines=arguments.get("guidelines"),
+            harm_flags_to_hide=arguments.get("harm_flags_to_hide"),
+            members_invite=arguments.get("members_invite"),
         )
 
     async def revoke_invite(arguments: dict[str, Any]) -> Result:
@@ -73,9 +74,13 @@ def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handl
     async def moderation_log(arguments: dict[str, Any]) -> Result:
         return {"entries": moderation().moderation_log(arguments["circle"])}
 
+    async def equivocations(arguments: dict[str, Any]) -> Result:
+        return {"equivocations": moderation().equivocations(arguments["circle"])}
+
     return {
         **{command: on_member(kind) for command, kind in MEMBER_ACTIONS.items()},
         "mute": mute,
+        "equivocations": equivocations,
         "delete_message": delete_message,
         "set_settings": set_settings,
         "revoke_invite": revoke_invite,

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
+from peerapp.core.circle_state import MessageRef
 from peerapp.core.content_warnings import clean_label
 from peerapp.core.errors import CommandError
 from peerapp.core.events import MessageReview, MessageView
@@ -60,16 +61,15 @@ def message_body(text: str, cw: str | None = None, mood: int | None = None) -> d
 
 
 def is_hidden(runtime: CircleRuntime, stored: StoredEvent) -> bool:
-    """Hidden pending review, judged as DELETE is: only if its flags name its stored author."""
-    state = runtime.state
-    return state.is_hidden(stored.id) and state.flagged_authors.get(stored.id) == stored.author
+    """Hidden pending review, judged as DELETE is: by flags naming its stored author."""
+    return runtime.state.is_hidden((stored.id, stored.author))
 
 
 class Safety:
     def __init__(self, circles: CircleService) -> None:
         self._circles = circles
         # circle id -> messages hidden pending review when we last looked
-        self._hidden: dict[bytes, frozenset[bytes]] = {}
+        self._hidden: dict[bytes, frozenset[MessageRef]] = {}
 
     # -- commands -------------------------------------------------------------------
 
@@ -85,7 +85,7 @@ class Safety:
         state = runtime.state
         return {
             "hidden": is_hidden(runtime, stored),
-            "harm_flags": len(state.harm_flags.get(stored.id, ())),
+            "harm_flags": state.harm_flag_count((stored.id, stored.author)),
         }
 
     async def restore(self, circle_hex: str, message_hex: str) -> None:
@@ -109,16 +109,16 @@ class Safety:
         runtime = self._circles._runtime(circle_hex)
         state = runtime.state
         rows = []
-        for message in state.pending_review():
+        for message, author in state.pending_review():
             stored = self._circles._store.event(runtime.circle_id, message)
-            if stored is None or not is_hidden(runtime, stored):
+            if stored is None or stored.author != author:
                 continue  # not held here (before our admission), or flags name another author
             rows.append(
                 {
                     "message": message.hex(),
                     "author": stored.author.hex(),
                     "author_name": runtime.name_of(stored.author),
-                    "harm_flags": len(state.harm_flags[message]),
+                    "harm_flags": state.harm_flag_count((message, author)),
                     "ts": stored.ts,
                     "lamport": stored.lamport,
                 }
@@ -139,6 +139,6 @@ class Safety:
         now = frozenset(runtime.state.pending_review())
         before = self._hidden.get(circle_id, frozenset())
         self._hidden[circle_id] = now
-        for message in sorted(now ^ before):
-            hidden = message in now
-            self._circles._emit(MessageReview(circle_id.hex(), message.hex(), hidden))
+        for ref in sorted(now ^ before):
+            hidden = ref in now
+            self._circles._emit(MessageReview(circle_id.hex(), ref[0].hex(), hidden))

@@ -155,6 +155,57 @@ class CircleStore:
             )
         return [event.id for event in new]
 
+    def breaks_seq_order(self, circle_id: bytes, stored: StoredEvent) -> bool:
+        """Does another stored event of the same author contradict `stored`'s seq, i.e. sort
+        after it with a seq not above it, or before it with a seq not below it?"""
+        return bool(
+            self._database.query(
+                "SELECT 1 FROM events WHERE circle = ? AND author = ? AND id != ? AND "
+                "((seq <= ? AND (lamport > ? OR (lamport = ? AND id > ?))) OR "
+                "(seq >= ? AND (lamport < ? OR (lamport = ? AND id < ?)))) LIMIT 1",
+                (
+                    circle_id,
+                    stored.author,
+                    stored.id,
+                    stored.seq,
+                    stored.lamport,
+                    stored.lamport,
+                    stored.id,
+                    stored.seq,
+                    stored.lamport,
+                    stored.lamport,
+                    stored.id,
+                ),
+            )
+        )
+
+    def parent_facts(
+        self, circle_id: bytes, event_ids: Iterable[bytes]
+    ) -> dict[bytes, tuple[int, int]]:
+        """(lamport, ts) of those of `event_ids` stored in this circle."""
+        ids = list(set(event_ids))
+        found: dict[bytes, tuple[int, int]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._database.query(
+                f"SELECT id, lamport, ts FROM events WHERE circle = ? AND id IN ({marks})",  # noqa: S608 (only ? marks)
+                (circle_id, *chunk),
+            )
+            found.update({bytes(row[0]): (int(row[1]), int(row[2])) for row in rows})
+        return found
+
+    def equivocations(self, circle_id: bytes, author: bytes) -> list[StoredEvent]:
+        """Every stored event of `author` whose seq another of its stored events shares,
+        by seq then log order."""
+        rows = self._database.query(
+            f"SELECT {_EVENT_COLUMNS} FROM events WHERE circle = ? AND author = ? AND seq IN "  # noqa: S608 (constant)
+            "(SELECT seq FROM events WHERE circle = ? AND author = ? GROUP BY seq "
+            "HAVING count(*) > 1) ORDER BY seq, lamport, id",
+            (circle_id, author, circle_id, author),
+        )
+        return [_stored_event(row) for row in rows]
+
     def seq_count(self, circle_id: bytes, author: bytes, seq: int) -> int:
         rows = self._database.query(
             "SELECT count(*) FROM events WHERE circle = ? AND author = ? AND seq = ?",

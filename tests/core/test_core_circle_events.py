@@ -336,6 +336,8 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.SETTINGS, "harm_flags_to_hide", MAX_HARM_FLAGS_TO_HIDE + 1),
     (EventType.SETTINGS, "harm_flags_to_hide", True),
     (EventType.SETTINGS, "harm_flags_to_hide", "3"),
+    (EventType.SETTINGS, "members_invite", 1),
+    (EventType.SETTINGS, "members_invite", "yes"),
     # optional fields, when present
     (EventType.MESSAGE, "cw", ""),
     (EventType.MESSAGE, "cw", " grief"),  # not in its clean form

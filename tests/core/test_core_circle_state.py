@@ -106,8 +106,34 @@ def test_genesis_makes_the_founder() -> None:
 
 def test_second_genesis_is_refused() -> None:
     builder, _ = founded_circle("state")
-    builder.genesis(STRANGER)
+    builder.genesis(STRANGER, bound=False)
     assert_refused(builder, "a second genesis")
+
+
+def test_a_genesis_the_circle_id_does_not_commit_to_is_refused() -> None:
+    builder = LogBuilder(circle_id_for("state"))
+    builder.genesis(identity("founder"), bound=False)
+    assert_refused(builder, "a genesis the circle id does not commit to")
+    assert not last_verdict(builder).state.founded
+
+
+def test_a_ground_genesis_that_sorts_first_cannot_take_the_circle_over() -> None:
+    """An attacker signs GENESIS events until one's id sorts before the real one's: it is
+    refused wherever it sorts, and the real founder's circle stands."""
+    builder, founder = founded_circle("state")
+    builder.message(founder, "our history")
+    real = builder.events[0]
+    attacker = identity("attacker")
+    forged = None
+    for ts in range(NOW_MS, NOW_MS + 5000):  # bounded grinding
+        candidate = LogBuilder(builder.circle_id).genesis(attacker, bound=False, ts=ts)
+        if candidate.id < real.id:
+            forged = candidate
+            break
+    assert forged is not None
+    state, refused = resolve(builder.circle_id, [forged, *builder.events])
+    assert refused == {forged.id}
+    assert state.founder == founder.key and state.name == real.event.body["name"]
 
 
 def test_first_genesis_with_a_nonzero_seq_is_refused() -> None:
@@ -145,6 +171,7 @@ def test_events_before_genesis_are_refused(kind: EventType) -> None:
             "join_approval": False,
             "guidelines": "",
             "harm_flags_to_hide": 3,
+            "members_invite": False,
         },
         EventType.INVITE_REVOKE: {"invite": invite_public_key(SEED)},
         EventType.DELETE: {"message": bytes(32), "author": founder.key},
@@ -240,10 +267,21 @@ def test_used_up_invite_refuses_the_second_joiner() -> None:
     assert_refused(builder, "invite used up")
 
 
-def test_invite_with_two_uses_admits_two() -> None:
+def test_a_plain_member_neither_invites_nor_admits_by_default() -> None:
     builder, founder = with_invite(max_uses=2)
     builder.join(founder, JOINER, SEED)
-    builder.join(JOINER, SECOND, SEED)  # a newcomer may admit too
+    builder.invite(JOINER, invite_seed("puppets"))
+    assert_refused(builder, "only facilitators can invite in this circle")
+    builder.events.pop()
+    builder.join(JOINER, SECOND, SEED)
+    assert_refused(builder, "only facilitators can invite in this circle")
+
+
+def test_invite_with_two_uses_admits_two() -> None:
+    builder, founder = with_invite(max_uses=2)
+    builder.settings(founder, members_invite=True)
+    builder.join(founder, JOINER, SEED)
+    builder.join(JOINER, SECOND, SEED)  # a newcomer may admit too, when members may invite
     state = assert_all_accepted(builder)
     assert {JOINER.key, SECOND.key} <= set(state.members)
     assert state.invites[invite_public_key(SEED)].uses == 2
@@ -407,19 +445,34 @@ def test_founder_may_leave() -> None:
 # -- equivocation and replay ----------------------------------------------------------------
 
 
-def test_repeated_seq_with_different_content_is_refused() -> None:
+def test_repeated_seq_with_different_content_keeps_both_as_evidence() -> None:
     builder, founder = founded_circle("state")
     first = builder.message(founder, "one")
     builder.message(founder, "two", seq=first.event.seq)
-    assert_refused(builder, "equivocation or replay")
+    state = assert_all_accepted(builder)
+    assert state.equivocators == {founder.key}
 
 
-def test_lower_seq_is_refused() -> None:
+def test_an_equivocation_that_sorts_first_replaces_nothing() -> None:
+    """The second version sorting before the original (a lower lamport) leaves both."""
+    builder, founder = founded_circle("state")
+    start = list(builder.heads)
+    original = builder.message(founder, "the abusive original")
+    rewrite = builder.message(
+        founder, "harmless", seq=original.event.seq, prev=start, lamport=original.event.lamport
+    )
+    state, refused = resolve(builder.circle_id, [rewrite, *builder.events])
+    assert refused == frozenset()
+    assert state.equivocators == {founder.key}
+    assert {original.id, rewrite.id} <= {v.id for v in builder.events}
+
+
+def test_lower_seq_marks_an_equivocator() -> None:
     builder, founder = founded_circle("state")
     builder.message(founder, "one")
     builder.message(founder, "two")
     builder.message(founder, "old number", seq=1)
-    assert_refused(builder, "equivocation or replay")
+    assert assert_all_accepted(builder).equivocators == {founder.key}
 
 
 def test_seq_may_skip_ahead() -> None:
@@ -439,12 +492,13 @@ def test_refused_event_does_not_advance_the_seq() -> None:
     assert state.last_seq[founder.key] == 3
 
 
-def test_the_same_event_twice_is_refused_the_second_time() -> None:
+def test_the_same_event_twice_is_one_event() -> None:
+    """A replay is the same event id: the log holds it once, and nobody equivocated."""
     builder, founder = founded_circle("state")
     msg = builder.message(founder)
-    state, _ = fold(builder)
-    verdict = apply_verified(state, msg)
-    assert not verdict.accepted and "equivocation or replay" in verdict.reason
+    state, refused = resolve(builder.circle_id, [*builder.events, msg])
+    assert refused == frozenset()
+    assert state.equivocators == frozenset()
 
 
 # -- rekey duty ---------------------------------------------------------------------------

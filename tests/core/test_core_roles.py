@@ -286,9 +286,10 @@ def test_delete_records_the_deleter() -> None:
     made = circle()
     made.builder.delete(A, made.said["maple"])
     made.builder.delete(N, made.said["nettle"])
+    maple, nettle = made.said["maple"], made.said["nettle"]
     assert made.state().deleted == {
-        made.said["maple"].id: A.key,
-        made.said["nettle"].id: N.key,
+        (maple.id, maple.event.author): A.key,
+        (nettle.id, nettle.event.author): N.key,
     }
 
 
@@ -369,7 +370,7 @@ def test_a_removed_member_may_rejoin_with_a_fresh_key() -> None:
 def test_a_revoked_invite_admits_no_one() -> None:
     made = circle()
     made.builder.revoke(A, SEED)
-    made.builder.join(M, identity("late"), SEED)
+    made.builder.join(B, identity("late"), SEED)
     assert "invite revoked" in made.last().reason
     assert made.state().invites[invite_public_key(SEED)].revoked
 

@@ -9,21 +9,33 @@ import random
 import pytest
 
 from peerapp.core.circle_events import EventType
-from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE
-from tests.core.test_core_roles import A, B, Circle, F, M, N, circle
-from tests.crypto.circle_fixtures import Identity, resolution, resolve
+from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE, FLAG_AFTER_MS, MessageRef
+from peerapp.crypto.signing import VerifiedEvent
+from tests.core.test_core_roles import SEED, A, B, Circle, F, M, N, circle
+from tests.crypto.circle_fixtures import Identity, identity, resolution, resolve
 
 # each test flags Maple's message; Maple (M) is a plain member
 FLAGGERS = (N, A, B)
 
 
-def flagged(by: tuple[Identity, ...]) -> tuple[Circle, bytes]:
+def ref(message: VerifiedEvent) -> MessageRef:
+    return (message.id, message.event.author)
+
+
+def day_old() -> Circle:
+    """The roles circle a day later: its plain members may flag."""
     made = circle()
+    made.builder.clock_ms += FLAG_AFTER_MS
+    return made
+
+
+def flagged(by: tuple[Identity, ...]) -> tuple[Circle, MessageRef]:
+    made = day_old()
     message = made.said["maple"]
     for who in by:
         made.builder.harm_flag(who, message)
         assert made.last().accepted, made.last().reason
-    return made, message.id
+    return made, ref(message)
 
 
 def test_the_default_threshold_is_three() -> None:
@@ -40,7 +52,7 @@ def test_a_message_is_hidden_once_enough_members_flagged_it() -> None:
     assert state.is_hidden(message)
     assert state.pending_review() == [message]
     assert state.harm_flags[message] == frozenset(who.key for who in FLAGGERS)
-    assert state.flagged_authors[message] == M.key
+    assert message[1] == M.key
 
 
 @pytest.mark.parametrize(
@@ -57,10 +69,58 @@ def test_refused_flags(who: Identity, reason: str) -> None:
     assert (made.last().accepted, made.last().reason) == (False, reason)
 
 
-def test_a_flag_naming_another_author_is_refused() -> None:
-    made, message = flagged((N,))
-    made.builder.author(A, EventType.HARM_FLAG, {"message": message, "author": N.key})
-    assert made.last().reason == "flags disagree on the author"
+def test_a_flag_naming_another_author_blocks_no_honest_flag() -> None:
+    """A hostile member flags the message naming a wrong author first: that names a message
+    that does not exist, and the honest flags still hide the real one."""
+    made = day_old()
+    maple = made.said["maple"]
+    made.builder.author(N, EventType.HARM_FLAG, {"message": maple.id, "author": F.key})
+    assert made.last().accepted
+    for who in (A, B, F):
+        made.builder.harm_flag(who, maple)
+        assert made.last().accepted, made.last().reason
+    state = made.state()
+    assert state.is_hidden(ref(maple)) and not state.is_hidden((maple.id, F.key))
+
+
+def test_a_delete_naming_another_author_blocks_no_honest_delete() -> None:
+    made = circle()
+    maple = made.said["maple"]
+    made.builder.author(N, EventType.DELETE, {"message": maple.id, "author": N.key})
+    assert made.last().accepted  # N "deletes its own" message of that id: there is none
+    made.builder.delete(A, maple)
+    assert made.last().accepted, made.last().reason
+    assert made.state().deleted[ref(maple)] == A.key
+
+
+def test_a_plain_member_flags_only_after_its_first_day() -> None:
+    made = circle()
+    made.builder.harm_flag(N, made.said["maple"])
+    assert made.last().reason == "members can flag messages after their first day"
+    made.builder.harm_flag(A, made.said["maple"])  # facilitators may at once
+    assert made.last().accepted
+
+
+def test_puppets_count_as_the_member_who_brought_them_in() -> None:
+    """With members allowed to invite, N admits three puppets; their flags and N's count as
+    one person, so they cannot hide Maple's message (threshold 3)."""
+    made = circle()
+    made.builder.settings(F, members_invite=True)
+    puppets = [identity(f"puppet-{i}") for i in range(3)]
+    for puppet in puppets:
+        made.builder.join(N, puppet, SEED)
+        assert made.last().accepted, made.last().reason
+    made.builder.clock_ms += FLAG_AFTER_MS
+    maple = made.said["maple"]
+    for who in (N, *puppets):
+        made.builder.harm_flag(who, maple)
+        assert made.last().accepted, made.last().reason
+    state = made.state()
+    assert len(state.harm_flags[ref(maple)]) == 4
+    assert state.harm_flag_count(ref(maple)) == 1 and not state.is_hidden(ref(maple))
+    made.builder.harm_flag(A, maple)
+    made.builder.harm_flag(B, maple)
+    assert made.state().is_hidden(ref(maple))
 
 
 def test_only_another_facilitator_restores_and_a_restored_message_stays_reviewed() -> None:
@@ -79,10 +139,10 @@ def test_only_another_facilitator_restores_and_a_restored_message_stays_reviewed
 
 
 def test_a_facilitator_does_not_review_their_own_message() -> None:
-    made = circle()
+    made = day_old()
     for who in (N, M, B):
         made.builder.harm_flag(who, made.said["alder"])
-    assert made.state().is_hidden(made.said["alder"].id)
+    assert made.state().is_hidden(ref(made.said["alder"]))
     made.builder.restore(A, made.said["alder"])
     assert made.last().reason == "a facilitator does not review their own message"
     made.builder.restore(F, made.said["alder"])

@@ -18,7 +18,7 @@ from typing import Any
 import nacl.public
 import nacl.signing
 
-from peerapp.core.circle_events import MAX_PARENTS, Event, EventType
+from peerapp.core.circle_events import MAX_PARENTS, Event, EventType, bound_genesis
 from peerapp.core.circle_state import CircleState, Verdict, apply
 from peerapp.core.resolution import Entry, Resolution
 from peerapp.core.resolution import resolve as resolve_entries
@@ -126,12 +126,14 @@ def settings_body(
     join_approval: bool = False,
     guidelines: str = "Be kind.",
     harm_flags_to_hide: int = 3,
+    members_invite: bool = False,
 ) -> dict[str, Any]:
     return {
         "slow_mode_seconds": slow_mode_seconds,
         "join_approval": join_approval,
         "guidelines": guidelines,
         "harm_flags_to_hide": harm_flags_to_hide,
+        "members_invite": members_invite,
     }
 
 
@@ -250,7 +252,14 @@ class LogBuilder:
     # conveniences -----------------------------------------------------------------
 
     def genesis(self, founder: Identity, **overrides: Any) -> VerifiedEvent:
-        return self.author(founder, EventType.GENESIS, genesis_body(founder), **overrides)
+        """The circle's genesis; the builder's circle id becomes the one it commits to
+        (`bound=False`: keep the builder's id, e.g. for a second, unbound genesis)."""
+        bound = overrides.pop("bound", True)
+        event = self.make(founder, EventType.GENESIS, genesis_body(founder), **overrides)
+        if bound:
+            event = bound_genesis(event)
+            self.circle_id = event.circle
+        return self.record(sign(event, founder))
 
     def message(
         self, who: Identity, text: str = "hello, circle", **overrides: Any

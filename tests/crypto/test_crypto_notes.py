@@ -26,7 +26,6 @@ from tests.crypto.circle_fixtures import (
     invite_seed,
 )
 
-CIRCLE = circle_id_for("notes")
 OTHER_CIRCLE = circle_id_for("elsewhere")
 REPORTER = identity("reporter")
 FACILITATOR = identity("facilitator")
@@ -35,8 +34,9 @@ STRANGER = identity("stranger")
 NOTE_ID = bytes(range(16))
 REASON = "This was cruel to a member who is struggling."
 
-LOG = LogBuilder(CIRCLE)
+LOG = LogBuilder(circle_id_for("notes"))
 LOG.genesis(FACILITATOR)
+CIRCLE = LOG.circle_id  # the id the genesis commits to
 MESSAGE = LOG.message(AUTHOR, "the reported words")
 
 
@@ -119,7 +119,7 @@ def test_a_reporter_cannot_put_words_in_the_author_s_mouth() -> None:
 
 def test_only_a_message_of_this_circle_is_evidence() -> None:
     elsewhere = LogBuilder(OTHER_CIRCLE)
-    elsewhere.genesis(FACILITATOR)
+    elsewhere.genesis(FACILITATOR, bound=False)
     foreign = elsewhere.message(AUTHOR, "said elsewhere")
     invite = LOG.author(FACILITATOR, EventType.INVITE_CREATE, invite_body(invite_seed("notes")))
     for evidence in (foreign.signed, invite.signed, b"\x00" * 100):
