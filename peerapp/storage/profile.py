@@ -7,7 +7,7 @@ Layout (nothing in it is plaintext user data):
 
 Rules:
 - The key file is written last at creation: its presence marks a complete profile.
-- Unlocking reads only; a wrong passphrase changes no byte of the profile.
+- Unlocking reads only (and tightens modes, below); a wrong passphrase changes nothing.
 - A passphrase change rewrites only the key file, atomically; the database key stays.
 - Private to the user: the folder is 0700 and every file in it 0600, as created (explicit
   modes; SQLite gives -wal/-shm the database file's own mode) and as tightened on every
