@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from peerapp import PRODUCT_NAME, __version__
+from peerapp.hardening import harden_process
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
@@ -58,14 +59,22 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the engine headless, driven by JSON lines on stdin/stdout (see docs/node.md)",
         description="Run the same engine without a window: one JSON command per stdin line, "
         "one JSON reply or event per stdout line. The profile is created if it does not exist. "
-        "The passphrase comes from PEERAPP_PASSPHRASE or --passphrase-file.",
+        "The passphrase comes from --passphrase-file, --passphrase-stdin or, the weakest "
+        "way, PEERAPP_PASSPHRASE (removed from the environment as soon as it is read).",
     )
     _add_common_options(node)
-    node.add_argument(
+    source = node.add_mutually_exclusive_group()
+    source.add_argument(
         "--passphrase-file",
         type=Path,
         metavar="FILE",
-        help="read the profile passphrase from FILE (first line) instead of PEERAPP_PASSPHRASE",
+        help="read the profile passphrase from FILE (first line; keep the file private)",
+    )
+    source.add_argument(
+        "--passphrase-stdin",
+        action="store_true",
+        help="read the profile passphrase from the first line of standard input; the JSON "
+        "commands follow on the next lines",
     )
     return parser
 
@@ -82,13 +91,19 @@ def configure_logging(level: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # first, before any secret is in memory: no core dumps, private files (peerapp/hardening.py)
+    harden_process()
     options = build_parser().parse_args(argv)
     configure_logging(options.log_level)
     profile: Path = (options.profile or default_profile()).expanduser()
     if options.command == "node":
-        from peerapp.node.front import run_node  # noqa: PLC0415 (keeps Qt out of the node)
+        from peerapp.node.front import (  # noqa: PLC0415 (keeps Qt out of the node)
+            PassphraseSource,
+            run_node,
+        )
 
-        return run_node(profile, options.listen, options.passphrase_file)
+        source = PassphraseSource(options.passphrase_file, options.passphrase_stdin)
+        return run_node(profile, options.listen, source)
     # Qt is imported only when the desktop app is wanted
     from peerapp.ui.app import run  # noqa: PLC0415 (Qt loads only for the desktop app)
 

@@ -18,6 +18,7 @@ import queue
 import signal
 import sys
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO
@@ -40,6 +41,7 @@ from peerapp.engine.profiles import (
     unlock_profile,
 )
 from peerapp.engine.thread import EngineThread
+from peerapp.hardening import take_environment_variable
 from peerapp.node.protocol import (
     MAX_LINE_BYTES,
     BadLine,
@@ -52,6 +54,8 @@ from peerapp.node.protocol import (
 log = logging.getLogger(__name__)
 
 PASSPHRASE_VARIABLE = "PEERAPP_PASSPHRASE"  # noqa: S105 (a variable name, not a secret)
+# no passphrase comes near this; a bound so a stdin without a newline is not read forever
+MAX_PASSPHRASE_BYTES = 4096
 READY_TIMEOUT_SECONDS = 60
 DRAIN_TIMEOUT_SECONDS = 10
 
@@ -62,6 +66,16 @@ EXIT_WRONG_PASSPHRASE = 3
 EXIT_DAMAGED = 4
 EXIT_IN_USE = 5
 EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class PassphraseSource:
+    """Where the passphrase comes from: `file` (its first line), else the first stdin line
+    when `stdin`, else PEERAPP_PASSPHRASE (the weakest: other tools may copy the
+    environment, e.g. into a shell history, a service manager's logs or a crash report)."""
+
+    file: Path | None = None
+    stdin: bool = False
 
 
 class _Terminate(Exception):
@@ -135,14 +149,39 @@ def _read_lines(descriptor: int, lines: queue.Queue[object]) -> None:
             pending.clear()
 
 
-def _read_passphrase(passphrase_file: Path | None) -> str | None:
-    if passphrase_file is not None:
+def _read_line_from_stdin() -> str | None:
+    """The first stdin line (None at once at end of input), read a byte at a time: the
+    JSON commands that follow it stay unread in the descriptor for the line reader (a
+    buffered read would take some of them)."""
+    line = bytearray()
+    while len(line) <= MAX_PASSPHRASE_BYTES:
         try:
-            text = passphrase_file.read_text(encoding="utf-8")
+            byte = os.read(sys.stdin.fileno(), 1)
+        except OSError:
+            byte = b""  # no usable stdin: as at its end
+        if not byte and not line:
+            return None
+        if byte in (b"", b"\n"):
+            break
+        line += byte
+    else:
+        raise PassphraseRejected("the passphrase line on standard input is too long")
+    try:
+        return line.decode("utf-8").removesuffix("\r")
+    except UnicodeDecodeError:
+        raise PassphraseRejected("the passphrase on standard input is not UTF-8") from None
+
+
+def _read_passphrase(source: PassphraseSource, from_environment: str | None) -> str | None:
+    if source.file is not None:
+        try:
+            text = source.file.read_text(encoding="utf-8")
         except OSError as error:
             raise PassphraseRejected(f"cannot read the passphrase file: {error.strerror}") from None
         return text.splitlines()[0] if text else ""
-    return os.environ.get(PASSPHRASE_VARIABLE)
+    if source.stdin:
+        return _read_line_from_stdin()
+    return from_environment
 
 
 def _fail(message: str, code: int) -> int:
@@ -165,15 +204,17 @@ _EXIT_CODES: dict[type[HearthError], int] = {
 
 
 def _prepare(
-    profile: Path, listen: list[str], passphrase_file: Path | None
+    profile: Path, listen: list[str], source: PassphraseSource
 ) -> tuple[UnlockedProfile, ProfileLock]:
     """Check the options, lock and open the profile; every refusal is a HearthError."""
+    # out of the environment first thing, also when a better source is given
+    from_environment = take_environment_variable(PASSPHRASE_VARIABLE)
     for text in listen:
         parse_listen_address(text)
-    passphrase = _read_passphrase(passphrase_file)
+    passphrase = _read_passphrase(source, from_environment)
     if passphrase is None:
         raise PassphraseRejected(
-            f"no passphrase: set {PASSPHRASE_VARIABLE} or use --passphrase-file"
+            f"no passphrase: use --passphrase-file, --passphrase-stdin or {PASSPHRASE_VARIABLE}"
         )
     try:
         lock = ProfileLock.acquire(profile)
@@ -186,9 +227,9 @@ def _prepare(
         raise
 
 
-def run_node(profile: Path, listen: list[str], passphrase_file: Path | None) -> int:
+def run_node(profile: Path, listen: list[str], source: PassphraseSource) -> int:
     try:
-        unlocked, lock = _prepare(profile, listen, passphrase_file)
+        unlocked, lock = _prepare(profile, listen, source)
     except WrongPassphrase:
         return _fail(f"wrong passphrase for the profile in {profile}", EXIT_WRONG_PASSPHRASE)
     except HearthError as error:

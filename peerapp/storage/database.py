@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from peerapp.storage import migrations
 log = logging.getLogger(__name__)
 
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
+PRIVATE_FILE_MODE = 0o600
 _FULL_MARKERS = ("database or disk is full", "disk i/o error")
 
 
@@ -28,6 +30,23 @@ def _is_disk_full(error: BaseException) -> bool:
     if isinstance(error, OSError):
         return error.errno == errno.ENOSPC
     return any(marker in str(error).lower() for marker in _FULL_MARKERS)
+
+
+def _create_private(path: Path) -> None:
+    """An empty 0600 file for SQLite to fill (it takes an empty file for a new database).
+
+    SQLite would create the file 0644 less the umask, and it gives every -wal and -shm it
+    creates later the database file's own mode: a private database file is what keeps
+    those private too, whatever the process umask.
+    """
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+    except FileExistsError:
+        raise ProfileDamaged("A database file already exists where a new one was to go.") from None
+    except OSError as error:
+        if _is_disk_full(error):
+            raise StorageFull() from error
+        raise
 
 
 class Database:
@@ -49,8 +68,8 @@ class Database:
             raise ProfileDamaged(
                 "The profile's database is damaged or incomplete and cannot be opened."
             )
-        if create and path.exists():
-            raise ProfileDamaged("A database file already exists where a new one was to go.")
+        if create:
+            _create_private(path)
         connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
         try:
             # SQLCipher logs HMAC failures on stderr; they carry no secrets but are noise

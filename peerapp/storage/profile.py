@@ -7,8 +7,11 @@ Layout (nothing in it is plaintext user data):
 
 Rules:
 - The key file is written last at creation: its presence marks a complete profile.
-- Unlocking reads only; a wrong passphrase changes no byte of the profile.
+- Unlocking reads only (and tightens modes, below); a wrong passphrase changes nothing.
 - A passphrase change rewrites only the key file, atomically; the database key stays.
+- Private to the user: the folder is 0700 and every file in it 0600, as created (explicit
+  modes; SQLite gives -wal/-shm the database file's own mode) and as tightened on every
+  unlock (a folder or file another tool made readable to others loses those bits).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import fcntl
 import logging
 import os
+import stat
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +38,10 @@ from peerapp.storage.atomic import remove_leftover_temp, write_atomically
 from peerapp.storage.database import Database
 
 log = logging.getLogger(__name__)
+
+FOLDER_MODE = 0o700
+# group and other bits: what make_private strips; owner bits are never added or removed
+SHARED_BITS = 0o077
 
 KEY_FILE = "profile.key"
 DATABASE_FILE = "hearth.db"
@@ -57,6 +65,27 @@ class ProfilePaths:
         return self.folder / LOCK_FILE
 
 
+def _strip_shared_bits(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & SHARED_BITS:
+        path.chmod(mode & ~SHARED_BITS)
+
+
+def make_private(folder: Path) -> None:
+    """Take group and other permissions off the folder and everything directly in it
+    (0777 -> 0700, 0644 -> 0600). Symlinks inside are left alone: chmod would follow them
+    out of the folder (the folder itself may be one; its target is what gets tightened).
+    A file we may not chmod (another owner's) is logged, not fatal."""
+    paths = [folder, *(path for path in folder.iterdir() if not path.is_symlink())]
+    for path in paths:
+        try:
+            _strip_shared_bits(path)
+        except FileNotFoundError:
+            pass  # a -wal or temp file that went away meanwhile
+        except PermissionError:
+            log.warning("cannot make %s private to this user", path.name)
+
+
 def profile_exists(folder: Path) -> bool:
     return ProfilePaths(folder).key_file.is_file()
 
@@ -69,7 +98,7 @@ class ProfileLock:
 
     @classmethod
     def acquire(cls, folder: Path) -> ProfileLock:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
         descriptor = os.open(ProfilePaths(folder).lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -122,7 +151,8 @@ def create_profile(
     paths = ProfilePaths(folder)
     if profile_exists(folder):
         raise ProfileExists(f"A profile already exists in {folder}.")
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
+    make_private(folder)
     if paths.database.exists():
         # A database without a key file is the remains of an interrupted creation: its key
         # was never saved, so nothing in it can be read. Keep it aside rather than delete.
@@ -163,6 +193,8 @@ def unlock_profile(folder: Path, passphrase: str) -> UnlockedProfile:
     database_key = keyfile.unwrap(_read_key_file(paths), passphrase)
     if not paths.database.is_file():
         raise ProfileDamaged("The profile's database file is missing.")
+    # only after the passphrase checked out: a wrong one changes nothing, modes included
+    make_private(folder)
     unlocked = UnlockedProfile(folder, database_key)
     unlocked.open_database().close()
     return unlocked
