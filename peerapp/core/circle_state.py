@@ -111,6 +111,7 @@ class Member:
     role: Role
     since_lamport: int
     admitted_ms: int = 0  # the ts of its GENESIS or ADD_MEMBER
+    admitted_by: bytes = b""  # who wrote its ADD_MEMBER (b"" for the founder)
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,19 @@ class CircleState:
     def pending_review(self) -> list[MessageRef]:
         """Messages hidden pending review, in no particular order."""
         return [ref for ref in self.harm_flags if self.is_hidden(ref)]
+
+    def brought_in_by(self, key: bytes) -> list[bytes]:
+        """The current members `key` admitted, and those they admitted, and so on."""
+        found: list[bytes] = []
+        frontier = {key}
+        while frontier:
+            admitted = sorted(
+                m.key for m in self.members.values() if m.admitted_by in frontier and m.key != key
+            )
+            admitted = [k for k in admitted if k not in found]
+            found += admitted
+            frontier = set(admitted)
+        return found
 
     def may_invite(self, key: bytes) -> str:
         """Why `key` may not make invites or admit joiners here, or "" when it may."""
@@ -378,6 +392,7 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
         role=Role.MEMBER,
         since_lamport=event.lamport,
         admitted_ms=event.ts,
+        admitted_by=event.author,
     )
     # a facilitator vouches for whoever it admits; a plain member's invitees are its own
     sponsor = (

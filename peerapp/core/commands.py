@@ -125,8 +125,17 @@ SPECS: dict[str, CommandSpec] = {
                 ("demote", "Make a co-facilitator ranked below you a member again."),
                 ("transfer_founder", "Hand the founder role to another facilitator."),
                 ("remove_member", "Remove a member ranked below you; the circle rekeys."),
-                ("ban", "Remove a member (or former member) for good."),
             )
+        ),
+        CommandSpec(
+            "ban",
+            "Remove a member (or former member) for good; with invitees, also remove the "
+            "members it brought in (and they brought in).",
+            (
+                Argument("circle", str),
+                Argument("member", str),
+                Argument("invitees", bool, required=False),
+            ),
         ),
         CommandSpec(
             "mute",

@@ -86,6 +86,7 @@ class MemberView:
     on_break: bool = False  # the member shows "taking a break"
     blocked: bool = False  # I blocked them (their messages are hidden for me only)
     equivocated: bool = False  # signed two versions of its history (evidence in the log)
+    invited_by: str = ""  # the member id that admitted it ("" for the founder)
 
 
 @dataclass(frozen=True)

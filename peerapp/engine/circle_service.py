@@ -257,6 +257,7 @@ class CircleService:
                 on_break=member.key in state.on_break,
                 blocked=self.boundaries.is_blocked(runtime.circle_id, member.key),
                 equivocated=member.key in state.equivocators,
+                invited_by=member.admitted_by.hex(),
             )
             # facilitators by rank, then members by seniority
             for member in sorted(

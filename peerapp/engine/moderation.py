@@ -180,9 +180,30 @@ class Moderation:
     # -- commands ------------------------------------------------------------------
 
     async def on_member(self, circle_hex: str, kind: EventType, member_hex: str) -> None:
-        """promote, demote, transfer_founder, remove_member and ban."""
+        """promote, demote, transfer_founder and remove_member."""
         runtime = self.acting(circle_hex)
         await self.act(runtime, kind, {"member": id_from_hex(member_hex, "member id")})
+
+    async def ban(self, circle_hex: str, member_hex: str, *, invitees: bool) -> list[str]:
+        """Ban a member or former member; with `invitees`, also remove, in the same action,
+        the current members it brought in (and they brought in), so its puppets leave with
+        it. Returns the ids of those removed besides it."""
+        runtime = self.acting(circle_hex)
+        target = id_from_hex(member_hex, "member id")
+        brought_in = runtime.state.brought_in_by(target) if invitees else []
+        for key in brought_in:
+            if not runtime.state.outranks(runtime.me, key):
+                raise CommandError(
+                    "Someone they brought in ranks at or above you; remove them first, "
+                    "or ban without their invitees."
+                )
+        await self.act(runtime, EventType.BAN, {"member": target})
+        removed = []
+        for key in brought_in:
+            if runtime.state.is_member(key):
+                await self.act(runtime, EventType.REMOVE, {"member": key})
+                removed.append(key.hex())
+        return removed
 
     async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:

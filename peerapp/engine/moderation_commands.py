@@ -22,7 +22,6 @@ MEMBER_ACTIONS = {
     "demote": EventType.DEMOTE,
     "transfer_founder": EventType.TRANSFER_FOUNDER,
     "remove_member": EventType.REMOVE,
-    "ban": EventType.BAN,
 }
 
 
@@ -36,6 +35,12 @@ def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handl
             return {}
 
         return handle
+
+    async def ban(arguments: dict[str, Any]) -> Result:
+        removed = await moderation().ban(
+            arguments["circle"], arguments["member"], invitees=arguments.get("invitees", False)
+        )
+        return {"removed": removed}
 
     async def mute(arguments: dict[str, Any]) -> Result:
         until = await moderation().mute(
@@ -79,6 +84,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handl
 
     return {
         **{command: on_member(kind) for command, kind in MEMBER_ACTIONS.items()},
+        "ban": ban,
         "mute": mute,
         "equivocations": equivocations,
         "delete_message": delete_message,

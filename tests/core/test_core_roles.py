@@ -382,3 +382,17 @@ def test_with_join_approval_only_facilitators_admit() -> None:
     assert "join approval is on" in made.last().reason
     made.builder.join(B, identity("late"), SEED)
     assert made.last().accepted
+
+
+def test_who_brought_whom_in_is_recorded_for_a_ban_with_invitees() -> None:
+    made = circle()
+    made.builder.settings(F, members_invite=True)
+    first, second = identity("first-puppet"), identity("second-puppet")
+    made.builder.join(N, first, SEED)
+    made.builder.join(first, second, SEED)
+    state = made.state()
+    assert state.members[first.key].admitted_by == N.key
+    assert state.members[N.key].admitted_by == F.key
+    assert state.brought_in_by(N.key) == [first.key, second.key]
+    assert state.brought_in_by(M.key) == []
+    assert state.sponsors[second.key] == state.sponsors[first.key] == N.key

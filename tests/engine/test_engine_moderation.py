@@ -15,6 +15,7 @@ import pytest
 import trio
 
 from peerapp.core.circle_events import EventType
+from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
@@ -316,3 +317,53 @@ def test_a_member_removed_while_away_learns_of_it_when_it_comes_back(
     assert after not in {m["id"] for m in cy.call("history", circle=circle)["messages"]}
     cy_peer = cy.call("status")["peer_id"]
     _until(lambda: cy_peer not in ash.call("status")["connected_peers"], "Ash lets Cy go")
+
+
+def test_a_ban_with_invitees_removes_the_members_it_brought_in(tmp_path: Path) -> None:
+    """Members may invite; Bee brings in Cy and Cy brings in Dee. Ash bans Bee with its
+    invitees: all three are out in one action, on every replica; Ash can tell who invited
+    whom from `members`."""
+    ash, bee, cy, dee = (Member(tmp_path, name) for name in ("Ash", "Bee", "Cy", "Dee"))
+    try:
+        circle = _circle([ash, bee])
+        ash.call("set_settings", circle=circle, members_invite=True)
+        _until(lambda: bee.call("circle_info", circle=circle)["may_invite"] == "", "Bee may invite")
+        code = bee.call("invite", circle=circle)["code"]
+        assert cy.call("join", code=code, name="Cy")["circle"] == circle
+        code = cy.call("invite", circle=circle)["code"]
+        assert dee.call("join", code=code, name="Dee")["circle"] == circle
+        _until(lambda: len(ash.call("members", circle=circle)["members"]) == 4, "Ash sees four")
+        invited_by = {
+            m["name"]: m["invited_by"] for m in ash.call("members", circle=circle)["members"]
+        }
+        ids = _ids(ash, circle)
+        assert invited_by == {
+            "Ash": "",
+            "Bee": ids["Ash"].hex(),
+            "Cy": ids["Bee"].hex(),
+            "Dee": ids["Cy"].hex(),
+        }
+        removed = ash.call("ban", circle=circle, member=ids["Bee"].hex(), invitees=True)["removed"]
+        assert set(removed) == {ids["Cy"].hex(), ids["Dee"].hex()}
+        names = [m["name"] for m in ash.call("members", circle=circle)["members"]]
+        assert names == ["Ash"]
+        for member in (bee, cy, dee):
+            _until(
+                lambda m=member: m.call("circle_info", circle=circle)["removed"],
+                f"{member.name} learns it was removed",
+            )
+    finally:
+        for member in (ash, bee, cy, dee):
+            member.thread.stop()
+
+
+def test_by_default_only_facilitators_invite(
+    circle_of_three: tuple[Member, Member, Member, str],
+) -> None:
+    ash, bee, _, circle = circle_of_three
+    assert bee.call("circle_info", circle=circle)["may_invite"] == (
+        "Only facilitators can invite people to this circle."
+    )
+    with pytest.raises(CommandError, match="Only facilitators can invite"):
+        bee.call("invite", circle=circle)
+    assert ash.call("circle_info", circle=circle)["may_invite"] == ""
