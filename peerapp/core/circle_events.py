@@ -44,6 +44,7 @@ MAX_GUIDELINES_CHARS = 8000
 MAX_ADDR_CHARS = 256
 MAX_SLOW_MODE_SECONDS = 86_400
 MAX_HARM_FLAGS_TO_HIDE = 20
+MAX_FLAG_AFTER_HOURS = 7 * 24  # how long a plain member may be kept from flagging
 MOODS = range(1, 6)  # a check-in's mood: 1 (struggling) .. 5 (doing well)
 
 
@@ -228,6 +229,8 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
         "harm_flags_to_hide": _whole(1, MAX_HARM_FLAGS_TO_HIDE),
         # may plain members make invites and admit? (off by default: see circle_state)
         "members_invite": _flag,
+        # hours a plain member is in the circle before its harm flags are accepted
+        "flag_after_hours": _whole(0, MAX_FLAG_AFTER_HOURS),
     },
     EventType.INVITE_REVOKE: {"invite": _KEY},
     # message: the deleted MESSAGE's event id; author: that message's author, so every

@@ -59,11 +59,12 @@ Roles and rank:
   previous message accepted while slow mode was on is refused; facilitators are exempt.
 - HARM_FLAG {message, author}: any member but the message's author flags it as harmful,
   once per member. Not after the message was deleted or restored (a facilitator has
-  reviewed it). A plain member may flag from its first FLAG_AFTER_MS in the circle on
-  (by the flag's ts against its admission's; ts cannot run ahead of real time, see
-  `admission`). Once harm_flags_to_hide (a circle setting, default 3) distinct sponsors
-  flagged it, it is hidden pending review on every replica: no facilitator needs to be
-  online, and no member can hide a message with puppets.
+  reviewed it). A plain member may flag once it has been in the circle flag_after_hours
+  (a circle setting, default a day; by the flag's ts against its admission's: ts cannot
+  run ahead of real time, see `admission`). Once harm_flags_to_hide (a circle setting,
+  default 3) distinct sponsors flagged it, it is hidden pending review on every
+  replica: no facilitator needs to be online, and no member can hide a message with
+  puppets.
 - RESTORE {message, author}: a facilitator other than the message's author ends the
   review of a hidden message; it shows again and cannot be flagged again. (DELETE also
   ends it.) A flagged facilitator's message is reviewed by another facilitator.
@@ -88,7 +89,8 @@ from enum import Enum
 from peerapp.core.circle_events import Event, EventType, genesis_circle_id
 
 DEFAULT_HARM_FLAGS_TO_HIDE = 3
-FLAG_AFTER_MS = 24 * 3600 * 1000  # a plain member's first day: its flags are refused
+DEFAULT_FLAG_AFTER_HOURS = 24  # a plain member's first day: its flags are refused
+HOUR_MS = 3600 * 1000
 
 # A message as moderation names it: (event id, the author the event names). A replica acts
 # on a stored message only when its stored author is the ref's author.
@@ -166,6 +168,7 @@ class CircleState:
     slow_mode_seconds: int = 0
     join_approval: bool = False
     members_invite: bool = False  # may plain members invite and admit?
+    flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS  # a plain member's wait before flagging
     deleted: dict[MessageRef, bytes] = field(default_factory=dict)  # ref -> deleter
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
@@ -522,6 +525,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             guidelines=body["guidelines"],
             harm_flags_to_hide=body["harm_flags_to_hide"],
             members_invite=body["members_invite"],
+            flag_after_hours=body["flag_after_hours"],
         ),
         True,
     )
@@ -558,7 +562,8 @@ def _delete(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict
 
 def _too_new_to_flag(state: CircleState, event: Event) -> bool:
     flagger = state.members[event.author]
-    return not state.is_facilitator(event.author) and event.ts - flagger.admitted_ms < FLAG_AFTER_MS
+    waited = event.ts - flagger.admitted_ms
+    return not state.is_facilitator(event.author) and waited < state.flag_after_hours * HOUR_MS
 
 
 def _harm_flag(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
@@ -569,7 +574,7 @@ def _harm_flag(state: CircleState, event: Event, join: JoinFacts | None) -> Verd
         (ref in state.deleted, "message already deleted"),
         (ref in state.restored, "a facilitator already reviewed this message"),
         (event.author in flaggers, "already flagged by this member"),
-        (_too_new_to_flag(state, event), "members can flag messages after their first day"),
+        (_too_new_to_flag(state, event), "too new in the circle to flag"),
     ]
     if reason := next((reason for failed, reason in checks if failed), ""):
         return _refuse(state, reason)

@@ -158,6 +158,7 @@ SPECS: dict[str, CommandSpec] = {
                 Argument("guidelines", str, required=False),
                 Argument("harm_flags_to_hide", int, required=False),
                 Argument("members_invite", bool, required=False),
+                Argument("flag_after_hours", int, required=False),
             ),
         ),
         CommandSpec(

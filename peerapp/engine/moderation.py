@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import trio
 
 from peerapp.core.circle_events import (
+    MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
     MAX_HARM_FLAGS_TO_HIDE,
     MAX_SLOW_MODE_SECONDS,
@@ -95,8 +96,9 @@ REASON_TEXTS = {
     ),
     "the message is not hidden pending review": "That message is not hidden pending review.",
     # people, not invitations (issue 11)
-    "members can flag messages after their first day": (
-        "You can flag messages from your second day in this circle on."
+    "too new in the circle to flag": (
+        "You can flag messages once you have been in this circle a little longer "
+        "(the circle's settings say how long)."
     ),
     "only facilitators can invite in this circle": (
         "Only facilitators can invite people to this circle."
@@ -243,6 +245,7 @@ class Moderation:
         guidelines: str | None,
         harm_flags_to_hide: int | None = None,
         members_invite: bool | None = None,
+        flag_after_hours: int | None = None,
     ) -> dict[str, Any]:
         runtime = self.acting(circle_hex)
         state = runtime.state
@@ -254,6 +257,9 @@ class Moderation:
             )
         if len(text) > MAX_GUIDELINES_CHARS:
             raise CommandError(f"Guidelines can be at most {MAX_GUIDELINES_CHARS} characters.")
+        hours = state.flag_after_hours if flag_after_hours is None else flag_after_hours
+        if not 0 <= hours <= MAX_FLAG_AFTER_HOURS:
+            raise CommandError(f"'flag_after_hours' must be between 0 and {MAX_FLAG_AFTER_HOURS}")
         flags = state.harm_flags_to_hide if harm_flags_to_hide is None else harm_flags_to_hide
         if not 1 <= flags <= MAX_HARM_FLAGS_TO_HIDE:
             raise CommandError(
@@ -265,6 +271,7 @@ class Moderation:
             "guidelines": text,
             "harm_flags_to_hide": flags,
             "members_invite": state.members_invite if members_invite is None else members_invite,
+            "flag_after_hours": hours,
         }
         await self.act(runtime, EventType.SETTINGS, body)
         return body
@@ -330,6 +337,7 @@ class Moderation:
             "join_approval": state.join_approval,
             "harm_flags_to_hide": state.harm_flags_to_hide,
             "members_invite": state.members_invite,
+            "flag_after_hours": state.flag_after_hours,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
             "may_invite": reason_text(why) if (why := state.may_invite(me)) else "",
             "my_id": me.hex(),

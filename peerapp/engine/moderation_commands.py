@@ -60,6 +60,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handl
             guidelines=arguments.get("guidelines"),
             harm_flags_to_hide=arguments.get("harm_flags_to_hide"),
             members_invite=arguments.get("members_invite"),
+            flag_after_hours=arguments.get("flag_after_hours"),
         )
 
     async def revoke_invite(arguments: dict[str, Any]) -> Result:

@@ -165,8 +165,9 @@ class EngineBridge(QObject):
     def remove_member(self, circle: str, member: str) -> asyncio.Future[Result]:
         return self._request("remove_member", circle=circle, member=member)
 
-    def ban(self, circle: str, member: str) -> asyncio.Future[Result]:
-        return self._request("ban", circle=circle, member=member)
+    def ban(self, circle: str, member: str, invitees: bool = False) -> asyncio.Future[Result]:
+        """{removed}: with `invitees`, the members it brought in are removed with it"""
+        return self._request("ban", circle=circle, member=member, invitees=invitees)
 
     def mute(self, circle: str, member: str, seconds: int) -> asyncio.Future[Result]:
         """{until}; 0 seconds lifts a mute"""

@@ -172,6 +172,7 @@ def test_events_before_genesis_are_refused(kind: EventType) -> None:
             "guidelines": "",
             "harm_flags_to_hide": 3,
             "members_invite": False,
+            "flag_after_hours": 24,
         },
         EventType.INVITE_REVOKE: {"invite": invite_public_key(SEED)},
         EventType.DELETE: {"message": bytes(32), "author": founder.key},

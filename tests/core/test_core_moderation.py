@@ -393,5 +393,6 @@ def test_the_moderation_log_lists_accepted_actions_in_order() -> None:
         "guidelines": "Be kind.",
         "harm_flags_to_hide": 3,
         "members_invite": False,
+        "flag_after_hours": 24,
     }
     assert [a.ts for a in log[2:]] == [start + 1, start + 2, start + 4, start + 5, start + 7]

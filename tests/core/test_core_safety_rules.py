@@ -9,7 +9,12 @@ import random
 import pytest
 
 from peerapp.core.circle_events import EventType
-from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE, FLAG_AFTER_MS, MessageRef
+from peerapp.core.circle_state import (
+    DEFAULT_FLAG_AFTER_HOURS,
+    DEFAULT_HARM_FLAGS_TO_HIDE,
+    HOUR_MS,
+    MessageRef,
+)
 from peerapp.crypto.signing import VerifiedEvent
 from tests.core.test_core_roles import SEED, A, B, Circle, F, M, N, circle
 from tests.crypto.circle_fixtures import Identity, identity, resolution, resolve
@@ -25,7 +30,7 @@ def ref(message: VerifiedEvent) -> MessageRef:
 def day_old() -> Circle:
     """The roles circle a day later: its plain members may flag."""
     made = circle()
-    made.builder.clock_ms += FLAG_AFTER_MS
+    made.builder.clock_ms += DEFAULT_FLAG_AFTER_HOURS * HOUR_MS
     return made
 
 
@@ -96,9 +101,22 @@ def test_a_delete_naming_another_author_blocks_no_honest_delete() -> None:
 def test_a_plain_member_flags_only_after_its_first_day() -> None:
     made = circle()
     made.builder.harm_flag(N, made.said["maple"])
-    assert made.last().reason == "members can flag messages after their first day"
+    assert made.last().reason == "too new in the circle to flag"
     made.builder.harm_flag(A, made.said["maple"])  # facilitators may at once
     assert made.last().accepted
+
+
+def test_how_long_a_member_waits_to_flag_is_a_circle_setting() -> None:
+    made = circle()
+    made.builder.settings(F, flag_after_hours=0)
+    made.builder.harm_flag(N, made.said["maple"])
+    assert made.last().accepted, made.last().reason
+    made.builder.settings(F, flag_after_hours=2)
+    made.builder.harm_flag(M, made.said["nettle"])
+    assert made.last().reason == "too new in the circle to flag"
+    made.builder.clock_ms += 2 * HOUR_MS
+    made.builder.harm_flag(M, made.said["nettle"])
+    assert made.last().accepted, made.last().reason
 
 
 def test_puppets_count_as_the_member_who_brought_them_in() -> None:
@@ -110,7 +128,7 @@ def test_puppets_count_as_the_member_who_brought_them_in() -> None:
     for puppet in puppets:
         made.builder.join(N, puppet, SEED)
         assert made.last().accepted, made.last().reason
-    made.builder.clock_ms += FLAG_AFTER_MS
+    made.builder.clock_ms += DEFAULT_FLAG_AFTER_HOURS * HOUR_MS
     maple = made.said["maple"]
     for who in (N, *puppets):
         made.builder.harm_flag(who, maple)

@@ -122,11 +122,13 @@ def mute_body(who: Identity, until: int) -> dict[str, Any]:
 
 
 def settings_body(
+    *,
     slow_mode_seconds: int = 0,
     join_approval: bool = False,
     guidelines: str = "Be kind.",
     harm_flags_to_hide: int = 3,
     members_invite: bool = False,
+    flag_after_hours: int = 24,
 ) -> dict[str, Any]:
     return {
         "slow_mode_seconds": slow_mode_seconds,
@@ -134,6 +136,7 @@ def settings_body(
         "guidelines": guidelines,
         "harm_flags_to_hide": harm_flags_to_hide,
         "members_invite": members_invite,
+        "flag_after_hours": flag_after_hours,
     }
 
 

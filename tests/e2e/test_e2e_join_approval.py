@@ -212,6 +212,11 @@ def test_a_plain_member_does_not_admit_when_approval_is_on(start_node) -> None:
     member = start_node()
     first = _ok(founder.call("invite", circle=circle))["code"]
     _ok(member.call("join", code=first, name="Bee"))
+    _ok(founder.call("set_settings", circle=circle, members_invite=True))
+    deadline = time.monotonic() + WAIT
+    while _ok(member.call("circle_info", circle=circle))["may_invite"]:
+        assert time.monotonic() < deadline, "the member never learnt it may invite"
+        member.drain(0.5)
     # made while approval was off: the plain member's code still points at it
     members_code = _ok(member.call("invite", circle=circle, max_uses=5))["code"]
 

@@ -25,6 +25,12 @@ def _message(node: Node, circle: str, message: str) -> dict[str, Any] | None:
     return next((m for m in history_all(node, circle) if m["id"] == message), None)
 
 
+TOO_NEW_TO_FLAG = (
+    "You can flag messages once you have been in this circle a little longer "
+    "(the circle's settings say how long)."
+)
+
+
 def _wait_review(nodes: list[Node], circle: str, message: str, hidden: bool, flags: int) -> None:
     """Every node holds the message with this review state."""
     for node in nodes:
@@ -89,6 +95,15 @@ def test_harm_flags_hide_a_message_everywhere_until_a_facilitator_restores_it(
     harsh = bee.call("send", circle=circle, text="something hurtful")["message"]
     for node in everyone_but_ash:
         wait_history(node, circle, 1)
+    # members who just arrived cannot flag yet (puppets would): the circle says how long
+    _refused(cy.call("flag", circle=circle, kind="harm", message=harsh), TOO_NEW_TO_FLAG)
+    assert ash.call("set_settings", circle=circle, flag_after_hours=0)["ok"]
+    for node in everyone_but_ash:
+        poll(
+            lambda n=node: n.call("circle_info", circle=circle)["flag_after_hours"] == 0,
+            "members may flag at once",
+            pace=[node],
+        )
 
     # the only facilitator goes offline: the members' flags still take effect
     quit_node(ash)
@@ -152,13 +167,13 @@ def test_harm_flags_hide_a_message_everywhere_until_a_facilitator_restores_it(
 def test_a_lower_threshold_hides_at_once_and_a_delete_ends_the_review(start_node) -> None:
     ash, bee, cy = start_node(), start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee"), (cy, "Cy")], name="Small")
-    assert ash.call("set_settings", circle=circle, harm_flags_to_hide=1)["ok"]
+    assert ash.call("set_settings", circle=circle, harm_flags_to_hide=1, flag_after_hours=0)["ok"]
     _refused(
         ash.call("set_settings", circle=circle, harm_flags_to_hide=0),
         "'harm_flags_to_hide' must be between 1 and 20",
     )
     poll(
-        lambda: cy.call("circle_info", circle=circle)["harm_flags_to_hide"] == 1,
+        lambda: cy.call("circle_info", circle=circle)["flag_after_hours"] == 0,
         "the new threshold at Cy",
         pace=[cy],
     )
