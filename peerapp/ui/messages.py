@@ -812,7 +812,7 @@ UNBLOCK_ACTION = "Unblock"
 BLOCK_CONFIRM = "Block"
 BLOCKED_BADGE = "blocked"
 BLOCKED_TOOLTIP = "You blocked them: their messages are hidden for you. They aren't told."
-EQUIVOCATED_BADGE = "two versions"
+EQUIVOCATED_BADGE = "⇄"  # small, like the break's moon; its tooltip says what it means
 EQUIVOCATED_TOOLTIP = (
     "Their app signed two different versions of something they sent. Both are kept and "
     "shown, marked; facilitators can compare them."

@@ -342,6 +342,13 @@ QFrame#inviteRow {{
 QScrollArea#inviteList, QScrollArea#inviteList > QWidget > QWidget {{
     background: transparent;
 }}
+QScrollArea#equivocations {{
+    border: none;
+}}
+QScrollArea#equivocations > QWidget,
+QScrollArea#equivocations > QWidget > QWidget {{
+    background: transparent;
+}}
 QFrame#revokeConfirm {{
     background: {ERROR_BACKGROUND};
     border: 1px solid {ERROR_BORDER};

@@ -218,6 +218,9 @@ class EquivocationsDialog(FormDialog):
         self.scroll_area.setObjectName("equivocations")
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(self.list_widget)
+        # setWidget paints the list's own background: let the dialog's show through
+        self.list_widget.setAutoFillBackground(False)
+        self.scroll_area.viewport().setAutoFillBackground(False)
         self.scroll_area.setMinimumSize(*LIST_SIZE)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -226,6 +226,7 @@ class InviteDialog(EngineCommandDialog):
     def show_refusal(self, reason: str) -> None:
         """We may not invite here: the engine's reason and whom to ask, and only Close."""
         self.refused = True
+        self.explanation_label.hide()  # it speaks of choosing, and there is nothing to choose
         self.options.hide()
         self.approval_note.hide()
         self.manage_button.hide()

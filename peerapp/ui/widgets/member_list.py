@@ -1,7 +1,7 @@
 """The members of a circle: a dot for who is connected, the name, the founder's or a
 co-facilitator's badge, a muted mark, a small moon for someone taking a break (when they
 chose to show it), a quiet "blocked" for members the viewer blocked (only they see it) and
-a quiet "two versions" for a member who signed two versions of its history (the engine's
+a quiet "⇄" (its tooltip in words) for a member who signed two versions of its history (the engine's
 `equivocated`: evidence everyone's copy of the log holds).
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
@@ -126,6 +126,7 @@ class MemberRow(QWidget):
         self.equivocated_label.setObjectName("equivocatedMark")
         style.set_role(self.equivocated_label, "muted")
         self.equivocated_label.setToolTip(messages.EQUIVOCATED_TOOLTIP)
+        self.equivocated_label.setAccessibleName(messages.EQUIVOCATED_SPOKEN)
         self.actions_button = QToolButton()
         self.actions_button.setText(messages.MEMBER_ACTIONS_BUTTON)
         self.actions_button.setAutoRaise(True)
