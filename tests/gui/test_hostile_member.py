@@ -18,11 +18,14 @@ from peerapp.core.events import MessageView
 from peerapp.crypto.signing import sign_event
 from peerapp.engine.circle_service import CircleService
 from peerapp.ui import messages
+from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
-from peerapp.ui.dialogs.equivocations import EquivocationsDialog
+from peerapp.ui.dialogs.equivocations import EquivocationsDialog, equivocations_from
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
+from peerapp.ui.widgets.message_model import Look, presentation
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     Circle,
@@ -37,12 +40,78 @@ T = TypeVar("T")
 
 FIRST = "I am so glad this circle exists"
 REWRITE = "Everyone here is pathetic"
+WELCOME = "Welcome, Bee"
+FIRST_DAY = "You can flag messages from your second day in this circle on."
 
 
 @pytest.fixture
 def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
     """Ash creates a circle and invites Bee, who joins by pasting the code."""
     return Circle(*two_members)
+
+
+def test_settings_notices_say_who_may_invite() -> None:
+    assert settings_changes(Settings(members_invite=True), Settings()) == [
+        messages.MEMBERS_INVITE_ON_NOW
+    ]
+    assert settings_changes(Settings(), Settings(members_invite=True)) == [
+        messages.MEMBERS_INVITE_OFF_NOW
+    ]
+    entry = entry_from(
+        {
+            "id": "e1",
+            "actor": "aa",
+            "actor_name": "Ash",
+            "action": "settings",
+            "target": None,
+            "ts": 1,
+            "details": {"slow_mode_seconds": 0, "join_approval": False, "members_invite": True},
+        }
+    )
+    assert entry is not None
+    assert notice_text(entry, Settings()) == "Members may now invite people (changed by Ash)"
+
+
+def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
+    base = {"circle": "c", "name": "Tuesday"}
+    info = circle_info_from({**base, "members_invite": True, "may_invite": ""})
+    assert info is not None and info.members_invite and info.may_invite == ""
+    refused = circle_info_from({**base, "may_invite": "Only facilitators can invite."})
+    assert refused is not None and not refused.members_invite
+    assert refused.may_invite == "Only facilitators can invite."
+    odd = circle_info_from({**base, "members_invite": "yes", "may_invite": 3})
+    assert odd is not None and not odd.members_invite and odd.may_invite == ""
+
+
+def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
+    plain = MessageView("ab" * 32, "cd" * 32, "Bee", "Hi", 1, False, equivocated=True)
+    assert presentation(plain, False, False).note == messages.EQUIVOCATED_NOTE
+    hidden = dataclasses.replace(plain, hidden=True)
+    assert presentation(hidden, False, False).look is Look.HIDDEN
+    assert presentation(hidden, False, False).note == messages.EQUIVOCATED_NOTE
+    gone = dataclasses.replace(plain, deleted="facilitator", text="")
+    assert presentation(gone, False, False).note == ""
+    honest = dataclasses.replace(plain, equivocated=False)
+    assert presentation(honest, False, False).note == ""
+
+
+def test_equivocation_rows_are_read_leniently() -> None:
+    version = {"id": "v1", "type": "message", "text": "Hi", "ts": 5, "accepted": True}
+    row = {"author": "cd" * 32, "author_name": "", "seq": 3, "versions": [version]}
+    items = equivocations_from(
+        [
+            row,
+            {"author": "x", "versions": [{"id": "v2", "type": "message", "ts": "soon"}]},
+            {"versions": [version]},
+            "junk",
+            None,
+        ]
+    )
+    assert [(i.author_name, i.seq, [v.text for v in i.versions]) for i in items] == [
+        (messages.UNNAMED_MEMBER, 3, ["Hi"])
+    ]
+    assert equivocations_from(None) == [] and equivocations_from("text") == []
+    assert "Hi" not in repr(items[0].versions[0]) and "cd" * 32 not in repr(items[0])
 
 
 def inside(window: MainWindow, work: Callable[[CircleService], Awaitable[T]]) -> T:
@@ -89,6 +158,21 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
     qtbot: QtBot, circle: Circle
 ) -> None:
     ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+
+    # on its first day a plain member may not flag: the flag dialog says why, stays open
+    send_by_typing(qtbot, circle.ash, WELCOME)
+    welcome = wait_for_text(qtbot, circle.bee, circle.id, WELCOME)
+    menu = bee.message_list.menu_for(bee.model.index(bee.model.row_of(welcome.id) or 0))
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == messages.FLAG_HARM_ACTION).trigger()
+    flagging = circle.bee.active_dialog
+    assert isinstance(flagging, ConfirmActionDialog)
+    assert flagging.windowTitle() == messages.FLAG_HARM_TITLE
+    click(flagging.primary_button)
+    qtbot.waitUntil(lambda: not flagging.error_label.isHidden(), timeout=WAIT_MS)
+    assert flagging.error_label.text() == FIRST_DAY
+    with qtbot.waitSignal(flagging.finished, timeout=WAIT_MS):
+        click(flagging.secondary_button)
 
     # a plain member may not invite by default: the dialog says why and offers only Close
     click(bee.header.invite_button)
