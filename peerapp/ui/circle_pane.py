@@ -215,9 +215,11 @@ class CirclePane(QWidget):
         self.catch_up.show_progress(received, total)
 
     def history_changed(self) -> None:
-        """A sync brought many messages at once: reload the latest ones, once."""
+        """A sync brought many messages at once: reload the latest ones, once (and the
+        members: a second version among them marks its author)."""
         self.catch_up.finish()
         self.reload_latest()
+        self.refresh_members()
         if self.isVisible():
             self.refresh_sync()
 

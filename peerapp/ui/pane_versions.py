@@ -5,7 +5,7 @@ Rules:
 - Everyone: a message marked `equivocated` shows a note under its bubble (the model's
   presentation) and its author a mark in the members list. When such a message arrives
   live, the history and the members are read again, so the version shown before it is
-  marked too.
+  marked too (a sync that brings many messages reloads both anyway: CirclePane).
 - Facilitators: "Conflicting versions…" in the circle's More menu (beside "Care and
   review…") opens peerapp.ui.dialogs.equivocations.EquivocationsDialog, every version
   side by side, each message version with "Delete this version". The engine refuses the
