@@ -177,7 +177,8 @@ class EngineBridge(QObject):
         return self._request("delete_message", circle=circle, message=message)
 
     def set_settings(self, circle: str, **settings: Any) -> asyncio.Future[Result]:
-        """`settings`: any of slow_mode_seconds, join_approval, guidelines"""
+        """`settings`: any of slow_mode_seconds, join_approval, guidelines,
+        harm_flags_to_hide, members_invite"""
         return self._request("set_settings", circle=circle, **settings)
 
     def moderation_log(self, circle: str) -> asyncio.Future[Result]:

@@ -2,7 +2,8 @@
 
 The pane asks for it when it opens, when circles change and when a facilitator changes
 the circle's settings, and hands it to whatever shows the guidelines, the join requests
-and the invite defaults.
+and the invite defaults (and whether we may invite at all: `may_invite` is the engine's
+reason why not, the GUI never decides it).
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class CircleInfo:
     banned: bool = False
     # how many members' harm flags hide a message pending review
     harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
+    members_invite: bool = False  # plain members may invite (off: only facilitators)
+    # "" when we may make invites here, else the engine's words for why not
+    may_invite: str = ""
 
     @property
     def facilitating(self) -> bool:
@@ -62,6 +66,8 @@ def circle_info_from(result: Mapping[str, Any]) -> CircleInfo | None:
         removed=result.get("removed") is True,
         banned=result.get("banned") is True,
         harm_flags_to_hide=_whole(result.get("harm_flags_to_hide")) or DEFAULT_HARM_FLAGS_TO_HIDE,
+        members_invite=result.get("members_invite") is True,
+        may_invite=_text(result.get("may_invite")),
     )
 
 

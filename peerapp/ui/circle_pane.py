@@ -24,7 +24,8 @@ engine's join_request events). `infoChanged` hands the settings to whoever else 
 
 Moderation (member and message menus, notices among the messages, tombstones, the
 composer held back by a mute or slow mode, the removed state, settings, the log, leaving)
-lives in peerapp.ui.pane_moderation (`self.moderation`), hooked in here at a few points.
+lives in peerapp.ui.pane_moderation (`self.moderation`), hooked in here at a few points;
+conflicting versions of a message (equivocation) in peerapp.ui.pane_versions.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_review import PaneReview
+from peerapp.ui.pane_versions import PaneVersions
 from peerapp.ui.timeline import Item
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
 from peerapp.ui.widgets.circle_header import CircleHeader, peer_syncs_from
@@ -180,6 +182,8 @@ class CirclePane(QWidget):
         self.header.more_button.setMenu(self.moderation.more_menu)
         # care flags: sending them, and facilitators' list (in the More menu too)
         self.care = PaneCare(self)
+        # conflicting versions: their marks, and facilitators' list (in the More menu)
+        self.versions = PaneVersions(self)
         return PaneBoundaries(self)
 
     def _build_timers(self) -> tuple[QTimer, QTimer]:
@@ -200,6 +204,7 @@ class CirclePane(QWidget):
         self.header.set_name(name)
 
     def add_arrived(self, message: MessageView) -> None:
+        self.versions.arrived(message)
         if self.loaded:
             self._merge([message])
         else:
@@ -210,9 +215,11 @@ class CirclePane(QWidget):
         self.catch_up.show_progress(received, total)
 
     def history_changed(self) -> None:
-        """A sync brought many messages at once: reload the latest ones, once."""
+        """A sync brought many messages at once: reload the latest ones, once (and the
+        members: a second version among them marks its author)."""
         self.catch_up.finish()
         self.reload_latest()
+        self.refresh_members()
         if self.isVisible():
             self.refresh_sync()
 

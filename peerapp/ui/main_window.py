@@ -544,8 +544,15 @@ class MainWindow(QMainWindow):
     def open_invite(self, circle: str) -> None:
         name = self.circle_list.name_of(circle)
         pane = self.panes.get(circle)
-        approval = pane.info.join_approval if pane is not None and pane.info else None
-        dialog = InviteDialog(self.bridge, circle, name, self, join_approval=approval)
+        info = pane.info if pane is not None else None
+        dialog = InviteDialog(
+            self.bridge,
+            circle,
+            name,
+            self,
+            join_approval=None if info is None else info.join_approval,
+            may_invite=None if info is None else info.may_invite,
+        )
         dialog.manageRequested.connect(self._manage_from_invite)
         self._open_dialog(dialog, on_accepted=_nothing)
 

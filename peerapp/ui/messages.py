@@ -166,6 +166,7 @@ COPIED = "Copied"
 DONE = "Done"
 QR_UNAVAILABLE = "A QR code cannot be drawn on this computer; copy the code instead."
 QR_TOOLTIP = "The same invite code, for a phone camera or another screen"
+ASK_A_FACILITATOR_TO_INVITE = "If you know someone who would fit here, ask a facilitator."
 INVITE_IS_A_KEY = (
     "This code is like a key to your circle: share it only with the person you are "
     "inviting, in a private message or in person."
@@ -674,6 +675,8 @@ def slow_mode_now(value: str) -> str:
 SLOW_MODE_OFF_NOW = "Slow mode is off"
 JOIN_APPROVAL_ON_NOW = "Join approval is on"
 JOIN_APPROVAL_OFF_NOW = "Join approval is off"
+MEMBERS_INVITE_ON_NOW = "Members may now invite people"
+MEMBERS_INVITE_OFF_NOW = "Only facilitators can invite people now"
 GUIDELINES_UPDATED = "The guidelines were updated"
 
 
@@ -747,6 +750,11 @@ SLOW_MODE_CUSTOM_CHOICE = "Custom…"
 SLOW_MODE_CUSTOM_SUFFIX = " seconds"
 JOIN_APPROVAL_CHECK = "A facilitator approves each new member"
 JOIN_APPROVAL_HINT = "Someone with an invite code waits until a facilitator lets them in."
+MEMBERS_INVITE_CHECK = "Members may invite people"
+MEMBERS_INVITE_HINT = (
+    "Off: only facilitators make invite codes. On: any member can too, while join approval "
+    "is off. A member and everyone they bring in count as one when messages are flagged."
+)
 CIRCLE_GUIDELINES_LABEL = "Guidelines"
 SAVE_SETTINGS = "Save"
 SAVING_SETTINGS = "Saving…"
@@ -804,6 +812,12 @@ UNBLOCK_ACTION = "Unblock"
 BLOCK_CONFIRM = "Block"
 BLOCKED_BADGE = "blocked"
 BLOCKED_TOOLTIP = "You blocked them: their messages are hidden for you. They aren't told."
+EQUIVOCATED_BADGE = "⇄"  # small, like the break's moon; its tooltip says what it means
+EQUIVOCATED_TOOLTIP = (
+    "Their app signed two different versions of something they sent. Both are kept and "
+    "shown, marked; facilitators can compare them."
+)
+EQUIVOCATED_SPOKEN = "signed two versions of something they sent"
 TO_BLOCK = "change who you block"
 BREAK_MOON = "☾"
 ON_BREAK_TOOLTIP = "Taking a break"
@@ -899,6 +913,8 @@ CW_HIDE_AGAIN = "Hide again"
 CW_COLLAPSED_HINT = "collapsed: press Enter to show it"
 
 HIDDEN_PENDING_REVIEW = "Hidden pending review"
+# under a message whose author signed two versions of it (both are kept and shown)
+EQUIVOCATED_NOTE = "Its author signed two versions of this message"
 SHOW_ANYWAY = "Show anyway"
 RESTORE_MESSAGE = "Restore"
 TO_RESTORE_MESSAGE = "restore the message"
@@ -942,6 +958,10 @@ def harm_flags_suffix(count: int) -> str:
 HARM_FLAGS_HINT = (
     "When this many members flag a message as harmful, it is hidden for everyone until a "
     "facilitator restores or deletes it."
+)
+HARM_FLAGS_RULE = (
+    "Flags count people: a member and anyone they invited count once; members can flag "
+    "from their second day."
 )
 
 
@@ -1142,6 +1162,38 @@ def care_badge(care_flags: int, to_review: int) -> str:
     if care_flags == 0:
         return review
     return f"{care_flags_button(care_flags)} · {review}"
+
+
+# -- a facilitator's list: events a member signed twice under one number ------------------
+
+EQUIVOCATIONS_ACTION = "Conflicting versions…"
+EQUIVOCATIONS_TITLE = "Conflicting versions"
+EQUIVOCATIONS_TEXT = (
+    "Sometimes a member's app signs two different versions of something it sent. Both are "
+    "kept and everyone sees both, marked. Compare them here and delete a version that "
+    "should not stand. Only facilitators see this list."
+)
+EQUIVOCATIONS_EMPTY = "Nobody in this circle has signed two versions of anything."
+EQUIVOCATIONS_LOADING = "Reading the versions…"
+TO_READ_EQUIVOCATIONS = "read the conflicting versions"
+DELETE_THIS_VERSION = "Delete this version"
+VERSION_DELETED = "This version was deleted."
+VERSION_EMPTY_TEXT = "(no text)"
+VERSION_REFUSED = "The circle's rules refused this version, so nobody saw it."
+VERSION_DELETED_STATUS = "That version was deleted for everyone; the other stays."
+
+
+def equivocation_summary(author_name: str, versions: int) -> str:
+    return f"{author_name} signed {versions} versions of one thing they sent"
+
+
+def version_heading(number: int, when: str) -> str:
+    return f"Version {number} · {when}"
+
+
+def version_not_a_message(event_type: str) -> str:
+    """A version that is not a message: what kind of event it is, in the log's words."""
+    return f"Not a message ({event_type.replace('_', ' ')})"
 
 
 # -- "Get help now": the bundled crisis directory (works offline, sends nothing) ---------

@@ -51,9 +51,11 @@ class Settings:
     guidelines: str | None = None  # None: not known
     # how many members' harm flags hide a message pending review
     harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
+    members_invite: bool = False  # plain members may invite (off: only facilitators)
 
 
-# before any settings event: slow mode off, join approval off, guidelines from the start
+# before any settings event: slow mode off, join approval off, only facilitators invite,
+# guidelines from the start
 STARTING_SETTINGS = Settings()
 
 
@@ -98,6 +100,7 @@ def settings_of(entry: ModerationEntry) -> Settings | None:
             bool(details["join_approval"]),
             None if guidelines is None else str(guidelines),
             int(details.get("harm_flags_to_hide", DEFAULT_HARM_FLAGS_TO_HIDE)),
+            details.get("members_invite") is True,
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -131,6 +134,9 @@ def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
         )
     if new.harm_flags_to_hide != before.harm_flags_to_hide:
         changes.append(messages.harm_flags_now(new.harm_flags_to_hide))
+    if new.members_invite != before.members_invite:
+        on = new.members_invite
+        changes.append(messages.MEMBERS_INVITE_ON_NOW if on else messages.MEMBERS_INVITE_OFF_NOW)
     known_before = previous is not None and previous.guidelines is not None
     if known_before and new.guidelines is not None and new.guidelines != before.guidelines:
         changes.append(messages.GUIDELINES_UPDATED)

@@ -295,7 +295,11 @@ class PaneModeration(QObject):
         if info is None:
             return Settings()
         return Settings(
-            info.slow_mode_seconds, info.join_approval, info.guidelines, info.harm_flags_to_hide
+            info.slow_mode_seconds,
+            info.join_approval,
+            info.guidelines,
+            info.harm_flags_to_hide,
+            info.members_invite,
         )
 
     # -- acting on members --------------------------------------------------------------

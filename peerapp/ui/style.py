@@ -295,6 +295,16 @@ QLabel#qrImage {{
     border-radius: 8px;
     padding: 6px;
 }}
+QFrame#versionCard {{
+    background: {SURFACE};
+    border: 1px solid {BORDER};
+    border-radius: 8px;
+}}
+QLabel#inviteRefusal {{
+    background: {ACCENT_SOFT};
+    border-radius: 8px;
+    padding: 10px 12px;
+}}
 QFrame#inviteNote {{
     background: {ACCENT_SOFT};
     border-radius: 8px;
@@ -330,6 +340,13 @@ QFrame#inviteRow {{
     border-radius: 6px;
 }}
 QScrollArea#inviteList, QScrollArea#inviteList > QWidget > QWidget {{
+    background: transparent;
+}}
+QScrollArea#equivocations {{
+    border: none;
+}}
+QScrollArea#equivocations > QWidget,
+QScrollArea#equivocations > QWidget > QWidget {{
     background: transparent;
 }}
 QFrame#revokeConfirm {{

@@ -1,7 +1,10 @@
-"""A circle's settings, for its facilitators: slow mode, join approval, the guidelines and
-after how many members' harm flags a message is hidden pending review (the engine's
-`set_settings`, sending only what changed). Every member sees a note in the
-conversation once they change."""
+"""A circle's settings, for its facilitators: slow mode, join approval, whether plain
+members may invite, the guidelines and after how many members' harm flags a message is
+hidden pending review (the engine's `set_settings`, sending only what changed). Every
+member sees a note in the conversation once they change.
+
+How flags are counted (people, not invitations; second day on) is the engine's rule: the
+dialog only states it beside the threshold."""
 
 from __future__ import annotations
 
@@ -78,11 +81,21 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.form.addLayout(
             field(messages.SLOW_MODE_LABEL, self.slow_mode_box, self.custom_seconds, slow_hint)
         )
-        approval = QVBoxLayout()
-        approval.setSpacing(FIELD_SPACING)
-        approval.addWidget(self.join_approval_check)
-        approval.addWidget(approval_hint)
-        self.form.addLayout(approval)
+        self.members_invite_check = QCheckBox(messages.MEMBERS_INVITE_CHECK)
+        self.members_invite_check.setObjectName("membersInvite")
+        invite_hint = QLabel(messages.MEMBERS_INVITE_HINT)
+        invite_hint.setWordWrap(True)
+        style.set_role(invite_hint, "muted")
+
+        for check, hint in (
+            (self.join_approval_check, approval_hint),
+            (self.members_invite_check, invite_hint),
+        ):
+            column = QVBoxLayout()
+            column.setSpacing(FIELD_SPACING)
+            column.addWidget(check)
+            column.addWidget(hint)
+            self.form.addLayout(column)
         self.form.addLayout(
             field(messages.CIRCLE_GUIDELINES_LABEL, self.guidelines_edit, self.guidelines_counter)
         )
@@ -91,6 +104,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.slow_mode_box.currentIndexChanged.connect(self._refresh)
         self.custom_seconds.valueChanged.connect(self._refresh)
         self.join_approval_check.toggled.connect(self._refresh)
+        self.members_invite_check.toggled.connect(self._refresh)
         self.guidelines_edit.textChanged.connect(self._refresh)
         self.primary_button.clicked.connect(self.submit)
         self._refresh()
@@ -109,7 +123,13 @@ class CircleSettingsDialog(EngineCommandDialog):
         hint = QLabel(messages.HARM_FLAGS_HINT)
         hint.setWordWrap(True)
         style.set_role(hint, "muted")
-        self.form.addLayout(field(messages.HARM_FLAGS_LABEL, self.harm_flags_box, hint))
+        # the engine's counting rule, said plainly where the number is chosen
+        self.harm_flags_rule = QLabel(messages.HARM_FLAGS_RULE)
+        self.harm_flags_rule.setWordWrap(True)
+        style.set_role(self.harm_flags_rule, "muted")
+        self.form.addLayout(
+            field(messages.HARM_FLAGS_LABEL, self.harm_flags_box, hint, self.harm_flags_rule)
+        )
 
     def _show_current(self) -> None:
         seconds = self.current.slow_mode_seconds
@@ -119,6 +139,7 @@ class CircleSettingsDialog(EngineCommandDialog):
             self.custom_seconds.setValue(seconds)
         self.slow_mode_box.setCurrentIndex(index)
         self.join_approval_check.setChecked(self.current.join_approval)
+        self.members_invite_check.setChecked(self.current.members_invite)
         self.guidelines_edit.setPlainText(self.current.guidelines or "")
 
     # -- what is chosen -----------------------------------------------------------------
@@ -137,6 +158,8 @@ class CircleSettingsDialog(EngineCommandDialog):
             changed["slow_mode_seconds"] = self.slow_mode_seconds()
         if self.join_approval_check.isChecked() != self.current.join_approval:
             changed["join_approval"] = self.join_approval_check.isChecked()
+        if self.members_invite_check.isChecked() != self.current.members_invite:
+            changed["members_invite"] = self.members_invite_check.isChecked()
         if self.guidelines() != (self.current.guidelines or "").strip():
             changed["guidelines"] = self.guidelines()
         if self.harm_flags_box.value() != self.current.harm_flags_to_hide:

@@ -5,6 +5,12 @@ The defaults follow the circle: with join approval on (a facilitator reviews eve
 uses a code) one code may go to a group, so it defaults to 20 uses. "Manage invites…"
 asks the window for the list of the circle's codes (manageRequested).
 
+Who may invite is the engine's rule (circle_info's `may_invite`: "" or the reason why
+not). When we may not, the "Invite someone…" action stays usable and this dialog says
+why, in place of the choices, with only "Close": a disabled menu entry would leave a
+person guessing (its tooltip rarely shows), while the dialog tells them and whom to ask.
+Should the engine refuse anyway (the setting changed meanwhile), its reason shows inline.
+
 The code is a key to the circle, so the dialog says so, and the code lives only in this
 dialog (and the clipboard, if the person copies it): it is never logged.
 """
@@ -138,9 +144,12 @@ class InviteDialog(EngineCommandDialog):
         circle_id: str,
         circle_name: str,
         parent: QWidget | None = None,
+        *,
         join_approval: bool | None = None,
+        may_invite: str | None = None,
     ) -> None:
-        """`join_approval`: the circle's setting if known; else it is asked for."""
+        """`join_approval`, `may_invite` (circle_info's): the circle's if known; else they
+        are asked for."""
         super().__init__(
             bridge,
             title=messages.INVITE_TITLE,
@@ -170,20 +179,31 @@ class InviteDialog(EngineCommandDialog):
         self.form.addWidget(self.result_view)
         self.form.addWidget(self.manage_button, 0, Qt.AlignmentFlag.AlignLeft)
         self.approval_note.hide()
+        self.refusal_note = QLabel()
+        self.refusal_note.setObjectName("inviteRefusal")
+        self.refusal_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.refusal_note.setWordWrap(True)
+        self.form.addWidget(self.refusal_note)
+        self.refusal_note.hide()
+        self.refused = False  # the engine says we may not invite here
         self.code: str | None = None
         self._uses_chosen = False  # the person picked a number: the circle's default yields
         self.set_submittable(True)
         self.primary_button.clicked.connect(self._primary_clicked)
         self.manage_button.clicked.connect(lambda: self.manageRequested.emit(circle_id))
         self.uses_box.activated.connect(self._uses_picked)
-        if join_approval is None:
+        if join_approval is None or may_invite is None:
             self.ask_circle_defaults()
         else:
-            self.apply_circle_defaults(join_approval)
+            self.apply_circle_defaults(join_approval, may_invite)
 
-    def apply_circle_defaults(self, join_approval: bool) -> None:
-        """Defaults for the circle's setting, unless the person already chose."""
+    def apply_circle_defaults(self, join_approval: bool, may_invite: str = "") -> None:
+        """Defaults for the circle's setting, unless the person already chose; the reason
+        instead of the choices when we may not invite."""
         if self.code is not None or self.busy:
+            return
+        if may_invite:
+            self.show_refusal(may_invite)
             return
         self.approval_note.setVisible(join_approval)
         if not self._uses_chosen:
@@ -201,7 +221,20 @@ class InviteDialog(EngineCommandDialog):
         except HearthError:
             return  # the engine's own defaults stand
         if still_alive(self) and info is not None:
-            self.apply_circle_defaults(info.join_approval)
+            self.apply_circle_defaults(info.join_approval, info.may_invite)
+
+    def show_refusal(self, reason: str) -> None:
+        """We may not invite here: the engine's reason and whom to ask, and only Close."""
+        self.refused = True
+        self.explanation_label.hide()  # it speaks of choosing, and there is nothing to choose
+        self.options.hide()
+        self.approval_note.hide()
+        self.manage_button.hide()
+        self.refusal_note.setText(f"{reason} {messages.ASK_A_FACILITATOR_TO_INVITE}")
+        self.refusal_note.show()
+        self.secondary_button.hide()
+        self.primary_button.setText(messages.CLOSE)
+        self.primary_button.setFocus()
 
     def expires_in(self) -> int:
         return int(self.expiry_box.currentData())
@@ -211,7 +244,9 @@ class InviteDialog(EngineCommandDialog):
 
     @Slot()
     def _primary_clicked(self) -> None:
-        if self.code is None:
+        if self.refused:
+            self.reject()  # nothing was made
+        elif self.code is None:
             self.submit()
         else:
             self.accept()

@@ -1,6 +1,8 @@
 """The members of a circle: a dot for who is connected, the name, the founder's or a
 co-facilitator's badge, a muted mark, a small moon for someone taking a break (when they
-chose to show it) and a quiet "blocked" for members the viewer blocked (only they see it).
+chose to show it), a quiet "blocked" for members the viewer blocked (only they see it) and
+a quiet "⇄" (its tooltip in words) for a member who signed two versions of its history (the engine's
+`equivocated`: evidence everyone's copy of the log holds).
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
 with the keyboard, and a menu on right click; both offer exactly the actions the circle's
@@ -47,6 +49,7 @@ class Member:
     muted_until: int = 0  # ms since the epoch; 0 when not muted
     blocked: bool = False  # the viewer blocked them (nobody else knows)
     on_break: bool = False  # they let the circle see they are taking a break
+    equivocated: bool = False  # they signed two versions of their history
 
     @property
     def founder(self) -> bool:
@@ -88,6 +91,7 @@ def members_from(rows: Sequence[object]) -> list[Member]:
                     int(row.get("muted_until") or 0),
                     row.get("blocked") is True,
                     row.get("on_break") is True,
+                    row.get("equivocated") is True,
                 )
             )
         except (KeyError, TypeError, ValueError):
@@ -118,6 +122,11 @@ class MemberRow(QWidget):
         self.blocked_label = QLabel(messages.BLOCKED_BADGE)
         style.set_role(self.blocked_label, "muted")
         self.blocked_label.setToolTip(messages.BLOCKED_TOOLTIP)
+        self.equivocated_label = QLabel(messages.EQUIVOCATED_BADGE)
+        self.equivocated_label.setObjectName("equivocatedMark")
+        style.set_role(self.equivocated_label, "muted")
+        self.equivocated_label.setToolTip(messages.EQUIVOCATED_TOOLTIP)
+        self.equivocated_label.setAccessibleName(messages.EQUIVOCATED_SPOKEN)
         self.actions_button = QToolButton()
         self.actions_button.setText(messages.MEMBER_ACTIONS_BUTTON)
         self.actions_button.setAutoRaise(True)
@@ -132,6 +141,7 @@ class MemberRow(QWidget):
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.break_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.blocked_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.equivocated_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.muted_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.actions_button, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -140,6 +150,7 @@ class MemberRow(QWidget):
         self.muted_label.setVisible(muted)
         self.break_label.setVisible(member.on_break)
         self.blocked_label.setVisible(member.blocked)
+        self.equivocated_label.setVisible(member.equivocated)
         self.actions_button.setVisible(actionable)
 
 
@@ -225,4 +236,6 @@ def _spoken(member: Member) -> str:
         parts.append(messages.ON_BREAK_SPOKEN)
     if member.blocked:
         parts.append(messages.BLOCKED_BADGE)
+    if member.equivocated:
+        parts.append(messages.EQUIVOCATED_SPOKEN)
     return ", ".join(parts)

@@ -18,7 +18,9 @@ A message collapsed for this reader (behind its content warning, or hidden pendi
 shows in muted italics what stands for it, with small buttons drawn in the bubble ("Show",
 "Show anyway", "Restore" for facilitators); shown, its tags sit small above its text, with
 "Hide again". A press on a button is `buttonClicked` (the list acts on it). A check-in is
-one slim line: the name, five dots filled to the mood, the mood's word and the line.
+one slim line: the name, five dots filled to the mood, the mood's word and the line. A
+note about a message (its author signed two versions of it) sits in small muted italics
+just under its bubble, on the bubble's side.
 
 Text is laid out with QTextLayout (wrapping at word boundaries, or anywhere for a word
 longer than the bubble). Row heights depend on the view's width; they are cached per
@@ -27,7 +29,7 @@ width, so scrolling does not lay text out again.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from PySide6.QtCore import (
@@ -110,6 +112,7 @@ DOT_FRACTION = 0.6  # a mood dot's size, as a share of the text's ascent
 DOT_GAP = 3
 HEAD_GAP = 8  # between a check-in's name, its dots and its mood word
 LINE_GAP = 10  # between a check-in's mood word and its line
+NOTE_GAP = 2  # between a bubble and the note under it
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ class BubbleGeometry:
     head_rect: QRectF = field(default_factory=QRectF)
     dots_rect: QRectF = field(default_factory=QRectF)
     word_left: float = 0.0
+    note_rect: QRectF = field(default_factory=QRectF)  # the note under it; empty without
 
 
 @dataclass(frozen=True)
@@ -244,8 +248,27 @@ class MessageDelegate(QStyledItemDelegate):
         if shown is None:
             shown = self.presentation_of(row.message)
         if shown.look is Look.CHECK_IN:
-            return self._check_in_geometry(row, width, others)
-        return self._bubble_geometry(row, shown, width, others)
+            geometry, block = self._check_in_geometry(row, width, others)
+        else:
+            geometry, block = self._bubble_geometry(row, shown, width, others)
+        if shown.note:
+            geometry = self._with_note(geometry, shown.note, width, row.message.mine)
+        return geometry, block
+
+    def _with_note(
+        self, geometry: BubbleGeometry, note: str, width: int, mine: bool
+    ) -> BubbleGeometry:
+        """Room for `note` under the bubble, on its side, as wide as a bubble may be."""
+        block = self._note_block(note, width)
+        bubble = geometry.bubble
+        left = bubble.right() - block.width if mine else bubble.left() + 2
+        rect = QRectF(left, bubble.bottom() + NOTE_GAP, block.width, block.height)
+        return replace(geometry, row_height=int(rect.bottom() + 0.999), note_rect=rect)
+
+    def _note_block(self, note: str, width: int) -> TextBlock:
+        small = QFont(self._fonts()[2])
+        small.setItalic(True)
+        return lay_out(note, small, max(int(width * MAX_BUBBLE_FRACTION), MIN_TEXT_WIDTH))
 
     def _bubble_geometry(
         self, row: MessageRow, shown: Presentation, width: int, others: int
@@ -543,6 +566,10 @@ class MessageDelegate(QStyledItemDelegate):
         )
         if not geometry.indicator_rect.isEmpty():
             self._paint_delivery(painter, geometry.indicator_rect.translated(origin), message)
+        if not geometry.note_rect.isEmpty():
+            note = self._note_block(shown.note, rect.width())
+            painter.setPen(QColor(style.MUTED))
+            note.layout.draw(painter, geometry.note_rect.topLeft() + origin)
 
     def _paint_check_in_head(
         self, painter: QPainter, geometry: BubbleGeometry, origin: QPointF, message: MessageView

@@ -20,8 +20,10 @@ message with a content warning the reader collapses shows only the warning and "
 hidden pending review (enough members flagged it) shows only that, with "Show anyway"
 (and "Restore" for facilitators, `set_reviewer`); once revealed (`set_revealed`, for this
 session only) the text shows under a small tag, with "Hide again". A check-in shows as one
-compact line. Fresher copies of shown messages bring their review state along
-(`update_delivery`), so a reload after a `message_review` event updates the row.
+compact line. A message whose author signed another version of it (`equivocated`: the
+engine keeps both and shows both) carries a small note under its bubble saying so.
+Fresher copies of shown messages bring their review state along (`update_delivery`), so
+a reload after a `message_review` event (or a second version's arrival) updates the row.
 """
 
 from __future__ import annotations
@@ -123,6 +125,7 @@ class Presentation:
     text: str
     tags: tuple[str, ...] = ()
     buttons: tuple[tuple[Button, str], ...] = ()
+    note: str = ""  # a small line under the bubble ("" for none)
 
     @property
     def collapsed(self) -> bool:
@@ -141,6 +144,14 @@ def collapses(message: MessageView) -> bool:
 def presentation(message: MessageView, revealed: bool, reviewer: bool) -> Presentation:
     """How `message` shows: `revealed` when the reader pressed Show on it this session,
     `reviewer` when the reader is one of the circle's facilitators."""
+    shown = _bubble(message, revealed, reviewer)
+    if message.equivocated and shown.look is not Look.DELETED:
+        # whatever else shows, the reader learns there is another version of it
+        return dataclasses.replace(shown, note=messages.EQUIVOCATED_NOTE)
+    return shown
+
+
+def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentation:
     removed = tombstone(message)
     if removed is not None:
         return Presentation(Look.DELETED, removed)
@@ -165,11 +176,12 @@ def presentation(message: MessageView, revealed: bool, reviewer: bool) -> Presen
     return Presentation(Look.PLAIN, text, tuple(tags), (*hide_again, *restore))
 
 
-_REVIEW_FIELDS = ("hidden", "flagged", "harm_flags", "restored", "filter", "cw")
+_REVIEW_FIELDS = ("hidden", "flagged", "harm_flags", "restored", "filter", "cw", "equivocated")
 
 
 def review_state(message: MessageView) -> dict[str, Any]:
-    """What may change about a message already shown, besides its delivery."""
+    """What may change about a message already shown, besides its delivery (a second
+    version of it arriving marks it `equivocated`)."""
     return {name: getattr(message, name) for name in _REVIEW_FIELDS}
 
 
@@ -533,11 +545,14 @@ def describe(row: Row, today: date, others: int = 0, shown: Presentation | None 
         shown = presentation(message, revealed=False, reviewer=False)
     if shown.look is Look.CHECK_IN:
         text = messages.check_in_said(message.author_name, message.mood, message.text)
-        return f"{timeline.clock(message.ts)}: {text}"
+        note = f". {shown.note}" if shown.note else ""
+        return f"{timeline.clock(message.ts)}: {text}{note}"
     if shown.collapsed:
         text = f"{shown.text} ({messages.CW_COLLAPSED_HINT})"
     else:
         text = ". ".join((*shown.tags, shown.text))
+    if shown.note:
+        text = f"{text}. {shown.note}"
     said = f"{message.author_name}, {timeline.clock(message.ts)}: {text}"
     delivery = delivery_text(message, others)
     return said if delivery is None else f"{said} ({delivery})"
@@ -566,6 +581,7 @@ def message_views(rows: Sequence[dict[str, Any]]) -> list[MessageView]:
                     flagged=row.get("flagged") is True,
                     restored=row.get("restored") is True,
                     filter=str(row.get("filter") or FilterMode.SHOW.value),
+                    equivocated=row.get("equivocated") is True,
                 )
             )
         except (KeyError, TypeError, ValueError, AttributeError):

@@ -1,0 +1,295 @@
+"""A facilitator's "Conflicting versions" list for one circle (the engine's
+`equivocations`): each time a member's app signed two (or more) different events under
+one number, every version side by side, so a facilitator can compare them and delete a
+message version that should not stand.
+
+Rules:
+- The engine keeps every version and shows every message version in the conversation,
+  marked; nothing here decides which one is "real". A facilitator compares and may
+  delete a message version ("Delete this version": the ordinary `delete_message` with
+  that version's id, asked first as every delete is). The others stay.
+- A version shows its text (a message's), when it was signed, and what became of it:
+  deleted, or refused by the circle's rules (then it never showed). A version that is
+  not a message shows what kind of event it is, without a button.
+- Only facilitators may read the list (the engine refuses others; the refusal shows).
+- Everything shown comes from a member: set as plain text, never read as markup.
+- `deleted` fires with the message id once a version was deleted; the list then reads
+  itself again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.core.circle_events import EventType
+from peerapp.ui import messages, style, timeline
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
+from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+
+LIST_SIZE = (600, 360)
+
+
+@dataclass(frozen=True, repr=False)
+class Version:
+    """One signed version: a message (its text, unless deleted) or another event."""
+
+    id: str
+    type: str  # the event type's value
+    text: str
+    deleted: bool
+    ts: int  # ms, the author's clock
+    accepted: bool  # the circle's rules accepted it (a refused one never showed)
+
+    @property
+    def message(self) -> bool:
+        return self.type == EventType.MESSAGE.value
+
+    def __repr__(self) -> str:  # keeps message text out of logs and failure reports
+        return f"Version({self.id[:8]})"
+
+
+@dataclass(frozen=True, repr=False)
+class Equivocation:
+    """The versions one member signed under one number."""
+
+    author: str
+    author_name: str
+    seq: int
+    versions: tuple[Version, ...]
+
+    def __repr__(self) -> str:  # keeps names out of logs and failure reports
+        return f"Equivocation({self.author[:8]}, {self.seq})"
+
+
+def _version(row: Mapping[str, object]) -> Version:
+    text = row.get("text")
+    ts = row.get("ts")
+    if not isinstance(ts, int) or isinstance(ts, bool):
+        raise ValueError("ts")
+    return Version(
+        id=str(row["id"]),
+        type=str(row["type"]),
+        text=text if isinstance(text, str) else "",
+        deleted=row.get("deleted") is True,
+        ts=ts,
+        accepted=row.get("accepted") is not False,
+    )
+
+
+def equivocations_from(rows: object) -> list[Equivocation]:
+    """The engine's `equivocations` rows, skipping any that are malformed (as are the
+    versions within one)."""
+    if not isinstance(rows, Sequence) or isinstance(rows, str):
+        return []
+    found = []
+    for row in rows:
+        if not isinstance(row, Mapping):
+            continue
+        versions = []
+        for entry in row.get("versions") or ():
+            if not isinstance(entry, Mapping):
+                continue
+            try:
+                versions.append(_version(entry))
+            except (KeyError, TypeError, ValueError):
+                continue
+        try:
+            found.append(
+                Equivocation(
+                    author=str(row["author"]),
+                    author_name=str(row.get("author_name") or messages.UNNAMED_MEMBER),
+                    seq=int(row.get("seq") or 0),
+                    versions=tuple(versions),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            continue
+    return [item for item in found if item.versions]
+
+
+def _plain(text: str, role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if role is not None:
+        style.set_role(label, role)
+    return label
+
+
+class VersionColumn(QFrame):
+    """One version: which, when, its text (or what kind of event), and the button."""
+
+    def __init__(self, number: int, version: Version, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("versionCard")
+        self.version = version
+        when = messages.log_when(timeline.local_time(version.ts))
+        self.heading = _plain(messages.version_heading(number, when), "subheading")
+        if not version.message:
+            self.text = _plain(messages.version_not_a_message(version.type), "muted")
+        elif version.deleted:
+            self.text = _plain(messages.VERSION_DELETED, "muted")
+        else:
+            self.text = _plain(version.text or messages.VERSION_EMPTY_TEXT)
+        # a version the circle's rules refused never showed to anyone
+        self.refused = _plain(messages.VERSION_REFUSED, "muted")
+        self.delete_button = QPushButton(messages.DELETE_THIS_VERSION)
+        self.delete_button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(6)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.text)
+        layout.addWidget(self.refused)
+        layout.addStretch(1)
+        layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
+        # only once they have a parent: a parentless widget shown opens a window
+        self.refused.setVisible(not version.accepted)
+        self.delete_button.setVisible(version.message and not version.deleted)
+
+
+class EquivocationCard(QFrame):
+    """Who signed the versions, and the versions side by side."""
+
+    def __init__(self, item: Equivocation, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.summary = _plain(
+            messages.equivocation_summary(item.author_name, len(item.versions)), "subheading"
+        )
+        self.columns = [
+            VersionColumn(number, version) for number, version in enumerate(item.versions, start=1)
+        ]
+        side_by_side = QHBoxLayout()
+        side_by_side.setSpacing(8)
+        for column in self.columns:
+            side_by_side.addWidget(column, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.summary)
+        layout.addLayout(side_by_side)
+
+
+class EquivocationsDialog(FormDialog):
+    deleted = Signal(str)  # message id: a version deleted for everyone
+
+    def __init__(self, bridge: EngineBridge, circle: str, parent: QWidget | None = None) -> None:
+        super().__init__(
+            title=messages.EQUIVOCATIONS_TITLE,
+            heading=messages.EQUIVOCATIONS_TITLE,
+            explanation=messages.EQUIVOCATIONS_TEXT,
+            primary_text=messages.CLOSE,
+            parent=parent,
+        )
+        self.bridge = bridge
+        self.circle = circle
+        self.cards: list[EquivocationCard] = []
+        self.confirming: ConfirmActionDialog | None = None  # "Delete this message?"
+        self.loaded = False
+        self._loads = 0
+        self._shown = 0
+
+        self.list_widget = QWidget()
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_layout.setSpacing(16)
+        self.empty_label = QLabel(messages.EQUIVOCATIONS_EMPTY)
+        style.set_role(self.empty_label, "muted")
+        self.list_layout.addWidget(self.empty_label)
+        self.list_layout.addStretch(1)
+        self.empty_label.hide()
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("equivocations")
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.list_widget)
+        # setWidget paints the list's own background: let the dialog's show through
+        self.list_widget.setAutoFillBackground(False)
+        self.scroll_area.viewport().setAutoFillBackground(False)
+        self.scroll_area.setMinimumSize(*LIST_SIZE)
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_area)
+        self.secondary_button.hide()
+        self.primary_button.clicked.connect(self.accept)
+        self.set_submittable(True)
+
+    @property
+    def equivocations(self) -> list[Equivocation]:
+        return [card.item for card in self.cards]
+
+    def columns(self) -> list[VersionColumn]:
+        return [column for card in self.cards for column in card.columns]
+
+    @async_slot()
+    async def load(self) -> None:
+        self._loads += 1
+        asked = self._loads
+        if not self.loaded:
+            self.set_busy(messages.EQUIVOCATIONS_LOADING)
+        try:
+            result = await self.bridge.call("equivocations", circle=self.circle)
+        except Exception as error:
+            if still_alive(self):
+                self.set_idle()
+                self.show_error(failure_message(error, messages.TO_READ_EQUIVOCATIONS))
+            return
+        # answers can overtake each other; an older one must not undo a newer one
+        if not still_alive(self) or asked < self._shown:
+            return
+        self._shown = asked
+        if self.busy:
+            self.set_idle()
+        self.show_equivocations(equivocations_from(result.get("equivocations", [])))
+
+    def show_equivocations(self, items: list[Equivocation]) -> None:
+        for card in self.cards:
+            card.deleteLater()
+        self.cards = []
+        for position, item in enumerate(items):
+            card = EquivocationCard(item)
+            for column in card.columns:
+                version = column.version.id
+                column.delete_button.clicked.connect(
+                    lambda _=False, v=version: self.confirm_delete(v)
+                )
+            self.list_layout.insertWidget(position, card)
+            self.cards.append(card)
+        self.empty_label.setVisible(not items)
+        self.loaded = True
+
+    def confirm_delete(self, message_id: str) -> ConfirmActionDialog | None:
+        """Ask first, as every delete does; the question opens over this list."""
+        if self.confirming is not None:
+            return None
+        self.clear_error()
+        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self)
+        self.confirming = dialog
+        dialog.accepted.connect(lambda: self._deleted(message_id))
+        dialog.finished.connect(self._confirm_finished)
+        dialog.open()  # window-modal over this list, never a nested event loop
+        return dialog
+
+    def _confirm_finished(self) -> None:
+        dialog, self.confirming = self.confirming, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _deleted(self, message_id: str) -> None:
+        self.deleted.emit(message_id)
+        self.load()  # the version now shows as deleted; the others stay as they were

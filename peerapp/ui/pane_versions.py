@@ -1,0 +1,63 @@
+"""Conflicting versions in one circle's pane: when a member's app signed two versions of
+something under one number (equivocation, kept by the engine as evidence).
+
+Rules:
+- Everyone: a message marked `equivocated` shows a note under its bubble (the model's
+  presentation) and its author a mark in the members list. When such a message arrives
+  live, the history and the members are read again, so the version shown before it is
+  marked too (a sync that brings many messages reloads both anyway: CirclePane).
+- Facilitators: "Conflicting versions…" in the circle's More menu (beside "Care and
+  review…") opens peerapp.ui.dialogs.equivocations.EquivocationsDialog, every version
+  side by side, each message version with "Delete this version". The engine refuses the
+  list to others; the entry shows only while circle_info says we facilitate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction
+
+from peerapp.core.events import MessageView
+from peerapp.ui import messages
+from peerapp.ui.circle_info import CircleInfo
+from peerapp.ui.dialogs.equivocations import EquivocationsDialog
+
+if TYPE_CHECKING:
+    from peerapp.ui.circle_pane import CirclePane
+
+
+class PaneVersions(QObject):
+    def __init__(self, pane: CirclePane) -> None:
+        super().__init__(pane)
+        self.pane = pane
+        self.action = QAction(messages.EQUIVOCATIONS_ACTION, self)
+        self.action.triggered.connect(self.open_list)
+        self.action.setVisible(False)
+        moderation = pane.moderation
+        moderation.more_menu.insertAction(moderation.log_action, self.action)
+        pane.infoChanged.connect(self.info_changed)
+
+    @Slot(object)
+    def info_changed(self, _info: CircleInfo) -> None:
+        # the pane's moderation has read this circle_info already (connected before us)
+        self.action.setVisible(self.pane.moderation.facilitating)
+
+    def arrived(self, message: MessageView) -> None:
+        """A message that arrived live: a new second version marks the first one too."""
+        if message.equivocated and message.id not in self.pane.model:
+            self.pane.reload_latest()
+            self.pane.refresh_members()
+
+    @Slot()
+    def open_list(self) -> EquivocationsDialog:
+        dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane)
+        dialog.deleted.connect(self._deleted)
+        self.pane.moderation.open_dialog(dialog)
+        dialog.load()
+        return dialog
+
+    def _deleted(self, message_id: str) -> None:
+        self.pane.moderation.mark_deleted(message_id)
+        self.pane.moderation.statusMessage.emit(messages.VERSION_DELETED_STATUS)

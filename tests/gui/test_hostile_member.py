@@ -1,0 +1,302 @@
+"""Issue 11 through the widgets, on real engines on 127.0.0.1: who may invite (the
+settings' checkbox, its notice, the invite dialog's reason when one may not), and a
+member whose app signed two versions of a message (both marked, the member marked, the
+facilitator's side-by-side list, deleting one version leaves the other)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import pytest
+import trio
+from pytestqt.qtbot import QtBot
+
+from peerapp.core.circle_events import EventType
+from peerapp.core.events import MessageView
+from peerapp.crypto.signing import sign_event
+from peerapp.engine.circle_service import CircleService
+from peerapp.ui import messages
+from peerapp.ui.circle_info import circle_info_from
+from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.equivocations import EquivocationsDialog, equivocations_from
+from peerapp.ui.dialogs.invite import InviteDialog
+from peerapp.ui.main_window import MainWindow
+from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
+from peerapp.ui.widgets.message_model import Look, presentation
+from tests.gui.circle_steps import (
+    DELIVERY_WAIT_MS,
+    Circle,
+    member_id,
+    open_invite,
+    send_by_typing,
+    wait_for_text,
+)
+from tests.gui.helpers import WAIT_MS, click
+
+T = TypeVar("T")
+
+FIRST = "I am so glad this circle exists"
+REWRITE = "Everyone here is pathetic"
+WELCOME = "Welcome, Bee"
+FIRST_DAY = "You can flag messages from your second day in this circle on."
+
+
+@pytest.fixture
+def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
+    """Ash creates a circle and invites Bee, who joins by pasting the code."""
+    return Circle(*two_members)
+
+
+def test_settings_notices_say_who_may_invite() -> None:
+    assert settings_changes(Settings(members_invite=True), Settings()) == [
+        messages.MEMBERS_INVITE_ON_NOW
+    ]
+    assert settings_changes(Settings(), Settings(members_invite=True)) == [
+        messages.MEMBERS_INVITE_OFF_NOW
+    ]
+    entry = entry_from(
+        {
+            "id": "e1",
+            "actor": "aa",
+            "actor_name": "Ash",
+            "action": "settings",
+            "target": None,
+            "ts": 1,
+            "details": {"slow_mode_seconds": 0, "join_approval": False, "members_invite": True},
+        }
+    )
+    assert entry is not None
+    assert notice_text(entry, Settings()) == "Members may now invite people (changed by Ash)"
+
+
+def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
+    base = {"circle": "c", "name": "Tuesday"}
+    info = circle_info_from({**base, "members_invite": True, "may_invite": ""})
+    assert info is not None and info.members_invite and info.may_invite == ""
+    refused = circle_info_from({**base, "may_invite": "Only facilitators can invite."})
+    assert refused is not None and not refused.members_invite
+    assert refused.may_invite == "Only facilitators can invite."
+    odd = circle_info_from({**base, "members_invite": "yes", "may_invite": 3})
+    assert odd is not None and not odd.members_invite and odd.may_invite == ""
+
+
+def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
+    plain = MessageView("ab" * 32, "cd" * 32, "Bee", "Hi", 1, False, equivocated=True)
+    assert presentation(plain, False, False).note == messages.EQUIVOCATED_NOTE
+    hidden = dataclasses.replace(plain, hidden=True)
+    assert presentation(hidden, False, False).look is Look.HIDDEN
+    assert presentation(hidden, False, False).note == messages.EQUIVOCATED_NOTE
+    gone = dataclasses.replace(plain, deleted="facilitator", text="")
+    assert presentation(gone, False, False).note == ""
+    honest = dataclasses.replace(plain, equivocated=False)
+    assert presentation(honest, False, False).note == ""
+
+
+def test_equivocation_rows_are_read_leniently() -> None:
+    version = {"id": "v1", "type": "message", "text": "Hi", "ts": 5, "accepted": True}
+    row = {"author": "cd" * 32, "author_name": "", "seq": 3, "versions": [version]}
+    items = equivocations_from(
+        [
+            row,
+            {"author": "x", "versions": [{"id": "v2", "type": "message", "ts": "soon"}]},
+            {"versions": [version]},
+            "junk",
+            None,
+        ]
+    )
+    assert [(i.author_name, i.seq, [v.text for v in i.versions]) for i in items] == [
+        (messages.UNNAMED_MEMBER, 3, ["Hi"])
+    ]
+    assert equivocations_from(None) == [] and equivocations_from("text") == []
+    assert "Hi" not in repr(items[0].versions[0]) and "cd" * 32 not in repr(items[0])
+
+
+def inside(window: MainWindow, work: Callable[[CircleService], Awaitable[T]]) -> T:
+    """Run `work` in the window's engine thread, with its circle service (as a modified
+    client would act: past its app's checks)."""
+    thread = window.bridge._thread
+    engine = thread._engine
+    assert engine is not None and engine._circles_service is not None
+    service = engine._circles_service
+    return trio.from_thread.run(lambda: work(service), trio_token=thread._token)
+
+
+def second_version(bee: MainWindow, ash: MainWindow, circle: str, message: str, text: str) -> str:
+    """Bee's app signs another message under the number of `message`; it reaches Ash the
+    way any event from the network does. Returns the new version's id."""
+
+    async def sign(service: CircleService) -> bytes:
+        runtime = service._runtime(circle)
+        original = service._store.event(runtime.circle_id, bytes.fromhex(message))
+        assert original is not None
+        fresh = service._author(runtime, EventType.MESSAGE, {"text": text})
+        again = dataclasses.replace(fresh.event, seq=original.seq)
+        return sign_event(again, runtime.membership.signing_seed).signed
+
+    signed = inside(bee, sign)
+
+    async def deliver(service: CircleService) -> None:
+        await service._ingest(service._runtime(circle), [signed])
+
+    inside(ash, deliver)
+    return next(  # the id the engine gives it: the one message with its text
+        m.id for m in _history(ash, circle) if m.text == text
+    )
+
+
+def _history(window: MainWindow, circle: str) -> list[MessageView]:
+    async def read(service: CircleService) -> list[MessageView]:
+        return service.history(circle, 50, None)
+
+    return inside(window, read)
+
+
+def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+
+    # on its first day a plain member may not flag: the flag dialog says why, stays open
+    send_by_typing(qtbot, circle.ash, WELCOME)
+    welcome = wait_for_text(qtbot, circle.bee, circle.id, WELCOME)
+    menu = bee.message_list.menu_for(bee.model.index(bee.model.row_of(welcome.id) or 0))
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == messages.FLAG_HARM_ACTION).trigger()
+    flagging = circle.bee.active_dialog
+    assert isinstance(flagging, ConfirmActionDialog)
+    assert flagging.windowTitle() == messages.FLAG_HARM_TITLE
+    click(flagging.primary_button)
+    qtbot.waitUntil(lambda: not flagging.error_label.isHidden(), timeout=WAIT_MS)
+    assert flagging.error_label.text() == FIRST_DAY
+    with qtbot.waitSignal(flagging.finished, timeout=WAIT_MS):
+        click(flagging.secondary_button)
+
+    # a plain member may not invite by default: the dialog says why and offers only Close
+    click(bee.header.invite_button)
+    refused = circle.bee.active_dialog
+    assert isinstance(refused, InviteDialog)
+    qtbot.waitUntil(lambda: refused.refused, timeout=WAIT_MS)
+    reason = "Only facilitators can invite people to this circle."
+    assert refused.refusal_note.text() == f"{reason} {messages.ASK_A_FACILITATOR_TO_INVITE}"
+    assert refused.refusal_note.isVisible() and not refused.options.isVisible()
+    assert refused.primary_button.text() == messages.CLOSE
+    assert not refused.manage_button.isVisible()
+    with qtbot.waitSignal(refused.finished, timeout=WAIT_MS):
+        click(refused.primary_button)
+    assert refused.code is None
+
+    # the founder lets members invite
+    ash.moderation.settings_action.trigger()
+    dialog = circle.ash.active_dialog
+    assert isinstance(dialog, CircleSettingsDialog)
+    assert not dialog.members_invite_check.isChecked()
+    assert dialog.harm_flags_rule.text() == messages.HARM_FLAGS_RULE
+    dialog.members_invite_check.setChecked(True)
+    assert dialog.changes() == {"members_invite": True}
+    with qtbot.waitSignal(dialog.accepted, timeout=DELIVERY_WAIT_MS):
+        click(dialog.primary_button)
+    said = "Members may now invite people (changed by Ash)"
+    for pane in (ash, bee):
+        qtbot.waitUntil(
+            lambda pane=pane: said in [n.text for n in pane.model.notices()],
+            timeout=DELIVERY_WAIT_MS,
+        )
+
+    # reopened, the dialog shows the setting as saved
+    qtbot.waitUntil(
+        lambda: ash.moderation.info is not None and ash.moderation.info.members_invite,
+        timeout=WAIT_MS,
+    )
+    ash.moderation.settings_action.trigger()
+    reopened = circle.ash.active_dialog
+    assert isinstance(reopened, CircleSettingsDialog) and reopened is not dialog
+    assert reopened.members_invite_check.isChecked()
+    assert reopened.changes() == {}
+    with qtbot.waitSignal(reopened.finished, timeout=WAIT_MS):
+        click(reopened.secondary_button)
+
+    # and now Bee makes a code
+    qtbot.waitUntil(
+        lambda: bee.moderation.info is not None and bee.moderation.info.may_invite == "",
+        timeout=DELIVERY_WAIT_MS,
+    )
+    made = open_invite(qtbot, circle.bee)
+    assert made.code and not made.refused
+    with qtbot.waitSignal(made.finished, timeout=WAIT_MS):
+        click(made.primary_button)
+
+
+def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+    send_by_typing(qtbot, circle.bee, FIRST)
+    first = wait_for_text(qtbot, circle.ash, circle.id, FIRST)
+    assert not first.equivocated
+    assert ash.model.presentation_of(first).note == ""
+
+    rewrite = second_version(circle.bee, circle.ash, circle.id, first.id, REWRITE)
+
+    # both versions show for Ash, each with the note under it; Bee is marked
+    def marked(message_id: str) -> bool:
+        shown = ash.model.message(message_id)
+        return shown is not None and shown.equivocated
+
+    qtbot.waitUntil(lambda: marked(first.id) and marked(rewrite), timeout=DELIVERY_WAIT_MS)
+    for message_id in (first.id, rewrite):
+        shown = ash.model.message(message_id)
+        assert shown is not None
+        assert ash.model.presentation_of(shown).note == messages.EQUIVOCATED_NOTE
+        said = ash.model.index(ash.model.row_of(message_id) or 0).data()
+        assert said.endswith(messages.EQUIVOCATED_NOTE)  # what a screen reader says
+    bee_id = member_id(ash, "Bee")
+    qtbot.waitUntil(
+        lambda: (
+            bee_id in ash.member_panel.rows
+            and not ash.member_panel.rows[bee_id].equivocated_label.isHidden()
+        ),
+        timeout=WAIT_MS,
+    )
+    assert ash.member_panel.rows[member_id(ash, "Ash")].equivocated_label.isHidden()
+
+    # only facilitators compare versions
+    assert ash.versions.action.isVisible()
+    assert not bee.versions.action.isVisible()
+    ash.versions.action.trigger()
+    listing = circle.ash.active_dialog
+    assert isinstance(listing, EquivocationsDialog)
+    qtbot.waitUntil(lambda: listing.loaded, timeout=WAIT_MS)
+    (item,) = listing.equivocations
+    assert item.author == bee_id and item.author_name == "Bee"
+    assert sorted(v.text for v in item.versions) == sorted([FIRST, REWRITE])
+    columns = {column.version.id: column for column in listing.columns()}
+    assert set(columns) == {first.id, rewrite}
+    assert all(not column.delete_button.isHidden() for column in columns.values())
+
+    # deleting the rewrite asks first, then leaves the original standing
+    click(columns[rewrite].delete_button)
+    confirming = listing.confirming
+    assert isinstance(confirming, ConfirmActionDialog)
+    assert confirming.windowTitle() == messages.DELETE_MESSAGE_TITLE
+    with qtbot.waitSignal(confirming.accepted, timeout=DELIVERY_WAIT_MS):
+        click(confirming.primary_button)
+
+    def rewrite_gone() -> bool:
+        versions = {v.id: v for e in listing.equivocations for v in e.versions}
+        return rewrite in versions and versions[rewrite].deleted
+
+    qtbot.waitUntil(rewrite_gone, timeout=WAIT_MS)
+    versions = {v.id: v for v in listing.equivocations[0].versions}
+    assert not versions[first.id].deleted and versions[first.id].text == FIRST
+    shown_rewrite = ash.model.message(rewrite)
+    assert shown_rewrite is not None and shown_rewrite.deleted == "facilitator"
+    shown_first = ash.model.message(first.id)
+    assert shown_first is not None and shown_first.text == FIRST and not shown_first.deleted
+    remaining = {column.version.id: column for column in listing.columns()}
+    assert remaining[rewrite].delete_button.isHidden()
+    assert not remaining[first.id].delete_button.isHidden()
+    with qtbot.waitSignal(listing.finished, timeout=WAIT_MS):
+        click(listing.primary_button)
