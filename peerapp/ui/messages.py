@@ -996,25 +996,25 @@ HARM_FLAGS_HINT = (
 
 
 def harm_flags_rule(hours: int) -> str:
-    """The engine's counting rule, said where the threshold is chosen (`hours`: how long
-    a member is in the circle before their flags count, the circle's flag_after_hours)."""
+    """The engine's counting rule, said where the numbers are chosen (`hours`: how long a
+    member is in the circle before their flags count, the circle's flag_after_hours)."""
+    if hours <= 0:
+        wait = "Members can flag as soon as they join."
+    else:
+        wait = f"Members can flag once they have been in the circle for {hours_long(hours)}."
     return (
-        "Flags count people: a member and anyone they invited count once; " + flag_wait(hours) + "."
+        "Flags count people: a member and anyone they invited count once. "
+        f"{wait} Facilitators can always flag."
     )
 
 
-def flag_wait(hours: int) -> str:
-    if hours <= 0:
-        return "members can flag as soon as they join"
-    return f"members can flag once they have been in the circle for {duration(hours * 3600)}"
+def hours_long(hours: int) -> str:
+    """In hours, as the settings' box counts them: "1 hour", "24 hours"."""
+    return "1 hour" if hours == 1 else f"{hours} hours"
 
 
 FLAG_AFTER_LABEL = "Members can flag after"
 FLAG_AFTER_AT_ONCE = "at once"  # the spin box's 0
-FLAG_AFTER_HINT = (
-    "How long someone must have been in the circle before their flags count. Facilitators "
-    "can always flag."
-)
 
 
 def flag_after_suffix(hours: int) -> str:
@@ -1024,7 +1024,7 @@ def flag_after_suffix(hours: int) -> str:
 def flag_after_now(hours: int) -> str:
     if hours <= 0:
         return "Members can now flag messages as soon as they join"
-    wait = duration(hours * 3600)
+    wait = hours_long(hours)
     return f"Members can now flag messages once they have been in the circle for {wait}"
 
 

@@ -96,7 +96,7 @@ def test_settings_notices_and_the_rule_say_how_long_members_wait_to_flag() -> No
         "Members can now flag messages once they have been in the circle for 36 hours"
     ]
     assert settings_changes(day, Settings(flag_after_hours=2)) == [
-        "Members can now flag messages once they have been in the circle for 1 day"
+        "Members can now flag messages once they have been in the circle for 24 hours"
     ]
     # the log's settings entries carry the hours; older ones without them mean a day
     rows = [
@@ -122,12 +122,12 @@ def test_settings_notices_and_the_rule_say_how_long_members_wait_to_flag() -> No
         "Members can now flag messages as soon as they join (changed by Ash)"
     )
     assert notice_text(entries[1], Settings(flag_after_hours=0)) == (
-        "Members can now flag messages once they have been in the circle for 1 day (changed by Ash)"
+        "Members can now flag messages once they have been in the circle for 24 hours "
+        "(changed by Ash)"
     )
-    assert messages.harm_flags_rule(0).endswith("members can flag as soon as they join.")
-    assert messages.harm_flags_rule(5).endswith(
-        "members can flag once they have been in the circle for 5 hours."
-    )
+    assert "Members can flag as soon as they join." in messages.harm_flags_rule(0)
+    assert "once they have been in the circle for 1 hour." in messages.harm_flags_rule(1)
+    assert "once they have been in the circle for 5 hours." in messages.harm_flags_rule(5)
 
 
 def test_who_brought_whom_in_is_read_from_invited_by() -> None:
@@ -430,7 +430,7 @@ def test_a_member_flags_once_the_circles_waiting_time_allows_it(
     assert (box.value(), box.minimum(), box.maximum()) == (24, 0, 168)
     assert box.text() == "24 hours in the circle"
     assert dialog.harm_flags_rule.text() == messages.harm_flags_rule(24)
-    assert "for 1 day" in dialog.harm_flags_rule.text()
+    assert "in the circle for 24 hours." in dialog.harm_flags_rule.text()
     box.setValue(1)
     assert box.text() == "1 hour in the circle"
     box.setValue(0)

@@ -132,9 +132,6 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.flag_after_box.setRange(0, MAX_FLAG_AFTER_HOURS)
         self.flag_after_box.setSpecialValueText(messages.FLAG_AFTER_AT_ONCE)  # shown for 0
         self.flag_after_box.setValue(self.current.flag_after_hours)
-        after_hint = QLabel(messages.FLAG_AFTER_HINT)
-        after_hint.setWordWrap(True)
-        style.set_role(after_hint, "muted")
         # the engine's counting rule, said plainly where the numbers are chosen
         self.harm_flags_rule = QLabel()
         self.harm_flags_rule.setObjectName("harmFlagsRule")
@@ -144,7 +141,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.flag_after_box.valueChanged.connect(self._show_flag_after)
         self.flag_after_box.valueChanged.connect(self._refresh)
         self.form.addLayout(
-            field(messages.FLAG_AFTER_LABEL, self.flag_after_box, after_hint, self.harm_flags_rule)
+            field(messages.FLAG_AFTER_LABEL, self.flag_after_box, self.harm_flags_rule)
         )
 
     def _show_flag_after(self, hours: int) -> None:

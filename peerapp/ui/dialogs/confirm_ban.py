@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QStyle, QVBoxLayout, QWidget
 
 from peerapp.ui import messages, style
 from peerapp.ui.bridge import EngineBridge
@@ -49,11 +49,16 @@ class ConfirmBanDialog(ConfirmActionDialog):
         self.invitees_hint = QLabel(messages.BAN_INVITEES_HINT)
         self.invitees_hint.setWordWrap(True)
         style.set_role(self.invitees_hint, "muted")
+        # the names and the note line up with the box's words, under it
+        below = QVBoxLayout()
+        below.setSpacing(FIELD_SPACING)
+        below.setContentsMargins(_text_indent(self.invitees_check), 0, 0, 0)
+        below.addWidget(self.invitees_label)
+        below.addWidget(self.invitees_hint)
         column = QVBoxLayout()
         column.setSpacing(FIELD_SPACING)
         column.addWidget(self.invitees_check)
-        column.addWidget(self.invitees_label)
-        column.addWidget(self.invitees_hint)
+        column.addLayout(below)
         self.form.addLayout(column)
         # only once they have a parent: a parentless widget shown opens a window of its own
         for widget in (self.invitees_check, self.invitees_label, self.invitees_hint):
@@ -62,3 +67,11 @@ class ConfirmBanDialog(ConfirmActionDialog):
     def with_invitees(self) -> bool:
         """Whether the people they brought in go too (offered and checked)."""
         return bool(self.invitee_names) and self.invitees_check.isChecked()
+
+
+def _text_indent(check: QCheckBox) -> int:
+    """How far a check box's words start from its left edge (the box and its gap)."""
+    metric = check.style().pixelMetric
+    return metric(QStyle.PixelMetric.PM_IndicatorWidth, None, check) + metric(
+        QStyle.PixelMetric.PM_CheckBoxLabelSpacing, None, check
+    )
