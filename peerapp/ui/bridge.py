@@ -178,7 +178,7 @@ class EngineBridge(QObject):
 
     def set_settings(self, circle: str, **settings: Any) -> asyncio.Future[Result]:
         """`settings`: any of slow_mode_seconds, join_approval, guidelines,
-        harm_flags_to_hide, members_invite"""
+        harm_flags_to_hide, members_invite, flag_after_hours"""
         return self._request("set_settings", circle=circle, **settings)
 
     def moderation_log(self, circle: str) -> asyncio.Future[Result]:

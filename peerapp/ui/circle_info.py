@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE
+from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 
 FACILITATING_ROLES = frozenset({"founder", "facilitator"})
 
@@ -35,6 +35,8 @@ class CircleInfo:
     # how many members' harm flags hide a message pending review
     harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
     members_invite: bool = False  # plain members may invite (off: only facilitators)
+    # how long a plain member is in the circle before its harm flags are accepted
+    flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS
     # "" when we may make invites here, else the engine's words for why not
     may_invite: str = ""
 
@@ -52,6 +54,7 @@ def circle_info_from(result: Mapping[str, Any]) -> CircleInfo | None:
     guidelines = result.get("guidelines")
     role = result.get("my_role")
     slow = result.get("slow_mode_seconds")
+    flag_after = _whole(result.get("flag_after_hours"))  # 0 is a choice: no `or` default
     return CircleInfo(
         id=circle,
         name=name,
@@ -67,6 +70,7 @@ def circle_info_from(result: Mapping[str, Any]) -> CircleInfo | None:
         banned=result.get("banned") is True,
         harm_flags_to_hide=_whole(result.get("harm_flags_to_hide")) or DEFAULT_HARM_FLAGS_TO_HIDE,
         members_invite=result.get("members_invite") is True,
+        flag_after_hours=DEFAULT_FLAG_AFTER_HOURS if flag_after is None else flag_after,
         may_invite=_text(result.get("may_invite")),
     )
 

@@ -568,6 +568,40 @@ def confirm_ban_text(name: str) -> str:
     )
 
 
+def ban_invitees_check(count: int) -> str:
+    """The ban confirmation's offer to remove, with the banned member, the `count`
+    members they brought in (and those brought in); their names follow on a line below."""
+    if count == 1:
+        return "Also remove the person they brought in:"
+    return f"Also remove the {count} people they brought in:"
+
+
+def ban_invitees_names(names: list[str]) -> str:
+    """A few names, then how many more: "Cee, Dee and 3 more"."""
+    shown = names[:BAN_INVITEES_NAMED]
+    more = len(names) - len(shown)
+    if more:
+        return f"{', '.join(shown)} and {more} more"
+    if len(shown) > 1:
+        return f"{', '.join(shown[:-1])} and {shown[-1]}"
+    return "".join(shown)
+
+
+BAN_INVITEES_NAMED = 5
+BAN_INVITEES_HINT = (
+    "Removed, not banned: they could come back later with a new invite code. "
+    "Use this when the people they brought in came along to cause harm."
+)
+
+
+def invited_by(name: str) -> str:
+    """Who admitted a member, for facilitators (the member list's tooltip)."""
+    return f"Invited by {name}"
+
+
+INVITED_BY_FORMER_MEMBER = "Invited by someone no longer in the circle"
+
+
 def confirm_make_founder_title(name: str) -> str:
     return f"Make {name} the founder?"
 
@@ -959,10 +993,39 @@ HARM_FLAGS_HINT = (
     "When this many members flag a message as harmful, it is hidden for everyone until a "
     "facilitator restores or deletes it."
 )
-HARM_FLAGS_RULE = (
-    "Flags count people: a member and anyone they invited count once; members can flag "
-    "from their second day."
-)
+
+
+def harm_flags_rule(hours: int) -> str:
+    """The engine's counting rule, said where the numbers are chosen (`hours`: how long a
+    member is in the circle before their flags count, the circle's flag_after_hours)."""
+    if hours <= 0:
+        wait = "Members can flag as soon as they join."
+    else:
+        wait = f"Members can flag once they have been in the circle for {hours_long(hours)}."
+    return (
+        "Flags count people: a member and anyone they invited count once. "
+        f"{wait} Facilitators can always flag."
+    )
+
+
+def hours_long(hours: int) -> str:
+    """In hours, as the settings' box counts them: "1 hour", "24 hours"."""
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+FLAG_AFTER_LABEL = "Members can flag after"
+FLAG_AFTER_AT_ONCE = "at once"  # the spin box's 0
+
+
+def flag_after_suffix(hours: int) -> str:
+    return " hour in the circle" if hours == 1 else " hours in the circle"
+
+
+def flag_after_now(hours: int) -> str:
+    if hours <= 0:
+        return "Members can now flag messages as soon as they join"
+    wait = hours_long(hours)
+    return f"Members can now flag messages once they have been in the circle for {wait}"
 
 
 def harm_flags_now(count: int) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peerapp.core.circle_events import EventType
-from peerapp.core.circle_state import DEFAULT_HARM_FLAGS_TO_HIDE
+from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 from peerapp.core.events import MessageView
 from peerapp.ui import messages, timeline
 from peerapp.ui.timeline import Notice
@@ -52,6 +52,8 @@ class Settings:
     # how many members' harm flags hide a message pending review
     harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
     members_invite: bool = False  # plain members may invite (off: only facilitators)
+    # how long a plain member is in the circle before its harm flags are accepted
+    flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS
 
 
 # before any settings event: slow mode off, join approval off, only facilitators invite,
@@ -101,6 +103,7 @@ def settings_of(entry: ModerationEntry) -> Settings | None:
             None if guidelines is None else str(guidelines),
             int(details.get("harm_flags_to_hide", DEFAULT_HARM_FLAGS_TO_HIDE)),
             details.get("members_invite") is True,
+            int(details.get("flag_after_hours", DEFAULT_FLAG_AFTER_HOURS)),
         )
     except (KeyError, TypeError, ValueError):
         return None
@@ -137,6 +140,8 @@ def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
     if new.members_invite != before.members_invite:
         on = new.members_invite
         changes.append(messages.MEMBERS_INVITE_ON_NOW if on else messages.MEMBERS_INVITE_OFF_NOW)
+    if new.flag_after_hours != before.flag_after_hours:
+        changes.append(messages.flag_after_now(new.flag_after_hours))
     known_before = previous is not None and previous.guidelines is not None
     if known_before and new.guidelines is not None and new.guidelines != before.guidelines:
         changes.append(messages.GUIDELINES_UPDATED)

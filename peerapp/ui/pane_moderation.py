@@ -7,8 +7,12 @@ Rules:
   offers and which messages may be deleted for everyone. The engine checks again.
 - Acting: promote, demote, a mute of a listed length and unmute go straight to the
   engine; making someone founder, removing, banning, deleting a message and leaving
-  ask first, naming the person or the circle. A refusal shows in a banner above the
-  conversation (or inline in the dialog that asked), never as a crash.
+  ask first, naming the person or the circle. A ban offers (unchecked) to remove, in
+  the same action, the members the banned one brought in (peerapp.ui.invitations). A
+  refusal shows in a banner above the conversation (or inline in the dialog that
+  asked), never as a crash.
+- Who invited whom: facilitators see it in each member's tooltip; members are not
+  shown it.
 - Notices: the moderation log is read when the pane has its first page, then each
   `moderation` event adds its entry. An entry shows as a quiet row among the messages
   (peerapp.ui.notices words it), placed by its log position (lamport, id) when the
@@ -45,10 +49,12 @@ from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
+from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
+from peerapp.ui.invitations import brought_in_by, inviter_notes
 from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
     CARE_ACTIONS,
@@ -122,10 +128,7 @@ CONFIRMATIONS = {
     MemberAction.REMOVE: Confirmation(
         messages.confirm_remove_title, messages.confirm_remove_text, messages.REMOVE_CONFIRM
     ),
-    MemberAction.BAN: Confirmation(
-        messages.confirm_ban_title, messages.confirm_ban_text, messages.BAN_CONFIRM
-    ),
-}
+}  # a ban asks in a dialog of its own (ConfirmBanDialog): it may take invitees along
 
 
 class RemovedBar(QFrame):
@@ -271,12 +274,16 @@ class PaneModeration(QObject):
         """The member list, each member with the actions the viewer may take on them."""
         self.members = list(members)
         actions = {member.id: self.actions_for(member) for member in self.members}
+        # who invited whom: for facilitators only, quietly (a tooltip)
+        notes = inviter_notes(self.members) if self.facilitating else {}
         panel = self.pane.member_panel
-        unchanged = panel.members == self.members and panel.allowed == {
-            key: value for key, value in actions.items() if value
-        }
+        unchanged = (
+            panel.members == self.members
+            and panel.allowed == {key: value for key, value in actions.items() if value}
+            and panel.notes == notes
+        )
         if not unchanged:  # circle_info is read often (after each send): rebuild rarely
-            panel.set_members(self.members, actions)
+            panel.set_members(self.members, actions, notes)
 
     # -- what circle_info says ----------------------------------------------------------
 
@@ -295,11 +302,12 @@ class PaneModeration(QObject):
         if info is None:
             return Settings()
         return Settings(
-            info.slow_mode_seconds,
-            info.join_approval,
-            info.guidelines,
-            info.harm_flags_to_hide,
-            info.members_invite,
+            slow_mode_seconds=info.slow_mode_seconds,
+            join_approval=info.join_approval,
+            guidelines=info.guidelines,
+            harm_flags_to_hide=info.harm_flags_to_hide,
+            members_invite=info.members_invite,
+            flag_after_hours=info.flag_after_hours,
         )
 
     # -- acting on members --------------------------------------------------------------
@@ -319,10 +327,17 @@ class PaneModeration(QObject):
             MemberAction.MUTE: lambda: bridge.mute(circle, member_id, seconds),
             MemberAction.UNMUTE: lambda: bridge.mute(circle, member_id, 0),
             MemberAction.REMOVE: lambda: bridge.remove_member(circle, member_id),
-            MemberAction.BAN: lambda: bridge.ban(circle, member_id),
         }
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
             dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane)
+            self.open_dialog(dialog, self._acted)
+            return
+        if action is MemberAction.BAN:
+            brought = brought_in_by(self.members, member_id)
+            invitees = [m.name or messages.UNNAMED_MEMBER for m in brought]
+            dialog = ConfirmBanDialog(
+                bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane
+            )
             self.open_dialog(dialog, self._acted)
             return
         asking = CONFIRMATIONS.get(action)

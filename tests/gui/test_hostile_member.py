@@ -1,12 +1,15 @@
 """Issue 11 through the widgets, on real engines on 127.0.0.1: who may invite (the
-settings' checkbox, its notice, the invite dialog's reason when one may not), and a
-member whose app signed two versions of a message (both marked, the member marked, the
-facilitator's side-by-side list, deleting one version leaves the other)."""
+settings' checkbox, its notice, the invite dialog's reason when one may not), how long a
+member waits before flagging (the settings' hours, its notice, the refusal before), a ban
+that takes the people the banned member brought in along (facilitators see who invited
+whom), and a member whose app signed two versions of a message (both marked, the member
+marked, the facilitator's side-by-side list, deleting one version leaves the other)."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -19,29 +22,40 @@ from peerapp.crypto.signing import sign_event
 from peerapp.engine.circle_service import CircleService
 from peerapp.ui import messages
 from peerapp.ui.circle_info import circle_info_from
+from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog, equivocations_from
 from peerapp.ui.dialogs.invite import InviteDialog
+from peerapp.ui.invitations import brought_in_by, inviter_notes
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
+from peerapp.ui.widgets.member_list import Member
 from peerapp.ui.widgets.message_model import Look, presentation
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     Circle,
+    choose,
+    copy_invite,
+    join_circle,
     member_id,
     open_invite,
     send_by_typing,
     wait_for_text,
+    wait_settled,
 )
-from tests.gui.helpers import WAIT_MS, click
+from tests.gui.helpers import WAIT_MS, StartSession, click
 
 T = TypeVar("T")
 
 FIRST = "I am so glad this circle exists"
 REWRITE = "Everyone here is pathetic"
 WELCOME = "Welcome, Bee"
-FIRST_DAY = "You can flag messages from your second day in this circle on."
+NOT_YET = (
+    "You can flag messages once you have been in this circle a little longer "
+    "(the circle's settings say how long)."
+)
 
 
 @pytest.fixture
@@ -72,6 +86,77 @@ def test_settings_notices_say_who_may_invite() -> None:
     assert notice_text(entry, Settings()) == "Members may now invite people (changed by Ash)"
 
 
+def test_settings_notices_and_the_rule_say_how_long_members_wait_to_flag() -> None:
+    day = Settings()
+    assert day.flag_after_hours == 24
+    assert settings_changes(Settings(flag_after_hours=0), day) == [
+        "Members can now flag messages as soon as they join"
+    ]
+    assert settings_changes(Settings(flag_after_hours=36), day) == [
+        "Members can now flag messages once they have been in the circle for 36 hours"
+    ]
+    assert settings_changes(day, Settings(flag_after_hours=2)) == [
+        "Members can now flag messages once they have been in the circle for 24 hours"
+    ]
+    # the log's settings entries carry the hours; older ones without them mean a day
+    rows = [
+        {"slow_mode_seconds": 0, "join_approval": False, "flag_after_hours": 0},
+        {"slow_mode_seconds": 0, "join_approval": False},
+    ]
+    entries = [
+        entry_from(
+            {
+                "id": f"e{i}",
+                "actor": "aa",
+                "actor_name": "Ash",
+                "action": "settings",
+                "target": None,
+                "ts": 1,
+                "details": details,
+            }
+        )
+        for i, details in enumerate(rows)
+    ]
+    assert entries[0] is not None and entries[1] is not None
+    assert notice_text(entries[0], day) == (
+        "Members can now flag messages as soon as they join (changed by Ash)"
+    )
+    assert notice_text(entries[1], Settings(flag_after_hours=0)) == (
+        "Members can now flag messages once they have been in the circle for 24 hours "
+        "(changed by Ash)"
+    )
+    assert "Members can flag as soon as they join." in messages.harm_flags_rule(0)
+    assert "once they have been in the circle for 1 hour." in messages.harm_flags_rule(1)
+    assert "once they have been in the circle for 5 hours." in messages.harm_flags_rule(5)
+
+
+def test_who_brought_whom_in_is_read_from_invited_by() -> None:
+    def member(key: str, name: str, invited_by: str) -> Member:
+        return Member(key, name, "member", False, invited_by=invited_by)
+
+    ash, bee = member("a", "Ash", ""), member("b", "Bee", "a")
+    cy, dee, eve = member("c", "Cy", "b"), member("d", "", "c"), member("e", "Eve", "gone")
+    members = [ash, bee, cy, dee, eve]
+    assert brought_in_by(members, "b") == [cy, dee]
+    assert brought_in_by(members, "a") == [bee, cy, dee]
+    assert brought_in_by(members, "e") == []
+    # hostile data cannot loop it: a cycle ends once everyone is taken
+    loop = [member("x", "X", "y"), member("y", "Y", "x")]
+    assert [m.id for m in brought_in_by(loop, "x")] == ["y"]
+    assert inviter_notes(members) == {
+        "b": "Invited by Ash",
+        "c": "Invited by Bee",
+        "d": "Invited by Cy",
+        "e": messages.INVITED_BY_FORMER_MEMBER,
+    }
+    assert messages.ban_invitees_names(["Cy"]) == "Cy"
+    assert messages.ban_invitees_names(["Cy", "Dee", "Eve"]) == "Cy, Dee and Eve"
+    names = [f"M{i}" for i in range(8)]
+    assert messages.ban_invitees_names(names) == "M0, M1, M2, M3, M4 and 3 more"
+    assert messages.ban_invitees_check(1) == "Also remove the person they brought in:"
+    assert messages.ban_invitees_check(3) == "Also remove the 3 people they brought in:"
+
+
 def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
     base = {"circle": "c", "name": "Tuesday"}
     info = circle_info_from({**base, "members_invite": True, "may_invite": ""})
@@ -81,6 +166,12 @@ def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
     assert refused.may_invite == "Only facilitators can invite."
     odd = circle_info_from({**base, "members_invite": "yes", "may_invite": 3})
     assert odd is not None and not odd.members_invite and odd.may_invite == ""
+    # how long members wait before flagging: 0 is a choice, junk means the default
+    assert odd.flag_after_hours == 24
+    at_once = circle_info_from({**base, "flag_after_hours": 0})
+    assert at_once is not None and at_once.flag_after_hours == 0
+    junk = circle_info_from({**base, "flag_after_hours": True})
+    assert junk is not None and junk.flag_after_hours == 24
 
 
 def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
@@ -159,21 +250,6 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
 ) -> None:
     ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
 
-    # on its first day a plain member may not flag: the flag dialog says why, stays open
-    send_by_typing(qtbot, circle.ash, WELCOME)
-    welcome = wait_for_text(qtbot, circle.bee, circle.id, WELCOME)
-    menu = bee.message_list.menu_for(bee.model.index(bee.model.row_of(welcome.id) or 0))
-    assert menu is not None
-    next(a for a in menu.actions() if a.text() == messages.FLAG_HARM_ACTION).trigger()
-    flagging = circle.bee.active_dialog
-    assert isinstance(flagging, ConfirmActionDialog)
-    assert flagging.windowTitle() == messages.FLAG_HARM_TITLE
-    click(flagging.primary_button)
-    qtbot.waitUntil(lambda: not flagging.error_label.isHidden(), timeout=WAIT_MS)
-    assert flagging.error_label.text() == FIRST_DAY
-    with qtbot.waitSignal(flagging.finished, timeout=WAIT_MS):
-        click(flagging.secondary_button)
-
     # a plain member may not invite by default: the dialog says why and offers only Close
     click(bee.header.invite_button)
     refused = circle.bee.active_dialog
@@ -193,7 +269,6 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
     dialog = circle.ash.active_dialog
     assert isinstance(dialog, CircleSettingsDialog)
     assert not dialog.members_invite_check.isChecked()
-    assert dialog.harm_flags_rule.text() == messages.HARM_FLAGS_RULE
     dialog.members_invite_check.setChecked(True)
     assert dialog.changes() == {"members_invite": True}
     with qtbot.waitSignal(dialog.accepted, timeout=DELIVERY_WAIT_MS):
@@ -300,3 +375,153 @@ def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one
     assert not remaining[first.id].delete_button.isHidden()
     with qtbot.waitSignal(listing.finished, timeout=WAIT_MS):
         click(listing.primary_button)
+
+
+def open_settings(window: MainWindow, pane: CirclePane) -> CircleSettingsDialog:
+    pane.moderation.settings_action.trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, CircleSettingsDialog)
+    return dialog
+
+
+def save_settings(qtbot: QtBot, dialog: CircleSettingsDialog) -> None:
+    with qtbot.waitSignal(dialog.accepted, timeout=DELIVERY_WAIT_MS):
+        click(dialog.primary_button)
+
+
+def wait_notice(qtbot: QtBot, panes: tuple[CirclePane, ...], text: str) -> None:
+    for pane in panes:
+        qtbot.waitUntil(
+            lambda pane=pane: text in [n.text for n in pane.model.notices()],
+            timeout=DELIVERY_WAIT_MS,
+        )
+
+
+def flag(window: MainWindow, pane: CirclePane, message: str) -> ConfirmActionDialog:
+    """Choose "Flag as harmful…" on a message; the dialog that asks."""
+    menu = pane.message_list.menu_for(pane.model.index(pane.model.row_of(message) or 0))
+    assert menu is not None
+    next(a for a in menu.actions() if a.text() == messages.FLAG_HARM_ACTION).trigger()
+    flagging = window.active_dialog
+    assert isinstance(flagging, ConfirmActionDialog)
+    assert flagging.windowTitle() == messages.FLAG_HARM_TITLE
+    return flagging
+
+
+def test_a_member_flags_once_the_circles_waiting_time_allows_it(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+
+    # on its first day (the default wait) a plain member's flag is refused: the dialog
+    # says why and stays open
+    send_by_typing(qtbot, circle.ash, WELCOME)
+    welcome = wait_for_text(qtbot, circle.bee, circle.id, WELCOME)
+    refused = flag(circle.bee, bee, welcome.id)
+    click(refused.primary_button)
+    qtbot.waitUntil(lambda: not refused.error_label.isHidden(), timeout=WAIT_MS)
+    assert refused.error_label.text() == NOT_YET
+    with qtbot.waitSignal(refused.finished, timeout=WAIT_MS):
+        click(refused.secondary_button)
+
+    # the settings show the wait beside the threshold, and the rule says it in words
+    dialog = open_settings(circle.ash, ash)
+    box = dialog.flag_after_box
+    assert (box.value(), box.minimum(), box.maximum()) == (24, 0, 168)
+    assert box.text() == "24 hours in the circle"
+    assert dialog.harm_flags_rule.text() == messages.harm_flags_rule(24)
+    assert "in the circle for 24 hours." in dialog.harm_flags_rule.text()
+    box.setValue(1)
+    assert box.text() == "1 hour in the circle"
+    box.setValue(0)
+    assert box.text() == messages.FLAG_AFTER_AT_ONCE
+    assert dialog.harm_flags_rule.text() == messages.harm_flags_rule(0)
+    assert dialog.changes() == {"flag_after_hours": 0}
+    save_settings(qtbot, dialog)
+    wait_notice(
+        qtbot, (ash, bee), "Members can now flag messages as soon as they join (changed by Ash)"
+    )
+
+    # reopened, the dialog shows it saved
+    qtbot.waitUntil(
+        lambda: ash.moderation.info is not None and ash.moderation.info.flag_after_hours == 0,
+        timeout=WAIT_MS,
+    )
+    reopened = open_settings(circle.ash, ash)
+    assert reopened is not dialog and reopened.flag_after_box.value() == 0
+    assert reopened.changes() == {}
+    with qtbot.waitSignal(reopened.finished, timeout=WAIT_MS):
+        click(reopened.secondary_button)
+
+    # and Bee's flag now goes through
+    qtbot.waitUntil(
+        lambda: bee.moderation.info is not None and bee.moderation.info.flag_after_hours == 0,
+        timeout=DELIVERY_WAIT_MS,
+    )
+    flagging = flag(circle.bee, bee, welcome.id)
+    with qtbot.waitSignal(flagging.accepted, timeout=DELIVERY_WAIT_MS):
+        click(flagging.primary_button)
+    qtbot.waitUntil(
+        lambda: (shown := bee.model.message(welcome.id)) is not None and shown.flagged,
+        timeout=WAIT_MS,
+    )
+
+
+def test_a_ban_can_remove_the_people_the_banned_member_brought_in(
+    qtbot: QtBot, start_session: StartSession, circle: Circle, third_profile: Path
+) -> None:
+    ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
+
+    # members may invite: Bee brings in Cee
+    dialog = open_settings(circle.ash, ash)
+    dialog.members_invite_check.setChecked(True)
+    save_settings(qtbot, dialog)
+    qtbot.waitUntil(
+        lambda: bee.moderation.info is not None and bee.moderation.info.may_invite == "",
+        timeout=DELIVERY_WAIT_MS,
+    )
+    cee_window = start_session(third_profile).wait_online_after_unlock()
+    copy_invite(qtbot, circle.bee)
+    assert join_circle(qtbot, cee_window, "Cee") == circle.id
+    for window in (circle.ash, circle.bee, cee_window):
+        wait_settled(qtbot, window, circle.id, ["Ash", "Bee", "Cee"])
+    cee = circle.pane(cee_window)
+
+    # Ash, facilitating, sees who invited whom; members do not
+    ids = {name: member_id(ash, name) for name in ("Ash", "Bee", "Cee")}
+    rows = ash.member_panel.rows
+    assert rows[ids["Cee"]].name_label.toolTip() == "Invited by Bee"
+    assert rows[ids["Bee"]].name_label.toolTip() == "Invited by Ash"
+    assert rows[ids["Ash"]].name_label.toolTip() == ""
+    assert bee.member_panel.notes == {} and cee.member_panel.notes == {}
+    assert all(row.name_label.toolTip() == "" for row in bee.member_panel.rows.values())
+
+    # banning Cee (who brought no one) offers nothing more
+    choose(ash, "Cee", messages.BAN_ACTION)
+    plain = circle.ash.active_dialog
+    assert isinstance(plain, ConfirmBanDialog)
+    assert plain.invitees_check.isHidden() and not plain.with_invitees()
+    with qtbot.waitSignal(plain.finished, timeout=WAIT_MS):
+        click(plain.secondary_button)
+
+    # banning Bee offers to remove Cee too, unchecked; checked, both go in one action
+    choose(ash, "Bee", messages.BAN_ACTION)
+    banning = circle.ash.active_dialog
+    assert isinstance(banning, ConfirmBanDialog)
+    assert banning.windowTitle() == messages.confirm_ban_title("Bee")
+    assert not banning.invitees_check.isHidden()
+    assert banning.invitees_check.text() == "Also remove the person they brought in:"
+    assert banning.invitees_label.text() == "Cee"
+    assert not banning.invitees_check.isChecked()
+    banning.invitees_check.setChecked(True)
+    with qtbot.waitSignal(banning.accepted, timeout=DELIVERY_WAIT_MS):
+        click(banning.primary_button)
+    assert banning.result_data == {"removed": [ids["Cee"]]}
+
+    qtbot.waitUntil(lambda: [m.name for m in ash.member_panel.members] == ["Ash"], timeout=WAIT_MS)
+    qtbot.waitUntil(
+        lambda: bee.moderation.removed and bee.moderation.banned, timeout=DELIVERY_WAIT_MS
+    )
+    qtbot.waitUntil(lambda: cee.moderation.removed, timeout=DELIVERY_WAIT_MS)
+    assert not cee.moderation.banned  # removed, not banned: a new invite could bring them back
+    wait_notice(qtbot, (ash,), "Cee was removed by Ash")

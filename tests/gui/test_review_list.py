@@ -1,10 +1,10 @@
 """A facilitator's list of messages hidden pending review ("Care and review"), through the
 widgets on real engines on 127.0.0.1: Ash founds a circle, Bee and Cee join as plain
 members, and one flag hides a message. Ash flags Cee's messages (a plain member flags only
-from its second day in a circle); Ash finds them in the list with the badge counting them,
-goes to one in the conversation (older pages fetched on the way), restores one and deletes
-another for everyone. Bee and Cee never see the list or the badge, and the list never
-shows the hidden text or who flagged it."""
+after the circle's flag_after_hours, a day by default); Ash finds them in the list with the
+badge counting them, goes to one in the conversation (older pages fetched on the way),
+restores one and deletes another for everyone. Bee and Cee never see the list or the
+badge, and the list never shows the hidden text or who flagged it."""
 
 from __future__ import annotations
 

@@ -1,10 +1,11 @@
 """A circle's settings, for its facilitators: slow mode, join approval, whether plain
-members may invite, the guidelines and after how many members' harm flags a message is
-hidden pending review (the engine's `set_settings`, sending only what changed). Every
-member sees a note in the conversation once they change.
+members may invite, the guidelines, after how many members' harm flags a message is
+hidden pending review, and how long a plain member is in the circle before its flags are
+accepted (the engine's `set_settings`, sending only what changed). Every member sees a
+note in the conversation once they change.
 
-How flags are counted (people, not invitations; second day on) is the engine's rule: the
-dialog only states it beside the threshold."""
+How flags are counted (people, not invitations; after the circle's waiting time) is the
+engine's rule: the dialog only states it beside the threshold, with the hours chosen."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.circle_events import (
+    MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
     MAX_HARM_FLAGS_TO_HIDE,
     MAX_SLOW_MODE_SECONDS,
@@ -123,13 +125,28 @@ class CircleSettingsDialog(EngineCommandDialog):
         hint = QLabel(messages.HARM_FLAGS_HINT)
         hint.setWordWrap(True)
         style.set_role(hint, "muted")
-        # the engine's counting rule, said plainly where the number is chosen
-        self.harm_flags_rule = QLabel(messages.HARM_FLAGS_RULE)
+        self.form.addLayout(field(messages.HARM_FLAGS_LABEL, self.harm_flags_box, hint))
+
+        self.flag_after_box = QSpinBox()
+        self.flag_after_box.setObjectName("flagAfterHours")
+        self.flag_after_box.setRange(0, MAX_FLAG_AFTER_HOURS)
+        self.flag_after_box.setSpecialValueText(messages.FLAG_AFTER_AT_ONCE)  # shown for 0
+        self.flag_after_box.setValue(self.current.flag_after_hours)
+        # the engine's counting rule, said plainly where the numbers are chosen
+        self.harm_flags_rule = QLabel()
+        self.harm_flags_rule.setObjectName("harmFlagsRule")
         self.harm_flags_rule.setWordWrap(True)
         style.set_role(self.harm_flags_rule, "muted")
+        self._show_flag_after(self.flag_after_box.value())
+        self.flag_after_box.valueChanged.connect(self._show_flag_after)
+        self.flag_after_box.valueChanged.connect(self._refresh)
         self.form.addLayout(
-            field(messages.HARM_FLAGS_LABEL, self.harm_flags_box, hint, self.harm_flags_rule)
+            field(messages.FLAG_AFTER_LABEL, self.flag_after_box, self.harm_flags_rule)
         )
+
+    def _show_flag_after(self, hours: int) -> None:
+        self.flag_after_box.setSuffix(messages.flag_after_suffix(hours))
+        self.harm_flags_rule.setText(messages.harm_flags_rule(hours))
 
     def _show_current(self) -> None:
         seconds = self.current.slow_mode_seconds
@@ -164,6 +181,8 @@ class CircleSettingsDialog(EngineCommandDialog):
             changed["guidelines"] = self.guidelines()
         if self.harm_flags_box.value() != self.current.harm_flags_to_hide:
             changed["harm_flags_to_hide"] = self.harm_flags_box.value()
+        if self.flag_after_box.value() != self.current.flag_after_hours:
+            changed["flag_after_hours"] = self.flag_after_box.value()
         return changed
 
     def _refresh(self) -> None:

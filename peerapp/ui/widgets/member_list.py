@@ -2,7 +2,8 @@
 co-facilitator's badge, a muted mark, a small moon for someone taking a break (when they
 chose to show it), a quiet "blocked" for members the viewer blocked (only they see it) and
 a quiet "⇄" (its tooltip in words) for a member who signed two versions of its history (the engine's
-`equivocated`: evidence everyone's copy of the log holds).
+`equivocated`: evidence everyone's copy of the log holds). For facilitators, a member's
+name says in its tooltip who invited them (the pane's `notes`; members are not shown it).
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
 with the keyboard, and a menu on right click; both offer exactly the actions the circle's
@@ -50,6 +51,7 @@ class Member:
     blocked: bool = False  # the viewer blocked them (nobody else knows)
     on_break: bool = False  # they let the circle see they are taking a break
     equivocated: bool = False  # they signed two versions of their history
+    invited_by: str = ""  # the member id that admitted them ("" for the founder)
 
     @property
     def founder(self) -> bool:
@@ -92,6 +94,7 @@ def members_from(rows: Sequence[object]) -> list[Member]:
                     row.get("blocked") is True,
                     row.get("on_break") is True,
                     row.get("equivocated") is True,
+                    _text(row.get("invited_by")),
                 )
             )
         except (KeyError, TypeError, ValueError):
@@ -99,10 +102,19 @@ def members_from(rows: Sequence[object]) -> list[Member]:
     return members
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 class MemberRow(QWidget):
     def __init__(
-        self, member: Member, actionable: bool = False, parent: QWidget | None = None
+        self,
+        member: Member,
+        actionable: bool = False,
+        note: str = "",
+        parent: QWidget | None = None,
     ) -> None:
+        """`note`: a quiet line for the name's tooltip (who invited them, for facilitators)."""
         super().__init__(parent)
         self.member = member
         muted = member.muted(_now_ms())
@@ -111,6 +123,7 @@ class MemberRow(QWidget):
         self.dot.setToolTip(messages.ONLINE if member.online else messages.OFFLINE)
         self.name_label = QLabel(member.name or messages.UNNAMED_MEMBER)
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.name_label.setToolTip(note)
         self.badge = QLabel(member.badge or "")
         style.set_role(self.badge, "badge")
         self.muted_label = QLabel(messages.MUTED_BADGE)
@@ -176,26 +189,32 @@ class MemberPanel(QFrame):
         layout.addWidget(self.list, 1)
         self.members: list[Member] = []
         self.allowed: dict[str, list[MemberAction]] = {}
+        self.notes: dict[str, str] = {}
         self.rows: dict[str, MemberRow] = {}
 
     def set_members(
         self,
         members: Sequence[Member],
         actions: Mapping[str, Sequence[MemberAction]] | None = None,
+        notes: Mapping[str, str] | None = None,
     ) -> None:
-        """Show `members`; `actions` says what the viewer may do to each (by id)."""
+        """Show `members`; `actions` says what the viewer may do to each (by id), `notes`
+        a line each member's name shows as tooltip and says to screen readers (who
+        invited them, for facilitators)."""
         # a circle has a handful of members: rebuilding the few rows is simplest
         self.members = list(members)
         self.allowed = {key: list(value) for key, value in (actions or {}).items() if value}
+        self.notes = dict(notes or {})
         self.list.clear()
         self.rows = {}
         for member in members:
             item = QListWidgetItem()
             item.setSizeHint(QSize(PANEL_WIDTH - 24, ROW_HEIGHT))
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(member))
+            note = self.notes.get(member.id, "")
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(member, note))
             item.setData(Qt.ItemDataRole.UserRole, member.id)
             self.list.addItem(item)
-            row = MemberRow(member, actionable=member.id in self.allowed)
+            row = MemberRow(member, actionable=member.id in self.allowed, note=note)
             row.actions_button.clicked.connect(
                 lambda _=False, key=member.id, button=row.actions_button: self._open_menu(
                     key, button.mapToGlobal(QPoint(0, button.height()))
@@ -226,7 +245,7 @@ class MemberPanel(QFrame):
             self._open_menu(member_id, self.list.viewport().mapToGlobal(position))
 
 
-def _spoken(member: Member) -> str:
+def _spoken(member: Member, note: str = "") -> str:
     parts = [member.name, messages.ONLINE if member.online else messages.OFFLINE]
     if member.badge is not None:
         parts.append(member.badge)
@@ -238,4 +257,6 @@ def _spoken(member: Member) -> str:
         parts.append(messages.BLOCKED_BADGE)
     if member.equivocated:
         parts.append(messages.EQUIVOCATED_SPOKEN)
+    if note:
+        parts.append(note)
     return ", ".join(parts)
