@@ -405,6 +405,9 @@ class JoinService:
         # the others learn of the admission under the epoch they still hold
         await service._publish(runtime, [admitted, *rotation], previous_keys)
         await service._sync_topics(runtime)
+        # forward secrecy: the epoch before the admission goes after the grace, as with
+        # every rotation (it was never scheduled for the admitter's own)
+        service.moderation.retire_epochs_later(runtime)
         service._emit_member_joined(runtime, request.author)
         if service._nursery is not None:
             service._nursery.start_soon(service._reconnect, runtime)
@@ -574,6 +577,9 @@ class JoinService:
         # the others learn of the admission under the epoch they still hold
         await service._publish(runtime, [admitted, *rotation], previous_keys)
         await service._sync_topics(runtime)
+        # forward secrecy: the epoch before the admission goes after the grace, as with
+        # every rotation (it was never scheduled for the admitter's own)
+        service.moderation.retire_epochs_later(runtime)
         await self._send_log(stream, runtime)
         service._emit_member_joined(runtime, request.author)
 

@@ -294,3 +294,20 @@ def test_a_member_left_out_of_a_rotation_starts_its_own(
         lambda: sent in {m["id"] for m in bee.call("history", circle=circle)["messages"]},
         "Bee reads it",
     )
+
+
+def test_every_member_keeps_only_the_current_epoch_secret_after_the_grace(
+    trio_of_members: tuple[Member, Member, Member, str],
+) -> None:
+    """The admitter too: each admission rotated the epoch, and the secrets before it go."""
+    ash, bee, cy, circle = trio_of_members
+
+    async def held(service: CircleService) -> tuple[set[bytes], set[bytes]]:
+        runtime = service._runtime(circle)
+        epoch = runtime.state.current_epoch
+        assert epoch is not None
+        stored = set(service._store.epoch_secrets(runtime.circle_id))
+        return set(runtime.epochs) | stored, {epoch.id}
+
+    for member in (ash, bee, cy):
+        _until(lambda m=member: len(set.union(*m.inside(held))) == 1, f"{member.name} retires")
