@@ -20,7 +20,8 @@ ever sealed to it. Keys therefore age out:
     | sealed to us, opened        | nothing                                              |
     | rekey_duty is ours          | rotate at once (CircleService._repair_epoch)         |
     | sealed to us, none of our   | rotate at once with `unreadable` = its id (counted   |
-    | keys opens it               | against its author by every replica)                 |
+    | keys opens it (its stored   | against its author by every replica)                 |
+    | KEY_ROTATE tried again)     |                                                      |
     | we are left out of it       | wait OMITTED_WAIT_SECONDS for the duty holder, then  |
     |                             | rotate ourselves                                     |
 
@@ -41,7 +42,8 @@ from typing import TYPE_CHECKING
 import nacl.public
 import trio
 
-from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.core.circle_events import EventType
+from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 
 if TYPE_CHECKING:
@@ -145,10 +147,31 @@ class ReceivingKeys:
         if wait > 0:
             self._recheck_later(runtime, wait)
             return
+        if sealed_to_us and self._open_from_log(runtime, epoch.id):
+            # accepted by a later resolution, never opened on arrival
+            await self._circles._sync_topics(runtime)
+            return
         self._last_repair[circle_id] = trio.current_time()
         self._circles._count("unreadable_epoch" if sealed_to_us else "left_out_of_epoch")
         log.info("circle epoch unreadable to us: starting one of our own")
         await self._circles._rotate_epoch(runtime, unreadable=epoch.id if sealed_to_us else None)
+
+    def _open_from_log(self, runtime: CircleRuntime, epoch_id: bytes) -> bool:
+        """Open the stored KEY_ROTATE of this epoch, if any of our keys does."""
+        circles = self._circles
+        for stored in reversed(circles._store.control_events_in_order(runtime.circle_id)):
+            if stored.type is not EventType.KEY_ROTATE or stored.id in runtime.refused:
+                continue
+            event = decoded(stored)
+            if event.body["epoch"] != epoch_id:
+                continue
+            secret = runtime.open_rotation(event)
+            if secret is None:
+                return False
+            circles._store.add_epoch(runtime.circle_id, epoch_id, secret)
+            runtime.add_epoch_secret(secret)
+            return True
+        return False
 
     def _recheck_later(self, runtime: CircleRuntime, delay: float) -> None:
         if runtime.circle_id in self._rechecking:

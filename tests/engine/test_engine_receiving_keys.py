@@ -311,3 +311,23 @@ def test_every_member_keeps_only_the_current_epoch_secret_after_the_grace(
 
     for member in (ash, bee, cy):
         _until(lambda m=member: len(set.union(*m.inside(held))) == 1, f"{member.name} retires")
+
+
+def test_an_epoch_never_opened_on_arrival_is_opened_from_the_log_not_reported(
+    trio_of_members: tuple[Member, Member, Member, str],
+) -> None:
+    """An epoch whose rotation was accepted only by a later whole-log resolution was
+    never opened on arrival: the repair opens it from the stored log instead of
+    reporting its honest author."""
+    ash, bee, _, circle = trio_of_members
+    current = _current_epoch(bee, circle)[0]
+
+    async def forget_and_repair(service: CircleService) -> None:
+        runtime = service._runtime(circle)
+        del runtime.epochs[current]
+        service._store.retire_epochs(runtime.circle_id, keep=())
+        await service._repair_epoch(runtime)
+
+    bee.inside(forget_and_repair)
+    assert _current_epoch(bee, circle) == (current, _current_epoch(ash, circle)[1], True)
+    assert _reports(bee, circle) == {}
