@@ -116,6 +116,20 @@ def test_a_weekly_rotation_replaces_the_key_and_forgets_the_old_one_after_grace(
         "Bee reads it",
     )
 
+    # a key stored but never announced (the app stopped in between) is announced and
+    # used at the next check
+    async def store_a_key_only(service: CircleService) -> bytes:
+        return service.keys.fresh_key(service._runtime(circle))
+
+    unannounced = bee.inside(store_a_key_only)
+    assert _exchange_of(ash, circle, ids["Bee"]) == new
+    _move_clock(bee, 1)
+    for member in (ash, bee):
+        _until(lambda m=member: _exchange_of(m, circle, ids["Bee"]) != new, "announced")
+    announced = _exchange_of(ash, circle, ids["Bee"])
+    assert announced != unannounced  # a rotation starts with a fresh key of its own
+    _until(lambda: _current_epoch(ash, circle)[1:] == (ids["Bee"], True), "Bee's epoch")
+
 
 def test_a_seized_device_holds_no_key_that_opens_an_earlier_epoch(
     trio_of_members: tuple[Member, Member, Member, str],
