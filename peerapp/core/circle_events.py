@@ -70,6 +70,8 @@ class EventType(Enum):
     HARM_FLAG = "harm_flag"
     RESTORE = "restore"
     STATUS = "status"
+    # keys that age out (issue 11)
+    EXCHANGE_KEY = "exchange_key"
 
 
 CONTROL_TYPES = frozenset(EventType) - {EventType.MESSAGE}
@@ -243,11 +245,16 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
     EventType.RESTORE: {"message": _bytes_of(EVENT_ID_BYTES), "author": _KEY},
     # the "taking a break" status a member chose to show
     EventType.STATUS: {"on_break": _flag},
+    # a member's fresh X25519 receiving key: later KEY_ROTATEs seal to it (see
+    # OPTIONAL_BODY_FIELDS for `unreadable`)
+    EventType.EXCHANGE_KEY: {"exchange": _KEY},
 }
 
 # fields a body may leave out: field -> check when present
 OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.MESSAGE: {"cw": is_valid_label, "mood": _whole(MOODS.start, MOODS.stop - 1)},
+    # the epoch whose secret, sealed to the author's previous key, did not open (a repair)
+    EventType.EXCHANGE_KEY: {"unreadable": _bytes_of(EPOCH_ID_BYTES)},
 }
 
 

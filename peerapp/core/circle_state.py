@@ -69,6 +69,15 @@ Roles and rank:
   review of a hidden message; it shows again and cannot be flagged again. (DELETE also
   ends it.) A flagged facilitator's message is reviewed by another facilitator.
 - STATUS {on_break}: a member shows, or stops showing, "taking a break".
+- EXCHANGE_KEY {exchange, unreadable?}: a member replaces its own X25519 receiving key
+  (a different one); later KEY_ROTATEs seal to it. With `unreadable` it reports that the
+  named epoch, sealed to it under the key it is replacing, did not open: the epoch's
+  author is counted in `unreadable_reports` (a report, not a proof: the reporter could
+  lie), unless the epoch's lamport is not above the replaced key's own event (then the
+  rotation may have been concurrent with the key change). Each epoch records the key it
+  sealed to per recipient; an epoch some recipient has since replaced its key for is
+  stale, and rekey_duty then falls to that recipient (the smallest such key), which
+  needs nobody's help to start an epoch it can read.
 - SETTINGS also sets harm_flags_to_hide (1..MAX_HARM_FLAGS_TO_HIDE); lowering it may hide
   messages already flagged that often, raising it may show them again.
 - LEAVE: a member leaves. If the founder leaves, the next-ranked facilitator becomes the
@@ -114,6 +123,8 @@ class Member:
     since_lamport: int
     admitted_ms: int = 0  # the ts of its GENESIS or ADD_MEMBER
     admitted_by: bytes = b""  # who wrote its ADD_MEMBER (b"" for the founder)
+    # lamport of the EXCHANGE_KEY that set `exchange` (-1: the key it joined with)
+    exchange_lamport: int = -1
 
 
 @dataclass(frozen=True)
@@ -131,6 +142,8 @@ class Epoch:
     author: bytes
     lamport: int
     recipients: frozenset[bytes]
+    # (recipient, the exchange key the log held for it when the epoch was applied)
+    sealed_to: frozenset[tuple[bytes, bytes]] = field(default=frozenset(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -179,6 +192,8 @@ class CircleState:
     # everyone ever admitted -> its sponsor (itself, or its plain-member admitter's sponsor)
     sponsors: dict[bytes, bytes] = field(default_factory=dict)
     equivocators: frozenset[bytes] = frozenset()  # authors whose seq repeated or went back
+    # epoch author -> how many times a recipient reported its sealed secret unreadable
+    unreadable_reports: dict[bytes, int] = field(default_factory=dict)
 
     def harm_flag_count(self, ref: MessageRef) -> int:
         """How many people flagged `ref`: flaggers with one sponsor count once."""
@@ -252,12 +267,16 @@ class CircleState:
         """Who must issue a KEY_ROTATE now, or None when the current epoch fits the members.
 
         The author of the current epoch repairs it; if that author is gone, the member
-        with the smallest key does, so exactly one member is responsible.
+        with the smallest key does, so exactly one member is responsible. An epoch that
+        covers the members but was sealed to a key some recipient has since replaced
+        (EXCHANGE_KEY) is repaired by that recipient (stale_recipients).
         """
         epoch = self.current_epoch
         members = frozenset(self.members)
-        if not members or (epoch is not None and epoch.recipients == members):
+        if not members:
             return None
+        if epoch is not None and epoch.recipients == members:
+            return min(stale_recipients(self, epoch), default=None)
         if epoch is not None and epoch.author in members:
             return epoch.author
         return min(members)
@@ -420,7 +439,8 @@ def _key_rotate(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
     recipients = frozenset(event.body["keys"])
     if not recipients <= frozenset(state.members):
         return _refuse(state, "keys sealed to non-members")
-    epoch = Epoch(event.body["epoch"], event.author, event.lamport, recipients)
+    sealed_to = frozenset((key, state.members[key].exchange) for key in recipients)
+    epoch = Epoch(event.body["epoch"], event.author, event.lamport, recipients, sealed_to)
     if any(existing.id == epoch.id for existing in state.epochs):
         return _refuse(state, "epoch reused")
     return Verdict(replace(state, epochs=(*state.epochs, epoch)), True)
@@ -601,6 +621,39 @@ def _status(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict
     return Verdict(replace(state, on_break=state.on_break - {event.author}), True)
 
 
+# -- keys that age out (issue 11) --------------------------------------------------
+
+
+def stale_recipients(state: CircleState, epoch: Epoch) -> list[bytes]:
+    """Current members the epoch was sealed to under a key they have since replaced."""
+    return [
+        key
+        for key in sorted(epoch.recipients)
+        if key in state.members and (key, state.members[key].exchange) not in epoch.sealed_to
+    ]
+
+
+def _exchange_key(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    member = state.members[event.author]
+    if event.body["exchange"] == member.exchange:
+        return _refuse(state, "the exchange key did not change")
+    reports = state.unreadable_reports
+    if "unreadable" in event.body:
+        epoch = next((e for e in state.epochs if e.id == event.body["unreadable"]), None)
+        if epoch is None or event.author not in epoch.recipients:
+            return _refuse(state, "no epoch with that id was sealed to the author")
+        # counted only when the epoch sealed to the key being replaced and came causally
+        # after it could have been known (lamport above the key's own event): a rotation
+        # concurrent with the key change is nobody's fault
+        known_since = max(member.since_lamport, member.exchange_lamport)
+        sealed_to_this_key = (event.author, member.exchange) in epoch.sealed_to
+        if sealed_to_this_key and epoch.lamport > known_since and epoch.author != event.author:
+            reports = {**reports, epoch.author: reports.get(epoch.author, 0) + 1}
+    renewed = replace(member, exchange=event.body["exchange"], exchange_lamport=event.lamport)
+    members = {**state.members, event.author: renewed}
+    return Verdict(replace(state, members=members, unreadable_reports=reports), True)
+
+
 Rule = Callable[[CircleState, Event, JoinFacts | None], Verdict]
 
 # event type -> (must the author be a current member?, rule)
@@ -624,6 +677,7 @@ ACCEPTANCE: dict[EventType, tuple[bool, Rule]] = {
     EventType.HARM_FLAG: (True, _harm_flag),
     EventType.RESTORE: (True, _restore),
     EventType.STATUS: (True, _status),
+    EventType.EXCHANGE_KEY: (True, _exchange_key),
 }
 
 

@@ -267,7 +267,7 @@ class JoinService:
         stored = sorted((to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
         runtime.resolve_all(stored)
         secrets = service._secrets_for_me(runtime, verified)
-        if not runtime.state.is_member(runtime.me) or not secrets:
+        if not runtime.state.is_member(runtime.me):
             raise CommandError(JoinRefused.REFUSED_TEXT)
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
@@ -287,6 +287,9 @@ class JoinService:
             service._nursery.start_soon(service.boundaries.settle_status, runtime)
         # anything sent while our admission travelled: fetch it from the inviter
         service._sync.start_pull(runtime, code.peer_id)
+        if not secrets:
+            # the admitter sealed us nothing readable: we start an epoch of our own
+            service._start(service._repair_epoch, runtime)
         service._emit(CirclesChanged())
         return next(v for v in service.circle_views() if v.id == runtime.circle_id.hex())
 
@@ -399,10 +402,13 @@ class JoinService:
         await service._commit_own(runtime, [admitted])
         self._store.set_request_state(runtime.circle_id, queued.id, RequestState.APPROVED)
         rotation = service._new_epoch(runtime)
-        service._store_and_resolve(runtime, [rotation])
+        service._store_and_resolve(runtime, rotation)
         # the others learn of the admission under the epoch they still hold
-        await service._publish(runtime, [admitted, rotation], previous_keys)
+        await service._publish(runtime, [admitted, *rotation], previous_keys)
         await service._sync_topics(runtime)
+        # forward secrecy: the epoch before the admission goes after the grace, as with
+        # every rotation (it was never scheduled for the admitter's own)
+        service.moderation.retire_epochs_later(runtime)
         service._emit_member_joined(runtime, request.author)
         if service._nursery is not None:
             service._nursery.start_soon(service._reconnect, runtime)
@@ -571,10 +577,13 @@ class JoinService:
             # it waited while join approval was on; approval is off now
             self._store.set_request_state(runtime.circle_id, queued.id, RequestState.APPROVED)
         rotation = service._new_epoch(runtime)
-        service._store_and_resolve(runtime, [rotation])
+        service._store_and_resolve(runtime, rotation)
         # the others learn of the admission under the epoch they still hold
-        await service._publish(runtime, [admitted, rotation], previous_keys)
+        await service._publish(runtime, [admitted, *rotation], previous_keys)
         await service._sync_topics(runtime)
+        # forward secrecy: the epoch before the admission goes after the grace, as with
+        # every rotation (it was never scheduled for the admitter's own)
+        service.moderation.retire_epochs_later(runtime)
         await self._send_log(stream, runtime)
         service._emit_member_joined(runtime, request.author)
 

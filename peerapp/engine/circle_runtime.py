@@ -68,6 +68,9 @@ class CircleRuntime:
     waiting: dict[bytes, set[bytes]] = field(default_factory=dict)
     # we left: the circle is hidden and forgotten once a member holds our LEAVE
     left: bool = False
+    # receiving keys an EXCHANGE_KEY of ours replaced, still in their grace period
+    # (engine/receiving_keys.py), newest first
+    retired_exchange: list[bytes] = field(default_factory=list)
 
     def hold(self, verified: VerifiedEvent, missing: list[bytes]) -> None:
         self.held[verified.id] = verified
@@ -191,12 +194,21 @@ class CircleRuntime:
 
     # -- keys and topics ----------------------------------------------------------
 
+    def exchange_secrets(self) -> list[bytes]:
+        """Our private receiving keys: the current one, then replaced ones still kept."""
+        return [self.membership.exchange_secret, *self.retired_exchange]
+
     def open_rotation(self, event: Event) -> bytes | None:
-        """Our secret from a KEY_ROTATE, if it was sealed to us."""
+        """Our secret from a KEY_ROTATE, if it was sealed to us and is the epoch's secret
+        (a secret that derives another epoch id is garbage, as is one that does not open)."""
         sealed = event.body["keys"].get(self.me)
         if sealed is None:
             return None
-        return open_sealed_secret(sealed, self.membership.exchange_secret)
+        for exchange in self.exchange_secrets():
+            secret = open_sealed_secret(sealed, exchange)
+            if secret is not None:
+                return secret if EpochKeys(secret).epoch_id == event.body["epoch"] else None
+        return None
 
     def current_keys(self) -> EpochKeys | None:
         """Keys of the newest resolved epoch we hold a secret for."""

@@ -51,12 +51,14 @@ from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership
 from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation, reason_text
+from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
+from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ class CircleService:
         )
         self.joins = JoinService(self, database)
         self.moderation = Moderation(self)
+        self.keys = ReceivingKeys(self, ExchangeKeyStore(database))
         self.safety = Safety(self)
         self.boundaries = Boundaries(self, BoundariesStore(database))
         self.mailbox = Mailbox(
@@ -126,6 +129,7 @@ class CircleService:
                 membership, self._store.epoch_secrets(membership.circle_id)
             )
             runtime.left = membership.circle_id in left
+            self.keys.load(runtime)
             self._load_from_store(runtime)
             self.safety.remember(runtime)
             self._runtimes[membership.circle_id] = runtime
@@ -145,6 +149,8 @@ class CircleService:
             self.mailbox.attach(nursery)
             nursery.start_soon(self.mailbox.run_periodically)
             nursery.start_soon(self.joins.run)
+            # at start too: keys that aged while we were away, epochs left to repair
+            nursery.start_soon(self.keys.run_periodically)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
@@ -354,13 +360,22 @@ class CircleService:
     # -- authoring ------------------------------------------------------------------
 
     def _author(
-        self, runtime: CircleRuntime, kind: EventType, body: dict[str, Any]
+        self,
+        runtime: CircleRuntime,
+        kind: EventType,
+        body: dict[str, Any],
+        after: VerifiedEvent | None = None,
     ) -> VerifiedEvent:
+        """`after`: our own event not stored yet, which this one follows directly."""
         seq, _ = self._store.next_seq_and_lamport(runtime.circle_id, runtime.me)
-        # the newest heads (the first is the newest event stored): every replica admits
-        # exactly 1 + their highest lamport, and a ts not before theirs
-        prev = self._store.heads(runtime.circle_id)[:MAX_PARENTS_REFERENCED]
-        facts = self._parent_facts(runtime, prev)
+        if after is None:
+            # the newest heads (the first is the newest event stored): every replica admits
+            # exactly 1 + their highest lamport, and a ts not before theirs
+            prev = tuple(self._store.heads(runtime.circle_id)[:MAX_PARENTS_REFERENCED])
+            facts = self._parent_facts(runtime, prev)
+        else:
+            seq, prev = after.event.seq + 1, (after.id,)
+            facts = {after.id: ParentFacts(after.event.lamport, after.event.ts)}
         lamport, ts = next_numbers(facts, _now_ms())
         event = Event(
             type=kind,
@@ -368,7 +383,7 @@ class CircleService:
             author=runtime.me,
             seq=seq,
             lamport=lamport,
-            prev=tuple(prev),
+            prev=prev,
             ts=ts,
             body=body,
         )
@@ -380,17 +395,30 @@ class CircleService:
         found = self._store.parent_facts(runtime.circle_id, ids)
         return {i: ParentFacts(lamport, ts) for i, (lamport, ts) in found.items()}
 
-    def _new_epoch(self, runtime: CircleRuntime) -> VerifiedEvent:
-        """A KEY_ROTATE sealing a fresh secret to every current member; we keep the secret
-        (stored before the event exists, so a crash never leaves an epoch we cannot read)."""
+    def _new_epoch(
+        self, runtime: CircleRuntime, *, unreadable: bytes | None = None, fresh_key: bool = True
+    ) -> list[VerifiedEvent]:
+        """EXCHANGE_KEY with our fresh receiving key (with `unreadable`: the epoch we could
+        not open), then a KEY_ROTATE sealing a fresh secret to every current member's key,
+        our new one included; neither stored yet. We keep the new private key and the
+        secret (stored before the events exist, so a crash never leaves an epoch we cannot
+        read). `fresh_key` False: the KEY_ROTATE alone (a genesis just named a fresh key)."""
+        events: list[VerifiedEvent] = []
+        exchange = {key: member.exchange for key, member in runtime.state.members.items()}
+        if fresh_key and runtime.me in exchange:
+            exchange[runtime.me] = self.keys.fresh_key(runtime)
+            body: dict[str, Any] = {"exchange": exchange[runtime.me]}
+            if unreadable is not None:
+                body["unreadable"] = unreadable
+            events.append(self._author(runtime, EventType.EXCHANGE_KEY, body))
         keys = new_epoch()
-        sealed = {
-            key: seal_secret(keys.secret, member.exchange)
-            for key, member in runtime.state.members.items()
-        }
+        sealed = {key: seal_secret(keys.secret, public) for key, public in exchange.items()}
         self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
         runtime.add_epoch_secret(keys.secret)
-        return self._author(runtime, EventType.KEY_ROTATE, {"epoch": keys.epoch_id, "keys": sealed})
+        rotation = {"epoch": keys.epoch_id, "keys": sealed}
+        last = events[-1] if events else None
+        events.append(self._author(runtime, EventType.KEY_ROTATE, rotation, after=last))
+        return events
 
     async def _commit_own(
         self, runtime: CircleRuntime, events: list[VerifiedEvent]
@@ -452,7 +480,7 @@ class CircleService:
         self._store.add_membership(membership)
         self._runtimes[membership.circle_id] = runtime
         await self._commit_own(runtime, [genesis])
-        await self._commit_own(runtime, [self._new_epoch(runtime)])
+        await self._commit_own(runtime, self._new_epoch(runtime, fresh_key=False))
         await self._sync_topics(runtime)
         await self.boundaries.settle_status(runtime)
         self._emit(CirclesChanged())
@@ -775,13 +803,21 @@ class CircleService:
         self.safety.on_accepted(runtime, accepted)
 
     async def _repair_epoch(self, runtime: CircleRuntime) -> None:
-        """Rotate when the current epoch no longer fits the members and it is our duty."""
+        """Rotate when the current epoch no longer fits the members (or a member's current
+        key) and it is our duty, or when we cannot read it (receiving_keys)."""
         if runtime.state.rekey_duty() != runtime.me:
+            await self.keys.repair_unreadable(runtime)
             return
+        await self._rotate_epoch(runtime)
+
+    async def _rotate_epoch(self, runtime: CircleRuntime, unreadable: bytes | None = None) -> None:
+        """A fresh receiving key and epoch of ours (see _new_epoch), stored and published
+        under the epoch the others still hold."""
         previous = runtime.current_keys()
-        rotation = self._new_epoch(runtime)
-        if self._store_and_resolve(runtime, [rotation]):
-            await self._publish(runtime, [rotation], previous)
+        events = self._new_epoch(runtime, unreadable=unreadable)
+        accepted = {stored.id for stored in self._store_and_resolve(runtime, events)}
+        if accepted:
+            await self._publish(runtime, [v for v in events if v.id in accepted], previous)
             await self._sync_topics(runtime)
             self.moderation.retire_epochs_later(runtime)
 

@@ -545,7 +545,9 @@ class Mailbox:
 def _opened(runtime: CircleRuntime, note: Note) -> OpenedNote | Refusal:
     """The note opened with our exchange key, or why it may not be stored: it does not open
     into a valid body, or it is a care flag about us (the flagged member never sees one)."""
-    opened = open_note(note, runtime.membership.exchange_secret)
+    # sealed to our receiving key as the sender's log knew it: maybe one we just replaced
+    keys = runtime.exchange_secrets()
+    opened = next((o for k in keys if (o := open_note(note, k)) is not None), None)
     if opened is None:
         return Refusal.UNREADABLE
     if opened.body.member == runtime.me:

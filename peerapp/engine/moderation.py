@@ -171,8 +171,8 @@ class Moderation:
         if removes_member:
             # the removed member must not read what comes next: a new epoch for the rest
             rotation = circles._new_epoch(runtime)
-            accepted += await circles._commit_own(runtime, [rotation])
-            published.append(rotation)
+            accepted += await circles._commit_own(runtime, rotation)
+            published += rotation
         # under the epoch everyone (the removed member too) still holds, so all learn of it
         await circles._publish(runtime, published, previous)
         await circles._sync_topics(runtime)
@@ -484,6 +484,7 @@ class Moderation:
                 return  # a stale removal another resolution voided
             circles._store.retire_epochs(runtime.circle_id, keep=())
             runtime.epochs.clear()
+            circles.keys.discard_all(runtime)
             await circles._sync_topics(runtime)
             circles._emit(
                 RemovedFromCircle(

@@ -474,10 +474,13 @@ class CircleStore:
         kept = list(keep)
         marks = ",".join("?" * len(kept)) or "NULL"
         with self._database.transaction() as connection:
-            connection.execute(
+            cursor = connection.execute(
                 f"DELETE FROM epochs WHERE circle = ? AND id NOT IN ({marks})",  # noqa: S608
                 (circle_id, *kept),
             )
+        if cursor.rowcount:
+            # secure_delete zeroed the main file's pages; the WAL still holds their images
+            self._database.checkpoint()
 
     def invites(self, circle_id: bytes) -> dict[bytes, StoredInvite]:
         """The invites this profile made for the circle, by invite key."""

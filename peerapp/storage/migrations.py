@@ -188,6 +188,21 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE UNIQUE INDEX breaks_by_scope ON breaks(coalesce(circle, x''));
         """,
     ),
+    (
+        9,
+        # keys that age out (storage/exchange_key_store.py, issue 11): when the membership's
+        # current exchange key was made (NULL: at joined_at), and replaced private keys
+        # kept only for a grace period to open rotations still in flight
+        """
+        ALTER TABLE circles ADD COLUMN exchange_at INTEGER;
+        CREATE TABLE retired_exchange_keys (
+            circle     BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            secret     BLOB NOT NULL,
+            retired_at INTEGER NOT NULL,
+            PRIMARY KEY (circle, secret)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

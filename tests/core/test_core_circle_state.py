@@ -179,6 +179,7 @@ def test_events_before_genesis_are_refused(kind: EventType) -> None:
         EventType.HARM_FLAG: {"message": bytes(32), "author": JOINER.key},
         EventType.RESTORE: {"message": bytes(32), "author": JOINER.key},
         EventType.STATUS: {"on_break": True},
+        EventType.EXCHANGE_KEY: {"exchange": bytes(32)},
     }
     builder.author(founder, kind, bodies[kind], seq=0)
     assert_refused(builder, "before genesis")

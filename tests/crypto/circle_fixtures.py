@@ -331,6 +331,14 @@ class LogBuilder:
     def status(self, who: Identity, on_break: bool, **overrides: Any) -> VerifiedEvent:
         return self.author(who, EventType.STATUS, {"on_break": on_break}, **overrides)
 
+    def exchange_key(
+        self, who: Identity, exchange: bytes, unreadable: bytes | None = None, **overrides: Any
+    ) -> VerifiedEvent:
+        body: dict[str, Any] = {"exchange": exchange}
+        if unreadable is not None:
+            body["unreadable"] = unreadable
+        return self.author(who, EventType.EXCHANGE_KEY, body, **overrides)
+
 
 # -- resolution -----------------------------------------------------------------------
 
@@ -411,6 +419,7 @@ def one_of_each_type(label: str = "each") -> dict[EventType, VerifiedEvent]:
     events[EventType.SETTINGS] = builder.settings(founder, slow_mode_seconds=30)
     events[EventType.INVITE_REVOKE] = builder.revoke(founder, seed)
     events[EventType.STATUS] = builder.status(joiner, True)
+    events[EventType.EXCHANGE_KEY] = builder.exchange_key(joiner, derive(f"exchange-{label}"))
     flagged = builder.message(joiner, "a hard day")
     events[EventType.HARM_FLAG] = builder.harm_flag(founder, flagged)
     events[EventType.DELETE] = builder.delete(founder, events[EventType.MESSAGE])
