@@ -7,6 +7,8 @@ every honest member, and their commands (`send`, `invite`, `remove_member`) answ
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 
 from peerapp.core.circle_events import EventType
+from peerapp.core.invite_code import decode_invite, encode_invite
 from peerapp.crypto.signing import VerifiedEvent
 from peerapp.engine.join_client import JoinRefused
 from tests.e2e.hostile_support import (
@@ -172,7 +175,10 @@ def test_an_equivocation_after_a_report_replaces_nothing(scene: Scene) -> None:
 # -- 4. a flag or delete naming a wrong author first ---------------------------------------
 
 
-def test_a_wrong_author_named_first_blocks_no_flag_or_delete(scene: Scene) -> None:
+@pytest.mark.parametrize("pre_empted_by", ["flag", "delete"])
+def test_a_wrong_author_named_first_blocks_no_flag_or_delete(
+    scene: Scene, pre_empted_by: str
+) -> None:
     abusive = scene.mallory.message("ABUSIVE and protected")
     scene.push_to_honest(scene.mallory, [abusive])
     for node in scene.honest:
@@ -180,16 +186,17 @@ def test_a_wrong_author_named_first_blocks_no_flag_or_delete(scene: Scene) -> No
     bee_key = next(k for k in member_ids(scene.ash, scene.circle) if _is(scene, k, "Bee"))
     accomplice = scene.hostile("Trent")
     accomplice.learn([abusive])
-    pre_emptive = [
-        accomplice.sign(
-            EventType.HARM_FLAG, {"message": abusive.id, "author": bytes.fromhex(bee_key)}
-        ),
-        accomplice.sign(EventType.DELETE, {"message": abusive.id, "author": accomplice.key}),
-    ]
-    scene.push_to_honest(accomplice, pre_emptive)
+    if pre_empted_by == "flag":  # names Bee as the author
+        body = {"message": abusive.id, "author": bytes.fromhex(bee_key)}
+        pre_emptive = accomplice.sign(EventType.HARM_FLAG, body)
+    else:  # names its own signer, so it counts as the author deleting "their" message
+        body = {"message": abusive.id, "author": accomplice.key}
+        pre_emptive = accomplice.sign(EventType.DELETE, body)
+    scene.push_to_honest(accomplice, [pre_emptive])
 
-    flagged = scene.bee.call("flag", circle=scene.circle, kind="harm", message=abusive.id.hex())
-    assert flagged["ok"], flagged
+    if pre_empted_by == "flag":
+        flag = scene.bee.call("flag", circle=scene.circle, kind="harm", message=abusive.id.hex())
+        assert flag["ok"], flag
     deleted = scene.ash.call("delete_message", circle=scene.circle, message=abusive.id.hex())
     assert deleted["ok"], deleted
     snap = agree(scene.honest, scene.circle)
@@ -309,19 +316,24 @@ def test_events_a_removed_member_withheld_change_nothing(scene: Scene) -> None:
     for member in (scene.mallory, accomplice):
         member.pull(scene.peer(scene.bee))
     bee_key = next(k for k in member_ids(scene.ash, scene.circle) if _is(scene, k, "Bee"))
-    # signed while a member, kept back until after the removal
-    seed, invite = scene.mallory.new_invite()
-    _, admitted = scene.mallory.admit(seed, "Ghost")
+    # signed while a member, all on today's heads (so they sort before the removal that
+    # follows), and kept back until after it
+    base = [v.id for v in scene.mallory.heads()]
+    seed, invite = scene.mallory.new_invite(prev=base)
+    _, admitted = scene.mallory.admit(seed, "Ghost", prev=[*base, invite.id])
     withheld = [
-        scene.mallory.message("withheld 1"),
-        scene.mallory.message("withheld 2"),
+        scene.mallory.message("withheld 1", prev=base),
+        scene.mallory.message("withheld 2", prev=base),
         invite,
         admitted,
         scene.mallory.sign(
             EventType.HARM_FLAG,
             {"message": bytes.fromhex(honest), "author": bytes.fromhex(bee_key)},
+            prev=base,
         ),
     ]
+    for text in ("Ash before the removal 1", "Ash before the removal 2"):
+        _sent(scene.ash, scene.circle, text)
     removed = scene.ash.call("remove_member", circle=scene.circle, member=scene.mallory.key.hex())
     assert removed["ok"], removed
     for node in scene.honest:
@@ -331,6 +343,10 @@ def test_events_a_removed_member_withheld_change_nothing(scene: Scene) -> None:
             pace=[node],
         )
     before = agree(scene.honest, scene.circle)
+    # and new ones, signed once she knows of her removal (a former member syncs up to it)
+    scene.mallory.pull(scene.peer(scene.ash))
+    _, late_invite = scene.mallory.new_invite()
+    withheld += [scene.mallory.message("after the removal"), late_invite]
     # after the removal: on the epoch topic Mallory still holds, and through her friend
     scene.publish_to_honest(scene.mallory, withheld)
     accomplice.learn(withheld)
@@ -361,9 +377,9 @@ def test_a_single_use_invite_used_at_two_members_at_once_admits_one(scene: Scene
     go = threading.Barrier(2, timeout=WAIT)
 
     def use(index: int) -> None:
-        go.wait()
         try:
-            thieves[index].join(code["code"], at=places[index])
+            # both requests leave once both members have sent their challenge
+            thieves[index].join(code["code"], at=places[index], before_request=go.wait)
             outcomes[index] = "admitted"
         except JoinRefused as refusal:
             outcomes[index] = refusal.text
@@ -386,4 +402,57 @@ def test_a_single_use_invite_used_at_two_members_at_once_admits_one(scene: Scene
     snap = poll(settled, "the admissions to settle", pace=scene.honest)
     in_circle = [t for t in thieves if any(m[0] == t.key.hex() for m in snap["members"])]
     assert len(in_circle) == 1, (outcomes, [t.name for t in in_circle])
+    (winner,) = in_circle
+    (loser,) = [t for t in thieves if t is not winner]
+    still_answered(scene, remove=scene.mallory)
+    # the loser holds no key to what the circle says from now on
+    latest = _sent(scene.ash, scene.circle, "after the stolen invite")
+
+    def winner_reads_it() -> bool:
+        winner.pull(scene.peer(scene.ash))
+        return any(v.id.hex() == latest for v in winner.events(EventType.MESSAGE))
+
+    poll(winner_reads_it, "the winner to read the newest message", pace=[scene.ash])
+    assert not any(v.id.hex() == latest for v in loser.events(EventType.MESSAGE)), outcomes
+
+
+def test_a_stolen_single_use_invite_at_two_members_at_once_tells_the_loser(
+    scene: Scene, pool: HonestPool
+) -> None:
+    """The same attack with two real apps: the thief edits the code so that one copy asks
+    Bee instead of Ash, and both copies are used at the same moment."""
+    cy, dee = pool.get("cy"), pool.get("dee")
+    code = scene.ash.call("invite", circle=scene.circle, max_uses=1)
+    assert code["ok"], code
+    poll(
+        lambda: len(scene.bee.call("invites", circle=scene.circle)["invites"]) >= 1,
+        "the invite at Bee",
+        pace=[scene.bee],
+    )
+    original = decode_invite(code["code"])
+    address, bee_peer = scene.address(scene.bee).rsplit("/p2p/", 1)
+    copy = encode_invite(dataclasses.replace(original, peer_id=bee_peer, addrs=(address,)))
+    for node, text, name in ((cy, code["code"], "Cy"), (dee, copy, "Dee")):
+        request = {"id": f"steal {name}", "cmd": "join", "code": text, "name": name}
+        node.send_raw(json.dumps(request).encode() + b"\n")
+    replies = {"Cy": cy.reply_to("steal Cy"), "Dee": dee.reply_to("steal Dee")}
+    assert any(reply["ok"] for reply in replies.values()), replies
+
+    def settled() -> dict[str, Any] | None:
+        snap = agree(scene.honest, scene.circle)
+        held = [n.call("sync_status", circle=scene.circle)["held_back"] for n in scene.honest]
+        return snap if held == [0, 0] else None
+
+    snap = poll(settled, "the admissions to settle", pace=scene.honest)
+    names = [name for _, name, _ in snap["members"]]
+    assert sorted(n for n in names if n in ("Cy", "Dee")) in (["Cy"], ["Dee"]), replies
+    winner, loser = (cy, dee) if "Cy" in names else (dee, cy)
+
+    def role(node: Node) -> str | None:
+        info = node.call("circle_info", circle=scene.circle)
+        return info["my_role"] if info["ok"] else None
+
+    # the winner is a member; the loser was told (refused, or shown it is not a member)
+    poll(lambda: role(winner) == "member", "the winner to be a member", pace=[winner])
+    poll(lambda: role(loser) is None, "the loser to be told", pace=[loser])
     still_answered(scene, remove=scene.mallory)

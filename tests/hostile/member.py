@@ -191,10 +191,17 @@ class HostileMember:
 
     # -- joining and connecting ---------------------------------------------------------
 
-    def join(self, code_text: str, at: str | None = None) -> list[VerifiedEvent]:
+    def join(
+        self,
+        code_text: str,
+        at: str | None = None,
+        before_request: Callable[[], object] | None = None,
+    ) -> list[VerifiedEvent]:
         """Join through a real invite code with the project's join client; `at` (a full
         /.../p2p/PEER address) asks that member instead of the one named in the code, as
-        a thief with a copy of the code could. Returns the log the member sent."""
+        a thief with a copy of the code could. `before_request` runs once the member's
+        challenge is in, just before our request goes out (to line up two joins). Returns
+        the log the member sent."""
         code = decode_invite(code_text)
         if at is not None:
             address, peer = at.rsplit("/p2p/", 1)
@@ -205,6 +212,8 @@ class HostileMember:
         node = self.node
 
         def request(challenge: bytes) -> bytes:
+            if before_request is not None:
+                before_request()
             return signed_join_request(
                 code,
                 challenge=challenge,
