@@ -154,12 +154,19 @@ def snapshot(node: Node, circle: str) -> dict[str, Any]:
     }
 
 
-def agree(nodes: list[Node], circle: str, timeout: float = WAIT) -> dict[str, Any]:
-    """Poll until every node shows the same snapshot; returns it."""
+EVERYTHING = ("name", "members", "history", "log", "heads")
+
+
+def agree(
+    nodes: list[Node], circle: str, timeout: float = WAIT, parts: tuple[str, ...] = EVERYTHING
+) -> dict[str, Any]:
+    """Poll until every node shows the same snapshot (its `parts`); returns the first
+    node's whole snapshot."""
 
     def same() -> dict[str, Any] | None:
         snaps = [snapshot(node, circle) for node in nodes]
-        return snaps[0] if all(s == snaps[0] for s in snaps[1:]) else None
+        seen = [{part: snap[part] for part in parts} for snap in snaps]
+        return snaps[0] if all(s == seen[0] for s in seen[1:]) else None
 
     return poll(same, "the honest members to agree", timeout, pace=nodes)
 
