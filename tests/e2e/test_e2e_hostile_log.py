@@ -15,6 +15,10 @@ from typing import Any
 
 import pytest
 
+from peerapp.core import join_messages as jm
+from peerapp.core import mailbox_messages as mm
+from peerapp.core import sync_messages as sm
+from peerapp.core import wire
 from peerapp.core.circle_events import EventType
 from peerapp.core.invite_code import decode_invite, encode_invite
 from peerapp.crypto.signing import VerifiedEvent
@@ -473,3 +477,16 @@ def test_a_stolen_single_use_invite_at_two_members_at_once_tells_the_loser(
     poll(lambda: role(winner) == "member", "the winner to be a member", pace=[winner])
     poll(lambda: role(loser) is None, "the loser to be told", pace=[loser])
     still_answered(scene, remove=scene.mallory)
+
+
+# -- raw frames -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("protocol", [sm.PROTOCOL, jm.PROTOCOL, mm.PROTOCOL])
+def test_raw_garbage_on_a_hearth_protocol_changes_nothing(scene: Scene, protocol: str) -> None:
+    before = agree(scene.honest, scene.circle)
+    garbage = [b"\xff\x00 not a frame", wire.encode({"summary": {"circle": b"x"}}), b""]
+    for node in scene.honest:
+        scene.mallory.send_frames(scene.peer(node), protocol, garbage, replies=2)
+    after = still_answered(scene, remove=scene.mallory)
+    assert after["history"][: len(before["history"])] == before["history"]

@@ -13,7 +13,7 @@ pulls) and can then
 - push events to a member through sync: it answers that member's next pull with exactly
   the chosen events, and triggers the pull by dialling the member again (`push`);
 - pull from a member like an honest member would (`pull`);
-- send raw frames on any Hearth protocol and read the answers (`exchange`).
+- send raw frames on any Hearth protocol and read the answers (`send_frames`).
 
 Why a background thread rather than a subprocess: the tests need the harness's state
 (event ids, keys, what was served) after every step, and a thread shares it without a
@@ -476,14 +476,14 @@ class HostileMember:
         await self._subscribe_current()
         return outcome.received
 
-    def exchange(
+    def send_frames(
         self, peer: str, protocol: str, frames: Sequence[bytes], replies: int = 1
     ) -> list[bytes]:
         """Open `protocol` to `peer`, send raw `frames`, read up to `replies` frames back
         (fewer if the peer closes the stream)."""
-        return self._run(self._exchange, peer, protocol, list(frames), replies)
+        return self._run(self._send_frames, peer, protocol, list(frames), replies)
 
-    async def _exchange(
+    async def _send_frames(
         self, peer: str, protocol: str, frames: list[bytes], replies: int
     ) -> list[bytes]:
         stream = await self.node.open_stream(peer, protocol)
