@@ -34,6 +34,14 @@ class HonestPool:
             self.nodes[name] = node
         return node
 
+    def restart(self, name: str) -> Node:
+        """Quit the node and start it again on the same profile."""
+        node = self.nodes[name]
+        assert node.call("quit")["ok"]
+        assert node.wait_exit() == 0
+        self.nodes[name] = Node(node.profile)
+        return self.nodes[name]
+
     def close(self) -> None:
         for node in self.nodes.values():
             node.kill()
