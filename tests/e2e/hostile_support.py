@@ -129,7 +129,11 @@ def member_ids(node: Node, circle: str) -> dict[str, str]:
 
 def wait_member(nodes: list[Node], circle: str, member: str) -> None:
     for node in nodes:
-        poll(lambda n=node: member in member_ids(n, circle), "a new member", pace=[node])
+
+        def listed(n: Node = node) -> bool:
+            return member in member_ids(n, circle)
+
+        poll(listed, "a new member", pace=[node])
 
 
 def _ok(node: Node, cmd: str, **arguments: Any) -> dict[str, Any]:

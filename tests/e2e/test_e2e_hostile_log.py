@@ -82,6 +82,31 @@ def _message_row(snap: dict[str, Any], message: str) -> tuple[Any, ...] | None:
     return next((row for row in snap["history"] if row[0] == message), None)
 
 
+# -- 0. the harness itself ------------------------------------------------------------------
+
+
+def test_the_hostile_member_is_a_real_member_heard_by_sync_and_gossip(scene: Scene) -> None:
+    """A positive control: what the harness signs the honest way reaches every honest
+    member by either path, and it reads what they say."""
+    by_gossip = scene.mallory.message("hello by gossip")
+    scene.publish_to_honest(scene.mallory, [by_gossip])
+    by_sync = scene.mallory.message("hello by sync")
+    scene.push_to_honest(scene.mallory, [by_sync])
+    for node in scene.honest:
+        _visible(node, scene.circle, by_gossip.id.hex())
+        _visible(node, scene.circle, by_sync.id.hex())
+    snap = agree(scene.honest, scene.circle)
+    assert [t for t in texts(snap) if "hello" in t] == ["hello by gossip", "hello by sync"]
+    said = _sent(scene.bee, scene.circle, "hello Mallory")
+
+    def heard() -> bool:
+        scene.mallory.pull(scene.peer(scene.ash))
+        return any(v.id.hex() == said for v in scene.mallory.events(EventType.MESSAGE))
+
+    poll(heard, "Mallory to read Bee", pace=scene.honest)
+    still_answered(scene, remove=scene.mallory)
+
+
 # -- 1. takeover by a second genesis ------------------------------------------------------
 
 
