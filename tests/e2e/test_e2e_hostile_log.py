@@ -518,3 +518,19 @@ def test_raw_garbage_on_a_hearth_protocol_changes_nothing(scene: Scene, protocol
         scene.mallory.send_frames(scene.peer(node), protocol, garbage, replies=2)
     after = still_answered(scene, remove=scene.mallory)
     assert after["history"][: len(before["history"])] == before["history"]
+
+
+def test_a_signed_event_outside_the_schema_changes_nothing(scene: Scene) -> None:
+    before = agree(scene.honest, scene.circle)
+    valid = scene.mallory.message("a template", keep=False).event.to_wire()
+    outside = [
+        {**valid, "lamport": 2**53 + 1},
+        {**valid, "seq": -1},
+        {**valid, "prev": [b"\x00" * 32] * 40},
+        {**valid, "body": {"text": "x" * 5000}},
+        {**valid, "type": "takeover"},
+    ]
+    signed = [scene.mallory.sign_encoded(wire.encode(document)) for document in outside]
+    scene.push_to_honest(scene.mallory, signed)
+    after = still_answered(scene, remove=scene.mallory)
+    assert after["history"][: len(before["history"])] == before["history"]

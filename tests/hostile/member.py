@@ -8,7 +8,8 @@ It keeps the circle's events it receives (from the join, from GossipSub, from it
 pulls) and can then
 
 - sign any Event with its member key or a puppet's key: any type, seq, lamport, prev, ts
-  or body, including ones the engine would never write (`sign`, `new_invite`, `admit`);
+  or body, including ones the engine would never write (`sign`, `new_invite`, `admit`),
+  and any bytes at all in the signed-event layout (`sign_encoded`);
 - publish signed events in a valid envelope on the circle's GossipSub topic (`publish`);
 - push events to a member through sync: it answers that member's next pull with exactly
   the chosen events, and triggers the pull by dialling the member again (`push`);
@@ -334,6 +335,11 @@ class HostileMember:
             with self._lock:
                 self._events[verified.id] = verified
         return verified
+
+    def sign_encoded(self, encoded: bytes, signer: nacl.signing.SigningKey | None = None) -> bytes:
+        """`encoded` (any bytes: an event no schema allows, say) with a valid signature
+        by our member key or `signer`'s, in the signed-event layout."""
+        return encoded + bytes((signer or self.signing).sign(encoded).signature)
 
     def message(self, text: str, **options: Any) -> VerifiedEvent:
         return self.sign(EventType.MESSAGE, {"text": text}, **options)
