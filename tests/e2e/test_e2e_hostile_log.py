@@ -395,7 +395,11 @@ def test_events_a_removed_member_withheld_change_nothing(scene: Scene) -> None:
     # and new ones, signed once she knows of her removal (a former member syncs up to it)
     scene.mallory.pull(scene.peer(scene.ash))
     _, late_invite = scene.mallory.new_invite()
-    withheld += [scene.mallory.message("after the removal"), late_invite]
+    withheld += [
+        scene.mallory.message("after the removal"),
+        late_invite,
+        scene.mallory.message("after the removal, at the end of time", lamport=2**53 - 1),
+    ]
     # after the removal: on the epoch topic Mallory still holds, and through her friend
     scene.publish_to_honest(scene.mallory, withheld)
     accomplice.learn(withheld)
