@@ -176,6 +176,9 @@ class RemovedFromCircle(EngineEvent):
     by: str
     by_name: str
     banned: bool
+    # not removed by anyone: our admission lost to another that used the same single-use
+    # invite at the same moment (by and by_name are then "")
+    admission_lost: bool = False
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,11 @@ class CircleRuntime:
     waiting: dict[bytes, set[bytes]] = field(default_factory=dict)
     # we left: the circle is hidden and forgotten once a member holds our LEAVE
     left: bool = False
+    # we were a member here at some point of this run (so losing it means something)
+    was_member: bool = False
+    # joiners whose ADD_MEMBER the log refused (a single-use invite used twice at once):
+    # peer id -> (joiner key, the refused admission's lamport), so they may learn it
+    refused_joiners: dict[str, tuple[bytes, int]] = field(default_factory=dict)
     # receiving keys an EXCHANGE_KEY of ours replaced, still in their grace period
     # (engine/receiving_keys.py), newest first
     retired_exchange: list[bytes] = field(default_factory=list)
@@ -123,6 +128,10 @@ class CircleRuntime:
         result = resolve(self.circle_id, entries, parents)
         self.state = result.state
         self.refused = set(result.refused)
+        self.refused_joiners = {}
+        for entry in entries:
+            if entry.id in self.refused:
+                self._note_refused_admission(entry.event, entry.join, entry.event.lamport)
         self.names = {}
         for entry in entries:
             if entry.id in self.refused:
@@ -163,6 +172,7 @@ class CircleRuntime:
             self.last_control = self.last_applied
         if not verdict.accepted:
             self.refused.add(stored.id)
+            self._note_refused_admission(event, facts, stored.lamport)
             return False
         self.state = verdict.state
         for key, member in self.state.members.items():
@@ -263,6 +273,34 @@ class CircleRuntime:
             return None
         admitted, ended, key = max(spans)
         return key, admitted, ended
+
+    def _note_refused_admission(self, event: Event, join: JoinFacts | None, lamport: int) -> None:
+        if (
+            event.type is EventType.ADD_MEMBER
+            and join is not None
+            and join.signature_ok
+            and join.joiner not in self.state.ever_admitted
+        ):
+            self.refused_joiners[join.peer] = (join.joiner, lamport)
+
+    def refused_joiner_span(self, peer_id: str) -> tuple[bytes, int, int] | None:
+        """(key, its refused admission's lamport twice) for a joiner asking from this peer
+        whose admission the log refused: a sync may offer it the control log up to there,
+        which holds what refused it (the admission that took the invite's last use), so its
+        app learns it is not a member. No message is offered (none is at or below it that
+        it may read)."""
+        found = self.refused_joiners.get(peer_id)
+        if found is None or found[0] in self.state.ever_admitted:
+            return None
+        key, lamport = found
+        return key, lamport + 1, lamport
+
+    def lost_admission(self) -> bool:
+        """We were admitted in this run, and the log now refuses that admission."""
+        if self.state.is_member(self.me):
+            self.was_member = True
+            return False
+        return self.was_member and not self.left and self.me not in self.state.ever_admitted
 
     def member(self, key: bytes) -> Member | None:
         return self.state.members.get(key)

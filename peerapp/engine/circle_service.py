@@ -206,7 +206,12 @@ class CircleService:
         return self._shares_circle(peer_id)
 
     def _was_member(self, peer_id: str) -> bool:
-        return any(peer_id in runtime.state.peers.values() for runtime in self._runtimes.values())
+        """A former member, or a joiner whose admission the log refused: either may still
+        sync what tells it so."""
+        return any(
+            peer_id in runtime.state.peers.values() or peer_id in runtime.refused_joiners
+            for runtime in self._runtimes.values()
+        )
 
     def _shares_circle(self, peer_id: str) -> bool:
         """Whether the peer is a member of any circle we hold (left ones included, while
@@ -793,6 +798,8 @@ class CircleService:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
         await self.announce_control(runtime, accepted)
+        if runtime.lost_admission() and runtime.epochs:
+            await self.moderation.admission_lost(runtime)
         await self._sync_topics(runtime)
         await self._repair_epoch(runtime)
 

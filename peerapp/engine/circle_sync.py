@@ -195,6 +195,9 @@ class CircleSync:
         member = runtime.member_with_peer(peer_id)
         if member is not None:
             return member.key, member.since_lamport, NO_LIMIT
+        refused = runtime.refused_joiner_span(peer_id)
+        if refused is not None:
+            return refused
         return runtime.former_member_span(
             peer_id, self._store.control_events_in_order(runtime.circle_id)
         )

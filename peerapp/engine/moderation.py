@@ -476,6 +476,20 @@ class Moderation:
         if members_changed:
             circles._emit(MembersChanged(circle_hex))
 
+    async def admission_lost(self, runtime: CircleRuntime) -> None:
+        """Our admission was refused after all: another member admitted someone with the
+        same single-use invite at the same moment, and that admission sorts first. We hold
+        no usable key (every epoch secret deleted) and are told, as a removal is."""
+        circles = self._circles
+        circles._store.retire_epochs(runtime.circle_id, keep=())
+        runtime.epochs.clear()
+        circles.keys.discard_all(runtime)
+        await circles._sync_topics(runtime)
+        circles._emit(
+            RemovedFromCircle(runtime.circle_id.hex(), "", "", banned=False, admission_lost=True)
+        )
+        circles._emit(CirclesChanged())
+
     async def _after_removal(self, runtime: CircleRuntime, stored: StoredEvent) -> None:
         circles = self._circles
         target = decoded(stored).body["member"]

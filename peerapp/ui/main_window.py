@@ -617,7 +617,9 @@ class MainWindow(QMainWindow):
     def _removed_from_circle(self, circle: str, fields: dict[str, Any]) -> None:
         pane = self.panes.get(circle)
         if pane is not None:
-            pane.moderation.show_removed(fields.get("banned") is True)
+            pane.moderation.show_removed(
+                fields.get("banned") is True, admission_lost=fields.get("admission_lost") is True
+            )
 
     def _moderation(self, circle: str, fields: dict[str, Any]) -> None:
         entry = fields.get("entry")

@@ -820,6 +820,10 @@ def slow_mode_hint(seconds: int) -> str:
 # removed from a circle, or leaving it
 REMOVED_FROM_CIRCLE = "You were removed from this circle"
 BANNED_FROM_CIRCLE = "You were removed from this circle and cannot rejoin"
+ADMISSION_LOST = (
+    "Someone else used this invite at the same moment, so you were not admitted. "
+    "Ask for a new invite."
+)
 REMOVED_STILL_READABLE = "What was shared before stays readable here, on this computer."
 CIRCLE_MORE_BUTTON = "More"
 LEAVE_CIRCLE_ACTION = "Leave circle…"

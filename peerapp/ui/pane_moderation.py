@@ -150,7 +150,10 @@ class RemovedBar(QFrame):
         layout.addWidget(self.detail)
         self.hide()  # until one is removed
 
-    def set_banned(self, banned: bool) -> None:
+    def set_banned(self, banned: bool, admission_lost: bool = False) -> None:
+        if admission_lost:
+            self.heading.setText(messages.ADMISSION_LOST)
+            return
         self.heading.setText(
             messages.BANNED_FROM_CIRCLE if banned else messages.REMOVED_FROM_CIRCLE
         )
@@ -446,11 +449,13 @@ class PaneModeration(QObject):
 
     # -- removed ------------------------------------------------------------------------
 
-    def show_removed(self, banned: bool) -> None:
-        """We are no longer a member: say so, keep the history, offer nothing to do."""
+    def show_removed(self, banned: bool, admission_lost: bool = False) -> None:
+        """We are no longer a member: say so, keep the history, offer nothing to do.
+        `admission_lost`: we were never really admitted (another joiner took the invite's
+        last use at the same moment)."""
         self.removed = True
         self.banned = banned
-        self.removed_bar.set_banned(banned)
+        self.removed_bar.set_banned(banned, admission_lost)
         self.removed_bar.show()
         self.pane.composer.hide()
         self.pane.header.invite_button.hide()

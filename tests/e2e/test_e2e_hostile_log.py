@@ -35,7 +35,7 @@ from tests.e2e.hostile_support import (
     texts,
 )
 from tests.e2e.node_process import WAIT, Node
-from tests.e2e.sync_support import poll
+from tests.e2e.sync_support import history_all, poll
 from tests.hostile.member import HostileMember, Puppet, now_ms
 
 MAX_GRIND = 200_000  # tries to find an event id that sorts first (about 1 in 2 to 1 in 1000)
@@ -76,6 +76,10 @@ def _first_before(make: Any, rival: VerifiedEvent) -> VerifiedEvent:
         if (candidate.event.lamport, candidate.id) < (rival.event.lamport, rival.id):
             return candidate
     raise AssertionError("no event id sorting first was found")
+
+
+def members_of(node: Node, circle: str) -> list[dict[str, Any]]:
+    return list(node.call("members", circle=circle)["members"])
 
 
 def _message_row(snap: dict[str, Any], message: str) -> tuple[Any, ...] | None:
@@ -188,16 +192,30 @@ def test_an_equivocation_after_a_report_replaces_nothing(scene: Scene) -> None:
     scene.publish_to_honest(scene.mallory, [twin])
     scene.push_to_honest(scene.mallory, [twin])
 
-    # facilitators may be shown both versions side by side, members the first or neither:
-    # the honest members agree on everything but the history
-    agree(scene.honest, scene.circle, parts=("name", "members", "log"))
-    member_view = snapshot(scene.bee, scene.circle)
-    assert not any(t.startswith("harmless twin") for t in texts(member_view)), member_view
-    row = _message_row(member_view, abusive.id.hex())
-    assert row is None or row[2] == "ABUSIVE original", row
-    facilitator_view = snapshot(scene.ash, scene.circle)
-    row = _message_row(facilitator_view, abusive.id.hex())
-    assert row is not None and row[2] == "ABUSIVE original", facilitator_view["history"]
+    # both signed versions are kept and shown, each marked, never one in place of the other;
+    # every honest member sees the same, and Mallory is marked as having equivocated
+    def both_marked(node: Node) -> bool:
+        rows = {m["id"]: m for m in history_all(node, scene.circle)}
+        original, second = rows.get(abusive.id.hex()), rows.get(twin.id.hex())
+        return (
+            original is not None
+            and second is not None
+            and original["text"] == "ABUSIVE original"
+            and original["equivocated"]
+            and second["equivocated"]
+        )
+
+    for node in scene.honest:
+        poll(lambda n=node: both_marked(n), "both versions, marked", pace=[node])
+    agree(scene.honest, scene.circle)
+    marked = {m["name"]: m["equivocated"] for m in members_of(scene.ash, scene.circle)}
+    assert marked["Mallory"] and not marked["Bee"], marked
+    versions = scene.ash.call("equivocations", circle=scene.circle)["equivocations"]
+    assert [sorted(v["text"] for v in group["versions"]) for group in versions] == [
+        sorted(["ABUSIVE original", twin.event.body["text"]])
+    ], versions
+    refused = scene.bee.call("equivocations", circle=scene.circle)
+    assert refused["ok"] is False  # facilitators only
     deleted = scene.ash.call("delete_message", circle=scene.circle, message=abusive.id.hex())
     assert deleted["ok"], deleted
     for node in scene.honest:
@@ -239,6 +257,13 @@ def test_a_wrong_author_named_first_blocks_no_flag_or_delete(
     scene.push_to_honest(accomplice, [pre_emptive])
 
     if pre_empted_by == "flag":
+        # Bee has just arrived: let members flag at once in this circle
+        assert scene.ash.call("set_settings", circle=scene.circle, flag_after_hours=0)["ok"]
+        poll(
+            lambda: scene.bee.call("circle_info", circle=scene.circle)["flag_after_hours"] == 0,
+            "Bee may flag",
+            pace=[scene.bee],
+        )
         flag = scene.bee.call("flag", circle=scene.circle, kind="harm", message=abusive.id.hex())
         assert flag["ok"], flag
     deleted = scene.ash.call("delete_message", circle=scene.circle, message=abusive.id.hex())
@@ -475,6 +500,14 @@ def test_a_stolen_single_use_invite_at_two_members_at_once_tells_the_loser(
     """The same attack with two real apps: the thief edits the code so that one copy asks
     Bee instead of Ash, and both copies are used at the same moment."""
     cy, dee = pool.get("cy"), pool.get("dee")
+    # both Ash and Bee may admit (by default only facilitators do)
+    bee_key = next(k for k in member_ids(scene.ash, scene.circle) if _is(scene, k, "Bee"))
+    assert scene.ash.call("promote", circle=scene.circle, member=bee_key)["ok"]
+    poll(
+        lambda: scene.bee.call("circle_info", circle=scene.circle)["my_role"] == "facilitator",
+        "Bee a facilitator",
+        pace=[scene.bee],
+    )
     code = scene.ash.call("invite", circle=scene.circle, max_uses=1)
     assert code["ok"], code
     poll(
