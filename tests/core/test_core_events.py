@@ -127,6 +127,7 @@ SHAPES = [
             "by": "cd" * 32,
             "by_name": "Bee",
             "banned": False,
+            "admission_lost": False,
         },
     ),
 ]
