@@ -1,5 +1,5 @@
 """Strangers and members at the network layer (issue 11): the stranger budget as rules,
-then real hosts on 127.0.0.1 under a flood of 300 stranger connections; GossipSub relays
+then real hosts on 127.0.0.1 under a flood of stranger connections; GossipSub relays
 only what the validator authenticates, and a peer that loses the gate loses GossipSub."""
 
 from __future__ import annotations
@@ -98,7 +98,9 @@ async def _ask_to_join(joiner: NetworkNode, founder: NetworkNode, proof: bytes) 
     return await stream.receive(64)
 
 
-def test_a_member_and_a_joiner_get_in_past_300_strangers_and_a_liar_is_dropped() -> None:
+def test_a_member_and_a_joiner_get_in_past_a_flood_and_a_liar_is_dropped() -> None:
+    # 150 + 50 here; the 300 of the issue run against real node processes in
+    # tests/e2e/test_e2e_strangers.py
     async def scenario() -> None:
         async with (
             _node(bytes([0x30]) * 32) as founder,
@@ -117,16 +119,18 @@ def test_a_member_and_a_joiner_get_in_past_300_strangers_and_a_liar_is_dropped()
             founder.set_stream_handler(JOIN_PROTOCOL, serve_join)
             state = Flood()
             async with trio.open_nursery() as held:
-                await flood(loopback_addr(founder), 300, state, held)
-                assert state.opened + state.failed == 300
+                await flood(loopback_addr(founder), 150, state, held)
+                assert state.opened + state.failed == 150
                 assert founder.counters()["strangers_connected"] <= MAX_PER_IP
 
                 # a member returning, and a joiner with a valid invite, both get in
                 await member.connect(loopback_addr(founder))
                 assert await _ask_to_join(joiner, founder, b"invite proof") == b"welcome"
                 # more strangers come; neither is pushed out
-                await flood(loopback_addr(founder), 100, Flood(), held)
-                await wait_until(lambda: founder.counters()["strangers_refused"] >= 368)
+                await flood(loopback_addr(founder), 50, Flood(), held)
+                await wait_until(
+                    lambda: founder.counters()["strangers_refused"] >= 200 - MAX_PER_IP
+                )
                 assert {member.peer_id, joiner.peer_id} <= set(founder.connected_peers())
 
                 # a stranger that fails the proof is dropped at once
@@ -135,7 +139,7 @@ def test_a_member_and_a_joiner_get_in_past_300_strangers_and_a_liar_is_dropped()
                 counts = founder.counters()
                 assert counts["strangers_bad_proof"] == 1
                 assert counts["strangers_connected"] <= MAX_PER_IP
-                assert counts["strangers_admitted"] == 402  # 400 strangers, the joiner, the liar
+                assert counts["strangers_admitted"] == 202  # 200 strangers, the joiner, the liar
                 held.cancel_scope.cancel()
 
     run(scenario, FLOOD_BOUND_SECONDS)
