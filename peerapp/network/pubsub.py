@@ -21,7 +21,6 @@ What py-libp2p 0.8.1 does out of the box, and what this module changes:
   task and stop the whole pubsub service; it is dropped and counted instead.
 - A message read while the service stops was scheduled on its closed task nursery and
   the error took the swarm down with it; the stream is reset instead.
-
 - Every message from another peer passes a validator the engine injects before it is
   delivered or relayed: a member never forwards what it cannot authenticate. The library
   runs it after the signature check and before forwarding; a refusal is counted.
@@ -271,7 +270,14 @@ class _CirclePubsub(Pubsub):
         if validate is None or msg_forwarder == self.my_id:
             return
         origin = ID(msg.from_id).to_base58()
-        if not all(validate(PubsubMessage(topic, origin, msg.data)) for topic in msg.topicIDs):
+        try:
+            authentic = all(
+                validate(PubsubMessage(topic, origin, msg.data)) for topic in msg.topicIDs
+            )
+        except Exception as error:  # a broken validator fails closed, like the gate
+            log.error("validator raised %s; refusing", type(error).__name__)
+            authentic = False
+        if not authentic:
             self._counters.add("relay_refused")
             raise ValidationError("not authentic")
 
