@@ -12,7 +12,8 @@ to finish, not for the connection to end): after max_connections - min_connectio
 (250 by default) inbound connections in a node's life, open or long closed, every new one
 is closed unread, members' included, until a restart. That limiter is made unbounded
 here, and the bound it was meant to give, handshakes in flight, is put back around the
-handshake itself (MAX_HANDSHAKES, each within HANDSHAKE_SECONDS). Who may stay once the
+handshake itself (MAX_HANDSHAKES, each within HANDSHAKE_SECONDS); the task that handled
+an inbound connection now ends with it rather than with the swarm. Who may stay once the
 handshake names the peer is the guard's business; the library's own caps are set far
 above it (MAX_CONNECTIONS).
 
@@ -139,9 +140,17 @@ def _bound_handshakes(swarm: Any, counters: Counters) -> None:
                 await raw_conn.close()
             raise SwarmException("too many handshakes in flight") from None
         try:
-            return await upgrade(raw_conn, maddr)
+            muxed = await upgrade(raw_conn, maddr)
         finally:
             handshakes.release()
+        # The library's handler would now wait for the whole swarm to stop, keeping a task
+        # per inbound connection ever made; this one ends with its connection instead
+        # (the handler's error path only closes what is already closed).
+        closed = getattr(muxed, "event_closed", None)
+        if not isinstance(closed, trio.Event):
+            return muxed
+        await closed.wait()
+        raise SwarmException("connection ended")
 
     swarm.upgrade_inbound_raw_conn = bounded
 
@@ -281,8 +290,10 @@ class NetworkNode:
         Stream protocols: an inbound stream the gate refuses is reset at once.
         GossipSub: we open no pubsub stream to a refused peer (it would list our topics),
         and its inbound pubsub stream waits unread; both go ahead as soon as the gate
-        allows the peer (asked again every second, or at once after gate_changed()).
-        Streams already open are not re-checked: disconnect() a peer that lost access.
+        allows the peer (asked again every second, or at once after gate_changed()), and
+        a peer the gate stops allowing loses its pubsub streams at that same check.
+        Other streams already open are not re-checked: disconnect() a peer that lost
+        access. A peer allowed GossipSub counts as a member for the stranger budget.
         """
         self._gate.set(allow)
         self._pubsub.gate_changed()

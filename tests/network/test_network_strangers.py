@@ -145,10 +145,14 @@ def test_a_member_and_a_joiner_get_in_past_a_flood_and_a_liar_is_dropped() -> No
     run(scenario, FLOOD_BOUND_SECONDS)
 
 
-def test_idle_strangers_are_dropped_at_the_end_of_their_grace() -> None:
+def test_idle_strangers_are_dropped_at_the_end_of_their_grace_leaving_no_task_behind() -> None:
+    def tasks() -> int:
+        return trio.lowlevel.current_statistics().tasks_living
+
     async def scenario() -> None:
         async with _node(bytes([0x34]) * 32, Limits(grace=0.5)) as founder:
             founder.set_gate(_member_gate(set()))
+            before = tasks()
             state = Flood()
             async with trio.open_nursery() as held:
                 await flood(loopback_addr(founder), 10, state, held)
@@ -156,6 +160,8 @@ def test_idle_strangers_are_dropped_at_the_end_of_their_grace() -> None:
                 await wait_until(lambda: founder.counters()["strangers_idle_dropped"] == 10)
                 await wait_until(lambda: founder.connected_peers() == [] and state.alive() == 0)
                 held.cancel_scope.cancel()
+            # py-libp2p kept a task per inbound connection until the swarm stopped
+            await wait_until(lambda: tasks() <= before)
 
     run(scenario)
 
