@@ -79,7 +79,10 @@ def test_a_banned_member_is_cut_off_and_reads_nothing_new_through_its_invitee(
 ) -> None:
     ash, bee, cy = start_node(), start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee")], name="Ban")
-    # Bee invites Cy before the ban
+    # Bee invites Cy before the ban. Where plain members may invite only when the circle
+    # lets them (the members_invite setting), let them; a build without the setting
+    # answers with an error for the unknown argument, and members may invite there.
+    ash.call("set_settings", circle=circle, members_invite=True)
     code = bee.call("invite", circle=circle)
     assert code["ok"], code
     assert cy.call("join", code=code["code"], name="Cy")["ok"]
