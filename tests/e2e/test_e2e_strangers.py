@@ -83,6 +83,11 @@ def test_a_banned_member_is_cut_off_and_reads_nothing_new_through_its_invitee(
     # lets them (the members_invite setting), let them; a build without the setting
     # answers with an error for the unknown argument, and members may invite there.
     ash.call("set_settings", circle=circle, members_invite=True)
+    poll(
+        lambda: bee.call("circle_info", circle=circle).get("may_invite", "") == "",
+        "Bee may invite",
+        pace=[bee],
+    )
     code = bee.call("invite", circle=circle)
     assert code["ok"], code
     assert cy.call("join", code=code["code"], name="Cy")["ok"]
