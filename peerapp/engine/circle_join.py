@@ -456,15 +456,21 @@ class JoinService:
         challenge = nacl.utils.random(jm.CHALLENGE_BYTES)
         await stream.send(jm.encode_frame(jm.Challenge(challenge)))
         frame = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+        # the network keeps a stranger that proves an invite while it joins, and drops one
+        # that fails (after it has the refusal)
         if isinstance(frame, jm.PreviewAsk):
-            await stream.send(jm.encode_frame(self._preview(runtime, frame, challenge)))
+            preview = self._preview(runtime, frame, challenge)
+            await stream.send(jm.encode_frame(preview))
+            service.proof_judged(stream.remote_peer, preview != jm.Refused(jm.Refusal.BAD_PROOF))
             return
         if not isinstance(frame, jm.Request):
             return
         request = self._verified_request(runtime, frame.signed, challenge)
         if request is None:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
+            service.proof_judged(stream.remote_peer, False)
             return
+        service.proof_judged(stream.remote_peer, True)
         if runtime.state.is_member(request.author):
             # approved while it waited, and asking again with the same key: it is in
             await self._send_log(stream, runtime)

@@ -120,6 +120,7 @@ class CircleService:
         """Load circles, subscribe, serve the join protocol and the pubsub inbox."""
         self._node = node
         node.set_gate(self._allow)
+        node.set_validator(self._authentic)
         node.set_stream_handler(jm.PROTOCOL, self.joins.serve)
         node.set_stream_handler(sync_messages.PROTOCOL, self._sync.serve)
         node.set_stream_handler(mailbox_messages.PROTOCOL, self.mailbox.serve)
@@ -196,11 +197,14 @@ class CircleService:
         return self._node
 
     def _allow(self, peer_id: str, protocol: str) -> bool:
-        """Strangers may ask to join and may relay GossipSub (envelopes they cannot open, on
-        topics that name nothing); Hearth's own other protocols are for members only,
-        except that a former member may still sync up to its removal (circle_sync)."""
-        if protocol == jm.PROTOCOL or protocol in PUBSUB_PROTOCOLS:
+        """Strangers may only ask to join (within the network's stranger budget); GossipSub
+        and Hearth's other protocols are for members only (a peer allowed GossipSub is a
+        member to the network layer), except that a former member may still sync up to
+        its removal (circle_sync)."""
+        if protocol == jm.PROTOCOL:
             return True
+        if protocol in PUBSUB_PROTOCOLS:
+            return self._shares_circle(peer_id)
         if protocol == sync_messages.PROTOCOL and self._was_member(peer_id):
             return True
         return self._shares_circle(peer_id)
@@ -556,14 +560,21 @@ class CircleService:
     # -- receiving ------------------------------------------------------------------
 
     async def _receive(self, message: PubsubMessage) -> None:
+        opened = self._open(message)
+        if opened is not None:
+            runtime, signed = opened
+            await self._ingest(runtime, [signed], source_peer=message.sender)
+
+    def _open(self, message: PubsubMessage) -> tuple[CircleRuntime, bytes] | None:
+        """The circle and signed event inside a GossipSub message, if it opens."""
         known = self._topics.get(message.topic)
         if known is None:
             self._count("unknown_topic")
-            return
+            return None
         circle_id, keys = known
         runtime = self._runtimes.get(circle_id)
         if runtime is None:
-            return
+            return None
         try:
             epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
             if epoch_id != keys.epoch_id:
@@ -573,8 +584,40 @@ class CircleService:
             )
         except envelope.EnvelopeError:
             self._count("undecryptable")
+            return None
+        return runtime, signed
+
+    def _authentic(self, message: PubsubMessage) -> bool:
+        """The GossipSub validator, run before a message is delivered or relayed: it opens
+        under an epoch we hold, is signed, is for that circle and its author is a current
+        member. Anything else is not relayed (the network counts it); what we cannot judge
+        yet (an author whose admission has not reached us) comes by sync instead."""
+        opened = self._open(message)
+        if opened is None:
+            return False
+        runtime, signed = opened
+        try:
+            event = verify_signed(signed).event
+        except EventError:
+            self._count("invalid")
+            return False
+        return event.circle == runtime.circle_id and runtime.state.is_member(event.author)
+
+    def access_changed(self) -> None:
+        """Membership changed: the network acts on the gate's new answers now (pubsub to
+        a new member opens, to a removed one closes) rather than at its next check."""
+        if self._node is not None:
+            self._node.gate_changed()
+
+    def proof_judged(self, peer_id: str, proven: bool) -> None:
+        """A stranger proved an invite's seed (it may stay connected while it joins), or
+        failed to (its connections close now)."""
+        if self._node is None:
             return
-        await self._ingest(runtime, [signed], source_peer=message.sender)
+        if proven:
+            self._node.vouch(peer_id)
+        else:
+            self._node.distrust(peer_id)
 
     async def _ingest(
         self,
@@ -834,6 +877,7 @@ class CircleService:
             return
         online = member.peer in self._online_peers()
         view = MemberView(member.key.hex(), member.name, member.role.value, online)
+        self.access_changed()
         self._emit(MemberJoined(runtime.circle_id.hex(), view))
         self._emit(CirclesChanged())
 
@@ -850,8 +894,13 @@ class CircleService:
             return
         wanted = runtime.topics()
         for topic, (circle_id, _) in list(self._topics.items()):
-            if circle_id == runtime.circle_id and topic not in wanted:
-                del self._topics[topic]
+            # two removals may be settled at once (the same one pulled from two members):
+            # the other may have dropped this topic while we awaited
+            if (
+                circle_id == runtime.circle_id
+                and topic not in wanted
+                and self._topics.pop(topic, None) is not None
+            ):
                 await node.unsubscribe(topic)
         for topic, keys in wanted.items():
             if topic not in self._topics:

@@ -226,6 +226,7 @@ class Engine:
             "addrs": node.dialable_addrs(),
             "connected_peers": node.connected_peers(),
             "profile": str(self._profile.folder),
+            "network": node.counters(),
         }
 
     def _service(self) -> CircleService:

@@ -175,6 +175,9 @@ class Moderation:
             published += rotation
         # under the epoch everyone (the removed member too) still holds, so all learn of it
         await circles._publish(runtime, published, previous)
+        # then its GossipSub streams are cut (the others cut theirs within the network's
+        # gate check, about a second, after they accept the removal)
+        circles.access_changed()
         await circles._sync_topics(runtime)
         await circles.announce_control(runtime, accepted)
         return accepted[0]

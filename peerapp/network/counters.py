@@ -19,6 +19,13 @@ COUNTER_NAMES = (
     "streams_read_after_stop",  # pubsub streams reset because a message came while stopping
     "stream_handler_errors",  # stream handlers that raised something other than StreamError
     "stream_errors",  # stream handlers that ended on a StreamError (reset, timeout, EOF)
+    "relay_refused",  # pubsub messages not authentic (validator): neither delivered nor relayed
+    "pubsub_peers_revoked",  # peers whose pubsub streams were cut: the gate stopped allowing them
+    "handshakes_refused",  # inbound connections closed unread: too many handshakes in flight
+    "strangers_admitted",  # inbound connections from strangers taken into the budget
+    "strangers_refused",  # stranger connections closed to keep a budget (guard.py)
+    "strangers_idle_dropped",  # stranger connections closed at the end of their grace
+    "strangers_bad_proof",  # stranger connections closed after a failed invite proof
 )
 
 

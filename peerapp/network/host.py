@@ -1,15 +1,32 @@
 """The libp2p host: Noise for security and Yamux for multiplexing, nothing else; with
-GossipSub (pubsub.py) and framed stream protocols (streams.py) on top.
+GossipSub (pubsub.py) and framed stream protocols (streams.py) on top, and a guard
+(guard.py, admission.py) that keeps inbound strangers to a small, short-lived budget.
 
 py-libp2p's default host also accepts /plaintext and secio and falls back to Mplex; a
 peer offering only those is refused here. The peer key comes from the profile, so the
 peer id is stable across restarts.
+
+py-libp2p 0.8.1 takes a slot of the swarm's inbound limiter for each inbound connection
+and gives it back only when the swarm stops (the handler holding it waits for the swarm
+to finish, not for the connection to end): after max_connections - min_connections
+(250 by default) inbound connections in a node's life, open or long closed, every new one
+is closed unread, members' included, until a restart. That limiter is made unbounded
+here, and the bound it was meant to give, handshakes in flight, is put back around the
+handshake itself (MAX_HANDSHAKES, each within HANDSHAKE_SECONDS); the task that handled
+an inbound connection now ends with it rather than with the swarm. Who may stay once the
+handshake names the peer is the guard's business; the library's own caps are set far
+above it (MAX_CONNECTIONS).
+
+Its auto-connector dials peers from the peer store until the connection count reaches
+the middle of its watermarks (200 by default), removed and banned members included;
+whom Hearth dials is the engine's choice (members, from the circle log), so it is off.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -21,6 +38,8 @@ from libp2p.abc import INetConn, INetStream, INetwork, INotifee
 from libp2p.crypto.ed25519 import create_new_key_pair
 from libp2p.crypto.x25519 import create_new_key_pair as new_x25519_key_pair
 from libp2p.custom_types import TProtocol
+from libp2p.network.config import ConnectionConfig
+from libp2p.network.exceptions import SwarmException
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
@@ -29,13 +48,16 @@ from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL_ID
 from libp2p.stream_muxer.yamux.yamux import Yamux
 
 from peerapp.network.addresses import AddressError, dialable, same_endpoint
+from peerapp.network.admission import Limits
 from peerapp.network.counters import Counters
 from peerapp.network.gate import Allow, Gate
+from peerapp.network.guard import ConnectionGuard
 from peerapp.network.pubsub import (
     PUBLISH_TIMEOUT_SECONDS,
     MessageCallback,
     PubsubMessage,
     PubsubService,
+    Validate,
     running_pubsub,
 )
 from peerapp.network.streams import (
@@ -53,27 +75,95 @@ MUXER_PROTOCOLS = (str(YAMUX_PROTOCOL_ID),)
 
 PeerCallback = Callable[[str], None]
 
+# inbound Noise + Yamux handshakes in flight at once, and how long each may take
+MAX_HANDSHAKES = 64
+HANDSHAKE_SECONDS = 5.0
+# the library's own caps on live connections: far above the stranger budget, so that
+# members always find room
+MAX_CONNECTIONS = 1024
+
 
 def _ignore_message(message: PubsubMessage) -> None:
     pass
 
 
-def build_host(peer_seed: bytes) -> Any:
+def build_host(peer_seed: bytes, counters: Counters | None = None) -> Any:
     key_pair = create_new_key_pair(peer_seed)
     noise = NoiseTransport(key_pair, noise_privkey=new_x25519_key_pair().private_key)
-    return new_host(
+    host = new_host(
         key_pair=key_pair,
         sec_opt={NOISE_PROTOCOL_ID: noise},
         muxer_opt={TProtocol(YAMUX_PROTOCOL_ID): Yamux},
+        connection_config=ConnectionConfig(
+            max_connections=MAX_CONNECTIONS,
+            high_watermark=MAX_CONNECTIONS,
+            min_connections=0,
+            low_watermark=0,
+            inbound_upgrade_timeout=HANDSHAKE_SECONDS,
+        ),
     )
+    _bound_handshakes(host.get_network(), counters or Counters())
+    _no_auto_connect(host.get_network())
+    return host
+
+
+def _no_auto_connect(swarm: Any) -> None:
+    """Turn the library's auto-connector into a no-op (module docstring)."""
+    connector = getattr(swarm, "auto_connector", None)
+    if connector is None or not hasattr(connector, "maybe_connect"):
+        log.warning("py-libp2p's Swarm changed; its auto-connector is left as is")
+        return
+
+    async def never() -> None:
+        pass
+
+    connector.maybe_connect = never
+
+
+def _bound_handshakes(swarm: Any, counters: Counters) -> None:
+    """Replace the leaking inbound limiter by a bound on handshakes (module docstring)."""
+    upgrade = getattr(swarm, "upgrade_inbound_raw_conn", None)
+    if not isinstance(getattr(swarm, "_inbound_limiter", None), trio.CapacityLimiter) or (
+        upgrade is None
+    ):
+        log.warning("py-libp2p's Swarm changed; its inbound connection limiter is left as is")
+        return
+    swarm._inbound_limiter = trio.CapacityLimiter(math.inf)
+    handshakes = trio.CapacityLimiter(MAX_HANDSHAKES)
+
+    async def bounded(raw_conn: Any, maddr: multiaddr.Multiaddr) -> Any:
+        try:
+            handshakes.acquire_nowait()
+        except trio.WouldBlock:
+            counters.add("handshakes_refused")
+            with contextlib.suppress(Exception):
+                await raw_conn.close()
+            raise SwarmException("too many handshakes in flight") from None
+        try:
+            muxed = await upgrade(raw_conn, maddr)
+        finally:
+            handshakes.release()
+        # The library's handler would now wait for the whole swarm to stop, keeping a task
+        # per inbound connection ever made; this one ends with its connection instead
+        # (the handler's error path only closes what is already closed).
+        closed = getattr(muxed, "event_closed", None)
+        if not isinstance(closed, trio.Event):
+            return muxed
+        await closed.wait()
+        raise SwarmException("connection ended")
+
+    swarm.upgrade_inbound_raw_conn = bounded
 
 
 class _ConnectionWatcher(INotifee):
     """Turns the swarm's notifications into connected/disconnected callbacks per peer."""
 
-    def __init__(self, on_connected: PeerCallback, on_disconnected: PeerCallback) -> None:
+    def __init__(
+        self, on_connected: PeerCallback, on_disconnected: PeerCallback, guard: ConnectionGuard
+    ) -> None:
         self._on_connected = on_connected
         self._on_disconnected = on_disconnected
+        self._guard = guard
 
     async def opened_stream(self, network: INetwork, stream: INetStream) -> None:
         pass
@@ -82,9 +172,11 @@ class _ConnectionWatcher(INotifee):
         pass
 
     async def connected(self, network: INetwork, conn: INetConn) -> None:
+        self._guard.connected(conn)
         self._on_connected(conn.muxed_conn.peer_id.to_base58())
 
     async def disconnected(self, network: INetwork, conn: INetConn) -> None:
+        self._guard.disconnected(conn)
         peer_id = conn.muxed_conn.peer_id
         # a peer may hold several connections; it is gone only when the last one is. The
         # closing connection may still be listed while its notification runs.
@@ -102,11 +194,19 @@ class NetworkNode:
     """A running host: its peer id, where it can be dialled, who is connected, GossipSub
     topics and framed stream protocols."""
 
-    def __init__(self, host: Any, pubsub: PubsubService, gate: Gate, counters: Counters) -> None:
+    def __init__(
+        self,
+        host: Any,
+        pubsub: PubsubService,
+        gate: Gate,
+        counters: Counters,
+        guard: ConnectionGuard,
+    ) -> None:
         self._host = host
         self._pubsub = pubsub
         self._gate = gate
         self._counters = counters
+        self._guard = guard
 
     @property
     def peer_id(self) -> str:
@@ -140,7 +240,9 @@ class NetworkNode:
         await self._host.disconnect(ID.from_base58(peer_id))
 
     def counters(self) -> dict[str, int]:
-        return self._counters.snapshot()
+        """Every count (counters.py), and `strangers_connected`: inbound stranger
+        connections open now."""
+        return {**self._counters.snapshot(), "strangers_connected": self._guard.strangers()}
 
     # -- GossipSub --------------------------------------------------------------------
 
@@ -188,16 +290,33 @@ class NetworkNode:
         Stream protocols: an inbound stream the gate refuses is reset at once.
         GossipSub: we open no pubsub stream to a refused peer (it would list our topics),
         and its inbound pubsub stream waits unread; both go ahead as soon as the gate
-        allows the peer (asked again every second, or at once after gate_changed()).
-        Streams already open are not re-checked: disconnect() a peer that lost access.
+        allows the peer (asked again every second, or at once after gate_changed()), and
+        a peer the gate stops allowing loses its pubsub streams at that same check.
+        Other streams already open are not re-checked: disconnect() a peer that lost
+        access. A peer allowed GossipSub counts as a member for the stranger budget.
         """
         self._gate.set(allow)
         self._pubsub.gate_changed()
 
     def gate_changed(self) -> None:
-        """The gate's answers may have changed (a joiner was admitted): act on them now
-        rather than at the next periodic check."""
+        """The gate's answers may have changed (a joiner was admitted, a member removed):
+        act on them now rather than at the next periodic check."""
         self._pubsub.gate_changed()
+
+    def set_validator(self, validate: Validate | None) -> None:
+        """validate(message) decides whether a GossipSub message from another peer is
+        authentic; one that is not is neither delivered nor relayed. None: all are."""
+        self._pubsub.set_validator(validate)
+
+    # -- strangers (guard.py) ---------------------------------------------------------
+
+    def vouch(self, peer_id: str) -> None:
+        """The peer proved an invite: its stranger connections may stay while it joins."""
+        self._guard.vouch(peer_id)
+
+    def distrust(self, peer_id: str) -> None:
+        """The peer failed an invite proof: close its stranger connections now."""
+        self._guard.distrust(peer_id)
 
 
 @asynccontextmanager
@@ -207,16 +326,23 @@ async def running_node(
     on_connected: PeerCallback,
     on_disconnected: PeerCallback,
     on_message: MessageCallback | None = None,
+    *,
+    stranger_limits: Limits | None = None,
 ) -> AsyncIterator[NetworkNode]:
     """The host and its GossipSub, listening, for the duration of the block.
 
     Callbacks run in the trio thread. on_message gets every message from another peer on
-    a subscribed topic, once; never our own.
+    a subscribed topic, once; never our own. stranger_limits: the budget for inbound
+    strangers (admission.py; its defaults when None).
     """
-    host = build_host(peer_seed)
-    host.get_network().register_notifee(_ConnectionWatcher(on_connected, on_disconnected))
+    gate, counters = Gate(), Counters()
+    guard = ConnectionGuard(gate, counters, stranger_limits)
+    host = build_host(peer_seed, counters)
+    host.get_network().register_notifee(_ConnectionWatcher(on_connected, on_disconnected, guard))
     failure: AddressError | None = None
     async with host.run(listen):
+        # on the swarm's own task manager: it ends with the swarm
+        host.get_network().manager.run_task(guard.run)
         bound = list(host.get_transport_addrs())
         missing = [str(a) for a in listen if not any(same_endpoint(a, b) for b in bound)]
         if missing:
@@ -228,12 +354,11 @@ async def running_node(
                 "the address is in use or not on this machine."
             )
         else:
-            gate, counters = Gate(), Counters()
             try:
                 async with running_pubsub(
                     host, gate, counters, on_message or _ignore_message
                 ) as pubsub:
-                    node = NetworkNode(host, pubsub, gate, counters)
+                    node = NetworkNode(host, pubsub, gate, counters, guard)
                     log.info("listening on %s", ", ".join(node.dialable_addrs()))
                     yield node
             finally:

@@ -21,6 +21,12 @@ What py-libp2p 0.8.1 does out of the box, and what this module changes:
   task and stop the whole pubsub service; it is dropped and counted instead.
 - A message read while the service stops was scheduled on its closed task nursery and
   the error took the swarm down with it; the stream is reset instead.
+- Every message from another peer passes a validator the engine injects before it is
+  delivered or relayed: a member never forwards what it cannot authenticate. The library
+  runs it after the signature check and before forwarding; a refusal is counted.
+- A peer the gate stops allowing (a removed member) loses its pubsub streams at the next
+  gate check: it reads nothing more from us by GossipSub, though its connection may stay
+  a little longer for sync to tell it of its removal.
 
 Strict signing stays on (the library default): every message is signed, and unsigned or
 badly signed ones are rejected, as js-libp2p and go-libp2p expect.
@@ -37,6 +43,7 @@ from typing import Any
 import trio
 from libp2p.abc import INetStream
 from libp2p.custom_types import TProtocol
+from libp2p.exceptions import ValidationError
 from libp2p.peer.id import ID
 from libp2p.pubsub.gossipsub import PROTOCOL_ID, PROTOCOL_ID_V11, PROTOCOL_ID_V12, GossipSub
 from libp2p.pubsub.pb import rpc_pb2
@@ -78,6 +85,8 @@ class PubsubMessage:
 
 
 MessageCallback = Callable[[PubsubMessage], None]
+# validate(message) -> whether it is authentic enough to deliver and relay
+Validate = Callable[[PubsubMessage], bool]
 
 
 class PubsubError(HearthError):
@@ -161,6 +170,9 @@ class _CirclePubsub(Pubsub):
         self.peer_queues = _RoomyQueues(counters)
         # connected peers we did not open a pubsub stream to because the gate said no
         self.gated_out: set[ID] = set()
+        self.validate: Validate | None = None
+        # each peer's inbound pubsub streams being read, to cut them when it loses access
+        self._inbound: dict[ID, set[INetStream]] = {}
 
     # -- gate: a stranger gets no pubsub stream either way -------------------------------
 
@@ -170,6 +182,7 @@ class _CirclePubsub(Pubsub):
             self._counters.add("streams_refused")
             await stream.reset()
             return
+        self._inbound.setdefault(peer_id, set()).add(stream)
         try:
             await super().stream_handler(stream)
         except (RuntimeError, LifecycleError):
@@ -180,6 +193,11 @@ class _CirclePubsub(Pubsub):
                 raise
             self._counters.add("streams_read_after_stop")
             await stream.reset()
+        finally:
+            streams = self._inbound.get(peer_id, set())
+            streams.discard(stream)
+            if not streams:
+                self._inbound.pop(peer_id, None)
 
     async def _admitted(self, peer_id: str, protocol: str) -> bool:
         """Whether the gate lets the stream in, parking it unread for a while if not.
@@ -217,6 +235,9 @@ class _CirclePubsub(Pubsub):
         remember to call us after an admission.
         """
         while True:
+            for peer_id in list(self.peers):
+                if not self._gate.allows_all(peer_id.to_base58(), PUBSUB_PROTOCOLS):
+                    await self._revoke(peer_id)
             for peer_id in list(self.gated_out):
                 if not self.host.get_network().get_connections(peer_id):
                     self.gated_out.discard(peer_id)  # a new connection starts afresh
@@ -226,7 +247,39 @@ class _CirclePubsub(Pubsub):
             with trio.move_on_after(GATE_RECHECK_SECONDS):
                 await self.gate_moved.wait()
 
+    async def _revoke(self, peer_id: ID) -> None:
+        """Cut a peer that lost access: both its pubsub streams, and the library forgets it
+        (its retry to open a stream again goes through the gated _handle_new_peer)."""
+        self._counters.add("pubsub_peers_revoked")
+        log.info("pubsub streams to %s cut (gate)", peer_id)
+        streams = [self.peers.get(peer_id), *self._inbound.pop(peer_id, set())]
+        self._handle_dead_peer(peer_id)
+        for stream in streams:
+            if stream is not None:
+                with trio.CancelScope(shield=True):
+                    try:
+                        await stream.reset()
+                    except Exception as error:  # the muxer raises its own types when dead
+                        log.debug("resetting a revoked stream: %s", type(error).__name__)
+
     # -- receiving -----------------------------------------------------------------------
+
+    async def validate_msg(self, msg_forwarder: ID, msg: rpc_pb2.Message) -> None:
+        await super().validate_msg(msg_forwarder, msg)
+        validate = self.validate
+        if validate is None or msg_forwarder == self.my_id:
+            return
+        origin = ID(msg.from_id).to_base58()
+        try:
+            authentic = all(
+                validate(PubsubMessage(topic, origin, msg.data)) for topic in msg.topicIDs
+            )
+        except Exception as error:  # a broken validator fails closed, like the gate
+            log.error("validator raised %s; refusing", type(error).__name__)
+            authentic = False
+        if not authentic:
+            self._counters.add("relay_refused")
+            raise ValidationError("not authentic")
 
     async def push_msg(self, msg_forwarder: ID, msg: rpc_pb2.Message) -> None:
         if msg_forwarder == self.my_id:
@@ -342,6 +395,9 @@ class PubsubService:
     def gate_changed(self) -> None:
         """Ask the gate again now, rather than at the next periodic check."""
         self._pubsub.gate_moved.notify()
+
+    def set_validator(self, validate: Validate | None) -> None:
+        self._pubsub.validate = validate
 
 
 @asynccontextmanager

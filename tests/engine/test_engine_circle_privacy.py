@@ -1,20 +1,28 @@
-"""What a non-member can see and do: ciphertext only on the circle's topic, and no way in
-through the join protocol without the invite's seed."""
+"""What a non-member can see and do: nothing on the circle's topic (no subscription, no
+message), and no way in through the join protocol without the invite's seed."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
+import nacl.signing
 import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages
+from peerapp.core.circle_events import EventType
 from peerapp.core.invite_code import InviteCode, decode_invite
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.keyfile import TEST_KDF
+from peerapp.crypto.signing import sign_event
+from peerapp.engine.circle_service import CircleService
 from peerapp.engine.engine import Engine
 from peerapp.engine.join_client import JoinRefused, request_admission
+from peerapp.engine.safety import message_body
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.pubsub import PubsubMessage
@@ -25,10 +33,11 @@ from peerapp.storage.profile import UnlockedProfile, create_profile
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 WAIT = 20.0
 MARKER = "a-very-distinctive-plaintext-marker"
+T = TypeVar("T")
 
 
-def _member(tmp_path: Path) -> tuple[EngineThread, UnlockedProfile]:
-    profile = create_profile(tmp_path / "member", "member passphrase!", TEST_KDF)
+def _member(tmp_path: Path, name: str = "member") -> tuple[EngineThread, UnlockedProfile]:
+    profile = create_profile(tmp_path / name, "member passphrase!", TEST_KDF)
     thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), lambda event: None)
     thread.start().result(WAIT)
     return thread, profile
@@ -45,7 +54,11 @@ def _current_topic(profile: UnlockedProfile, circle_hex: str) -> str:
     return EpochKeys(next(iter(secrets.values()))).topic
 
 
-def test_a_non_member_on_the_topic_sees_only_ciphertext(tmp_path: Path) -> None:
+def test_a_connected_stranger_learns_no_topic_and_receives_nothing(tmp_path: Path) -> None:
+    """Issue 11, the stranger's view: GossipSub is for members' peers only. A stranger
+    that knows the topic (read here from the member's own database), subscribes to it
+    and connects sees no subscription of ours and no message, and what it publishes on
+    the topic reaches no one."""
     member, profile = _member(tmp_path)
     try:
         circle = member.request("create_circle", name="Private", member_name="Ash").result(WAIT)[
@@ -54,6 +67,7 @@ def test_a_non_member_on_the_topic_sees_only_ciphertext(tmp_path: Path) -> None:
         topic = _current_topic(profile, circle)
         address = member.request("status").result(WAIT)["addrs"][0]
         seen: list[PubsubMessage] = []
+        learnt: list[list[str]] = []
 
         async def eavesdrop() -> None:
             async with running_node(
@@ -61,31 +75,92 @@ def test_a_non_member_on_the_topic_sees_only_ciphertext(tmp_path: Path) -> None:
             ) as outsider:
                 await outsider.subscribe(topic)
                 await outsider.connect(address)
-                with trio.fail_after(WAIT):
-                    while not seen:
-                        # publish until the mesh carries it to the outsider (bounded above)
-                        await trio.to_thread.run_sync(
-                            lambda: member.request("send", circle=circle, text=MARKER).result(WAIT)
-                        )
-                        with trio.move_on_after(1.5):
-                            while not seen:
-                                await trio.sleep(0.02)
+
+                def parked() -> bool:
+                    counts = member.request("status").result(WAIT)["network"]
+                    return bool(counts["pubsub_streams_parked"] >= 1)
+
+                with trio.fail_after(WAIT):  # our pubsub stream is held unread
+                    while not await trio.to_thread.run_sync(parked):
+                        await trio.sleep(0.05)
+                await outsider.publish(topic, b"garbage on the circle topic")
+                for number in range(3):
+                    await trio.to_thread.run_sync(
+                        lambda n=number: member.request(
+                            "send", circle=circle, text=f"{MARKER} {n}"
+                        ).result(WAIT)
+                    )
+                    learnt.append(outsider.topic_peers(topic))
 
         trio.run(eavesdrop)
-        for message in seen:
-            assert MARKER.encode() not in message.data
-            epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
-            assert len(ciphertext) in {b + envelope.TAG_BYTES for b in envelope.BUCKETS}
-            try:
-                envelope.open_with(
-                    [b"\x00" * 32], bytes.fromhex(circle), epoch_id, nonce, ciphertext
-                )
-            except envelope.EnvelopeError:
-                pass
-            else:
-                raise AssertionError("a guessed key opened the envelope")
+        assert seen == [] and learnt == [[], [], []]
+        history = member.request("history", circle=circle).result(WAIT)["messages"]
+        assert [m["text"] for m in history] == [f"{MARKER} {n}" for n in range(3)]
+        assert member.request("status").result(WAIT)["network"]["delivered"] == 0
     finally:
         assert member.stop()
+
+
+def _inside(thread: EngineThread, work: Callable[[CircleService], Awaitable[T]]) -> T:
+    """Run `work` in the engine's own trio thread, with its circle service."""
+    engine = thread._engine
+    assert engine is not None and engine._circles_service is not None
+    service = engine._circles_service
+    return trio.from_thread.run(lambda: work(service), trio_token=thread._token)
+
+
+def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Path) -> None:
+    """Issue 11: a member's peer puts on the circle's topic bytes that open under no epoch
+    and an event signed by a key that is no member, sealed under the real epoch; the
+    other member's validator refuses both (not delivered, so never relayed), and a
+    genuine message still arrives."""
+    ash, _ = _member(tmp_path, "ash")
+    bee, _ = _member(tmp_path, "bee")
+    try:
+        circle = ash.request("create_circle", name="Guarded", member_name="Ash").result(WAIT)[
+            "circle"
+        ]
+        code = ash.request("invite", circle=circle).result(WAIT)["code"]
+        assert bee.request("join", code=code, name="Bee").result(WAIT)["circle"] == circle
+        outsider = nacl.signing.SigningKey.generate()
+
+        async def forge(service: CircleService) -> None:
+            runtime = service._runtime(circle)
+            keys = runtime.current_keys()
+            assert keys is not None and service._node is not None
+            genuine = service._author(runtime, EventType.MESSAGE, message_body("forged", None))
+            event = replace(genuine.event, author=bytes(outsider.verify_key))
+            forged = sign_event(event, bytes(outsider))
+            sealed = envelope.seal(
+                forged.signed, keys.message_key, runtime.circle_id, keys.epoch_id
+            )
+            await service._node.publish(keys.topic, b"garbage on the circle topic")
+            await service._node.publish(keys.topic, sealed)
+
+        def refused() -> int:
+            return int(ash.request("status").result(WAIT)["network"]["relay_refused"])
+
+        async def attack() -> None:
+            with trio.fail_after(WAIT):
+                for number in range(20):  # until the mesh carries them (bounded)
+                    await trio.to_thread.run_sync(lambda: _inside(bee, forge))
+                    await trio.to_thread.run_sync(
+                        lambda n=number: bee.request(
+                            "send", circle=circle, text=f"real {n}"
+                        ).result(WAIT)
+                    )
+                    with trio.move_on_after(1.0):
+                        while await trio.to_thread.run_sync(refused) < 2:
+                            await trio.sleep(0.05)
+                    if await trio.to_thread.run_sync(refused) >= 2:
+                        return
+
+        trio.run(attack)
+        texts = [m["text"] for m in ash.request("history", circle=circle).result(WAIT)["messages"]]
+        assert texts and all(text.startswith("real ") for text in texts)
+        assert refused() >= 2
+    finally:
+        assert ash.stop() and bee.stop()
 
 
 def test_the_join_protocol_refuses_without_the_invite_seed(tmp_path: Path) -> None:
@@ -100,8 +175,10 @@ def test_the_join_protocol_refuses_without_the_invite_seed(tmp_path: Path) -> No
         outcomes: list[str] = []
 
         async def try_to_join() -> None:
-            async with running_node(b"\x09" * 32, [], lambda p: None, lambda p: None) as outsider:
-                for code in (forged, other_circle):
+            # one outsider per try: a peer that fails a proof is disconnected at once
+            for number, code in enumerate((forged, other_circle)):
+                seed = bytes([0x09 + number]) * 32
+                async with running_node(seed, [], lambda p: None, lambda p: None) as outsider:
                     try:
                         await request_admission(outsider, code, lambda challenge: b"\xa0")
                     except JoinRefused as refusal:
