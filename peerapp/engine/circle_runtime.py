@@ -17,10 +17,12 @@ import nacl.signing
 
 from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
 from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply
+from peerapp.core.quotas import DEFAULT_RULES, Quotas
 from peerapp.core.resolution import REMOVAL_TYPES, Entry, resolve
 from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
 from peerapp.crypto.join_facts import join_facts
 from peerapp.crypto.signing import VerifiedEvent
+from peerapp.engine.held_events import HeldEvents
 from peerapp.storage.circle_store import Membership, StoredEvent
 
 OrderKey = tuple[int, bytes]
@@ -30,6 +32,12 @@ _SPAN_TYPES = frozenset(
 )
 # Keep the newest epochs' topics: the current one plus one for members still catching up.
 SUBSCRIBED_EPOCHS = 2
+# held events, all authors together (each author has DEFAULT_RULES.held_per_author)
+MAX_HELD_EVENTS = 1000
+
+
+def _held_events() -> HeldEvents:
+    return HeldEvents(DEFAULT_RULES.held_per_author, MAX_HELD_EVENTS, DEFAULT_RULES.held_seconds)
 
 
 def _light_event(stored: StoredEvent) -> Event:
@@ -62,29 +70,12 @@ class CircleRuntime:
     names: dict[bytes, str] = field(default_factory=dict)
     last_applied: OrderKey = (-1, b"")
     last_control: OrderKey = (-1, b"")
-    # events whose parents have not arrived yet, by id (bounded by the service)
-    held: dict[bytes, VerifiedEvent] = field(default_factory=dict)
-    # missing parent id -> ids of held events waiting for it
-    waiting: dict[bytes, set[bytes]] = field(default_factory=dict)
+    # events whose parents have not arrived yet (bounded per author, in total, in time)
+    held: HeldEvents = field(default_factory=_held_events)
+    # per-member quotas on what others send (the service loads them from the store)
+    quotas: Quotas | None = None
     # we left: the circle is hidden and forgotten once a member holds our LEAVE
     left: bool = False
-
-    def hold(self, verified: VerifiedEvent, missing: list[bytes]) -> None:
-        self.held[verified.id] = verified
-        for parent in missing:
-            self.waiting.setdefault(parent, set()).add(verified.id)
-
-    def waiting_on(self, arrived: list[bytes]) -> list[VerifiedEvent]:
-        """Held events that waited for any of `arrived` (they may still lack others)."""
-        children: list[VerifiedEvent] = []
-        for parent in arrived:
-            for child in self.waiting.pop(parent, set()):
-                if child in self.held:
-                    children.append(self.held[child])
-        return children
-
-    def release(self, verified: VerifiedEvent) -> None:
-        self.held.pop(verified.id, None)
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:

@@ -26,7 +26,7 @@ from peerapp.core.circle_events import (
     EventError,
     EventType,
 )
-from peerapp.core.errors import CommandError
+from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
@@ -38,6 +38,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
+from peerapp.core.quotas import Quotas, Verdict
 from peerapp.core.resolution import REMOVAL_TYPES
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
@@ -45,8 +46,15 @@ from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinOutcome, JoinService
-from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership, to_stored
-from peerapp.engine.circle_sync import CircleSync
+from peerapp.engine.circle_runtime import (
+    MAX_HELD_EVENTS,
+    CircleRuntime,
+    decoded,
+    new_membership,
+    to_stored,
+)
+from peerapp.engine.circle_sync import CircleSync, Ingested
+from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.safety import Safety, is_hidden, message_body
@@ -68,8 +76,10 @@ MAX_HISTORY = 500
 MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
-MAX_HELD_EVENTS = 1000
 QUIET_BATCH = 20
+# events verified or stored between yields to the scheduler while ingesting a batch: small
+# enough that a command waits at most a few tens of ms behind a flood (bench/hostile.py)
+INGEST_CHUNK = 32
 
 
 def _now_ms() -> int:
@@ -95,11 +105,13 @@ class CircleService:
             online=self._online_peers,
             # a removed member just learnt of its removal: nothing more for it here
             served_former=self.disconnect_unless_member,
+            count=self._count,
         )
         self.joins = JoinService(self, database)
         self.moderation = Moderation(self)
         self.safety = Safety(self)
         self.boundaries = Boundaries(self, BoundariesStore(database))
+        self.disk_usage = DiskUsage(self)
         self.mailbox = Mailbox(
             MailboxStore(database),
             emit=emit,
@@ -529,24 +541,77 @@ class CircleService:
         strict: bool = False,
         quiet: bool = False,
         source_peer: str | None = None,
-    ) -> bool:
+    ) -> Ingested:
         """Verify, store and resolve events from the network.
 
-        `strict` (sync): one bad event rejects the whole batch and returns False, so a
-        peer that sends invalid events stores nothing. `quiet`: a large batch is announced
-        as one HistoryChanged instead of a MessageArrived per message.
+        `strict` (sync): one bad event rejects the whole batch (nothing of it is stored),
+        so a peer that sends invalid events stores nothing. `quiet`: a large batch is
+        announced as one HistoryChanged instead of a MessageArrived per message. Events
+        over their author's quota (core/quotas.py) are not stored; the outcome names those
+        authors. The work goes in chunks of INGEST_CHUNK with a yield to the scheduler
+        between them, so commands are answered while a large batch is stored. A full disk
+        stores no more of the batch and is counted; it never stops the engine.
         """
-        verified = self._verify_batch(runtime, signed_events)
+        verified: list[VerifiedEvent] = []
+        for start in range(0, len(signed_events), INGEST_CHUNK):
+            if start and not await self._still_held(runtime):
+                return Ingested(True)
+            verified += self._verify_batch(runtime, signed_events[start : start + INGEST_CHUNK])
         if strict and len(verified) != len(signed_events):
-            return False
-        if not verified:
-            return True
-        ready = self._hold_orphans(runtime, verified, source_peer)
-        accepted = self._store_and_resolve(runtime, ready)
-        accepted += self._release_held(runtime, [v.id for v in ready])
-        announce = not quiet or sum(s.type is EventType.MESSAGE for s in accepted) <= QUIET_BATCH
-        await self._after_accepting(runtime, accepted, announce_messages=announce)
-        return True
+            return Ingested(False)
+        fresh, over = self._within_quota(runtime, verified)
+        accepted: list[StoredEvent] = []
+        try:
+            for start in range(0, len(fresh), INGEST_CHUNK):
+                if start and not await self._still_held(runtime):
+                    break
+                chunk = fresh[start : start + INGEST_CHUNK]
+                ready = self._hold_orphans(runtime, chunk, source_peer)
+                accepted += self._store_and_resolve(runtime, ready)
+                accepted += self._release_held(runtime, [v.id for v in ready])
+            if not accepted:
+                return Ingested(True, over)
+            messages = sum(s.type is EventType.MESSAGE for s in accepted)
+            announce = not quiet or messages <= QUIET_BATCH
+            await self._after_accepting(runtime, accepted, announce_messages=announce)
+        except StorageFull:
+            self._count("disk_full")
+            log.warning("the disk is full: events from the network are not stored")
+        return Ingested(True, over)
+
+    async def _still_held(self, runtime: CircleRuntime) -> bool:
+        """Yield to the scheduler; False when the circle was forgotten meanwhile."""
+        await trio.sleep(0)
+        return self._runtimes.get(runtime.circle_id) is runtime
+
+    def quotas(self, runtime: CircleRuntime) -> Quotas:
+        """The circle's per-member quotas, their stored bytes read from the store once."""
+        if runtime.quotas is None:
+            runtime.quotas = Quotas(stored=self._store.stored_bytes_by_author(runtime.circle_id))
+        return runtime.quotas
+
+    def _within_quota(
+        self, runtime: CircleRuntime, verified: list[VerifiedEvent]
+    ) -> tuple[list[VerifiedEvent], frozenset[bytes]]:
+        """The events not yet stored or held that fit their author's quota, charged; and
+        the authors of those that did not fit (counted by quota)."""
+        quotas = self.quotas(runtime)
+        known = self._store.present(v.id for v in verified)
+        now = time.monotonic()
+        fresh: dict[bytes, VerifiedEvent] = {}
+        over: set[bytes] = set()
+        for event in verified:
+            if event.id in known or event.id in runtime.held or event.id in fresh:
+                continue  # a copy of what we have: costs its author nothing
+            author = event.event.author
+            if author != runtime.me:  # our own, relayed back: ours to keep
+                verdict = quotas.charge(author, len(event.signed), now)
+                if verdict is not Verdict.OK:
+                    self._count(verdict.value)
+                    over.add(author)
+                    continue
+            fresh[event.id] = event
+        return list(fresh.values()), frozenset(over)
 
     def _horizon(self, runtime: CircleRuntime) -> int:
         """Events older than our admission may name parents we will never hold."""
@@ -556,21 +621,22 @@ class CircleService:
     def _hold_orphans(
         self, runtime: CircleRuntime, events: list[VerifiedEvent], source_peer: str | None
     ) -> list[VerifiedEvent]:
-        """Keep back events whose parents we lack (bounded), and ask for the parents."""
+        """Keep back events whose parents we lack (bounded per author, in total and in
+        time: engine/held_events.py), and ask for the parents."""
         in_batch = {v.id for v in events}
         wanted = {p for v in events for p in v.event.prev if p not in in_batch}
         known = self._store.present(wanted) if wanted else set()
         horizon = self._horizon(runtime)
         ready: list[VerifiedEvent] = []
         held_any = False
+        now = time.monotonic()
         for verified in events:
             missing = [p for p in verified.event.prev if p not in in_batch and p not in known]
             if missing and verified.event.lamport > horizon:
-                if len(runtime.held) < MAX_HELD_EVENTS:
-                    runtime.hold(verified, missing)
+                if runtime.held.hold(verified, missing, now):
+                    held_any = True
                 else:
-                    self._count("held_overflow")
-                held_any = True
+                    self._count("held_refused")
             else:
                 ready.append(verified)
         if held_any:
@@ -583,8 +649,9 @@ class CircleService:
     def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
         """Store held events whose parents have now arrived, and so on down the line."""
         accepted: list[StoredEvent] = []
+        now = time.monotonic()
         for _ in range(MAX_HELD_EVENTS):
-            candidates = runtime.waiting_on(arrived)
+            candidates = runtime.held.waiting_on(arrived)
             if not candidates:
                 break
             known = self._store.present({p for v in candidates for p in v.event.prev})
@@ -593,9 +660,10 @@ class CircleService:
             for verified in candidates:
                 if verified.id not in free_ids:
                     # still short of another parent: wait on those again
-                    runtime.hold(verified, [p for p in verified.event.prev if p not in known])
+                    missing = [p for p in verified.event.prev if p not in known]
+                    runtime.held.hold(verified, missing, now)
             for verified in free:
-                runtime.release(verified)
+                runtime.held.release(verified)
             accepted += self._store_and_resolve(runtime, free)
             arrived = [v.id for v in free]
         return accepted

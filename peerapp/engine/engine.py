@@ -29,6 +29,7 @@ from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.crisis_directory import crisis_handlers
+from peerapp.engine.disk_usage import usage_handlers
 from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
 from peerapp.engine.safety_commands import safety_handlers
@@ -90,6 +91,7 @@ class Engine:
         self._handlers.update(boundaries_handlers(self._service))
         self._handlers.update(safety_handlers(self._service))
         self._handlers.update(crisis_handlers())
+        self._handlers.update(usage_handlers(self._service))
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
 

@@ -285,6 +285,40 @@ class CircleStore:
             self._database.checkpoint()
         return erased
 
+    # -- disk use -----------------------------------------------------------------------
+
+    def usage_by_author(self, circle_id: bytes) -> dict[bytes, tuple[int, int]]:
+        """author -> (events stored, bytes of signed events kept) for one circle; erased
+        messages keep their rows but count no bytes."""
+        rows = self._database.query(
+            "SELECT author, count(*), coalesce(sum(length(signed)), 0) FROM events "
+            "WHERE circle = ? GROUP BY author",
+            (circle_id,),
+        )
+        return {bytes(row[0]): (int(row[1]), int(row[2])) for row in rows}
+
+    def stored_bytes_by_author(self, circle_id: bytes) -> dict[bytes, int]:
+        return {a: size for a, (_, size) in self.usage_by_author(circle_id).items()}
+
+    def erase_author_messages(self, circle_id: bytes, author: bytes) -> tuple[int, int]:
+        """Erase every stored message of `author` in this circle as a delete does (rows,
+        order and parents stay; signed bytes and text go); returns (messages, bytes)."""
+        with self._database.transaction() as connection:
+            size = connection.execute(
+                "SELECT count(*), coalesce(sum(length(signed)), 0) FROM events "
+                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
+                (circle_id, author, EventType.MESSAGE.value),
+            ).fetchone()
+            connection.execute(
+                "UPDATE events SET signed = x'', text = NULL, cw = NULL, mood = NULL "
+                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
+                (circle_id, author, EventType.MESSAGE.value),
+            )
+        count, erased = int(size[0]), int(size[1])
+        if count:
+            self._database.checkpoint()
+        return count, erased
+
     # -- sync -------------------------------------------------------------------------
 
     def order_keys(
