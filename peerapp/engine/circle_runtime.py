@@ -1,9 +1,13 @@
 """One circle as the engine holds it in memory: our membership keys, the resolved state,
 the epoch keys we can use, and which stored events the resolution refused.
 
-Resolution is incremental while events arrive in log order and starts over from the
-stored log when one arrives out of order, so every replica ends with the state the full
-log gives.
+Resolution is incremental while events arrive in log order. A late event that only the
+whole log can judge (it sorts before control events already applied, or before an
+author's later events) is deferred: refused until a whole-log resolution has run. The
+service runs that resolution in a worker thread, at most one per circle at a time and
+coalescing every late event that arrived meanwhile, so a stream of late events costs
+one resolution per round, not one per event, and commands are answered meanwhile
+(circle_service.py, "late events"). Every replica ends with the state the full log gives.
 """
 
 from __future__ import annotations
@@ -61,6 +65,49 @@ def decoded(stored: StoredEvent) -> Event:
     return decode_event(split_signed(stored.signed)[0])
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A whole-log resolution's outcome, as the runtime installs it."""
+
+    state: CircleState
+    refused: frozenset[bytes]
+    names: dict[bytes, str]
+    last_applied: OrderKey
+    last_control: OrderKey
+
+
+def resolve_stored(
+    circle_id: bytes,
+    events: list[StoredEvent],
+    parents: Mapping[bytes, tuple[bytes, ...]] | None = None,
+) -> Resolved:
+    """Resolve stored events with the whole-log rules. Pure (touches no runtime and no
+    store), so it may run in a worker thread while the engine keeps answering."""
+    entries = []
+    for stored in events:
+        event = decoded(stored)
+        entries.append(Entry(stored.id, event, join_facts(event)))
+    result = resolve(circle_id, entries, parents)
+    refused = frozenset(result.refused)
+    names: dict[bytes, str] = {}
+    for entry in entries:
+        if entry.id in refused:
+            continue
+        if entry.event.type is EventType.GENESIS:
+            names.setdefault(entry.event.author, entry.event.body["member_name"])
+        elif entry.join is not None and entry.event.type is EventType.ADD_MEMBER:
+            names.setdefault(entry.join.joiner, entry.join.member_name)
+    orders = [(e.event.lamport, e.id) for e in entries]
+    controls = [(e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE]
+    return Resolved(
+        result.state,
+        refused,
+        names,
+        max(orders, default=(-1, b"")),
+        max(controls, default=(-1, b"")),
+    )
+
+
 @dataclass
 class CircleRuntime:
     membership: Membership
@@ -76,6 +123,12 @@ class CircleRuntime:
     quotas: Quotas | None = None
     # we left: the circle is hidden and forgotten once a member holds our LEAVE
     left: bool = False
+    # late events waiting for a whole-log resolution (refused until it ran), by id
+    pending: dict[bytes, StoredEvent] = field(default_factory=dict)
+    # counts whole-log resolutions installed: one that ran on an older log is dropped
+    generation: int = 0
+    # while a resolution runs in the background: the events stored meanwhile
+    journal: list[StoredEvent] | None = None
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
@@ -104,27 +157,28 @@ class CircleRuntime:
     ) -> None:
         """Resolve from scratch with the whole-log rules (core.resolution): `events` in any
         order; `parents` supplies the DAG links of events stored without their `prev`."""
-        entries = []
-        for stored in events:
-            event = decoded(stored)
-            entries.append(Entry(stored.id, event, join_facts(event)))
-        result = resolve(self.circle_id, entries, parents)
-        self.state = result.state
-        self.refused = set(result.refused)
-        self.names = {}
-        for entry in entries:
-            if entry.id in self.refused:
-                continue
-            if entry.event.type is EventType.GENESIS:
-                self.names.setdefault(entry.event.author, entry.event.body["member_name"])
-            elif entry.join is not None and entry.event.type is EventType.ADD_MEMBER:
-                self.names.setdefault(entry.join.joiner, entry.join.member_name)
-        orders = [(e.event.lamport, e.id) for e in entries]
-        controls = [
-            (e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE
-        ]
-        self.last_applied = max(orders, default=(-1, b""))
-        self.last_control = max(controls, default=(-1, b""))
+        self.install(resolve_stored(self.circle_id, events, parents))
+
+    def install(self, resolved: Resolved) -> None:
+        """Take a whole-log resolution's outcome as the circle's state."""
+        self.state = resolved.state
+        self.refused = set(resolved.refused)
+        self.names = dict(resolved.names)
+        self.last_applied = resolved.last_applied
+        self.last_control = resolved.last_control
+        self.generation += 1
+
+    def defer(self, stored: StoredEvent) -> None:
+        """A late event only a whole-log resolution can judge: refused until it ran."""
+        self.refused.add(stored.id)
+        self.pending[stored.id] = stored
+
+    def take_decided(self) -> list[StoredEvent]:
+        """After a whole-log resolution: the deferred events it accepted (they are no
+        longer pending either way)."""
+        accepted = [s for s in self.pending.values() if s.id not in self.refused]
+        self.pending = {}
+        return accepted
 
     def resume(self, last_seqs: dict[bytes, int], last_applied: OrderKey) -> None:
         """After replaying only control events: take the messages' part of the state (each

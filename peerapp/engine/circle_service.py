@@ -51,6 +51,7 @@ from peerapp.engine.circle_runtime import (
     CircleRuntime,
     decoded,
     new_membership,
+    resolve_stored,
     to_stored,
 )
 from peerapp.engine.circle_sync import CircleSync, Ingested
@@ -80,6 +81,8 @@ QUIET_BATCH = 20
 # events verified or stored between yields to the scheduler while ingesting a batch: small
 # enough that a command waits at most a few tens of ms behind a flood (bench/hostile.py)
 INGEST_CHUNK = 32
+# between whole-log resolutions of late events: what arrives meanwhile shares the next one
+RESOLVE_PAUSE_SECONDS = 0.5
 
 
 def _now_ms() -> int:
@@ -96,6 +99,8 @@ class CircleService:
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
+        self._unresolved: set[bytes] = set()  # circles with deferred late events
+        self._resolve_wakeup = trio.Event()
         self._sync = CircleSync(
             self._store,
             emit=emit,
@@ -152,6 +157,7 @@ class CircleService:
                 nursery.start_soon(self.boundaries.settle_status, runtime)
             self._sync.attach(nursery)
             nursery.start_soon(self._sync.run_periodically)
+            nursery.start_soon(self._resolver)
             self.mailbox.attach(nursery)
             nursery.start_soon(self.mailbox.run_periodically)
             nursery.start_soon(self.joins.run)
@@ -699,6 +705,18 @@ class CircleService:
         added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
         if not added:
             return []
+        if runtime.journal is not None:
+            runtime.journal.extend(added)  # a background resolution runs on an older log
+        resolve_again = self._judge(runtime, added)
+        if resolve_again:
+            self._resolve_from_store(runtime)
+        accepted = [s for s in added if s.id not in runtime.refused]
+        self._erase_deleted(runtime, accepted)
+        return accepted
+
+    def _judge(self, runtime: CircleRuntime, added: list[StoredEvent]) -> bool:
+        """Resolve newly stored events (in log order) as far as the incremental rules can;
+        True when an accepted removal needs the whole log resolved now."""
         resolve_again = False
         for stored in added:
             if runtime.can_apply_in_order(stored):
@@ -711,16 +729,87 @@ class CircleService:
             seq_taken = self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1
             late = runtime.accepts_late_message(stored, seq_taken)
             if late is None:
-                # it changes what came after it: resolve the whole log again, once
-                resolve_again = True
-                break
-            if not late:
+                # it changes what came after it: only the whole log can judge it
+                self._defer(runtime, stored)
+            elif not late:
                 self._store.mark_refused([stored.id])
-        if resolve_again:
+        return resolve_again
+
+    # -- late events ----------------------------------------------------------------
+    #
+    # A late event only the whole log can judge is deferred (refused until judged) and
+    # the circle is marked unresolved, in the store too, so a restart resolves it. The
+    # resolver resolves each unresolved circle in a worker thread (core resolution is
+    # pure), then installs the outcome in the engine's thread, applying on top whatever
+    # was stored meanwhile. Late events arriving while one runs wait for the next round:
+    # a flood of them costs one resolution per round, and the engine answers meanwhile.
+
+    def _defer(self, runtime: CircleRuntime, stored: StoredEvent) -> None:
+        runtime.defer(stored)
+        self._store.mark_refused([stored.id])
+        if self._nursery is None:  # not running (tests of the service alone): judge now
             self._resolve_from_store(runtime)
-        accepted = [s for s in added if s.id not in runtime.refused]
-        self._erase_deleted(runtime, accepted)
-        return accepted
+            return
+        if len(runtime.pending) == 1:
+            self._store.mark_unresolved(runtime.circle_id, True)
+        self._unresolved.add(runtime.circle_id)
+        self._resolve_wakeup.set()
+
+    async def _resolver(self) -> None:
+        while True:
+            await self._resolve_wakeup.wait()
+            self._resolve_wakeup = trio.Event()
+            while self._unresolved:
+                circle_id = self._unresolved.pop()
+                runtime = self._runtimes.get(circle_id)
+                if runtime is not None and runtime.pending:
+                    await self._resolve_in_background(runtime)
+            await trio.sleep(RESOLVE_PAUSE_SECONDS)  # late events meanwhile share a round
+
+    async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
+        circle_id = runtime.circle_id
+        generation = runtime.generation
+        events = self._store.events_to_resolve(circle_id)
+        parents = self._store.parents(circle_id)
+        runtime.journal = []
+        try:
+            resolved = await trio.to_thread.run_sync(resolve_stored, circle_id, events, parents)
+            journal = runtime.journal
+        finally:
+            runtime.journal = None
+        if self._runtimes.get(circle_id) is not runtime or runtime.generation != generation:
+            return  # forgotten, or a newer whole-log resolution already judged everything
+        before = set(runtime.refused)
+        deferred, runtime.pending = runtime.pending, {}
+        runtime.install(resolved)
+        try:
+            # what was stored while it ran, judged against the new state (late ones wait
+            # for the next round)
+            resolve_again = self._judge(runtime, sorted(journal, key=lambda s: (s.lamport, s.id)))
+            decided = [
+                s
+                for s in deferred.values()
+                if s.id not in runtime.pending and s.id not in runtime.refused
+            ]
+            if resolve_again:
+                self._resolve_from_store(runtime)  # also judges what is pending again
+            else:
+                self._store.set_refused(circle_id, runtime.refused)
+                if not runtime.pending:
+                    self._store.mark_unresolved(circle_id, False)
+                if before != runtime.refused:
+                    self._emit(HistoryChanged(circle_id.hex()))
+            await self._announce_decided(runtime, decided)
+        except StorageFull:
+            self._count("disk_full")
+
+    async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        """What deferred events turn out accepted means beyond the log (keys, members,
+        deletes); their messages show through HistoryChanged, not one by one."""
+        if accepted:
+            self._erase_deleted(runtime, accepted)
+            self._emit(HistoryChanged(runtime.circle_id.hex()))
+            await self._after_accepting(runtime, accepted, announce_messages=False)
 
     def _erase_deleted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """Erase the messages accepted DELETEs name (the store erases only where the stored
@@ -734,10 +823,10 @@ class CircleService:
         replaying only the control events rebuilds the state in a fraction of the time.
         Two rules need the messages too: slow mode (each member's last message time) and
         removals (the causal past runs through messages); circles that ever used them are
-        resolved whole."""
+        resolved whole, as are circles whose late events were still waiting for it."""
         circle_id = runtime.circle_id
         control = self._store.control_events_in_order(circle_id)
-        if any(_needs_whole_log(stored) for stored in control):
+        if self._store.unresolved(circle_id) or any(_needs_whole_log(s) for s in control):
             self._resolve_from_store(runtime, announce=False)
         else:
             runtime.resolve_all(control)
@@ -745,14 +834,22 @@ class CircleService:
 
     def _resolve_from_store(self, runtime: CircleRuntime, *, announce: bool = True) -> None:
         """`announce`: tell the fronts when verdicts changed (not at start-up, before the
-        engine is ready)."""
+        engine is ready). Judges every deferred event too."""
         before = set(runtime.refused)
         circle_id = runtime.circle_id
-        runtime.resolve_all(self._store.events_in_order(circle_id), self._store.parents(circle_id))
+        runtime.install(
+            resolve_stored(
+                circle_id, self._store.events_to_resolve(circle_id), self._store.parents(circle_id)
+            )
+        )
         self._store.set_refused(circle_id, runtime.refused)
+        decided = runtime.take_decided()
+        self._store.mark_unresolved(circle_id, False)
         if announce and before != runtime.refused:
             # verdicts changed (a removal dropped concurrent messages): views reload
             self._emit(HistoryChanged(circle_id.hex()))
+        if decided and announce:
+            self._start(self._announce_decided, runtime, decided)
 
     def _secrets_for_me(self, runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[bytes]:
         secrets = []

@@ -60,6 +60,7 @@ class StoredInvite:
     created_at: int
 
 
+_UNRESOLVED = "unresolved_circle:"  # settings name prefix (mark_unresolved)
 NO_LIMIT = 2**62  # above any lamport (they are bounded by 2**53)
 _EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text, cw, mood"
 # A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
@@ -180,6 +181,32 @@ class CircleStore:
             (circle_id,),
         )
         return [_stored_event(row) for row in rows]
+
+    def events_to_resolve(self, circle_id: bytes) -> list[StoredEvent]:
+        """Every event as resolution needs it: messages without their text and signed
+        bytes (resolution reads only their header), so a big log loads quickly."""
+        rows = self._database.query(
+            "SELECT id, circle, author, seq, lamport, ts, type, "
+            "CASE WHEN type = ? THEN x'' ELSE signed END, NULL, NULL, NULL "
+            "FROM events WHERE circle = ? ORDER BY lamport, id",
+            (EventType.MESSAGE.value, circle_id),
+        )
+        return [_stored_event(row) for row in rows]
+
+    def mark_unresolved(self, circle_id: bytes, unresolved: bool) -> None:
+        """Remember (across a restart) that late events of this circle wait for a
+        whole-log resolution."""
+        name = _UNRESOLVED + circle_id.hex()
+        with self._database.transaction() as connection:
+            if unresolved:
+                connection.execute(
+                    "INSERT OR REPLACE INTO settings(name, value) VALUES (?, '1')", (name,)
+                )
+            else:
+                connection.execute("DELETE FROM settings WHERE name = ?", (name,))
+
+    def unresolved(self, circle_id: bytes) -> bool:
+        return self._database.setting(_UNRESOLVED + circle_id.hex()) is not None
 
     def control_events_in_order(self, circle_id: bytes) -> list[StoredEvent]:
         rows = self._database.query(
@@ -487,6 +514,9 @@ class CircleStore:
                 connection.execute(f"DELETE FROM {table} WHERE circle = ?", (circle_id,))  # noqa: S608
             # events, epochs and invites go with the circle (ON DELETE CASCADE)
             connection.execute("DELETE FROM circles WHERE id = ?", (circle_id,))
+            connection.execute(
+                "DELETE FROM settings WHERE name = ?", (_UNRESOLVED + circle_id.hex(),)
+            )
         self._database.checkpoint()
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:
