@@ -145,7 +145,10 @@ class CircleService:
             self.safety.remember(runtime)
             self._runtimes[membership.circle_id] = runtime
             # grace periods do not outlive a run: only the current epoch's secret stays
-            await self.moderation.retire_epochs(runtime)
+            try:
+                await self.moderation.retire_epochs(runtime)
+            except StorageFull:
+                self._count("disk_full")  # a full disk never stops the engine starting
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
@@ -842,9 +845,13 @@ class CircleService:
                 circle_id, self._store.events_to_resolve(circle_id), self._store.parents(circle_id)
             )
         )
-        self._store.set_refused(circle_id, runtime.refused)
         decided = runtime.take_decided()
-        self._store.mark_unresolved(circle_id, False)
+        try:
+            self._store.set_refused(circle_id, runtime.refused)
+            self._store.mark_unresolved(circle_id, False)
+        except StorageFull:
+            # the verdicts hold in memory; the store takes them at the next resolution
+            self._count("disk_full")
         if announce and before != runtime.refused:
             # verdicts changed (a removal dropped concurrent messages): views reload
             self._emit(HistoryChanged(circle_id.hex()))
