@@ -61,6 +61,7 @@ from peerapp.engine.moderation import Moderation
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
+from peerapp.network.streams import FramedStream
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
@@ -132,9 +133,9 @@ class CircleService:
         """Load circles, subscribe, serve the join protocol and the pubsub inbox."""
         self._node = node
         node.set_gate(self._allow)
-        node.set_stream_handler(jm.PROTOCOL, self.joins.serve)
-        node.set_stream_handler(sync_messages.PROTOCOL, self._sync.serve)
-        node.set_stream_handler(mailbox_messages.PROTOCOL, self.mailbox.serve)
+        node.set_stream_handler(jm.PROTOCOL, self._guarded(self.joins.serve))
+        node.set_stream_handler(sync_messages.PROTOCOL, self._guarded(self._sync.serve))
+        node.set_stream_handler(mailbox_messages.PROTOCOL, self._guarded(self.mailbox.serve))
         left = self._store.left_circles()
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
@@ -167,6 +168,19 @@ class CircleService:
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
+
+    def _guarded(
+        self, handler: Callable[[FramedStream], Awaitable[None]]
+    ) -> Callable[[FramedStream], Awaitable[None]]:
+        """A stream handler whose writes meeting a full disk end the stream, not the engine."""
+
+        async def serve(stream: FramedStream) -> None:
+            try:
+                await handler(stream)
+            except StorageFull:
+                self._count("disk_full")
+
+        return serve
 
     def on_pubsub(self, message: PubsubMessage) -> None:
         """Called by the network for each message on a subscribed topic."""
@@ -332,6 +346,7 @@ class CircleService:
             "events": self._store.event_count(runtime.circle_id),
             "heads": [h.hex() for h in self._store.heads(runtime.circle_id)],
             "held_back": len(runtime.held),
+            "late_waiting": len(runtime.pending),
             "peers": [
                 {
                     "id": member.key.hex(),
@@ -772,6 +787,8 @@ class CircleService:
     async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
         circle_id = runtime.circle_id
         generation = runtime.generation
+        began = time.monotonic()
+        waiting = len(runtime.pending)
         events = self._store.events_to_resolve(circle_id)
         parents = self._store.parents(circle_id)
         runtime.journal = []
@@ -805,6 +822,12 @@ class CircleService:
             await self._announce_decided(runtime, decided)
         except StorageFull:
             self._count("disk_full")
+        log.info(
+            "late events judged: %d by resolving %d events in %.2f s",
+            waiting,
+            len(events),
+            time.monotonic() - began,
+        )
 
     async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """What deferred events turn out accepted means beyond the log (keys, members,

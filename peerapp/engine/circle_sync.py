@@ -13,6 +13,7 @@ import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages
+from peerapp.core.errors import StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     DeliveryChanged,
@@ -106,6 +107,8 @@ class CircleSync:
     async def _pull(self, runtime: CircleRuntime, peer_id: str) -> None:
         try:
             await self._pull_once(runtime, peer_id)
+        except StorageFull:
+            self._count("disk_full")  # nothing more is stored; the engine carries on
         finally:
             self._pulling.discard((runtime.circle_id, peer_id))
 

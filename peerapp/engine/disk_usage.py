@@ -87,7 +87,8 @@ class DiskUsage:
 
 def usage_handlers(service: Callable[[], CircleService]) -> dict[str, Handler]:
     async def circle_usage(arguments: dict[str, Any]) -> Result:
-        return {"circles": service().disk_usage.usage(arguments.get("circle"))}
+        circles = service().disk_usage.usage(arguments.get("circle"))
+        return {"circles": circles, "dropped": dict(service().dropped)}
 
     async def clear_member(arguments: dict[str, Any]) -> Result:
         return service().disk_usage.clear_member(arguments["circle"], arguments["member"])
