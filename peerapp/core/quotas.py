@@ -31,9 +31,9 @@ MIB = 1024 * 1024
 
 @dataclass(frozen=True)
 class QuotaRules:
-    events_per_minute: float = 120.0
-    # a burst this large lets an honest member's week of messages through one catch-up
-    event_burst: int = 2000
+    events_per_minute: float = 300.0
+    # a burst this large lets a busy member's month of messages through one catch-up
+    event_burst: int = 5000
     bytes_per_day: int = 16 * MIB
     stored_bytes: int = 64 * MIB
     held_per_author: int = 64

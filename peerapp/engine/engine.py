@@ -25,6 +25,7 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
 )
+from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
@@ -60,8 +61,18 @@ class Request:
 
 
 class Engine:
-    def __init__(self, profile: UnlockedProfile, listen: list[str], emit: Emit) -> None:
+    def __init__(
+        self,
+        profile: UnlockedProfile,
+        listen: list[str],
+        emit: Emit,
+        *,
+        quota_rules: QuotaRules = DEFAULT_RULES,
+    ) -> None:
+        """`quota_rules`: the per-member quotas (core/quotas.py); benchmarks that measure
+        raw throughput from one author raise them."""
         self._profile = profile
+        self._quota_rules = quota_rules
         # parse now, in the caller's thread, so a bad --listen fails before anything starts
         # explicit --listen addresses; without them the port of the last run is reused, so
         # the addresses members hold for us (from the log) stay valid across restarts
@@ -110,7 +121,7 @@ class Engine:
         self._database = database
         try:
             keys = ProfileKeys.from_records(database.keys())
-            service = CircleService(database, self._emit)
+            service = CircleService(database, self._emit, self._quota_rules)
             if self._listen:
                 await self._run_node(keys.peer_seed, service, self._listen, listen_ready)
             else:

@@ -7,7 +7,8 @@ its parent. So:
 - each author holds at most `per_author` events; past it, that author's new one is
   refused (counted by the caller), never someone else's;
 - the table holds at most `total`; when full, the oldest event of the author holding the
-  most is dropped to make room (the newcomer is refused if its author is that one);
+  most is dropped to make room, only if that author holds more than the newcomer's
+  would (so shares only ever move toward equal: little holders are never pushed out);
 - an event held longer than `expiry_seconds` is dropped (its parents are not coming; a
   later sync brings the event again with them, if they exist).
 
@@ -91,9 +92,11 @@ class HeldEvents:
         return len(old)
 
     def _make_room(self, author: bytes) -> bool:
-        """Drop the oldest event of the author holding the most, unless that is `author`."""
+        """Drop the oldest event of the author holding the most, only when it holds more
+        than `author` would with its new one: room is only ever made toward equal
+        shares, so whoever holds little is never pushed out by whoever holds more."""
         hog = max(self._by_author, key=lambda a: (len(self._by_author[a]), a))
-        if hog == author or not self._by_author[hog]:
+        if len(self._by_author[hog]) <= self.held_by(author) + 1:
             return False
         self._drop(next(iter(self._by_author[hog])))
         return True

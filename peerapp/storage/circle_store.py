@@ -182,16 +182,39 @@ class CircleStore:
         )
         return [_stored_event(row) for row in rows]
 
-    def events_to_resolve(self, circle_id: bytes) -> list[StoredEvent]:
-        """Every event as resolution needs it: messages without their text and signed
-        bytes (resolution reads only their header), so a big log loads quickly."""
+    def events_to_resolve(
+        self, circle_id: bytes, after: tuple[int, bytes] = (-1, b""), limit: int = -1
+    ) -> list[StoredEvent]:
+        """Events as resolution needs them, in log order after `after`, at most `limit`
+        (-1: all): messages without their text and signed bytes (resolution reads only
+        their header), so a big log loads quickly, and in pages between which the engine
+        can answer."""
         rows = self._database.query(
             "SELECT id, circle, author, seq, lamport, ts, type, "
             "CASE WHEN type = ? THEN x'' ELSE signed END, NULL, NULL, NULL "
-            "FROM events WHERE circle = ? ORDER BY lamport, id",
-            (EventType.MESSAGE.value, circle_id),
+            "FROM events WHERE circle = ? AND (lamport, id) > (?, ?) "
+            "ORDER BY lamport, id LIMIT ?",
+            (EventType.MESSAGE.value, circle_id, after[0], after[1], limit),
         )
         return [_stored_event(row) for row in rows]
+
+    def parents_page(
+        self, circle_id: bytes, after: tuple[bytes, bytes], limit: int
+    ) -> tuple[dict[bytes, list[bytes]], tuple[bytes, bytes] | None]:
+        """`parents` in pages: this circle's links among the next `limit` rows above
+        `after` in (child, parent) order (every circle's rows count: the key is by child),
+        and the last row's key, None when there are no more rows."""
+        rows = self._database.query(
+            "SELECT child, parent, circle FROM event_parents WHERE (child, parent) > (?, ?) "
+            "ORDER BY child, parent LIMIT ?",
+            (after[0], after[1], limit),
+        )
+        links: dict[bytes, list[bytes]] = {}
+        for child, parent, circle in rows:
+            if bytes(circle) == circle_id:
+                links.setdefault(bytes(child), []).append(bytes(parent))
+        last = (bytes(rows[-1][0]), bytes(rows[-1][1])) if len(rows) == limit else None
+        return links, last
 
     def mark_unresolved(self, circle_id: bytes, unresolved: bool) -> None:
         """Remember (across a restart) that late events of this circle wait for a
@@ -246,6 +269,16 @@ class CircleStore:
             connection.execute("UPDATE events SET accepted = 1 WHERE circle = ?", (circle_id,))
             connection.executemany(
                 "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
+            )
+
+    def update_verdicts(self, refused: Iterable[bytes], accepted: Iterable[bytes]) -> None:
+        """Mark the events whose verdict changed (cheaper than set_refused's rewrite)."""
+        with self._database.transaction() as connection:
+            connection.executemany(
+                "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
+            )
+            connection.executemany(
+                "UPDATE events SET accepted = 1 WHERE id = ?", [(i,) for i in accepted]
             )
 
     def max_lamport(self, circle_id: bytes) -> int:

@@ -106,7 +106,8 @@ def test_a_flood_past_the_quota_is_cut_off_and_bounded(tmp_path: Path) -> None:
 
         async def scenario(node: Any, member: HostileMember) -> None:
             node.set_stream_handler(sm.PROTOCOL, answering(member.messages(flood, size=100)))
-            await _until(victim.cut_off)  # the victim pulls from a member every few seconds
+            # the victim pulls from a member every few seconds; the quota stops the flood
+            await _until(lambda: victim.cut_off() and victim.usage_of(member.key)["refused"] > 0)
             # commands answered after the flood, and the attacker's share stayed bounded
             await victim.acall("send", circle=victim.circle, text="after the flood")
             stored.update(await trio.to_thread.run_sync(lambda: victim.usage_of(member.key)))

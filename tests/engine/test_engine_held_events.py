@@ -46,12 +46,11 @@ def test_junk_never_pushes_out_an_honest_members_event() -> None:
     alice = nacl.signing.SigningKey.generate()
     honest, parent = _orphan(alice, 1)
     assert held.hold(honest, [parent], now=0.0)
-    for number in range(3):  # two hostile authors fill the table
-        for key in (nacl.signing.SigningKey.generate(), nacl.signing.SigningKey.generate()):
-            held.hold(*_one(key, number), now=float(number))
+    for _ in range(5):  # five hostile members fill the table, one event each
+        held.hold(*_one(nacl.signing.SigningKey.generate(), 1), now=1.0)
     mallory = nacl.signing.SigningKey.generate()
     for seq in range(20):
-        held.hold(*_one(mallory, seq), now=1.0)
+        held.hold(*_one(mallory, seq), now=2.0)
     assert honest.id in held
     assert len(held) <= 6
     assert held.waiting_on([parent]) == [honest]
