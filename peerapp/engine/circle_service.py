@@ -84,8 +84,11 @@ QUIET_BATCH = 20
 # events verified or stored between yields to the scheduler while ingesting a batch: small
 # enough that a command waits at most a few tens of ms behind a flood (bench/hostile.py)
 INGEST_CHUNK = 16
+# bulk work waits at most this long, in this many steps, for waiting commands to be answered
+GIVE_WAY_SECONDS = 0.1
+GIVE_WAY_STEPS = 50
 # between whole-log resolutions of late events: what arrives meanwhile shares the next one
-RESOLVE_PAUSE_SECONDS = 0.5
+RESOLVE_PAUSE_SECONDS = 2.0
 WORKER_SWITCH_SECONDS = 0.0005
 RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
 MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
@@ -97,10 +100,17 @@ def _now_ms() -> int:
 
 class CircleService:
     def __init__(
-        self, database: Database, emit: Emit, quota_rules: QuotaRules = DEFAULT_RULES
+        self,
+        database: Database,
+        emit: Emit,
+        quota_rules: QuotaRules = DEFAULT_RULES,
+        busy: Callable[[], bool] = lambda: False,
     ) -> None:
+        """`busy`: whether a command waits to be answered; bulk work (a large batch, a
+        log loaded for resolution) gives way to it between steps."""
         self._store = CircleStore(database)
         self._quota_rules = quota_rules
+        self._busy = busy
         self._emit = emit
         self._runtimes: dict[bytes, CircleRuntime] = {}
         self._topics: dict[str, tuple[bytes, EpochKeys]] = {}
@@ -612,9 +622,18 @@ class CircleService:
         return Ingested(True, over)
 
     async def _still_held(self, runtime: CircleRuntime) -> bool:
-        """Yield to the scheduler; False when the circle was forgotten meanwhile."""
-        await trio.sleep(0)
+        """Give way to commands; False when the circle was forgotten meanwhile."""
+        await self._give_way()
         return self._runtimes.get(runtime.circle_id) is runtime
+
+    async def _give_way(self) -> None:
+        """Yield to the scheduler, and while a command waits, let it be answered first
+        (for at most GIVE_WAY_SECONDS, so bulk work still moves under a stream of them)."""
+        await trio.sleep(0)
+        for _ in range(GIVE_WAY_STEPS):
+            if not self._busy():
+                return
+            await trio.sleep(GIVE_WAY_SECONDS / GIVE_WAY_STEPS)
 
     def quotas(self, runtime: CircleRuntime) -> Quotas:
         """The circle's per-member quotas, their stored bytes read from the store once."""
@@ -860,7 +879,7 @@ class CircleService:
             if len(page) < RESOLVE_PAGE:
                 break
             after = (page[-1].lamport, page[-1].id)
-            await trio.sleep(0)
+            await self._give_way()
         links: dict[bytes, list[bytes]] = {}
         row: tuple[bytes, bytes] | None = (b"", b"")
         for _ in range(MAX_RESOLVE_PAGES):
@@ -869,7 +888,7 @@ class CircleService:
             page_links, row = self._store.parents_page(circle_id, row, RESOLVE_PAGE)
             for child, prev in page_links.items():
                 links.setdefault(child, []).extend(prev)
-            await trio.sleep(0)
+            await self._give_way()
         return events, {child: tuple(prev) for child, prev in links.items()}
 
     async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:

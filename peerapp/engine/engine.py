@@ -105,6 +105,7 @@ class Engine:
         self._handlers.update(usage_handlers(self._service))
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
+        self._commands_waiting = 0
 
     # -- called from other threads through the bridge (via trio's run_sync_soon) ---------
 
@@ -113,6 +114,12 @@ class Engine:
             self._inbox_send.send_nowait(request)
         except trio.WouldBlock:
             request.reply.set_exception(CommandError("Hearth is busy; try again in a moment."))
+        else:
+            self._commands_waiting += 1  # bulk work gives way until it is answered
+
+    def commands_waiting(self) -> bool:
+        """Whether a command is queued or being served (bulk work paces itself by it)."""
+        return self._commands_waiting > 0
 
     # -- the run ----------------------------------------------------------------------
 
@@ -121,7 +128,9 @@ class Engine:
         self._database = database
         try:
             keys = ProfileKeys.from_records(database.keys())
-            service = CircleService(database, self._emit, self._quota_rules)
+            service = CircleService(
+                database, self._emit, self._quota_rules, busy=self.commands_waiting
+            )
             if self._listen:
                 await self._run_node(keys.peer_seed, service, self._listen, listen_ready)
             else:
@@ -193,6 +202,12 @@ class Engine:
             request.reply.set_exception(EngineFailed("Hearth stopped before answering."))
 
     async def _serve(self, request: Request) -> None:
+        try:
+            await self._answer(request)
+        finally:
+            self._commands_waiting -= 1
+
+    async def _answer(self, request: Request) -> None:
         if not request.reply.set_running_or_notify_cancel():
             return
         try:
