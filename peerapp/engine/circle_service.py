@@ -89,7 +89,7 @@ GIVE_WAY_SECONDS = 0.1
 GIVE_WAY_STEPS = 50
 # between whole-log resolutions of late events: what arrives meanwhile shares the next one
 RESOLVE_PAUSE_SECONDS = 2.0
-WORKER_SWITCH_SECONDS = 0.0005
+WORKER_SWITCH_SECONDS = 0.0002
 RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
 MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 
@@ -805,8 +805,8 @@ class CircleService:
         while True:
             await self._resolve_wakeup.wait()
             self._resolve_wakeup = trio.Event()
-            while self._unresolved:
-                circle_id = self._unresolved.pop()
+            circles, self._unresolved = self._unresolved, set()
+            for circle_id in circles:
                 runtime = self._runtimes.get(circle_id)
                 if runtime is not None and runtime.pending:
                     await self._resolve_in_background(runtime)
@@ -1050,7 +1050,7 @@ async def _in_worker_thread(function: Callable[..., T], *args: Any) -> T:
     """Run pure CPU work in a worker thread. While it runs, the interpreter switches
     threads every WORKER_SWITCH_SECONDS instead of every 5 ms: the engine's thread waits
     for the GIL after each network or database call, and at 5 ms a turn a command would
-    wait tens of ms behind the worker."""
+    wait tens of ms behind the worker (docs/performance.md, issue 11)."""
     previous = sys.getswitchinterval()
     sys.setswitchinterval(min(previous, WORKER_SWITCH_SECONDS))
     try:
