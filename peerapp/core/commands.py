@@ -90,6 +90,17 @@ SPECS: dict[str, CommandSpec] = {
             (Argument("circle", str),),
         ),
         CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
+        # disk use (docs/node.md "Disk use and quotas")
+        CommandSpec(
+            "circle_usage",
+            "Each circle's size on disk, per member, with quota refusals.",
+            (Argument("circle", str, required=False),),
+        ),
+        CommandSpec(
+            "clear_member",
+            "Erase the messages a removed or banned member stored with us.",
+            (Argument("circle", str), Argument("member", str)),
+        ),
         # joining with approval (docs/node.md "Joining with approval")
         CommandSpec(
             "preview_invite",

@@ -1,9 +1,13 @@
 """One circle as the engine holds it in memory: our membership keys, the resolved state,
 the epoch keys we can use, and which stored events the resolution refused.
 
-Resolution is incremental while events arrive in log order and starts over from the
-stored log when one arrives out of order, so every replica ends with the state the full
-log gives.
+Resolution is incremental while events arrive in log order. A late event that only the
+whole log can judge (it sorts before control events already applied, or before an
+author's later events) is deferred: refused until a whole-log resolution has run. The
+service runs that resolution in a worker thread, at most one per circle at a time and
+coalescing every late event that arrived meanwhile, so a stream of late events costs
+one resolution per round, not one per event, and commands are answered meanwhile
+(circle_service.py, "late events"). Every replica ends with the state the full log gives.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ import nacl.signing
 
 from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
 from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply, with_equivocator
+from peerapp.core.quotas import DEFAULT_RULES, Quotas
 from peerapp.core.resolution import CONCURRENCY_TYPES, Entry, resolve
 from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
 from peerapp.crypto.join_facts import join_facts
 from peerapp.crypto.signing import VerifiedEvent
+from peerapp.engine.held_events import HeldEvents
 from peerapp.storage.circle_store import Membership, StoredEvent
 
 OrderKey = tuple[int, bytes]
@@ -30,6 +36,12 @@ _SPAN_TYPES = frozenset(
 )
 # Keep the newest epochs' topics: the current one plus one for members still catching up.
 SUBSCRIBED_EPOCHS = 2
+# held events, all authors together (each author has DEFAULT_RULES.held_per_author)
+MAX_HELD_EVENTS = 1000
+
+
+def _held_events() -> HeldEvents:
+    return HeldEvents(DEFAULT_RULES.held_per_author, MAX_HELD_EVENTS, DEFAULT_RULES.held_seconds)
 
 
 def _light_event(stored: StoredEvent) -> Event:
@@ -53,6 +65,72 @@ def decoded(stored: StoredEvent) -> Event:
     return decode_event(split_signed(stored.signed)[0])
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """A whole-log resolution's outcome, as the runtime installs it."""
+
+    state: CircleState
+    refused: frozenset[bytes]
+    names: dict[bytes, str]
+    last_applied: OrderKey
+    last_control: OrderKey
+    # joiners whose admission was refused: peer id -> (joiner key, admission lamport)
+    refused_joiners: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+
+
+def refused_admission(
+    state: CircleState, event: Event, join: JoinFacts | None, lamport: int
+) -> tuple[str, tuple[bytes, int]] | None:
+    """(peer, (joiner, lamport)) when this refused event is an ADD_MEMBER whose joiner
+    the log never admitted (another admission took the invite's last use first)."""
+    if (
+        event.type is EventType.ADD_MEMBER
+        and join is not None
+        and join.signature_ok
+        and join.joiner not in state.ever_admitted
+    ):
+        return join.peer, (join.joiner, lamport)
+    return None
+
+
+def resolve_stored(
+    circle_id: bytes,
+    events: list[StoredEvent],
+    parents: Mapping[bytes, tuple[bytes, ...]] | None = None,
+) -> Resolved:
+    """Resolve stored events with the whole-log rules. Pure (touches no runtime and no
+    store), so it may run in a worker thread while the engine keeps answering."""
+    entries = []
+    for stored in events:
+        event = decoded(stored)
+        entries.append(Entry(stored.id, event, join_facts(event)))
+    result = resolve(circle_id, entries, parents)
+    refused = frozenset(result.refused)
+    names: dict[bytes, str] = {}
+    for entry in entries:
+        if entry.id in refused:
+            continue
+        if entry.event.type is EventType.GENESIS:
+            names.setdefault(entry.event.author, entry.event.body["member_name"])
+        elif entry.join is not None and entry.event.type is EventType.ADD_MEMBER:
+            names.setdefault(entry.join.joiner, entry.join.member_name)
+    orders = [(e.event.lamport, e.id) for e in entries]
+    controls = [(e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE]
+    lost = [
+        refused_admission(result.state, e.event, e.join, e.event.lamport)
+        for e in entries
+        if e.id in refused
+    ]
+    return Resolved(
+        result.state,
+        refused,
+        names,
+        max(orders, default=(-1, b"")),
+        max(controls, default=(-1, b"")),
+        dict(found for found in lost if found is not None),
+    )
+
+
 @dataclass
 class CircleRuntime:
     membership: Membership
@@ -62,10 +140,10 @@ class CircleRuntime:
     names: dict[bytes, str] = field(default_factory=dict)
     last_applied: OrderKey = (-1, b"")
     last_control: OrderKey = (-1, b"")
-    # events whose parents have not arrived yet, by id (bounded by the service)
-    held: dict[bytes, VerifiedEvent] = field(default_factory=dict)
-    # missing parent id -> ids of held events waiting for it
-    waiting: dict[bytes, set[bytes]] = field(default_factory=dict)
+    # events whose parents have not arrived yet (bounded per author, in total, in time)
+    held: HeldEvents = field(default_factory=_held_events)
+    # per-member quotas on what others send (the service loads them from the store)
+    quotas: Quotas | None = None
     # we left: the circle is hidden and forgotten once a member holds our LEAVE
     left: bool = False
     # we were a member here at some point of this run (so losing it means something)
@@ -76,23 +154,12 @@ class CircleRuntime:
     # receiving keys an EXCHANGE_KEY of ours replaced, still in their grace period
     # (engine/receiving_keys.py), newest first
     retired_exchange: list[bytes] = field(default_factory=list)
-
-    def hold(self, verified: VerifiedEvent, missing: list[bytes]) -> None:
-        self.held[verified.id] = verified
-        for parent in missing:
-            self.waiting.setdefault(parent, set()).add(verified.id)
-
-    def waiting_on(self, arrived: list[bytes]) -> list[VerifiedEvent]:
-        """Held events that waited for any of `arrived` (they may still lack others)."""
-        children: list[VerifiedEvent] = []
-        for parent in arrived:
-            for child in self.waiting.pop(parent, set()):
-                if child in self.held:
-                    children.append(self.held[child])
-        return children
-
-    def release(self, verified: VerifiedEvent) -> None:
-        self.held.pop(verified.id, None)
+    # late events waiting for a whole-log resolution (refused until it ran), by id
+    pending: dict[bytes, StoredEvent] = field(default_factory=dict)
+    # counts whole-log resolutions installed: one that ran on an older log is dropped
+    generation: int = 0
+    # while a resolution runs in the background: the events stored meanwhile
+    journal: list[StoredEvent] | None = None
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
@@ -121,31 +188,29 @@ class CircleRuntime:
     ) -> None:
         """Resolve from scratch with the whole-log rules (core.resolution): `events` in any
         order; `parents` supplies the DAG links of events stored without their `prev`."""
-        entries = []
-        for stored in events:
-            event = decoded(stored)
-            entries.append(Entry(stored.id, event, join_facts(event)))
-        result = resolve(self.circle_id, entries, parents)
-        self.state = result.state
-        self.refused = set(result.refused)
-        self.refused_joiners = {}
-        for entry in entries:
-            if entry.id in self.refused:
-                self._note_refused_admission(entry.event, entry.join, entry.event.lamport)
-        self.names = {}
-        for entry in entries:
-            if entry.id in self.refused:
-                continue
-            if entry.event.type is EventType.GENESIS:
-                self.names.setdefault(entry.event.author, entry.event.body["member_name"])
-            elif entry.join is not None and entry.event.type is EventType.ADD_MEMBER:
-                self.names.setdefault(entry.join.joiner, entry.join.member_name)
-        orders = [(e.event.lamport, e.id) for e in entries]
-        controls = [
-            (e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE
-        ]
-        self.last_applied = max(orders, default=(-1, b""))
-        self.last_control = max(controls, default=(-1, b""))
+        self.install(resolve_stored(self.circle_id, events, parents))
+
+    def install(self, resolved: Resolved) -> None:
+        """Take a whole-log resolution's outcome as the circle's state."""
+        self.state = resolved.state
+        self.refused = set(resolved.refused)
+        self.names = dict(resolved.names)
+        self.last_applied = resolved.last_applied
+        self.last_control = resolved.last_control
+        self.refused_joiners = dict(resolved.refused_joiners)
+        self.generation += 1
+
+    def defer(self, stored: StoredEvent) -> None:
+        """A late event only a whole-log resolution can judge: refused until it ran."""
+        self.refused.add(stored.id)
+        self.pending[stored.id] = stored
+
+    def take_decided(self) -> list[StoredEvent]:
+        """After a whole-log resolution: the deferred events it accepted (they are no
+        longer pending either way)."""
+        accepted = [s for s in self.pending.values() if s.id not in self.refused]
+        self.pending = {}
+        return accepted
 
     def resume(self, last_seqs: dict[bytes, int], last_applied: OrderKey) -> None:
         """After replaying only control events: take the messages' part of the state (each
@@ -275,13 +340,9 @@ class CircleRuntime:
         return key, admitted, ended
 
     def _note_refused_admission(self, event: Event, join: JoinFacts | None, lamport: int) -> None:
-        if (
-            event.type is EventType.ADD_MEMBER
-            and join is not None
-            and join.signature_ok
-            and join.joiner not in self.state.ever_admitted
-        ):
-            self.refused_joiners[join.peer] = (join.joiner, lamport)
+        found = refused_admission(self.state, event, join, lamport)
+        if found is not None:
+            self.refused_joiners[found[0]] = found[1]
 
     def refused_joiner_span(self, peer_id: str) -> tuple[bytes, int, int] | None:
         """(key, its refused admission's lamport twice) for a joiner asking from this peer

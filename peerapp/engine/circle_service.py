@@ -8,10 +8,11 @@ batch and resolved before the fronts hear of it.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import nacl.public
 import nacl.signing
@@ -28,7 +29,7 @@ from peerapp.core.circle_events import (
     EventType,
     bound_genesis,
 )
-from peerapp.core.errors import CommandError
+from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
@@ -40,6 +41,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
+from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
@@ -47,14 +49,23 @@ from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinOutcome, JoinService
-from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership, to_stored
-from peerapp.engine.circle_sync import CircleSync
+from peerapp.engine.circle_runtime import (
+    MAX_HELD_EVENTS,
+    CircleRuntime,
+    decoded,
+    new_membership,
+    resolve_stored,
+    to_stored,
+)
+from peerapp.engine.circle_sync import CircleSync, Ingested
+from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation, reason_text
 from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
+from peerapp.network.streams import FramedStream
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
@@ -64,6 +75,7 @@ from peerapp.storage.mailbox_store import MailboxStore
 log = logging.getLogger(__name__)
 
 Emit = Callable[[EngineEvent], None]
+T = TypeVar("T")
 
 DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
 MAX_INVITE_SECONDS = 90 * 24 * 3600
@@ -72,8 +84,18 @@ MAX_HISTORY = 500
 MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
-MAX_HELD_EVENTS = 1000
 QUIET_BATCH = 20
+# events verified or stored between yields to the scheduler while ingesting a batch: small
+# enough that a command waits at most a few tens of ms behind a flood (bench/hostile.py)
+INGEST_CHUNK = 16
+# bulk work waits at most this long, in this many steps, for waiting commands to be answered
+GIVE_WAY_SECONDS = 0.1
+GIVE_WAY_STEPS = 50
+# between whole-log resolutions of late events: what arrives meanwhile shares the next one
+RESOLVE_PAUSE_SECONDS = 2.0
+WORKER_SWITCH_SECONDS = 0.0002
+RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
+MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 
 
 def _now_ms() -> int:
@@ -81,8 +103,18 @@ def _now_ms() -> int:
 
 
 class CircleService:
-    def __init__(self, database: Database, emit: Emit) -> None:
+    def __init__(
+        self,
+        database: Database,
+        emit: Emit,
+        quota_rules: QuotaRules = DEFAULT_RULES,
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
+        """`busy`: whether a command waits to be answered; bulk work (a large batch, a
+        log loaded for resolution) gives way to it between steps."""
         self._store = CircleStore(database)
+        self._quota_rules = quota_rules
+        self._busy = busy
         self._emit = emit
         self._runtimes: dict[bytes, CircleRuntime] = {}
         self._topics: dict[str, tuple[bytes, EpochKeys]] = {}
@@ -90,6 +122,8 @@ class CircleService:
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
+        self._unresolved: set[bytes] = set()  # circles with deferred late events
+        self._resolve_wakeup = trio.Event()
         self._sync = CircleSync(
             self._store,
             emit=emit,
@@ -99,12 +133,14 @@ class CircleService:
             online=self._online_peers,
             # a removed member just learnt of its removal: nothing more for it here
             served_former=self.disconnect_unless_member,
+            count=self._count,
         )
         self.joins = JoinService(self, database)
         self.moderation = Moderation(self)
         self.keys = ReceivingKeys(self, ExchangeKeyStore(database))
         self.safety = Safety(self)
         self.boundaries = Boundaries(self, BoundariesStore(database))
+        self.disk_usage = DiskUsage(self)
         self.mailbox = Mailbox(
             MailboxStore(database),
             emit=emit,
@@ -121,9 +157,9 @@ class CircleService:
         self._node = node
         node.set_gate(self._allow)
         node.set_validator(self._authentic)
-        node.set_stream_handler(jm.PROTOCOL, self.joins.serve)
-        node.set_stream_handler(sync_messages.PROTOCOL, self._sync.serve)
-        node.set_stream_handler(mailbox_messages.PROTOCOL, self.mailbox.serve)
+        node.set_stream_handler(jm.PROTOCOL, self._guarded(self.joins.serve))
+        node.set_stream_handler(sync_messages.PROTOCOL, self._guarded(self._sync.serve))
+        node.set_stream_handler(mailbox_messages.PROTOCOL, self._guarded(self.mailbox.serve))
         left = self._store.left_circles()
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
@@ -135,7 +171,10 @@ class CircleService:
             self.safety.remember(runtime)
             self._runtimes[membership.circle_id] = runtime
             # grace periods do not outlive a run: only the current epoch's secret stays
-            await self.moderation.retire_epochs(runtime)
+            try:
+                await self.moderation.retire_epochs(runtime)
+            except StorageFull:
+                self._count("disk_full")  # a full disk never stops the engine starting
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
@@ -147,6 +186,7 @@ class CircleService:
                 nursery.start_soon(self.boundaries.settle_status, runtime)
             self._sync.attach(nursery)
             nursery.start_soon(self._sync.run_periodically)
+            nursery.start_soon(self._resolver)
             self.mailbox.attach(nursery)
             nursery.start_soon(self.mailbox.run_periodically)
             nursery.start_soon(self.joins.run)
@@ -155,6 +195,19 @@ class CircleService:
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
+
+    def _guarded(
+        self, handler: Callable[[FramedStream], Awaitable[None]]
+    ) -> Callable[[FramedStream], Awaitable[None]]:
+        """A stream handler whose writes meeting a full disk end the stream, not the engine."""
+
+        async def serve(stream: FramedStream) -> None:
+            try:
+                await handler(stream)
+            except StorageFull:
+                self._count("disk_full")
+
+        return serve
 
     def on_pubsub(self, message: PubsubMessage) -> None:
         """Called by the network for each message on a subscribed topic."""
@@ -333,6 +386,7 @@ class CircleService:
             "events": self._store.event_count(runtime.circle_id),
             "heads": [h.hex() for h in self._store.heads(runtime.circle_id)],
             "held_back": len(runtime.held),
+            "late_waiting": len(runtime.pending),
             "peers": [
                 {
                     "id": member.key.hex(),
@@ -627,24 +681,87 @@ class CircleService:
         strict: bool = False,
         quiet: bool = False,
         source_peer: str | None = None,
-    ) -> bool:
+    ) -> Ingested:
         """Verify, store and resolve events from the network.
 
-        `strict` (sync): one bad event rejects the whole batch and returns False, so a
-        peer that sends invalid events stores nothing. `quiet`: a large batch is announced
-        as one HistoryChanged instead of a MessageArrived per message.
+        `strict` (sync): one bad event rejects the whole batch (nothing of it is stored),
+        so a peer that sends invalid events stores nothing. `quiet`: a large batch is
+        announced as one HistoryChanged instead of a MessageArrived per message. Events
+        over their author's quota (core/quotas.py) are not stored; the outcome names those
+        authors. The work goes in chunks of INGEST_CHUNK with a yield to the scheduler
+        between them, so commands are answered while a large batch is stored. A full disk
+        stores no more of the batch and is counted; it never stops the engine.
         """
-        verified = self._verify_batch(runtime, signed_events)
+        verified: list[VerifiedEvent] = []
+        for start in range(0, len(signed_events), INGEST_CHUNK):
+            if start and not await self._still_held(runtime):
+                return Ingested(True)
+            verified += self._verify_batch(runtime, signed_events[start : start + INGEST_CHUNK])
         if strict and len(verified) != len(signed_events):
-            return False
-        if not verified:
-            return True
-        ready = self._hold_orphans(runtime, verified, source_peer)
-        accepted = self._store_and_resolve(runtime, ready)
-        accepted += self._release_held(runtime, [v.id for v in ready])
-        announce = not quiet or sum(s.type is EventType.MESSAGE for s in accepted) <= QUIET_BATCH
-        await self._after_accepting(runtime, accepted, announce_messages=announce)
-        return True
+            return Ingested(False)
+        fresh, over = self._within_quota(runtime, verified)
+        accepted: list[StoredEvent] = []
+        try:
+            for start in range(0, len(fresh), INGEST_CHUNK):
+                if start and not await self._still_held(runtime):
+                    break
+                chunk = fresh[start : start + INGEST_CHUNK]
+                ready = self._hold_orphans(runtime, chunk, source_peer)
+                accepted += self._store_and_resolve(runtime, ready)
+                accepted += self._release_held(runtime, [v.id for v in ready])
+            if not accepted:
+                return Ingested(True, over)
+            messages = sum(s.type is EventType.MESSAGE for s in accepted)
+            announce = not quiet or messages <= QUIET_BATCH
+            await self._after_accepting(runtime, accepted, announce_messages=announce)
+        except StorageFull:
+            self._count("disk_full")
+            log.warning("the disk is full: events from the network are not stored")
+        return Ingested(True, over)
+
+    async def _still_held(self, runtime: CircleRuntime) -> bool:
+        """Give way to commands; False when the circle was forgotten meanwhile."""
+        await self._give_way()
+        return self._runtimes.get(runtime.circle_id) is runtime
+
+    async def _give_way(self) -> None:
+        """Yield to the scheduler, and while a command waits, let it be answered first
+        (for at most GIVE_WAY_SECONDS, so bulk work still moves under a stream of them)."""
+        await trio.sleep(0)
+        for _ in range(GIVE_WAY_STEPS):
+            if not self._busy():
+                return
+            await trio.sleep(GIVE_WAY_SECONDS / GIVE_WAY_STEPS)
+
+    def quotas(self, runtime: CircleRuntime) -> Quotas:
+        """The circle's per-member quotas, their stored bytes read from the store once."""
+        if runtime.quotas is None:
+            stored = self._store.stored_bytes_by_author(runtime.circle_id)
+            runtime.quotas = Quotas(self._quota_rules, stored)
+        return runtime.quotas
+
+    def _within_quota(
+        self, runtime: CircleRuntime, verified: list[VerifiedEvent]
+    ) -> tuple[list[VerifiedEvent], frozenset[bytes]]:
+        """The events not yet stored or held that fit their author's quota, charged; and
+        the authors of those that did not fit (counted by quota)."""
+        quotas = self.quotas(runtime)
+        known = self._store.present(v.id for v in verified)
+        now = time.monotonic()
+        fresh: dict[bytes, VerifiedEvent] = {}
+        over: set[bytes] = set()
+        for event in verified:
+            if event.id in known or event.id in runtime.held or event.id in fresh:
+                continue  # a copy of what we have: costs its author nothing
+            author = event.event.author
+            if author != runtime.me:  # our own, relayed back: ours to keep
+                verdict = quotas.charge(author, len(event.signed), now)
+                if verdict is not Verdict.OK:
+                    self._count(verdict.value)
+                    over.add(author)
+                    continue
+            fresh[event.id] = event
+        return list(fresh.values()), frozenset(over)
 
     def _horizon(self, runtime: CircleRuntime) -> int:
         """Events older than our admission may name parents we will never hold."""
@@ -654,21 +771,22 @@ class CircleService:
     def _hold_orphans(
         self, runtime: CircleRuntime, events: list[VerifiedEvent], source_peer: str | None
     ) -> list[VerifiedEvent]:
-        """Keep back events whose parents we lack (bounded), and ask for the parents."""
+        """Keep back events whose parents we lack (bounded per author, in total and in
+        time: engine/held_events.py), and ask for the parents."""
         in_batch = {v.id for v in events}
         wanted = {p for v in events for p in v.event.prev if p not in in_batch}
         known = self._store.present(wanted) if wanted else set()
         horizon = self._horizon(runtime)
         ready: list[VerifiedEvent] = []
         held_any = False
+        now = time.monotonic()
         for verified in events:
             missing = [p for p in verified.event.prev if p not in in_batch and p not in known]
             if missing and verified.event.lamport > horizon:
-                if len(runtime.held) < MAX_HELD_EVENTS:
-                    runtime.hold(verified, missing)
+                if runtime.held.hold(verified, missing, now):
+                    held_any = True
                 else:
-                    self._count("held_overflow")
-                held_any = True
+                    self._count("held_refused")
             else:
                 ready.append(verified)
         if held_any:
@@ -681,8 +799,9 @@ class CircleService:
     def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
         """Store held events whose parents have now arrived, and so on down the line."""
         accepted: list[StoredEvent] = []
+        now = time.monotonic()
         for _ in range(MAX_HELD_EVENTS):
-            candidates = runtime.waiting_on(arrived)
+            candidates = runtime.held.waiting_on(arrived)
             if not candidates:
                 break
             known = self._store.present({p for v in candidates for p in v.event.prev})
@@ -691,9 +810,10 @@ class CircleService:
             for verified in candidates:
                 if verified.id not in free_ids:
                     # still short of another parent: wait on those again
-                    runtime.hold(verified, [p for p in verified.event.prev if p not in known])
+                    missing = [p for p in verified.event.prev if p not in known]
+                    runtime.held.hold(verified, missing, now)
             for verified in free:
-                runtime.release(verified)
+                runtime.held.release(verified)
             accepted += self._store_and_resolve(runtime, free)
             arrived = [v.id for v in free]
         return accepted
@@ -725,6 +845,18 @@ class CircleService:
         added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
         if not added:
             return []
+        if runtime.journal is not None:
+            runtime.journal.extend(added)  # a background resolution runs on an older log
+        resolve_again = self._judge(runtime, added)
+        if resolve_again:
+            self._resolve_from_store(runtime)
+        accepted = [s for s in added if s.id not in runtime.refused]
+        self._erase_deleted(runtime, accepted)
+        return accepted
+
+    def _judge(self, runtime: CircleRuntime, added: list[StoredEvent]) -> bool:
+        """Resolve newly stored events (in log order) as far as the incremental rules can;
+        True when an accepted removal needs the whole log resolved now."""
         resolve_again = False
         for stored in added:
             if runtime.can_apply_in_order(stored):
@@ -737,16 +869,129 @@ class CircleService:
             equivocated = self._store.breaks_seq_order(runtime.circle_id, stored)
             late = runtime.accepts_late_message(stored, equivocated)
             if late is None:
-                # it changes what came after it: resolve the whole log again, once
-                resolve_again = True
-                break
-            if not late:
+                # it changes what came after it: only the whole log can judge it
+                self._defer(runtime, stored)
+            elif not late:
                 self._store.mark_refused([stored.id])
-        if resolve_again:
+        return resolve_again
+
+    # -- late events ----------------------------------------------------------------
+    #
+    # A late event only the whole log can judge is deferred (refused until judged) and
+    # the circle is marked unresolved, in the store too, so a restart resolves it. The
+    # resolver resolves each unresolved circle in a worker thread (core resolution is
+    # pure), then installs the outcome in the engine's thread, applying on top whatever
+    # was stored meanwhile. Late events arriving while one runs wait for the next round:
+    # a flood of them costs one resolution per round, and the engine answers meanwhile.
+
+    def _defer(self, runtime: CircleRuntime, stored: StoredEvent) -> None:
+        runtime.defer(stored)
+        self._store.mark_refused([stored.id])
+        if self._nursery is None:  # not running (tests of the service alone): judge now
             self._resolve_from_store(runtime)
-        accepted = [s for s in added if s.id not in runtime.refused]
-        self._erase_deleted(runtime, accepted)
-        return accepted
+            return
+        if len(runtime.pending) == 1:
+            self._store.mark_unresolved(runtime.circle_id, True)
+        self._unresolved.add(runtime.circle_id)
+        self._resolve_wakeup.set()
+
+    async def _resolver(self) -> None:
+        while True:
+            await self._resolve_wakeup.wait()
+            self._resolve_wakeup = trio.Event()
+            circles, self._unresolved = self._unresolved, set()
+            for circle_id in circles:
+                runtime = self._runtimes.get(circle_id)
+                if runtime is not None and runtime.pending:
+                    await self._resolve_in_background(runtime)
+            await trio.sleep(RESOLVE_PAUSE_SECONDS)  # late events meanwhile share a round
+
+    async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
+        circle_id = runtime.circle_id
+        generation = runtime.generation
+        began = time.monotonic()
+        waiting = len(runtime.pending)
+        runtime.journal = []  # from here on, what is stored goes to the journal too
+        events, parents = await self._load_for_resolution(circle_id)
+        if self._runtimes.get(circle_id) is not runtime:
+            return
+        loaded = time.monotonic()
+        try:
+            resolved = await _in_worker_thread(resolve_stored, circle_id, events, parents)
+            computed = time.monotonic()
+            journal = runtime.journal
+        finally:
+            runtime.journal = None
+        if self._runtimes.get(circle_id) is not runtime or runtime.generation != generation:
+            return  # forgotten, or a newer whole-log resolution already judged everything
+        loaded_ids = {s.id for s in events}
+        journal = [s for s in journal if s.id not in loaded_ids]  # stored while paging
+        before = set(runtime.refused)
+        deferred, runtime.pending = runtime.pending, {}
+        runtime.install(resolved)
+        try:
+            # what was stored while it ran, judged against the new state (late ones wait
+            # for the next round)
+            resolve_again = self._judge(runtime, sorted(journal, key=lambda s: (s.lamport, s.id)))
+            decided = [
+                s
+                for s in deferred.values()
+                if s.id not in runtime.pending and s.id not in runtime.refused
+            ]
+            if resolve_again:
+                self._resolve_from_store(runtime)  # also judges what is pending again
+            else:
+                self._store.update_verdicts(
+                    runtime.refused - before, (before - runtime.refused) & loaded_ids
+                )
+                if not runtime.pending:
+                    self._store.mark_unresolved(circle_id, False)
+                if before != runtime.refused:
+                    self._emit(HistoryChanged(circle_id.hex()))
+            await self._announce_decided(runtime, decided)
+        except StorageFull:
+            self._count("disk_full")
+        log.info(
+            "late events judged: %d by resolving %d events in %.2f s (load %.3f, thread %.3f)",
+            waiting,
+            len(events),
+            time.monotonic() - began,
+            loaded - began,
+            computed - loaded,
+        )
+
+    async def _load_for_resolution(
+        self, circle_id: bytes
+    ) -> tuple[list[StoredEvent], dict[bytes, tuple[bytes, ...]]]:
+        """The stored log as resolution needs it, read in pages with a yield between them
+        (a log of 10,000 events is 0.1-0.3 s of reading here)."""
+        events: list[StoredEvent] = []
+        after: tuple[int, bytes] = (-1, b"")
+        for _ in range(MAX_RESOLVE_PAGES):
+            page = self._store.events_to_resolve(circle_id, after, RESOLVE_PAGE)
+            events += page
+            if len(page) < RESOLVE_PAGE:
+                break
+            after = (page[-1].lamport, page[-1].id)
+            await self._give_way()
+        links: dict[bytes, list[bytes]] = {}
+        row: tuple[bytes, bytes] | None = (b"", b"")
+        for _ in range(MAX_RESOLVE_PAGES):
+            if row is None:
+                break
+            page_links, row = self._store.parents_page(circle_id, row, RESOLVE_PAGE)
+            for child, prev in page_links.items():
+                links.setdefault(child, []).extend(prev)
+            await self._give_way()
+        return events, {child: tuple(prev) for child, prev in links.items()}
+
+    async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        """What deferred events turn out accepted means beyond the log (keys, members,
+        deletes); their messages show through HistoryChanged, not one by one."""
+        if accepted:
+            self._erase_deleted(runtime, accepted)
+            self._emit(HistoryChanged(runtime.circle_id.hex()))
+            await self._after_accepting(runtime, accepted, announce_messages=False)
 
     def _admissible(
         self, runtime: CircleRuntime, events: list[VerifiedEvent]
@@ -785,10 +1030,10 @@ class CircleService:
         replaying only the control events rebuilds the state in a fraction of the time.
         Two rules need the messages too: slow mode (each member's last message time) and
         removals (the causal past runs through messages); circles that ever used them are
-        resolved whole."""
+        resolved whole, as are circles whose late events were still waiting for it."""
         circle_id = runtime.circle_id
         control = self._store.control_events_in_order(circle_id)
-        if any(_needs_whole_log(stored) for stored in control):
+        if self._store.unresolved(circle_id) or any(_needs_whole_log(s) for s in control):
             self._resolve_from_store(runtime, announce=False)
         else:
             runtime.resolve_all(control)
@@ -796,14 +1041,26 @@ class CircleService:
 
     def _resolve_from_store(self, runtime: CircleRuntime, *, announce: bool = True) -> None:
         """`announce`: tell the fronts when verdicts changed (not at start-up, before the
-        engine is ready)."""
+        engine is ready). Judges every deferred event too."""
         before = set(runtime.refused)
         circle_id = runtime.circle_id
-        runtime.resolve_all(self._store.events_in_order(circle_id), self._store.parents(circle_id))
-        self._store.set_refused(circle_id, runtime.refused)
+        runtime.install(
+            resolve_stored(
+                circle_id, self._store.events_to_resolve(circle_id), self._store.parents(circle_id)
+            )
+        )
+        decided = runtime.take_decided()
+        try:
+            self._store.set_refused(circle_id, runtime.refused)
+            self._store.mark_unresolved(circle_id, False)
+        except StorageFull:
+            # the verdicts hold in memory; the store takes them at the next resolution
+            self._count("disk_full")
         if announce and before != runtime.refused:
             # verdicts changed (a removal dropped concurrent messages): views reload
             self._emit(HistoryChanged(circle_id.hex()))
+        if decided and announce:
+            self._start(self._announce_decided, runtime, decided)
 
     def _secrets_for_me(self, runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[bytes]:
         secrets = []
@@ -922,6 +1179,19 @@ class CircleService:
                         break
                     except Exception as error:  # any dial failure: try the next address
                         log.debug("dial failed: %s", type(error).__name__)
+
+
+async def _in_worker_thread(function: Callable[..., T], *args: Any) -> T:
+    """Run pure CPU work in a worker thread. While it runs, the interpreter switches
+    threads every WORKER_SWITCH_SECONDS instead of every 5 ms: the engine's thread waits
+    for the GIL after each network or database call, and at 5 ms a turn a command would
+    wait tens of ms behind the worker (docs/performance.md, issue 11)."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, WORKER_SWITCH_SECONDS))
+    try:
+        return await trio.to_thread.run_sync(function, *args)
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def _delete_target(stored: StoredEvent) -> tuple[bytes, bytes]:

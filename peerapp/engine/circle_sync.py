@@ -7,11 +7,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages
+from peerapp.core.errors import StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     DeliveryChanged,
@@ -30,8 +32,19 @@ log = logging.getLogger(__name__)
 SYNC_INTERVAL_SECONDS = 5
 PROGRESS_THRESHOLD = 200  # events: below this a pull is quick enough to go unannounced
 
-# stores a batch from a sync; False when the batch held an invalid event
-Ingest = Callable[[CircleRuntime, list[bytes]], Awaitable[bool]]
+
+@dataclass(frozen=True)
+class Ingested:
+    """What storing a batch from the network came to: `valid` False when it held an
+    invalid event (then nothing of it was stored); `over_quota`, the authors whose events
+    were over their quota and not stored."""
+
+    valid: bool
+    over_quota: frozenset[bytes] = frozenset()
+
+
+# stores a batch from a sync
+Ingest = Callable[[CircleRuntime, list[bytes]], Awaitable[Ingested]]
 
 
 def _now_ms() -> int:
@@ -49,6 +62,7 @@ class CircleSync:
         node: Callable[[], NetworkNode | None],
         online: Callable[[], set[str]],
         served_former: Callable[[str], Awaitable[None]],
+        count: Callable[[str], None],
     ) -> None:
         self._store = store
         self._emit = emit
@@ -57,6 +71,7 @@ class CircleSync:
         self._node = node
         self._online = online
         self._served_former = served_former
+        self._count = count
         self._nursery: trio.Nursery | None = None
         self._pulling: set[tuple[bytes, str]] = set()
 
@@ -92,6 +107,8 @@ class CircleSync:
     async def _pull(self, runtime: CircleRuntime, peer_id: str) -> None:
         try:
             await self._pull_once(runtime, peer_id)
+        except StorageFull:
+            self._count("disk_full")  # nothing more is stored; the engine carries on
         finally:
             self._pulling.discard((runtime.circle_id, peer_id))
 
@@ -113,7 +130,13 @@ class CircleSync:
                 self._emit(SyncProgress(circle_hex, received, total))
 
         async def store_batch(signed: list[bytes]) -> bool:
-            return await self._ingest(runtime, signed)
+            outcome = await self._ingest(runtime, signed)
+            if outcome.valid and member.key in outcome.over_quota:
+                raise sync_session.SyncAborted("its own events are over its quota")
+            if outcome.over_quota:
+                # an honest member relaying someone's backlog: take the rest later
+                raise sync_session.SyncPaused("events over their authors' quotas")
+            return outcome.valid
 
         try:
             outcome = await sync_session.pull(
@@ -124,9 +147,15 @@ class CircleSync:
                 store_batch=store_batch,
                 progress=progress,
             )
+        except sync_session.SyncPaused as error:
+            self._emit(HistoryChanged(circle_hex))  # ends any progress shown for this pull
+            self._count("sync_paused")
+            log.info("sync paused: %s", error)
+            return
         except sync_session.SyncAborted as error:
             self._emit(HistoryChanged(circle_hex))  # ends any progress shown for this pull
             # a member that sends what no honest member would is cut off
+            self._count("sync_cut_off")
             log.warning("sync with a member aborted: %s; disconnecting it", error)
             try:
                 await node.disconnect(peer_id)

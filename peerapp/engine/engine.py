@@ -25,10 +25,12 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
 )
+from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.crisis_directory import crisis_handlers
+from peerapp.engine.disk_usage import usage_handlers
 from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
 from peerapp.engine.safety_commands import safety_handlers
@@ -59,8 +61,18 @@ class Request:
 
 
 class Engine:
-    def __init__(self, profile: UnlockedProfile, listen: list[str], emit: Emit) -> None:
+    def __init__(
+        self,
+        profile: UnlockedProfile,
+        listen: list[str],
+        emit: Emit,
+        *,
+        quota_rules: QuotaRules = DEFAULT_RULES,
+    ) -> None:
+        """`quota_rules`: the per-member quotas (core/quotas.py); benchmarks that measure
+        raw throughput from one author raise them."""
         self._profile = profile
+        self._quota_rules = quota_rules
         # parse now, in the caller's thread, so a bad --listen fails before anything starts
         # explicit --listen addresses; without them the port of the last run is reused, so
         # the addresses members hold for us (from the log) stay valid across restarts
@@ -90,8 +102,10 @@ class Engine:
         self._handlers.update(boundaries_handlers(self._service))
         self._handlers.update(safety_handlers(self._service))
         self._handlers.update(crisis_handlers())
+        self._handlers.update(usage_handlers(self._service))
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
+        self._commands_waiting = 0
 
     # -- called from other threads through the bridge (via trio's run_sync_soon) ---------
 
@@ -100,6 +114,12 @@ class Engine:
             self._inbox_send.send_nowait(request)
         except trio.WouldBlock:
             request.reply.set_exception(CommandError("Hearth is busy; try again in a moment."))
+        else:
+            self._commands_waiting += 1  # bulk work gives way until it is answered
+
+    def commands_waiting(self) -> bool:
+        """Whether a command is queued or being served (bulk work paces itself by it)."""
+        return self._commands_waiting > 0
 
     # -- the run ----------------------------------------------------------------------
 
@@ -108,7 +128,9 @@ class Engine:
         self._database = database
         try:
             keys = ProfileKeys.from_records(database.keys())
-            service = CircleService(database, self._emit)
+            service = CircleService(
+                database, self._emit, self._quota_rules, busy=self.commands_waiting
+            )
             if self._listen:
                 await self._run_node(keys.peer_seed, service, self._listen, listen_ready)
             else:
@@ -180,6 +202,12 @@ class Engine:
             request.reply.set_exception(EngineFailed("Hearth stopped before answering."))
 
     async def _serve(self, request: Request) -> None:
+        try:
+            await self._answer(request)
+        finally:
+            self._commands_waiting -= 1
+
+    async def _answer(self, request: Request) -> None:
         if not request.reply.set_running_or_notify_cancel():
             return
         try:

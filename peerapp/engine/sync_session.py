@@ -15,6 +15,7 @@ import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages as sm
+from peerapp.core.circle_events import event_id
 from peerapp.network.streams import FramedStream
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,11 @@ EVENTS_FRAME_BYTES = 900 * 1024
 class SyncAborted(Exception):
     """The other side broke the protocol or a bound; the session ends and nothing more of
     it is stored."""
+
+
+class SyncPaused(Exception):
+    """The asker stops early through no fault of the answerer (quotas are spent for now);
+    a later pull takes the rest."""
 
 
 @dataclass(frozen=True)
@@ -83,13 +89,9 @@ async def pull(
         for start in range(0, len(missing), sm.MAX_WANT_PER_FRAME):
             chunk = missing[start : start + sm.MAX_WANT_PER_FRAME]
             await stream.send(sm.encode_sync_frame(sm.Want(tuple(chunk))))
+            asked = set(chunk)
             while True:
-                try:
-                    events = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
-                except jm.FrameError as error:
-                    raise SyncAborted(f"bad events frame ({error})") from None
-                if not isinstance(events, jm.Events):
-                    raise SyncAborted("expected events")
+                events = await _receive_asked(stream, asked)
                 received += len(events.signed)
                 total_bytes += sum(len(e) for e in events.signed)
                 if (
@@ -104,6 +106,23 @@ async def pull(
                     break
         await stream.send(sm.encode_sync_frame(sm.Done()))
         return PullOutcome(len(missing), received)
+
+
+async def _receive_asked(stream: FramedStream, asked: set[bytes]) -> jm.Events:
+    """One events frame answering a want; each event must be one `asked` named, once (the
+    ids are struck off as they come)."""
+    try:
+        events = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
+    except jm.FrameError as error:
+        raise SyncAborted(f"bad events frame ({error})") from None
+    if not isinstance(events, jm.Events):
+        raise SyncAborted("expected events")
+    for signed in events.signed:
+        arrived = event_id(signed)
+        if arrived not in asked:
+            raise SyncAborted("an event that was not asked for")
+        asked.discard(arrived)
+    return events
 
 
 async def answer(

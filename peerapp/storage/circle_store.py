@@ -60,6 +60,7 @@ class StoredInvite:
     created_at: int
 
 
+_UNRESOLVED = "unresolved_circle:"  # settings name prefix (mark_unresolved)
 NO_LIMIT = 2**62  # above any lamport (they are bounded by 2**53)
 _EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text, cw, mood"
 # A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
@@ -232,6 +233,55 @@ class CircleStore:
         )
         return [_stored_event(row) for row in rows]
 
+    def events_to_resolve(
+        self, circle_id: bytes, after: tuple[int, bytes] = (-1, b""), limit: int = -1
+    ) -> list[StoredEvent]:
+        """Events as resolution needs them, in log order after `after`, at most `limit`
+        (-1: all): messages without their text and signed bytes (resolution reads only
+        their header), so a big log loads quickly, and in pages between which the engine
+        can answer."""
+        rows = self._database.query(
+            "SELECT id, circle, author, seq, lamport, ts, type, "
+            "CASE WHEN type = ? THEN x'' ELSE signed END, NULL, NULL, NULL "
+            "FROM events WHERE circle = ? AND (lamport, id) > (?, ?) "
+            "ORDER BY lamport, id LIMIT ?",
+            (EventType.MESSAGE.value, circle_id, after[0], after[1], limit),
+        )
+        return [_stored_event(row) for row in rows]
+
+    def parents_page(
+        self, circle_id: bytes, after: tuple[bytes, bytes], limit: int
+    ) -> tuple[dict[bytes, list[bytes]], tuple[bytes, bytes] | None]:
+        """`parents` in pages: this circle's links among the next `limit` rows above
+        `after` in (child, parent) order (every circle's rows count: the key is by child),
+        and the last row's key, None when there are no more rows."""
+        rows = self._database.query(
+            "SELECT child, parent, circle FROM event_parents WHERE (child, parent) > (?, ?) "
+            "ORDER BY child, parent LIMIT ?",
+            (after[0], after[1], limit),
+        )
+        links: dict[bytes, list[bytes]] = {}
+        for child, parent, circle in rows:
+            if bytes(circle) == circle_id:
+                links.setdefault(bytes(child), []).append(bytes(parent))
+        last = (bytes(rows[-1][0]), bytes(rows[-1][1])) if len(rows) == limit else None
+        return links, last
+
+    def mark_unresolved(self, circle_id: bytes, unresolved: bool) -> None:
+        """Remember (across a restart) that late events of this circle wait for a
+        whole-log resolution."""
+        name = _UNRESOLVED + circle_id.hex()
+        with self._database.transaction() as connection:
+            if unresolved:
+                connection.execute(
+                    "INSERT OR REPLACE INTO settings(name, value) VALUES (?, '1')", (name,)
+                )
+            else:
+                connection.execute("DELETE FROM settings WHERE name = ?", (name,))
+
+    def unresolved(self, circle_id: bytes) -> bool:
+        return self._database.setting(_UNRESOLVED + circle_id.hex()) is not None
+
     def control_events_in_order(self, circle_id: bytes) -> list[StoredEvent]:
         rows = self._database.query(
             f"SELECT {_EVENT_COLUMNS} FROM events "  # noqa: S608 (constant)
@@ -270,6 +320,16 @@ class CircleStore:
             connection.execute("UPDATE events SET accepted = 1 WHERE circle = ?", (circle_id,))
             connection.executemany(
                 "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
+            )
+
+    def update_verdicts(self, refused: Iterable[bytes], accepted: Iterable[bytes]) -> None:
+        """Mark the events whose verdict changed (cheaper than set_refused's rewrite)."""
+        with self._database.transaction() as connection:
+            connection.executemany(
+                "UPDATE events SET accepted = 0 WHERE id = ?", [(i,) for i in refused]
+            )
+            connection.executemany(
+                "UPDATE events SET accepted = 1 WHERE id = ?", [(i,) for i in accepted]
             )
 
     def max_lamport(self, circle_id: bytes) -> int:
@@ -335,6 +395,40 @@ class CircleStore:
         if erased:
             self._database.checkpoint()
         return erased
+
+    # -- disk use -----------------------------------------------------------------------
+
+    def usage_by_author(self, circle_id: bytes) -> dict[bytes, tuple[int, int]]:
+        """author -> (events stored, bytes of signed events kept) for one circle; erased
+        messages keep their rows but count no bytes."""
+        rows = self._database.query(
+            "SELECT author, count(*), coalesce(sum(length(signed)), 0) FROM events "
+            "WHERE circle = ? GROUP BY author",
+            (circle_id,),
+        )
+        return {bytes(row[0]): (int(row[1]), int(row[2])) for row in rows}
+
+    def stored_bytes_by_author(self, circle_id: bytes) -> dict[bytes, int]:
+        return {a: size for a, (_, size) in self.usage_by_author(circle_id).items()}
+
+    def erase_author_messages(self, circle_id: bytes, author: bytes) -> tuple[int, int]:
+        """Erase every stored message of `author` in this circle as a delete does (rows,
+        order and parents stay; signed bytes and text go); returns (messages, bytes)."""
+        with self._database.transaction() as connection:
+            size = connection.execute(
+                "SELECT count(*), coalesce(sum(length(signed)), 0) FROM events "
+                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
+                (circle_id, author, EventType.MESSAGE.value),
+            ).fetchone()
+            connection.execute(
+                "UPDATE events SET signed = x'', text = NULL, cw = NULL, mood = NULL "
+                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
+                (circle_id, author, EventType.MESSAGE.value),
+            )
+        count, erased = int(size[0]), int(size[1])
+        if count:
+            self._database.checkpoint()
+        return count, erased
 
     # -- sync -------------------------------------------------------------------------
 
@@ -507,6 +601,9 @@ class CircleStore:
                 connection.execute(f"DELETE FROM {table} WHERE circle = ?", (circle_id,))  # noqa: S608
             # events, epochs and invites go with the circle (ON DELETE CASCADE)
             connection.execute("DELETE FROM circles WHERE id = ?", (circle_id,))
+            connection.execute(
+                "DELETE FROM settings WHERE name = ?", (_UNRESOLVED + circle_id.hex(),)
+            )
         self._database.checkpoint()
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:

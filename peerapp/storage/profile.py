@@ -31,11 +31,13 @@ from peerapp.core.errors import (
     ProfileExists,
     ProfileInUse,
     ProfileMissing,
+    StorageFull,
 )
 from peerapp.core.passphrase_policy import MIN_LENGTH
 from peerapp.crypto import identity, keyfile
 from peerapp.storage.atomic import remove_leftover_temp, write_atomically
 from peerapp.storage.database import Database
+from peerapp.storage.reserve import keep_reserve, release_reserve
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +128,15 @@ class UnlockedProfile:
         return ProfilePaths(self.folder)
 
     def open_database(self) -> Database:
-        return Database.open(self.paths.database, self.database_key)
+        """Open the database; on a full disk, with the space held in reserve (reserve.py)."""
+        try:
+            database = Database.open(self.paths.database, self.database_key)
+        except StorageFull:
+            if not release_reserve(self.folder):
+                raise
+            return Database.open(self.paths.database, self.database_key)
+        keep_reserve(self.folder)
+        return database
 
     def __repr__(self) -> str:
         return f"UnlockedProfile(folder={str(self.folder)!r})"
@@ -176,6 +186,7 @@ def create_profile(
         if not paths.key_file.exists():
             _remove_database_files(paths)
         raise
+    keep_reserve(folder)
     log.info("profile created")
     return UnlockedProfile(folder, database_key)
 

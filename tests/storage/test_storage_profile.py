@@ -31,6 +31,7 @@ from peerapp.storage.profile import (
     profile_exists,
     unlock_profile,
 )
+from peerapp.storage.reserve import RESERVE_FILE
 
 WRONG_MESSAGE = "That passphrase does not unlock this profile."
 SnapshotFn = Callable[[Path], dict[str, str]]
@@ -48,7 +49,9 @@ def test_create_then_unlock(tmp_path: Path, passphrases: Any) -> None:
     folder = tmp_path / "new" / "profile"
     created = create_profile(folder, passphrases.old, TEST_KDF)
     assert profile_exists(folder)
-    assert sorted(p.name for p in folder.iterdir()) == [DATABASE_FILE, KEY_FILE]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted([DATABASE_FILE, KEY_FILE, RESERVE_FILE])
+    assert stat.S_IMODE((folder / RESERVE_FILE).stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE((folder / KEY_FILE).stat().st_mode) == 0o600
     assert keyfile.kdf_params_of((folder / KEY_FILE).read_bytes()) == TEST_KDF
@@ -292,7 +295,8 @@ def test_change_passphrase(profile_folder: Path, passphrases: Any) -> None:
     unlocked = unlock_profile(profile_folder, passphrases.new)
     assert same(unlocked.database_key, key_before)  # the database key stays
     assert keyfile.kdf_params_of(paths.key_file.read_bytes()) == TEST_KDF  # params kept
-    assert sorted(p.name for p in profile_folder.iterdir()) == [DATABASE_FILE, KEY_FILE]
+    names = sorted(p.name for p in profile_folder.iterdir())
+    assert names == sorted([DATABASE_FILE, KEY_FILE, RESERVE_FILE])
     assert stat.S_IMODE(paths.key_file.stat().st_mode) == 0o600
 
 
@@ -357,7 +361,7 @@ def test_no_database_file_starts_with_the_sqlite_header(
     try:
         database.set_setting("theme", "dark")
         open_files = list(profile_folder.iterdir())
-        assert len(open_files) == 4  # key file, db, -wal, -shm
+        assert len(open_files) == 5  # key file, db, -wal, -shm, reserve
         for path in open_files:
             assert not path.read_bytes().startswith(b"SQLite format 3"), path.name
     finally:
