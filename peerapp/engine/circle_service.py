@@ -85,12 +85,13 @@ MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
 QUIET_BATCH = 20
-# events verified or stored between yields to the scheduler while ingesting a batch: small
-# enough that a command waits at most a few tens of ms behind a flood (bench/hostile.py)
+# events verified, and stored (one transaction), between yields to the scheduler while
+# ingesting a batch: small enough that a command waits at most a few tens of ms behind a
+# flood (bench/hostile.py), large enough that catch-up is not spent on transactions
+VERIFY_CHUNK = 16
 INGEST_CHUNK = 16
-# bulk work waits at most this long, in this many steps, for waiting commands to be answered
-GIVE_WAY_SECONDS = 0.1
-GIVE_WAY_STEPS = 50
+# scheduler rounds bulk work lets a waiting command run before its next step
+GIVE_WAY_ROUNDS = 20
 # between whole-log resolutions of late events: what arrives meanwhile shares the next one
 RESOLVE_PAUSE_SECONDS = 2.0
 WORKER_SWITCH_SECONDS = 0.0002
@@ -688,15 +689,15 @@ class CircleService:
         so a peer that sends invalid events stores nothing. `quiet`: a large batch is
         announced as one HistoryChanged instead of a MessageArrived per message. Events
         over their author's quota (core/quotas.py) are not stored; the outcome names those
-        authors. The work goes in chunks of INGEST_CHUNK with a yield to the scheduler
+        authors. The work goes in chunks (VERIFY_CHUNK, INGEST_CHUNK) with a yield to the scheduler
         between them, so commands are answered while a large batch is stored. A full disk
         stores no more of the batch and is counted; it never stops the engine.
         """
         verified: list[VerifiedEvent] = []
-        for start in range(0, len(signed_events), INGEST_CHUNK):
+        for start in range(0, len(signed_events), VERIFY_CHUNK):
             if start and not await self._still_held(runtime):
                 return Ingested(True)
-            verified += self._verify_batch(runtime, signed_events[start : start + INGEST_CHUNK])
+            verified += self._verify_batch(runtime, signed_events[start : start + VERIFY_CHUNK])
         if strict and len(verified) != len(signed_events):
             return Ingested(False)
         fresh, over = self._within_quota(runtime, verified)
@@ -725,13 +726,14 @@ class CircleService:
         return self._runtimes.get(runtime.circle_id) is runtime
 
     async def _give_way(self) -> None:
-        """Yield to the scheduler, and while a command waits, let it be answered first
-        (for at most GIVE_WAY_SECONDS, so bulk work still moves under a stream of them)."""
+        """Yield to the scheduler, and while a command waits, let it run first: up to
+        GIVE_WAY_ROUNDS scheduler rounds (a command takes a few; one waiting on the
+        network does not hold bulk work back for long, nor does a stream of them)."""
         await trio.sleep(0)
-        for _ in range(GIVE_WAY_STEPS):
+        for _ in range(GIVE_WAY_ROUNDS):
             if not self._busy():
                 return
-            await trio.sleep(GIVE_WAY_SECONDS / GIVE_WAY_STEPS)
+            await trio.sleep(0)
 
     def quotas(self, runtime: CircleRuntime) -> Quotas:
         """The circle's per-member quotas, their stored bytes read from the store once."""
