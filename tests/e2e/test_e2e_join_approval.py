@@ -219,6 +219,12 @@ def test_a_plain_member_does_not_admit_when_approval_is_on(start_node) -> None:
         member.drain(0.5)
     # made while approval was off: the plain member's code still points at it
     members_code = _ok(member.call("invite", circle=circle, max_uses=5))["code"]
+    # the founder turns approval on after it holds that invite (an invite concurrent with
+    # approval turning on would be refused by the rules, as only facilitators then invite)
+    deadline = time.monotonic() + WAIT
+    while len(_ok(founder.call("invites", circle=circle))["invites"]) < 2:
+        assert time.monotonic() < deadline, "the founder never held the member's invite"
+        founder.drain(0.5)
 
     _ok(founder.call("set_settings", circle=circle, join_approval=True))
     deadline = time.monotonic() + WAIT
