@@ -1,10 +1,18 @@
-"""Five `peerapp node` processes in one circle on loopback.
+"""Five `peerapp node` processes in one circle on loopback: what members actually receive.
 
-Prints: join time (join command to first message received), send-to-stored-at-every-member
-latency at 20 msg/s total (p50/p99), and delivery at rising total rates with the loss at
-each. Figures only; nothing here passes or fails.
+A message counts as delivered to a member once it is stored there, by either path: the
+fast path (GossipSub: a `message` event with `via: "gossip"`) or sync (a `message` event
+with `via: "sync"` for small pulls, or, after a `history_changed`, found in `history`;
+such arrivals are timed when the history page that shows them comes back, at most
+SCAN_SECONDS late, so their latencies are upper bounds).
 
-    .venv/bin/python bench/circle_nodes.py [--seconds 60] [--rates 50,100,150,200]
+Prints: join time; latency per path at a low rate; the capacity (the highest total rate,
+by a bounded search, at which every message reaches every other member within
+DEADLINE_SECONDS); at twice that rate, the throughput delivered while the load lasts (per
+path) and how long the backlog takes to reach every member once it stops; and the fast
+path's counters from `status`. Figures only; nothing here passes or fails.
+
+    .venv/bin/python bench/circle_nodes.py [--seconds 15] [--start 40] [--max-rate 640]
 """
 
 from __future__ import annotations
@@ -20,15 +28,21 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 PASSPHRASE = "benchmark passphrase only"  # noqa: S105 (throwaway profiles)
 WAIT = 60.0
+DEADLINE_SECONDS = 10.0  # capacity: every message at every member within this
+DRAIN_SECONDS = 90.0  # after the load, how long we wait for the backlog at most
+SCAN_SECONDS = 1.0  # at most one history scan per node this often
+PAGE = 500
+MAX_TRIALS = 8
 
 
 class BenchNode:
-    """A node process whose stdout lines are timestamped the moment they arrive."""
+    """A node process; its `message` events and history scans timestamp arrivals."""
 
     def __init__(self, profile: Path) -> None:
         self.process = subprocess.Popen(
@@ -47,12 +61,19 @@ class BenchNode:
             env={**os.environ, "PEERAPP_PASSPHRASE": PASSPHRASE},
         )
         self.replies: dict[Any, queue.Queue[dict[str, Any]]] = {}
-        self.arrivals: dict[str, float] = {}  # message id -> when its event arrived
+        # message id -> (when it was first known stored here, "gossip" | "sync")
+        self.arrivals: dict[str, tuple[float, str]] = {}
+        self.circle = ""
+        self.floor_ms = 0  # history scans stop at messages older than this (author clock)
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._write = threading.Lock()
         self._ready: queue.Queue[dict[str, Any]] = queue.Queue()
+        self._scan_wanted = threading.Event()
+        self._stopping = False
         threading.Thread(target=self._pump, daemon=True).start()
         self.ready = self._ready.get(timeout=WAIT)
+        threading.Thread(target=self._scanner, daemon=True).start()
 
     def _pump(self) -> None:
         assert self.process.stdout is not None
@@ -63,30 +84,133 @@ class BenchNode:
             if event == "ready":
                 self._ready.put(line)
             elif event == "message":
-                self.arrivals[line["message"]["id"]] = now
+                self.arrivals.setdefault(line["message"]["id"], (now, line.get("via", "gossip")))
+            elif event == "history_changed":
+                self._scan_wanted.set()
             elif event is None:
                 with self._lock:
                     box = self.replies.setdefault(line["id"], queue.Queue())
                 box.put(line)
+
+    def _scanner(self) -> None:
+        while not self._stopping:
+            if not self._scan_wanted.wait(timeout=1.0):
+                continue
+            self._scan_wanted.clear()
+            began = time.perf_counter()
+            try:
+                self.scan()
+            except (RuntimeError, queue.Empty, OSError, ValueError):
+                return  # the node is stopping
+            time.sleep(max(0.0, SCAN_SECONDS - (time.perf_counter() - began)))
+
+    def scan(self) -> None:
+        """Page the history back to floor_ms; whatever is new was stored by a sync."""
+        before = None
+        for _ in range(1000):
+            arguments: dict[str, Any] = {"circle": self.circle, "limit": PAGE}
+            if before is not None:
+                arguments["before"] = before
+            page = self.call("history", **arguments)["messages"]
+            now = time.perf_counter()
+            for message in page:
+                self.arrivals.setdefault(message["id"], (now, "sync"))
+            if len(page) < PAGE or page[0]["ts"] < self.floor_ms:
+                return
+            before = page[0]["id"]
+
+    def want_scan(self) -> None:
+        self._scan_wanted.set()
 
     def call(self, cmd: str, **arguments: Any) -> dict[str, Any]:
         request_id = next(self._ids)
         with self._lock:
             box = self.replies.setdefault(request_id, queue.Queue())
         assert self.process.stdin is not None
-        self.process.stdin.write(
-            json.dumps({"id": request_id, "cmd": cmd, **arguments}).encode() + b"\n"
-        )
-        self.process.stdin.flush()
+        with self._write:
+            self.process.stdin.write(
+                json.dumps({"id": request_id, "cmd": cmd, **arguments}).encode() + b"\n"
+            )
+            self.process.stdin.flush()
         reply = box.get(timeout=WAIT)
+        with self._lock:
+            del self.replies[request_id]
         if not reply["ok"]:
             raise RuntimeError(reply["error"])
         return reply
 
     def stop(self) -> None:
+        self._stopping = True
         assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(10)
+        with self._write:
+            self.process.stdin.close()
+        self.process.wait(30)
+
+
+@dataclass(frozen=True)
+class Sent:
+    message: str
+    at: float
+    author: BenchNode
+
+
+@dataclass(frozen=True)
+class Trial:
+    rate: float
+    seconds: float
+    sent: list[Sent]
+    load_end: float
+    nodes: list[BenchNode]
+
+    def arrivals(self) -> list[tuple[Sent, float, str]]:
+        """(message, latency, path) for each delivery to another member that happened."""
+        found = []
+        for sent in self.sent:
+            for node in self.nodes:
+                if node is not sent.author and sent.message in node.arrivals:
+                    at, path = node.arrivals[sent.message]
+                    found.append((sent, at - sent.at, path))
+        return found
+
+    def missing(self) -> int:
+        return len(self.sent) * (len(self.nodes) - 1) - len(self.arrivals())
+
+    def everywhere(self) -> list[float]:
+        """For each message at every other member: send -> stored at the last of them."""
+        return [
+            max(n.arrivals[s.message][0] for n in self.nodes if n is not s.author) - s.at
+            for s in self.sent
+            if all(s.message in n.arrivals for n in self.nodes if n is not s.author)
+        ]
+
+    def met_deadline(self) -> bool:
+        latencies = self.everywhere()
+        return len(latencies) == len(self.sent) and max(latencies, default=0) <= DEADLINE_SECONDS
+
+    def report(self) -> str:
+        members = len(self.nodes) - 1
+        arrivals = self.arrivals()
+        expected = len(self.sent) * members
+        in_load = [(s, lat, p) for s, lat, p in arrivals if s.at + lat <= self.load_end]
+        by_path = {p: sum(1 for _, _, q in arrivals if q == p) for p in ("gossip", "sync")}
+        load_gossip = sum(1 for _, _, p in in_load if p == "gossip")
+        last = max((s.at + lat for s, lat, _ in arrivals), default=self.load_end)
+        offered = len(self.sent) / self.seconds
+        everywhere = self.everywhere()
+        drained = (
+            f"backlog at every member {max(0.0, last - self.load_end):.1f} s after the load"
+            if not self.missing()
+            else f"{self.missing()} deliveries still missing {DRAIN_SECONDS:.0f} s after"
+        )
+        return (
+            f"{self.rate:.0f} msg/s asked ({offered:.0f} sent) for {self.seconds:.0f} s: "
+            f"{expected - self.missing()}/{expected} deliveries stored "
+            f"(gossip {by_path['gossip']}, sync {by_path['sync']}); "
+            f"delivered during the load {len(in_load) / members / self.seconds:.0f} msg/s "
+            f"(gossip {load_gossip / members / self.seconds:.0f}); "
+            f"send->at every member {spread(everywhere)}; {drained}; "
+            f"within {DEADLINE_SECONDS:.0f} s: {'yes' if self.met_deadline() else 'no'}"
+        )
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -96,59 +220,84 @@ def percentile(values: list[float], share: float) -> float:
 
 def spread(latencies: list[float]) -> str:
     if not latencies:
-        return "no message fully delivered"
+        return "no message at every member"
     p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
-    return f"p50 {p50:.1f} ms, p99 {p99:.1f} ms"
+    return f"p50 {p50:.0f} ms, p99 {p99:.0f} ms, max {max(latencies) * 1000:.0f} ms"
 
 
-def run_rate(
-    nodes: list[BenchNode], circle: str, rate: float, seconds: float
-) -> tuple[list[float], int, int]:
-    """Send `rate` msg/s in total, round robin over the nodes; latencies and losses."""
-    sent: list[tuple[str, float, BenchNode]] = []
+def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
+    """Send `rate` msg/s in total, spread over the nodes; wait for the backlog (bounded)."""
+    sent: list[Sent] = []
     lock = threading.Lock()
     per_node = rate / len(nodes)
+    floor_ms = int(time.time() * 1000) - 1000
+    for node in nodes:
+        node.floor_ms = floor_ms
 
-    def sender(node: BenchNode) -> None:
-        began = time.perf_counter()
-        count = int(per_node * seconds)
-        for index in range(count):
-            target = began + index / per_node
-            delay = target - time.perf_counter()
+    def sender(node: BenchNode, offset: float) -> None:
+        began = time.perf_counter() + offset
+        for index in range(int(per_node * seconds)):
+            delay = began + index / per_node - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
             at = time.perf_counter()
-            message = node.call("send", circle=circle, text=f"bench {index}")["message"]
+            message = node.call("send", circle=node.circle, text=f"bench {index}")["message"]
             with lock:
-                sent.append((message, at, node))
+                sent.append(Sent(message, at, node))
 
-    threads = [threading.Thread(target=sender, args=(node,)) for node in nodes]
+    threads = [
+        threading.Thread(target=sender, args=(node, i / rate)) for i, node in enumerate(nodes)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    deadline = time.perf_counter() + 15
+    trial = Trial(rate, seconds, sent, time.perf_counter(), nodes)
+    deadline = trial.load_end + DRAIN_SECONDS
+    while trial.missing() and time.perf_counter() < deadline:
+        for node in nodes:
+            node.want_scan()
+        time.sleep(0.25)
+    return trial
 
-    def missing() -> int:
-        return sum(
-            1 for m, _, author in sent for n in nodes if n is not author and m not in n.arrivals
-        )
 
-    while missing() and time.perf_counter() < deadline:
-        time.sleep(0.1)
-    latencies = [
-        max(n.arrivals[m] for n in nodes if n is not author) - at
-        for m, at, author in sent
-        if all(m in n.arrivals for n in nodes if n is not author)
-    ]
-    return latencies, missing(), len(sent) * (len(nodes) - 1)
+def fast_path(nodes: list[BenchNode]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for node in nodes:
+        status = node.call("status")
+        for name, value in {**status.get("fast_path", {}), **status.get("network", {})}.items():
+            totals[name] = totals.get(name, 0) + value
+    return totals
+
+
+def find_capacity(nodes: list[BenchNode], options: argparse.Namespace) -> float:
+    """Double from --start until a rate misses the deadline, then halve the gap twice."""
+    passed, failed = 0.0, options.max_rate * 2
+    rate = options.start
+    for _ in range(MAX_TRIALS):
+        trial = run_rate(nodes, rate, options.seconds)
+        print("  " + trial.report(), flush=True)
+        if trial.met_deadline():
+            passed = rate
+        else:
+            failed = rate
+        if failed > options.max_rate:
+            if rate >= options.max_rate:
+                break
+            rate = min(rate * 2, options.max_rate)
+        elif failed - passed <= max(10.0, passed / 8):
+            break
+        else:
+            rate = round((passed + failed) / 2 / 10) * 10
+    return passed
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=5)
-    parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--rates", default="50,100,150,200")
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--start", type=float, default=40)
+    parser.add_argument("--max-rate", type=float, default=640)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         nodes = [BenchNode(Path(folder) / f"n{i}") for i in range(options.nodes)]
@@ -164,24 +313,26 @@ def main() -> None:
                 limit = time.perf_counter() + WAIT
                 while probe not in node.arrivals and time.perf_counter() < limit:
                     time.sleep(0.005)
-                join_times.append(node.arrivals.get(probe, float("nan")) - began)
+                join_times.append(node.arrivals.get(probe, (float("nan"), ""))[0] - began)
+            for node in nodes:
+                node.circle = circle
             print(
                 f"join -> first message received: median {statistics.median(join_times):.2f} s, "
                 f"max {max(join_times):.2f} s over {len(join_times)} joins"
             )
-            latencies, lost, expected = run_rate(nodes, circle, 20, min(options.seconds, 30))
+            low = run_rate(nodes, 20, min(options.seconds, 15))
+            print("low rate: " + low.report(), flush=True)
+            print(f"capacity search ({options.seconds:.0f} s per rate):", flush=True)
+            capacity = find_capacity(nodes, options)
+            print(f"capacity: {capacity:.0f} msg/s total, {len(nodes)} members", flush=True)
+            before = fast_path(nodes)
+            overload = run_rate(nodes, max(capacity, options.start) * 2, options.seconds)
+            print("2x capacity: " + overload.report())
+            after = fast_path(nodes)
             print(
-                f"20 msg/s total, {len(nodes)} members: send->stored at every member "
-                f"{spread(latencies)}, lost {lost} of {expected} deliveries"
+                "fast path during 2x (all nodes, from status): "
+                + ", ".join(f"{k} {after[k] - before.get(k, 0)}" for k in sorted(after))
             )
-            for rate in (float(r) for r in options.rates.split(",")):
-                latencies, lost, expected = run_rate(nodes, circle, rate, options.seconds)
-                achieved = len(latencies) / options.seconds
-                print(
-                    f"{rate:.0f} msg/s offered for {options.seconds:.0f} s: "
-                    f"lost {lost} of {expected} deliveries, {spread(latencies)}, "
-                    f"~{achieved:.0f} msg/s fully delivered"
-                )
         finally:
             for node in nodes:
                 node.stop()

@@ -49,6 +49,7 @@ from peerapp.engine.circle_runtime import CircleRuntime, decoded, new_membership
 from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation
+from peerapp.engine.outbox import Outbox, Outgoing
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
@@ -86,10 +87,13 @@ class CircleService:
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
+        self.outbox = Outbox()
         self._sync = CircleSync(
             self._store,
             emit=emit,
-            ingest=lambda runtime, signed: self._ingest(runtime, signed, strict=True, quiet=True),
+            ingest=lambda runtime, signed: self._ingest(
+                runtime, signed, strict=True, quiet=True, via="sync"
+            ),
             runtimes=lambda: self._runtimes,
             node=lambda: self._node,
             online=self._online_peers,
@@ -132,6 +136,7 @@ class CircleService:
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
+            self.outbox.attach(nursery, node.publish)
             for runtime in list(self._runtimes.values()):
                 if runtime.left:
                     leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
@@ -386,18 +391,29 @@ class CircleService:
     async def _publish(
         self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
     ) -> None:
-        """Send on GossipSub; a failure only delays delivery (the event is stored)."""
-        node = self._node
+        """Send on GossipSub, in order, after what is already queued; returns once they
+        left the queue. A failure only delays delivery (the event is stored; sync)."""
+        await self._queue_publish(runtime, events, keys).wait()
+
+    def _queue_publish(
+        self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
+    ) -> trio.Event:
         keys = keys or runtime.current_keys()
-        if node is None or keys is None:
-            return
-        for verified in events:
-            key = keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key
-            sealed = envelope.seal(verified.signed, key, runtime.circle_id, keys.epoch_id)
-            try:
-                await node.publish(keys.topic, sealed)
-            except Exception as error:  # the network layer's failures are varied
-                log.warning("publish failed (%s); the event stays stored", type(error).__name__)
+        if self._node is None or keys is None:
+            done = trio.Event()
+            done.set()
+            return done
+        outgoing = [
+            Outgoing(
+                verified.signed,
+                keys.topic,
+                runtime.circle_id,
+                keys.epoch_id,
+                keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key,
+            )
+            for verified in events
+        ]
+        return self.outbox.put(runtime.circle_id, outgoing)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -489,10 +505,7 @@ class CircleService:
         (stored,) = await self._commit_own(runtime, [message])
         # stored durably: the reply need not wait for GossipSub (a slow member can stall a
         # publish for seconds); whoever misses it gets it from sync
-        if self._nursery is not None:
-            self._nursery.start_soon(self._publish, runtime, [message])
-        else:
-            await self._publish(runtime, [message])
+        self._queue_publish(runtime, [message])
         return self._message_view(runtime, stored)
 
     async def join(self, code_text: str, member_name: str) -> JoinOutcome:
@@ -510,16 +523,13 @@ class CircleService:
         if runtime is None:
             return
         try:
-            epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
-            if epoch_id != keys.epoch_id:
-                raise envelope.EnvelopeError("wrong epoch for topic")
-            signed = envelope.open_with(
-                [keys.message_key, keys.control_key], circle_id, epoch_id, nonce, ciphertext
+            signed = envelope.open_envelope(
+                message.data, [keys.message_key, keys.control_key], circle_id, keys.epoch_id
             )
         except envelope.EnvelopeError:
             self._count("undecryptable")
             return
-        await self._ingest(runtime, [signed], source_peer=message.sender)
+        await self._ingest(runtime, signed, source_peer=message.sender)
 
     async def _ingest(
         self,
@@ -529,6 +539,7 @@ class CircleService:
         strict: bool = False,
         quiet: bool = False,
         source_peer: str | None = None,
+        via: str = "gossip",
     ) -> bool:
         """Verify, store and resolve events from the network.
 
@@ -545,7 +556,7 @@ class CircleService:
         accepted = self._store_and_resolve(runtime, ready)
         accepted += self._release_held(runtime, [v.id for v in ready])
         announce = not quiet or sum(s.type is EventType.MESSAGE for s in accepted) <= QUIET_BATCH
-        await self._after_accepting(runtime, accepted, announce_messages=announce)
+        await self._after_accepting(runtime, accepted, announce_messages=announce, via=via)
         return True
 
     def _horizon(self, runtime: CircleRuntime) -> int:
@@ -696,7 +707,11 @@ class CircleService:
         return secrets
 
     async def _after_accepting(
-        self, runtime: CircleRuntime, accepted: list[StoredEvent], announce_messages: bool = True
+        self,
+        runtime: CircleRuntime,
+        accepted: list[StoredEvent],
+        announce_messages: bool = True,
+        via: str = "gossip",
     ) -> None:
         new_messages = 0
         silent = self.boundaries.is_silenced(runtime.circle_id)
@@ -717,7 +732,7 @@ class CircleService:
                 new_messages += 1
                 if announce_messages:
                     view = self._message_view(runtime, stored)
-                    self._emit(MessageArrived(runtime.circle_id.hex(), view, silent))
+                    self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
         if new_messages:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
