@@ -94,14 +94,16 @@ class BenchNode:
 
     def _scanner(self) -> None:
         while not self._stopping:
-            if not self._scan_wanted.wait(timeout=1.0):
+            if not self._scan_wanted.wait(timeout=1.0) or not self.circle:
                 continue
             self._scan_wanted.clear()
             began = time.perf_counter()
             try:
                 self.scan()
-            except (RuntimeError, queue.Empty, OSError, ValueError):
-                return  # the node is stopping
+            except (RuntimeError, queue.Empty, OSError, ValueError) as error:
+                if self._stopping:
+                    return
+                print(f"  (history scan failed: {type(error).__name__} {error})", flush=True)
             time.sleep(max(0.0, SCAN_SECONDS - (time.perf_counter() - began)))
 
     def scan(self) -> None:
@@ -118,6 +120,11 @@ class BenchNode:
             if len(page) < PAGE or page[0]["ts"] < self.floor_ms:
                 return
             before = page[0]["id"]
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the node process so far (Linux /proc)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def want_scan(self) -> None:
         self._scan_wanted.set()
@@ -161,6 +168,7 @@ class Trial:
     sent: list[Sent]
     load_end: float
     nodes: list[BenchNode]
+    cpu: float  # CPU seconds the node processes spent from the start to the backlog's end
 
     def arrivals(self) -> list[tuple[Sent, float, str]]:
         """(message, latency, path) for each delivery to another member that happened."""
@@ -202,6 +210,7 @@ class Trial:
             if not self.missing()
             else f"{self.missing()} deliveries still missing {DRAIN_SECONDS:.0f} s after"
         )
+        cpu = f"node CPU {self.cpu / max(1, len(self.sent)) * 1000:.1f} ms per message"
         return (
             f"{self.rate:.0f} msg/s asked ({offered:.0f} sent) for {self.seconds:.0f} s: "
             f"{expected - self.missing()}/{expected} deliveries stored "
@@ -209,7 +218,7 @@ class Trial:
             f"delivered during the load {len(in_load) / members / self.seconds:.0f} msg/s "
             f"(gossip {load_gossip / members / self.seconds:.0f}); "
             f"send->at every member {spread(everywhere)}; {drained}; "
-            f"within {DEADLINE_SECONDS:.0f} s: {'yes' if self.met_deadline() else 'no'}"
+            f"within {DEADLINE_SECONDS:.0f} s: {'yes' if self.met_deadline() else 'no'}; {cpu}"
         )
 
 
@@ -231,6 +240,7 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
     lock = threading.Lock()
     per_node = rate / len(nodes)
     floor_ms = int(time.time() * 1000) - 1000
+    cpu_before = sum(node.cpu_seconds() for node in nodes)
     for node in nodes:
         node.floor_ms = floor_ms
 
@@ -252,20 +262,39 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
         thread.start()
     for thread in threads:
         thread.join()
-    trial = Trial(rate, seconds, sent, time.perf_counter(), nodes)
+    load_end = time.perf_counter()
+    trial = Trial(rate, seconds, sent, load_end, nodes, 0.0)
     deadline = trial.load_end + DRAIN_SECONDS
     while trial.missing() and time.perf_counter() < deadline:
         for node in nodes:
             node.want_scan()
         time.sleep(0.25)
-    return trial
+    cpu = sum(node.cpu_seconds() for node in nodes) - cpu_before
+    return Trial(rate, seconds, sent, load_end, nodes, cpu)
+
+
+_last_counts: dict[str, int] = {}
+
+
+def print_counters(nodes: list[BenchNode]) -> None:
+    """The fast path's counters (all nodes, from `status`) since the previous call."""
+    now = fast_path(nodes)
+    changed = {k: v - _last_counts.get(k, 0) for k, v in now.items() if k != "queued"}
+    _last_counts.update(now)
+    shown = ", ".join(f"{k} {v}" for k, v in sorted(changed.items()) if v)
+    print(f"    counters: {shown}", flush=True)
 
 
 def fast_path(nodes: list[BenchNode]) -> dict[str, int]:
     totals: dict[str, int] = {}
     for node in nodes:
         status = node.call("status")
-        for name, value in {**status.get("fast_path", {}), **status.get("network", {})}.items():
+        fields = {
+            **status.get("fast_path", {}),
+            **status.get("network", {}),
+            **{f"received_{k}": v for k, v in status.get("received_dropped", {}).items()},
+        }
+        for name, value in fields.items():
             totals[name] = totals.get(name, 0) + value
     return totals
 
@@ -277,6 +306,7 @@ def find_capacity(nodes: list[BenchNode], options: argparse.Namespace) -> float:
     for _ in range(MAX_TRIALS):
         trial = run_rate(nodes, rate, options.seconds)
         print("  " + trial.report(), flush=True)
+        print_counters(nodes)
         if trial.met_deadline():
             passed = rate
         else:
@@ -320,19 +350,16 @@ def main() -> None:
                 f"join -> first message received: median {statistics.median(join_times):.2f} s, "
                 f"max {max(join_times):.2f} s over {len(join_times)} joins"
             )
+            print_counters(nodes)
             low = run_rate(nodes, 20, min(options.seconds, 15))
             print("low rate: " + low.report(), flush=True)
+            print_counters(nodes)
             print(f"capacity search ({options.seconds:.0f} s per rate):", flush=True)
             capacity = find_capacity(nodes, options)
             print(f"capacity: {capacity:.0f} msg/s total, {len(nodes)} members", flush=True)
-            before = fast_path(nodes)
             overload = run_rate(nodes, max(capacity, options.start) * 2, options.seconds)
             print("2x capacity: " + overload.report())
-            after = fast_path(nodes)
-            print(
-                "fast path during 2x (all nodes, from status): "
-                + ", ".join(f"{k} {after[k] - before.get(k, 0)}" for k in sorted(after))
-            )
+            print_counters(nodes)
         finally:
             for node in nodes:
                 node.stop()

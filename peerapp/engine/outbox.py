@@ -6,15 +6,16 @@ to check, relays to drop and a database transaction. Past a few dozen messages p
 in a five-member circle that per-message work, not the bytes, is the limit; publishing
 one message per event then waited for room in the peers' queues, the waiting publishes
 piled up (one task each) and most ended in PublishStalled, so only sync delivered them,
-seconds later. Now one task per circle drains the queue: what queued while the previous
-envelope was in flight leaves together in one version 2 envelope (up to
-envelope.MAX_BATCH_EVENTS events of one epoch and key). At low rates each event leaves
-alone and at once; under load the batches grow and the fast path keeps its capacity.
+seconds later. Now one task per circle drains the queue, one envelope per
+COALESCE_SECONDS at most: what queued meanwhile leaves together in one version 2 envelope
+(up to envelope.MAX_BATCH_EVENTS events of one epoch and key). An event after a quiet
+spell leaves alone and at once; under load the batches grow, the per-message work does
+not, and the fast path keeps its capacity.
 
 Back-pressure, not silent loss: publishing waits for room in the peers' outbound queues
-(network/pubsub.py). The queue is bounded: past MAX_QUEUED_EVENTS the oldest waiting
-events leave the fast path, counted in `dropped_overflow`; a batch the network refuses
-(a peer stopped reading, PublishStalled) is counted in `dropped_unpublished`. Every
+(network/pubsub.py), up to PUBLISH_STALL_SECONDS. The queue is bounded: past
+MAX_QUEUED_EVENTS the oldest waiting events leave the fast path, counted in
+`dropped_overflow`; a batch the network refuses is counted in `dropped_unpublished`. Every
 dropped event is already stored, and each later event we publish names it among its
 ancestors: a member who receives that one lacks its parents, holds it back and pulls the
 gap from us at once (circle_service._hold_orphans); the periodic sync is the backstop.
@@ -22,8 +23,8 @@ gap from us at once (circle_service._hold_orphans); the periodic sync is the bac
     | queue state | put(events)                  | drain task                         |
     |-------------|------------------------------|------------------------------------|
     | idle        | queue them, start the drain  | -                                  |
-    | draining    | queue them, oldest over the  | take a batch, publish, repeat      |
-    |             | bound dropped (counted)      | until empty, then idle             |
+    | draining    | queue them, oldest over the  | take a batch, publish, wait        |
+    |             | bound dropped (counted)      | COALESCE_SECONDS; idle when empty  |
 """
 
 from __future__ import annotations
@@ -41,8 +42,12 @@ log = logging.getLogger(__name__)
 
 # ~10 s of a member's share at the bench's capacity; older ones go by sync instead
 MAX_QUEUED_EVENTS = 512
-# a member whose queue does not drain for this long no longer holds up our fast path
+# a member whose queue does not drain for this long no longer holds up our fast path:
+# we publish anyway, and that member's full queue drops what does not fit (counted)
 PUBLISH_STALL_SECONDS = 2.0
+# while busy, one envelope per circle this often: at most this much added latency, and
+# five members then send at most 5 / COALESCE_SECONDS pubsub messages a second in all
+COALESCE_SECONDS = 0.1
 # CBOR overhead of a batch: a byte string's header is at most 5 bytes, the list's 3
 _ITEM_OVERHEAD, _LIST_OVERHEAD = 5, 3
 
@@ -54,7 +59,8 @@ COUNTER_NAMES = (
     "dropped_unpublished",  # events of batches the network refused (they go by sync)
 )
 
-Publish = Callable[[str, bytes, float], Awaitable[None]]
+# (topic, data, seconds to wait for room, publish anyway after that)
+Publish = Callable[[str, bytes, float, bool], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,8 @@ class Outbox:
                 for entry in batch:
                     if entry.done is not None:
                         entry.done.set()
+                # still draining: what is put meanwhile waits and leaves as one batch
+                await trio.sleep(COALESCE_SECONDS)
         finally:
             self._draining.discard(circle_id)
             if not queue:
@@ -133,7 +141,7 @@ class Outbox:
                     [e.signed for e in batch], first.key, first.circle_id, first.epoch_id
                 )
             assert self._publish is not None  # put() queues nothing before attach()
-            await self._publish(first.topic, data, PUBLISH_STALL_SECONDS)
+            await self._publish(first.topic, data, PUBLISH_STALL_SECONDS, True)
         except Exception as error:  # the network layer's failures are varied
             self._counts["dropped_unpublished"] += len(batch)
             log.warning(

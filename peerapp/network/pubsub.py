@@ -316,28 +316,39 @@ class PubsubService:
         return sorted(peer.to_base58() for peer in self._pubsub.peer_topics.get(topic, ()))
 
     async def publish(
-        self, topic: str, data: bytes, timeout: float = PUBLISH_TIMEOUT_SECONDS
+        self,
+        topic: str,
+        data: bytes,
+        timeout: float = PUBLISH_TIMEOUT_SECONDS,
+        send_when_stalled: bool = False,
     ) -> None:
+        """`send_when_stalled`: after `timeout`, publish anyway instead of raising
+        PublishStalled, so one member that stops reading cannot hold up the others; a full
+        queue of that member's drops it there (counted in dropped_queue_full)."""
         if len(data) > MAX_MESSAGE_BYTES:
             raise ValueError(
                 f"a pubsub message holds at most {MAX_MESSAGE_BYTES} bytes, not {len(data)}"
             )
-        await self._wait_for_room(topic, timeout)
+        crowded = await self._wait_for_room(topic, timeout)
+        if crowded:
+            if not send_when_stalled:
+                raise PublishStalled([peer.to_base58() for peer in crowded], timeout)
+            self._counters.add("published_past_stall")
         await self._pubsub.publish(topic, data)
         self._counters.add("published")
 
-    async def _wait_for_room(self, topic: str, timeout: float) -> None:
+    async def _wait_for_room(self, topic: str, timeout: float) -> list[ID]:
+        """The peers whose queues are still crowded after waiting up to `timeout`."""
         pubsub = self._pubsub
         crowded = pubsub.crowded_queues(pubsub.peer_topics.get(topic, ()))
         if not crowded:
-            return
+            return []
         self._counters.add("publish_waits")
         with trio.move_on_after(timeout):
             while crowded:
                 await pubsub.room.wait()
                 crowded = pubsub.crowded_queues(pubsub.peer_topics.get(topic, ()))
-            return
-        raise PublishStalled([peer.to_base58() for peer in crowded], timeout)
+        return crowded
 
     def gate_changed(self) -> None:
         """Ask the gate again now, rather than at the next periodic check."""

@@ -225,7 +225,7 @@ def test_after_unsubscribing_a_peer_receives_nothing_more() -> None:
     run(scenario)
 
 
-def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly() -> None:
+def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly_or_send_anyway() -> None:
     """Back-pressure has a bound: nothing is dropped silently, and nothing hangs."""
 
     async def black_hole(stream: Any) -> None:
@@ -253,6 +253,13 @@ def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly() -> Non
                 counters = ours.node.counters()
                 assert counters["publish_waits"] >= 1
                 assert counters["dropped_queue_full"] == 0
+                # the outbox's way: after the bound, publish anyway (counted), so that
+                # one member who stops reading holds up nobody else
+                published = counters["published"]
+                await ours.node.publish(TOPIC, b"anyway", timeout=0.5, send_when_stalled=True)
+                counters = ours.node.counters()
+                assert counters["published_past_stall"] == 1
+                assert counters["published"] == published + 1
                 await raw.close()
 
     run(scenario)
