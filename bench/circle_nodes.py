@@ -37,8 +37,10 @@ WAIT = 60.0
 DEADLINE_SECONDS = 10.0  # capacity: every message at every member within this
 DRAIN_SECONDS = 90.0  # after the load, how long we wait for the backlog at most
 SCAN_SECONDS = 1.0  # at most one history scan per node this often
-PAGE = 500
+# history page size: replies over 64 KiB came back garbled once (see the report)
+PAGE = 100
 MAX_TRIALS = 8
+IDLE_SECONDS = 10.0
 
 
 class BenchNode:
@@ -65,6 +67,12 @@ class BenchNode:
         self.arrivals: dict[str, tuple[float, str]] = {}
         self.circle = ""
         self.floor_ms = 0  # history scans stop at messages older than this (author clock)
+        self.expected: list[Sent] = []  # the current trial's messages, as they are sent
+        self.sent_here = 0  # messages this node sent in the current trial
+        self.base_events = 0  # events stored here when the trial began
+        self.fresh = 0  # arrivals in this trial of messages sent since floor_ms
+        self.scans = 0
+        self.scan_seconds = 0.0  # spent waiting for history pages, over all trials
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._write = threading.Lock()
@@ -79,12 +87,16 @@ class BenchNode:
         assert self.process.stdout is not None
         for raw in iter(self.process.stdout.readline, b""):
             now = time.perf_counter()
-            line = json.loads(raw)
+            try:
+                line = json.loads(raw)
+            except ValueError:
+                print(f"  (a garbled line of {len(raw)} bytes from a node)", flush=True)
+                continue
             event = line.get("event")
             if event == "ready":
                 self._ready.put(line)
             elif event == "message":
-                self.arrivals.setdefault(line["message"]["id"], (now, line.get("via", "gossip")))
+                self._arrived(line["message"], now, line.get("via", "gossip"))
             elif event == "history_changed":
                 self._scan_wanted.set()
             elif event is None:
@@ -106,8 +118,44 @@ class BenchNode:
                 print(f"  (history scan failed: {type(error).__name__} {error})", flush=True)
             time.sleep(max(0.0, SCAN_SECONDS - (time.perf_counter() - began)))
 
-    def scan(self) -> None:
-        """Page the history back to floor_ms; whatever is new was stored by a sync."""
+    def _arrived(self, message: dict[str, Any], now: float, path: str) -> None:
+        if message["mine"]:
+            return  # counted in sent_here
+        if message["id"] not in self.arrivals:
+            self.arrivals[message["id"]] = (now, path)
+            if message["ts"] >= self.floor_ms:
+                self.fresh += 1
+
+    def start_trial(self, floor_ms: int, sent: list[Sent]) -> None:
+        self.floor_ms = floor_ms
+        self.expected = sent
+        self.sent_here = 0
+        self.fresh = 0
+        self.base_events = self.call("sync_status", circle=self.circle)["events"]
+
+    def scan(self, force: bool = False) -> None:
+        """Page the history back to floor_ms; whatever is new was stored by a sync.
+
+        Skipped when the store holds no more events than we know of (a cheap count), so
+        the scans cost the nodes little while the load lasts."""
+        began = time.perf_counter()
+        events = self.call("sync_status", circle=self.circle)["events"]
+        if not force and events - self.base_events <= self.sent_here + self.fresh:
+            return
+        self.scans += 1
+        try:
+            self._scan_pages()
+        finally:
+            self.scan_seconds += time.perf_counter() - began
+
+    def _scan_pages(self) -> None:
+        # back to the oldest message this node still lacks, not to the trial's start
+        lacking = [
+            s.at_ms
+            for s in list(self.expected)
+            if s.author is not self and s.message not in self.arrivals
+        ]
+        floor = max(self.floor_ms, min(lacking, default=self.floor_ms) - 5000)
         before = None
         for _ in range(1000):
             arguments: dict[str, Any] = {"circle": self.circle, "limit": PAGE}
@@ -116,8 +164,8 @@ class BenchNode:
             page = self.call("history", **arguments)["messages"]
             now = time.perf_counter()
             for message in page:
-                self.arrivals.setdefault(message["id"], (now, "sync"))
-            if len(page) < PAGE or page[0]["ts"] < self.floor_ms:
+                self._arrived(message, now, "sync")
+            if len(page) < PAGE or page[0]["ts"] < floor:
                 return
             before = page[0]["id"]
 
@@ -159,6 +207,7 @@ class Sent:
     message: str
     at: float
     author: BenchNode
+    at_ms: int  # wall clock, to compare with the author's `ts`
 
 
 @dataclass(frozen=True)
@@ -242,7 +291,7 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
     floor_ms = int(time.time() * 1000) - 1000
     cpu_before = sum(node.cpu_seconds() for node in nodes)
     for node in nodes:
-        node.floor_ms = floor_ms
+        node.start_trial(floor_ms, sent)
 
     def sender(node: BenchNode, offset: float) -> None:
         began = time.perf_counter() + offset
@@ -253,7 +302,8 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
             at = time.perf_counter()
             message = node.call("send", circle=node.circle, text=f"bench {index}")["message"]
             with lock:
-                sent.append(Sent(message, at, node))
+                sent.append(Sent(message, at, node, int(time.time() * 1000)))
+                node.sent_here += 1
 
     threads = [
         threading.Thread(target=sender, args=(node, i / rate)) for i, node in enumerate(nodes)
@@ -270,6 +320,9 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
             node.want_scan()
         time.sleep(0.25)
     cpu = sum(node.cpu_seconds() for node in nodes) - cpu_before
+    if trial.missing():
+        for node in nodes:
+            node.scan(force=True)  # the last word: what each member's history holds
     return Trial(rate, seconds, sent, load_end, nodes, cpu)
 
 
@@ -279,6 +332,8 @@ _last_counts: dict[str, int] = {}
 def print_counters(nodes: list[BenchNode]) -> None:
     """The fast path's counters (all nodes, from `status`) since the previous call."""
     now = fast_path(nodes)
+    now["bench_history_scans"] = sum(node.scans for node in nodes)
+    now["bench_history_scan_ms"] = int(sum(node.scan_seconds for node in nodes) * 1000)
     changed = {k: v - _last_counts.get(k, 0) for k, v in now.items() if k != "queued"}
     _last_counts.update(now)
     shown = ", ".join(f"{k} {v}" for k, v in sorted(changed.items()) if v)
@@ -328,6 +383,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--start", type=float, default=40)
     parser.add_argument("--max-rate", type=float, default=640)
+    parser.add_argument("--only", type=float, help="just one trial at this total rate")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         nodes = [BenchNode(Path(folder) / f"n{i}") for i in range(options.nodes)]
@@ -351,6 +407,14 @@ def main() -> None:
                 f"max {max(join_times):.2f} s over {len(join_times)} joins"
             )
             print_counters(nodes)
+            if options.only:
+                print(run_rate(nodes, options.only, options.seconds).report(), flush=True)
+                print_counters(nodes)
+                return
+            idle_began = sum(node.cpu_seconds() for node in nodes)
+            time.sleep(IDLE_SECONDS)
+            idle = (sum(node.cpu_seconds() for node in nodes) - idle_began) / IDLE_SECONDS
+            print(f"idle: the {len(nodes)} nodes use {idle * 100:.0f} % of a core in all")
             low = run_rate(nodes, 20, min(options.seconds, 15))
             print("low rate: " + low.report(), flush=True)
             print_counters(nodes)

@@ -71,6 +71,7 @@ RECONNECT_TIMEOUT_SECONDS = 5
 INBOX_SIZE = 4096
 MAX_HELD_EVENTS = 1000
 QUIET_BATCH = 20
+ORPHAN_PULL_SECONDS = 1.0
 
 
 def _now_ms() -> int:
@@ -88,6 +89,7 @@ class CircleService:
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
         self.outbox = Outbox()
+        self._pull_nudges: set[tuple[bytes, str]] = set()
         self._sync = CircleSync(
             self._store,
             emit=emit,
@@ -588,8 +590,30 @@ class CircleService:
             peers = [source_peer] if source_peer else sorted(self._online_peers())
             for peer in peers:
                 if runtime.member_with_peer(peer) is not None:
-                    self._sync.start_pull(runtime, peer)
+                    self._pull_if_still_held(runtime, peer)
         return ready
+
+    def _pull_if_still_held(self, runtime: CircleRuntime, peer: str) -> None:
+        """Pull from `peer` in ORPHAN_PULL_SECONDS if events are still held back then.
+
+        Under load, gossip from different members arrives out of causal order and the
+        missing parents mostly come by gossip moments later; pulling at once made every
+        such reordering a sync session (each one summarises the whole log). A parent the
+        fast path dropped still arrives within about a second this way."""
+        key = (runtime.circle_id, peer)
+        if self._nursery is None or key in self._pull_nudges:
+            return
+        self._pull_nudges.add(key)
+
+        async def later() -> None:
+            try:
+                await trio.sleep(ORPHAN_PULL_SECONDS)
+            finally:
+                self._pull_nudges.discard(key)
+            if runtime.held:
+                self._sync.start_pull(runtime, peer)
+
+        self._nursery.start_soon(later)
 
     def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
         """Store held events whose parents have now arrived, and so on down the line."""

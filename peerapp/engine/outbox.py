@@ -47,7 +47,7 @@ MAX_QUEUED_EVENTS = 512
 PUBLISH_STALL_SECONDS = 2.0
 # while busy, one envelope per circle this often: at most this much added latency, and
 # five members then send at most 5 / COALESCE_SECONDS pubsub messages a second in all
-COALESCE_SECONDS = 0.1
+COALESCE_SECONDS = 0.2
 # CBOR overhead of a batch: a byte string's header is at most 5 bytes, the list's 3
 _ITEM_OVERHEAD, _LIST_OVERHEAD = 5, 3
 

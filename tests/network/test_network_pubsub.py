@@ -265,6 +265,27 @@ def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly_or_send_
     run(scenario)
 
 
+def test_an_undecodable_rpc_resets_that_stream_and_nothing_else() -> None:
+    """py-libp2p lets a protobuf DecodeError out of its read loop, which took the whole
+    node down; a peer's bytes are hostile, so only its stream goes."""
+
+    async def scenario() -> None:
+        async with peers(2) as (ours, other):
+            await link((other, ours))
+            await subscribed({ours: [other], other: [ours]})
+            raw = build_host(bytes([8]) * 32)
+            async with raw.run([multiaddr.Multiaddr(LOOPBACK)]):
+                await raw.connect(loopback_info(ours.node))
+                stream = await raw.new_stream(ID.from_base58(ours.id), [PUBSUB_PROTOCOLS[0]])
+                await stream.write(encode_varint_prefixed(b"\xff\xff\xff\xff"))
+                await wait_until(lambda: ours.node.counters()["streams_undecodable"] == 1)
+                await raw.close()
+            await other.node.publish(TOPIC, b"still here")
+            await wait_until(lambda: b"still here" in ours.datas())
+
+    run(scenario)
+
+
 # -- size limits ----------------------------------------------------------------------------
 
 
