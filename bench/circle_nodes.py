@@ -36,7 +36,8 @@ PASSPHRASE = "benchmark passphrase only"  # noqa: S105 (throwaway profiles)
 WAIT = 60.0
 DEADLINE_SECONDS = 10.0  # capacity: every message at every member within this
 DRAIN_SECONDS = 90.0  # after the load, how long we wait for the backlog at most
-SCAN_SECONDS = 1.0  # at most one history scan per node this often
+# at most one history scan per node this often: they cost the nodes CPU under overload
+SCAN_SECONDS = 3.0
 # history page size: replies over 64 KiB came back garbled once (see the report)
 PAGE = 100
 MAX_TRIALS = 8
@@ -215,6 +216,7 @@ class Trial:
     rate: float
     seconds: float
     sent: list[Sent]
+    began: float
     load_end: float
     nodes: list[BenchNode]
     cpu: float  # CPU seconds the node processes spent from the start to the backlog's end
@@ -252,7 +254,9 @@ class Trial:
         by_path = {p: sum(1 for _, _, q in arrivals if q == p) for p in ("gossip", "sync")}
         load_gossip = sum(1 for _, _, p in in_load if p == "gossip")
         last = max((s.at + lat for s, lat, _ in arrivals), default=self.load_end)
-        offered = len(self.sent) / self.seconds
+        # the load lasts until the last send is answered, which under overload is later
+        lasted = self.load_end - self.began
+        offered = len(self.sent) / lasted
         everywhere = self.everywhere()
         drained = (
             f"backlog at every member {max(0.0, last - self.load_end):.1f} s after the load"
@@ -261,11 +265,12 @@ class Trial:
         )
         cpu = f"node CPU {self.cpu / max(1, len(self.sent)) * 1000:.1f} ms per message"
         return (
-            f"{self.rate:.0f} msg/s asked ({offered:.0f} sent) for {self.seconds:.0f} s: "
+            f"{self.rate:.0f} msg/s asked for {self.seconds:.0f} s ({offered:.0f} sent over "
+            f"{lasted:.1f} s): "
             f"{expected - self.missing()}/{expected} deliveries stored "
             f"(gossip {by_path['gossip']}, sync {by_path['sync']}); "
-            f"delivered during the load {len(in_load) / members / self.seconds:.0f} msg/s "
-            f"(gossip {load_gossip / members / self.seconds:.0f}); "
+            f"delivered during the load {len(in_load) / members / lasted:.0f} msg/s "
+            f"(gossip {load_gossip / members / lasted:.0f}); "
             f"send->at every member {spread(everywhere)}; {drained}; "
             f"within {DEADLINE_SECONDS:.0f} s: {'yes' if self.met_deadline() else 'no'}; {cpu}"
         )
@@ -308,12 +313,13 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
     threads = [
         threading.Thread(target=sender, args=(node, i / rate)) for i, node in enumerate(nodes)
     ]
+    began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     load_end = time.perf_counter()
-    trial = Trial(rate, seconds, sent, load_end, nodes, 0.0)
+    trial = Trial(rate, seconds, sent, began, load_end, nodes, 0.0)
     deadline = trial.load_end + DRAIN_SECONDS
     while trial.missing() and time.perf_counter() < deadline:
         for node in nodes:
@@ -323,7 +329,18 @@ def run_rate(nodes: list[BenchNode], rate: float, seconds: float) -> Trial:
     if trial.missing():
         for node in nodes:
             node.scan(force=True)  # the last word: what each member's history holds
-    return Trial(rate, seconds, sent, load_end, nodes, cpu)
+        for node in nodes:
+            lacking = sum(
+                1 for s in sent if s.author is not node and s.message not in node.arrivals
+            )
+            status = node.call("sync_status", circle=node.circle)
+            dropped = node.call("status").get("received_dropped", {})
+            print(
+                f"    still lacking at a node: {lacking} (events stored {status['events']}, "
+                f"held back {status['held_back']}, dropped on arrival {dropped})",
+                flush=True,
+            )
+    return Trial(rate, seconds, sent, began, load_end, nodes, cpu)
 
 
 _last_counts: dict[str, int] = {}
