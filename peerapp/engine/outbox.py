@@ -98,6 +98,8 @@ class Outbox:
         (published or dropped, both counted)."""
         left = trio.Event()
         if not events or self._nursery is None:
+            # before the engine runs there is no fast path: stored events go by sync
+            self._counts["dropped_unpublished"] += len(events)
             left.set()
             return left
         *first, last = events

@@ -81,6 +81,7 @@ SHAPES = [
                 "filter": "show",
             },
             "silent": False,
+            "via": "gossip",
         },
     ),
     (

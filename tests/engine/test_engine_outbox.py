@@ -113,3 +113,9 @@ def test_refused_publishes_are_counted_and_the_queue_goes_on() -> None:
         assert outbox.counters()["sent_events"] == 1
 
     run(check)
+
+
+def test_events_put_before_the_engine_runs_are_counted_not_lost_silently() -> None:
+    outbox = Outbox()  # never attached: no network yet
+    assert outbox.put(CIRCLE, [outgoing(0), outgoing(1)]).is_set()
+    assert outbox.counters()["dropped_unpublished"] == 2
