@@ -105,6 +105,7 @@ class MessageArrived(EngineEvent):
     circle: str
     message: MessageView
     silent: bool = False  # arrived while the circle is silenced: no notification
+    via: str = "gossip"  # which path stored it: "gossip" (the fast path) or "sync"
 
 
 @dataclass(frozen=True)

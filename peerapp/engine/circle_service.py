@@ -61,6 +61,7 @@ from peerapp.engine.circle_sync import CircleSync, Ingested
 from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation, reason_text
+from peerapp.engine.outbox import Outbox, Outgoing
 from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
@@ -97,6 +98,7 @@ RESOLVE_PAUSE_SECONDS = 2.0
 WORKER_SWITCH_SECONDS = 0.0002
 RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
 MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
+ORPHAN_PULL_SECONDS = 1.0
 
 
 def _now_ms() -> int:
@@ -125,10 +127,14 @@ class CircleService:
         self.dropped: dict[str, int] = {}
         self._unresolved: set[bytes] = set()  # circles with deferred late events
         self._resolve_wakeup = trio.Event()
+        self.outbox = Outbox()
+        self._pull_nudges: set[tuple[bytes, str]] = set()
         self._sync = CircleSync(
             self._store,
             emit=emit,
-            ingest=lambda runtime, signed: self._ingest(runtime, signed, strict=True, quiet=True),
+            ingest=lambda runtime, signed: self._ingest(
+                runtime, signed, strict=True, quiet=True, via="sync"
+            ),
             runtimes=lambda: self._runtimes,
             node=lambda: self._node,
             online=self._online_peers,
@@ -179,6 +185,7 @@ class CircleService:
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
+            self.outbox.attach(nursery, node.publish)
             for runtime in list(self._runtimes.values()):
                 if runtime.left:
                     leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
@@ -496,18 +503,29 @@ class CircleService:
     async def _publish(
         self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
     ) -> None:
-        """Send on GossipSub; a failure only delays delivery (the event is stored)."""
-        node = self._node
+        """Send on GossipSub, in order, after what is already queued; returns once they
+        left the queue. A failure only delays delivery (the event is stored; sync)."""
+        await self._queue_publish(runtime, events, keys).wait()
+
+    def _queue_publish(
+        self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
+    ) -> trio.Event:
         keys = keys or runtime.current_keys()
-        if node is None or keys is None:
-            return
-        for verified in events:
-            key = keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key
-            sealed = envelope.seal(verified.signed, key, runtime.circle_id, keys.epoch_id)
-            try:
-                await node.publish(keys.topic, sealed)
-            except Exception as error:  # the network layer's failures are varied
-                log.warning("publish failed (%s); the event stays stored", type(error).__name__)
+        if self._node is None or keys is None:
+            done = trio.Event()
+            done.set()
+            return done
+        outgoing = [
+            Outgoing(
+                verified.signed,
+                keys.topic,
+                runtime.circle_id,
+                keys.epoch_id,
+                keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key,
+            )
+            for verified in events
+        ]
+        return self.outbox.put(runtime.circle_id, outgoing)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -603,10 +621,7 @@ class CircleService:
         (stored,) = await self._commit_own(runtime, [message])
         # stored durably: the reply need not wait for GossipSub (a slow member can stall a
         # publish for seconds); whoever misses it gets it from sync
-        if self._nursery is not None:
-            self._nursery.start_soon(self._publish, runtime, [message])
-        else:
-            await self._publish(runtime, [message])
+        self._queue_publish(runtime, [message])
         return self._message_view(runtime, stored)
 
     async def join(self, code_text: str, member_name: str) -> JoinOutcome:
@@ -618,10 +633,11 @@ class CircleService:
         opened = self._open(message)
         if opened is not None:
             runtime, signed = opened
-            await self._ingest(runtime, [signed], source_peer=message.sender)
+            await self._ingest(runtime, signed, source_peer=message.sender)
 
-    def _open(self, message: PubsubMessage) -> tuple[CircleRuntime, bytes] | None:
-        """The circle and signed event inside a GossipSub message, if it opens."""
+    def _open(self, message: PubsubMessage) -> tuple[CircleRuntime, list[bytes]] | None:
+        """The circle and the signed events inside a GossipSub message (one, or a batch),
+        if it opens."""
         known = self._topics.get(message.topic)
         if known is None:
             self._count("unknown_topic")
@@ -631,11 +647,8 @@ class CircleService:
         if runtime is None:
             return None
         try:
-            epoch_id, nonce, ciphertext = envelope.peek_epoch(message.data)
-            if epoch_id != keys.epoch_id:
-                raise envelope.EnvelopeError("wrong epoch for topic")
-            signed = envelope.open_with(
-                [keys.message_key, keys.control_key], circle_id, epoch_id, nonce, ciphertext
+            signed = envelope.open_envelope(
+                message.data, [keys.message_key, keys.control_key], circle_id, keys.epoch_id
             )
         except envelope.EnvelopeError:
             self._count("undecryptable")
@@ -645,18 +658,22 @@ class CircleService:
     def _authentic(self, message: PubsubMessage) -> bool:
         """The GossipSub validator, run before a message is delivered or relayed: it opens
         under an epoch we hold, is signed, is for that circle and its author is a current
-        member. Anything else is not relayed (the network counts it); what we cannot judge
-        yet (an author whose admission has not reached us) comes by sync instead."""
+        member; in a batch, every event must. Anything else is not relayed (the network
+        counts it); what we cannot judge yet (an author whose admission has not reached us)
+        comes by sync instead."""
         opened = self._open(message)
         if opened is None:
             return False
-        runtime, signed = opened
-        try:
-            event = verify_signed(signed).event
-        except EventError:
-            self._count("invalid")
-            return False
-        return event.circle == runtime.circle_id and runtime.state.is_member(event.author)
+        runtime, batch = opened
+        for signed in batch:
+            try:
+                event = verify_signed(signed).event
+            except EventError:
+                self._count("invalid")
+                return False
+            if event.circle != runtime.circle_id or not runtime.state.is_member(event.author):
+                return False
+        return True
 
     def access_changed(self) -> None:
         """Membership changed: the network acts on the gate's new answers now (pubsub to
@@ -682,6 +699,7 @@ class CircleService:
         strict: bool = False,
         quiet: bool = False,
         source_peer: str | None = None,
+        via: str = "gossip",
     ) -> Ingested:
         """Verify, store and resolve events from the network.
 
@@ -714,7 +732,7 @@ class CircleService:
                 return Ingested(True, over)
             messages = sum(s.type is EventType.MESSAGE for s in accepted)
             announce = not quiet or messages <= QUIET_BATCH
-            await self._after_accepting(runtime, accepted, announce_messages=announce)
+            await self._after_accepting(runtime, accepted, announce_messages=announce, via=via)
         except StorageFull:
             self._count("disk_full")
             log.warning("the disk is full: events from the network are not stored")
@@ -795,8 +813,30 @@ class CircleService:
             peers = [source_peer] if source_peer else sorted(self._online_peers())
             for peer in peers:
                 if runtime.member_with_peer(peer) is not None:
-                    self._sync.start_pull(runtime, peer)
+                    self._pull_if_still_held(runtime, peer)
         return ready
+
+    def _pull_if_still_held(self, runtime: CircleRuntime, peer: str) -> None:
+        """Pull from `peer` in ORPHAN_PULL_SECONDS if events are still held back then.
+
+        Under load, gossip from different members arrives out of causal order and the
+        missing parents mostly come by gossip moments later; pulling at once made every
+        such reordering a sync session (each one summarises the whole log). A parent the
+        fast path dropped still arrives within about a second this way."""
+        key = (runtime.circle_id, peer)
+        if self._nursery is None or key in self._pull_nudges:
+            return
+        self._pull_nudges.add(key)
+
+        async def later() -> None:
+            try:
+                await trio.sleep(ORPHAN_PULL_SECONDS)
+            finally:
+                self._pull_nudges.discard(key)
+            if runtime.held:
+                self._sync.start_pull(runtime, peer)
+
+        self._nursery.start_soon(later)
 
     def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
         """Store held events whose parents have now arrived, and so on down the line."""
@@ -1074,7 +1114,11 @@ class CircleService:
         return secrets
 
     async def _after_accepting(
-        self, runtime: CircleRuntime, accepted: list[StoredEvent], announce_messages: bool = True
+        self,
+        runtime: CircleRuntime,
+        accepted: list[StoredEvent],
+        announce_messages: bool = True,
+        via: str = "gossip",
     ) -> None:
         new_messages = 0
         silent = self.boundaries.is_silenced(runtime.circle_id)
@@ -1095,7 +1139,7 @@ class CircleService:
                 new_messages += 1
                 if announce_messages:
                     view = self._message_view(runtime, stored)
-                    self._emit(MessageArrived(runtime.circle_id.hex(), view, silent))
+                    self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
         if new_messages:
             self._store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())

@@ -249,12 +249,16 @@ class Engine:
 
     async def _status(self, _: dict[str, Any]) -> Result:
         node = self._running_node()
+        service = self._circles_service
         return {
             "peer_id": node.peer_id,
             "addrs": node.dialable_addrs(),
             "connected_peers": node.connected_peers(),
             "profile": str(self._profile.folder),
+            # what the fast path sent and dropped; nothing it drops goes uncounted
+            "fast_path": service.outbox.counters() if service else {},
             "network": node.counters(),
+            "received_dropped": dict(service.dropped) if service else {},
         }
 
     def _service(self) -> CircleService:

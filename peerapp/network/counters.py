@@ -13,9 +13,11 @@ COUNTER_NAMES = (
     "dropped_invalid",  # received messages the library choked on (bad key, bad encoding)
     "dropped_queue_full",  # outbound RPCs the library's per-peer queue rejected
     "publish_waits",  # publishes that waited for room in a peer's outbound queue
+    "published_past_stall",  # publishes sent although a peer's queue stayed crowded
     "message_callback_errors",  # exceptions raised by on_message
     "streams_refused",  # inbound streams the gate refused
     "pubsub_streams_parked",  # inbound pubsub streams held unread until the gate decides
+    "streams_undecodable",  # pubsub streams reset because an RPC was not protobuf
     "streams_read_after_stop",  # pubsub streams reset because a message came while stopping
     "stream_handler_errors",  # stream handlers that raised something other than StreamError
     "stream_errors",  # stream handlers that ended on a StreamError (reset, timeout, EOF)

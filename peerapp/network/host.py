@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -69,6 +70,8 @@ from peerapp.network.streams import (
 )
 
 log = logging.getLogger(__name__)
+
+YAMUX_RELEASE_ON_READ = "PY_YAMUX_RELEASE_ON_READ"
 
 SECURITY_PROTOCOLS = (str(NOISE_PROTOCOL_ID),)
 MUXER_PROTOCOLS = (str(YAMUX_PROTOCOL_ID),)
@@ -253,14 +256,19 @@ class NetworkNode:
         await self._pubsub.unsubscribe(topic)
 
     async def publish(
-        self, topic: str, data: bytes, timeout: float = PUBLISH_TIMEOUT_SECONDS
+        self,
+        topic: str,
+        data: bytes,
+        timeout: float = PUBLISH_TIMEOUT_SECONDS,
+        send_when_stalled: bool = False,
     ) -> None:
         """Sign and send; waits while peers' outbound queues are full (back-pressure).
 
         ValueError over MAX_MESSAGE_BYTES; PublishStalled if a subscribed peer has not
-        drained its queue within `timeout` (nothing is published then).
+        drained its queue within `timeout` (nothing is published then), unless
+        `send_when_stalled`: then it is published anyway.
         """
-        await self._pubsub.publish(topic, data, timeout)
+        await self._pubsub.publish(topic, data, timeout, send_when_stalled)
 
     def topic_peers(self, topic: str) -> list[str]:
         """Peers we know to be subscribed to the topic (from their announcements)."""
@@ -335,6 +343,10 @@ async def running_node(
     a subscribed topic, once; never our own. stranger_limits: the budget for inbound
     strangers (admission.py; its defaults when None).
     """
+    # py-libp2p 0.8.1's Yamux sends a window update for every read by default, a write per
+    # pubsub message received (17 % of the read loop under load). Off, it sends one when
+    # half the window is used, as go-yamux does. The library reads this at each use.
+    os.environ.setdefault(YAMUX_RELEASE_ON_READ, "0")
     gate, counters = Gate(), Counters()
     guard = ConnectionGuard(gate, counters, stranger_limits)
     host = build_host(peer_seed, counters)

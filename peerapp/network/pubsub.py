@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import trio
+from google.protobuf.message import DecodeError
 from libp2p.abc import INetStream
 from libp2p.custom_types import TProtocol
 from libp2p.exceptions import ValidationError
@@ -58,8 +59,12 @@ from peerapp.network.gate import Gate
 
 log = logging.getLogger(__name__)
 
-# preferred first: js and go speak 1.2; 1.1 and 1.0 are the fallbacks
-PUBSUB_PROTOCOLS = (str(PROTOCOL_ID_V12), str(PROTOCOL_ID_V11), str(PROTOCOL_ID))
+# Preferred first. 1.1 before 1.2: py-libp2p 0.8.1 sends 1.2's IDONTWANT for every message,
+# however small, to every mesh peer (go-libp2p only above 1 KiB). In a circle, where
+# everyone is in everyone's mesh, that is an extra RPC per member per message for each
+# member: 12 % more CPU per message at 100 msg/s in five-member circles
+# (bench/circle_nodes.py --only 100). js and go speak 1.1 as well.
+PUBSUB_PROTOCOLS = (str(PROTOCOL_ID_V11), str(PROTOCOL_ID_V12), str(PROTOCOL_ID))
 MAX_MESSAGE_BYTES = 256 * 1024
 HEARTBEAT_SECONDS = 1
 # go-libp2p's defaults; a circle is small enough that everyone is in everyone's mesh
@@ -173,6 +178,7 @@ class _CirclePubsub(Pubsub):
         self.validate: Validate | None = None
         # each peer's inbound pubsub streams being read, to cut them when it loses access
         self._inbound: dict[ID, set[INetStream]] = {}
+        self._write_locks: dict[INetStream, trio.Lock] = {}  # by identity
 
     # -- gate: a stranger gets no pubsub stream either way -------------------------------
 
@@ -185,6 +191,12 @@ class _CirclePubsub(Pubsub):
         self._inbound.setdefault(peer_id, set()).add(stream)
         try:
             await super().stream_handler(stream)
+        except DecodeError:
+            # an RPC that is not protobuf: the library lets the error out, which took the
+            # swarm and the engine down with it. A peer's bytes are hostile; drop the stream.
+            self._counters.add("streams_undecodable")
+            log.info("pubsub stream from %s sent an undecodable RPC; reset", peer_id)
+            await stream.reset()
         except (RuntimeError, LifecycleError):
             # The library hands each message it reads to a task of the pubsub service.
             # While the service stops, a peer still sending makes that raise, which would
@@ -314,6 +326,18 @@ class _CirclePubsub(Pubsub):
 
     # -- sending -------------------------------------------------------------------------
 
+    async def write_msg(self, stream: INetStream, rpc_msg: rpc_pb2.RPC) -> bool:
+        """The library's write, one at a time per stream.
+
+        Two tasks write to a peer's stream in 0.8.1 (its sending loop, and
+        flush_pending_messages after a reconnection), and Yamux cuts a write larger than
+        the send window into frames, locking per frame: two large RPCs (batch envelopes)
+        could interleave and corrupt the stream for the reader.
+        """
+        lock = self._write_locks.setdefault(stream, trio.Lock())
+        async with lock:
+            return await super().write_msg(stream, rpc_msg)
+
     async def handle_sending_messages(
         self, peer_id: ID, stream: INetStream, queue: RpcQueue
     ) -> None:
@@ -330,6 +354,7 @@ class _CirclePubsub(Pubsub):
         finally:
             # a dead peer's queue is gone: whoever waited on it may go on
             self.room.notify()
+            self._write_locks.pop(stream, None)
 
     def crowded_queues(self, peer_ids: Iterable[ID]) -> list[ID]:
         crowded = []
@@ -369,28 +394,39 @@ class PubsubService:
         return sorted(peer.to_base58() for peer in self._pubsub.peer_topics.get(topic, ()))
 
     async def publish(
-        self, topic: str, data: bytes, timeout: float = PUBLISH_TIMEOUT_SECONDS
+        self,
+        topic: str,
+        data: bytes,
+        timeout: float = PUBLISH_TIMEOUT_SECONDS,
+        send_when_stalled: bool = False,
     ) -> None:
+        """`send_when_stalled`: after `timeout`, publish anyway instead of raising
+        PublishStalled, so one member that stops reading cannot hold up the others; a full
+        queue of that member's drops it there (counted in dropped_queue_full)."""
         if len(data) > MAX_MESSAGE_BYTES:
             raise ValueError(
                 f"a pubsub message holds at most {MAX_MESSAGE_BYTES} bytes, not {len(data)}"
             )
-        await self._wait_for_room(topic, timeout)
+        crowded = await self._wait_for_room(topic, timeout)
+        if crowded:
+            if not send_when_stalled:
+                raise PublishStalled([peer.to_base58() for peer in crowded], timeout)
+            self._counters.add("published_past_stall")
         await self._pubsub.publish(topic, data)
         self._counters.add("published")
 
-    async def _wait_for_room(self, topic: str, timeout: float) -> None:
+    async def _wait_for_room(self, topic: str, timeout: float) -> list[ID]:
+        """The peers whose queues are still crowded after waiting up to `timeout`."""
         pubsub = self._pubsub
         crowded = pubsub.crowded_queues(pubsub.peer_topics.get(topic, ()))
         if not crowded:
-            return
+            return []
         self._counters.add("publish_waits")
         with trio.move_on_after(timeout):
             while crowded:
                 await pubsub.room.wait()
                 crowded = pubsub.crowded_queues(pubsub.peer_topics.get(topic, ()))
-            return
-        raise PublishStalled([peer.to_base58() for peer in crowded], timeout)
+        return crowded
 
     def gate_changed(self) -> None:
         """Ask the gate again now, rather than at the next periodic check."""

@@ -82,6 +82,7 @@ SHAPES = [
                 "equivocated": False,
             },
             "silent": False,
+            "via": "gossip",
         },
     ),
     (

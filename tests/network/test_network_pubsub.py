@@ -225,7 +225,7 @@ def test_after_unsubscribing_a_peer_receives_nothing_more() -> None:
     run(scenario)
 
 
-def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly() -> None:
+def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly_or_send_anyway() -> None:
     """Back-pressure has a bound: nothing is dropped silently, and nothing hangs."""
 
     async def black_hole(stream: Any) -> None:
@@ -253,7 +253,35 @@ def test_a_peer_that_stops_reading_makes_publish_wait_then_fail_clearly() -> Non
                 counters = ours.node.counters()
                 assert counters["publish_waits"] >= 1
                 assert counters["dropped_queue_full"] == 0
+                # the outbox's way: after the bound, publish anyway (counted), so that
+                # one member who stops reading holds up nobody else
+                published = counters["published"]
+                await ours.node.publish(TOPIC, b"anyway", timeout=0.5, send_when_stalled=True)
+                counters = ours.node.counters()
+                assert counters["published_past_stall"] == 1
+                assert counters["published"] == published + 1
                 await raw.close()
+
+    run(scenario)
+
+
+def test_an_undecodable_rpc_resets_that_stream_and_nothing_else() -> None:
+    """py-libp2p lets a protobuf DecodeError out of its read loop, which took the whole
+    node down; a peer's bytes are hostile, so only its stream goes."""
+
+    async def scenario() -> None:
+        async with peers(2) as (ours, other):
+            await link((other, ours))
+            await subscribed({ours: [other], other: [ours]})
+            raw = build_host(bytes([8]) * 32)
+            async with raw.run([multiaddr.Multiaddr(LOOPBACK)]):
+                await raw.connect(loopback_info(ours.node))
+                stream = await raw.new_stream(ID.from_base58(ours.id), [PUBSUB_PROTOCOLS[0]])
+                await stream.write(encode_varint_prefixed(b"\xff\xff\xff\xff"))
+                await wait_until(lambda: ours.node.counters()["streams_undecodable"] == 1)
+                await raw.close()
+            await other.node.publish(TOPIC, b"still here")
+            await wait_until(lambda: b"still here" in ours.datas())
 
     run(scenario)
 
