@@ -1029,11 +1029,15 @@ class CircleService:
 
     async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """What deferred events turn out accepted means beyond the log (keys, members,
-        deletes); their messages show through HistoryChanged, not one by one."""
+        deletes), and their messages, as for any batch (a large one as HistoryChanged)."""
         if accepted:
             self._erase_deleted(runtime, accepted)
-            self._emit(HistoryChanged(runtime.circle_id.hex()))
-            await self._after_accepting(runtime, accepted, announce_messages=False)
+            messages = sum(s.type is EventType.MESSAGE for s in accepted)
+            if messages > QUIET_BATCH:
+                self._emit(HistoryChanged(runtime.circle_id.hex()))
+            await self._after_accepting(
+                runtime, accepted, announce_messages=messages <= QUIET_BATCH
+            )
 
     def _admissible(
         self, runtime: CircleRuntime, events: list[VerifiedEvent]

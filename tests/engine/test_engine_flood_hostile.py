@@ -16,7 +16,8 @@ import pytest
 import trio
 
 from peerapp.core import sync_messages as sm
-from peerapp.core.events import PeerDisconnected
+from peerapp.core.circle_events import EventType
+from peerapp.core.events import MessageArrived, PeerDisconnected
 from peerapp.core.invite_code import decode_invite
 from peerapp.core.quotas import DEFAULT_RULES
 from peerapp.crypto.keyfile import TEST_KDF
@@ -182,6 +183,7 @@ def test_a_stream_of_late_events_is_judged_in_the_background(
             for _ in range(30):
                 await victim.acall("invite", circle=victim.circle)
             late = member.statuses(25)  # on, off, ..., on
+            late += member.chain(1, lambda n: (EventType.MESSAGE, {"text": "late hello"}), late[-1])
             node.set_stream_handler(sm.PROTOCOL, answering(late))
 
             def on_break() -> bool:
@@ -195,6 +197,9 @@ def test_a_stream_of_late_events_is_judged_in_the_background(
         status = victim.call("sync_status", circle=victim.circle)
         assert status["held_back"] == 0 and status["late_waiting"] == 0
         assert any("late events judged" in r.getMessage() for r in caplog.records)
+        # a late message, once judged, is announced like any other
+        arrived = [e.message.text for e in victim.events.of_type(MessageArrived)]
+        assert "late hello" in arrived and "late hello" in victim.all_texts()
         assert "judged" in victim.all_texts()
     finally:
         victim.stop()
