@@ -1356,7 +1356,7 @@ def clear_member_title(name: str) -> str:
 def clear_member_text(name: str) -> str:
     return (
         f"{name} is no longer in this circle. Their messages will be erased on this computer "
-        "only: each one shows as erased in the conversation, in the same place. Other "
+        "only: each one shows as removed in the conversation, in the same place. Other "
         "members' computers keep their own copies. This cannot be undone."
     )
 

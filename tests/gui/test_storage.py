@@ -51,7 +51,7 @@ def test_usage_rows_are_read_leniently_and_sizes_read_as_people_do() -> None:
     assert usage_from(None) == [] and usage_from("text") == []
     assert "Bee" not in repr(tuesday.members[1]) and "Tuesday" not in repr(tuesday)
     assert human_size(2_400_000) == "2.3 MB"
-    assert human_size(64 << 20) == "64.0 MB"
+    assert human_size(64 << 20) == "64.0 MB" and human_size(64 << 20, 0) == "64 MB"
     assert human_size(-5) == "0 bytes"
     assert messages.cleared_member("Bee", 2, "1.2 KB") == (
         "Cleared 2 messages from Bee, freeing 1.2 KB."
@@ -135,6 +135,13 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
     assert storage.circle_sizes[circle.id].text() == human_size(storage.usage[0].bytes)
     # Bee's messages are erased here: the rows stay, their text is gone
     erased = bee_history(circle.ash, circle.id, bee)
-    assert erased and all(m.text == "" for m in erased)
+    assert erased and all(m.text == "" and m.deleted for m in erased)
+    # nothing of Bee's is left to clear: the button goes
+    assert storage.rows[bee].clear_button.isHidden() == (storage.rows[bee].usage.bytes == 0)
+    # and Ash's conversation shows them as removed, in their places
+    qtbot.waitUntil(
+        lambda: all((m := ash.model.message(e.id)) is not None and m.deleted for e in erased),
+        timeout=WAIT_MS,
+    )
     assert not {m.text for m in erased} & set(WORDS)
     close(qtbot, storage)

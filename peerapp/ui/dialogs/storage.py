@@ -37,13 +37,14 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 
-LIST_SIZE = (520, 380)
+LIST_SIZE = (520, 300)
+NAME_WIDTH = 200
 
 
-def human_size(size: int) -> str:
+def human_size(size: int, decimals: int = 1) -> str:
     """Bytes as people read them ("2.4 MB"), Qt's own wording for the current locale."""
     return QLocale().formattedDataSize(
-        max(size, 0), 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+        max(size, 0), decimals, QLocale.DataSizeFormat.DataSizeTraditionalFormat
     )
 
 
@@ -139,18 +140,27 @@ class MemberRow(QWidget):
         super().__init__(parent)
         self.usage = usage
         self.name_label = _plain(usage.name)
+        # a wrapping label asks for little room: a name wraps only past NAME_WIDTH
+        advance = self.name_label.fontMetrics().horizontalAdvance(usage.name)
+        self.name_label.setMinimumWidth(min(advance + 2, NAME_WIDTH))
         mark = messages.STORAGE_BANNED if usage.banned else messages.STORAGE_REMOVED
         self.mark_label = _plain(mark if usage.former else "", "muted")
+        self.mark_label.setWordWrap(False)
         self.size_label = _plain(human_size(usage.bytes))
+        self.size_label.setWordWrap(False)
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.quota_note = _plain(messages.STORAGE_QUOTA_NOTE, "muted")
         self.clear_button = QPushButton(messages.CLEAR_MEMBER_BUTTON)
         self.clear_button.setAutoDefault(False)
         line = QHBoxLayout()
         line.setSpacing(8)
-        line.addWidget(self.name_label)
-        line.addWidget(self.mark_label)
-        line.addStretch(1)
+        # the name and its mark take the room left, so a long name wraps only when it must
+        who = QHBoxLayout()
+        who.setSpacing(8)
+        who.addWidget(self.name_label)
+        who.addWidget(self.mark_label)
+        who.addStretch(1)
+        line.addLayout(who, 1)
         line.addWidget(self.size_label)
         line.addWidget(self.clear_button)
         layout = QVBoxLayout(self)
@@ -160,7 +170,8 @@ class MemberRow(QWidget):
         layout.addWidget(self.quota_note)
         # only once they have a parent: a parentless widget shown opens a window
         self.mark_label.setVisible(usage.former)
-        self.clear_button.setVisible(usage.former)
+        # nothing left of theirs: clearing again would do nothing
+        self.clear_button.setVisible(usage.former and usage.bytes > 0)
         self.quota_note.setVisible(usage.refused > 0)
 
 
@@ -250,6 +261,7 @@ class StorageDialog(FormDialog):
         grid.setColumnStretch(0, 1)
         for row, circle in enumerate(sorted(usage, key=lambda c: (-c.bytes, c.name))):
             size = _plain(human_size(circle.bytes))
+            size.setWordWrap(False)
             size.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(_plain(circle.name), row, 0)
             grid.addWidget(size, row, 1)
@@ -266,7 +278,7 @@ class StorageDialog(FormDialog):
             _plain(messages.storage_member_heading(circle.name), "subheading")
         )
         if circle.member_budget:
-            budget = messages.storage_budget(human_size(circle.member_budget))
+            budget = messages.storage_budget(human_size(circle.member_budget, 0))
             self.list_layout.addWidget(_plain(budget, "muted"))
         if not circle.members:
             self.list_layout.addWidget(_plain(messages.STORAGE_NOBODY, "muted"))
