@@ -228,6 +228,20 @@ class EngineBridge(QObject):
         """`code`: the invite code text or the invite id"""
         return self._request("revoke_invite", circle=circle, code=code)
 
+    # -- disk use (issue 11) ---------------------------------------------------------------
+
+    def circle_usage(self, circle: str | None = None) -> asyncio.Future[Result]:
+        """{circles: [{circle, name, events, bytes, member_budget, members: [{id, name,
+        member, removed, banned, events, bytes, refused}]}], dropped}; every circle
+        without `circle`"""
+        if circle is None:
+            return self._request("circle_usage")
+        return self._request("circle_usage", circle=circle)
+
+    def clear_member(self, circle: str, member: str) -> asyncio.Future[Result]:
+        """{messages, bytes}: erase what a removed or banned member stored with us"""
+        return self._request("clear_member", circle=circle, member=member)
+
     def call(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
         """Any engine command by name (docs/node.md), for those without a method above."""
         return self._request(command, **arguments)

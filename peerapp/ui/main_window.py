@@ -68,6 +68,7 @@ from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import Preferences
 from peerapp.ui.waiting_joins import WaitingJoins
@@ -183,10 +184,10 @@ class MainWindow(QMainWindow):
         self.show_text_action.setCheckable(True)
         self.show_text_action.setChecked(self.preferences.show_message_text)
         self.show_text_action.toggled.connect(self._show_text_toggled)
-        profile_menu.addAction(self.change_passphrase_action)
-        profile_menu.addAction(self.show_text_action)
+        profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
         self._build_content_filters(profile_menu)
         profile_menu.addAction(self.breaks.action)
+        self._build_storage(profile_menu)
         profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)
         profile_menu.addSeparator()
@@ -729,6 +730,25 @@ class MainWindow(QMainWindow):
     def open_change_passphrase(self) -> None:
         dialog = ChangePassphraseDialog(self._profile_folder, self._kdf, self)
         self._open_dialog(dialog, on_accepted=self._passphrase_changed)
+
+    def _build_storage(self, profile_menu: QMenu) -> None:
+        self.storage_action = QAction(messages.STORAGE_ACTION, self)
+        self.storage_action.triggered.connect(self.open_storage)
+        profile_menu.addAction(self.storage_action)
+
+    @Slot()
+    def open_storage(self) -> None:
+        """What each circle takes here; the circle in view's members listed too."""
+        pane = self.current_pane()
+        dialog = StorageDialog(self.bridge, pane.circle_id if pane is not None else None, self)
+        dialog.cleared.connect(self._member_cleared)
+        self._open_dialog(dialog, on_accepted=_nothing)
+        dialog.load()
+
+    def _member_cleared(self, circle: str, _member: str) -> None:
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.reload_latest()
 
     @Slot()
     def _passphrase_changed(self) -> None:

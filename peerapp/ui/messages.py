@@ -1315,3 +1315,54 @@ def crisis_checked(date: str) -> str:
 def crisis_international(name: str, website: str) -> str:
     """Rich text: the worldwide directory, for anyone whose country is not listed."""
     return f'Somewhere else? <a href="{website}">{name}</a> lists helplines in many countries.'
+
+
+# -- storage: what each circle takes on this computer (issue 11) ---------------------------
+
+STORAGE_ACTION = "Storage…"
+STORAGE_TITLE = "Storage"
+STORAGE_TEXT = (
+    "What each circle's conversation takes on this computer. Everything stays on your "
+    "computer and the computers of the circle's members; nothing is kept on a server."
+)
+STORAGE_LOADING = "Reading what each circle takes…"
+TO_READ_STORAGE = "read what each circle takes"
+STORAGE_NO_CIRCLES = "You are not in any circle yet."
+STORAGE_NOBODY = "Nothing stored in this circle yet."
+STORAGE_CIRCLES = "Your circles"
+STORAGE_REMOVED = "removed"
+STORAGE_BANNED = "banned"
+CLEAR_MEMBER_BUTTON = "Clear what they stored…"
+CLEAR_MEMBER_CONFIRM = "Clear"
+CLEARING_MEMBER = "Clearing…"
+TO_CLEAR_MEMBER = "clear what they stored"
+STORAGE_QUOTA_NOTE = (
+    "Some of their messages and other entries were not kept: they reached the limit."
+)
+
+
+def storage_member_heading(circle: str) -> str:
+    return f"Who stored what in {circle}"
+
+
+def storage_budget(size: str) -> str:
+    return f"Each member may store up to {size} with you in this circle."
+
+
+def clear_member_title(name: str) -> str:
+    return f"Clear what {name} stored?"
+
+
+def clear_member_text(name: str) -> str:
+    return (
+        f"{name} is no longer in this circle. Their messages will be erased on this computer "
+        "only: each one shows as removed in the conversation, in the same place. Other "
+        "members' computers keep their own copies. This cannot be undone."
+    )
+
+
+def cleared_member(name: str, messages: int, size: str) -> str:
+    if messages == 0:
+        return f"{name} had nothing left to clear."
+    what = "1 message" if messages == 1 else f"{messages} messages"
+    return f"Cleared {what} from {name}, freeing {size}."

@@ -10,6 +10,9 @@ Rules:
   review…") opens peerapp.ui.dialogs.equivocations.EquivocationsDialog, every version
   side by side, each message version with "Delete this version". The engine refuses the
   list to others; the entry shows only while circle_info says we facilitate.
+- Everyone: "Storage…" in the same menu opens peerapp.ui.dialogs.storage.StorageDialog
+  for this circle (every circle's size; who stored what here; clearing a former
+  member's messages).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from peerapp.core.events import MessageView
 from peerapp.ui import messages
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog
+from peerapp.ui.dialogs.storage import StorageDialog
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
@@ -37,6 +41,10 @@ class PaneVersions(QObject):
         self.action.setVisible(False)
         moderation = pane.moderation
         moderation.more_menu.insertAction(moderation.log_action, self.action)
+        # everyone's "Storage…": what circles take here, who stored what in this one
+        self.storage_action = QAction(messages.STORAGE_ACTION, self)
+        self.storage_action.triggered.connect(self.open_storage)
+        moderation.more_menu.insertAction(moderation.log_action, self.storage_action)
         pane.infoChanged.connect(self.info_changed)
 
     @Slot(object)
@@ -57,6 +65,18 @@ class PaneVersions(QObject):
         self.pane.moderation.open_dialog(dialog)
         dialog.load()
         return dialog
+
+    @Slot()
+    def open_storage(self) -> StorageDialog:
+        dialog = StorageDialog(self.pane.bridge, self.pane.circle_id, self.pane)
+        dialog.cleared.connect(self._cleared)
+        self.pane.moderation.open_dialog(dialog)
+        dialog.load()
+        return dialog
+
+    def _cleared(self, _circle: str, _member: str) -> None:
+        # the engine says HistoryChanged too; reading again here keeps this pane exact
+        self.pane.reload_latest()
 
     def _deleted(self, message_id: str) -> None:
         self.pane.moderation.mark_deleted(message_id)

@@ -1,0 +1,325 @@
+""" "Storage": what each circle takes on this computer (the engine's `circle_usage`), and
+clearing what a removed or banned member stored (`clear_member`).
+
+Rules:
+- Every circle we are in: its name and size, in human units ("2.4 MB"). The circle the
+  dialog was opened for (the one in view) also lists who stored what, largest first,
+  with former members marked "removed" or "banned", and the budget each member has.
+- Only former members get "Clear what they stored…": a current member's messages are the
+  circle's conversation (the engine refuses them too). Clearing asks first: the messages
+  are erased on this computer only, the rows stay, it cannot be undone. Once cleared, the
+  sizes are read again and the status line says what was freed.
+- A member a quota refused (`refused` > 0) gets a quiet note, not an alarm.
+- Names come from members: set as plain text, never read as markup. A malformed row
+  from the engine is skipped, never raised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+
+LIST_SIZE = (520, 300)
+NAME_WIDTH = 200
+
+
+def human_size(size: int, decimals: int = 1) -> str:
+    """Bytes as people read them ("2.4 MB"), Qt's own wording for the current locale."""
+    return QLocale().formattedDataSize(
+        max(size, 0), decimals, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class MemberUsage:
+    id: str
+    name: str
+    member: bool  # still in the circle
+    removed: bool
+    banned: bool
+    bytes: int
+    refused: int  # their events a quota refused since the engine started
+
+    @property
+    def former(self) -> bool:
+        return not self.member and (self.removed or self.banned)
+
+    def __repr__(self) -> str:  # keeps names out of logs and failure reports
+        return f"MemberUsage({self.id[:8]})"
+
+
+@dataclass(frozen=True, repr=False)
+class CircleUsage:
+    id: str
+    name: str
+    bytes: int
+    member_budget: int
+    members: tuple[MemberUsage, ...]
+
+    def __repr__(self) -> str:
+        return f"CircleUsage({self.id[:8]})"
+
+
+def _whole(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _member(row: Mapping[str, object]) -> MemberUsage | None:
+    key = row.get("id")
+    if not isinstance(key, str) or not key:
+        return None
+    name = row.get("name")
+    return MemberUsage(
+        id=key,
+        name=name if isinstance(name, str) and name else messages.UNNAMED_MEMBER,
+        member=row.get("member") is True,
+        removed=row.get("removed") is True,
+        banned=row.get("banned") is True,
+        bytes=_whole(row.get("bytes")),
+        refused=_whole(row.get("refused")),
+    )
+
+
+def usage_from(rows: object) -> list[CircleUsage]:
+    """The engine's `circle_usage` circles, skipping malformed rows; members largest first."""
+    if not isinstance(rows, Sequence) or isinstance(rows, str):
+        return []
+    found = []
+    for row in rows:
+        if not isinstance(row, Mapping) or not isinstance(row.get("circle"), str):
+            continue
+        name = row.get("name")
+        members_rows = row.get("members")
+        if not isinstance(members_rows, Sequence) or isinstance(members_rows, str):
+            members_rows = ()
+        members = [m for m in (_member(r) for r in members_rows if isinstance(r, Mapping)) if m]
+        members.sort(key=lambda m: (-m.bytes, m.name))
+        found.append(
+            CircleUsage(
+                id=str(row["circle"]),
+                name=name if isinstance(name, str) and name else messages.UNNAMED_CIRCLE,
+                bytes=_whole(row.get("bytes")),
+                member_budget=_whole(row.get("member_budget")),
+                members=tuple(members),
+            )
+        )
+    return found
+
+
+def _plain(text: str, role: str | None = None) -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    if role is not None:
+        style.set_role(label, role)
+    return label
+
+
+class MemberRow(QWidget):
+    """One author: name (and whether they left), size, and for former members the button."""
+
+    def __init__(self, usage: MemberUsage, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.usage = usage
+        self.name_label = _plain(usage.name)
+        # a wrapping label asks for little room: a name wraps only past NAME_WIDTH
+        advance = self.name_label.fontMetrics().horizontalAdvance(usage.name)
+        self.name_label.setMinimumWidth(min(advance + 2, NAME_WIDTH))
+        mark = messages.STORAGE_BANNED if usage.banned else messages.STORAGE_REMOVED
+        self.mark_label = _plain(mark if usage.former else "", "muted")
+        self.mark_label.setWordWrap(False)
+        self.size_label = _plain(human_size(usage.bytes))
+        self.size_label.setWordWrap(False)
+        self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.quota_note = _plain(messages.STORAGE_QUOTA_NOTE, "muted")
+        self.clear_button = QPushButton(messages.CLEAR_MEMBER_BUTTON)
+        self.clear_button.setAutoDefault(False)
+        line = QHBoxLayout()
+        line.setSpacing(8)
+        # the name and its mark take the room left, so a long name wraps only when it must
+        who = QHBoxLayout()
+        who.setSpacing(8)
+        who.addWidget(self.name_label)
+        who.addWidget(self.mark_label)
+        who.addStretch(1)
+        line.addLayout(who, 1)
+        line.addWidget(self.size_label)
+        line.addWidget(self.clear_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(2)
+        layout.addLayout(line)
+        layout.addWidget(self.quota_note)
+        # only once they have a parent: a parentless widget shown opens a window
+        self.mark_label.setVisible(usage.former)
+        # nothing left of theirs: clearing again would do nothing
+        self.clear_button.setVisible(usage.former and usage.bytes > 0)
+        self.quota_note.setVisible(usage.refused > 0)
+
+
+class StorageDialog(FormDialog):
+    cleared = Signal(str, str)  # circle id, member id: what they stored was erased
+
+    def __init__(
+        self, bridge: EngineBridge, circle: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            title=messages.STORAGE_TITLE,
+            heading=messages.STORAGE_TITLE,
+            explanation=messages.STORAGE_TEXT,
+            primary_text=messages.CLOSE,
+            parent=parent,
+        )
+        self.bridge = bridge
+        self.circle = circle  # the circle whose members are listed (the one in view)
+        self.usage: list[CircleUsage] = []
+        self.rows: dict[str, MemberRow] = {}
+        self.circle_sizes: dict[str, QLabel] = {}
+        self.confirming: ConfirmActionDialog | None = None
+        self.loaded = False
+        self._loads = 0
+        self._shown = 0
+
+        self.list_widget = QWidget()
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setContentsMargins(0, 0, 8, 0)
+        self.list_layout.setSpacing(12)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setObjectName("storage")
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.list_widget)
+        self.list_widget.setAutoFillBackground(False)
+        self.scroll_area.viewport().setAutoFillBackground(False)
+        self.scroll_area.setMinimumSize(*LIST_SIZE)
+        # what the last clearing freed; stays until the next one
+        self.status_label = _plain("", "muted")
+        layout = QVBoxLayout(self.body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_area)
+        layout.addWidget(self.status_label)
+        self.status_label.hide()
+        self.secondary_button.hide()
+        self.primary_button.clicked.connect(self.accept)
+        self.set_submittable(True)
+
+    @async_slot()
+    async def load(self) -> None:
+        self._loads += 1
+        asked = self._loads
+        if not self.loaded:
+            self.set_busy(messages.STORAGE_LOADING)
+        try:
+            result = await self.bridge.circle_usage()
+        except Exception as error:
+            if still_alive(self):
+                if self.busy:
+                    self.set_idle()
+                self.show_error(failure_message(error, messages.TO_READ_STORAGE))
+            return
+        # answers can overtake each other; an older one must not undo a newer one
+        if not still_alive(self) or asked < self._shown:
+            return
+        self._shown = asked
+        if self.busy:
+            self.set_idle()
+        self.show_usage(usage_from(result.get("circles")))
+
+    def show_usage(self, usage: list[CircleUsage]) -> None:
+        while (item := self.list_layout.takeAt(0)) is not None:
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.usage = usage
+        self.rows = {}
+        self.circle_sizes = {}
+        self.list_layout.addWidget(_plain(messages.STORAGE_CIRCLES, "subheading"))
+        if not usage:
+            self.list_layout.addWidget(_plain(messages.STORAGE_NO_CIRCLES, "muted"))
+        grid_widget = QWidget()
+        grid = QGridLayout(grid_widget)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(16)
+        grid.setColumnStretch(0, 1)
+        for row, circle in enumerate(sorted(usage, key=lambda c: (-c.bytes, c.name))):
+            size = _plain(human_size(circle.bytes))
+            size.setWordWrap(False)
+            size.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            grid.addWidget(_plain(circle.name), row, 0)
+            grid.addWidget(size, row, 1)
+            self.circle_sizes[circle.id] = size
+        self.list_layout.addWidget(grid_widget)
+        shown = next((c for c in usage if c.id == self.circle), None)
+        if shown is not None:
+            self._show_members(shown)
+        self.list_layout.addStretch(1)
+        self.loaded = True
+
+    def _show_members(self, circle: CircleUsage) -> None:
+        self.list_layout.addWidget(
+            _plain(messages.storage_member_heading(circle.name), "subheading")
+        )
+        if circle.member_budget:
+            budget = messages.storage_budget(human_size(circle.member_budget, 0))
+            self.list_layout.addWidget(_plain(budget, "muted"))
+        if not circle.members:
+            self.list_layout.addWidget(_plain(messages.STORAGE_NOBODY, "muted"))
+        for usage in circle.members:
+            row = MemberRow(usage)
+            row.clear_button.clicked.connect(
+                lambda _=False, u=usage: self.confirm_clear(circle.id, u)
+            )
+            self.list_layout.addWidget(row)
+            self.rows[usage.id] = row
+
+    def confirm_clear(self, circle: str, member: MemberUsage) -> ConfirmActionDialog | None:
+        """Ask first: it cannot be undone. The question opens over this dialog."""
+        if self.confirming is not None or not member.former:
+            return None
+        self.clear_error()
+        dialog = ConfirmActionDialog(
+            self.bridge,
+            title=messages.clear_member_title(member.name),
+            explanation=messages.clear_member_text(member.name),
+            confirm_text=messages.CLEAR_MEMBER_CONFIRM,
+            command=lambda: self.bridge.clear_member(circle, member.id),
+            busy_text=messages.CLEARING_MEMBER,
+            what=messages.TO_CLEAR_MEMBER,
+            parent=self,
+        )
+        self.confirming = dialog
+        dialog.accepted.connect(lambda: self._cleared(circle, member, dialog))
+        dialog.finished.connect(self._confirm_finished)
+        dialog.open()  # window-modal over this dialog, never a nested event loop
+        return dialog
+
+    def _confirm_finished(self) -> None:
+        dialog, self.confirming = self.confirming, None
+        if dialog is not None:
+            dialog.deleteLater()
+
+    def _cleared(self, circle: str, member: MemberUsage, dialog: ConfirmActionDialog) -> None:
+        result = dialog.result_data or {}
+        count, size = _whole(result.get("messages")), _whole(result.get("bytes"))
+        self.status_label.setText(messages.cleared_member(member.name, count, human_size(size)))
+        self.status_label.show()
+        self.cleared.emit(circle, member.id)
+        self.load()

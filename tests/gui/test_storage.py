@@ -1,0 +1,147 @@
+"""Issue 11's "Storage" dialog through the widgets, on real engines on 127.0.0.1: every
+circle with its size, who stored what in the circle in view, and clearing what a removed
+member stored (only former members are offered it; the messages show as erased, the
+size shrinks, the status line says what was freed)."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from peerapp.core.events import MessageView
+from peerapp.engine.circle_service import CircleService
+from peerapp.ui import messages
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.storage import StorageDialog, human_size, usage_from
+from peerapp.ui.main_window import MainWindow
+from tests.gui.circle_steps import (
+    DELIVERY_WAIT_MS,
+    Circle,
+    choose,
+    member_id,
+    send_by_typing,
+    wait_for_text,
+)
+from tests.gui.helpers import WAIT_MS, click
+from tests.gui.test_hostile_member import inside
+
+WORDS = ["I had a hard week", "Thank you all for listening"]
+
+
+@pytest.fixture
+def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
+    return Circle(*two_members)
+
+
+def test_usage_rows_are_read_leniently_and_sizes_read_as_people_do() -> None:
+    bee = {"id": "bb", "name": "Bee", "member": False, "removed": True, "bytes": 10}
+    ash = {"id": "aa", "name": "Ash", "member": True, "bytes": 900, "refused": 2}
+    rows = [
+        {"circle": "c1", "name": "Tuesday", "bytes": 910, "member_budget": 64 << 20,
+         "members": [bee, ash, {"name": "no id"}, "junk", {"id": "cc", "bytes": "lots"}]},
+        {"circle": 3},
+        "junk",
+        {"circle": "c2", "members": "none"},
+    ]  # fmt: skip
+    (tuesday, unnamed) = usage_from(rows)
+    assert [m.name for m in tuesday.members] == ["Ash", "Bee", messages.UNNAMED_MEMBER]
+    assert [m.former for m in tuesday.members] == [False, True, False]
+    assert tuesday.members[0].refused == 2 and tuesday.members[2].bytes == 0
+    assert unnamed.name == messages.UNNAMED_CIRCLE and unnamed.members == ()
+    assert usage_from(None) == [] and usage_from("text") == []
+    assert "Bee" not in repr(tuesday.members[1]) and "Tuesday" not in repr(tuesday)
+    assert human_size(2_400_000) == "2.3 MB"
+    assert human_size(64 << 20) == "64.0 MB" and human_size(64 << 20, 0) == "64 MB"
+    assert human_size(-5) == "0 bytes"
+    assert messages.cleared_member("Bee", 2, "1.2 KB") == (
+        "Cleared 2 messages from Bee, freeing 1.2 KB."
+    )
+
+
+def open_from_profile_menu(qtbot: QtBot, window: MainWindow) -> StorageDialog:
+    window.storage_action.trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, StorageDialog)
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
+    return dialog
+
+
+def close(qtbot: QtBot, dialog: StorageDialog) -> None:
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
+        click(dialog.primary_button)
+
+
+def bee_history(window: MainWindow, circle: str, bee: str) -> list[MessageView]:
+    async def read(service: CircleService) -> list[MessageView]:
+        return service.history(circle, 50, None)
+
+    return [m for m in inside(window, read) if m.author == bee]
+
+
+def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
+    qtbot: QtBot, circle: Circle
+) -> None:
+    ash = circle.pane(circle.ash)
+    for text in WORDS:
+        send_by_typing(qtbot, circle.bee, text)
+    for text in WORDS:
+        wait_for_text(qtbot, circle.ash, circle.id, text)
+    bee = member_id(ash, "Bee")
+
+    # every circle with its size; in the circle in view, who stored what, nobody clearable
+    dialog = open_from_profile_menu(qtbot, circle.ash)
+    (usage,) = dialog.usage
+    assert usage.id == circle.id and usage.name == "Tuesday circle" and usage.bytes > 0
+    assert dialog.circle_sizes[circle.id].text() == human_size(usage.bytes)
+    assert set(dialog.rows) == {bee, member_id(ash, "Ash")}
+    assert all(row.clear_button.isHidden() for row in dialog.rows.values())
+    assert all(row.mark_label.isHidden() for row in dialog.rows.values())
+    assert dialog.rows[bee].usage.bytes > 0
+    close(qtbot, dialog)
+
+    # Ash removes Bee
+    choose(ash, "Bee", messages.REMOVE_ACTION)
+    removing = circle.ash.active_dialog
+    assert isinstance(removing, ConfirmActionDialog)
+    with qtbot.waitSignal(removing.accepted, timeout=DELIVERY_WAIT_MS):
+        click(removing.primary_button)
+
+    # from the circle's More menu: Bee is marked removed and may be cleared, Ash may not
+    ash.versions.storage_action.trigger()
+    storage = circle.ash.active_dialog
+    assert isinstance(storage, StorageDialog)
+    qtbot.waitUntil(lambda: storage.loaded and storage.rows[bee].usage.former, timeout=WAIT_MS)
+    row = storage.rows[bee]
+    assert not row.clear_button.isHidden() and row.mark_label.text() == messages.STORAGE_REMOVED
+    assert storage.rows[member_id(ash, "Ash")].clear_button.isHidden()
+    before, stored_by_bee = storage.usage[0].bytes, row.usage.bytes
+
+    click(row.clear_button)
+    confirming = storage.confirming
+    assert isinstance(confirming, ConfirmActionDialog)
+    assert confirming.windowTitle() == messages.clear_member_title("Bee")
+    assert "cannot be undone" in confirming.explanation_label.text()
+    with qtbot.waitSignal(confirming.accepted, timeout=WAIT_MS):
+        click(confirming.primary_button)
+
+    # the status line says what was freed, and the sizes are read again, smaller
+    qtbot.waitUntil(lambda: storage.usage[0].bytes < before, timeout=WAIT_MS)
+    freed = (confirming.result_data or {}).get("bytes", 0)
+    assert freed > 0
+    assert storage.status_label.text() == (
+        f"Cleared 2 messages from Bee, freeing {human_size(freed)}."
+    )
+    assert storage.rows[bee].usage.bytes == stored_by_bee - freed
+    assert storage.circle_sizes[circle.id].text() == human_size(storage.usage[0].bytes)
+    # Bee's messages are erased here: the rows stay, their text is gone
+    erased = bee_history(circle.ash, circle.id, bee)
+    assert erased and all(m.text == "" and m.deleted for m in erased)
+    # nothing of Bee's is left to clear: the button goes
+    assert storage.rows[bee].clear_button.isHidden() == (storage.rows[bee].usage.bytes == 0)
+    # and Ash's conversation shows them as removed, in their places
+    qtbot.waitUntil(
+        lambda: all((m := ash.model.message(e.id)) is not None and m.deleted for e in erased),
+        timeout=WAIT_MS,
+    )
+    assert not {m.text for m in erased} & set(WORDS)
+    close(qtbot, storage)
