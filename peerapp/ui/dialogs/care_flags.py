@@ -45,7 +45,7 @@ from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
-from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message, read_latest
 
 LIST_SIZE = (520, 380)
 EXCERPT_CHARS = 400
@@ -258,9 +258,6 @@ class CareFlagsDialog(FormDialog):
         self.cards: dict[str, CareFlagCard] = {}  # flag id -> card, in the engine's order
         self.review_cards: dict[str, ReviewCard] = {}  # message id -> card, likewise
         self.confirming: ConfirmActionDialog | None = None  # "Delete for everyone?"
-        self.loaded = False
-        self._loads = 0
-        self._shown = 0
 
         self.list_widget = QWidget()
         self.list_layout = QVBoxLayout(self.list_widget)
@@ -304,23 +301,14 @@ class CareFlagsDialog(FormDialog):
     @async_slot()
     async def load(self) -> None:
         """Read the list (again: a care flag arrived, or what waits for review changed)."""
-        self._loads += 1
-        asked = self._loads
-        if not self.loaded:
-            self.set_busy(messages.CARE_FLAGS_LOADING)
-        try:
-            result = await self.bridge.call("flags", circle=self.circle)
-        except Exception as error:
-            if still_alive(self):
-                self.set_idle()
-                self.show_error(failure_message(error, messages.TO_READ_CARE_FLAGS))
+        result = await read_latest(
+            self,
+            messages.CARE_FLAGS_LOADING,
+            messages.TO_READ_CARE_FLAGS,
+            lambda: self.bridge.call("flags", circle=self.circle),
+        )
+        if result is None:
             return
-        # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self) or asked < self._shown:
-            return
-        self._shown = asked
-        if self.busy:
-            self.set_idle()
         self.show_flags(
             open_flags(care_flags_from(result.get("flags", []))),
             pending_reviews_from(result.get("pending_review", [])),

@@ -35,10 +35,10 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.circle_events import EventType
 from peerapp.ui import messages, style, timeline
-from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
-from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
 
 LIST_SIZE = (600, 360)
 
@@ -201,9 +201,6 @@ class EquivocationsDialog(FormDialog):
         self.circle = circle
         self.cards: list[EquivocationCard] = []
         self.confirming: ConfirmActionDialog | None = None  # "Delete this message?"
-        self.loaded = False
-        self._loads = 0
-        self._shown = 0
 
         self.list_widget = QWidget()
         self.list_layout = QVBoxLayout(self.list_widget)
@@ -238,23 +235,14 @@ class EquivocationsDialog(FormDialog):
 
     @async_slot()
     async def load(self) -> None:
-        self._loads += 1
-        asked = self._loads
-        if not self.loaded:
-            self.set_busy(messages.EQUIVOCATIONS_LOADING)
-        try:
-            result = await self.bridge.call("equivocations", circle=self.circle)
-        except Exception as error:
-            if still_alive(self):
-                self.set_idle()
-                self.show_error(failure_message(error, messages.TO_READ_EQUIVOCATIONS))
+        result = await read_latest(
+            self,
+            messages.EQUIVOCATIONS_LOADING,
+            messages.TO_READ_EQUIVOCATIONS,
+            lambda: self.bridge.call("equivocations", circle=self.circle),
+        )
+        if result is None:
             return
-        # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self) or asked < self._shown:
-            return
-        self._shown = asked
-        if self.busy:
-            self.set_idle()
         self.show_equivocations(equivocations_from(result.get("equivocations", [])))
 
     def show_equivocations(self, items: list[Equivocation]) -> None:

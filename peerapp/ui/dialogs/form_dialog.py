@@ -9,6 +9,9 @@ never finishes into a dialog that is already gone.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,12 +26,23 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.errors import HearthError
 from peerapp.ui import messages, style
+from peerapp.ui.async_slot import still_alive
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.widgets.busy import BusyIndicator
 
 log = logging.getLogger(__name__)
 
 DIALOG_WIDTH = 460
+
+
+@dataclass
+class ReadOrder:
+    """Which read of a listing dialog was asked last, and which one it shows."""
+
+    asked: int = 0
+    shown: int = 0
+
+
 MARGIN = 28
 
 
@@ -46,6 +60,9 @@ class FormDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        # a dialog that lists what the engine says: shown yet, and which read (read_latest)
+        self.loaded = False
+        self.reads = ReadOrder()
         self.heading_label = QLabel(heading)
         style.set_role(self.heading_label, "heading")
         self.explanation_label = QLabel(explanation)
@@ -163,6 +180,36 @@ class FormDialog(QDialog):
             self._reject_when_idle = True
             return
         super().reject()
+
+
+async def read_latest(
+    dialog: FormDialog,
+    loading: str,
+    to_read: str,
+    request: Callable[[], Awaitable[dict[str, Any]]],
+) -> dict[str, Any] | None:
+    """What a listing dialog shows, read from the engine: busy with `loading` until it is
+    first shown; None when the read failed (its error shown, `to_read` naming it) or a
+    newer read overtook this one (answers can overtake each other, and an older one must
+    not undo a newer one)."""
+    dialog.reads.asked += 1
+    asked = dialog.reads.asked
+    if not dialog.loaded:
+        dialog.set_busy(loading)
+    try:
+        result = await request()
+    except Exception as error:  # whatever failed, the dialog says so and stays usable
+        if still_alive(dialog):
+            if dialog.busy:
+                dialog.set_idle()
+            dialog.show_error(failure_message(error, to_read))
+        return None
+    if not still_alive(dialog) or asked < dialog.reads.shown:
+        return None
+    dialog.reads.shown = asked
+    if dialog.busy:
+        dialog.set_idle()
+    return result
 
 
 def failure_message(error: Exception, what: str) -> str:

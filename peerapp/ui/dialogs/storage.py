@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.ui import messages, style
-from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
-from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
 
 LIST_SIZE = (520, 300)
 NAME_WIDTH = 200
@@ -194,9 +194,6 @@ class StorageDialog(FormDialog):
         self.rows: dict[str, MemberRow] = {}
         self.circle_sizes: dict[str, QLabel] = {}
         self.confirming: ConfirmActionDialog | None = None
-        self.loaded = False
-        self._loads = 0
-        self._shown = 0
 
         self.list_widget = QWidget()
         self.list_layout = QVBoxLayout(self.list_widget)
@@ -223,24 +220,14 @@ class StorageDialog(FormDialog):
 
     @async_slot()
     async def load(self) -> None:
-        self._loads += 1
-        asked = self._loads
-        if not self.loaded:
-            self.set_busy(messages.STORAGE_LOADING)
-        try:
-            result = await self.bridge.circle_usage()
-        except Exception as error:
-            if still_alive(self):
-                if self.busy:
-                    self.set_idle()
-                self.show_error(failure_message(error, messages.TO_READ_STORAGE))
+        result = await read_latest(
+            self,
+            messages.STORAGE_LOADING,
+            messages.TO_READ_STORAGE,
+            self.bridge.circle_usage,
+        )
+        if result is None:
             return
-        # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self) or asked < self._shown:
-            return
-        self._shown = asked
-        if self.busy:
-            self.set_idle()
         self.show_usage(usage_from(result.get("circles")))
 
     def show_usage(self, usage: list[CircleUsage]) -> None:
