@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from peerapp.network.streams import StreamError
 from peerapp.storage.profile import UnlockedProfile, create_profile, unlock_profile
 from peerapp.storage.reserve import RESERVE_FILE
 from tests.engine.hostile_member import admit, answering
+from tests.tmpfs import mounted_tmpfs
 
 TMPFS_BYTES = 16 * 1024 * 1024
 CHUNK = 64 * 1024
@@ -39,22 +38,8 @@ WAIT = 60.0
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    mountpoint = tmp_path / "small"
-    mountpoint.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root and mount(8)")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={TMPFS_BYTES},mode=0700", "tmpfs", str(mountpoint)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
+    with mounted_tmpfs(tmp_path / "small", TMPFS_BYTES) as mountpoint:
         yield mountpoint
-    finally:
-        subprocess.run(["umount", str(mountpoint)], check=True, capture_output=True)
 
 
 def _fill(disk: Path, name: str) -> None:
