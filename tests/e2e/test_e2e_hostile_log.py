@@ -11,6 +11,7 @@ import dataclasses
 import json
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -41,9 +42,11 @@ from tests.hostile.member import HostileMember, Puppet, now_ms
 MAX_GRIND = 200_000  # tries to find an event id that sorts first (about 1 in 2 to 1 in 1000)
 
 
-@pytest.fixture(scope="module")
-def pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HonestPool]:
-    yield from honest_pool(tmp_path_factory.mktemp("hostile"))
+@pytest.fixture
+def pool(tmp_path: Path) -> Iterator[HonestPool]:
+    """Fresh honest nodes for every test: an attack that leaves a node disturbed (its
+    connections cut, its peers distrusted) must not decide the next test's outcome."""
+    yield from honest_pool(tmp_path / "hostile")
 
 
 @pytest.fixture
