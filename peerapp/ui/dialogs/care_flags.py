@@ -46,6 +46,7 @@ from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message, read_latest
+from peerapp.ui.widgets.plain_label import plain_label
 
 LIST_SIZE = (520, 380)
 EXCERPT_CHARS = 400
@@ -103,16 +104,6 @@ def open_flags(flags: Sequence[CareFlag]) -> list[CareFlag]:
     return [flag for flag in flags if not flag.resolved]
 
 
-def _plain(text: str, role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role is not None:
-        style.set_role(label, role)
-    return label
-
-
 class CareFlagCard(QFrame):
     """One open flag: what it is about, when, the note, the message, and the button."""
 
@@ -120,12 +111,12 @@ class CareFlagCard(QFrame):
         super().__init__(parent)
         self.setObjectName("careFlagCard")
         self.flag = flag
-        self.summary = _plain(
+        self.summary = plain_label(
             messages.care_flag_summary(flag.member_name, flag.sender_name, flag.about_themselves),
             "subheading",
         )
-        self.when = _plain(messages.ago((now_ms - flag.received_at) / 1000), "muted")
-        self.note = _plain(flag.note or messages.CARE_FLAG_NO_NOTE)
+        self.when = plain_label(messages.ago((now_ms - flag.received_at) / 1000), "muted")
+        self.note = plain_label(flag.note or messages.CARE_FLAG_NO_NOTE)
         if not flag.note:
             style.set_role(self.note, "muted")
         self.resolve_button = QPushButton(messages.MARK_RESOLVED)
@@ -141,8 +132,8 @@ class CareFlagCard(QFrame):
             text = " ".join(flag.message_text.split())
             if len(text) > EXCERPT_CHARS:
                 text = text[: EXCERPT_CHARS - 1].rstrip() + "…"
-            layout.addWidget(_plain(messages.CARE_FLAG_MESSAGE_HEADING, "muted"))
-            self.excerpt = _plain(f"“{text}”")
+            layout.addWidget(plain_label(messages.CARE_FLAG_MESSAGE_HEADING, "muted"))
+            self.excerpt = plain_label(f"“{text}”")
             layout.addWidget(self.excerpt)
         layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
 
@@ -201,9 +192,9 @@ class ReviewCard(QFrame):
         super().__init__(parent)
         self.setObjectName("reviewCard")
         self.review = review
-        self.summary = _plain(messages.review_summary(review.author_name), "subheading")
+        self.summary = plain_label(messages.review_summary(review.author_name), "subheading")
         when = messages.review_sent((now_ms - review.ts) / 1000)
-        self.details = _plain(f"{when} · {messages.review_flags(review.harm_flags)}", "muted")
+        self.details = plain_label(f"{when} · {messages.review_flags(review.harm_flags)}", "muted")
         self.show_button = QPushButton(messages.SHOW_IN_CONVERSATION)
         self.restore_button = QPushButton(messages.RESTORE_MESSAGE)
         self.delete_button = QPushButton(messages.DELETE_FOR_EVERYONE)
@@ -223,7 +214,7 @@ class ReviewCard(QFrame):
         self.own_note: QLabel | None = None
         if mine:  # the engine refuses it too: a facilitator never reviews their own
             self.restore_button.hide()
-            self.own_note = _plain(messages.REVIEW_OWN_MESSAGE, "muted")
+            self.own_note = plain_label(messages.REVIEW_OWN_MESSAGE, "muted")
             layout.addWidget(self.own_note)
         layout.addLayout(buttons)
 
@@ -270,7 +261,7 @@ class CareFlagsDialog(FormDialog):
         style.set_role(self.empty_label, "muted")
         self.empty_label.hide()
         self.review_heading = _heading(messages.REVIEW_HEADING)
-        self.review_explanation = _plain(messages.REVIEW_EXPLANATION, "muted")
+        self.review_explanation = plain_label(messages.REVIEW_EXPLANATION, "muted")
         self.review_layout = QVBoxLayout()
         self.review_layout.setSpacing(8)
         self.review_empty_label = QLabel(messages.REVIEW_EMPTY)

@@ -39,6 +39,7 @@ from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
+from peerapp.ui.widgets.plain_label import plain_label
 
 LIST_SIZE = (600, 360)
 
@@ -121,16 +122,6 @@ def equivocations_from(rows: object) -> list[Equivocation]:
     return [item for item in found if item.versions]
 
 
-def _plain(text: str, role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if role is not None:
-        style.set_role(label, role)
-    return label
-
-
 class VersionColumn(QFrame):
     """One version: which, when, its text (or what kind of event), and the button."""
 
@@ -139,15 +130,15 @@ class VersionColumn(QFrame):
         self.setObjectName("versionCard")
         self.version = version
         when = messages.log_when(timeline.local_time(version.ts))
-        self.heading = _plain(messages.version_heading(number, when), "subheading")
+        self.heading = plain_label(messages.version_heading(number, when), "subheading")
         if not version.message:
-            self.text = _plain(messages.version_not_a_message(version.type), "muted")
+            self.text = plain_label(messages.version_not_a_message(version.type), "muted")
         elif version.deleted:
-            self.text = _plain(messages.VERSION_DELETED, "muted")
+            self.text = plain_label(messages.VERSION_DELETED, "muted")
         else:
-            self.text = _plain(version.text or messages.VERSION_EMPTY_TEXT)
+            self.text = plain_label(version.text or messages.VERSION_EMPTY_TEXT)
         # a version the circle's rules refused never showed to anyone
-        self.refused = _plain(messages.VERSION_REFUSED, "muted")
+        self.refused = plain_label(messages.VERSION_REFUSED, "muted")
         self.delete_button = QPushButton(messages.DELETE_THIS_VERSION)
         self.delete_button.setAutoDefault(False)
         layout = QVBoxLayout(self)
@@ -169,7 +160,7 @@ class EquivocationCard(QFrame):
     def __init__(self, item: Equivocation, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
-        self.summary = _plain(
+        self.summary = plain_label(
             messages.equivocation_summary(item.author_name, len(item.versions)), "subheading"
         )
         self.columns = [

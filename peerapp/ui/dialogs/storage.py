@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
+from peerapp.ui.widgets.plain_label import plain_label
 
 LIST_SIZE = (520, 300)
 NAME_WIDTH = 200
@@ -124,32 +125,23 @@ def usage_from(rows: object) -> list[CircleUsage]:
     return found
 
 
-def _plain(text: str, role: str | None = None) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    if role is not None:
-        style.set_role(label, role)
-    return label
-
-
 class MemberRow(QWidget):
     """One author: name (and whether they left), size, and for former members the button."""
 
     def __init__(self, usage: MemberUsage, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.usage = usage
-        self.name_label = _plain(usage.name)
+        self.name_label = plain_label(usage.name, selectable=False)
         # a wrapping label asks for little room: a name wraps only past NAME_WIDTH
         advance = self.name_label.fontMetrics().horizontalAdvance(usage.name)
         self.name_label.setMinimumWidth(min(advance + 2, NAME_WIDTH))
         mark = messages.STORAGE_BANNED if usage.banned else messages.STORAGE_REMOVED
-        self.mark_label = _plain(mark if usage.former else "", "muted")
+        self.mark_label = plain_label(mark if usage.former else "", "muted", selectable=False)
         self.mark_label.setWordWrap(False)
-        self.size_label = _plain(human_size(usage.bytes))
+        self.size_label = plain_label(human_size(usage.bytes), selectable=False)
         self.size_label.setWordWrap(False)
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.quota_note = _plain(messages.STORAGE_QUOTA_NOTE, "muted")
+        self.quota_note = plain_label(messages.STORAGE_QUOTA_NOTE, "muted", selectable=False)
         self.clear_button = QPushButton(messages.CLEAR_MEMBER_BUTTON)
         self.clear_button.setAutoDefault(False)
         line = QHBoxLayout()
@@ -208,7 +200,7 @@ class StorageDialog(FormDialog):
         self.scroll_area.viewport().setAutoFillBackground(False)
         self.scroll_area.setMinimumSize(*LIST_SIZE)
         # what the last clearing freed; stays until the next one
-        self.status_label = _plain("", "muted")
+        self.status_label = plain_label("", "muted", selectable=False)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)
@@ -238,19 +230,23 @@ class StorageDialog(FormDialog):
         self.usage = usage
         self.rows = {}
         self.circle_sizes = {}
-        self.list_layout.addWidget(_plain(messages.STORAGE_CIRCLES, "subheading"))
+        self.list_layout.addWidget(
+            plain_label(messages.STORAGE_CIRCLES, "subheading", selectable=False)
+        )
         if not usage:
-            self.list_layout.addWidget(_plain(messages.STORAGE_NO_CIRCLES, "muted"))
+            self.list_layout.addWidget(
+                plain_label(messages.STORAGE_NO_CIRCLES, "muted", selectable=False)
+            )
         grid_widget = QWidget()
         grid = QGridLayout(grid_widget)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         grid.setColumnStretch(0, 1)
         for row, circle in enumerate(sorted(usage, key=lambda c: (-c.bytes, c.name))):
-            size = _plain(human_size(circle.bytes))
+            size = plain_label(human_size(circle.bytes), selectable=False)
             size.setWordWrap(False)
             size.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(_plain(circle.name), row, 0)
+            grid.addWidget(plain_label(circle.name, selectable=False), row, 0)
             grid.addWidget(size, row, 1)
             self.circle_sizes[circle.id] = size
         self.list_layout.addWidget(grid_widget)
@@ -262,13 +258,17 @@ class StorageDialog(FormDialog):
 
     def _show_members(self, circle: CircleUsage) -> None:
         self.list_layout.addWidget(
-            _plain(messages.storage_member_heading(circle.name), "subheading")
+            plain_label(
+                messages.storage_member_heading(circle.name), "subheading", selectable=False
+            )
         )
         if circle.member_budget:
             budget = messages.storage_budget(human_size(circle.member_budget, 0))
-            self.list_layout.addWidget(_plain(budget, "muted"))
+            self.list_layout.addWidget(plain_label(budget, "muted", selectable=False))
         if not circle.members:
-            self.list_layout.addWidget(_plain(messages.STORAGE_NOBODY, "muted"))
+            self.list_layout.addWidget(
+                plain_label(messages.STORAGE_NOBODY, "muted", selectable=False)
+            )
         for usage in circle.members:
             row = MemberRow(usage)
             row.clear_button.clicked.connect(
