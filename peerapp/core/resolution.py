@@ -38,10 +38,19 @@ How the engine uses it:
 - The causal past is walked through the `prev` of the events given: pass every event the
   store holds (messages too, with their real `prev`). Parents the replica does not hold
   end the walk.
+- Late events without a whole-log replay: `resolve_log` keeps, for every fold of the
+  iteration, a checkpoint every CHECKPOINT_EVERY entries (the state and how many
+  removals were found so far). `resume` takes the entries after a checkpoint before the
+  earliest new one (`resume_point`) and refolds only those, in every fold; the prefix and
+  its removals cannot change, so when each fold finds the same removals as before, the
+  iteration `resolve` would take from scratch is the very same, and so is the result.
+  When a fold finds other removals (or a new event fills a gap in a removal's causal
+  past) it returns None and the caller resolves the whole log.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -155,50 +164,164 @@ def _removal_of(before: CircleState, entry: Entry) -> Removal | None:
     return None
 
 
+Against = dict[bytes, list[tuple[Removal, frozenset[bytes]]]]
+
+# a fold records where it stood every CHECKPOINT_EVERY entries, so a later resolution can
+# start there instead of at the genesis (resume)
+CHECKPOINT_EVERY = 128
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where one fold stood after the entry at `index` (log position): its state and how
+    many removals it had found so far."""
+
+    index: int
+    state: CircleState
+    removals: int
+
+
+@dataclass(frozen=True)
+class Fold:
+    """One pass over the log against a fixed set of removals, and where it stood."""
+
+    against: Against
+    result: Resolution
+    checkpoints: tuple[Checkpoint, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedLog:
+    """A resolution together with what lets the next one start part-way (resume): each
+    fold of `resolve`'s iteration with its checkpoints, the log's order keys, and the
+    causal pasts of the removals it met (with the ancestors the replica lacked then)."""
+
+    folds: tuple[Fold, ...]
+    keys: tuple[OrderKey, ...]  # log order, aligned with resolution.order
+    pasts: dict[bytes, frozenset[bytes]]  # removal id -> its causal past
+    missing: frozenset[bytes]  # ids in those pasts that were not held (not walked)
+    every: int = CHECKPOINT_EVERY  # entries between checkpoints
+
+    @property
+    def resolution(self) -> Resolution:
+        return self.folds[-1].result
+
+    def resume_point(self, earliest: OrderKey) -> OrderKey | None:
+        """The order key after which a resumed resolution must be given every entry, for
+        entries new since no earlier than `earliest`; None: only a whole resolution can."""
+        usable = [c for c in self.folds[0].checkpoints if self.keys[c.index] < earliest]
+        if not usable:
+            return None
+        return self.keys[usable[-1].index]
+
+
+def _judge(
+    state: CircleState, entry: Entry, against: Against
+) -> tuple[CircleState, str, Removal | None]:
+    """One entry in log order: (the state after it, why it was refused or "", the
+    removal it makes, if any)."""
+    event = entry.event
+    demoted = False
+    for removal, past in against.get(event.author, ()):
+        if entry.order >= removal.order or entry.id in past:
+            continue
+        if removal.kind is RemovalKind.REMOVED:
+            return state, "concurrent with its author's removal", None
+        if removal.kind is RemovalKind.MUTED:
+            if event.type is EventType.MESSAGE and event.ts < removal.until:
+                return state, "concurrent with its author's mute", None
+            continue
+        demoted = True
+    if demoted and not apply(without_role(state, event.author), event, entry.join).accepted:
+        return state, "concurrent with its author's demotion", None
+    verdict = apply(state, event, entry.join)
+    if not verdict.accepted:
+        return state, verdict.reason, None
+    return verdict.state, "", _removal_of(state, entry)
+
+
+@dataclass
+class _Pass:
+    """What one fold has found so far."""
+
+    state: CircleState
+    refused: dict[bytes, str] = field(default_factory=dict)
+    removals: list[Removal] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+
+
 def _fold(
     circle_id: bytes,
     ordered: list[Entry],
-    against: dict[bytes, list[tuple[Removal, frozenset[bytes]]]],
-) -> Resolution:
+    against: Against,
+    every: int,
+    start: Checkpoint | None = None,
+) -> _Pass:
     """One pass in log order, dropping the events concurrent with `against`
-    (author -> [(removal, its causal past)])."""
-    state = CircleState(circle_id)
-    refused: dict[bytes, str] = {}
-    removals: list[Removal] = []
-    for entry in ordered:
-        event = entry.event
-        demoted = False
-        dropped = ""
-        for removal, past in against.get(event.author, ()):
-            if entry.order >= removal.order or entry.id in past:
-                continue
-            if removal.kind is RemovalKind.REMOVED:
-                dropped = "concurrent with its author's removal"
-                break
-            if removal.kind is RemovalKind.MUTED:
-                if event.type is EventType.MESSAGE and event.ts < removal.until:
-                    dropped = "concurrent with its author's mute"
-                    break
-                continue
-            demoted = True
-        if (
-            not dropped
-            and demoted
-            and not apply(without_role(state, event.author), event, entry.join).accepted
-        ):
-            dropped = "concurrent with its author's demotion"
-        if dropped:
-            refused[entry.id] = dropped
-            continue
-        verdict = apply(state, event, entry.join)
-        if not verdict.accepted:
-            refused[entry.id] = verdict.reason
-            continue
-        found = _removal_of(state, entry)
-        if found is not None:
-            removals.append(found)
-        state = verdict.state
-    return Resolution(state, tuple(e.id for e in ordered), refused, tuple(removals))
+    (author -> [(removal, its causal past)]): over the whole log, or over the entries
+    after `start` (`ordered` then holds exactly those)."""
+    done = _Pass(start.state if start else CircleState(circle_id))
+    first = start.index + 1 if start else 0
+    found_before = start.removals if start else 0
+    for index, entry in enumerate(ordered, first):
+        done.state, reason, removal = _judge(done.state, entry, against)
+        if reason:
+            done.refused[entry.id] = reason
+        if removal is not None:
+            done.removals.append(removal)
+        if (index + 1) % every == 0:
+            done.checkpoints.append(
+                Checkpoint(index, done.state, found_before + len(done.removals))
+            )
+    return done
+
+
+def _against(
+    removals: Iterable[Removal],
+    links: Mapping[bytes, Iterable[bytes]],
+    pasts: dict[bytes, frozenset[bytes]],
+) -> Against:
+    found: Against = {}
+    for removal in removals:
+        if removal.id not in pasts:
+            pasts[removal.id] = causal_past(links, removal.id)
+        found.setdefault(removal.target, []).append((removal, pasts[removal.id]))
+    return found
+
+
+def resolve_log(
+    circle_id: bytes,
+    entries: Iterable[Entry],
+    parents: Mapping[bytes, Iterable[bytes]] | None = None,
+    every: int = CHECKPOINT_EVERY,
+) -> ResolvedLog:
+    """`resolve`, keeping what lets a later resolution resume part-way (a checkpoint
+    every `every` entries)."""
+    ordered = log_order(entries)
+    links: dict[bytes, tuple[bytes, ...]] = {
+        child: tuple(prev) for child, prev in (parents or {}).items()
+    }
+    links.update({entry.id: entry.event.prev for entry in ordered if entry.event.prev})
+    ids = tuple(e.id for e in ordered)
+    pasts: dict[bytes, frozenset[bytes]] = {}
+
+    def fold(against: Against) -> Fold:
+        done = _fold(circle_id, ordered, against, every)
+        result = Resolution(done.state, ids, done.refused, tuple(done.removals))
+        return Fold(against, result, tuple(done.checkpoints))
+
+    folds = [fold({})]
+    for _ in range(MAX_ROUNDS - 1):
+        last = folds[-1]
+        if not last.result.removals and not last.against:
+            break
+        found = _against(last.result.removals, links, pasts)
+        if found == last.against:
+            break
+        folds.append(fold(found))
+    held = set(ids)
+    missing = frozenset(i for past in pasts.values() for i in past if i not in held)
+    return ResolvedLog(tuple(folds), tuple(e.order for e in ordered), pasts, missing, every)
 
 
 def resolve(
@@ -210,27 +333,46 @@ def resolve(
 
     `parents` (id -> prev) adds DAG links for events given without their `prev` (a store
     that keeps messages' parents apart from their bodies) or not given at all."""
-    ordered = log_order(entries)
-    links: dict[bytes, tuple[bytes, ...]] = {
-        child: tuple(prev) for child, prev in (parents or {}).items()
-    }
-    links.update({entry.id: entry.event.prev for entry in ordered if entry.event.prev})
-    pasts: dict[bytes, frozenset[bytes]] = {}
-    against: dict[bytes, list[tuple[Removal, frozenset[bytes]]]] = {}
-    result = _fold(circle_id, ordered, against)
-    for _ in range(MAX_ROUNDS - 1):
-        if not result.removals and not against:
-            break
-        found: dict[bytes, list[tuple[Removal, frozenset[bytes]]]] = {}
-        for removal in result.removals:
-            if removal.id not in pasts:
-                pasts[removal.id] = causal_past(links, removal.id)
-            found.setdefault(removal.target, []).append((removal, pasts[removal.id]))
-        if found == against:
-            break
-        against = found
-        result = _fold(circle_id, ordered, against)
-    return result
+    return resolve_log(circle_id, entries, parents).resolution
+
+
+def resume(
+    log: ResolvedLog, circle_id: bytes, after: OrderKey, suffix: Iterable[Entry]
+) -> ResolvedLog | None:
+    """The resolution of the log's entries up to `after` (a `resume_point`) plus `suffix`,
+    every entry held now that sorts after `after` (those resolved before and new ones),
+    without folding the prefix again: each fold of the iteration starts at its checkpoint.
+
+    Exact: the prefix and the removals it holds are unchanged, so when every fold finds
+    the same removals as before, `resolve` would take the very same iteration. Returns
+    None when it cannot be sure (a fold finds other removals, or a new entry fills a gap
+    in a removal's causal past): resolve the whole log then."""
+    tail = log_order(suffix)
+    if any(entry.order <= after for entry in tail):
+        raise ValueError("the suffix holds an entry at or before the resume point")
+    if any(entry.id in log.missing for entry in tail):
+        return None
+    cut = bisect_right(log.keys, after)
+    folds: list[Fold] = []
+    for fold in log.folds:
+        start = next((c for c in fold.checkpoints if c.index == cut - 1), None)
+        if start is None:
+            raise ValueError("resume only from a resume_point")
+        done = _fold(circle_id, tail, fold.against, log.every, start)
+        before = fold.result
+        removals = before.removals[: start.removals] + tuple(done.removals)
+        if removals != before.removals:
+            return None
+        dropped = set(before.order[cut:])
+        refused = {i: why for i, why in before.refused.items() if i not in dropped}
+        refused.update(done.refused)
+        order = before.order[:cut] + tuple(e.id for e in tail)
+        checkpoints = tuple(c for c in fold.checkpoints if c.index < cut) + tuple(done.checkpoints)
+        folds.append(
+            Fold(fold.against, Resolution(done.state, order, refused, removals), checkpoints)
+        )
+    keys = log.keys[:cut] + tuple(e.order for e in tail)
+    return ResolvedLog(tuple(folds), keys, log.pasts, log.missing, log.every)
 
 
 # -- the moderation log -----------------------------------------------------------------

@@ -22,7 +22,7 @@ import nacl.signing
 from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
 from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply, with_equivocator
 from peerapp.core.quotas import DEFAULT_RULES, Quotas
-from peerapp.core.resolution import CONCURRENCY_TYPES, Entry, resolve
+from peerapp.core.resolution import CONCURRENCY_TYPES, Entry, ResolvedLog, resolve_log, resume
 from peerapp.crypto.epoch import EpochKeys, open_sealed_secret
 from peerapp.crypto.join_facts import join_facts
 from peerapp.crypto.signing import VerifiedEvent
@@ -76,6 +76,8 @@ class Resolved:
     last_control: OrderKey
     # joiners whose admission was refused: peer id -> (joiner key, admission lamport)
     refused_joiners: dict[str, tuple[bytes, int]] = field(default_factory=dict)
+    # what lets the next resolution start at a checkpoint (None: only a whole one can)
+    log: ResolvedLog | None = None
 
 
 def refused_admission(
@@ -93,20 +95,16 @@ def refused_admission(
     return None
 
 
-def resolve_stored(
-    circle_id: bytes,
-    events: list[StoredEvent],
-    parents: Mapping[bytes, tuple[bytes, ...]] | None = None,
-) -> Resolved:
-    """Resolve stored events with the whole-log rules. Pure (touches no runtime and no
-    store), so it may run in a worker thread while the engine keeps answering."""
+def _entries(events: list[StoredEvent]) -> list[Entry]:
     entries = []
     for stored in events:
         event = decoded(stored)
         entries.append(Entry(stored.id, event, join_facts(event)))
-    result = resolve(circle_id, entries, parents)
-    refused = frozenset(result.refused)
-    names: dict[bytes, str] = {}
+    return entries
+
+
+def _names(entries: list[Entry], refused: frozenset[bytes], names: dict[bytes, str]) -> None:
+    """Add the names the accepted GENESIS and ADD_MEMBER entries give (the first wins)."""
     for entry in entries:
         if entry.id in refused:
             continue
@@ -114,20 +112,80 @@ def resolve_stored(
             names.setdefault(entry.event.author, entry.event.body["member_name"])
         elif entry.join is not None and entry.event.type is EventType.ADD_MEMBER:
             names.setdefault(entry.join.joiner, entry.join.member_name)
-    orders = [(e.event.lamport, e.id) for e in entries]
-    controls = [(e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE]
+
+
+def _refused_joiners(
+    state: CircleState, entries: list[Entry], refused: frozenset[bytes]
+) -> dict[str, tuple[bytes, int]]:
     lost = [
-        refused_admission(result.state, e.event, e.join, e.event.lamport)
+        refused_admission(state, e.event, e.join, e.event.lamport)
         for e in entries
         if e.id in refused
     ]
+    return dict(found for found in lost if found is not None)
+
+
+def _last_control(entries: list[Entry], default: OrderKey) -> OrderKey:
+    controls = [(e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE]
+    return max(controls, default=default)
+
+
+def resolve_stored(
+    circle_id: bytes,
+    events: list[StoredEvent],
+    parents: Mapping[bytes, tuple[bytes, ...]] | None = None,
+) -> Resolved:
+    """Resolve stored events with the whole-log rules. Pure (touches no runtime and no
+    store), so it may run in a worker thread while the engine keeps answering."""
+    entries = _entries(events)
+    log = resolve_log(circle_id, entries, parents)
+    result = log.resolution
+    refused = frozenset(result.refused)
+    names: dict[bytes, str] = {}
+    _names(entries, refused, names)
     return Resolved(
         result.state,
         refused,
         names,
-        max(orders, default=(-1, b"")),
-        max(controls, default=(-1, b"")),
-        dict(found for found in lost if found is not None),
+        max((e.order for e in entries), default=(-1, b"")),
+        _last_control(entries, (-1, b"")),
+        _refused_joiners(result.state, entries, refused),
+        log,
+    )
+
+
+def resume_stored(
+    circle_id: bytes, before: Resolved, after: OrderKey, events: list[StoredEvent]
+) -> Resolved | None:
+    """`before` (a resolution with its log) brought up to date from a checkpoint: `events`
+    are every stored event that sorts after `after` (its log's `resume_point`), resolved
+    before or new. Pure, like `resolve_stored`; None when only a whole resolution can
+    judge them (core.resolution.resume)."""
+    assert before.log is not None
+    entries = _entries(events)
+    log = resume(before.log, circle_id, after, entries)
+    if log is None:
+        return None
+    result = log.resolution
+    refused = frozenset(result.refused)
+    names = dict(before.names)
+    _names(entries, refused, names)
+    # the prefix's refused admissions stay refused; whether their joiner was admitted
+    # after all depends on the new state
+    joiners = {
+        peer: (key, lamport)
+        for peer, (key, lamport) in before.refused_joiners.items()
+        if (lamport, b"") <= after and key not in result.state.ever_admitted
+    }
+    joiners.update(_refused_joiners(result.state, entries, refused))
+    return Resolved(
+        result.state,
+        refused,
+        names,
+        max((e.order for e in entries), default=before.last_applied),
+        _last_control(entries, before.last_control),
+        joiners,
+        log,
     )
 
 
@@ -160,6 +218,11 @@ class CircleRuntime:
     generation: int = 0
     # while a resolution runs in the background: the events stored meanwhile
     journal: list[StoredEvent] | None = None
+    # the last resolution of the whole stored log, with its checkpoints
+    resolved: Resolved | None = None
+    # the earliest event stored since that its log lacks though it sorts inside it (a
+    # late message judged on its own, an event stored while the resolution ran)
+    unlogged: OrderKey | None = None
 
     @classmethod
     def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
@@ -187,8 +250,11 @@ class CircleRuntime:
         self, events: list[StoredEvent], parents: Mapping[bytes, tuple[bytes, ...]] | None = None
     ) -> None:
         """Resolve from scratch with the whole-log rules (core.resolution): `events` in any
-        order; `parents` supplies the DAG links of events stored without their `prev`."""
+        order; `parents` supplies the DAG links of events stored without their `prev`.
+        Callers give part of the stored log (the control events, a joiner's first
+        answer), so no later resolution may resume from this one."""
         self.install(resolve_stored(self.circle_id, events, parents))
+        self.resolved = None
 
     def install(self, resolved: Resolved) -> None:
         """Take a whole-log resolution's outcome as the circle's state."""
@@ -198,7 +264,27 @@ class CircleRuntime:
         self.last_applied = resolved.last_applied
         self.last_control = resolved.last_control
         self.refused_joiners = dict(resolved.refused_joiners)
+        self.resolved = resolved
+        self.unlogged = None
         self.generation += 1
+
+    def note_stored(self, stored: StoredEvent) -> None:
+        """An event was stored after the last resolution: a resolution resuming from a
+        checkpoint must start before it if it sorts inside that resolution's log."""
+        log = self.resolved.log if self.resolved is not None else None
+        order = (stored.lamport, stored.id)
+        if log is not None and log.keys and order < log.keys[-1]:
+            self.unlogged = order if self.unlogged is None else min(self.unlogged, order)
+
+    def resume_point(self) -> OrderKey | None:
+        """Where a resolution of the pending late events may start (a checkpoint before
+        the earliest of them), if the last resolution of the whole stored log allows."""
+        if self.resolved is None or self.resolved.log is None or not self.pending:
+            return None
+        earliest = min((s.lamport, s.id) for s in self.pending.values())
+        if self.unlogged is not None:
+            earliest = min(earliest, self.unlogged)
+        return self.resolved.log.resume_point(earliest)
 
     def defer(self, stored: StoredEvent) -> None:
         """A late event only a whole-log resolution can judge: refused until it ran."""

@@ -142,7 +142,7 @@ class CircleSync:
             outcome = await sync_session.pull(
                 stream,
                 runtime.circle_id,
-                mine=sync_messages.summarize(self._store.order_keys(runtime.circle_id)),
+                mine=self._store.summary(runtime.circle_id),
                 present=self._store.present,
                 store_batch=store_batch,
                 progress=progress,
@@ -203,7 +203,7 @@ class CircleSync:
             await sync_session.answer(
                 stream,
                 summary,
-                sync_messages.summarize(self._store.order_keys(circle_id, horizon, through)),
+                self._store.summary(circle_id, horizon, through),
                 lambda low, high: self._store.ids_between(
                     circle_id, low, min(high, through), horizon
                 ),

@@ -259,6 +259,7 @@ class Engine:
             "fast_path": service.outbox.counters() if service else {},
             "network": node.counters(),
             "received_dropped": dict(service.dropped) if service else {},
+            "resolutions": dict(service.resolutions) if service else {},
         }
 
     def _service(self) -> CircleService:

@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from peerapp.core.circle_events import EventType
+from peerapp.core.sync_messages import Bucket
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
+from peerapp.storage.sync_summary import BucketSums
 
 
 @dataclass(frozen=True, repr=False)
@@ -62,6 +64,7 @@ class StoredInvite:
 
 _UNRESOLVED = "unresolved_circle:"  # settings name prefix (mark_unresolved)
 NO_LIMIT = 2**62  # above any lamport (they are bounded by 2**53)
+HEADS_AMONG = 128  # heads are looked for among this many newest events
 _EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text, cw, mood"
 # A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
 # signed bytes and text erased; sync neither lists nor sends it.
@@ -81,6 +84,8 @@ _MESSAGES_BEFORE = (
 class CircleStore:
     def __init__(self, database: Database) -> None:
         self._database = database
+        # circle id -> its sync summary's sums, once read (sync_summary.py)
+        self._sums: dict[bytes, BucketSums] = {}
 
     # -- memberships --------------------------------------------------------------
 
@@ -154,29 +159,35 @@ class CircleStore:
                 "INSERT OR IGNORE INTO event_parents(circle, child, parent) VALUES (?, ?, ?)",
                 [(event.circle, event.id, parent) for event in new for parent in event.prev],
             )
+        for event in new:
+            sums = self._sums.get(event.circle)
+            if sums is not None:
+                sums.add(event.lamport, event.id, event.type is EventType.MESSAGE)
         return [event.id for event in new]
 
     def breaks_seq_order(self, circle_id: bytes, stored: StoredEvent) -> bool:
         """Does another stored event of the same author contradict `stored`'s seq, i.e. sort
-        after it with a seq not above it, or before it with a seq not below it?"""
+        after it with a seq not above it, or before it with a seq not below it?
+
+        Two queries, each on its own index, so each reads only the author's events that
+        sort after this one, or those whose seq is not below it: for an honest author
+        that is none or a few, whatever the log's length (one query with OR read every
+        event of the author, 42 ms at 30,000 events)."""
+        order = (stored.lamport, stored.lamport, stored.id)
+        after = self._database.query(
+            "SELECT 1 FROM events INDEXED BY events_by_author_in_order "
+            "WHERE circle = ? AND author = ? AND id != ? AND seq <= ? "
+            "AND (lamport > ? OR (lamport = ? AND id > ?)) LIMIT 1",
+            (circle_id, stored.author, stored.id, stored.seq, *order),
+        )
+        if after:
+            return True
         return bool(
             self._database.query(
-                "SELECT 1 FROM events WHERE circle = ? AND author = ? AND id != ? AND "
-                "((seq <= ? AND (lamport > ? OR (lamport = ? AND id > ?))) OR "
-                "(seq >= ? AND (lamport < ? OR (lamport = ? AND id < ?)))) LIMIT 1",
-                (
-                    circle_id,
-                    stored.author,
-                    stored.id,
-                    stored.seq,
-                    stored.lamport,
-                    stored.lamport,
-                    stored.id,
-                    stored.seq,
-                    stored.lamport,
-                    stored.lamport,
-                    stored.id,
-                ),
+                "SELECT 1 FROM events INDEXED BY events_by_author "
+                "WHERE circle = ? AND author = ? AND id != ? AND seq >= ? "
+                "AND (lamport < ? OR (lamport = ? AND id < ?)) LIMIT 1",
+                (circle_id, stored.author, stored.id, stored.seq, *order),
             )
         )
 
@@ -345,12 +356,16 @@ class CircleStore:
             )
 
     def heads(self, circle_id: bytes, limit: int = 32) -> list[bytes]:
-        """Events no other stored event names as a parent, newest first (bounded)."""
+        """Events no other stored event names as a parent, newest first (bounded), among
+        the newest HEADS_AMONG events: an older branch nothing built on stays where it is
+        (its events are stored and synced all the same), and the query's cost does not
+        grow with the log (12 ms a send at 30,000 events before)."""
         rows = self._database.query(
-            "SELECT id FROM events AS e WHERE circle = ? AND NOT EXISTS "
+            "SELECT id FROM (SELECT id, lamport FROM events WHERE circle = ? "
+            "ORDER BY lamport DESC, id DESC LIMIT ?) AS e WHERE NOT EXISTS "
             "(SELECT 1 FROM event_parents AS p WHERE p.parent = e.id) "
             "ORDER BY lamport DESC, id DESC LIMIT ?",
-            (circle_id, limit),
+            (circle_id, HEADS_AMONG, limit),
         )
         return [bytes(row[0]) for row in rows]
 
@@ -393,6 +408,7 @@ class CircleStore:
                 if cursor.rowcount:
                     erased.append(message_id)
         if erased:
+            self._sums.pop(circle_id, None)  # erased messages leave the sync summary
             self._database.checkpoint()
         return erased
 
@@ -427,22 +443,35 @@ class CircleStore:
             )
         count, erased = int(size[0]), int(size[1])
         if count:
+            self._sums.pop(circle_id, None)  # erased messages leave the sync summary
             self._database.checkpoint()
         return count, erased
 
     # -- sync -------------------------------------------------------------------------
 
-    def order_keys(
+    def summary(
         self, circle_id: bytes, messages_from: int = 0, through: int = NO_LIMIT
-    ) -> list[tuple[int, bytes]]:
-        """(lamport, id) of every event up to lamport `through`, leaving out messages older
-        than `messages_from`."""
-        rows = self._database.query(
-            "SELECT lamport, id FROM events WHERE circle = ? AND (type != ? OR lamport >= ?) "
-            "AND lamport <= ? AND length(signed) > 0",
-            (circle_id, EventType.MESSAGE.value, messages_from, through),
-        )
-        return [(int(row[0]), bytes(row[1])) for row in rows]
+    ) -> dict[int, Bucket]:
+        """The sync summary of every event up to lamport `through`, leaving out messages
+        older than `messages_from` (erased messages are not offered, so not counted)."""
+        sums = self._sums.get(circle_id)
+        if sums is None:
+            rows = self._database.query(
+                "SELECT lamport, id, type = ? FROM events WHERE circle = ? AND length(signed) > 0",
+                (EventType.MESSAGE.value, circle_id),
+            )
+            sums = BucketSums.of((int(r[0]), bytes(r[1]), bool(r[2])) for r in rows)
+            self._sums[circle_id] = sums
+
+        def read_range(low: int, high: int, messages_from: int) -> list[tuple[int, bytes]]:
+            rows = self._database.query(
+                "SELECT lamport, id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "
+                "AND (type != ? OR lamport >= ?) AND length(signed) > 0",
+                (circle_id, low, high, EventType.MESSAGE.value, messages_from),
+            )
+            return [(int(row[0]), bytes(row[1])) for row in rows]
+
+        return sums.summary(messages_from, through, read_range)
 
     def ids_between(
         self, circle_id: bytes, low: int, high: int, messages_from: int = 0
@@ -604,6 +633,7 @@ class CircleStore:
             connection.execute(
                 "DELETE FROM settings WHERE name = ?", (_UNRESOLVED + circle_id.hex(),)
             )
+        self._sums.pop(circle_id, None)
         self._database.checkpoint()
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:

@@ -83,6 +83,10 @@ class Database:
             # WAL + NORMAL: a commit survives the app being killed (it is in the WAL); only a
             # power cut can lose the newest commits, which members re-send on sync
             connection.execute("PRAGMA synchronous = NORMAL")
+            # 32 MiB of page cache (SQLite's default is 2 MiB): with a log of 30,000 events
+            # the per-event lookups of ingest missed the cache and decrypted pages again
+            # and again (breaks_seq_order 42 ms -> 6 ms a call)
+            connection.execute("PRAGMA cache_size = -32768")
             database = cls(connection, path)
             database._check_readable()
             if not create and database.schema_version == 0:

@@ -203,6 +203,14 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        10,
+        # an author's events in log order: checking an arriving event's seq against the
+        # author's later events reads only those (circle_store.breaks_seq_order)
+        """
+        CREATE INDEX events_by_author_in_order ON events(circle, author, lamport, id);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

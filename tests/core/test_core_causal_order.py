@@ -11,6 +11,8 @@ exchange them in any order.
 - No over-reach: a message that every mute and removal of its author has in its causal
   past (it was seen before the moderator acted) is accepted, if its author kept to its
   own chain.
+- Resolution resumed from a checkpoint (some events arriving late, after the rest was
+  resolved) gives exactly what resolving the whole log gives, or declines.
 """
 
 from __future__ import annotations
@@ -22,12 +24,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from peerapp.core.circle_events import EventType
-from peerapp.core.resolution import Resolution, causal_past
+from peerapp.core.resolution import Resolution, causal_past, resolve_log, resume
 from peerapp.crypto.signing import VerifiedEvent
 from tests.crypto.circle_fixtures import (
     NOW_MS,
     Identity,
     LogBuilder,
+    entry,
     founded_circle,
     identity,
     invite_seed,
@@ -138,6 +141,28 @@ class CausalOrder(RuleBasedStateMachine):
     def remove(self, member: str) -> None:
         if self.people[member].key in self._resolved("founder").state.members:
             self._author("founder", EventType.REMOVE, member_body(self.people[member]))
+
+    @rule(replica=st.sampled_from(REPLICAS), data=st.data())
+    def some_arrive_late(self, replica: str, data: st.DataObject) -> None:
+        # the replica had resolved all but a few events; those arrive now, and it resumes
+        # from its last checkpoint before the earliest of them
+        held = self.replicas[replica]
+        late = data.draw(st.sets(st.sampled_from(sorted(held)), min_size=1, max_size=3))
+        earlier = resolve_log(
+            self.builder.circle_id, [entry(v) for i, v in held.items() if i not in late], every=3
+        )
+        earliest = min((held[i].event.lamport, i) for i in late)
+        after = earlier.resume_point(earliest)
+        if after is None:
+            return
+        suffix = [entry(v) for i, v in held.items() if (v.event.lamport, i) > after]
+        resumed = resume(earlier, self.builder.circle_id, after, suffix)
+        whole = self._resolved(replica)
+        if resumed is None:  # it declined (the removals changed): the engine resolves whole
+            return
+        assert resumed.resolution == whole
+        again = resume(resumed, self.builder.circle_id, after, suffix)
+        assert again is not None and again.resolution == whole
 
     @rule(source=st.sampled_from(REPLICAS), receiver=st.sampled_from(REPLICAS))
     def sync(self, source: str, receiver: str) -> None:

@@ -205,6 +205,45 @@ def test_a_stream_of_late_events_is_judged_in_the_background(
         victim.stop()
 
 
+def test_later_late_events_are_judged_from_a_checkpoint(tmp_path: Path) -> None:
+    victim = Victim(tmp_path)
+    try:
+        # a log long enough for checkpoints (one every 128 events) before the member joins
+        for number in range(300):
+            victim.call("send", circle=victim.circle, text=f"before {number}")
+
+        async def scenario(node: Any, member: HostileMember) -> None:
+            for _ in range(60):  # control events that the member's statuses sort before
+                await victim.acall("invite", circle=victim.circle)
+
+            def on_break() -> bool:
+                members = victim.call("members", circle=victim.circle)["members"]
+                return any(m["id"] == member.key.hex() and m["on_break"] for m in members)
+
+            first = member.statuses(25)  # on, off, ..., on: judged by the whole log
+            node.set_stream_handler(sm.PROTOCOL, answering(first))
+            await _until(on_break)
+            second = member.chain(
+                20, lambda n: (EventType.STATUS, {"on_break": n % 2 == 0}), first[-1]
+            )  # ..., off
+            node.set_stream_handler(sm.PROTOCOL, answering(second))
+            await _until(lambda: not on_break())
+            # what arrived while a round ran waits for the next one
+            await _until(
+                lambda: victim.call("sync_status", circle=victim.circle)["late_waiting"] == 0
+            )
+
+        _run(victim, b"\x25" * 32, scenario)
+        resolutions = victim.call("status")["resolutions"]
+        assert resolutions.get("whole", 0) >= 1
+        # the second round started at a checkpoint before the member's events
+        assert resolutions.get("resumed", 0) >= 1, resolutions
+        texts = victim.all_texts()
+        assert texts.count("before 0") == 1 and "before 299" in texts
+    finally:
+        victim.stop()
+
+
 def test_what_a_removed_member_stored_can_be_cleared(tmp_path: Path) -> None:
     victim = Victim(tmp_path)
     try:
