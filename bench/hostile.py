@@ -157,7 +157,7 @@ def sync_flood(victim: Node, circle: str, count: int) -> None:
 
     latencies = _flood(victim, circle, b"\x41" * 32, scenario)
     (usage,) = victim.call("circle_usage", circle=circle)["circles"]
-    mine = next((m for m in usage["members"] if m["id"] == stored["key"]), {})
+    mine: dict[str, Any] = next((m for m in usage["members"] if m["id"] == stored["key"]), {})
     _figures(
         "sync",
         latencies,
@@ -183,14 +183,17 @@ def late_flood(victim: Node, circle: str, rounds: int) -> None:
 
     latencies = _flood(victim, circle, b"\x42" * 32, scenario)
     judged = re.findall(
-        r"late events judged: (\d+) by resolving (\d+) events in ([\d.]+) s", victim.stderr_text()
+        r"late events judged: (\d+) by resolving (\d+) events \(([^)]*)\) in ([\d.]+) s",
+        victim.stderr_text(),
     )
-    seconds = [float(s) for _, _, s in judged]
+    seconds = [float(s) for _, _, _, s in judged]
+    resumed = [int(n) for _, n, how, _ in judged if how == "resumed"]
     _figures(
         "late",
         latencies,
-        f"{rounds} late events, {len(judged)} background resolutions of "
-        f"{judged[-1][1] if judged else '?'} events, "
+        f"{rounds} late events, {len(judged)} background resolutions "
+        f"({len(resumed)} resumed from a checkpoint, refolding {min(resumed, default=0)}-"
+        f"{max(resumed, default=0)} events; the rest whole), "
         f"longest {max(seconds, default=0):.2f} s",
     )
 
