@@ -282,9 +282,8 @@ class JoinService:
             runtime.add_epoch_secret(secret)
         service._runtimes[runtime.circle_id] = runtime
         await service._sync_topics(runtime)
-        if service._nursery is not None:
-            service._nursery.start_soon(service._reconnect, runtime)
-            service._nursery.start_soon(service.boundaries.settle_status, runtime)
+        service._start(service._reconnect, runtime)
+        service._start(service.boundaries.settle_status, runtime)
         # anything sent while our admission travelled: fetch it from the inviter
         service._sync.start_pull(runtime, code.peer_id)
         if not secrets:
@@ -410,8 +409,7 @@ class JoinService:
         # every rotation (it was never scheduled for the admitter's own)
         service.moderation.retire_epochs_later(runtime)
         service._emit_member_joined(runtime, request.author)
-        if service._nursery is not None:
-            service._nursery.start_soon(service._reconnect, runtime)
+        service._start(service._reconnect, runtime)
         self._nudge(runtime, request)
 
     def reject_join(self, circle_hex: str, request_hex: str) -> None:

@@ -99,6 +99,7 @@ GIVE_WAY_ROUNDS = 20
 # between whole-log resolutions of late events: what arrives meanwhile shares the next one
 RESOLVE_PAUSE_SECONDS = 2.0
 WORKER_SWITCH_SECONDS = 0.0002
+DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over then
 RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
 MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 ORPHAN_PULL_SECONDS = 1.0
@@ -195,17 +196,21 @@ class CircleService:
             for runtime in list(self._runtimes.values()):
                 if runtime.left:
                     leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
-                    nursery.start_soon(self.moderation.forget_when_delivered, runtime, leave)
-                nursery.start_soon(self._reconnect, runtime)
-                nursery.start_soon(self.boundaries.settle_status, runtime)
+                    self._start(self.moderation.forget_when_delivered, runtime, leave)
+                self._start(self._reconnect, runtime)
+                self._start(self.boundaries.settle_status, runtime)
             self._sync.attach(nursery)
-            nursery.start_soon(self._sync.run_periodically)
-            nursery.start_soon(self._resolver)
             self.mailbox.attach(nursery)
-            nursery.start_soon(self.mailbox.run_periodically)
-            nursery.start_soon(self.joins.run)
-            # at start too: keys that aged while we were away, epochs left to repair
-            nursery.start_soon(self.keys.run_periodically)
+            standing = [
+                self._sync.run_periodically,
+                self._resolver,
+                self.mailbox.run_periodically,
+                self.joins.run,
+                # at start too: keys that aged while we were away, epochs left to repair
+                self.keys.run_periodically,
+            ]
+            for loop in standing:
+                nursery.start_soon(self._resilient, loop)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
@@ -237,9 +242,27 @@ class CircleService:
         self.resolutions[how] = self.resolutions.get(how, 0) + 1
 
     def _start(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
-        """Run `task` in the background of this run (no-op before the run started)."""
+        """Run `task` in the background of this run (no-op before the run started); a
+        write of its meeting a full disk ends it, counted, never the engine."""
         if self._nursery is not None:
-            self._nursery.start_soon(task, *args)
+            self._nursery.start_soon(self._disk_guarded, task, *args)
+
+    async def _disk_guarded(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
+        try:
+            await task(*args)
+        except StorageFull:
+            self._count("disk_full")
+
+    async def _resilient(self, loop: Callable[[], Awaitable[None]]) -> None:
+        """One of the engine's standing loops (sync, resolver, mailbox, joins, keys): a
+        write meeting a full disk is counted and the loop starts over a little later."""
+        while True:
+            try:
+                await loop()
+                return
+            except StorageFull:
+                self._count("disk_full")
+                await trio.sleep(DISK_FULL_RETRY_SECONDS)
 
     def forget(self, runtime: CircleRuntime) -> None:
         """Erase a circle we left: runtime, topics and everything stored."""
@@ -1176,8 +1199,7 @@ class CircleService:
                 added = decoded(stored)
                 joiner = verify_signed(added.body["request"]).event.author
                 self._emit_member_joined(runtime, joiner)
-                if self._nursery is not None:
-                    self._nursery.start_soon(self._reconnect, runtime)
+                self._start(self._reconnect, runtime)
             elif stored.type is EventType.MESSAGE and self.boundaries.reader_sees(runtime, stored):
                 # a blocked member's or a hidden topic's message: no event, no unread
                 new_messages += 1

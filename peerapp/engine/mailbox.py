@@ -64,7 +64,7 @@ from peerapp.core.circle_events import (
     event_id,
     split_signed,
 )
-from peerapp.core.errors import CommandError
+from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import CareFlagReceived, EngineEvent, ReportReceived
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
@@ -426,6 +426,11 @@ class Mailbox:
                     return
                 # only a new trigger skips the back-off: notes just refused wait their turn
                 force = bool(again)
+        except StorageFull:
+            # a delivery's bookkeeping met a full disk: the notes stay owed, the periodic
+            # round tries again; the engine carries on
+            self._count("disk_full")
+            return
         finally:
             self._delivering.discard(peer_id)
         # out of rounds while reports keep coming (or more notes are due than one stream
