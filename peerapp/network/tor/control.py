@@ -1,0 +1,127 @@
+"""Connecting and authenticating to Tor's control port with stem, each failure turned into
+a `TorControlError` that says what to fix. Answers from the control port are parsed as
+hostile input: bounded, matched whole, and never echoed back in full.
+
+stem's Controller is blocking (its own reader thread delivers events); the engine calls
+these from a worker thread (`trio.to_thread.run_sync`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import stem
+import stem.connection
+from stem.control import Controller
+
+from peerapp.network.tor.config import ControlAddress, HostPort, UnixSocket
+from peerapp.network.tor.errors import TorControlError
+
+MAX_ANSWER_CHARS = 4096
+_LISTENER = re.compile(r'"?(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}):([0-9]{1,5})"?')
+
+
+def connect(address: ControlAddress, password: str | None = None) -> Any:
+    """An authenticated stem Controller (cookie auth unless a password is given)."""
+    try:
+        if isinstance(address, UnixSocket):
+            controller = Controller.from_socket_file(str(address.path))
+        else:
+            controller = Controller.from_port(address.host, address.port)
+    except stem.SocketError as error:
+        raise TorControlError(
+            f"Could not reach Tor's control port at {address} ({_short(error)}). Check that "
+            "Tor is running with a control port there, or fix --tor-control."
+        ) from None
+    try:
+        controller.authenticate(password=password)
+    except BaseException as error:
+        controller.close()
+        raise _authentication_error(address, error) from None
+    return controller
+
+
+def _authentication_error(address: ControlAddress, error: BaseException) -> Exception:
+    where = f"Tor's control port at {address}"
+    if isinstance(error, stem.connection.IncorrectPassword):
+        return TorControlError(f"{where} refused the password: check the Tor control password.")
+    if isinstance(error, stem.connection.MissingPassword):
+        return TorControlError(
+            f"{where} asks for a password: give Hearth that Tor's control password."
+        )
+    if isinstance(error, stem.connection.UnreadableCookieFile):
+        return TorControlError(
+            f"Hearth cannot read the authentication cookie of {where}: give this user read "
+            "access to it (on Debian, add the user to the debian-tor group) or use a password."
+        )
+    if isinstance(error, stem.connection.AuthenticationFailure | stem.ControllerError):
+        return TorControlError(
+            f"Could not authenticate to {where} ({type(error).__name__}): check --tor-control "
+            "and its password or cookie."
+        )
+    if isinstance(error, Exception):
+        return TorControlError(f"{where} answered something Hearth cannot read.")
+    raise error  # KeyboardInterrupt and friends are not ours to translate
+
+
+def take_ownership(controller: Any) -> None:
+    """Tor exits when this control connection closes: our tor never outlives us."""
+    _checked(lambda: controller.msg("TAKEOWNERSHIP"), "TAKEOWNERSHIP")
+
+
+def socks_listener(controller: Any) -> HostPort | None:
+    """Tor's SOCKS port on 127.0.0.1, or None while tor has none (DisableNetwork 1)."""
+    answer = _checked(
+        lambda: controller.get_info("net/listeners/socks"),
+        "GETINFO net/listeners/socks",
+    )
+    return parse_socks_listeners(str(answer))
+
+
+def parse_socks_listeners(answer: str) -> HostPort | None:
+    """The first loopback IPv4 listener of a `net/listeners/socks` answer (space-separated,
+    quoted `ADDR:PORT` or `unix:PATH` items)."""
+    if len(answer) > MAX_ANSWER_CHARS:
+        raise TorControlError("Tor's list of SOCKS listeners is too long to be real.")
+    for item in answer.split():
+        match = _LISTENER.fullmatch(item)
+        if match is not None and 1 <= int(match.group(2)) <= 65535:
+            return HostPort(host=match.group(1), port=int(match.group(2)))
+    return None
+
+
+def _checked(call: Callable[[], Any], what: str) -> Any:
+    try:
+        return call()
+    except stem.ControllerError as error:
+        raise TorControlError(f"Tor's control port failed {what} ({_short(error)}).") from None
+    except ValueError:
+        raise TorControlError(f"Tor's answer to {what} is not readable.") from None
+
+
+def _short(error: BaseException) -> str:
+    """A bounded, printable reason from an exception (stem's messages carry no secrets)."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(error))
+    return text[:200] or type(error).__name__
+
+
+def subscribe(controller: Any, on_line: Callable[[str], None]) -> Callable[[], None]:
+    """Calls `on_line` (in stem's event thread) with each STATUS_CLIENT and NETWORK_LIVENESS
+    event's content, to be read by `status.parse_event`; returns the unsubscribe."""
+
+    def listener(event: Any) -> None:
+        on_line(str(event))
+
+    try:
+        controller.add_event_listener(listener, "STATUS_CLIENT", "NETWORK_LIVENESS")
+    except stem.ControllerError as error:
+        raise TorControlError(f"Tor would not send its status events ({_short(error)}).") from None
+
+    def unsubscribe() -> None:
+        with contextlib.suppress(stem.ControllerError):
+            controller.remove_event_listener(listener)
+
+    return unsubscribe
