@@ -40,6 +40,7 @@ from peerapp.network.tor.errors import TorConfigError, TorControlError, TorStart
 START_SECONDS = 30.0
 VERIFY_SECONDS = 20.0
 STOP_SECONDS = 5.0
+EXIT_GRACE_SECONDS = 2.0
 POLL_SECONDS = 0.01
 MAX_LOG_TAIL = 16 * 1024
 
@@ -134,7 +135,7 @@ def start_own_tor(config: OwnTor, *, start_seconds: float = START_SECONDS) -> To
     try:
         control_port = _wait_for_control_port(popen, data_dir, began + start_seconds)
         control_ready = time.monotonic()
-        controller = control.connect(control_port)
+        controller = _connect_own(popen, data_dir, control_port)
         try:
             control.take_ownership(controller)
             socks = control.socks_listener(controller)
@@ -187,7 +188,8 @@ def verify_extra_lines(config: OwnTor) -> None:
     if result.returncode != 0:
         reason = last_log_line(result.stdout.decode("utf-8", "replace"))
         raise TorConfigError(
-            f"Tor refused the extra lines from --tor-config: {reason} Fix or remove that line."
+            f"Tor refused the extra lines from --tor-config: {_sentence(reason)} "
+            "Fix or remove that line."
         )
 
 
@@ -202,6 +204,11 @@ def last_log_line(log: str) -> str:
     chosen = _LOG_PREFIX.sub("", chosen.strip())
     chosen = "".join(ch if ch.isprintable() else " " for ch in chosen)
     return chosen[:300]
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def read_log_tail(data_dir: Path) -> str:
@@ -225,7 +232,7 @@ def _wait_for_control_port(
         if popen.poll() is not None:
             reason = last_log_line(read_log_tail(data_dir))
             raise TorStartError(
-                f"Tor stopped while starting (exit code {popen.returncode}): {reason}"
+                f"Tor stopped while starting (exit code {popen.returncode}): {_sentence(reason)}"
             )
         if time.monotonic() > deadline:
             raise TorStartError(
@@ -233,6 +240,22 @@ def _wait_for_control_port(
                 f"{last_log_line(read_log_tail(data_dir))}"
             )
         time.sleep(POLL_SECONDS)
+
+
+def _connect_own(popen: subprocess.Popen[bytes], data_dir: Path, port: HostPort) -> Any:
+    """Authenticate with the cookie. A tor that fails us here is usually one that is
+    exiting (e.g. another tor holds the DataDirectory): then its last words say why."""
+    try:
+        return control.connect(port)
+    except TorControlError:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            popen.wait(EXIT_GRACE_SECONDS)
+        if popen.poll() is None:
+            raise
+        reason = last_log_line(read_log_tail(data_dir))
+        raise TorStartError(
+            f"Tor stopped while starting (exit code {popen.returncode}): {_sentence(reason)}"
+        ) from None
 
 
 def parse_control_port_file(text: str) -> HostPort:
