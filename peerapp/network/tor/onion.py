@@ -85,7 +85,11 @@ def add_onion(
     except stem.ProtocolError as error:
         if key is None or _COLLISION not in str(error).lower():
             raise _failure(error) from None
-        remove_onion(controller, key.address)
+        if not remove_onion(controller, key.address):
+            raise OnionServiceError(
+                "This onion address is in use on this Tor by another program's control "
+                "connection, which owns it (is this profile open elsewhere?)."
+            ) from None
         try:
             response = _create(controller, virtual_port, target_port, key)
         except stem.ControllerError as again:
@@ -111,16 +115,16 @@ def add_onion(
     )
 
 
-def remove_onion(controller: Any, address: str) -> None:
-    """DEL_ONION. Removing a service tor no longer has is not an error (it is gone)."""
+def remove_onion(controller: Any, address: str) -> bool:
+    """DEL_ONION. False when tor has no such service on this control connection: it is
+    gone already, or another connection owns it (tor cannot tell us which)."""
     if not _SERVICE_ID.fullmatch(address):
         raise OnionServiceError("That is not a v3 onion address.")
     try:
-        controller.remove_ephemeral_hidden_service(address)
+        return bool(controller.remove_ephemeral_hidden_service(address))
     except stem.ControllerError as error:
         raise OnionServiceError(
-            "Tor would not remove the onion service: another program's control connection "
-            f"owns it (is this profile open elsewhere?) ({_reason(error)})."
+            f"Tor would not remove the onion service ({_reason(error)})."
         ) from None
 
 
