@@ -229,6 +229,8 @@ def _fields(text: str) -> dict[str, str] | None:
             quoted = line.is_next_mapping(quoted=True)
             if quoted or line.is_next_mapping():
                 key, value = line.pop_mapping(quoted=quoted, escaped=quoted)
+                if not quoted and str(value).startswith('"'):
+                    return None  # an opening quote that never closes
                 fields[str(key)] = str(value)
             else:
                 line.pop()
