@@ -9,6 +9,7 @@ these from a worker thread (`trio.to_thread.run_sync`).
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,12 @@ from peerapp.network.tor.config import ControlAddress, HostPort, UnixSocket
 from peerapp.network.tor.errors import TorControlError
 
 MAX_ANSWER_CHARS = 4096
+
+# stem logs every command and reply at its TRACE and DEBUG levels: AUTHENTICATE with the
+# cookie or password, ADD_ONION with the private key, and tor's reply carrying a new key.
+# Records below WARNING are never made, so no handler anywhere (a propagated root
+# handler ignores the root's level) can write them.
+logging.getLogger("stem").setLevel(logging.WARNING)
 _LISTENER = re.compile(r'"?(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}):([0-9]{1,5})"?')
 
 

@@ -3,6 +3,7 @@ network): new keys, kept keys across a restart, collisions, removal, re-adding a
 
 from __future__ import annotations
 
+import logging
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -115,3 +116,23 @@ def test_ports_are_checked_before_tor_is_asked(tmp_path: Path) -> None:
         add_onion(object(), virtual_port=0, target_port=80)
     with pytest.raises(OnionServiceError, match="target port"):
         add_onion(object(), virtual_port=80, target_port=70000)
+
+
+def test_no_key_or_cookie_reaches_any_log(tmp_path: Path) -> None:
+    # A handler on stem's own logger, as a person debugging might add: stem then traces
+    # every command and reply (AUTHENTICATE, ADD_ONION with its key) unless kept quiet.
+    records: list[str] = []
+    handler = logging.Handler(level=1)
+    handler.emit = lambda record: records.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("stem").addHandler(handler)
+    try:
+        with running(own_tor(tmp_path / "tor")) as tor, listener() as port:
+            made = add_onion(tor.controller, virtual_port=4001, target_port=port)
+            remove_onion(tor.controller, made.address)
+            add_onion(tor.controller, virtual_port=4001, target_port=port, key=made.key)
+            cookie = (tmp_path / "tor" / "control_auth_cookie").read_bytes().hex()
+    finally:
+        logging.getLogger("stem").removeHandler(handler)
+    logged = "\n".join(records).lower()
+    assert made.key.blob.lower() not in logged
+    assert cookie not in logged

@@ -194,3 +194,29 @@ def _alive(pid: int) -> bool:
         return False
     # a zombie is dead for our purpose; Popen.wait reaped ours
     return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+
+
+def test_tor_exits_when_its_control_connection_closes(tmp_path: Path) -> None:
+    with running(own_tor(tmp_path / "tor")) as tor:
+        tor.controller.close()  # as when Hearth dies: TAKEOWNERSHIP ends tor with us
+        assert wait_for(lambda: not tor.running(), 15)
+
+
+def test_a_killed_tor_stops_cleanly_and_starts_again(tmp_path: Path) -> None:
+    data_dir = tmp_path / "tor"
+    session = open_tor(own_tor(data_dir))
+    assert session.process is not None
+    try:
+        os.kill(session.process.pid, 9)
+        assert wait_for(lambda: session.process is not None and not session.process.running(), 10)
+    finally:
+        session.close()  # no traceback for a tor that is already gone
+    again = open_tor(own_tor(data_dir))  # the lock and port files of the dead tor are stale
+    try:
+        assert again.process is not None
+        assert again.process.running()
+        assert stat.S_IMODE((data_dir / "torrc").stat().st_mode) == 0o600
+        assert stat.S_IMODE((data_dir / "tor.log").stat().st_mode) == 0o600
+    finally:
+        again.close()
+    assert not again.process.running()
