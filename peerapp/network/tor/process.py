@@ -266,6 +266,12 @@ def parse_control_port_file(text: str) -> HostPort:
 
 
 def _prepare_data_dir(data_dir: Path) -> None:
+    if not str(data_dir).isprintable():
+        # a newline in the path would end the torrc line and start another
+        raise TorStartError(
+            "The profile folder's path holds control characters; move the profile to a "
+            "folder with a plain name."
+        )
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         data_dir.chmod(0o700)

@@ -220,3 +220,26 @@ def test_a_killed_tor_stops_cleanly_and_starts_again(tmp_path: Path) -> None:
     finally:
         again.close()
     assert not again.process.running()
+
+
+def test_an_existing_tor_on_a_unix_socket_with_a_cookie(tmp_path: Path) -> None:
+    tor_dir = tmp_path / "system-tor"
+    control_socket = tor_dir / "control.sock"
+    lines = [f"ControlSocket {control_socket}", "CookieAuthentication 1", "DisableNetwork 1"]
+    with foreign_tor(tor_dir, lines) as popen:
+        assert wait_for(lambda: control_socket.exists() or popen.poll() is not None, 20)
+        assert popen.poll() is None, (tor_dir / "tor.log").read_text()
+        config = ExistingTor(control=UnixSocket(control_socket), socks=HostPort("127.0.0.1", 9050))
+        session = open_tor(config)
+        try:
+            assert session.controller.get_info("version").startswith("0.4")
+        finally:
+            session.close()
+        assert popen.poll() is None
+
+
+def test_a_data_directory_that_would_break_the_torrc_is_refused(tmp_path: Path) -> None:
+    data_dir = tmp_path / "profile\nControlPort 0.0.0.0:9051" / "tor"
+    with pytest.raises(TorStartError, match="control characters"):
+        start_own_tor(own_tor(data_dir))
+    assert list(tmp_path.iterdir()) == []
