@@ -11,17 +11,20 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import socket
 from collections.abc import Callable
 from typing import Any
 
 import stem
 import stem.connection
+import stem.socket
 from stem.control import Controller
 
 from peerapp.network.tor.config import ControlAddress, HostPort, UnixSocket
 from peerapp.network.tor.errors import TorControlError
 
 MAX_ANSWER_CHARS = 4096
+CONNECT_SECONDS = 10.0
 
 # stem logs every command and reply at its TRACE and DEBUG levels: AUTHENTICATE with the
 # cookie or password, ADD_ONION with the private key, and tor's reply carrying a new key.
@@ -31,24 +34,54 @@ logging.getLogger("stem").setLevel(logging.WARNING)
 _LISTENER = re.compile(r'"?(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}):([0-9]{1,5})"?')
 
 
-def connect(address: ControlAddress, password: str | None = None) -> Any:
-    """An authenticated stem Controller (cookie auth unless a password is given)."""
+def connect(
+    address: ControlAddress, password: str | None = None, *, seconds: float = CONNECT_SECONDS
+) -> Any:
+    """An authenticated stem Controller (cookie auth unless a password is given). Connecting
+    and authenticating each give up after `seconds`: a wrong address that swallows packets,
+    or a service that is not tor and never answers, must not hang Hearth."""
     try:
         if isinstance(address, UnixSocket):
             controller = Controller.from_socket_file(str(address.path))
         else:
-            controller = Controller.from_port(address.host, address.port)
+            controller = Controller(_BoundedControlPort(address.host, address.port, seconds))
     except stem.SocketError as error:
         raise TorControlError(
             f"Could not reach Tor's control port at {address} ({_short(error)}). Check that "
             "Tor is running with a control port there, or fix --tor-control."
         ) from None
+    raw = _raw_socket(controller)
     try:
+        if raw is not None:
+            raw.settimeout(seconds)
         controller.authenticate(password=password)
+        if raw is not None:
+            raw.settimeout(None)  # from here on stem's reader waits for events at will
     except BaseException as error:
         controller.close()
         raise _authentication_error(address, error) from None
     return controller
+
+
+class _BoundedControlPort(stem.socket.ControlPort):  # type: ignore[misc]
+    """stem's ControlPort, but its connect gives up after a bound (stem's has none)."""
+
+    def __init__(self, host: str, port: int, seconds: float) -> None:
+        self._connect_seconds = seconds
+        super().__init__(host, port)
+
+    def _make_socket(self) -> socket.socket:
+        try:
+            return socket.create_connection((self.address, self.port), self._connect_seconds)
+        except OSError as error:
+            raise stem.SocketError(error) from None
+
+
+def _raw_socket(controller: Any) -> socket.socket | None:
+    # stem keeps the socket in a private attribute; if a future stem renames it we only
+    # lose the bound on authentication, never correctness.
+    raw = getattr(controller.get_socket(), "_socket", None)
+    return raw if isinstance(raw, socket.socket) else None
 
 
 def _authentication_error(address: ControlAddress, error: BaseException) -> Exception:
@@ -66,8 +99,9 @@ def _authentication_error(address: ControlAddress, error: BaseException) -> Exce
         )
     if isinstance(error, stem.connection.AuthenticationFailure | stem.ControllerError):
         return TorControlError(
-            f"Could not authenticate to {where} ({type(error).__name__}): check --tor-control "
-            "and its password or cookie."
+            f"Could not authenticate to {where} ({type(error).__name__}): check that "
+            "--tor-control names Tor's control port (not its SOCKS port), and its password "
+            "or cookie."
         )
     if isinstance(error, Exception):
         return TorControlError(f"{where} answered something Hearth cannot read.")

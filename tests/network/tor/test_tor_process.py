@@ -243,3 +243,14 @@ def test_a_data_directory_that_would_break_the_torrc_is_refused(tmp_path: Path) 
     with pytest.raises(TorStartError, match="control characters"):
         start_own_tor(own_tor(data_dir))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_control_port_that_never_answers_is_given_up(tmp_path: Path) -> None:
+    with socket.socket() as silent:  # accepts connections (backlog), never speaks
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = HostPort("127.0.0.1", silent.getsockname()[1])
+        with pytest.raises(TorControlError) as caught:
+            control.connect(address, seconds=0.5)
+    print(caught.value.message)
+    assert "names Tor's control port (not its SOCKS port)" in caught.value.message
