@@ -122,6 +122,16 @@ def socks_listener(controller: Any) -> HostPort | None:
     return parse_socks_listeners(str(answer))
 
 
+def bootstrap_phase(controller: Any) -> str:
+    """The raw `GETINFO status/bootstrap-phase` answer, for `status.parse_bootstrap_phase`."""
+    return str(
+        _checked(
+            lambda: controller.get_info("status/bootstrap-phase"),
+            "GETINFO status/bootstrap-phase",
+        )
+    )[:MAX_ANSWER_CHARS]
+
+
 def parse_socks_listeners(answer: str) -> HostPort | None:
     """The first loopback IPv4 listener of a `net/listeners/socks` answer (space-separated,
     quoted `ADDR:PORT` or `unix:PATH` items)."""

@@ -7,6 +7,7 @@ import os
 import socket
 import stat
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,15 @@ from peerapp.network.tor import control
 from peerapp.network.tor.config import ExistingTor, HostPort, OwnTor, UnixSocket
 from peerapp.network.tor.errors import TorConfigError, TorControlError, TorStartError
 from peerapp.network.tor.process import CONTROL_PORT_FILE, start_own_tor
-from peerapp.network.tor.session import open_tor
-from peerapp.network.tor.status import Bootstrap, parse_bootstrap_phase, parse_event
+from peerapp.network.tor.session import open_tor, watch_status
+from peerapp.network.tor.status import (
+    Bootstrap,
+    TorInput,
+    TorState,
+    TorStatusMachine,
+    parse_bootstrap_phase,
+    parse_event,
+)
 from tests.network.tor.own_tor import (
     closed_loopback_port,
     foreign_tor,
@@ -254,3 +262,23 @@ def test_a_control_port_that_never_answers_is_given_up(tmp_path: Path) -> None:
             control.connect(address, seconds=0.5)
     print(caught.value.message)
     assert "names Tor's control port (not its SOCKS port)" in caught.value.message
+
+
+def test_status_is_watched_from_the_first_phase_until_tor_is_killed(tmp_path: Path) -> None:
+    machine = TorStatusMachine()
+    seen: list[TorState] = []
+    lock = threading.Lock()
+
+    def on_input(event: TorInput) -> None:  # called from stem's threads
+        with lock:
+            seen.append(machine.feed(event)[0].state)
+
+    with running(own_tor(tmp_path / "tor")) as tor:
+        unwatch = watch_status(tor.controller, on_input)
+        assert seen == [TorState.BOOTSTRAPPING]  # tor's phase at once: 0%, "starting"
+        assert machine.view.status.phase == "starting"
+        os.kill(tor.pid, 9)
+        assert wait_for(lambda: TorState.FAILED in seen, 10), seen
+        unwatch()
+    print(f"states: {seen}, detail: {machine.view.detail}")
+    assert machine.view.detail == "Tor's control connection closed"
