@@ -110,12 +110,8 @@ def start_own_tor(config: OwnTor, *, start_seconds: float = START_SECONDS) -> To
     verify_extra_lines(config)
     verified = time.monotonic()
     data_dir = config.data_dir
-    _prepare_data_dir(data_dir)
-    port_file = data_dir / CONTROL_PORT_FILE
-    port_file.unlink(missing_ok=True)
     torrc = data_dir / TORRC
-    _write_private(torrc, "\n".join(torrc_lines(config, data_dir, os.getpid())) + "\n")
-    log_fd = os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    log_fd = _prepare_data_dir(config, torrc)
     try:
         popen = subprocess.Popen(
             [str(config.binary), "-f", str(torrc), *DEFAULTS],
@@ -265,7 +261,10 @@ def parse_control_port_file(text: str) -> HostPort:
     return HostPort(host=match.group(1), port=int(match.group(2)))
 
 
-def _prepare_data_dir(data_dir: Path) -> None:
+def _prepare_data_dir(config: OwnTor, torrc: Path) -> int:
+    """Creates the DataDirectory (0700), writes the torrc, drops a stale control.port and
+    opens tor.log (emptied) for tor's output; returns the log's file descriptor."""
+    data_dir = config.data_dir
     if not str(data_dir).isprintable():
         # a newline in the path would end the torrc line and start another
         raise TorStartError(
@@ -275,10 +274,13 @@ def _prepare_data_dir(data_dir: Path) -> None:
     try:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         data_dir.chmod(0o700)
+        (data_dir / CONTROL_PORT_FILE).unlink(missing_ok=True)
+        _write_private(torrc, "\n".join(torrc_lines(config, data_dir, os.getpid())) + "\n")
+        return os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as error:
         raise TorStartError(
-            f"Could not create Tor's folder {data_dir} ({error.strerror or error}): check "
-            "that the profile folder is writable."
+            f"Could not prepare Tor's folder {data_dir} ({error.strerror or error}): check "
+            "that the profile folder is writable and the disk is not full."
         ) from None
 
 

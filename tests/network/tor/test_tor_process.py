@@ -282,3 +282,10 @@ def test_status_is_watched_from_the_first_phase_until_tor_is_killed(tmp_path: Pa
         unwatch()
     print(f"states: {seen}, detail: {machine.view.detail}")
     assert machine.view.detail == "Tor's control connection closed"
+
+
+def test_a_profile_folder_tor_cannot_use_is_a_clear_error(tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "profile"
+    not_a_folder.write_text("")
+    with pytest.raises(TorStartError, match="Could not prepare Tor's folder"):
+        start_own_tor(own_tor(not_a_folder / "tor"))
