@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages Hearth needs beside Python: the shared libraries Qt loads (offscreen and
+# Debian packages Hearth needs beside Python: tor (Hearth's own onion-service tor, and
+# tor-gencert for the tests' private Tor network), the shared libraries Qt loads (offscreen and
 # X11), and GMP + a C compiler for py-libp2p's fastecdsa wheel build. Installs only what is
 # missing; on a non-Debian system it says what to install and carries on.
 set -euo pipefail
 
 packages=(
+  tor
   build-essential python3-dev libgmp-dev
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
