@@ -1,0 +1,1 @@
+"""Tor for the libp2p host: dialling onion services through a tor's SOCKS port."""
