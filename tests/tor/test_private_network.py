@@ -3,18 +3,23 @@ libp2p hosts, one behind an onion service, the other dialling it through SOCKS."
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
+import pytest
 import trio
 from libp2p.abc import INetStream
 from libp2p.custom_types import TProtocol
 from libp2p.network.exceptions import SwarmException
 from libp2p.peer.peerinfo import PeerInfo
+from libp2p.transport.exceptions import OpenConnectionError
 from multiaddr import Multiaddr
+from nacl.signing import SigningKey
 from python_socks import ProxyError, ProxyTimeoutError, ProxyType
 from python_socks.async_.trio import Proxy
 
@@ -27,6 +32,8 @@ from tests.tor.client_tor import ClientTor
 REACH_BOUND_SECONDS = 60
 ATTEMPT_SECONDS = 15
 ECHO_BOUND_SECONDS = 20
+# the session network (bounded at 150 s) and two client tors may start inside one test
+pytestmark = pytest.mark.timeout(360)
 
 
 def add_onion(client: ClientTor, virtual_port: int, target_port: int) -> str:
@@ -122,6 +129,15 @@ def test_socks_echo_through_an_onion_service(
 
 
 ECHO_PROTOCOL = TProtocol("/hearth-test/echo/1")
+ABSENT_BOUND_SECONDS = 60
+
+
+def absent_onion() -> str:
+    """A v3 onion name with no service behind it (tor refuses at once a key that is not
+    a valid ed25519 point, so a real key's)."""
+    public_key = bytes(SigningKey.generate().verify_key)
+    checksum = hashlib.sha3_256(b".onion checksum" + public_key + b"\x03").digest()[:2]
+    return base64.b32encode(public_key + checksum + b"\x03").decode().lower()
 
 
 async def echo_handler(stream: INetStream) -> None:
@@ -174,6 +190,13 @@ def test_libp2p_hosts_over_an_onion_service(client_tor: Callable[[str], ClientTo
             assert received == b"hello libp2p over tor"
             # B is connected to A's peer id: Noise authenticated it through the onion
             assert host_a.get_id() in host_b.get_connected_peers()
+            # an onion nobody serves: tor's failure comes back as a clear dial error
+            began = time.monotonic()
+            absent = Multiaddr(f"/onion3/{absent_onion()}:4001")
+            with trio.fail_after(ABSENT_BOUND_SECONDS), pytest.raises(OpenConnectionError) as no:
+                await SocksTransport("127.0.0.1", user.socks_port).dial(absent)
+            assert "could not reach" in str(no.value)
+            print(f"absent onion refused after {time.monotonic() - began:.2f} s: {no.value}")
             print(
                 f"libp2p: ADD_ONION to connected (Noise + Yamux) {connected:.2f} s "
                 f"({attempts} attempt(s)), to first echo {time.monotonic() - added:.2f} s; "
