@@ -154,6 +154,7 @@ class PrivateTorNetwork:
         return [*_CLIENT_LINES, *self._dir_authority_lines]
 
     def pids(self) -> list[int]:
+        """Every tor process started, running or stopped."""
         return [process.pid for process in self._processes]
 
     def close(self) -> None:
@@ -169,7 +170,6 @@ class PrivateTorNetwork:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=STOP_BOUND_SECONDS)
-        self._processes.clear()
 
     def __enter__(self) -> PrivateTorNetwork:
         self.start()
