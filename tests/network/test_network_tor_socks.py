@@ -15,11 +15,14 @@ import pytest
 import trio
 from libp2p.transport.exceptions import OpenConnectionError
 from multiaddr import Multiaddr
+from nacl.bindings import crypto_core_ed25519_is_valid_point
+from nacl.signing import SigningKey
 
 from peerapp.network.tor.socks_transport import (
     OnionAddressError,
     OnionTarget,
     SocksTransport,
+    onion3_problem,
     onion_target,
     valid_onion3,
 )
@@ -33,7 +36,20 @@ def onion3_name(public_key: bytes, version: int = 3, checksum: bytes | None = No
     return base64.b32encode(public_key + checksum + bytes([version])).decode().lower()
 
 
-NAME = onion3_name(secrets.token_bytes(32))
+def real_key() -> bytes:
+    return bytes(SigningKey.generate().verify_key)
+
+
+def not_a_point() -> bytes:
+    """32 bytes that are no ed25519 point (most random strings are not)."""
+    for _ in range(1000):
+        candidate = secrets.token_bytes(32)
+        if not crypto_core_ed25519_is_valid_point(candidate):
+            return candidate
+    raise AssertionError("1000 random strings were all ed25519 points")
+
+
+NAME = onion3_name(real_key())
 PEER = "12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA"
 
 
@@ -50,9 +66,10 @@ def test_a_well_formed_onion3_address_is_dialable() -> None:
     [
         ("/ip4/127.0.0.1/tcp/4001", "not an /onion3"),
         (f"/onion3/{NAME}:4001/tcp/1", "not an /onion3"),
-        (f"/onion3/{onion3_name(secrets.token_bytes(32), checksum=b'xx')}:4001", "checksum"),
-        (f"/onion3/{onion3_name(secrets.token_bytes(32), version=2)}:4001", "checksum"),
-        (f"/onion3/{'a' * 56}:4001", "checksum"),
+        (f"/onion3/{onion3_name(real_key(), checksum=b'xx')}:4001", "bad checksum"),
+        (f"/onion3/{onion3_name(real_key(), version=2)}:4001", "not version 3"),
+        (f"/onion3/{'a' * 56}:4001", "not version 3"),
+        (f"/onion3/{onion3_name(not_a_point())}:4001", "not a valid ed25519 key"),
     ],
 )
 def test_other_addresses_are_refused_with_a_reason(address: str, why: str) -> None:
@@ -64,8 +81,8 @@ def test_other_addresses_are_refused_with_a_reason(address: str, why: str) -> No
 
 def test_onion3_names_that_do_not_decode_are_invalid() -> None:
     assert valid_onion3(NAME)
-    assert not valid_onion3("1" * 56)  # not base32
-    assert not valid_onion3(NAME[:48])  # too short
+    assert onion3_problem("1" * 56) == "not base32"
+    assert onion3_problem(NAME[:48]) == "wrong length"
 
 
 def test_listening_is_refused_with_what_to_do_instead() -> None:

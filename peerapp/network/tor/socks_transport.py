@@ -5,10 +5,10 @@ listens on 127.0.0.1 with the ordinary TCP transport, and its tor forwards an on
 service there (the tor's business, not libp2p's). Registered beside TCP, it takes only
 onion3 addresses; Noise then authenticates the peer id over the stream as over TCP.
 
-The address is checked before tor sees it (56 base32 characters whose checksum and
-version byte are right, a port in 1..65535): it comes from a peer, and a bad one gets an
-error that names it rather than a SOCKS failure later. Each transport has SOCKS
-credentials of its own, so tor builds its circuits apart from every other user of the
+The address is checked before tor sees it (56 base32 characters whose checksum,
+version byte and ed25519 key are right, a port in 1..65535): it comes from a peer, and a
+bad one gets an error that names it rather than a SOCKS failure later. Each transport has
+SOCKS credentials of its own, so tor builds its circuits apart from every other user of the
 same SOCKS port (IsolateSOCKSAuth, on by default): two memberships never share a circuit.
 """
 
@@ -28,6 +28,7 @@ from libp2p.custom_types import THandler
 from libp2p.io.trio import TrioTCPStream
 from libp2p.network.connection.raw_connection import RawConnection
 from libp2p.transport.exceptions import OpenConnectionError
+from nacl.bindings import crypto_core_ed25519_is_valid_point
 from python_socks import ProxyConnectionError, ProxyError, ProxyTimeoutError, ProxyType
 from python_socks.async_.trio import Proxy
 
@@ -63,23 +64,37 @@ def onion_target(address: multiaddr.Multiaddr) -> OnionTarget:
     name, port = found.group(1), int(found.group(2))
     if not 0 < port < 65536:
         raise OnionAddressError(f"port {port} is out of range in {address}")
-    if not valid_onion3(name):
-        raise OnionAddressError(f"{name}.onion is not a v3 onion address (bad checksum)")
+    problem = onion3_problem(name)
+    if problem:
+        raise OnionAddressError(f"{name}.onion is not a v3 onion address ({problem})")
     return OnionTarget(f"{name}.onion", port)
 
 
-def valid_onion3(name: str) -> bool:
-    """rend-spec-v3: base32(public key (32) | checksum (2) | version (1)), the checksum
-    being the first 2 bytes of SHA3-256(".onion checksum" | public key | version)."""
+def onion3_problem(name: str) -> str:
+    """What is wrong with a v3 onion name, "" if nothing. rend-spec-v3: base32(public
+    key (32) | checksum (2) | version (1)), the checksum being the first 2 bytes of
+    SHA3-256(".onion checksum" | public key | version); tor also refuses a key that is
+    not a point of the ed25519 group (with a bare "general failure"), so it is checked
+    here to give the reason."""
     try:
         raw = base64.b32decode(name.upper())
     except (binascii.Error, ValueError):
-        return False
-    if len(raw) != 35 or raw[34] != _ONION_VERSION:
-        return False
+        return "not base32"
+    if len(raw) != 35:
+        return "wrong length"
+    if raw[34] != _ONION_VERSION:
+        return "not version 3"
     public_key, checksum = raw[:32], raw[32:34]
     digest = hashlib.sha3_256(b".onion checksum" + public_key + bytes([_ONION_VERSION]))
-    return digest.digest()[:2] == checksum
+    if digest.digest()[:2] != checksum:
+        return "bad checksum"
+    if not crypto_core_ed25519_is_valid_point(public_key):
+        return "not a valid ed25519 key"
+    return ""
+
+
+def valid_onion3(name: str) -> bool:
+    return not onion3_problem(name)
 
 
 class SocksTransport(ITransport):
