@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import secrets
 import time
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,8 @@ from python_socks.async_.trio import Proxy
 from peerapp.network.host import build_host
 from peerapp.network.tor.socks_transport import SocksTransport
 from tests.tor.client_tor import ClientTor
+from tests.tor.private_network import PrivateTorNetwork
+from tests.tor.sockets import tcp_endpoints
 
 # a fresh onion service is reachable once its descriptor is on the HSDirs; the dialler
 # retries until then, within this bound
@@ -150,9 +153,12 @@ async def echo_handler(stream: INetStream) -> None:
         await stream.close()
 
 
-def test_libp2p_hosts_over_an_onion_service(client_tor: Callable[[str], ClientTor]) -> None:
+def test_libp2p_hosts_over_an_onion_service(
+    private_tor_network: PrivateTorNetwork, client_tor: Callable[[str], ClientTor]
+) -> None:
     """Host A listens on 127.0.0.1 behind an onion service; host B dials its /onion3
-    address through its own tor's SOCKS port; Noise, Yamux and a stream echo follow."""
+    address through its own tor's SOCKS port; Noise, Yamux and a stream echo follow.
+    Meanwhile no tor and not this process holds a TCP socket off loopback."""
     service, user = client_tor("service"), client_tor("user")
     host_a = build_host(secrets.token_bytes(32))
     host_b = build_host(secrets.token_bytes(32))
@@ -199,6 +205,13 @@ def test_libp2p_hosts_over_an_onion_service(client_tor: Callable[[str], ClientTo
                 await SocksTransport("127.0.0.1", user.socks_port).dial(absent)
             assert "could not reach" in str(no.value)
             print(f"absent onion refused after {time.monotonic() - began:.2f} s: {no.value}")
+            checked = 0
+            for pid in [*private_tor_network.pids(), service.pid, user.pid, os.getpid()]:
+                endpoints = tcp_endpoints(pid)
+                assert endpoints, f"process {pid} holds no TCP socket: is it running?"
+                assert [e for e in endpoints if not e.on_loopback()] == []
+                checked += len(endpoints)
+            print(f"{checked} TCP sockets of 8 processes, all on loopback")
             print(
                 f"libp2p: ADD_ONION to connected (Noise + Yamux) {connected:.2f} s "
                 f"({attempts} attempt(s)), to first echo {time.monotonic() - added:.2f} s; "

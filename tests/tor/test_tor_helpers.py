@@ -3,6 +3,7 @@ and the consensus reader takes garbage without a traceback."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from tests.tor import private_network
 from tests.tor.client_tor import ClientTor
 from tests.tor.private_network import PrivateTorNetwork, TorNetworkError, usable_relays
+from tests.tor.sockets import TcpEndpoint, address_of, tcp_endpoints
 
 CONSENSUS = """network-status-version 3 microdesc
 r auth0 s9JmBGc+SQnSp/EJEN8wpqyqCTM 2038-01-01 00:00:00 127.0.0.1 46837 40945
@@ -71,3 +73,35 @@ def test_a_tor_that_cannot_start_stops_the_whole_network(
     for pid in network.pids():
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_the_socket_reader_sees_this_process_sockets_on_loopback() -> None:
+    unbound = (str(ipaddress.IPv4Address(0)), 0)
+    with socket.socket() as listener, socket.socket() as dialer:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        dialer.connect(listener.getsockname())
+        endpoints = {(e.local, e.remote): e for e in tcp_endpoints(os.getpid())}
+        listening = endpoints[(listener.getsockname(), unbound)]
+        assert listening.listening and listening.on_loopback()
+        dialled = endpoints[(dialer.getsockname(), listener.getsockname())]
+        assert not dialled.listening and dialled.on_loopback()
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "loopback"),
+    [
+        (TcpEndpoint(("127.0.0.1", 1), ("127.0.0.1", 2), listening=False), True),
+        (TcpEndpoint(("::1", 1), ("::", 0), listening=True), True),
+        (TcpEndpoint(("0.0.0.0", 1), ("0.0.0.0", 0), listening=True), False),  # noqa: S104
+        (TcpEndpoint(("127.0.0.1", 1), ("192.0.2.7", 443), listening=False), False),
+        (TcpEndpoint(("10.0.0.2", 1), ("127.0.0.1", 9050), listening=False), False),
+    ],
+)
+def test_anything_off_loopback_is_seen(endpoint: TcpEndpoint, loopback: bool) -> None:
+    assert endpoint.on_loopback() is loopback
+
+
+def test_proc_addresses_are_decoded() -> None:
+    assert address_of("0100007F:1F90") == ("127.0.0.1", 8080)
+    assert address_of("00000000000000000000000001000000:0050") == ("::1", 80)
