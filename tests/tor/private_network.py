@@ -8,15 +8,15 @@ this project. Nothing leaves 127.0.0.1, nothing reads the internet.
 Rules:
 - every process is ours: started with Popen, recorded, stopped by its pid in close(),
   which also runs when start() fails half-way;
-- every wait is for a condition (a consensus listing every relay as usable), bounded in
-  time, with the tor logs' last lines in the error when the bound is hit;
+- every wait is for a condition (every node holds a consensus listing every relay as
+  usable, and their microdescriptors), bounded in time, with the tor logs' last lines in
+  the error when the bound is hit;
 - nothing here prints a key or a passphrase (the authority identity keys are encrypted
   with a random passphrase that is never written anywhere).
 """
 
 from __future__ import annotations
 
-import contextlib
 import re
 import secrets
 import shutil
@@ -304,9 +304,10 @@ class PrivateTorNetwork:
         self._processes.append(process)
 
     def _wait_for_consensus(self, deadline: float) -> None:
-        """Until every authority's consensus lists every relay with USABLE_FLAGS."""
-        wanted = {node.nickname for node in self.nodes}
-        authorities = [node for node in self.nodes if node.authority]
+        """Until every node, authority or relay, holds a consensus listing every relay
+        with USABLE_FLAGS and the microdescriptors of them all. Relays are directory
+        caches too: a client that asks one before it has the microdescriptors retries
+        only 10 s later, so the network is ready when any of them can answer."""
         while True:
             for node, process in zip(self.nodes, self._processes, strict=True):
                 if process.poll() is not None:
@@ -314,20 +315,27 @@ class PrivateTorNetwork:
                         f"tor {node.nickname} exited ({process.returncode}):\n"
                         + log_tail(node.directory / "notice.log")
                     )
-            ready = 0
-            for node in authorities:
-                with contextlib.suppress(OSError):
-                    consensus = (node.directory / "cached-microdesc-consensus").read_text(
-                        errors="replace"
-                    )
-                    ready += usable_relays(consensus) >= wanted
-            if ready == len(authorities):
+            waiting = [node for node in self.nodes if not self._node_ready(node)]
+            if not waiting:
                 return
             if time.monotonic() > deadline:
                 raise TorNetworkError(
-                    f"the private Tor network had no full consensus after "
-                    f"{BOOTSTRAP_BOUND_SECONDS} s; {authorities[0].nickname}'s log ends:\n"
-                    + log_tail(authorities[0].directory / "notice.log")
+                    f"the private Tor network was not ready after {BOOTSTRAP_BOUND_SECONDS} s "
+                    f"({', '.join(n.nickname for n in waiting)} lacking directory information); "
+                    f"{waiting[0].nickname}'s log ends:\n"
+                    + log_tail(waiting[0].directory / "notice.log")
                 )
-            # tor writes the file once per voting round; look a few times a second
+            # tor writes these files once per voting round or fetch; look a few times a second
             time.sleep(0.25)
+
+    def _node_ready(self, node: TorNode) -> bool:
+        try:
+            consensus = (node.directory / "cached-microdesc-consensus").read_text(errors="replace")
+            microdescriptors = sum(
+                path.read_text(errors="replace").count("\nntor-onion-key")
+                for path in node.directory.glob("cached-microdescs*")
+            )
+        except OSError:
+            return False
+        wanted = {each.nickname for each in self.nodes}
+        return usable_relays(consensus) >= wanted and microdescriptors >= len(wanted)
