@@ -28,9 +28,9 @@ from pathlib import Path
 
 AUTHORITIES = 3
 RELAYS = 2
-# Votes every 10 s (the least tor takes for an initial interval in a testing network is
-# 2 x (2 s vote delay + 2 s distribution delay + 1)); a vote that misses its delay on a
-# loaded machine only costs one more round, so the bound below leaves room for several.
+# Votes every 10 s: tor wants the vote and distribution delays together below half the
+# interval, and 2 s each is already tight for three authorities on two loaded cores. A
+# vote that misses its delay only costs one more round; the bound leaves room for many.
 VOTING_INTERVAL_SECONDS = 10
 VOTE_DELAY_SECONDS = 2
 DIST_DELAY_SECONDS = 2
