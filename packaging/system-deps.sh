@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Debian packages Hearth needs beside Python: tor (Hearth's own onion-service tor, and
-# tor-gencert for the tests' private Tor network), the shared libraries Qt loads (offscreen and
-# X11), and GMP + a C compiler for py-libp2p's fastecdsa wheel build. Installs only what is
-# missing; on a non-Debian system it says what to install and carries on.
+# Debian packages Hearth needs beside Python: the shared libraries Qt loads (offscreen and
+# X11), GMP + a C compiler for py-libp2p's fastecdsa wheel build, and tor (tor and
+# tor-gencert: circles over onion services, and the private Tor network the tests run).
+# Installs only what is missing; on a non-Debian system it says what to install and
+# carries on.
 set -euo pipefail
 
 packages=(
@@ -11,13 +12,14 @@ packages=(
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
+  tor
 )
 if [ "${WITH_XVFB:-0}" = "1" ]; then
   packages+=(xvfb xauth)
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
-  echo "system-deps: not a Debian system; make sure Qt 6's X11 libraries and GMP are installed" >&2
+  echo "system-deps: not a Debian system; make sure Qt 6's X11 libraries, GMP and tor are installed" >&2
   exit 0
 fi
 
