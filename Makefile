@@ -35,7 +35,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: system-deps $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup
 
 test: lint typecheck pytest
 

@@ -7,7 +7,6 @@
 set -euo pipefail
 
 packages=(
-  tor
   build-essential python3-dev libgmp-dev
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3 libglib2.0-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0

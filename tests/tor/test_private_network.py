@@ -36,7 +36,8 @@ REACH_BOUND_SECONDS = 60
 ATTEMPT_SECONDS = 15
 ECHO_BOUND_SECONDS = 20
 # the session network (bounded at 150 s) and two client tors may start inside one test
-pytestmark = pytest.mark.timeout(360)
+# one private network per session: its tests share one xdist worker (--dist loadgroup)
+pytestmark = [pytest.mark.timeout(360), pytest.mark.xdist_group("private_tor_network")]
 
 
 def add_onion(client: ClientTor, virtual_port: int, target_port: int) -> str:
