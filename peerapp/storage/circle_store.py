@@ -626,7 +626,9 @@ class CircleStore:
     def forget_circle(self, circle_id: bytes) -> None:
         """Erase everything held about a circle (after leaving it)."""
         with self._database.transaction() as connection:
-            for table in ("event_parents", "member_sync"):
+            # network_identities: the membership's peer seed and onion key (no cascade:
+            # a joiner's exists before its circle row; network_identity_store.py)
+            for table in ("event_parents", "member_sync", "network_identities"):
                 connection.execute(f"DELETE FROM {table} WHERE circle = ?", (circle_id,))  # noqa: S608
             # events, epochs and invites go with the circle (ON DELETE CASCADE)
             connection.execute("DELETE FROM circles WHERE id = ?", (circle_id,))

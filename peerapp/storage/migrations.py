@@ -211,6 +211,24 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE INDEX events_by_author_in_order ON events(circle, author, lamport, id);
         """,
     ),
+    (
+        11,
+        # each membership's own network identity (storage/network_identity_store.py,
+        # issue 12): a libp2p peer seed and an onion service key, so two circles that
+        # share a person see different peer ids and onion addresses. No foreign key to
+        # circles: a joiner's identity exists before its membership (the join request
+        # carries its peer id and address); forget_circle deletes it. UNIQUE: one key
+        # stored for two circles would link them.
+        """
+        CREATE TABLE network_identities (
+            circle        BLOB PRIMARY KEY,
+            peer_seed     BLOB NOT NULL UNIQUE CHECK (length(peer_seed) = 32),
+            onion_address TEXT UNIQUE,
+            onion_key     TEXT,
+            CHECK ((onion_address IS NULL) = (onion_key IS NULL))
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
