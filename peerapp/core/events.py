@@ -87,6 +87,9 @@ class MemberView:
     blocked: bool = False  # I blocked them (their messages are hidden for me only)
     equivocated: bool = False  # signed two versions of its history (evidence in the log)
     invited_by: str = ""  # the member id that admitted it ("" for the founder)
+    # how many times members reported that a key rotation of its could not be opened
+    # (a report, not a proof: the reporter could lie)
+    unreadable_reports: int = 0
 
 
 @dataclass(frozen=True)

@@ -366,6 +366,7 @@ class CircleService:
                 blocked=self.boundaries.is_blocked(runtime.circle_id, member.key),
                 equivocated=member.key in state.equivocators,
                 invited_by=member.admitted_by.hex(),
+                unreadable_reports=state.unreadable_reports.get(member.key, 0),
             )
             # facilitators by rank, then members by seniority
             for member in sorted(

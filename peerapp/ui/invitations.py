@@ -1,6 +1,7 @@
 """Who brought whom into a circle, from the `members` rows' `invited_by` (pure, no Qt).
 
-Facilitators see it (the member list's tooltip, peerapp.ui.pane_moderation), and a ban
+Facilitators see it (the member list's tooltip, peerapp.ui.pane_moderation, with any
+reports that keys a member sent could not be opened), and a ban
 offers to remove, in the same action, everyone the banned member brought in: the current
 members it admitted, those they admitted, and so on (the core's `brought_in_by`, read
 from what the engine lists; a chain through someone no longer a member stops there, as
@@ -29,15 +30,21 @@ def brought_in_by(members: Sequence[Member], member_id: str) -> list[Member]:
     return found
 
 
-def inviter_notes(members: Sequence[Member]) -> dict[str, str]:
-    """member id -> "Invited by …" for every member someone admitted (not the founder)."""
+def facilitator_notes(members: Sequence[Member]) -> dict[str, str]:
+    """member id -> what facilitators see in its tooltip: "Invited by …" for every member
+    someone admitted (not the founder), and how often members reported that keys it sent
+    could not be opened (a report, not a proof)."""
     names = {m.id: m.name or messages.UNNAMED_MEMBER for m in members}
     notes = {}
     for member in members:
-        if not member.invited_by:
-            continue
-        name = names.get(member.invited_by)
-        notes[member.id] = (
-            messages.INVITED_BY_FORMER_MEMBER if name is None else messages.invited_by(name)
-        )
+        lines = []
+        if member.invited_by:
+            name = names.get(member.invited_by)
+            lines.append(
+                messages.INVITED_BY_FORMER_MEMBER if name is None else messages.invited_by(name)
+            )
+        if member.unreadable_reports:
+            lines.append(messages.unreadable_keys_reported(member.unreadable_reports))
+        if lines:
+            notes[member.id] = "\n".join(lines)
     return notes

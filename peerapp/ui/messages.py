@@ -602,6 +602,16 @@ def invited_by(name: str) -> str:
 INVITED_BY_FORMER_MEMBER = "Invited by someone no longer in the circle"
 
 
+def unreadable_keys_reported(count: int) -> str:
+    """For facilitators: members reported that this member's new keys did not open for
+    them (Hearth repairs that by itself; often it is a glitch, repeated it may not be)."""
+    times = "once" if count == 1 else f"{count} times"
+    return (
+        f"Members reported {times} that new keys this person sent could not be opened "
+        "(Hearth repaired it)"
+    )
+
+
 def confirm_make_founder_title(name: str) -> str:
     return f"Make {name} the founder?"
 

@@ -54,7 +54,7 @@ from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
-from peerapp.ui.invitations import brought_in_by, inviter_notes
+from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
     CARE_ACTIONS,
@@ -278,7 +278,7 @@ class PaneModeration(QObject):
         self.members = list(members)
         actions = {member.id: self.actions_for(member) for member in self.members}
         # who invited whom: for facilitators only, quietly (a tooltip)
-        notes = inviter_notes(self.members) if self.facilitating else {}
+        notes = facilitator_notes(self.members) if self.facilitating else {}
         panel = self.pane.member_panel
         unchanged = (
             panel.members == self.members

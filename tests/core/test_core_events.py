@@ -101,6 +101,7 @@ SHAPES = [
                 "blocked": False,
                 "equivocated": False,
                 "invited_by": "",
+                "unreadable_reports": 0,
             },
         },
     ),

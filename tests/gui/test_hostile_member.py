@@ -28,10 +28,10 @@ from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog, equivocations_from
 from peerapp.ui.dialogs.invite import InviteDialog
-from peerapp.ui.invitations import brought_in_by, inviter_notes
+from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
-from peerapp.ui.widgets.member_list import Member
+from peerapp.ui.widgets.member_list import Member, members_from
 from peerapp.ui.widgets.message_model import Look, presentation
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -143,12 +143,31 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
     # hostile data cannot loop it: a cycle ends once everyone is taken
     loop = [member("x", "X", "y"), member("y", "Y", "x")]
     assert [m.id for m in brought_in_by(loop, "x")] == ["y"]
-    assert inviter_notes(members) == {
+    assert facilitator_notes(members) == {
         "b": "Invited by Ash",
         "c": "Invited by Bee",
         "d": "Invited by Cy",
         "e": messages.INVITED_BY_FORMER_MEMBER,
     }
+    # reports that keys a member sent did not open, the founder's too
+    reported = [
+        Member("a", "Ash", "founder", False, unreadable_reports=1),
+        Member("b", "Bee", "member", False, invited_by="a", unreadable_reports=3),
+    ]
+    assert facilitator_notes(reported) == {
+        "a": "Members reported once that new keys this person sent could not be opened "
+        "(Hearth repaired it)",
+        "b": "Invited by Ash\nMembers reported 3 times that new keys this person sent "
+        "could not be opened (Hearth repaired it)",
+    }
+    rows = members_from(
+        [
+            {"id": "a", "name": "A", "role": "member", "online": False, "unreadable_reports": 2},
+            {"id": "b", "name": "B", "role": "member", "online": False, "unreadable_reports": -4},
+            {"id": "c", "name": "C", "role": "member", "online": False, "unreadable_reports": "9"},
+        ]
+    )
+    assert [m.unreadable_reports for m in rows] == [2, 0, 0]
     assert messages.ban_invitees_names(["Cy"]) == "Cy"
     assert messages.ban_invitees_names(["Cy", "Dee", "Eve"]) == "Cy, Dee and Eve"
     names = [f"M{i}" for i in range(8)]

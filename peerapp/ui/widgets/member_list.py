@@ -52,6 +52,7 @@ class Member:
     on_break: bool = False  # they let the circle see they are taking a break
     equivocated: bool = False  # they signed two versions of their history
     invited_by: str = ""  # the member id that admitted them ("" for the founder)
+    unreadable_reports: int = 0  # reports that keys they sent could not be opened
 
     @property
     def founder(self) -> bool:
@@ -95,6 +96,7 @@ def members_from(rows: Sequence[object]) -> list[Member]:
                     row.get("on_break") is True,
                     row.get("equivocated") is True,
                     _text(row.get("invited_by")),
+                    _count(row.get("unreadable_reports")),
                 )
             )
         except (KeyError, TypeError, ValueError):
@@ -104,6 +106,10 @@ def members_from(rows: Sequence[object]) -> list[Member]:
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 class MemberRow(QWidget):
