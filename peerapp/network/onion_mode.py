@@ -92,6 +92,10 @@ class ListenOnlyTCP(TCP):
     def can_dial(self, maddr: multiaddr.Multiaddr) -> bool:
         return False
 
+    def can_listen(self, maddr: multiaddr.Multiaddr) -> bool:
+        # TCP's own answer is its can_dial's, which is now always False
+        return TCP.can_dial(self, maddr)
+
     async def dial(self, maddr: multiaddr.Multiaddr) -> IRawConnection:
         raise OpenConnectionError(direct_dial_refused(maddr))
 
