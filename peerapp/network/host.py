@@ -20,6 +20,10 @@ above it (MAX_CONNECTIONS).
 Its auto-connector dials peers from the peer store until the connection count reaches
 the middle of its watermarks (200 by default), removed and banned members included;
 whom Hearth dials is the engine's choice (members, from the circle log), so it is off.
+
+Tor mode (`tor=OnionReach(...)`, onion_mode.py) changes only what reaches the network:
+listen on 127.0.0.1, dial only /onion3 through tor, advertise only the onion addresses.
+Without it (tor=None) the host is exactly the direct one.
 """
 
 from __future__ import annotations
@@ -53,6 +57,13 @@ from peerapp.network.admission import Limits
 from peerapp.network.counters import Counters
 from peerapp.network.gate import Allow, Gate
 from peerapp.network.guard import ConnectionGuard
+from peerapp.network.onion_mode import (
+    OnionReach,
+    check_loopback_listen,
+    check_onion_dial,
+    hide_observed_address,
+    tor_transports,
+)
 from peerapp.network.pubsub import (
     PUBLISH_TIMEOUT_SECONDS,
     MessageCallback,
@@ -65,6 +76,7 @@ from peerapp.network.streams import (
     DEFAULT_TIMEOUT_SECONDS,
     FramedStream,
     StreamHandler,
+    StreamOpenFailed,
     open_framed_stream,
     serving,
 )
@@ -90,9 +102,22 @@ def _ignore_message(message: PubsubMessage) -> None:
     pass
 
 
-def build_host(peer_seed: bytes, counters: Counters | None = None) -> Any:
+def build_host(
+    peer_seed: bytes, counters: Counters | None = None, tor: OnionReach | None = None
+) -> Any:
     key_pair = create_new_key_pair(peer_seed)
     noise = NoiseTransport(key_pair, noise_privkey=new_x25519_key_pair().private_key)
+    # Tor mode: TCP only listens, SOCKS dials onions; the onion addresses are all we
+    # announce (identify, signed peer record), and observed addresses are not collected
+    tor_options: dict[str, Any] = (
+        {}
+        if tor is None
+        else {
+            "transports": tor_transports(tor),
+            "announce_addrs": tor.multiaddrs(),
+            "disable_identify_address_discovery": True,
+        }
+    )
     host = new_host(
         key_pair=key_pair,
         sec_opt={NOISE_PROTOCOL_ID: noise},
@@ -104,7 +129,10 @@ def build_host(peer_seed: bytes, counters: Counters | None = None) -> Any:
             low_watermark=0,
             inbound_upgrade_timeout=HANDSHAKE_SECONDS,
         ),
+        **tor_options,
     )
+    if tor is not None:
+        hide_observed_address(host)
     _bound_handshakes(host.get_network(), counters or Counters())
     _no_auto_connect(host.get_network())
     return host
@@ -204,8 +232,11 @@ class NetworkNode:
         gate: Gate,
         counters: Counters,
         guard: ConnectionGuard,
+        *,
+        tor: OnionReach | None = None,
     ) -> None:
         self._host = host
+        self._tor = tor
         self._pubsub = pubsub
         self._gate = gate
         self._counters = counters
@@ -216,6 +247,9 @@ class NetworkNode:
         return str(self._host.get_id().to_base58())
 
     def dialable_addrs(self) -> list[str]:
+        if self._tor is not None:
+            # the announced onion addresses, /p2p/PEER appended by the host
+            return [str(address) for address in self._host.get_addrs()]
         suffix = f"/p2p/{self.peer_id}"
         return [str(address) + suffix for address in dialable(self._host.get_transport_addrs())]
 
@@ -223,8 +257,12 @@ class NetworkNode:
         return sorted(peer.to_base58() for peer in self._host.get_connected_peers())
 
     async def connect(self, address: str) -> str:
-        """Dial a full /.../p2p/PEER multiaddr; returns the peer id once secured."""
-        info = info_from_p2p_addr(multiaddr.Multiaddr(address))
+        """Dial a full /.../p2p/PEER multiaddr; returns the peer id once secured. In Tor
+        mode an address other than /onion3 is refused (OnionOnlyError), never dialled."""
+        parsed = multiaddr.Multiaddr(address)
+        if self._tor is not None:
+            check_onion_dial(parsed)
+        info = info_from_p2p_addr(parsed)
         await self._host.connect(info)
         return str(info.peer_id.to_base58())
 
@@ -289,8 +327,18 @@ class NetworkNode:
         timeout: float = DEFAULT_TIMEOUT_SECONDS,
     ) -> FramedStream:
         """A stream to the peer, dialling `addrs` first if not connected; StreamError if
-        that fails or takes longer than `timeout`."""
+        that fails or takes longer than `timeout` (in Tor mode, if an address is not an
+        /onion3 one: nothing is dialled then)."""
+        if self._tor is not None:
+            self._check_onion_addrs(addrs or [])
         return await open_framed_stream(self._host, peer_id, protocol, addrs, timeout)
+
+    def _check_onion_addrs(self, addrs: list[str]) -> None:
+        for text in addrs:
+            try:
+                check_onion_dial(multiaddr.Multiaddr(text))
+            except Exception as error:  # OnionOnlyError, or multiaddr's own errors
+                raise StreamOpenFailed(str(error)) from None
 
     def set_gate(self, allow: Allow | None) -> None:
         """allow(peer_id, protocol) decides who may use which protocol; None allows all.
@@ -336,20 +384,25 @@ async def running_node(
     on_message: MessageCallback | None = None,
     *,
     stranger_limits: Limits | None = None,
+    tor: OnionReach | None = None,
 ) -> AsyncIterator[NetworkNode]:
     """The host and its GossipSub, listening, for the duration of the block.
 
     Callbacks run in the trio thread. on_message gets every message from another peer on
     a subscribed topic, once; never our own. stranger_limits: the budget for inbound
-    strangers (admission.py; its defaults when None).
+    strangers (admission.py; its defaults when None). tor: Tor mode (onion_mode.py);
+    `listen` must then be 127.0.0.1 only (OnionOnlyError otherwise), and the caller
+    points the onion service at `listen_port()`.
     """
+    if tor is not None:
+        check_loopback_listen(listen)
     # py-libp2p 0.8.1's Yamux sends a window update for every read by default, a write per
     # pubsub message received (17 % of the read loop under load). Off, it sends one when
     # half the window is used, as go-yamux does. The library reads this at each use.
     os.environ.setdefault(YAMUX_RELEASE_ON_READ, "0")
     gate, counters = Gate(), Counters()
     guard = ConnectionGuard(gate, counters, stranger_limits)
-    host = build_host(peer_seed, counters)
+    host = build_host(peer_seed, counters, tor)
     host.get_network().register_notifee(_ConnectionWatcher(on_connected, on_disconnected, guard))
     failure: AddressError | None = None
     async with host.run(listen):
@@ -370,7 +423,7 @@ async def running_node(
                 async with running_pubsub(
                     host, gate, counters, on_message or _ignore_message
                 ) as pubsub:
-                    node = NetworkNode(host, pubsub, gate, counters, guard)
+                    node = NetworkNode(host, pubsub, gate, counters, guard, tor=tor)
                     log.info("listening on %s", ", ".join(node.dialable_addrs()))
                     yield node
             finally:
