@@ -61,3 +61,15 @@ def tcp_endpoints(pid: int) -> list[TcpEndpoint]:
                 inodes.add(int(found.group(1)))
     table = _tcp_table()
     return [table[inode] for inode in sorted(inodes) if inode in table]
+
+
+def sockets_all_on_loopback(pids: list[int]) -> int:
+    """Assert that every TCP socket of each process is on loopback (and that each holds
+    one: a process with none is not running); returns how many were checked."""
+    checked = 0
+    for pid in pids:
+        endpoints = tcp_endpoints(pid)
+        assert endpoints, f"process {pid} holds no TCP socket: is it running?"
+        assert [e for e in endpoints if not e.on_loopback()] == []
+        checked += len(endpoints)
+    return checked

@@ -25,7 +25,7 @@ from tests.network.identify_probe import ask_identify
 from tests.network.trio_helpers import wait_until
 from tests.tor.client_tor import ClientTor
 from tests.tor.private_network import PrivateTorNetwork
-from tests.tor.sockets import tcp_endpoints
+from tests.tor.sockets import sockets_all_on_loopback
 
 # one private network per session: its tests share one xdist worker (--dist loadgroup);
 # the network (bounded at 150 s) and two client tors may start inside this test
@@ -172,13 +172,8 @@ def test_two_nodes_in_tor_mode_talk_over_onion_services_only(
                 )
             assert a.peer_id not in b.connected_peers()
 
-            checked = 0
             processes = [*private_tor_network.pids(), tor_a.pid, tor_b.pid, os.getpid()]
-            for pid in processes:
-                endpoints = tcp_endpoints(pid)
-                assert endpoints, f"process {pid} holds no TCP socket: is it running?"
-                assert [e for e in endpoints if not e.on_loopback()] == []
-                checked += len(endpoints)
+            checked = sockets_all_on_loopback(processes)
             print(f"{checked} TCP sockets of {len(processes)} processes, all on loopback")
             print(
                 f"Tor mode: ADD_ONION to connected {connected:.2f} s ({attempts} attempt(s)); "

@@ -28,7 +28,7 @@ from peerapp.network.host import build_host
 from peerapp.network.tor.socks_transport import SocksTransport
 from tests.tor.client_tor import ClientTor
 from tests.tor.private_network import PrivateTorNetwork
-from tests.tor.sockets import tcp_endpoints
+from tests.tor.sockets import sockets_all_on_loopback
 
 # a fresh onion service is reachable once its descriptor is on the HSDirs; the dialler
 # retries until then, within this bound
@@ -206,12 +206,9 @@ def test_libp2p_hosts_over_an_onion_service(
                 await SocksTransport("127.0.0.1", user.socks_port).dial(absent)
             assert "could not reach" in str(no.value)
             print(f"absent onion refused after {time.monotonic() - began:.2f} s: {no.value}")
-            checked = 0
-            for pid in [*private_tor_network.pids(), service.pid, user.pid, os.getpid()]:
-                endpoints = tcp_endpoints(pid)
-                assert endpoints, f"process {pid} holds no TCP socket: is it running?"
-                assert [e for e in endpoints if not e.on_loopback()] == []
-                checked += len(endpoints)
+            checked = sockets_all_on_loopback(
+                [*private_tor_network.pids(), service.pid, user.pid, os.getpid()]
+            )
             print(f"{checked} TCP sockets of 8 processes, all on loopback")
             print(
                 f"libp2p: ADD_ONION to connected (Noise + Yamux) {connected:.2f} s "
