@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message, read_latest
 from peerapp.ui.widgets.plain_label import plain_label
+from peerapp.ui.widgets.scroll_list import scroll_list
 
 LIST_SIZE = (520, 380)
 EXCERPT_CHARS = 400
@@ -250,10 +250,12 @@ class CareFlagsDialog(FormDialog):
         self.review_cards: dict[str, ReviewCard] = {}  # message id -> card, likewise
         self.confirming: ConfirmActionDialog | None = None  # "Delete for everyone?"
 
-        self.list_widget = QWidget()
-        self.list_layout = QVBoxLayout(self.list_widget)
-        self.list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_layout.setSpacing(8)
+        listing = scroll_list("careFlags", LIST_SIZE, spacing=8)
+        self.scroll_area, self.list_widget, self.list_layout = (
+            listing.area,
+            listing.widget,
+            listing.layout,
+        )
         self.flags_heading = _heading(messages.CARE_FLAGS_TITLE)
         self.flags_layout = QVBoxLayout()
         self.flags_layout.setSpacing(8)
@@ -277,11 +279,6 @@ class CareFlagsDialog(FormDialog):
         self.list_layout.addWidget(self.review_empty_label)
         self.list_layout.addStretch(1)
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("careFlags")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(self.list_widget)
-        self.scroll_area.setMinimumSize(*LIST_SIZE)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)

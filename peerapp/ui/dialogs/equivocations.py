@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +39,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
 from peerapp.ui.widgets.plain_label import plain_label
+from peerapp.ui.widgets.scroll_list import scroll_list
 
 LIST_SIZE = (600, 360)
 
@@ -193,23 +193,17 @@ class EquivocationsDialog(FormDialog):
         self.cards: list[EquivocationCard] = []
         self.confirming: ConfirmActionDialog | None = None  # "Delete this message?"
 
-        self.list_widget = QWidget()
-        self.list_layout = QVBoxLayout(self.list_widget)
-        self.list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_layout.setSpacing(16)
+        listing = scroll_list("equivocations", LIST_SIZE, spacing=16, see_through=True)
+        self.scroll_area, self.list_widget, self.list_layout = (
+            listing.area,
+            listing.widget,
+            listing.layout,
+        )
         self.empty_label = QLabel(messages.EQUIVOCATIONS_EMPTY)
         style.set_role(self.empty_label, "muted")
         self.list_layout.addWidget(self.empty_label)
         self.list_layout.addStretch(1)
         self.empty_label.hide()
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("equivocations")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(self.list_widget)
-        # setWidget paints the list's own background: let the dialog's show through
-        self.list_widget.setAutoFillBackground(False)
-        self.scroll_area.viewport().setAutoFillBackground(False)
-        self.scroll_area.setMinimumSize(*LIST_SIZE)
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.scroll_area)

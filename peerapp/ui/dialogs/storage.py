@@ -21,12 +21,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
-    QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
 from peerapp.ui.widgets.plain_label import plain_label
+from peerapp.ui.widgets.scroll_list import scroll_list
 
 LIST_SIZE = (520, 300)
 NAME_WIDTH = 200
@@ -187,18 +186,14 @@ class StorageDialog(FormDialog):
         self.circle_sizes: dict[str, QLabel] = {}
         self.confirming: ConfirmActionDialog | None = None
 
-        self.list_widget = QWidget()
-        self.list_layout = QVBoxLayout(self.list_widget)
-        self.list_layout.setContentsMargins(0, 0, 8, 0)
-        self.list_layout.setSpacing(12)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("storage")
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(self.list_widget)
-        self.list_widget.setAutoFillBackground(False)
-        self.scroll_area.viewport().setAutoFillBackground(False)
-        self.scroll_area.setMinimumSize(*LIST_SIZE)
+        listing = scroll_list(
+            "storage", LIST_SIZE, spacing=12, right_margin=8, see_through=True, frameless=True
+        )
+        self.scroll_area, self.list_widget, self.list_layout = (
+            listing.area,
+            listing.widget,
+            listing.layout,
+        )
         # what the last clearing freed; stays until the next one
         self.status_label = plain_label("", "muted", selectable=False)
         layout = QVBoxLayout(self.body)
