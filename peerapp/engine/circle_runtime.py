@@ -75,9 +75,9 @@ class Resolved:
     last_applied: OrderKey
     last_control: OrderKey
     # joiners whose admission was refused: peer id -> (joiner key, admission lamport)
-    refused_joiners: dict[str, tuple[bytes, int]] = field(default_factory=dict)
-    # what lets the next resolution start at a checkpoint (None: only a whole one can)
-    log: ResolvedLog | None = None
+    refused_joiners: dict[str, tuple[bytes, int]]
+    # what lets the next resolution start at a checkpoint
+    log: ResolvedLog
 
 
 def refused_admission(
@@ -161,7 +161,6 @@ def resume_stored(
     are every stored event that sorts after `after` (its log's `resume_point`), resolved
     before or new. Pure, like `resolve_stored`; None when only a whole resolution can
     judge them (core.resolution.resume)."""
-    assert before.log is not None
     entries = _entries(events)
     log = resume(before.log, circle_id, after, entries)
     if log is None:
@@ -271,15 +270,15 @@ class CircleRuntime:
     def note_stored(self, stored: StoredEvent) -> None:
         """An event was stored after the last resolution: a resolution resuming from a
         checkpoint must start before it if it sorts inside that resolution's log."""
-        log = self.resolved.log if self.resolved is not None else None
         order = (stored.lamport, stored.id)
-        if log is not None and log.keys and order < log.keys[-1]:
+        keys = self.resolved.log.keys if self.resolved is not None else ()
+        if keys and order < keys[-1]:  # keys are in log order: the last is the greatest
             self.unlogged = order if self.unlogged is None else min(self.unlogged, order)
 
     def resume_point(self) -> OrderKey | None:
         """Where a resolution of the pending late events may start (a checkpoint before
         the earliest of them), if the last resolution of the whole stored log allows."""
-        if self.resolved is None or self.resolved.log is None or not self.pending:
+        if self.resolved is None or not self.pending:
             return None
         earliest = min((s.lamport, s.id) for s in self.pending.values())
         if self.unlogged is not None:

@@ -11,7 +11,7 @@ import logging
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import nacl.public
@@ -107,6 +107,17 @@ ORPHAN_PULL_SECONDS = 1.0
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class _LateResolution:
+    """A background resolution's outcome, with what it cost."""
+
+    how: str  # "resumed" (from a checkpoint) or "whole log"
+    events: list[StoredEvent]  # the events it loaded
+    resolved: Resolved
+    load_seconds: float
+    compute_seconds: float
 
 
 class CircleService:
@@ -995,7 +1006,7 @@ class CircleService:
             runtime.journal = None
         if found is None:
             return  # forgotten meanwhile
-        how, events, resolved, loaded, computed = found
+        events, resolved = found.events, found.resolved
         if self._runtimes.get(circle_id) is not runtime or runtime.generation != generation:
             return  # forgotten, or a newer whole-log resolution already judged everything
         loaded_ids = {s.id for s in events}
@@ -1029,19 +1040,16 @@ class CircleService:
             "late events judged: %d by resolving %d events (%s) in %.2f s (load %.3f, thread %.3f)",
             waiting,
             len(events),
-            how,
+            found.how,
             time.monotonic() - began,
-            loaded,
-            computed,
+            found.load_seconds,
+            found.compute_seconds,
         )
 
-    async def _resolve_late(
-        self, runtime: CircleRuntime
-    ) -> tuple[str, list[StoredEvent], Resolved, float, float] | None:
+    async def _resolve_late(self, runtime: CircleRuntime) -> _LateResolution | None:
         """Resolve the log with the pending late events, off the engine's thread: from the
         last resolution's checkpoint before the earliest of them when it can, the whole
-        log otherwise. (how, events loaded, outcome, seconds loading, seconds computing);
-        None when the circle was forgotten meanwhile."""
+        log otherwise. None when the circle was forgotten meanwhile."""
         circle_id = runtime.circle_id
         began = time.monotonic()
         after, before = runtime.resume_point(), runtime.resolved
@@ -1053,14 +1061,18 @@ class CircleService:
             resumed = await _in_worker_thread(resume_stored, circle_id, before, after, events)
             self._count_resolution("resumed" if resumed is not None else "declined")
             if resumed is not None:
-                return "resumed", events, resumed, loaded - began, time.monotonic() - loaded
+                return _LateResolution(
+                    "resumed", events, resumed, loaded - began, time.monotonic() - loaded
+                )
         events, parents = await self._load_for_resolution(circle_id)
         if self._runtimes.get(circle_id) is not runtime:
             return None
         loaded = time.monotonic()
         resolved = await _in_worker_thread(resolve_stored, circle_id, events, parents)
         self._count_resolution("whole")
-        return "whole log", events, resolved, loaded - began, time.monotonic() - loaded
+        return _LateResolution(
+            "whole log", events, resolved, loaded - began, time.monotonic() - loaded
+        )
 
     async def _load_log(self, circle_id: bytes, after: OrderKey) -> list[StoredEvent]:
         """The stored events after `after` in log order, in pages with a yield between."""
