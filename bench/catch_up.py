@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.core.quotas import QuotaRules
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
@@ -35,7 +36,8 @@ def start(profile: UnlockedProfile) -> EngineThread:
     # raised here, as this measures the catch-up path itself
     rules = QuotaRules(event_burst=10**9, bytes_per_day=2**40, stored_bytes=2**40)
     thread = EngineThread(
-        lambda emit: Engine(profile, LOOPBACK, emit, quota_rules=rules), lambda event: None
+        lambda emit: Engine(profile, LOOPBACK, emit, quota_rules=rules, network=DIRECT_RUN),
+        lambda event: None,
     )
     thread.start().result(WAIT)
     return thread

@@ -63,6 +63,7 @@ class BenchNode:
                 "node",
                 "--profile",
                 str(profile),
+                "--direct",
                 "--listen",
                 "/ip4/127.0.0.1/tcp/0",
             ],

@@ -12,6 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto import keyfile
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
@@ -43,7 +44,8 @@ def main() -> None:
         starts, stops = [], []
         for _ in range(ROUNDS):
             thread = EngineThread(
-                lambda emit: Engine(unlocked, ["/ip4/127.0.0.1/tcp/0"], emit), lambda e: None
+                lambda emit: Engine(unlocked, ["/ip4/127.0.0.1/tcp/0"], emit, network=DIRECT_RUN),
+                lambda e: None,
             )
             began = time.perf_counter()
             thread.start().result(30)
@@ -66,6 +68,7 @@ def main() -> None:
                     "node",
                     "--profile",
                     str(profile_dir),
+                    "--direct",
                     "--listen",
                     "/ip4/127.0.0.1/tcp/0",
                 ],

@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 
 from peerapp import PRODUCT_NAME, __version__
+from peerapp.core.network_mode import NetworkMode, NetworkOptions
 from peerapp.hardening import harden_process
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -36,6 +37,36 @@ def _add_common_options(parser: argparse.ArgumentParser) -> None:
         metavar="MULTIADDR",
         help="address to accept peers on, e.g. /ip4/127.0.0.1/tcp/4001; repeat for several "
         "(default: an OS-chosen TCP port on all interfaces)",
+    )
+    network = parser.add_argument_group(
+        "network (Tor mode is the default: see README 'Tor and direct mode')"
+    )
+    network.add_argument(
+        "--direct",
+        action="store_true",
+        help="direct mode for this run: faster on a LAN, but members can see your IP address",
+    )
+    network.add_argument(
+        "--tor-control",
+        metavar="ADDR",
+        help="use an existing Tor (Tails, Whonix, a system tor): its control port HOST:PORT "
+        "or unix socket path (cookie authentication, or --tor-password-file)",
+    )
+    network.add_argument(
+        "--tor-socks",
+        metavar="HOST:PORT",
+        help="the existing Tor's SOCKS port (with --tor-control)",
+    )
+    network.add_argument(
+        "--tor-password-file",
+        type=Path,
+        metavar="FILE",
+        help="the existing Tor's control password, first line of FILE",
+    )
+    network.add_argument(
+        "--tor-config",
+        metavar="FILE",
+        help="extra torrc lines for Hearth's own tor (bridges, a private test network)",
     )
     parser.add_argument(
         "--log-level",
@@ -96,6 +127,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = build_parser().parse_args(argv)
     configure_logging(options.log_level)
     profile: Path = (options.profile or default_profile()).expanduser()
+    try:
+        network = network_options(options)
+    except OSError as error:
+        print(
+            f"peerapp: cannot read {options.tor_password_file}: {error.strerror}", file=sys.stderr
+        )
+        return 2
     if options.command == "node":
         from peerapp.node.front import (  # noqa: PLC0415 (keeps Qt out of the node)
             PassphraseSource,
@@ -103,8 +141,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
 
         source = PassphraseSource(options.passphrase_file, options.passphrase_stdin)
-        return run_node(profile, options.listen, source)
+        return run_node(profile, options.listen, source, network)
     # Qt is imported only when the desktop app is wanted
     from peerapp.ui.app import run  # noqa: PLC0415 (Qt loads only for the desktop app)
 
-    return run(profile, options.listen)
+    return run(profile, options.listen, network)
+
+
+def network_options(options: argparse.Namespace) -> NetworkOptions:
+    """The network choices of the command line; the profile's settings fill the rest."""
+    password = None
+    if options.tor_password_file is not None:
+        lines = options.tor_password_file.read_text(encoding="utf-8").splitlines()
+        password = lines[0] if lines else ""
+    return NetworkOptions(
+        mode=NetworkMode.DIRECT if options.direct else None,
+        tor_control=options.tor_control,
+        tor_socks=options.tor_socks,
+        tor_config_file=options.tor_config,
+        tor_password=password,
+    )

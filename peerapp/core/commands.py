@@ -90,6 +90,21 @@ SPECS: dict[str, CommandSpec] = {
             (Argument("circle", str),),
         ),
         CommandSpec("connect", "Dial a peer at a full multiaddr.", (Argument("addr", str),)),
+        # network mode and Tor (docs/node.md "Tor and direct mode")
+        CommandSpec(
+            "network_settings",
+            "This profile's network mode and Tor settings, and what this run uses.",
+        ),
+        CommandSpec(
+            "set_network_settings",
+            "Change the profile's network mode or Tor settings (used from the next start).",
+            (
+                Argument("mode", str, required=False),
+                Argument("tor_control", str, required=False),
+                Argument("tor_socks", str, required=False),
+                Argument("tor_config", str, required=False),
+            ),
+        ),
         # disk use (docs/node.md "Disk use and quotas")
         CommandSpec(
             "circle_usage",

@@ -20,9 +20,30 @@ class EngineEvent:
 
 @dataclass(frozen=True)
 class EngineReady(EngineEvent):
+    """The engine runs and answers commands. Direct mode: the profile's one peer id and
+    its dialable addresses. Tor mode: each circle has its own peer id and onion address
+    (see `circles`, `invite`), so there is none to give here: "" and (); Tor may still be
+    starting (`tor_status` events follow)."""
+
     name: ClassVar[str] = "ready"
     peer_id: str
     addrs: tuple[str, ...]
+    mode: str = "direct"  # "tor" | "direct" (core/network_mode.py)
+
+
+@dataclass(frozen=True)
+class TorStatusChanged(EngineEvent):
+    """Tor's state as a person should see it (network/tor/status.py). `state`: starting,
+    bootstrapping, ready (reachable privately), stale (circuits lost: the machine slept or
+    the network changed; tor recovers by itself), restarting (our tor stopped and is being
+    started again), failed (it could not be: `summary` says what to fix). `phase` and
+    `progress` are Tor's own bootstrap tag and percent; `summary` its words, fit to show."""
+
+    name: ClassVar[str] = "tor_status"
+    state: str
+    phase: str
+    progress: int
+    summary: str
 
 
 @dataclass(frozen=True)

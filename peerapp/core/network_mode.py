@@ -13,6 +13,7 @@ Rules (issue 12):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from peerapp.core.errors import HearthError
@@ -24,6 +25,24 @@ class NetworkMode(StrEnum):
 
 
 DEFAULT_MODE = NetworkMode.TOR
+
+
+@dataclass(frozen=True)
+class NetworkOptions:
+    """What a front chose for this run (the node's --direct/--tor-* options); None leaves
+    the profile's own setting (storage/network_settings.py) in force. Text as typed: the
+    network layer parses and checks it (network/tor/config.py)."""
+
+    mode: NetworkMode | None = None
+    tor_control: str | None = None  # host:port or a unix socket path
+    tor_socks: str | None = None  # host:port
+    tor_config_file: str | None = None  # a file of extra torrc lines
+    tor_password: str | None = field(default=None, repr=False)
+
+
+PROFILE_SETTINGS = NetworkOptions()  # nothing chosen for this run: the profile decides
+DIRECT_RUN = NetworkOptions(mode=NetworkMode.DIRECT)  # direct mode for this run (tests, LAN)
+
 
 # a multiaddr's first protocol -> the mode whose codes carry it
 ADDRESS_MODES: dict[str, NetworkMode] = {

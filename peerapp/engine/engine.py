@@ -25,6 +25,7 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
 )
+from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.boundaries_commands import boundaries_handlers
@@ -68,10 +69,13 @@ class Engine:
         emit: Emit,
         *,
         quota_rules: QuotaRules = DEFAULT_RULES,
+        network: NetworkOptions = PROFILE_SETTINGS,
     ) -> None:
         """`quota_rules`: the per-member quotas (core/quotas.py); benchmarks that measure
-        raw throughput from one author raise them."""
+        raw throughput from one author raise them. `network`: this run's choices (the
+        node's --direct/--tor-* options); the profile's network settings fill the rest."""
         self._profile = profile
+        self._network_options = network
         self._quota_rules = quota_rules
         # parse now, in the caller's thread, so a bad --listen fails before anything starts
         # explicit --listen addresses; without them the port of the last run is reused, so

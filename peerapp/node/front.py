@@ -31,6 +31,7 @@ from peerapp.core.errors import (
     WrongPassphrase,
 )
 from peerapp.core.events import EngineError, EngineEvent
+from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.engine import Engine
 from peerapp.engine.profiles import (
     ProfileLock,
@@ -227,7 +228,12 @@ def _prepare(
         raise
 
 
-def run_node(profile: Path, listen: list[str], source: PassphraseSource) -> int:
+def run_node(
+    profile: Path,
+    listen: list[str],
+    source: PassphraseSource,
+    network: NetworkOptions = PROFILE_SETTINGS,
+) -> int:
     try:
         unlocked, lock = _prepare(profile, listen, source)
     except WrongPassphrase:
@@ -235,12 +241,12 @@ def run_node(profile: Path, listen: list[str], source: PassphraseSource) -> int:
     except HearthError as error:
         return _fail(error.message, _EXIT_CODES.get(type(error), EXIT_USAGE))
     try:
-        return _serve(unlocked, listen)
+        return _serve(unlocked, listen, network)
     finally:
         lock.release()
 
 
-def _serve(unlocked: UnlockedProfile, listen: list[str]) -> int:
+def _serve(unlocked: UnlockedProfile, listen: list[str], network: NetworkOptions) -> int:
     output = _Output(sys.stdout.buffer)
     lines: queue.Queue[object] = queue.Queue()
 
@@ -249,7 +255,7 @@ def _serve(unlocked: UnlockedProfile, listen: list[str]) -> int:
         if isinstance(event, EngineError) and event.fatal:
             lines.put(_ENGINE_DIED)
 
-    engine = EngineThread(lambda emit: Engine(unlocked, listen, emit), on_event)
+    engine = EngineThread(lambda emit: Engine(unlocked, listen, emit, network=network), on_event)
     ready = engine.start()
     try:
         ready.result(READY_TIMEOUT_SECONDS)

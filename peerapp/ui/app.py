@@ -16,6 +16,7 @@ import qasync
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from peerapp.core.errors import ProfileInUse
+from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import ProfileLock
 from peerapp.ui import messages, style
 from peerapp.ui.interrupts import signals_call
@@ -26,7 +27,7 @@ EXIT_PROFILE_UNAVAILABLE = 2
 DESKTOP_FILE_NAME = "hearth"
 
 
-def run(profile: Path, listen: list[str]) -> int:
+def run(profile: Path, listen: list[str], network: NetworkOptions = PROFILE_SETTINGS) -> int:
     """Show Hearth for the profile in `profile`, its engine listening on `listen`."""
     app = application()
     try:
@@ -41,7 +42,7 @@ def run(profile: Path, listen: list[str]) -> int:
         )
         return EXIT_PROFILE_UNAVAILABLE
     try:
-        return _run_session(app, profile, listen)
+        return _run_session(app, profile, listen, network)
     finally:
         lock.release()
 
@@ -60,10 +61,12 @@ def application() -> QApplication:
     return app
 
 
-def _run_session(app: QApplication, profile: Path, listen: list[str]) -> int:
+def _run_session(
+    app: QApplication, profile: Path, listen: list[str], network: NetworkOptions
+) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    session = Session(profile, listen)
+    session = Session(profile, listen, network=network)
     finished: asyncio.Future[int] = loop.create_future()
 
     def settle(exit_code: int) -> None:

@@ -30,6 +30,7 @@ from peerapp.core.events import (
     SyncProgress,
 )
 from peerapp.core.lifecycle import Phase
+from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.engine import Engine, Result
 from peerapp.engine.profiles import UnlockedProfile
 from peerapp.engine.thread import EngineFactory, EngineThread
@@ -61,9 +62,13 @@ class EngineBridge(QObject):
 
     @classmethod
     def for_profile(
-        cls, profile: UnlockedProfile, listen: list[str], parent: QObject | None = None
+        cls,
+        profile: UnlockedProfile,
+        listen: list[str],
+        parent: QObject | None = None,
+        network: NetworkOptions = PROFILE_SETTINGS,
     ) -> EngineBridge:
-        return cls(lambda emit: Engine(profile, listen, emit), parent)
+        return cls(lambda emit: Engine(profile, listen, emit, network=network), parent)
 
     # -- lifecycle ----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, Signal, Slot
 
+from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import KdfParams, UnlockedProfile, profile_exists
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.first_run import FirstRunDialog
@@ -42,10 +43,12 @@ class Session(QObject):
         listen: list[str],
         kdf: KdfParams | None = None,
         parent: QObject | None = None,
+        network: NetworkOptions = PROFILE_SETTINGS,
     ) -> None:
         super().__init__(parent)
         self.profile = profile
         self._listen = listen
+        self._network = network  # the command line's choices; the profile's fill the rest
         self._kdf = kdf
         self.dialog: FirstRunDialog | UnlockDialog | None = None
         self.window: MainWindow | None = None
@@ -92,7 +95,7 @@ class Session(QObject):
         self._finish(EXIT_OK)
 
     def _open_window(self, unlocked: UnlockedProfile) -> None:
-        bridge = EngineBridge.for_profile(unlocked, self._listen)
+        bridge = EngineBridge.for_profile(unlocked, self._listen, network=self._network)
         window = MainWindow(bridge, self.profile, self._kdf, self.preferences)
         if self._geometry is not None:
             window.restoreGeometry(self._geometry)

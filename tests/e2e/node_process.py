@@ -17,8 +17,13 @@ PASSPHRASE = "an e2e test passphrase"
 WAIT = 30.0
 
 
-def node_command(profile: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "peerapp", "node", "--profile", str(profile), *extra]
+# the e2e suites run in direct mode on loopback unless a test asks for Tor (tests/tor/)
+DIRECT = ("--direct",)
+
+
+def node_command(profile: Path, *extra: str, network: tuple[str, ...] = DIRECT) -> list[str]:
+    """`network`: the node's network options (Tor mode: e.g. ("--tor-config", FILE))."""
+    return [sys.executable, "-m", "peerapp", "node", "--profile", str(profile), *network, *extra]
 
 
 def node_environment(passphrase: str | None = PASSPHRASE) -> dict[str, str]:
@@ -44,12 +49,19 @@ class Node:
         passphrase: str = PASSPHRASE,
         extra: tuple[str, ...] = (),
         prefix: tuple[str, ...] = (),
+        *,
+        network: tuple[str, ...] = DIRECT,
     ) -> None:
         """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
         exec the node (so the process is the node itself and kill() reaches it)."""
         self.profile = profile
         self.process = subprocess.Popen(
-            [*prefix, *node_command(profile, "--listen", listen, "--log-level", "debug", *extra)],
+            [
+                *prefix,
+                *node_command(
+                    profile, "--listen", listen, "--log-level", "debug", *extra, network=network
+                ),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

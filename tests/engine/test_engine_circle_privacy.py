@@ -15,6 +15,7 @@ from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages
 from peerapp.core.circle_events import EventType
 from peerapp.core.invite_code import InviteCode, decode_invite
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.keyfile import TEST_KDF
@@ -38,7 +39,10 @@ T = TypeVar("T")
 
 def _member(tmp_path: Path, name: str = "member") -> tuple[EngineThread, UnlockedProfile]:
     profile = create_profile(tmp_path / name, "member passphrase!", TEST_KDF)
-    thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), lambda event: None)
+    thread = EngineThread(
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        lambda event: None,
+    )
     thread.start().result(WAIT)
     return thread, profile
 

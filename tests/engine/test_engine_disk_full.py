@@ -19,6 +19,7 @@ import trio
 from peerapp.core import sync_messages as sm
 from peerapp.core.errors import StorageFull
 from peerapp.core.invite_code import decode_invite
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
@@ -62,7 +63,10 @@ def _fill(disk: Path, name: str) -> None:
 
 
 def _engine(profile: UnlockedProfile) -> EngineThread:
-    thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), lambda event: None)
+    thread = EngineThread(
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        lambda event: None,
+    )
     thread.start().result(WAIT)
     return thread
 

@@ -19,6 +19,7 @@ from peerapp.core import sync_messages as sm
 from peerapp.core.circle_events import EventType
 from peerapp.core.events import MessageArrived, PeerDisconnected
 from peerapp.core.invite_code import decode_invite
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.core.quotas import DEFAULT_RULES
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
@@ -41,7 +42,9 @@ class Victim:
     def __init__(self, tmp_path: Path) -> None:
         profile = create_profile(tmp_path / "victim", "victim passphrase", TEST_KDF)
         self.events = EventLog()
-        self.engine = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), self.events)
+        self.engine = EngineThread(
+            lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN), self.events
+        )
         self.engine.start().result(WAIT)
         self.circle = self.call("create_circle", name="Target", member_name="V")["circle"]
 

@@ -17,6 +17,7 @@ from peerapp.core import join_messages as jm
 from peerapp.core import wire
 from peerapp.core.events import JoinRequestArrived
 from peerapp.core.invite_code import InviteCode, decode_invite
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine import circle_join
@@ -35,7 +36,10 @@ WAIT = 30.0
 
 def _facilitator(tmp_path: Path, events: EventLog) -> tuple[EngineThread, str, InviteCode]:
     profile = create_profile(tmp_path / "facilitator", "facilitator passphrase", TEST_KDF)
-    thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), events)
+    thread = EngineThread(
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        events,
+    )
     thread.start().result(WAIT)
     circle = thread.request("create_circle", name="Harbour", guidelines="Be kind.").result(WAIT)[
         "circle"

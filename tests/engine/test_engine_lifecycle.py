@@ -15,6 +15,7 @@ import trio
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
 from peerapp.core.events import EngineError, EngineEvent, EngineReady, EngineStopped, PeerConnected
 from peerapp.core.lifecycle import Phase
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
@@ -139,7 +140,9 @@ def test_two_engines_connect_and_report_it(tmp_path: Path, start_engine) -> None
     first, first_events = start_engine()
     other_profile = create_profile(tmp_path / "other", "another long passphrase", TEST_KDF)
     other_events = Recorder()
-    other = EngineThread(lambda emit: Engine(other_profile, LOOPBACK, emit), other_events)
+    other = EngineThread(
+        lambda emit: Engine(other_profile, LOOPBACK, emit, network=DIRECT_RUN), other_events
+    )
     other.start()
     try:
         target = other.ready.result(WAIT)

@@ -32,6 +32,7 @@ from peerapp.core.mailbox_messages import (
     decode_answer,
     encode_note_frame,
 )
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.crypto.notes import seal_note
 from peerapp.crypto.signing import sign_event, verify_signed
@@ -49,7 +50,10 @@ WAIT = 30.0
 
 
 def _engine(profile: UnlockedProfile, events: EventLog) -> EngineThread:
-    thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), events)
+    thread = EngineThread(
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        events,
+    )
     thread.start().result(WAIT)
     return thread
 

@@ -17,6 +17,7 @@ import trio
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.keyfile import TEST_KDF
@@ -48,7 +49,9 @@ class Member:
 
     def _start(self, listen: list[str]) -> EngineThread:
         profile = unlock_profile(self.folder, PASSPHRASE)
-        thread = EngineThread(lambda emit: Engine(profile, listen, emit), self.events)
+        thread = EngineThread(
+            lambda emit: Engine(profile, listen, emit, network=DIRECT_RUN), self.events
+        )
         thread.start().result(WAIT)
         return thread
 

@@ -16,6 +16,7 @@ from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages as sm
 from peerapp.core.events import PeerDisconnected
 from peerapp.core.invite_code import InviteCode, decode_invite
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
@@ -32,7 +33,10 @@ WAIT = 30.0
 
 
 def _engine(profile: UnlockedProfile, events: EventLog | None = None) -> EngineThread:
-    thread = EngineThread(lambda emit: Engine(profile, LOOPBACK, emit), events or (lambda e: None))
+    thread = EngineThread(
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        events or (lambda e: None,),
+    )
     thread.start().result(WAIT)
     return thread
 

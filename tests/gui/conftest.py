@@ -27,6 +27,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui.app import application
 from peerapp.ui.main_window import MainWindow
@@ -153,7 +154,9 @@ def start_session(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop) -> Itera
     sessions: list[Session] = []
 
     def start(folder: Path, listen: list[str] | None = None) -> SessionDriver:
-        session = Session(folder, LOOPBACK if listen is None else listen, kdf=TEST_KDF)
+        session = Session(
+            folder, LOOPBACK if listen is None else listen, kdf=TEST_KDF, network=DIRECT_RUN
+        )
         sessions.append(session)
         driver = SessionDriver(qtbot, session)
         session.begin()
