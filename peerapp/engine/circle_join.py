@@ -49,7 +49,7 @@ import trio
 
 from peerapp.core import join_messages as jm
 from peerapp.core.circle_events import Event, EventError, EventType
-from peerapp.core.errors import CommandError
+from peerapp.core.errors import CommandError, HearthError
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
@@ -59,6 +59,7 @@ from peerapp.core.events import (
     JoinRequestArrived,
 )
 from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite
+from peerapp.core.network_mode import check_invite_mode
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, prove
 from peerapp.crypto.signing import verify_signed
@@ -86,6 +87,7 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 10
 ATTEMPT_SECONDS = 30
 NUDGE_SECONDS = 5
+GIVE_UP_SECONDS = 2  # to close a join's host (Tor mode) after the join ended without us
 MAX_WAITING_REQUESTS = 100  # per circle in a facilitator's queue; more: refused as busy
 # refusals that do not end a waiting join: the facilitator may just be busy or not loaded
 _TRANSIENT = frozenset({None, jm.Refusal.BUSY, jm.Refusal.NOT_A_MEMBER})
@@ -134,6 +136,9 @@ class JoinService:
             raise CommandError(JoinRefused.EXPIRED_TEXT)
         if self._already_member(code.circle_id):
             raise CommandError("You are already in this circle.")
+        # a code of the other mode gets its own refusal (InviteModeMismatch): never a
+        # silent fallback from Tor to direct
+        check_invite_mode(self._service.reach.mode, code.addrs)
         return code
 
     def _already_member(self, circle: bytes) -> bool:
@@ -168,7 +173,7 @@ class JoinService:
 
     async def preview_invite(self, code_text: str) -> dict[str, Any]:
         code = self._code_to_use(code_text)
-        node = self._service._node_or_fail()
+        node = await self._service.open_membership(code.circle_id)
         # any key will do: the proof binds it, and nothing is signed with it
         joiner = bytes(nacl.signing.SigningKey.generate().verify_key)
 
@@ -194,7 +199,9 @@ class JoinService:
             raise CommandError(
                 "You already asked to join this circle. A facilitator has not answered yet."
             )
-        node = self._service._node_or_fail()
+        # Tor mode: the membership's own host, which the request names (kept if the
+        # answer is to wait; closed and its identity erased if we are refused)
+        node = await self._service.open_membership(code.circle_id)
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
         try:
@@ -211,7 +218,11 @@ class JoinService:
                 pending=pending,
             )
         except JoinRefused as refusal:
+            await self._give_up_host(code.circle_id)
             raise CommandError(refusal.text) from None
+        except BaseException:
+            await self._give_up_host(code.circle_id)
+            raise
         view = await self._become_member(code, signing, exchange, signed_events)
         return JoinOutcome(view.id, view.name)
 
@@ -252,6 +263,7 @@ class JoinService:
         if self._store.waiting_join(circle_id) is None:
             raise CommandError("You are not waiting to join that circle.")
         self._store.remove_waiting_join(circle_id)
+        self._service._start(self._give_up_host, circle_id)
 
     async def _become_member(
         self,
@@ -273,7 +285,7 @@ class JoinService:
         runtime.membership = membership
         former = service._runtimes.get(runtime.circle_id)
         if former is not None:
-            service.forget(former)
+            service.forget(former, rejoining=True)
         service._store.add_membership(membership)
         service._store.add_events(stored)
         service._store.set_refused(runtime.circle_id, runtime.refused)
@@ -316,14 +328,26 @@ class JoinService:
         if waiting is not None and _peer_of(waiting) == peer_id:
             self._wake.set()
 
-    async def _ask_again(self, waiting: WaitingJoin) -> None:
-        node = self._service._node
+    async def _waiting_host(self, waiting: WaitingJoin) -> tuple[InviteCode, NetworkNode] | None:
+        """A waiting join's code and the host its request named (Tor mode: opened again
+        after a restart); None when there is nothing to ask (yet)."""
         try:
             code = decode_invite(waiting.code)
         except InvalidInviteCode:
-            return  # stored only after it decoded; never expected
-        if node is None or self._already_member(code.circle_id):
+            return None  # stored only after it decoded; never expected
+        if self._already_member(code.circle_id):
+            return None
+        try:
+            return code, await self._service.open_membership(code.circle_id)
+        except HearthError as error:  # tor not there yet, or gone: the next round
+            log.info("join: no host to ask from (%s)", type(error).__name__)
+            return None
+
+    async def _ask_again(self, waiting: WaitingJoin) -> None:
+        found = await self._waiting_host(waiting)
+        if found is None:
             return
+        code, node = found
         signing = nacl.signing.SigningKey(waiting.signing_seed)
         exchange = nacl.public.PrivateKey(waiting.exchange_secret)
         signed_events: list[bytes] = []
@@ -350,7 +374,17 @@ class JoinService:
 
     def _end_waiting(self, waiting: WaitingJoin, reason: str) -> None:
         self._store.remove_waiting_join(waiting.circle)
+        self._service._start(self._give_up_host, waiting.circle)
         self._service._emit(JoinRejected(waiting.circle.hex(), waiting.circle_name, reason))
+
+    async def _give_up_host(self, circle: bytes) -> None:
+        """A join that ended without a membership: its host closes and its network
+        identity is erased (Tor mode), unless a copy of the circle (we were a member
+        before) or a waiting join still uses it."""
+        if circle in self._service._runtimes or self._store.waiting_join(circle) is not None:
+            return
+        with trio.CancelScope(shield=True), trio.move_on_after(GIVE_UP_SECONDS):
+            await self._service.reach.close(circle, forget=True)
 
     # -- the facilitator's queue --------------------------------------------------------
 
@@ -421,7 +455,8 @@ class JoinService:
     def _nudge(self, runtime: CircleRuntime, request: Event) -> None:
         """Tell a waiting joiner its answer is ready, so it asks now rather than at its next
         round: a hello for the circle from the peer its code names wakes it (see serve)."""
-        node, nursery = self._service._node, self._service._nursery
+        node = self._service.node_for(runtime.circle_id)
+        nursery = self._service._nursery
         if node is None or nursery is None:
             return
         peer, addrs = request.body["peer"], list(request.body["addrs"])
@@ -446,6 +481,10 @@ class JoinService:
         service = self._service
         hello = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
         runtime = service._runtimes.get(hello.circle) if isinstance(hello, jm.Hello) else None
+        if runtime is not None and not runtime.reached_at(stream.local_peer):
+            # a circle reached at another of our hosts (Tor mode): answering would tell a
+            # stranger that this onion and that membership are the same person
+            runtime = None
         if runtime is None and isinstance(hello, jm.Hello):
             self._woken_by(hello.circle, stream.remote_peer)
         if runtime is None or not runtime.state.is_member(runtime.me):

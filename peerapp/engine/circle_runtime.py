@@ -384,6 +384,13 @@ class CircleRuntime:
         held = [self.epochs[e.id] for e in self.state.epochs if e.id in self.epochs]
         return {keys.topic: keys for keys in held[-SUBSCRIBED_EPOCHS:]}
 
+    def reached_at(self, local_peer: str) -> bool:
+        """Whether a stream that reached us at `local_peer` may ask about this circle: it
+        arrived at this membership's own peer id (in Tor mode each membership has its own,
+        so a stream at one membership's onion learns nothing of another), or it was not
+        served by a host ("")."""
+        return not local_peer or self.state.peers.get(self.me) == local_peer
+
     def member_with_peer(self, peer_id: str) -> Member | None:
         """The other member whose libp2p peer id this is, if any."""
         for member in self.state.members.values():

@@ -41,6 +41,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
+from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
@@ -65,6 +66,7 @@ from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation, reason_text
 from peerapp.engine.outbox import Outbox, Outgoing
+from peerapp.engine.reach import Reach
 from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.safety import Safety, is_hidden, message_body
 from peerapp.network.host import NetworkNode
@@ -75,6 +77,7 @@ from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
+from peerapp.storage.network_identity_store import NetworkIdentityStore
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,10 @@ DEFAULT_HISTORY = 50
 MAX_HISTORY = 500
 MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
+# Tor mode: members not connected are dialled again this often (an onion service is
+# reachable only once tor published it, and two members starting together each find
+# the other's not yet there); direct mode waits for members to dial in as before
+REDIAL_SECONDS = 30
 INBOX_SIZE = 4096
 QUIET_BATCH = 20
 # events verified, and stored (one transaction), between yields to the scheduler while
@@ -103,6 +110,24 @@ DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over
 RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
 MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 ORPHAN_PULL_SECONDS = 1.0
+
+
+# a command about a circle of the other network mode (its host is not open in this one)
+_OTHER_MODE = {
+    NetworkMode.TOR: (
+        "This circle runs over Tor, and this profile is in direct mode now: switch back "
+        "to Tor mode in the network settings (or run the node without --direct) to reach it."
+    ),
+    NetworkMode.DIRECT: (
+        "This circle was made in direct mode, where members see each other's IP "
+        "addresses; this profile is in Tor mode now. Switch to direct mode in the network "
+        "settings to reach it, or start a new circle over Tor."
+    ),
+}
+
+
+class PublishUnreachable(Exception):
+    """A topic's circle has no open host (its events stay stored and go by sync)."""
 
 
 def _now_ms() -> int:
@@ -131,12 +156,13 @@ class CircleService:
         """`busy`: whether a command waits to be answered; bulk work (a large batch, a
         log loaded for resolution) gives way to it between steps."""
         self._store = CircleStore(database)
+        self._identities = NetworkIdentityStore(database)
         self._quota_rules = quota_rules
         self._busy = busy
         self._emit = emit
         self._runtimes: dict[bytes, CircleRuntime] = {}
         self._topics: dict[str, tuple[bytes, EpochKeys]] = {}
-        self._node: NetworkNode | None = None
+        self._reach: Reach | None = None
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
@@ -154,7 +180,7 @@ class CircleService:
                 runtime, signed, strict=True, quiet=True, via="sync"
             ),
             runtimes=lambda: self._runtimes,
-            node=lambda: self._node,
+            node=self.node_for,
             online=self._online_peers,
             # a removed member just learnt of its removal: nothing more for it here
             served_former=self.disconnect_unless_member,
@@ -171,20 +197,50 @@ class CircleService:
             emit=emit,
             runtime=self._runtime,
             runtimes=lambda: self._runtimes,
-            node=lambda: self._node,
+            node=self.node_for,
             online=self._online_peers,
         )
 
     # -- start-up -----------------------------------------------------------------
 
-    async def run(self, node: NetworkNode, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
-        """Load circles, subscribe, serve the join protocol and the pubsub inbox."""
-        self._node = node
-        node.set_gate(self._allow)
+    def configure(self, node: NetworkNode) -> None:
+        """Equip a host (the profile's one, or a membership's in Tor mode): who may use
+        which protocol, which pubsub messages are authentic, Hearth's stream protocols."""
+        local = node.peer_id
+        node.set_gate(lambda peer_id, protocol: self._allow(peer_id, protocol, local))
         node.set_validator(self._authentic)
         node.set_stream_handler(jm.PROTOCOL, self._guarded(self.joins.serve))
         node.set_stream_handler(sync_messages.PROTOCOL, self._guarded(self._sync.serve))
         node.set_stream_handler(mailbox_messages.PROTOCOL, self._guarded(self.mailbox.serve))
+
+    @property
+    def reach(self) -> Reach:
+        if self._reach is None:
+            raise CommandError("The network is not running.")
+        return self._reach
+
+    def node_for(self, circle: bytes) -> NetworkNode | None:
+        """The host a membership is reached at; None when the network is not running or
+        the circle belongs to the other network mode (it sleeps: stored, never sent)."""
+        if self._reach is None or self.circle_mode(circle) is not self._reach.mode:
+            return None
+        return self._reach.node_for(circle)
+
+    def circle_mode(self, circle: bytes) -> NetworkMode:
+        """A membership's network mode: Tor when it has an onion service of its own."""
+        identity = self._identities.find(circle)
+        if identity is not None and identity.onion_address is not None:
+            return NetworkMode.TOR
+        return NetworkMode.DIRECT
+
+    async def open_membership(self, circle: bytes) -> NetworkNode:
+        """The host to make or join a circle at (Tor mode: its own, opened now)."""
+        return await self.reach.open(circle)
+
+    async def run(self, reach: Reach, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
+        """Load circles, open their hosts, subscribe, serve the pubsub inbox. The hosts
+        come equipped by `configure` (the reach calls it for each one it opens)."""
+        self._reach = reach
         left = self._store.left_circles()
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
@@ -195,6 +251,8 @@ class CircleService:
             self._load_from_store(runtime)
             self.safety.remember(runtime)
             self._runtimes[membership.circle_id] = runtime
+            if self.circle_mode(membership.circle_id) is reach.mode:
+                await reach.open(membership.circle_id)
             # grace periods do not outlive a run: only the current epoch's secret stays
             try:
                 await self.moderation.retire_epochs(runtime)
@@ -203,7 +261,7 @@ class CircleService:
             await self._sync_topics(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
-            self.outbox.attach(nursery, node.publish)
+            self.outbox.attach(nursery, self._publish_on_topic)
             for runtime in list(self._runtimes.values()):
                 if runtime.left:
                     leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
@@ -220,11 +278,23 @@ class CircleService:
                 # at start too: keys that aged while we were away, epochs left to repair
                 self.keys.run_periodically,
             ]
+            if reach.mode is NetworkMode.TOR:
+                standing.append(self._redial_periodically)
             for loop in standing:
                 nursery.start_soon(self._resilient, loop)
             task_status.started()
             async for message in self._inbox_receive:
                 await self._receive(message)
+
+    async def _publish_on_topic(
+        self, topic: str, data: bytes, timeout: float, send_when_stalled: bool
+    ) -> None:
+        """The outbox's publish: on the host of the circle the topic belongs to."""
+        known = self._topics.get(topic)
+        node = None if known is None else self.node_for(known[0])
+        if node is None:
+            raise PublishUnreachable("the circle's host is not open")
+        await node.publish(topic, data, timeout, send_when_stalled)
 
     def _guarded(
         self, handler: Callable[[FramedStream], Awaitable[None]]
@@ -275,58 +345,76 @@ class CircleService:
                 self._count("disk_full")
                 await trio.sleep(DISK_FULL_RETRY_SECONDS)
 
-    def forget(self, runtime: CircleRuntime) -> None:
-        """Erase a circle we left: runtime, topics and everything stored."""
+    def forget(self, runtime: CircleRuntime, *, rejoining: bool = False) -> None:
+        """Erase a circle we left: runtime, topics and everything stored, and close its
+        host (Tor mode) unless we are `rejoining` it at that host with a new invite."""
         if self._runtimes.pop(runtime.circle_id, None) is None:
             return
         for topic, (circle_id, _) in list(self._topics.items()):
             if circle_id == runtime.circle_id:
                 del self._topics[topic]
-        self._store.forget_circle(runtime.circle_id)
+        self._store.forget_circle(runtime.circle_id, keep_network_identity=rejoining)
+        if not rejoining:
+            self._start(self._close_host, runtime.circle_id)
         self._emit(CirclesChanged())
 
     async def disconnect_unless_member(self, peer_id: str) -> None:
-        """Close our connections to a peer that no longer shares a circle with us."""
-        node = self._node
-        if node is None or self._shares_circle(peer_id):
-            return
-        try:
-            await node.disconnect(peer_id)
-        except Exception as error:  # closing an already broken connection may fail
-            log.debug("disconnect failed: %s", type(error).__name__)
+        """Close our connections to a peer that no longer shares a circle with us (at any
+        host: in Tor mode, each host's peers are its own circle's)."""
+        for node in self._nodes():
+            if self._shares_circle(peer_id, node.peer_id):
+                continue
+            try:
+                await node.disconnect(peer_id)
+            except Exception as error:  # closing an already broken connection may fail
+                log.debug("disconnect failed: %s", type(error).__name__)
 
-    def _node_or_fail(self) -> NetworkNode:
-        if self._node is None:
+    async def _close_host(self, circle: bytes) -> None:
+        if self._reach is not None:
+            await self._reach.close(circle, forget=False)  # its identity went with the circle
+
+    def _nodes(self) -> list[NetworkNode]:
+        return [] if self._reach is None else self._reach.nodes()
+
+    def _node_or_fail(self, circle: bytes) -> NetworkNode:
+        node = self.node_for(circle)
+        if node is None:
+            if self._reach is not None and self.circle_mode(circle) is not self._reach.mode:
+                raise CommandError(_OTHER_MODE[self.circle_mode(circle)])
             raise CommandError("The network is not running.")
-        return self._node
+        return node
 
-    def _allow(self, peer_id: str, protocol: str) -> bool:
+    def _allow(self, peer_id: str, protocol: str, local: str) -> bool:
         """Strangers may only ask to join (within the network's stranger budget); GossipSub
         and Hearth's other protocols are for members only (a peer allowed GossipSub is a
         member to the network layer), except that a former member may still sync up to
-        its removal (circle_sync)."""
+        its removal (circle_sync). Only the circles reached at `local`, the peer id the
+        peer reached us at, count (CircleRuntime.reached_at)."""
         if protocol == jm.PROTOCOL:
             return True
         if protocol in PUBSUB_PROTOCOLS:
-            return self._shares_circle(peer_id)
-        if protocol == sync_messages.PROTOCOL and self._was_member(peer_id):
+            return self._shares_circle(peer_id, local)
+        if protocol == sync_messages.PROTOCOL and self._was_member(peer_id, local):
             return True
-        return self._shares_circle(peer_id)
+        return self._shares_circle(peer_id, local)
 
-    def _was_member(self, peer_id: str) -> bool:
+    def _reached_at(self, local: str) -> list[CircleRuntime]:
+        return [runtime for runtime in self._runtimes.values() if runtime.reached_at(local)]
+
+    def _was_member(self, peer_id: str, local: str) -> bool:
         """A former member, or a joiner whose admission the log refused: either may still
         sync what tells it so."""
         return any(
             peer_id in runtime.state.peers.values() or peer_id in runtime.refused_joiners
-            for runtime in self._runtimes.values()
+            for runtime in self._reached_at(local)
         )
 
-    def _shares_circle(self, peer_id: str) -> bool:
-        """Whether the peer is a member of any circle we hold (left ones included, while
-        we still serve them)."""
+    def _shares_circle(self, peer_id: str, local: str = "") -> bool:
+        """Whether the peer is a member of a circle we hold (left ones included, while
+        we still serve them), among those reached at `local` ("": any)."""
         return any(
             member.peer == peer_id
-            for runtime in self._runtimes.values()
+            for runtime in self._reached_at(local)
             for member in runtime.state.members.values()
         )
 
@@ -343,7 +431,7 @@ class CircleService:
         return runtime
 
     def _online_peers(self) -> set[str]:
-        return set(self._node.connected_peers()) if self._node is not None else set()
+        return {peer for node in self._nodes() for peer in node.connected_peers()}
 
     def circle_views(self) -> list[CircleView]:
         unread = {m.circle_id: m.unread for m in self._store.memberships()}
@@ -555,7 +643,7 @@ class CircleService:
         self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
     ) -> trio.Event:
         keys = keys or runtime.current_keys()
-        if self._node is None or keys is None:
+        if self.node_for(runtime.circle_id) is None or keys is None:
             done = trio.Event()
             done.set()
             return done
@@ -579,7 +667,20 @@ class CircleService:
             raise CommandError("A circle needs a name.")
         if len(name) > 64:
             raise CommandError("A circle name can be at most 64 characters.")
-        node = self._node_or_fail()
+        # the circle id is the hash of its genesis, which names the founder's peer id and
+        # addresses: the host (Tor mode: the membership's own) is opened under a
+        # provisional id first, renamed once the id is known
+        provisional = nacl.utils.random(CIRCLE_ID_BYTES)
+        node = await self.reach.open(provisional)
+        try:
+            return await self._found(node, provisional, name, guidelines, member_name)
+        except BaseException:
+            await self.reach.close(provisional, forget=True)
+            raise
+
+    async def _found(
+        self, node: NetworkNode, provisional: bytes, name: str, guidelines: str, member_name: str
+    ) -> CircleView:
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
         # the circle id is the hash of its genesis: no one can found it a second time
@@ -603,6 +704,7 @@ class CircleService:
         genesis = sign_event(bound_genesis(unbound), bytes(signing))
         membership = new_membership(genesis.event.circle, name, signing, exchange)
         runtime = CircleRuntime.for_membership(membership, {})
+        self.reach.rename(provisional, membership.circle_id)
         self._store.add_membership(membership)
         self._runtimes[membership.circle_id] = runtime
         await self._commit_own(runtime, [genesis])
@@ -614,7 +716,7 @@ class CircleService:
 
     async def invite(self, circle_hex: str, max_uses: int | None, expires_in: int | None) -> str:
         runtime = self._runtime(circle_hex)
-        node = self._node_or_fail()
+        node = self._node_or_fail(runtime.circle_id)
         approval = runtime.state.join_approval
         if why_not := runtime.state.may_invite(runtime.me):
             raise CommandError(reason_text(why_not))
@@ -722,18 +824,18 @@ class CircleService:
     def access_changed(self) -> None:
         """Membership changed: the network acts on the gate's new answers now (pubsub to
         a new member opens, to a removed one closes) rather than at its next check."""
-        if self._node is not None:
-            self._node.gate_changed()
+        for node in self._nodes():
+            node.gate_changed()
 
     def proof_judged(self, peer_id: str, proven: bool) -> None:
         """A stranger proved an invite's seed (it may stay connected while it joins), or
         failed to (its connections close now)."""
-        if self._node is None:
-            return
-        if proven:
-            self._node.vouch(peer_id)
-        else:
-            self._node.distrust(peer_id)
+        for node in self._nodes():
+            if peer_id in node.connected_peers():
+                if proven:
+                    node.vouch(peer_id)
+                else:
+                    node.distrust(peer_id)
 
     async def _ingest(
         self,
@@ -1271,7 +1373,7 @@ class CircleService:
     # -- topics and connections -----------------------------------------------------
 
     async def _sync_topics(self, runtime: CircleRuntime) -> None:
-        node = self._node
+        node = self.node_for(runtime.circle_id)
         if node is None:
             return
         wanted = runtime.topics()
@@ -1289,8 +1391,20 @@ class CircleService:
                 self._topics[topic] = (runtime.circle_id, keys)
                 await node.subscribe(topic)
 
+    def reconnect_all(self) -> None:
+        """Dial every member not connected, in every circle (Tor became ready, or came
+        back after the machine slept)."""
+        for runtime in list(self._runtimes.values()):
+            if not runtime.left:
+                self._start(self._reconnect, runtime)
+
+    async def _redial_periodically(self) -> None:
+        while True:
+            await trio.sleep(REDIAL_SECONDS)
+            self.reconnect_all()
+
     async def _reconnect(self, runtime: CircleRuntime) -> None:
-        node = self._node
+        node = self.node_for(runtime.circle_id)
         if node is None or not runtime.state.is_member(runtime.me):
             return
         connected = set(node.connected_peers())

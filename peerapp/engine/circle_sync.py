@@ -59,7 +59,7 @@ class CircleSync:
         emit: Callable[[EngineEvent], None],
         ingest: Ingest,
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
-        node: Callable[[], NetworkNode | None],
+        node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
         served_former: Callable[[str], Awaitable[None]],
         count: Callable[[str], None],
@@ -113,7 +113,7 @@ class CircleSync:
             self._pulling.discard((runtime.circle_id, peer_id))
 
     async def _pull_once(self, runtime: CircleRuntime, peer_id: str) -> None:
-        node = self._node()
+        node = self._node(runtime.circle_id)
         member = runtime.member_with_peer(peer_id)
         if node is None or member is None:
             return
@@ -190,6 +190,8 @@ class CircleSync:
         if not isinstance(summary, sync_messages.Summary):
             return
         runtime = self._runtimes().get(summary.circle)
+        if runtime is not None and not runtime.reached_at(stream.local_peer):
+            runtime = None  # a circle reached at another host: as if we were not in it
         span = None if runtime is None else self._span(runtime, stream.remote_peer)
         if runtime is None or span is None:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.NOT_A_MEMBER)))

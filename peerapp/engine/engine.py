@@ -24,8 +24,9 @@ from peerapp.core.events import (
     EngineReady,
     PeerConnected,
     PeerDisconnected,
+    TorStatusChanged,
 )
-from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
+from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkMode, NetworkOptions
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.boundaries_commands import boundaries_handlers
@@ -34,10 +35,17 @@ from peerapp.engine.crisis_directory import crisis_handlers
 from peerapp.engine.disk_usage import usage_handlers
 from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
+from peerapp.engine.network_choice import chosen_mode, chosen_tor
+from peerapp.engine.reach import HostCallbacks, MembershipHosts, Reach, SharedHost
 from peerapp.engine.safety_commands import safety_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
+from peerapp.network.tor.config import TorConfig
+from peerapp.network.tor.runtime import TorRuntime, running_tor
+from peerapp.network.tor.status import TorState, TorView
 from peerapp.storage.database import Database
+from peerapp.storage.network_identity_store import NetworkIdentityStore
+from peerapp.storage.network_settings import NetworkSettings
 from peerapp.storage.profile import UnlockedProfile
 
 log = logging.getLogger(__name__)
@@ -84,7 +92,11 @@ class Engine:
         self._emit = emit
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[Request](INBOX_SIZE)
         self._database: Database | None = None
-        self._node: NetworkNode | None = None
+        self._node: NetworkNode | None = None  # direct mode's one host
+        self._reach: Reach | None = None
+        self._mode = NetworkMode.DIRECT
+        self._tor: TorRuntime | None = None
+        self._tor_view: TorView | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Result]]] = {
             "status": self._status,
             "create_circle": self._create_circle,
@@ -132,10 +144,15 @@ class Engine:
         self._database = database
         try:
             keys = ProfileKeys.from_records(database.keys())
+            settings = NetworkSettings(database)
+            self._mode = chosen_mode(self._network_options, settings)
             service = CircleService(
                 database, self._emit, self._quota_rules, busy=self.commands_waiting
             )
-            if self._listen:
+            if self._mode is NetworkMode.TOR:
+                tor = chosen_tor(self._network_options, settings, self._profile.folder)
+                await self._run_tor(tor, service, NetworkIdentityStore(database), listen_ready)
+            elif self._listen:
                 await self._run_node(keys.peer_seed, service, self._listen, listen_ready)
             else:
                 remembered = database.setting(LISTEN_PORT_SETTING) or "0"
@@ -153,6 +170,8 @@ class Engine:
         finally:
             self._circles_service = None
             self._node = None
+            self._reach = None
+            self._tor = None
             self._database = None
             self._fail_waiting_requests()
             database.close()
@@ -175,26 +194,84 @@ class Engine:
             self._node = node
             if not self._listen and self._database is not None:
                 self._database.set_setting(LISTEN_PORT_SETTING, str(node.listen_port()))
+            service.configure(node)
+            reach = SharedHost(node)
+            self._reach = reach
             async with trio.open_nursery() as nursery:
-                nursery.start_soon(self._stop_when_asked, node, nursery.cancel_scope)
-                await nursery.start(service.run, node)
+                nursery.start_soon(
+                    self._stop_when_asked, node.close_connections, nursery.cancel_scope
+                )
+                await nursery.start(service.run, reach)
                 self._circles_service = service
-                ready = EngineReady(peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()))
-                listen_ready(ready)
-                self._emit(ready)
-                async for request in self._inbox_receive:
-                    nursery.start_soon(self._serve, request)
+                ready = EngineReady(
+                    peer_id=node.peer_id, addrs=tuple(node.dialable_addrs()), mode=reach.mode
+                )
+                await self._serve_commands(nursery, ready, listen_ready)
+
+    async def _run_tor(
+        self,
+        config: TorConfig,
+        service: CircleService,
+        identities: NetworkIdentityStore,
+        listen_ready: Callable[[EngineReady], None],
+    ) -> None:
+        """Tor mode: our tor (or an existing one) for the whole run, and one host per
+        membership (reach.py). Ready at once: Tor's progress follows as tor_status events,
+        and what is sent meanwhile is stored and goes out once tor is ready."""
+        async with running_tor(config, self._tor_status_changed) as tor:
+            self._tor = tor
+            async with trio.open_nursery() as nursery:
+                hosts = MembershipHosts(
+                    nursery,
+                    tor,
+                    identities,
+                    HostCallbacks(
+                        self._peer_connected,
+                        self._peer_disconnected,
+                        service.on_pubsub,
+                        service.configure,
+                    ),
+                )
+                self._reach = hosts
+                nursery.start_soon(
+                    self._stop_when_asked, hosts.close_connections, nursery.cancel_scope
+                )
+                await nursery.start(service.run, hosts)
+                self._circles_service = service
+                ready = EngineReady(peer_id="", addrs=(), mode=hosts.mode)
+                await self._serve_commands(nursery, ready, listen_ready)
+
+    async def _serve_commands(
+        self,
+        nursery: trio.Nursery,
+        ready: EngineReady,
+        listen_ready: Callable[[EngineReady], None],
+    ) -> None:
+        listen_ready(ready)
+        self._emit(ready)
+        async for request in self._inbox_receive:
+            nursery.start_soon(self._serve, request)
+
+    def _tor_status_changed(self, view: TorView) -> None:
+        was_ready = self._tor_view is not None and self._tor_view.state is TorState.READY
+        self._tor_view = view
+        self._emit(tor_status_event(view))
+        if view.state is TorState.READY and not was_ready and self._circles_service:
+            # dials made while tor bootstrapped or was stale failed: make them again now
+            self._circles_service.reconnect_all()
 
     def request_stop(self) -> None:
         """Begin a graceful stop (called in the engine thread via the trio token)."""
         self._stopping.set()
 
-    async def _stop_when_asked(self, node: NetworkNode, scope: trio.CancelScope) -> None:
+    async def _stop_when_asked(
+        self, close_connections: Callable[[], Awaitable[None]], scope: trio.CancelScope
+    ) -> None:
         await self._stopping.wait()
-        # close connections while the host's services still run: under cancellation they
+        # close connections while the hosts' services still run: under cancellation they
         # cannot, and peers would go on seeing us online until our sockets are collected
         with trio.move_on_after(GRACEFUL_STOP_SECONDS):
-            await node.close_connections()
+            await close_connections()
         scope.cancel()
 
     def _fail_waiting_requests(self) -> None:
@@ -248,20 +325,31 @@ class Engine:
 
     def _running_node(self) -> NetworkNode:
         if self._node is None:
+            if self._reach is not None and self._reach.mode is NetworkMode.TOR:
+                raise CommandError(
+                    "In Tor mode each circle has its own onion address and peer id: members "
+                    "are dialled from the circle, there is no profile-wide address to use."
+                )
             raise EngineFailed("The network is not running.")
         return self._node
 
     async def _status(self, _: dict[str, Any]) -> Result:
-        node = self._running_node()
+        if self._reach is None:
+            raise EngineFailed("The network is not running.")
+        nodes = self._reach.nodes()
         service = self._circles_service
+        shared = self._node  # direct mode's one host; None in Tor mode (one per membership)
         return {
-            "peer_id": node.peer_id,
-            "addrs": node.dialable_addrs(),
-            "connected_peers": node.connected_peers(),
+            "mode": self._reach.mode.value,
+            "tor": None if self._tor_view is None else tor_view_fields(self._tor_view),
+            "peer_id": shared.peer_id if shared else "",
+            "addrs": shared.dialable_addrs() if shared else [],
+            "hosts": len(nodes),
+            "connected_peers": sorted({p for node in nodes for p in node.connected_peers()}),
             "profile": str(self._profile.folder),
             # what the fast path sent and dropped; nothing it drops goes uncounted
             "fast_path": service.outbox.counters() if service else {},
-            "network": node.counters(),
+            "network": _summed([node.counters() for node in nodes]),
             "received_dropped": dict(service.dropped) if service else {},
             "resolutions": dict(service.resolutions) if service else {},
         }
@@ -354,6 +442,28 @@ class Engine:
                 raise CommandError(f"Could not connect to {address}: {error}") from None
             raise
         return {"peer_id": peer_id}
+
+
+def _summed(counts: list[dict[str, int]]) -> dict[str, int]:
+    total: dict[str, int] = {}
+    for one in counts:
+        for name, value in one.items():
+            total[name] = total.get(name, 0) + value
+    return total
+
+
+def tor_view_fields(view: TorView) -> dict[str, Any]:
+    summary = view.status.summary if not view.detail else f"{view.status.summary}: {view.detail}"
+    return {
+        "state": view.state.value,
+        "phase": view.status.phase,
+        "progress": view.status.progress,
+        "summary": summary,
+    }
+
+
+def tor_status_event(view: TorView) -> TorStatusChanged:
+    return TorStatusChanged(**tor_view_fields(view))
 
 
 def _default_listen(port: str) -> list[multiaddr.Multiaddr]:

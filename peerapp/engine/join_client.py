@@ -22,6 +22,13 @@ from peerapp.network.streams import FramedStream, StreamError
 log = logging.getLogger(__name__)
 
 DIAL_TIMEOUT_SECONDS = 8
+# A fresh onion service answers "Host unreachable" until tor has published its descriptor
+# (1-2 s on the private test network, tens of seconds on the real one; a circle's invite
+# is often used right after the circle was made, or after the inviter's app started):
+# an invite's onion addresses are dialled again, round after round, within this bound.
+ONION_REACH_SECONDS = 60
+ONION_RETRY_PAUSE_SECONDS = 1.0
+MAX_DIAL_ROUNDS = 100  # far above what the bound allows; every loop is bounded
 ANSWER_TIMEOUT_SECONDS = 15
 MAX_LOG_EVENTS = 100_000
 
@@ -68,14 +75,20 @@ class JoinPending(Exception):
 
 
 async def _open(node: NetworkNode, code: InviteCode) -> FramedStream:
-    for address in code.dial_addrs():
-        try:
-            with trio.fail_after(DIAL_TIMEOUT_SECONDS):
-                return await node.open_stream(code.peer_id, jm.PROTOCOL, [address])
-        except (trio.TooSlowError, StreamError, OSError) as error:
-            log.info("join: no answer at one invite address (%s)", type(error).__name__)
-        except Exception as error:  # py-libp2p's dial errors have no common base
-            log.info("join: dial failed (%s)", type(error).__name__)
+    onion = all(address.startswith("/onion3/") for address in code.addrs)
+    deadline = trio.current_time() + (ONION_REACH_SECONDS if onion else 0)
+    for _ in range(MAX_DIAL_ROUNDS):
+        for address in code.dial_addrs():
+            try:
+                with trio.fail_after(DIAL_TIMEOUT_SECONDS):
+                    return await node.open_stream(code.peer_id, jm.PROTOCOL, [address])
+            except (trio.TooSlowError, StreamError, OSError) as error:
+                log.info("join: no answer at one invite address (%s)", type(error).__name__)
+            except Exception as error:  # py-libp2p's dial errors have no common base
+                log.info("join: dial failed (%s)", type(error).__name__)
+        if trio.current_time() + ONION_RETRY_PAUSE_SECONDS >= deadline:
+            break
+        await trio.sleep(ONION_RETRY_PAUSE_SECONDS)
     raise JoinRefused(JoinRefused.UNREACHABLE_TEXT)
 
 

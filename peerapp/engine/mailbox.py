@@ -186,9 +186,10 @@ class Mailbox:
         emit: Emit,
         runtime: Callable[[str], CircleRuntime],
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
-        node: Callable[[], NetworkNode | None],
+        node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
     ) -> None:
+        """`node(circle)`: the host a membership is reached at (Tor mode: its own)."""
         self._store = store
         self._emit = emit
         self._runtime = runtime
@@ -445,10 +446,14 @@ class Mailbox:
             for note, peer in self._pending()
             if peer == peer_id and (force or note.next_attempt_at <= now)
         ]
-        node = self._node()
-        if not due or node is None:
+        if not due:
             return False
-        batch = due[:MAX_NOTES_PER_STREAM]
+        # one stream carries one circle's notes: in Tor mode each circle has its own host
+        circle = due[0].circle
+        node = self._node(circle)
+        if node is None:
+            return False
+        batch = [note for note in due if note.circle == circle][:MAX_NOTES_PER_STREAM]
         addrs = None
         if peer_id not in self._online():
             addrs = self._addresses(peer_id)
@@ -510,18 +515,20 @@ class Mailbox:
                 data = await stream.receive(MAX_FRAME_BYTES)
             except StreamClosed:
                 return  # the sender is done
-            answer = self._accept(stream.remote_peer, data)
+            answer = self._accept(stream.remote_peer, stream.local_peer, data)
             if isinstance(answer, Refused):
                 self._count(f"refused_{answer.reason.value}")
                 log.info("mailbox: refused a note (%s)", answer.reason.value)
             await stream.send(encode_answer(answer))
 
-    def _accept(self, peer_id: str, data: bytes) -> Answer:
+    def _accept(self, peer_id: str, local_peer: str, data: bytes) -> Answer:
         try:
             note = decode_note_frame(data)
         except MailboxFrameError:
             return Refused(Refusal.MALFORMED)
         runtime = self._runtimes().get(note.circle)
+        if runtime is not None and not runtime.reached_at(local_peer):
+            runtime = None  # a circle reached at another host: as if we were not in it
         refusal = _refusal(runtime, peer_id, note)
         if refusal is not None or runtime is None:
             return Refused(refusal or Refusal.NOT_FOR_ME)

@@ -316,7 +316,8 @@ class NetworkNode:
 
     def set_stream_handler(self, protocol: str, handler: StreamHandler) -> None:
         self._host.set_stream_handler(
-            TProtocol(protocol), serving(protocol, handler, self._gate, self._counters)
+            TProtocol(protocol),
+            serving(protocol, handler, self._gate, self._counters, self.peer_id),
         )
 
     async def open_stream(

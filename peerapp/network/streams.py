@@ -71,10 +71,15 @@ class StreamOpenFailed(StreamError):
 class FramedStream:
     """One libp2p stream carrying length-prefixed frames."""
 
-    def __init__(self, stream: INetStream, remote_peer: str, protocol: str) -> None:
+    def __init__(
+        self, stream: INetStream, remote_peer: str, protocol: str, local_peer: str = ""
+    ) -> None:
         self._stream = stream
         self.remote_peer = remote_peer
         self.protocol = protocol
+        # the peer id it reached us at (served streams): in Tor mode each membership has
+        # its own, and a stream may ask only about the memberships reached there
+        self.local_peer = local_peer
 
     async def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         # one write per frame: header and body leave together
@@ -218,13 +223,13 @@ def _where(error: BaseException) -> str:
 
 
 def serving(
-    protocol: str, handler: StreamHandler, gate: Gate, counters: Counters
+    protocol: str, handler: StreamHandler, gate: Gate, counters: Counters, local_peer: str = ""
 ) -> Callable[[INetStream], Awaitable[None]]:
     """The libp2p stream handler for one protocol: gate, frame, contain failures."""
 
     async def serve(stream: INetStream) -> None:
         peer_id = stream.muxed_conn.peer_id.to_base58()
-        framed = FramedStream(stream, peer_id, protocol)
+        framed = FramedStream(stream, peer_id, protocol, local_peer)
         if not gate.allows(peer_id, protocol):
             counters.add("streams_refused")
             log.info("refused %s from %s (gate)", protocol, peer_id)

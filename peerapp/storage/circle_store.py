@@ -623,12 +623,16 @@ class CircleStore:
         rows = self._database.query("SELECT id FROM circles WHERE left_at IS NOT NULL")
         return {bytes(row[0]) for row in rows}
 
-    def forget_circle(self, circle_id: bytes) -> None:
-        """Erase everything held about a circle (after leaving it)."""
+    def forget_circle(self, circle_id: bytes, *, keep_network_identity: bool = False) -> None:
+        """Erase everything held about a circle (after leaving it). A member coming back
+        with a new invite keeps its network identity: it asked to join at it."""
+        tables = ["event_parents", "member_sync"]
+        if not keep_network_identity:
+            # the membership's peer seed and onion key (no cascade: a joiner's exists
+            # before its circle row; network_identity_store.py)
+            tables.append("network_identities")
         with self._database.transaction() as connection:
-            # network_identities: the membership's peer seed and onion key (no cascade:
-            # a joiner's exists before its circle row; network_identity_store.py)
-            for table in ("event_parents", "member_sync", "network_identities"):
+            for table in tables:
                 connection.execute(f"DELETE FROM {table} WHERE circle = ?", (circle_id,))  # noqa: S608
             # events, epochs and invites go with the circle (ON DELETE CASCADE)
             connection.execute("DELETE FROM circles WHERE id = ?", (circle_id,))

@@ -92,6 +92,14 @@ class NetworkIdentityStore:
             raise OnionKeyTaken() from None
         return self.identity(circle)
 
+    def rename(self, provisional: bytes, circle: bytes) -> None:
+        """Keep the identity made under a provisional id (a circle being founded: its id
+        is the hash of a genesis that names the identity's peer id) under its circle id."""
+        with self._database.transaction() as connection:
+            connection.execute(
+                "UPDATE network_identities SET circle = ? WHERE circle = ?", (circle, provisional)
+            )
+
     def circles(self) -> list[bytes]:
         """Every membership (or join under way) holding a network identity."""
         rows = self._database.query("SELECT circle FROM network_identities ORDER BY circle")

@@ -131,15 +131,16 @@ def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Pat
         async def forge(service: CircleService) -> None:
             runtime = service._runtime(circle)
             keys = runtime.current_keys()
-            assert keys is not None and service._node is not None
+            node = service.node_for(runtime.circle_id)
+            assert keys is not None and node is not None
             genuine = service._author(runtime, EventType.MESSAGE, message_body("forged", None))
             event = replace(genuine.event, author=bytes(outsider.verify_key))
             forged = sign_event(event, bytes(outsider))
             sealed = envelope.seal(
                 forged.signed, keys.message_key, runtime.circle_id, keys.epoch_id
             )
-            await service._node.publish(keys.topic, b"garbage on the circle topic")
-            await service._node.publish(keys.topic, sealed)
+            await node.publish(keys.topic, b"garbage on the circle topic")
+            await node.publish(keys.topic, sealed)
 
         def refused() -> int:
             return int(ash.request("status").result(WAIT)["network"]["relay_refused"])

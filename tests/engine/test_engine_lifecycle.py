@@ -67,7 +67,9 @@ def start_engine(
     ) -> tuple[EngineThread, Recorder]:
         recorder = Recorder()
         thread = EngineThread(
-            lambda emit: engine_class(profile, LOOPBACK if listen is None else listen, emit),
+            lambda emit: engine_class(
+                profile, LOOPBACK if listen is None else listen, emit, network=DIRECT_RUN
+            ),
             recorder,
         )
         started.append(thread)

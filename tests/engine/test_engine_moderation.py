@@ -209,8 +209,10 @@ def test_a_removed_member_with_all_its_old_keys_decrypts_nothing_sent_after(
             seen.append(message)
             return authentic(message)
 
-        assert service._node is not None
-        service._node.set_validator(recording)
+        nodes = service._nodes()
+        assert nodes
+        for node in nodes:
+            node.set_validator(recording)
 
     bee.inside(tap)
     stolen = cy.inside(secrets)  # everything Cy ever held

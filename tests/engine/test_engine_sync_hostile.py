@@ -35,7 +35,7 @@ WAIT = 30.0
 def _engine(profile: UnlockedProfile, events: EventLog | None = None) -> EngineThread:
     thread = EngineThread(
         lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
-        events or (lambda e: None,),
+        events or (lambda e: None),
     )
     thread.start().result(WAIT)
     return thread
