@@ -77,7 +77,7 @@ async def running_tor(
     block; an exception from one is logged, not raised (most calls come from stem's
     threads, through the trio token, where it could only crash the run)."""
     machine = TorStatusMachine()
-    on_status(machine.view)
+    _call(on_status, machine.view)
     session = await trio.to_thread.run_sync(open_tor, config)
     # no checkpoint between the open and the try: a cancellation lands inside it
     runtime = TorRuntime(
@@ -304,7 +304,8 @@ class TorRuntime:
         """Our tor stopped: start it again within the budget, or give up saying why."""
         data_dir = config.data_dir
         await trio.to_thread.run_sync(self._drop)
-        last_words = last_log_line(read_log_tail(data_dir))  # read before tor.log is emptied
+        # read before the next start empties tor.log
+        last_words = await trio.to_thread.run_sync(lambda: last_log_line(read_log_tail(data_dir)))
         while True:
             delay = self._budget.next_delay(trio.current_time())
             if delay is None:
