@@ -73,9 +73,10 @@ async def running_tor(
     on_recovered: RecoveredCallback | None = None,
     policy: RestartPolicy = DEFAULT_POLICY,
 ) -> AsyncIterator[TorRuntime]:
-    """Tor for the duration of the block. Callbacks run in the trio thread and must not
-    block; an exception from one is logged, not raised (most calls come from stem's
-    threads, through the trio token, where it could only crash the run)."""
+    """Tor for the duration of the block. Callbacks run in the trio thread, often as a
+    `run_sync_soon` callback outside any task: they must not block or await (setting an
+    Event, `send_nowait` on a channel or `start_soon` on a nursery are fine). An exception
+    from one is logged, not raised: there it could only crash the whole run."""
     machine = TorStatusMachine()
     _call(on_status, machine.view)
     session = await trio.to_thread.run_sync(open_tor, config)
