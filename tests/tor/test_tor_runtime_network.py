@@ -106,6 +106,14 @@ def test_own_tor_on_the_network_restarts_and_recovers(
             ):
                 await ready(a, "first start")
                 print(f"first start: ready {time.monotonic() - began:.2f} s after launch")
+                # the initial view, then tor's own phases, rising, until done
+                assert views[0].state is S.STARTING
+                assert views[-1].state is S.READY
+                assert views[-1].status.progress == 100
+                booting = [view.status.progress for view in views[1:-1]]
+                assert booting
+                assert booting == sorted(booting)
+                assert all(view.state is S.BOOTSTRAPPING for view in views[1:-1])
                 await a.publish(key, VIRTUAL_PORT, port)
                 await ready(b, "dialling tor")
                 print(
