@@ -53,11 +53,14 @@ _PORT_FILE = re.compile(r"PORT=(127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}):([0-9]{
 _LOG_PREFIX = re.compile(r"^[A-Z][a-z]{2} [0-9]{2} [0-9:.]+ \[(\w+)\] ")
 
 
-def torrc_lines(config: OwnTor, data_dir: Path, owner_pid: int) -> list[str]:
-    """The whole torrc: Hearth's settings first, then the person's extra lines."""
+def torrc_lines(
+    config: OwnTor, data_dir: Path, owner_pid: int, socks_port: int | None = None
+) -> list[str]:
+    """The whole torrc: Hearth's settings first, then the person's extra lines. A
+    `socks_port` asks for that port (a restart keeps the one dialers hold), else `auto`."""
     return [
         f"DataDirectory {data_dir}",
-        "SocksPort 127.0.0.1:auto",
+        f"SocksPort 127.0.0.1:{socks_port if socks_port is not None else 'auto'}",
         "ControlPort 127.0.0.1:auto",
         f"ControlPortWriteToFile {data_dir / CONTROL_PORT_FILE}",
         "CookieAuthentication 1",
@@ -105,13 +108,19 @@ class TorProcess:
         _end(self.popen, seconds)
 
 
-def start_own_tor(config: OwnTor, *, start_seconds: float = START_SECONDS) -> TorProcess:
+def start_own_tor(
+    config: OwnTor, *, start_seconds: float = START_SECONDS, socks_port: int | None = None
+) -> TorProcess:
+    """`socks_port`: the SOCKS port to ask for (TorStartError if it is taken); `auto`
+    when None."""
+    if socks_port is not None and not 1 <= socks_port <= 65535:
+        raise TorStartError("Tor's SOCKS port must be 1 to 65535.")
     began = time.monotonic()
     verify_extra_lines(config)
     verified = time.monotonic()
     data_dir = config.data_dir
     torrc = data_dir / TORRC
-    log_fd = _prepare_data_dir(config, torrc)
+    log_fd = _prepare_data_dir(config, torrc, socks_port)
     try:
         popen = subprocess.Popen(
             [str(config.binary), "-f", str(torrc), *DEFAULTS],
@@ -261,7 +270,7 @@ def parse_control_port_file(text: str) -> HostPort:
     return HostPort(host=match.group(1), port=int(match.group(2)))
 
 
-def _prepare_data_dir(config: OwnTor, torrc: Path) -> int:
+def _prepare_data_dir(config: OwnTor, torrc: Path, socks_port: int | None) -> int:
     """Creates the DataDirectory (0700), writes the torrc, drops a stale control.port and
     opens tor.log (emptied) for tor's output; returns the log's file descriptor."""
     data_dir = config.data_dir
@@ -275,7 +284,8 @@ def _prepare_data_dir(config: OwnTor, torrc: Path) -> int:
         data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         data_dir.chmod(0o700)
         (data_dir / CONTROL_PORT_FILE).unlink(missing_ok=True)
-        _write_private(torrc, "\n".join(torrc_lines(config, data_dir, os.getpid())) + "\n")
+        lines = torrc_lines(config, data_dir, os.getpid(), socks_port)
+        _write_private(torrc, "\n".join(lines) + "\n")
         return os.open(data_dir / LOG_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     except OSError as error:
         raise TorStartError(

@@ -39,11 +39,13 @@ class TorSession:
                 self.controller.close()
 
 
-def open_tor(config: TorConfig) -> TorSession:
+def open_tor(config: TorConfig, *, socks_port: int | None = None) -> TorSession:
+    """`socks_port`: for our own tor, the SOCKS port to ask for (runtime.py asks for the
+    previous one after a restart); an existing tor's is its own."""
     if isinstance(config, ExistingTor):
         controller = control.connect(config.control, config.password)
         return TorSession(controller=controller, socks=config.socks, process=None)
-    process = start_own_tor(config)
+    process = start_own_tor(config, socks_port=socks_port)
     return TorSession(controller=process.controller, socks=process.socks, process=process)
 
 

@@ -10,8 +10,10 @@ Rules (the table `TRANSITIONS` is the whole of them; a pair not in it changes no
   changed) make it STALE.
 - STALE: circuits come back (CIRCUIT_ESTABLISHED, NETWORK_LIVENESS UP) or a bootstrap
   report of 100: READY again. Progress below 100 keeps it STALE (tor is still catching up).
-- Any state: tor stopped (the process exited, the control connection closed) means FAILED;
-  a restarted tor means STARTING. FAILED leaves only by a restart.
+- Any state: tor stopped (the process exited, the control connection closed) means FAILED.
+  Our own tor that stopped and is being started again (runtime.py) means RESTARTING, whose
+  progress and done move on as STARTING's do; a control connection to an existing tor
+  that is back means STARTING. FAILED leaves only by a restart or a reconnection.
 - Bootstrap reports always refresh the shown `TorStatus`, whatever the state; a reported
   problem (tor's WARNING) is added to the summary, so "stuck at 5%" says why.
 """
@@ -38,6 +40,8 @@ class TorStatus:
 
 
 INITIAL_STATUS = TorStatus(phase="starting", progress=0, summary="Starting Tor")
+RESTART_STATUS = TorStatus(phase="starting", progress=0, summary="Tor stopped; starting it again")
+RECONNECT_STATUS = TorStatus(phase="starting", progress=0, summary="Connected to Tor again")
 
 
 class TorState(enum.Enum):
@@ -46,6 +50,7 @@ class TorState(enum.Enum):
     READY = "ready"
     STALE = "stale"
     FAILED = "failed"
+    RESTARTING = "restarting"
 
 
 # Inputs, each a frozen dataclass; `Kind` is what the table is keyed by.
@@ -71,10 +76,15 @@ class TorStopped:
 
 @dataclass(frozen=True)
 class TorRestarted:
-    pass
+    """Our own tor stopped and is being started again."""
 
 
-TorInput = Bootstrap | CircuitsLost | CircuitsBack | TorStopped | TorRestarted
+@dataclass(frozen=True)
+class TorReconnected:
+    """The control connection to an existing tor (not ours) is back."""
+
+
+TorInput = Bootstrap | CircuitsLost | CircuitsBack | TorStopped | TorRestarted | TorReconnected
 
 
 class Kind(enum.Enum):
@@ -84,6 +94,7 @@ class Kind(enum.Enum):
     BACK = "back"
     STOPPED = "stopped"
     RESTARTED = "restarted"
+    RECONNECTED = "reconnected"
 
 
 S = TorState
@@ -91,11 +102,14 @@ TRANSITIONS: dict[tuple[TorState, Kind], TorState] = {
     (S.STARTING, Kind.PROGRESS): S.BOOTSTRAPPING,
     (S.STARTING, Kind.DONE): S.READY,
     (S.BOOTSTRAPPING, Kind.DONE): S.READY,
+    (S.RESTARTING, Kind.PROGRESS): S.BOOTSTRAPPING,
+    (S.RESTARTING, Kind.DONE): S.READY,
     (S.READY, Kind.LOST): S.STALE,
     (S.STALE, Kind.BACK): S.READY,
     (S.STALE, Kind.DONE): S.READY,
     **{(state, Kind.STOPPED): S.FAILED for state in TorState},
-    **{(state, Kind.RESTARTED): S.STARTING for state in TorState},
+    **{(state, Kind.RESTARTED): S.RESTARTING for state in TorState},
+    **{(state, Kind.RECONNECTED): S.STARTING for state in TorState},
 }
 
 
@@ -108,6 +122,11 @@ class TorView:
     status: TorStatus
     detail: str = ""
 
+    @property
+    def summary(self) -> str:
+        """The one line to show: why, when there is a reason, else tor's own words."""
+        return self.detail or self.status.summary
+
 
 def kind_of(event: TorInput) -> Kind:
     if isinstance(event, Bootstrap):
@@ -118,7 +137,9 @@ def kind_of(event: TorInput) -> Kind:
         return Kind.BACK
     if isinstance(event, TorStopped):
         return Kind.STOPPED
-    return Kind.RESTARTED
+    if isinstance(event, TorRestarted):
+        return Kind.RESTARTED
+    return Kind.RECONNECTED
 
 
 def step(view: TorView, event: TorInput) -> TorView:
@@ -131,7 +152,9 @@ def step(view: TorView, event: TorInput) -> TorView:
     elif isinstance(event, CircuitsLost | TorStopped) and state != view.state:
         detail = event.reason
     elif isinstance(event, TorRestarted):
-        status = INITIAL_STATUS
+        status = RESTART_STATUS
+    elif isinstance(event, TorReconnected):
+        status = RECONNECT_STATUS
     return TorView(state=state, status=status, detail=detail)
 
 

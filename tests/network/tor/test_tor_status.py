@@ -7,12 +7,15 @@ import pytest
 
 from peerapp.network.tor.status import (
     INITIAL_STATUS,
+    RECONNECT_STATUS,
+    RESTART_STATUS,
     TRANSITIONS,
     Bootstrap,
     CircuitsBack,
     CircuitsLost,
     Kind,
     TorInput,
+    TorReconnected,
     TorRestarted,
     TorState,
     TorStatus,
@@ -60,15 +63,34 @@ def test_sleep_makes_it_stale_and_circuits_bring_it_back() -> None:
 
 def test_a_stopped_tor_fails_until_restarted() -> None:
     states = run([boot(30), TorStopped("tor exited"), boot(100), CircuitsBack(), TorRestarted()])
-    assert states == [S.BOOTSTRAPPING, S.FAILED, S.FAILED, S.FAILED, S.STARTING]
+    assert states == [S.BOOTSTRAPPING, S.FAILED, S.FAILED, S.FAILED, S.RESTARTING]
 
 
-def test_a_restart_starts_over_with_the_initial_status() -> None:
+def test_a_restart_says_so_then_bootstraps_again() -> None:
     machine = TorStatusMachine()
     machine.feed(boot(100, "done"))
     view, _ = machine.feed(TorRestarted())
+    assert view.state is S.RESTARTING
+    assert view.status == RESTART_STATUS
+    assert view.summary == "Tor stopped; starting it again"
+    assert run([TorRestarted(), boot(5), boot(100, "done")]) == [
+        S.RESTARTING,
+        S.BOOTSTRAPPING,
+        S.READY,
+    ]
+    assert run([TorRestarted(), boot(100, "done")])[-1] is S.READY  # cached state
+
+
+def test_an_existing_tor_reconnected_starts_over() -> None:
+    machine = TorStatusMachine()
+    machine.feed(boot(100, "done"))
+    view, _ = machine.feed(TorStopped("Lost the connection"))
+    assert view.summary == "Lost the connection"
+    view, _ = machine.feed(TorReconnected())
     assert view.state is S.STARTING
-    assert view.status == INITIAL_STATUS
+    assert view.status == RECONNECT_STATUS
+    assert view.summary == "Connected to Tor again"
+    assert machine.view.status != INITIAL_STATUS
 
 
 def test_inputs_that_do_not_apply_change_nothing() -> None:
@@ -86,7 +108,8 @@ def test_inputs_that_do_not_apply_change_nothing() -> None:
 def test_every_state_can_fail_and_restart() -> None:
     for state in TorState:
         assert TRANSITIONS[(state, Kind.STOPPED)] is S.FAILED
-        assert TRANSITIONS[(state, Kind.RESTARTED)] is S.STARTING
+        assert TRANSITIONS[(state, Kind.RESTARTED)] is S.RESTARTING
+        assert TRANSITIONS[(state, Kind.RECONNECTED)] is S.STARTING
 
 
 def test_bootstrap_phase_answers_read_as_status() -> None:
