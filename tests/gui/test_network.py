@@ -27,8 +27,10 @@ from peerapp.engine.profiles import UnlockedProfile, unlock_profile
 from peerapp.storage.network_settings import NetworkSettings
 from peerapp.ui import messages
 from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.connection_status import ConnectionStatus, TorState, network_line
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.widgets.message_model import Delivery, MessageModel, delivery_of
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     pane_of,
@@ -36,6 +38,7 @@ from tests.gui.circle_steps import (
     wait_connected,
 )
 from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, StartSession, click, resolve
+from tests.gui.test_message_order import message
 from tests.gui.test_sync import go_offline, meet
 
 CURRENT = {"mode": "direct", "tor": None}
@@ -312,3 +315,71 @@ def test_reconnect_restarts_the_engine_without_asking_the_passphrase(
     second = driver.wait_online()
     assert second.bridge is not first_bridge
     assert driver.exit_codes == []
+
+
+# -- the rules, without widgets -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tor", "shown"),
+    [
+        (("starting", 0, "Starting Tor"), (messages.TOR_STARTING, 0, False)),
+        (("bootstrapping", 45, "Loading"), ("Connecting to the Tor network: 45%", 45, False)),
+        (("bootstrapping", 250, "Hm"), ("Connecting to the Tor network: 100%", 100, False)),
+        (("ready", 100, "Done"), (messages.TOR_REACHABLE, None, False)),
+        (("stale", 100, "Circuits lost"), (messages.TOR_STALE, None, False)),
+        (("restarting", 0, "Tor stopped"), (messages.TOR_RESTARTING, None, False)),
+        (("failed", 5, "Wrong password: fix it."), ("Wrong password: fix it.", None, True)),
+        (("failed", 5, ""), (messages.TOR_FAILED, None, True)),
+        (("something new", 30, "?"), ("Connecting to the Tor network: 30%", 30, False)),
+    ],
+)
+def test_each_tor_state_has_its_line(
+    tor: tuple[str, int, str], shown: tuple[str, int | None, bool]
+) -> None:
+    """(state, progress, summary) -> (text, progress bar, offers the settings)"""
+    state, progress, summary = tor
+    status = ConnectionStatus().with_tor(TorState(state, "", progress, summary))
+    line = network_line(status)
+    assert (line.text, line.progress, line.offer_settings) == shown
+    assert status.waiting_for_tor is (state != "ready")
+
+
+def test_direct_mode_and_an_unknown_mode_have_their_lines() -> None:
+    assert network_line(ConnectionStatus()).text == ""  # the engine has not said yet
+    direct = ConnectionStatus().online("12D3KooWpeer", "direct")
+    assert network_line(direct).text == messages.DIRECT_MODE_STATUS
+    assert not direct.waiting_for_tor
+    # a mode this version cannot read is Tor, never direct; no tor_status yet: starting
+    odd = ConnectionStatus().online("", "carrier pigeon")
+    assert network_line(odd).text == messages.TOR_STARTING and odd.waiting_for_tor
+
+
+def test_waiting_for_tor_is_a_delivery_state_of_messages_nobody_holds() -> None:
+    model = MessageModel()
+    model.set_others(2)
+    own = message(1, mine=True)
+    partly = message(2, mine=True, held_by=1)
+    theirs = message(3, author="b")
+    model.append([own, partly, theirs])
+    relaid: list[int] = []
+    model.layoutChanged.connect(lambda *_: relaid.append(1))
+
+    model.set_waiting_for_tor(True)
+    assert relaid == [1]  # notes come and go: rows change size
+    assert delivery_of(own, 2, waiting_for_tor=True) is Delivery.WAITING
+    assert model.delivery_text(own.id) == messages.DELIVERY_WAITING_FOR_TOR
+    assert model.presentation_of(own).note == messages.DELIVERY_WAITING_FOR_TOR
+    assert model.delivery_text(partly.id) == "Held by 1 of 2 members"
+    assert model.presentation_of(partly).note == ""
+    assert model.delivery_text(theirs.id) is None
+
+    # a member holds it now: the note goes (the row is laid out again)
+    assert model.update_delivery([message(1, mine=True, held_by=1)]) == 1
+    assert model.delivery_text(own.id) == "Held by 1 of 2 members"
+    assert model.presentation_of(model.messages()[0]).note == ""
+    assert len(relaid) == 2
+
+    model.set_waiting_for_tor(False)
+    model.set_waiting_for_tor(False)
+    assert len(relaid) == 3

@@ -116,7 +116,7 @@ class NetworkSettingsDialog(EngineCommandDialog):
             self.existing_box,
         )
         # the warning sits beside Direct whether or not it is chosen: it is why to choose
-        self.direct_warning = _note(messages.DIRECT_MODE_WARNING, "error")
+        self.direct_warning = _note(messages.DIRECT_MODE_WARNING, "")  # plain, not alarming
         self.direct_box = _indented(self.direct_warning)
 
         self.form.addWidget(self.tor_radio)
@@ -197,6 +197,7 @@ class NetworkSettingsDialog(EngineCommandDialog):
     def _show_saved(self) -> None:
         """Stored: offer to reconnect now (primary) or later (what closing means too)."""
         self.saved = True
+        self.explanation_label.setMinimumWidth(self.body.minimumWidth())  # keep the width
         self.body.hide()
         self.explanation_label.setText(messages.NETWORK_SAVED_TEXT)
         self.primary_button.setText(messages.RECONNECT_NOW)

@@ -23,7 +23,7 @@ class NetworkStatus(QWidget):
         self.bar.setRange(0, 100)
         self.bar.setTextVisible(False)  # the label says the percent, in words
         self.bar.setFixedWidth(BAR_WIDTH)
-        self.bar.setMaximumHeight(10)
+        self.bar.setObjectName("busyBar")  # the slim accent bar of busy dialogs (style.py)
         self.settings_button = QPushButton(messages.NETWORK_SETTINGS_BUTTON)
         self.settings_button.setAutoDefault(False)
         self.settings_button.clicked.connect(self.settingsRequested)
