@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from peerapp.core.errors import CommandError
+from peerapp.core.errors import CommandError, EngineFailed
 from peerapp.core.network_mode import NetworkMode, parse_mode
 from peerapp.network.tor.config import (
     MAX_TORRC_BYTES,
@@ -28,6 +28,7 @@ from peerapp.network.tor.config import (
     parse_host_port,
 )
 from peerapp.network.tor.errors import TorConfigError
+from peerapp.storage.database import Database
 from peerapp.storage.network_settings import NetworkSettings, TorSettings
 
 Result = dict[str, Any]
@@ -60,6 +61,13 @@ CONFIG_NOT_TEXT = "The extra Tor settings (tor_config) are not valid text: paste
 class _Wanted:
     mode: NetworkMode
     tor: TorSettings
+
+
+def open_settings(database: Database | None) -> NetworkSettings:
+    """The settings of the engine's open database (None before the run opened it)."""
+    if database is None:
+        raise EngineFailed("The profile is not open yet.")
+    return NetworkSettings(database)
 
 
 def network_handlers(

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import trio
 
-from peerapp.core.errors import CommandError
-from peerapp.engine.network_commands import Handler, network_handlers
+from peerapp.core.errors import CommandError, EngineFailed
+from peerapp.engine.network_commands import Handler, network_handlers, open_settings
 from peerapp.storage.database import Database
 from peerapp.storage.network_settings import NetworkSettings
 
@@ -133,3 +133,8 @@ def test_bridges_cannot_be_added_to_an_existing_tor_already_stored(commands: Com
     with pytest.raises(CommandError, match="existing Tor"):
         commands("set_network_settings", tor_config=BRIDGES)
     assert commands("network_settings")["tor_config"] == ""
+
+
+def test_no_open_database_is_an_engine_failure_not_a_traceback() -> None:
+    with pytest.raises(EngineFailed, match="not open"):
+        open_settings(None)

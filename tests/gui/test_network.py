@@ -18,13 +18,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.errors import EngineFailed
 from peerapp.core.events import EngineEvent, TorStatusChanged
 from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.engine.engine import Emit, Engine
-from peerapp.engine.network_commands import network_handlers
+from peerapp.engine.network_commands import network_handlers, open_settings
 from peerapp.engine.profiles import UnlockedProfile, unlock_profile
-from peerapp.storage.network_settings import NetworkSettings
 from peerapp.ui import messages
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.connection_status import ConnectionStatus, TorState, network_line
@@ -54,12 +52,9 @@ class NetworkEngine(Engine):
 
     def __init__(self, profile: UnlockedProfile, emit: Emit) -> None:
         super().__init__(profile, LOOPBACK, emit, network=DIRECT_RUN)
-        self._handlers.update(network_handlers(self._settings, lambda: dict(CURRENT)))
-
-    def _settings(self) -> NetworkSettings:
-        if self._database is None:
-            raise EngineFailed("The profile is not open.")
-        return NetworkSettings(self._database)
+        self._handlers.update(
+            network_handlers(lambda: open_settings(self._database), lambda: dict(CURRENT))
+        )
 
 
 @pytest.fixture
