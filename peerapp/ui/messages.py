@@ -1431,5 +1431,14 @@ DIRECT_MODE_STATUS = "Direct mode: members can see your IP address"
 DELIVERY_WAITING_FOR_TOR = "Waiting for Tor…"
 
 
+def run_differs(mode: str) -> str:
+    """The network settings dialog, when this run was started with another mode."""
+    name = "direct mode" if mode == "direct" else "Tor mode"
+    return (
+        f"Hearth was started in {name} this time (a choice made when starting it), so the "
+        "settings below apply when it is started without that choice."
+    )
+
+
 def tor_connecting(progress: int) -> str:
     return f"Connecting to the Tor network: {progress}%"

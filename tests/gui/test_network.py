@@ -132,6 +132,8 @@ def test_the_dialog_refuses_bad_settings_inline_and_stores_good_ones(
     assert dialog.tor_radio.isChecked() and dialog.own_radio.isChecked()
     assert dialog.direct_warning.text() == messages.DIRECT_MODE_WARNING
     assert dialog.direct_warning.isVisible()
+    # this run is in direct mode (as the tests start it), unlike the stored setting
+    assert dialog.run_note.isVisible() and "direct mode" in dialog.run_note.text()
     assert not dialog.primary_button.isEnabled()  # nothing changed yet
     assert not dialog.existing_box.isEnabled()
 
@@ -199,6 +201,7 @@ def test_choosing_direct_mode_is_stored_and_reconnect_now_is_asked_of_the_sessio
     qtbot.waitUntil(lambda: window.active_dialog is None, timeout=WAIT_MS)
     again = open_network_dialog(qtbot, window)
     assert again.direct_radio.isChecked() and again.own_radio.isChecked()
+    assert not again.run_note.isVisible()  # stored and run agree now
     again.reject()
 
 

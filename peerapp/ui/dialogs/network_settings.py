@@ -38,6 +38,13 @@ EXTRA_LINES_HEIGHT = 110
 FIELDS = ("mode", "tor_control", "tor_socks", "tor_config")
 
 
+def run_mode(result: Mapping[str, object]) -> str:
+    """The mode this run uses, from the answer's `current` ("" when it does not say)."""
+    current = result.get("current")
+    mode = current.get("mode") if isinstance(current, dict) else None
+    return mode if mode in (NetworkMode.TOR.value, NetworkMode.DIRECT.value) else ""
+
+
 def settings_from(result: Mapping[str, object]) -> dict[str, str]:
     """The engine's `network_settings` answer as the four text settings ("" when unset;
     a mode this version does not know reads as Tor, never as direct)."""
@@ -119,6 +126,10 @@ class NetworkSettingsDialog(EngineCommandDialog):
         self.direct_warning = _note(messages.DIRECT_MODE_WARNING, "")  # plain, not alarming
         self.direct_box = _indented(self.direct_warning)
 
+        # this run was started with another mode (--direct or the Tor options)
+        self.run_note = _note("")
+        self.run_note.hide()
+        self.form.addWidget(self.run_note)
         self.form.addWidget(self.tor_radio)
         self.form.addWidget(self.tor_box)
         self.form.addWidget(self.direct_radio)
@@ -142,7 +153,11 @@ class NetworkSettingsDialog(EngineCommandDialog):
                 self.body.setEnabled(False)
             return
         self.set_idle()
-        self.show_settings(settings_from(result))
+        settings = settings_from(result)
+        running = run_mode(result)
+        self.run_note.setText(messages.run_differs(running))
+        self.run_note.setVisible(bool(running) and running != settings["mode"])
+        self.show_settings(settings)
 
     def show_settings(self, settings: dict[str, str]) -> None:
         self.stored = dict(settings)
