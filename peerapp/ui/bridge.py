@@ -28,6 +28,7 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
     SyncProgress,
+    TorStatusChanged,
 )
 from peerapp.core.lifecycle import Phase
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
@@ -52,6 +53,7 @@ class EngineBridge(QObject):
     syncProgress = Signal(str, int, int)  # circle id, received, total
     historyChanged = Signal(str)  # circle id: many messages arrived at once, reload
     deliveryChanged = Signal(str)  # circle id: members hold more of our messages
+    torStatus = Signal(str, str, int, str)  # Tor mode: state, phase, progress, summary
     # every engine event as (name, its fields as in the node's JSON), for views that need
     # events without a signal of their own above (joins, moderation)
     eventArrived = Signal(str, object)
@@ -247,6 +249,19 @@ class EngineBridge(QObject):
         """{messages, bytes}: erase what a removed or banned member stored with us"""
         return self._request("clear_member", circle=circle, member=member)
 
+    # -- network mode and Tor (issue 12) --------------------------------------------------
+
+    def network_settings(self) -> asyncio.Future[Result]:
+        """{mode, tor_control, tor_socks, tor_config, current}: the profile's settings ("" when
+        unset) and what this run uses"""
+        return self._request("network_settings")
+
+    def set_network_settings(self, **settings: str) -> asyncio.Future[Result]:
+        """`settings`: any of mode, tor_control, tor_socks, tor_config ("" clears one);
+        checked as a whole, refused with a CommandError naming what to fix; used from the
+        next start ({..., restart: true})"""
+        return self._request("set_network_settings", **settings)
+
     def call(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
         """Any engine command by name (docs/node.md), for those without a method above."""
         return self._request(command, **arguments)
@@ -259,7 +274,10 @@ class EngineBridge(QObject):
     def _on_engine_event(self, event: EngineEvent) -> None:
         """Called in the engine thread: only emit signals here, Qt carries them over."""
         try:
-            self._emit_for(event)
+            if isinstance(event, TorStatusChanged):
+                self.torStatus.emit(event.state, event.phase, event.progress, event.summary)
+            else:
+                self._emit_for(event)
             self.eventArrived.emit(event.name, event.to_json())
         except RuntimeError:
             # the Qt half of this object was already deleted (the window went away while

@@ -2,17 +2,31 @@
 
 Pure (no Qt) so the wording of every state is easy to test. It holds peer ids, never
 anything secret.
+
+The network line (issue 12) beside it says how members reach us:
+- Direct mode (EngineReady.mode == "direct"): always the plain warning that members can
+  see our IP address.
+- Tor mode: Tor's own state from `tor_status` events, by the table TOR_LINES: a progress
+  bar with Tor's percent while it connects, "Reachable privately" once ready, what Tor is
+  doing when it lost its connection or restarts, and its summary with a way to the
+  network settings when it failed. Before the first event: "Starting Tor…".
+- Before the engine says its mode: nothing.
+Own messages nobody holds yet show "Waiting for Tor…" while the line is not "ready"
+(`waiting_for_tor`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import Enum
 
+from peerapp.core.network_mode import NetworkMode
 from peerapp.ui import messages
 
 SHORT_ID_HEAD = 8  # "12D3KooW" for every Ed25519 peer: recognisable, not distinctive
 SHORT_ID_TAIL = 6
+MAX_SUMMARY_CHARS = 300
 
 
 class Connection(Enum):
@@ -23,13 +37,35 @@ class Connection(Enum):
 
 
 @dataclass(frozen=True)
+class TorState:
+    """The last `tor_status` event's fields (core/events.TorStatusChanged)."""
+
+    state: str = "starting"
+    phase: str = ""
+    progress: int = 0
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class ConnectionStatus:
     connection: Connection = Connection.STARTING
     peer_id: str = ""
     peers: frozenset[str] = frozenset()
+    mode: NetworkMode | None = None  # None until the engine says (EngineReady or tor_status)
+    tor: TorState = TorState()
 
-    def online(self, peer_id: str) -> ConnectionStatus:
-        return replace(self, connection=Connection.ONLINE, peer_id=peer_id)
+    def online(self, peer_id: str, mode: str = NetworkMode.DIRECT.value) -> ConnectionStatus:
+        return replace(self, connection=Connection.ONLINE, peer_id=peer_id, mode=_mode_from(mode))
+
+    def with_tor(self, tor: TorState) -> ConnectionStatus:
+        # tor_status events come only in Tor mode, maybe before the engine is ready
+        summary = tor.summary[:MAX_SUMMARY_CHARS]  # status.py bounds it; a line must fit
+        return replace(self, mode=NetworkMode.TOR, tor=replace(tor, summary=summary))
+
+    @property
+    def waiting_for_tor(self) -> bool:
+        """Whether messages wait for Tor: Tor mode, and Tor not ready (yet, or any more)."""
+        return self.mode is NetworkMode.TOR and self.tor.state != "ready"
 
     def with_peer(self, peer_id: str) -> ConnectionStatus:
         return replace(self, peers=self.peers | {peer_id})
@@ -63,3 +99,48 @@ def describe(status: ConnectionStatus) -> str:
             return messages.STATUS_STOPPED
         case Connection.FAILED:
             return messages.STATUS_FAILED
+
+
+@dataclass(frozen=True)
+class NetworkLine:
+    """The status bar's network line: its text, Tor's progress bar (None: no bar), a
+    longer explanation (tooltip) and whether it offers the network settings."""
+
+    text: str
+    progress: int | None = None
+    detail: str = ""
+    offer_settings: bool = False
+
+
+def _connecting(tor: TorState) -> NetworkLine:
+    progress = min(max(tor.progress, 0), 100)
+    return NetworkLine(messages.tor_connecting(progress), progress, tor.summary)
+
+
+# Tor's state (TorStatusChanged.state) -> what the network line shows
+TOR_LINES: dict[str, Callable[[TorState], NetworkLine]] = {
+    "starting": lambda tor: NetworkLine(messages.TOR_STARTING, 0, tor.summary),
+    "bootstrapping": _connecting,
+    "ready": lambda tor: NetworkLine(messages.TOR_REACHABLE, None, messages.TOR_REACHABLE_HINT),
+    "stale": lambda tor: NetworkLine(messages.TOR_STALE, None, tor.summary),
+    "restarting": lambda tor: NetworkLine(messages.TOR_RESTARTING, None, tor.summary),
+    "failed": lambda tor: NetworkLine(
+        tor.summary or messages.TOR_FAILED, None, tor.summary, offer_settings=True
+    ),
+}
+DIRECT_LINE = NetworkLine(messages.DIRECT_MODE_STATUS, None, messages.DIRECT_MODE_WARNING)
+NO_LINE = NetworkLine("")
+
+
+def network_line(status: ConnectionStatus) -> NetworkLine:
+    if status.mode is NetworkMode.DIRECT:
+        return DIRECT_LINE
+    if status.mode is None:
+        return NO_LINE
+    # a state this version does not know reads as still connecting, never as ready
+    return TOR_LINES.get(status.tor.state, _connecting)(status.tor)
+
+
+def _mode_from(text: str) -> NetworkMode:
+    """EngineReady.mode; anything but "direct" is Tor (the safe reading, never direct)."""
+    return NetworkMode.DIRECT if text == NetworkMode.DIRECT.value else NetworkMode.TOR

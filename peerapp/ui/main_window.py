@@ -25,6 +25,13 @@ Syncs: a large pull's progress goes to its circle's pane (kept until the pane is
 if it has not been yet); the end of a sync (history changed) makes that pane reload its
 latest messages once, and news that members hold more of our messages makes it refresh
 the delivery states it shows.
+
+Network (issue 12): the status bar's network line (widgets/network_status.py, its words
+from connection_status.network_line) follows EngineReady's mode and Tor's `tor_status`
+events; panes are told while Tor is not ready, so own messages nobody holds yet say
+"Waiting for Tor…". "Network…" (Profile menu, and the line's button when Tor failed)
+opens the network settings; once saved, reconnecting now is asked of the session
+(`reconnectRequested`), which restarts the engine on the same unlocked profile.
 """
 
 from __future__ import annotations
@@ -59,7 +66,13 @@ from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
 from peerapp.ui.break_controls import BreakControls
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_pane import CirclePane
-from peerapp.ui.connection_status import ConnectionStatus, describe, shorten_peer_id
+from peerapp.ui.connection_status import (
+    ConnectionStatus,
+    TorState,
+    describe,
+    network_line,
+    shorten_peer_id,
+)
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from peerapp.ui.dialogs.content_filters import ContentFiltersDialog
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
@@ -68,6 +81,7 @@ from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import Preferences
@@ -75,6 +89,7 @@ from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
 from peerapp.ui.widgets.error_banner import ErrorBanner
+from peerapp.ui.widgets.network_status import NetworkStatus
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +103,7 @@ INFO_ACTIONS = frozenset({"settings", "promote", "demote", "transfer_founder"})
 class MainWindow(QMainWindow):
     lockRequested = Signal()
     closing = Signal()
+    reconnectRequested = Signal()  # the network settings changed: restart the engine now
 
     def __init__(
         self,
@@ -185,9 +201,7 @@ class MainWindow(QMainWindow):
         self.show_text_action.setChecked(self.preferences.show_message_text)
         self.show_text_action.toggled.connect(self._show_text_toggled)
         profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
-        self._build_content_filters(profile_menu)
-        profile_menu.addAction(self.breaks.action)
-        self._build_storage(profile_menu)
+        self._build_profile_settings(profile_menu)
         profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)
         profile_menu.addSeparator()
@@ -221,6 +235,12 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
         self._build_help_toolbar()
+
+    def _build_profile_settings(self, profile_menu: QMenu) -> None:
+        self._build_content_filters(profile_menu)
+        profile_menu.addAction(self.breaks.action)
+        self._build_storage(profile_menu)
+        self._build_network(profile_menu)
 
     def _build_help_toolbar(self) -> None:
         """The "Get help now" action: always there and enabled, needing no engine or network."""
@@ -316,6 +336,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.breaks.indicator)
         self.statusBar().addPermanentWidget(self.status_label)
         self.statusBar().addPermanentWidget(self.peer_id_label)
+        self.network_status = NetworkStatus()
+        self.network_status.settingsRequested.connect(self.open_network_settings)
+        self.bridge.torStatus.connect(self._tor_status)
+        self.statusBar().addPermanentWidget(self.network_status)
         self.statusBar().setSizeGripEnabled(False)
 
     # -- engine -------------------------------------------------------------------------
@@ -328,7 +352,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _engine_ready(self, ready: EngineReady) -> None:
-        self._status = self._status.online(ready.peer_id)
+        self._status = self._status.online(ready.peer_id, ready.mode)
         self._show_status()
         self.refresh_circles()
         self.waiting_joins.refresh()
@@ -358,7 +382,15 @@ class MainWindow(QMainWindow):
         self._status = self._status.stopped()
         self._show_status()
 
+    @Slot(str, str, int, str)
+    def _tor_status(self, state: str, phase: str, progress: int, summary: str) -> None:
+        self._status = self._status.with_tor(TorState(state, phase, progress, summary))
+        self._show_status()
+
     def _show_status(self) -> None:
+        self.network_status.show_line(network_line(self._status))
+        for pane in self.panes.values():
+            pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
         self.status_label.setText(describe(self._status))
         peer_id = self._status.peer_id
         self.peer_id_label.setText(
@@ -434,6 +466,7 @@ class MainWindow(QMainWindow):
                 quiet=self.circle_list.quiet(circle), on_break=self.circle_list.on_break(circle)
             )
             self.panes[circle] = pane
+            pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
             self.content.addWidget(pane)
             if circle in self._progress:
                 pane.show_progress(*self._progress[circle])
@@ -749,6 +782,23 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(circle)
         if pane is not None:
             pane.reload_latest()
+
+    def _build_network(self, profile_menu: QMenu) -> None:
+        self.network_action = QAction(messages.NETWORK_ACTION, self)
+        self.network_action.triggered.connect(self.open_network_settings)
+        profile_menu.addAction(self.network_action)
+
+    @Slot()
+    def open_network_settings(self) -> None:
+        dialog = NetworkSettingsDialog(self.bridge, self)
+        self._open_dialog(dialog, on_accepted=lambda: self._network_saved(dialog))
+        dialog.load()
+
+    def _network_saved(self, dialog: NetworkSettingsDialog) -> None:
+        if dialog.reconnect_now:
+            self.reconnectRequested.emit()
+        else:
+            self.statusBar().showMessage(messages.NETWORK_APPLIES_AT_UNLOCK, STATUS_MESSAGE_MS)
 
     @Slot()
     def _passphrase_changed(self) -> None:

@@ -1376,3 +1376,69 @@ def cleared_member(name: str, messages: int, size: str) -> str:
         return f"{name} had nothing left to clear."
     what = "1 message" if messages == 1 else f"{messages} messages"
     return f"Cleared {what} from {name}, freeing {size}."
+
+
+# -- network mode and Tor (issue 12) ---------------------------------------------------------
+
+NETWORK_ACTION = "Network…"
+NETWORK_SETTINGS_BUTTON = "Network settings…"
+NETWORK_TITLE = "Network"
+NETWORK_TEXT = (
+    "How Hearth reaches the other members of your circles. Changes apply when Hearth reconnects."
+)
+NETWORK_MODE_TOR = "Tor (recommended)"
+NETWORK_MODE_TOR_NOTE = (
+    "Members reach you through Tor: nobody in your circles learns where you are."
+)
+NETWORK_MODE_DIRECT = "Direct"
+DIRECT_MODE_WARNING = (
+    "Members can see your IP address. Use this only with people you trust with where you "
+    "are, e.g. on a home or office network."
+)
+OWN_TOR = "Hearth's own Tor"
+EXTRA_TOR_LABEL = "Bridges and extra Tor settings"
+EXTRA_TOR_HINT = (
+    "Paste bridge lines here if Tor is blocked where you are (such as "
+    "“Bridge obfs4 …”, with “UseBridges 1”), or other torrc lines. Leave it empty "
+    "otherwise."
+)
+EXISTING_TOR = "An existing Tor (Tails, Whonix, a system tor)"
+TOR_CONTROL_LABEL = "Control address"
+TOR_CONTROL_PLACEHOLDER = "127.0.0.1:9051 or /run/tor/control"
+TOR_SOCKS_LABEL = "SOCKS address"
+TOR_SOCKS_PLACEHOLDER = "127.0.0.1:9050"
+SAVE_NETWORK = "Save"
+SAVING_NETWORK = "Saving…"
+LOADING_NETWORK = "Reading the network settings…"
+TO_SAVE_NETWORK = "save the network settings"
+TO_READ_NETWORK = "read the network settings"
+NETWORK_SAVED_TEXT = (
+    "Saved. Hearth uses the new settings once it reconnects: now, or the next time you "
+    "unlock this profile."
+)
+RECONNECT_NOW = "Reconnect now"
+RECONNECT_LATER = "Later"
+NETWORK_APPLIES_AT_UNLOCK = "The new network settings apply the next time you unlock."
+
+# the status bar in Tor mode (the rules: connection_status.TOR_LINES)
+TOR_STARTING = "Starting Tor…"
+TOR_REACHABLE = "Reachable privately"
+TOR_REACHABLE_HINT = "Members reach you through Tor; nobody in your circles sees your IP address."
+TOR_STALE = "Tor lost its connection; reconnecting…"
+TOR_RESTARTING = "Tor stopped; starting it again…"
+TOR_FAILED = "Tor could not start"
+DIRECT_MODE_STATUS = "Direct mode: members can see your IP address"
+DELIVERY_WAITING_FOR_TOR = "Waiting for Tor…"
+
+
+def run_differs(mode: str) -> str:
+    """The network settings dialog, when this run was started with another mode."""
+    name = "direct mode" if mode == "direct" else "Tor mode"
+    return (
+        f"Hearth was started in {name} this time (a choice made when starting it), so the "
+        "settings below apply when it is started without that choice."
+    )
+
+
+def tor_connecting(progress: int) -> str:
+    return f"Connecting to the Tor network: {progress}%"

@@ -8,6 +8,10 @@ Rules (the whole flow, in order):
   UnlockDialog again; accepted -> a fresh engine and window, as at the start.
 - Main window closed (Quit, Ctrl+Q, the close button) -> the engine stops ->
   finished(1 if the engine had failed, else 0).
+- Reconnect (the network settings changed, issue 12) -> the engine stops and a fresh
+  engine and window start on the same unlocked profile, with no passphrase asked again;
+  if the old engine did not stop in time (it may still hold the profile), UnlockDialog
+  instead, as after a lock. The unlocked profile is kept only while its window lives.
 - request_quit() (SIGINT/SIGTERM) closes whatever is showing, which ends as above; a
   dialog busy with Argon2id finishes first and the session then ends.
 - finished is emitted once.
@@ -53,6 +57,8 @@ class Session(QObject):
         self.dialog: FirstRunDialog | UnlockDialog | None = None
         self.window: MainWindow | None = None
         self.bridge: EngineBridge | None = None
+        # the open profile's keys, for a reconnect; the bridge's engine holds them anyway
+        self._open_profile: UnlockedProfile | None = None
         self._geometry: QByteArray | None = None
         # kept across lock and unlock, for this run only (see preferences.py)
         self.preferences = Preferences()
@@ -101,7 +107,8 @@ class Session(QObject):
             window.restoreGeometry(self._geometry)
         window.lockRequested.connect(self.lock)
         window.closing.connect(self._window_closing)
-        self.bridge, self.window = bridge, window
+        window.reconnectRequested.connect(self.reconnect)
+        self.bridge, self.window, self._open_profile = bridge, window, unlocked
         window.show()
         window.start_engine()
 
@@ -112,6 +119,17 @@ class Session(QObject):
         self._geometry = self.window.saveGeometry()
         self._discard_window()
         self._show_dialog(UnlockDialog(self.profile))
+
+    @Slot()
+    def reconnect(self) -> None:
+        unlocked = self._open_profile
+        if self.window is None or unlocked is None or self._quitting:
+            return
+        self._geometry = self.window.saveGeometry()
+        if self._discard_window():
+            self._open_window(unlocked)
+        else:
+            self._show_dialog(UnlockDialog(self.profile))
 
     @Slot()
     def _window_closing(self) -> None:
@@ -139,18 +157,23 @@ class Session(QObject):
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _discard_window(self) -> None:
+    def _discard_window(self) -> bool:
+        """Stop the engine and drop the window; False when the engine did not stop in time."""
         bridge, window = self.bridge, self.window
-        self.bridge, self.window = None, None
+        self.bridge, self.window, self._open_profile = None, None, None
+        stopped = True
         if bridge is not None and not bridge.stop():
+            stopped = False
             log.error("the engine did not stop in time; leaving it to end with the process")
         if window is not None:
             window.lockRequested.disconnect(self.lock)
             window.closing.disconnect(self._window_closing)
+            window.reconnectRequested.disconnect(self.reconnect)
             window.hide()
             window.deleteLater()
         if bridge is not None:
             bridge.deleteLater()
+        return stopped
 
     def _finish(self, exit_code: int) -> None:
         if self._done:

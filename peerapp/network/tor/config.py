@@ -186,13 +186,14 @@ def parse_host_port(text: str, *, option: str) -> HostPort:
     return HostPort(host=str(address), port=int(port_text))
 
 
-def parse_control_address(text: str) -> ControlAddress:
+def parse_control_address(text: str, *, option: str = "--tor-control") -> ControlAddress:
+    """`option`: how errors name the setting (the CLI's flag, or the GUI's field)."""
     text = text.strip()
     if text.startswith("/"):
         return UnixSocket(Path(text))
     if text.startswith("unix:"):
-        return parse_control_address(text[len("unix:") :])
-    return parse_host_port(text, option="--tor-control")
+        return parse_control_address(text[len("unix:") :], option=option)
+    return parse_host_port(text, option=option)
 
 
 def read_extra_torrc(path: Path) -> tuple[str, ...]:
@@ -220,13 +221,16 @@ def read_extra_torrc(path: Path) -> tuple[str, ...]:
     return parse_extra_torrc(text, source=str(path))
 
 
-def parse_extra_torrc(text: str, *, source: str = "--tor-config") -> tuple[str, ...]:
+def parse_extra_torrc(
+    text: str, *, source: str = "--tor-config", option: str = "--tor-config"
+) -> tuple[str, ...]:
+    """`option` names the setting in errors; `source` the file ("" for pasted text)."""
     lines: list[str] = []
     for number, raw_line in enumerate(text.splitlines(), start=1):
         line = raw_line.strip()
         if not line or line.startswith("#"):
             continue
-        where = f"--tor-config: line {number} of {source!r}"
+        where = f"{option}: line {number}" + (f" of {source!r}" if source else "")
         if len(line) > MAX_TORRC_LINE or not line.replace("\t", " ").isprintable():
             raise TorConfigError(f"{where} is too long or holds control characters.")
         if line.endswith("\\"):

@@ -8,7 +8,9 @@ Own messages carry their delivery state after the time: a small clock while no o
 member holds the message yet, a check mark with "N/M" while N of the M others hold it,
 a double check once all of them do. The indicator's room is reserved for the widest
 state, so a state moving on repaints the bubble without changing its size. Its words
-("Held by 2 of 3 members") are the bubble's tooltip.
+("Held by 2 of 3 members") are the bubble's tooltip. In Tor mode, while Tor is not
+ready, a message nobody holds yet keeps its clock and says "Waiting for Tor…" in a note
+under its bubble (the model's presentation).
 
 A deleted message keeps its bubble, with its tombstone ("Message removed by a
 facilitator") in italics instead of its text. A notice (what a facilitator did) is a
@@ -210,6 +212,10 @@ class MessageDelegate(QStyledItemDelegate):
     def _others(self) -> int:
         model = self._view.model()
         return model.others if isinstance(model, MessageModel) else 0
+
+    def _waiting_for_tor(self) -> bool:
+        model = self._view.model()
+        return isinstance(model, MessageModel) and model.waiting_for_tor
 
     def presentation_of(self, message: MessageView) -> Presentation:
         model = self._view.model()
@@ -634,7 +640,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _paint_delivery(self, painter: QPainter, rect: QRectF, message: MessageView) -> None:
         others = self._others()
-        state = delivery_of(message, others)
+        state = delivery_of(message, others, self._waiting_for_tor())
         if state is None:
             return
         small = self._fonts()[2]
@@ -643,7 +649,7 @@ class MessageDelegate(QStyledItemDelegate):
         # the icon sits on the text's baseline, like a glyph of the time before it
         baseline = rect.top() + metrics.ascent()
         icon = QRectF(rect.left(), baseline - size, size, size)
-        if state is Delivery.PENDING:
+        if state in (Delivery.PENDING, Delivery.WAITING):
             _paint_clock(painter, icon, QColor(style.DELIVERY_PENDING))
         elif state is Delivery.HELD:
             colour = QColor(style.DELIVERY_HELD)
@@ -671,7 +677,7 @@ class MessageDelegate(QStyledItemDelegate):
         if not isinstance(row, MessageRow):
             return None
         others = self._others()
-        text = delivery_text(row.message, others)
+        text = delivery_text(row.message, others, self._waiting_for_tor())
         if text is None:
             return None
         geometry, _ = self._geometry(row, rect.width(), others)

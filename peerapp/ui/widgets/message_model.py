@@ -9,7 +9,9 @@ its delivery state can move on (`update_delivery`) with a change of that row alo
 a reload that cannot join what is shown (`replace`) resets the model.
 
 The model also knows how many other members the circle has (`others`), which own
-messages' delivery states are counted against.
+messages' delivery states are counted against, and whether Tor mode's Tor is not ready
+(`set_waiting_for_tor`): an own message nobody holds yet is then waiting for Tor (a
+note under its bubble) rather than for members.
 
 Notices (quiet notes of what facilitators did) are rows too, placed by the same kind of
 key as messages; paging and delivery only ever look at the messages. A deleted message
@@ -74,25 +76,31 @@ def tombstone(message: MessageView) -> str | None:
 
 class Delivery(Enum):
     PENDING = "pending"  # no other member is known to hold it yet
+    WAITING = "waiting"  # the same, while Tor is not ready: nobody can be reached yet
     PARTLY = "partly"  # some of the others hold it
     HELD = "held"  # every other member holds it
 
 
-def delivery_of(message: MessageView, others: int) -> Delivery | None:
+def delivery_of(
+    message: MessageView, others: int, waiting_for_tor: bool = False
+) -> Delivery | None:
     """The delivery state of a message; None for others' messages, deleted ones and when
-    there is nobody to deliver to."""
+    there is nobody to deliver to. `waiting_for_tor`: Tor mode and Tor not ready, so a
+    message nobody holds yet is stored and waits for Tor rather than for members."""
     if not message.mine or others <= 0 or message.deleted:
         return None
     if message.held_by <= 0:
-        return Delivery.PENDING
+        return Delivery.WAITING if waiting_for_tor else Delivery.PENDING
     return Delivery.HELD if message.held_by >= others else Delivery.PARTLY
 
 
-def delivery_text(message: MessageView, others: int) -> str | None:
+def delivery_text(message: MessageView, others: int, waiting_for_tor: bool = False) -> str | None:
     """What the delivery indicator says in words (its tooltip, and to a screen reader)."""
-    state = delivery_of(message, others)
+    state = delivery_of(message, others, waiting_for_tor)
     if state is None:
         return None
+    if state is Delivery.WAITING:
+        return messages.DELIVERY_WAITING_FOR_TOR
     if state is Delivery.PENDING:
         return messages.DELIVERY_PENDING
     return messages.held_by(min(message.held_by, others), others)
@@ -141,13 +149,19 @@ def collapses(message: MessageView) -> bool:
     return message.hidden or (bool(message.cw) and message.filter == FilterMode.COLLAPSE.value)
 
 
-def presentation(message: MessageView, revealed: bool, reviewer: bool) -> Presentation:
+def presentation(
+    message: MessageView, revealed: bool, reviewer: bool, delivery: Delivery | None = None
+) -> Presentation:
     """How `message` shows: `revealed` when the reader pressed Show on it this session,
-    `reviewer` when the reader is one of the circle's facilitators."""
+    `reviewer` when the reader is one of the circle's facilitators, `delivery` its
+    delivery state (`delivery_of`)."""
     shown = _bubble(message, revealed, reviewer)
     if message.equivocated and shown.look is not Look.DELETED:
         # whatever else shows, the reader learns there is another version of it
         return dataclasses.replace(shown, note=messages.EQUIVOCATED_NOTE)
+    if delivery is Delivery.WAITING:
+        # said in words under the bubble: a clock alone would read as "members are away"
+        return dataclasses.replace(shown, note=messages.DELIVERY_WAITING_FOR_TOR)
     return shown
 
 
@@ -218,6 +232,7 @@ class MessageModel(QAbstractListModel):
         self._rows: list[Row] = []
         self._ids: set[str] = set()
         self._others = 0
+        self._waiting_for_tor = False
         self._revealed: set[str] = set()  # collapsed messages the reader chose to see
         self._reviewer = False
 
@@ -285,7 +300,8 @@ class MessageModel(QAbstractListModel):
     # -- collapsed messages -------------------------------------------------------------
 
     def presentation_of(self, message: MessageView) -> Presentation:
-        return presentation(message, message.id in self._revealed, self._reviewer)
+        delivery = delivery_of(message, self._others, self._waiting_for_tor)
+        return presentation(message, message.id in self._revealed, self._reviewer, delivery)
 
     def is_revealed(self, message_id: str) -> bool:
         return message_id in self._revealed
@@ -335,9 +351,24 @@ class MessageModel(QAbstractListModel):
         self.layoutAboutToBeChanged.emit()
         self.layoutChanged.emit()
 
+    @property
+    def waiting_for_tor(self) -> bool:
+        return self._waiting_for_tor
+
+    def set_waiting_for_tor(self, waiting: bool) -> None:
+        """Whether Tor mode's Tor is not ready: own messages nobody holds yet then show
+        "Waiting for Tor…" (a note under their bubble, so rows may change size)."""
+        if waiting == self._waiting_for_tor:
+            return
+        self._waiting_for_tor = waiting
+        self.layoutAboutToBeChanged.emit()
+        self.layoutChanged.emit()
+
     def delivery_text(self, message_id: str) -> str | None:
         message = self.message(message_id)
-        return None if message is None else delivery_text(message, self._others)
+        if message is None:
+            return None
+        return delivery_text(message, self._others, self._waiting_for_tor)
 
     def awaiting_delivery(self) -> bool:
         """Whether some own message shown is not yet held by every other member."""
@@ -369,8 +400,11 @@ class MessageModel(QAbstractListModel):
             elif row.message.mine and new.held_by != row.message.held_by:
                 message = dataclasses.replace(row.message, held_by=new.held_by)
                 self._rows[number] = MessageRow(message, row.starts_group)
-                changed_index = self.index(number)
-                self.dataChanged.emit(changed_index, changed_index)
+                if self._waiting_for_tor:  # its "Waiting for Tor…" note may go
+                    self._relayout(number)
+                else:
+                    changed_index = self.index(number)
+                    self.dataChanged.emit(changed_index, changed_index)
                 changed += 1
         return changed
 

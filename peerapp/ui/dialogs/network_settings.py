@@ -1,0 +1,226 @@
+"""The profile's network settings (issue 12): Tor (recommended, the default) or direct, and
+which Tor: Hearth's own (with pasted bridge lines or other torrc lines) or an existing
+one (Tails, Whonix, a system tor) by its control and SOCKS addresses.
+
+Open it, then `load()`: it reads the stored settings while busy. Saving sends the whole
+form with `set_network_settings`, which checks it as a whole: a refusal shows inline and
+nothing is stored. The Tor settings not in use are sent cleared (an existing Tor's
+addresses when using Hearth's own, the extra lines when using an existing one), because
+the engine refuses the two together. Direct mode keeps the Tor choice as it is.
+
+Once saved the dialog offers to reconnect now; it is accepted either way (the settings
+are stored) and `reconnect_now` says which the person chose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from peerapp.core.network_mode import NetworkMode
+from peerapp.ui import messages, style
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+
+INDENT = 24  # the choices under a radio button sit under its text
+EXTRA_LINES_HEIGHT = 110
+FIELDS = ("mode", "tor_control", "tor_socks", "tor_config")
+
+
+def run_mode(result: Mapping[str, object]) -> str:
+    """The mode this run uses, from the answer's `current` ("" when it does not say)."""
+    current = result.get("current")
+    mode = current.get("mode") if isinstance(current, dict) else None
+    return mode if mode in (NetworkMode.TOR.value, NetworkMode.DIRECT.value) else ""
+
+
+def settings_from(result: Mapping[str, object]) -> dict[str, str]:
+    """The engine's `network_settings` answer as the four text settings ("" when unset;
+    a mode this version does not know reads as Tor, never as direct)."""
+    values = {name: result.get(name) for name in FIELDS}
+    settings = {name: value if isinstance(value, str) else "" for name, value in values.items()}
+    if settings["mode"] != NetworkMode.DIRECT.value:
+        settings["mode"] = NetworkMode.TOR.value
+    return settings
+
+
+def _indented(*widgets: QWidget) -> QWidget:
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(INDENT, 0, 0, 0)
+    column.setSpacing(6)
+    for widget in widgets:
+        column.addWidget(widget)
+    return box
+
+
+def _note(text: str, role: str = "muted") -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    style.set_role(label, role)
+    return label
+
+
+class NetworkSettingsDialog(EngineCommandDialog):
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(
+            bridge,
+            title=messages.NETWORK_TITLE,
+            explanation=messages.NETWORK_TEXT,
+            primary_text=messages.SAVE_NETWORK,
+            parent=parent,
+        )
+        self.stored: dict[str, str] = {}
+        self.saved = False
+        self.reconnect_now = False
+
+        self.tor_radio = QRadioButton(messages.NETWORK_MODE_TOR)
+        self.direct_radio = QRadioButton(messages.NETWORK_MODE_DIRECT)
+        self.mode_group = QButtonGroup(self)
+        self.mode_group.addButton(self.tor_radio)
+        self.mode_group.addButton(self.direct_radio)
+        self.own_radio = QRadioButton(messages.OWN_TOR)
+        self.existing_radio = QRadioButton(messages.EXISTING_TOR)
+        self.tor_group = QButtonGroup(self)
+        self.tor_group.addButton(self.own_radio)
+        self.tor_group.addButton(self.existing_radio)
+
+        self.extra_edit = QPlainTextEdit()
+        self.extra_edit.setFixedHeight(EXTRA_LINES_HEIGHT)
+        self.extra_edit.setAccessibleName(messages.EXTRA_TOR_LABEL)
+        self.extra_edit.setTabChangesFocus(True)
+        extra_label = QLabel(messages.EXTRA_TOR_LABEL)
+        extra_label.setBuddy(self.extra_edit)
+        self.own_box = _indented(extra_label, self.extra_edit, _note(messages.EXTRA_TOR_HINT))
+
+        self.control_edit = QLineEdit()
+        self.control_edit.setPlaceholderText(messages.TOR_CONTROL_PLACEHOLDER)
+        self.socks_edit = QLineEdit()
+        self.socks_edit.setPlaceholderText(messages.TOR_SOCKS_PLACEHOLDER)
+        addresses = QWidget()
+        form = QFormLayout(addresses)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.addRow(messages.TOR_CONTROL_LABEL, self.control_edit)
+        form.addRow(messages.TOR_SOCKS_LABEL, self.socks_edit)
+        self.existing_box = _indented(addresses)
+
+        self.tor_box = _indented(
+            _note(messages.NETWORK_MODE_TOR_NOTE),
+            self.own_radio,
+            self.own_box,
+            self.existing_radio,
+            self.existing_box,
+        )
+        # the warning sits beside Direct whether or not it is chosen: it is why to choose
+        self.direct_warning = _note(messages.DIRECT_MODE_WARNING, "")  # plain, not alarming
+        self.direct_box = _indented(self.direct_warning)
+
+        # this run was started with another mode (--direct or the Tor options)
+        self.run_note = _note("")
+        self.run_note.hide()
+        self.form.addWidget(self.run_note)
+        self.form.addWidget(self.tor_radio)
+        self.form.addWidget(self.tor_box)
+        self.form.addWidget(self.direct_radio)
+        self.form.addWidget(self.direct_box)
+
+        for button in (self.tor_radio, self.direct_radio, self.own_radio, self.existing_radio):
+            button.toggled.connect(self._refresh)
+        self.extra_edit.textChanged.connect(self._refresh)
+        self.control_edit.textChanged.connect(self._refresh)
+        self.socks_edit.textChanged.connect(self._refresh)
+        self.primary_button.clicked.connect(self.submit)
+        self.body.setEnabled(False)  # until the stored settings are known
+
+    @async_slot()
+    async def load(self) -> None:
+        result = await self.run_command(
+            messages.LOADING_NETWORK, messages.TO_READ_NETWORK, self.bridge.network_settings
+        )
+        if result is None:
+            if still_alive(self):
+                self.body.setEnabled(False)
+            return
+        self.set_idle()
+        settings = settings_from(result)
+        running = run_mode(result)
+        self.run_note.setText(messages.run_differs(running))
+        self.run_note.setVisible(bool(running) and running != settings["mode"])
+        self.show_settings(settings)
+
+    def show_settings(self, settings: dict[str, str]) -> None:
+        self.stored = dict(settings)
+        direct = settings["mode"] == NetworkMode.DIRECT.value
+        (self.direct_radio if direct else self.tor_radio).setChecked(True)
+        existing = bool(settings["tor_control"] or settings["tor_socks"])
+        (self.existing_radio if existing else self.own_radio).setChecked(True)
+        self.extra_edit.setPlainText(settings["tor_config"])
+        self.control_edit.setText(settings["tor_control"])
+        self.socks_edit.setText(settings["tor_socks"])
+        self.loaded = True
+        self.body.setEnabled(True)
+        self._refresh()
+
+    def wanted(self) -> dict[str, str]:
+        """The whole form as `set_network_settings` arguments."""
+        mode = NetworkMode.DIRECT if self.direct_radio.isChecked() else NetworkMode.TOR
+        if self.existing_radio.isChecked():
+            control, socks, extra = self.control_edit.text(), self.socks_edit.text(), ""
+        else:
+            control, socks, extra = "", "", self.extra_edit.toPlainText()
+        return {"mode": mode.value, "tor_control": control, "tor_socks": socks, "tor_config": extra}
+
+    def changed(self) -> bool:
+        return self.loaded and self.wanted() != self.stored
+
+    def _refresh(self) -> None:
+        self.tor_box.setEnabled(self.tor_radio.isChecked())
+        self.own_box.setEnabled(self.own_radio.isChecked())
+        self.existing_box.setEnabled(self.existing_radio.isChecked())
+        if not self.saved:
+            self.set_submittable(self.changed())
+
+    @async_slot()
+    async def submit(self) -> None:
+        if self.saved:
+            self.reconnect_now = True
+            self.accept()
+            return
+        if self.busy or not self.changed():
+            return
+        wanted = self.wanted()
+        result = await self.run_command(
+            messages.SAVING_NETWORK,
+            messages.TO_SAVE_NETWORK,
+            lambda: self.bridge.set_network_settings(**wanted),
+        )
+        if result is not None and still_alive(self):
+            self.set_idle()
+            self._show_saved()
+
+    def _show_saved(self) -> None:
+        """Stored: offer to reconnect now (primary) or later (what closing means too)."""
+        self.saved = True
+        self.explanation_label.setMinimumWidth(self.body.minimumWidth())  # keep the width
+        self.body.hide()
+        self.explanation_label.setText(messages.NETWORK_SAVED_TEXT)
+        self.primary_button.setText(messages.RECONNECT_NOW)
+        self.secondary_button.setText(messages.RECONNECT_LATER)
+        self.set_submittable(True)
+
+    def reject(self) -> None:
+        if self.saved and not self.busy:
+            self.accept()  # the settings are stored: closing is "later", not "cancel"
+            return
+        super().reject()
