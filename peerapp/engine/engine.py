@@ -36,6 +36,7 @@ from peerapp.engine.disk_usage import usage_handlers
 from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
 from peerapp.engine.network_choice import chosen_mode, chosen_tor
+from peerapp.engine.network_commands import network_handlers, open_settings
 from peerapp.engine.reach import HostCallbacks, MembershipHosts, Reach, SharedHost
 from peerapp.engine.safety_commands import safety_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
@@ -119,6 +120,9 @@ class Engine:
         self._handlers.update(safety_handlers(self._service))
         self._handlers.update(crisis_handlers())
         self._handlers.update(usage_handlers(self._service))
+        self._handlers.update(
+            network_handlers(lambda: open_settings(self._database), self._network_now)
+        )
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
         self._commands_waiting = 0
@@ -354,6 +358,13 @@ class Engine:
             "resolutions": dict(service.resolutions) if service else {},
         }
 
+    def _network_now(self) -> dict[str, Any]:
+        """What this run uses (the settings take effect at the next start)."""
+        return {
+            "mode": self._mode.value,
+            "tor": None if self._tor_view is None else tor_view_fields(self._tor_view),
+        }
+
     def _service(self) -> CircleService:
         if self._circles_service is None:
             raise EngineFailed("Circles are not loaded yet.")
@@ -453,12 +464,11 @@ def _summed(counts: list[dict[str, int]]) -> dict[str, int]:
 
 
 def tor_view_fields(view: TorView) -> dict[str, Any]:
-    summary = view.status.summary if not view.detail else f"{view.status.summary}: {view.detail}"
     return {
         "state": view.state.value,
         "phase": view.status.phase,
         "progress": view.status.progress,
-        "summary": summary,
+        "summary": view.summary,
     }
 
 

@@ -33,6 +33,7 @@ from peerapp.core.events import (
     RemovedFromCircle,
     ReportReceived,
     SyncProgress,
+    TorStatusChanged,
 )
 
 PEER = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"
@@ -41,9 +42,22 @@ ADDR = f"/ip4/127.0.0.1/tcp/4001/p2p/{PEER}"
 SHAPES = [
     (
         EngineReady(peer_id=PEER, addrs=(ADDR,)),
-        {"event": "ready", "peer_id": PEER, "addrs": [ADDR]},
+        {"event": "ready", "peer_id": PEER, "addrs": [ADDR], "mode": "direct"},
     ),
-    (EngineReady(peer_id=PEER, addrs=()), {"event": "ready", "peer_id": PEER, "addrs": []}),
+    (
+        EngineReady(peer_id="", addrs=(), mode="tor"),
+        {"event": "ready", "peer_id": "", "addrs": [], "mode": "tor"},
+    ),
+    (
+        TorStatusChanged("bootstrapping", "conn", 5, "Connecting to a relay"),
+        {
+            "event": "tor_status",
+            "state": "bootstrapping",
+            "phase": "conn",
+            "progress": 5,
+            "summary": "Connecting to a relay",
+        },
+    ),
     (PeerConnected(peer_id=PEER), {"event": "peer_connected", "peer_id": PEER}),
     (PeerDisconnected(peer_id=PEER), {"event": "peer_disconnected", "peer_id": PEER}),
     (

@@ -20,9 +20,8 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import EngineEvent, TorStatusChanged
 from peerapp.core.network_mode import DIRECT_RUN
-from peerapp.engine.engine import Emit, Engine
-from peerapp.engine.network_commands import network_handlers, open_settings
-from peerapp.engine.profiles import UnlockedProfile, unlock_profile
+from peerapp.engine.engine import Engine
+from peerapp.engine.profiles import unlock_profile
 from peerapp.ui import messages
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.connection_status import ConnectionStatus, TorState, network_line
@@ -46,24 +45,13 @@ BRIDGES = (
 )
 
 
-class NetworkEngine(Engine):
-    """A direct-mode engine with the network settings commands registered as engine.py
-    registers them (`current`: what a direct-mode run reports)."""
-
-    def __init__(self, profile: UnlockedProfile, emit: Emit) -> None:
-        super().__init__(profile, LOOPBACK, emit, network=DIRECT_RUN)
-        self._handlers.update(
-            network_handlers(lambda: open_settings(self._database), lambda: dict(CURRENT))
-        )
-
-
 @pytest.fixture
 def network_window(
     qtbot: QtBot, hearth_app: QApplication, qasync_loop: asyncio.AbstractEventLoop, profile: Path
 ) -> Iterator[MainWindow]:
-    """A main window on a running NetworkEngine (direct mode, loopback)."""
+    """A main window on a running engine (direct mode, loopback)."""
     unlocked = unlock_profile(profile, PASSPHRASES.good)
-    bridge = EngineBridge(lambda emit: NetworkEngine(unlocked, emit))
+    bridge = EngineBridge(lambda emit: Engine(unlocked, LOOPBACK, emit, network=DIRECT_RUN))
     window = MainWindow(bridge, profile)
     qtbot.addWidget(window)
     window.show()
