@@ -233,6 +233,15 @@ class CircleService:
             return NetworkMode.TOR
         return NetworkMode.DIRECT
 
+    def _forget_orphan_identities(self) -> None:
+        """Network identities of no membership and no waiting join: a circle being founded
+        when the app stopped, an invite previewed but not used. Erased at start."""
+        kept = {membership.circle_id for membership in self._store.memberships()}
+        kept |= self.joins.waiting_circles()
+        for circle in self._identities.circles():
+            if circle not in kept:
+                self._identities.forget(circle)
+
     async def open_membership(self, circle: bytes) -> NetworkNode:
         """The host to make or join a circle at (Tor mode: its own, opened now)."""
         return await self.reach.open(circle)
@@ -241,6 +250,7 @@ class CircleService:
         """Load circles, open their hosts, subscribe, serve the pubsub inbox. The hosts
         come equipped by `configure` (the reach calls it for each one it opens)."""
         self._reach = reach
+        self._forget_orphan_identities()
         left = self._store.left_circles()
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
