@@ -54,10 +54,11 @@ class OnionNode(Node):
         assert reply["ok"], f"{cmd}: {reply}"
         return reply
 
-    def wait_tor_ready(self, timeout: float = TOR_READY_BOUND) -> dict[str, Any]:
-        """The first tor_status event with state "ready" (a "failed" one fails the test)."""
+    def wait_tor_ready(self, timeout: float = TOR_READY_BOUND, since: int = 0) -> dict[str, Any]:
+        """The first tor_status event with state "ready" from self.events[since:] on (a
+        "failed" one fails the test)."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = since
         for _ in itertools.count():
             for event in self.events[seen:]:
                 if event.get("event") != "tor_status":

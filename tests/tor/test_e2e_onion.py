@@ -25,7 +25,7 @@ import pytest
 
 from peerapp.core.network_mode import REFUSALS, NetworkMode
 from tests.tor.fixtures import TOR_GROUP
-from tests.tor.leaks import LeakMonitor, descendants, ip_addresses_in
+from tests.tor.leaks import LeakMonitor, command_of, descendants, ip_addresses_in
 from tests.tor.onion_nodes import (
     JOIN_BOUND,
     ONION_ADDRESS,
@@ -225,6 +225,28 @@ def test_a_removed_members_onion_connections_are_closed(scene: Scene) -> None:
     if "two" in scene.circles:
         two = scene.circles["two"]
         poll(lambda: cy.peers(two)["Bee too"]["online"], "Cy and Bee still meet in two", cy)
+
+
+def test_a_killed_tor_is_started_again_and_the_node_says_so(scene: Scene) -> None:
+    one = circle_one(scene)
+    ash, bee = scene.nodes["ash"], scene.nodes["bee"]
+    tors = [pid for pid in descendants([bee.process.pid]) if command_of(pid).startswith("tor")]
+    assert len(tors) == 1, f"Bee's node should run one tor: {tors}"
+    seen = len(bee.events)
+    os.kill(tors[0], signal.SIGKILL)
+    # the node says so, starts it again, and is reachable at the same onion once more
+    poll(
+        lambda: any(
+            e.get("event") == "tor_status" and e.get("state") == "restarting"
+            for e in bee.events[seen:]
+        ),
+        "Bee's node reports its tor restarting",
+        bee,
+    )
+    bee.wait_tor_ready(since=seen)
+    poll(lambda: ash.peers(one)["Bee"]["online"], "Ash and Bee meet again", ash, JOIN_BOUND)
+    bee.ok("send", circle=one, text="after tor came back")
+    wait_for_text(ash, one, "after tor came back")
 
 
 def test_a_code_of_the_other_mode_is_refused(scene: Scene) -> None:
