@@ -225,6 +225,12 @@ def test_a_removed_members_onion_connections_are_closed(scene: Scene) -> None:
     cy.ok("join", timeout=JOIN_BOUND, code=ash.invite_code(one), name="Cy")
     poll(lambda: ash.peers(one).get("Cy", {}).get("online") is True, "Ash sees Cy", ash)
     cy_peer = ash.peers(one)["Cy"]["peer"]
+    for node in (ash, bee):
+        poll(
+            lambda n=node: cy_peer in n.ok("status")["connected_peers"],
+            f"{node.profile.name} connected to Cy in circle one",
+            node,
+        )
     cy_key = next(m["id"] for m in ash.ok("members", circle=one)["members"] if m["name"] == "Cy")
 
     ash.ok("remove_member", circle=one, member=cy_key)
@@ -304,4 +310,16 @@ def test_nothing_left_loopback_and_no_ip_address_was_shown(scene: Scene) -> None
         for who, document in scene.everything_seen()
         for hit in ip_addresses_in(document)
     ]
+    # and inside every invite code a node gave (base32 hides an address from the scan)
+    codes = [
+        (who, document["code"])
+        for who, document in scene.everything_seen()
+        if isinstance(document, dict) and str(document.get("code", "")).startswith("hearth:")
+    ]
+    assert codes, "no invite code was seen"
+    for who, code in codes:
+        peer, addresses = code_identity(code)
+        assert all(ONION_ADDRESS.fullmatch(address) for address in addresses), (who, addresses)
+        found += [f"{who}: invite {hit.text}" for hit in ip_addresses_in([peer, *addresses])]
+    print(f"{len(scene.everything_seen())} replies and events, {len(codes)} invite codes scanned")
     assert found == []
