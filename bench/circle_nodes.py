@@ -49,12 +49,21 @@ LAG_MS = 30_000
 PAGE = 100
 MAX_TRIALS = 8
 IDLE_SECONDS = 10.0
+TOR_WAIT = 120.0  # a node's own tor, bootstrapped (Tor mode only)
+
+
+DIRECT = ("--direct",)
 
 
 class BenchNode:
-    """A node process; its `message` events and history scans timestamp arrivals."""
+    """A node process; its `message` events and history scans timestamp arrivals.
 
-    def __init__(self, profile: Path) -> None:
+    `network`: its network options (default direct mode; bench/tor_nodes.py passes
+    ("--tor-config", FILE)). In Tor mode the constructor also waits for Tor to be ready;
+    `launched`, `ready_at` and `tor_ready_at` are perf_counter times of each."""
+
+    def __init__(self, profile: Path, network: tuple[str, ...] = DIRECT) -> None:
+        self.launched = time.perf_counter()
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -63,7 +72,7 @@ class BenchNode:
                 "node",
                 "--profile",
                 str(profile),
-                "--direct",
+                *network,
                 "--listen",
                 "/ip4/127.0.0.1/tcp/0",
             ],
@@ -71,6 +80,11 @@ class BenchNode:
             stdout=subprocess.PIPE,
             env={**os.environ, "PEERAPP_PASSPHRASE": PASSPHRASE},
         )
+        self.tor_ready = threading.Event()
+        self.tor_ready_at = 0.0
+        self.tor_failed = ""
+        self.peer_connected_at: list[float] = []
+        self.connected = threading.Event()  # set at the first peer_connected
         self.replies: dict[Any, queue.Queue[dict[str, Any]]] = {}
         # message id -> (when it was first known stored here, "gossip" | "sync")
         self.arrivals: dict[str, tuple[float, str]] = {}
@@ -90,6 +104,10 @@ class BenchNode:
         self._stopping = False
         threading.Thread(target=self._pump, daemon=True).start()
         self.ready = self._ready.get(timeout=WAIT)
+        self.ready_at = time.perf_counter()
+        if network != DIRECT and not self.tor_ready.wait(TOR_WAIT):
+            self.process.kill()
+            raise RuntimeError(f"tor not ready within {TOR_WAIT:.0f} s {self.tor_failed}")
         threading.Thread(target=self._scanner, daemon=True).start()
 
     def _pump(self) -> None:
@@ -108,6 +126,15 @@ class BenchNode:
                 self._arrived(line["message"], now, line.get("via", "gossip"))
             elif event == "history_changed":
                 self._scan_wanted.set()
+            elif event == "tor_status":
+                if line.get("state") == "ready" and not self.tor_ready.is_set():
+                    self.tor_ready_at = now
+                    self.tor_ready.set()
+                elif line.get("state") == "failed":
+                    self.tor_failed = str(line.get("summary", ""))
+            elif event == "peer_connected":
+                self.peer_connected_at.append(now)
+                self.connected.set()
             elif event is None:
                 with self._lock:
                     box = self.replies.setdefault(line["id"], queue.Queue())
@@ -396,7 +423,9 @@ def fast_path(nodes: list[BenchNode]) -> dict[str, int]:
     return totals
 
 
-def fresh_circle(folder: Path, count: int) -> tuple[list[BenchNode], list[float]]:
+def fresh_circle(
+    folder: Path, count: int, network: tuple[str, ...] = DIRECT
+) -> tuple[list[BenchNode], list[float]]:
     """`count` new node processes in a new circle; (nodes, join -> first message times).
 
     Every trial gets its own: the per-member quotas (core/quotas.py: a burst of 5,000
@@ -404,7 +433,14 @@ def fresh_circle(folder: Path, count: int) -> tuple[list[BenchNode], list[float]
     sends tens of thousands of messages per author through one circle would end up
     measuring them instead of the fast path."""
     _last_counts.clear()
-    nodes = [BenchNode(folder / f"n{i}") for i in range(count)]
+    nodes: list[BenchNode] = []
+    try:
+        for index in range(count):
+            nodes.append(BenchNode(folder / f"n{index}", network))
+    except BaseException:
+        for node in nodes:
+            node.stop()
+        raise
     try:
         founder = nodes[0]
         circle = founder.call("create_circle", name="Bench", member_name="n0")["circle"]

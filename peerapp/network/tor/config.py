@@ -29,6 +29,10 @@ from peerapp.network.tor.errors import TorConfigError
 
 # Where Debian puts tor when /usr/sbin is not on a user's PATH.
 FALLBACK_BINARY_DIRS = ("/usr/sbin", "/usr/bin")
+# A PATH-like list of folders searched for `tor` instead of PATH and the folders above: for
+# a tor installed somewhere else, and for tests of a machine without tor (where the
+# fallback folders would still find the system's).
+BINARY_SEARCH_VARIABLE = "PEERAPP_TOR_SEARCH_PATH"
 MAX_TORRC_BYTES = 64 * 1024
 MAX_TORRC_LINE = 2000
 
@@ -156,7 +160,9 @@ def tor_config_from_options(
 
 def find_tor_binary(search: str | None = None) -> Path:
     if search is None:
-        search = os.pathsep.join([os.environ.get("PATH", ""), *FALLBACK_BINARY_DIRS])
+        search = os.environ.get(BINARY_SEARCH_VARIABLE) or os.pathsep.join(
+            [os.environ.get("PATH", ""), *FALLBACK_BINARY_DIRS]
+        )
     found = shutil.which("tor", path=search)
     if found is None:
         raise TorConfigError(

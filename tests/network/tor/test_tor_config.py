@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from peerapp.network.tor.config import (
+    BINARY_SEARCH_VARIABLE,
     MAX_TORRC_BYTES,
     ExistingTor,
     HostPort,
@@ -142,6 +143,20 @@ def test_a_missing_tor_binary_says_how_to_install_it(tmp_path: Path) -> None:
         find_tor_binary(search=str(tmp_path))
     assert "sudo apt install tor" in caught.value.message
     assert "--tor-control" in caught.value.message
+
+
+def test_the_tor_search_path_variable_replaces_path_and_the_fallbacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(BINARY_SEARCH_VARIABLE, str(tmp_path))
+    with pytest.raises(TorConfigError, match="could not find the `tor` program"):
+        find_tor_binary()
+    fake = tmp_path / "tor"
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o700)
+    assert find_tor_binary() == fake
+    monkeypatch.setenv(BINARY_SEARCH_VARIABLE, "")
+    assert find_tor_binary().name == "tor" and find_tor_binary() != fake
 
 
 def test_host_port_accepts_ip_literals_only() -> None:
