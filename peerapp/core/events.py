@@ -121,6 +121,10 @@ class CircleView:
     unread: int
     quiet: bool = False  # silenced now, by a break or quiet hours: no notifications
     on_break: bool = False  # my own break switch for it, or the global one, is on
+    network: str = "direct"  # the mode it was made or joined in: "tor" | "direct"
+    # why it sleeps (made in the other network mode than this run's): nothing is sent or
+    # dialled for it until the profile switches back; "" when it is reachable
+    asleep: str = ""
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,20 @@ REFUSALS: dict[tuple[NetworkMode, NetworkMode], str] = {
     ),
 }
 
+# a circle of the other mode sleeps (listed, readable, nothing sent or dialled for it):
+# the circle's mode -> what to show and say to a command that needs its network
+ASLEEP_CIRCLE: dict[NetworkMode, str] = {
+    NetworkMode.TOR: (
+        "This circle runs over Tor, and this profile is in direct mode now: switch back "
+        "to Tor mode in the network settings (or run the node without --direct) to reach it."
+    ),
+    NetworkMode.DIRECT: (
+        "This circle was made in direct mode, where members see each other's IP "
+        "addresses; this profile is in Tor mode now. Switch to direct mode in the network "
+        "settings to reach it, or start a new circle over Tor."
+    ),
+}
+
 _MIXED = (
     "This invite code mixes onion and IP addresses, which Hearth never makes. "
     "Ask the person who invited you for a new invite."

@@ -252,6 +252,9 @@ class JoinService:
         self._service._emit(JoinPending(circle, pending.circle_name))
         return JoinOutcome(circle, pending.circle_name, pending=True)
 
+    def waiting_circles(self) -> set[bytes]:
+        return {waiting.circle for waiting in self._store.waiting_joins()}
+
     def joins_waiting(self) -> list[dict[str, Any]]:
         return [
             {"circle": w.circle.hex(), "name": w.circle_name, "since": w.started_at}

@@ -41,7 +41,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
-from peerapp.core.network_mode import NetworkMode
+from peerapp.core.network_mode import ASLEEP_CIRCLE, NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
@@ -110,20 +110,6 @@ DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over
 RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
 MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 ORPHAN_PULL_SECONDS = 1.0
-
-
-# a command about a circle of the other network mode (its host is not open in this one)
-_OTHER_MODE = {
-    NetworkMode.TOR: (
-        "This circle runs over Tor, and this profile is in direct mode now: switch back "
-        "to Tor mode in the network settings (or run the node without --direct) to reach it."
-    ),
-    NetworkMode.DIRECT: (
-        "This circle was made in direct mode, where members see each other's IP "
-        "addresses; this profile is in Tor mode now. Switch to direct mode in the network "
-        "settings to reach it, or start a new circle over Tor."
-    ),
-}
 
 
 class PublishUnreachable(Exception):
@@ -233,6 +219,21 @@ class CircleService:
             return NetworkMode.TOR
         return NetworkMode.DIRECT
 
+    def _asleep(self, circle: bytes) -> str:
+        mode = self.circle_mode(circle)
+        if self._reach is None or mode is self._reach.mode:
+            return ""
+        return ASLEEP_CIRCLE[mode]
+
+    def _forget_orphan_identities(self) -> None:
+        """Network identities of no membership and no waiting join: a circle being founded
+        when the app stopped, an invite previewed but not used. Erased at start."""
+        kept = {membership.circle_id for membership in self._store.memberships()}
+        kept |= self.joins.waiting_circles()
+        for circle in self._identities.circles():
+            if circle not in kept:
+                self._identities.forget(circle)
+
     async def open_membership(self, circle: bytes) -> NetworkNode:
         """The host to make or join a circle at (Tor mode: its own, opened now)."""
         return await self.reach.open(circle)
@@ -241,6 +242,7 @@ class CircleService:
         """Load circles, open their hosts, subscribe, serve the pubsub inbox. The hosts
         come equipped by `configure` (the reach calls it for each one it opens)."""
         self._reach = reach
+        self._forget_orphan_identities()
         left = self._store.left_circles()
         for membership in self._store.memberships():
             runtime = CircleRuntime.for_membership(
@@ -380,7 +382,7 @@ class CircleService:
         node = self.node_for(circle)
         if node is None:
             if self._reach is not None and self.circle_mode(circle) is not self._reach.mode:
-                raise CommandError(_OTHER_MODE[self.circle_mode(circle)])
+                raise CommandError(ASLEEP_CIRCLE[self.circle_mode(circle)])
             raise CommandError("The network is not running.")
         return node
 
@@ -443,6 +445,8 @@ class CircleService:
                 unread=unread.get(circle_id, 0),
                 quiet=self.boundaries.is_silenced(circle_id),
                 on_break=self.boundaries.on_break(circle_id),
+                network=self.circle_mode(circle_id).value,
+                asleep=self._asleep(circle_id),
             )
             for circle_id, runtime in self._runtimes.items()
             if not runtime.left

@@ -53,6 +53,7 @@ from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_review import PaneReview
 from peerapp.ui.pane_versions import PaneVersions
 from peerapp.ui.timeline import Item
+from peerapp.ui.widgets.asleep_strip import AsleepStrip
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
 from peerapp.ui.widgets.circle_header import CircleHeader, peer_syncs_from
 from peerapp.ui.widgets.composer import Composer
@@ -106,6 +107,7 @@ class CirclePane(QWidget):
         self.model.set_others(member_count - 1)
         self.header = CircleHeader(name, member_count)
         self.guidelines = GuidelinesStrip()
+        self.asleep = AsleepStrip()
         self.join_requests = JoinRequestsPanel()
         self.catch_up = CatchUpBar()
         self.message_list = MessageList(self.model)
@@ -172,6 +174,7 @@ class CirclePane(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.header)
         layout.addWidget(self.guidelines)
+        layout.addWidget(self.asleep)
         layout.addWidget(self.join_requests)
         layout.addWidget(self.catch_up)
         layout.addLayout(body, 1)

@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
             if pane is not None:
                 pane.set_name(entry.name)
                 pane.boundaries.show_break(quiet=entry.quiet, on_break=entry.on_break)
+                pane.asleep.show_reason(entry.asleep)
         for gone in [circle for circle in self.panes if circle not in present]:
             self.panes.pop(gone).deleteLater()
         for gone in [circle for circle in self._progress if circle not in present]:
@@ -465,6 +466,7 @@ class MainWindow(QMainWindow):
             pane.boundaries.show_break(
                 quiet=self.circle_list.quiet(circle), on_break=self.circle_list.on_break(circle)
             )
+            pane.asleep.show_reason(self.circle_list.asleep(circle))
             self.panes[circle] = pane
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
             self.content.addWidget(pane)

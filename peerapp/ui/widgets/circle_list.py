@@ -38,6 +38,7 @@ UNREAD_ROLE = Qt.ItemDataRole.UserRole + 2
 MEMBERS_ROLE = Qt.ItemDataRole.UserRole + 3
 QUIET_ROLE = Qt.ItemDataRole.UserRole + 4
 ON_BREAK_ROLE = Qt.ItemDataRole.UserRole + 5
+ASLEEP_ROLE = Qt.ItemDataRole.UserRole + 6
 BADGE_HEIGHT = 18
 BADGE_PADDING = 6
 BADGE_MARGIN = 8
@@ -53,6 +54,7 @@ class CircleEntry:
     unread: int
     quiet: bool = False  # silenced now: by a break or quiet hours
     on_break: bool = False  # the person's own break switch for it (or the global one)
+    asleep: str = ""  # why it sleeps (made in the other network mode); "" when reachable
 
 
 def circle_title(circle: Mapping[str, Any]) -> str:
@@ -75,6 +77,7 @@ def entries_from(rows: Sequence[object]) -> list[CircleEntry]:
                 unread=max(unread, 0) if isinstance(unread, int) else 0,
                 quiet=row.get("quiet") is True,
                 on_break=row.get("on_break") is True,
+                asleep=asleep if isinstance(asleep := row.get("asleep"), str) else "",
             )
         )
     return entries
@@ -214,6 +217,7 @@ class CircleList(QFrame):
             item.setData(MEMBERS_ROLE, entry.members)
             item.setData(QUIET_ROLE, entry.quiet)
             item.setData(ON_BREAK_ROLE, entry.on_break)
+            item.setData(ASLEEP_ROLE, entry.asleep)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
         self.none_label.setVisible(not entries)
 
@@ -240,6 +244,11 @@ class CircleList(QFrame):
         """Whether the person's break (this circle's own or the global one) is on."""
         item = self._item(circle_id)
         return bool(item.data(ON_BREAK_ROLE)) if item is not None else False
+
+    def asleep(self, circle_id: str) -> str:
+        """Why the circle sleeps (made in the other network mode); "" when reachable."""
+        item = self._item(circle_id)
+        return str(item.data(ASLEEP_ROLE) or "") if item is not None else ""
 
     def badge(self, circle_id: str) -> int:
         """The unread count the badge shows: 0 (none) while the circle is quiet."""
