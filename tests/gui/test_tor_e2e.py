@@ -11,6 +11,10 @@ engine's own tor.
   is stored and shown at once, waiting for Tor or already on its way, and then held by
   the node, which has it in its history.
 
+A leak monitor samples every socket of this test process (the GUI's engines run in it)
+and of its children (the GUI's own tors, the node and its tor, the private network) for
+the whole module: all on 127.0.0.1.
+
 The seconds from the engine's start to "Reachable privately" are printed (first start,
 and the restart with Tor's state cached).
 """
@@ -18,6 +22,7 @@ and the restart with Tor's state cached).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -39,6 +44,7 @@ from peerapp.ui.widgets.network_status import NetworkStatus
 from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_showing
 from tests.gui.helpers import LOOPBACK, WAIT_MS, SessionDriver, click
 from tests.tor.fixtures import TOR_GROUP
+from tests.tor.leaks import LeakMonitor
 from tests.tor.onion_nodes import OnionNode, poll
 
 # the session's private network (bounded at 150 s) may start inside the first test
@@ -60,6 +66,7 @@ class Shown:
 
     at: float
     line: NetworkLine
+    bar_shown: bool
     bar_value: int
 
 
@@ -76,7 +83,8 @@ class LineLog:
 
         def recorded(widget: NetworkStatus, line: NetworkLine) -> None:
             draw(widget, line)
-            entry = Shown(time.monotonic(), line, widget.bar.value())
+            bar = widget.bar
+            entry = Shown(time.monotonic(), line, bar.isVisibleTo(widget), bar.value())
             log.shown.setdefault(id(widget), []).append(entry)
 
         monkeypatch.setattr(NetworkStatus, "show_line", recorded)
@@ -101,8 +109,29 @@ def line_log(monkeypatch: pytest.MonkeyPatch) -> LineLog:
 
 
 @pytest.fixture(scope="module")
-def node(private_tor_config: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OnionNode]:
-    """Ash: a `peerapp node` in Tor mode, its tor ready."""
+def leaks() -> Iterator[LeakMonitor]:
+    monitor = LeakMonitor()
+    monitor.watch(os.getpid())
+    monitor.start()
+    try:
+        yield monitor
+    finally:
+        monitor.stop()
+
+
+def assert_no_leaks(monitor: LeakMonitor) -> None:
+    report = monitor.report()
+    print(f"leak monitor: {report.summary()}")
+    assert report.samples > 0 and report.complete, report.summary()
+    assert not report.leaks, "\n".join(str(leak) for leak in report.leaks)
+
+
+@pytest.fixture(scope="module")
+def node(
+    leaks: LeakMonitor, private_tor_config: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[OnionNode]:
+    """Ash: a `peerapp node` in Tor mode, its tor ready (a child of this process: the
+    leak monitor watches it)."""
     ash = OnionNode(tmp_path_factory.mktemp("tor-gui") / "ash", private_tor_config)
     try:
         assert ash.ready["mode"] == "tor", ash.ready
@@ -163,9 +192,11 @@ def visible_texts(window: MainWindow) -> list[str]:
 def test_a_tor_window_shows_bootstrap_progress_then_reachable_privately(
     qtbot: QtBot,
     start_tor_session: StartTorSession,
+    *,
     line_log: LineLog,
     profile: Path,
     node: OnionNode,
+    leaks: LeakMonitor,
 ) -> None:
     driver = start_tor_session(profile)
     window = driver.unlock()
@@ -181,9 +212,9 @@ def test_a_tor_window_shows_bootstrap_progress_then_reachable_privately(
     assert connecting, texts
     for entry in connecting:
         percent = int(entry.line.text.removeprefix(CONNECTING).removesuffix("%"))
-        assert entry.line.progress == percent == entry.bar_value
+        assert entry.line.progress == percent == entry.bar_value and entry.bar_shown
         assert 0 <= percent <= 100
-    assert all(s.line.progress is None for s in shown[first_reachable:])
+    assert all(s.line.progress is None and not s.bar_shown for s in shown[first_reachable:])
     assert not window.network_status.bar.isVisible()
     assert window.status_text.startswith("Online")
 
@@ -195,6 +226,7 @@ def test_a_tor_window_shows_bootstrap_progress_then_reachable_privately(
     shown_text = " ".join(visible_texts(window))
     for forbidden in ("12D3KooW", "/ip4/", "/ip6/", "/onion3/", "127.0.0.1"):
         assert forbidden not in shown_text, forbidden
+    assert_no_leaks(leaks)
 
 
 def join_by_code(qtbot: QtBot, window: MainWindow, code: str, name: str) -> str:
@@ -228,9 +260,11 @@ def wait_step(qtbot: QtBot, dialog: JoinCircleDialog, done: Callable[[], bool]) 
 def test_a_message_sent_as_tor_starts_again_is_shown_at_once_and_delivered(
     qtbot: QtBot,
     start_tor_session: StartTorSession,
+    *,
     line_log: LineLog,
     second_profile: Path,
     node: OnionNode,
+    leaks: LeakMonitor,
 ) -> None:
     circle = node.ok("create_circle", name="Tor circle", member_name="Ash")["circle"]
     code = node.invite_code(circle)
@@ -272,3 +306,5 @@ def test_a_message_sent_as_tor_starts_again_is_shown_at_once_and_delivered(
     assert pane.model.presentation_of(sent).note != messages.DELIVERY_WAITING_FOR_TOR
     took = poll(lambda: text in node.history_texts(circle), "the node has the message", node)
     print(f"the node had the message {took:.2f} s after the GUI saw it held")
+    assert window.peer_id_label.text() == messages.TOR_IDENTITY_LABEL
+    assert_no_leaks(leaks)
