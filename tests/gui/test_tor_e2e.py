@@ -10,6 +10,8 @@ engine's own tor.
   engine restarted (Tor starts again, from its cached state), sends at once: the message
   is stored and shown at once, waiting for Tor or already on its way, and then held by
   the node, which has it in its history.
+- Locking while Tor still connects stops the engine and its tor at once (no tor left
+  for the profile); unlocking starts Tor again.
 
 A leak monitor samples every socket of this test process (the GUI's engines run in it)
 and of its children (the GUI's own tors, the node and its tor, the private network) for
@@ -38,13 +40,14 @@ from peerapp.engine.profiles import TEST_KDF
 from peerapp.ui import messages
 from peerapp.ui.connection_status import NetworkLine
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
+from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.session import Session
 from peerapp.ui.widgets.network_status import NetworkStatus
 from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_showing
 from tests.gui.helpers import LOOPBACK, WAIT_MS, SessionDriver, click
 from tests.tor.fixtures import TOR_GROUP
-from tests.tor.leaks import LeakMonitor
+from tests.tor.leaks import LeakMonitor, descendants
 from tests.tor.onion_nodes import OnionNode, poll
 
 # the session's private network (bounded at 150 s) may start inside the first test
@@ -308,4 +311,48 @@ def test_a_message_sent_as_tor_starts_again_is_shown_at_once_and_delivered(
     took = poll(lambda: text in node.history_texts(circle), "the node has the message", node)
     print(f"the node had the message {took:.2f} s after the GUI saw it held")
     assert window.peer_id_label.text() == messages.TOR_IDENTITY_LABEL
+    assert_no_leaks(leaks)
+
+
+def tors_of(profile: Path) -> set[int]:
+    """Every running tor whose configuration is in `profile` (Hearth's own tor for it)."""
+    found: set[int] = set()
+    for pid in descendants([os.getpid()]):
+        try:
+            words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue  # it ended meanwhile
+        if (
+            words
+            and Path(os.fsdecode(words[0])).name == "tor"
+            and str(profile).encode() in b" ".join(words)
+        ):
+            found.add(pid)
+    return found
+
+
+def test_locking_while_tor_connects_stops_it_and_unlocking_starts_it_again(
+    qtbot: QtBot,
+    start_tor_session: StartTorSession,
+    *,
+    line_log: LineLog,
+    third_profile: Path,
+    leaks: LeakMonitor,
+) -> None:
+    driver = start_tor_session(third_profile)
+    window = driver.unlock()
+    qtbot.waitUntil(lambda: bool(tors_of(third_profile)), timeout=TOR_READY_MS)
+    state = window.network_status.text
+    began = time.monotonic()
+    window.lock_action.trigger()  # the session stops the engine (bounded) and asks again
+    stopped_in = time.monotonic() - began
+    assert isinstance(driver.session.dialog, UnlockDialog)
+    assert driver.session.window is None
+    qtbot.waitUntil(lambda: not tors_of(third_profile), timeout=WAIT_MS)
+    print(f"locked while the line said {state!r}: engine stopped in {stopped_in:.2f} s")
+
+    again = driver.unlock()
+    wait_reachable(qtbot, again)
+    print(f"unlocked again: 'Reachable privately' {line_log.seconds_to_reachable(again):.2f} s")
+    assert len(tors_of(third_profile)) == 1
     assert_no_leaks(leaks)
