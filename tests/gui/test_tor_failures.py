@@ -177,6 +177,32 @@ def test_a_line_tor_rejects_is_named_and_the_profile_is_unchanged(
     assert profile_files(profile) == before
 
 
+def test_extra_lines_tor_rejects_are_named_as_the_network_settings_and_shown_there(
+    qtbot: QtBot, start_with: StartWith, profile: Path
+) -> None:
+    database = unlock_profile(profile, PASSPHRASES.good).open_database()
+    try:
+        NetworkSettings(database).set_tor(TorSettings(config="NoSuchTorOption 1\n"))
+    finally:
+        database.close()
+    before = profile_files(profile)
+    driver = start_with(profile, PROFILE_SETTINGS)
+    window = driver.unlock()
+    banner = wait_failed(qtbot, window)
+    # the person pasted them in the settings: no command-line option is named
+    assert_clear_failure(window, banner, "NoSuchTorOption", "the network settings")
+    assert "--tor-config" not in banner and "then reconnect" in banner
+    assert profile_files(profile) == before, "the failed start changed the profile"
+
+    window.network_action.trigger()  # the Profile menu's way there works as well
+    dialog = window.active_dialog
+    assert isinstance(dialog, NetworkSettingsDialog)
+    qtbot.waitUntil(lambda: dialog.loaded and not dialog.busy, timeout=WAIT_MS)
+    assert dialog.own_radio.isChecked()
+    assert dialog.extra_edit.toPlainText() == "NoSuchTorOption 1\n"
+    dialog.reject()
+
+
 # -- the rules, without widgets ---------------------------------------------------------------
 
 
