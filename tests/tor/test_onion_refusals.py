@@ -1,7 +1,7 @@
 """Tor mode's configuration mistakes, as a person meets them running `peerapp node`: a
 line Hearth does not allow in --tor-config, a line tor itself rejects, a --tor-config
 file that is not there, no `tor` program, an existing Tor whose control port does not
-answer. Each ends the node with a message naming what to fix, an exit code, no
+answer. Each ends the node with a message naming what to fix, exit code 1, no
 traceback, and the profile exactly as it was (no tor folder made, nothing written).
 
 No private network is needed: none of these gets as far as Tor's network."""
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from peerapp.network.tor.config import BINARY_SEARCH_VARIABLE
+from peerapp.node.front import EXIT_ENGINE_FAILED
 from tests.e2e.node_process import node_command, node_environment
 from tests.tor.onion_nodes import OnionNode, tree_digest
 from tests.tor.private_network import free_port
@@ -47,7 +48,8 @@ def run_refused(
         check=False,
     )
     print(f"exit {done.returncode}: {done.stderr.strip()}")
-    assert done.returncode != 0, done
+    # the options parse; the engine cannot start Tor mode with them
+    assert done.returncode == EXIT_ENGINE_FAILED, done
     assert "Traceback" not in done.stderr + done.stdout
     assert '"event": "ready"' not in done.stdout
     after = tree_digest(profile, skip=lambda path: path.name.endswith(".lock"))
