@@ -29,7 +29,7 @@ from peerapp.core.circle_events import (
     EventType,
     bound_genesis,
 )
-from peerapp.core.errors import CommandError, StorageFull
+from peerapp.core.errors import CommandError, HearthError, StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
@@ -253,8 +253,7 @@ class CircleService:
             self._load_from_store(runtime)
             self.safety.remember(runtime)
             self._runtimes[membership.circle_id] = runtime
-            if self.circle_mode(membership.circle_id) is reach.mode:
-                await reach.open(membership.circle_id)
+            await self._open_host(runtime)
             # grace periods do not outlive a run: only the current epoch's secret stays
             try:
                 await self.moderation.retire_epochs(runtime)
@@ -1407,8 +1406,28 @@ class CircleService:
             await trio.sleep(REDIAL_SECONDS)
             self.reconnect_all()
 
+    async def _open_host(self, runtime: CircleRuntime) -> NetworkNode | None:
+        """The membership's host, opened if it is not; None when the circle belongs to
+        the other mode or its host cannot open now (tor without a SOCKS port yet, its
+        onion address held by another program): counted, and the redial loop tries
+        again. Never an error that stops the engine: one circle's host is not all."""
+        circle = runtime.circle_id
+        if self._reach is None or self.circle_mode(circle) is not self._reach.mode:
+            return None
+        node = self._reach.node_for(circle)
+        if node is not None:
+            return node
+        try:
+            node = await self._reach.open(circle)
+        except (HearthError, OSError) as error:
+            self._count("host_unavailable")
+            log.warning("a circle's host could not open: %s", type(error).__name__)
+            return None
+        await self._sync_topics(runtime)
+        return node
+
     async def _reconnect(self, runtime: CircleRuntime) -> None:
-        node = self.node_for(runtime.circle_id)
+        node = await self._open_host(runtime)
         if node is None or not runtime.state.is_member(runtime.me):
             return
         connected = set(node.connected_peers())

@@ -67,4 +67,6 @@ def chosen_tor(options: NetworkOptions, settings: NetworkSettings, profile: Path
     if stored.control or stored.socks:
         return tor_config_from_options(data_dir, tor_control=stored.control, tor_socks=stored.socks)
     extra = parse_extra_torrc(stored.config or "", source=SETTINGS_SOURCE)
-    return OwnTor(binary=find_tor_binary(), data_dir=data_dir, extra_lines=extra)
+    return OwnTor(
+        binary=find_tor_binary(), data_dir=data_dir, extra_lines=extra, extra_source=SETTINGS_SOURCE
+    )

@@ -30,7 +30,7 @@ import multiaddr
 import trio
 
 from peerapp.core.network_mode import NetworkMode
-from peerapp.network.admission import Limits
+from peerapp.network.admission import MAX_STRANGERS, Limits
 from peerapp.network.host import NetworkNode, PeerCallback, running_node
 from peerapp.network.onion_mode import LOOPBACK_LISTEN, OnionReach
 from peerapp.network.pubsub import MessageCallback
@@ -43,6 +43,12 @@ log = logging.getLogger(__name__)
 
 # the port members dial at every onion address (tor maps it to the host's loopback port)
 ONION_VIRTUAL_PORT = 4001
+# Every inbound connection of an onion host comes from tor, on 127.0.0.1: a budget per
+# remote IP would only be a smaller total. Per peer id and in total, as in direct mode.
+# (What stays open over Tor: a stranger flooding one onion can crowd out a joiner that
+# has not yet proved its invite; tor's own onion-service DoS defences are the layer for
+# that, not this budget.)
+ONION_STRANGER_LIMITS = Limits(per_ip=MAX_STRANGERS)
 
 
 class OnionPublisher(Protocol):
@@ -130,7 +136,7 @@ class MembershipHosts:
         tor: OnionPublisher,
         identities: NetworkIdentityStore,
         callbacks: HostCallbacks,
-        stranger_limits: Limits | None = None,
+        stranger_limits: Limits = ONION_STRANGER_LIMITS,
     ) -> None:
         self._nursery = nursery
         self._tor = tor

@@ -33,6 +33,7 @@ from peerapp.core.events import (
 from peerapp.core.lifecycle import Phase
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.engine import Engine, Result
+from peerapp.engine.offline_network import OfflineNetworkSettings, is_network_failure
 from peerapp.engine.profiles import UnlockedProfile
 from peerapp.engine.thread import EngineFactory, EngineThread
 
@@ -58,9 +59,17 @@ class EngineBridge(QObject):
     # events without a signal of their own above (joins, moderation)
     eventArrived = Signal(str, object)
 
-    def __init__(self, engine_factory: EngineFactory, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        engine_factory: EngineFactory,
+        parent: QObject | None = None,
+        offline: OfflineNetworkSettings | None = None,
+    ) -> None:
+        """`offline`: serves the network settings once the engine has failed (for_profile
+        gives it), so the settings that made it fail can be fixed."""
         super().__init__(parent)
         self._thread = EngineThread(engine_factory, self._on_engine_event)
+        self._offline = offline
 
     @classmethod
     def for_profile(
@@ -70,7 +79,11 @@ class EngineBridge(QObject):
         parent: QObject | None = None,
         network: NetworkOptions = PROFILE_SETTINGS,
     ) -> EngineBridge:
-        return cls(lambda emit: Engine(profile, listen, emit, network=network), parent)
+        return cls(
+            lambda emit: Engine(profile, listen, emit, network=network),
+            parent,
+            offline=OfflineNetworkSettings(profile, network),
+        )
 
     # -- lifecycle ----------------------------------------------------------------------
 
@@ -90,6 +103,17 @@ class EngineBridge(QObject):
     def failure(self) -> HearthError | None:
         """Why the engine stopped on its own, once it has; None while it runs or after stop()."""
         return self._thread.failure
+
+    @property
+    def network_failed(self) -> bool:
+        """Whether the engine stopped on its own because of the network settings (Tor)."""
+        return is_network_failure(self.failure)
+
+    @property
+    def network_chosen_at_start(self) -> bool:
+        """Whether this run's network came from options given at start (they win over the
+        profile's network settings, so changing those does not change this run's)."""
+        return self._offline is not None and self._offline.chosen_at_start
 
     # -- commands -----------------------------------------------------------------------
 
@@ -253,14 +277,21 @@ class EngineBridge(QObject):
 
     def network_settings(self) -> asyncio.Future[Result]:
         """{mode, tor_control, tor_socks, tor_config, current}: the profile's settings ("" when
-        unset) and what this run uses"""
-        return self._request("network_settings")
+        unset) and what this run uses; also once the engine has failed"""
+        return self._network_request("network_settings")
 
     def set_network_settings(self, **settings: str) -> asyncio.Future[Result]:
         """`settings`: any of mode, tor_control, tor_socks, tor_config ("" clears one);
         checked as a whole, refused with a CommandError naming what to fix; used from the
-        next start ({..., restart: true})"""
-        return self._request("set_network_settings", **settings)
+        next start ({..., restart: true}); also once the engine has failed"""
+        return self._network_request("set_network_settings", **settings)
+
+    def _network_request(self, command: str, **arguments: str) -> asyncio.Future[Result]:
+        # a failed engine has closed the profile's database; its settings are read and
+        # written without it then (engine/offline_network.py), never beside a running one
+        if self._offline is not None and self.failure is not None:
+            return asyncio.wrap_future(self._offline.request(command, arguments))
+        return self._request(command, **arguments)
 
     def call(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
         """Any engine command by name (docs/node.md), for those without a method above."""

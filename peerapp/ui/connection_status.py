@@ -11,6 +11,12 @@ The network line (issue 12) beside it says how members reach us:
   doing when it lost its connection or restarts, and its summary with a way to the
   network settings when it failed. Before the first event: "Starting Tor…".
 - Before the engine says its mode: nothing.
+- The engine stopped: nothing (no network runs); it failed because of the network
+  settings (Tor would not start): "Tor could not start", why as tooltip, and a way to the
+  network settings. A Tor state seen before the failure never outlives it.
+The identity beside it (`identity_line`): in direct mode our one peer id; in Tor mode
+there is no profile-wide peer id or address (each circle knows us by its own), so it says
+that instead and never shows a peer id, whatever the status holds.
 Own messages nobody holds yet show "Waiting for Tor…" while the line is not "ready"
 (`waiting_for_tor`).
 """
@@ -53,6 +59,7 @@ class ConnectionStatus:
     peers: frozenset[str] = frozenset()
     mode: NetworkMode | None = None  # None until the engine says (EngineReady or tor_status)
     tor: TorState = TorState()
+    network_failure: str = ""  # why the engine stopped, when the network settings can fix it
 
     def online(self, peer_id: str, mode: str = NetworkMode.DIRECT.value) -> ConnectionStatus:
         return replace(self, connection=Connection.ONLINE, peer_id=peer_id, mode=_mode_from(mode))
@@ -79,8 +86,15 @@ class ConnectionStatus:
             return self
         return replace(self, connection=Connection.STOPPED, peers=frozenset())
 
-    def failed(self) -> ConnectionStatus:
-        return replace(self, connection=Connection.FAILED, peers=frozenset())
+    def failed(self, network_failure: str = "") -> ConnectionStatus:
+        """`network_failure`: the reason, when the engine stopped because of the network
+        settings (Tor would not start); "" for any other failure."""
+        return replace(
+            self,
+            connection=Connection.FAILED,
+            peers=frozenset(),
+            network_failure=network_failure[:MAX_SUMMARY_CHARS],
+        )
 
 
 def shorten_peer_id(peer_id: str) -> str:
@@ -133,12 +147,36 @@ NO_LINE = NetworkLine("")
 
 
 def network_line(status: ConnectionStatus) -> NetworkLine:
+    if status.connection is Connection.FAILED and status.network_failure:
+        return NetworkLine(messages.TOR_FAILED, None, status.network_failure, offer_settings=True)
+    if status.connection in (Connection.FAILED, Connection.STOPPED):
+        return NO_LINE  # no network runs: whatever Tor said last is over
     if status.mode is NetworkMode.DIRECT:
         return DIRECT_LINE
     if status.mode is None:
         return NO_LINE
     # a state this version does not know reads as still connecting, never as ready
     return TOR_LINES.get(status.tor.state, _connecting)(status.tor)
+
+
+@dataclass(frozen=True)
+class IdentityLine:
+    """Who the status bar says we are: its text and a longer explanation (tooltip)."""
+
+    text: str = ""
+    detail: str = ""
+
+
+def identity_line(status: ConnectionStatus) -> IdentityLine:
+    if status.mode is NetworkMode.TOR:
+        # whatever the status holds: a profile-wide id in Tor mode would link the circles
+        return IdentityLine(messages.TOR_IDENTITY_LABEL, messages.TOR_IDENTITY_HINT)
+    if status.peer_id:
+        return IdentityLine(
+            messages.peer_id_label(shorten_peer_id(status.peer_id)),
+            messages.peer_id_tooltip(status.peer_id),
+        )
+    return IdentityLine()
 
 
 def _mode_from(text: str) -> NetworkMode:

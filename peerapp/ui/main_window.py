@@ -31,7 +31,11 @@ from connection_status.network_line) follows EngineReady's mode and Tor's `tor_s
 events; panes are told while Tor is not ready, so own messages nobody holds yet say
 "Waiting for Tor…". "Network…" (Profile menu, and the line's button when Tor failed)
 opens the network settings; once saved, reconnecting now is asked of the session
-(`reconnectRequested`), which restarts the engine on the same unlocked profile.
+(`reconnectRequested`), which restarts the engine on the same unlocked profile. An
+engine that stopped because of its network settings (Tor would not start) says so in the
+banner and the line, with the line's way to the settings: the bridge serves them without
+the engine then, so they can be fixed and the engine started again. In Tor mode the
+status bar shows no peer id (there is none for the whole profile) but says why.
 """
 
 from __future__ import annotations
@@ -70,8 +74,8 @@ from peerapp.ui.connection_status import (
     ConnectionStatus,
     TorState,
     describe,
+    identity_line,
     network_line,
-    shorten_peer_id,
 )
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from peerapp.ui.dialogs.content_filters import ContentFiltersDialog
@@ -372,10 +376,16 @@ class MainWindow(QMainWindow):
 
     @Slot(str, bool)
     def _engine_error(self, message: str, fatal: bool) -> None:
+        # the bridge knows why its engine stopped before this event arrives
+        network = fatal and self.bridge.network_failed
         if fatal:
-            self._status = self._status.failed()
+            self._status = self._status.failed(message if network else "")
             self._show_status()
-        self.banner.show_message(messages.engine_error(message, fatal))
+        if network:
+            chosen = self.bridge.network_chosen_at_start
+            self.banner.show_message(messages.network_failed(message, chosen))
+        else:
+            self.banner.show_message(messages.engine_error(message, fatal))
 
     @Slot()
     def _engine_stopped(self) -> None:
@@ -392,11 +402,9 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
         self.status_label.setText(describe(self._status))
-        peer_id = self._status.peer_id
-        self.peer_id_label.setText(
-            messages.peer_id_label(shorten_peer_id(peer_id)) if peer_id else ""
-        )
-        self.peer_id_label.setToolTip(messages.peer_id_tooltip(peer_id) if peer_id else "")
+        identity = identity_line(self._status)
+        self.peer_id_label.setText(identity.text)
+        self.peer_id_label.setToolTip(identity.detail)
 
     @property
     def status_text(self) -> str:

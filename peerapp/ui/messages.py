@@ -1429,6 +1429,27 @@ TOR_RESTARTING = "Tor stopped; starting it again…"
 TOR_FAILED = "Tor could not start"
 DIRECT_MODE_STATUS = "Direct mode: members can see your IP address"
 DELIVERY_WAITING_FOR_TOR = "Waiting for Tor…"
+# Tor mode has no profile-wide peer id or address to show where direct mode shows "You: …"
+TOR_IDENTITY_LABEL = "You: a separate identity in each circle"
+TOR_IDENTITY_HINT = (
+    "In Tor mode each circle knows you by an onion address and peer id of its own, so "
+    "members of different circles cannot tell it is you in both."
+)
+
+
+def network_failed(message: str, chosen_at_start: bool = False) -> str:
+    """The banner when the engine stopped because of the network settings (Tor);
+    `chosen_at_start`: the network came from options given when starting Hearth."""
+    if chosen_at_start:
+        return (
+            f"{message} {PRODUCT_NAME} is offline: fix that option and start {PRODUCT_NAME} "
+            "again, or start it without Tor options to use its network settings (the "
+            f"“{NETWORK_SETTINGS_BUTTON}” button below)."
+        )
+    return (
+        f"{message} {PRODUCT_NAME} is offline: change the network settings (the "
+        f"“{NETWORK_SETTINGS_BUTTON}” button below), then reconnect."
+    )
 
 
 def run_differs(mode: str) -> str:

@@ -107,6 +107,8 @@ class OwnTor:
     binary: Path
     data_dir: Path
     extra_lines: tuple[str, ...] = ()
+    # where extra_lines came from, as tor's refusal of one names it for the person
+    extra_source: str = "--tor-config"
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ def connect(
     except stem.SocketError as error:
         raise TorControlError(
             f"Could not reach Tor's control port at {address} ({_short(error)}). Check that "
-            "Tor is running with a control port there, or fix --tor-control."
+            "Tor is running with a control port there, or fix the control address "
+            "(--tor-control, or the network settings)."
         ) from None
     raw = _raw_socket(controller)
     try:
@@ -99,9 +100,9 @@ def _authentication_error(address: ControlAddress, error: BaseException) -> Exce
         )
     if isinstance(error, stem.connection.AuthenticationFailure | stem.ControllerError):
         return TorControlError(
-            f"Could not authenticate to {where} ({type(error).__name__}): check that "
-            "--tor-control names Tor's control port (not its SOCKS port), and its password "
-            "or cookie."
+            f"Could not authenticate to {where} ({type(error).__name__}): check that the "
+            "control address (--tor-control, or the network settings) names Tor's control "
+            "port (not its SOCKS port), and its password or cookie."
         )
     if isinstance(error, Exception):
         return TorControlError(f"{where} answered something Hearth cannot read.")

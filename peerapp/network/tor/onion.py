@@ -16,6 +16,13 @@ Why:
   tor will not let us remove it, another program's control connection owns it.
 - After tor restarted (or the controller reconnected) every service is gone; `readd_all`
   puts back each one we hold, with its kept key.
+- Tor's proof-of-work defence is on (`PoWDefensesEnabled=1`, tor 0.4.8+): it costs
+  nothing until a flood of introductions comes, then clients must solve puzzles whose
+  effort rises with the flood, so a stranger flooding a circle's onion cannot crowd out
+  its members. stem's `create_ephemeral_hidden_service` cannot ask for it, so ADD_ONION
+  is sent as stem would send it plus that keyword and its reply read by stem. A tor that
+  does not know the keyword (older, or built without PoW) gets the plain ADD_ONION:
+  the service is the same, only without that defence (`OnionService.pow_defenses`).
 """
 
 from __future__ import annotations
@@ -62,6 +69,7 @@ class OnionService:
     virtual_port: int
     target_port: int
     seconds: float  # what ADD_ONION cost, for benchmarks
+    pow_defenses: bool = False  # tor's proof-of-work defence is on for it
 
     @property
     def address(self) -> str:
@@ -112,6 +120,7 @@ def add_onion(
         virtual_port=virtual_port,
         target_port=target_port,
         seconds=time.monotonic() - began,
+        pow_defenses=bool(getattr(response, "pow_defenses", False)),
     )
 
 
@@ -165,14 +174,31 @@ class OnionServices:
         return self.services()
 
 
+POW_KEYWORD = "PoWDefensesEnabled=1"
+
+
 def _create(controller: Any, virtual_port: int, target_port: int, key: OnionKey | None) -> Any:
-    return controller.create_ephemeral_hidden_service(
-        {virtual_port: f"127.0.0.1:{target_port}"},
-        key_type="NEW" if key is None else KEY_TYPE,
-        key_content=KEY_TYPE if key is None else key.blob,
-        await_publication=False,
-        detached=False,
-    )
+    """ADD_ONION (module docstring), with the proof-of-work defence when tor has it; the
+    reply as stem's AddOnionResponse, with `pow_defenses` set on it."""
+    key_part = f"NEW:{KEY_TYPE}" if key is None else f"{KEY_TYPE}:{key.blob}"
+    plain = f"ADD_ONION {key_part} Port={virtual_port},127.0.0.1:{target_port}"
+    try:
+        response = _add_onion(controller, f"{plain} {POW_KEYWORD}")
+        pow_defenses = True
+    except stem.ProtocolError as error:
+        # tor's 512/513 reply to a keyword it does not know names it
+        if "powdefensesenabled" not in str(error).lower():
+            raise
+        response = _add_onion(controller, plain)
+        pow_defenses = False
+    response.pow_defenses = pow_defenses
+    return response
+
+
+def _add_onion(controller: Any, request: str) -> Any:
+    response = controller.msg(request)
+    stem.response.convert("ADD_ONION", response)
+    return response
 
 
 def _check_port(port: int, which: str) -> None:

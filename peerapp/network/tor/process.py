@@ -193,7 +193,7 @@ def verify_extra_lines(config: OwnTor) -> None:
     if result.returncode != 0:
         reason = last_log_line(result.stdout.decode("utf-8", "replace"))
         raise TorConfigError(
-            f"Tor refused the extra lines from --tor-config: {_sentence(reason)} "
+            f"Tor refused the extra lines from {config.extra_source}: {_sentence(reason)} "
             "Fix or remove that line."
         )
 

@@ -39,6 +39,8 @@ def test_a_new_service_returns_its_address_and_key(tmp_path: Path) -> None:
         assert service.multiaddr == f"/onion3/{service.address}:4001"
         assert current_onions(tor.controller) == {service.address}
         assert service.key.blob not in repr(service)
+        # Debian's tor has the proof-of-work defence: a flood cannot crowd out members
+        assert service.pow_defenses
         remove_onion(tor.controller, service.address)
         assert current_onions(tor.controller) == set()
 
