@@ -94,6 +94,9 @@ RECONNECT_TIMEOUT_SECONDS = 5
 # reachable only once tor published it, and two members starting together each find
 # the other's not yet there); direct mode waits for members to dial in as before
 REDIAL_SECONDS = 30
+# a first connection to an onion service often takes more than 5 s on the real network
+ONION_RECONNECT_TIMEOUT_SECONDS = 30
+RECONNECT_BACKOFF_SECONDS = (1, 2, 4, 8, 16)  # after Tor became ready (reconnect_soon)
 INBOX_SIZE = 4096
 QUIET_BATCH = 20
 # events verified, and stored (one transaction), between yields to the scheduler while
@@ -159,6 +162,8 @@ class CircleService:
         self._resolve_wakeup = trio.Event()
         self.outbox = Outbox()
         self._pull_nudges: set[tuple[bytes, str]] = set()
+        self._dialling: set[str] = set()  # members' peer ids being dialled now
+        self._reconnect_series = trio.CancelScope()
         self._sync = CircleSync(
             self._store,
             emit=emit,
@@ -1395,11 +1400,27 @@ class CircleService:
                 await node.subscribe(topic)
 
     def reconnect_all(self) -> None:
-        """Dial every member not connected, in every circle (Tor became ready, or came
-        back after the machine slept)."""
+        """Dial every member not connected, in every circle."""
         for runtime in list(self._runtimes.values()):
             if not runtime.left:
                 self._start(self._reconnect, runtime)
+
+    def reconnect_soon(self) -> None:
+        """Tor became ready (first bootstrap, back from stale, restarted): dial every
+        member not connected now and again after 1, 2, 4, 8 and 16 s, since an onion
+        service restarted with us is reachable only once its descriptor is out again;
+        then the redial loop's pace. A later call replaces a series under way."""
+        if self._nursery is None:
+            return
+        self._reconnect_series.cancel()
+        self._reconnect_series = trio.CancelScope()
+        self._nursery.start_soon(self._reconnect_rounds, self._reconnect_series)
+
+    async def _reconnect_rounds(self, series: trio.CancelScope) -> None:
+        with series:
+            for pause in (0, *RECONNECT_BACKOFF_SECONDS):
+                await trio.sleep(pause)
+                self.reconnect_all()
 
     async def _redial_periodically(self) -> None:
         while True:
@@ -1427,20 +1448,37 @@ class CircleService:
         return node
 
     async def _reconnect(self, runtime: CircleRuntime) -> None:
+        """Dial the circle's members not connected, all at once (over Tor a dial may take
+        tens of seconds; one member's must not hold up the next)."""
         node = await self._open_host(runtime)
         if node is None or not runtime.state.is_member(runtime.me):
             return
         connected = set(node.connected_peers())
-        for member in list(runtime.state.members.values()):
-            if member.key == runtime.me or member.peer in connected or member.peer == node.peer_id:
-                continue
-            for address in member.addrs:
-                with trio.move_on_after(RECONNECT_TIMEOUT_SECONDS):
+        async with trio.open_nursery() as dials:
+            for member in list(runtime.state.members.values()):
+                if member.key == runtime.me or member.peer in connected:
+                    continue
+                if member.peer == node.peer_id or member.peer in self._dialling:
+                    continue
+                dials.start_soon(self._dial_member, node, member.peer, member.addrs)
+
+    async def _dial_member(self, node: NetworkNode, peer: str, addrs: tuple[str, ...]) -> None:
+        timeout = (
+            ONION_RECONNECT_TIMEOUT_SECONDS
+            if self._reach is not None and self._reach.mode is NetworkMode.TOR
+            else RECONNECT_TIMEOUT_SECONDS
+        )
+        self._dialling.add(peer)
+        try:
+            for address in addrs:
+                with trio.move_on_after(timeout):
                     try:
                         await node.connect(address)
-                        break
+                        return
                     except Exception as error:  # any dial failure: try the next address
                         log.debug("dial failed: %s", type(error).__name__)
+        finally:
+            self._dialling.discard(peer)
 
 
 async def _in_worker_thread(function: Callable[..., T], *args: Any) -> T:

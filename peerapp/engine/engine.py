@@ -262,7 +262,7 @@ class Engine:
         self._emit(tor_status_event(view))
         if view.state is TorState.READY and not was_ready and self._circles_service:
             # dials made while tor bootstrapped or was stale failed: make them again now
-            self._circles_service.reconnect_all()
+            self._circles_service.reconnect_soon()
 
     def request_stop(self) -> None:
         """Begin a graceful stop (called in the engine thread via the trio token)."""
