@@ -49,6 +49,7 @@ from tests.gui.helpers import LOOPBACK, WAIT_MS, SessionDriver, click
 from tests.tor.fixtures import TOR_GROUP
 from tests.tor.leaks import LeakMonitor, descendants
 from tests.tor.onion_nodes import OnionNode, poll
+from tests.tor.private_network import PrivateTorNetwork
 
 # the session's private network (bounded at 150 s) may start inside the first test
 pytestmark = [pytest.mark.timeout(420), pytest.mark.xdist_group(TOR_GROUP)]
@@ -112,9 +113,11 @@ def line_log(monkeypatch: pytest.MonkeyPatch) -> LineLog:
 
 
 @pytest.fixture(scope="module")
-def leaks() -> Iterator[LeakMonitor]:
+def leaks(private_tor_network: PrivateTorNetwork) -> Iterator[LeakMonitor]:
     monitor = LeakMonitor()
     monitor.watch(os.getpid())
+    # this process may have started the private network: its relays are not Hearth's
+    monitor.ignore(private_tor_network.pids())
     monitor.start()
     try:
         yield monitor

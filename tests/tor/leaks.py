@@ -205,6 +205,7 @@ class LeakMonitor:
         self._max_samples = max_samples
         self._descendants = include_descendants
         self._roots: set[int] = set()
+        self._ignored: set[int] = set()
         self._seen: set[tuple[int, SocketSeen]] = set()
         self._report = LeakReport()
         self._lock = threading.Condition()
@@ -214,6 +215,12 @@ class LeakMonitor:
     def watch(self, pid: int) -> None:
         with self._lock:
             self._roots.add(pid)
+
+    def ignore(self, pids: Iterable[int]) -> None:
+        """Processes below a watched one that are not Hearth's (the private Tor network's
+        relays, when the test process started it): not sampled."""
+        with self._lock:
+            self._ignored.update(pids)
 
     def start(self) -> LeakMonitor:
         self._thread.start()
@@ -267,8 +274,9 @@ class LeakMonitor:
 
     def _sample(self) -> None:
         with self._lock:
-            roots = set(self._roots)
+            roots, ignored = set(self._roots), set(self._ignored)
         pids = roots | (descendants(roots) if self._descendants else set())
+        pids -= ignored
         sampled: list[tuple[int, list[SocketSeen]]] = []
         for pid in sorted(pids):
             with contextlib.suppress(OSError):  # it exited while we looked
