@@ -152,6 +152,14 @@ async def refusing_socks(stream: trio.SocketStream) -> None:
         await stream.send_all(b"\x05\x04\x00\x01" + bytes(6))  # host unreachable
 
 
+async def vanishing_socks(stream: trio.SocketStream) -> None:
+    """Tor going away mid-dial: the greeting answered, then the connection closed."""
+    async with stream:
+        greeting = await read_exactly(stream, 2)
+        await read_exactly(stream, greeting[1])
+        await stream.send_all(b"\x05\x02")  # username/password, then nothing more
+
+
 async def garbage_socks(stream: trio.SocketStream) -> None:
     async with stream:
         await stream.receive_some(64)
@@ -160,7 +168,11 @@ async def garbage_socks(stream: trio.SocketStream) -> None:
 
 @pytest.mark.parametrize(
     ("server", "message"),
-    [(refusing_socks, "could not reach .*onion"), (garbage_socks, "could not reach")],
+    [
+        (refusing_socks, "could not reach .*onion"),
+        (vanishing_socks, "could not reach"),
+        (garbage_socks, "could not reach"),
+    ],
 )
 def test_a_socks_failure_is_an_open_connection_error(
     server: Callable[[trio.SocketStream], Awaitable[None]], message: str
