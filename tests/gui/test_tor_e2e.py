@@ -35,8 +35,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.network_mode import NetworkOptions
+from peerapp.core.network_mode import ASLEEP_CIRCLE, DIRECT_RUN, NetworkMode, NetworkOptions
+from peerapp.engine.engine import Engine
 from peerapp.engine.profiles import TEST_KDF
+from peerapp.engine.thread import EngineThread
+from peerapp.storage.profile import unlock_profile
 from peerapp.ui import messages
 from peerapp.ui.connection_status import NetworkLine
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
@@ -45,7 +48,7 @@ from peerapp.ui.main_window import MainWindow
 from peerapp.ui.session import Session
 from peerapp.ui.widgets.network_status import NetworkStatus
 from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_showing
-from tests.gui.helpers import LOOPBACK, WAIT_MS, SessionDriver, click
+from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, SessionDriver, click
 from tests.tor.fixtures import TOR_GROUP
 from tests.tor.leaks import LeakMonitor, descendants
 from tests.tor.onion_nodes import OnionNode, poll
@@ -359,3 +362,26 @@ def test_locking_while_tor_connects_stops_it_and_unlocking_starts_it_again(
     print(f"unlocked again: 'Reachable privately' {line_log.seconds_to_reachable(again):.2f} s")
     assert len(tors_of(third_profile)) == 1
     assert_no_leaks(leaks)
+
+
+def test_a_circle_made_in_direct_mode_sleeps_visibly_in_a_tor_window(
+    qtbot: QtBot, start_tor_session: StartTorSession, profile: Path, leaks: LeakMonitor
+) -> None:
+    unlocked = unlock_profile(profile, PASSPHRASES.good)
+    direct = EngineThread(
+        lambda emit: Engine(unlocked, LOOPBACK, emit, network=DIRECT_RUN), lambda event: None
+    )
+    direct.start().result(WAIT_MS / 1000)
+    try:
+        circle = direct.request("create_circle", name="Made in direct mode").result(WAIT_MS / 1000)[
+            "circle"
+        ]
+    finally:
+        assert direct.stop(), "the direct-mode engine did not stop"
+
+    window = start_tor_session(profile).unlock()
+    qtbot.waitUntil(lambda: window.circle_list.select(circle), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: circle in window.panes, timeout=WAIT_MS)
+    strip = window.panes[circle].asleep
+    qtbot.waitUntil(strip.isVisible, timeout=WAIT_MS)
+    assert strip.text == ASLEEP_CIRCLE[NetworkMode.DIRECT]
