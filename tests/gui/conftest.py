@@ -27,7 +27,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.network_mode import DIRECT_RUN
+from peerapp.core.network_mode import DIRECT_RUN, NetworkOptions
 from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui.app import application
 from peerapp.ui.main_window import MainWindow
@@ -150,12 +150,15 @@ def third_profile(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def start_session(qtbot: QtBot, qasync_loop: asyncio.AbstractEventLoop) -> Iterator[StartSession]:
-    """Start Sessions (real engines on loopback); every one is shut down at teardown."""
+    """Start Sessions (real engines on loopback, in direct mode unless `network` says
+    otherwise); every one is shut down at teardown."""
     sessions: list[Session] = []
 
-    def start(folder: Path, listen: list[str] | None = None) -> SessionDriver:
+    def start(
+        folder: Path, listen: list[str] | None = None, network: NetworkOptions = DIRECT_RUN
+    ) -> SessionDriver:
         session = Session(
-            folder, LOOPBACK if listen is None else listen, kdf=TEST_KDF, network=DIRECT_RUN
+            folder, LOOPBACK if listen is None else listen, kdf=TEST_KDF, network=network
         )
         sessions.append(session)
         driver = SessionDriver(qtbot, session)

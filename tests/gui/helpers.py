@@ -109,4 +109,5 @@ class SessionDriver:
 
 
 StartSession = Callable[..., SessionDriver]
-"""The `start_session` fixture: start_session(profile_folder, listen=None) -> SessionDriver."""
+"""The `start_session` fixture: start_session(profile_folder, listen=None,
+network=DIRECT_RUN) -> SessionDriver."""

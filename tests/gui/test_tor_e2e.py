@@ -23,7 +23,6 @@ and the restart with Tor's state cached).
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -32,12 +31,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.network_mode import ASLEEP_CIRCLE, DIRECT_RUN, NetworkMode, NetworkOptions
 from peerapp.engine.engine import Engine
-from peerapp.engine.profiles import TEST_KDF
 from peerapp.engine.thread import EngineThread
 from peerapp.storage.profile import unlock_profile
 from peerapp.ui import messages
@@ -45,10 +43,9 @@ from peerapp.ui.connection_status import NetworkLine
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.session import Session
 from peerapp.ui.widgets.network_status import NetworkStatus
 from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_showing
-from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, SessionDriver, click
+from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, SessionDriver, StartSession, click
 from tests.tor.fixtures import TOR_GROUP
 from tests.tor.leaks import LeakMonitor, descendants
 from tests.tor.onion_nodes import OnionNode, poll
@@ -153,27 +150,11 @@ def node(
 
 
 @pytest.fixture
-def start_tor_session(
-    qtbot: QtBot,
-    hearth_app: QApplication,
-    qasync_loop: asyncio.AbstractEventLoop,
-    private_tor_config: Path,
-) -> Iterator[StartTorSession]:
+def start_tor_session(start_session: StartSession, private_tor_config: Path) -> StartTorSession:
     """start(profile) -> a SessionDriver whose engines run in Tor mode on the private
-    network; every session is shut down (its engine and tor stopped) at teardown."""
-    sessions: list[Session] = []
+    network (shut down, engine and tor, at teardown by `start_session`)."""
     options = NetworkOptions(tor_config_file=str(private_tor_config))
-
-    def start(folder: Path) -> SessionDriver:
-        session = Session(folder, LOOPBACK, kdf=TEST_KDF, network=options)
-        sessions.append(session)
-        driver = SessionDriver(qtbot, session)
-        session.begin()
-        return driver
-
-    yield start
-    for session in sessions:
-        session.shutdown()
+    return lambda folder: start_session(folder, network=options)
 
 
 def wait_reachable(qtbot: QtBot, window: MainWindow) -> None:

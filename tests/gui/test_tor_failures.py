@@ -14,17 +14,13 @@ profile-wide peer id in Tor mode), without widgets.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkMode, NetworkOptions
-from peerapp.engine.profiles import TEST_KDF, unlock_profile
+from peerapp.engine.profiles import unlock_profile
 from peerapp.storage.network_settings import NetworkSettings, TorSettings
 from peerapp.ui import messages
 from peerapp.ui.connection_status import (
@@ -35,34 +31,12 @@ from peerapp.ui.connection_status import (
 )
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.session import Session
-from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, SessionDriver, click
+from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click
 from tests.tor.private_network import free_port
 
 # our own tor must start (and refuse) within this: a loaded machine can be slow
 FAILURE_MS = 60_000
 PEER_ID = "12D3KooWHg9oN2sWw1fWvSkhFdmVuyGfLB2AVBWdyC5qRH7Gx5DR"
-
-StartWith = Callable[[Path, NetworkOptions], SessionDriver]
-
-
-@pytest.fixture
-def start_with(
-    qtbot: QtBot, hearth_app: QApplication, qasync_loop: asyncio.AbstractEventLoop
-) -> Iterator[StartWith]:
-    """start(profile, network options) -> a SessionDriver; all shut down at teardown."""
-    sessions: list[Session] = []
-
-    def start(folder: Path, network: NetworkOptions) -> SessionDriver:
-        session = Session(folder, LOOPBACK, kdf=TEST_KDF, network=network)
-        sessions.append(session)
-        driver = SessionDriver(qtbot, session)
-        session.begin()
-        return driver
-
-    yield start
-    for session in sessions:
-        session.shutdown()
 
 
 def profile_files(folder: Path) -> dict[str, str]:
@@ -106,12 +80,12 @@ def assert_clear_failure(window: MainWindow, banner: str, *naming: str) -> None:
 
 
 def test_an_existing_tor_that_does_not_answer_is_named_and_fixed_in_the_settings(
-    qtbot: QtBot, start_with: StartWith, profile: Path
+    qtbot: QtBot, start_session: StartSession, profile: Path
 ) -> None:
     control, socks = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
     store_existing_tor(profile, control, socks)
     before = profile_files(profile)
-    driver = start_with(profile, PROFILE_SETTINGS)
+    driver = start_session(profile, network=PROFILE_SETTINGS)
     window = driver.unlock()
     banner = wait_failed(qtbot, window)
     assert_clear_failure(window, banner, control)
@@ -152,12 +126,12 @@ def test_an_existing_tor_that_does_not_answer_is_named_and_fixed_in_the_settings
 
 
 def test_a_line_tor_rejects_is_named_and_the_profile_is_unchanged(
-    qtbot: QtBot, start_with: StartWith, profile: Path, tmp_path: Path
+    qtbot: QtBot, start_session: StartSession, profile: Path, tmp_path: Path
 ) -> None:
     torrc = tmp_path / "extra.torrc"
     torrc.write_text("NoSuchTorOption 1\n")
     before = profile_files(profile)
-    driver = start_with(profile, NetworkOptions(tor_config_file=str(torrc)))
+    driver = start_session(profile, network=NetworkOptions(tor_config_file=str(torrc)))
     window = driver.unlock()
     banner = wait_failed(qtbot, window)
     assert_clear_failure(window, banner, "NoSuchTorOption")
@@ -178,7 +152,7 @@ def test_a_line_tor_rejects_is_named_and_the_profile_is_unchanged(
 
 
 def test_extra_lines_tor_rejects_are_named_as_the_network_settings_and_shown_there(
-    qtbot: QtBot, start_with: StartWith, profile: Path
+    qtbot: QtBot, start_session: StartSession, profile: Path
 ) -> None:
     database = unlock_profile(profile, PASSPHRASES.good).open_database()
     try:
@@ -186,7 +160,7 @@ def test_extra_lines_tor_rejects_are_named_as_the_network_settings_and_shown_the
     finally:
         database.close()
     before = profile_files(profile)
-    driver = start_with(profile, PROFILE_SETTINGS)
+    driver = start_session(profile, network=PROFILE_SETTINGS)
     window = driver.unlock()
     banner = wait_failed(qtbot, window)
     # the person pasted them in the settings: no command-line option is named

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.tor.sockets import address_of
+from tests.tor.sockets import address_of, socket_inodes
 
 SAMPLE_SECONDS = 0.2
 BOUND_SECONDS = 900.0
@@ -40,7 +40,6 @@ MAX_SAMPLES = 10_000
 MAX_PROCESSES = 4096  # /proc entries read per descendant scan, at most
 TABLES = ("tcp", "tcp6", "udp", "udp6")
 _TCP_LISTEN = "0A"
-_SOCKET_LINK = re.compile(r"socket:\[(\d+)\]")
 _LOOPBACK = ipaddress.ip_network("127.0.0.0/8")
 _LISTEN_ADDRESS = ipaddress.ip_address("127.0.0.1")
 
@@ -103,17 +102,6 @@ def leak_of(seen: SocketSeen) -> str | None:
     return None
 
 
-def _socket_inodes(pid: int) -> set[int]:
-    inodes: set[int] = set()
-    fd_dir = Path(f"/proc/{pid}/fd")
-    for fd in os.listdir(fd_dir):
-        with contextlib.suppress(OSError):  # a descriptor closed while we look
-            found = _SOCKET_LINK.fullmatch(os.readlink(fd_dir / fd))
-            if found is not None:
-                inodes.add(int(found.group(1)))
-    return inodes
-
-
 def _tables(pid: int) -> dict[int, SocketSeen]:
     """inode -> socket, from the network namespace `pid` lives in. The file is the
     kernel's; lines that do not parse are skipped all the same."""
@@ -136,7 +124,7 @@ def _tables(pid: int) -> dict[int, SocketSeen]:
 
 def sockets_of(pid: int) -> list[SocketSeen]:
     """The TCP and UDP sockets process `pid` holds now; OSError if it is gone."""
-    inodes = _socket_inodes(pid)
+    inodes = socket_inodes(pid)
     table = _tables(pid)
     return [table[inode] for inode in sorted(inodes) if inode in table]
 

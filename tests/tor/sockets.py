@@ -50,8 +50,8 @@ def _tcp_table() -> dict[int, TcpEndpoint]:
     return table
 
 
-def tcp_endpoints(pid: int) -> list[TcpEndpoint]:
-    """The TCP sockets process `pid` holds now (those in our network namespace)."""
+def socket_inodes(pid: int) -> set[int]:
+    """The inodes of the sockets process `pid` holds open now."""
     inodes: set[int] = set()
     fd_dir = Path(f"/proc/{pid}/fd")
     for fd in os.listdir(fd_dir):
@@ -59,6 +59,12 @@ def tcp_endpoints(pid: int) -> list[TcpEndpoint]:
             found = _SOCKET_LINK.fullmatch(os.readlink(fd_dir / fd))
             if found is not None:
                 inodes.add(int(found.group(1)))
+    return inodes
+
+
+def tcp_endpoints(pid: int) -> list[TcpEndpoint]:
+    """The TCP sockets process `pid` holds now (those in our network namespace)."""
+    inodes = socket_inodes(pid)
     table = _tcp_table()
     return [table[inode] for inode in sorted(inodes) if inode in table]
 
