@@ -90,7 +90,12 @@ def join_by_pasting(qtbot: QtBot, window: MainWindow, name: str) -> JoinCircleDi
     return dialog
 
 
-def wait_answer(qtbot: QtBot, dialog: JoinCircleDialog, done: Callable[[], bool]) -> str | None:
+def wait_answer(
+    qtbot: QtBot,
+    dialog: JoinCircleDialog,
+    done: Callable[[], bool],
+    timeout_ms: int = JOIN_WAIT_MS,
+) -> str | None:
     """Until `done()` or the dialog shows a refusal; the refusal's text, or None."""
     refusals: list[str] = []
 
@@ -101,7 +106,7 @@ def wait_answer(qtbot: QtBot, dialog: JoinCircleDialog, done: Callable[[], bool]
             refusals.append(dialog.error_label.text())
         return bool(refusals)
 
-    qtbot.waitUntil(answered, timeout=JOIN_WAIT_MS)
+    qtbot.waitUntil(answered, timeout=timeout_ms)
     return refusals[0] if refusals else None
 
 

@@ -40,11 +40,11 @@ from peerapp.engine.thread import EngineThread
 from peerapp.storage.profile import unlock_profile
 from peerapp.ui import messages
 from peerapp.ui.connection_status import NetworkLine
-from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
+from peerapp.ui.dialogs.join_circle import Step
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.widgets.network_status import NetworkStatus
-from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_showing
+from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_answer, wait_showing
 from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, SessionDriver, StartSession, click
 from tests.tor.fixtures import TOR_GROUP
 from tests.tor.leaks import LeakMonitor, descendants
@@ -225,27 +225,13 @@ def join_by_code(qtbot: QtBot, window: MainWindow, code: str, name: str) -> str:
     once it is shown. Each step bounded; a refusal fails the test with its words."""
     QGuiApplication.clipboard().setText(code)
     dialog = join_by_pasting(qtbot, window, name)
-    wait_step(qtbot, dialog, lambda: dialog.step is Step.PREVIEW)
+    assert wait_answer(qtbot, dialog, lambda: dialog.step is Step.PREVIEW, JOIN_MS) is None
     click(dialog.primary_button)
-    wait_step(qtbot, dialog, lambda: dialog.result_data is not None)
+    assert wait_answer(qtbot, dialog, lambda: dialog.result_data is not None, JOIN_MS) is None
     circle = dialog.result_circle()
     assert circle is not None
     wait_showing(qtbot, window, circle)
     return circle
-
-
-def wait_step(qtbot: QtBot, dialog: JoinCircleDialog, done: Callable[[], bool]) -> None:
-    refusals: list[str] = []
-
-    def answered() -> bool:
-        if done():
-            return True
-        if dialog.error_label.isVisible():
-            refusals.append(dialog.error_label.text())
-        return bool(refusals)
-
-    qtbot.waitUntil(answered, timeout=JOIN_MS)
-    assert not refusals, refusals[0]
 
 
 def test_a_message_sent_as_tor_starts_again_is_shown_at_once_and_delivered(
