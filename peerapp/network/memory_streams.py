@@ -31,9 +31,13 @@ class MemoryStream:
     def __init__(self, stream: trio.StapledStream, link: _Link) -> None:
         self._stream = stream
         self._link = link
+        self._reset_here = False
 
     async def read(self, max_bytes: int) -> bytes:
-        self._check_reset()
+        # what the other side wrote before it reset still arrives, in order, as frames
+        # on a libp2p stream do; the end that reset reads nothing more
+        if self._reset_here:
+            raise StreamReset("the stream was reset")
         try:
             chunk = await self._stream.receive_some(max_bytes)
         except (trio.BrokenResourceError, trio.ClosedResourceError) as error:
@@ -59,6 +63,7 @@ class MemoryStream:
 
     async def reset(self) -> None:
         self._link.reset = True
+        self._reset_here = True
         await self._stream.aclose()
 
     def _check_reset(self, text: str = "the stream was reset") -> None:
