@@ -5,33 +5,55 @@ test (and later the engine, for an in-process peer) drives them with no host, no
 connection and no libp2p. The framing is the very code libp2p streams use (framed.py);
 only the bytes underneath differ. Semantics follow a libp2p stream's: `close` ends our
 writing only (the other side reads to a clean end, then may still answer), `reset`
-aborts both directions and the other side sees StreamReset.
+aborts both directions and the other side sees StreamReset, and a writer whose reader
+has WINDOW_BYTES unread waits (a send to a peer that stopped reading times out, as it
+does when a Yamux window is full).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import trio
 from trio.testing import memory_stream_pair as trio_memory_stream_pair
 
 from peerapp.network.framed import FramedStream, StreamClosed, StreamError, StreamReset
 
+# Yamux's initial stream window: what a writer may send ahead of its reader
+WINDOW_BYTES = 256 * 1024
+
+
+@dataclass
+class _Direction:
+    """Bytes one end wrote that the other has not read yet; `drained` wakes the writer."""
+
+    unread: int = 0
+    drained: trio.Event = field(default_factory=trio.Event)
+
+    def wake(self) -> None:
+        self.drained.set()
+        self.drained = trio.Event()
+
 
 @dataclass
 class _Link:
-    """What both ends of one pair share: whether either reset it."""
+    """What both ends of one pair share: whether either reset it, and flow control."""
 
     reset: bool = False
+    directions: tuple[_Direction, _Direction] = field(
+        default_factory=lambda: (_Direction(), _Direction())
+    )
 
 
 class MemoryStream:
     """One end of an in-memory byte pipe, as the RawStream a FramedStream reads."""
 
-    def __init__(self, stream: trio.StapledStream, link: _Link) -> None:
+    def __init__(self, stream: trio.StapledStream, link: _Link, side: int) -> None:
         self._stream = stream
         self._link = link
         self._reset_here = False
+        self._out = link.directions[side]  # what we write
+        self._in = link.directions[1 - side]  # what we read
 
     async def read(self, max_bytes: int) -> bytes:
         # what the other side wrote before it reset still arrives, in order, as frames
@@ -46,6 +68,8 @@ class MemoryStream:
         if not chunk:
             # the other side's writing ended: a close, or (then the link knows) a reset
             self._check_reset("the peer reset the stream")
+        self._in.unread -= len(chunk)
+        self._in.wake()
         return bytes(chunk)
 
     async def write(self, data: bytes) -> None:
@@ -57,6 +81,10 @@ class MemoryStream:
         except trio.BrokenResourceError as error:
             self._check_reset()
             raise StreamError(f"failed ({type(error).__name__})") from None
+        self._out.unread += len(data)
+        while self._out.unread > WINDOW_BYTES:  # each wake-up is a read or a reset
+            await self._out.drained.wait()
+            self._check_reset()
 
     async def close(self) -> None:
         await self._stream.send_eof()
@@ -64,6 +92,8 @@ class MemoryStream:
     async def reset(self) -> None:
         self._link.reset = True
         self._reset_here = True
+        for direction in self._link.directions:
+            direction.wake()
         await self._stream.aclose()
 
     def _check_reset(self, text: str = "the stream was reset") -> None:
@@ -76,7 +106,7 @@ def memory_raw_pair() -> tuple[MemoryStream, MemoryStream]:
     hostile test writes raw bytes (a malformed frame header) through one of them."""
     left, right = trio_memory_stream_pair()
     link = _Link()
-    return MemoryStream(left, link), MemoryStream(right, link)
+    return MemoryStream(left, link, 0), MemoryStream(right, link, 1)
 
 
 def memory_stream_pair(

@@ -19,7 +19,7 @@ from peerapp.network.framed import (
     StreamTimeout,
 )
 from peerapp.network.framing import encode_frame
-from peerapp.network.memory_streams import memory_raw_pair, memory_stream_pair
+from peerapp.network.memory_streams import WINDOW_BYTES, memory_raw_pair, memory_stream_pair
 
 
 def run(test: Callable[[], Awaitable[None]]) -> None:
@@ -130,5 +130,30 @@ def test_a_silent_peer_times_out_and_the_stream_is_reset() -> None:
         assert trio.current_time() - start >= 10  # virtual seconds (mock clock)
         with pytest.raises(StreamReset):
             await a.receive(10)
+
+    run(body)
+
+
+def test_a_writer_ahead_of_its_reader_by_a_window_waits_then_times_out() -> None:
+    async def body() -> None:
+        a, _silent = memory_stream_pair("a", "b")
+        chunk = b"x" * 60_000
+        sent = 0
+        with pytest.raises(StreamTimeout):  # b never reads: a Yamux window would fill
+            for _ in range(100):
+                await a.send(chunk, timeout=5)
+                sent += 1
+        assert sent * len(chunk) <= WINDOW_BYTES
+        # a reader that keeps up lets any amount through
+        c, d = memory_stream_pair("c", "d")
+        async with trio.open_nursery() as nursery:
+
+            async def read_all() -> None:
+                for _ in range(20):
+                    assert await d.receive(100_000) == chunk
+
+            nursery.start_soon(read_all)
+            for _ in range(20):
+                await c.send(chunk, timeout=5)
 
     run(body)
