@@ -4,7 +4,10 @@ malformed frames refused before their body, and a silent peer timing out."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import pytest
 import trio
@@ -157,3 +160,20 @@ def test_a_writer_ahead_of_its_reader_by_a_window_waits_then_times_out() -> None
                 await c.send(chunk, timeout=5)
 
     run(body)
+
+
+def test_the_framing_and_the_memory_pair_import_no_libp2p() -> None:
+    # the engine (and tests) may use them where no host exists: libp2p stays in streams.py
+    probe = (
+        "import sys, peerapp.network.framed, peerapp.network.memory_streams; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('libp2p', 'multiaddr')))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],  # this checkout's peerapp
+    )
+    assert found.stdout.strip() == "[]"
