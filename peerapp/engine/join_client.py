@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 import nacl.signing
 import trio
@@ -16,7 +17,6 @@ from peerapp.core.circle_events import Event, EventType
 from peerapp.core.invite_code import InviteCode
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.signing import sign_event
-from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamError
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,15 @@ _REFUSAL_TEXTS = {
 }
 
 
+class StreamOpener(Protocol):
+    """What the joiner needs of a node: a framed stream to a peer (NetworkNode has it; a
+    test gives an in-memory member, peerapp/network/memory_streams.py)."""
+
+    async def open_stream(
+        self, peer_id: str, protocol: str, addrs: list[str] | None = None
+    ) -> FramedStream: ...
+
+
 class JoinPending(Exception):
     """The circle keeps our request until a facilitator approves it."""
 
@@ -74,7 +83,7 @@ class JoinPending(Exception):
         self.circle_name = circle_name
 
 
-async def _open(node: NetworkNode, code: InviteCode) -> FramedStream:
+async def _open(node: StreamOpener, code: InviteCode) -> FramedStream:
     onion = all(address.startswith("/onion3/") for address in code.addrs)
     deadline = trio.current_time() + (ONION_REACH_SECONDS if onion else 0)
     for _ in range(MAX_DIAL_ROUNDS):
@@ -125,7 +134,7 @@ async def _close(stream: FramedStream) -> None:
 
 
 async def request_preview(
-    node: NetworkNode, code: InviteCode, make_ask: Callable[[bytes], jm.PreviewAsk]
+    node: StreamOpener, code: InviteCode, make_ask: Callable[[bytes], jm.PreviewAsk]
 ) -> jm.Preview:
     """What the circle shows before joining (name, guidelines, approval, size), or
     JoinRefused."""
@@ -178,7 +187,7 @@ def signed_join_request(
 
 
 async def request_admission(
-    node: NetworkNode, code: InviteCode, make_request: Callable[[bytes], bytes]
+    node: StreamOpener, code: InviteCode, make_request: Callable[[bytes], bytes]
 ) -> list[bytes]:
     """The signed events the member sends once it admitted us, JoinPending when a
     facilitator must approve first, or JoinRefused."""

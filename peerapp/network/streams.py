@@ -1,9 +1,8 @@
 """Framed request/response streams over libp2p.
 
-Frames are varint-length-prefixed (see framing.py). Every operation is bounded by a
-timeout. After a timeout, an oversized or malformed frame or a reset, the stream is
-reset: the two ends no longer agree where the next frame starts. A clean end of stream
-(StreamClosed) leaves it alone, since the other side may still be reading our replies.
+Frames are varint-length-prefixed (see framing.py); FramedStream and its errors live in
+framed.py, which knows no transport; here a libp2p stream becomes its RawStream
+(Libp2pStream), and streams are opened and served.
 
 Inbound streams go through the gate first, then to the protocol's handler. A handler
 that raises never reaches py-libp2p (an exception escaping a libp2p stream handler
@@ -17,7 +16,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import multiaddr
 import trio
@@ -28,131 +27,80 @@ from libp2p.network.stream import exceptions as libp2p_stream
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import PeerInfo, info_from_p2p_addr
 
-from peerapp.core.errors import HearthError
 from peerapp.network.counters import Counters
-from peerapp.network.framing import (
-    FrameHeaderError,
-    FrameLengthExceeded,
-    LengthDecoder,
-    encode_frame,
+from peerapp.network.framed import (
+    DEFAULT_TIMEOUT_SECONDS,
+    FramedStream,
+    FrameTooLarge,
+    StreamClosed,
+    StreamError,
+    StreamOpenFailed,
+    StreamReset,
+    StreamTimeout,
 )
 from peerapp.network.gate import Gate
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_SECONDS = 10.0
-T = TypeVar("T")
+__all__ = [
+    "DEFAULT_TIMEOUT_SECONDS",
+    "FrameTooLarge",
+    "FramedStream",
+    "Libp2pStream",
+    "StreamClosed",
+    "StreamError",
+    "StreamHandler",
+    "StreamOpenFailed",
+    "StreamReset",
+    "StreamTimeout",
+    "open_framed_stream",
+    "serving",
+]
 
 
-class StreamError(HearthError):
-    """Base of every failure on a framed stream."""
+class Libp2pStream:
+    """A libp2p stream as the RawStream a FramedStream reads (framed.py): py-libp2p's
+    exceptions turned into ours."""
 
-
-class StreamClosed(StreamError):
-    """The other side closed the stream (end of stream where a frame was expected)."""
-
-
-class StreamReset(StreamError):
-    """The stream was reset, by the other side or by us."""
-
-
-class StreamTimeout(StreamError):
-    pass
-
-
-class FrameTooLarge(StreamError):
-    pass
-
-
-class StreamOpenFailed(StreamError):
-    """No stream could be opened: no connection, or the peer does not serve the protocol."""
-
-
-class FramedStream:
-    """One libp2p stream carrying length-prefixed frames."""
-
-    def __init__(
-        self, stream: INetStream, remote_peer: str, protocol: str, local_peer: str = ""
-    ) -> None:
+    def __init__(self, stream: INetStream) -> None:
         self._stream = stream
-        self.remote_peer = remote_peer
-        self.protocol = protocol
-        # the peer id it reached us at (served streams): in Tor mode each membership has
-        # its own, and a stream may ask only about the memberships reached there
-        self.local_peer = local_peer
 
-    async def send(self, data: bytes, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
-        # one write per frame: header and body leave together
-        frame = encode_frame(data)
-        await self._guarded(lambda: self._stream.write(frame), timeout, "send")
-
-    async def receive(self, max_size: int, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
-        """The next frame's body; FrameTooLarge before any body byte if it exceeds max_size."""
-        return await self._guarded(lambda: self._read_frame(max_size), timeout, "receive")
-
-    async def close(self, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
-        """Graceful end: our side is done writing. Closing a dead stream is not an error."""
+    async def read(self, max_bytes: int) -> bytes:
         try:
-            with trio.fail_after(timeout):
-                await self._stream.close()
-        except trio.TooSlowError:
-            await self.reset()
-        except Exception as error:  # the muxer raises its own types once a stream is dead
-            log.debug("closing a dead stream: %s", type(error).__name__)
+            chunk = await self._stream.read(max_bytes)
+        except libp2p_stream.StreamEOF:
+            chunk = b""
+        except libp2p_stream.StreamReset:
+            raise StreamReset("the stream was reset") from None
+        except IOException as error:
+            raise StreamError(f"failed ({type(error).__name__})") from None
+        if not chunk and self._reset_by_peer():
+            raise StreamReset("the peer reset the stream")
+        return chunk
+
+    async def write(self, data: bytes) -> None:
+        try:
+            await self._stream.write(data)
+        except libp2p_stream.StreamEOF:
+            if self._reset_by_peer():
+                raise StreamReset("the peer reset the stream") from None
+            raise StreamClosed("end of stream") from None
+        except libp2p_stream.StreamReset:
+            raise StreamReset("the stream was reset") from None
+        except IOException as error:
+            raise StreamError(f"failed ({type(error).__name__})") from None
+
+    async def close(self) -> None:
+        await self._stream.close()
 
     async def reset(self) -> None:
-        """Abort the stream in both directions; the other side sees a reset."""
-        # usually called on a cleanup path, which must neither fail nor be cut short
-        with trio.CancelScope(shield=True):
-            try:
-                await self._stream.reset()
-            except Exception as error:
-                log.debug("resetting a dead stream: %s", type(error).__name__)
-
-    async def _read_frame(self, max_size: int) -> bytes:
-        decoder = LengthDecoder(max_size)
-        length: int | None = None
-        while length is None:
-            length = decoder.feed((await self._read_some(1))[0])
-        body = bytearray()
-        while len(body) < length:
-            body += await self._read_some(length - len(body))
-        return bytes(body)
-
-    async def _read_some(self, at_most: int) -> bytes:
-        chunk = await self._stream.read(at_most)
-        if not chunk:
-            raise libp2p_stream.StreamEOF()
-        return chunk
+        await self._stream.reset()
 
     def _reset_by_peer(self) -> bool:
         # py-libp2p's Yamux forgets a stream as soon as its RST arrives, and a blocked
         # read then reports a plain end of stream; the stream object still knows.
         muxed = getattr(self._stream, "muxed_stream", None)
         return bool(getattr(muxed, "reset_received", False))
-
-    async def _guarded(self, operation: Callable[[], Awaitable[T]], timeout: float, what: str) -> T:
-        """Run one operation with a deadline, in our exception vocabulary."""
-        error: StreamError
-        try:
-            with trio.fail_after(timeout):
-                return await operation()
-        except libp2p_stream.StreamEOF:
-            if not self._reset_by_peer():
-                raise StreamClosed(f"{what}: the peer closed the stream") from None
-            error = StreamReset(f"{what}: the peer reset the stream")
-        except trio.TooSlowError:
-            error = StreamTimeout(f"{what}: no progress within {timeout:g} s")
-        except FrameLengthExceeded as exceeded:
-            error = FrameTooLarge(f"{what}: {exceeded}")
-        except FrameHeaderError as malformed:
-            error = StreamError(f"{what}: {malformed}")
-        except libp2p_stream.StreamReset:
-            error = StreamReset(f"{what}: the stream was reset")
-        except (IOException, trio.BrokenResourceError, trio.ClosedResourceError) as failure:
-            error = StreamError(f"{what} failed ({type(failure).__name__})")
-        await self.reset()
-        raise error
 
 
 # -- opening -----------------------------------------------------------------------------
@@ -205,7 +153,7 @@ async def open_framed_stream(
         raise StreamOpenFailed(
             f"could not open {protocol} to {peer_id}: {type(error).__name__}"
         ) from None
-    return FramedStream(stream, peer_id, protocol)
+    return FramedStream(Libp2pStream(stream), peer_id, protocol)
 
 
 # -- serving -----------------------------------------------------------------------------
@@ -229,7 +177,7 @@ def serving(
 
     async def serve(stream: INetStream) -> None:
         peer_id = stream.muxed_conn.peer_id.to_base58()
-        framed = FramedStream(stream, peer_id, protocol, local_peer)
+        framed = FramedStream(Libp2pStream(stream), peer_id, protocol, local_peer)
         if not gate.allows(peer_id, protocol):
             counters.add("streams_refused")
             log.info("refused %s from %s (gate)", protocol, peer_id)
