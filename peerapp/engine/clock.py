@@ -53,9 +53,10 @@ class FakeClock(Clock):
     engines may share one, so their events' timestamps agree as real members' would."""
 
     def __init__(self, wall: float | None = None, monotonic: float = 1000.0) -> None:
-        """`wall`: seconds since the epoch to start at (default: the real time now)."""
+        """`wall`: seconds since the epoch to start at (default: the real time now, to the
+        whole second, so that whole seconds moved give exact milliseconds)."""
         self._lock = threading.Lock()
-        self._wall = time.time() if wall is None else wall
+        self._wall = float(int(time.time())) if wall is None else wall
         self._monotonic = monotonic
 
     def wall(self) -> float:
