@@ -137,13 +137,14 @@ class CircleService:
         database: Database,
         emit: Emit,
         quota_rules: QuotaRules = DEFAULT_RULES,
+        *,
+        clock: Clock,
         busy: Callable[[], bool] = lambda: False,
-        clock: Clock | None = None,
     ) -> None:
-        """`busy`: whether a command waits to be answered; bulk work (a large batch, a
-        log loaded for resolution) gives way to it between steps. `clock`: the engine's
-        one clock, handed on to every part that reads the time."""
-        self.clock = Clock() if clock is None else clock
+        """`clock`: the engine's one clock, handed on to every part that reads the time.
+        `busy`: whether a command waits to be answered; bulk work (a large batch, a log
+        loaded for resolution) gives way to it between steps."""
+        self.clock = clock
         self._store = CircleStore(database)
         self._identities = NetworkIdentityStore(database)
         self._quota_rules = quota_rules
