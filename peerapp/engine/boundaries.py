@@ -23,7 +23,6 @@ Rules:
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -38,11 +37,11 @@ from peerapp.core.quiet_hours import (
     ScheduleError,
     format_schedule,
     is_silenced,
-    minutes_of,
     parse_schedule,
     shows_break_status,
 )
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.clock import Clock
 from peerapp.engine.ids import id_from_hex
 from peerapp.storage.boundaries_store import BoundariesStore, Scope
 from peerapp.storage.circle_store import StoredEvent
@@ -54,16 +53,6 @@ log = logging.getLogger(__name__)
 
 # set_break's quiet_hours: absent keeps the schedule, null clears it
 KEEP = object()
-
-
-def local_minutes_now() -> int:
-    """The local wall clock, in minutes after midnight (the one clock read here)."""
-    now = time.localtime()
-    return minutes_of(now.tm_hour, now.tm_min)
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def break_view(setting: Break) -> dict[str, Any]:
@@ -93,9 +82,10 @@ def _schedule(value: object) -> Schedule | None:
 
 
 class Boundaries:
-    def __init__(self, circles: CircleService, store: BoundariesStore) -> None:
+    def __init__(self, circles: CircleService, store: BoundariesStore, clock: Clock) -> None:
         self._circles = circles
         self._store = store
+        self._clock = clock  # quiet hours are judged by its local time of day
         self._blocked = store.blocked()
         self._filters = store.filters()
         self._breaks = store.breaks()
@@ -113,7 +103,7 @@ class Boundaries:
 
     def block(self, circle_hex: str, member_hex: str) -> None:
         runtime, member = self._member_to_block(circle_hex, member_hex)
-        self._store.block(runtime.circle_id, [member], _now_ms())
+        self._store.block(runtime.circle_id, [member], self._clock.now_ms())
         self._blocked.setdefault(runtime.circle_id, set()).add(member)
         self._changed_for_me(runtime)
 
@@ -179,7 +169,7 @@ class Boundaries:
         return self._breaks.get(scope, NO_BREAK)
 
     def is_silenced(self, circle_id: bytes) -> bool:
-        return is_silenced(self._break(circle_id), self._break(None), local_minutes_now())
+        return is_silenced(self._break(circle_id), self._break(None), self._clock.local_minutes())
 
     def on_break(self, circle_id: bytes) -> bool:
         return self._break(circle_id).on or self._break(None).on

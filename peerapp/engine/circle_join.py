@@ -38,7 +38,6 @@ see it (the request never enters the circle log until it is approved).
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +63,7 @@ from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, prove
 from peerapp.crypto.signing import verify_signed
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
+from peerapp.engine.clock import Clock
 from peerapp.engine.join_client import (
     JoinPending as PendingAnswer,
 )
@@ -102,10 +102,6 @@ _STALE_INVITE = {
 }
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 @dataclass(frozen=True)
 class JoinOutcome:
     circle: str
@@ -120,8 +116,9 @@ class JoinOutcome:
 
 
 class JoinService:
-    def __init__(self, service: CircleService, database: Database) -> None:
+    def __init__(self, service: CircleService, database: Database, clock: Clock) -> None:
         self._service = service
+        self._clock = clock  # invites' ends; when requests arrive and joins start
         self._store = JoinStore(database)
         self._wake = trio.Event()
 
@@ -132,7 +129,7 @@ class JoinService:
             code = decode_invite(code_text)
         except InvalidInviteCode as error:
             raise CommandError(str(error)) from None
-        if code.is_expired(time.time()):
+        if code.is_expired(self._clock.wall()):
             raise CommandError(JoinRefused.EXPIRED_TEXT)
         if self._already_member(code.circle_id):
             raise CommandError("You are already in this circle.")
@@ -168,6 +165,7 @@ class JoinService:
                 member_name=member_name,
                 peer=node.peer_id,
                 addrs=node.dialable_addrs()[:8],
+                now_ms=self._clock.now_ms(),
             ),
         )
 
@@ -245,7 +243,7 @@ class JoinService:
                 signing_seed=bytes(signing),
                 exchange_secret=bytes(exchange),
                 circle_name=pending.circle_name,
-                started_at=_now_ms(),
+                started_at=self._clock.now_ms(),
             )
         )
         circle = code.circle_id.hex()
@@ -276,7 +274,9 @@ class JoinService:
         signed_events: list[bytes],
     ) -> CircleView:
         service = self._service
-        membership = new_membership(code.circle_id, "", signing, exchange)
+        membership = new_membership(
+            code.circle_id, "", signing, exchange, joined_at=self._clock.now_ms()
+        )
         runtime = CircleRuntime.for_membership(membership, {})
         verified = service._verify_batch(runtime, signed_events)
         stored = sorted((to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
@@ -427,7 +427,7 @@ class JoinService:
             raise CommandError("This person is already in the circle, or was before.")
         if request.author in state.banned or request.body["peer"] in state.banned_peers:
             raise CommandError("This person is banned from the circle.")
-        refusal = _invite_refusal(runtime, request.body["invite"])
+        refusal = _invite_refusal(runtime, request.body["invite"], self._clock.now_ms())
         if refusal is not None:
             raise CommandError(
                 f"{_STALE_INVITE.get(refusal, JoinRefused.REFUSED_TEXT)} "
@@ -525,7 +525,7 @@ class JoinService:
         if not check_proof(ask.invite, ask.proof, runtime.circle_id, challenge, ask.joiner):
             return jm.Refused(jm.Refusal.BAD_PROOF)
         state = runtime.state
-        refusal = _invite_refusal(runtime, ask.invite)
+        refusal = _invite_refusal(runtime, ask.invite, self._clock.now_ms())
         if refusal is None and state.may_invite(runtime.me):
             refusal = jm.Refusal.APPROVAL_REQUIRED  # only facilitators admit here
         if refusal is not None:
@@ -561,7 +561,7 @@ class JoinService:
         answer = self._answer_to_queued(runtime, request.author)
         if answer is not None:
             return answer
-        refusal = _invite_refusal(runtime, request.body["invite"])
+        refusal = _invite_refusal(runtime, request.body["invite"], self._clock.now_ms())
         if refusal is None and request.author in state.ever_admitted:
             refusal = jm.Refusal.BAD_PROOF  # a membership key admits once (core rule)
         if refusal is not None:
@@ -601,7 +601,7 @@ class JoinService:
             joiner=request.author,
             request=signed,
             name=request.body["member_name"],
-            received_at=_now_ms(),
+            received_at=self._clock.now_ms(),
         )
         self._store.queue_request(queued)
         self._service._emit(
@@ -646,13 +646,13 @@ class JoinService:
             await stream.send(jm.encode_frame(jm.Events(batch, more)))
 
 
-def _invite_refusal(runtime: CircleRuntime, invite_key: bytes) -> jm.Refusal | None:
+def _invite_refusal(runtime: CircleRuntime, invite_key: bytes, now_ms: int) -> jm.Refusal | None:
     invite = runtime.state.invites.get(invite_key)
     if invite is None:
         return jm.Refusal.UNKNOWN_INVITE
     if invite.revoked:
         return jm.Refusal.REVOKED
-    if _now_ms() >= invite.expires_ms:
+    if now_ms >= invite.expires_ms:
         return jm.Refusal.EXPIRED
     if invite.uses >= invite.max_uses:
         return jm.Refusal.USED_UP

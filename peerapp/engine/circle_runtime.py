@@ -12,7 +12,6 @@ one resolution per round, not one per event, and commands are answered meanwhile
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -463,7 +462,12 @@ class CircleRuntime:
 
 
 def new_membership(
-    circle_id: bytes, name: str, signing: nacl.signing.SigningKey, exchange: nacl.public.PrivateKey
+    circle_id: bytes,
+    name: str,
+    signing: nacl.signing.SigningKey,
+    exchange: nacl.public.PrivateKey,
+    *,
+    joined_at: int,
 ) -> Membership:
     return Membership(
         circle_id=circle_id,
@@ -471,7 +475,7 @@ def new_membership(
         member_key=bytes(signing.verify_key),
         signing_seed=bytes(signing),
         exchange_secret=bytes(exchange),
-        joined_at=int(time.time() * 1000),
+        joined_at=joined_at,
         unread=0,
     )
 

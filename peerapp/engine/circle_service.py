@@ -62,6 +62,7 @@ from peerapp.engine.circle_runtime import (
     to_stored,
 )
 from peerapp.engine.circle_sync import CircleSync, Ingested
+from peerapp.engine.clock import Clock
 from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.moderation import Moderation, reason_text
@@ -119,10 +120,6 @@ class PublishUnreachable(Exception):
     """A topic's circle has no open host (its events stay stored and go by sync)."""
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 @dataclass(frozen=True)
 class _LateResolution:
     """A background resolution's outcome, with what it cost."""
@@ -140,10 +137,14 @@ class CircleService:
         database: Database,
         emit: Emit,
         quota_rules: QuotaRules = DEFAULT_RULES,
+        *,
+        clock: Clock,
         busy: Callable[[], bool] = lambda: False,
     ) -> None:
-        """`busy`: whether a command waits to be answered; bulk work (a large batch, a
-        log loaded for resolution) gives way to it between steps."""
+        """`clock`: the engine's one clock, handed on to every part that reads the time.
+        `busy`: whether a command waits to be answered; bulk work (a large batch, a log
+        loaded for resolution) gives way to it between steps."""
+        self.clock = clock
         self._store = CircleStore(database)
         self._identities = NetworkIdentityStore(database)
         self._quota_rules = quota_rules
@@ -176,15 +177,17 @@ class CircleService:
             # a removed member just learnt of its removal: nothing more for it here
             served_former=self.disconnect_unless_member,
             count=self._count,
+            clock=self.clock,
         )
-        self.joins = JoinService(self, database)
-        self.moderation = Moderation(self)
-        self.keys = ReceivingKeys(self, ExchangeKeyStore(database))
+        self.joins = JoinService(self, database, self.clock)
+        self.moderation = Moderation(self, self.clock)
+        self.keys = ReceivingKeys(self, ExchangeKeyStore(database), self.clock)
         self.safety = Safety(self)
-        self.boundaries = Boundaries(self, BoundariesStore(database))
+        self.boundaries = Boundaries(self, BoundariesStore(database), self.clock)
         self.disk_usage = DiskUsage(self)
         self.mailbox = Mailbox(
             MailboxStore(database),
+            clock=self.clock,
             emit=emit,
             runtime=self._runtime,
             runtimes=lambda: self._runtimes,
@@ -460,7 +463,7 @@ class CircleService:
         runtime = self._runtime(circle_hex)
         online = self._online_peers()
         state = runtime.state
-        now = _now_ms()
+        now = self.clock.now_ms()
         return [
             MemberView(
                 id=member.key.hex(),
@@ -587,7 +590,7 @@ class CircleService:
         else:
             seq, prev = after.event.seq + 1, (after.id,)
             facts = {after.id: ParentFacts(after.event.lamport, after.event.ts)}
-        lamport, ts = next_numbers(facts, _now_ms())
+        lamport, ts = next_numbers(facts, self.clock.now_ms())
         event = Event(
             type=kind,
             circle=runtime.circle_id,
@@ -699,7 +702,7 @@ class CircleService:
             seq=0,
             lamport=0,
             prev=(),
-            ts=_now_ms(),
+            ts=self.clock.now_ms(),
             body={
                 "name": name,
                 "guidelines": guidelines.strip(),
@@ -710,7 +713,9 @@ class CircleService:
             },
         )
         genesis = sign_event(bound_genesis(unbound), bytes(signing))
-        membership = new_membership(genesis.event.circle, name, signing, exchange)
+        membership = new_membership(
+            genesis.event.circle, name, signing, exchange, joined_at=self.clock.now_ms()
+        )
         runtime = CircleRuntime.for_membership(membership, {})
         self.reach.rename(provisional, membership.circle_id)
         self._store.add_membership(membership)
@@ -736,7 +741,8 @@ class CircleService:
         if not 60 <= seconds <= MAX_INVITE_SECONDS:
             raise CommandError(f"'expires_in' must be between 60 and {MAX_INVITE_SECONDS} seconds")
         seed = new_invite_seed()
-        expires = int(time.time()) + seconds
+        now = int(self.clock.wall())
+        expires = now + seconds
         created = self._author(
             runtime,
             EventType.INVITE_CREATE,
@@ -756,7 +762,7 @@ class CircleService:
             runtime.circle_id,
             invite_public_key(seed),
             seed,
-            StoredInvite(invite_public_key(seed), code, uses, expires, int(time.time())),
+            StoredInvite(invite_public_key(seed), code, uses, expires, now),
         )
         await self._publish(runtime, [created])
         return code
@@ -921,7 +927,7 @@ class CircleService:
         the authors of those that did not fit (counted by quota)."""
         quotas = self.quotas(runtime)
         known = self._store.present(v.id for v in verified)
-        now = time.monotonic()
+        now = self.clock.monotonic()
         fresh: dict[bytes, VerifiedEvent] = {}
         over: set[bytes] = set()
         for event in verified:
@@ -953,7 +959,7 @@ class CircleService:
         horizon = self._horizon(runtime)
         ready: list[VerifiedEvent] = []
         held_any = False
-        now = time.monotonic()
+        now = self.clock.monotonic()
         for verified in events:
             missing = [p for p in verified.event.prev if p not in in_batch and p not in known]
             if missing and verified.event.lamport > horizon:
@@ -995,7 +1001,7 @@ class CircleService:
     def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
         """Store held events whose parents have now arrived, and so on down the line."""
         accepted: list[StoredEvent] = []
-        now = time.monotonic()
+        now = self.clock.monotonic()
         for _ in range(MAX_HELD_EVENTS):
             candidates = runtime.held.waiting_on(arrived)
             if not candidates:
@@ -1106,7 +1112,7 @@ class CircleService:
     async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
         circle_id = runtime.circle_id
         generation = runtime.generation
-        began = time.monotonic()
+        began = time.monotonic()  # a stopwatch for the log: real seconds, whatever the clock
         waiting = len(runtime.pending)
         runtime.journal = []  # from here on, what is stored goes to the journal too
         try:
@@ -1161,7 +1167,7 @@ class CircleService:
         last resolution's checkpoint before the earliest of them when it can, the whole
         log otherwise. None when the circle was forgotten meanwhile."""
         circle_id = runtime.circle_id
-        began = time.monotonic()
+        began = time.monotonic()  # stopwatches for the log (see clock.py), not the clock
         after, before = runtime.resume_point(), runtime.resolved
         if after is not None and before is not None:
             events = await self._load_log(circle_id, after)
@@ -1234,7 +1240,7 @@ class CircleService:
         facts = self._parent_facts(
             runtime, {p for v in events for p in v.event.prev if p not in in_batch}
         )
-        now = _now_ms()
+        now = self.clock.now_ms()
         admitted: list[VerifiedEvent] = []
         for verified in sorted(events, key=lambda v: (v.event.lamport, v.id)):
             event = verified.event

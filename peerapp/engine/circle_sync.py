@@ -23,6 +23,7 @@ from peerapp.core.events import (
 )
 from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.clock import Clock
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.circle_store import NO_LIMIT, CircleStore
@@ -47,10 +48,6 @@ class Ingested:
 Ingest = Callable[[CircleRuntime, list[bytes]], Awaitable[Ingested]]
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 class CircleSync:
     def __init__(
         self,
@@ -63,8 +60,10 @@ class CircleSync:
         online: Callable[[], set[str]],
         served_former: Callable[[str], Awaitable[None]],
         count: Callable[[str], None],
+        clock: Clock,
     ) -> None:
         self._store = store
+        self._clock = clock
         self._emit = emit
         self._ingest = ingest
         self._runtimes = runtimes
@@ -123,7 +122,7 @@ class CircleSync:
             log.debug("sync: no stream (%s)", type(error).__name__)
             return
         circle_hex = runtime.circle_id.hex()
-        began = time.monotonic()
+        began = time.monotonic()  # a stopwatch for the log (see clock.py), not the clock
 
         def progress(received: int, total: int) -> None:
             if total >= PROGRESS_THRESHOLD:
@@ -169,7 +168,7 @@ class CircleSync:
             with trio.move_on_after(1) as scope:
                 scope.shield = True
                 await stream.close()
-        self._store.record_sync(runtime.circle_id, member.key, None, _now_ms())
+        self._store.record_sync(runtime.circle_id, member.key, None, self._clock.now_ms())
         log.info(
             "sync: pulled %d of %d missing events in %.2f s",
             outcome.received,
@@ -215,7 +214,7 @@ class CircleSync:
             log.info("sync answer aborted: %s", error)
             return
         # the asker now holds everything we had when it asked
-        if self._store.record_sync(circle_id, asker, holds_through, _now_ms()):
+        if self._store.record_sync(circle_id, asker, holds_through, self._clock.now_ms()):
             self._emit(DeliveryChanged(circle_id.hex()))
         if through != NO_LIMIT:
             await self._served_former(stream.remote_peer)

@@ -5,7 +5,6 @@ a preview of the circle. Each way it can fail has its own message."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -17,6 +16,7 @@ from peerapp.core.circle_events import Event, EventType
 from peerapp.core.invite_code import InviteCode
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.signing import sign_event
+from peerapp.engine.clock import Clock
 from peerapp.network.streams import FramedStream, StreamError
 
 log = logging.getLogger(__name__)
@@ -161,9 +161,11 @@ def signed_join_request(
     member_name: str,
     peer: str,
     addrs: Sequence[str],
+    now_ms: int | None = None,
 ) -> bytes:
     """The JOIN_REQUEST we answer a member's challenge with: the invite's proof bound to
-    our new membership key, our exchange key and where we can be reached."""
+    our new membership key, our exchange key and where we can be reached. `now_ms`: its
+    timestamp, by the engine's clock (a test's raw client may leave it to the system's)."""
     me = bytes(signing.verify_key)
     request = Event(
         type=EventType.JOIN_REQUEST,
@@ -172,7 +174,7 @@ def signed_join_request(
         seq=0,
         lamport=0,
         prev=(),
-        ts=int(time.time() * 1000),
+        ts=Clock().now_ms() if now_ms is None else now_ms,
         body={
             "invite": invite_public_key(code.seed),
             "challenge": challenge,

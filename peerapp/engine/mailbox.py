@@ -47,7 +47,6 @@ Transitions of one outbox note (rows of the mailbox_outbox table):
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -90,6 +89,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import OpenedNote, open_note, seal_note, signature_ok
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.clock import Clock
 from peerapp.engine.ids import id_from_hex
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamClosed, StreamError
@@ -128,10 +128,6 @@ ONLY_FACILITATORS_RESOLVE_FLAGS = "Only facilitators can resolve care flags."
 
 Emit = Callable[[EngineEvent], None]
 View = TypeVar("View")
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True)
@@ -183,14 +179,17 @@ class Mailbox:
         self,
         store: MailboxStore,
         *,
+        clock: Clock,
         emit: Emit,
         runtime: Callable[[str], CircleRuntime],
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
     ) -> None:
-        """`node(circle)`: the host a membership is reached at (Tor mode: its own)."""
+        """`node(circle)`: the host a membership is reached at (Tor mode: its own).
+        `clock`: when notes are sent, received, resolved and next due."""
         self._store = store
+        self._clock = clock
         self._emit = emit
         self._runtime = runtime
         self._runtimes = runtimes
@@ -225,7 +224,7 @@ class Mailbox:
         recipients = _facilitators_to_tell(
             runtime, message.author, NO_FACILITATOR, ONLY_FACILITATOR_IS_AUTHOR
         )
-        body = NoteBody(NoteKind.REPORT, reason, _now_ms(), message=message.signed)
+        body = NoteBody(NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed)
         return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
 
     def _held_message(self, runtime: CircleRuntime, message_hex: str) -> StoredMessage:
@@ -321,7 +320,7 @@ class Mailbox:
             raise CommandError(refusal)
         note_id = id_from_hex(note_hex, what, NOTE_ID_BYTES)
         resolved = self._store.resolve(
-            runtime.circle_id, note_id, runtime.me, _now_ms(), kind.value
+            runtime.circle_id, note_id, runtime.me, self._clock.now_ms(), kind.value
         )
         if not resolved:
             raise CommandError(missing)
@@ -350,7 +349,7 @@ class Mailbox:
         recipients = _facilitators_to_tell(
             runtime, member, NO_FACILITATOR_FOR_CARE, ONLY_FACILITATOR_IS_FLAGGED
         )
-        body = NoteBody(NoteKind.CARE, note, _now_ms(), message=signed, member=member)
+        body = NoteBody(NoteKind.CARE, note, self._clock.now_ms(), message=signed, member=member)
         # our own copy: a facilitator keeps what it sent about someone else (not about itself)
         keep = state.is_facilitator(runtime.me) and member != runtime.me
         return self._send(runtime, recipients, body, keep_copy=keep)
@@ -378,11 +377,17 @@ class Mailbox:
     async def run_periodically(self) -> None:
         while True:
             await trio.sleep(DELIVERY_INTERVAL_SECONDS)
-            online = self._online()
-            now = _now_ms()
-            due = {peer for note, peer in self._pending() if note.next_attempt_at <= now}
-            for peer in sorted(due & online):
-                self._start_delivery(peer, force=False)
+            self.deliver_due()
+
+    def deliver_due(self) -> list[str]:
+        """One periodic round: start delivering to each online facilitator owed a note
+        whose back-off has passed (by the clock); returns their peer ids."""
+        now = self._clock.now_ms()
+        due = {peer for note, peer in self._pending() if note.next_attempt_at <= now}
+        peers = sorted(due & self._online())
+        for peer in peers:
+            self._start_delivery(peer, force=False)
+        return peers
 
     def _pending(self) -> list[tuple[OutgoingNote, str]]:
         """Undelivered notes still owed, with their recipient's peer; drops the others."""
@@ -440,7 +445,7 @@ class Mailbox:
 
     async def _deliver_once(self, peer_id: str, force: bool) -> bool:
         """One stream to the peer with the notes due for it; True when more are due."""
-        now = _now_ms()
+        now = self._clock.now_ms()
         due = [
             note
             for note, peer in self._pending()
@@ -478,7 +483,7 @@ class Mailbox:
                     self._failed(batch[index:])
                     return False
                 if isinstance(answer, Ack) and answer.id == note.id:
-                    self._store.mark_delivered(note, _now_ms())
+                    self._store.mark_delivered(note, self._clock.now_ms())
                     delivered += 1
                 else:
                     reason = answer.reason.value if isinstance(answer, Refused) else "wrong ack"
@@ -500,7 +505,7 @@ class Mailbox:
         return None
 
     def _failed(self, notes: list[OutgoingNote]) -> None:
-        now = _now_ms()
+        now = self._clock.now_ms()
         for note in notes:
             delay = min(RETRY_BASE_MS * 2 ** min(note.attempts, 16), RETRY_MAX_MS)
             self._store.mark_failed(note, now + delay)
@@ -535,7 +540,7 @@ class Mailbox:
         held_from = self._store.incoming_sender(note.circle, note.id)
         if held_from is not None:
             return Ack(note.id) if held_from == note.sender else Refused(Refusal.DUPLICATE_ID)
-        now = _now_ms()
+        now = self._clock.now_ms()
         recent = self._store.incoming_since(note.circle, note.sender, now - DAY_MS)
         if recent >= MAX_NOTES_PER_SENDER_PER_DAY:
             return Refused(Refusal.BUSY)

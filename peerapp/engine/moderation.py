@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
 from typing import TYPE_CHECKING, Any
 
 import trio
@@ -48,6 +47,7 @@ from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, acti
 from peerapp.crypto.invite_keys import invite_public_key
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.circle_sync import SYNC_INTERVAL_SECONDS
+from peerapp.engine.clock import Clock
 from peerapp.engine.ids import id_from_hex
 from peerapp.storage.circle_store import StoredEvent
 
@@ -127,10 +127,6 @@ def reason_text(reason: str) -> str:
     return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
 def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
     """When slow mode next lets us send (ms), or 0 when we may send now."""
     if not state.slow_mode_seconds or state.is_facilitator(me):
@@ -142,8 +138,9 @@ def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
 
 
 class Moderation:
-    def __init__(self, circles: CircleService) -> None:
+    def __init__(self, circles: CircleService, clock: Clock) -> None:
         self._circles = circles
+        self._clock = clock  # mutes' and invites' ends, slow mode
 
     # -- the rules, checked before anything is signed --------------------------------
 
@@ -214,7 +211,7 @@ class Moderation:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
             raise CommandError(f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} (30 days)")
         runtime = self.acting(circle_hex)
-        until = _now_ms() + seconds * 1000 if seconds else 0
+        until = self._clock.now_ms() + seconds * 1000 if seconds else 0
         await self.act(
             runtime,
             EventType.MUTE,
@@ -301,7 +298,7 @@ class Moderation:
         previous = runtime.current_keys()
         verified = circles._author(runtime, EventType.LEAVE, {})
         (stored,) = await circles._commit_own(runtime, [verified])
-        circles._store.mark_left(runtime.circle_id, _now_ms())
+        circles._store.mark_left(runtime.circle_id, self._clock.now_ms())
         runtime.left = True
         await circles._publish(runtime, [verified], previous)
         await circles._sync_topics(runtime)
@@ -328,7 +325,7 @@ class Moderation:
         runtime = self._circles._runtime(circle_hex)
         state = runtime.state
         me = runtime.me
-        now = _now_ms()
+        now = self._clock.now_ms()
         member = state.members.get(me)
         muted_until = state.muted.get(me, 0)
         return {
@@ -359,7 +356,7 @@ class Moderation:
         me = runtime.me
         if not state.is_member(me):
             return "You left this circle." if runtime.left else "You were removed from this circle."
-        now = _now_ms()
+        now = self._clock.now_ms()
         if state.is_muted(me, now):
             minutes = math.ceil((state.muted[me] - now) / 60_000)
             return (
@@ -380,7 +377,7 @@ class Moderation:
         for stored in circles._store.control_events_in_order(runtime.circle_id):
             if stored.type is EventType.INVITE_CREATE and stored.id not in runtime.refused:
                 creators[decoded(stored).body["invite"]] = stored.author
-        now = _now_ms()
+        now = self._clock.now_ms()
         listed = []
         for key, invite in runtime.state.invites.items():
             if invite.revoked or invite.uses >= invite.max_uses or invite.expires_ms <= now:

@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import logging
 import math
-import time
-from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -44,6 +42,7 @@ import trio
 
 from peerapp.core.circle_events import EventType
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
+from peerapp.engine.clock import Clock
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 
 if TYPE_CHECKING:
@@ -63,16 +62,12 @@ def public_key(secret: bytes) -> bytes:
 
 
 class ReceivingKeys:
-    def __init__(self, circles: CircleService, store: ExchangeKeyStore) -> None:
+    def __init__(self, circles: CircleService, store: ExchangeKeyStore, clock: Clock) -> None:
         self._circles = circles
         self._store = store
-        # the wall clock key ages are judged by (tests move it forward)
-        self.clock: Callable[[], float] = time.time
+        self._clock = clock  # key ages are judged by its wall time
         self._last_repair: dict[bytes, float] = {}  # circle -> trio time of our last repair
         self._rechecking: set[bytes] = set()  # circles with a repair check scheduled
-
-    def now_ms(self) -> int:
-        return int(self.clock() * 1000)
 
     def load(self, runtime: CircleRuntime) -> None:
         """At start: the replaced keys still in their grace period."""
@@ -82,7 +77,7 @@ class ReceivingKeys:
         """Replace our receiving key; the new private key is stored (the old one retired)
         before any event names it. Returns the new public key."""
         private = nacl.public.PrivateKey.generate()
-        self._store.replace(runtime.circle_id, bytes(private), self.now_ms())
+        self._store.replace(runtime.circle_id, bytes(private), self._clock.now_ms())
         runtime.retired_exchange = [runtime.membership.exchange_secret, *runtime.retired_exchange]
         runtime.membership = replace(runtime.membership, exchange_secret=bytes(private))
         return bytes(private.public_key)
@@ -104,7 +99,7 @@ class ReceivingKeys:
 
     async def check_all(self) -> None:
         """Delete replaced keys past their grace; rotate keys that are too old."""
-        cutoff = self.now_ms() - RETIRED_GRACE_SECONDS * 1000
+        cutoff = self._clock.now_ms() - RETIRED_GRACE_SECONDS * 1000
         runtimes = list(self._circles._runtimes.values())
         if self._store.forget_retired(cutoff):
             for runtime in runtimes:
@@ -117,7 +112,7 @@ class ReceivingKeys:
         if runtime.left or me is None:
             return
         made = self._store.made_at(runtime.circle_id)
-        too_old = made is not None and self.now_ms() - made >= KEY_LIFETIME_SECONDS * 1000
+        too_old = made is not None and self._clock.now_ms() - made >= KEY_LIFETIME_SECONDS * 1000
         # a crash between storing a new key and announcing it leaves the log behind
         unannounced = me.exchange != public_key(runtime.membership.exchange_secret)
         if too_old or unannounced:

@@ -14,8 +14,8 @@ import pytest
 from peerapp.core.errors import CommandError
 from peerapp.core.events import MessageArrived
 from peerapp.core.quiet_hours import MINUTES_PER_DAY, format_time
-from peerapp.engine.boundaries import local_minutes_now
 from peerapp.engine.circle_service import CircleService
+from peerapp.engine.clock import Clock
 from tests.engine.test_engine_moderation import Member, _circle, _until
 
 # what a member's app may report while others only talk (never about a block)
@@ -191,7 +191,7 @@ def test_filters_collapse_or_hide_messages_by_their_content_warning(
 
 def _quiet_hours_around_now(offset: int) -> dict[str, str]:
     """A two-hour window starting `offset` minutes from now (local time)."""
-    now = local_minutes_now()
+    now = Clock().local_minutes()  # the engines' clock: the system's
     start = (now + offset) % MINUTES_PER_DAY
     return {"start": format_time(start), "end": format_time((start + 120) % MINUTES_PER_DAY)}
 

@@ -23,6 +23,7 @@ from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.crypto.signing import VerifiedEvent
 from peerapp.engine.circle_service import CircleService
+from peerapp.engine.clock import Clock
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.pubsub import PubsubMessage
@@ -36,10 +37,12 @@ T = TypeVar("T")
 
 
 class Member:
-    """One engine in its own thread, with the events it reported."""
+    """One engine in its own thread, with the events it reported; `clock`: the engine's
+    (a FakeClock, often shared by every member, moves time in a test)."""
 
-    def __init__(self, folder: Path, name: str) -> None:
+    def __init__(self, folder: Path, name: str, clock: Clock | None = None) -> None:
         self.name = name
+        self.clock = clock
         self.events = EventLog()
         self.folder = folder / name
         create_profile(self.folder, PASSPHRASE, TEST_KDF)
@@ -50,7 +53,8 @@ class Member:
     def _start(self, listen: list[str]) -> EngineThread:
         profile = unlock_profile(self.folder, PASSPHRASE)
         thread = EngineThread(
-            lambda emit: Engine(profile, listen, emit, network=DIRECT_RUN), self.events
+            lambda emit: Engine(profile, listen, emit, network=DIRECT_RUN, clock=self.clock),
+            self.events,
         )
         thread.start().result(WAIT)
         return thread

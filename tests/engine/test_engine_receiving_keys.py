@@ -1,12 +1,11 @@
 """Keys that age out (issue 11), with real engines on loopback: a member's receiving key
-is replaced weekly (the engine's key clock moved forward, not slept), the replaced
+is replaced weekly (the engines' shared fake clock moved forward, not slept), the replaced
 private key is gone from its database after the grace period, a seized device holds no
 key that opens an earlier epoch, and a rotation sealing garbage to one victim is repaired
 by the victim, who then reads new messages on the fast path again."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from peerapp.crypto.epoch import new_epoch, open_sealed_secret, seal_secret
 from peerapp.engine import moderation, receiving_keys
 from peerapp.engine.circle_runtime import decoded
 from peerapp.engine.circle_service import CircleService
+from peerapp.engine.clock import FakeClock
 from peerapp.network.pubsub import PubsubMessage
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import unlock_profile
@@ -31,8 +31,10 @@ WEEK = 7 * 24 * 3600
 @pytest.fixture
 def fast_grace(monkeypatch: pytest.MonkeyPatch) -> None:
     """Epoch secrets retired 0.5 s after a rotation, repairs at most one a second: the
-    rules as shipped, on a test's time scale."""
+    rules as shipped, on a test's time scale. Keys are checked only when a test says so
+    (`_move_clock`): with the clock a week on, a periodic check would rotate everyone's."""
     monkeypatch.setattr(moderation, "EPOCH_GRACE_SECONDS", 0.5)
+    monkeypatch.setattr(receiving_keys, "CHECK_SECONDS", 24 * 3600)
     monkeypatch.setattr(receiving_keys, "REPAIR_MIN_SECONDS", 1)
     monkeypatch.setattr(receiving_keys, "OMITTED_WAIT_SECONDS", 0.5)
 
@@ -41,7 +43,8 @@ def fast_grace(monkeypatch: pytest.MonkeyPatch) -> None:
 def trio_of_members(
     tmp_path: Path, fast_grace: None
 ) -> Iterator[tuple[Member, Member, Member, str]]:
-    members = [Member(tmp_path, name) for name in ("Ash", "Bee", "Cy")]
+    clock = FakeClock()  # one for the three: their events' timestamps agree
+    members = [Member(tmp_path, name, clock) for name in ("Ash", "Bee", "Cy")]
     try:
         yield (*members, _circle(members))
     finally:
@@ -69,12 +72,12 @@ def _current_epoch(member: Member, circle: str) -> tuple[bytes, bytes, bool]:
 
 
 def _move_clock(member: Member, seconds: float) -> None:
-    """Move the member's key clock forward and let it check its keys (what its periodic
-    check does every minute)."""
+    """Move the members' clock forward and let this member check its keys (what its
+    periodic check does every minute)."""
+    assert isinstance(member.clock, FakeClock)
+    member.clock.advance(seconds)
 
     async def work(service: CircleService) -> None:
-        offset = seconds + (service.keys.clock() - time.time())
-        service.keys.clock = lambda: time.time() + offset
         await service.keys.check_all()
 
     member.inside(work)
