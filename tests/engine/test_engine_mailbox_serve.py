@@ -34,6 +34,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import seal_note
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.clock import Clock
 from peerapp.engine.mailbox import Mailbox
 from peerapp.network.framed import StreamError
 from peerapp.network.memory_streams import memory_stream_pair
@@ -90,6 +91,7 @@ def facilitator(tmp_path: Path) -> Iterator[Facilitator]:
     emitted: list[object] = []
     mailbox = Mailbox(
         store,
+        clock=Clock(),
         emit=emitted.append,
         runtime=lambda circle_hex: runtime,
         runtimes=lambda: {builder.circle_id: runtime},
