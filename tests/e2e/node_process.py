@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
+from peerapp.engine.profiles import TEST_KDF, KdfParams, create_profile, profile_exists
+
 PASSPHRASE = "an e2e test passphrase"
 WAIT = 30.0
 
@@ -51,10 +53,20 @@ class Node:
         prefix: tuple[str, ...] = (),
         *,
         network: tuple[str, ...] = DIRECT,
+        kdf: KdfParams | None = TEST_KDF,
     ) -> None:
         """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
-        exec the node (so the process is the node itself and kill() reaches it)."""
+        exec the node (so the process is the node itself and kill() reaches it).
+
+        A missing profile is created here first with `kdf`, so the node only unlocks it
+        with the cheap parameters its key file holds: Argon2id at 256 MiB (calibration,
+        then the wrap, then every unlock) cost each node start 1-1.5 s, and the tests that
+        drive nodes are not about the KDF. `kdf=None` leaves creation to the node itself,
+        the real way (calibrated), for what is about that or about real start-up times.
+        The product has no switch for this: the parameters are in the key file."""
         self.profile = profile
+        if kdf is not None and not profile_exists(profile):
+            create_profile(profile, passphrase, kdf)
         self.process = subprocess.Popen(
             [
                 *prefix,
