@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint typecheck pytest bench system-deps clean
+.PHONY: run test lint typecheck pytest coverage bench system-deps clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Hearth needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -39,8 +39,14 @@ pytest: system-deps $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
+# branch coverage of peerapp, `peerapp node` processes included; not part of `make test`
+# (it costs too much there: docs/architecture.md "Tests: types, markers, coverage")
+coverage: system-deps $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup \
+		--cov=peerapp --cov-report=term:skip-covered $(ARGS)
+
 bench: $(VENV)/.installed-app
 	$(BIN)/python bench/startup.py
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info .coverage .coverage.*

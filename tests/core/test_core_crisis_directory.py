@@ -118,7 +118,7 @@ def _delete(path: tuple[Any, ...]) -> Callable[[Document], None]:
 SERVICE = ("countries", 0, "services", 0)
 COUNTRY = ("countries", 0)
 
-MALFORMED: list[tuple[str, Callable[[Document], None], str]] = [
+MALFORMED: list[tuple[str, Callable[[Document], object], str]] = [
     ("missing source", _delete((*SERVICE, "source")), "missing source"),
     ("missing checked", _delete((*SERVICE, "checked")), "missing checked"),
     ("missing name", _delete((*COUNTRY, "name")), "missing name"),

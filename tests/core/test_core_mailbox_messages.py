@@ -95,13 +95,14 @@ def test_signed_part_is_the_label_then_every_field_but_the_signature() -> None:
     fields = wire.decode(part[len(SIGNING_LABEL) :], MAX_FRAME_BYTES)
     assert fields == {k: v for k, v in _note_document().items() if k != "signature"}
     assert replace(NOTE, signature=b"\x00" * 64).signed_part() == part
-    for change in (
+    changes: tuple[dict[str, Any], ...] = (
         {"recipient": b"\x09" * 32},
         {"circle": b"\x09" * 16},
         {"id": b"\x09" * 16},
         {"sender": b"\x09" * 32},
         {"sealed": b"\x09" * 200},
-    ):
+    )
+    for change in changes:
         assert replace(NOTE, **change).signed_part() != part
 
 

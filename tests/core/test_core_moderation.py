@@ -5,6 +5,7 @@ moderation log."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -132,7 +133,13 @@ def test_causal_past_walks_prev_and_stops_at_unknown_parents() -> None:
 
 
 def branch(
-    made: Circle, who: Identity, kind: EventType, body: dict, *, prev: set[bytes], lamport: int
+    made: Circle,
+    who: Identity,
+    kind: EventType,
+    body: dict[str, Any],
+    *,
+    prev: set[bytes],
+    lamport: int,
 ) -> VerifiedEvent:
     """An event on a side branch: these parents, this lamport."""
     return made.builder.author(who, kind, body, prev=prev, lamport=lamport)
@@ -252,7 +259,7 @@ class Concurrent:
     after: VerifiedEvent
 
 
-def _target_body(made: Circle, action: str, n: int) -> tuple[EventType, dict]:
+def _target_body(made: Circle, action: str, n: int) -> tuple[EventType, dict[str, Any]]:
     if action == "message":
         return EventType.MESSAGE, {"text": f"unseen {n}"}
     if action == "mute":

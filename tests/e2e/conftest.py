@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.node_process import Node
+from tests.e2e.node_process import Node, StartNode
 
 
 @pytest.fixture
-def start_node(tmp_path: Path) -> Iterator[Any]:
+def start_node(tmp_path: Path) -> Iterator[StartNode]:
     nodes: list[Node] = []
     counter = itertools.count()
 

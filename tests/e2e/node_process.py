@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from peerapp.engine.profiles import TEST_KDF, KdfParams, create_profile, profile_exists
 
@@ -212,3 +212,10 @@ class Node:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)
+
+
+class StartNode(Protocol):
+    """The `start_node` fixture (tests/e2e/conftest.py): a Node on `profile` (a fresh one
+    under tmp_path when None), killed at the end of the test; options go to Node()."""
+
+    def __call__(self, profile: Path | None = None, **options: Any) -> Node: ...

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 from typing import Any
 
 from peerapp.core.invite_code import decode_invite, encode_invite
-from tests.e2e.node_process import WAIT, Node
+from tests.e2e.node_process import WAIT, Node, StartNode
 
 
 def _wait_history(
@@ -23,7 +24,7 @@ def _wait_history(
         node.wait_event("message", timeout=max(deadline - time.monotonic(), 0.05), consume=True)
 
 
-def test_three_members_create_invite_join_and_talk(start_node) -> None:
+def test_three_members_create_invite_join_and_talk(start_node: StartNode) -> None:
     founder = start_node()
     created = founder.call(
         "create_circle", name="Tuesday circle", guidelines="Be kind.", member_name="Ash"
@@ -72,7 +73,7 @@ def test_three_members_create_invite_join_and_talk(start_node) -> None:
     assert [(c["id"], c["name"], c["members"]) for c in circles] == [(circle, "Tuesday circle", 3)]
 
 
-def test_invite_refusals_have_specific_reasons(start_node) -> None:
+def test_invite_refusals_have_specific_reasons(start_node: StartNode) -> None:
     founder = start_node()
     circle = founder.call("create_circle", name="Refusals", member_name="Ash")["circle"]
     code = founder.call("invite", circle=circle, max_uses=1)["code"]
@@ -101,7 +102,7 @@ def test_invite_refusals_have_specific_reasons(start_node) -> None:
     assert "could be reached" in unreachable["error"]
 
 
-def test_bad_circle_commands_are_refused(start_node) -> None:
+def test_bad_circle_commands_are_refused(start_node: StartNode) -> None:
     node = start_node()
     assert "not in that circle" in node.call("send", circle="00" * 16, text="hi")["error"]
     assert "not a circle id" in node.call("history", circle="zz")["error"]
@@ -112,7 +113,9 @@ def test_bad_circle_commands_are_refused(start_node) -> None:
     assert node.call("create_circle", name="  ")["ok"] is False
 
 
-def test_member_joined_event_and_reconnect_after_restart(start_node, tmp_path) -> None:
+def test_member_joined_event_and_reconnect_after_restart(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     founder = start_node(listen="/ip4/127.0.0.1/tcp/0")
     circle = founder.call("create_circle", name="Evenings", member_name="Ash")["circle"]
     code = founder.call("invite", circle=circle)["code"]

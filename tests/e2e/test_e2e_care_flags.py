@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from peerapp.storage.profile import unlock_profile
-from tests.e2e.node_process import PASSPHRASE, Node
+from tests.e2e.node_process import PASSPHRASE, Node, StartNode
 from tests.e2e.sync_support import form_circle, free_ports, poll, quit_node, wait_history
 
 NOTE = "Cy said they have not slept for days and sounded very low."
@@ -83,7 +83,9 @@ def _arrives(facilitator: Node, circle: str, flag: str, member: str) -> float:
     return time.monotonic()
 
 
-def test_a_care_flag_reaches_the_facilitators_and_no_one_else(start_node, tmp_path: Path) -> None:
+def test_a_care_flag_reaches_the_facilitators_and_no_one_else(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     ash, bee, cy, dee, circle = _circle_of_four(start_node, tmp_path)
     cy_id, dee_id = _member_id(dee, circle, "Cy"), _member_id(dee, circle, "Dee")
     bee_id, ash_id = _member_id(dee, circle, "Bee"), _member_id(dee, circle, "Ash")
@@ -197,7 +199,9 @@ def test_a_care_flag_reaches_the_facilitators_and_no_one_else(start_node, tmp_pa
 
 
 @pytest.mark.timeout(240)
-def test_a_care_flag_waits_for_an_offline_facilitator(start_node, tmp_path: Path) -> None:
+def test_a_care_flag_waits_for_an_offline_facilitator(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     (bee_port,) = free_ports(1)
     bee_listen = f"/ip4/127.0.0.1/tcp/{bee_port}"
     ash, bee, cy, dee, circle = _circle_of_four(start_node, tmp_path, bee_listen)

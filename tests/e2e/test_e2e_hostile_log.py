@@ -24,6 +24,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.invite_code import decode_invite, encode_invite
 from peerapp.crypto.signing import VerifiedEvent
 from peerapp.engine.join_client import JoinRefused
+from tests.binding import bound
 from tests.e2e.hostile_support import (
     HonestPool,
     Scene,
@@ -209,7 +210,7 @@ def test_an_equivocation_after_a_report_replaces_nothing(scene: Scene) -> None:
         )
 
     for node in scene.honest:
-        poll(lambda n=node: both_marked(n), "both versions, marked", pace=[node])
+        poll(bound(node, both_marked), "both versions, marked", pace=[node])
     agree(scene.honest, scene.circle)
     marked = {m["name"]: m["equivocated"] for m in members_of(scene.ash, scene.circle)}
     assert marked["Mallory"] and not marked["Bee"], marked
@@ -293,7 +294,10 @@ def test_puppets_admitted_by_one_member_cannot_hide_an_honest_message(scene: Sce
     assert promoted["ok"], promoted
     for node in scene.honest:
         poll(
-            lambda n=node: member_ids(n, scene.circle)[scene.mallory.key.hex()] == "facilitator",
+            bound(
+                node,
+                lambda n: member_ids(n, scene.circle)[scene.mallory.key.hex()] == "facilitator",
+            ),
             "Mallory promoted",
             pace=[node],
         )
@@ -347,7 +351,10 @@ def test_slow_mode_holds_against_fake_spaced_timestamps(scene: Scene, direction:
     assert settings["ok"], settings
     for node in scene.honest:
         poll(
-            lambda n=node: n.call("circle_info", circle=scene.circle)["slow_mode_seconds"] == 600,
+            bound(
+                node,
+                lambda n: n.call("circle_info", circle=scene.circle)["slow_mode_seconds"] == 600,
+            ),
             "slow mode on",
             pace=[node],
         )
@@ -415,7 +422,7 @@ def test_events_a_removed_member_withheld_change_nothing(scene: Scene) -> None:
     assert removed["ok"], removed
     for node in scene.honest:
         poll(
-            lambda n=node: scene.mallory.key.hex() not in member_ids(n, scene.circle),
+            bound(node, lambda n: scene.mallory.key.hex() not in member_ids(n, scene.circle)),
             "Mallory removed",
             pace=[node],
         )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.node_process import PASSPHRASE, WAIT, node_command, node_environment
+from tests.e2e.node_process import PASSPHRASE, WAIT, StartNode, node_command, node_environment
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads Linux /proc")
 
@@ -42,7 +42,7 @@ def _environ_holds(pid: int, needle: str) -> bool:
     return needle.encode() in Path(f"/proc/{pid}/environ").read_bytes()
 
 
-def test_a_running_node_shows_no_passphrase_and_cannot_dump_core(start_node) -> None:
+def test_a_running_node_shows_no_passphrase_and_cannot_dump_core(start_node: StartNode) -> None:
     node = start_node()
     pid = node.process.pid
     assert _environ_holds(pid, "PATH="), "not the environment block of the node"
@@ -54,7 +54,7 @@ def test_a_running_node_shows_no_passphrase_and_cannot_dump_core(start_node) -> 
 
 
 def test_the_variable_is_wiped_also_when_a_passphrase_file_is_given(
-    start_node, tmp_path: Path
+    start_node: StartNode, tmp_path: Path
 ) -> None:
     secret = tmp_path / "secret"
     secret.write_text(PASSPHRASE + "\n")

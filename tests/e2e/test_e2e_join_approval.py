@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from pathlib import Path
 from typing import Any
 
 from peerapp.core.invite_code import decode_invite, encode_invite
 from peerapp.engine.join_client import JoinRefused
-from tests.e2e.node_process import WAIT, Node
+from tests.e2e.node_process import WAIT, Node, StartNode
 
 # a waiting joiner asks again at least every 10 s; one retry may take a dial timeout
 APPROVAL_WAIT = 45.0
@@ -68,7 +69,7 @@ def _ask_to_join(founder: Node, joiner: Node, circle: str, name: str) -> str:
     return str(arrived["request"])
 
 
-def test_preview_shows_the_guidelines_before_joining(start_node) -> None:
+def test_preview_shows_the_guidelines_before_joining(start_node: StartNode) -> None:
     founder = start_node()
     circle = _ok(
         founder.call("create_circle", name="Tuesday", guidelines=GUIDELINES, member_name="Ash")
@@ -109,7 +110,7 @@ def test_preview_shows_the_guidelines_before_joining(start_node) -> None:
     assert sorted(m["name"] for m in members) == ["Ash", "Bee"]
 
 
-def test_approval_admits_the_joiner_who_then_talks(start_node) -> None:
+def test_approval_admits_the_joiner_who_then_talks(start_node: StartNode) -> None:
     founder = start_node()
     circle = _circle_with_approval(founder)
     joiner = start_node()
@@ -159,7 +160,7 @@ def test_approval_admits_the_joiner_who_then_talks(start_node) -> None:
     assert bad["ok"] is False and "is not a request id" in bad["error"]
 
 
-def test_rejection_reaches_the_joiner(start_node) -> None:
+def test_rejection_reaches_the_joiner(start_node: StartNode) -> None:
     founder = start_node()
     circle = _circle_with_approval(founder)
     joiner = start_node()
@@ -176,7 +177,7 @@ def test_rejection_reaches_the_joiner(start_node) -> None:
     assert [m["name"] for m in members] == ["Ash"]
 
 
-def test_cancel_stops_waiting(start_node) -> None:
+def test_cancel_stops_waiting(start_node: StartNode) -> None:
     founder = start_node()
     circle = _circle_with_approval(founder)
     joiner = start_node()
@@ -187,7 +188,9 @@ def test_cancel_stops_waiting(start_node) -> None:
     assert again["ok"] is False and "not waiting" in again["error"]
 
 
-def test_a_joiner_restarted_while_waiting_is_still_admitted(start_node, tmp_path) -> None:
+def test_a_joiner_restarted_while_waiting_is_still_admitted(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     founder = start_node()
     circle = _circle_with_approval(founder)
     profile = tmp_path / "joiner"
@@ -206,7 +209,7 @@ def test_a_joiner_restarted_while_waiting_is_still_admitted(start_node, tmp_path
     _wait_text(founder, circle, "back and in")
 
 
-def test_a_plain_member_does_not_admit_when_approval_is_on(start_node) -> None:
+def test_a_plain_member_does_not_admit_when_approval_is_on(start_node: StartNode) -> None:
     founder = start_node()
     circle = _ok(founder.call("create_circle", name="Harbour", member_name="Ash"))["circle"]
     member = start_node()
@@ -247,7 +250,7 @@ def test_a_plain_member_does_not_admit_when_approval_is_on(start_node) -> None:
     assert sorted(m["name"] for m in members) == ["Ash", "Bee"]
 
 
-def test_turning_approval_off_admits_those_waiting(start_node) -> None:
+def test_turning_approval_off_admits_those_waiting(start_node: StartNode) -> None:
     founder = start_node()
     circle = _circle_with_approval(founder)
     joiner = start_node()

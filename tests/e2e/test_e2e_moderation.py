@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.node_process import Node
+from tests.binding import bound
+from tests.e2e.node_process import Node, StartNode
 from tests.e2e.sync_support import form_circle, history_all, poll, wait_history
 
 
@@ -18,7 +19,7 @@ def _roles(node: Node, circle: str) -> dict[str, str]:
 
 def _wait_roles(nodes: list[Node], circle: str, roles: dict[str, str]) -> None:
     for node in nodes:
-        poll(lambda n=node: _roles(n, circle) == roles, f"roles {roles}", pace=[node])
+        poll(bound(node, lambda n: _roles(n, circle) == roles), f"roles {roles}", pace=[node])
 
 
 def _ids(node: Node, circle: str) -> dict[str, str]:
@@ -30,7 +31,7 @@ def _refused(reply: dict[str, Any], text: str) -> None:
     assert reply["error"] == text, reply
 
 
-def test_ranks_decide_who_may_act_on_whom(start_node) -> None:
+def test_ranks_decide_who_may_act_on_whom(start_node: StartNode) -> None:
     ash, bee, cy, dee = (start_node() for _ in range(4))
     circle = form_circle(ash, [(bee, "Bee"), (cy, "Cy"), (dee, "Dee")], name="Ranks")
     everyone = [ash, bee, cy, dee]
@@ -84,10 +85,10 @@ def test_ranks_decide_who_may_act_on_whom(start_node) -> None:
         ("Ash", "transfer_founder", "Bee"),
     ]
     for node in everyone:
-        assert poll(lambda n=node: log_of(n), "four log entries", pace=[node]) == expected
+        assert poll(bound(node, log_of), "four log entries", pace=[node]) == expected
 
 
-def test_removal_rekeys_and_the_removed_member_reads_nothing_after(start_node) -> None:
+def test_removal_rekeys_and_the_removed_member_reads_nothing_after(start_node: StartNode) -> None:
     ash, bee, cy = (start_node() for _ in range(3))
     circle = form_circle(ash, [(bee, "Bee"), (cy, "Cy")], name="Removal")
     ids = _ids(ash, circle)
@@ -128,7 +129,7 @@ def test_removal_rekeys_and_the_removed_member_reads_nothing_after(start_node) -
     assert [(e["actor_name"], e["target_name"]) for e in entry] == [("Ash", "Cy")]
 
 
-def test_a_banned_member_cannot_come_back_with_any_invite(start_node) -> None:
+def test_a_banned_member_cannot_come_back_with_any_invite(start_node: StartNode) -> None:
     ash, bee = start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee")], name="Ban")
     ids = _ids(ash, circle)
@@ -148,7 +149,7 @@ def test_a_banned_member_cannot_come_back_with_any_invite(start_node) -> None:
     assert other.call("join", code=code, name="Someone new")["ok"]
 
 
-def test_delete_erases_on_every_member_and_leaves_a_tombstone(start_node) -> None:
+def test_delete_erases_on_every_member_and_leaves_a_tombstone(start_node: StartNode) -> None:
     ash, bee, cy = (start_node() for _ in range(3))
     circle = form_circle(ash, [(bee, "Bee"), (cy, "Cy")], name="Delete")
     harmful = bee.call("send", circle=circle, text="something harmful")["message"]
@@ -181,10 +182,10 @@ def test_delete_erases_on_every_member_and_leaves_a_tombstone(start_node) -> Non
         return found if found == wanted else None
 
     for node in (ash, bee, cy):
-        poll(lambda n=node: tombstones(n), "two tombstones", pace=[node])
+        poll(bound(node, tombstones), "two tombstones", pace=[node])
 
 
-def test_mute_and_slow_mode_are_refused_locally_with_a_reason(start_node) -> None:
+def test_mute_and_slow_mode_are_refused_locally_with_a_reason(start_node: StartNode) -> None:
     ash, bee = start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee")], name="Quiet")
     ids = _ids(ash, circle)
@@ -234,7 +235,7 @@ def test_mute_and_slow_mode_are_refused_locally_with_a_reason(start_node) -> Non
     assert ash.call("send", circle=circle, text="another facilitator note")["ok"]
 
 
-def test_settings_guidelines_invites_and_revocation(start_node) -> None:
+def test_settings_guidelines_invites_and_revocation(start_node: StartNode) -> None:
     ash, bee = start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee")], name="Settings")
     assert ash.call("set_settings", circle=circle, guidelines="Listen first.")["ok"]
@@ -268,7 +269,7 @@ def test_settings_guidelines_invites_and_revocation(start_node) -> None:
     assert refused["ok"] is False, refused
 
 
-def test_leave_rekeys_and_forgets_the_circle(start_node) -> None:
+def test_leave_rekeys_and_forgets_the_circle(start_node: StartNode) -> None:
     ash, bee, cy = (start_node() for _ in range(3))
     circle = form_circle(ash, [(bee, "Bee"), (cy, "Cy")], name="Leaving")
     assert cy.call("leave", circle=circle)["ok"]

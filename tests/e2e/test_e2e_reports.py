@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from peerapp.storage.profile import unlock_profile
-from tests.e2e.node_process import PASSPHRASE, Node
+from tests.e2e.node_process import PASSPHRASE, Node, StartNode
 from tests.e2e.sync_support import form_circle, free_ports, quit_node, wait_history
 
 REASON = "This was unkind to someone who is having a hard week."
@@ -55,7 +55,9 @@ def _refusal(node: Node, cmd: str, **arguments: Any) -> str:
     return str(reply["error"])
 
 
-def test_a_report_reaches_the_facilitator_and_no_one_else(start_node, tmp_path: Path) -> None:
+def test_a_report_reaches_the_facilitator_and_no_one_else(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     ash = start_node(tmp_path / "ash")
     bee = start_node(tmp_path / "bee")
     cy = start_node(tmp_path / "cy")
@@ -132,7 +134,7 @@ def test_a_report_reaches_the_facilitator_and_no_one_else(start_node, tmp_path: 
 
 @pytest.mark.timeout(240)
 def test_a_report_waits_for_an_offline_facilitator_across_restarts(
-    start_node, tmp_path: Path
+    start_node: StartNode, tmp_path: Path
 ) -> None:
     (ash_port,) = free_ports(1)
     ash_listen = f"/ip4/127.0.0.1/tcp/{ash_port}"
@@ -170,7 +172,9 @@ def test_a_report_waits_for_an_offline_facilitator_across_restarts(
     assert delivered.keys() == {report, again["report"]} and delivered[report]
 
 
-def test_every_facilitator_gets_the_report_but_its_author(start_node, tmp_path: Path) -> None:
+def test_every_facilitator_gets_the_report_but_its_author(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     """With two facilitators: a member's report reaches both; a facilitator's own report
     reaches the other and stays in its own inbox; a facilitator never receives a report
     about its own message."""

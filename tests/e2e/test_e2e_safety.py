@@ -6,9 +6,11 @@ restore shows it again everywhere; "taking a break" shows in the members list.""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
-from tests.e2e.node_process import Node
+from tests.binding import bound
+from tests.e2e.node_process import Node, StartNode
 from tests.e2e.sync_support import form_circle, history_all, poll, quit_node, wait_history
 
 
@@ -42,7 +44,7 @@ def _wait_review(nodes: list[Node], circle: str, message: str, hidden: bool, fla
         poll(settled, f"hidden={hidden} with {flags} flags", pace=[node])
 
 
-def test_content_warnings_and_check_ins_arrive_with_their_message(start_node) -> None:
+def test_content_warnings_and_check_ins_arrive_with_their_message(start_node: StartNode) -> None:
     ash, bee = start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee")], name="Warnings")
 
@@ -86,7 +88,7 @@ def test_content_warnings_and_check_ins_arrive_with_their_message(start_node) ->
 
 
 def test_harm_flags_hide_a_message_everywhere_until_a_facilitator_restores_it(
-    start_node, tmp_path
+    start_node: StartNode, tmp_path: Path
 ) -> None:
     ash = start_node(tmp_path / "ash")
     bee, cy, dee, eve = (start_node() for _ in range(4))
@@ -100,7 +102,7 @@ def test_harm_flags_hide_a_message_everywhere_until_a_facilitator_restores_it(
     assert ash.call("set_settings", circle=circle, flag_after_hours=0)["ok"]
     for node in everyone_but_ash:
         poll(
-            lambda n=node: n.call("circle_info", circle=circle)["flag_after_hours"] == 0,
+            bound(node, lambda n: n.call("circle_info", circle=circle)["flag_after_hours"] == 0),
             "members may flag at once",
             pace=[node],
         )
@@ -164,7 +166,9 @@ def test_harm_flags_hide_a_message_everywhere_until_a_facilitator_restores_it(
     )
 
 
-def test_a_lower_threshold_hides_at_once_and_a_delete_ends_the_review(start_node) -> None:
+def test_a_lower_threshold_hides_at_once_and_a_delete_ends_the_review(
+    start_node: StartNode,
+) -> None:
     ash, bee, cy = start_node(), start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee"), (cy, "Cy")], name="Small")
     assert ash.call("set_settings", circle=circle, harm_flags_to_hide=1, flag_after_hours=0)["ok"]
@@ -189,17 +193,20 @@ def test_a_lower_threshold_hides_at_once_and_a_delete_ends_the_review(start_node
     assert ash.call("delete_message", circle=circle, message=harsh)["ok"]
     for node in (ash, bee, cy):
         poll(
-            lambda n=node: (
-                (m := _message(n, circle, harsh)) is not None
-                and m["deleted"] == "facilitator"
-                and not m["hidden"]
+            bound(
+                node,
+                lambda n: (
+                    (m := _message(n, circle, harsh)) is not None
+                    and m["deleted"] == "facilitator"
+                    and not m["hidden"]
+                ),
             ),
             "the tombstone",
             pace=[node],
         )
 
 
-def test_taking_a_break_shows_to_the_members(start_node) -> None:
+def test_taking_a_break_shows_to_the_members(start_node: StartNode) -> None:
     ash, bee = start_node(), start_node()
     circle = form_circle(ash, [(bee, "Bee")], name="Breaks")
     reply = bee.call("set_break", circle=circle, on=True, status=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from peerapp.network.admission import MAX_PER_IP
+from tests.binding import bound
 from tests.e2e.node_process import Node
 from tests.e2e.sync_support import form_circle, history_all, poll, wait_connected, wait_history
 from tests.network.stranger_flood import FloodThread
@@ -59,7 +60,7 @@ def test_a_returning_member_and_a_newcomer_get_in_past_300_strangers(start_node:
         assert cy.call("send", circle=circle, text="hello from Cy")["ok"]
         for node in (ash, bee, cy):
             poll(
-                lambda n=node: {"still here", "hello from Cy"} <= set(_texts(n, circle)),
+                bound(node, lambda n: {"still here", "hello from Cy"} <= set(_texts(n, circle))),
                 "both messages",
                 pace=[node],
             )
@@ -91,7 +92,11 @@ def test_a_banned_member_is_cut_off_and_reads_nothing_new_through_its_invitee(
     assert code["ok"], code
     assert cy.call("join", code=code["code"], name="Cy")["ok"]
     for node in (ash, bee, cy):
-        poll(lambda n=node: _member_names(n, circle) == ["Ash", "Bee", "Cy"], "3", pace=[node])
+        poll(
+            bound(node, lambda n: _member_names(n, circle) == ["Ash", "Bee", "Cy"]),
+            "3",
+            pace=[node],
+        )
     assert ash.call("send", circle=circle, text="before the ban")["ok"]
     wait_history(bee, circle, 1, who="Bee")
     bee_peer = bee.ready["peer_id"]
@@ -103,10 +108,14 @@ def test_a_banned_member_is_cut_off_and_reads_nothing_new_through_its_invitee(
     assert ash.call("ban", circle=circle, member=bee_id)["ok"]
     assert bee.wait_event("removed_from_circle")["banned"] is True
     for node in (ash, cy):
-        poll(lambda n=node: _member_names(n, circle) == ["Ash", "Cy"], "Bee gone", pace=[node])
+        poll(
+            bound(node, lambda n: _member_names(n, circle) == ["Ash", "Cy"]),
+            "Bee gone",
+            pace=[node],
+        )
         # once the removal is delivered, the connections to Bee close
         poll(
-            lambda n=node: bee_peer not in n.call("status")["connected_peers"],
+            bound(node, lambda n: bee_peer not in n.call("status")["connected_peers"]),
             "Bee disconnected",
             pace=[node],
         )

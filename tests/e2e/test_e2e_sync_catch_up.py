@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.e2e.node_process import Node, StartNode
 from tests.e2e.sync_support import (
     form_circle,
     free_ports,
@@ -28,7 +30,7 @@ CATCH_UP_WAIT = 60.0
 @pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_offline_member_catches_up_on_1000_messages_after_restart(
-    start_node, tmp_path: Path
+    start_node: StartNode, tmp_path: Path
 ) -> None:
     founder = start_node()
     returning = tmp_path / "returning"
@@ -60,7 +62,7 @@ def test_offline_member_catches_up_on_1000_messages_after_restart(
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_third_member_catches_up_from_the_second_while_the_author_is_offline(
-    start_node, tmp_path: Path
+    start_node: StartNode, tmp_path: Path
 ) -> None:
     author = start_node()
     holder = start_node()
@@ -89,7 +91,7 @@ def test_third_member_catches_up_from_the_second_while_the_author_is_offline(
     assert author.ready["peer_id"] not in connected
 
     # sync_status: the same log as the holder's; the author offline, the holder synced
-    def in_step() -> tuple[dict, dict] | None:
+    def in_step() -> tuple[dict[str, Any], dict[str, Any]] | None:
         mine, theirs = sync_status(late, circle), sync_status(holder, circle)
         return (mine, theirs) if mine["events"] == theirs["events"] else None
 
@@ -103,7 +105,9 @@ def test_third_member_catches_up_from_the_second_while_the_author_is_offline(
     assert isinstance(peers["Bee"]["last_sync"], int)
 
 
-def test_sync_status_reports_events_heads_peers_and_held_by(start_node, tmp_path: Path) -> None:
+def test_sync_status_reports_events_heads_peers_and_held_by(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     founder = start_node()
     member_profile = tmp_path / "member"
     member = start_node(member_profile)
@@ -112,7 +116,7 @@ def test_sync_status_reports_events_heads_peers_and_held_by(start_node, tmp_path
     member_ids = {m["name"]: m["id"] for m in founder.call("members", circle=circle)["members"]}
 
     # both replicas converge: same event count and heads, each lists the other as a peer
-    def converged() -> tuple[dict, dict] | None:
+    def converged() -> tuple[dict[str, Any], dict[str, Any]] | None:
         mine, theirs = sync_status(founder, circle), sync_status(member, circle)
         same = mine["events"] == theirs["events"] and sorted(mine["heads"]) == sorted(
             theirs["heads"]
@@ -155,7 +159,7 @@ def test_sync_status_reports_events_heads_peers_and_held_by(start_node, tmp_path
     # once the member is back and has synced, the message is held by 1 (of 1 other)
     member = start_node(member_profile)
 
-    def held() -> dict | None:
+    def held() -> dict[str, Any] | None:
         (message,) = [m for m in history_all(founder, circle) if m["id"] == sent["message"]]
         return message if message.get("held_by", 0) >= 1 else None
 
@@ -166,7 +170,9 @@ def test_sync_status_reports_events_heads_peers_and_held_by(start_node, tmp_path
     assert final[0]["events"] == final[1]["events"] == events_before + 1
 
 
-def test_a_newcomer_syncs_from_its_admission_on_never_earlier_messages(start_node) -> None:
+def test_a_newcomer_syncs_from_its_admission_on_never_earlier_messages(
+    start_node: StartNode,
+) -> None:
     founder = start_node()
     newcomer = start_node()
     created = founder.call("create_circle", name="Earlier talk", member_name="Ash")
@@ -191,14 +197,16 @@ def test_a_newcomer_syncs_from_its_admission_on_never_earlier_messages(start_nod
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_two_members_who_each_wrote_while_apart_converge(start_node, tmp_path: Path) -> None:
+def test_two_members_who_each_wrote_while_apart_converge(
+    start_node: StartNode, tmp_path: Path
+) -> None:
     """Concurrent branches longer than any "recent past" window: each member wrote 100
     messages while the other was offline; after both are back, both hold all 200 in the
     same order. Fixed --listen addresses: each finds the other where the log says."""
     ports = dict(zip(("ash", "bee"), free_ports(2), strict=True))
     profiles = {name: tmp_path / name for name in ports}
 
-    def start(name: str):
+    def start(name: str) -> Node:
         return start_node(profiles[name], listen=f"/ip4/127.0.0.1/tcp/{ports[name]}")
 
     ash, bee = start("ash"), start("bee")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.node_process import StartNode
 from tests.e2e.sync_support import (
     form_circle,
     history_all,
@@ -22,7 +23,7 @@ ROUNDS = 10
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_kill_9_right_after_send_loses_nothing(start_node, tmp_path: Path) -> None:
+def test_kill_9_right_after_send_loses_nothing(start_node: StartNode, tmp_path: Path) -> None:
     founder = start_node()
     witness_profile = tmp_path / "witness"
     witness = start_node(witness_profile)

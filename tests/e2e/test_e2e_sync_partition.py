@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,7 +115,7 @@ def test_partition_and_heal_leaves_four_identical_histories(lab: NetnsLab, tmp_p
             assert len(node.call("members", circle=circle)["members"]) == 4
 
         # the whole logs agree too (control events included), with nothing held back
-        def same_logs() -> list[dict] | None:
+        def same_logs() -> list[dict[str, Any]] | None:
             statuses = [sync_status(node, circle) for node in everyone]
             agree = len({(s["events"], tuple(sorted(s["heads"]))) for s in statuses}) == 1
             return statuses if agree and all(s["held_back"] == 0 for s in statuses) else None

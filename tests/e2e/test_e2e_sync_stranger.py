@@ -12,6 +12,7 @@ from libp2p.peer.id import ID
 from peerapp.core import wire
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.streams import StreamError, StreamOpenFailed
+from tests.e2e.node_process import StartNode
 from tests.e2e.sync_support import form_circle, send_many
 
 SYNC_PROTOCOL = "/hearth/sync/1.0.0"
@@ -57,7 +58,7 @@ async def _served_protocols(stranger: NetworkNode, peer_id: str, address: str) -
     return protocols
 
 
-def test_a_stranger_is_refused_on_the_sync_protocol(start_node) -> None:
+def test_a_stranger_is_refused_on_the_sync_protocol(start_node: StartNode) -> None:
     member = start_node()
     circle = form_circle(member, [], name="Closed circle")
     send_many(member, circle, [f"private note {i}" for i in range(5)])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from peerapp import __version__
-from tests.e2e.node_process import PASSPHRASE, WAIT, node_command, node_environment
+from tests.e2e.node_process import PASSPHRASE, WAIT, StartNode, node_command, node_environment
 
 
 def _run(
@@ -50,7 +50,7 @@ def test_version_and_help() -> None:
     assert "PEERAPP_PASSPHRASE" in node.stdout.decode()
 
 
-def test_ready_line_then_status(start_node) -> None:
+def test_ready_line_then_status(start_node: StartNode) -> None:
     node = start_node()
     peer_id = node.ready["peer_id"]
     assert peer_id.startswith("12D3KooW")
@@ -87,7 +87,7 @@ def test_default_listen_never_advertises_a_wildcard(tmp_path: Path) -> None:
     assert process.returncode == 0
 
 
-def test_malformed_input_gets_ok_false_and_the_node_keeps_running(start_node) -> None:
+def test_malformed_input_gets_ok_false_and_the_node_keeps_running(start_node: StartNode) -> None:
     node = start_node()
     node.send_raw(b"this is not json\n")
     assert node.next_line() == {
@@ -123,7 +123,7 @@ def test_malformed_input_gets_ok_false_and_the_node_keeps_running(start_node) ->
     assert node.wait_exit() == 0
 
 
-def test_two_nodes_connect_and_see_each_other(start_node) -> None:
+def test_two_nodes_connect_and_see_each_other(start_node: StartNode) -> None:
     first = start_node()
     second = start_node()
     reply = first.call("connect", addr=second.ready["addrs"][0])
@@ -135,7 +135,7 @@ def test_two_nodes_connect_and_see_each_other(start_node) -> None:
     assert first.wait_event("peer_disconnected")["peer_id"] == second.ready["peer_id"]
 
 
-def test_connect_to_nobody_fails_with_a_reason(start_node) -> None:
+def test_connect_to_nobody_fails_with_a_reason(start_node: StartNode) -> None:
     node = start_node()
     other = start_node()
     address = other.ready["addrs"][0]
@@ -146,7 +146,7 @@ def test_connect_to_nobody_fails_with_a_reason(start_node) -> None:
     assert "Could not connect" in reply["error"] or "No answer" in reply["error"]
 
 
-def test_same_profile_same_peer_id_after_restart(start_node, tmp_path: Path) -> None:
+def test_same_profile_same_peer_id_after_restart(start_node: StartNode, tmp_path: Path) -> None:
     profile = tmp_path / "again"
     first = start_node(profile)
     peer_id = first.ready["peer_id"]
@@ -155,7 +155,9 @@ def test_same_profile_same_peer_id_after_restart(start_node, tmp_path: Path) -> 
     assert start_node(profile).ready["peer_id"] == peer_id
 
 
-def test_wrong_passphrase_exits_nonzero_with_one_line(tmp_path: Path, start_node) -> None:
+def test_wrong_passphrase_exits_nonzero_with_one_line(
+    tmp_path: Path, start_node: StartNode
+) -> None:
     profile = tmp_path / "locked"
     node = start_node(profile)
     node.call("quit")
@@ -203,7 +205,7 @@ def test_bad_setup_exits_with_a_clear_message(
     assert "Traceback" not in result.stderr.decode()
 
 
-def test_damaged_profile_is_named_as_damaged(tmp_path: Path, start_node) -> None:
+def test_damaged_profile_is_named_as_damaged(tmp_path: Path, start_node: StartNode) -> None:
     profile = tmp_path / "damaged"
     node = start_node(profile)
     node.call("quit")
@@ -216,7 +218,7 @@ def test_damaged_profile_is_named_as_damaged(tmp_path: Path, start_node) -> None
     assert "Traceback" not in result.stderr.decode()
 
 
-def test_a_profile_in_use_is_refused(start_node, tmp_path: Path) -> None:
+def test_a_profile_in_use_is_refused(start_node: StartNode, tmp_path: Path) -> None:
     profile = tmp_path / "shared"
     start_node(profile)
     result = _run(profile)
@@ -225,7 +227,9 @@ def test_a_profile_in_use_is_refused(start_node, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("signal_number", "code"), [(signal.SIGTERM, 0), (signal.SIGINT, 130)])
-def test_signals_stop_cleanly_within_two_seconds(start_node, signal_number: int, code: int) -> None:
+def test_signals_stop_cleanly_within_two_seconds(
+    start_node: StartNode, signal_number: int, code: int
+) -> None:
     node = start_node()
     assert node.call("status")["ok"]
     began = time.monotonic()
@@ -236,7 +240,7 @@ def test_signals_stop_cleanly_within_two_seconds(start_node, signal_number: int,
     assert "Traceback" not in node.stderr_text()
 
 
-def test_logs_never_contain_the_passphrase(start_node) -> None:
+def test_logs_never_contain_the_passphrase(start_node: StartNode) -> None:
     node = start_node()
     node.call("status")
     node.call("quit")

@@ -16,6 +16,7 @@ from peerapp.core.events import MessageArrived
 from peerapp.core.quiet_hours import MINUTES_PER_DAY, format_time
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
+from tests.binding import bound
 from tests.engine.test_engine_moderation import Member, _circle, _until
 
 # what a member's app may report while others only talk (never about a block)
@@ -35,7 +36,8 @@ def three(tmp_path: Path) -> Iterator[tuple[Member, Member, Member, str]]:
     """Ash (founder), Bee and Cy in one circle; every engine stopped afterwards."""
     members = [Member(tmp_path, name) for name in ("Ash", "Bee", "Cy")]
     try:
-        yield (*members, _circle(members))
+        ash, bee, cy = members
+        yield ash, bee, cy, _circle(members)
     finally:
         for member in members:
             member.thread.stop()
@@ -91,7 +93,7 @@ def test_blocking_hides_a_member_for_the_blocker_only_and_tells_nobody(
     ids = _ids(ash, circle)
     before_block = _send(cy, circle, "from Cy, before")
     for member in (ash, bee):
-        _until(lambda m=member: _arrived(m, before_block), f"{member.name} gets it")
+        _until(bound(member, lambda m: _arrived(m, before_block)), f"{member.name} gets it")
     log_size = ash.call("sync_status", circle=circle)["events"]
     cy_heard = len(cy.events.seen)
 
@@ -152,7 +154,7 @@ def test_filters_collapse_or_hide_messages_by_their_content_warning(
     custom = _send(bee, circle, "a long week", cw="exams")
     plain = _send(bee, circle, "hello all")
     for member in (ash, cy):
-        _until(lambda m=member: _arrived(m, plain), f"{member.name} gets Bee's messages")
+        _until(bound(member, lambda m: _arrived(m, plain)), f"{member.name} gets Bee's messages")
     by_id = {m["id"]: m for m in _history(ash, circle)}
     assert [(by_id[i]["cw"], by_id[i]["filter"]) for i in (grief, custom, plain)] == [
         ("grief", "collapse"),

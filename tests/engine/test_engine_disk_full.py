@@ -113,7 +113,8 @@ def test_a_flood_that_meets_a_full_disk_is_counted_not_fatal(small_disk: Path) -
         code = decode_invite(_call(engine, "invite", circle=circle)["code"])
 
         def disk_full_counted() -> bool:
-            return _call(engine, "circle_usage")["dropped"].get("disk_full", 0) > 0
+            dropped: dict[str, int] = _call(engine, "circle_usage")["dropped"]
+            return dropped.get("disk_full", 0) > 0
 
         async def flood() -> None:
             async with running_node(b"\x31" * 32, [], lambda p: None, lambda p: None) as node:

@@ -6,8 +6,9 @@ import concurrent.futures
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import trio
@@ -51,15 +52,29 @@ class Recorder:
                 self._changed.wait(remaining)
 
 
+def phase_of(thread: EngineThread) -> Phase:
+    """The thread's phase now: a call, because mypy keeps `thread.phase` narrowed by an
+    earlier assert across the stop() that changes it."""
+    return thread.phase
+
+
 @pytest.fixture
 def profile(tmp_path: Path) -> UnlockedProfile:
     return create_profile(tmp_path / "profile", "a long enough passphrase", TEST_KDF)
 
 
+class StartEngine(Protocol):
+    """The `start_engine` fixture: an engine thread (stopped at the end of the test)."""
+
+    def __call__(
+        self, engine_class: type[Engine] = Engine, listen: list[str] | None = None
+    ) -> tuple[EngineThread, Recorder]: ...
+
+
 @pytest.fixture
 def start_engine(
     profile: UnlockedProfile,
-) -> Iterator[Callable[..., tuple[EngineThread, Recorder]]]:
+) -> Iterator[StartEngine]:
     started: list[EngineThread] = []
 
     def start(
@@ -81,7 +96,9 @@ def start_engine(
         assert thread.stop(), "engine did not stop within 2 s"
 
 
-def test_start_status_stop_closes_database(start_engine, profile: UnlockedProfile) -> None:
+def test_start_status_stop_closes_database(
+    start_engine: StartEngine, profile: UnlockedProfile
+) -> None:
     thread, recorder = start_engine()
     ready = thread.ready.result(WAIT)
     assert thread.phase is Phase.RUNNING
@@ -99,13 +116,13 @@ def test_start_status_stop_closes_database(start_engine, profile: UnlockedProfil
     began = time.monotonic()
     assert thread.stop(timeout=2.0)
     assert time.monotonic() - began < 2.0
-    assert thread.phase is Phase.STOPPED
+    assert phase_of(thread) is Phase.STOPPED
     recorder.wait_for(EngineStopped)
     # closed properly: the WAL was checkpointed and removed with the last connection
     assert not profile.paths.database.with_name("hearth.db-wal").exists()
 
 
-def test_peer_id_is_stable_across_restarts(start_engine) -> None:
+def test_peer_id_is_stable_across_restarts(start_engine: StartEngine) -> None:
     first, _ = start_engine()
     peer_id = first.ready.result(WAIT).peer_id
     assert first.stop()
@@ -113,10 +130,10 @@ def test_peer_id_is_stable_across_restarts(start_engine) -> None:
     assert second.ready.result(WAIT).peer_id == peer_id
 
 
-def test_refused_commands_say_why_and_engine_keeps_serving(start_engine) -> None:
+def test_refused_commands_say_why_and_engine_keeps_serving(start_engine: StartEngine) -> None:
     thread, _ = start_engine()
     thread.ready.result(WAIT)
-    cases = [
+    cases: list[tuple[tuple[str], dict[str, object], str]] = [
         (("nonsense",), {}, "unknown command"),
         (("create_circle",), {}, "needs the argument 'name'"),
         (("create_circle",), {"name": 3}, "'name' must be text"),
@@ -129,7 +146,7 @@ def test_refused_commands_say_why_and_engine_keeps_serving(start_engine) -> None
     assert thread.request("status").result(WAIT)["peer_id"]
 
 
-def test_many_concurrent_commands_all_answered(start_engine) -> None:
+def test_many_concurrent_commands_all_answered(start_engine: StartEngine) -> None:
     thread, _ = start_engine()
     thread.ready.result(WAIT)
     futures = [thread.request("status") for _ in range(300)]
@@ -138,7 +155,7 @@ def test_many_concurrent_commands_all_answered(start_engine) -> None:
     assert {f.result()["peer_id"] for f in done} == {thread.ready.result().peer_id}
 
 
-def test_two_engines_connect_and_report_it(tmp_path: Path, start_engine) -> None:
+def test_two_engines_connect_and_report_it(tmp_path: Path, start_engine: StartEngine) -> None:
     first, first_events = start_engine()
     other_profile = create_profile(tmp_path / "other", "another long passphrase", TEST_KDF)
     other_events = Recorder()
@@ -159,7 +176,7 @@ def test_two_engines_connect_and_report_it(tmp_path: Path, start_engine) -> None
         assert other.stop()
 
 
-def test_requests_after_stop_fail_clearly(start_engine) -> None:
+def test_requests_after_stop_fail_clearly(start_engine: StartEngine) -> None:
     thread, _ = start_engine()
     thread.ready.result(WAIT)
     assert thread.stop()
@@ -167,7 +184,7 @@ def test_requests_after_stop_fail_clearly(start_engine) -> None:
         thread.request("status").result(WAIT)
 
 
-def test_startup_failure_is_reported_not_swallowed(start_engine) -> None:
+def test_startup_failure_is_reported_not_swallowed(start_engine: StartEngine) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -187,7 +204,7 @@ class _FailsOnStatus(Engine):
         raise RuntimeError("a bug inside a command")
 
 
-def test_a_command_bug_is_shown_and_the_engine_survives(start_engine) -> None:
+def test_a_command_bug_is_shown_and_the_engine_survives(start_engine: StartEngine) -> None:
     thread, recorder = start_engine(_FailsOnStatus)
     thread.ready.result(WAIT)
     with pytest.raises(EngineFailed, match="Something went wrong inside Hearth"):
@@ -212,7 +229,9 @@ class _CrashesAfterReady(Engine):
             raise RuntimeError("the engine broke while running")
 
 
-def test_a_crash_while_running_reaches_the_front(start_engine, profile: UnlockedProfile) -> None:
+def test_a_crash_while_running_reaches_the_front(
+    start_engine: StartEngine, profile: UnlockedProfile
+) -> None:
     thread, recorder = start_engine(_CrashesAfterReady)
     thread.ready.result(WAIT)
     error = recorder.wait_for(EngineError)

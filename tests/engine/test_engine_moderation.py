@@ -28,6 +28,7 @@ from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.pubsub import PubsubMessage
 from peerapp.storage.profile import create_profile, unlock_profile
+from tests.binding import bound
 from tests.engine.engine_support import EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
@@ -101,7 +102,9 @@ def _circle(members: list[Member]) -> str:
         assert joiner.call("join", code=code, name=joiner.name)["circle"] == circle
     for member in members:
         _until(
-            lambda m=member: len(m.call("members", circle=circle)["members"]) == len(members),
+            bound(
+                member, lambda m: len(m.call("members", circle=circle)["members"]) == len(members)
+            ),
             f"{member.name} sees everyone",
         )
     return circle
@@ -112,7 +115,8 @@ def circle_of_three(tmp_path: Path) -> Iterator[tuple[Member, Member, Member, st
     """Ash (founder), Bee and Cy in one circle; every engine stopped afterwards."""
     members = [Member(tmp_path, name) for name in ("Ash", "Bee", "Cy")]
     try:
-        yield (*members, _circle(members))
+        ash, bee, cy = members
+        yield ash, bee, cy, _circle(members)
     finally:
         for member in members:
             member.thread.stop()  # some tests stop members themselves
@@ -157,20 +161,23 @@ def test_forged_and_out_of_rank_moderation_is_refused_everywhere(
     # a plain member's REMOVE
     forged = _forge(bee, circle, EventType.REMOVE, {"member": ids["Cy"]})
     for member in (ash, cy):
-        assert _until(lambda m=member: _verdict(m, circle, forged), "arrival") == "refused"
+        assert _until(bound(member, lambda m: _verdict(m, circle, forged)), "arrival") == "refused"
     # a junior facilitator removing a senior
     assert ash.call("promote", circle=circle, member=ids["Bee"].hex()) == {}
     assert ash.call("promote", circle=circle, member=ids["Cy"].hex()) == {}
     for member in (bee, cy):
         _until(
-            lambda m=member: (
-                [x["rank"] for x in m.call("members", circle=circle)["members"]] == [0, 1, 2]
+            bound(
+                member,
+                lambda m: (
+                    [x["rank"] for x in m.call("members", circle=circle)["members"]] == [0, 1, 2]
+                ),
             ),
             "ranks",
         )
     junior = _forge(cy, circle, EventType.REMOVE, {"member": ids["Bee"]})
     for member in (ash, bee):
-        assert _until(lambda m=member: _verdict(m, circle, junior), "arrival") == "refused"
+        assert _until(bound(member, lambda m: _verdict(m, circle, junior)), "arrival") == "refused"
     names = {m["name"] for m in ash.call("members", circle=circle)["members"]}
     assert names == {"Ash", "Bee", "Cy"}
 
@@ -357,7 +364,7 @@ def test_a_ban_with_invitees_removes_the_members_it_brought_in(tmp_path: Path) -
         assert names == ["Ash"]
         for member in (bee, cy, dee):
             _until(
-                lambda m=member: m.call("circle_info", circle=circle)["removed"],
+                bound(member, lambda m: m.call("circle_info", circle=circle)["removed"]),
                 f"{member.name} learns it was removed",
             )
     finally:

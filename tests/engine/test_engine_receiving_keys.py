@@ -23,6 +23,7 @@ from peerapp.engine.clock import FakeClock
 from peerapp.network.pubsub import PubsubMessage
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import unlock_profile
+from tests.binding import bound
 from tests.engine.test_engine_moderation import PASSPHRASE, Member, _circle, _ids, _until
 
 WEEK = 7 * 24 * 3600
@@ -46,7 +47,8 @@ def trio_of_members(
     clock = FakeClock()  # one for the three: their events' timestamps agree
     members = [Member(tmp_path, name, clock) for name in ("Ash", "Bee", "Cy")]
     try:
-        yield (*members, _circle(members))
+        ash, bee, cy = members
+        yield ash, bee, cy, _circle(members)
     finally:
         for member in members:
             member.thread.stop()
@@ -103,8 +105,10 @@ def test_a_weekly_rotation_replaces_the_key_and_forgets_the_old_one_after_grace(
     assert new != old
     # every member learns the new key, and Bee's new epoch is sealed to it
     for member in (ash, bee):
-        _until(lambda m=member: _exchange_of(m, circle, ids["Bee"]) == new, "the new key")
-        _until(lambda m=member: _current_epoch(m, circle)[1:] == (ids["Bee"], True), "epoch")
+        _until(bound(member, lambda m: _exchange_of(m, circle, ids["Bee"]) == new), "the new key")
+        _until(
+            bound(member, lambda m: _current_epoch(m, circle)[1:] == (ids["Bee"], True)), "epoch"
+        )
     # the replaced private key is kept for the grace period, then deleted
     (retired,) = _retired_in_database(bee, circle)
     assert bytes(nacl.public.PrivateKey(retired).public_key) == old
@@ -128,7 +132,7 @@ def test_a_weekly_rotation_replaces_the_key_and_forgets_the_old_one_after_grace(
     assert _exchange_of(ash, circle, ids["Bee"]) == new
     _move_clock(bee, 1)
     for member in (ash, bee):
-        _until(lambda m=member: _exchange_of(m, circle, ids["Bee"]) != new, "announced")
+        _until(bound(member, lambda m: _exchange_of(m, circle, ids["Bee"]) != new), "announced")
     announced = _exchange_of(ash, circle, ids["Bee"])
     assert announced != unannounced  # a rotation starts with a fresh key of its own
     _until(lambda: _current_epoch(ash, circle)[1:] == (ids["Bee"], True), "Bee's epoch")
@@ -139,8 +143,8 @@ def test_a_seized_device_holds_no_key_that_opens_an_earlier_epoch(
 ) -> None:
     ash, bee, _, circle = trio_of_members
     ids = _ids(ash, circle)
-    for rotation in range(2):
-        ash.call("send", circle=circle, text=f"before rotation {rotation}")
+    for week in range(2):
+        ash.call("send", circle=circle, text=f"before rotation {week}")
         _move_clock(bee, WEEK)
         _until(lambda: _current_epoch(ash, circle)[1] == ids["Bee"], "Bee's epoch")
     current = _current_epoch(bee, circle)[0]
@@ -252,17 +256,22 @@ def test_a_garbage_rotation_sealed_to_one_victim_is_repaired(
         garbage = _forge_garbage_rotation(cy, circle, ids["Bee"], wrong_secret)
         # Bee starts an epoch of its own at once; every replica counts the report
         for member in (ash, bee, cy):
-            _until(lambda m=member, n=attempt: _reports(m, circle) == {ids["Cy"]: n}, "counted")
+            _until(
+                bound(
+                    (member, attempt), lambda m_n: _reports(m_n[0], circle) == {ids["Cy"]: m_n[1]}
+                ),
+                "counted",
+            )
         for member in (ash, bee, cy):
             _until(
-                lambda m=member: _current_epoch(m, circle)[1:] == (ids["Bee"], True),
+                bound(member, lambda m: _current_epoch(m, circle)[1:] == (ids["Bee"], True)),
                 "everyone on Bee's repaired epoch",
             )
         assert _current_epoch(bee, circle)[0] != garbage
     # Bee reads what Ash and Cy send next on the fast path
     for sender in (ash, cy):
         sent = bytes.fromhex(sender.call("send", circle=circle, text="hello Bee")["message"])
-        _until(lambda s=sent: s in fast, "delivered to Bee over GossipSub")
+        _until(bound(sent, lambda s: s in fast), "delivered to Bee over GossipSub")
     epochs = {_current_epoch(m, circle)[0] for m in (ash, bee, cy)}
     assert len(epochs) == 1
 
@@ -298,11 +307,11 @@ def test_a_member_left_out_of_a_rotation_starts_its_own(
         return [epoch.id for epoch in service._runtime(circle).state.epochs]
 
     for member in (ash, bee):
-        _until(lambda m=member: forged in m.inside(epoch_ids), "Cy's rotation arrives")
+        _until(bound(member, lambda m: forged in m.inside(epoch_ids)), "Cy's rotation arrives")
     assert cy.thread.stop()  # and Cy, the duty holder, never repairs it
     for member in (ash, bee):
         _until(
-            lambda m=member: _current_epoch(m, circle)[1:] == (ids["Bee"], True),
+            bound(member, lambda m: _current_epoch(m, circle)[1:] == (ids["Bee"], True)),
             "Bee's own epoch, after waiting for the duty holder",
         )
     assert _reports(ash, circle) == {}  # a left-out member reports nothing
@@ -327,7 +336,9 @@ def test_every_member_keeps_only_the_current_epoch_secret_after_the_grace(
         return set(runtime.epochs) | stored, {epoch.id}
 
     for member in (ash, bee, cy):
-        _until(lambda m=member: len(set.union(*m.inside(held))) == 1, f"{member.name} retires")
+        _until(
+            bound(member, lambda m: len(set.union(*m.inside(held))) == 1), f"{member.name} retires"
+        )
 
 
 def test_an_epoch_never_opened_on_arrival_is_opened_from_the_log_not_reported(

@@ -8,6 +8,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from peerapp.ui.circle_pane import CirclePane
+from tests.binding import bound
 from tests.gui.circle_steps import create_circle
 from tests.gui.helpers import WAIT_MS, StartSession, resolve
 
@@ -37,7 +38,7 @@ def test_scrolling_to_the_top_loads_older_messages(
 
     for shown in (2 * PAGE, TOTAL):
         bar.setValue(bar.minimum())
-        qtbot.waitUntil(lambda shown=shown: len(pane.model.messages()) == shown, timeout=WAIT_MS)
+        qtbot.waitUntil(bound(shown, lambda n: len(pane.model.messages()) == n), timeout=WAIT_MS)
         qtbot.waitUntil(lambda: not pane.loading_older, timeout=WAIT_MS)
         # what was on screen stays there (restored once the taller list is laid out)
         qtbot.waitUntil(lambda: bar.value() > bar.minimum(), timeout=WAIT_MS)

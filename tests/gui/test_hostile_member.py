@@ -33,6 +33,7 @@ from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
 from peerapp.ui.widgets.member_list import Member, members_from
 from peerapp.ui.widgets.message_model import Look, presentation
+from tests.binding import bound
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     Circle,
@@ -295,7 +296,7 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
     said = "Members may now invite people (changed by Ash)"
     for pane in (ash, bee):
         qtbot.waitUntil(
-            lambda pane=pane: said in [n.text for n in pane.model.notices()],
+            bound(pane, lambda p: said in [n.text for n in p.model.notices()]),
             timeout=DELIVERY_WAIT_MS,
         )
 
@@ -411,7 +412,7 @@ def save_settings(qtbot: QtBot, dialog: CircleSettingsDialog) -> None:
 def wait_notice(qtbot: QtBot, panes: tuple[CirclePane, ...], text: str) -> None:
     for pane in panes:
         qtbot.waitUntil(
-            lambda pane=pane: text in [n.text for n in pane.model.notices()],
+            bound(pane, lambda p: text in [n.text for n in p.model.notices()]),
             timeout=DELIVERY_WAIT_MS,
         )
 

@@ -20,6 +20,7 @@ from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.waiting_joins import WaitingRow
+from tests.binding import bound
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     JOIN_WAIT_MS,
@@ -102,7 +103,7 @@ def test_the_guidelines_come_before_joining_and_stay_pinned(qtbot: QtBot, founde
     settle(qtbot, ash, "set_settings", circle=circle, guidelines="Be gentle with each other.")
     for shown in (ash_pane, pane):
         qtbot.waitUntil(
-            lambda shown=shown: shown.guidelines.guidelines == "Be gentle with each other.",
+            bound(shown, lambda p: p.guidelines.guidelines == "Be gentle with each other."),
             timeout=DELIVERY_WAIT_MS,
         )
     assert pane.guidelines.is_open

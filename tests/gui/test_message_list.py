@@ -44,6 +44,7 @@ def kinds(model: MessageModel) -> list[str]:
         if isinstance(row, DayRow):
             out.append("day")
         else:
+            assert isinstance(row, MessageRow), row
             out.append(("+" if row.starts_group else "") + row.message.text)
     return out
 

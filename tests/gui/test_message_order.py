@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint
@@ -131,7 +132,7 @@ def test_many_messages_among_those_shown_make_one_reset() -> None:
 
 
 def test_history_rows_carry_their_place_and_delivery() -> None:
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": "ab", "author": "cd", "author_name": "Ash", "text": "hi", "ts": 5, "mine": True},
         {**dict.fromkeys(("id", "author", "author_name", "text"), "x"), "ts": 1, "mine": False}
         | {"lamport": 9, "held_by": 2},

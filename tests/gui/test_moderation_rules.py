@@ -37,7 +37,7 @@ from peerapp.ui.notices import (
     with_previous,
 )
 from peerapp.ui.pane_moderation import notice_key
-from peerapp.ui.timeline import MessageRow, Notice, NoticeRow
+from peerapp.ui.timeline import Item, MessageRow, Notice, NoticeRow
 from peerapp.ui.widgets.composer import NO_HOLD, Composer, hold_at
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import (
@@ -306,9 +306,8 @@ def test_notices_sit_among_messages_and_break_groups() -> None:
     notice = a_notice(log[1])
     assert model.merge([notice]) == 1
     assert model.merge([notice]) == 0  # once
-    assert [order_key(item) for item in model.items()] == sorted(
-        order_key(item) for item in [*log, notice]
-    )
+    shown: list[Item] = [*log, notice]
+    assert [order_key(item) for item in model.items()] == sorted(order_key(i) for i in shown)
     assert model.messages() == log and model.notices() == [notice]
     assert model.last_message() == log[-1]
     after = model.row(model.row_of(log[2].id) or 0)

@@ -93,7 +93,7 @@ def test_listening_is_refused_with_what_to_do_instead() -> None:
         pass
 
     with pytest.raises(OpenConnectionError, match="only dials"):
-        SocksTransport("127.0.0.1", 9050).create_listener(handler)  # type: ignore[arg-type]
+        SocksTransport("127.0.0.1", 9050).create_listener(handler)
 
 
 def closed_port() -> int:

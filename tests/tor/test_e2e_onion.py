@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from peerapp.core.network_mode import REFUSALS, NetworkMode
+from tests.binding import bound
 from tests.tor.fixtures import TOR_GROUP
 from tests.tor.leaks import LeakMonitor, command_of, descendants, ip_addresses_in
 from tests.tor.onion_nodes import (
@@ -227,7 +228,7 @@ def test_a_removed_members_onion_connections_are_closed(scene: Scene) -> None:
     cy_peer = ash.peers(one)["Cy"]["peer"]
     for node in (ash, bee):
         poll(
-            lambda n=node: cy_peer in n.ok("status")["connected_peers"],
+            bound(node, lambda n: cy_peer in n.ok("status")["connected_peers"]),
             f"{node.profile.name} connected to Cy in circle one",
             node,
         )
@@ -237,7 +238,7 @@ def test_a_removed_members_onion_connections_are_closed(scene: Scene) -> None:
     assert cy.wait_event("removed_from_circle", timeout=STEP_BOUND)["circle"] == one
     for node in (ash, bee):
         poll(
-            lambda n=node: cy_peer not in n.ok("status")["connected_peers"],
+            bound(node, lambda n: cy_peer not in n.ok("status")["connected_peers"]),
             f"{node.profile.name} drops Cy's onion connection",
             node,
         )

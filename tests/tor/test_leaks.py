@@ -93,7 +93,9 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
             process.wait(timeout=10)
 
 
-def test_a_process_that_keeps_to_loopback_shows_sockets_and_no_leak(processes) -> None:
+def test_a_process_that_keeps_to_loopback_shows_sockets_and_no_leak(
+    processes: list[subprocess.Popen[str]],
+) -> None:
     clean = spawn(CLEAN)
     processes.append(clean)
     ready_line(clean)
@@ -110,7 +112,9 @@ def test_a_process_that_keeps_to_loopback_shows_sockets_and_no_leak(processes) -
     assert report.sockets >= 4 and clean.pid in report.processes and report.complete
 
 
-def test_a_grandchild_connected_off_the_box_or_listening_widely_is_caught(processes) -> None:
+def test_a_grandchild_connected_off_the_box_or_listening_widely_is_caught(
+    processes: list[subprocess.Popen[str]],
+) -> None:
     parent = spawn(LEAKY, parent=True)
     processes.append(parent)
     wide_port, wide6_port = ready_line(parent)
