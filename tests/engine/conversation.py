@@ -61,6 +61,21 @@ async def converse(
     return Conversation(result, error, served[0])
 
 
+def talk(
+    asker: Callable[[FramedStream], Awaitable[T]],
+    server: Callable[[FramedStream], Awaitable[None]],
+    protocol: str = "",
+) -> Conversation[T]:
+    """`converse` run to its end on the jumping clock of `run`, from synchronous code."""
+    outcome: list[Conversation[T]] = []
+
+    async def body() -> None:
+        outcome.append(await converse(asker, server, protocol))
+
+    run(body)
+    return outcome[0]
+
+
 def run(test: Callable[[], Awaitable[None]]) -> None:
     """One test on a clock that jumps whenever every task waits: a silent peer's
     timeout (10 s, 15 s) is reached at once, and a hang fails the bound at once."""

@@ -24,7 +24,7 @@ from peerapp.engine import sync_session
 from peerapp.engine.sync_session import PullOutcome, SyncAborted, SyncPaused
 from peerapp.network.framed import FramedStream, FrameTooLarge, StreamError, StreamReset
 from tests.crypto.circle_fixtures import founded_circle
-from tests.engine.conversation import Conversation, converse, run
+from tests.engine.conversation import Conversation, talk
 
 CIRCLE = hashlib.blake2b(b"sync-session-circle", digest_size=CIRCLE_ID_BYTES).digest()
 
@@ -108,13 +108,7 @@ def _answering(server: Replica) -> Callable[[FramedStream], Awaitable[None]]:
 
 
 def _sync(asker: Replica, server: Replica) -> Conversation[PullOutcome]:
-    outcome: list[Conversation[PullOutcome]] = []
-
-    async def body() -> None:
-        outcome.append(await converse(lambda s: _pull(asker, s), _answering(server)))
-
-    run(body)
-    return outcome[0]
+    return talk(lambda s: _pull(asker, s), _answering(server))
 
 
 # -- honest both sides ---------------------------------------------------------------------
@@ -163,23 +157,17 @@ def test_real_signed_events_arrive_whole_and_verify() -> None:
             asker.add(verified.event.lamport, signed)
         return True
 
-    outcome: list[Conversation[PullOutcome]] = []
+    async def pull(stream: FramedStream) -> PullOutcome:
+        return await sync_session.pull(
+            stream,
+            CIRCLE,
+            mine=asker.summary(),
+            present=asker.present,
+            store_batch=verifying_store,
+            progress=lambda done, total: None,
+        )
 
-    async def body() -> None:
-        async def pull(stream: FramedStream) -> PullOutcome:
-            return await sync_session.pull(
-                stream,
-                CIRCLE,
-                mine=asker.summary(),
-                present=asker.present,
-                store_batch=verifying_store,
-                progress=lambda done, total: None,
-            )
-
-        outcome.append(await converse(pull, _answering(server)))
-
-    run(body)
-    assert outcome[0].asker_error is None
+    assert talk(pull, _answering(server)).asker_error is None
     assert asker.held == server.held and len(received) == len(builder.events) - 1
     assert received == [
         v.id for v in sorted(builder.events[1:], key=lambda v: (v.event.lamport, v.id))
@@ -195,13 +183,7 @@ def _pull_against(
     script: Script, asker: Replica | None = None
 ) -> tuple[Replica, Conversation[PullOutcome]]:
     replica = asker if asker is not None else Replica.of([0])
-    outcome: list[Conversation[PullOutcome]] = []
-
-    async def body() -> None:
-        outcome.append(await converse(lambda s: _pull(replica, s), script))
-
-    run(body)
-    return replica, outcome[0]
+    return replica, talk(lambda s: _pull(replica, s), script)
 
 
 async def _offer(stream: FramedStream, numbers: list[int]) -> sm.Want:
@@ -377,23 +359,17 @@ def test_a_store_that_pauses_ends_the_session_without_blame() -> None:
         stored.extend(batch)
         return True
 
-    outcome: list[Conversation[PullOutcome]] = []
+    async def pull(stream: FramedStream) -> PullOutcome:
+        return await sync_session.pull(
+            stream,
+            CIRCLE,
+            mine=asker.summary(),
+            present=asker.present,
+            store_batch=over_quota,
+            progress=lambda done, total: None,
+        )
 
-    async def body() -> None:
-        async def pull(stream: FramedStream) -> PullOutcome:
-            return await sync_session.pull(
-                stream,
-                CIRCLE,
-                mine=asker.summary(),
-                present=asker.present,
-                store_batch=over_quota,
-                progress=lambda done, total: None,
-            )
-
-        outcome.append(await converse(pull, _answering(Replica.of(range(600)))))
-
-    run(body)
-    assert isinstance(outcome[0].asker_error, SyncPaused)
+    assert isinstance(talk(pull, _answering(Replica.of(range(600)))).asker_error, SyncPaused)
     assert len(stored) == jm.MAX_EVENTS_PER_FRAME
 
 
@@ -414,13 +390,7 @@ async def _ask(stream: FramedStream, frames: list[bytes]) -> list[jm.Frame]:
 
 
 def _against_answerer(frames: list[bytes], server: Replica) -> Conversation[list[jm.Frame]]:
-    outcome: list[Conversation[list[jm.Frame]]] = []
-
-    async def body() -> None:
-        outcome.append(await converse(lambda s: _ask(s, frames), _answering(server)))
-
-    run(body)
-    return outcome[0]
+    return talk(lambda s: _ask(s, frames), _answering(server))
 
 
 def test_an_asker_gets_only_what_was_offered() -> None:
