@@ -227,8 +227,8 @@ class CircleService:
             return NetworkMode.TOR
         return NetworkMode.DIRECT
 
-    def _asleep(self, circle: bytes) -> str:
-        mode = self.circle_mode(circle)
+    def _asleep(self, mode: NetworkMode) -> str:
+        """Why a circle of `mode` sleeps in this run; "" when this run reaches it."""
         if self._reach is None or mode is self._reach.mode:
             return ""
         return ASLEEP_CIRCLE[mode]
@@ -388,9 +388,8 @@ class CircleService:
     def _node_or_fail(self, circle: bytes) -> NetworkNode:
         node = self.node_for(circle)
         if node is None:
-            if self._reach is not None and self.circle_mode(circle) is not self._reach.mode:
-                raise CommandError(ASLEEP_CIRCLE[self.circle_mode(circle)])
-            raise CommandError("The network is not running.")
+            asleep = self._asleep(self.circle_mode(circle))
+            raise CommandError(asleep or "The network is not running.")
         return node
 
     def _allow(self, peer_id: str, protocol: str, local: str) -> bool:
@@ -418,9 +417,9 @@ class CircleService:
             for runtime in self._reached_at(local)
         )
 
-    def _shares_circle(self, peer_id: str, local: str = "") -> bool:
+    def _shares_circle(self, peer_id: str, local: str) -> bool:
         """Whether the peer is a member of a circle we hold (left ones included, while
-        we still serve them), among those reached at `local` ("": any)."""
+        we still serve them), among those reached at `local`."""
         return any(
             member.peer == peer_id
             for runtime in self._reached_at(local)
@@ -444,6 +443,7 @@ class CircleService:
 
     def circle_views(self) -> list[CircleView]:
         unread = {m.circle_id: m.unread for m in self._store.memberships()}
+        modes = {circle_id: self.circle_mode(circle_id) for circle_id in self._runtimes}
         return [
             CircleView(
                 id=circle_id.hex(),
@@ -452,8 +452,8 @@ class CircleService:
                 unread=unread.get(circle_id, 0),
                 quiet=self.boundaries.is_silenced(circle_id),
                 on_break=self.boundaries.on_break(circle_id),
-                network=self.circle_mode(circle_id).value,
-                asleep=self._asleep(circle_id),
+                network=modes[circle_id].value,
+                asleep=self._asleep(modes[circle_id]),
             )
             for circle_id, runtime in self._runtimes.items()
             if not runtime.left

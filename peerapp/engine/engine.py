@@ -43,7 +43,7 @@ from peerapp.engine.safety_commands import safety_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.tor.config import TorConfig
-from peerapp.network.tor.runtime import TorRuntime, running_tor
+from peerapp.network.tor.runtime import running_tor
 from peerapp.network.tor.status import TorState, TorView
 from peerapp.storage.database import Database
 from peerapp.storage.network_identity_store import NetworkIdentityStore
@@ -101,7 +101,6 @@ class Engine:
         self._node: NetworkNode | None = None  # direct mode's one host
         self._reach: Reach | None = None
         self._mode = NetworkMode.DIRECT
-        self._tor: TorRuntime | None = None
         self._tor_view: TorView | None = None
         self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Result]]] = {
             "status": self._status,
@@ -184,7 +183,6 @@ class Engine:
             self._circles_service = None
             self._node = None
             self._reach = None
-            self._tor = None
             self._database = None
             self._fail_waiting_requests()
             database.close()
@@ -231,28 +229,27 @@ class Engine:
         """Tor mode: our tor (or an existing one) for the whole run, and one host per
         membership (reach.py). Ready at once: Tor's progress follows as tor_status events,
         and what is sent meanwhile is stored and goes out once tor is ready."""
-        async with running_tor(config, self._tor_status_changed) as tor:
-            self._tor = tor
-            async with trio.open_nursery() as nursery:
-                hosts = MembershipHosts(
-                    nursery,
-                    tor,
-                    identities,
-                    HostCallbacks(
-                        self._peer_connected,
-                        self._peer_disconnected,
-                        service.on_pubsub,
-                        service.configure,
-                    ),
-                )
-                self._reach = hosts
-                nursery.start_soon(
-                    self._stop_when_asked, hosts.close_connections, nursery.cancel_scope
-                )
-                await nursery.start(service.run, hosts)
-                self._circles_service = service
-                ready = EngineReady(peer_id="", addrs=(), mode=hosts.mode)
-                await self._serve_commands(nursery, ready, listen_ready)
+        async with (
+            running_tor(config, self._tor_status_changed) as tor,
+            trio.open_nursery() as nursery,
+        ):
+            hosts = MembershipHosts(
+                nursery,
+                tor,
+                identities,
+                HostCallbacks(
+                    self._peer_connected,
+                    self._peer_disconnected,
+                    service.on_pubsub,
+                    service.configure,
+                ),
+            )
+            self._reach = hosts
+            nursery.start_soon(self._stop_when_asked, hosts.close_connections, nursery.cancel_scope)
+            await nursery.start(service.run, hosts)
+            self._circles_service = service
+            ready = EngineReady(peer_id="", addrs=(), mode=hosts.mode)
+            await self._serve_commands(nursery, ready, listen_ready)
 
     async def _serve_commands(
         self,
@@ -354,7 +351,7 @@ class Engine:
         shared = self._node  # direct mode's one host; None in Tor mode (one per membership)
         return {
             "mode": self._reach.mode.value,
-            "tor": None if self._tor_view is None else tor_view_fields(self._tor_view),
+            "tor": self._tor_fields(),
             "peer_id": shared.peer_id if shared else "",
             "addrs": shared.dialable_addrs() if shared else [],
             "hosts": len(nodes),
@@ -369,10 +366,11 @@ class Engine:
 
     def _network_now(self) -> dict[str, Any]:
         """What this run uses (the settings take effect at the next start)."""
-        return {
-            "mode": self._mode.value,
-            "tor": None if self._tor_view is None else tor_view_fields(self._tor_view),
-        }
+        return {"mode": self._mode.value, "tor": self._tor_fields()}
+
+    def _tor_fields(self) -> dict[str, Any] | None:
+        """Tor's state as `tor_status` gives it; None in direct mode."""
+        return None if self._tor_view is None else tor_view_fields(self._tor_view)
 
     def _service(self) -> CircleService:
         if self._circles_service is None:

@@ -163,11 +163,8 @@ class MembershipHosts:
             found = self._hosts.get(circle)
             if found is not None:
                 return found.node
-            key = self._onion_key(circle)
-            identity = self._identities.identity(circle)
-            node: NetworkNode = await self._nursery.start(
-                self._run_host, circle, identity.peer_seed, key
-            )
+            peer_seed, key = self._kept_identity(circle)
+            node: NetworkNode = await self._nursery.start(self._run_host, circle, peer_seed, key)
             try:
                 await self._tor.publish(key, ONION_VIRTUAL_PORT, node.listen_port())
             except BaseException:
@@ -175,15 +172,16 @@ class MembershipHosts:
                 raise
             return node
 
-    def _onion_key(self, circle: bytes) -> OnionKey:
-        """The membership's kept onion key, or a new one kept before its first use."""
+    def _kept_identity(self, circle: bytes) -> tuple[bytes, OnionKey]:
+        """The membership's peer seed and kept onion key (a new key is kept before its
+        first use)."""
         identity = self._identities.identity(circle)
         if identity.onion_address is None or identity.onion_key is None:
             made = new_onion_key()
             identity = self._identities.keep_onion(circle, made.address, made.blob)
         if identity.onion_address is None or identity.onion_key is None:
             raise RuntimeError("an onion key was kept but cannot be read back")
-        return OnionKey(address=identity.onion_address, blob=identity.onion_key)
+        return identity.peer_seed, OnionKey(address=identity.onion_address, blob=identity.onion_key)
 
     async def _run_host(
         self, circle: bytes, peer_seed: bytes, key: OnionKey, task_status: Any
