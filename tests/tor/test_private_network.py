@@ -40,6 +40,17 @@ ECHO_BOUND_SECONDS = 20
 pytestmark = [pytest.mark.timeout(360), pytest.mark.xdist_group("private_tor_network")]
 
 
+async def receive_exactly(receive: Callable[[int], Awaitable[bytes]], count: int) -> bytes:
+    """`count` bytes from a stream's receive (trio's receive_some, libp2p's read): an
+    echo stream must not close before it gave them back."""
+    received = b""
+    while len(received) < count:
+        chunk = await receive(count - len(received))
+        assert chunk, "the echo stream closed early"
+        received += chunk
+    return received
+
+
 def add_onion(client: ClientTor, virtual_port: int, target_port: int) -> str:
     """An ephemeral v3 onion service forwarding to 127.0.0.1:target_port; returns its
     address. Not waiting for the descriptor upload (the dialler retries instead)."""
@@ -110,11 +121,7 @@ def test_socks_echo_through_an_onion_service(
                     figures.setdefault("connected", time.monotonic() - added)
                     sent = time.monotonic()
                     await stream.send_all(b"hello over tor")
-                    received = b""
-                    while len(received) < len(b"hello over tor"):
-                        chunk = await stream.receive_some(64)
-                        assert chunk, "the echo stream closed early"
-                        received += chunk
+                    received = await receive_exactly(stream.receive_some, len(b"hello over tor"))
                     figures["round trip"] = time.monotonic() - sent
                     assert received == b"hello over tor"
 
@@ -189,11 +196,7 @@ def test_libp2p_hosts_over_an_onion_service(
                 stream = await host_b.new_stream(host_a.get_id(), [ECHO_PROTOCOL])
                 sent = time.monotonic()
                 await stream.write(b"hello libp2p over tor")
-                received = b""
-                while len(received) < len(b"hello libp2p over tor"):
-                    chunk = await stream.read(64)
-                    assert chunk, "the echo stream closed early"
-                    received += chunk
+                received = await receive_exactly(stream.read, len(b"hello libp2p over tor"))
                 round_trip = time.monotonic() - sent
                 await stream.close()
             assert received == b"hello libp2p over tor"
