@@ -19,8 +19,8 @@ import nacl.signing
 import nacl.utils
 import trio
 
+from peerapp.core import history_policy, invite_policy, mailbox_messages, sync_messages
 from peerapp.core import join_messages as jm
-from peerapp.core import mailbox_messages, sync_messages
 from peerapp.core.admission import ParentFacts, from_the_future, next_numbers, why_not_admissible
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
@@ -85,10 +85,6 @@ log = logging.getLogger(__name__)
 Emit = Callable[[EngineEvent], None]
 T = TypeVar("T")
 
-DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
-MAX_INVITE_SECONDS = 90 * 24 * 3600
-DEFAULT_HISTORY = 50
-MAX_HISTORY = 500
 MAX_PARENTS_REFERENCED = 8
 RECONNECT_TIMEOUT_SECONDS = 5
 # Tor mode: members not connected are dialled again this often (an onion service is
@@ -553,9 +549,9 @@ class CircleService:
 
     def history(self, circle_hex: str, limit: int | None, before: str | None) -> list[MessageView]:
         runtime = self._runtime(circle_hex)
-        count = DEFAULT_HISTORY if limit is None else limit
-        if not 1 <= count <= MAX_HISTORY:
-            raise CommandError(f"'limit' must be between 1 and {MAX_HISTORY}")
+        count = history_policy.DEFAULT_PAGE if limit is None else limit
+        if not 1 <= count <= history_policy.MAX_PAGE:
+            raise CommandError(f"'limit' must be between 1 and {history_policy.MAX_PAGE}")
         anchor = None
         if before is not None:
             try:
@@ -734,12 +730,17 @@ class CircleService:
         if why_not := runtime.state.may_invite(runtime.me):
             raise CommandError(reason_text(why_not))
         # with approval on, one code can serve a group: each use still needs a yes
-        uses = (20 if approval else 1) if max_uses is None else max_uses
-        seconds = DEFAULT_INVITE_SECONDS if expires_in is None else expires_in
-        if not 1 <= uses <= 1000:
-            raise CommandError("'max_uses' must be between 1 and 1000")
-        if not 60 <= seconds <= MAX_INVITE_SECONDS:
-            raise CommandError(f"'expires_in' must be between 60 and {MAX_INVITE_SECONDS} seconds")
+        uses = invite_policy.default_uses(approval) if max_uses is None else max_uses
+        seconds = invite_policy.DEFAULT_SECONDS if expires_in is None else expires_in
+        if not invite_policy.MIN_USES <= uses <= invite_policy.MAX_USES:
+            raise CommandError(
+                f"'max_uses' must be between {invite_policy.MIN_USES} and {invite_policy.MAX_USES}"
+            )
+        if not invite_policy.MIN_SECONDS <= seconds <= invite_policy.MAX_SECONDS:
+            raise CommandError(
+                f"'expires_in' must be between {invite_policy.MIN_SECONDS} and "
+                f"{invite_policy.MAX_SECONDS} seconds"
+            )
         seed = new_invite_seed()
         now = int(self.clock.wall())
         expires = now + seconds

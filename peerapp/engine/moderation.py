@@ -43,6 +43,7 @@ from peerapp.core.events import (
     RemovedFromCircle,
 )
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
+from peerapp.core.moderation_policy import MAX_MUTE_DAYS, MAX_MUTE_SECONDS
 from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, action_of
 from peerapp.crypto.invite_keys import invite_public_key
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
@@ -56,7 +57,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_MUTE_SECONDS = 30 * 24 * 3600
 EPOCH_GRACE_SECONDS = 30
 # a removed member learns of its removal by GossipSub at once, else by its next periodic
 # sync (which a former member may still run up to its removal; we disconnect it after);
@@ -209,7 +209,9 @@ class Moderation:
 
     async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
-            raise CommandError(f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} (30 days)")
+            raise CommandError(
+                f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} ({MAX_MUTE_DAYS} days)"
+            )
         runtime = self.acting(circle_hex)
         until = self._clock.now_ms() + seconds * 1000 if seconds else 0
         await self.act(

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from peerapp.core.errors import ProfileInUse
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import ProfileLock
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.interrupts import signals_call
 from peerapp.ui.resources import app_icon
 from peerapp.ui.session import Session
+from peerapp.ui.text import common, translation
+from peerapp.ui.text import profile as profile_text
 
 EXIT_PROFILE_UNAVAILABLE = 2
 DESKTOP_FILE_NAME = "hearth"
@@ -33,12 +35,13 @@ def run(profile: Path, listen: list[str], network: NetworkOptions = PROFILE_SETT
     try:
         lock = ProfileLock.acquire(profile)
     except ProfileInUse as error:
-        _tell(messages.PROFILE_IN_USE_TITLE, error.message)
+        _tell(profile_text.profile_in_use_title(), error.message)
         return EXIT_PROFILE_UNAVAILABLE
     except OSError as error:
         reason = error.strerror or type(error).__name__
         _tell(
-            messages.PROFILE_UNAVAILABLE_TITLE, messages.profile_unavailable(str(profile), reason)
+            profile_text.profile_unavailable_title(),
+            profile_text.profile_unavailable(str(profile), reason),
         )
         return EXIT_PROFILE_UNAVAILABLE
     try:
@@ -51,7 +54,8 @@ def application() -> QApplication:
     """The QApplication, created and dressed as Hearth on first use."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
-    app.setApplicationName(messages.APP_NAME)
+    translation.install_from_environment()  # before any text is made
+    app.setApplicationName(common.app_name())
     app.setDesktopFileName(DESKTOP_FILE_NAME)
     app.setWindowIcon(app_icon())
     # The session decides when Hearth ends: hiding the window to lock it, or closing the

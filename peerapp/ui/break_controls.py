@@ -21,11 +21,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from peerapp.core.errors import HearthError
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import Breaks, TakeABreakDialog, breaks_from
+from peerapp.ui.text import boundaries
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,10 @@ class BreakIndicator(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("breakIndicator")
-        self.label = QLabel(f"{messages.BREAK_MOON} {messages.ON_A_BREAK}")
+        self.label = QLabel(f"{boundaries.break_moon()} {boundaries.on_a_break()}")
         style.set_role(self.label, "muted")
-        self.end_button = QPushButton(messages.END_BREAK)
-        self.end_button.setToolTip(messages.END_BREAK_TOOLTIP)
+        self.end_button = QPushButton(boundaries.end_break())
+        self.end_button.setToolTip(boundaries.end_break_tooltip())
         style.set_role(self.end_button, "quiet")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 8, 0)
@@ -64,7 +65,9 @@ class BreakControls(QObject):
         self.reads = 0  # completed reads of `breaks`
         self._asked = 0
         self._shown = 0
-        self.action = QAction(f"{messages.BREAK_MOON}  {messages.TAKE_A_BREAK_ACTION}", self)
+        self.action = QAction(
+            f"{boundaries.break_moon()}  {boundaries.take_a_break_action()}", self
+        )
         self.action.triggered.connect(self.open_dialog)
         self.indicator = BreakIndicator()
         self.indicator.end_button.clicked.connect(self.end)
@@ -91,7 +94,7 @@ class BreakControls(QObject):
         return dialog
 
     def _saved(self) -> None:
-        self.statusMessage.emit(messages.BREAK_SAVED)
+        self.statusMessage.emit(boundaries.break_saved())
         self.refresh()
 
     @async_slot()
@@ -126,9 +129,9 @@ class BreakControls(QObject):
         except Exception as error:
             if still_alive(self._parent):
                 self.indicator.end_button.setEnabled(True)
-                self.failed.emit(failure_message(error, messages.TO_END_BREAK))
+                self.failed.emit(failure_message(error, boundaries.to_end_break()))
             return
         if still_alive(self._parent):
             self.indicator.end_button.setEnabled(True)
-            self.statusMessage.emit(messages.BREAK_ENDED)
+            self.statusMessage.emit(boundaries.break_ended())
             self.refresh()

@@ -39,9 +39,10 @@ from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from peerapp.core import history_policy
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import CircleInfo, circle_info_from
@@ -52,6 +53,7 @@ from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_review import PaneReview
 from peerapp.ui.pane_versions import PaneVersions
+from peerapp.ui.text import conversation, joins
 from peerapp.ui.timeline import Item
 from peerapp.ui.widgets.asleep_strip import AsleepStrip
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
@@ -67,7 +69,6 @@ log = logging.getLogger(__name__)
 
 HISTORY_PAGE = 100
 SENT_LOOKUP = 20  # how far back to look for a message just sent
-MAX_RELOAD = 500  # the most messages the engine gives in one history answer
 SYNC_STATUS_MS = 5000  # how often to ask the engine about syncs while on screen
 SYNC_AGE_MS = 1000  # how often to say again how long ago that was
 
@@ -78,7 +79,7 @@ def _now_ms() -> int:
 
 def _placeholder() -> QLabel:
     """What shows until the first messages do: "Loading…", then why none show."""
-    placeholder = QLabel(messages.LOADING_MESSAGES)
+    placeholder = QLabel(conversation.loading_messages())
     placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
     placeholder.setWordWrap(True)
     style.set_role(placeholder, "muted")
@@ -259,7 +260,7 @@ class CirclePane(QWidget):
         self.moderation.load_log()
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
-            self.placeholder.setText(messages.NO_MESSAGES_YET)
+            self.placeholder.setText(conversation.no_messages_yet())
         if self._reload_again:
             # the history changed while this page was on its way: it may be from before
             self._reload_again = False
@@ -281,7 +282,7 @@ class CirclePane(QWidget):
 
     def reload_size(self) -> int:
         """How many messages a reload asks for: as many as are shown, at least a page."""
-        return min(max(self.history_page, len(self.model.messages())), MAX_RELOAD)
+        return min(max(self.history_page, len(self.model.messages())), history_policy.MAX_PAGE)
 
     @async_slot()
     async def reload_latest(self) -> None:
@@ -386,8 +387,8 @@ class CirclePane(QWidget):
             result = await self.bridge.send(self.circle_id, text, self.composer.content_warning)
         except Exception as error:
             if still_alive(self):
-                reason = failure_message(error, messages.TO_SEND)
-                self.composer.failed(messages.not_sent(reason))
+                reason = failure_message(error, conversation.to_send())
+                self.composer.failed(conversation.not_sent(reason))
                 self.refresh_info()  # a mute or slow mode may be why
             return
         if not still_alive(self):
@@ -562,7 +563,7 @@ class CirclePane(QWidget):
         except Exception as error:
             if still_alive(self):
                 self.join_requests.set_answering(request, False)
-                what = messages.TO_APPROVE_JOIN if approve else messages.TO_DECLINE_JOIN
+                what = joins.to_approve_join() if approve else joins.to_decline_join()
                 self.join_requests.show_error(failure_message(error, what))
             return
         if not still_alive(self):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from enum import Enum
 
 from peerapp.core.network_mode import NetworkMode
-from peerapp.ui import messages
+from peerapp.ui.text import network
 
 SHORT_ID_HEAD = 8  # "12D3KooW" for every Ed25519 peer: recognisable, not distinctive
 SHORT_ID_TAIL = 6
@@ -106,13 +106,13 @@ def shorten_peer_id(peer_id: str) -> str:
 def describe(status: ConnectionStatus) -> str:
     match status.connection:
         case Connection.STARTING:
-            return messages.STATUS_STARTING
+            return network.status_starting()
         case Connection.ONLINE:
-            return messages.status_online(len(status.peers))
+            return network.status_online(len(status.peers))
         case Connection.STOPPED:
-            return messages.STATUS_STOPPED
+            return network.status_stopped()
         case Connection.FAILED:
-            return messages.STATUS_FAILED
+            return network.status_failed()
 
 
 @dataclass(frozen=True)
@@ -128,31 +128,30 @@ class NetworkLine:
 
 def _connecting(tor: TorState) -> NetworkLine:
     progress = min(max(tor.progress, 0), 100)
-    return NetworkLine(messages.tor_connecting(progress), progress, tor.summary)
+    return NetworkLine(network.tor_connecting(progress), progress, tor.summary)
 
 
 # Tor's state (TorStatusChanged.state) -> what the network line shows
 TOR_LINES: dict[str, Callable[[TorState], NetworkLine]] = {
-    "starting": lambda tor: NetworkLine(messages.TOR_STARTING, 0, tor.summary),
+    "starting": lambda tor: NetworkLine(network.tor_starting(), 0, tor.summary),
     "bootstrapping": _connecting,
-    "ready": lambda tor: NetworkLine(messages.TOR_REACHABLE, None, messages.TOR_REACHABLE_HINT),
-    "stale": lambda tor: NetworkLine(messages.TOR_STALE, None, tor.summary),
-    "restarting": lambda tor: NetworkLine(messages.TOR_RESTARTING, None, tor.summary),
+    "ready": lambda tor: NetworkLine(network.tor_reachable(), None, network.tor_reachable_hint()),
+    "stale": lambda tor: NetworkLine(network.tor_stale(), None, tor.summary),
+    "restarting": lambda tor: NetworkLine(network.tor_restarting(), None, tor.summary),
     "failed": lambda tor: NetworkLine(
-        tor.summary or messages.TOR_FAILED, None, tor.summary, offer_settings=True
+        tor.summary or network.tor_failed(), None, tor.summary, offer_settings=True
     ),
 }
-DIRECT_LINE = NetworkLine(messages.DIRECT_MODE_STATUS, None, messages.DIRECT_MODE_WARNING)
 NO_LINE = NetworkLine("")
 
 
 def network_line(status: ConnectionStatus) -> NetworkLine:
     if status.connection is Connection.FAILED and status.network_failure:
-        return NetworkLine(messages.TOR_FAILED, None, status.network_failure, offer_settings=True)
+        return NetworkLine(network.tor_failed(), None, status.network_failure, offer_settings=True)
     if status.connection in (Connection.FAILED, Connection.STOPPED):
         return NO_LINE  # no network runs: whatever Tor said last is over
     if status.mode is NetworkMode.DIRECT:
-        return DIRECT_LINE
+        return NetworkLine(network.direct_mode_status(), None, network.direct_mode_warning())
     if status.mode is None:
         return NO_LINE
     # a state this version does not know reads as still connecting, never as ready
@@ -170,11 +169,11 @@ class IdentityLine:
 def identity_line(status: ConnectionStatus) -> IdentityLine:
     if status.mode is NetworkMode.TOR:
         # whatever the status holds: a profile-wide id in Tor mode would link the circles
-        return IdentityLine(messages.TOR_IDENTITY_LABEL, messages.TOR_IDENTITY_HINT)
+        return IdentityLine(network.tor_identity_label(), network.tor_identity_hint())
     if status.peer_id:
         return IdentityLine(
-            messages.peer_id_label(shorten_peer_id(status.peer_id)),
-            messages.peer_id_tooltip(status.peer_id),
+            network.peer_id_label(shorten_peer_id(status.peer_id)),
+            network.peer_id_tooltip(status.peer_id),
         )
     return IdentityLine()
 

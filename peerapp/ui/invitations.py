@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from peerapp.ui import messages
+from peerapp.ui.text import conversation, moderation
 from peerapp.ui.widgets.member_list import Member
 
 
@@ -34,17 +34,19 @@ def facilitator_notes(members: Sequence[Member]) -> dict[str, str]:
     """member id -> what facilitators see in its tooltip: "Invited by …" for every member
     someone admitted (not the founder), and how often members reported that keys it sent
     could not be opened (a report, not a proof)."""
-    names = {m.id: m.name or messages.UNNAMED_MEMBER for m in members}
+    names = {m.id: m.name or conversation.unnamed_member() for m in members}
     notes = {}
     for member in members:
         lines = []
         if member.invited_by:
             name = names.get(member.invited_by)
             lines.append(
-                messages.INVITED_BY_FORMER_MEMBER if name is None else messages.invited_by(name)
+                moderation.invited_by_former_member()
+                if name is None
+                else moderation.invited_by(name)
             )
         if member.unreadable_reports:
-            lines.append(messages.unreadable_keys_reported(member.unreadable_reports))
+            lines.append(moderation.unreadable_keys_reported(member.unreadable_reports))
         if lines:
             notes[member.id] = "\n".join(lines)
     return notes

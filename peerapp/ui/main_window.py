@@ -65,7 +65,7 @@ from peerapp.core.errors import HearthError
 from peerapp.core.events import EngineReady, MessageView
 from peerapp.engine.join_client import JoinRefused
 from peerapp.engine.profiles import KdfParams
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
 from peerapp.ui.break_controls import BreakControls
 from peerapp.ui.bridge import EngineBridge
@@ -89,6 +89,23 @@ from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import Preferences
+from peerapp.ui.text import (
+    app_window,
+    circle_settings,
+    circles,
+    crisis,
+    errors,
+    invites,
+    joins,
+    moderation,
+    notifications,
+    profile,
+    safety,
+    storage,
+)
+from peerapp.ui.text import (
+    network as network_text,
+)
 from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
@@ -133,14 +150,14 @@ class MainWindow(QMainWindow):
         # the child dialog currently open, if any (one at a time: they are window-modal)
         self.active_dialog: QDialog | None = None
 
-        self.setWindowTitle(messages.MAIN_WINDOW_TITLE)
+        self.setWindowTitle(app_window.main_window_title())
         self.resize(*DEFAULT_SIZE)
         self.banner = ErrorBanner()
         self.circle_list = CircleList()
         self.waiting_joins = WaitingJoins(bridge)
         self.circle_list.add_section(self.waiting_joins)
         self.empty_state = EmptyState()
-        self.pick_a_circle = QLabel(messages.PICK_A_CIRCLE)
+        self.pick_a_circle = QLabel(circles.pick_a_circle())
         self.pick_a_circle.setAlignment(Qt.AlignmentFlag.AlignCenter)
         style.set_role(self.pick_a_circle, "muted")
         self.content = QStackedWidget()
@@ -190,17 +207,17 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         self._build_breaks()  # its action goes in the Profile menu
-        profile_menu = self.menuBar().addMenu(messages.PROFILE_MENU)
-        self.change_passphrase_action = QAction(messages.CHANGE_PASSPHRASE_ACTION, self)
+        profile_menu = self.menuBar().addMenu(app_window.profile_menu())
+        self.change_passphrase_action = QAction(app_window.change_passphrase_action(), self)
         self.change_passphrase_action.triggered.connect(self.open_change_passphrase)
-        self.lock_action = QAction(messages.LOCK_ACTION, self)
+        self.lock_action = QAction(app_window.lock_action(), self)
         self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lockRequested)
-        self.quit_action = QAction(messages.QUIT_ACTION, self)
+        self.quit_action = QAction(app_window.quit_action(), self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-        self.show_text_action = QAction(messages.SHOW_TEXT_IN_NOTIFICATIONS, self)
+        self.show_text_action = QAction(notifications.show_text_in_notifications(), self)
         self.show_text_action.setCheckable(True)
         self.show_text_action.setChecked(self.preferences.show_message_text)
         self.show_text_action.toggled.connect(self._show_text_toggled)
@@ -211,14 +228,14 @@ class MainWindow(QMainWindow):
         profile_menu.addSeparator()
         profile_menu.addAction(self.quit_action)
 
-        circles_menu = self.menuBar().addMenu(messages.CIRCLES_MENU)
-        self.create_circle_action = QAction(messages.CREATE_CIRCLE_ACTION, self)
+        circles_menu = self.menuBar().addMenu(app_window.circles_menu())
+        self.create_circle_action = QAction(app_window.create_circle_action(), self)
         self.create_circle_action.setShortcut(QKeySequence("Ctrl+N"))
         self.create_circle_action.triggered.connect(self.open_create_circle)
-        self.join_circle_action = QAction(messages.JOIN_CIRCLE_ACTION, self)
+        self.join_circle_action = QAction(app_window.join_circle_action(), self)
         self.join_circle_action.setShortcut(QKeySequence("Ctrl+J"))
         self.join_circle_action.triggered.connect(self.open_join_circle)
-        self.invite_action = QAction(messages.INVITE_ACTION, self)
+        self.invite_action = QAction(invites.invite_action(), self)
         self.invite_action.setShortcut(QKeySequence("Ctrl+I"))
         self.invite_action.setEnabled(False)
         self.invite_action.triggered.connect(self.open_invite_for_current)
@@ -226,14 +243,14 @@ class MainWindow(QMainWindow):
         circles_menu.addAction(self.join_circle_action)
         circles_menu.addSeparator()
         circles_menu.addAction(self.invite_action)
-        self.manage_invites_action = QAction(messages.MANAGE_INVITES_ACTION, self)
+        self.manage_invites_action = QAction(invites.manage_invites_action(), self)
         self.manage_invites_action.setEnabled(False)
         self.manage_invites_action.triggered.connect(self.open_manage_invites_for_current)
         circles_menu.addAction(self.manage_invites_action)
         self._build_moderation_actions(circles_menu)
 
-        help_menu = self.menuBar().addMenu(messages.HELP_MENU)
-        self.about_action = QAction(messages.ABOUT_ACTION, self)
+        help_menu = self.menuBar().addMenu(app_window.help_menu())
+        self.about_action = QAction(app_window.about_action(), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
@@ -249,14 +266,14 @@ class MainWindow(QMainWindow):
     def _build_help_toolbar(self) -> None:
         """The "Get help now" action: always there and enabled, needing no engine or network."""
         self.crisis_help: CrisisHelpDialog | None = None
-        self.get_help_action = QAction(messages.GET_HELP_NOW, self)
+        self.get_help_action = QAction(crisis.get_help_now(), self)
         self.get_help_action.setObjectName("getHelpNow")
-        self.get_help_action.setToolTip(messages.GET_HELP_NOW_HINT)
-        self.get_help_action.setStatusTip(messages.GET_HELP_NOW_HINT)
+        self.get_help_action.setToolTip(crisis.get_help_now_hint())
+        self.get_help_action.setStatusTip(crisis.get_help_now_hint())
         self.get_help_action.setShortcut(QKeySequence("F1"))
         self.get_help_action.triggered.connect(self.open_crisis_help)
         self.help_menu.insertAction(self.about_action, self.get_help_action)
-        toolbar = self.addToolBar(messages.GET_HELP_NOW)
+        toolbar = self.addToolBar(crisis.get_help_now())
         toolbar.setObjectName("helpToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -283,9 +300,9 @@ class MainWindow(QMainWindow):
 
     def _build_moderation_actions(self, circles_menu: QMenu) -> None:
         """The circle in view's settings, moderation log and leaving (its pane does them)."""
-        self.circle_settings_action = QAction(messages.CIRCLE_SETTINGS_ACTION, self)
-        self.moderation_log_action = QAction(messages.MODERATION_LOG_ACTION, self)
-        self.leave_circle_action = QAction(messages.LEAVE_CIRCLE_ACTION, self)
+        self.circle_settings_action = QAction(circle_settings.circle_settings_action(), self)
+        self.moderation_log_action = QAction(moderation.moderation_log_action(), self)
+        self.leave_circle_action = QAction(circles.leave_circle_action(), self)
         for action, slot in (
             (self.circle_settings_action, lambda pane: pane.moderation.open_settings()),
             (self.moderation_log_action, lambda pane: pane.moderation.open_log()),
@@ -383,9 +400,9 @@ class MainWindow(QMainWindow):
             self._show_status()
         if network:
             chosen = self.bridge.network_chosen_at_start
-            self.banner.show_message(messages.network_failed(message, chosen))
+            self.banner.show_message(network_text.network_failed(message, chosen))
         else:
-            self.banner.show_message(messages.engine_error(message, fatal))
+            self.banner.show_message(errors.engine_error(message, fatal))
 
     @Slot()
     def _engine_stopped(self) -> None:
@@ -442,7 +459,7 @@ class MainWindow(QMainWindow):
             del self._progress[gone]
         unread = self.circle_list.total_unread()
         self.notifier.set_unread(unread)
-        self.setWindowTitle(messages.window_title(unread))
+        self.setWindowTitle(app_window.window_title(unread))
         if self._pending_selection in present:
             circle, self._pending_selection = self._pending_selection, None
             self.circle_list.select(circle)
@@ -569,7 +586,7 @@ class MainWindow(QMainWindow):
         waiting = dialog.waiting_circle()
         if waiting is not None:
             preview = dialog.preview
-            name = preview.name if preview is not None else messages.UNNAMED_CIRCLE
+            name = preview.name if preview is not None else circles.unnamed_circle()
             self.waiting_joins.add_waiting(waiting, name)
         elif dialog.result_circle() is not None:
             self._circle_added(dialog)
@@ -699,7 +716,7 @@ class MainWindow(QMainWindow):
         if pane is not None:
             pane.refresh_join_requests()
         if "request" in fields:
-            asks = messages.asks_to_join(_text(fields, "name"), self.circle_list.name_of(circle))
+            asks = joins.asks_to_join(_text(fields, "name"), self.circle_list.name_of(circle))
             self.statusBar().showMessage(asks, STATUS_MESSAGE_MS)
 
     def _join_pending(self, _circle: str, _fields: dict[str, Any]) -> None:
@@ -712,7 +729,7 @@ class MainWindow(QMainWindow):
         self.waiting_joins.approved(circle)
         if not told and self.current_pane() is None:
             self._pending_selection = circle  # nothing else on screen: open it
-        self.statusBar().showMessage(messages.now_member_of(known), STATUS_MESSAGE_MS)
+        self.statusBar().showMessage(joins.now_member_of(known), STATUS_MESSAGE_MS)
         self.refresh_circles()
 
     def _join_rejected(self, circle: str, fields: dict[str, Any]) -> None:
@@ -721,7 +738,7 @@ class MainWindow(QMainWindow):
         # a facilitator's "no" is told in the app's own kind words; a request that ended
         # otherwise (the invite was revoked or expired meanwhile) in the engine's
         declined = not reason or reason == JoinRefused.REJECTED_TEXT
-        message = messages.join_declined(name) if declined else reason
+        message = joins.join_declined(name) if declined else reason
         dialog = self.active_dialog
         if isinstance(dialog, JoinCircleDialog) and dialog.join_answered(circle, False, message):
             self.waiting_joins.dismiss(circle)  # the dialog said it
@@ -732,7 +749,7 @@ class MainWindow(QMainWindow):
     # -- content warnings and review (issue 6) ---------------------------------------------
 
     def _build_content_filters(self, profile_menu: QMenu) -> None:
-        self.content_filters_action = QAction(messages.CONTENT_FILTERS_ACTION, self)
+        self.content_filters_action = QAction(safety.content_filters_action(), self)
         self.content_filters_action.triggered.connect(self.open_content_filters)
         profile_menu.addAction(self.content_filters_action)
 
@@ -775,7 +792,7 @@ class MainWindow(QMainWindow):
         self._open_dialog(dialog, on_accepted=self._passphrase_changed)
 
     def _build_storage(self, profile_menu: QMenu) -> None:
-        self.storage_action = QAction(messages.STORAGE_ACTION, self)
+        self.storage_action = QAction(storage.storage_action(), self)
         self.storage_action.triggered.connect(self.open_storage)
         profile_menu.addAction(self.storage_action)
 
@@ -794,7 +811,7 @@ class MainWindow(QMainWindow):
             pane.reload_latest()
 
     def _build_network(self, profile_menu: QMenu) -> None:
-        self.network_action = QAction(messages.NETWORK_ACTION, self)
+        self.network_action = QAction(network_text.network_action(), self)
         self.network_action.triggered.connect(self.open_network_settings)
         profile_menu.addAction(self.network_action)
 
@@ -808,15 +825,17 @@ class MainWindow(QMainWindow):
         if dialog.reconnect_now:
             self.reconnectRequested.emit()
         else:
-            self.statusBar().showMessage(messages.NETWORK_APPLIES_AT_UNLOCK, STATUS_MESSAGE_MS)
+            self.statusBar().showMessage(
+                network_text.network_applies_at_unlock(), STATUS_MESSAGE_MS
+            )
 
     @Slot()
     def _passphrase_changed(self) -> None:
-        self.statusBar().showMessage(messages.PASSPHRASE_CHANGED, STATUS_MESSAGE_MS)
+        self.statusBar().showMessage(profile.passphrase_changed(), STATUS_MESSAGE_MS)
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(self, messages.ABOUT_TITLE, messages.about_text())
+        QMessageBox.about(self, app_window.about_title(), app_window.about_text())
 
     # -- dialogs and closing ------------------------------------------------------------
 

@@ -19,7 +19,8 @@ from typing import Any
 from peerapp.core.circle_events import EventType
 from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, timeline
+from peerapp.ui import timeline
+from peerapp.ui.text import common, conversation, moderation, safety
 from peerapp.ui.timeline import Notice
 
 
@@ -37,11 +38,11 @@ class ModerationEntry:
 
     @property
     def who(self) -> str:
-        return self.actor_name or messages.UNNAMED_MEMBER
+        return self.actor_name or conversation.unnamed_member()
 
     @property
     def whom(self) -> str:
-        return self.target_name or messages.UNNAMED_MEMBER
+        return self.target_name or conversation.unnamed_member()
 
 
 @dataclass(frozen=True)
@@ -127,24 +128,28 @@ def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
     changes = []
     if new.slow_mode_seconds != before.slow_mode_seconds:
         changes.append(
-            messages.slow_mode_now(messages.short_duration(new.slow_mode_seconds))
+            moderation.slow_mode_now(common.short_duration(new.slow_mode_seconds))
             if new.slow_mode_seconds
-            else messages.SLOW_MODE_OFF_NOW
+            else moderation.slow_mode_off_now()
         )
     if new.join_approval != before.join_approval:
         changes.append(
-            messages.JOIN_APPROVAL_ON_NOW if new.join_approval else messages.JOIN_APPROVAL_OFF_NOW
+            moderation.join_approval_on_now()
+            if new.join_approval
+            else moderation.join_approval_off_now()
         )
     if new.harm_flags_to_hide != before.harm_flags_to_hide:
-        changes.append(messages.harm_flags_now(new.harm_flags_to_hide))
+        changes.append(safety.harm_flags_now(new.harm_flags_to_hide))
     if new.members_invite != before.members_invite:
         on = new.members_invite
-        changes.append(messages.MEMBERS_INVITE_ON_NOW if on else messages.MEMBERS_INVITE_OFF_NOW)
+        changes.append(
+            moderation.members_invite_on_now() if on else moderation.members_invite_off_now()
+        )
     if new.flag_after_hours != before.flag_after_hours:
-        changes.append(messages.flag_after_now(new.flag_after_hours))
+        changes.append(safety.flag_after_now(new.flag_after_hours))
     known_before = previous is not None and previous.guidelines is not None
     if known_before and new.guidelines is not None and new.guidelines != before.guidelines:
-        changes.append(messages.GUIDELINES_UPDATED)
+        changes.append(moderation.guidelines_updated())
     return changes
 
 
@@ -164,32 +169,32 @@ def mute_seconds(entry: ModerationEntry) -> int:
 def _mute_notice(entry: ModerationEntry, previous: Settings | None) -> str:
     seconds = mute_seconds(entry)
     if seconds == 0:
-        return messages.unmuted_notice(entry.who, entry.whom)
-    return messages.muted_notice(entry.who, entry.whom, messages.duration(seconds))
+        return moderation.unmuted_notice(entry.who, entry.whom)
+    return moderation.muted_notice(entry.who, entry.whom, common.duration(seconds))
 
 
 def _settings_notice(entry: ModerationEntry, previous: Settings | None) -> str:
     new = settings_of(entry)
     changes = [] if new is None else settings_changes(new, previous)
     if not changes:
-        return messages.settings_saved_notice(entry.who)
-    return messages.settings_notice(changes, entry.who)
+        return moderation.settings_saved_notice(entry.who)
+    return moderation.settings_notice(changes, entry.who)
 
 
 NoticeRule = Callable[[ModerationEntry, Settings | None], str | None]
 
 # action -> the note the conversation shows (a deleted message shows in its own place)
 NOTICES: dict[str, NoticeRule] = {
-    EventType.PROMOTE.value: lambda e, _: messages.promoted_notice(e.who, e.whom),
-    EventType.DEMOTE.value: lambda e, _: messages.demoted_notice(e.who, e.whom),
-    EventType.TRANSFER_FOUNDER.value: lambda e, _: messages.made_founder_notice(e.who, e.whom),
+    EventType.PROMOTE.value: lambda e, _: moderation.promoted_notice(e.who, e.whom),
+    EventType.DEMOTE.value: lambda e, _: moderation.demoted_notice(e.who, e.whom),
+    EventType.TRANSFER_FOUNDER.value: lambda e, _: moderation.made_founder_notice(e.who, e.whom),
     EventType.MUTE.value: _mute_notice,
-    EventType.REMOVE.value: lambda e, _: messages.removed_notice(e.who, e.whom),
-    EventType.BAN.value: lambda e, _: messages.banned_notice(e.who, e.whom),
+    EventType.REMOVE.value: lambda e, _: moderation.removed_notice(e.who, e.whom),
+    EventType.BAN.value: lambda e, _: moderation.banned_notice(e.who, e.whom),
     EventType.SETTINGS.value: _settings_notice,
-    EventType.INVITE_REVOKE.value: lambda e, _: messages.invite_revoked_notice(e.who),
+    EventType.INVITE_REVOKE.value: lambda e, _: moderation.invite_revoked_notice(e.who),
     EventType.DELETE.value: lambda e, _: None,
-    EventType.RESTORE.value: lambda e, _: messages.restored_notice(e.who),
+    EventType.RESTORE.value: lambda e, _: safety.restored_notice(e.who),
 }
 
 
@@ -198,7 +203,7 @@ def notice_text(entry: ModerationEntry, previous: Settings | None = None) -> str
     it); None when it shows none."""
     rule = NOTICES.get(entry.action)
     if rule is None:
-        return messages.other_action_notice(entry.who)
+        return moderation.other_action_notice(entry.who)
     return rule(entry, previous)
 
 
@@ -214,40 +219,40 @@ class LogLine:
 
 def _mute_what(entry: ModerationEntry, previous: Settings | None) -> str:
     seconds = mute_seconds(entry)
-    return messages.log_muted(messages.duration(seconds)) if seconds else messages.LOG_UNMUTED
+    return moderation.log_muted(common.duration(seconds)) if seconds else moderation.log_unmuted()
 
 
 def _settings_what(entry: ModerationEntry, previous: Settings | None) -> str:
     new = settings_of(entry)
     changes = [] if new is None else settings_changes(new, previous)
-    return ". ".join(changes) if changes else messages.LOG_SETTINGS_SAVED
+    return ". ".join(changes) if changes else moderation.log_settings_saved()
 
 
 def _delete_what(entry: ModerationEntry, previous: Settings | None) -> str:
     own = entry.target == entry.actor
-    return messages.LOG_OWN_MESSAGE_DELETED if own else messages.LOG_MESSAGE_REMOVED
+    return moderation.log_own_message_deleted() if own else moderation.log_message_removed()
 
 
 LogRule = Callable[[ModerationEntry, Settings | None], str]
 
 # action -> what the log's "What" column says
 LOG_WHAT: dict[str, LogRule] = {
-    EventType.PROMOTE.value: lambda e, _: messages.LOG_PROMOTED,
-    EventType.DEMOTE.value: lambda e, _: messages.LOG_DEMOTED,
-    EventType.TRANSFER_FOUNDER.value: lambda e, _: messages.LOG_MADE_FOUNDER,
+    EventType.PROMOTE.value: lambda e, _: moderation.log_promoted(),
+    EventType.DEMOTE.value: lambda e, _: moderation.log_demoted(),
+    EventType.TRANSFER_FOUNDER.value: lambda e, _: moderation.log_made_founder(),
     EventType.MUTE.value: _mute_what,
-    EventType.REMOVE.value: lambda e, _: messages.LOG_REMOVED,
-    EventType.BAN.value: lambda e, _: messages.LOG_BANNED,
+    EventType.REMOVE.value: lambda e, _: moderation.log_removed(),
+    EventType.BAN.value: lambda e, _: moderation.log_banned(),
     EventType.SETTINGS.value: _settings_what,
-    EventType.INVITE_REVOKE.value: lambda e, _: messages.LOG_INVITE_REVOKED,
+    EventType.INVITE_REVOKE.value: lambda e, _: moderation.log_invite_revoked(),
     EventType.DELETE.value: _delete_what,
-    EventType.RESTORE.value: lambda e, _: messages.LOG_RESTORED,
+    EventType.RESTORE.value: lambda e, _: safety.log_restored(),
 }
 
 
 def log_what(entry: ModerationEntry, previous: Settings | None = None) -> str:
     rule = LOG_WHAT.get(entry.action)
-    return messages.LOG_OTHER if rule is None else rule(entry, previous)
+    return moderation.log_other() if rule is None else rule(entry, previous)
 
 
 def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
@@ -262,7 +267,7 @@ def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
         own_delete = entry.action == EventType.DELETE.value and entry.target == entry.actor
         lines.append(
             LogLine(
-                when=messages.log_when(timeline.local_time(entry.ts)),
+                when=moderation.log_when(timeline.local_time(entry.ts)),
                 who=entry.who,
                 what=log_what(entry, previous),
                 whom=entry.whom if has_target and not own_delete else "",
@@ -281,7 +286,7 @@ def review_notice(message: MessageView) -> Notice:
     hid pending review (its id tells it apart from moderation entries' notices)."""
     return Notice(
         id=message.id + REVIEW_NOTICE_SUFFIX,
-        text=messages.HIDDEN_FOR_REVIEW_NOTICE,
+        text=safety.hidden_for_review_notice(),
         ts=message.ts,
         lamport=message.lamport,
         order_id=message.id + REVIEW_NOTICE_SUFFIX,

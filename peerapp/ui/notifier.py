@@ -30,9 +30,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.preferences import Preferences
 from peerapp.ui.resources import app_icon
+from peerapp.ui.text import app_window, care, check_ins, common, notifications
 from peerapp.ui.widgets.message_model import Look, presentation
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def notified_text(message: MessageView) -> str:
     if shown.collapsed:
         return shown.text
     if shown.look is Look.CHECK_IN:
-        mood = messages.mood_name(message.mood)
+        mood = check_ins.mood_name(message.mood)
         return f"{mood} · {message.text}" if message.text else mood
     return message.text
 
@@ -71,14 +71,16 @@ def notification_for(
     """One notification for messages that arrived together in one circle."""
     count = len(batch)
     if not show_text:
-        return Notification(circle, messages.APP_NAME, messages.new_messages_in(circle_name, count))
+        return Notification(
+            circle, common.app_name(), notifications.new_messages_in(circle_name, count)
+        )
     latest = batch[-1]
     body = " ".join(notified_text(latest).split())
     if count > 1:
-        body = messages.latest_of(count, latest.author_name, body)
+        body = notifications.latest_of(count, latest.author_name, body)
         title = circle_name
     else:
-        title = messages.message_title(latest.author_name, circle_name)
+        title = notifications.message_title(latest.author_name, circle_name)
     if len(body) > BODY_CHARS:
         body = body[: BODY_CHARS - 1].rstrip() + "…"
     return Notification(circle, title, body)
@@ -93,7 +95,7 @@ class Notifier(QObject):
         self.preferences = preferences
         self.shown: list[Notification] = []
         self.held_back = 0  # messages not told about because their circle was on a break
-        self.tooltip = messages.unread_tooltip(0)
+        self.tooltip = notifications.unread_tooltip(0)
         self._pending: dict[str, tuple[str, list[MessageView]]] = {}
         self._batch = QTimer(self)
         self._batch.setSingleShot(True)
@@ -106,9 +108,9 @@ class Notifier(QObject):
     def _make_tray(self) -> QSystemTrayIcon:
         tray = QSystemTrayIcon(app_icon(), self)
         menu = QMenu()
-        menu.addAction(messages.SHOW_WINDOW_ACTION, self.showRequested.emit)
+        menu.addAction(app_window.show_window_action(), self.showRequested.emit)
         menu.addSeparator()
-        menu.addAction(messages.QUIT_ACTION, self.quitRequested.emit)
+        menu.addAction(app_window.quit_action(), self.quitRequested.emit)
         self._menu = menu  # the tray does not take ownership of its menu
         tray.setContextMenu(menu)
         tray.setToolTip(self.tooltip)
@@ -148,8 +150,8 @@ class Notifier(QObject):
         self._show(
             Notification(
                 circle,
-                messages.CARE_FLAG_NOTIFICATION_TITLE,
-                messages.care_flag_notification(circle_name),
+                care.care_flag_notification_title(),
+                care.care_flag_notification(circle_name),
             )
         )
 
@@ -168,7 +170,7 @@ class Notifier(QObject):
             self.tray.showMessage(notification.title, notification.body, app_icon(), SHOW_MS)
 
     def set_unread(self, total: int) -> None:
-        self.tooltip = messages.unread_tooltip(total)
+        self.tooltip = notifications.unread_tooltip(total)
         if self.tray is not None:
             self.tray.setToolTip(self.tooltip)
 

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog, breaks_from
 from peerapp.ui.member_actions import MemberAction
+from peerapp.ui.text import boundaries
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
@@ -42,7 +42,7 @@ class PaneBoundaries(QObject):
         self.bridge = pane.bridge
         self.circle = pane.circle_id
         self.history_reloads = 0  # completed reloads after a block or unblock
-        self.break_action = QAction(messages.TAKE_A_BREAK_FROM_CIRCLE_ACTION, self)
+        self.break_action = QAction(boundaries.take_a_break_from_circle_action(), self)
         self.break_action.triggered.connect(self.open_break)
         more = pane.moderation.more_menu
         if more.actions():  # first in the circle's More menu, a line below it
@@ -67,15 +67,15 @@ class PaneBoundaries(QObject):
         name = self.pane.moderation.name_of(member_id)
         dialog = ConfirmActionDialog(
             self.bridge,
-            title=messages.block_title(name),
-            explanation=messages.block_text(name),
-            confirm_text=messages.BLOCK_CONFIRM,
+            title=boundaries.block_title(name),
+            explanation=boundaries.block_text(name),
+            confirm_text=boundaries.block_confirm(),
             command=lambda: self.bridge.call("block", circle=self.circle, member=member_id),
-            what=messages.TO_BLOCK,
+            what=boundaries.to_block(),
             parent=self.pane,
         )
         self.pane.moderation.open_dialog(
-            dialog, lambda: self._blocking_changed(messages.blocked_status(name))
+            dialog, lambda: self._blocking_changed(boundaries.blocked_status(name))
         )
 
     @async_slot(str)
@@ -83,8 +83,8 @@ class PaneBoundaries(QObject):
         name = self.pane.moderation.name_of(member_id)
         await self.pane.moderation.attempt(
             lambda: self.bridge.call("unblock", circle=self.circle, member=member_id),
-            lambda: self._blocking_changed(messages.unblocked_status(name)),
-            messages.TO_BLOCK,
+            lambda: self._blocking_changed(boundaries.unblocked_status(name)),
+            boundaries.to_block(),
             say=str,  # the reason as it is: not worded as moderation
         )
 
@@ -110,7 +110,9 @@ class PaneBoundaries(QObject):
     @Slot()
     def open_break(self) -> TakeABreakDialog:
         dialog = TakeABreakDialog(self.bridge, self.circle, self.pane.name, self.pane)
-        self.pane.moderation.open_dialog(dialog, lambda: self._break_saved(messages.BREAK_SAVED))
+        self.pane.moderation.open_dialog(
+            dialog, lambda: self._break_saved(boundaries.break_saved())
+        )
         dialog.load()
         return dialog
 
@@ -132,9 +134,9 @@ class PaneBoundaries(QObject):
         except Exception as error:
             if still_alive(self.pane):
                 button.setEnabled(True)
-                reason = failure_message(error, messages.TO_END_BREAK)
+                reason = failure_message(error, boundaries.to_end_break())
                 self.pane.moderation.error_banner.show_message(reason)
             return
         if still_alive(self.pane):
             button.setEnabled(True)
-            self._break_saved(messages.BREAK_ENDED)
+            self._break_saved(boundaries.break_ended())

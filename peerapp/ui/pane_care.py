@@ -33,7 +33,6 @@ from PySide6.QtWidgets import QAbstractItemView
 
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
@@ -44,6 +43,7 @@ from peerapp.ui.dialogs.care_flags import (
     pending_reviews_from,
 )
 from peerapp.ui.member_actions import CARE_ACTIONS
+from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ class PaneCare(QObject):
         self.list_dialog: CareFlagsDialog | None = None  # the list, while it is open
         self._asked = 0
         self._shown = 0
-        self.flags_action = QAction(messages.CARE_AND_REVIEW_ACTION, self)
+        self.flags_action = QAction(care.care_and_review_action(), self)
         self.flags_action.triggered.connect(self.open_list)
         self.flags_action.setVisible(False)
         moderation = pane.moderation
@@ -189,12 +189,12 @@ class PaneCare(QObject):
             self.list_dialog = None
 
     def _restored(self, _message_id: str) -> None:
-        self.pane.moderation.statusMessage.emit(messages.MESSAGE_RESTORED)
+        self.pane.moderation.statusMessage.emit(safety.message_restored())
         self.pane.reload_latest()  # the row shows again (the event does it for the others)
 
     def _deleted(self, message_id: str) -> None:
         self.pane.moderation.mark_deleted(message_id)
-        self.pane.moderation.statusMessage.emit(messages.MESSAGE_DELETED_FOR_EVERYONE)
+        self.pane.moderation.statusMessage.emit(care.message_deleted_for_everyone())
 
     # -- "Show in conversation" ---------------------------------------------------------
 
@@ -221,7 +221,7 @@ class PaneCare(QObject):
         if not still_alive(pane):
             return
         if not self.scroll_to(message_id):
-            pane.moderation.statusMessage.emit(messages.REVIEW_NOT_IN_CONVERSATION)
+            pane.moderation.statusMessage.emit(care.review_not_in_conversation())
 
     def scroll_to(self, message_id: str) -> bool:
         """Bring a shown message to the middle of the conversation and make it the current

@@ -44,7 +44,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
 from peerapp.engine.engine import Result
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
@@ -75,6 +75,7 @@ from peerapp.ui.notices import (
     notice_text,
     with_previous,
 )
+from peerapp.ui.text import circle_settings, circles, conversation, moderation
 from peerapp.ui.timeline import Item, Notice
 from peerapp.ui.widgets.error_banner import ErrorBanner
 from peerapp.ui.widgets.member_list import Member
@@ -115,18 +116,18 @@ def notice_key(
 class Confirmation:
     title: Callable[[str], str]
     text: Callable[[str], str]
-    confirm: str
+    confirm: Callable[[], str]
 
 
 # the member actions that ask first, and how they ask
 CONFIRMATIONS = {
     MemberAction.MAKE_FOUNDER: Confirmation(
-        messages.confirm_make_founder_title,
-        messages.confirm_make_founder_text,
-        messages.MAKE_FOUNDER_CONFIRM,
+        moderation.confirm_make_founder_title,
+        moderation.confirm_make_founder_text,
+        moderation.make_founder_confirm,
     ),
     MemberAction.REMOVE: Confirmation(
-        messages.confirm_remove_title, messages.confirm_remove_text, messages.REMOVE_CONFIRM
+        moderation.confirm_remove_title, moderation.confirm_remove_text, moderation.remove_confirm
     ),
 }  # a ban asks in a dialog of its own (ConfirmBanDialog): it may take invitees along
 
@@ -137,10 +138,10 @@ class RemovedBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("removedBar")
-        self.heading = QLabel(messages.REMOVED_FROM_CIRCLE)
+        self.heading = QLabel(circles.removed_from_circle())
         style.set_role(self.heading, "subheading")
         self.heading.setWordWrap(True)
-        self.detail = QLabel(messages.REMOVED_STILL_READABLE)
+        self.detail = QLabel(circles.removed_still_readable())
         style.set_role(self.detail, "muted")
         self.detail.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -152,10 +153,10 @@ class RemovedBar(QFrame):
 
     def set_banned(self, banned: bool, admission_lost: bool = False) -> None:
         if admission_lost:
-            self.heading.setText(messages.ADMISSION_LOST)
+            self.heading.setText(circles.admission_lost())
             return
         self.heading.setText(
-            messages.BANNED_FROM_CIRCLE if banned else messages.REMOVED_FROM_CIRCLE
+            circles.banned_from_circle() if banned else circles.removed_from_circle()
         )
 
     @property
@@ -184,9 +185,9 @@ class PaneModeration(QObject):
         self.error_banner = ErrorBanner()
         self.removed_bar = RemovedBar()
         self.more_menu = QMenu(pane)
-        self.settings_action = QAction(messages.CIRCLE_SETTINGS_ACTION, self)
-        self.log_action = QAction(messages.MODERATION_LOG_ACTION, self)
-        self.leave_action = QAction(messages.LEAVE_CIRCLE_ACTION, self)
+        self.settings_action = QAction(circle_settings.circle_settings_action(), self)
+        self.log_action = QAction(moderation.moderation_log_action(), self)
+        self.leave_action = QAction(circles.leave_circle_action(), self)
         self.settings_action.triggered.connect(self.open_settings)
         self.log_action.triggered.connect(self.open_log)
         self.leave_action.triggered.connect(self.confirm_leave)
@@ -222,7 +223,7 @@ class PaneModeration(QObject):
     def name_of(self, member_id: str) -> str:
         """A member's name as the member list has it (a kind stand-in when it has none)."""
         member = self._member(member_id)
-        return (member.name if member is not None else "") or messages.UNNAMED_MEMBER
+        return (member.name if member is not None else "") or conversation.unnamed_member()
 
     @property
     def my_id(self) -> str:
@@ -337,7 +338,7 @@ class PaneModeration(QObject):
             return
         if action is MemberAction.BAN:
             brought = brought_in_by(self.members, member_id)
-            invitees = [m.name or messages.UNNAMED_MEMBER for m in brought]
+            invitees = [m.name or conversation.unnamed_member() for m in brought]
             dialog = ConfirmBanDialog(
                 bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane
             )
@@ -351,7 +352,7 @@ class PaneModeration(QObject):
             bridge,
             title=asking.title(name),
             explanation=asking.text(name),
-            confirm_text=asking.confirm,
+            confirm_text=asking.confirm(),
             command=commands[action],
             parent=self.pane,
         )
@@ -366,8 +367,8 @@ class PaneModeration(QObject):
         self,
         command: Command,
         on_done: Callable[[], object],
-        what: str = messages.TO_MODERATE,
-        say: Callable[[str], str] = messages.moderation_failed,
+        what: str = moderation.to_moderate(),
+        say: Callable[[str], str] = moderation.moderation_failed,
     ) -> None:
         """Run a command without asking first: `on_done` once it went through; if it did
         not, the reason (why it failed `what`, worded by `say`) in the banner."""
@@ -412,7 +413,7 @@ class PaneModeration(QObject):
     @Slot(str)
     def open_report(self, message_id: str) -> None:
         dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane)
-        self.open_dialog(dialog, lambda: self.statusMessage.emit(messages.REPORT_SENT))
+        self.open_dialog(dialog, lambda: self.statusMessage.emit(moderation.report_sent()))
 
     # -- the circle: settings, log, leaving ---------------------------------------------
 
@@ -437,12 +438,12 @@ class PaneModeration(QObject):
             return
         dialog = ConfirmActionDialog(
             self.bridge,
-            title=messages.leave_title(self.pane.name),
-            explanation=messages.leave_text(self.pane.name),
-            confirm_text=messages.LEAVE_CONFIRM,
+            title=circles.leave_title(self.pane.name),
+            explanation=circles.leave_text(self.pane.name),
+            confirm_text=circles.leave_confirm(),
             command=lambda: self.bridge.leave(self.circle),
-            busy_text=messages.LEAVING,
-            what=messages.TO_LEAVE,
+            busy_text=circles.leaving(),
+            what=circles.to_leave(),
             parent=self.pane,
         )
         self.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))

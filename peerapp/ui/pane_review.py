@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.check_in import CheckInDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.notices import review_notice
+from peerapp.ui.text import safety
 from peerapp.ui.timeline import Notice
 from peerapp.ui.widgets.message_model import message_views
 
@@ -82,20 +82,20 @@ class PaneReview(QObject):
         flags_to_hide = info.harm_flags_to_hide if info is not None else None
         dialog = ConfirmActionDialog(
             self.bridge,
-            title=messages.FLAG_HARM_TITLE,
-            explanation=messages.flag_harm_text(flags_to_hide),
-            confirm_text=messages.FLAG_HARM_CONFIRM,
+            title=safety.flag_harm_title(),
+            explanation=safety.flag_harm_text(flags_to_hide),
+            confirm_text=safety.flag_harm_confirm(),
             command=lambda: self.bridge.call(
                 "flag", circle=self.circle, kind="harm", message=message_id
             ),
-            busy_text=messages.FLAGGING,
-            what=messages.TO_FLAG_MESSAGE,
+            busy_text=safety.flagging(),
+            what=safety.to_flag_message(),
             parent=self.pane,
         )
         self.pane.moderation.open_dialog(dialog, self._flagged)
 
     def _flagged(self) -> None:
-        self.pane.moderation.statusMessage.emit(messages.FLAG_HARM_THANKS)
+        self.pane.moderation.statusMessage.emit(safety.flag_harm_thanks())
         self.pane.reload_latest()  # "Flagged", and hidden if this flag was enough
 
     @async_slot(str)
@@ -106,11 +106,11 @@ class PaneReview(QObject):
         await self.pane.moderation.attempt(
             lambda: self.bridge.call("restore_message", circle=self.circle, message=message_id),
             self._restored,
-            messages.TO_RESTORE_MESSAGE,
+            safety.to_restore_message(),
         )
 
     def _restored(self) -> None:
-        self.pane.moderation.statusMessage.emit(messages.MESSAGE_RESTORED)
+        self.pane.moderation.statusMessage.emit(safety.message_restored())
         self.pane.reload_latest()
 
     # -- what the engine tells --------------------------------------------------------------

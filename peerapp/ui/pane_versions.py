@@ -23,10 +23,10 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
+from peerapp.ui.text import storage, versions
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
@@ -36,13 +36,13 @@ class PaneVersions(QObject):
     def __init__(self, pane: CirclePane) -> None:
         super().__init__(pane)
         self.pane = pane
-        self.action = QAction(messages.EQUIVOCATIONS_ACTION, self)
+        self.action = QAction(versions.equivocations_action(), self)
         self.action.triggered.connect(self.open_list)
         self.action.setVisible(False)
         moderation = pane.moderation
         moderation.more_menu.insertAction(moderation.log_action, self.action)
         # everyone's "Storage…": what circles take here, who stored what in this one
-        self.storage_action = QAction(messages.STORAGE_ACTION, self)
+        self.storage_action = QAction(storage.storage_action(), self)
         self.storage_action.triggered.connect(self.open_storage)
         moderation.more_menu.insertAction(moderation.log_action, self.storage_action)
         pane.infoChanged.connect(self.info_changed)
@@ -80,4 +80,4 @@ class PaneVersions(QObject):
 
     def _deleted(self, message_id: str) -> None:
         self.pane.moderation.mark_deleted(message_id)
-        self.pane.moderation.statusMessage.emit(messages.VERSION_DELETED_STATUS)
+        self.pane.moderation.statusMessage.emit(versions.version_deleted_status())

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
+from peerapp.ui.text import conversation
 
 GROUP_WINDOW_MS = 5 * 60 * 1000
 _LATEST_SECONDS = 253_402_214_400  # 9999-12-31, the last day datetime can show
@@ -69,16 +69,18 @@ def day_of(ts_ms: int) -> date:
 
 
 def clock(ts_ms: int) -> str:
-    return local_time(ts_ms).strftime(messages.CLOCK_FORMAT)
+    return local_time(ts_ms).strftime(conversation.clock_format())
 
 
 def day_label(day: date, today: date) -> str:
     if day == today:
-        return messages.TODAY
+        return conversation.today()
     if day == today - timedelta(days=1):
-        return messages.YESTERDAY
+        return conversation.yesterday()
     template = (
-        messages.DAY_FORMAT_THIS_YEAR if day.year == today.year else messages.DAY_FORMAT_OTHER_YEAR
+        conversation.day_format_this_year()
+        if day.year == today.year
+        else conversation.day_format_other_year()
     )
     return template.format(weekday=f"{day:%A}", day=day.day, month=f"{day:%B}", year=day.year)
 

@@ -25,10 +25,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerapp.core.errors import HearthError
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.text import circles, common, joins
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def waiting_joins_from(result: Mapping[str, Any]) -> list[WaitingJoin]:
             continue
         name = row.get("name")
         joins.append(
-            WaitingJoin(row["circle"], name if isinstance(name, str) else messages.UNNAMED_CIRCLE)
+            WaitingJoin(row["circle"], name if isinstance(name, str) else circles.unnamed_circle())
         )
     return joins
 
@@ -68,10 +69,10 @@ class WaitingRow(QFrame):
         self.name_label = QLabel(join.name)
         self.name_label.setObjectName("waitingName")
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.state_label = QLabel(join.message if join.declined else messages.WAITING_FOR_APPROVAL)
+        self.state_label = QLabel(join.message if join.declined else joins.waiting_for_approval())
         self.state_label.setWordWrap(True)
         style.set_role(self.state_label, "muted")
-        self.button = QPushButton(messages.DISMISS if join.declined else messages.CANCEL_REQUEST)
+        self.button = QPushButton(common.dismiss() if join.declined else joins.cancel_request())
         style.set_role(self.button, "quiet")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
@@ -92,7 +93,7 @@ class WaitingJoins(QFrame):
         super().__init__(parent)
         self.setObjectName("waitingJoins")
         self.bridge = bridge
-        self.heading = QLabel(messages.ASKED_TO_JOIN_HEADING)
+        self.heading = QLabel(joins.asked_to_join_heading())
         style.set_role(self.heading, "muted")
         self.rows_layout = QVBoxLayout()
         self.rows_layout.setSpacing(4)
@@ -137,7 +138,7 @@ class WaitingJoins(QFrame):
 
     def declined(self, circle: str, name: str, message: str) -> None:
         others = [join for join in self.joins if join.circle != circle]
-        ended = WaitingJoin(circle, name or messages.UNNAMED_CIRCLE, True, message)
+        ended = WaitingJoin(circle, name or circles.unnamed_circle(), True, message)
         self._show([*others, ended])
 
     def name_of(self, circle: str, fallback: str) -> str:
@@ -182,7 +183,7 @@ class WaitingJoins(QFrame):
             if still_alive(self):
                 row = self.row_for(circle)
                 if row is not None:
-                    row.show_error(failure_message(error, messages.TO_CANCEL_REQUEST))
+                    row.show_error(failure_message(error, joins.to_cancel_request()))
             return
         if not still_alive(self):
             return

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import conversation
 from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.helpers import WAIT_MS, click, type_into
 
@@ -187,8 +187,8 @@ def ash_and_bee(qtbot: QtBot, ash: MainWindow, bee: MainWindow) -> str:
     circle = create_circle(qtbot, ash, "Tuesday circle", "Ash")
     copy_invite(qtbot, ash)
     assert join_circle(qtbot, bee, "Bee") == circle
-    wait_connected(qtbot, ash, messages.connected_members(1, 1))
-    wait_connected(qtbot, bee, messages.connected_members(1, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(1, 1))
+    wait_connected(qtbot, bee, conversation.connected_members(1, 1))
     wait_settled(qtbot, ash, circle, ["Ash", "Bee"])
     wait_settled(qtbot, bee, circle, ["Ash", "Bee"])
     return circle

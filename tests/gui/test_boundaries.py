@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.take_a_break import (
@@ -27,6 +26,7 @@ from peerapp.ui.main_window import MainWindow
 from peerapp.ui.member_actions import MemberAction, boundary_actions
 from peerapp.ui.notifier import Notification, Notifier
 from peerapp.ui.preferences import Preferences
+from peerapp.ui.text import app_window, boundaries, care, common, moderation, notifications
 from peerapp.ui.widgets.circle_header import CircleHeader
 from peerapp.ui.widgets.circle_list import CircleList, entries_from
 from peerapp.ui.widgets.member_list import MemberPanel, members_from
@@ -63,7 +63,7 @@ def test_the_member_menu_sets_block_apart_from_moderation() -> None:
         [MemberAction.PROMOTE, MemberAction.BLOCK], lambda action, _: chosen.append(action)
     )
     assert menu is not None
-    assert labels_of(menu) == [messages.PROMOTE_ACTION, messages.BLOCK_ACTION]
+    assert labels_of(menu) == [moderation.promote_action(), boundaries.block_action()]
     assert [action.isSeparator() for action in menu.actions()] == [False, True, False]
     menu.actions()[-1].trigger()
     assert chosen == [MemberAction.BLOCK]
@@ -86,11 +86,11 @@ def test_the_member_list_marks_blocked_members_and_breaks() -> None:
     panel.set_members(members)
     bee, cee = panel.rows[BEE_ID], panel.rows["cc" * 32]
     assert not bee.blocked_label.isHidden() and bee.break_label.isHidden()
-    assert bee.blocked_label.text() == messages.BLOCKED_BADGE
+    assert bee.blocked_label.text() == boundaries.blocked_badge()
     assert cee.blocked_label.isHidden() and not cee.break_label.isHidden()
-    assert cee.break_label.toolTip() == messages.ON_BREAK_TOOLTIP
+    assert cee.break_label.toolTip() == boundaries.on_break_tooltip()
     spoken = panel.list.item(2).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert messages.ON_BREAK_SPOKEN in spoken
+    assert boundaries.on_break_spoken() in spoken
 
 
 @pytest.mark.usefixtures("hearth_app")
@@ -120,7 +120,7 @@ def test_the_notifier_says_nothing_about_a_silent_message() -> None:
     notifier.message_arrived("c1", "Tuesday circle", MESSAGE)
     notifier.flush()
     assert notifier.shown == [
-        Notification("c1", messages.APP_NAME, messages.new_messages_in("Tuesday circle", 1))
+        Notification("c1", common.app_name(), notifications.new_messages_in("Tuesday circle", 1))
     ]
 
 
@@ -133,8 +133,8 @@ def test_a_care_flag_notifies_a_facilitator_unless_the_circle_is_on_a_break() ->
     assert notifier.shown == [
         Notification(
             "c1",
-            messages.CARE_FLAG_NOTIFICATION_TITLE,
-            messages.care_flag_notification("Tuesday circle"),
+            care.care_flag_notification_title(),
+            care.care_flag_notification("Tuesday circle"),
         )
     ]
 
@@ -173,10 +173,10 @@ def test_the_header_shows_the_break_with_one_click_to_end_it() -> None:
     header = CircleHeader("Tuesday circle", 2, holder)
     assert header.break_label.isHidden() and header.end_break_button.isHidden()
     header.set_break(quiet=True, on_break=True)
-    assert messages.ON_A_BREAK_HERE in header.break_label.text()
+    assert boundaries.on_a_break_here() in header.break_label.text()
     assert not header.end_break_button.isHidden()
     header.set_break(quiet=True, on_break=False)  # quiet hours only: nothing to end
-    assert messages.QUIET_HOURS_NOW in header.break_label.text()
+    assert boundaries.quiet_hours_now() in header.break_label.text()
     assert header.end_break_button.isHidden()
 
 
@@ -206,12 +206,12 @@ def test_block_hides_their_messages_for_the_blocker_only(qtbot: QtBot, circle: C
     wait_for_text(qtbot, ash, circle.id, "Thanks. A hard week.")
 
     # anyone may block anyone else: Ash (the founder) offers it on Bee, Bee on Ash
-    assert menu_of(ash_pane, "Bee")[-1] == messages.BLOCK_ACTION
-    assert menu_of(bee_pane, "Ash") == [messages.BLOCK_ACTION]
-    choose(ash_pane, "Bee", messages.BLOCK_ACTION)
+    assert menu_of(ash_pane, "Bee")[-1] == boundaries.block_action()
+    assert menu_of(bee_pane, "Ash") == [boundaries.block_action()]
+    choose(ash_pane, "Bee", boundaries.block_action())
     dialog = ash.active_dialog
     assert isinstance(dialog, ConfirmActionDialog)
-    assert dialog.windowTitle() == messages.block_title("Bee")
+    assert dialog.windowTitle() == boundaries.block_title("Bee")
     assert dialog.explanation_label.text() == (
         "You won't see their messages in this circle. They won't be told."
     )
@@ -222,17 +222,17 @@ def test_block_hides_their_messages_for_the_blocker_only(qtbot: QtBot, circle: C
     qtbot.waitUntil(blocked(ash_pane, "Bee"), timeout=WAIT_MS)
     row = ash_pane.member_panel.rows[member_id(ash_pane, "Bee")]
     assert not row.blocked_label.isHidden()
-    assert menu_of(ash_pane, "Bee")[-1] == messages.UNBLOCK_ACTION
+    assert menu_of(ash_pane, "Bee")[-1] == boundaries.unblock_action()
     # Bee still sees everything, and nothing tells her
     assert texts(bee, circle.id) == ["Welcome, Bee.", "Thanks. A hard week."]
     assert not blocked(bee_pane, "Ash")()
-    assert menu_of(bee_pane, "Ash") == [messages.BLOCK_ACTION]
+    assert menu_of(bee_pane, "Ash") == [boundaries.block_action()]
 
     # what Bee says meanwhile stays out of Ash's pane (and comes back with the rest)
     send_by_typing(qtbot, bee, "Is anyone there?")
     assert texts(ash, circle.id) == ["Welcome, Bee."]
 
-    choose(ash_pane, "Bee", messages.UNBLOCK_ACTION)  # no question asked
+    choose(ash_pane, "Bee", boundaries.unblock_action())  # no question asked
     qtbot.waitUntil(
         lambda: (
             texts(ash, circle.id) == ["Welcome, Bee.", "Thanks. A hard week.", "Is anyone there?"]
@@ -280,7 +280,7 @@ def test_a_break_hides_the_badge_and_keeps_notifications_silent(
     assert not bee.circle_list.quiet(own)
     header = circle.pane(bee).header
     qtbot.waitUntil(lambda: not header.end_break_button.isHidden(), timeout=WAIT_MS)
-    assert messages.ON_A_BREAK_HERE in header.break_label.text()
+    assert boundaries.on_a_break_here() in header.break_label.text()
 
     held_back = bee.notifier.held_back
     send_by_typing(qtbot, ash, "Are you around tonight?")
@@ -291,7 +291,7 @@ def test_a_break_hides_the_badge_and_keeps_notifications_silent(
     assert bee.notifier.held_back == held_back + 1
     assert bee.circle_list.badge(circle.id) == 0
     assert bee.circle_list.total_unread() == 0
-    assert bee.windowTitle() == messages.window_title(0)
+    assert bee.windowTitle() == app_window.window_title(0)
 
     # one click ends it: the badge and the notifications come back
     click(header.end_break_button)
@@ -394,7 +394,7 @@ def test_others_see_taking_a_break_when_the_status_is_shown(qtbot: QtBot, circle
     qtbot.waitUntil(bee_on_break, timeout=DELIVERY_WAIT_MS)
     row = ash_pane.member_panel.rows[member_id(ash_pane, "Bee")]
     assert not row.break_label.isHidden()
-    assert row.break_label.toolTip() == messages.ON_BREAK_TOOLTIP
+    assert row.break_label.toolTip() == boundaries.on_break_tooltip()
     assert ash_pane.member_panel.rows[member_id(ash_pane, "Ash")].break_label.isHidden()
 
     # ending the break takes the moon away

@@ -8,11 +8,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
-from peerapp.ui import messages
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, care_flags_from, open_flags
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.member_actions import MemberAction, care_actions
+from peerapp.ui.text import care, conversation
 from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -57,7 +57,7 @@ def test_flags_rows_are_read_leniently_and_only_open_ones_listed() -> None:
     first = flags[0]
     assert (first.message, first.sender_name, first.about_themselves) == (
         None,
-        messages.UNNAMED_MEMBER,
+        conversation.unnamed_member(),
         False,
     )
     assert "Cee" not in repr(first)
@@ -83,9 +83,7 @@ def _send_flag(qtbot: QtBot, window: MainWindow, note: str) -> CareFlagDialog:
 
 
 def _care_notifications(window: MainWindow) -> list[str]:
-    return [
-        n.body for n in window.notifier.shown if n.title == messages.CARE_FLAG_NOTIFICATION_TITLE
-    ]
+    return [n.body for n in window.notifier.shown if n.title == care.care_flag_notification_title()]
 
 
 def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
@@ -97,24 +95,24 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
 
     # Bee's menu: support for herself; nothing about Ash, whom no one else could hear of
     own_menu = member_menu(bee_pane, "Bee")
-    assert own_menu is not None and labels_of(own_menu) == [messages.ASK_SUPPORT_ACTION]
-    assert messages.WORRIED_ACTION not in _labels(member_menu(bee_pane, "Ash"))
-    assert _labels(member_menu(bee_pane, "Cee"))[0] == messages.WORRIED_ACTION
+    assert own_menu is not None and labels_of(own_menu) == [care.ask_support_action()]
+    assert care.worried_action() not in _labels(member_menu(bee_pane, "Ash"))
+    assert _labels(member_menu(bee_pane, "Cee"))[0] == care.worried_action()
     assert not ash_pane.header.care_flags_button.isVisible()
     assert ash_pane.care.flags_action.isVisible() and not bee_pane.care.flags_action.isVisible()
 
     # "I'd like support": worded for oneself; thanks in the status bar once sent
-    _trigger(own_menu, messages.ASK_SUPPORT_ACTION)
+    _trigger(own_menu, care.ask_support_action())
     support = _send_flag(qtbot, bee, SUPPORT_NOTE)
-    assert support.windowTitle() == messages.SUPPORT_TITLE
-    assert support.explanation_label.text() == messages.SUPPORT_TEXT
-    qtbot.waitUntil(lambda: bee.statusBar().currentMessage() == messages.SUPPORT_SENT)
+    assert support.windowTitle() == care.support_title()
+    assert support.explanation_label.text() == care.support_text()
+    qtbot.waitUntil(lambda: bee.statusBar().currentMessage() == care.support_sent())
 
     # the founder: a notification of its own that names only the circle, and the badge
     qtbot.waitUntil(lambda: bool(_care_notifications(ash)), timeout=DELIVERY_WAIT_MS)
-    assert _care_notifications(ash) == [messages.care_flag_notification("Tuesday circle")]
+    assert _care_notifications(ash) == [care.care_flag_notification("Tuesday circle")]
     qtbot.waitUntil(
-        lambda: ash_pane.header.care_flags_button.text() == messages.care_flags_button(1),
+        lambda: ash_pane.header.care_flags_button.text() == care.care_flags_button(1),
         timeout=WAIT_MS,
     )
     assert not ash_pane.header.care_flags_button.isHidden()
@@ -126,12 +124,12 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
     row = bee_pane.model.row_of(words.id)
     assert row is not None
     message_menu = bee_pane.message_list.menu_for(bee_pane.model.index(row))
-    _trigger(message_menu, messages.WORRIED_ABOUT_AUTHOR)
+    _trigger(message_menu, care.worried_about_author())
     worried = _send_flag(qtbot, bee, WORRIED_NOTE)
-    assert worried.heading_label.text() == messages.care_flag_heading("Cee")
+    assert worried.heading_label.text() == care.care_flag_heading("Cee")
     assert worried.message == words.id and worried.member == member_id(bee_pane, "Cee")
     qtbot.waitUntil(
-        lambda: ash_pane.header.care_flags_button.text() == messages.care_flags_button(2),
+        lambda: ash_pane.header.care_flags_button.text() == care.care_flags_button(2),
         timeout=DELIVERY_WAIT_MS,
     )
 
@@ -142,8 +140,8 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
     qtbot.waitUntil(lambda: listed.loaded, timeout=WAIT_MS)
     cards = [listed.cards[flag.id] for flag in listed.flags]
     assert [card.summary.text() for card in cards] == [
-        messages.care_flag_summary("Cee", "Bee", about_themselves=False),
-        messages.care_flag_summary("Bee", "Bee", about_themselves=True),
+        care.care_flag_summary("Cee", "Bee", about_themselves=False),
+        care.care_flag_summary("Bee", "Bee", about_themselves=True),
     ]
     assert [card.note.text() for card in cards] == [WORRIED_NOTE, SUPPORT_NOTE]
     assert cards[0].excerpt is not None and CEE_WORDS in cards[0].excerpt.text()
@@ -168,11 +166,11 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
     bee_id = member_id(bee_pane, "Bee")
     asking = CareFlagDialog(bee_pane.bridge, circle, bee_id, "Bee", parent=bee_pane)
     qtbot.waitUntil(lambda: asking.myself is not None, timeout=WAIT_MS)
-    assert asking.windowTitle() == messages.SUPPORT_TITLE
-    assert asking.primary_button.text() == messages.SUPPORT_SEND
+    assert asking.windowTitle() == care.support_title()
+    assert asking.primary_button.text() == care.support_send()
     about_cee = CareFlagDialog(bee_pane.bridge, circle, member_id(bee_pane, "Cee"), "Cee")
     qtbot.waitUntil(lambda: about_cee.myself is False, timeout=WAIT_MS)
-    assert about_cee.heading_label.text() == messages.care_flag_heading("Cee")
+    assert about_cee.heading_label.text() == care.care_flag_heading("Cee")
     for dialog in (asking, about_cee):
         dialog.reject()
         dialog.deleteLater()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from peerapp.ui import messages
+from peerapp.ui.text import conversation
 from peerapp.ui.widgets.circle_header import CircleHeader, connection_text
 from peerapp.ui.widgets.member_list import Member, MemberPanel, MemberRow, members_from
 
@@ -19,7 +19,7 @@ def member(name: str, online: bool) -> Member:
 @pytest.mark.parametrize(
     ("members", "text", "reachable"),
     [
-        ([ME], messages.JUST_YOU, False),
+        ([ME], conversation.just_you(), False),
         ([ME, member("Bee", False)], "Connected to 0 of 1 member", False),
         ([ME, member("Bee", True)], "Connected to 1 of 1 member", True),
         ([ME, member("Bee", True), member("Cy", False)], "Connected to 1 of 2 members", True),

@@ -14,10 +14,10 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.invite_code import decode_invite
-from peerapp.ui import messages
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notifier import Notification
+from peerapp.ui.text import app_window, common, conversation, invites, notifications
 from tests.gui.circle_steps import (
     copy_invite,
     create_circle,
@@ -48,12 +48,12 @@ def test_invite_dialog_gives_a_code_to_copy_and_a_qr_image(
     assert not result.qr_pixmap().isNull()
     assert result.qr_pixmap().width() >= 150
     assert "can be used once" in result.details.text()
-    assert "share it only with the person" in messages.INVITE_IS_A_KEY
-    assert dialog.primary_button.text() == messages.DONE
+    assert "share it only with the person" in invites.invite_is_a_key()
+    assert dialog.primary_button.text() == common.done()
 
     click(result.copy_button)
     assert QGuiApplication.clipboard().text() == code
-    assert result.copy_button.text() == messages.COPIED
+    assert result.copy_button.text() == common.copied()
 
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         click(dialog.primary_button)
@@ -100,8 +100,8 @@ def two_people(
     copy_invite(qtbot, ash)
     assert join_circle(qtbot, bee, "Bee") == circle
     # each can reach the other before anyone speaks
-    wait_connected(qtbot, ash, messages.connected_members(1, 1))
-    wait_connected(qtbot, bee, messages.connected_members(1, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(1, 1))
+    wait_connected(qtbot, bee, conversation.connected_members(1, 1))
     return TwoPeople(ash, bee, circle)
 
 
@@ -138,7 +138,7 @@ def test_two_people_join_and_talk(qtbot: QtBot, two_people: TwoPeople) -> None:
     wait_unread(qtbot, ash, circle, 1)
     qtbot.waitUntil(lambda: len(notifications_for(ash, circle)()) == 1, timeout=WAIT_MS)
     assert notifications_for(ash, circle)() == [
-        Notification(circle, messages.APP_NAME, "New message in Tuesday circle")
+        Notification(circle, common.app_name(), "New message in Tuesday circle")
     ]
     activate(qtbot, ash)  # coming back to the window counts as reading
     wait_unread(qtbot, ash, circle, 0)
@@ -168,10 +168,10 @@ def test_unread_counts_and_notifications(qtbot: QtBot, two_people: TwoPeople) ->
     send_by_typing(qtbot, ash, "Is anyone around tonight?")
     wait_unread(qtbot, bee, circle, 1)
     qtbot.waitUntil(lambda: len(bee_notes()) == 1, timeout=WAIT_MS)
-    assert bee_notes() == [Notification(circle, messages.APP_NAME, "New message in Tuesday circle")]
+    assert bee_notes() == [Notification(circle, common.app_name(), "New message in Tuesday circle")]
     assert "tonight" not in repr(bee.notifier.shown)  # the text stays hidden by default
-    assert bee.notifier.tooltip == messages.unread_tooltip(1)
-    assert bee.windowTitle() == messages.window_title(1)
+    assert bee.notifier.tooltip == notifications.unread_tooltip(1)
+    assert bee.windowTitle() == app_window.window_title(1)
     assert pane_of(bee, own).model.messages() == []
 
     # opening the circle shows the message and clears its count
@@ -179,7 +179,7 @@ def test_unread_counts_and_notifications(qtbot: QtBot, two_people: TwoPeople) ->
     pane = wait_showing(qtbot, bee, circle)
     assert [m.text for m in pane.model.messages()] == ["Is anyone around tonight?"]
     wait_unread(qtbot, bee, circle, 0)
-    assert bee.notifier.tooltip == messages.unread_tooltip(0)
+    assert bee.notifier.tooltip == notifications.unread_tooltip(0)
 
     # while the circle is in view in the active window: no notification, no count
     send_by_typing(qtbot, ash, "I am.")

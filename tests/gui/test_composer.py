@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.errors import CommandError
 from peerapp.engine.engine import Result
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
+from peerapp.ui.text import conversation
 from peerapp.ui.widgets.composer import COUNTER_FROM
 from tests.gui.circle_steps import create_circle
 from tests.gui.helpers import WAIT_MS, StartSession, click
@@ -99,7 +99,7 @@ def test_a_failed_send_is_explained_and_keeps_the_draft(
     qtbot.keyClick(pane.composer.edit, Qt.Key.Key_Return)
 
     qtbot.waitUntil(pane.composer.error_label.isVisible, timeout=WAIT_MS)
-    assert pane.composer.error_label.text() == messages.not_sent(refusal)
+    assert pane.composer.error_label.text() == conversation.not_sent(refusal)
     assert pane.composer.edit.toPlainText() == "Please keep this"
     assert not pane.composer.edit.isReadOnly()
     assert pane.composer.send_button.isEnabled()

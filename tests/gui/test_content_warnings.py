@@ -16,11 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.content_warnings import TOPICS
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.check_in import CheckInDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notifier import notification_for, notified_text
+from peerapp.ui.text import check_ins, conversation, safety
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import (
@@ -57,15 +57,15 @@ def test_a_warning_the_reader_collapses_shows_only_the_label_until_revealed() ->
 
     collapsed = presentation(message, revealed=False, reviewer=False)
     assert collapsed.look is Look.WARNED
-    assert collapsed.text == messages.cw_label("grief") == "Content warning: Grief and loss"
-    assert collapsed.buttons == ((Button.SHOW, messages.CW_SHOW),)
+    assert collapsed.text == safety.cw_label("grief") == "Content warning: Grief and loss"
+    assert collapsed.buttons == ((Button.SHOW, safety.cw_show()),)
     assert HARD not in describe(MessageRow(message, True), date.today(), 0, collapsed)
 
     shown = presentation(message, revealed=True, reviewer=False)
     assert shown.look is Look.PLAIN
     assert shown.text == HARD
-    assert shown.tags == (messages.cw_label("grief"),)
-    assert shown.buttons == ((Button.HIDE_AGAIN, messages.CW_HIDE_AGAIN),)
+    assert shown.tags == (safety.cw_label("grief"),)
+    assert shown.buttons == ((Button.HIDE_AGAIN, safety.cw_hide_again()),)
 
 
 def test_a_warning_the_reader_shows_is_a_tag_above_the_text() -> None:
@@ -83,13 +83,13 @@ def test_hidden_pending_review_comes_before_the_warning_and_offers_restore_to_re
     member = presentation(message, revealed=False, reviewer=False)
     facilitator = presentation(message, revealed=False, reviewer=True)
     assert member.look is Look.HIDDEN
-    assert member.text == messages.HIDDEN_PENDING_REVIEW
-    assert member.buttons == ((Button.SHOW, messages.SHOW_ANYWAY),)
+    assert member.text == safety.hidden_pending_review()
+    assert member.buttons == ((Button.SHOW, safety.show_anyway()),)
     assert [kind for kind, _ in facilitator.buttons] == [Button.SHOW, Button.RESTORE]
 
     anyway = presentation(message, revealed=True, reviewer=True)
     assert anyway.text == HARD
-    assert anyway.tags == (messages.HIDDEN_PENDING_REVIEW, messages.cw_label("grief"))
+    assert anyway.tags == (safety.hidden_pending_review(), safety.cw_label("grief"))
     assert [kind for kind, _ in anyway.buttons] == [Button.HIDE_AGAIN, Button.RESTORE]
 
 
@@ -113,8 +113,8 @@ def test_history_rows_carry_warnings_moods_and_review_state() -> None:
 
 
 def test_every_listed_topic_has_a_name_people_read() -> None:
-    assert all(messages.cw_name(topic) != topic for topic in TOPICS)
-    assert messages.cw_name("A custom label") == "A custom label"
+    assert all(safety.cw_name(topic) != topic for topic in TOPICS)
+    assert safety.cw_name("A custom label") == "A custom label"
 
 
 # -- the list, without an engine ----------------------------------------------------------
@@ -167,8 +167,8 @@ def test_enter_on_a_collapsed_message_shows_it_and_its_menu_offers_the_same(
     menu = shown_list.menu_for(index)
     assert menu is not None
     labels = [action.text() for action in menu.actions()]
-    assert messages.CW_SHOW in labels
-    assert messages.COPY_MESSAGE not in labels  # copying would reveal it unasked
+    assert safety.cw_show() in labels
+    assert conversation.copy_message() not in labels  # copying would reveal it unasked
     shown_list.setFocus()
     shown_list.setCurrentIndex(index)
     QTest.keyClick(shown_list, Qt.Key.Key_Return)
@@ -207,7 +207,7 @@ def test_the_composer_chip_shows_the_warning_goes_with_the_message_and_resets(
     composer = pane.composer
     assert composer.cw_chip.isHidden()
 
-    choose_warning(pane, messages.cw_name("grief"))
+    choose_warning(pane, safety.cw_name("grief"))
     assert composer.content_warning == "grief"
     assert composer.cw_chip.isVisible()
     assert composer.cw_chip_label.text() == "Content warning: Grief and loss"
@@ -215,7 +215,7 @@ def test_the_composer_chip_shows_the_warning_goes_with_the_message_and_resets(
     assert composer.content_warning == ""
     assert composer.cw_chip.isHidden()
 
-    choose_warning(pane, messages.CW_CUSTOM_CHOICE)
+    choose_warning(pane, safety.cw_custom_choice())
     assert composer.cw_custom_edit.isVisible()
     type_into(composer.cw_custom_edit, "  Moving   house ")
     QTest.keyClick(composer.cw_custom_edit, Qt.Key.Key_Return)
@@ -237,7 +237,7 @@ def test_a_warned_message_arrives_collapsed_and_show_reveals_it(
     qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
 ) -> None:
     ash, bee, circle = two_members
-    choose_warning(pane_of(ash, circle), messages.cw_name("grief"))
+    choose_warning(pane_of(ash, circle), safety.cw_name("grief"))
     send_by_typing(qtbot, ash, HARD)
 
     arrived = wait_for_text(qtbot, bee, circle, HARD)
@@ -247,7 +247,7 @@ def test_a_warned_message_arrives_collapsed_and_show_reveals_it(
     number = bee_pane.model.row_of(arrived.id)
     assert number is not None
     said = bee_pane.model.index(number).data(Qt.ItemDataRole.AccessibleTextRole)
-    assert messages.cw_label("grief") in said
+    assert safety.cw_label("grief") in said
     assert HARD not in said
 
     bee_list = bee_pane.message_list
@@ -264,7 +264,7 @@ def test_a_check_in_goes_out_from_the_dialog_and_shows_compactly(
     click(ash_pane.composer.check_in_button)
     dialog = ash.active_dialog
     assert isinstance(dialog, CheckInDialog)
-    assert dialog.heading_label.text() == messages.CHECK_IN_HEADING
+    assert dialog.heading_label.text() == check_ins.check_in_heading()
     assert not dialog.primary_button.isEnabled()  # a mood first
     QTest.keyClick(dialog, Qt.Key.Key_4)
     assert dialog.mood() == 4
@@ -289,9 +289,9 @@ def test_notifications_never_carry_the_text_of_a_collapsed_message() -> None:
     hidden = view(2, hidden=True)
     shown = view(3, cw="grief", filter="show")
     check_in = view(4, mood=5, text="")
-    assert notified_text(warned) == messages.cw_label("grief")
-    assert notified_text(hidden) == messages.HIDDEN_PENDING_REVIEW
+    assert notified_text(warned) == safety.cw_label("grief")
+    assert notified_text(hidden) == safety.hidden_pending_review()
     assert notified_text(shown) == HARD
-    assert notified_text(check_in) == messages.mood_name(5)
+    assert notified_text(check_in) == check_ins.mood_name(5)
     note = notification_for("c" * 32, "Tuesday circle", [warned], show_text=True)
     assert HARD not in note.body

@@ -14,11 +14,11 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.crisis_directory import CrisisDirectoryInvalid
 from peerapp.engine.crisis_directory import load_bundled
-from peerapp.ui import messages
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs import crisis_help
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import crisis
 from tests.gui.helpers import WAIT_MS, StartSession, click
 
 
@@ -57,7 +57,7 @@ def test_get_help_now_opens_with_no_engine_and_shows_the_chosen_country(
     window = offline_window
     action = window.findChild(QAction, "getHelpNow")
     assert action is window.get_help_action
-    assert action.isEnabled() and action.text() == messages.GET_HELP_NOW
+    assert action.isEnabled() and action.text() == crisis.get_help_now()
     toolbar = window.findChild(QToolBar, "helpToolbar")
     assert toolbar is not None and toolbar.isVisible()
     button = toolbar.widgetForAction(action)
@@ -71,15 +71,15 @@ def test_get_help_now_opens_with_no_engine_and_shows_the_chosen_country(
 
     choose(dialog, "GB")
     assert dialog.current_country() == "GB"
-    assert dialog.emergency_label.text() == messages.crisis_emergency("999")
+    assert dialog.emergency_label.text() == crisis.crisis_emergency("999")
     assert dialog.shown_numbers() == ["116 123"]
     assert "116 123" in dialog.number_labels[0].text()
     assert load_bundled().note in dialog.note_label.text()
-    assert messages.crisis_checked(load_bundled().checked) in dialog.note_label.text()
+    assert crisis.crisis_checked(load_bundled().checked) in dialog.note_label.text()
     assert "findahelpline.com" in dialog.international_label.text()
 
     choose(dialog, "JP")
-    assert dialog.emergency_label.text() == messages.crisis_emergency("119")
+    assert dialog.emergency_label.text() == crisis.crisis_emergency("119")
     assert dialog.shown_numbers() == ["0570-064-556", "0120-279-338"]
     assert "116 123" not in dialog.shown_numbers()
     names = [label.text() for label in dialog.services_box.findChildren(QLabel)]
@@ -112,7 +112,7 @@ def test_it_still_opens_after_the_engine_has_stopped(
     dialog = window.crisis_help
     assert isinstance(dialog, CrisisHelpDialog)
     choose(dialog, "NZ")
-    assert dialog.emergency_label.text() == messages.crisis_emergency("111")
+    assert dialog.emergency_label.text() == crisis.crisis_emergency("111")
     assert dialog.shown_numbers() == ["1737", "1737"]  # call or text
     dialog.reject()
 
@@ -122,14 +122,14 @@ def test_the_dialog_needs_no_window_and_copies_a_number(qtbot: QtBot) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.current_country() == "AU"
-    assert dialog.emergency_label.text() == messages.crisis_emergency("000")
+    assert dialog.emergency_label.text() == crisis.crisis_emergency("000")
     assert dialog.shown_numbers() == ["13 11 14", "0477 13 11 14"]
 
     copy = dialog.copy_buttons[0]
-    assert copy.accessibleName() == messages.crisis_copy_name("13 11 14")
+    assert copy.accessibleName() == crisis.crisis_copy_name("13 11 14")
     click(copy)
     assert QGuiApplication.clipboard().text() == "13 11 14"
-    assert copy.text() == messages.CRISIS_COPIED
+    assert copy.text() == crisis.crisis_copied()
 
 
 def test_a_country_without_a_cited_emergency_number_says_to_call_the_local_one(
@@ -137,7 +137,7 @@ def test_a_country_without_a_cited_emergency_number_says_to_call_the_local_one(
 ) -> None:
     dialog = CrisisHelpDialog(country="AR")
     qtbot.addWidget(dialog)
-    assert dialog.emergency_label.text() == messages.CRISIS_EMERGENCY_UNKNOWN
+    assert dialog.emergency_label.text() == crisis.crisis_emergency_unknown()
     assert dialog.shown_numbers() == ["135", "(011) 5275-1135", "0800-999-0091"]
 
 
@@ -169,6 +169,6 @@ def test_a_broken_directory_still_opens_and_points_to_the_emergency_number(
     monkeypatch.setattr(crisis_help, "load_bundled", broken)
     dialog = CrisisHelpDialog(country="GB")
     qtbot.addWidget(dialog)
-    assert dialog.emergency_label.text() == messages.CRISIS_NO_DIRECTORY
+    assert dialog.emergency_label.text() == crisis.crisis_no_directory()
     assert not dialog.country_box.isEnabled()
     assert dialog.shown_numbers() == []

@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import crisis
 from peerapp.ui.widgets.crisis_prompt import CHECK_DELAY_MS
 from tests.gui.circle_steps import create_circle
 from tests.gui.helpers import WAIT_MS, StartSession, click, resolve
@@ -89,11 +89,11 @@ def test_a_listed_phrase_shows_the_prompt_and_dismissing_sends_nothing(
     composer.edit.clear()
     qtbot.keyClicks(composer.edit, PHRASE)
     qtbot.waitUntil(prompt.isVisible, timeout=CHECK_WAIT_MS)
-    assert prompt.text_label.text() == messages.CRISIS_PROMPT_TEXT
-    assert prompt.accessibleName() == messages.CRISIS_PROMPT_NAME
-    assert prompt.resources_button.text() == messages.CRISIS_PROMPT_RESOURCES
-    assert prompt.facilitator_button.text() == messages.CRISIS_PROMPT_FACILITATOR
-    assert prompt.dismiss_button.accessibleName() == messages.CRISIS_PROMPT_DISMISS_NAME
+    assert prompt.text_label.text() == crisis.crisis_prompt_text()
+    assert prompt.accessibleName() == crisis.crisis_prompt_name()
+    assert prompt.resources_button.text() == crisis.crisis_prompt_resources()
+    assert prompt.facilitator_button.text() == crisis.crisis_prompt_facilitator()
+    assert prompt.dismiss_button.accessibleName() == crisis.crisis_prompt_dismiss_name()
     assert all(button.accessibleDescription() for button in prompt.buttons())
     # the prompt is not a dialog and takes no focus from the typing
     assert not prompt.isWindow()

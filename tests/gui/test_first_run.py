@@ -14,9 +14,9 @@ from peerapp.core.errors import StorageFull
 from peerapp.core.passphrase_policy import MIN_LENGTH, Strength
 from peerapp.engine import profiles
 from peerapp.engine.profiles import TEST_KDF, UnlockedProfile, profile_exists
-from peerapp.ui import messages
 from peerapp.ui.dialogs import first_run
 from peerapp.ui.dialogs.first_run import FirstRunDialog
+from peerapp.ui.text import profile as profile_text
 from tests.gui.helpers import WAIT_MS, Passphrases, click, type_into
 
 pytestmark = pytest.mark.usefixtures("qasync_loop")
@@ -113,7 +113,7 @@ def test_busy_while_creating_and_closing_waits_for_it(
     qtbot.waitUntil(lambda: dialog.busy, timeout=WAIT_MS)
 
     assert dialog.busy_indicator.isVisible()
-    assert dialog.busy_indicator.label.text() == messages.CREATING_PROFILE
+    assert dialog.busy_indicator.label.text() == profile_text.creating_profile()
     assert not dialog.primary_button.isEnabled()
     assert not dialog.secondary_button.isEnabled()
     assert not dialog.fields.passphrase_edit.isEnabled()

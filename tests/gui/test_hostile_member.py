@@ -20,7 +20,6 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.events import MessageView
 from peerapp.crypto.signing import sign_event
 from peerapp.engine.circle_service import CircleService
-from peerapp.ui import messages
 from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
@@ -31,6 +30,7 @@ from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
+from peerapp.ui.text import common, conversation, invites, moderation, safety
 from peerapp.ui.widgets.member_list import Member, members_from
 from peerapp.ui.widgets.message_model import Look, presentation
 from tests.binding import bound
@@ -67,10 +67,10 @@ def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
 
 def test_settings_notices_say_who_may_invite() -> None:
     assert settings_changes(Settings(members_invite=True), Settings()) == [
-        messages.MEMBERS_INVITE_ON_NOW
+        moderation.members_invite_on_now()
     ]
     assert settings_changes(Settings(), Settings(members_invite=True)) == [
-        messages.MEMBERS_INVITE_OFF_NOW
+        moderation.members_invite_off_now()
     ]
     entry = entry_from(
         {
@@ -126,9 +126,9 @@ def test_settings_notices_and_the_rule_say_how_long_members_wait_to_flag() -> No
         "Members can now flag messages once they have been in the circle for 24 hours "
         "(changed by Ash)"
     )
-    assert "Members can flag as soon as they join." in messages.harm_flags_rule(0)
-    assert "once they have been in the circle for 1 hour." in messages.harm_flags_rule(1)
-    assert "once they have been in the circle for 5 hours." in messages.harm_flags_rule(5)
+    assert "Members can flag as soon as they join." in safety.harm_flags_rule(0)
+    assert "once they have been in the circle for 1 hour." in safety.harm_flags_rule(1)
+    assert "once they have been in the circle for 5 hours." in safety.harm_flags_rule(5)
 
 
 def test_who_brought_whom_in_is_read_from_invited_by() -> None:
@@ -148,7 +148,7 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
         "b": "Invited by Ash",
         "c": "Invited by Bee",
         "d": "Invited by Cy",
-        "e": messages.INVITED_BY_FORMER_MEMBER,
+        "e": moderation.invited_by_former_member(),
     }
     # reports that keys a member sent did not open, the founder's too
     reported = [
@@ -169,12 +169,12 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
         ]
     )
     assert [m.unreadable_reports for m in rows] == [2, 0, 0]
-    assert messages.ban_invitees_names(["Cy"]) == "Cy"
-    assert messages.ban_invitees_names(["Cy", "Dee", "Eve"]) == "Cy, Dee and Eve"
+    assert moderation.ban_invitees_names(["Cy"]) == "Cy"
+    assert moderation.ban_invitees_names(["Cy", "Dee", "Eve"]) == "Cy, Dee and Eve"
     names = [f"M{i}" for i in range(8)]
-    assert messages.ban_invitees_names(names) == "M0, M1, M2, M3, M4 and 3 more"
-    assert messages.ban_invitees_check(1) == "Also remove the person they brought in:"
-    assert messages.ban_invitees_check(3) == "Also remove the 3 people they brought in:"
+    assert moderation.ban_invitees_names(names) == "M0, M1, M2, M3, M4 and 3 more"
+    assert moderation.ban_invitees_check(1) == "Also remove the person they brought in:"
+    assert moderation.ban_invitees_check(3) == "Also remove the 3 people they brought in:"
 
 
 def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
@@ -196,10 +196,10 @@ def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
 
 def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
     plain = MessageView("ab" * 32, "cd" * 32, "Bee", "Hi", 1, False, equivocated=True)
-    assert presentation(plain, False, False).note == messages.EQUIVOCATED_NOTE
+    assert presentation(plain, False, False).note == safety.equivocated_note()
     hidden = dataclasses.replace(plain, hidden=True)
     assert presentation(hidden, False, False).look is Look.HIDDEN
-    assert presentation(hidden, False, False).note == messages.EQUIVOCATED_NOTE
+    assert presentation(hidden, False, False).note == safety.equivocated_note()
     gone = dataclasses.replace(plain, deleted="facilitator", text="")
     assert presentation(gone, False, False).note == ""
     honest = dataclasses.replace(plain, equivocated=False)
@@ -219,7 +219,7 @@ def test_equivocation_rows_are_read_leniently() -> None:
         ]
     )
     assert [(i.author_name, i.seq, [v.text for v in i.versions]) for i in items] == [
-        (messages.UNNAMED_MEMBER, 3, ["Hi"])
+        (conversation.unnamed_member(), 3, ["Hi"])
     ]
     assert equivocations_from(None) == [] and equivocations_from("text") == []
     assert "Hi" not in repr(items[0].versions[0]) and "cd" * 32 not in repr(items[0])
@@ -276,9 +276,9 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
     assert isinstance(refused, InviteDialog)
     qtbot.waitUntil(lambda: refused.refused, timeout=WAIT_MS)
     reason = "Only facilitators can invite people to this circle."
-    assert refused.refusal_note.text() == f"{reason} {messages.ASK_A_FACILITATOR_TO_INVITE}"
+    assert refused.refusal_note.text() == f"{reason} {invites.ask_a_facilitator_to_invite()}"
     assert refused.refusal_note.isVisible() and not refused.options.isVisible()
-    assert refused.primary_button.text() == messages.CLOSE
+    assert refused.primary_button.text() == common.close()
     assert not refused.manage_button.isVisible()
     with qtbot.waitSignal(refused.finished, timeout=WAIT_MS):
         click(refused.primary_button)
@@ -344,9 +344,9 @@ def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one
     for message_id in (first.id, rewrite):
         shown = ash.model.message(message_id)
         assert shown is not None
-        assert ash.model.presentation_of(shown).note == messages.EQUIVOCATED_NOTE
+        assert ash.model.presentation_of(shown).note == safety.equivocated_note()
         said = ash.model.index(ash.model.row_of(message_id) or 0).data()
-        assert said.endswith(messages.EQUIVOCATED_NOTE)  # what a screen reader says
+        assert said.endswith(safety.equivocated_note())  # what a screen reader says
     bee_id = member_id(ash, "Bee")
     qtbot.waitUntil(
         lambda: (
@@ -375,7 +375,7 @@ def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one
     click(columns[rewrite].delete_button)
     confirming = listing.confirming
     assert isinstance(confirming, ConfirmActionDialog)
-    assert confirming.windowTitle() == messages.DELETE_MESSAGE_TITLE
+    assert confirming.windowTitle() == moderation.delete_message_title()
     with qtbot.waitSignal(confirming.accepted, timeout=DELIVERY_WAIT_MS):
         click(confirming.primary_button)
 
@@ -421,10 +421,10 @@ def flag(window: MainWindow, pane: CirclePane, message: str) -> ConfirmActionDia
     """Choose "Flag as harmful…" on a message; the dialog that asks."""
     menu = pane.message_list.menu_for(pane.model.index(pane.model.row_of(message) or 0))
     assert menu is not None
-    next(a for a in menu.actions() if a.text() == messages.FLAG_HARM_ACTION).trigger()
+    next(a for a in menu.actions() if a.text() == safety.flag_harm_action()).trigger()
     flagging = window.active_dialog
     assert isinstance(flagging, ConfirmActionDialog)
-    assert flagging.windowTitle() == messages.FLAG_HARM_TITLE
+    assert flagging.windowTitle() == safety.flag_harm_title()
     return flagging
 
 
@@ -449,13 +449,13 @@ def test_a_member_flags_once_the_circles_waiting_time_allows_it(
     box = dialog.flag_after_box
     assert (box.value(), box.minimum(), box.maximum()) == (24, 0, 168)
     assert box.text() == "24 hours in the circle"
-    assert dialog.harm_flags_rule.text() == messages.harm_flags_rule(24)
+    assert dialog.harm_flags_rule.text() == safety.harm_flags_rule(24)
     assert "in the circle for 24 hours." in dialog.harm_flags_rule.text()
     box.setValue(1)
     assert box.text() == "1 hour in the circle"
     box.setValue(0)
-    assert box.text() == messages.FLAG_AFTER_AT_ONCE
-    assert dialog.harm_flags_rule.text() == messages.harm_flags_rule(0)
+    assert box.text() == safety.flag_after_at_once()
+    assert dialog.harm_flags_rule.text() == safety.harm_flags_rule(0)
     assert dialog.changes() == {"flag_after_hours": 0}
     save_settings(qtbot, dialog)
     wait_notice(
@@ -517,7 +517,7 @@ def test_a_ban_can_remove_the_people_the_banned_member_brought_in(
     assert all(row.name_label.toolTip() == "" for row in bee.member_panel.rows.values())
 
     # banning Cee (who brought no one) offers nothing more
-    choose(ash, "Cee", messages.BAN_ACTION)
+    choose(ash, "Cee", moderation.ban_action())
     plain = circle.ash.active_dialog
     assert isinstance(plain, ConfirmBanDialog)
     assert plain.invitees_check.isHidden() and not plain.with_invitees()
@@ -525,10 +525,10 @@ def test_a_ban_can_remove_the_people_the_banned_member_brought_in(
         click(plain.secondary_button)
 
     # banning Bee offers to remove Cee too, unchecked; checked, both go in one action
-    choose(ash, "Bee", messages.BAN_ACTION)
+    choose(ash, "Bee", moderation.ban_action())
     banning = circle.ash.active_dialog
     assert isinstance(banning, ConfirmBanDialog)
-    assert banning.windowTitle() == messages.confirm_ban_title("Bee")
+    assert banning.windowTitle() == moderation.confirm_ban_title("Bee")
     assert not banning.invitees_check.isHidden()
     assert banning.invitees_check.text() == "Also remove the person they brought in:"
     assert banning.invitees_label.text() == "Cee"

@@ -13,12 +13,12 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.errors import CommandError
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import common, invites, joins
 from peerapp.ui.waiting_joins import WaitingRow
 from tests.binding import bound
 from tests.gui.circle_steps import (
@@ -78,7 +78,7 @@ def test_the_guidelines_come_before_joining_and_stay_pinned(qtbot: QtBot, founde
     assert dialog.member_count_label.text() == "1 member"
     assert dialog.guidelines_view.toPlainText() == GUIDELINES
     assert dialog.approval_note.isHidden()
-    assert dialog.primary_button.text() == messages.AGREE_AND_JOIN
+    assert dialog.primary_button.text() == joins.agree_and_join()
     # reading is not joining: neither side has a new member
     assert resolve(qtbot, bee.bridge.circles())["circles"] == []
     assert bee.circle_list.count() == 0
@@ -133,18 +133,18 @@ def ask_to_join(qtbot: QtBot, founded: Founded, keep_dialog_open: bool = False) 
 
     dialog = read_guidelines(qtbot, bee, "Bee")
     assert dialog.approval_note.isVisible()
-    assert dialog.approval_note.text() == messages.APPROVAL_NOTE
+    assert dialog.approval_note.text() == joins.approval_note()
     agree_and_join(qtbot, dialog)
     assert dialog.step is Step.WAITING
     assert dialog.result_circle() is None and dialog.waiting_circle() == circle
-    assert dialog.heading_label.text() == messages.WAITING_HEADING
+    assert dialog.heading_label.text() == joins.waiting_heading()
     if not keep_dialog_open:
         with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
             click(dialog.primary_button)  # Close: the request stays open
         row = waiting_row(qtbot, bee, circle)
         assert row.name_label.text() == "Tuesday circle"
-        assert row.state_label.text() == messages.WAITING_FOR_APPROVAL
-        assert row.button.text() == messages.CANCEL_REQUEST
+        assert row.state_label.text() == joins.waiting_for_approval()
+        assert row.button.text() == joins.cancel_request()
     assert bee.circle_list.count() == 0
 
 
@@ -158,7 +158,7 @@ def waiting_row(qtbot: QtBot, window: MainWindow, circle: str) -> WaitingRow:
 def open_requests(qtbot: QtBot, pane: CirclePane, count: int) -> None:
     """Wait for "n waiting to join" in the header and open the panel."""
     button = pane.header.join_requests_button
-    text = messages.waiting_to_join(count)
+    text = joins.waiting_to_join(count)
     qtbot.waitUntil(lambda: button.isVisible() and button.text() == text, timeout=JOIN_WAIT_MS)
     if not button.isChecked():
         click(button)
@@ -197,7 +197,7 @@ def test_a_declined_request_is_told_kindly(qtbot: QtBot, founded: Founded) -> No
     open_requests(qtbot, ash_pane, 1)
     click(ash_pane.join_requests.rows[0].decline_button)
 
-    text = messages.join_declined("Tuesday circle")
+    text = joins.join_declined("Tuesday circle")
 
     def told() -> bool:
         shown = bee.waiting_joins.row_for(circle)
@@ -206,7 +206,7 @@ def test_a_declined_request_is_told_kindly(qtbot: QtBot, founded: Founded) -> No
     qtbot.waitUntil(told, timeout=JOIN_WAIT_MS)
     row = waiting_row(qtbot, bee, circle)
     assert text == "The facilitators of Tuesday circle did not approve this request."
-    assert row.button.text() == messages.DISMISS
+    assert row.button.text() == common.dismiss()
     qtbot.waitUntil(ash_pane.header.join_requests_button.isHidden, timeout=WAIT_MS)
     assert members_of(qtbot, ash, circle) == ["Ash"]
     assert bee.circle_list.count() == 0
@@ -225,7 +225,7 @@ def test_the_join_dialog_left_open_hears_the_answer(qtbot: QtBot, founded: Found
     click(ash_pane.join_requests.rows[0].decline_button)
 
     qtbot.waitUntil(lambda: dialog.step is Step.DECLINED, timeout=JOIN_WAIT_MS)
-    assert dialog.explanation_label.text() == messages.join_declined("Tuesday circle")
+    assert dialog.explanation_label.text() == joins.join_declined("Tuesday circle")
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         click(dialog.primary_button)
     assert bee.waiting_joins.row_for(circle) is None  # already told, not twice
@@ -267,7 +267,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
 
     click(row.revoke_button)  # asks first
     assert manager.confirm.isVisible()
-    assert manager.confirm_label.text() == messages.confirm_revoke("Ash", True)
+    assert manager.confirm_label.text() == invites.confirm_revoke("Ash", True)
     click(manager.keep_button)
     assert manager.confirm.isHidden()
     assert resolve(qtbot, ash.bridge.invites(circle))["invites"][0]["revoked"] is False
@@ -276,7 +276,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     # the engine lists the codes still usable: the revoked one goes, and the dialog says so
     qtbot.waitUntil(lambda: manager.rows == [] and manager.loaded, timeout=WAIT_MS)
     assert manager.revoked_label.isVisible()
-    assert manager.status_label.text() == messages.NO_INVITES
+    assert manager.status_label.text() == invites.no_invites()
     assert manager.confirm.isHidden() and not manager.error_label.isVisible()
     assert resolve(qtbot, ash.bridge.invites(circle))["invites"] == []
     with qtbot.waitSignal(manager.finished, timeout=WAIT_MS):
@@ -287,7 +287,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     again = ash.active_dialog
     assert isinstance(again, InviteManagerDialog)
     qtbot.waitUntil(lambda: again.loaded, timeout=WAIT_MS)
-    assert again.rows == [] and again.status_label.text() == messages.NO_INVITES
+    assert again.rows == [] and again.status_label.text() == invites.no_invites()
     with qtbot.waitSignal(again.finished, timeout=WAIT_MS):
         click(again.primary_button)
 

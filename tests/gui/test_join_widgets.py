@@ -16,10 +16,11 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.errors import CommandError
 from peerapp.engine.engine import Result
-from peerapp.ui import messages
 from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.invite_manager import InviteRow, invites_from
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step, invite_preview_from
+from peerapp.ui.text import circles, common, conversation, invites
+from peerapp.ui.text import joins as joins_text
 from peerapp.ui.waiting_joins import WaitingJoin, waiting_joins_from
 from peerapp.ui.widgets.circle_header import CircleHeader
 from peerapp.ui.widgets.guidelines_strip import GuidelinesStrip
@@ -55,7 +56,7 @@ def test_engine_answers_are_read_leniently() -> None:
         {"circle": "ab", "name": " ", "guidelines": 3, "members": [{}, {}]}
     )
     assert preview is not None
-    assert (preview.name, preview.guidelines, preview.members) == (messages.UNNAMED_CIRCLE, "", 2)
+    assert (preview.name, preview.guidelines, preview.members) == (circles.unnamed_circle(), "", 2)
 
     assert waiting_joins_from({"joins": [{"circle": "ab", "name": "T"}, {"circle": 3}, "x"]}) == [
         WaitingJoin("ab", "T")
@@ -126,11 +127,11 @@ def test_invites_list_usable_codes_first() -> None:
     assert states == [
         None,
         None,
-        messages.INVITE_EXPIRED,
-        messages.INVITE_REVOKED,
-        messages.INVITE_USED_UP,
+        invites.invite_expired(),
+        invites.invite_revoked(),
+        invites.invite_used_up(),
     ]
-    assert entries[2].created_by_name == messages.UNNAMED_MEMBER
+    assert entries[2].created_by_name == conversation.unnamed_member()
 
 
 def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -> None:
@@ -187,15 +188,15 @@ def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -
 
 
 def test_time_words() -> None:
-    assert messages.expires_in(59) == "expires in 1 min"
-    assert messages.expires_in(2 * 3600 + 5) == "expires in 2 h"
-    assert messages.expires_in(86400 + 5) == "expires in 1 day"
-    assert messages.expires_in(7 * 86400 - 90) == "expires in 7 days"
-    assert messages.expires_in(3600 - 20) == "expires in 60 min"
-    assert messages.asked_ago(5) == "asked just now"
-    assert messages.asked_ago(600) == "asked 10 min ago"
-    assert messages.waiting_to_join(2) == "2 waiting to join"
-    assert messages.join_declined("Tuesday circle") == (
+    assert invites.expires_in(59) == "expires in 1 min"
+    assert invites.expires_in(2 * 3600 + 5) == "expires in 2 h"
+    assert invites.expires_in(86400 + 5) == "expires in 1 day"
+    assert invites.expires_in(7 * 86400 - 90) == "expires in 7 days"
+    assert invites.expires_in(3600 - 20) == "expires in 60 min"
+    assert joins_text.asked_ago(5) == "asked just now"
+    assert joins_text.asked_ago(600) == "asked 10 min ago"
+    assert joins_text.waiting_to_join(2) == "2 waiting to join"
+    assert joins_text.join_declined("Tuesday circle") == (
         "The facilitators of Tuesday circle did not approve this request."
     )
 
@@ -216,7 +217,7 @@ def test_the_guidelines_strip_folds_and_shows_plain_text(qtbot: QtBot, hearth_ap
     click(strip.toggle_button)
     assert strip.is_open and strip.scroll_area.isVisible()
     assert strip.text.text() == "<b>Listen first.</b>\nNo advice unless asked."
-    assert strip.toggle_button.text() == messages.HIDE_GUIDELINES
+    assert strip.toggle_button.text() == joins_text.hide_guidelines()
 
     strip.set_guidelines("Changed.")  # a facilitator changed them: still open
     assert strip.is_open and strip.text.text() == "Changed."
@@ -290,7 +291,7 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     assert isinstance(dialog, JoinCircleDialog)
     type_into(dialog.code_edit, "hearth:abc")
     type_into(dialog.name_edit, "Sam")
-    assert dialog.primary_button.text() == messages.CONTINUE
+    assert dialog.primary_button.text() == common.continue_label()
     click(dialog.primary_button)
     qtbot.waitUntil(lambda: len(previews) == 1, timeout=WAIT_MS)
     assert dialog.busy
@@ -309,8 +310,8 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     assert dialog.guidelines_view.toPlainText() == "Listen first."
     assert dialog.guidelines_view.isReadOnly()
     assert dialog.approval_note.isVisible()
-    assert dialog.primary_button.text() == messages.AGREE_AND_JOIN
-    assert dialog.secondary_button.text() == messages.BACK
+    assert dialog.primary_button.text() == joins_text.agree_and_join()
+    assert dialog.secondary_button.text() == common.back()
     assert joins == [] and dialog.result_circle() is None  # nothing joined by reading
 
     click(dialog.secondary_button)  # Back
@@ -326,12 +327,12 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     qtbot.waitUntil(lambda: len(previews) == 3, timeout=WAIT_MS)
     previews[2].set_result({"circle": "c1", "name": "Tuesday circle", "join_approval": True})
     qtbot.waitUntil(lambda: dialog.step is Step.PREVIEW, timeout=WAIT_MS)
-    assert dialog.guidelines_view.toPlainText() == messages.NO_GUIDELINES
+    assert dialog.guidelines_view.toPlainText() == joins_text.no_guidelines()
     click(dialog.primary_button)  # I agree — join
     qtbot.waitUntil(lambda: joins == [("hearth:abc", "Sam")], timeout=WAIT_MS)
     join_answer.set_result({"circle": "c1", "name": "Tuesday circle", "pending": True})
     qtbot.waitUntil(lambda: dialog.step is Step.WAITING, timeout=WAIT_MS)
-    assert dialog.heading_label.text() == messages.WAITING_HEADING
+    assert dialog.heading_label.text() == joins_text.waiting_heading()
     assert "Tuesday circle" in dialog.explanation_label.text()
     assert dialog.secondary_button.isHidden()
     assert dialog.result_circle() is None and dialog.waiting_circle() == "c1"
@@ -339,7 +340,7 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     assert not dialog.join_answered("another circle", approved=False)
     assert dialog.join_answered("c1", approved=False)
     assert step_of(dialog) is Step.DECLINED
-    assert dialog.explanation_label.text() == messages.join_declined("Tuesday circle")
+    assert dialog.explanation_label.text() == joins_text.join_declined("Tuesday circle")
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         click(dialog.primary_button)  # Close
     assert window.waiting_joins.joins == []  # the dialog said it: nothing left waiting

@@ -12,11 +12,11 @@ from pytestqt.qtbot import QtBot
 from peerapp import PRODUCT_NAME, __version__
 from peerapp.core.errors import CommandError
 from peerapp.engine.engine import Result
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import shorten_peer_id
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.text import app_window, circles, conversation, network
 from tests.gui.circle_steps import create_circle, send_by_typing, wait_showing
 from tests.gui.helpers import WAIT_MS, StartSession, click, resolve, type_into
 
@@ -29,9 +29,9 @@ def test_empty_state_offers_to_create_or_join(
     qtbot.waitUntil(window.empty_state.isVisible, timeout=WAIT_MS)
     assert window.content.currentWidget() is window.empty_state
     assert window.empty_state.create_button.isVisible()
-    assert window.empty_state.create_button.text() == messages.CREATE_A_CIRCLE
+    assert window.empty_state.create_button.text() == circles.create_a_circle()
     assert window.empty_state.join_button.isVisible()
-    assert window.empty_state.join_button.text() == messages.JOIN_WITH_INVITE
+    assert window.empty_state.join_button.text() == circles.join_with_invite()
     assert window.circle_list.count() == 0
     assert window.circle_list.none_label.isVisible()
     assert window.banner.isHidden()
@@ -61,8 +61,10 @@ def test_creating_a_circle_selects_it(
     pane = window.content.currentWidget()
     assert isinstance(pane, CirclePane)
     assert pane.header.title.text() == "Tuesday evening circle"
-    qtbot.waitUntil(lambda: pane.header.connection.text() == messages.JUST_YOU, timeout=WAIT_MS)
-    assert pane.header.member_count.text() == messages.member_count(1)
+    qtbot.waitUntil(
+        lambda: pane.header.connection.text() == conversation.just_you(), timeout=WAIT_MS
+    )
+    assert pane.header.member_count.text() == conversation.member_count(1)
     assert [m.name for m in pane.member_panel.members] == ["Ash"]
     assert pane.member_panel.members[0].founder
     assert window.banner.isHidden()
@@ -122,7 +124,7 @@ def test_joining_shows_that_it_is_reaching_the_circle(
     qtbot.waitUntil(lambda: dialog.busy, timeout=WAIT_MS)
 
     assert dialog.busy_indicator.isVisible()
-    assert dialog.busy_indicator.label.text() == messages.REACHING_THE_CIRCLE
+    assert dialog.busy_indicator.label.text() == circles.reaching_the_circle()
     assert not dialog.primary_button.isEnabled() and not dialog.code_edit.isEnabled()
     refusal = "No member of this circle could be reached at the addresses in this code."
     answer.set_exception(CommandError(refusal))
@@ -154,10 +156,10 @@ def test_status_bar_goes_online_with_the_peer_id(
 ) -> None:
     driver = start_session(profile)
     window = driver.unlock()
-    assert window.status_text in (messages.STATUS_STARTING, messages.status_online(0))
+    assert window.status_text in (network.status_starting(), network.status_online(0))
 
     driver.wait_online()
-    assert window.status_text == messages.status_online(0)
+    assert window.status_text == network.status_online(0)
     status = resolve(qtbot, window.bridge.status())
     peer_id = status["peer_id"]
     assert shorten_peer_id(peer_id) in window.peer_id_label.text()
@@ -166,6 +168,6 @@ def test_status_bar_goes_online_with_the_peer_id(
 
 
 def test_about_text_names_the_product_and_version() -> None:
-    text = messages.about_text()
+    text = app_window.about_text()
     assert PRODUCT_NAME in text
     assert __version__ in text

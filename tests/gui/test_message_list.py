@@ -9,7 +9,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, timeline
+from peerapp.ui import timeline
+from peerapp.ui.text import conversation
 from peerapp.ui.timeline import DayRow, MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
 from peerapp.ui.widgets.message_list import MessageList
@@ -76,8 +77,8 @@ def test_a_new_day_gets_a_separator_and_a_new_group() -> None:
 
 def test_day_labels() -> None:
     today = date(2025, 3, 12)
-    assert timeline.day_label(today, today) == messages.TODAY
-    assert timeline.day_label(today - timedelta(days=1), today) == messages.YESTERDAY
+    assert timeline.day_label(today, today) == conversation.today()
+    assert timeline.day_label(today - timedelta(days=1), today) == conversation.yesterday()
     assert timeline.day_label(date(2025, 3, 3), today) == "Monday 3 March"
     assert timeline.day_label(date(2024, 12, 25), today) == "25 December 2024"
 

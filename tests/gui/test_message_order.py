@@ -13,7 +13,8 @@ from PySide6.QtCore import QPoint
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, timeline
+from peerapp.ui import timeline
+from peerapp.ui.text import conversation
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
 from peerapp.ui.widgets.circle_header import CircleHeader, PeerSync, peer_syncs_from, sync_text
@@ -150,7 +151,7 @@ def test_history_rows_carry_their_place_and_delivery() -> None:
     [
         (False, 0, 3, None, None),
         (True, 0, 0, None, None),  # nobody else in the circle yet
-        (True, 0, 3, Delivery.PENDING, messages.DELIVERY_PENDING),
+        (True, 0, 3, Delivery.PENDING, conversation.delivery_pending()),
         (True, 2, 3, Delivery.PARTLY, "Held by 2 of 3 members"),
         (True, 3, 3, Delivery.HELD, "Held by 3 of 3 members"),
         (True, 1, 1, Delivery.HELD, "Held by 1 of 1 member"),
@@ -270,7 +271,7 @@ def test_inserting_above_keeps_what_is_read_in_place(qtbot: QtBot, view: Message
     [(0, 250, "Catching up: 0 of 250"), (3400, 10_000, "Catching up: 3,400 of 10,000")],
 )
 def test_catching_up_text(received: int, total: int, text: str) -> None:
-    assert messages.catching_up(received, total) == text
+    assert conversation.catching_up(received, total) == text
 
 
 def test_the_catch_up_bar_shows_until_complete(qtbot: QtBot) -> None:
@@ -300,15 +301,15 @@ def test_the_catch_up_bar_shows_until_complete(qtbot: QtBot) -> None:
     ],
 )
 def test_synced_ago(seconds: float, text: str) -> None:
-    assert messages.synced_ago(seconds) == text
+    assert conversation.synced_ago(seconds) == text
 
 
 def test_sync_text_uses_the_newest_sync_with_anyone() -> None:
     now = 1_700_000_000_000
     assert sync_text([], now) is None
     assert sync_text([PeerSync("Bee", None)], now) == (
-        messages.NEVER_SYNCED,
-        f"<p>{messages.SYNC_TOOLTIP_HEADING}</p><p>Bee: never synced</p>",
+        conversation.never_synced(),
+        f"<p>{conversation.sync_tooltip_heading()}</p><p>Bee: never synced</p>",
     )
     said = sync_text([PeerSync("<b>Bee</b>", now - 40_000), PeerSync("Cy", now - 12_000)], now)
     assert said is not None

@@ -12,7 +12,6 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS
 from peerapp.engine.profiles import TEST_KDF, create_profile
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -21,6 +20,7 @@ from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.member_actions import MemberAction
+from peerapp.ui.text import boundaries, care, circles, conversation, moderation, safety
 from peerapp.ui.widgets.message_model import describe
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -36,15 +36,15 @@ from tests.gui.circle_steps import (
 )
 from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click, type_into
 
-MEMBER_MENU = [messages.PROMOTE_ACTION, messages.MUTE_MENU, messages.REMOVE_ACTION]
-MEMBER_MENU += [messages.BAN_ACTION]
-FACILITATOR_MENU = [messages.DEMOTE_ACTION, messages.MAKE_FOUNDER_ACTION]
-FACILITATOR_MENU += [messages.MUTE_MENU, messages.REMOVE_ACTION, messages.BAN_ACTION]
+MEMBER_MENU = [moderation.promote_action(), moderation.mute_menu(), moderation.remove_action()]
+MEMBER_MENU += [moderation.ban_action()]
+FACILITATOR_MENU = [moderation.demote_action(), moderation.make_founder_action()]
+FACILITATOR_MENU += [moderation.mute_menu(), moderation.remove_action(), moderation.ban_action()]
 # care flags, offered when a facilitator other than oneself and the member can hear them
-WORRIED = [messages.WORRIED_ACTION]
-SUPPORT = [messages.ASK_SUPPORT_ACTION]
+WORRIED = [care.worried_action()]
+SUPPORT = [care.ask_support_action()]
 # one's own boundary, offered last on every other member (peerapp.ui.pane_boundaries)
-BLOCK = [messages.BLOCK_ACTION]
+BLOCK = [boundaries.block_action()]
 MEMBER_MENU += BLOCK
 FACILITATOR_MENU += BLOCK
 
@@ -101,7 +101,7 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     assert menu_of(ash, "Ash") == []
     assert ash.member_panel.rows[member_id(ash, "Ash")].actions_button.isHidden()
     assert not ash.member_panel.rows[member_id(ash, "Bee")].actions_button.isHidden()
-    choose(ash, "Bee", messages.PROMOTE_ACTION)
+    choose(ash, "Bee", moderation.promote_action())
     wait_role(qtbot, ash, "Bee", "facilitator")
     assert menu_of(ash, "Bee") == FACILITATOR_MENU
     assert menu_of(ash, "Cee") == WORRIED + MEMBER_MENU
@@ -129,8 +129,8 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     assert badges == {"Ash": "Founder", "Bee": "Co-facilitator", "Cee": None}
 
     # the founder hands the role on (asking first): Ash now ranks below Bee
-    choose(ash, "Bee", messages.MAKE_FOUNDER_ACTION)
-    confirm(qtbot, circle.ash, messages.confirm_make_founder_title("Bee"))
+    choose(ash, "Bee", moderation.make_founder_action())
+    confirm(qtbot, circle.ash, moderation.confirm_make_founder_title("Bee"))
     wait_role(qtbot, ash, "Bee", "founder")
     qtbot.waitUntil(lambda: menu_of(ash, "Bee") == BLOCK, timeout=DELIVERY_WAIT_MS)
     assert menu_of(ash, "Cee") == WORRIED + MEMBER_MENU
@@ -142,7 +142,7 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     qtbot: QtBot, circle: Circle
 ) -> None:
     ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
-    choose(ash, "Bee", messages.MUTE_MENU, "10 minutes")
+    choose(ash, "Bee", moderation.mute_menu(), "10 minutes")
 
     qtbot.waitUntil(lambda: bee.composer.hold.muted, timeout=DELIVERY_WAIT_MS)
     assert not bee.composer.edit.isEnabled()
@@ -151,19 +151,19 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     assert not bee.composer.hold_label.isHidden()
     wait_notice(qtbot, bee, "Bee was muted for 10 minutes by Ash")
     wait_notice(qtbot, ash, "Bee was muted for 10 minutes by Ash")
-    qtbot.waitUntil(lambda: messages.UNMUTE_ACTION in menu_of(ash, "Bee"), timeout=WAIT_MS)
-    assert messages.MUTE_MENU not in menu_of(ash, "Bee")
+    qtbot.waitUntil(lambda: moderation.unmute_action() in menu_of(ash, "Bee"), timeout=WAIT_MS)
+    assert moderation.mute_menu() not in menu_of(ash, "Bee")
 
-    choose(ash, "Bee", messages.UNMUTE_ACTION)
+    choose(ash, "Bee", moderation.unmute_action())
     qtbot.waitUntil(lambda: bee.composer.hold.text is None, timeout=DELIVERY_WAIT_MS)
     assert bee.composer.edit.isEnabled() and bee.composer.hold_label.isHidden()
     wait_notice(qtbot, bee, "Ash unmuted Bee")
 
     # a length of one's own
-    choose(ash, "Bee", messages.MUTE_MENU, messages.MUTE_CUSTOM_CHOICE)
+    choose(ash, "Bee", moderation.mute_menu(), moderation.mute_custom_choice())
     custom = circle.ash.active_dialog
     assert isinstance(custom, MuteMemberDialog)
-    assert custom.windowTitle() == messages.mute_title("Bee")
+    assert custom.windowTitle() == moderation.mute_title("Bee")
     custom.amount.setValue(2)
     custom.unit.setCurrentIndex(custom.unit.findText("hours"))
     with qtbot.waitSignal(custom.accepted, timeout=DELIVERY_WAIT_MS):
@@ -174,7 +174,7 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     # a refusal (here: someone who is not a member) is said plainly, nothing breaks
     ash.moderation.member_action("ab" * 32, MemberAction.PROMOTE, 0)
     qtbot.waitUntil(lambda: not ash.moderation.error_banner.isHidden(), timeout=WAIT_MS)
-    assert ash.moderation.error_banner.label.text() == messages.moderation_failed(
+    assert ash.moderation.error_banner.label.text() == moderation.moderation_failed(
         "That person is not a member of this circle."
     )
 
@@ -209,8 +209,8 @@ def message_menu(pane: CirclePane, text: str) -> list[str]:
 def delete_through_menu(qtbot: QtBot, window: MainWindow, pane: CirclePane, text: str) -> None:
     menu = pane.message_list.menu_for(pane.model.index(row_saying(pane, text)))
     assert menu is not None
-    next(a for a in menu.actions() if a.text() == messages.DELETE_FOR_EVERYONE).trigger()
-    confirm(qtbot, window, messages.DELETE_MESSAGE_TITLE)
+    next(a for a in menu.actions() if a.text() == moderation.delete_for_everyone()).trigger()
+    confirm(qtbot, window, moderation.delete_message_title())
 
 
 def deleted_as(pane: CirclePane, message_id: str) -> str:
@@ -230,8 +230,8 @@ def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
     send_by_typing(qtbot, circle.ash, "Let us keep it gentle")
     wait_for_text(qtbot, circle.bee, circle.id, "Let us keep it gentle")
 
-    copy, delete = messages.COPY_MESSAGE, messages.DELETE_FOR_EVERYONE
-    flag = messages.FLAG_HARM_ACTION  # others' messages only
+    copy, delete = conversation.copy_message(), moderation.delete_for_everyone()
+    flag = safety.flag_harm_action()  # others' messages only
     assert message_menu(ash, "Something unkind") == [copy, delete, flag]
     assert message_menu(ash, "Let us keep it gentle") == [copy, delete]
     assert message_menu(bee, "Something unkind") == [copy, delete]
@@ -246,15 +246,15 @@ def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
         shown = pane.model.message(unkind.id)
         assert shown is not None and shown.text == ""
         row = pane.model.row(pane.model.row_of(unkind.id) or 0)
-        assert messages.REMOVED_BY_FACILITATOR in describe(row, date.today())
-    assert message_menu(bee, messages.REMOVED_BY_FACILITATOR) == []  # nothing left to do
+        assert moderation.removed_by_facilitator() in describe(row, date.today())
+    assert message_menu(bee, moderation.removed_by_facilitator()) == []  # nothing left to do
 
     # Bee deletes her own
     delete_through_menu(qtbot, circle.bee, bee, "Something I regret saying")
     qtbot.waitUntil(lambda: deleted_as(ash, regret.id) == "author", timeout=DELIVERY_WAIT_MS)
     assert deleted_as(bee, regret.id) == "author"
     row = ash.model.row(ash.model.row_of(regret.id) or 0)
-    assert messages.DELETED_BY_AUTHOR in describe(row, date.today())
+    assert moderation.deleted_by_author() in describe(row, date.today())
     # deletions leave no notice in the conversation; the tombstone says it
     assert ash.model.notices() == []
 
@@ -302,15 +302,15 @@ def test_a_removed_member_keeps_the_history_and_is_told_why(
     wait_for_text(qtbot, circle.bee, circle.id, "Welcome, Bee")
 
     if ban:
-        choose(ash, "Bee", messages.BAN_ACTION)
-        confirm(qtbot, circle.ash, messages.confirm_ban_title("Bee"))
+        choose(ash, "Bee", moderation.ban_action())
+        confirm(qtbot, circle.ash, moderation.confirm_ban_title("Bee"))
     else:
-        choose(ash, "Bee", messages.REMOVE_ACTION)
-        confirm(qtbot, circle.ash, messages.confirm_remove_title("Bee"))
+        choose(ash, "Bee", moderation.remove_action())
+        confirm(qtbot, circle.ash, moderation.confirm_remove_title("Bee"))
 
     bar = bee.moderation.removed_bar
     qtbot.waitUntil(lambda: not bar.isHidden(), timeout=DELIVERY_WAIT_MS)
-    expected = messages.BANNED_FROM_CIRCLE if ban else messages.REMOVED_FROM_CIRCLE
+    expected = circles.banned_from_circle() if ban else circles.removed_from_circle()
     qtbot.waitUntil(lambda: bar.text == expected, timeout=DELIVERY_WAIT_MS)
     assert bee.composer.isHidden()
     assert [m.text for m in bee.model.messages()] == ["Welcome, Bee"]
@@ -334,7 +334,7 @@ def test_reporting_a_message_and_leaving_the_circle(
     assert number is not None
     menu = bee.message_list.menu_for(bee.model.index(number))
     assert menu is not None
-    next(a for a in menu.actions() if a.text() == messages.REPORT_MESSAGE).trigger()
+    next(a for a in menu.actions() if a.text() == moderation.report_message()).trigger()
     report = circle.bee.active_dialog
     assert isinstance(report, ReportMessageDialog)
     assert not report.primary_button.isEnabled()
@@ -343,19 +343,19 @@ def test_reporting_a_message_and_leaving_the_circle(
     assert report.primary_button.isEnabled()
     report.reason_edit.setPlainText("x" * (MAX_REASON_CHARS + 1))
     assert not report.primary_button.isEnabled()
-    assert report.error_label.text() == messages.too_long(MAX_REASON_CHARS)
+    assert report.error_label.text() == conversation.too_long(MAX_REASON_CHARS)
     report.reason_edit.clear()
     type_into(report.reason_edit, "This feels dismissive")
     with qtbot.waitSignal(report.accepted, timeout=DELIVERY_WAIT_MS):
         click(report.primary_button)
     qtbot.waitUntil(
-        lambda: circle.bee.statusBar().currentMessage() == messages.REPORT_SENT, timeout=WAIT_MS
+        lambda: circle.bee.statusBar().currentMessage() == moderation.report_sent(), timeout=WAIT_MS
     )
 
     circle.bee.circle_list.select(circle.id)
     circle.bee.refresh_moderation_actions()
     assert circle.bee.leave_circle_action.isEnabled()
     circle.bee.leave_circle_action.trigger()
-    confirm(qtbot, circle.bee, messages.leave_title("Tuesday circle"))
+    confirm(qtbot, circle.bee, circles.leave_title("Tuesday circle"))
     qtbot.waitUntil(lambda: circle.id not in circle.bee.panes, timeout=DELIVERY_WAIT_MS)
-    assert circle.bee.circle_list.name_of(circle.id) == messages.UNNAMED_CIRCLE  # not listed
+    assert circle.bee.circle_list.name_of(circle.id) == circles.unnamed_circle()  # not listed

@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.circle_state import Role
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
 from peerapp.ui.member_actions import (
     FACILITATOR,
     FOUNDER,
@@ -37,6 +36,7 @@ from peerapp.ui.notices import (
     with_previous,
 )
 from peerapp.ui.pane_moderation import notice_key
+from peerapp.ui.text import common, moderation
 from peerapp.ui.timeline import Item, MessageRow, Notice, NoticeRow
 from peerapp.ui.widgets.composer import NO_HOLD, Composer, hold_at
 from peerapp.ui.widgets.message_list import MessageList
@@ -220,7 +220,7 @@ def test_the_log_walks_settings_in_order_and_reads_as_lines() -> None:
         ("Bee", "Deleted their own message", ""),
         ("Bee", "Removed a message", "Em"),
     ]
-    assert lines[0].when == messages.log_when(datetime(2025, 3, 4, 14, 0))
+    assert lines[0].when == moderation.log_when(datetime(2025, 3, 4, 14, 0))
     assert lines[0].when.endswith("4 Mar 14:00")
 
 
@@ -275,13 +275,13 @@ def test_slow_mode_counts_down_in_whole_seconds() -> None:
 
 
 def test_durations_read_naturally() -> None:
-    assert messages.duration(600) == "10 minutes"
-    assert messages.duration(3600) == "1 hour"
-    assert messages.duration(2 * 86400) == "2 days"
-    assert messages.duration(1) == "1 second"
-    assert messages.short_duration(30) == "30 s"
-    assert messages.short_duration(60) == "1 min"
-    assert messages.short_duration(3600) == "1 h"
+    assert common.duration(600) == "10 minutes"
+    assert common.duration(3600) == "1 hour"
+    assert common.duration(2 * 86400) == "2 days"
+    assert common.duration(1) == "1 second"
+    assert common.short_duration(30) == "30 s"
+    assert common.short_duration(60) == "1 min"
+    assert common.short_duration(3600) == "1 h"
 
 
 # -- notices and tombstones in the message model and on screen -------------------------
@@ -337,12 +337,12 @@ def test_a_deleted_message_keeps_its_place_with_a_tombstone() -> None:
     assert not model.mark_deleted(log[1].id, "author")  # once
     gone = model.message(log[1].id)
     assert gone is not None and gone.text == "" and gone.deleted == "facilitator"
-    assert tombstone(gone) == messages.REMOVED_BY_FACILITATOR
+    assert tombstone(gone) == moderation.removed_by_facilitator()
     # a fresher copy from the engine (a reload) carries a deletion that happened meanwhile
     fresher = dataclasses.replace(log[2], text="", deleted="author")
     assert model.update_delivery([fresher]) == 1
     row = model.row(model.row_of(log[2].id) or 0)
-    assert messages.DELETED_BY_AUTHOR in describe(row, date.today())
+    assert moderation.deleted_by_author() in describe(row, date.today())
     assert [m.id for m in model.messages()] == [m.id for m in log]
     parsed = message_views([{**dataclasses.asdict(log[0]), "text": "", "deleted": "author"}])
     assert parsed[0].deleted == "author"

@@ -22,11 +22,11 @@ from peerapp.core.events import EngineEvent, TorStatusChanged
 from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.engine.engine import Engine
 from peerapp.engine.profiles import unlock_profile
-from peerapp.ui import messages
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.connection_status import ConnectionStatus, TorState, network_line
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import conversation, network
 from peerapp.ui.widgets.message_model import Delivery, MessageModel, delivery_of
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -118,7 +118,7 @@ def test_the_dialog_refuses_bad_settings_inline_and_stores_good_ones(
     dialog = open_network_dialog(qtbot, window)
     # Tor and Hearth's own Tor are the defaults; Direct carries its warning beside it
     assert dialog.tor_radio.isChecked() and dialog.own_radio.isChecked()
-    assert dialog.direct_warning.text() == messages.DIRECT_MODE_WARNING
+    assert dialog.direct_warning.text() == network.direct_mode_warning()
     assert dialog.direct_warning.isVisible()
     # this run is in direct mode (as the tests start it), unlike the stored setting
     assert dialog.run_note.isVisible() and "direct mode" in dialog.run_note.text()
@@ -150,8 +150,8 @@ def test_the_dialog_refuses_bad_settings_inline_and_stores_good_ones(
     click(dialog.primary_button)
     qtbot.waitUntil(lambda: dialog.saved and not dialog.busy, timeout=WAIT_MS)
     assert not dialog.error_label.isVisible()
-    assert dialog.primary_button.text() == messages.RECONNECT_NOW
-    assert dialog.secondary_button.text() == messages.RECONNECT_LATER
+    assert dialog.primary_button.text() == network.reconnect_now()
+    assert dialog.secondary_button.text() == network.reconnect_later()
     after = stored(qtbot, window)
     assert (after["mode"], after["tor_config"], after["tor_control"], after["tor_socks"]) == (
         "tor",
@@ -167,7 +167,7 @@ def test_the_dialog_refuses_bad_settings_inline_and_stores_good_ones(
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         click(dialog.secondary_button)
     assert not dialog.reconnect_now and reconnects == []
-    assert window.statusBar().currentMessage() == messages.NETWORK_APPLIES_AT_UNLOCK
+    assert window.statusBar().currentMessage() == network.network_applies_at_unlock()
 
 
 def test_choosing_direct_mode_is_stored_and_reconnect_now_is_asked_of_the_session(
@@ -212,13 +212,13 @@ def test_tor_bootstrap_shows_progress_then_reachable_privately(
     assert not line.settings_button.isVisible()
 
     engine_emits(window.bridge, tor_status("ready", 100, "Done", "done"))
-    qtbot.waitUntil(lambda: line.text == messages.TOR_REACHABLE, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: line.text == network.tor_reachable(), timeout=WAIT_MS)
     assert not line.bar.isVisible()
 
     engine_emits(window.bridge, tor_status("stale", 100, "Tor lost its circuits"))
-    qtbot.waitUntil(lambda: line.text == messages.TOR_STALE, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: line.text == network.tor_stale(), timeout=WAIT_MS)
     engine_emits(window.bridge, tor_status("restarting", 0, "Tor stopped"))
-    qtbot.waitUntil(lambda: line.text == messages.TOR_RESTARTING, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: line.text == network.tor_restarting(), timeout=WAIT_MS)
 
 
 def test_a_failed_tor_shows_its_summary_and_a_way_to_the_settings(
@@ -244,7 +244,7 @@ def test_direct_mode_says_members_can_see_the_ip_address(
     line = window.network_status
     assert line.isVisible()
     assert line.text == "Direct mode: members can see your IP address"
-    assert line.label.toolTip() == messages.DIRECT_MODE_WARNING
+    assert line.label.toolTip() == network.direct_mode_warning()
     assert not line.bar.isVisible() and not line.settings_button.isVisible()
 
 
@@ -261,20 +261,20 @@ def test_a_message_sent_while_tor_starts_waits_for_tor_then_is_delivered(
     circle = meet(qtbot, ash, bee)
     pane = pane_of(ash, circle)
     go_offline(qtbot, bee_driver)
-    wait_connected(qtbot, ash, messages.connected_members(0, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(0, 1))
 
     engine_emits(ash.bridge, tor_status("bootstrapping", 10, "Connecting to a relay"))
     qtbot.waitUntil(lambda: pane.model.waiting_for_tor, timeout=WAIT_MS)
     send_by_typing(qtbot, ash, "Are you around tonight?")
     (sent,) = pane.model.messages()  # stored and shown at once
     assert sent.mine and sent.held_by == 0
-    assert pane.model.delivery_text(sent.id) == messages.DELIVERY_WAITING_FOR_TOR
-    assert pane.model.presentation_of(sent).note == messages.DELIVERY_WAITING_FOR_TOR
+    assert pane.model.delivery_text(sent.id) == network.delivery_waiting_for_tor()
+    assert pane.model.presentation_of(sent).note == network.delivery_waiting_for_tor()
 
     # Tor is ready: the message waits for members, then Bee comes back and holds it
     engine_emits(ash.bridge, tor_status("ready", 100, "Done"))
     qtbot.waitUntil(lambda: not pane.model.waiting_for_tor, timeout=WAIT_MS)
-    assert pane.model.delivery_text(sent.id) == messages.DELIVERY_PENDING
+    assert pane.model.delivery_text(sent.id) == conversation.delivery_pending()
     assert pane.model.presentation_of(sent).note == ""
     bee_driver.wait_online_after_unlock()
     qtbot.waitUntil(
@@ -309,14 +309,14 @@ def test_reconnect_restarts_the_engine_without_asking_the_passphrase(
 @pytest.mark.parametrize(
     ("tor", "shown"),
     [
-        (("starting", 0, "Starting Tor"), (messages.TOR_STARTING, 0, False)),
+        (("starting", 0, "Starting Tor"), (network.tor_starting(), 0, False)),
         (("bootstrapping", 45, "Loading"), ("Connecting to the Tor network: 45%", 45, False)),
         (("bootstrapping", 250, "Hm"), ("Connecting to the Tor network: 100%", 100, False)),
-        (("ready", 100, "Done"), (messages.TOR_REACHABLE, None, False)),
-        (("stale", 100, "Circuits lost"), (messages.TOR_STALE, None, False)),
-        (("restarting", 0, "Tor stopped"), (messages.TOR_RESTARTING, None, False)),
+        (("ready", 100, "Done"), (network.tor_reachable(), None, False)),
+        (("stale", 100, "Circuits lost"), (network.tor_stale(), None, False)),
+        (("restarting", 0, "Tor stopped"), (network.tor_restarting(), None, False)),
         (("failed", 5, "Wrong password: fix it."), ("Wrong password: fix it.", None, True)),
-        (("failed", 5, ""), (messages.TOR_FAILED, None, True)),
+        (("failed", 5, ""), (network.tor_failed(), None, True)),
         (("something new", 30, "?"), ("Connecting to the Tor network: 30%", 30, False)),
     ],
 )
@@ -334,11 +334,11 @@ def test_each_tor_state_has_its_line(
 def test_direct_mode_and_an_unknown_mode_have_their_lines() -> None:
     assert network_line(ConnectionStatus()).text == ""  # the engine has not said yet
     direct = ConnectionStatus().online("12D3KooWpeer", "direct")
-    assert network_line(direct).text == messages.DIRECT_MODE_STATUS
+    assert network_line(direct).text == network.direct_mode_status()
     assert not direct.waiting_for_tor
     # a mode this version cannot read is Tor, never direct; no tor_status yet: starting
     odd = ConnectionStatus().online("", "carrier pigeon")
-    assert network_line(odd).text == messages.TOR_STARTING and odd.waiting_for_tor
+    assert network_line(odd).text == network.tor_starting() and odd.waiting_for_tor
 
 
 def test_waiting_for_tor_is_a_delivery_state_of_messages_nobody_holds() -> None:
@@ -354,8 +354,8 @@ def test_waiting_for_tor_is_a_delivery_state_of_messages_nobody_holds() -> None:
     model.set_waiting_for_tor(True)
     assert relaid == [1]  # notes come and go: rows change size
     assert delivery_of(own, 2, waiting_for_tor=True) is Delivery.WAITING
-    assert model.delivery_text(own.id) == messages.DELIVERY_WAITING_FOR_TOR
-    assert model.presentation_of(own).note == messages.DELIVERY_WAITING_FOR_TOR
+    assert model.delivery_text(own.id) == network.delivery_waiting_for_tor()
+    assert model.presentation_of(own).note == network.delivery_waiting_for_tor()
     assert model.delivery_text(partly.id) == "Held by 1 of 2 members"
     assert model.presentation_of(partly).note == ""
     assert model.delivery_text(theirs.id) is None

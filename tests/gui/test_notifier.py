@@ -10,9 +10,10 @@ from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, qr
+from peerapp.ui import qr
 from peerapp.ui.notifier import BODY_CHARS, Notifier, notification_for
 from peerapp.ui.preferences import Preferences
+from peerapp.ui.text import common
 
 pytestmark = pytest.mark.usefixtures("hearth_app")
 
@@ -21,7 +22,7 @@ MESSAGE = MessageView("01" * 32, "ab" * 32, "Ash", "Is anyone\naround tonight?",
 
 def test_notifications_hide_the_text_unless_asked() -> None:
     hidden = notification_for("c1", "Tuesday circle", [MESSAGE], show_text=False)
-    assert (hidden.title, hidden.body) == (messages.APP_NAME, "New message in Tuesday circle")
+    assert (hidden.title, hidden.body) == (common.app_name(), "New message in Tuesday circle")
     shown = notification_for("c1", "Tuesday circle", [MESSAGE], show_text=True)
     assert (shown.title, shown.body) == ("Ash · Tuesday circle", "Is anyone around tonight?")
     assert "tonight" not in repr(shown)  # nor in logs or failure reports

@@ -10,12 +10,12 @@ from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.content_warnings import FILTER_TOPICS
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.content_filters import ContentFiltersDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import safety
 from peerapp.ui.widgets.message_model import Button, Look
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -73,19 +73,19 @@ def test_one_flag_hides_a_message_for_both_and_a_facilitator_restores_it(
             timeout=DELIVERY_WAIT_MS,
         )
     qtbot.waitUntil(
-        lambda: messages.harm_flags_now(1) in " ".join(n.text for n in bee_pane.model.notices()),
+        lambda: safety.harm_flags_now(1) in " ".join(n.text for n in bee_pane.model.notices()),
         timeout=DELIVERY_WAIT_MS,
     )
 
     send_by_typing(qtbot, bee, HURTFUL)
     message = wait_for_text(qtbot, ash, circle, HURTFUL)
-    assert messages.FLAG_HARM_ACTION not in menu_labels(bee_pane, message.id)  # one's own
-    assert menu_labels(ash_pane, message.id)[messages.FLAG_HARM_ACTION]
+    assert safety.flag_harm_action() not in menu_labels(bee_pane, message.id)  # one's own
+    assert menu_labels(ash_pane, message.id)[safety.flag_harm_action()]
 
-    choose_in_menu(ash_pane, message.id, messages.FLAG_HARM_ACTION)
+    choose_in_menu(ash_pane, message.id, safety.flag_harm_action())
     dialog = ash.active_dialog
     assert isinstance(dialog, ConfirmActionDialog)
-    assert dialog.windowTitle() == messages.FLAG_HARM_TITLE
+    assert dialog.windowTitle() == safety.flag_harm_title()
     assert "Once one member has flagged a message" in dialog.explanation_label.text()
     assert "not told who flagged" in dialog.explanation_label.text()
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
@@ -96,15 +96,15 @@ def test_one_flag_hides_a_message_for_both_and_a_facilitator_restores_it(
             lambda p=pane: look_of(p, message.id) is Look.HIDDEN,  # type: ignore[misc]
             timeout=DELIVERY_WAIT_MS,
         )
-    assert menu_labels(ash_pane, message.id)[messages.FLAGGED_ACTION] is False
+    assert menu_labels(ash_pane, message.id)[safety.flagged_action()] is False
     assert bee_pane.message_list.button_rect(message.id, Button.RESTORE) is None
     assert bee_pane.message_list.button_rect(message.id, Button.SHOW) is not None
-    assert messages.RESTORE_MESSAGE not in menu_labels(bee_pane, message.id)
+    assert safety.restore_message() not in menu_labels(bee_pane, message.id)
     qtbot.waitUntil(
-        lambda: messages.HIDDEN_FOR_REVIEW_NOTICE in [n.text for n in ash_pane.model.notices()],
+        lambda: safety.hidden_for_review_notice() in [n.text for n in ash_pane.model.notices()],
         timeout=DELIVERY_WAIT_MS,
     )
-    assert messages.HIDDEN_FOR_REVIEW_NOTICE not in [n.text for n in bee_pane.model.notices()]
+    assert safety.hidden_for_review_notice() not in [n.text for n in bee_pane.model.notices()]
 
     # Ash restores it with the button in its bubble
     restore = ash_pane.message_list.button_rect(message.id, Button.RESTORE)
@@ -117,9 +117,9 @@ def test_one_flag_hides_a_message_for_both_and_a_facilitator_restores_it(
         )
     restored = ash_pane.model.message(message.id)
     assert restored is not None and restored.restored and not restored.hidden
-    assert messages.FLAGGED_ACTION not in menu_labels(ash_pane, message.id)  # reviewed
+    assert safety.flagged_action() not in menu_labels(ash_pane, message.id)  # reviewed
     qtbot.waitUntil(
-        lambda: messages.restored_notice("Ash") in [n.text for n in bee_pane.model.notices()],
+        lambda: safety.restored_notice("Ash") in [n.text for n in bee_pane.model.notices()],
         timeout=DELIVERY_WAIT_MS,
     )
 
@@ -140,7 +140,7 @@ def test_content_filters_round_trip_and_the_conversation_follows(
     texts = {"grief": "Missing my dad today.", "abuse": "Remembering what he did."}
     for topic, text in texts.items():
         warnings = ash_pane.composer.cw_menu.actions()
-        next(a for a in warnings if a.text() == messages.cw_name(topic)).trigger()
+        next(a for a in warnings if a.text() == safety.cw_name(topic)).trigger()
         send_by_typing(qtbot, ash, text)
     sent = {topic: wait_for_text(qtbot, bee, circle, text) for topic, text in texts.items()}
     assert all(look_of(bee_pane, m.id) is Look.WARNED for m in sent.values())
@@ -161,7 +161,7 @@ def test_content_filters_round_trip_and_the_conversation_follows(
     grief = bee_pane.model.message(sent["grief"].id)
     assert grief is not None and grief.filter == "show"
     shown = bee_pane.model.presentation_of(grief)
-    assert (shown.look, shown.tags) == (Look.PLAIN, (messages.cw_label("grief"),))
+    assert (shown.look, shown.tags) == (Look.PLAIN, (safety.cw_label("grief"),))
     assert look_of(ash_pane, sent["abuse"].id) is Look.PLAIN  # the author's own: unchanged
 
     again = open_filters(qtbot, bee)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard, pending_reviews_from
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import care, conversation, moderation
 from peerapp.ui.widgets.message_model import Look
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -41,16 +41,16 @@ def test_pending_review_rows_are_read_leniently() -> None:
     }
     reviews = pending_reviews_from([row, {"author": "x"}, "junk", None])
     assert [(r.message, r.author_name, r.harm_flags, r.lamport) for r in reviews] == [
-        ("ab" * 32, messages.UNNAMED_MEMBER, 2, 7)
+        ("ab" * 32, conversation.unnamed_member(), 2, 7)
     ]
     assert pending_reviews_from(None) == [] and pending_reviews_from("text") == []
     assert "cd" * 32 not in repr(reviews[0])
 
 
 def test_badge_words_count_both() -> None:
-    assert messages.care_badge(2, 0) == messages.care_flags_button(2)
-    assert messages.care_badge(0, 1) == "1 to review"
-    assert messages.care_badge(2, 1) == "2 care flags · 1 to review"
+    assert care.care_badge(2, 0) == care.care_flags_button(2)
+    assert care.care_badge(0, 1) == "1 to review"
+    assert care.care_badge(2, 1) == "2 care flags · 1 to review"
 
 
 def look_of(pane: CirclePane, message_id: str) -> Look | None:
@@ -110,7 +110,7 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
             lambda p=pane: p.info is not None and p.info.harm_flags_to_hide == 1,  # type: ignore[misc]
             timeout=DELIVERY_WAIT_MS,
         )
-    assert ash_pane.care.flags_action.text() == messages.CARE_AND_REVIEW_ACTION
+    assert ash_pane.care.flags_action.text() == care.care_and_review_action()
     assert ash_pane.care.flags_action.isVisible()
 
     # Cee writes; then the conversation goes on for a while
@@ -125,7 +125,7 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
     flag(qtbot, ash, circle, first.id)
     wait_look(qtbot, panes, first.id, Look.HIDDEN)
     qtbot.waitUntil(
-        lambda: ash_pane.header.care_flags_button.text() == messages.care_badge(0, 1),
+        lambda: ash_pane.header.care_flags_button.text() == care.care_badge(0, 1),
         timeout=DELIVERY_WAIT_MS,
     )
     assert not ash_pane.header.care_flags_button.isHidden()
@@ -136,12 +136,12 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
 
     # the list: Cee's message, when, one flag; neither its text nor who flagged it
     listed = open_list(qtbot, ash, ash_pane)
-    assert listed.windowTitle() == messages.CARE_AND_REVIEW_TITLE
+    assert listed.windowTitle() == care.care_and_review_title()
     assert listed.empty_label.isVisibleTo(listed)  # no care flags
     assert not listed.review_empty_label.isVisibleTo(listed)
     card = card_of(listed, first.id)
-    assert card.summary.text() == messages.review_summary("Cee")
-    assert messages.review_flags(1) in card.details.text()
+    assert card.summary.text() == care.review_summary("Cee")
+    assert care.review_flags(1) in card.details.text()
     assert card.restore_button.isVisibleTo(card) and card.own_note is None
     shown_text = " ".join(label.text() for label in listed.findChildren(QLabel))
     assert FIRST not in shown_text and "Ash" not in shown_text
@@ -177,14 +177,14 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
     flag(qtbot, ash, circle, second.id)
     wait_look(qtbot, panes, second.id, Look.HIDDEN)
     qtbot.waitUntil(
-        lambda: ash_pane.header.care_flags_button.text() == messages.care_badge(0, 1),
+        lambda: ash_pane.header.care_flags_button.text() == care.care_badge(0, 1),
         timeout=DELIVERY_WAIT_MS,
     )
     listed = open_list(qtbot, ash, ash_pane)
     click(card_of(listed, second.id).delete_button)
     asking = listed.confirming
     assert isinstance(asking, ConfirmActionDialog)
-    assert asking.windowTitle() == messages.DELETE_MESSAGE_TITLE
+    assert asking.windowTitle() == moderation.delete_message_title()
     with qtbot.waitSignal(asking.accepted, timeout=WAIT_MS):
         click(asking.primary_button)
     qtbot.waitUntil(lambda: not listed.reviews, timeout=WAIT_MS)

@@ -12,11 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.lifecycle import Phase
 from peerapp.engine.profiles import profile_exists
-from peerapp.ui import messages
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from peerapp.ui.dialogs.first_run import FirstRunDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.session import EXIT_ENGINE_FAILED, EXIT_OK
+from peerapp.ui.text import network
+from peerapp.ui.text import profile as profile_text
 from tests.gui.helpers import WAIT_MS, Passphrases, StartSession, click, type_into, unlock_with
 
 
@@ -82,18 +83,18 @@ def test_change_passphrase_then_unlock_with_the_new_one(
     type_into(dialog.fields.repeat_edit, passphrases.new)
     click(dialog.primary_button)
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
-    assert dialog.error_label.text() == messages.WRONG_CURRENT_PASSPHRASE
+    assert dialog.error_label.text() == profile_text.wrong_current_passphrase()
     assert dialog.current_edit.text() == ""
 
     type_into(dialog.current_edit, passphrases.good)
     with qtbot.waitSignal(dialog.accepted, timeout=WAIT_MS):
         click(dialog.primary_button)
-    assert window.statusBar().currentMessage() == messages.PASSPHRASE_CHANGED
+    assert window.statusBar().currentMessage() == profile_text.passphrase_changed()
 
     window.lock_action.trigger()
     unlock_with(driver.unlock_dialog(), passphrases.good)
     qtbot.waitUntil(driver.unlock_dialog().error_label.isVisible, timeout=WAIT_MS)
-    assert driver.unlock_dialog().error_label.text() == messages.WRONG_PASSPHRASE
+    assert driver.unlock_dialog().error_label.text() == profile_text.wrong_passphrase()
     driver.unlock(passphrases.new)
     driver.wait_online()
 
@@ -121,7 +122,7 @@ def test_engine_failure_shows_the_banner(
     text = window.banner.label.text()
     assert "Could not listen" in text
     assert "offline" in text
-    qtbot.waitUntil(lambda: window.status_text == messages.STATUS_FAILED, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.status_text == network.status_failed(), timeout=WAIT_MS)
 
     click(window.banner.dismiss_button)
     assert window.banner.isHidden()

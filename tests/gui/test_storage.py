@@ -10,10 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
 from peerapp.engine.circle_service import CircleService
-from peerapp.ui import messages
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.storage import StorageDialog, human_size, usage_from
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import circles, conversation, moderation
+from peerapp.ui.text import storage as storage_text
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     Circle,
@@ -44,16 +45,16 @@ def test_usage_rows_are_read_leniently_and_sizes_read_as_people_do() -> None:
         {"circle": "c2", "members": "none"},
     ]  # fmt: skip
     (tuesday, unnamed) = usage_from(rows)
-    assert [m.name for m in tuesday.members] == ["Ash", "Bee", messages.UNNAMED_MEMBER]
+    assert [m.name for m in tuesday.members] == ["Ash", "Bee", conversation.unnamed_member()]
     assert [m.former for m in tuesday.members] == [False, True, False]
     assert tuesday.members[0].refused == 2 and tuesday.members[2].bytes == 0
-    assert unnamed.name == messages.UNNAMED_CIRCLE and unnamed.members == ()
+    assert unnamed.name == circles.unnamed_circle() and unnamed.members == ()
     assert usage_from(None) == [] and usage_from("text") == []
     assert "Bee" not in repr(tuesday.members[1]) and "Tuesday" not in repr(tuesday)
     assert human_size(2_400_000) == "2.3 MB"
     assert human_size(64 << 20) == "64.0 MB" and human_size(64 << 20, 0) == "64 MB"
     assert human_size(-5) == "0 bytes"
-    assert messages.cleared_member("Bee", 2, "1.2 KB") == (
+    assert storage_text.cleared_member("Bee", 2, "1.2 KB") == (
         "Cleared 2 messages from Bee, freeing 1.2 KB."
     )
 
@@ -100,7 +101,7 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
     close(qtbot, dialog)
 
     # Ash removes Bee
-    choose(ash, "Bee", messages.REMOVE_ACTION)
+    choose(ash, "Bee", moderation.remove_action())
     removing = circle.ash.active_dialog
     assert isinstance(removing, ConfirmActionDialog)
     with qtbot.waitSignal(removing.accepted, timeout=DELIVERY_WAIT_MS):
@@ -112,14 +113,16 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
     assert isinstance(storage, StorageDialog)
     qtbot.waitUntil(lambda: storage.loaded and storage.rows[bee].usage.former, timeout=WAIT_MS)
     row = storage.rows[bee]
-    assert not row.clear_button.isHidden() and row.mark_label.text() == messages.STORAGE_REMOVED
+    assert (
+        not row.clear_button.isHidden() and row.mark_label.text() == storage_text.storage_removed()
+    )
     assert storage.rows[member_id(ash, "Ash")].clear_button.isHidden()
     before, stored_by_bee = storage.usage[0].bytes, row.usage.bytes
 
     click(row.clear_button)
     confirming = storage.confirming
     assert isinstance(confirming, ConfirmActionDialog)
-    assert confirming.windowTitle() == messages.clear_member_title("Bee")
+    assert confirming.windowTitle() == storage_text.clear_member_title("Bee")
     assert "cannot be undone" in confirming.explanation_label.text()
     with qtbot.waitSignal(confirming.accepted, timeout=WAIT_MS):
         click(confirming.primary_button)

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from peerapp.ui import messages
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import conversation
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     copy_invite,
@@ -52,8 +52,8 @@ def meet(qtbot: QtBot, ash: MainWindow, bee: MainWindow) -> str:
     circle = create_circle(qtbot, ash, "Tuesday circle", "Ash")
     copy_invite(qtbot, ash)
     assert join_circle(qtbot, bee, "Bee") == circle
-    wait_connected(qtbot, ash, messages.connected_members(1, 1))
-    wait_connected(qtbot, bee, messages.connected_members(1, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(1, 1))
+    wait_connected(qtbot, bee, conversation.connected_members(1, 1))
     return circle
 
 
@@ -130,7 +130,7 @@ def test_a_member_back_from_offline_catches_up_with_one_reload(
 
     # Bee is away while Ash writes a lot; then Ash is away too
     go_offline(qtbot, bee_driver)
-    wait_connected(qtbot, ash, messages.connected_members(0, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(0, 1))
 
     async def send_all() -> None:
         for number in range(MISSED):
@@ -187,11 +187,11 @@ def test_own_messages_go_from_pending_to_held_when_a_member_syncs(
     assert pane.header.sync_label.isVisible()
 
     go_offline(qtbot, bee_driver)
-    wait_connected(qtbot, ash, messages.connected_members(0, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(0, 1))
     send_by_typing(qtbot, ash, "Thinking of you all tonight.")
     (sent,) = pane.model.messages()
     assert sent.mine and sent.held_by == 0
-    assert pane.model.delivery_text(sent.id) == messages.DELIVERY_PENDING
+    assert pane.model.delivery_text(sent.id) == conversation.delivery_pending()
 
     # Bee comes back, pulls from Ash, and Ash learns that Bee holds the message
     bee_driver.wait_online_after_unlock()
@@ -199,6 +199,6 @@ def test_own_messages_go_from_pending_to_held_when_a_member_syncs(
         lambda: pane.model.delivery_text(sent.id) == "Held by 1 of 1 member",
         timeout=DELIVERY_WAIT_MS,
     )
-    wait_connected(qtbot, ash, messages.connected_members(1, 1))
+    wait_connected(qtbot, ash, conversation.connected_members(1, 1))
     assert SYNCED.fullmatch(pane.header.sync_label.text()) is not None
     assert pane.header.connection.text() == "Connected to 1 of 1 member"

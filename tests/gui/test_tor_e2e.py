@@ -38,11 +38,11 @@ from peerapp.core.network_mode import ASLEEP_CIRCLE, DIRECT_RUN, NetworkMode, Ne
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.storage.profile import unlock_profile
-from peerapp.ui import messages
 from peerapp.ui.connection_status import NetworkLine
 from peerapp.ui.dialogs.join_circle import Step
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import conversation, network
 from peerapp.ui.widgets.network_status import NetworkStatus
 from tests.gui.circle_steps import join_by_pasting, send_by_typing, wait_answer, wait_showing
 from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, SessionDriver, StartSession, click
@@ -100,7 +100,7 @@ class LineLog:
         """From the window's construction (the engine starts right after) to the first
         "Reachable privately"."""
         shown = self.of(window)
-        reachable = [s.at for s in shown if s.line.text == messages.TOR_REACHABLE]
+        reachable = [s.at for s in shown if s.line.text == network.tor_reachable()]
         assert shown and reachable, [s.line.text for s in shown]
         return reachable[0] - shown[0].at
 
@@ -165,7 +165,7 @@ def wait_reachable(qtbot: QtBot, window: MainWindow) -> None:
         if line.settings_button.isVisible():  # Tor failed: say so now, not at the bound
             failed.append(line.text)
             return True
-        return line.text == messages.TOR_REACHABLE
+        return line.text == network.tor_reachable()
 
     qtbot.waitUntil(reachable, timeout=TOR_READY_MS)
     assert not failed, f"Tor failed: {failed[0]}"
@@ -198,7 +198,7 @@ def test_a_tor_window_shows_bootstrap_progress_then_reachable_privately(
     print(f"lines shown: {texts}")
 
     # Tor's own progress first, with its bar; then reachable, the bar gone
-    first_reachable = texts.index(messages.TOR_REACHABLE)
+    first_reachable = texts.index(network.tor_reachable())
     connecting = [s for s in shown[:first_reachable] if s.line.text.startswith(CONNECTING)]
     assert connecting, texts
     for entry in connecting:
@@ -212,8 +212,8 @@ def test_a_tor_window_shows_bootstrap_progress_then_reachable_privately(
     # Tor mode has no profile-wide peer id or address: none is shown, and the identity
     # line says why
     assert window._status.peer_id == ""
-    assert window.peer_id_label.text() == messages.TOR_IDENTITY_LABEL
-    assert window.peer_id_label.toolTip() == messages.TOR_IDENTITY_HINT
+    assert window.peer_id_label.text() == network.tor_identity_label()
+    assert window.peer_id_label.toolTip() == network.tor_identity_hint()
     shown_text = " ".join(visible_texts(window))
     for forbidden in ("12D3KooW", "/ip4/", "/ip6/", "/onion3/", "127.0.0.1"):
         assert forbidden not in shown_text, forbidden
@@ -270,20 +270,20 @@ def test_a_message_sent_as_tor_starts_again_is_shown_at_once_and_delivered(
     told = pane.model.delivery_text(sent.id)
     print(f"at sending: Tor {'not ' if waiting_then else ''}ready; the message says {told!r}")
     if waiting_then:
-        assert told == messages.DELIVERY_WAITING_FOR_TOR
-        assert pane.model.presentation_of(sent).note == messages.DELIVERY_WAITING_FOR_TOR
+        assert told == network.delivery_waiting_for_tor()
+        assert pane.model.presentation_of(sent).note == network.delivery_waiting_for_tor()
     else:
-        assert told != messages.DELIVERY_WAITING_FOR_TOR
+        assert told != network.delivery_waiting_for_tor()
 
     wait_reachable(qtbot, window)
     print(f"restart: 'Reachable privately' {line_log.seconds_to_reachable(window):.2f} s")
     qtbot.waitUntil(
-        lambda: pane.model.delivery_text(sent.id) == messages.held_by(1, 1), timeout=DELIVERY_MS
+        lambda: pane.model.delivery_text(sent.id) == conversation.held_by(1, 1), timeout=DELIVERY_MS
     )
-    assert pane.model.presentation_of(sent).note != messages.DELIVERY_WAITING_FOR_TOR
+    assert pane.model.presentation_of(sent).note != network.delivery_waiting_for_tor()
     took = poll(lambda: text in node.history_texts(circle), "the node has the message", node)
     print(f"the node had the message {took:.2f} s after the GUI saw it held")
-    assert window.peer_id_label.text() == messages.TOR_IDENTITY_LABEL
+    assert window.peer_id_label.text() == network.tor_identity_label()
     assert_no_leaks(leaks)
 
 

@@ -22,7 +22,6 @@ from pytestqt.qtbot import QtBot
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkMode, NetworkOptions
 from peerapp.engine.profiles import unlock_profile
 from peerapp.storage.network_settings import NetworkSettings, TorSettings
-from peerapp.ui import messages
 from peerapp.ui.connection_status import (
     ConnectionStatus,
     TorState,
@@ -31,6 +30,7 @@ from peerapp.ui.connection_status import (
 )
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.text import network
 from tests.gui.helpers import PASSPHRASES, WAIT_MS, StartSession, click
 from tests.tor.private_network import free_port
 
@@ -72,11 +72,11 @@ def assert_clear_failure(window: MainWindow, banner: str, *naming: str) -> None:
     assert "Traceback" not in banner and "Error(" not in banner
     for words in naming:
         assert words in banner, words
-    assert messages.NETWORK_SETTINGS_BUTTON in banner  # where to fix it
-    assert line.text == messages.TOR_FAILED
+    assert network.network_settings_button() in banner  # where to fix it
+    assert line.text == network.tor_failed()
     assert not line.bar.isVisible()
     assert all(words in line.label.toolTip() for words in naming)
-    assert window.status_text == messages.STATUS_FAILED
+    assert window.status_text == network.status_failed()
 
 
 def test_an_existing_tor_that_does_not_answer_is_named_and_fixed_in_the_settings(
@@ -120,7 +120,7 @@ def test_an_existing_tor_that_does_not_answer_is_named_and_fixed_in_the_settings
     qtbot.waitUntil(lambda: driver.session.window not in (None, window), timeout=WAIT_MS)
     assert driver.session.dialog is None  # no passphrase asked again
     again = driver.wait_online()
-    assert again.network_status.text == messages.DIRECT_MODE_STATUS
+    assert again.network_status.text == network.direct_mode_status()
     assert not again.banner.isVisible()
     assert again.peer_id_label.text().startswith("You: 12D3KooW")
 
@@ -186,7 +186,7 @@ def test_a_network_failure_replaces_whatever_tor_said_and_offers_the_settings() 
     failed = connecting.failed(reason)
     line = network_line(failed)
     assert (line.text, line.progress, line.detail, line.offer_settings) == (
-        messages.TOR_FAILED,
+        network.tor_failed(),
         None,
         reason,
         True,
@@ -201,11 +201,11 @@ def test_a_network_failure_replaces_whatever_tor_said_and_offers_the_settings() 
 
 def test_tor_mode_shows_no_peer_id_and_says_why() -> None:
     tor = identity_line(ConnectionStatus().online("", "tor"))
-    assert (tor.text, tor.detail) == (messages.TOR_IDENTITY_LABEL, messages.TOR_IDENTITY_HINT)
+    assert (tor.text, tor.detail) == (network.tor_identity_label(), network.tor_identity_hint())
     # even a peer id handed over by mistake is not shown in Tor mode
     assert identity_line(ConnectionStatus().online(PEER_ID, "tor")) == tor
     assert identity_line(ConnectionStatus().with_tor(TorState())) == tor
     direct = identity_line(ConnectionStatus().online(PEER_ID, "direct"))
-    assert direct.text == messages.peer_id_label(f"{PEER_ID[:8]}…{PEER_ID[-6:]}")
+    assert direct.text == network.peer_id_label(f"{PEER_ID[:8]}…{PEER_ID[-6:]}")
     assert PEER_ID in direct.detail
     assert identity_line(ConnectionStatus()).text == ""

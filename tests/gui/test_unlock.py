@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from peerapp.engine.profiles import DATABASE_FILE
-from peerapp.ui import messages
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
+from peerapp.ui.text import profile as profile_text
 from tests.gui.helpers import WAIT_MS, Passphrases, snapshot, unlock_with
 
 pytestmark = pytest.mark.usefixtures("qasync_loop")
@@ -39,7 +39,7 @@ def test_wrong_then_right_passphrase(
     unlock_with(dialog, passphrases.wrong)
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
 
-    assert dialog.error_label.text() == messages.WRONG_PASSPHRASE
+    assert dialog.error_label.text() == profile_text.wrong_passphrase()
     assert dialog.passphrase_edit.text() == ""
     assert dialog.focusWidget() is dialog.passphrase_edit
     assert dialog.isVisible() and not dialog.busy
@@ -62,9 +62,9 @@ def test_a_damaged_profile_says_so_differently(
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
 
     shown = dialog.error_label.text()
-    assert shown != messages.WRONG_PASSPHRASE
+    assert shown != profile_text.wrong_passphrase()
     assert "damaged" in shown
-    assert messages.FILES_UNCHANGED in shown
+    assert profile_text.files_unchanged() in shown
     assert "Traceback" not in shown
     assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
 
@@ -73,7 +73,7 @@ def test_get_help_now_is_there_before_unlocking_and_while_busy(
     qtbot: QtBot, dialog: UnlockDialog
 ) -> None:
     assert dialog.help_button is not None and dialog.help_button.isEnabled()
-    dialog.set_busy(messages.UNLOCKING)  # as while Argon2id runs: help still opens
+    dialog.set_busy(profile_text.unlocking())  # as while Argon2id runs: help still opens
     assert not dialog.primary_button.isEnabled() and dialog.help_button.isEnabled()
     qtbot.mouseClick(dialog.help_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.crisis_help is not None and dialog.crisis_help.isVisible())

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from peerapp.core.errors import HearthError
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS as MAX_NOTE_CHARS
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import care, conversation
 from peerapp.ui.widgets.field import FIELD_SPACING
 
 NOTE_HEIGHT = 96
@@ -42,12 +43,12 @@ class CareFlagDialog(EngineCommandDialog):
         *,
         myself: bool | None = None,
     ) -> None:
-        name = member_name or messages.UNNAMED_MEMBER
+        name = member_name or conversation.unnamed_member()
         super().__init__(
             bridge,
-            title=messages.CARE_FLAG_TITLE,
-            explanation=messages.care_flag_text(name),
-            primary_text=messages.CARE_FLAG_SEND,
+            title=care.care_flag_title(),
+            explanation=care.care_flag_text(name),
+            primary_text=care.care_flag_send(),
             parent=parent,
         )
         self.circle = circle
@@ -55,16 +56,16 @@ class CareFlagDialog(EngineCommandDialog):
         self.member_name = name
         self.message = message or None
         self.myself: bool | None = None
-        self.message_label = QLabel(messages.CARE_FLAG_WITH_MESSAGE)
+        self.message_label = QLabel(care.care_flag_with_message())
         self.message_label.setWordWrap(True)
         style.set_role(self.message_label, "muted")
         self.message_label.setVisible(self.message is not None)
         self.note_edit = QPlainTextEdit()
         self.note_edit.setObjectName("careNote")
-        self.note_edit.setPlaceholderText(messages.CARE_NOTE_PLACEHOLDER)
+        self.note_edit.setPlaceholderText(care.care_note_placeholder())
         self.note_edit.setFixedHeight(NOTE_HEIGHT)
         self.note_edit.setTabChangesFocus(True)
-        self.note_label = QLabel(messages.CARE_NOTE_LABEL)
+        self.note_label = QLabel(care.care_note_label())
         self.note_label.setBuddy(self.note_edit)
         note_field = QVBoxLayout()
         note_field.setSpacing(FIELD_SPACING)
@@ -86,17 +87,17 @@ class CareFlagDialog(EngineCommandDialog):
         """Word the dialog for a flag about someone else, or for asking for support."""
         self.myself = myself
         if myself:
-            self.setWindowTitle(messages.SUPPORT_TITLE)
-            self.heading_label.setText(messages.SUPPORT_TITLE)
-            self.explanation_label.setText(messages.SUPPORT_TEXT)
-            self.primary_button.setText(messages.SUPPORT_SEND)
-            self.note_label.setText(messages.SUPPORT_NOTE_LABEL)
+            self.setWindowTitle(care.support_title())
+            self.heading_label.setText(care.support_title())
+            self.explanation_label.setText(care.support_text())
+            self.primary_button.setText(care.support_send())
+            self.note_label.setText(care.support_note_label())
         else:
-            self.setWindowTitle(messages.CARE_FLAG_TITLE)
-            self.heading_label.setText(messages.care_flag_heading(self.member_name))
-            self.explanation_label.setText(messages.care_flag_text(self.member_name))
-            self.primary_button.setText(messages.CARE_FLAG_SEND)
-            self.note_label.setText(messages.CARE_NOTE_LABEL)
+            self.setWindowTitle(care.care_flag_title())
+            self.heading_label.setText(care.care_flag_heading(self.member_name))
+            self.explanation_label.setText(care.care_flag_text(self.member_name))
+            self.primary_button.setText(care.care_flag_send())
+            self.note_label.setText(care.care_note_label())
         self._refresh()
 
     @async_slot()
@@ -115,13 +116,13 @@ class CareFlagDialog(EngineCommandDialog):
 
     def sent_text(self) -> str:
         """What the window may say once it is sent."""
-        return messages.SUPPORT_SENT if self.myself else messages.CARE_FLAG_SENT
+        return care.support_sent() if self.myself else care.care_flag_sent()
 
     def _refresh(self) -> None:
         too_long = len(self.note()) > MAX_NOTE_CHARS
         self.set_submittable(self.myself is not None and not too_long)
         if too_long:
-            self.show_error(messages.too_long(MAX_NOTE_CHARS))
+            self.show_error(conversation.too_long(MAX_NOTE_CHARS))
         else:
             self.clear_error()
 
@@ -136,7 +137,7 @@ class CareFlagDialog(EngineCommandDialog):
         if note:
             arguments["note"] = note
         await self.run_and_accept(
-            messages.CARE_FLAG_SENDING,
-            messages.TO_CARE_FLAG,
+            care.care_flag_sending(),
+            care.to_care_flag(),
             lambda: self.bridge.call("flag", **arguments),
         )

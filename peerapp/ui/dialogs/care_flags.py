@@ -40,11 +40,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message, read_latest
+from peerapp.ui.text import care, common, conversation, moderation, safety
 from peerapp.ui.widgets.plain_label import plain_label
 from peerapp.ui.widgets.scroll_list import scroll_list
 
@@ -85,12 +86,12 @@ def care_flags_from(rows: Sequence[Any]) -> list[CareFlag]:
                 CareFlag(
                     id=str(row["id"]),
                     member=str(row["member"]),
-                    member_name=str(row.get("member_name") or messages.UNNAMED_MEMBER),
+                    member_name=str(row.get("member_name") or conversation.unnamed_member()),
                     message=message if isinstance(message, str) and message else None,
                     message_text=str(row.get("message_text") or ""),
                     note=str(row.get("note") or ""),
                     sender=str(row["from"]),
-                    sender_name=str(row.get("from_name") or messages.UNNAMED_MEMBER),
+                    sender_name=str(row.get("from_name") or conversation.unnamed_member()),
                     received_at=int(row.get("received_at") or 0),
                     resolved=row.get("resolved") is True,
                 )
@@ -112,14 +113,14 @@ class CareFlagCard(QFrame):
         self.setObjectName("careFlagCard")
         self.flag = flag
         self.summary = plain_label(
-            messages.care_flag_summary(flag.member_name, flag.sender_name, flag.about_themselves),
+            care.care_flag_summary(flag.member_name, flag.sender_name, flag.about_themselves),
             "subheading",
         )
-        self.when = plain_label(messages.ago((now_ms - flag.received_at) / 1000), "muted")
-        self.note = plain_label(flag.note or messages.CARE_FLAG_NO_NOTE)
+        self.when = plain_label(common.ago((now_ms - flag.received_at) / 1000), "muted")
+        self.note = plain_label(flag.note or care.care_flag_no_note())
         if not flag.note:
             style.set_role(self.note, "muted")
-        self.resolve_button = QPushButton(messages.MARK_RESOLVED)
+        self.resolve_button = QPushButton(care.mark_resolved())
         self.resolve_button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -132,7 +133,7 @@ class CareFlagCard(QFrame):
             text = " ".join(flag.message_text.split())
             if len(text) > EXCERPT_CHARS:
                 text = text[: EXCERPT_CHARS - 1].rstrip() + "…"
-            layout.addWidget(plain_label(messages.CARE_FLAG_MESSAGE_HEADING, "muted"))
+            layout.addWidget(plain_label(care.care_flag_message_heading(), "muted"))
             self.excerpt = plain_label(f"“{text}”")
             layout.addWidget(self.excerpt)
         layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
@@ -166,7 +167,7 @@ def pending_reviews_from(rows: object) -> list[PendingReview]:
                 PendingReview(
                     message=str(row["message"]),
                     author=str(row["author"]),
-                    author_name=str(row.get("author_name") or messages.UNNAMED_MEMBER),
+                    author_name=str(row.get("author_name") or conversation.unnamed_member()),
                     harm_flags=int(row.get("harm_flags") or 0),
                     ts=int(row.get("ts") or 0),
                     lamport=int(row.get("lamport") or 0),
@@ -192,12 +193,12 @@ class ReviewCard(QFrame):
         super().__init__(parent)
         self.setObjectName("reviewCard")
         self.review = review
-        self.summary = plain_label(messages.review_summary(review.author_name), "subheading")
-        when = messages.review_sent((now_ms - review.ts) / 1000)
-        self.details = plain_label(f"{when} · {messages.review_flags(review.harm_flags)}", "muted")
-        self.show_button = QPushButton(messages.SHOW_IN_CONVERSATION)
-        self.restore_button = QPushButton(messages.RESTORE_MESSAGE)
-        self.delete_button = QPushButton(messages.DELETE_FOR_EVERYONE)
+        self.summary = plain_label(care.review_summary(review.author_name), "subheading")
+        when = care.review_sent((now_ms - review.ts) / 1000)
+        self.details = plain_label(f"{when} · {care.review_flags(review.harm_flags)}", "muted")
+        self.show_button = QPushButton(care.show_in_conversation())
+        self.restore_button = QPushButton(safety.restore_message())
+        self.delete_button = QPushButton(moderation.delete_for_everyone())
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         buttons.addWidget(self.show_button)
@@ -214,7 +215,7 @@ class ReviewCard(QFrame):
         self.own_note: QLabel | None = None
         if mine:  # the engine refuses it too: a facilitator never reviews their own
             self.restore_button.hide()
-            self.own_note = plain_label(messages.REVIEW_OWN_MESSAGE, "muted")
+            self.own_note = plain_label(care.review_own_message(), "muted")
             layout.addWidget(self.own_note)
         layout.addLayout(buttons)
 
@@ -237,10 +238,10 @@ class CareFlagsDialog(FormDialog):
         my_id: str = "",
     ) -> None:
         super().__init__(
-            title=messages.CARE_AND_REVIEW_TITLE,
-            heading=messages.CARE_AND_REVIEW_TITLE,
-            explanation=messages.CARE_AND_REVIEW_TEXT,
-            primary_text=messages.CARE_FLAGS_CLOSE,
+            title=care.care_and_review_title(),
+            heading=care.care_and_review_title(),
+            explanation=care.care_and_review_text(),
+            primary_text=care.care_flags_close(),
             parent=parent,
         )
         self.bridge = bridge
@@ -256,17 +257,17 @@ class CareFlagsDialog(FormDialog):
             listing.widget,
             listing.layout,
         )
-        self.flags_heading = _heading(messages.CARE_FLAGS_TITLE)
+        self.flags_heading = _heading(care.care_flags_title())
         self.flags_layout = QVBoxLayout()
         self.flags_layout.setSpacing(8)
-        self.empty_label = QLabel(messages.CARE_FLAGS_EMPTY)
+        self.empty_label = QLabel(care.care_flags_empty())
         style.set_role(self.empty_label, "muted")
         self.empty_label.hide()
-        self.review_heading = _heading(messages.REVIEW_HEADING)
-        self.review_explanation = plain_label(messages.REVIEW_EXPLANATION, "muted")
+        self.review_heading = _heading(care.review_heading())
+        self.review_explanation = plain_label(care.review_explanation(), "muted")
         self.review_layout = QVBoxLayout()
         self.review_layout.setSpacing(8)
-        self.review_empty_label = QLabel(messages.REVIEW_EMPTY)
+        self.review_empty_label = QLabel(care.review_empty())
         style.set_role(self.review_empty_label, "muted")
         self.review_empty_label.hide()
         self.list_layout.addWidget(self.flags_heading)
@@ -291,8 +292,8 @@ class CareFlagsDialog(FormDialog):
         """Read the list (again: a care flag arrived, or what waits for review changed)."""
         result = await read_latest(
             self,
-            messages.CARE_FLAGS_LOADING,
-            messages.TO_READ_CARE_FLAGS,
+            care.care_flags_loading(),
+            care.to_read_care_flags(),
             lambda: self.bridge.call("flags", circle=self.circle),
         )
         if result is None:
@@ -359,7 +360,7 @@ class CareFlagsDialog(FormDialog):
         except Exception as error:
             if still_alive(self):
                 card.resolve_button.setEnabled(True)
-                self.show_error(failure_message(error, messages.TO_RESOLVE_CARE_FLAG))
+                self.show_error(failure_message(error, care.to_resolve_care_flag()))
             return
         if not still_alive(self):
             return
@@ -397,7 +398,7 @@ class CareFlagsDialog(FormDialog):
             if still_alive(self):
                 if message_id in self.review_cards:
                     card.set_acting(False)
-                self.show_error(failure_message(error, messages.TO_RESTORE_MESSAGE))
+                self.show_error(failure_message(error, safety.to_restore_message()))
             return
         if not still_alive(self):
             return

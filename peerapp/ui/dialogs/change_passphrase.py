@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from peerapp.core.errors import WrongPassphrase
 from peerapp.engine.profiles import KdfParams, change_passphrase
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.text import profile
 from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.new_passphrase import NewPassphraseFields, passphrase_edit
 
@@ -21,21 +21,21 @@ class ChangePassphraseDialog(FormDialog):
         self, folder: Path, kdf: KdfParams | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            title=messages.CHANGE_PASSPHRASE_TITLE,
-            heading=messages.CHANGE_PASSPHRASE_TITLE,
-            explanation=messages.CHANGE_PASSPHRASE_EXPLANATION,
-            primary_text=messages.CHANGE_PASSPHRASE,
+            title=profile.change_passphrase_title(),
+            heading=profile.change_passphrase_title(),
+            explanation=profile.change_passphrase_explanation(),
+            primary_text=profile.change_passphrase(),
             parent=parent,
         )
         self._folder = folder
         # None keeps the Argon2id cost already in the key file
         self._kdf = kdf
         self.current_edit = passphrase_edit()
-        self.fields = NewPassphraseFields(messages.NEW_PASSPHRASE_LABEL_CHANGE)
+        self.fields = NewPassphraseFields(profile.new_passphrase_label_change())
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        layout.addLayout(field(messages.CURRENT_PASSPHRASE_LABEL, self.current_edit))
+        layout.addLayout(field(profile.current_passphrase_label(), self.current_edit))
         layout.addWidget(self.fields)
         self.current_edit.textChanged.connect(self._refresh)
         self.fields.validityChanged.connect(self._refresh)
@@ -50,7 +50,7 @@ class ChangePassphraseDialog(FormDialog):
         current, new = self.current_edit.text(), self.fields.passphrase()
         if self.busy or not current or not self.fields.is_valid():
             return
-        self.set_busy(messages.CHANGING_PASSPHRASE)
+        self.set_busy(profile.changing_passphrase())
         try:
             await asyncio.to_thread(change_passphrase, self._folder, current, new, self._kdf)
         except Exception as error:
@@ -65,8 +65,8 @@ class ChangePassphraseDialog(FormDialog):
     def _failed(self, error: Exception) -> None:
         self.set_idle()
         if isinstance(error, WrongPassphrase):
-            self.show_error(messages.WRONG_CURRENT_PASSPHRASE)
+            self.show_error(profile.wrong_current_passphrase())
             self.current_edit.clear()
             self.current_edit.setFocus()
         else:
-            self.show_error(failure_message(error, messages.TO_CHANGE_PASSPHRASE))
+            self.show_error(failure_message(error, profile.to_change_passphrase()))

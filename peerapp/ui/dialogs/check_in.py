@@ -13,10 +13,10 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
 from peerapp.core.circle_events import MOODS
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import check_ins
 from peerapp.ui.widgets.field import FIELD_SPACING, field
 
 MAX_LINE_CHARS = 200
@@ -27,28 +27,28 @@ class CheckInDialog(EngineCommandDialog):
     def __init__(self, bridge: EngineBridge, circle: str, parent: QWidget | None = None) -> None:
         super().__init__(
             bridge,
-            title=messages.CHECK_IN_TITLE,
-            explanation=messages.CHECK_IN_TEXT,
-            primary_text=messages.CHECK_IN_SEND,
+            title=check_ins.check_in_title(),
+            explanation=check_ins.check_in_text(),
+            primary_text=check_ins.check_in_send(),
             parent=parent,
         )
-        self.heading_label.setText(messages.CHECK_IN_HEADING)
+        self.heading_label.setText(check_ins.check_in_heading())
         self.circle = circle
         self.mood_group = QButtonGroup(self)
         self.mood_buttons: dict[int, QRadioButton] = {}
         moods = QVBoxLayout()
         moods.setSpacing(FIELD_SPACING)
         for mood in MOODS:
-            button = QRadioButton(messages.mood_choice(mood))
-            button.setAccessibleName(messages.mood_name(mood))
+            button = QRadioButton(check_ins.mood_choice(mood))
+            button.setAccessibleName(check_ins.mood_name(mood))
             self.mood_group.addButton(button, mood)
             self.mood_buttons[mood] = button
             moods.addWidget(button)
         self.line_edit = QLineEdit()
-        self.line_edit.setPlaceholderText(messages.CHECK_IN_LINE_PLACEHOLDER)
+        self.line_edit.setPlaceholderText(check_ins.check_in_line_placeholder())
         self.line_edit.setMaxLength(MAX_LINE_CHARS)
         self.form.addLayout(moods)
-        self.form.addLayout(field(messages.CHECK_IN_LINE_LABEL, self.line_edit))
+        self.form.addLayout(field(check_ins.check_in_line_label(), self.line_edit))
         self.mood_group.idToggled.connect(self._refresh)
         self.primary_button.clicked.connect(self.submit)
         self.mood_buttons[MOODS.start].setFocus()
@@ -86,7 +86,7 @@ class CheckInDialog(EngineCommandDialog):
         if self.line():
             arguments["text"] = self.line()
         await self.run_and_accept(
-            messages.CHECK_IN_SENDING,
-            messages.TO_CHECK_IN,
+            check_ins.check_in_sending(),
+            check_ins.to_check_in(),
             lambda: self.bridge.call("checkin", **arguments),
         )

@@ -27,11 +27,13 @@ from peerapp.core.circle_events import (
     MAX_HARM_FLAGS_TO_HIDE,
     MAX_SLOW_MODE_SECONDS,
 )
-from peerapp.ui import messages, style
+from peerapp.core.moderation_policy import SLOW_MODE_CHOICES
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.notices import Settings
+from peerapp.ui.text import circle_settings, circles, conversation, safety
 from peerapp.ui.widgets.field import FIELD_SPACING, field
 
 GUIDELINES_HEIGHT = 160
@@ -49,43 +51,48 @@ class CircleSettingsDialog(EngineCommandDialog):
     ) -> None:
         super().__init__(
             bridge,
-            title=messages.CIRCLE_SETTINGS_TITLE,
-            explanation=messages.circle_settings_text(circle_name),
-            primary_text=messages.SAVE_SETTINGS,
+            title=circle_settings.circle_settings_title(),
+            explanation=circle_settings.circle_settings_text(circle_name),
+            primary_text=circle_settings.save_settings(),
             parent=parent,
         )
         self.circle = circle
         self.current = current
 
         self.slow_mode_box = QComboBox()
-        for label, seconds in messages.SLOW_MODE_CHOICES:
-            self.slow_mode_box.addItem(label, seconds)
-        self.slow_mode_box.addItem(messages.SLOW_MODE_CUSTOM_CHOICE, CUSTOM)
+        for seconds in SLOW_MODE_CHOICES:
+            self.slow_mode_box.addItem(circle_settings.slow_mode_choice(seconds), seconds)
+        self.slow_mode_box.addItem(circle_settings.slow_mode_custom_choice(), CUSTOM)
         self.custom_seconds = QSpinBox()
         self.custom_seconds.setRange(1, MAX_SLOW_MODE_SECONDS)
-        self.custom_seconds.setSuffix(messages.SLOW_MODE_CUSTOM_SUFFIX)
-        slow_hint = QLabel(messages.SLOW_MODE_HINT)
+        self.custom_seconds.setSuffix(circle_settings.slow_mode_custom_suffix())
+        slow_hint = QLabel(circle_settings.slow_mode_hint())
         slow_hint.setWordWrap(True)
         style.set_role(slow_hint, "muted")
 
-        self.join_approval_check = QCheckBox(messages.JOIN_APPROVAL_CHECK)
-        approval_hint = QLabel(messages.JOIN_APPROVAL_HINT)
+        self.join_approval_check = QCheckBox(circle_settings.join_approval_check())
+        approval_hint = QLabel(circle_settings.join_approval_hint())
         approval_hint.setWordWrap(True)
         style.set_role(approval_hint, "muted")
 
         self.guidelines_edit = QPlainTextEdit()
-        self.guidelines_edit.setPlaceholderText(messages.GUIDELINES_PLACEHOLDER)
+        self.guidelines_edit.setPlaceholderText(circles.guidelines_placeholder())
         self.guidelines_edit.setFixedHeight(GUIDELINES_HEIGHT)
         self.guidelines_edit.setTabChangesFocus(True)
         self.guidelines_counter = QLabel()
         style.set_role(self.guidelines_counter, "counter")
 
         self.form.addLayout(
-            field(messages.SLOW_MODE_LABEL, self.slow_mode_box, self.custom_seconds, slow_hint)
+            field(
+                circle_settings.slow_mode_label(),
+                self.slow_mode_box,
+                self.custom_seconds,
+                slow_hint,
+            )
         )
-        self.members_invite_check = QCheckBox(messages.MEMBERS_INVITE_CHECK)
+        self.members_invite_check = QCheckBox(circle_settings.members_invite_check())
         self.members_invite_check.setObjectName("membersInvite")
-        invite_hint = QLabel(messages.MEMBERS_INVITE_HINT)
+        invite_hint = QLabel(circle_settings.members_invite_hint())
         invite_hint.setWordWrap(True)
         style.set_role(invite_hint, "muted")
 
@@ -99,7 +106,11 @@ class CircleSettingsDialog(EngineCommandDialog):
             column.addWidget(hint)
             self.form.addLayout(column)
         self.form.addLayout(
-            field(messages.CIRCLE_GUIDELINES_LABEL, self.guidelines_edit, self.guidelines_counter)
+            field(
+                circle_settings.circle_guidelines_label(),
+                self.guidelines_edit,
+                self.guidelines_counter,
+            )
         )
         self._build_harm_flags()
         self._show_current()
@@ -117,20 +128,20 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.harm_flags_box.setObjectName("harmFlagsToHide")
         self.harm_flags_box.setRange(1, MAX_HARM_FLAGS_TO_HIDE)
         self.harm_flags_box.valueChanged.connect(
-            lambda count: self.harm_flags_box.setSuffix(messages.harm_flags_suffix(count))
+            lambda count: self.harm_flags_box.setSuffix(safety.harm_flags_suffix(count))
         )
         self.harm_flags_box.setValue(self.current.harm_flags_to_hide)
-        self.harm_flags_box.setSuffix(messages.harm_flags_suffix(self.harm_flags_box.value()))
+        self.harm_flags_box.setSuffix(safety.harm_flags_suffix(self.harm_flags_box.value()))
         self.harm_flags_box.valueChanged.connect(self._refresh)
-        hint = QLabel(messages.HARM_FLAGS_HINT)
+        hint = QLabel(safety.harm_flags_hint())
         hint.setWordWrap(True)
         style.set_role(hint, "muted")
-        self.form.addLayout(field(messages.HARM_FLAGS_LABEL, self.harm_flags_box, hint))
+        self.form.addLayout(field(safety.harm_flags_label(), self.harm_flags_box, hint))
 
         self.flag_after_box = QSpinBox()
         self.flag_after_box.setObjectName("flagAfterHours")
         self.flag_after_box.setRange(0, MAX_FLAG_AFTER_HOURS)
-        self.flag_after_box.setSpecialValueText(messages.FLAG_AFTER_AT_ONCE)  # shown for 0
+        self.flag_after_box.setSpecialValueText(safety.flag_after_at_once())  # shown for 0
         self.flag_after_box.setValue(self.current.flag_after_hours)
         # the engine's counting rule, said plainly where the numbers are chosen
         self.harm_flags_rule = QLabel()
@@ -141,12 +152,12 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.flag_after_box.valueChanged.connect(self._show_flag_after)
         self.flag_after_box.valueChanged.connect(self._refresh)
         self.form.addLayout(
-            field(messages.FLAG_AFTER_LABEL, self.flag_after_box, self.harm_flags_rule)
+            field(safety.flag_after_label(), self.flag_after_box, self.harm_flags_rule)
         )
 
     def _show_flag_after(self, hours: int) -> None:
-        self.flag_after_box.setSuffix(messages.flag_after_suffix(hours))
-        self.harm_flags_rule.setText(messages.harm_flags_rule(hours))
+        self.flag_after_box.setSuffix(safety.flag_after_suffix(hours))
+        self.harm_flags_rule.setText(safety.harm_flags_rule(hours))
 
     def _show_current(self) -> None:
         seconds = self.current.slow_mode_seconds
@@ -190,7 +201,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.custom_seconds.setVisible(custom)
         count = len(self.guidelines())
         over = count > MAX_GUIDELINES_CHARS
-        self.guidelines_counter.setText(messages.character_count(count, MAX_GUIDELINES_CHARS))
+        self.guidelines_counter.setText(conversation.character_count(count, MAX_GUIDELINES_CHARS))
         style.set_role(self.guidelines_counter, "counter-over" if over else "counter")
         self.set_submittable(bool(self.changes()) and not over)
 
@@ -200,7 +211,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         if self.busy or not changes:
             return
         await self.run_and_accept(
-            messages.SAVING_SETTINGS,
-            messages.TO_SAVE_SETTINGS,
+            circle_settings.saving_settings(),
+            circle_settings.to_save_settings(),
             lambda: self.bridge.set_settings(self.circle, **changes),
         )

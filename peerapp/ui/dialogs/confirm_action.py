@@ -11,10 +11,10 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QWidget
 
 from peerapp.engine.engine import Result
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import common, moderation
 
 
 class ConfirmActionDialog(EngineCommandDialog):
@@ -26,8 +26,8 @@ class ConfirmActionDialog(EngineCommandDialog):
         explanation: str,
         confirm_text: str,
         command: Callable[[], asyncio.Future[Result]],
-        busy_text: str = messages.ONE_MOMENT,
-        what: str = messages.TO_MODERATE,
+        busy_text: str = common.one_moment(),
+        what: str = moderation.to_moderate(),
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -61,10 +61,10 @@ def confirm_delete_message(
     """The question every "delete for everyone" asks first (message menu, review list)."""
     return ConfirmActionDialog(
         bridge,
-        title=messages.DELETE_MESSAGE_TITLE,
-        explanation=messages.DELETE_MESSAGE_TEXT,
-        confirm_text=messages.DELETE_CONFIRM,
+        title=moderation.delete_message_title(),
+        explanation=moderation.delete_message_text(),
+        confirm_text=moderation.delete_confirm(),
         command=lambda: bridge.delete_message(circle, message_id),
-        what=messages.TO_DELETE_MESSAGE,
+        what=moderation.to_delete_message(),
         parent=parent,
     )

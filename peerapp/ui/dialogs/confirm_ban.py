@@ -10,9 +10,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QStyle, QVBoxLayout, QWidget
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.text import moderation
 from peerapp.ui.widgets.field import FIELD_SPACING
 
 
@@ -30,23 +31,23 @@ class ConfirmBanDialog(ConfirmActionDialog):
         """`invitee_names`: who they brought in (and those brought in), nearest first."""
         super().__init__(
             bridge,
-            title=messages.confirm_ban_title(name),
-            explanation=messages.confirm_ban_text(name),
-            confirm_text=messages.BAN_CONFIRM,
+            title=moderation.confirm_ban_title(name),
+            explanation=moderation.confirm_ban_text(name),
+            confirm_text=moderation.ban_confirm(),
             command=lambda: bridge.ban(circle, member_id, invitees=self.with_invitees()),
             parent=parent,
         )
         self.invitee_names = list(invitee_names)
         count = len(self.invitee_names)
-        self.invitees_check = QCheckBox(messages.ban_invitees_check(count))
+        self.invitees_check = QCheckBox(moderation.ban_invitees_check(count))
         self.invitees_check.setObjectName("banInvitees")
         # names are other members' words: plain text, wrapped (up to 64 characters each)
-        self.invitees_label = QLabel(messages.ban_invitees_names(self.invitee_names))
+        self.invitees_label = QLabel(moderation.ban_invitees_names(self.invitee_names))
         self.invitees_label.setTextFormat(Qt.TextFormat.PlainText)
         self.invitees_label.setWordWrap(True)
         self.invitees_label.setBuddy(self.invitees_check)
         self.invitees_check.setAccessibleDescription(self.invitees_label.text())
-        self.invitees_hint = QLabel(messages.BAN_INVITEES_HINT)
+        self.invitees_hint = QLabel(moderation.ban_invitees_hint())
         self.invitees_hint.setWordWrap(True)
         style.set_role(self.invitees_hint, "muted")
         # the names and the note line up with the box's words, under it

@@ -14,10 +14,11 @@ from collections.abc import Mapping
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import safety
 
 MODES = tuple(mode.value for mode in FilterMode)
 
@@ -36,9 +37,9 @@ class ContentFiltersDialog(EngineCommandDialog):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(
             bridge,
-            title=messages.CONTENT_FILTERS_TITLE,
-            explanation=messages.CONTENT_FILTERS_TEXT,
-            primary_text=messages.SAVE_FILTERS,
+            title=safety.content_filters_title(),
+            explanation=safety.content_filters_text(),
+            primary_text=safety.save_filters(),
             parent=parent,
         )
         self.current: dict[str, str] = {}
@@ -48,17 +49,17 @@ class ContentFiltersDialog(EngineCommandDialog):
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(6)
         for number, topic in enumerate(FILTER_TOPICS):
-            label = QLabel(messages.filter_topic_name(topic))
+            label = QLabel(safety.filter_topic_name(topic))
             box = QComboBox()
             for mode in MODES:
-                box.addItem(messages.FILTER_MODE_NAMES[mode], mode)
-            box.setAccessibleName(messages.filter_topic_name(topic))
+                box.addItem(safety.filter_mode_name(mode), mode)
+            box.setAccessibleName(safety.filter_topic_name(topic))
             label.setBuddy(box)
             grid.addWidget(label, number, 0)
             grid.addWidget(box, number, 1)
             box.currentIndexChanged.connect(self._refresh)
             self.mode_boxes[topic] = box
-        hint = QLabel(messages.CONTENT_FILTERS_HINT)
+        hint = QLabel(safety.content_filters_hint())
         hint.setWordWrap(True)
         style.set_role(hint, "muted")
         column = QVBoxLayout()
@@ -72,7 +73,7 @@ class ContentFiltersDialog(EngineCommandDialog):
     @async_slot()
     async def load(self) -> None:
         result = await self.run_command(
-            messages.LOADING_FILTERS, messages.TO_READ_FILTERS, lambda: self.bridge.call("filters")
+            safety.loading_filters(), safety.to_read_filters(), lambda: self.bridge.call("filters")
         )
         if result is None:
             if still_alive(self):
@@ -115,7 +116,7 @@ class ContentFiltersDialog(EngineCommandDialog):
         if self.busy or not changes:
             return
         await self.run_and_accept(
-            messages.SAVING_FILTERS,
-            messages.TO_SAVE_FILTERS,
+            safety.saving_filters(),
+            safety.to_save_filters(),
             lambda: self.bridge.call("set_filters", **changes),
         )

@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.crisis_directory import CrisisDirectoryInvalid, Directory, Service
 from peerapp.engine.crisis_directory import load_bundled
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import crisis
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ def choose_country(directory: Directory, asked: str | None) -> str:
 class CrisisHelpDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, country: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(messages.CRISIS_HELP_TITLE)
+        self.setWindowTitle(crisis.crisis_help_title())
         self.setObjectName("crisisHelp")
         self.resize(*DIALOG_SIZE)
         self.directory: Directory | None
@@ -81,20 +82,20 @@ class CrisisHelpDialog(QDialog):
         self._build_bottom(layout)
         if self.directory is None:
             self.country_box.setEnabled(False)
-            self.emergency_label.setText(messages.CRISIS_NO_DIRECTORY)
+            self.emergency_label.setText(crisis.crisis_no_directory())
         else:
             self._fill(self.directory, country)
 
     def _build_top(self, layout: QVBoxLayout) -> None:
-        intro = QLabel(messages.CRISIS_HELP_INTRO)
+        intro = QLabel(crisis.crisis_help_intro())
         intro.setWordWrap(True)
         layout.addWidget(intro)
 
         self.country_box = QComboBox()
         self.country_box.setObjectName("crisisCountry")
-        self.country_box.setAccessibleName(messages.CRISIS_COUNTRY_LABEL)
+        self.country_box.setAccessibleName(crisis.crisis_country_label())
         country_row = QHBoxLayout()
-        country_label = QLabel(messages.CRISIS_COUNTRY_LABEL)
+        country_label = QLabel(crisis.crisis_country_label())
         country_label.setBuddy(self.country_box)
         country_row.addWidget(country_label)
         country_row.addWidget(self.country_box, 1)
@@ -129,14 +130,14 @@ class CrisisHelpDialog(QDialog):
         self.international_label.setWordWrap(True)
         self.international_label.setOpenExternalLinks(True)  # opens only when clicked
         layout.addWidget(self.international_label)
-        private = QLabel(messages.CRISIS_PRIVATE)
+        private = QLabel(crisis.crisis_private())
         private.setWordWrap(True)
         style.set_role(private, "muted")
         layout.addWidget(private)
 
         buttons = QDialogButtonBox()
         self.close_button = buttons.addButton(
-            messages.CRISIS_CLOSE, QDialogButtonBox.ButtonRole.RejectRole
+            crisis.crisis_close(), QDialogButtonBox.ButtonRole.RejectRole
         )
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -144,10 +145,10 @@ class CrisisHelpDialog(QDialog):
     def _fill(self, directory: Directory, country: str | None) -> None:
         for listed in directory.by_name():
             self.country_box.addItem(listed.name, listed.code)
-        self.note_label.setText(f"{directory.note} {messages.crisis_checked(directory.checked)}")
+        self.note_label.setText(f"{directory.note} {crisis.crisis_checked(directory.checked)}")
         international = directory.international
         self.international_label.setText(
-            messages.crisis_international(
+            crisis.crisis_international(
                 html.escape(international.name), html.escape(international.website, quote=True)
             )
         )
@@ -182,9 +183,9 @@ class CrisisHelpDialog(QDialog):
         if country is None:
             return
         self.emergency_label.setText(
-            messages.crisis_emergency(country.emergency)
+            crisis.crisis_emergency(country.emergency)
             if country.emergency
-            else messages.CRISIS_EMERGENCY_UNKNOWN
+            else crisis.crisis_emergency_unknown()
         )
         self._clear_services()
         for service in country.services:
@@ -212,19 +213,19 @@ class CrisisHelpDialog(QDialog):
         name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(name)
         for kind, numbers in (
-            (messages.CRISIS_CALL, service.phone),
-            (messages.CRISIS_TEXT, service.text),
-            (messages.CRISIS_WHATSAPP, service.whatsapp),
+            (crisis.crisis_call(), service.phone),
+            (crisis.crisis_text(), service.text),
+            (crisis.crisis_whatsapp(), service.whatsapp),
         ):
             for number in numbers:
                 layout.addLayout(self._number_row(kind, number))
         if service.hours:
-            layout.addWidget(_plain(messages.crisis_hours(service.hours)))
+            layout.addWidget(_plain(crisis.crisis_hours(service.hours)))
         if service.languages:
-            layout.addWidget(_plain(messages.crisis_languages(list(service.languages))))
+            layout.addWidget(_plain(crisis.crisis_languages(list(service.languages))))
         if service.website:
-            layout.addWidget(_link(messages.CRISIS_WEBSITE, service.website, service.website))
-        source = _link(messages.CRISIS_SOURCE, service.source, messages.CRISIS_SOURCE)
+            layout.addWidget(_link(crisis.crisis_website(), service.website, service.website))
+        source = _link(crisis.crisis_source(), service.source, crisis.crisis_source())
         style.set_role(source, "muted")
         layout.addWidget(source)
         return frame
@@ -234,8 +235,8 @@ class CrisisHelpDialog(QDialog):
         label = QLabel(f"{kind}: {number}")
         label.setProperty("number", number)
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        copy = QPushButton(messages.CRISIS_COPY)
-        copy.setAccessibleName(messages.crisis_copy_name(number))
+        copy = QPushButton(crisis.crisis_copy())
+        copy.setAccessibleName(crisis.crisis_copy_name(number))
         style.set_role(copy, "quiet")
         copy.clicked.connect(lambda _=False, n=number, b=copy: self._copy(n, b))
         row.addWidget(label, 1)
@@ -246,7 +247,7 @@ class CrisisHelpDialog(QDialog):
 
     def _copy(self, number: str, button: QPushButton) -> None:
         QGuiApplication.clipboard().setText(number)
-        button.setText(messages.CRISIS_COPIED)
+        button.setText(crisis.crisis_copied())
 
 
 def _plain(text: str) -> QLabel:

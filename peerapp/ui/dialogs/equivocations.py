@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.circle_events import EventType
-from peerapp.ui import messages, style, timeline
+from peerapp.ui import style, timeline
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
+from peerapp.ui.text import common, conversation, moderation, versions
 from peerapp.ui.widgets.plain_label import plain_label
 from peerapp.ui.widgets.scroll_list import scroll_list
 
@@ -112,7 +113,7 @@ def equivocations_from(rows: object) -> list[Equivocation]:
             found.append(
                 Equivocation(
                     author=str(row["author"]),
-                    author_name=str(row.get("author_name") or messages.UNNAMED_MEMBER),
+                    author_name=str(row.get("author_name") or conversation.unnamed_member()),
                     seq=int(row.get("seq") or 0),
                     versions=tuple(versions),
                 )
@@ -129,17 +130,17 @@ class VersionColumn(QFrame):
         super().__init__(parent)
         self.setObjectName("versionCard")
         self.version = version
-        when = messages.log_when(timeline.local_time(version.ts))
-        self.heading = plain_label(messages.version_heading(number, when), "subheading")
+        when = moderation.log_when(timeline.local_time(version.ts))
+        self.heading = plain_label(versions.version_heading(number, when), "subheading")
         if not version.message:
-            self.text = plain_label(messages.version_not_a_message(version.type), "muted")
+            self.text = plain_label(versions.version_not_a_message(version.type), "muted")
         elif version.deleted:
-            self.text = plain_label(messages.VERSION_DELETED, "muted")
+            self.text = plain_label(versions.version_deleted(), "muted")
         else:
-            self.text = plain_label(version.text or messages.VERSION_EMPTY_TEXT)
+            self.text = plain_label(version.text or versions.version_empty_text())
         # a version the circle's rules refused never showed to anyone
-        self.refused = plain_label(messages.VERSION_REFUSED, "muted")
-        self.delete_button = QPushButton(messages.DELETE_THIS_VERSION)
+        self.refused = plain_label(versions.version_refused(), "muted")
+        self.delete_button = QPushButton(versions.delete_this_version())
         self.delete_button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -161,7 +162,7 @@ class EquivocationCard(QFrame):
         super().__init__(parent)
         self.item = item
         self.summary = plain_label(
-            messages.equivocation_summary(item.author_name, len(item.versions)), "subheading"
+            versions.equivocation_summary(item.author_name, len(item.versions)), "subheading"
         )
         self.columns = [
             VersionColumn(number, version) for number, version in enumerate(item.versions, start=1)
@@ -182,10 +183,10 @@ class EquivocationsDialog(FormDialog):
 
     def __init__(self, bridge: EngineBridge, circle: str, parent: QWidget | None = None) -> None:
         super().__init__(
-            title=messages.EQUIVOCATIONS_TITLE,
-            heading=messages.EQUIVOCATIONS_TITLE,
-            explanation=messages.EQUIVOCATIONS_TEXT,
-            primary_text=messages.CLOSE,
+            title=versions.equivocations_title(),
+            heading=versions.equivocations_title(),
+            explanation=versions.equivocations_text(),
+            primary_text=common.close(),
             parent=parent,
         )
         self.bridge = bridge
@@ -199,7 +200,7 @@ class EquivocationsDialog(FormDialog):
             listing.widget,
             listing.layout,
         )
-        self.empty_label = QLabel(messages.EQUIVOCATIONS_EMPTY)
+        self.empty_label = QLabel(versions.equivocations_empty())
         style.set_role(self.empty_label, "muted")
         self.list_layout.addWidget(self.empty_label)
         self.list_layout.addStretch(1)
@@ -222,8 +223,8 @@ class EquivocationsDialog(FormDialog):
     async def load(self) -> None:
         result = await read_latest(
             self,
-            messages.EQUIVOCATIONS_LOADING,
-            messages.TO_READ_EQUIVOCATIONS,
+            versions.equivocations_loading(),
+            versions.to_read_equivocations(),
             lambda: self.bridge.call("equivocations", circle=self.circle),
         )
         if result is None:

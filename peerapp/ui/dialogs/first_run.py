@@ -8,9 +8,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from peerapp.engine.profiles import KdfParams, UnlockedProfile, create_profile
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+from peerapp.ui.text import common, profile
 from peerapp.ui.widgets.new_passphrase import NewPassphraseFields
 
 
@@ -19,11 +19,11 @@ class FirstRunDialog(FormDialog):
         self, folder: Path, kdf: KdfParams | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            title=messages.FIRST_RUN_TITLE,
-            heading=messages.FIRST_RUN_HEADING,
-            explanation=messages.FIRST_RUN_EXPLANATION,
-            primary_text=messages.CREATE_PROFILE,
-            secondary_text=messages.QUIT,
+            title=profile.first_run_title(),
+            heading=profile.first_run_heading(),
+            explanation=profile.first_run_explanation(),
+            primary_text=profile.create_profile(),
+            secondary_text=common.quit(),
             offer_help=True,
             parent=parent,
         )
@@ -44,7 +44,7 @@ class FirstRunDialog(FormDialog):
         if self.busy or not self.fields.is_valid():
             return
         passphrase = self.fields.passphrase()
-        self.set_busy(messages.CREATING_PROFILE)
+        self.set_busy(profile.creating_profile())
         try:
             # off the UI thread: calibrating and running Argon2id takes about a second
             unlocked = await asyncio.to_thread(create_profile, self._folder, passphrase, self._kdf)
@@ -52,7 +52,7 @@ class FirstRunDialog(FormDialog):
             if still_alive(self):
                 self.set_idle()
                 # the fields keep what was typed so the person can simply try again
-                self.show_error(failure_message(error, messages.TO_CREATE_PROFILE))
+                self.show_error(failure_message(error, profile.to_create_profile()))
             return
         if still_alive(self):
             self.unlocked = unlocked

@@ -25,9 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.errors import HearthError
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import still_alive
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
+from peerapp.ui.text import common, crisis, errors
 from peerapp.ui.widgets.busy import BusyIndicator
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class FormDialog(QDialog):
         heading: str,
         explanation: str,
         primary_text: str,
-        secondary_text: str = messages.CANCEL,
+        secondary_text: str = common.cancel(),
         offer_help: bool = False,
         parent: QWidget | None = None,
     ) -> None:
@@ -86,9 +87,9 @@ class FormDialog(QDialog):
         # must not need a passphrase (or the engine) to find a number to call
         self.help_button: QPushButton | None = None
         if offer_help:
-            self.help_button = QPushButton(messages.GET_HELP_NOW)
+            self.help_button = QPushButton(crisis.get_help_now())
             self.help_button.setObjectName("getHelpNow")
-            self.help_button.setToolTip(messages.GET_HELP_NOW_HINT)
+            self.help_button.setToolTip(crisis.get_help_now_hint())
             self.help_button.setAutoDefault(False)
             self.help_button.clicked.connect(self.open_crisis_help)
             buttons.addWidget(self.help_button)
@@ -217,6 +218,6 @@ def failure_message(error: Exception, what: str) -> str:
     if isinstance(error, HearthError):
         return error.message
     if isinstance(error, OSError):
-        return messages.could_not(what, error.strerror or type(error).__name__)
+        return errors.could_not(what, error.strerror or type(error).__name__)
     log.error("%s failed unexpectedly", what, exc_info=error)
-    return messages.unexpected_error(type(error).__name__)
+    return errors.unexpected_error(type(error).__name__)

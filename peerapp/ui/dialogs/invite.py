@@ -17,6 +17,7 @@ dialog (and the clipboard, if the person copies it): it is never logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -32,25 +33,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core import invite_policy
 from peerapp.core.errors import HearthError
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.qr import qr_matrix, render
+from peerapp.ui.text import common, errors, invites
 from peerapp.ui.widgets.field import field
 
 QR_TARGET_PIXELS = 220
 COPIED_MS = 2500
 
 
-def choices(options: tuple[tuple[str, int], ...], default: int) -> QComboBox:
+def choices(values: tuple[int, ...], label: Callable[[int], str], default: int) -> QComboBox:
     box = QComboBox()
-    for label, value in options:
-        box.addItem(label, value)
-    box.setCurrentIndex(default)
+    for value in values:
+        box.addItem(label(value), value)
+    box.setCurrentIndex(values.index(default))
     return box
 
 
@@ -62,20 +65,20 @@ class InviteResult(QWidget):
         self.qr_label = QLabel()
         self.qr_label.setObjectName("qrImage")
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qr_label.setToolTip(messages.QR_TOOLTIP)
-        self.qr_missing = QLabel(messages.QR_UNAVAILABLE)
+        self.qr_label.setToolTip(invites.qr_tooltip())
+        self.qr_missing = QLabel(invites.qr_unavailable())
         self.qr_missing.setWordWrap(True)
         style.set_role(self.qr_missing, "muted")
         self.qr_missing.hide()
         self.code_edit = QLineEdit()
         self.code_edit.setObjectName("inviteCode")
         self.code_edit.setReadOnly(True)
-        self.copy_button = QPushButton(messages.COPY)
+        self.copy_button = QPushButton(common.copy())
         self.copy_button.setAutoDefault(False)
         self.details = QLabel()
         self.details.setWordWrap(True)
         style.set_role(self.details, "muted")
-        note_text = QLabel(messages.INVITE_IS_A_KEY)
+        note_text = QLabel(invites.invite_is_a_key())
         note_text.setWordWrap(True)
         note = QFrame()
         note.setObjectName("inviteNote")
@@ -92,7 +95,7 @@ class InviteResult(QWidget):
         layout.setSpacing(12)
         layout.addWidget(self.qr_label, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.qr_missing)
-        caption = QLabel(messages.INVITE_READY_HEADING)
+        caption = QLabel(invites.invite_ready_heading())
         caption.setBuddy(self.code_edit)
         layout.addWidget(caption)
         layout.addLayout(code_row)
@@ -102,12 +105,12 @@ class InviteResult(QWidget):
         self._copied_timer = QTimer(self)
         self._copied_timer.setSingleShot(True)
         self._copied_timer.setInterval(COPIED_MS)
-        self._copied_timer.timeout.connect(lambda: self.copy_button.setText(messages.COPY))
+        self._copied_timer.timeout.connect(lambda: self.copy_button.setText(common.copy()))
 
     def show_code(self, code: str, uses: int, fallback_expiry: datetime) -> None:
         self.code_edit.setText(code)
         self.code_edit.setCursorPosition(0)
-        self.details.setText(messages.invite_details(_expiry(code, fallback_expiry), uses))
+        self.details.setText(invites.invite_details(_expiry(code, fallback_expiry), uses))
         matrix = qr_matrix(code)
         if matrix is None:
             self.qr_label.hide()
@@ -123,7 +126,7 @@ class InviteResult(QWidget):
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.code_edit.text())
         self.code_edit.selectAll()
-        self.copy_button.setText(messages.COPIED)
+        self.copy_button.setText(common.copied())
         self._copied_timer.start()
 
 
@@ -152,26 +155,30 @@ class InviteDialog(EngineCommandDialog):
         are asked for."""
         super().__init__(
             bridge,
-            title=messages.INVITE_TITLE,
-            explanation=messages.invite_explanation(circle_name),
-            primary_text=messages.CREATE_INVITE,
+            title=invites.invite_title(),
+            explanation=invites.invite_explanation(circle_name),
+            primary_text=invites.create_invite(),
             parent=parent,
         )
         self.circle_id = circle_id
-        self.expiry_box = choices(messages.EXPIRY_CHOICES, messages.DEFAULT_EXPIRY_INDEX)
-        self.uses_box = choices(messages.USES_CHOICES, messages.DEFAULT_USES_INDEX)
+        self.expiry_box = choices(
+            invite_policy.EXPIRY_CHOICES, invites.expiry_choice, invite_policy.DEFAULT_SECONDS
+        )
+        self.uses_box = choices(
+            invite_policy.USES_CHOICES, invites.uses_choice, invite_policy.default_uses(False)
+        )
         self.options = QWidget()
         options = QHBoxLayout(self.options)
         options.setContentsMargins(0, 0, 0, 0)
         options.setSpacing(16)
-        options.addLayout(field(messages.EXPIRES_LABEL, self.expiry_box), 1)
-        options.addLayout(field(messages.USES_LABEL, self.uses_box), 1)
-        self.approval_note = QLabel(messages.APPROVAL_INVITE_NOTE)
+        options.addLayout(field(invites.expires_label(), self.expiry_box), 1)
+        options.addLayout(field(invites.uses_label(), self.uses_box), 1)
+        self.approval_note = QLabel(invites.approval_invite_note())
         self.approval_note.setWordWrap(True)
         style.set_role(self.approval_note, "muted")
         self.result_view = InviteResult()
         self.result_view.hide()
-        self.manage_button = QPushButton(messages.MANAGE_INVITES_ACTION)
+        self.manage_button = QPushButton(invites.manage_invites_action())
         self.manage_button.setAutoDefault(False)
         style.set_role(self.manage_button, "quiet")
         self.form.addWidget(self.options)
@@ -207,8 +214,8 @@ class InviteDialog(EngineCommandDialog):
             return
         self.approval_note.setVisible(join_approval)
         if not self._uses_chosen:
-            index = messages.APPROVAL_USES_INDEX if join_approval else messages.DEFAULT_USES_INDEX
-            self.uses_box.setCurrentIndex(index)
+            uses = invite_policy.default_uses(join_approval)
+            self.uses_box.setCurrentIndex(invite_policy.USES_CHOICES.index(uses))
 
     @Slot(int)
     def _uses_picked(self, _index: int) -> None:
@@ -230,10 +237,10 @@ class InviteDialog(EngineCommandDialog):
         self.options.hide()
         self.approval_note.hide()
         self.manage_button.hide()
-        self.refusal_note.setText(f"{reason} {messages.ASK_A_FACILITATOR_TO_INVITE}")
+        self.refusal_note.setText(f"{reason} {invites.ask_a_facilitator_to_invite()}")
         self.refusal_note.show()
         self.secondary_button.hide()
-        self.primary_button.setText(messages.CLOSE)
+        self.primary_button.setText(common.close())
         self.primary_button.setFocus()
 
     def expires_in(self) -> int:
@@ -258,8 +265,8 @@ class InviteDialog(EngineCommandDialog):
         expires_in, uses = self.expires_in(), self.max_uses()
         asked_at = datetime.now()
         result = await self.run_command(
-            messages.CREATING_INVITE,
-            messages.TO_CREATE_INVITE,
+            invites.creating_invite(),
+            invites.to_create_invite(),
             lambda: self.bridge.invite(self.circle_id, max_uses=uses, expires_in=expires_in),
         )
         if result is None:
@@ -267,7 +274,7 @@ class InviteDialog(EngineCommandDialog):
         self.set_idle()
         code = result.get("code")
         if not isinstance(code, str):
-            self.show_error(messages.unexpected_error(type(code).__name__))
+            self.show_error(errors.unexpected_error(type(code).__name__))
             return
         self.code = code
         self.options.hide()
@@ -277,5 +284,5 @@ class InviteDialog(EngineCommandDialog):
         self.result_view.show_code(code, uses, fallback)
         self.result_view.show()
         self.secondary_button.hide()
-        self.primary_button.setText(messages.DONE)
+        self.primary_button.setText(common.done())
         self.result_view.copy_button.setFocus()

@@ -33,11 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.errors import HearthError
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import common, conversation, errors, invites
 
 LIST_HEIGHT = 280
 
@@ -56,11 +57,11 @@ class InviteEntry:
     def state(self, now: float) -> str | None:
         """Why the code admits nobody any more, or None while it can still be used."""
         if self.revoked:
-            return messages.INVITE_REVOKED
+            return invites.invite_revoked()
         if self.expires <= now:
-            return messages.INVITE_EXPIRED
+            return invites.invite_expired()
         if self.uses >= self.max_uses:
-            return messages.INVITE_USED_UP
+            return invites.invite_used_up()
         return None
 
 
@@ -83,7 +84,9 @@ def invites_from(rows: Sequence[object], now: float) -> list[InviteEntry]:
                 max_uses=max(_int(row.get("max_uses")), 1),
                 expires=_int(row.get("expires")),
                 revoked=row.get("revoked") is True,
-                created_by_name=name if isinstance(name, str) and name else messages.UNNAMED_MEMBER,
+                created_by_name=name
+                if isinstance(name, str) and name
+                else conversation.unnamed_member(),
                 mine=row.get("mine") is True,
             )
         )
@@ -95,16 +98,16 @@ class InviteRow(QFrame):
         super().__init__(parent)
         self.setObjectName("inviteRow")
         self.entry = entry
-        self.made_by = QLabel(messages.invite_made_by(entry.created_by_name, entry.mine))
+        self.made_by = QLabel(invites.invite_made_by(entry.created_by_name, entry.mine))
         self.made_by.setTextFormat(Qt.TextFormat.PlainText)
         state = entry.state(now)
-        uses = messages.invite_uses(entry.uses, entry.max_uses)
-        details = [state, uses] if state else [uses, messages.expires_in(entry.expires - now)]
+        uses = invites.invite_uses(entry.uses, entry.max_uses)
+        details = [state, uses] if state else [uses, invites.expires_in(entry.expires - now)]
         self.details = QLabel(" · ".join(details))
         style.set_role(self.details, "muted")
-        self.copy_button = QPushButton(messages.COPY)
+        self.copy_button = QPushButton(common.copy())
         self.copy_button.setAutoDefault(False)
-        self.revoke_button = QPushButton(messages.REVOKE)
+        self.revoke_button = QPushButton(invites.revoke())
         self.revoke_button.setAutoDefault(False)
         # compact buttons: two of them and the details share the dialog's narrow width
         style.set_role(self.copy_button, "toggle")
@@ -127,7 +130,7 @@ class InviteRow(QFrame):
     def copy(self) -> None:
         if self.entry.code is not None:
             QGuiApplication.clipboard().setText(self.entry.code)
-            self.copy_button.setText(messages.COPIED)
+            self.copy_button.setText(common.copied())
 
 
 class InviteManagerDialog(EngineCommandDialog):
@@ -140,17 +143,17 @@ class InviteManagerDialog(EngineCommandDialog):
     ) -> None:
         super().__init__(
             bridge,
-            title=messages.MANAGE_INVITES_TITLE,
-            explanation=messages.manage_invites_explanation(circle_name),
-            primary_text=messages.DONE,
+            title=invites.manage_invites_title(),
+            explanation=invites.manage_invites_explanation(circle_name),
+            primary_text=common.done(),
             parent=parent,
         )
         self.circle_id = circle_id
         self.can_revoke = True  # until circle_info says otherwise; the engine checks anyway
         self.loaded = False
-        self.status_label = QLabel(messages.LOADING_INVITES)
+        self.status_label = QLabel(invites.loading_invites())
         style.set_role(self.status_label, "muted")
-        self.revoked_label = QLabel(messages.INVITE_REVOKED_DONE)
+        self.revoked_label = QLabel(invites.invite_revoked_done())
         self.revoked_label.setWordWrap(True)
         style.set_role(self.revoked_label, "muted")
         self.revoked_label.hide()
@@ -168,8 +171,8 @@ class InviteManagerDialog(EngineCommandDialog):
         self.scroll_area.setWidget(self.rows_widget)
 
         self.confirm_label = QLabel()
-        self.keep_button = QPushButton(messages.KEEP_IT)
-        self.confirm_button = QPushButton(messages.REVOKE)
+        self.keep_button = QPushButton(invites.keep_it())
+        self.confirm_button = QPushButton(invites.revoke())
         self.confirm = self._build_confirm()
 
         self.form.addWidget(self.status_label)
@@ -217,7 +220,7 @@ class InviteManagerDialog(EngineCommandDialog):
             info = circle_info_from(await self.bridge.circle_info(self.circle_id))
         except HearthError as error:
             if still_alive(self) and not self.loaded:
-                reason = messages.could_not(messages.TO_LIST_INVITES, error.message)
+                reason = errors.could_not(invites.to_list_invites(), error.message)
                 self.status_label.setText(reason)
             return
         # answers can overtake each other; an older one must not undo a newer one
@@ -241,7 +244,7 @@ class InviteManagerDialog(EngineCommandDialog):
             row.revoke_button.clicked.connect(lambda _=False, e=entry: self._ask_revoke(e))
             self.rows_layout.insertWidget(position, row)
             self.rows.append(row)
-        self.status_label.setText("" if entries else messages.NO_INVITES)
+        self.status_label.setText("" if entries else invites.no_invites())
         self.status_label.setVisible(not entries)
         if self.revoking is not None and self.revoking.id not in {e.id for e in entries}:
             self._keep()
@@ -258,7 +261,7 @@ class InviteManagerDialog(EngineCommandDialog):
         self.revoking = entry
         self.clear_error()
         self.revoked_label.hide()
-        self.confirm_label.setText(messages.confirm_revoke(entry.created_by_name, entry.mine))
+        self.confirm_label.setText(invites.confirm_revoke(entry.created_by_name, entry.mine))
         self.confirm.show()
         self.keep_button.setFocus()
 
@@ -274,8 +277,8 @@ class InviteManagerDialog(EngineCommandDialog):
             return
         # the id names the invite whoever made it; the engine takes either
         result = await self.run_command(
-            messages.REVOKING,
-            messages.TO_REVOKE_INVITE,
+            invites.revoking(),
+            invites.to_revoke_invite(),
             lambda: self.bridge.revoke_invite(self.circle_id, entry.id),
         )
         if result is None:

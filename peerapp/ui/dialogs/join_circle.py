@@ -23,7 +23,7 @@ waits, and everything typed stays when something fails.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -32,10 +32,11 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import circles, common, conversation, errors, joins
 from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.member_name import member_name_field
 
@@ -50,12 +51,13 @@ class Step(Enum):
     DECLINED = "declined"
 
 
-# what each step's buttons say: (primary, secondary or None when hidden)
-BUTTONS: dict[Step, tuple[str, str | None]] = {
-    Step.CODE: (messages.CONTINUE, messages.CANCEL),
-    Step.PREVIEW: (messages.AGREE_AND_JOIN, messages.BACK),
-    Step.WAITING: (messages.CLOSE, None),
-    Step.DECLINED: (messages.CLOSE, None),
+# what each step's buttons say: (primary, secondary or None when hidden); text functions,
+# called when shown, so the words are in the language of that moment
+BUTTONS: dict[Step, tuple[Callable[[], str], Callable[[], str] | None]] = {
+    Step.CODE: (common.continue_label, common.cancel),
+    Step.PREVIEW: (joins.agree_and_join, common.back),
+    Step.WAITING: (common.close, None),
+    Step.DECLINED: (common.close, None),
 }
 
 
@@ -79,7 +81,7 @@ def invite_preview_from(result: Mapping[str, Any]) -> InvitePreview | None:
         members = len(members)
     return InvitePreview(
         circle=circle,
-        name=name.strip() or messages.UNNAMED_CIRCLE,
+        name=name.strip() or circles.unnamed_circle(),
         guidelines=guidelines.strip() if isinstance(guidelines, str) else "",
         join_approval=result.get("join_approval") is True,
         members=members if isinstance(members, int) and members > 0 else 1,
@@ -90,9 +92,9 @@ class JoinCircleDialog(EngineCommandDialog):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(
             bridge,
-            title=messages.JOIN_CIRCLE_TITLE,
-            explanation=messages.JOIN_CIRCLE_EXPLANATION,
-            primary_text=messages.CONTINUE,
+            title=circles.join_circle_title(),
+            explanation=circles.join_circle_explanation(),
+            primary_text=common.continue_label(),
             parent=parent,
         )
         self.step = Step.CODE
@@ -102,7 +104,7 @@ class JoinCircleDialog(EngineCommandDialog):
 
         # a code is a few hundred characters: let it wrap so a person can check it
         self.code_edit = QPlainTextEdit()
-        self.code_edit.setPlaceholderText(messages.INVITE_CODE_PLACEHOLDER)
+        self.code_edit.setPlaceholderText(circles.invite_code_placeholder())
         self.code_edit.setFixedHeight(CODE_HEIGHT)
         self.code_edit.setTabChangesFocus(True)
         self.code_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -110,7 +112,7 @@ class JoinCircleDialog(EngineCommandDialog):
         self.name_edit, member_name = member_name_field()
         self.code_page = QWidget()
         code_layout = _column(self.code_page)
-        code_layout.addLayout(field(messages.INVITE_CODE_LABEL, self.code_edit))
+        code_layout.addLayout(field(circles.invite_code_label(), self.code_edit))
         code_layout.addLayout(member_name)
 
         self.circle_name_label = QLabel()
@@ -124,14 +126,14 @@ class JoinCircleDialog(EngineCommandDialog):
         self.guidelines_view.setReadOnly(True)
         self.guidelines_view.setFixedHeight(GUIDELINES_HEIGHT)
         self.guidelines_view.setTabChangesFocus(True)
-        self.approval_note = QLabel(messages.APPROVAL_NOTE)
+        self.approval_note = QLabel(joins.approval_note())
         self.approval_note.setWordWrap(True)
         self.approval_note.setObjectName("approvalNote")
         self.preview_page = QWidget()
         preview_layout = _column(self.preview_page)
         preview_layout.addWidget(self.circle_name_label)
         preview_layout.addWidget(self.member_count_label)
-        preview_layout.addLayout(field(messages.GUIDELINES_HEADING, self.guidelines_view))
+        preview_layout.addLayout(field(joins.guidelines_heading(), self.guidelines_view))
         preview_layout.addWidget(self.approval_note)
 
         self.form.addWidget(self.code_page)
@@ -169,29 +171,29 @@ class JoinCircleDialog(EngineCommandDialog):
         self.code_page.setVisible(step is Step.CODE)
         self.preview_page.setVisible(step is Step.PREVIEW)
         if step is Step.CODE:
-            self.heading_label.setText(messages.JOIN_CIRCLE_TITLE)
-            self.explanation_label.setText(messages.JOIN_CIRCLE_EXPLANATION)
+            self.heading_label.setText(circles.join_circle_title())
+            self.explanation_label.setText(circles.join_circle_explanation())
         elif step is Step.PREVIEW:
-            self.heading_label.setText(messages.JOIN_CIRCLE_TITLE)
-            self.explanation_label.setText(messages.PREVIEW_EXPLANATION)
+            self.heading_label.setText(circles.join_circle_title())
+            self.explanation_label.setText(joins.preview_explanation())
         elif step is Step.WAITING:
-            self.heading_label.setText(messages.WAITING_HEADING)
-            self.explanation_label.setText(messages.waiting_explanation(name))
+            self.heading_label.setText(joins.waiting_heading())
+            self.explanation_label.setText(joins.waiting_explanation(name))
         else:
-            self.heading_label.setText(messages.NOT_APPROVED)
-            self.explanation_label.setText(self.ended_because or messages.join_declined(name))
+            self.heading_label.setText(joins.not_approved())
+            self.explanation_label.setText(self.ended_because or joins.join_declined(name))
         primary, secondary = BUTTONS[step]
-        self.primary_button.setText(primary)
+        self.primary_button.setText(primary())
         self.secondary_button.setVisible(secondary is not None)
         if secondary is not None:
-            self.secondary_button.setText(secondary)
+            self.secondary_button.setText(secondary())
         self._refresh()
 
     def _show_preview(self, preview: InvitePreview) -> None:
         self.preview = preview
         self.circle_name_label.setText(preview.name)
-        self.member_count_label.setText(messages.member_count(preview.members))
-        self.guidelines_view.setPlainText(preview.guidelines or messages.NO_GUIDELINES)
+        self.member_count_label.setText(conversation.member_count(preview.members))
+        self.guidelines_view.setPlainText(preview.guidelines or joins.no_guidelines())
         self.approval_note.setVisible(preview.join_approval)
         self._go(Step.PREVIEW)
         self.primary_button.setFocus()
@@ -229,8 +231,8 @@ class JoinCircleDialog(EngineCommandDialog):
         if self.busy or self.step is not Step.CODE or not code or not name:
             return
         result = await self.run_command(
-            messages.REACHING_THE_CIRCLE,
-            messages.TO_READ_INVITE,
+            circles.reaching_the_circle(),
+            joins.to_read_invite(),
             lambda: self.bridge.preview_invite(code),
         )
         if result is None:
@@ -239,7 +241,7 @@ class JoinCircleDialog(EngineCommandDialog):
         self.set_idle()
         preview = invite_preview_from(result)
         if preview is None:
-            self.show_error(messages.unexpected_error(type(result).__name__))
+            self.show_error(errors.unexpected_error(type(result).__name__))
             return
         self._show_preview(preview)
 
@@ -249,7 +251,7 @@ class JoinCircleDialog(EngineCommandDialog):
         if self.busy or self.step is not Step.PREVIEW or not code or not name:
             return
         result = await self.run_command(
-            messages.JOINING, messages.TO_JOIN_CIRCLE, lambda: self.bridge.join(code, name)
+            joins.joining(), joins.to_join_circle(), lambda: self.bridge.join(code, name)
         )
         if result is None:
             return

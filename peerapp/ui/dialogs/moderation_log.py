@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 from peerapp.ui.notices import LogLine, entries_from, log_lines
+from peerapp.ui.text import moderation
 
 TABLE_SIZE = (620, 320)
 
@@ -26,19 +27,19 @@ TABLE_SIZE = (620, 320)
 class ModerationLogDialog(FormDialog):
     def __init__(self, bridge: EngineBridge, circle: str, parent: QWidget | None = None) -> None:
         super().__init__(
-            title=messages.MODERATION_LOG_TITLE,
-            heading=messages.MODERATION_LOG_TITLE,
-            explanation=messages.MODERATION_LOG_TEXT,
-            primary_text=messages.MODERATION_LOG_CLOSE,
+            title=moderation.moderation_log_title(),
+            heading=moderation.moderation_log_title(),
+            explanation=moderation.moderation_log_text(),
+            primary_text=moderation.moderation_log_close(),
             parent=parent,
         )
         self.bridge = bridge
         self.circle = circle
         self.lines: list[LogLine] = []
         self.loaded = False
-        self.table = QTableWidget(0, len(messages.MODERATION_LOG_COLUMNS))
+        self.table = QTableWidget(0, len(moderation.moderation_log_columns()))
         self.table.setObjectName("moderationLog")
-        self.table.setHorizontalHeaderLabels(list(messages.MODERATION_LOG_COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(moderation.moderation_log_columns()))
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -47,7 +48,7 @@ class ModerationLogDialog(FormDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumSize(*TABLE_SIZE)
-        self.empty_label = QLabel(messages.MODERATION_LOG_EMPTY)
+        self.empty_label = QLabel(moderation.moderation_log_empty())
         style.set_role(self.empty_label, "muted")
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -60,13 +61,13 @@ class ModerationLogDialog(FormDialog):
 
     @async_slot()
     async def load(self) -> None:
-        self.set_busy(messages.MODERATION_LOG_LOADING)
+        self.set_busy(moderation.moderation_log_loading())
         try:
             result = await self.bridge.moderation_log(self.circle)
         except Exception as error:
             if still_alive(self):
                 self.set_idle()
-                self.show_error(failure_message(error, messages.TO_READ_MODERATION_LOG))
+                self.show_error(failure_message(error, moderation.to_read_moderation_log()))
             return
         if not still_alive(self):
             return

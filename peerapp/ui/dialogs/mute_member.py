@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSpinBox, QWidget
 
-from peerapp.ui import messages
+from peerapp.core.moderation_policy import MAX_MUTE_SECONDS, MUTE_UNITS
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import common, moderation
 from peerapp.ui.widgets.field import field
 
 DEFAULT_AMOUNT = 30
-MAX_MUTE_SECONDS = messages.MAX_MUTE_DAYS * 24 * 3600
 
 
 class MuteMemberDialog(EngineCommandDialog):
@@ -26,9 +26,9 @@ class MuteMemberDialog(EngineCommandDialog):
     ) -> None:
         super().__init__(
             bridge,
-            title=messages.mute_title(name),
-            explanation=messages.mute_text(name),
-            primary_text=messages.MUTE_CONFIRM,
+            title=moderation.mute_title(name),
+            explanation=moderation.mute_text(name),
+            primary_text=moderation.mute_confirm(),
             parent=parent,
         )
         self.circle = circle
@@ -37,15 +37,15 @@ class MuteMemberDialog(EngineCommandDialog):
         self.amount.setRange(1, 999)
         self.amount.setValue(DEFAULT_AMOUNT)
         self.unit = QComboBox()
-        for label, seconds in messages.MUTE_UNITS:
-            self.unit.addItem(label, seconds)
+        for seconds in MUTE_UNITS:
+            self.unit.addItem(moderation.mute_unit(seconds), seconds)
         row = QHBoxLayout()
         row.addWidget(self.amount)
         row.addWidget(self.unit, 1)
         holder = QWidget()
         holder.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
-        self.form.addLayout(field(messages.MUTE_FOR_LABEL, holder))
+        self.form.addLayout(field(moderation.mute_for_label(), holder))
         self.set_submittable(True)
         self.primary_button.clicked.connect(self.submit)
         self.amount.setFocus()
@@ -60,7 +60,7 @@ class MuteMemberDialog(EngineCommandDialog):
             return
         seconds = self.seconds()
         await self.run_and_accept(
-            messages.ONE_MOMENT,
-            messages.TO_MODERATE,
+            common.one_moment(),
+            moderation.to_moderate(),
             lambda: self.bridge.mute(self.circle, self.member, seconds),
         )

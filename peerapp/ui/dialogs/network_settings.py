@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.network_mode import NetworkMode
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import network
 
 INDENT = 24  # the choices under a radio button sit under its text
 EXTRA_LINES_HEIGHT = 110
@@ -76,54 +77,54 @@ class NetworkSettingsDialog(EngineCommandDialog):
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(
             bridge,
-            title=messages.NETWORK_TITLE,
-            explanation=messages.NETWORK_TEXT,
-            primary_text=messages.SAVE_NETWORK,
+            title=network.network_title(),
+            explanation=network.network_text(),
+            primary_text=network.save_network(),
             parent=parent,
         )
         self.stored: dict[str, str] = {}
         self.saved = False
         self.reconnect_now = False
 
-        self.tor_radio = QRadioButton(messages.NETWORK_MODE_TOR)
-        self.direct_radio = QRadioButton(messages.NETWORK_MODE_DIRECT)
+        self.tor_radio = QRadioButton(network.network_mode_tor())
+        self.direct_radio = QRadioButton(network.network_mode_direct())
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.tor_radio)
         self.mode_group.addButton(self.direct_radio)
-        self.own_radio = QRadioButton(messages.OWN_TOR)
-        self.existing_radio = QRadioButton(messages.EXISTING_TOR)
+        self.own_radio = QRadioButton(network.own_tor())
+        self.existing_radio = QRadioButton(network.existing_tor())
         self.tor_group = QButtonGroup(self)
         self.tor_group.addButton(self.own_radio)
         self.tor_group.addButton(self.existing_radio)
 
         self.extra_edit = QPlainTextEdit()
         self.extra_edit.setFixedHeight(EXTRA_LINES_HEIGHT)
-        self.extra_edit.setAccessibleName(messages.EXTRA_TOR_LABEL)
+        self.extra_edit.setAccessibleName(network.extra_tor_label())
         self.extra_edit.setTabChangesFocus(True)
-        extra_label = QLabel(messages.EXTRA_TOR_LABEL)
+        extra_label = QLabel(network.extra_tor_label())
         extra_label.setBuddy(self.extra_edit)
-        self.own_box = _indented(extra_label, self.extra_edit, _note(messages.EXTRA_TOR_HINT))
+        self.own_box = _indented(extra_label, self.extra_edit, _note(network.extra_tor_hint()))
 
         self.control_edit = QLineEdit()
-        self.control_edit.setPlaceholderText(messages.TOR_CONTROL_PLACEHOLDER)
+        self.control_edit.setPlaceholderText(network.tor_control_placeholder())
         self.socks_edit = QLineEdit()
-        self.socks_edit.setPlaceholderText(messages.TOR_SOCKS_PLACEHOLDER)
+        self.socks_edit.setPlaceholderText(network.tor_socks_placeholder())
         addresses = QWidget()
         form = QFormLayout(addresses)
         form.setContentsMargins(0, 0, 0, 0)
-        form.addRow(messages.TOR_CONTROL_LABEL, self.control_edit)
-        form.addRow(messages.TOR_SOCKS_LABEL, self.socks_edit)
+        form.addRow(network.tor_control_label(), self.control_edit)
+        form.addRow(network.tor_socks_label(), self.socks_edit)
         self.existing_box = _indented(addresses)
 
         self.tor_box = _indented(
-            _note(messages.NETWORK_MODE_TOR_NOTE),
+            _note(network.network_mode_tor_note()),
             self.own_radio,
             self.own_box,
             self.existing_radio,
             self.existing_box,
         )
         # the warning sits beside Direct whether or not it is chosen: it is why to choose
-        self.direct_warning = _note(messages.DIRECT_MODE_WARNING, "")  # plain, not alarming
+        self.direct_warning = _note(network.direct_mode_warning(), "")  # plain, not alarming
         self.direct_box = _indented(self.direct_warning)
 
         # this run was started with another mode (--direct or the Tor options)
@@ -146,7 +147,7 @@ class NetworkSettingsDialog(EngineCommandDialog):
     @async_slot()
     async def load(self) -> None:
         result = await self.run_command(
-            messages.LOADING_NETWORK, messages.TO_READ_NETWORK, self.bridge.network_settings
+            network.loading_network(), network.to_read_network(), self.bridge.network_settings
         )
         if result is None:
             if still_alive(self):
@@ -155,7 +156,7 @@ class NetworkSettingsDialog(EngineCommandDialog):
         self.set_idle()
         settings = settings_from(result)
         running = run_mode(result)
-        self.run_note.setText(messages.run_differs(running))
+        self.run_note.setText(network.run_differs(running))
         self.run_note.setVisible(bool(running) and running != settings["mode"])
         self.show_settings(settings)
 
@@ -201,8 +202,8 @@ class NetworkSettingsDialog(EngineCommandDialog):
             return
         wanted = self.wanted()
         result = await self.run_command(
-            messages.SAVING_NETWORK,
-            messages.TO_SAVE_NETWORK,
+            network.saving_network(),
+            network.to_save_network(),
             lambda: self.bridge.set_network_settings(**wanted),
         )
         if result is not None and still_alive(self):
@@ -214,9 +215,9 @@ class NetworkSettingsDialog(EngineCommandDialog):
         self.saved = True
         self.explanation_label.setMinimumWidth(self.body.minimumWidth())  # keep the width
         self.body.hide()
-        self.explanation_label.setText(messages.NETWORK_SAVED_TEXT)
-        self.primary_button.setText(messages.RECONNECT_NOW)
-        self.secondary_button.setText(messages.RECONNECT_LATER)
+        self.explanation_label.setText(network.network_saved_text())
+        self.primary_button.setText(network.reconnect_now())
+        self.secondary_button.setText(network.reconnect_later())
         self.set_submittable(True)
 
     def reject(self) -> None:

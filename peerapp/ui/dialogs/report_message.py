@@ -6,10 +6,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import conversation, moderation
 from peerapp.ui.widgets.field import field
 
 REASON_HEIGHT = 96
@@ -21,18 +21,18 @@ class ReportMessageDialog(EngineCommandDialog):
     ) -> None:
         super().__init__(
             bridge,
-            title=messages.REPORT_TITLE,
-            explanation=messages.REPORT_TEXT,
-            primary_text=messages.REPORT_SEND,
+            title=moderation.report_title(),
+            explanation=moderation.report_text(),
+            primary_text=moderation.report_send(),
             parent=parent,
         )
         self.circle = circle
         self.message = message
         self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setPlaceholderText(messages.REPORT_REASON_PLACEHOLDER)
+        self.reason_edit.setPlaceholderText(moderation.report_reason_placeholder())
         self.reason_edit.setFixedHeight(REASON_HEIGHT)
         self.reason_edit.setTabChangesFocus(True)
-        self.form.addLayout(field(messages.REPORT_REASON_LABEL, self.reason_edit))
+        self.form.addLayout(field(moderation.report_reason_label(), self.reason_edit))
         self.reason_edit.textChanged.connect(self._refresh)
         self.primary_button.clicked.connect(self.submit)
         self.reason_edit.setFocus()
@@ -44,7 +44,7 @@ class ReportMessageDialog(EngineCommandDialog):
         reason = self.reason()
         self.set_submittable(0 < len(reason) <= MAX_REASON_CHARS)
         if len(reason) > MAX_REASON_CHARS:
-            self.show_error(messages.too_long(MAX_REASON_CHARS))
+            self.show_error(conversation.too_long(MAX_REASON_CHARS))
         else:
             self.clear_error()
 
@@ -54,7 +54,7 @@ class ReportMessageDialog(EngineCommandDialog):
         if self.busy or not reason:
             return
         await self.run_and_accept(
-            messages.REPORT_SENDING,
-            messages.TO_REPORT,
+            moderation.report_sending(),
+            moderation.to_report(),
             lambda: self.bridge.report(self.circle, self.message, reason),
         )

@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import FormDialog, read_latest
+from peerapp.ui.text import circles, common, conversation, storage
 from peerapp.ui.widgets.plain_label import plain_label
 from peerapp.ui.widgets.scroll_list import scroll_list
 
@@ -89,7 +89,7 @@ def _member(row: Mapping[str, object]) -> MemberUsage | None:
     name = row.get("name")
     return MemberUsage(
         id=key,
-        name=name if isinstance(name, str) and name else messages.UNNAMED_MEMBER,
+        name=name if isinstance(name, str) and name else conversation.unnamed_member(),
         member=row.get("member") is True,
         removed=row.get("removed") is True,
         banned=row.get("banned") is True,
@@ -115,7 +115,7 @@ def usage_from(rows: object) -> list[CircleUsage]:
         found.append(
             CircleUsage(
                 id=str(row["circle"]),
-                name=name if isinstance(name, str) and name else messages.UNNAMED_CIRCLE,
+                name=name if isinstance(name, str) and name else circles.unnamed_circle(),
                 bytes=_whole(row.get("bytes")),
                 member_budget=_whole(row.get("member_budget")),
                 members=tuple(members),
@@ -134,14 +134,14 @@ class MemberRow(QWidget):
         # a wrapping label asks for little room: a name wraps only past NAME_WIDTH
         advance = self.name_label.fontMetrics().horizontalAdvance(usage.name)
         self.name_label.setMinimumWidth(min(advance + 2, NAME_WIDTH))
-        mark = messages.STORAGE_BANNED if usage.banned else messages.STORAGE_REMOVED
+        mark = storage.storage_banned() if usage.banned else storage.storage_removed()
         self.mark_label = plain_label(mark if usage.former else "", "muted", selectable=False)
         self.mark_label.setWordWrap(False)
         self.size_label = plain_label(human_size(usage.bytes), selectable=False)
         self.size_label.setWordWrap(False)
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.quota_note = plain_label(messages.STORAGE_QUOTA_NOTE, "muted", selectable=False)
-        self.clear_button = QPushButton(messages.CLEAR_MEMBER_BUTTON)
+        self.quota_note = plain_label(storage.storage_quota_note(), "muted", selectable=False)
+        self.clear_button = QPushButton(storage.clear_member_button())
         self.clear_button.setAutoDefault(False)
         line = QHBoxLayout()
         line.setSpacing(8)
@@ -173,10 +173,10 @@ class StorageDialog(FormDialog):
         self, bridge: EngineBridge, circle: str | None = None, parent: QWidget | None = None
     ) -> None:
         super().__init__(
-            title=messages.STORAGE_TITLE,
-            heading=messages.STORAGE_TITLE,
-            explanation=messages.STORAGE_TEXT,
-            primary_text=messages.CLOSE,
+            title=storage.storage_title(),
+            heading=storage.storage_title(),
+            explanation=storage.storage_text(),
+            primary_text=common.close(),
             parent=parent,
         )
         self.bridge = bridge
@@ -209,8 +209,8 @@ class StorageDialog(FormDialog):
     async def load(self) -> None:
         result = await read_latest(
             self,
-            messages.STORAGE_LOADING,
-            messages.TO_READ_STORAGE,
+            storage.storage_loading(),
+            storage.to_read_storage(),
             self.bridge.circle_usage,
         )
         if result is None:
@@ -226,11 +226,11 @@ class StorageDialog(FormDialog):
         self.rows = {}
         self.circle_sizes = {}
         self.list_layout.addWidget(
-            plain_label(messages.STORAGE_CIRCLES, "subheading", selectable=False)
+            plain_label(storage.storage_circles(), "subheading", selectable=False)
         )
         if not usage:
             self.list_layout.addWidget(
-                plain_label(messages.STORAGE_NO_CIRCLES, "muted", selectable=False)
+                plain_label(storage.storage_no_circles(), "muted", selectable=False)
             )
         grid_widget = QWidget()
         grid = QGridLayout(grid_widget)
@@ -253,16 +253,14 @@ class StorageDialog(FormDialog):
 
     def _show_members(self, circle: CircleUsage) -> None:
         self.list_layout.addWidget(
-            plain_label(
-                messages.storage_member_heading(circle.name), "subheading", selectable=False
-            )
+            plain_label(storage.storage_member_heading(circle.name), "subheading", selectable=False)
         )
         if circle.member_budget:
-            budget = messages.storage_budget(human_size(circle.member_budget, 0))
+            budget = storage.storage_budget(human_size(circle.member_budget, 0))
             self.list_layout.addWidget(plain_label(budget, "muted", selectable=False))
         if not circle.members:
             self.list_layout.addWidget(
-                plain_label(messages.STORAGE_NOBODY, "muted", selectable=False)
+                plain_label(storage.storage_nobody(), "muted", selectable=False)
             )
         for usage in circle.members:
             row = MemberRow(usage)
@@ -279,12 +277,12 @@ class StorageDialog(FormDialog):
         self.clear_error()
         dialog = ConfirmActionDialog(
             self.bridge,
-            title=messages.clear_member_title(member.name),
-            explanation=messages.clear_member_text(member.name),
-            confirm_text=messages.CLEAR_MEMBER_CONFIRM,
+            title=storage.clear_member_title(member.name),
+            explanation=storage.clear_member_text(member.name),
+            confirm_text=storage.clear_member_confirm(),
             command=lambda: self.bridge.clear_member(circle, member.id),
-            busy_text=messages.CLEARING_MEMBER,
-            what=messages.TO_CLEAR_MEMBER,
+            busy_text=storage.clearing_member(),
+            what=storage.to_clear_member(),
             parent=self,
         )
         self.confirming = dialog
@@ -301,7 +299,7 @@ class StorageDialog(FormDialog):
     def _cleared(self, circle: str, member: MemberUsage, dialog: ConfirmActionDialog) -> None:
         result = dialog.result_data or {}
         count, size = _whole(result.get("messages")), _whole(result.get("bytes"))
-        self.status_label.setText(messages.cleared_member(member.name, count, human_size(size)))
+        self.status_label.setText(storage.cleared_member(member.name, count, human_size(size)))
         self.status_label.show()
         self.cleared.emit(circle, member.id)
         self.load()

@@ -21,10 +21,11 @@ from typing import Any
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTimeEdit, QWidget
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.text import boundaries, circles, common
 
 TIME_FORMAT = "HH:mm"
 DEFAULT_QUIET_HOURS = ("22:00", "07:00")
@@ -123,36 +124,36 @@ class TakeABreakDialog(EngineCommandDialog):
     ) -> None:
         super().__init__(
             bridge,
-            title=messages.TAKE_A_BREAK_TITLE,
+            title=boundaries.take_a_break_title(),
             explanation=(
-                messages.TAKE_A_BREAK_TEXT
+                boundaries.take_a_break_text()
                 if circle is None
-                else messages.take_a_break_from_text(circle_name or messages.UNNAMED_CIRCLE)
+                else boundaries.take_a_break_from_text(circle_name or circles.unnamed_circle())
             ),
-            primary_text=messages.SAVE_BREAK,
+            primary_text=boundaries.save_break(),
             parent=parent,
         )
         self.circle = circle
         self.loaded = False
-        self.on_box = QCheckBox(messages.BREAK_ON_LABEL)
-        self.quiet_box = QCheckBox(messages.QUIET_HOURS_LABEL)
+        self.on_box = QCheckBox(boundaries.break_on_label())
+        self.quiet_box = QCheckBox(boundaries.quiet_hours_label())
         self.start_edit = _time_edit(DEFAULT_QUIET_HOURS[0])
         self.end_edit = _time_edit(DEFAULT_QUIET_HOURS[1])
-        self.start_edit.setAccessibleName(messages.QUIET_HOURS_FROM)
-        self.end_edit.setAccessibleName(messages.QUIET_HOURS_TO)
-        self.quiet_note = QLabel(messages.QUIET_HOURS_NOTE)
+        self.start_edit.setAccessibleName(boundaries.quiet_hours_from())
+        self.end_edit.setAccessibleName(boundaries.quiet_hours_to())
+        self.quiet_note = QLabel(boundaries.quiet_hours_note())
         self.quiet_note.setWordWrap(True)
         style.set_role(self.quiet_note, "muted")
-        self.status_box = QCheckBox(messages.BREAK_STATUS_LABEL)
-        self.status_note = QLabel(messages.BREAK_STATUS_NOTE)
+        self.status_box = QCheckBox(boundaries.break_status_label())
+        self.status_note = QLabel(boundaries.break_status_note())
         self.status_note.setWordWrap(True)
         style.set_role(self.status_note, "muted")
 
         hours = QHBoxLayout()
         hours.setContentsMargins(24, 0, 0, 0)
-        hours.addWidget(QLabel(messages.QUIET_HOURS_FROM))
+        hours.addWidget(QLabel(boundaries.quiet_hours_from()))
         hours.addWidget(self.start_edit)
-        hours.addWidget(QLabel(messages.QUIET_HOURS_TO))
+        hours.addWidget(QLabel(boundaries.quiet_hours_to()))
         hours.addWidget(self.end_edit)
         hours.addStretch(1)
         self.form.addWidget(self.on_box)
@@ -199,7 +200,7 @@ class TakeABreakDialog(EngineCommandDialog):
     async def load(self) -> None:
         """Read the current break of this scope into the form (call once, after opening)."""
         result = await self.run_command(
-            messages.ONE_MOMENT, messages.TO_SAVE_BREAK, lambda: self.bridge.call("breaks")
+            common.one_moment(), boundaries.to_save_break(), lambda: self.bridge.call("breaks")
         )
         if result is None:
             if still_alive(self):
@@ -216,7 +217,7 @@ class TakeABreakDialog(EngineCommandDialog):
             return
         arguments = set_break_arguments(self.circle, self.setting())
         await self.run_and_accept(
-            messages.ONE_MOMENT,
-            messages.TO_SAVE_BREAK,
+            common.one_moment(),
+            boundaries.to_save_break(),
             lambda: self.bridge.call("set_break", **arguments),
         )

@@ -12,7 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import conversation
 
 STALE_MS = 20_000
 
@@ -26,7 +27,7 @@ class CatchUpBar(QFrame):
         self.bar = QProgressBar()
         self.bar.setObjectName("catchUpProgress")
         self.bar.setTextVisible(False)
-        self.bar.setAccessibleName(messages.CATCH_UP_ACCESSIBLE)
+        self.bar.setAccessibleName(conversation.catch_up_accessible())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 6, 20, 6)
         layout.setSpacing(12)
@@ -47,7 +48,7 @@ class CatchUpBar(QFrame):
             self.finish()
             return
         received = max(received, 0)
-        self.label.setText(messages.catching_up(received, total))
+        self.label.setText(conversation.catching_up(received, total))
         self.bar.setAccessibleDescription(self.label.text())
         # QProgressBar counts in ints; keep both ends in its range whatever the totals
         self.bar.setRange(0, total)

@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import boundaries, care, circles, conversation, invites, joins
 from peerapp.ui.widgets.member_list import Member
 
 
@@ -36,9 +37,9 @@ def connection_text(members: list[Member]) -> tuple[str, bool]:
     """
     others = max(len(members) - 1, 0)
     if others == 0:
-        return messages.JUST_YOU, False
+        return conversation.just_you(), False
     connected = min(max(sum(member.online for member in members) - 1, 0), others)
-    return messages.connected_members(connected, others), connected > 0
+    return conversation.connected_members(connected, others), connected > 0
 
 
 @dataclass(frozen=True)
@@ -67,19 +68,27 @@ def sync_text(peers: Sequence[PeerSync], now_ms: int) -> tuple[str, str] | None:
     if not peers:
         return None
     known = [peer.last_sync for peer in peers if peer.last_sync is not None]
-    text = messages.synced_ago((now_ms - max(known)) / 1000) if known else messages.NEVER_SYNCED
+    text = (
+        conversation.synced_ago((now_ms - max(known)) / 1000)
+        if known
+        else conversation.never_synced()
+    )
     lines = []
     for peer in peers:
         when = (
-            messages.NEVER_SYNCED
+            conversation.never_synced()
             if peer.last_sync is None
-            else messages.synced_ago((now_ms - peer.last_sync) / 1000)
+            else conversation.synced_ago((now_ms - peer.last_sync) / 1000)
         )
         # names come from other members: shown as text, never read as markup
         lines.append(
-            html.escape(messages.member_synced(peer.name or messages.UNNAMED_MEMBER, when))
+            html.escape(
+                conversation.member_synced(peer.name or conversation.unnamed_member(), when)
+            )
         )
-    tooltip = f"<p>{html.escape(messages.SYNC_TOOLTIP_HEADING)}</p><p>{'<br>'.join(lines)}</p>"
+    tooltip = (
+        f"<p>{html.escape(conversation.sync_tooltip_heading())}</p><p>{'<br>'.join(lines)}</p>"
+    )
     return text, tooltip
 
 
@@ -128,20 +137,20 @@ class CircleHeader(QFrame):
         style.set_presence(self.dot, False)
         self.connection = ElidedLabel()
         style.set_role(self.connection, "muted")
-        self.connection.setToolTip(messages.CONNECTION_TOOLTIP)
+        self.connection.setToolTip(conversation.connection_tooltip())
         self.sync_separator = QLabel("·")
         style.set_role(self.sync_separator, "muted")
         self.sync_label = ElidedLabel()
         self.sync_label.setObjectName("syncLabel")
         style.set_role(self.sync_label, "muted")
-        self.invite_button = QPushButton(messages.INVITE_BUTTON)
+        self.invite_button = QPushButton(invites.invite_button())
         style.mark_primary(self.invite_button)
-        self.members_button = QPushButton(messages.MEMBERS_BUTTON)
+        self.members_button = QPushButton(conversation.members_button())
         self.members_button.setCheckable(True)
         self.members_button.setChecked(True)
         style.set_role(self.members_button, "toggle")
         # the circle's menu (settings, the moderation log, leaving): the pane fills it
-        self.more_button = QPushButton(messages.CIRCLE_MORE_BUTTON)
+        self.more_button = QPushButton(circles.circle_more_button())
         self.more_button.setObjectName("circleMoreButton")
         # for facilitators: people waiting to join (with approval on); shown when any are
         self.join_requests_button = QPushButton()
@@ -160,9 +169,9 @@ class CircleHeader(QFrame):
         self.break_label = QLabel()
         self.break_label.setObjectName("breakLabel")
         style.set_role(self.break_label, "muted")
-        self.end_break_button = QPushButton(messages.END_BREAK)
+        self.end_break_button = QPushButton(boundaries.end_break())
         self.end_break_button.setObjectName("endBreakButton")
-        self.end_break_button.setToolTip(messages.END_BREAK_TOOLTIP)
+        self.end_break_button.setToolTip(boundaries.end_break_tooltip())
         style.set_role(self.end_break_button, "quiet")
         self._build_layout()
         # who is reachable is known once the members have been asked for
@@ -210,7 +219,7 @@ class CircleHeader(QFrame):
         self.title.setText(name)
 
     def set_member_count(self, count: int) -> None:
-        self.member_count.setText(messages.member_count(max(count, 1)))
+        self.member_count.setText(conversation.member_count(max(count, 1)))
 
     def set_members(self, members: list[Member]) -> None:
         self.set_member_count(len(members))
@@ -225,15 +234,15 @@ class CircleHeader(QFrame):
         the circle is silenced now (a break, or its quiet hours)."""
         shown = quiet or on_break
         if on_break:
-            self.break_label.setText(f"{messages.BREAK_MOON} {messages.ON_A_BREAK_HERE}")
+            self.break_label.setText(f"{boundaries.break_moon()} {boundaries.on_a_break_here()}")
         elif quiet:
-            self.break_label.setText(f"{messages.BREAK_MOON} {messages.QUIET_HOURS_NOW}")
+            self.break_label.setText(f"{boundaries.break_moon()} {boundaries.quiet_hours_now()}")
         self.break_label.setVisible(shown)
         self.end_break_button.setVisible(on_break)
 
     def set_waiting_to_join(self, count: int) -> None:
         """How many people wait for a facilitator's answer (0 hides the button)."""
-        self.join_requests_button.setText(messages.waiting_to_join(count))
+        self.join_requests_button.setText(joins.waiting_to_join(count))
         if count == 0:
             self.join_requests_button.setChecked(False)
         self.join_requests_button.setVisible(count > 0)
@@ -241,8 +250,8 @@ class CircleHeader(QFrame):
     def set_open_care_flags(self, count: int, to_review: int = 0) -> None:
         """How many care flags and messages hidden pending review wait for this
         facilitator ("2 care flags · 1 to review"; nothing waiting hides the badge)."""
-        self.care_flags_button.setText(messages.care_badge(count, to_review))
-        self.care_flags_button.setToolTip(messages.CARE_BADGE_TOOLTIP)
+        self.care_flags_button.setText(care.care_badge(count, to_review))
+        self.care_flags_button.setToolTip(care.care_badge_tooltip())
         self.care_flags_button.setVisible(count + to_review > 0)
 
     def set_peer_syncs(self, peers: list[PeerSync], now_ms: int) -> None:

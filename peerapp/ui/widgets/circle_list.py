@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import boundaries, circles, conversation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -59,7 +60,7 @@ class CircleEntry:
 
 def circle_title(circle: Mapping[str, Any]) -> str:
     name = circle.get("name")
-    return name if isinstance(name, str) and name.strip() else messages.UNNAMED_CIRCLE
+    return name if isinstance(name, str) and name.strip() else circles.unnamed_circle()
 
 
 def entries_from(rows: Sequence[object]) -> list[CircleEntry]:
@@ -94,7 +95,7 @@ class CircleDelegate(QStyledItemDelegate):
         rect: QRect = item.rect
         if quiet:
             unread = 0  # a break silences the badge; a small moon says why
-        badge_text = messages.unread_badge(unread) if unread else ""
+        badge_text = conversation.unread_badge(unread) if unread else ""
         badge_font = QFont(item.font)
         badge_font.setWeight(QFont.Weight.Bold)
         badge_font.setPointSizeF(max(badge_font.pointSizeF() * 0.85, 7.0))
@@ -134,7 +135,7 @@ class CircleDelegate(QStyledItemDelegate):
         try:
             painter.setPen(QColor(style.MUTED))
             painter.setFont(font)
-            painter.drawText(moon, Qt.AlignmentFlag.AlignCenter, messages.BREAK_MOON)
+            painter.drawText(moon, Qt.AlignmentFlag.AlignCenter, boundaries.break_moon())
         finally:
             painter.restore()
 
@@ -168,17 +169,17 @@ class CircleList(QFrame):
         self.setObjectName("sidebar")
         self.setMinimumWidth(200)
         self.setMaximumWidth(280)
-        heading = QLabel(messages.CIRCLES_HEADING)
+        heading = QLabel(circles.circles_heading())
         style.set_role(heading, "subheading")
         self.list = QListWidget()
         self.list.setObjectName("circleList")
         self.list.setItemDelegate(CircleDelegate(self.list))
         self.list.setUniformItemSizes(True)
-        self.none_label = QLabel(messages.NO_CIRCLES_YET)
+        self.none_label = QLabel(circles.no_circles_yet())
         style.set_role(self.none_label, "muted")
-        self.create_button = QPushButton(f"+  {messages.NEW_CIRCLE_BUTTON}")
+        self.create_button = QPushButton(f"+  {circles.new_circle_button()}")
         style.set_role(self.create_button, "quiet")
-        self.join_button = QPushButton(f"→  {messages.JOIN_BUTTON}")
+        self.join_button = QPushButton(f"→  {circles.join_button()}")
         style.set_role(self.join_button, "quiet")
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
@@ -229,7 +230,7 @@ class CircleList(QFrame):
 
     def name_of(self, circle_id: str) -> str:
         item = self._item(circle_id)
-        return item.text() if item is not None else messages.UNNAMED_CIRCLE
+        return item.text() if item is not None else circles.unnamed_circle()
 
     def unread(self, circle_id: str) -> int:
         item = self._item(circle_id)
@@ -301,7 +302,7 @@ def _badge(item: QListWidgetItem) -> int:
 
 def _spoken(entry: CircleEntry) -> str:
     if entry.quiet:
-        return f"{entry.name}, {messages.ON_BREAK_SPOKEN}"
+        return f"{entry.name}, {boundaries.on_break_spoken()}"
     if entry.unread:
-        return f"{entry.name}, {messages.unread_count(entry.unread)}"
+        return f"{entry.name}, {conversation.unread_count(entry.unread)}"
     return entry.name

@@ -40,7 +40,8 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.content_warnings import MAX_CW_CHARS, TOPICS, clean_label
-from peerapp.ui import messages, style, timeline
+from peerapp.ui import style, timeline
+from peerapp.ui.text import check_ins, conversation, moderation, safety
 from peerapp.ui.widgets.crisis_prompt import CrisisCheck, CrisisPrompt
 
 COUNTER_FROM = MAX_TEXT_CHARS - 200
@@ -72,10 +73,10 @@ def hold_at(now_ms: int, muted_until: int, next_send_at: int) -> Hold:
     if muted_until > now_ms:
         # the minute it ends in, rounded up: "until 14:05" is never before the end
         until = timeline.local_time(-(-muted_until // MINUTE_MS) * MINUTE_MS)
-        return Hold(messages.muted_until(until, timeline.local_time(now_ms)), muted=True)
+        return Hold(moderation.muted_until(until, timeline.local_time(now_ms)), muted=True)
     if next_send_at > now_ms:
         seconds = -(-(next_send_at - now_ms) // 1000)  # rounded up: never "0 s"
-        return Hold(messages.send_again_in(seconds))
+        return Hold(moderation.send_again_in(seconds))
     return NO_HOLD
 
 
@@ -124,10 +125,10 @@ class Composer(QFrame):
         self.setObjectName("composerBar")
         self.edit = MessageEdit()
         self.edit.setObjectName("composer")
-        self.edit.setPlaceholderText(messages.COMPOSER_PLACEHOLDER)
-        self.edit.setToolTip(messages.COMPOSER_HINT)
+        self.edit.setPlaceholderText(conversation.composer_placeholder())
+        self.edit.setToolTip(conversation.composer_hint())
         self.edit.setTabChangesFocus(True)
-        self.send_button = QPushButton(messages.SEND)
+        self.send_button = QPushButton(conversation.send())
         style.mark_primary(self.send_button)
         self.send_button.setAutoDefault(False)
         self.counter = QLabel()
@@ -181,19 +182,19 @@ class Composer(QFrame):
         self._content_warning = ""
         self.cw_menu = QMenu(self)
         for topic in TOPICS:
-            action = self.cw_menu.addAction(messages.cw_name(topic))
+            action = self.cw_menu.addAction(safety.cw_name(topic))
             action.triggered.connect(lambda _=False, t=topic: self.set_content_warning(t))
         self.cw_menu.addSeparator()
-        self.cw_custom_action = self.cw_menu.addAction(messages.CW_CUSTOM_CHOICE)
+        self.cw_custom_action = self.cw_menu.addAction(safety.cw_custom_choice())
         self.cw_custom_action.triggered.connect(self.ask_custom_warning)
         self.cw_button = QToolButton()
         self.cw_button.setObjectName("contentWarningButton")
-        self.cw_button.setText(messages.CW_BUTTON)
-        self.cw_button.setToolTip(messages.CW_BUTTON_TOOLTIP)
+        self.cw_button.setText(safety.cw_button())
+        self.cw_button.setToolTip(safety.cw_button_tooltip())
         self.cw_button.setMenu(self.cw_menu)
         self.cw_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.check_in_button = QPushButton(messages.CHECK_IN_BUTTON)
-        self.check_in_button.setToolTip(messages.CHECK_IN_TOOLTIP)
+        self.check_in_button = QPushButton(check_ins.check_in_button())
+        self.check_in_button.setToolTip(check_ins.check_in_tooltip())
         self.check_in_button.setAutoDefault(False)
         style.set_role(self.check_in_button, "quiet")
         self.check_in_button.clicked.connect(self.checkInRequested)
@@ -212,8 +213,8 @@ class Composer(QFrame):
         style.set_role(self.cw_chip_label, "badge")
         self.cw_remove_button = QToolButton()
         self.cw_remove_button.setText("×")
-        self.cw_remove_button.setToolTip(messages.CW_REMOVE)
-        self.cw_remove_button.setAccessibleName(messages.CW_REMOVE)
+        self.cw_remove_button.setToolTip(safety.cw_remove())
+        self.cw_remove_button.setAccessibleName(safety.cw_remove())
         self.cw_remove_button.clicked.connect(self.clear_content_warning)
         chip = QHBoxLayout(self.cw_chip)
         chip.setContentsMargins(0, 0, 0, 0)
@@ -224,8 +225,8 @@ class Composer(QFrame):
         self.cw_chip.hide()
         self.cw_custom_edit = CustomWarningEdit()
         self.cw_custom_edit.setObjectName("customWarning")
-        self.cw_custom_edit.setPlaceholderText(messages.CW_CUSTOM_LABEL)
-        self.cw_custom_edit.setAccessibleName(messages.CW_CUSTOM_TITLE)
+        self.cw_custom_edit.setPlaceholderText(safety.cw_custom_label())
+        self.cw_custom_edit.setAccessibleName(safety.cw_custom_title())
         self.cw_custom_edit.setMaxLength(MAX_CW_CHARS)
         self.cw_custom_edit.returnPressed.connect(self.take_custom_warning)
         self.cw_custom_edit.cancelled.connect(self._close_custom_warning)
@@ -246,7 +247,7 @@ class Composer(QFrame):
 
     def set_content_warning(self, cw: str) -> None:
         self._content_warning = cw
-        self.cw_chip_label.setText(messages.cw_label(cw) if cw else "")
+        self.cw_chip_label.setText(safety.cw_label(cw) if cw else "")
         self.cw_chip.setVisible(bool(cw))
         self.cw_custom_edit.hide()
         self.edit.setFocus()
@@ -375,8 +376,8 @@ class Composer(QFrame):
         count = len(self.text())
         over = count > MAX_TEXT_CHARS
         self.counter.setVisible(count >= COUNTER_FROM)
-        self.counter.setText(messages.character_count(count, MAX_TEXT_CHARS))
-        self.counter.setToolTip(messages.too_long(MAX_TEXT_CHARS) if over else "")
+        self.counter.setText(conversation.character_count(count, MAX_TEXT_CHARS))
+        self.counter.setToolTip(conversation.too_long(MAX_TEXT_CHARS) if over else "")
         style.set_role(self.counter, "counter-over" if over else "counter")
         self._fit_height()
         self._refresh()

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.crisis_language import CrisisMatch
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import common, crisis
 
 CHECK_DELAY_MS = 300
 
@@ -56,23 +57,23 @@ class CrisisPrompt(QFrame):
         super().__init__(parent)
         self.setObjectName("crisisPrompt")
         self.setStyleSheet(_FRAME_STYLE)
-        self.setAccessibleName(messages.CRISIS_PROMPT_NAME)
-        self.setAccessibleDescription(messages.CRISIS_PROMPT_TEXT)
-        self.text_label = QLabel(messages.CRISIS_PROMPT_TEXT)
+        self.setAccessibleName(crisis.crisis_prompt_name())
+        self.setAccessibleDescription(crisis.crisis_prompt_text())
+        self.text_label = QLabel(crisis.crisis_prompt_text())
         self.text_label.setWordWrap(True)
-        self.private_label = QLabel(messages.CRISIS_PROMPT_PRIVATE)
+        self.private_label = QLabel(crisis.crisis_prompt_private())
         self.private_label.setWordWrap(True)
         style.set_role(self.private_label, "muted")
-        self.resources_button = QPushButton(messages.CRISIS_PROMPT_RESOURCES)
-        self.resources_button.setAccessibleDescription(messages.CRISIS_PROMPT_RESOURCES_HINT)
-        self.resources_button.setToolTip(messages.CRISIS_PROMPT_RESOURCES_HINT)
-        self.facilitator_button = QPushButton(messages.CRISIS_PROMPT_FACILITATOR)
-        self.facilitator_button.setAccessibleDescription(messages.CRISIS_PROMPT_FACILITATOR_HINT)
-        self.facilitator_button.setToolTip(messages.CRISIS_PROMPT_FACILITATOR_HINT)
-        self.dismiss_button = QPushButton(messages.DISMISS)
-        self.dismiss_button.setAccessibleName(messages.CRISIS_PROMPT_DISMISS_NAME)
-        self.dismiss_button.setAccessibleDescription(messages.CRISIS_PROMPT_DISMISS_HINT)
-        self.dismiss_button.setToolTip(messages.CRISIS_PROMPT_DISMISS_HINT)
+        self.resources_button = QPushButton(crisis.crisis_prompt_resources())
+        self.resources_button.setAccessibleDescription(crisis.crisis_prompt_resources_hint())
+        self.resources_button.setToolTip(crisis.crisis_prompt_resources_hint())
+        self.facilitator_button = QPushButton(crisis.crisis_prompt_facilitator())
+        self.facilitator_button.setAccessibleDescription(crisis.crisis_prompt_facilitator_hint())
+        self.facilitator_button.setToolTip(crisis.crisis_prompt_facilitator_hint())
+        self.dismiss_button = QPushButton(common.dismiss())
+        self.dismiss_button.setAccessibleName(crisis.crisis_prompt_dismiss_name())
+        self.dismiss_button.setAccessibleDescription(crisis.crisis_prompt_dismiss_hint())
+        self.dismiss_button.setToolTip(crisis.crisis_prompt_dismiss_hint())
         style.set_role(self.dismiss_button, "quiet")
         for button in self.buttons():
             button.setAutoDefault(False)

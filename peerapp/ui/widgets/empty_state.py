@@ -5,8 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.resources import app_icon
+from peerapp.ui.text import circles
 
 COLUMN_WIDTH = 460
 ICON_SIZE = 72
@@ -18,15 +19,15 @@ class EmptyState(QWidget):
         icon = QLabel()
         icon.setPixmap(app_icon().pixmap(ICON_SIZE, ICON_SIZE))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        heading = QLabel(messages.EMPTY_STATE_HEADING)
+        heading = QLabel(circles.empty_state_heading())
         style.set_role(heading, "heading")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(messages.EMPTY_STATE_TEXT)
+        text = QLabel(circles.empty_state_text())
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.create_button = QPushButton(messages.CREATE_A_CIRCLE)
+        self.create_button = QPushButton(circles.create_a_circle())
         style.mark_primary(self.create_button)
-        self.join_button = QPushButton(messages.JOIN_WITH_INVITE)
+        self.join_button = QPushButton(circles.join_with_invite())
 
         buttons = QHBoxLayout()
         buttons.setSpacing(12)

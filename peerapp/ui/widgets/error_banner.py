@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from peerapp.ui import messages
+from peerapp.ui.text import common
 
 
 class ErrorBanner(QFrame):
@@ -13,7 +13,7 @@ class ErrorBanner(QFrame):
         self.setObjectName("errorBanner")
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.dismiss_button = QPushButton(messages.DISMISS)
+        self.dismiss_button = QPushButton(common.dismiss())
         self.dismiss_button.clicked.connect(self.dismiss)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 10, 12, 10)

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import joins
 from peerapp.ui.widgets.circle_header import ElidedLabel
 
 MAX_OPEN_HEIGHT = 180
@@ -31,11 +32,11 @@ class GuidelinesStrip(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("guidelinesStrip")
-        self.heading = QLabel(messages.GUIDELINES_HEADING)
+        self.heading = QLabel(joins.guidelines_heading())
         self.heading.setObjectName("guidelinesHeading")
         self.preview = ElidedLabel()
         style.set_role(self.preview, "muted")
-        self.toggle_button = QPushButton(messages.SHOW_GUIDELINES)
+        self.toggle_button = QPushButton(joins.show_guidelines())
         self.toggle_button.setCheckable(True)
         self.toggle_button.setAutoDefault(False)
         style.set_role(self.toggle_button, "quiet")
@@ -90,7 +91,7 @@ class GuidelinesStrip(QFrame):
             return
         self.scroll_area.setVisible(open_)
         self._show_preview()
-        self.toggle_button.setText(messages.HIDE_GUIDELINES if open_ else messages.SHOW_GUIDELINES)
+        self.toggle_button.setText(joins.hide_guidelines() if open_ else joins.show_guidelines())
         self._fit()
 
     def _fit(self) -> None:

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import conversation, joins
 
 # the engine's received_at is in ms since 1970; anything below this is taken as seconds
 MS_THRESHOLD = 10**11
@@ -56,15 +57,15 @@ class JoinRequestRow(QWidget):
     def __init__(self, request: JoinRequest, now_ms: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.request = request
-        self.name_label = QLabel(request.name or messages.UNNAMED_MEMBER)
+        self.name_label = QLabel(request.name or conversation.unnamed_member())
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.when_label = QLabel(
-            messages.asked_ago((now_ms - request.received_at) / 1000) if request.received_at else ""
+            joins.asked_ago((now_ms - request.received_at) / 1000) if request.received_at else ""
         )
         style.set_role(self.when_label, "muted")
-        self.approve_button = QPushButton(messages.APPROVE)
+        self.approve_button = QPushButton(joins.approve())
         style.mark_primary(self.approve_button)
-        self.decline_button = QPushButton(messages.DECLINE)
+        self.decline_button = QPushButton(joins.decline())
         text = QVBoxLayout()
         text.setSpacing(0)
         text.addWidget(self.name_label)
@@ -90,9 +91,9 @@ class JoinRequestsPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("joinRequests")
-        heading = QLabel(messages.JOIN_REQUESTS_HEADING)
+        heading = QLabel(joins.join_requests_heading())
         style.set_role(heading, "subheading")
-        note = QLabel(messages.JOIN_REQUESTS_NOTE)
+        note = QLabel(joins.join_requests_note())
         note.setWordWrap(True)
         style.set_role(note, "muted")
         self.error_label = QLabel()

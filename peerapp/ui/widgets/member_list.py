@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.member_actions import FACILITATOR, MemberAction, Standing
+from peerapp.ui.text import boundaries, conversation, moderation
 from peerapp.ui.widgets.member_menu import member_menu
 
 PANEL_WIDTH = 220
@@ -68,8 +69,8 @@ class Member:
     @property
     def badge(self) -> str | None:
         if self.role == FOUNDER:
-            return messages.FOUNDER_BADGE
-        return messages.FACILITATOR_BADGE if self.role == FACILITATOR else None
+            return conversation.founder_badge()
+        return moderation.facilitator_badge() if self.role == FACILITATOR else None
 
 
 def _now_ms() -> int:
@@ -126,31 +127,31 @@ class MemberRow(QWidget):
         muted = member.muted(_now_ms())
         self.dot = QLabel(DOT)
         style.set_presence(self.dot, member.online)
-        self.dot.setToolTip(messages.ONLINE if member.online else messages.OFFLINE)
-        self.name_label = QLabel(member.name or messages.UNNAMED_MEMBER)
+        self.dot.setToolTip(conversation.online() if member.online else conversation.offline())
+        self.name_label = QLabel(member.name or conversation.unnamed_member())
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.name_label.setToolTip(note)
         self.badge = QLabel(member.badge or "")
         style.set_role(self.badge, "badge")
-        self.muted_label = QLabel(messages.MUTED_BADGE)
+        self.muted_label = QLabel(moderation.muted_badge())
         style.set_role(self.muted_label, "muted")
-        self.break_label = QLabel(messages.BREAK_MOON)
+        self.break_label = QLabel(boundaries.break_moon())
         style.set_role(self.break_label, "muted")
-        self.break_label.setToolTip(messages.ON_BREAK_TOOLTIP)
-        self.break_label.setAccessibleName(messages.ON_BREAK_SPOKEN)
-        self.blocked_label = QLabel(messages.BLOCKED_BADGE)
+        self.break_label.setToolTip(boundaries.on_break_tooltip())
+        self.break_label.setAccessibleName(boundaries.on_break_spoken())
+        self.blocked_label = QLabel(boundaries.blocked_badge())
         style.set_role(self.blocked_label, "muted")
-        self.blocked_label.setToolTip(messages.BLOCKED_TOOLTIP)
-        self.equivocated_label = QLabel(messages.EQUIVOCATED_BADGE)
+        self.blocked_label.setToolTip(boundaries.blocked_tooltip())
+        self.equivocated_label = QLabel(boundaries.equivocated_badge())
         self.equivocated_label.setObjectName("equivocatedMark")
         style.set_role(self.equivocated_label, "muted")
-        self.equivocated_label.setToolTip(messages.EQUIVOCATED_TOOLTIP)
-        self.equivocated_label.setAccessibleName(messages.EQUIVOCATED_SPOKEN)
+        self.equivocated_label.setToolTip(boundaries.equivocated_tooltip())
+        self.equivocated_label.setAccessibleName(boundaries.equivocated_spoken())
         self.actions_button = QToolButton()
-        self.actions_button.setText(messages.MEMBER_ACTIONS_BUTTON)
+        self.actions_button.setText(moderation.member_actions_button())
         self.actions_button.setAutoRaise(True)
         self.actions_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        label = messages.member_actions_name(member.name or messages.UNNAMED_MEMBER)
+        label = moderation.member_actions_name(member.name or conversation.unnamed_member())
         self.actions_button.setToolTip(label)
         self.actions_button.setAccessibleName(label)
         layout = QHBoxLayout(self)
@@ -180,7 +181,7 @@ class MemberPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("memberPanel")
         self.setFixedWidth(PANEL_WIDTH)
-        self.heading = QLabel(messages.MEMBERS_HEADING)
+        self.heading = QLabel(conversation.members_heading())
         style.set_role(self.heading, "subheading")
         self.list = QListWidget()
         self.list.setObjectName("memberList")
@@ -252,17 +253,17 @@ class MemberPanel(QFrame):
 
 
 def _spoken(member: Member, note: str = "") -> str:
-    parts = [member.name, messages.ONLINE if member.online else messages.OFFLINE]
+    parts = [member.name, conversation.online() if member.online else conversation.offline()]
     if member.badge is not None:
         parts.append(member.badge)
     if member.muted(_now_ms()):
-        parts.append(messages.MUTED_BADGE)
+        parts.append(moderation.muted_badge())
     if member.on_break:
-        parts.append(messages.ON_BREAK_SPOKEN)
+        parts.append(boundaries.on_break_spoken())
     if member.blocked:
-        parts.append(messages.BLOCKED_BADGE)
+        parts.append(boundaries.blocked_badge())
     if member.equivocated:
-        parts.append(messages.EQUIVOCATED_SPOKEN)
+        parts.append(boundaries.equivocated_spoken())
     if note:
         parts.append(note)
     return ", ".join(parts)

@@ -9,25 +9,27 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QMenu, QWidget
 
-from peerapp.ui import messages
+from peerapp.core.moderation_policy import MUTE_CHOICES
 from peerapp.ui.member_actions import MemberAction
+from peerapp.ui.text import boundaries, care, moderation
 
 CUSTOM_LENGTH = -1
 
 Chosen = Callable[[MemberAction, int], None]
 
-LABELS = {
-    MemberAction.CARE_FLAG: messages.WORRIED_ACTION,
-    MemberAction.ASK_SUPPORT: messages.ASK_SUPPORT_ACTION,
-    MemberAction.PROMOTE: messages.PROMOTE_ACTION,
-    MemberAction.DEMOTE: messages.DEMOTE_ACTION,
-    MemberAction.MAKE_FOUNDER: messages.MAKE_FOUNDER_ACTION,
-    MemberAction.MUTE: messages.MUTE_MENU,
-    MemberAction.UNMUTE: messages.UNMUTE_ACTION,
-    MemberAction.REMOVE: messages.REMOVE_ACTION,
-    MemberAction.BAN: messages.BAN_ACTION,
-    MemberAction.BLOCK: messages.BLOCK_ACTION,
-    MemberAction.UNBLOCK: messages.UNBLOCK_ACTION,
+# text functions, called when the menu is built
+LABELS: dict[MemberAction, Callable[[], str]] = {
+    MemberAction.CARE_FLAG: care.worried_action,
+    MemberAction.ASK_SUPPORT: care.ask_support_action,
+    MemberAction.PROMOTE: moderation.promote_action,
+    MemberAction.DEMOTE: moderation.demote_action,
+    MemberAction.MAKE_FOUNDER: moderation.make_founder_action,
+    MemberAction.MUTE: moderation.mute_menu,
+    MemberAction.UNMUTE: moderation.unmute_action,
+    MemberAction.REMOVE: moderation.remove_action,
+    MemberAction.BAN: moderation.ban_action,
+    MemberAction.BLOCK: boundaries.block_action,
+    MemberAction.UNBLOCK: boundaries.unblock_action,
 }
 # a line between the gentle actions and the ones that take someone out of the circle
 # and one before one's own boundaries (block), which are not moderation
@@ -45,15 +47,15 @@ def member_menu(
         if action in SEPARATE_BEFORE and not menu.isEmpty():
             menu.addSeparator()
         if action is MemberAction.MUTE:
-            lengths = menu.addMenu(LABELS[action])
-            for label, seconds in messages.MUTE_CHOICES:
-                item = lengths.addAction(label)
+            lengths = menu.addMenu(LABELS[action]())
+            for seconds in MUTE_CHOICES:
+                item = lengths.addAction(moderation.mute_choice(seconds))
                 item.triggered.connect(lambda _=False, s=seconds: chosen(MemberAction.MUTE, s))
             lengths.addSeparator()
-            custom = lengths.addAction(messages.MUTE_CUSTOM_CHOICE)
+            custom = lengths.addAction(moderation.mute_custom_choice())
             custom.triggered.connect(lambda: chosen(MemberAction.MUTE, CUSTOM_LENGTH))
             continue
-        item = menu.addAction(LABELS[action])
+        item = menu.addAction(LABELS[action]())
         item.triggered.connect(lambda _=False, a=action: chosen(a, 0))
     return menu
 

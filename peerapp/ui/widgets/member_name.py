@@ -6,15 +6,16 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout
 
 from peerapp.core.circle_events import MAX_NAME_CHARS
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import circles
 from peerapp.ui.widgets.field import field
 
 
 def member_name_field() -> tuple[QLineEdit, QVBoxLayout]:
     edit = QLineEdit()
-    edit.setPlaceholderText(messages.YOUR_NAME_PLACEHOLDER)
+    edit.setPlaceholderText(circles.your_name_placeholder())
     edit.setMaxLength(MAX_NAME_CHARS)
-    hint = QLabel(messages.YOUR_NAME_HINT)
+    hint = QLabel(circles.your_name_hint())
     hint.setWordWrap(True)
     style.set_role(hint, "muted")
-    return edit, field(messages.YOUR_NAME_LABEL, edit, hint)
+    return edit, field(circles.your_name_label(), edit, hint)

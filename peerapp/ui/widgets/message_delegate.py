@@ -68,7 +68,8 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, style, timeline
+from peerapp.ui import style, timeline
+from peerapp.ui.text import check_ins, conversation
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
     ROW_ROLE,
@@ -230,7 +231,7 @@ class MessageDelegate(QStyledItemDelegate):
         small = self._fonts()[2]
         metrics = QFontMetrics(small)
         icon = float(metrics.ascent())
-        count = metrics.horizontalAdvance(messages.held_by_count(others, others))
+        count = metrics.horizontalAdvance(conversation.held_by_count(others, others))
         partly = icon + COUNT_GAP + count if others > 1 else icon
         return max(icon * (1 + DOUBLE_CHECK_SHIFT), partly)
 
@@ -354,7 +355,7 @@ class MessageDelegate(QStyledItemDelegate):
         dot = _dot_size(body_metrics)
         dots_width = MOOD_STEPS * dot + (MOOD_STEPS - 1) * DOT_GAP
         name_width = name_metrics.horizontalAdvance(message.author_name)
-        word_width = name_metrics.horizontalAdvance(messages.mood_name(message.mood))
+        word_width = name_metrics.horizontalAdvance(check_ins.mood_name(message.mood))
         head_width = float(name_width + HEAD_GAP + dots_width + HEAD_GAP + word_width)
         head_height = float(max(name_metrics.height(), body_metrics.height()))
         footer = self._footer(message, others)
@@ -596,7 +597,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawEllipse(circle.adjusted(0.6, 0.6, -0.6, -0.6))
         painter.setPen(QColor(style.TEXT))
         word = QRectF(geometry.word_left + origin.x(), head.top(), head.right(), head.height())
-        painter.drawText(word, centred, messages.mood_name(message.mood))
+        painter.drawText(word, centred, check_ins.mood_name(message.mood))
 
     # -- buttons in a bubble ----------------------------------------------------------------
 
@@ -665,7 +666,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 count_rect,
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom),
-                messages.held_by_count(min(message.held_by, others), others),
+                conversation.held_by_count(min(message.held_by, others), others),
             )
 
     # -- tooltips -----------------------------------------------------------------------

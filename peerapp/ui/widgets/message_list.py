@@ -26,7 +26,8 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
 from peerapp.core.events import MessageView
-from peerapp.ui import messages
+from peerapp.ui.text import care as care_text
+from peerapp.ui.text import conversation, moderation, safety
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
 from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel
@@ -68,7 +69,7 @@ class MessageList(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
 
-        self.copy_action = QAction(messages.COPY_MESSAGE, self)
+        self.copy_action = QAction(conversation.copy_message(), self)
         self.copy_action.setShortcut(QKeySequence.StandardKey.Copy)
         self.copy_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         self.copy_action.triggered.connect(self.copy_selected)
@@ -237,23 +238,23 @@ class MessageList(QListView):
         if not message.deleted and not self._collapsed(row):
             menu.addAction(self.copy_action)
         if self._may_delete(message):
-            delete = menu.addAction(messages.DELETE_FOR_EVERYONE)
+            delete = menu.addAction(moderation.delete_for_everyone())
             delete.triggered.connect(lambda: self.deleteRequested.emit(message.id))
         if self._may_care(message):
-            care = menu.addAction(messages.WORRIED_ABOUT_AUTHOR)
+            care = menu.addAction(care_text.worried_about_author())
             care.triggered.connect(lambda: self.careRequested.emit(message.id))
         if self._may_report(message):
-            report = menu.addAction(messages.REPORT_MESSAGE)
+            report = menu.addAction(moderation.report_message())
             report.triggered.connect(lambda: self.reportRequested.emit(message.id))
         if self._may_flag(message):
             if message.flagged:
-                flagged = menu.addAction(messages.FLAGGED_ACTION)
+                flagged = menu.addAction(safety.flagged_action())
                 flagged.setEnabled(False)
             else:
-                flag = menu.addAction(messages.FLAG_HARM_ACTION)
+                flag = menu.addAction(safety.flag_harm_action())
                 flag.triggered.connect(lambda: self.flagRequested.emit(message.id))
         if self._may_restore(message):
-            restore = menu.addAction(messages.RESTORE_MESSAGE)
+            restore = menu.addAction(safety.restore_message())
             restore.triggered.connect(lambda: self.restoreRequested.emit(message.id))
         if menu.isEmpty():
             menu.deleteLater()

@@ -42,7 +42,8 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 
 from peerapp.core.content_warnings import FilterMode
 from peerapp.core.events import MessageView
-from peerapp.ui import messages, timeline
+from peerapp.ui import timeline
+from peerapp.ui.text import check_ins, conversation, moderation, network, safety
 from peerapp.ui.timeline import DayRow, Item, MessageRow, Notice, NoticeRow, Row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -70,8 +71,8 @@ def tombstone(message: MessageView) -> str | None:
     if not message.deleted:
         return None
     if message.deleted == "author":
-        return messages.DELETED_BY_AUTHOR
-    return messages.REMOVED_BY_FACILITATOR
+        return moderation.deleted_by_author()
+    return moderation.removed_by_facilitator()
 
 
 class Delivery(Enum):
@@ -100,10 +101,10 @@ def delivery_text(message: MessageView, others: int, waiting_for_tor: bool = Fal
     if state is None:
         return None
     if state is Delivery.WAITING:
-        return messages.DELIVERY_WAITING_FOR_TOR
+        return network.delivery_waiting_for_tor()
     if state is Delivery.PENDING:
-        return messages.DELIVERY_PENDING
-    return messages.held_by(min(message.held_by, others), others)
+        return conversation.delivery_pending()
+    return conversation.held_by(min(message.held_by, others), others)
 
 
 class Look(Enum):
@@ -158,10 +159,10 @@ def presentation(
     shown = _bubble(message, revealed, reviewer)
     if message.equivocated and shown.look is not Look.DELETED:
         # whatever else shows, the reader learns there is another version of it
-        return dataclasses.replace(shown, note=messages.EQUIVOCATED_NOTE)
+        return dataclasses.replace(shown, note=safety.equivocated_note())
     if delivery is Delivery.WAITING:
         # said in words under the bubble: a clock alone would read as "members are away"
-        return dataclasses.replace(shown, note=messages.DELIVERY_WAITING_FOR_TOR)
+        return dataclasses.replace(shown, note=network.delivery_waiting_for_tor())
     return shown
 
 
@@ -169,24 +170,24 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
     removed = tombstone(message)
     if removed is not None:
         return Presentation(Look.DELETED, removed)
-    restore = ((Button.RESTORE, messages.RESTORE_MESSAGE),) if message.hidden and reviewer else ()
+    restore = ((Button.RESTORE, safety.restore_message()),) if message.hidden and reviewer else ()
     if message.hidden and not revealed:
-        show = (Button.SHOW, messages.SHOW_ANYWAY)
-        return Presentation(Look.HIDDEN, messages.HIDDEN_PENDING_REVIEW, (), (show, *restore))
+        show = (Button.SHOW, safety.show_anyway())
+        return Presentation(Look.HIDDEN, safety.hidden_pending_review(), (), (show, *restore))
     if collapses(message) and not revealed:
-        label = messages.cw_label(message.cw)
-        return Presentation(Look.WARNED, label, (), ((Button.SHOW, messages.CW_SHOW),))
+        label = safety.cw_label(message.cw)
+        return Presentation(Look.WARNED, label, (), ((Button.SHOW, safety.cw_show()),))
     if message.mood > 0 and not message.hidden:
         return Presentation(Look.CHECK_IN, message.text)
     tags = []
     if message.hidden:
-        tags.append(messages.HIDDEN_PENDING_REVIEW)
+        tags.append(safety.hidden_pending_review())
     if message.cw:
-        tags.append(messages.cw_label(message.cw))
+        tags.append(safety.cw_label(message.cw))
     text = message.text
     if message.mood > 0:  # a check-in shown anyway: in words, in an ordinary bubble
-        text = messages.check_in_said(message.author_name, message.mood, message.text)
-    hide_again = ((Button.HIDE_AGAIN, messages.CW_HIDE_AGAIN),) if collapses(message) else ()
+        text = check_ins.check_in_said(message.author_name, message.mood, message.text)
+    hide_again = ((Button.HIDE_AGAIN, safety.cw_hide_again()),) if collapses(message) else ()
     return Presentation(Look.PLAIN, text, tuple(tags), (*hide_again, *restore))
 
 
@@ -578,11 +579,11 @@ def describe(row: Row, today: date, others: int = 0, shown: Presentation | None 
     if shown is None:
         shown = presentation(message, revealed=False, reviewer=False)
     if shown.look is Look.CHECK_IN:
-        text = messages.check_in_said(message.author_name, message.mood, message.text)
+        text = check_ins.check_in_said(message.author_name, message.mood, message.text)
         note = f". {shown.note}" if shown.note else ""
         return f"{timeline.clock(message.ts)}: {text}{note}"
     if shown.collapsed:
-        text = f"{shown.text} ({messages.CW_COLLAPSED_HINT})"
+        text = f"{shown.text} ({safety.cw_collapsed_hint()})"
     else:
         text = ". ".join((*shown.tags, shown.text))
     if shown.note:

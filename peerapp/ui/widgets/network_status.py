@@ -7,8 +7,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from peerapp.ui import messages, style
+from peerapp.ui import style
 from peerapp.ui.connection_status import NetworkLine
+from peerapp.ui.text import network
 
 BAR_WIDTH = 110
 
@@ -24,7 +25,7 @@ class NetworkStatus(QWidget):
         self.bar.setTextVisible(False)  # the label says the percent, in words
         self.bar.setFixedWidth(BAR_WIDTH)
         self.bar.setObjectName("busyBar")  # the slim accent bar of busy dialogs (style.py)
-        self.settings_button = QPushButton(messages.NETWORK_SETTINGS_BUTTON)
+        self.settings_button = QPushButton(network.network_settings_button())
         self.settings_button.setAutoDefault(False)
         self.settings_button.clicked.connect(self.settingsRequested)
         layout = QHBoxLayout(self)

@@ -10,7 +10,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from peerapp.core.passphrase_policy import problem_with
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import profile
 from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.strength import PassphraseStrengthHint
 
@@ -26,13 +27,13 @@ class NewPassphraseFields(QWidget):
     validityChanged = Signal(bool)
 
     def __init__(
-        self, label: str = messages.NEW_PASSPHRASE_LABEL, parent: QWidget | None = None
+        self, label: str = profile.new_passphrase_label(), parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.passphrase_edit = passphrase_edit(messages.NEW_PASSPHRASE_PLACEHOLDER)
+        self.passphrase_edit = passphrase_edit(profile.new_passphrase_placeholder())
         self.repeat_edit = passphrase_edit()
         self.strength_hint = PassphraseStrengthHint()
-        self.min_length_note = QLabel(messages.MIN_LENGTH_NOTE)
+        self.min_length_note = QLabel(profile.min_length_note())
         style.set_role(self.min_length_note, "muted")
         self.problem_label = QLabel()
         self.problem_label.setWordWrap(True)
@@ -46,7 +47,7 @@ class NewPassphraseFields(QWidget):
             field(label, self.passphrase_edit, self.strength_hint, self.min_length_note)
         )
         layout.addLayout(
-            field(messages.REPEAT_PASSPHRASE_LABEL, self.repeat_edit, self.problem_label)
+            field(profile.repeat_passphrase_label(), self.repeat_edit, self.problem_label)
         )
 
         self._valid = False

@@ -9,7 +9,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from peerapp.core.passphrase_policy import Strength, estimate
-from peerapp.ui import messages, style
+from peerapp.ui import style
+from peerapp.ui.text import profile
 
 # Bits of estimated entropy that fill the bar; "strong" starts at 75.
 FULL_BAR_BITS = 100
@@ -43,6 +44,6 @@ class PassphraseStrengthHint(QWidget):
         self.strength = hint.strength
         # a sliver even for one character, so the bar visibly reacts to typing
         self.bar.setValue(max(3, min(FULL_BAR_BITS, round(hint.bits))))
-        self.label.setText(messages.strength_text(hint.strength))
+        self.label.setText(profile.strength_text(hint.strength))
         style.set_strength(self.bar, hint.strength.value)
         style.set_strength(self.label, hint.strength.value)

@@ -1,0 +1,76 @@
+"""The main window's title, menus and About box."""
+
+from __future__ import annotations
+
+from peerapp import PRODUCT_NAME, __version__
+from peerapp.ui.text.translation import tr
+
+
+def show_window_action() -> str:
+    return tr("app_window", "Show {app}").format(app=PRODUCT_NAME)
+
+
+def circles_menu() -> str:
+    return tr("app_window", "&Circles")
+
+
+def create_circle_action() -> str:
+    return tr("app_window", "Create a circle…")
+
+
+def join_circle_action() -> str:
+    return tr("app_window", "Join with an invite code…")
+
+
+def window_title(unread: int) -> str:
+    if not unread:
+        return PRODUCT_NAME
+    return tr("app_window", "({unread}) {app}").format(unread=unread, app=PRODUCT_NAME)
+
+
+def main_window_title() -> str:
+    return PRODUCT_NAME
+
+
+def profile_menu() -> str:
+    return tr("app_window", "&Profile")
+
+
+def change_passphrase_action() -> str:
+    return tr("app_window", "Change passphrase…")
+
+
+def lock_action() -> str:
+    return tr("app_window", "Lock")
+
+
+def quit_action() -> str:
+    return tr("app_window", "Quit")
+
+
+def help_menu() -> str:
+    return tr("app_window", "&Help")
+
+
+def about_action() -> str:
+    return tr("app_window", "About {app}").format(app=PRODUCT_NAME)
+
+
+def about_title() -> str:
+    return tr("app_window", "About {app}").format(app=PRODUCT_NAME)
+
+
+def tagline() -> str:
+    return tr(
+        "app_window",
+        (
+            "Private peer-support circles with no server in between: everything you "
+            "share is end-to-end encrypted."
+        ),
+    )
+
+
+def about_text() -> str:
+    return tr("app_window", "<h3>{app} {version}</h3><p>{tagline}</p>").format(
+        app=PRODUCT_NAME, version=__version__, tagline=tagline()
+    )

@@ -1,0 +1,36 @@
+"""System notifications and the tray icon's tooltip."""
+
+from __future__ import annotations
+
+from peerapp import PRODUCT_NAME
+from peerapp.ui.text.translation import tr, trn
+
+
+def show_text_in_notifications() -> str:
+    return tr("notifications", "Show message text in notifications")
+
+
+def new_messages_in(circle_name: str, count: int) -> str:
+    return trn(
+        "notifications", "New message in {circle_name}", "{n} new messages in {circle_name}", count
+    ).format(n=count, circle_name=circle_name)
+
+
+def latest_of(count: int, author_name: str, text: str) -> str:
+    return tr("notifications", "{count} new messages · {author_name}: {text}").format(
+        count=count, author_name=author_name, text=text
+    )
+
+
+def message_title(author_name: str, circle_name: str) -> str:
+    return tr("notifications", "{author_name} · {circle_name}").format(
+        author_name=author_name, circle_name=circle_name
+    )
+
+
+def unread_tooltip(unread: int) -> str:
+    if unread == 0:
+        return PRODUCT_NAME
+    return trn(
+        "notifications", "{app} · {n} unread message", "{app} · {n} unread messages", unread
+    ).format(app=PRODUCT_NAME, n=unread)
