@@ -43,7 +43,6 @@ from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.circle_runtime import CircleRuntime, decoded, resolve_stored, to_stored
 from peerapp.engine.clock import Clock
 from peerapp.engine.outbox import Outbox, Outgoing
-from peerapp.network.host import NetworkNode
 from peerapp.storage.circle_store import CircleStore, StoredEvent
 
 log = logging.getLogger(__name__)
@@ -67,14 +66,14 @@ class CircleLog:
         clock: Clock,
         emit: Emit,
         outbox: Outbox,
-        node: Callable[[bytes], NetworkNode | None],
+        reachable: Callable[[bytes], bool],
         count: Callable[[str], None],
         fresh_key: Callable[[CircleRuntime], bytes],
         defer: Callable[[CircleRuntime], bool],
         decided: Callable[[CircleRuntime, list[StoredEvent]], None],
     ) -> None:
-        """`node(circle)`: the circle's host, None when it is not reachable in this run
-        (nothing is published then; sync delivers later). `count`: the engine's dropped
+        """`reachable(circle)`: whether the circle's host is open in this run (nothing is
+        published when not; sync delivers later). `count`: the engine's dropped
         counters. `fresh_key(runtime)`: a new receiving key of ours, stored (receiving_keys).
         `defer(runtime)`: hand a circle with late events to the background resolver;
         False when none runs (they are judged at once then). `decided(runtime, accepted)`:
@@ -83,7 +82,7 @@ class CircleLog:
         self._clock = clock
         self._emit = emit
         self._outbox = outbox
-        self._node = node
+        self._reachable = reachable
         self._count = count
         self._fresh_key = fresh_key
         self._defer_to_resolver = defer
@@ -302,7 +301,7 @@ class CircleLog:
         (at once when the circle has no host or no keys here: they go by sync). A failure
         only delays delivery: the events are stored."""
         keys = keys or runtime.current_keys()
-        if self._node(runtime.circle_id) is None or keys is None:
+        if not self._reachable(runtime.circle_id) or keys is None:
             done = trio.Event()
             done.set()
             return done

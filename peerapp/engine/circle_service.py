@@ -170,7 +170,7 @@ class CircleService:
             clock=self.clock,
             emit=emit,
             outbox=self.outbox,
-            node=self.node_for,
+            reachable=lambda circle: self.node_for(circle) is not None,
             count=self._count,
             fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
             defer=self._hand_to_resolver,
