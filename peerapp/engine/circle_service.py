@@ -28,7 +28,7 @@ from peerapp.core.circle_events import (
     EventType,
     bound_genesis,
 )
-from peerapp.core.errors import CommandError, HearthError, StorageFull
+from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
@@ -63,12 +63,14 @@ from peerapp.engine.circle_sync import CircleSync, Ingested
 from peerapp.engine.clock import Clock
 from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.mailbox import Mailbox
+from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation, reason_text
 from peerapp.engine.outbox import Outbox
 from peerapp.engine.reach import Reach
 from peerapp.engine.receiving_keys import ReceivingKeys
+from peerapp.engine.reconnects import Reconnects
 from peerapp.engine.runtimes import CircleRuntimes
-from peerapp.engine.safety import Safety, is_hidden, message_body
+from peerapp.engine.safety import Safety
 from peerapp.engine.topics import CircleTopics
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
@@ -87,16 +89,6 @@ T = TypeVar("T")
 
 DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
 MAX_INVITE_SECONDS = 90 * 24 * 3600
-DEFAULT_HISTORY = 50
-MAX_HISTORY = 500
-RECONNECT_TIMEOUT_SECONDS = 5
-# Tor mode: members not connected are dialled again this often (an onion service is
-# reachable only once tor published it, and two members starting together each find
-# the other's not yet there); direct mode waits for members to dial in as before
-REDIAL_SECONDS = 30
-# a first connection to an onion service often takes more than 5 s on the real network
-ONION_RECONNECT_TIMEOUT_SECONDS = 30
-RECONNECT_BACKOFF_SECONDS = (1, 2, 4, 8, 16)  # after Tor became ready (reconnect_soon)
 INBOX_SIZE = 4096
 QUIET_BATCH = 20
 # events verified, and stored (one transaction), between yields to the scheduler while
@@ -162,8 +154,6 @@ class CircleService:
         self._resolve_wakeup = trio.Event()
         self.outbox = Outbox()
         self._pull_nudges: set[tuple[bytes, str]] = set()
-        self._dialling: set[str] = set()  # members' peer ids being dialled now
-        self._reconnect_series = trio.CancelScope()
         # the parts, each given only what it needs; the lambdas reach parts made below
         self.log = CircleLog(
             self.store,
@@ -214,11 +204,19 @@ class CircleService:
             forget=self.forget,
             discard_keys=self.keys.discard_all,
         )
+        self.reconnects = Reconnects(
+            runtimes=self.runtimes,
+            topics=self.topics,
+            reach=lambda: self._reach,
+            mode_of=self.circle_mode,
+            spawn=self._start,
+            count=self._count,
+        )
         self.safety = Safety(
             self.store,
             runtimes=self.runtimes,
             moderation=self.moderation,
-            send_body=self.send_body,
+            send_body=lambda circle, body: self.messages.send_body(circle, body),  # noqa: PLW0108 (made below)
             emit=emit,
         )
         # what accepted events mean beyond the log, ours or from the network
@@ -230,6 +228,14 @@ class CircleService:
             clock=self.clock,
             emit=emit,
             announce_break=self.safety.announce_break,
+        )
+        self.messages = Messages(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            boundaries=self.boundaries,
+            why_not_send=self.moderation.why_not_send,
+            emit=emit,
         )
         self.joins = JoinService(
             database,
@@ -246,7 +252,7 @@ class CircleService:
             proof_judged=self.proof_judged,
             member_joined=self.member_joined,
             retire_later=self.moderation.retire_epochs_later,
-            reconnect=self._reconnect,
+            reconnect=self.reconnects.reconnect,
             settle_status=self.boundaries.settle_status,
             repair_epoch=self.keys.repair_epoch,
             start_pull=self._sync.start_pull,
@@ -331,7 +337,7 @@ class CircleService:
             self._load_from_store(runtime)
             self.safety.remember(runtime)
             self.runtimes.add(runtime)
-            await self._open_host(runtime)
+            await self.reconnects.open_host(runtime)
             # grace periods do not outlive a run: only the current epoch's secret stays
             try:
                 await self.moderation.retire_epochs(runtime)
@@ -345,7 +351,7 @@ class CircleService:
                 if runtime.left:
                     leave = self.store.last_lamport_by(runtime.circle_id, runtime.me)
                     self._start(self.moderation.forget_when_delivered, runtime, leave)
-                self._start(self._reconnect, runtime)
+                self._start(self.reconnects.reconnect, runtime)
                 self._start(self.boundaries.settle_status, runtime)
             self._sync.attach(nursery)
             self.mailbox.attach(nursery)
@@ -358,7 +364,7 @@ class CircleService:
                 self.keys.run_periodically,
             ]
             if reach.mode is NetworkMode.TOR:
-                standing.append(self._redial_periodically)
+                standing.append(self.reconnects.redial_periodically)
             for loop in standing:
                 nursery.start_soon(self._resilient, loop)
             task_status.started()
@@ -544,51 +550,6 @@ class CircleService:
             )
         ]
 
-    def _message_view(
-        self, runtime: CircleRuntime, stored: StoredEvent, holders: list[int] | None = None
-    ) -> MessageView:
-        mine = stored.author == runtime.me
-        held_by = 0
-        if mine:
-            if holders is None:
-                holders = self._holders(runtime)
-            held_by = sum(1 for through in holders if through >= stored.lamport)
-        ref = (stored.id, stored.author)
-        deleted = ""
-        if not stored.signed:
-            deleter = runtime.state.deleted.get(ref)
-            deleted = "author" if deleter == stored.author else "facilitator"
-        flaggers = runtime.state.harm_flags.get(ref, frozenset())
-        return MessageView(
-            id=stored.id.hex(),
-            author=stored.author.hex(),
-            author_name=runtime.name_of(stored.author),
-            text=stored.text or "",
-            ts=stored.ts,
-            mine=mine,
-            lamport=stored.lamport,
-            held_by=held_by,
-            deleted=deleted,
-            cw=stored.cw,
-            mood=stored.mood,
-            hidden=is_hidden(runtime, stored),
-            harm_flags=runtime.state.harm_flag_count(ref),
-            flagged=runtime.me in flaggers,
-            restored=ref in runtime.state.restored,
-            filter=self.boundaries.filter_of(runtime, stored),
-            equivocated=stored.author in runtime.state.equivocators
-            and self.store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
-        )
-
-    def _holders(self, runtime: CircleRuntime) -> list[int]:
-        """For each other current member, up to which lamport it holds all our events."""
-        syncs = self.store.member_syncs(runtime.circle_id)
-        return [
-            syncs[key].holds_through if key in syncs else -1
-            for key in runtime.state.members
-            if key != runtime.me
-        ]
-
     def sync_status(self, circle_hex: str) -> dict[str, Any]:
         runtime = self.runtimes.require(circle_hex)
         online = self._online_peers()
@@ -612,24 +573,10 @@ class CircleService:
         }
 
     def history(self, circle_hex: str, limit: int | None, before: str | None) -> list[MessageView]:
-        runtime = self.runtimes.require(circle_hex)
-        count = DEFAULT_HISTORY if limit is None else limit
-        if not 1 <= count <= MAX_HISTORY:
-            raise CommandError(f"'limit' must be between 1 and {MAX_HISTORY}")
-        anchor = None
-        if before is not None:
-            try:
-                anchor = bytes.fromhex(before)
-            except ValueError:
-                raise CommandError(f"{before!r} is not a message id") from None
-        rows = self.store.messages(runtime.circle_id, count, anchor)
-        holders = self._holders(runtime)
-        return [self._message_view(runtime, row, holders) for row in rows]
+        return self.messages.history(circle_hex, limit, before)
 
     def mark_read(self, circle_hex: str) -> None:
-        runtime = self.runtimes.require(circle_hex)
-        self.store.mark_read(runtime.circle_id)
-        self._emit(CirclesChanged())
+        self.messages.mark_read(circle_hex)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -732,19 +679,7 @@ class CircleService:
         return code
 
     async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
-        return await self.send_body(circle_hex, message_body(text, cw))
-
-    async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
-        """Send a MESSAGE with this body (safety.message_body checked it)."""
-        runtime = self.runtimes.require(circle_hex)
-        if reason := self.moderation.why_not_send(runtime):
-            raise CommandError(reason)
-        if runtime.current_keys() is None:
-            raise CommandError("This circle has no keys yet; wait until you are connected.")
-        message = self.log.author(runtime, EventType.MESSAGE, body)
-        # stored durably: the reply does not wait for GossipSub (circle_log's publish rule)
-        (stored,), _ = self.log.append(runtime, [message])
-        return self._message_view(runtime, stored)
+        return await self.messages.send(circle_hex, text, cw)
 
     async def join(self, code_text: str, member_name: str) -> JoinOutcome:
         return await self.joins.join(code_text, member_name)
@@ -1169,12 +1104,12 @@ class CircleService:
                 added = decoded(stored)
                 joiner = verify_signed(added.body["request"]).event.author
                 self.member_joined(runtime, joiner)
-                self._start(self._reconnect, runtime)
+                self._start(self.reconnects.reconnect, runtime)
             elif stored.type is EventType.MESSAGE and self.boundaries.reader_sees(runtime, stored):
                 # a blocked member's or a hidden topic's message: no event, no unread
                 new_messages += 1
                 if announce_messages:
-                    view = self._message_view(runtime, stored)
+                    view = self.messages.view(runtime, stored)
                     self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
         if new_messages:
             self.store.add_unread(runtime.circle_id, new_messages)
@@ -1203,85 +1138,9 @@ class CircleService:
 
     # -- topics and connections -----------------------------------------------------
 
-    def reconnect_all(self) -> None:
-        """Dial every member not connected, in every circle."""
-        for runtime in self.runtimes.active():
-            self._start(self._reconnect, runtime)
-
     def reconnect_soon(self) -> None:
-        """Tor became ready (first bootstrap, back from stale, restarted): dial every
-        member not connected now and again after 1, 2, 4, 8 and 16 s, since an onion
-        service restarted with us is reachable only once its descriptor is out again;
-        then the redial loop's pace. A later call replaces a series under way."""
-        if self._nursery is None:
-            return
-        self._reconnect_series.cancel()
-        self._reconnect_series = trio.CancelScope()
-        self._nursery.start_soon(self._reconnect_rounds, self._reconnect_series)
-
-    async def _reconnect_rounds(self, series: trio.CancelScope) -> None:
-        with series:
-            for pause in (0, *RECONNECT_BACKOFF_SECONDS):
-                await trio.sleep(pause)
-                self.reconnect_all()
-
-    async def _redial_periodically(self) -> None:
-        while True:
-            await trio.sleep(REDIAL_SECONDS)
-            self.reconnect_all()
-
-    async def _open_host(self, runtime: CircleRuntime) -> NetworkNode | None:
-        """The membership's host, opened if it is not; None when the circle belongs to
-        the other mode or its host cannot open now (tor without a SOCKS port yet, its
-        onion address held by another program): counted, and the redial loop tries
-        again. Never an error that stops the engine: one circle's host is not all."""
-        circle = runtime.circle_id
-        if self._reach is None or self.circle_mode(circle) is not self._reach.mode:
-            return None
-        node = self._reach.node_for(circle)
-        if node is not None:
-            return node
-        try:
-            node = await self._reach.open(circle)
-        except (HearthError, OSError) as error:
-            self._count("host_unavailable")
-            log.warning("a circle's host could not open: %s", type(error).__name__)
-            return None
-        await self.topics.sync(runtime)
-        return node
-
-    async def _reconnect(self, runtime: CircleRuntime) -> None:
-        """Dial the circle's members not connected, all at once (over Tor a dial may take
-        tens of seconds; one member's must not hold up the next)."""
-        node = await self._open_host(runtime)
-        if node is None or not runtime.state.is_member(runtime.me):
-            return
-        connected = set(node.connected_peers())
-        async with trio.open_nursery() as dials:
-            for member in list(runtime.state.members.values()):
-                if member.key == runtime.me or member.peer in connected:
-                    continue
-                if member.peer == node.peer_id or member.peer in self._dialling:
-                    continue
-                dials.start_soon(self._dial_member, node, member.peer, member.addrs)
-
-    async def _dial_member(self, node: NetworkNode, peer: str, addrs: tuple[str, ...]) -> None:
-        timeout = (
-            ONION_RECONNECT_TIMEOUT_SECONDS
-            if self._reach is not None and self._reach.mode is NetworkMode.TOR
-            else RECONNECT_TIMEOUT_SECONDS
-        )
-        self._dialling.add(peer)
-        try:
-            for address in addrs:
-                with trio.move_on_after(timeout):
-                    try:
-                        await node.connect(address)
-                        return
-                    except Exception as error:  # any dial failure: try the next address
-                        log.debug("dial failed: %s", type(error).__name__)
-        finally:
-            self._dialling.discard(peer)
+        """Tor became ready: dial every member not connected, now and in a short series."""
+        self.reconnects.reconnect_soon()
 
 
 async def _in_worker_thread(function: Callable[..., T], *args: Any) -> T:

@@ -35,6 +35,7 @@ from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import FakeClock
 from peerapp.engine.join_client import request_admission, signed_join_request
+from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
 from peerapp.engine.reach import Reach
@@ -154,6 +155,14 @@ class Member:
             emit=emit,
             announce_break=self.safety.announce_break,
         )
+        self.messages = Messages(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            boundaries=self.boundaries,
+            why_not_send=self.moderation.why_not_send,
+            emit=emit,
+        )
         self.joins = JoinService(
             self.database,
             self.store,
@@ -208,12 +217,9 @@ class Member:
         self.record.emitted.append(MemberJoined(runtime.circle_id.hex(), view))
 
     async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
-        """The circle service's send_body, as far as the log goes (the view is minimal)."""
+        """Messages.send_body, with the body recorded (safety's check-ins come here)."""
         self.record.sent_bodies.append(body)
-        runtime = self.runtimes.require(circle_hex)
-        message = self.log.author(runtime, EventType.MESSAGE, body)
-        (stored,), _ = self.log.append(runtime, [message])
-        return MessageView(stored.id.hex(), stored.author.hex(), self.name, body["text"], 0, True)
+        return await self.messages.send_body(circle_hex, body)
 
     # -- acting as a member ---------------------------------------------------------
 

@@ -40,8 +40,12 @@ def test_a_mute_ends_when_the_clock_passes_it(tmp_path: Path) -> None:
             assert bee.moderation.why_not_send(mine) == (
                 "You are muted in this circle for another 2 minutes."
             )
+            with pytest.raises(CommandError, match="muted"):
+                await bee.messages.send(mine.circle_id.hex(), "hello")
             bee.clock.advance(91)  # one clock for both: the mute's end passes
             assert bee.moderation.why_not_send(mine) == ""
+            view = await bee.messages.send(mine.circle_id.hex(), "hello again")
+            assert view.mine and view.text == "hello again" and view.held_by == 0
 
     run(body)
 
