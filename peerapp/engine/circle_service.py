@@ -8,11 +8,8 @@ batch and resolved before the fronts hear of it.
 from __future__ import annotations
 
 import logging
-import sys
-import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import nacl.public
 import nacl.signing
@@ -52,16 +49,13 @@ from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import (
     MAX_HELD_EVENTS,
     CircleRuntime,
-    OrderKey,
-    Resolved,
     decoded,
     new_membership,
-    resolve_stored,
-    resume_stored,
 )
 from peerapp.engine.circle_sync import CircleSync, Ingested
 from peerapp.engine.clock import Clock
 from peerapp.engine.disk_usage import DiskUsage
+from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation, reason_text
@@ -85,7 +79,6 @@ from peerapp.storage.network_identity_store import NetworkIdentityStore
 log = logging.getLogger(__name__)
 
 Emit = Callable[[EngineEvent], None]
-T = TypeVar("T")
 
 DEFAULT_INVITE_SECONDS = 7 * 24 * 3600
 MAX_INVITE_SECONDS = 90 * 24 * 3600
@@ -98,28 +91,12 @@ VERIFY_CHUNK = 16
 INGEST_CHUNK = 16
 # scheduler rounds bulk work lets a waiting command run before its next step
 GIVE_WAY_ROUNDS = 20
-# between whole-log resolutions of late events: what arrives meanwhile shares the next one
-RESOLVE_PAUSE_SECONDS = 2.0
-WORKER_SWITCH_SECONDS = 0.0002
 DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over then
-RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
-MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 ORPHAN_PULL_SECONDS = 1.0
 
 
 class PublishUnreachable(Exception):
     """A topic's circle has no open host (its events stay stored and go by sync)."""
-
-
-@dataclass(frozen=True)
-class _LateResolution:
-    """A background resolution's outcome, with what it cost."""
-
-    how: str  # "resumed" (from a checkpoint) or "whole log"
-    events: list[StoredEvent]  # the events it loaded
-    resolved: Resolved
-    load_seconds: float
-    compute_seconds: float
 
 
 class CircleService:
@@ -147,11 +124,6 @@ class CircleService:
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
-        # late-event resolutions by kind: "resumed" (from a checkpoint), "declined" (a
-        # resume that found the removals changed), "whole" (the whole log)
-        self.resolutions: dict[str, int] = {}
-        self._unresolved: set[bytes] = set()  # circles with deferred late events
-        self._resolve_wakeup = trio.Event()
         self.outbox = Outbox()
         self._pull_nudges: set[tuple[bytes, str]] = set()
         # the parts, each given only what it needs; the lambdas reach parts made below
@@ -163,8 +135,17 @@ class CircleService:
             reachable=lambda circle: self.node_for(circle) is not None,
             count=self._count,
             fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
-            defer=self._hand_to_resolver,
+            defer=lambda runtime: self.late.hand(runtime),  # noqa: PLW0108 (made below)
             decided=lambda runtime, decided: self._start(self._announce_decided, runtime, decided),
+        )
+        self.late = LateEvents(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            emit=emit,
+            count=self._count,
+            give_way=self._give_way,
+            decided=self._announce_decided,
         )
         self._sync = CircleSync(
             self.store,
@@ -347,6 +328,7 @@ class CircleService:
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
             self.outbox.attach(nursery, self._publish_on_topic)
+            self.late.attach()
             for runtime in self.runtimes.all():
                 if runtime.left:
                     leave = self.store.last_lamport_by(runtime.circle_id, runtime.me)
@@ -357,7 +339,7 @@ class CircleService:
             self.mailbox.attach(nursery)
             standing = [
                 self._sync.run_periodically,
-                self._resolver,
+                self.late.run,
                 self.mailbox.run_periodically,
                 self.joins.run,
                 # at start too: keys that aged while we were away, epochs left to repair
@@ -404,8 +386,10 @@ class CircleService:
     def _count(self, what: str) -> None:
         self.dropped[what] = self.dropped.get(what, 0) + 1
 
-    def _count_resolution(self, how: str) -> None:
-        self.resolutions[how] = self.resolutions.get(how, 0) + 1
+    @property
+    def resolutions(self) -> dict[str, int]:
+        """Late-event resolutions by kind (engine/late_events.py), for `status`."""
+        return self.late.resolutions
 
     def _start(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
         """Run `task` in the background of this run (no-op before the run started); a
@@ -917,148 +901,6 @@ class CircleService:
             arrived = [v.id for v in free]
         return accepted
 
-    # -- late events ----------------------------------------------------------------
-    #
-    # A late event only the whole log can judge is deferred (refused until judged) and
-    # the circle is marked unresolved, in the store too, so a restart resolves it. The
-    # resolver resolves each unresolved circle in a worker thread (core resolution is
-    # pure), then installs the outcome in the engine's thread, applying on top whatever
-    # was stored meanwhile. Late events arriving while one runs wait for the next round:
-    # a flood of them costs one resolution per round, and the engine answers meanwhile.
-
-    def _hand_to_resolver(self, runtime: CircleRuntime) -> bool:
-        """CircleLog's `defer`: the resolver judges this circle's late events in its next
-        round; False when the engine is not running (tests of the service alone), so the
-        log judges them at once."""
-        if self._nursery is None:
-            return False
-        self._unresolved.add(runtime.circle_id)
-        self._resolve_wakeup.set()
-        return True
-
-    async def _resolver(self) -> None:
-        while True:
-            await self._resolve_wakeup.wait()
-            self._resolve_wakeup = trio.Event()
-            circles, self._unresolved = self._unresolved, set()
-            for circle_id in circles:
-                runtime = self.runtimes.get(circle_id)
-                if runtime is not None and runtime.pending:
-                    await self._resolve_in_background(runtime)
-            await trio.sleep(RESOLVE_PAUSE_SECONDS)  # late events meanwhile share a round
-
-    async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
-        circle_id = runtime.circle_id
-        generation = runtime.generation
-        began = time.monotonic()  # a stopwatch for the log: real seconds, whatever the clock
-        waiting = len(runtime.pending)
-        runtime.journal = []  # from here on, what is stored goes to the journal too
-        try:
-            found = await self._resolve_late(runtime)
-            journal = runtime.journal
-        finally:
-            runtime.journal = None
-        if found is None:
-            return  # forgotten meanwhile
-        events, resolved = found.events, found.resolved
-        if not self.runtimes.holds(runtime) or runtime.generation != generation:
-            return  # forgotten, or a newer whole-log resolution already judged everything
-        loaded_ids = {s.id for s in events}
-        journal = [s for s in journal if s.id not in loaded_ids]  # stored while paging
-        before = set(runtime.refused)
-        deferred, runtime.pending = runtime.pending, {}
-        runtime.install(resolved)
-        try:
-            # what was stored while it ran, judged against the new state (late ones wait
-            # for the next round)
-            resolve_again = self.log.judge(
-                runtime, sorted(journal, key=lambda s: (s.lamport, s.id))
-            )
-            decided = [
-                s
-                for s in deferred.values()
-                if s.id not in runtime.pending and s.id not in runtime.refused
-            ]
-            if resolve_again:
-                self.log.resolve_from_store(runtime)  # also judges what is pending again
-            else:
-                self.store.update_verdicts(
-                    runtime.refused - before, (before - runtime.refused) & loaded_ids
-                )
-                if not runtime.pending:
-                    self.store.mark_unresolved(circle_id, False)
-                if before != runtime.refused:
-                    self._emit(HistoryChanged(circle_id.hex()))
-            await self._announce_decided(runtime, decided)
-        except StorageFull:
-            self._count("disk_full")
-        log.info(
-            "late events judged: %d by resolving %d events (%s) in %.2f s (load %.3f, thread %.3f)",
-            waiting,
-            len(events),
-            found.how,
-            time.monotonic() - began,
-            found.load_seconds,
-            found.compute_seconds,
-        )
-
-    async def _resolve_late(self, runtime: CircleRuntime) -> _LateResolution | None:
-        """Resolve the log with the pending late events, off the engine's thread: from the
-        last resolution's checkpoint before the earliest of them when it can, the whole
-        log otherwise. None when the circle was forgotten meanwhile."""
-        circle_id = runtime.circle_id
-        began = time.monotonic()  # stopwatches for the log (see clock.py), not the clock
-        after, before = runtime.resume_point(), runtime.resolved
-        if after is not None and before is not None:
-            events = await self._load_log(circle_id, after)
-            if not self.runtimes.holds(runtime):
-                return None
-            loaded = time.monotonic()
-            resumed = await _in_worker_thread(resume_stored, circle_id, before, after, events)
-            self._count_resolution("resumed" if resumed is not None else "declined")
-            if resumed is not None:
-                return _LateResolution(
-                    "resumed", events, resumed, loaded - began, time.monotonic() - loaded
-                )
-        events, parents = await self._load_for_resolution(circle_id)
-        if not self.runtimes.holds(runtime):
-            return None
-        loaded = time.monotonic()
-        resolved = await _in_worker_thread(resolve_stored, circle_id, events, parents)
-        self._count_resolution("whole")
-        return _LateResolution(
-            "whole log", events, resolved, loaded - began, time.monotonic() - loaded
-        )
-
-    async def _load_log(self, circle_id: bytes, after: OrderKey) -> list[StoredEvent]:
-        """The stored events after `after` in log order, in pages with a yield between."""
-        events: list[StoredEvent] = []
-        for _ in range(MAX_RESOLVE_PAGES):
-            page = self.store.events_to_resolve(circle_id, after, RESOLVE_PAGE)
-            events += page
-            if len(page) < RESOLVE_PAGE:
-                break
-            after = (page[-1].lamport, page[-1].id)
-            await self._give_way()
-        return events
-
-    async def _load_for_resolution(
-        self, circle_id: bytes
-    ) -> tuple[list[StoredEvent], dict[bytes, tuple[bytes, ...]]]:
-        """The stored log as resolution needs it, read in pages with a yield between them
-        (a log of 10,000 events is 0.1-0.3 s of reading here)."""
-        events = await self._load_log(circle_id, (-1, b""))
-        links: dict[bytes, list[bytes]] = {}
-        row: tuple[bytes, bytes] | None = (b"", b"")
-        for _ in range(MAX_RESOLVE_PAGES):
-            if row is None:
-                break
-            page_links, row = self.store.parents_page(circle_id, row, RESOLVE_PAGE)
-            for child, prev in page_links.items():
-                links.setdefault(child, []).extend(prev)
-            await self._give_way()
-        return events, {child: tuple(prev) for child, prev in links.items()}
-
     async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """What deferred events turn out accepted means beyond the log (keys, members,
         deletes), and their messages, as for any batch (a large one as HistoryChanged)."""
@@ -1141,19 +983,6 @@ class CircleService:
     def reconnect_soon(self) -> None:
         """Tor became ready: dial every member not connected, now and in a short series."""
         self.reconnects.reconnect_soon()
-
-
-async def _in_worker_thread(function: Callable[..., T], *args: Any) -> T:
-    """Run pure CPU work in a worker thread. While it runs, the interpreter switches
-    threads every WORKER_SWITCH_SECONDS instead of every 5 ms: the engine's thread waits
-    for the GIL after each network or database call, and at 5 ms a turn a command would
-    wait tens of ms behind the worker (docs/performance.md, issue 11)."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, WORKER_SWITCH_SECONDS))
-    try:
-        return await trio.to_thread.run_sync(function, *args)
-    finally:
-        sys.setswitchinterval(previous)
 
 
 def _needs_whole_log(stored: StoredEvent) -> bool:

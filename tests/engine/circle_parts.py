@@ -35,6 +35,7 @@ from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import FakeClock
 from peerapp.engine.join_client import request_admission, signed_join_request
+from peerapp.engine.late_events import LateEvents
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
@@ -78,6 +79,9 @@ class Recorded:
     forgotten: list[bytes] = field(default_factory=list)
     proofs: list[tuple[str, bool]] = field(default_factory=list)
     sent_bodies: list[dict[str, Any]] = field(default_factory=list)
+    # deferred events the background resolver found accepted, and when it did
+    decided: list[StoredEvent] = field(default_factory=list)
+    decided_event: trio.Event = field(default_factory=trio.Event)
 
     def events(self, kind: type[EngineEvent]) -> list[EngineEvent]:
         return [event for event in self.emitted if isinstance(event, kind)]
@@ -112,8 +116,18 @@ class Member:
             reachable=lambda circle: True,
             count=self.record.counted.append,
             fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
-            defer=lambda runtime: False,  # no background resolver: judged at once
+            # judged at once unless a test attaches the resolver (self.late)
+            defer=lambda runtime: self.late.hand(runtime),  # noqa: PLW0108 (made below)
             decided=lambda runtime, decided: None,
+        )
+        self.late = LateEvents(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            emit=emit,
+            count=self.record.counted.append,
+            give_way=trio.lowlevel.checkpoint,
+            decided=self._decided,
         )
         self.keys = ReceivingKeys(
             ExchangeKeyStore(self.database),
@@ -197,6 +211,10 @@ class Member:
                     self.record.published.append(Published(topic, signed))
                     return
         raise AssertionError("published on a topic of no epoch we hold")
+
+    async def _decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        self.record.decided.extend(accepted)
+        self.record.decided_event.set()
 
     def _spawn(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
         self.record.spawned.append(getattr(task, "__name__", repr(task)))
