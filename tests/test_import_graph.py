@@ -6,6 +6,7 @@ so nothing is imported to check it."""
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import peerapp
@@ -55,7 +56,9 @@ def _imported(name: str, path: Path, known: set[str]) -> set[str]:
     return {imported for imported in found if imported in known and imported != name}
 
 
+@functools.cache
 def import_graph() -> dict[str, set[str]]:
+    """Module -> the peerapp modules it imports (read once per session; callers only read it)."""
     modules = _modules()
     known = set(modules)
     return {name: _imported(name, path, known) for name, path in modules.items()}
