@@ -23,9 +23,9 @@ Rules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode, mode_for
 from peerapp.core.errors import CommandError
@@ -40,14 +40,13 @@ from peerapp.core.quiet_hours import (
     parse_schedule,
     shows_break_status,
 )
+from peerapp.engine.circle_log import Emit
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.clock import Clock
 from peerapp.engine.ids import id_from_hex
+from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.storage.boundaries_store import BoundariesStore, Scope
 from peerapp.storage.circle_store import StoredEvent
-
-if TYPE_CHECKING:
-    from peerapp.engine.circle_service import CircleService
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +81,20 @@ def _schedule(value: object) -> Schedule | None:
 
 
 class Boundaries:
-    def __init__(self, circles: CircleService, store: BoundariesStore, clock: Clock) -> None:
-        self._circles = circles
+    def __init__(
+        self,
+        store: BoundariesStore,
+        *,
+        runtimes: CircleRuntimes,
+        clock: Clock,
+        emit: Emit,
+        announce_break: Callable[[str, bool], Awaitable[None]],
+    ) -> None:
+        """`announce_break(circle_hex, on)`: show (or stop showing) "taking a break" to a
+        circle's members (Safety.announce_break: a STATUS event in its log)."""
+        self._runtimes = runtimes
+        self._emit = emit
+        self._announce_break = announce_break
         self._store = store
         self._clock = clock  # quiet hours are judged by its local time of day
         self._blocked = store.blocked()
@@ -93,7 +104,7 @@ class Boundaries:
     # -- blocking ---------------------------------------------------------------------
 
     def _member_to_block(self, circle_hex: str, member_hex: str) -> tuple[CircleRuntime, bytes]:
-        runtime = self._circles._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         member = id_from_hex(member_hex, "member id")
         if member == runtime.me:
             raise CommandError("You cannot block yourself.")
@@ -116,8 +127,8 @@ class Boundaries:
     def _changed_for_me(self, runtime: CircleRuntime) -> None:
         """Only our own fronts hear of a block: they reload history and members."""
         circle_hex = runtime.circle_id.hex()
-        self._circles._emit(HistoryChanged(circle_hex))
-        self._circles._emit(MembersChanged(circle_hex))
+        self._emit(HistoryChanged(circle_hex))
+        self._emit(MembersChanged(circle_hex))
 
     def is_blocked(self, circle_id: bytes, member: bytes) -> bool:
         return member in self._blocked.get(circle_id, ())
@@ -139,9 +150,8 @@ class Boundaries:
         if modes:
             self._store.set_filters(modes)
             self._filters.update(modes)
-            for runtime in self._circles._runtimes.values():
-                if not runtime.left:
-                    self._circles._emit(HistoryChanged(runtime.circle_id.hex()))
+            for runtime in self._runtimes.active():
+                self._emit(HistoryChanged(runtime.circle_id.hex()))
         return self.filters()
 
     def reader_sees(self, runtime: CircleRuntime, stored: StoredEvent) -> bool:
@@ -181,9 +191,8 @@ class Boundaries:
         return {
             "global": break_view(self._break(None)),
             "circles": {
-                circle_id.hex(): break_view(self._break(circle_id))
-                for circle_id, runtime in self._circles._runtimes.items()
-                if not runtime.left
+                runtime.circle_id.hex(): break_view(self._break(runtime.circle_id))
+                for runtime in self._runtimes.active()
             },
         }
 
@@ -196,9 +205,9 @@ class Boundaries:
     ) -> dict[str, Any]:
         if circle_hex is None:
             scope: Scope = None
-            concerned = [r.circle_id for r in self._circles._runtimes.values() if not r.left]
+            concerned = [r.circle_id for r in self._runtimes.active()]
         else:
-            scope = self._circles._runtime(circle_hex).circle_id
+            scope = self._runtimes.require(circle_hex).circle_id
             concerned = [scope]
         before = self._break(scope)
         after = replace(
@@ -210,7 +219,7 @@ class Boundaries:
         shown_before = {circle_id: self._shows_status(circle_id) for circle_id in concerned}
         self._store.set_breaks({scope: after})
         self._breaks[scope] = after
-        self._circles._emit(CirclesChanged())
+        self._emit(CirclesChanged())
         for circle_id, shown in shown_before.items():
             if self._shows_status(circle_id) != shown:
                 await self._announce(circle_id, not shown)
@@ -229,7 +238,7 @@ class Boundaries:
         """Members of the circle see (or stop seeing) "taking a break": a STATUS event the
         safety service authors. The break itself holds whatever becomes of it."""
         try:
-            await self._circles.safety.announce_break(circle_id.hex(), on_break)
+            await self._announce_break(circle_id.hex(), on_break)
         except CommandError as error:
             # e.g. a circle we were removed from, or one without keys yet
             log.info("break status not announced in a circle: %s", error)

@@ -1,8 +1,10 @@
 """Joining circles inside the engine: the joiner's side (`join`, `preview_invite`, waiting
 joins) and the member's side of `/hearth/join/1.0.0` (`serve`, the facilitator's queue).
 
-JoinService belongs to a CircleService and works through its helpers (authoring,
-storing and resolving, publishing, topics); what it keeps itself is in JoinStore.
+JoinService writes through the circle's log (engine/circle_log.py: authoring, storing and
+resolving, publishing), finds circles in the registry (engine/runtimes.py) and reaches the
+rest of the engine through the callables it is given; what it keeps itself is in
+JoinStore.
 
 Rules (the member's answer to a request, first row that applies):
 
@@ -38,8 +40,9 @@ see it (the request never enters the circle log until it is approved).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import nacl.public
 import nacl.signing
@@ -61,7 +64,8 @@ from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invit
 from peerapp.core.network_mode import check_invite_mode
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, prove
-from peerapp.crypto.signing import verify_signed
+from peerapp.crypto.signing import VerifiedEvent, verify_signed
+from peerapp.engine.circle_log import CircleLog, Emit, Spawn
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import Clock
 from peerapp.engine.join_client import (
@@ -73,14 +77,17 @@ from peerapp.engine.join_client import (
     request_preview,
     signed_join_request,
 )
+from peerapp.engine.reach import Reach
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.engine.topics import CircleTopics
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream
-from peerapp.storage.circle_store import Membership
+from peerapp.storage.circle_store import CircleStore, Membership
 from peerapp.storage.database import Database
 from peerapp.storage.join_store import JoinStore, QueuedRequest, RequestState, WaitingJoin
 
-if TYPE_CHECKING:
-    from peerapp.engine.circle_service import CircleService
+# a background step on one circle (reconnect, settle the break status, repair its epoch)
+CircleTask = Callable[[CircleRuntime], Any]
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +123,55 @@ class JoinOutcome:
 
 
 class JoinService:
-    def __init__(self, service: CircleService, database: Database, clock: Clock) -> None:
-        self._service = service
+    def __init__(
+        self,
+        database: Database,
+        circle_store: CircleStore,
+        *,
+        runtimes: CircleRuntimes,
+        log: CircleLog,
+        topics: CircleTopics,
+        clock: Clock,
+        emit: Emit,
+        spawn: Spawn,
+        reach: Callable[[], Reach],
+        node: Callable[[bytes], NetworkNode | None],
+        forget_for_rejoin: Callable[[CircleRuntime], None],
+        proof_judged: Callable[[str, bool], None],
+        member_joined: Callable[[CircleRuntime, bytes], None],
+        retire_later: Callable[[CircleRuntime], None],
+        reconnect: CircleTask,
+        settle_status: CircleTask,
+        repair_epoch: CircleTask,
+        start_pull: Callable[[CircleRuntime, str], None],
+        circle_view: Callable[[CircleRuntime], CircleView],
+    ) -> None:
+        """`reach()`: the running network (CommandError when it is not). `node(circle)`: a
+        membership's host if open. `forget_for_rejoin(runtime)`: erase the read-only copy
+        of a circle we come back to. `proof_judged(peer, proven)`: the network keeps or
+        drops a stranger. `member_joined(runtime, key)`: tell the fronts and the gate.
+        `retire_later(runtime)`: forward secrecy after our rotation. `reconnect`,
+        `settle_status`, `repair_epoch`: background steps for a circle (spawned).
+        `start_pull(runtime, peer)`: sync from a member now. `circle_view(runtime)`: the
+        circle's view for the fronts."""
+        self._circles = circle_store
+        self._runtimes = runtimes
+        self._log = log
+        self._topics = topics
         self._clock = clock  # invites' ends; when requests arrive and joins start
+        self._emit = emit
+        self._spawn = spawn
+        self._reach = reach
+        self._node = node
+        self._forget_for_rejoin = forget_for_rejoin
+        self._proof_judged = proof_judged
+        self._member_joined = member_joined
+        self._retire_later = retire_later
+        self._reconnect = reconnect
+        self._settle_status = settle_status
+        self._repair_epoch = repair_epoch
+        self._start_pull = start_pull
+        self._circle_view = circle_view
         self._store = JoinStore(database)
         self._wake = trio.Event()
 
@@ -135,13 +188,13 @@ class JoinService:
             raise CommandError("You are already in this circle.")
         # a code of the other mode gets its own refusal (InviteModeMismatch): never a
         # silent fallback from Tor to direct
-        check_invite_mode(self._service.reach.mode, code.addrs)
+        check_invite_mode(self._reach().mode, code.addrs)
         return code
 
     def _already_member(self, circle: bytes) -> bool:
         """A removed member (or one whose leaving is still being delivered) may come back
         with a new invite, as a new member: the old read-only copy gives way."""
-        existing = self._service._runtimes.get(circle)
+        existing = self._runtimes.get(circle)
         return existing is not None and existing.state.is_member(existing.me)
 
     async def _request_admission(
@@ -171,7 +224,7 @@ class JoinService:
 
     async def preview_invite(self, code_text: str) -> dict[str, Any]:
         code = self._code_to_use(code_text)
-        node = await self._service.open_membership(code.circle_id)
+        node = await self._reach().open(code.circle_id)
         # any key will do: the proof binds it, and nothing is signed with it
         joiner = bytes(nacl.signing.SigningKey.generate().verify_key)
 
@@ -199,7 +252,7 @@ class JoinService:
             )
         # Tor mode: the membership's own host, which the request names (kept if the
         # answer is to wait; closed and its identity erased if we are refused)
-        node = await self._service.open_membership(code.circle_id)
+        node = await self._reach().open(code.circle_id)
         signing = nacl.signing.SigningKey.generate()
         exchange = nacl.public.PrivateKey.generate()
         try:
@@ -247,7 +300,7 @@ class JoinService:
             )
         )
         circle = code.circle_id.hex()
-        self._service._emit(JoinPending(circle, pending.circle_name))
+        self._emit(JoinPending(circle, pending.circle_name))
         return JoinOutcome(circle, pending.circle_name, pending=True)
 
     def waiting_circles(self) -> set[bytes]:
@@ -264,7 +317,7 @@ class JoinService:
         if self._store.waiting_join(circle_id) is None:
             raise CommandError("You are not waiting to join that circle.")
         self._store.remove_waiting_join(circle_id)
-        self._service._start(self._give_up_host, circle_id)
+        self._spawn(self._give_up_host, circle_id)
 
     async def _become_member(
         self,
@@ -273,39 +326,38 @@ class JoinService:
         exchange: nacl.public.PrivateKey,
         signed_events: list[bytes],
     ) -> CircleView:
-        service = self._service
         membership = new_membership(
             code.circle_id, "", signing, exchange, joined_at=self._clock.now_ms()
         )
         runtime = CircleRuntime.for_membership(membership, {})
-        verified = service._verify_batch(runtime, signed_events)
+        verified = self._log.verify(runtime, signed_events)
         stored = sorted((to_stored(v) for v in verified), key=lambda s: (s.lamport, s.id))
         runtime.resolve_all(stored)
-        secrets = service._secrets_for_me(runtime, verified)
+        secrets = _secrets_for_me(runtime, verified)
         if not runtime.state.is_member(runtime.me):
             raise CommandError(JoinRefused.REFUSED_TEXT)
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
-        former = service._runtimes.get(runtime.circle_id)
+        former = self._runtimes.get(runtime.circle_id)
         if former is not None:
-            service.forget(former, rejoining=True)
-        service._store.add_membership(membership)
-        service._store.add_events(stored)
-        service._store.set_refused(runtime.circle_id, runtime.refused)
+            self._forget_for_rejoin(former)
+        self._circles.add_membership(membership)
+        self._circles.add_events(stored)
+        self._circles.set_refused(runtime.circle_id, runtime.refused)
         for secret in secrets:
-            service._store.add_epoch(runtime.circle_id, EpochKeys(secret).epoch_id, secret)
+            self._circles.add_epoch(runtime.circle_id, EpochKeys(secret).epoch_id, secret)
             runtime.add_epoch_secret(secret)
-        service._runtimes[runtime.circle_id] = runtime
-        await service._sync_topics(runtime)
-        service._start(service._reconnect, runtime)
-        service._start(service.boundaries.settle_status, runtime)
+        self._runtimes.add(runtime)
+        await self._topics.sync(runtime)
+        self._spawn(self._reconnect, runtime)
+        self._spawn(self._settle_status, runtime)
         # anything sent while our admission travelled: fetch it from the inviter
-        service._sync.start_pull(runtime, code.peer_id)
+        self._start_pull(runtime, code.peer_id)
         if not secrets:
             # the admitter sealed us nothing readable: we start an epoch of our own
-            service._start(service._repair_epoch, runtime)
-        service._emit(CirclesChanged())
-        return next(v for v in service.circle_views() if v.id == runtime.circle_id.hex())
+            self._spawn(self._repair_epoch, runtime)
+        self._emit(CirclesChanged())
+        return self._circle_view(runtime)
 
     # -- waiting joins: asking again --------------------------------------------------
 
@@ -341,7 +393,7 @@ class JoinService:
         if self._already_member(code.circle_id):
             return None
         try:
-            return code, await self._service.open_membership(code.circle_id)
+            return code, await self._reach().open(code.circle_id)
         except HearthError as error:  # tor not there yet, or gone: the next round
             log.info("join: no host to ask from (%s)", type(error).__name__)
             return None
@@ -373,26 +425,26 @@ class JoinService:
             log.info("join: an answer to a waiting join did not admit us; asking again later")
             return
         self._store.remove_waiting_join(waiting.circle)
-        self._service._emit(JoinApproved(view.id, view.name))
+        self._emit(JoinApproved(view.id, view.name))
 
     def _end_waiting(self, waiting: WaitingJoin, reason: str) -> None:
         self._store.remove_waiting_join(waiting.circle)
-        self._service._start(self._give_up_host, waiting.circle)
-        self._service._emit(JoinRejected(waiting.circle.hex(), waiting.circle_name, reason))
+        self._spawn(self._give_up_host, waiting.circle)
+        self._emit(JoinRejected(waiting.circle.hex(), waiting.circle_name, reason))
 
     async def _give_up_host(self, circle: bytes) -> None:
         """A join that ended without a membership: its host closes and its network
         identity is erased (Tor mode), unless a copy of the circle (we were a member
         before) or a waiting join still uses it."""
-        if circle in self._service._runtimes or self._store.waiting_join(circle) is not None:
+        if circle in self._runtimes or self._store.waiting_join(circle) is not None:
             return
         with trio.CancelScope(shield=True), trio.move_on_after(GIVE_UP_SECONDS):
-            await self._service.reach.close(circle, forget=True)
+            await self._reach().close(circle, forget=True)
 
     # -- the facilitator's queue --------------------------------------------------------
 
     def _facilitating(self, circle_hex: str, refusal: str) -> CircleRuntime:
-        runtime = self._service._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         # after leaving or a removal we are in no rank order: no facilitator either
         if not runtime.state.is_facilitator(runtime.me):
             raise CommandError(refusal)
@@ -418,7 +470,6 @@ class JoinService:
         return queued
 
     async def approve_join(self, circle_hex: str, request_hex: str) -> None:
-        service = self._service
         runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
         queued = self._waiting_request(runtime, request_hex)
         request = verify_signed(queued.request).event
@@ -434,20 +485,26 @@ class JoinService:
                 "Reject the request and send them a new invite."
             )
         previous_keys = runtime.current_keys()
-        admitted = service._author(runtime, EventType.ADD_MEMBER, {"request": queued.request})
-        await service._commit_own(runtime, [admitted])
+        admitted = self._log.author(runtime, EventType.ADD_MEMBER, {"request": queued.request})
+        self._log.commit(runtime, [admitted])
         self._store.set_request_state(runtime.circle_id, queued.id, RequestState.APPROVED)
-        rotation = service._new_epoch(runtime)
-        service._store_and_resolve(runtime, rotation)
-        # the others learn of the admission under the epoch they still hold
-        await service._publish(runtime, [admitted, *rotation], previous_keys)
-        await service._sync_topics(runtime)
+        await self._publish_admission(runtime, admitted, previous_keys)
+        self._member_joined(runtime, request.author)
+        self._spawn(self._reconnect, runtime)
+        self._nudge(runtime, request)
+
+    async def _publish_admission(
+        self, runtime: CircleRuntime, admitted: VerifiedEvent, previous_keys: EpochKeys | None
+    ) -> None:
+        """After an ADD_MEMBER of ours: a new epoch for the members with the joiner, then
+        both out under the epoch the others still hold, before we leave its topic."""
+        rotation = self._log.new_epoch(runtime)
+        self._log.store(runtime, rotation)
+        await self._log.publish(runtime, [admitted, *rotation], previous_keys).wait()
+        await self._topics.sync(runtime)
         # forward secrecy: the epoch before the admission goes after the grace, as with
         # every rotation (it was never scheduled for the admitter's own)
-        service.moderation.retire_epochs_later(runtime)
-        service._emit_member_joined(runtime, request.author)
-        service._start(service._reconnect, runtime)
-        self._nudge(runtime, request)
+        self._retire_later(runtime)
 
     def reject_join(self, circle_hex: str, request_hex: str) -> None:
         runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
@@ -458,9 +515,8 @@ class JoinService:
     def _nudge(self, runtime: CircleRuntime, request: Event) -> None:
         """Tell a waiting joiner its answer is ready, so it asks now rather than at its next
         round: a hello for the circle from the peer its code names wakes it (see serve)."""
-        node = self._service.node_for(runtime.circle_id)
-        nursery = self._service._nursery
-        if node is None or nursery is None:
+        node = self._node(runtime.circle_id)
+        if node is None:
             return
         peer, addrs = request.body["peer"], list(request.body["addrs"])
 
@@ -476,14 +532,13 @@ class JoinService:
                 except Exception as error:  # a missed nudge only delays the answer
                     log.debug("join: nudge failed (%s)", type(error).__name__)
 
-        nursery.start_soon(nudge)
+        self._spawn(nudge)  # a no-op when the engine is not running
 
     # -- the member's side --------------------------------------------------------------
 
     async def serve(self, stream: FramedStream) -> None:
-        service = self._service
         hello = jm.decode_frame(await stream.receive(jm.MAX_FRAME_BYTES))
-        runtime = service._runtimes.get(hello.circle) if isinstance(hello, jm.Hello) else None
+        runtime = self._runtimes.get(hello.circle) if isinstance(hello, jm.Hello) else None
         if runtime is not None and not runtime.reached_at(stream.local_peer):
             # a circle reached at another of our hosts (Tor mode): answering would tell a
             # stranger that this onion and that membership are the same person
@@ -501,16 +556,16 @@ class JoinService:
         if isinstance(frame, jm.PreviewAsk):
             preview = self._preview(runtime, frame, challenge)
             await stream.send(jm.encode_frame(preview))
-            service.proof_judged(stream.remote_peer, preview != jm.Refused(jm.Refusal.BAD_PROOF))
+            self._proof_judged(stream.remote_peer, preview != jm.Refused(jm.Refusal.BAD_PROOF))
             return
         if not isinstance(frame, jm.Request):
             return
         request = self._verified_request(runtime, frame.signed, challenge)
         if request is None:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
-            service.proof_judged(stream.remote_peer, False)
+            self._proof_judged(stream.remote_peer, False)
             return
-        service.proof_judged(stream.remote_peer, True)
+        self._proof_judged(stream.remote_peer, True)
         if runtime.state.is_member(request.author):
             # approved while it waited, and asking again with the same key: it is in
             await self._send_log(stream, runtime)
@@ -604,17 +659,14 @@ class JoinService:
             received_at=self._clock.now_ms(),
         )
         self._store.queue_request(queued)
-        self._service._emit(
-            JoinRequestArrived(runtime.circle_id.hex(), queued.id.hex(), queued.name)
-        )
+        self._emit(JoinRequestArrived(runtime.circle_id.hex(), queued.id.hex(), queued.name))
 
     async def _admit(
         self, stream: FramedStream, runtime: CircleRuntime, request: Event, signed: bytes
     ) -> None:
-        service = self._service
         previous_keys = runtime.current_keys()
-        admitted = service._author(runtime, EventType.ADD_MEMBER, {"request": signed})
-        accepted = service._store_and_resolve(runtime, [admitted])
+        admitted = self._log.author(runtime, EventType.ADD_MEMBER, {"request": signed})
+        accepted = self._log.store(runtime, [admitted])
         if not accepted:
             await stream.send(jm.encode_frame(jm.Refused(jm.Refusal.BAD_PROOF)))
             return
@@ -622,28 +674,32 @@ class JoinService:
         if queued is not None:
             # it waited while join approval was on; approval is off now
             self._store.set_request_state(runtime.circle_id, queued.id, RequestState.APPROVED)
-        rotation = service._new_epoch(runtime)
-        service._store_and_resolve(runtime, rotation)
-        # the others learn of the admission under the epoch they still hold
-        await service._publish(runtime, [admitted, *rotation], previous_keys)
-        await service._sync_topics(runtime)
-        # forward secrecy: the epoch before the admission goes after the grace, as with
-        # every rotation (it was never scheduled for the admitter's own)
-        service.moderation.retire_epochs_later(runtime)
+        await self._publish_admission(runtime, admitted, previous_keys)
         await self._send_log(stream, runtime)
-        service._emit_member_joined(runtime, request.author)
+        self._member_joined(runtime, request.author)
 
     async def _send_log(self, stream: FramedStream, runtime: CircleRuntime) -> None:
         """The control log (no earlier messages: a newcomer reads from their admission on)."""
         control = [
             e.signed
-            for e in self._service._store.control_events_in_order(runtime.circle_id)
+            for e in self._circles.control_events_in_order(runtime.circle_id)
             if e.id not in runtime.refused
         ]
         for start in range(0, max(len(control), 1), jm.MAX_EVENTS_PER_FRAME):
             batch = tuple(control[start : start + jm.MAX_EVENTS_PER_FRAME])
             more = start + jm.MAX_EVENTS_PER_FRAME < len(control)
             await stream.send(jm.encode_frame(jm.Events(batch, more)))
+
+
+def _secrets_for_me(runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[bytes]:
+    """The epoch secrets sealed to us in the accepted KEY_ROTATEs of a joiner's first log."""
+    secrets = []
+    for verified in events:
+        if verified.event.type is EventType.KEY_ROTATE and verified.id not in runtime.refused:
+            secret = runtime.open_rotation(verified.event)
+            if secret is not None:
+                secrets.append(secret)
+    return secrets
 
 
 def _invite_refusal(runtime: CircleRuntime, invite_key: bytes, now_ms: int) -> jm.Refusal | None:

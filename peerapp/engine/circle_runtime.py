@@ -7,7 +7,7 @@ author's later events) is deferred: refused until a whole-log resolution has run
 service runs that resolution in a worker thread, at most one per circle at a time and
 coalescing every late event that arrived meanwhile, so a stream of late events costs
 one resolution per round, not one per event, and commands are answered meanwhile
-(circle_service.py, "late events"). Every replica ends with the state the full log gives.
+(engine/late_events.py). Every replica ends with the state the full log gives.
 """
 
 from __future__ import annotations

@@ -8,20 +8,16 @@ batch and resolved before the fronts hear of it.
 from __future__ import annotations
 
 import logging
-import sys
-import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import nacl.public
 import nacl.signing
 import nacl.utils
 import trio
 
-from peerapp.core import history_policy, invite_policy, mailbox_messages, sync_messages
+from peerapp.core import invite_policy, mailbox_messages, sync_messages
 from peerapp.core import join_messages as jm
-from peerapp.core.admission import ParentFacts, from_the_future, next_numbers, why_not_admissible
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     Event,
@@ -29,7 +25,7 @@ from peerapp.core.circle_events import (
     EventType,
     bound_genesis,
 )
-from peerapp.core.errors import CommandError, HearthError, StorageFull
+from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     CircleView,
@@ -45,31 +41,31 @@ from peerapp.core.network_mode import ASLEEP_CIRCLE, NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
-from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinOutcome, JoinService
+from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import (
     MAX_HELD_EVENTS,
     CircleRuntime,
-    OrderKey,
-    Resolved,
     decoded,
     new_membership,
-    resolve_stored,
-    resume_stored,
-    to_stored,
 )
 from peerapp.engine.circle_sync import CircleSync, Ingested
 from peerapp.engine.clock import Clock
 from peerapp.engine.disk_usage import DiskUsage
+from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
+from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation, reason_text
-from peerapp.engine.outbox import Outbox, Outgoing
+from peerapp.engine.outbox import Outbox
 from peerapp.engine.reach import Reach
 from peerapp.engine.receiving_keys import ReceivingKeys
-from peerapp.engine.safety import Safety, is_hidden, message_body
+from peerapp.engine.reconnects import Reconnects
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.engine.safety import Safety
+from peerapp.engine.topics import CircleTopics
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
 from peerapp.network.streams import FramedStream
@@ -83,17 +79,7 @@ from peerapp.storage.network_identity_store import NetworkIdentityStore
 log = logging.getLogger(__name__)
 
 Emit = Callable[[EngineEvent], None]
-T = TypeVar("T")
 
-MAX_PARENTS_REFERENCED = 8
-RECONNECT_TIMEOUT_SECONDS = 5
-# Tor mode: members not connected are dialled again this often (an onion service is
-# reachable only once tor published it, and two members starting together each find
-# the other's not yet there); direct mode waits for members to dial in as before
-REDIAL_SECONDS = 30
-# a first connection to an onion service often takes more than 5 s on the real network
-ONION_RECONNECT_TIMEOUT_SECONDS = 30
-RECONNECT_BACKOFF_SECONDS = (1, 2, 4, 8, 16)  # after Tor became ready (reconnect_soon)
 INBOX_SIZE = 4096
 QUIET_BATCH = 20
 # events verified, and stored (one transaction), between yields to the scheduler while
@@ -103,28 +89,12 @@ VERIFY_CHUNK = 16
 INGEST_CHUNK = 16
 # scheduler rounds bulk work lets a waiting command run before its next step
 GIVE_WAY_ROUNDS = 20
-# between whole-log resolutions of late events: what arrives meanwhile shares the next one
-RESOLVE_PAUSE_SECONDS = 2.0
-WORKER_SWITCH_SECONDS = 0.0002
 DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over then
-RESOLVE_PAGE = 250  # rows read between yields while loading a log to resolve
-MAX_RESOLVE_PAGES = 10**6  # a bound far above any log (10^9 rows)
 ORPHAN_PULL_SECONDS = 1.0
 
 
 class PublishUnreachable(Exception):
     """A topic's circle has no open host (its events stay stored and go by sync)."""
-
-
-@dataclass(frozen=True)
-class _LateResolution:
-    """A background resolution's outcome, with what it cost."""
-
-    how: str  # "resumed" (from a checkpoint) or "whole log"
-    events: list[StoredEvent]  # the events it loaded
-    resolved: Resolved
-    load_seconds: float
-    compute_seconds: float
 
 
 class CircleService:
@@ -141,33 +111,47 @@ class CircleService:
         `busy`: whether a command waits to be answered; bulk work (a large batch, a log
         loaded for resolution) gives way to it between steps."""
         self.clock = clock
-        self._store = CircleStore(database)
+        self.store = CircleStore(database)
         self._identities = NetworkIdentityStore(database)
         self._quota_rules = quota_rules
         self._busy = busy
         self._emit = emit
-        self._runtimes: dict[bytes, CircleRuntime] = {}
-        self._topics: dict[str, tuple[bytes, EpochKeys]] = {}
+        self.runtimes = CircleRuntimes()
+        self.topics = CircleTopics(self.node_for)
         self._reach: Reach | None = None
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
-        # late-event resolutions by kind: "resumed" (from a checkpoint), "declined" (a
-        # resume that found the removals changed), "whole" (the whole log)
-        self.resolutions: dict[str, int] = {}
-        self._unresolved: set[bytes] = set()  # circles with deferred late events
-        self._resolve_wakeup = trio.Event()
         self.outbox = Outbox()
         self._pull_nudges: set[tuple[bytes, str]] = set()
-        self._dialling: set[str] = set()  # members' peer ids being dialled now
-        self._reconnect_series = trio.CancelScope()
+        # the parts, each given only what it needs; the lambdas reach parts made below
+        self.log = CircleLog(
+            self.store,
+            clock=self.clock,
+            emit=emit,
+            outbox=self.outbox,
+            reachable=lambda circle: self.node_for(circle) is not None,
+            count=self._count,
+            fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
+            defer=lambda runtime: self.late.hand(runtime),  # noqa: PLW0108 (made below)
+            decided=lambda runtime, decided: self._start(self._announce_decided, runtime, decided),
+        )
+        self.late = LateEvents(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            emit=emit,
+            count=self._count,
+            give_way=self._give_way,
+            decided=self._announce_decided,
+        )
         self._sync = CircleSync(
-            self._store,
+            self.store,
             emit=emit,
             ingest=lambda runtime, signed: self._ingest(
                 runtime, signed, strict=True, quiet=True, via="sync"
             ),
-            runtimes=lambda: self._runtimes,
+            runtimes=self.runtimes.by_id,
             node=self.node_for,
             online=self._online_peers,
             # a removed member just learnt of its removal: nothing more for it here
@@ -175,18 +159,93 @@ class CircleService:
             count=self._count,
             clock=self.clock,
         )
-        self.joins = JoinService(self, database, self.clock)
-        self.moderation = Moderation(self, self.clock)
-        self.keys = ReceivingKeys(self, ExchangeKeyStore(database), self.clock)
-        self.safety = Safety(self)
-        self.boundaries = Boundaries(self, BoundariesStore(database), self.clock)
-        self.disk_usage = DiskUsage(self)
+        self.keys = ReceivingKeys(
+            ExchangeKeyStore(database),
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            topics=self.topics,
+            clock=self.clock,
+            spawn=self._start,
+            count=self._count,
+            retire_later=lambda runtime: self.moderation.retire_epochs_later(runtime),  # noqa: PLW0108 (made below)
+        )
+        self.moderation = Moderation(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            topics=self.topics,
+            clock=self.clock,
+            emit=emit,
+            spawn=self._start,
+            access_changed=self.access_changed,
+            disconnect_unless_member=self.disconnect_unless_member,
+            forget=self.forget,
+            discard_keys=self.keys.discard_all,
+        )
+        self.reconnects = Reconnects(
+            runtimes=self.runtimes,
+            topics=self.topics,
+            reach=lambda: self._reach,
+            mode_of=self.circle_mode,
+            spawn=self._start,
+            count=self._count,
+        )
+        self.safety = Safety(
+            self.store,
+            runtimes=self.runtimes,
+            moderation=self.moderation,
+            send_body=lambda circle, body: self.messages.send_body(circle, body),  # noqa: PLW0108 (made below)
+            emit=emit,
+        )
+        # what accepted events mean beyond the log, ours or from the network
+        self.log.on_accepted(self.moderation.on_accepted)
+        self.log.on_accepted(self.safety.on_accepted)
+        self.boundaries = Boundaries(
+            BoundariesStore(database),
+            runtimes=self.runtimes,
+            clock=self.clock,
+            emit=emit,
+            announce_break=self.safety.announce_break,
+        )
+        self.messages = Messages(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            boundaries=self.boundaries,
+            why_not_send=self.moderation.why_not_send,
+            emit=emit,
+        )
+        self.joins = JoinService(
+            database,
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            topics=self.topics,
+            clock=self.clock,
+            emit=emit,
+            spawn=self._start,
+            reach=lambda: self.reach,
+            node=self.node_for,
+            forget_for_rejoin=lambda runtime: self.forget(runtime, rejoining=True),
+            proof_judged=self.proof_judged,
+            member_joined=self.member_joined,
+            retire_later=self.moderation.retire_epochs_later,
+            reconnect=self.reconnects.reconnect,
+            settle_status=self.boundaries.settle_status,
+            repair_epoch=self.keys.repair_epoch,
+            start_pull=self._sync.start_pull,
+            circle_view=self._circle_view,
+        )
+        self.disk_usage = DiskUsage(
+            self.store, runtimes=self.runtimes, quotas=self.quotas, emit=emit
+        )
         self.mailbox = Mailbox(
             MailboxStore(database),
             clock=self.clock,
             emit=emit,
-            runtime=self._runtime,
-            runtimes=lambda: self._runtimes,
+            runtime=self.runtimes.require,
+            runtimes=self.runtimes.by_id,
             node=self.node_for,
             online=self._online_peers,
         )
@@ -232,7 +291,7 @@ class CircleService:
     def _forget_orphan_identities(self) -> None:
         """Network identities of no membership and no waiting join: a circle being founded
         when the app stopped, an invite previewed but not used. Erased at start."""
-        kept = {membership.circle_id for membership in self._store.memberships()}
+        kept = {membership.circle_id for membership in self.store.memberships()}
         kept |= self.joins.waiting_circles()
         for circle in self._identities.circles():
             if circle not in kept:
@@ -247,44 +306,45 @@ class CircleService:
         come equipped by `configure` (the reach calls it for each one it opens)."""
         self._reach = reach
         self._forget_orphan_identities()
-        left = self._store.left_circles()
-        for membership in self._store.memberships():
+        left = self.store.left_circles()
+        for membership in self.store.memberships():
             runtime = CircleRuntime.for_membership(
-                membership, self._store.epoch_secrets(membership.circle_id)
+                membership, self.store.epoch_secrets(membership.circle_id)
             )
             runtime.left = membership.circle_id in left
             self.keys.load(runtime)
             self._load_from_store(runtime)
             self.safety.remember(runtime)
-            self._runtimes[membership.circle_id] = runtime
-            await self._open_host(runtime)
+            self.runtimes.add(runtime)
+            await self.reconnects.open_host(runtime)
             # grace periods do not outlive a run: only the current epoch's secret stays
             try:
                 await self.moderation.retire_epochs(runtime)
             except StorageFull:
                 self._count("disk_full")  # a full disk never stops the engine starting
-            await self._sync_topics(runtime)
+            await self.topics.sync(runtime)
         async with trio.open_nursery() as nursery:
             self._nursery = nursery
             self.outbox.attach(nursery, self._publish_on_topic)
-            for runtime in list(self._runtimes.values()):
+            self.late.attach()
+            for runtime in self.runtimes.all():
                 if runtime.left:
-                    leave = self._store.last_lamport_by(runtime.circle_id, runtime.me)
+                    leave = self.store.last_lamport_by(runtime.circle_id, runtime.me)
                     self._start(self.moderation.forget_when_delivered, runtime, leave)
-                self._start(self._reconnect, runtime)
+                self._start(self.reconnects.reconnect, runtime)
                 self._start(self.boundaries.settle_status, runtime)
             self._sync.attach(nursery)
             self.mailbox.attach(nursery)
             standing = [
                 self._sync.run_periodically,
-                self._resolver,
+                self.late.run,
                 self.mailbox.run_periodically,
                 self.joins.run,
                 # at start too: keys that aged while we were away, epochs left to repair
                 self.keys.run_periodically,
             ]
             if reach.mode is NetworkMode.TOR:
-                standing.append(self._redial_periodically)
+                standing.append(self.reconnects.redial_periodically)
             for loop in standing:
                 nursery.start_soon(self._resilient, loop)
             task_status.started()
@@ -295,7 +355,7 @@ class CircleService:
         self, topic: str, data: bytes, timeout: float, send_when_stalled: bool
     ) -> None:
         """The outbox's publish: on the host of the circle the topic belongs to."""
-        known = self._topics.get(topic)
+        known = self.topics.get(topic)
         node = None if known is None else self.node_for(known[0])
         if node is None:
             raise PublishUnreachable("the circle's host is not open")
@@ -324,8 +384,10 @@ class CircleService:
     def _count(self, what: str) -> None:
         self.dropped[what] = self.dropped.get(what, 0) + 1
 
-    def _count_resolution(self, how: str) -> None:
-        self.resolutions[how] = self.resolutions.get(how, 0) + 1
+    @property
+    def resolutions(self) -> dict[str, int]:
+        """Late-event resolutions by kind (engine/late_events.py), for `status`."""
+        return self.late.resolutions
 
     def _start(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
         """Run `task` in the background of this run (no-op before the run started); a
@@ -353,12 +415,10 @@ class CircleService:
     def forget(self, runtime: CircleRuntime, *, rejoining: bool = False) -> None:
         """Erase a circle we left: runtime, topics and everything stored, and close its
         host (Tor mode) unless we are `rejoining` it at that host with a new invite."""
-        if self._runtimes.pop(runtime.circle_id, None) is None:
+        if self.runtimes.remove(runtime.circle_id) is None:
             return
-        for topic, (circle_id, _) in list(self._topics.items()):
-            if circle_id == runtime.circle_id:
-                del self._topics[topic]
-        self._store.forget_circle(runtime.circle_id, keep_network_identity=rejoining)
+        self.topics.drop(runtime.circle_id)
+        self.store.forget_circle(runtime.circle_id, keep_network_identity=rejoining)
         if not rejoining:
             self._start(self._close_host, runtime.circle_id)
         self._emit(CirclesChanged())
@@ -403,7 +463,7 @@ class CircleService:
         return self._shares_circle(peer_id, local)
 
     def _reached_at(self, local: str) -> list[CircleRuntime]:
-        return [runtime for runtime in self._runtimes.values() if runtime.reached_at(local)]
+        return [runtime for runtime in self.runtimes.all() if runtime.reached_at(local)]
 
     def _was_member(self, peer_id: str, local: str) -> bool:
         """A former member, or a joiner whose admission the log refused: either may still
@@ -424,22 +484,12 @@ class CircleService:
 
     # -- looking things up ----------------------------------------------------------
 
-    def _runtime(self, circle_hex: str) -> CircleRuntime:
-        try:
-            circle_id = bytes.fromhex(circle_hex)
-        except ValueError:
-            raise CommandError(f"{circle_hex!r} is not a circle id") from None
-        runtime = self._runtimes.get(circle_id)
-        if runtime is None or runtime.left:
-            raise CommandError("You are not in that circle.")
-        return runtime
-
     def _online_peers(self) -> set[str]:
         return {peer for node in self._nodes() for peer in node.connected_peers()}
 
     def circle_views(self) -> list[CircleView]:
-        unread = {m.circle_id: m.unread for m in self._store.memberships()}
-        modes = {circle_id: self.circle_mode(circle_id) for circle_id in self._runtimes}
+        unread = {m.circle_id: m.unread for m in self.store.memberships()}
+        modes = {circle_id: self.circle_mode(circle_id) for circle_id in self.runtimes.ids()}
         return [
             CircleView(
                 id=circle_id.hex(),
@@ -451,12 +501,14 @@ class CircleService:
                 network=modes[circle_id].value,
                 asleep=self._asleep(modes[circle_id]),
             )
-            for circle_id, runtime in self._runtimes.items()
-            if not runtime.left
+            for circle_id, runtime in ((r.circle_id, r) for r in self.runtimes.active())
         ]
 
+    def _circle_view(self, runtime: CircleRuntime) -> CircleView:
+        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
+
     def member_views(self, circle_hex: str) -> list[MemberView]:
-        runtime = self._runtime(circle_hex)
+        runtime = self.runtimes.require(circle_hex)
         online = self._online_peers()
         state = runtime.state
         now = self.clock.now_ms()
@@ -480,58 +532,13 @@ class CircleService:
             )
         ]
 
-    def _message_view(
-        self, runtime: CircleRuntime, stored: StoredEvent, holders: list[int] | None = None
-    ) -> MessageView:
-        mine = stored.author == runtime.me
-        held_by = 0
-        if mine:
-            if holders is None:
-                holders = self._holders(runtime)
-            held_by = sum(1 for through in holders if through >= stored.lamport)
-        ref = (stored.id, stored.author)
-        deleted = ""
-        if not stored.signed:
-            deleter = runtime.state.deleted.get(ref)
-            deleted = "author" if deleter == stored.author else "facilitator"
-        flaggers = runtime.state.harm_flags.get(ref, frozenset())
-        return MessageView(
-            id=stored.id.hex(),
-            author=stored.author.hex(),
-            author_name=runtime.name_of(stored.author),
-            text=stored.text or "",
-            ts=stored.ts,
-            mine=mine,
-            lamport=stored.lamport,
-            held_by=held_by,
-            deleted=deleted,
-            cw=stored.cw,
-            mood=stored.mood,
-            hidden=is_hidden(runtime, stored),
-            harm_flags=runtime.state.harm_flag_count(ref),
-            flagged=runtime.me in flaggers,
-            restored=ref in runtime.state.restored,
-            filter=self.boundaries.filter_of(runtime, stored),
-            equivocated=stored.author in runtime.state.equivocators
-            and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
-        )
-
-    def _holders(self, runtime: CircleRuntime) -> list[int]:
-        """For each other current member, up to which lamport it holds all our events."""
-        syncs = self._store.member_syncs(runtime.circle_id)
-        return [
-            syncs[key].holds_through if key in syncs else -1
-            for key in runtime.state.members
-            if key != runtime.me
-        ]
-
     def sync_status(self, circle_hex: str) -> dict[str, Any]:
-        runtime = self._runtime(circle_hex)
+        runtime = self.runtimes.require(circle_hex)
         online = self._online_peers()
-        syncs = self._store.member_syncs(runtime.circle_id)
+        syncs = self.store.member_syncs(runtime.circle_id)
         return {
-            "events": self._store.event_count(runtime.circle_id),
-            "heads": [h.hex() for h in self._store.heads(runtime.circle_id)],
+            "events": self.store.event_count(runtime.circle_id),
+            "heads": [h.hex() for h in self.store.heads(runtime.circle_id)],
             "held_back": len(runtime.held),
             "late_waiting": len(runtime.pending),
             "peers": [
@@ -548,123 +555,10 @@ class CircleService:
         }
 
     def history(self, circle_hex: str, limit: int | None, before: str | None) -> list[MessageView]:
-        runtime = self._runtime(circle_hex)
-        count = history_policy.DEFAULT_PAGE if limit is None else limit
-        if not 1 <= count <= history_policy.MAX_PAGE:
-            raise CommandError(f"'limit' must be between 1 and {history_policy.MAX_PAGE}")
-        anchor = None
-        if before is not None:
-            try:
-                anchor = bytes.fromhex(before)
-            except ValueError:
-                raise CommandError(f"{before!r} is not a message id") from None
-        rows = self._store.messages(runtime.circle_id, count, anchor)
-        holders = self._holders(runtime)
-        return [self._message_view(runtime, row, holders) for row in rows]
+        return self.messages.history(circle_hex, limit, before)
 
     def mark_read(self, circle_hex: str) -> None:
-        runtime = self._runtime(circle_hex)
-        self._store.mark_read(runtime.circle_id)
-        self._emit(CirclesChanged())
-
-    # -- authoring ------------------------------------------------------------------
-
-    def _author(
-        self,
-        runtime: CircleRuntime,
-        kind: EventType,
-        body: dict[str, Any],
-        after: VerifiedEvent | None = None,
-    ) -> VerifiedEvent:
-        """`after`: our own event not stored yet, which this one follows directly."""
-        seq, _ = self._store.next_seq_and_lamport(runtime.circle_id, runtime.me)
-        if after is None:
-            # the newest heads (the first is the newest event stored): every replica admits
-            # exactly 1 + their highest lamport, and a ts not before theirs
-            prev = tuple(self._store.heads(runtime.circle_id)[:MAX_PARENTS_REFERENCED])
-            facts = self._parent_facts(runtime, prev)
-        else:
-            seq, prev = after.event.seq + 1, (after.id,)
-            facts = {after.id: ParentFacts(after.event.lamport, after.event.ts)}
-        lamport, ts = next_numbers(facts, self.clock.now_ms())
-        event = Event(
-            type=kind,
-            circle=runtime.circle_id,
-            author=runtime.me,
-            seq=seq,
-            lamport=lamport,
-            prev=prev,
-            ts=ts,
-            body=body,
-        )
-        return sign_event(event, runtime.membership.signing_seed)
-
-    def _parent_facts(
-        self, runtime: CircleRuntime, ids: Iterable[bytes]
-    ) -> dict[bytes, ParentFacts]:
-        found = self._store.parent_facts(runtime.circle_id, ids)
-        return {i: ParentFacts(lamport, ts) for i, (lamport, ts) in found.items()}
-
-    def _new_epoch(
-        self, runtime: CircleRuntime, *, unreadable: bytes | None = None, fresh_key: bool = True
-    ) -> list[VerifiedEvent]:
-        """EXCHANGE_KEY with our fresh receiving key (with `unreadable`: the epoch we could
-        not open), then a KEY_ROTATE sealing a fresh secret to every current member's key,
-        our new one included; neither stored yet. We keep the new private key and the
-        secret (stored before the events exist, so a crash never leaves an epoch we cannot
-        read). `fresh_key` False: the KEY_ROTATE alone (a genesis just named a fresh key)."""
-        events: list[VerifiedEvent] = []
-        exchange = {key: member.exchange for key, member in runtime.state.members.items()}
-        if fresh_key and runtime.me in exchange:
-            exchange[runtime.me] = self.keys.fresh_key(runtime)
-            body: dict[str, Any] = {"exchange": exchange[runtime.me]}
-            if unreadable is not None:
-                body["unreadable"] = unreadable
-            events.append(self._author(runtime, EventType.EXCHANGE_KEY, body))
-        keys = new_epoch()
-        sealed = {key: seal_secret(keys.secret, public) for key, public in exchange.items()}
-        self._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
-        runtime.add_epoch_secret(keys.secret)
-        rotation = {"epoch": keys.epoch_id, "keys": sealed}
-        last = events[-1] if events else None
-        events.append(self._author(runtime, EventType.KEY_ROTATE, rotation, after=last))
-        return events
-
-    async def _commit_own(
-        self, runtime: CircleRuntime, events: list[VerifiedEvent]
-    ) -> list[StoredEvent]:
-        """Store our own new events durably and resolve them; returns those accepted."""
-        accepted = self._store_and_resolve(runtime, events)
-        if len(accepted) != len(events):
-            raise CommandError("The circle's rules do not allow that right now.")
-        return accepted
-
-    async def _publish(
-        self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
-    ) -> None:
-        """Send on GossipSub, in order, after what is already queued; returns once they
-        left the queue. A failure only delays delivery (the event is stored; sync)."""
-        await self._queue_publish(runtime, events, keys).wait()
-
-    def _queue_publish(
-        self, runtime: CircleRuntime, events: Iterable[VerifiedEvent], keys: EpochKeys | None = None
-    ) -> trio.Event:
-        keys = keys or runtime.current_keys()
-        if self.node_for(runtime.circle_id) is None or keys is None:
-            done = trio.Event()
-            done.set()
-            return done
-        outgoing = [
-            Outgoing(
-                verified.signed,
-                keys.topic,
-                runtime.circle_id,
-                keys.epoch_id,
-                keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key,
-            )
-            for verified in events
-        ]
-        return self.outbox.put(runtime.circle_id, outgoing)
+        self.messages.mark_read(circle_hex)
 
     # -- commands ---------------------------------------------------------------------
 
@@ -714,17 +608,18 @@ class CircleService:
         )
         runtime = CircleRuntime.for_membership(membership, {})
         self.reach.rename(provisional, membership.circle_id)
-        self._store.add_membership(membership)
-        self._runtimes[membership.circle_id] = runtime
-        await self._commit_own(runtime, [genesis])
-        await self._commit_own(runtime, self._new_epoch(runtime, fresh_key=False))
-        await self._sync_topics(runtime)
+        self.store.add_membership(membership)
+        self.runtimes.add(runtime)
+        # no one else holds the circle yet: nothing to publish
+        self.log.commit(runtime, [genesis])
+        self.log.commit(runtime, self.log.new_epoch(runtime, fresh_key=False))
+        await self.topics.sync(runtime)
         await self.boundaries.settle_status(runtime)
         self._emit(CirclesChanged())
-        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
+        return self._circle_view(runtime)
 
     async def invite(self, circle_hex: str, max_uses: int | None, expires_in: int | None) -> str:
-        runtime = self._runtime(circle_hex)
+        runtime = self.runtimes.require(circle_hex)
         node = self._node_or_fail(runtime.circle_id)
         approval = runtime.state.join_approval
         if why_not := runtime.state.may_invite(runtime.me):
@@ -744,12 +639,12 @@ class CircleService:
         seed = new_invite_seed()
         now = int(self.clock.wall())
         expires = now + seconds
-        created = self._author(
+        created = self.log.author(
             runtime,
             EventType.INVITE_CREATE,
             {"invite": invite_public_key(seed), "max_uses": uses, "expires": expires * 1000},
         )
-        await self._commit_own(runtime, [created])
+        self.log.commit(runtime, [created])
         code = encode_invite(
             InviteCode(
                 circle_id=runtime.circle_id,
@@ -759,31 +654,19 @@ class CircleService:
                 expires=expires,
             )
         )
-        self._store.add_invite(
+        self.store.add_invite(
             runtime.circle_id,
             invite_public_key(seed),
             seed,
             StoredInvite(invite_public_key(seed), code, uses, expires, now),
         )
-        await self._publish(runtime, [created])
+        # waited for, as before the write path was shared: the other members hold the invite
+        # by the time its code is handed out (another facilitator may list or revoke it)
+        await self.log.publish(runtime, [created]).wait()
         return code
 
     async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
-        return await self.send_body(circle_hex, message_body(text, cw))
-
-    async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
-        """Send a MESSAGE with this body (safety.message_body checked it)."""
-        runtime = self._runtime(circle_hex)
-        if reason := self.moderation.why_not_send(runtime):
-            raise CommandError(reason)
-        if runtime.current_keys() is None:
-            raise CommandError("This circle has no keys yet; wait until you are connected.")
-        message = self._author(runtime, EventType.MESSAGE, body)
-        (stored,) = await self._commit_own(runtime, [message])
-        # stored durably: the reply need not wait for GossipSub (a slow member can stall a
-        # publish for seconds); whoever misses it gets it from sync
-        self._queue_publish(runtime, [message])
-        return self._message_view(runtime, stored)
+        return await self.messages.send(circle_hex, text, cw)
 
     async def join(self, code_text: str, member_name: str) -> JoinOutcome:
         return await self.joins.join(code_text, member_name)
@@ -799,12 +682,12 @@ class CircleService:
     def _open(self, message: PubsubMessage) -> tuple[CircleRuntime, list[bytes]] | None:
         """The circle and the signed events inside a GossipSub message (one, or a batch),
         if it opens."""
-        known = self._topics.get(message.topic)
+        known = self.topics.get(message.topic)
         if known is None:
             self._count("unknown_topic")
             return None
         circle_id, keys = known
-        runtime = self._runtimes.get(circle_id)
+        runtime = self.runtimes.get(circle_id)
         if runtime is None:
             return None
         try:
@@ -876,7 +759,7 @@ class CircleService:
         for start in range(0, len(signed_events), VERIFY_CHUNK):
             if start and not await self._still_held(runtime):
                 return Ingested(True)
-            verified += self._verify_batch(runtime, signed_events[start : start + VERIFY_CHUNK])
+            verified += self.log.verify(runtime, signed_events[start : start + VERIFY_CHUNK])
         if strict and len(verified) != len(signed_events):
             return Ingested(False)
         fresh, over = self._within_quota(runtime, verified)
@@ -887,7 +770,7 @@ class CircleService:
                     break
                 chunk = fresh[start : start + INGEST_CHUNK]
                 ready = self._hold_orphans(runtime, chunk, source_peer)
-                accepted += self._store_and_resolve(runtime, ready)
+                accepted += self.log.store(runtime, ready)
                 accepted += self._release_held(runtime, [v.id for v in ready])
             if not accepted:
                 return Ingested(True, over)
@@ -902,7 +785,7 @@ class CircleService:
     async def _still_held(self, runtime: CircleRuntime) -> bool:
         """Give way to commands; False when the circle was forgotten meanwhile."""
         await self._give_way()
-        return self._runtimes.get(runtime.circle_id) is runtime
+        return self.runtimes.holds(runtime)
 
     async def _give_way(self) -> None:
         """Yield to the scheduler, and while a command waits, let it run first: up to
@@ -917,7 +800,7 @@ class CircleService:
     def quotas(self, runtime: CircleRuntime) -> Quotas:
         """The circle's per-member quotas, their stored bytes read from the store once."""
         if runtime.quotas is None:
-            stored = self._store.stored_bytes_by_author(runtime.circle_id)
+            stored = self.store.stored_bytes_by_author(runtime.circle_id)
             runtime.quotas = Quotas(self._quota_rules, stored)
         return runtime.quotas
 
@@ -927,7 +810,7 @@ class CircleService:
         """The events not yet stored or held that fit their author's quota, charged; and
         the authors of those that did not fit (counted by quota)."""
         quotas = self.quotas(runtime)
-        known = self._store.present(v.id for v in verified)
+        known = self.store.present(v.id for v in verified)
         now = self.clock.monotonic()
         fresh: dict[bytes, VerifiedEvent] = {}
         over: set[bytes] = set()
@@ -956,7 +839,7 @@ class CircleService:
         time: engine/held_events.py), and ask for the parents."""
         in_batch = {v.id for v in events}
         wanted = {p for v in events for p in v.event.prev if p not in in_batch}
-        known = self._store.present(wanted) if wanted else set()
+        known = self.store.present(wanted) if wanted else set()
         horizon = self._horizon(runtime)
         ready: list[VerifiedEvent] = []
         held_any = False
@@ -1007,7 +890,7 @@ class CircleService:
             candidates = runtime.held.waiting_on(arrived)
             if not candidates:
                 break
-            known = self._store.present({p for v in candidates for p in v.event.prev})
+            known = self.store.present({p for v in candidates for p in v.event.prev})
             free = [v for v in candidates if all(p in known for p in v.event.prev)]
             free_ids = {v.id for v in free}
             for verified in candidates:
@@ -1017,252 +900,21 @@ class CircleService:
                     runtime.held.hold(verified, missing, now)
             for verified in free:
                 runtime.held.release(verified)
-            accepted += self._store_and_resolve(runtime, free)
+            accepted += self.log.store(runtime, free)
             arrived = [v.id for v in free]
         return accepted
-
-    def _verify_batch(
-        self, runtime: CircleRuntime, signed_events: list[bytes]
-    ) -> list[VerifiedEvent]:
-        verified: list[VerifiedEvent] = []
-        for signed in signed_events:
-            try:
-                event = verify_signed(signed)
-            except EventError:
-                self._count("invalid")
-                continue
-            if event.event.circle != runtime.circle_id:
-                self._count("other_circle")
-                continue
-            verified.append(event)
-        return verified
-
-    def _store_and_resolve(
-        self, runtime: CircleRuntime, events: list[VerifiedEvent]
-    ) -> list[StoredEvent]:
-        """Store new events in one transaction and resolve; returns new accepted ones."""
-        fitting = [
-            _erased_if_deleted(runtime, to_stored(v)) for v in self._admissible(runtime, events)
-        ]
-        added_ids = set(self._store.add_events(fitting))
-        added = sorted((s for s in fitting if s.id in added_ids), key=lambda s: (s.lamport, s.id))
-        if not added:
-            return []
-        if runtime.journal is not None:
-            runtime.journal.extend(added)  # a background resolution runs on an older log
-        resolve_again = self._judge(runtime, added)
-        if resolve_again:
-            self._resolve_from_store(runtime)
-        accepted = [s for s in added if s.id not in runtime.refused]
-        self._erase_deleted(runtime, accepted)
-        return accepted
-
-    def _judge(self, runtime: CircleRuntime, added: list[StoredEvent]) -> bool:
-        """Resolve newly stored events (in log order) as far as the incremental rules can;
-        True when an accepted removal needs the whole log resolved now."""
-        resolve_again = False
-        for stored in added:
-            runtime.note_stored(stored)
-            if runtime.can_apply_in_order(stored):
-                if not runtime.apply_in_order(stored):
-                    self._store.mark_refused([stored.id])
-                elif runtime.needs_full_resolution(stored):
-                    # a removal drops its target's concurrent events, even earlier ones
-                    resolve_again = True
-                continue
-            equivocated = self._store.breaks_seq_order(runtime.circle_id, stored)
-            late = runtime.accepts_late_message(stored, equivocated)
-            if late is None:
-                # it changes what came after it: only the whole log can judge it
-                self._defer(runtime, stored)
-            elif not late:
-                self._store.mark_refused([stored.id])
-        return resolve_again
-
-    # -- late events ----------------------------------------------------------------
-    #
-    # A late event only the whole log can judge is deferred (refused until judged) and
-    # the circle is marked unresolved, in the store too, so a restart resolves it. The
-    # resolver resolves each unresolved circle in a worker thread (core resolution is
-    # pure), then installs the outcome in the engine's thread, applying on top whatever
-    # was stored meanwhile. Late events arriving while one runs wait for the next round:
-    # a flood of them costs one resolution per round, and the engine answers meanwhile.
-
-    def _defer(self, runtime: CircleRuntime, stored: StoredEvent) -> None:
-        runtime.defer(stored)
-        self._store.mark_refused([stored.id])
-        if self._nursery is None:  # not running (tests of the service alone): judge now
-            self._resolve_from_store(runtime)
-            return
-        if len(runtime.pending) == 1:
-            self._store.mark_unresolved(runtime.circle_id, True)
-        self._unresolved.add(runtime.circle_id)
-        self._resolve_wakeup.set()
-
-    async def _resolver(self) -> None:
-        while True:
-            await self._resolve_wakeup.wait()
-            self._resolve_wakeup = trio.Event()
-            circles, self._unresolved = self._unresolved, set()
-            for circle_id in circles:
-                runtime = self._runtimes.get(circle_id)
-                if runtime is not None and runtime.pending:
-                    await self._resolve_in_background(runtime)
-            await trio.sleep(RESOLVE_PAUSE_SECONDS)  # late events meanwhile share a round
-
-    async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
-        circle_id = runtime.circle_id
-        generation = runtime.generation
-        began = time.monotonic()  # a stopwatch for the log: real seconds, whatever the clock
-        waiting = len(runtime.pending)
-        runtime.journal = []  # from here on, what is stored goes to the journal too
-        try:
-            found = await self._resolve_late(runtime)
-            journal = runtime.journal
-        finally:
-            runtime.journal = None
-        if found is None:
-            return  # forgotten meanwhile
-        events, resolved = found.events, found.resolved
-        if self._runtimes.get(circle_id) is not runtime or runtime.generation != generation:
-            return  # forgotten, or a newer whole-log resolution already judged everything
-        loaded_ids = {s.id for s in events}
-        journal = [s for s in journal if s.id not in loaded_ids]  # stored while paging
-        before = set(runtime.refused)
-        deferred, runtime.pending = runtime.pending, {}
-        runtime.install(resolved)
-        try:
-            # what was stored while it ran, judged against the new state (late ones wait
-            # for the next round)
-            resolve_again = self._judge(runtime, sorted(journal, key=lambda s: (s.lamport, s.id)))
-            decided = [
-                s
-                for s in deferred.values()
-                if s.id not in runtime.pending and s.id not in runtime.refused
-            ]
-            if resolve_again:
-                self._resolve_from_store(runtime)  # also judges what is pending again
-            else:
-                self._store.update_verdicts(
-                    runtime.refused - before, (before - runtime.refused) & loaded_ids
-                )
-                if not runtime.pending:
-                    self._store.mark_unresolved(circle_id, False)
-                if before != runtime.refused:
-                    self._emit(HistoryChanged(circle_id.hex()))
-            await self._announce_decided(runtime, decided)
-        except StorageFull:
-            self._count("disk_full")
-        log.info(
-            "late events judged: %d by resolving %d events (%s) in %.2f s (load %.3f, thread %.3f)",
-            waiting,
-            len(events),
-            found.how,
-            time.monotonic() - began,
-            found.load_seconds,
-            found.compute_seconds,
-        )
-
-    async def _resolve_late(self, runtime: CircleRuntime) -> _LateResolution | None:
-        """Resolve the log with the pending late events, off the engine's thread: from the
-        last resolution's checkpoint before the earliest of them when it can, the whole
-        log otherwise. None when the circle was forgotten meanwhile."""
-        circle_id = runtime.circle_id
-        began = time.monotonic()  # stopwatches for the log (see clock.py), not the clock
-        after, before = runtime.resume_point(), runtime.resolved
-        if after is not None and before is not None:
-            events = await self._load_log(circle_id, after)
-            if self._runtimes.get(circle_id) is not runtime:
-                return None
-            loaded = time.monotonic()
-            resumed = await _in_worker_thread(resume_stored, circle_id, before, after, events)
-            self._count_resolution("resumed" if resumed is not None else "declined")
-            if resumed is not None:
-                return _LateResolution(
-                    "resumed", events, resumed, loaded - began, time.monotonic() - loaded
-                )
-        events, parents = await self._load_for_resolution(circle_id)
-        if self._runtimes.get(circle_id) is not runtime:
-            return None
-        loaded = time.monotonic()
-        resolved = await _in_worker_thread(resolve_stored, circle_id, events, parents)
-        self._count_resolution("whole")
-        return _LateResolution(
-            "whole log", events, resolved, loaded - began, time.monotonic() - loaded
-        )
-
-    async def _load_log(self, circle_id: bytes, after: OrderKey) -> list[StoredEvent]:
-        """The stored events after `after` in log order, in pages with a yield between."""
-        events: list[StoredEvent] = []
-        for _ in range(MAX_RESOLVE_PAGES):
-            page = self._store.events_to_resolve(circle_id, after, RESOLVE_PAGE)
-            events += page
-            if len(page) < RESOLVE_PAGE:
-                break
-            after = (page[-1].lamport, page[-1].id)
-            await self._give_way()
-        return events
-
-    async def _load_for_resolution(
-        self, circle_id: bytes
-    ) -> tuple[list[StoredEvent], dict[bytes, tuple[bytes, ...]]]:
-        """The stored log as resolution needs it, read in pages with a yield between them
-        (a log of 10,000 events is 0.1-0.3 s of reading here)."""
-        events = await self._load_log(circle_id, (-1, b""))
-        links: dict[bytes, list[bytes]] = {}
-        row: tuple[bytes, bytes] | None = (b"", b"")
-        for _ in range(MAX_RESOLVE_PAGES):
-            if row is None:
-                break
-            page_links, row = self._store.parents_page(circle_id, row, RESOLVE_PAGE)
-            for child, prev in page_links.items():
-                links.setdefault(child, []).extend(prev)
-            await self._give_way()
-        return events, {child: tuple(prev) for child, prev in links.items()}
 
     async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """What deferred events turn out accepted means beyond the log (keys, members,
         deletes), and their messages, as for any batch (a large one as HistoryChanged)."""
         if accepted:
-            self._erase_deleted(runtime, accepted)
+            self.log.erase_deleted(runtime, accepted)
             messages = sum(s.type is EventType.MESSAGE for s in accepted)
             if messages > QUIET_BATCH:
                 self._emit(HistoryChanged(runtime.circle_id.hex()))
             await self._after_accepting(
                 runtime, accepted, announce_messages=messages <= QUIET_BATCH
             )
-
-    def _admissible(
-        self, runtime: CircleRuntime, events: list[VerifiedEvent]
-    ) -> list[VerifiedEvent]:
-        """The events whose numbers every replica admits (core.admission), in log order;
-        the rest are dropped and counted. A parent in the same batch counts once admitted."""
-        in_batch = {v.id for v in events}
-        facts = self._parent_facts(
-            runtime, {p for v in events for p in v.event.prev if p not in in_batch}
-        )
-        now = self.clock.now_ms()
-        admitted: list[VerifiedEvent] = []
-        for verified in sorted(events, key=lambda v: (v.event.lamport, v.id)):
-            event = verified.event
-            if any(p in in_batch and p not in facts for p in event.prev):
-                reason = "a parent that sorts after it"  # or was itself refused
-            else:
-                reason = why_not_admissible(event, facts, now)
-            if reason:
-                self._count("future_ts" if from_the_future(reason) else "inadmissible")
-                log.debug("dropped an event: %s", reason)
-                continue
-            facts[verified.id] = ParentFacts(event.lamport, event.ts)
-            admitted.append(verified)
-        return admitted
-
-    def _erase_deleted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        """Erase the messages accepted DELETEs name (the store erases only where the stored
-        author is the one the DELETE names)."""
-        targets = [_delete_target(s) for s in accepted if s.type is EventType.DELETE]
-        if targets and self._store.erase_messages(runtime.circle_id, targets):
-            self._emit(HistoryChanged(runtime.circle_id.hex()))
 
     def _load_from_store(self, runtime: CircleRuntime) -> None:
         """Start-up: messages were resolved when they arrived and their verdicts are stored;
@@ -1271,44 +923,12 @@ class CircleService:
         removals (the causal past runs through messages); circles that ever used them are
         resolved whole, as are circles whose late events were still waiting for it."""
         circle_id = runtime.circle_id
-        control = self._store.control_events_in_order(circle_id)
-        if self._store.unresolved(circle_id) or any(_needs_whole_log(s) for s in control):
-            self._resolve_from_store(runtime, announce=False)
+        control = self.store.control_events_in_order(circle_id)
+        if self.store.unresolved(circle_id) or any(_needs_whole_log(s) for s in control):
+            self.log.resolve_from_store(runtime, announce=False)
         else:
             runtime.resolve_all(control)
-        runtime.resume(self._store.last_seqs(circle_id), self._store.last_order_key(circle_id))
-
-    def _resolve_from_store(self, runtime: CircleRuntime, *, announce: bool = True) -> None:
-        """`announce`: tell the fronts when verdicts changed (not at start-up, before the
-        engine is ready). Judges every deferred event too."""
-        before = set(runtime.refused)
-        circle_id = runtime.circle_id
-        runtime.install(
-            resolve_stored(
-                circle_id, self._store.events_to_resolve(circle_id), self._store.parents(circle_id)
-            )
-        )
-        decided = runtime.take_decided()
-        try:
-            self._store.set_refused(circle_id, runtime.refused)
-            self._store.mark_unresolved(circle_id, False)
-        except StorageFull:
-            # the verdicts hold in memory; the store takes them at the next resolution
-            self._count("disk_full")
-        if announce and before != runtime.refused:
-            # verdicts changed (a removal dropped concurrent messages): views reload
-            self._emit(HistoryChanged(circle_id.hex()))
-        if decided and announce:
-            self._start(self._announce_decided, runtime, decided)
-
-    def _secrets_for_me(self, runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[bytes]:
-        secrets = []
-        for verified in events:
-            if verified.event.type is EventType.KEY_ROTATE and verified.id not in runtime.refused:
-                secret = runtime.open_rotation(verified.event)
-                if secret is not None:
-                    secrets.append(secret)
-        return secrets
+        runtime.resume(self.store.last_seqs(circle_id), self.store.last_order_key(circle_id))
 
     async def _after_accepting(
         self,
@@ -1324,53 +944,29 @@ class CircleService:
                 secret = runtime.open_rotation(decoded(stored))
                 if secret is not None:
                     keys = runtime.add_epoch_secret(secret)
-                    self._store.add_epoch(runtime.circle_id, keys.epoch_id, secret)
+                    self.store.add_epoch(runtime.circle_id, keys.epoch_id, secret)
             elif stored.type is EventType.ADD_MEMBER:
                 added = decoded(stored)
                 joiner = verify_signed(added.body["request"]).event.author
-                self._emit_member_joined(runtime, joiner)
-                self._start(self._reconnect, runtime)
+                self.member_joined(runtime, joiner)
+                self._start(self.reconnects.reconnect, runtime)
             elif stored.type is EventType.MESSAGE and self.boundaries.reader_sees(runtime, stored):
                 # a blocked member's or a hidden topic's message: no event, no unread
                 new_messages += 1
                 if announce_messages:
-                    view = self._message_view(runtime, stored)
+                    view = self.messages.view(runtime, stored)
                     self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
         if new_messages:
-            self._store.add_unread(runtime.circle_id, new_messages)
+            self.store.add_unread(runtime.circle_id, new_messages)
             self._emit(CirclesChanged())
-        await self.announce_control(runtime, accepted)
+        await self.log.announce(runtime, accepted)
         if runtime.lost_admission() and runtime.epochs:
             await self.moderation.admission_lost(runtime)
-        await self._sync_topics(runtime)
-        await self._repair_epoch(runtime)
+        await self.topics.sync(runtime)
+        await self.keys.repair_epoch(runtime)
 
-    async def announce_control(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        """What accepted control events mean beyond the log, whoever authored them:
-        moderation notices and effects, and review states that changed."""
-        await self.moderation.on_accepted(runtime, accepted)
-        self.safety.on_accepted(runtime, accepted)
-
-    async def _repair_epoch(self, runtime: CircleRuntime) -> None:
-        """Rotate when the current epoch no longer fits the members (or a member's current
-        key) and it is our duty, or when we cannot read it (receiving_keys)."""
-        if runtime.state.rekey_duty() != runtime.me:
-            await self.keys.repair_unreadable(runtime)
-            return
-        await self._rotate_epoch(runtime)
-
-    async def _rotate_epoch(self, runtime: CircleRuntime, unreadable: bytes | None = None) -> None:
-        """A fresh receiving key and epoch of ours (see _new_epoch), stored and published
-        under the epoch the others still hold."""
-        previous = runtime.current_keys()
-        events = self._new_epoch(runtime, unreadable=unreadable)
-        accepted = {stored.id for stored in self._store_and_resolve(runtime, events)}
-        if accepted:
-            await self._publish(runtime, [v for v in events if v.id in accepted], previous)
-            await self._sync_topics(runtime)
-            self.moderation.retire_epochs_later(runtime)
-
-    def _emit_member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
+    def member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
+        """Tell the fronts of a new member, and the network gate (pubsub to it opens)."""
         member = runtime.member(key)
         if member is None:
             return
@@ -1387,132 +983,9 @@ class CircleService:
 
     # -- topics and connections -----------------------------------------------------
 
-    async def _sync_topics(self, runtime: CircleRuntime) -> None:
-        node = self.node_for(runtime.circle_id)
-        if node is None:
-            return
-        wanted = runtime.topics()
-        for topic, (circle_id, _) in list(self._topics.items()):
-            # two removals may be settled at once (the same one pulled from two members):
-            # the other may have dropped this topic while we awaited
-            if (
-                circle_id == runtime.circle_id
-                and topic not in wanted
-                and self._topics.pop(topic, None) is not None
-            ):
-                await node.unsubscribe(topic)
-        for topic, keys in wanted.items():
-            if topic not in self._topics:
-                self._topics[topic] = (runtime.circle_id, keys)
-                await node.subscribe(topic)
-
-    def reconnect_all(self) -> None:
-        """Dial every member not connected, in every circle."""
-        for runtime in list(self._runtimes.values()):
-            if not runtime.left:
-                self._start(self._reconnect, runtime)
-
     def reconnect_soon(self) -> None:
-        """Tor became ready (first bootstrap, back from stale, restarted): dial every
-        member not connected now and again after 1, 2, 4, 8 and 16 s, since an onion
-        service restarted with us is reachable only once its descriptor is out again;
-        then the redial loop's pace. A later call replaces a series under way."""
-        if self._nursery is None:
-            return
-        self._reconnect_series.cancel()
-        self._reconnect_series = trio.CancelScope()
-        self._nursery.start_soon(self._reconnect_rounds, self._reconnect_series)
-
-    async def _reconnect_rounds(self, series: trio.CancelScope) -> None:
-        with series:
-            for pause in (0, *RECONNECT_BACKOFF_SECONDS):
-                await trio.sleep(pause)
-                self.reconnect_all()
-
-    async def _redial_periodically(self) -> None:
-        while True:
-            await trio.sleep(REDIAL_SECONDS)
-            self.reconnect_all()
-
-    async def _open_host(self, runtime: CircleRuntime) -> NetworkNode | None:
-        """The membership's host, opened if it is not; None when the circle belongs to
-        the other mode or its host cannot open now (tor without a SOCKS port yet, its
-        onion address held by another program): counted, and the redial loop tries
-        again. Never an error that stops the engine: one circle's host is not all."""
-        circle = runtime.circle_id
-        if self._reach is None or self.circle_mode(circle) is not self._reach.mode:
-            return None
-        node = self._reach.node_for(circle)
-        if node is not None:
-            return node
-        try:
-            node = await self._reach.open(circle)
-        except (HearthError, OSError) as error:
-            self._count("host_unavailable")
-            log.warning("a circle's host could not open: %s", type(error).__name__)
-            return None
-        await self._sync_topics(runtime)
-        return node
-
-    async def _reconnect(self, runtime: CircleRuntime) -> None:
-        """Dial the circle's members not connected, all at once (over Tor a dial may take
-        tens of seconds; one member's must not hold up the next)."""
-        node = await self._open_host(runtime)
-        if node is None or not runtime.state.is_member(runtime.me):
-            return
-        connected = set(node.connected_peers())
-        async with trio.open_nursery() as dials:
-            for member in list(runtime.state.members.values()):
-                if member.key == runtime.me or member.peer in connected:
-                    continue
-                if member.peer == node.peer_id or member.peer in self._dialling:
-                    continue
-                dials.start_soon(self._dial_member, node, member.peer, member.addrs)
-
-    async def _dial_member(self, node: NetworkNode, peer: str, addrs: tuple[str, ...]) -> None:
-        timeout = (
-            ONION_RECONNECT_TIMEOUT_SECONDS
-            if self._reach is not None and self._reach.mode is NetworkMode.TOR
-            else RECONNECT_TIMEOUT_SECONDS
-        )
-        self._dialling.add(peer)
-        try:
-            for address in addrs:
-                with trio.move_on_after(timeout):
-                    try:
-                        await node.connect(address)
-                        return
-                    except Exception as error:  # any dial failure: try the next address
-                        log.debug("dial failed: %s", type(error).__name__)
-        finally:
-            self._dialling.discard(peer)
-
-
-async def _in_worker_thread(function: Callable[..., T], *args: Any) -> T:
-    """Run pure CPU work in a worker thread. While it runs, the interpreter switches
-    threads every WORKER_SWITCH_SECONDS instead of every 5 ms: the engine's thread waits
-    for the GIL after each network or database call, and at 5 ms a turn a command would
-    wait tens of ms behind the worker (docs/performance.md, issue 11)."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(min(previous, WORKER_SWITCH_SECONDS))
-    try:
-        return await trio.to_thread.run_sync(function, *args)
-    finally:
-        sys.setswitchinterval(previous)
-
-
-def _delete_target(stored: StoredEvent) -> tuple[bytes, bytes]:
-    body = decoded(stored).body
-    return body["message"], body["author"]
-
-
-def _erased_if_deleted(runtime: CircleRuntime, stored: StoredEvent) -> StoredEvent:
-    """A message whose DELETE is already accepted is stored erased on arrival."""
-    if stored.type is not EventType.MESSAGE:
-        return stored
-    if (stored.id, stored.author) not in runtime.state.deleted:
-        return stored
-    return replace(stored, signed=b"", text=None)
+        """Tor became ready: dial every member not connected, now and in a short series."""
+        self.reconnects.reconnect_soon()
 
 
 def _needs_whole_log(stored: StoredEvent) -> bool:

@@ -11,36 +11,56 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from peerapp.core.errors import CommandError
 from peerapp.core.events import HistoryChanged
+from peerapp.core.quotas import Quotas
+from peerapp.engine.circle_log import Emit
+from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.ids import id_from_hex
-
-if TYPE_CHECKING:
-    from peerapp.engine.circle_runtime import CircleRuntime
-    from peerapp.engine.circle_service import CircleService
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.storage.circle_store import CircleStore
 
 Result = dict[str, Any]
 Handler = Callable[[dict[str, Any]], Awaitable[Result]]
 
 
+class UsageOwner(Protocol):
+    """What the handlers read (the circle service has both)."""
+
+    @property
+    def disk_usage(self) -> DiskUsage: ...
+
+    @property
+    def dropped(self) -> dict[str, int]: ...
+
+
 class DiskUsage:
-    def __init__(self, service: CircleService) -> None:
-        self._service = service
+    def __init__(
+        self,
+        store: CircleStore,
+        *,
+        runtimes: CircleRuntimes,
+        quotas: Callable[[CircleRuntime], Quotas],
+        emit: Emit,
+    ) -> None:
+        """`quotas(runtime)`: the circle's per-member quotas (what ingest charges)."""
+        self._store = store
+        self._runtimes = runtimes
+        self._quotas = quotas
+        self._emit = emit
 
     def usage(self, circle_hex: str | None) -> list[dict[str, Any]]:
-        service = self._service
         if circle_hex is not None:
-            runtimes = [service._runtime(circle_hex)]
+            runtimes = [self._runtimes.require(circle_hex)]
         else:
-            runtimes = [r for r in service._runtimes.values() if not r.left]
+            runtimes = self._runtimes.active()
         return [self._circle_usage(runtime) for runtime in runtimes]
 
     def _circle_usage(self, runtime: CircleRuntime) -> dict[str, Any]:
-        service = self._service
-        quotas = service.quotas(runtime)
-        by_author = service._store.usage_by_author(runtime.circle_id)
+        quotas = self._quotas(runtime)
+        by_author = self._store.usage_by_author(runtime.circle_id)
         state = runtime.state
         authors = set(by_author) | set(quotas.refused)
         members: list[dict[str, Any]] = [
@@ -67,8 +87,7 @@ class DiskUsage:
         }
 
     def clear_member(self, circle_hex: str, member_hex: str) -> dict[str, Any]:
-        service = self._service
-        runtime = service._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         member = id_from_hex(member_hex, "member id")
         state = runtime.state
         if member in state.members:
@@ -78,14 +97,14 @@ class DiskUsage:
             )
         if member not in state.ever_admitted:
             raise CommandError("That is not a member or former member of this circle.")
-        messages, erased = service._store.erase_author_messages(runtime.circle_id, member)
-        service.quotas(runtime).forget_stored(member, erased)
+        messages, erased = self._store.erase_author_messages(runtime.circle_id, member)
+        self._quotas(runtime).forget_stored(member, erased)
         if messages:
-            service._emit(HistoryChanged(runtime.circle_id.hex()))
+            self._emit(HistoryChanged(runtime.circle_id.hex()))
         return {"messages": messages, "bytes": erased}
 
 
-def usage_handlers(service: Callable[[], CircleService]) -> dict[str, Handler]:
+def usage_handlers(service: Callable[[], UsageOwner]) -> dict[str, Handler]:
     async def circle_usage(arguments: dict[str, Any]) -> Result:
         circles = service().disk_usage.usage(arguments.get("circle"))
         return {"circles": circles, "dropped": dict(service().dropped)}

@@ -15,7 +15,7 @@ Effects every member's app applies when it accepts a moderation event (ours or n
   Epoch secrets older than the current epoch are deleted after EPOCH_GRACE_SECONDS.
 - REMOVE/BAN of us: RemovedFromCircle; we unsubscribe, delete every epoch secret and keep
   the history we had, read-only.
-- DELETE: the message's text and signed bytes are erased (CircleService._erase_deleted).
+- DELETE: the message's text and signed bytes are erased (CircleLog.erase_deleted).
 - Every accepted moderation event: a ModerationHappened notice for the fronts.
 """
 
@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import trio
 
@@ -46,14 +47,14 @@ from peerapp.core.invite_code import InvalidInviteCode, decode_invite
 from peerapp.core.moderation_policy import MAX_MUTE_DAYS, MAX_MUTE_SECONDS
 from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, action_of
 from peerapp.crypto.invite_keys import invite_public_key
+from peerapp.engine.circle_log import CircleLog, Emit, Spawn
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.circle_sync import SYNC_INTERVAL_SECONDS
 from peerapp.engine.clock import Clock
 from peerapp.engine.ids import id_from_hex
-from peerapp.storage.circle_store import StoredEvent
-
-if TYPE_CHECKING:
-    from peerapp.engine.circle_service import CircleService
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.engine.topics import CircleTopics
+from peerapp.storage.circle_store import CircleStore, StoredEvent
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +139,41 @@ def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
 
 
 class Moderation:
-    def __init__(self, circles: CircleService, clock: Clock) -> None:
-        self._circles = circles
+    def __init__(
+        self,
+        store: CircleStore,
+        *,
+        runtimes: CircleRuntimes,
+        log: CircleLog,
+        topics: CircleTopics,
+        clock: Clock,
+        emit: Emit,
+        spawn: Spawn,
+        access_changed: Callable[[], None],
+        disconnect_unless_member: Callable[[str], Awaitable[None]],
+        forget: Callable[[CircleRuntime], None],
+        discard_keys: Callable[[CircleRuntime], None],
+    ) -> None:
+        """`access_changed()`: membership changed, the network gate acts on it now.
+        `disconnect_unless_member(peer)`: close our connections to a peer sharing no circle
+        with us. `forget(runtime)`: erase a circle we left. `discard_keys(runtime)`: keep
+        no receiving key of a circle we were removed from (receiving_keys)."""
+        self._store = store
+        self._runtimes = runtimes
+        self._log = log
+        self._topics = topics
         self._clock = clock  # mutes' and invites' ends, slow mode
+        self._emit = emit
+        self._spawn = spawn
+        self._access_changed = access_changed
+        self._disconnect_unless_member = disconnect_unless_member
+        self._forget = forget
+        self._discard_keys = discard_keys
 
     # -- the rules, checked before anything is signed --------------------------------
 
     def acting(self, circle_hex: str) -> CircleRuntime:
-        runtime = self._circles._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         if not runtime.state.is_member(runtime.me):
             raise CommandError(
                 "You left this circle." if runtime.left else "You were removed from this circle."
@@ -156,27 +184,28 @@ class Moderation:
         self, runtime: CircleRuntime, kind: EventType, body: dict[str, Any]
     ) -> StoredEvent:
         """Author, check, store, rekey when someone was removed, publish, announce."""
-        circles = self._circles
-        verified = circles._author(runtime, kind, body)
+        circle_log = self._log
+        verified = circle_log.author(runtime, kind, body)
         verdict = apply(runtime.state, verified.event)
         if not verdict.accepted:
             raise CommandError(reason_text(verdict.reason))
         previous = runtime.current_keys()
         removes_member = kind in REMOVING_TYPES and runtime.state.is_member(body["member"])
-        accepted = await circles._commit_own(runtime, [verified])
+        accepted = circle_log.commit(runtime, [verified])
         published = [verified]
         if removes_member:
             # the removed member must not read what comes next: a new epoch for the rest
-            rotation = circles._new_epoch(runtime)
-            accepted += await circles._commit_own(runtime, rotation)
+            rotation = circle_log.new_epoch(runtime)
+            accepted += circle_log.commit(runtime, rotation)
             published += rotation
-        # under the epoch everyone (the removed member too) still holds, so all learn of it
-        await circles._publish(runtime, published, previous)
+        # under the epoch everyone (the removed member too) still holds, so all learn of it;
+        # waited for, since what follows must not overtake it
+        await circle_log.publish(runtime, published, previous).wait()
         # then its GossipSub streams are cut (the others cut theirs within the network's
         # gate check, about a second, after they accept the removal)
-        circles.access_changed()
-        await circles._sync_topics(runtime)
-        await circles.announce_control(runtime, accepted)
+        self._access_changed()
+        await self._topics.sync(runtime)
+        await circle_log.announce(runtime, accepted)
         return accepted[0]
 
     # -- commands ------------------------------------------------------------------
@@ -233,7 +262,7 @@ class Moderation:
 
     def message_in(self, runtime: CircleRuntime, message_id: bytes) -> StoredEvent:
         """An accepted message of this circle that we hold; refused when there is none."""
-        stored = self._circles._store.event(runtime.circle_id, message_id)
+        stored = self._store.event(runtime.circle_id, message_id)
         if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
             raise CommandError("There is no such message in this circle.")
         return stored
@@ -295,36 +324,35 @@ class Moderation:
 
     async def leave(self, circle_hex: str) -> None:
         """Sign a LEAVE, then forget the circle once a member holds it (the others rekey)."""
-        circles = self._circles
         runtime = self.acting(circle_hex)
         previous = runtime.current_keys()
-        verified = circles._author(runtime, EventType.LEAVE, {})
-        (stored,) = await circles._commit_own(runtime, [verified])
-        circles._store.mark_left(runtime.circle_id, self._clock.now_ms())
+        verified = self._log.author(runtime, EventType.LEAVE, {})
+        (stored,) = self._log.commit(runtime, [verified])
+        self._store.mark_left(runtime.circle_id, self._clock.now_ms())
         runtime.left = True
-        await circles._publish(runtime, [verified], previous)
-        await circles._sync_topics(runtime)
-        circles._emit(CirclesChanged())
-        circles._start(self.forget_when_delivered, runtime, stored.lamport)
+        # out before we leave the epoch's topic
+        await self._log.publish(runtime, [verified], previous).wait()
+        await self._topics.sync(runtime)
+        self._emit(CirclesChanged())
+        self._spawn(self.forget_when_delivered, runtime, stored.lamport)
 
     async def forget_when_delivered(self, runtime: CircleRuntime, leave_lamport: int) -> None:
         """Keep serving the circle until another member pulled our LEAVE, then erase it
         (bounded; a circle nobody could reach stays hidden and is retried at start-up)."""
-        circles = self._circles
         with trio.move_on_after(LEAVE_DELIVERY_SECONDS):
             while True:
-                syncs = circles._store.member_syncs(runtime.circle_id)
+                syncs = self._store.member_syncs(runtime.circle_id)
                 if any(sync.holds_through >= leave_lamport for sync in syncs.values()):
-                    circles.forget(runtime)
+                    self._forget(runtime)
                     return
                 await trio.sleep(LEAVE_POLL_SECONDS)
         if not runtime.state.members:
-            circles.forget(runtime)  # we were the last: no one is left to tell
+            self._forget(runtime)  # we were the last: no one is left to tell
 
     # -- views --------------------------------------------------------------------
 
     def circle_info(self, circle_hex: str) -> dict[str, Any]:
-        runtime = self._circles._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         state = runtime.state
         me = runtime.me
         now = self._clock.now_ms()
@@ -372,11 +400,10 @@ class Moderation:
 
     def invites(self, circle_hex: str) -> list[dict[str, Any]]:
         """The circle's active invites (not revoked, not used up, not expired)."""
-        circles = self._circles
-        runtime = circles._runtime(circle_hex)
-        own = circles._store.invites(runtime.circle_id)
+        runtime = self._runtimes.require(circle_hex)
+        own = self._store.invites(runtime.circle_id)
         creators: dict[bytes, bytes] = {}
-        for stored in circles._store.control_events_in_order(runtime.circle_id):
+        for stored in self._store.control_events_in_order(runtime.circle_id):
             if stored.type is EventType.INVITE_CREATE and stored.id not in runtime.refused:
                 creators[decoded(stored).body["invite"]] = stored.author
         now = self._clock.now_ms()
@@ -402,10 +429,10 @@ class Moderation:
         return sorted(listed, key=lambda item: item["expires"])
 
     def moderation_log(self, circle_hex: str) -> list[dict[str, Any]]:
-        runtime = self._circles._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         return [
             self._entry(runtime, stored)
-            for stored in self._circles._store.control_events_in_order(runtime.circle_id)
+            for stored in self._store.control_events_in_order(runtime.circle_id)
             if stored.type in MODERATION_TYPES and stored.id not in runtime.refused
         ]
 
@@ -418,7 +445,7 @@ class Moderation:
             raise CommandError("Only facilitators can compare the versions of an event.")
         groups: dict[tuple[bytes, int], list[dict[str, Any]]] = {}
         for author in sorted(runtime.state.equivocators):
-            for stored in self._circles._store.equivocations(runtime.circle_id, author):
+            for stored in self._store.equivocations(runtime.circle_id, author):
                 groups.setdefault((author, stored.seq), []).append(
                     {
                         "id": stored.id.hex(),
@@ -462,7 +489,6 @@ class Moderation:
 
     async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """Announce moderation and apply its effects beyond the log (see the module doc)."""
-        circles = self._circles
         circle_hex = runtime.circle_id.hex()
         members_changed = False
         for stored in accepted:
@@ -472,37 +498,35 @@ class Moderation:
                 self.retire_epochs_later(runtime)
             if stored.type not in MODERATION_TYPES:
                 continue
-            circles._emit(ModerationHappened(circle_hex, self._entry(runtime, stored)))
+            self._emit(ModerationHappened(circle_hex, self._entry(runtime, stored)))
             if stored.type in REMOVING_TYPES:
                 await self._after_removal(runtime, stored)
         if members_changed:
-            circles._emit(MembersChanged(circle_hex))
+            self._emit(MembersChanged(circle_hex))
 
     async def admission_lost(self, runtime: CircleRuntime) -> None:
         """Our admission was refused after all: another member admitted someone with the
         same single-use invite at the same moment, and that admission sorts first. We hold
         no usable key (every epoch secret deleted) and are told, as a removal is."""
-        circles = self._circles
-        circles._store.retire_epochs(runtime.circle_id, keep=())
+        self._store.retire_epochs(runtime.circle_id, keep=())
         runtime.epochs.clear()
-        circles.keys.discard_all(runtime)
-        await circles._sync_topics(runtime)
-        circles._emit(
+        self._discard_keys(runtime)
+        await self._topics.sync(runtime)
+        self._emit(
             RemovedFromCircle(runtime.circle_id.hex(), "", "", banned=False, admission_lost=True)
         )
-        circles._emit(CirclesChanged())
+        self._emit(CirclesChanged())
 
     async def _after_removal(self, runtime: CircleRuntime, stored: StoredEvent) -> None:
-        circles = self._circles
         target = decoded(stored).body["member"]
         if target == runtime.me:
             if runtime.state.is_member(runtime.me):
                 return  # a stale removal another resolution voided
-            circles._store.retire_epochs(runtime.circle_id, keep=())
+            self._store.retire_epochs(runtime.circle_id, keep=())
             runtime.epochs.clear()
-            circles.keys.discard_all(runtime)
-            await circles._sync_topics(runtime)
-            circles._emit(
+            self._discard_keys(runtime)
+            await self._topics.sync(runtime)
+            self._emit(
                 RemovedFromCircle(
                     runtime.circle_id.hex(),
                     stored.author.hex(),
@@ -510,20 +534,20 @@ class Moderation:
                     banned=runtime.me in runtime.state.banned,
                 )
             )
-            circles._emit(CirclesChanged())
+            self._emit(CirclesChanged())
             return
         peer = runtime.state.peers.get(target)
         if peer is not None:
-            circles._start(self._disconnect_after_notice, peer)
+            self._spawn(self._disconnect_after_notice, peer)
 
     async def _disconnect_after_notice(self, peer: str) -> None:
         # the removal travels to the removed member over these very connections (GossipSub,
         # under the epoch it still holds, or its next sync): closing at once leaves it unaware
         await trio.sleep(REMOVAL_NOTICE_SECONDS)
-        await self._circles.disconnect_unless_member(peer)
+        await self._disconnect_unless_member(peer)
 
     def retire_epochs_later(self, runtime: CircleRuntime) -> None:
-        self._circles._start(self._retire_after_grace, runtime)
+        self._spawn(self._retire_after_grace, runtime)
 
     async def _retire_after_grace(self, runtime: CircleRuntime) -> None:
         # members still sending under the previous epoch get a moment to catch the rotation
@@ -538,7 +562,7 @@ class Moderation:
         keep = {current.epoch_id} if current is not None else set()
         if set(runtime.epochs) <= keep:
             return
-        self._circles._store.retire_epochs(runtime.circle_id, keep)
+        self._store.retire_epochs(runtime.circle_id, keep)
         for epoch_id in set(runtime.epochs) - keep:
             del runtime.epochs[epoch_id]
-        await self._circles._sync_topics(runtime)
+        await self._topics.sync(runtime)

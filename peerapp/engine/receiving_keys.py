@@ -5,7 +5,7 @@ receiving key, so whoever holds one of our private receiving keys can open every
 ever sealed to it. Keys therefore age out:
 
 - Rotate: we announce a fresh receiving key (EXCHANGE_KEY) and at once start an epoch
-  sealed to every member's current key (CircleService._new_epoch does both), whenever
+  sealed to every member's current key (CircleLog.new_epoch does both), whenever
   we start an epoch (admission, removal, repair) and when our key is
   KEY_LIFETIME_SECONDS old (checked at start and every CHECK_SECONDS while running).
 - Forget: the private key an EXCHANGE_KEY replaced is kept RETIRED_GRACE_SECONDS, to open
@@ -18,7 +18,7 @@ ever sealed to it. Keys therefore age out:
     | current epoch               | we                                                   |
     |-----------------------------|------------------------------------------------------|
     | sealed to us, opened        | nothing                                              |
-    | rekey_duty is ours          | rotate at once (CircleService._repair_epoch)         |
+    | rekey_duty is ours          | rotate at once (repair_epoch)                        |
     | sealed to us, none of our   | rotate at once with `unreadable` = its id (counted   |
     | keys opens it (its stored   | against its author by every replica)                 |
     | KEY_ROTATE tried again)     |                                                      |
@@ -34,19 +34,20 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import nacl.public
 import trio
 
 from peerapp.core.circle_events import EventType
+from peerapp.engine.circle_log import CircleLog, Spawn
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
 from peerapp.engine.clock import Clock
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.engine.topics import CircleTopics
+from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
-
-if TYPE_CHECKING:
-    from peerapp.engine.circle_service import CircleService
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,28 @@ def public_key(secret: bytes) -> bytes:
 
 
 class ReceivingKeys:
-    def __init__(self, circles: CircleService, store: ExchangeKeyStore, clock: Clock) -> None:
-        self._circles = circles
+    def __init__(
+        self,
+        store: ExchangeKeyStore,
+        circle_store: CircleStore,
+        *,
+        runtimes: CircleRuntimes,
+        log: CircleLog,
+        topics: CircleTopics,
+        clock: Clock,
+        spawn: Spawn,
+        count: Callable[[str], None],
+        retire_later: Callable[[CircleRuntime], None],
+    ) -> None:
+        """`retire_later(runtime)`: forward secrecy after a rotation of ours (the epochs
+        before it go after moderation's grace). `count`: the engine's dropped counters."""
+        self._runtimes = runtimes
+        self._log = log
+        self._topics = topics
+        self._circle_store = circle_store
+        self._spawn = spawn
+        self._count = count
+        self._retire_later = retire_later
         self._store = store
         self._clock = clock  # key ages are judged by its wall time
         self._last_repair: dict[bytes, float] = {}  # circle -> trio time of our last repair
@@ -100,7 +121,7 @@ class ReceivingKeys:
     async def check_all(self) -> None:
         """Delete replaced keys past their grace; rotate keys that are too old."""
         cutoff = self._clock.now_ms() - RETIRED_GRACE_SECONDS * 1000
-        runtimes = list(self._circles._runtimes.values())
+        runtimes = self._runtimes.all()
         if self._store.forget_retired(cutoff):
             for runtime in runtimes:
                 self.load(runtime)
@@ -116,11 +137,32 @@ class ReceivingKeys:
         # a crash between storing a new key and announcing it leaves the log behind
         unannounced = me.exchange != public_key(runtime.membership.exchange_secret)
         if too_old or unannounced:
-            await self._circles._rotate_epoch(runtime)
+            await self.rotate_epoch(runtime)
         else:
-            await self._circles._repair_epoch(runtime)
+            await self.repair_epoch(runtime)
 
-    # -- repair -----------------------------------------------------------------------
+    # -- rotation and repair ----------------------------------------------------------
+
+    async def rotate_epoch(self, runtime: CircleRuntime, unreadable: bytes | None = None) -> None:
+        """A fresh receiving key and epoch of ours (CircleLog.new_epoch), stored and
+        published under the epoch the others still hold."""
+        previous = runtime.current_keys()
+        events = self._log.new_epoch(runtime, unreadable=unreadable)
+        accepted = {stored.id for stored in self._log.store(runtime, events)}
+        if accepted:
+            # out under the old epoch before we may leave its topic
+            sent = self._log.publish(runtime, [v for v in events if v.id in accepted], previous)
+            await sent.wait()
+            await self._topics.sync(runtime)
+            self._retire_later(runtime)
+
+    async def repair_epoch(self, runtime: CircleRuntime) -> None:
+        """Rotate when the current epoch no longer fits the members (or a member's current
+        key) and it is our duty, or when we cannot read it (repair_unreadable)."""
+        if runtime.state.rekey_duty() != runtime.me:
+            await self.repair_unreadable(runtime)
+            return
+        await self.rotate_epoch(runtime)
 
     async def repair_unreadable(self, runtime: CircleRuntime, *, waited: bool = False) -> None:
         """Start an epoch of our own when we hold no secret for the current one (see the
@@ -144,17 +186,16 @@ class ReceivingKeys:
             return
         if sealed_to_us and self._open_from_log(runtime, epoch.id):
             # accepted by a later resolution, never opened on arrival
-            await self._circles._sync_topics(runtime)
+            await self._topics.sync(runtime)
             return
         self._last_repair[circle_id] = trio.current_time()
-        self._circles._count("unreadable_epoch" if sealed_to_us else "left_out_of_epoch")
+        self._count("unreadable_epoch" if sealed_to_us else "left_out_of_epoch")
         log.info("circle epoch unreadable to us: starting one of our own")
-        await self._circles._rotate_epoch(runtime, unreadable=epoch.id if sealed_to_us else None)
+        await self.rotate_epoch(runtime, unreadable=epoch.id if sealed_to_us else None)
 
     def _open_from_log(self, runtime: CircleRuntime, epoch_id: bytes) -> bool:
         """Open the stored KEY_ROTATE of this epoch, if any of our keys does."""
-        circles = self._circles
-        for stored in reversed(circles._store.control_events_in_order(runtime.circle_id)):
+        for stored in reversed(self._circle_store.control_events_in_order(runtime.circle_id)):
             if stored.type is not EventType.KEY_ROTATE or stored.id in runtime.refused:
                 continue
             event = decoded(stored)
@@ -163,7 +204,7 @@ class ReceivingKeys:
             secret = runtime.open_rotation(event)
             if secret is None:
                 return False
-            circles._store.add_epoch(runtime.circle_id, epoch_id, secret)
+            self._circle_store.add_epoch(runtime.circle_id, epoch_id, secret)
             runtime.add_epoch_secret(secret)
             return True
         return False
@@ -172,7 +213,7 @@ class ReceivingKeys:
         if runtime.circle_id in self._rechecking:
             return
         self._rechecking.add(runtime.circle_id)
-        self._circles._start(self._recheck, runtime, delay)
+        self._spawn(self._recheck, runtime, delay)
 
     async def _recheck(self, runtime: CircleRuntime, delay: float) -> None:
         try:
@@ -180,6 +221,6 @@ class ReceivingKeys:
         finally:
             self._rechecking.discard(runtime.circle_id)
         if runtime.state.rekey_duty() == runtime.me:
-            await self._circles._repair_epoch(runtime)
+            await self.repair_epoch(runtime)
         else:
             await self.repair_unreadable(runtime, waited=True)

@@ -16,7 +16,8 @@ messages, harm flags and facilitator review, the "taking a break" status.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
 from peerapp.core.circle_state import MessageRef
@@ -24,12 +25,15 @@ from peerapp.core.content_warnings import clean_label
 from peerapp.core.errors import CommandError
 from peerapp.core.events import MessageReview, MessageView
 from peerapp.core.resolution import REMOVAL_TYPES
+from peerapp.engine.circle_log import Emit
+from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.ids import id_from_hex
-from peerapp.storage.circle_store import StoredEvent
+from peerapp.engine.moderation import Moderation
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.storage.circle_store import CircleStore, StoredEvent
 
-if TYPE_CHECKING:
-    from peerapp.engine.circle_runtime import CircleRuntime
-    from peerapp.engine.circle_service import CircleService
+# sends a MESSAGE with this body in a circle (the circle service's messages)
+SendBody = Callable[[str, dict[str, Any]], Awaitable[MessageView]]
 
 # events after which the set of messages hidden pending review may differ (a removal
 # drops its target's concurrent flags)
@@ -66,18 +70,32 @@ def is_hidden(runtime: CircleRuntime, stored: StoredEvent) -> bool:
 
 
 class Safety:
-    def __init__(self, circles: CircleService) -> None:
-        self._circles = circles
+    def __init__(
+        self,
+        store: CircleStore,
+        *,
+        runtimes: CircleRuntimes,
+        moderation: Moderation,
+        send_body: SendBody,
+        emit: Emit,
+    ) -> None:
+        """Flags, restores and the break status are moderation's kind of write (checked
+        against the rules, then `Moderation.act`); a check-in is a message (`send_body`)."""
+        self._store = store
+        self._runtimes = runtimes
+        self._moderation = moderation
+        self._send_body = send_body
+        self._emit = emit
         # circle id -> messages hidden pending review when we last looked
         self._hidden: dict[bytes, frozenset[MessageRef]] = {}
 
     # -- commands -------------------------------------------------------------------
 
     async def checkin(self, circle_hex: str, mood: int, text: str) -> MessageView:
-        return await self._circles.send_body(circle_hex, message_body(text, mood=mood))
+        return await self._send_body(circle_hex, message_body(text, mood=mood))
 
     async def flag_harm(self, circle_hex: str, message_hex: str) -> dict[str, Any]:
-        moderation = self._circles.moderation
+        moderation = self._moderation
         runtime = moderation.acting(circle_hex)
         stored = moderation.message_in(runtime, id_from_hex(message_hex, "message id"))
         body = {"message": stored.id, "author": stored.author}
@@ -89,7 +107,7 @@ class Safety:
         }
 
     async def restore(self, circle_hex: str, message_hex: str) -> None:
-        moderation = self._circles.moderation
+        moderation = self._moderation
         runtime = moderation.acting(circle_hex)
         stored = moderation.message_in(runtime, id_from_hex(message_hex, "message id"))
         body = {"message": stored.id, "author": stored.author}
@@ -98,19 +116,19 @@ class Safety:
     async def announce_break(self, circle_hex: str, on: bool) -> None:
         """Show (or stop showing) "taking a break" to the circle; no-op when unchanged or
         when we are no longer a member."""
-        runtime = self._circles._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         state = runtime.state
         if not state.is_member(runtime.me) or (runtime.me in state.on_break) == on:
             return
-        await self._circles.moderation.act(runtime, EventType.STATUS, {"on_break": on})
+        await self._moderation.act(runtime, EventType.STATUS, {"on_break": on})
 
     def pending_review(self, circle_hex: str) -> list[dict[str, Any]]:
         """Messages hidden pending review, oldest first, for a facilitator to look at."""
-        runtime = self._circles._runtime(circle_hex)
+        runtime = self._runtimes.require(circle_hex)
         state = runtime.state
         rows = []
         for message, author in state.pending_review():
-            stored = self._circles._store.event(runtime.circle_id, message)
+            stored = self._store.event(runtime.circle_id, message)
             if stored is None or stored.author != author:
                 continue  # not held here (before our admission), or flags name another author
             rows.append(
@@ -131,7 +149,7 @@ class Safety:
         """At start-up: what is hidden now is not news."""
         self._hidden[runtime.circle_id] = frozenset(runtime.state.pending_review())
 
-    def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+    async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """Announce each message whose review state changed (hidden, or shown again)."""
         circle_id = runtime.circle_id
         if not any(stored.type in REVIEW_TYPES for stored in accepted):
@@ -141,4 +159,4 @@ class Safety:
         self._hidden[circle_id] = now
         for ref in sorted(now ^ before):
             hidden = ref in now
-            self._circles._emit(MessageReview(circle_id.hex(), ref[0].hex(), hidden))
+            self._emit(MessageReview(circle_id.hex(), ref[0].hex(), hidden))

@@ -60,7 +60,7 @@ def _holds(member: Member, circle: str, message: str) -> bool:
     """Whether the member's app stored the message (shown to it or not)."""
 
     async def work(service: CircleService) -> bool:
-        return bool(service._store.present([bytes.fromhex(message)]))
+        return bool(service.store.present([bytes.fromhex(message)]))
 
     return member.inside(work)
 

@@ -129,11 +129,11 @@ def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Pat
         outsider = nacl.signing.SigningKey.generate()
 
         async def forge(service: CircleService) -> None:
-            runtime = service._runtime(circle)
+            runtime = service.runtimes.require(circle)
             keys = runtime.current_keys()
             node = service.node_for(runtime.circle_id)
             assert keys is not None and node is not None
-            genuine = service._author(runtime, EventType.MESSAGE, message_body("forged", None))
+            genuine = service.log.author(runtime, EventType.MESSAGE, message_body("forged", None))
             event = replace(genuine.event, author=bytes(outsider.verify_key))
             forged = sign_event(event, bytes(outsider))
             sealed = envelope.seal(

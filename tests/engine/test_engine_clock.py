@@ -123,7 +123,7 @@ def test_a_receiving_key_is_replaced_at_a_week_and_forgotten_after_its_grace(
 
             async def work(service: CircleService) -> tuple[bytes, int]:
                 await service.keys.check_all()
-                runtime = service._runtime(circle)
+                runtime = service.runtimes.require(circle)
                 retired = service.keys._store.retired(runtime.circle_id)
                 return runtime.state.members[runtime.me].exchange, len(retired)
 

@@ -176,7 +176,7 @@ def test_orphans_fill_only_their_authors_share_of_the_held_events(tmp_path: Path
 def test_a_stream_of_late_events_is_judged_in_the_background(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="peerapp.engine.circle_service")
+    caplog.set_level(logging.INFO, logger="peerapp.engine.late_events")
     victim = Victim(tmp_path)
     try:
 

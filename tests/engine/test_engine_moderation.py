@@ -133,9 +133,9 @@ def _forge(member: Member, circle: str, kind: EventType, body: dict[str, Any]) -
     (a modified client)."""
 
     async def work(service: CircleService) -> bytes:
-        runtime = service._runtime(circle)
-        forged: VerifiedEvent = service._author(runtime, kind, body)
-        await service._publish(runtime, [forged])
+        runtime = service.runtimes.require(circle)
+        forged: VerifiedEvent = service.log.author(runtime, kind, body)
+        await service.log.publish(runtime, [forged]).wait()
         return forged.id
 
     return member.inside(work)
@@ -145,8 +145,8 @@ def _verdict(member: Member, circle: str, event_id: bytes) -> str | None:
     """ "accepted", "refused", or None while the event has not arrived."""
 
     async def work(service: CircleService) -> str | None:
-        runtime = service._runtime(circle)
-        if not service._store.present([event_id]):
+        runtime = service.runtimes.require(circle)
+        if not service.store.present([event_id]):
             return None
         return "refused" if event_id in runtime.refused else "accepted"
 
@@ -186,7 +186,7 @@ def test_forged_and_out_of_rank_moderation_is_refused_everywhere(
     _until(lambda: len(bee.call("members", circle=circle)["members"]) == 2, "Bee sees it")
 
     async def exchanges(service: CircleService) -> dict[bytes, bytes]:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         return {k: m.exchange for k, m in runtime.state.members.items()}
 
     exchange = bee.inside(exchanges)
@@ -204,10 +204,10 @@ def test_a_removed_member_with_all_its_old_keys_decrypts_nothing_sent_after(
     ids = _ids(ash, circle)
 
     async def secrets(service: CircleService) -> list[bytes]:
-        return [keys.secret for keys in service._runtime(circle).epochs.values()]
+        return [keys.secret for keys in service.runtimes.require(circle).epochs.values()]
 
     async def topics(service: CircleService) -> list[str]:
-        return list(service._runtime(circle).topics())
+        return list(service.runtimes.require(circle).topics())
 
     seen: list[PubsubMessage] = []
 
@@ -265,9 +265,9 @@ def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
     ids = _ids(ash, circle)
 
     async def author_unpublished(service: CircleService) -> VerifiedEvent:
-        runtime = service._runtime(circle)
-        message = service._author(runtime, EventType.MESSAGE, {"text": "concurrent"})
-        await service._commit_own(runtime, [message])
+        runtime = service.runtimes.require(circle)
+        message = service.log.author(runtime, EventType.MESSAGE, {"text": "concurrent"})
+        service.log.commit(runtime, [message])
         return message
 
     # Cy writes before it has seen its removal; the message travels only afterwards
@@ -278,7 +278,7 @@ def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
     # deliver the concurrent message to Ash and Bee as a modified client would:
     # straight into their ingest, the path a pubsub message or a sync batch takes
     async def deliver(service: CircleService) -> None:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         await service._ingest(runtime, [concurrent.signed])
 
     for member in (ash, bee):
@@ -308,7 +308,7 @@ def test_a_leave_nobody_received_survives_a_restart_until_a_member_takes_it(
     )
 
     async def forgotten(service: CircleService) -> bool:
-        return bytes.fromhex(circle) not in service._runtimes
+        return bytes.fromhex(circle) not in service.runtimes
 
     _until(lambda: cy.inside(forgotten), "Cy forgets the circle once Ash holds its leave")
 

@@ -56,7 +56,7 @@ def trio_of_members(
 
 def _exchange_of(member: Member, circle: str, whose: bytes) -> bytes:
     async def work(service: CircleService) -> bytes:
-        return service._runtime(circle).state.members[whose].exchange
+        return service.runtimes.require(circle).state.members[whose].exchange
 
     return member.inside(work)
 
@@ -65,7 +65,7 @@ def _current_epoch(member: Member, circle: str) -> tuple[bytes, bytes, bool]:
     """(current epoch id, its author, whether this member holds its secret)."""
 
     async def work(service: CircleService) -> tuple[bytes, bytes, bool]:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         epoch = runtime.state.current_epoch
         assert epoch is not None
         return epoch.id, epoch.author, epoch.id in runtime.epochs
@@ -126,7 +126,7 @@ def test_a_weekly_rotation_replaces_the_key_and_forgets_the_old_one_after_grace(
     # a key stored but never announced (the app stopped in between) is announced and
     # used at the next check
     async def store_a_key_only(service: CircleService) -> bytes:
-        return service.keys.fresh_key(service._runtime(circle))
+        return service.keys.fresh_key(service.runtimes.require(circle))
 
     unannounced = bee.inside(store_a_key_only)
     assert _exchange_of(ash, circle, ids["Bee"]) == new
@@ -151,7 +151,7 @@ def test_a_seized_device_holds_no_key_that_opens_an_earlier_epoch(
     _move_clock(bee, receiving_keys.RETIRED_GRACE_SECONDS + 1)
 
     async def epochs_held(service: CircleService) -> set[bytes]:
-        return set(service._runtime(circle).epochs)
+        return set(service.runtimes.require(circle).epochs)
 
     _until(lambda: bee.inside(epochs_held) == {current}, "older epoch secrets retired")
     assert bee.thread.stop()
@@ -187,7 +187,7 @@ def _forge_garbage_rotation(cy: Member, circle: str, victim: bytes, wrong_secret
     who gets random bytes, or a well-sealed box holding some other secret."""
 
     async def work(service: CircleService) -> bytes:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         keys = new_epoch()
         sealed = {}
         for key, member in runtime.state.members.items():
@@ -198,13 +198,13 @@ def _forge_garbage_rotation(cy: Member, circle: str, victim: bytes, wrong_secret
             else:
                 sealed[key] = nacl.utils.random(80)
         previous = runtime.current_keys()
-        service._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
+        service.store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
         runtime.add_epoch_secret(keys.secret)
-        forged = service._author(
+        forged = service.log.author(
             runtime, EventType.KEY_ROTATE, {"epoch": keys.epoch_id, "keys": sealed}
         )
-        assert service._store_and_resolve(runtime, [forged])
-        await service._publish(runtime, [forged], previous)
+        assert service.log.store(runtime, [forged])
+        await service.log.publish(runtime, [forged], previous).wait()
         return keys.epoch_id
 
     return cy.inside(work)
@@ -219,7 +219,7 @@ def _spy_on_the_fast_path(member: Member) -> list[bytes]:
         receive = service._receive
 
         async def spy(message: PubsubMessage) -> None:
-            known = service._topics.get(message.topic)
+            known = service.topics.get(message.topic)
             if known is not None:
                 circle_id, keys = known
                 try:
@@ -240,7 +240,7 @@ def _spy_on_the_fast_path(member: Member) -> list[bytes]:
 
 def _reports(member: Member, circle: str) -> dict[bytes, int]:
     async def work(service: CircleService) -> dict[bytes, int]:
-        return dict(service._runtime(circle).state.unreadable_reports)
+        return dict(service.runtimes.require(circle).state.unreadable_reports)
 
     return member.inside(work)
 
@@ -283,7 +283,7 @@ def test_a_member_left_out_of_a_rotation_starts_its_own(
     ids = _ids(ash, circle)
 
     async def leave_bee_out(service: CircleService) -> bytes:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         keys = new_epoch()
         sealed = {
             key: seal_secret(keys.secret, member.exchange)
@@ -291,20 +291,20 @@ def test_a_member_left_out_of_a_rotation_starts_its_own(
             if key != ids["Bee"]
         }
         previous = runtime.current_keys()
-        service._store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
+        service.store.add_epoch(runtime.circle_id, keys.epoch_id, keys.secret)
         runtime.add_epoch_secret(keys.secret)
-        forged = service._author(
+        forged = service.log.author(
             runtime, EventType.KEY_ROTATE, {"epoch": keys.epoch_id, "keys": sealed}
         )
-        assert service._store_and_resolve(runtime, [forged])
-        await service._publish(runtime, [forged], previous)
+        assert service.log.store(runtime, [forged])
+        await service.log.publish(runtime, [forged], previous).wait()
         return keys.epoch_id
 
     # Cy's rotation leaves Bee out; the duty to repair is Cy's, and Cy will not
     forged = cy.inside(leave_bee_out)
 
     async def epoch_ids(service: CircleService) -> list[bytes]:
-        return [epoch.id for epoch in service._runtime(circle).state.epochs]
+        return [epoch.id for epoch in service.runtimes.require(circle).state.epochs]
 
     for member in (ash, bee):
         _until(bound(member, lambda m: forged in m.inside(epoch_ids)), "Cy's rotation arrives")
@@ -329,10 +329,10 @@ def test_every_member_keeps_only_the_current_epoch_secret_after_the_grace(
     ash, bee, cy, circle = trio_of_members
 
     async def held(service: CircleService) -> tuple[set[bytes], set[bytes]]:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         epoch = runtime.state.current_epoch
         assert epoch is not None
-        stored = set(service._store.epoch_secrets(runtime.circle_id))
+        stored = set(service.store.epoch_secrets(runtime.circle_id))
         return set(runtime.epochs) | stored, {epoch.id}
 
     for member in (ash, bee, cy):
@@ -351,10 +351,10 @@ def test_an_epoch_never_opened_on_arrival_is_opened_from_the_log_not_reported(
     current = _current_epoch(bee, circle)[0]
 
     async def forget_and_repair(service: CircleService) -> None:
-        runtime = service._runtime(circle)
+        runtime = service.runtimes.require(circle)
         del runtime.epochs[current]
-        service._store.retire_epochs(runtime.circle_id, keep=())
-        await service._repair_epoch(runtime)
+        service.store.retire_epochs(runtime.circle_id, keep=())
+        await service.keys.repair_epoch(runtime)
 
     bee.inside(forget_and_repair)
     assert _current_epoch(bee, circle) == (current, _current_epoch(ash, circle)[1], True)

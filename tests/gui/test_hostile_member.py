@@ -240,17 +240,17 @@ def second_version(bee: MainWindow, ash: MainWindow, circle: str, message: str, 
     way any event from the network does. Returns the new version's id."""
 
     async def sign(service: CircleService) -> bytes:
-        runtime = service._runtime(circle)
-        original = service._store.event(runtime.circle_id, bytes.fromhex(message))
+        runtime = service.runtimes.require(circle)
+        original = service.store.event(runtime.circle_id, bytes.fromhex(message))
         assert original is not None
-        fresh = service._author(runtime, EventType.MESSAGE, {"text": text})
+        fresh = service.log.author(runtime, EventType.MESSAGE, {"text": text})
         again = dataclasses.replace(fresh.event, seq=original.seq)
         return sign_event(again, runtime.membership.signing_seed).signed
 
     signed = inside(bee, sign)
 
     async def deliver(service: CircleService) -> None:
-        await service._ingest(service._runtime(circle), [signed])
+        await service._ingest(service.runtimes.require(circle), [signed])
 
     inside(ash, deliver)
     return next(  # the id the engine gives it: the one message with its text

@@ -1,0 +1,128 @@
+"""A circle's conversation for this reader: sending a message (a check-in is one with a
+mood), reading the history, and the view of each message the fronts get.
+
+A message is written through the circle's log (engine/circle_log.py) like every event;
+its reply does not wait for GossipSub (the log's publish rule). A view carries what
+this reader's boundaries make of it (its content-warning filter) and, for our own
+messages, how many other members are known to hold it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from peerapp.core import history_policy
+from peerapp.core.circle_events import EventType
+from peerapp.core.errors import CommandError
+from peerapp.core.events import CirclesChanged, MessageView
+from peerapp.engine.boundaries import Boundaries
+from peerapp.engine.circle_log import CircleLog, Emit
+from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.engine.safety import is_hidden, message_body
+from peerapp.storage.circle_store import CircleStore, StoredEvent
+
+NO_KEYS_YET = "This circle has no keys yet; wait until you are connected."
+
+
+class Messages:
+    def __init__(
+        self,
+        store: CircleStore,
+        *,
+        runtimes: CircleRuntimes,
+        log: CircleLog,
+        boundaries: Boundaries,
+        why_not_send: Callable[[CircleRuntime], str],
+        emit: Emit,
+    ) -> None:
+        """`why_not_send(runtime)`: why every member's app would refuse our next message
+        (moderation: removed, muted, slow mode), or ""."""
+        self._store = store
+        self._runtimes = runtimes
+        self._log = log
+        self._boundaries = boundaries
+        self._why_not_send = why_not_send
+        self._emit = emit
+
+    async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
+        return await self.send_body(circle_hex, message_body(text, cw))
+
+    async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
+        """Send a MESSAGE with this body (safety.message_body checked it)."""
+        runtime = self._runtimes.require(circle_hex)
+        if reason := self._why_not_send(runtime):
+            raise CommandError(reason)
+        if runtime.current_keys() is None:
+            raise CommandError(NO_KEYS_YET)
+        message = self._log.author(runtime, EventType.MESSAGE, body)
+        # stored durably: the reply does not wait for GossipSub (circle_log's publish rule)
+        (stored,), _ = self._log.append(runtime, [message])
+        return self.view(runtime, stored)
+
+    def history(self, circle_hex: str, limit: int | None, before: str | None) -> list[MessageView]:
+        runtime = self._runtimes.require(circle_hex)
+        count = history_policy.DEFAULT_PAGE if limit is None else limit
+        if not 1 <= count <= history_policy.MAX_PAGE:
+            raise CommandError(f"'limit' must be between 1 and {history_policy.MAX_PAGE}")
+        anchor = None
+        if before is not None:
+            try:
+                anchor = bytes.fromhex(before)
+            except ValueError:
+                raise CommandError(f"{before!r} is not a message id") from None
+        rows = self._store.messages(runtime.circle_id, count, anchor)
+        holders = self._holders(runtime)
+        return [self.view(runtime, row, holders) for row in rows]
+
+    def mark_read(self, circle_hex: str) -> None:
+        runtime = self._runtimes.require(circle_hex)
+        self._store.mark_read(runtime.circle_id)
+        self._emit(CirclesChanged())
+
+    def view(
+        self, runtime: CircleRuntime, stored: StoredEvent, holders: list[int] | None = None
+    ) -> MessageView:
+        """A stored message as this reader sees it. `holders`: _holders, when a caller
+        makes many views at once."""
+        mine = stored.author == runtime.me
+        held_by = 0
+        if mine:
+            if holders is None:
+                holders = self._holders(runtime)
+            held_by = sum(1 for through in holders if through >= stored.lamport)
+        ref = (stored.id, stored.author)
+        deleted = ""
+        if not stored.signed:
+            deleter = runtime.state.deleted.get(ref)
+            deleted = "author" if deleter == stored.author else "facilitator"
+        flaggers = runtime.state.harm_flags.get(ref, frozenset())
+        return MessageView(
+            id=stored.id.hex(),
+            author=stored.author.hex(),
+            author_name=runtime.name_of(stored.author),
+            text=stored.text or "",
+            ts=stored.ts,
+            mine=mine,
+            lamport=stored.lamport,
+            held_by=held_by,
+            deleted=deleted,
+            cw=stored.cw,
+            mood=stored.mood,
+            hidden=is_hidden(runtime, stored),
+            harm_flags=runtime.state.harm_flag_count(ref),
+            flagged=runtime.me in flaggers,
+            restored=ref in runtime.state.restored,
+            filter=self._boundaries.filter_of(runtime, stored),
+            equivocated=stored.author in runtime.state.equivocators
+            and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
+        )
+
+    def _holders(self, runtime: CircleRuntime) -> list[int]:
+        """For each other current member, up to which lamport it holds all our events."""
+        syncs = self._store.member_syncs(runtime.circle_id)
+        return [
+            syncs[key].holds_through if key in syncs else -1
+            for key in runtime.state.members
+            if key != runtime.me
+        ]

@@ -1,0 +1,157 @@
+"""Moderation and safety as features on their own: real database, FakeClock, the write
+path's publish and the fronts' events recorded; no socket (tests/engine/circle_parts.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from trio.testing import wait_all_tasks_blocked
+
+from peerapp.core.circle_events import EventType
+from peerapp.core.errors import CommandError
+from peerapp.core.events import (
+    MembersChanged,
+    MessageReview,
+    ModerationHappened,
+    RemovedFromCircle,
+)
+from peerapp.engine.moderation import REMOVAL_NOTICE_SECONDS
+from tests.engine.circle_parts import (
+    admit,
+    circle_of,
+    deliver,
+    deliver_and_announce,
+    epoch_of,
+    run,
+    types_in,
+)
+
+
+def test_a_mute_ends_when_the_clock_passes_it(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            mine = await admit(ash, circle, bee)
+            until = await ash.moderation.mute(circle.circle_id.hex(), mine.me.hex(), 90)
+            assert until == ash.clock.now_ms() + 90_000
+            assert ash.record.events(ModerationHappened) and ash.record.events(MembersChanged)
+            await deliver(ash, bee, mine)
+            assert bee.moderation.why_not_send(mine) == (
+                "You are muted in this circle for another 2 minutes."
+            )
+            with pytest.raises(CommandError, match="muted"):
+                await bee.messages.send(mine.circle_id.hex(), "hello")
+            bee.clock.advance(91)  # one clock for both: the mute's end passes
+            assert bee.moderation.why_not_send(mine) == ""
+            view = await bee.messages.send(mine.circle_id.hex(), "hello again")
+            assert view.mine and view.text == "hello again" and view.held_by == 0
+
+    run(body)
+
+
+def test_a_removal_rekeys_the_circle_without_the_removed_member(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            mine = await admit(ash, circle, bee)
+            held = epoch_of(circle)
+            await ash.moderation.on_member(circle.circle_id.hex(), EventType.REMOVE, mine.me.hex())
+            # the removal and the new epoch leave together, under the epoch Bee still
+            # holds, so Bee learns of it
+            last = ash.record.published[-1]
+            assert last.topic == held.topic
+            assert types_in([last]) == [
+                EventType.REMOVE,
+                EventType.EXCHANGE_KEY,
+                EventType.KEY_ROTATE,
+            ]
+            current = circle.state.current_epoch
+            assert current is not None and mine.me not in current.recipients
+            assert ash.record.access_changes == 1  # the gate closes for Bee now
+            assert "_disconnect_after_notice" in ash.record.spawned
+            print(f"Bee is disconnected {REMOVAL_NOTICE_SECONDS} s after the notice")
+            await deliver_and_announce(ash, bee, mine)
+            (removed,) = bee.record.events(RemovedFromCircle)
+            assert isinstance(removed, RemovedFromCircle) and removed.by_name == "Ash"
+            assert mine.epochs == {}  # Bee keeps no epoch secret
+            assert bee.moderation.why_not_send(mine) == "You were removed from this circle."
+
+    run(body)
+
+
+def test_an_action_the_rules_refuse_is_never_signed(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            mine = await admit(ash, circle, bee)
+            stored = bee.store.event_count(mine.circle_id)
+            with pytest.raises(CommandError, match="facilitator"):
+                await bee.moderation.on_member(
+                    mine.circle_id.hex(), EventType.REMOVE, circle.me.hex()
+                )
+            assert bee.store.event_count(mine.circle_id) == stored
+            assert bee.record.published == []
+
+    run(body)
+
+
+def test_a_check_in_is_a_message_with_a_mood(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash") as (ash,):
+            circle = ash.found()
+            await ash.safety.checkin(circle.circle_id.hex(), 3, "tired but ok")
+            await wait_all_tasks_blocked()  # the outbox's drain: the publish rule queues
+            assert ash.record.sent_bodies == [{"text": "tired but ok", "mood": 3}]
+            assert types_in(ash.record.published) == [EventType.MESSAGE]
+            with pytest.raises(CommandError, match="mood is a number from 1 to 5"):
+                await ash.safety.checkin(circle.circle_id.hex(), 9, "")
+            assert len(ash.record.sent_bodies) == 1
+
+    run(body)
+
+
+def test_a_harm_flag_hides_a_message_and_a_restore_shows_it(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            circle_hex = circle.circle_id.hex()
+            await ash.moderation.set_settings(
+                circle_hex,
+                slow_mode_seconds=None,
+                join_approval=None,
+                guidelines=None,
+                harm_flags_to_hide=1,
+                flag_after_hours=0,
+            )
+            mine = await admit(ash, circle, bee)
+            await deliver(ash, bee, mine)
+            view = await bee.send_body(mine.circle_id.hex(), {"text": "a hard night"})
+            await deliver(bee, ash, circle)
+            flagged = await ash.safety.flag_harm(circle_hex, view.id)
+            assert flagged == {"hidden": True, "harm_flags": 1}
+            (row,) = ash.safety.pending_review(circle_hex)
+            assert row["message"] == view.id and row["author_name"] == "Bee"
+            await ash.safety.restore(circle_hex, view.id)
+            reviews = [
+                (e.message, e.hidden)
+                for e in ash.record.events(MessageReview)
+                if isinstance(e, MessageReview)
+            ]
+            assert reviews == [(view.id, True), (view.id, False)]
+            assert ash.safety.pending_review(circle_hex) == []
+
+    run(body)
+
+
+def test_a_delete_erases_the_message_through_the_write_path(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash") as (ash,):
+            circle = ash.found()
+            view = await ash.send_body(circle.circle_id.hex(), {"text": "typo"})
+            await ash.moderation.delete_message(circle.circle_id.hex(), view.id)
+            stored = ash.store.event(circle.circle_id, bytes.fromhex(view.id))
+            assert stored is not None and stored.signed == b"" and stored.text is None
+            assert types_in(ash.record.published) == [EventType.MESSAGE, EventType.DELETE]
+
+    run(body)
