@@ -16,7 +16,7 @@ from typing import Any
 import multiaddr
 import trio
 
-from peerapp.core.commands import check_arguments
+from peerapp.core.api.registry import command_arguments, parse_command
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
 from peerapp.core.events import (
     EngineError,
@@ -302,7 +302,7 @@ class Engine:
         if not request.reply.set_running_or_notify_cancel():
             return
         try:
-            arguments = check_arguments(request.command, request.arguments)
+            arguments = command_arguments(parse_command(request.command, request.arguments))
             handler = self._handlers.get(request.command)
             if handler is None:
                 raise CommandError(f"{request.command} is handled by the front, not the engine")

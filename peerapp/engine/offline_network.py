@@ -6,7 +6,7 @@ Rules:
 - Only after the engine's run has ended (its thread reported the failure, so the run
   closed its database): the front asks here only then.
 - Only `network_settings` and `set_network_settings`, checked and served exactly as the
-  running engine does (core/commands.check_arguments, network_commands.network_handlers):
+  running engine does (core/api/registry.parse_command, network_commands.network_handlers):
   the same refusals, and a refusal stores nothing.
 - One command at a time, each in a worker thread of its own: the profile's database is
   opened for it and closed again, so nothing stays open beside the next engine run.
@@ -23,7 +23,7 @@ from typing import Any
 
 import trio
 
-from peerapp.core.commands import check_arguments
+from peerapp.core.api.registry import command_arguments, parse_command
 from peerapp.core.errors import EngineFailed, HearthError
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.network_choice import chosen_mode
@@ -99,7 +99,7 @@ class OfflineNetworkSettings:
     def _answer(self, command: str, arguments: dict[str, Any]) -> Result:
         if command not in OFFLINE_COMMANDS:
             raise EngineFailed(NOT_RUNNING)
-        checked = check_arguments(command, arguments)
+        checked = command_arguments(parse_command(command, arguments))
         with self._lock:
             database = self._profile.open_database()
             try:

@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 import trio
 
-from peerapp.core.commands import check_arguments
+from peerapp.core.api.crisis import CrisisCountries, CrisisResources
+from peerapp.core.api.registry import parse_command
 from peerapp.core.crisis_directory import (
     CrisisDirectoryInvalid,
     parse_directory,
@@ -223,10 +224,10 @@ def test_crisis_resources_for_an_unknown_country_names_it() -> None:
 
 
 def test_the_command_specs_check_the_arguments() -> None:
-    assert check_arguments("crisis_resources", {"country": "GB"}) == {"country": "GB"}
-    assert check_arguments("crisis_countries", {}) == {}
+    assert parse_command("crisis_resources", {"country": "GB"}) == CrisisResources(country="GB")
+    assert parse_command("crisis_countries", {}) == CrisisCountries()
     with pytest.raises(CommandError, match="needs the argument 'country'"):
-        check_arguments("crisis_resources", {})
+        parse_command("crisis_resources", {})
 
 
 def test_the_handlers_answer_without_a_network_and_report_a_broken_file() -> None:
