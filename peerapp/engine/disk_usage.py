@@ -10,19 +10,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from peerapp.core.api.usage import CircleUsage, Cleared, ClearMember, UsageView
 from peerapp.core.errors import CommandError
 from peerapp.core.events import HistoryChanged
+from peerapp.engine.dispatch import Handlers
 from peerapp.engine.ids import id_from_hex
 
 if TYPE_CHECKING:
     from peerapp.engine.circle_runtime import CircleRuntime
     from peerapp.engine.circle_service import CircleService
-
-Result = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Awaitable[Result]]
 
 
 class DiskUsage:
@@ -85,12 +84,15 @@ class DiskUsage:
         return {"messages": messages, "bytes": erased}
 
 
-def usage_handlers(service: Callable[[], CircleService]) -> dict[str, Handler]:
-    async def circle_usage(arguments: dict[str, Any]) -> Result:
-        circles = service().disk_usage.usage(arguments.get("circle"))
-        return {"circles": circles, "dropped": dict(service().dropped)}
+def usage_handlers(service: Callable[[], CircleService]) -> Handlers:
+    async def circle_usage(command: CircleUsage) -> UsageView:
+        circles = service().disk_usage.usage(command.circle)
+        return UsageView(circles=circles, dropped=dict(service().dropped))
 
-    async def clear_member(arguments: dict[str, Any]) -> Result:
-        return service().disk_usage.clear_member(arguments["circle"], arguments["member"])
+    async def clear_member(command: ClearMember) -> Cleared:
+        return Cleared(**service().disk_usage.clear_member(command.circle, command.member))
 
-    return {"circle_usage": circle_usage, "clear_member": clear_member}
+    handlers = Handlers()
+    handlers.add(CircleUsage, circle_usage)
+    handlers.add(ClearMember, clear_member)
+    return handlers

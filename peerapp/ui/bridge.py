@@ -9,11 +9,15 @@ emission to it and slots run in the GUI thread, never in the engine's.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from peerapp.core.api.contract import Command
+from peerapp.core.api.contract import Result as TypedResult
+from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.errors import HearthError
 from peerapp.core.events import (
     CirclesChanged,
@@ -32,12 +36,14 @@ from peerapp.core.events import (
 )
 from peerapp.core.lifecycle import Phase
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
-from peerapp.engine.engine import Engine, Result
+from peerapp.engine.engine import Engine
 from peerapp.engine.offline_network import OfflineNetworkSettings, is_network_failure
 from peerapp.engine.profiles import UnlockedProfile
 from peerapp.engine.thread import EngineFactory, EngineThread
 
 log = logging.getLogger(__name__)
+
+Result = dict[str, Any]
 
 
 class EngineBridge(QObject):
@@ -290,7 +296,7 @@ class EngineBridge(QObject):
         # a failed engine has closed the profile's database; its settings are read and
         # written without it then (engine/offline_network.py), never beside a running one
         if self._offline is not None and self.failure is not None:
-            return asyncio.wrap_future(self._offline.request(command, arguments))
+            return _as_json(self._offline.request(parse_command(command, arguments)))
         return self._request(command, **arguments)
 
     def call(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
@@ -298,7 +304,13 @@ class EngineBridge(QObject):
         return self._request(command, **arguments)
 
     def _request(self, command: str, **arguments: Any) -> asyncio.Future[Result]:
-        return asyncio.wrap_future(self._thread.request(command, **arguments))
+        try:
+            typed: Command[Any] = parse_command(command, arguments)
+        except HearthError as error:
+            refused: concurrent.futures.Future[TypedResult] = concurrent.futures.Future()
+            refused.set_exception(error)
+            return _as_json(refused)
+        return _as_json(self._thread.request(typed))
 
     # -- engine thread side -------------------------------------------------------------
 
@@ -341,3 +353,20 @@ class EngineBridge(QObject):
                 self.deliveryChanged.emit(circle)
             case _:
                 log.debug("engine event %s has no signal yet", event.name)
+
+
+def _as_json(
+    future: concurrent.futures.Future[TypedResult],
+) -> asyncio.Future[Result]:
+    """The result as the node's JSON reply has it, for the views still reading dicts."""
+    answer: concurrent.futures.Future[Result] = concurrent.futures.Future()
+
+    def done(settled: concurrent.futures.Future[TypedResult]) -> None:
+        error = settled.exception()
+        if error is not None:
+            answer.set_exception(error)
+        else:
+            answer.set_result(result_json(settled.result()))
+
+    future.add_done_callback(done)
+    return asyncio.wrap_future(answer)

@@ -43,9 +43,9 @@ from PySide6.QtWidgets import QDialog, QFrame, QLabel, QMenu, QVBoxLayout, QWidg
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
-from peerapp.engine.engine import Result
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.bridge import Result
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message

@@ -12,8 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.errors import CommandError
-from peerapp.engine.engine import Result
 from peerapp.ui import messages
+from peerapp.ui.bridge import Result
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.widgets.composer import COUNTER_FROM
 from tests.gui.circle_steps import create_circle

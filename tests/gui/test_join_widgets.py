@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.errors import CommandError
-from peerapp.engine.engine import Result
 from peerapp.ui import messages
+from peerapp.ui.bridge import Result
 from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.invite_manager import InviteRow, invites_from
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step, invite_preview_from

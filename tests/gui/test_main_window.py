@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from peerapp import PRODUCT_NAME, __version__
 from peerapp.core.errors import CommandError
-from peerapp.engine.engine import Result
 from peerapp.ui import messages
+from peerapp.ui.bridge import Result
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import shorten_peer_id
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog

@@ -10,10 +10,9 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from peerapp.engine.engine import Result
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
-from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.bridge import EngineBridge, Result
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 
 

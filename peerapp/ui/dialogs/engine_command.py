@@ -11,9 +11,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from peerapp.engine.engine import Result
 from peerapp.ui.async_slot import still_alive
-from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.bridge import EngineBridge, Result
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 
 
