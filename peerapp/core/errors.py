@@ -49,7 +49,7 @@ class CommandError(HearthError):
     (fronts match on it), `message` its text (core/api/refusals.py). Given a text, the
     refusal is Refusal.REFUSED and the text is the message."""
 
-    def __init__(self, reason: str | Refusal, **detail: str) -> None:
+    def __init__(self, reason: str | Refusal, /, **detail: str) -> None:
         if isinstance(reason, Refusal):
             self.refusal = reason
             super().__init__(reason.text(**detail))

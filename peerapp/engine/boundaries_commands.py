@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from peerapp.core.api.boundaries import (
+    AllBreaks,
     Block,
-    Breaks,
     BreaksOf,
     BreakView,
     FilterModes,
@@ -48,9 +48,9 @@ def boundaries_handlers(service: Callable[[], CircleService]) -> Handlers:
         view = await boundaries().set_break(command.circle, command.on, quiet_hours, command.status)
         return BreakView(**view)
 
-    async def breaks(_: BreaksOf) -> Breaks:
+    async def breaks(_: BreaksOf) -> AllBreaks:
         view = boundaries().breaks()
-        return Breaks(global_break=view["global"], circles=view["circles"])
+        return AllBreaks(global_break=view["global"], circles=view["circles"])
 
     handlers = Handlers()
     handlers.add(Block, block)

@@ -24,6 +24,7 @@ from peerapp.core.api.crisis import (
     CrisisResources,
     CrisisResourcesView,
 )
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.crisis_directory import CrisisDirectoryInvalid, Directory, parse_directory_text
 from peerapp.core.errors import CommandError
 from peerapp.engine.dispatch import Handlers
@@ -53,10 +54,7 @@ def crisis_resources(directory: Directory, country: str) -> dict[str, Any]:
     found = directory.country(country)
     if found is None:
         shown = country.strip() or "(empty)"
-        raise CommandError(
-            f"No crisis resources are bundled for country {shown!r}. "
-            "Use crisis_countries to list the country codes there are."
-        )
+        raise CommandError(Refusal.NO_CRISIS_RESOURCES, country=shown)
     return directory.country_view(found)
 
 

@@ -353,10 +353,7 @@ class Engine:
     def _running_node(self) -> NetworkNode:
         if self._node is None:
             if self._reach is not None and self._reach.mode is NetworkMode.TOR:
-                raise CommandError(
-                    "In Tor mode each circle has its own onion address and peer id: members "
-                    "are dialled from the circle, there is no profile-wide address to use."
-                )
+                raise CommandError(Refusal.NO_PROFILE_ADDRESS_IN_TOR)
             raise EngineFailed("The network is not running.")
         return self._node
 
@@ -451,22 +448,22 @@ class Engine:
             parsed = multiaddr.Multiaddr(address)
             parsed.value_for_protocol("p2p")
         except Exception:  # multiaddr raises several unrelated types for bad input
-            raise CommandError(
-                f"{address!r} is not a full multiaddr ending in /p2p/PEER_ID"
-            ) from None
+            raise CommandError(Refusal.NOT_A_MULTIADDR, address=address) from None
         try:
             with trio.fail_after(CONNECT_TIMEOUT_SECONDS):
                 peer_id = await self._running_node().connect(address)
         except trio.TooSlowError:
             raise CommandError(
-                f"No answer from {address} within {CONNECT_TIMEOUT_SECONDS} s."
+                Refusal.NO_ANSWER, address=address, seconds=str(CONNECT_TIMEOUT_SECONDS)
             ) from None
         except (OSError, trio.BrokenResourceError) as error:
-            raise CommandError(f"Could not connect to {address}: {error}") from None
+            raise CommandError(Refusal.NOT_CONNECTED, address=address, reason=str(error)) from None
         except Exception as error:
             # py-libp2p signals refused security/muxer negotiation with its own error types
             if type(error).__module__.startswith("libp2p"):
-                raise CommandError(f"Could not connect to {address}: {error}") from None
+                raise CommandError(
+                    Refusal.NOT_CONNECTED, address=address, reason=str(error)
+                ) from None
             raise
         return Connected(peer_id=peer_id)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from peerapp.core.api.contract import Done
 from peerapp.core.api.messages import CheckIn, MessageSent
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.safety import (
     Flag,
     Flagged,
@@ -40,18 +41,18 @@ def safety_handlers(service: Callable[[], CircleService]) -> Handlers:
     async def flag(command: Flag) -> Flagged:
         if command.kind == "care":
             if command.member is None:
-                raise CommandError("A care flag needs the member you are worried about.")
+                raise CommandError(Refusal.CARE_FLAG_NEEDS_MEMBER)
             flag_id = await service().mailbox.care_flag(
                 command.circle, command.member, command.message or None, command.note or ""
             )
             return Flagged(flag=flag_id)
         if command.kind == "harm":
             if command.message is None:
-                raise CommandError("A harm flag needs the message.")
+                raise CommandError(Refusal.HARM_FLAG_NEEDS_MESSAGE)
             if command.member is not None or command.note is not None:
-                raise CommandError("A harm flag takes only the message.")
+                raise CommandError(Refusal.HARM_FLAG_ONLY_MESSAGE)
             return Flagged(**await service().safety.flag_harm(command.circle, command.message))
-        raise CommandError('A flag\'s kind is "care" or "harm".')
+        raise CommandError(Refusal.FLAG_KIND)
 
     async def flags(command: Flags) -> FlagList:
         circles = service()

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
+from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -70,7 +71,7 @@ class PaneBoundaries(QObject):
             title=messages.block_title(name),
             explanation=messages.block_text(name),
             confirm_text=messages.BLOCK_CONFIRM,
-            command=lambda: self.bridge.call("block", circle=self.circle, member=member_id),
+            command=lambda: self.bridge.request(Block(circle=self.circle, member=member_id)),
             what=messages.TO_BLOCK,
             parent=self.pane,
         )
@@ -82,7 +83,7 @@ class PaneBoundaries(QObject):
     async def unblock(self, member_id: str) -> None:
         name = self.pane.moderation.name_of(member_id)
         await self.pane.moderation.attempt(
-            lambda: self.bridge.call("unblock", circle=self.circle, member=member_id),
+            lambda: self.bridge.request(Unblock(circle=self.circle, member=member_id)),
             lambda: self._blocking_changed(messages.unblocked_status(name)),
             messages.TO_BLOCK,
             say=str,  # the reason as it is: not worded as moderation
@@ -124,11 +125,11 @@ class PaneBoundaries(QObject):
         button = self.pane.header.end_break_button
         button.setEnabled(False)
         try:
-            current = breaks_from(await self.bridge.call("breaks"))
+            current = breaks_from(await self.bridge.request(BreaksOf()))
             if current.of(self.circle).on:
-                await self.bridge.call("set_break", circle=self.circle, on=False)
+                await self.bridge.request(SetBreak(circle=self.circle, on=False))
             if current.everywhere.on:
-                await self.bridge.call("set_break", on=False)
+                await self.bridge.request(SetBreak(on=False))
         except Exception as error:
             if still_alive(self.pane):
                 button.setEnabled(True)

@@ -17,13 +17,13 @@ Rules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from peerapp.core.api.joins import CancelJoin, JoinsWaiting, WaitingJoinList
 from peerapp.core.errors import HearthError
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -41,11 +41,9 @@ class WaitingJoin:
     message: str = ""  # why it ended, once declined
 
 
-def waiting_joins_from(result: Mapping[str, Any]) -> list[WaitingJoin]:
+def waiting_joins_from(result: WaitingJoinList) -> list[WaitingJoin]:
     """joins_waiting's requests, skipping any that are malformed."""
-    rows = result.get("joins")
-    if not isinstance(rows, Sequence):
-        return []
+    rows = result.joins
     joins = []
     for row in rows:
         if not isinstance(row, Mapping) or not isinstance(row.get("circle"), str):
@@ -158,7 +156,7 @@ class WaitingJoins(QFrame):
         self._asked += 1
         asked = self._asked
         try:
-            result = await self.bridge.joins_waiting()
+            result = await self.bridge.request(JoinsWaiting())
         except HearthError as error:
             log.info("could not list waiting joins: %s", type(error).__name__)
             return
@@ -177,7 +175,7 @@ class WaitingJoins(QFrame):
         if row is not None:
             row.button.setEnabled(False)
         try:
-            await self.bridge.cancel_join(circle)
+            await self.bridge.request(CancelJoin(circle=circle))
         except Exception as error:
             if still_alive(self):
                 row = self.row_for(circle)

@@ -184,6 +184,12 @@ def test_results_as_json_keep_the_wire_shape() -> None:
     assert result_json(Joined(circle="c", name="n", pending=True))["pending"] is True
 
 
+def test_every_refusal_has_a_stable_code_and_a_text() -> None:
+    assert len({refusal.value for refusal in Refusal}) == len(Refusal)
+    for refusal in Refusal:
+        assert refusal.template.strip(), refusal
+
+
 def test_a_refusal_keeps_its_code_and_its_text() -> None:
     error = CommandError(Refusal.MISSING_ARGUMENT, command="mute", argument="seconds")
     assert error.refusal is Refusal.MISSING_ARGUMENT

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint
@@ -24,7 +23,6 @@ from peerapp.ui.widgets.message_model import (
     MessageModel,
     delivery_of,
     delivery_text,
-    message_views,
     order_key,
 )
 
@@ -129,17 +127,6 @@ def test_many_messages_among_those_shown_make_one_reset() -> None:
     model.merge(log[1::2])
     assert resets == [1]
     assert [model.row(n) for n in range(model.rowCount())] == timeline.rows_for(log, None)
-
-
-def test_history_rows_carry_their_place_and_delivery() -> None:
-    rows: list[dict[str, Any]] = [
-        {"id": "ab", "author": "cd", "author_name": "Ash", "text": "hi", "ts": 5, "mine": True},
-        {**dict.fromkeys(("id", "author", "author_name", "text"), "x"), "ts": 1, "mine": False}
-        | {"lamport": 9, "held_by": 2},
-        {"id": "no ts"},
-    ]
-    views = message_views(rows)
-    assert [(v.lamport, v.held_by) for v in views] == [(0, 0), (9, 2)]
 
 
 # -- delivery -----------------------------------------------------------------------------

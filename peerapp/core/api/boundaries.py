@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from peerapp.core.api.contract import UNSET, Command, Done, Result, Unset, command, json_name
+from peerapp.core.api.contract import (
+    JSON_NAME,
+    UNSET,
+    Command,
+    Done,
+    Result,
+    Unset,
+    command,
+    json_name,
+)
 
 
 @command("block", "Hide a member's messages for you only; nobody is told.")
@@ -51,6 +62,12 @@ class SetFilters(Command[FilterModes]):
     violence: str | None = None
     other: str | None = None
 
+    @classmethod
+    def of(cls, modes: Mapping[str, str]) -> SetFilters:
+        """The command giving each topic (as the wire names it) its mode."""
+        fields = {f.metadata.get(JSON_NAME, f.name): f.name for f in dataclasses.fields(cls)}
+        return cls(**{fields[topic]: mode for topic, mode in modes.items()})
+
 
 @dataclass(frozen=True)
 class BreakView(Result):
@@ -74,7 +91,7 @@ class SetBreak(Command[BreakView]):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Breaks(Result):
+class AllBreaks(Result):
     # {on, quiet_hours, status}; "global" on the wire (a Python keyword)
     global_break: dict[str, Any] = json_name("global")  # noqa: RUF009 (field metadata)
     circles: dict[str, dict[str, Any]]  # circle id -> its break
@@ -82,5 +99,5 @@ class Breaks(Result):
 
 @command("breaks", "Your global break and each circle's.")
 @dataclass(frozen=True, kw_only=True)
-class BreaksOf(Command[Breaks]):
+class BreaksOf(Command[AllBreaks]):
     pass

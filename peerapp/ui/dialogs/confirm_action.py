@@ -10,9 +10,11 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
+from peerapp.core.api.contract import Result
+from peerapp.core.api.moderation import DeleteMessage
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
-from peerapp.ui.bridge import EngineBridge, Result
+from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 
 
@@ -63,7 +65,7 @@ def confirm_delete_message(
         title=messages.DELETE_MESSAGE_TITLE,
         explanation=messages.DELETE_MESSAGE_TEXT,
         confirm_text=messages.DELETE_CONFIRM,
-        command=lambda: bridge.delete_message(circle, message_id),
+        command=lambda: bridge.request(DeleteMessage(circle=circle, message=message_id)),
         what=messages.TO_DELETE_MESSAGE,
         parent=parent,
     )

@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.circles import Invite
+from peerapp.core.api.moderation import CircleInfo
 from peerapp.core.errors import HearthError
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
 from peerapp.ui import messages, style
@@ -217,10 +219,10 @@ class InviteDialog(EngineCommandDialog):
     @async_slot()
     async def ask_circle_defaults(self) -> None:
         try:
-            info = circle_info_from(await self.bridge.circle_info(self.circle_id))
+            info = circle_info_from(await self.bridge.request(CircleInfo(circle=self.circle_id)))
         except HearthError:
             return  # the engine's own defaults stand
-        if still_alive(self) and info is not None:
+        if still_alive(self):
             self.apply_circle_defaults(info.join_approval, info.may_invite)
 
     def show_refusal(self, reason: str) -> None:
@@ -260,21 +262,19 @@ class InviteDialog(EngineCommandDialog):
         result = await self.run_command(
             messages.CREATING_INVITE,
             messages.TO_CREATE_INVITE,
-            lambda: self.bridge.invite(self.circle_id, max_uses=uses, expires_in=expires_in),
+            lambda: self.bridge.request(
+                Invite(circle=self.circle_id, max_uses=uses, expires_in=expires_in)
+            ),
         )
         if result is None:
             return  # refused (the reason is shown) or the dialog is gone
         self.set_idle()
-        code = result.get("code")
-        if not isinstance(code, str):
-            self.show_error(messages.unexpected_error(type(code).__name__))
-            return
-        self.code = code
+        self.code = result.code
         self.options.hide()
         self.approval_note.hide()
         self.explanation_label.hide()
         fallback = datetime.fromtimestamp(asked_at.timestamp() + expires_in)
-        self.result_view.show_code(code, uses, fallback)
+        self.result_view.show_code(result.code, uses, fallback)
         self.result_view.show()
         self.secondary_button.hide()
         self.primary_button.setText(messages.DONE)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.moderation import CircleInfo, Invites, RevokeInvite
 from peerapp.core.errors import HearthError
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -213,8 +214,8 @@ class InviteManagerDialog(EngineCommandDialog):
         self._asked += 1
         asked = self._asked
         try:
-            result = await self.bridge.invites(self.circle_id)
-            info = circle_info_from(await self.bridge.circle_info(self.circle_id))
+            result = await self.bridge.request(Invites(circle=self.circle_id))
+            info = circle_info_from(await self.bridge.request(CircleInfo(circle=self.circle_id)))
         except HearthError as error:
             if still_alive(self) and not self.loaded:
                 reason = messages.could_not(messages.TO_LIST_INVITES, error.message)
@@ -224,10 +225,9 @@ class InviteManagerDialog(EngineCommandDialog):
         if not still_alive(self) or asked < self._shown:
             return
         self._shown = asked
-        if info is not None:
-            self.can_revoke = info.facilitating
+        self.can_revoke = info.facilitating
         self.loaded = True
-        self._show(invites_from(result.get("invites", []), time.time()))
+        self._show(invites_from(result.invites, time.time()))
 
     def _show(self, entries: list[InviteEntry]) -> None:
         now = time.time()
@@ -276,7 +276,7 @@ class InviteManagerDialog(EngineCommandDialog):
         result = await self.run_command(
             messages.REVOKING,
             messages.TO_REVOKE_INVITE,
-            lambda: self.bridge.revoke_invite(self.circle_id, entry.id),
+            lambda: self.bridge.request(RevokeInvite(circle=self.circle_id, code=entry.id)),
         )
         if result is None:
             return  # refused: the reason is shown

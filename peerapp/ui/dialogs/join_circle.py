@@ -23,15 +23,16 @@ waits, and everything typed stays when something fails.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from peerapp.core.api.circles import Join
+from peerapp.core.api.joins import InvitePreview as PreviewResult
+from peerapp.core.api.joins import PreviewInvite
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -70,19 +71,15 @@ class InvitePreview:
     members: int
 
 
-def invite_preview_from(result: Mapping[str, Any]) -> InvitePreview | None:
-    circle, name = result.get("circle"), result.get("name")
-    if not isinstance(circle, str) or not isinstance(name, str):
-        return None
-    guidelines, members = result.get("guidelines"), result.get("members")
-    if isinstance(members, list):
-        members = len(members)
+def invite_preview_from(result: PreviewResult) -> InvitePreview:
+    """The preview as it is shown: the circle's words come from one of its members, so an
+    empty name or count still reads sensibly."""
     return InvitePreview(
-        circle=circle,
-        name=name.strip() or messages.UNNAMED_CIRCLE,
-        guidelines=guidelines.strip() if isinstance(guidelines, str) else "",
-        join_approval=result.get("join_approval") is True,
-        members=members if isinstance(members, int) and members > 0 else 1,
+        circle=result.circle,
+        name=result.name.strip() or messages.UNNAMED_CIRCLE,
+        guidelines=result.guidelines.strip(),
+        join_approval=result.join_approval,
+        members=max(result.members, 1),
     )
 
 
@@ -231,17 +228,13 @@ class JoinCircleDialog(EngineCommandDialog):
         result = await self.run_command(
             messages.REACHING_THE_CIRCLE,
             messages.TO_READ_INVITE,
-            lambda: self.bridge.preview_invite(code),
+            lambda: self.bridge.request(PreviewInvite(code=code)),
         )
         if result is None:
             return  # refused: the reason is shown
         self.result_data = None  # only what join answers says which circle was joined
         self.set_idle()
-        preview = invite_preview_from(result)
-        if preview is None:
-            self.show_error(messages.unexpected_error(type(result).__name__))
-            return
-        self._show_preview(preview)
+        self._show_preview(invite_preview_from(result))
 
     @async_slot()
     async def agree_and_join(self) -> None:
@@ -249,11 +242,13 @@ class JoinCircleDialog(EngineCommandDialog):
         if self.busy or self.step is not Step.PREVIEW or not code or not name:
             return
         result = await self.run_command(
-            messages.JOINING, messages.TO_JOIN_CIRCLE, lambda: self.bridge.join(code, name)
+            messages.JOINING,
+            messages.TO_JOIN_CIRCLE,
+            lambda: self.bridge.request(Join(code=code, name=name)),
         )
         if result is None:
             return
-        if result.get("pending") is True:
+        if result.pending:
             self.pending = True
             self.set_idle()
             self._go(Step.WAITING)

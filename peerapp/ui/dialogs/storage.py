@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.usage import CircleUsage as UsageOf
+from peerapp.core.api.usage import Cleared, ClearMember
 from peerapp.ui import messages
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -211,11 +213,11 @@ class StorageDialog(FormDialog):
             self,
             messages.STORAGE_LOADING,
             messages.TO_READ_STORAGE,
-            self.bridge.circle_usage,
+            lambda: self.bridge.request(UsageOf()),
         )
         if result is None:
             return
-        self.show_usage(usage_from(result.get("circles")))
+        self.show_usage(usage_from(result.circles))
 
     def show_usage(self, usage: list[CircleUsage]) -> None:
         while (item := self.list_layout.takeAt(0)) is not None:
@@ -282,7 +284,7 @@ class StorageDialog(FormDialog):
             title=messages.clear_member_title(member.name),
             explanation=messages.clear_member_text(member.name),
             confirm_text=messages.CLEAR_MEMBER_CONFIRM,
-            command=lambda: self.bridge.clear_member(circle, member.id),
+            command=lambda: self.bridge.request(ClearMember(circle=circle, member=member.id)),
             busy_text=messages.CLEARING_MEMBER,
             what=messages.TO_CLEAR_MEMBER,
             parent=self,
@@ -299,8 +301,9 @@ class StorageDialog(FormDialog):
             dialog.deleteLater()
 
     def _cleared(self, circle: str, member: MemberUsage, dialog: ConfirmActionDialog) -> None:
-        result = dialog.result_data or {}
-        count, size = _whole(result.get("messages")), _whole(result.get("bytes"))
+        result = dialog.result_data
+        cleared = result if isinstance(result, Cleared) else Cleared(messages=0, bytes=0)
+        count, size = cleared.messages, cleared.bytes
         self.status_label.setText(messages.cleared_member(member.name, count, human_size(size)))
         self.status_label.show()
         self.cleared.emit(circle, member.id)
