@@ -30,6 +30,7 @@ from peerapp.core.api.circles import (
     MarkRead,
     MemberList,
     Members,
+    PeerSyncView,
     Status,
     StatusView,
     SyncStatus,
@@ -422,7 +423,9 @@ class Engine:
         return MemberList(members=tuple(self._service().member_views(command.circle)))
 
     async def _sync_status(self, command: SyncStatus) -> SyncStatusView:
-        return SyncStatusView(**self._service().sync_status(command.circle))
+        status = self._service().sync_status(command.circle)
+        peers = tuple(PeerSyncView(**row) for row in status.pop("peers"))
+        return SyncStatusView(**status, peers=peers)
 
     async def _report(self, command: Report) -> Reported:
         report = await self._service().mailbox.report(

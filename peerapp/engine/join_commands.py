@@ -11,12 +11,14 @@ from peerapp.core.api.joins import (
     ApproveJoin,
     CancelJoin,
     InvitePreview,
+    JoinRequestView,
     JoinsWaiting,
     PendingJoinList,
     PendingJoins,
     PreviewInvite,
     RejectJoin,
     WaitingJoinList,
+    WaitingJoinView,
 )
 from peerapp.engine.dispatch import Handlers
 
@@ -33,7 +35,8 @@ def join_handlers(service: Callable[[], CircleService]) -> Handlers:
         return InvitePreview(**await joins().preview_invite(command.code))
 
     async def pending_joins(command: PendingJoins) -> PendingJoinList:
-        return PendingJoinList(requests=joins().pending_joins(command.circle))
+        rows = joins().pending_joins(command.circle)
+        return PendingJoinList(requests=tuple(JoinRequestView(**row) for row in rows))
 
     async def approve_join(command: ApproveJoin) -> Done:
         await joins().approve_join(command.circle, command.request)
@@ -44,7 +47,8 @@ def join_handlers(service: Callable[[], CircleService]) -> Handlers:
         return Done()
 
     async def joins_waiting(command: JoinsWaiting) -> WaitingJoinList:
-        return WaitingJoinList(joins=joins().joins_waiting())
+        rows = joins().joins_waiting()
+        return WaitingJoinList(joins=tuple(WaitingJoinView(**row) for row in rows))
 
     async def cancel_join(command: CancelJoin) -> Done:
         joins().cancel_join(command.circle)

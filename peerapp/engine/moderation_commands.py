@@ -21,6 +21,7 @@ from peerapp.core.api.moderation import (
     Equivocations,
     InviteList,
     Invites,
+    InviteView,
     Leave,
     MemberCommand,
     ModerationLog,
@@ -92,7 +93,8 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
         return CircleInfoView(**moderation().circle_info(command.circle))
 
     async def invites(command: Invites) -> InviteList:
-        return InviteList(invites=moderation().invites(command.circle))
+        rows = moderation().invites(command.circle)
+        return InviteList(invites=tuple(InviteView(**row) for row in rows))
 
     async def moderation_log(command: ModerationLogOf) -> ModerationLog:
         return ModerationLog(entries=moderation().moderation_log(command.circle))

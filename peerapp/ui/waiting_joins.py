@@ -17,7 +17,6 @@ Rules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -42,17 +41,8 @@ class WaitingJoin:
 
 
 def waiting_joins_from(result: WaitingJoinList) -> list[WaitingJoin]:
-    """joins_waiting's requests, skipping any that are malformed."""
-    rows = result.joins
-    joins = []
-    for row in rows:
-        if not isinstance(row, Mapping) or not isinstance(row.get("circle"), str):
-            continue
-        name = row.get("name")
-        joins.append(
-            WaitingJoin(row["circle"], name if isinstance(name, str) else messages.UNNAMED_CIRCLE)
-        )
-    return joins
+    """joins_waiting's requests (a circle's name comes from its members: it may be blank)."""
+    return [WaitingJoin(join.circle, join.name or messages.UNNAMED_CIRCLE) for join in result.joins]
 
 
 class WaitingRow(QFrame):

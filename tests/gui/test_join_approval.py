@@ -243,7 +243,7 @@ def test_a_request_can_be_cancelled(qtbot: QtBot, founded: Founded) -> None:
     row = waiting_row(qtbot, bee, circle)
     click(row.button)  # Cancel request
     qtbot.waitUntil(bee.waiting_joins.isHidden, timeout=WAIT_MS)
-    assert settle(qtbot, bee, JoinsWaiting()).joins == []
+    assert settle(qtbot, bee, JoinsWaiting()).joins == ()
 
 
 def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) -> None:
@@ -275,7 +275,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     assert manager.confirm_label.text() == messages.confirm_revoke("Ash", True)
     click(manager.keep_button)
     assert manager.confirm.isHidden()
-    assert settle(qtbot, ash, Invites(circle=circle)).invites[0]["revoked"] is False
+    assert settle(qtbot, ash, Invites(circle=circle)).invites[0].revoked is False
     click(row.revoke_button)
     click(manager.confirm_button)
     # the engine lists the codes still usable: the revoked one goes, and the dialog says so
@@ -283,7 +283,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     assert manager.revoked_label.isVisible()
     assert manager.status_label.text() == messages.NO_INVITES
     assert manager.confirm.isHidden() and not manager.error_label.isVisible()
-    assert settle(qtbot, ash, Invites(circle=circle)).invites == []
+    assert settle(qtbot, ash, Invites(circle=circle)).invites == ()
     with qtbot.waitSignal(manager.finished, timeout=WAIT_MS):
         click(manager.primary_button)
 

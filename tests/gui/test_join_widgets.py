@@ -18,7 +18,8 @@ from pytestqt.qtbot import QtBot
 from peerapp.core.api.circles import Join, Joined
 from peerapp.core.api.contract import Command
 from peerapp.core.api.joins import InvitePreview as PreviewResult
-from peerapp.core.api.joins import PreviewInvite, WaitingJoinList
+from peerapp.core.api.joins import JoinRequestView, PreviewInvite, WaitingJoinList, WaitingJoinView
+from peerapp.core.api.moderation import InviteView
 from peerapp.core.errors import CommandError
 from peerapp.ui import messages
 from peerapp.ui.dialogs.invite_manager import InviteRow, invites_from
@@ -45,15 +46,17 @@ def test_engine_answers_are_read_leniently() -> None:
     )
     assert (preview.name, preview.guidelines, preview.members) == (messages.UNNAMED_CIRCLE, "", 1)
 
-    rows: list[dict[str, Any]] = [{"circle": "ab", "name": "T"}, {"circle": 3}]
-    assert waiting_joins_from(WaitingJoinList(joins=rows)) == [WaitingJoin("ab", "T")]
-    assert waiting_joins_from(WaitingJoinList(joins=[])) == []
+    waiting = (WaitingJoinView("ab", "T", NOW_MS), WaitingJoinView("cd", "", NOW_MS))
+    assert waiting_joins_from(WaitingJoinList(joins=waiting)) == [
+        WaitingJoin("ab", "T"),
+        WaitingJoin("cd", messages.UNNAMED_CIRCLE),
+    ]
+    assert waiting_joins_from(WaitingJoinList(joins=())) == []
 
     requests = join_requests_from(
         [
-            {"id": "late", "name": "Cy", "received_at": NOW_MS},
-            {"id": "early", "name": "Bee", "received_at": (NOW_MS - 120_000) // 1000},  # seconds
-            {"name": "no id"},
+            JoinRequestView("late", "Cy", NOW_MS),
+            JoinRequestView("early", "Bee", NOW_MS - 120_000),
         ]
     )
     assert requests == [
@@ -62,9 +65,23 @@ def test_engine_answers_are_read_leniently() -> None:
     ]
 
 
+def _invites(rows: list[dict[str, Any]]) -> list[InviteView]:
+    """Invite views from the fields a test names (the others: nobody's, unused, active)."""
+    unnamed: dict[str, Any] = {
+        "code": None,
+        "uses": 0,
+        "max_uses": 1,
+        "revoked": False,
+        "created_by": "",
+        "created_by_name": "",
+        "mine": False,
+    }
+    return [InviteView(**(unnamed | row)) for row in rows]
+
+
 def test_invites_list_usable_codes_first() -> None:
     now = time.time()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": "revoked",
             "code": None,
@@ -107,7 +124,7 @@ def test_invites_list_usable_codes_first() -> None:
         },
         {"id": "old", "uses": 0, "max_uses": 1, "expires": int(now) - 10, "revoked": False},
     ]
-    entries = invites_from(rows, now)
+    entries = invites_from(_invites(rows), now)
     assert [e.id for e in entries] == ["soon", "later", "old", "revoked", "spent"]
     states = [e.state(now) for e in entries]
     assert states == [
@@ -122,7 +139,7 @@ def test_invites_list_usable_codes_first() -> None:
 
 def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -> None:
     now = time.time()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": "theirs",
             "code": None,
@@ -156,7 +173,7 @@ def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -
     ]
     parent = QWidget()
     qtbot.addWidget(parent)
-    shown = [InviteRow(entry, now, parent) for entry in invites_from(rows, now)]
+    shown = [InviteRow(entry, now, parent) for entry in invites_from(_invites(rows), now)]
     parent.show()
     assert [(r.entry.id, r.copy_button.isVisible()) for r in shown] == [
         ("theirs", False),

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QPoint
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.circles import PeerSyncView
 from peerapp.core.events import MessageView
 from peerapp.ui import messages, timeline
 from peerapp.ui.timeline import MessageRow
@@ -301,7 +302,10 @@ def test_sync_text_uses_the_newest_sync_with_anyone() -> None:
     assert said is not None
     assert said[0] == "synced 12 s ago"
     assert "&lt;b&gt;Bee&lt;/b&gt;: synced 40 s ago<br>Cy: synced 12 s ago" in said[1]
-    rows = [{"name": "Bee", "last_sync": now}, {"name": "Cy", "last_sync": None}, {"x": 1}, 3]
+    rows = (
+        PeerSyncView(id="b", name="Bee", peer="p1", online=True, last_sync=now),
+        PeerSyncView(id="c", name="Cy", peer="p2", online=False, last_sync=None),
+    )
     assert peer_syncs_from(rows) == [PeerSync("Bee", now), PeerSync("Cy", None)]
 
 

@@ -112,12 +112,23 @@ class MarkRead(Command[Done]):
 
 
 @dataclass(frozen=True)
+class PeerSyncView:
+    """Another member, and when this computer last synced with it."""
+
+    id: str  # member id
+    name: str
+    peer: str  # its peer id
+    online: bool
+    last_sync: int | None  # ms since the epoch; None: never
+
+
+@dataclass(frozen=True)
 class SyncStatusView(Result):
     events: int
     heads: list[str]
     held_back: int
     late_waiting: int
-    peers: list[dict[str, Any]]  # {id, name, peer, online, last_sync}
+    peers: tuple[PeerSyncView, ...]  # the other members
 
 
 @command("sync_status", "Events, heads and each member's last sync for a circle.")

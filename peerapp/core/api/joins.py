@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from peerapp.core.api.contract import Command, Done, Result, command
 
@@ -24,8 +23,17 @@ class PreviewInvite(Command[InvitePreview]):
 
 
 @dataclass(frozen=True)
+class JoinRequestView:
+    """A request to join waiting for us as a facilitator."""
+
+    id: str
+    name: str  # the name the joiner chose
+    received_at: int  # ms since the epoch
+
+
+@dataclass(frozen=True)
 class PendingJoinList(Result):
-    requests: list[dict[str, Any]]  # {id, name, received_at}, oldest first
+    requests: tuple[JoinRequestView, ...]  # oldest first
 
 
 @command("pending_joins", "Requests to join waiting for us as a facilitator.")
@@ -49,8 +57,17 @@ class RejectJoin(Command[Done]):
 
 
 @dataclass(frozen=True)
+class WaitingJoinView:
+    """Our own request to join, waiting for a facilitator."""
+
+    circle: str
+    name: str  # the circle's
+    since: int  # ms since the epoch
+
+
+@dataclass(frozen=True)
 class WaitingJoinList(Result):
-    joins: list[dict[str, Any]]  # {circle, name, since}
+    joins: tuple[WaitingJoinView, ...]
 
 
 @command("joins_waiting", "Our requests to join that wait for a facilitator.")

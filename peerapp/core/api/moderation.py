@@ -144,9 +144,23 @@ class CircleInfo(Command[CircleInfoView]):
 
 
 @dataclass(frozen=True)
+class InviteView:
+    """An active invite of a circle."""
+
+    id: str
+    code: str | None  # the code's text for invites we made; None for other members'
+    uses: int
+    max_uses: int
+    expires: int  # seconds since the epoch
+    revoked: bool
+    created_by: str  # member id
+    created_by_name: str
+    mine: bool
+
+
+@dataclass(frozen=True)
 class InviteList(Result):
-    # {id, code, uses, max_uses, expires, revoked, created_by, created_by_name, mine}
-    invites: list[dict[str, Any]]
+    invites: tuple[InviteView, ...]  # soonest expiry first
 
 
 @command("invites", "A circle's active invites.")

@@ -17,7 +17,7 @@ Rules:
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Slot
@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.core.api.moderation import CircleInfo, Invites, RevokeInvite
+from peerapp.core.api.moderation import CircleInfo, Invites, InviteView, RevokeInvite
 from peerapp.core.errors import HearthError
 from peerapp.ui import messages, style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -65,29 +65,22 @@ class InviteEntry:
         return None
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def invites_from(rows: Sequence[object], now: float) -> list[InviteEntry]:
+def invites_from(views: Sequence[InviteView], now: float) -> list[InviteEntry]:
     """The engine's invites, usable ones first (soonest to expire first), then the rest."""
-    entries = []
-    for row in rows:
-        if not isinstance(row, Mapping) or not isinstance(row.get("id"), str):
-            continue
-        code, name = row.get("code"), row.get("created_by_name")
-        entries.append(
-            InviteEntry(
-                id=row["id"],
-                code=code if isinstance(code, str) and code else None,
-                uses=_int(row.get("uses")),
-                max_uses=max(_int(row.get("max_uses")), 1),
-                expires=_int(row.get("expires")),
-                revoked=row.get("revoked") is True,
-                created_by_name=name if isinstance(name, str) and name else messages.UNNAMED_MEMBER,
-                mine=row.get("mine") is True,
-            )
+    entries = [
+        InviteEntry(
+            id=view.id,
+            code=view.code or None,
+            uses=view.uses,
+            max_uses=max(view.max_uses, 1),
+            expires=view.expires,
+            revoked=view.revoked,
+            # names come from the circle's log, written by members: they may be blank
+            created_by_name=view.created_by_name or messages.UNNAMED_MEMBER,
+            mine=view.mine,
         )
+        for view in views
+    ]
     return sorted(entries, key=lambda e: (e.state(now) is not None, e.expires, e.id))
 
 
