@@ -24,6 +24,7 @@ from peerapp.core.quotas import QuotaRules
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
@@ -47,24 +48,26 @@ def catch_up(folder: Path, missed: int) -> None:
     sender_profile = create_profile(folder / "sender", PASSPHRASE, TEST_KDF)
     late_profile = create_profile(folder / "late", PASSPHRASE, TEST_KDF)
     sender = start(sender_profile)
-    circle = sender.request("create_circle", name="Bench", member_name="S").result(WAIT)["circle"]
-    code = sender.request("invite", circle=circle).result(WAIT)["code"]
+    circle = request_json(sender, "create_circle", name="Bench", member_name="S").result(WAIT)[
+        "circle"
+    ]
+    code = request_json(sender, "invite", circle=circle).result(WAIT)["code"]
     late = start(late_profile)
-    late.request("join", code=code, name="L").result(WAIT)
+    request_json(late, "join", code=code, name="L").result(WAIT)
     assert late.stop()
     began = time.perf_counter()
     for start_index in range(0, missed, 500):
         futures = [
-            sender.request("send", circle=circle, text=f"message {i}")
+            request_json(sender, "send", circle=circle, text=f"message {i}")
             for i in range(start_index, min(start_index + 500, missed))
         ]
         concurrent.futures.wait(futures, timeout=WAIT)
     print(f"sender wrote {missed} messages in {time.perf_counter() - began:.1f} s")
-    expected = sender.request("sync_status", circle=circle).result(WAIT)["events"]
+    expected = request_json(sender, "sync_status", circle=circle).result(WAIT)["events"]
     began = time.perf_counter()
     late = start(late_profile)
     deadline = began + WAIT
-    while late.request("sync_status", circle=circle).result(WAIT)["events"] < expected:
+    while request_json(late, "sync_status", circle=circle).result(WAIT)["events"] < expected:
         if time.perf_counter() > deadline:
             raise SystemExit("catch-up did not finish")
         time.sleep(0.01)
@@ -85,7 +88,9 @@ def history(folder: Path, count: int) -> None:
 
     profile = create_profile(folder / "history", PASSPHRASE, TEST_KDF)
     engine = start(profile)
-    circle = engine.request("create_circle", name="Big", member_name="H").result(WAIT)["circle"]
+    circle = request_json(engine, "create_circle", name="Big", member_name="H").result(WAIT)[
+        "circle"
+    ]
     engine.stop()
     database = profile.open_database()
     store = CircleStore(database)
@@ -119,7 +124,7 @@ def history(folder: Path, count: int) -> None:
     timings = []
     for _ in range(20):
         began = time.perf_counter()
-        page = engine.request("history", circle=circle, limit=50).result(WAIT)["messages"]
+        page = request_json(engine, "history", circle=circle, limit=50).result(WAIT)["messages"]
         timings.append(time.perf_counter() - began)
     assert len(page) == 50
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -128,7 +133,7 @@ def history(folder: Path, count: int) -> None:
         f"(target <= 50 ms); peak memory of this process {peak:.0f} MiB"
     )
     # slow mode (like any removal) makes start-up resolve the whole log, messages too
-    engine.request("set_settings", circle=circle, slow_mode_seconds=30).result(WAIT)
+    request_json(engine, "set_settings", circle=circle, slow_mode_seconds=30).result(WAIT)
     engine.stop()
     began = time.perf_counter()
     engine = start(profile)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from peerapp.core.api.refusals import Refusal
+
 
 class HearthError(Exception):
     """Base for every error whose message is fit to show a person."""
@@ -43,7 +45,18 @@ class StorageFull(HearthError):
 
 
 class CommandError(HearthError):
-    """A command to the engine was malformed or refused."""
+    """A command to the engine was malformed or refused: `refusal` says which refusal
+    (fronts match on it), `message` its text (core/api/refusals.py). Given a text, the
+    refusal is Refusal.REFUSED and the text is the message."""
+
+    def __init__(self, reason: str | Refusal, /, **detail: str) -> None:
+        if isinstance(reason, Refusal):
+            self.refusal = reason
+            super().__init__(reason.text(**detail))
+        else:
+            self.refusal = Refusal.REFUSED
+            super().__init__(reason)
+        self.detail = detail
 
 
 class EngineFailed(HearthError):

@@ -1,56 +1,62 @@
-"""A reader's boundaries as the engine serves them: argument mapping -> reply.
-
-Each handler only unpacks arguments and calls peerapp.engine.boundaries.
+"""A reader's boundaries as the engine serves them: typed command -> typed result.
+Each handler only unpacks the command and calls peerapp.engine.boundaries.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
 
-from peerapp.core.content_warnings import FILTER_TOPICS
+from peerapp.core.api.boundaries import (
+    AllBreaks,
+    Block,
+    BreaksOf,
+    BreakView,
+    FilterModes,
+    Filters,
+    SetBreak,
+    SetFilters,
+    Unblock,
+)
+from peerapp.core.api.contract import Done, Unset
+from peerapp.core.api.registry import command_arguments
 from peerapp.engine.boundaries import KEEP, Boundaries
 from peerapp.engine.circle_service import CircleService
-
-Result = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Awaitable[Result]]
+from peerapp.engine.dispatch import Handlers
 
 
-def boundaries_handlers(service: Callable[[], CircleService]) -> dict[str, Handler]:
+def boundaries_handlers(service: Callable[[], CircleService]) -> Handlers:
     def boundaries() -> Boundaries:
         return service().boundaries
 
-    async def block(arguments: dict[str, Any]) -> Result:
-        boundaries().block(arguments["circle"], arguments["member"])
-        return {}
+    async def block(command: Block) -> Done:
+        boundaries().block(command.circle, command.member)
+        return Done()
 
-    async def unblock(arguments: dict[str, Any]) -> Result:
-        boundaries().unblock(arguments["circle"], arguments["member"])
-        return {}
+    async def unblock(command: Unblock) -> Done:
+        boundaries().unblock(command.circle, command.member)
+        return Done()
 
-    async def filters(_: dict[str, Any]) -> Result:
-        return {"filters": boundaries().filters()}
+    async def filters(_: Filters) -> FilterModes:
+        return FilterModes(filters=boundaries().filters())
 
-    async def set_filters(arguments: dict[str, Any]) -> Result:
-        changes = {topic: arguments[topic] for topic in FILTER_TOPICS if topic in arguments}
-        return {"filters": boundaries().set_filters(changes)}
+    async def set_filters(command: SetFilters) -> FilterModes:
+        # by topic as the wire names them ("self-harm"); absent topics keep their mode
+        return FilterModes(filters=boundaries().set_filters(command_arguments(command)))
 
-    async def set_break(arguments: dict[str, Any]) -> Result:
-        return await boundaries().set_break(
-            arguments.get("circle"),
-            arguments["on"],
-            arguments.get("quiet_hours", KEEP),  # absent keeps, null clears
-            arguments.get("status"),
-        )
+    async def set_break(command: SetBreak) -> BreakView:
+        quiet_hours = KEEP if isinstance(command.quiet_hours, Unset) else command.quiet_hours
+        view = await boundaries().set_break(command.circle, command.on, quiet_hours, command.status)
+        return BreakView(**view)
 
-    async def breaks(_: dict[str, Any]) -> Result:
-        return boundaries().breaks()
+    async def breaks(_: BreaksOf) -> AllBreaks:
+        view = boundaries().breaks()
+        return AllBreaks(global_break=view["global"], circles=view["circles"])
 
-    return {
-        "block": block,
-        "unblock": unblock,
-        "filters": filters,
-        "set_filters": set_filters,
-        "set_break": set_break,
-        "breaks": breaks,
-    }
+    handlers = Handlers()
+    handlers.add(Block, block)
+    handlers.add(Unblock, unblock)
+    handlers.add(Filters, filters)
+    handlers.add(SetFilters, set_filters)
+    handlers.add(SetBreak, set_break)
+    handlers.add(BreaksOf, breaks)
+    return handlers

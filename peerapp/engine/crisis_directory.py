@@ -13,19 +13,25 @@ Rules:
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import peerapp
+from peerapp.core.api.crisis import (
+    CountryList,
+    CrisisCountries,
+    CrisisResources,
+    CrisisResourcesView,
+)
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.crisis_directory import CrisisDirectoryInvalid, Directory, parse_directory_text
 from peerapp.core.errors import CommandError
+from peerapp.engine.dispatch import Handlers
 
 CRISIS_DIR = Path(peerapp.__file__).resolve().parent.parent / "resources" / "crisis"
 DIRECTORY_FILE = CRISIS_DIR / "directory.json"
 SCHEMA_FILE = CRISIS_DIR / "schema.json"
-
-Handler = Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def load_file(path: Path) -> Directory:
@@ -48,14 +54,11 @@ def crisis_resources(directory: Directory, country: str) -> dict[str, Any]:
     found = directory.country(country)
     if found is None:
         shown = country.strip() or "(empty)"
-        raise CommandError(
-            f"No crisis resources are bundled for country {shown!r}. "
-            "Use crisis_countries to list the country codes there are."
-        )
+        raise CommandError(Refusal.NO_CRISIS_RESOURCES, country=shown)
     return directory.country_view(found)
 
 
-def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> dict[str, Handler]:
+def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> Handlers:
     """Engine handlers for `crisis_resources` and `crisis_countries` (no network needed)."""
 
     def bundled() -> Directory:
@@ -64,10 +67,13 @@ def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> dict[s
         except CrisisDirectoryInvalid as error:
             raise CommandError(error.message) from None
 
-    async def resources(arguments: dict[str, Any]) -> dict[str, Any]:
-        return crisis_resources(bundled(), str(arguments["country"]))
+    async def resources(command: CrisisResources) -> CrisisResourcesView:
+        return CrisisResourcesView(**crisis_resources(bundled(), command.country))
 
-    async def countries(_: dict[str, Any]) -> dict[str, Any]:
-        return bundled().countries_view()
+    async def countries(_: CrisisCountries) -> CountryList:
+        return CountryList(**bundled().countries_view())
 
-    return {"crisis_resources": resources, "crisis_countries": countries}
+    handlers = Handlers()
+    handlers.add(CrisisResources, resources)
+    handlers.add(CrisisCountries, countries)
+    return handlers

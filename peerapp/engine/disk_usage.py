@@ -10,20 +10,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, Protocol
 
+from peerapp.core.api.usage import CircleUsage, Cleared, ClearMember, UsageView
 from peerapp.core.errors import CommandError
 from peerapp.core.events import HistoryChanged
 from peerapp.core.quotas import Quotas
 from peerapp.engine.circle_log import Emit
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.dispatch import Handlers
 from peerapp.engine.ids import id_from_hex
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.storage.circle_store import CircleStore
-
-Result = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Awaitable[Result]]
 
 
 class UsageOwner(Protocol):
@@ -104,12 +103,15 @@ class DiskUsage:
         return {"messages": messages, "bytes": erased}
 
 
-def usage_handlers(service: Callable[[], UsageOwner]) -> dict[str, Handler]:
-    async def circle_usage(arguments: dict[str, Any]) -> Result:
-        circles = service().disk_usage.usage(arguments.get("circle"))
-        return {"circles": circles, "dropped": dict(service().dropped)}
+def usage_handlers(service: Callable[[], UsageOwner]) -> Handlers:
+    async def circle_usage(command: CircleUsage) -> UsageView:
+        circles = service().disk_usage.usage(command.circle)
+        return UsageView(circles=circles, dropped=dict(service().dropped))
 
-    async def clear_member(arguments: dict[str, Any]) -> Result:
-        return service().disk_usage.clear_member(arguments["circle"], arguments["member"])
+    async def clear_member(command: ClearMember) -> Cleared:
+        return Cleared(**service().disk_usage.clear_member(command.circle, command.member))
 
-    return {"circle_usage": circle_usage, "clear_member": clear_member}
+    handlers = Handlers()
+    handlers.add(CircleUsage, circle_usage)
+    handlers.add(ClearMember, clear_member)
+    return handlers

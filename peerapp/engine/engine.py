@@ -16,7 +16,30 @@ from typing import Any
 import multiaddr
 import trio
 
-from peerapp.core.commands import check_arguments
+from peerapp.core.api.circles import (
+    CircleCreated,
+    CircleList,
+    Circles,
+    Connect,
+    Connected,
+    CreateCircle,
+    Invite,
+    InviteMade,
+    Join,
+    Joined,
+    MarkRead,
+    MemberList,
+    Members,
+    PeerSyncView,
+    Status,
+    StatusView,
+    SyncStatus,
+    SyncStatusView,
+)
+from peerapp.core.api.contract import Command, Done, Result
+from peerapp.core.api.messages import History, HistoryPage, MessageSent, SendMessage
+from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.safety import Report, Reported, ReportList, Reports, ResolveReport
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
 from peerapp.core.events import (
     EngineError,
@@ -34,6 +57,7 @@ from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
 from peerapp.engine.crisis_directory import crisis_handlers
 from peerapp.engine.disk_usage import usage_handlers
+from peerapp.engine.dispatch import Handlers
 from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
 from peerapp.engine.network_choice import chosen_mode, chosen_tor
@@ -53,7 +77,6 @@ from peerapp.storage.profile import UnlockedProfile
 log = logging.getLogger(__name__)
 
 Emit = Callable[[EngineEvent], None]
-Result = dict[str, Any]
 CommandFuture = concurrent.futures.Future[Result]
 
 # Bounded so a front that floods commands meets back-pressure instead of unbounded memory.
@@ -66,8 +89,7 @@ DEFAULT_FOUNDER_NAME = "Founder"
 
 @dataclass(frozen=True)
 class Request:
-    command: str
-    arguments: dict[str, Any]
+    command: Command[Any]
     reply: CommandFuture
 
 
@@ -102,29 +124,29 @@ class Engine:
         self._reach: Reach | None = None
         self._mode = NetworkMode.DIRECT
         self._tor_view: TorView | None = None
-        self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Result]]] = {
-            "status": self._status,
-            "create_circle": self._create_circle,
-            "join": self._join,
-            "circles": self._circles,
-            "connect": self._connect,
-            "invite": self._invite,
-            "send": self._send,
-            "history": self._history,
-            "members": self._members,
-            "mark_read": self._mark_read,
-            "sync_status": self._sync_status,
-            "report": self._report,
-            "reports": self._reports,
-            "resolve_report": self._resolve_report,
-        }
-        self._handlers.update(moderation_handlers(self._service))
-        self._handlers.update(join_handlers(self._service))
-        self._handlers.update(boundaries_handlers(self._service))
-        self._handlers.update(safety_handlers(self._service))
-        self._handlers.update(crisis_handlers())
-        self._handlers.update(usage_handlers(self._service))
-        self._handlers.update(
+        # command type -> handler (engine/dispatch.py); each feature brings its own
+        self._handlers = Handlers()
+        self._handlers.add(Status, self._status)
+        self._handlers.add(CreateCircle, self._create_circle)
+        self._handlers.add(Join, self._join)
+        self._handlers.add(Circles, self._circles)
+        self._handlers.add(Connect, self._connect)
+        self._handlers.add(Invite, self._invite)
+        self._handlers.add(SendMessage, self._send)
+        self._handlers.add(History, self._history)
+        self._handlers.add(Members, self._members)
+        self._handlers.add(MarkRead, self._mark_read)
+        self._handlers.add(SyncStatus, self._sync_status)
+        self._handlers.add(Report, self._report)
+        self._handlers.add(Reports, self._reports)
+        self._handlers.add(ResolveReport, self._resolve_report)
+        self._handlers.include(moderation_handlers(self._service))
+        self._handlers.include(join_handlers(self._service))
+        self._handlers.include(boundaries_handlers(self._service))
+        self._handlers.include(safety_handlers(self._service))
+        self._handlers.include(crisis_handlers())
+        self._handlers.include(usage_handlers(self._service))
+        self._handlers.include(
             network_handlers(lambda: open_settings(self._database), self._network_now)
         )
         self._circles_service: CircleService | None = None
@@ -137,7 +159,7 @@ class Engine:
         try:
             self._inbox_send.send_nowait(request)
         except trio.WouldBlock:
-            request.reply.set_exception(CommandError("Hearth is busy; try again in a moment."))
+            request.reply.set_exception(CommandError(Refusal.BUSY))
         else:
             self._commands_waiting += 1  # bulk work gives way until it is answered
 
@@ -302,11 +324,7 @@ class Engine:
         if not request.reply.set_running_or_notify_cancel():
             return
         try:
-            arguments = check_arguments(request.command, request.arguments)
-            handler = self._handlers.get(request.command)
-            if handler is None:
-                raise CommandError(f"{request.command} is handled by the front, not the engine")
-            result = await handler(arguments)
+            result = await self._handlers.answer(request.command)
         except HearthError as error:
             request.reply.set_exception(error)
         except trio.Cancelled:
@@ -314,7 +332,7 @@ class Engine:
             raise
         except Exception as error:
             # an engine bug: show it, log it, keep serving
-            log.exception("command %s failed", request.command)
+            log.exception("command %s failed", type(request.command).__name__)
             message = f"Something went wrong inside Hearth ({type(error).__name__})."
             self._emit(EngineError(message=message, fatal=False))
             request.reply.set_exception(EngineFailed(message))
@@ -336,33 +354,30 @@ class Engine:
     def _running_node(self) -> NetworkNode:
         if self._node is None:
             if self._reach is not None and self._reach.mode is NetworkMode.TOR:
-                raise CommandError(
-                    "In Tor mode each circle has its own onion address and peer id: members "
-                    "are dialled from the circle, there is no profile-wide address to use."
-                )
+                raise CommandError(Refusal.NO_PROFILE_ADDRESS_IN_TOR)
             raise EngineFailed("The network is not running.")
         return self._node
 
-    async def _status(self, _: dict[str, Any]) -> Result:
+    async def _status(self, _: Status) -> StatusView:
         if self._reach is None:
             raise EngineFailed("The network is not running.")
         nodes = self._reach.nodes()
         service = self._circles_service
         shared = self._node  # direct mode's one host; None in Tor mode (one per membership)
-        return {
-            "mode": self._reach.mode.value,
-            "tor": self._tor_fields(),
-            "peer_id": shared.peer_id if shared else "",
-            "addrs": shared.dialable_addrs() if shared else [],
-            "hosts": len(nodes),
-            "connected_peers": sorted({p for node in nodes for p in node.connected_peers()}),
-            "profile": str(self._profile.folder),
+        return StatusView(
+            mode=self._reach.mode.value,
+            tor=self._tor_fields(),
+            peer_id=shared.peer_id if shared else "",
+            addrs=shared.dialable_addrs() if shared else [],
+            hosts=len(nodes),
+            connected_peers=sorted({p for node in nodes for p in node.connected_peers()}),
+            profile=str(self._profile.folder),
             # what the fast path sent and dropped; nothing it drops goes uncounted
-            "fast_path": service.outbox.counters() if service else {},
-            "network": _summed([node.counters() for node in nodes]),
-            "received_dropped": dict(service.dropped) if service else {},
-            "resolutions": dict(service.resolutions) if service else {},
-        }
+            fast_path=service.outbox.counters() if service else {},
+            network=_summed([node.counters() for node in nodes]),
+            received_dropped=dict(service.dropped) if service else {},
+            resolutions=dict(service.resolutions) if service else {},
+        )
 
     def _network_now(self) -> dict[str, Any]:
         """What this run uses (the settings take effect at the next start)."""
@@ -377,89 +392,83 @@ class Engine:
             raise EngineFailed("Circles are not loaded yet.")
         return self._circles_service
 
-    async def _create_circle(self, arguments: dict[str, Any]) -> Result:
+    async def _create_circle(self, command: CreateCircle) -> CircleCreated:
         view = await self._service().create_circle(
-            arguments["name"],
-            arguments.get("guidelines", ""),
-            arguments.get("member_name", DEFAULT_FOUNDER_NAME),
+            command.name,
+            command.guidelines if command.guidelines is not None else "",
+            command.member_name if command.member_name is not None else DEFAULT_FOUNDER_NAME,
         )
-        return {"circle": view.id, "name": view.name}
+        return CircleCreated(circle=view.id, name=view.name, view=view)
 
-    async def _join(self, arguments: dict[str, Any]) -> Result:
-        outcome = await self._service().join(arguments["code"], arguments["name"])
-        return outcome.to_result()
+    async def _join(self, command: Join) -> Joined:
+        outcome = await self._service().join(command.code, command.name)
+        return Joined(circle=outcome.circle, name=outcome.name, pending=outcome.pending)
 
-    async def _circles(self, _: dict[str, Any]) -> Result:
-        return {"circles": [asdict(view) for view in self._service().circle_views()]}
+    async def _circles(self, _: Circles) -> CircleList:
+        return CircleList(circles=tuple(self._service().circle_views()))
 
-    async def _invite(self, arguments: dict[str, Any]) -> Result:
-        code = await self._service().invite(
-            arguments["circle"], arguments.get("max_uses"), arguments.get("expires_in")
-        )
-        return {"code": code}
+    async def _invite(self, command: Invite) -> InviteMade:
+        code = await self._service().invite(command.circle, command.max_uses, command.expires_in)
+        return InviteMade(code=code)
 
-    async def _send(self, arguments: dict[str, Any]) -> Result:
-        view = await self._service().send(
-            arguments["circle"], arguments["text"], arguments.get("cw")
-        )
-        return {"message": view.id}
+    async def _send(self, command: SendMessage) -> MessageSent:
+        view = await self._service().send(command.circle, command.text, command.cw)
+        return MessageSent(message=view.id, view=view)
 
-    async def _history(self, arguments: dict[str, Any]) -> Result:
-        views = self._service().history(
-            arguments["circle"], arguments.get("limit"), arguments.get("before")
-        )
-        return {"messages": [asdict(view) for view in views]}
+    async def _history(self, command: History) -> HistoryPage:
+        views = self._service().history(command.circle, command.limit, command.before)
+        return HistoryPage(messages=tuple(views))
 
-    async def _members(self, arguments: dict[str, Any]) -> Result:
-        return {
-            "members": [asdict(view) for view in self._service().member_views(arguments["circle"])]
-        }
+    async def _members(self, command: Members) -> MemberList:
+        return MemberList(members=tuple(self._service().member_views(command.circle)))
 
-    async def _sync_status(self, arguments: dict[str, Any]) -> Result:
-        return self._service().sync_status(arguments["circle"])
+    async def _sync_status(self, command: SyncStatus) -> SyncStatusView:
+        status = self._service().sync_status(command.circle)
+        peers = tuple(PeerSyncView(**row) for row in status.pop("peers"))
+        return SyncStatusView(**status, peers=peers)
 
-    async def _report(self, arguments: dict[str, Any]) -> Result:
+    async def _report(self, command: Report) -> Reported:
         report = await self._service().mailbox.report(
-            arguments["circle"], arguments["message"], arguments["reason"]
+            command.circle, command.message, command.reason
         )
-        return {"report": report}
+        return Reported(report=report)
 
-    async def _reports(self, arguments: dict[str, Any]) -> Result:
-        views = self._service().mailbox.reports(arguments["circle"])
-        return {"reports": [asdict(view) for view in views]}
+    async def _reports(self, command: Reports) -> ReportList:
+        views = self._service().mailbox.reports(command.circle)
+        return ReportList(reports=[asdict(view) for view in views])
 
-    async def _resolve_report(self, arguments: dict[str, Any]) -> Result:
-        self._service().mailbox.resolve(arguments["circle"], arguments["report"])
-        return {}
+    async def _resolve_report(self, command: ResolveReport) -> Done:
+        self._service().mailbox.resolve(command.circle, command.report)
+        return Done()
 
-    async def _mark_read(self, arguments: dict[str, Any]) -> Result:
-        self._service().mark_read(arguments["circle"])
-        return {}
+    async def _mark_read(self, command: MarkRead) -> Done:
+        self._service().mark_read(command.circle)
+        return Done()
 
-    async def _connect(self, arguments: dict[str, Any]) -> Result:
-        address = arguments["addr"]
+    async def _connect(self, command: Connect) -> Connected:
+        address = command.addr
         try:
             parsed = multiaddr.Multiaddr(address)
             parsed.value_for_protocol("p2p")
         except Exception:  # multiaddr raises several unrelated types for bad input
-            raise CommandError(
-                f"{address!r} is not a full multiaddr ending in /p2p/PEER_ID"
-            ) from None
+            raise CommandError(Refusal.NOT_A_MULTIADDR, address=address) from None
         try:
             with trio.fail_after(CONNECT_TIMEOUT_SECONDS):
                 peer_id = await self._running_node().connect(address)
         except trio.TooSlowError:
             raise CommandError(
-                f"No answer from {address} within {CONNECT_TIMEOUT_SECONDS} s."
+                Refusal.NO_ANSWER, address=address, seconds=str(CONNECT_TIMEOUT_SECONDS)
             ) from None
         except (OSError, trio.BrokenResourceError) as error:
-            raise CommandError(f"Could not connect to {address}: {error}") from None
+            raise CommandError(Refusal.NOT_CONNECTED, address=address, reason=str(error)) from None
         except Exception as error:
             # py-libp2p signals refused security/muxer negotiation with its own error types
             if type(error).__module__.startswith("libp2p"):
-                raise CommandError(f"Could not connect to {address}: {error}") from None
+                raise CommandError(
+                    Refusal.NOT_CONNECTED, address=address, reason=str(error)
+                ) from None
             raise
-        return {"peer_id": peer_id}
+        return Connected(peer_id=peer_id)
 
 
 def _summed(counts: list[dict[str, int]]) -> dict[str, int]:

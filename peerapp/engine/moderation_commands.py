@@ -1,98 +1,118 @@
-"""The facilitators' commands as the engine serves them: argument mapping -> reply.
+"""The facilitators' commands as the engine serves them: typed command -> typed result.
 
 Kept apart from engine.py so the command table stays readable; each handler only
-unpacks arguments and calls peerapp.engine.moderation.
+unpacks the command and calls peerapp.engine.moderation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Callable
 
+from peerapp.core.api.contract import Done
+from peerapp.core.api.moderation import (
+    Ban,
+    Banned,
+    CircleInfo,
+    CircleInfoView,
+    CircleSettings,
+    DeleteMessage,
+    Demote,
+    EquivocationList,
+    Equivocations,
+    InviteList,
+    Invites,
+    InviteView,
+    Leave,
+    MemberCommand,
+    ModerationLog,
+    ModerationLogOf,
+    Mute,
+    Muted,
+    Promote,
+    RemoveMember,
+    RevokeInvite,
+    SetSettings,
+    TransferFounder,
+)
 from peerapp.core.circle_events import EventType
 from peerapp.engine.circle_service import CircleService
+from peerapp.engine.dispatch import Handlers
 from peerapp.engine.moderation import Moderation
 
-Result = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Awaitable[Result]]
-
 # command -> the event type it authors about one member
-MEMBER_ACTIONS = {
-    "promote": EventType.PROMOTE,
-    "demote": EventType.DEMOTE,
-    "transfer_founder": EventType.TRANSFER_FOUNDER,
-    "remove_member": EventType.REMOVE,
+MEMBER_ACTIONS: dict[type[MemberCommand], EventType] = {
+    Promote: EventType.PROMOTE,
+    Demote: EventType.DEMOTE,
+    TransferFounder: EventType.TRANSFER_FOUNDER,
+    RemoveMember: EventType.REMOVE,
 }
 
 
-def moderation_handlers(service: Callable[[], CircleService]) -> dict[str, Handler]:
+def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
     def moderation() -> Moderation:
         return service().moderation
 
-    def on_member(kind: EventType) -> Handler:
-        async def handle(arguments: dict[str, Any]) -> Result:
-            await moderation().on_member(arguments["circle"], kind, arguments["member"])
-            return {}
+    async def on_member(command: MemberCommand) -> Done:
+        await moderation().on_member(command.circle, MEMBER_ACTIONS[type(command)], command.member)
+        return Done()
 
-        return handle
-
-    async def ban(arguments: dict[str, Any]) -> Result:
+    async def ban(command: Ban) -> Banned:
         removed = await moderation().ban(
-            arguments["circle"], arguments["member"], invitees=arguments.get("invitees", False)
+            command.circle, command.member, invitees=bool(command.invitees)
         )
-        return {"removed": removed}
+        return Banned(removed=removed)
 
-    async def mute(arguments: dict[str, Any]) -> Result:
-        until = await moderation().mute(
-            arguments["circle"], arguments["member"], arguments["seconds"]
+    async def mute(command: Mute) -> Muted:
+        return Muted(until=await moderation().mute(command.circle, command.member, command.seconds))
+
+    async def delete_message(command: DeleteMessage) -> Done:
+        await moderation().delete_message(command.circle, command.message)
+        return Done()
+
+    async def set_settings(command: SetSettings) -> CircleSettings:
+        settings = await moderation().set_settings(
+            command.circle,
+            slow_mode_seconds=command.slow_mode_seconds,
+            join_approval=command.join_approval,
+            guidelines=command.guidelines,
+            harm_flags_to_hide=command.harm_flags_to_hide,
+            members_invite=command.members_invite,
+            flag_after_hours=command.flag_after_hours,
         )
-        return {"until": until}
+        return CircleSettings(**settings)
 
-    async def delete_message(arguments: dict[str, Any]) -> Result:
-        await moderation().delete_message(arguments["circle"], arguments["message"])
-        return {}
+    async def revoke_invite(command: RevokeInvite) -> Done:
+        await moderation().revoke_invite(command.circle, command.code)
+        return Done()
 
-    async def set_settings(arguments: dict[str, Any]) -> Result:
-        return await moderation().set_settings(
-            arguments["circle"],
-            slow_mode_seconds=arguments.get("slow_mode_seconds"),
-            join_approval=arguments.get("join_approval"),
-            guidelines=arguments.get("guidelines"),
-            harm_flags_to_hide=arguments.get("harm_flags_to_hide"),
-            members_invite=arguments.get("members_invite"),
-            flag_after_hours=arguments.get("flag_after_hours"),
-        )
+    async def leave(command: Leave) -> Done:
+        await moderation().leave(command.circle)
+        return Done()
 
-    async def revoke_invite(arguments: dict[str, Any]) -> Result:
-        await moderation().revoke_invite(arguments["circle"], arguments["code"])
-        return {}
+    async def circle_info(command: CircleInfo) -> CircleInfoView:
+        return CircleInfoView(**moderation().circle_info(command.circle))
 
-    async def leave(arguments: dict[str, Any]) -> Result:
-        await moderation().leave(arguments["circle"])
-        return {}
+    async def invites(command: Invites) -> InviteList:
+        rows = moderation().invites(command.circle)
+        return InviteList(invites=tuple(InviteView(**row) for row in rows))
 
-    async def circle_info(arguments: dict[str, Any]) -> Result:
-        return moderation().circle_info(arguments["circle"])
+    async def moderation_log(command: ModerationLogOf) -> ModerationLog:
+        return ModerationLog(entries=moderation().moderation_log(command.circle))
 
-    async def invites(arguments: dict[str, Any]) -> Result:
-        return {"invites": moderation().invites(arguments["circle"])}
+    async def equivocations(command: Equivocations) -> EquivocationList:
+        return EquivocationList(equivocations=moderation().equivocations(command.circle))
 
-    async def moderation_log(arguments: dict[str, Any]) -> Result:
-        return {"entries": moderation().moderation_log(arguments["circle"])}
-
-    async def equivocations(arguments: dict[str, Any]) -> Result:
-        return {"equivocations": moderation().equivocations(arguments["circle"])}
-
-    return {
-        **{command: on_member(kind) for command, kind in MEMBER_ACTIONS.items()},
-        "ban": ban,
-        "mute": mute,
-        "equivocations": equivocations,
-        "delete_message": delete_message,
-        "set_settings": set_settings,
-        "revoke_invite": revoke_invite,
-        "leave": leave,
-        "circle_info": circle_info,
-        "invites": invites,
-        "moderation_log": moderation_log,
-    }
+    handlers = Handlers()
+    for kind in MEMBER_ACTIONS:
+        handlers.add(kind, on_member)
+    handlers.add(Ban, ban)
+    handlers.add(Mute, mute)
+    handlers.add(Equivocations, equivocations)
+    handlers.add(DeleteMessage, delete_message)
+    handlers.add(SetSettings, set_settings)
+    handlers.add(RevokeInvite, revoke_invite)
+    handlers.add(Leave, leave)
+    handlers.add(CircleInfo, circle_info)
+    handlers.add(Invites, invites)
+    handlers.add(ModerationLogOf, moderation_log)
+    return handlers

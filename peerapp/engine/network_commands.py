@@ -15,12 +15,16 @@ The Tor settings are kept whatever the mode, so switching back to Tor finds them
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from peerapp.core.api.network import NetworkSettings as NetworkSettingsOf
+from peerapp.core.api.network import NetworkSettingsView, SetNetworkSettings
+from peerapp.core.api.registry import command_arguments
 from peerapp.core.errors import CommandError, EngineFailed
 from peerapp.core.network_mode import NetworkMode, parse_mode
+from peerapp.engine.dispatch import Handlers
 from peerapp.network.tor.config import (
     MAX_TORRC_BYTES,
     parse_control_address,
@@ -30,9 +34,6 @@ from peerapp.network.tor.config import (
 from peerapp.network.tor.errors import TorConfigError
 from peerapp.storage.database import Database
 from peerapp.storage.network_settings import NetworkSettings, TorSettings
-
-Result = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Awaitable[Result]]
 
 # how a refusal names each setting: the command's argument, and what the GUI calls it
 CONTROL_LABEL = "tor_control (the existing Tor's control address)"
@@ -72,35 +73,38 @@ def open_settings(database: Database | None) -> NetworkSettings:
 
 def network_handlers(
     settings: Callable[[], NetworkSettings], current: Callable[[], dict[str, Any]]
-) -> dict[str, Handler]:
+) -> Handlers:
     """`settings`: the open profile's network settings; `current`: what this run uses."""
 
-    async def network_settings(arguments: dict[str, Any]) -> Result:
+    async def network_settings(_: NetworkSettingsOf) -> NetworkSettingsView:
         return _describe(settings(), current())
 
-    async def set_network_settings(arguments: dict[str, Any]) -> Result:
+    async def set_network_settings(command: SetNetworkSettings) -> NetworkSettingsView:
         stored = settings()
-        wanted = _merge(stored, arguments)
+        wanted = _merge(stored, command_arguments(command))
         _check(wanted.tor)
         stored.set_tor(wanted.tor)
         stored.set_mode(wanted.mode)
-        return {**_describe(stored, current()), "restart": True}
+        return _describe(stored, current(), restart=True)
 
-    return {
-        "network_settings": network_settings,
-        "set_network_settings": set_network_settings,
-    }
+    handlers = Handlers()
+    handlers.add(NetworkSettingsOf, network_settings)
+    handlers.add(SetNetworkSettings, set_network_settings)
+    return handlers
 
 
-def _describe(stored: NetworkSettings, current: dict[str, Any]) -> Result:
+def _describe(
+    stored: NetworkSettings, current: dict[str, Any], *, restart: bool = False
+) -> NetworkSettingsView:
     tor = stored.tor()
-    return {
-        "mode": stored.mode().value,
-        "tor_control": tor.control or "",
-        "tor_socks": tor.socks or "",
-        "tor_config": tor.config or "",
-        "current": current,
-    }
+    return NetworkSettingsView(
+        mode=stored.mode().value,
+        tor_control=tor.control or "",
+        tor_socks=tor.socks or "",
+        tor_config=tor.config or "",
+        current=current,
+        restart=restart,
+    )
 
 
 def _merge(stored: NetworkSettings, arguments: dict[str, Any]) -> _Wanted:

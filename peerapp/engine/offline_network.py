@@ -6,7 +6,7 @@ Rules:
 - Only after the engine's run has ended (its thread reported the failure, so the run
   closed its database): the front asks here only then.
 - Only `network_settings` and `set_network_settings`, checked and served exactly as the
-  running engine does (core/commands.check_arguments, network_commands.network_handlers):
+  running engine does (the same typed commands, network_commands.network_handlers):
   the same refusals, and a refusal stores nothing.
 - One command at a time, each in a worker thread of its own: the profile's database is
   opened for it and closed again, so nothing stays open beside the next engine run.
@@ -19,11 +19,14 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import trio
 
-from peerapp.core.commands import check_arguments
+from peerapp.core.api.contract import Command, Result
+from peerapp.core.api.network import NetworkSettings as NetworkSettingsOf
+from peerapp.core.api.network import SetNetworkSettings
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import EngineFailed, HearthError
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.network_choice import chosen_mode
@@ -40,12 +43,12 @@ from peerapp.storage.profile import UnlockedProfile
 
 log = logging.getLogger(__name__)
 
-Result = dict[str, Any]
+R = TypeVar("R", bound=Result)
 
 # failures the network settings can fix: the front offers them
 NETWORK_FAILURES = (TorConfigError, TorStartError, TorControlError, OnionServiceError)
-OFFLINE_COMMANDS = frozenset({"network_settings", "set_network_settings"})
-NOT_RUNNING = "Hearth's engine is not running."
+OFFLINE_COMMANDS: frozenset[type[Command[Any]]] = frozenset({NetworkSettingsOf, SetNetworkSettings})
+NOT_RUNNING = Refusal.NOT_RUNNING.text()
 
 
 def is_network_failure(error: HearthError | None) -> bool:
@@ -67,27 +70,25 @@ class OfflineNetworkSettings:
         GUI's --direct/--tor-* options): those win over the stored settings."""
         return self._options != PROFILE_SETTINGS
 
-    def request(self, command: str, arguments: dict[str, Any]) -> concurrent.futures.Future[Result]:
-        reply: concurrent.futures.Future[Result] = concurrent.futures.Future()
+    def request(self, command: Command[R]) -> concurrent.futures.Future[R]:
+        reply: concurrent.futures.Future[R] = concurrent.futures.Future()
         threading.Thread(
             target=self._serve,
-            args=(command, dict(arguments), reply),
+            args=(command, reply),
             name="hearth-offline-settings",
             daemon=True,
         ).start()
         return reply
 
-    def _serve(
-        self, command: str, arguments: dict[str, Any], reply: concurrent.futures.Future[Result]
-    ) -> None:
+    def _serve(self, command: Command[R], reply: concurrent.futures.Future[R]) -> None:
         if not reply.set_running_or_notify_cancel():
             return
         try:
-            result = self._answer(command, arguments)
+            result = self._answer(command)
         except HearthError as error:
             reply.set_exception(error)
         except Exception as error:  # an unreadable database: say so, never a traceback
-            log.error("offline %s failed", command, exc_info=error)
+            log.error("offline %s failed", type(command).__name__, exc_info=error)
             reply.set_exception(
                 EngineFailed(
                     f"Could not open the profile's network settings ({type(error).__name__})."
@@ -96,18 +97,16 @@ class OfflineNetworkSettings:
         else:
             reply.set_result(result)
 
-    def _answer(self, command: str, arguments: dict[str, Any]) -> Result:
-        if command not in OFFLINE_COMMANDS:
+    def _answer(self, command: Command[R]) -> R:
+        if type(command) not in OFFLINE_COMMANDS:
             raise EngineFailed(NOT_RUNNING)
-        checked = check_arguments(command, arguments)
         with self._lock:
             database = self._profile.open_database()
             try:
                 handlers = network_handlers(
                     lambda: NetworkSettings(database), lambda: self._current(database)
                 )
-                result: Result = trio.run(handlers[command], checked)
-                return result
+                return cast(R, trio.run(handlers.answer, command))
             finally:
                 database.close()
 

@@ -8,66 +8,69 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
+from peerapp.core.api.contract import Done
+from peerapp.core.api.messages import CheckIn, MessageSent
+from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.safety import (
+    Flag,
+    Flagged,
+    FlagList,
+    Flags,
+    ResolveFlag,
+    RestoreMessage,
+)
 from peerapp.core.errors import CommandError
+from peerapp.engine.dispatch import Handlers
 
 if TYPE_CHECKING:
     from peerapp.engine.circle_service import CircleService
 
-Result = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Awaitable[Result]]
 
+def safety_handlers(service: Callable[[], CircleService]) -> Handlers:
+    async def checkin(command: CheckIn) -> MessageSent:
+        view = await service().safety.checkin(command.circle, command.mood, command.text or "")
+        return MessageSent(message=view.id, view=view)
 
-def safety_handlers(service: Callable[[], CircleService]) -> dict[str, Handler]:
-    async def checkin(arguments: dict[str, Any]) -> Result:
-        view = await service().safety.checkin(
-            arguments["circle"], arguments["mood"], arguments.get("text", "")
-        )
-        return {"message": view.id}
+    async def restore_message(command: RestoreMessage) -> Done:
+        await service().safety.restore(command.circle, command.message)
+        return Done()
 
-    async def restore_message(arguments: dict[str, Any]) -> Result:
-        await service().safety.restore(arguments["circle"], arguments["message"])
-        return {}
-
-    async def flag(arguments: dict[str, Any]) -> Result:
-        kind = arguments["kind"]
-        if kind == "care":
-            if "member" not in arguments:
-                raise CommandError("A care flag needs the member you are worried about.")
+    async def flag(command: Flag) -> Flagged:
+        if command.kind == "care":
+            if command.member is None:
+                raise CommandError(Refusal.CARE_FLAG_NEEDS_MEMBER)
             flag_id = await service().mailbox.care_flag(
-                arguments["circle"],
-                arguments["member"],
-                arguments.get("message") or None,
-                arguments.get("note", ""),
+                command.circle, command.member, command.message or None, command.note or ""
             )
-            return {"flag": flag_id}
-        if kind == "harm":
-            if "message" not in arguments:
-                raise CommandError("A harm flag needs the message.")
-            if "member" in arguments or "note" in arguments:
-                raise CommandError("A harm flag takes only the message.")
-            return await service().safety.flag_harm(arguments["circle"], arguments["message"])
-        raise CommandError('A flag\'s kind is "care" or "harm".')
+            return Flagged(flag=flag_id)
+        if command.kind == "harm":
+            if command.message is None:
+                raise CommandError(Refusal.HARM_FLAG_NEEDS_MESSAGE)
+            if command.member is not None or command.note is not None:
+                raise CommandError(Refusal.HARM_FLAG_ONLY_MESSAGE)
+            return Flagged(**await service().safety.flag_harm(command.circle, command.message))
+        raise CommandError(Refusal.FLAG_KIND)
 
-    async def flags(arguments: dict[str, Any]) -> Result:
+    async def flags(command: Flags) -> FlagList:
         circles = service()
-        views = circles.mailbox.flags(arguments["circle"])
-        return {
-            "flags": [view.as_reply() for view in views],
+        views = circles.mailbox.flags(command.circle)
+        return FlagList(
+            flags=[view.as_reply() for view in views],
             # harm flags are in the log: what they hide waits for a facilitator's review
-            "pending_review": circles.safety.pending_review(arguments["circle"]),
-        }
+            pending_review=circles.safety.pending_review(command.circle),
+        )
 
-    async def resolve_flag(arguments: dict[str, Any]) -> Result:
-        service().mailbox.resolve_flag(arguments["circle"], arguments["flag"])
-        return {}
+    async def resolve_flag(command: ResolveFlag) -> Done:
+        service().mailbox.resolve_flag(command.circle, command.flag)
+        return Done()
 
-    return {
-        "checkin": checkin,
-        "restore_message": restore_message,
-        "flag": flag,
-        "flags": flags,
-        "resolve_flag": resolve_flag,
-    }
+    handlers = Handlers()
+    handlers.add(CheckIn, checkin)
+    handlers.add(RestoreMessage, restore_message)
+    handlers.add(Flag, flag)
+    handlers.add(Flags, flags)
+    handlers.add(ResolveFlag, resolve_flag)
+    return handlers

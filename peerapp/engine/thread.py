@@ -5,8 +5,9 @@ UI blocks, so the engine gets a thread of its own (shared/docs/architecture.md).
 
 - start(): launch the thread; `ready` resolves with EngineReady once listening, or with
   the startup error.
-- request(): hand a command to the engine with the trio token; returns a
-  concurrent.futures.Future (the GUI wraps it into an asyncio future).
+- request(): hand a typed command (core/api) to the engine with the trio token; returns a
+  concurrent.futures.Future of its typed result (the GUI wraps it into an asyncio
+  future).
 - stop(): cancel the run's one CancelScope and join; the engine closes its database on
   the way out.
 - Every engine event, and a final EngineError if the run crashed, goes to `on_event`, called
@@ -21,10 +22,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TypeVar, cast
 
 import trio
 
+from peerapp.core.api.contract import Command, Result
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import EngineFailed, HearthError
 from peerapp.core.events import EngineError, EngineEvent, EngineReady, EngineStopped
 from peerapp.core.lifecycle import Phase, Trigger, is_final, next_phase
@@ -33,6 +36,7 @@ from peerapp.engine.engine import CommandFuture, Engine, Request
 log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[Callable[[EngineEvent], None]], Engine]
+R = TypeVar("R", bound=Result)
 STOP_TIMEOUT_SECONDS = 2.0
 GRACEFUL_SHARE = 0.75  # of the stop timeout, before the run is cancelled outright
 
@@ -68,18 +72,19 @@ class EngineThread:
         self._thread.start()
         return self.ready
 
-    def request(self, command: str, /, **arguments: Any) -> CommandFuture:
+    def request(self, command: Command[R]) -> concurrent.futures.Future[R]:
         reply: CommandFuture = concurrent.futures.Future()
         with self._lock:
             token, engine, phase = self._token, self._engine, self._phase
         if phase is not Phase.RUNNING or token is None or engine is None:
-            reply.set_exception(EngineFailed("Hearth's engine is not running."))
-            return reply
-        try:
-            token.run_sync_soon(engine.enqueue, Request(command, dict(arguments), reply))
-        except trio.RunFinishedError:
-            reply.set_exception(EngineFailed("Hearth's engine is not running."))
-        return reply
+            reply.set_exception(EngineFailed(Refusal.NOT_RUNNING.text()))
+        else:
+            try:
+                token.run_sync_soon(engine.enqueue, Request(command, reply))
+            except trio.RunFinishedError:
+                reply.set_exception(EngineFailed(Refusal.NOT_RUNNING.text()))
+        # the engine answers a command with the result type it names (engine/dispatch.py)
+        return cast(concurrent.futures.Future[R], reply)
 
     def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> bool:
         """Ask the engine to stop and wait for it. True when it ended within `timeout`."""

@@ -23,7 +23,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, BinaryIO
 
+from peerapp.core.api.circles import Quit
+from peerapp.core.api.contract import Result
+from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.errors import (
+    CommandError,
     HearthError,
     PassphraseRejected,
     ProfileDamaged,
@@ -44,6 +48,8 @@ from peerapp.engine.profiles import (
 from peerapp.engine.thread import EngineThread
 from peerapp.hardening import take_environment_variable
 from peerapp.node.protocol import (
+    FAILED,
+    INTERNAL,
     MAX_LINE_BYTES,
     BadLine,
     encode,
@@ -292,7 +298,7 @@ def _raise_terminate(signum: int, frame: FrameType | None) -> None:
 
 
 def _command_loop(engine: EngineThread, lines: queue.Queue[object], output: _Output) -> int:
-    outstanding: set[concurrent.futures.Future[dict[str, Any]]] = set()
+    outstanding: set[concurrent.futures.Future[Result]] = set()
     while True:
         item = lines.get()
         if item is _ENGINE_DIED:
@@ -304,31 +310,39 @@ def _command_loop(engine: EngineThread, lines: queue.Queue[object], output: _Out
         if isinstance(parsed, BadLine):
             output.write(reply_error(parsed.id, parsed.error))
             continue
-        if parsed.command == "quit":
+        try:
+            command = parse_command(parsed.command, parsed.arguments)
+        except CommandError as error:
+            output.write(reply_error(parsed.id, error.message, error.refusal.value))
+            continue
+        if isinstance(command, Quit):
             # commands sent before quit are answered before the node goes
             _drain(outstanding)
             output.write(reply_ok(parsed.id, {}))
             return EXIT_OK
-        future = engine.request(parsed.command, **parsed.arguments)
+        future: concurrent.futures.Future[Result] = engine.request(command)
         outstanding = {pending for pending in outstanding if not pending.done()}
         outstanding.add(future)
         future.add_done_callback(_replier(parsed.id, output))
 
 
-def _drain(outstanding: set[concurrent.futures.Future[dict[str, Any]]]) -> None:
+def _drain(outstanding: set[concurrent.futures.Future[Result]]) -> None:
     _, late = concurrent.futures.wait(outstanding, timeout=DRAIN_TIMEOUT_SECONDS)
     if late:
         log.warning("%d commands were still running at exit", len(late))
 
 
 def _replier(request_id: Any, output: _Output) -> Any:
-    def reply(future: concurrent.futures.Future[dict[str, Any]]) -> None:
+    def reply(future: concurrent.futures.Future[Result]) -> None:
         error = future.exception()
         if error is None:
-            output.write(reply_ok(request_id, future.result()))
+            output.write(reply_ok(request_id, result_json(future.result())))
+        elif isinstance(error, CommandError):
+            output.write(reply_error(request_id, error.message, error.refusal.value))
         elif isinstance(error, HearthError):
-            output.write(reply_error(request_id, error.message))
+            output.write(reply_error(request_id, error.message, FAILED))
         else:
-            output.write(reply_error(request_id, f"internal error ({type(error).__name__})"))
+            message = f"internal error ({type(error).__name__})"
+            output.write(reply_error(request_id, message, INTERNAL))
 
     return reply

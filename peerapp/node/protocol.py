@@ -1,8 +1,10 @@
 """The node's JSON-lines wire format, sans-IO: parse a command line, shape replies.
 
 A command line is a JSON object `{"id": ..., "cmd": "...", ...arguments}`. Replies echo
-the id. Nothing a peer or user typed is ever echoed into an error message, so replies and
-logs cannot leak message text.
+the id. An error reply carries a stable `code` (a core/api/refusals.Refusal value for a
+refused command; BAD_LINE, FAILED or INTERNAL otherwise) and the text. Nothing a peer or
+user typed is ever echoed into an error message, so replies and logs cannot leak message
+text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_LINE_BYTES = 1024 * 1024
+# error codes beside the refusals' own
+BAD_LINE = "bad_line"  # not a JSON object with a "cmd"
+FAILED = "failed"  # the engine could not answer (stopped, not running, a full disk...)
+INTERNAL = "internal"  # a bug
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,8 @@ def reply_ok(request_id: Any, result: dict[str, Any]) -> dict[str, Any]:
     return {"id": request_id, "ok": True, **result}
 
 
-def reply_error(request_id: Any, error: str) -> dict[str, Any]:
-    return {"id": request_id, "ok": False, "error": error}
+def reply_error(request_id: Any, error: str, code: str = BAD_LINE) -> dict[str, Any]:
+    return {"id": request_id, "ok": False, "code": code, "error": error}
 
 
 def encode(document: dict[str, Any]) -> bytes:

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from peerapp.core.api.boundaries import BreaksOf, SetBreak
 from peerapp.core.errors import HearthError
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -103,7 +104,7 @@ class BreakControls(QObject):
         self._asked += 1
         asked = self._asked
         try:
-            result = await self.bridge.call("breaks")
+            result = await self.bridge.request(BreaksOf())
         except HearthError as error:
             log.info("could not read the breaks: %s", type(error).__name__)
             return
@@ -125,7 +126,7 @@ class BreakControls(QObject):
         """One click: the global break ends."""
         self.indicator.end_button.setEnabled(False)
         try:
-            await self.bridge.call("set_break", on=False)
+            await self.bridge.request(SetBreak(on=False))
         except Exception as error:
             if still_alive(self._parent):
                 self.indicator.end_button.setEnabled(True)

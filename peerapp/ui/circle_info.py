@@ -8,10 +8,9 @@ reason why not, the GUI never decides it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
+from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 
 FACILITATING_ROLES = frozenset({"founder", "facilitator"})
@@ -46,38 +45,24 @@ class CircleInfo:
         return self.my_role in FACILITATING_ROLES
 
 
-def circle_info_from(result: Mapping[str, Any]) -> CircleInfo | None:
-    """The engine's circle_info answer, or None when it is malformed."""
-    circle, name = result.get("circle"), result.get("name")
-    if not isinstance(circle, str) or not isinstance(name, str):
-        return None
-    guidelines = result.get("guidelines")
-    role = result.get("my_role")
-    slow = result.get("slow_mode_seconds")
-    flag_after = _whole(result.get("flag_after_hours"))  # 0 is a choice: no `or` default
+def circle_info_from(result: CircleInfoView) -> CircleInfo:
+    """The engine's circle_info answer as the GUI keeps it (a removed member has no role:
+    it reads as a plain member's)."""
     return CircleInfo(
-        id=circle,
-        name=name,
-        guidelines=guidelines if isinstance(guidelines, str) else "",
-        join_approval=result.get("join_approval") is True,
-        my_role=role if isinstance(role, str) else "member",
-        slow_mode_seconds=slow if isinstance(slow, int) and not isinstance(slow, bool) else 0,
-        my_id=_text(result.get("my_id")),
-        my_rank=_whole(result.get("my_rank")),
-        muted_until=_whole(result.get("muted_until")) or 0,
-        next_send_at=_whole(result.get("next_send_at")) or 0,
-        removed=result.get("removed") is True,
-        banned=result.get("banned") is True,
-        harm_flags_to_hide=_whole(result.get("harm_flags_to_hide")) or DEFAULT_HARM_FLAGS_TO_HIDE,
-        members_invite=result.get("members_invite") is True,
-        flag_after_hours=DEFAULT_FLAG_AFTER_HOURS if flag_after is None else flag_after,
-        may_invite=_text(result.get("may_invite")),
+        id=result.circle,
+        name=result.name,
+        guidelines=result.guidelines,
+        join_approval=result.join_approval,
+        my_role=result.my_role or "member",
+        slow_mode_seconds=result.slow_mode_seconds,
+        my_id=result.my_id,
+        my_rank=result.my_rank,
+        muted_until=result.muted_until,
+        next_send_at=result.next_send_at,
+        removed=result.removed,
+        banned=result.banned,
+        harm_flags_to_hide=result.harm_flags_to_hide,
+        members_invite=result.members_invite,
+        flag_after_hours=result.flag_after_hours,
+        may_invite=result.may_invite,
     )
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _whole(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

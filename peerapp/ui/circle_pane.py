@@ -33,13 +33,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from peerapp.core import history_policy
+from peerapp.core.api.circles import Members, SyncStatus
+from peerapp.core.api.joins import ApproveJoin, PendingJoins, RejectJoin
+from peerapp.core.api.messages import History, MessageSent, SendMessage
+from peerapp.core.api.moderation import CircleInfo as CircleInfoOf
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
 from peerapp.ui import style
@@ -63,12 +66,11 @@ from peerapp.ui.widgets.guidelines_strip import GuidelinesStrip
 from peerapp.ui.widgets.join_requests import JoinRequestsPanel, join_requests_from
 from peerapp.ui.widgets.member_list import MemberPanel, members_from
 from peerapp.ui.widgets.message_list import MessageList
-from peerapp.ui.widgets.message_model import MessageModel, message_views, order_key
+from peerapp.ui.widgets.message_model import MessageModel, order_key
 
 log = logging.getLogger(__name__)
 
 HISTORY_PAGE = 100
-SENT_LOOKUP = 20  # how far back to look for a message just sent
 SYNC_STATUS_MS = 5000  # how often to ask the engine about syncs while on screen
 SYNC_AGE_MS = 1000  # how often to say again how long ago that was
 
@@ -243,7 +245,9 @@ class CirclePane(QWidget):
         self.refresh_members()
         self.refresh_info()
         try:
-            result = await self.bridge.history(self.circle_id, limit=self.history_page)
+            result = await self.bridge.request(
+                History(circle=self.circle_id, limit=self.history_page)
+            )
         except HearthError as error:
             log.info("could not load a circle's history: %s", type(error).__name__)
             if still_alive(self):
@@ -251,7 +255,7 @@ class CirclePane(QWidget):
             return
         if not still_alive(self):
             return
-        views = message_views(result.get("messages", []))
+        views = list(result.messages)
         self.has_older = len(views) >= self.history_page
         self.model.append(views)
         self._merge(self._waiting)
@@ -295,7 +299,7 @@ class CirclePane(QWidget):
         self._reloading = True
         limit = self.reload_size()
         try:
-            result = await self.bridge.history(self.circle_id, limit=limit)
+            result = await self.bridge.request(History(circle=self.circle_id, limit=limit))
         except HearthError as error:
             log.info("could not reload a circle's history: %s", type(error).__name__)
             if still_alive(self):
@@ -304,7 +308,7 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self._reloading = False
-        self._show_reloaded(message_views(result.get("messages", [])), limit)
+        self._show_reloaded(list(result.messages), limit)
         self.reloads += 1
         if self._reload_again:
             self._reload_again = False
@@ -319,13 +323,13 @@ class CirclePane(QWidget):
         if not self.loaded:
             return False
         try:
-            result = await self.bridge.history(self.circle_id, limit=limit)
+            result = await self.bridge.request(History(circle=self.circle_id, limit=limit))
         except HearthError as error:
             log.info("could not reload a circle's history: %s", type(error).__name__)
             return False
         if not still_alive(self):
             return False
-        views = message_views(result.get("messages", []))
+        views = list(result.messages)
         at_bottom = self.message_list.at_bottom
         self.has_older = len(views) >= limit
         self.model.replace(views)  # the notices go back in (it resets the model)
@@ -358,8 +362,8 @@ class CirclePane(QWidget):
             return
         self.loading_older = True
         try:
-            result = await self.bridge.history(
-                self.circle_id, limit=self.history_page, before=first.id
+            result = await self.bridge.request(
+                History(circle=self.circle_id, limit=self.history_page, before=first.id)
             )
         except HearthError as error:
             log.info("could not load older messages: %s", type(error).__name__)
@@ -368,7 +372,7 @@ class CirclePane(QWidget):
             return
         if not still_alive(self):
             return
-        views = message_views(result.get("messages", []))
+        views = list(result.messages)
         self.has_older = len(views) >= self.history_page
         self.message_list.keep_position_for_older()
         self.model.prepend(self.moderation.with_older(views, complete=not self.has_older))
@@ -384,7 +388,11 @@ class CirclePane(QWidget):
     async def send(self, text: str) -> None:
         """Send what the composer handed over (it waits, read-only, for the outcome)."""
         try:
-            result = await self.bridge.send(self.circle_id, text, self.composer.content_warning)
+            result = await self.bridge.request(
+                SendMessage(
+                    circle=self.circle_id, text=text, cw=self.composer.content_warning or None
+                )
+            )
         except Exception as error:
             if still_alive(self):
                 reason = failure_message(error, conversation.to_send())
@@ -396,20 +404,13 @@ class CirclePane(QWidget):
         self.composer.sent()
         self.refresh_info()  # slow mode: when the next message may go
         self.message_list.scroll_to_end()
-        await self._show_sent(str(result.get("message", "")))
+        self._show_sent(result)
 
-    async def _show_sent(self, message_id: str) -> None:
-        """The engine answers a send with the id only: read the stored message back."""
-        try:
-            result = await self.bridge.history(self.circle_id, limit=SENT_LOOKUP)
-        except HearthError as error:
-            log.info("could not read back a sent message: %s", type(error).__name__)
-            return
-        if not still_alive(self):
-            return
-        sent = [m for m in message_views(result.get("messages", [])) if m.id == message_id]
+    def _show_sent(self, result: MessageSent) -> None:
+        """The engine answers a send with the message as the history shows it."""
+        sent = [] if result.view is None else [result.view]
         if not sent:
-            log.info("a sent message was not among the latest; it shows when reopened")
+            log.info("a sent message came back without its view; it shows when reopened")
         elif self.loaded:
             self.message_list.scroll_to_end()
             self._merge(sent)
@@ -429,7 +430,9 @@ class CirclePane(QWidget):
             return
         self._refreshing_delivery = True
         try:
-            result = await self.bridge.history(self.circle_id, limit=self.reload_size())
+            result = await self.bridge.request(
+                History(circle=self.circle_id, limit=self.reload_size())
+            )
         except HearthError as error:
             log.info("could not refresh delivery states: %s", type(error).__name__)
             if still_alive(self):
@@ -438,7 +441,7 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self._refreshing_delivery = False
-        self.model.update_delivery(message_views(result.get("messages", [])))
+        self.model.update_delivery(list(result.messages))
         if self._refresh_delivery_again:
             self._refresh_delivery_again = False
             self.refresh_delivery()
@@ -452,7 +455,7 @@ class CirclePane(QWidget):
             return
         self._asking_sync = True
         try:
-            result: dict[str, Any] = await self.bridge.sync_status(self.circle_id)
+            result = await self.bridge.request(SyncStatus(circle=self.circle_id))
         except HearthError as error:
             log.info("could not ask about syncs: %s", type(error).__name__)
             if still_alive(self):
@@ -461,7 +464,7 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self._asking_sync = False
-        self.header.set_peer_syncs(peer_syncs_from(result.get("peers", [])), _now_ms())
+        self.header.set_peer_syncs(peer_syncs_from(result.peers), _now_ms())
 
     @Slot()
     def _show_sync_age(self) -> None:
@@ -485,7 +488,7 @@ class CirclePane(QWidget):
         self._members_asked += 1
         asked = self._members_asked
         try:
-            result = await self.bridge.members(self.circle_id)
+            result = await self.bridge.request(Members(circle=self.circle_id))
         except HearthError as error:
             log.info("could not list members: %s", type(error).__name__)
             return
@@ -493,7 +496,7 @@ class CirclePane(QWidget):
         if not still_alive(self) or asked < self._members_shown:
             return
         self._members_shown = asked
-        members = members_from(result.get("members", []))
+        members = members_from(result.members)
         self.moderation.show_members(members)
         self.crisis_support.members_changed()
         self.header.set_members(members)
@@ -508,7 +511,7 @@ class CirclePane(QWidget):
         self._info_asked += 1
         asked = self._info_asked
         try:
-            result = await self.bridge.circle_info(self.circle_id)
+            result = await self.bridge.request(CircleInfoOf(circle=self.circle_id))
         except HearthError as error:
             log.info("could not read a circle's settings: %s", type(error).__name__)
             return
@@ -516,8 +519,6 @@ class CirclePane(QWidget):
             return
         self._info_shown = asked
         info = circle_info_from(result)
-        if info is None:
-            return
         self.info = info
         self.guidelines.set_guidelines(info.guidelines)
         if info.facilitating:
@@ -535,14 +536,14 @@ class CirclePane(QWidget):
         self._requests_asked += 1
         asked = self._requests_asked
         try:
-            result = await self.bridge.pending_joins(self.circle_id)
+            result = await self.bridge.request(PendingJoins(circle=self.circle_id))
         except HearthError as error:
             log.info("could not list join requests: %s", type(error).__name__)
             return
         if not still_alive(self) or asked < self._requests_shown:
             return
         self._requests_shown = asked
-        requests = join_requests_from(result.get("requests", []))
+        requests = join_requests_from(result.requests)
         self.join_requests.set_requests(requests, _now_ms())
         self.join_requests.show_error("")
         self.header.set_waiting_to_join(len(requests))
@@ -557,9 +558,9 @@ class CirclePane(QWidget):
 
     async def _answer_join(self, request: str, approve: bool) -> None:
         self.join_requests.set_answering(request, True)
-        command = self.bridge.approve_join if approve else self.bridge.reject_join
+        answer = ApproveJoin if approve else RejectJoin
         try:
-            await command(self.circle_id, request)
+            await self.bridge.request(answer(circle=self.circle_id, request=request))
         except Exception as error:
             if still_alive(self):
                 self.join_requests.set_answering(request, False)

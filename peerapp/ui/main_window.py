@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.circles import Circles, MarkRead
 from peerapp.core.errors import HearthError
 from peerapp.core.events import EngineReady, MessageView
 from peerapp.engine.join_client import JoinRefused
@@ -434,7 +435,7 @@ class MainWindow(QMainWindow):
         self._circles_asked += 1
         asked = self._circles_asked
         try:
-            result = await self.bridge.circles()
+            result = await self.bridge.request(Circles())
         except HearthError as error:
             log.info("could not list circles: %s", type(error).__name__)
             return
@@ -442,7 +443,7 @@ class MainWindow(QMainWindow):
         if not still_alive(self) or asked < self._circles_shown:
             return
         self._circles_shown = asked
-        self._show_circles(entries_from(result.get("circles", [])))
+        self._show_circles(entries_from(result.circles))
 
     def _show_circles(self, entries: list[CircleEntry]) -> None:
         self.circle_list.set_circles(entries)
@@ -521,7 +522,7 @@ class MainWindow(QMainWindow):
         if pane is None or not self._in_view(pane.circle_id):
             return
         if arrived or self.circle_list.unread(pane.circle_id) > 0:
-            settle_quietly(self.bridge.mark_read(pane.circle_id), "mark_read")
+            settle_quietly(self.bridge.request(MarkRead(circle=pane.circle_id)), "mark_read")
 
     @Slot(str, object, bool)
     def _message_arrived(self, circle: str, message: MessageView, silent: bool) -> None:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
+from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import failure_message
@@ -70,7 +71,7 @@ class PaneBoundaries(QObject):
             title=boundaries.block_title(name),
             explanation=boundaries.block_text(name),
             confirm_text=boundaries.block_confirm(),
-            command=lambda: self.bridge.call("block", circle=self.circle, member=member_id),
+            command=lambda: self.bridge.request(Block(circle=self.circle, member=member_id)),
             what=boundaries.to_block(),
             parent=self.pane,
         )
@@ -82,7 +83,7 @@ class PaneBoundaries(QObject):
     async def unblock(self, member_id: str) -> None:
         name = self.pane.moderation.name_of(member_id)
         await self.pane.moderation.attempt(
-            lambda: self.bridge.call("unblock", circle=self.circle, member=member_id),
+            lambda: self.bridge.request(Unblock(circle=self.circle, member=member_id)),
             lambda: self._blocking_changed(boundaries.unblocked_status(name)),
             boundaries.to_block(),
             say=str,  # the reason as it is: not worded as moderation
@@ -126,11 +127,11 @@ class PaneBoundaries(QObject):
         button = self.pane.header.end_break_button
         button.setEnabled(False)
         try:
-            current = breaks_from(await self.bridge.call("breaks"))
+            current = breaks_from(await self.bridge.request(BreaksOf()))
             if current.of(self.circle).on:
-                await self.bridge.call("set_break", circle=self.circle, on=False)
+                await self.bridge.request(SetBreak(circle=self.circle, on=False))
             if current.everywhere.on:
-                await self.bridge.call("set_break", on=False)
+                await self.bridge.request(SetBreak(on=False))
         except Exception as error:
             if still_alive(self.pane):
                 button.setEnabled(True)

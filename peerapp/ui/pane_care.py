@@ -31,6 +31,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView
 
+from peerapp.core.api.safety import Flags
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -151,7 +152,7 @@ class PaneCare(QObject):
         self._asked += 1
         asked = self._asked
         try:
-            result = await self.bridge.call("flags", circle=self.circle)
+            result = await self.bridge.request(Flags(circle=self.circle))
         except HearthError as error:
             log.info("could not read care flags: %s", type(error).__name__)
             return
@@ -159,8 +160,8 @@ class PaneCare(QObject):
             return
         self._shown = asked
         self.show_count(
-            len(open_flags(care_flags_from(result.get("flags", [])))),
-            len(pending_reviews_from(result.get("pending_review", []))),
+            len(open_flags(care_flags_from(result.flags))),
+            len(pending_reviews_from(result.pending_review)),
         )
 
     @Slot(int, int)

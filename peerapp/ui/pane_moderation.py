@@ -40,10 +40,19 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QFrame, QLabel, QMenu, QVBoxLayout, QWidget
 
+from peerapp.core.api.contract import Result
+from peerapp.core.api.moderation import (
+    Demote,
+    Leave,
+    ModerationLogOf,
+    Mute,
+    Promote,
+    RemoveMember,
+    TransferFounder,
+)
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
-from peerapp.engine.engine import Result
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
@@ -87,7 +96,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-Command = Callable[[], "asyncio.Future[Result]"]
+Command = Callable[[], "asyncio.Future[Result]"]  # a request to the engine, not yet made
 # before every message: where a notice older than the whole history goes
 BEFORE_ALL = -1
 # sorts after every id of the same length that starts the same: "right after this one"
@@ -325,12 +334,20 @@ class PaneModeration(QObject):
         name = self.name_of(member_id)
         bridge, circle = self.bridge, self.circle
         commands: dict[MemberAction, Command] = {
-            MemberAction.PROMOTE: lambda: bridge.promote(circle, member_id),
-            MemberAction.DEMOTE: lambda: bridge.demote(circle, member_id),
-            MemberAction.MAKE_FOUNDER: lambda: bridge.transfer_founder(circle, member_id),
-            MemberAction.MUTE: lambda: bridge.mute(circle, member_id, seconds),
-            MemberAction.UNMUTE: lambda: bridge.mute(circle, member_id, 0),
-            MemberAction.REMOVE: lambda: bridge.remove_member(circle, member_id),
+            MemberAction.PROMOTE: lambda: bridge.request(Promote(circle=circle, member=member_id)),
+            MemberAction.DEMOTE: lambda: bridge.request(Demote(circle=circle, member=member_id)),
+            MemberAction.MAKE_FOUNDER: lambda: bridge.request(
+                TransferFounder(circle=circle, member=member_id)
+            ),
+            MemberAction.MUTE: lambda: bridge.request(
+                Mute(circle=circle, member=member_id, seconds=seconds)
+            ),
+            MemberAction.UNMUTE: lambda: bridge.request(
+                Mute(circle=circle, member=member_id, seconds=0)
+            ),
+            MemberAction.REMOVE: lambda: bridge.request(
+                RemoveMember(circle=circle, member=member_id)
+            ),
         }
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
             dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane)
@@ -441,7 +458,7 @@ class PaneModeration(QObject):
             title=circles.leave_title(self.pane.name),
             explanation=circles.leave_text(self.pane.name),
             confirm_text=circles.leave_confirm(),
-            command=lambda: self.bridge.leave(self.circle),
+            command=lambda: self.bridge.request(Leave(circle=self.circle)),
             busy_text=circles.leaving(),
             what=circles.to_leave(),
             parent=self.pane,
@@ -470,14 +487,14 @@ class PaneModeration(QObject):
     async def load_log(self) -> None:
         """Read the moderation log and show its notices among the messages."""
         try:
-            result = await self.bridge.moderation_log(self.circle)
+            result = await self.bridge.request(ModerationLogOf(circle=self.circle))
         except HearthError as error:
             log.info("could not read the moderation log: %s", type(error).__name__)
             return
         if not still_alive(self.pane):
             return
         self.log_loaded = True
-        for entry in entries_from(result.get("entries", [])):
+        for entry in entries_from(result.entries):
             self._add(entry)
         self.place_notices()
 

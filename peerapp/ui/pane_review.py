@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 
+from peerapp.core.api.messages import MessageSent
+from peerapp.core.api.safety import Flag, RestoreMessage
 from peerapp.core.events import MessageView
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.circle_info import CircleInfo
@@ -33,7 +35,6 @@ from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.notices import review_notice
 from peerapp.ui.text import safety
 from peerapp.ui.timeline import Notice
-from peerapp.ui.widgets.message_model import message_views
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_pane import CirclePane
@@ -85,8 +86,8 @@ class PaneReview(QObject):
             title=safety.flag_harm_title(),
             explanation=safety.flag_harm_text(flags_to_hide),
             confirm_text=safety.flag_harm_confirm(),
-            command=lambda: self.bridge.call(
-                "flag", circle=self.circle, kind="harm", message=message_id
+            command=lambda: self.bridge.request(
+                Flag(circle=self.circle, kind="harm", message=message_id)
             ),
             busy_text=safety.flagging(),
             what=safety.to_flag_message(),
@@ -104,7 +105,7 @@ class PaneReview(QObject):
         if message is None or not self.may_restore(message):
             return
         await self.pane.moderation.attempt(
-            lambda: self.bridge.call("restore_message", circle=self.circle, message=message_id),
+            lambda: self.bridge.request(RestoreMessage(circle=self.circle, message=message_id)),
             self._restored,
             safety.to_restore_message(),
         )
@@ -143,10 +144,10 @@ class PaneReview(QObject):
         self.pane.moderation.open_dialog(dialog, lambda: self._checked_in(dialog))
 
     def _checked_in(self, dialog: CheckInDialog) -> None:
-        sent = message_views([dialog.result_data or {}])
+        sent = dialog.result_data
         self.pane.message_list.scroll_to_end()
-        if sent:
-            self.pane.merge_items(sent)
+        if isinstance(sent, MessageSent) and sent.view is not None:
+            self.pane.merge_items([sent.view])
         else:
             self.pane.reload_latest()
         self.pane.refresh_info()  # slow mode: when the next message may go

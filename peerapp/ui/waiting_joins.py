@@ -17,13 +17,12 @@ Rules:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from peerapp.core.api.joins import CancelJoin, JoinsWaiting, WaitingJoinList
 from peerapp.core.errors import HearthError
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -42,20 +41,11 @@ class WaitingJoin:
     message: str = ""  # why it ended, once declined
 
 
-def waiting_joins_from(result: Mapping[str, Any]) -> list[WaitingJoin]:
-    """joins_waiting's requests, skipping any that are malformed."""
-    rows = result.get("joins")
-    if not isinstance(rows, Sequence):
-        return []
-    joins = []
-    for row in rows:
-        if not isinstance(row, Mapping) or not isinstance(row.get("circle"), str):
-            continue
-        name = row.get("name")
-        joins.append(
-            WaitingJoin(row["circle"], name if isinstance(name, str) else circles.unnamed_circle())
-        )
-    return joins
+def waiting_joins_from(result: WaitingJoinList) -> list[WaitingJoin]:
+    """joins_waiting's requests (a circle's name comes from its members: it may be blank)."""
+    return [
+        WaitingJoin(join.circle, join.name or circles.unnamed_circle()) for join in result.joins
+    ]
 
 
 class WaitingRow(QFrame):
@@ -159,7 +149,7 @@ class WaitingJoins(QFrame):
         self._asked += 1
         asked = self._asked
         try:
-            result = await self.bridge.joins_waiting()
+            result = await self.bridge.request(JoinsWaiting())
         except HearthError as error:
             log.info("could not list waiting joins: %s", type(error).__name__)
             return
@@ -178,7 +168,7 @@ class WaitingJoins(QFrame):
         if row is not None:
             row.button.setEnabled(False)
         try:
-            await self.bridge.cancel_join(circle)
+            await self.bridge.request(CancelJoin(circle=circle))
         except Exception as error:
             if still_alive(self):
                 row = self.row_for(circle)

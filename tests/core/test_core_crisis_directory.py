@@ -14,7 +14,13 @@ import jsonschema
 import pytest
 import trio
 
-from peerapp.core.commands import check_arguments
+from peerapp.core.api.crisis import (
+    CountryList,
+    CrisisCountries,
+    CrisisResources,
+    CrisisResourcesView,
+)
+from peerapp.core.api.registry import parse_command
 from peerapp.core.crisis_directory import (
     CrisisDirectoryInvalid,
     parse_directory,
@@ -223,31 +229,31 @@ def test_crisis_resources_for_an_unknown_country_names_it() -> None:
 
 
 def test_the_command_specs_check_the_arguments() -> None:
-    assert check_arguments("crisis_resources", {"country": "GB"}) == {"country": "GB"}
-    assert check_arguments("crisis_countries", {}) == {}
+    assert parse_command("crisis_resources", {"country": "GB"}) == CrisisResources(country="GB")
+    assert parse_command("crisis_countries", {}) == CrisisCountries()
     with pytest.raises(CommandError, match="needs the argument 'country'"):
-        check_arguments("crisis_resources", {})
+        parse_command("crisis_resources", {})
 
 
 def test_the_handlers_answer_without_a_network_and_report_a_broken_file() -> None:
     handlers = crisis_handlers()
 
-    async def ask() -> tuple[Document, Document]:
-        countries = await handlers["crisis_countries"]({})
-        resources = await handlers["crisis_resources"]({"country": "GB"})
+    async def ask() -> tuple[CountryList, CrisisResourcesView]:
+        countries = await handlers.answer(CrisisCountries())
+        resources = await handlers.answer(CrisisResources(country="GB"))
         return countries, resources
 
     countries, resources = trio.run(ask)
-    names = [entry["name"] for entry in countries["countries"]]
+    names = [entry["name"] for entry in countries.countries]
     assert names == sorted(names, key=str.casefold)
-    assert {"code": "GB", "name": "United Kingdom"} in countries["countries"]
-    assert resources["emergency"] == "999"
+    assert {"code": "GB", "name": "United Kingdom"} in countries.countries
+    assert resources.emergency == "999"
 
     def broken() -> Any:
         raise CrisisDirectoryInvalid("countries[0].code: 'usa' is not an ISO 3166 code.")
 
-    async def ask_broken() -> Document:
-        return await crisis_handlers(broken)["crisis_countries"]({})
+    async def ask_broken() -> CountryList:
+        return await crisis_handlers(broken).answer(CrisisCountries())
 
     with pytest.raises(CommandError, match="ISO 3166"):
         trio.run(ask_broken)

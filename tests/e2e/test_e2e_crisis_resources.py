@@ -46,6 +46,7 @@ def test_an_unknown_country_is_refused_by_name(start_node: Any) -> None:
     assert missing == {
         "id": missing["id"],
         "ok": False,
+        "code": "missing_argument",
         "error": "crisis_resources needs the argument 'country'",
     }
     # the node keeps serving after a refusal

@@ -93,6 +93,7 @@ def test_malformed_input_gets_ok_false_and_the_node_keeps_running(start_node: St
     assert node.next_line() == {
         "id": None,
         "ok": False,
+        "code": "bad_line",
         "error": "the line is not valid JSON (Expecting value)",
     }
     node.send_raw(b"[1, 2, 3]\n")
@@ -103,11 +104,13 @@ def test_malformed_input_gets_ok_false_and_the_node_keeps_running(start_node: St
     assert node.next_line() == {
         "id": "a",
         "ok": False,
+        "code": "bad_line",
         "error": 'the "cmd" field is missing or not text',
     }
     assert node.call("no_such_command") == {
         "id": 1,
         "ok": False,
+        "code": "unknown_command",
         "error": "unknown command: 'no_such_command'",
     }
     missing = node.call("create_circle")

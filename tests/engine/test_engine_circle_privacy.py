@@ -28,6 +28,7 @@ from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.pubsub import PubsubMessage
 from peerapp.network.streams import StreamError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile
 
@@ -65,11 +66,11 @@ def test_a_connected_stranger_learns_no_topic_and_receives_nothing(tmp_path: Pat
     the topic reaches no one."""
     member, profile = _member(tmp_path)
     try:
-        circle = member.request("create_circle", name="Private", member_name="Ash").result(WAIT)[
-            "circle"
-        ]
+        circle = request_json(member, "create_circle", name="Private", member_name="Ash").result(
+            WAIT
+        )["circle"]
         topic = _current_topic(profile, circle)
-        address = member.request("status").result(WAIT)["addrs"][0]
+        address = request_json(member, "status").result(WAIT)["addrs"][0]
         seen: list[PubsubMessage] = []
         learnt: list[list[str]] = []
 
@@ -81,7 +82,7 @@ def test_a_connected_stranger_learns_no_topic_and_receives_nothing(tmp_path: Pat
                 await outsider.connect(address)
 
                 def parked() -> bool:
-                    counts = member.request("status").result(WAIT)["network"]
+                    counts = request_json(member, "status").result(WAIT)["network"]
                     return bool(counts["pubsub_streams_parked"] >= 1)
 
                 with trio.fail_after(WAIT):  # our pubsub stream is held unread
@@ -90,17 +91,17 @@ def test_a_connected_stranger_learns_no_topic_and_receives_nothing(tmp_path: Pat
                 await outsider.publish(topic, b"garbage on the circle topic")
                 for number in range(3):
                     await trio.to_thread.run_sync(
-                        lambda n=number: member.request(
-                            "send", circle=circle, text=f"{MARKER} {n}"
+                        lambda n=number: request_json(
+                            member, "send", circle=circle, text=f"{MARKER} {n}"
                         ).result(WAIT)
                     )
                     learnt.append(outsider.topic_peers(topic))
 
         trio.run(eavesdrop)
         assert seen == [] and learnt == [[], [], []]
-        history = member.request("history", circle=circle).result(WAIT)["messages"]
+        history = request_json(member, "history", circle=circle).result(WAIT)["messages"]
         assert [m["text"] for m in history] == [f"{MARKER} {n}" for n in range(3)]
-        assert member.request("status").result(WAIT)["network"]["delivered"] == 0
+        assert request_json(member, "status").result(WAIT)["network"]["delivered"] == 0
     finally:
         assert member.stop()
 
@@ -121,11 +122,11 @@ def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Pat
     ash, _ = _member(tmp_path, "ash")
     bee, _ = _member(tmp_path, "bee")
     try:
-        circle = ash.request("create_circle", name="Guarded", member_name="Ash").result(WAIT)[
+        circle = request_json(ash, "create_circle", name="Guarded", member_name="Ash").result(WAIT)[
             "circle"
         ]
-        code = ash.request("invite", circle=circle).result(WAIT)["code"]
-        assert bee.request("join", code=code, name="Bee").result(WAIT)["circle"] == circle
+        code = request_json(ash, "invite", circle=circle).result(WAIT)["code"]
+        assert request_json(bee, "join", code=code, name="Bee").result(WAIT)["circle"] == circle
         outsider = nacl.signing.SigningKey.generate()
 
         async def forge(service: CircleService) -> None:
@@ -143,15 +144,15 @@ def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Pat
             await node.publish(keys.topic, sealed)
 
         def refused() -> int:
-            return int(ash.request("status").result(WAIT)["network"]["relay_refused"])
+            return int(request_json(ash, "status").result(WAIT)["network"]["relay_refused"])
 
         async def attack() -> None:
             with trio.fail_after(WAIT):
                 for number in range(20):  # until the mesh carries them (bounded)
                     await trio.to_thread.run_sync(lambda: _inside(bee, forge))
                     await trio.to_thread.run_sync(
-                        lambda n=number: bee.request(
-                            "send", circle=circle, text=f"real {n}"
+                        lambda n=number: request_json(
+                            bee, "send", circle=circle, text=f"real {n}"
                         ).result(WAIT)
                     )
                     with trio.move_on_after(1.0):
@@ -161,7 +162,9 @@ def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Pat
                         return
 
         trio.run(attack)
-        texts = [m["text"] for m in ash.request("history", circle=circle).result(WAIT)["messages"]]
+        texts = [
+            m["text"] for m in request_json(ash, "history", circle=circle).result(WAIT)["messages"]
+        ]
         assert texts and all(text.startswith("real ") for text in texts)
         assert refused() >= 2
     finally:
@@ -171,10 +174,10 @@ def test_members_neither_take_nor_relay_what_does_not_authenticate(tmp_path: Pat
 def test_the_join_protocol_refuses_without_the_invite_seed(tmp_path: Path) -> None:
     member, _ = _member(tmp_path)
     try:
-        circle = member.request("create_circle", name="Guarded", member_name="Ash").result(WAIT)[
-            "circle"
-        ]
-        real = decode_invite(member.request("invite", circle=circle).result(WAIT)["code"])
+        circle = request_json(member, "create_circle", name="Guarded", member_name="Ash").result(
+            WAIT
+        )["circle"]
+        real = decode_invite(request_json(member, "invite", circle=circle).result(WAIT)["code"])
         forged = InviteCode(real.circle_id, b"\x01" * 32, real.peer_id, real.addrs, real.expires)
         other_circle = InviteCode(b"\x02" * 16, real.seed, real.peer_id, real.addrs, real.expires)
         outcomes: list[str] = []
@@ -193,7 +196,7 @@ def test_the_join_protocol_refuses_without_the_invite_seed(tmp_path: Path) -> No
 
         trio.run(try_to_join)
         assert outcomes == [JoinRefused.REFUSED_TEXT, JoinRefused.REFUSED_TEXT]
-        members = member.request("members", circle=circle).result(WAIT)["members"]
+        members = request_json(member, "members", circle=circle).result(WAIT)["members"]
         assert [m["name"] for m in members] == ["Ash"]
     finally:
         assert member.stop()
@@ -208,10 +211,10 @@ def test_refusal_frames_name_the_reason() -> None:
 def test_a_stranger_cannot_sync_a_circle(tmp_path: Path) -> None:
     member, _ = _member(tmp_path)
     try:
-        circle = member.request("create_circle", name="Closed", member_name="Ash").result(WAIT)[
-            "circle"
-        ]
-        status = member.request("status").result(WAIT)
+        circle = request_json(member, "create_circle", name="Closed", member_name="Ash").result(
+            WAIT
+        )["circle"]
+        status = request_json(member, "status").result(WAIT)
         outcome: list[str] = []
 
         async def ask() -> None:

@@ -25,6 +25,7 @@ from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.streams import StreamError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile, unlock_profile
 from peerapp.storage.reserve import RESERVE_FILE
 from tests.engine.hostile_member import admit, answering
@@ -72,7 +73,7 @@ def _engine(profile: UnlockedProfile) -> EngineThread:
 
 
 def _call(engine: EngineThread, command: str, **arguments: Any) -> dict[str, Any]:
-    result: dict[str, Any] = engine.request(command, **arguments).result(WAIT)
+    result: dict[str, Any] = request_json(engine, command, **arguments).result(WAIT)
     return result
 
 
@@ -130,6 +131,6 @@ def test_a_flood_that_meets_a_full_disk_is_counted_not_fatal(small_disk: Path) -
         assert _call(engine, "status")["peer_id"]  # still running and answering
         assert _call(engine, "history", circle=circle)["messages"] == []
         with pytest.raises(StorageFull):
-            engine.request("send", circle=circle, text="no room").result(WAIT)
+            request_json(engine, "send", circle=circle, text="no room").result(WAIT)
     finally:
         assert engine.stop()

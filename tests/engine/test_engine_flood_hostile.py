@@ -26,6 +26,7 @@ from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.streams import StreamError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile
 from tests.engine.engine_support import EventLog
 from tests.engine.hostile_member import HostileMember, admit, answering
@@ -49,7 +50,7 @@ class Victim:
         self.circle = self.call("create_circle", name="Target", member_name="V")["circle"]
 
     def call(self, command: str, **arguments: Any) -> dict[str, Any]:
-        result: dict[str, Any] = self.engine.request(command, **arguments).result(WAIT)
+        result: dict[str, Any] = request_json(self.engine, command, **arguments).result(WAIT)
         return result
 
     async def acall(self, command: str, **arguments: Any) -> dict[str, Any]:
@@ -257,8 +258,8 @@ def test_what_a_removed_member_stored_can_be_cleared(tmp_path: Path) -> None:
             node.set_stream_handler(sm.PROTOCOL, answering(member.messages(40)))
             await _until(lambda: victim.usage_of(member.key)["events"] == 40)
             refused = await trio.to_thread.run_sync(
-                lambda: victim.engine.request(
-                    "clear_member", circle=victim.circle, member=member.key.hex()
+                lambda: request_json(
+                    victim.engine, "clear_member", circle=victim.circle, member=member.key.hex()
                 ).exception(WAIT)
             )
             assert refused is not None and "removed or banned" in str(refused)

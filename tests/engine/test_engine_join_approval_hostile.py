@@ -27,6 +27,7 @@ from peerapp.engine.thread import EngineThread
 from peerapp.network.addresses import parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.streams import FramedStream, StreamError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile
 from tests.engine.engine_support import EventLog
 
@@ -41,11 +42,11 @@ def _facilitator(tmp_path: Path, events: EventLog) -> tuple[EngineThread, str, I
         events,
     )
     thread.start().result(WAIT)
-    circle = thread.request("create_circle", name="Harbour", guidelines="Be kind.").result(WAIT)[
-        "circle"
-    ]
-    thread.request("set_settings", circle=circle, join_approval=True).result(WAIT)
-    code = decode_invite(thread.request("invite", circle=circle).result(WAIT)["code"])
+    circle = request_json(thread, "create_circle", name="Harbour", guidelines="Be kind.").result(
+        WAIT
+    )["circle"]
+    request_json(thread, "set_settings", circle=circle, join_approval=True).result(WAIT)
+    code = decode_invite(request_json(thread, "invite", circle=circle).result(WAIT)["code"])
     return thread, circle, code
 
 
@@ -169,8 +170,8 @@ def test_previews_and_hostile_frames_are_refused_and_the_member_keeps_serving(
             assert isinstance(answers[name], str), (name, answers[name])
         assert answers["genuine preview"] == jm.Preview("Harbour", "Be kind.", True, 1)
         assert events.of_type(JoinRequestArrived) == []
-        assert member.request("pending_joins", circle=circle).result(WAIT)["requests"] == []
-        assert member.request("status").result(WAIT)["peer_id"]  # still serving
+        assert request_json(member, "pending_joins", circle=circle).result(WAIT)["requests"] == []
+        assert request_json(member, "status").result(WAIT)["peer_id"]  # still serving
     finally:
         assert member.stop()
 
@@ -197,13 +198,13 @@ def test_a_flooded_queue_answers_busy(tmp_path: Path, monkeypatch: pytest.Monkey
         _with_stranger(flood)
         assert answers[:3] == [jm.Pending("Harbour")] * 3
         assert answers[3:] == [jm.Refused(jm.Refusal.BUSY)] * 2
-        requests = member.request("pending_joins", circle=circle).result(WAIT)["requests"]
+        requests = request_json(member, "pending_joins", circle=circle).result(WAIT)["requests"]
         assert [r["name"] for r in requests] == ["Stranger"] * 3
         assert [e.request for e in events.of_type(JoinRequestArrived)] == [
             r["id"] for r in requests
         ]
         # rejecting one makes room again
-        member.request("reject_join", circle=circle, request=requests[0]["id"]).result(WAIT)
+        request_json(member, "reject_join", circle=circle, request=requests[0]["id"]).result(WAIT)
 
         async def one_more(node: NetworkNode) -> None:
             answers.append(

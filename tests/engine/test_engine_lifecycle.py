@@ -21,6 +21,7 @@ from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.addresses import AddressError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
@@ -103,7 +104,7 @@ def test_start_status_stop_closes_database(
     ready = thread.ready.result(WAIT)
     assert thread.phase is Phase.RUNNING
     assert recorder.wait_for(EngineReady) == ready
-    status = thread.request("status").result(WAIT)
+    status = request_json(thread, "status").result(WAIT)
     assert status["peer_id"] == ready.peer_id
     assert status["addrs"] == list(ready.addrs)
     assert all(
@@ -143,14 +144,14 @@ def test_refused_commands_say_why_and_engine_keeps_serving(start_engine: StartEn
     ]
     for args, kwargs, expected in cases:
         with pytest.raises(CommandError, match=expected):
-            thread.request(*args, **kwargs).result(WAIT)
-    assert thread.request("status").result(WAIT)["peer_id"]
+            request_json(thread, *args, **kwargs).result(WAIT)
+    assert request_json(thread, "status").result(WAIT)["peer_id"]
 
 
 def test_many_concurrent_commands_all_answered(start_engine: StartEngine) -> None:
     thread, _ = start_engine()
     thread.ready.result(WAIT)
-    futures = [thread.request("status") for _ in range(300)]
+    futures = [request_json(thread, "status") for _ in range(300)]
     done, not_done = concurrent.futures.wait(futures, timeout=WAIT)
     assert not not_done
     assert {f.result()["peer_id"] for f in done} == {thread.ready.result().peer_id}
@@ -167,10 +168,10 @@ def test_two_engines_connect_and_report_it(tmp_path: Path, start_engine: StartEn
     try:
         target = other.ready.result(WAIT)
         first.ready.result(WAIT)
-        assert first.request("connect", addr=target.addrs[0]).result(WAIT) == {
+        assert request_json(first, "connect", addr=target.addrs[0]).result(WAIT) == {
             "peer_id": target.peer_id
         }
-        assert target.peer_id in first.request("status").result(WAIT)["connected_peers"]
+        assert target.peer_id in request_json(first, "status").result(WAIT)["connected_peers"]
         other_events.wait_for(PeerConnected)
         first_events.wait_for(PeerConnected)
     finally:
@@ -182,7 +183,7 @@ def test_requests_after_stop_fail_clearly(start_engine: StartEngine) -> None:
     thread.ready.result(WAIT)
     assert thread.stop()
     with pytest.raises(EngineFailed, match="not running"):
-        thread.request("status").result(WAIT)
+        request_json(thread, "status").result(WAIT)
 
 
 def test_startup_failure_is_reported_not_swallowed(start_engine: StartEngine) -> None:
@@ -209,11 +210,11 @@ def test_a_command_bug_is_shown_and_the_engine_survives(start_engine: StartEngin
     thread, recorder = start_engine(_FailsOnStatus)
     thread.ready.result(WAIT)
     with pytest.raises(EngineFailed, match="Something went wrong inside Hearth"):
-        thread.request("status").result(WAIT)
+        request_json(thread, "status").result(WAIT)
     error = recorder.wait_for(EngineError)
     assert isinstance(error, EngineError) and not error.fatal
     assert thread.phase is Phase.RUNNING
-    assert thread.request("circles").result(WAIT) == {"circles": []}
+    assert request_json(thread, "circles").result(WAIT) == {"circles": []}
 
 
 class _CrashesAfterReady(Engine):

@@ -41,6 +41,7 @@ from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.streams import FramedStream, StreamError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile
 from tests.engine.engine_support import EventLog
 from tests.network.trio_helpers import run
@@ -111,11 +112,11 @@ def _circle_with_two_invites(
     facilitator: EngineThread, name: str
 ) -> tuple[str, bytes, list[InviteCode]]:
     """Ash founds a circle and makes two invites: (circle hex, circle id, codes)."""
-    circle_hex = facilitator.request("create_circle", name=name, member_name="Ash").result(WAIT)[
-        "circle"
-    ]
+    circle_hex = request_json(facilitator, "create_circle", name=name, member_name="Ash").result(
+        WAIT
+    )["circle"]
     codes = [
-        decode_invite(facilitator.request("invite", circle=circle_hex).result(WAIT)["code"])
+        decode_invite(request_json(facilitator, "invite", circle=circle_hex).result(WAIT)["code"])
         for _ in range(2)
     ]
     return circle_hex, bytes.fromhex(circle_hex), codes
@@ -252,12 +253,12 @@ def test_forged_misaddressed_and_hostile_notes_are_refused_and_nothing_is_stored
         }
         assert isinstance(answers["oversized"], str), "an oversized frame was answered"
 
-        reports = facilitator.request("reports", circle=circle_hex).result(WAIT)["reports"]
+        reports = request_json(facilitator, "reports", circle=circle_hex).result(WAIT)["reports"]
         assert [(r["id"], r["reporter_name"], r["author_name"], r["excerpt"]) for r in reports] == [
             (genuine_ids[0].hex(), "Rex", "Sam", "words Sam really wrote")
         ]
         assert [e.report for e in events.of_type(ReportReceived)] == [genuine_ids[0].hex()]
-        assert facilitator.request("status").result(WAIT)["peer_id"]  # still serving
+        assert request_json(facilitator, "status").result(WAIT)["peer_id"]  # still serving
     finally:
         assert facilitator.stop()
 
@@ -312,7 +313,7 @@ def test_care_flags_about_the_facilitator_or_with_someone_else_s_message_are_ref
             "about the facilitator": Refused(Refusal.NOT_FOR_ME),
             "about Sam, with Rex's words": Refused(Refusal.UNREADABLE),
         }
-        flags = facilitator.request("flags", circle=circle_hex).result(WAIT)["flags"]
+        flags = request_json(facilitator, "flags", circle=circle_hex).result(WAIT)["flags"]
         # (both may arrive within one millisecond, so their order is not asserted)
         assert sorted((f["id"], f["member_name"], f["message_text"]) for f in flags) == [
             ("01" * 16, "Sam", "low"),
@@ -323,6 +324,6 @@ def test_care_flags_about_the_facilitator_or_with_someone_else_s_message_are_ref
             ("02" * 16, rex.key.hex()),
         ]
         assert events.of_type(ReportReceived) == []
-        assert facilitator.request("reports", circle=circle_hex).result(WAIT)["reports"] == []
+        assert request_json(facilitator, "reports", circle=circle_hex).result(WAIT)["reports"] == []
     finally:
         assert facilitator.stop()

@@ -27,6 +27,7 @@ from peerapp.engine.clock import Clock
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.pubsub import PubsubMessage
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile, unlock_profile
 from tests.binding import bound
 from tests.engine.engine_support import EventLog
@@ -69,7 +70,7 @@ class Member:
         self.start_again()
 
     def call(self, command: str, **arguments: Any) -> dict[str, Any]:
-        return self.thread.request(command, **arguments).result(WAIT)
+        return request_json(self.thread, command, **arguments).result(WAIT)
 
     def inside(self, work: Callable[[CircleService], Awaitable[T]]) -> T:
         """Run `work` in the engine's own trio thread, with its circle service."""

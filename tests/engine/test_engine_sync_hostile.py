@@ -24,6 +24,7 @@ from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.thread import EngineThread
 from peerapp.network.host import running_node
 from peerapp.network.streams import FramedStream, StreamError
+from peerapp.node.json_requests import request_json
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile
 from tests.engine.engine_support import EventLog
@@ -50,7 +51,7 @@ def _peer_seed(profile: UnlockedProfile) -> bytes:
 
 
 def _event_count(profile_engine: EngineThread, circle: str) -> int:
-    return int(profile_engine.request("sync_status", circle=circle).result(WAIT)["events"])
+    return int(request_json(profile_engine, "sync_status", circle=circle).result(WAIT)["events"])
 
 
 def _other_circle_events(tmp_path: Path) -> list[bytes]:
@@ -58,8 +59,8 @@ def _other_circle_events(tmp_path: Path) -> list[bytes]:
     profile = create_profile(tmp_path / "elsewhere", "elsewhere passphrase", TEST_KDF)
     engine = _engine(profile)
     try:
-        circle = engine.request("create_circle", name="Elsewhere").result(WAIT)["circle"]
-        engine.request("send", circle=circle, text="not for you").result(WAIT)
+        circle = request_json(engine, "create_circle", name="Elsewhere").result(WAIT)["circle"]
+        request_json(engine, "send", circle=circle, text="not for you").result(WAIT)
     finally:
         assert engine.stop()
     database = profile.open_database()
@@ -126,10 +127,10 @@ def test_a_hostile_member_is_cut_off_and_nothing_it_sent_is_stored(
     events = EventLog()
     victim = _engine(victim_profile, events)
     try:
-        circle = victim.request("create_circle", name="Target", member_name="V").result(WAIT)[
+        circle = request_json(victim, "create_circle", name="Target", member_name="V").result(WAIT)[
             "circle"
         ]
-        code = decode_invite(victim.request("invite", circle=circle).result(WAIT)["code"])
+        code = decode_invite(request_json(victim, "invite", circle=circle).result(WAIT)["code"])
         handler = {"garbage": _garbage, "endless": _endless}.get(kind) or _foreign(
             _other_circle_events(tmp_path)
         )
@@ -153,6 +154,6 @@ def test_a_hostile_member_is_cut_off_and_nothing_it_sent_is_stored(
             trio.run(misbehave)
         assert cut_off(), events.seen
         assert _event_count(victim, circle) == counts[0]
-        assert victim.request("status").result(WAIT)["peer_id"]  # still serving
+        assert request_json(victim, "status").result(WAIT)["peer_id"]  # still serving
     finally:
         assert victim.stop()

@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 import trio
 
+from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.errors import CommandError, EngineFailed
-from peerapp.engine.network_commands import Handler, network_handlers, open_settings
+from peerapp.engine.dispatch import Handlers
+from peerapp.engine.network_commands import network_handlers, open_settings
 from peerapp.storage.database import Database
 from peerapp.storage.network_settings import NetworkSettings
 
@@ -29,13 +31,13 @@ BRIDGES = (
 class Commands:
     def __init__(self, database: Database) -> None:
         self.database = database
-        self.handlers: dict[str, Handler] = network_handlers(
+        self.handlers: Handlers = network_handlers(
             lambda: NetworkSettings(database), lambda: dict(CURRENT)
         )
 
     def __call__(self, command: str, **arguments: Any) -> dict[str, Any]:
         async def call() -> dict[str, Any]:
-            return await self.handlers[command](arguments)
+            return result_json(await self.handlers.answer(parse_command(command, arguments)))
 
         return trio.run(call)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
 from peerapp.core.network_mode import DIRECT_RUN, PROFILE_SETTINGS, NetworkMode, NetworkOptions
 from peerapp.engine.offline_network import OfflineNetworkSettings, is_network_failure
@@ -34,7 +35,8 @@ def unlocked(tmp_path: Path) -> UnlockedProfile:
 
 
 def ask(offline: OfflineNetworkSettings, command: str, **arguments: Any) -> dict[str, Any]:
-    return offline.request(command, arguments).result(timeout=REPLY_SECONDS)
+    typed = parse_command(command, arguments)
+    return result_json(offline.request(typed).result(timeout=REPLY_SECONDS))
 
 
 def files(folder: Path) -> dict[str, str]:

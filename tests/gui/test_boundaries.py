@@ -12,7 +12,8 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.events import MessageView
+from peerapp.core.api.boundaries import AllBreaks, SetBreak
+from peerapp.core.events import CircleView, MemberView, MessageView
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.take_a_break import (
@@ -20,7 +21,7 @@ from peerapp.ui.dialogs.take_a_break import (
     QuietHours,
     TakeABreakDialog,
     breaks_from,
-    set_break_arguments,
+    set_break_command,
 )
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.member_actions import MemberAction, boundary_actions
@@ -72,9 +73,9 @@ def test_the_member_menu_sets_block_apart_from_moderation() -> None:
 @pytest.mark.usefixtures("hearth_app")
 def test_the_member_list_marks_blocked_members_and_breaks() -> None:
     rows = [
-        {"id": ASH_ID, "name": "Ash", "role": "founder", "online": True, "rank": 0},
-        {"id": BEE_ID, "name": "Bee", "role": "member", "online": True, "blocked": True},
-        {"id": "cc" * 32, "name": "Cee", "role": "member", "online": False, "on_break": True},
+        MemberView(id=ASH_ID, name="Ash", role="founder", online=True, rank=0),
+        MemberView(id=BEE_ID, name="Bee", role="member", online=True, blocked=True),
+        MemberView(id="cc" * 32, name="Cee", role="member", online=False, on_break=True),
     ]
     members = members_from(rows)
     assert [(m.blocked, m.on_break) for m in members] == [
@@ -99,8 +100,8 @@ def test_a_quiet_circle_shows_no_badge_and_counts_in_no_total() -> None:
     circles.set_circles(
         entries_from(
             [
-                {"id": "c1", "name": "Tuesday", "members": 2, "unread": 3, "quiet": True},
-                {"id": "c2", "name": "Walkers", "members": 2, "unread": 2, "on_break": False},
+                CircleView(id="c1", name="Tuesday", members=2, unread=3, quiet=True),
+                CircleView(id="c2", name="Walkers", members=2, unread=2, on_break=False),
             ]
         )
     )
@@ -141,30 +142,25 @@ def test_a_care_flag_notifies_a_facilitator_unless_the_circle_is_on_a_break() ->
 
 def test_breaks_are_read_and_written_in_the_engine_shape() -> None:
     breaks = breaks_from(
-        {
-            "global": {"on": True, "quiet_hours": None, "status": False},
-            "circles": {"c1": {"on": False, "quiet_hours": {"start": "22:00", "end": "07:00"}}},
-        }
+        AllBreaks(
+            global_break={"on": True, "quiet_hours": None, "status": False},
+            circles={"c1": {"on": False, "quiet_hours": {"start": "22:00", "end": "07:00"}}},
+        )
     )
     assert breaks.everywhere == BreakSetting(on=True)
     assert breaks.of("c1") == BreakSetting(quiet_hours=QuietHours("22:00", "07:00"))
     assert breaks.of("elsewhere") == BreakSetting()
-    assert breaks_from({}).everywhere == BreakSetting()
-    assert breaks_from({"global": {"quiet_hours": {"start": "25:00", "end": "x"}}}) == (
-        breaks_from({})
-    )
+    none = AllBreaks(global_break={}, circles={})
+    assert breaks_from(none).everywhere == BreakSetting()
+    odd_hours = {"quiet_hours": {"start": "25:00", "end": "x"}}
+    assert breaks_from(AllBreaks(global_break=odd_hours, circles={})) == breaks_from(none)
     setting = BreakSetting(True, QuietHours("21:30", "06:45"), True)
-    assert set_break_arguments("c1", setting) == {
-        "circle": "c1",
-        "on": True,
-        "quiet_hours": {"start": "21:30", "end": "06:45"},
-        "status": True,
-    }
-    assert set_break_arguments(None, BreakSetting()) == {
-        "on": False,
-        "quiet_hours": None,
-        "status": False,
-    }
+    assert set_break_command("c1", setting) == SetBreak(
+        circle="c1", on=True, quiet_hours={"start": "21:30", "end": "06:45"}, status=True
+    )
+    assert set_break_command(None, BreakSetting()) == SetBreak(
+        on=False, quiet_hours=None, status=False
+    )
 
 
 @pytest.mark.usefixtures("hearth_app")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.events import MemberView
 from peerapp.ui.text import conversation
 from peerapp.ui.widgets.circle_header import CircleHeader, connection_text
 from peerapp.ui.widgets.member_list import Member, MemberPanel, MemberRow, members_from
@@ -49,9 +50,8 @@ def test_the_member_panel_marks_the_founder_and_who_is_connected(
     panel = MemberPanel()
     qtbot.addWidget(panel)
     rows = [
-        {"id": "aa", "name": "Ash", "role": "founder", "online": True},
-        {"id": "bb", "name": "Bee", "role": "member", "online": False},
-        {"broken": True},
+        MemberView(id="aa", name="Ash", role="founder", online=True),
+        MemberView(id="bb", name="Bee", role="member", online=False),
     ]
     panel.set_members(members_from(rows))
     panel.show()

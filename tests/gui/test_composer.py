@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.contract import Command
+from peerapp.core.api.messages import SendMessage
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.errors import CommandError
-from peerapp.engine.engine import Result
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.text import conversation
 from peerapp.ui.widgets.composer import COUNTER_FROM
@@ -89,12 +91,16 @@ def test_a_failed_send_is_explained_and_keeps_the_draft(
 ) -> None:
     refusal = "The circle's rules do not allow that right now."
 
-    def refuse(circle: str, text: str, cw: str = "") -> asyncio.Future[Result]:
-        future: asyncio.Future[Result] = asyncio.get_event_loop().create_future()
+    engine = pane.bridge.request
+
+    def refuse(command: Command[Any]) -> asyncio.Future[Any]:
+        if not isinstance(command, SendMessage):
+            return engine(command)
+        future: asyncio.Future[Any] = asyncio.get_event_loop().create_future()
         future.set_exception(CommandError(refusal))
         return future
 
-    monkeypatch.setattr(pane.bridge, "send", refuse)
+    monkeypatch.setattr(pane.bridge, "request", refuse)
     qtbot.keyClicks(pane.composer.edit, "Please keep this")
     qtbot.keyClick(pane.composer.edit, Qt.Key.Key_Return)
 

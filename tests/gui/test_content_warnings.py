@@ -28,7 +28,6 @@ from peerapp.ui.widgets.message_model import (
     Look,
     MessageModel,
     describe,
-    message_views,
     presentation,
 )
 from tests.gui.circle_steps import (
@@ -99,17 +98,6 @@ def test_a_check_in_is_compact_and_said_in_words() -> None:
     assert shown.look is Look.CHECK_IN
     said = describe(MessageRow(check_in, True), date.today(), 0, shown)
     assert "Bee checked in: Having a hard time (2 of 5). Slept badly." in said
-
-
-def test_history_rows_carry_warnings_moods_and_review_state() -> None:
-    row = {"id": "01" * 32, "author": "b" * 64, "author_name": "Bee", "text": "", "ts": 1}
-    row |= {"mine": False, "mood": 4, "cw": "grief", "hidden": True, "harm_flags": 2}
-    row |= {"flagged": True, "restored": False, "filter": "collapse"}
-    [parsed] = message_views([row])
-    assert (parsed.mood, parsed.cw, parsed.hidden, parsed.harm_flags) == (4, "grief", True, 2)
-    assert (parsed.flagged, parsed.filter) == (True, "collapse")
-    [odd] = message_views([row | {"mood": 9, "filter": None}])
-    assert (odd.mood, odd.filter) == (0, "show")
 
 
 def test_every_listed_topic_has_a_name_people_read() -> None:

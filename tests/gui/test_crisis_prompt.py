@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.messages import History
+from peerapp.core.events import MessageView
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
@@ -52,9 +53,10 @@ def circle(
     return window, pane
 
 
-def history(qtbot: QtBot, pane: CirclePane) -> list[dict[str, Any]]:
-    result = resolve(qtbot, pane.bridge.history(pane.circle_id, limit=100))
-    return list(result.get("messages", []))
+def history(qtbot: QtBot, pane: CirclePane) -> list[MessageView]:
+    return list(
+        resolve(qtbot, pane.bridge.request(History(circle=pane.circle_id, limit=100))).messages
+    )
 
 
 def wait_checked(qtbot: QtBot, pane: CirclePane) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.messages import History, SendMessage
 from peerapp.ui.circle_pane import CirclePane
 from tests.binding import bound
 from tests.gui.circle_steps import create_circle
@@ -22,8 +23,9 @@ def test_scrolling_to_the_top_loads_older_messages(
     window = start_session(profile).wait_online_after_unlock()
     circle = create_circle(qtbot, window, "Tuesday circle", "Ash")
     for number in range(TOTAL):
-        resolve(qtbot, window.bridge.send(circle, f"note {number} " + "with some words " * 4))
-    everything = resolve(qtbot, window.bridge.history(circle, limit=500))["messages"]
+        text = f"note {number} " + "with some words " * 4
+        resolve(qtbot, window.bridge.request(SendMessage(circle=circle, text=text)))
+    everything = resolve(qtbot, window.bridge.request(History(circle=circle, limit=500))).messages
 
     pane = CirclePane(window.bridge, circle, "Tuesday circle", 1)
     pane.history_page = PAGE
@@ -32,7 +34,7 @@ def test_scrolling_to_the_top_loads_older_messages(
     pane.show()
     pane.load()
     qtbot.waitUntil(lambda: pane.loaded, timeout=WAIT_MS)
-    assert [m.id for m in pane.model.messages()] == [m["id"] for m in everything[-PAGE:]]
+    assert [m.id for m in pane.model.messages()] == [m.id for m in everything[-PAGE:]]
     bar = pane.message_list.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=WAIT_MS)
 
@@ -43,5 +45,5 @@ def test_scrolling_to_the_top_loads_older_messages(
         # what was on screen stays there (restored once the taller list is laid out)
         qtbot.waitUntil(lambda: bar.value() > bar.minimum(), timeout=WAIT_MS)
 
-    assert [m.id for m in pane.model.messages()] == [m["id"] for m in everything]
+    assert [m.id for m in pane.model.messages()] == [m.id for m in everything]
     assert not pane.has_older

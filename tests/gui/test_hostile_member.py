@@ -10,14 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
 import trio
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.moderation import Banned, CircleInfoView
 from peerapp.core.circle_events import EventType
-from peerapp.core.events import MessageView
+from peerapp.core.events import MemberView, MessageView
 from peerapp.crypto.signing import sign_event
 from peerapp.engine.circle_service import CircleService
 from peerapp.ui.circle_info import circle_info_from
@@ -163,12 +164,11 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
     }
     rows = members_from(
         [
-            {"id": "a", "name": "A", "role": "member", "online": False, "unreadable_reports": 2},
-            {"id": "b", "name": "B", "role": "member", "online": False, "unreadable_reports": -4},
-            {"id": "c", "name": "C", "role": "member", "online": False, "unreadable_reports": "9"},
+            MemberView(id="a", name="A", role="member", online=False, unreadable_reports=2),
+            MemberView(id="b", name="B", role="member", online=False, unreadable_reports=-4),
         ]
     )
-    assert [m.unreadable_reports for m in rows] == [2, 0, 0]
+    assert [m.unreadable_reports for m in rows] == [2, 0]
     assert moderation.ban_invitees_names(["Cy"]) == "Cy"
     assert moderation.ban_invitees_names(["Cy", "Dee", "Eve"]) == "Cy, Dee and Eve"
     names = [f"M{i}" for i in range(8)]
@@ -177,21 +177,39 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
     assert moderation.ban_invitees_check(3) == "Also remove the 3 people they brought in:"
 
 
+def _info(**fields: Any) -> CircleInfoView:
+    base: dict[str, Any] = {
+        "circle": "c",
+        "name": "Tuesday",
+        "guidelines": "",
+        "slow_mode_seconds": 0,
+        "join_approval": False,
+        "harm_flags_to_hide": 3,
+        "members_invite": False,
+        "flag_after_hours": 24,
+        "may_invite": "",
+        "my_id": "m",
+        "my_role": "member",
+        "my_rank": None,
+        "muted_until": 0,
+        "next_send_at": 0,
+        "removed": False,
+        "banned": False,
+        "members": 2,
+    }
+    return CircleInfoView(**(base | fields))
+
+
 def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
-    base = {"circle": "c", "name": "Tuesday"}
-    info = circle_info_from({**base, "members_invite": True, "may_invite": ""})
-    assert info is not None and info.members_invite and info.may_invite == ""
-    refused = circle_info_from({**base, "may_invite": "Only facilitators can invite."})
-    assert refused is not None and not refused.members_invite
+    info = circle_info_from(_info(members_invite=True, may_invite=""))
+    assert info.members_invite and info.may_invite == ""
+    refused = circle_info_from(_info(may_invite="Only facilitators can invite."))
+    assert not refused.members_invite
     assert refused.may_invite == "Only facilitators can invite."
-    odd = circle_info_from({**base, "members_invite": "yes", "may_invite": 3})
-    assert odd is not None and not odd.members_invite and odd.may_invite == ""
-    # how long members wait before flagging: 0 is a choice, junk means the default
-    assert odd.flag_after_hours == 24
-    at_once = circle_info_from({**base, "flag_after_hours": 0})
-    assert at_once is not None and at_once.flag_after_hours == 0
-    junk = circle_info_from({**base, "flag_after_hours": True})
-    assert junk is not None and junk.flag_after_hours == 24
+    # how long members wait before flagging: 0 is a choice
+    assert circle_info_from(_info(flag_after_hours=0)).flag_after_hours == 0
+    # removed: no role any more, read as a plain member's
+    assert circle_info_from(_info(my_role=None, removed=True)).my_role == "member"
 
 
 def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
@@ -536,7 +554,7 @@ def test_a_ban_can_remove_the_people_the_banned_member_brought_in(
     banning.invitees_check.setChecked(True)
     with qtbot.waitSignal(banning.accepted, timeout=DELIVERY_WAIT_MS):
         click(banning.primary_button)
-    assert banning.result_data == {"removed": [ids["Cee"]]}
+    assert banning.result_data == Banned(removed=[ids["Cee"]])
 
     qtbot.waitUntil(lambda: [m.name for m in ash.member_panel.members] == ["Ash"], timeout=WAIT_MS)
     qtbot.waitUntil(

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.circles import Circles, Join, Members
+from peerapp.core.api.contract import Command, Result
+from peerapp.core.api.joins import JoinsWaiting
+from peerapp.core.api.moderation import Invites, SetSettings
 from peerapp.core.errors import CommandError
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.invite import InviteDialog
@@ -35,6 +39,8 @@ from tests.gui.circle_steps import (
 )
 from tests.gui.helpers import WAIT_MS, StartSession, click, resolve
 
+R = TypeVar("R", bound=Result)
+
 GUIDELINES = "Listen first.\nWhat is shared here stays here.\nNo advice unless asked."
 
 
@@ -56,14 +62,14 @@ def founded(
     return Founded(ash, bee, circle)
 
 
-def settle(qtbot: QtBot, window: MainWindow, command: str, **arguments: Any) -> dict[str, Any]:
+def settle(qtbot: QtBot, window: MainWindow, command: Command[R]) -> R:
     """Run an engine command of `window` directly (for what other screens do)."""
-    return resolve(qtbot, window.bridge.call(command, **arguments))
+    return resolve(qtbot, window.bridge.request(command))
 
 
 def members_of(qtbot: QtBot, window: MainWindow, circle: str) -> list[str]:
-    result = resolve(qtbot, window.bridge.members(circle))
-    return [member["name"] for member in result["members"]]
+    result = settle(qtbot, window, Members(circle=circle))
+    return [member.name for member in result.members]
 
 
 def test_the_guidelines_come_before_joining_and_stay_pinned(qtbot: QtBot, founded: Founded) -> None:
@@ -80,7 +86,7 @@ def test_the_guidelines_come_before_joining_and_stay_pinned(qtbot: QtBot, founde
     assert dialog.approval_note.isHidden()
     assert dialog.primary_button.text() == joins.agree_and_join()
     # reading is not joining: neither side has a new member
-    assert resolve(qtbot, bee.bridge.circles())["circles"] == []
+    assert settle(qtbot, bee, Circles()).circles == ()
     assert bee.circle_list.count() == 0
     assert members_of(qtbot, ash, circle) == ["Ash"]
 
@@ -100,7 +106,7 @@ def test_the_guidelines_come_before_joining_and_stay_pinned(qtbot: QtBot, founde
     qtbot.waitUntil(lambda: "Bee" in members_of(qtbot, ash, circle), timeout=DELIVERY_WAIT_MS)
 
     # a facilitator changes them: both panes follow, Bee's stays open
-    settle(qtbot, ash, "set_settings", circle=circle, guidelines="Be gentle with each other.")
+    settle(qtbot, ash, SetSettings(circle=circle, guidelines="Be gentle with each other."))
     for shown in (ash_pane, pane):
         qtbot.waitUntil(
             bound(shown, lambda p: p.guidelines.guidelines == "Be gentle with each other."),
@@ -114,7 +120,7 @@ def ask_to_join(qtbot: QtBot, founded: Founded, keep_dialog_open: bool = False) 
     """Ash turns join approval on and invites (20 uses by default now); Bee reads the
     guidelines, is told a facilitator reviews, agrees and waits."""
     ash, bee, circle = founded.ash, founded.bee, founded.circle
-    settle(qtbot, ash, "set_settings", circle=circle, join_approval=True)
+    settle(qtbot, ash, SetSettings(circle=circle, join_approval=True))
     ash_pane = pane_of(ash, circle)
     qtbot.waitUntil(
         lambda: ash_pane.info is not None and ash_pane.info.join_approval, timeout=WAIT_MS
@@ -237,8 +243,7 @@ def test_a_request_can_be_cancelled(qtbot: QtBot, founded: Founded) -> None:
     row = waiting_row(qtbot, bee, circle)
     click(row.button)  # Cancel request
     qtbot.waitUntil(bee.waiting_joins.isHidden, timeout=WAIT_MS)
-    waiting = resolve(qtbot, bee.bridge.joins_waiting())
-    assert not any(isinstance(rows, list) and rows for rows in waiting.values())
+    assert settle(qtbot, bee, JoinsWaiting()).joins == ()
 
 
 def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) -> None:
@@ -270,7 +275,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     assert manager.confirm_label.text() == invites.confirm_revoke("Ash", True)
     click(manager.keep_button)
     assert manager.confirm.isHidden()
-    assert resolve(qtbot, ash.bridge.invites(circle))["invites"][0]["revoked"] is False
+    assert settle(qtbot, ash, Invites(circle=circle)).invites[0].revoked is False
     click(row.revoke_button)
     click(manager.confirm_button)
     # the engine lists the codes still usable: the revoked one goes, and the dialog says so
@@ -278,7 +283,7 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     assert manager.revoked_label.isVisible()
     assert manager.status_label.text() == invites.no_invites()
     assert manager.confirm.isHidden() and not manager.error_label.isVisible()
-    assert resolve(qtbot, ash.bridge.invites(circle))["invites"] == []
+    assert settle(qtbot, ash, Invites(circle=circle)).invites == ()
     with qtbot.waitSignal(manager.finished, timeout=WAIT_MS):
         click(manager.primary_button)
 
@@ -300,6 +305,6 @@ def test_the_invite_manager_lists_and_revokes(qtbot: QtBot, founded: Founded) ->
     assert refusal is not None
     assert dialog.result_circle() is None and bee.circle_list.count() == 0
     with pytest.raises(CommandError) as engine_says:
-        resolve(qtbot, bee.bridge.join(code, "Bee"), timeout=JOIN_WAIT_MS)
+        resolve(qtbot, bee.bridge.request(Join(code=code, name="Bee")), timeout=JOIN_WAIT_MS)
     assert refusal == engine_says.value.message
     assert members_of(qtbot, ash, circle) == ["Ash"]

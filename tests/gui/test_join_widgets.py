@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,9 +15,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.circles import Join, Joined
+from peerapp.core.api.contract import Command
+from peerapp.core.api.joins import InvitePreview as PreviewResult
+from peerapp.core.api.joins import JoinRequestView, PreviewInvite, WaitingJoinList, WaitingJoinView
+from peerapp.core.api.moderation import InviteView
 from peerapp.core.errors import CommandError
-from peerapp.engine.engine import Result
-from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.invite_manager import InviteRow, invites_from
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step, invite_preview_from
 from peerapp.ui.text import circles, common, conversation, invites
@@ -37,37 +41,23 @@ def step_of(dialog: JoinCircleDialog) -> Step:
 
 
 def test_engine_answers_are_read_leniently() -> None:
-    info = circle_info_from(
-        {
-            "circle": "ab",
-            "name": "Tuesday",
-            "guidelines": "Be kind.",
-            "join_approval": True,
-            "my_role": "facilitator",
-            "slow_mode_seconds": 30,
-        }
-    )
-    assert info is not None and info.facilitating and info.join_approval
-    assert circle_info_from({"name": "no id"}) is None
-    plain = circle_info_from({"circle": "ab", "name": "T", "join_approval": 1})
-    assert plain is not None and not plain.join_approval and not plain.facilitating
-
+    # the circle's words come from one of its members: blank ones still read sensibly
     preview = invite_preview_from(
-        {"circle": "ab", "name": " ", "guidelines": 3, "members": [{}, {}]}
+        PreviewResult(circle="ab", name=" ", guidelines=" ", join_approval=False, members=0)
     )
-    assert preview is not None
-    assert (preview.name, preview.guidelines, preview.members) == (circles.unnamed_circle(), "", 2)
+    assert (preview.name, preview.guidelines, preview.members) == (circles.unnamed_circle(), "", 1)
 
-    assert waiting_joins_from({"joins": [{"circle": "ab", "name": "T"}, {"circle": 3}, "x"]}) == [
-        WaitingJoin("ab", "T")
+    waiting = (WaitingJoinView("ab", "T", NOW_MS), WaitingJoinView("cd", "", NOW_MS))
+    assert waiting_joins_from(WaitingJoinList(joins=waiting)) == [
+        WaitingJoin("ab", "T"),
+        WaitingJoin("cd", circles.unnamed_circle()),
     ]
-    assert waiting_joins_from({}) == []
+    assert waiting_joins_from(WaitingJoinList(joins=())) == []
 
     requests = join_requests_from(
         [
-            {"id": "late", "name": "Cy", "received_at": NOW_MS},
-            {"id": "early", "name": "Bee", "received_at": (NOW_MS - 120_000) // 1000},  # seconds
-            {"name": "no id"},
+            JoinRequestView("late", "Cy", NOW_MS),
+            JoinRequestView("early", "Bee", NOW_MS - 120_000),
         ]
     )
     assert requests == [
@@ -76,9 +66,23 @@ def test_engine_answers_are_read_leniently() -> None:
     ]
 
 
+def _invites(rows: list[dict[str, Any]]) -> list[InviteView]:
+    """Invite views from the fields a test names (the others: nobody's, unused, active)."""
+    unnamed: dict[str, Any] = {
+        "code": None,
+        "uses": 0,
+        "max_uses": 1,
+        "revoked": False,
+        "created_by": "",
+        "created_by_name": "",
+        "mine": False,
+    }
+    return [InviteView(**(unnamed | row)) for row in rows]
+
+
 def test_invites_list_usable_codes_first() -> None:
     now = time.time()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": "revoked",
             "code": None,
@@ -121,7 +125,7 @@ def test_invites_list_usable_codes_first() -> None:
         },
         {"id": "old", "uses": 0, "max_uses": 1, "expires": int(now) - 10, "revoked": False},
     ]
-    entries = invites_from(rows, now)
+    entries = invites_from(_invites(rows), now)
     assert [e.id for e in entries] == ["soon", "later", "old", "revoked", "spent"]
     states = [e.state(now) for e in entries]
     assert states == [
@@ -136,7 +140,7 @@ def test_invites_list_usable_codes_first() -> None:
 
 def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -> None:
     now = time.time()
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": "theirs",
             "code": None,
@@ -170,7 +174,7 @@ def test_only_own_usable_codes_can_be_copied(qtbot: QtBot, hearth_app: object) -
     ]
     parent = QWidget()
     qtbot.addWidget(parent)
-    shown = [InviteRow(entry, now, parent) for entry in invites_from(rows, now)]
+    shown = [InviteRow(entry, now, parent) for entry in invites_from(_invites(rows), now)]
     parent.show()
     assert [(r.entry.id, r.copy_button.isVisible()) for r in shown] == [
         ("theirs", False),
@@ -272,20 +276,21 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     test_join_approval.py)."""
     window = start_session(profile).wait_online_after_unlock()
     loop = asyncio.get_event_loop()
-    previews: list[asyncio.Future[Result]] = []
+    previews: list[asyncio.Future[Any]] = []
     joins: list[tuple[str, str]] = []
-    join_answer: asyncio.Future[Result] = loop.create_future()
+    join_answer: asyncio.Future[Any] = loop.create_future()
+    engine = window.bridge.request
 
-    def preview(code: str) -> asyncio.Future[Result]:
-        previews.append(loop.create_future())
-        return previews[-1]
+    def request(command: Command[Any]) -> asyncio.Future[Any]:
+        if isinstance(command, PreviewInvite):
+            previews.append(loop.create_future())
+            return previews[-1]
+        if isinstance(command, Join):
+            joins.append((command.code, command.name))
+            return join_answer
+        return engine(command)
 
-    def join(code: str, name: str) -> asyncio.Future[Result]:
-        joins.append((code, name))
-        return join_answer
-
-    monkeypatch.setattr(window.bridge, "preview_invite", preview)
-    monkeypatch.setattr(window.bridge, "join", join)
+    monkeypatch.setattr(window.bridge, "request", request)
     window.join_circle_action.trigger()
     dialog = window.active_dialog
     assert isinstance(dialog, JoinCircleDialog)
@@ -296,13 +301,13 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     qtbot.waitUntil(lambda: len(previews) == 1, timeout=WAIT_MS)
     assert dialog.busy
     previews[0].set_result(
-        {
-            "circle": "c1",
-            "name": "Tuesday circle",
-            "guidelines": "Listen first.",
-            "join_approval": True,
-            "members": 3,
-        }
+        PreviewResult(
+            circle="c1",
+            name="Tuesday circle",
+            guidelines="Listen first.",
+            join_approval=True,
+            members=3,
+        )
     )
     qtbot.waitUntil(lambda: dialog.step is Step.PREVIEW, timeout=WAIT_MS)
     assert dialog.circle_name_label.text() == "Tuesday circle"
@@ -325,12 +330,16 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
 
     click(dialog.primary_button)
     qtbot.waitUntil(lambda: len(previews) == 3, timeout=WAIT_MS)
-    previews[2].set_result({"circle": "c1", "name": "Tuesday circle", "join_approval": True})
+    previews[2].set_result(
+        PreviewResult(
+            circle="c1", name="Tuesday circle", guidelines="", join_approval=True, members=3
+        )
+    )
     qtbot.waitUntil(lambda: dialog.step is Step.PREVIEW, timeout=WAIT_MS)
     assert dialog.guidelines_view.toPlainText() == joins_text.no_guidelines()
     click(dialog.primary_button)  # I agree — join
     qtbot.waitUntil(lambda: joins == [("hearth:abc", "Sam")], timeout=WAIT_MS)
-    join_answer.set_result({"circle": "c1", "name": "Tuesday circle", "pending": True})
+    join_answer.set_result(Joined(circle="c1", name="Tuesday circle", pending=True))
     qtbot.waitUntil(lambda: dialog.step is Step.WAITING, timeout=WAIT_MS)
     assert dialog.heading_label.text() == joins_text.waiting_heading()
     assert "Tuesday circle" in dialog.explanation_label.text()

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp import PRODUCT_NAME, __version__
+from peerapp.core.api.circles import Status
+from peerapp.core.api.contract import Command
+from peerapp.core.api.joins import PreviewInvite
 from peerapp.core.errors import CommandError
-from peerapp.engine.engine import Result
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import shorten_peer_id
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
@@ -111,9 +114,14 @@ def test_joining_shows_that_it_is_reaching_the_circle(
     qtbot: QtBot, start_session: StartSession, profile: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = start_session(profile).wait_online_after_unlock()
-    answer: asyncio.Future[Result] = asyncio.get_event_loop().create_future()
-    # Continue first reads the invite (the guidelines come before joining)
-    monkeypatch.setattr(window.bridge, "preview_invite", lambda code: answer)
+    answer: asyncio.Future[Any] = asyncio.get_event_loop().create_future()
+    engine = window.bridge.request
+
+    def request(command: Command[Any]) -> asyncio.Future[Any]:
+        # Continue first reads the invite (the guidelines come before joining)
+        return answer if isinstance(command, PreviewInvite) else engine(command)
+
+    monkeypatch.setattr(window.bridge, "request", request)
 
     window.join_circle_action.trigger()
     dialog = window.active_dialog
@@ -160,8 +168,8 @@ def test_status_bar_goes_online_with_the_peer_id(
 
     driver.wait_online()
     assert window.status_text == network.status_online(0)
-    status = resolve(qtbot, window.bridge.status())
-    peer_id = status["peer_id"]
+    status = resolve(qtbot, window.bridge.request(Status()))
+    peer_id = status.peer_id
     assert shorten_peer_id(peer_id) in window.peer_id_label.text()
     assert peer_id in window.peer_id_label.toolTip()
     assert len(window.peer_id_label.text()) < len(peer_id)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.circles import PeerSyncView
 from peerapp.core.events import MessageView
 from peerapp.ui import timeline
 from peerapp.ui.text import conversation
@@ -25,7 +25,6 @@ from peerapp.ui.widgets.message_model import (
     MessageModel,
     delivery_of,
     delivery_text,
-    message_views,
     order_key,
 )
 
@@ -130,17 +129,6 @@ def test_many_messages_among_those_shown_make_one_reset() -> None:
     model.merge(log[1::2])
     assert resets == [1]
     assert [model.row(n) for n in range(model.rowCount())] == timeline.rows_for(log, None)
-
-
-def test_history_rows_carry_their_place_and_delivery() -> None:
-    rows: list[dict[str, Any]] = [
-        {"id": "ab", "author": "cd", "author_name": "Ash", "text": "hi", "ts": 5, "mine": True},
-        {**dict.fromkeys(("id", "author", "author_name", "text"), "x"), "ts": 1, "mine": False}
-        | {"lamport": 9, "held_by": 2},
-        {"id": "no ts"},
-    ]
-    views = message_views(rows)
-    assert [(v.lamport, v.held_by) for v in views] == [(0, 0), (9, 2)]
 
 
 # -- delivery -----------------------------------------------------------------------------
@@ -315,7 +303,10 @@ def test_sync_text_uses_the_newest_sync_with_anyone() -> None:
     assert said is not None
     assert said[0] == "synced 12 s ago"
     assert "&lt;b&gt;Bee&lt;/b&gt;: synced 40 s ago<br>Cy: synced 12 s ago" in said[1]
-    rows = [{"name": "Bee", "last_sync": now}, {"name": "Cy", "last_sync": None}, {"x": 1}, 3]
+    rows = (
+        PeerSyncView(id="b", name="Bee", peer="p1", online=True, last_sync=now),
+        PeerSyncView(id="c", name="Cy", peer="p2", online=False, last_sync=None),
+    )
     assert peer_syncs_from(rows) == [PeerSync("Bee", now), PeerSync("Cy", None)]
 
 

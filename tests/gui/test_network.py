@@ -12,12 +12,12 @@ import asyncio
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.network import NetworkSettings, NetworkSettingsView
 from peerapp.core.events import EngineEvent, TorStatusChanged
 from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.engine.engine import Engine
@@ -87,8 +87,8 @@ def open_network_dialog(qtbot: QtBot, window: MainWindow) -> NetworkSettingsDial
     return dialog
 
 
-def stored(qtbot: QtBot, window: MainWindow) -> dict[str, Any]:
-    return resolve(qtbot, window.bridge.network_settings())
+def stored(qtbot: QtBot, window: MainWindow) -> NetworkSettingsView:
+    return resolve(qtbot, window.bridge.request(NetworkSettings()))
 
 
 def save_and_wait_refusal(qtbot: QtBot, dialog: NetworkSettingsDialog) -> str:
@@ -114,7 +114,7 @@ def test_the_dialog_refuses_bad_settings_inline_and_stores_good_ones(
 ) -> None:
     window = network_window
     before = stored(qtbot, window)
-    assert before["mode"] == "tor" and before["tor_config"] == ""
+    assert before.mode == "tor" and before.tor_config == ""
     dialog = open_network_dialog(qtbot, window)
     # Tor and Hearth's own Tor are the defaults; Direct carries its warning beside it
     assert dialog.tor_radio.isChecked() and dialog.own_radio.isChecked()
@@ -153,13 +153,13 @@ def test_the_dialog_refuses_bad_settings_inline_and_stores_good_ones(
     assert dialog.primary_button.text() == network.reconnect_now()
     assert dialog.secondary_button.text() == network.reconnect_later()
     after = stored(qtbot, window)
-    assert (after["mode"], after["tor_config"], after["tor_control"], after["tor_socks"]) == (
+    assert (after.mode, after.tor_config, after.tor_control, after.tor_socks) == (
         "tor",
         BRIDGES,
         "",
         "",
     )
-    assert after["current"] == CURRENT
+    assert after.current == CURRENT
 
     # "Later": accepted (the settings are stored), no reconnect, and the window says when
     reconnects: list[bool] = []
@@ -180,7 +180,7 @@ def test_choosing_direct_mode_is_stored_and_reconnect_now_is_asked_of_the_sessio
     assert dialog.primary_button.isEnabled()
     click(dialog.primary_button)
     qtbot.waitUntil(lambda: dialog.saved and not dialog.busy, timeout=WAIT_MS)
-    assert stored(qtbot, window)["mode"] == "direct"
+    assert stored(qtbot, window).mode == "direct"
     with qtbot.waitSignal(window.reconnectRequested, timeout=WAIT_MS):
         click(dialog.primary_button)  # "Reconnect now"
     assert dialog.reconnect_now

@@ -11,6 +11,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.moderation import SetSettings
+from peerapp.core.api.safety import Flag
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard, pending_reviews_from
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -69,9 +71,9 @@ def wait_look(qtbot: QtBot, panes: list[CirclePane], message_id: str, look: Look
 def flag(qtbot: QtBot, window: MainWindow, circle: str, message_id: str) -> None:
     """Flag a message as harmful, as the message menu's confirmation does."""
     result = resolve(
-        qtbot, window.bridge.call("flag", circle=circle, kind="harm", message=message_id)
+        qtbot, window.bridge.request(Flag(circle=circle, kind="harm", message=message_id))
     )
-    assert result["hidden"] is True and result["harm_flags"] == 1
+    assert result.hidden is True and result.harm_flags == 1
 
 
 def open_list(qtbot: QtBot, window: MainWindow, pane: CirclePane) -> CareFlagsDialog:
@@ -104,7 +106,7 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
     panes = [wait_settled(qtbot, w, circle, names) for w in (ash, bee, cee)]
     ash_pane, bee_pane, cee_pane = panes
 
-    resolve(qtbot, ash.bridge.set_settings(circle, harm_flags_to_hide=1))
+    resolve(qtbot, ash.bridge.request(SetSettings(circle=circle, harm_flags_to_hide=1)))
     for pane in panes:
         qtbot.waitUntil(
             lambda p=pane: p.info is not None and p.info.harm_flags_to_hide == 1,  # type: ignore[misc]

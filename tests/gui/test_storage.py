@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.usage import Cleared
 from peerapp.core.events import MessageView
 from peerapp.engine.circle_service import CircleService
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -129,7 +130,8 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
 
     # the status line says what was freed, and the sizes are read again, smaller
     qtbot.waitUntil(lambda: storage.usage[0].bytes < before, timeout=WAIT_MS)
-    freed = (confirming.result_data or {}).get("bytes", 0)
+    assert isinstance(confirming.result_data, Cleared)
+    freed = confirming.result_data.bytes
     assert freed > 0
     assert storage.status_label.text() == (
         f"Cleared 2 messages from Bee, freeing {human_size(freed)}."

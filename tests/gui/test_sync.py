@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.messages import History, SendMessage
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import conversation
@@ -134,10 +135,10 @@ def test_a_member_back_from_offline_catches_up_with_one_reload(
 
     async def send_all() -> None:
         for number in range(MISSED):
-            await ash.bridge.send(circle, f"note {number}")
+            await ash.bridge.request(SendMessage(circle=circle, text=f"note {number}"))
 
     resolve(qtbot, send_all(), timeout=CATCH_UP_WAIT_MS)
-    sent = resolve(qtbot, ash.bridge.history(circle, limit=MISSED + 10))["messages"]
+    sent = resolve(qtbot, ash.bridge.request(History(circle=circle, limit=MISSED + 10))).messages
     assert len(sent) == MISSED
     go_offline(qtbot, ash_driver)
 
@@ -161,7 +162,7 @@ def test_a_member_back_from_offline_catches_up_with_one_reload(
     assert progress[-1][0] == progress[-1][1]
     assert pane.catch_up.isHidden()
     qtbot.waitUntil(lambda: len(pane.model.messages()) == MISSED, timeout=WAIT_MS)
-    assert [m.id for m in pane.model.messages()] == [m["id"] for m in sent]
+    assert [m.id for m in pane.model.messages()] == [m.id for m in sent]
     assert len(inserted) <= 12  # in a few batches, not a row insertion per message
     bar = pane.message_list.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum(), timeout=WAIT_MS)

@@ -37,6 +37,7 @@ from pytestqt.qtbot import QtBot
 from peerapp.core.network_mode import ASLEEP_CIRCLE, DIRECT_RUN, NetworkMode, NetworkOptions
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
+from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import unlock_profile
 from peerapp.ui.connection_status import NetworkLine
 from peerapp.ui.dialogs.join_circle import Step
@@ -340,9 +341,9 @@ def test_a_circle_made_in_direct_mode_sleeps_visibly_in_a_tor_window(
     )
     direct.start().result(WAIT_MS / 1000)
     try:
-        circle = direct.request("create_circle", name="Made in direct mode").result(WAIT_MS / 1000)[
-            "circle"
-        ]
+        circle = request_json(direct, "create_circle", name="Made in direct mode").result(
+            WAIT_MS / 1000
+        )["circle"]
     finally:
         assert direct.stop(), "the direct-mode engine did not stop"
 

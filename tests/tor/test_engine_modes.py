@@ -21,6 +21,7 @@ from peerapp.core.network_mode import ASLEEP_CIRCLE, DIRECT_RUN, NetworkMode, Ne
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
+from peerapp.node.json_requests import request_json
 from peerapp.storage.network_identity_store import NetworkIdentityStore
 from peerapp.storage.profile import UnlockedProfile, create_profile, unlock_profile
 from tests.tor.fixtures import TOR_GROUP
@@ -78,7 +79,7 @@ def run_engine(
 
 
 def call(thread: EngineThread, command: str, **arguments: Any) -> dict[str, Any]:
-    return thread.request(command, **arguments).result(WAIT)
+    return request_json(thread, command, **arguments).result(WAIT)
 
 
 def circles_by_name(thread: EngineThread) -> dict[str, dict[str, Any]]:

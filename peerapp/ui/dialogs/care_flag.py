@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from peerapp.core.api.moderation import CircleInfo
+from peerapp.core.api.safety import Flag
 from peerapp.core.errors import HearthError
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS as MAX_NOTE_CHARS
 from peerapp.ui import style
@@ -103,11 +105,13 @@ class CareFlagDialog(EngineCommandDialog):
     @async_slot()
     async def find_out_who_i_am(self) -> None:
         try:
-            info = await self.bridge.circle_info(self.circle)
+            info = await self.bridge.request(CircleInfo(circle=self.circle))
         except HearthError:
-            info = {}
+            my_id = ""
+        else:
+            my_id = info.my_id
         if still_alive(self):
-            self.set_myself(info.get("my_id") == self.member)
+            self.set_myself(my_id == self.member)
 
     # -- sending ------------------------------------------------------------------------
 
@@ -131,13 +135,15 @@ class CareFlagDialog(EngineCommandDialog):
         note = self.note()
         if self.busy or self.myself is None or len(note) > MAX_NOTE_CHARS:
             return
-        arguments: dict[str, str] = {"circle": self.circle, "kind": "care", "member": self.member}
-        if self.message is not None:
-            arguments["message"] = self.message
-        if note:
-            arguments["note"] = note
+        command = Flag(
+            circle=self.circle,
+            kind="care",
+            member=self.member,
+            message=self.message,
+            note=note or None,
+        )
         await self.run_and_accept(
             care.care_flag_sending(),
             care.to_care_flag(),
-            lambda: self.bridge.call("flag", **arguments),
+            lambda: self.bridge.request(command),
         )

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.safety import Flags, ResolveFlag, RestoreMessage
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -294,13 +295,13 @@ class CareFlagsDialog(FormDialog):
             self,
             care.care_flags_loading(),
             care.to_read_care_flags(),
-            lambda: self.bridge.call("flags", circle=self.circle),
+            lambda: self.bridge.request(Flags(circle=self.circle)),
         )
         if result is None:
             return
         self.show_flags(
-            open_flags(care_flags_from(result.get("flags", []))),
-            pending_reviews_from(result.get("pending_review", [])),
+            open_flags(care_flags_from(result.flags)),
+            pending_reviews_from(result.pending_review),
         )
 
     @property
@@ -356,7 +357,7 @@ class CareFlagsDialog(FormDialog):
         card.resolve_button.setEnabled(False)
         self.clear_error()
         try:
-            await self.bridge.call("resolve_flag", circle=self.circle, flag=flag_id)
+            await self.bridge.request(ResolveFlag(circle=self.circle, flag=flag_id))
         except Exception as error:
             if still_alive(self):
                 card.resolve_button.setEnabled(True)
@@ -393,7 +394,7 @@ class CareFlagsDialog(FormDialog):
         card.set_acting(True)
         self.clear_error()
         try:
-            await self.bridge.call("restore_message", circle=self.circle, message=message_id)
+            await self.bridge.request(RestoreMessage(circle=self.circle, message=message_id))
         except Exception as error:
             if still_alive(self):
                 if message_id in self.review_cards:

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
+from peerapp.core.api.messages import CheckIn
 from peerapp.core.circle_events import MOODS
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -82,11 +83,9 @@ class CheckInDialog(EngineCommandDialog):
         mood = self.mood()
         if self.busy or mood not in MOODS:
             return
-        arguments: dict[str, object] = {"circle": self.circle, "mood": mood}
-        if self.line():
-            arguments["text"] = self.line()
+        command = CheckIn(circle=self.circle, mood=mood, text=self.line() or None)
         await self.run_and_accept(
             check_ins.check_in_sending(),
             check_ins.to_check_in(),
-            lambda: self.bridge.call("checkin", **arguments),
+            lambda: self.bridge.request(command),
         )

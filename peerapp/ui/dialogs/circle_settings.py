@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.moderation import SetSettings
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
@@ -213,5 +214,5 @@ class CircleSettingsDialog(EngineCommandDialog):
         await self.run_and_accept(
             circle_settings.saving_settings(),
             circle_settings.to_save_settings(),
-            lambda: self.bridge.set_settings(self.circle, **changes),
+            lambda: self.bridge.request(SetSettings(circle=self.circle, **changes)),
         )

@@ -10,7 +10,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from peerapp.engine.engine import Result
+from peerapp.core.api.contract import Result
+from peerapp.core.api.moderation import DeleteMessage
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
@@ -64,7 +65,7 @@ def confirm_delete_message(
         title=moderation.delete_message_title(),
         explanation=moderation.delete_message_text(),
         confirm_text=moderation.delete_confirm(),
-        command=lambda: bridge.delete_message(circle, message_id),
+        command=lambda: bridge.request(DeleteMessage(circle=circle, message=message_id)),
         what=moderation.to_delete_message(),
         parent=parent,
     )

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QStyle, QVBoxLayout, QWidget
 
+from peerapp.core.api.moderation import Ban
 from peerapp.ui import style
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -34,7 +35,9 @@ class ConfirmBanDialog(ConfirmActionDialog):
             title=moderation.confirm_ban_title(name),
             explanation=moderation.confirm_ban_text(name),
             confirm_text=moderation.ban_confirm(),
-            command=lambda: bridge.ban(circle, member_id, invitees=self.with_invitees()),
+            command=lambda: bridge.request(
+                Ban(circle=circle, member=member_id, invitees=self.with_invitees())
+            ),
             parent=parent,
         )
         self.invitee_names = list(invitee_names)

@@ -9,10 +9,9 @@ whoever opened it reloads the conversations shown.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from peerapp.core.api.boundaries import FilterModes, Filters, SetFilters
 from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -23,10 +22,9 @@ from peerapp.ui.text import safety
 MODES = tuple(mode.value for mode in FilterMode)
 
 
-def filters_from(result: Mapping[str, object]) -> dict[str, str]:
+def filters_from(result: FilterModes) -> dict[str, str]:
     """The engine's `filters` answer, each topic's mode (the default for any left out)."""
-    given = result.get("filters")
-    shown = given if isinstance(given, dict) else {}
+    shown = result.filters
     return {
         topic: mode if (mode := shown.get(topic)) in MODES else DEFAULT_MODE.value
         for topic in FILTER_TOPICS
@@ -73,7 +71,9 @@ class ContentFiltersDialog(EngineCommandDialog):
     @async_slot()
     async def load(self) -> None:
         result = await self.run_command(
-            safety.loading_filters(), safety.to_read_filters(), lambda: self.bridge.call("filters")
+            safety.loading_filters(),
+            safety.to_read_filters(),
+            lambda: self.bridge.request(Filters()),
         )
         if result is None:
             if still_alive(self):
@@ -118,5 +118,5 @@ class ContentFiltersDialog(EngineCommandDialog):
         await self.run_and_accept(
             safety.saving_filters(),
             safety.to_save_filters(),
-            lambda: self.bridge.call("set_filters", **changes),
+            lambda: self.bridge.request(SetFilters.of(changes)),
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
+from peerapp.core.api.circles import CreateCircle
 from peerapp.core.circle_events import MAX_NAME_CHARS
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -55,5 +56,7 @@ class CreateCircleDialog(EngineCommandDialog):
         await self.run_and_accept(
             circles.creating_circle(),
             circles.to_create_circle(),
-            lambda: self.bridge.create_circle(name, guidelines, member_name),
+            lambda: self.bridge.request(
+                CreateCircle(name=name, guidelines=guidelines or None, member_name=member_name)
+            ),
         )

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from peerapp.engine.engine import Result
+from peerapp.core.api.circles import CircleCreated, Joined
+from peerapp.core.api.contract import Result
 from peerapp.ui.async_slot import still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
+
+R = TypeVar("R", bound=Result)
 
 
 class EngineCommandDialog(FormDialog):
@@ -35,14 +39,14 @@ class EngineCommandDialog(FormDialog):
             parent=parent,
         )
         self.bridge = bridge
-        self.result_data: Result | None = None
+        self.result_data: Result | None = None  # the command's, once it went through
         self.form = QVBoxLayout(self.body)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setSpacing(14)
 
     async def run_command(
-        self, busy_text: str, what: str, command: Callable[[], asyncio.Future[Result]]
-    ) -> Result | None:
+        self, busy_text: str, what: str, command: Callable[[], asyncio.Future[R]]
+    ) -> R | None:
         """Run `command` while busy; its result, or None once the refusal is shown."""
         self.set_busy(busy_text)
         try:
@@ -58,12 +62,12 @@ class EngineCommandDialog(FormDialog):
         return result
 
     async def run_and_accept(
-        self, busy_text: str, what: str, command: Callable[[], asyncio.Future[Result]]
+        self, busy_text: str, what: str, command: Callable[[], asyncio.Future[R]]
     ) -> None:
         if await self.run_command(busy_text, what, command) is not None:
             self.finish_accepted()
 
     def result_circle(self) -> str | None:
         """The circle the command created or joined, once it succeeded."""
-        circle = (self.result_data or {}).get("circle")
-        return circle if isinstance(circle, str) else None
+        made = self.result_data
+        return made.circle if isinstance(made, (CircleCreated, Joined)) else None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.moderation import Equivocations
 from peerapp.core.circle_events import EventType
 from peerapp.ui import style, timeline
 from peerapp.ui.async_slot import async_slot
@@ -225,11 +226,11 @@ class EquivocationsDialog(FormDialog):
             self,
             versions.equivocations_loading(),
             versions.to_read_equivocations(),
-            lambda: self.bridge.call("equivocations", circle=self.circle),
+            lambda: self.bridge.request(Equivocations(circle=self.circle)),
         )
         if result is None:
             return
-        self.show_equivocations(equivocations_from(result.get("equivocations", [])))
+        self.show_equivocations(equivocations_from(result.equivocations))
 
     def show_equivocations(self, items: list[Equivocation]) -> None:
         for card in self.cards:

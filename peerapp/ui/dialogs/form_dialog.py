@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,6 +32,8 @@ from peerapp.ui.text import common, crisis, errors
 from peerapp.ui.widgets.busy import BusyIndicator
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DIALOG_WIDTH = 460
 
@@ -187,8 +189,8 @@ async def read_latest(
     dialog: FormDialog,
     loading: str,
     to_read: str,
-    request: Callable[[], Awaitable[dict[str, Any]]],
-) -> dict[str, Any] | None:
+    request: Callable[[], Awaitable[T]],
+) -> T | None:
     """What a listing dialog shows, read from the engine: busy with `loading` until it is
     first shown; None when the read failed (its error shown, `to_read` naming it) or a
     newer read overtook this one (answers can overtake each other, and an older one must

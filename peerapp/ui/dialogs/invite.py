@@ -34,6 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core import invite_policy
+from peerapp.core.api.circles import Invite
+from peerapp.core.api.moderation import CircleInfo
 from peerapp.core.errors import HearthError
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
 from peerapp.ui import style
@@ -42,7 +44,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.qr import qr_matrix, render
-from peerapp.ui.text import common, errors, invites
+from peerapp.ui.text import common, invites
 from peerapp.ui.widgets.field import field
 
 QR_TARGET_PIXELS = 220
@@ -224,10 +226,10 @@ class InviteDialog(EngineCommandDialog):
     @async_slot()
     async def ask_circle_defaults(self) -> None:
         try:
-            info = circle_info_from(await self.bridge.circle_info(self.circle_id))
+            info = circle_info_from(await self.bridge.request(CircleInfo(circle=self.circle_id)))
         except HearthError:
             return  # the engine's own defaults stand
-        if still_alive(self) and info is not None:
+        if still_alive(self):
             self.apply_circle_defaults(info.join_approval, info.may_invite)
 
     def show_refusal(self, reason: str) -> None:
@@ -267,21 +269,19 @@ class InviteDialog(EngineCommandDialog):
         result = await self.run_command(
             invites.creating_invite(),
             invites.to_create_invite(),
-            lambda: self.bridge.invite(self.circle_id, max_uses=uses, expires_in=expires_in),
+            lambda: self.bridge.request(
+                Invite(circle=self.circle_id, max_uses=uses, expires_in=expires_in)
+            ),
         )
         if result is None:
             return  # refused (the reason is shown) or the dialog is gone
         self.set_idle()
-        code = result.get("code")
-        if not isinstance(code, str):
-            self.show_error(errors.unexpected_error(type(code).__name__))
-            return
-        self.code = code
+        self.code = result.code
         self.options.hide()
         self.approval_note.hide()
         self.explanation_label.hide()
         fallback = datetime.fromtimestamp(asked_at.timestamp() + expires_in)
-        self.result_view.show_code(code, uses, fallback)
+        self.result_view.show_code(result.code, uses, fallback)
         self.result_view.show()
         self.secondary_button.hide()
         self.primary_button.setText(common.done())

@@ -17,7 +17,7 @@ Rules:
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Slot
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.moderation import CircleInfo, Invites, InviteView, RevokeInvite
 from peerapp.core.errors import HearthError
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -65,31 +66,22 @@ class InviteEntry:
         return None
 
 
-def _int(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
-
-
-def invites_from(rows: Sequence[object], now: float) -> list[InviteEntry]:
+def invites_from(views: Sequence[InviteView], now: float) -> list[InviteEntry]:
     """The engine's invites, usable ones first (soonest to expire first), then the rest."""
-    entries = []
-    for row in rows:
-        if not isinstance(row, Mapping) or not isinstance(row.get("id"), str):
-            continue
-        code, name = row.get("code"), row.get("created_by_name")
-        entries.append(
-            InviteEntry(
-                id=row["id"],
-                code=code if isinstance(code, str) and code else None,
-                uses=_int(row.get("uses")),
-                max_uses=max(_int(row.get("max_uses")), 1),
-                expires=_int(row.get("expires")),
-                revoked=row.get("revoked") is True,
-                created_by_name=name
-                if isinstance(name, str) and name
-                else conversation.unnamed_member(),
-                mine=row.get("mine") is True,
-            )
+    entries = [
+        InviteEntry(
+            id=view.id,
+            code=view.code or None,
+            uses=view.uses,
+            max_uses=max(view.max_uses, 1),
+            expires=view.expires,
+            revoked=view.revoked,
+            # names come from the circle's log, written by members: they may be blank
+            created_by_name=view.created_by_name or conversation.unnamed_member(),
+            mine=view.mine,
         )
+        for view in views
+    ]
     return sorted(entries, key=lambda e: (e.state(now) is not None, e.expires, e.id))
 
 
@@ -216,8 +208,8 @@ class InviteManagerDialog(EngineCommandDialog):
         self._asked += 1
         asked = self._asked
         try:
-            result = await self.bridge.invites(self.circle_id)
-            info = circle_info_from(await self.bridge.circle_info(self.circle_id))
+            result = await self.bridge.request(Invites(circle=self.circle_id))
+            info = circle_info_from(await self.bridge.request(CircleInfo(circle=self.circle_id)))
         except HearthError as error:
             if still_alive(self) and not self.loaded:
                 reason = errors.could_not(invites.to_list_invites(), error.message)
@@ -227,10 +219,9 @@ class InviteManagerDialog(EngineCommandDialog):
         if not still_alive(self) or asked < self._shown:
             return
         self._shown = asked
-        if info is not None:
-            self.can_revoke = info.facilitating
+        self.can_revoke = info.facilitating
         self.loaded = True
-        self._show(invites_from(result.get("invites", []), time.time()))
+        self._show(invites_from(result.invites, time.time()))
 
     def _show(self, entries: list[InviteEntry]) -> None:
         now = time.time()
@@ -279,7 +270,7 @@ class InviteManagerDialog(EngineCommandDialog):
         result = await self.run_command(
             invites.revoking(),
             invites.to_revoke_invite(),
-            lambda: self.bridge.revoke_invite(self.circle_id, entry.id),
+            lambda: self.bridge.request(RevokeInvite(circle=self.circle_id, code=entry.id)),
         )
         if result is None:
             return  # refused: the reason is shown

@@ -23,20 +23,22 @@ waits, and everything typed stays when something fails.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QTextOption
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from peerapp.core.api.circles import Join
+from peerapp.core.api.joins import InvitePreview as PreviewResult
+from peerapp.core.api.joins import PreviewInvite
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
-from peerapp.ui.text import circles, common, conversation, errors, joins
+from peerapp.ui.text import circles, common, conversation, joins
 from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.member_name import member_name_field
 
@@ -72,19 +74,15 @@ class InvitePreview:
     members: int
 
 
-def invite_preview_from(result: Mapping[str, Any]) -> InvitePreview | None:
-    circle, name = result.get("circle"), result.get("name")
-    if not isinstance(circle, str) or not isinstance(name, str):
-        return None
-    guidelines, members = result.get("guidelines"), result.get("members")
-    if isinstance(members, list):
-        members = len(members)
+def invite_preview_from(result: PreviewResult) -> InvitePreview:
+    """The preview as it is shown: the circle's words come from one of its members, so an
+    empty name or count still reads sensibly."""
     return InvitePreview(
-        circle=circle,
-        name=name.strip() or circles.unnamed_circle(),
-        guidelines=guidelines.strip() if isinstance(guidelines, str) else "",
-        join_approval=result.get("join_approval") is True,
-        members=members if isinstance(members, int) and members > 0 else 1,
+        circle=result.circle,
+        name=result.name.strip() or circles.unnamed_circle(),
+        guidelines=result.guidelines.strip(),
+        join_approval=result.join_approval,
+        members=max(result.members, 1),
     )
 
 
@@ -233,17 +231,13 @@ class JoinCircleDialog(EngineCommandDialog):
         result = await self.run_command(
             circles.reaching_the_circle(),
             joins.to_read_invite(),
-            lambda: self.bridge.preview_invite(code),
+            lambda: self.bridge.request(PreviewInvite(code=code)),
         )
         if result is None:
             return  # refused: the reason is shown
         self.result_data = None  # only what join answers says which circle was joined
         self.set_idle()
-        preview = invite_preview_from(result)
-        if preview is None:
-            self.show_error(errors.unexpected_error(type(result).__name__))
-            return
-        self._show_preview(preview)
+        self._show_preview(invite_preview_from(result))
 
     @async_slot()
     async def agree_and_join(self) -> None:
@@ -251,11 +245,13 @@ class JoinCircleDialog(EngineCommandDialog):
         if self.busy or self.step is not Step.PREVIEW or not code or not name:
             return
         result = await self.run_command(
-            joins.joining(), joins.to_join_circle(), lambda: self.bridge.join(code, name)
+            joins.joining(),
+            joins.to_join_circle(),
+            lambda: self.bridge.request(Join(code=code, name=name)),
         )
         if result is None:
             return
-        if result.get("pending") is True:
+        if result.pending:
             self.pending = True
             self.set_idle()
             self._go(Step.WAITING)

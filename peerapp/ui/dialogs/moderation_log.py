@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.moderation import ModerationLogOf
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -63,7 +64,7 @@ class ModerationLogDialog(FormDialog):
     async def load(self) -> None:
         self.set_busy(moderation.moderation_log_loading())
         try:
-            result = await self.bridge.moderation_log(self.circle)
+            result = await self.bridge.request(ModerationLogOf(circle=self.circle))
         except Exception as error:
             if still_alive(self):
                 self.set_idle()
@@ -72,7 +73,7 @@ class ModerationLogDialog(FormDialog):
         if not still_alive(self):
             return
         self.set_idle()
-        self.show_lines(log_lines(entries_from(result.get("entries", []))))
+        self.show_lines(log_lines(entries_from(result.entries)))
 
     def show_lines(self, lines: list[LogLine]) -> None:
         self.lines = lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSpinBox, QWidget
 
+from peerapp.core.api.moderation import Mute
 from peerapp.core.moderation_policy import MAX_MUTE_SECONDS, MUTE_UNITS
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -62,5 +63,7 @@ class MuteMemberDialog(EngineCommandDialog):
         await self.run_and_accept(
             common.one_moment(),
             moderation.to_moderate(),
-            lambda: self.bridge.mute(self.circle, self.member, seconds),
+            lambda: self.bridge.request(
+                Mute(circle=self.circle, member=self.member, seconds=seconds)
+            ),
         )

@@ -14,8 +14,6 @@ are stored) and `reconnect_now` says which the person chose.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -27,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.network import NetworkSettings, NetworkSettingsView, SetNetworkSettings
 from peerapp.core.network_mode import NetworkMode
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -39,18 +38,16 @@ EXTRA_LINES_HEIGHT = 110
 FIELDS = ("mode", "tor_control", "tor_socks", "tor_config")
 
 
-def run_mode(result: Mapping[str, object]) -> str:
+def run_mode(result: NetworkSettingsView) -> str:
     """The mode this run uses, from the answer's `current` ("" when it does not say)."""
-    current = result.get("current")
-    mode = current.get("mode") if isinstance(current, dict) else None
+    mode = result.current.get("mode")
     return mode if mode in (NetworkMode.TOR.value, NetworkMode.DIRECT.value) else ""
 
 
-def settings_from(result: Mapping[str, object]) -> dict[str, str]:
+def settings_from(result: NetworkSettingsView) -> dict[str, str]:
     """The engine's `network_settings` answer as the four text settings ("" when unset;
     a mode this version does not know reads as Tor, never as direct)."""
-    values = {name: result.get(name) for name in FIELDS}
-    settings = {name: value if isinstance(value, str) else "" for name, value in values.items()}
+    settings = {name: str(getattr(result, name)) for name in FIELDS}
     if settings["mode"] != NetworkMode.DIRECT.value:
         settings["mode"] = NetworkMode.TOR.value
     return settings
@@ -147,7 +144,9 @@ class NetworkSettingsDialog(EngineCommandDialog):
     @async_slot()
     async def load(self) -> None:
         result = await self.run_command(
-            network.loading_network(), network.to_read_network(), self.bridge.network_settings
+            network.loading_network(),
+            network.to_read_network(),
+            lambda: self.bridge.request(NetworkSettings()),
         )
         if result is None:
             if still_alive(self):
@@ -204,7 +203,7 @@ class NetworkSettingsDialog(EngineCommandDialog):
         result = await self.run_command(
             network.saving_network(),
             network.to_save_network(),
-            lambda: self.bridge.set_network_settings(**wanted),
+            lambda: self.bridge.request(SetNetworkSettings(**wanted)),
         )
         if result is not None and still_alive(self):
             self.set_idle()

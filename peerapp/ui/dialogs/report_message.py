@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from peerapp.core.api.safety import Report
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
@@ -56,5 +57,7 @@ class ReportMessageDialog(EngineCommandDialog):
         await self.run_and_accept(
             moderation.report_sending(),
             moderation.to_report(),
-            lambda: self.bridge.report(self.circle, self.message, reason),
+            lambda: self.bridge.request(
+                Report(circle=self.circle, message=self.message, reason=reason)
+            ),
         )

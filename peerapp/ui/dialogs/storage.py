@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.usage import CircleUsage as UsageOf
+from peerapp.core.api.usage import Cleared, ClearMember
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -211,11 +213,11 @@ class StorageDialog(FormDialog):
             self,
             storage.storage_loading(),
             storage.to_read_storage(),
-            self.bridge.circle_usage,
+            lambda: self.bridge.request(UsageOf()),
         )
         if result is None:
             return
-        self.show_usage(usage_from(result.get("circles")))
+        self.show_usage(usage_from(result.circles))
 
     def show_usage(self, usage: list[CircleUsage]) -> None:
         while (item := self.list_layout.takeAt(0)) is not None:
@@ -280,7 +282,7 @@ class StorageDialog(FormDialog):
             title=storage.clear_member_title(member.name),
             explanation=storage.clear_member_text(member.name),
             confirm_text=storage.clear_member_confirm(),
-            command=lambda: self.bridge.clear_member(circle, member.id),
+            command=lambda: self.bridge.request(ClearMember(circle=circle, member=member.id)),
             busy_text=storage.clearing_member(),
             what=storage.to_clear_member(),
             parent=self,
@@ -297,8 +299,9 @@ class StorageDialog(FormDialog):
             dialog.deleteLater()
 
     def _cleared(self, circle: str, member: MemberUsage, dialog: ConfirmActionDialog) -> None:
-        result = dialog.result_data or {}
-        count, size = _whole(result.get("messages")), _whole(result.get("bytes"))
+        result = dialog.result_data
+        cleared = result if isinstance(result, Cleared) else Cleared(messages=0, bytes=0)
+        count, size = cleared.messages, cleared.bytes
         self.status_label.setText(storage.cleared_member(member.name, count, human_size(size)))
         self.status_label.show()
         self.cleared.emit(circle, member.id)

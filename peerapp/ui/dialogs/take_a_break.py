@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTimeEdit, QWidget
 
+from peerapp.core.api.boundaries import AllBreaks, BreaksOf, SetBreak
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -84,28 +84,22 @@ def break_setting_from(row: object) -> BreakSetting:
     )
 
 
-def breaks_from(result: Mapping[str, Any]) -> Breaks:
-    circles = result.get("circles")
+def breaks_from(result: AllBreaks) -> Breaks:
     return Breaks(
-        everywhere=break_setting_from(result.get("global")),
-        circles={
-            str(circle): break_setting_from(row)
-            for circle, row in (circles.items() if isinstance(circles, Mapping) else ())
-        },
+        everywhere=break_setting_from(result.global_break),
+        circles={str(circle): break_setting_from(row) for circle, row in result.circles.items()},
     )
 
 
-def set_break_arguments(circle: str | None, setting: BreakSetting) -> dict[str, Any]:
-    """The arguments of `set_break` for `setting` in its scope."""
+def set_break_command(circle: str | None, setting: BreakSetting) -> SetBreak:
+    """The `set_break` that gives `setting` in its scope."""
     hours = setting.quiet_hours
-    arguments: dict[str, Any] = {
-        "on": setting.on,
-        "quiet_hours": None if hours is None else {"start": hours.start, "end": hours.end},
-        "status": setting.status,
-    }
-    if circle is not None:
-        arguments["circle"] = circle
-    return arguments
+    return SetBreak(
+        circle=circle,
+        on=setting.on,
+        quiet_hours=None if hours is None else {"start": hours.start, "end": hours.end},
+        status=setting.status,
+    )
 
 
 def _time_edit(text: str) -> QTimeEdit:
@@ -200,11 +194,13 @@ class TakeABreakDialog(EngineCommandDialog):
     async def load(self) -> None:
         """Read the current break of this scope into the form (call once, after opening)."""
         result = await self.run_command(
-            common.one_moment(), boundaries.to_save_break(), lambda: self.bridge.call("breaks")
+            common.one_moment(), boundaries.to_save_break(), lambda: self.bridge.request(BreaksOf())
         )
         if result is None:
             if still_alive(self):
                 self.set_submittable(True)  # saving a break works without the current one
+            return
+        if not isinstance(result, AllBreaks):
             return
         self.show_setting(breaks_from(result).of(self.circle))
         self.loaded = True
@@ -215,9 +211,9 @@ class TakeABreakDialog(EngineCommandDialog):
     async def submit(self) -> None:
         if self.busy:
             return
-        arguments = set_break_arguments(self.circle, self.setting())
+        command = set_break_command(self.circle, self.setting())
         await self.run_and_accept(
             common.one_moment(),
             boundaries.to_save_break(),
-            lambda: self.bridge.call("set_break", **arguments),
+            lambda: self.bridge.request(command),
         )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.circles import PeerSyncView
 from peerapp.ui import style
 from peerapp.ui.text import boundaries, care, circles, conversation, invites, joins
 from peerapp.ui.widgets.member_list import Member
@@ -50,16 +50,9 @@ class PeerSync:
     last_sync: int | None  # ms since the epoch, by this computer's clock; None: never
 
 
-def peer_syncs_from(rows: Sequence[Any]) -> list[PeerSync]:
-    """sync_status's peers as PeerSyncs, skipping any that are malformed."""
-    peers = []
-    for row in rows:
-        try:
-            last = row.get("last_sync")
-            peers.append(PeerSync(str(row["name"]), None if last is None else int(last)))
-        except (AttributeError, KeyError, TypeError, ValueError):
-            continue
-    return peers
+def peer_syncs_from(peers: Sequence[PeerSyncView]) -> list[PeerSync]:
+    """sync_status's peers as the header tells of them."""
+    return [PeerSync(peer.name, peer.last_sync) for peer in peers]
 
 
 def sync_text(peers: Sequence[PeerSync], now_ms: int) -> tuple[str, str] | None:

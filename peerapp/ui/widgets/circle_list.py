@@ -11,9 +11,8 @@ do not count in the totals (window title, tray): a break silences the counts too
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.events import CircleView
 from peerapp.ui import style
 from peerapp.ui.text import boundaries, circles, conversation
 
@@ -58,30 +58,25 @@ class CircleEntry:
     asleep: str = ""  # why it sleeps (made in the other network mode); "" when reachable
 
 
-def circle_title(circle: Mapping[str, Any]) -> str:
-    name = circle.get("name")
-    return name if isinstance(name, str) and name.strip() else circles.unnamed_circle()
+def circle_title(circle: CircleView) -> str:
+    # a circle's name comes from its log, written by a member: it may be blank
+    return circle.name if circle.name.strip() else circles.unnamed_circle()
 
 
-def entries_from(rows: Sequence[object]) -> list[CircleEntry]:
-    """The engine's circle rows, skipping any that are malformed."""
-    entries = []
-    for row in rows:
-        if not isinstance(row, Mapping) or not isinstance(row.get("id"), str):
-            continue
-        members, unread = row.get("members", 1), row.get("unread", 0)
-        entries.append(
-            CircleEntry(
-                id=row["id"],
-                name=circle_title(row),
-                members=members if isinstance(members, int) else 1,
-                unread=max(unread, 0) if isinstance(unread, int) else 0,
-                quiet=row.get("quiet") is True,
-                on_break=row.get("on_break") is True,
-                asleep=asleep if isinstance(asleep := row.get("asleep"), str) else "",
-            )
+def entries_from(circles: Sequence[CircleView]) -> list[CircleEntry]:
+    """The engine's circles as the list shows them."""
+    return [
+        CircleEntry(
+            id=circle.id,
+            name=circle_title(circle),
+            members=circle.members,
+            unread=max(circle.unread, 0),
+            quiet=circle.quiet,
+            on_break=circle.on_break,
+            asleep=circle.asleep,
         )
-    return entries
+        for circle in circles
+    ]
 
 
 class CircleDelegate(QStyledItemDelegate):

@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.api.joins import JoinRequestView
 from peerapp.ui import style
 from peerapp.ui.text import conversation, joins
-
-# the engine's received_at is in ms since 1970; anything below this is taken as seconds
-MS_THRESHOLD = 10**11
 
 
 @dataclass(frozen=True)
@@ -35,18 +33,9 @@ class JoinRequest:
     received_at: int  # ms since 1970
 
 
-def join_requests_from(rows: Sequence[object]) -> list[JoinRequest]:
-    """pending_joins' requests, oldest first, skipping any that are malformed."""
-    requests = []
-    for row in rows:
-        if not isinstance(row, dict) or not isinstance(row.get("id"), str):
-            continue
-        received = row.get("received_at")
-        when = received if isinstance(received, int) and not isinstance(received, bool) else 0
-        if 0 < when < MS_THRESHOLD:
-            when *= 1000
-        name = row.get("name")
-        requests.append(JoinRequest(row["id"], name if isinstance(name, str) else "", when))
+def join_requests_from(views: Sequence[JoinRequestView]) -> list[JoinRequest]:
+    """pending_joins' requests, oldest first."""
+    requests = [JoinRequest(view.id, view.name, max(view.received_at, 0)) for view in views]
     return sorted(requests, key=lambda request: request.received_at)
 
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core.events import MemberView
 from peerapp.ui import style
 from peerapp.ui.member_actions import FACILITATOR, MemberAction, Standing
 from peerapp.ui.text import boundaries, conversation, moderation
@@ -77,40 +78,24 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def members_from(rows: Sequence[object]) -> list[Member]:
-    """The engine's member rows, skipping any that are malformed."""
-    members = []
-    for row in rows:
-        if not isinstance(row, dict):
-            continue
-        try:
-            rank = row.get("rank")
-            members.append(
-                Member(
-                    str(row["id"]),
-                    str(row["name"]),
-                    str(row["role"]),
-                    bool(row["online"]),
-                    None if rank is None else int(rank),
-                    int(row.get("muted_until") or 0),
-                    row.get("blocked") is True,
-                    row.get("on_break") is True,
-                    row.get("equivocated") is True,
-                    _text(row.get("invited_by")),
-                    _count(row.get("unreadable_reports")),
-                )
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    return members
-
-
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _count(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+def members_from(views: Sequence[MemberView]) -> list[Member]:
+    """The engine's members as the list keeps them."""
+    return [
+        Member(
+            id=view.id,
+            name=view.name,
+            role=view.role,
+            online=view.online,
+            rank=view.rank,
+            muted_until=view.muted_until,
+            blocked=view.blocked,
+            on_break=view.on_break,
+            equivocated=view.equivocated,
+            invited_by=view.invited_by,
+            unreadable_reports=max(view.unreadable_reports, 0),
+        )
+        for view in views
+    ]
 
 
 class MemberRow(QWidget):

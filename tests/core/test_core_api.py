@@ -1,0 +1,217 @@
+"""The contract's registry: argument checking of JSON input derived from the command
+dataclasses, shared by every front, and results and refusals as the node writes them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from peerapp.core.api.boundaries import SetBreak, SetFilters
+from peerapp.core.api.circles import Connect, CreateCircle, Join, Joined, Status
+from peerapp.core.api.contract import UNSET, Command
+from peerapp.core.api.messages import MessageSent
+from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.registry import (
+    COMMANDS,
+    EVENTS,
+    arguments_of,
+    command_arguments,
+    parse_command,
+    result_json,
+    spec_of,
+)
+from peerapp.core.content_warnings import FILTER_TOPICS
+from peerapp.core.errors import CommandError, HearthError
+from peerapp.core.events import EngineReady, MessageView
+
+ACCEPTED: list[tuple[str, str, dict[str, Any], Command[Any]]] = [
+    ("status-no-args", "status", {}, Status()),
+    ("create-circle-name-only", "create_circle", {"name": "Tuesday"}, CreateCircle(name="Tuesday")),
+    (
+        "create-circle-with-optional",
+        "create_circle",
+        {"name": "Tuesday", "guidelines": "Be kind."},
+        CreateCircle(name="Tuesday", guidelines="Be kind."),
+    ),
+    ("create-circle-empty-strings", "create_circle", {"name": ""}, CreateCircle(name="")),
+    ("join", "join", {"code": "abc", "name": "Sam"}, Join(code="abc", name="Sam")),
+    (
+        "connect",
+        "connect",
+        {"addr": "/ip4/127.0.0.1/tcp/1"},
+        Connect(addr="/ip4/127.0.0.1/tcp/1"),
+    ),
+    ("json-name", "set_filters", {"self-harm": "hide"}, SetFilters(self_harm="hide")),
+    ("absent-keeps", "set_break", {"on": True}, SetBreak(on=True, quiet_hours=UNSET)),
+    (
+        "null-clears",
+        "set_break",
+        {"on": True, "quiet_hours": None},
+        SetBreak(on=True, quiet_hours=None),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "expected"),
+    [case[1:] for case in ACCEPTED],
+    ids=[case[0] for case in ACCEPTED],
+)
+def test_accepted(command: str, arguments: dict[str, Any], expected: Command[Any]) -> None:
+    parsed = parse_command(command, arguments)
+    assert parsed == expected
+    assert command_arguments(parsed) == arguments  # and back: the same JSON
+
+
+REFUSED = [
+    ("unknown", "frobnicate", {}, "unknown command: 'frobnicate'"),
+    ("unknown-empty-name", "", {}, "unknown command: ''"),
+    ("unknown-case", "Status", {}, "unknown command: 'Status'"),
+    ("extra-on-no-arg-command", "status", {"verbose": True}, "status does not take: verbose"),
+    # extras are named in sorted order
+    ("two-extras", "connect", {"addr": "x", "zz": 1, "aa": 2}, "connect does not take: aa, zz"),
+    ("missing", "connect", {}, "connect needs the argument 'addr'"),
+    ("missing-second", "join", {"code": "abc"}, "join needs the argument 'name'"),
+    (
+        "missing-required-with-optional",
+        "create_circle",
+        {"guidelines": "g"},
+        "create_circle needs the argument 'name'",
+    ),
+    ("int-for-text", "connect", {"addr": 5}, "'addr' must be text"),
+    ("none-for-text", "connect", {"addr": None}, "'addr' must be text"),
+    ("bool-for-text", "connect", {"addr": True}, "'addr' must be text"),
+    ("bytes-for-text", "connect", {"addr": b"/ip4"}, "'addr' must be text"),
+    ("list-for-text", "join", {"code": ["a"], "name": "Sam"}, "'code' must be text"),
+    (
+        "wrong-optional-type",
+        "create_circle",
+        {"name": "n", "guidelines": 3},
+        "'guidelines' must be text",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "message"),
+    [case[1:] for case in REFUSED],
+    ids=[case[0] for case in REFUSED],
+)
+def test_refused(command: str, arguments: dict[str, Any], message: str) -> None:
+    with pytest.raises(CommandError) as raised:
+        parse_command(command, arguments)
+    assert raised.value.message == message
+    assert raised.value.refusal is not Refusal.REFUSED  # each has its own code
+    assert isinstance(raised.value, HearthError)
+
+
+NUMERIC = [
+    ("int-accepts-int", "mute", {"seconds": 3}, None),
+    ("int-accepts-zero", "mute", {"seconds": 0}, None),
+    ("int-rejects-true", "mute", {"seconds": True}, "'seconds' must be a whole number"),
+    ("int-rejects-false", "mute", {"seconds": False}, "'seconds' must be a whole number"),
+    ("int-rejects-float", "mute", {"seconds": 3.0}, "'seconds' must be a whole number"),
+    ("int-rejects-text", "mute", {"seconds": "3"}, "'seconds' must be a whole number"),
+    ("bool-accepts-true", "ban", {"invitees": True}, None),
+    ("bool-rejects-one", "ban", {"invitees": 1}, "'invitees' must be true or false"),
+    ("bool-rejects-zero", "ban", {"invitees": 0}, "'invitees' must be true or false"),
+    ("union-accepts-object", "set_break", {"on": True, "quiet_hours": {}}, None),
+    ("union-accepts-null", "set_break", {"on": False, "quiet_hours": None}, None),
+    (
+        "union-rejects-text",
+        "set_break",
+        {"on": True, "quiet_hours": "22:00"},
+        "'quiet_hours' must be an object or null",
+    ),
+    ("optional-rejects-null", "mute", {"seconds": None}, "'seconds' must be a whole number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments", "message"),
+    [case[1:] for case in NUMERIC],
+    ids=[case[0] for case in NUMERIC],
+)
+def test_numbers_and_flags_never_pass_for_each_other(
+    command: str, arguments: dict[str, Any], message: str | None
+) -> None:
+    base = {"circle": "c", "member": "m"} if command in ("mute", "ban") else {}
+    given = {**base, **arguments}
+    if message is None:
+        parsed = parse_command(command, given)
+        assert command_arguments(parsed) == given
+        # the very objects, not converted copies
+        for name, value in command_arguments(parsed).items():
+            assert type(value) is type(given[name])
+    else:
+        with pytest.raises(CommandError) as raised:
+            parse_command(command, given)
+        assert raised.value.message == message
+        assert raised.value.refusal is Refusal.WRONG_TYPE
+
+
+def test_every_command_is_keyed_by_its_name_typed_and_summarised() -> None:
+    for name, spec in COMMANDS.items():
+        assert spec.name == name
+        assert spec.summary.strip()
+        assert spec_of(spec.command) is spec
+        arguments = arguments_of(spec.command)
+        assert len({a.name for a in arguments}) == len(arguments)
+        for argument in arguments:
+            assert argument.kinds, f"{name}.{argument.name} accepts nothing"
+    assert len({spec.command for spec in COMMANDS.values()}) == len(COMMANDS)
+
+
+def test_the_filter_topics_are_set_filters_arguments() -> None:
+    assert [a.name for a in arguments_of(SetFilters)] == list(FILTER_TOPICS)
+
+
+def test_events_are_registered_by_name() -> None:
+    assert EVENTS["ready"] is EngineReady
+    for name, event in EVENTS.items():
+        assert event.name == name
+
+
+def test_results_as_json_keep_the_wire_shape() -> None:
+    view = MessageView(id="m", author="a", author_name="A", text="t", ts=1, mine=True)
+    # views made for in-process fronts stay out of the JSON
+    assert result_json(MessageSent(message="m", view=view)) == {"message": "m"}
+    # "pending" only while true
+    assert result_json(Joined(circle="c", name="n")) == {"circle": "c", "name": "n"}
+    assert result_json(Joined(circle="c", name="n", pending=True))["pending"] is True
+
+
+def test_every_refusal_has_a_stable_code_and_a_text() -> None:
+    assert len({refusal.value for refusal in Refusal}) == len(Refusal)
+    for refusal in Refusal:
+        assert refusal.template.strip(), refusal
+
+
+def test_a_refusal_keeps_its_code_and_its_text() -> None:
+    error = CommandError(Refusal.MISSING_ARGUMENT, command="mute", argument="seconds")
+    assert error.refusal is Refusal.MISSING_ARGUMENT
+    assert error.message == "mute needs the argument 'seconds'"
+    assert CommandError("Only facilitators can see reports.").refusal is Refusal.REFUSED
+
+
+@given(
+    st.sampled_from(sorted(COMMANDS)),
+    st.dictionaries(
+        st.text(max_size=12),
+        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12)),
+        max_size=4,
+    ),
+)
+def test_any_input_is_either_accepted_unchanged_or_refused_with_command_error(
+    command: str, arguments: dict[str, Any]
+) -> None:
+    try:
+        parsed = parse_command(command, arguments)
+    except CommandError as error:
+        assert error.message
+        return
+    assert isinstance(parsed, COMMANDS[command].command)
+    assert command_arguments(parsed) == arguments
