@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -82,14 +83,22 @@ class Node:
         assert self.process.stdout is not None and self.process.stderr is not None
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._stderr_lines: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True).start()
-        threading.Thread(
-            target=_pump, args=(self.process.stderr, self._stderr_lines), daemon=True
-        ).start()
+        self._pumps = [
+            threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True),
+            threading.Thread(
+                target=_pump, args=(self.process.stderr, self._stderr_lines), daemon=True
+            ),
+        ]
+        for pump in self._pumps:
+            pump.start()
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
-        self.ready = self.next_line()
-        assert self.ready.get("event") == "ready", self.ready
+        try:
+            self.ready = self.next_line()
+            assert self.ready.get("event") == "ready", self.ready
+        except BaseException:
+            self.kill()
+            raise
 
     def next_line(self, timeout: float = WAIT) -> dict[str, Any]:
         try:
@@ -209,9 +218,23 @@ class Node:
         return b"".join(chunks).decode(errors="replace")
 
     def kill(self) -> None:
+        """Kill the process if it still runs, then close its pipes: a pipe left to the
+        garbage collector is a ResourceWarning, and warnings are errors in this suite.
+        Safe to call again, and after the node exited by itself."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.wait(10)
+        self.process.wait(10)
+        assert self.process.stdin is not None
+        with contextlib.suppress(OSError):  # unsent bytes to a dead process: nothing to do
+            self.process.stdin.close()
+        for pump, stream in zip(
+            self._pumps, (self.process.stdout, self.process.stderr), strict=True
+        ):
+            # the pump reads to the end of output, which comes once the process is gone
+            # (unless a child of the node still holds the pipe: then it stays open)
+            pump.join(5)
+            if not pump.is_alive() and stream is not None:
+                stream.close()
 
 
 class StartNode(Protocol):
