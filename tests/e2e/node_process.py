@@ -37,8 +37,13 @@ def node_environment(passphrase: str | None = PASSPHRASE) -> dict[str, str]:
 
 
 def _pump(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
-    for line in iter(stream.readline, b""):
-        lines.put(line)
+    """Every line of `stream` into `lines`, then None; the pump closes the stream at its
+    end (a pipe left to the garbage collector is a ResourceWarning, an error in this
+    suite). The end comes when the node and every child holding the pipe (its own tor
+    may outlive it a little) have exited."""
+    with stream:
+        for line in iter(stream.readline, b""):
+            lines.put(line)
     lines.put(None)
 
 
@@ -83,14 +88,10 @@ class Node:
         assert self.process.stdout is not None and self.process.stderr is not None
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._stderr_lines: queue.Queue[bytes | None] = queue.Queue()
-        self._pumps = [
-            threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True),
-            threading.Thread(
-                target=_pump, args=(self.process.stderr, self._stderr_lines), daemon=True
-            ),
-        ]
-        for pump in self._pumps:
-            pump.start()
+        threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True).start()
+        threading.Thread(
+            target=_pump, args=(self.process.stderr, self._stderr_lines), daemon=True
+        ).start()
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
         try:
@@ -204,7 +205,9 @@ class Node:
         self.process.stdin.close()
 
     def wait_exit(self, timeout: float = WAIT) -> int:
-        return self.process.wait(timeout)
+        code = self.process.wait(timeout)
+        self._close_pipes()
+        return code
 
     def stderr_text(self) -> str:
         chunks = []
@@ -218,23 +221,19 @@ class Node:
         return b"".join(chunks).decode(errors="replace")
 
     def kill(self) -> None:
-        """Kill the process if it still runs, then close its pipes: a pipe left to the
-        garbage collector is a ResourceWarning, and warnings are errors in this suite.
-        Safe to call again, and after the node exited by itself."""
+        """Kill the process if it still runs, then close its pipes. Safe to call again,
+        and after the node exited by itself."""
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait(10)
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        """Close our end of the node's stdin once it ended (its stdout and stderr the pumps
+        close when they reach their end)."""
         assert self.process.stdin is not None
         with contextlib.suppress(OSError):  # unsent bytes to a dead process: nothing to do
             self.process.stdin.close()
-        for pump, stream in zip(
-            self._pumps, (self.process.stdout, self.process.stderr), strict=True
-        ):
-            # the pump reads to the end of output, which comes once the process is gone
-            # (unless a child of the node still holds the pipe: then it stays open)
-            pump.join(5)
-            if not pump.is_alive() and stream is not None:
-                stream.close()
 
 
 class StartNode(Protocol):
