@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages Hearth needs beside Python: the shared libraries Qt loads (offscreen and
 # X11), GMP + a C compiler for py-libp2p's fastecdsa wheel build, and tor (tor and
-# tor-gencert: circles over onion services, and the private Tor network the tests run).
+# tor-gencert: circles over onion services, and the private Tor network the tests run),
+# iproute2 (`ip netns`: the partition test's network namespaces).
 # Installs only what is missing; on a non-Debian system it says what to install and
 # carries on.
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0
   tor
+  iproute2
 )
 if [ "${WITH_XVFB:-0}" = "1" ]; then
   packages+=(xvfb xauth)

@@ -1,5 +1,6 @@
-"""A small tmpfs of our own, for tests of a full disk (needs root and mount(8); skipped
-where either is missing)."""
+"""A small tmpfs of our own, for tests of a full disk. It needs root and mount(8): the suite
+runs as root (CI does); where either is missing the test fails saying so, rather than
+skipping, so a broken setup cannot hide a regression."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def mounted_tmpfs(mountpoint: Path, size_bytes: int) -> Iterator[Path]:
     """Mount a tmpfs of `size_bytes` at `mountpoint` (made here) for the block's length."""
     mountpoint.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root and mount(8)")
+        pytest.fail("mounting a tmpfs needs root and mount(8): run the suite as root (CI does)")
     mounted = subprocess.run(
         ["mount", "-t", "tmpfs", "-o", f"size={size_bytes},mode=0700", "tmpfs", str(mountpoint)],
         capture_output=True,
@@ -26,7 +27,7 @@ def mounted_tmpfs(mountpoint: Path, size_bytes: int) -> Iterator[Path]:
         check=False,
     )
     if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+        pytest.fail(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
     try:
         yield mountpoint
     finally:

@@ -12,6 +12,8 @@ from typing import Any
 
 import nacl.pwhash
 import pytest
+from Crypto.Cipher import ChaCha20_Poly1305
+from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -174,12 +176,10 @@ def test_known_kek() -> None:
 def test_known_answer_with_an_independent_implementation() -> None:
     """Argon2id from `cryptography` and XChaCha20-Poly1305 from pycryptodome, with the
     header (sorted, compact JSON) as associated data, open the pinned file."""
-    argon2 = pytest.importorskip("cryptography.hazmat.primitives.kdf.argon2")
-    chacha = pytest.importorskip("Crypto.Cipher.ChaCha20_Poly1305")
     document = _document(KNOWN_FILE)
     salt = base64.b64decode(document["salt"])
     blob = base64.b64decode(document["wrapped"])
-    kek = argon2.Argon2id(
+    kek = Argon2id(
         salt=salt,
         length=32,
         iterations=document["opslimit"],
@@ -188,7 +188,7 @@ def test_known_answer_with_an_independent_implementation() -> None:
     ).derive(KNOWN_PASSPHRASE.encode())
     assert kek == keyfile.derive_kek(KNOWN_PASSPHRASE, salt, TEST_KDF)
     header = {name: value for name, value in document.items() if name != "wrapped"}
-    cipher = chacha.new(key=kek, nonce=blob[:24])
+    cipher = ChaCha20_Poly1305.new(key=kek, nonce=blob[:24])
     cipher.update(json.dumps(header, sort_keys=True, separators=(",", ":")).encode())
     assert cipher.decrypt_and_verify(blob[24:-16], blob[-16:]) == KNOWN_KEY
 

@@ -29,6 +29,8 @@ class HonestPool:
     def get(self, name: str) -> Node:
         node = self.nodes.get(name)
         if node is None or node.process.poll() is not None:
+            if node is not None:
+                node.kill()  # closes the dead node's pipes
             self._started += 1
             node = Node(self._root / f"{name}{self._started}")
             self.nodes[name] = node
@@ -39,6 +41,7 @@ class HonestPool:
         node = self.nodes[name]
         assert node.call("quit")["ok"]
         assert node.wait_exit() == 0
+        node.kill()  # closes its pipes
         self.nodes[name] = Node(node.profile)
         return self.nodes[name]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -36,8 +37,13 @@ def node_environment(passphrase: str | None = PASSPHRASE) -> dict[str, str]:
 
 
 def _pump(stream: IO[bytes], lines: queue.Queue[bytes | None]) -> None:
-    for line in iter(stream.readline, b""):
-        lines.put(line)
+    """Every line of `stream` into `lines`, then None; the pump closes the stream at its
+    end (a pipe left to the garbage collector is a ResourceWarning, an error in this
+    suite). The end comes when the node and every child holding the pipe (its own tor
+    may outlive it a little) have exited."""
+    with stream:
+        for line in iter(stream.readline, b""):
+            lines.put(line)
     lines.put(None)
 
 
@@ -88,8 +94,12 @@ class Node:
         ).start()
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
-        self.ready = self.next_line()
-        assert self.ready.get("event") == "ready", self.ready
+        try:
+            self.ready = self.next_line()
+            assert self.ready.get("event") == "ready", self.ready
+        except BaseException:
+            self.kill()
+            raise
 
     def next_line(self, timeout: float = WAIT) -> dict[str, Any]:
         try:
@@ -195,7 +205,9 @@ class Node:
         self.process.stdin.close()
 
     def wait_exit(self, timeout: float = WAIT) -> int:
-        return self.process.wait(timeout)
+        code = self.process.wait(timeout)
+        self._close_pipes()
+        return code
 
     def stderr_text(self) -> str:
         chunks = []
@@ -209,9 +221,19 @@ class Node:
         return b"".join(chunks).decode(errors="replace")
 
     def kill(self) -> None:
+        """Kill the process if it still runs, then close its pipes. Safe to call again,
+        and after the node exited by itself."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.wait(10)
+        self.process.wait(10)
+        self._close_pipes()
+
+    def _close_pipes(self) -> None:
+        """Close our end of the node's stdin once it ended (its stdout and stderr the pumps
+        close when they reach their end)."""
+        assert self.process.stdin is not None
+        with contextlib.suppress(OSError):  # unsent bytes to a dead process: nothing to do
+            self.process.stdin.close()
 
 
 class StartNode(Protocol):

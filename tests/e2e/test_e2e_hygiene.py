@@ -15,7 +15,13 @@ import pytest
 
 from tests.e2e.node_process import PASSPHRASE, WAIT, StartNode, node_command, node_environment
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads Linux /proc")
+
+@pytest.fixture(autouse=True)
+def _linux() -> None:
+    """A precondition, not a skip: Hearth and its suite run on Linux (CI: Debian), and
+    these tests read Linux's /proc. Elsewhere they fail saying so."""
+    assert sys.platform == "linux", f"these tests read Linux /proc; this is {sys.platform}"
+
 
 VARIABLE = "PEERAPP_PASSPHRASE"
 NEIGHBOUR = "HEARTH_TEST_NEIGHBOUR"

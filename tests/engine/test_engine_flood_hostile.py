@@ -56,6 +56,15 @@ class Victim:
     async def acall(self, command: str, **arguments: Any) -> dict[str, Any]:
         return await trio.to_thread.run_sync(lambda: self.call(command, **arguments))
 
+    async def invites(self, count: int) -> None:
+        """`count` invites (control events of the victim's), asked for all at once. An
+        invite is answered once its event left the outbox, which sends one envelope per
+        COALESCE_SECONDS while busy: one after the other, sixty took 12 s; asked together
+        they leave in a few envelopes."""
+        futures = [self.engine.request("invite", circle=self.circle) for _ in range(count)]
+        codes = await trio.to_thread.run_sync(lambda: [f.result(WAIT)["code"] for f in futures])
+        assert len(set(codes)) == count
+
     def usage_of(self, member: bytes) -> dict[str, Any]:
         (circle,) = self.call("circle_usage", circle=self.circle)["circles"]
         for entry in circle["members"]:
@@ -184,8 +193,7 @@ def test_a_stream_of_late_events_is_judged_in_the_background(
         async def scenario(node: Any, member: HostileMember) -> None:
             # control events of the victim's that sort after all of the member's below:
             # each of those arrives late and only the whole log can judge it
-            for _ in range(30):
-                await victim.acall("invite", circle=victim.circle)
+            await victim.invites(30)
             late = member.statuses(25)  # on, off, ..., on
             late += member.chain(1, lambda n: (EventType.MESSAGE, {"text": "late hello"}), late[-1])
             node.set_stream_handler(sm.PROTOCOL, answering(late))
@@ -217,8 +225,7 @@ def test_later_late_events_are_judged_from_a_checkpoint(tmp_path: Path) -> None:
             victim.call("send", circle=victim.circle, text=f"before {number}")
 
         async def scenario(node: Any, member: HostileMember) -> None:
-            for _ in range(60):  # control events that the member's statuses sort before
-                await victim.acall("invite", circle=victim.circle)
+            await victim.invites(60)  # control events that the member's statuses sort before
 
             def on_break() -> bool:
                 members = victim.call("members", circle=victim.circle)["members"]

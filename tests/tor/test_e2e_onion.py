@@ -194,7 +194,7 @@ def test_kill_9_and_restart_keeps_the_onion_address_and_members_reconnect(scene:
     tors = descendants([ash.process.pid])
     assert tors, "Ash's node runs no tor of its own"
     os.kill(ash.process.pid, signal.SIGKILL)
-    ash.process.wait(10)
+    assert ash.wait_exit(10) == -signal.SIGKILL
     scene.nodes.pop("ash")
     scene.retired.append(ash)
     # tor follows its owner (TAKEOWNERSHIP): no tor outlives a killed node

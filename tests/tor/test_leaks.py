@@ -91,6 +91,8 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
+        assert process.stdout is not None
+        process.stdout.close()  # left to the garbage collector it is a ResourceWarning
 
 
 def test_a_process_that_keeps_to_loopback_shows_sockets_and_no_leak(

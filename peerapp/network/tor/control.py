@@ -42,7 +42,7 @@ def connect(
     or a service that is not tor and never answers, must not hang Hearth."""
     try:
         if isinstance(address, UnixSocket):
-            controller = Controller.from_socket_file(str(address.path))
+            controller = Controller(_ClosingControlSocketFile(str(address.path)))
         else:
             controller = Controller(_BoundedControlPort(address.host, address.port, seconds))
     except stem.SocketError as error:
@@ -62,6 +62,20 @@ def connect(
         controller.close()
         raise _authentication_error(address, error) from None
     return controller
+
+
+class _ClosingControlSocketFile(stem.socket.ControlSocketFile):  # type: ignore[misc]
+    """stem's ControlSocketFile, but a failed connect closes its socket: stem's leaves it
+    to the garbage collector (a ResourceWarning, an error in the test suite)."""
+
+    def _make_socket(self) -> socket.socket:
+        control_socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            control_socket.connect(self.path)
+        except OSError as error:
+            control_socket.close()
+            raise stem.SocketError(error) from None
+        return control_socket
 
 
 class _BoundedControlPort(stem.socket.ControlPort):  # type: ignore[misc]
