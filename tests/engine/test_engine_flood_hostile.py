@@ -16,6 +16,7 @@ import pytest
 import trio
 
 from peerapp.core import sync_messages as sm
+from peerapp.core.api.circles import Invite
 from peerapp.core.circle_events import EventType
 from peerapp.core.events import MessageArrived, PeerDisconnected
 from peerapp.core.invite_code import decode_invite
@@ -61,8 +62,8 @@ class Victim:
         invite is answered once its event left the outbox, which sends one envelope per
         COALESCE_SECONDS while busy: one after the other, sixty took 12 s; asked together
         they leave in a few envelopes."""
-        futures = [self.engine.request("invite", circle=self.circle) for _ in range(count)]
-        codes = await trio.to_thread.run_sync(lambda: [f.result(WAIT)["code"] for f in futures])
+        futures = [self.engine.request(Invite(circle=self.circle)) for _ in range(count)]
+        codes = await trio.to_thread.run_sync(lambda: [f.result(WAIT).code for f in futures])
         assert len(set(codes)) == count
 
     def usage_of(self, member: bytes) -> dict[str, Any]:
