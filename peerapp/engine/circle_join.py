@@ -50,6 +50,7 @@ import nacl.utils
 import trio
 
 from peerapp.core import join_messages as jm
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import Event, EventError, EventType
 from peerapp.core.errors import CommandError, HearthError
 from peerapp.core.events import (
@@ -99,8 +100,6 @@ MAX_WAITING_REQUESTS = 100  # per circle in a facilitator's queue; more: refused
 # refusals that do not end a waiting join: the facilitator may just be busy or not loaded
 _TRANSIENT = frozenset({None, jm.Refusal.BUSY, jm.Refusal.NOT_A_MEMBER})
 
-ONLY_FACILITATORS_APPROVE = "Only facilitators can approve joins."
-ONLY_FACILITATORS_SEE = "Only facilitators can see requests to join."
 _STALE_INVITE = {
     jm.Refusal.EXPIRED: "The invite this request came with has expired.",
     jm.Refusal.USED_UP: "The invite this request came with has been used up.",
@@ -181,11 +180,11 @@ class JoinService:
         try:
             code = decode_invite(code_text)
         except InvalidInviteCode as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(Refusal.BAD_INVITE_CODE, reason=str(error)) from None
         if code.is_expired(self._clock.wall()):
-            raise CommandError(JoinRefused.EXPIRED_TEXT)
+            raise CommandError(Refusal.JOIN_REFUSED, reason=JoinRefused.EXPIRED_TEXT)
         if self._already_member(code.circle_id):
-            raise CommandError("You are already in this circle.")
+            raise CommandError(Refusal.ALREADY_IN_CIRCLE)
         # a code of the other mode gets its own refusal (InviteModeMismatch): never a
         # silent fallback from Tor to direct
         check_invite_mode(self._reach().mode, code.addrs)
@@ -235,7 +234,7 @@ class JoinService:
         try:
             preview = await request_preview(node, code, ask)
         except JoinRefused as refusal:
-            raise CommandError(refusal.text) from None
+            raise CommandError(Refusal.JOIN_REFUSED, reason=refusal.text) from None
         return {
             "circle": code.circle_id.hex(),
             "name": preview.name,
@@ -247,9 +246,7 @@ class JoinService:
     async def join(self, code_text: str, member_name: str) -> JoinOutcome:
         code = self._code_to_use(code_text)
         if self._store.waiting_join(code.circle_id) is not None:
-            raise CommandError(
-                "You already asked to join this circle. A facilitator has not answered yet."
-            )
+            raise CommandError(Refusal.ALREADY_ASKED)
         # Tor mode: the membership's own host, which the request names (kept if the
         # answer is to wait; closed and its identity erased if we are refused)
         node = await self._reach().open(code.circle_id)
@@ -270,7 +267,7 @@ class JoinService:
             )
         except JoinRefused as refusal:
             await self._give_up_host(code.circle_id)
-            raise CommandError(refusal.text) from None
+            raise CommandError(Refusal.JOIN_REFUSED, reason=refusal.text) from None
         except BaseException:
             await self._give_up_host(code.circle_id)
             raise
@@ -315,7 +312,7 @@ class JoinService:
     def cancel_join(self, circle_hex: str) -> None:
         circle_id = _circle_id(circle_hex)
         if self._store.waiting_join(circle_id) is None:
-            raise CommandError("You are not waiting to join that circle.")
+            raise CommandError(Refusal.NOT_WAITING_TO_JOIN)
         self._store.remove_waiting_join(circle_id)
         self._spawn(self._give_up_host, circle_id)
 
@@ -335,7 +332,7 @@ class JoinService:
         runtime.resolve_all(stored)
         secrets = _secrets_for_me(runtime, verified)
         if not runtime.state.is_member(runtime.me):
-            raise CommandError(JoinRefused.REFUSED_TEXT)
+            raise CommandError(Refusal.JOIN_REFUSED, reason=JoinRefused.REFUSED_TEXT)
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
         former = self._runtimes.get(runtime.circle_id)
@@ -443,7 +440,7 @@ class JoinService:
 
     # -- the facilitator's queue --------------------------------------------------------
 
-    def _facilitating(self, circle_hex: str, refusal: str) -> CircleRuntime:
+    def _facilitating(self, circle_hex: str, refusal: Refusal) -> CircleRuntime:
         runtime = self._runtimes.require(circle_hex)
         # after leaving or a removal we are in no rank order: no facilitator either
         if not runtime.state.is_facilitator(runtime.me):
@@ -451,7 +448,7 @@ class JoinService:
         return runtime
 
     def pending_joins(self, circle_hex: str) -> list[dict[str, Any]]:
-        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_SEE)
+        runtime = self._facilitating(circle_hex, Refusal.ONLY_FACILITATORS_SEE_REQUESTS)
         return [
             {"id": q.id.hex(), "name": q.name, "received_at": q.received_at}
             for q in self._store.waiting_requests(runtime.circle_id)
@@ -461,28 +458,27 @@ class JoinService:
         try:
             request_id = bytes.fromhex(request_hex)
         except ValueError:
-            raise CommandError(f"{request_hex!r} is not a request id") from None
+            raise CommandError(Refusal.NOT_A_REQUEST_ID, text=request_hex) from None
         queued = self._store.queued(runtime.circle_id, request_id)
         if queued is None:
-            raise CommandError("There is no such request to join in this circle.")
+            raise CommandError(Refusal.NO_SUCH_REQUEST)
         if queued.state is not RequestState.WAITING:
-            raise CommandError(f"That request was already {queued.state.value}.")
+            raise CommandError(Refusal.REQUEST_ALREADY_ANSWERED, state=queued.state.value)
         return queued
 
     async def approve_join(self, circle_hex: str, request_hex: str) -> None:
-        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
+        runtime = self._facilitating(circle_hex, Refusal.ONLY_FACILITATORS_APPROVE)
         queued = self._waiting_request(runtime, request_hex)
         request = verify_signed(queued.request).event
         state = runtime.state
         if request.author in state.ever_admitted:
-            raise CommandError("This person is already in the circle, or was before.")
+            raise CommandError(Refusal.ALREADY_ADMITTED)
         if request.author in state.banned or request.body["peer"] in state.banned_peers:
-            raise CommandError("This person is banned from the circle.")
+            raise CommandError(Refusal.BANNED)
         refusal = _invite_refusal(runtime, request.body["invite"], self._clock.now_ms())
         if refusal is not None:
             raise CommandError(
-                f"{_STALE_INVITE.get(refusal, JoinRefused.REFUSED_TEXT)} "
-                "Reject the request and send them a new invite."
+                Refusal.STALE_INVITE, reason=_STALE_INVITE.get(refusal, JoinRefused.REFUSED_TEXT)
             )
         previous_keys = runtime.current_keys()
         admitted = self._log.author(runtime, EventType.ADD_MEMBER, {"request": queued.request})
@@ -507,7 +503,7 @@ class JoinService:
         self._retire_later(runtime)
 
     def reject_join(self, circle_hex: str, request_hex: str) -> None:
-        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
+        runtime = self._facilitating(circle_hex, Refusal.ONLY_FACILITATORS_APPROVE)
         queued = self._waiting_request(runtime, request_hex)
         self._store.set_request_state(runtime.circle_id, queued.id, RequestState.REJECTED)
         self._nudge(runtime, verify_signed(queued.request).event)
@@ -719,7 +715,7 @@ def _circle_id(circle_hex: str) -> bytes:
     try:
         return bytes.fromhex(circle_hex)
     except ValueError:
-        raise CommandError(f"{circle_hex!r} is not a circle id") from None
+        raise CommandError(Refusal.NOT_A_CIRCLE_ID, text=circle_hex) from None
 
 
 def _peer_of(waiting: WaitingJoin) -> str | None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from peerapp.core import history_policy
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import CirclesChanged, MessageView
@@ -21,8 +22,6 @@ from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import is_hidden, message_body
 from peerapp.storage.circle_store import CircleStore, StoredEvent
-
-NO_KEYS_YET = "This circle has no keys yet; wait until you are connected."
 
 
 class Messages:
@@ -52,9 +51,9 @@ class Messages:
         """Send a MESSAGE with this body (safety.message_body checked it)."""
         runtime = self._runtimes.require(circle_hex)
         if reason := self._why_not_send(runtime):
-            raise CommandError(reason)
+            raise CommandError(Refusal.MAY_NOT_SEND, reason=reason)
         if runtime.current_keys() is None:
-            raise CommandError(NO_KEYS_YET)
+            raise CommandError(Refusal.NO_KEYS_YET)
         message = self._log.author(runtime, EventType.MESSAGE, body)
         # stored durably: the reply does not wait for GossipSub (circle_log's publish rule)
         (stored,), _ = self._log.append(runtime, [message])
@@ -64,13 +63,18 @@ class Messages:
         runtime = self._runtimes.require(circle_hex)
         count = history_policy.DEFAULT_PAGE if limit is None else limit
         if not 1 <= count <= history_policy.MAX_PAGE:
-            raise CommandError(f"'limit' must be between 1 and {history_policy.MAX_PAGE}")
+            raise CommandError(
+                Refusal.OUT_OF_RANGE,
+                argument="limit",
+                low="1",
+                high=str(history_policy.MAX_PAGE),
+            )
         anchor = None
         if before is not None:
             try:
                 anchor = bytes.fromhex(before)
             except ValueError:
-                raise CommandError(f"{before!r} is not a message id") from None
+                raise CommandError(Refusal.NOT_A_MESSAGE_ID, text=before) from None
         rows = self._store.messages(runtime.circle_id, count, anchor)
         holders = self._holders(runtime)
         return [self.view(runtime, row, holders) for row in rows]

@@ -28,6 +28,7 @@ from typing import Any
 
 import trio
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
@@ -175,9 +176,7 @@ class Moderation:
     def acting(self, circle_hex: str) -> CircleRuntime:
         runtime = self._runtimes.require(circle_hex)
         if not runtime.state.is_member(runtime.me):
-            raise CommandError(
-                "You left this circle." if runtime.left else "You were removed from this circle."
-            )
+            raise CommandError(Refusal.LEFT_CIRCLE if runtime.left else Refusal.REMOVED_FROM_CIRCLE)
         return runtime
 
     async def act(
@@ -188,7 +187,7 @@ class Moderation:
         verified = circle_log.author(runtime, kind, body)
         verdict = apply(runtime.state, verified.event)
         if not verdict.accepted:
-            raise CommandError(reason_text(verdict.reason))
+            raise CommandError(Refusal.CIRCLE_RULE, reason=reason_text(verdict.reason))
         previous = runtime.current_keys()
         removes_member = kind in REMOVING_TYPES and runtime.state.is_member(body["member"])
         accepted = circle_log.commit(runtime, [verified])
@@ -224,10 +223,7 @@ class Moderation:
         brought_in = runtime.state.brought_in_by(target) if invitees else []
         for key in brought_in:
             if not runtime.state.outranks(runtime.me, key):
-                raise CommandError(
-                    "Someone they brought in ranks at or above you; remove them first, "
-                    "or ban without their invitees."
-                )
+                raise CommandError(Refusal.INVITEES_OUTRANK)
         await self.act(runtime, EventType.BAN, {"member": target})
         removed = []
         for key in brought_in:
@@ -239,7 +235,7 @@ class Moderation:
     async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
             raise CommandError(
-                f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} ({MAX_MUTE_DAYS} days)"
+                Refusal.MUTE_TOO_LONG, high=str(MAX_MUTE_SECONDS), days=str(MAX_MUTE_DAYS)
             )
         runtime = self.acting(circle_hex)
         until = self._clock.now_ms() + seconds * 1000 if seconds else 0
@@ -255,7 +251,7 @@ class Moderation:
         try:
             message_id = bytes.fromhex(message_hex)
         except ValueError:
-            raise CommandError(f"{message_hex!r} is not a message id") from None
+            raise CommandError(Refusal.NOT_A_MESSAGE_ID, text=message_hex) from None
         stored = self.message_in(runtime, message_id)
         body = {"message": message_id, "author": stored.author}
         await self.act(runtime, EventType.DELETE, body)
@@ -264,7 +260,7 @@ class Moderation:
         """An accepted message of this circle that we hold; refused when there is none."""
         stored = self._store.event(runtime.circle_id, message_id)
         if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
-            raise CommandError("There is no such message in this circle.")
+            raise CommandError(Refusal.NO_SUCH_MESSAGE)
         return stored
 
     async def set_settings(
@@ -283,18 +279,24 @@ class Moderation:
         slow = state.slow_mode_seconds if slow_mode_seconds is None else slow_mode_seconds
         text = state.guidelines if guidelines is None else guidelines.strip()
         if not 0 <= slow <= MAX_SLOW_MODE_SECONDS:
-            raise CommandError(
-                f"'slow_mode_seconds' must be between 0 and {MAX_SLOW_MODE_SECONDS} (a day)"
-            )
+            raise CommandError(Refusal.SLOW_MODE_TOO_LONG, high=str(MAX_SLOW_MODE_SECONDS))
         if len(text) > MAX_GUIDELINES_CHARS:
-            raise CommandError(f"Guidelines can be at most {MAX_GUIDELINES_CHARS} characters.")
+            raise CommandError(Refusal.GUIDELINES_TOO_LONG, limit=str(MAX_GUIDELINES_CHARS))
         hours = state.flag_after_hours if flag_after_hours is None else flag_after_hours
         if not 0 <= hours <= MAX_FLAG_AFTER_HOURS:
-            raise CommandError(f"'flag_after_hours' must be between 0 and {MAX_FLAG_AFTER_HOURS}")
+            raise CommandError(
+                Refusal.OUT_OF_RANGE,
+                argument="flag_after_hours",
+                low="0",
+                high=str(MAX_FLAG_AFTER_HOURS),
+            )
         flags = state.harm_flags_to_hide if harm_flags_to_hide is None else harm_flags_to_hide
         if not 1 <= flags <= MAX_HARM_FLAGS_TO_HIDE:
             raise CommandError(
-                f"'harm_flags_to_hide' must be between 1 and {MAX_HARM_FLAGS_TO_HIDE}"
+                Refusal.OUT_OF_RANGE,
+                argument="harm_flags_to_hide",
+                low="1",
+                high=str(MAX_HARM_FLAGS_TO_HIDE),
             )
         body: dict[str, Any] = {
             "slow_mode_seconds": slow,
@@ -314,9 +316,9 @@ class Moderation:
             try:
                 invite = decode_invite(text)
             except InvalidInviteCode as error:
-                raise CommandError(str(error)) from None
+                raise CommandError(Refusal.BAD_INVITE_CODE, reason=str(error)) from None
             if invite.circle_id != runtime.circle_id:
-                raise CommandError("That invite is for another circle.")
+                raise CommandError(Refusal.INVITE_FOR_OTHER_CIRCLE)
             key = invite_public_key(invite.seed)
         else:
             key = id_from_hex(text, "invite id")
@@ -442,7 +444,7 @@ class Moderation:
         either. Members see both versions in the history, marked."""
         runtime = self.acting(circle_hex)
         if not runtime.state.is_facilitator(runtime.me):
-            raise CommandError("Only facilitators can compare the versions of an event.")
+            raise CommandError(Refusal.ONLY_FACILITATORS_COMPARE)
         groups: dict[tuple[bytes, int], list[dict[str, Any]]] = {}
         for author in sorted(runtime.state.equivocators):
             for stored in self._store.equivocations(runtime.circle_id, author):

@@ -104,7 +104,7 @@ def test_refused(command: str, arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(CommandError) as raised:
         parse_command(command, arguments)
     assert raised.value.message == message
-    assert raised.value.refusal is not Refusal.REFUSED  # each has its own code
+    assert raised.value.refusal.value == raised.value.refusal.name.lower()  # its own code
     assert isinstance(raised.value, HearthError)
 
 
@@ -194,7 +194,11 @@ def test_a_refusal_keeps_its_code_and_its_text() -> None:
     error = CommandError(Refusal.MISSING_ARGUMENT, command="mute", argument="seconds")
     assert error.refusal is Refusal.MISSING_ARGUMENT
     assert error.message == "mute needs the argument 'seconds'"
-    assert CommandError("Only facilitators can see reports.").refusal is Refusal.REFUSED
+    passed_on = CommandError(Refusal.JOIN_REFUSED, reason="The invite has expired.")
+    assert (passed_on.refusal, passed_on.message) == (
+        Refusal.JOIN_REFUSED,
+        "The invite has expired.",
+    )
 
 
 @given(

@@ -3,8 +3,9 @@
 A refusal's value is its stable code (the node's JSON `code`); its text is a template
 filled from the refusal's details (`CommandError(Refusal.MISSING_ARGUMENT,
 command="join", argument="name")`). Fronts match on the member, never on the text.
-`REFUSED` covers the refusals not yet given a member of their own: its text is the
-message the engine wrote (`CommandError("...")`).
+A few members carry a text made elsewhere as their `reason` detail (a parser's error,
+a join refusal from join_client, a core rule's reason put into words): the member still
+says which kind of refusal it is, and the text stays where it is made.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import enum
 
 
 class Refusal(enum.Enum):
-    REFUSED = "refused"
     # the contract's own (core/api/registry.py)
     UNKNOWN_COMMAND = "unknown_command"
     EXTRA_ARGUMENTS = "extra_arguments"
@@ -34,6 +34,85 @@ class Refusal(enum.Enum):
     HARM_FLAG_ONLY_MESSAGE = "harm_flag_only_message"
     # crisis resources
     NO_CRISIS_RESOURCES = "no_crisis_resources"
+    # ids and ranges of arguments
+    NOT_AN_ID = "not_an_id"
+    NOT_A_CIRCLE_ID = "not_a_circle_id"
+    NOT_A_MESSAGE_ID = "not_a_message_id"
+    NOT_A_REQUEST_ID = "not_a_request_id"
+    OUT_OF_RANGE = "out_of_range"
+    OUT_OF_RANGE_SECONDS = "out_of_range_seconds"
+    MUTE_TOO_LONG = "mute_too_long"
+    SLOW_MODE_TOO_LONG = "slow_mode_too_long"
+    # the network
+    NETWORK_NOT_RUNNING = "network_not_running"
+    CIRCLE_ASLEEP = "circle_asleep"
+    BAD_NETWORK_MODE = "bad_network_mode"
+    TOR_PAIR_NEEDED = "tor_pair_needed"
+    TOR_CONFIG_WITH_EXISTING = "tor_config_with_existing"
+    BAD_TOR_SETTING = "bad_tor_setting"
+    # circles and their rules
+    NOT_IN_CIRCLE = "not_in_circle"
+    LEFT_CIRCLE = "left_circle"
+    REMOVED_FROM_CIRCLE = "removed_from_circle"
+    NO_LONGER_MEMBER = "no_longer_member"
+    NOT_A_MEMBER = "not_a_member"
+    CIRCLE_NEEDS_NAME = "circle_needs_name"
+    CIRCLE_NAME_TOO_LONG = "circle_name_too_long"
+    CIRCLE_RULE = "circle_rule"
+    REFUSED_BY_RULES = "refused_by_rules"
+    NO_KEYS_YET = "no_keys_yet"
+    MAY_NOT_SEND = "may_not_send"
+    # messages
+    NOTHING_TO_SEND = "nothing_to_send"
+    MESSAGE_TOO_LONG = "message_too_long"
+    BAD_CW_LABEL = "bad_cw_label"
+    BAD_MOOD = "bad_mood"
+    NO_SUCH_MESSAGE = "no_such_message"
+    # moderation
+    INVITEES_OUTRANK = "invitees_outrank"
+    GUIDELINES_TOO_LONG = "guidelines_too_long"
+    BAD_INVITE_CODE = "bad_invite_code"
+    INVITE_FOR_OTHER_CIRCLE = "invite_for_other_circle"
+    ONLY_FACILITATORS_COMPARE = "only_facilitators_compare"
+    CLEAR_MEMBER_STILL_IN = "clear_member_still_in"
+    NOT_A_FORMER_MEMBER = "not_a_former_member"
+    # boundaries
+    CANNOT_BLOCK_SELF = "cannot_block_self"
+    QUIET_HOURS_SHAPE = "quiet_hours_shape"
+    BAD_QUIET_HOURS = "bad_quiet_hours"
+    NOT_A_CW_TOPIC = "not_a_cw_topic"
+    BAD_FILTER_MODE = "bad_filter_mode"
+    # reports and care flags (the mailbox)
+    REPORT_NEEDS_REASON = "report_needs_reason"
+    REASON_TOO_LONG = "reason_too_long"
+    OWN_MESSAGE_REPORT = "own_message_report"
+    MESSAGE_NOT_HERE = "message_not_here"
+    NOTE_TOO_LONG = "note_too_long"
+    NOT_THE_AUTHOR_WORRIED_ABOUT = "not_the_author_worried_about"
+    NO_FACILITATOR = "no_facilitator"
+    ONLY_FACILITATOR_IS_AUTHOR = "only_facilitator_is_author"
+    NO_FACILITATOR_FOR_CARE = "no_facilitator_for_care"
+    ONLY_FACILITATOR_IS_FLAGGED = "only_facilitator_is_flagged"
+    ONLY_FACILITATORS_SEE_REPORTS = "only_facilitators_see_reports"
+    ONLY_FACILITATORS_RESOLVE_REPORTS = "only_facilitators_resolve_reports"
+    ONLY_FACILITATORS_SEE_FLAGS = "only_facilitators_see_flags"
+    ONLY_FACILITATORS_RESOLVE_FLAGS = "only_facilitators_resolve_flags"
+    NO_SUCH_REPORT = "no_such_report"
+    NO_SUCH_CARE_FLAG = "no_such_care_flag"
+    # joining
+    JOIN_REFUSED = "join_refused"
+    ALREADY_IN_CIRCLE = "already_in_circle"
+    ALREADY_ASKED = "already_asked"
+    NOT_WAITING_TO_JOIN = "not_waiting_to_join"
+    ONLY_FACILITATORS_APPROVE = "only_facilitators_approve"
+    ONLY_FACILITATORS_SEE_REQUESTS = "only_facilitators_see_requests"
+    NO_SUCH_REQUEST = "no_such_request"
+    REQUEST_ALREADY_ANSWERED = "request_already_answered"
+    ALREADY_ADMITTED = "already_admitted"
+    BANNED = "banned"
+    STALE_INVITE = "stale_invite"
+    # the crisis directory
+    CRISIS_DIRECTORY_INVALID = "crisis_directory_invalid"
 
     @property
     def template(self) -> str:
@@ -44,7 +123,6 @@ class Refusal(enum.Enum):
 
 
 _TEXTS: dict[Refusal, str] = {
-    Refusal.REFUSED: "{text}",
     Refusal.UNKNOWN_COMMAND: "unknown command: {command!r}",
     Refusal.EXTRA_ARGUMENTS: "{command} does not take: {arguments}",
     Refusal.MISSING_ARGUMENT: "{command} needs the argument {argument!r}",
@@ -67,4 +145,98 @@ _TEXTS: dict[Refusal, str] = {
         "No crisis resources are bundled for country {country!r}. "
         "Use crisis_countries to list the country codes there are."
     ),
+    Refusal.NOT_AN_ID: "{text!r} is not a {what}.",
+    Refusal.NOT_A_CIRCLE_ID: "{text!r} is not a circle id",
+    Refusal.NOT_A_MESSAGE_ID: "{text!r} is not a message id",
+    Refusal.NOT_A_REQUEST_ID: "{text!r} is not a request id",
+    Refusal.OUT_OF_RANGE: "{argument!r} must be between {low} and {high}",
+    Refusal.OUT_OF_RANGE_SECONDS: "{argument!r} must be between {low} and {high} seconds",
+    Refusal.MUTE_TOO_LONG: "'seconds' must be between 0 and {high} ({days} days)",
+    Refusal.SLOW_MODE_TOO_LONG: "'slow_mode_seconds' must be between 0 and {high} (a day)",
+    Refusal.NETWORK_NOT_RUNNING: "The network is not running.",
+    Refusal.CIRCLE_ASLEEP: "{reason}",
+    Refusal.BAD_NETWORK_MODE: "{reason}",
+    Refusal.TOR_PAIR_NEEDED: (
+        "Using an existing Tor needs both its control address (tor_control) and its SOCKS "
+        "address (tor_socks); give both, or clear both to use Hearth's own Tor."
+    ),
+    Refusal.TOR_CONFIG_WITH_EXISTING: (
+        "Extra Tor settings (tor_config, such as bridges) are for Hearth's own Tor and cannot "
+        "be used with an existing Tor: put those lines in that Tor's torrc, or clear the "
+        "existing Tor's addresses (tor_control and tor_socks)."
+    ),
+    Refusal.BAD_TOR_SETTING: "{reason}",
+    Refusal.NOT_IN_CIRCLE: "You are not in that circle.",
+    Refusal.LEFT_CIRCLE: "You left this circle.",
+    Refusal.REMOVED_FROM_CIRCLE: "You were removed from this circle.",
+    Refusal.NO_LONGER_MEMBER: "You are no longer a member of this circle.",
+    Refusal.NOT_A_MEMBER: "That person is not a member of this circle.",
+    Refusal.CIRCLE_NEEDS_NAME: "A circle needs a name.",
+    Refusal.CIRCLE_NAME_TOO_LONG: "A circle name can be at most {limit} characters.",
+    Refusal.CIRCLE_RULE: "{reason}",
+    Refusal.REFUSED_BY_RULES: "The circle's rules do not allow that right now.",
+    Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
+    Refusal.MAY_NOT_SEND: "{reason}",
+    Refusal.NOTHING_TO_SEND: "There is nothing to send.",
+    Refusal.MESSAGE_TOO_LONG: "A message can be at most {limit} characters.",
+    Refusal.BAD_CW_LABEL: "{reason}",
+    Refusal.BAD_MOOD: "A check-in's mood is a number from 1 to 5.",
+    Refusal.NO_SUCH_MESSAGE: "There is no such message in this circle.",
+    Refusal.INVITEES_OUTRANK: (
+        "Someone they brought in ranks at or above you; remove them first, "
+        "or ban without their invitees."
+    ),
+    Refusal.GUIDELINES_TOO_LONG: "Guidelines can be at most {limit} characters.",
+    Refusal.BAD_INVITE_CODE: "{reason}",
+    Refusal.INVITE_FOR_OTHER_CIRCLE: "That invite is for another circle.",
+    Refusal.ONLY_FACILITATORS_COMPARE: "Only facilitators can compare the versions of an event.",
+    Refusal.CLEAR_MEMBER_STILL_IN: (
+        "Only what a removed or banned member stored can be cleared; remove or ban them first."
+    ),
+    Refusal.NOT_A_FORMER_MEMBER: "That is not a member or former member of this circle.",
+    Refusal.CANNOT_BLOCK_SELF: "You cannot block yourself.",
+    Refusal.QUIET_HOURS_SHAPE: (
+        '\'quiet_hours\' needs a start and an end, like {{"start": "22:00", "end": "07:00"}}.'
+    ),
+    Refusal.BAD_QUIET_HOURS: "{reason}",
+    Refusal.NOT_A_CW_TOPIC: "{topic!r} is not a content-warning topic",
+    Refusal.BAD_FILTER_MODE: "{topic!r} must be show, collapse or hide",
+    Refusal.REPORT_NEEDS_REASON: "Please say in a few words why you are reporting this message.",
+    Refusal.REASON_TOO_LONG: "A reason can be at most {limit} characters.",
+    Refusal.OWN_MESSAGE_REPORT: "That is your own message: you can delete it instead.",
+    Refusal.MESSAGE_NOT_HERE: "That message is not in this circle, or it has been deleted.",
+    Refusal.NOTE_TOO_LONG: "A note can be at most {limit} characters.",
+    Refusal.NOT_THE_AUTHOR_WORRIED_ABOUT: (
+        "That message was not written by the person you are worried about."
+    ),
+    Refusal.NO_FACILITATOR: "There is no facilitator to report to.",
+    Refusal.ONLY_FACILITATOR_IS_AUTHOR: (
+        "This message was written by the only facilitator you could report it to, "
+        "so there is no one else to send the report to."
+    ),
+    Refusal.NO_FACILITATOR_FOR_CARE: "There is no other facilitator in this circle to tell.",
+    Refusal.ONLY_FACILITATOR_IS_FLAGGED: (
+        "The only facilitator you could tell is the person this is about, "
+        "so there is no one else to send it to."
+    ),
+    Refusal.ONLY_FACILITATORS_SEE_REPORTS: "Only facilitators can see reports.",
+    Refusal.ONLY_FACILITATORS_RESOLVE_REPORTS: "Only facilitators can resolve reports.",
+    Refusal.ONLY_FACILITATORS_SEE_FLAGS: "Only facilitators can see care flags.",
+    Refusal.ONLY_FACILITATORS_RESOLVE_FLAGS: "Only facilitators can resolve care flags.",
+    Refusal.NO_SUCH_REPORT: "There is no such report in this circle.",
+    Refusal.NO_SUCH_CARE_FLAG: "There is no such care flag in this circle.",
+    Refusal.JOIN_REFUSED: "{reason}",
+    Refusal.ALREADY_IN_CIRCLE: "You are already in this circle.",
+    Refusal.ALREADY_ASKED: (
+        "You already asked to join this circle. A facilitator has not answered yet."
+    ),
+    Refusal.NOT_WAITING_TO_JOIN: "You are not waiting to join that circle.",
+    Refusal.ONLY_FACILITATORS_APPROVE: "Only facilitators can approve joins.",
+    Refusal.ONLY_FACILITATORS_SEE_REQUESTS: "Only facilitators can see requests to join.",
+    Refusal.NO_SUCH_REQUEST: "There is no such request to join in this circle.",
+    Refusal.REQUEST_ALREADY_ANSWERED: "That request was already {state}.",
+    Refusal.ALREADY_ADMITTED: "This person is already in the circle, or was before.",
+    Refusal.BANNED: "This person is banned from the circle.",
+    Refusal.STALE_INVITE: "{reason} Reject the request and send them a new invite.",
+    Refusal.CRISIS_DIRECTORY_INVALID: "{reason}",
 }
