@@ -179,10 +179,10 @@ class JoinService:
     def _code_to_use(self, code_text: str) -> InviteCode:
         try:
             code = decode_invite(code_text)
-        except InvalidInviteCode as error:
-            raise CommandError(Refusal.BAD_INVITE_CODE, reason=str(error)) from None
+        except InvalidInviteCode:
+            raise CommandError(Refusal.INVITE_INVALID) from None
         if code.is_expired(self._clock.wall()):
-            raise CommandError(Refusal.JOIN_REFUSED, reason=JoinRefused.EXPIRED_TEXT)
+            raise CommandError(Refusal.INVITE_EXPIRED)
         if self._already_member(code.circle_id):
             raise CommandError(Refusal.ALREADY_IN_CIRCLE)
         # a code of the other mode gets its own refusal (InviteModeMismatch): never a
@@ -234,7 +234,7 @@ class JoinService:
         try:
             preview = await request_preview(node, code, ask)
         except JoinRefused as refusal:
-            raise CommandError(Refusal.JOIN_REFUSED, reason=refusal.text) from None
+            raise CommandError(refusal.refusal) from None
         return {
             "circle": code.circle_id.hex(),
             "name": preview.name,
@@ -267,7 +267,7 @@ class JoinService:
             )
         except JoinRefused as refusal:
             await self._give_up_host(code.circle_id)
-            raise CommandError(Refusal.JOIN_REFUSED, reason=refusal.text) from None
+            raise CommandError(refusal.refusal) from None
         except BaseException:
             await self._give_up_host(code.circle_id)
             raise
@@ -332,7 +332,7 @@ class JoinService:
         runtime.resolve_all(stored)
         secrets = _secrets_for_me(runtime, verified)
         if not runtime.state.is_member(runtime.me):
-            raise CommandError(Refusal.JOIN_REFUSED, reason=JoinRefused.REFUSED_TEXT)
+            raise CommandError(Refusal.INVITE_REFUSED)
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
         former = self._runtimes.get(runtime.circle_id)
@@ -412,7 +412,7 @@ class JoinService:
                 return
             except JoinRefused as refusal:
                 if refusal.reason not in _TRANSIENT:
-                    self._end_waiting(waiting, refusal.text)
+                    self._end_waiting(waiting, refusal.refusal)
                 return
         if not signed_events or self._store.waiting_join(waiting.circle) is None:
             return  # no answer in time, or cancelled meanwhile
@@ -424,10 +424,12 @@ class JoinService:
         self._store.remove_waiting_join(waiting.circle)
         self._emit(JoinApproved(view.id, view.name))
 
-    def _end_waiting(self, waiting: WaitingJoin, reason: str) -> None:
+    def _end_waiting(self, waiting: WaitingJoin, refusal: Refusal) -> None:
         self._store.remove_waiting_join(waiting.circle)
         self._spawn(self._give_up_host, waiting.circle)
-        self._emit(JoinRejected(waiting.circle.hex(), waiting.circle_name, reason))
+        self._emit(
+            JoinRejected(waiting.circle.hex(), waiting.circle_name, refusal.text(), refusal.value)
+        )
 
     async def _give_up_host(self, circle: bytes) -> None:
         """A join that ended without a membership: its host closes and its network

@@ -18,7 +18,7 @@ import trio
 
 from peerapp.core import invite_policy, mailbox_messages, sync_messages
 from peerapp.core import join_messages as jm
-from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.refusals import Refusal, rule_refusal
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     Event,
@@ -59,7 +59,7 @@ from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.messages import Messages
-from peerapp.engine.moderation import Moderation, reason_text
+from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
 from peerapp.engine.reach import Reach
 from peerapp.engine.receiving_keys import ReceivingKeys
@@ -627,7 +627,8 @@ class CircleService:
         node = self._node_or_fail(runtime.circle_id)
         approval = runtime.state.join_approval
         if why_not := runtime.state.may_invite(runtime.me):
-            raise CommandError(Refusal.CIRCLE_RULE, reason=reason_text(why_not))
+            refusal, detail = rule_refusal(why_not)
+            raise CommandError(refusal, **detail)
         # with approval on, one code can serve a group: each use still needs a yes
         uses = invite_policy.default_uses(approval) if max_uses is None else max_uses
         seconds = invite_policy.DEFAULT_SECONDS if expires_in is None else expires_in

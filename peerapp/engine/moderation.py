@@ -28,7 +28,7 @@ from typing import Any
 
 import trio
 
-from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.refusals import Refusal, rule_refusal, rule_text
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
@@ -67,50 +67,6 @@ REMOVAL_NOTICE_SECONDS = 2 * SYNC_INTERVAL_SECONDS
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
 
-# what the core's refusal reasons say to a person
-REASON_TEXTS = {
-    "the target is not a member": "That person is not a member of this circle.",
-    "a facilitator acts only on members ranked below it": (
-        "Facilitators can act only on members ranked below them."
-    ),
-    "already a facilitator": "They are already a facilitator.",
-    "not a facilitator": "They are not a facilitator.",
-    "the author is not a member": "You are no longer a member of this circle.",
-    "the target was never a member": "That person was never a member of this circle.",
-    "already banned": "They are already banned from this circle.",
-    "message already deleted": "That message was already deleted.",
-    "invite already revoked": "That invite was already revoked.",
-    "unknown invite": "There is no such invite in this circle.",
-    "the founder role goes to another facilitator": (
-        "The founder role can only go to another facilitator."
-    ),
-    "only the author or a facilitator ranked above it can delete a message": (
-        "Only its author or a facilitator ranked above them can delete a message."
-    ),
-    # harm flags and review (issue 6)
-    "members cannot flag their own messages": "You can't flag your own message.",
-    "a facilitator already reviewed this message": (
-        "A facilitator has already reviewed this message."
-    ),
-    "already flagged by this member": "You have already flagged this message.",
-    "a facilitator does not review their own message": (
-        "Another facilitator needs to review your own message."
-    ),
-    "the message is not hidden pending review": "That message is not hidden pending review.",
-    # people, not invitations (issue 11)
-    "too new in the circle to flag": (
-        "You can flag messages once you have been in this circle a little longer "
-        "(the circle's settings say how long)."
-    ),
-    "only facilitators can invite in this circle": (
-        "Only facilitators can invite people to this circle."
-    ),
-    "join approval is on: only facilitators admit": (
-        "This circle admits new members only with a facilitator's approval, "
-        "so only facilitators can make invites."
-    ),
-}
-
 # the removals that take a member out (a demotion leaves it in)
 REMOVING_TYPES = REMOVAL_TYPES - {EventType.DEMOTE}
 # what changes the members list: who is in it, their roles and mutes
@@ -121,12 +77,6 @@ MEMBERSHIP_TYPES = REMOVAL_TYPES | {
     EventType.LEAVE,
     EventType.STATUS,  # "taking a break" shows in the members list
 }
-
-
-def reason_text(reason: str) -> str:
-    if reason in REASON_TEXTS:
-        return REASON_TEXTS[reason]
-    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
 
 
 def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
@@ -187,7 +137,8 @@ class Moderation:
         verified = circle_log.author(runtime, kind, body)
         verdict = apply(runtime.state, verified.event)
         if not verdict.accepted:
-            raise CommandError(Refusal.CIRCLE_RULE, reason=reason_text(verdict.reason))
+            refusal, detail = rule_refusal(verdict.reason)
+            raise CommandError(refusal, **detail)
         previous = runtime.current_keys()
         removes_member = kind in REMOVING_TYPES and runtime.state.is_member(body["member"])
         accepted = circle_log.commit(runtime, [verified])
@@ -315,8 +266,8 @@ class Moderation:
         if text.lower().startswith("hearth:"):
             try:
                 invite = decode_invite(text)
-            except InvalidInviteCode as error:
-                raise CommandError(Refusal.BAD_INVITE_CODE, reason=str(error)) from None
+            except InvalidInviteCode:
+                raise CommandError(Refusal.INVITE_INVALID) from None
             if invite.circle_id != runtime.circle_id:
                 raise CommandError(Refusal.INVITE_FOR_OTHER_CIRCLE)
             key = invite_public_key(invite.seed)
@@ -371,7 +322,7 @@ class Moderation:
             "members_invite": state.members_invite,
             "flag_after_hours": state.flag_after_hours,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
-            "may_invite": reason_text(why) if (why := state.may_invite(me)) else "",
+            "may_invite": rule_text(why) if (why := state.may_invite(me)) else "",
             "my_id": me.hex(),
             "my_role": member.role.value if member is not None else None,
             "my_rank": state.rank(me) if state.is_facilitator(me) else None,

@@ -325,11 +325,7 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     assert dialog.code() == "hearth:abc" and dialog.member_name() == "Sam"
     click(dialog.primary_button)
     qtbot.waitUntil(lambda: len(previews) == 2, timeout=WAIT_MS)
-    previews[1].set_exception(
-        CommandError(
-            Refusal.JOIN_REFUSED, reason="This invite has expired. Ask a member for a new one."
-        )
-    )
+    previews[1].set_exception(CommandError(Refusal.INVITE_EXPIRED))
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
     assert dialog.step is Step.CODE and "expired" in dialog.error_label.text()
 

@@ -135,8 +135,8 @@ def test_joining_shows_that_it_is_reaching_the_circle(
     assert dialog.busy_indicator.isVisible()
     assert dialog.busy_indicator.label.text() == circles.reaching_the_circle()
     assert not dialog.primary_button.isEnabled() and not dialog.code_edit.isEnabled()
-    refusal = "No member of this circle could be reached at the addresses in this code."
-    answer.set_exception(CommandError(Refusal.JOIN_REFUSED, reason=refusal))
+    refusal = Refusal.INVITE_UNREACHABLE.text()
+    answer.set_exception(CommandError(Refusal.INVITE_UNREACHABLE))
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
     assert dialog.error_label.text() == refusal
     assert dialog.primary_button.isEnabled()

@@ -62,6 +62,25 @@ class Refusal(enum.Enum):
     REFUSED_BY_RULES = "refused_by_rules"
     NO_KEYS_YET = "no_keys_yet"
     MAY_NOT_SEND = "may_not_send"
+    # the circle's rules (core/circle_state.py's reasons, mapped in RULE_REFUSALS)
+    RANKED_BELOW_ONLY = "ranked_below_only"
+    ALREADY_FACILITATOR = "already_facilitator"
+    NOT_A_FACILITATOR = "not_a_facilitator"
+    NEVER_A_MEMBER = "never_a_member"
+    ALREADY_BANNED = "already_banned"
+    ALREADY_DELETED = "already_deleted"
+    ALREADY_REVOKED = "already_revoked"
+    UNKNOWN_INVITE = "unknown_invite"
+    FOUNDER_TO_FACILITATOR = "founder_to_facilitator"
+    DELETE_NOT_ALLOWED = "delete_not_allowed"
+    OWN_MESSAGE_FLAG = "own_message_flag"
+    ALREADY_REVIEWED = "already_reviewed"
+    ALREADY_FLAGGED = "already_flagged"
+    OWN_MESSAGE_REVIEW = "own_message_review"
+    NOT_PENDING_REVIEW = "not_pending_review"
+    TOO_NEW_TO_FLAG = "too_new_to_flag"
+    ONLY_FACILITATORS_INVITE = "only_facilitators_invite"
+    APPROVAL_ONLY_FACILITATORS_INVITE = "approval_only_facilitators_invite"
     # messages
     NOTHING_TO_SEND = "nothing_to_send"
     MESSAGE_TOO_LONG = "message_too_long"
@@ -71,7 +90,6 @@ class Refusal(enum.Enum):
     # moderation
     INVITEES_OUTRANK = "invitees_outrank"
     GUIDELINES_TOO_LONG = "guidelines_too_long"
-    BAD_INVITE_CODE = "bad_invite_code"
     INVITE_FOR_OTHER_CIRCLE = "invite_for_other_circle"
     ONLY_FACILITATORS_COMPARE = "only_facilitators_compare"
     CLEAR_MEMBER_STILL_IN = "clear_member_still_in"
@@ -99,8 +117,16 @@ class Refusal(enum.Enum):
     ONLY_FACILITATORS_RESOLVE_FLAGS = "only_facilitators_resolve_flags"
     NO_SUCH_REPORT = "no_such_report"
     NO_SUCH_CARE_FLAG = "no_such_care_flag"
-    # joining
-    JOIN_REFUSED = "join_refused"
+    # joining (engine/join_client.py: what the member answered, or that none did)
+    INVITE_INVALID = "invite_invalid"
+    INVITE_EXPIRED = "invite_expired"
+    INVITE_UNREACHABLE = "invite_unreachable"
+    INVITE_REFUSED = "invite_refused"
+    INVITE_USED_UP = "invite_used_up"
+    JOIN_NEEDS_FACILITATOR_INVITE = "join_needs_facilitator_invite"
+    JOIN_DECLINED = "join_declined"
+    JOIN_BUSY = "join_busy"
+    ALREADY_MEMBER = "already_member"
     ALREADY_IN_CIRCLE = "already_in_circle"
     ALREADY_ASKED = "already_asked"
     NOT_WAITING_TO_JOIN = "not_waiting_to_join"
@@ -177,6 +203,32 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.REFUSED_BY_RULES: "The circle's rules do not allow that right now.",
     Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
     Refusal.MAY_NOT_SEND: "{reason}",
+    Refusal.RANKED_BELOW_ONLY: "Facilitators can act only on members ranked below them.",
+    Refusal.ALREADY_FACILITATOR: "They are already a facilitator.",
+    Refusal.NOT_A_FACILITATOR: "They are not a facilitator.",
+    Refusal.NEVER_A_MEMBER: "That person was never a member of this circle.",
+    Refusal.ALREADY_BANNED: "They are already banned from this circle.",
+    Refusal.ALREADY_DELETED: "That message was already deleted.",
+    Refusal.ALREADY_REVOKED: "That invite was already revoked.",
+    Refusal.UNKNOWN_INVITE: "There is no such invite in this circle.",
+    Refusal.FOUNDER_TO_FACILITATOR: "The founder role can only go to another facilitator.",
+    Refusal.DELETE_NOT_ALLOWED: (
+        "Only its author or a facilitator ranked above them can delete a message."
+    ),
+    Refusal.OWN_MESSAGE_FLAG: "You can't flag your own message.",
+    Refusal.ALREADY_REVIEWED: "A facilitator has already reviewed this message.",
+    Refusal.ALREADY_FLAGGED: "You have already flagged this message.",
+    Refusal.OWN_MESSAGE_REVIEW: "Another facilitator needs to review your own message.",
+    Refusal.NOT_PENDING_REVIEW: "That message is not hidden pending review.",
+    Refusal.TOO_NEW_TO_FLAG: (
+        "You can flag messages once you have been in this circle a little longer "
+        "(the circle's settings say how long)."
+    ),
+    Refusal.ONLY_FACILITATORS_INVITE: "Only facilitators can invite people to this circle.",
+    Refusal.APPROVAL_ONLY_FACILITATORS_INVITE: (
+        "This circle admits new members only with a facilitator's approval, "
+        "so only facilitators can make invites."
+    ),
     Refusal.NOTHING_TO_SEND: "There is nothing to send.",
     Refusal.MESSAGE_TOO_LONG: "A message can be at most {limit} characters.",
     Refusal.BAD_CW_LABEL: "{reason}",
@@ -187,7 +239,6 @@ _TEXTS: dict[Refusal, str] = {
         "or ban without their invitees."
     ),
     Refusal.GUIDELINES_TOO_LONG: "Guidelines can be at most {limit} characters.",
-    Refusal.BAD_INVITE_CODE: "{reason}",
     Refusal.INVITE_FOR_OTHER_CIRCLE: "That invite is for another circle.",
     Refusal.ONLY_FACILITATORS_COMPARE: "Only facilitators can compare the versions of an event.",
     Refusal.CLEAR_MEMBER_STILL_IN: (
@@ -225,7 +276,25 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.ONLY_FACILITATORS_RESOLVE_FLAGS: "Only facilitators can resolve care flags.",
     Refusal.NO_SUCH_REPORT: "There is no such report in this circle.",
     Refusal.NO_SUCH_CARE_FLAG: "There is no such care flag in this circle.",
-    Refusal.JOIN_REFUSED: "{reason}",
+    Refusal.INVITE_INVALID: "That is not a valid invite code. Check that it was copied whole.",
+    Refusal.INVITE_EXPIRED: "This invite has expired. Ask a member for a new one.",
+    Refusal.INVITE_UNREACHABLE: (
+        "No member of this circle could be reached at the addresses in this code. "
+        "They may be offline: try again later, or ask for a new code."
+    ),
+    Refusal.INVITE_REFUSED: (
+        "The circle refused this invite: it may have been used up or withdrawn."
+    ),
+    Refusal.INVITE_USED_UP: "This invite has already been used. Ask a member for a new one.",
+    Refusal.JOIN_NEEDS_FACILITATOR_INVITE: (
+        "This circle admits new members only with a facilitator's approval. "
+        "Ask a facilitator for an invite."
+    ),
+    Refusal.JOIN_DECLINED: "A facilitator of this circle did not approve your request to join.",
+    Refusal.JOIN_BUSY: (
+        "This circle has many requests to join waiting right now. Try again later."
+    ),
+    Refusal.ALREADY_MEMBER: "You are already a member of this circle.",
     Refusal.ALREADY_IN_CIRCLE: "You are already in this circle.",
     Refusal.ALREADY_ASKED: (
         "You already asked to join this circle. A facilitator has not answered yet."
@@ -240,3 +309,48 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.STALE_INVITE: "{reason} Reject the request and send them a new invite.",
     Refusal.CRISIS_DIRECTORY_INVALID: "{reason}",
 }
+
+
+# The core's rules say why they refuse an event in their own words (core/circle_state.py's
+# `Verdict.reason`, `may_invite`): each reason a person may meet is one member here. A
+# reason not in this table is CIRCLE_RULE, its words made a sentence (rule_refusal).
+RULE_REFUSALS: dict[str, Refusal] = {
+    "the target is not a member": Refusal.NOT_A_MEMBER,
+    "a facilitator acts only on members ranked below it": Refusal.RANKED_BELOW_ONLY,
+    "already a facilitator": Refusal.ALREADY_FACILITATOR,
+    "not a facilitator": Refusal.NOT_A_FACILITATOR,
+    "the author is not a member": Refusal.NO_LONGER_MEMBER,
+    "the target was never a member": Refusal.NEVER_A_MEMBER,
+    "already banned": Refusal.ALREADY_BANNED,
+    "message already deleted": Refusal.ALREADY_DELETED,
+    "invite already revoked": Refusal.ALREADY_REVOKED,
+    "unknown invite": Refusal.UNKNOWN_INVITE,
+    "the founder role goes to another facilitator": Refusal.FOUNDER_TO_FACILITATOR,
+    "only the author or a facilitator ranked above it can delete a message": (
+        Refusal.DELETE_NOT_ALLOWED
+    ),
+    # harm flags and review (issue 6)
+    "members cannot flag their own messages": Refusal.OWN_MESSAGE_FLAG,
+    "a facilitator already reviewed this message": Refusal.ALREADY_REVIEWED,
+    "already flagged by this member": Refusal.ALREADY_FLAGGED,
+    "a facilitator does not review their own message": Refusal.OWN_MESSAGE_REVIEW,
+    "the message is not hidden pending review": Refusal.NOT_PENDING_REVIEW,
+    # people, not invitations (issue 11)
+    "too new in the circle to flag": Refusal.TOO_NEW_TO_FLAG,
+    "only facilitators can invite in this circle": Refusal.ONLY_FACILITATORS_INVITE,
+    "join approval is on: only facilitators admit": Refusal.APPROVAL_ONLY_FACILITATORS_INVITE,
+}
+
+
+def rule_refusal(reason: str) -> tuple[Refusal, dict[str, str]]:
+    """The member (and its details) for a core rule's reason: CommandError(refusal,
+    **detail) raises it, refusal.text(**detail) words it."""
+    if (refusal := RULE_REFUSALS.get(reason)) is not None:
+        return refusal, {}
+    sentence = reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+    return Refusal.CIRCLE_RULE, {"reason": sentence}
+
+
+def rule_text(reason: str) -> str:
+    refusal, detail = rule_refusal(reason)
+    return refusal.text(**detail)
