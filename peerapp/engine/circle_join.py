@@ -100,11 +100,12 @@ MAX_WAITING_REQUESTS = 100  # per circle in a facilitator's queue; more: refused
 # refusals that do not end a waiting join: the facilitator may just be busy or not loaded
 _TRANSIENT = frozenset({None, jm.Refusal.BUSY, jm.Refusal.NOT_A_MEMBER})
 
+# why a queued request's invite no longer admits (any other reason: STALE_INVITE_REFUSED)
 _STALE_INVITE = {
-    jm.Refusal.EXPIRED: "The invite this request came with has expired.",
-    jm.Refusal.USED_UP: "The invite this request came with has been used up.",
-    jm.Refusal.REVOKED: "The invite this request came with was withdrawn.",
-    jm.Refusal.UNKNOWN_INVITE: "The invite this request came with is not known here.",
+    jm.Refusal.EXPIRED: Refusal.STALE_INVITE_EXPIRED,
+    jm.Refusal.USED_UP: Refusal.STALE_INVITE_USED_UP,
+    jm.Refusal.REVOKED: Refusal.STALE_INVITE_REVOKED,
+    jm.Refusal.UNKNOWN_INVITE: Refusal.STALE_INVITE_UNKNOWN,
 }
 
 
@@ -479,9 +480,7 @@ class JoinService:
             raise CommandError(Refusal.BANNED)
         refusal = _invite_refusal(runtime, request.body["invite"], self._clock.now_ms())
         if refusal is not None:
-            raise CommandError(
-                Refusal.STALE_INVITE, reason=_STALE_INVITE.get(refusal, JoinRefused.REFUSED_TEXT)
-            )
+            raise CommandError(_STALE_INVITE.get(refusal, Refusal.STALE_INVITE_REFUSED))
         previous_keys = runtime.current_keys()
         admitted = self._log.author(runtime, EventType.ADD_MEMBER, {"request": queued.request})
         self._log.commit(runtime, [admitted])

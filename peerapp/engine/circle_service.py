@@ -38,7 +38,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
-from peerapp.core.network_mode import ASLEEP_CIRCLE, NetworkMode
+from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
@@ -448,7 +448,7 @@ class CircleService:
         if node is None:
             asleep = self._asleep(self.circle_mode(circle))
             if asleep:
-                raise CommandError(Refusal.CIRCLE_ASLEEP, reason=asleep)
+                raise CommandError(ASLEEP_REFUSAL[self.circle_mode(circle)])
             raise CommandError(Refusal.NETWORK_NOT_RUNNING)
         return node
 

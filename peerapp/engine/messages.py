@@ -32,11 +32,11 @@ class Messages:
         runtimes: CircleRuntimes,
         log: CircleLog,
         boundaries: Boundaries,
-        why_not_send: Callable[[CircleRuntime], str],
+        why_not_send: Callable[[CircleRuntime], CommandError | None],
         emit: Emit,
     ) -> None:
         """`why_not_send(runtime)`: why every member's app would refuse our next message
-        (moderation: removed, muted, slow mode), or ""."""
+        (moderation: removed, muted, slow mode), or None."""
         self._store = store
         self._runtimes = runtimes
         self._log = log
@@ -50,8 +50,8 @@ class Messages:
     async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
         """Send a MESSAGE with this body (safety.message_body checked it)."""
         runtime = self._runtimes.require(circle_hex)
-        if reason := self._why_not_send(runtime):
-            raise CommandError(Refusal.MAY_NOT_SEND, reason=reason)
+        if (refused := self._why_not_send(runtime)) is not None:
+            raise refused
         if runtime.current_keys() is None:
             raise CommandError(Refusal.NO_KEYS_YET)
         message = self._log.author(runtime, EventType.MESSAGE, body)

@@ -333,23 +333,23 @@ class Moderation:
             "members": len(state.members),
         }
 
-    def why_not_send(self, runtime: CircleRuntime) -> str:
-        """Why our next message would be refused by every member's app, or ""."""
+    def why_not_send(self, runtime: CircleRuntime) -> CommandError | None:
+        """Why our next message would be refused by every member's app, or None."""
         state = runtime.state
         me = runtime.me
         if not state.is_member(me):
-            return "You left this circle." if runtime.left else "You were removed from this circle."
+            return CommandError(
+                Refusal.LEFT_CIRCLE if runtime.left else Refusal.REMOVED_FROM_CIRCLE
+            )
         now = self._clock.now_ms()
         if state.is_muted(me, now):
             minutes = math.ceil((state.muted[me] - now) / 60_000)
-            return (
-                f"You are muted in this circle for another {minutes} "
-                f"minute{'s' if minutes != 1 else ''}."
-            )
+            plural = "s" if minutes != 1 else ""
+            return CommandError(Refusal.MUTED, minutes=str(minutes), plural=plural)
         if next_send_at := _next_send_at(state, me, now):
             seconds = math.ceil((next_send_at - now) / 1000)
-            return f"Slow mode is on: you can send again in {seconds} s."
-        return ""
+            return CommandError(Refusal.SLOW_MODE, seconds=str(seconds))
+        return None
 
     def invites(self, circle_hex: str) -> list[dict[str, Any]]:
         """The circle's active invites (not revoked, not used up, not expired)."""

@@ -45,7 +45,8 @@ class Refusal(enum.Enum):
     SLOW_MODE_TOO_LONG = "slow_mode_too_long"
     # the network
     NETWORK_NOT_RUNNING = "network_not_running"
-    CIRCLE_ASLEEP = "circle_asleep"
+    TOR_CIRCLE_ASLEEP = "tor_circle_asleep"
+    DIRECT_CIRCLE_ASLEEP = "direct_circle_asleep"
     BAD_NETWORK_MODE = "bad_network_mode"
     TOR_PAIR_NEEDED = "tor_pair_needed"
     TOR_CONFIG_WITH_EXISTING = "tor_config_with_existing"
@@ -61,7 +62,8 @@ class Refusal(enum.Enum):
     CIRCLE_RULE = "circle_rule"
     REFUSED_BY_RULES = "refused_by_rules"
     NO_KEYS_YET = "no_keys_yet"
-    MAY_NOT_SEND = "may_not_send"
+    MUTED = "muted"
+    SLOW_MODE = "slow_mode"
     # the circle's rules (core/circle_state.py's reasons, mapped in RULE_REFUSALS)
     RANKED_BELOW_ONLY = "ranked_below_only"
     ALREADY_FACILITATOR = "already_facilitator"
@@ -136,7 +138,11 @@ class Refusal(enum.Enum):
     REQUEST_ALREADY_ANSWERED = "request_already_answered"
     ALREADY_ADMITTED = "already_admitted"
     BANNED = "banned"
-    STALE_INVITE = "stale_invite"
+    STALE_INVITE_EXPIRED = "stale_invite_expired"
+    STALE_INVITE_USED_UP = "stale_invite_used_up"
+    STALE_INVITE_REVOKED = "stale_invite_revoked"
+    STALE_INVITE_UNKNOWN = "stale_invite_unknown"
+    STALE_INVITE_REFUSED = "stale_invite_refused"
     # the crisis directory
     CRISIS_DIRECTORY_INVALID = "crisis_directory_invalid"
 
@@ -180,7 +186,15 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.MUTE_TOO_LONG: "'seconds' must be between 0 and {high} ({days} days)",
     Refusal.SLOW_MODE_TOO_LONG: "'slow_mode_seconds' must be between 0 and {high} (a day)",
     Refusal.NETWORK_NOT_RUNNING: "The network is not running.",
-    Refusal.CIRCLE_ASLEEP: "{reason}",
+    Refusal.TOR_CIRCLE_ASLEEP: (
+        "This circle runs over Tor, and this profile is in direct mode now: switch back "
+        "to Tor mode in the network settings (or run the node without --direct) to reach it."
+    ),
+    Refusal.DIRECT_CIRCLE_ASLEEP: (
+        "This circle was made in direct mode, where members see each other's IP "
+        "addresses; this profile is in Tor mode now. Switch to direct mode in the network "
+        "settings to reach it, or start a new circle over Tor."
+    ),
     Refusal.BAD_NETWORK_MODE: "{reason}",
     Refusal.TOR_PAIR_NEEDED: (
         "Using an existing Tor needs both its control address (tor_control) and its SOCKS "
@@ -202,7 +216,8 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.CIRCLE_RULE: "{reason}",
     Refusal.REFUSED_BY_RULES: "The circle's rules do not allow that right now.",
     Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
-    Refusal.MAY_NOT_SEND: "{reason}",
+    Refusal.MUTED: "You are muted in this circle for another {minutes} minute{plural}.",
+    Refusal.SLOW_MODE: "Slow mode is on: you can send again in {seconds} s.",
     Refusal.RANKED_BELOW_ONLY: "Facilitators can act only on members ranked below them.",
     Refusal.ALREADY_FACILITATOR: "They are already a facilitator.",
     Refusal.NOT_A_FACILITATOR: "They are not a facilitator.",
@@ -306,7 +321,26 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.REQUEST_ALREADY_ANSWERED: "That request was already {state}.",
     Refusal.ALREADY_ADMITTED: "This person is already in the circle, or was before.",
     Refusal.BANNED: "This person is banned from the circle.",
-    Refusal.STALE_INVITE: "{reason} Reject the request and send them a new invite.",
+    Refusal.STALE_INVITE_EXPIRED: (
+        "The invite this request came with has expired."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_USED_UP: (
+        "The invite this request came with has been used up."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_REVOKED: (
+        "The invite this request came with was withdrawn."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_UNKNOWN: (
+        "The invite this request came with is not known here."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_REFUSED: (
+        "The circle refused this invite: it may have been used up or withdrawn."
+        " Reject the request and send them a new invite."
+    ),
     Refusal.CRISIS_DIRECTORY_INVALID: "{reason}",
 }
 
