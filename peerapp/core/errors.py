@@ -46,16 +46,12 @@ class StorageFull(HearthError):
 
 class CommandError(HearthError):
     """A command to the engine was malformed or refused: `refusal` says which refusal
-    (fronts match on it), `message` its text (core/api/refusals.py). Given a text, the
-    refusal is Refusal.REFUSED and the text is the message."""
+    (fronts match on it), `message` its text (core/api/refusals.py). Only a Refusal is
+    taken, never a text: every refusal's words live in that one table."""
 
-    def __init__(self, reason: str | Refusal, /, **detail: str) -> None:
-        if isinstance(reason, Refusal):
-            self.refusal = reason
-            super().__init__(reason.text(**detail))
-        else:
-            self.refusal = Refusal.REFUSED
-            super().__init__(reason)
+    def __init__(self, refusal: Refusal, /, **detail: str) -> None:
+        self.refusal = refusal
+        super().__init__(refusal.text(**detail))
         self.detail = detail
 
 

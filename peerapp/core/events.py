@@ -268,12 +268,14 @@ class JoinApproved(EngineEvent):
 
 @dataclass(frozen=True)
 class JoinRejected(EngineEvent):
-    """Our waiting join ended without admission; `reason` is fit to show a person."""
+    """Our waiting join ended without admission; `reason` is fit to show a person, `code`
+    the Refusal's code (core/api/refusals.py) for fronts to match on."""
 
     name: ClassVar[str] = "join_rejected"
     circle: str
     circle_name: str
     reason: str
+    code: str
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -281,6 +283,7 @@ class JoinRejected(EngineEvent):
             "circle": self.circle,
             "name": self.circle_name,
             "reason": self.reason,
+            "code": self.code,
         }
 
 

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from peerapp.core import wire
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import CIRCLE_ID_BYTES, MAX_ADDR_CHARS
 
 PREFIX = "hearth:"
@@ -29,7 +30,7 @@ _IGNORED = re.compile(r"[\s\-]+")
 
 class InvalidInviteCode(ValueError):
     def __init__(self) -> None:
-        super().__init__("That is not a valid invite code. Check that it was copied whole.")
+        super().__init__(Refusal.INVITE_INVALID.text())
 
 
 @dataclass(frozen=True, repr=False)

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import HearthError
 
 
@@ -71,16 +72,12 @@ REFUSALS: dict[tuple[NetworkMode, NetworkMode], str] = {
 
 # a circle of the other mode sleeps (listed, readable, nothing sent or dialled for it):
 # the circle's mode -> what to show and say to a command that needs its network
+ASLEEP_REFUSAL: dict[NetworkMode, Refusal] = {
+    NetworkMode.TOR: Refusal.TOR_CIRCLE_ASLEEP,
+    NetworkMode.DIRECT: Refusal.DIRECT_CIRCLE_ASLEEP,
+}
 ASLEEP_CIRCLE: dict[NetworkMode, str] = {
-    NetworkMode.TOR: (
-        "This circle runs over Tor, and this profile is in direct mode now: switch back "
-        "to Tor mode in the network settings (or run the node without --direct) to reach it."
-    ),
-    NetworkMode.DIRECT: (
-        "This circle was made in direct mode, where members see each other's IP "
-        "addresses; this profile is in Tor mode now. Switch to direct mode in the network "
-        "settings to reach it, or start a new circle over Tor."
-    ),
+    mode: refusal.text() for mode, refusal in ASLEEP_REFUSAL.items()
 }
 
 _MIXED = (

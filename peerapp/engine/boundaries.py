@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode, mode_for
 from peerapp.core.errors import CommandError
 from peerapp.core.events import CirclesChanged, HistoryChanged, MembersChanged
@@ -71,13 +72,11 @@ def _schedule(value: object) -> Schedule | None:
         or set(value) != {"start", "end"}
         or not all(isinstance(v, str) for v in value.values())
     ):
-        raise CommandError(
-            '\'quiet_hours\' needs a start and an end, like {"start": "22:00", "end": "07:00"}.'
-        )
+        raise CommandError(Refusal.QUIET_HOURS_SHAPE)
     try:
         return parse_schedule(value["start"], value["end"])
     except ScheduleError as error:
-        raise CommandError(str(error)) from None
+        raise CommandError(Refusal.BAD_QUIET_HOURS, reason=str(error)) from None
 
 
 class Boundaries:
@@ -107,9 +106,9 @@ class Boundaries:
         runtime = self._runtimes.require(circle_hex)
         member = id_from_hex(member_hex, "member id")
         if member == runtime.me:
-            raise CommandError("You cannot block yourself.")
+            raise CommandError(Refusal.CANNOT_BLOCK_SELF)
         if member not in runtime.state.ever_admitted:
-            raise CommandError("That person is not a member of this circle.")
+            raise CommandError(Refusal.NOT_A_MEMBER)
         return runtime, member
 
     def block(self, circle_hex: str, member_hex: str) -> None:
@@ -142,11 +141,11 @@ class Boundaries:
         modes: dict[str, FilterMode] = {}
         for topic, mode in changes.items():
             if topic not in FILTER_TOPICS:
-                raise CommandError(f"{topic!r} is not a content-warning topic")
+                raise CommandError(Refusal.NOT_A_CW_TOPIC, topic=topic)
             try:
                 modes[topic] = FilterMode(mode)
             except ValueError:
-                raise CommandError(f"{topic!r} must be show, collapse or hide") from None
+                raise CommandError(Refusal.BAD_FILTER_MODE, topic=topic) from None
         if modes:
             self._store.set_filters(modes)
             self._filters.update(modes)

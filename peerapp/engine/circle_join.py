@@ -50,6 +50,7 @@ import nacl.utils
 import trio
 
 from peerapp.core import join_messages as jm
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import Event, EventError, EventType
 from peerapp.core.errors import CommandError, HearthError
 from peerapp.core.events import (
@@ -99,13 +100,12 @@ MAX_WAITING_REQUESTS = 100  # per circle in a facilitator's queue; more: refused
 # refusals that do not end a waiting join: the facilitator may just be busy or not loaded
 _TRANSIENT = frozenset({None, jm.Refusal.BUSY, jm.Refusal.NOT_A_MEMBER})
 
-ONLY_FACILITATORS_APPROVE = "Only facilitators can approve joins."
-ONLY_FACILITATORS_SEE = "Only facilitators can see requests to join."
+# why a queued request's invite no longer admits (any other reason: STALE_INVITE_REFUSED)
 _STALE_INVITE = {
-    jm.Refusal.EXPIRED: "The invite this request came with has expired.",
-    jm.Refusal.USED_UP: "The invite this request came with has been used up.",
-    jm.Refusal.REVOKED: "The invite this request came with was withdrawn.",
-    jm.Refusal.UNKNOWN_INVITE: "The invite this request came with is not known here.",
+    jm.Refusal.EXPIRED: Refusal.STALE_INVITE_EXPIRED,
+    jm.Refusal.USED_UP: Refusal.STALE_INVITE_USED_UP,
+    jm.Refusal.REVOKED: Refusal.STALE_INVITE_REVOKED,
+    jm.Refusal.UNKNOWN_INVITE: Refusal.STALE_INVITE_UNKNOWN,
 }
 
 
@@ -180,12 +180,12 @@ class JoinService:
     def _code_to_use(self, code_text: str) -> InviteCode:
         try:
             code = decode_invite(code_text)
-        except InvalidInviteCode as error:
-            raise CommandError(str(error)) from None
+        except InvalidInviteCode:
+            raise CommandError(Refusal.INVITE_INVALID) from None
         if code.is_expired(self._clock.wall()):
-            raise CommandError(JoinRefused.EXPIRED_TEXT)
+            raise CommandError(Refusal.INVITE_EXPIRED)
         if self._already_member(code.circle_id):
-            raise CommandError("You are already in this circle.")
+            raise CommandError(Refusal.ALREADY_IN_CIRCLE)
         # a code of the other mode gets its own refusal (InviteModeMismatch): never a
         # silent fallback from Tor to direct
         check_invite_mode(self._reach().mode, code.addrs)
@@ -235,7 +235,7 @@ class JoinService:
         try:
             preview = await request_preview(node, code, ask)
         except JoinRefused as refusal:
-            raise CommandError(refusal.text) from None
+            raise CommandError(refusal.refusal) from None
         return {
             "circle": code.circle_id.hex(),
             "name": preview.name,
@@ -247,9 +247,7 @@ class JoinService:
     async def join(self, code_text: str, member_name: str) -> JoinOutcome:
         code = self._code_to_use(code_text)
         if self._store.waiting_join(code.circle_id) is not None:
-            raise CommandError(
-                "You already asked to join this circle. A facilitator has not answered yet."
-            )
+            raise CommandError(Refusal.ALREADY_ASKED)
         # Tor mode: the membership's own host, which the request names (kept if the
         # answer is to wait; closed and its identity erased if we are refused)
         node = await self._reach().open(code.circle_id)
@@ -270,7 +268,7 @@ class JoinService:
             )
         except JoinRefused as refusal:
             await self._give_up_host(code.circle_id)
-            raise CommandError(refusal.text) from None
+            raise CommandError(refusal.refusal) from None
         except BaseException:
             await self._give_up_host(code.circle_id)
             raise
@@ -315,7 +313,7 @@ class JoinService:
     def cancel_join(self, circle_hex: str) -> None:
         circle_id = _circle_id(circle_hex)
         if self._store.waiting_join(circle_id) is None:
-            raise CommandError("You are not waiting to join that circle.")
+            raise CommandError(Refusal.NOT_WAITING_TO_JOIN)
         self._store.remove_waiting_join(circle_id)
         self._spawn(self._give_up_host, circle_id)
 
@@ -335,7 +333,7 @@ class JoinService:
         runtime.resolve_all(stored)
         secrets = _secrets_for_me(runtime, verified)
         if not runtime.state.is_member(runtime.me):
-            raise CommandError(JoinRefused.REFUSED_TEXT)
+            raise CommandError(Refusal.INVITE_REFUSED)
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
         former = self._runtimes.get(runtime.circle_id)
@@ -415,7 +413,7 @@ class JoinService:
                 return
             except JoinRefused as refusal:
                 if refusal.reason not in _TRANSIENT:
-                    self._end_waiting(waiting, refusal.text)
+                    self._end_waiting(waiting, refusal.refusal)
                 return
         if not signed_events or self._store.waiting_join(waiting.circle) is None:
             return  # no answer in time, or cancelled meanwhile
@@ -427,10 +425,12 @@ class JoinService:
         self._store.remove_waiting_join(waiting.circle)
         self._emit(JoinApproved(view.id, view.name))
 
-    def _end_waiting(self, waiting: WaitingJoin, reason: str) -> None:
+    def _end_waiting(self, waiting: WaitingJoin, refusal: Refusal) -> None:
         self._store.remove_waiting_join(waiting.circle)
         self._spawn(self._give_up_host, waiting.circle)
-        self._emit(JoinRejected(waiting.circle.hex(), waiting.circle_name, reason))
+        self._emit(
+            JoinRejected(waiting.circle.hex(), waiting.circle_name, refusal.text(), refusal.value)
+        )
 
     async def _give_up_host(self, circle: bytes) -> None:
         """A join that ended without a membership: its host closes and its network
@@ -443,7 +443,7 @@ class JoinService:
 
     # -- the facilitator's queue --------------------------------------------------------
 
-    def _facilitating(self, circle_hex: str, refusal: str) -> CircleRuntime:
+    def _facilitating(self, circle_hex: str, refusal: Refusal) -> CircleRuntime:
         runtime = self._runtimes.require(circle_hex)
         # after leaving or a removal we are in no rank order: no facilitator either
         if not runtime.state.is_facilitator(runtime.me):
@@ -451,7 +451,7 @@ class JoinService:
         return runtime
 
     def pending_joins(self, circle_hex: str) -> list[dict[str, Any]]:
-        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_SEE)
+        runtime = self._facilitating(circle_hex, Refusal.ONLY_FACILITATORS_SEE_REQUESTS)
         return [
             {"id": q.id.hex(), "name": q.name, "received_at": q.received_at}
             for q in self._store.waiting_requests(runtime.circle_id)
@@ -461,29 +461,26 @@ class JoinService:
         try:
             request_id = bytes.fromhex(request_hex)
         except ValueError:
-            raise CommandError(f"{request_hex!r} is not a request id") from None
+            raise CommandError(Refusal.NOT_A_REQUEST_ID, text=request_hex) from None
         queued = self._store.queued(runtime.circle_id, request_id)
         if queued is None:
-            raise CommandError("There is no such request to join in this circle.")
+            raise CommandError(Refusal.NO_SUCH_REQUEST)
         if queued.state is not RequestState.WAITING:
-            raise CommandError(f"That request was already {queued.state.value}.")
+            raise CommandError(Refusal.REQUEST_ALREADY_ANSWERED, state=queued.state.value)
         return queued
 
     async def approve_join(self, circle_hex: str, request_hex: str) -> None:
-        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
+        runtime = self._facilitating(circle_hex, Refusal.ONLY_FACILITATORS_APPROVE)
         queued = self._waiting_request(runtime, request_hex)
         request = verify_signed(queued.request).event
         state = runtime.state
         if request.author in state.ever_admitted:
-            raise CommandError("This person is already in the circle, or was before.")
+            raise CommandError(Refusal.ALREADY_ADMITTED)
         if request.author in state.banned or request.body["peer"] in state.banned_peers:
-            raise CommandError("This person is banned from the circle.")
+            raise CommandError(Refusal.BANNED)
         refusal = _invite_refusal(runtime, request.body["invite"], self._clock.now_ms())
         if refusal is not None:
-            raise CommandError(
-                f"{_STALE_INVITE.get(refusal, JoinRefused.REFUSED_TEXT)} "
-                "Reject the request and send them a new invite."
-            )
+            raise CommandError(_STALE_INVITE.get(refusal, Refusal.STALE_INVITE_REFUSED))
         previous_keys = runtime.current_keys()
         admitted = self._log.author(runtime, EventType.ADD_MEMBER, {"request": queued.request})
         self._log.commit(runtime, [admitted])
@@ -507,7 +504,7 @@ class JoinService:
         self._retire_later(runtime)
 
     def reject_join(self, circle_hex: str, request_hex: str) -> None:
-        runtime = self._facilitating(circle_hex, ONLY_FACILITATORS_APPROVE)
+        runtime = self._facilitating(circle_hex, Refusal.ONLY_FACILITATORS_APPROVE)
         queued = self._waiting_request(runtime, request_hex)
         self._store.set_request_state(runtime.circle_id, queued.id, RequestState.REJECTED)
         self._nudge(runtime, verify_signed(queued.request).event)
@@ -719,7 +716,7 @@ def _circle_id(circle_hex: str) -> bytes:
     try:
         return bytes.fromhex(circle_hex)
     except ValueError:
-        raise CommandError(f"{circle_hex!r} is not a circle id") from None
+        raise CommandError(Refusal.NOT_A_CIRCLE_ID, text=circle_hex) from None
 
 
 def _peer_of(waiting: WaitingJoin) -> str | None:

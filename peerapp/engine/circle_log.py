@@ -35,6 +35,7 @@ from typing import Any
 import trio
 
 from peerapp.core.admission import ParentFacts, from_the_future, next_numbers, why_not_admissible
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import Event, EventError, EventType
 from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import EngineEvent, HistoryChanged
@@ -48,7 +49,6 @@ from peerapp.storage.circle_store import CircleStore, StoredEvent
 log = logging.getLogger(__name__)
 
 MAX_PARENTS_REFERENCED = 8
-REFUSED_BY_RULES = "The circle's rules do not allow that right now."
 
 Emit = Callable[[EngineEvent], None]
 # run task(*args) in the background of this run (a write meeting a full disk is counted,
@@ -180,7 +180,7 @@ class CircleLog:
         CommandError otherwise: the features check the rules before they sign)."""
         accepted = self.store(runtime, events)
         if len(accepted) != len(events):
-            raise CommandError(REFUSED_BY_RULES)
+            raise CommandError(Refusal.REFUSED_BY_RULES)
         return accepted
 
     def store(self, runtime: CircleRuntime, events: list[VerifiedEvent]) -> list[StoredEvent]:

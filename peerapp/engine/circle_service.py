@@ -18,6 +18,7 @@ import trio
 
 from peerapp.core import invite_policy, mailbox_messages, sync_messages
 from peerapp.core import join_messages as jm
+from peerapp.core.api.refusals import Refusal, rule_refusal
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     Event,
@@ -37,7 +38,7 @@ from peerapp.core.events import (
     MessageView,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
-from peerapp.core.network_mode import ASLEEP_CIRCLE, NetworkMode
+from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
@@ -58,7 +59,7 @@ from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.messages import Messages
-from peerapp.engine.moderation import Moderation, reason_text
+from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
 from peerapp.engine.reach import Reach
 from peerapp.engine.receiving_keys import ReceivingKeys
@@ -80,6 +81,7 @@ log = logging.getLogger(__name__)
 
 Emit = Callable[[EngineEvent], None]
 
+MAX_CIRCLE_NAME_CHARS = 64
 INBOX_SIZE = 4096
 QUIET_BATCH = 20
 # events verified, and stored (one transaction), between yields to the scheduler while
@@ -265,7 +267,7 @@ class CircleService:
     @property
     def reach(self) -> Reach:
         if self._reach is None:
-            raise CommandError("The network is not running.")
+            raise CommandError(Refusal.NETWORK_NOT_RUNNING)
         return self._reach
 
     def node_for(self, circle: bytes) -> NetworkNode | None:
@@ -445,7 +447,9 @@ class CircleService:
         node = self.node_for(circle)
         if node is None:
             asleep = self._asleep(self.circle_mode(circle))
-            raise CommandError(asleep or "The network is not running.")
+            if asleep:
+                raise CommandError(ASLEEP_REFUSAL[self.circle_mode(circle)])
+            raise CommandError(Refusal.NETWORK_NOT_RUNNING)
         return node
 
     def _allow(self, peer_id: str, protocol: str, local: str) -> bool:
@@ -565,9 +569,9 @@ class CircleService:
     async def create_circle(self, name: str, guidelines: str, member_name: str) -> CircleView:
         name = name.strip()
         if not name:
-            raise CommandError("A circle needs a name.")
-        if len(name) > 64:
-            raise CommandError("A circle name can be at most 64 characters.")
+            raise CommandError(Refusal.CIRCLE_NEEDS_NAME)
+        if len(name) > MAX_CIRCLE_NAME_CHARS:
+            raise CommandError(Refusal.CIRCLE_NAME_TOO_LONG, limit=str(MAX_CIRCLE_NAME_CHARS))
         # the circle id is the hash of its genesis, which names the founder's peer id and
         # addresses: the host (Tor mode: the membership's own) is opened under a
         # provisional id first, renamed once the id is known
@@ -623,18 +627,24 @@ class CircleService:
         node = self._node_or_fail(runtime.circle_id)
         approval = runtime.state.join_approval
         if why_not := runtime.state.may_invite(runtime.me):
-            raise CommandError(reason_text(why_not))
+            refusal, detail = rule_refusal(why_not)
+            raise CommandError(refusal, **detail)
         # with approval on, one code can serve a group: each use still needs a yes
         uses = invite_policy.default_uses(approval) if max_uses is None else max_uses
         seconds = invite_policy.DEFAULT_SECONDS if expires_in is None else expires_in
         if not invite_policy.MIN_USES <= uses <= invite_policy.MAX_USES:
             raise CommandError(
-                f"'max_uses' must be between {invite_policy.MIN_USES} and {invite_policy.MAX_USES}"
+                Refusal.OUT_OF_RANGE,
+                argument="max_uses",
+                low=str(invite_policy.MIN_USES),
+                high=str(invite_policy.MAX_USES),
             )
         if not invite_policy.MIN_SECONDS <= seconds <= invite_policy.MAX_SECONDS:
             raise CommandError(
-                f"'expires_in' must be between {invite_policy.MIN_SECONDS} and "
-                f"{invite_policy.MAX_SECONDS} seconds"
+                Refusal.OUT_OF_RANGE_SECONDS,
+                argument="expires_in",
+                low=str(invite_policy.MIN_SECONDS),
+                high=str(invite_policy.MAX_SECONDS),
             )
         seed = new_invite_seed()
         now = int(self.clock.wall())

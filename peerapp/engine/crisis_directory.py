@@ -65,7 +65,7 @@ def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> Handle
         try:
             return directory()
         except CrisisDirectoryInvalid as error:
-            raise CommandError(error.message) from None
+            raise CommandError(Refusal.CRISIS_DIRECTORY_INVALID, reason=error.message) from None
 
     async def resources(command: CrisisResources) -> CrisisResourcesView:
         return CrisisResourcesView(**crisis_resources(bundled(), command.country))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.usage import CircleUsage, Cleared, ClearMember, UsageView
 from peerapp.core.errors import CommandError
 from peerapp.core.events import HistoryChanged
@@ -90,12 +91,9 @@ class DiskUsage:
         member = id_from_hex(member_hex, "member id")
         state = runtime.state
         if member in state.members:
-            raise CommandError(
-                "Only what a removed or banned member stored can be cleared; "
-                "remove or ban them first."
-            )
+            raise CommandError(Refusal.CLEAR_MEMBER_STILL_IN)
         if member not in state.ever_admitted:
-            raise CommandError("That is not a member or former member of this circle.")
+            raise CommandError(Refusal.NOT_A_FORMER_MEMBER)
         messages, erased = self._store.erase_author_messages(runtime.circle_id, member)
         self._quotas(runtime).forget_stored(member, erased)
         if messages:

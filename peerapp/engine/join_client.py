@@ -12,6 +12,7 @@ import nacl.signing
 import trio
 
 from peerapp.core import join_messages as jm
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import Event, EventType
 from peerapp.core.invite_code import InviteCode
 from peerapp.crypto.invite_keys import invite_public_key, prove
@@ -34,35 +35,34 @@ MAX_LOG_EVENTS = 100_000
 
 
 class JoinRefused(Exception):
-    INVALID_TEXT = "That is not a valid invite code. Check that it was copied whole."
-    EXPIRED_TEXT = "This invite has expired. Ask a member for a new one."
-    UNREACHABLE_TEXT = (
-        "No member of this circle could be reached at the addresses in this code. "
-        "They may be offline: try again later, or ask for a new code."
-    )
-    REFUSED_TEXT = "The circle refused this invite: it may have been used up or withdrawn."
-    USED_UP_TEXT = "This invite has already been used. Ask a member for a new one."
-    APPROVAL_REQUIRED_TEXT = (
-        "This circle admits new members only with a facilitator's approval. "
-        "Ask a facilitator for an invite."
-    )
-    REJECTED_TEXT = "A facilitator of this circle did not approve your request to join."
-    BUSY_TEXT = "This circle has many requests to join waiting right now. Try again later."
+    """The join did not admit us: `refusal` says why (its text in core/api/refusals.py),
+    `reason` the member's own answer when it gave one (a waiting join ends on some)."""
 
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.text = text
-        # the member's reason when it answered with one (a waiting join ends on some)
-        self.reason: jm.Refusal | None = None
+    # the texts, for the callers and tests that show or compare them
+    INVALID_TEXT = Refusal.INVITE_INVALID.text()
+    EXPIRED_TEXT = Refusal.INVITE_EXPIRED.text()
+    UNREACHABLE_TEXT = Refusal.INVITE_UNREACHABLE.text()
+    REFUSED_TEXT = Refusal.INVITE_REFUSED.text()
+    USED_UP_TEXT = Refusal.INVITE_USED_UP.text()
+    APPROVAL_REQUIRED_TEXT = Refusal.JOIN_NEEDS_FACILITATOR_INVITE.text()
+    REJECTED_TEXT = Refusal.JOIN_DECLINED.text()
+    BUSY_TEXT = Refusal.JOIN_BUSY.text()
+
+    def __init__(self, refusal: Refusal, reason: jm.Refusal | None = None) -> None:
+        super().__init__(refusal.text())
+        self.refusal = refusal
+        self.text = refusal.text()
+        self.reason = reason
 
 
-_REFUSAL_TEXTS = {
-    jm.Refusal.EXPIRED: JoinRefused.EXPIRED_TEXT,
-    jm.Refusal.USED_UP: JoinRefused.USED_UP_TEXT,
-    jm.Refusal.ALREADY_MEMBER: "You are already a member of this circle.",
-    jm.Refusal.APPROVAL_REQUIRED: JoinRefused.APPROVAL_REQUIRED_TEXT,
-    jm.Refusal.REJECTED: JoinRefused.REJECTED_TEXT,
-    jm.Refusal.BUSY: JoinRefused.BUSY_TEXT,
+# what each of the member's answers means to the joiner; any other is INVITE_REFUSED
+_REFUSALS = {
+    jm.Refusal.EXPIRED: Refusal.INVITE_EXPIRED,
+    jm.Refusal.USED_UP: Refusal.INVITE_USED_UP,
+    jm.Refusal.ALREADY_MEMBER: Refusal.ALREADY_MEMBER,
+    jm.Refusal.APPROVAL_REQUIRED: Refusal.JOIN_NEEDS_FACILITATOR_INVITE,
+    jm.Refusal.REJECTED: Refusal.JOIN_DECLINED,
+    jm.Refusal.BUSY: Refusal.JOIN_BUSY,
 }
 
 
@@ -98,7 +98,7 @@ async def _open(node: StreamOpener, code: InviteCode) -> FramedStream:
         if trio.current_time() + ONION_RETRY_PAUSE_SECONDS >= deadline:
             break
         await trio.sleep(ONION_RETRY_PAUSE_SECONDS)
-    raise JoinRefused(JoinRefused.UNREACHABLE_TEXT)
+    raise JoinRefused(Refusal.INVITE_UNREACHABLE)
 
 
 async def _next_frame(stream: FramedStream) -> jm.Frame:
@@ -108,15 +108,13 @@ async def _next_frame(stream: FramedStream) -> jm.Frame:
         return jm.decode_frame(data)
     except (trio.TooSlowError, StreamError, jm.FrameError) as error:
         log.info("join: the member's answer broke off (%s)", type(error).__name__)
-        raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
+        raise JoinRefused(Refusal.INVITE_REFUSED) from None
 
 
 def _refused(frame: jm.Frame) -> JoinRefused:
     if isinstance(frame, jm.Refused):
-        refusal = JoinRefused(_REFUSAL_TEXTS.get(frame.reason, JoinRefused.REFUSED_TEXT))
-        refusal.reason = frame.reason
-        return refusal
-    return JoinRefused(JoinRefused.REFUSED_TEXT)
+        return JoinRefused(_REFUSALS.get(frame.reason, Refusal.INVITE_REFUSED), frame.reason)
+    return JoinRefused(Refusal.INVITE_REFUSED)
 
 
 async def _challenge(stream: FramedStream, code: InviteCode) -> bytes:
@@ -147,7 +145,7 @@ async def request_preview(
             raise _refused(answer)
         return answer
     except StreamError:
-        raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
+        raise JoinRefused(Refusal.INVITE_REFUSED) from None
     finally:
         await _close(stream)
 
@@ -206,10 +204,10 @@ async def request_admission(
                 raise _refused(frame)
             events.extend(frame.signed)
             if len(events) > MAX_LOG_EVENTS:
-                raise JoinRefused(JoinRefused.REFUSED_TEXT)
+                raise JoinRefused(Refusal.INVITE_REFUSED)
             if not frame.more:
                 return events
     except StreamError:
-        raise JoinRefused(JoinRefused.REFUSED_TEXT) from None
+        raise JoinRefused(Refusal.INVITE_REFUSED) from None
     finally:
         await _close(stream)

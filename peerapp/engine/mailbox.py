@@ -54,6 +54,8 @@ from typing import TypeVar
 import nacl.utils
 import trio
 
+# the mailbox protocol has its own Refusal (mailbox_messages): the command refusals are "Why"
+from peerapp.core.api.refusals import Refusal as Why
 from peerapp.core.circle_events import (
     EVENT_ID_BYTES,
     KEY_BYTES,
@@ -111,20 +113,6 @@ MAX_NOTES_PER_SENDER_PER_DAY = 50
 DAY_MS = 24 * 3600 * 1000
 MAX_DELIVERY_ROUNDS = 8  # streams per delivery task; then a fresh task takes over
 
-NO_FACILITATOR = "There is no facilitator to report to."
-ONLY_FACILITATOR_IS_AUTHOR = (
-    "This message was written by the only facilitator you could report it to, "
-    "so there is no one else to send the report to."
-)
-ONLY_FACILITATORS_SEE = "Only facilitators can see reports."
-ONLY_FACILITATORS_RESOLVE = "Only facilitators can resolve reports."
-NO_FACILITATOR_FOR_CARE = "There is no other facilitator in this circle to tell."
-ONLY_FACILITATOR_IS_FLAGGED = (
-    "The only facilitator you could tell is the person this is about, "
-    "so there is no one else to send it to."
-)
-ONLY_FACILITATORS_SEE_FLAGS = "Only facilitators can see care flags."
-ONLY_FACILITATORS_RESOLVE_FLAGS = "Only facilitators can resolve care flags."
 
 Emit = Callable[[EngineEvent], None]
 View = TypeVar("View")
@@ -212,17 +200,17 @@ class Mailbox:
         runtime = self._runtime(circle_hex)
         state = runtime.state
         if not state.is_member(runtime.me):
-            raise CommandError("You are no longer a member of this circle.")
+            raise CommandError(Why.NO_LONGER_MEMBER)
         reason = reason.strip()
         if not reason:
-            raise CommandError("Please say in a few words why you are reporting this message.")
+            raise CommandError(Why.REPORT_NEEDS_REASON)
         if len(reason) > MAX_REASON_CHARS:
-            raise CommandError(f"A reason can be at most {MAX_REASON_CHARS} characters.")
+            raise CommandError(Why.REASON_TOO_LONG, limit=str(MAX_REASON_CHARS))
         message = self._held_message(runtime, message_hex)
         if message.author == runtime.me:
-            raise CommandError("That is your own message: you can delete it instead.")
+            raise CommandError(Why.OWN_MESSAGE_REPORT)
         recipients = _facilitators_to_tell(
-            runtime, message.author, NO_FACILITATOR, ONLY_FACILITATOR_IS_AUTHOR
+            runtime, message.author, Why.NO_FACILITATOR, Why.ONLY_FACILITATOR_IS_AUTHOR
         )
         body = NoteBody(NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed)
         return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
@@ -232,7 +220,7 @@ class Mailbox:
         message_id = id_from_hex(message_hex, "message id", EVENT_ID_BYTES)
         message = self._store.message(runtime.circle_id, message_id)
         if message is None:
-            raise CommandError("That message is not in this circle, or it has been deleted.")
+            raise CommandError(Why.MESSAGE_NOT_HERE)
         return message
 
     def _send(
@@ -272,7 +260,9 @@ class Mailbox:
         return note_id.hex()
 
     def reports(self, circle_hex: str) -> list[ReportView]:
-        return self._inbox(circle_hex, NoteKind.REPORT, _report_view, ONLY_FACILITATORS_SEE)
+        return self._inbox(
+            circle_hex, NoteKind.REPORT, _report_view, Why.ONLY_FACILITATORS_SEE_REPORTS
+        )
 
     def resolve(self, circle_hex: str, report_hex: str) -> None:
         self._resolve_note(
@@ -280,8 +270,8 @@ class Mailbox:
             report_hex,
             NoteKind.REPORT,
             what="report id",
-            refusal=ONLY_FACILITATORS_RESOLVE,
-            missing="There is no such report in this circle.",
+            refusal=Why.ONLY_FACILITATORS_RESOLVE_REPORTS,
+            missing=Why.NO_SUCH_REPORT,
         )
 
     def _inbox(
@@ -289,7 +279,7 @@ class Mailbox:
         circle_hex: str,
         kind: NoteKind,
         view: Callable[[CircleRuntime, IncomingNote], View | None],
-        refusal: str,
+        refusal: Why,
     ) -> list[View]:
         """A facilitator's notes of one kind, newest first; unreadable ones are counted."""
         runtime = self._runtime(circle_hex)
@@ -311,8 +301,8 @@ class Mailbox:
         kind: NoteKind,
         *,
         what: str,
-        refusal: str,
-        missing: str,
+        refusal: Why,
+        missing: Why,
     ) -> None:
         """Mark one of our notes of `kind` resolved: our own bookkeeping, facilitators only."""
         runtime = self._runtime(circle_hex)
@@ -331,23 +321,21 @@ class Mailbox:
         runtime = self._runtime(circle_hex)
         state = runtime.state
         if not state.is_member(runtime.me):
-            raise CommandError("You are no longer a member of this circle.")
+            raise CommandError(Why.NO_LONGER_MEMBER)
         member = id_from_hex(member_hex, "member id", KEY_BYTES)
         if not state.is_member(member):
-            raise CommandError("That person is not a member of this circle.")
+            raise CommandError(Why.NOT_A_MEMBER)
         note = note.strip()
         if len(note) > MAX_REASON_CHARS:
-            raise CommandError(f"A note can be at most {MAX_REASON_CHARS} characters.")
+            raise CommandError(Why.NOTE_TOO_LONG, limit=str(MAX_REASON_CHARS))
         signed = None
         if message_hex:
             message = self._held_message(runtime, message_hex)
             if message.author != member:
-                raise CommandError(
-                    "That message was not written by the person you are worried about."
-                )
+                raise CommandError(Why.NOT_THE_AUTHOR_WORRIED_ABOUT)
             signed = message.signed
         recipients = _facilitators_to_tell(
-            runtime, member, NO_FACILITATOR_FOR_CARE, ONLY_FACILITATOR_IS_FLAGGED
+            runtime, member, Why.NO_FACILITATOR_FOR_CARE, Why.ONLY_FACILITATOR_IS_FLAGGED
         )
         body = NoteBody(NoteKind.CARE, note, self._clock.now_ms(), message=signed, member=member)
         # our own copy: a facilitator keeps what it sent about someone else (not about itself)
@@ -355,7 +343,7 @@ class Mailbox:
         return self._send(runtime, recipients, body, keep_copy=keep)
 
     def flags(self, circle_hex: str) -> list[CareFlagView]:
-        return self._inbox(circle_hex, NoteKind.CARE, _care_view, ONLY_FACILITATORS_SEE_FLAGS)
+        return self._inbox(circle_hex, NoteKind.CARE, _care_view, Why.ONLY_FACILITATORS_SEE_FLAGS)
 
     def resolve_flag(self, circle_hex: str, flag_hex: str) -> None:
         self._resolve_note(
@@ -363,8 +351,8 @@ class Mailbox:
             flag_hex,
             NoteKind.CARE,
             what="care flag id",
-            refusal=ONLY_FACILITATORS_RESOLVE_FLAGS,
-            missing="There is no such care flag in this circle.",
+            refusal=Why.ONLY_FACILITATORS_RESOLVE_FLAGS,
+            missing=Why.NO_SUCH_CARE_FLAG,
         )
 
     # -- delivery -----------------------------------------------------------------------
@@ -589,7 +577,7 @@ def _refusal(runtime: CircleRuntime | None, peer_id: str, note: Note) -> Refusal
 
 
 def _facilitators_to_tell(
-    runtime: CircleRuntime, excluded: bytes, none_text: str, only_text: str
+    runtime: CircleRuntime, excluded: bytes, none_text: Why, only_text: Why
 ) -> list[bytes]:
     """Each current facilitator but us and `excluded` (the person a note is about);
     `none_text` refuses when there is no other facilitator at all, `only_text` when the

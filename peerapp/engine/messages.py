@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from peerapp.core import history_policy
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import CirclesChanged, MessageView
@@ -22,8 +23,6 @@ from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import is_hidden, message_body
 from peerapp.storage.circle_store import CircleStore, StoredEvent
 
-NO_KEYS_YET = "This circle has no keys yet; wait until you are connected."
-
 
 class Messages:
     def __init__(
@@ -33,11 +32,11 @@ class Messages:
         runtimes: CircleRuntimes,
         log: CircleLog,
         boundaries: Boundaries,
-        why_not_send: Callable[[CircleRuntime], str],
+        why_not_send: Callable[[CircleRuntime], CommandError | None],
         emit: Emit,
     ) -> None:
         """`why_not_send(runtime)`: why every member's app would refuse our next message
-        (moderation: removed, muted, slow mode), or ""."""
+        (moderation: removed, muted, slow mode), or None."""
         self._store = store
         self._runtimes = runtimes
         self._log = log
@@ -51,10 +50,10 @@ class Messages:
     async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
         """Send a MESSAGE with this body (safety.message_body checked it)."""
         runtime = self._runtimes.require(circle_hex)
-        if reason := self._why_not_send(runtime):
-            raise CommandError(reason)
+        if (refused := self._why_not_send(runtime)) is not None:
+            raise refused
         if runtime.current_keys() is None:
-            raise CommandError(NO_KEYS_YET)
+            raise CommandError(Refusal.NO_KEYS_YET)
         message = self._log.author(runtime, EventType.MESSAGE, body)
         # stored durably: the reply does not wait for GossipSub (circle_log's publish rule)
         (stored,), _ = self._log.append(runtime, [message])
@@ -64,13 +63,18 @@ class Messages:
         runtime = self._runtimes.require(circle_hex)
         count = history_policy.DEFAULT_PAGE if limit is None else limit
         if not 1 <= count <= history_policy.MAX_PAGE:
-            raise CommandError(f"'limit' must be between 1 and {history_policy.MAX_PAGE}")
+            raise CommandError(
+                Refusal.OUT_OF_RANGE,
+                argument="limit",
+                low="1",
+                high=str(history_policy.MAX_PAGE),
+            )
         anchor = None
         if before is not None:
             try:
                 anchor = bytes.fromhex(before)
             except ValueError:
-                raise CommandError(f"{before!r} is not a message id") from None
+                raise CommandError(Refusal.NOT_A_MESSAGE_ID, text=before) from None
         rows = self._store.messages(runtime.circle_id, count, anchor)
         holders = self._holders(runtime)
         return [self.view(runtime, row, holders) for row in rows]

@@ -28,6 +28,7 @@ from typing import Any
 
 import trio
 
+from peerapp.core.api.refusals import Refusal, rule_refusal, rule_text
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
@@ -66,50 +67,6 @@ REMOVAL_NOTICE_SECONDS = 2 * SYNC_INTERVAL_SECONDS
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
 
-# what the core's refusal reasons say to a person
-REASON_TEXTS = {
-    "the target is not a member": "That person is not a member of this circle.",
-    "a facilitator acts only on members ranked below it": (
-        "Facilitators can act only on members ranked below them."
-    ),
-    "already a facilitator": "They are already a facilitator.",
-    "not a facilitator": "They are not a facilitator.",
-    "the author is not a member": "You are no longer a member of this circle.",
-    "the target was never a member": "That person was never a member of this circle.",
-    "already banned": "They are already banned from this circle.",
-    "message already deleted": "That message was already deleted.",
-    "invite already revoked": "That invite was already revoked.",
-    "unknown invite": "There is no such invite in this circle.",
-    "the founder role goes to another facilitator": (
-        "The founder role can only go to another facilitator."
-    ),
-    "only the author or a facilitator ranked above it can delete a message": (
-        "Only its author or a facilitator ranked above them can delete a message."
-    ),
-    # harm flags and review (issue 6)
-    "members cannot flag their own messages": "You can't flag your own message.",
-    "a facilitator already reviewed this message": (
-        "A facilitator has already reviewed this message."
-    ),
-    "already flagged by this member": "You have already flagged this message.",
-    "a facilitator does not review their own message": (
-        "Another facilitator needs to review your own message."
-    ),
-    "the message is not hidden pending review": "That message is not hidden pending review.",
-    # people, not invitations (issue 11)
-    "too new in the circle to flag": (
-        "You can flag messages once you have been in this circle a little longer "
-        "(the circle's settings say how long)."
-    ),
-    "only facilitators can invite in this circle": (
-        "Only facilitators can invite people to this circle."
-    ),
-    "join approval is on: only facilitators admit": (
-        "This circle admits new members only with a facilitator's approval, "
-        "so only facilitators can make invites."
-    ),
-}
-
 # the removals that take a member out (a demotion leaves it in)
 REMOVING_TYPES = REMOVAL_TYPES - {EventType.DEMOTE}
 # what changes the members list: who is in it, their roles and mutes
@@ -120,12 +77,6 @@ MEMBERSHIP_TYPES = REMOVAL_TYPES | {
     EventType.LEAVE,
     EventType.STATUS,  # "taking a break" shows in the members list
 }
-
-
-def reason_text(reason: str) -> str:
-    if reason in REASON_TEXTS:
-        return REASON_TEXTS[reason]
-    return reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
 
 
 def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
@@ -175,9 +126,7 @@ class Moderation:
     def acting(self, circle_hex: str) -> CircleRuntime:
         runtime = self._runtimes.require(circle_hex)
         if not runtime.state.is_member(runtime.me):
-            raise CommandError(
-                "You left this circle." if runtime.left else "You were removed from this circle."
-            )
+            raise CommandError(Refusal.LEFT_CIRCLE if runtime.left else Refusal.REMOVED_FROM_CIRCLE)
         return runtime
 
     async def act(
@@ -188,7 +137,8 @@ class Moderation:
         verified = circle_log.author(runtime, kind, body)
         verdict = apply(runtime.state, verified.event)
         if not verdict.accepted:
-            raise CommandError(reason_text(verdict.reason))
+            refusal, detail = rule_refusal(verdict.reason)
+            raise CommandError(refusal, **detail)
         previous = runtime.current_keys()
         removes_member = kind in REMOVING_TYPES and runtime.state.is_member(body["member"])
         accepted = circle_log.commit(runtime, [verified])
@@ -224,10 +174,7 @@ class Moderation:
         brought_in = runtime.state.brought_in_by(target) if invitees else []
         for key in brought_in:
             if not runtime.state.outranks(runtime.me, key):
-                raise CommandError(
-                    "Someone they brought in ranks at or above you; remove them first, "
-                    "or ban without their invitees."
-                )
+                raise CommandError(Refusal.INVITEES_OUTRANK)
         await self.act(runtime, EventType.BAN, {"member": target})
         removed = []
         for key in brought_in:
@@ -239,7 +186,7 @@ class Moderation:
     async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
             raise CommandError(
-                f"'seconds' must be between 0 and {MAX_MUTE_SECONDS} ({MAX_MUTE_DAYS} days)"
+                Refusal.MUTE_TOO_LONG, high=str(MAX_MUTE_SECONDS), days=str(MAX_MUTE_DAYS)
             )
         runtime = self.acting(circle_hex)
         until = self._clock.now_ms() + seconds * 1000 if seconds else 0
@@ -255,7 +202,7 @@ class Moderation:
         try:
             message_id = bytes.fromhex(message_hex)
         except ValueError:
-            raise CommandError(f"{message_hex!r} is not a message id") from None
+            raise CommandError(Refusal.NOT_A_MESSAGE_ID, text=message_hex) from None
         stored = self.message_in(runtime, message_id)
         body = {"message": message_id, "author": stored.author}
         await self.act(runtime, EventType.DELETE, body)
@@ -264,7 +211,7 @@ class Moderation:
         """An accepted message of this circle that we hold; refused when there is none."""
         stored = self._store.event(runtime.circle_id, message_id)
         if stored is None or stored.type is not EventType.MESSAGE or stored.id in runtime.refused:
-            raise CommandError("There is no such message in this circle.")
+            raise CommandError(Refusal.NO_SUCH_MESSAGE)
         return stored
 
     async def set_settings(
@@ -283,18 +230,24 @@ class Moderation:
         slow = state.slow_mode_seconds if slow_mode_seconds is None else slow_mode_seconds
         text = state.guidelines if guidelines is None else guidelines.strip()
         if not 0 <= slow <= MAX_SLOW_MODE_SECONDS:
-            raise CommandError(
-                f"'slow_mode_seconds' must be between 0 and {MAX_SLOW_MODE_SECONDS} (a day)"
-            )
+            raise CommandError(Refusal.SLOW_MODE_TOO_LONG, high=str(MAX_SLOW_MODE_SECONDS))
         if len(text) > MAX_GUIDELINES_CHARS:
-            raise CommandError(f"Guidelines can be at most {MAX_GUIDELINES_CHARS} characters.")
+            raise CommandError(Refusal.GUIDELINES_TOO_LONG, limit=str(MAX_GUIDELINES_CHARS))
         hours = state.flag_after_hours if flag_after_hours is None else flag_after_hours
         if not 0 <= hours <= MAX_FLAG_AFTER_HOURS:
-            raise CommandError(f"'flag_after_hours' must be between 0 and {MAX_FLAG_AFTER_HOURS}")
+            raise CommandError(
+                Refusal.OUT_OF_RANGE,
+                argument="flag_after_hours",
+                low="0",
+                high=str(MAX_FLAG_AFTER_HOURS),
+            )
         flags = state.harm_flags_to_hide if harm_flags_to_hide is None else harm_flags_to_hide
         if not 1 <= flags <= MAX_HARM_FLAGS_TO_HIDE:
             raise CommandError(
-                f"'harm_flags_to_hide' must be between 1 and {MAX_HARM_FLAGS_TO_HIDE}"
+                Refusal.OUT_OF_RANGE,
+                argument="harm_flags_to_hide",
+                low="1",
+                high=str(MAX_HARM_FLAGS_TO_HIDE),
             )
         body: dict[str, Any] = {
             "slow_mode_seconds": slow,
@@ -313,10 +266,10 @@ class Moderation:
         if text.lower().startswith("hearth:"):
             try:
                 invite = decode_invite(text)
-            except InvalidInviteCode as error:
-                raise CommandError(str(error)) from None
+            except InvalidInviteCode:
+                raise CommandError(Refusal.INVITE_INVALID) from None
             if invite.circle_id != runtime.circle_id:
-                raise CommandError("That invite is for another circle.")
+                raise CommandError(Refusal.INVITE_FOR_OTHER_CIRCLE)
             key = invite_public_key(invite.seed)
         else:
             key = id_from_hex(text, "invite id")
@@ -369,7 +322,7 @@ class Moderation:
             "members_invite": state.members_invite,
             "flag_after_hours": state.flag_after_hours,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
-            "may_invite": reason_text(why) if (why := state.may_invite(me)) else "",
+            "may_invite": rule_text(why) if (why := state.may_invite(me)) else "",
             "my_id": me.hex(),
             "my_role": member.role.value if member is not None else None,
             "my_rank": state.rank(me) if state.is_facilitator(me) else None,
@@ -380,23 +333,23 @@ class Moderation:
             "members": len(state.members),
         }
 
-    def why_not_send(self, runtime: CircleRuntime) -> str:
-        """Why our next message would be refused by every member's app, or ""."""
+    def why_not_send(self, runtime: CircleRuntime) -> CommandError | None:
+        """Why our next message would be refused by every member's app, or None."""
         state = runtime.state
         me = runtime.me
         if not state.is_member(me):
-            return "You left this circle." if runtime.left else "You were removed from this circle."
+            return CommandError(
+                Refusal.LEFT_CIRCLE if runtime.left else Refusal.REMOVED_FROM_CIRCLE
+            )
         now = self._clock.now_ms()
         if state.is_muted(me, now):
             minutes = math.ceil((state.muted[me] - now) / 60_000)
-            return (
-                f"You are muted in this circle for another {minutes} "
-                f"minute{'s' if minutes != 1 else ''}."
-            )
+            plural = "s" if minutes != 1 else ""
+            return CommandError(Refusal.MUTED, minutes=str(minutes), plural=plural)
         if next_send_at := _next_send_at(state, me, now):
             seconds = math.ceil((next_send_at - now) / 1000)
-            return f"Slow mode is on: you can send again in {seconds} s."
-        return ""
+            return CommandError(Refusal.SLOW_MODE, seconds=str(seconds))
+        return None
 
     def invites(self, circle_hex: str) -> list[dict[str, Any]]:
         """The circle's active invites (not revoked, not used up, not expired)."""
@@ -442,7 +395,7 @@ class Moderation:
         either. Members see both versions in the history, marked."""
         runtime = self.acting(circle_hex)
         if not runtime.state.is_facilitator(runtime.me):
-            raise CommandError("Only facilitators can compare the versions of an event.")
+            raise CommandError(Refusal.ONLY_FACILITATORS_COMPARE)
         groups: dict[tuple[bytes, int], list[dict[str, Any]]] = {}
         for author in sorted(runtime.state.equivocators):
             for stored in self._store.equivocations(runtime.circle_id, author):

@@ -21,6 +21,7 @@ from typing import Any
 
 from peerapp.core.api.network import NetworkSettings as NetworkSettingsOf
 from peerapp.core.api.network import NetworkSettingsView, SetNetworkSettings
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.registry import command_arguments
 from peerapp.core.errors import CommandError, EngineFailed
 from peerapp.core.network_mode import NetworkMode, parse_mode
@@ -41,15 +42,6 @@ SOCKS_LABEL = "tor_socks (the existing Tor's SOCKS address)"
 CONFIG_LABEL = "tor_config (the extra Tor settings)"
 MAX_ADDRESS_CHARS = 4096  # a unix socket path at most; anything longer is not an address
 
-PAIR_NEEDED = (
-    "Using an existing Tor needs both its control address (tor_control) and its SOCKS "
-    "address (tor_socks); give both, or clear both to use Hearth's own Tor."
-)
-CONFIG_WITH_EXISTING = (
-    "Extra Tor settings (tor_config, such as bridges) are for Hearth's own Tor and cannot "
-    "be used with an existing Tor: put those lines in that Tor's torrc, or clear the "
-    "existing Tor's addresses (tor_control and tor_socks)."
-)
 CONFIG_TOO_LARGE = (
     f"The extra Tor settings (tor_config) are larger than {MAX_TORRC_BYTES // 1024} KiB; "
     "they should hold only a few torrc lines, such as bridges."
@@ -114,7 +106,7 @@ def _merge(stored: NetworkSettings, arguments: dict[str, Any]) -> _Wanted:
         try:
             mode = parse_mode(arguments["mode"])
         except ValueError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(Refusal.BAD_NETWORK_MODE, reason=str(error)) from None
     old = stored.tor()
 
     def given(name: str, old_value: str | None) -> str | None:
@@ -139,9 +131,9 @@ def _merge(stored: NetworkSettings, arguments: dict[str, Any]) -> _Wanted:
 def _check(tor: TorSettings) -> None:
     """CommandError naming the first setting to fix; nothing when all of them are usable."""
     if (tor.control is None) != (tor.socks is None):
-        raise CommandError(PAIR_NEEDED)
+        raise CommandError(Refusal.TOR_PAIR_NEEDED)
     if tor.control is not None and tor.config is not None:
-        raise CommandError(CONFIG_WITH_EXISTING)
+        raise CommandError(Refusal.TOR_CONFIG_WITH_EXISTING)
     try:
         if tor.control is not None and tor.socks is not None:
             for text in (tor.control, tor.socks):
@@ -161,4 +153,4 @@ def _check(tor: TorSettings) -> None:
                 raise TorConfigError(CONFIG_TOO_LARGE)
             parse_extra_torrc(tor.config, source="", option=CONFIG_LABEL)
     except TorConfigError as error:
-        raise CommandError(error.message) from None
+        raise CommandError(Refusal.BAD_TOR_SETTING, reason=error.message) from None

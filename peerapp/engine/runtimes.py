@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import CommandError
 from peerapp.engine.circle_runtime import CircleRuntime
-
-NOT_IN_CIRCLE = "You are not in that circle."
 
 
 class CircleRuntimes:
@@ -33,10 +32,10 @@ class CircleRuntimes:
         try:
             circle_id = bytes.fromhex(circle_hex)
         except ValueError:
-            raise CommandError(f"{circle_hex!r} is not a circle id") from None
+            raise CommandError(Refusal.NOT_A_CIRCLE_ID, text=circle_hex) from None
         runtime = self._by_id.get(circle_id)
         if runtime is None or runtime.left:
-            raise CommandError(NOT_IN_CIRCLE)
+            raise CommandError(Refusal.NOT_IN_CIRCLE)
         return runtime
 
     def holds(self, runtime: CircleRuntime) -> bool:

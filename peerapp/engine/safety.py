@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
 from peerapp.core.circle_state import MessageRef
 from peerapp.core.content_warnings import clean_label
@@ -48,18 +49,18 @@ REVIEW_TYPES = REMOVAL_TYPES | {
 def message_body(text: str, cw: str | None = None, mood: int | None = None) -> dict[str, Any]:
     """A MESSAGE body from what a person typed; CommandError says what is wrong with it."""
     if mood is None and not text.strip():
-        raise CommandError("There is nothing to send.")
+        raise CommandError(Refusal.NOTHING_TO_SEND)
     if len(text) > MAX_TEXT_CHARS:
-        raise CommandError(f"A message can be at most {MAX_TEXT_CHARS} characters.")
+        raise CommandError(Refusal.MESSAGE_TOO_LONG, limit=str(MAX_TEXT_CHARS))
     body: dict[str, Any] = {"text": text}
     if cw is not None and cw.strip():
         try:
             body["cw"] = clean_label(cw)
         except ValueError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(Refusal.BAD_CW_LABEL, reason=str(error)) from None
     if mood is not None:
         if mood not in MOODS:
-            raise CommandError("A check-in's mood is a number from 1 to 5.")
+            raise CommandError(Refusal.BAD_MOOD)
         body["mood"] = mood
     return body
 

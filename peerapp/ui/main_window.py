@@ -62,9 +62,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.api.circles import Circles, MarkRead
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import HearthError
 from peerapp.core.events import EngineReady, MessageView
-from peerapp.engine.join_client import JoinRefused
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
@@ -738,7 +738,7 @@ class MainWindow(QMainWindow):
         reason = _text(fields, "reason")
         # a facilitator's "no" is told in the app's own kind words; a request that ended
         # otherwise (the invite was revoked or expired meanwhile) in the engine's
-        declined = not reason or reason == JoinRefused.REJECTED_TEXT
+        declined = not reason or _text(fields, "code") == Refusal.JOIN_DECLINED.value
         message = joins.join_declined(name) if declined else reason
         dialog = self.active_dialog
         if isinstance(dialog, JoinCircleDialog) and dialog.join_answered(circle, False, message):

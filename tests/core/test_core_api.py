@@ -3,6 +3,7 @@ dataclasses, shared by every front, and results and refusals as the node writes 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from peerapp.core.api.boundaries import SetBreak, SetFilters
 from peerapp.core.api.circles import Connect, CreateCircle, Join, Joined, Status
 from peerapp.core.api.contract import UNSET, Command
 from peerapp.core.api.messages import MessageSent
-from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.refusals import RULE_REFUSALS, Refusal, rule_refusal, rule_text
 from peerapp.core.api.registry import (
     COMMANDS,
     EVENTS,
@@ -104,7 +105,7 @@ def test_refused(command: str, arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(CommandError) as raised:
         parse_command(command, arguments)
     assert raised.value.message == message
-    assert raised.value.refusal is not Refusal.REFUSED  # each has its own code
+    assert raised.value.refusal.value == raised.value.refusal.name.lower()  # its own code
     assert isinstance(raised.value, HearthError)
 
 
@@ -190,11 +191,38 @@ def test_every_refusal_has_a_stable_code_and_a_text() -> None:
         assert refusal.template.strip(), refusal
 
 
+def test_each_rule_reason_in_the_table_is_one_the_core_gives() -> None:
+    """RULE_REFUSALS is keyed by the core's own words: a reason reworded in core/ would
+    silently fall back to CIRCLE_RULE, so each key must still be a literal there."""
+    core = Path(__file__).resolve().parents[2] / "peerapp" / "core"
+    sources = "".join(
+        path.read_text(encoding="utf-8") for path in core.rglob("*.py") if "api" not in path.parts
+    )
+    missing = [reason for reason in RULE_REFUSALS if f'"{reason}"' not in sources]
+    assert missing == []
+
+
+def test_a_rule_reason_becomes_its_member_or_a_sentence() -> None:
+    assert rule_refusal("already banned") == (Refusal.ALREADY_BANNED, {})
+    assert rule_text("already banned") == "They are already banned from this circle."
+    # no member of its own yet: its words, made a sentence, under circle_rule
+    assert rule_refusal("only facilitators can demote") == (
+        Refusal.CIRCLE_RULE,
+        {"reason": "Only facilitators can demote."},
+    )
+    assert rule_text("only facilitators can demote") == "Only facilitators can demote."
+
+
 def test_a_refusal_keeps_its_code_and_its_text() -> None:
     error = CommandError(Refusal.MISSING_ARGUMENT, command="mute", argument="seconds")
     assert error.refusal is Refusal.MISSING_ARGUMENT
     assert error.message == "mute needs the argument 'seconds'"
-    assert CommandError("Only facilitators can see reports.").refusal is Refusal.REFUSED
+    # a text made elsewhere (a parser's) rides as the member's reason
+    passed_on = CommandError(Refusal.BAD_QUIET_HOURS, reason="22:60 is not a time.")
+    assert (passed_on.refusal, passed_on.message) == (
+        Refusal.BAD_QUIET_HOURS,
+        "22:60 is not a time.",
+    )
 
 
 @given(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.registry import COMMANDS, EVENTS, arguments_of
 
 NODE_DOC = Path(__file__).resolve().parents[2] / "docs" / "node.md"
@@ -80,3 +81,14 @@ def test_every_event_is_documented_and_nothing_else() -> None:
     documented = {re.fullmatch(r"`([a-z_]+)`", cells[0]) for cells in _tables("event")}
     names = {match[1] for match in documented if match}
     assert names == set(EVENTS)
+
+
+def test_every_refusal_code_is_documented_with_its_text() -> None:
+    """docs/node.md "Refusal codes" lists each Refusal once, in the enum's order, with the
+    template its `error` text is made from, and nothing else."""
+    documented = [(cells[0], cells[1]) for cells in _tables("code")]
+    expected = [(f"`{refusal.value}`", f"`{refusal.template}`") for refusal in Refusal]
+    missing = [row for row in expected if row not in documented]
+    extra = [row for row in documented if row not in expected]
+    assert (missing, extra) == ([], []), "docs/node.md's Refusal codes table"
+    assert documented == expected, "docs/node.md lists the refusal codes in the enum's order"

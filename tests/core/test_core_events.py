@@ -160,12 +160,13 @@ SHAPES += [
         {"event": "join_approved", "circle": "ab" * 16, "name": "Tuesday"},
     ),
     (
-        JoinRejected("ab" * 16, "Tuesday", "Not approved."),
+        JoinRejected("ab" * 16, "Tuesday", "Not approved.", "join_declined"),
         {
             "event": "join_rejected",
             "circle": "ab" * 16,
             "name": "Tuesday",
             "reason": "Not approved.",
+            "code": "join_declined",
         },
     ),
     (

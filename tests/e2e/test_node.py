@@ -117,6 +117,10 @@ def test_malformed_input_gets_ok_false_and_the_node_keeps_running(start_node: St
     assert missing["ok"] is False and "needs the argument 'name'" in missing["error"]
     wrong_type = node.call("connect", addr=7)
     assert wrong_type["ok"] is False and "'addr' must be text" in wrong_type["error"]
+    # an engine's refusal carries its member's code (core/api/refusals.py)
+    refused = node.call("history", circle="zz")
+    assert (refused["ok"], refused["code"]) == (False, "not_a_circle_id")
+    assert refused["error"] == "'zz' is not a circle id"
     # a line far over the limit is refused without reading it all into one reply
     node.send_raw(b'{"id": 9, "cmd": "status", "pad": "' + b"x" * (2 * 1024 * 1024) + b'"}\n')
     too_long = node.next_line()

@@ -21,6 +21,7 @@ import nacl.signing
 import trio
 from trio.testing import MockClock, wait_all_tasks_blocked
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import CIRCLE_ID_BYTES, Event, EventType, bound_genesis
 from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent, MemberJoined, MemberView, MessageView
@@ -88,7 +89,7 @@ class Recorded:
 
 
 def _no_network() -> Reach:
-    raise CommandError("The network is not running.")
+    raise CommandError(Refusal.NETWORK_NOT_RUNNING)
 
 
 class Member:

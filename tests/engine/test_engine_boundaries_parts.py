@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from trio.testing import wait_all_tasks_blocked
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import CirclesChanged, HistoryChanged, MembersChanged
 from peerapp.engine.boundaries import Boundaries
-from peerapp.engine.circle_log import REFUSED_BY_RULES
 from peerapp.engine.receiving_keys import KEY_LIFETIME_SECONDS
 from peerapp.storage.boundaries_store import BoundariesStore
 from tests.engine.circle_parts import admit, circle_of, deliver, epoch_of, run, types_in
@@ -134,7 +134,8 @@ def test_the_write_path_refuses_what_the_rules_refuse(tmp_path: Path) -> None:
             promote = ash.log.author(circle, EventType.PROMOTE, {"member": circle.me})
             with pytest.raises(CommandError) as refused:
                 ash.log.append(circle, [promote])
-            assert str(refused.value) == REFUSED_BY_RULES
+            assert refused.value.refusal is Refusal.REFUSED_BY_RULES
+            assert str(refused.value) == "The circle's rules do not allow that right now."
             await wait_all_tasks_blocked()
             assert ash.record.published == []
 

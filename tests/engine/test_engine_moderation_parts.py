@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from trio.testing import wait_all_tasks_blocked
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
@@ -37,13 +38,13 @@ def test_a_mute_ends_when_the_clock_passes_it(tmp_path: Path) -> None:
             assert until == ash.clock.now_ms() + 90_000
             assert ash.record.events(ModerationHappened) and ash.record.events(MembersChanged)
             await deliver(ash, bee, mine)
-            assert bee.moderation.why_not_send(mine) == (
-                "You are muted in this circle for another 2 minutes."
-            )
+            refused = bee.moderation.why_not_send(mine)
+            assert refused is not None and refused.refusal is Refusal.MUTED
+            assert refused.message == "You are muted in this circle for another 2 minutes."
             with pytest.raises(CommandError, match="muted"):
                 await bee.messages.send(mine.circle_id.hex(), "hello")
             bee.clock.advance(91)  # one clock for both: the mute's end passes
-            assert bee.moderation.why_not_send(mine) == ""
+            assert bee.moderation.why_not_send(mine) is None
             view = await bee.messages.send(mine.circle_id.hex(), "hello again")
             assert view.mine and view.text == "hello again" and view.held_by == 0
 
@@ -75,7 +76,9 @@ def test_a_removal_rekeys_the_circle_without_the_removed_member(tmp_path: Path) 
             (removed,) = bee.record.events(RemovedFromCircle)
             assert isinstance(removed, RemovedFromCircle) and removed.by_name == "Ash"
             assert mine.epochs == {}  # Bee keeps no epoch secret
-            assert bee.moderation.why_not_send(mine) == "You were removed from this circle."
+            refused = bee.moderation.why_not_send(mine)
+            assert refused is not None and refused.refusal is Refusal.REMOVED_FROM_CIRCLE
+            assert refused.message == "You were removed from this circle."
 
     run(body)
 

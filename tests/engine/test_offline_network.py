@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
 from peerapp.core.network_mode import DIRECT_RUN, PROFILE_SETTINGS, NetworkMode, NetworkOptions
@@ -117,5 +118,5 @@ def test_network_failures_are_the_tor_errors() -> None:
         OnionServiceError("x"),
     ):
         assert is_network_failure(error)
-    for other in (EngineFailed("x"), CommandError("x"), HearthError("x"), None):
+    for other in (EngineFailed("x"), CommandError(Refusal.BUSY), HearthError("x"), None):
         assert not is_network_failure(other)

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.contract import Command
 from peerapp.core.api.messages import SendMessage
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.errors import CommandError
 from peerapp.ui.circle_pane import CirclePane
@@ -97,7 +98,7 @@ def test_a_failed_send_is_explained_and_keeps_the_draft(
         if not isinstance(command, SendMessage):
             return engine(command)
         future: asyncio.Future[Any] = asyncio.get_event_loop().create_future()
-        future.set_exception(CommandError(refusal))
+        future.set_exception(CommandError(Refusal.REFUSED_BY_RULES))
         return future
 
     monkeypatch.setattr(pane.bridge, "request", refuse)

@@ -20,6 +20,7 @@ from peerapp.core.api.contract import Command
 from peerapp.core.api.joins import InvitePreview as PreviewResult
 from peerapp.core.api.joins import JoinRequestView, PreviewInvite, WaitingJoinList, WaitingJoinView
 from peerapp.core.api.moderation import InviteView
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import CommandError
 from peerapp.ui.dialogs.invite_manager import InviteRow, invites_from
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog, Step, invite_preview_from
@@ -324,7 +325,7 @@ def test_the_join_dialog_goes_back_keeps_what_was_typed_and_waits(
     assert dialog.code() == "hearth:abc" and dialog.member_name() == "Sam"
     click(dialog.primary_button)
     qtbot.waitUntil(lambda: len(previews) == 2, timeout=WAIT_MS)
-    previews[1].set_exception(CommandError("This invite has expired. Ask a member for a new one."))
+    previews[1].set_exception(CommandError(Refusal.INVITE_EXPIRED))
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
     assert dialog.step is Step.CODE and "expired" in dialog.error_label.text()
 

@@ -14,6 +14,7 @@ from peerapp import PRODUCT_NAME, __version__
 from peerapp.core.api.circles import Status
 from peerapp.core.api.contract import Command
 from peerapp.core.api.joins import PreviewInvite
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import CommandError
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import shorten_peer_id
@@ -134,8 +135,8 @@ def test_joining_shows_that_it_is_reaching_the_circle(
     assert dialog.busy_indicator.isVisible()
     assert dialog.busy_indicator.label.text() == circles.reaching_the_circle()
     assert not dialog.primary_button.isEnabled() and not dialog.code_edit.isEnabled()
-    refusal = "No member of this circle could be reached at the addresses in this code."
-    answer.set_exception(CommandError(refusal))
+    refusal = Refusal.INVITE_UNREACHABLE.text()
+    answer.set_exception(CommandError(Refusal.INVITE_UNREACHABLE))
     qtbot.waitUntil(dialog.error_label.isVisible, timeout=WAIT_MS)
     assert dialog.error_label.text() == refusal
     assert dialog.primary_button.isEnabled()

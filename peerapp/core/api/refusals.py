@@ -3,8 +3,9 @@
 A refusal's value is its stable code (the node's JSON `code`); its text is a template
 filled from the refusal's details (`CommandError(Refusal.MISSING_ARGUMENT,
 command="join", argument="name")`). Fronts match on the member, never on the text.
-`REFUSED` covers the refusals not yet given a member of their own: its text is the
-message the engine wrote (`CommandError("...")`).
+A few members carry a text made elsewhere as their `reason` detail (a parser's error,
+a join refusal from join_client, a core rule's reason put into words): the member still
+says which kind of refusal it is, and the text stays where it is made.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import enum
 
 
 class Refusal(enum.Enum):
-    REFUSED = "refused"
     # the contract's own (core/api/registry.py)
     UNKNOWN_COMMAND = "unknown_command"
     EXTRA_ARGUMENTS = "extra_arguments"
@@ -34,6 +34,117 @@ class Refusal(enum.Enum):
     HARM_FLAG_ONLY_MESSAGE = "harm_flag_only_message"
     # crisis resources
     NO_CRISIS_RESOURCES = "no_crisis_resources"
+    # ids and ranges of arguments
+    NOT_AN_ID = "not_an_id"
+    NOT_A_CIRCLE_ID = "not_a_circle_id"
+    NOT_A_MESSAGE_ID = "not_a_message_id"
+    NOT_A_REQUEST_ID = "not_a_request_id"
+    OUT_OF_RANGE = "out_of_range"
+    OUT_OF_RANGE_SECONDS = "out_of_range_seconds"
+    MUTE_TOO_LONG = "mute_too_long"
+    SLOW_MODE_TOO_LONG = "slow_mode_too_long"
+    # the network
+    NETWORK_NOT_RUNNING = "network_not_running"
+    TOR_CIRCLE_ASLEEP = "tor_circle_asleep"
+    DIRECT_CIRCLE_ASLEEP = "direct_circle_asleep"
+    BAD_NETWORK_MODE = "bad_network_mode"
+    TOR_PAIR_NEEDED = "tor_pair_needed"
+    TOR_CONFIG_WITH_EXISTING = "tor_config_with_existing"
+    BAD_TOR_SETTING = "bad_tor_setting"
+    # circles and their rules
+    NOT_IN_CIRCLE = "not_in_circle"
+    LEFT_CIRCLE = "left_circle"
+    REMOVED_FROM_CIRCLE = "removed_from_circle"
+    NO_LONGER_MEMBER = "no_longer_member"
+    NOT_A_MEMBER = "not_a_member"
+    CIRCLE_NEEDS_NAME = "circle_needs_name"
+    CIRCLE_NAME_TOO_LONG = "circle_name_too_long"
+    CIRCLE_RULE = "circle_rule"
+    REFUSED_BY_RULES = "refused_by_rules"
+    NO_KEYS_YET = "no_keys_yet"
+    MUTED = "muted"
+    SLOW_MODE = "slow_mode"
+    # the circle's rules (core/circle_state.py's reasons, mapped in RULE_REFUSALS)
+    RANKED_BELOW_ONLY = "ranked_below_only"
+    ALREADY_FACILITATOR = "already_facilitator"
+    NOT_A_FACILITATOR = "not_a_facilitator"
+    NEVER_A_MEMBER = "never_a_member"
+    ALREADY_BANNED = "already_banned"
+    ALREADY_DELETED = "already_deleted"
+    ALREADY_REVOKED = "already_revoked"
+    UNKNOWN_INVITE = "unknown_invite"
+    FOUNDER_TO_FACILITATOR = "founder_to_facilitator"
+    DELETE_NOT_ALLOWED = "delete_not_allowed"
+    OWN_MESSAGE_FLAG = "own_message_flag"
+    ALREADY_REVIEWED = "already_reviewed"
+    ALREADY_FLAGGED = "already_flagged"
+    OWN_MESSAGE_REVIEW = "own_message_review"
+    NOT_PENDING_REVIEW = "not_pending_review"
+    TOO_NEW_TO_FLAG = "too_new_to_flag"
+    ONLY_FACILITATORS_INVITE = "only_facilitators_invite"
+    APPROVAL_ONLY_FACILITATORS_INVITE = "approval_only_facilitators_invite"
+    # messages
+    NOTHING_TO_SEND = "nothing_to_send"
+    MESSAGE_TOO_LONG = "message_too_long"
+    BAD_CW_LABEL = "bad_cw_label"
+    BAD_MOOD = "bad_mood"
+    NO_SUCH_MESSAGE = "no_such_message"
+    # moderation
+    INVITEES_OUTRANK = "invitees_outrank"
+    GUIDELINES_TOO_LONG = "guidelines_too_long"
+    INVITE_FOR_OTHER_CIRCLE = "invite_for_other_circle"
+    ONLY_FACILITATORS_COMPARE = "only_facilitators_compare"
+    CLEAR_MEMBER_STILL_IN = "clear_member_still_in"
+    NOT_A_FORMER_MEMBER = "not_a_former_member"
+    # boundaries
+    CANNOT_BLOCK_SELF = "cannot_block_self"
+    QUIET_HOURS_SHAPE = "quiet_hours_shape"
+    BAD_QUIET_HOURS = "bad_quiet_hours"
+    NOT_A_CW_TOPIC = "not_a_cw_topic"
+    BAD_FILTER_MODE = "bad_filter_mode"
+    # reports and care flags (the mailbox)
+    REPORT_NEEDS_REASON = "report_needs_reason"
+    REASON_TOO_LONG = "reason_too_long"
+    OWN_MESSAGE_REPORT = "own_message_report"
+    MESSAGE_NOT_HERE = "message_not_here"
+    NOTE_TOO_LONG = "note_too_long"
+    NOT_THE_AUTHOR_WORRIED_ABOUT = "not_the_author_worried_about"
+    NO_FACILITATOR = "no_facilitator"
+    ONLY_FACILITATOR_IS_AUTHOR = "only_facilitator_is_author"
+    NO_FACILITATOR_FOR_CARE = "no_facilitator_for_care"
+    ONLY_FACILITATOR_IS_FLAGGED = "only_facilitator_is_flagged"
+    ONLY_FACILITATORS_SEE_REPORTS = "only_facilitators_see_reports"
+    ONLY_FACILITATORS_RESOLVE_REPORTS = "only_facilitators_resolve_reports"
+    ONLY_FACILITATORS_SEE_FLAGS = "only_facilitators_see_flags"
+    ONLY_FACILITATORS_RESOLVE_FLAGS = "only_facilitators_resolve_flags"
+    NO_SUCH_REPORT = "no_such_report"
+    NO_SUCH_CARE_FLAG = "no_such_care_flag"
+    # joining (engine/join_client.py: what the member answered, or that none did)
+    INVITE_INVALID = "invite_invalid"
+    INVITE_EXPIRED = "invite_expired"
+    INVITE_UNREACHABLE = "invite_unreachable"
+    INVITE_REFUSED = "invite_refused"
+    INVITE_USED_UP = "invite_used_up"
+    JOIN_NEEDS_FACILITATOR_INVITE = "join_needs_facilitator_invite"
+    JOIN_DECLINED = "join_declined"
+    JOIN_BUSY = "join_busy"
+    ALREADY_MEMBER = "already_member"
+    ALREADY_IN_CIRCLE = "already_in_circle"
+    ALREADY_ASKED = "already_asked"
+    NOT_WAITING_TO_JOIN = "not_waiting_to_join"
+    ONLY_FACILITATORS_APPROVE = "only_facilitators_approve"
+    ONLY_FACILITATORS_SEE_REQUESTS = "only_facilitators_see_requests"
+    NO_SUCH_REQUEST = "no_such_request"
+    REQUEST_ALREADY_ANSWERED = "request_already_answered"
+    ALREADY_ADMITTED = "already_admitted"
+    BANNED = "banned"
+    STALE_INVITE_EXPIRED = "stale_invite_expired"
+    STALE_INVITE_USED_UP = "stale_invite_used_up"
+    STALE_INVITE_REVOKED = "stale_invite_revoked"
+    STALE_INVITE_UNKNOWN = "stale_invite_unknown"
+    STALE_INVITE_REFUSED = "stale_invite_refused"
+    # the crisis directory
+    CRISIS_DIRECTORY_INVALID = "crisis_directory_invalid"
 
     @property
     def template(self) -> str:
@@ -44,7 +155,6 @@ class Refusal(enum.Enum):
 
 
 _TEXTS: dict[Refusal, str] = {
-    Refusal.REFUSED: "{text}",
     Refusal.UNKNOWN_COMMAND: "unknown command: {command!r}",
     Refusal.EXTRA_ARGUMENTS: "{command} does not take: {arguments}",
     Refusal.MISSING_ARGUMENT: "{command} needs the argument {argument!r}",
@@ -67,4 +177,214 @@ _TEXTS: dict[Refusal, str] = {
         "No crisis resources are bundled for country {country!r}. "
         "Use crisis_countries to list the country codes there are."
     ),
+    Refusal.NOT_AN_ID: "{text!r} is not a {what}.",
+    Refusal.NOT_A_CIRCLE_ID: "{text!r} is not a circle id",
+    Refusal.NOT_A_MESSAGE_ID: "{text!r} is not a message id",
+    Refusal.NOT_A_REQUEST_ID: "{text!r} is not a request id",
+    Refusal.OUT_OF_RANGE: "{argument!r} must be between {low} and {high}",
+    Refusal.OUT_OF_RANGE_SECONDS: "{argument!r} must be between {low} and {high} seconds",
+    Refusal.MUTE_TOO_LONG: "'seconds' must be between 0 and {high} ({days} days)",
+    Refusal.SLOW_MODE_TOO_LONG: "'slow_mode_seconds' must be between 0 and {high} (a day)",
+    Refusal.NETWORK_NOT_RUNNING: "The network is not running.",
+    Refusal.TOR_CIRCLE_ASLEEP: (
+        "This circle runs over Tor, and this profile is in direct mode now: switch back "
+        "to Tor mode in the network settings (or run the node without --direct) to reach it."
+    ),
+    Refusal.DIRECT_CIRCLE_ASLEEP: (
+        "This circle was made in direct mode, where members see each other's IP "
+        "addresses; this profile is in Tor mode now. Switch to direct mode in the network "
+        "settings to reach it, or start a new circle over Tor."
+    ),
+    Refusal.BAD_NETWORK_MODE: "{reason}",
+    Refusal.TOR_PAIR_NEEDED: (
+        "Using an existing Tor needs both its control address (tor_control) and its SOCKS "
+        "address (tor_socks); give both, or clear both to use Hearth's own Tor."
+    ),
+    Refusal.TOR_CONFIG_WITH_EXISTING: (
+        "Extra Tor settings (tor_config, such as bridges) are for Hearth's own Tor and cannot "
+        "be used with an existing Tor: put those lines in that Tor's torrc, or clear the "
+        "existing Tor's addresses (tor_control and tor_socks)."
+    ),
+    Refusal.BAD_TOR_SETTING: "{reason}",
+    Refusal.NOT_IN_CIRCLE: "You are not in that circle.",
+    Refusal.LEFT_CIRCLE: "You left this circle.",
+    Refusal.REMOVED_FROM_CIRCLE: "You were removed from this circle.",
+    Refusal.NO_LONGER_MEMBER: "You are no longer a member of this circle.",
+    Refusal.NOT_A_MEMBER: "That person is not a member of this circle.",
+    Refusal.CIRCLE_NEEDS_NAME: "A circle needs a name.",
+    Refusal.CIRCLE_NAME_TOO_LONG: "A circle name can be at most {limit} characters.",
+    Refusal.CIRCLE_RULE: "{reason}",
+    Refusal.REFUSED_BY_RULES: "The circle's rules do not allow that right now.",
+    Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
+    Refusal.MUTED: "You are muted in this circle for another {minutes} minute{plural}.",
+    Refusal.SLOW_MODE: "Slow mode is on: you can send again in {seconds} s.",
+    Refusal.RANKED_BELOW_ONLY: "Facilitators can act only on members ranked below them.",
+    Refusal.ALREADY_FACILITATOR: "They are already a facilitator.",
+    Refusal.NOT_A_FACILITATOR: "They are not a facilitator.",
+    Refusal.NEVER_A_MEMBER: "That person was never a member of this circle.",
+    Refusal.ALREADY_BANNED: "They are already banned from this circle.",
+    Refusal.ALREADY_DELETED: "That message was already deleted.",
+    Refusal.ALREADY_REVOKED: "That invite was already revoked.",
+    Refusal.UNKNOWN_INVITE: "There is no such invite in this circle.",
+    Refusal.FOUNDER_TO_FACILITATOR: "The founder role can only go to another facilitator.",
+    Refusal.DELETE_NOT_ALLOWED: (
+        "Only its author or a facilitator ranked above them can delete a message."
+    ),
+    Refusal.OWN_MESSAGE_FLAG: "You can't flag your own message.",
+    Refusal.ALREADY_REVIEWED: "A facilitator has already reviewed this message.",
+    Refusal.ALREADY_FLAGGED: "You have already flagged this message.",
+    Refusal.OWN_MESSAGE_REVIEW: "Another facilitator needs to review your own message.",
+    Refusal.NOT_PENDING_REVIEW: "That message is not hidden pending review.",
+    Refusal.TOO_NEW_TO_FLAG: (
+        "You can flag messages once you have been in this circle a little longer "
+        "(the circle's settings say how long)."
+    ),
+    Refusal.ONLY_FACILITATORS_INVITE: "Only facilitators can invite people to this circle.",
+    Refusal.APPROVAL_ONLY_FACILITATORS_INVITE: (
+        "This circle admits new members only with a facilitator's approval, "
+        "so only facilitators can make invites."
+    ),
+    Refusal.NOTHING_TO_SEND: "There is nothing to send.",
+    Refusal.MESSAGE_TOO_LONG: "A message can be at most {limit} characters.",
+    Refusal.BAD_CW_LABEL: "{reason}",
+    Refusal.BAD_MOOD: "A check-in's mood is a number from 1 to 5.",
+    Refusal.NO_SUCH_MESSAGE: "There is no such message in this circle.",
+    Refusal.INVITEES_OUTRANK: (
+        "Someone they brought in ranks at or above you; remove them first, "
+        "or ban without their invitees."
+    ),
+    Refusal.GUIDELINES_TOO_LONG: "Guidelines can be at most {limit} characters.",
+    Refusal.INVITE_FOR_OTHER_CIRCLE: "That invite is for another circle.",
+    Refusal.ONLY_FACILITATORS_COMPARE: "Only facilitators can compare the versions of an event.",
+    Refusal.CLEAR_MEMBER_STILL_IN: (
+        "Only what a removed or banned member stored can be cleared; remove or ban them first."
+    ),
+    Refusal.NOT_A_FORMER_MEMBER: "That is not a member or former member of this circle.",
+    Refusal.CANNOT_BLOCK_SELF: "You cannot block yourself.",
+    Refusal.QUIET_HOURS_SHAPE: (
+        '\'quiet_hours\' needs a start and an end, like {{"start": "22:00", "end": "07:00"}}.'
+    ),
+    Refusal.BAD_QUIET_HOURS: "{reason}",
+    Refusal.NOT_A_CW_TOPIC: "{topic!r} is not a content-warning topic",
+    Refusal.BAD_FILTER_MODE: "{topic!r} must be show, collapse or hide",
+    Refusal.REPORT_NEEDS_REASON: "Please say in a few words why you are reporting this message.",
+    Refusal.REASON_TOO_LONG: "A reason can be at most {limit} characters.",
+    Refusal.OWN_MESSAGE_REPORT: "That is your own message: you can delete it instead.",
+    Refusal.MESSAGE_NOT_HERE: "That message is not in this circle, or it has been deleted.",
+    Refusal.NOTE_TOO_LONG: "A note can be at most {limit} characters.",
+    Refusal.NOT_THE_AUTHOR_WORRIED_ABOUT: (
+        "That message was not written by the person you are worried about."
+    ),
+    Refusal.NO_FACILITATOR: "There is no facilitator to report to.",
+    Refusal.ONLY_FACILITATOR_IS_AUTHOR: (
+        "This message was written by the only facilitator you could report it to, "
+        "so there is no one else to send the report to."
+    ),
+    Refusal.NO_FACILITATOR_FOR_CARE: "There is no other facilitator in this circle to tell.",
+    Refusal.ONLY_FACILITATOR_IS_FLAGGED: (
+        "The only facilitator you could tell is the person this is about, "
+        "so there is no one else to send it to."
+    ),
+    Refusal.ONLY_FACILITATORS_SEE_REPORTS: "Only facilitators can see reports.",
+    Refusal.ONLY_FACILITATORS_RESOLVE_REPORTS: "Only facilitators can resolve reports.",
+    Refusal.ONLY_FACILITATORS_SEE_FLAGS: "Only facilitators can see care flags.",
+    Refusal.ONLY_FACILITATORS_RESOLVE_FLAGS: "Only facilitators can resolve care flags.",
+    Refusal.NO_SUCH_REPORT: "There is no such report in this circle.",
+    Refusal.NO_SUCH_CARE_FLAG: "There is no such care flag in this circle.",
+    Refusal.INVITE_INVALID: "That is not a valid invite code. Check that it was copied whole.",
+    Refusal.INVITE_EXPIRED: "This invite has expired. Ask a member for a new one.",
+    Refusal.INVITE_UNREACHABLE: (
+        "No member of this circle could be reached at the addresses in this code. "
+        "They may be offline: try again later, or ask for a new code."
+    ),
+    Refusal.INVITE_REFUSED: (
+        "The circle refused this invite: it may have been used up or withdrawn."
+    ),
+    Refusal.INVITE_USED_UP: "This invite has already been used. Ask a member for a new one.",
+    Refusal.JOIN_NEEDS_FACILITATOR_INVITE: (
+        "This circle admits new members only with a facilitator's approval. "
+        "Ask a facilitator for an invite."
+    ),
+    Refusal.JOIN_DECLINED: "A facilitator of this circle did not approve your request to join.",
+    Refusal.JOIN_BUSY: (
+        "This circle has many requests to join waiting right now. Try again later."
+    ),
+    Refusal.ALREADY_MEMBER: "You are already a member of this circle.",
+    Refusal.ALREADY_IN_CIRCLE: "You are already in this circle.",
+    Refusal.ALREADY_ASKED: (
+        "You already asked to join this circle. A facilitator has not answered yet."
+    ),
+    Refusal.NOT_WAITING_TO_JOIN: "You are not waiting to join that circle.",
+    Refusal.ONLY_FACILITATORS_APPROVE: "Only facilitators can approve joins.",
+    Refusal.ONLY_FACILITATORS_SEE_REQUESTS: "Only facilitators can see requests to join.",
+    Refusal.NO_SUCH_REQUEST: "There is no such request to join in this circle.",
+    Refusal.REQUEST_ALREADY_ANSWERED: "That request was already {state}.",
+    Refusal.ALREADY_ADMITTED: "This person is already in the circle, or was before.",
+    Refusal.BANNED: "This person is banned from the circle.",
+    Refusal.STALE_INVITE_EXPIRED: (
+        "The invite this request came with has expired."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_USED_UP: (
+        "The invite this request came with has been used up."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_REVOKED: (
+        "The invite this request came with was withdrawn."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_UNKNOWN: (
+        "The invite this request came with is not known here."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.STALE_INVITE_REFUSED: (
+        "The circle refused this invite: it may have been used up or withdrawn."
+        " Reject the request and send them a new invite."
+    ),
+    Refusal.CRISIS_DIRECTORY_INVALID: "{reason}",
 }
+
+
+# The core's rules say why they refuse an event in their own words (core/circle_state.py's
+# `Verdict.reason`, `may_invite`): each reason a person may meet is one member here. A
+# reason not in this table is CIRCLE_RULE, its words made a sentence (rule_refusal).
+RULE_REFUSALS: dict[str, Refusal] = {
+    "the target is not a member": Refusal.NOT_A_MEMBER,
+    "a facilitator acts only on members ranked below it": Refusal.RANKED_BELOW_ONLY,
+    "already a facilitator": Refusal.ALREADY_FACILITATOR,
+    "not a facilitator": Refusal.NOT_A_FACILITATOR,
+    "the author is not a member": Refusal.NO_LONGER_MEMBER,
+    "the target was never a member": Refusal.NEVER_A_MEMBER,
+    "already banned": Refusal.ALREADY_BANNED,
+    "message already deleted": Refusal.ALREADY_DELETED,
+    "invite already revoked": Refusal.ALREADY_REVOKED,
+    "unknown invite": Refusal.UNKNOWN_INVITE,
+    "the founder role goes to another facilitator": Refusal.FOUNDER_TO_FACILITATOR,
+    "only the author or a facilitator ranked above it can delete a message": (
+        Refusal.DELETE_NOT_ALLOWED
+    ),
+    # harm flags and review (issue 6)
+    "members cannot flag their own messages": Refusal.OWN_MESSAGE_FLAG,
+    "a facilitator already reviewed this message": Refusal.ALREADY_REVIEWED,
+    "already flagged by this member": Refusal.ALREADY_FLAGGED,
+    "a facilitator does not review their own message": Refusal.OWN_MESSAGE_REVIEW,
+    "the message is not hidden pending review": Refusal.NOT_PENDING_REVIEW,
+    # people, not invitations (issue 11)
+    "too new in the circle to flag": Refusal.TOO_NEW_TO_FLAG,
+    "only facilitators can invite in this circle": Refusal.ONLY_FACILITATORS_INVITE,
+    "join approval is on: only facilitators admit": Refusal.APPROVAL_ONLY_FACILITATORS_INVITE,
+}
+
+
+def rule_refusal(reason: str) -> tuple[Refusal, dict[str, str]]:
+    """The member (and its details) for a core rule's reason: CommandError(refusal,
+    **detail) raises it, refusal.text(**detail) words it."""
+    if (refusal := RULE_REFUSALS.get(reason)) is not None:
+        return refusal, {}
+    sentence = reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+    return Refusal.CIRCLE_RULE, {"reason": sentence}
+
+
+def rule_text(reason: str) -> str:
+    refusal, detail = rule_refusal(reason)
+    return refusal.text(**detail)
