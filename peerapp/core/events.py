@@ -145,9 +145,20 @@ class MemberJoined(EngineEvent):
 
 @dataclass(frozen=True)
 class CirclesChanged(EngineEvent):
-    """The list of circles, a name, or an unread count changed."""
+    """The list of circles changed (one made, joined, left or forgotten), or more of a
+    circle than its unread count: read `circles` again."""
 
     name: ClassVar[str] = "circles_changed"
+
+
+@dataclass(frozen=True)
+class UnreadChanged(EngineEvent):
+    """A circle's unread count is now `unread` (messages arrived, or it was marked read):
+    a front updates its badge from this alone, without asking for the circles again."""
+
+    name: ClassVar[str] = "unread_changed"
+    circle: str
+    unread: int
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from peerapp.core.events import (
     MemberView,
     MessageArrived,
     MessageView,
+    UnreadChanged,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
 from peerapp.core.network_mode import ASLEEP_CIRCLE, NetworkMode
@@ -958,7 +959,11 @@ class CircleService:
                     self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
         if new_messages:
             self.store.add_unread(runtime.circle_id, new_messages)
-            self._emit(CirclesChanged())
+            unread = self.store.unread(runtime.circle_id)
+            self._emit(UnreadChanged(runtime.circle_id.hex(), unread))
+            if any(stored.type is not EventType.MESSAGE for stored in accepted):
+                # more than messages (a rename, members): the coarse event, as before
+                self._emit(CirclesChanged())
         await self.log.announce(runtime, accepted)
         if runtime.lost_admission() and runtime.epochs:
             await self.moderation.admission_lost(runtime)

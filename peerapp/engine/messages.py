@@ -14,7 +14,7 @@ from typing import Any
 from peerapp.core import history_policy
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
-from peerapp.core.events import CirclesChanged, MessageView
+from peerapp.core.events import MessageView, UnreadChanged
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_log import CircleLog, Emit
 from peerapp.engine.circle_runtime import CircleRuntime
@@ -78,7 +78,7 @@ class Messages:
     def mark_read(self, circle_hex: str) -> None:
         runtime = self._runtimes.require(circle_hex)
         self._store.mark_read(runtime.circle_id)
-        self._emit(CirclesChanged())
+        self._emit(UnreadChanged(circle_hex, 0))
 
     def view(
         self, runtime: CircleRuntime, stored: StoredEvent, holders: list[int] | None = None

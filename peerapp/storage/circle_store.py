@@ -121,6 +121,11 @@ class CircleStore:
                 "UPDATE circles SET unread = unread + ? WHERE id = ?", (count, circle_id)
             )
 
+    def unread(self, circle_id: bytes) -> int:
+        """A circle's unread count (0 for a circle not stored)."""
+        rows = self._database.query("SELECT unread FROM circles WHERE id = ?", (circle_id,))
+        return int(rows[0][0]) if rows else 0
+
     def mark_read(self, circle_id: bytes) -> None:
         with self._database.transaction() as connection:
             connection.execute("UPDATE circles SET unread = 0 WHERE id = ?", (circle_id,))

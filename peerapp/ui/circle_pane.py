@@ -402,12 +402,13 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self.composer.sent()
-        self.refresh_info()  # slow mode: when the next message may go
         self.message_list.scroll_to_end()
         self._show_sent(result)
 
     def _show_sent(self, result: MessageSent) -> None:
-        """The engine answers a send with the message as the history shows it."""
+        """The engine answers a send with the message as the history shows it, and when
+        slow mode lets the next one go: nothing more is asked for."""
+        self.moderation.send_hold(result.next_send_at)
         sent = [] if result.view is None else [result.view]
         if not sent:
             log.info("a sent message came back without its view; it shows when reopened")

@@ -16,6 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.messages import History, SendMessage
+from peerapp.core.events import EngineEvent, HistoryChanged, SyncProgress
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import conversation
@@ -80,16 +81,16 @@ def test_catch_up_progress_shows_in_the_circles_pane(
     pane = wait_showing(qtbot, window, first)
     assert pane.catch_up.isHidden()
 
-    window.bridge.syncProgress.emit(first, 3_400, 10_000)
+    window.bridge.engineEvent.emit(SyncProgress(first, 3_400, 10_000))
     qtbot.waitUntil(lambda: not pane.catch_up.isHidden(), timeout=WAIT_MS)
     assert pane.catch_up.text == "Catching up: 3,400 of 10,000"
-    window.bridge.syncProgress.emit(first, 10_000, 10_000)
+    window.bridge.engineEvent.emit(SyncProgress(first, 10_000, 10_000))
     qtbot.waitUntil(pane.catch_up.isHidden, timeout=WAIT_MS)
 
-    window.bridge.syncProgress.emit(first, 256, 1_000)
+    window.bridge.engineEvent.emit(SyncProgress(first, 256, 1_000))
     qtbot.waitUntil(lambda: not pane.catch_up.isHidden(), timeout=WAIT_MS)
-    with qtbot.waitSignal(window.bridge.historyChanged, timeout=WAIT_MS):
-        window.bridge.historyChanged.emit(first)
+    with qtbot.waitSignal(window.bridge.engineEvent, timeout=WAIT_MS):
+        window.bridge.engineEvent.emit(HistoryChanged(first))
     assert pane.catch_up.isHidden()
     qtbot.waitUntil(lambda: pane.reloads == 1, timeout=WAIT_MS)
 
@@ -99,7 +100,8 @@ def test_catch_up_progress_shows_in_the_circles_pane(
     window = driver.wait_online_after_unlock()
     wait_showing(qtbot, window, first)  # the first circle opens after unlocking
     assert second not in window.panes
-    window.bridge.syncProgress.emit(second, 1_500, 2_000)  # delivered at once, in this thread
+    # delivered at once, in this thread
+    window.bridge.engineEvent.emit(SyncProgress(second, 1_500, 2_000))
     window.circle_list.select(second)
     later = wait_showing(qtbot, window, second)
     assert not later.catch_up.isHidden()
@@ -149,8 +151,14 @@ def test_a_member_back_from_offline_catches_up_with_one_reload(
     progress: list[tuple[int, int]] = []
     changed: list[str] = []
     inserted: list[int] = []
-    bee.bridge.syncProgress.connect(lambda _circle, got, total: progress.append((got, total)))
-    bee.bridge.historyChanged.connect(changed.append)
+
+    def heard(event: EngineEvent) -> None:
+        if isinstance(event, SyncProgress):
+            progress.append((event.received, event.total))
+        elif isinstance(event, HistoryChanged):
+            changed.append(event.circle)
+
+    bee.bridge.engineEvent.connect(heard)
     pane.model.rowsInserted.connect(lambda *_: inserted.append(1))
 
     # Ash comes back and dials Bee at the address it knows: Bee pulls what it missed
