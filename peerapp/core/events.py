@@ -6,7 +6,7 @@ front did not ask for.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 
@@ -181,10 +181,13 @@ class HistoryChanged(EngineEvent):
 
 @dataclass(frozen=True)
 class DeliveryChanged(EngineEvent):
-    """Members were found to hold more of our messages: delivery states moved on."""
+    """Members were found to hold more of our messages: delivery states moved on.
+    `held_by`: for each of our messages that moved (message id), how many other members
+    now hold it (MessageView.held_by), so a front updates them without asking."""
 
     name: ClassVar[str] = "delivery_changed"
     circle: str
+    held_by: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

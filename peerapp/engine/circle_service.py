@@ -159,6 +159,10 @@ class CircleService:
             served_former=self.disconnect_unless_member,
             count=self._count,
             clock=self.clock,
+            # made below
+            delivery=lambda runtime, after, through: self.messages.delivery(  # noqa: PLW0108
+                runtime, after, through
+            ),
         )
         self.keys = ReceivingKeys(
             ExchangeKeyStore(database),

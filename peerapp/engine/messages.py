@@ -118,6 +118,19 @@ class Messages:
             and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
         )
 
+    def delivery(self, runtime: CircleRuntime, after: int, through: int) -> dict[str, int]:
+        """How many other members hold each of our messages whose lamport is above `after`
+        and up to `through` (those a member's finished pull moved on), by id: the newest
+        history_policy.MAX_PAGE of them, as many as a pane shows."""
+        holders = self._holders(runtime)
+        rows = self._store.own_messages_between(
+            runtime.circle_id, runtime.me, after, through, history_policy.MAX_PAGE
+        )
+        return {
+            message.hex(): sum(1 for held in holders if held >= lamport)
+            for message, lamport in rows
+        }
+
     def _holders(self, runtime: CircleRuntime) -> list[int]:
         """For each other current member, up to which lamport it holds all our events."""
         syncs = self._store.member_syncs(runtime.circle_id)

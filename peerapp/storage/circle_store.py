@@ -535,6 +535,19 @@ class CircleStore:
             )
         return holds_through is not None and holds_through > known
 
+    def own_messages_between(
+        self, circle_id: bytes, author: bytes, after: int, through: int, limit: int
+    ) -> list[tuple[bytes, int]]:
+        """(id, lamport) of the `limit` newest accepted messages of `author` with a lamport
+        above `after` and up to `through`."""
+        rows = self._database.query(
+            "SELECT id, lamport FROM events WHERE circle = ? AND author = ? AND type = ? "
+            "AND accepted = 1 AND lamport > ? AND lamport <= ? "
+            "ORDER BY lamport DESC, id DESC LIMIT ?",
+            (circle_id, author, EventType.MESSAGE.value, after, through, limit),
+        )
+        return [(bytes(row[0]), int(row[1])) for row in rows]
+
     def member_syncs(self, circle_id: bytes) -> dict[bytes, MemberSync]:
         rows = self._database.query(
             "SELECT member, holds_through, last_sync FROM member_sync WHERE circle = ?",

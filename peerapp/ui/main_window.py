@@ -612,7 +612,7 @@ class MainWindow(QMainWindow):
     def _delivery_changed(self, event: DeliveryChanged) -> None:
         pane = self.panes.get(event.circle)
         if pane is not None:
-            pane.delivery_changed()
+            pane.delivery_changed(event.held_by)
 
     @Slot()
     def open_create_circle(self) -> None:

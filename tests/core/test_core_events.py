@@ -130,7 +130,10 @@ SHAPES = [
         {"event": "sync_progress", "circle": "ab" * 16, "received": 3400, "total": 10000},
     ),
     (HistoryChanged("ab" * 16), {"event": "history_changed", "circle": "ab" * 16}),
-    (DeliveryChanged("ab" * 16), {"event": "delivery_changed", "circle": "ab" * 16}),
+    (
+        DeliveryChanged("ab" * 16, {"cd" * 32: 2}),
+        {"event": "delivery_changed", "circle": "ab" * 16, "held_by": {"cd" * 32: 2}},
+    ),
     (MembersChanged("ab" * 16), {"event": "members_changed", "circle": "ab" * 16}),
     (
         ModerationHappened("ab" * 16, {"action": "mute", "actor_name": "Bee"}),

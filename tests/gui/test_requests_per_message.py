@@ -8,46 +8,14 @@ message and nothing else, the receiver shows it from the event alone."""
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.circles import Circles, SyncStatus
-from peerapp.core.api.contract import Command
 from peerapp.core.api.messages import SendMessage
-from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.main_window import MainWindow
 from tests.gui.circle_steps import pane_of, send_by_typing, wait_for_text
-from tests.gui.helpers import resolve
-
-
-class Recorder:
-    """Records the commands one window's bridge is asked, by name; SyncStatus apart."""
-
-    def __init__(self, bridge: EngineBridge) -> None:
-        self.bridge = bridge
-        self._request = bridge.request
-        self.sent: Counter[str] = Counter()
-        self.periodic = 0
-        self.recording = False
-        bridge.request = self._record  # type: ignore[method-assign]
-
-    def _record(self, command: Command[Any]) -> asyncio.Future[Any]:
-        if self.recording:
-            if isinstance(command, SyncStatus):
-                self.periodic += 1
-            else:
-                self.sent[type(command).__name__] += 1
-        return self._request(command)
-
-    def quiet_round(self, qtbot: QtBot) -> None:
-        """One unrecorded round trip to the engine: the events it emitted before answering
-        have reached the window by then, and the requests they led to have been made."""
-        resolve(qtbot, self._request(Circles()))
-        qtbot.wait(0)  # a loop turn for slots queued by the answer's events (no sleep)
-        resolve(qtbot, self._request(Circles()))
+from tests.gui.request_recorder import Recorder
 
 
 def test_one_message_costs_the_sender_one_request_and_the_receiver_none(

@@ -16,7 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.messages import History, SendMessage
-from peerapp.core.events import EngineEvent, HistoryChanged, SyncProgress
+from peerapp.core.events import DeliveryChanged, EngineEvent, HistoryChanged, SyncProgress
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import conversation
@@ -31,6 +31,7 @@ from tests.gui.circle_steps import (
     wait_showing,
 )
 from tests.gui.helpers import WAIT_MS, SessionDriver, StartSession, resolve
+from tests.gui.request_recorder import Recorder
 
 MISSED = 250  # above the engine's threshold for reporting a pull's progress
 CATCH_UP_WAIT_MS = 30_000
@@ -202,12 +203,21 @@ def test_own_messages_go_from_pending_to_held_when_a_member_syncs(
     assert sent.mine and sent.held_by == 0
     assert pane.model.delivery_text(sent.id) == conversation.delivery_pending()
 
-    # Bee comes back, pulls from Ash, and Ash learns that Bee holds the message
+    # Bee comes back, pulls from Ash, and Ash learns that Bee holds the message: from the
+    # delivery_changed event alone, which says so by id (no history read back)
+    told: list[dict[str, int]] = []
+    ash.bridge.engineEvent.connect(
+        lambda event: told.append(event.held_by) if isinstance(event, DeliveryChanged) else None
+    )
+    asked = Recorder(ash.bridge)
+    asked.recording = True
     bee_driver.wait_online_after_unlock()
     qtbot.waitUntil(
         lambda: pane.model.delivery_text(sent.id) == "Held by 1 of 1 member",
         timeout=DELIVERY_WAIT_MS,
     )
+    assert {sent.id: 1} in told
+    assert asked.sent[History.__name__] == 0
     wait_connected(qtbot, ash, conversation.connected_members(1, 1))
     assert SYNCED.fullmatch(pane.header.sync_label.text()) is not None
     assert pane.header.connection.text() == "Connected to 1 of 1 member"
