@@ -23,8 +23,13 @@ show no badge and raise no notification, nor does a message the engine marks sil
 
 Syncs: a large pull's progress goes to its circle's pane (kept until the pane is opened,
 if it has not been yet); the end of a sync (history changed) makes that pane reload its
-latest messages once, and news that members hold more of our messages makes it refresh
-the delivery states it shows.
+latest messages once, and news that members hold more of our messages (the event says
+how many hold each) updates the delivery states it shows.
+
+Events: the bridge hands every engine event over as its typed object (`engineEvent`);
+`_handlers` maps each event type to what the window does with it. Unread counts come in
+their own event (`unread_changed`): the badge and totals follow without reading the
+circles again; `circles_changed` (the set of circles, breaks) reads them again.
 
 Network (issue 12): the status bar's network line (widgets/network_status.py, its words
 from connection_status.network_line) follows EngineReady's mode and Tor's `tor_status`
