@@ -6,7 +6,7 @@ front did not ask for.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 
@@ -145,9 +145,20 @@ class MemberJoined(EngineEvent):
 
 @dataclass(frozen=True)
 class CirclesChanged(EngineEvent):
-    """The list of circles, a name, or an unread count changed."""
+    """The list of circles changed (one made, joined, left or forgotten), or more of a
+    circle than its unread count: read `circles` again."""
 
     name: ClassVar[str] = "circles_changed"
+
+
+@dataclass(frozen=True)
+class UnreadChanged(EngineEvent):
+    """A circle's unread count is now `unread` (messages arrived, or it was marked read):
+    a front updates its badge from this alone, without asking for the circles again."""
+
+    name: ClassVar[str] = "unread_changed"
+    circle: str
+    unread: int
 
 
 @dataclass(frozen=True)
@@ -170,10 +181,13 @@ class HistoryChanged(EngineEvent):
 
 @dataclass(frozen=True)
 class DeliveryChanged(EngineEvent):
-    """Members were found to hold more of our messages: delivery states moved on."""
+    """Members were found to hold more of our messages: delivery states moved on.
+    `held_by`: for each of our messages that moved (message id), how many other members
+    now hold it (MessageView.held_by), so a front updates them without asking."""
 
     name: ClassVar[str] = "delivery_changed"
     circle: str
+    held_by: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from peerapp.core.events import (
     MemberView,
     MessageArrived,
     MessageView,
+    UnreadChanged,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
 from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
@@ -160,6 +161,10 @@ class CircleService:
             served_former=self.disconnect_unless_member,
             count=self._count,
             clock=self.clock,
+            # made below
+            delivery=lambda runtime, after, through: self.messages.delivery(  # noqa: PLW0108
+                runtime, after, through
+            ),
         )
         self.keys = ReceivingKeys(
             ExchangeKeyStore(database),
@@ -968,7 +973,11 @@ class CircleService:
                     self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
         if new_messages:
             self.store.add_unread(runtime.circle_id, new_messages)
-            self._emit(CirclesChanged())
+            unread = self.store.unread(runtime.circle_id)
+            self._emit(UnreadChanged(runtime.circle_id.hex(), unread))
+            if any(stored.type is not EventType.MESSAGE for stored in accepted):
+                # more than messages (a rename, members): the coarse event, as before
+                self._emit(CirclesChanged())
         await self.log.announce(runtime, accepted)
         if runtime.lost_admission() and runtime.epochs:
             await self.moderation.admission_lost(runtime)

@@ -61,8 +61,12 @@ class CircleSync:
         served_former: Callable[[str], Awaitable[None]],
         count: Callable[[str], None],
         clock: Clock,
+        delivery: Callable[[CircleRuntime, int, int], dict[str, int]],
     ) -> None:
+        """`delivery(runtime, after, through)`: how many members hold each of our messages
+        with a lamport in (after, through] (engine/messages.py), for DeliveryChanged."""
         self._store = store
+        self._delivery = delivery
         self._clock = clock
         self._emit = emit
         self._ingest = ingest
@@ -214,8 +218,11 @@ class CircleSync:
             log.info("sync answer aborted: %s", error)
             return
         # the asker now holds everything we had when it asked
+        known = self._store.member_syncs(circle_id).get(asker)
         if self._store.record_sync(circle_id, asker, holds_through, self._clock.now_ms()):
-            self._emit(DeliveryChanged(circle_id.hex()))
+            after = known.holds_through if known is not None else -1
+            held_by = self._delivery(runtime, after, holds_through)
+            self._emit(DeliveryChanged(circle_id.hex(), held_by))
         if through != NO_LIMIT:
             await self._served_former(stream.remote_peer)
 

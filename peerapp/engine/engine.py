@@ -412,8 +412,10 @@ class Engine:
         return InviteMade(code=code)
 
     async def _send(self, command: SendMessage) -> MessageSent:
-        view = await self._service().send(command.circle, command.text, command.cw)
-        return MessageSent(message=view.id, view=view)
+        service = self._service()
+        view = await service.send(command.circle, command.text, command.cw)
+        next_send_at = service.moderation.next_send_at(command.circle)
+        return MessageSent(message=view.id, view=view, next_send_at=next_send_at)
 
     async def _history(self, command: History) -> HistoryPage:
         views = self._service().history(command.circle, command.limit, command.before)

@@ -15,7 +15,7 @@ from peerapp.core import history_policy
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
-from peerapp.core.events import CirclesChanged, MessageView
+from peerapp.core.events import MessageView, UnreadChanged
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_log import CircleLog, Emit
 from peerapp.engine.circle_runtime import CircleRuntime
@@ -82,7 +82,7 @@ class Messages:
     def mark_read(self, circle_hex: str) -> None:
         runtime = self._runtimes.require(circle_hex)
         self._store.mark_read(runtime.circle_id)
-        self._emit(CirclesChanged())
+        self._emit(UnreadChanged(circle_hex, 0))
 
     def view(
         self, runtime: CircleRuntime, stored: StoredEvent, holders: list[int] | None = None
@@ -121,6 +121,19 @@ class Messages:
             equivocated=stored.author in runtime.state.equivocators
             and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
         )
+
+    def delivery(self, runtime: CircleRuntime, after: int, through: int) -> dict[str, int]:
+        """How many other members hold each of our messages whose lamport is above `after`
+        and up to `through` (those a member's finished pull moved on), by id: the newest
+        history_policy.MAX_PAGE of them, as many as a pane shows."""
+        holders = self._holders(runtime)
+        rows = self._store.own_messages_between(
+            runtime.circle_id, runtime.me, after, through, history_policy.MAX_PAGE
+        )
+        return {
+            message.hex(): sum(1 for held in holders if held >= lamport)
+            for message, lamport in rows
+        }
 
     def _holders(self, runtime: CircleRuntime) -> list[int]:
         """For each other current member, up to which lamport it holds all our events."""

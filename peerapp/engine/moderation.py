@@ -333,6 +333,11 @@ class Moderation:
             "members": len(state.members),
         }
 
+    def next_send_at(self, circle_hex: str) -> int:
+        """When slow mode next lets us send here (ms since the epoch), or 0."""
+        runtime = self._runtimes.require(circle_hex)
+        return _next_send_at(runtime.state, runtime.me, self._clock.now_ms())
+
     def why_not_send(self, runtime: CircleRuntime) -> CommandError | None:
         """Why our next message would be refused by every member's app, or None."""
         state = runtime.state

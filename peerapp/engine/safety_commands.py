@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 def safety_handlers(service: Callable[[], CircleService]) -> Handlers:
     async def checkin(command: CheckIn) -> MessageSent:
         view = await service().safety.checkin(command.circle, command.mood, command.text or "")
-        return MessageSent(message=view.id, view=view)
+        next_send_at = service().moderation.next_send_at(command.circle)
+        return MessageSent(message=view.id, view=view, next_send_at=next_send_at)
 
     async def restore_message(command: RestoreMessage) -> Done:
         await service().safety.restore(command.circle, command.message)

@@ -121,6 +121,11 @@ class CircleStore:
                 "UPDATE circles SET unread = unread + ? WHERE id = ?", (count, circle_id)
             )
 
+    def unread(self, circle_id: bytes) -> int:
+        """A circle's unread count (0 for a circle not stored)."""
+        rows = self._database.query("SELECT unread FROM circles WHERE id = ?", (circle_id,))
+        return int(rows[0][0]) if rows else 0
+
     def mark_read(self, circle_id: bytes) -> None:
         with self._database.transaction() as connection:
             connection.execute("UPDATE circles SET unread = 0 WHERE id = ?", (circle_id,))
@@ -529,6 +534,19 @@ class CircleStore:
                 (circle_id, member, -1 if holds_through is None else holds_through, when),
             )
         return holds_through is not None and holds_through > known
+
+    def own_messages_between(
+        self, circle_id: bytes, author: bytes, after: int, through: int, limit: int
+    ) -> list[tuple[bytes, int]]:
+        """(id, lamport) of the `limit` newest accepted messages of `author` with a lamport
+        above `after` and up to `through`."""
+        rows = self._database.query(
+            "SELECT id, lamport FROM events WHERE circle = ? AND author = ? AND type = ? "
+            "AND accepted = 1 AND lamport > ? AND lamport <= ? "
+            "ORDER BY lamport DESC, id DESC LIMIT ?",
+            (circle_id, author, EventType.MESSAGE.value, after, through, limit),
+        )
+        return [(bytes(row[0]), int(row[1])) for row in rows]
 
     def member_syncs(self, circle_id: bytes) -> dict[bytes, MemberSync]:
         rows = self._database.query(

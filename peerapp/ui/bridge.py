@@ -2,8 +2,9 @@
 
 Commands go to the engine thread and come back as asyncio futures that `async_slot`
 handlers await. Engine events arrive in the ENGINE thread (EngineThread's on_event) and
-are re-emitted here as Qt signals: this object lives in the GUI thread, so Qt queues each
-emission to it and slots run in the GUI thread, never in the engine's.
+are re-emitted here as one Qt signal, `engineEvent`, carrying the event object: this object
+lives in the GUI thread, so Qt queues each emission to it and slots run in the GUI
+thread, never in the engine's.
 """
 
 from __future__ import annotations
@@ -16,21 +17,7 @@ from PySide6.QtCore import QObject, Signal
 
 from peerapp.core.api.contract import Command, Result
 from peerapp.core.errors import HearthError
-from peerapp.core.events import (
-    CirclesChanged,
-    DeliveryChanged,
-    EngineError,
-    EngineEvent,
-    EngineReady,
-    EngineStopped,
-    HistoryChanged,
-    MemberJoined,
-    MessageArrived,
-    PeerConnected,
-    PeerDisconnected,
-    SyncProgress,
-    TorStatusChanged,
-)
+from peerapp.core.events import EngineEvent, EngineReady
 from peerapp.core.lifecycle import Phase
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.engine import Engine
@@ -48,23 +35,9 @@ R = TypeVar("R", bound=Result)
 
 
 class EngineBridge(QObject):
-    ready = Signal(object)  # EngineReady
-    peerConnected = Signal(str)
-    peerDisconnected = Signal(str)
-    engineError = Signal(str, bool)  # message, fatal
-    stopped = Signal()
-    # circle id, MessageView, silent (it came while its circle is on a break or in quiet
-    # hours: nobody is to be notified)
-    messageArrived = Signal(str, object, bool)
-    memberJoined = Signal(str, object)  # circle id, MemberView
-    circlesChanged = Signal()
-    syncProgress = Signal(str, int, int)  # circle id, received, total
-    historyChanged = Signal(str)  # circle id: many messages arrived at once, reload
-    deliveryChanged = Signal(str)  # circle id: members hold more of our messages
-    torStatus = Signal(str, str, int, str)  # Tor mode: state, phase, progress, summary
-    # every engine event as (name, its fields as in the node's JSON), for views that need
-    # events without a signal of their own above (joins, moderation)
-    eventArrived = Signal(str, object)
+    # every engine event, as the frozen dataclass the engine emitted (core/events.py): one
+    # path, typed; the window dispatches on its type (only node/ turns events into JSON)
+    engineEvent = Signal(object)
 
     def __init__(
         self,
@@ -143,39 +116,8 @@ class EngineBridge(QObject):
     def _on_engine_event(self, event: EngineEvent) -> None:
         """Called in the engine thread: only emit signals here, Qt carries them over."""
         try:
-            if isinstance(event, TorStatusChanged):
-                self.torStatus.emit(event.state, event.phase, event.progress, event.summary)
-            else:
-                self._emit_for(event)
-            self.eventArrived.emit(event.name, event.to_json())
+            self.engineEvent.emit(event)
         except RuntimeError:
             # the Qt half of this object was already deleted (the window went away while
             # the engine was still winding down): nobody is left to tell
             log.debug("dropped engine event %s: bridge already deleted", event.name)
-
-    def _emit_for(self, event: EngineEvent) -> None:
-        match event:
-            case EngineReady():
-                self.ready.emit(event)
-            case PeerConnected(peer_id=peer_id):
-                self.peerConnected.emit(peer_id)
-            case PeerDisconnected(peer_id=peer_id):
-                self.peerDisconnected.emit(peer_id)
-            case EngineError(message=message, fatal=fatal):
-                self.engineError.emit(message, fatal)
-            case EngineStopped():
-                self.stopped.emit()
-            case MessageArrived():
-                self.messageArrived.emit(event.circle, event.message, event.silent)
-            case MemberJoined(circle=circle, member=member):
-                self.memberJoined.emit(circle, member)
-            case CirclesChanged():
-                self.circlesChanged.emit()
-            case SyncProgress(circle=circle, received=received, total=total):
-                self.syncProgress.emit(circle, received, total)
-            case HistoryChanged(circle=circle):
-                self.historyChanged.emit(circle)
-            case DeliveryChanged(circle=circle):
-                self.deliveryChanged.emit(circle)
-            case _:
-                log.debug("engine event %s has no signal yet", event.name)

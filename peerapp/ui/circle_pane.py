@@ -11,8 +11,8 @@ reports its progress (`show_progress`, a bar above the messages) and then that t
 history changed (`history_changed`), and the pane reloads the latest messages once,
 merging them into what is shown, staying at the bottom if it was there.
 
-Own messages show whether other members hold them yet; the pane asks the engine again
-for the states of those shown when it says deliveries moved on (`delivery_changed`).
+Own messages show whether other members hold them yet; the engine's delivery_changed
+event says how many hold each that moved on (`delivery_changed`), nothing is asked.
 While the pane is on screen, the header says how long since this computer last synced
 with a member, asking the engine every few seconds and after every sync.
 
@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QHideEvent, QShowEvent
@@ -229,9 +229,13 @@ class CirclePane(QWidget):
         if self.isVisible():
             self.refresh_sync()
 
-    def delivery_changed(self) -> None:
-        """Members were found to hold more of our messages."""
-        self.refresh_delivery()
+    def delivery_changed(self, held_by: Mapping[str, int]) -> None:
+        """Members were found to hold more of our messages: the event says how many hold
+        each that moved on (an event without them: ask the engine)."""
+        if held_by:
+            self.model.set_held_by(held_by)
+        else:
+            self.refresh_delivery()
         if self.isVisible():
             self.refresh_sync()
 
@@ -402,12 +406,13 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self.composer.sent()
-        self.refresh_info()  # slow mode: when the next message may go
         self.message_list.scroll_to_end()
         self._show_sent(result)
 
     def _show_sent(self, result: MessageSent) -> None:
-        """The engine answers a send with the message as the history shows it."""
+        """The engine answers a send with the message as the history shows it, and when
+        slow mode lets the next one go: nothing more is asked for."""
+        self.moderation.send_hold(result.next_send_at)
         sent = [] if result.view is None else [result.view]
         if not sent:
             log.info("a sent message came back without its view; it shows when reopened")

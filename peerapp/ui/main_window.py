@@ -23,8 +23,13 @@ show no badge and raise no notification, nor does a message the engine marks sil
 
 Syncs: a large pull's progress goes to its circle's pane (kept until the pane is opened,
 if it has not been yet); the end of a sync (history changed) makes that pane reload its
-latest messages once, and news that members hold more of our messages makes it refresh
-the delivery states it shows.
+latest messages once, and news that members hold more of our messages (the event says
+how many hold each) updates the delivery states it shows.
+
+Events: the bridge hands every engine event over as its typed object (`engineEvent`);
+`_handlers` maps each event type to what the window does with it. Unread counts come in
+their own event (`unread_changed`): the badge and totals follow without reading the
+circles again; `circles_changed` (the set of circles, breaks) reads them again.
 
 Network (issue 12): the status bar's network line (widgets/network_status.py, its words
 from connection_status.network_line) follows EngineReady's mode and Tor's `tor_status`
@@ -64,7 +69,31 @@ from PySide6.QtWidgets import (
 from peerapp.core.api.circles import Circles, MarkRead
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import HearthError
-from peerapp.core.events import EngineReady, MessageView
+from peerapp.core.events import (
+    CareFlagReceived,
+    CirclesChanged,
+    DeliveryChanged,
+    EngineError,
+    EngineEvent,
+    EngineReady,
+    EngineStopped,
+    HistoryChanged,
+    JoinApproved,
+    JoinPending,
+    JoinRejected,
+    JoinRequestArrived,
+    MemberJoined,
+    MembersChanged,
+    MessageArrived,
+    MessageReview,
+    ModerationHappened,
+    PeerConnected,
+    PeerDisconnected,
+    RemovedFromCircle,
+    SyncProgress,
+    TorStatusChanged,
+    UnreadChanged,
+)
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
@@ -176,18 +205,32 @@ class MainWindow(QMainWindow):
         self.circle_list.circleSelected.connect(self.show_circle)
         self.notifier.showRequested.connect(self.bring_to_front)
         self.notifier.quitRequested.connect(self.close)
-        bridge.ready.connect(self._engine_ready)
-        bridge.peerConnected.connect(self._peer_connected)
-        bridge.peerDisconnected.connect(self._peer_disconnected)
-        bridge.engineError.connect(self._engine_error)
-        bridge.stopped.connect(self._engine_stopped)
-        bridge.messageArrived.connect(self._message_arrived)
-        bridge.memberJoined.connect(self._member_joined)
-        bridge.circlesChanged.connect(self.refresh_circles)
-        bridge.syncProgress.connect(self._sync_progress)
-        bridge.historyChanged.connect(self._history_changed)
-        bridge.deliveryChanged.connect(self._delivery_changed)
-        bridge.eventArrived.connect(self._engine_event)
+        # the one event path: each engine event type to what this window does with it
+        self._handlers: dict[type[EngineEvent], Callable[[Any], None]] = {
+            EngineReady: self._engine_ready,
+            PeerConnected: self._peer_connected,
+            PeerDisconnected: self._peer_disconnected,
+            EngineError: self._engine_error,
+            EngineStopped: self._engine_stopped,
+            TorStatusChanged: self._tor_status,
+            MessageArrived: self._message_arrived,
+            MemberJoined: self._join_request,
+            CirclesChanged: self._circles_changed,
+            UnreadChanged: self._unread_changed,
+            SyncProgress: self._sync_progress,
+            HistoryChanged: self._history_changed,
+            DeliveryChanged: self._delivery_changed,
+            MembersChanged: self._members_changed,
+            RemovedFromCircle: self._removed_from_circle,
+            ModerationHappened: self._moderation,
+            JoinRequestArrived: self._join_request,
+            CareFlagReceived: self._care_flag,
+            JoinPending: self._join_pending,
+            JoinApproved: self._join_approved,
+            JoinRejected: self._join_rejected,
+            MessageReview: self._message_review,
+        }
+        bridge.engineEvent.connect(self._engine_event)
         self._show_status()
 
     # -- construction -------------------------------------------------------------------
@@ -360,7 +403,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.peer_id_label)
         self.network_status = NetworkStatus()
         self.network_status.settingsRequested.connect(self.open_network_settings)
-        self.bridge.torStatus.connect(self._tor_status)
         self.statusBar().addPermanentWidget(self.network_status)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -373,6 +415,11 @@ class MainWindow(QMainWindow):
         started.add_done_callback(_mark_seen)
 
     @Slot(object)
+    def _engine_event(self, event: EngineEvent) -> None:
+        handler = self._handlers.get(type(event))
+        if handler is not None:
+            handler(event)
+
     def _engine_ready(self, ready: EngineReady) -> None:
         self._status = self._status.online(ready.peer_id, ready.mode)
         self._show_status()
@@ -380,20 +427,18 @@ class MainWindow(QMainWindow):
         self.waiting_joins.refresh()
         self.breaks.refresh()
 
-    @Slot(str)
-    def _peer_connected(self, peer_id: str) -> None:
-        self._status = self._status.with_peer(peer_id)
+    def _peer_connected(self, event: PeerConnected) -> None:
+        self._status = self._status.with_peer(event.peer_id)
         self._show_status()
         self._refresh_current_members()
 
-    @Slot(str)
-    def _peer_disconnected(self, peer_id: str) -> None:
-        self._status = self._status.without_peer(peer_id)
+    def _peer_disconnected(self, event: PeerDisconnected) -> None:
+        self._status = self._status.without_peer(event.peer_id)
         self._show_status()
         self._refresh_current_members()
 
-    @Slot(str, bool)
-    def _engine_error(self, message: str, fatal: bool) -> None:
+    def _engine_error(self, event: EngineError) -> None:
+        message, fatal = event.message, event.fatal
         # the bridge knows why its engine stopped before this event arrives
         network = fatal and self.bridge.network_failed
         if fatal:
@@ -405,14 +450,13 @@ class MainWindow(QMainWindow):
         else:
             self.banner.show_message(errors.engine_error(message, fatal))
 
-    @Slot()
-    def _engine_stopped(self) -> None:
+    def _engine_stopped(self, _event: EngineStopped) -> None:
         self._status = self._status.stopped()
         self._show_status()
 
-    @Slot(str, str, int, str)
-    def _tor_status(self, state: str, phase: str, progress: int, summary: str) -> None:
-        self._status = self._status.with_tor(TorState(state, phase, progress, summary))
+    def _tor_status(self, event: TorStatusChanged) -> None:
+        tor = TorState(event.state, event.phase, event.progress, event.summary)
+        self._status = self._status.with_tor(tor)
         self._show_status()
 
     def _show_status(self) -> None:
@@ -445,6 +489,18 @@ class MainWindow(QMainWindow):
         self._circles_shown = asked
         self._show_circles(entries_from(result.circles))
 
+    def _unread_changed(self, event: UnreadChanged) -> None:
+        """A circle's unread count, told by the engine: the badge and the totals follow
+        without asking for the circles again."""
+        self.circle_list.set_unread(event.circle, max(event.unread, 0))
+        self._show_unread()
+        self._mark_read_if_seen()
+
+    def _show_unread(self) -> None:
+        unread = self.circle_list.total_unread()
+        self.notifier.set_unread(unread)
+        self.setWindowTitle(app_window.window_title(unread))
+
     def _show_circles(self, entries: list[CircleEntry]) -> None:
         self.circle_list.set_circles(entries)
         present = {entry.id for entry in entries}
@@ -458,9 +514,7 @@ class MainWindow(QMainWindow):
             self.panes.pop(gone).deleteLater()
         for gone in [circle for circle in self._progress if circle not in present]:
             del self._progress[gone]
-        unread = self.circle_list.total_unread()
-        self.notifier.set_unread(unread)
-        self.setWindowTitle(app_window.window_title(unread))
+        self._show_unread()
         if self._pending_selection in present:
             circle, self._pending_selection = self._pending_selection, None
             self.circle_list.select(circle)
@@ -524,8 +578,8 @@ class MainWindow(QMainWindow):
         if arrived or self.circle_list.unread(pane.circle_id) > 0:
             settle_quietly(self.bridge.request(MarkRead(circle=pane.circle_id)), "mark_read")
 
-    @Slot(str, object, bool)
-    def _message_arrived(self, circle: str, message: MessageView, silent: bool) -> None:
+    def _message_arrived(self, event: MessageArrived) -> None:
+        circle, message, silent = event.circle, event.message, event.silent
         pane = self.panes.get(circle)
         if pane is not None:
             pane.add_arrived(message)
@@ -538,20 +592,14 @@ class MainWindow(QMainWindow):
         if not silent:
             QApplication.alert(self)
 
-    @Slot(str, object)
-    def _member_joined(self, circle: str, _member: object) -> None:
-        pane = self.panes.get(circle)
-        if pane is not None:
-            pane.refresh_members()
-
     def _refresh_current_members(self) -> None:
         pane = self.current_pane()
         if pane is not None:
             pane.refresh_members()
             pane.refresh_sync()
 
-    @Slot(str, int, int)
-    def _sync_progress(self, circle: str, received: int, total: int) -> None:
+    def _sync_progress(self, event: SyncProgress) -> None:
+        circle, received, total = event.circle, event.received, event.total
         if received >= total:
             self._progress.pop(circle, None)
         else:
@@ -560,18 +608,16 @@ class MainWindow(QMainWindow):
         if pane is not None:
             pane.show_progress(received, total)
 
-    @Slot(str)
-    def _history_changed(self, circle: str) -> None:
-        self._progress.pop(circle, None)
-        pane = self.panes.get(circle)
+    def _history_changed(self, event: HistoryChanged) -> None:
+        self._progress.pop(event.circle, None)
+        pane = self.panes.get(event.circle)
         if pane is not None:
             pane.history_changed()
 
-    @Slot(str)
-    def _delivery_changed(self, circle: str) -> None:
-        pane = self.panes.get(circle)
+    def _delivery_changed(self, event: DeliveryChanged) -> None:
+        pane = self.panes.get(event.circle)
         if pane is not None:
-            pane.delivery_changed()
+            pane.delivery_changed(event.held_by)
 
     @Slot()
     def open_create_circle(self) -> None:
@@ -636,61 +682,40 @@ class MainWindow(QMainWindow):
         name = self.circle_list.name_of(circle)
         self._open_dialog(InviteManagerDialog(self.bridge, circle, name, self), _nothing)
 
-    # -- events without a signal of their own: joins, settings, moderation ---------------
+    # -- circles, members, joins and moderation, from their events ----------------------
 
-    @Slot(str, object)
-    def _engine_event(self, name: str, fields: object) -> None:
-        handler = {
-            "circles_changed": self._circles_changed,
-            "members_changed": self._members_changed,
-            "removed_from_circle": self._removed_from_circle,
-            "moderation": self._moderation,
-            "join_request": self._join_request,
-            "care_flag": self._care_flag,
-            "member_joined": self._join_request,
-            "join_pending": self._join_pending,
-            "join_approved": self._join_approved,
-            "join_rejected": self._join_rejected,
-            "message_review": self._message_review,
-        }.get(name)
-        if handler is None or not isinstance(fields, dict):
-            return
-        circle = fields.get("circle")
-        handler(circle if isinstance(circle, str) else "", fields)
-
-    def _circles_changed(self, _circle: str, _fields: dict[str, Any]) -> None:
+    def _circles_changed(self, _event: CirclesChanged) -> None:
+        self.refresh_circles()
         current = self.current_pane()
         if current is not None:
             current.refresh_info()
         if self.waiting_joins.joins:
             self.waiting_joins.refresh()
 
-    def _settings_may_differ(self, circle: str, _fields: dict[str, Any]) -> None:
+    def _settings_may_differ(self, circle: str) -> None:
         pane = self.panes.get(circle)
         if pane is not None:
             pane.refresh_info()
 
-    def _members_changed(self, circle: str, fields: dict[str, Any]) -> None:
-        self._settings_may_differ(circle, fields)
-        pane = self.panes.get(circle)
+    def _members_changed(self, event: MembersChanged) -> None:
+        self._settings_may_differ(event.circle)
+        pane = self.panes.get(event.circle)
         if pane is not None:
             pane.refresh_members()
 
-    def _removed_from_circle(self, circle: str, fields: dict[str, Any]) -> None:
-        pane = self.panes.get(circle)
+    def _removed_from_circle(self, event: RemovedFromCircle) -> None:
+        pane = self.panes.get(event.circle)
         if pane is not None:
-            pane.moderation.show_removed(
-                fields.get("banned") is True, admission_lost=fields.get("admission_lost") is True
-            )
+            pane.moderation.show_removed(event.banned, admission_lost=event.admission_lost)
 
-    def _moderation(self, circle: str, fields: dict[str, Any]) -> None:
-        entry = fields.get("entry")
+    def _moderation(self, event: ModerationHappened) -> None:
+        circle, entry = event.circle, event.entry
         pane = self.panes.get(circle)
         if pane is not None:
             pane.moderation.entry_arrived(entry)
         action = entry.get("action") if isinstance(entry, dict) else None
         if action in INFO_ACTIONS:
-            self._settings_may_differ(circle, fields)
+            self._settings_may_differ(circle)
         dialog = self.active_dialog
         if (
             action == "invite_revoke"
@@ -699,9 +724,10 @@ class MainWindow(QMainWindow):
         ):
             dialog.refresh()
 
-    def _care_flag(self, circle: str, _fields: dict[str, Any]) -> None:
+    def _care_flag(self, event: CareFlagReceived) -> None:
         """A member's care flag reached us as a facilitator: the pane's badge, and a gentle
         notification of its own (never the note or any name)."""
+        circle = event.circle
         pane = self.panes.get(circle)
         if pane is not None:
             pane.care.flag_arrived()
@@ -711,20 +737,24 @@ class MainWindow(QMainWindow):
             circle, self.circle_list.name_of(circle), silent=self.circle_list.quiet(circle)
         )
 
-    def _join_request(self, circle: str, fields: dict[str, Any]) -> None:
+    def _join_request(self, event: JoinRequestArrived | MemberJoined) -> None:
         """Someone asks to join (or was admitted, maybe by another facilitator)."""
+        circle = event.circle
         pane = self.panes.get(circle)
         if pane is not None:
             pane.refresh_join_requests()
-        if "request" in fields:
-            asks = joins.asks_to_join(_text(fields, "name"), self.circle_list.name_of(circle))
+            if isinstance(event, MemberJoined):
+                pane.refresh_members()
+        if isinstance(event, JoinRequestArrived):
+            asks = joins.asks_to_join(event.member_name, self.circle_list.name_of(circle))
             self.statusBar().showMessage(asks, STATUS_MESSAGE_MS)
 
-    def _join_pending(self, _circle: str, _fields: dict[str, Any]) -> None:
+    def _join_pending(self, _event: JoinPending) -> None:
         self.waiting_joins.refresh()
 
-    def _join_approved(self, circle: str, fields: dict[str, Any]) -> None:
-        known = self.waiting_joins.name_of(circle, _text(fields, "name"))
+    def _join_approved(self, event: JoinApproved) -> None:
+        circle = event.circle
+        known = self.waiting_joins.name_of(circle, event.circle_name)
         dialog = self.active_dialog
         told = isinstance(dialog, JoinCircleDialog) and dialog.join_answered(circle, True)
         self.waiting_joins.approved(circle)
@@ -733,12 +763,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(joins.now_member_of(known), STATUS_MESSAGE_MS)
         self.refresh_circles()
 
-    def _join_rejected(self, circle: str, fields: dict[str, Any]) -> None:
-        name = self.waiting_joins.name_of(circle, _text(fields, "name"))
-        reason = _text(fields, "reason")
+    def _join_rejected(self, event: JoinRejected) -> None:
+        circle = event.circle
+        name = self.waiting_joins.name_of(circle, event.circle_name)
+        reason = event.reason
         # a facilitator's "no" is told in the app's own kind words; a request that ended
         # otherwise (the invite was revoked or expired meanwhile) in the engine's
-        declined = not reason or _text(fields, "code") == Refusal.JOIN_DECLINED.value
+        declined = not reason or event.code == Refusal.JOIN_DECLINED.value
         message = joins.join_declined(name) if declined else reason
         dialog = self.active_dialog
         if isinstance(dialog, JoinCircleDialog) and dialog.join_answered(circle, False, message):
@@ -765,12 +796,11 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.review.reload_filtered()
 
-    def _message_review(self, circle: str, fields: dict[str, Any]) -> None:
+    def _message_review(self, event: MessageReview) -> None:
         """A message was hidden pending review, or shows again."""
-        pane = self.panes.get(circle)
-        message = fields.get("message")
-        if pane is not None and isinstance(message, str):
-            pane.review.review_changed(message, fields.get("hidden") is True)
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.review.review_changed(event.message, event.hidden)
             pane.care.review_changed()  # a facilitator's "to review" badge and list
 
     @Slot(bool)
@@ -864,11 +894,6 @@ class MainWindow(QMainWindow):
         self.notifier.close()
         self.closing.emit()
         event.accept()
-
-
-def _text(fields: dict[str, Any], key: str) -> str:
-    value = fields.get(key)
-    return value if isinstance(value, str) else ""
 
 
 def _nothing() -> None:

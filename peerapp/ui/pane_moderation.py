@@ -33,7 +33,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -309,6 +309,17 @@ class PaneModeration(QObject):
             self.pane.composer.set_holds(info.muted_until, info.next_send_at)
         self.settings_action.setVisible(self.facilitating)
         self.show_members(self.members)  # the viewer's standing may have changed
+
+    def send_hold(self, next_send_at: int) -> None:
+        """Our message went: slow mode holds the composer back until `next_send_at` (the
+        send's result says it, so circle_info need not be read again)."""
+        if self.info is not None:
+            self.info = replace(self.info, next_send_at=next_send_at)
+            self.pane.info = self.info  # the pane keeps the same reading
+        if not self.removed:
+            self.pane.composer.set_holds(
+                self.info.muted_until if self.info is not None else 0, next_send_at
+            )
 
     def settings(self) -> Settings:
         info = self.info

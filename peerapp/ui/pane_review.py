@@ -148,9 +148,10 @@ class PaneReview(QObject):
         self.pane.message_list.scroll_to_end()
         if isinstance(sent, MessageSent) and sent.view is not None:
             self.pane.merge_items([sent.view])
+            self.pane.moderation.send_hold(sent.next_send_at)  # slow mode, from the result
         else:
             self.pane.reload_latest()
-        self.pane.refresh_info()  # slow mode: when the next message may go
+            self.pane.refresh_info()  # slow mode: when the next message may go
 
     # -- content filters ------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from peerapp.core.events import (
     ReportReceived,
     SyncProgress,
     TorStatusChanged,
+    UnreadChanged,
 )
 
 PEER = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"
@@ -121,11 +122,18 @@ SHAPES = [
     ),
     (CirclesChanged(), {"event": "circles_changed"}),
     (
+        UnreadChanged("ab" * 16, 3),
+        {"event": "unread_changed", "circle": "ab" * 16, "unread": 3},
+    ),
+    (
         SyncProgress("ab" * 16, 3400, 10000),
         {"event": "sync_progress", "circle": "ab" * 16, "received": 3400, "total": 10000},
     ),
     (HistoryChanged("ab" * 16), {"event": "history_changed", "circle": "ab" * 16}),
-    (DeliveryChanged("ab" * 16), {"event": "delivery_changed", "circle": "ab" * 16}),
+    (
+        DeliveryChanged("ab" * 16, {"cd" * 32: 2}),
+        {"event": "delivery_changed", "circle": "ab" * 16, "held_by": {"cd" * 32: 2}},
+    ),
     (MembersChanged("ab" * 16), {"event": "members_changed", "circle": "ab" * 16}),
     (
         ModerationHappened("ab" * 16, {"action": "mute", "actor_name": "Bee"}),

@@ -24,6 +24,7 @@ from tests.engine.test_engine_moderation import Member, _circle, _until
 ORDINARY = {
     "message",
     "circles_changed",
+    "unread_changed",
     "delivery_changed",
     "history_changed",
     "peer_connected",

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QToolBar
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.crisis_directory import CrisisDirectoryInvalid
+from peerapp.core.events import EngineStopped
 from peerapp.engine.crisis_directory import load_bundled
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs import crisis_help
@@ -104,7 +105,11 @@ def test_it_still_opens_after_the_engine_has_stopped(
     qtbot: QtBot, start_session: StartSession, profile: Path
 ) -> None:
     window = start_session(profile).wait_online_after_unlock()
-    with qtbot.waitSignal(window.bridge.stopped, timeout=WAIT_MS):
+    with qtbot.waitSignal(
+        window.bridge.engineEvent,
+        timeout=WAIT_MS,
+        check_params_cb=lambda event: isinstance(event, EngineStopped),
+    ):
         window.bridge.stop()
     assert window.get_help_action.isEnabled()
 

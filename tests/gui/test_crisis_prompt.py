@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.messages import History
-from peerapp.core.events import MessageView
+from peerapp.core.events import EngineEvent, MessageArrived, MessageView
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
@@ -36,9 +36,13 @@ class Recorder:
         self.names: list[str] = []
         self.messages: list[object] = []
         self.sends: list[str] = []
-        pane.bridge.eventArrived.connect(lambda name, fields: self.names.append(name))
-        pane.bridge.messageArrived.connect(lambda circle, view, silent: self.messages.append(view))
+        pane.bridge.engineEvent.connect(self._event)
         pane.composer.sendRequested.connect(self.sends.append)
+
+    def _event(self, event: EngineEvent) -> None:
+        self.names.append(event.name)
+        if isinstance(event, MessageArrived):
+            self.messages.append(event.message)
 
 
 @pytest.fixture

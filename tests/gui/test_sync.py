@@ -16,6 +16,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.messages import History, SendMessage
+from peerapp.core.events import DeliveryChanged, EngineEvent, HistoryChanged, SyncProgress
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import conversation
@@ -30,6 +31,7 @@ from tests.gui.circle_steps import (
     wait_showing,
 )
 from tests.gui.helpers import WAIT_MS, SessionDriver, StartSession, resolve
+from tests.gui.request_recorder import Recorder
 
 MISSED = 250  # above the engine's threshold for reporting a pull's progress
 CATCH_UP_WAIT_MS = 30_000
@@ -80,16 +82,16 @@ def test_catch_up_progress_shows_in_the_circles_pane(
     pane = wait_showing(qtbot, window, first)
     assert pane.catch_up.isHidden()
 
-    window.bridge.syncProgress.emit(first, 3_400, 10_000)
+    window.bridge.engineEvent.emit(SyncProgress(first, 3_400, 10_000))
     qtbot.waitUntil(lambda: not pane.catch_up.isHidden(), timeout=WAIT_MS)
     assert pane.catch_up.text == "Catching up: 3,400 of 10,000"
-    window.bridge.syncProgress.emit(first, 10_000, 10_000)
+    window.bridge.engineEvent.emit(SyncProgress(first, 10_000, 10_000))
     qtbot.waitUntil(pane.catch_up.isHidden, timeout=WAIT_MS)
 
-    window.bridge.syncProgress.emit(first, 256, 1_000)
+    window.bridge.engineEvent.emit(SyncProgress(first, 256, 1_000))
     qtbot.waitUntil(lambda: not pane.catch_up.isHidden(), timeout=WAIT_MS)
-    with qtbot.waitSignal(window.bridge.historyChanged, timeout=WAIT_MS):
-        window.bridge.historyChanged.emit(first)
+    with qtbot.waitSignal(window.bridge.engineEvent, timeout=WAIT_MS):
+        window.bridge.engineEvent.emit(HistoryChanged(first))
     assert pane.catch_up.isHidden()
     qtbot.waitUntil(lambda: pane.reloads == 1, timeout=WAIT_MS)
 
@@ -99,7 +101,8 @@ def test_catch_up_progress_shows_in_the_circles_pane(
     window = driver.wait_online_after_unlock()
     wait_showing(qtbot, window, first)  # the first circle opens after unlocking
     assert second not in window.panes
-    window.bridge.syncProgress.emit(second, 1_500, 2_000)  # delivered at once, in this thread
+    # delivered at once, in this thread
+    window.bridge.engineEvent.emit(SyncProgress(second, 1_500, 2_000))
     window.circle_list.select(second)
     later = wait_showing(qtbot, window, second)
     assert not later.catch_up.isHidden()
@@ -149,8 +152,14 @@ def test_a_member_back_from_offline_catches_up_with_one_reload(
     progress: list[tuple[int, int]] = []
     changed: list[str] = []
     inserted: list[int] = []
-    bee.bridge.syncProgress.connect(lambda _circle, got, total: progress.append((got, total)))
-    bee.bridge.historyChanged.connect(changed.append)
+
+    def heard(event: EngineEvent) -> None:
+        if isinstance(event, SyncProgress):
+            progress.append((event.received, event.total))
+        elif isinstance(event, HistoryChanged):
+            changed.append(event.circle)
+
+    bee.bridge.engineEvent.connect(heard)
     pane.model.rowsInserted.connect(lambda *_: inserted.append(1))
 
     # Ash comes back and dials Bee at the address it knows: Bee pulls what it missed
@@ -194,12 +203,21 @@ def test_own_messages_go_from_pending_to_held_when_a_member_syncs(
     assert sent.mine and sent.held_by == 0
     assert pane.model.delivery_text(sent.id) == conversation.delivery_pending()
 
-    # Bee comes back, pulls from Ash, and Ash learns that Bee holds the message
+    # Bee comes back, pulls from Ash, and Ash learns that Bee holds the message: from the
+    # delivery_changed event alone, which says so by id (no history read back)
+    told: list[dict[str, int]] = []
+    ash.bridge.engineEvent.connect(
+        lambda event: told.append(event.held_by) if isinstance(event, DeliveryChanged) else None
+    )
+    asked = Recorder(ash.bridge)
+    asked.recording = True
     bee_driver.wait_online_after_unlock()
     qtbot.waitUntil(
         lambda: pane.model.delivery_text(sent.id) == "Held by 1 of 1 member",
         timeout=DELIVERY_WAIT_MS,
     )
+    assert {sent.id: 1} in told
+    assert asked.sent[History.__name__] == 0
     wait_connected(qtbot, ash, conversation.connected_members(1, 1))
     assert SYNCED.fullmatch(pane.header.sync_label.text()) is not None
     assert pane.header.connection.text() == "Connected to 1 of 1 member"

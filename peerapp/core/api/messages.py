@@ -12,8 +12,11 @@ from peerapp.core.events import MessageView
 class MessageSent(Result):
     message: str  # its id, once durably stored
     view: MessageView | None = None  # the message as the sender's history shows it
+    # when slow mode lets us send again (ms since the epoch), 0 at once: the sender's
+    # composer holds back from this, without asking for circle_info after each send
+    next_send_at: int = 0
 
-    IN_PROCESS = frozenset({"view"})
+    IN_PROCESS = frozenset({"view", "next_send_at"})
 
 
 @command("send", "Send a message, optionally with a content warning.")

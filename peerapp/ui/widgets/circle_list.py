@@ -217,6 +217,25 @@ class CircleList(QFrame):
             item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
         self.none_label.setVisible(not entries)
 
+    def set_unread(self, circle_id: str, unread: int) -> None:
+        """One circle's unread count changed (the engine's unread_changed event)."""
+        item = self._item(circle_id)
+        if item is None:
+            return
+        item.setData(UNREAD_ROLE, unread)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(self._entry(item)))
+
+    def _entry(self, item: QListWidgetItem) -> CircleEntry:
+        return CircleEntry(
+            id=self._id_of(item),
+            name=item.text(),
+            members=int(item.data(MEMBERS_ROLE) or 1),
+            unread=int(item.data(UNREAD_ROLE) or 0),
+            quiet=bool(item.data(QUIET_ROLE)),
+            on_break=bool(item.data(ON_BREAK_ROLE)),
+            asleep=str(item.data(ASLEEP_ROLE) or ""),
+        )
+
     def count(self) -> int:
         return self.list.count()
 

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -399,15 +399,31 @@ class MessageModel(QAbstractListModel):
                 self._relayout(number)
                 changed += 1
             elif row.message.mine and new.held_by != row.message.held_by:
-                message = dataclasses.replace(row.message, held_by=new.held_by)
-                self._rows[number] = MessageRow(message, row.starts_group)
-                if self._waiting_for_tor:  # its "Waiting for Tor…" note may go
-                    self._relayout(number)
-                else:
-                    changed_index = self.index(number)
-                    self.dataChanged.emit(changed_index, changed_index)
+                self._set_held_by(number, row, new.held_by)
                 changed += 1
         return changed
+
+    def set_held_by(self, held_by: Mapping[str, int]) -> int:
+        """How many other members hold these own messages (the engine's delivery_changed
+        event, by id); returns how many rows changed."""
+        changed = 0
+        for number, row in enumerate(self._rows):
+            if not isinstance(row, MessageRow) or not row.message.mine:
+                continue
+            count = held_by.get(row.message.id)
+            if count is not None and count != row.message.held_by:
+                self._set_held_by(number, row, count)
+                changed += 1
+        return changed
+
+    def _set_held_by(self, number: int, row: MessageRow, held_by: int) -> None:
+        message = dataclasses.replace(row.message, held_by=held_by)
+        self._rows[number] = MessageRow(message, row.starts_group)
+        if self._waiting_for_tor:  # its "Waiting for Tor…" note may go
+            self._relayout(number)
+        else:
+            changed_index = self.index(number)
+            self.dataChanged.emit(changed_index, changed_index)
 
     def mark_deleted(self, message_id: str, by: str) -> bool:
         """Show a message as deleted (`by`: "author" or "facilitator"): its text goes, a
