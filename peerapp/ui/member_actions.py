@@ -25,26 +25,13 @@ The engine checks everything again; this only keeps impossible choices out of si
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+
+from peerapp.core.permissions import MemberAction
 
 FOUNDER = "founder"
 FACILITATOR = "facilitator"
 MEMBER = "member"
 LEADING_ROLES = (FOUNDER, FACILITATOR)
-
-
-class MemberAction(Enum):
-    PROMOTE = "promote"
-    DEMOTE = "demote"
-    MAKE_FOUNDER = "transfer_founder"
-    MUTE = "mute"
-    UNMUTE = "unmute"
-    REMOVE = "remove_member"
-    BAN = "ban"
-    CARE_FLAG = "care_flag"  # "I'm worried about them": to the facilitators, privately
-    ASK_SUPPORT = "ask_support"  # the same about oneself: "I'd like support"
-    BLOCK = "block"
-    UNBLOCK = "unblock"
 
 
 # the order a menu lists them in: gentle first, the most serious last

@@ -23,11 +23,11 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
 from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog, breaks_from
-from peerapp.ui.member_actions import MemberAction
 from peerapp.ui.text import boundaries
 
 if TYPE_CHECKING:

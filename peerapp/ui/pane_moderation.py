@@ -53,6 +53,7 @@ from peerapp.core.api.moderation import (
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
@@ -68,7 +69,6 @@ from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
     CARE_ACTIONS,
     PLAIN_MEMBER,
-    MemberAction,
     Standing,
     boundary_actions,
     care_actions,

@@ -15,12 +15,12 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.circle_state import Role
 from peerapp.core.events import MessageView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.member_actions import (
     FACILITATOR,
     FOUNDER,
     MEMBER,
     PLAIN_MEMBER,
-    MemberAction,
     Standing,
     may_delete,
     may_report,

@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MemberView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui import style
-from peerapp.ui.member_actions import FACILITATOR, MemberAction, Standing
+from peerapp.ui.member_actions import FACILITATOR, Standing
 from peerapp.ui.text import boundaries, conversation, moderation
 from peerapp.ui.widgets.member_menu import member_menu
 
