@@ -2,9 +2,10 @@
 everyone sees of it.
 
 Rules:
-- The viewer's standing (role, rank) comes from circle_info, each member's from
-  `members`; peerapp.ui.member_actions decides from both which actions a member's menu
-  offers and which messages may be deleted for everyone. The engine checks again.
+- A member's menu offers the moderation actions the engine sent with `members` (judged
+  once, by core/permissions.py); the viewer's standing (role, rank) from circle_info and
+  each member's from `members` decide which messages may be deleted for everyone
+  (peerapp.ui.member_actions). The engine checks again.
 - Acting: promote, demote, a mute of a listed length and unmute go straight to the
   engine; making someone founder, removing, banning, deleting a message and leaving
   ask first, naming the person or the circle. A ban offers (unchecked) to remove, in
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -72,9 +72,9 @@ from peerapp.ui.member_actions import (
     Standing,
     boundary_actions,
     care_actions,
+    in_menu_order,
     may_delete,
     may_report,
-    member_actions,
 )
 from peerapp.ui.notices import (
     ModerationEntry,
@@ -101,10 +101,6 @@ Command = Callable[[], "asyncio.Future[Result]"]  # a request to the engine, not
 BEFORE_ALL = -1
 # sorts after every id of the same length that starts the same: "right after this one"
 JUST_AFTER = "~"
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def notice_key(
@@ -258,14 +254,12 @@ class PaneModeration(QObject):
     def actions_for(self, member: Member) -> list[MemberAction]:
         my_id = self.my_id
         myself = member.id == my_id or not my_id
+        # the moderation actions are the engine's (core/permissions.py); none on oneself,
+        # none before circle_info said who one is, none once removed
+        moderating = [] if myself or self.removed else in_menu_order(member.actions)
         return (
             self.care_for(member.id)
-            + member_actions(
-                self.viewer(),
-                member.standing,
-                myself=myself,
-                muted=member.muted(_now_ms()),
-            )
+            + moderating
             + boundary_actions(myself=myself or self.removed, blocked=member.blocked)
         )
 
