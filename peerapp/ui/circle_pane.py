@@ -205,6 +205,11 @@ class CirclePane(QWidget):
 
     # -- what the window tells the pane -------------------------------------------------
 
+    @property
+    def surface(self) -> QWidget:
+        """What the features parent their menus and dialogs to (peerapp.ui.circle_context)."""
+        return self
+
     def set_name(self, name: str) -> None:
         self.name = name
         self.header.set_name(name)

@@ -48,7 +48,7 @@ from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,8 @@ MAX_OLDER_PAGES = 50
 
 
 class PaneCare(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -108,7 +108,7 @@ class PaneCare(QObject):
             member_id,
             moderation.name_of(member_id),
             message_id,
-            self.pane,
+            self.pane.surface,
             myself=(member_id == my_id) if my_id else None,
         )
         moderation.open_dialog(dialog, lambda: moderation.statusMessage.emit(dialog.sent_text()))
@@ -156,7 +156,7 @@ class PaneCare(QObject):
         except HearthError as error:
             log.info("could not read care flags: %s", type(error).__name__)
             return
-        if not still_alive(self.pane) or asked < self._shown or not self.facilitating:
+        if not still_alive(self.pane.surface) or asked < self._shown or not self.facilitating:
             return
         self._shown = asked
         self.show_count(
@@ -173,7 +173,7 @@ class PaneCare(QObject):
     @Slot()
     def open_list(self) -> CareFlagsDialog:
         dialog = CareFlagsDialog(
-            self.bridge, self.circle, self.pane, my_id=self.pane.moderation.my_id
+            self.bridge, self.circle, self.pane.surface, my_id=self.pane.moderation.my_id
         )
         dialog.changed.connect(self.show_count)
         dialog.showRequested.connect(self.show_in_conversation)
@@ -206,7 +206,7 @@ class PaneCare(QObject):
         pane = self.pane
         wanted: OrderKey = (lamport, message_id)
         for _ in range(MAX_OLDER_PAGES):
-            if not still_alive(pane) or message_id in pane.model or not pane.loaded:
+            if not still_alive(pane.surface) or message_id in pane.model or not pane.loaded:
                 break
             first, last = pane.model.first_message(), pane.model.last_message()
             if last is not None and wanted > order_key(last):
@@ -216,10 +216,10 @@ class PaneCare(QObject):
                 break  # in the span shown, yet not shown: filtered out for this reader
             before = first.id
             await pane.load_older()
-            after = pane.model.first_message() if still_alive(pane) else None
+            after = pane.model.first_message() if still_alive(pane.surface) else None
             if after is None or after.id == before:
                 break  # no page came (one was already on its way, or the engine refused)
-        if not still_alive(pane):
+        if not still_alive(pane.surface):
             return
         if not self.scroll_to(message_id):
             pane.moderation.statusMessage.emit(care.review_not_in_conversation())

@@ -92,7 +92,7 @@ from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +174,8 @@ class PaneModeration(QObject):
     statusMessage = Signal(str)  # a passing word of thanks or confirmation
     circleLeft = Signal(str)  # circle id: we left it
 
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -189,7 +189,7 @@ class PaneModeration(QObject):
 
         self.error_banner = ErrorBanner()
         self.removed_bar = RemovedBar()
-        self.more_menu = QMenu(pane)
+        self.more_menu = QMenu(pane.surface)
         self.settings_action = QAction(circle_settings.circle_settings_action(), self)
         self.log_action = QAction(moderation.moderation_log_action(), self)
         self.leave_action = QAction(circles.leave_circle_action(), self)
@@ -355,14 +355,14 @@ class PaneModeration(QObject):
             ),
         }
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
-            dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane)
+            dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
             self.open_dialog(dialog, self._acted)
             return
         if action is MemberAction.BAN:
             brought = brought_in_by(self.members, member_id)
             invitees = [m.name or conversation.unnamed_member() for m in brought]
             dialog = ConfirmBanDialog(
-                bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane
+                bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane.surface
             )
             self.open_dialog(dialog, self._acted)
             return
@@ -376,7 +376,7 @@ class PaneModeration(QObject):
             explanation=asking.text(name),
             confirm_text=asking.confirm(),
             command=commands[action],
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.open_dialog(dialog, self._acted)
 
@@ -398,10 +398,10 @@ class PaneModeration(QObject):
         try:
             await command()
         except Exception as error:
-            if still_alive(self.pane):
+            if still_alive(self.pane.surface):
                 self.error_banner.show_message(say(failure_message(error, what)))
             return
-        if still_alive(self.pane):
+        if still_alive(self.pane.surface):
             on_done()
 
     def _acted(self) -> None:
@@ -422,7 +422,7 @@ class PaneModeration(QObject):
         message = self.pane.model.message(message_id)
         if message is None or not self.may_delete(message):
             return
-        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane)
+        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane.surface)
         self.open_dialog(dialog, lambda: self.mark_deleted(message_id))
 
     def mark_deleted(self, message_id: str) -> None:
@@ -434,7 +434,7 @@ class PaneModeration(QObject):
 
     @Slot(str)
     def open_report(self, message_id: str) -> None:
-        dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane)
+        dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane.surface)
         self.open_dialog(dialog, lambda: self.statusMessage.emit(moderation.report_sent()))
 
     # -- the circle: settings, log, leaving ---------------------------------------------
@@ -444,13 +444,13 @@ class PaneModeration(QObject):
         if not self.facilitating:
             return
         dialog = CircleSettingsDialog(
-            self.bridge, self.circle, self.pane.name, self.settings(), self.pane
+            self.bridge, self.circle, self.pane.name, self.settings(), self.pane.surface
         )
         self.open_dialog(dialog, self.pane.refresh_info)
 
     @Slot()
     def open_log(self) -> None:
-        dialog = ModerationLogDialog(self.bridge, self.circle, self.pane)
+        dialog = ModerationLogDialog(self.bridge, self.circle, self.pane.surface)
         self.open_dialog(dialog)
         dialog.load()
 
@@ -466,7 +466,7 @@ class PaneModeration(QObject):
             command=lambda: self.bridge.request(Leave(circle=self.circle)),
             busy_text=circles.leaving(),
             what=circles.to_leave(),
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))
 
@@ -496,7 +496,7 @@ class PaneModeration(QObject):
         except HearthError as error:
             log.info("could not read the moderation log: %s", type(error).__name__)
             return
-        if not still_alive(self.pane):
+        if not still_alive(self.pane.surface):
             return
         self.log_loaded = True
         for entry in entries_from(result.entries):

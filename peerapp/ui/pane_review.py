@@ -37,12 +37,12 @@ from peerapp.ui.text import safety
 from peerapp.ui.timeline import Notice
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 
 class PaneReview(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -91,7 +91,7 @@ class PaneReview(QObject):
             ),
             busy_text=safety.flagging(),
             what=safety.to_flag_message(),
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.pane.moderation.open_dialog(dialog, self._flagged)
 
@@ -140,7 +140,7 @@ class PaneReview(QObject):
 
     @Slot()
     def open_check_in(self) -> None:
-        dialog = CheckInDialog(self.bridge, self.circle, self.pane)
+        dialog = CheckInDialog(self.bridge, self.circle, self.pane.surface)
         self.pane.moderation.open_dialog(dialog, lambda: self._checked_in(dialog))
 
     def _checked_in(self, dialog: CheckInDialog) -> None:

@@ -29,12 +29,12 @@ from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.text import storage, versions
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 
 class PaneVersions(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.action = QAction(versions.equivocations_action(), self)
         self.action.triggered.connect(self.open_list)
@@ -60,7 +60,7 @@ class PaneVersions(QObject):
 
     @Slot()
     def open_list(self) -> EquivocationsDialog:
-        dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane)
+        dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
         dialog.deleted.connect(self._deleted)
         self.pane.moderation.open_dialog(dialog)
         dialog.load()
@@ -68,7 +68,7 @@ class PaneVersions(QObject):
 
     @Slot()
     def open_storage(self) -> StorageDialog:
-        dialog = StorageDialog(self.pane.bridge, self.pane.circle_id, self.pane)
+        dialog = StorageDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
         dialog.cleared.connect(self._cleared)
         self.pane.moderation.open_dialog(dialog)
         dialog.load()
