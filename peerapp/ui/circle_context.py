@@ -95,9 +95,6 @@ class CircleContext(Protocol):
     @property
     def moderation(self) -> ModerationPart: ...
 
-    @property
-    def infoChanged(self) -> SignalInstance: ...  # CircleInfo, each time it is read
-
     def refresh_info(self) -> asyncio.Task[None]: ...
 
     def refresh_members(self) -> asyncio.Task[None]: ...

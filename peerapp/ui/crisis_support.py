@@ -37,7 +37,6 @@ class CrisisSupport(QObject):
         prompt = pane.composer.crisis_prompt
         prompt.resourcesRequested.connect(self.open_resources)
         prompt.facilitatorRequested.connect(self.tell_facilitator)
-        pane.infoChanged.connect(self.info_changed)
 
     @Slot(object)
     def info_changed(self, _info: object) -> None:

@@ -43,6 +43,7 @@ from peerapp.ui.dialogs.care_flags import (
     open_flags,
     pending_reviews_from,
 )
+from peerapp.ui.engine_query import Latest
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
@@ -66,8 +67,7 @@ class PaneCare(QObject):
         self.open_count = 0
         self.review_count = 0
         self.list_dialog: CareFlagsDialog | None = None  # the list, while it is open
-        self._asked = 0
-        self._shown = 0
+        self._counts = Latest()
         self.flags_action = QAction(care.care_and_review_action(), self)
         self.flags_action.triggered.connect(self.open_list)
         self.flags_action.setVisible(False)
@@ -77,7 +77,6 @@ class PaneCare(QObject):
         pane.message_list.set_care_rule(self.may_care)
         pane.message_list.careRequested.connect(self.open_for_message)
         pane.header.care_flags_button.clicked.connect(self.open_list)
-        pane.infoChanged.connect(self.info_changed)
 
     # -- sending ------------------------------------------------------------------------
 
@@ -118,7 +117,7 @@ class PaneCare(QObject):
 
     @Slot(object)
     def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (connected before us)
+        # the pane's moderation has read this circle_info already (the pane tells it first)
         facilitating = self.pane.moderation.facilitating
         self.flags_action.setVisible(facilitating)
         if facilitating and not self.facilitating:
@@ -149,16 +148,16 @@ class PaneCare(QObject):
 
     @async_slot()
     async def refresh_count(self) -> None:
-        self._asked += 1
-        asked = self._asked
+        asked = self._counts.ask()
         try:
             result = await self.bridge.request(Flags(circle=self.circle))
         except HearthError as error:
             log.info("could not read care flags: %s", type(error).__name__)
             return
-        if not still_alive(self.pane.surface) or asked < self._shown or not self.facilitating:
+        if not still_alive(self.pane.surface) or not self.facilitating:
             return
-        self._shown = asked
+        if not self._counts.take(asked):
+            return
         self.show_count(
             len(open_flags(care_flags_from(result.flags))),
             len(pending_reviews_from(result.pending_review)),

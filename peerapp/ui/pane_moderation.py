@@ -207,7 +207,6 @@ class PaneModeration(QObject):
         pane.message_list.deleteRequested.connect(self.confirm_delete)
         pane.message_list.reportRequested.connect(self.open_report)
         pane.composer.holdEnded.connect(pane.refresh_info)
-        pane.infoChanged.connect(self.info_changed)
         # a reload that could not join what was shown replaced it: notices go back in
         pane.model.modelReset.connect(self.place_notices)
 

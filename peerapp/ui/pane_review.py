@@ -53,7 +53,6 @@ class PaneReview(QObject):
         pane.message_list.flagRequested.connect(self.confirm_flag)
         pane.message_list.restoreRequested.connect(self.restore)
         pane.composer.checkInRequested.connect(self.open_check_in)
-        pane.infoChanged.connect(self.info_changed)
         # a reload that could not join what was shown replaced it: the notes go back in
         pane.model.modelReset.connect(self.place_review_notices)
 
@@ -69,7 +68,7 @@ class PaneReview(QObject):
 
     @Slot(object)
     def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (connected before us)
+        # the pane's moderation has read this circle_info already (the pane tells it first)
         self.pane.model.set_reviewer(self.pane.moderation.facilitating)
 
     # -- flagging and restoring -----------------------------------------------------------

@@ -45,11 +45,10 @@ class PaneVersions(QObject):
         self.storage_action = QAction(storage.storage_action(), self)
         self.storage_action.triggered.connect(self.open_storage)
         moderation.more_menu.insertAction(moderation.log_action, self.storage_action)
-        pane.infoChanged.connect(self.info_changed)
 
     @Slot(object)
     def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (connected before us)
+        # the pane's moderation has read this circle_info already (the pane tells it first)
         self.action.setVisible(self.pane.moderation.facilitating)
 
     def arrived(self, message: MessageView) -> None:
