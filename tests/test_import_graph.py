@@ -12,20 +12,6 @@ from pathlib import Path
 import peerapp
 
 ROOT = Path(peerapp.__file__).parent
-# The one cycle left when this test came (issue 13's circle-pane bullet, another slice):
-# the GUI's circle pane and the pane_*.py helpers that reach into each other. Allowed only
-# as it stands: a module joining it, or any other cycle, fails. Empty it when it is gone.
-KNOWN_GUI_CYCLE = frozenset(
-    {
-        "peerapp.ui.circle_pane",
-        "peerapp.ui.crisis_support",
-        "peerapp.ui.pane_boundaries",
-        "peerapp.ui.pane_care",
-        "peerapp.ui.pane_moderation",
-        "peerapp.ui.pane_review",
-        "peerapp.ui.pane_versions",
-    }
-)
 
 
 def _module_name(path: Path) -> str:
@@ -113,15 +99,34 @@ def tangles(graph: dict[str, set[str]]) -> list[set[str]]:
 def test_the_import_graph_of_peerapp_has_no_cycle() -> None:
     graph = import_graph()
     assert len(graph) > 100  # every module was read (a wrong root would pass vacuously)
+    found = []
     for group in tangles(graph):
         inside = {module: graph[module] & group for module in group}
         cycle = " -> ".join(find_cycle(inside) or [])
-        print(f"import cycle among {len(group)} modules: {cycle}")
-        assert group <= KNOWN_GUI_CYCLE, f"import cycle: {cycle} (among {sorted(group)})"
+        found.append(f"import cycle: {cycle} (among {sorted(group)})")
+    assert found == []
+    assert find_cycle(graph) is None
+
+
+def test_the_circle_features_see_a_context_not_the_pane() -> None:
+    """The GUI's last cycle was the pane and its features importing each other: the
+    features name peerapp.ui.circle_context's protocols, and only the pane imports them."""
+    graph = import_graph()
+    features = {
+        "peerapp.ui.crisis_support",
+        "peerapp.ui.pane_boundaries",
+        "peerapp.ui.pane_care",
+        "peerapp.ui.pane_moderation",
+        "peerapp.ui.pane_review",
+        "peerapp.ui.pane_versions",
+    }
+    for feature in sorted(features):
+        assert "peerapp.ui.circle_context" in graph[feature], feature
+        assert graph[feature] & (features | {"peerapp.ui.circle_pane"}) == set(), feature
 
 
 def test_the_engine_is_free_of_cycles() -> None:
-    """engine/ and the floors below it have none at all (the GUI's known one aside)."""
+    """engine/ and the floors below it have none at all, the GUI aside."""
     graph = import_graph()
     below_ui = {
         m: {i for i in edges if not i.startswith("peerapp.ui")}

@@ -111,6 +111,9 @@ class MemberView:
     # how many times members reported that a key rotation of its could not be opened
     # (a report, not a proof: the reporter could lie)
     unreadable_reports: int = 0
+    # what the viewer may do to this member, as core/permissions.py's MemberAction values
+    # (the moderation commands): the fronts offer these instead of re-deriving the rules
+    actions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from peerapp.core.events import (
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
 from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
+from peerapp.core.permissions import actions_on
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto import envelope
@@ -534,6 +535,9 @@ class CircleService:
                 equivocated=member.key in state.equivocators,
                 invited_by=member.admitted_by.hex(),
                 unreadable_reports=state.unreadable_reports.get(member.key, 0),
+                actions=tuple(
+                    sorted(a.value for a in actions_on(state, runtime.me, member.key, now))
+                ),
             )
             # facilitators by rank, then members by seniority
             for member in sorted(

@@ -27,6 +27,7 @@ from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import Breaks, TakeABreakDialog, breaks_from
+from peerapp.ui.engine_query import Latest
 from peerapp.ui.text import boundaries
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,7 @@ class BreakControls(QObject):
         self._parent = parent
         self.breaks = Breaks()
         self.reads = 0  # completed reads of `breaks`
-        self._asked = 0
-        self._shown = 0
+        self._breaks = Latest()
         self.action = QAction(
             f"{boundaries.break_moon()}  {boundaries.take_a_break_action()}", self
         )
@@ -101,17 +101,15 @@ class BreakControls(QObject):
     @async_slot()
     async def refresh(self) -> None:
         """Read the breaks again and show whether the global one is on."""
-        self._asked += 1
-        asked = self._asked
+        asked = self._breaks.ask()
         try:
             result = await self.bridge.request(BreaksOf())
         except HearthError as error:
             log.info("could not read the breaks: %s", type(error).__name__)
             return
         # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self._parent) or asked < self._shown:
+        if not still_alive(self._parent) or not self._breaks.take(asked):
             return
-        self._shown = asked
         self.breaks = breaks_from(result)
         self.indicator.setVisible(self.on_break)
         if self.has_quiet_hours():

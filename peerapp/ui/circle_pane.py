@@ -20,7 +20,8 @@ The circle's settings (circle_info) are asked for when the pane opens and again 
 window says they may have changed (`refresh_info`): the guidelines stay pinned under the
 header, and a facilitator sees "2 waiting to join" there when join approval holds people
 back, opening a panel to approve or decline each (`refresh_join_requests`, also on the
-engine's join_request events). `infoChanged` hands the settings to whoever else needs them.
+engine's join_request events). The features are handed the settings in a fixed order
+(moderation first), then `infoChanged` tells whoever else listens.
 
 Moderation (member and message menus, notices among the messages, tombstones, the
 composer held back by a mute or slow mode, the removed state, settings, the log, leaving)
@@ -51,6 +52,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import CircleInfo, circle_info_from
 from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.engine_query import Latest, OneAtATime
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_moderation import PaneModeration
@@ -131,21 +133,16 @@ class CirclePane(QWidget):
         self.has_older = False
         self.loading_older = False
         self._waiting: list[MessageView] = []
-        self._members_asked = 0
-        self._members_shown = 0
+        self._members = Latest()
         # at most one reload (and one delivery refresh, one sync question) in flight;
         # asked again meanwhile, it runs once more when that one is done
-        self._reloading = False
-        self._reload_again = False
-        self._refreshing_delivery = False
-        self._refresh_delivery_again = False
+        self._reload = OneAtATime()
+        self._delivery = OneAtATime()
         self._asking_sync = False
         self.reloads = 0  # completed reloads, for whoever wants to know one happened
         self.info: CircleInfo | None = None
-        self._info_asked = 0
-        self._info_shown = 0
-        self._requests_asked = 0
-        self._requests_shown = 0
+        self._info = Latest()
+        self._requests = Latest()
 
         self._sync_timer, self._age_timer = self._build_timers()
 
@@ -204,6 +201,11 @@ class CirclePane(QWidget):
         return ask, age
 
     # -- what the window tells the pane -------------------------------------------------
+
+    @property
+    def surface(self) -> QWidget:
+        """What the features parent their menus and dialogs to (peerapp.ui.circle_context)."""
+        return self
 
     def set_name(self, name: str) -> None:
         self.name = name
@@ -269,9 +271,8 @@ class CirclePane(QWidget):
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
             self.placeholder.setText(conversation.no_messages_yet())
-        if self._reload_again:
+        if self._reload.asked_meanwhile():
             # the history changed while this page was on its way: it may be from before
-            self._reload_again = False
             self.reload_latest()
 
     def merge_items(self, batch: Sequence[Item]) -> None:
@@ -297,25 +298,25 @@ class CirclePane(QWidget):
         """Ask for the latest messages again (as many as are shown, at least a page) and
         merge them in; when they cannot join what is shown (more came than one answer
         holds), show them instead, older pages to be fetched as usual."""
-        if not self.loaded or self._reloading:
-            self._reload_again = True
+        if not self.loaded:
+            self._reload.later()
             return
-        self._reloading = True
+        if not self._reload.start():
+            return
         limit = self.reload_size()
         try:
             result = await self.bridge.request(History(circle=self.circle_id, limit=limit))
         except HearthError as error:
             log.info("could not reload a circle's history: %s", type(error).__name__)
             if still_alive(self):
-                self._reloading = False
+                self._reload.stop()
             return
         if not still_alive(self):
             return
-        self._reloading = False
+        again = self._reload.finish()
         self._show_reloaded(list(result.messages), limit)
         self.reloads += 1
-        if self._reload_again:
-            self._reload_again = False
+        if again:
             self.reload_latest()
 
     async def replace_latest(self, limit: int, *, jump_to_end: bool) -> bool:
@@ -428,12 +429,11 @@ class CirclePane(QWidget):
     async def refresh_delivery(self) -> None:
         """Ask again for the delivery states of the own messages shown (one history answer
         covering them), unless every one is already held by every other member."""
-        if self._refreshing_delivery:
-            self._refresh_delivery_again = True
+        if not self._delivery.start():
             return
         if not self.loaded or not self.model.awaiting_delivery():
+            self._delivery.stop()  # nothing to ask
             return
-        self._refreshing_delivery = True
         try:
             result = await self.bridge.request(
                 History(circle=self.circle_id, limit=self.reload_size())
@@ -441,14 +441,13 @@ class CirclePane(QWidget):
         except HearthError as error:
             log.info("could not refresh delivery states: %s", type(error).__name__)
             if still_alive(self):
-                self._refreshing_delivery = False
+                self._delivery.stop()
             return
         if not still_alive(self):
             return
-        self._refreshing_delivery = False
+        again = self._delivery.finish()
         self.model.update_delivery(list(result.messages))
-        if self._refresh_delivery_again:
-            self._refresh_delivery_again = False
+        if again:
             self.refresh_delivery()
 
     # -- syncs --------------------------------------------------------------------------
@@ -490,17 +489,15 @@ class CirclePane(QWidget):
 
     @async_slot()
     async def refresh_members(self) -> None:
-        self._members_asked += 1
-        asked = self._members_asked
+        asked = self._members.ask()
         try:
             result = await self.bridge.request(Members(circle=self.circle_id))
         except HearthError as error:
             log.info("could not list members: %s", type(error).__name__)
             return
         # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self) or asked < self._members_shown:
+        if not still_alive(self) or not self._members.take(asked):
             return
-        self._members_shown = asked
         members = members_from(result.members)
         self.moderation.show_members(members)
         self.crisis_support.members_changed()
@@ -513,16 +510,14 @@ class CirclePane(QWidget):
     @async_slot()
     async def refresh_info(self) -> None:
         """Read the circle's settings again (they may have changed)."""
-        self._info_asked += 1
-        asked = self._info_asked
+        asked = self._info.ask()
         try:
             result = await self.bridge.request(CircleInfoOf(circle=self.circle_id))
         except HearthError as error:
             log.info("could not read a circle's settings: %s", type(error).__name__)
             return
-        if not still_alive(self) or asked < self._info_shown:
+        if not still_alive(self) or not self._info.take(asked):
             return
-        self._info_shown = asked
         info = circle_info_from(result)
         self.info = info
         self.guidelines.set_guidelines(info.guidelines)
@@ -531,6 +526,17 @@ class CirclePane(QWidget):
         else:
             self.header.set_waiting_to_join(0)
             self.join_requests.set_requests([], _now_ms())
+        # the features read the settings in this order, stated here rather than left to
+        # the order Qt connected them in: moderation first, since the others ask it who
+        # one is now (facilitating, removed)
+        for reader in (
+            self.moderation.info_changed,
+            self.care.info_changed,
+            self.versions.info_changed,
+            self.crisis_support.info_changed,
+            self.review.info_changed,
+        ):
+            reader(info)
         self.infoChanged.emit(info)
 
     @async_slot()
@@ -538,16 +544,14 @@ class CirclePane(QWidget):
         """Ask who waits for a facilitator's answer (facilitators only)."""
         if self.info is not None and not self.info.facilitating:
             return
-        self._requests_asked += 1
-        asked = self._requests_asked
+        asked = self._requests.ask()
         try:
             result = await self.bridge.request(PendingJoins(circle=self.circle_id))
         except HearthError as error:
             log.info("could not list join requests: %s", type(error).__name__)
             return
-        if not still_alive(self) or asked < self._requests_shown:
+        if not still_alive(self) or not self._requests.take(asked):
             return
-        self._requests_shown = asked
         requests = join_requests_from(result.requests)
         self.join_requests.set_requests(requests, _now_ms())
         self.join_requests.show_error("")

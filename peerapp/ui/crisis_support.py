@@ -25,19 +25,18 @@ from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 log = logging.getLogger(__name__)
 
 
 class CrisisSupport(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         prompt = pane.composer.crisis_prompt
         prompt.resourcesRequested.connect(self.open_resources)
         prompt.facilitatorRequested.connect(self.tell_facilitator)
-        pane.infoChanged.connect(self.info_changed)
 
     @Slot(object)
     def info_changed(self, _info: object) -> None:
@@ -50,7 +49,7 @@ class CrisisSupport(QObject):
 
     @Slot()
     def open_resources(self) -> None:
-        self.pane.moderation.open_dialog(CrisisHelpDialog(parent=self.pane, country=None))
+        self.pane.moderation.open_dialog(CrisisHelpDialog(parent=self.pane.surface, country=None))
 
     def myself(self) -> tuple[str, str] | None:
         """(my member id, my name in this circle), or None before circle_info came."""
@@ -72,7 +71,7 @@ class CrisisSupport(QObject):
                 self.pane.circle_id,
                 member=member,
                 member_name=name,
-                parent=self.pane,
+                parent=self.pane.surface,
                 myself=True,  # worded as asking for support
             )
         )

@@ -117,6 +117,7 @@ from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
+from peerapp.ui.engine_query import Latest
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import Preferences
 from peerapp.ui.text import (
@@ -171,8 +172,7 @@ class MainWindow(QMainWindow):
         self.preferences = preferences if preferences is not None else Preferences()
         self._status = ConnectionStatus()
         self.panes: dict[str, CirclePane] = {}
-        self._circles_asked = 0
-        self._circles_shown = 0
+        self._circles = Latest()
         self._pending_selection: str | None = None
         self._listed_once = False
         # catch-up progress of circles, for a pane opened while their sync runs
@@ -476,17 +476,15 @@ class MainWindow(QMainWindow):
 
     @async_slot()
     async def refresh_circles(self) -> None:
-        self._circles_asked += 1
-        asked = self._circles_asked
+        asked = self._circles.ask()
         try:
             result = await self.bridge.request(Circles())
         except HearthError as error:
             log.info("could not list circles: %s", type(error).__name__)
             return
         # answers can overtake each other; an older list must not undo a newer one
-        if not still_alive(self) or asked < self._circles_shown:
+        if not still_alive(self) or not self._circles.take(asked):
             return
-        self._circles_shown = asked
         self._show_circles(entries_from(result.circles))
 
     def _unread_changed(self, event: UnreadChanged) -> None:

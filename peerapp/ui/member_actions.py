@@ -1,15 +1,13 @@
-"""Which moderation actions the viewer may take, so menus offer only those (pure, no Qt).
+"""Which actions the viewer may take, so menus offer only those (pure, no Qt).
 
-The same rule as the core (peerapp/core/circle_state.py), read from what the engine tells
-the GUI (roles and ranks from `members`, the viewer's own from `circle_info`):
+The moderation actions on a member (promote, demote, make founder, mute or unmute,
+remove, ban) are the core's rule, peerapp/core/permissions.py: the engine sends them with
+each member and this module only orders them for a menu (in_menu_order). What is still
+read here, from what the engine tells the GUI (roles and ranks from `members`, the
+viewer's own from `circle_info`):
 - Facilitators are ranked: 0 is the founder, then each facilitator in promotion order;
   plain members rank below every facilitator. "A outranks B" means A is a facilitator
-  ranked above B. A facilitator acts only on members it outranks, never on an equal or
-  a senior, and nobody acts on themselves through these menus.
-- Promote: a facilitator, on a plain member.
-- Demote: a facilitator, on a facilitator it outranks.
-- Make founder: only the founder, to another facilitator.
-- Mute (or unmute, while muted), remove, ban: a facilitator, on a member it outranks.
+  ranked above B.
 - Delete a message for everyone: its author, or a facilitator outranking the author (a
   former member ranks as a plain member).
 - Report: others' messages still showing, when some facilitator other than oneself and
@@ -24,27 +22,15 @@ The engine checks everything again; this only keeps impossible choices out of si
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+
+from peerapp.core.permissions import MemberAction
 
 FOUNDER = "founder"
 FACILITATOR = "facilitator"
 MEMBER = "member"
 LEADING_ROLES = (FOUNDER, FACILITATOR)
-
-
-class MemberAction(Enum):
-    PROMOTE = "promote"
-    DEMOTE = "demote"
-    MAKE_FOUNDER = "transfer_founder"
-    MUTE = "mute"
-    UNMUTE = "unmute"
-    REMOVE = "remove_member"
-    BAN = "ban"
-    CARE_FLAG = "care_flag"  # "I'm worried about them": to the facilitators, privately
-    ASK_SUPPORT = "ask_support"  # the same about oneself: "I'd like support"
-    BLOCK = "block"
-    UNBLOCK = "unblock"
 
 
 # the order a menu lists them in: gentle first, the most serious last
@@ -92,23 +78,10 @@ class Standing:
 PLAIN_MEMBER = Standing(MEMBER)
 
 
-def member_actions(
-    viewer: Standing, target: Standing, *, myself: bool, muted: bool
-) -> list[MemberAction]:
-    """The actions `viewer` may take on `target`, in menu order."""
-    if myself or not viewer.leads:
-        return []
-    allowed: set[MemberAction] = set()
-    if target.role == MEMBER:
-        allowed.add(MemberAction.PROMOTE)
-    if viewer.role == FOUNDER and target.role == FACILITATOR:
-        allowed.add(MemberAction.MAKE_FOUNDER)
-    if viewer.outranks(target):
-        if target.role == FACILITATOR:
-            allowed.add(MemberAction.DEMOTE)
-        allowed.add(MemberAction.UNMUTE if muted else MemberAction.MUTE)
-        allowed.update((MemberAction.REMOVE, MemberAction.BAN))
-    return [action for action in MENU_ORDER if action in allowed]
+def in_menu_order(actions: Iterable[MemberAction]) -> list[MemberAction]:
+    """The actions the engine allows (core/permissions.py), as a menu lists them."""
+    chosen = set(actions)
+    return [action for action in MENU_ORDER if action in chosen]
 
 
 def boundary_actions(*, myself: bool, blocked: bool) -> list[MemberAction]:

@@ -23,22 +23,22 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 
 from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog, breaks_from
-from peerapp.ui.member_actions import MemberAction
 from peerapp.ui.text import boundaries
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 
 class PaneBoundaries(QObject):
     breakChanged = Signal(str)  # circle id: a break was saved or ended from this pane
 
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -73,7 +73,7 @@ class PaneBoundaries(QObject):
             confirm_text=boundaries.block_confirm(),
             command=lambda: self.bridge.request(Block(circle=self.circle, member=member_id)),
             what=boundaries.to_block(),
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.pane.moderation.open_dialog(
             dialog, lambda: self._blocking_changed(boundaries.blocked_status(name))
@@ -110,7 +110,7 @@ class PaneBoundaries(QObject):
 
     @Slot()
     def open_break(self) -> TakeABreakDialog:
-        dialog = TakeABreakDialog(self.bridge, self.circle, self.pane.name, self.pane)
+        dialog = TakeABreakDialog(self.bridge, self.circle, self.pane.name, self.pane.surface)
         self.pane.moderation.open_dialog(
             dialog, lambda: self._break_saved(boundaries.break_saved())
         )
@@ -133,11 +133,11 @@ class PaneBoundaries(QObject):
             if current.everywhere.on:
                 await self.bridge.request(SetBreak(on=False))
         except Exception as error:
-            if still_alive(self.pane):
+            if still_alive(self.pane.surface):
                 button.setEnabled(True)
                 reason = failure_message(error, boundaries.to_end_break())
                 self.pane.moderation.error_banner.show_message(reason)
             return
-        if still_alive(self.pane):
+        if still_alive(self.pane.surface):
             button.setEnabled(True)
             self._break_saved(boundaries.break_ended())

@@ -43,12 +43,13 @@ from peerapp.ui.dialogs.care_flags import (
     open_flags,
     pending_reviews_from,
 )
+from peerapp.ui.engine_query import Latest
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,8 @@ MAX_OLDER_PAGES = 50
 
 
 class PaneCare(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -66,8 +67,7 @@ class PaneCare(QObject):
         self.open_count = 0
         self.review_count = 0
         self.list_dialog: CareFlagsDialog | None = None  # the list, while it is open
-        self._asked = 0
-        self._shown = 0
+        self._counts = Latest()
         self.flags_action = QAction(care.care_and_review_action(), self)
         self.flags_action.triggered.connect(self.open_list)
         self.flags_action.setVisible(False)
@@ -77,7 +77,6 @@ class PaneCare(QObject):
         pane.message_list.set_care_rule(self.may_care)
         pane.message_list.careRequested.connect(self.open_for_message)
         pane.header.care_flags_button.clicked.connect(self.open_list)
-        pane.infoChanged.connect(self.info_changed)
 
     # -- sending ------------------------------------------------------------------------
 
@@ -108,7 +107,7 @@ class PaneCare(QObject):
             member_id,
             moderation.name_of(member_id),
             message_id,
-            self.pane,
+            self.pane.surface,
             myself=(member_id == my_id) if my_id else None,
         )
         moderation.open_dialog(dialog, lambda: moderation.statusMessage.emit(dialog.sent_text()))
@@ -118,7 +117,7 @@ class PaneCare(QObject):
 
     @Slot(object)
     def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (connected before us)
+        # the pane's moderation has read this circle_info already (the pane tells it first)
         facilitating = self.pane.moderation.facilitating
         self.flags_action.setVisible(facilitating)
         if facilitating and not self.facilitating:
@@ -149,16 +148,16 @@ class PaneCare(QObject):
 
     @async_slot()
     async def refresh_count(self) -> None:
-        self._asked += 1
-        asked = self._asked
+        asked = self._counts.ask()
         try:
             result = await self.bridge.request(Flags(circle=self.circle))
         except HearthError as error:
             log.info("could not read care flags: %s", type(error).__name__)
             return
-        if not still_alive(self.pane) or asked < self._shown or not self.facilitating:
+        if not still_alive(self.pane.surface) or not self.facilitating:
             return
-        self._shown = asked
+        if not self._counts.take(asked):
+            return
         self.show_count(
             len(open_flags(care_flags_from(result.flags))),
             len(pending_reviews_from(result.pending_review)),
@@ -173,7 +172,7 @@ class PaneCare(QObject):
     @Slot()
     def open_list(self) -> CareFlagsDialog:
         dialog = CareFlagsDialog(
-            self.bridge, self.circle, self.pane, my_id=self.pane.moderation.my_id
+            self.bridge, self.circle, self.pane.surface, my_id=self.pane.moderation.my_id
         )
         dialog.changed.connect(self.show_count)
         dialog.showRequested.connect(self.show_in_conversation)
@@ -206,7 +205,7 @@ class PaneCare(QObject):
         pane = self.pane
         wanted: OrderKey = (lamport, message_id)
         for _ in range(MAX_OLDER_PAGES):
-            if not still_alive(pane) or message_id in pane.model or not pane.loaded:
+            if not still_alive(pane.surface) or message_id in pane.model or not pane.loaded:
                 break
             first, last = pane.model.first_message(), pane.model.last_message()
             if last is not None and wanted > order_key(last):
@@ -216,10 +215,10 @@ class PaneCare(QObject):
                 break  # in the span shown, yet not shown: filtered out for this reader
             before = first.id
             await pane.load_older()
-            after = pane.model.first_message() if still_alive(pane) else None
+            after = pane.model.first_message() if still_alive(pane.surface) else None
             if after is None or after.id == before:
                 break  # no page came (one was already on its way, or the engine refused)
-        if not still_alive(pane):
+        if not still_alive(pane.surface):
             return
         if not self.scroll_to(message_id):
             pane.moderation.statusMessage.emit(care.review_not_in_conversation())

@@ -2,9 +2,10 @@
 everyone sees of it.
 
 Rules:
-- The viewer's standing (role, rank) comes from circle_info, each member's from
-  `members`; peerapp.ui.member_actions decides from both which actions a member's menu
-  offers and which messages may be deleted for everyone. The engine checks again.
+- A member's menu offers the moderation actions the engine sent with `members` (judged
+  once, by core/permissions.py); the viewer's standing (role, rank) from circle_info and
+  each member's from `members` decide which messages may be deleted for everyone
+  (peerapp.ui.member_actions). The engine checks again.
 - Acting: promote, demote, a mute of a listed length and unmute go straight to the
   engine; making someone founder, removing, banning, deleting a message and leaving
   ask first, naming the person or the circle. A ban offers (unchecked) to remove, in
@@ -31,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -53,6 +53,7 @@ from peerapp.core.api.moderation import (
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MessageView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
@@ -68,13 +69,12 @@ from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
     CARE_ACTIONS,
     PLAIN_MEMBER,
-    MemberAction,
     Standing,
     boundary_actions,
     care_actions,
+    in_menu_order,
     may_delete,
     may_report,
-    member_actions,
 )
 from peerapp.ui.notices import (
     ModerationEntry,
@@ -92,7 +92,7 @@ from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 log = logging.getLogger(__name__)
 
@@ -101,10 +101,6 @@ Command = Callable[[], "asyncio.Future[Result]"]  # a request to the engine, not
 BEFORE_ALL = -1
 # sorts after every id of the same length that starts the same: "right after this one"
 JUST_AFTER = "~"
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def notice_key(
@@ -178,8 +174,8 @@ class PaneModeration(QObject):
     statusMessage = Signal(str)  # a passing word of thanks or confirmation
     circleLeft = Signal(str)  # circle id: we left it
 
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -193,7 +189,7 @@ class PaneModeration(QObject):
 
         self.error_banner = ErrorBanner()
         self.removed_bar = RemovedBar()
-        self.more_menu = QMenu(pane)
+        self.more_menu = QMenu(pane.surface)
         self.settings_action = QAction(circle_settings.circle_settings_action(), self)
         self.log_action = QAction(moderation.moderation_log_action(), self)
         self.leave_action = QAction(circles.leave_circle_action(), self)
@@ -211,7 +207,6 @@ class PaneModeration(QObject):
         pane.message_list.deleteRequested.connect(self.confirm_delete)
         pane.message_list.reportRequested.connect(self.open_report)
         pane.composer.holdEnded.connect(pane.refresh_info)
-        pane.infoChanged.connect(self.info_changed)
         # a reload that could not join what was shown replaced it: notices go back in
         pane.model.modelReset.connect(self.place_notices)
 
@@ -258,14 +253,12 @@ class PaneModeration(QObject):
     def actions_for(self, member: Member) -> list[MemberAction]:
         my_id = self.my_id
         myself = member.id == my_id or not my_id
+        # the moderation actions are the engine's (core/permissions.py); none on oneself,
+        # none before circle_info said who one is, none once removed
+        moderating = [] if myself or self.removed else in_menu_order(member.actions)
         return (
             self.care_for(member.id)
-            + member_actions(
-                self.viewer(),
-                member.standing,
-                myself=myself,
-                muted=member.muted(_now_ms()),
-            )
+            + moderating
             + boundary_actions(myself=myself or self.removed, blocked=member.blocked)
         )
 
@@ -361,14 +354,14 @@ class PaneModeration(QObject):
             ),
         }
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
-            dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane)
+            dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
             self.open_dialog(dialog, self._acted)
             return
         if action is MemberAction.BAN:
             brought = brought_in_by(self.members, member_id)
             invitees = [m.name or conversation.unnamed_member() for m in brought]
             dialog = ConfirmBanDialog(
-                bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane
+                bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane.surface
             )
             self.open_dialog(dialog, self._acted)
             return
@@ -382,7 +375,7 @@ class PaneModeration(QObject):
             explanation=asking.text(name),
             confirm_text=asking.confirm(),
             command=commands[action],
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.open_dialog(dialog, self._acted)
 
@@ -404,10 +397,10 @@ class PaneModeration(QObject):
         try:
             await command()
         except Exception as error:
-            if still_alive(self.pane):
+            if still_alive(self.pane.surface):
                 self.error_banner.show_message(say(failure_message(error, what)))
             return
-        if still_alive(self.pane):
+        if still_alive(self.pane.surface):
             on_done()
 
     def _acted(self) -> None:
@@ -428,7 +421,7 @@ class PaneModeration(QObject):
         message = self.pane.model.message(message_id)
         if message is None or not self.may_delete(message):
             return
-        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane)
+        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane.surface)
         self.open_dialog(dialog, lambda: self.mark_deleted(message_id))
 
     def mark_deleted(self, message_id: str) -> None:
@@ -440,7 +433,7 @@ class PaneModeration(QObject):
 
     @Slot(str)
     def open_report(self, message_id: str) -> None:
-        dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane)
+        dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane.surface)
         self.open_dialog(dialog, lambda: self.statusMessage.emit(moderation.report_sent()))
 
     # -- the circle: settings, log, leaving ---------------------------------------------
@@ -450,13 +443,13 @@ class PaneModeration(QObject):
         if not self.facilitating:
             return
         dialog = CircleSettingsDialog(
-            self.bridge, self.circle, self.pane.name, self.settings(), self.pane
+            self.bridge, self.circle, self.pane.name, self.settings(), self.pane.surface
         )
         self.open_dialog(dialog, self.pane.refresh_info)
 
     @Slot()
     def open_log(self) -> None:
-        dialog = ModerationLogDialog(self.bridge, self.circle, self.pane)
+        dialog = ModerationLogDialog(self.bridge, self.circle, self.pane.surface)
         self.open_dialog(dialog)
         dialog.load()
 
@@ -472,7 +465,7 @@ class PaneModeration(QObject):
             command=lambda: self.bridge.request(Leave(circle=self.circle)),
             busy_text=circles.leaving(),
             what=circles.to_leave(),
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))
 
@@ -502,7 +495,7 @@ class PaneModeration(QObject):
         except HearthError as error:
             log.info("could not read the moderation log: %s", type(error).__name__)
             return
-        if not still_alive(self.pane):
+        if not still_alive(self.pane.surface):
             return
         self.log_loaded = True
         for entry in entries_from(result.entries):

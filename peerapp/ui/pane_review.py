@@ -37,12 +37,12 @@ from peerapp.ui.text import safety
 from peerapp.ui.timeline import Notice
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 
 class PaneReview(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.bridge = pane.bridge
         self.circle = pane.circle_id
@@ -53,7 +53,6 @@ class PaneReview(QObject):
         pane.message_list.flagRequested.connect(self.confirm_flag)
         pane.message_list.restoreRequested.connect(self.restore)
         pane.composer.checkInRequested.connect(self.open_check_in)
-        pane.infoChanged.connect(self.info_changed)
         # a reload that could not join what was shown replaced it: the notes go back in
         pane.model.modelReset.connect(self.place_review_notices)
 
@@ -69,7 +68,7 @@ class PaneReview(QObject):
 
     @Slot(object)
     def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (connected before us)
+        # the pane's moderation has read this circle_info already (the pane tells it first)
         self.pane.model.set_reviewer(self.pane.moderation.facilitating)
 
     # -- flagging and restoring -----------------------------------------------------------
@@ -91,7 +90,7 @@ class PaneReview(QObject):
             ),
             busy_text=safety.flagging(),
             what=safety.to_flag_message(),
-            parent=self.pane,
+            parent=self.pane.surface,
         )
         self.pane.moderation.open_dialog(dialog, self._flagged)
 
@@ -140,7 +139,7 @@ class PaneReview(QObject):
 
     @Slot()
     def open_check_in(self) -> None:
-        dialog = CheckInDialog(self.bridge, self.circle, self.pane)
+        dialog = CheckInDialog(self.bridge, self.circle, self.pane.surface)
         self.pane.moderation.open_dialog(dialog, lambda: self._checked_in(dialog))
 
     def _checked_in(self, dialog: CheckInDialog) -> None:

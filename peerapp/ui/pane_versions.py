@@ -29,12 +29,12 @@ from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.text import storage, versions
 
 if TYPE_CHECKING:
-    from peerapp.ui.circle_pane import CirclePane
+    from peerapp.ui.circle_context import CircleContext
 
 
 class PaneVersions(QObject):
-    def __init__(self, pane: CirclePane) -> None:
-        super().__init__(pane)
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
         self.pane = pane
         self.action = QAction(versions.equivocations_action(), self)
         self.action.triggered.connect(self.open_list)
@@ -45,11 +45,10 @@ class PaneVersions(QObject):
         self.storage_action = QAction(storage.storage_action(), self)
         self.storage_action.triggered.connect(self.open_storage)
         moderation.more_menu.insertAction(moderation.log_action, self.storage_action)
-        pane.infoChanged.connect(self.info_changed)
 
     @Slot(object)
     def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (connected before us)
+        # the pane's moderation has read this circle_info already (the pane tells it first)
         self.action.setVisible(self.pane.moderation.facilitating)
 
     def arrived(self, message: MessageView) -> None:
@@ -60,7 +59,7 @@ class PaneVersions(QObject):
 
     @Slot()
     def open_list(self) -> EquivocationsDialog:
-        dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane)
+        dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
         dialog.deleted.connect(self._deleted)
         self.pane.moderation.open_dialog(dialog)
         dialog.load()
@@ -68,7 +67,7 @@ class PaneVersions(QObject):
 
     @Slot()
     def open_storage(self) -> StorageDialog:
-        dialog = StorageDialog(self.pane.bridge, self.pane.circle_id, self.pane)
+        dialog = StorageDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
         dialog.cleared.connect(self._cleared)
         self.pane.moderation.open_dialog(dialog)
         dialog.load()

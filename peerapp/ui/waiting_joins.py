@@ -28,6 +28,7 @@ from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.engine_query import Latest
 from peerapp.ui.text import circles, common, joins
 
 log = logging.getLogger(__name__)
@@ -94,8 +95,7 @@ class WaitingJoins(QFrame):
         layout.addLayout(self.rows_layout)
         self.joins: list[WaitingJoin] = []
         self.rows: list[WaitingRow] = []
-        self._asked = 0
-        self._shown = 0
+        self._waiting = Latest()
         self.hide()
 
     # -- contents -----------------------------------------------------------------------
@@ -146,17 +146,15 @@ class WaitingJoins(QFrame):
 
     @async_slot()
     async def refresh(self) -> None:
-        self._asked += 1
-        asked = self._asked
+        asked = self._waiting.ask()
         try:
             result = await self.bridge.request(JoinsWaiting())
         except HearthError as error:
             log.info("could not list waiting joins: %s", type(error).__name__)
             return
         # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self) or asked < self._shown:
+        if not still_alive(self) or not self._waiting.take(asked):
             return
-        self._shown = asked
         waiting = waiting_joins_from(result)
         ids = {join.circle for join in waiting}
         told = [join for join in self.joins if join.declined and join.circle not in ids]

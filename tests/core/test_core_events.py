@@ -117,6 +117,7 @@ SHAPES = [
                 "equivocated": False,
                 "invited_by": "",
                 "unreadable_reports": 0,
+                "actions": [],
             },
         },
     ),

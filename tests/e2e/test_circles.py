@@ -52,6 +52,12 @@ def test_three_members_create_invite_join_and_talk(start_node: StartNode) -> Non
         ("Bee", "member"),
         ("Cy", "member"),
     ]
+    # the engine sends what we may do to each member (core/permissions.py), sorted
+    moderating = ["ban", "mute", "promote", "remove_member"]
+    assert [m["actions"] for m in members] == [[], moderating, moderating]
+    seen_by_bee = joiners[0].call("members", circle=circle)["members"]
+    # (Bee may not have heard of Cy yet: every row it has is empty)
+    assert seen_by_bee and all(m["actions"] == [] for m in seen_by_bee), seen_by_bee
 
     everyone = [founder, *joiners]
     sent = []

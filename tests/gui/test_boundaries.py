@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.boundaries import AllBreaks, SetBreak
 from peerapp.core.events import CircleView, MemberView, MessageView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.take_a_break import (
@@ -24,7 +25,7 @@ from peerapp.ui.dialogs.take_a_break import (
     set_break_command,
 )
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.member_actions import MemberAction, boundary_actions
+from peerapp.ui.member_actions import boundary_actions
 from peerapp.ui.notifier import Notification, Notifier
 from peerapp.ui.preferences import Preferences
 from peerapp.ui.text import app_window, boundaries, care, common, moderation, notifications

@@ -8,10 +8,11 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, care_flags_from, open_flags
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.member_actions import MemberAction, care_actions
+from peerapp.ui.member_actions import care_actions
 from peerapp.ui.text import care, conversation
 from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.circle_steps import (

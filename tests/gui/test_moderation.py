@@ -11,6 +11,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS
+from peerapp.core.permissions import MemberAction
 from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
@@ -19,7 +20,6 @@ from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.member_actions import MemberAction
 from peerapp.ui.text import boundaries, care, circles, conversation, moderation, safety
 from peerapp.ui.widgets.message_model import describe
 from tests.gui.circle_steps import (

@@ -1,6 +1,6 @@
-"""Without an engine: who may do what to whom (the menus' rule, the same as the core's),
-the notes facilitators' actions leave in the conversation and the log, where those notes
-go among the messages, and what holds the composer back."""
+"""Without an engine: how a menu orders the engine's actions, which messages may be
+deleted or reported, the notes facilitators' actions leave in the conversation and the
+log, where those notes go among the messages, and what holds the composer back."""
 
 from __future__ import annotations
 
@@ -15,16 +15,16 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.circle_state import Role
 from peerapp.core.events import MessageView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.member_actions import (
     FACILITATOR,
     FOUNDER,
     MEMBER,
     PLAIN_MEMBER,
-    MemberAction,
     Standing,
+    in_menu_order,
     may_delete,
     may_report,
-    member_actions,
 )
 from peerapp.ui.notices import (
     ModerationEntry,
@@ -56,38 +56,25 @@ MINUTE_MS = 60_000
 T0 = int(datetime(2025, 3, 4, 14, 0).timestamp() * 1000)
 
 
-def actions(viewer: Standing, target: Standing, muted: bool = False) -> list[MemberAction]:
-    return member_actions(viewer, target, myself=False, muted=muted)
-
-
 # -- who may do what ------------------------------------------------------------------
+# (the moderation actions on a member are the core's: tests/core/test_core_permissions.py)
 
 
-def test_the_founder_may_act_on_everyone_and_hand_the_role_on_to_a_facilitator() -> None:
-    assert actions(FOUNDER_0, PLAIN_MEMBER) == [A.PROMOTE, A.MUTE, A.REMOVE, A.BAN]
-    assert actions(FOUNDER_0, FACILITATOR_1) == [
-        A.DEMOTE,
-        A.MAKE_FOUNDER,
+def test_a_menu_lists_the_engines_actions_gentle_first() -> None:
+    assert in_menu_order({A.BAN, A.REMOVE, A.MUTE, A.PROMOTE}) == [
+        A.PROMOTE,
         A.MUTE,
         A.REMOVE,
         A.BAN,
     ]
-    assert actions(FOUNDER_0, PLAIN_MEMBER, muted=True) == [A.PROMOTE, A.UNMUTE, A.REMOVE, A.BAN]
-
-
-def test_a_facilitator_acts_only_below_itself_and_never_hands_on_the_founder_role() -> None:
-    assert actions(FACILITATOR_1, PLAIN_MEMBER) == [A.PROMOTE, A.MUTE, A.REMOVE, A.BAN]
-    assert actions(FACILITATOR_1, FACILITATOR_2) == [A.DEMOTE, A.MUTE, A.REMOVE, A.BAN]
-    assert actions(FACILITATOR_2, FACILITATOR_1) == []  # a senior
-    assert actions(FACILITATOR_1, Standing(FACILITATOR, 1)) == []  # an equal
-    assert actions(FACILITATOR_1, FOUNDER_0) == []
-
-
-def test_members_and_oneself_get_no_actions() -> None:
-    for target in (PLAIN_MEMBER, FACILITATOR_1, FOUNDER_0):
-        assert actions(PLAIN_MEMBER, target) == []
-    assert member_actions(FOUNDER_0, FOUNDER_0, myself=True, muted=False) == []
-    assert member_actions(FACILITATOR_1, FACILITATOR_1, myself=True, muted=False) == []
+    assert in_menu_order([A.BAN, A.REMOVE, A.UNMUTE, A.MAKE_FOUNDER, A.DEMOTE]) == [
+        A.DEMOTE,
+        A.MAKE_FOUNDER,
+        A.UNMUTE,
+        A.REMOVE,
+        A.BAN,
+    ]
+    assert in_menu_order(()) == []
 
 
 @pytest.mark.parametrize(

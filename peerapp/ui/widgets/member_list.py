@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MemberView
+from peerapp.core.permissions import MemberAction
 from peerapp.ui import style
-from peerapp.ui.member_actions import FACILITATOR, MemberAction, Standing
+from peerapp.ui.member_actions import FACILITATOR, Standing
 from peerapp.ui.text import boundaries, conversation, moderation
 from peerapp.ui.widgets.member_menu import member_menu
 
@@ -55,6 +56,8 @@ class Member:
     equivocated: bool = False  # they signed two versions of their history
     invited_by: str = ""  # the member id that admitted them ("" for the founder)
     unreadable_reports: int = 0  # reports that keys they sent could not be opened
+    # the moderation actions the viewer may take on them, as the engine judged them
+    actions: frozenset[MemberAction] = frozenset()
 
     @property
     def founder(self) -> bool:
@@ -93,6 +96,7 @@ def members_from(views: Sequence[MemberView]) -> list[Member]:
             equivocated=view.equivocated,
             invited_by=view.invited_by,
             unreadable_reports=max(view.unreadable_reports, 0),
+            actions=frozenset(MemberAction(action) for action in view.actions),
         )
         for view in views
     ]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from peerapp.core.moderation_policy import MUTE_CHOICES
-from peerapp.ui.member_actions import MemberAction
+from peerapp.core.permissions import MemberAction
 from peerapp.ui.text import boundaries, care, moderation
 
 CUSTOM_LENGTH = -1
