@@ -215,7 +215,7 @@ def test_a_removed_member_with_all_its_old_keys_decrypts_nothing_sent_after(
     async def tap(service: CircleService) -> None:
         # the ciphertext as it travels: what Bee's GossipSub hands its validator (a stranger
         # subscribed to the topics would get nothing at all: GossipSub is members-only)
-        authentic = service._authentic
+        authentic = service.ingest.authentic
 
         def recording(message: PubsubMessage) -> bool:
             seen.append(message)
@@ -280,7 +280,7 @@ def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
     # straight into their ingest, the path a pubsub message or a sync batch takes
     async def deliver(service: CircleService) -> None:
         runtime = service.runtimes.require(circle)
-        await service._ingest(runtime, [concurrent.signed])
+        await service.ingest.ingest(runtime, [concurrent.signed])
 
     for member in (ash, bee):
         member.inside(deliver)
