@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import nacl.public
@@ -49,7 +50,7 @@ from peerapp.engine.circle_runtime import (
     new_membership,
 )
 from peerapp.engine.circle_sync import CircleSync
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
@@ -92,16 +93,19 @@ class CircleService:
     def __init__(
         self,
         database: Database,
-        emit: Emit,
+        context: EngineContext,
         quota_rules: QuotaRules = DEFAULT_RULES,
         *,
-        clock: Clock,
         busy: Callable[[], bool] = lambda: False,
     ) -> None:
-        """`clock`: the engine's one clock, handed on to every part that reads the time.
+        """`context`: the engine's one clock and emit and the run's timings
+        (engine/context.py), handed on to the parts with this service's spawn.
         `busy`: whether a command waits to be answered; bulk work (a large batch, a log
         loaded for resolution) gives way to it between steps."""
-        self.clock = clock
+        # the parts spawn into this run's nursery (no-op until it runs)
+        self.context = replace(context, spawn=self._start)
+        self.clock = context.clock
+        emit = context.emit
         self.store = CircleStore(database)
         self._identities = NetworkIdentityStore(database)
         self._busy = busy
@@ -140,7 +144,7 @@ class CircleService:
         )
         self._sync = CircleSync(
             self.store,
-            emit=emit,
+            context=self.context,
             ingest=lambda runtime, signed: self.ingest.ingest(
                 runtime, signed, strict=True, quiet=True, via="sync"
             ),
@@ -150,7 +154,6 @@ class CircleService:
             # a removed member just learnt of its removal: nothing more for it here
             served_former=self.disconnect_unless_member,
             count=self._count,
-            clock=self.clock,
             # made below
             delivery=lambda runtime, after, through: self.messages.delivery(  # noqa: PLW0108
                 runtime, after, through
@@ -185,7 +188,7 @@ class CircleService:
             topics=self.topics,
             reach=lambda: self._reach,
             mode_of=self.circle_mode,
-            spawn=self._start,
+            context=self.context,
             count=self._count,
         )
         self.safety = Safety(
@@ -240,9 +243,7 @@ class CircleService:
             log=self.log,
             topics=self.topics,
             boundaries=self.boundaries,
-            clock=self.clock,
-            emit=emit,
-            spawn=self._start,
+            context=self.context,
             count=self._count,
             give_way=self._give_way,
             online=self._online_peers,

@@ -26,7 +26,6 @@ from peerapp.core.circle_events import EventError, EventType
 from peerapp.core.errors import StorageFull
 from peerapp.core.events import (
     CirclesChanged,
-    EngineEvent,
     HistoryChanged,
     MessageArrived,
     MessageView,
@@ -39,7 +38,7 @@ from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import MAX_HELD_EVENTS, CircleRuntime, decoded
 from peerapp.engine.circle_sync import Ingested
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.topics import CircleTopics
 from peerapp.network.pubsub import PubsubMessage
@@ -65,9 +64,7 @@ class Ingest:
         log: CircleLog,
         topics: CircleTopics,
         boundaries: Boundaries,
-        clock: Clock,
-        emit: Callable[[EngineEvent], None],
-        spawn: Callable[..., None],
+        context: EngineContext,
         count: Callable[[str], None],
         give_way: Callable[[], Awaitable[None]],
         online: Callable[[], set[str]],
@@ -88,9 +85,9 @@ class Ingest:
         self._log = log
         self._topics = topics
         self._boundaries = boundaries
-        self._clock = clock
-        self._emit = emit
-        self._spawn = spawn
+        self._clock = context.clock
+        self._emit = context.emit
+        self._spawn = context.spawn
         self._count = count
         self._give_way = give_way
         self._online = online

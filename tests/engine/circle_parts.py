@@ -37,6 +37,7 @@ from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import FakeClock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.late_events import LateEvents
@@ -234,9 +235,7 @@ class Member:
             log=self.log,
             topics=self.topics,
             boundaries=self.boundaries,
-            clock=clock,
-            emit=emit,
-            spawn=self._spawn,
+            context=EngineContext(clock, emit, spawn=self._spawn),
             count=self.record.counted.append,
             give_way=trio.lowlevel.checkpoint,
             online=lambda: self.online_peers,

@@ -161,4 +161,3 @@ def test_events_over_their_authors_quota_are_refused_and_counted(tmp_path: Path)
             assert ash.ingest.quotas(circle).refused == {bee_key: 1}
 
     run(body)
-
