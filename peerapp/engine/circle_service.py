@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import nacl.public
@@ -22,7 +23,6 @@ from peerapp.core.api.refusals import Refusal, rule_refusal
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
     Event,
-    EventError,
     EventType,
     bound_genesis,
 )
@@ -31,33 +31,29 @@ from peerapp.core.events import (
     CirclesChanged,
     CircleView,
     EngineEvent,
-    HistoryChanged,
     MemberJoined,
     MemberView,
-    MessageArrived,
     MessageView,
-    UnreadChanged,
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
 from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
 from peerapp.core.permissions import actions_on
-from peerapp.core.quotas import DEFAULT_RULES, QuotaRules, Quotas, Verdict
+from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.core.resolution import CONCURRENCY_TYPES
-from peerapp.crypto import envelope
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
-from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
+from peerapp.crypto.signing import sign_event
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinOutcome, JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import (
-    MAX_HELD_EVENTS,
     CircleRuntime,
     decoded,
     new_membership,
 )
-from peerapp.engine.circle_sync import CircleSync, Ingested
-from peerapp.engine.clock import Clock
+from peerapp.engine.circle_sync import CircleSync
+from peerapp.engine.context import EngineContext
 from peerapp.engine.disk_usage import DiskUsage
+from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.messages import Messages
@@ -85,16 +81,9 @@ Emit = Callable[[EngineEvent], None]
 
 MAX_CIRCLE_NAME_CHARS = 64
 INBOX_SIZE = 4096
-QUIET_BATCH = 20
-# events verified, and stored (one transaction), between yields to the scheduler while
-# ingesting a batch: small enough that a command waits at most a few tens of ms behind a
-# flood (bench/hostile.py), large enough that catch-up is not spent on transactions
-VERIFY_CHUNK = 16
-INGEST_CHUNK = 16
 # scheduler rounds bulk work lets a waiting command run before its next step
 GIVE_WAY_ROUNDS = 20
 DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over then
-ORPHAN_PULL_SECONDS = 1.0
 
 
 class PublishUnreachable(Exception):
@@ -105,19 +94,21 @@ class CircleService:
     def __init__(
         self,
         database: Database,
-        emit: Emit,
+        context: EngineContext,
         quota_rules: QuotaRules = DEFAULT_RULES,
         *,
-        clock: Clock,
         busy: Callable[[], bool] = lambda: False,
     ) -> None:
-        """`clock`: the engine's one clock, handed on to every part that reads the time.
+        """`context`: the engine's one clock and emit and the run's timings
+        (engine/context.py), handed on to the parts with this service's spawn.
         `busy`: whether a command waits to be answered; bulk work (a large batch, a log
         loaded for resolution) gives way to it between steps."""
-        self.clock = clock
+        # the parts spawn into this run's nursery (no-op until it runs)
+        self.context = replace(context, spawn=self._start)
+        self.clock = context.clock
+        emit = context.emit
         self.store = CircleStore(database)
         self._identities = NetworkIdentityStore(database)
-        self._quota_rules = quota_rules
         self._busy = busy
         self._emit = emit
         self.runtimes = CircleRuntimes()
@@ -127,7 +118,6 @@ class CircleService:
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
         self.outbox = Outbox()
-        self._pull_nudges: set[tuple[bytes, str]] = set()
         # the parts, each given only what it needs; the lambdas reach parts made below
         self.log = CircleLog(
             self.store,
@@ -138,7 +128,9 @@ class CircleService:
             count=self._count,
             fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
             defer=lambda runtime: self.late.hand(runtime),  # noqa: PLW0108 (made below)
-            decided=lambda runtime, decided: self._start(self._announce_decided, runtime, decided),
+            decided=lambda runtime, decided: self._start(
+                self.ingest.announce_decided, runtime, decided
+            ),
         )
         self.late = LateEvents(
             self.store,
@@ -147,12 +139,14 @@ class CircleService:
             emit=emit,
             count=self._count,
             give_way=self._give_way,
-            decided=self._announce_decided,
+            decided=lambda runtime, accepted: self.ingest.announce_decided(  # noqa: PLW0108 (made below)
+                runtime, accepted
+            ),
         )
         self._sync = CircleSync(
             self.store,
-            emit=emit,
-            ingest=lambda runtime, signed: self._ingest(
+            context=self.context,
+            ingest=lambda runtime, signed: self.ingest.ingest(
                 runtime, signed, strict=True, quiet=True, via="sync"
             ),
             runtimes=self.runtimes.by_id,
@@ -161,7 +155,6 @@ class CircleService:
             # a removed member just learnt of its removal: nothing more for it here
             served_former=self.disconnect_unless_member,
             count=self._count,
-            clock=self.clock,
             # made below
             delivery=lambda runtime, after, through: self.messages.delivery(  # noqa: PLW0108
                 runtime, after, through
@@ -196,7 +189,7 @@ class CircleService:
             topics=self.topics,
             reach=lambda: self._reach,
             mode_of=self.circle_mode,
-            spawn=self._start,
+            context=self.context,
             count=self._count,
         )
         self.safety = Safety(
@@ -245,8 +238,26 @@ class CircleService:
             start_pull=self._sync.start_pull,
             circle_view=self._circle_view,
         )
+        self.ingest = Ingest(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            topics=self.topics,
+            boundaries=self.boundaries,
+            context=self.context,
+            count=self._count,
+            give_way=self._give_way,
+            online=self._online_peers,
+            start_pull=self._sync.start_pull,
+            member_joined=self.member_joined,
+            reconnect=self.reconnects.reconnect,
+            message_view=self.messages.view,
+            admission_lost=self.moderation.admission_lost,
+            repair_epoch=self.keys.repair_epoch,
+            quota_rules=quota_rules,
+        )
         self.disk_usage = DiskUsage(
-            self.store, runtimes=self.runtimes, quotas=self.quotas, emit=emit
+            self.store, runtimes=self.runtimes, quotas=self.ingest.quotas, emit=emit
         )
         self.mailbox = Mailbox(
             MailboxStore(database),
@@ -265,7 +276,7 @@ class CircleService:
         which protocol, which pubsub messages are authentic, Hearth's stream protocols."""
         local = node.peer_id
         node.set_gate(lambda peer_id, protocol: self._allow(peer_id, protocol, local))
-        node.set_validator(self._authentic)
+        node.set_validator(self.ingest.authentic)
         node.set_stream_handler(jm.PROTOCOL, self._guarded(self.joins.serve))
         node.set_stream_handler(sync_messages.PROTOCOL, self._guarded(self._sync.serve))
         node.set_stream_handler(mailbox_messages.PROTOCOL, self._guarded(self.mailbox.serve))
@@ -357,7 +368,7 @@ class CircleService:
                 nursery.start_soon(self._resilient, loop)
             task_status.started()
             async for message in self._inbox_receive:
-                await self._receive(message)
+                await self.ingest.receive(message)
 
     async def _publish_on_topic(
         self, topic: str, data: bytes, timeout: float, send_when_stalled: bool
@@ -692,52 +703,6 @@ class CircleService:
 
     # -- receiving ------------------------------------------------------------------
 
-    async def _receive(self, message: PubsubMessage) -> None:
-        opened = self._open(message)
-        if opened is not None:
-            runtime, signed = opened
-            await self._ingest(runtime, signed, source_peer=message.sender)
-
-    def _open(self, message: PubsubMessage) -> tuple[CircleRuntime, list[bytes]] | None:
-        """The circle and the signed events inside a GossipSub message (one, or a batch),
-        if it opens."""
-        known = self.topics.get(message.topic)
-        if known is None:
-            self._count("unknown_topic")
-            return None
-        circle_id, keys = known
-        runtime = self.runtimes.get(circle_id)
-        if runtime is None:
-            return None
-        try:
-            signed = envelope.open_envelope(
-                message.data, [keys.message_key, keys.control_key], circle_id, keys.epoch_id
-            )
-        except envelope.EnvelopeError:
-            self._count("undecryptable")
-            return None
-        return runtime, signed
-
-    def _authentic(self, message: PubsubMessage) -> bool:
-        """The GossipSub validator, run before a message is delivered or relayed: it opens
-        under an epoch we hold, is signed, is for that circle and its author is a current
-        member; in a batch, every event must. Anything else is not relayed (the network
-        counts it); what we cannot judge yet (an author whose admission has not reached us)
-        comes by sync instead."""
-        opened = self._open(message)
-        if opened is None:
-            return False
-        runtime, batch = opened
-        for signed in batch:
-            try:
-                event = verify_signed(signed).event
-            except EventError:
-                self._count("invalid")
-                return False
-            if event.circle != runtime.circle_id or not runtime.state.is_member(event.author):
-                return False
-        return True
-
     def access_changed(self) -> None:
         """Membership changed: the network acts on the gate's new answers now (pubsub to
         a new member opens, to a removed one closes) rather than at its next check."""
@@ -754,58 +719,6 @@ class CircleService:
                 else:
                     node.distrust(peer_id)
 
-    async def _ingest(
-        self,
-        runtime: CircleRuntime,
-        signed_events: list[bytes],
-        *,
-        strict: bool = False,
-        quiet: bool = False,
-        source_peer: str | None = None,
-        via: str = "gossip",
-    ) -> Ingested:
-        """Verify, store and resolve events from the network.
-
-        `strict` (sync): one bad event rejects the whole batch (nothing of it is stored),
-        so a peer that sends invalid events stores nothing. `quiet`: a large batch is
-        announced as one HistoryChanged instead of a MessageArrived per message. Events
-        over their author's quota (core/quotas.py) are not stored; the outcome names those
-        authors. The work goes in chunks (VERIFY_CHUNK, INGEST_CHUNK) with a yield to the scheduler
-        between them, so commands are answered while a large batch is stored. A full disk
-        stores no more of the batch and is counted; it never stops the engine.
-        """
-        verified: list[VerifiedEvent] = []
-        for start in range(0, len(signed_events), VERIFY_CHUNK):
-            if start and not await self._still_held(runtime):
-                return Ingested(True)
-            verified += self.log.verify(runtime, signed_events[start : start + VERIFY_CHUNK])
-        if strict and len(verified) != len(signed_events):
-            return Ingested(False)
-        fresh, over = self._within_quota(runtime, verified)
-        accepted: list[StoredEvent] = []
-        try:
-            for start in range(0, len(fresh), INGEST_CHUNK):
-                if start and not await self._still_held(runtime):
-                    break
-                chunk = fresh[start : start + INGEST_CHUNK]
-                ready = self._hold_orphans(runtime, chunk, source_peer)
-                accepted += self.log.store(runtime, ready)
-                accepted += self._release_held(runtime, [v.id for v in ready])
-            if not accepted:
-                return Ingested(True, over)
-            messages = sum(s.type is EventType.MESSAGE for s in accepted)
-            announce = not quiet or messages <= QUIET_BATCH
-            await self._after_accepting(runtime, accepted, announce_messages=announce, via=via)
-        except StorageFull:
-            self._count("disk_full")
-            log.warning("the disk is full: events from the network are not stored")
-        return Ingested(True, over)
-
-    async def _still_held(self, runtime: CircleRuntime) -> bool:
-        """Give way to commands; False when the circle was forgotten meanwhile."""
-        await self._give_way()
-        return self.runtimes.holds(runtime)
-
     async def _give_way(self) -> None:
         """Yield to the scheduler, and while a command waits, let it run first: up to
         GIVE_WAY_ROUNDS scheduler rounds (a command takes a few; one waiting on the
@@ -815,125 +728,6 @@ class CircleService:
             if not self._busy():
                 return
             await trio.sleep(0)
-
-    def quotas(self, runtime: CircleRuntime) -> Quotas:
-        """The circle's per-member quotas, their stored bytes read from the store once."""
-        if runtime.quotas is None:
-            stored = self.store.stored_bytes_by_author(runtime.circle_id)
-            runtime.quotas = Quotas(self._quota_rules, stored)
-        return runtime.quotas
-
-    def _within_quota(
-        self, runtime: CircleRuntime, verified: list[VerifiedEvent]
-    ) -> tuple[list[VerifiedEvent], frozenset[bytes]]:
-        """The events not yet stored or held that fit their author's quota, charged; and
-        the authors of those that did not fit (counted by quota)."""
-        quotas = self.quotas(runtime)
-        known = self.store.present(v.id for v in verified)
-        now = self.clock.monotonic()
-        fresh: dict[bytes, VerifiedEvent] = {}
-        over: set[bytes] = set()
-        for event in verified:
-            if event.id in known or event.id in runtime.held or event.id in fresh:
-                continue  # a copy of what we have: costs its author nothing
-            author = event.event.author
-            if author != runtime.me:  # our own, relayed back: ours to keep
-                verdict = quotas.charge(author, len(event.signed), now)
-                if verdict is not Verdict.OK:
-                    self._count(verdict.value)
-                    over.add(author)
-                    continue
-            fresh[event.id] = event
-        return list(fresh.values()), frozenset(over)
-
-    def _horizon(self, runtime: CircleRuntime) -> int:
-        """Events older than our admission may name parents we will never hold."""
-        me = runtime.state.members.get(runtime.me)
-        return 0 if me is None else me.since_lamport
-
-    def _hold_orphans(
-        self, runtime: CircleRuntime, events: list[VerifiedEvent], source_peer: str | None
-    ) -> list[VerifiedEvent]:
-        """Keep back events whose parents we lack (bounded per author, in total and in
-        time: engine/held_events.py), and ask for the parents."""
-        in_batch = {v.id for v in events}
-        wanted = {p for v in events for p in v.event.prev if p not in in_batch}
-        known = self.store.present(wanted) if wanted else set()
-        horizon = self._horizon(runtime)
-        ready: list[VerifiedEvent] = []
-        held_any = False
-        now = self.clock.monotonic()
-        for verified in events:
-            missing = [p for p in verified.event.prev if p not in in_batch and p not in known]
-            if missing and verified.event.lamport > horizon:
-                if runtime.held.hold(verified, missing, now):
-                    held_any = True
-                else:
-                    self._count("held_refused")
-            else:
-                ready.append(verified)
-        if held_any:
-            peers = [source_peer] if source_peer else sorted(self._online_peers())
-            for peer in peers:
-                if runtime.member_with_peer(peer) is not None:
-                    self._pull_if_still_held(runtime, peer)
-        return ready
-
-    def _pull_if_still_held(self, runtime: CircleRuntime, peer: str) -> None:
-        """Pull from `peer` in ORPHAN_PULL_SECONDS if events are still held back then.
-
-        Under load, gossip from different members arrives out of causal order and the
-        missing parents mostly come by gossip moments later; pulling at once made every
-        such reordering a sync session (each one summarises the whole log). A parent the
-        fast path dropped still arrives within about a second this way."""
-        key = (runtime.circle_id, peer)
-        if self._nursery is None or key in self._pull_nudges:
-            return
-        self._pull_nudges.add(key)
-
-        async def later() -> None:
-            try:
-                await trio.sleep(ORPHAN_PULL_SECONDS)
-            finally:
-                self._pull_nudges.discard(key)
-            if runtime.held:
-                self._sync.start_pull(runtime, peer)
-
-        self._nursery.start_soon(later)
-
-    def _release_held(self, runtime: CircleRuntime, arrived: list[bytes]) -> list[StoredEvent]:
-        """Store held events whose parents have now arrived, and so on down the line."""
-        accepted: list[StoredEvent] = []
-        now = self.clock.monotonic()
-        for _ in range(MAX_HELD_EVENTS):
-            candidates = runtime.held.waiting_on(arrived)
-            if not candidates:
-                break
-            known = self.store.present({p for v in candidates for p in v.event.prev})
-            free = [v for v in candidates if all(p in known for p in v.event.prev)]
-            free_ids = {v.id for v in free}
-            for verified in candidates:
-                if verified.id not in free_ids:
-                    # still short of another parent: wait on those again
-                    missing = [p for p in verified.event.prev if p not in known]
-                    runtime.held.hold(verified, missing, now)
-            for verified in free:
-                runtime.held.release(verified)
-            accepted += self.log.store(runtime, free)
-            arrived = [v.id for v in free]
-        return accepted
-
-    async def _announce_decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        """What deferred events turn out accepted means beyond the log (keys, members,
-        deletes), and their messages, as for any batch (a large one as HistoryChanged)."""
-        if accepted:
-            self.log.erase_deleted(runtime, accepted)
-            messages = sum(s.type is EventType.MESSAGE for s in accepted)
-            if messages > QUIET_BATCH:
-                self._emit(HistoryChanged(runtime.circle_id.hex()))
-            await self._after_accepting(
-                runtime, accepted, announce_messages=messages <= QUIET_BATCH
-            )
 
     def _load_from_store(self, runtime: CircleRuntime) -> None:
         """Start-up: messages were resolved when they arrived and their verdicts are stored;
@@ -948,45 +742,6 @@ class CircleService:
         else:
             runtime.resolve_all(control)
         runtime.resume(self.store.last_seqs(circle_id), self.store.last_order_key(circle_id))
-
-    async def _after_accepting(
-        self,
-        runtime: CircleRuntime,
-        accepted: list[StoredEvent],
-        announce_messages: bool = True,
-        via: str = "gossip",
-    ) -> None:
-        new_messages = 0
-        silent = self.boundaries.is_silenced(runtime.circle_id)
-        for stored in accepted:
-            if stored.type is EventType.KEY_ROTATE:
-                secret = runtime.open_rotation(decoded(stored))
-                if secret is not None:
-                    keys = runtime.add_epoch_secret(secret)
-                    self.store.add_epoch(runtime.circle_id, keys.epoch_id, secret)
-            elif stored.type is EventType.ADD_MEMBER:
-                added = decoded(stored)
-                joiner = verify_signed(added.body["request"]).event.author
-                self.member_joined(runtime, joiner)
-                self._start(self.reconnects.reconnect, runtime)
-            elif stored.type is EventType.MESSAGE and self.boundaries.reader_sees(runtime, stored):
-                # a blocked member's or a hidden topic's message: no event, no unread
-                new_messages += 1
-                if announce_messages:
-                    view = self.messages.view(runtime, stored)
-                    self._emit(MessageArrived(runtime.circle_id.hex(), view, silent, via))
-        if new_messages:
-            self.store.add_unread(runtime.circle_id, new_messages)
-            unread = self.store.unread(runtime.circle_id)
-            self._emit(UnreadChanged(runtime.circle_id.hex(), unread))
-            if any(stored.type is not EventType.MESSAGE for stored in accepted):
-                # more than messages (a rename, members): the coarse event, as before
-                self._emit(CirclesChanged())
-        await self.log.announce(runtime, accepted)
-        if runtime.lost_admission() and runtime.epochs:
-            await self.moderation.admission_lost(runtime)
-        await self.topics.sync(runtime)
-        await self.keys.repair_epoch(runtime)
 
     def member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
         """Tell the fronts of a new member, and the network gate (pubsub to it opens)."""

@@ -17,20 +17,18 @@ from peerapp.core.errors import StorageFull
 from peerapp.core.events import (
     CirclesChanged,
     DeliveryChanged,
-    EngineEvent,
     HistoryChanged,
     SyncProgress,
 )
 from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.network.host import NetworkNode
 from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.circle_store import NO_LIMIT, CircleStore
 
 log = logging.getLogger(__name__)
 
-SYNC_INTERVAL_SECONDS = 5
 PROGRESS_THRESHOLD = 200  # events: below this a pull is quick enough to go unannounced
 
 
@@ -53,22 +51,22 @@ class CircleSync:
         self,
         store: CircleStore,
         *,
-        emit: Callable[[EngineEvent], None],
+        context: EngineContext,
         ingest: Ingest,
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
         served_former: Callable[[str], Awaitable[None]],
         count: Callable[[str], None],
-        clock: Clock,
         delivery: Callable[[CircleRuntime, int, int], dict[str, int]],
     ) -> None:
         """`delivery(runtime, after, through)`: how many members hold each of our messages
         with a lamport in (after, through] (engine/messages.py), for DeliveryChanged."""
         self._store = store
         self._delivery = delivery
-        self._clock = clock
-        self._emit = emit
+        self._clock = context.clock
+        self._emit = context.emit
+        self._interval = context.timings.sync_interval
         self._ingest = ingest
         self._runtimes = runtimes
         self._node = node
@@ -100,7 +98,7 @@ class CircleSync:
         """GossipSub drops what it sent before a mesh formed or while a member was away;
         pulling from every connected member on a timer closes those gaps."""
         while True:
-            await trio.sleep(SYNC_INTERVAL_SECONDS)
+            await trio.sleep(self._interval)
             online = self._online()
             for runtime in list(self._runtimes().values()):
                 for member in list(runtime.state.members.values()):

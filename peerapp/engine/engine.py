@@ -55,6 +55,7 @@ from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
+from peerapp.engine.context import DEFAULT_TIMINGS, EngineContext, Timings
 from peerapp.engine.crisis_directory import crisis_handlers
 from peerapp.engine.disk_usage import usage_handlers
 from peerapp.engine.dispatch import Handlers
@@ -103,14 +104,17 @@ class Engine:
         quota_rules: QuotaRules = DEFAULT_RULES,
         network: NetworkOptions = PROFILE_SETTINGS,
         clock: Clock | None = None,
+        timings: Timings = DEFAULT_TIMINGS,
     ) -> None:
         """`quota_rules`: the per-member quotas (core/quotas.py); benchmarks that measure
         raw throughput from one author raise them. `network`: this run's choices (the
         node's --direct/--tor-* options); the profile's network settings fill the rest.
         `clock`: the one clock every part of the engine reads (engine/clock.py); tests
-        pass a FakeClock to move time instead of waiting."""
+        pass a FakeClock to move time instead of waiting. `timings`: the run's intervals
+        (engine/context.py); tests shorten the sync interval instead of waiting 5 s."""
         self._profile = profile
         self._clock = Clock() if clock is None else clock
+        self._timings = timings
         self._network_options = network
         self._quota_rules = quota_rules
         # parse now, in the caller's thread, so a bad --listen fails before anything starts
@@ -178,10 +182,9 @@ class Engine:
             self._mode = chosen_mode(self._network_options, settings)
             service = CircleService(
                 database,
-                self._emit,
+                EngineContext(self._clock, self._emit, self._timings),
                 self._quota_rules,
                 busy=self.commands_waiting,
-                clock=self._clock,
             )
             if self._mode is NetworkMode.TOR:
                 tor = chosen_tor(self._network_options, settings, self._profile.folder)

@@ -50,8 +50,8 @@ from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, acti
 from peerapp.crypto.invite_keys import invite_public_key
 from peerapp.engine.circle_log import CircleLog, Emit, Spawn
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
-from peerapp.engine.circle_sync import SYNC_INTERVAL_SECONDS
 from peerapp.engine.clock import Clock
+from peerapp.engine.context import DEFAULT_TIMINGS
 from peerapp.engine.ids import id_from_hex
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.topics import CircleTopics
@@ -63,7 +63,7 @@ EPOCH_GRACE_SECONDS = 30
 # a removed member learns of its removal by GossipSub at once, else by its next periodic
 # sync (which a former member may still run up to its removal; we disconnect it after);
 # this closes the connection of one that never asks
-REMOVAL_NOTICE_SECONDS = 2 * SYNC_INTERVAL_SECONDS
+REMOVAL_NOTICE_SECONDS = 2 * DEFAULT_TIMINGS.sync_interval
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
 

@@ -18,7 +18,7 @@ MAX_QUEUED_EVENTS the oldest waiting events leave the fast path, counted in
 `dropped_overflow`; a batch the network refuses is counted in `dropped_unpublished`. Every
 dropped event is already stored, and each later event we publish names it among its
 ancestors: a member who receives that one lacks its parents, holds it back and pulls the
-gap from us at once (circle_service._hold_orphans); the periodic sync is the backstop.
+gap from us at once (ingest._hold_orphans); the periodic sync is the backstop.
 
     | queue state | put(events)                  | drain task                         |
     |-------------|------------------------------|------------------------------------|

@@ -6,8 +6,10 @@ series after Tor became ready.
     |----------------------------------------|------------------------------------------|
     | start-up, a member admitted, a join    | reconnect(runtime)                       |
     | reconnect_all (settings, redial loop)  | reconnect every circle we are in         |
-    | Tor ready (reconnect_soon)             | now, then after RECONNECT_BACKOFF_SECONDS |
-    | Tor mode, every REDIAL_SECONDS         | reconnect_all                            |
+    | Tor ready (reconnect_soon)             | now, then after each reconnect_backoff   |
+    | Tor mode, every redial_interval        | reconnect_all                            |
+
+The intervals are the run's (engine/context.py Timings).
 
 A host that cannot open now (tor without a SOCKS port yet, its onion address held by
 another program) is counted, never an error that stops the engine."""
@@ -21,8 +23,8 @@ import trio
 
 from peerapp.core.errors import HearthError
 from peerapp.core.network_mode import NetworkMode
-from peerapp.engine.circle_log import Spawn
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.context import EngineContext
 from peerapp.engine.reach import Reach
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.topics import CircleTopics
@@ -31,13 +33,12 @@ from peerapp.network.host import NetworkNode
 log = logging.getLogger(__name__)
 
 RECONNECT_TIMEOUT_SECONDS = 5
-# Tor mode: members not connected are dialled again this often (an onion service is
-# reachable only once tor published it, and two members starting together each find
-# the other's not yet there); direct mode waits for members to dial in as before
-REDIAL_SECONDS = 30
+# Tor mode: members not connected are dialled again every Timings.redial_interval (an
+# onion service is reachable only once tor published it, and two members starting
+# together each find the other's not yet there); direct mode waits for members to dial
+# in as before
 # a first connection to an onion service often takes more than 5 s on the real network
 ONION_RECONNECT_TIMEOUT_SECONDS = 30
-RECONNECT_BACKOFF_SECONDS = (1, 2, 4, 8, 16)  # after Tor became ready (reconnect_soon)
 
 
 class Reconnects:
@@ -48,7 +49,7 @@ class Reconnects:
         topics: CircleTopics,
         reach: Callable[[], Reach | None],
         mode_of: Callable[[bytes], NetworkMode],
-        spawn: Spawn,
+        context: EngineContext,
         count: Callable[[str], None],
     ) -> None:
         """`reach()`: the running network, None before it runs. `mode_of(circle)`: the
@@ -57,7 +58,8 @@ class Reconnects:
         self._topics = topics
         self._reach = reach
         self._mode_of = mode_of
-        self._spawn = spawn
+        self._spawn = context.spawn
+        self._timings = context.timings
         self._count = count
         self._dialling: set[str] = set()  # members' peer ids being dialled now
         self._series = trio.CancelScope()
@@ -78,13 +80,13 @@ class Reconnects:
 
     async def _rounds(self, series: trio.CancelScope) -> None:
         with series:
-            for pause in (0, *RECONNECT_BACKOFF_SECONDS):
+            for pause in (0, *self._timings.reconnect_backoff):
                 await trio.sleep(pause)
                 self.reconnect_all()
 
     async def redial_periodically(self) -> None:
         while True:
-            await trio.sleep(REDIAL_SECONDS)
+            await trio.sleep(self._timings.redial_interval)
             self.reconnect_all()
 
     async def open_host(self, runtime: CircleRuntime) -> NetworkNode | None:

@@ -6,7 +6,8 @@ The features under test (moderation, safety, boundaries, joins, receiving keys) 
 very interfaces the service gives them (engine/circle_log.py, engine/runtimes.py), so a
 feature is tested alone: no socket, no libp2p, no other member's app. Another member is
 a second `Member`; what one publishes the other stores with `receive`, as the circle
-service's ingest does (verify, then the same `CircleLog.store`)."""
+service's ingest does (verify, then the same `CircleLog.store`); `Member.ingest` is the
+service's very ingest part (engine/ingest.py), for tests of ingest itself."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import nacl.public
 import nacl.signing
@@ -26,6 +27,7 @@ from peerapp.core.circle_events import CIRCLE_ID_BYTES, Event, EventType, bound_
 from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent, MemberJoined, MemberView, MessageView
 from peerapp.core.invite_code import InviteCode
+from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
@@ -35,6 +37,8 @@ from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import FakeClock
+from peerapp.engine.context import EngineContext
+from peerapp.engine.ingest import Ingest
 from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.messages import Messages
@@ -46,6 +50,7 @@ from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import Safety
 from peerapp.engine.topics import CircleTopics
 from peerapp.network.framed import FramedStream
+from peerapp.network.host import NetworkNode
 from peerapp.network.memory_streams import memory_stream_pair
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, StoredEvent
@@ -83,9 +88,24 @@ class Recorded:
     # deferred events the background resolver found accepted, and when it did
     decided: list[StoredEvent] = field(default_factory=list)
     decided_event: trio.Event = field(default_factory=trio.Event)
+    # sync pulls ingest asked for (circle id, peer), and members it announced joined
+    pulls: list[tuple[bytes, str]] = field(default_factory=list)
 
     def events(self, kind: type[EngineEvent]) -> list[EngineEvent]:
         return [event for event in self.emitted if isinstance(event, kind)]
+
+
+class Subscriptions:
+    """Stands in for the host CircleTopics subscribes at: the topics, recorded."""
+
+    def __init__(self) -> None:
+        self.topics: set[str] = set()
+
+    async def subscribe(self, topic: str) -> None:
+        self.topics.add(topic)
+
+    async def unsubscribe(self, topic: str) -> None:
+        self.topics.discard(topic)
 
 
 def _no_network() -> Reach:
@@ -96,16 +116,26 @@ class Member:
     """One profile's parts. `nursery` runs the outbox's drain (publishing is real up to
     the network, which a recorder stands in for)."""
 
-    def __init__(self, folder: Path, name: str, clock: FakeClock, nursery: trio.Nursery) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        name: str,
+        clock: FakeClock,
+        nursery: trio.Nursery,
+        quota_rules: QuotaRules = DEFAULT_RULES,
+    ) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.name = name
         self.peer = peer_id(name)
         self.clock = clock
         self.record = Recorded()
+        self.online_peers: set[str] = set()  # the peers ingest sees connected
         self.database = Database.open(folder / "hearth.db", KEY, create=True)
         self.store = CircleStore(self.database)
         self.runtimes = CircleRuntimes()
-        self.topics = CircleTopics(lambda circle: None)  # no host: nothing to subscribe
+        self.subscriptions = Subscriptions()
+        # the host's subscriptions, recorded (so ingest knows our topics)
+        self.topics = CircleTopics(lambda circle: cast(NetworkNode, self.subscriptions))
         self.outbox = Outbox()
         self.outbox.attach(nursery, self._publish)
         emit = self.record.emitted.append
@@ -198,6 +228,24 @@ class Member:
             repair_epoch=self.keys.repair_epoch,
             start_pull=lambda runtime, peer: None,
             circle_view=lambda runtime: _no_view(),
+        )
+        self.ingest = Ingest(
+            self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            topics=self.topics,
+            boundaries=self.boundaries,
+            context=EngineContext(clock, emit, spawn=self._spawn),
+            count=self.record.counted.append,
+            give_way=trio.lowlevel.checkpoint,
+            online=lambda: self.online_peers,
+            start_pull=lambda runtime, peer: self.record.pulls.append((runtime.circle_id, peer)),
+            member_joined=self._member_joined,
+            reconnect=self._nothing,
+            message_view=self.messages.view,
+            admission_lost=self._nothing,
+            repair_epoch=self.keys.repair_epoch,
+            quota_rules=quota_rules,
         )
 
     # -- the recorders --------------------------------------------------------------
@@ -320,12 +368,14 @@ def _no_view() -> Any:
 
 
 @asynccontextmanager
-async def circle_of(folder: Path, *names: str) -> AsyncIterator[list[Member]]:
+async def circle_of(
+    folder: Path, *names: str, quota_rules: QuotaRules = DEFAULT_RULES
+) -> AsyncIterator[list[Member]]:
     """Members (one database each, one FakeClock for all) whose outboxes drain in a
     nursery that ends with the block."""
     clock = FakeClock()
     async with trio.open_nursery() as nursery:
-        made = [Member(folder / name, name, clock, nursery) for name in names]
+        made = [Member(folder / name, name, clock, nursery, quota_rules) for name in names]
         try:
             yield made
         finally:

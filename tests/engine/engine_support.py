@@ -1,4 +1,5 @@
-"""Shared by the engine tests: a thread-safe record of what an engine reported."""
+"""Shared by the engine tests: a thread-safe record of what an engine reported, and the
+short timings of engines whose test waits for a sync round."""
 
 from __future__ import annotations
 
@@ -6,6 +7,11 @@ import threading
 from typing import TypeVar
 
 from peerapp.core.events import EngineEvent
+from peerapp.engine.context import Timings
+
+# a victim's periodic sync round every 0.25 s instead of 5 s: the hostile-member tests
+# wait for the victim's next pull from the member it just admitted
+QUICK_SYNC = Timings(sync_interval=0.25)
 
 E = TypeVar("E", bound=EngineEvent)
 

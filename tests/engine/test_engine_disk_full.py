@@ -28,6 +28,7 @@ from peerapp.network.streams import StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile, unlock_profile
 from peerapp.storage.reserve import RESERVE_FILE
+from tests.engine.engine_support import QUICK_SYNC
 from tests.engine.hostile_member import admit, answering
 from tests.tmpfs import mounted_tmpfs
 
@@ -65,7 +66,7 @@ def _fill(disk: Path, name: str) -> None:
 
 def _engine(profile: UnlockedProfile) -> EngineThread:
     thread = EngineThread(
-        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN, timings=QUICK_SYNC),
         lambda event: None,
     )
     thread.start().result(WAIT)

@@ -29,7 +29,7 @@ from peerapp.network.host import running_node
 from peerapp.network.streams import StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile
-from tests.engine.engine_support import EventLog
+from tests.engine.engine_support import QUICK_SYNC, EventLog
 from tests.engine.hostile_member import HostileMember, admit, answering
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
@@ -45,7 +45,8 @@ class Victim:
         profile = create_profile(tmp_path / "victim", "victim passphrase", TEST_KDF)
         self.events = EventLog()
         self.engine = EngineThread(
-            lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN), self.events
+            lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN, timings=QUICK_SYNC),
+            self.events,
         )
         self.engine.start().result(WAIT)
         self.circle = self.call("create_circle", name="Target", member_name="V")["circle"]

@@ -30,7 +30,7 @@ from peerapp.network.pubsub import PubsubMessage
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile, unlock_profile
 from tests.binding import bound
-from tests.engine.engine_support import EventLog
+from tests.engine.engine_support import QUICK_SYNC, EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 PASSPHRASE = "member passphrase!"
@@ -40,7 +40,9 @@ T = TypeVar("T")
 
 class Member:
     """One engine in its own thread, with the events it reported; `clock`: the engine's
-    (a FakeClock, often shared by every member, moves time in a test)."""
+    (a FakeClock, often shared by every member, moves time in a test). Its periodic sync
+    runs every QUICK_SYNC interval: a test waiting for a member to catch up by sync waits
+    a fraction of a second, not 5 s."""
 
     def __init__(self, folder: Path, name: str, clock: Clock | None = None) -> None:
         self.name = name
@@ -55,7 +57,9 @@ class Member:
     def _start(self, listen: list[str]) -> EngineThread:
         profile = unlock_profile(self.folder, PASSPHRASE)
         thread = EngineThread(
-            lambda emit: Engine(profile, listen, emit, network=DIRECT_RUN, clock=self.clock),
+            lambda emit: Engine(
+                profile, listen, emit, network=DIRECT_RUN, clock=self.clock, timings=QUICK_SYNC
+            ),
             self.events,
         )
         thread.start().result(WAIT)
@@ -215,7 +219,7 @@ def test_a_removed_member_with_all_its_old_keys_decrypts_nothing_sent_after(
     async def tap(service: CircleService) -> None:
         # the ciphertext as it travels: what Bee's GossipSub hands its validator (a stranger
         # subscribed to the topics would get nothing at all: GossipSub is members-only)
-        authentic = service._authentic
+        authentic = service.ingest.authentic
 
         def recording(message: PubsubMessage) -> bool:
             seen.append(message)
@@ -280,7 +284,7 @@ def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
     # straight into their ingest, the path a pubsub message or a sync batch takes
     async def deliver(service: CircleService) -> None:
         runtime = service.runtimes.require(circle)
-        await service._ingest(runtime, [concurrent.signed])
+        await service.ingest.ingest(runtime, [concurrent.signed])
 
     for member in (ash, bee):
         member.inside(deliver)

@@ -27,7 +27,7 @@ from peerapp.network.streams import FramedStream, StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile
-from tests.engine.engine_support import EventLog
+from tests.engine.engine_support import QUICK_SYNC, EventLog
 
 LOOPBACK = ["/ip4/127.0.0.1/tcp/0"]
 WAIT = 30.0
@@ -35,7 +35,7 @@ WAIT = 30.0
 
 def _engine(profile: UnlockedProfile, events: EventLog | None = None) -> EngineThread:
     thread = EngineThread(
-        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN),
+        lambda emit: Engine(profile, LOOPBACK, emit, network=DIRECT_RUN, timings=QUICK_SYNC),
         events or (lambda e: None),
     )
     thread.start().result(WAIT)

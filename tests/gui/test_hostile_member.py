@@ -268,7 +268,7 @@ def second_version(bee: MainWindow, ash: MainWindow, circle: str, message: str, 
     signed = inside(bee, sign)
 
     async def deliver(service: CircleService) -> None:
-        await service._ingest(service.runtimes.require(circle), [signed])
+        await service.ingest.ingest(service.runtimes.require(circle), [signed])
 
     inside(ash, deliver)
     return next(  # the id the engine gives it: the one message with its text
