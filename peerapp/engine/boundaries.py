@@ -41,9 +41,8 @@ from peerapp.core.quiet_hours import (
     parse_schedule,
     shows_break_status,
 )
-from peerapp.engine.circle_log import Emit
 from peerapp.engine.circle_runtime import CircleRuntime
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.ids import id_from_hex
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.storage.boundaries_store import BoundariesStore, Scope
@@ -85,17 +84,16 @@ class Boundaries:
         store: BoundariesStore,
         *,
         runtimes: CircleRuntimes,
-        clock: Clock,
-        emit: Emit,
+        context: EngineContext,
         announce_break: Callable[[str, bool], Awaitable[None]],
     ) -> None:
         """`announce_break(circle_hex, on)`: show (or stop showing) "taking a break" to a
         circle's members (Safety.announce_break: a STATUS event in its log)."""
         self._runtimes = runtimes
-        self._emit = emit
+        self._emit = context.emit
         self._announce_break = announce_break
         self._store = store
-        self._clock = clock  # quiet hours are judged by its local time of day
+        self._clock = context.clock  # quiet hours are judged by its local time of day
         self._blocked = store.blocked()
         self._filters = store.filters()
         self._breaks = store.breaks()

@@ -66,9 +66,9 @@ from peerapp.core.network_mode import check_invite_mode
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import check_proof, invite_public_key, prove
 from peerapp.crypto.signing import VerifiedEvent, verify_signed
-from peerapp.engine.circle_log import CircleLog, Emit, Spawn
+from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.join_client import (
     JoinPending as PendingAnswer,
 )
@@ -131,9 +131,7 @@ class JoinService:
         runtimes: CircleRuntimes,
         log: CircleLog,
         topics: CircleTopics,
-        clock: Clock,
-        emit: Emit,
-        spawn: Spawn,
+        context: EngineContext,
         reach: Callable[[], Reach],
         node: Callable[[bytes], NetworkNode | None],
         forget_for_rejoin: Callable[[CircleRuntime], None],
@@ -158,9 +156,9 @@ class JoinService:
         self._runtimes = runtimes
         self._log = log
         self._topics = topics
-        self._clock = clock  # invites' ends; when requests arrive and joins start
-        self._emit = emit
-        self._spawn = spawn
+        self._clock = context.clock  # invites' ends; when requests arrive and joins start
+        self._emit = context.emit
+        self._spawn = context.spawn
         self._reach = reach
         self._node = node
         self._forget_for_rejoin = forget_for_rejoin

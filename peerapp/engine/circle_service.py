@@ -166,8 +166,7 @@ class CircleService:
             runtimes=self.runtimes,
             log=self.log,
             topics=self.topics,
-            clock=self.clock,
-            spawn=self._start,
+            context=self.context,
             count=self._count,
             retire_later=lambda runtime: self.moderation.retire_epochs_later(runtime),  # noqa: PLW0108 (made below)
         )
@@ -176,9 +175,7 @@ class CircleService:
             runtimes=self.runtimes,
             log=self.log,
             topics=self.topics,
-            clock=self.clock,
-            emit=emit,
-            spawn=self._start,
+            context=self.context,
             access_changed=self.access_changed,
             disconnect_unless_member=self.disconnect_unless_member,
             forget=self.forget,
@@ -205,8 +202,7 @@ class CircleService:
         self.boundaries = Boundaries(
             BoundariesStore(database),
             runtimes=self.runtimes,
-            clock=self.clock,
-            emit=emit,
+            context=self.context,
             announce_break=self.safety.announce_break,
         )
         self.messages = Messages(
@@ -223,9 +219,7 @@ class CircleService:
             runtimes=self.runtimes,
             log=self.log,
             topics=self.topics,
-            clock=self.clock,
-            emit=emit,
-            spawn=self._start,
+            context=self.context,
             reach=lambda: self.reach,
             node=self.node_for,
             forget_for_rejoin=lambda runtime: self.forget(runtime, rejoining=True),

@@ -48,10 +48,9 @@ from peerapp.core.invite_code import InvalidInviteCode, decode_invite
 from peerapp.core.moderation_policy import MAX_MUTE_DAYS, MAX_MUTE_SECONDS
 from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, action_of
 from peerapp.crypto.invite_keys import invite_public_key
-from peerapp.engine.circle_log import CircleLog, Emit, Spawn
+from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
-from peerapp.engine.clock import Clock
-from peerapp.engine.context import DEFAULT_TIMINGS
+from peerapp.engine.context import DEFAULT_TIMINGS, EngineContext
 from peerapp.engine.ids import id_from_hex
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.topics import CircleTopics
@@ -97,9 +96,7 @@ class Moderation:
         runtimes: CircleRuntimes,
         log: CircleLog,
         topics: CircleTopics,
-        clock: Clock,
-        emit: Emit,
-        spawn: Spawn,
+        context: EngineContext,
         access_changed: Callable[[], None],
         disconnect_unless_member: Callable[[str], Awaitable[None]],
         forget: Callable[[CircleRuntime], None],
@@ -113,9 +110,9 @@ class Moderation:
         self._runtimes = runtimes
         self._log = log
         self._topics = topics
-        self._clock = clock  # mutes' and invites' ends, slow mode
-        self._emit = emit
-        self._spawn = spawn
+        self._clock = context.clock  # mutes' and invites' ends, slow mode
+        self._emit = context.emit
+        self._spawn = context.spawn
         self._access_changed = access_changed
         self._disconnect_unless_member = disconnect_unless_member
         self._forget = forget

@@ -41,9 +41,9 @@ import nacl.public
 import trio
 
 from peerapp.core.circle_events import EventType
-from peerapp.engine.circle_log import CircleLog, Spawn
+from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, decoded
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.topics import CircleTopics
 from peerapp.storage.circle_store import CircleStore
@@ -71,8 +71,7 @@ class ReceivingKeys:
         runtimes: CircleRuntimes,
         log: CircleLog,
         topics: CircleTopics,
-        clock: Clock,
-        spawn: Spawn,
+        context: EngineContext,
         count: Callable[[str], None],
         retire_later: Callable[[CircleRuntime], None],
     ) -> None:
@@ -82,11 +81,11 @@ class ReceivingKeys:
         self._log = log
         self._topics = topics
         self._circle_store = circle_store
-        self._spawn = spawn
+        self._spawn = context.spawn
         self._count = count
         self._retire_later = retire_later
         self._store = store
-        self._clock = clock  # key ages are judged by its wall time
+        self._clock = context.clock  # key ages are judged by its wall time
         self._last_repair: dict[bytes, float] = {}  # circle -> trio time of our last repair
         self._rechecking: set[bytes] = set()  # circles with a repair check scheduled
 

@@ -160,14 +160,14 @@ class Member:
             give_way=trio.lowlevel.checkpoint,
             decided=self._decided,
         )
+        self.context = EngineContext(clock, emit, spawn=self._spawn)
         self.keys = ReceivingKeys(
             ExchangeKeyStore(self.database),
             self.store,
             runtimes=self.runtimes,
             log=self.log,
             topics=self.topics,
-            clock=clock,
-            spawn=self._spawn,
+            context=self.context,
             count=self.record.counted.append,
             retire_later=lambda runtime: self.record.retired_later.append(runtime.circle_id),
         )
@@ -176,9 +176,7 @@ class Member:
             runtimes=self.runtimes,
             log=self.log,
             topics=self.topics,
-            clock=clock,
-            emit=emit,
-            spawn=self._spawn,
+            context=self.context,
             access_changed=self._access_changed,
             disconnect_unless_member=self._disconnect,
             forget=lambda runtime: self.record.forgotten.append(runtime.circle_id),
@@ -196,8 +194,7 @@ class Member:
         self.boundaries = Boundaries(
             BoundariesStore(self.database),
             runtimes=self.runtimes,
-            clock=clock,
-            emit=emit,
+            context=self.context,
             announce_break=self.safety.announce_break,
         )
         self.messages = Messages(
@@ -214,9 +211,7 @@ class Member:
             runtimes=self.runtimes,
             log=self.log,
             topics=self.topics,
-            clock=clock,
-            emit=emit,
-            spawn=self._spawn,
+            context=self.context,
             reach=_no_network,
             node=lambda circle: None,
             forget_for_rejoin=lambda runtime: self.record.forgotten.append(runtime.circle_id),
@@ -235,7 +230,7 @@ class Member:
             log=self.log,
             topics=self.topics,
             boundaries=self.boundaries,
-            context=EngineContext(clock, emit, spawn=self._spawn),
+            context=self.context,
             count=self.record.counted.append,
             give_way=trio.lowlevel.checkpoint,
             online=lambda: self.online_peers,

@@ -46,8 +46,7 @@ def test_a_blocked_member_is_left_out_and_the_block_is_kept(tmp_path: Path) -> N
             again = Boundaries(
                 BoundariesStore(ash.database),
                 runtimes=ash.runtimes,
-                clock=ash.clock,
-                emit=ash.record.emitted.append,
+                context=ash.context,
                 announce_break=ash.safety.announce_break,
             )
             assert again.is_blocked(circle.circle_id, mine.me)
