@@ -22,9 +22,7 @@ from peerapp.core import join_messages as jm
 from peerapp.core.api.refusals import Refusal, rule_refusal
 from peerapp.core.circle_events import (
     CIRCLE_ID_BYTES,
-    Event,
     EventType,
-    bound_genesis,
 )
 from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import (
@@ -41,18 +39,17 @@ from peerapp.core.permissions import actions_on
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
-from peerapp.crypto.signing import sign_event
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinOutcome, JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import (
     CircleRuntime,
     decoded,
-    new_membership,
 )
 from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.context import EngineContext
 from peerapp.engine.disk_usage import DiskUsage
+from peerapp.engine.founding import found_circle
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
@@ -600,37 +597,18 @@ class CircleService:
     async def _found(
         self, node: NetworkNode, provisional: bytes, name: str, guidelines: str, member_name: str
     ) -> CircleView:
-        signing = nacl.signing.SigningKey.generate()
-        exchange = nacl.public.PrivateKey.generate()
-        # the circle id is the hash of its genesis: no one can found it a second time
-        unbound = Event(
-            type=EventType.GENESIS,
-            circle=bytes(CIRCLE_ID_BYTES),
-            author=bytes(signing.verify_key),
-            seq=0,
-            lamport=0,
-            prev=(),
-            ts=self.clock.now_ms(),
-            body={
-                "name": name,
-                "guidelines": guidelines.strip(),
-                "member_name": member_name,
-                "exchange": bytes(exchange.public_key),
-                "peer": node.peer_id,
-                "addrs": node.dialable_addrs()[:8],
-            },
+        runtime = found_circle(
+            name=name,
+            guidelines=guidelines,
+            member_name=member_name,
+            peer=node.peer_id,
+            addrs=node.dialable_addrs()[:8],
+            clock=self.clock,
+            store=self.store,
+            runtimes=self.runtimes,
+            log=self.log,
+            named=lambda circle_id: self.reach.rename(provisional, circle_id),
         )
-        genesis = sign_event(bound_genesis(unbound), bytes(signing))
-        membership = new_membership(
-            genesis.event.circle, name, signing, exchange, joined_at=self.clock.now_ms()
-        )
-        runtime = CircleRuntime.for_membership(membership, {})
-        self.reach.rename(provisional, membership.circle_id)
-        self.store.add_membership(membership)
-        self.runtimes.add(runtime)
-        # no one else holds the circle yet: nothing to publish
-        self.log.commit(runtime, [genesis])
-        self.log.commit(runtime, self.log.new_epoch(runtime, fresh_key=False))
         await self.topics.sync(runtime)
         await self.boundaries.settle_status(runtime)
         self._emit(CirclesChanged())

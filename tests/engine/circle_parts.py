@@ -23,7 +23,7 @@ import trio
 from trio.testing import MockClock, wait_all_tasks_blocked
 
 from peerapp.core.api.refusals import Refusal
-from peerapp.core.circle_events import CIRCLE_ID_BYTES, Event, EventType, bound_genesis
+from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent, MemberJoined, MemberView, MessageView
 from peerapp.core.invite_code import InviteCode
@@ -31,13 +31,14 @@ from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
-from peerapp.crypto.signing import sign_event, verify_signed
+from peerapp.crypto.signing import verify_signed
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import FakeClock
 from peerapp.engine.context import EngineContext
+from peerapp.engine.founding import found_circle
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.late_events import LateEvents
@@ -286,36 +287,18 @@ class Member:
     # -- acting as a member ---------------------------------------------------------
 
     def found(self, circle_name: str = "Evening circle") -> CircleRuntime:
-        """A new circle with us as its founder (as CircleService._found, without a host)."""
-        signing = nacl.signing.SigningKey.generate()
-        exchange = nacl.public.PrivateKey.generate()
-        unbound = Event(
-            type=EventType.GENESIS,
-            circle=bytes(CIRCLE_ID_BYTES),
-            author=bytes(signing.verify_key),
-            seq=0,
-            lamport=0,
-            prev=(),
-            ts=self.clock.now_ms(),
-            body={
-                "name": circle_name,
-                "guidelines": "Be kind.",
-                "member_name": self.name,
-                "exchange": bytes(exchange.public_key),
-                "peer": self.peer,
-                "addrs": ADDRS,
-            },
+        """A new circle with us as its founder (as CircleService founds one, without a host)."""
+        return found_circle(
+            name=circle_name,
+            guidelines="Be kind.",
+            member_name=self.name,
+            peer=self.peer,
+            addrs=ADDRS,
+            clock=self.clock,
+            store=self.store,
+            runtimes=self.runtimes,
+            log=self.log,
         )
-        genesis = sign_event(bound_genesis(unbound), bytes(signing))
-        membership = new_membership(
-            genesis.event.circle, circle_name, signing, exchange, joined_at=self.clock.now_ms()
-        )
-        runtime = CircleRuntime.for_membership(membership, {})
-        self.store.add_membership(membership)
-        self.runtimes.add(runtime)
-        self.log.commit(runtime, [genesis])
-        self.log.commit(runtime, self.log.new_epoch(runtime, fresh_key=False))
-        return runtime
 
     def invite(self, runtime: CircleRuntime, uses: int = 1, seconds: int = 3600) -> InviteCode:
         """An INVITE_CREATE of ours, committed, and its code (as CircleService.invite)."""
