@@ -10,10 +10,29 @@ from pathlib import Path
 import trio
 
 from peerapp.core.circle_events import EventType
+from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.late_events import LateEvents
-from tests.engine.circle_parts import admit, circle_of, deliver, signed_in
+from tests.engine.circle_parts import Member, admit, circle_of, deliver, signed_in
 
 BOUND_SECONDS = 30
+
+
+async def a_break_ash_has_not_seen(ash: Member, bee: Member) -> tuple[CircleRuntime, CircleRuntime]:
+    """Ash's circle and Bee's copy of it, after Bee announced a break that Ash, not having
+    seen it, wrote past (two SETTINGS): Bee's STATUS sorts before Ash's last SETTINGS."""
+    circle = ash.found()
+    mine = await admit(ash, circle, bee)
+    await deliver(ash, bee, mine)
+    await bee.safety.announce_break(mine.circle_id.hex(), True)
+    for hours in (1, 2):
+        await ash.moderation.set_settings(
+            circle.circle_id.hex(),
+            slow_mode_seconds=None,
+            join_approval=None,
+            guidelines=None,
+            flag_after_hours=hours,
+        )
+    return circle, mine
 
 
 def test_a_late_control_event_is_deferred_then_judged_in_the_background(
@@ -21,19 +40,7 @@ def test_a_late_control_event_is_deferred_then_judged_in_the_background(
 ) -> None:
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
-            circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            # Bee announces a break; meanwhile, not having seen it, Ash writes on
-            await bee.safety.announce_break(mine.circle_id.hex(), True)
-            for hours in (1, 2):
-                await ash.moderation.set_settings(
-                    circle.circle_id.hex(),
-                    slow_mode_seconds=None,
-                    join_approval=None,
-                    guidelines=None,
-                    flag_after_hours=hours,
-                )
+            circle, mine = await a_break_ash_has_not_seen(ash, bee)
             async with trio.open_nursery() as resolver:
                 ash.late.attach()
                 resolver.start_soon(ash.late.run)
@@ -59,18 +66,7 @@ def test_a_late_control_event_is_deferred_then_judged_in_the_background(
 def test_without_the_resolver_a_late_event_is_judged_at_once(tmp_path: Path) -> None:
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
-            circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            await bee.safety.announce_break(mine.circle_id.hex(), True)
-            for hours in (1, 2):
-                await ash.moderation.set_settings(
-                    circle.circle_id.hex(),
-                    slow_mode_seconds=None,
-                    join_approval=None,
-                    guidelines=None,
-                    flag_after_hours=hours,
-                )
+            circle, mine = await a_break_ash_has_not_seen(ash, bee)
             await deliver(bee, ash, circle)
             assert mine.me in circle.state.on_break and not circle.pending
             assert isinstance(ash.late, LateEvents) and ash.late.resolutions == {}

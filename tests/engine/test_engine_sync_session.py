@@ -83,13 +83,18 @@ class Replica:
         return True
 
 
-async def _pull(asker: Replica, stream: FramedStream) -> PullOutcome:
+async def _pull(
+    asker: Replica,
+    stream: FramedStream,
+    store_batch: Callable[[list[bytes]], Awaitable[bool]] | None = None,
+) -> PullOutcome:
+    """The asking side as CircleSync runs it; `store_batch` instead of the replica's own."""
     return await sync_session.pull(
         stream,
         CIRCLE,
         mine=asker.summary(),
         present=asker.present,
-        store_batch=asker.store_batch,
+        store_batch=asker.store_batch if store_batch is None else store_batch,
         progress=lambda done, total: asker.progress.append((done, total)),
     )
 
@@ -157,17 +162,7 @@ def test_real_signed_events_arrive_whole_and_verify() -> None:
             asker.add(verified.event.lamport, signed)
         return True
 
-    async def pull(stream: FramedStream) -> PullOutcome:
-        return await sync_session.pull(
-            stream,
-            CIRCLE,
-            mine=asker.summary(),
-            present=asker.present,
-            store_batch=verifying_store,
-            progress=lambda done, total: None,
-        )
-
-    assert talk(pull, _answering(server)).asker_error is None
+    assert talk(lambda s: _pull(asker, s, verifying_store), _answering(server)).asker_error is None
     assert asker.held == server.held and len(received) == len(builder.events) - 1
     assert received == [
         v.id for v in sorted(builder.events[1:], key=lambda v: (v.event.lamport, v.id))
@@ -359,17 +354,8 @@ def test_a_store_that_pauses_ends_the_session_without_blame() -> None:
         stored.extend(batch)
         return True
 
-    async def pull(stream: FramedStream) -> PullOutcome:
-        return await sync_session.pull(
-            stream,
-            CIRCLE,
-            mine=asker.summary(),
-            present=asker.present,
-            store_batch=over_quota,
-            progress=lambda done, total: None,
-        )
-
-    assert isinstance(talk(pull, _answering(Replica.of(range(600)))).asker_error, SyncPaused)
+    outcome = talk(lambda s: _pull(asker, s, over_quota), _answering(Replica.of(range(600))))
+    assert isinstance(outcome.asker_error, SyncPaused)
     assert len(stored) == jm.MAX_EVENTS_PER_FRAME
 
 
