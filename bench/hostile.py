@@ -42,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from peerapp.core import sync_messages as sm
 from peerapp.core.invite_code import decode_invite
+from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import NetworkNode, running_node
-from peerapp.network.streams import FramedStream, StreamError
 from tests.e2e.node_process import Node
 from tests.engine.hostile_member import HostileMember, admit, answering
 

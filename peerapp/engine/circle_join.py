@@ -81,8 +81,8 @@ from peerapp.engine.join_client import (
 from peerapp.engine.reach import Reach
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.topics import CircleTopics
+from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode
-from peerapp.network.streams import FramedStream
 from peerapp.storage.circle_store import CircleStore, Membership
 from peerapp.storage.database import Database
 from peerapp.storage.join_store import JoinStore, QueuedRequest, RequestState, WaitingJoin

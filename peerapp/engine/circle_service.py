@@ -62,9 +62,9 @@ from peerapp.engine.reconnects import Reconnects
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import Safety
 from peerapp.engine.topics import CircleTopics
+from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
-from peerapp.network.streams import FramedStream
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
 from peerapp.storage.database import Database

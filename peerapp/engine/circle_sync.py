@@ -23,8 +23,8 @@ from peerapp.core.events import (
 from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.context import EngineContext
+from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import NetworkNode
-from peerapp.network.streams import FramedStream, StreamError
 from peerapp.storage.circle_store import NO_LIMIT, CircleStore
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from peerapp.core.invite_code import InviteCode
 from peerapp.crypto.invite_keys import invite_public_key, prove
 from peerapp.crypto.signing import sign_event
 from peerapp.engine.clock import Clock
-from peerapp.network.streams import FramedStream, StreamError
+from peerapp.network.framed import FramedStream, StreamError
 
 log = logging.getLogger(__name__)
 

@@ -93,8 +93,8 @@ from peerapp.crypto.notes import OpenedNote, open_note, seal_note, signature_ok
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.clock import Clock
 from peerapp.engine.ids import id_from_hex
+from peerapp.network.framed import FramedStream, StreamClosed, StreamError
 from peerapp.network.host import NetworkNode
-from peerapp.network.streams import FramedStream, StreamClosed, StreamError
 from peerapp.storage.mailbox_store import (
     IncomingNote,
     MailboxStore,

@@ -16,7 +16,7 @@ import trio
 from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages as sm
 from peerapp.core.circle_events import event_id
-from peerapp.network.streams import FramedStream
+from peerapp.network.framed import FramedStream
 
 log = logging.getLogger(__name__)
 

@@ -55,6 +55,7 @@ from libp2p.stream_muxer.yamux.yamux import Yamux
 from peerapp.network.addresses import AddressError, dialable, same_endpoint
 from peerapp.network.admission import Limits
 from peerapp.network.counters import Counters
+from peerapp.network.framed import DEFAULT_TIMEOUT_SECONDS, FramedStream, StreamOpenFailed
 from peerapp.network.gate import Allow, Gate
 from peerapp.network.guard import ConnectionGuard
 from peerapp.network.onion_mode import (
@@ -72,14 +73,7 @@ from peerapp.network.pubsub import (
     Validate,
     running_pubsub,
 )
-from peerapp.network.streams import (
-    DEFAULT_TIMEOUT_SECONDS,
-    FramedStream,
-    StreamHandler,
-    StreamOpenFailed,
-    open_framed_stream,
-    serving,
-)
+from peerapp.network.streams import StreamHandler, open_framed_stream, serving
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,7 @@ from libp2p.peer.peerinfo import PeerInfo, info_from_p2p_addr
 
 from peerapp.network.counters import Counters
 from peerapp.network.framed import (
-    DEFAULT_TIMEOUT_SECONDS,
     FramedStream,
-    FrameTooLarge,
     StreamClosed,
     StreamError,
     StreamOpenFailed,
@@ -42,20 +40,7 @@ from peerapp.network.gate import Gate
 
 log = logging.getLogger(__name__)
 
-__all__ = [
-    "DEFAULT_TIMEOUT_SECONDS",
-    "FrameTooLarge",
-    "FramedStream",
-    "Libp2pStream",
-    "StreamClosed",
-    "StreamError",
-    "StreamHandler",
-    "StreamOpenFailed",
-    "StreamReset",
-    "StreamTimeout",
-    "open_framed_stream",
-    "serving",
-]
+__all__ = ["Libp2pStream", "StreamHandler", "open_framed_stream", "serving"]
 
 
 class Libp2pStream:

@@ -10,8 +10,8 @@ import trio
 from libp2p.peer.id import ID
 
 from peerapp.core import wire
+from peerapp.network.framed import StreamError, StreamOpenFailed
 from peerapp.network.host import NetworkNode, running_node
-from peerapp.network.streams import StreamError, StreamOpenFailed
 from tests.e2e.node_process import StartNode
 from tests.e2e.sync_support import form_circle, send_many
 

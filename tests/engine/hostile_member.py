@@ -20,8 +20,8 @@ from peerapp.core.circle_events import EVENT_ID_BYTES, Event, EventType
 from peerapp.core.invite_code import InviteCode
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.join_client import request_admission, signed_join_request
+from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode
-from peerapp.network.streams import FramedStream
 
 Handler = Callable[[FramedStream], Awaitable[None]]
 

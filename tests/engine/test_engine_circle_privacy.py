@@ -25,9 +25,9 @@ from peerapp.engine.engine import Engine
 from peerapp.engine.join_client import JoinRefused, request_admission
 from peerapp.engine.safety import message_body
 from peerapp.engine.thread import EngineThread
+from peerapp.network.framed import StreamError
 from peerapp.network.host import running_node
 from peerapp.network.pubsub import PubsubMessage
-from peerapp.network.streams import StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile

@@ -23,8 +23,8 @@ from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
+from peerapp.network.framed import StreamError
 from peerapp.network.host import running_node
-from peerapp.network.streams import StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile, unlock_profile
 from peerapp.storage.reserve import RESERVE_FILE

@@ -25,8 +25,8 @@ from peerapp.core.quotas import DEFAULT_RULES
 from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
+from peerapp.network.framed import StreamError
 from peerapp.network.host import running_node
-from peerapp.network.streams import StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile
 from tests.engine.engine_support import QUICK_SYNC, EventLog

@@ -25,8 +25,8 @@ from peerapp.engine.engine import Engine
 from peerapp.engine.join_client import JoinRefused, request_preview, signed_join_request
 from peerapp.engine.thread import EngineThread
 from peerapp.network.addresses import parse_listen_address
+from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import NetworkNode, running_node
-from peerapp.network.streams import FramedStream, StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import create_profile
 from tests.engine.engine_support import EventLog

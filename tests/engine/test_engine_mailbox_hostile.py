@@ -39,8 +39,8 @@ from peerapp.crypto.signing import sign_event, verify_signed
 from peerapp.engine.engine import Engine
 from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.thread import EngineThread
+from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import NetworkNode, running_node
-from peerapp.network.streams import FramedStream, StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.profile import UnlockedProfile, create_profile
 from tests.engine.engine_support import EventLog

@@ -22,8 +22,8 @@ from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.engine.engine import Engine
 from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.thread import EngineThread
+from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import running_node
-from peerapp.network.streams import FramedStream, StreamError
 from peerapp.node.json_requests import request_json
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.profile import UnlockedProfile, create_profile

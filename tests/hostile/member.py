@@ -51,9 +51,9 @@ from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine import sync_session
 from peerapp.engine.join_client import request_admission, signed_join_request
+from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.pubsub import PubsubMessage
-from peerapp.network.streams import FramedStream, StreamError
 
 WAIT = 30.0
 LOOPBACK = "/ip4/127.0.0.1/tcp/0"

@@ -14,9 +14,9 @@ import pytest
 from libp2p.network.exceptions import SwarmException
 from libp2p.peer.id import ID
 
+from peerapp.network.framed import StreamOpenFailed
 from peerapp.network.host import running_node
 from peerapp.network.onion_mode import LOOPBACK_LISTEN, OnionOnlyError, OnionReach
-from peerapp.network.streams import StreamOpenFailed
 from peerapp.network.tor.onion import OnionKey
 from peerapp.network.tor.onion_keys import new_onion_key, onion_key_from_seed
 from peerapp.network.tor.socks_transport import onion3_problem

@@ -11,9 +11,9 @@ import multiaddr
 import trio
 
 from peerapp.network.admission import MAX_PER_IP, Limits, StrangerBudget
+from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.pubsub import PubsubMessage
-from peerapp.network.streams import FramedStream
 from tests.network.stranger_flood import Flood, flood
 from tests.network.test_network_pubsub import link, loopback_addr, peers, stays_true, subscribed
 from tests.network.trio_helpers import run, wait_until

@@ -16,15 +16,7 @@ from libp2p.custom_types import TProtocol
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
 
-from peerapp.network.framing import (
-    FrameHeaderError,
-    FrameLengthExceeded,
-    LengthDecoder,
-    encode_frame,
-    encode_length,
-)
-from peerapp.network.host import NetworkNode, build_host, running_node
-from peerapp.network.streams import (
+from peerapp.network.framed import (
     FramedStream,
     FrameTooLarge,
     StreamClosed,
@@ -33,6 +25,14 @@ from peerapp.network.streams import (
     StreamReset,
     StreamTimeout,
 )
+from peerapp.network.framing import (
+    FrameHeaderError,
+    FrameLengthExceeded,
+    LengthDecoder,
+    encode_frame,
+    encode_length,
+)
+from peerapp.network.host import NetworkNode, build_host, running_node
 from tests.network.trio_helpers import run, wait_until
 
 LOOPBACK = "/ip4/127.0.0.1/tcp/0"

@@ -15,10 +15,10 @@ import trio
 from libp2p.network.exceptions import SwarmException
 from libp2p.peer.id import ID
 
+from peerapp.network.framed import FramedStream, StreamOpenFailed
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.onion_mode import LOOPBACK_LISTEN, OnionOnlyError, OnionReach
 from peerapp.network.pubsub import PubsubMessage
-from peerapp.network.streams import FramedStream, StreamOpenFailed
 from peerapp.network.tor.onion import add_onion
 from peerapp.network.tor.onion_keys import new_onion_key
 from tests.network.identify_probe import ask_identify
