@@ -75,19 +75,22 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
+def reachable_from(graph: dict[str, set[str]], start: str) -> set[str]:
+    """The modules `start` imports, directly or through others."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        for following in graph[todo.pop()]:
+            if following not in seen:
+                seen.add(following)
+                todo.append(following)
+    return seen
+
+
 def tangles(graph: dict[str, set[str]]) -> list[set[str]]:
     """The groups of modules that import each other, directly or not (the strongly
     connected components with more than one module): each holds at least one cycle."""
-    reach: dict[str, set[str]] = {}
-    for start in graph:
-        seen: set[str] = set()
-        todo = [start]
-        while todo:
-            for following in graph[todo.pop()]:
-                if following not in seen:
-                    seen.add(following)
-                    todo.append(following)
-        reach[start] = seen
+    reach = {start: reachable_from(graph, start) for start in graph}
     groups: list[set[str]] = []
     for module in sorted(graph):
         group = {module} | {other for other in reach[module] if module in reach[other]}
@@ -190,11 +193,4 @@ def test_engine_parts_that_speak_framed_streams_do_not_import_libp2p() -> None:
         "peerapp.network.memory_streams",
     ]
     for module in libp2p_free:
-        seen: set[str] = set()
-        todo = [module]
-        while todo:
-            for following in graph[todo.pop()]:
-                if following not in seen:
-                    seen.add(following)
-                    todo.append(following)
-        assert sorted(seen & importers) == [], module
+        assert sorted(reachable_from(graph, module) & importers) == [], module

@@ -38,11 +38,11 @@ from peerapp.core.admission import ParentFacts, from_the_future, next_numbers, w
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import Event, EventError, EventType
 from peerapp.core.errors import CommandError, StorageFull
-from peerapp.core.events import EngineEvent, HistoryChanged
+from peerapp.core.events import HistoryChanged
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
 from peerapp.crypto.signing import VerifiedEvent, sign_event, verify_signed
 from peerapp.engine.circle_runtime import CircleRuntime, decoded, resolve_stored, to_stored
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.outbox import Outbox, Outgoing
 from peerapp.storage.circle_store import CircleStore, StoredEvent
 
@@ -50,10 +50,6 @@ log = logging.getLogger(__name__)
 
 MAX_PARENTS_REFERENCED = 8
 
-Emit = Callable[[EngineEvent], None]
-# run task(*args) in the background of this run (a write meeting a full disk is counted,
-# never the engine's end); a no-op before the run started
-Spawn = Callable[..., None]
 # what accepted events mean beyond the log, for one feature (moderation, safety)
 Announcer = Callable[[CircleRuntime, list[StoredEvent]], Awaitable[None]]
 
@@ -63,8 +59,7 @@ class CircleLog:
         self,
         store: CircleStore,
         *,
-        clock: Clock,
-        emit: Emit,
+        context: EngineContext,
         outbox: Outbox,
         reachable: Callable[[bytes], bool],
         count: Callable[[str], None],
@@ -79,8 +74,8 @@ class CircleLog:
         False when none runs (they are judged at once then). `decided(runtime, accepted)`:
         deferred events a whole-log resolution accepted, for their effects."""
         self._store = store
-        self._clock = clock
-        self._emit = emit
+        self._clock = context.clock
+        self._emit = context.emit
         self._outbox = outbox
         self._reachable = reachable
         self._count = count

@@ -39,37 +39,20 @@ from peerapp.core.permissions import actions_on
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
-from peerapp.engine.boundaries import Boundaries
-from peerapp.engine.circle_join import JoinOutcome, JoinService
-from peerapp.engine.circle_log import CircleLog
+from peerapp.engine.circle_join import JoinOutcome
+from peerapp.engine.circle_parts import Surroundings, build_parts
 from peerapp.engine.circle_runtime import (
     CircleRuntime,
     decoded,
 )
-from peerapp.engine.circle_sync import CircleSync
 from peerapp.engine.context import EngineContext
-from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.founding import found_circle
-from peerapp.engine.ingest import Ingest
-from peerapp.engine.late_events import LateEvents
-from peerapp.engine.mailbox import Mailbox
-from peerapp.engine.messages import Messages
-from peerapp.engine.moderation import Moderation
-from peerapp.engine.outbox import Outbox
 from peerapp.engine.reach import Reach
-from peerapp.engine.receiving_keys import ReceivingKeys
-from peerapp.engine.reconnects import Reconnects
-from peerapp.engine.runtimes import CircleRuntimes
-from peerapp.engine.safety import Safety
-from peerapp.engine.topics import CircleTopics
 from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
-from peerapp.storage.boundaries_store import BoundariesStore
-from peerapp.storage.circle_store import CircleStore, StoredEvent, StoredInvite
+from peerapp.storage.circle_store import StoredEvent, StoredInvite
 from peerapp.storage.database import Database
-from peerapp.storage.exchange_key_store import ExchangeKeyStore
-from peerapp.storage.mailbox_store import MailboxStore
 from peerapp.storage.network_identity_store import NetworkIdentityStore
 
 log = logging.getLogger(__name__)
@@ -104,161 +87,53 @@ class CircleService:
         self.context = replace(context, spawn=self._start)
         self.clock = context.clock
         emit = context.emit
-        self.store = CircleStore(database)
         self._identities = NetworkIdentityStore(database)
         self._busy = busy
         self._emit = emit
-        self.runtimes = CircleRuntimes()
-        self.topics = CircleTopics(self.node_for)
         self._reach: Reach | None = None
         self._nursery: trio.Nursery | None = None
         self._inbox_send, self._inbox_receive = trio.open_memory_channel[PubsubMessage](INBOX_SIZE)
         self.dropped: dict[str, int] = {}
-        self.outbox = Outbox()
-        # the parts, each given only what it needs; the lambdas reach parts made below
-        self.log = CircleLog(
-            self.store,
-            clock=self.clock,
-            emit=emit,
-            outbox=self.outbox,
-            reachable=lambda circle: self.node_for(circle) is not None,
-            count=self._count,
-            fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
-            defer=lambda runtime: self.late.hand(runtime),  # noqa: PLW0108 (made below)
-            decided=lambda runtime, decided: self._start(
-                self.ingest.announce_decided, runtime, decided
-            ),
-        )
-        self.late = LateEvents(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            emit=emit,
-            count=self._count,
-            give_way=self._give_way,
-            decided=lambda runtime, accepted: self.ingest.announce_decided(  # noqa: PLW0108 (made below)
-                runtime, accepted
-            ),
-        )
-        self._sync = CircleSync(
-            self.store,
-            context=self.context,
-            ingest=lambda runtime, signed: self.ingest.ingest(
-                runtime, signed, strict=True, quiet=True, via="sync"
-            ),
-            runtimes=self.runtimes.by_id,
-            node=self.node_for,
-            online=self._online_peers,
-            # a removed member just learnt of its removal: nothing more for it here
-            served_former=self.disconnect_unless_member,
-            count=self._count,
-            # made below
-            delivery=lambda runtime, after, through: self.messages.delivery(  # noqa: PLW0108
-                runtime, after, through
-            ),
-        )
-        self.keys = ReceivingKeys(
-            ExchangeKeyStore(database),
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            context=self.context,
-            count=self._count,
-            retire_later=lambda runtime: self.moderation.retire_epochs_later(runtime),  # noqa: PLW0108 (made below)
-        )
-        self.moderation = Moderation(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            context=self.context,
-            access_changed=self.access_changed,
-            disconnect_unless_member=self.disconnect_unless_member,
-            forget=self.forget,
-            discard_keys=self.keys.discard_all,
-        )
-        self.reconnects = Reconnects(
-            runtimes=self.runtimes,
-            topics=self.topics,
-            reach=lambda: self._reach,
-            mode_of=self.circle_mode,
-            context=self.context,
-            count=self._count,
-        )
-        self.safety = Safety(
-            self.store,
-            runtimes=self.runtimes,
-            moderation=self.moderation,
-            send_body=lambda circle, body: self.messages.send_body(circle, body),  # noqa: PLW0108 (made below)
-            emit=emit,
-        )
-        # what accepted events mean beyond the log, ours or from the network
-        self.log.on_accepted(self.moderation.on_accepted)
-        self.log.on_accepted(self.safety.on_accepted)
-        self.boundaries = Boundaries(
-            BoundariesStore(database),
-            runtimes=self.runtimes,
-            context=self.context,
-            announce_break=self.safety.announce_break,
-        )
-        self.messages = Messages(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            boundaries=self.boundaries,
-            why_not_send=self.moderation.why_not_send,
-            emit=emit,
-        )
-        self.joins = JoinService(
+        # the parts, wired to each other in one place (engine/circle_parts.py)
+        parts = build_parts(
             database,
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            context=self.context,
-            reach=lambda: self.reach,
-            node=self.node_for,
-            forget_for_rejoin=lambda runtime: self.forget(runtime, rejoining=True),
-            proof_judged=self.proof_judged,
-            member_joined=self.member_joined,
-            retire_later=self.moderation.retire_epochs_later,
-            reconnect=self.reconnects.reconnect,
-            settle_status=self.boundaries.settle_status,
-            repair_epoch=self.keys.repair_epoch,
-            start_pull=self._sync.start_pull,
-            circle_view=self._circle_view,
+            self.context,
+            Surroundings(
+                count=self._count,
+                give_way=self._give_way,
+                subscribe_at=self.node_for,
+                node=self.node_for,
+                reachable=lambda circle: self.node_for(circle) is not None,
+                reach=lambda: self._reach,
+                mode_of=self.circle_mode,
+                online=self._online_peers,
+                access_changed=self.access_changed,
+                disconnect_unless_member=self.disconnect_unless_member,
+                forget=self.forget,
+                forget_for_rejoin=lambda runtime: self.forget(runtime, rejoining=True),
+                proof_judged=self.proof_judged,
+                member_joined=self.member_joined,
+                circle_view=self._circle_view,
+            ),
+            quota_rules,
         )
-        self.ingest = Ingest(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            boundaries=self.boundaries,
-            context=self.context,
-            count=self._count,
-            give_way=self._give_way,
-            online=self._online_peers,
-            start_pull=self._sync.start_pull,
-            member_joined=self.member_joined,
-            reconnect=self.reconnects.reconnect,
-            message_view=self.messages.view,
-            admission_lost=self.moderation.admission_lost,
-            repair_epoch=self.keys.repair_epoch,
-            quota_rules=quota_rules,
-        )
-        self.disk_usage = DiskUsage(
-            self.store, runtimes=self.runtimes, quotas=self.ingest.quotas, emit=emit
-        )
-        self.mailbox = Mailbox(
-            MailboxStore(database),
-            clock=self.clock,
-            emit=emit,
-            runtime=self.runtimes.require,
-            runtimes=self.runtimes.by_id,
-            node=self.node_for,
-            online=self._online_peers,
-        )
+        self.store = parts.store
+        self.runtimes = parts.runtimes
+        self.topics = parts.topics
+        self.outbox = parts.outbox
+        self.log = parts.log
+        self.late = parts.late
+        self._sync = parts.sync
+        self.keys = parts.keys
+        self.moderation = parts.moderation
+        self.reconnects = parts.reconnects
+        self.safety = parts.safety
+        self.boundaries = parts.boundaries
+        self.messages = parts.messages
+        self.joins = parts.joins
+        self.ingest = parts.ingest
+        self.disk_usage = parts.disk_usage
+        self.mailbox = parts.mailbox
 
     # -- start-up -----------------------------------------------------------------
 

@@ -5,7 +5,6 @@ storage stay with the service, reached through `ingest`."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -22,6 +21,7 @@ from peerapp.core.events import (
 )
 from peerapp.engine import sync_session
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.clock import Stopwatch
 from peerapp.engine.context import EngineContext
 from peerapp.network.framed import FramedStream, StreamError
 from peerapp.network.host import NetworkNode
@@ -124,7 +124,7 @@ class CircleSync:
             log.debug("sync: no stream (%s)", type(error).__name__)
             return
         circle_hex = runtime.circle_id.hex()
-        began = time.monotonic()  # a stopwatch for the log (see clock.py), not the clock
+        took = Stopwatch()  # for the log (see clock.py), not the clock
 
         def progress(received: int, total: int) -> None:
             if total >= PROGRESS_THRESHOLD:
@@ -175,7 +175,7 @@ class CircleSync:
             "sync: pulled %d of %d missing events in %.2f s",
             outcome.received,
             outcome.wanted,
-            time.monotonic() - began,
+            took.seconds(),
         )
         if outcome.received:
             self._emit(HistoryChanged(circle_hex))

@@ -9,9 +9,10 @@ Two readings, for two kinds of question:
   event has been held back for its parents.
 
 Not read here: trio's own sleeps and timeouts (trio's clock; tests use
-trio.testing.MockClock for those) and the stopwatches that log what a step cost (real
-seconds whatever clock the engine runs on: a fake clock stands still). core/ never reads
-a clock: the engine passes it the times it needs.
+trio.testing.MockClock for those). `Stopwatch` is here too but is no clock of the run: it
+times what a step cost, for the log, in real seconds whatever clock the engine runs on (a
+fake clock stands still; the step's cost did not). Nothing else in engine/ reads the time.
+core/ never reads a clock: the engine passes it the times it needs.
 
 `FakeClock` is the settable one for tests: it stands still until told to move, so an
 expiry is tested by moving it past the end instead of waiting for the end.
@@ -44,6 +45,17 @@ class Clock:
         """The local time of day, in minutes after midnight (quiet hours are written so)."""
         now = time.localtime(self.wall())
         return minutes_of(now.tm_hour, now.tm_min)
+
+
+class Stopwatch:
+    """Real seconds since it was made (monotonic), for log lines and a thread's join
+    bound: never compared with an event's time, so never the engine's (fake) clock."""
+
+    def __init__(self) -> None:
+        self._began = time.monotonic()
+
+    def seconds(self) -> float:
+        return time.monotonic() - self._began
 
 
 class FakeClock(Clock):

@@ -13,9 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-# Spawn: spawn(task, *args) runs `task(*args)` in the background of this run
-from peerapp.engine.circle_log import Emit, Spawn
+from peerapp.core.events import EngineEvent
 from peerapp.engine.clock import Clock
+
+Emit = Callable[[EngineEvent], None]
+# run task(*args) in the background of this run (a write meeting a full disk is counted,
+# never the engine's end); a no-op before the run started
+Spawn = Callable[..., None]
 
 
 @dataclass(frozen=True)

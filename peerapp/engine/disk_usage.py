@@ -18,8 +18,8 @@ from peerapp.core.api.usage import CircleUsage, Cleared, ClearMember, UsageView
 from peerapp.core.errors import CommandError
 from peerapp.core.events import HistoryChanged
 from peerapp.core.quotas import Quotas
-from peerapp.engine.circle_log import Emit
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.context import EngineContext
 from peerapp.engine.dispatch import Handlers
 from peerapp.engine.ids import id_from_hex
 from peerapp.engine.runtimes import CircleRuntimes
@@ -43,13 +43,13 @@ class DiskUsage:
         *,
         runtimes: CircleRuntimes,
         quotas: Callable[[CircleRuntime], Quotas],
-        emit: Emit,
+        context: EngineContext,
     ) -> None:
         """`quotas(runtime)`: the circle's per-member quotas (what ingest charges)."""
         self._store = store
         self._runtimes = runtimes
         self._quotas = quotas
-        self._emit = emit
+        self._emit = context.emit
 
     def usage(self, circle_hex: str | None) -> list[dict[str, Any]]:
         if circle_hex is not None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import sys
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -22,7 +21,7 @@ import trio
 
 from peerapp.core.errors import StorageFull
 from peerapp.core.events import HistoryChanged
-from peerapp.engine.circle_log import CircleLog, Emit
+from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import (
     CircleRuntime,
     OrderKey,
@@ -30,6 +29,8 @@ from peerapp.engine.circle_runtime import (
     resolve_stored,
     resume_stored,
 )
+from peerapp.engine.clock import Stopwatch
+from peerapp.engine.context import EngineContext
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.storage.circle_store import CircleStore, StoredEvent
 
@@ -62,7 +63,7 @@ class LateEvents:
         *,
         runtimes: CircleRuntimes,
         log: CircleLog,
-        emit: Emit,
+        context: EngineContext,
         count: Callable[[str], None],
         give_way: Callable[[], Awaitable[None]],
         decided: Callable[[CircleRuntime, list[StoredEvent]], Awaitable[None]],
@@ -72,7 +73,7 @@ class LateEvents:
         self._store = store
         self._runtimes = runtimes
         self._log = log
-        self._emit = emit
+        self._emit = context.emit
         self._count = count
         self._give_way = give_way
         self._decided = decided
@@ -115,7 +116,7 @@ class LateEvents:
     async def _resolve_in_background(self, runtime: CircleRuntime) -> None:
         circle_id = runtime.circle_id
         generation = runtime.generation
-        began = time.monotonic()  # a stopwatch for the log: real seconds, whatever the clock
+        took = Stopwatch()  # for the log: real seconds, whatever the clock
         waiting = len(runtime.pending)
         runtime.journal = []  # from here on, what is stored goes to the journal too
         try:
@@ -162,7 +163,7 @@ class LateEvents:
             waiting,
             len(events),
             found.how,
-            time.monotonic() - began,
+            took.seconds(),
             found.load_seconds,
             found.compute_seconds,
         )
@@ -172,28 +173,26 @@ class LateEvents:
         last resolution's checkpoint before the earliest of them when it can, the whole
         log otherwise. None when the circle was forgotten meanwhile."""
         circle_id = runtime.circle_id
-        began = time.monotonic()  # stopwatches for the log (see clock.py), not the clock
+        loading = Stopwatch()  # stopwatches for the log (see clock.py), not the clock
         after, before = runtime.resume_point(), runtime.resolved
         if after is not None and before is not None:
             events = await self._load_log(circle_id, after)
             if not self._runtimes.holds(runtime):
                 return None
-            loaded = time.monotonic()
+            load_seconds, computing = loading.seconds(), Stopwatch()
             resumed = await _in_worker_thread(resume_stored, circle_id, before, after, events)
             self._count_resolution("resumed" if resumed is not None else "declined")
             if resumed is not None:
                 return _LateResolution(
-                    "resumed", events, resumed, loaded - began, time.monotonic() - loaded
+                    "resumed", events, resumed, load_seconds, computing.seconds()
                 )
         events, parents = await self._load_for_resolution(circle_id)
         if not self._runtimes.holds(runtime):
             return None
-        loaded = time.monotonic()
+        load_seconds, computing = loading.seconds(), Stopwatch()
         resolved = await _in_worker_thread(resolve_stored, circle_id, events, parents)
         self._count_resolution("whole")
-        return _LateResolution(
-            "whole log", events, resolved, loaded - began, time.monotonic() - loaded
-        )
+        return _LateResolution("whole log", events, resolved, load_seconds, computing.seconds())
 
     async def _load_log(self, circle_id: bytes, after: OrderKey) -> list[StoredEvent]:
         """The stored events after `after` in log order, in pages with a yield between."""

@@ -66,7 +66,7 @@ from peerapp.core.circle_events import (
     split_signed,
 )
 from peerapp.core.errors import CommandError, StorageFull
-from peerapp.core.events import CareFlagReceived, EngineEvent, ReportReceived
+from peerapp.core.events import CareFlagReceived, ReportReceived
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
     MAX_FRAME_BYTES,
@@ -91,7 +91,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import OpenedNote, open_note, seal_note, signature_ok
 from peerapp.engine.circle_runtime import CircleRuntime
-from peerapp.engine.clock import Clock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.ids import id_from_hex
 from peerapp.network.framed import FramedStream, StreamClosed, StreamError
 from peerapp.network.host import NetworkNode
@@ -114,7 +114,6 @@ DAY_MS = 24 * 3600 * 1000
 MAX_DELIVERY_ROUNDS = 8  # streams per delivery task; then a fresh task takes over
 
 
-Emit = Callable[[EngineEvent], None]
 View = TypeVar("View")
 
 
@@ -167,18 +166,17 @@ class Mailbox:
         self,
         store: MailboxStore,
         *,
-        clock: Clock,
-        emit: Emit,
+        context: EngineContext,
         runtime: Callable[[str], CircleRuntime],
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
     ) -> None:
         """`node(circle)`: the host a membership is reached at (Tor mode: its own).
-        `clock`: when notes are sent, received, resolved and next due."""
+        `context.clock`: when notes are sent, received, resolved and next due."""
         self._store = store
-        self._clock = clock
-        self._emit = emit
+        self._clock = context.clock
+        self._emit = context.emit
         self._runtime = runtime
         self._runtimes = runtimes
         self._node = node

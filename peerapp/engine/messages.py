@@ -17,8 +17,9 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import MessageView, UnreadChanged
 from peerapp.engine.boundaries import Boundaries
-from peerapp.engine.circle_log import CircleLog, Emit
+from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.context import EngineContext
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import is_hidden, message_body
 from peerapp.storage.circle_store import CircleStore, StoredEvent
@@ -33,7 +34,7 @@ class Messages:
         log: CircleLog,
         boundaries: Boundaries,
         why_not_send: Callable[[CircleRuntime], CommandError | None],
-        emit: Emit,
+        context: EngineContext,
     ) -> None:
         """`why_not_send(runtime)`: why every member's app would refuse our next message
         (moderation: removed, muted, slow mode), or None."""
@@ -42,7 +43,7 @@ class Messages:
         self._log = log
         self._boundaries = boundaries
         self._why_not_send = why_not_send
-        self._emit = emit
+        self._emit = context.emit
 
     async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
         return await self.send_body(circle_hex, message_body(text, cw))

@@ -26,8 +26,8 @@ from peerapp.core.content_warnings import clean_label
 from peerapp.core.errors import CommandError
 from peerapp.core.events import MessageReview, MessageView
 from peerapp.core.resolution import REMOVAL_TYPES
-from peerapp.engine.circle_log import Emit
 from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.context import EngineContext
 from peerapp.engine.ids import id_from_hex
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.runtimes import CircleRuntimes
@@ -78,7 +78,7 @@ class Safety:
         runtimes: CircleRuntimes,
         moderation: Moderation,
         send_body: SendBody,
-        emit: Emit,
+        context: EngineContext,
     ) -> None:
         """Flags, restores and the break status are moderation's kind of write (checked
         against the rules, then `Moderation.act`); a check-in is a message (`send_body`)."""
@@ -86,7 +86,7 @@ class Safety:
         self._runtimes = runtimes
         self._moderation = moderation
         self._send_body = send_body
-        self._emit = emit
+        self._emit = context.emit
         # circle id -> messages hidden pending review when we last looked
         self._hidden: dict[bytes, frozenset[MessageRef]] = {}
 

@@ -20,7 +20,6 @@ import concurrent.futures
 import contextlib
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import TypeVar, cast
 
@@ -31,6 +30,7 @@ from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import EngineFailed, HearthError
 from peerapp.core.events import EngineError, EngineEvent, EngineReady, EngineStopped
 from peerapp.core.lifecycle import Phase, Trigger, is_final, next_phase
+from peerapp.engine.clock import Stopwatch
 from peerapp.engine.engine import CommandFuture, Engine, Request
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class EngineThread:
             self._phase = next_phase(self._phase, Trigger.STOP)
             token, scope, engine = self._token, self._scope, self._engine
             started = self._thread.is_alive() or self._thread.ident is not None
-        began = time.monotonic()
+        waited = Stopwatch()  # real seconds: a bound on joining a thread
         if token is not None and engine is not None:
             # graceful first: the engine closes its connections, then ends its run
             with contextlib.suppress(trio.RunFinishedError):
@@ -104,7 +104,7 @@ class EngineThread:
             with contextlib.suppress(trio.RunFinishedError):
                 token.run_sync_soon(scope.cancel)
         if started:
-            self._thread.join(max(timeout - (time.monotonic() - began), 0.0))
+            self._thread.join(max(timeout - waited.seconds(), 0.0))
         stopped = not self._thread.is_alive()
         if not stopped:
             log.error("engine did not stop within %.1f s", timeout)

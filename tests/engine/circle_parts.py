@@ -22,41 +22,26 @@ import nacl.signing
 import trio
 from trio.testing import MockClock, wait_all_tasks_blocked
 
-from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
-from peerapp.core.errors import CommandError
-from peerapp.core.events import EngineEvent, MemberJoined, MemberView, MessageView
+from peerapp.core.events import EngineEvent, MemberJoined, MemberView
 from peerapp.core.invite_code import InviteCode
+from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto import envelope
 from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import verify_signed
-from peerapp.engine.boundaries import Boundaries
-from peerapp.engine.circle_join import JoinService
-from peerapp.engine.circle_log import CircleLog
+from peerapp.engine.circle_parts import Surroundings, build_parts
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
 from peerapp.engine.clock import FakeClock
 from peerapp.engine.context import EngineContext
 from peerapp.engine.founding import found_circle
-from peerapp.engine.ingest import Ingest
 from peerapp.engine.join_client import request_admission, signed_join_request
-from peerapp.engine.late_events import LateEvents
-from peerapp.engine.messages import Messages
-from peerapp.engine.moderation import Moderation
-from peerapp.engine.outbox import Outbox
-from peerapp.engine.reach import Reach
-from peerapp.engine.receiving_keys import ReceivingKeys
-from peerapp.engine.runtimes import CircleRuntimes
-from peerapp.engine.safety import Safety
-from peerapp.engine.topics import CircleTopics
 from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode
 from peerapp.network.memory_streams import memory_stream_pair
-from peerapp.storage.boundaries_store import BoundariesStore
-from peerapp.storage.circle_store import CircleStore, StoredEvent
+from peerapp.storage.circle_store import StoredEvent
 from peerapp.storage.database import Database
-from peerapp.storage.exchange_key_store import ExchangeKeyStore
 
 KEY = bytes(range(32))  # a throwaway database key (no profile, no KDF)
 ADDRS = ["/ip4/127.0.0.1/tcp/4001"]
@@ -78,22 +63,25 @@ class Published:
 @dataclass
 class Recorded:
     emitted: list[EngineEvent] = field(default_factory=list)
-    spawned: list[str] = field(default_factory=list)  # the tasks' names
+    spawns: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)  # name, args
     published: list[Published] = field(default_factory=list)
     counted: list[str] = field(default_factory=list)
-    retired_later: list[bytes] = field(default_factory=list)  # circle ids
     access_changes: int = 0
     forgotten: list[bytes] = field(default_factory=list)
     proofs: list[tuple[str, bool]] = field(default_factory=list)
-    sent_bodies: list[dict[str, Any]] = field(default_factory=list)
-    # deferred events the background resolver found accepted, and when it did
-    decided: list[StoredEvent] = field(default_factory=list)
-    decided_event: trio.Event = field(default_factory=trio.Event)
-    # sync pulls ingest asked for (circle id, peer), and members it announced joined
-    pulls: list[tuple[bytes, str]] = field(default_factory=list)
 
     def events(self, kind: type[EngineEvent]) -> list[EngineEvent]:
         return [event for event in self.emitted if isinstance(event, kind)]
+
+    @property
+    def spawned(self) -> list[str]:
+        """The spawned tasks' names, in order."""
+        return [name for name, _ in self.spawns]
+
+    @property
+    def retired_later(self) -> list[bytes]:
+        """Circles whose old epochs moderation retires after their grace (spawned)."""
+        return [args[0].circle_id for name, args in self.spawns if name == "_retire_after_grace"]
 
 
 class Subscriptions:
@@ -107,10 +95,6 @@ class Subscriptions:
 
     async def unsubscribe(self, topic: str) -> None:
         self.topics.discard(topic)
-
-
-def _no_network() -> Reach:
-    raise CommandError(Refusal.NETWORK_NOT_RUNNING)
 
 
 class Member:
@@ -132,117 +116,48 @@ class Member:
         self.record = Recorded()
         self.online_peers: set[str] = set()  # the peers ingest sees connected
         self.database = Database.open(folder / "hearth.db", KEY, create=True)
-        self.store = CircleStore(self.database)
-        self.runtimes = CircleRuntimes()
         self.subscriptions = Subscriptions()
-        # the host's subscriptions, recorded (so ingest knows our topics)
-        self.topics = CircleTopics(lambda circle: cast(NetworkNode, self.subscriptions))
-        self.outbox = Outbox()
-        self.outbox.attach(nursery, self._publish)
-        emit = self.record.emitted.append
-        self.log = CircleLog(
-            self.store,
-            clock=clock,
-            emit=emit,
-            outbox=self.outbox,
-            reachable=lambda circle: True,
-            count=self.record.counted.append,
-            fresh_key=lambda runtime: self.keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
-            # judged at once unless a test attaches the resolver (self.late)
-            defer=lambda runtime: self.late.hand(runtime),  # noqa: PLW0108 (made below)
-            decided=lambda runtime, decided: None,
-        )
-        self.late = LateEvents(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            emit=emit,
-            count=self.record.counted.append,
-            give_way=trio.lowlevel.checkpoint,
-            decided=self._decided,
-        )
-        self.context = EngineContext(clock, emit, spawn=self._spawn)
-        self.keys = ReceivingKeys(
-            ExchangeKeyStore(self.database),
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            context=self.context,
-            count=self.record.counted.append,
-            retire_later=lambda runtime: self.record.retired_later.append(runtime.circle_id),
-        )
-        self.moderation = Moderation(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            context=self.context,
-            access_changed=self._access_changed,
-            disconnect_unless_member=self._disconnect,
-            forget=lambda runtime: self.record.forgotten.append(runtime.circle_id),
-            discard_keys=self.keys.discard_all,
-        )
-        self.safety = Safety(
-            self.store,
-            runtimes=self.runtimes,
-            moderation=self.moderation,
-            send_body=self.send_body,
-            emit=emit,
-        )
-        self.log.on_accepted(self.moderation.on_accepted)
-        self.log.on_accepted(self.safety.on_accepted)
-        self.boundaries = Boundaries(
-            BoundariesStore(self.database),
-            runtimes=self.runtimes,
-            context=self.context,
-            announce_break=self.safety.announce_break,
-        )
-        self.messages = Messages(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            boundaries=self.boundaries,
-            why_not_send=self.moderation.why_not_send,
-            emit=emit,
-        )
-        self.joins = JoinService(
+        self.context = EngineContext(clock, self.record.emitted.append, spawn=self._spawn)
+        # the parts as the circle service wires them (engine/circle_parts.py), with
+        # recorders where they reach the network or the service around them
+        self.parts = build_parts(
             self.database,
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            context=self.context,
-            reach=_no_network,
-            node=lambda circle: None,
-            forget_for_rejoin=lambda runtime: self.record.forgotten.append(runtime.circle_id),
-            proof_judged=lambda peer, proven: self.record.proofs.append((peer, proven)),
-            member_joined=self._member_joined,
-            retire_later=lambda runtime: self.record.retired_later.append(runtime.circle_id),
-            reconnect=self._nothing,
-            settle_status=self.boundaries.settle_status,
-            repair_epoch=self.keys.repair_epoch,
-            start_pull=lambda runtime, peer: None,
-            circle_view=lambda runtime: _no_view(),
+            self.context,
+            Surroundings(
+                count=self.record.counted.append,
+                give_way=trio.lowlevel.checkpoint,
+                # the host's subscriptions, recorded (so ingest knows our topics)
+                subscribe_at=lambda circle: cast(NetworkNode, self.subscriptions),
+                node=lambda circle: None,
+                reachable=lambda circle: True,
+                reach=lambda: None,
+                mode_of=lambda circle: NetworkMode.DIRECT,
+                online=lambda: self.online_peers,
+                access_changed=self._access_changed,
+                disconnect_unless_member=self._disconnect,
+                forget=lambda runtime: self.record.forgotten.append(runtime.circle_id),
+                forget_for_rejoin=lambda runtime: self.record.forgotten.append(runtime.circle_id),
+                proof_judged=lambda peer, proven: self.record.proofs.append((peer, proven)),
+                member_joined=self._member_joined,
+                circle_view=lambda runtime: _no_view(),
+            ),
+            quota_rules,
         )
-        self.ingest = Ingest(
-            self.store,
-            runtimes=self.runtimes,
-            log=self.log,
-            topics=self.topics,
-            boundaries=self.boundaries,
-            context=self.context,
-            count=self.record.counted.append,
-            give_way=trio.lowlevel.checkpoint,
-            online=lambda: self.online_peers,
-            start_pull=lambda runtime, peer: self.record.pulls.append((runtime.circle_id, peer)),
-            member_joined=self._member_joined,
-            reconnect=self._nothing,
-            message_view=self.messages.view,
-            admission_lost=self._nothing,
-            repair_epoch=self.keys.repair_epoch,
-            quota_rules=quota_rules,
-        )
+        parts = self.parts
+        self.store = parts.store
+        self.runtimes = parts.runtimes
+        self.topics = parts.topics
+        self.outbox = parts.outbox
+        self.outbox.attach(nursery, self._publish)
+        self.log = parts.log
+        self.late = parts.late
+        self.keys = parts.keys
+        self.moderation = parts.moderation
+        self.safety = parts.safety
+        self.boundaries = parts.boundaries
+        self.messages = parts.messages
+        self.joins = parts.joins
+        self.ingest = parts.ingest
 
     # -- the recorders --------------------------------------------------------------
 
@@ -257,12 +172,8 @@ class Member:
                     return
         raise AssertionError("published on a topic of no epoch we hold")
 
-    async def _decided(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        self.record.decided.extend(accepted)
-        self.record.decided_event.set()
-
     def _spawn(self, task: Callable[..., Awaitable[None]], *args: Any) -> None:
-        self.record.spawned.append(getattr(task, "__name__", repr(task)))
+        self.record.spawns.append((getattr(task, "__name__", repr(task)), args))
 
     def _access_changed(self) -> None:
         self.record.access_changes += 1
@@ -270,19 +181,11 @@ class Member:
     async def _disconnect(self, peer: str) -> None:
         return None
 
-    async def _nothing(self, runtime: CircleRuntime) -> None:
-        return None
-
     def _member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
         member = runtime.member(key)
         assert member is not None
         view = MemberView(member.key.hex(), member.name, member.role.value, False)
         self.record.emitted.append(MemberJoined(runtime.circle_id.hex(), view))
-
-    async def send_body(self, circle_hex: str, body: dict[str, Any]) -> MessageView:
-        """Messages.send_body, with the body recorded (safety's check-ins come here)."""
-        self.record.sent_bodies.append(body)
-        return await self.messages.send_body(circle_hex, body)
 
     # -- acting as a member ---------------------------------------------------------
 

@@ -30,7 +30,7 @@ def test_a_blocked_member_is_left_out_and_the_block_is_kept(tmp_path: Path) -> N
             circle = ash.found()
             mine = await admit(ash, circle, bee)
             await deliver(ash, bee, mine)
-            view = await bee.send_body(mine.circle_id.hex(), {"text": "hi"})
+            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "hi"})
             (message,) = await deliver(bee, ash, circle)
             assert message.id.hex() == view.id and ash.boundaries.reader_sees(circle, message)
             ash.boundaries.block(circle.circle_id.hex(), mine.me.hex())

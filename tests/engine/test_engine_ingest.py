@@ -132,10 +132,11 @@ def test_an_orphan_is_held_then_released_when_its_parent_arrives(tmp_path: Path)
             circle = ash.found()
             first, second = await _bee_writes(ash, bee, circle, ["first", "second"])
             assert verify_signed(first).id in verify_signed(second).event.prev
+            spawned = len(ash.record.spawned)  # Bee's admission retires epochs later
             await ash.ingest.ingest(circle, [second], source_peer=bee.peer)
             assert len(circle.held) == 1 and _arrived(ash) == []
             # it asks the sender for the parent a little later (the nudge, spawned)
-            assert ash.record.spawned == ["later"]
+            assert ash.record.spawned[spawned:] == ["later"]
             await ash.ingest.ingest(circle, [first], source_peer=bee.peer)
             assert len(circle.held) == 0
             assert _arrived(ash) == ["first", "second"]

@@ -12,6 +12,7 @@ import trio
 from peerapp.core.circle_events import EventType
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.late_events import LateEvents
+from peerapp.storage.circle_store import StoredEvent
 from tests.engine.circle_parts import Member, admit, circle_of, deliver, signed_in
 
 BOUND_SECONDS = 30
@@ -41,6 +42,15 @@ def test_a_late_control_event_is_deferred_then_judged_in_the_background(
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
             circle, mine = await a_break_ash_has_not_seen(ash, bee)
+            # what the resolver finds accepted reaches the log's hooks, as for any batch
+            decided: list[StoredEvent] = []
+            announced = trio.Event()
+
+            async def hook(runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+                decided.extend(accepted)
+                announced.set()
+
+            ash.log.on_accepted(hook)
             async with trio.open_nursery() as resolver:
                 ash.late.attach()
                 resolver.start_soon(ash.late.run)
@@ -51,10 +61,9 @@ def test_a_late_control_event_is_deferred_then_judged_in_the_background(
                     # judged it, in the background
                     assert [s.type for s in accepted] == []
                     assert circle.pending and mine.me not in circle.state.on_break
-                    await ash.record.decided_event.wait()
+                    await announced.wait()
                 resolver.cancel_scope.cancel()
-            (decided,) = ash.record.decided
-            assert decided.type is EventType.STATUS
+            assert [stored.type for stored in decided] == [EventType.STATUS]
             assert mine.me in circle.state.on_break
             assert not circle.pending and not ash.store.unresolved(circle.circle_id)
             print(f"resolutions: {ash.late.resolutions}")

@@ -34,7 +34,8 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import seal_note
 from peerapp.engine.circle_runtime import CircleRuntime
-from peerapp.engine.clock import Clock
+from peerapp.engine.clock import FakeClock
+from peerapp.engine.context import EngineContext
 from peerapp.engine.mailbox import Mailbox
 from peerapp.network.framed import StreamError
 from peerapp.network.memory_streams import memory_stream_pair
@@ -88,11 +89,11 @@ def facilitator(tmp_path: Path) -> Iterator[Facilitator]:
     CircleStore(database).add_membership(membership)
     runtime = CircleRuntime(membership, state)
     store = MailboxStore(database)
+    clock = FakeClock()
     emitted: list[object] = []
     mailbox = Mailbox(
         store,
-        clock=Clock(),
-        emit=emitted.append,
+        context=EngineContext(clock, emitted.append),
         runtime=lambda circle_hex: runtime,
         runtimes=lambda: {builder.circle_id: runtime},
         node=lambda circle: None,

@@ -17,6 +17,7 @@ from peerapp.core.events import (
     ModerationHappened,
     RemovedFromCircle,
 )
+from peerapp.crypto.signing import verify_signed
 from peerapp.engine.moderation import REMOVAL_NOTICE_SECONDS
 from tests.engine.circle_parts import (
     admit,
@@ -25,6 +26,7 @@ from tests.engine.circle_parts import (
     deliver_and_announce,
     epoch_of,
     run,
+    signed_in,
     types_in,
 )
 
@@ -105,11 +107,12 @@ def test_a_check_in_is_a_message_with_a_mood(tmp_path: Path) -> None:
             circle = ash.found()
             await ash.safety.checkin(circle.circle_id.hex(), 3, "tired but ok")
             await wait_all_tasks_blocked()  # the outbox's drain: the publish rule queues
-            assert ash.record.sent_bodies == [{"text": "tired but ok", "mood": 3}]
             assert types_in(ash.record.published) == [EventType.MESSAGE]
+            (sent,) = signed_in(ash.record.published)
+            assert verify_signed(sent).event.body == {"text": "tired but ok", "mood": 3}
             with pytest.raises(CommandError, match="mood is a number from 1 to 5"):
                 await ash.safety.checkin(circle.circle_id.hex(), 9, "")
-            assert len(ash.record.sent_bodies) == 1
+            assert len(signed_in(ash.record.published)) == 1  # nothing signed
 
     run(body)
 
@@ -129,7 +132,7 @@ def test_a_harm_flag_hides_a_message_and_a_restore_shows_it(tmp_path: Path) -> N
             )
             mine = await admit(ash, circle, bee)
             await deliver(ash, bee, mine)
-            view = await bee.send_body(mine.circle_id.hex(), {"text": "a hard night"})
+            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "a hard night"})
             await deliver(bee, ash, circle)
             flagged = await ash.safety.flag_harm(circle_hex, view.id)
             assert flagged == {"hidden": True, "harm_flags": 1}
@@ -151,7 +154,7 @@ def test_a_delete_erases_the_message_through_the_write_path(tmp_path: Path) -> N
     async def body() -> None:
         async with circle_of(tmp_path, "Ash") as (ash,):
             circle = ash.found()
-            view = await ash.send_body(circle.circle_id.hex(), {"text": "typo"})
+            view = await ash.messages.send_body(circle.circle_id.hex(), {"text": "typo"})
             await ash.moderation.delete_message(circle.circle_id.hex(), view.id)
             stored = ash.store.event(circle.circle_id, bytes.fromhex(view.id))
             assert stored is not None and stored.signed == b"" and stored.text is None

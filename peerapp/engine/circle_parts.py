@@ -1,0 +1,280 @@
+"""The circle parts wired to each other, in one place.
+
+`build_parts(database, context, around)` makes every part of a member's circles (the
+write path, the late-event resolver, sync, receiving keys, moderation, reconnects,
+safety, boundaries, messages, joins, ingest, disk use, the mailbox) and hands each only
+what it needs: the other parts, the context (clock, emit, spawn, timings) and the
+`Surroundings`, which is everything the parts reach outside themselves (the network's
+hosts and peers, and what the circle service does around them). CircleService passes
+its own surroundings; the socket-free tests (tests/engine/circle_parts.py) pass
+recorders and a FakeClock, so they test the very wiring the app runs.
+
+Parts that need each other both ways (the log asks receiving keys for a fresh key,
+receiving keys write through the log) reach the later-made part through a lambda, called
+only once every part exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from peerapp.core.api.refusals import Refusal
+from peerapp.core.errors import CommandError
+from peerapp.core.events import CircleView
+from peerapp.core.network_mode import NetworkMode
+from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
+from peerapp.engine.boundaries import Boundaries
+from peerapp.engine.circle_join import JoinService
+from peerapp.engine.circle_log import CircleLog
+from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.circle_sync import CircleSync
+from peerapp.engine.context import EngineContext
+from peerapp.engine.disk_usage import DiskUsage
+from peerapp.engine.ingest import Ingest
+from peerapp.engine.late_events import LateEvents
+from peerapp.engine.mailbox import Mailbox
+from peerapp.engine.messages import Messages
+from peerapp.engine.moderation import Moderation
+from peerapp.engine.outbox import Outbox
+from peerapp.engine.reach import Reach
+from peerapp.engine.receiving_keys import ReceivingKeys
+from peerapp.engine.reconnects import Reconnects
+from peerapp.engine.runtimes import CircleRuntimes
+from peerapp.engine.safety import Safety
+from peerapp.engine.topics import CircleTopics
+from peerapp.network.host import NetworkNode
+from peerapp.storage.boundaries_store import BoundariesStore
+from peerapp.storage.circle_store import CircleStore
+from peerapp.storage.database import Database
+from peerapp.storage.exchange_key_store import ExchangeKeyStore
+from peerapp.storage.mailbox_store import MailboxStore
+
+
+@dataclass(frozen=True)
+class Surroundings:
+    """What the parts reach outside themselves (the circle service's; a test's recorders)."""
+
+    # the engine's dropped counters
+    count: Callable[[str], None]
+    # yield to waiting commands between steps of bulk work
+    give_way: Callable[[], Awaitable[None]]
+    # the host a circle's topics are subscribed at (None: not open)
+    subscribe_at: Callable[[bytes], NetworkNode | None]
+    # the host a membership is reached at, if open in this run's mode
+    node: Callable[[bytes], NetworkNode | None]
+    # whether the circle's host is open in this run (nothing is published when not)
+    reachable: Callable[[bytes], bool]
+    # the running network, None before it runs
+    reach: Callable[[], Reach | None]
+    # a membership's network mode
+    mode_of: Callable[[bytes], NetworkMode]
+    # the peers connected at any host
+    online: Callable[[], set[str]]
+    # membership changed: the network gate acts on it now
+    access_changed: Callable[[], None]
+    # close our connections to a peer that shares no circle with us any more
+    disconnect_unless_member: Callable[[str], Awaitable[None]]
+    # erase a circle we left (and, for a rejoin, its read-only copy but not its host)
+    forget: Callable[[CircleRuntime], None]
+    forget_for_rejoin: Callable[[CircleRuntime], None]
+    # the network keeps (True) or drops a stranger that tried an invite's proof
+    proof_judged: Callable[[str, bool], None]
+    # tell the fronts and the gate of a new member
+    member_joined: Callable[[CircleRuntime, bytes], None]
+    # the fronts' view of a circle
+    circle_view: Callable[[CircleRuntime], CircleView]
+
+
+@dataclass(frozen=True)
+class CircleParts:
+    store: CircleStore
+    runtimes: CircleRuntimes
+    topics: CircleTopics
+    outbox: Outbox
+    log: CircleLog
+    late: LateEvents
+    sync: CircleSync
+    keys: ReceivingKeys
+    moderation: Moderation
+    reconnects: Reconnects
+    safety: Safety
+    boundaries: Boundaries
+    messages: Messages
+    joins: JoinService
+    ingest: Ingest
+    disk_usage: DiskUsage
+    mailbox: Mailbox
+
+
+def build_parts(
+    database: Database,
+    context: EngineContext,
+    around: Surroundings,
+    quota_rules: QuotaRules = DEFAULT_RULES,
+) -> CircleParts:
+    """Every circle part, each given only what it needs; the lambdas reach parts made
+    further down (called only after this returns)."""
+    store = CircleStore(database)
+    runtimes = CircleRuntimes()
+    topics = CircleTopics(around.subscribe_at)
+    outbox = Outbox()
+    count = around.count
+
+    def reach_or_refuse() -> Reach:
+        reach = around.reach()
+        if reach is None:
+            raise CommandError(Refusal.NETWORK_NOT_RUNNING)
+        return reach
+
+    log = CircleLog(
+        store,
+        context=context,
+        outbox=outbox,
+        reachable=around.reachable,
+        count=count,
+        fresh_key=lambda runtime: keys.fresh_key(runtime),  # noqa: PLW0108 (made below)
+        defer=lambda runtime: late.hand(runtime),  # noqa: PLW0108 (made below)
+        decided=lambda runtime, decided: context.spawn(ingest.announce_decided, runtime, decided),
+    )
+    late = LateEvents(
+        store,
+        runtimes=runtimes,
+        log=log,
+        context=context,
+        count=count,
+        give_way=around.give_way,
+        decided=lambda runtime, accepted: ingest.announce_decided(runtime, accepted),  # noqa: PLW0108 (made below)
+    )
+    sync = CircleSync(
+        store,
+        context=context,
+        ingest=lambda runtime, signed: ingest.ingest(
+            runtime, signed, strict=True, quiet=True, via="sync"
+        ),
+        runtimes=runtimes.by_id,
+        node=around.node,
+        online=around.online,
+        # a removed member just learnt of its removal: nothing more for it here
+        served_former=around.disconnect_unless_member,
+        count=count,
+        delivery=lambda runtime, after, through: messages.delivery(runtime, after, through),  # noqa: PLW0108 (made below)
+    )
+    keys = ReceivingKeys(
+        ExchangeKeyStore(database),
+        store,
+        runtimes=runtimes,
+        log=log,
+        topics=topics,
+        context=context,
+        count=count,
+        retire_later=lambda runtime: moderation.retire_epochs_later(runtime),  # noqa: PLW0108 (made below)
+    )
+    moderation = Moderation(
+        store,
+        runtimes=runtimes,
+        log=log,
+        topics=topics,
+        context=context,
+        access_changed=around.access_changed,
+        disconnect_unless_member=around.disconnect_unless_member,
+        forget=around.forget,
+        discard_keys=keys.discard_all,
+    )
+    reconnects = Reconnects(
+        runtimes=runtimes,
+        topics=topics,
+        reach=around.reach,
+        mode_of=around.mode_of,
+        context=context,
+        count=count,
+    )
+    safety = Safety(
+        store,
+        runtimes=runtimes,
+        moderation=moderation,
+        send_body=lambda circle, body: messages.send_body(circle, body),  # noqa: PLW0108 (made below)
+        context=context,
+    )
+    # what accepted events mean beyond the log, ours or from the network
+    log.on_accepted(moderation.on_accepted)
+    log.on_accepted(safety.on_accepted)
+    boundaries = Boundaries(
+        BoundariesStore(database),
+        runtimes=runtimes,
+        context=context,
+        announce_break=safety.announce_break,
+    )
+    messages = Messages(
+        store,
+        runtimes=runtimes,
+        log=log,
+        boundaries=boundaries,
+        why_not_send=moderation.why_not_send,
+        context=context,
+    )
+    joins = JoinService(
+        database,
+        store,
+        runtimes=runtimes,
+        log=log,
+        topics=topics,
+        context=context,
+        reach=reach_or_refuse,
+        node=around.node,
+        forget_for_rejoin=around.forget_for_rejoin,
+        proof_judged=around.proof_judged,
+        member_joined=around.member_joined,
+        retire_later=moderation.retire_epochs_later,
+        reconnect=reconnects.reconnect,
+        settle_status=boundaries.settle_status,
+        repair_epoch=keys.repair_epoch,
+        start_pull=sync.start_pull,
+        circle_view=around.circle_view,
+    )
+    ingest = Ingest(
+        store,
+        runtimes=runtimes,
+        log=log,
+        topics=topics,
+        boundaries=boundaries,
+        context=context,
+        count=count,
+        give_way=around.give_way,
+        online=around.online,
+        start_pull=sync.start_pull,
+        member_joined=around.member_joined,
+        reconnect=reconnects.reconnect,
+        message_view=messages.view,
+        admission_lost=moderation.admission_lost,
+        repair_epoch=keys.repair_epoch,
+        quota_rules=quota_rules,
+    )
+    disk_usage = DiskUsage(store, runtimes=runtimes, quotas=ingest.quotas, context=context)
+    mailbox = Mailbox(
+        MailboxStore(database),
+        context=context,
+        runtime=runtimes.require,
+        runtimes=runtimes.by_id,
+        node=around.node,
+        online=around.online,
+    )
+    return CircleParts(
+        store=store,
+        runtimes=runtimes,
+        topics=topics,
+        outbox=outbox,
+        log=log,
+        late=late,
+        sync=sync,
+        keys=keys,
+        moderation=moderation,
+        reconnects=reconnects,
+        safety=safety,
+        boundaries=boundaries,
+        messages=messages,
+        joins=joins,
+        ingest=ingest,
+        disk_usage=disk_usage,
+        mailbox=mailbox,
+    )
