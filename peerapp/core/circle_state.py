@@ -96,6 +96,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from peerapp.core.circle_events import Event, EventType, genesis_circle_id
+from peerapp.core.rule_reasons import RuleReason
 
 DEFAULT_HARM_FLAGS_TO_HIDE = 3
 DEFAULT_FLAG_AFTER_HOURS = 24  # a plain member's first day: its flags are refused
@@ -224,17 +225,17 @@ class CircleState:
             frontier = set(admitted)
         return found
 
-    def may_invite(self, key: bytes) -> str:
-        """Why `key` may not make invites or admit joiners here, or "" when it may."""
+    def may_invite(self, key: bytes) -> RuleReason | None:
+        """Why `key` may not make invites or admit joiners here, or None when it may."""
         if key not in self.members:
-            return "only members can invite"
+            return RuleReason.ONLY_MEMBERS_INVITE
         if self.is_facilitator(key):
-            return ""
+            return None
         if self.join_approval:
-            return "join approval is on: only facilitators admit"
+            return RuleReason.APPROVAL_ONLY_FACILITATORS_ADMIT
         if not self.members_invite:
-            return "only facilitators can invite in this circle"
-        return ""
+            return RuleReason.ONLY_FACILITATORS_INVITE
+        return None
 
     @property
     def current_epoch(self) -> Epoch | None:
@@ -286,10 +287,15 @@ class CircleState:
 class Verdict:
     state: CircleState
     accepted: bool
-    reason: str = ""
+    reason: RuleReason | None = None  # why it was refused; None when accepted
+
+    def __post_init__(self) -> None:
+        # a refusal always says why, and only a refusal does: callers read either field
+        if self.accepted != (self.reason is None):
+            raise ValueError("a verdict is accepted, or refused with a reason")
 
 
-def _refuse(state: CircleState, reason: str) -> Verdict:
+def _refuse(state: CircleState, reason: RuleReason) -> Verdict:
     return Verdict(state, False, reason)
 
 
@@ -328,9 +334,9 @@ def _without(state: CircleState, key: bytes) -> CircleState:
 
 def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     if state.founded or event.seq != 0:
-        return _refuse(state, "a second genesis")
+        return _refuse(state, RuleReason.SECOND_GENESIS)
     if genesis_circle_id(event) != state.circle_id:
-        return _refuse(state, "a genesis the circle id does not commit to")
+        return _refuse(state, RuleReason.GENESIS_NOT_COMMITTED)
     founder = Member(
         key=event.author,
         name=event.body["member_name"],
@@ -360,12 +366,12 @@ def _genesis(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
 def _message(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     author = event.author
     if state.is_muted(author, event.ts):
-        return _refuse(state, "the author is muted")
+        return _refuse(state, RuleReason.AUTHOR_MUTED)
     if not state.slow_mode_seconds or state.is_facilitator(author):
         return Verdict(state, True)
     previous = state.last_message_ts.get(author)
     if previous is not None and event.ts - previous < state.slow_mode_seconds * 1000:
-        return _refuse(state, "slow mode: too soon after the author's previous message")
+        return _refuse(state, RuleReason.SLOW_MODE)
     return Verdict(
         replace(state, last_message_ts={**state.last_message_ts, author: event.ts}), True
     )
@@ -376,28 +382,30 @@ def _invite_create(state: CircleState, event: Event, join: JoinFacts | None) -> 
     if reason := state.may_invite(event.author):
         return _refuse(state, reason)
     if key in state.invites:
-        return _refuse(state, "invite created twice")
+        return _refuse(state, RuleReason.INVITE_CREATED_TWICE)
     invite = Invite(key, event.body["max_uses"], event.body["expires"])
     return Verdict(replace(state, invites={**state.invites, key: invite}), True)
 
 
-def _why_not_admitted(state: CircleState, event: Event, join: JoinFacts | None) -> str:
+def _why_not_admitted(
+    state: CircleState, event: Event, join: JoinFacts | None
+) -> RuleReason | None:
     if join is None or not join.signature_ok or not join.proof_ok:
-        return "join request without a valid signature and invite proof"
+        return RuleReason.JOIN_NOT_PROVEN
     invite = state.invites.get(join.invite)
     if invite is None:
-        return "unknown invite"
+        return RuleReason.UNKNOWN_INVITE
     checks = [
         (bool(may_not := state.may_invite(event.author)), may_not),
-        (invite.revoked, "invite revoked"),
-        (invite.uses >= invite.max_uses, "invite used up"),
-        (event.ts >= invite.expires_ms, "invite expired"),
-        (join.joiner in state.banned or join.peer in state.banned_peers, "banned from this circle"),
+        (invite.revoked, RuleReason.INVITE_REVOKED),
+        (invite.uses >= invite.max_uses, RuleReason.INVITE_USED_UP),
+        (event.ts >= invite.expires_ms, RuleReason.INVITE_EXPIRED),
+        (join.joiner in state.banned or join.peer in state.banned_peers, RuleReason.BANNED),
         # a join request is single-use: replaying one after its member left would
         # re-admit them without their consent. Rejoining takes a new membership key.
-        (join.joiner in state.ever_admitted, "already a member, or was one"),
+        (join.joiner in state.ever_admitted, RuleReason.ALREADY_ADMITTED),
     ]
-    return next((reason for failed, reason in checks if failed), "")
+    return next((reason for failed, reason in checks if failed), None)
 
 
 def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
@@ -438,11 +446,11 @@ def _add_member(state: CircleState, event: Event, join: JoinFacts | None) -> Ver
 def _key_rotate(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     recipients = frozenset(event.body["keys"])
     if not recipients <= frozenset(state.members):
-        return _refuse(state, "keys sealed to non-members")
+        return _refuse(state, RuleReason.KEYS_TO_NON_MEMBERS)
     sealed_to = frozenset((key, state.members[key].exchange) for key in recipients)
     epoch = Epoch(event.body["epoch"], event.author, event.lamport, recipients, sealed_to)
     if any(existing.id == epoch.id for existing in state.epochs):
-        return _refuse(state, "epoch reused")
+        return _refuse(state, RuleReason.EPOCH_REUSED)
     return Verdict(replace(state, epochs=(*state.epochs, epoch)), True)
 
 
@@ -452,56 +460,59 @@ def _leave(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
 
 
 def _standalone_join_request(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    return _refuse(state, "a join request travels inside ADD_MEMBER only")
+    return _refuse(state, RuleReason.STANDALONE_JOIN_REQUEST)
 
 
 # -- roles and moderation -------------------------------------------------------------
 
 
-def _acting_on_a_junior(state: CircleState, event: Event, action: str) -> str:
-    """Why the author may not act on body["member"], or "" when it may."""
+def _acting_on_a_junior(
+    state: CircleState, event: Event, not_facilitator: RuleReason
+) -> RuleReason | None:
+    """Why the author may not act on body["member"], or None when it may
+    (`not_facilitator` when the author is no facilitator)."""
     target = event.body["member"]
     if not state.is_facilitator(event.author):
-        return f"only facilitators can {action}"
+        return not_facilitator
     if target not in state.members:
-        return "the target is not a member"
+        return RuleReason.TARGET_NOT_MEMBER
     if not state.outranks(event.author, target):
-        return "a facilitator acts only on members ranked below it"
-    return ""
+        return RuleReason.RANKED_BELOW_ONLY
+    return None
 
 
 def _promote(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     target = event.body["member"]
     if not state.is_facilitator(event.author):
-        return _refuse(state, "only facilitators can promote")
+        return _refuse(state, RuleReason.ONLY_FACILITATORS_PROMOTE)
     if target not in state.members:
-        return _refuse(state, "the target is not a member")
+        return _refuse(state, RuleReason.TARGET_NOT_MEMBER)
     if state.is_facilitator(target):
-        return _refuse(state, "already a facilitator")
+        return _refuse(state, RuleReason.ALREADY_FACILITATOR)
     return Verdict(_ranked(state, state.members, (*state.facilitators, target)), True)
 
 
 def _demote(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     target = event.body["member"]
-    if reason := _acting_on_a_junior(state, event, "demote"):
+    if reason := _acting_on_a_junior(state, event, RuleReason.ONLY_FACILITATORS_DEMOTE):
         return _refuse(state, reason)
     if not state.is_facilitator(target):
-        return _refuse(state, "not a facilitator")
+        return _refuse(state, RuleReason.NOT_A_FACILITATOR)
     return Verdict(without_role(state, target), True)
 
 
 def _transfer_founder(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     target = event.body["member"]
     if event.author != state.founder:
-        return _refuse(state, "only the founder can hand the founder role on")
+        return _refuse(state, RuleReason.ONLY_FOUNDER_TRANSFERS)
     if target == event.author or not state.is_facilitator(target):
-        return _refuse(state, "the founder role goes to another facilitator")
+        return _refuse(state, RuleReason.FOUNDER_TO_FACILITATOR)
     rest = tuple(key for key in state.facilitators[1:] if key != target)
     return Verdict(_ranked(state, state.members, (target, event.author, *rest)), True)
 
 
 def _remove(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    if reason := _acting_on_a_junior(state, event, "remove members"):
+    if reason := _acting_on_a_junior(state, event, RuleReason.ONLY_FACILITATORS_REMOVE):
         return _refuse(state, reason)
     return Verdict(_without(state, event.body["member"]), True)
 
@@ -509,22 +520,22 @@ def _remove(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict
 def _ban(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     target = event.body["member"]
     if not state.is_facilitator(event.author):
-        return _refuse(state, "only facilitators can ban")
+        return _refuse(state, RuleReason.ONLY_FACILITATORS_BAN)
     if target in state.banned:
-        return _refuse(state, "already banned")
+        return _refuse(state, RuleReason.ALREADY_BANNED)
     if target in state.members:
         if not state.outranks(event.author, target):
-            return _refuse(state, "a facilitator acts only on members ranked below it")
+            return _refuse(state, RuleReason.RANKED_BELOW_ONLY)
         state = _without(state, target)
     elif target not in state.ever_admitted:
-        return _refuse(state, "the target was never a member")
+        return _refuse(state, RuleReason.NEVER_A_MEMBER)
     peers = {state.peers[target]} if target in state.peers else set()
     banned = replace(state, banned=state.banned | {target}, banned_peers=state.banned_peers | peers)
     return Verdict(banned, True)
 
 
 def _mute(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
-    if reason := _acting_on_a_junior(state, event, "mute members"):
+    if reason := _acting_on_a_junior(state, event, RuleReason.ONLY_FACILITATORS_MUTE):
         return _refuse(state, reason)
     target, until = event.body["member"], event.body["until"]
     muted = {key: value for key, value in state.muted.items() if key != target}
@@ -535,7 +546,7 @@ def _mute(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
 
 def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     if not state.is_facilitator(event.author):
-        return _refuse(state, "only facilitators can change the settings")
+        return _refuse(state, RuleReason.ONLY_FACILITATORS_SETTINGS)
     body = event.body
     return Verdict(
         replace(
@@ -553,12 +564,12 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
 
 def _invite_revoke(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     if not state.is_facilitator(event.author):
-        return _refuse(state, "only facilitators can revoke invites")
+        return _refuse(state, RuleReason.ONLY_FACILITATORS_REVOKE)
     invite = state.invites.get(event.body["invite"])
     if invite is None:
-        return _refuse(state, "unknown invite")
+        return _refuse(state, RuleReason.UNKNOWN_INVITE)
     if invite.revoked:
-        return _refuse(state, "invite already revoked")
+        return _refuse(state, RuleReason.ALREADY_REVOKED)
     revoked = {**state.invites, invite.key: replace(invite, revoked=True)}
     return Verdict(replace(state, invites=revoked), True)
 
@@ -572,11 +583,9 @@ def _delete(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict
     ref = message_ref(event)
     author = ref[1]
     if ref in state.deleted:
-        return _refuse(state, "message already deleted")
+        return _refuse(state, RuleReason.ALREADY_DELETED)
     if event.author != author and not state.outranks(event.author, author):
-        return _refuse(
-            state, "only the author or a facilitator ranked above it can delete a message"
-        )
+        return _refuse(state, RuleReason.DELETE_NOT_ALLOWED)
     return Verdict(replace(state, deleted={**state.deleted, ref: event.author}), True)
 
 
@@ -590,13 +599,13 @@ def _harm_flag(state: CircleState, event: Event, join: JoinFacts | None) -> Verd
     ref = message_ref(event)
     flaggers = state.harm_flags.get(ref, frozenset())
     checks = [
-        (event.author == ref[1], "members cannot flag their own messages"),
-        (ref in state.deleted, "message already deleted"),
-        (ref in state.restored, "a facilitator already reviewed this message"),
-        (event.author in flaggers, "already flagged by this member"),
-        (_too_new_to_flag(state, event), "too new in the circle to flag"),
+        (event.author == ref[1], RuleReason.OWN_MESSAGE_FLAG),
+        (ref in state.deleted, RuleReason.ALREADY_DELETED),
+        (ref in state.restored, RuleReason.ALREADY_REVIEWED),
+        (event.author in flaggers, RuleReason.ALREADY_FLAGGED),
+        (_too_new_to_flag(state, event), RuleReason.TOO_NEW_TO_FLAG),
     ]
-    if reason := next((reason for failed, reason in checks if failed), ""):
+    if reason := next((reason for failed, reason in checks if failed), None):
         return _refuse(state, reason)
     return Verdict(
         replace(state, harm_flags={**state.harm_flags, ref: flaggers | {event.author}}), True
@@ -606,11 +615,11 @@ def _harm_flag(state: CircleState, event: Event, join: JoinFacts | None) -> Verd
 def _restore(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     ref = message_ref(event)
     checks = [
-        (not state.is_facilitator(event.author), "only facilitators can restore messages"),
-        (event.author == ref[1], "a facilitator does not review their own message"),
-        (not state.is_hidden(ref), "the message is not hidden pending review"),
+        (not state.is_facilitator(event.author), RuleReason.ONLY_FACILITATORS_RESTORE),
+        (event.author == ref[1], RuleReason.OWN_MESSAGE_REVIEW),
+        (not state.is_hidden(ref), RuleReason.NOT_PENDING_REVIEW),
     ]
-    if reason := next((reason for failed, reason in checks if failed), ""):
+    if reason := next((reason for failed, reason in checks if failed), None):
         return _refuse(state, reason)
     return Verdict(replace(state, restored=state.restored | {ref}), True)
 
@@ -636,12 +645,12 @@ def stale_recipients(state: CircleState, epoch: Epoch) -> list[bytes]:
 def _exchange_key(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     member = state.members[event.author]
     if event.body["exchange"] == member.exchange:
-        return _refuse(state, "the exchange key did not change")
+        return _refuse(state, RuleReason.EXCHANGE_KEY_UNCHANGED)
     reports = state.unreadable_reports
     if "unreadable" in event.body:
         epoch = next((e for e in state.epochs if e.id == event.body["unreadable"]), None)
         if epoch is None or event.author not in epoch.recipients:
-            return _refuse(state, "no epoch with that id was sealed to the author")
+            return _refuse(state, RuleReason.EPOCH_NOT_SEALED_TO_AUTHOR)
         # counted only when the epoch sealed to the key being replaced and came causally
         # after it could have been known (lamport above the key's own event): a rotation
         # concurrent with the key change is nobody's fault
@@ -683,12 +692,12 @@ ACCEPTANCE: dict[EventType, tuple[bool, Rule]] = {
 
 def apply(state: CircleState, event: Event, join: JoinFacts | None = None) -> Verdict:
     if event.circle != state.circle_id:
-        return _refuse(state, "another circle's event")
+        return _refuse(state, RuleReason.ANOTHER_CIRCLE)
     if not state.founded and event.type is not EventType.GENESIS:
-        return _refuse(state, "before genesis")
+        return _refuse(state, RuleReason.BEFORE_GENESIS)
     needs_member, rule = ACCEPTANCE[event.type]
     if needs_member and event.author not in state.members:
-        return _refuse(state, "the author is not a member")
+        return _refuse(state, RuleReason.AUTHOR_NOT_MEMBER)
     verdict = rule(state, event, join)
     if not verdict.accepted:
         return verdict

@@ -57,6 +57,7 @@ from enum import Enum
 
 from peerapp.core.circle_events import Event, EventType
 from peerapp.core.circle_state import CircleState, JoinFacts, apply, without_role
+from peerapp.core.rule_reasons import RuleReason
 
 MAX_ROUNDS = 8
 REMOVAL_TYPES = frozenset({EventType.REMOVE, EventType.BAN, EventType.DEMOTE})
@@ -114,7 +115,7 @@ class Removal:
 class Resolution:
     state: CircleState
     order: tuple[bytes, ...]  # event ids in log order
-    refused: dict[bytes, str] = field(default_factory=dict)  # event id -> reason
+    refused: dict[bytes, RuleReason] = field(default_factory=dict)  # event id -> reason
     removals: tuple[Removal, ...] = ()
 
     @property
@@ -217,8 +218,8 @@ class ResolvedLog:
 
 def _judge(
     state: CircleState, entry: Entry, against: Against
-) -> tuple[CircleState, str, Removal | None]:
-    """One entry in log order: (the state after it, why it was refused or "", the
+) -> tuple[CircleState, RuleReason | None, Removal | None]:
+    """One entry in log order: (the state after it, why it was refused or None, the
     removal it makes, if any)."""
     event = entry.event
     demoted = False
@@ -226,18 +227,18 @@ def _judge(
         if entry.order >= removal.order or entry.id in past:
             continue
         if removal.kind is RemovalKind.REMOVED:
-            return state, "concurrent with its author's removal", None
+            return state, RuleReason.CONCURRENT_REMOVAL, None
         if removal.kind is RemovalKind.MUTED:
             if event.type is EventType.MESSAGE and event.ts < removal.until:
-                return state, "concurrent with its author's mute", None
+                return state, RuleReason.CONCURRENT_MUTE, None
             continue
         demoted = True
     if demoted and not apply(without_role(state, event.author), event, entry.join).accepted:
-        return state, "concurrent with its author's demotion", None
+        return state, RuleReason.CONCURRENT_DEMOTION, None
     verdict = apply(state, event, entry.join)
     if not verdict.accepted:
         return state, verdict.reason, None
-    return verdict.state, "", _removal_of(state, entry)
+    return verdict.state, None, _removal_of(state, entry)
 
 
 @dataclass
@@ -245,7 +246,7 @@ class _Pass:
     """What one fold has found so far."""
 
     state: CircleState
-    refused: dict[bytes, str] = field(default_factory=dict)
+    refused: dict[bytes, RuleReason] = field(default_factory=dict)
     removals: list[Removal] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
 

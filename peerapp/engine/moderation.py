@@ -133,7 +133,7 @@ class Moderation:
         circle_log = self._log
         verified = circle_log.author(runtime, kind, body)
         verdict = apply(runtime.state, verified.event)
-        if not verdict.accepted:
+        if verdict.reason is not None:  # refused (core/circle_state.py Verdict)
             refusal, detail = rule_refusal(verdict.reason)
             raise CommandError(refusal, **detail)
         previous = runtime.current_keys()

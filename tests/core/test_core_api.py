@@ -27,6 +27,7 @@ from peerapp.core.api.registry import (
 from peerapp.core.content_warnings import FILTER_TOPICS
 from peerapp.core.errors import CommandError, HearthError
 from peerapp.core.events import EngineReady, MessageView
+from peerapp.core.rule_reasons import RuleReason
 
 ACCEPTED: list[tuple[str, str, dict[str, Any], Command[Any]]] = [
     ("status-no-args", "status", {}, Status()),
@@ -191,26 +192,37 @@ def test_every_refusal_has_a_stable_code_and_a_text() -> None:
         assert refusal.template.strip(), refusal
 
 
-def test_each_rule_reason_in_the_table_is_one_the_core_gives() -> None:
-    """RULE_REFUSALS is keyed by the core's own words: a reason reworded in core/ would
-    silently fall back to CIRCLE_RULE, so each key must still be a literal there."""
+def test_every_rule_reason_maps_to_a_refusal_and_the_core_gives_each() -> None:
+    """RULE_REFUSALS is complete (a new RuleReason needs its Refusal, CIRCLE_RULE at
+    least), and every RuleReason is one a rule still gives (named in core/ outside its
+    own module), so the enum holds no reason nobody meets."""
+    assert set(RULE_REFUSALS) == set(RuleReason)
     core = Path(__file__).resolve().parents[2] / "peerapp" / "core"
     sources = "".join(
-        path.read_text(encoding="utf-8") for path in core.rglob("*.py") if "api" not in path.parts
+        path.read_text(encoding="utf-8")
+        for path in core.rglob("*.py")
+        if "api" not in path.parts and path.name != "rule_reasons.py"
     )
-    missing = [reason for reason in RULE_REFUSALS if f'"{reason}"' not in sources]
-    assert missing == []
+    unused = [reason.name for reason in RuleReason if f"RuleReason.{reason.name}" not in sources]
+    assert unused == []
+
+
+def test_a_rule_reason_keeps_the_rules_words() -> None:
+    """Values are the words the rules always used (logs and tests read the same)."""
+    assert RuleReason.ALREADY_BANNED.value == "already banned"
+    assert RuleReason.ONLY_FACILITATORS_DEMOTE.value == "only facilitators can demote"
+    assert len({reason.value for reason in RuleReason}) == len(RuleReason)
 
 
 def test_a_rule_reason_becomes_its_member_or_a_sentence() -> None:
-    assert rule_refusal("already banned") == (Refusal.ALREADY_BANNED, {})
-    assert rule_text("already banned") == "They are already banned from this circle."
+    assert rule_refusal(RuleReason.ALREADY_BANNED) == (Refusal.ALREADY_BANNED, {})
+    assert rule_text(RuleReason.ALREADY_BANNED) == "They are already banned from this circle."
     # no member of its own yet: its words, made a sentence, under circle_rule
-    assert rule_refusal("only facilitators can demote") == (
+    assert rule_refusal(RuleReason.ONLY_FACILITATORS_DEMOTE) == (
         Refusal.CIRCLE_RULE,
         {"reason": "Only facilitators can demote."},
     )
-    assert rule_text("only facilitators can demote") == "Only facilitators can demote."
+    assert rule_text(RuleReason.ONLY_FACILITATORS_DEMOTE) == "Only facilitators can demote."
 
 
 def test_a_refusal_keeps_its_code_and_its_text() -> None:

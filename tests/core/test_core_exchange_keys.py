@@ -51,7 +51,7 @@ def accepted(builder: LogBuilder) -> CircleState:
 
 def last_reason(builder: LogBuilder) -> str:
     verdict = fold(builder)[1][-1]
-    return "" if verdict.accepted else verdict.reason
+    return "" if verdict.accepted else str(verdict.reason)
 
 
 def test_a_new_exchange_key_replaces_the_members_key_and_later_epochs_seal_to_it() -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import enum
 
+from peerapp.core.rule_reasons import RuleReason
+
 
 class Refusal(enum.Enum):
     # the contract's own (core/api/registry.py)
@@ -345,46 +347,84 @@ _TEXTS: dict[Refusal, str] = {
 }
 
 
-# The core's rules say why they refuse an event in their own words (core/circle_state.py's
-# `Verdict.reason`, `may_invite`): each reason a person may meet is one member here. A
-# reason not in this table is CIRCLE_RULE, its words made a sentence (rule_refusal).
-RULE_REFUSALS: dict[str, Refusal] = {
-    "the target is not a member": Refusal.NOT_A_MEMBER,
-    "a facilitator acts only on members ranked below it": Refusal.RANKED_BELOW_ONLY,
-    "already a facilitator": Refusal.ALREADY_FACILITATOR,
-    "not a facilitator": Refusal.NOT_A_FACILITATOR,
-    "the author is not a member": Refusal.NO_LONGER_MEMBER,
-    "the target was never a member": Refusal.NEVER_A_MEMBER,
-    "already banned": Refusal.ALREADY_BANNED,
-    "message already deleted": Refusal.ALREADY_DELETED,
-    "invite already revoked": Refusal.ALREADY_REVOKED,
-    "unknown invite": Refusal.UNKNOWN_INVITE,
-    "the founder role goes to another facilitator": Refusal.FOUNDER_TO_FACILITATOR,
-    "only the author or a facilitator ranked above it can delete a message": (
-        Refusal.DELETE_NOT_ALLOWED
-    ),
+# The core's rules say why they refuse an event with a RuleReason (core/rule_reasons.py:
+# `Verdict.reason`, `may_invite`): each one maps to a member here (the table is complete,
+# tests/core/test_core_api.py). Those with no member of their own are CIRCLE_RULE, their
+# words made a sentence (rule_refusal).
+RULE_REFUSALS: dict[RuleReason, Refusal] = {
+    RuleReason.TARGET_NOT_MEMBER: Refusal.NOT_A_MEMBER,
+    RuleReason.RANKED_BELOW_ONLY: Refusal.RANKED_BELOW_ONLY,
+    RuleReason.ALREADY_FACILITATOR: Refusal.ALREADY_FACILITATOR,
+    RuleReason.NOT_A_FACILITATOR: Refusal.NOT_A_FACILITATOR,
+    RuleReason.AUTHOR_NOT_MEMBER: Refusal.NO_LONGER_MEMBER,
+    RuleReason.NEVER_A_MEMBER: Refusal.NEVER_A_MEMBER,
+    RuleReason.ALREADY_BANNED: Refusal.ALREADY_BANNED,
+    RuleReason.ALREADY_DELETED: Refusal.ALREADY_DELETED,
+    RuleReason.ALREADY_REVOKED: Refusal.ALREADY_REVOKED,
+    RuleReason.UNKNOWN_INVITE: Refusal.UNKNOWN_INVITE,
+    RuleReason.FOUNDER_TO_FACILITATOR: Refusal.FOUNDER_TO_FACILITATOR,
+    RuleReason.DELETE_NOT_ALLOWED: Refusal.DELETE_NOT_ALLOWED,
     # harm flags and review (issue 6)
-    "members cannot flag their own messages": Refusal.OWN_MESSAGE_FLAG,
-    "a facilitator already reviewed this message": Refusal.ALREADY_REVIEWED,
-    "already flagged by this member": Refusal.ALREADY_FLAGGED,
-    "a facilitator does not review their own message": Refusal.OWN_MESSAGE_REVIEW,
-    "the message is not hidden pending review": Refusal.NOT_PENDING_REVIEW,
+    RuleReason.OWN_MESSAGE_FLAG: Refusal.OWN_MESSAGE_FLAG,
+    RuleReason.ALREADY_REVIEWED: Refusal.ALREADY_REVIEWED,
+    RuleReason.ALREADY_FLAGGED: Refusal.ALREADY_FLAGGED,
+    RuleReason.OWN_MESSAGE_REVIEW: Refusal.OWN_MESSAGE_REVIEW,
+    RuleReason.NOT_PENDING_REVIEW: Refusal.NOT_PENDING_REVIEW,
     # people, not invitations (issue 11)
-    "too new in the circle to flag": Refusal.TOO_NEW_TO_FLAG,
-    "only facilitators can invite in this circle": Refusal.ONLY_FACILITATORS_INVITE,
-    "join approval is on: only facilitators admit": Refusal.APPROVAL_ONLY_FACILITATORS_INVITE,
+    RuleReason.TOO_NEW_TO_FLAG: Refusal.TOO_NEW_TO_FLAG,
+    RuleReason.ONLY_FACILITATORS_INVITE: Refusal.ONLY_FACILITATORS_INVITE,
+    RuleReason.APPROVAL_ONLY_FACILITATORS_ADMIT: Refusal.APPROVAL_ONLY_FACILITATORS_INVITE,
+    # in the rules' own words, made a sentence
+    **dict.fromkeys(
+        [
+            RuleReason.ANOTHER_CIRCLE,
+            RuleReason.BEFORE_GENESIS,
+            RuleReason.SECOND_GENESIS,
+            RuleReason.GENESIS_NOT_COMMITTED,
+            RuleReason.AUTHOR_MUTED,
+            RuleReason.SLOW_MODE,
+            RuleReason.ONLY_MEMBERS_INVITE,
+            RuleReason.INVITE_CREATED_TWICE,
+            RuleReason.JOIN_NOT_PROVEN,
+            RuleReason.INVITE_REVOKED,
+            RuleReason.INVITE_USED_UP,
+            RuleReason.INVITE_EXPIRED,
+            RuleReason.BANNED,
+            RuleReason.ALREADY_ADMITTED,
+            RuleReason.STANDALONE_JOIN_REQUEST,
+            RuleReason.ONLY_FACILITATORS_REVOKE,
+            RuleReason.KEYS_TO_NON_MEMBERS,
+            RuleReason.EPOCH_REUSED,
+            RuleReason.EXCHANGE_KEY_UNCHANGED,
+            RuleReason.EPOCH_NOT_SEALED_TO_AUTHOR,
+            RuleReason.ONLY_FACILITATORS_PROMOTE,
+            RuleReason.ONLY_FACILITATORS_DEMOTE,
+            RuleReason.ONLY_FACILITATORS_REMOVE,
+            RuleReason.ONLY_FACILITATORS_MUTE,
+            RuleReason.ONLY_FACILITATORS_BAN,
+            RuleReason.ONLY_FACILITATORS_SETTINGS,
+            RuleReason.ONLY_FOUNDER_TRANSFERS,
+            RuleReason.ONLY_FACILITATORS_RESTORE,
+            RuleReason.CONCURRENT_REMOVAL,
+            RuleReason.CONCURRENT_MUTE,
+            RuleReason.CONCURRENT_DEMOTION,
+        ],
+        Refusal.CIRCLE_RULE,
+    ),
 }
 
 
-def rule_refusal(reason: str) -> tuple[Refusal, dict[str, str]]:
+def rule_refusal(reason: RuleReason) -> tuple[Refusal, dict[str, str]]:
     """The member (and its details) for a core rule's reason: CommandError(refusal,
     **detail) raises it, refusal.text(**detail) words it."""
-    if (refusal := RULE_REFUSALS.get(reason)) is not None:
+    refusal = RULE_REFUSALS[reason]
+    if refusal is not Refusal.CIRCLE_RULE:
         return refusal, {}
-    sentence = reason[:1].upper() + reason[1:] + ("" if reason.endswith(".") else ".")
+    words = reason.value
+    sentence = words[:1].upper() + words[1:] + ("" if words.endswith(".") else ".")
     return Refusal.CIRCLE_RULE, {"reason": sentence}
 
 
-def rule_text(reason: str) -> str:
+def rule_text(reason: RuleReason) -> str:
     refusal, detail = rule_refusal(reason)
     return refusal.text(**detail)
