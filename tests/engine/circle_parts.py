@@ -22,6 +22,8 @@ import nacl.signing
 import trio
 from trio.testing import MockClock, wait_all_tasks_blocked
 
+from peerapp.core import join_messages as jm
+from peerapp.core import mailbox_messages
 from peerapp.core.circle_events import EventType
 from peerapp.core.events import EngineEvent, MemberJoined, MemberView
 from peerapp.core.invite_code import InviteCode
@@ -37,7 +39,7 @@ from peerapp.engine.clock import FakeClock
 from peerapp.engine.context import EngineContext
 from peerapp.engine.founding import found_circle
 from peerapp.engine.join_client import request_admission, signed_join_request
-from peerapp.network.framed import FramedStream
+from peerapp.network.framed import DEFAULT_TIMEOUT_SECONDS, FramedStream, StreamOpenFailed
 from peerapp.network.host import NetworkNode
 from peerapp.network.memory_streams import memory_stream_pair
 from peerapp.storage.circle_store import StoredEvent
@@ -115,6 +117,8 @@ class Member:
         self.clock = clock
         self.record = Recorded()
         self.online_peers: set[str] = set()  # the peers ingest sees connected
+        # where the parts open streams (the mailbox's delivery); None: no host is open
+        self.host: MemoryHost | None = None
         self.database = Database.open(folder / "hearth.db", KEY, create=True)
         self.subscriptions = Subscriptions()
         self.context = EngineContext(clock, self.record.emitted.append, spawn=self._spawn)
@@ -128,7 +132,7 @@ class Member:
                 give_way=trio.lowlevel.checkpoint,
                 # the host's subscriptions, recorded (so ingest knows our topics)
                 subscribe_at=lambda circle: cast(NetworkNode, self.subscriptions),
-                node=lambda circle: None,
+                node=lambda circle: cast(NetworkNode | None, self.host),
                 reachable=lambda circle: True,
                 reach=lambda: None,
                 mode_of=lambda circle: NetworkMode.DIRECT,
@@ -276,8 +280,9 @@ def run(test: Callable[[], Awaitable[None]]) -> None:
 
 
 class MemberAt:
-    """A StreamOpener (join_client) that reaches `member`'s join protocol in memory: each
-    stream is served by its JoinService.serve, as a host's stream handler would."""
+    """A StreamOpener (join_client) that reaches `member`'s join or mailbox protocol in
+    memory: each stream is served by that part's `serve`, as a host's stream handler
+    would."""
 
     def __init__(self, member: Member, nursery: trio.Nursery, joiner_peer: str) -> None:
         self._member = member
@@ -287,16 +292,46 @@ class MemberAt:
     async def open_stream(
         self, peer_id: str, protocol: str, addrs: list[str] | None = None
     ) -> FramedStream:
+        handlers = {
+            jm.PROTOCOL: self._member.joins.serve,
+            mailbox_messages.PROTOCOL: self._member.parts.mailbox.serve,
+        }
+        handler = handlers[protocol]
         asking, serving = memory_stream_pair(self._joiner_peer, self._member.peer, protocol)
 
         async def serve() -> None:
             try:
-                await self._member.joins.serve(serving)
+                await handler(serving)
             finally:
                 await serving.close()
 
         self._nursery.start_soon(serve)
         return asking
+
+
+class MemoryHost:
+    """A member's host in memory, for the parts that open streams themselves (the
+    mailbox's delivery): a peer in `reachable` is served by that member's parts
+    (MemberAt); any other cannot be reached, as a peer that is offline."""
+
+    def __init__(self, member: Member, nursery: trio.Nursery) -> None:
+        self.peer_id = member.peer
+        self._nursery = nursery
+        self.reachable: dict[str, Member] = {}
+
+    async def open_stream(
+        self,
+        peer_id: str,
+        protocol: str,
+        addrs: list[str] | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    ) -> FramedStream:
+        target = self.reachable.get(peer_id)
+        if target is None:
+            raise StreamOpenFailed(f"could not reach {peer_id}")
+        return await MemberAt(target, self._nursery, self.peer_id).open_stream(
+            peer_id, protocol, addrs
+        )
 
 
 @dataclass
