@@ -7,8 +7,8 @@ name says in its tooltip who invited them (the pane's `notes`; members are not s
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
 with the keyboard, and a menu on right click; both offer exactly the actions the circle's
-rules allow (decided by the pane, peerapp.ui.member_actions). The choice goes out as
-`actionChosen(member id, action, seconds)`.
+rules allow (the core's, core/permissions.py, in peerapp.ui.member_actions' order). The
+choice goes out as `actionChosen(member id, action, seconds)`.
 """
 
 from __future__ import annotations
