@@ -1,20 +1,20 @@
 """The message rules the GUI asks (core/permissions.py, over roles and ranks as `members`
-and `circle_info` tell them) against the engine's real enforcement: delete against
-circle_state.apply, report and care flags against the facilitator mailbox's choice of
-recipients, for every viewer and author among a founder, two ranked facilitators, a plain
+and `circle_info` tell them) against the engine's real enforcement: delete, harm flags
+and restores against circle_state.apply, report and care flags against the facilitator
+mailbox's choice of recipients, for every viewer and author among a founder, two ranked facilitators, a plain
 and a muted member (and a former member as author)."""
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import pytest
 
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
-from peerapp.core.circle_state import CircleState, Role, apply
+from peerapp.core.circle_state import CircleState, MessageRef, Role, apply
 from peerapp.core.errors import CommandError
 from peerapp.core.permissions import (
     FACILITATOR,
@@ -33,6 +33,8 @@ from peerapp.core.permissions import (
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.mailbox import _facilitators_to_tell
 from tests.core.test_core_permissions import KEYS, STATE, STRANGER, _event
+
+MESSAGE = b"\x01" * 32  # the message a flag, a restore or a delete names
 
 
 def _standing(state: CircleState, key: bytes) -> Standing:
@@ -85,6 +87,46 @@ def test_delete_over_standings_is_the_logs_rule() -> None:
         assert offered == accepted == may_delete(STATE, actor, author), (actor, author)
         checked += 1
     print(f"{checked} delete verdicts compared")
+
+
+def _message_states(author: bytes, flagger: bytes) -> dict[str, CircleState]:
+    """A message by `author` as it may stand: plain, deleted, restored, hidden pending
+    review (flagged by `flagger`; one flag hides it), with no wait before flagging."""
+    ref: MessageRef = (MESSAGE, author)
+    base = replace(STATE, flag_after_hours=0, harm_flags_to_hide=1)
+    hidden = replace(base, harm_flags={ref: frozenset({flagger})})
+    assert hidden.is_hidden(ref)
+    return {
+        "plain": base,
+        "deleted": replace(base, deleted={ref: author}),
+        "restored": replace(base, restored=frozenset({ref})),
+        "hidden": hidden,
+    }
+
+
+def test_flag_and_restore_are_offered_exactly_when_the_log_accepts_them() -> None:
+    checked = 0
+    for actor, author in itertools.product(KEYS, KEYS):
+        flagger = next(key for key in KEYS if key not in (actor, author))
+        for name, state in _message_states(author, flagger).items():
+            ref: MessageRef = (MESSAGE, author)
+            body = {"message": MESSAGE, "author": author}
+            mine, deleted = actor == author, ref in state.deleted
+            flag = apply(state, _event(EventType.HARM_FLAG, actor, body)).accepted
+            offered = may_flag(
+                mine=mine, deleted=deleted, restored=ref in state.restored, removed=False
+            )
+            assert offered == flag, ("flag", name, actor, author)
+            restore = apply(state, _event(EventType.RESTORE, actor, body)).accepted
+            offered = may_restore(
+                facilitating=_standing(state, actor).leads,
+                hidden=state.is_hidden(ref),
+                deleted=deleted,
+                mine=mine,
+            )
+            assert offered == restore, ("restore", name, actor, author)
+            checked += 2
+    print(f"{checked} flag/restore verdicts compared")
 
 
 def test_report_and_care_are_offered_exactly_when_the_mailbox_has_someone_to_send_to() -> None:
