@@ -1,8 +1,8 @@
 """The message rules the GUI asks (core/permissions.py, over roles and ranks as `members`
 and `circle_info` tell them) against the engine's real enforcement: delete, harm flags
 and restores against circle_state.apply, report and care flags against the facilitator
-mailbox's choice of recipients, for every viewer and author among a founder, two ranked facilitators, a plain
-and a muted member (and a former member as author)."""
+mailbox's choice of recipients, for every viewer and author among a founder, two ranked
+facilitators, a plain and a muted member (and a former member as author)."""
 
 from __future__ import annotations
 
