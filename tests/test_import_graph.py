@@ -126,6 +126,10 @@ def test_the_circle_features_see_a_context_not_the_pane() -> None:
     for feature in sorted(features):
         assert "peerapp.ui.circle_context" in graph[feature], feature
         assert graph[feature] & (features | {"peerapp.ui.circle_pane"}) == set(), feature
+    # the state they share is the controller's: it knows no feature, no pane, no widget
+    controller = graph["peerapp.ui.circle_controller"]
+    assert controller & (features | {"peerapp.ui.circle_pane"}) == set()
+    assert not any(module.startswith("peerapp.ui.widgets") for module in controller)
 
 
 def test_the_engine_is_free_of_cycles() -> None:

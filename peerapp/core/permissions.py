@@ -12,10 +12,24 @@ accept instead of re-deriving the rank rules (issue 13). The rules are circle_st
   former member ranks as a plain member).
 tests/core/test_core_permissions.py holds this table to circle_state.apply for every pair
 of roles and ranks, so the two cannot drift apart.
+
+The fronts do not hold a CircleState: they know roles and ranks as `members` and
+`circle_info` tell them (a `Standing`), and ask the message rules below with those facts:
+- may_delete_message: the delete rule above, over standings.
+- may_report: others' messages still showing, when a facilitator other than oneself and
+  the author can receive the report (the mailbox refuses otherwise).
+- may_flag (as harmful): others' messages not deleted and not already reviewed.
+- may_restore (a message hidden pending review): a facilitator, on others' messages.
+- may_care ("I'm worried about this person"): others' messages still showing whose author
+  is a member, when a facilitator other than oneself and the author can receive it.
+Nobody removed from the circle may do any of them. The engine checks everything again
+(tests/core/test_core_permissions_facts.py holds these to it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import Enum
 
 from peerapp.core.circle_state import CircleState
@@ -73,3 +87,76 @@ def actions_on(
 def may_delete(state: CircleState, actor: bytes, author: bytes) -> bool:
     """Whether `actor` may delete `author`'s message for everyone."""
     return actor == author or state.outranks(actor, author)
+
+
+# -- the same rules over what the fronts know (roles and ranks, not a CircleState) -------
+
+FOUNDER = "founder"
+FACILITATOR = "facilitator"
+MEMBER = "member"
+LEADING_ROLES = frozenset({FOUNDER, FACILITATOR})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where someone stands in a circle, as `members` and `circle_info` say: a role and,
+    for facilitators, a rank (0 the founder, then in promotion order)."""
+
+    role: str
+    rank: int | None = None
+
+    @property
+    def leads(self) -> bool:
+        return self.role in LEADING_ROLES
+
+    def order(self) -> float:
+        """The rank as a number to compare: the founder 0, plain members below everyone."""
+        if self.role == FOUNDER:
+            return 0
+        if self.role == FACILITATOR:
+            # a facilitator without a rank given still ranks above every plain member
+            return self.rank if self.rank is not None else float(2**31)
+        return float("inf")
+
+    def outranks(self, other: Standing) -> bool:
+        """circle_state.outranks over standings: a facilitator ranked above `other`."""
+        return self.leads and self.order() < other.order()
+
+
+PLAIN_MEMBER = Standing(MEMBER)  # also a former member, or one not listed
+
+
+def someone_to_tell(leaders: Iterable[str], me: str, about: str) -> bool:
+    """Whether a facilitator (among `leaders`, the ids of those who lead) other than
+    oneself and `about` could receive a report or a care flag about `about`."""
+    return any(leader not in (me, about) for leader in leaders)
+
+
+def may_delete_message(
+    viewer: Standing, author: Standing, *, mine: bool, deleted: bool, removed: bool
+) -> bool:
+    """Whether the viewer may delete a message for everyone (`may_delete`, over standings)."""
+    return not (deleted or removed) and (mine or viewer.outranks(author))
+
+
+def may_report(*, mine: bool, deleted: bool, removed: bool, someone_to_tell: bool) -> bool:
+    """Whether the viewer may report a message to the facilitators."""
+    return not (mine or deleted or removed) and someone_to_tell
+
+
+def may_flag(*, mine: bool, deleted: bool, restored: bool, removed: bool) -> bool:
+    """Whether the viewer may flag a message as harmful (not one a facilitator restored)."""
+    return not (mine or deleted or restored or removed)
+
+
+def may_restore(*, facilitating: bool, hidden: bool, deleted: bool, mine: bool) -> bool:
+    """Whether the viewer may restore a message hidden pending review (another
+    facilitator reviews one's own)."""
+    return facilitating and hidden and not deleted and not mine
+
+
+def may_care(
+    *, mine: bool, deleted: bool, removed: bool, author_here: bool, someone_to_tell: bool
+) -> bool:
+    """Whether the viewer may send a care flag about a message's author."""
+    return not (mine or deleted or removed) and author_here and someone_to_tell

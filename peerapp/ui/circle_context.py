@@ -1,103 +1,56 @@
-"""What a feature of a circle's pane may use of the pane and of the moderation feature.
+"""What a feature of a circle's pane may use: the circle's controller and a few shared
+widgets.
 
 The features (peerapp.ui.pane_moderation, pane_review, pane_care, pane_boundaries,
 pane_versions, crisis_support) take a `CircleContext`, not the CirclePane class: they
-import this module and never the pane, so the pane composes them without an import cycle
-(tests/test_import_graph.py), and what each feature may touch is written down here, once.
-CirclePane satisfies both protocols (mypy checks it where the pane hands itself on).
+import this module and never the pane nor each other, so the pane composes them without
+an import cycle (tests/test_import_graph.py), and what each may touch is written down
+here, once. What they share about the circle (settings, members, who one is, removed,
+paging; errors, dialogs, passing words) is the controller's
+(peerapp.ui.circle_controller); the rest is widgets they show things in and the history
+asks that only the pane can make. CirclePane satisfies the protocol (mypy checks it where
+the pane hands itself on).
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
-from PySide6.QtCore import SignalInstance
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
-from peerapp.core.api.contract import Result
 from peerapp.ui.bridge import EngineBridge
-from peerapp.ui.circle_info import CircleInfo
+from peerapp.ui.circle_controller import CircleController
 from peerapp.ui.timeline import Item
 from peerapp.ui.widgets.circle_header import CircleHeader
 from peerapp.ui.widgets.composer import Composer
-from peerapp.ui.widgets.error_banner import ErrorBanner
-from peerapp.ui.widgets.member_list import Member, MemberPanel
+from peerapp.ui.widgets.member_list import MemberPanel
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import MessageModel
 
-Command = Callable[[], "asyncio.Future[Result]"]  # a request to the engine, not yet made
-
-
-class ModerationPart(Protocol):
-    """What the other features use of the moderation feature: who one is here, members'
-    names, the one banner and status line, dialogs, and running a command."""
-
-    info: CircleInfo | None
-    removed: bool
-    members: list[Member]  # as `members` last listed them
-    error_banner: ErrorBanner
-    more_menu: QMenu  # the pane's "more" menu; features add their entries above log_action
-    log_action: QAction
-
-    @property
-    def statusMessage(self) -> SignalInstance: ...  # a passing word of thanks
-
-    @property
-    def my_id(self) -> str: ...
-
-    @property
-    def facilitating(self) -> bool: ...
-
-    def name_of(self, member_id: str) -> str: ...
-
-    def someone_to_tell(self, about: str) -> bool: ...
-
-    def send_hold(self, next_send_at: int) -> None: ...
-
-    def mark_deleted(self, message_id: str) -> None: ...
-
-    def open_dialog(
-        self, dialog: QDialog, on_accepted: Callable[[], object] | None = None
-    ) -> None: ...
-
-    async def attempt(
-        self,
-        command: Command,
-        on_done: Callable[[], object],
-        what: str = ...,
-        say: Callable[[str], str] = ...,
-    ) -> None: ...
-
 
 class CircleContext(Protocol):
-    """One open circle as its features see it: the engine, the circle's id and state, the
-    shared widgets, and asking for the circle's data again."""
+    """One open circle as its features see it: its controller, the shared widgets, and
+    asking for its history again."""
 
     bridge: EngineBridge
     circle_id: str
     name: str
-    info: CircleInfo | None  # circle_info as last read; None before the first
-    loaded: bool
-    has_older: bool
+    controller: CircleController
     history_page: int
     model: MessageModel
     composer: Composer
     header: CircleHeader
     message_list: MessageList
     member_panel: MemberPanel
+    more_menu: QMenu  # the circle's "More" menu (the header's "…")
 
     @property
     def surface(self) -> QWidget: ...  # what menus and dialogs are parented to
 
-    @property
-    def moderation(self) -> ModerationPart: ...
-
-    def refresh_info(self) -> asyncio.Task[None]: ...
-
-    def refresh_members(self) -> asyncio.Task[None]: ...
+    def add_to_more_menu(self, action: QAction) -> None: ...  # among the circle's tools
 
     def reload_latest(self) -> asyncio.Task[None]: ...
 

@@ -1,68 +1,31 @@
-"""What the engine's circle_info says about one circle, as the GUI uses it.
+"""What the GUI derives from the engine's circle_info answer (core/api's CircleInfoView),
+as functions over the view rather than a copy of it: a field added to the view reaches
+every reader without being copied through the GUI.
 
-The pane asks for it when it opens, when circles change and when a facilitator changes
-the circle's settings, and hands it to whatever shows the guidelines, the join requests
-and the invite defaults (and whether we may invite at all: `may_invite` is the engine's
-reason why not, the GUI never decides it).
+The answer itself is kept by the circle's controller (peerapp.ui.circle_controller) and
+read by whatever shows the guidelines, the join requests and the invite defaults
+(whether we may invite at all, `may_invite`, is the engine's reason why not; the GUI
+never decides it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from peerapp.core.api.moderation import CircleInfoView
-from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
-
-FACILITATING_ROLES = frozenset({"founder", "facilitator"})
+from peerapp.core.permissions import LEADING_ROLES, MEMBER, PLAIN_MEMBER, Standing
 
 
-@dataclass(frozen=True)
-class CircleInfo:
-    id: str
-    name: str
-    guidelines: str
-    join_approval: bool
-    my_role: str
-    slow_mode_seconds: int = 0
-    # for moderation (peerapp.ui.pane_moderation): who we are and what holds us back
-    my_id: str = ""
-    my_rank: int | None = None
-    muted_until: int = 0  # ms since the epoch; 0 when not muted
-    next_send_at: int = 0  # ms since the epoch; 0 when a message may go now
-    removed: bool = False  # we were removed (or banned) from the circle
-    banned: bool = False
-    # how many members' harm flags hide a message pending review
-    harm_flags_to_hide: int = DEFAULT_HARM_FLAGS_TO_HIDE
-    members_invite: bool = False  # plain members may invite (off: only facilitators)
-    # how long a plain member is in the circle before its harm flags are accepted
-    flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS
-    # "" when we may make invites here, else the engine's words for why not
-    may_invite: str = ""
-
-    @property
-    def facilitating(self) -> bool:
-        """Whether this profile is a facilitator (the founder is one too) of the circle."""
-        return self.my_role in FACILITATING_ROLES
+def my_role(info: CircleInfoView) -> str:
+    """One's role here; a removed member has none and reads as a plain member."""
+    return info.my_role or MEMBER
 
 
-def circle_info_from(result: CircleInfoView) -> CircleInfo:
-    """The engine's circle_info answer as the GUI keeps it (a removed member has no role:
-    it reads as a plain member's)."""
-    return CircleInfo(
-        id=result.circle,
-        name=result.name,
-        guidelines=result.guidelines,
-        join_approval=result.join_approval,
-        my_role=result.my_role or "member",
-        slow_mode_seconds=result.slow_mode_seconds,
-        my_id=result.my_id,
-        my_rank=result.my_rank,
-        muted_until=result.muted_until,
-        next_send_at=result.next_send_at,
-        removed=result.removed,
-        banned=result.banned,
-        harm_flags_to_hide=result.harm_flags_to_hide,
-        members_invite=result.members_invite,
-        flag_after_hours=result.flag_after_hours,
-        may_invite=result.may_invite,
-    )
+def facilitating(info: CircleInfoView | None) -> bool:
+    """Whether circle_info names this profile a facilitator (the founder is one too)."""
+    return info is not None and my_role(info) in LEADING_ROLES
+
+
+def my_standing(info: CircleInfoView | None) -> Standing:
+    """One's standing, as the message rules (core/permissions.py) take it."""
+    if info is None or info.removed:
+        return PLAIN_MEMBER
+    return Standing(my_role(info), info.my_rank)

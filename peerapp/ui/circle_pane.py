@@ -20,39 +20,45 @@ The circle's settings (circle_info) are asked for when the pane opens and again 
 window says they may have changed (`refresh_info`): the guidelines stay pinned under the
 header, and a facilitator sees "2 waiting to join" there when join approval holds people
 back, opening a panel to approve or decline each (`refresh_join_requests`, also on the
-engine's join_request events). The features are handed the settings in a fixed order
-(moderation first), then `infoChanged` tells whoever else listens.
+engine's join_request events). The circle's controller holds the settings and signals
+`settingsChanged` (each feature reads what it needs from the controller, so no order
+among them matters); the pane then emits `infoChanged` for whoever else listens.
 
-Moderation (member and message menus, notices among the messages, tombstones, the
-composer held back by a mute or slow mode, the removed state, settings, the log, leaving)
-lives in peerapp.ui.pane_moderation (`self.moderation`), hooked in here at a few points;
-conflicting versions of a message (equivocation) in peerapp.ui.pane_versions.
+The pane composes; it holds no state of the circle. What the features share (settings,
+members, who one is, removed, the history's paging facts; errors, dialogs, passing
+words) is the controller's (peerapp.ui.circle_controller, `self.controller`). Moderation
+(member and message menus, notices among the messages, tombstones, the composer held
+back by a mute or slow mode, the removed bar, settings, the log, leaving) lives in
+peerapp.ui.pane_moderation (`self.moderation`); conflicting versions of a message
+(equivocation) in peerapp.ui.pane_versions; each feature takes the pane as its
+CircleContext (peerapp.ui.circle_context).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import time
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QHideEvent, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from peerapp.core import history_policy
-from peerapp.core.api.circles import Members, SyncStatus
+from peerapp.core.api.circles import SyncStatus
 from peerapp.core.api.joins import ApproveJoin, PendingJoins, RejectJoin
 from peerapp.core.api.messages import History, MessageSent, SendMessage
-from peerapp.core.api.moderation import CircleInfo as CircleInfoOf
+from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.errors import HearthError
-from peerapp.core.events import MessageView
-from peerapp.ui import style
+from peerapp.core.events import MemberView, MessageView
+from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
-from peerapp.ui.circle_info import CircleInfo, circle_info_from
+from peerapp.ui.circle_controller import CircleController
+from peerapp.ui.circle_info import facilitating
 from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
-from peerapp.ui.engine_query import Latest, OneAtATime
+from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_moderation import PaneModeration
@@ -62,11 +68,12 @@ from peerapp.ui.text import conversation, joins
 from peerapp.ui.timeline import Item
 from peerapp.ui.widgets.asleep_strip import AsleepStrip
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
-from peerapp.ui.widgets.circle_header import CircleHeader, peer_syncs_from
+from peerapp.ui.widgets.circle_header import CircleHeader
 from peerapp.ui.widgets.composer import Composer
+from peerapp.ui.widgets.error_banner import ErrorBanner
 from peerapp.ui.widgets.guidelines_strip import GuidelinesStrip
-from peerapp.ui.widgets.join_requests import JoinRequestsPanel, join_requests_from
-from peerapp.ui.widgets.member_list import MemberPanel, members_from
+from peerapp.ui.widgets.join_requests import JoinRequestsPanel
+from peerapp.ui.widgets.member_list import MemberPanel
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import MessageModel, order_key
 
@@ -75,10 +82,6 @@ log = logging.getLogger(__name__)
 HISTORY_PAGE = 100
 SYNC_STATUS_MS = 5000  # how often to ask the engine about syncs while on screen
 SYNC_AGE_MS = 1000  # how often to say again how long ago that was
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 def _placeholder() -> QLabel:
@@ -92,7 +95,7 @@ def _placeholder() -> QLabel:
 
 class CirclePane(QWidget):
     inviteRequested = Signal(str)  # circle id
-    infoChanged = Signal(object)  # CircleInfo, each time circle_info is read
+    infoChanged = Signal(object)  # CircleInfoView, each time circle_info is read
 
     history_page = HISTORY_PAGE
 
@@ -108,6 +111,9 @@ class CirclePane(QWidget):
         self.bridge = bridge
         self.circle_id = circle_id
         self.name = name
+        self.controller = controller = CircleController(bridge, circle_id, self)
+        self.error_banner = ErrorBanner()  # the circle's one error route shows here
+        self.more_menu = QMenu(self)
         self.model = MessageModel(self)
         self.model.set_others(member_count - 1)
         self.header = CircleHeader(name, member_count)
@@ -122,6 +128,8 @@ class CirclePane(QWidget):
         self.messages_area.addWidget(self.message_list)
         self.composer = Composer()
         self.member_panel = MemberPanel()
+        controller.errorReported.connect(self.error_banner.show_message)
+        controller.errorCleared.connect(self.error_banner.dismiss)
 
         self.moderation = PaneModeration(self)
         self.boundaries = self._build_menus()
@@ -129,20 +137,16 @@ class CirclePane(QWidget):
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self._build_layout()
 
-        self.loaded = False
-        self.has_older = False
-        self.loading_older = False
         self._waiting: list[MessageView] = []
-        self._members = Latest()
         # at most one reload (and one delivery refresh, one sync question) in flight;
         # asked again meanwhile, it runs once more when that one is done
         self._reload = OneAtATime()
         self._delivery = OneAtATime()
         self._asking_sync = False
         self.reloads = 0  # completed reloads, for whoever wants to know one happened
-        self.info: CircleInfo | None = None
-        self._info = Latest()
         self._requests = Latest()
+        controller.settingsChanged.connect(self._settings_changed)
+        controller.membersChanged.connect(self._members_changed)
 
         self._sync_timer, self._age_timer = self._build_timers()
 
@@ -160,7 +164,7 @@ class CirclePane(QWidget):
         conversation = QVBoxLayout()
         conversation.setContentsMargins(0, 0, 0, 0)
         conversation.setSpacing(0)
-        conversation.addWidget(self.moderation.error_banner)
+        conversation.addWidget(self.error_banner)
         conversation.addWidget(self.messages_area, 1)
         conversation.addWidget(self.moderation.removed_bar)
         conversation.addWidget(self.composer)
@@ -182,7 +186,7 @@ class CirclePane(QWidget):
     def _build_menus(self) -> PaneBoundaries:
         """The circle's More menu (moderation's), and one's own boundaries (blocking
         members, taking a break: peerapp.ui.pane_boundaries), which add to it."""
-        self.header.more_button.setMenu(self.moderation.more_menu)
+        self.header.more_button.setMenu(self.more_menu)
         # care flags: sending them, and facilitators' list (in the More menu too)
         self.care = PaneCare(self)
         # conflicting versions: their marks, and facilitators' list (in the More menu)
@@ -206,6 +210,41 @@ class CirclePane(QWidget):
     def surface(self) -> QWidget:
         """What the features parent their menus and dialogs to (peerapp.ui.circle_context)."""
         return self
+
+    def add_to_more_menu(self, action: QAction) -> None:
+        """A feature's entry in the circle's More menu: above the moderation log."""
+        self.more_menu.insertAction(self.moderation.log_action, action)
+
+    # the controller's state, read (and, for the history's paging, written) through the
+    # pane where the window and the tests have always read it
+
+    @property
+    def info(self) -> CircleInfoView | None:
+        return self.controller.info
+
+    @property
+    def loaded(self) -> bool:
+        return self.controller.loaded
+
+    @loaded.setter
+    def loaded(self, value: bool) -> None:
+        self.controller.loaded = value
+
+    @property
+    def has_older(self) -> bool:
+        return self.controller.has_older
+
+    @has_older.setter
+    def has_older(self, value: bool) -> None:
+        self.controller.has_older = value
+
+    @property
+    def loading_older(self) -> bool:
+        return self.controller.loading_older
+
+    @loading_older.setter
+    def loading_older(self, value: bool) -> None:
+        self.controller.loading_older = value
 
     def set_name(self, name: str) -> None:
         self.name = name
@@ -255,7 +294,7 @@ class CirclePane(QWidget):
                 History(circle=self.circle_id, limit=self.history_page)
             )
         except HearthError as error:
-            log.info("could not load a circle's history: %s", type(error).__name__)
+            self.controller.report_error(error, "load a circle's history", shown=False)
             if still_alive(self):
                 self.placeholder.setText(error.message)
             return
@@ -307,7 +346,7 @@ class CirclePane(QWidget):
         try:
             result = await self.bridge.request(History(circle=self.circle_id, limit=limit))
         except HearthError as error:
-            log.info("could not reload a circle's history: %s", type(error).__name__)
+            self.controller.report_error(error, "reload a circle's history", shown=False)
             if still_alive(self):
                 self._reload.stop()
             return
@@ -330,7 +369,7 @@ class CirclePane(QWidget):
         try:
             result = await self.bridge.request(History(circle=self.circle_id, limit=limit))
         except HearthError as error:
-            log.info("could not reload a circle's history: %s", type(error).__name__)
+            self.controller.report_error(error, "reload a circle's history", shown=False)
             return False
         if not still_alive(self):
             return False
@@ -371,7 +410,7 @@ class CirclePane(QWidget):
                 History(circle=self.circle_id, limit=self.history_page, before=first.id)
             )
         except HearthError as error:
-            log.info("could not load older messages: %s", type(error).__name__)
+            self.controller.report_error(error, "load older messages", shown=False)
             if still_alive(self):
                 self.loading_older = False
             return
@@ -413,7 +452,7 @@ class CirclePane(QWidget):
     def _show_sent(self, result: MessageSent) -> None:
         """The engine answers a send with the message as the history shows it, and when
         slow mode lets the next one go: nothing more is asked for."""
-        self.moderation.send_hold(result.next_send_at)
+        self.controller.sent(result.next_send_at)
         sent = [] if result.view is None else [result.view]
         if not sent:
             log.info("a sent message came back without its view; it shows when reopened")
@@ -439,7 +478,7 @@ class CirclePane(QWidget):
                 History(circle=self.circle_id, limit=self.reload_size())
             )
         except HearthError as error:
-            log.info("could not refresh delivery states: %s", type(error).__name__)
+            self.controller.report_error(error, "refresh delivery states", shown=False)
             if still_alive(self):
                 self._delivery.stop()
             return
@@ -461,18 +500,18 @@ class CirclePane(QWidget):
         try:
             result = await self.bridge.request(SyncStatus(circle=self.circle_id))
         except HearthError as error:
-            log.info("could not ask about syncs: %s", type(error).__name__)
+            self.controller.report_error(error, "ask about syncs", shown=False)
             if still_alive(self):
                 self._asking_sync = False
             return
         if not still_alive(self):
             return
         self._asking_sync = False
-        self.header.set_peer_syncs(peer_syncs_from(result.peers), _now_ms())
+        self.header.set_peer_syncs(result.peers, clock.now_ms())
 
     @Slot()
     def _show_sync_age(self) -> None:
-        self.header.show_sync_age(_now_ms())
+        self.header.show_sync_age(clock.now_ms())
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -485,77 +524,51 @@ class CirclePane(QWidget):
         self._sync_timer.stop()
         self._age_timer.stop()
 
-    # -- members ------------------------------------------------------------------------
+    # -- members and settings (the controller reads them) ------------------------------
 
-    @async_slot()
-    async def refresh_members(self) -> None:
-        asked = self._members.ask()
-        try:
-            result = await self.bridge.request(Members(circle=self.circle_id))
-        except HearthError as error:
-            log.info("could not list members: %s", type(error).__name__)
-            return
-        # answers can overtake each other; an older one must not undo a newer one
-        if not still_alive(self) or not self._members.take(asked):
-            return
-        members = members_from(result.members)
-        self.moderation.show_members(members)
-        self.crisis_support.members_changed()
+    def refresh_members(self) -> asyncio.Task[None]:
+        return self.controller.refresh_members()
+
+    def refresh_info(self) -> asyncio.Task[None]:
+        """Read the circle's settings again (they may have changed)."""
+        return self.controller.refresh_info()
+
+    @Slot(object)
+    def _members_changed(self, members: Sequence[MemberView]) -> None:
         self.header.set_members(members)
         if members:
             self.model.set_others(len(members) - 1)
 
     # -- settings, guidelines and people waiting to join -----------------------------------
 
-    @async_slot()
-    async def refresh_info(self) -> None:
-        """Read the circle's settings again (they may have changed)."""
-        asked = self._info.ask()
-        try:
-            result = await self.bridge.request(CircleInfoOf(circle=self.circle_id))
-        except HearthError as error:
-            log.info("could not read a circle's settings: %s", type(error).__name__)
-            return
-        if not still_alive(self) or not self._info.take(asked):
-            return
-        info = circle_info_from(result)
-        self.info = info
+    @Slot(object)
+    def _settings_changed(self, info: CircleInfoView) -> None:
+        """The settings were read (the features read them from the controller)."""
         self.guidelines.set_guidelines(info.guidelines)
-        if info.facilitating:
+        if facilitating(info):
             self.refresh_join_requests()
         else:
             self.header.set_waiting_to_join(0)
-            self.join_requests.set_requests([], _now_ms())
-        # the features read the settings in this order, stated here rather than left to
-        # the order Qt connected them in: moderation first, since the others ask it who
-        # one is now (facilitating, removed)
-        for reader in (
-            self.moderation.info_changed,
-            self.care.info_changed,
-            self.versions.info_changed,
-            self.crisis_support.info_changed,
-            self.review.info_changed,
-        ):
-            reader(info)
+            self.join_requests.set_requests([], clock.now_ms())
         self.infoChanged.emit(info)
 
     @async_slot()
     async def refresh_join_requests(self) -> None:
         """Ask who waits for a facilitator's answer (facilitators only)."""
-        if self.info is not None and not self.info.facilitating:
+        info = self.controller.info
+        if info is not None and not facilitating(info):
             return
-        asked = self._requests.ask()
-        try:
-            result = await self.bridge.request(PendingJoins(circle=self.circle_id))
-        except HearthError as error:
-            log.info("could not list join requests: %s", type(error).__name__)
+        result = await latest_answer(
+            self._requests,
+            lambda: self.bridge.request(PendingJoins(circle=self.circle_id)),
+            self,
+            lambda error: self.controller.report_error(error, "list join requests", shown=False),
+        )
+        if result is None:
             return
-        if not still_alive(self) or not self._requests.take(asked):
-            return
-        requests = join_requests_from(result.requests)
-        self.join_requests.set_requests(requests, _now_ms())
+        self.join_requests.set_requests(result.requests, clock.now_ms())
         self.join_requests.show_error("")
-        self.header.set_waiting_to_join(len(requests))
+        self.header.set_waiting_to_join(len(result.requests))
 
     @async_slot(str)
     async def approve_join(self, request: str) -> None:

@@ -9,8 +9,8 @@ Rules:
   there whether to send anything. Until circle_info has been read it asks for it and
   waits for the next click.
 - "Tell a facilitator" is offered only where a facilitator other than oneself could
-  hear it (the rule of the member menu, PaneModeration.someone_to_tell); it is checked
-  again whenever the member list or circle_info is read.
+  hear it (the rule of the member menu: the controller's someone_to_tell, the core's
+  rule); it is checked again whenever the member list or circle_info is read.
 - Both dialogs open through the window like the pane's other dialogs (window-modal).
 """
 
@@ -34,38 +34,42 @@ class CrisisSupport(QObject):
     def __init__(self, pane: CircleContext) -> None:
         super().__init__(pane.surface)
         self.pane = pane
+        self.controller = controller = pane.controller
         prompt = pane.composer.crisis_prompt
         prompt.resourcesRequested.connect(self.open_resources)
         prompt.facilitatorRequested.connect(self.tell_facilitator)
+        controller.settingsChanged.connect(self.info_changed)
+        controller.membersChanged.connect(self.members_changed)
 
     @Slot(object)
     def info_changed(self, _info: object) -> None:
         self.members_changed()  # one's own standing, or who leads, may have changed
 
-    def members_changed(self) -> None:
+    @Slot(object)
+    def members_changed(self, _members: object = None) -> None:
         me = self.myself()
-        offered = me is not None and self.pane.moderation.someone_to_tell(me[0])
+        offered = me is not None and self.controller.someone_to_tell(me[0])
         self.pane.composer.crisis_prompt.offer_facilitator(offered)
 
     @Slot()
     def open_resources(self) -> None:
-        self.pane.moderation.open_dialog(CrisisHelpDialog(parent=self.pane.surface, country=None))
+        self.controller.open_dialog(CrisisHelpDialog(parent=self.pane.surface, country=None))
 
     def myself(self) -> tuple[str, str] | None:
         """(my member id, my name in this circle), or None before circle_info came."""
-        moderation = self.pane.moderation
-        my_id = moderation.my_id
-        return (my_id, moderation.name_of(my_id)) if my_id else None
+        controller = self.controller
+        my_id = controller.my_id
+        return (my_id, controller.name_of(my_id)) if my_id else None
 
     @Slot()
     def tell_facilitator(self) -> None:
         me = self.myself()
         if me is None:
             log.info("circle settings not read yet; asking again")
-            self.pane.refresh_info()
+            self.controller.refresh_info()
             return
         member, name = me
-        self.pane.moderation.open_dialog(
+        self.controller.open_dialog(
             CareFlagDialog(
                 self.pane.bridge,
                 self.pane.circle_id,

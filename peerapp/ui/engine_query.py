@@ -10,11 +10,23 @@ rules were written by hand at each place that asks (issue 13); they live here, o
   it (however many times one asked meanwhile), so the last ask is always answered
   without piling up requests.
 
-Both are plain state (no Qt, no engine): the caller keeps the await, its error handling
-and its still-alive check, and asks these what to do.
+`Latest` and `OneAtATime` are plain state: the caller keeps the await and asks these
+what to do. `latest_answer` is the whole of a `Latest` ask for the common case: ask, hand
+a refusal to the one error route (the circle controller's `report_error`), and give the
+answer only while its owner is alive and no newer answer was used.
 """
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from PySide6.QtCore import QObject
+
+from peerapp.core.errors import HearthError
+from peerapp.ui.async_slot import still_alive
+
+T = TypeVar("T")
 
 
 class Latest:
@@ -71,3 +83,24 @@ class OneAtATime:
         self.running = False
         again, self._again = self._again, False
         return again
+
+
+async def latest_answer(
+    latest: Latest,
+    ask: Callable[[], Awaitable[T]],
+    owner: QObject,
+    failed: Callable[[HearthError], object],
+) -> T | None:
+    """Ask (with a ticket from `latest`); the answer, or None when the engine refused
+    (`failed` is told, while `owner` is alive), `owner` is gone, or a newer answer was
+    used already (answers can overtake each other: an older one must not undo a newer)."""
+    ticket = latest.ask()
+    try:
+        answer = await ask()
+    except HearthError as error:
+        if still_alive(owner):
+            failed(error)
+        return None
+    if not still_alive(owner) or not latest.take(ticket):
+        return None
+    return answer

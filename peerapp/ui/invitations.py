@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from peerapp.core.events import MemberView
 from peerapp.ui.text import conversation, moderation
-from peerapp.ui.widgets.member_list import Member
 
 
-def brought_in_by(members: Sequence[Member], member_id: str) -> list[Member]:
+def brought_in_by(members: Sequence[MemberView], member_id: str) -> list[MemberView]:
     """The current members `member_id` brought in, and they brought in, nearest first
     (bounded: each member is taken at most once, so a cycle in hostile data ends)."""
-    found: list[Member] = []
+    found: list[MemberView] = []
     seen = {member_id}
     frontier = {member_id}
     while frontier:
@@ -30,7 +30,7 @@ def brought_in_by(members: Sequence[Member], member_id: str) -> list[Member]:
     return found
 
 
-def facilitator_notes(members: Sequence[Member]) -> dict[str, str]:
+def facilitator_notes(members: Sequence[MemberView]) -> dict[str, str]:
     """member id -> what facilitators see in its tooltip: "Invited by …" for every member
     someone admitted (not the founder), and how often members reported that keys it sent
     could not be opened (a report, not a proof)."""
@@ -45,7 +45,7 @@ def facilitator_notes(members: Sequence[Member]) -> dict[str, str]:
                 if name is None
                 else moderation.invited_by(name)
             )
-        if member.unreadable_reports:
+        if member.unreadable_reports > 0:  # a count; hostile data could make it negative
             lines.append(moderation.unreadable_keys_reported(member.unreadable_reports))
         if lines:
             notes[member.id] = "\n".join(lines)

@@ -378,12 +378,12 @@ class MainWindow(QMainWindow):
             act(pane)
 
     def _hook_moderation(self, pane: CirclePane) -> None:
-        moderation = pane.moderation
-        moderation.dialogRequested.connect(lambda dialog: self._open_dialog(dialog, _nothing))
-        moderation.statusMessage.connect(
+        controller = pane.controller  # the features' dialogs and passing words
+        controller.dialogRequested.connect(lambda dialog: self._open_dialog(dialog, _nothing))
+        controller.statusMessage.connect(
             lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
         )
-        moderation.circleLeft.connect(self.refresh_circles)
+        pane.moderation.circleLeft.connect(self.refresh_circles)
 
     def _build_breaks(self) -> None:
         self.breaks = breaks = BreakControls(self.bridge, self)

@@ -26,7 +26,6 @@ from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
-from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog, breaks_from
 from peerapp.ui.text import boundaries
 
@@ -40,12 +39,13 @@ class PaneBoundaries(QObject):
     def __init__(self, pane: CircleContext) -> None:
         super().__init__(pane.surface)
         self.pane = pane
+        self.controller = pane.controller
         self.bridge = pane.bridge
         self.circle = pane.circle_id
         self.history_reloads = 0  # completed reloads after a block or unblock
         self.break_action = QAction(boundaries.take_a_break_from_circle_action(), self)
         self.break_action.triggered.connect(self.open_break)
-        more = pane.moderation.more_menu
+        more = pane.more_menu
         if more.actions():  # first in the circle's More menu, a line below it
             first = more.actions()[0]
             more.insertAction(first, self.break_action)
@@ -65,7 +65,7 @@ class PaneBoundaries(QObject):
             self.unblock(member_id)
 
     def confirm_block(self, member_id: str) -> None:
-        name = self.pane.moderation.name_of(member_id)
+        name = self.controller.name_of(member_id)
         dialog = ConfirmActionDialog(
             self.bridge,
             title=boundaries.block_title(name),
@@ -75,14 +75,14 @@ class PaneBoundaries(QObject):
             what=boundaries.to_block(),
             parent=self.pane.surface,
         )
-        self.pane.moderation.open_dialog(
+        self.controller.open_dialog(
             dialog, lambda: self._blocking_changed(boundaries.blocked_status(name))
         )
 
     @async_slot(str)
     async def unblock(self, member_id: str) -> None:
-        name = self.pane.moderation.name_of(member_id)
-        await self.pane.moderation.attempt(
+        name = self.controller.name_of(member_id)
+        await self.controller.attempt(
             lambda: self.bridge.request(Unblock(circle=self.circle, member=member_id)),
             lambda: self._blocking_changed(boundaries.unblocked_status(name)),
             boundaries.to_block(),
@@ -90,8 +90,8 @@ class PaneBoundaries(QObject):
         )
 
     def _blocking_changed(self, said: str) -> None:
-        self.pane.moderation.statusMessage.emit(said)
-        self.pane.refresh_members()
+        self.controller.say(said)
+        self.controller.refresh_members()
         self.reload_history()
 
     @async_slot()
@@ -111,14 +111,12 @@ class PaneBoundaries(QObject):
     @Slot()
     def open_break(self) -> TakeABreakDialog:
         dialog = TakeABreakDialog(self.bridge, self.circle, self.pane.name, self.pane.surface)
-        self.pane.moderation.open_dialog(
-            dialog, lambda: self._break_saved(boundaries.break_saved())
-        )
+        self.controller.open_dialog(dialog, lambda: self._break_saved(boundaries.break_saved()))
         dialog.load()
         return dialog
 
     def _break_saved(self, said: str) -> None:
-        self.pane.moderation.statusMessage.emit(said)
+        self.controller.say(said)
         self.breakChanged.emit(self.circle)
 
     @async_slot()
@@ -135,8 +133,7 @@ class PaneBoundaries(QObject):
         except Exception as error:
             if still_alive(self.pane.surface):
                 button.setEnabled(True)
-                reason = failure_message(error, boundaries.to_end_break())
-                self.pane.moderation.error_banner.show_message(reason)
+                self.controller.report_error(error, boundaries.to_end_break())
             return
         if still_alive(self.pane.surface):
             button.setEnabled(True)

@@ -6,7 +6,8 @@ Rules:
   "I'd like support…" on oneself (peerapp.ui.member_actions.care_actions), and a
   message's menu offers "I'm worried about this person…" on others' messages still
   showing; each only when some facilitator other than oneself and that member could
-  receive the flag. All open peerapp.ui.dialogs.care_flag.CareFlagDialog; once sent, a
+  receive the flag (the core's rule, core/permissions.py, asked through the circle's
+  controller). All open peerapp.ui.dialogs.care_flag.CareFlagDialog; once sent, a
   word of thanks goes to the status bar. Nothing shows in the conversation, and the
   member it is about is never told.
 - Facilitators: "Care and review…" in the circle's More menu and, while anything waits,
@@ -24,18 +25,15 @@ Rules:
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView
 
+from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.api.safety import Flags
-from peerapp.core.errors import HearthError
-from peerapp.core.events import MessageView
 from peerapp.ui.async_slot import async_slot, still_alive
-from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import (
     CareFlagsDialog,
@@ -43,15 +41,13 @@ from peerapp.ui.dialogs.care_flags import (
     open_flags,
     pending_reviews_from,
 )
-from peerapp.ui.engine_query import Latest
+from peerapp.ui.engine_query import Latest, latest_answer
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
-
-log = logging.getLogger(__name__)
 
 # how many older pages "Show in conversation" fetches to reach a message at most
 MAX_OLDER_PAGES = 50
@@ -61,6 +57,7 @@ class PaneCare(QObject):
     def __init__(self, pane: CircleContext) -> None:
         super().__init__(pane.surface)
         self.pane = pane
+        self.controller = controller = pane.controller
         self.bridge = pane.bridge
         self.circle = pane.circle_id
         self.facilitating = False
@@ -71,21 +68,14 @@ class PaneCare(QObject):
         self.flags_action = QAction(care.care_and_review_action(), self)
         self.flags_action.triggered.connect(self.open_list)
         self.flags_action.setVisible(False)
-        moderation = pane.moderation
-        moderation.more_menu.insertAction(moderation.log_action, self.flags_action)
+        pane.add_to_more_menu(self.flags_action)
         pane.member_panel.actionChosen.connect(self.member_action)
-        pane.message_list.set_care_rule(self.may_care)
+        pane.message_list.set_care_rule(controller.may_care)
         pane.message_list.careRequested.connect(self.open_for_message)
         pane.header.care_flags_button.clicked.connect(self.open_list)
+        controller.settingsChanged.connect(self.info_changed)
 
     # -- sending ------------------------------------------------------------------------
-
-    def may_care(self, message: MessageView) -> bool:
-        moderation = self.pane.moderation
-        if moderation.removed or message.deleted or message.mine or not moderation.my_id:
-            return False
-        author_here = any(member.id == message.author for member in moderation.members)
-        return author_here and moderation.someone_to_tell(message.author)
 
     @Slot(str, object, int)
     def member_action(self, member_id: str, action: object, _seconds: int) -> None:
@@ -95,30 +85,29 @@ class PaneCare(QObject):
     @Slot(str)
     def open_for_message(self, message_id: str) -> None:
         message = self.pane.model.message(message_id)
-        if message is not None and self.may_care(message):
+        if message is not None and self.controller.may_care(message):
             self.open_flag(message.author, message.id)
 
     def open_flag(self, member_id: str, message_id: str | None) -> CareFlagDialog:
-        moderation = self.pane.moderation
-        my_id = moderation.my_id
+        controller = self.controller
+        my_id = controller.my_id
         dialog = CareFlagDialog(
             self.bridge,
             self.circle,
             member_id,
-            moderation.name_of(member_id),
+            controller.name_of(member_id),
             message_id,
             self.pane.surface,
             myself=(member_id == my_id) if my_id else None,
         )
-        moderation.open_dialog(dialog, lambda: moderation.statusMessage.emit(dialog.sent_text()))
+        controller.open_dialog(dialog, lambda: controller.say(dialog.sent_text()))
         return dialog
 
     # -- facilitators: the open flags ---------------------------------------------------
 
     @Slot(object)
-    def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (the pane tells it first)
-        facilitating = self.pane.moderation.facilitating
+    def info_changed(self, _info: CircleInfoView) -> None:
+        facilitating = self.controller.facilitating
         self.flags_action.setVisible(facilitating)
         if facilitating and not self.facilitating:
             self.facilitating = True
@@ -148,15 +137,13 @@ class PaneCare(QObject):
 
     @async_slot()
     async def refresh_count(self) -> None:
-        asked = self._counts.ask()
-        try:
-            result = await self.bridge.request(Flags(circle=self.circle))
-        except HearthError as error:
-            log.info("could not read care flags: %s", type(error).__name__)
-            return
-        if not still_alive(self.pane.surface) or not self.facilitating:
-            return
-        if not self._counts.take(asked):
+        result = await latest_answer(
+            self._counts,
+            lambda: self.bridge.request(Flags(circle=self.circle)),
+            self.pane.surface,
+            lambda error: self.controller.report_error(error, "read care flags", shown=False),
+        )
+        if result is None or not self.facilitating:
             return
         self.show_count(
             len(open_flags(care_flags_from(result.flags))),
@@ -172,7 +159,7 @@ class PaneCare(QObject):
     @Slot()
     def open_list(self) -> CareFlagsDialog:
         dialog = CareFlagsDialog(
-            self.bridge, self.circle, self.pane.surface, my_id=self.pane.moderation.my_id
+            self.bridge, self.circle, self.pane.surface, my_id=self.controller.my_id
         )
         dialog.changed.connect(self.show_count)
         dialog.showRequested.connect(self.show_in_conversation)
@@ -180,7 +167,7 @@ class PaneCare(QObject):
         dialog.deleted.connect(self._deleted)
         dialog.finished.connect(lambda _result: self._list_closed(dialog))
         self.list_dialog = dialog
-        self.pane.moderation.open_dialog(dialog)
+        self.controller.open_dialog(dialog)
         dialog.load()
         return dialog
 
@@ -189,12 +176,12 @@ class PaneCare(QObject):
             self.list_dialog = None
 
     def _restored(self, _message_id: str) -> None:
-        self.pane.moderation.statusMessage.emit(safety.message_restored())
+        self.controller.say(safety.message_restored())
         self.pane.reload_latest()  # the row shows again (the event does it for the others)
 
     def _deleted(self, message_id: str) -> None:
-        self.pane.moderation.mark_deleted(message_id)
-        self.pane.moderation.statusMessage.emit(care.message_deleted_for_everyone())
+        self.controller.message_deleted(message_id)
+        self.controller.say(care.message_deleted_for_everyone())
 
     # -- "Show in conversation" ---------------------------------------------------------
 
@@ -205,13 +192,17 @@ class PaneCare(QObject):
         pane = self.pane
         wanted: OrderKey = (lamport, message_id)
         for _ in range(MAX_OLDER_PAGES):
-            if not still_alive(pane.surface) or message_id in pane.model or not pane.loaded:
+            if (
+                not still_alive(pane.surface)
+                or message_id in pane.model
+                or not self.controller.loaded
+            ):
                 break
             first, last = pane.model.first_message(), pane.model.last_message()
             if last is not None and wanted > order_key(last):
                 await pane.reload_latest()  # newer than shown: the latest again, once
                 break
-            if first is None or not pane.has_older or wanted > order_key(first):
+            if first is None or not self.controller.has_older or wanted > order_key(first):
                 break  # in the span shown, yet not shown: filtered out for this reader
             before = first.id
             await pane.load_older()
@@ -221,7 +212,7 @@ class PaneCare(QObject):
         if not still_alive(pane.surface):
             return
         if not self.scroll_to(message_id):
-            pane.moderation.statusMessage.emit(care.review_not_in_conversation())
+            self.controller.say(care.review_not_in_conversation())
 
     def scroll_to(self, message_id: str) -> bool:
         """Bring a shown message to the middle of the conversation and make it the current

@@ -3,15 +3,15 @@ everyone sees of it.
 
 Rules:
 - A member's menu offers the moderation actions the engine sent with `members` (judged
-  once, by core/permissions.py); the viewer's standing (role, rank) from circle_info and
-  each member's from `members` decide which messages may be deleted for everyone
-  (peerapp.ui.member_actions). The engine checks again.
+  once, by core/permissions.py); which messages may be deleted for everyone or reported
+  is the core's rule too, asked through the circle's controller with the viewer's
+  standing (circle_info) and each author's (`members`). The engine checks again.
 - Acting: promote, demote, a mute of a listed length and unmute go straight to the
   engine; making someone founder, removing, banning, deleting a message and leaving
   ask first, naming the person or the circle. A ban offers (unchecked) to remove, in
   the same action, the members the banned one brought in (peerapp.ui.invitations). A
   refusal shows in a banner above the conversation (or inline in the dialog that
-  asked), never as a crash.
+  asked: the controller's one error route), never as a crash.
 - Who invited whom: facilitators see it in each member's tooltip; members are not
   shown it.
 - Notices: the moderation log is read when the pane has its first page, then each
@@ -24,24 +24,26 @@ Rules:
 - Composer: circle_info's muted_until and next_send_at hold it back (peerapp.ui.widgets.
   composer); circle_info is read again after each send, on moderation events and when a
   hold ends.
-- Removed (circle_info.removed, or the removed_from_circle event): a bar says so (banned:
-  "…and cannot rejoin"), the composer and every action go away, the history stays.
+- Removed (circle_info.removed, or the removed_from_circle event; the controller holds
+  it): a bar says so (banned: "…and cannot rejoin"), the composer and every action go
+  away, the history stays.
+
+What it reads of the circle (settings, members, who one is, removed) is the controller's
+(peerapp.ui.circle_controller); it holds only the moderation log's entries.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFrame, QLabel, QMenu, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QFrame, QLabel, QVBoxLayout, QWidget
 
-from peerapp.core.api.contract import Result
 from peerapp.core.api.moderation import (
+    CircleInfoView,
     Demote,
     Leave,
     ModerationLogOf,
@@ -52,15 +54,14 @@ from peerapp.core.api.moderation import (
 )
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
-from peerapp.core.events import MessageView
+from peerapp.core.events import MemberView, MessageView
 from peerapp.core.permissions import MemberAction
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
-from peerapp.ui.circle_info import CircleInfo
+from peerapp.ui.circle_controller import Command
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
-from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
@@ -68,13 +69,9 @@ from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
     CARE_ACTIONS,
-    PLAIN_MEMBER,
-    Standing,
     boundary_actions,
     care_actions,
     in_menu_order,
-    may_delete,
-    may_report,
 )
 from peerapp.ui.notices import (
     ModerationEntry,
@@ -86,17 +83,12 @@ from peerapp.ui.notices import (
 )
 from peerapp.ui.text import circle_settings, circles, conversation, moderation
 from peerapp.ui.timeline import Item, Notice
-from peerapp.ui.widgets.error_banner import ErrorBanner
-from peerapp.ui.widgets.member_list import Member
 from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
-log = logging.getLogger(__name__)
-
-Command = Callable[[], "asyncio.Future[Result]"]  # a request to the engine, not yet made
 # before every message: where a notice older than the whole history goes
 BEFORE_ALL = -1
 # sorts after every id of the same length that starts the same: "right after this one"
@@ -170,152 +162,104 @@ class RemovedBar(QFrame):
 
 
 class PaneModeration(QObject):
-    dialogRequested = Signal(object)  # a QDialog for the window to open (window-modal)
-    statusMessage = Signal(str)  # a passing word of thanks or confirmation
     circleLeft = Signal(str)  # circle id: we left it
 
     def __init__(self, pane: CircleContext) -> None:
         super().__init__(pane.surface)
         self.pane = pane
+        self.controller = controller = pane.controller
         self.bridge = pane.bridge
         self.circle = pane.circle_id
-        self.info: CircleInfo | None = None
-        self.members: list[Member] = []
         self.entries: list[ModerationEntry] = []
         self._entry_ids: set[str] = set()
         self.log_loaded = False
-        self.removed = False
-        self.banned = False
 
-        self.error_banner = ErrorBanner()
         self.removed_bar = RemovedBar()
-        self.more_menu = QMenu(pane.surface)
         self.settings_action = QAction(circle_settings.circle_settings_action(), self)
         self.log_action = QAction(moderation.moderation_log_action(), self)
         self.leave_action = QAction(circles.leave_circle_action(), self)
         self.settings_action.triggered.connect(self.open_settings)
         self.log_action.triggered.connect(self.open_log)
         self.leave_action.triggered.connect(self.confirm_leave)
-        self.more_menu.addAction(self.settings_action)
-        self.more_menu.addAction(self.log_action)
-        self.more_menu.addSeparator()
-        self.more_menu.addAction(self.leave_action)
+        more = pane.more_menu
+        more.addAction(self.settings_action)
+        more.addAction(self.log_action)
+        more.addSeparator()
+        more.addAction(self.leave_action)
         self.settings_action.setVisible(False)
 
         pane.member_panel.actionChosen.connect(self.member_action)
-        pane.message_list.set_rules(self.may_delete, self.may_report)
+        pane.message_list.set_rules(controller.may_delete, controller.may_report)
         pane.message_list.deleteRequested.connect(self.confirm_delete)
         pane.message_list.reportRequested.connect(self.open_report)
-        pane.composer.holdEnded.connect(pane.refresh_info)
+        pane.composer.holdEnded.connect(controller.refresh_info)
         # a reload that could not join what was shown replaced it: notices go back in
         pane.model.modelReset.connect(self.place_notices)
+        controller.removedChanged.connect(self._removed_changed)
+        controller.settingsChanged.connect(self.info_changed)
+        controller.membersChanged.connect(self.show_members)
+        controller.holdChanged.connect(self._hold)
+        controller.messageDeleted.connect(self.mark_deleted)
 
     # -- who may do what ----------------------------------------------------------------
 
-    def viewer(self) -> Standing:
-        if self.info is None or self.removed:
-            return PLAIN_MEMBER
-        return Standing(self.info.my_role, self.info.my_rank)
-
-    def _standing_of(self, member_id: str) -> Standing:
-        member = self._member(member_id)
-        return PLAIN_MEMBER if member is None else member.standing  # former: a plain member
-
-    def _member(self, member_id: str) -> Member | None:
-        return next((m for m in self.members if m.id == member_id), None)
-
-    def name_of(self, member_id: str) -> str:
-        """A member's name as the member list has it (a kind stand-in when it has none)."""
-        member = self._member(member_id)
-        return (member.name if member is not None else "") or conversation.unnamed_member()
-
-    @property
-    def my_id(self) -> str:
-        """One's own member id here; "" until circle_info has been read."""
-        return self.info.my_id if self.info is not None else ""
-
-    @property
-    def facilitating(self) -> bool:
-        """Whether one facilitates this circle (and was not removed from it)."""
-        return self.info is not None and self.info.facilitating and not self.removed
-
-    def may_delete(self, message: MessageView) -> bool:
-        if message.deleted or self.removed:
-            return False
-        return may_delete(self.viewer(), self._standing_of(message.author), mine=message.mine)
-
-    def may_report(self, message: MessageView) -> bool:
-        someone = self.someone_to_tell(message.author)
-        return not self.removed and may_report(
-            mine=message.mine, deleted=bool(message.deleted), someone_to_tell=someone
-        )
-
-    def actions_for(self, member: Member) -> list[MemberAction]:
-        my_id = self.my_id
+    def actions_for(self, member: MemberView) -> list[MemberAction]:
+        controller = self.controller
+        my_id = controller.my_id
         myself = member.id == my_id or not my_id
         # the moderation actions are the engine's (core/permissions.py); none on oneself,
         # none before circle_info said who one is, none once removed
-        moderating = [] if myself or self.removed else in_menu_order(member.actions)
+        removed = controller.removed
+        moderating = [] if myself or removed else in_menu_order(member.actions)
         return (
             self.care_for(member.id)
             + moderating
-            + boundary_actions(myself=myself or self.removed, blocked=member.blocked)
+            + boundary_actions(myself=myself or removed, blocked=member.blocked)
         )
 
     def care_for(self, member_id: str) -> list[MemberAction]:
         """Care flags: worried about others, asking for support for oneself."""
-        my_id = self.my_id
-        if self.removed or not my_id:
+        controller = self.controller
+        my_id = controller.my_id
+        if controller.removed or not my_id:
             return []
         return care_actions(
-            myself=member_id == my_id, someone_to_tell=self.someone_to_tell(member_id)
+            myself=member_id == my_id, someone_to_tell=controller.someone_to_tell(member_id)
         )
 
-    def someone_to_tell(self, about: str) -> bool:
-        """Whether a facilitator other than oneself and `about` could hear a care flag."""
-        my_id = self.my_id
-        return any(m.standing.leads and m.id not in (my_id, about) for m in self.members)
-
-    def show_members(self, members: Sequence[Member]) -> None:
+    @Slot()
+    def show_members(self, _members: object = None) -> None:
         """The member list, each member with the actions the viewer may take on them."""
-        self.members = list(members)
-        actions = {member.id: self.actions_for(member) for member in self.members}
+        members = list(self.controller.members)
+        actions = {member.id: self.actions_for(member) for member in members}
         # who invited whom: for facilitators only, quietly (a tooltip)
-        notes = facilitator_notes(self.members) if self.facilitating else {}
+        notes = facilitator_notes(members) if self.controller.facilitating else {}
         panel = self.pane.member_panel
         unchanged = (
-            panel.members == self.members
+            panel.members == members
             and panel.allowed == {key: value for key, value in actions.items() if value}
             and panel.notes == notes
         )
         if not unchanged:  # circle_info is read often (after each send): rebuild rarely
-            panel.set_members(self.members, actions, notes)
+            panel.set_members(members, actions, notes)
 
     # -- what circle_info says ----------------------------------------------------------
 
     @Slot(object)
-    def info_changed(self, info: CircleInfo) -> None:
-        self.info = info
-        if info.removed and (not self.removed or info.banned != self.banned):
-            self.show_removed(info.banned)
-        if not self.removed:
+    def info_changed(self, info: CircleInfoView) -> None:
+        if not self.controller.removed:
             self.pane.composer.set_holds(info.muted_until, info.next_send_at)
-        self.settings_action.setVisible(self.facilitating)
-        self.show_members(self.members)  # the viewer's standing may have changed
+        self.settings_action.setVisible(self.controller.facilitating)
+        self.show_members()  # the viewer's standing may have changed
 
-    def send_hold(self, next_send_at: int) -> None:
-        """Our message went: slow mode holds the composer back until `next_send_at` (the
-        send's result says it, so circle_info need not be read again)."""
-        if self.info is not None:
-            self.info = replace(self.info, next_send_at=next_send_at)
-            self.pane.info = self.info  # the pane keeps the same reading
-        if not self.removed:
-            self.pane.composer.set_holds(
-                self.info.muted_until if self.info is not None else 0, next_send_at
-            )
+    @Slot(object, object)
+    def _hold(self, muted_until: int, next_send_at: int) -> None:
+        """Our message went: slow mode holds the composer back until `next_send_at`."""
+        if not self.controller.removed:
+            self.pane.composer.set_holds(muted_until, next_send_at)
 
     def settings(self) -> Settings:
-        info = self.info
+        info = self.controller.info
         if info is None:
             return Settings()
         return Settings(
@@ -335,7 +279,8 @@ class PaneModeration(QObject):
             # blocking is the pane's boundaries' (peerapp.ui.pane_boundaries), care flags
             # the pane's care's (peerapp.ui.pane_care)
             return
-        name = self.name_of(member_id)
+        controller = self.controller
+        name = controller.name_of(member_id)
         bridge, circle = self.bridge, self.circle
         commands: dict[MemberAction, Command] = {
             MemberAction.PROMOTE: lambda: bridge.request(Promote(circle=circle, member=member_id)),
@@ -355,15 +300,15 @@ class PaneModeration(QObject):
         }
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
             dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
-            self.open_dialog(dialog, self._acted)
+            controller.open_dialog(dialog, self._acted)
             return
         if action is MemberAction.BAN:
-            brought = brought_in_by(self.members, member_id)
+            brought = brought_in_by(controller.members, member_id)
             invitees = [m.name or conversation.unnamed_member() for m in brought]
             dialog = ConfirmBanDialog(
                 bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane.surface
             )
-            self.open_dialog(dialog, self._acted)
+            controller.open_dialog(dialog, self._acted)
             return
         asking = CONFIRMATIONS.get(action)
         if asking is None:
@@ -377,53 +322,29 @@ class PaneModeration(QObject):
             command=commands[action],
             parent=self.pane.surface,
         )
-        self.open_dialog(dialog, self._acted)
+        controller.open_dialog(dialog, self._acted)
 
     @async_slot(object)
     async def run(self, command: Command) -> None:
         """Run one moderation command straight away; a refusal shows in the banner."""
-        await self.attempt(command, self._acted)
-
-    async def attempt(
-        self,
-        command: Command,
-        on_done: Callable[[], object],
-        what: str = moderation.to_moderate(),
-        say: Callable[[str], str] = moderation.moderation_failed,
-    ) -> None:
-        """Run a command without asking first: `on_done` once it went through; if it did
-        not, the reason (why it failed `what`, worded by `say`) in the banner."""
-        self.error_banner.dismiss()
-        try:
-            await command()
-        except Exception as error:
-            if still_alive(self.pane.surface):
-                self.error_banner.show_message(say(failure_message(error, what)))
-            return
-        if still_alive(self.pane.surface):
-            on_done()
+        await self.controller.attempt(command, self._acted)
 
     def _acted(self) -> None:
         """Something changed: read the members and the settings again."""
-        self.pane.refresh_members()
-        self.pane.refresh_info()
-
-    def open_dialog(self, dialog: QDialog, on_accepted: Callable[[], object] | None = None) -> None:
-        """Have the window open `dialog` (window-modal); `on_accepted` runs if it is accepted."""
-        if on_accepted is not None:
-            dialog.accepted.connect(on_accepted)
-        self.dialogRequested.emit(dialog)
+        self.controller.refresh_members()
+        self.controller.refresh_info()
 
     # -- acting on messages -------------------------------------------------------------
 
     @Slot(str)
     def confirm_delete(self, message_id: str) -> None:
         message = self.pane.model.message(message_id)
-        if message is None or not self.may_delete(message):
+        if message is None or not self.controller.may_delete(message):
             return
         dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane.surface)
-        self.open_dialog(dialog, lambda: self.mark_deleted(message_id))
+        self.controller.open_dialog(dialog, lambda: self.mark_deleted(message_id))
 
+    @Slot(str)
     def mark_deleted(self, message_id: str) -> None:
         """A message one deleted for everyone (as its author, or facilitating): its
         tombstone."""
@@ -434,28 +355,28 @@ class PaneModeration(QObject):
     @Slot(str)
     def open_report(self, message_id: str) -> None:
         dialog = ReportMessageDialog(self.bridge, self.circle, message_id, self.pane.surface)
-        self.open_dialog(dialog, lambda: self.statusMessage.emit(moderation.report_sent()))
+        self.controller.open_dialog(dialog, lambda: self.controller.say(moderation.report_sent()))
 
     # -- the circle: settings, log, leaving ---------------------------------------------
 
     @Slot()
     def open_settings(self) -> None:
-        if not self.facilitating:
+        if not self.controller.facilitating:
             return
         dialog = CircleSettingsDialog(
             self.bridge, self.circle, self.pane.name, self.settings(), self.pane.surface
         )
-        self.open_dialog(dialog, self.pane.refresh_info)
+        self.controller.open_dialog(dialog, self.controller.refresh_info)
 
     @Slot()
     def open_log(self) -> None:
         dialog = ModerationLogDialog(self.bridge, self.circle, self.pane.surface)
-        self.open_dialog(dialog)
+        self.controller.open_dialog(dialog)
         dialog.load()
 
     @Slot()
     def confirm_leave(self) -> None:
-        if self.removed:
+        if self.controller.removed:
             return
         dialog = ConfirmActionDialog(
             self.bridge,
@@ -467,23 +388,27 @@ class PaneModeration(QObject):
             what=circles.to_leave(),
             parent=self.pane.surface,
         )
-        self.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))
+        self.controller.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))
 
     # -- removed ------------------------------------------------------------------------
 
     def show_removed(self, banned: bool, admission_lost: bool = False) -> None:
-        """We are no longer a member: say so, keep the history, offer nothing to do.
-        `admission_lost`: we were never really admitted (another joiner took the invite's
-        last use at the same moment)."""
-        self.removed = True
-        self.banned = banned
-        self.removed_bar.set_banned(banned, admission_lost)
+        """The engine's removed_from_circle: we are no longer a member (the controller
+        holds it; `_removed_changed` shows it). `admission_lost`: we were never really
+        admitted (another joiner took the invite's last use at the same moment)."""
+        self.controller.set_removed(banned, admission_lost)
+
+    @Slot()
+    def _removed_changed(self) -> None:
+        """Say so, keep the history, offer nothing to do."""
+        controller = self.controller
+        self.removed_bar.set_banned(controller.banned, controller.admission_lost)
         self.removed_bar.show()
         self.pane.composer.hide()
         self.pane.header.invite_button.hide()
         self.settings_action.setVisible(False)
         self.leave_action.setVisible(False)
-        self.show_members(self.members)
+        self.show_members()
 
     # -- notices and deletions ----------------------------------------------------------
 
@@ -493,7 +418,7 @@ class PaneModeration(QObject):
         try:
             result = await self.bridge.request(ModerationLogOf(circle=self.circle))
         except HearthError as error:
-            log.info("could not read the moderation log: %s", type(error).__name__)
+            self.controller.report_error(error, "read the moderation log", shown=False)
             return
         if not still_alive(self.pane.surface):
             return
@@ -540,10 +465,10 @@ class PaneModeration(QObject):
     @Slot()
     def place_notices(self) -> None:
         """Put in the notices whose place is now shown."""
-        if not self.pane.loaded or not self.entries:
+        if not self.controller.loaded or not self.entries:
             return
         shown = self.pane.model.messages()
-        notices = self.notices_for(shown, complete=not self.pane.has_older)
+        notices = self.notices_for(shown, complete=not self.controller.has_older)
         if notices:
             self.pane.merge_items(notices)
 

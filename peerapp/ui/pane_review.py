@@ -15,8 +15,9 @@ Rules:
   "A message was hidden pending review after members flagged it".
 - "Check in" in the composer opens the check-in dialog; the check-in shows once sent.
 
-Dialogs and passing words go out through the pane's moderation (`dialogRequested`,
-`statusMessage`), which the window already opens and shows.
+Who may flag or restore is the core's rule (core/permissions.py), asked through the
+circle's controller; dialogs and passing words go out through it too (`open_dialog`,
+`say`), and a refused restore shows in the circle's banner (`attempt`).
 """
 
 from __future__ import annotations
@@ -26,10 +27,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 
 from peerapp.core.api.messages import MessageSent
+from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.api.safety import Flag, RestoreMessage
-from peerapp.core.events import MessageView
 from peerapp.ui.async_slot import async_slot
-from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.check_in import CheckInDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.notices import review_notice
@@ -44,41 +44,32 @@ class PaneReview(QObject):
     def __init__(self, pane: CircleContext) -> None:
         super().__init__(pane.surface)
         self.pane = pane
+        self.controller = controller = pane.controller
         self.bridge = pane.bridge
         self.circle = pane.circle_id
         # notes shown to a facilitator below messages hidden for review, by message id
         self.review_notices: dict[str, Notice] = {}
 
-        pane.message_list.set_review_rules(self.may_flag, self.may_restore)
+        pane.message_list.set_review_rules(controller.may_flag, controller.may_restore)
         pane.message_list.flagRequested.connect(self.confirm_flag)
         pane.message_list.restoreRequested.connect(self.restore)
         pane.composer.checkInRequested.connect(self.open_check_in)
         # a reload that could not join what was shown replaced it: the notes go back in
         pane.model.modelReset.connect(self.place_review_notices)
-
-    # -- who may do what ----------------------------------------------------------------
-
-    def may_flag(self, message: MessageView) -> bool:
-        removed = self.pane.moderation.removed
-        return not (message.mine or message.deleted or message.restored or removed)
-
-    def may_restore(self, message: MessageView) -> bool:
-        facilitating = self.pane.moderation.facilitating
-        return facilitating and message.hidden and not message.deleted and not message.mine
+        controller.settingsChanged.connect(self.info_changed)
 
     @Slot(object)
-    def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (the pane tells it first)
-        self.pane.model.set_reviewer(self.pane.moderation.facilitating)
+    def info_changed(self, _info: CircleInfoView) -> None:
+        self.pane.model.set_reviewer(self.controller.facilitating)
 
     # -- flagging and restoring -----------------------------------------------------------
 
     @Slot(str)
     def confirm_flag(self, message_id: str) -> None:
         message = self.pane.model.message(message_id)
-        if message is None or not self.may_flag(message) or message.flagged:
+        if message is None or not self.controller.may_flag(message) or message.flagged:
             return
-        info = self.pane.moderation.info
+        info = self.controller.info
         flags_to_hide = info.harm_flags_to_hide if info is not None else None
         dialog = ConfirmActionDialog(
             self.bridge,
@@ -92,25 +83,25 @@ class PaneReview(QObject):
             what=safety.to_flag_message(),
             parent=self.pane.surface,
         )
-        self.pane.moderation.open_dialog(dialog, self._flagged)
+        self.controller.open_dialog(dialog, self._flagged)
 
     def _flagged(self) -> None:
-        self.pane.moderation.statusMessage.emit(safety.flag_harm_thanks())
+        self.controller.say(safety.flag_harm_thanks())
         self.pane.reload_latest()  # "Flagged", and hidden if this flag was enough
 
     @async_slot(str)
     async def restore(self, message_id: str) -> None:
         message = self.pane.model.message(message_id)
-        if message is None or not self.may_restore(message):
+        if message is None or not self.controller.may_restore(message):
             return
-        await self.pane.moderation.attempt(
+        await self.controller.attempt(
             lambda: self.bridge.request(RestoreMessage(circle=self.circle, message=message_id)),
             self._restored,
             safety.to_restore_message(),
         )
 
     def _restored(self) -> None:
-        self.pane.moderation.statusMessage.emit(safety.message_restored())
+        self.controller.say(safety.message_restored())
         self.pane.reload_latest()
 
     # -- what the engine tells --------------------------------------------------------------
@@ -119,7 +110,7 @@ class PaneReview(QObject):
         """A `message_review` event: the message was hidden pending review, or shows again."""
         self.pane.reload_latest()
         message = self.pane.model.message(message_id)
-        if hidden and self.pane.moderation.facilitating and message is not None:
+        if hidden and self.controller.facilitating and message is not None:
             notice = review_notice(message)
             self.review_notices[message_id] = notice
             self.pane.merge_items([notice])
@@ -140,17 +131,17 @@ class PaneReview(QObject):
     @Slot()
     def open_check_in(self) -> None:
         dialog = CheckInDialog(self.bridge, self.circle, self.pane.surface)
-        self.pane.moderation.open_dialog(dialog, lambda: self._checked_in(dialog))
+        self.controller.open_dialog(dialog, lambda: self._checked_in(dialog))
 
     def _checked_in(self, dialog: CheckInDialog) -> None:
         sent = dialog.result_data
         self.pane.message_list.scroll_to_end()
         if isinstance(sent, MessageSent) and sent.view is not None:
             self.pane.merge_items([sent.view])
-            self.pane.moderation.send_hold(sent.next_send_at)  # slow mode, from the result
+            self.controller.sent(sent.next_send_at)  # slow mode, from the result
         else:
             self.pane.reload_latest()
-            self.pane.refresh_info()  # slow mode: when the next message may go
+            self.controller.refresh_info()  # slow mode: when the next message may go
 
     # -- content filters ------------------------------------------------------------------
 

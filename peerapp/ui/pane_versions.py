@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 
+from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.events import MessageView
-from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.text import storage, versions
@@ -36,32 +36,32 @@ class PaneVersions(QObject):
     def __init__(self, pane: CircleContext) -> None:
         super().__init__(pane.surface)
         self.pane = pane
+        self.controller = pane.controller
         self.action = QAction(versions.equivocations_action(), self)
         self.action.triggered.connect(self.open_list)
         self.action.setVisible(False)
-        moderation = pane.moderation
-        moderation.more_menu.insertAction(moderation.log_action, self.action)
+        pane.add_to_more_menu(self.action)
         # everyone's "Storage…": what circles take here, who stored what in this one
         self.storage_action = QAction(storage.storage_action(), self)
         self.storage_action.triggered.connect(self.open_storage)
-        moderation.more_menu.insertAction(moderation.log_action, self.storage_action)
+        pane.add_to_more_menu(self.storage_action)
+        self.controller.settingsChanged.connect(self.info_changed)
 
     @Slot(object)
-    def info_changed(self, _info: CircleInfo) -> None:
-        # the pane's moderation has read this circle_info already (the pane tells it first)
-        self.action.setVisible(self.pane.moderation.facilitating)
+    def info_changed(self, _info: CircleInfoView) -> None:
+        self.action.setVisible(self.controller.facilitating)
 
     def arrived(self, message: MessageView) -> None:
         """A message that arrived live: a new second version marks the first one too."""
         if message.equivocated and message.id not in self.pane.model:
             self.pane.reload_latest()
-            self.pane.refresh_members()
+            self.controller.refresh_members()
 
     @Slot()
     def open_list(self) -> EquivocationsDialog:
         dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
         dialog.deleted.connect(self._deleted)
-        self.pane.moderation.open_dialog(dialog)
+        self.controller.open_dialog(dialog)
         dialog.load()
         return dialog
 
@@ -69,7 +69,7 @@ class PaneVersions(QObject):
     def open_storage(self) -> StorageDialog:
         dialog = StorageDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
         dialog.cleared.connect(self._cleared)
-        self.pane.moderation.open_dialog(dialog)
+        self.controller.open_dialog(dialog)
         dialog.load()
         return dialog
 
@@ -78,5 +78,5 @@ class PaneVersions(QObject):
         self.pane.reload_latest()
 
     def _deleted(self, message_id: str) -> None:
-        self.pane.moderation.mark_deleted(message_id)
-        self.pane.moderation.statusMessage.emit(versions.version_deleted_status())
+        self.controller.message_deleted(message_id)
+        self.controller.say(versions.version_deleted_status())

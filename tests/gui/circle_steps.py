@@ -173,7 +173,7 @@ def wait_settled(qtbot: QtBot, window: MainWindow, circle: str, names: list[str]
     pane = pane_of(window, circle)
 
     def known() -> bool:
-        info = pane.moderation.info
+        info = pane.controller.info
         shown = [m.name for m in pane.member_panel.members]
         return info is not None and bool(info.my_id) and shown == names
 

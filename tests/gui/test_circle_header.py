@@ -8,13 +8,13 @@ from pytestqt.qtbot import QtBot
 from peerapp.core.events import MemberView
 from peerapp.ui.text import conversation
 from peerapp.ui.widgets.circle_header import CircleHeader, connection_text
-from peerapp.ui.widgets.member_list import Member, MemberPanel, MemberRow, members_from
+from peerapp.ui.widgets.member_list import MemberPanel, MemberRow
 
-ME = Member("aa", "Ash", "founder", True)
+ME = MemberView("aa", "Ash", "founder", True)
 
 
-def member(name: str, online: bool) -> Member:
-    return Member(name.lower() * 32, name, "member", online)
+def member(name: str, online: bool) -> MemberView:
+    return MemberView(name.lower() * 32, name, "member", online)
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,7 @@ def member(name: str, online: bool) -> Member:
         ([ME, member("Bee", True), member("Cy", False)], "Connected to 1 of 2 members", True),
     ],
 )
-def test_connection_text(members: list[Member], text: str, reachable: bool) -> None:
+def test_connection_text(members: list[MemberView], text: str, reachable: bool) -> None:
     assert connection_text(members) == (text, reachable)
 
 
@@ -53,9 +53,9 @@ def test_the_member_panel_marks_the_founder_and_who_is_connected(
         MemberView(id="aa", name="Ash", role="founder", online=True),
         MemberView(id="bb", name="Bee", role="member", online=False),
     ]
-    panel.set_members(members_from(rows))
+    panel.set_members(rows)
     panel.show()
-    assert [(m.name, m.founder, m.online) for m in panel.members] == [
+    assert [(m.name, m.role == "founder", m.online) for m in panel.members] == [
         ("Ash", True, True),
         ("Bee", False, False),
     ]

@@ -109,7 +109,7 @@ def test_two_people_join_and_talk(qtbot: QtBot, two_people: TwoPeople) -> None:
     ash, bee, circle = two_people.ash, two_people.bee, two_people.circle
     assert bee.circle_list.name_of(circle) == "Tuesday circle"
     assert pane_of(bee, circle).header.title.text() == "Tuesday circle"
-    members = [(m.name, m.founder) for m in pane_of(bee, circle).member_panel.members]
+    members = [(m.name, m.role == "founder") for m in pane_of(bee, circle).member_panel.members]
     assert members == [("Ash", True), ("Bee", False)]
     qtbot.waitUntil(
         lambda: [m.name for m in pane_of(ash, circle).member_panel.members] == ["Ash", "Bee"],

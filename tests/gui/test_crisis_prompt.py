@@ -204,7 +204,7 @@ def test_the_only_facilitator_is_not_offered_to_tell_a_facilitator(
 ) -> None:
     _, pane = circle  # Ash founded the circle alone: no one else could hear a care flag
     prompt = pane.composer.crisis_prompt
-    qtbot.waitUntil(lambda: bool(pane.moderation.members), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(pane.controller.members), timeout=WAIT_MS)
     qtbot.keyClicks(pane.composer.edit, "I'm a burden to everyone")
     qtbot.waitUntil(prompt.isVisible, timeout=CHECK_WAIT_MS)
     assert prompt.resources_button.isVisible() and prompt.dismiss_button.isVisible()

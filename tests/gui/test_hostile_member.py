@@ -21,7 +21,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.events import MemberView, MessageView
 from peerapp.crypto.signing import sign_event
 from peerapp.engine.circle_service import CircleService
-from peerapp.ui.circle_info import circle_info_from
+from peerapp.ui.circle_info import facilitating, my_role, my_standing
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -32,7 +32,6 @@ from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
 from peerapp.ui.text import common, conversation, invites, moderation, safety
-from peerapp.ui.widgets.member_list import Member, members_from
 from peerapp.ui.widgets.message_model import Look, presentation
 from tests.binding import bound
 from tests.gui.circle_steps import (
@@ -133,8 +132,8 @@ def test_settings_notices_and_the_rule_say_how_long_members_wait_to_flag() -> No
 
 
 def test_who_brought_whom_in_is_read_from_invited_by() -> None:
-    def member(key: str, name: str, invited_by: str) -> Member:
-        return Member(key, name, "member", False, invited_by=invited_by)
+    def member(key: str, name: str, invited_by: str) -> MemberView:
+        return MemberView(key, name, "member", False, invited_by=invited_by)
 
     ash, bee = member("a", "Ash", ""), member("b", "Bee", "a")
     cy, dee, eve = member("c", "Cy", "b"), member("d", "", "c"), member("e", "Eve", "gone")
@@ -153,8 +152,8 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
     }
     # reports that keys a member sent did not open, the founder's too
     reported = [
-        Member("a", "Ash", "founder", False, unreadable_reports=1),
-        Member("b", "Bee", "member", False, invited_by="a", unreadable_reports=3),
+        MemberView("a", "Ash", "founder", False, unreadable_reports=1),
+        MemberView("b", "Bee", "member", False, invited_by="a", unreadable_reports=3),
     ]
     assert facilitator_notes(reported) == {
         "a": "Members reported once that new keys this person sent could not be opened "
@@ -162,13 +161,12 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
         "b": "Invited by Ash\nMembers reported 3 times that new keys this person sent "
         "could not be opened (Hearth repaired it)",
     }
-    rows = members_from(
-        [
-            MemberView(id="a", name="A", role="member", online=False, unreadable_reports=2),
-            MemberView(id="b", name="B", role="member", online=False, unreadable_reports=-4),
-        ]
-    )
-    assert [m.unreadable_reports for m in rows] == [2, 0]
+    # a count below zero (hostile data) says nothing
+    rows = [
+        MemberView(id="a", name="A", role="member", online=False, unreadable_reports=2),
+        MemberView(id="b", name="B", role="member", online=False, unreadable_reports=-4),
+    ]
+    assert list(facilitator_notes(rows)) == ["a"]
     assert moderation.ban_invitees_names(["Cy"]) == "Cy"
     assert moderation.ban_invitees_names(["Cy", "Dee", "Eve"]) == "Cy, Dee and Eve"
     names = [f"M{i}" for i in range(8)]
@@ -200,16 +198,14 @@ def _info(**fields: Any) -> CircleInfoView:
     return CircleInfoView(**(base | fields))
 
 
-def test_circle_info_says_whether_and_why_not_we_may_invite() -> None:
-    info = circle_info_from(_info(members_invite=True, may_invite=""))
-    assert info.members_invite and info.may_invite == ""
-    refused = circle_info_from(_info(may_invite="Only facilitators can invite."))
-    assert not refused.members_invite
-    assert refused.may_invite == "Only facilitators can invite."
-    # how long members wait before flagging: 0 is a choice
-    assert circle_info_from(_info(flag_after_hours=0)).flag_after_hours == 0
-    # removed: no role any more, read as a plain member's
-    assert circle_info_from(_info(my_role=None, removed=True)).my_role == "member"
+def test_what_the_gui_reads_of_circle_info() -> None:
+    # removed: no role any more, read as a plain member's (and standing as one)
+    removed = _info(my_role=None, removed=True)
+    assert my_role(removed) == "member"
+    assert not facilitating(removed) and not my_standing(removed).leads
+    assert facilitating(_info(my_role="founder", my_rank=0))
+    assert my_standing(_info(my_role="facilitator", my_rank=2)).outranks(my_standing(_info()))
+    assert not facilitating(None) and not my_standing(None).leads
 
 
 def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
@@ -320,7 +316,7 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
 
     # reopened, the dialog shows the setting as saved
     qtbot.waitUntil(
-        lambda: ash.moderation.info is not None and ash.moderation.info.members_invite,
+        lambda: ash.controller.info is not None and ash.controller.info.members_invite,
         timeout=WAIT_MS,
     )
     ash.moderation.settings_action.trigger()
@@ -333,7 +329,7 @@ def test_members_may_invite_from_the_settings_and_are_told_why_not_before(
 
     # and now Bee makes a code
     qtbot.waitUntil(
-        lambda: bee.moderation.info is not None and bee.moderation.info.may_invite == "",
+        lambda: bee.controller.info is not None and bee.controller.info.may_invite == "",
         timeout=DELIVERY_WAIT_MS,
     )
     made = open_invite(qtbot, circle.bee)
@@ -482,7 +478,7 @@ def test_a_member_flags_once_the_circles_waiting_time_allows_it(
 
     # reopened, the dialog shows it saved
     qtbot.waitUntil(
-        lambda: ash.moderation.info is not None and ash.moderation.info.flag_after_hours == 0,
+        lambda: ash.controller.info is not None and ash.controller.info.flag_after_hours == 0,
         timeout=WAIT_MS,
     )
     reopened = open_settings(circle.ash, ash)
@@ -493,7 +489,7 @@ def test_a_member_flags_once_the_circles_waiting_time_allows_it(
 
     # and Bee's flag now goes through
     qtbot.waitUntil(
-        lambda: bee.moderation.info is not None and bee.moderation.info.flag_after_hours == 0,
+        lambda: bee.controller.info is not None and bee.controller.info.flag_after_hours == 0,
         timeout=DELIVERY_WAIT_MS,
     )
     flagging = flag(circle.bee, bee, welcome.id)
@@ -515,7 +511,7 @@ def test_a_ban_can_remove_the_people_the_banned_member_brought_in(
     dialog.members_invite_check.setChecked(True)
     save_settings(qtbot, dialog)
     qtbot.waitUntil(
-        lambda: bee.moderation.info is not None and bee.moderation.info.may_invite == "",
+        lambda: bee.controller.info is not None and bee.controller.info.may_invite == "",
         timeout=DELIVERY_WAIT_MS,
     )
     cee_window = start_session(third_profile).wait_online_after_unlock()
@@ -558,8 +554,8 @@ def test_a_ban_can_remove_the_people_the_banned_member_brought_in(
 
     qtbot.waitUntil(lambda: [m.name for m in ash.member_panel.members] == ["Ash"], timeout=WAIT_MS)
     qtbot.waitUntil(
-        lambda: bee.moderation.removed and bee.moderation.banned, timeout=DELIVERY_WAIT_MS
+        lambda: bee.controller.removed and bee.controller.banned, timeout=DELIVERY_WAIT_MS
     )
-    qtbot.waitUntil(lambda: cee.moderation.removed, timeout=DELIVERY_WAIT_MS)
-    assert not cee.moderation.banned  # removed, not banned: a new invite could bring them back
+    qtbot.waitUntil(lambda: cee.controller.removed, timeout=DELIVERY_WAIT_MS)
+    assert not cee.controller.banned  # removed, not banned: a new invite could bring them back
     wait_notice(qtbot, (ash,), "Cee was removed by Ash")

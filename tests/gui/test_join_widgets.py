@@ -29,7 +29,7 @@ from peerapp.ui.text import joins as joins_text
 from peerapp.ui.waiting_joins import WaitingJoin, waiting_joins_from
 from peerapp.ui.widgets.circle_header import CircleHeader
 from peerapp.ui.widgets.guidelines_strip import GuidelinesStrip
-from peerapp.ui.widgets.join_requests import JoinRequest, JoinRequestsPanel, join_requests_from
+from peerapp.ui.widgets.join_requests import JoinRequestsPanel, oldest_first
 from tests.gui.helpers import WAIT_MS, StartSession, click, type_into
 
 NOW_MS = 1_763_712_000_000
@@ -55,15 +55,15 @@ def test_engine_answers_are_read_leniently() -> None:
     ]
     assert waiting_joins_from(WaitingJoinList(joins=())) == []
 
-    requests = join_requests_from(
+    requests = oldest_first(
         [
             JoinRequestView("late", "Cy", NOW_MS),
             JoinRequestView("early", "Bee", NOW_MS - 120_000),
         ]
     )
     assert requests == [
-        JoinRequest("early", "Bee", NOW_MS - 120_000),
-        JoinRequest("late", "Cy", NOW_MS),
+        JoinRequestView("early", "Bee", NOW_MS - 120_000),
+        JoinRequestView("late", "Cy", NOW_MS),
     ]
 
 
@@ -250,7 +250,7 @@ def test_the_header_says_how_many_wait_and_the_panel_answers(
     panel = JoinRequestsPanel(parent)
     parent.show()
     panel.show()
-    panel.set_requests([JoinRequest("r1", "Bee", NOW_MS - 300_000)], NOW_MS)
+    panel.set_requests([JoinRequestView("r1", "Bee", NOW_MS - 300_000)], NOW_MS)
     row = panel.row_for("r1")
     assert row is not None
     assert row.name_label.text() == "Bee" and row.when_label.text() == "asked 5 min ago"
@@ -258,7 +258,7 @@ def test_the_header_says_how_many_wait_and_the_panel_answers(
         click(row.approve_button)
     assert approved.args == ["r1"]
     panel.set_answering("r1", True)
-    panel.set_requests([JoinRequest("r1", "Bee", NOW_MS - 300_000)], NOW_MS)
+    panel.set_requests([JoinRequestView("r1", "Bee", NOW_MS - 300_000)], NOW_MS)
     row = panel.row_for("r1")
     assert row is not None and not row.approve_button.isEnabled()  # still on its way
     with qtbot.waitSignal(panel.declineRequested, timeout=WAIT_MS) as declined:

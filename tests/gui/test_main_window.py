@@ -70,7 +70,7 @@ def test_creating_a_circle_selects_it(
     )
     assert pane.header.member_count.text() == conversation.member_count(1)
     assert [m.name for m in pane.member_panel.members] == ["Ash"]
-    assert pane.member_panel.members[0].founder
+    assert pane.member_panel.members[0].role == "founder"
     assert window.banner.isHidden()
 
 

@@ -17,7 +17,7 @@ from peerapp.ui import timeline
 from peerapp.ui.text import conversation
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.catch_up_bar import CatchUpBar
-from peerapp.ui.widgets.circle_header import CircleHeader, PeerSync, peer_syncs_from, sync_text
+from peerapp.ui.widgets.circle_header import CircleHeader, sync_text
 from peerapp.ui.widgets.message_delegate import MessageDelegate
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import (
@@ -292,22 +292,23 @@ def test_synced_ago(seconds: float, text: str) -> None:
     assert conversation.synced_ago(seconds) == text
 
 
+def _peer(name: str, last_sync: int | None) -> PeerSyncView:
+    return PeerSyncView(
+        id=name.lower(), name=name, peer="p-" + name, online=True, last_sync=last_sync
+    )
+
+
 def test_sync_text_uses_the_newest_sync_with_anyone() -> None:
     now = 1_700_000_000_000
     assert sync_text([], now) is None
-    assert sync_text([PeerSync("Bee", None)], now) == (
+    assert sync_text([_peer("Bee", None)], now) == (
         conversation.never_synced(),
         f"<p>{conversation.sync_tooltip_heading()}</p><p>Bee: never synced</p>",
     )
-    said = sync_text([PeerSync("<b>Bee</b>", now - 40_000), PeerSync("Cy", now - 12_000)], now)
+    said = sync_text([_peer("<b>Bee</b>", now - 40_000), _peer("Cy", now - 12_000)], now)
     assert said is not None
     assert said[0] == "synced 12 s ago"
     assert "&lt;b&gt;Bee&lt;/b&gt;: synced 40 s ago<br>Cy: synced 12 s ago" in said[1]
-    rows = (
-        PeerSyncView(id="b", name="Bee", peer="p1", online=True, last_sync=now),
-        PeerSyncView(id="c", name="Cy", peer="p2", online=False, last_sync=None),
-    )
-    assert peer_syncs_from(rows) == [PeerSync("Bee", now), PeerSync("Cy", None)]
 
 
 def test_the_header_says_how_long_since_a_sync(qtbot: QtBot) -> None:
@@ -316,7 +317,7 @@ def test_the_header_says_how_long_since_a_sync(qtbot: QtBot) -> None:
     header.show()
     assert header.sync_label.isHidden()
     now = 1_700_000_000_000
-    header.set_peer_syncs([PeerSync("Bee", now - 12_000)], now)
+    header.set_peer_syncs([_peer("Bee", now - 12_000)], now)
     assert header.sync_label.isVisible() and header.sync_label.text() == "synced 12 s ago"
     header.show_sync_age(now + 60_000)
     assert header.sync_label.text() == "synced 1 min ago"

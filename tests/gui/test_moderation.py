@@ -21,6 +21,7 @@ from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import boundaries, care, circles, conversation, moderation, safety
+from peerapp.ui.widgets.member_list import badge_of
 from peerapp.ui.widgets.message_model import describe
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -108,7 +109,7 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
 
     # a co-facilitator: nothing on the founder, everything but the founder role below
     qtbot.waitUntil(
-        lambda: bee.moderation.info is not None and bee.moderation.info.my_role == "facilitator",
+        lambda: bee.controller.info is not None and bee.controller.info.my_role == "facilitator",
         timeout=DELIVERY_WAIT_MS,
     )
     wait_role(qtbot, bee, "Bee", "facilitator")
@@ -125,7 +126,7 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     ]
     assert not cee_pane.moderation.settings_action.isVisible()
     wait_notice(qtbot, cee_pane, "Ash made Bee a co-facilitator")
-    badges = {m.name: m.badge for m in cee_pane.member_panel.members}
+    badges = {m.name: badge_of(m) for m in cee_pane.member_panel.members}
     assert badges == {"Ash": "Founder", "Bee": "Co-facilitator", "Cee": None}
 
     # the founder hands the role on (asking first): Ash now ranks below Bee
@@ -173,8 +174,8 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
 
     # a refusal (here: someone who is not a member) is said plainly, nothing breaks
     ash.moderation.member_action("ab" * 32, MemberAction.PROMOTE, 0)
-    qtbot.waitUntil(lambda: not ash.moderation.error_banner.isHidden(), timeout=WAIT_MS)
-    assert ash.moderation.error_banner.label.text() == moderation.moderation_failed(
+    qtbot.waitUntil(lambda: not ash.error_banner.isHidden(), timeout=WAIT_MS)
+    assert ash.error_banner.label.text() == moderation.moderation_failed(
         "That person is not a member of this circle."
     )
 
@@ -277,7 +278,7 @@ def test_settings_dialog_turns_on_slow_mode_and_the_composer_counts_down(
     wait_notice(qtbot, ash, "Slow mode is now 30 s (changed by Ash)")
     wait_notice(qtbot, bee, "Slow mode is now 30 s (changed by Ash)")
     qtbot.waitUntil(
-        lambda: bee.moderation.info is not None and bee.moderation.info.slow_mode_seconds == 30,
+        lambda: bee.controller.info is not None and bee.controller.info.slow_mode_seconds == 30,
         timeout=DELIVERY_WAIT_MS,
     )
 

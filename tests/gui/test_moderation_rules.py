@@ -1,6 +1,7 @@
-"""Without an engine: how a menu orders the engine's actions, which messages may be
-deleted or reported, the notes facilitators' actions leave in the conversation and the
-log, where those notes go among the messages, and what holds the composer back."""
+"""Without an engine: how a menu orders the engine's actions (which messages may be
+deleted or reported is the core's: tests/core/test_core_permissions_facts.py), the notes
+facilitators' actions leave in the conversation and the log, where those notes go among
+the messages, and what holds the composer back."""
 
 from __future__ import annotations
 
@@ -13,19 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.circle_state import Role
 from peerapp.core.events import MessageView
 from peerapp.core.permissions import MemberAction
-from peerapp.ui.member_actions import (
-    FACILITATOR,
-    FOUNDER,
-    MEMBER,
-    PLAIN_MEMBER,
-    Standing,
-    in_menu_order,
-    may_delete,
-    may_report,
-)
+from peerapp.ui.member_actions import in_menu_order
 from peerapp.ui.notices import (
     ModerationEntry,
     Settings,
@@ -49,15 +40,13 @@ from peerapp.ui.widgets.message_model import (
 from tests.gui.helpers import WAIT_MS, type_into
 
 A = MemberAction
-FOUNDER_0 = Standing(FOUNDER, 0)
-FACILITATOR_1 = Standing(FACILITATOR, 1)
-FACILITATOR_2 = Standing(FACILITATOR, 2)
 MINUTE_MS = 60_000
 T0 = int(datetime(2025, 3, 4, 14, 0).timestamp() * 1000)
 
 
 # -- who may do what ------------------------------------------------------------------
-# (the moderation actions on a member are the core's: tests/core/test_core_permissions.py)
+# (the moderation actions on a member are the core's: tests/core/test_core_permissions.py,
+# and so are the message rules: tests/core/test_core_permissions_facts.py)
 
 
 def test_a_menu_lists_the_engines_actions_gentle_first() -> None:
@@ -75,36 +64,6 @@ def test_a_menu_lists_the_engines_actions_gentle_first() -> None:
         A.BAN,
     ]
     assert in_menu_order(()) == []
-
-
-@pytest.mark.parametrize(
-    ("viewer", "author", "mine", "allowed"),
-    [
-        (PLAIN_MEMBER, PLAIN_MEMBER, True, True),  # one's own
-        (PLAIN_MEMBER, PLAIN_MEMBER, False, False),
-        (FACILITATOR_1, PLAIN_MEMBER, False, True),
-        (FACILITATOR_1, FACILITATOR_2, False, True),
-        (FACILITATOR_2, FACILITATOR_1, False, False),
-        (FACILITATOR_1, FOUNDER_0, False, False),
-        (FOUNDER_0, FACILITATOR_1, False, True),
-    ],
-)
-def test_delete_for_everyone_follows_rank(
-    viewer: Standing, author: Standing, mine: bool, allowed: bool
-) -> None:
-    assert may_delete(viewer, author, mine=mine) is allowed
-
-
-def test_only_others_messages_still_showing_can_be_reported_to_someone() -> None:
-    assert may_report(mine=False, deleted=False, someone_to_tell=True)
-    assert not may_report(mine=True, deleted=False, someone_to_tell=True)
-    assert not may_report(mine=False, deleted=True, someone_to_tell=True)
-    assert not may_report(mine=False, deleted=False, someone_to_tell=False)
-
-
-def test_the_rule_agrees_with_the_core_on_ranks() -> None:
-    """The GUI's roles are the core's role names."""
-    assert {FOUNDER, FACILITATOR, MEMBER} == {role.value for role in Role}
 
 
 # -- notices and the log ----------------------------------------------------------------

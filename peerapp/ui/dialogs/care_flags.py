@@ -25,7 +25,6 @@ Rules:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.api.safety import Flags, ResolveFlag, RestoreMessage
-from peerapp.ui import style
+from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
@@ -318,7 +317,7 @@ class CareFlagsDialog(FormDialog):
         for card in self.cards.values():
             card.deleteLater()
         self.cards = {}
-        now = int(time.time() * 1000)
+        now = clock.now_ms()
         for flag in flags:
             card = CareFlagCard(flag, now)
             card.resolve_button.clicked.connect(lambda _=False, f=flag.id: self.resolve(f))

@@ -41,7 +41,6 @@ from peerapp.core.invite_code import InvalidInviteCode, decode_invite
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
-from peerapp.ui.circle_info import circle_info_from
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.qr import qr_matrix, render
 from peerapp.ui.text import common, invites
@@ -226,7 +225,7 @@ class InviteDialog(EngineCommandDialog):
     @async_slot()
     async def ask_circle_defaults(self) -> None:
         try:
-            info = circle_info_from(await self.bridge.request(CircleInfo(circle=self.circle_id)))
+            info = await self.bridge.request(CircleInfo(circle=self.circle_id))
         except HearthError:
             return  # the engine's own defaults stand
         if still_alive(self):

@@ -16,7 +16,6 @@ Rules:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -34,10 +33,10 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.api.moderation import CircleInfo, Invites, InviteView, RevokeInvite
 from peerapp.core.errors import HearthError
-from peerapp.ui import style
+from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
-from peerapp.ui.circle_info import circle_info_from
+from peerapp.ui.circle_info import facilitating
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.text import common, conversation, errors, invites
 
@@ -209,7 +208,7 @@ class InviteManagerDialog(EngineCommandDialog):
         asked = self._asked
         try:
             result = await self.bridge.request(Invites(circle=self.circle_id))
-            info = circle_info_from(await self.bridge.request(CircleInfo(circle=self.circle_id)))
+            info = await self.bridge.request(CircleInfo(circle=self.circle_id))
         except HearthError as error:
             if still_alive(self) and not self.loaded:
                 reason = errors.could_not(invites.to_list_invites(), error.message)
@@ -219,12 +218,12 @@ class InviteManagerDialog(EngineCommandDialog):
         if not still_alive(self) or asked < self._shown:
             return
         self._shown = asked
-        self.can_revoke = info.facilitating
+        self.can_revoke = facilitating(info)
         self.loaded = True
-        self._show(invites_from(result.invites, time.time()))
+        self._show(invites_from(result.invites, clock.now_s()))
 
     def _show(self, entries: list[InviteEntry]) -> None:
-        now = time.time()
+        now = clock.now_s()
         for row in self.rows:
             self.rows_layout.removeWidget(row)
             row.deleteLater()

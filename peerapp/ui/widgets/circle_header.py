@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
@@ -24,12 +23,12 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.api.circles import PeerSyncView
+from peerapp.core.events import MemberView
 from peerapp.ui import style
 from peerapp.ui.text import boundaries, care, circles, conversation, invites, joins
-from peerapp.ui.widgets.member_list import Member
 
 
-def connection_text(members: list[Member]) -> tuple[str, bool]:
+def connection_text(members: Sequence[MemberView]) -> tuple[str, bool]:
     """What the header says about connections, and whether anyone else is reachable.
 
     The engine always counts oneself as online, so the others are every member but one
@@ -42,20 +41,7 @@ def connection_text(members: list[Member]) -> tuple[str, bool]:
     return conversation.connected_members(connected, others), connected > 0
 
 
-@dataclass(frozen=True)
-class PeerSync:
-    """One other member as the engine's sync_status tells of it."""
-
-    name: str
-    last_sync: int | None  # ms since the epoch, by this computer's clock; None: never
-
-
-def peer_syncs_from(peers: Sequence[PeerSyncView]) -> list[PeerSync]:
-    """sync_status's peers as the header tells of them."""
-    return [PeerSync(peer.name, peer.last_sync) for peer in peers]
-
-
-def sync_text(peers: Sequence[PeerSync], now_ms: int) -> tuple[str, str] | None:
+def sync_text(peers: Sequence[PeerSyncView], now_ms: int) -> tuple[str, str] | None:
     """What the header says about syncing ("synced 12 s ago", from the newest sync with
     any member), and its tooltip (one line per member); None when there is nobody else."""
     if not peers:
@@ -173,7 +159,7 @@ class CircleHeader(QFrame):
         # how long since a sync is known once the engine has been asked
         self.sync_separator.hide()
         self.sync_label.hide()
-        self._peer_syncs: list[PeerSync] = []
+        self._peer_syncs: Sequence[PeerSyncView] = ()
         self.set_member_count(member_count)
         self.join_requests_button.hide()
         self.set_break(quiet=False, on_break=False)
@@ -214,7 +200,7 @@ class CircleHeader(QFrame):
     def set_member_count(self, count: int) -> None:
         self.member_count.setText(conversation.member_count(max(count, 1)))
 
-    def set_members(self, members: list[Member]) -> None:
+    def set_members(self, members: Sequence[MemberView]) -> None:
         self.set_member_count(len(members))
         text, reachable = connection_text(members)
         self.connection.setText(text)
@@ -247,7 +233,7 @@ class CircleHeader(QFrame):
         self.care_flags_button.setToolTip(care.care_badge_tooltip())
         self.care_flags_button.setVisible(count + to_review > 0)
 
-    def set_peer_syncs(self, peers: list[PeerSync], now_ms: int) -> None:
+    def set_peer_syncs(self, peers: Sequence[PeerSyncView], now_ms: int) -> None:
         self._peer_syncs = peers
         self.show_sync_age(now_ms)
 

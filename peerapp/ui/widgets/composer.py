@@ -20,7 +20,6 @@ cleared once the message is sent. "Check in" asks the pane for the check-in dial
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
@@ -40,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.content_warnings import MAX_CW_CHARS, TOPICS, clean_label
-from peerapp.ui import style, timeline
+from peerapp.ui import clock, style, timeline
 from peerapp.ui.text import check_ins, conversation, moderation, safety
 from peerapp.ui.widgets.crisis_prompt import CrisisCheck, CrisisPrompt
 
@@ -50,10 +49,6 @@ BREATHING_ROOM = 6
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 HOLD_TICK_MS = 1000
 MINUTE_MS = 60_000
-
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True)
@@ -313,7 +308,7 @@ class Composer(QFrame):
     @Slot()
     def _show_hold(self) -> None:
         was_held = self._hold.text is not None
-        self._hold = hold_at(_now_ms(), self._muted_until, self._next_send_at)
+        self._hold = hold_at(clock.now_ms(), self._muted_until, self._next_send_at)
         held = self._hold.text is not None
         self.hold_label.setText(self._hold.text or "")
         self.hold_label.setVisible(held)

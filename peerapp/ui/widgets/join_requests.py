@@ -9,7 +9,6 @@ cannot answer twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,16 +25,8 @@ from peerapp.ui import style
 from peerapp.ui.text import conversation, joins
 
 
-@dataclass(frozen=True)
-class JoinRequest:
-    id: str
-    name: str
-    received_at: int  # ms since 1970
-
-
-def join_requests_from(views: Sequence[JoinRequestView]) -> list[JoinRequest]:
-    """pending_joins' requests, oldest first."""
-    requests = [JoinRequest(view.id, view.name, max(view.received_at, 0)) for view in views]
+def oldest_first(requests: Sequence[JoinRequestView]) -> list[JoinRequestView]:
+    """pending_joins' requests in the order the panel lists them."""
     return sorted(requests, key=lambda request: request.received_at)
 
 
@@ -43,13 +34,17 @@ class JoinRequestRow(QWidget):
     approveRequested = Signal(str)  # request id
     declineRequested = Signal(str)
 
-    def __init__(self, request: JoinRequest, now_ms: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, request: JoinRequestView, now_ms: int, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.request = request
         self.name_label = QLabel(request.name or conversation.unnamed_member())
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.when_label = QLabel(
-            joins.asked_ago((now_ms - request.received_at) / 1000) if request.received_at else ""
+            joins.asked_ago((now_ms - request.received_at) / 1000)
+            if request.received_at > 0
+            else ""
         )
         style.set_role(self.when_label, "muted")
         self.approve_button = QPushButton(joins.approve())
@@ -102,17 +97,18 @@ class JoinRequestsPanel(QFrame):
         self.hide()
 
     @property
-    def requests(self) -> list[JoinRequest]:
+    def requests(self) -> list[JoinRequestView]:
         return [row.request for row in self.rows]
 
-    def set_requests(self, requests: Sequence[JoinRequest], now_ms: int) -> None:
+    def set_requests(self, requests: Sequence[JoinRequestView], now_ms: int) -> None:
+        """Show `requests` (as pending_joins gives them), oldest first."""
         # a handful of people at most: rebuilding the rows is simplest
         answering = {row.request.id for row in self.rows if not row.approve_button.isEnabled()}
         for row in self.rows:
             self.rows_layout.removeWidget(row)
             row.deleteLater()
         self.rows = []
-        for request in requests:
+        for request in oldest_first(requests):
             row = JoinRequestRow(request, now_ms, self)
             row.set_answering(request.id in answering)
             row.approveRequested.connect(self.approveRequested)

@@ -7,15 +7,13 @@ name says in its tooltip who invited them (the pane's `notes`; members are not s
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
 with the keyboard, and a menu on right click; both offer exactly the actions the circle's
-rules allow (decided by the pane, peerapp.ui.member_actions). The choice goes out as
-`actionChosen(member id, action, seconds)`.
+rules allow (the core's, core/permissions.py, in peerapp.ui.member_actions' order). The
+choice goes out as `actionChosen(member id, action, seconds)`.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QSize, Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -31,81 +29,31 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MemberView
-from peerapp.core.permissions import MemberAction
-from peerapp.ui import style
-from peerapp.ui.member_actions import FACILITATOR, Standing
+from peerapp.core.permissions import FACILITATOR, FOUNDER, MemberAction
+from peerapp.ui import clock, style
 from peerapp.ui.text import boundaries, conversation, moderation
 from peerapp.ui.widgets.member_menu import member_menu
 
 PANEL_WIDTH = 220
 ROW_HEIGHT = 32
-FOUNDER = "founder"
 DOT = "●"
 
 
-@dataclass(frozen=True)
-class Member:
-    id: str
-    name: str
-    role: str
-    online: bool
-    rank: int | None = None  # 0 the founder, then facilitators; None for plain members
-    muted_until: int = 0  # ms since the epoch; 0 when not muted
-    blocked: bool = False  # the viewer blocked them (nobody else knows)
-    on_break: bool = False  # they let the circle see they are taking a break
-    equivocated: bool = False  # they signed two versions of their history
-    invited_by: str = ""  # the member id that admitted them ("" for the founder)
-    unreadable_reports: int = 0  # reports that keys they sent could not be opened
-    # the moderation actions the viewer may take on them, as the engine judged them
-    actions: frozenset[MemberAction] = frozenset()
-
-    @property
-    def founder(self) -> bool:
-        return self.role == FOUNDER
-
-    @property
-    def standing(self) -> Standing:
-        return Standing(self.role, self.rank)
-
-    def muted(self, now_ms: int) -> bool:
-        return self.muted_until > now_ms
-
-    @property
-    def badge(self) -> str | None:
-        if self.role == FOUNDER:
-            return conversation.founder_badge()
-        return moderation.facilitator_badge() if self.role == FACILITATOR else None
+def badge_of(member: MemberView) -> str | None:
+    """The founder's or a co-facilitator's badge; None for plain members."""
+    if member.role == FOUNDER:
+        return conversation.founder_badge()
+    return moderation.facilitator_badge() if member.role == FACILITATOR else None
 
 
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def members_from(views: Sequence[MemberView]) -> list[Member]:
-    """The engine's members as the list keeps them."""
-    return [
-        Member(
-            id=view.id,
-            name=view.name,
-            role=view.role,
-            online=view.online,
-            rank=view.rank,
-            muted_until=view.muted_until,
-            blocked=view.blocked,
-            on_break=view.on_break,
-            equivocated=view.equivocated,
-            invited_by=view.invited_by,
-            unreadable_reports=max(view.unreadable_reports, 0),
-            actions=frozenset(MemberAction(action) for action in view.actions),
-        )
-        for view in views
-    ]
+def muted(member: MemberView, now_ms: int) -> bool:
+    return member.muted_until > now_ms
 
 
 class MemberRow(QWidget):
     def __init__(
         self,
-        member: Member,
+        member: MemberView,
         actionable: bool = False,
         note: str = "",
         parent: QWidget | None = None,
@@ -113,14 +61,14 @@ class MemberRow(QWidget):
         """`note`: a quiet line for the name's tooltip (who invited them, for facilitators)."""
         super().__init__(parent)
         self.member = member
-        muted = member.muted(_now_ms())
+        is_muted = muted(member, clock.now_ms())
         self.dot = QLabel(DOT)
         style.set_presence(self.dot, member.online)
         self.dot.setToolTip(conversation.online() if member.online else conversation.offline())
         self.name_label = QLabel(member.name or conversation.unnamed_member())
         self.name_label.setTextFormat(Qt.TextFormat.PlainText)
         self.name_label.setToolTip(note)
-        self.badge = QLabel(member.badge or "")
+        self.badge = QLabel(badge_of(member) or "")
         style.set_role(self.badge, "badge")
         self.muted_label = QLabel(moderation.muted_badge())
         style.set_role(self.muted_label, "muted")
@@ -155,8 +103,8 @@ class MemberRow(QWidget):
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.actions_button, 0, Qt.AlignmentFlag.AlignVCenter)
         # only once they have a parent: showing a parentless label opens a window of its own
-        self.badge.setVisible(member.badge is not None)
-        self.muted_label.setVisible(muted)
+        self.badge.setVisible(badge_of(member) is not None)
+        self.muted_label.setVisible(is_muted)
         self.break_label.setVisible(member.on_break)
         self.blocked_label.setVisible(member.blocked)
         self.equivocated_label.setVisible(member.equivocated)
@@ -183,14 +131,14 @@ class MemberPanel(QFrame):
         layout.setSpacing(8)
         layout.addWidget(self.heading)
         layout.addWidget(self.list, 1)
-        self.members: list[Member] = []
+        self.members: list[MemberView] = []
         self.allowed: dict[str, list[MemberAction]] = {}
         self.notes: dict[str, str] = {}
         self.rows: dict[str, MemberRow] = {}
 
     def set_members(
         self,
-        members: Sequence[Member],
+        members: Sequence[MemberView],
         actions: Mapping[str, Sequence[MemberAction]] | None = None,
         notes: Mapping[str, str] | None = None,
     ) -> None:
@@ -241,11 +189,12 @@ class MemberPanel(QFrame):
             self._open_menu(member_id, self.list.viewport().mapToGlobal(position))
 
 
-def _spoken(member: Member, note: str = "") -> str:
+def _spoken(member: MemberView, note: str = "") -> str:
     parts = [member.name, conversation.online() if member.online else conversation.offline()]
-    if member.badge is not None:
-        parts.append(member.badge)
-    if member.muted(_now_ms()):
+    badge = badge_of(member)
+    if badge is not None:
+        parts.append(badge)
+    if muted(member, clock.now_ms()):
         parts.append(moderation.muted_badge())
     if member.on_break:
         parts.append(boundaries.on_break_spoken())

@@ -1,0 +1,285 @@
+"""One open circle's state, held once: what its features read and are told about.
+
+The pane composes widgets and features; this holds what they share about the circle
+(issue 13), so a feature depends on it and on the few widgets it shows things in, never
+on the pane or on another feature:
+
+- the settings (core/api's CircleInfoView, as circle_info last answered; None before),
+- the members (core's MemberView, as `members` last answered),
+- who one is here (id, role, rank: `my_id`, `my_standing`, `facilitating`) and whether
+  one was removed (or banned, or never really admitted),
+- the history's paging facts (the first page shown, older pages left, one on its way).
+
+It reads the settings and the members again when asked (`refresh_info`,
+`refresh_members`; answers that were overtaken are dropped: ui/engine_query.py) and
+signals each part that changed: `settingsChanged`, `membersChanged`, `removedChanged`
+(the state is updated before any of them is emitted, so a reader sees all of it).
+
+Rules:
+- The message rules (delete, report, flag, restore, a care flag) are the core's
+  (core/permissions.py); `may_*` here hand them the facts held here.
+- One error route: `report_error(error, what)` words a failure once (failure_message) and
+  either shows it in the circle's banner (`errorReported`) or, for reads nobody waits
+  on, only logs it; `attempt` runs a command that way. Dialogs and passing words go out
+  through `open_dialog` (`dialogRequested`) and `say` (`statusMessage`), which the window
+  opens and shows.
+- Features tell facts rather than reach each other: a message deleted from a dialog
+  (`message_deleted`, the tombstone is moderation's) and the slow-mode hold a send's
+  result gives (`sent`, `holdChanged`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog
+
+from peerapp.core.api.circles import Members
+from peerapp.core.api.contract import Result
+from peerapp.core.api.moderation import CircleInfo, CircleInfoView
+from peerapp.core.events import MemberView, MessageView
+from peerapp.core.permissions import (
+    PLAIN_MEMBER,
+    Standing,
+    may_care,
+    may_delete_message,
+    may_flag,
+    may_report,
+    may_restore,
+    someone_to_tell,
+)
+from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.bridge import EngineBridge
+from peerapp.ui.circle_info import facilitating, my_standing
+from peerapp.ui.dialogs.form_dialog import failure_message
+from peerapp.ui.engine_query import Latest, latest_answer
+from peerapp.ui.text import conversation, moderation
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[], "asyncio.Future[Result]"]  # a request to the engine, not yet made
+
+
+def standing(member: MemberView) -> Standing:
+    """A listed member's standing, as the message rules take it."""
+    return Standing(member.role, member.rank)
+
+
+class CircleController(QObject):
+    settingsChanged = Signal(object)  # CircleInfoView, each time circle_info is read
+    membersChanged = Signal(object)  # tuple[MemberView, ...], each time members are read
+    removedChanged = Signal()  # removed, banned or admission_lost changed
+    # muted_until, next_send_at (ms since the epoch: beyond a Qt int) from a send's result
+    holdChanged = Signal(object, object)
+    messageDeleted = Signal(str)  # a message one deleted for everyone from a dialog
+    errorReported = Signal(str)  # a failure, worded, for the circle's banner
+    errorCleared = Signal()
+    dialogRequested = Signal(object)  # a QDialog for the window to open (window-modal)
+    statusMessage = Signal(str)  # a passing word of thanks or confirmation
+
+    def __init__(self, bridge: EngineBridge, circle_id: str, parent: QObject) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.circle_id = circle_id
+        self.info: CircleInfoView | None = None
+        self.members: tuple[MemberView, ...] = ()
+        self.removed = False
+        self.banned = False
+        self.admission_lost = False
+        # the history's paging: the first page is shown, older pages are left to fetch,
+        # one older page is on its way
+        self.loaded = False
+        self.has_older = False
+        self.loading_older = False
+        self._info = Latest()
+        self._members = Latest()
+
+    # -- who one is here ----------------------------------------------------------------
+
+    @property
+    def my_id(self) -> str:
+        """One's own member id here; "" until circle_info has been read."""
+        return self.info.my_id if self.info is not None else ""
+
+    @property
+    def my_standing(self) -> Standing:
+        return PLAIN_MEMBER if self.removed else my_standing(self.info)
+
+    @property
+    def facilitating(self) -> bool:
+        """Whether one facilitates this circle (and was not removed from it)."""
+        return facilitating(self.info) and not self.removed
+
+    # -- the members --------------------------------------------------------------------
+
+    def member(self, member_id: str) -> MemberView | None:
+        return next((m for m in self.members if m.id == member_id), None)
+
+    def name_of(self, member_id: str) -> str:
+        """A member's name as the member list has it (a kind stand-in when it has none)."""
+        member = self.member(member_id)
+        return (member.name if member is not None else "") or conversation.unnamed_member()
+
+    def standing_of(self, member_id: str) -> Standing:
+        member = self.member(member_id)
+        return PLAIN_MEMBER if member is None else standing(member)  # former: plain
+
+    def someone_to_tell(self, about: str) -> bool:
+        """Whether a facilitator other than oneself and `about` could hear a report or a
+        care flag about `about`."""
+        leaders = [m.id for m in self.members if standing(m).leads]
+        return someone_to_tell(leaders, self.my_id, about)
+
+    # -- the message rules (core/permissions.py, with the facts held here) --------------
+
+    def may_delete(self, message: MessageView) -> bool:
+        return may_delete_message(
+            self.my_standing,
+            self.standing_of(message.author),
+            mine=message.mine,
+            deleted=bool(message.deleted),
+            removed=self.removed,
+        )
+
+    def may_report(self, message: MessageView) -> bool:
+        return may_report(
+            mine=message.mine,
+            deleted=bool(message.deleted),
+            removed=self.removed,
+            someone_to_tell=self.someone_to_tell(message.author),
+        )
+
+    def may_flag(self, message: MessageView) -> bool:
+        return may_flag(
+            mine=message.mine,
+            deleted=bool(message.deleted),
+            restored=message.restored,
+            removed=self.removed,
+        )
+
+    def may_restore(self, message: MessageView) -> bool:
+        return may_restore(
+            facilitating=self.facilitating,
+            hidden=message.hidden,
+            deleted=bool(message.deleted),
+            mine=message.mine,
+        )
+
+    def may_care(self, message: MessageView) -> bool:
+        return bool(self.my_id) and may_care(
+            mine=message.mine,
+            deleted=bool(message.deleted),
+            removed=self.removed,
+            author_here=self.member(message.author) is not None,
+            someone_to_tell=self.someone_to_tell(message.author),
+        )
+
+    # -- reading the circle again -------------------------------------------------------
+
+    @async_slot()
+    async def refresh_info(self) -> None:
+        """Read the circle's settings again (they may have changed)."""
+        info = await latest_answer(
+            self._info,
+            lambda: self.bridge.request(CircleInfo(circle=self.circle_id)),
+            self,
+            lambda error: self.report_error(error, "read a circle's settings", shown=False),
+        )
+        if info is None:
+            return
+        self.info = info
+        if info.removed and (not self.removed or info.banned != self.banned):
+            self._set_removed(info.banned, admission_lost=False)
+        self.settingsChanged.emit(info)
+
+    @async_slot()
+    async def refresh_members(self) -> None:
+        result = await latest_answer(
+            self._members,
+            lambda: self.bridge.request(Members(circle=self.circle_id)),
+            self,
+            lambda error: self.report_error(error, "list members", shown=False),
+        )
+        if result is None:
+            return
+        self.members = tuple(result.members)
+        self.membersChanged.emit(self.members)
+
+    def set_removed(self, banned: bool, admission_lost: bool = False) -> None:
+        """The engine says we are no longer a member (removed, banned, or never really
+        admitted: another joiner took the invite's last use at the same moment)."""
+        self._set_removed(banned, admission_lost)
+
+    def _set_removed(self, banned: bool, admission_lost: bool) -> None:
+        self.removed = True
+        self.banned = banned
+        self.admission_lost = admission_lost
+        self.removedChanged.emit()
+
+    # -- what features tell -------------------------------------------------------------
+
+    def sent(self, next_send_at: int) -> None:
+        """Our message went: slow mode holds the composer back until `next_send_at` (the
+        send's result says it, so circle_info need not be read again)."""
+        if self.info is not None:
+            self.info = replace(self.info, next_send_at=next_send_at)
+        muted_until = self.info.muted_until if self.info is not None else 0
+        self.holdChanged.emit(muted_until, next_send_at)
+
+    def message_deleted(self, message_id: str) -> None:
+        """A message one deleted for everyone (from a dialog): its tombstone."""
+        self.messageDeleted.emit(message_id)
+
+    # -- dialogs, passing words and errors ----------------------------------------------
+
+    def open_dialog(self, dialog: QDialog, on_accepted: Callable[[], object] | None = None) -> None:
+        """Have the window open `dialog` (window-modal); `on_accepted` runs if it is accepted."""
+        if on_accepted is not None:
+            dialog.accepted.connect(on_accepted)
+        self.dialogRequested.emit(dialog)
+
+    def say(self, text: str) -> None:
+        """A passing word (thanks, a confirmation) in the window's status line."""
+        self.statusMessage.emit(text)
+
+    def report_error(
+        self,
+        error: Exception,
+        what: str,
+        *,
+        say: Callable[[str], str] = str,
+        shown: bool = True,
+    ) -> None:
+        """The one route for a failure to `what`: its reason (worded by `say`) in the
+        circle's banner; with `shown` False (a read nobody waits on: the next read may
+        well work) only logged, by kind, never its details."""
+        if not shown:
+            log.info("could not %s: %s", what, type(error).__name__)
+            return
+        self.errorReported.emit(say(failure_message(error, what)))
+
+    def clear_error(self) -> None:
+        self.errorCleared.emit()
+
+    async def attempt(
+        self,
+        command: Command,
+        on_done: Callable[[], object],
+        what: str = moderation.to_moderate(),
+        say: Callable[[str], str] = moderation.moderation_failed,
+    ) -> None:
+        """Run a command without asking first: `on_done` once it went through; if it did
+        not, the reason (why it failed `what`, worded by `say`) in the banner."""
+        self.clear_error()
+        try:
+            await command()
+        except Exception as error:
+            if still_alive(self):
+                self.report_error(error, what, say=say)
+            return
+        if still_alive(self):
+            on_done()
