@@ -10,7 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import multiaddr
@@ -440,7 +440,7 @@ class Engine:
 
     async def _reports(self, command: Reports) -> ReportList:
         views = self._service().mailbox.reports(command.circle)
-        return ReportList(reports=[asdict(view) for view in views])
+        return ReportList(reports=tuple(views))
 
     async def _resolve_report(self, command: ResolveReport) -> Done:
         self._service().mailbox.resolve(command.circle, command.report)

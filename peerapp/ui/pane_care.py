@@ -37,12 +37,7 @@ from peerapp.core.events import MessageView
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_info import CircleInfo
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.care_flags import (
-    CareFlagsDialog,
-    care_flags_from,
-    open_flags,
-    pending_reviews_from,
-)
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog, open_flags
 from peerapp.ui.engine_query import Latest
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
@@ -159,8 +154,8 @@ class PaneCare(QObject):
         if not self._counts.take(asked):
             return
         self.show_count(
-            len(open_flags(care_flags_from(result.flags))),
-            len(pending_reviews_from(result.pending_review)),
+            len(open_flags(result.flags)),
+            len(result.pending_review),
         )
 
     @Slot(int, int)

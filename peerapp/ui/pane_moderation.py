@@ -34,7 +34,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
@@ -44,6 +44,8 @@ from peerapp.core.api.contract import Result
 from peerapp.core.api.moderation import (
     Demote,
     Leave,
+    MessageDetails,
+    ModerationEntryView,
     ModerationLogOf,
     Mute,
     Promote,
@@ -76,14 +78,7 @@ from peerapp.ui.member_actions import (
     may_delete,
     may_report,
 )
-from peerapp.ui.notices import (
-    ModerationEntry,
-    Settings,
-    entries_from,
-    entry_from,
-    notice_text,
-    with_previous,
-)
+from peerapp.ui.notices import Settings, notice_text, with_previous
 from peerapp.ui.text import circle_settings, circles, conversation, moderation
 from peerapp.ui.timeline import Item, Notice
 from peerapp.ui.widgets.error_banner import ErrorBanner
@@ -104,7 +99,7 @@ JUST_AFTER = "~"
 
 
 def notice_key(
-    entry: ModerationEntry, shown: Sequence[MessageView], complete: bool
+    entry: ModerationEntryView, shown: Sequence[MessageView], complete: bool
 ) -> OrderKey | None:
     """Where a notice goes among `shown` (the messages in their order; `complete`: the
     circle's whole history is shown); None while its place is not shown yet."""
@@ -181,7 +176,7 @@ class PaneModeration(QObject):
         self.circle = pane.circle_id
         self.info: CircleInfo | None = None
         self.members: list[Member] = []
-        self.entries: list[ModerationEntry] = []
+        self.entries: list[ModerationEntryView] = []
         self._entry_ids: set[str] = set()
         self.log_loaded = False
         self.removed = False
@@ -498,25 +493,20 @@ class PaneModeration(QObject):
         if not still_alive(self.pane.surface):
             return
         self.log_loaded = True
-        for entry in entries_from(result.entries):
+        for entry in result.entries:
             self._add(entry)
         self.place_notices()
 
-    def entry_arrived(self, fields: Any) -> None:
+    def entry_arrived(self, entry: ModerationEntryView) -> None:
         """A `moderation` event's entry: a notice, a tombstone, and fresh settings."""
-        entry = entry_from(fields)
-        if entry is None:
-            return
-        if entry.action == EventType.DELETE.value:
-            message = entry.details.get("message")
+        if entry.action == EventType.DELETE.value and isinstance(entry.details, MessageDetails):
             by = "author" if entry.actor == entry.target else "facilitator"
-            if isinstance(message, str):
-                self.pane.model.mark_deleted(message, by)
+            self.pane.model.mark_deleted(entry.details.message, by)
         if self._add(entry):
             self.place_notices()
         self._acted()
 
-    def _add(self, entry: ModerationEntry) -> bool:
+    def _add(self, entry: ModerationEntryView) -> bool:
         if entry.id in self._entry_ids:
             return False
         self._entry_ids.add(entry.id)

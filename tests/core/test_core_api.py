@@ -3,6 +3,8 @@ dataclasses, shared by every front, and results and refusals as the node writes 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,15 @@ from hypothesis import strategies as st
 
 from peerapp.core.api.boundaries import SetBreak, SetFilters
 from peerapp.core.api.circles import Connect, CreateCircle, Join, Joined, Status
-from peerapp.core.api.contract import UNSET, Command
+from peerapp.core.api.contract import UNSET, Command, Result, json_name
 from peerapp.core.api.messages import MessageSent
+from peerapp.core.api.moderation import (
+    ModerationEntryView,
+    ModerationLog,
+    MuteDetails,
+    NoDetails,
+    SettingsDetails,
+)
 from peerapp.core.api.refusals import RULE_REFUSALS, Refusal, rule_refusal, rule_text
 from peerapp.core.api.registry import (
     COMMANDS,
@@ -27,6 +36,7 @@ from peerapp.core.api.registry import (
 from peerapp.core.content_warnings import FILTER_TOPICS
 from peerapp.core.errors import CommandError, HearthError
 from peerapp.core.events import EngineReady, MessageView
+from peerapp.core.wire import decode, encode
 
 ACCEPTED: list[tuple[str, str, dict[str, Any], Command[Any]]] = [
     ("status-no-args", "status", {}, Status()),
@@ -183,6 +193,63 @@ def test_results_as_json_keep_the_wire_shape() -> None:
     # "pending" only while true
     assert result_json(Joined(circle="c", name="n")) == {"circle": "c", "name": "n"}
     assert result_json(Joined(circle="c", name="n", pending=True))["pending"] is True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Inner:
+    plain: int
+    self_harm: str = json_name("self-harm")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Nested(Result):
+    one: _Inner
+    many: tuple[_Inner, ...]
+    keyed: dict[str, _Inner]
+    hidden: int = 0
+
+    IN_PROCESS = frozenset({"hidden"})
+
+
+def test_nested_views_keep_their_wire_names_at_any_depth() -> None:
+    inner = _Inner(1, "show")
+    written = json.dumps(result_json(_Nested(inner, (inner, inner), {"c": inner}, hidden=5)))
+    wire = {"plain": 1, "self-harm": "show"}
+    assert json.loads(written) == {"one": wire, "many": [wire, wire], "keyed": {"c": wire}}
+
+
+def test_a_moderation_entry_is_written_as_its_row_always_was() -> None:
+    """Key for key and in the same order: the node's lines stay byte for byte."""
+    settings = SettingsDetails("Be kind", True, False, 24, 30, 3)
+    entry = ModerationEntryView("e1", "a1", "Ash", "settings", None, None, 7, 9, settings)
+    row = result_json(ModerationLog((entry,)))["entries"][0]
+    assert json.dumps(row) == json.dumps(
+        {
+            "id": "e1",
+            "actor": "a1",
+            "actor_name": "Ash",
+            "action": "settings",
+            "target": None,
+            "target_name": None,
+            "ts": 7,
+            "lamport": 9,
+            # the signed body's canonical order
+            "details": {
+                "guidelines": "Be kind",
+                "join_approval": True,
+                "members_invite": False,
+                "flag_after_hours": 24,
+                "slow_mode_seconds": 30,
+                "harm_flags_to_hide": 3,
+            },
+        }
+    )
+    body = {name: getattr(settings, name) for name in json.loads(json.dumps(row))["details"]}
+    assert list(decode(encode(body), 4096)) == list(row["details"])
+    muted = dataclasses.replace(entry, action="mute", details=MuteDetails(5))
+    assert result_json(ModerationLog((muted,)))["entries"][0]["details"] == {"until": 5}
+    promoted = dataclasses.replace(entry, action="promote", details=NoDetails())
+    assert result_json(ModerationLog((promoted,)))["entries"][0]["details"] == {}
 
 
 def test_every_refusal_has_a_stable_code_and_a_text() -> None:

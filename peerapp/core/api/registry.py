@@ -172,9 +172,17 @@ def result_json(result: Result) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Views to dicts, tuples to lists: what json.dumps writes."""
+    """Views to dicts (keys as the wire spells them, `json_name`, at any depth; a nested
+    result as its own JSON), tuples to lists: what json.dumps writes."""
+    if isinstance(value, Result):
+        return result_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        return {
+            field.metadata.get(JSON_NAME, field.name): _plain(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+        }
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     return value
