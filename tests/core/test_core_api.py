@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerapp.core.api.boundaries import SetBreak, SetFilters
+from peerapp.core.api.boundaries import QuietHoursView, SetBreak, SetFilters
 from peerapp.core.api.circles import Connect, CreateCircle, Join, Joined, Status
 from peerapp.core.api.contract import UNSET, Command, Result, json_name
 from peerapp.core.api.messages import MessageSent
@@ -63,6 +63,12 @@ ACCEPTED: list[tuple[str, str, dict[str, Any], Command[Any]]] = [
         {"on": True, "quiet_hours": None},
         SetBreak(on=True, quiet_hours=None),
     ),
+    (
+        "object-as-view",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "22:00", "end": "07:00"}},
+        SetBreak(on=True, quiet_hours=QuietHoursView("22:00", "07:00")),
+    ),
 ]
 
 
@@ -103,6 +109,18 @@ REFUSED = [
         {"name": "n", "guidelines": 3},
         "'guidelines' must be text",
     ),
+    (
+        "view-without-its-fields",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "22:00"}},
+        '\'quiet_hours\' needs a start and an end, like {"start": "22:00", "end": "07:00"}.',
+    ),
+    (
+        "view-with-a-number",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "22:00", "end": 7}},
+        '\'quiet_hours\' needs a start and an end, like {"start": "22:00", "end": "07:00"}.',
+    ),
 ]
 
 
@@ -129,7 +147,12 @@ NUMERIC = [
     ("bool-accepts-true", "ban", {"invitees": True}, None),
     ("bool-rejects-one", "ban", {"invitees": 1}, "'invitees' must be true or false"),
     ("bool-rejects-zero", "ban", {"invitees": 0}, "'invitees' must be true or false"),
-    ("union-accepts-object", "set_break", {"on": True, "quiet_hours": {}}, None),
+    (
+        "union-accepts-object",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "9:00", "end": "99"}},  # times: the engine's
+        None,
+    ),
     ("union-accepts-null", "set_break", {"on": False, "quiet_hours": None}, None),
     (
         "union-rejects-text",
@@ -296,7 +319,18 @@ def test_a_refusal_keeps_its_code_and_its_text() -> None:
     st.sampled_from(sorted(COMMANDS)),
     st.dictionaries(
         st.text(max_size=12),
-        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12)),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(),
+            st.text(max_size=12),
+            st.dictionaries(
+                st.sampled_from(["start", "end", "x"]),
+                st.one_of(st.text(max_size=5), st.integers()),
+                max_size=3,
+            ),
+        ),
         max_size=4,
     ),
 )
