@@ -23,6 +23,7 @@ from peerapp.core.api.moderation import (
     NoDetails,
     SettingsDetails,
 )
+from peerapp.core.api.network import CurrentNetworkView, NetworkSettingsView, TorStatusView
 from peerapp.core.api.refusals import RULE_REFUSALS, Refusal, rule_refusal, rule_text
 from peerapp.core.api.registry import (
     COMMANDS,
@@ -273,6 +274,22 @@ def test_a_moderation_entry_is_written_as_its_row_always_was() -> None:
     assert result_json(ModerationLog((muted,)))["entries"][0]["details"] == {"until": 5}
     promoted = dataclasses.replace(entry, action="promote", details=NoDetails())
     assert result_json(ModerationLog((promoted,)))["entries"][0]["details"] == {}
+
+
+def test_what_this_run_uses_is_written_as_it_always_was() -> None:
+    tor = TorStatusView("bootstrapping", "conn_done", 45, "Connecting")
+    settings = NetworkSettingsView("tor", "", "", "", CurrentNetworkView("tor", tor))
+    assert result_json(settings)["current"] == {
+        "mode": "tor",
+        "tor": {
+            "state": "bootstrapping",
+            "phase": "conn_done",
+            "progress": 45,
+            "summary": "Connecting",
+        },
+    }
+    direct = dataclasses.replace(settings, current=CurrentNetworkView("direct", None))
+    assert result_json(direct)["current"] == {"mode": "direct", "tor": None}
 
 
 def test_every_refusal_has_a_stable_code_and_a_text() -> None:
