@@ -19,7 +19,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from peerapp.core.errors import HearthError
 
@@ -54,19 +53,6 @@ class Service:
     languages: tuple[str, ...]
     source: str
     checked: str
-
-    def view(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "phone": list(self.phone),
-            "text": list(self.text),
-            "whatsapp": list(self.whatsapp),
-            "website": self.website,
-            "hours": self.hours,
-            "languages": list(self.languages),
-            "source": self.source,
-            "checked": self.checked,
-        }
 
 
 @dataclass(frozen=True)
@@ -104,30 +90,6 @@ class Directory:
 
     def by_name(self) -> tuple[Country, ...]:
         return tuple(sorted(self.countries, key=lambda country: country.name.casefold()))
-
-    def country_view(self, country: Country) -> dict[str, Any]:
-        """The `crisis_resources` reply for one country."""
-        return {
-            "country": country.code,
-            "name": country.name,
-            "emergency": country.emergency,
-            "emergency_source": country.emergency_source,
-            "services": [service.view() for service in country.services],
-            "note": self.note,
-            "checked": self.checked,
-            "international": {
-                "name": self.international.name,
-                "website": self.international.website,
-            },
-        }
-
-    def countries_view(self) -> dict[str, Any]:
-        """The `crisis_countries` reply: every country, by English name."""
-        return {
-            "countries": [
-                {"code": country.code, "name": country.name} for country in self.by_name()
-            ]
-        }
 
 
 def parse_directory_text(text: str) -> Directory:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+from peerapp.core.api.moderation import ModerationEntryView
+
 
 @dataclass(frozen=True)
 class EngineEvent:
@@ -199,7 +201,7 @@ class ModerationHappened(EngineEvent):
 
     name: ClassVar[str] = "moderation"
     circle: str
-    entry: dict[str, Any]
+    entry: ModerationEntryView
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
+from peerapp.core.api.boundaries import AllBreaks, BreakView, QuietHoursView
+from peerapp.core.api.contract import UNSET, Unset
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.content_warnings import DEFAULT_MODE, FILTER_TOPICS, FilterMode, mode_for
 from peerapp.core.errors import CommandError
@@ -36,7 +37,7 @@ from peerapp.core.quiet_hours import (
     Break,
     Schedule,
     ScheduleError,
-    format_schedule,
+    format_time,
     is_silenced,
     parse_schedule,
     shows_break_status,
@@ -50,30 +51,24 @@ from peerapp.storage.circle_store import StoredEvent
 
 log = logging.getLogger(__name__)
 
-# set_break's quiet_hours: absent keeps the schedule, null clears it
-KEEP = object()
+
+def break_view(setting: Break) -> BreakView:
+    schedule = setting.quiet_hours
+    return BreakView(
+        on=setting.on,
+        quiet_hours=None
+        if schedule is None
+        else QuietHoursView(format_time(schedule.start), format_time(schedule.end)),
+        status=setting.status,
+    )
 
 
-def break_view(setting: Break) -> dict[str, Any]:
-    return {
-        "on": setting.on,
-        "quiet_hours": format_schedule(setting.quiet_hours),
-        "status": setting.status,
-    }
-
-
-def _schedule(value: object) -> Schedule | None:
-    """set_break's quiet_hours {start, end} (or null) -> a schedule."""
+def _schedule(value: QuietHoursView | None) -> Schedule | None:
+    """set_break's quiet hours (or None: none) -> a schedule."""
     if value is None:
         return None
-    if (
-        not isinstance(value, dict)
-        or set(value) != {"start", "end"}
-        or not all(isinstance(v, str) for v in value.values())
-    ):
-        raise CommandError(Refusal.QUIET_HOURS_SHAPE)
     try:
-        return parse_schedule(value["start"], value["end"])
+        return parse_schedule(value.start, value.end)
     except ScheduleError as error:
         raise CommandError(Refusal.BAD_QUIET_HOURS, reason=str(error)) from None
 
@@ -184,22 +179,23 @@ class Boundaries:
     def _shows_status(self, circle_id: bytes) -> bool:
         return shows_break_status(self._break(circle_id), self._break(None))
 
-    def breaks(self) -> dict[str, Any]:
-        return {
-            "global": break_view(self._break(None)),
-            "circles": {
+    def breaks(self) -> AllBreaks:
+        return AllBreaks(
+            global_break=break_view(self._break(None)),
+            circles={
                 runtime.circle_id.hex(): break_view(self._break(runtime.circle_id))
                 for runtime in self._runtimes.active()
             },
-        }
+        )
 
     async def set_break(
         self,
         circle_hex: str | None,
         on: bool,
-        quiet_hours: object = KEEP,
+        quiet_hours: QuietHoursView | Unset | None = UNSET,
         status: bool | None = None,
-    ) -> dict[str, Any]:
+    ) -> BreakView:
+        """`quiet_hours`: UNSET keeps them, None clears them."""
         if circle_hex is None:
             scope: Scope = None
             concerned = [r.circle_id for r in self._runtimes.active()]
@@ -210,7 +206,9 @@ class Boundaries:
         after = replace(
             before,
             on=on,
-            quiet_hours=before.quiet_hours if quiet_hours is KEEP else _schedule(quiet_hours),
+            quiet_hours=before.quiet_hours
+            if isinstance(quiet_hours, Unset)
+            else _schedule(quiet_hours),
             status=before.status if status is None else status,
         )
         shown_before = {circle_id: self._shows_status(circle_id) for circle_id in concerned}

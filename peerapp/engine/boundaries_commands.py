@@ -17,9 +17,9 @@ from peerapp.core.api.boundaries import (
     SetFilters,
     Unblock,
 )
-from peerapp.core.api.contract import Done, Unset
+from peerapp.core.api.contract import Done
 from peerapp.core.api.registry import command_arguments
-from peerapp.engine.boundaries import KEEP, Boundaries
+from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.dispatch import Handlers
 
@@ -44,13 +44,12 @@ def boundaries_handlers(service: Callable[[], CircleService]) -> Handlers:
         return FilterModes(filters=boundaries().set_filters(command_arguments(command)))
 
     async def set_break(command: SetBreak) -> BreakView:
-        quiet_hours = KEEP if isinstance(command.quiet_hours, Unset) else command.quiet_hours
-        view = await boundaries().set_break(command.circle, command.on, quiet_hours, command.status)
-        return BreakView(**view)
+        return await boundaries().set_break(
+            command.circle, command.on, command.quiet_hours, command.status
+        )
 
     async def breaks(_: BreaksOf) -> AllBreaks:
-        view = boundaries().breaks()
-        return AllBreaks(global_break=view["global"], circles=view["circles"])
+        return boundaries().breaks()
 
     handlers = Handlers()
     handlers.add(Block, block)

@@ -15,17 +15,24 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import peerapp
 from peerapp.core.api.crisis import (
     CountryList,
+    CountryView,
     CrisisCountries,
     CrisisResources,
     CrisisResourcesView,
+    CrisisServiceView,
+    InternationalView,
 )
 from peerapp.core.api.refusals import Refusal
-from peerapp.core.crisis_directory import CrisisDirectoryInvalid, Directory, parse_directory_text
+from peerapp.core.crisis_directory import (
+    CrisisDirectoryInvalid,
+    Directory,
+    Service,
+    parse_directory_text,
+)
 from peerapp.core.errors import CommandError
 from peerapp.engine.dispatch import Handlers
 
@@ -50,12 +57,45 @@ def load_bundled() -> Directory:
     return load_file(DIRECTORY_FILE)
 
 
-def crisis_resources(directory: Directory, country: str) -> dict[str, Any]:
+def crisis_resources(directory: Directory, country: str) -> CrisisResourcesView:
+    """The `crisis_resources` reply for one country."""
     found = directory.country(country)
     if found is None:
         shown = country.strip() or "(empty)"
         raise CommandError(Refusal.NO_CRISIS_RESOURCES, country=shown)
-    return directory.country_view(found)
+    return CrisisResourcesView(
+        country=found.code,
+        name=found.name,
+        emergency=found.emergency,
+        emergency_source=found.emergency_source,
+        services=tuple(_service(service) for service in found.services),
+        note=directory.note,
+        checked=directory.checked,
+        international=InternationalView(
+            name=directory.international.name, website=directory.international.website
+        ),
+    )
+
+
+def _service(service: Service) -> CrisisServiceView:
+    return CrisisServiceView(
+        name=service.name,
+        phone=service.phone,
+        text=service.text,
+        whatsapp=service.whatsapp,
+        website=service.website,
+        hours=service.hours,
+        languages=service.languages,
+        source=service.source,
+        checked=service.checked,
+    )
+
+
+def crisis_countries(directory: Directory) -> CountryList:
+    """The `crisis_countries` reply: every country, by English name."""
+    return CountryList(
+        countries=tuple(CountryView(code=c.code, name=c.name) for c in directory.by_name())
+    )
 
 
 def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> Handlers:
@@ -68,10 +108,10 @@ def crisis_handlers(directory: Callable[[], Directory] = load_bundled) -> Handle
             raise CommandError(Refusal.CRISIS_DIRECTORY_INVALID, reason=error.message) from None
 
     async def resources(command: CrisisResources) -> CrisisResourcesView:
-        return CrisisResourcesView(**crisis_resources(bundled(), command.country))
+        return crisis_resources(bundled(), command.country)
 
     async def countries(_: CrisisCountries) -> CountryList:
-        return CountryList(**bundled().countries_view())
+        return crisis_countries(bundled())
 
     handlers = Handlers()
     handlers.add(CrisisResources, resources)

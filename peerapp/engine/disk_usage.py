@@ -14,7 +14,14 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from peerapp.core.api.refusals import Refusal
-from peerapp.core.api.usage import CircleUsage, Cleared, ClearMember, UsageView
+from peerapp.core.api.usage import (
+    CircleUsage,
+    CircleUsageView,
+    Cleared,
+    ClearMember,
+    MemberUsageView,
+    UsageView,
+)
 from peerapp.core.errors import CommandError
 from peerapp.core.events import HistoryChanged
 from peerapp.core.quotas import Quotas
@@ -51,40 +58,40 @@ class DiskUsage:
         self._quotas = quotas
         self._emit = context.emit
 
-    def usage(self, circle_hex: str | None) -> list[dict[str, Any]]:
+    def usage(self, circle_hex: str | None) -> tuple[CircleUsageView, ...]:
         if circle_hex is not None:
             runtimes = [self._runtimes.require(circle_hex)]
         else:
             runtimes = self._runtimes.active()
-        return [self._circle_usage(runtime) for runtime in runtimes]
+        return tuple(self._circle_usage(runtime) for runtime in runtimes)
 
-    def _circle_usage(self, runtime: CircleRuntime) -> dict[str, Any]:
+    def _circle_usage(self, runtime: CircleRuntime) -> CircleUsageView:
         quotas = self._quotas(runtime)
         by_author = self._store.usage_by_author(runtime.circle_id)
         state = runtime.state
         authors = set(by_author) | set(quotas.refused)
-        members: list[dict[str, Any]] = [
-            {
-                "id": author.hex(),
-                "name": runtime.name_of(author),
-                "member": author in state.members,
-                "removed": author in state.ever_admitted and author not in state.members,
-                "banned": author in state.banned,
-                "events": by_author.get(author, (0, 0))[0],
-                "bytes": by_author.get(author, (0, 0))[1],
-                "refused": quotas.refused.get(author, 0),
-            }
+        members = [
+            MemberUsageView(
+                id=author.hex(),
+                name=runtime.name_of(author),
+                member=author in state.members,
+                removed=author in state.ever_admitted and author not in state.members,
+                banned=author in state.banned,
+                events=by_author.get(author, (0, 0))[0],
+                bytes=by_author.get(author, (0, 0))[1],
+                refused=quotas.refused.get(author, 0),
+            )
             for author in authors
         ]
-        members.sort(key=lambda m: (-m["bytes"], m["id"]))
-        return {
-            "circle": runtime.circle_id.hex(),
-            "name": state.name or runtime.membership.name,
-            "events": sum(events for events, _ in by_author.values()),
-            "bytes": sum(size for _, size in by_author.values()),
-            "member_budget": quotas.rules.stored_bytes,
-            "members": members,
-        }
+        members.sort(key=lambda m: (-m.bytes, m.id))
+        return CircleUsageView(
+            circle=runtime.circle_id.hex(),
+            name=state.name or runtime.membership.name,
+            events=sum(events for events, _ in by_author.values()),
+            bytes=sum(size for _, size in by_author.values()),
+            member_budget=quotas.rules.stored_bytes,
+            members=tuple(members),
+        )
 
     def clear_member(self, circle_hex: str, member_hex: str) -> dict[str, Any]:
         runtime = self._runtimes.require(circle_hex)

@@ -8,9 +8,10 @@ concurrent.futures.Future so any front, in any thread or loop, can wait for it.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import multiaddr
@@ -38,6 +39,7 @@ from peerapp.core.api.circles import (
 )
 from peerapp.core.api.contract import Command, Done, Result
 from peerapp.core.api.messages import History, HistoryPage, MessageSent, SendMessage
+from peerapp.core.api.network import CurrentNetworkView, TorStatusView
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.safety import Report, Reported, ReportList, Reports, ResolveReport
 from peerapp.core.errors import CommandError, EngineFailed, HearthError
@@ -382,13 +384,13 @@ class Engine:
             resolutions=dict(service.resolutions) if service else {},
         )
 
-    def _network_now(self) -> dict[str, Any]:
+    def _network_now(self) -> CurrentNetworkView:
         """What this run uses (the settings take effect at the next start)."""
-        return {"mode": self._mode.value, "tor": self._tor_fields()}
+        return CurrentNetworkView(mode=self._mode.value, tor=self._tor_fields())
 
-    def _tor_fields(self) -> dict[str, Any] | None:
+    def _tor_fields(self) -> TorStatusView | None:
         """Tor's state as `tor_status` gives it; None in direct mode."""
-        return None if self._tor_view is None else tor_view_fields(self._tor_view)
+        return None if self._tor_view is None else tor_status_view(self._tor_view)
 
     def _service(self) -> CircleService:
         if self._circles_service is None:
@@ -440,7 +442,7 @@ class Engine:
 
     async def _reports(self, command: Reports) -> ReportList:
         views = self._service().mailbox.reports(command.circle)
-        return ReportList(reports=[asdict(view) for view in views])
+        return ReportList(reports=tuple(views))
 
     async def _resolve_report(self, command: ResolveReport) -> Done:
         self._service().mailbox.resolve(command.circle, command.report)
@@ -484,17 +486,17 @@ def _summed(counts: list[dict[str, int]]) -> dict[str, int]:
     return total
 
 
-def tor_view_fields(view: TorView) -> dict[str, Any]:
-    return {
-        "state": view.state.value,
-        "phase": view.status.phase,
-        "progress": view.status.progress,
-        "summary": view.summary,
-    }
+def tor_status_view(view: TorView) -> TorStatusView:
+    return TorStatusView(
+        state=view.state.value,
+        phase=view.status.phase,
+        progress=view.status.progress,
+        summary=view.summary,
+    )
 
 
 def tor_status_event(view: TorView) -> TorStatusChanged:
-    return TorStatusChanged(**tor_view_fields(view))
+    return TorStatusChanged(**dataclasses.asdict(tor_status_view(view)))
 
 
 def _default_listen(port: str) -> list[multiaddr.Multiaddr]:

@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TypeVar
 
 import nacl.utils
@@ -56,6 +55,7 @@ import trio
 
 # the mailbox protocol has its own Refusal (mailbox_messages): the command refusals are "Why"
 from peerapp.core.api.refusals import Refusal as Why
+from peerapp.core.api.safety import CareFlagView, ReportView
 from peerapp.core.circle_events import (
     EVENT_ID_BYTES,
     KEY_BYTES,
@@ -115,50 +115,6 @@ MAX_DELIVERY_ROUNDS = 8  # streams per delivery task; then a fresh task takes ov
 
 
 View = TypeVar("View")
-
-
-@dataclass(frozen=True)
-class ReportView:
-    id: str
-    kind: str
-    reporter: str
-    reporter_name: str
-    message: str | None
-    author: str | None
-    author_name: str | None
-    excerpt: str  # the reported message's text, as its author signed it
-    reason: str
-    ts: int  # ms, the reporter's clock
-    received_at: int  # ms, ours
-    resolved: bool
-
-
-@dataclass(frozen=True)
-class CareFlagView:
-    id: str
-    member: str
-    member_name: str
-    message: str | None
-    message_text: str  # the flagged message's text, as its author signed it; "" if none
-    note: str
-    sender: str  # "from" in the command's reply (a Python keyword)
-    sender_name: str
-    received_at: int  # ms, ours
-    resolved: bool
-
-    def as_reply(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "member": self.member,
-            "member_name": self.member_name,
-            "message": self.message,
-            "message_text": self.message_text,
-            "note": self.note,
-            "from": self.sender,
-            "from_name": self.sender_name,
-            "received_at": self.received_at,
-            "resolved": self.resolved,
-        }
 
 
 class Mailbox:

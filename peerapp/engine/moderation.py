@@ -28,6 +28,13 @@ from typing import Any
 
 import trio
 
+from peerapp.core.api.moderation import (
+    DETAILS_OF_ACTION,
+    EquivocationView,
+    ModerationEntryView,
+    NoDetails,
+    VersionView,
+)
 from peerapp.core.api.refusals import Refusal, rule_refusal, rule_text
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
@@ -383,62 +390,64 @@ class Moderation:
             )
         return sorted(listed, key=lambda item: item["expires"])
 
-    def moderation_log(self, circle_hex: str) -> list[dict[str, Any]]:
+    def moderation_log(self, circle_hex: str) -> tuple[ModerationEntryView, ...]:
         runtime = self._runtimes.require(circle_hex)
-        return [
+        return tuple(
             self._entry(runtime, stored)
             for stored in self._store.control_events_in_order(runtime.circle_id)
             if stored.type in MODERATION_TYPES and stored.id not in runtime.refused
-        ]
+        )
 
-    def equivocations(self, circle_hex: str) -> list[dict[str, Any]]:
+    def equivocations(self, circle_hex: str) -> tuple[EquivocationView, ...]:
         """For facilitators: each (author, seq) its author signed more than once, with every
         version side by side (a message's text unless erased), so they can judge and delete
         either. Members see both versions in the history, marked."""
         runtime = self.acting(circle_hex)
         if not runtime.state.is_facilitator(runtime.me):
             raise CommandError(Refusal.ONLY_FACILITATORS_COMPARE)
-        groups: dict[tuple[bytes, int], list[dict[str, Any]]] = {}
+        groups: dict[tuple[bytes, int], list[VersionView]] = {}
         for author in sorted(runtime.state.equivocators):
             for stored in self._store.equivocations(runtime.circle_id, author):
                 groups.setdefault((author, stored.seq), []).append(
-                    {
-                        "id": stored.id.hex(),
-                        "type": stored.type.value,
-                        "text": stored.text if stored.type is EventType.MESSAGE else None,
-                        "deleted": stored.type is EventType.MESSAGE and not stored.signed,
-                        "ts": stored.ts,
-                        "lamport": stored.lamport,
-                        "accepted": stored.id not in runtime.refused,
-                    }
+                    VersionView(
+                        id=stored.id.hex(),
+                        type=stored.type.value,
+                        text=stored.text if stored.type is EventType.MESSAGE else None,
+                        deleted=stored.type is EventType.MESSAGE and not stored.signed,
+                        ts=stored.ts,
+                        lamport=stored.lamport,
+                        accepted=stored.id not in runtime.refused,
+                    )
                 )
-        return [
-            {
-                "author": author.hex(),
-                "author_name": runtime.name_of(author),
-                "seq": seq,
-                "versions": versions,
-            }
+        return tuple(
+            EquivocationView(
+                author=author.hex(),
+                author_name=runtime.name_of(author),
+                seq=seq,
+                versions=tuple(versions),
+            )
             for (author, seq), versions in groups.items()
-        ]
+        )
 
-    def _entry(self, runtime: CircleRuntime, stored: StoredEvent) -> dict[str, Any]:
+    def _entry(self, runtime: CircleRuntime, stored: StoredEvent) -> ModerationEntryView:
         action = action_of(Entry(stored.id, decoded(stored)))
-        details = {
+        # the body passed the event schema when it was decoded: each field's kind is sure
+        values: dict[str, Any] = {
             name: value.hex() if isinstance(value, bytes) else value
             for name, value in action.details.items()
         }
-        return {
-            "id": action.event_id.hex(),
-            "actor": action.actor.hex(),
-            "actor_name": runtime.name_of(action.actor),
-            "action": action.action,
-            "target": None if action.target is None else action.target.hex(),
-            "target_name": None if action.target is None else runtime.name_of(action.target),
-            "ts": action.ts,
-            "lamport": action.lamport,
-            "details": details,
-        }
+        details = DETAILS_OF_ACTION.get(action.action, NoDetails)(**values)
+        return ModerationEntryView(
+            id=action.event_id.hex(),
+            actor=action.actor.hex(),
+            actor_name=runtime.name_of(action.actor),
+            action=action.action,
+            target=None if action.target is None else action.target.hex(),
+            target_name=None if action.target is None else runtime.name_of(action.target),
+            ts=action.ts,
+            lamport=action.lamport,
+            details=details,
+        )
 
     # -- effects of accepted events -------------------------------------------------
 

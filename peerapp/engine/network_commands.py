@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from peerapp.core.api.network import CurrentNetworkView, NetworkSettingsView, SetNetworkSettings
 from peerapp.core.api.network import NetworkSettings as NetworkSettingsOf
-from peerapp.core.api.network import NetworkSettingsView, SetNetworkSettings
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.registry import command_arguments
 from peerapp.core.errors import CommandError, EngineFailed
@@ -64,7 +64,7 @@ def open_settings(database: Database | None) -> NetworkSettings:
 
 
 def network_handlers(
-    settings: Callable[[], NetworkSettings], current: Callable[[], dict[str, Any]]
+    settings: Callable[[], NetworkSettings], current: Callable[[], CurrentNetworkView]
 ) -> Handlers:
     """`settings`: the open profile's network settings; `current`: what this run uses."""
 
@@ -86,7 +86,7 @@ def network_handlers(
 
 
 def _describe(
-    stored: NetworkSettings, current: dict[str, Any], *, restart: bool = False
+    stored: NetworkSettings, current: CurrentNetworkView, *, restart: bool = False
 ) -> NetworkSettingsView:
     tor = stored.tor()
     return NetworkSettingsView(

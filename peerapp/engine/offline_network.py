@@ -24,8 +24,8 @@ from typing import Any, TypeVar, cast
 import trio
 
 from peerapp.core.api.contract import Command, Result
+from peerapp.core.api.network import CurrentNetworkView, SetNetworkSettings
 from peerapp.core.api.network import NetworkSettings as NetworkSettingsOf
-from peerapp.core.api.network import SetNetworkSettings
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import EngineFailed, HearthError
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
@@ -110,9 +110,9 @@ class OfflineNetworkSettings:
             finally:
                 database.close()
 
-    def _current(self, database: Database) -> dict[str, Any]:
+    def _current(self, database: Database) -> CurrentNetworkView:
         try:
             mode = chosen_mode(self._options, NetworkSettings(database)).value
         except TorConfigError:
             mode = ""  # the front's choices contradict each other: no mode was in use
-        return {"mode": mode, "tor": None}
+        return CurrentNetworkView(mode=mode, tor=None)

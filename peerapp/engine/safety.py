@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.safety import PendingReviewView
 from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
 from peerapp.core.circle_state import MessageRef
 from peerapp.core.content_warnings import clean_label
@@ -123,26 +124,26 @@ class Safety:
             return
         await self._moderation.act(runtime, EventType.STATUS, {"on_break": on})
 
-    def pending_review(self, circle_hex: str) -> list[dict[str, Any]]:
+    def pending_review(self, circle_hex: str) -> tuple[PendingReviewView, ...]:
         """Messages hidden pending review, oldest first, for a facilitator to look at."""
         runtime = self._runtimes.require(circle_hex)
         state = runtime.state
-        rows = []
+        views = []
         for message, author in state.pending_review():
             stored = self._store.event(runtime.circle_id, message)
             if stored is None or stored.author != author:
                 continue  # not held here (before our admission), or flags name another author
-            rows.append(
-                {
-                    "message": message.hex(),
-                    "author": stored.author.hex(),
-                    "author_name": runtime.name_of(stored.author),
-                    "harm_flags": state.harm_flag_count((message, author)),
-                    "ts": stored.ts,
-                    "lamport": stored.lamport,
-                }
+            views.append(
+                PendingReviewView(
+                    message=message.hex(),
+                    author=stored.author.hex(),
+                    author_name=runtime.name_of(stored.author),
+                    harm_flags=state.harm_flag_count((message, author)),
+                    ts=stored.ts,
+                    lamport=stored.lamport,
+                )
             )
-        return sorted(rows, key=lambda row: (row["lamport"], row["message"]))
+        return tuple(sorted(views, key=lambda view: (view.lamport, view.message)))
 
     # -- after events were accepted -------------------------------------------------
 

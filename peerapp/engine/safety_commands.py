@@ -59,7 +59,7 @@ def safety_handlers(service: Callable[[], CircleService]) -> Handlers:
         circles = service()
         views = circles.mailbox.flags(command.circle)
         return FlagList(
-            flags=[view.as_reply() for view in views],
+            flags=tuple(views),
             # harm flags are in the log: what they hide waits for a facilitator's review
             pending_review=circles.safety.pending_review(command.circle),
         )

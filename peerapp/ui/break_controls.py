@@ -20,13 +20,13 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from peerapp.core.api.boundaries import BreaksOf, SetBreak
+from peerapp.core.api.boundaries import NO_BREAKS, BreaksOf, SetBreak
 from peerapp.core.errors import HearthError
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import failure_message
-from peerapp.ui.dialogs.take_a_break import Breaks, TakeABreakDialog, breaks_from
+from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
 from peerapp.ui.engine_query import Latest
 from peerapp.ui.text import boundaries
 
@@ -63,7 +63,7 @@ class BreakControls(QObject):
         super().__init__(parent)
         self.bridge = bridge
         self._parent = parent
-        self.breaks = Breaks()
+        self.breaks = NO_BREAKS
         self.reads = 0  # completed reads of `breaks`
         self._breaks = Latest()
         self.action = QAction(
@@ -80,10 +80,10 @@ class BreakControls(QObject):
     @property
     def on_break(self) -> bool:
         """Whether the global break is on."""
-        return self.breaks.everywhere.on
+        return self.breaks.global_break.on
 
     def has_quiet_hours(self) -> bool:
-        settings = [self.breaks.everywhere, *self.breaks.circles.values()]
+        settings = [self.breaks.global_break, *self.breaks.circles.values()]
         return any(setting.quiet_hours is not None for setting in settings)
 
     @Slot()
@@ -110,7 +110,7 @@ class BreakControls(QObject):
         # answers can overtake each other; an older one must not undo a newer one
         if not still_alive(self._parent) or not self._breaks.take(asked):
             return
-        self.breaks = breaks_from(result)
+        self.breaks = result
         self.indicator.setVisible(self.on_break)
         if self.has_quiet_hours():
             self._schedule.start()

@@ -711,7 +711,7 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(circle)
         if pane is not None:
             pane.moderation.entry_arrived(entry)
-        action = entry.get("action") if isinstance(entry, dict) else None
+        action = entry.action
         if action in INFO_ACTIONS:
             self._settings_may_differ(circle)
         dialog = self.active_dialog

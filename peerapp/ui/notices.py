@@ -1,9 +1,9 @@
 """What facilitators did, in words: the quiet notes in a conversation and the lines of the
 moderation log (pure, no Qt).
 
-An entry is one row of the engine's `moderation_log` (or the `entry` of a `moderation`
-event): who did what to whom, when. Settings entries carry all the settings at once, so
-what changed is found by comparing with the settings before it (`with_previous` walks
+An entry is one `ModerationEntryView` of the engine's `moderation_log` (or the `entry` of
+a `moderation` event): who did what to whom, when. Settings entries carry all the settings
+at once, so what changed is found by comparing with the settings before it (`with_previous` walks
 the log keeping them); when those are not known (the circle's guidelines before its
 first settings change), only what is sure is said.
 
@@ -12,10 +12,10 @@ Names come from other members: they are shown as plain text, never read as marku
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
+from peerapp.core.api.moderation import ModerationEntryView, MuteDetails, SettingsDetails
 from peerapp.core.circle_events import EventType
 from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 from peerapp.core.events import MessageView
@@ -24,25 +24,12 @@ from peerapp.ui.text import common, conversation, moderation, safety
 from peerapp.ui.timeline import Notice
 
 
-@dataclass(frozen=True)
-class ModerationEntry:
-    id: str
-    actor: str
-    actor_name: str
-    action: str  # the event type's value (EventType), as moderation_log names it
-    target: str | None
-    target_name: str
-    ts: int  # ms, the actor's clock
-    details: dict[str, Any] = field(default_factory=dict, compare=False)
-    lamport: int | None = None  # its place in the circle's log, when the engine says
+def who(entry: ModerationEntryView) -> str:
+    return entry.actor_name or conversation.unnamed_member()
 
-    @property
-    def who(self) -> str:
-        return self.actor_name or conversation.unnamed_member()
 
-    @property
-    def whom(self) -> str:
-        return self.target_name or conversation.unnamed_member()
+def whom(entry: ModerationEntryView) -> str:
+    return entry.target_name or conversation.unnamed_member()
 
 
 @dataclass(frozen=True)
@@ -62,57 +49,24 @@ class Settings:
 STARTING_SETTINGS = Settings()
 
 
-def entry_from(row: object) -> ModerationEntry | None:
-    """One engine row as an entry; None when it is malformed."""
-    if not isinstance(row, dict):
-        return None
-    try:
-        target = row.get("target")
-        details = row.get("details") or {}
-        lamport = row.get("lamport")
-        return ModerationEntry(
-            id=str(row["id"]),
-            actor=str(row["actor"]),
-            actor_name=str(row.get("actor_name") or ""),
-            action=str(row["action"]),
-            target=None if target is None else str(target),
-            target_name=str(row.get("target_name") or ""),
-            ts=int(row["ts"]),
-            details=dict(details) if isinstance(details, dict) else {},
-            lamport=None if lamport is None else int(lamport),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def entries_from(rows: Sequence[object]) -> list[ModerationEntry]:
-    """The engine's moderation_log rows, skipping any that are malformed."""
-    entries = [entry_from(row) for row in rows]
-    return [entry for entry in entries if entry is not None]
-
-
-def settings_of(entry: ModerationEntry) -> Settings | None:
-    """The settings a settings entry set; None for other entries or malformed details."""
-    if entry.action != EventType.SETTINGS.value:
-        return None
+def settings_of(entry: ModerationEntryView) -> Settings | None:
+    """The settings a settings entry set; None for other entries."""
     details = entry.details
-    try:
-        guidelines = details.get("guidelines")
-        return Settings(
-            int(details["slow_mode_seconds"]),
-            bool(details["join_approval"]),
-            None if guidelines is None else str(guidelines),
-            int(details.get("harm_flags_to_hide", DEFAULT_HARM_FLAGS_TO_HIDE)),
-            details.get("members_invite") is True,
-            int(details.get("flag_after_hours", DEFAULT_FLAG_AFTER_HOURS)),
-        )
-    except (KeyError, TypeError, ValueError):
+    if not isinstance(details, SettingsDetails):
         return None
+    return Settings(
+        details.slow_mode_seconds,
+        details.join_approval,
+        details.guidelines,
+        details.harm_flags_to_hide,
+        details.members_invite,
+        details.flag_after_hours,
+    )
 
 
 def with_previous(
-    entries: Iterable[ModerationEntry], start: Settings = STARTING_SETTINGS
-) -> list[tuple[ModerationEntry, Settings]]:
+    entries: Iterable[ModerationEntryView], start: Settings = STARTING_SETTINGS
+) -> list[tuple[ModerationEntryView, Settings]]:
     """Each entry (in log order) with the settings in force just before it."""
     current = start
     paired = []
@@ -153,57 +107,55 @@ def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
     return changes
 
 
-def mute_seconds(entry: ModerationEntry) -> int:
+def mute_seconds(entry: ModerationEntryView) -> int:
     """How long a mute entry mutes for (0: it lifts a mute); whole minutes from a minute
     on, since the event's time and the mute's end come from two readings of a clock."""
-    try:
-        until = int(entry.details.get("until", 0))
-    except (TypeError, ValueError):
+    if not isinstance(entry.details, MuteDetails):
         return 0
-    seconds = round((until - entry.ts) / 1000)
+    seconds = round((entry.details.until - entry.ts) / 1000)
     if seconds <= 0:
         return 0
     return round(seconds / 60) * 60 if seconds >= 60 else seconds
 
 
-def _mute_notice(entry: ModerationEntry, previous: Settings | None) -> str:
+def _mute_notice(entry: ModerationEntryView, previous: Settings | None) -> str:
     seconds = mute_seconds(entry)
     if seconds == 0:
-        return moderation.unmuted_notice(entry.who, entry.whom)
-    return moderation.muted_notice(entry.who, entry.whom, common.duration(seconds))
+        return moderation.unmuted_notice(who(entry), whom(entry))
+    return moderation.muted_notice(who(entry), whom(entry), common.duration(seconds))
 
 
-def _settings_notice(entry: ModerationEntry, previous: Settings | None) -> str:
+def _settings_notice(entry: ModerationEntryView, previous: Settings | None) -> str:
     new = settings_of(entry)
     changes = [] if new is None else settings_changes(new, previous)
     if not changes:
-        return moderation.settings_saved_notice(entry.who)
-    return moderation.settings_notice(changes, entry.who)
+        return moderation.settings_saved_notice(who(entry))
+    return moderation.settings_notice(changes, who(entry))
 
 
-NoticeRule = Callable[[ModerationEntry, Settings | None], str | None]
+NoticeRule = Callable[[ModerationEntryView, Settings | None], str | None]
 
 # action -> the note the conversation shows (a deleted message shows in its own place)
 NOTICES: dict[str, NoticeRule] = {
-    EventType.PROMOTE.value: lambda e, _: moderation.promoted_notice(e.who, e.whom),
-    EventType.DEMOTE.value: lambda e, _: moderation.demoted_notice(e.who, e.whom),
-    EventType.TRANSFER_FOUNDER.value: lambda e, _: moderation.made_founder_notice(e.who, e.whom),
+    EventType.PROMOTE.value: lambda e, _: moderation.promoted_notice(who(e), whom(e)),
+    EventType.DEMOTE.value: lambda e, _: moderation.demoted_notice(who(e), whom(e)),
+    EventType.TRANSFER_FOUNDER.value: lambda e, _: moderation.made_founder_notice(who(e), whom(e)),
     EventType.MUTE.value: _mute_notice,
-    EventType.REMOVE.value: lambda e, _: moderation.removed_notice(e.who, e.whom),
-    EventType.BAN.value: lambda e, _: moderation.banned_notice(e.who, e.whom),
+    EventType.REMOVE.value: lambda e, _: moderation.removed_notice(who(e), whom(e)),
+    EventType.BAN.value: lambda e, _: moderation.banned_notice(who(e), whom(e)),
     EventType.SETTINGS.value: _settings_notice,
-    EventType.INVITE_REVOKE.value: lambda e, _: moderation.invite_revoked_notice(e.who),
+    EventType.INVITE_REVOKE.value: lambda e, _: moderation.invite_revoked_notice(who(e)),
     EventType.DELETE.value: lambda e, _: None,
-    EventType.RESTORE.value: lambda e, _: safety.restored_notice(e.who),
+    EventType.RESTORE.value: lambda e, _: safety.restored_notice(who(e)),
 }
 
 
-def notice_text(entry: ModerationEntry, previous: Settings | None = None) -> str | None:
+def notice_text(entry: ModerationEntryView, previous: Settings | None = None) -> str | None:
     """The quiet note the conversation shows for `entry` (`previous`: the settings before
     it); None when it shows none."""
     rule = NOTICES.get(entry.action)
     if rule is None:
-        return moderation.other_action_notice(entry.who)
+        return moderation.other_action_notice(who(entry))
     return rule(entry, previous)
 
 
@@ -217,23 +169,23 @@ class LogLine:
     whom: str
 
 
-def _mute_what(entry: ModerationEntry, previous: Settings | None) -> str:
+def _mute_what(entry: ModerationEntryView, previous: Settings | None) -> str:
     seconds = mute_seconds(entry)
     return moderation.log_muted(common.duration(seconds)) if seconds else moderation.log_unmuted()
 
 
-def _settings_what(entry: ModerationEntry, previous: Settings | None) -> str:
+def _settings_what(entry: ModerationEntryView, previous: Settings | None) -> str:
     new = settings_of(entry)
     changes = [] if new is None else settings_changes(new, previous)
     return ". ".join(changes) if changes else moderation.log_settings_saved()
 
 
-def _delete_what(entry: ModerationEntry, previous: Settings | None) -> str:
+def _delete_what(entry: ModerationEntryView, previous: Settings | None) -> str:
     own = entry.target == entry.actor
     return moderation.log_own_message_deleted() if own else moderation.log_message_removed()
 
 
-LogRule = Callable[[ModerationEntry, Settings | None], str]
+LogRule = Callable[[ModerationEntryView, Settings | None], str]
 
 # action -> what the log's "What" column says
 LOG_WHAT: dict[str, LogRule] = {
@@ -250,12 +202,12 @@ LOG_WHAT: dict[str, LogRule] = {
 }
 
 
-def log_what(entry: ModerationEntry, previous: Settings | None = None) -> str:
+def log_what(entry: ModerationEntryView, previous: Settings | None = None) -> str:
     rule = LOG_WHAT.get(entry.action)
     return moderation.log_other() if rule is None else rule(entry, previous)
 
 
-def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
+def log_lines(entries: Iterable[ModerationEntryView]) -> list[LogLine]:
     """The moderation log (in log order) as lines for the log view."""
     lines = []
     for entry, previous in with_previous(entries):
@@ -268,9 +220,9 @@ def log_lines(entries: Iterable[ModerationEntry]) -> list[LogLine]:
         lines.append(
             LogLine(
                 when=moderation.log_when(timeline.local_time(entry.ts)),
-                who=entry.who,
+                who=who(entry),
                 what=log_what(entry, previous),
-                whom=entry.whom if has_target and not own_delete else "",
+                whom=whom(entry) if has_target and not own_delete else "",
             )
         )
     return lines

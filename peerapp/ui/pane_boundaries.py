@@ -26,7 +26,7 @@ from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
-from peerapp.ui.dialogs.take_a_break import TakeABreakDialog, breaks_from
+from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
 from peerapp.ui.text import boundaries
 
 if TYPE_CHECKING:
@@ -125,10 +125,10 @@ class PaneBoundaries(QObject):
         button = self.pane.header.end_break_button
         button.setEnabled(False)
         try:
-            current = breaks_from(await self.bridge.request(BreaksOf()))
+            current = await self.bridge.request(BreaksOf())
             if current.of(self.circle).on:
                 await self.bridge.request(SetBreak(circle=self.circle, on=False))
-            if current.everywhere.on:
+            if current.global_break.on:
                 await self.bridge.request(SetBreak(on=False))
         except Exception as error:
             if still_alive(self.pane.surface):

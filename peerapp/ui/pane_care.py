@@ -35,12 +35,7 @@ from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.api.safety import Flags
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.care_flags import (
-    CareFlagsDialog,
-    care_flags_from,
-    open_flags,
-    pending_reviews_from,
-)
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog, open_flags
 from peerapp.ui.engine_query import Latest, latest_answer
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
@@ -146,8 +141,8 @@ class PaneCare(QObject):
         if result is None or not self.facilitating:
             return
         self.show_count(
-            len(open_flags(care_flags_from(result.flags))),
-            len(pending_reviews_from(result.pending_review)),
+            len(open_flags(result.flags)),
+            len(result.pending_review),
         )
 
     @Slot(int, int)

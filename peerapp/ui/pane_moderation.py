@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
@@ -46,6 +46,8 @@ from peerapp.core.api.moderation import (
     CircleInfoView,
     Demote,
     Leave,
+    MessageDetails,
+    ModerationEntryView,
     ModerationLogOf,
     Mute,
     Promote,
@@ -73,14 +75,7 @@ from peerapp.ui.member_actions import (
     care_actions,
     in_menu_order,
 )
-from peerapp.ui.notices import (
-    ModerationEntry,
-    Settings,
-    entries_from,
-    entry_from,
-    notice_text,
-    with_previous,
-)
+from peerapp.ui.notices import Settings, notice_text, with_previous
 from peerapp.ui.text import circle_settings, circles, conversation, moderation
 from peerapp.ui.timeline import Item, Notice
 from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
@@ -96,7 +91,7 @@ JUST_AFTER = "~"
 
 
 def notice_key(
-    entry: ModerationEntry, shown: Sequence[MessageView], complete: bool
+    entry: ModerationEntryView, shown: Sequence[MessageView], complete: bool
 ) -> OrderKey | None:
     """Where a notice goes among `shown` (the messages in their order; `complete`: the
     circle's whole history is shown); None while its place is not shown yet."""
@@ -170,7 +165,7 @@ class PaneModeration(QObject):
         self.controller = controller = pane.controller
         self.bridge = pane.bridge
         self.circle = pane.circle_id
-        self.entries: list[ModerationEntry] = []
+        self.entries: list[ModerationEntryView] = []
         self._entry_ids: set[str] = set()
         self.log_loaded = False
 
@@ -423,25 +418,20 @@ class PaneModeration(QObject):
         if not still_alive(self.pane.surface):
             return
         self.log_loaded = True
-        for entry in entries_from(result.entries):
+        for entry in result.entries:
             self._add(entry)
         self.place_notices()
 
-    def entry_arrived(self, fields: Any) -> None:
+    def entry_arrived(self, entry: ModerationEntryView) -> None:
         """A `moderation` event's entry: a notice, a tombstone, and fresh settings."""
-        entry = entry_from(fields)
-        if entry is None:
-            return
-        if entry.action == EventType.DELETE.value:
-            message = entry.details.get("message")
+        if entry.action == EventType.DELETE.value and isinstance(entry.details, MessageDetails):
             by = "author" if entry.actor == entry.target else "facilitator"
-            if isinstance(message, str):
-                self.pane.model.mark_deleted(message, by)
+            self.pane.model.mark_deleted(entry.details.message, by)
         if self._add(entry):
             self.place_notices()
         self._acted()
 
-    def _add(self, entry: ModerationEntry) -> bool:
+    def _add(self, entry: ModerationEntryView) -> bool:
         if entry.id in self._entry_ids:
             return False
         self._entry_ids.add(entry.id)

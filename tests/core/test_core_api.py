@@ -3,6 +3,8 @@ dataclasses, shared by every front, and results and refusals as the node writes 
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +12,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from peerapp.core.api.boundaries import SetBreak, SetFilters
+from peerapp.core.api.boundaries import QuietHoursView, SetBreak, SetFilters
 from peerapp.core.api.circles import Connect, CreateCircle, Join, Joined, Status
-from peerapp.core.api.contract import UNSET, Command
+from peerapp.core.api.contract import UNSET, Command, Result, json_name
 from peerapp.core.api.messages import MessageSent
+from peerapp.core.api.moderation import (
+    ModerationEntryView,
+    ModerationLog,
+    MuteDetails,
+    NoDetails,
+    SettingsDetails,
+)
+from peerapp.core.api.network import CurrentNetworkView, NetworkSettingsView, TorStatusView
 from peerapp.core.api.refusals import RULE_REFUSALS, Refusal, rule_refusal, rule_text
 from peerapp.core.api.registry import (
     COMMANDS,
@@ -28,6 +38,7 @@ from peerapp.core.content_warnings import FILTER_TOPICS
 from peerapp.core.errors import CommandError, HearthError
 from peerapp.core.events import EngineReady, MessageView
 from peerapp.core.rule_reasons import RuleReason
+from peerapp.core.wire import decode, encode
 
 ACCEPTED: list[tuple[str, str, dict[str, Any], Command[Any]]] = [
     ("status-no-args", "status", {}, Status()),
@@ -53,6 +64,12 @@ ACCEPTED: list[tuple[str, str, dict[str, Any], Command[Any]]] = [
         "set_break",
         {"on": True, "quiet_hours": None},
         SetBreak(on=True, quiet_hours=None),
+    ),
+    (
+        "object-as-view",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "22:00", "end": "07:00"}},
+        SetBreak(on=True, quiet_hours=QuietHoursView("22:00", "07:00")),
     ),
 ]
 
@@ -94,6 +111,18 @@ REFUSED = [
         {"name": "n", "guidelines": 3},
         "'guidelines' must be text",
     ),
+    (
+        "view-without-its-fields",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "22:00"}},
+        '\'quiet_hours\' needs a start and an end, like {"start": "22:00", "end": "07:00"}.',
+    ),
+    (
+        "view-with-a-number",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "22:00", "end": 7}},
+        '\'quiet_hours\' needs a start and an end, like {"start": "22:00", "end": "07:00"}.',
+    ),
 ]
 
 
@@ -120,7 +149,12 @@ NUMERIC = [
     ("bool-accepts-true", "ban", {"invitees": True}, None),
     ("bool-rejects-one", "ban", {"invitees": 1}, "'invitees' must be true or false"),
     ("bool-rejects-zero", "ban", {"invitees": 0}, "'invitees' must be true or false"),
-    ("union-accepts-object", "set_break", {"on": True, "quiet_hours": {}}, None),
+    (
+        "union-accepts-object",
+        "set_break",
+        {"on": True, "quiet_hours": {"start": "9:00", "end": "99"}},  # times: the engine's
+        None,
+    ),
     ("union-accepts-null", "set_break", {"on": False, "quiet_hours": None}, None),
     (
         "union-rejects-text",
@@ -186,6 +220,79 @@ def test_results_as_json_keep_the_wire_shape() -> None:
     assert result_json(Joined(circle="c", name="n", pending=True))["pending"] is True
 
 
+@dataclasses.dataclass(frozen=True)
+class _Inner:
+    plain: int
+    self_harm: str = json_name("self-harm")
+
+
+@dataclasses.dataclass(frozen=True)
+class _Nested(Result):
+    one: _Inner
+    many: tuple[_Inner, ...]
+    keyed: dict[str, _Inner]
+    hidden: int = 0
+
+    IN_PROCESS = frozenset({"hidden"})
+
+
+def test_nested_views_keep_their_wire_names_at_any_depth() -> None:
+    inner = _Inner(1, "show")
+    written = json.dumps(result_json(_Nested(inner, (inner, inner), {"c": inner}, hidden=5)))
+    wire = {"plain": 1, "self-harm": "show"}
+    assert json.loads(written) == {"one": wire, "many": [wire, wire], "keyed": {"c": wire}}
+
+
+def test_a_moderation_entry_is_written_as_its_row_always_was() -> None:
+    """Key for key and in the same order: the node's lines stay byte for byte."""
+    settings = SettingsDetails("Be kind", True, False, 24, 30, 3)
+    entry = ModerationEntryView("e1", "a1", "Ash", "settings", None, None, 7, 9, settings)
+    row = result_json(ModerationLog((entry,)))["entries"][0]
+    assert json.dumps(row) == json.dumps(
+        {
+            "id": "e1",
+            "actor": "a1",
+            "actor_name": "Ash",
+            "action": "settings",
+            "target": None,
+            "target_name": None,
+            "ts": 7,
+            "lamport": 9,
+            # the signed body's canonical order
+            "details": {
+                "guidelines": "Be kind",
+                "join_approval": True,
+                "members_invite": False,
+                "flag_after_hours": 24,
+                "slow_mode_seconds": 30,
+                "harm_flags_to_hide": 3,
+            },
+        }
+    )
+    body = {name: getattr(settings, name) for name in json.loads(json.dumps(row))["details"]}
+    assert list(decode(encode(body), 4096)) == list(row["details"])
+    muted = dataclasses.replace(entry, action="mute", details=MuteDetails(5))
+    assert result_json(ModerationLog((muted,)))["entries"][0]["details"] == {"until": 5}
+    promoted = dataclasses.replace(entry, action="promote", details=NoDetails())
+    assert result_json(ModerationLog((promoted,)))["entries"][0]["details"] == {}
+
+
+def test_what_this_run_uses_is_written_as_it_always_was() -> None:
+    tor = TorStatusView("bootstrapping", "conn_done", 45, "Connecting")
+    settings = NetworkSettingsView("tor", "", "", "", CurrentNetworkView("tor", tor))
+    assert result_json(settings)["current"] == {
+        "mode": "tor",
+        "tor": {
+            "state": "bootstrapping",
+            "phase": "conn_done",
+            "progress": 45,
+            "summary": "Connecting",
+        },
+    }
+    direct = dataclasses.replace(settings, current=CurrentNetworkView("direct", None))
+    assert result_json(direct)["current"] == {"mode": "direct", "tor": None}
+
+
 def test_every_refusal_has_a_stable_code_and_a_text() -> None:
     assert len({refusal.value for refusal in Refusal}) == len(Refusal)
     for refusal in Refusal:
@@ -241,7 +348,18 @@ def test_a_refusal_keeps_its_code_and_its_text() -> None:
     st.sampled_from(sorted(COMMANDS)),
     st.dictionaries(
         st.text(max_size=12),
-        st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=12)),
+        st.one_of(
+            st.none(),
+            st.booleans(),
+            st.integers(),
+            st.floats(),
+            st.text(max_size=12),
+            st.dictionaries(
+                st.sampled_from(["start", "end", "x"]),
+                st.one_of(st.text(max_size=5), st.integers()),
+                max_size=3,
+            ),
+        ),
         max_size=4,
     ),
 )

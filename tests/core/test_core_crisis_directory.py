@@ -20,7 +20,7 @@ from peerapp.core.api.crisis import (
     CrisisResources,
     CrisisResourcesView,
 )
-from peerapp.core.api.registry import parse_command
+from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.crisis_directory import (
     CrisisDirectoryInvalid,
     parse_directory,
@@ -214,12 +214,33 @@ def test_empty_optional_fields_are_accepted_as_unknown() -> None:
 
 
 def test_crisis_resources_reply_for_a_country() -> None:
-    reply = crisis_resources(load_bundled(), "nz")
+    reply = result_json(crisis_resources(load_bundled(), "nz"))
     assert reply["country"] == "NZ"
     assert reply["name"] == "New Zealand"
     assert reply["emergency"] == "111"
     assert reply["services"][0]["phone"] == ["1737"]
-    assert {"note", "checked", "services"} <= reply.keys()
+    assert list(reply) == [
+        "country",
+        "name",
+        "emergency",
+        "emergency_source",
+        "services",
+        "note",
+        "checked",
+        "international",
+    ]
+    assert list(reply["services"][0]) == [
+        "name",
+        "phone",
+        "text",
+        "whatsapp",
+        "website",
+        "hours",
+        "languages",
+        "source",
+        "checked",
+    ]
+    assert list(reply["international"]) == ["name", "website"]
     assert reply["checked"] == load_bundled().checked
 
 
@@ -244,9 +265,9 @@ def test_the_handlers_answer_without_a_network_and_report_a_broken_file() -> Non
         return countries, resources
 
     countries, resources = trio.run(ask)
-    names = [entry["name"] for entry in countries.countries]
+    names = [entry.name for entry in countries.countries]
     assert names == sorted(names, key=str.casefold)
-    assert {"code": "GB", "name": "United Kingdom"} in countries.countries
+    assert {"code": "GB", "name": "United Kingdom"} in result_json(countries)["countries"]
     assert resources.emergency == "999"
 
     def broken() -> Any:

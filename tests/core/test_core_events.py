@@ -8,6 +8,7 @@ import json
 import pytest
 
 from peerapp.core import events
+from peerapp.core.api.moderation import ModerationEntryView, MuteDetails
 from peerapp.core.events import (
     CareFlagReceived,
     CirclesChanged,
@@ -37,6 +38,7 @@ from peerapp.core.events import (
     UnreadChanged,
 )
 
+MUTE = MuteDetails(until=9)
 PEER = "12D3KooWK99VoVxNE7XzyBwXEzW7xhK7Gpv85r9F3V3fyKSUKPH5"
 ADDR = f"/ip4/127.0.0.1/tcp/4001/p2p/{PEER}"
 
@@ -137,11 +139,24 @@ SHAPES = [
     ),
     (MembersChanged("ab" * 16), {"event": "members_changed", "circle": "ab" * 16}),
     (
-        ModerationHappened("ab" * 16, {"action": "mute", "actor_name": "Bee"}),
+        ModerationHappened(
+            "ab" * 16,
+            ModerationEntryView("e1", "cd" * 32, "Bee", "mute", "ef" * 32, "Em", 5, 6, MUTE),
+        ),
         {
             "event": "moderation",
             "circle": "ab" * 16,
-            "entry": {"action": "mute", "actor_name": "Bee"},
+            "entry": {
+                "id": "e1",
+                "actor": "cd" * 32,
+                "actor_name": "Bee",
+                "action": "mute",
+                "target": "ef" * 32,
+                "target_name": "Em",
+                "ts": 5,
+                "lamport": 6,
+                "details": {"until": 9},
+            },
         },
     ),
     (

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from trio.testing import wait_all_tasks_blocked
 
+from peerapp.core.api.boundaries import QuietHoursView
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
@@ -75,7 +76,7 @@ def test_quiet_hours_end_when_the_clock_passes_them(tmp_path: Path) -> None:
         async with circle_of(tmp_path, "Ash") as (ash,):
             circle = ash.found()
             now = ash.clock.local_minutes()
-            window = {"start": _clock_text(now - 1), "end": _clock_text(now + 30)}
+            window = QuietHoursView(_clock_text(now - 1), _clock_text(now + 30))
             await ash.boundaries.set_break(circle.circle_id.hex(), False, quiet_hours=window)
             assert ash.boundaries.is_silenced(circle.circle_id)
             assert not ash.boundaries.on_break(circle.circle_id)  # quiet, not on a break

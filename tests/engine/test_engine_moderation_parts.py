@@ -136,8 +136,8 @@ def test_a_harm_flag_hides_a_message_and_a_restore_shows_it(tmp_path: Path) -> N
             await deliver(bee, ash, circle)
             flagged = await ash.safety.flag_harm(circle_hex, view.id)
             assert flagged == {"hidden": True, "harm_flags": 1}
-            (row,) = ash.safety.pending_review(circle_hex)
-            assert row["message"] == view.id and row["author_name"] == "Bee"
+            (review,) = ash.safety.pending_review(circle_hex)
+            assert review.message == view.id and review.author_name == "Bee"
             await ash.safety.restore(circle_hex, view.id)
             reviews = [
                 (e.message, e.hidden)
@@ -145,7 +145,7 @@ def test_a_harm_flag_hides_a_message_and_a_restore_shows_it(tmp_path: Path) -> N
                 if isinstance(e, MessageReview)
             ]
             assert reviews == [(view.id, True), (view.id, False)]
-            assert ash.safety.pending_review(circle_hex) == []
+            assert ash.safety.pending_review(circle_hex) == ()
 
     run(body)
 

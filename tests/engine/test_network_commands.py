@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import trio
 
+from peerapp.core.api.network import CurrentNetworkView
 from peerapp.core.api.registry import parse_command, result_json
 from peerapp.core.errors import CommandError, EngineFailed
 from peerapp.engine.dispatch import Handlers
@@ -32,7 +33,7 @@ class Commands:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.handlers: Handlers = network_handlers(
-            lambda: NetworkSettings(database), lambda: dict(CURRENT)
+            lambda: NetworkSettings(database), lambda: CurrentNetworkView("direct", None)
         )
 
     def __call__(self, command: str, **arguments: Any) -> dict[str, Any]:

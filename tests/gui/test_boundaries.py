@@ -12,16 +12,20 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.boundaries import AllBreaks, SetBreak
+from peerapp.core.api.boundaries import (
+    NO_BREAKS,
+    AllBreaks,
+    BreakView,
+    QuietHoursView,
+    SetBreak,
+)
+from peerapp.core.api.registry import command_arguments, result_json
 from peerapp.core.events import CircleView, MemberView, MessageView
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.take_a_break import (
-    BreakSetting,
-    QuietHours,
     TakeABreakDialog,
-    breaks_from,
     set_break_command,
 )
 from peerapp.ui.main_window import MainWindow
@@ -136,24 +140,30 @@ def test_a_care_flag_notifies_a_facilitator_unless_the_circle_is_on_a_break() ->
 
 
 def test_breaks_are_read_and_written_in_the_engine_shape() -> None:
-    breaks = breaks_from(
-        AllBreaks(
-            global_break={"on": True, "quiet_hours": None, "status": False},
-            circles={"c1": {"on": False, "quiet_hours": {"start": "22:00", "end": "07:00"}}},
-        )
+    night = QuietHoursView("22:00", "07:00")
+    breaks = AllBreaks(
+        global_break=BreakView(on=True), circles={"c1": BreakView(quiet_hours=night)}
     )
-    assert breaks.everywhere == BreakSetting(on=True)
-    assert breaks.of("c1") == BreakSetting(quiet_hours=QuietHours("22:00", "07:00"))
-    assert breaks.of("elsewhere") == BreakSetting()
-    none = AllBreaks(global_break={}, circles={})
-    assert breaks_from(none).everywhere == BreakSetting()
-    odd_hours = {"quiet_hours": {"start": "25:00", "end": "x"}}
-    assert breaks_from(AllBreaks(global_break=odd_hours, circles={})) == breaks_from(none)
-    setting = BreakSetting(True, QuietHours("21:30", "06:45"), True)
+    assert breaks.of(None) == BreakView(on=True)
+    assert breaks.of("c1") == BreakView(quiet_hours=night)
+    assert breaks.of("elsewhere") == BreakView() == NO_BREAKS.of(None)
+    assert result_json(breaks) == {
+        "global": {"on": True, "quiet_hours": None, "status": False},
+        "circles": {
+            "c1": {"on": False, "quiet_hours": {"start": "22:00", "end": "07:00"}, "status": False}
+        },
+    }
+    setting = BreakView(True, QuietHoursView("21:30", "06:45"), True)
     assert set_break_command("c1", setting) == SetBreak(
-        circle="c1", on=True, quiet_hours={"start": "21:30", "end": "06:45"}, status=True
+        circle="c1", on=True, quiet_hours=QuietHoursView("21:30", "06:45"), status=True
     )
-    assert set_break_command(None, BreakSetting()) == SetBreak(
+    assert command_arguments(set_break_command("c1", setting)) == {
+        "circle": "c1",
+        "on": True,
+        "quiet_hours": {"start": "21:30", "end": "06:45"},
+        "status": True,
+    }
+    assert set_break_command(None, BreakView()) == SetBreak(
         on=False, quiet_hours=None, status=False
     )
 
@@ -341,7 +351,7 @@ def test_the_circle_break_dialog_round_trips_quiet_hours(
 
     qtbot.waitUntil(window.breaks.has_quiet_hours, timeout=WAIT_MS)  # badges follow the clock
     again = open_circle_break(qtbot, window, circle)
-    assert again.setting() == BreakSetting(False, QuietHours("21:30", "06:45"), True)
+    assert again.setting() == BreakView(False, QuietHoursView("21:30", "06:45"), True)
     assert again.start_edit.time() == QTime(21, 30) and again.end_edit.time() == QTime(6, 45)
     # the circle's quiet hours are its own: the global break has none
     again.reject()
@@ -350,7 +360,7 @@ def test_the_circle_break_dialog_round_trips_quiet_hours(
     everywhere = window.active_dialog
     assert isinstance(everywhere, TakeABreakDialog)
     qtbot.waitUntil(lambda: everywhere.loaded, timeout=WAIT_MS)
-    assert everywhere.setting() == BreakSetting()
+    assert everywhere.setting() == BreakView()
 
     # unticking the quiet hours clears them
     everywhere.reject()
@@ -360,7 +370,7 @@ def test_the_circle_break_dialog_round_trips_quiet_hours(
     save(qtbot, third)
     qtbot.waitUntil(lambda: window.active_dialog is None, timeout=WAIT_MS)
     fourth = open_circle_break(qtbot, window, circle)
-    assert fourth.setting() == BreakSetting(False, None, True)
+    assert fourth.setting() == BreakView(False, None, True)
     qtbot.waitUntil(lambda: not window.breaks.has_quiet_hours(), timeout=WAIT_MS)
 
 

@@ -5,15 +5,18 @@ open flags, and marks them resolved. Cee is never told."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtWidgets import QMenu
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.safety import CareFlagView
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.care_flags import CareFlagsDialog, care_flags_from, open_flags
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog, about_themselves, open_flags
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.member_actions import care_actions
-from peerapp.ui.text import care, conversation
+from peerapp.ui.text import care
 from peerapp.ui.widgets.member_menu import labels_of
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -38,30 +41,24 @@ def test_care_actions_need_someone_to_tell() -> None:
     assert care_actions(myself=True, someone_to_tell=False) == []
 
 
-def test_flags_rows_are_read_leniently_and_only_open_ones_listed() -> None:
-    row = {
-        "id": "01" * 16,
-        "member": "aa" * 32,
-        "member_name": "Cee",
-        "message": None,
-        "message_text": "",
-        "note": "",
-        "from": "bb" * 32,
-        "from_name": "",
-        "received_at": 5,
-        "resolved": False,
-    }
-    rows = [row, {**row, "id": "02" * 16, "resolved": True}, {"id": "x"}, "junk", None]
-    flags = care_flags_from(rows)
-    assert [f.id for f in flags] == ["01" * 16, "02" * 16]
-    assert [f.id for f in open_flags(flags)] == ["01" * 16]
-    first = flags[0]
-    assert (first.message, first.sender_name, first.about_themselves) == (
-        None,
-        conversation.unnamed_member(),
-        False,
+def test_only_open_flags_are_listed_and_names_stay_out_of_reprs() -> None:
+    flag = CareFlagView(
+        id="01" * 16,
+        member="aa" * 32,
+        member_name="Cee",
+        message=None,
+        message_text="",
+        note="worried",
+        sender="bb" * 32,
+        sender_name="Bee",
+        received_at=5,
+        resolved=False,
     )
-    assert "Cee" not in repr(first)
+    flags = [flag, dataclasses.replace(flag, id="02" * 16, resolved=True)]
+    assert [f.id for f in open_flags(flags)] == ["01" * 16]
+    assert not about_themselves(flag)
+    assert about_themselves(dataclasses.replace(flag, sender=flag.member))
+    assert "Cee" not in repr(flag) and "Bee" not in repr(flag) and "worried" not in repr(flag)
 
 
 def _labels(menu: QMenu | None) -> list[str]:

@@ -16,7 +16,14 @@ import pytest
 import trio
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.moderation import Banned, CircleInfoView
+from peerapp.core.api.moderation import (
+    Banned,
+    CircleInfoView,
+    EquivocationView,
+    ModerationEntryView,
+    SettingsDetails,
+    VersionView,
+)
 from peerapp.core.circle_events import EventType
 from peerapp.core.events import MemberView, MessageView
 from peerapp.crypto.signing import sign_event
@@ -26,12 +33,12 @@ from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
-from peerapp.ui.dialogs.equivocations import EquivocationsDialog, equivocations_from
+from peerapp.ui.dialogs.equivocations import EquivocationsDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.notices import Settings, entry_from, notice_text, settings_changes
-from peerapp.ui.text import common, conversation, invites, moderation, safety
+from peerapp.ui.notices import Settings, notice_text, settings_changes
+from peerapp.ui.text import common, invites, moderation, safety
 from peerapp.ui.widgets.message_model import Look, presentation
 from tests.binding import bound
 from tests.gui.circle_steps import (
@@ -65,6 +72,23 @@ def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
     return Circle(*two_members)
 
 
+def settings_details(
+    *, members_invite: bool = False, flag_after_hours: int = 24
+) -> SettingsDetails:
+    return SettingsDetails(
+        guidelines="",
+        join_approval=False,
+        members_invite=members_invite,
+        flag_after_hours=flag_after_hours,
+        slow_mode_seconds=0,
+        harm_flags_to_hide=Settings().harm_flags_to_hide,
+    )
+
+
+def settings_entry(entry_id: str, details: SettingsDetails) -> ModerationEntryView:
+    return ModerationEntryView(entry_id, "aa", "Ash", "settings", None, None, 1, 1, details)
+
+
 def test_settings_notices_say_who_may_invite() -> None:
     assert settings_changes(Settings(members_invite=True), Settings()) == [
         moderation.members_invite_on_now()
@@ -72,18 +96,7 @@ def test_settings_notices_say_who_may_invite() -> None:
     assert settings_changes(Settings(), Settings(members_invite=True)) == [
         moderation.members_invite_off_now()
     ]
-    entry = entry_from(
-        {
-            "id": "e1",
-            "actor": "aa",
-            "actor_name": "Ash",
-            "action": "settings",
-            "target": None,
-            "ts": 1,
-            "details": {"slow_mode_seconds": 0, "join_approval": False, "members_invite": True},
-        }
-    )
-    assert entry is not None
+    entry = settings_entry("e1", settings_details(members_invite=True))
     assert notice_text(entry, Settings()) == "Members may now invite people (changed by Ash)"
 
 
@@ -99,26 +112,11 @@ def test_settings_notices_and_the_rule_say_how_long_members_wait_to_flag() -> No
     assert settings_changes(day, Settings(flag_after_hours=2)) == [
         "Members can now flag messages once they have been in the circle for 24 hours"
     ]
-    # the log's settings entries carry the hours; older ones without them mean a day
-    rows = [
-        {"slow_mode_seconds": 0, "join_approval": False, "flag_after_hours": 0},
-        {"slow_mode_seconds": 0, "join_approval": False},
-    ]
+    # the log's settings entries carry the hours (a settings event states every setting)
     entries = [
-        entry_from(
-            {
-                "id": f"e{i}",
-                "actor": "aa",
-                "actor_name": "Ash",
-                "action": "settings",
-                "target": None,
-                "ts": 1,
-                "details": details,
-            }
-        )
-        for i, details in enumerate(rows)
+        settings_entry("e0", settings_details(flag_after_hours=0)),
+        settings_entry("e1", settings_details(flag_after_hours=24)),
     ]
-    assert entries[0] is not None and entries[1] is not None
     assert notice_text(entries[0], day) == (
         "Members can now flag messages as soon as they join (changed by Ash)"
     )
@@ -220,23 +218,10 @@ def test_the_note_shows_on_every_look_but_a_tombstone() -> None:
     assert presentation(honest, False, False).note == ""
 
 
-def test_equivocation_rows_are_read_leniently() -> None:
-    version = {"id": "v1", "type": "message", "text": "Hi", "ts": 5, "accepted": True}
-    row = {"author": "cd" * 32, "author_name": "", "seq": 3, "versions": [version]}
-    items = equivocations_from(
-        [
-            row,
-            {"author": "x", "versions": [{"id": "v2", "type": "message", "ts": "soon"}]},
-            {"versions": [version]},
-            "junk",
-            None,
-        ]
-    )
-    assert [(i.author_name, i.seq, [v.text for v in i.versions]) for i in items] == [
-        (conversation.unnamed_member(), 3, ["Hi"])
-    ]
-    assert equivocations_from(None) == [] and equivocations_from("text") == []
-    assert "Hi" not in repr(items[0].versions[0]) and "cd" * 32 not in repr(items[0])
+def test_equivocation_views_keep_text_and_names_out_of_reprs() -> None:
+    version = VersionView("v1", "message", "Hi", False, 5, 7, True)
+    item = EquivocationView("cd" * 32, "Bee", 3, (version,))
+    assert "Hi" not in repr(version) and "Bee" not in repr(item)
 
 
 def inside(window: MainWindow, work: Callable[[CircleService], Awaitable[T]]) -> T:
@@ -380,7 +365,7 @@ def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one
     qtbot.waitUntil(lambda: listing.loaded, timeout=WAIT_MS)
     (item,) = listing.equivocations
     assert item.author == bee_id and item.author_name == "Bee"
-    assert sorted(v.text for v in item.versions) == sorted([FIRST, REWRITE])
+    assert sorted(v.text or "" for v in item.versions) == sorted([FIRST, REWRITE])
     columns = {column.version.id: column for column in listing.columns()}
     assert set(columns) == {first.id, rewrite}
     assert all(not column.delete_button.isHidden() for column in columns.values())

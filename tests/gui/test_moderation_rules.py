@@ -14,13 +14,23 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.moderation import (
+    MessageDetails,
+    ModerationDetails,
+    ModerationEntryView,
+    MuteDetails,
+    NoDetails,
+    SettingsDetails,
+)
+from peerapp.core.circle_state import (
+    DEFAULT_FLAG_AFTER_HOURS,
+    DEFAULT_HARM_FLAGS_TO_HIDE,
+)
 from peerapp.core.events import MessageView
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.member_actions import in_menu_order
 from peerapp.ui.notices import (
-    ModerationEntry,
     Settings,
-    entries_from,
     log_lines,
     notice_text,
     settings_changes,
@@ -41,6 +51,7 @@ from tests.gui.helpers import WAIT_MS, type_into
 
 A = MemberAction
 MINUTE_MS = 60_000
+NO_DETAILS = NoDetails()
 T0 = int(datetime(2025, 3, 4, 14, 0).timestamp() * 1000)
 
 
@@ -70,22 +81,27 @@ def test_a_menu_lists_the_engines_actions_gentle_first() -> None:
 
 
 def entry(
-    action: str, details: dict[str, object] | None = None, **fields: object
-) -> ModerationEntry:
-    base: dict[str, object] = {
-        "id": f"{action}-1",
-        "actor": "b" * 64,
-        "actor_name": "Bee",
-        "action": action,
-        "target": "e" * 64,
-        "target_name": "Em",
-        "ts": T0,
-        "details": details or {},
-    }
-    base.update(fields)
-    parsed = entries_from([base])
-    assert len(parsed) == 1
-    return parsed[0]
+    action: str,
+    details: ModerationDetails = NO_DETAILS,
+    *,
+    id: str = "",
+    target: str | None = "e" * 64,
+    target_name: str | None = "Em",
+    actor_name: str = "Bee",
+    ts: int = T0,
+    lamport: int = 4,
+) -> ModerationEntryView:
+    return ModerationEntryView(
+        id=id or f"{action}-1",
+        actor="b" * 64,
+        actor_name=actor_name,
+        action=action,
+        target=target,
+        target_name=target_name,
+        ts=ts,
+        lamport=lamport,
+        details=details,
+    )
 
 
 def test_notices_say_who_did_what_to_whom() -> None:
@@ -96,7 +112,7 @@ def test_notices_say_who_did_what_to_whom() -> None:
     assert notice_text(entry("ban")) == "Em was removed by Bee and cannot rejoin"
     assert notice_text(entry("invite_revoke", target=None)) == "Bee revoked an invite code"
     # a deleted message shows in its own place, not as a notice
-    assert notice_text(entry("delete", {"message": "m" * 64})) is None
+    assert notice_text(entry("delete", MessageDetails("m" * 64))) is None
 
 
 @pytest.mark.parametrize(
@@ -112,13 +128,18 @@ def test_notices_say_who_did_what_to_whom() -> None:
     ],
 )
 def test_mute_notices_say_for_how_long(until: int, said: str) -> None:
-    assert notice_text(entry("mute", {"until": until})) == said
+    assert notice_text(entry("mute", MuteDetails(until))) == said
 
 
-def settings(
-    slow: int = 0, approval: bool = False, guidelines: str = "Be kind"
-) -> dict[str, object]:
-    return {"slow_mode_seconds": slow, "join_approval": approval, "guidelines": guidelines}
+def settings(slow: int = 0, approval: bool = False, guidelines: str = "Be kind") -> SettingsDetails:
+    return SettingsDetails(
+        guidelines=guidelines,
+        join_approval=approval,
+        members_invite=False,
+        flag_after_hours=DEFAULT_FLAG_AFTER_HOURS,
+        slow_mode_seconds=slow,
+        harm_flags_to_hide=DEFAULT_HARM_FLAGS_TO_HIDE,
+    )
 
 
 def test_settings_notices_say_what_changed() -> None:
@@ -151,9 +172,9 @@ def test_the_log_walks_settings_in_order_and_reads_as_lines() -> None:
     log = [
         entry("settings", settings(slow=30), id="s1"),
         entry("settings", settings(slow=30, approval=True), id="s2"),
-        entry("mute", {"until": T0 + 10 * MINUTE_MS}, id="m1"),
-        entry("delete", {"message": "m" * 64}, id="d1", target="b" * 64, target_name="Bee"),
-        entry("delete", {"message": "n" * 64}, id="d2"),
+        entry("mute", MuteDetails(T0 + 10 * MINUTE_MS), id="m1"),
+        entry("delete", MessageDetails("m" * 64), id="d1", target="b" * 64, target_name="Bee"),
+        entry("delete", MessageDetails("n" * 64), id="d2"),
     ]
     paired = with_previous(log)
     assert paired[1][1] == Settings(30, False, "Be kind")
@@ -169,9 +190,7 @@ def test_the_log_walks_settings_in_order_and_reads_as_lines() -> None:
     assert lines[0].when.endswith("4 Mar 14:00")
 
 
-def test_malformed_entries_are_skipped_and_names_never_missing() -> None:
-    rows: list[object] = [{"id": "x"}, "nonsense", {"id": "y", "actor": "a", "action": "ban"}]
-    assert entries_from(rows) == []
+def test_names_are_never_missing() -> None:
     nameless = entry("remove", actor_name="", target_name=None)
     assert notice_text(nameless) == "Someone was removed by Someone"
     assert notice_text(entry("something new")) == "Bee changed something in the circle"
@@ -184,19 +203,12 @@ def message(lamport: int, ts: int) -> MessageView:
     return MessageView(f"{lamport:064x}", "a" * 64, "Ash", "hello", ts, False, lamport)
 
 
-def test_a_notice_goes_after_the_last_message_written_before_it() -> None:
+def test_a_notice_goes_where_the_log_places_it() -> None:
+    """The engine gives every entry its place in the circle's one order (its lamport)."""
     shown = [message(3, T0), message(5, T0 + MINUTE_MS), message(8, T0 + 3 * MINUTE_MS)]
-    between = entry("remove", ts=T0 + 2 * MINUTE_MS)
-    key = notice_key(between, shown, complete=False)
-    assert key is not None
-    assert (5, shown[1].id) < key < (5, "f" * 64) < (8, shown[2].id)
-    # one older than every message shown waits for older pages, unless there are none
-    early = entry("remove", ts=T0 - MINUTE_MS)
-    assert notice_key(early, shown, complete=False) is None
-    before_all = notice_key(early, shown, complete=True)
-    assert before_all is not None and before_all < (3, shown[0].id)
-    # the engine's own place in the log wins when it gives one
-    assert notice_key(entry("remove", lamport=6), shown, complete=False) == (6, "remove-1")
+    key = notice_key(entry("remove", lamport=6, ts=T0 - MINUTE_MS), shown, complete=False)
+    assert key == (6, "remove-1")
+    assert (5, shown[1].id) < key < (8, shown[2].id)
 
 
 # -- what holds the composer back ---------------------------------------------------------

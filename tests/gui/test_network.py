@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.network import NetworkSettings, NetworkSettingsView
+from peerapp.core.api.network import CurrentNetworkView, NetworkSettings, NetworkSettingsView
 from peerapp.core.events import EngineEvent, TorStatusChanged
 from peerapp.core.network_mode import DIRECT_RUN
 from peerapp.engine.engine import Engine
@@ -38,7 +38,7 @@ from tests.gui.helpers import LOOPBACK, PASSPHRASES, WAIT_MS, StartSession, clic
 from tests.gui.test_message_order import message
 from tests.gui.test_sync import go_offline, meet
 
-CURRENT = {"mode": "direct", "tor": None}
+CURRENT = CurrentNetworkView(mode="direct", tor=None)
 BRIDGES = (
     "UseBridges 1\n"
     "Bridge obfs4 192.0.2.7:443 0123456789ABCDEF0123456789ABCDEF01234567 cert=abc iat-mode=0\n"

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.moderation import SetSettings
-from peerapp.core.api.safety import Flag
+from peerapp.core.api.safety import Flag, PendingReviewView
 from peerapp.ui.circle_pane import CirclePane
-from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard, pending_reviews_from
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.text import care, conversation, moderation
+from peerapp.ui.text import care, moderation
 from peerapp.ui.widgets.message_model import Look
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
@@ -32,21 +32,9 @@ SECOND = "Another thing that should not stay up."
 LATER = ["Let's take a breath.", "Thank you all for being here.", "See you next week."]
 
 
-def test_pending_review_rows_are_read_leniently() -> None:
-    row = {
-        "message": "ab" * 32,
-        "author": "cd" * 32,
-        "author_name": "",
-        "harm_flags": 2,
-        "ts": 5,
-        "lamport": 7,
-    }
-    reviews = pending_reviews_from([row, {"author": "x"}, "junk", None])
-    assert [(r.message, r.author_name, r.harm_flags, r.lamport) for r in reviews] == [
-        ("ab" * 32, conversation.unnamed_member(), 2, 7)
-    ]
-    assert pending_reviews_from(None) == [] and pending_reviews_from("text") == []
-    assert "cd" * 32 not in repr(reviews[0])
+def test_a_pending_review_keeps_its_authors_name_out_of_reprs() -> None:
+    review = PendingReviewView("ab" * 32, "cd" * 32, "Cee", 2, 5, 7)
+    assert "Cee" not in repr(review)
 
 
 def test_badge_words_count_both() -> None:

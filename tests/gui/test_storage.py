@@ -8,11 +8,18 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.usage import Cleared
+from peerapp.core.api.usage import CircleUsageView, Cleared, MemberUsageView
 from peerapp.core.events import MessageView
 from peerapp.engine.circle_service import CircleService
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
-from peerapp.ui.dialogs.storage import StorageDialog, human_size, usage_from
+from peerapp.ui.dialogs.storage import (
+    StorageDialog,
+    circle_name,
+    former,
+    human_size,
+    largest_first,
+    member_name,
+)
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import circles, conversation, moderation
 from peerapp.ui.text import storage as storage_text
@@ -35,23 +42,19 @@ def circle(two_members: tuple[MainWindow, MainWindow, str]) -> Circle:
     return Circle(*two_members)
 
 
-def test_usage_rows_are_read_leniently_and_sizes_read_as_people_do() -> None:
-    bee = {"id": "bb", "name": "Bee", "member": False, "removed": True, "bytes": 10}
-    ash = {"id": "aa", "name": "Ash", "member": True, "bytes": 900, "refused": 2}
-    rows = [
-        {"circle": "c1", "name": "Tuesday", "bytes": 910, "member_budget": 64 << 20,
-         "members": [bee, ash, {"name": "no id"}, "junk", {"id": "cc", "bytes": "lots"}]},
-        {"circle": 3},
-        "junk",
-        {"circle": "c2", "members": "none"},
-    ]  # fmt: skip
-    (tuesday, unnamed) = usage_from(rows)
-    assert [m.name for m in tuesday.members] == ["Ash", "Bee", conversation.unnamed_member()]
-    assert [m.former for m in tuesday.members] == [False, True, False]
-    assert tuesday.members[0].refused == 2 and tuesday.members[2].bytes == 0
-    assert unnamed.name == circles.unnamed_circle() and unnamed.members == ()
-    assert usage_from(None) == [] and usage_from("text") == []
-    assert "Bee" not in repr(tuesday.members[1]) and "Tuesday" not in repr(tuesday)
+def test_usage_views_read_as_people_do_and_sizes_too() -> None:
+    bee = MemberUsageView("bb", "Bee", False, True, False, 1, 10, 0)
+    ash = MemberUsageView("aa", "Ash", True, False, False, 9, 900, 2)
+    nameless = MemberUsageView("cc", "", True, False, False, 0, 0, 0)
+    tuesday = CircleUsageView("c1", "Tuesday", 10, 910, 64 << 20, (bee, nameless, ash))
+    assert [member_name(m) for m in largest_first(tuesday.members)] == [
+        "Ash",
+        "Bee",
+        conversation.unnamed_member(),
+    ]
+    assert [former(m) for m in (ash, bee, nameless)] == [False, True, False]
+    assert circle_name(CircleUsageView("c2", "", 0, 0, 0, ())) == circles.unnamed_circle()
+    assert "Bee" not in repr(bee) and "Tuesday" not in repr(tuesday)
     assert human_size(2_400_000) == "2.3 MB"
     assert human_size(64 << 20) == "64.0 MB" and human_size(64 << 20, 0) == "64 MB"
     assert human_size(-5) == "0 bytes"
@@ -93,7 +96,7 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
     # every circle with its size; in the circle in view, who stored what, nobody clearable
     dialog = open_from_profile_menu(qtbot, circle.ash)
     (usage,) = dialog.usage
-    assert usage.id == circle.id and usage.name == "Tuesday circle" and usage.bytes > 0
+    assert usage.circle == circle.id and usage.name == "Tuesday circle" and usage.bytes > 0
     assert dialog.circle_sizes[circle.id].text() == human_size(usage.bytes)
     assert set(dialog.rows) == {bee, member_id(ash, "Ash")}
     assert all(row.clear_button.isHidden() for row in dialog.rows.values())
@@ -112,7 +115,7 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
     ash.versions.storage_action.trigger()
     storage = circle.ash.active_dialog
     assert isinstance(storage, StorageDialog)
-    qtbot.waitUntil(lambda: storage.loaded and storage.rows[bee].usage.former, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: storage.loaded and former(storage.rows[bee].usage), timeout=WAIT_MS)
     row = storage.rows[bee]
     assert (
         not row.clear_button.isHidden() and row.mark_label.text() == storage_text.storage_removed()

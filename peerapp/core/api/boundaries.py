@@ -17,6 +17,8 @@ from peerapp.core.api.contract import (
     command,
     json_name,
 )
+from peerapp.core.api.refusals import Refusal
+from peerapp.core.errors import CommandError
 
 
 @command("block", "Hide a member's messages for you only; nobody is told.")
@@ -70,10 +72,29 @@ class SetFilters(Command[FilterModes]):
 
 
 @dataclass(frozen=True)
+class QuietHoursView:
+    """Quiet hours every day, local time; the end may be past midnight."""
+
+    start: str  # "HH:MM"
+    end: str
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> QuietHoursView:
+        """`set_break`'s quiet_hours from a front's JSON object: both times, as text (the
+        engine reads the times themselves, and says what is wrong with them)."""
+        start, end = value.get("start"), value.get("end")
+        if set(value) != {"start", "end"} or not isinstance(start, str) or not isinstance(end, str):
+            raise CommandError(Refusal.QUIET_HOURS_SHAPE)
+        return cls(start, end)
+
+
+@dataclass(frozen=True)
 class BreakView(Result):
-    on: bool
-    quiet_hours: dict[str, str] | None  # {"start": "HH:MM", "end": "HH:MM"}
-    status: bool
+    """One scope's break (a circle's own, or the global one)."""
+
+    on: bool = False
+    quiet_hours: QuietHoursView | None = None  # None: no quiet hours
+    status: bool = False  # members see "taking a break" while it is on
 
 
 @command(
@@ -86,15 +107,24 @@ class SetBreak(Command[BreakView]):
     circle: str | None = None
     on: bool
     # absent keeps the quiet hours, null clears them
-    quiet_hours: dict[str, Any] | Unset | None = UNSET
+    quiet_hours: QuietHoursView | Unset | None = UNSET
     status: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class AllBreaks(Result):
-    # {on, quiet_hours, status}; "global" on the wire (a Python keyword)
-    global_break: dict[str, Any] = json_name("global")  # noqa: RUF009 (field metadata)
-    circles: dict[str, dict[str, Any]]  # circle id -> its break
+    # "global" on the wire (a Python keyword)
+    global_break: BreakView = json_name("global")  # noqa: RUF009 (field metadata)
+    circles: dict[str, BreakView]  # circle id -> its break, for every circle we are in
+
+    def of(self, circle: str | None) -> BreakView:
+        """The break of `circle` (None: the global one); no break when it has none."""
+        if circle is None:
+            return self.global_break
+        return self.circles.get(circle, BreakView())
+
+
+NO_BREAKS = AllBreaks(global_break=BreakView(), circles={})
 
 
 @command("breaks", "Your global break and each circle's.")

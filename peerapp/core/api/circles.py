@@ -4,16 +4,16 @@ members and sync (docs/node.md "Commands and replies")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from peerapp.core.api.contract import Command, Done, Result, command
+from peerapp.core.api.network import TorStatusView
 from peerapp.core.events import CircleView, MemberView
 
 
 @dataclass(frozen=True)
 class StatusView(Result):
     mode: str
-    tor: dict[str, Any] | None
+    tor: TorStatusView | None  # None in direct mode
     peer_id: str
     addrs: list[str]
     hosts: int

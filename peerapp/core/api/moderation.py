@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from peerapp.core.api.contract import Command, Done, Result, command
 
@@ -169,10 +168,73 @@ class Invites(Command[InviteList]):
     circle: str
 
 
+# -- the moderation log: what each action's entry holds beside who, whom and when
+
+
+@dataclass(frozen=True)
+class MuteDetails:
+    until: int  # ms since the epoch; a time not after the entry's ts lifts a mute
+
+
+@dataclass(frozen=True)
+class SettingsDetails:
+    """The whole settings a settings entry set. The fields are in the order the signed
+    body holds them (canonical CBOR: shorter names first), the order the JSON always had."""
+
+    guidelines: str
+    join_approval: bool
+    members_invite: bool
+    flag_after_hours: int
+    slow_mode_seconds: int
+    harm_flags_to_hide: int
+
+
+@dataclass(frozen=True)
+class InviteDetails:
+    invite: str  # the revoked invite's id (hex)
+
+
+@dataclass(frozen=True)
+class MessageDetails:
+    message: str  # the deleted or restored message's id (hex)
+
+
+@dataclass(frozen=True)
+class NoDetails:
+    """Promote, demote, transfer_founder, remove, ban: who and whom say it all (`{}`)."""
+
+
+ModerationDetails = MuteDetails | SettingsDetails | InviteDetails | MessageDetails | NoDetails
+
+# an entry's action (the event type's wire name) -> what its details hold
+DETAILS_OF_ACTION: dict[str, type[ModerationDetails]] = {
+    "mute": MuteDetails,
+    "settings": SettingsDetails,
+    "invite_revoke": InviteDetails,
+    "delete": MessageDetails,
+    "restore": MessageDetails,
+}
+
+
+@dataclass(frozen=True)
+class ModerationEntryView:
+    """One accepted moderation action (a `moderation_log` row, a `moderation` event's
+    entry): who did what to whom, when. Names come from members: plain text to a front."""
+
+    id: str
+    actor: str  # member id
+    actor_name: str
+    action: str  # the event type's wire name: "remove", "mute", ...
+    target: str | None  # a member id (a message's author for delete/restore); None otherwise
+    target_name: str | None  # None exactly when target is
+    ts: int  # ms, the actor's clock
+    lamport: int  # with the id, its place in the circle's one order
+    details: ModerationDetails
+
+
 @dataclass(frozen=True)
 class ModerationLog(Result):
-    # {id, actor, actor_name, action, target, target_name, ts, lamport, details}
-    entries: list[dict[str, Any]]
+    entries: tuple[ModerationEntryView, ...]  # in log order
 
 
 @command("moderation_log", "Who did what to whom, when: every moderation action.")
@@ -182,9 +244,31 @@ class ModerationLogOf(Command[ModerationLog]):
 
 
 @dataclass(frozen=True)
+class VersionView:
+    """One event a member signed under a number it also signed another under."""
+
+    id: str
+    type: str  # the event type's wire name
+    text: str | None = field(repr=False)  # a message's text ("" once erased); None otherwise
+    deleted: bool  # a message erased (deleted for everyone)
+    ts: int  # ms, the author's clock
+    lamport: int
+    accepted: bool  # the circle's rules accepted it (a refused one never showed)
+
+
+@dataclass(frozen=True)
+class EquivocationView:
+    """The versions one member signed under one number, side by side."""
+
+    author: str
+    author_name: str = field(repr=False)
+    seq: int
+    versions: tuple[VersionView, ...]
+
+
+@dataclass(frozen=True)
 class EquivocationList(Result):
-    # {author, author_name, seq, versions: [{id, type, text, deleted, ts, lamport, accepted}]}
-    equivocations: list[dict[str, Any]]
+    equivocations: tuple[EquivocationView, ...]
 
 
 @command(

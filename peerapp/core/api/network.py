@@ -3,9 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from peerapp.core.api.contract import Command, Result, command
+
+
+@dataclass(frozen=True)
+class TorStatusView:
+    """Tor's state as the `tor_status` event gives it (core/events.TorStatusChanged)."""
+
+    state: str  # starting | bootstrapping | ready | stale | restarting | failed
+    phase: str  # Tor's own bootstrap tag
+    progress: int  # Tor's bootstrap percent
+    summary: str  # Tor's words, fit to show
+
+
+@dataclass(frozen=True)
+class CurrentNetworkView:
+    """What this run uses (stored settings take effect at the next start)."""
+
+    mode: str  # "tor" | "direct"
+    tor: TorStatusView | None  # None in direct mode
 
 
 @dataclass(frozen=True)
@@ -14,7 +31,7 @@ class NetworkSettingsView(Result):
     tor_control: str  # "" when unset
     tor_socks: str
     tor_config: str
-    current: dict[str, Any]  # what this run uses: {mode, tor}
+    current: CurrentNetworkView
     restart: bool = False  # a change: used from the next start
 
     OMIT_DEFAULTS = frozenset({"restart"})

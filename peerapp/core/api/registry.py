@@ -9,7 +9,8 @@ Rules for a command from JSON (`parse_command`), in this order:
 3. each field in declaration order: a required one (no default) that is missing is
    refused; a given one must be of the field's JSON kinds (text, a whole number, true or
    false, an object; null only where null is a value of its own). A bool never passes as
-   a number nor the reverse.
+   a number nor the reverse. A field typed as a view (a dataclass with `from_json`, e.g.
+   `set_break`'s quiet hours) takes an object, which the view reads (or refuses).
 """
 
 from __future__ import annotations
@@ -81,8 +82,13 @@ class Argument:
 
     name: str  # on the wire
     field: str  # in the dataclass
-    kinds: tuple[type, ...]
+    kinds: tuple[type, ...]  # the JSON kinds it takes
     required: bool
+    view: Any = None  # a view it takes as an object: its `from_json` reads the object
+
+
+def _is_view(kind: Any) -> bool:
+    return dataclasses.is_dataclass(kind) and hasattr(kind, "from_json")
 
 
 def _kinds(hint: Any, default: Any) -> tuple[type, ...]:
@@ -92,8 +98,13 @@ def _kinds(hint: Any, default: Any) -> tuple[type, ...]:
         kind = typing.get_origin(member) or member
         if kind is Unset or (kind is type(None) and default is None):
             continue  # not a JSON value: the argument is absent
-        kinds.append(kind)
+        kinds.append(dict if _is_view(kind) else kind)
     return tuple(kinds)
+
+
+def _view(hint: Any) -> Any:
+    members = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    return next((member for member in members if _is_view(member)), None)
 
 
 def arguments_of(command: type[Command[Any]]) -> tuple[Argument, ...]:
@@ -105,6 +116,7 @@ def arguments_of(command: type[Command[Any]]) -> tuple[Argument, ...]:
             kinds=_kinds(hints[field.name], field.default),
             required=field.default is dataclasses.MISSING
             and field.default_factory is dataclasses.MISSING,
+            view=_view(hints[field.name]),
         )
         for field in dataclasses.fields(command)
     )
@@ -142,6 +154,8 @@ def parse_command(name: str, arguments: Mapping[str, Any]) -> Command[Any]:
             raise CommandError(
                 Refusal.WRONG_TYPE, argument=argument.name, kind=describe(argument.kinds)
             )
+        if argument.view is not None and isinstance(value, dict):
+            value = argument.view.from_json(value)
         values[argument.field] = value
     return spec.command(**values)
 
@@ -172,9 +186,17 @@ def result_json(result: Result) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Views to dicts, tuples to lists: what json.dumps writes."""
+    """Views to dicts (keys as the wire spells them, `json_name`, at any depth; a nested
+    result as its own JSON), tuples to lists: what json.dumps writes."""
+    if isinstance(value, Result):
+        return result_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return dataclasses.asdict(value)
+        return {
+            field.metadata.get(JSON_NAME, field.name): _plain(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+        }
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
     return value

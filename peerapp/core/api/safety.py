@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
-from peerapp.core.api.contract import Command, Done, Result, command
+from peerapp.core.api.contract import JSON_NAME, Command, Done, Result, command, json_name
 
 
 @command(
@@ -33,10 +32,27 @@ class Report(Command[Reported]):
 
 
 @dataclass(frozen=True)
+class ReportView:
+    """A member's report that reached our facilitator mailbox (checked when it arrived:
+    signed by a member, about a message of the circle)."""
+
+    id: str
+    kind: str
+    reporter: str
+    reporter_name: str = field(repr=False)  # names stay out of logs and failure reports
+    message: str | None
+    author: str | None
+    author_name: str | None = field(repr=False)
+    excerpt: str = field(repr=False)  # the reported message's text, as its author signed it
+    reason: str = field(repr=False)
+    ts: int  # ms, the reporter's clock
+    received_at: int  # ms, ours
+    resolved: bool
+
+
+@dataclass(frozen=True)
 class ReportList(Result):
-    # {id, kind, reporter, reporter_name, message, author, author_name, excerpt, reason,
-    # ts, received_at, resolved}, newest first
-    reports: list[dict[str, Any]]
+    reports: tuple[ReportView, ...]  # newest first
 
 
 @command("reports", "Reports sent to us as a facilitator, newest first.")
@@ -77,13 +93,39 @@ class Flag(Command[Flagged]):
     note: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class CareFlagView:
+    """A member's "I'm worried about someone" flag in our facilitator mailbox."""
+
+    id: str
+    member: str
+    member_name: str = field(repr=False)  # names stay out of logs and failure reports
+    message: str | None
+    # the flagged message's text, as its author signed it; "" if none
+    message_text: str = field(repr=False)
+    note: str = field(repr=False)
+    sender: str = json_name("from")  # a Python keyword
+    sender_name: str = field(repr=False, metadata={JSON_NAME: "from_name"})
+    received_at: int  # ms, ours
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class PendingReviewView:
+    """A message members' harm flags hid, waiting for a facilitator's review."""
+
+    message: str
+    author: str
+    author_name: str = field(repr=False)  # names stay out of logs and failure reports
+    harm_flags: int  # how many members flagged it (never who)
+    ts: int
+    lamport: int
+
+
 @dataclass(frozen=True)
 class FlagList(Result):
-    # {id, member, member_name, message, message_text, note, from, from_name,
-    # received_at, resolved}, newest first
-    flags: list[dict[str, Any]]
-    # {message, author, author_name, harm_flags, ts, lamport}: hidden pending our review
-    pending_review: list[dict[str, Any]]
+    flags: tuple[CareFlagView, ...]  # newest first
+    pending_review: tuple[PendingReviewView, ...]  # hidden pending our review, oldest first
 
 
 @command("flags", "Care flags sent to us as a facilitator, newest first.")

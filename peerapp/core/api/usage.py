@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from peerapp.core.api.contract import Command, Result, command
 
 
 @dataclass(frozen=True)
+class MemberUsageView:
+    """One author of a circle (a member or a former one) and what we keep of theirs."""
+
+    id: str
+    name: str = field(repr=False)  # names stay out of logs and failure reports
+    member: bool  # still in the circle
+    removed: bool
+    banned: bool
+    events: int
+    bytes: int
+    refused: int  # their events a quota refused since the engine started
+
+
+@dataclass(frozen=True)
+class CircleUsageView:
+    """A circle's size on this computer, and per author, largest first."""
+
+    circle: str
+    name: str = field(repr=False)
+    events: int
+    bytes: int
+    member_budget: int  # each member's stored-bytes budget
+    members: tuple[MemberUsageView, ...]
+
+
+@dataclass(frozen=True)
 class UsageView(Result):
-    # {circle, name, events, bytes, member_budget, members: [{id, name, member, removed,
-    # banned, events, bytes, refused}]}
-    circles: list[dict[str, Any]]
+    circles: tuple[CircleUsageView, ...]
     dropped: dict[str, int]  # reason -> count, since start
 
 

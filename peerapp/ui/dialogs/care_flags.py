@@ -25,9 +25,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -39,7 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.core.api.safety import Flags, ResolveFlag, RestoreMessage
+from peerapp.core.api.safety import (
+    CareFlagView,
+    Flags,
+    PendingReviewView,
+    ResolveFlag,
+    RestoreMessage,
+)
 from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -53,67 +57,27 @@ LIST_SIZE = (520, 380)
 EXCERPT_CHARS = 400
 
 
-@dataclass(frozen=True, repr=False)
-class CareFlag:
-    id: str
-    member: str
-    member_name: str
-    message: str | None
-    message_text: str
-    note: str
-    sender: str
-    sender_name: str
-    received_at: int
-    resolved: bool
-
-    @property
-    def about_themselves(self) -> bool:
-        return self.member == self.sender
-
-    def __repr__(self) -> str:  # keeps notes and names out of logs and failure reports
-        return f"CareFlag({self.id[:8]})"
+def about_themselves(flag: CareFlagView) -> bool:
+    return flag.member == flag.sender
 
 
-def care_flags_from(rows: Sequence[Any]) -> list[CareFlag]:
-    """The engine's `flags` rows as CareFlags, skipping any that are malformed."""
-    flags = []
-    for row in rows:
-        if not isinstance(row, Mapping):
-            continue
-        try:
-            message = row.get("message")
-            flags.append(
-                CareFlag(
-                    id=str(row["id"]),
-                    member=str(row["member"]),
-                    member_name=str(row.get("member_name") or conversation.unnamed_member()),
-                    message=message if isinstance(message, str) and message else None,
-                    message_text=str(row.get("message_text") or ""),
-                    note=str(row.get("note") or ""),
-                    sender=str(row["from"]),
-                    sender_name=str(row.get("from_name") or conversation.unnamed_member()),
-                    received_at=int(row.get("received_at") or 0),
-                    resolved=row.get("resolved") is True,
-                )
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    return flags
-
-
-def open_flags(flags: Sequence[CareFlag]) -> list[CareFlag]:
+def open_flags(flags: Sequence[CareFlagView]) -> list[CareFlagView]:
     return [flag for flag in flags if not flag.resolved]
 
 
 class CareFlagCard(QFrame):
     """One open flag: what it is about, when, the note, the message, and the button."""
 
-    def __init__(self, flag: CareFlag, now_ms: int, parent: QWidget | None = None) -> None:
+    def __init__(self, flag: CareFlagView, now_ms: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("careFlagCard")
         self.flag = flag
         self.summary = plain_label(
-            care.care_flag_summary(flag.member_name, flag.sender_name, flag.about_themselves),
+            care.care_flag_summary(
+                flag.member_name or conversation.unnamed_member(),
+                flag.sender_name or conversation.unnamed_member(),
+                about_themselves(flag),
+            ),
             "subheading",
         )
         self.when = plain_label(common.ago((now_ms - flag.received_at) / 1000), "muted")
@@ -129,7 +93,7 @@ class CareFlagCard(QFrame):
         layout.addWidget(self.when)
         layout.addWidget(self.note)
         self.excerpt: QLabel | None = None
-        if flag.message is not None:
+        if flag.message:
             text = " ".join(flag.message_text.split())
             if len(text) > EXCERPT_CHARS:
                 text = text[: EXCERPT_CHARS - 1].rstrip() + "…"
@@ -137,45 +101,6 @@ class CareFlagCard(QFrame):
             self.excerpt = plain_label(f"“{text}”")
             layout.addWidget(self.excerpt)
         layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
-
-
-@dataclass(frozen=True, repr=False)
-class PendingReview:
-    """A message hidden pending review, as `flags` lists it (no text: see the rules)."""
-
-    message: str
-    author: str
-    author_name: str
-    harm_flags: int
-    ts: int
-    lamport: int
-
-    def __repr__(self) -> str:  # keeps names out of logs and failure reports
-        return f"PendingReview({self.message[:8]})"
-
-
-def pending_reviews_from(rows: object) -> list[PendingReview]:
-    """The engine's `pending_review` rows, skipping any that are malformed."""
-    if not isinstance(rows, Sequence) or isinstance(rows, str):
-        return []
-    reviews = []
-    for row in rows:
-        if not isinstance(row, Mapping):
-            continue
-        try:
-            reviews.append(
-                PendingReview(
-                    message=str(row["message"]),
-                    author=str(row["author"]),
-                    author_name=str(row.get("author_name") or conversation.unnamed_member()),
-                    harm_flags=int(row.get("harm_flags") or 0),
-                    ts=int(row.get("ts") or 0),
-                    lamport=int(row.get("lamport") or 0),
-                )
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    return reviews
 
 
 def _heading(text: str) -> QLabel:
@@ -188,12 +113,14 @@ class ReviewCard(QFrame):
     """One message waiting for review: whose, when, how many flagged it, and the buttons."""
 
     def __init__(
-        self, review: PendingReview, now_ms: int, mine: bool, parent: QWidget | None = None
+        self, review: PendingReviewView, now_ms: int, mine: bool, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewCard")
         self.review = review
-        self.summary = plain_label(care.review_summary(review.author_name), "subheading")
+        self.summary = plain_label(
+            care.review_summary(review.author_name or conversation.unnamed_member()), "subheading"
+        )
         when = care.review_sent((now_ms - review.ts) / 1000)
         self.details = plain_label(f"{when} · {care.review_flags(review.harm_flags)}", "muted")
         self.show_button = QPushButton(care.show_in_conversation())
@@ -298,22 +225,21 @@ class CareFlagsDialog(FormDialog):
         )
         if result is None:
             return
-        self.show_flags(
-            open_flags(care_flags_from(result.flags)),
-            pending_reviews_from(result.pending_review),
-        )
+        self.show_flags(open_flags(result.flags), result.pending_review)
 
     @property
-    def flags(self) -> list[CareFlag]:
+    def flags(self) -> list[CareFlagView]:
         """The open care flags listed."""
         return [card.flag for card in self.cards.values()]
 
     @property
-    def reviews(self) -> list[PendingReview]:
+    def reviews(self) -> list[PendingReviewView]:
         """The messages listed as waiting for review."""
         return [card.review for card in self.review_cards.values()]
 
-    def show_flags(self, flags: list[CareFlag], reviews: list[PendingReview]) -> None:
+    def show_flags(
+        self, flags: Sequence[CareFlagView], reviews: Sequence[PendingReviewView]
+    ) -> None:
         for card in self.cards.values():
             card.deleteLater()
         self.cards = {}
@@ -326,7 +252,7 @@ class CareFlagsDialog(FormDialog):
         self.show_reviews(reviews, now)
         self.loaded = True
 
-    def show_reviews(self, reviews: list[PendingReview], now_ms: int) -> None:
+    def show_reviews(self, reviews: Sequence[PendingReviewView], now_ms: int) -> None:
         for card in self.review_cards.values():
             card.deleteLater()
         self.review_cards = {}

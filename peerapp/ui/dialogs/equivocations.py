@@ -19,8 +19,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -32,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.core.api.moderation import Equivocations
+from peerapp.core.api.moderation import Equivocations, EquivocationView, VersionView
 from peerapp.core.circle_events import EventType
 from peerapp.ui import style, timeline
 from peerapp.ui.async_slot import async_slot
@@ -46,94 +45,20 @@ from peerapp.ui.widgets.scroll_list import scroll_list
 LIST_SIZE = (600, 360)
 
 
-@dataclass(frozen=True, repr=False)
-class Version:
-    """One signed version: a message (its text, unless deleted) or another event."""
-
-    id: str
-    type: str  # the event type's value
-    text: str
-    deleted: bool
-    ts: int  # ms, the author's clock
-    accepted: bool  # the circle's rules accepted it (a refused one never showed)
-
-    @property
-    def message(self) -> bool:
-        return self.type == EventType.MESSAGE.value
-
-    def __repr__(self) -> str:  # keeps message text out of logs and failure reports
-        return f"Version({self.id[:8]})"
-
-
-@dataclass(frozen=True, repr=False)
-class Equivocation:
-    """The versions one member signed under one number."""
-
-    author: str
-    author_name: str
-    seq: int
-    versions: tuple[Version, ...]
-
-    def __repr__(self) -> str:  # keeps names out of logs and failure reports
-        return f"Equivocation({self.author[:8]}, {self.seq})"
-
-
-def _version(row: Mapping[str, object]) -> Version:
-    text = row.get("text")
-    ts = row.get("ts")
-    if not isinstance(ts, int) or isinstance(ts, bool):
-        raise ValueError("ts")
-    return Version(
-        id=str(row["id"]),
-        type=str(row["type"]),
-        text=text if isinstance(text, str) else "",
-        deleted=row.get("deleted") is True,
-        ts=ts,
-        accepted=row.get("accepted") is not False,
-    )
-
-
-def equivocations_from(rows: object) -> list[Equivocation]:
-    """The engine's `equivocations` rows, skipping any that are malformed (as are the
-    versions within one)."""
-    if not isinstance(rows, Sequence) or isinstance(rows, str):
-        return []
-    found = []
-    for row in rows:
-        if not isinstance(row, Mapping):
-            continue
-        versions = []
-        for entry in row.get("versions") or ():
-            if not isinstance(entry, Mapping):
-                continue
-            try:
-                versions.append(_version(entry))
-            except (KeyError, TypeError, ValueError):
-                continue
-        try:
-            found.append(
-                Equivocation(
-                    author=str(row["author"]),
-                    author_name=str(row.get("author_name") or conversation.unnamed_member()),
-                    seq=int(row.get("seq") or 0),
-                    versions=tuple(versions),
-                )
-            )
-        except (KeyError, TypeError, ValueError):
-            continue
-    return [item for item in found if item.versions]
+def is_message(version: VersionView) -> bool:
+    return version.type == EventType.MESSAGE.value
 
 
 class VersionColumn(QFrame):
     """One version: which, when, its text (or what kind of event), and the button."""
 
-    def __init__(self, number: int, version: Version, parent: QWidget | None = None) -> None:
+    def __init__(self, number: int, version: VersionView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("versionCard")
         self.version = version
         when = moderation.log_when(timeline.local_time(version.ts))
         self.heading = plain_label(versions.version_heading(number, when), "subheading")
-        if not version.message:
+        if not is_message(version):
             self.text = plain_label(versions.version_not_a_message(version.type), "muted")
         elif version.deleted:
             self.text = plain_label(versions.version_deleted(), "muted")
@@ -153,17 +78,20 @@ class VersionColumn(QFrame):
         layout.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignRight)
         # only once they have a parent: a parentless widget shown opens a window
         self.refused.setVisible(not version.accepted)
-        self.delete_button.setVisible(version.message and not version.deleted)
+        self.delete_button.setVisible(is_message(version) and not version.deleted)
 
 
 class EquivocationCard(QFrame):
     """Who signed the versions, and the versions side by side."""
 
-    def __init__(self, item: Equivocation, parent: QWidget | None = None) -> None:
+    def __init__(self, item: EquivocationView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.item = item
         self.summary = plain_label(
-            versions.equivocation_summary(item.author_name, len(item.versions)), "subheading"
+            versions.equivocation_summary(
+                item.author_name or conversation.unnamed_member(), len(item.versions)
+            ),
+            "subheading",
         )
         self.columns = [
             VersionColumn(number, version) for number, version in enumerate(item.versions, start=1)
@@ -214,7 +142,7 @@ class EquivocationsDialog(FormDialog):
         self.set_submittable(True)
 
     @property
-    def equivocations(self) -> list[Equivocation]:
+    def equivocations(self) -> list[EquivocationView]:
         return [card.item for card in self.cards]
 
     def columns(self) -> list[VersionColumn]:
@@ -230,9 +158,9 @@ class EquivocationsDialog(FormDialog):
         )
         if result is None:
             return
-        self.show_equivocations(equivocations_from(result.equivocations))
+        self.show_equivocations(result.equivocations)
 
-    def show_equivocations(self, items: list[Equivocation]) -> None:
+    def show_equivocations(self, items: Sequence[EquivocationView]) -> None:
         for card in self.cards:
             card.deleteLater()
         self.cards = []

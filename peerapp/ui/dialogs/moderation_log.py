@@ -19,7 +19,7 @@ from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
-from peerapp.ui.notices import LogLine, entries_from, log_lines
+from peerapp.ui.notices import LogLine, log_lines
 from peerapp.ui.text import moderation
 
 TABLE_SIZE = (620, 320)
@@ -73,7 +73,7 @@ class ModerationLogDialog(FormDialog):
         if not still_alive(self):
             return
         self.set_idle()
-        self.show_lines(log_lines(entries_from(result.entries)))
+        self.show_lines(log_lines(result.entries))
 
     def show_lines(self, lines: list[LogLine]) -> None:
         self.lines = lines

@@ -40,7 +40,7 @@ FIELDS = ("mode", "tor_control", "tor_socks", "tor_config")
 
 def run_mode(result: NetworkSettingsView) -> str:
     """The mode this run uses, from the answer's `current` ("" when it does not say)."""
-    mode = result.current.get("mode")
+    mode = result.current.mode
     return mode if mode in (NetworkMode.TOR.value, NetworkMode.DIRECT.value) else ""
 
 

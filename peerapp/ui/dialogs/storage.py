@@ -10,14 +10,12 @@ Rules:
   are erased on this computer only, the rows stay, it cannot be undone. Once cleared, the
   sizes are read again and the status line says what was freed.
 - A member a quota refused (`refused` > 0) gets a quiet note, not an alarm.
-- Names come from members: set as plain text, never read as markup. A malformed row
-  from the engine is skipped, never raised.
+- Names come from members: set as plain text, never read as markup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.api.usage import CircleUsage as UsageOf
-from peerapp.core.api.usage import Cleared, ClearMember
+from peerapp.core.api.usage import CircleUsageView, Cleared, ClearMember, MemberUsageView
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
@@ -50,94 +48,35 @@ def human_size(size: int, decimals: int = 1) -> str:
     )
 
 
-@dataclass(frozen=True, repr=False)
-class MemberUsage:
-    id: str
-    name: str
-    member: bool  # still in the circle
-    removed: bool
-    banned: bool
-    bytes: int
-    refused: int  # their events a quota refused since the engine started
-
-    @property
-    def former(self) -> bool:
-        return not self.member and (self.removed or self.banned)
-
-    def __repr__(self) -> str:  # keeps names out of logs and failure reports
-        return f"MemberUsage({self.id[:8]})"
+def former(usage: MemberUsageView) -> bool:
+    """Removed or banned: what they stored may be cleared."""
+    return not usage.member and (usage.removed or usage.banned)
 
 
-@dataclass(frozen=True, repr=False)
-class CircleUsage:
-    id: str
-    name: str
-    bytes: int
-    member_budget: int
-    members: tuple[MemberUsage, ...]
-
-    def __repr__(self) -> str:
-        return f"CircleUsage({self.id[:8]})"
+def member_name(usage: MemberUsageView) -> str:
+    return usage.name or conversation.unnamed_member()
 
 
-def _whole(value: object) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+def circle_name(usage: CircleUsageView) -> str:
+    return usage.name or circles.unnamed_circle()
 
 
-def _member(row: Mapping[str, object]) -> MemberUsage | None:
-    key = row.get("id")
-    if not isinstance(key, str) or not key:
-        return None
-    name = row.get("name")
-    return MemberUsage(
-        id=key,
-        name=name if isinstance(name, str) and name else conversation.unnamed_member(),
-        member=row.get("member") is True,
-        removed=row.get("removed") is True,
-        banned=row.get("banned") is True,
-        bytes=_whole(row.get("bytes")),
-        refused=_whole(row.get("refused")),
-    )
-
-
-def usage_from(rows: object) -> list[CircleUsage]:
-    """The engine's `circle_usage` circles, skipping malformed rows; members largest first."""
-    if not isinstance(rows, Sequence) or isinstance(rows, str):
-        return []
-    found = []
-    for row in rows:
-        if not isinstance(row, Mapping) or not isinstance(row.get("circle"), str):
-            continue
-        name = row.get("name")
-        members_rows = row.get("members")
-        if not isinstance(members_rows, Sequence) or isinstance(members_rows, str):
-            members_rows = ()
-        members = [m for m in (_member(r) for r in members_rows if isinstance(r, Mapping)) if m]
-        members.sort(key=lambda m: (-m.bytes, m.name))
-        found.append(
-            CircleUsage(
-                id=str(row["circle"]),
-                name=name if isinstance(name, str) and name else circles.unnamed_circle(),
-                bytes=_whole(row.get("bytes")),
-                member_budget=_whole(row.get("member_budget")),
-                members=tuple(members),
-            )
-        )
-    return found
+def largest_first(members: Sequence[MemberUsageView]) -> list[MemberUsageView]:
+    return sorted(members, key=lambda m: (-m.bytes, member_name(m)))
 
 
 class MemberRow(QWidget):
     """One author: name (and whether they left), size, and for former members the button."""
 
-    def __init__(self, usage: MemberUsage, parent: QWidget | None = None) -> None:
+    def __init__(self, usage: MemberUsageView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.usage = usage
-        self.name_label = plain_label(usage.name, selectable=False)
+        self.name_label = plain_label(member_name(usage), selectable=False)
         # a wrapping label asks for little room: a name wraps only past NAME_WIDTH
-        advance = self.name_label.fontMetrics().horizontalAdvance(usage.name)
+        advance = self.name_label.fontMetrics().horizontalAdvance(member_name(usage))
         self.name_label.setMinimumWidth(min(advance + 2, NAME_WIDTH))
         mark = storage.storage_banned() if usage.banned else storage.storage_removed()
-        self.mark_label = plain_label(mark if usage.former else "", "muted", selectable=False)
+        self.mark_label = plain_label(mark if former(usage) else "", "muted", selectable=False)
         self.mark_label.setWordWrap(False)
         self.size_label = plain_label(human_size(usage.bytes), selectable=False)
         self.size_label.setWordWrap(False)
@@ -162,9 +101,9 @@ class MemberRow(QWidget):
         layout.addLayout(line)
         layout.addWidget(self.quota_note)
         # only once they have a parent: a parentless widget shown opens a window
-        self.mark_label.setVisible(usage.former)
+        self.mark_label.setVisible(former(usage))
         # nothing left of theirs: clearing again would do nothing
-        self.clear_button.setVisible(usage.former and usage.bytes > 0)
+        self.clear_button.setVisible(former(usage) and usage.bytes > 0)
         self.quota_note.setVisible(usage.refused > 0)
 
 
@@ -183,7 +122,7 @@ class StorageDialog(FormDialog):
         )
         self.bridge = bridge
         self.circle = circle  # the circle whose members are listed (the one in view)
-        self.usage: list[CircleUsage] = []
+        self.usage: Sequence[CircleUsageView] = ()
         self.rows: dict[str, MemberRow] = {}
         self.circle_sizes: dict[str, QLabel] = {}
         self.confirming: ConfirmActionDialog | None = None
@@ -217,9 +156,9 @@ class StorageDialog(FormDialog):
         )
         if result is None:
             return
-        self.show_usage(usage_from(result.circles))
+        self.show_usage(result.circles)
 
-    def show_usage(self, usage: list[CircleUsage]) -> None:
+    def show_usage(self, usage: Sequence[CircleUsageView]) -> None:
         while (item := self.list_layout.takeAt(0)) is not None:
             widget = item.widget()
             if widget is not None:
@@ -239,23 +178,25 @@ class StorageDialog(FormDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         grid.setColumnStretch(0, 1)
-        for row, circle in enumerate(sorted(usage, key=lambda c: (-c.bytes, c.name))):
+        for row, circle in enumerate(sorted(usage, key=lambda c: (-c.bytes, circle_name(c)))):
             size = plain_label(human_size(circle.bytes), selectable=False)
             size.setWordWrap(False)
             size.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            grid.addWidget(plain_label(circle.name, selectable=False), row, 0)
+            grid.addWidget(plain_label(circle_name(circle), selectable=False), row, 0)
             grid.addWidget(size, row, 1)
-            self.circle_sizes[circle.id] = size
+            self.circle_sizes[circle.circle] = size
         self.list_layout.addWidget(grid_widget)
-        shown = next((c for c in usage if c.id == self.circle), None)
+        shown = next((c for c in usage if c.circle == self.circle), None)
         if shown is not None:
             self._show_members(shown)
         self.list_layout.addStretch(1)
         self.loaded = True
 
-    def _show_members(self, circle: CircleUsage) -> None:
+    def _show_members(self, circle: CircleUsageView) -> None:
         self.list_layout.addWidget(
-            plain_label(storage.storage_member_heading(circle.name), "subheading", selectable=False)
+            plain_label(
+                storage.storage_member_heading(circle_name(circle)), "subheading", selectable=False
+            )
         )
         if circle.member_budget:
             budget = storage.storage_budget(human_size(circle.member_budget, 0))
@@ -264,23 +205,23 @@ class StorageDialog(FormDialog):
             self.list_layout.addWidget(
                 plain_label(storage.storage_nobody(), "muted", selectable=False)
             )
-        for usage in circle.members:
+        for usage in largest_first(circle.members):
             row = MemberRow(usage)
             row.clear_button.clicked.connect(
-                lambda _=False, u=usage: self.confirm_clear(circle.id, u)
+                lambda _=False, u=usage: self.confirm_clear(circle.circle, u)
             )
             self.list_layout.addWidget(row)
             self.rows[usage.id] = row
 
-    def confirm_clear(self, circle: str, member: MemberUsage) -> ConfirmActionDialog | None:
+    def confirm_clear(self, circle: str, member: MemberUsageView) -> ConfirmActionDialog | None:
         """Ask first: it cannot be undone. The question opens over this dialog."""
-        if self.confirming is not None or not member.former:
+        if self.confirming is not None or not former(member):
             return None
         self.clear_error()
         dialog = ConfirmActionDialog(
             self.bridge,
-            title=storage.clear_member_title(member.name),
-            explanation=storage.clear_member_text(member.name),
+            title=storage.clear_member_title(member_name(member)),
+            explanation=storage.clear_member_text(member_name(member)),
             confirm_text=storage.clear_member_confirm(),
             command=lambda: self.bridge.request(ClearMember(circle=circle, member=member.id)),
             busy_text=storage.clearing_member(),
@@ -298,11 +239,13 @@ class StorageDialog(FormDialog):
         if dialog is not None:
             dialog.deleteLater()
 
-    def _cleared(self, circle: str, member: MemberUsage, dialog: ConfirmActionDialog) -> None:
+    def _cleared(self, circle: str, member: MemberUsageView, dialog: ConfirmActionDialog) -> None:
         result = dialog.result_data
         cleared = result if isinstance(result, Cleared) else Cleared(messages=0, bytes=0)
         count, size = cleared.messages, cleared.bytes
-        self.status_label.setText(storage.cleared_member(member.name, count, human_size(size)))
+        self.status_label.setText(
+            storage.cleared_member(member_name(member), count, human_size(size))
+        )
         self.status_label.show()
         self.cleared.emit(circle, member.id)
         self.load()

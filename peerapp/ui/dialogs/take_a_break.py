@@ -14,13 +14,10 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-
 from PySide6.QtCore import QTime
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTimeEdit, QWidget
 
-from peerapp.core.api.boundaries import AllBreaks, BreaksOf, SetBreak
+from peerapp.core.api.boundaries import AllBreaks, BreaksOf, BreakView, QuietHoursView, SetBreak
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -31,74 +28,10 @@ TIME_FORMAT = "HH:mm"
 DEFAULT_QUIET_HOURS = ("22:00", "07:00")
 
 
-@dataclass(frozen=True)
-class QuietHours:
-    start: str  # "HH:MM", local time
-    end: str
-
-
-@dataclass(frozen=True)
-class BreakSetting:
-    on: bool = False
-    quiet_hours: QuietHours | None = None
-    status: bool = False
-
-
-@dataclass(frozen=True)
-class Breaks:
-    """What `breaks` answers: the global break and each circle's own."""
-
-    everywhere: BreakSetting = BreakSetting()
-    circles: Mapping[str, BreakSetting] = field(default_factory=dict)
-
-    def of(self, circle: str | None) -> BreakSetting:
-        if circle is None:
-            return self.everywhere
-        return self.circles.get(circle, BreakSetting())
-
-
-def _time_text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    parsed = QTime.fromString(value, TIME_FORMAT)
-    return parsed.toString(TIME_FORMAT) if parsed.isValid() else None
-
-
-def quiet_hours_from(value: object) -> QuietHours | None:
-    if not isinstance(value, Mapping):
-        return None
-    start, end = _time_text(value.get("start")), _time_text(value.get("end"))
-    if start is None or end is None:
-        return None
-    return QuietHours(start, end)
-
-
-def break_setting_from(row: object) -> BreakSetting:
-    """One scope's break as the engine gives it; anything malformed reads as no break."""
-    if not isinstance(row, Mapping):
-        return BreakSetting()
-    return BreakSetting(
-        on=row.get("on") is True,
-        quiet_hours=quiet_hours_from(row.get("quiet_hours")),
-        status=row.get("status") is True,
-    )
-
-
-def breaks_from(result: AllBreaks) -> Breaks:
-    return Breaks(
-        everywhere=break_setting_from(result.global_break),
-        circles={str(circle): break_setting_from(row) for circle, row in result.circles.items()},
-    )
-
-
-def set_break_command(circle: str | None, setting: BreakSetting) -> SetBreak:
+def set_break_command(circle: str | None, setting: BreakView) -> SetBreak:
     """The `set_break` that gives `setting` in its scope."""
-    hours = setting.quiet_hours
     return SetBreak(
-        circle=circle,
-        on=setting.on,
-        quiet_hours=None if hours is None else {"start": hours.start, "end": hours.end},
-        status=setting.status,
+        circle=circle, on=setting.on, quiet_hours=setting.quiet_hours, status=setting.status
     )
 
 
@@ -164,7 +97,7 @@ class TakeABreakDialog(EngineCommandDialog):
 
     # -- the setting shown --------------------------------------------------------------
 
-    def show_setting(self, setting: BreakSetting) -> None:
+    def show_setting(self, setting: BreakView) -> None:
         self.on_box.setChecked(setting.on)
         hours = setting.quiet_hours
         self.quiet_box.setChecked(hours is not None)
@@ -174,15 +107,15 @@ class TakeABreakDialog(EngineCommandDialog):
             self.end_edit.setTime(QTime.fromString(hours.end, TIME_FORMAT))
         self.status_box.setChecked(setting.status)
 
-    def setting(self) -> BreakSetting:
+    def setting(self) -> BreakView:
         """What the form says now."""
         hours = None
         if self.quiet_box.isChecked():
-            hours = QuietHours(
+            hours = QuietHoursView(
                 self.start_edit.time().toString(TIME_FORMAT),
                 self.end_edit.time().toString(TIME_FORMAT),
             )
-        return BreakSetting(self.on_box.isChecked(), hours, self.status_box.isChecked())
+        return BreakView(self.on_box.isChecked(), hours, self.status_box.isChecked())
 
     def _quiet_toggled(self, checked: bool) -> None:
         self.start_edit.setEnabled(checked)
@@ -202,7 +135,7 @@ class TakeABreakDialog(EngineCommandDialog):
             return
         if not isinstance(result, AllBreaks):
             return
-        self.show_setting(breaks_from(result).of(self.circle))
+        self.show_setting(result.of(self.circle))
         self.loaded = True
         self.set_idle()
         self.set_submittable(True)
