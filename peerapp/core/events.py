@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+from peerapp.core.api.contract import Result
+
 
 @dataclass(frozen=True)
 class EngineEvent:
@@ -131,6 +133,30 @@ class CircleView:
 
 
 @dataclass(frozen=True)
+class CircleInfoView(Result):
+    """A circle's settings and this member's standing in it (the `circle_info` command's
+    answer, and `circle_settings_changed`'s view)."""
+
+    circle: str  # not "id": a node reply's "id" is the request's
+    name: str
+    guidelines: str
+    slow_mode_seconds: int
+    join_approval: bool
+    harm_flags_to_hide: int
+    members_invite: bool
+    flag_after_hours: int
+    may_invite: str  # "" when we may make invites, else why not
+    my_id: str
+    my_role: str | None
+    my_rank: int | None
+    muted_until: int
+    next_send_at: int
+    removed: bool
+    banned: bool
+    members: int
+
+
+@dataclass(frozen=True)
 class MessageArrived(EngineEvent):
     name: ClassVar[str] = "message"
     circle: str
@@ -148,10 +174,30 @@ class MemberJoined(EngineEvent):
 
 @dataclass(frozen=True)
 class CirclesChanged(EngineEvent):
-    """The list of circles changed (one made, joined, left or forgotten), or more of a
-    circle than its unread count: read `circles` again."""
+    """The list of circles changed (one made, joined, left or forgotten), or a break
+    changed what many rows show: read `circles` again."""
 
     name: ClassVar[str] = "circles_changed"
+
+
+@dataclass(frozen=True)
+class CircleChanged(EngineEvent):
+    """One circle's row changed (its members came or went, its name): a front updates
+    that row from `circle` alone, without asking for the circles again."""
+
+    name: ClassVar[str] = "circle_changed"
+    circle: CircleView
+
+
+@dataclass(frozen=True)
+class CircleSettingsChanged(EngineEvent):
+    """A circle's settings, or this member's standing in it (role, rank, mute, removal),
+    changed, whoever wrote the change and however it arrived: `info` is `circle_info`'s
+    answer as of now, so a front updates from it without asking."""
+
+    name: ClassVar[str] = "circle_settings_changed"
+    circle: str
+    info: CircleInfoView
 
 
 @dataclass(frozen=True)
@@ -203,9 +249,23 @@ class ModerationHappened(EngineEvent):
 
 
 @dataclass(frozen=True)
+class MessageChanged(EngineEvent):
+    """A stored message's view changed after it was first shown: hidden pending review or
+    shown again, deleted (the view is its tombstone), flagged by one more member, found
+    to have a second version. `message` is its view as this reader sees it now (as
+    `history` would give it), so a front replaces that one row without asking."""
+
+    name: ClassVar[str] = "message_changed"
+    circle: str
+    message: MessageView
+
+
+@dataclass(frozen=True)
 class MessageReview(EngineEvent):
     """A message became hidden pending review (enough members flagged it as harmful), or
-    showed again (a facilitator restored it, or it was deleted). Only ids."""
+    showed again (a facilitator restored it, or it was deleted): the review's turn, for a
+    facilitator's list and notes. Only ids: the row itself comes as `message_changed`,
+    just before."""
 
     name: ClassVar[str] = "message_review"
     circle: str
@@ -229,10 +289,13 @@ class RemovedFromCircle(EngineEvent):
 
 @dataclass(frozen=True)
 class MembersChanged(EngineEvent):
-    """Roles, mutes or membership of a circle changed: reload its members."""
+    """Roles, mutes, breaks or membership of a circle changed: `members` are its members
+    as `members` would list them now (with what this member may do to each). Empty when
+    only this reader's own view of them changed (a block): read them again then."""
 
     name: ClassVar[str] = "members_changed"
     circle: str
+    members: tuple[MemberView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,11 @@ from peerapp.core.events import (
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
 from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
-from peerapp.core.permissions import actions_on
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.engine.boundaries import Boundaries
+from peerapp.engine.circle_changes import CircleChanges
 from peerapp.engine.circle_join import JoinOutcome, JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import (
@@ -53,6 +53,8 @@ from peerapp.engine.founding import found_circle
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
+from peerapp.engine.member_views import member_views
+from peerapp.engine.message_changes import MessageChanges
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
@@ -195,7 +197,6 @@ class CircleService:
         )
         # what accepted events mean beyond the log, ours or from the network
         self.log.on_accepted(self.moderation.on_accepted)
-        self.log.on_accepted(self.safety.on_accepted)
         self.boundaries = Boundaries(
             BoundariesStore(database),
             runtimes=self.runtimes,
@@ -210,6 +211,19 @@ class CircleService:
             why_not_send=self.moderation.why_not_send,
             emit=emit,
         )
+        # what accepted events change in what the fronts show, each with its view:
+        # messages already stored, then the members, the settings and the circle's row
+        self.message_changes = MessageChanges(
+            self.store, view=self.messages.view, sees=self.boundaries.reader_sees, emit=emit
+        )
+        self.circle_changes = CircleChanges(
+            members=self.member_views_of,
+            info=self.moderation.info_of,
+            row=self.circle_view,
+            emit=emit,
+        )
+        self.log.on_accepted(self.message_changes.on_accepted)
+        self.log.on_accepted(self.circle_changes.on_accepted)
         self.joins = JoinService(
             database,
             self.store,
@@ -324,7 +338,7 @@ class CircleService:
             runtime.left = membership.circle_id in left
             self.keys.load(runtime)
             self._load_from_store(runtime)
-            self.safety.remember(runtime)
+            self.message_changes.remember(runtime)
             self.runtimes.add(runtime)
             await self.reconnects.open_host(runtime)
             # grace periods do not outlive a run: only the current epoch's secret stays
@@ -501,51 +515,46 @@ class CircleService:
 
     def circle_views(self) -> list[CircleView]:
         unread = {m.circle_id: m.unread for m in self.store.memberships()}
-        modes = {circle_id: self.circle_mode(circle_id) for circle_id in self.runtimes.ids()}
         return [
-            CircleView(
-                id=circle_id.hex(),
-                name=runtime.state.name or runtime.membership.name,
-                members=len(runtime.state.members),
-                unread=unread.get(circle_id, 0),
-                quiet=self.boundaries.is_silenced(circle_id),
-                on_break=self.boundaries.on_break(circle_id),
-                network=modes[circle_id].value,
-                asleep=self._asleep(modes[circle_id]),
-            )
-            for circle_id, runtime in ((r.circle_id, r) for r in self.runtimes.active())
+            self._view_of(runtime, unread.get(runtime.circle_id, 0))
+            for runtime in self.runtimes.active()
         ]
+
+    def circle_view(self, runtime: CircleRuntime) -> CircleView | None:
+        """One circle's row as `circles` lists it; None when it is not listed."""
+        if runtime.left or self.runtimes.by_id().get(runtime.circle_id) is not runtime:
+            return None
+        return self._view_of(runtime, self.store.unread(runtime.circle_id))
+
+    def _view_of(self, runtime: CircleRuntime, unread: int) -> CircleView:
+        circle_id = runtime.circle_id
+        mode = self.circle_mode(circle_id)
+        return CircleView(
+            id=circle_id.hex(),
+            name=runtime.state.name or runtime.membership.name,
+            members=len(runtime.state.members),
+            unread=unread,
+            quiet=self.boundaries.is_silenced(circle_id),
+            on_break=self.boundaries.on_break(circle_id),
+            network=mode.value,
+            asleep=self._asleep(mode),
+        )
 
     def _circle_view(self, runtime: CircleRuntime) -> CircleView:
-        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
+        view = self.circle_view(runtime)
+        assert view is not None, "a circle just made or joined is listed"
+        return view
 
     def member_views(self, circle_hex: str) -> list[MemberView]:
-        runtime = self.runtimes.require(circle_hex)
-        online = self._online_peers()
-        state = runtime.state
-        now = self.clock.now_ms()
-        return [
-            MemberView(
-                id=member.key.hex(),
-                name=member.name,
-                role=member.role.value,
-                online=member.key == runtime.me or member.peer in online,
-                rank=state.rank(member.key) if state.is_facilitator(member.key) else None,
-                muted_until=until if (until := state.muted.get(member.key, 0)) > now else 0,
-                on_break=member.key in state.on_break,
-                blocked=self.boundaries.is_blocked(runtime.circle_id, member.key),
-                equivocated=member.key in state.equivocators,
-                invited_by=member.admitted_by.hex(),
-                unreadable_reports=state.unreadable_reports.get(member.key, 0),
-                actions=tuple(
-                    sorted(a.value for a in actions_on(state, runtime.me, member.key, now))
-                ),
-            )
-            # facilitators by rank, then members by seniority
-            for member in sorted(
-                state.members.values(), key=lambda m: (state.rank(m.key), m.since_lamport, m.key)
-            )
-        ]
+        return self.member_views_of(self.runtimes.require(circle_hex))
+
+    def member_views_of(self, runtime: CircleRuntime) -> list[MemberView]:
+        return member_views(
+            runtime,
+            online=self._online_peers(),
+            is_blocked=self.boundaries.is_blocked,
+            now=self.clock.now_ms(),
+        )
 
     def sync_status(self, circle_hex: str) -> dict[str, Any]:
         runtime = self.runtimes.require(circle_hex)
@@ -724,7 +733,8 @@ class CircleService:
         view = MemberView(member.key.hex(), member.name, member.role.value, online)
         self.access_changed()
         self._emit(MemberJoined(runtime.circle_id.hex(), view))
-        self._emit(CirclesChanged())
+        # its row (the member count), the members and the settings, each with its view
+        self.circle_changes.member_joined(runtime)
 
     def on_peer_connected(self, peer_id: str) -> None:
         self._sync.on_peer_connected(peer_id)

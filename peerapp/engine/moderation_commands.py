@@ -13,7 +13,6 @@ from peerapp.core.api.moderation import (
     Ban,
     Banned,
     CircleInfo,
-    CircleInfoView,
     CircleSettings,
     DeleteMessage,
     Demote,
@@ -35,6 +34,7 @@ from peerapp.core.api.moderation import (
     TransferFounder,
 )
 from peerapp.core.circle_events import EventType
+from peerapp.core.events import CircleInfoView
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.dispatch import Handlers
 from peerapp.engine.moderation import Moderation
@@ -90,7 +90,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
         return Done()
 
     async def circle_info(command: CircleInfo) -> CircleInfoView:
-        return CircleInfoView(**moderation().circle_info(command.circle))
+        return moderation().circle_info(command.circle)
 
     async def invites(command: Invites) -> InviteList:
         rows = moderation().invites(command.circle)

@@ -1,17 +1,17 @@
 """What the engine's circle_info says about one circle, as the GUI uses it.
 
-The pane asks for it when it opens, when circles change and when a facilitator changes
-the circle's settings, and hands it to whatever shows the guidelines, the join requests
-and the invite defaults (and whether we may invite at all: `may_invite` is the engine's
-reason why not, the GUI never decides it).
+The pane asks for it when it opens and when circles change, takes it from the engine's
+circle_settings_changed event when the settings or our standing change, and hands it to
+whatever shows the guidelines, the join requests and the invite defaults (and whether we
+may invite at all: `may_invite` is the engine's reason why not, the GUI never decides it).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
+from peerapp.core.events import CircleInfoView
 
 FACILITATING_ROLES = frozenset({"founder", "facilitator"})
 

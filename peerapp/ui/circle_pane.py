@@ -17,7 +17,9 @@ While the pane is on screen, the header says how long since this computer last s
 with a member, asking the engine every few seconds and after every sync.
 
 The circle's settings (circle_info) are asked for when the pane opens and again when the
-window says they may have changed (`refresh_info`): the guidelines stay pinned under the
+window says they may have changed (`refresh_info`), or handed over from the engine's
+circle_settings_changed event (`show_info`; the members likewise from members_changed,
+`show_members`): the guidelines stay pinned under the
 header, and a facilitator sees "2 waiting to join" there when join approval holds people
 back, opening a panel to approve or decline each (`refresh_join_requests`, also on the
 engine's join_request events). The features are handed the settings in a fixed order
@@ -45,7 +47,7 @@ from peerapp.core.api.joins import ApproveJoin, PendingJoins, RejectJoin
 from peerapp.core.api.messages import History, MessageSent, SendMessage
 from peerapp.core.api.moderation import CircleInfo as CircleInfoOf
 from peerapp.core.errors import HearthError
-from peerapp.core.events import MessageView
+from peerapp.core.events import CircleInfoView, MemberView, MessageView
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -498,7 +500,16 @@ class CirclePane(QWidget):
         # answers can overtake each other; an older one must not undo a newer one
         if not still_alive(self) or not self._members.take(asked):
             return
-        members = members_from(result.members)
+        self._show_members(result.members)
+
+    def show_members(self, views: Sequence[MemberView]) -> None:
+        """The members as the engine's members_changed event gives them: newer than any
+        answer still on its way, which is then dropped."""
+        self._members.take(self._members.ask())
+        self._show_members(views)
+
+    def _show_members(self, views: Sequence[MemberView]) -> None:
+        members = members_from(views)
         self.moderation.show_members(members)
         self.crisis_support.members_changed()
         self.header.set_members(members)
@@ -518,11 +529,25 @@ class CirclePane(QWidget):
             return
         if not still_alive(self) or not self._info.take(asked):
             return
-        info = circle_info_from(result)
+        self._show_info(circle_info_from(result), join_requests=True)
+
+    def show_info(self, view: CircleInfoView) -> None:
+        """The settings as the engine's circle_settings_changed event gives them (newer
+        than any answer still on its way, which is then dropped). The join requests are
+        asked for only when they may differ: we now facilitate, or approval turned."""
+        self._info.take(self._info.ask())
+        info, before = circle_info_from(view), self.info
+        turned = (
+            before is None or not before.facilitating or before.join_approval != info.join_approval
+        )
+        self._show_info(info, join_requests=turned)
+
+    def _show_info(self, info: CircleInfo, *, join_requests: bool) -> None:
         self.info = info
         self.guidelines.set_guidelines(info.guidelines)
         if info.facilitating:
-            self.refresh_join_requests()
+            if join_requests:
+                self.refresh_join_requests()
         else:
             self.header.set_waiting_to_join(0)
             self.join_requests.set_requests([], _now_ms())

@@ -503,7 +503,8 @@ class PaneModeration(QObject):
         self.place_notices()
 
     def entry_arrived(self, fields: Any) -> None:
-        """A `moderation` event's entry: a notice, a tombstone, and fresh settings."""
+        """A `moderation` event's entry: a notice and a tombstone (what it changed in the
+        members and the settings comes as members_changed and circle_settings_changed)."""
         entry = entry_from(fields)
         if entry is None:
             return
@@ -514,7 +515,6 @@ class PaneModeration(QObject):
                 self.pane.model.mark_deleted(message, by)
         if self._add(entry):
             self.place_notices()
-        self._acted()
 
     def _add(self, entry: ModerationEntry) -> bool:
         if entry.id in self._entry_ids:

@@ -33,6 +33,7 @@ from peerapp.crypto.epoch import EpochKeys
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
 from peerapp.crypto.signing import verify_signed
 from peerapp.engine.boundaries import Boundaries
+from peerapp.engine.circle_changes import CircleChanges
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime, new_membership, to_stored
@@ -42,6 +43,8 @@ from peerapp.engine.founding import found_circle
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.join_client import request_admission, signed_join_request
 from peerapp.engine.late_events import LateEvents
+from peerapp.engine.member_views import member_views
+from peerapp.engine.message_changes import MessageChanges
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
@@ -191,7 +194,6 @@ class Member:
             emit=emit,
         )
         self.log.on_accepted(self.moderation.on_accepted)
-        self.log.on_accepted(self.safety.on_accepted)
         self.boundaries = Boundaries(
             BoundariesStore(self.database),
             runtimes=self.runtimes,
@@ -206,6 +208,22 @@ class Member:
             why_not_send=self.moderation.why_not_send,
             emit=emit,
         )
+        self.message_changes = MessageChanges(
+            self.store, view=self.messages.view, sees=self.boundaries.reader_sees, emit=emit
+        )
+        self.circle_changes = CircleChanges(
+            members=lambda runtime: member_views(
+                runtime,
+                online=self.online_peers,
+                is_blocked=self.boundaries.is_blocked,
+                now=clock.now_ms(),
+            ),
+            info=self.moderation.info_of,
+            row=lambda runtime: None,  # no list of circles here
+            emit=emit,
+        )
+        self.log.on_accepted(self.message_changes.on_accepted)
+        self.log.on_accepted(self.circle_changes.on_accepted)
         self.joins = JoinService(
             self.database,
             self.store,

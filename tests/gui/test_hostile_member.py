@@ -16,9 +16,9 @@ import pytest
 import trio
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.moderation import Banned, CircleInfoView
+from peerapp.core.api.moderation import Banned
 from peerapp.core.circle_events import EventType
-from peerapp.core.events import MemberView, MessageView
+from peerapp.core.events import CircleInfoView, MemberView, MessageView
 from peerapp.crypto.signing import sign_event
 from peerapp.engine.circle_service import CircleService
 from peerapp.ui.circle_info import circle_info_from

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peerapp.core.api.contract import Command, Done, Result, command
+from peerapp.core.events import CircleInfoView
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,27 +115,6 @@ class RevokeInvite(Command[Done]):
 @dataclass(frozen=True, kw_only=True)
 class Leave(Command[Done]):
     circle: str
-
-
-@dataclass(frozen=True)
-class CircleInfoView(Result):
-    circle: str  # not "id": a node reply's "id" is the request's
-    name: str
-    guidelines: str
-    slow_mode_seconds: int
-    join_approval: bool
-    harm_flags_to_hide: int
-    members_invite: bool
-    flag_after_hours: int
-    may_invite: str  # "" when we may make invites, else why not
-    my_id: str
-    my_role: str | None
-    my_rank: int | None
-    muted_until: int
-    next_send_at: int
-    removed: bool
-    banned: bool
-    members: int
 
 
 @command("circle_info", "A circle's settings, guidelines and your standing in it.")
