@@ -6,8 +6,10 @@ front updates without asking. Real database, FakeClock, no socket
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from peerapp.core.circle_events import EventType
 from peerapp.core.events import (
     CircleSettingsChanged,
     HistoryChanged,
@@ -16,6 +18,7 @@ from peerapp.core.events import (
     MessageReview,
 )
 from peerapp.core.permissions import MemberAction
+from peerapp.crypto.signing import sign_event
 from tests.engine.circle_parts import (
     Member,
     admit,
@@ -168,5 +171,28 @@ def test_settings_and_members_come_with_their_views_by_every_path(tmp_path: Path
             assert isinstance(seen, MembersChanged)
             # as Bee sees them: a member removes no one
             assert all(MemberAction.REMOVE.value not in m.actions for m in seen.members)
+
+    run(body)
+
+
+def test_a_second_version_marks_the_first_as_a_changed_view(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            mine = await admit(ash, circle, bee)
+            await deliver(ash, bee, mine)
+            first = await bee.send_body(mine.circle_id.hex(), {"text": "first"})
+            await deliver(bee, ash, circle)
+            # Bee's app signs another message under the same number (a modified client)
+            stored = bee.store.event(mine.circle_id, bytes.fromhex(first.id))
+            assert stored is not None
+            fresh = bee.log.author(mine, EventType.MESSAGE, {"text": "second"})
+            again = dataclasses.replace(fresh.event, seq=stored.seq)
+            signed = sign_event(again, mine.membership.signing_seed).signed
+            ash.record.emitted.clear()
+            await ash.log.announce(circle, ash.receive(circle, [signed]))
+            (marked,) = _changed(ash)
+            assert (marked.message.id, marked.message.text) == (first.id, "first")
+            assert marked.message.equivocated
 
     run(body)

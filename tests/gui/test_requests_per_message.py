@@ -9,6 +9,7 @@ finer events change in the widgets that show them (the unread badge, delivery st
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -223,3 +224,43 @@ def test_delivery_changed_sets_how_many_hold_each_own_message_only() -> None:
     assert model.set_held_by({"m1": 2}) == 0  # unchanged: no row touched
     assert [m.held_by for m in model.messages()] == [2, 0]
     assert not model.awaiting_delivery()
+
+
+@pytest.mark.usefixtures("hearth_app")
+def test_message_changed_replaces_that_row_alone() -> None:
+    model = MessageModel()
+    model.set_reviewer(True)
+    theirs = MessageView(id="t1", author="b", author_name="Bee", text="rough", ts=1, mine=False)
+    other = MessageView(id="t2", author="b", author_name="Bee", text="later", ts=2, mine=False)
+    model.append([theirs, other])
+    changed_rows: list[int] = []
+    model.dataChanged.connect(lambda first, _last: changed_rows.append(first.row()))
+    hidden = dataclasses.replace(theirs, hidden=True, harm_flags=2)
+    assert model.message_changed(hidden)
+    assert model.message_changed(hidden) is False  # the same view again: nothing moves
+    assert model.message_changed(dataclasses.replace(hidden, id="gone")) is False
+    assert model.messages()[0].hidden and model.messages()[0].harm_flags == 2
+    assert model.messages()[1] == other
+    assert set(changed_rows) == {model.row_of("t1")}
+    erased = dataclasses.replace(theirs, text="", deleted="facilitator")
+    assert model.message_changed(erased)
+    assert model.messages()[0].text == "" and model.messages()[0].deleted == "facilitator"
+
+
+@pytest.mark.usefixtures("hearth_app")
+def test_circle_changed_moves_one_row_of_the_list() -> None:
+    circles = CircleList()
+    circles.set_circles(
+        entries_from(
+            [
+                CircleView(id="c1", name="Tuesday", members=2, unread=1),
+                CircleView(id="c2", name="Walkers", members=4, unread=0),
+            ]
+        )
+    )
+    (grown,) = entries_from([CircleView(id="c1", name="Tuesday", members=3, unread=1)])
+    assert circles.set_circle(grown)
+    (unlisted,) = entries_from([CircleView(id="c9", name="Gone", members=1, unread=0)])
+    assert not circles.set_circle(unlisted)  # the list itself comes with circles_changed
+    assert [circles.members(c) for c in circles.ids()] == [3, 4]
+    assert circles.ids() == ["c1", "c2"] and circles.unread("c1") == 1
