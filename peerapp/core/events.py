@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
-from peerapp.core.api.moderation import ModerationEntryView
+from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView
 
 
 @dataclass(frozen=True)
@@ -150,10 +150,30 @@ class MemberJoined(EngineEvent):
 
 @dataclass(frozen=True)
 class CirclesChanged(EngineEvent):
-    """The list of circles changed (one made, joined, left or forgotten), or more of a
-    circle than its unread count: read `circles` again."""
+    """The list of circles changed (one made, joined, left or forgotten), or a break
+    changed what many rows show: read `circles` again."""
 
     name: ClassVar[str] = "circles_changed"
+
+
+@dataclass(frozen=True)
+class CircleChanged(EngineEvent):
+    """One circle's row changed (its members came or went, its name): a front updates
+    that row from `circle` alone, without asking for the circles again."""
+
+    name: ClassVar[str] = "circle_changed"
+    circle: CircleView
+
+
+@dataclass(frozen=True)
+class CircleSettingsChanged(EngineEvent):
+    """A circle's settings, or this member's standing in it (role, rank, mute, removal),
+    changed, whoever wrote the change and however it arrived: `info` is `circle_info`'s
+    answer as of now, so a front updates from it without asking."""
+
+    name: ClassVar[str] = "circle_settings_changed"
+    circle: str
+    info: CircleInfoView
 
 
 @dataclass(frozen=True)
@@ -205,9 +225,23 @@ class ModerationHappened(EngineEvent):
 
 
 @dataclass(frozen=True)
+class MessageChanged(EngineEvent):
+    """A stored message's view changed after it was first shown: hidden pending review or
+    shown again, deleted (the view is its tombstone), flagged by one more member, found
+    to have a second version. `message` is its view as this reader sees it now (as
+    `history` would give it), so a front replaces that one row without asking."""
+
+    name: ClassVar[str] = "message_changed"
+    circle: str
+    message: MessageView
+
+
+@dataclass(frozen=True)
 class MessageReview(EngineEvent):
     """A message became hidden pending review (enough members flagged it as harmful), or
-    showed again (a facilitator restored it, or it was deleted). Only ids."""
+    showed again (a facilitator restored it, or it was deleted): the review's turn, for a
+    facilitator's list and notes. Only ids: the row itself comes as `message_changed`,
+    just before."""
 
     name: ClassVar[str] = "message_review"
     circle: str
@@ -231,10 +265,13 @@ class RemovedFromCircle(EngineEvent):
 
 @dataclass(frozen=True)
 class MembersChanged(EngineEvent):
-    """Roles, mutes or membership of a circle changed: reload its members."""
+    """Roles, mutes, breaks or membership of a circle changed: `members` are its members
+    as `members` would list them now (with what this member may do to each). Empty when
+    only this reader's own view of them changed (a block): read them again then."""
 
     name: ClassVar[str] = "members_changed"
     circle: str
+    members: tuple[MemberView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -281,10 +281,11 @@ class CircleLog:
 
     def erase_deleted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """Erase the messages accepted DELETEs name (the store erases only where the stored
-        author is the one the DELETE names)."""
+        author is the one the DELETE names). The fronts hear of each as a changed message
+        (engine/message_changes.py, at the announce step), not as a new history."""
         targets = [_delete_target(s) for s in accepted if s.type is EventType.DELETE]
-        if targets and self._store.erase_messages(runtime.circle_id, targets):
-            self._emit(HistoryChanged(runtime.circle_id.hex()))
+        if targets:
+            self._store.erase_messages(runtime.circle_id, targets)
 
     # -- publishing and announcing ----------------------------------------------------
 

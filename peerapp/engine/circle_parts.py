@@ -2,7 +2,8 @@
 
 `build_parts(database, context, around)` makes every part of a member's circles (the
 write path, the late-event resolver, sync, receiving keys, moderation, reconnects,
-safety, boundaries, messages, joins, ingest, disk use, the mailbox) and hands each only
+safety, boundaries, messages, what accepted events change in the views (messages,
+members, settings, the circle's row), joins, ingest, disk use, the mailbox) and hands each only
 what it needs: the other parts, the context (clock, emit, spawn, timings) and the
 `Surroundings`, which is everything the parts reach outside themselves (the network's
 hosts and peers, and what the circle service does around them). CircleService passes
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import CommandError
-from peerapp.core.events import CircleView
+from peerapp.core.events import CircleView, MemberView
 from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.engine.boundaries import Boundaries
+from peerapp.engine.circle_changes import CircleChanges
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
@@ -34,6 +36,8 @@ from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
+from peerapp.engine.member_views import member_views
+from peerapp.engine.message_changes import MessageChanges
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
@@ -82,8 +86,10 @@ class Surroundings:
     proof_judged: Callable[[str, bool], None]
     # tell the fronts and the gate of a new member
     member_joined: Callable[[CircleRuntime, bytes], None]
-    # the fronts' view of a circle
+    # the fronts' view of a circle just made or joined
     circle_view: Callable[[CircleRuntime], CircleView]
+    # a circle's row as `circles` lists it; None when it is not listed (left, forgotten)
+    row: Callable[[CircleRuntime], CircleView | None]
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,10 @@ class CircleParts:
     safety: Safety
     boundaries: Boundaries
     messages: Messages
+    message_changes: MessageChanges
+    circle_changes: CircleChanges
+    # a circle's members as `members` lists them (and `members_changed` carries them)
+    members_of: Callable[[CircleRuntime], list[MemberView]]
     joins: JoinService
     ingest: Ingest
     disk_usage: DiskUsage
@@ -198,7 +208,6 @@ def build_parts(
     )
     # what accepted events mean beyond the log, ours or from the network
     log.on_accepted(moderation.on_accepted)
-    log.on_accepted(safety.on_accepted)
     boundaries = Boundaries(
         BoundariesStore(database),
         runtimes=runtimes,
@@ -213,6 +222,25 @@ def build_parts(
         why_not_send=moderation.why_not_send,
         context=context,
     )
+
+    def members_of(runtime: CircleRuntime) -> list[MemberView]:
+        return member_views(
+            runtime,
+            online=around.online(),
+            is_blocked=boundaries.is_blocked,
+            now=context.clock.now_ms(),
+        )
+
+    # what accepted events change in what the fronts show, each with its view:
+    # messages already stored, then the members, the settings and the circle's row
+    message_changes = MessageChanges(
+        store, view=messages.view, sees=boundaries.reader_sees, context=context
+    )
+    circle_changes = CircleChanges(
+        members=members_of, info=moderation.info_of, row=around.row, context=context
+    )
+    log.on_accepted(message_changes.on_accepted)
+    log.on_accepted(circle_changes.on_accepted)
     joins = JoinService(
         database,
         store,
@@ -273,6 +301,9 @@ def build_parts(
         safety=safety,
         boundaries=boundaries,
         messages=messages,
+        message_changes=message_changes,
+        circle_changes=circle_changes,
+        members_of=members_of,
         joins=joins,
         ingest=ingest,
         disk_usage=disk_usage,

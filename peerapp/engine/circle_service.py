@@ -35,7 +35,6 @@ from peerapp.core.events import (
 )
 from peerapp.core.invite_code import InviteCode, encode_invite
 from peerapp.core.network_mode import ASLEEP_CIRCLE, ASLEEP_REFUSAL, NetworkMode
-from peerapp.core.permissions import actions_on
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
@@ -114,6 +113,7 @@ class CircleService:
                 proof_judged=self.proof_judged,
                 member_joined=self.member_joined,
                 circle_view=self._circle_view,
+                row=self.circle_view,
             ),
             quota_rules,
         )
@@ -130,6 +130,9 @@ class CircleService:
         self.safety = parts.safety
         self.boundaries = parts.boundaries
         self.messages = parts.messages
+        self.message_changes = parts.message_changes
+        self.circle_changes = parts.circle_changes
+        self.member_views_of = parts.members_of
         self.joins = parts.joins
         self.ingest = parts.ingest
         self.disk_usage = parts.disk_usage
@@ -199,7 +202,7 @@ class CircleService:
             runtime.left = membership.circle_id in left
             self.keys.load(runtime)
             self._load_from_store(runtime)
-            self.safety.remember(runtime)
+            self.message_changes.remember(runtime)
             self.runtimes.add(runtime)
             await self.reconnects.open_host(runtime)
             # grace periods do not outlive a run: only the current epoch's secret stays
@@ -376,51 +379,38 @@ class CircleService:
 
     def circle_views(self) -> list[CircleView]:
         unread = {m.circle_id: m.unread for m in self.store.memberships()}
-        modes = {circle_id: self.circle_mode(circle_id) for circle_id in self.runtimes.ids()}
         return [
-            CircleView(
-                id=circle_id.hex(),
-                name=runtime.state.name or runtime.membership.name,
-                members=len(runtime.state.members),
-                unread=unread.get(circle_id, 0),
-                quiet=self.boundaries.is_silenced(circle_id),
-                on_break=self.boundaries.on_break(circle_id),
-                network=modes[circle_id].value,
-                asleep=self._asleep(modes[circle_id]),
-            )
-            for circle_id, runtime in ((r.circle_id, r) for r in self.runtimes.active())
+            self._view_of(runtime, unread.get(runtime.circle_id, 0))
+            for runtime in self.runtimes.active()
         ]
+
+    def circle_view(self, runtime: CircleRuntime) -> CircleView | None:
+        """One circle's row as `circles` lists it; None when it is not listed."""
+        if runtime.left or self.runtimes.by_id().get(runtime.circle_id) is not runtime:
+            return None
+        return self._view_of(runtime, self.store.unread(runtime.circle_id))
+
+    def _view_of(self, runtime: CircleRuntime, unread: int) -> CircleView:
+        circle_id = runtime.circle_id
+        mode = self.circle_mode(circle_id)
+        return CircleView(
+            id=circle_id.hex(),
+            name=runtime.state.name or runtime.membership.name,
+            members=len(runtime.state.members),
+            unread=unread,
+            quiet=self.boundaries.is_silenced(circle_id),
+            on_break=self.boundaries.on_break(circle_id),
+            network=mode.value,
+            asleep=self._asleep(mode),
+        )
 
     def _circle_view(self, runtime: CircleRuntime) -> CircleView:
-        return next(v for v in self.circle_views() if v.id == runtime.circle_id.hex())
+        view = self.circle_view(runtime)
+        assert view is not None, "a circle just made or joined is listed"
+        return view
 
     def member_views(self, circle_hex: str) -> list[MemberView]:
-        runtime = self.runtimes.require(circle_hex)
-        online = self._online_peers()
-        state = runtime.state
-        now = self.clock.now_ms()
-        return [
-            MemberView(
-                id=member.key.hex(),
-                name=member.name,
-                role=member.role.value,
-                online=member.key == runtime.me or member.peer in online,
-                rank=state.rank(member.key) if state.is_facilitator(member.key) else None,
-                muted_until=until if (until := state.muted.get(member.key, 0)) > now else 0,
-                on_break=member.key in state.on_break,
-                blocked=self.boundaries.is_blocked(runtime.circle_id, member.key),
-                equivocated=member.key in state.equivocators,
-                invited_by=member.admitted_by.hex(),
-                unreadable_reports=state.unreadable_reports.get(member.key, 0),
-                actions=tuple(
-                    sorted(a.value for a in actions_on(state, runtime.me, member.key, now))
-                ),
-            )
-            # facilitators by rank, then members by seniority
-            for member in sorted(
-                state.members.values(), key=lambda m: (state.rank(m.key), m.since_lamport, m.key)
-            )
-        ]
+        return self.member_views_of(self.runtimes.require(circle_hex))
 
     def sync_status(self, circle_hex: str) -> dict[str, Any]:
         runtime = self.runtimes.require(circle_hex)
@@ -599,7 +589,8 @@ class CircleService:
         view = MemberView(member.key.hex(), member.name, member.role.value, online)
         self.access_changed()
         self._emit(MemberJoined(runtime.circle_id.hex(), view))
-        self._emit(CirclesChanged())
+        # its row (the member count), the members and the settings, each with its view
+        self.circle_changes.member_joined(runtime)
 
     def on_peer_connected(self, peer_id: str) -> None:
         self._sync.on_peer_connected(peer_id)

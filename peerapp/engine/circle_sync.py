@@ -14,7 +14,6 @@ from peerapp.core import join_messages as jm
 from peerapp.core import sync_messages
 from peerapp.core.errors import StorageFull
 from peerapp.core.events import (
-    CirclesChanged,
     DeliveryChanged,
     HistoryChanged,
     SyncProgress,
@@ -178,8 +177,8 @@ class CircleSync:
             took.seconds(),
         )
         if outcome.received:
+            # rows, unread counts, members and settings came with what ingest stored
             self._emit(HistoryChanged(circle_hex))
-            self._emit(CirclesChanged())
 
     async def serve(self, stream: FramedStream) -> None:
         try:

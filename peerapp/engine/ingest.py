@@ -25,7 +25,6 @@ import trio
 from peerapp.core.circle_events import EventError, EventType
 from peerapp.core.errors import StorageFull
 from peerapp.core.events import (
-    CirclesChanged,
     HistoryChanged,
     MessageArrived,
     MessageView,
@@ -357,9 +356,6 @@ class Ingest:
             self._store.add_unread(runtime.circle_id, new_messages)
             unread = self._store.unread(runtime.circle_id)
             self._emit(UnreadChanged(runtime.circle_id.hex(), unread))
-            if any(stored.type is not EventType.MESSAGE for stored in accepted):
-                # more than messages (a rename, members): the coarse event, as before
-                self._emit(CirclesChanged())
         await self._log.announce(runtime, accepted)
         if runtime.lost_admission() and runtime.epochs:
             await self._admission_lost(runtime)

@@ -30,6 +30,7 @@ import trio
 
 from peerapp.core.api.moderation import (
     DETAILS_OF_ACTION,
+    CircleInfoView,
     EquivocationView,
     ModerationEntryView,
     NoDetails,
@@ -47,7 +48,6 @@ from peerapp.core.circle_state import CircleState, apply
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
     CirclesChanged,
-    MembersChanged,
     ModerationHappened,
     RemovedFromCircle,
 )
@@ -75,14 +75,6 @@ LEAVE_POLL_SECONDS = 0.2
 
 # the removals that take a member out (a demotion leaves it in)
 REMOVING_TYPES = REMOVAL_TYPES - {EventType.DEMOTE}
-# what changes the members list: who is in it, their roles and mutes
-MEMBERSHIP_TYPES = REMOVAL_TYPES | {
-    EventType.PROMOTE,
-    EventType.TRANSFER_FOUNDER,
-    EventType.MUTE,
-    EventType.LEAVE,
-    EventType.STATUS,  # "taking a break" shows in the members list
-}
 
 
 def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
@@ -308,34 +300,36 @@ class Moderation:
 
     # -- views --------------------------------------------------------------------
 
-    def circle_info(self, circle_hex: str) -> dict[str, Any]:
-        runtime = self._runtimes.require(circle_hex)
+    def circle_info(self, circle_hex: str) -> CircleInfoView:
+        return self.info_of(self._runtimes.require(circle_hex))
+
+    def info_of(self, runtime: CircleRuntime) -> CircleInfoView:
+        """The circle's settings and our standing in it, as of now."""
         state = runtime.state
         me = runtime.me
         now = self._clock.now_ms()
         member = state.members.get(me)
         muted_until = state.muted.get(me, 0)
-        return {
-            # not "id": a node reply's "id" is the request's
-            "circle": runtime.circle_id.hex(),
-            "name": state.name or runtime.membership.name,
-            "guidelines": state.guidelines,
-            "slow_mode_seconds": state.slow_mode_seconds,
-            "join_approval": state.join_approval,
-            "harm_flags_to_hide": state.harm_flags_to_hide,
-            "members_invite": state.members_invite,
-            "flag_after_hours": state.flag_after_hours,
+        return CircleInfoView(
+            circle=runtime.circle_id.hex(),
+            name=state.name or runtime.membership.name,
+            guidelines=state.guidelines,
+            slow_mode_seconds=state.slow_mode_seconds,
+            join_approval=state.join_approval,
+            harm_flags_to_hide=state.harm_flags_to_hide,
+            members_invite=state.members_invite,
+            flag_after_hours=state.flag_after_hours,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
-            "may_invite": rule_text(why) if (why := state.may_invite(me)) else "",
-            "my_id": me.hex(),
-            "my_role": member.role.value if member is not None else None,
-            "my_rank": state.rank(me) if state.is_facilitator(me) else None,
-            "muted_until": muted_until if muted_until > now else 0,
-            "next_send_at": _next_send_at(state, me, now),
-            "removed": member is None and not runtime.left,
-            "banned": me in state.banned,
-            "members": len(state.members),
-        }
+            may_invite=rule_text(why) if (why := state.may_invite(me)) else "",
+            my_id=me.hex(),
+            my_role=member.role.value if member is not None else None,
+            my_rank=state.rank(me) if state.is_facilitator(me) else None,
+            muted_until=muted_until if muted_until > now else 0,
+            next_send_at=_next_send_at(state, me, now),
+            removed=member is None and not runtime.left,
+            banned=me in state.banned,
+            members=len(state.members),
+        )
 
     def next_send_at(self, circle_hex: str) -> int:
         """When slow mode next lets us send here (ms since the epoch), or 0."""
@@ -454,10 +448,7 @@ class Moderation:
     async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
         """Announce moderation and apply its effects beyond the log (see the module doc)."""
         circle_hex = runtime.circle_id.hex()
-        members_changed = False
         for stored in accepted:
-            if stored.type in MEMBERSHIP_TYPES:
-                members_changed = True
             if stored.type is EventType.KEY_ROTATE and not runtime.left:
                 self.retire_epochs_later(runtime)
             if stored.type not in MODERATION_TYPES:
@@ -465,8 +456,6 @@ class Moderation:
             self._emit(ModerationHappened(circle_hex, self._entry(runtime, stored)))
             if stored.type in REMOVING_TYPES:
                 await self._after_removal(runtime, stored)
-        if members_changed:
-            self._emit(MembersChanged(circle_hex))
 
     async def admission_lost(self, runtime: CircleRuntime) -> None:
         """Our admission was refused after all: another member admitted someone with the

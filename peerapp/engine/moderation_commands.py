@@ -90,7 +90,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
         return Done()
 
     async def circle_info(command: CircleInfo) -> CircleInfoView:
-        return CircleInfoView(**moderation().circle_info(command.circle))
+        return moderation().circle_info(command.circle)
 
     async def invites(command: Invites) -> InviteList:
         rows = moderation().invites(command.circle)

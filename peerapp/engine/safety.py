@@ -7,9 +7,8 @@ messages, harm flags and facilitator review, the "taking a break" status.
   and refused with the reason; nothing is signed then.
 - The app never shows who flagged a message (the signed HARM_FLAG names its author, as
   every log event does: a modified app could read it; docs/protocol.md says so).
-- Whenever accepted events change which messages are hidden pending review, every front
-  hears `message_review` for each message that changed, so a view updates that row and a
-  facilitator's app can point to the review.
+- What accepted flags, restores and deletes change in the messages' views (hidden,
+  shown again, flag counts) is announced by engine/message_changes.py.
 - Care flags ("I'm worried about someone") do not belong here: they are private notes in
   the facilitator mailbox (engine/mailbox.py), never in the log.
 """
@@ -22,11 +21,9 @@ from typing import Any
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.safety import PendingReviewView
 from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
-from peerapp.core.circle_state import MessageRef
 from peerapp.core.content_warnings import clean_label
 from peerapp.core.errors import CommandError
-from peerapp.core.events import MessageReview, MessageView
-from peerapp.core.resolution import REMOVAL_TYPES
+from peerapp.core.events import MessageView
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.context import EngineContext
 from peerapp.engine.ids import id_from_hex
@@ -36,15 +33,6 @@ from peerapp.storage.circle_store import CircleStore, StoredEvent
 
 # sends a MESSAGE with this body in a circle (the circle service's messages)
 SendBody = Callable[[str, dict[str, Any]], Awaitable[MessageView]]
-
-# events after which the set of messages hidden pending review may differ (a removal
-# drops its target's concurrent flags)
-REVIEW_TYPES = REMOVAL_TYPES | {
-    EventType.HARM_FLAG,
-    EventType.RESTORE,
-    EventType.DELETE,
-    EventType.SETTINGS,
-}
 
 
 def message_body(text: str, cw: str | None = None, mood: int | None = None) -> dict[str, Any]:
@@ -88,8 +76,6 @@ class Safety:
         self._moderation = moderation
         self._send_body = send_body
         self._emit = context.emit
-        # circle id -> messages hidden pending review when we last looked
-        self._hidden: dict[bytes, frozenset[MessageRef]] = {}
 
     # -- commands -------------------------------------------------------------------
 
@@ -144,21 +130,3 @@ class Safety:
                 )
             )
         return tuple(sorted(views, key=lambda view: (view.lamport, view.message)))
-
-    # -- after events were accepted -------------------------------------------------
-
-    def remember(self, runtime: CircleRuntime) -> None:
-        """At start-up: what is hidden now is not news."""
-        self._hidden[runtime.circle_id] = frozenset(runtime.state.pending_review())
-
-    async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        """Announce each message whose review state changed (hidden, or shown again)."""
-        circle_id = runtime.circle_id
-        if not any(stored.type in REVIEW_TYPES for stored in accepted):
-            return
-        now = frozenset(runtime.state.pending_review())
-        before = self._hidden.get(circle_id, frozenset())
-        self._hidden[circle_id] = now
-        for ref in sorted(now ^ before):
-            hidden = ref in now
-            self._emit(MessageReview(circle_id.hex(), ref[0].hex(), hidden))

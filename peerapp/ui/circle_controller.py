@@ -11,9 +11,12 @@ on the pane or on another feature:
 - the history's paging facts (the first page shown, older pages left, one on its way).
 
 It reads the settings and the members again when asked (`refresh_info`,
-`refresh_members`; answers that were overtaken are dropped: ui/engine_query.py) and
-signals each part that changed: `settingsChanged`, `membersChanged`, `removedChanged`
-(the state is updated before any of them is emitted, so a reader sees all of it).
+`refresh_members`; answers that were overtaken are dropped: ui/engine_query.py), takes
+them as the engine's circle_settings_changed and members_changed events carry them
+(`show_info`, `show_members`: newer than any answer still on its way, which is then
+dropped) and signals each part that changed: `settingsChanged`, `membersChanged`,
+`removedChanged` (the state is updated before any of them is emitted, so a reader sees
+all of it).
 
 Rules:
 - The message rules (delete, report, flag, restore, a care flag) are the core's
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -70,8 +73,10 @@ def standing(member: MemberView) -> Standing:
 
 
 class CircleController(QObject):
-    settingsChanged = Signal(object)  # CircleInfoView, each time circle_info is read
-    membersChanged = Signal(object)  # tuple[MemberView, ...], each time members are read
+    # CircleInfoView, each time circle_info is read or circle_settings_changed tells it
+    settingsChanged = Signal(object)
+    # tuple[MemberView, ...], each time members are read or members_changed tells them
+    membersChanged = Signal(object)
     removedChanged = Signal()  # removed, banned or admission_lost changed
     # muted_until, next_send_at (ms since the epoch: beyond a Qt int) from a send's result
     holdChanged = Signal(object, object)
@@ -95,6 +100,10 @@ class CircleController(QObject):
         self.loaded = False
         self.has_older = False
         self.loading_older = False
+        # whether the people waiting to join may differ from when settings last came: a
+        # read (anything may have changed), or an event that made us a facilitator or
+        # turned join approval (otherwise the pane need not ask for them again)
+        self.joins_may_differ = True
         self._info = Latest()
         self._members = Latest()
 
@@ -191,7 +200,25 @@ class CircleController(QObject):
         )
         if info is None:
             return
+        self._set_info(info, joins_may_differ=True)
+
+    def show_info(self, info: CircleInfoView) -> None:
+        """The settings as the engine's circle_settings_changed event gives them (newer
+        than any answer still on its way, which is then dropped)."""
+        self._info.take(self._info.ask())
+        before = self.info
+        self._set_info(
+            info,
+            joins_may_differ=(
+                not facilitating(before)
+                or before is None
+                or before.join_approval != info.join_approval
+            ),
+        )
+
+    def _set_info(self, info: CircleInfoView, *, joins_may_differ: bool) -> None:
         self.info = info
+        self.joins_may_differ = joins_may_differ
         if info.removed and (not self.removed or info.banned != self.banned):
             self._set_removed(info.banned, admission_lost=False)
         self.settingsChanged.emit(info)
@@ -206,7 +233,16 @@ class CircleController(QObject):
         )
         if result is None:
             return
-        self.members = tuple(result.members)
+        self._set_members(result.members)
+
+    def show_members(self, members: Sequence[MemberView]) -> None:
+        """The members as the engine's members_changed event gives them (newer than any
+        answer still on its way, which is then dropped)."""
+        self._members.take(self._members.ask())
+        self._set_members(members)
+
+    def _set_members(self, members: Sequence[MemberView]) -> None:
+        self.members = tuple(members)
         self.membersChanged.emit(self.members)
 
     def set_removed(self, banned: bool, admission_lost: bool = False) -> None:

@@ -2,10 +2,11 @@
 as functions over the view rather than a copy of it: a field added to the view reaches
 every reader without being copied through the GUI.
 
-The answer itself is kept by the circle's controller (peerapp.ui.circle_controller) and
-read by whatever shows the guidelines, the join requests and the invite defaults
-(whether we may invite at all, `may_invite`, is the engine's reason why not; the GUI
-never decides it).
+The answer itself is kept by the circle's controller (peerapp.ui.circle_controller): it
+asks for it when a circle opens and when circles change, and takes it from the engine's
+circle_settings_changed event when the settings or our standing change. Whatever shows
+the guidelines, the join requests and the invite defaults reads it there (whether we may
+invite at all, `may_invite`, is the engine's reason why not; the GUI never decides it).
 """
 
 from __future__ import annotations

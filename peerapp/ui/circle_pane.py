@@ -17,10 +17,12 @@ While the pane is on screen, the header says how long since this computer last s
 with a member, asking the engine every few seconds and after every sync.
 
 The circle's settings (circle_info) are asked for when the pane opens and again when the
-window says they may have changed (`refresh_info`): the guidelines stay pinned under the
-header, and a facilitator sees "2 waiting to join" there when join approval holds people
-back, opening a panel to approve or decline each (`refresh_join_requests`, also on the
-engine's join_request events). The circle's controller holds the settings and signals
+window says they may have changed (`refresh_info`), or handed to the controller from the
+engine's circle_settings_changed event (`controller.show_info`; the members likewise from
+members_changed, `controller.show_members`): the guidelines stay pinned under the header,
+and a facilitator sees "2 waiting to join" there when join approval holds people back,
+opening a panel to approve or decline each (`refresh_join_requests`, also on the engine's
+join_request events). The circle's controller holds the settings and signals
 `settingsChanged` (each feature reads what it needs from the controller, so no order
 among them matters); the pane then emits `infoChanged` for whoever else listens.
 
@@ -546,7 +548,10 @@ class CirclePane(QWidget):
         """The settings were read (the features read them from the controller)."""
         self.guidelines.set_guidelines(info.guidelines)
         if facilitating(info):
-            self.refresh_join_requests()
+            # asked for only when they may differ (the controller says: a read, or an
+            # event that made us a facilitator or turned join approval)
+            if self.controller.joins_may_differ:
+                self.refresh_join_requests()
         else:
             self.header.set_waiting_to_join(0)
             self.join_requests.set_requests([], clock.now_ms())

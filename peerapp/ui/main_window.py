@@ -29,7 +29,9 @@ how many hold each) updates the delivery states it shows.
 Events: the bridge hands every engine event over as its typed object (`engineEvent`);
 `_handlers` maps each event type to what the window does with it. Unread counts come in
 their own event (`unread_changed`): the badge and totals follow without reading the
-circles again; `circles_changed` (the set of circles, breaks) reads them again.
+circles again, as one circle's row does from `circle_changed`, a message's from
+`message_changed`, a pane's settings and members from `circle_settings_changed` and
+`members_changed`; `circles_changed` (the set of circles, breaks) reads them again.
 
 Network (issue 12): the status bar's network line (widgets/network_status.py, its words
 from connection_status.network_line) follows EngineReady's mode and Tor's `tor_status`
@@ -71,7 +73,9 @@ from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import HearthError
 from peerapp.core.events import (
     CareFlagReceived,
+    CircleChanged,
     CirclesChanged,
+    CircleSettingsChanged,
     DeliveryChanged,
     EngineError,
     EngineEvent,
@@ -85,6 +89,7 @@ from peerapp.core.events import (
     MemberJoined,
     MembersChanged,
     MessageArrived,
+    MessageChanged,
     MessageReview,
     ModerationHappened,
     PeerConnected,
@@ -147,9 +152,6 @@ log = logging.getLogger(__name__)
 
 DEFAULT_SIZE = (1040, 680)
 STATUS_MESSAGE_MS = 6000
-# `moderation` actions after which a pane reads its circle's settings again (the
-# guidelines, join approval, or one's own role: who sees the people waiting to join)
-INFO_ACTIONS = frozenset({"settings", "promote", "demote", "transfer_founder"})
 
 
 class MainWindow(QMainWindow):
@@ -214,8 +216,10 @@ class MainWindow(QMainWindow):
             EngineStopped: self._engine_stopped,
             TorStatusChanged: self._tor_status,
             MessageArrived: self._message_arrived,
-            MemberJoined: self._join_request,
+            MemberJoined: self._member_joined,
             CirclesChanged: self._circles_changed,
+            CircleChanged: self._circle_changed,
+            CircleSettingsChanged: self._circle_settings_changed,
             UnreadChanged: self._unread_changed,
             SyncProgress: self._sync_progress,
             HistoryChanged: self._history_changed,
@@ -229,6 +233,7 @@ class MainWindow(QMainWindow):
             JoinApproved: self._join_approved,
             JoinRejected: self._join_rejected,
             MessageReview: self._message_review,
+            MessageChanged: self._message_changed,
         }
         bridge.engineEvent.connect(self._engine_event)
         self._show_status()
@@ -690,16 +695,32 @@ class MainWindow(QMainWindow):
         if self.waiting_joins.joins:
             self.waiting_joins.refresh()
 
-    def _settings_may_differ(self, circle: str) -> None:
-        pane = self.panes.get(circle)
+    def _circle_changed(self, event: CircleChanged) -> None:
+        """One circle's row, told by the engine: that row and its pane's header follow
+        without asking for the circles again."""
+        (entry,) = entries_from([event.circle])
+        if not self.circle_list.set_circle(entry):
+            return
+        pane = self.panes.get(entry.id)
         if pane is not None:
-            pane.refresh_info()
+            pane.set_name(entry.name)
+            pane.boundaries.show_break(quiet=entry.quiet, on_break=entry.on_break)
+            pane.asleep.show_reason(entry.asleep)
+        self._show_unread()
 
-    def _members_changed(self, event: MembersChanged) -> None:
-        self._settings_may_differ(event.circle)
+    def _circle_settings_changed(self, event: CircleSettingsChanged) -> None:
         pane = self.panes.get(event.circle)
         if pane is not None:
-            pane.refresh_members()
+            pane.controller.show_info(event.info)
+
+    def _members_changed(self, event: MembersChanged) -> None:
+        pane = self.panes.get(event.circle)
+        if pane is None:
+            return
+        if event.members:
+            pane.controller.show_members(event.members)
+        else:
+            pane.refresh_members()  # only our own view of them changed (a block)
 
     def _removed_from_circle(self, event: RemovedFromCircle) -> None:
         pane = self.panes.get(event.circle)
@@ -711,9 +732,8 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(circle)
         if pane is not None:
             pane.moderation.entry_arrived(entry)
+        # what it changed in the settings and the members comes as events of their own
         action = entry.action
-        if action in INFO_ACTIONS:
-            self._settings_may_differ(circle)
         dialog = self.active_dialog
         if (
             action == "invite_revoke"
@@ -735,17 +755,25 @@ class MainWindow(QMainWindow):
             circle, self.circle_list.name_of(circle), silent=self.circle_list.quiet(circle)
         )
 
-    def _join_request(self, event: JoinRequestArrived | MemberJoined) -> None:
-        """Someone asks to join (or was admitted, maybe by another facilitator)."""
+    def _join_request(self, event: JoinRequestArrived) -> None:
+        """Someone asks to join a circle we facilitate."""
         circle = event.circle
         pane = self.panes.get(circle)
         if pane is not None:
             pane.refresh_join_requests()
-            if isinstance(event, MemberJoined):
-                pane.refresh_members()
-        if isinstance(event, JoinRequestArrived):
-            asks = joins.asks_to_join(event.member_name, self.circle_list.name_of(circle))
-            self.statusBar().showMessage(asks, STATUS_MESSAGE_MS)
+        asks = joins.asks_to_join(event.member_name, self.circle_list.name_of(circle))
+        self.statusBar().showMessage(asks, STATUS_MESSAGE_MS)
+
+    def _member_joined(self, event: MemberJoined) -> None:
+        """Someone was admitted, maybe by another facilitator: the members, the settings and
+        the circle's row come as events of their own; the requests waiting for an answer
+        are read again only where one may have been (approval on, or some listed)."""
+        pane = self.panes.get(event.circle)
+        if pane is None:
+            return
+        info = pane.info
+        if info is None or info.join_approval or pane.join_requests.requests:
+            pane.refresh_join_requests()
 
     def _join_pending(self, _event: JoinPending) -> None:
         self.waiting_joins.refresh()
@@ -794,8 +822,14 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.review.reload_filtered()
 
+    def _message_changed(self, event: MessageChanged) -> None:
+        """A stored message's view changed: its row alone follows, nothing is read."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.model.message_changed(event.message)
+
     def _message_review(self, event: MessageReview) -> None:
-        """A message was hidden pending review, or shows again."""
+        """A message was hidden pending review, or shows again (its row changed already)."""
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.review.review_changed(event.message, event.hidden)

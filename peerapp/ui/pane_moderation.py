@@ -423,13 +423,13 @@ class PaneModeration(QObject):
         self.place_notices()
 
     def entry_arrived(self, entry: ModerationEntryView) -> None:
-        """A `moderation` event's entry: a notice, a tombstone, and fresh settings."""
+        """A `moderation` event's entry: a notice and a tombstone (what it changed in the
+        members and the settings comes as members_changed and circle_settings_changed)."""
         if entry.action == EventType.DELETE.value and isinstance(entry.details, MessageDetails):
             by = "author" if entry.actor == entry.target else "facilitator"
             self.pane.model.mark_deleted(entry.details.message, by)
         if self._add(entry):
             self.place_notices()
-        self._acted()
 
     def _add(self, entry: ModerationEntryView) -> bool:
         if entry.id in self._entry_ids:

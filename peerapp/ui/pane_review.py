@@ -10,9 +10,10 @@ Rules:
 - Facilitators may restore a message hidden pending review (not their own: another
   facilitator reviews that); its bubble and its menu offer "Restore". They can also
   delete it for everyone, as any message (peerapp.ui.pane_moderation).
-- A `message_review` event (a message hidden, or shown again) reloads the latest messages,
-  which brings the row's new state; facilitators also get a quiet note right below it,
-  "A message was hidden pending review after members flagged it".
+- A message's new state (hidden, shown again, flagged once more) comes with the engine's
+  `message_changed` event, which replaces its row (the window hands it to the model); the
+  `message_review` that follows gives facilitators a quiet note right below it, "A
+  message was hidden pending review after members flagged it". Nothing is read again.
 - "Check in" in the composer opens the check-in dialog; the check-in shows once sent.
 
 Who may flag or restore is the core's rule (core/permissions.py), asked through the
@@ -86,8 +87,8 @@ class PaneReview(QObject):
         self.controller.open_dialog(dialog, self._flagged)
 
     def _flagged(self) -> None:
+        # "Flagged", and hidden if this flag was enough: the row comes as message_changed
         self.controller.say(safety.flag_harm_thanks())
-        self.pane.reload_latest()  # "Flagged", and hidden if this flag was enough
 
     @async_slot(str)
     async def restore(self, message_id: str) -> None:
@@ -101,14 +102,13 @@ class PaneReview(QObject):
         )
 
     def _restored(self) -> None:
-        self.controller.say(safety.message_restored())
-        self.pane.reload_latest()
+        self.controller.say(safety.message_restored())  # the row: an event
 
     # -- what the engine tells --------------------------------------------------------------
 
     def review_changed(self, message_id: str, hidden: bool) -> None:
-        """A `message_review` event: the message was hidden pending review, or shows again."""
-        self.pane.reload_latest()
+        """A `message_review` event: the message was hidden pending review, or shows again
+        (its row changed already, with the `message_changed` before it)."""
         message = self.pane.model.message(message_id)
         if hidden and self.controller.facilitating and message is not None:
             notice = review_notice(message)

@@ -4,8 +4,9 @@ something under one number (equivocation, kept by the engine as evidence).
 Rules:
 - Everyone: a message marked `equivocated` shows a note under its bubble (the model's
   presentation) and its author a mark in the members list. When such a message arrives
-  live, the history and the members are read again, so the version shown before it is
-  marked too (a sync that brings many messages reloads both anyway: CirclePane).
+  live, the version shown before it comes marked as a `message_changed` event, and the
+  members are read again (a sync that brings many messages reloads both anyway:
+  CirclePane).
 - Facilitators: "Conflicting versions…" in the circle's More menu (beside "Care and
   review…") opens peerapp.ui.dialogs.equivocations.EquivocationsDialog, every version
   side by side, each message version with "Delete this version". The engine refuses the
@@ -52,9 +53,9 @@ class PaneVersions(QObject):
         self.action.setVisible(self.controller.facilitating)
 
     def arrived(self, message: MessageView) -> None:
-        """A message that arrived live: a new second version marks the first one too."""
+        """A message that arrived live: a new second version marks its author (the first
+        version's row changes by its own event)."""
         if message.equivocated and message.id not in self.pane.model:
-            self.pane.reload_latest()
             self.controller.refresh_members()
 
     @Slot()

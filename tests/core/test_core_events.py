@@ -11,7 +11,11 @@ from peerapp.core import events
 from peerapp.core.api.moderation import ModerationEntryView, MuteDetails
 from peerapp.core.events import (
     CareFlagReceived,
+    CircleChanged,
+    CircleInfoView,
     CirclesChanged,
+    CircleSettingsChanged,
+    CircleView,
     DeliveryChanged,
     EngineError,
     EngineEvent,
@@ -26,6 +30,7 @@ from peerapp.core.events import (
     MembersChanged,
     MemberView,
     MessageArrived,
+    MessageChanged,
     MessageReview,
     MessageView,
     ModerationHappened,
@@ -137,7 +142,10 @@ SHAPES = [
         DeliveryChanged("ab" * 16, {"cd" * 32: 2}),
         {"event": "delivery_changed", "circle": "ab" * 16, "held_by": {"cd" * 32: 2}},
     ),
-    (MembersChanged("ab" * 16), {"event": "members_changed", "circle": "ab" * 16}),
+    (
+        MembersChanged("ab" * 16),
+        {"event": "members_changed", "circle": "ab" * 16, "members": []},
+    ),
     (
         ModerationHappened(
             "ab" * 16,
@@ -196,6 +204,71 @@ SHAPES += [
     (
         JoinRequestArrived("ab" * 16, "cd" * 32, "Em"),
         {"event": "join_request", "circle": "ab" * 16, "request": "cd" * 32, "name": "Em"},
+    ),
+]
+
+# finer events (issue 13): each carries the view a front shows, as of now
+MEMBER = MemberView("cd" * 32, "Bee", "member", True, actions=("mute",))
+INFO = CircleInfoView(
+    circle="ab" * 16,
+    name="Tuesday",
+    guidelines="Be kind.",
+    slow_mode_seconds=0,
+    join_approval=False,
+    harm_flags_to_hide=3,
+    members_invite=False,
+    flag_after_hours=24,
+    may_invite="",
+    my_id="ef" * 32,
+    my_role="founder",
+    my_rank=0,
+    muted_until=0,
+    next_send_at=0,
+    removed=False,
+    banned=False,
+    members=2,
+)
+HIDDEN = MessageView("12" * 32, "cd" * 32, "Bee", "", 1, False, lamport=7, hidden=True)
+SHAPES += [
+    (
+        MembersChanged("ab" * 16, (MEMBER,)),
+        {
+            "event": "members_changed",
+            "circle": "ab" * 16,
+            "members": [dataclasses.asdict(MEMBER) | {"actions": ["mute"]}],
+        },
+    ),
+    (
+        CircleChanged(CircleView("ab" * 16, "Tuesday", members=3, unread=1)),
+        {
+            "event": "circle_changed",
+            "circle": {
+                "id": "ab" * 16,
+                "name": "Tuesday",
+                "members": 3,
+                "unread": 1,
+                "quiet": False,
+                "on_break": False,
+                "network": "direct",
+                "asleep": "",
+            },
+        },
+    ),
+    (
+        CircleSettingsChanged("ab" * 16, INFO),
+        {
+            "event": "circle_settings_changed",
+            "circle": "ab" * 16,
+            "info": dataclasses.asdict(INFO),
+        },
+    ),
+    (
+        MessageChanged("ab" * 16, HIDDEN),
+        {
+            "event": "message_changed",
+            "circle": "ab" * 16,
+            "message": dataclasses.asdict(HIDDEN),
+        },
     ),
 ]
 

@@ -144,6 +144,7 @@ class Member:
                 proof_judged=lambda peer, proven: self.record.proofs.append((peer, proven)),
                 member_joined=self._member_joined,
                 circle_view=lambda runtime: _no_view(),
+                row=lambda runtime: None,  # no list of circles here
             ),
             quota_rules,
         )
@@ -160,6 +161,8 @@ class Member:
         self.safety = parts.safety
         self.boundaries = parts.boundaries
         self.messages = parts.messages
+        self.message_changes = parts.message_changes
+        self.circle_changes = parts.circle_changes
         self.joins = parts.joins
         self.ingest = parts.ingest
 

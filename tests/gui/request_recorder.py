@@ -33,6 +33,11 @@ class Recorder:
                 self.sent[type(command).__name__] += 1
         return self._request(command)
 
+    def unrecorded(self, qtbot: QtBot, command: Command[Any]) -> Any:
+        """Ask the engine directly, as a test's own step (not the window's), and wait for
+        the answer."""
+        return resolve(qtbot, self._request(command))
+
     def quiet_round(self, qtbot: QtBot) -> None:
         """One unrecorded round trip to the engine: the events it emitted before answering
         have reached the window by then, and the requests they led to have been made."""

@@ -117,6 +117,9 @@ class Leave(Command[Done]):
 
 @dataclass(frozen=True)
 class CircleInfoView(Result):
+    """A circle's settings and this member's standing in it (the `circle_info` command's
+    answer, and `circle_settings_changed`'s view)."""
+
     circle: str  # not "id": a node reply's "id" is the request's
     name: str
     guidelines: str

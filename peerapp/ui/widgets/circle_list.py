@@ -208,14 +208,17 @@ class CircleList(QFrame):
                 item = QListWidgetItem()
                 item.setData(ID_ROLE, entry.id)
                 self.list.insertItem(position, item)
-            item.setText(entry.name)
-            item.setData(UNREAD_ROLE, entry.unread)
-            item.setData(MEMBERS_ROLE, entry.members)
-            item.setData(QUIET_ROLE, entry.quiet)
-            item.setData(ON_BREAK_ROLE, entry.on_break)
-            item.setData(ASLEEP_ROLE, entry.asleep)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
+            _show(item, entry)
         self.none_label.setVisible(not entries)
+
+    def set_circle(self, entry: CircleEntry) -> bool:
+        """One circle's row changed (the engine's circle_changed event); False when it is
+        not listed (the list itself comes with circles_changed)."""
+        item = self._item(entry.id)
+        if item is None:
+            return False
+        _show(item, entry)
+        return True
 
     def set_unread(self, circle_id: str, unread: int) -> None:
         """One circle's unread count changed (the engine's unread_changed event)."""
@@ -308,6 +311,16 @@ class CircleList(QFrame):
     @staticmethod
     def _id_of(item: QListWidgetItem) -> str:
         return str(item.data(ID_ROLE))
+
+
+def _show(item: QListWidgetItem, entry: CircleEntry) -> None:
+    item.setText(entry.name)
+    item.setData(UNREAD_ROLE, entry.unread)
+    item.setData(MEMBERS_ROLE, entry.members)
+    item.setData(QUIET_ROLE, entry.quiet)
+    item.setData(ON_BREAK_ROLE, entry.on_break)
+    item.setData(ASLEEP_ROLE, entry.asleep)
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
 
 
 def _badge(item: QListWidgetItem) -> int:

@@ -24,8 +24,9 @@ hidden pending review (enough members flagged it) shows only that, with "Show an
 session only) the text shows under a small tag, with "Hide again". A check-in shows as one
 compact line. A message whose author signed another version of it (`equivocated`: the
 engine keeps both and shows both) carries a small note under its bubble saying so.
-Fresher copies of shown messages bring their review state along (`update_delivery`), so
-a reload after a `message_review` event (or a second version's arrival) updates the row.
+Fresher copies of shown messages bring their review state along (`update_delivery`); the
+engine's `message_changed` event brings one (`message_changed`), so a row hidden, shown
+again, flagged, deleted or found to have a second version changes without a reload.
 """
 
 from __future__ import annotations
@@ -402,6 +403,12 @@ class MessageModel(QAbstractListModel):
                 self._set_held_by(number, row, new.held_by)
                 changed += 1
         return changed
+
+    def message_changed(self, message: MessageView) -> bool:
+        """A shown message's new view (the engine's message_changed event: hidden or shown
+        again, flagged, deleted, a second version found): that row alone changes. False
+        when it is not shown, or nothing shown of it changed."""
+        return self.update_delivery([message]) > 0
 
     def set_held_by(self, held_by: Mapping[str, int]) -> int:
         """How many other members hold these own messages (the engine's delivery_changed

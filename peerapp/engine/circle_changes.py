@@ -1,0 +1,90 @@
+"""What accepted events change in how a circle shows, beyond its messages: its members
+(`members_changed` with their views), its settings and our standing in it
+(`circle_settings_changed` with `circle_info`'s view), its row in the list of circles
+(`circle_changed` with its view). Each carries the view as of now, built where it is
+announced, so a front updates from the event without asking again; each is said once
+per batch of accepted events, whoever wrote them and however they arrived (our own
+write, GossipSub, a sync).
+
+Rules: which accepted event types change what (`CHANGES`, below). A member's admission
+is announced by `member_joined` (the admitter stores it outside the write path's announce
+step, a joiner's log arrives whole), so ADD_MEMBER is not in the table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+
+from peerapp.core.api.moderation import CircleInfoView
+from peerapp.core.circle_events import EventType
+from peerapp.core.events import (
+    CircleChanged,
+    CircleSettingsChanged,
+    CircleView,
+    MembersChanged,
+    MemberView,
+)
+from peerapp.engine.circle_runtime import CircleRuntime
+from peerapp.engine.context import EngineContext
+from peerapp.storage.circle_store import StoredEvent
+
+
+class Shown(enum.Enum):
+    MEMBERS = "members"  # who is in, roles, ranks, mutes, breaks, what we may do to each
+    SETTINGS = "settings"  # circle_info: the settings, our role, rank, mute, removal
+    ROW = "row"  # the circle's row: its member count
+
+
+_ALL = frozenset(Shown)
+_STANDING = frozenset({Shown.MEMBERS, Shown.SETTINGS})
+
+CHANGES: dict[EventType, frozenset[Shown]] = {
+    EventType.PROMOTE: _STANDING,
+    EventType.DEMOTE: _STANDING,
+    EventType.TRANSFER_FOUNDER: _STANDING,
+    EventType.MUTE: _STANDING,
+    EventType.REMOVE: _ALL,
+    EventType.BAN: _ALL,
+    EventType.LEAVE: _ALL,
+    EventType.STATUS: frozenset({Shown.MEMBERS}),  # "taking a break" shows in the members
+    EventType.SETTINGS: frozenset({Shown.SETTINGS}),
+}
+# an admission (member_joined): a member more, in the list, the count and may_invite
+JOINED = _ALL
+
+
+class CircleChanges:
+    def __init__(
+        self,
+        *,
+        members: Callable[[CircleRuntime], list[MemberView]],
+        info: Callable[[CircleRuntime], CircleInfoView],
+        row: Callable[[CircleRuntime], CircleView | None],
+        context: EngineContext,
+    ) -> None:
+        """`members(runtime)`: the members as the `members` command lists them; `info`:
+        circle_info's view; `row(runtime)`: the circle's row, None when it is no longer
+        listed (left, forgotten)."""
+        self._members = members
+        self._info = info
+        self._row = row
+        self._emit = context.emit
+
+    async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
+        shown: set[Shown] = set()
+        for stored in accepted:
+            shown |= CHANGES.get(stored.type, frozenset())
+        self.announce(runtime, frozenset(shown))
+
+    def member_joined(self, runtime: CircleRuntime) -> None:
+        self.announce(runtime, JOINED)
+
+    def announce(self, runtime: CircleRuntime, shown: frozenset[Shown]) -> None:
+        circle_hex = runtime.circle_id.hex()
+        if Shown.MEMBERS in shown:
+            self._emit(MembersChanged(circle_hex, tuple(self._members(runtime))))
+        if Shown.SETTINGS in shown:
+            self._emit(CircleSettingsChanged(circle_hex, self._info(runtime)))
+        if Shown.ROW in shown and (row := self._row(runtime)) is not None:
+            self._emit(CircleChanged(row))
