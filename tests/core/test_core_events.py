@@ -8,11 +8,10 @@ import json
 import pytest
 
 from peerapp.core import events
-from peerapp.core.api.moderation import ModerationEntryView, MuteDetails
+from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView, MuteDetails
 from peerapp.core.events import (
     CareFlagReceived,
     CircleChanged,
-    CircleInfoView,
     CirclesChanged,
     CircleSettingsChanged,
     CircleView,
