@@ -127,3 +127,42 @@ def test_a_sends_hold_goes_out_with_times_beyond_a_qt_int(
     controller.sent(LATER_MS + 1)
     assert holds == [(LATER_MS, LATER_MS + 1)]
     assert controller.info is not None and controller.info.next_send_at == LATER_MS + 1
+
+
+def test_the_engines_changed_views_become_the_controllers_state(
+    controller: CircleController,
+) -> None:
+    """circle_settings_changed and members_changed hand their views to the controller
+    (`show_info`, `show_members`): its state follows and it signals as after a read."""
+    settings: list[tuple[CircleInfoView, bool]] = []
+    controller.settingsChanged.connect(
+        lambda info: settings.append((info, controller.joins_may_differ))
+    )
+    members: list[tuple[MemberView, ...]] = []
+    controller.membersChanged.connect(members.append)
+
+    # new guidelines while facilitating, approval unchanged: the waiting people are not
+    # asked for again
+    guidelines = _info(guidelines="Be kind.")
+    controller.show_info(guidelines)
+    assert settings == [(guidelines, False)] and controller.info == guidelines
+    # join approval turned: they may differ
+    approval = _info(guidelines="Be kind.", join_approval=True)
+    controller.show_info(approval)
+    assert settings[-1] == (approval, True)
+    # demoted, then made a facilitator again: only the second may bring people to answer
+    controller.show_info(_info(my_role="member", my_rank=None))
+    assert not controller.facilitating
+    controller.show_info(_info())
+    assert settings[-1][1] and controller.facilitating
+
+    fewer = MEMBERS[:2]
+    controller.show_members(list(fewer))
+    assert members == [fewer] and controller.members == fewer
+    assert controller.member(OTHER) is None
+
+    # a view that says we were removed is the removal, as a read's is
+    removed: list[bool] = []
+    controller.removedChanged.connect(lambda: removed.append(controller.banned))
+    controller.show_info(_info(my_role=None, my_rank=None, removed=True, banned=True))
+    assert removed == [True] and controller.removed and not controller.facilitating
