@@ -137,6 +137,7 @@ from peerapp.ui.text import (
 from peerapp.ui.text import (
     network as network_text,
 )
+from peerapp.ui.theme.menu import theme_menu
 from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
@@ -266,6 +267,8 @@ class MainWindow(QMainWindow):
         self.show_text_action.setChecked(self.preferences.show_message_text)
         self.show_text_action.toggled.connect(self._show_text_toggled)
         profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
+        self.theme_menu = theme_menu(self.preferences, self)
+        profile_menu.addMenu(self.theme_menu)
         self._build_profile_settings(profile_menu)
         profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)

@@ -10,8 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peerapp.ui.theme import ThemeChoice
+
 
 @dataclass
 class Preferences:
     # notifications say only which circle has news unless the person chooses otherwise
     show_message_text: bool = False
+    # light, dark, or the desktop's own scheme (ui/theme); the unlock screen, shown before
+    # any preference can be read, follows the system
+    theme: ThemeChoice = ThemeChoice.SYSTEM
