@@ -497,11 +497,9 @@ QListWidget#moderationLog {
 }
 QListWidget#moderationLog::item {
     border-bottom: 1px solid $divider;
-    padding: 8px 10px;
 }
-QListWidget#moderationLog::item:selected {
-    background: $accent_soft;
-    color: $text;
+QLabel#moderationWhat {
+    font-weight: 600;
 }
 
 QScrollBar:vertical {
