@@ -101,7 +101,9 @@ class ThemeFollower(QObject):
         super().__init__(app)
         self._app = app
         self.choice = choice
-        QGuiApplication.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+        hints = QGuiApplication.styleHints()
+        self.scheme = hints.colorScheme()  # the system's, as last told
+        hints.colorSchemeChanged.connect(self.system_scheme_changed)
         self._apply()
 
     def choose(self, choice: ThemeChoice) -> None:
@@ -109,12 +111,13 @@ class ThemeFollower(QObject):
         self._apply()
 
     @Slot(Qt.ColorScheme)
-    def _scheme_changed(self, _scheme: Qt.ColorScheme) -> None:
+    def system_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        self.scheme = scheme
         if self.choice is ThemeChoice.SYSTEM:
             self._apply()
 
     def _apply(self) -> None:
-        palette = resolve(self.choice, QGuiApplication.styleHints().colorScheme())
+        palette = resolve(self.choice, self.scheme)
         if palette is _current and self._app.styleSheet():
             return  # nothing to redo: re-polishing every widget is not free
         apply(self._app, palette)
