@@ -101,10 +101,8 @@ def entry_row(line: LogLine) -> QFrame:
     layout.setSpacing(2)
     what = QLabel(line.what)
     what.setObjectName("moderationWhat")
-    what.setWordWrap(True)
     layout.addWidget(what)
     by = QLabel(moderation.moderation_log_by(line.who, line.whom, line.when))
-    by.setWordWrap(True)
     style.set_role(by, "muted")
     layout.addWidget(by)
     words = [line.what, by.text()]

@@ -15,6 +15,7 @@ import re
 import string
 from dataclasses import dataclass
 
+from peerapp.ui.resources import resource_path
 from peerapp.ui.theme.palette import Palette
 
 STRENGTHS = ("too_short", "weak", "fair", "strong")
@@ -141,6 +142,36 @@ QComboBox:disabled {
 QComboBox::drop-down {
     border: none;
     width: 22px;
+}
+QComboBox::down-arrow, QSpinBox::down-arrow, QTimeEdit::down-arrow {
+    image: url($arrow_down);
+    width: 10px;
+    height: 6px;
+}
+QSpinBox::up-arrow, QTimeEdit::up-arrow {
+    image: url($arrow_up);
+    width: 10px;
+    height: 6px;
+}
+QSpinBox::up-button, QTimeEdit::up-button {
+    subcontrol-origin: border;
+    subcontrol-position: top right;
+    width: 20px;
+    border: none;
+    background: transparent;
+}
+QSpinBox::down-button, QTimeEdit::down-button {
+    subcontrol-origin: border;
+    subcontrol-position: bottom right;
+    width: 20px;
+    border: none;
+    background: transparent;
+}
+QSpinBox, QTimeEdit {
+    padding-right: 22px;
+}
+QSpinBox:focus, QTimeEdit:focus {
+    padding-right: 21px;
 }
 QComboBox QAbstractItemView {
     background: $surface;
@@ -543,9 +574,18 @@ QFrame#errorBanner QPushButton:focus {
 )
 
 
+# one grey arrow for both themes: 3:1 and more on either theme's inputs (contrast test)
+ARROWS = {
+    "arrow_down": resource_path("icons", "arrow-down.svg"),
+    "arrow_up": resource_path("icons", "arrow-up.svg"),
+}
+ARROW_COLOUR = "#8A7B70"
+
+
 def stylesheet(palette: Palette) -> str:
-    roles = {name: palette.role(name) for name in _template_roles()}
-    return string.Template(TEMPLATE).substitute(roles)
+    values = {name: palette.role(name) for name in _template_roles() if name not in ARROWS}
+    values.update({name: path.as_posix() for name, path in ARROWS.items()})
+    return string.Template(TEMPLATE).substitute(values)
 
 
 # -- read back, for the contrast test -----------------------------------------------------
