@@ -137,7 +137,7 @@ from peerapp.ui.text import (
 from peerapp.ui.text import (
     network as network_text,
 )
-from peerapp.ui.theme.menu import theme_menu
+from peerapp.ui.theme.menu import ThemeMenu
 from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
@@ -267,7 +267,7 @@ class MainWindow(QMainWindow):
         self.show_text_action.setChecked(self.preferences.show_message_text)
         self.show_text_action.toggled.connect(self._show_text_toggled)
         profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
-        self.theme_menu = theme_menu(self.preferences, self)
+        self.theme_menu = ThemeMenu(self.preferences, self.bridge, self)
         profile_menu.addMenu(self.theme_menu)
         self._build_profile_settings(profile_menu)
         profile_menu.addSeparator()
@@ -429,6 +429,7 @@ class MainWindow(QMainWindow):
         self.refresh_circles()
         self.waiting_joins.refresh()
         self.breaks.refresh()
+        self.theme_menu.load()  # the profile's stored theme
 
     def _peer_connected(self, event: PeerConnected) -> None:
         self._status = self._status.with_peer(event.peer_id)

@@ -17,6 +17,7 @@ from peerapp.ui.theme import ThemeChoice
 class Preferences:
     # notifications say only which circle has news unless the person chooses otherwise
     show_message_text: bool = False
-    # light, dark, or the desktop's own scheme (ui/theme); the unlock screen, shown before
-    # any preference can be read, follows the system
+    # light, dark, or the desktop's own scheme (ui/theme); also stored in the profile's
+    # encrypted settings (`set_appearance`) and read again once an engine is ready; the
+    # unlock screen, shown before anything can be read, keeps this run's choice
     theme: ThemeChoice = ThemeChoice.SYSTEM

@@ -11,13 +11,14 @@ from PySide6.QtGui import QImage, QPalette
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.appearance import Appearance
 from peerapp.ui import theme
 from peerapp.ui.preferences import Preferences
-from peerapp.ui.theme.menu import theme_menu
+from peerapp.ui.theme.menu import ThemeMenu
 from peerapp.ui.theme.palette import DARK, LIGHT
 from tests.gui import screens
 from tests.gui.circle_steps import create_circle
-from tests.gui.helpers import StartSession
+from tests.gui.helpers import WAIT_MS, StartSession, resolve
 
 
 def window_colour(app: QApplication) -> str:
@@ -30,8 +31,8 @@ def test_the_theme_follows_the_system_and_a_chosen_theme_holds(
     preferences = Preferences()
     parent = QWidget()
     qtbot.addWidget(parent)
-    menu = theme_menu(preferences, parent)
-    actions = {theme.ThemeChoice(a.data()): a for a in menu.actions()}
+    menu = ThemeMenu(preferences, None, parent)  # no engine: nothing stored
+    actions = menu.choice_actions
     assert actions[theme.ThemeChoice.SYSTEM].isChecked()
     try:
         screens.follow_dark_system(hearth_app)
@@ -103,3 +104,24 @@ def test_every_main_screen_is_legible_in_light_dark_and_under_a_dark_desktop(
     for where, figure in sorted(lowest.items()):
         print(f"{where}: lowest rendered contrast {figure:.2f}:1")
     assert not failures, "\n".join(failures)
+
+
+def test_a_chosen_theme_is_stored_in_the_profile_and_back_at_the_next_start(
+    qtbot: QtBot, hearth_app: QApplication, start_session: StartSession, profile: Path
+) -> None:
+    first = start_session(profile)
+    window = first.wait_online_after_unlock()
+    try:
+        window.theme_menu.choice_actions[theme.ThemeChoice.DARK].trigger()
+        assert theme.current() is DARK
+        stored = resolve(qtbot, window.bridge.request(Appearance()))
+        assert stored.theme == "dark"
+        first.session.shutdown()
+        screens.back_to_light(hearth_app)  # a new run of the app: nothing chosen yet
+
+        again = start_session(profile).wait_online_after_unlock()
+        qtbot.waitUntil(lambda: theme.current() is DARK, timeout=WAIT_MS)
+        assert again.theme_menu.choice_actions[theme.ThemeChoice.DARK].isChecked()
+        assert again.preferences.theme is theme.ThemeChoice.DARK
+    finally:
+        screens.back_to_light(hearth_app)
