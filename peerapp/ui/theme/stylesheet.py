@@ -64,12 +64,19 @@ QMenu::separator {
     background: $divider;
     margin: 4px 8px;
 }
+QMenu::indicator {
+    width: 10px;
+    height: 10px;
+    border-radius: 3px;
+    left: 6px;
+}
+QMenu::indicator:unchecked {
+    background: $surface;
+    border: 1px solid $outline;
+}
 QMenu::indicator:checked {
     background: $accent;
     border: 1px solid $accent;
-    border-radius: 3px;
-    width: 10px;
-    height: 10px;
 }
 QToolTip {
     background: $surface;
