@@ -219,6 +219,22 @@ QCheckBox:focus, QRadioButton:focus {
     color: $text;
 }
 
+QToolButton {
+    background: transparent;
+    color: $text;
+    border: 1px solid transparent;
+    border-radius: 6px;
+    padding: 2px 6px;
+}
+QToolButton:hover {
+    border-color: $outline;
+}
+QToolButton:focus {
+    border: 2px solid $focus;
+}
+QToolButton:disabled {
+    color: $disabled_text;
+}
 QPushButton, QToolButton#contentWarningButton {
     background: $surface;
     color: $text;
