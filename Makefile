@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint typecheck pytest coverage bench system-deps clean
+.PHONY: run test lint typecheck pytest coverage bench screenshots system-deps clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Hearth needs Python 3.11 ($(PYTHON) not found)"; exit 1; }
@@ -47,6 +47,11 @@ test: lint typecheck pytest
 coverage: system-deps $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup \
 		--cov --cov-report=term:skip-covered --cov-report=html $(ARGS)
+
+# PNGs of the main screens, light and dark, at 1440x900 and 800x600, into docs/screenshots/
+# (offscreen, two engines on 127.0.0.1; tests/gui/make_screenshots.py names what is shown)
+screenshots: system-deps $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q tests/gui/make_screenshots.py
 
 bench: $(VENV)/.installed-app
 	$(BIN)/python bench/startup.py

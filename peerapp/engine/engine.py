@@ -54,6 +54,7 @@ from peerapp.core.events import (
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkMode, NetworkOptions
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
+from peerapp.engine.appearance_commands import appearance_handlers, opened
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
@@ -155,6 +156,7 @@ class Engine:
         self._handlers.include(
             network_handlers(lambda: open_settings(self._database), self._network_now)
         )
+        self._handlers.include(appearance_handlers(lambda: opened(self._database)))
         self._circles_service: CircleService | None = None
         self._stopping = trio.Event()
         self._commands_waiting = 0

@@ -142,6 +142,7 @@ from peerapp.ui.text import (
 from peerapp.ui.text import (
     network as network_text,
 )
+from peerapp.ui.theme.menu import ThemeMenu
 from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
 from peerapp.ui.widgets.empty_state import EmptyState
@@ -271,6 +272,8 @@ class MainWindow(QMainWindow):
         self.show_text_action.setChecked(self.preferences.show_message_text)
         self.show_text_action.toggled.connect(self._show_text_toggled)
         profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
+        self.theme_menu = ThemeMenu(self.preferences, self.bridge, self)
+        profile_menu.addMenu(self.theme_menu)
         self._build_profile_settings(profile_menu)
         profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)
@@ -431,6 +434,7 @@ class MainWindow(QMainWindow):
         self.refresh_circles()
         self.waiting_joins.refresh()
         self.breaks.refresh()
+        self.theme_menu.load()  # the profile's stored theme
 
     def _peer_connected(self, event: PeerConnected) -> None:
         self._status = self._status.with_peer(event.peer_id)

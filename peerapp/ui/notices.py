@@ -167,6 +167,7 @@ class LogLine:
     who: str
     what: str
     whom: str
+    reason: str = ""  # the facilitator's words, when the entry carries them
 
 
 def _mute_what(entry: ModerationEntryView, previous: Settings | None) -> str:

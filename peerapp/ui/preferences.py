@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from peerapp.ui.theme import ThemeChoice
+
 
 @dataclass
 class Preferences:
     # notifications say only which circle has news unless the person chooses otherwise
     show_message_text: bool = False
+    # light, dark, or the desktop's own scheme (ui/theme); also stored in the profile's
+    # encrypted settings (`set_appearance`) and read again once an engine is ready; the
+    # unlock screen, shown before anything can be read, keeps this run's choice
+    theme: ThemeChoice = ThemeChoice.SYSTEM

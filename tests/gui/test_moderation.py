@@ -189,7 +189,7 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
         ("Ash", "Unmuted", "Bee"),
         ("Ash", "Muted for 2 hours", "Bee"),
     ]
-    assert dialog.table.rowCount() == 3
+    assert dialog.entries.count() == 3
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         click(dialog.primary_button)
 

@@ -53,6 +53,8 @@ class Refusal(enum.Enum):
     TOR_PAIR_NEEDED = "tor_pair_needed"
     TOR_CONFIG_WITH_EXISTING = "tor_config_with_existing"
     BAD_TOR_SETTING = "bad_tor_setting"
+    # the desktop app's look
+    BAD_THEME = "bad_theme"
     # circles and their rules
     NOT_IN_CIRCLE = "not_in_circle"
     LEFT_CIRCLE = "left_circle"
@@ -198,6 +200,7 @@ _TEXTS: dict[Refusal, str] = {
         "settings to reach it, or start a new circle over Tor."
     ),
     Refusal.BAD_NETWORK_MODE: "{reason}",
+    Refusal.BAD_THEME: "'theme' must be one of: {themes}",
     Refusal.TOR_PAIR_NEEDED: (
         "Using an existing Tor needs both its control address (tor_control) and its SOCKS "
         "address (tor_socks); give both, or clear both to use Hearth's own Tor."

@@ -5,7 +5,9 @@ Rules:
   peerapp.engine.crisis_directory (plain file reading, no Qt there). It sends nothing; a
   website opens in the browser only when the person clicks its link.
 - Country: the one asked for, else the one chosen earlier in this run, else the system
-  locale's territory, else DEFAULT_COUNTRY; the person can change it at any time. The
+  locale's territory, else DEFAULT_COUNTRY; the person can change it at any time. When it
+  was guessed (from the locale or the default) the dialog says so, with a "change it"
+  link that opens the country list; the line goes once the person picks a country. The
   choice is remembered in memory only, like the app's other preferences: written to disk
   it would say something about whoever looked.
 - The emergency number comes first, then each service: its numbers as selectable text, each
@@ -17,6 +19,7 @@ Rules:
 
 from __future__ import annotations
 
+import enum
 import html
 import logging
 
@@ -44,6 +47,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_COUNTRY = "US"
 DIALOG_SIZE = (560, 640)
+MARGINS = (24, 20, 24, 16)
 
 # the person's last choice, for this run of the app only (see the rules above)
 _remembered_country: str | None = None
@@ -56,10 +60,26 @@ def system_country() -> str | None:
 
 
 def choose_country(directory: Directory, asked: str | None) -> str:
-    for candidate in (asked, _remembered_country, system_country(), DEFAULT_COUNTRY):
+    return chosen_country(directory, asked)[0]
+
+
+class Guess(enum.Enum):
+    NONE = "none"  # asked for, or chosen by the person
+    LOCALE = "locale"  # the system's settings name it
+    DEFAULT = "default"  # nothing said where the person is
+
+
+def chosen_country(directory: Directory, asked: str | None) -> tuple[str, Guess]:
+    """The country to show, and whether (and from what) it was guessed."""
+    for candidate, guess in (
+        (asked, Guess.NONE),
+        (_remembered_country, Guess.NONE),
+        (system_country(), Guess.LOCALE),
+        (DEFAULT_COUNTRY, Guess.DEFAULT),
+    ):
         if candidate and directory.country(candidate) is not None:
-            return candidate.strip().upper()
-    return directory.by_name()[0].code
+            return candidate.strip().upper(), guess
+    return directory.by_name()[0].code, Guess.DEFAULT
 
 
 class CrisisHelpDialog(QDialog):
@@ -77,6 +97,8 @@ class CrisisHelpDialog(QDialog):
         self.copy_buttons: list[QPushButton] = []
         self.number_labels: list[QLabel] = []
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(*MARGINS)
+        layout.setSpacing(10)
         self._build_top(layout)
         self._build_services(layout)
         self._build_bottom(layout)
@@ -87,6 +109,10 @@ class CrisisHelpDialog(QDialog):
             self._fill(self.directory, country)
 
     def _build_top(self, layout: QVBoxLayout) -> None:
+        self.heading = QLabel(crisis.crisis_help_heading())
+        self.heading.setObjectName("crisisHeading")
+        self.heading.setAccessibleName(crisis.crisis_help_heading())
+        layout.addWidget(self.heading)
         intro = QLabel(crisis.crisis_help_intro())
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -100,6 +126,21 @@ class CrisisHelpDialog(QDialog):
         country_row.addWidget(country_label)
         country_row.addWidget(self.country_box, 1)
         layout.addLayout(country_row)
+        self.guess_note = QFrame()
+        self.guess_note.setObjectName("countryGuess")
+        guess_layout = QHBoxLayout(self.guess_note)
+        guess_layout.setContentsMargins(10, 6, 10, 6)
+        self.guess_label = QLabel()
+        self.guess_label.setObjectName("countryGuessText")
+        self.guess_label.setWordWrap(True)
+        self.guess_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.guess_label.linkActivated.connect(self.change_country)
+        guess_layout.addWidget(self.guess_label)
+        self.guess_note.hide()
+        layout.addWidget(self.guess_note)
 
         self.emergency_label = QLabel()
         self.emergency_label.setObjectName("crisisEmergency")
@@ -116,6 +157,7 @@ class CrisisHelpDialog(QDialog):
         self.services_layout = QVBoxLayout(self.services_box)
         self.services_layout.setContentsMargins(0, 0, 0, 0)
         scroll = QScrollArea()
+        scroll.setObjectName("crisisServices")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.services_box)
@@ -152,9 +194,17 @@ class CrisisHelpDialog(QDialog):
                 html.escape(international.name), html.escape(international.website, quote=True)
             )
         )
+        code, guess = chosen_country(directory, country)
+        self.set_country(code)
         self.country_box.currentIndexChanged.connect(self._country_changed)
-        self.set_country(choose_country(directory, country))
-        self._show_country()  # also when the first entry was already the current one
+        if guess is not Guess.NONE:
+            self.guess_label.setText(
+                crisis.crisis_country_guessed()
+                if guess is Guess.LOCALE
+                else crisis.crisis_country_default(self.country_box.currentText())
+            )
+        self.guess_note.setVisible(guess is not Guess.NONE)
+        self._show_country()
 
     # -- what is shown --------------------------------------------------------------------
 
@@ -170,10 +220,20 @@ class CrisisHelpDialog(QDialog):
     def shown_numbers(self) -> list[str]:
         return [label.property("number") for label in self.number_labels]
 
+    def country_guessed(self) -> bool:
+        return not self.guess_note.isHidden()
+
+    @Slot()
+    def change_country(self, _link: str = "") -> None:
+        """The "change it" link: the country list, open, with the keyboard in it."""
+        self.country_box.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.country_box.showPopup()
+
     @Slot(int)
     def _country_changed(self, _index: int) -> None:
         global _remembered_country  # noqa: PLW0603 - one choice per run, see the rules
         _remembered_country = self.current_country() or _remembered_country
+        self.guess_note.hide()  # chosen now, not guessed
         self._show_country()
 
     def _show_country(self) -> None:

@@ -1,15 +1,19 @@
-"""A circle's moderation log: every change its facilitators made, oldest first, as when,
-who, what and to whom. Every member may read it (the engine's `moderation_log`)."""
+"""A circle's moderation log: every change its facilitators made, oldest first. Every
+member may read it (the engine's `moderation_log`).
+
+Shown as a list, one entry per row, read like a sentence: what happened on the first line,
+then who did it, to whom and when in quieter words, then the reason when there is one --
+not a spreadsheet of columns."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHeaderView,
+    QFrame,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QListWidget,
+    QListWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +26,7 @@ from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 from peerapp.ui.notices import LogLine, log_lines
 from peerapp.ui.text import moderation
 
-TABLE_SIZE = (620, 320)
+LIST_SIZE = (560, 320)
 
 
 class ModerationLogDialog(FormDialog):
@@ -38,22 +42,18 @@ class ModerationLogDialog(FormDialog):
         self.circle = circle
         self.lines: list[LogLine] = []
         self.loaded = False
-        self.table = QTableWidget(0, len(moderation.moderation_log_columns()))
-        self.table.setObjectName("moderationLog")
-        self.table.setHorizontalHeaderLabels(list(moderation.moderation_log_columns()))
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setWordWrap(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumSize(*TABLE_SIZE)
+        self.entries = QListWidget()
+        self.entries.setObjectName("moderationLog")
+        self.entries.setAccessibleName(moderation.moderation_log_entries_name())
+        self.entries.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.entries.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.entries.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.entries.setMinimumSize(*LIST_SIZE)
         self.empty_label = QLabel(moderation.moderation_log_empty())
         style.set_role(self.empty_label, "muted")
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.table)
+        layout.addWidget(self.entries)
         layout.addWidget(self.empty_label)
         self.empty_label.hide()
         self.secondary_button.hide()
@@ -77,13 +77,39 @@ class ModerationLogDialog(FormDialog):
 
     def show_lines(self, lines: list[LogLine]) -> None:
         self.lines = lines
-        self.table.setRowCount(len(lines))
-        for number, line in enumerate(lines):
-            for column, text in enumerate((line.when, line.who, line.what, line.whom)):
-                item = QTableWidgetItem(text)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-                self.table.setItem(number, column, item)
-        self.table.resizeRowsToContents()
-        self.table.scrollToBottom()  # the latest changes first in sight
+        self.entries.clear()
+        for line in lines:
+            row = entry_row(line)
+            item = QListWidgetItem()
+            # the row's words, for screen readers (the row widget shows them)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, row.accessibleName())
+            self.entries.addItem(item)
+            self.entries.setItemWidget(item, row)
+            item.setSizeHint(row.sizeHint())
+        self.entries.scrollToBottom()  # the latest changes first in sight
+        self.entries.setVisible(bool(lines))
         self.empty_label.setVisible(not lines)
         self.loaded = True
+
+
+def entry_row(line: LogLine) -> QFrame:
+    """One entry: what happened, then by whom, about whom and when, then the reason."""
+    row = QFrame()
+    row.setObjectName("moderationEntry")
+    layout = QVBoxLayout(row)
+    layout.setContentsMargins(10, 8, 10, 8)
+    layout.setSpacing(2)
+    what = QLabel(line.what)
+    what.setObjectName("moderationWhat")
+    layout.addWidget(what)
+    by = QLabel(moderation.moderation_log_by(line.who, line.whom, line.when))
+    style.set_role(by, "muted")
+    layout.addWidget(by)
+    words = [line.what, by.text()]
+    if line.reason:
+        reason = QLabel(moderation.moderation_log_reason(line.reason))
+        reason.setWordWrap(True)
+        layout.addWidget(reason)
+        words.append(reason.text())
+    row.setAccessibleName(". ".join(words))
+    return row

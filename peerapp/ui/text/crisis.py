@@ -4,6 +4,8 @@ directory (works offline, sends nothing).
 
 from __future__ import annotations
 
+import html
+
 from peerapp.ui.text.translation import tr
 
 
@@ -163,3 +165,23 @@ def crisis_international(name: str, website: str) -> str:
         "crisis",
         ('Somewhere else? <a href="{website}">{name}</a> lists helplines in many countries.'),
     ).format(website=website, name=name)
+
+
+def crisis_help_heading() -> str:
+    return tr("crisis", "Get help now")
+
+
+def crisis_country_guessed() -> str:
+    """Rich text: shown when the country came from the system's settings."""
+    return tr(
+        "crisis",
+        'We guessed your country from your system settings: <a href="#country">change it</a>',
+    )
+
+
+def crisis_country_default(country: str) -> str:
+    """Rich text: shown when nothing said which country the person is in."""
+    return tr(
+        "crisis",
+        'We could not tell your country, so this shows {country}: <a href="#country">change it</a>',
+    ).format(country=html.escape(country))

@@ -401,13 +401,21 @@ def moderation_log_text() -> str:
     )
 
 
-def moderation_log_columns() -> tuple[str, ...]:
-    return (
-        tr("moderation", "When"),
-        tr("moderation", "Who"),
-        tr("moderation", "What"),
-        tr("moderation", "To whom"),
-    )
+def moderation_log_by(who: str, whom: str, when: str) -> str:
+    """The second line of a log entry: who did it, to whom (if anyone), when."""
+    if whom:
+        return tr("moderation", "{who}, about {whom} · {when}").format(
+            who=who, whom=whom, when=when
+        )
+    return tr("moderation", "{who} · {when}").format(who=who, when=when)
+
+
+def moderation_log_reason(reason: str) -> str:
+    return tr("moderation", "Reason: {reason}").format(reason=reason)
+
+
+def moderation_log_entries_name() -> str:
+    return tr("moderation", "Moderation log entries")
 
 
 def moderation_log_empty() -> str:

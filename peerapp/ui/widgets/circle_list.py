@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import CircleView
-from peerapp.ui import style
+from peerapp.ui import style, theme
 from peerapp.ui.text import boundaries, circles, conversation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -128,7 +128,7 @@ class CircleDelegate(QStyledItemDelegate):
         )
         painter.save()
         try:
-            painter.setPen(QColor(style.MUTED))
+            painter.setPen(QColor(theme.current().muted))
             painter.setFont(font)
             painter.drawText(moon, Qt.AlignmentFlag.AlignCenter, boundaries.break_moon())
         finally:
@@ -147,9 +147,9 @@ class CircleDelegate(QStyledItemDelegate):
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor(style.BADGE))
+            painter.setBrush(QColor(theme.current().accent))
             painter.drawRoundedRect(badge, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
-            painter.setPen(QColor(style.BADGE_TEXT))
+            painter.setPen(QColor(theme.current().on_accent))
             painter.setFont(font)
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
         finally:

@@ -40,11 +40,6 @@ CHECK_DELAY_MS = 300
 
 Check = Callable[[str], CrisisMatch | None]
 
-_FRAME_STYLE = (
-    f"QFrame#crisisPrompt {{ background: {style.ACCENT_SOFT}; "
-    f"border: 1px solid {style.BORDER}; border-radius: 8px; }}"
-)
-
 
 class CrisisPrompt(QFrame):
     """The prompt itself: kind words and three buttons. Hidden until asked to show."""
@@ -56,7 +51,6 @@ class CrisisPrompt(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("crisisPrompt")
-        self.setStyleSheet(_FRAME_STYLE)
         self.setAccessibleName(crisis.crisis_prompt_name())
         self.setAccessibleDescription(crisis.crisis_prompt_text())
         self.text_label = QLabel(crisis.crisis_prompt_text())

@@ -68,7 +68,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MessageView
-from peerapp.ui import style, timeline
+from peerapp.ui import style, theme, timeline
 from peerapp.ui.text import check_ins, conversation
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
@@ -488,7 +488,7 @@ class MessageDelegate(QStyledItemDelegate):
         text_width = metrics.horizontalAdvance(label)
         centre_x = rect.center().x()
         centre_y = rect.center().y()
-        painter.setPen(QPen(QColor(style.BORDER), 1))
+        painter.setPen(QPen(QColor(theme.current().divider), 1))
         left_end = centre_x - text_width / 2 - DAY_LINE_GAP
         right_start = centre_x + text_width / 2 + DAY_LINE_GAP
         painter.drawLine(QPointF(rect.left() + SIDE_MARGIN, centre_y), QPointF(left_end, centre_y))
@@ -496,13 +496,13 @@ class MessageDelegate(QStyledItemDelegate):
             QPointF(right_start, centre_y), QPointF(rect.right() - SIDE_MARGIN, centre_y)
         )
         painter.setFont(font)
-        painter.setPen(QColor(style.MUTED))
+        painter.setPen(QColor(theme.current().muted))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
 
     def _paint_notice(self, painter: QPainter, rect: QRect, row: NoticeRow) -> None:
         block = self._notice_text(row, rect.width())
         left = rect.left() + (rect.width() - block.width) / 2
-        painter.setPen(QColor(style.MUTED))
+        painter.setPen(QColor(theme.current().muted))
         # each line centred: the layout's lines are laid out from its left edge
         for number in range(block.layout.lineCount()):
             line = block.layout.lineAt(number)
@@ -535,13 +535,14 @@ class MessageDelegate(QStyledItemDelegate):
             )
 
         bubble = geometry.bubble.translated(origin)
-        fill = style.BUBBLE_MINE if message.mine else style.BUBBLE_OTHER
+        colours = theme.current()
+        fill = colours.accent_soft if message.mine else colours.surface
         if selected:
-            painter.setPen(QPen(QColor(style.BUBBLE_SELECTED), 1.5))
+            painter.setPen(QPen(QColor(theme.current().accent), 1.5))
         elif message.mine:
             painter.setPen(Qt.PenStyle.NoPen)
         else:
-            painter.setPen(QPen(QColor(style.BUBBLE_BORDER), 1))
+            painter.setPen(QPen(QColor(theme.current().outline), 1))
         painter.setBrush(QColor(fill))
         painter.drawRoundedRect(bubble.adjusted(0.5, 0.5, -0.5, -0.5), RADIUS, RADIUS)
 
@@ -549,7 +550,7 @@ class MessageDelegate(QStyledItemDelegate):
             self._paint_check_in_head(painter, geometry, origin, message)
         if not geometry.tag_rect.isEmpty():
             painter.setFont(small)
-            painter.setPen(QColor(style.MUTED))
+            painter.setPen(QColor(theme.current().muted))
             tags = TAG_SEPARATOR.join(shown.tags)
             tag_rect = geometry.tag_rect.translated(origin)
             elided = QFontMetrics(small).elidedText(
@@ -559,13 +560,13 @@ class MessageDelegate(QStyledItemDelegate):
                 tag_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
             )
         muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
-        painter.setPen(QColor(style.MUTED if muted else style.TEXT))
+        painter.setPen(QColor(colours.muted if muted else colours.text))
         block.layout.draw(painter, geometry.text_origin + origin)
         for _, label, button_rect in geometry.buttons:
             _paint_button(painter, button_rect.translated(origin), label, small)
 
         painter.setFont(small)
-        painter.setPen(QColor(style.MUTED))
+        painter.setPen(QColor(theme.current().muted))
         painter.drawText(
             geometry.time_rect.translated(origin),
             int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom),
@@ -575,7 +576,7 @@ class MessageDelegate(QStyledItemDelegate):
             self._paint_delivery(painter, geometry.indicator_rect.translated(origin), message)
         if not geometry.note_rect.isEmpty():
             note = self._note_block(shown.note, rect.width())
-            painter.setPen(QColor(style.MUTED))
+            painter.setPen(QColor(theme.current().muted))
             note.layout.draw(painter, geometry.note_rect.topLeft() + origin)
 
     def _paint_check_in_head(
@@ -592,10 +593,10 @@ class MessageDelegate(QStyledItemDelegate):
         for step in range(MOOD_STEPS):
             circle = QRectF(dots.left() + step * (size + DOT_GAP), dots.top(), size, size)
             filled = step < message.mood
-            painter.setPen(QPen(QColor(style.ACCENT), 1.2))
-            painter.setBrush(QColor(style.ACCENT) if filled else Qt.BrushStyle.NoBrush)
+            painter.setPen(QPen(QColor(theme.current().accent), 1.2))
+            painter.setBrush(QColor(theme.current().accent) if filled else Qt.BrushStyle.NoBrush)
             painter.drawEllipse(circle.adjusted(0.6, 0.6, -0.6, -0.6))
-        painter.setPen(QColor(style.TEXT))
+        painter.setPen(QColor(theme.current().text))
         word = QRectF(geometry.word_left + origin.x(), head.top(), head.right(), head.height())
         painter.drawText(word, centred, check_ins.mood_name(message.mood))
 
@@ -651,15 +652,15 @@ class MessageDelegate(QStyledItemDelegate):
         baseline = rect.top() + metrics.ascent()
         icon = QRectF(rect.left(), baseline - size, size, size)
         if state in (Delivery.PENDING, Delivery.WAITING):
-            _paint_clock(painter, icon, QColor(style.DELIVERY_PENDING))
+            _paint_clock(painter, icon, QColor(theme.current().muted))
         elif state is Delivery.HELD:
-            colour = QColor(style.DELIVERY_HELD)
+            colour = QColor(theme.current().accent_text)
             _paint_check(painter, icon, colour)
             _paint_check(painter, icon.translated(size * DOUBLE_CHECK_SHIFT, 0), colour)
         else:
-            _paint_check(painter, icon, QColor(style.DELIVERY_PARTLY))
+            _paint_check(painter, icon, QColor(theme.current().muted))
             painter.setFont(small)
-            painter.setPen(QColor(style.DELIVERY_PARTLY))
+            painter.setPen(QColor(theme.current().muted))
             count_rect = QRectF(
                 icon.right() + COUNT_GAP, rect.top(), rect.right() - icon.right(), rect.height()
             )
@@ -705,12 +706,12 @@ class MessageDelegate(QStyledItemDelegate):
 
 def _paint_button(painter: QPainter, rect: QRectF, label: str, font: QFont) -> None:
     """A small outlined button in the accent colour, drawn in a bubble."""
-    painter.setPen(QPen(QColor(style.ACCENT), 1))
-    painter.setBrush(QColor(style.SURFACE))
+    painter.setPen(QPen(QColor(theme.current().accent), 1))
+    painter.setBrush(QColor(theme.current().surface))
     radius = rect.height() / 2
     painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
     painter.setFont(font)
-    painter.setPen(QColor(style.ACCENT_PRESSED))
+    painter.setPen(QColor(theme.current().accent_text))
     painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), label)
 
 
