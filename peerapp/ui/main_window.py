@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -119,7 +119,7 @@ from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.engine_query import Latest
 from peerapp.ui.notifier import Notifier
-from peerapp.ui.preferences import Preferences
+from peerapp.ui.preferences import NotificationDetail, Preferences
 from peerapp.ui.text import (
     app_window,
     circle_settings,
@@ -261,11 +261,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-        self.show_text_action = QAction(notifications.show_text_in_notifications(), self)
-        self.show_text_action.setCheckable(True)
-        self.show_text_action.setChecked(self.preferences.show_message_text)
-        self.show_text_action.toggled.connect(self._show_text_toggled)
-        profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
+        profile_menu.addAction(self.change_passphrase_action)
+        self._build_notification_menu(profile_menu)
         self._build_profile_settings(profile_menu)
         profile_menu.addSeparator()
         profile_menu.addAction(self.lock_action)
@@ -300,6 +297,27 @@ class MainWindow(QMainWindow):
         help_menu.addAction(self.about_action)
         self.help_menu = help_menu
         self._build_help_toolbar()
+
+    def _build_notification_menu(self, profile_menu: QMenu) -> None:
+        """How much notifications say: one of three, the tray's and the desktop's alike."""
+        menu = profile_menu.addMenu(notifications.notifications_menu())
+        group = QActionGroup(self)
+        self.notification_actions: dict[NotificationDetail, QAction] = {}
+        for detail, text in (
+            (NotificationDetail.MESSAGE, notifications.detail_message()),
+            (NotificationDetail.CIRCLE, notifications.detail_circle()),
+            (NotificationDetail.NOTHING, notifications.detail_nothing()),
+        ):
+            action = QAction(text, group)
+            action.setCheckable(True)
+            action.setChecked(self.preferences.notification_detail is detail)
+            action.triggered.connect(lambda _=False, detail=detail: self._detail_chosen(detail))
+            menu.addAction(action)
+            self.notification_actions[detail] = action
+        self.show_text_action = self.notification_actions[NotificationDetail.MESSAGE]
+
+    def _detail_chosen(self, detail: NotificationDetail) -> None:
+        self.preferences.notification_detail = detail
 
     def _build_profile_settings(self, profile_menu: QMenu) -> None:
         self._build_content_filters(profile_menu)
@@ -800,10 +818,6 @@ class MainWindow(QMainWindow):
         if pane is not None:
             pane.review.review_changed(event.message, event.hidden)
             pane.care.review_changed()  # a facilitator's "to review" badge and list
-
-    @Slot(bool)
-    def _show_text_toggled(self, checked: bool) -> None:
-        self.preferences.show_message_text = checked
 
     @Slot()
     def bring_to_front(self) -> None:
