@@ -94,6 +94,7 @@ from peerapp.core.events import (
     TorStatusChanged,
     UnreadChanged,
 )
+from peerapp.core.network_mode import NetworkMode
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
@@ -101,6 +102,7 @@ from peerapp.ui.break_controls import BreakControls
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import (
+    Connection,
     ConnectionStatus,
     TorState,
     describe,
@@ -295,6 +297,9 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self.connection_details_action = QAction(network_text.connection_details_action(), self)
+        self.connection_details_action.triggered.connect(self.open_connection_details)
+        help_menu.addAction(self.connection_details_action)
         self.help_menu = help_menu
         self._build_help_toolbar()
 
@@ -413,12 +418,10 @@ class MainWindow(QMainWindow):
         breaks.failed.connect(self.banner.show_message)
 
     def _build_status_bar(self) -> None:
+        # plain words only: the peer id and the connection count are in the details
         self.status_label = QLabel()
-        self.peer_id_label = QLabel()
-        self.peer_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.breaks.indicator)
         self.statusBar().addPermanentWidget(self.status_label)
-        self.statusBar().addPermanentWidget(self.peer_id_label)
         self.network_status = NetworkStatus()
         self.network_status.settingsRequested.connect(self.open_network_settings)
         self.statusBar().addPermanentWidget(self.network_status)
@@ -482,13 +485,40 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
         self.status_label.setText(describe(self._status))
-        identity = identity_line(self._status)
-        self.peer_id_label.setText(identity.text)
-        self.peer_id_label.setToolTip(identity.detail)
 
     @property
     def status_text(self) -> str:
         return self.status_label.text()
+
+    @property
+    def online(self) -> bool:
+        """Whether the engine runs and listens (whatever the status bar's words)."""
+        return self._status.connection is Connection.ONLINE
+
+    def connection_details(self) -> str:
+        """What "Connection details…" says: the status, how many connections are open,
+        who we are to others (in direct mode our full peer id)."""
+        identity = identity_line(self._status)
+        return "\n".join(
+            network_text.connection_details(
+                describe(self._status),
+                identity.detail if self._status.mode is NetworkMode.TOR else "",
+                self._status.peer_id if self._status.mode is NetworkMode.DIRECT else "",
+                len(self._status.peers),
+            )
+        )
+
+    @Slot()
+    def open_connection_details(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            network_text.connection_details_title(),
+            self.connection_details(),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._open_dialog(box, _nothing)
 
     # -- circles ------------------------------------------------------------------------
 
