@@ -52,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -122,6 +122,7 @@ from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.engine_query import Latest
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import NotificationDetail, Preferences
+from peerapp.ui.responsive import MIN_WINDOW_WIDTH, WINDOW_NARROW, Drawer, Side
 from peerapp.ui.text import (
     app_window,
     circle_settings,
@@ -131,6 +132,7 @@ from peerapp.ui.text import (
     invites,
     joins,
     moderation,
+    navigation,
     notifications,
     profile,
     safety,
@@ -141,6 +143,7 @@ from peerapp.ui.text import (
 )
 from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
+from peerapp.ui.widgets.circle_switcher import CircleSwitcher
 from peerapp.ui.widgets.empty_state import EmptyState
 from peerapp.ui.widgets.error_banner import ErrorBanner
 from peerapp.ui.widgets.network_status import NetworkStatus
@@ -238,7 +241,8 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        body = QHBoxLayout()
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
         body.addWidget(self.circle_list)
@@ -248,8 +252,46 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.body, 1)
         self.setCentralWidget(central)
+        # small windows (peerapp.ui.responsive): the circle list folds into a drawer
+        self.setMinimumWidth(MIN_WINDOW_WIDTH)
+        self.circle_drawer = Drawer(
+            self.circle_list, layout=body, index=0, host=self.body, side=Side.LEFT
+        )
+        self.narrow = False
+
+    def _fold_circle_list(self) -> None:
+        """Narrow with a circle open: the list folds away ("Circles" in the circle's
+        header opens it); with no circle open it stays, being all there is to choose."""
+        narrow = self.width() < WINDOW_NARROW and self.current_pane() is not None
+        changed = narrow != self.narrow
+        self.narrow = narrow
+        for pane in self.panes.values():
+            pane.header.circles_button.setVisible(narrow)
+        if changed:
+            self.circle_drawer.set_open(not narrow)
+            self._circle_drawer_shown(False)
+        self.circle_drawer.set_narrow(narrow)
+
+    def toggle_circle_drawer(self, open_: bool) -> None:
+        if self.narrow:
+            self.circle_drawer.set_open(open_)
+            self._circle_drawer_shown(open_)
+            if open_:
+                self.circle_list.list.setFocus()
+
+    def _circle_drawer_shown(self, open_: bool) -> None:
+        for pane in self.panes.values():
+            button = pane.header.circles_button
+            button.blockSignals(True)  # the buttons follow; only a person's click acts
+            button.setChecked(open_)
+            button.blockSignals(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if "circle_drawer" in vars(self):  # a resize may come before the layout exists
+            self._fold_circle_list()
 
     def _build_menus(self) -> None:
         self._build_breaks()  # its action goes in the Profile menu
@@ -286,6 +328,7 @@ class MainWindow(QMainWindow):
         circles_menu.addAction(self.join_circle_action)
         circles_menu.addSeparator()
         circles_menu.addAction(self.invite_action)
+        self._build_navigation(circles_menu)
         self.manage_invites_action = QAction(invites.manage_invites_action(), self)
         self.manage_invites_action.setEnabled(False)
         self.manage_invites_action.triggered.connect(self.open_manage_invites_for_current)
@@ -323,6 +366,46 @@ class MainWindow(QMainWindow):
 
     def _detail_chosen(self, detail: NotificationDetail) -> None:
         self.preferences.notification_detail = detail
+
+    def _build_navigation(self, circles_menu: QMenu) -> None:
+        """Ctrl+K: the circle switcher; Alt+Up / Alt+Down: the circle above or below."""
+        self.switch_circle_action = QAction(navigation.switch_circle_action(), self)
+        self.switch_circle_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.switch_circle_action.triggered.connect(self.open_circle_switcher)
+        self.previous_circle_action = QAction(navigation.previous_circle_action(), self)
+        self.previous_circle_action.setShortcut(QKeySequence("Alt+Up"))
+        self.previous_circle_action.triggered.connect(lambda: self.step_circle(-1))
+        self.next_circle_action = QAction(navigation.next_circle_action(), self)
+        self.next_circle_action.setShortcut(QKeySequence("Alt+Down"))
+        self.next_circle_action.triggered.connect(lambda: self.step_circle(1))
+        circles_menu.addSeparator()
+        circles_menu.addActions(
+            [self.switch_circle_action, self.previous_circle_action, self.next_circle_action]
+        )
+        circles_menu.addSeparator()
+
+    @Slot()
+    def open_circle_switcher(self) -> None:
+        ids = self.circle_list.ids()
+        names = [(circle, self.circle_list.name_of(circle)) for circle in ids]
+        switcher = CircleSwitcher(names, self)
+        switcher.circleChosen.connect(self._switch_to)
+        self._open_dialog(switcher, _nothing)
+
+    def _switch_to(self, circle: str) -> None:
+        self.circle_list.select(circle)
+        pane = self.current_pane()
+        if pane is not None:
+            pane.focus_composer()
+
+    def step_circle(self, step: int) -> None:
+        """Open the circle `step` rows away in the list (no wrapping round)."""
+        ids = self.circle_list.ids()
+        if not ids:
+            return
+        current = self.circle_list.current_id()
+        row = ids.index(current) + step if current in ids else 0
+        self._switch_to(ids[min(max(row, 0), len(ids) - 1)])
 
     def _build_profile_settings(self, profile_menu: QMenu) -> None:
         self._build_content_filters(profile_menu)
@@ -574,6 +657,8 @@ class MainWindow(QMainWindow):
             self.content.setCurrentWidget(self.pick_a_circle)
         self.invite_action.setEnabled(current is not None)
         self.manage_invites_action.setEnabled(current is not None)
+        self.refresh_moderation_actions()
+        self._fold_circle_list()
         self._mark_read_if_seen()
 
     @Slot(str)
@@ -587,6 +672,7 @@ class MainWindow(QMainWindow):
                 self.circle_list.members(circle),
             )
             pane.inviteRequested.connect(self.open_invite)
+            pane.header.circles_button.toggled.connect(self.toggle_circle_drawer)
             self._hook_moderation(pane)
             pane.boundaries.breakChanged.connect(self.breaks.refresh)
             pane.boundaries.show_break(
@@ -605,6 +691,10 @@ class MainWindow(QMainWindow):
         self.content.setCurrentWidget(pane)
         self.invite_action.setEnabled(True)
         self.manage_invites_action.setEnabled(True)
+        self.refresh_moderation_actions()
+        self._fold_circle_list()
+        if self.narrow:
+            self.toggle_circle_drawer(False)  # a circle was chosen: the drawer closes
         pane.focus_composer()
         self._mark_read_if_seen()
 

@@ -367,6 +367,37 @@ QTableWidget#moderationLog {{
     border-radius: 6px;
 }}
 
+/* focus rings (issue 14): 2 px in the text colour on every kind of button, the padding
+   one pixel less so nothing moves; at least 3:1 against the button and around it */
+QPushButton:focus {{
+    border: 2px solid {TEXT};
+    padding: 6px 15px;
+}}
+QPushButton[role="quiet"]:focus {{
+    border: 2px solid {TEXT};
+    padding: 4px 7px;
+}}
+QPushButton[role="toggle"]:focus {{
+    padding: 5px 11px;
+}}
+QFrame#errorBanner QPushButton:focus {{
+    border: 2px solid {ERROR_TEXT};
+    padding: 3px 9px;
+}}
+QToolBar#helpToolbar QToolButton:focus {{
+    border: 2px solid {ERROR_TEXT};
+    padding: 3px 11px;
+}}
+QToolButton:focus {{
+    border: 2px solid {TEXT};
+    border-radius: 4px;
+}}
+/* disabled menu entries look disabled (issue 14): the QWidget colour above paints
+   every state alike */
+QMenu::item:disabled, QMenuBar::item:disabled {{
+    color: {DISABLED_TEXT};
+}}
+
 QScrollBar:vertical {{
     background: transparent;
     width: 10px;
