@@ -143,7 +143,7 @@ class CirclePane(QWidget):
             header=self.header,
             member_panel=self.member_panel,
             body=self.body_layout,
-            conversation_area=self.messages_area.geometry,
+            conversation_area=self.messages_area,
             more_menu=self.more_menu,
         )
 

@@ -5,9 +5,7 @@ into the circle's More menu. Back above it, the panel docks again and is shown."
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QBoxLayout, QMenu, QWidget
 
@@ -25,7 +23,7 @@ class PaneLayout(QObject):
         header: CircleHeader,
         member_panel: MemberPanel,
         body: QBoxLayout,
-        conversation_area: Callable[[], QRect],
+        conversation_area: QWidget,
         more_menu: QMenu,
     ) -> None:
         super().__init__(pane)

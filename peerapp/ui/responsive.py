@@ -15,7 +15,6 @@ A `Drawer` moves one panel between its layout (docked) and a place over its host
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import Enum
 
 from PySide6.QtCore import QEvent, QObject, QRect
@@ -48,7 +47,8 @@ PLACES: dict[tuple[bool, bool], Place] = {
 
 class Drawer(QObject):
     """One side panel, docked in `layout` at `index` or floating over `host` (a child of
-    it, over the part `area` gives, in the host's coordinates, at its `side`)."""
+    it, at its `side`, over `area` when given: a child of the host whose place it covers,
+    followed as it moves and resizes)."""
 
     def __init__(
         self,
@@ -58,7 +58,7 @@ class Drawer(QObject):
         index: int,
         host: QWidget,
         side: Side,
-        area: Callable[[], QRect] | None = None,
+        area: QWidget | None = None,
     ) -> None:
         super().__init__(panel)
         self.panel = panel
@@ -66,11 +66,13 @@ class Drawer(QObject):
         self._index = index
         self._host = host
         self._side = side
-        self._area = area or host.rect
+        self._area = area  # a child of the host whose place the drawer covers
         self.narrow = False
         self.open = True
         self.place = Place.DOCKED
         host.installEventFilter(self)
+        if area is not None:
+            area.installEventFilter(self)
 
     def set_narrow(self, narrow: bool) -> None:
         self.narrow = narrow
@@ -81,28 +83,33 @@ class Drawer(QObject):
         self._apply()
 
     def _apply(self) -> None:
-        place = PLACES[(self.narrow, self.open)]
+        self.place = place = PLACES[(self.narrow, self.open)]
         if place is Place.FLOATING:
-            if self.panel.parentWidget() is not self._host or self.place is Place.DOCKED:
+            if self._layout.indexOf(self.panel) >= 0:
                 self._layout.removeWidget(self.panel)
+            if self.panel.parentWidget() is not self._host:
                 self.panel.setParent(self._host)
+            settled = self._host.layout()
+            if settled is not None:
+                settled.activate()  # the area is measured once the panel has left it
             self._float()
             self.panel.show()
             self.panel.raise_()
         else:
-            if self.place is not Place.DOCKED or self._layout.indexOf(self.panel) < 0:
+            if self._layout.indexOf(self.panel) < 0:
                 self._layout.insertWidget(self._index, self.panel)
             self.panel.setVisible(place is Place.DOCKED)
-        self.place = place
 
     def _float(self) -> None:
-        host = self._area()
-        width = min(max(self.panel.sizeHint().width(), self.panel.minimumWidth()), host.width())
+        host = self._area.geometry() if self._area is not None else self._host.rect()
+        panel = self.panel
+        wanted = max(panel.sizeHint().width(), panel.minimumWidth())
+        width = min(wanted, panel.maximumWidth(), host.width())
         left = host.left() if self._side is Side.LEFT else host.right() - width + 1
         self.panel.setGeometry(QRect(left, host.top(), width, host.height()))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        resized = watched is self._host and event.type() == QEvent.Type.Resize
-        if resized and self.place is Place.FLOATING:
+        moved = event.type() in (QEvent.Type.Resize, QEvent.Type.Move)
+        if moved and watched in (self._host, self._area) and self.place is Place.FLOATING:
             self._float()
         return False
