@@ -39,8 +39,13 @@ opens the network settings; once saved, reconnecting now is asked of the session
 (`reconnectRequested`), which restarts the engine on the same unlocked profile. An
 engine that stopped because of its network settings (Tor would not start) says so in the
 banner and the line, with the line's way to the settings: the bridge serves them without
-the engine then, so they can be fixed and the engine started again. In Tor mode the
-status bar shows no peer id (there is none for the whole profile) but says why.
+the engine then, so they can be fixed and the engine started again.
+
+Plain words and small windows (issue 14): the status bar says how many members we are
+connected to, never a peer id ("Connection details…" in the Help menu has it). Ctrl+K
+opens the circle switcher, Alt+Up/Down step through the circles. Below WINDOW_NARROW
+(peerapp.ui.responsive) the circle list folds into a drawer that "Circles" in the
+circle's header opens.
 """
 
 from __future__ import annotations
@@ -324,11 +329,11 @@ class MainWindow(QMainWindow):
         self.invite_action.setShortcut(QKeySequence("Ctrl+I"))
         self.invite_action.setEnabled(False)
         self.invite_action.triggered.connect(self.open_invite_for_current)
+        self._build_navigation(circles_menu)  # first: moving between circles
         circles_menu.addAction(self.create_circle_action)
         circles_menu.addAction(self.join_circle_action)
         circles_menu.addSeparator()
         circles_menu.addAction(self.invite_action)
-        self._build_navigation(circles_menu)
         self.manage_invites_action = QAction(invites.manage_invites_action(), self)
         self.manage_invites_action.setEnabled(False)
         self.manage_invites_action.triggered.connect(self.open_manage_invites_for_current)
