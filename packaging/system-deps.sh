@@ -2,7 +2,8 @@
 # Debian packages Hearth needs beside Python: the shared libraries Qt loads (offscreen and
 # X11), GMP + a C compiler for py-libp2p's fastecdsa wheel build, and tor (tor and
 # tor-gencert: circles over onion services, and the private Tor network the tests run),
-# iproute2 (`ip netns`: the partition test's network namespaces).
+# iproute2 (`ip netns`: the partition test's network namespaces), dbus (`dbus-daemon`: the
+# notification tests start a private session bus).
 # Installs only what is missing; on a non-Debian system it says what to install and
 # carries on.
 set -euo pipefail
@@ -14,6 +15,7 @@ packages=(
   libxcb-render-util0 libxcb-image0
   tor
   iproute2
+  dbus
 )
 if [ "${WITH_XVFB:-0}" = "1" ]; then
   packages+=(xvfb xauth)

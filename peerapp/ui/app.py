@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from peerapp.core.errors import ProfileInUse
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import ProfileLock
-from peerapp.ui import style
+from peerapp.ui import keyboard, style
 from peerapp.ui.interrupts import signals_call
 from peerapp.ui.resources import app_icon
 from peerapp.ui.session import Session
@@ -62,6 +62,7 @@ def application() -> QApplication:
     # unlock dialog before the main window appears, must not quit the app on its own.
     app.setQuitOnLastWindowClosed(False)
     style.apply(app)
+    keyboard.install(app)  # Enter presses the focused button, in every window
     return app
 
 

@@ -63,6 +63,7 @@ from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
+from peerapp.ui.pane_layout import PaneLayout
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_review import PaneReview
 from peerapp.ui.pane_versions import PaneVersions
@@ -138,6 +139,15 @@ class CirclePane(QWidget):
         self.crisis_support = CrisisSupport(self)  # the composer's crisis prompt
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self._build_layout()
+        # small windows: the members become a drawer, Invite folds into More
+        self.small_window = PaneLayout(
+            self,
+            header=self.header,
+            member_panel=self.member_panel,
+            body=self.body_layout,
+            conversation_area=self.messages_area,
+            more_menu=self.more_menu,
+        )
 
         self._waiting: list[MessageView] = []
         # at most one reload (and one delivery refresh, one sync question) in flight;
@@ -153,7 +163,6 @@ class CirclePane(QWidget):
         self._sync_timer, self._age_timer = self._build_timers()
 
         self.header.invite_button.clicked.connect(lambda: self.inviteRequested.emit(circle_id))
-        self.header.members_button.toggled.connect(self.member_panel.setVisible)
         self.header.join_requests_button.toggled.connect(self.join_requests.setVisible)
         self.join_requests.approveRequested.connect(self.approve_join)
         self.join_requests.declineRequested.connect(self.decline_join)
@@ -175,6 +184,7 @@ class CirclePane(QWidget):
         body.setSpacing(0)
         body.addLayout(conversation, 1)
         body.addWidget(self.member_panel)
+        self.body_layout = body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)

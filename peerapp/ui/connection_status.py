@@ -14,7 +14,9 @@ The network line (issue 12) beside it says how members reach us:
 - The engine stopped: nothing (no network runs); it failed because of the network
   settings (Tor would not start): "Tor could not start", why as tooltip, and a way to the
   network settings. A Tor state seen before the failure never outlives it.
-The identity beside it (`identity_line`): in direct mode our one peer id; in Tor mode
+The status bar speaks plain words ("Connected to 2 members", "Not connected yet": issue
+14); the identity (`identity_line`) and the counts are in "Connection details…" (the main
+window's Help menu), never in the window itself: in direct mode our one peer id; in Tor mode
 there is no profile-wide peer id or address (each circle knows us by its own), so it says
 that instead and never shows a peer id, whatever the status holds.
 Own messages nobody holds yet show "Waiting for Tor…" while the line is not "ready"

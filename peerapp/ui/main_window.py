@@ -41,8 +41,13 @@ opens the network settings; once saved, reconnecting now is asked of the session
 (`reconnectRequested`), which restarts the engine on the same unlocked profile. An
 engine that stopped because of its network settings (Tor would not start) says so in the
 banner and the line, with the line's way to the settings: the bridge serves them without
-the engine then, so they can be fixed and the engine started again. In Tor mode the
-status bar shows no peer id (there is none for the whole profile) but says why.
+the engine then, so they can be fixed and the engine started again.
+
+Plain words and small windows (issue 14): the status bar says how many members we are
+connected to, never a peer id ("Connection details…" in the Help menu has it). Ctrl+K
+opens the circle switcher, Alt+Up/Down step through the circles. Below WINDOW_NARROW
+(peerapp.ui.responsive) the circle list folds into a drawer that "Circles" in the
+circle's header opens.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -99,6 +104,7 @@ from peerapp.core.events import (
     TorStatusChanged,
     UnreadChanged,
 )
+from peerapp.core.network_mode import NetworkMode
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
@@ -106,6 +112,7 @@ from peerapp.ui.break_controls import BreakControls
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.connection_status import (
+    Connection,
     ConnectionStatus,
     TorState,
     describe,
@@ -124,7 +131,8 @@ from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.engine_query import Latest
 from peerapp.ui.notifier import Notifier
-from peerapp.ui.preferences import Preferences
+from peerapp.ui.preferences import NotificationDetail, Preferences
+from peerapp.ui.responsive import MIN_WINDOW_WIDTH, WINDOW_NARROW, Drawer, Side
 from peerapp.ui.text import (
     app_window,
     circle_settings,
@@ -134,6 +142,7 @@ from peerapp.ui.text import (
     invites,
     joins,
     moderation,
+    navigation,
     notifications,
     profile,
     safety,
@@ -145,6 +154,7 @@ from peerapp.ui.text import (
 from peerapp.ui.theme.menu import ThemeMenu
 from peerapp.ui.waiting_joins import WaitingJoins
 from peerapp.ui.widgets.circle_list import CircleEntry, CircleList, entries_from
+from peerapp.ui.widgets.circle_switcher import CircleSwitcher
 from peerapp.ui.widgets.empty_state import EmptyState
 from peerapp.ui.widgets.error_banner import ErrorBanner
 from peerapp.ui.widgets.network_status import NetworkStatus
@@ -242,7 +252,8 @@ class MainWindow(QMainWindow):
     # -- construction -------------------------------------------------------------------
 
     def _build_layout(self) -> None:
-        body = QHBoxLayout()
+        self.body = QWidget()
+        body = QHBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(0)
         body.addWidget(self.circle_list)
@@ -252,8 +263,46 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.body, 1)
         self.setCentralWidget(central)
+        # small windows (peerapp.ui.responsive): the circle list folds into a drawer
+        self.setMinimumWidth(MIN_WINDOW_WIDTH)
+        self.circle_drawer = Drawer(
+            self.circle_list, layout=body, index=0, host=self.body, side=Side.LEFT
+        )
+        self.narrow = False
+
+    def _fold_circle_list(self) -> None:
+        """Narrow with a circle open: the list folds away ("Circles" in the circle's
+        header opens it); with no circle open it stays, being all there is to choose."""
+        narrow = self.width() < WINDOW_NARROW and self.current_pane() is not None
+        changed = narrow != self.narrow
+        self.narrow = narrow
+        for pane in self.panes.values():
+            pane.header.circles_button.setVisible(narrow)
+        if changed:
+            self.circle_drawer.set_open(not narrow)
+            self._circle_drawer_shown(False)
+        self.circle_drawer.set_narrow(narrow)
+
+    def toggle_circle_drawer(self, open_: bool) -> None:
+        if self.narrow:
+            self.circle_drawer.set_open(open_)
+            self._circle_drawer_shown(open_)
+            if open_:
+                self.circle_list.list.setFocus()
+
+    def _circle_drawer_shown(self, open_: bool) -> None:
+        for pane in self.panes.values():
+            button = pane.header.circles_button
+            button.blockSignals(True)  # the buttons follow; only a person's click acts
+            button.setChecked(open_)
+            button.blockSignals(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if "circle_drawer" in vars(self):  # a resize may come before the layout exists
+            self._fold_circle_list()
 
     def _build_menus(self) -> None:
         self._build_breaks()  # its action goes in the Profile menu
@@ -267,11 +316,8 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-        self.show_text_action = QAction(notifications.show_text_in_notifications(), self)
-        self.show_text_action.setCheckable(True)
-        self.show_text_action.setChecked(self.preferences.show_message_text)
-        self.show_text_action.toggled.connect(self._show_text_toggled)
-        profile_menu.addActions([self.change_passphrase_action, self.show_text_action])
+        profile_menu.addAction(self.change_passphrase_action)
+        self._build_notification_menu(profile_menu)
         self.theme_menu = ThemeMenu(self.preferences, self.bridge, self)
         profile_menu.addMenu(self.theme_menu)
         self._build_profile_settings(profile_menu)
@@ -291,6 +337,7 @@ class MainWindow(QMainWindow):
         self.invite_action.setShortcut(QKeySequence("Ctrl+I"))
         self.invite_action.setEnabled(False)
         self.invite_action.triggered.connect(self.open_invite_for_current)
+        self._build_navigation(circles_menu)  # first: moving between circles
         circles_menu.addAction(self.create_circle_action)
         circles_menu.addAction(self.join_circle_action)
         circles_menu.addSeparator()
@@ -300,14 +347,80 @@ class MainWindow(QMainWindow):
         self.manage_invites_action.triggered.connect(self.open_manage_invites_for_current)
         circles_menu.addAction(self.manage_invites_action)
         self._build_moderation_actions(circles_menu)
+        self._build_help_menu()
 
+    def _build_help_menu(self) -> None:
         help_menu = self.menuBar().addMenu(app_window.help_menu())
         self.about_action = QAction(app_window.about_action(), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.triggered.connect(self.show_about)
         help_menu.addAction(self.about_action)
+        self.connection_details_action = QAction(network_text.connection_details_action(), self)
+        self.connection_details_action.triggered.connect(self.open_connection_details)
+        help_menu.addAction(self.connection_details_action)
         self.help_menu = help_menu
         self._build_help_toolbar()
+
+    def _build_notification_menu(self, profile_menu: QMenu) -> None:
+        """How much notifications say: one of three, the tray's and the desktop's alike."""
+        menu = profile_menu.addMenu(notifications.notifications_menu())
+        group = QActionGroup(self)
+        self.notification_actions: dict[NotificationDetail, QAction] = {}
+        for detail, text in (
+            (NotificationDetail.MESSAGE, notifications.detail_message()),
+            (NotificationDetail.CIRCLE, notifications.detail_circle()),
+            (NotificationDetail.NOTHING, notifications.detail_nothing()),
+        ):
+            action = QAction(text, group)
+            action.setCheckable(True)
+            action.setChecked(self.preferences.notification_detail is detail)
+            action.triggered.connect(lambda _=False, detail=detail: self._detail_chosen(detail))
+            menu.addAction(action)
+            self.notification_actions[detail] = action
+        self.show_text_action = self.notification_actions[NotificationDetail.MESSAGE]
+
+    def _detail_chosen(self, detail: NotificationDetail) -> None:
+        self.preferences.notification_detail = detail
+
+    def _build_navigation(self, circles_menu: QMenu) -> None:
+        """Ctrl+K: the circle switcher; Alt+Up / Alt+Down: the circle above or below."""
+        self.switch_circle_action = QAction(navigation.switch_circle_action(), self)
+        self.switch_circle_action.setShortcut(QKeySequence("Ctrl+K"))
+        self.switch_circle_action.triggered.connect(self.open_circle_switcher)
+        self.previous_circle_action = QAction(navigation.previous_circle_action(), self)
+        self.previous_circle_action.setShortcut(QKeySequence("Alt+Up"))
+        self.previous_circle_action.triggered.connect(lambda: self.step_circle(-1))
+        self.next_circle_action = QAction(navigation.next_circle_action(), self)
+        self.next_circle_action.setShortcut(QKeySequence("Alt+Down"))
+        self.next_circle_action.triggered.connect(lambda: self.step_circle(1))
+        circles_menu.addSeparator()
+        circles_menu.addActions(
+            [self.switch_circle_action, self.previous_circle_action, self.next_circle_action]
+        )
+        circles_menu.addSeparator()
+
+    @Slot()
+    def open_circle_switcher(self) -> None:
+        ids = self.circle_list.ids()
+        names = [(circle, self.circle_list.name_of(circle)) for circle in ids]
+        switcher = CircleSwitcher(names, self)
+        switcher.circleChosen.connect(self._switch_to)
+        self._open_dialog(switcher, _nothing)
+
+    def _switch_to(self, circle: str) -> None:
+        self.circle_list.select(circle)
+        pane = self.current_pane()
+        if pane is not None:
+            pane.focus_composer()
+
+    def step_circle(self, step: int) -> None:
+        """Open the circle `step` rows away in the list (no wrapping round)."""
+        ids = self.circle_list.ids()
+        if not ids:
+            return
+        current = self.circle_list.current_id()
+        row = ids.index(current) + step if current in ids else 0
+        self._switch_to(ids[min(max(row, 0), len(ids) - 1)])
 
     def _build_profile_settings(self, profile_menu: QMenu) -> None:
         self._build_content_filters(profile_menu)
@@ -403,12 +516,10 @@ class MainWindow(QMainWindow):
         breaks.failed.connect(self.banner.show_message)
 
     def _build_status_bar(self) -> None:
+        # plain words only: the peer id and the connection count are in the details
         self.status_label = QLabel()
-        self.peer_id_label = QLabel()
-        self.peer_id_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.breaks.indicator)
         self.statusBar().addPermanentWidget(self.status_label)
-        self.statusBar().addPermanentWidget(self.peer_id_label)
         self.network_status = NetworkStatus()
         self.network_status.settingsRequested.connect(self.open_network_settings)
         self.statusBar().addPermanentWidget(self.network_status)
@@ -473,13 +584,40 @@ class MainWindow(QMainWindow):
         for pane in self.panes.values():
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
         self.status_label.setText(describe(self._status))
-        identity = identity_line(self._status)
-        self.peer_id_label.setText(identity.text)
-        self.peer_id_label.setToolTip(identity.detail)
 
     @property
     def status_text(self) -> str:
         return self.status_label.text()
+
+    @property
+    def online(self) -> bool:
+        """Whether the engine runs and listens (whatever the status bar's words)."""
+        return self._status.connection is Connection.ONLINE
+
+    def connection_details(self) -> str:
+        """What "Connection details…" says: the status, how many connections are open,
+        who we are to others (in direct mode our full peer id)."""
+        identity = identity_line(self._status)
+        return "\n".join(
+            network_text.connection_details(
+                describe(self._status),
+                identity.detail if self._status.mode is NetworkMode.TOR else "",
+                self._status.peer_id if self._status.mode is NetworkMode.DIRECT else "",
+                len(self._status.peers),
+            )
+        )
+
+    @Slot()
+    def open_connection_details(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            network_text.connection_details_title(),
+            self.connection_details(),
+            QMessageBox.StandardButton.Close,
+            self,
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._open_dialog(box, _nothing)
 
     # -- circles ------------------------------------------------------------------------
 
@@ -535,6 +673,8 @@ class MainWindow(QMainWindow):
             self.content.setCurrentWidget(self.pick_a_circle)
         self.invite_action.setEnabled(current is not None)
         self.manage_invites_action.setEnabled(current is not None)
+        self.refresh_moderation_actions()
+        self._fold_circle_list()
         self._mark_read_if_seen()
 
     @Slot(str)
@@ -548,6 +688,7 @@ class MainWindow(QMainWindow):
                 self.circle_list.members(circle),
             )
             pane.inviteRequested.connect(self.open_invite)
+            pane.header.circles_button.toggled.connect(self.toggle_circle_drawer)
             self._hook_moderation(pane)
             pane.boundaries.breakChanged.connect(self.breaks.refresh)
             pane.boundaries.show_break(
@@ -566,6 +707,10 @@ class MainWindow(QMainWindow):
         self.content.setCurrentWidget(pane)
         self.invite_action.setEnabled(True)
         self.manage_invites_action.setEnabled(True)
+        self.refresh_moderation_actions()
+        self._fold_circle_list()
+        if self.narrow:
+            self.toggle_circle_drawer(False)  # a circle was chosen: the drawer closes
         pane.focus_composer()
         self._mark_read_if_seen()
 
@@ -838,10 +983,6 @@ class MainWindow(QMainWindow):
         if pane is not None:
             pane.review.review_changed(event.message, event.hidden)
             pane.care.review_changed()  # a facilitator's "to review" badge and list
-
-    @Slot(bool)
-    def _show_text_toggled(self, checked: bool) -> None:
-        self.preferences.show_message_text = checked
 
     @Slot()
     def bring_to_front(self) -> None:

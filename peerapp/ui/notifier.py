@@ -14,10 +14,17 @@ marks its `message` event silent) raises nothing at all; it is only counted in
 A care flag (a member is worried about someone; facilitators only) has a notification of
 its own, gentle and naming only the circle (`care_flag_arrived`); it is not a message.
 
+How much a notification says is the person's choice (Preferences.notification_detail):
+the author, circle and text; the circle only (the default); or nothing at all, when only
+the window title's count tells.
+
+Where it shows (`route`, by ROUTES at the top): the tray icon's balloon where the desktop
+has a tray; else the desktop's notification service over D-Bus (stock GNOME and others
+have no tray: peerapp.ui.desktop_notifications); else nowhere but the window title's
+count, which the main window keeps whatever the route.
+
 Every notification is kept in `shown` (title and body, for this run only and never
-logged) so tests, and anything else that wants to, can see what was said. The tray icon
-exists only where the desktop has a tray; without one, notifications are recorded but
-there is nowhere to show them.
+logged) so tests, and anything else that wants to, can see what was said.
 """
 
 from __future__ import annotations
@@ -25,13 +32,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import Enum
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from peerapp.core.events import MessageView
-from peerapp.ui.preferences import Preferences
-from peerapp.ui.resources import app_icon
+from peerapp.ui.desktop_notifications import DesktopNotifications
+from peerapp.ui.preferences import NotificationDetail, Preferences
+from peerapp.ui.resources import app_icon, resource_path
 from peerapp.ui.text import app_window, care, check_ins, common, notifications
 from peerapp.ui.widgets.message_model import Look, presentation
 
@@ -40,6 +49,14 @@ log = logging.getLogger(__name__)
 BODY_CHARS = 160
 SHOW_MS = 6000
 BATCH_MS = 400  # messages this close together make one notification
+
+
+class Route(Enum):
+    """Where notifications show, first that the desktop offers wins (`Notifier.route`)."""
+
+    TRAY = "tray"  # the tray icon's balloon
+    DESKTOP = "desktop"  # org.freedesktop.Notifications over D-Bus
+    TITLE = "title"  # nowhere: the window title's "(1) Hearth" only
 
 
 @dataclass(frozen=True, repr=False)
@@ -90,7 +107,15 @@ class Notifier(QObject):
     showRequested = Signal()
     quitRequested = Signal()
 
-    def __init__(self, preferences: Preferences, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        preferences: Preferences,
+        parent: QObject | None = None,
+        *,
+        desktop: DesktopNotifications | None = None,
+    ) -> None:
+        """`desktop`: the notification service to use without a tray (default: the one
+        on the user's session bus; tests give one on a private bus)."""
         super().__init__(parent)
         self.preferences = preferences
         self.shown: list[Notification] = []
@@ -104,6 +129,18 @@ class Notifier(QObject):
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = self._make_tray()
+        self.desktop = desktop or DesktopNotifications(
+            common.app_name(), resource_path("icons", "hearth.svg").as_uri()
+        )
+
+    @property
+    def route(self) -> Route:
+        """Where a notification shows now (the desktop service is looked for once)."""
+        if self.tray is not None and self.tray.isVisible():
+            return Route.TRAY
+        if self.desktop.available:
+            return Route.DESKTOP
+        return Route.TITLE
 
     def _make_tray(self) -> QSystemTrayIcon:
         tray = QSystemTrayIcon(app_icon(), self)
@@ -160,14 +197,19 @@ class Notifier(QObject):
         """Tell now about every message still waiting for its burst to end."""
         self._batch.stop()
         pending, self._pending = self._pending, {}
-        show_text = self.preferences.show_message_text
+        show_text = self.preferences.notification_detail is NotificationDetail.MESSAGE
         for circle, (circle_name, batch) in pending.items():
             self._show(notification_for(circle, circle_name, batch, show_text))
 
     def _show(self, notification: Notification) -> None:
+        if not self.preferences.notify:
+            return  # the person chose none: the window title's count tells
         self.shown.append(notification)
-        if self.tray is not None and self.tray.isVisible():
+        route = self.route
+        if route is Route.TRAY and self.tray is not None:
             self.tray.showMessage(notification.title, notification.body, app_icon(), SHOW_MS)
+        elif route is Route.DESKTOP:
+            self.desktop.notify(notification.title, notification.body, SHOW_MS)
 
     def set_unread(self, total: int) -> None:
         self.tooltip = notifications.unread_tooltip(total)
@@ -180,3 +222,4 @@ class Notifier(QObject):
         self._pending.clear()
         if self.tray is not None:
             self.tray.hide()
+        self.desktop.close()

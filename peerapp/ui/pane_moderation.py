@@ -400,7 +400,7 @@ class PaneModeration(QObject):
         self.removed_bar.set_banned(controller.banned, controller.admission_lost)
         self.removed_bar.show()
         self.pane.composer.hide()
-        self.pane.header.invite_button.hide()
+        self.pane.header.offer_invite(False)
         self.settings_action.setVisible(False)
         self.leave_action.setVisible(False)
         self.show_members()

@@ -9,15 +9,36 @@ encrypted database needs an engine command (see the GUI notes for the lead).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from peerapp.ui.theme import ThemeChoice
+
+
+class NotificationDetail(Enum):
+    """How much a notification says (the screen may be seen by others)."""
+
+    MESSAGE = "message"  # who wrote, in which circle, and the text
+    CIRCLE = "circle"  # only which circle has news
+    NOTHING = "nothing"  # no notification at all: the window title's count only
 
 
 @dataclass
 class Preferences:
     # notifications say only which circle has news unless the person chooses otherwise
-    show_message_text: bool = False
+    notification_detail: NotificationDetail = NotificationDetail.CIRCLE
     # light, dark, or the desktop's own scheme (ui/theme); also stored in the profile's
     # encrypted settings (`set_appearance`) and read again once an engine is ready; the
     # unlock screen, shown before anything can be read, keeps this run's choice
     theme: ThemeChoice = ThemeChoice.SYSTEM
+
+    @property
+    def show_message_text(self) -> bool:
+        return self.notification_detail is NotificationDetail.MESSAGE
+
+    @show_message_text.setter
+    def show_message_text(self, show: bool) -> None:
+        self.notification_detail = NotificationDetail.MESSAGE if show else NotificationDetail.CIRCLE
+
+    @property
+    def notify(self) -> bool:
+        return self.notification_detail is not NotificationDetail.NOTHING

@@ -100,7 +100,7 @@ class SessionDriver:
 
     def wait_online(self) -> MainWindow:
         window = self.window
-        self.qtbot.waitUntil(lambda: window.status_text.startswith("Online"), timeout=WAIT_MS)
+        self.qtbot.waitUntil(lambda: window.online, timeout=WAIT_MS)
         return window
 
     def wait_online_after_unlock(self, passphrase: str = PASSPHRASES.good) -> MainWindow:

@@ -72,9 +72,7 @@ class Person:
                 widget.passphrase_edit.setText(self.passphrase)
                 widget.primary_button.click()
             elif (
-                isinstance(widget, MainWindow)
-                and widget.status_text.startswith("Online")
-                and "terminated" not in self.steps
+                isinstance(widget, MainWindow) and widget.online and "terminated" not in self.steps
             ):
                 self.steps.append("terminated")
                 os.kill(os.getpid(), signal.SIGTERM)

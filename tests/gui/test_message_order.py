@@ -140,10 +140,10 @@ def test_many_messages_among_those_shown_make_one_reset() -> None:
         (False, 0, 3, None, None),
         (True, 0, 0, None, None),  # nobody else in the circle yet
         (True, 0, 3, Delivery.PENDING, conversation.delivery_pending()),
-        (True, 2, 3, Delivery.PARTLY, "Held by 2 of 3 members"),
-        (True, 3, 3, Delivery.HELD, "Held by 3 of 3 members"),
-        (True, 1, 1, Delivery.HELD, "Held by 1 of 1 member"),
-        (True, 4, 3, Delivery.HELD, "Held by 3 of 3 members"),  # someone left since
+        (True, 2, 3, Delivery.PARTLY, "Delivered to 2 of 3"),
+        (True, 3, 3, Delivery.HELD, "Delivered to everyone"),
+        (True, 1, 1, Delivery.HELD, "Delivered to everyone"),
+        (True, 4, 3, Delivery.HELD, "Delivered to everyone"),  # someone left since
     ],
 )
 def test_delivery_states(
@@ -169,8 +169,8 @@ def test_delivery_moves_on_without_new_rows() -> None:
     assert model.update_delivery(fresher) == 0
 
     assert sorted(changed) == [1, 3] and inserted == []
-    assert model.delivery_text(message(1).id) == "Held by 3 of 3 members"
-    assert model.delivery_text(message(3).id) == "Held by 1 of 3 members"
+    assert model.delivery_text(message(1).id) == "Delivered to everyone"
+    assert model.delivery_text(message(3).id) == "Delivered to 1 of 3"
     assert model.delivery_text(message(2).id) is None
     assert model.awaiting_delivery()
     model.update_delivery([message(3, mine=True, held_by=3)])
@@ -224,10 +224,10 @@ def test_the_tooltip_over_an_own_bubble_says_who_holds_it(view: MessageList) -> 
     shape, _ = delegate._geometry(row, own_rect.width())
     on_bubble = shape.bubble.center().toPoint() + own_rect.topLeft()
     beside = QPoint(own_rect.left() + 2, on_bubble.y())  # the empty left of an own row
-    assert delegate.tooltip_at(own, own_rect, on_bubble) == "Held by 2 of 3 members"
+    assert delegate.tooltip_at(own, own_rect, on_bubble) == "Delivered to 2 of 3"
     assert delegate.tooltip_at(own, own_rect, beside) is None
     assert delegate.tooltip_at(other, other_rect, other_rect.center()) is None
-    assert "Held by 2 of 3 members" in model.index(2).data()  # and to a screen reader
+    assert "Delivered to 2 of 3" in model.index(2).data()  # and to a screen reader
 
 
 def test_inserting_above_keeps_what_is_read_in_place(qtbot: QtBot, view: MessageList) -> None:

@@ -56,7 +56,7 @@ def network_window(
     qtbot.addWidget(window)
     window.show()
     window.start_engine()
-    qtbot.waitUntil(lambda: window.status_text.startswith("Online"), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.online, timeout=WAIT_MS)
     yield window
     assert bridge.stop(), "the engine did not stop"
 
@@ -278,7 +278,7 @@ def test_a_message_sent_while_tor_starts_waits_for_tor_then_is_delivered(
     assert pane.model.presentation_of(sent).note == ""
     bee_driver.wait_online_after_unlock()
     qtbot.waitUntil(
-        lambda: pane.model.delivery_text(sent.id) == "Held by 1 of 1 member",
+        lambda: pane.model.delivery_text(sent.id) == "Delivered to everyone",
         timeout=DELIVERY_WAIT_MS,
     )
 
@@ -356,13 +356,13 @@ def test_waiting_for_tor_is_a_delivery_state_of_messages_nobody_holds() -> None:
     assert delivery_of(own, 2, waiting_for_tor=True) is Delivery.WAITING
     assert model.delivery_text(own.id) == network.delivery_waiting_for_tor()
     assert model.presentation_of(own).note == network.delivery_waiting_for_tor()
-    assert model.delivery_text(partly.id) == "Held by 1 of 2 members"
+    assert model.delivery_text(partly.id) == "Delivered to 1 of 2"
     assert model.presentation_of(partly).note == ""
     assert model.delivery_text(theirs.id) is None
 
     # a member holds it now: the note goes (the row is laid out again)
     assert model.update_delivery([message(1, mine=True, held_by=1)]) == 1
-    assert model.delivery_text(own.id) == "Held by 1 of 2 members"
+    assert model.delivery_text(own.id) == "Delivered to 1 of 2"
     assert model.presentation_of(model.messages()[0]).note == ""
     assert len(relaid) == 2
 

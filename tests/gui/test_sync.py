@@ -213,7 +213,7 @@ def test_own_messages_go_from_pending_to_held_when_a_member_syncs(
     asked.recording = True
     bee_driver.wait_online_after_unlock()
     qtbot.waitUntil(
-        lambda: pane.model.delivery_text(sent.id) == "Held by 1 of 1 member",
+        lambda: pane.model.delivery_text(sent.id) == "Delivered to everyone",
         timeout=DELIVERY_WAIT_MS,
     )
     # the window's slot and this test's are two queued calls, posted one after the other

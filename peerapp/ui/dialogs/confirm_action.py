@@ -15,6 +15,7 @@ from peerapp.core.api.moderation import DeleteMessage
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.dialogs.form_dialog import cancel_by_default
 from peerapp.ui.text import common, moderation
 
 
@@ -41,11 +42,7 @@ class ConfirmActionDialog(EngineCommandDialog):
         self._command = command
         self._busy_text = busy_text
         self._what = what
-        # Cancel is the safe default: Enter alone never removes anyone
-        self.primary_button.setDefault(False)
-        self.primary_button.setAutoDefault(False)
-        self.secondary_button.setDefault(True)
-        self.secondary_button.setFocus()
+        cancel_by_default(self)
         self.set_submittable(True)
         self.primary_button.clicked.connect(self.confirm)
 

@@ -185,6 +185,18 @@ class FormDialog(QDialog):
         super().reject()
 
 
+def cancel_by_default(dialog: FormDialog) -> None:
+    """For a step that cannot be taken back (removing, banning, muting, deleting): Cancel
+    is the default and has the focus, so Enter alone never does it; but Enter on the
+    focused confirm button presses that button (both are auto-default, and
+    peerapp.ui.keyboard makes Enter press whichever button has the focus)."""
+    dialog.primary_button.setDefault(False)
+    dialog.primary_button.setAutoDefault(True)
+    dialog.secondary_button.setAutoDefault(True)
+    dialog.secondary_button.setDefault(True)
+    dialog.secondary_button.setFocus()
+
+
 async def read_latest(
     dialog: FormDialog,
     loading: str,

@@ -10,6 +10,7 @@ from peerapp.core.moderation_policy import MAX_MUTE_SECONDS, MUTE_UNITS
 from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
+from peerapp.ui.dialogs.form_dialog import cancel_by_default
 from peerapp.ui.text import common, moderation
 from peerapp.ui.widgets.field import field
 
@@ -49,7 +50,7 @@ class MuteMemberDialog(EngineCommandDialog):
         self.form.addLayout(field(moderation.mute_for_label(), holder))
         self.set_submittable(True)
         self.primary_button.clicked.connect(self.submit)
-        self.amount.setFocus()
+        cancel_by_default(self)  # muting someone is never what a stray Enter does
 
     def seconds(self) -> int:
         unit = int(self.unit.currentData())

@@ -126,12 +126,11 @@ def member_synced(name: str, when: str) -> str:
 
 
 def held_by(count: int, others: int) -> str:
-    return trn(
-        "conversation",
-        "Held by {count} of {others} member",
-        "Held by {count} of {others} members",
-        others,
-    ).format(count=count, others=others)
+    """How far one's own message has gone, in plain words: every other member has it, or
+    how many of them do."""
+    if count >= others:
+        return tr("conversation", "Delivered to everyone")
+    return tr("conversation", "Delivered to {count} of {others}").format(count=count, others=others)
 
 
 def held_by_count(count: int, others: int) -> str:

@@ -18,10 +18,37 @@ def status_failed() -> str:
     return tr("network", "Offline · the engine stopped")
 
 
-def status_online(peer_count: int) -> str:
-    return trn(
-        "network", "Online · {n} peer connected", "Online · {n} peers connected", peer_count
-    ).format(n=peer_count)
+def status_online(connected: int) -> str:
+    """The status bar while the engine runs, in plain words: how many members this
+    computer is connected to now (the peer ids and counts are in "Connection details")."""
+    if connected <= 0:
+        return tr("network", "Not connected yet")
+    return trn("network", "Connected to {n} member", "Connected to {n} members", connected).format(
+        n=connected
+    )
+
+
+def connection_details_action() -> str:
+    return tr("network", "Connection details…")
+
+
+def connection_details_title() -> str:
+    return tr("network", "Connection details")
+
+
+def connection_details(
+    status: str, identity: str, peer_id: str, connections: int
+) -> tuple[str, ...]:
+    """The details dialog's lines: the technical words kept out of the main window."""
+    lines = [
+        tr("network", "Status: {status}").format(status=status),
+        tr("network", "Open connections: {n}").format(n=connections),
+    ]
+    if identity:
+        lines.append(identity)
+    if peer_id:
+        lines.append(tr("network", "Your full peer id: {peer_id}").format(peer_id=peer_id))
+    return tuple(lines)
 
 
 def peer_id_label(short_peer_id: str) -> str:

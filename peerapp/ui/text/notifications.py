@@ -6,10 +6,6 @@ from peerapp import PRODUCT_NAME
 from peerapp.ui.text.translation import tr, trn
 
 
-def show_text_in_notifications() -> str:
-    return tr("notifications", "Show message text in notifications")
-
-
 def new_messages_in(circle_name: str, count: int) -> str:
     return trn(
         "notifications", "New message in {circle_name}", "{n} new messages in {circle_name}", count
@@ -34,3 +30,19 @@ def unread_tooltip(unread: int) -> str:
     return trn(
         "notifications", "{app} · {n} unread message", "{app} · {n} unread messages", unread
     ).format(app=PRODUCT_NAME, n=unread)
+
+
+def notifications_menu() -> str:
+    return tr("notifications", "Notifications")
+
+
+def detail_message() -> str:
+    return tr("notifications", "Who wrote, and the message")
+
+
+def detail_circle() -> str:
+    return tr("notifications", "Only which circle has news")
+
+
+def detail_nothing() -> str:
+    return tr("notifications", "No notifications (the window title still counts)")

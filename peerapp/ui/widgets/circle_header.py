@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.api.circles import PeerSyncView
 from peerapp.core.events import MemberView
 from peerapp.ui import style
-from peerapp.ui.text import boundaries, care, circles, conversation, invites, joins
+from peerapp.ui.text import boundaries, care, circles, conversation, invites, joins, navigation
 
 
 def connection_text(members: Sequence[MemberView]) -> tuple[str, bool]:
@@ -103,13 +103,19 @@ class ElidedLabel(QLabel):
         )
 
 
+def _title(name: str) -> ElidedLabel:
+    """The circle's name: a long one gives way with "…" (text() stays the whole name)."""
+    title = ElidedLabel()
+    title.setText(name)
+    title.setObjectName("circleTitle")
+    return title
+
+
 class CircleHeader(QFrame):
     def __init__(self, name: str, member_count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("circleHeader")
-        self.title = QLabel(name)
-        self.title.setObjectName("circleTitle")
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title = _title(name)
         self.member_count = QLabel()
         style.set_role(self.member_count, "muted")
         self.dot = QLabel("●")
@@ -142,6 +148,7 @@ class CircleHeader(QFrame):
         self.care_flags_button.setObjectName("careFlagsButton")
         self.care_flags_button.hide()
 
+        self._build_small_window_parts()
         self.separator = QLabel("·")
         style.set_role(self.separator, "muted")
         # taking a break: a moon line under the details, and one click to end it
@@ -163,6 +170,53 @@ class CircleHeader(QFrame):
         self.set_member_count(member_count)
         self.join_requests_button.hide()
         self.set_break(quiet=False, on_break=False)
+
+    def _build_small_window_parts(self) -> None:
+        """Small windows (peerapp.ui.responsive): "Circles" opens the folded circle list;
+        every button keeps the width its words need (nothing reads "vite someo"), and
+        each has a name for a screen reader."""
+        self.circles_button = QPushButton(navigation.circles_drawer_button())
+        self.circles_button.setObjectName("circlesDrawerButton")
+        self.circles_button.setCheckable(True)
+        self.circles_button.setToolTip(navigation.circles_drawer_hint())
+        style.set_role(self.circles_button, "toggle")
+        self.circles_button.hide()
+        self.members_button.setToolTip(navigation.members_drawer_hint())
+        for button, name in (
+            (self.invite_button, navigation.invite_button_name()),
+            (self.members_button, navigation.members_button_name()),
+            (self.more_button, navigation.circle_menu_name()),
+            (self.circles_button, navigation.circles_drawer_hint()),
+        ):
+            button.setAccessibleName(name)
+        for button in self.buttons():
+            button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.compact = False
+        self.invite_offered = True
+
+    def buttons(self) -> list[QPushButton]:
+        """Every button of the header, shown or not, left to right."""
+        return [
+            self.circles_button,
+            self.care_flags_button,
+            self.join_requests_button,
+            self.members_button,
+            self.invite_button,
+            self.more_button,
+        ]
+
+    def set_compact(self, compact: bool) -> None:
+        """A narrow pane: "Invite someone" folds into the More menu (the pane's)."""
+        self.compact = compact
+        self._show_invite()
+
+    def offer_invite(self, offered: bool) -> None:
+        """Whether inviting is offered at all (not to a member who was removed)."""
+        self.invite_offered = offered
+        self._show_invite()
+
+    def _show_invite(self) -> None:
+        self.invite_button.setVisible(self.invite_offered and not self.compact)
 
     def _build_layout(self) -> None:
         details = QHBoxLayout()
@@ -187,6 +241,7 @@ class CircleHeader(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 12, 16, 12)
         layout.setSpacing(10)
+        layout.addWidget(self.circles_button)
         layout.addLayout(text, 1)
         layout.addWidget(self.care_flags_button)
         layout.addWidget(self.join_requests_button)

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.events import CircleView
 from peerapp.ui import style, theme
-from peerapp.ui.text import boundaries, circles, conversation
+from peerapp.ui.text import boundaries, circles, conversation, navigation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -168,6 +168,7 @@ class CircleList(QFrame):
         style.set_role(heading, "subheading")
         self.list = QListWidget()
         self.list.setObjectName("circleList")
+        self.list.setAccessibleName(navigation.circle_list_name())
         self.list.setItemDelegate(CircleDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.none_label = QLabel(circles.no_circles_yet())

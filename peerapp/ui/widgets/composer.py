@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.content_warnings import MAX_CW_CHARS, TOPICS, clean_label
 from peerapp.ui import clock, style, timeline
-from peerapp.ui.text import check_ins, conversation, moderation, safety
+from peerapp.ui.text import check_ins, conversation, moderation, navigation, safety
 from peerapp.ui.widgets.crisis_prompt import CrisisCheck, CrisisPrompt
 
 COUNTER_FROM = MAX_TEXT_CHARS - 200
@@ -126,20 +126,12 @@ class Composer(QFrame):
         self.send_button = QPushButton(conversation.send())
         style.mark_primary(self.send_button)
         self.send_button.setAutoDefault(False)
-        self.counter = QLabel()
-        style.set_role(self.counter, "counter")
-        self.counter.hide()
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        style.set_role(self.error_label, "error")
-        self.error_label.hide()
-        self.hold_label = QLabel()
-        self.hold_label.setObjectName("composerHold")
-        self.hold_label.setWordWrap(True)
-        style.set_role(self.hold_label, "muted")
-        self.hold_label.hide()
+        # what a screen reader says for them (the placeholder is no name: it goes away)
+        self.edit.setAccessibleName(navigation.composer_name())
+        self.send_button.setAccessibleName(navigation.send_button_name())
+        self._build_labels()
 
-        row = QHBoxLayout()
+        self._row = row = QHBoxLayout()
         row.setSpacing(10)
         row.addWidget(self.edit, 1)
         side = QVBoxLayout()
@@ -169,9 +161,25 @@ class Composer(QFrame):
         self.send_button.clicked.connect(self.submit)
         self._text_changed()
 
+    def _build_labels(self) -> None:
+        """The character count, the last refusal and why sending waits (a mute, slow
+        mode): each shown only while it has something to say."""
+        self.counter = QLabel()
+        style.set_role(self.counter, "counter")
+        self.counter.hide()
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        style.set_role(self.error_label, "error")
+        self.error_label.hide()
+        self.hold_label = QLabel()
+        self.hold_label.setObjectName("composerHold")
+        self.hold_label.setWordWrap(True)
+        style.set_role(self.hold_label, "muted")
+        self.hold_label.hide()
+
     def _build_warning_and_check_in(self, layout: QVBoxLayout) -> None:
         """The chip of the chosen warning goes just above the text box (the last row of
-        `layout`); "Content warning" and "Check in" below it."""
+        `layout`); "Content warning" and "Check in" beside it, on its left."""
         self._build_warning_chip()
         layout.insertWidget(layout.count() - 1, self.warning_area)
         self._content_warning = ""
@@ -193,12 +201,13 @@ class Composer(QFrame):
         self.check_in_button.setAutoDefault(False)
         style.set_role(self.check_in_button, "quiet")
         self.check_in_button.clicked.connect(self.checkInRequested)
+        # beside the text box, not in a row of their own: the conversation keeps the
+        # height (issue 14: a 640 px tall window left about 340 px for it)
         self.tools_row = QHBoxLayout()
         self.tools_row.setSpacing(6)
-        self.tools_row.addWidget(self.cw_button)
-        self.tools_row.addWidget(self.check_in_button)
-        self.tools_row.addStretch(1)
-        layout.addLayout(self.tools_row)
+        self.tools_row.addWidget(self.cw_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.tools_row.addWidget(self.check_in_button, 0, Qt.AlignmentFlag.AlignBottom)
+        self._row.insertLayout(0, self.tools_row)
 
     def _build_warning_chip(self) -> None:
         """The chosen warning, with a button that removes it, and the box for one's own."""

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.events import MemberView
 from peerapp.core.permissions import FACILITATOR, FOUNDER, MemberAction
 from peerapp.ui import clock, style
-from peerapp.ui.text import boundaries, conversation, moderation
+from peerapp.ui.text import boundaries, conversation, moderation, navigation
 from peerapp.ui.widgets.member_menu import member_menu
 
 PANEL_WIDTH = 220
@@ -122,6 +122,7 @@ class MemberPanel(QFrame):
         style.set_role(self.heading, "subheading")
         self.list = QListWidget()
         self.list.setObjectName("memberList")
+        self.list.setAccessibleName(navigation.member_list_name())
         self.list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -8,7 +8,7 @@ Own messages carry their delivery state after the time: a small clock while no o
 member holds the message yet, a check mark with "N/M" while N of the M others hold it,
 a double check once all of them do. The indicator's room is reserved for the widest
 state, so a state moving on repaints the bubble without changing its size. Its words
-("Held by 2 of 3 members") are the bubble's tooltip. In Tor mode, while Tor is not
+("Delivered to 2 of 3") are the bubble's tooltip. In Tor mode, while Tor is not
 ready, a message nobody holds yet keeps its clock and says "Waiting for Tor…" in a note
 under its bubble (the model's presentation).
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
 from peerapp.core.events import MessageView
 from peerapp.ui.text import care as care_text
-from peerapp.ui.text import conversation, moderation, safety
+from peerapp.ui.text import conversation, moderation, navigation, safety
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
 from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel
@@ -53,6 +53,7 @@ class MessageList(QListView):
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageList")
+        self.setAccessibleName(navigation.message_list_name())
         self.message_model = model
         self.setModel(model)
         self.message_delegate = MessageDelegate(self)
