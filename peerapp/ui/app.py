@@ -19,6 +19,7 @@ from peerapp.core.errors import ProfileInUse
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import ProfileLock
 from peerapp.ui import style
+from peerapp.ui.help_desk import help_desk
 from peerapp.ui.interrupts import signals_call
 from peerapp.ui.resources import app_icon
 from peerapp.ui.session import Session
@@ -62,6 +63,7 @@ def application() -> QApplication:
     # unlock dialog before the main window appears, must not quit the app on its own.
     app.setQuitOnLastWindowClosed(False)
     style.apply(app)
+    help_desk()  # F1 opens "Get help now" from the first screen on, in any window
     return app
 
 
