@@ -4,6 +4,7 @@
     0  the person quit
     1  the engine had failed when the window was closed
     2  the profile could not be used (open elsewhere, or its folder not writable)
+    3  there was no display to open a window on (cli.py asks peerapp.ui.display first)
 """
 
 from __future__ import annotations

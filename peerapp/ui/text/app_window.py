@@ -32,6 +32,17 @@ def main_window_title() -> str:
     return PRODUCT_NAME
 
 
+def no_display() -> str:
+    return tr(
+        "app_window",
+        (
+            "peerapp: there is no display to open a window on (DISPLAY and "
+            "WAYLAND_DISPLAY are not set). Run the headless node with `peerapp node`, "
+            "or the app on a virtual display with `xvfb-run peerapp`."
+        ),
+    )
+
+
 def profile_menu() -> str:
     return tr("app_window", "&Profile")
 
