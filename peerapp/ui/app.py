@@ -49,7 +49,8 @@ def run(profile: Path, listen: list[str], network: NetworkOptions = PROFILE_SETT
     try:
         return _run_session(app, profile, listen, network)
     finally:
-        lock.release()
+        # a welcome screen closed with no profile made leaves no folder behind
+        lock.release_and_tidy()
 
 
 def application() -> QApplication:

@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
         # the child dialog currently open, if any (one at a time: they are window-modal)
         self.active_dialog: QDialog | None = None
 
-        self.setWindowTitle(app_window.main_window_title())
+        self.profile_name = app_window.profile_name(profile_folder)
+        self.setWindowTitle(app_window.main_window_title(self.profile_name))
         self.resize(*DEFAULT_SIZE)
         self.banner = ErrorBanner()
         self.circle_list = CircleList()
@@ -490,7 +491,7 @@ class MainWindow(QMainWindow):
     def _show_unread(self) -> None:
         unread = self.circle_list.total_unread()
         self.notifier.set_unread(unread)
-        self.setWindowTitle(app_window.window_title(unread))
+        self.setWindowTitle(app_window.window_title(unread, self.profile_name))
 
     def _show_circles(self, entries: list[CircleEntry]) -> None:
         self.circle_list.set_circles(entries)

@@ -13,6 +13,7 @@ from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 from peerapp.ui.text import common, profile
+from peerapp.ui.text.app_window import profile_name
 from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.new_passphrase import passphrase_edit
 
@@ -20,7 +21,7 @@ from peerapp.ui.widgets.new_passphrase import passphrase_edit
 class UnlockDialog(FormDialog):
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(
-            title=profile.unlock_title(),
+            title=profile.unlock_title(profile_name(folder)),
             heading=profile.unlock_heading(),
             explanation=profile.unlock_explanation(),
             primary_text=profile.unlock(),

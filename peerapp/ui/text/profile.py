@@ -72,8 +72,8 @@ def strength_text(strength: Strength) -> str:
     )
 
 
-def unlock_title() -> str:
-    return tr("profile", "Unlock {app}").format(app=PRODUCT_NAME)
+def unlock_title(profile: str) -> str:
+    return tr("profile", "Unlock {app}: {profile}").format(app=PRODUCT_NAME, profile=profile)
 
 
 def unlock_heading() -> str:
