@@ -37,7 +37,14 @@ class UnlockDialog(FormDialog):
         style.set_role(self.folder_label, "muted")
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(field(profile.passphrase_label(), self.passphrase_edit, self.folder_label))
+        layout.addLayout(
+            field(
+                profile.passphrase_label(),
+                self.passphrase_edit,
+                self.passphrase_edit.caps_lock_hint,
+                self.folder_label,
+            )
+        )
         self.passphrase_edit.textChanged.connect(self._refresh)
         self.primary_button.clicked.connect(self.submit)
         self.passphrase_edit.setFocus()

@@ -88,6 +88,18 @@ def passphrase_label() -> str:
     return tr("profile", "Passphrase")
 
 
+def show_passphrase() -> str:
+    return tr("profile", "Show passphrase")
+
+
+def hide_passphrase() -> str:
+    return tr("profile", "Hide passphrase")
+
+
+def caps_lock_on() -> str:
+    return tr("profile", "Caps Lock seems to be on.")
+
+
 def unlock() -> str:
     return tr("profile", "Unlock")
 
