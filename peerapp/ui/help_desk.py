@@ -45,7 +45,8 @@ class HelpDesk(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.KeyPress:
             return False  # the common case, first and cheap
-        assert isinstance(event, QKeyEvent)
+        if not isinstance(event, QKeyEvent):
+            return False
         modifiers = event.modifiers() & ~IGNORED_MODIFIERS
         if event.key() != HELP_KEY or modifiers != Qt.KeyboardModifier.NoModifier:
             return False
