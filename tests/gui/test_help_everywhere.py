@@ -123,6 +123,7 @@ def offline_window(
     window = MainWindow(EngineBridge(no_engine), tmp_path / "profile")
     qtbot.addWidget(window)
     window.show()
+    window.activateWindow()  # as a window manager would (Xvfb has none; offscreen does it)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
     return window
 
@@ -150,6 +151,7 @@ def test_every_dialog_of_the_app_is_tried() -> None:
 def press_f1(qtbot: QtBot, window: QWidget) -> None:
     """F1 as the keyboard gives it: to the window with the focus, through Qt's modality
     and shortcut handling (QTest on a QWindow goes through the window system's path)."""
+    window.activateWindow()  # the person is in this window (a no-op where it already is)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
     handle = window.windowHandle()
     assert handle is not None
@@ -190,7 +192,6 @@ def test_f1_opens_help_above_each_dialog(
     assert dialog.isVisible() and window.active_dialog is dialog  # it waits, untouched
 
     # F1 again, from the dialog: the same window, brought forward, never a second one
-    dialog.activateWindow()
     press_f1(qtbot, dialog)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is help_window, timeout=WAIT_MS)
     assert help_desk.open_help_window() is help_window
@@ -217,7 +218,6 @@ def test_the_toolbar_button_opens_the_same_help_window(
     window = offline_window
     press_f1(qtbot, window)
     first = assert_help_on_top_and_usable(qtbot)
-    window.activateWindow()
     window.get_help_action.trigger()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is first, timeout=WAIT_MS)
     assert window.crisis_help is first
@@ -256,6 +256,8 @@ def test_the_check_in_and_care_dialogs_offer_get_help_now(
     window._open_dialog(dialog, lambda: None)
     if isinstance(dialog, CheckInDialog):
         dialog.choose(1)  # "Really struggling", the moment the issue describes
+    dialog.activateWindow()  # the person is in the dialog
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=WAIT_MS)
     qtbot.mouseClick(_help_button(dialog), Qt.MouseButton.LeftButton)
     assert_help_on_top_and_usable(qtbot)
     assert dialog.isVisible()

@@ -60,6 +60,7 @@ def boxes(
     dialog, edits = DIALOGS[request.param](profile)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.activateWindow()  # as a window manager would (Xvfb has none)
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog, timeout=WAIT_MS)
     yield edits
     dialog.close()  # kept referenced until here
