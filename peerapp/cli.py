@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -142,6 +143,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         source = PassphraseSource(options.passphrase_file, options.passphrase_stdin)
         return run_node(profile, options.listen, source, network)
+    # Without a display Qt would abort (exit 134) with no hint: say what to do instead.
+    # peerapp.ui.display imports no Qt, so this runs before Qt is loaded.
+    from peerapp.ui import display  # noqa: PLC0415 (the node needs none of ui/)
+
+    if not display.has_display(os.environ):
+        print(display.no_display_line(), file=sys.stderr)
+        return display.EXIT_NO_DISPLAY
     # Qt is imported only when the desktop app is wanted
     from peerapp.ui.app import run  # noqa: PLC0415 (Qt loads only for the desktop app)
 

@@ -93,27 +93,72 @@ def profile_exists(folder: Path) -> bool:
 
 
 class ProfileLock:
-    """An exclusive advisory lock on the profile, released when the process ends."""
+    """An exclusive advisory lock on the profile, released when the process ends.
 
-    def __init__(self, descriptor: int) -> None:
+    It remembers what acquiring it made (the lock file, and the folders that did not
+    exist yet), so a run that ends with no profile made can take exactly that away again
+    (`release_and_tidy`): a welcome screen closed unanswered leaves no empty folder."""
+
+    def __init__(
+        self,
+        descriptor: int,
+        made_folders: tuple[Path, ...] = (),
+        made_lock_file: Path | None = None,
+    ) -> None:
         self._descriptor: int | None = descriptor
+        self._made_folders = made_folders  # deepest first
+        self._made_lock_file = made_lock_file
 
     @classmethod
     def acquire(cls, folder: Path) -> ProfileLock:
+        made_folders = _missing_folders(folder)
         folder.mkdir(parents=True, exist_ok=True, mode=FOLDER_MODE)
-        descriptor = os.open(ProfilePaths(folder).lock, os.O_RDWR | os.O_CREAT, 0o600)
+        lock_path = ProfilePaths(folder).lock
+        lock_existed = lock_path.exists()
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(descriptor)
             raise ProfileInUse() from None
-        return cls(descriptor)
+        return cls(descriptor, made_folders, None if lock_existed else lock_path)
 
     def release(self) -> None:
         if self._descriptor is not None:
             fcntl.flock(self._descriptor, fcntl.LOCK_UN)
             os.close(self._descriptor)
             self._descriptor = None
+
+    def release_and_tidy(self) -> None:
+        """Release; and when no profile was made in the folder, remove what `acquire` made
+        in this run: its lock file, then each folder it created, deepest first, while
+        empty (anything else found there, another program's or a failed creation's, stays
+        with the folders holding it)."""
+        lock_file = self._made_lock_file
+        tidy = lock_file is not None and not profile_exists(lock_file.parent)
+        if tidy and lock_file is not None:
+            # unlinked while still held: no other process can lock this file meanwhile
+            with contextlib.suppress(FileNotFoundError):
+                lock_file.unlink()
+        self.release()
+        if not tidy:
+            return
+        for made in self._made_folders:
+            try:
+                made.rmdir()
+            except OSError:
+                break  # not empty (or gone): the folders above it hold it, so they stay
+        log.info("no profile was made: removed what this run had created for it")
+
+
+def _missing_folders(folder: Path) -> tuple[Path, ...]:
+    """`folder` and its ancestors that do not exist yet, deepest first."""
+    missing: list[Path] = []
+    current = folder.absolute()
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    return tuple(missing)
 
 
 @dataclass(frozen=True, repr=False)

@@ -4,6 +4,7 @@
     0  the person quit
     1  the engine had failed when the window was closed
     2  the profile could not be used (open elsewhere, or its folder not writable)
+    3  there was no display to open a window on (cli.py asks peerapp.ui.display first)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from peerapp.core.errors import ProfileInUse
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import ProfileLock
 from peerapp.ui import keyboard, style
+from peerapp.ui.help_desk import help_desk
 from peerapp.ui.interrupts import signals_call
 from peerapp.ui.resources import app_icon
 from peerapp.ui.session import Session
@@ -47,7 +49,8 @@ def run(profile: Path, listen: list[str], network: NetworkOptions = PROFILE_SETT
     try:
         return _run_session(app, profile, listen, network)
     finally:
-        lock.release()
+        # a welcome screen closed with no profile made leaves no folder behind
+        lock.release_and_tidy()
 
 
 def application() -> QApplication:
@@ -63,6 +66,7 @@ def application() -> QApplication:
     app.setQuitOnLastWindowClosed(False)
     style.apply(app)
     keyboard.install(app)  # Enter presses the focused button, in every window
+    help_desk()  # F1 opens "Get help now" from the first screen on, in any window
     return app
 
 

@@ -3,7 +3,8 @@ circle's pane: the crisis resources, or telling the circle's facilitators that o
 could use support.
 
 Rules:
-- "See crisis resources" opens CrisisHelpDialog (bundled, works offline, sends nothing).
+- "See crisis resources" opens the app's one help window (peerapp.ui.help_desk: the
+  bundled directory, works offline, sends nothing; above any dialog, never modal).
 - "Tell a facilitator" opens CareFlagDialog about oneself (member = my own id, which
   circle_info gives as my_id; my name comes from the member list): the member chooses
   there whether to send anything. Until circle_info has been read it asks for it and
@@ -11,7 +12,8 @@ Rules:
 - "Tell a facilitator" is offered only where a facilitator other than oneself could
   hear it (the rule of the member menu: the controller's someone_to_tell, the core's
   rule); it is checked again whenever the member list or circle_info is read.
-- Both dialogs open through the window like the pane's other dialogs (window-modal).
+- The care flag dialog opens through the window like the pane's other dialogs
+  (window-modal).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
+from peerapp.ui.help_desk import open_help
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
@@ -53,7 +55,7 @@ class CrisisSupport(QObject):
 
     @Slot()
     def open_resources(self) -> None:
-        self.controller.open_dialog(CrisisHelpDialog(parent=self.pane.surface, country=None))
+        open_help()
 
     def myself(self) -> tuple[str, str] | None:
         """(my member id, my name in this circle), or None before circle_info came."""

@@ -130,6 +130,7 @@ from peerapp.ui.dialogs.join_circle import JoinCircleDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.engine_query import Latest
+from peerapp.ui.help_desk import open_help, open_help_window
 from peerapp.ui.notifier import Notifier
 from peerapp.ui.preferences import NotificationDetail, Preferences
 from peerapp.ui.responsive import MIN_WINDOW_WIDTH, WINDOW_NARROW, Drawer, Side
@@ -193,7 +194,8 @@ class MainWindow(QMainWindow):
         # the child dialog currently open, if any (one at a time: they are window-modal)
         self.active_dialog: QDialog | None = None
 
-        self.setWindowTitle(app_window.main_window_title())
+        self.profile_name = app_window.profile_name(profile_folder)
+        self.setWindowTitle(app_window.main_window_title(self.profile_name))
         self.resize(*DEFAULT_SIZE)
         self.banner = ErrorBanner()
         self.circle_list = CircleList()
@@ -429,8 +431,8 @@ class MainWindow(QMainWindow):
         self._build_network(profile_menu)
 
     def _build_help_toolbar(self) -> None:
-        """The "Get help now" action: always there and enabled, needing no engine or network."""
-        self.crisis_help: CrisisHelpDialog | None = None
+        """The "Get help now" action: always there and enabled, needing no engine or network.
+        F1 reaches the same help window from any window, dialogs included (help_desk.py)."""
         self.get_help_action = QAction(crisis.get_help_now(), self)
         self.get_help_action.setObjectName("getHelpNow")
         self.get_help_action.setToolTip(crisis.get_help_now_hint())
@@ -447,21 +449,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_crisis_help(self) -> None:
-        """Its own window, beside any other dialog: help must never wait its turn."""
-        if self.crisis_help is not None:
-            self.crisis_help.showNormal()
-            self.crisis_help.raise_()
-            self.crisis_help.activateWindow()
-            return
-        dialog = CrisisHelpDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(self._crisis_help_closed)
-        self.crisis_help = dialog
-        dialog.show()
+        """The app's one help window, of its own: help must never wait its turn."""
+        open_help()
 
-    @Slot()
-    def _crisis_help_closed(self) -> None:
-        self.crisis_help = None
+    @property
+    def crisis_help(self) -> CrisisHelpDialog | None:
+        """The help window while it is open."""
+        return open_help_window()
 
     def _build_moderation_actions(self, circles_menu: QMenu) -> None:
         """The circle in view's settings, moderation log and leaving (its pane does them)."""
@@ -644,7 +638,7 @@ class MainWindow(QMainWindow):
     def _show_unread(self) -> None:
         unread = self.circle_list.total_unread()
         self.notifier.set_unread(unread)
-        self.setWindowTitle(app_window.window_title(unread))
+        self.setWindowTitle(app_window.window_title(unread, self.profile_name))
 
     def _show_circles(self, entries: list[CircleEntry]) -> None:
         self.circle_list.set_circles(entries)
@@ -1043,7 +1037,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(self, app_window.about_title(), app_window.about_text())
+        # window-modal like every dialog here (`open`, not the static `about`'s `exec`): an
+        # application-modal box would block the help window too (help_desk.py)
+        box = QMessageBox(QMessageBox.Icon.NoIcon, app_window.about_title(), "", parent=self)
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(app_window.about_text())
+        box.setIconPixmap(self.windowIcon().pixmap(64, 64))
+        self._open_dialog(box, _nothing)
 
     # -- dialogs and closing ------------------------------------------------------------
 

@@ -292,7 +292,7 @@ def test_a_break_hides_the_badge_and_keeps_notifications_silent(
     assert bee.notifier.held_back == held_back + 1
     assert bee.circle_list.badge(circle.id) == 0
     assert bee.circle_list.total_unread() == 0
-    assert bee.windowTitle() == app_window.window_title(0)
+    assert bee.windowTitle() == app_window.window_title(0, bee.profile_name)
 
     # one click ends it: the badge and the notifications come back
     click(header.end_break_button)

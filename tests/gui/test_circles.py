@@ -171,7 +171,7 @@ def test_unread_counts_and_notifications(qtbot: QtBot, two_people: TwoPeople) ->
     assert bee_notes() == [Notification(circle, common.app_name(), "New message in Tuesday circle")]
     assert "tonight" not in repr(bee.notifier.shown)  # the text stays hidden by default
     assert bee.notifier.tooltip == notifications.unread_tooltip(1)
-    assert bee.windowTitle() == app_window.window_title(1)
+    assert bee.windowTitle() == app_window.window_title(1, bee.profile_name)
     assert pane_of(bee, own).model.messages() == []
 
     # opening the circle shows the message and clears its count

@@ -42,6 +42,9 @@ def offline_window(qtbot: QtBot, hearth_app: QApplication, tmp_path: Path) -> It
     qtbot.addWidget(window)
     window.show()
     yield window
+    help_window = window.crisis_help  # the app's one help window outlives this window
+    if help_window is not None:
+        help_window.close()
     assert started == [], "opening the crisis resources started an engine"
 
 

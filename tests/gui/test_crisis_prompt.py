@@ -223,8 +223,9 @@ def test_see_crisis_resources_opens_the_crisis_help(
     qtbot.keyClicks(pane.composer.edit, PHRASE)
     qtbot.waitUntil(prompt.isVisible, timeout=CHECK_WAIT_MS)
     click(prompt.resources_button)
-    dialog = window.active_dialog
-    assert isinstance(dialog, CrisisHelpDialog)
+    dialog = window.crisis_help  # the app's one help window, not a window-modal dialog
+    assert isinstance(dialog, CrisisHelpDialog) and dialog.isVisible()
+    assert window.active_dialog is None
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         dialog.reject()
     assert pane.model.messages() == []

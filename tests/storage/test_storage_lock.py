@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from peerapp.core.errors import ProfileInUse
-from peerapp.storage.profile import LOCK_FILE, ProfileLock
+from peerapp.crypto.keyfile import TEST_KDF
+from peerapp.storage.profile import LOCK_FILE, ProfileLock, create_profile, profile_exists
 
 BOUND_SECONDS = 20
 
@@ -91,3 +92,37 @@ def test_a_lock_held_by_another_process_is_free_after_it_releases(
     holder.stdin.close()  # the holder releases and exits normally
     assert holder.wait(timeout=BOUND_SECONDS) == 0
     ProfileLock.acquire(tmp_path).release()
+
+
+def test_tidying_removes_only_what_this_run_made_when_no_profile_was(tmp_path: Path) -> None:
+    kept = tmp_path / "data"
+    kept.mkdir()
+    folder = kept / "hearth" / "profile"
+    lock = ProfileLock.acquire(folder)
+    assert (folder / LOCK_FILE).is_file()
+    lock.release_and_tidy()
+    assert not (kept / "hearth").exists()  # the two folders it made, gone
+    assert kept.is_dir()  # the one that was there before, kept
+    ProfileLock.acquire(folder).release()  # and the lock was let go
+
+
+def test_tidying_keeps_a_folder_that_was_there_or_holds_anything(tmp_path: Path) -> None:
+    there = tmp_path / "there"
+    there.mkdir()
+    ProfileLock.acquire(there).release_and_tidy()
+    assert there.is_dir() and list(there.iterdir()) == []  # only our lock file went
+
+    folder = tmp_path / "new" / "profile"
+    lock = ProfileLock.acquire(folder)
+    (folder / "notes.txt").write_text("someone else's")
+    lock.release_and_tidy()
+    assert (folder / "notes.txt").is_file()
+    assert not (folder / LOCK_FILE).exists()
+
+
+def test_tidying_leaves_a_profile_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "new" / "profile"
+    lock = ProfileLock.acquire(folder)
+    create_profile(folder, "kettle river moon lantern", TEST_KDF)
+    lock.release_and_tidy()
+    assert profile_exists(folder) and (folder / LOCK_FILE).is_file()

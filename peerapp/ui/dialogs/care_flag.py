@@ -51,6 +51,7 @@ class CareFlagDialog(EngineCommandDialog):
             title=care.care_flag_title(),
             explanation=care.care_flag_text(name),
             primary_text=care.care_flag_send(),
+            offer_help=True,  # "Get help now" inside the dialog (issue 14)
             parent=parent,
         )
         self.circle = circle

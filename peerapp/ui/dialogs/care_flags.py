@@ -169,6 +169,7 @@ class CareFlagsDialog(FormDialog):
             heading=care.care_and_review_title(),
             explanation=care.care_and_review_text(),
             primary_text=care.care_flags_close(),
+            offer_help=True,  # "Get help now" inside the dialog (issue 14)
             parent=parent,
         )
         self.bridge = bridge

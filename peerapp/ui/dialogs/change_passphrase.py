@@ -35,7 +35,13 @@ class ChangePassphraseDialog(FormDialog):
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        layout.addLayout(field(profile.current_passphrase_label(), self.current_edit))
+        layout.addLayout(
+            field(
+                profile.current_passphrase_label(),
+                self.current_edit,
+                self.current_edit.caps_lock_hint,
+            )
+        )
         layout.addWidget(self.fields)
         self.current_edit.textChanged.connect(self._refresh)
         self.fields.validityChanged.connect(self._refresh)

@@ -31,6 +31,7 @@ class CheckInDialog(EngineCommandDialog):
             title=check_ins.check_in_title(),
             explanation=check_ins.check_in_text(),
             primary_text=check_ins.check_in_send(),
+            offer_help=True,  # "Get help now" inside the dialog (issue 14)
             parent=parent,
         )
         self.heading_label.setText(check_ins.check_in_heading())

@@ -29,6 +29,7 @@ class EngineCommandDialog(FormDialog):
         title: str,
         explanation: str,
         primary_text: str,
+        offer_help: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -36,6 +37,7 @@ class EngineCommandDialog(FormDialog):
             heading=title,
             explanation=explanation,
             primary_text=primary_text,
+            offer_help=offer_help,
             parent=parent,
         )
         self.bridge = bridge

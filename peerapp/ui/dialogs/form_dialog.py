@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -28,6 +27,7 @@ from peerapp.core.errors import HearthError
 from peerapp.ui import style
 from peerapp.ui.async_slot import still_alive
 from peerapp.ui.dialogs.crisis_help import CrisisHelpDialog
+from peerapp.ui.help_desk import open_help, open_help_window
 from peerapp.ui.text import common, crisis, errors
 from peerapp.ui.widgets.busy import BusyIndicator
 
@@ -93,7 +93,7 @@ class FormDialog(QDialog):
             self.help_button.setObjectName("getHelpNow")
             self.help_button.setToolTip(crisis.get_help_now_hint())
             self.help_button.setAutoDefault(False)
-            self.help_button.clicked.connect(self.open_crisis_help)
+            self.help_button.clicked.connect(open_help)
             buttons.addWidget(self.help_button)
         buttons.addStretch(1)
         buttons.addWidget(self.secondary_button)
@@ -115,7 +115,6 @@ class FormDialog(QDialog):
         layout.addSpacing(4)
         layout.addLayout(buttons)
 
-        self.crisis_help: QDialog | None = None
         self._submittable = False
         self._busy = False
         self._reject_when_idle = False
@@ -167,12 +166,11 @@ class FormDialog(QDialog):
         self.primary_button.setEnabled(self._submittable and not self._busy)
         self.secondary_button.setEnabled(not self._busy)
 
-    def open_crisis_help(self) -> None:
-        """The crisis directory, beside this dialog (never blocked by its busy state)."""
-        dialog = CrisisHelpDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        self.crisis_help = dialog
+    @property
+    def crisis_help(self) -> CrisisHelpDialog | None:
+        """The app's help window while it is open (peerapp.ui.help_desk): "Get help now"
+        opens it above this dialog, never blocked by its modality or its busy state."""
+        return open_help_window()
 
     # -- closing ------------------------------------------------------------------------
 

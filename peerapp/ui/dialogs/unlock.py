@@ -13,6 +13,7 @@ from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message
 from peerapp.ui.text import common, profile
+from peerapp.ui.text.app_window import profile_name
 from peerapp.ui.widgets.field import field
 from peerapp.ui.widgets.new_passphrase import passphrase_edit
 
@@ -20,7 +21,7 @@ from peerapp.ui.widgets.new_passphrase import passphrase_edit
 class UnlockDialog(FormDialog):
     def __init__(self, folder: Path, parent: QWidget | None = None) -> None:
         super().__init__(
-            title=profile.unlock_title(),
+            title=profile.unlock_title(profile_name(folder)),
             heading=profile.unlock_heading(),
             explanation=profile.unlock_explanation(),
             primary_text=profile.unlock(),
@@ -36,7 +37,14 @@ class UnlockDialog(FormDialog):
         style.set_role(self.folder_label, "muted")
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(field(profile.passphrase_label(), self.passphrase_edit, self.folder_label))
+        layout.addLayout(
+            field(
+                profile.passphrase_label(),
+                self.passphrase_edit,
+                self.passphrase_edit.caps_lock_hint,
+                self.folder_label,
+            )
+        )
         self.passphrase_edit.textChanged.connect(self._refresh)
         self.primary_button.clicked.connect(self.submit)
         self.passphrase_edit.setFocus()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from peerapp import PRODUCT_NAME, __version__
 from peerapp.ui.text.translation import tr
 
@@ -22,14 +24,35 @@ def join_circle_action() -> str:
     return tr("app_window", "Join with an invite code…")
 
 
-def window_title(unread: int) -> str:
+def window_title(unread: int, profile: str) -> str:
+    """The main window's title: which profile it shows (two side by side differ), and
+    how many messages wait unread."""
     if not unread:
-        return PRODUCT_NAME
-    return tr("app_window", "({unread}) {app}").format(unread=unread, app=PRODUCT_NAME)
+        return main_window_title(profile)
+    return tr("app_window", "({unread}) {app}: {profile}").format(
+        unread=unread, app=PRODUCT_NAME, profile=profile
+    )
 
 
-def main_window_title() -> str:
-    return PRODUCT_NAME
+def profile_name(folder: Path) -> str:
+    """How a profile is named in window titles: its folder's name (`--profile ~/ash` is
+    "ash"). Not a word to translate: the person chose it."""
+    return folder.name or str(folder)
+
+
+def main_window_title(profile: str) -> str:
+    return tr("app_window", "{app}: {profile}").format(app=PRODUCT_NAME, profile=profile)
+
+
+def no_display() -> str:
+    return tr(
+        "app_window",
+        (
+            "peerapp: there is no display to open a window on (DISPLAY and "
+            "WAYLAND_DISPLAY are not set). Run the headless node with `peerapp node`, "
+            "or the app on a virtual display with `xvfb-run peerapp`."
+        ),
+    )
 
 
 def profile_menu() -> str:

@@ -72,8 +72,8 @@ def strength_text(strength: Strength) -> str:
     )
 
 
-def unlock_title() -> str:
-    return tr("profile", "Unlock {app}").format(app=PRODUCT_NAME)
+def unlock_title(profile: str) -> str:
+    return tr("profile", "Unlock {app}: {profile}").format(app=PRODUCT_NAME, profile=profile)
 
 
 def unlock_heading() -> str:
@@ -86,6 +86,18 @@ def unlock_explanation() -> str:
 
 def passphrase_label() -> str:
     return tr("profile", "Passphrase")
+
+
+def show_passphrase() -> str:
+    return tr("profile", "Show passphrase")
+
+
+def hide_passphrase() -> str:
+    return tr("profile", "Hide passphrase")
+
+
+def caps_lock_on() -> str:
+    return tr("profile", "Caps Lock seems to be on.")
 
 
 def unlock() -> str:

@@ -7,20 +7,19 @@ Shared by the first-run and change-passphrase dialogs so both apply the same pol
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from peerapp.core.passphrase_policy import problem_with
 from peerapp.ui import style
 from peerapp.ui.text import profile
 from peerapp.ui.widgets.field import field
+from peerapp.ui.widgets.passphrase_edit import PassphraseEdit
 from peerapp.ui.widgets.strength import PassphraseStrengthHint
 
 
-def passphrase_edit(placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
-    edit.setPlaceholderText(placeholder)
-    return edit
+def passphrase_edit(placeholder: str = "") -> PassphraseEdit:
+    """A passphrase box with its show toggle; put its `caps_lock_hint` under it."""
+    return PassphraseEdit(placeholder)
 
 
 class NewPassphraseFields(QWidget):
@@ -44,10 +43,21 @@ class NewPassphraseFields(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
         layout.addLayout(
-            field(label, self.passphrase_edit, self.strength_hint, self.min_length_note)
+            field(
+                label,
+                self.passphrase_edit,
+                self.passphrase_edit.caps_lock_hint,
+                self.strength_hint,
+                self.min_length_note,
+            )
         )
         layout.addLayout(
-            field(profile.repeat_passphrase_label(), self.repeat_edit, self.problem_label)
+            field(
+                profile.repeat_passphrase_label(),
+                self.repeat_edit,
+                self.repeat_edit.caps_lock_hint,
+                self.problem_label,
+            )
         )
 
         self._valid = False
