@@ -48,7 +48,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import nacl.utils
 import trio
@@ -117,6 +118,17 @@ MAX_DELIVERY_ROUNDS = 8  # streams per delivery task; then a fresh task takes ov
 View = TypeVar("View")
 
 
+@dataclass(frozen=True)
+class KindRules:
+    """How a note kind of another part (engine/private_talk.py) is taken and owed: the
+    mailbox carries it (sealing, outbox, retries, back-off), the part judges it."""
+
+    # answer a note of this kind a peer sent (its outside decoded, its circle ours)
+    accept: Callable[[CircleRuntime, str, Note], Answer]
+    # whether an undelivered note of this kind to `recipient` is still owed
+    owed: Callable[[CircleRuntime, bytes], bool]
+
+
 class Mailbox:
     def __init__(
         self,
@@ -140,13 +152,20 @@ class Mailbox:
         self._nursery: trio.Nursery | None = None
         self._delivering: set[str] = set()
         self._again: dict[str, bool] = {}  # peer -> force, for a trigger during a delivery
+        self._kinds: dict[NoteKind, KindRules] = {}
         self.counts: dict[str, int] = {}
 
     def attach(self, nursery: trio.Nursery) -> None:
         self._nursery = nursery
 
-    def _count(self, what: str) -> None:
+    def carry(self, kind: NoteKind, rules: KindRules) -> None:
+        """Carry notes of `kind` for another part, which judges them (`rules`)."""
+        self._kinds[kind] = rules
+
+    def count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
+
+    _count = count
 
     # -- commands -----------------------------------------------------------------------
 
@@ -181,9 +200,24 @@ class Mailbox:
         self, runtime: CircleRuntime, recipients: list[bytes], body: NoteBody, *, keep_copy: bool
     ) -> str:
         """Seal the body to each recipient, store the notes (and our copy), start delivery."""
+        note_id = nacl.utils.random(NOTE_ID_BYTES)
+        self.send_sealed(runtime, recipients, body, note_id, keep_copy=keep_copy)
+        return note_id.hex()
+
+    def send_sealed(
+        self,
+        runtime: CircleRuntime,
+        recipients: list[bytes],
+        body: NoteBody,
+        note_id: bytes,
+        *,
+        keep_copy: bool = False,
+        also: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Seal the body to each recipient's current exchange key, store the notes (with
+        our copy, and `also`'s rows, in the same transaction), start delivery."""
         state = runtime.state
         now = body.ts
-        note_id = nacl.utils.random(NOTE_ID_BYTES)
         outgoing = [
             OutgoingNote(
                 circle=runtime.circle_id,
@@ -200,6 +234,7 @@ class Mailbox:
                     )
                 ),
                 created_at=now,
+                kind=body.kind.value,
             )
             for recipient in recipients
         ]
@@ -208,10 +243,9 @@ class Mailbox:
             own_copy = IncomingNote(
                 runtime.circle_id, note_id, runtime.me, body.kind.value, encode_body(body), now
             )
-        self._store.add_outgoing(outgoing, own_copy)
+        self._store.add_outgoing(outgoing, own_copy, also)
         for recipient in recipients:
             self._start_delivery(state.members[recipient].peer, force=True)
-        return note_id.hex()
 
     def reports(self, circle_hex: str) -> list[ReportView]:
         return self._inbox(
@@ -342,7 +376,7 @@ class Mailbox:
             if (
                 runtime is None
                 or recipient is None
-                or not runtime.state.is_facilitator(note.recipient)
+                or not self._owed(runtime, note)
                 or not runtime.state.is_member(runtime.me)
             ):
                 stale.append(note)
@@ -354,6 +388,14 @@ class Mailbox:
                 "mailbox: dropped %d notes whose recipient is no longer a facilitator", dropped
             )
         return owed
+
+    def _owed(self, runtime: CircleRuntime, note: OutgoingNote) -> bool:
+        """A report or care flag is owed while its recipient facilitates; another kind
+        while its part says so."""
+        rules = next((r for k, r in self._kinds.items() if k.value == note.kind), None)
+        if rules is not None:
+            return rules.owed(runtime, note.recipient)
+        return runtime.state.is_facilitator(note.recipient)
 
     def _start_delivery(self, peer_id: str, *, force: bool) -> None:
         if self._nursery is None:
@@ -476,6 +518,13 @@ class Mailbox:
         runtime = self._runtimes().get(note.circle)
         if runtime is not None and not runtime.reached_at(local_peer):
             runtime = None  # a circle reached at another host: as if we were not in it
+        rules = self._kinds.get(note.kind)
+        if rules is not None and runtime is not None:
+            return rules.accept(runtime, peer_id, note)  # another part's kind: it judges
+        return self._accept_note(runtime, peer_id, note)
+
+    def _accept_note(self, runtime: CircleRuntime | None, peer_id: str, note: Note) -> Answer:
+        """A report, care flag or flag note: stored when every check holds."""
         refusal = _refusal(runtime, peer_id, note)
         if refusal is not None or runtime is None:
             return Refused(refusal or Refusal.NOT_FOR_ME)

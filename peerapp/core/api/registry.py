@@ -29,6 +29,7 @@ from peerapp.core.api import (
     messages,
     moderation,
     network,
+    private_talk,
     safety,
     usage,
 )
@@ -45,7 +46,18 @@ from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent
 
 # the feature modules register their commands when imported
-FEATURES = (circles, messages, moderation, joins, safety, boundaries, network, usage, crisis)
+FEATURES = (
+    circles,
+    messages,
+    moderation,
+    joins,
+    safety,
+    boundaries,
+    network,
+    usage,
+    crisis,
+    private_talk,
+)
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}
 _BY_TYPE: dict[type[Command[Any]], CommandSpec] = {spec.command: spec for spec in registered()}
