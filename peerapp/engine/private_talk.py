@@ -92,13 +92,15 @@ class PrivateTalk:
 
     def _talk(self, runtime: CircleRuntime, writer: bytes, reader: bytes) -> Talk:
         state = runtime.state
+        # a conversation is filed under the other person, whichever side we are
+        other = reader if writer == runtime.me else writer
         return Talk(
             writer_member=state.is_member(writer),
             writer_leads=state.is_facilitator(writer),
             reader_member=state.is_member(reader),
             reader_leads=state.is_facilitator(reader),
             oneself=writer == reader,
-            opened_by_reader=self._store.wrote_to(runtime.circle_id, reader, writer),
+            opened_by_reader=self._store.wrote_to(runtime.circle_id, reader, other),
             # only our own blocks are known here: a reader's are its own drop
             writer_blocked_reader=writer == runtime.me
             and self._boundaries.is_blocked(runtime.circle_id, reader),
