@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from peerapp.core import mailbox_messages as mm
+from peerapp.core import wire
 from peerapp.core.private_talk import RULES, PrivateVerdict, Talk, judge, may_write
 
 V = PrivateVerdict
@@ -99,6 +100,6 @@ def test_a_private_body_round_trips_and_refuses_blank_or_oversize_text() -> None
         with pytest.raises(mm.MailboxFrameError):
             mm.encode_body(mm.NoteBody(mm.NoteKind.PRIVATE, "", 7, text=bad))
     # a report's fields under the private kind are not a private body
-    forged = mm.wire.encode({"kind": "private", "ts": 7, "reason": "why"})
+    forged = wire.encode({"kind": "private", "ts": 7, "reason": "why"})
     with pytest.raises(mm.MailboxFrameError):
         mm.decode_body(forged)
