@@ -89,6 +89,7 @@ from peerapp.core.events import (
     ModerationHappened,
     PeerConnected,
     PeerDisconnected,
+    PrivateMessageArrived,
     RemovedFromCircle,
     SyncProgress,
     TorStatusChanged,
@@ -124,12 +125,14 @@ from peerapp.ui.text import (
     app_window,
     circle_settings,
     circles,
+    conversation,
     crisis,
     errors,
     invites,
     joins,
     moderation,
     notifications,
+    private_talk,
     profile,
     safety,
     storage,
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
             ModerationHappened: self._moderation,
             JoinRequestArrived: self._join_request,
             CareFlagReceived: self._care_flag,
+            PrivateMessageArrived: self._private_message,
             JoinPending: self._join_pending,
             JoinApproved: self._join_approved,
             JoinRejected: self._join_rejected,
@@ -694,6 +698,14 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(circle)
         if pane is not None:
             pane.refresh_info()
+
+    def _private_message(self, event: PrivateMessageArrived) -> None:
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.private.arrived(event)
+            if not event.silent:  # a break or quiet hours: shown, never announced
+                name = event.message.author_name or conversation.unnamed_member()
+                pane.controller.say(private_talk.arrived_notice(name))
 
     def _members_changed(self, event: MembersChanged) -> None:
         self._settings_may_differ(event.circle)
