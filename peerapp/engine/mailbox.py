@@ -32,7 +32,10 @@ Rules:
   not about us (we would be the flagged member) and that its message, if any, is by the
   flagged member. The facilitator gets `care_flag {circle, flag, member}` (no note); the
   flagged member gets nothing: no event, no log line, nothing in the circle log.
-- flags / resolve_flag: like reports / resolve_report, for care flags.
+- flags / resolve_flag: like reports / resolve_report, for care flags. resolve_flag may
+  carry a note (1..500 characters, issue 14): a `flag_note` sealed to each other current
+  facilitator but the member the flag is about, delivered like a care flag, accepted
+  only from a facilitator, shown under that flag in `flags` (no event); we keep a copy.
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -48,7 +51,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 import nacl.utils
@@ -56,7 +59,7 @@ import trio
 
 # the mailbox protocol has its own Refusal (mailbox_messages): the command refusals are "Why"
 from peerapp.core.api.refusals import Refusal as Why
-from peerapp.core.api.safety import CareFlagView, ReportView
+from peerapp.core.api.safety import CareFlagView, FlagNoteView, ReportView
 from peerapp.core.circle_events import (
     EVENT_ID_BYTES,
     KEY_BYTES,
@@ -331,9 +334,29 @@ class Mailbox:
         return self._send(runtime, recipients, body, keep_copy=keep)
 
     def flags(self, circle_hex: str) -> list[CareFlagView]:
-        return self._inbox(circle_hex, NoteKind.CARE, _care_view, Why.ONLY_FACILITATORS_SEE_FLAGS)
+        runtime = self._runtime(circle_hex)
+        notes: dict[bytes, list[FlagNoteView]] = {}
+        if runtime.state.is_facilitator(runtime.me):
+            # oldest first under each flag (the inbox lists newest first)
+            for incoming in reversed(
+                self._store.inbox(runtime.circle_id, NoteKind.FLAG_NOTE.value)
+            ):
+                shown = _flag_note(runtime, incoming)
+                if shown is not None:
+                    notes.setdefault(shown[0], []).append(shown[1])
 
-    def resolve_flag(self, circle_hex: str, flag_hex: str) -> None:
+        def view(runtime: CircleRuntime, note: IncomingNote) -> CareFlagView | None:
+            shown = _care_view(runtime, note)
+            if shown is None:
+                return None
+            return replace(shown, notes=tuple(notes.get(note.id, ())))
+
+        return self._inbox(circle_hex, NoteKind.CARE, view, Why.ONLY_FACILITATORS_SEE_FLAGS)
+
+    def resolve_flag(self, circle_hex: str, flag_hex: str, note: str = "") -> None:
+        """Resolve a care flag (our own bookkeeping); a note, if any, goes privately to the
+        other current facilitators (never to the member the flag is about), sealed to
+        each like a care flag, and we keep our copy."""
         self._resolve_note(
             circle_hex,
             flag_hex,
@@ -342,6 +365,44 @@ class Mailbox:
             refusal=Why.ONLY_FACILITATORS_RESOLVE_FLAGS,
             missing=Why.NO_SUCH_CARE_FLAG,
         )
+        note = note.strip()
+        if not note:
+            return
+        if len(note) > MAX_REASON_CHARS:
+            raise CommandError(Why.NOTE_TOO_LONG, limit=str(MAX_REASON_CHARS))
+        runtime = self._runtime(circle_hex)
+        flag_id = bytes.fromhex(flag_hex)
+        about = self._flagged_member(runtime, flag_id)
+        state = runtime.state
+        recipients = [
+            key
+            for key in state.facilitators
+            if key not in (runtime.me, about) and key in state.members
+        ]
+        body = NoteBody(NoteKind.FLAG_NOTE, note, self._clock.now_ms(), flag=flag_id)
+        if recipients:
+            self.send_sealed(
+                runtime, recipients, body, nacl.utils.random(NOTE_ID_BYTES), keep_copy=True
+            )
+        else:  # no one else to tell: our own list keeps the note
+            own = IncomingNote(
+                runtime.circle_id,
+                nacl.utils.random(NOTE_ID_BYTES),
+                runtime.me,
+                body.kind.value,
+                encode_body(body),
+                body.ts,
+            )
+            self._store.add_incoming(own)
+
+    def _flagged_member(self, runtime: CircleRuntime, flag_id: bytes) -> bytes | None:
+        for incoming in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
+            if incoming.id == flag_id:
+                try:
+                    return decode_body(incoming.body).member
+                except MailboxFrameError:
+                    return None
+        return None
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -545,8 +606,9 @@ class Mailbox:
         )
         if flagged is not None:
             self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
-        else:
+        elif note.kind is NoteKind.REPORT:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
+        # a flag note has no event: `flags` shows it under its flag
         return Ack(note.id)
 
 
@@ -574,9 +636,27 @@ def _refusal(runtime: CircleRuntime | None, peer_id: str, note: Note) -> Refusal
     sender = runtime.state.members.get(note.sender)
     if sender is None or sender.peer != peer_id or sender.key == runtime.me:
         return Refusal.UNKNOWN_SENDER
+    if note.kind is NoteKind.FLAG_NOTE and not runtime.state.is_facilitator(note.sender):
+        return Refusal.UNKNOWN_SENDER  # only facilitators resolve care flags
     if not signature_ok(note):
         return Refusal.BAD_SIGNATURE
     return None
+
+
+def _flag_note(runtime: CircleRuntime, note: IncomingNote) -> tuple[bytes, FlagNoteView] | None:
+    """(the care flag's id, the view) of a stored flag note; None if unreadable."""
+    try:
+        body = decode_body(note.body)
+    except MailboxFrameError:
+        return None
+    if body.flag is None:
+        return None
+    return body.flag, FlagNoteView(
+        sender=note.sender.hex(),
+        sender_name=runtime.name_of(note.sender),
+        note=body.reason,
+        received_at=note.received_at,
+    )
 
 
 def _facilitators_to_tell(

@@ -340,3 +340,53 @@ def test_a_removed_member_keeps_the_history_and_can_no_longer_write(tmp_path: Pa
             assert not talk.may_write
 
     run(body)
+
+
+def test_resolving_a_care_flag_tells_the_other_facilitators_privately(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee", "Cee") as (ash, bee, cee):
+            circle = ash.found()
+            bees = await admit(ash, circle, bee)
+            cees = await admit(ash, circle, cee)
+            c = circle.circle_id.hex()
+            await ash.moderation.on_member(c, EventType.PROMOTE, bees.me.hex())
+            for member, runtime in ((bee, bees), (cee, cees)):
+                learn_of(ash, member, runtime, bees.me)
+            assert bees.state.is_facilitator(bees.me) and cees.state.is_facilitator(bees.me)
+            async with trio.open_nursery() as network:
+                open_hosts(network, ash, bee, cee)
+                for sender in (ash, bee, cee):
+                    assert sender.host is not None
+                    sender.host.reachable.update({ash.peer: ash, bee.peer: bee, cee.peer: cee})
+                # Cee asks for support: both facilitators get the flag
+                flag = await cee.parts.mailbox.care_flag(c, cees.me.hex(), None, "")
+                await wait_all_tasks_blocked()
+                assert [f.id for f in bee.parts.mailbox.flags(c)] == [flag]
+                ash.parts.mailbox.resolve_flag(c, flag, "  I called Cee; she is safe.  ")
+                await wait_all_tasks_blocked()
+                # a plain member cannot forge one
+                forged = seal_note(
+                    circle=circle.circle_id,
+                    note_id=bytes(16),
+                    recipient=bees.me,
+                    recipient_exchange=circle.state.members[bees.me].exchange,
+                    body=NoteBody(NoteKind.FLAG_NOTE, "all fine", 1, flag=bytes.fromhex(flag)),
+                    sender_seed=cees.membership.signing_seed,
+                )
+                refused = await answer(network, bee, cee.peer, encode_note_frame(forged))
+                assert refused == Refused(Refusal.UNKNOWN_SENDER)
+                network.cancel_scope.cancel()
+            (seen_by_bee,) = bee.parts.mailbox.flags(c)
+            assert not seen_by_bee.resolved  # each facilitator resolves for itself
+            (note,) = seen_by_bee.notes
+            assert (note.sender, note.sender_name, note.note) == (
+                circle.me.hex(),
+                "Ash",
+                "I called Cee; she is safe.",
+            )
+            (seen_by_ash,) = ash.parts.mailbox.flags(c)
+            assert seen_by_ash.resolved and [n.note for n in seen_by_ash.notes] == [note.note]
+            assert cee.parts.mailbox.counts.get("refused_not_for_me", 0) == 0  # never sent her
+            assert MailboxStore(ash.database).undelivered() == []
+
+    run(body)

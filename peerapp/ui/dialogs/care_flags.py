@@ -2,7 +2,9 @@
 sections.
 
 Care flags: who is worried about whom (or who asked for support), their note, and the
-message they pointed at, if any, each with "Mark resolved" (`resolve_flag`).
+message they pointed at, if any, each with "Mark resolved" (`resolve_flag`, with the
+optional note typed on the card, which goes privately to the other facilitators; theirs
+show on the card) and "Reach out" (a private conversation with the member).
 Hidden pending review (`pending_review`): messages members flagged as harmful until they
 were hidden for everyone, each with its author's name, when it was sent and how many
 members flagged it, and "Show in conversation", "Restore" (`restore_message`) and
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -44,6 +47,7 @@ from peerapp.core.api.safety import (
     ResolveFlag,
     RestoreMessage,
 )
+from peerapp.core.mailbox_messages import MAX_REASON_CHARS
 from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
@@ -86,6 +90,18 @@ class CareFlagCard(QFrame):
             style.set_role(self.note, "muted")
         self.resolve_button = QPushButton(care.mark_resolved())
         self.resolve_button.setAutoDefault(False)
+        # what the other facilitators said on resolving it, and our own note for them
+        self.notes = [
+            plain_label(
+                private_talk.flag_note(n.sender_name or conversation.unnamed_member(), n.note),
+                "muted",
+            )
+            for n in flag.notes
+        ]
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(private_talk.flag_note_placeholder())
+        self.note_edit.setAccessibleName(private_talk.flag_note_placeholder())
+        self.note_edit.setMaxLength(MAX_REASON_CHARS)
         # a private conversation with the member it is about (peerapp.ui.pane_private)
         self.reach_out_button = QPushButton(private_talk.reach_out())
         self.reach_out_button.setAutoDefault(False)
@@ -103,6 +119,9 @@ class CareFlagCard(QFrame):
             layout.addWidget(plain_label(care.care_flag_message_heading(), "muted"))
             self.excerpt = plain_label(f"“{text}”")
             layout.addWidget(self.excerpt)
+        for label in self.notes:
+            layout.addWidget(label)
+        layout.addWidget(self.note_edit)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.reach_out_button)
@@ -305,7 +324,8 @@ class CareFlagsDialog(FormDialog):
         card.resolve_button.setEnabled(False)
         self.clear_error()
         try:
-            await self.bridge.request(ResolveFlag(circle=self.circle, flag=flag_id))
+            note = card.note_edit.text().strip() or None
+            await self.bridge.request(ResolveFlag(circle=self.circle, flag=flag_id, note=note))
         except Exception as error:
             if still_alive(self):
                 card.resolve_button.setEnabled(True)

@@ -76,3 +76,11 @@ def unread_spoken(count: int) -> str:
 
 def arrived_notice(name: str) -> str:
     return tr("private_talk", "{name} wrote to you privately.").format(name=name)
+
+
+def flag_note(name: str, note: str) -> str:  # a care flag's card: another facilitator's note
+    return tr("private_talk", "{name} on resolving it: {note}").format(name=name, note=note)
+
+
+def flag_note_placeholder() -> str:
+    return tr("private_talk", "A private note for the other facilitators (optional)")
