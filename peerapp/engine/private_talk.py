@@ -86,6 +86,9 @@ class PrivateTalk:
         self._runtime = runtime
         self._clock = context.clock
         self._emit = context.emit
+        # the mailbox sends a reader's notes in created_at order: two messages written in
+        # one millisecond get distinct times, so they arrive in the order written
+        self._last_ms = 0
         mailbox.carry(NoteKind.PRIVATE, KindRules(accept=self._accept, owed=self._owed))
 
     # -- the rules' facts ---------------------------------------------------------------
@@ -122,7 +125,7 @@ class PrivateTalk:
         verdict = self.verdict(runtime, member)
         if verdict is not PrivateVerdict.ALLOWED:
             raise CommandError(REFUSALS[verdict])
-        now = self._clock.now_ms()
+        now = self._last_ms = max(self._clock.now_ms(), self._last_ms + 1)
         note_id = nacl.utils.random(NOTE_ID_BYTES)
         mine = StoredPrivate(
             runtime.circle_id, member, note_id, runtime.me, text, now, now, read=True

@@ -21,6 +21,7 @@ import pytest
 import trio
 from trio.testing import wait_all_tasks_blocked
 
+from peerapp.core import private_talk_policy as policy
 from peerapp.core.api.refusals import Refusal as Why
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
@@ -41,7 +42,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import seal_note
 from peerapp.engine.circle_runtime import CircleRuntime
-from peerapp.engine.mailbox import RETRY_BASE_MS
+from peerapp.engine.mailbox import DAY_MS, RETRY_BASE_MS
 from peerapp.storage.mailbox_store import MailboxStore
 from tests.engine.circle_parts import Member, MemberAt, MemoryHost, admit, circle_of, deliver, run
 
@@ -388,5 +389,29 @@ def test_resolving_a_care_flag_tells_the_other_facilitators_privately(tmp_path: 
             assert seen_by_ash.resolved and [n.note for n in seen_by_ash.notes] == [note.note]
             assert cee.parts.mailbox.counts.get("refused_not_for_me", 0) == 0  # never sent her
             assert MailboxStore(ash.database).undelivered() == []
+
+    run(body)
+
+
+def test_a_flood_past_the_daily_limit_is_busy_and_nothing_valid_is_lost(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            mine = await admit(ash, circle, bee)
+            limit = policy.MAX_PER_SENDER_PER_DAY
+            for number in range(limit + 1):  # no host: they wait in Ash's outbox
+                await ash.parts.private.send(circle.circle_id.hex(), mine.me.hex(), f"#{number}")
+            frames = [note.frame for note in MailboxStore(ash.database).undelivered()]
+            assert len(frames) == limit + 1
+            async with trio.open_nursery() as network:
+                answers = [await answer(network, bee, ash.peer, frame) for frame in frames]
+                assert all(isinstance(a, Ack) for a in answers[:limit])
+                assert answers[-1] == Refused(Refusal.BUSY)
+                bee.clock.advance(DAY_MS / 1000 + 0.001)  # a day later it is taken
+                assert isinstance(await answer(network, bee, ash.peer, frames[-1]), Ack)
+                network.cancel_scope.cancel()
+            shown = bee.parts.private.messages(mine.circle_id.hex(), circle.me.hex(), None, 500)
+            assert [view.text for view in shown] == [f"#{n}" for n in range(limit + 1)]
+            assert bee.parts.mailbox.counts["private_refused_busy"] == 1
 
     run(body)
