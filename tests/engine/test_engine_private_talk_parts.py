@@ -22,6 +22,7 @@ import trio
 from trio.testing import wait_all_tasks_blocked
 
 from peerapp.core import private_talk_policy as policy
+from peerapp.core import wire
 from peerapp.core.api.refusals import Refusal as Why
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
@@ -41,6 +42,7 @@ from peerapp.core.mailbox_messages import (
     encode_note_frame,
 )
 from peerapp.crypto.notes import seal_note
+from peerapp.crypto.signing import sign_detached
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.mailbox import DAY_MS, RETRY_BASE_MS
 from peerapp.storage.mailbox_store import MailboxStore
@@ -199,6 +201,19 @@ def test_replays_forgeries_and_plain_members_are_refused_and_counted(tmp_path: P
             cee_as_ash = dataclasses.replace(sealed(cee_seed, bee_exchange), sender=circle.me)
             care = sealed(ash_seed, bee_exchange, NoteKind.CARE)
             relabelled = dataclasses.replace(care, kind=NoteKind.PRIVATE)
+            # an oversize text, sealed and signed by hand (seal_note refuses to make one)
+            oversize = wire.encode({"kind": "private", "ts": 1, "text": "x" * 4001})
+            unsigned = dataclasses.replace(
+                genuine,
+                id=bytes([7]) * 16,
+                sealed=bytes(
+                    nacl.public.SealedBox(nacl.public.PublicKey(bee_exchange)).encrypt(oversize)
+                ),
+                signature=b"",
+            )
+            too_long = dataclasses.replace(
+                unsigned, signature=sign_detached(unsigned.signed_part(), ash_seed)
+            )
             async with trio.open_nursery() as network:
                 cases = [
                     (ash.peer, frame, Ack(genuine.id)),
@@ -211,6 +226,7 @@ def test_replays_forgeries_and_plain_members_are_refused_and_counted(tmp_path: P
                         Refused(Refusal.UNREADABLE),
                     ),
                     (ash.peer, encode_note_frame(relabelled), Refused(Refusal.BAD_SIGNATURE)),
+                    (ash.peer, encode_note_frame(too_long), Refused(Refusal.UNREADABLE)),
                     # Cee (a plain member) writing to Bee (a plain member)
                     (
                         cee.peer,
@@ -226,7 +242,7 @@ def test_replays_forgeries_and_plain_members_are_refused_and_counted(tmp_path: P
             counts = bee.parts.mailbox.counts
             assert counts["private_refused_unknown_sender"] == 1
             assert counts["private_refused_bad_signature"] == 2
-            assert counts["private_refused_unreadable"] == 1
+            assert counts["private_refused_unreadable"] == 2
             assert counts["private_refused_not_for_me"] == 1
             print("counted at Bee:", dict(sorted(counts.items())))
 
