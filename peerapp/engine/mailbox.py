@@ -45,6 +45,7 @@ Transitions of one outbox note (rows of the mailbox_outbox table):
     | pending | refusal, no answer, no stream             | pending (attempts + 1, retry later) |
     | pending | recipient no longer a facilitator/member  | dropped   |
     | pending | we are no longer in the circle            | dropped   |
+    | pending | (a carried kind, e.g. private) its part says it is no longer owed | dropped |
 """
 
 from __future__ import annotations
@@ -168,8 +169,6 @@ class Mailbox:
     def count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
 
-    _count = count
-
     # -- commands -----------------------------------------------------------------------
 
     async def report(self, circle_hex: str, message_hex: str, reason: str) -> str:
@@ -280,7 +279,7 @@ class Mailbox:
         for note in self._store.inbox(runtime.circle_id, kind.value):
             shown = view(runtime, note)
             if shown is None:
-                self._count("unreadable_stored")
+                self.count("unreadable_stored")
                 continue
             views.append(shown)
         return views
@@ -357,6 +356,9 @@ class Mailbox:
         """Resolve a care flag (our own bookkeeping); a note, if any, goes privately to the
         other current facilitators (never to the member the flag is about), sealed to
         each like a care flag, and we keep our copy."""
+        note = note.strip()
+        if len(note) > MAX_REASON_CHARS:  # checked first: a refusal leaves it open
+            raise CommandError(Why.NOTE_TOO_LONG, limit=str(MAX_REASON_CHARS))
         self._resolve_note(
             circle_hex,
             flag_hex,
@@ -365,11 +367,8 @@ class Mailbox:
             refusal=Why.ONLY_FACILITATORS_RESOLVE_FLAGS,
             missing=Why.NO_SUCH_CARE_FLAG,
         )
-        note = note.strip()
         if not note:
             return
-        if len(note) > MAX_REASON_CHARS:
-            raise CommandError(Why.NOTE_TOO_LONG, limit=str(MAX_REASON_CHARS))
         runtime = self._runtime(circle_hex)
         flag_id = bytes.fromhex(flag_hex)
         about = self._flagged_member(runtime, flag_id)
@@ -480,7 +479,7 @@ class Mailbox:
         except StorageFull:
             # a delivery's bookkeeping met a full disk: the notes stay owed, the periodic
             # round tries again; the engine carries on
-            self._count("disk_full")
+            self.count("disk_full")
             return
         finally:
             self._delivering.discard(peer_id)
@@ -567,7 +566,7 @@ class Mailbox:
                 return  # the sender is done
             answer = self._accept(stream.remote_peer, stream.local_peer, data)
             if isinstance(answer, Refused):
-                self._count(f"refused_{answer.reason.value}")
+                self.count(f"refused_{answer.reason.value}")
                 log.info("mailbox: refused a note (%s)", answer.reason.value)
             await stream.send(encode_answer(answer))
 
