@@ -703,9 +703,11 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.private.arrived(event)
-            if not event.silent:  # a break or quiet hours: shown, never announced
+            # a break or quiet hours (ours or the list's): shown, never announced
+            if not (event.silent or self.circle_list.quiet(event.circle)):
                 name = event.message.author_name or conversation.unnamed_member()
                 pane.controller.say(private_talk.arrived_notice(name))
+                QApplication.alert(self)
 
     def _members_changed(self, event: MembersChanged) -> None:
         self._settings_may_differ(event.circle)
