@@ -55,6 +55,10 @@ def test_a_facilitator_talks_privately_and_the_member_answers(
     # Bee: a badge on Ash, and now she may answer
     ash_id = member_id(bee, "Ash")
     qtbot.waitUntil(lambda: bee.private.unread(ash_id) == 1, timeout=DELIVERY_WAIT_MS)
+    qtbot.waitUntil(
+        lambda: circle.bee.statusBar().currentMessage() == private_talk.arrived_notice("Ash"),
+        timeout=WAIT_MS,
+    )
     badge = bee.member_panel.rows[ash_id].unread_label
     assert badge is not None and badge.text() == private_talk.unread_badge(1)
     qtbot.waitUntil(lambda: talk in menu_of(bee, "Ash"), timeout=WAIT_MS)
