@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
 from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView
+from peerapp.core.api.private_talk import PrivateMessageView
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,19 @@ class CareFlagReceived(EngineEvent):
     circle: str
     flag: str
     member: str
+
+
+@dataclass(frozen=True)
+class PrivateMessageArrived(EngineEvent):
+    """A private message from `member` arrived (core/private_talk.py). `silent`: it came
+    while the circle is silenced by a break or quiet hours: stored and shown, no
+    notification. Nothing arrives from a member we blocked."""
+
+    name: ClassVar[str] = "private_message"
+    circle: str
+    member: str
+    message: PrivateMessageView
+    silent: bool = False
 
 
 # -- join approval: the JSON says "name" (a circle's or a joiner's), which the class

@@ -25,6 +25,12 @@ Body fields by kind beyond kind and ts, each with its check (KIND_FIELDS):
   about (the sender's own key: "I need support"); and `message`, one of that member's
   MESSAGEs as its signed event, or empty bytes when the flag names no message
   (NoteBody.message is then None).
+- private (issue 14): `text`, one message of a private conversation between a facilitator
+  and a member (1..4000 characters, not blank; core/private_talk.py says who may write
+  to whom). Signed under its own label (PRIVATE_SIGNING_LABEL), so its signature can
+  never stand for a report's or a care flag's, nor theirs for it.
+- flag_note (issue 14): `flag`, the id of a care flag, and `reason`, what the
+  facilitator who resolved it tells the other facilitators (1..500 characters).
 
 Everything from the network is decoded strictly (core/wire.py): size before decoding,
 exact field sets, typed and bounded fields. Unknown kinds are refused.
@@ -45,6 +51,8 @@ from peerapp.core.circle_events import (
 
 PROTOCOL = "/hearth/mailbox/1.0.0"
 SIGNING_LABEL = b"peerapp:mailbox-note:v1"
+PRIVATE_SIGNING_LABEL = b"peerapp:private-message:v1"
+MAX_PRIVATE_TEXT_CHARS = 4000  # core/private_talk_policy.py MAX_TEXT_CHARS
 NOTE_ID_BYTES = 16
 MAX_REASON_CHARS = 500
 MAX_TS = 2**53
@@ -65,6 +73,8 @@ class MailboxFrameError(ValueError):
 class NoteKind(Enum):
     REPORT = "report"  # a member reports a message to the facilitators
     CARE = "care"  # a member is worried about a member (maybe themselves)
+    PRIVATE = "private"  # a private conversation's message (core/private_talk.py)
+    FLAG_NOTE = "flag_note"  # a resolved care flag's note to the other facilitators
 
 
 class Refusal(Enum):
@@ -99,8 +109,8 @@ class Note:
         }
 
     def signed_part(self) -> bytes:
-        """What the sender signs: the label, then every field but the signature."""
-        return SIGNING_LABEL + wire.encode(self._fields())
+        """What the sender signs: the kind's label, then every field but the signature."""
+        return SIGNING_LABELS[self.kind] + wire.encode(self._fields())
 
 
 @dataclass(frozen=True)
@@ -114,6 +124,17 @@ class NoteBody:
     ts: int  # ms since 1970, by the sender's clock
     message: bytes | None = None
     member: bytes | None = None
+    text: str | None = None  # a private message's text
+    flag: bytes | None = None  # the care flag a flag note is about
+
+
+# a private message has a label of its own: its signature says what it is
+SIGNING_LABELS: dict[NoteKind, bytes] = {
+    NoteKind.REPORT: SIGNING_LABEL,
+    NoteKind.CARE: SIGNING_LABEL,
+    NoteKind.PRIVATE: PRIVATE_SIGNING_LABEL,
+    NoteKind.FLAG_NOTE: SIGNING_LABEL,
+}
 
 
 @dataclass(frozen=True)
@@ -151,6 +172,12 @@ def reason_ok(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= MAX_REASON_CHARS and bool(value.strip())
 
 
+def private_text_ok(value: Any) -> bool:
+    return (
+        isinstance(value, str) and 0 < len(value) <= MAX_PRIVATE_TEXT_CHARS and bool(value.strip())
+    )
+
+
 def note_ok(value: Any) -> bool:
     """A care flag's note: optional, so it may be empty."""
     return isinstance(value, str) and len(value) <= MAX_REASON_CHARS
@@ -176,6 +203,8 @@ KIND_FIELDS: dict[NoteKind, dict[str, Any]] = {
         "member": _bytes_of(KEY_BYTES),
         "message": _evidence_or_empty,
     },
+    NoteKind.PRIVATE: {"text": private_text_ok},
+    NoteKind.FLAG_NOTE: {"reason": reason_ok, "flag": _bytes_of(NOTE_ID_BYTES)},
 }
 
 _NOTE_CHECKS: dict[str, Any] = {
@@ -259,6 +288,7 @@ def decode_body(data: bytes) -> NoteBody:
         name: None if name in EMPTY_WHEN_NONE and document[name] == b"" else document[name]
         for name in own
     }
+    fields.setdefault("reason", "")  # a private message has none
     return NoteBody(kind=kind, ts=document["ts"], **fields)
 
 

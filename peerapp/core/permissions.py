@@ -24,6 +24,9 @@ The fronts do not hold a CircleState: they know roles and ranks as `members` and
   is a member, when a facilitator other than oneself and the author can receive it.
 Nobody removed from the circle may do any of them. The engine checks everything again
 (tests/core/test_core_permissions_facts.py holds these to it).
+- may_talk_privately ("Talk privately"): core/private_talk.py's rules over standings: a
+  facilitator with any other member; a plain member only with a facilitator who wrote
+  to it privately; nobody with a member they blocked, nobody once removed.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from peerapp.core.circle_state import CircleState
+from peerapp.core.private_talk import Talk, may_write
 
 
 class MemberAction(Enum):
@@ -49,6 +53,7 @@ class MemberAction(Enum):
     ASK_SUPPORT = "ask_support"  # the same about oneself: "I'd like support"
     BLOCK = "block"
     UNBLOCK = "unblock"
+    TALK_PRIVATELY = "private_send"  # a private conversation (core/private_talk.py)
 
 
 # the actions written to the circle's log, which circle_state.apply judges
@@ -160,3 +165,29 @@ def may_care(
 ) -> bool:
     """Whether the viewer may send a care flag about a message's author."""
     return not (mine or deleted or removed) and author_here and someone_to_tell
+
+
+def may_talk_privately(
+    viewer: Standing,
+    other: Standing,
+    *,
+    myself: bool,
+    removed: bool,
+    other_here: bool,
+    they_wrote: bool,
+    blocked: bool,
+) -> bool:
+    """Whether the viewer may write privately to `other` (core/private_talk.py's rules):
+    `other_here` that they are a current member, `they_wrote` that they wrote to the
+    viewer privately, `blocked` that the viewer blocked them."""
+    return may_write(
+        Talk(
+            writer_member=not removed,
+            writer_leads=viewer.leads,
+            reader_member=other_here,
+            reader_leads=other.leads,
+            oneself=myself,
+            opened_by_reader=they_wrote,
+            writer_blocked_reader=blocked,
+        )
+    )

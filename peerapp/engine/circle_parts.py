@@ -3,8 +3,9 @@
 `build_parts(database, context, around)` makes every part of a member's circles (the
 write path, the late-event resolver, sync, receiving keys, moderation, reconnects,
 safety, boundaries, messages, what accepted events change in the views (messages,
-members, settings, the circle's row), joins, ingest, disk use, the mailbox) and hands each only
-what it needs: the other parts, the context (clock, emit, spawn, timings) and the
+members, settings, the circle's row), joins, ingest, disk use, the mailbox, private
+conversations) and hands each only what it needs: the other parts, the context (clock,
+emit, spawn, timings) and the
 `Surroundings`, which is everything the parts reach outside themselves (the network's
 hosts and peers, and what the circle service does around them). CircleService passes
 its own surroundings; the socket-free tests (tests/engine/circle_parts.py) pass
@@ -41,6 +42,7 @@ from peerapp.engine.message_changes import MessageChanges
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
 from peerapp.engine.outbox import Outbox
+from peerapp.engine.private_talk import PrivateTalk
 from peerapp.engine.reach import Reach
 from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.reconnects import Reconnects
@@ -53,6 +55,7 @@ from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.database import Database
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
+from peerapp.storage.private_store import PrivateStore
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,7 @@ class CircleParts:
     ingest: Ingest
     disk_usage: DiskUsage
     mailbox: Mailbox
+    private: PrivateTalk
 
 
 def build_parts(
@@ -287,6 +291,14 @@ def build_parts(
         node=around.node,
         online=around.online,
     )
+    # private conversations ride the mailbox (a note kind of their own)
+    private = PrivateTalk(
+        PrivateStore(database),
+        mailbox=mailbox,
+        boundaries=boundaries,
+        runtime=runtimes.require,
+        context=context,
+    )
     return CircleParts(
         store=store,
         runtimes=runtimes,
@@ -308,4 +320,5 @@ def build_parts(
         ingest=ingest,
         disk_usage=disk_usage,
         mailbox=mailbox,
+        private=private,
     )

@@ -137,6 +137,7 @@ class CircleService:
         self.ingest = parts.ingest
         self.disk_usage = parts.disk_usage
         self.mailbox = parts.mailbox
+        self.private = parts.private
 
     # -- start-up -----------------------------------------------------------------
 

@@ -66,6 +66,7 @@ from peerapp.engine.join_commands import join_handlers
 from peerapp.engine.moderation_commands import moderation_handlers
 from peerapp.engine.network_choice import chosen_mode, chosen_tor
 from peerapp.engine.network_commands import network_handlers, open_settings
+from peerapp.engine.private_talk_commands import private_talk_handlers
 from peerapp.engine.reach import HostCallbacks, MembershipHosts, Reach, SharedHost
 from peerapp.engine.safety_commands import safety_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
@@ -151,6 +152,7 @@ class Engine:
         self._handlers.include(join_handlers(self._service))
         self._handlers.include(boundaries_handlers(self._service))
         self._handlers.include(safety_handlers(self._service))
+        self._handlers.include(private_talk_handlers(self._service))
         self._handlers.include(crisis_handlers())
         self._handlers.include(usage_handlers(self._service))
         self._handlers.include(

@@ -32,7 +32,10 @@ Rules:
   not about us (we would be the flagged member) and that its message, if any, is by the
   flagged member. The facilitator gets `care_flag {circle, flag, member}` (no note); the
   flagged member gets nothing: no event, no log line, nothing in the circle log.
-- flags / resolve_flag: like reports / resolve_report, for care flags.
+- flags / resolve_flag: like reports / resolve_report, for care flags. resolve_flag may
+  carry a note (1..500 characters, issue 14): a `flag_note` sealed to each other current
+  facilitator but the member the flag is about, delivered like a care flag, accepted
+  only from a facilitator, shown under that flag in `flags` (no event); we keep a copy.
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -42,20 +45,22 @@ Transitions of one outbox note (rows of the mailbox_outbox table):
     | pending | refusal, no answer, no stream             | pending (attempts + 1, retry later) |
     | pending | recipient no longer a facilitator/member  | dropped   |
     | pending | we are no longer in the circle            | dropped   |
+    | pending | (a carried kind, e.g. private) its part says it is no longer owed | dropped |
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 import nacl.utils
 import trio
 
 # the mailbox protocol has its own Refusal (mailbox_messages): the command refusals are "Why"
 from peerapp.core.api.refusals import Refusal as Why
-from peerapp.core.api.safety import CareFlagView, ReportView
+from peerapp.core.api.safety import CareFlagView, FlagNoteView, ReportView
 from peerapp.core.circle_events import (
     EVENT_ID_BYTES,
     KEY_BYTES,
@@ -117,6 +122,17 @@ MAX_DELIVERY_ROUNDS = 8  # streams per delivery task; then a fresh task takes ov
 View = TypeVar("View")
 
 
+@dataclass(frozen=True)
+class KindRules:
+    """How a note kind of another part (engine/private_talk.py) is taken and owed: the
+    mailbox carries it (sealing, outbox, retries, back-off), the part judges it."""
+
+    # answer a note of this kind a peer sent (its outside decoded, its circle ours)
+    accept: Callable[[CircleRuntime, str, Note], Answer]
+    # whether an undelivered note of this kind to `recipient` is still owed
+    owed: Callable[[CircleRuntime, bytes], bool]
+
+
 class Mailbox:
     def __init__(
         self,
@@ -140,12 +156,17 @@ class Mailbox:
         self._nursery: trio.Nursery | None = None
         self._delivering: set[str] = set()
         self._again: dict[str, bool] = {}  # peer -> force, for a trigger during a delivery
+        self._kinds: dict[NoteKind, KindRules] = {}
         self.counts: dict[str, int] = {}
 
     def attach(self, nursery: trio.Nursery) -> None:
         self._nursery = nursery
 
-    def _count(self, what: str) -> None:
+    def carry(self, kind: NoteKind, rules: KindRules) -> None:
+        """Carry notes of `kind` for another part, which judges them (`rules`)."""
+        self._kinds[kind] = rules
+
+    def count(self, what: str) -> None:
         self.counts[what] = self.counts.get(what, 0) + 1
 
     # -- commands -----------------------------------------------------------------------
@@ -181,9 +202,24 @@ class Mailbox:
         self, runtime: CircleRuntime, recipients: list[bytes], body: NoteBody, *, keep_copy: bool
     ) -> str:
         """Seal the body to each recipient, store the notes (and our copy), start delivery."""
+        note_id = nacl.utils.random(NOTE_ID_BYTES)
+        self.send_sealed(runtime, recipients, body, note_id, keep_copy=keep_copy)
+        return note_id.hex()
+
+    def send_sealed(
+        self,
+        runtime: CircleRuntime,
+        recipients: list[bytes],
+        body: NoteBody,
+        note_id: bytes,
+        *,
+        keep_copy: bool = False,
+        also: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Seal the body to each recipient's current exchange key, store the notes (with
+        our copy, and `also`'s rows, in the same transaction), start delivery."""
         state = runtime.state
         now = body.ts
-        note_id = nacl.utils.random(NOTE_ID_BYTES)
         outgoing = [
             OutgoingNote(
                 circle=runtime.circle_id,
@@ -200,6 +236,7 @@ class Mailbox:
                     )
                 ),
                 created_at=now,
+                kind=body.kind.value,
             )
             for recipient in recipients
         ]
@@ -208,10 +245,9 @@ class Mailbox:
             own_copy = IncomingNote(
                 runtime.circle_id, note_id, runtime.me, body.kind.value, encode_body(body), now
             )
-        self._store.add_outgoing(outgoing, own_copy)
+        self._store.add_outgoing(outgoing, own_copy, also)
         for recipient in recipients:
             self._start_delivery(state.members[recipient].peer, force=True)
-        return note_id.hex()
 
     def reports(self, circle_hex: str) -> list[ReportView]:
         return self._inbox(
@@ -243,7 +279,7 @@ class Mailbox:
         for note in self._store.inbox(runtime.circle_id, kind.value):
             shown = view(runtime, note)
             if shown is None:
-                self._count("unreadable_stored")
+                self.count("unreadable_stored")
                 continue
             views.append(shown)
         return views
@@ -297,9 +333,32 @@ class Mailbox:
         return self._send(runtime, recipients, body, keep_copy=keep)
 
     def flags(self, circle_hex: str) -> list[CareFlagView]:
-        return self._inbox(circle_hex, NoteKind.CARE, _care_view, Why.ONLY_FACILITATORS_SEE_FLAGS)
+        runtime = self._runtime(circle_hex)
+        notes: dict[bytes, list[FlagNoteView]] = {}
+        if runtime.state.is_facilitator(runtime.me):
+            # oldest first under each flag (the inbox lists newest first)
+            for incoming in reversed(
+                self._store.inbox(runtime.circle_id, NoteKind.FLAG_NOTE.value)
+            ):
+                shown = _flag_note(runtime, incoming)
+                if shown is not None:
+                    notes.setdefault(shown[0], []).append(shown[1])
 
-    def resolve_flag(self, circle_hex: str, flag_hex: str) -> None:
+        def view(runtime: CircleRuntime, note: IncomingNote) -> CareFlagView | None:
+            shown = _care_view(runtime, note)
+            if shown is None:
+                return None
+            return replace(shown, notes=tuple(notes.get(note.id, ())))
+
+        return self._inbox(circle_hex, NoteKind.CARE, view, Why.ONLY_FACILITATORS_SEE_FLAGS)
+
+    def resolve_flag(self, circle_hex: str, flag_hex: str, note: str = "") -> None:
+        """Resolve a care flag (our own bookkeeping); a note, if any, goes privately to the
+        other current facilitators (never to the member the flag is about), sealed to
+        each like a care flag, and we keep our copy."""
+        note = note.strip()
+        if len(note) > MAX_REASON_CHARS:  # checked first: a refusal leaves it open
+            raise CommandError(Why.NOTE_TOO_LONG, limit=str(MAX_REASON_CHARS))
         self._resolve_note(
             circle_hex,
             flag_hex,
@@ -308,6 +367,41 @@ class Mailbox:
             refusal=Why.ONLY_FACILITATORS_RESOLVE_FLAGS,
             missing=Why.NO_SUCH_CARE_FLAG,
         )
+        if not note:
+            return
+        runtime = self._runtime(circle_hex)
+        flag_id = bytes.fromhex(flag_hex)
+        about = self._flagged_member(runtime, flag_id)
+        state = runtime.state
+        recipients = [
+            key
+            for key in state.facilitators
+            if key not in (runtime.me, about) and key in state.members
+        ]
+        body = NoteBody(NoteKind.FLAG_NOTE, note, self._clock.now_ms(), flag=flag_id)
+        if recipients:
+            self.send_sealed(
+                runtime, recipients, body, nacl.utils.random(NOTE_ID_BYTES), keep_copy=True
+            )
+        else:  # no one else to tell: our own list keeps the note
+            own = IncomingNote(
+                runtime.circle_id,
+                nacl.utils.random(NOTE_ID_BYTES),
+                runtime.me,
+                body.kind.value,
+                encode_body(body),
+                body.ts,
+            )
+            self._store.add_incoming(own)
+
+    def _flagged_member(self, runtime: CircleRuntime, flag_id: bytes) -> bytes | None:
+        for incoming in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
+            if incoming.id == flag_id:
+                try:
+                    return decode_body(incoming.body).member
+                except MailboxFrameError:
+                    return None
+        return None
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -342,7 +436,7 @@ class Mailbox:
             if (
                 runtime is None
                 or recipient is None
-                or not runtime.state.is_facilitator(note.recipient)
+                or not self._owed(runtime, note)
                 or not runtime.state.is_member(runtime.me)
             ):
                 stale.append(note)
@@ -354,6 +448,14 @@ class Mailbox:
                 "mailbox: dropped %d notes whose recipient is no longer a facilitator", dropped
             )
         return owed
+
+    def _owed(self, runtime: CircleRuntime, note: OutgoingNote) -> bool:
+        """A report or care flag is owed while its recipient facilitates; another kind
+        while its part says so."""
+        rules = next((r for k, r in self._kinds.items() if k.value == note.kind), None)
+        if rules is not None:
+            return rules.owed(runtime, note.recipient)
+        return runtime.state.is_facilitator(note.recipient)
 
     def _start_delivery(self, peer_id: str, *, force: bool) -> None:
         if self._nursery is None:
@@ -377,7 +479,7 @@ class Mailbox:
         except StorageFull:
             # a delivery's bookkeeping met a full disk: the notes stay owed, the periodic
             # round tries again; the engine carries on
-            self._count("disk_full")
+            self.count("disk_full")
             return
         finally:
             self._delivering.discard(peer_id)
@@ -464,7 +566,7 @@ class Mailbox:
                 return  # the sender is done
             answer = self._accept(stream.remote_peer, stream.local_peer, data)
             if isinstance(answer, Refused):
-                self._count(f"refused_{answer.reason.value}")
+                self.count(f"refused_{answer.reason.value}")
                 log.info("mailbox: refused a note (%s)", answer.reason.value)
             await stream.send(encode_answer(answer))
 
@@ -476,6 +578,13 @@ class Mailbox:
         runtime = self._runtimes().get(note.circle)
         if runtime is not None and not runtime.reached_at(local_peer):
             runtime = None  # a circle reached at another host: as if we were not in it
+        rules = self._kinds.get(note.kind)
+        if rules is not None and runtime is not None:
+            return rules.accept(runtime, peer_id, note)  # another part's kind: it judges
+        return self._accept_note(runtime, peer_id, note)
+
+    def _accept_note(self, runtime: CircleRuntime | None, peer_id: str, note: Note) -> Answer:
+        """A report, care flag or flag note: stored when every check holds."""
         refusal = _refusal(runtime, peer_id, note)
         if refusal is not None or runtime is None:
             return Refused(refusal or Refusal.NOT_FOR_ME)
@@ -496,8 +605,9 @@ class Mailbox:
         )
         if flagged is not None:
             self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
-        else:
+        elif note.kind is NoteKind.REPORT:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
+        # a flag note has no event: `flags` shows it under its flag
         return Ack(note.id)
 
 
@@ -525,9 +635,27 @@ def _refusal(runtime: CircleRuntime | None, peer_id: str, note: Note) -> Refusal
     sender = runtime.state.members.get(note.sender)
     if sender is None or sender.peer != peer_id or sender.key == runtime.me:
         return Refusal.UNKNOWN_SENDER
+    if note.kind is NoteKind.FLAG_NOTE and not runtime.state.is_facilitator(note.sender):
+        return Refusal.UNKNOWN_SENDER  # only facilitators resolve care flags
     if not signature_ok(note):
         return Refusal.BAD_SIGNATURE
     return None
+
+
+def _flag_note(runtime: CircleRuntime, note: IncomingNote) -> tuple[bytes, FlagNoteView] | None:
+    """(the care flag's id, the view) of a stored flag note; None if unreadable."""
+    try:
+        body = decode_body(note.body)
+    except MailboxFrameError:
+        return None
+    if body.flag is None:
+        return None
+    return body.flag, FlagNoteView(
+        sender=note.sender.hex(),
+        sender_name=runtime.name_of(note.sender),
+        note=body.reason,
+        received_at=note.received_at,
+    )
 
 
 def _facilitators_to_tell(

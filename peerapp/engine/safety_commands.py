@@ -65,7 +65,7 @@ def safety_handlers(service: Callable[[], CircleService]) -> Handlers:
         )
 
     async def resolve_flag(command: ResolveFlag) -> Done:
-        service().mailbox.resolve_flag(command.circle, command.flag)
+        service().mailbox.resolve_flag(command.circle, command.flag, command.note or "")
         return Done()
 
     handlers = Handlers()

@@ -13,7 +13,7 @@ Every write is one transaction. Only the engine thread touches it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,7 @@ class OutgoingNote:
     created_at: int
     attempts: int = 0
     next_attempt_at: int = 0
+    kind: str = ""  # the note's kind ("" for rows stored before kinds were kept)
 
 
 @dataclass(frozen=True, repr=False)
@@ -59,20 +60,28 @@ class MailboxStore:
 
     # -- outbox -------------------------------------------------------------------------
 
-    def add_outgoing(self, notes: Iterable[OutgoingNote], own_copy: IncomingNote | None) -> None:
-        """The notes of one report (and our own copy of it) in one transaction."""
+    def add_outgoing(
+        self,
+        notes: Iterable[OutgoingNote],
+        own_copy: IncomingNote | None,
+        also: Callable[[Any], None] | None = None,
+    ) -> None:
+        """The notes of one report (and our own copy of it) in one transaction; `also`
+        writes what else belongs with them (a private message's copy) in the same one."""
         with self._database.transaction() as connection:
             connection.executemany(
-                "INSERT INTO mailbox_outbox(circle, id, recipient, frame, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [(n.circle, n.id, n.recipient, n.frame, n.created_at) for n in notes],
+                "INSERT INTO mailbox_outbox(circle, id, recipient, frame, created_at, kind) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [(n.circle, n.id, n.recipient, n.frame, n.created_at, n.kind) for n in notes],
             )
             if own_copy is not None:
                 _insert_incoming(connection, own_copy)
+            if also is not None:
+                also(connection)
 
     def undelivered(self) -> list[OutgoingNote]:
         rows = self._database.query(
-            "SELECT circle, id, recipient, frame, created_at, attempts, next_attempt_at "
+            "SELECT circle, id, recipient, frame, created_at, attempts, next_attempt_at, kind "
             "FROM mailbox_outbox WHERE delivered_at IS NULL ORDER BY created_at, id"
         )
         return [
@@ -84,6 +93,7 @@ class MailboxStore:
                 created_at=int(r[4]),
                 attempts=int(r[5]),
                 next_attempt_at=int(r[6]),
+                kind=str(r[7]),
             )
             for r in rows
         ]

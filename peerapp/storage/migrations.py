@@ -229,6 +229,31 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        12,
+        # private conversations between a facilitator and a member (issue 14,
+        # storage/private_store.py): each message we wrote or received, per circle and
+        # other member, in the order we stored them (seq), never in the circle log. The
+        # mailbox outbox learns each note's kind: a private message is owed while its
+        # reader is a member, a report or care flag while its reader facilitates.
+        """
+        CREATE TABLE private_messages (
+            seq         INTEGER PRIMARY KEY,
+            circle      BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            member      BLOB NOT NULL,
+            id          BLOB NOT NULL,
+            author      BLOB NOT NULL,
+            text        TEXT NOT NULL,
+            ts          INTEGER NOT NULL,
+            stored_at   INTEGER NOT NULL,
+            read        INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (circle, id)
+        );
+        CREATE INDEX private_by_member ON private_messages(circle, member, seq);
+        CREATE INDEX private_by_author ON private_messages(circle, author, stored_at);
+        ALTER TABLE mailbox_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

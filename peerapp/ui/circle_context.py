@@ -1,7 +1,7 @@
 """What a feature of a circle's pane may use: the circle's controller and a few shared
 widgets.
 
-The features (peerapp.ui.pane_moderation, pane_review, pane_care, pane_boundaries,
+The features (peerapp.ui.pane_moderation, pane_review, pane_care, pane_private, pane_boundaries,
 pane_versions, crisis_support) take a `CircleContext`, not the CirclePane class: they
 import this module and never the pane nor each other, so the pane composes them without
 an import cycle (tests/test_import_graph.py), and what each may touch is written down

@@ -53,6 +53,7 @@ from peerapp.core.permissions import (
     may_flag,
     may_report,
     may_restore,
+    may_talk_privately,
     someone_to_tell,
 )
 from peerapp.ui.async_slot import async_slot, still_alive
@@ -85,6 +86,7 @@ class CircleController(QObject):
     errorCleared = Signal()
     dialogRequested = Signal(object)  # a QDialog for the window to open (window-modal)
     statusMessage = Signal(str)  # a passing word of thanks or confirmation
+    privateRequested = Signal(str)  # member id: open the private conversation with them
 
     def __init__(self, bridge: EngineBridge, circle_id: str, parent: QObject) -> None:
         super().__init__(parent)
@@ -106,6 +108,9 @@ class CircleController(QObject):
         self.joins_may_differ = True
         self._info = Latest()
         self._members = Latest()
+        # members who wrote to us privately (peerapp.ui.pane_private keeps it): a plain
+        # member may answer them
+        self.wrote_to_me: frozenset[str] = frozenset()
 
     # -- who one is here ----------------------------------------------------------------
 
@@ -142,6 +147,29 @@ class CircleController(QObject):
         care flag about `about`."""
         leaders = [m.id for m in self.members if standing(m).leads]
         return someone_to_tell(leaders, self.my_id, about)
+
+    def may_talk_privately(self, member_id: str) -> bool:
+        """Whether "Talk privately" is offered for a member (core/permissions.py)."""
+        member = self.member(member_id)
+        return bool(self.my_id) and may_talk_privately(
+            self.my_standing,
+            self.standing_of(member_id),
+            myself=member_id == self.my_id,
+            removed=self.removed,
+            other_here=member is not None,
+            they_wrote=member_id in self.wrote_to_me,
+            blocked=member is not None and member.blocked,
+        )
+
+    def set_wrote_to_me(self, members: frozenset[str]) -> None:
+        """Who wrote to us privately changed: the member menus are offered again."""
+        if members != self.wrote_to_me:
+            self.wrote_to_me = members
+            self.membersChanged.emit(self.members)
+
+    def request_private(self, member_id: str) -> None:
+        """Open the private conversation with a member (a care flag's "Reach out")."""
+        self.privateRequested.emit(member_id)
 
     # -- the message rules (core/permissions.py, with the facts held here) --------------
 

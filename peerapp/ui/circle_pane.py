@@ -65,6 +65,7 @@ from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_layout import PaneLayout
 from peerapp.ui.pane_moderation import PaneModeration
+from peerapp.ui.pane_private import PanePrivate
 from peerapp.ui.pane_review import PaneReview
 from peerapp.ui.pane_versions import PaneVersions
 from peerapp.ui.text import conversation, joins
@@ -201,6 +202,8 @@ class CirclePane(QWidget):
         self.header.more_button.setMenu(self.more_menu)
         # care flags: sending them, and facilitators' list (in the More menu too)
         self.care = PaneCare(self)
+        # private conversations: the member menu's "Talk privately", care's "Reach out"
+        self.private = PanePrivate(self)
         # conflicting versions: their marks, and facilitators' list (in the More menu)
         self.versions = PaneVersions(self)
         return PaneBoundaries(self)

@@ -99,6 +99,7 @@ from peerapp.core.events import (
     ModerationHappened,
     PeerConnected,
     PeerDisconnected,
+    PrivateMessageArrived,
     RemovedFromCircle,
     SyncProgress,
     TorStatusChanged,
@@ -138,6 +139,7 @@ from peerapp.ui.text import (
     app_window,
     circle_settings,
     circles,
+    conversation,
     crisis,
     errors,
     invites,
@@ -145,6 +147,7 @@ from peerapp.ui.text import (
     moderation,
     navigation,
     notifications,
+    private_talk,
     profile,
     safety,
     storage,
@@ -242,6 +245,7 @@ class MainWindow(QMainWindow):
             ModerationHappened: self._moderation,
             JoinRequestArrived: self._join_request,
             CareFlagReceived: self._care_flag,
+            PrivateMessageArrived: self._private_message,
             JoinPending: self._join_pending,
             JoinApproved: self._join_approved,
             JoinRejected: self._join_rejected,
@@ -850,6 +854,16 @@ class MainWindow(QMainWindow):
             pane.boundaries.show_break(quiet=entry.quiet, on_break=entry.on_break)
             pane.asleep.show_reason(entry.asleep)
         self._show_unread()
+
+    def _private_message(self, event: PrivateMessageArrived) -> None:
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.private.arrived(event)
+            # a break or quiet hours (ours or the list's): shown, never announced
+            if not (event.silent or self.circle_list.quiet(event.circle)):
+                name = event.message.author_name or conversation.unnamed_member()
+                pane.controller.say(private_talk.arrived_notice(name))
+                QApplication.alert(self)
 
     def _circle_settings_changed(self, event: CircleSettingsChanged) -> None:
         pane = self.panes.get(event.circle)

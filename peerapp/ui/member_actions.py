@@ -10,6 +10,8 @@ orders them for a menu and adds the viewer-local choices:
 - "I'm worried about them" (a care flag) on every other member, "I'd like support" on
   oneself, when some facilitator can receive it (care_actions; the controller says
   whether one can: core/permissions.someone_to_tell).
+- "Talk privately…" where core/permissions.may_talk_privately allows it (the controller
+  asks; peerapp.ui.pane_private opens the conversation).
 The engine checks everything again; this only keeps impossible choices out of sight.
 """
 
@@ -21,6 +23,7 @@ from peerapp.core.permissions import MemberAction
 
 # the order a menu lists them in: gentle first, the most serious last
 MENU_ORDER = (
+    MemberAction.TALK_PRIVATELY,
     MemberAction.ASK_SUPPORT,
     MemberAction.CARE_FLAG,
     MemberAction.PROMOTE,

@@ -160,6 +160,8 @@ class PaneCare(QObject):
         dialog.showRequested.connect(self.show_in_conversation)
         dialog.restored.connect(self._restored)
         dialog.deleted.connect(self._deleted)
+        # "Reach out": the private conversation (peerapp.ui.pane_private, via the controller)
+        dialog.reachOutRequested.connect(self.controller.request_private)
         dialog.finished.connect(lambda _result: self._list_closed(dialog))
         self.list_dialog = dialog
         self.controller.open_dialog(dialog)

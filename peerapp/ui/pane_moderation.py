@@ -206,8 +206,11 @@ class PaneModeration(QObject):
         # none before circle_info said who one is, none once removed
         removed = controller.removed
         moderating = [] if myself or removed else in_menu_order(member.actions)
+        # "Talk privately…" (peerapp.ui.pane_private opens it)
+        private = [MemberAction.TALK_PRIVATELY] if controller.may_talk_privately(member.id) else []
         return (
-            self.care_for(member.id)
+            private
+            + self.care_for(member.id)
             + moderating
             + boundary_actions(myself=myself or removed, blocked=member.blocked)
         )
@@ -270,7 +273,11 @@ class PaneModeration(QObject):
 
     @Slot(str, object, int)
     def member_action(self, member_id: str, action: object, seconds: int) -> None:
-        if not isinstance(action, MemberAction) or action in BOUNDARY_ACTIONS | CARE_ACTIONS:
+        if (
+            not isinstance(action, MemberAction)
+            or action in BOUNDARY_ACTIONS | CARE_ACTIONS
+            or action is MemberAction.TALK_PRIVATELY  # peerapp.ui.pane_private's
+        ):
             # blocking is the pane's boundaries' (peerapp.ui.pane_boundaries), care flags
             # the pane's care's (peerapp.ui.pane_care)
             return

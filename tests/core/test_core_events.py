@@ -9,6 +9,7 @@ import pytest
 
 from peerapp.core import events
 from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView, MuteDetails
+from peerapp.core.api.private_talk import PrivateMessageView
 from peerapp.core.events import (
     CareFlagReceived,
     CircleChanged,
@@ -35,6 +36,7 @@ from peerapp.core.events import (
     ModerationHappened,
     PeerConnected,
     PeerDisconnected,
+    PrivateMessageArrived,
     RemovedFromCircle,
     ReportReceived,
     SyncProgress,
@@ -280,6 +282,41 @@ SHAPES += [
     (
         CareFlagReceived("ab" * 16, "cd" * 16, "ef" * 32),
         {"event": "care_flag", "circle": "ab" * 16, "flag": "cd" * 16, "member": "ef" * 32},
+    ),
+    (
+        PrivateMessageArrived(
+            "ab" * 16,
+            "ef" * 32,
+            PrivateMessageView(
+                id="cd" * 16,
+                author="ef" * 32,
+                author_name="Bee",
+                text="Thank you",
+                ts=5,
+                stored_at=6,
+                mine=False,
+                read=False,
+                delivered=True,
+            ),
+            silent=True,
+        ),
+        {
+            "event": "private_message",
+            "circle": "ab" * 16,
+            "member": "ef" * 32,
+            "message": {
+                "id": "cd" * 16,
+                "author": "ef" * 32,
+                "author_name": "Bee",
+                "text": "Thank you",
+                "ts": 5,
+                "stored_at": 6,
+                "mine": False,
+                "read": False,
+                "delivered": True,
+            },
+            "silent": True,
+        },
     ),
     (
         MessageReview("ab" * 16, "cd" * 32, hidden=True),

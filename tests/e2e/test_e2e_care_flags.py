@@ -126,6 +126,7 @@ def test_a_care_flag_reaches_the_facilitators_and_no_one_else(
             "from_name": "Dee",
             "received_at": view["received_at"],
             "resolved": False,
+            "notes": [],
         }
         # a care flag is not a report
         assert facilitator.call("reports", circle=circle)["reports"] == []

@@ -110,7 +110,10 @@ class Member:
         clock: FakeClock,
         nursery: trio.Nursery,
         quota_rules: QuotaRules = DEFAULT_RULES,
+        *,
+        reopen: bool = False,
     ) -> None:
+        """`reopen`: the database in `folder` exists (a restart), else it is made."""
         folder.mkdir(parents=True, exist_ok=True)
         self.name = name
         self.peer = peer_id(name)
@@ -119,7 +122,7 @@ class Member:
         self.online_peers: set[str] = set()  # the peers ingest sees connected
         # where the parts open streams (the mailbox's delivery); None: no host is open
         self.host: MemoryHost | None = None
-        self.database = Database.open(folder / "hearth.db", KEY, create=True)
+        self.database = Database.open(folder / "hearth.db", KEY, create=not reopen)
         self.subscriptions = Subscriptions()
         self.context = EngineContext(clock, self.record.emitted.append, spawn=self._spawn)
         # the parts as the circle service wires them (engine/circle_parts.py), with

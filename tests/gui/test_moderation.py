@@ -20,7 +20,15 @@ from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.text import boundaries, care, circles, conversation, moderation, safety
+from peerapp.ui.text import (
+    boundaries,
+    care,
+    circles,
+    conversation,
+    moderation,
+    private_talk,
+    safety,
+)
 from peerapp.ui.widgets.member_list import badge_of
 from peerapp.ui.widgets.message_model import describe
 from tests.gui.circle_steps import (
@@ -48,6 +56,8 @@ SUPPORT = [care.ask_support_action()]
 BLOCK = [boundaries.block_action()]
 MEMBER_MENU += BLOCK
 FACILITATOR_MENU += BLOCK
+# a facilitator may talk privately with anyone (core/private_talk.py): offered first
+TALK = [private_talk.talk_privately_action()]
 
 
 @pytest.fixture
@@ -98,14 +108,14 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     ash, bee, cee_pane = circle.pane(circle.ash), circle.pane(circle.bee), circle.pane(cee)
 
     # the founder, before anyone is promoted
-    assert menu_of(ash, "Bee") == MEMBER_MENU
+    assert menu_of(ash, "Bee") == TALK + MEMBER_MENU
     assert menu_of(ash, "Ash") == []
     assert ash.member_panel.rows[member_id(ash, "Ash")].actions_button.isHidden()
     assert not ash.member_panel.rows[member_id(ash, "Bee")].actions_button.isHidden()
     choose(ash, "Bee", moderation.promote_action())
     wait_role(qtbot, ash, "Bee", "facilitator")
-    assert menu_of(ash, "Bee") == FACILITATOR_MENU
-    assert menu_of(ash, "Cee") == WORRIED + MEMBER_MENU
+    assert menu_of(ash, "Bee") == TALK + FACILITATOR_MENU
+    assert menu_of(ash, "Cee") == TALK + WORRIED + MEMBER_MENU
 
     # a co-facilitator: nothing on the founder, everything but the founder role below
     qtbot.waitUntil(
@@ -113,9 +123,9 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
         timeout=DELIVERY_WAIT_MS,
     )
     wait_role(qtbot, bee, "Bee", "facilitator")
-    assert menu_of(bee, "Ash") == BLOCK
+    assert menu_of(bee, "Ash") == TALK + BLOCK
     assert menu_of(bee, "Bee") == SUPPORT
-    assert menu_of(bee, "Cee") == WORRIED + MEMBER_MENU
+    assert menu_of(bee, "Cee") == TALK + WORRIED + MEMBER_MENU
 
     # a member: no moderation on anyone, only care flags (and support for oneself)
     wait_role(qtbot, cee_pane, "Bee", "facilitator")
@@ -133,9 +143,11 @@ def test_member_menus_offer_exactly_what_each_viewer_may_do(
     choose(ash, "Bee", moderation.make_founder_action())
     confirm(qtbot, circle.ash, moderation.confirm_make_founder_title("Bee"))
     wait_role(qtbot, ash, "Bee", "founder")
-    qtbot.waitUntil(lambda: menu_of(ash, "Bee") == BLOCK, timeout=DELIVERY_WAIT_MS)
-    assert menu_of(ash, "Cee") == WORRIED + MEMBER_MENU
-    qtbot.waitUntil(lambda: menu_of(bee, "Ash") == FACILITATOR_MENU, timeout=DELIVERY_WAIT_MS)
+    qtbot.waitUntil(lambda: menu_of(ash, "Bee") == TALK + BLOCK, timeout=DELIVERY_WAIT_MS)
+    assert menu_of(ash, "Cee") == TALK + WORRIED + MEMBER_MENU
+    qtbot.waitUntil(
+        lambda: menu_of(bee, "Ash") == TALK + FACILITATOR_MENU, timeout=DELIVERY_WAIT_MS
+    )
     wait_notice(qtbot, cee_pane, "Ash made Bee the founder")
 
 

@@ -123,6 +123,13 @@ class Refusal(enum.Enum):
     ONLY_FACILITATORS_RESOLVE_FLAGS = "only_facilitators_resolve_flags"
     NO_SUCH_REPORT = "no_such_report"
     NO_SUCH_CARE_FLAG = "no_such_care_flag"
+    # private conversations (core/private_talk.py)
+    PRIVATE_ONLY_FACILITATORS_START = "private_only_facilitators_start"
+    PRIVATE_NOT_A_MEMBER = "private_not_a_member"
+    PRIVATE_ONESELF = "private_oneself"
+    PRIVATE_BLOCKED = "private_blocked"
+    PRIVATE_TEXT_EMPTY = "private_text_empty"
+    PRIVATE_NOT_HERE = "private_not_here"
     # joining (engine/join_client.py: what the member answered, or that none did)
     INVITE_INVALID = "invite_invalid"
     INVITE_EXPIRED = "invite_expired"
@@ -296,6 +303,18 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.ONLY_FACILITATORS_RESOLVE_FLAGS: "Only facilitators can resolve care flags.",
     Refusal.NO_SUCH_REPORT: "There is no such report in this circle.",
     Refusal.NO_SUCH_CARE_FLAG: "There is no such care flag in this circle.",
+    Refusal.PRIVATE_ONLY_FACILITATORS_START: (
+        "Only a facilitator can start a private conversation. "
+        "You can answer a facilitator who wrote to you."
+    ),
+    Refusal.PRIVATE_NOT_A_MEMBER: (
+        "They are no longer a member of this circle, so a private message cannot reach "
+        "them. What you wrote before stays here."
+    ),
+    Refusal.PRIVATE_ONESELF: "A private conversation needs someone else.",
+    Refusal.PRIVATE_BLOCKED: "You blocked this member. Unblock them to talk privately.",
+    Refusal.PRIVATE_TEXT_EMPTY: "Write something before sending.",
+    Refusal.PRIVATE_NOT_HERE: "There is no such private message in this conversation.",
     Refusal.INVITE_INVALID: "That is not a valid invite code. Check that it was copied whole.",
     Refusal.INVITE_EXPIRED: "This invite has expired. Ask a member for a new one.",
     Refusal.INVITE_UNREACHABLE: (

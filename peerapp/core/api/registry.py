@@ -30,6 +30,7 @@ from peerapp.core.api import (
     messages,
     moderation,
     network,
+    private_talk,
     safety,
     usage,
 )
@@ -57,6 +58,7 @@ FEATURES = (
     usage,
     crisis,
     appearance,
+    private_talk,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}

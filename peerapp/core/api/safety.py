@@ -94,6 +94,17 @@ class Flag(Command[Flagged]):
 
 
 @dataclass(frozen=True, kw_only=True)
+class FlagNoteView:
+    """What a facilitator who resolved a care flag told the other facilitators (a private
+    note through the mailbox, issue 14)."""
+
+    sender: str = json_name("from")
+    sender_name: str = field(repr=False, metadata={JSON_NAME: "from_name"})
+    note: str = field(repr=False)
+    received_at: int  # ms, ours
+
+
+@dataclass(frozen=True, kw_only=True)
 class CareFlagView:
     """A member's "I'm worried about someone" flag in our facilitator mailbox."""
 
@@ -108,6 +119,8 @@ class CareFlagView:
     sender_name: str = field(repr=False, metadata={JSON_NAME: "from_name"})
     received_at: int  # ms, ours
     resolved: bool
+    # the other facilitators' notes on resolving it, oldest first
+    notes: tuple[FlagNoteView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,8 +147,12 @@ class Flags(Command[FlagList]):
     circle: str
 
 
-@command("resolve_flag", "Mark a care flag as dealt with.")
+@command(
+    "resolve_flag",
+    "Mark a care flag as dealt with, optionally with a private note to the other facilitators.",
+)
 @dataclass(frozen=True, kw_only=True)
 class ResolveFlag(Command[Done]):
     circle: str
     flag: str
+    note: str | None = None

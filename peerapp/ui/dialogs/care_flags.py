@@ -2,7 +2,9 @@
 sections.
 
 Care flags: who is worried about whom (or who asked for support), their note, and the
-message they pointed at, if any, each with "Mark resolved" (`resolve_flag`).
+message they pointed at, if any, each with "Mark resolved" (`resolve_flag`, with the
+optional note typed on the card, which goes privately to the other facilitators; theirs
+show on the card) and "Reach out" (a private conversation with the member).
 Hidden pending review (`pending_review`): messages members flagged as harmful until they
 were hidden for everyone, each with its author's name, when it was sent and how many
 members flagged it, and "Show in conversation", "Restore" (`restore_message`) and
@@ -27,11 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -44,12 +47,13 @@ from peerapp.core.api.safety import (
     ResolveFlag,
     RestoreMessage,
 )
+from peerapp.core.mailbox_messages import MAX_REASON_CHARS
 from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message, read_latest
-from peerapp.ui.text import care, common, conversation, moderation, safety
+from peerapp.ui.text import care, common, conversation, moderation, private_talk, safety
 from peerapp.ui.widgets.plain_label import plain_label
 from peerapp.ui.widgets.scroll_list import scroll_list
 
@@ -86,6 +90,21 @@ class CareFlagCard(QFrame):
             style.set_role(self.note, "muted")
         self.resolve_button = QPushButton(care.mark_resolved())
         self.resolve_button.setAutoDefault(False)
+        # what the other facilitators said on resolving it, and our own note for them
+        self.notes = [
+            plain_label(
+                private_talk.flag_note(n.sender_name or conversation.unnamed_member(), n.note),
+                "muted",
+            )
+            for n in flag.notes
+        ]
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(private_talk.flag_note_placeholder())
+        self.note_edit.setAccessibleName(private_talk.flag_note_placeholder())
+        self.note_edit.setMaxLength(MAX_REASON_CHARS)
+        # a private conversation with the member it is about (peerapp.ui.pane_private)
+        self.reach_out_button = QPushButton(private_talk.reach_out())
+        self.reach_out_button.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(4)
@@ -100,7 +119,14 @@ class CareFlagCard(QFrame):
             layout.addWidget(plain_label(care.care_flag_message_heading(), "muted"))
             self.excerpt = plain_label(f"“{text}”")
             layout.addWidget(self.excerpt)
-        layout.addWidget(self.resolve_button, 0, Qt.AlignmentFlag.AlignRight)
+        for label in self.notes:
+            layout.addWidget(label)
+        layout.addWidget(self.note_edit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.reach_out_button)
+        buttons.addWidget(self.resolve_button)
+        layout.addLayout(buttons)
 
 
 def _heading(text: str) -> QLabel:
@@ -124,11 +150,15 @@ class ReviewCard(QFrame):
         when = care.review_sent((now_ms - review.ts) / 1000)
         self.details = plain_label(f"{when} · {care.review_flags(review.harm_flags)}", "muted")
         self.show_button = QPushButton(care.show_in_conversation())
+        self.reach_out_button = QPushButton(private_talk.reach_out_to_author())
+        self.reach_out_button.setAutoDefault(False)
+        self.reach_out_button.setVisible(not mine)
         self.restore_button = QPushButton(safety.restore_message())
         self.delete_button = QPushButton(moderation.delete_for_everyone())
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         buttons.addWidget(self.show_button)
+        buttons.addWidget(self.reach_out_button)
         buttons.addStretch(1)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.delete_button)
@@ -156,6 +186,9 @@ class CareFlagsDialog(FormDialog):
     showRequested = Signal(str, int)  # message id, its lamport: show it in the conversation
     restored = Signal(str)  # message id: restored after review
     deleted = Signal(str)  # message id: deleted for everyone
+    # member id: "Reach out" (a flag's member, a reviewed message's author); the list
+    # closes and the private conversation opens
+    reachOutRequested = Signal(str)
 
     def __init__(
         self,
@@ -248,6 +281,8 @@ class CareFlagsDialog(FormDialog):
         for flag in flags:
             card = CareFlagCard(flag, now)
             card.resolve_button.clicked.connect(lambda _=False, f=flag.id: self.resolve(f))
+            card.reach_out_button.setVisible(flag.member != self.my_id)
+            card.reach_out_button.clicked.connect(lambda _=False, m=flag.member: self.reach_out(m))
             self.flags_layout.addWidget(card)
             self.cards[flag.id] = card
         self.show_reviews(reviews, now)
@@ -262,6 +297,9 @@ class CareFlagsDialog(FormDialog):
             card = ReviewCard(review, now_ms, mine)
             message = review.message
             card.show_button.clicked.connect(lambda _=False, m=message: self.show_message(m))
+            card.reach_out_button.clicked.connect(
+                lambda _=False, a=review.author: self.reach_out(a)
+            )
             card.restore_button.clicked.connect(lambda _=False, m=message: self.restore(m))
             card.delete_button.clicked.connect(lambda _=False, m=message: self.confirm_delete(m))
             self.review_layout.addWidget(card)
@@ -273,6 +311,10 @@ class CareFlagsDialog(FormDialog):
         self.review_empty_label.setVisible(not self.review_cards)
         self.changed.emit(len(self.cards), len(self.review_cards))
 
+    def reach_out(self, member_id: str) -> None:
+        self.reachOutRequested.emit(member_id)
+        self.accept()
+
     # -- care flags -----------------------------------------------------------------------
 
     @async_slot(str)
@@ -283,7 +325,8 @@ class CareFlagsDialog(FormDialog):
         card.resolve_button.setEnabled(False)
         self.clear_error()
         try:
-            await self.bridge.request(ResolveFlag(circle=self.circle, flag=flag_id))
+            note = card.note_edit.text().strip() or None
+            await self.bridge.request(ResolveFlag(circle=self.circle, flag=flag_id, note=note))
         except Exception as error:
             if still_alive(self):
                 card.resolve_button.setEnabled(True)

@@ -4,6 +4,8 @@ chose to show it), a quiet "blocked" for members the viewer blocked (only they s
 a quiet "⇄" (its tooltip in words) for a member who signed two versions of its history (the engine's
 `equivocated`: evidence everyone's copy of the log holds). For facilitators, a member's
 name says in its tooltip who invited them (the pane's `notes`; members are not shown it).
+A member with unread private messages for the viewer shows "✉ N" (`set_private_unread`,
+peerapp.ui.pane_private's counts).
 
 A member the viewer may act on (promote, mute, remove, …) has a "…" button, reachable
 with the keyboard, and a menu on right click; both offer exactly the actions the circle's
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.events import MemberView
 from peerapp.core.permissions import FACILITATOR, FOUNDER, MemberAction
 from peerapp.ui import clock, style
-from peerapp.ui.text import boundaries, conversation, moderation, navigation
+from peerapp.ui.text import boundaries, conversation, moderation, navigation, private_talk
 from peerapp.ui.widgets.member_menu import member_menu
 
 PANEL_WIDTH = 220
@@ -51,6 +53,8 @@ def muted(member: MemberView, now_ms: int) -> bool:
 
 
 class MemberRow(QWidget):
+    unread_label: QLabel | None = None  # unread private messages (set_unread)
+
     def __init__(
         self,
         member: MemberView,
@@ -110,6 +114,23 @@ class MemberRow(QWidget):
         self.equivocated_label.setVisible(member.equivocated)
         self.actions_button.setVisible(actionable)
 
+    def set_unread(self, count: int) -> None:
+        """Unread private messages from this member: a badge after the name, made the
+        first time there are any, hidden at 0."""
+        if self.unread_label is None:
+            if count <= 0:
+                return
+            self.unread_label = QLabel()
+            self.unread_label.setObjectName("privateUnread")
+            style.set_role(self.unread_label, "badge")
+            layout = self.layout()
+            if isinstance(layout, QHBoxLayout):
+                layout.insertWidget(2, self.unread_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.unread_label.setText(private_talk.unread_badge(count) if count > 0 else "")
+        self.unread_label.setToolTip(private_talk.unread_spoken(count) if count > 0 else "")
+        self.unread_label.setAccessibleName(private_talk.unread_spoken(count))
+        self.unread_label.setVisible(count > 0)
+
 
 class MemberPanel(QFrame):
     actionChosen = Signal(str, object, int)  # member id, MemberAction, seconds (mutes)
@@ -136,6 +157,13 @@ class MemberPanel(QFrame):
         self.allowed: dict[str, list[MemberAction]] = {}
         self.notes: dict[str, str] = {}
         self.rows: dict[str, MemberRow] = {}
+        self.private_unread: dict[str, int] = {}
+
+    def set_private_unread(self, counts: Mapping[str, int]) -> None:
+        """Unread private messages by member id (kept across rebuilds of the rows)."""
+        self.private_unread = {key: count for key, count in counts.items() if count > 0}
+        for member_id, row in self.rows.items():
+            row.set_unread(self.private_unread.get(member_id, 0))
 
     def set_members(
         self,
@@ -165,6 +193,7 @@ class MemberPanel(QFrame):
                     key, button.mapToGlobal(QPoint(0, button.height()))
                 )
             )
+            row.set_unread(self.private_unread.get(member.id, 0))
             self.rows[member.id] = row
             self.list.setItemWidget(item, row)
 

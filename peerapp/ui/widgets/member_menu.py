@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from peerapp.core.moderation_policy import MUTE_CHOICES
 from peerapp.core.permissions import MemberAction
-from peerapp.ui.text import boundaries, care, moderation
+from peerapp.ui.text import boundaries, care, moderation, private_talk
 
 CUSTOM_LENGTH = -1
 
@@ -19,6 +19,7 @@ Chosen = Callable[[MemberAction, int], None]
 
 # text functions, called when the menu is built
 LABELS: dict[MemberAction, Callable[[], str]] = {
+    MemberAction.TALK_PRIVATELY: private_talk.talk_privately_action,
     MemberAction.CARE_FLAG: care.worried_action,
     MemberAction.ASK_SUPPORT: care.ask_support_action,
     MemberAction.PROMOTE: moderation.promote_action,
