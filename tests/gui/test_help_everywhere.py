@@ -47,6 +47,7 @@ from peerapp.ui.dialogs.join_circle import JoinCircleDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
+from peerapp.ui.dialogs.private_talk import PrivateTalkDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
@@ -88,6 +89,7 @@ DIALOGS: dict[type[QDialog], Make] = {
     ModerationLogDialog: lambda b, w, _: ModerationLogDialog(b, CIRCLE, w),
     MuteMemberDialog: lambda b, w, _: MuteMemberDialog(b, CIRCLE, MEMBER, "Cy", w),
     NetworkSettingsDialog: lambda b, w, _: NetworkSettingsDialog(b, w),
+    PrivateTalkDialog: lambda b, w, _: PrivateTalkDialog(b, CIRCLE, MEMBER, "Cy", w),
     ReportMessageDialog: lambda b, w, _: ReportMessageDialog(b, CIRCLE, MESSAGE, w),
     StorageDialog: lambda b, w, _: StorageDialog(b, CIRCLE, w),
     TakeABreakDialog: lambda b, w, _: TakeABreakDialog(b, parent=w),
