@@ -295,6 +295,11 @@ class Spares:
         node.ready  # noqa: B018 (waits for the ready line)
         return node
 
+    @property
+    def waiting(self) -> tuple[Node, ...]:
+        """The nodes launched and not yet handed out, oldest first."""
+        return tuple(self._waiting)
+
     def _fill(self) -> None:
         while len(self._waiting) < self._ahead:
             self._waiting.append(self._launch())
