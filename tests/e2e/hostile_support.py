@@ -9,21 +9,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from tests.e2e.node_process import WAIT, Node
+from tests.e2e.node_process import WAIT, Node, Spares
 from tests.e2e.sync_support import history_all, poll
 from tests.hostile.member import HostileMember
 
 
 class HonestPool:
-    """Ash and Bee, started once per module; a node that died (an attack that works today
-    can kill an engine) is replaced by a fresh one so the next test starts clean."""
+    """Ash and Bee for one test, fresh nodes (taken from `spares`: launched ahead, never
+    used); a node that died (an attack that works today can kill an engine) is replaced
+    by a fresh one."""
 
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        self._started = 0
+    def __init__(self, spares: Spares) -> None:
+        self._spares = spares
         self.nodes: dict[str, Node] = {}
 
     def get(self, name: str) -> Node:
@@ -31,8 +30,7 @@ class HonestPool:
         if node is None or node.process.poll() is not None:
             if node is not None:
                 node.kill()  # closes the dead node's pipes
-            self._started += 1
-            node = Node(self._root / f"{name}{self._started}")
+            node = self._spares.take()
             self.nodes[name] = node
         return node
 
@@ -50,8 +48,8 @@ class HonestPool:
             node.kill()
 
 
-def honest_pool(root: Path) -> Iterator[HonestPool]:
-    pool = HonestPool(root)
+def honest_pool(spares: Spares) -> Iterator[HonestPool]:
+    pool = HonestPool(spares)
     try:
         yield pool
     finally:

@@ -60,6 +60,7 @@ class Node:
         *,
         network: tuple[str, ...] = DIRECT,
         kdf: KdfParams | None = TEST_KDF,
+        wait: bool = True,
     ) -> None:
         """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
         exec the node (so the process is the node itself and kill() reaches it).
@@ -69,11 +70,17 @@ class Node:
         then the wrap, then every unlock) cost each node start 1-1.5 s, and the tests that
         drive nodes are not about the KDF. `kdf=None` leaves creation to the node itself,
         the real way (calibrated), for what is about that or about real start-up times.
-        The product has no switch for this: the parameters are in the key file."""
+        The product has no switch for this: the parameters are in the key file.
+
+        The constructor returns once the node said "ready". With `wait=False` it only
+        launches the process (Spares: nodes started ahead, while other tests run); the
+        ready line is then awaited on the first use of the node (`ready`, `process`,
+        any call or read), so every use still comes after ready; only kill() does not
+        wait."""
         self.profile = profile
         if kdf is not None and not profile_exists(profile):
             create_profile(profile, passphrase, kdf)
-        self.process = subprocess.Popen(
+        self._process = subprocess.Popen(
             [
                 *prefix,
                 *node_command(
@@ -85,33 +92,59 @@ class Node:
             stderr=subprocess.PIPE,
             env=node_environment(passphrase),
         )
-        assert self.process.stdout is not None and self.process.stderr is not None
+        assert self._process.stdout is not None and self._process.stderr is not None
         self._lines: queue.Queue[bytes | None] = queue.Queue()
         self._stderr_lines: queue.Queue[bytes | None] = queue.Queue()
-        threading.Thread(target=_pump, args=(self.process.stdout, self._lines), daemon=True).start()
         threading.Thread(
-            target=_pump, args=(self.process.stderr, self._stderr_lines), daemon=True
+            target=_pump, args=(self._process.stdout, self._lines), daemon=True
+        ).start()
+        threading.Thread(
+            target=_pump, args=(self._process.stderr, self._stderr_lines), daemon=True
         ).start()
         self._ids = itertools.count(1)
         self.events: list[dict[str, Any]] = []
-        try:
-            self.ready = self.next_line()
-            assert self.ready.get("event") == "ready", self.ready
-        except BaseException:
-            self.kill()
-            raise
+        self._ready: dict[str, Any] | None = None
+        if wait:
+            self.ready  # noqa: B018 (waits for the ready line)
+
+    @property
+    def ready(self) -> dict[str, Any]:
+        """The node's "ready" line (peer_id, addrs, ...), waited for on first use; a node
+        that says anything else first, or exits, fails the test and is killed."""
+        if self._ready is None:
+            try:
+                line = self._read_line(WAIT)
+                assert line.get("event") == "ready", line
+            except BaseException:
+                self.kill()
+                raise
+            self._ready = line
+        return self._ready
+
+    @property
+    def process(self) -> subprocess.Popen[bytes]:
+        """The node's process, once it is ready (a test reading its /proc entry or sending
+        it a signal means the running node, not one still importing)."""
+        self.ready  # noqa: B018 (waits for the ready line)
+        return self._process
 
     def next_line(self, timeout: float = WAIT) -> dict[str, Any]:
+        self.ready  # noqa: B018 (the ready line is never taken for a reply or an event)
+        return self._read_line(timeout)
+
+    def _read_line(self, timeout: float) -> dict[str, Any]:
         try:
             line = self._lines.get(timeout=timeout)
         except queue.Empty:
             raise AssertionError(f"no output from the node within {timeout} s") from None
         if line is None:
-            raise AssertionError(f"node exited (code {self.process.wait(5)}): {self.stderr_text()}")
+            raise AssertionError(
+                f"node exited (code {self._process.wait(5)}): {self.stderr_text()}"
+            )
         return dict(json.loads(line))
 
     def send_raw(self, data: bytes) -> None:
-        assert self.process.stdin is not None
+        assert self.process.stdin is not None  # (self.process: after ready)
         self.process.stdin.write(data)
         self.process.stdin.flush()
 
@@ -172,6 +205,7 @@ class Node:
         go to self.events. Returns how many lines were read (0: nothing within `timeout`).
         A bounded wait for the node to do something, for pacing polls."""
         lines = 0
+        self.ready  # noqa: B018 (the ready line is not an event)
         try:
             line = self._lines.get(timeout=timeout)
             for _ in range(100_000):  # a bound even if the node never stops talking
@@ -223,17 +257,60 @@ class Node:
     def kill(self) -> None:
         """Kill the process if it still runs, then close its pipes. Safe to call again,
         and after the node exited by itself."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(10)
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait(10)
         self._close_pipes()
 
     def _close_pipes(self) -> None:
         """Close our end of the node's stdin once it ended (its stdout and stderr the pumps
         close when they reach their end)."""
-        assert self.process.stdin is not None
+        assert self._process.stdin is not None
         with contextlib.suppress(OSError):  # unsent bytes to a dead process: nothing to do
-            self.process.stdin.close()
+            self._process.stdin.close()
+
+
+class Spares:
+    """Nodes launched ahead, each on a fresh profile of its own, handed out one at a time.
+
+    Where a test wants a new node with the default options, it takes one that was
+    launched while earlier tests ran (a node that nothing has talked to, on a profile
+    nothing else used: as fresh as one started now), and a replacement is launched at
+    once. The e2e tests mostly wait on their nodes (the e2e directory keeps about 0.7 of
+    the 2 cores busy), so the start of the next node (0.7-1 s, mostly imports) runs in
+    that idle time instead of in front of the next test. The owner kills what was never
+    handed out (close)."""
+
+    def __init__(self, root: Path, ahead: int = 3) -> None:
+        self._root = root
+        self._ahead = ahead
+        self._launched = itertools.count()
+        self._waiting: list[Node] = []
+
+    def take(self) -> Node:
+        """A running node (its ready line read), as Node() returns one; a spare that
+        failed to start fails here, as Node() would have."""
+        node = self._waiting.pop(0) if self._waiting else self._launch()
+        self._fill()
+        node.ready  # noqa: B018 (waits for the ready line)
+        return node
+
+    @property
+    def waiting(self) -> tuple[Node, ...]:
+        """The nodes launched and not yet handed out, oldest first."""
+        return tuple(self._waiting)
+
+    def _fill(self) -> None:
+        while len(self._waiting) < self._ahead:
+            self._waiting.append(self._launch())
+
+    def _launch(self) -> Node:
+        return Node(self._root / f"spare{next(self._launched)}", wait=False)
+
+    def close(self) -> None:
+        for node in self._waiting:
+            node.kill()
+        self._waiting.clear()
 
 
 class StartNode(Protocol):

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,7 +35,7 @@ from tests.e2e.hostile_support import (
     still_answered,
     texts,
 )
-from tests.e2e.node_process import WAIT, Node
+from tests.e2e.node_process import WAIT, Node, Spares
 from tests.e2e.sync_support import history_all, poll
 from tests.hostile.member import HostileMember, Puppet, now_ms
 
@@ -44,10 +43,11 @@ MAX_GRIND = 200_000  # tries to find an event id that sorts first (about 1 in 2 
 
 
 @pytest.fixture
-def pool(tmp_path: Path) -> Iterator[HonestPool]:
+def pool(spare_nodes: Spares) -> Iterator[HonestPool]:
     """Fresh honest nodes for every test: an attack that leaves a node disturbed (its
-    connections cut, its peers distrusted) must not decide the next test's outcome."""
-    yield from honest_pool(tmp_path / "hostile")
+    connections cut, its peers distrusted) must not decide the next test's outcome.
+    They are spares launched while the previous test ran (tests/e2e/conftest.py)."""
+    yield from honest_pool(spare_nodes)
 
 
 @pytest.fixture
