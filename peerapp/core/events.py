@@ -230,6 +230,15 @@ class RemovedFromCircle(EngineEvent):
 
 
 @dataclass(frozen=True)
+class RejoinedCircle(EngineEvent):
+    """We were removed from this circle and are a member again (a new invite admitted
+    us): the history we held stays, and a front shows the circle as it now is."""
+
+    name: ClassVar[str] = "rejoined_circle"
+    circle: str
+
+
+@dataclass(frozen=True)
 class MembersChanged(EngineEvent):
     """Roles, mutes or membership of a circle changed: reload its members."""
 

@@ -75,9 +75,10 @@ class Surroundings:
     access_changed: Callable[[], None]
     # close our connections to a peer that shares no circle with us any more
     disconnect_unless_member: Callable[[str], Awaitable[None]]
-    # erase a circle we left (and, for a rejoin, its read-only copy but not its host)
+    # erase a circle we left
     forget: Callable[[CircleRuntime], None]
-    forget_for_rejoin: Callable[[CircleRuntime], None]
+    # a rejoin: the read-only copy leaves memory (runtime, topics); its history and host stay
+    set_aside_for_rejoin: Callable[[CircleRuntime], None]
     # the network keeps (True) or drops a stranger that tried an invite's proof
     proof_judged: Callable[[str, bool], None]
     # tell the fronts and the gate of a new member
@@ -222,7 +223,7 @@ def build_parts(
         context=context,
         reach=reach_or_refuse,
         node=around.node,
-        forget_for_rejoin=around.forget_for_rejoin,
+        set_aside_for_rejoin=around.set_aside_for_rejoin,
         proof_judged=around.proof_judged,
         member_joined=around.member_joined,
         retire_later=moderation.retire_epochs_later,

@@ -31,6 +31,7 @@ from peerapp.core.events import (
     ModerationHappened,
     PeerConnected,
     PeerDisconnected,
+    RejoinedCircle,
     RemovedFromCircle,
     ReportReceived,
     SyncProgress,
@@ -170,6 +171,7 @@ SHAPES = [
             "admission_lost": False,
         },
     ),
+    (RejoinedCircle("ab" * 16), {"event": "rejoined_circle", "circle": "ab" * 16}),
 ]
 
 
