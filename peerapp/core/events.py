@@ -116,6 +116,10 @@ class MemberView:
     # what the viewer may do to this member, as core/permissions.py's MemberAction values
     # (the moderation commands): the fronts offer these instead of re-deriving the rules
     actions: tuple[str, ...] = ()
+    # for a facilitator viewing: when this member last asked for support recently
+    # (core/care_policy.py: a low check-in, or a care flag about them in our mailbox), ms
+    # since the epoch; 0 when not recently, and always 0 for a viewer who is no facilitator
+    asked_for_support_at: int = 0
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from peerapp.core.permissions import actions_on
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.core.resolution import CONCURRENCY_TYPES
 from peerapp.crypto.invite_keys import invite_public_key, new_invite_seed
+from peerapp.engine.care import asked_for_support
 from peerapp.engine.circle_join import JoinOutcome
 from peerapp.engine.circle_parts import Surroundings, build_parts
 from peerapp.engine.circle_runtime import (
@@ -404,6 +405,7 @@ class CircleService:
         online = self._online_peers()
         state = runtime.state
         now = self.clock.now_ms()
+        asked = asked_for_support(self.store, self.mailbox, runtime, now)
         return [
             MemberView(
                 id=member.key.hex(),
@@ -420,6 +422,7 @@ class CircleService:
                 actions=tuple(
                     sorted(a.value for a in actions_on(state, runtime.me, member.key, now))
                 ),
+                asked_for_support_at=asked.get(member.key, 0),
             )
             # facilitators by rank, then members by seniority
             for member in sorted(

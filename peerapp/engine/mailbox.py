@@ -299,6 +299,21 @@ class Mailbox:
     def flags(self, circle_hex: str) -> list[CareFlagView]:
         return self._inbox(circle_hex, NoteKind.CARE, _care_view, Why.ONLY_FACILITATORS_SEE_FLAGS)
 
+    def care_flagged_since(self, runtime: CircleRuntime, since: int) -> dict[bytes, int]:
+        """For each member a care flag in our facilitator mailbox is about (one asking for
+        support for themselves, or someone worried about them), when the newest of those
+        received at `since` or later arrived (ms); resolved ones count too."""
+        newest: dict[bytes, int] = {}
+        for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
+            if note.received_at < since:
+                break  # newest first
+            shown = _care_view(runtime, note)
+            if shown is None:
+                continue
+            member = bytes.fromhex(shown.member)
+            newest[member] = max(newest.get(member, 0), note.received_at)
+        return newest
+
     def resolve_flag(self, circle_hex: str, flag_hex: str) -> None:
         self._resolve_note(
             circle_hex,

@@ -568,6 +568,20 @@ class CircleStore:
         )[0]
         return int(seq), int(lamport)
 
+    def check_ins_since(
+        self, circle_id: bytes, moods: Iterable[int], since: int
+    ) -> dict[bytes, int]:
+        """For each author, the time (ms) of its newest accepted check-in of one of
+        `moods` written at `since` or later (an erased one no longer counts)."""
+        chosen = sorted(moods)
+        marks = ",".join("?" * len(chosen)) or "NULL"
+        rows = self._database.query(
+            "SELECT author, max(ts) FROM events WHERE circle = ? AND type = ? "  # noqa: S608
+            f"AND accepted = 1 AND mood IN ({marks}) AND ts >= ? GROUP BY author",
+            (circle_id, EventType.MESSAGE.value, *chosen, since),
+        )
+        return {bytes(row[0]): int(row[1]) for row in rows}
+
     def messages(
         self, circle_id: bytes, limit: int, before: bytes | None = None
     ) -> list[StoredEvent]:

@@ -121,6 +121,7 @@ SHAPES = [
                 "invited_by": "",
                 "unreadable_reports": 0,
                 "actions": [],
+                "asked_for_support_at": 0,
             },
         },
     ),
