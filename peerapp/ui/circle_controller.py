@@ -72,7 +72,9 @@ def standing(member: MemberView) -> Standing:
 class CircleController(QObject):
     settingsChanged = Signal(object)  # CircleInfoView, each time circle_info is read
     membersChanged = Signal(object)  # tuple[MemberView, ...], each time members are read
-    removedChanged = Signal()  # removed, banned or admission_lost changed
+    removedChanged = Signal()  # removed, banned or admission_lost changed (or a rejoin)
+    helpRequested = Signal()  # open the window's crisis help ("Get help now")
+    checkedIn = Signal(int)  # our check-in went out, with this mood
     # muted_until, next_send_at (ms since the epoch: beyond a Qt int) from a send's result
     holdChanged = Signal(object, object)
     messageDeleted = Signal(str)  # a message one deleted for everyone from a dialog
@@ -90,6 +92,10 @@ class CircleController(QObject):
         self.removed = False
         self.banned = False
         self.admission_lost = False
+        self.removed_by = ""  # who removed us, when the engine said (its event)
+        # counts removals and rejoins told by events: a circle_info answer asked before
+        # the latest of them must not undo it (it was read before the change)
+        self._membership_told = 0
         # the history's paging: the first page is shown, older pages are left to fetch,
         # one older page is on its way
         self.loaded = False
@@ -183,6 +189,7 @@ class CircleController(QObject):
     @async_slot()
     async def refresh_info(self) -> None:
         """Read the circle's settings again (they may have changed)."""
+        told = self._membership_told
         info = await latest_answer(
             self._info,
             lambda: self.bridge.request(CircleInfo(circle=self.circle_id)),
@@ -192,7 +199,8 @@ class CircleController(QObject):
         if info is None:
             return
         self.info = info
-        if info.removed and (not self.removed or info.banned != self.banned):
+        current = told == self._membership_told  # asked after the last removal or rejoin
+        if current and info.removed and (not self.removed or info.banned != self.banned):
             self._set_removed(info.banned, admission_lost=False)
         self.settingsChanged.emit(info)
 
@@ -209,16 +217,34 @@ class CircleController(QObject):
         self.members = tuple(result.members)
         self.membersChanged.emit(self.members)
 
-    def set_removed(self, banned: bool, admission_lost: bool = False) -> None:
+    def set_removed(self, banned: bool, admission_lost: bool = False, by_name: str = "") -> None:
         """The engine says we are no longer a member (removed, banned, or never really
-        admitted: another joiner took the invite's last use at the same moment)."""
+        admitted: another joiner took the invite's last use at the same moment); `by_name`
+        who removed us, when it said."""
+        self._membership_told += 1
+        self.removed_by = by_name
         self._set_removed(banned, admission_lost)
+
+    def set_member_again(self) -> None:
+        """The engine says a new invite admitted us again after a removal: the circle is
+        ours as it now is (its settings and members read again), the history stays."""
+        self._membership_told += 1
+        self.removed = self.banned = self.admission_lost = False
+        self.removed_by = ""
+        self.removedChanged.emit()
+        self.refresh_info()
+        self.refresh_members()
 
     def _set_removed(self, banned: bool, admission_lost: bool) -> None:
         self.removed = True
         self.banned = banned
         self.admission_lost = admission_lost
         self.removedChanged.emit()
+
+    def ask_for_help(self) -> None:
+        """ "Get help now" from one of the circle's features: the window's crisis help
+        (one window, raised if open), never another copy."""
+        self.helpRequested.emit()
 
     # -- what features tell -------------------------------------------------------------
 
@@ -229,6 +255,10 @@ class CircleController(QObject):
             self.info = replace(self.info, next_send_at=next_send_at)
         muted_until = self.info.muted_until if self.info is not None else 0
         self.holdChanged.emit(muted_until, next_send_at)
+
+    def checked_in(self, mood: int) -> None:
+        """Our check-in went out (the follow-up after a low one listens)."""
+        self.checkedIn.emit(mood)
 
     def message_deleted(self, message_id: str) -> None:
         """A message one deleted for everyone (from a dialog): its tombstone."""
