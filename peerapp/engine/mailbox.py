@@ -66,7 +66,7 @@ from peerapp.core.circle_events import (
     split_signed,
 )
 from peerapp.core.errors import CommandError, StorageFull
-from peerapp.core.events import CareFlagReceived, ReportReceived
+from peerapp.core.events import CareFlagReceived, MembersChanged, ReportReceived
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
     MAX_FRAME_BYTES,
@@ -511,6 +511,8 @@ class Mailbox:
         )
         if flagged is not None:
             self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
+            # the member's asked_for_support_at moved (engine/care.py)
+            self._emit(MembersChanged(note.circle.hex()))
         else:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
         return Ack(note.id)

@@ -21,11 +21,12 @@ from typing import Any
 
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.safety import PendingReviewView
+from peerapp.core.care_policy import is_low
 from peerapp.core.circle_events import MAX_TEXT_CHARS, MOODS, EventType
 from peerapp.core.circle_state import MessageRef
 from peerapp.core.content_warnings import clean_label
 from peerapp.core.errors import CommandError
-from peerapp.core.events import MessageReview, MessageView
+from peerapp.core.events import MembersChanged, MessageReview, MessageView
 from peerapp.core.resolution import REMOVAL_TYPES
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.context import EngineContext
@@ -152,8 +153,13 @@ class Safety:
         self._hidden[runtime.circle_id] = frozenset(runtime.state.pending_review())
 
     async def on_accepted(self, runtime: CircleRuntime, accepted: list[StoredEvent]) -> None:
-        """Announce each message whose review state changed (hidden, or shown again)."""
+        """Announce each message whose review state changed (hidden, or shown again), and,
+        to a facilitator, a low check-in (the member's asked_for_support_at moved)."""
         circle_id = runtime.circle_id
+        if runtime.state.is_facilitator(runtime.me) and any(
+            stored.type is EventType.MESSAGE and is_low(stored.mood) for stored in accepted
+        ):
+            self._emit(MembersChanged(circle_id.hex()))
         if not any(stored.type in REVIEW_TYPES for stored in accepted):
             return
         now = frozenset(runtime.state.pending_review())

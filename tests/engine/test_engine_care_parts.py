@@ -11,6 +11,7 @@ import trio
 from trio.testing import wait_all_tasks_blocked
 
 from peerapp.core.care_policy import SUPPORT_RECENT_SECONDS
+from peerapp.core.events import MembersChanged
 from peerapp.engine.care import asked_for_support
 from peerapp.engine.outbox import COALESCE_SECONDS
 from tests.engine.circle_parts import (
@@ -34,6 +35,7 @@ def test_a_low_check_in_and_a_care_flag_count_as_asking_for_a_day(tmp_path: Path
             assert asked_for_support(ash.store, ash.parts.mailbox, circle, now()) == {}
 
             # Bee checks in "Having a hard time"; a "Doing okay" is no asking
+            told_bee = bee.record.events(MembersChanged)
             view = await bee.safety.checkin(hex_id, 2, "rough week")
             await trio.sleep(COALESCE_SECONDS)  # the outbox's pause (virtual time)
             await bee.safety.checkin(hex_id, 4, "")
@@ -41,6 +43,9 @@ def test_a_low_check_in_and_a_care_flag_count_as_asking_for_a_day(tmp_path: Path
             await deliver_and_announce(bee, ash, circle)
             asked = asked_for_support(ash.store, ash.parts.mailbox, circle, now())
             assert asked == {mine.me: view.ts}
+            # the facilitator's front is told (its member views changed); the member's not
+            assert MembersChanged(hex_id) in ash.record.emitted
+            assert bee.record.events(MembersChanged) == told_bee
             # a member is not told who asked (care flags reach facilitators only)
             assert asked_for_support(bee.store, bee.parts.mailbox, mine, now()) == {}
 
@@ -56,6 +61,7 @@ def test_a_low_check_in_and_a_care_flag_count_as_asking_for_a_day(tmp_path: Path
                 network.cancel_scope.cancel()
             asked = asked_for_support(ash.store, ash.parts.mailbox, circle, now())
             assert asked == {mine.me: view.ts, cys.me: now()}
+            assert ash.record.emitted[-1] == MembersChanged(hex_id)  # after the care flag
 
             # a day after Bee's check-in it is no longer news; Cy's flag still is
             ash.clock.advance(SUPPORT_RECENT_SECONDS - 3600 + 1)
