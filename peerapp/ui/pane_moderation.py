@@ -25,8 +25,14 @@ Rules:
   composer); circle_info is read again after each send, on moderation events and when a
   hold ends.
 - Removed (circle_info.removed, or the removed_from_circle event; the controller holds
-  it): a bar says so (banned: "…and cannot rejoin"), the composer and every action go
-  away, the history stays.
+  it): a bar says so (banned: "…and cannot rejoin"), by whom where known, that the
+  history stays readable here, with "Get help now" (the window's crisis help) and
+  "Forget this circle…" (leaving is moot: the log says one is out); the composer, the
+  invite button and every action go away, the history stays. A rejoin (the
+  rejoined_circle event) undoes all of it at once.
+- Before a mute, a removal or a ban of a member who asked for support recently
+  (MemberView.asked_for_support_at, core/care_policy.py), the dialog says so; a mute of
+  a listed length then asks first too.
 
 What it reads of the circle (settings, members, who one is, removed) is the controller's
 (peerapp.ui.circle_controller); it holds only the moderation log's entries.
