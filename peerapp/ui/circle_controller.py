@@ -7,7 +7,8 @@ on the pane or on another feature:
 - the settings (core/api's CircleInfoView, as circle_info last answered; None before),
 - the members (core's MemberView, as `members` last answered),
 - who one is here (id, role, rank: `my_id`, `my_standing`, `facilitating`) and whether
-  one was removed (or banned, or never really admitted),
+  one was removed (or banned, or never really admitted; by whom, when the event said),
+  or is a member again after a rejoin (`set_member_again`),
 - the history's paging facts (the first page shown, older pages left, one on its way).
 
 It reads the settings and the members again when asked (`refresh_info`,
@@ -24,8 +25,10 @@ Rules:
   through `open_dialog` (`dialogRequested`) and `say` (`statusMessage`), which the window
   opens and shows.
 - Features tell facts rather than reach each other: a message deleted from a dialog
-  (`message_deleted`, the tombstone is moderation's) and the slow-mode hold a send's
-  result gives (`sent`, `holdChanged`).
+  (`message_deleted`, the tombstone is moderation's), the slow-mode hold a send's
+  result gives (`sent`, `holdChanged`), a check-in's mood (`checked_in`, the follow-up
+  after a low one is pane_follow_up's) and "Get help now" (`ask_for_help`: the window
+  opens its one crisis help).
 """
 
 from __future__ import annotations
