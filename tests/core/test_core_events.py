@@ -35,6 +35,7 @@ from peerapp.core.events import (
     ModerationHappened,
     PeerConnected,
     PeerDisconnected,
+    RejoinedCircle,
     RemovedFromCircle,
     ReportReceived,
     SyncProgress,
@@ -124,6 +125,7 @@ SHAPES = [
                 "invited_by": "",
                 "unreadable_reports": 0,
                 "actions": [],
+                "asked_for_support_at": 0,
             },
         },
     ),
@@ -177,6 +179,7 @@ SHAPES = [
             "admission_lost": False,
         },
     ),
+    (RejoinedCircle("ab" * 16), {"event": "rejoined_circle", "circle": "ab" * 16}),
 ]
 
 
