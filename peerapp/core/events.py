@@ -117,6 +117,10 @@ class MemberView:
     # what the viewer may do to this member, as core/permissions.py's MemberAction values
     # (the moderation commands): the fronts offer these instead of re-deriving the rules
     actions: tuple[str, ...] = ()
+    # for a facilitator viewing: when this member last asked for support recently
+    # (core/care_policy.py: a low check-in, or a care flag about them in our mailbox), ms
+    # since the epoch; 0 when not recently, and always 0 for a viewer who is no facilitator
+    asked_for_support_at: int = 0
 
 
 @dataclass(frozen=True)
@@ -262,6 +266,15 @@ class RemovedFromCircle(EngineEvent):
     # not removed by anyone: our admission lost to another that used the same single-use
     # invite at the same moment (by and by_name are then "")
     admission_lost: bool = False
+
+
+@dataclass(frozen=True)
+class RejoinedCircle(EngineEvent):
+    """We were removed from this circle and are a member again (a new invite admitted
+    us): the history we held stays, and a front shows the circle as it now is."""
+
+    name: ClassVar[str] = "rejoined_circle"
+    circle: str
 
 
 @dataclass(frozen=True)

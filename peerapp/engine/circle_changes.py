@@ -8,7 +8,10 @@ write, GossipSub, a sync).
 
 Rules: which accepted event types change what (`CHANGES`, below). A member's admission
 is announced by `member_joined` (the admitter stores it outside the write path's announce
-step, a joiner's log arrives whole), so ADD_MEMBER is not in the table.
+step, a joiner's log arrives whole), so ADD_MEMBER is not in the table. A member asking
+for support (a low check-in accepted, a care flag in our mailbox) moves its
+`asked_for_support_at`, which only a facilitator's views carry (engine/care.py): to a
+facilitator, that changes the members (`SUPPORT_ASKED`); to anyone else, nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import enum
 from collections.abc import Callable
 
 from peerapp.core.api.moderation import CircleInfoView
+from peerapp.core.care_policy import is_low
 from peerapp.core.circle_events import EventType
 from peerapp.core.events import (
     CircleChanged,
@@ -52,6 +56,8 @@ CHANGES: dict[EventType, frozenset[Shown]] = {
 }
 # an admission (member_joined): a member more, in the list, the count and may_invite
 JOINED = _ALL
+# to a facilitator, a member asked for support: a low check-in, a care flag about them
+SUPPORT_ASKED = frozenset({Shown.MEMBERS})
 
 
 class CircleChanges:
@@ -75,7 +81,16 @@ class CircleChanges:
         shown: set[Shown] = set()
         for stored in accepted:
             shown |= CHANGES.get(stored.type, frozenset())
+        if any(stored.type is EventType.MESSAGE and is_low(stored.mood) for stored in accepted):
+            shown |= self._support_asked(runtime)
         self.announce(runtime, frozenset(shown))
+
+    def support_asked(self, runtime: CircleRuntime) -> None:
+        """A care flag about a member reached our mailbox."""
+        self.announce(runtime, self._support_asked(runtime))
+
+    def _support_asked(self, runtime: CircleRuntime) -> frozenset[Shown]:
+        return SUPPORT_ASKED if runtime.state.is_facilitator(runtime.me) else frozenset()
 
     def member_joined(self, runtime: CircleRuntime) -> None:
         self.announce(runtime, JOINED)

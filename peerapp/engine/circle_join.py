@@ -60,6 +60,7 @@ from peerapp.core.events import (
     JoinPending,
     JoinRejected,
     JoinRequestArrived,
+    RejoinedCircle,
 )
 from peerapp.core.invite_code import InvalidInviteCode, InviteCode, decode_invite
 from peerapp.core.network_mode import check_invite_mode
@@ -134,7 +135,7 @@ class JoinService:
         context: EngineContext,
         reach: Callable[[], Reach],
         node: Callable[[bytes], NetworkNode | None],
-        forget_for_rejoin: Callable[[CircleRuntime], None],
+        set_aside_for_rejoin: Callable[[CircleRuntime], None],
         proof_judged: Callable[[str, bool], None],
         member_joined: Callable[[CircleRuntime, bytes], None],
         retire_later: Callable[[CircleRuntime], None],
@@ -145,9 +146,10 @@ class JoinService:
         circle_view: Callable[[CircleRuntime], CircleView],
     ) -> None:
         """`reach()`: the running network (CommandError when it is not). `node(circle)`: a
-        membership's host if open. `forget_for_rejoin(runtime)`: erase the read-only copy
-        of a circle we come back to. `proof_judged(peer, proven)`: the network keeps or
-        drops a stranger. `member_joined(runtime, key)`: tell the fronts and the gate.
+        membership's host if open. `set_aside_for_rejoin(runtime)`: the read-only copy
+        of a circle we come back to leaves memory (its stored history stays).
+        `proof_judged(peer, proven)`: the network keeps or drops a stranger.
+        `member_joined(runtime, key)`: tell the fronts and the gate.
         `retire_later(runtime)`: forward secrecy after our rotation. `reconnect`,
         `settle_status`, `repair_epoch`: background steps for a circle (spawned).
         `start_pull(runtime, peer)`: sync from a member now. `circle_view(runtime)`: the
@@ -161,7 +163,7 @@ class JoinService:
         self._spawn = context.spawn
         self._reach = reach
         self._node = node
-        self._forget_for_rejoin = forget_for_rejoin
+        self._set_aside_for_rejoin = set_aside_for_rejoin
         self._proof_judged = proof_judged
         self._member_joined = member_joined
         self._retire_later = retire_later
@@ -270,7 +272,7 @@ class JoinService:
         except BaseException:
             await self._give_up_host(code.circle_id)
             raise
-        view = await self._become_member(code, signing, exchange, signed_events)
+        view = await self.become_member(code, signing, exchange, signed_events)
         return JoinOutcome(view.id, view.name)
 
     def _wait_for_approval(
@@ -315,7 +317,7 @@ class JoinService:
         self._store.remove_waiting_join(circle_id)
         self._spawn(self._give_up_host, circle_id)
 
-    async def _become_member(
+    async def become_member(
         self,
         code: InviteCode,
         signing: nacl.signing.SigningKey,
@@ -335,11 +337,22 @@ class JoinService:
         membership = Membership(**{**membership.__dict__, "name": runtime.state.name})
         runtime.membership = membership
         former = self._runtimes.get(runtime.circle_id)
-        if former is not None:
-            self._forget_for_rejoin(former)
-        self._circles.add_membership(membership)
-        self._circles.add_events(stored)
-        self._circles.set_refused(runtime.circle_id, runtime.refused)
+        if former is None:
+            self._circles.add_membership(membership)
+            self._circles.add_events(stored)
+            self._circles.set_refused(runtime.circle_id, runtime.refused)
+        else:
+            # back after a removal: the history we held stays readable (a member reads
+            # messages only from its admission on, so it would never come back), and the
+            # circle is resolved again over it and the log the admitter sent
+            self._set_aside_for_rejoin(former)
+            self._circles.rejoin(membership)
+            self._circles.add_events(stored)
+            self._log.resolve_from_store(runtime, announce=False)
+            circle_id = runtime.circle_id
+            runtime.resume(
+                self._circles.last_seqs(circle_id), self._circles.last_order_key(circle_id)
+            )
         for secret in secrets:
             self._circles.add_epoch(runtime.circle_id, EpochKeys(secret).epoch_id, secret)
             runtime.add_epoch_secret(secret)
@@ -352,6 +365,8 @@ class JoinService:
         if not secrets:
             # the admitter sealed us nothing readable: we start an epoch of our own
             self._spawn(self._repair_epoch, runtime)
+        if former is not None:
+            self._emit(RejoinedCircle(runtime.circle_id.hex()))
         self._emit(CirclesChanged())
         return self._circle_view(runtime)
 
@@ -416,7 +431,7 @@ class JoinService:
         if not signed_events or self._store.waiting_join(waiting.circle) is None:
             return  # no answer in time, or cancelled meanwhile
         try:
-            view = await self._become_member(code, signing, exchange, signed_events)
+            view = await self.become_member(code, signing, exchange, signed_events)
         except CommandError:
             log.info("join: an answer to a waiting join did not admit us; asking again later")
             return

@@ -27,6 +27,7 @@ from peerapp.core.events import CircleView, MemberView
 from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.engine.boundaries import Boundaries
+from peerapp.engine.care import asked_for_support
 from peerapp.engine.circle_changes import CircleChanges
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
@@ -82,9 +83,10 @@ class Surroundings:
     access_changed: Callable[[], None]
     # close our connections to a peer that shares no circle with us any more
     disconnect_unless_member: Callable[[str], Awaitable[None]]
-    # erase a circle we left (and, for a rejoin, its read-only copy but not its host)
+    # erase a circle we left
     forget: Callable[[CircleRuntime], None]
-    forget_for_rejoin: Callable[[CircleRuntime], None]
+    # a rejoin: the read-only copy leaves memory (runtime, topics); its history and host stay
+    set_aside_for_rejoin: Callable[[CircleRuntime], None]
     # the network keeps (True) or drops a stranger that tried an invite's proof
     proof_judged: Callable[[str, bool], None]
     # tell the fronts and the gate of a new member
@@ -228,11 +230,14 @@ def build_parts(
     )
 
     def members_of(runtime: CircleRuntime) -> list[MemberView]:
+        now = context.clock.now_ms()
         return member_views(
             runtime,
             online=around.online(),
             is_blocked=boundaries.is_blocked,
-            now=context.clock.now_ms(),
+            # the mailbox is made below; members_of is called only once every part exists
+            asked_for_support=asked_for_support(store, mailbox, runtime, now),
+            now=now,
         )
 
     # what accepted events change in what the fronts show, each with its view:
@@ -254,7 +259,7 @@ def build_parts(
         context=context,
         reach=reach_or_refuse,
         node=around.node,
-        forget_for_rejoin=around.forget_for_rejoin,
+        set_aside_for_rejoin=around.set_aside_for_rejoin,
         proof_judged=around.proof_judged,
         member_joined=around.member_joined,
         retire_later=moderation.retire_epochs_later,
@@ -290,6 +295,7 @@ def build_parts(
         runtimes=runtimes.by_id,
         node=around.node,
         online=around.online,
+        care_flag_arrived=circle_changes.support_asked,
     )
     # private conversations ride the mailbox (a note kind of their own)
     private = PrivateTalk(

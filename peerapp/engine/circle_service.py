@@ -109,7 +109,7 @@ class CircleService:
                 access_changed=self.access_changed,
                 disconnect_unless_member=self.disconnect_unless_member,
                 forget=self.forget,
-                forget_for_rejoin=lambda runtime: self.forget(runtime, rejoining=True),
+                set_aside_for_rejoin=self.set_aside,
                 proof_judged=self.proof_judged,
                 member_joined=self.member_joined,
                 circle_view=self._circle_view,
@@ -301,16 +301,21 @@ class CircleService:
                 self._count("disk_full")
                 await trio.sleep(DISK_FULL_RETRY_SECONDS)
 
-    def forget(self, runtime: CircleRuntime, *, rejoining: bool = False) -> None:
-        """Erase a circle we left: runtime, topics and everything stored, and close its
-        host (Tor mode) unless we are `rejoining` it at that host with a new invite."""
+    def forget(self, runtime: CircleRuntime) -> None:
+        """Erase a circle we left (or were removed from and chose to forget): runtime,
+        topics and everything stored, and close its host (Tor mode)."""
         if self.runtimes.remove(runtime.circle_id) is None:
             return
         self.topics.drop(runtime.circle_id)
-        self.store.forget_circle(runtime.circle_id, keep_network_identity=rejoining)
-        if not rejoining:
-            self._start(self._close_host, runtime.circle_id)
+        self.store.forget_circle(runtime.circle_id)
+        self._start(self._close_host, runtime.circle_id)
         self._emit(CirclesChanged())
+
+    def set_aside(self, runtime: CircleRuntime) -> None:
+        """A rejoin: the former (read-only) copy leaves memory; its stored history stays
+        and so does its host (we asked to join at it with the new invite)."""
+        if self.runtimes.remove(runtime.circle_id) is not None:
+            self.topics.drop(runtime.circle_id)
 
     async def disconnect_unless_member(self, peer_id: str) -> None:
         """Close our connections to a peer that no longer shares a circle with us (at any

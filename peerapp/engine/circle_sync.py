@@ -142,7 +142,9 @@ class CircleSync:
             outcome = await sync_session.pull(
                 stream,
                 runtime.circle_id,
-                mine=self._store.summary(runtime.circle_id),
+                # from our admission on, as the answerer counts for us: a member back after
+                # a removal keeps older messages the answerer would never offer it
+                mine=self._store.summary(runtime.circle_id, _messages_from(runtime)),
                 present=self._store.present,
                 store_batch=store_batch,
                 progress=progress,
@@ -235,3 +237,9 @@ class CircleSync:
         return runtime.former_member_span(
             peer_id, self._store.control_events_in_order(runtime.circle_id)
         )
+
+
+def _messages_from(runtime: CircleRuntime) -> int:
+    """The lamport our messages are counted from in a pull (our admission's)."""
+    me = runtime.state.members.get(runtime.me)
+    return 0 if me is None else me.since_lamport

@@ -143,9 +143,12 @@ class Mailbox:
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
+        care_flag_arrived: Callable[[CircleRuntime], None],
     ) -> None:
         """`node(circle)`: the host a membership is reached at (Tor mode: its own).
-        `context.clock`: when notes are sent, received, resolved and next due."""
+        `context.clock`: when notes are sent, received, resolved and next due.
+        `care_flag_arrived(runtime)`: a care flag reached us, so a member's
+        asked_for_support_at moved (engine/care.py): the members are announced again."""
         self._store = store
         self._clock = context.clock
         self._emit = context.emit
@@ -153,6 +156,7 @@ class Mailbox:
         self._runtimes = runtimes
         self._node = node
         self._online = online
+        self._care_flag_arrived = care_flag_arrived
         self._nursery: trio.Nursery | None = None
         self._delivering: set[str] = set()
         self._again: dict[str, bool] = {}  # peer -> force, for a trigger during a delivery
@@ -351,6 +355,21 @@ class Mailbox:
             return replace(shown, notes=tuple(notes.get(note.id, ())))
 
         return self._inbox(circle_hex, NoteKind.CARE, view, Why.ONLY_FACILITATORS_SEE_FLAGS)
+
+    def care_flagged_since(self, runtime: CircleRuntime, since: int) -> dict[bytes, int]:
+        """For each member a care flag in our facilitator mailbox is about (one asking for
+        support for themselves, or someone worried about them), when the newest of those
+        received at `since` or later arrived (ms); resolved ones count too."""
+        newest: dict[bytes, int] = {}
+        for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
+            if note.received_at < since:
+                break  # newest first
+            shown = _care_view(runtime, note)
+            if shown is None:
+                continue
+            member = bytes.fromhex(shown.member)
+            newest[member] = max(newest.get(member, 0), note.received_at)
+        return newest
 
     def resolve_flag(self, circle_hex: str, flag_hex: str, note: str = "") -> None:
         """Resolve a care flag (our own bookkeeping); a note, if any, goes privately to the
@@ -605,6 +624,7 @@ class Mailbox:
         )
         if flagged is not None:
             self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
+            self._care_flag_arrived(runtime)
         elif note.kind is NoteKind.REPORT:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
         # a flag note has no event: `flags` shows it under its flag

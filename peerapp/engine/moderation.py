@@ -285,6 +285,14 @@ class Moderation:
         self._emit(CirclesChanged())
         self._spawn(self.forget_when_delivered, runtime, stored.lamport)
 
+    def forget_removed(self, circle_hex: str) -> None:
+        """Erase a circle we were removed (or banned) from, as its former member asks: the
+        log already says we are out, so there is nothing to sign or tell anyone."""
+        runtime = self._runtimes.require(circle_hex)
+        if runtime.state.is_member(runtime.me):
+            raise CommandError(Refusal.STILL_A_MEMBER)
+        self._forget(runtime)
+
     async def forget_when_delivered(self, runtime: CircleRuntime, leave_lamport: int) -> None:
         """Keep serving the circle until another member pulled our LEAVE, then erase it
         (bounded; a circle nobody could reach stays hidden and is retried at start-up)."""

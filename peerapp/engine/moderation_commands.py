@@ -19,6 +19,7 @@ from peerapp.core.api.moderation import (
     Demote,
     EquivocationList,
     Equivocations,
+    ForgetCircle,
     InviteList,
     Invites,
     InviteView,
@@ -89,6 +90,10 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
         await moderation().leave(command.circle)
         return Done()
 
+    async def forget_circle(command: ForgetCircle) -> Done:
+        moderation().forget_removed(command.circle)
+        return Done()
+
     async def circle_info(command: CircleInfo) -> CircleInfoView:
         return moderation().circle_info(command.circle)
 
@@ -112,6 +117,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
     handlers.add(SetSettings, set_settings)
     handlers.add(RevokeInvite, revoke_invite)
     handlers.add(Leave, leave)
+    handlers.add(ForgetCircle, forget_circle)
     handlers.add(CircleInfo, circle_info)
     handlers.add(Invites, invites)
     handlers.add(ModerationLogOf, moderation_log)

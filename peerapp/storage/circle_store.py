@@ -568,6 +568,20 @@ class CircleStore:
         )[0]
         return int(seq), int(lamport)
 
+    def check_ins_since(
+        self, circle_id: bytes, moods: Iterable[int], since: int
+    ) -> dict[bytes, int]:
+        """For each author, the time (ms) of its newest accepted check-in of one of
+        `moods` written at `since` or later (an erased one no longer counts)."""
+        chosen = sorted(moods)
+        marks = ",".join("?" * len(chosen)) or "NULL"
+        rows = self._database.query(
+            "SELECT author, max(ts) FROM events WHERE circle = ? AND type = ? "  # noqa: S608
+            f"AND accepted = 1 AND mood IN ({marks}) AND ts >= ? GROUP BY author",
+            (circle_id, EventType.MESSAGE.value, *chosen, since),
+        )
+        return {bytes(row[0]): int(row[1]) for row in rows}
+
     def messages(
         self, circle_id: bytes, limit: int, before: bytes | None = None
     ) -> list[StoredEvent]:
@@ -641,14 +655,13 @@ class CircleStore:
         rows = self._database.query("SELECT id FROM circles WHERE left_at IS NOT NULL")
         return {bytes(row[0]) for row in rows}
 
-    def forget_circle(self, circle_id: bytes, *, keep_network_identity: bool = False) -> None:
-        """Erase everything held about a circle (after leaving it). A member coming back
-        with a new invite keeps its network identity: it asked to join at it."""
-        tables = ["event_parents", "member_sync"]
-        if not keep_network_identity:
-            # the membership's peer seed and onion key (no cascade: a joiner's exists
-            # before its circle row; network_identity_store.py)
-            tables.append("network_identities")
+    def forget_circle(self, circle_id: bytes) -> None:
+        """Erase everything held about a circle (after leaving it, or once a removed
+        member chose to forget it). A member coming back with a new invite is not
+        forgotten: `rejoin` keeps its history (and its network identity)."""
+        # the membership's peer seed and onion key (no cascade: a joiner's exists before
+        # its circle row; network_identity_store.py)
+        tables = ["event_parents", "member_sync", "network_identities"]
         with self._database.transaction() as connection:
             for table in tables:
                 connection.execute(f"DELETE FROM {table} WHERE circle = ?", (circle_id,))  # noqa: S608
@@ -658,6 +671,32 @@ class CircleStore:
                 "DELETE FROM settings WHERE name = ?", (_UNRESOLVED + circle_id.hex(),)
             )
         self._sums.pop(circle_id, None)
+        self._database.checkpoint()
+
+    def rejoin(self, membership: Membership) -> None:
+        """We come back to a circle we were removed from, as a new member with new keys:
+        the membership's keys are replaced and the history we held stays (a member reads
+        messages only from its admission on, so what came before would never come back:
+        the removal notice promised it stays readable). Epoch secrets (none are left after
+        a removal) and who held which of our events (our old key's) go."""
+        with self._database.transaction() as connection:
+            connection.execute(
+                "UPDATE circles SET name = ?, member_key = ?, signing_seed = ?, "
+                "exchange_secret = ?, joined_at = ?, left_at = NULL WHERE id = ?",
+                (
+                    membership.name,
+                    membership.member_key,
+                    membership.signing_seed,
+                    membership.exchange_secret,
+                    membership.joined_at,
+                    membership.circle_id,
+                ),
+            )
+            for table in ("epochs", "member_sync"):
+                connection.execute(
+                    f"DELETE FROM {table} WHERE circle = ?",  # noqa: S608 (constant names)
+                    (membership.circle_id,),
+                )
         self._database.checkpoint()
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:

@@ -7,7 +7,8 @@ on the pane or on another feature:
 - the settings (core/api's CircleInfoView, as circle_info last answered; None before),
 - the members (core's MemberView, as `members` last answered),
 - who one is here (id, role, rank: `my_id`, `my_standing`, `facilitating`) and whether
-  one was removed (or banned, or never really admitted),
+  one was removed (or banned, or never really admitted; by whom, when the event said),
+  or is a member again after a rejoin (`set_member_again`),
 - the history's paging facts (the first page shown, older pages left, one on its way).
 
 It reads the settings and the members again when asked (`refresh_info`,
@@ -27,8 +28,10 @@ Rules:
   through `open_dialog` (`dialogRequested`) and `say` (`statusMessage`), which the window
   opens and shows.
 - Features tell facts rather than reach each other: a message deleted from a dialog
-  (`message_deleted`, the tombstone is moderation's) and the slow-mode hold a send's
-  result gives (`sent`, `holdChanged`).
+  (`message_deleted`, the tombstone is moderation's), the slow-mode hold a send's
+  result gives (`sent`, `holdChanged`), a check-in's mood (`checked_in`, the follow-up
+  after a low one is pane_follow_up's) and "Get help now" (`ask_for_help`: the app's
+  one help window, ui/help_desk.py).
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import facilitating, my_standing
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, latest_answer
+from peerapp.ui.help_desk import open_help
 from peerapp.ui.text import conversation, moderation
 
 log = logging.getLogger(__name__)
@@ -78,7 +82,8 @@ class CircleController(QObject):
     settingsChanged = Signal(object)
     # tuple[MemberView, ...], each time members are read or members_changed tells them
     membersChanged = Signal(object)
-    removedChanged = Signal()  # removed, banned or admission_lost changed
+    removedChanged = Signal()  # removed, banned or admission_lost changed (or a rejoin)
+    checkedIn = Signal(int)  # our check-in went out, with this mood
     # muted_until, next_send_at (ms since the epoch: beyond a Qt int) from a send's result
     holdChanged = Signal(object, object)
     messageDeleted = Signal(str)  # a message one deleted for everyone from a dialog
@@ -97,6 +102,10 @@ class CircleController(QObject):
         self.removed = False
         self.banned = False
         self.admission_lost = False
+        self.removed_by = ""  # who removed us, when the engine said (its event)
+        # counts removals and rejoins told by events: a circle_info answer asked before
+        # the latest of them must not undo it (it was read before the change)
+        self._membership_told = 0
         # the history's paging: the first page is shown, older pages are left to fetch,
         # one older page is on its way
         self.loaded = False
@@ -220,6 +229,7 @@ class CircleController(QObject):
     @async_slot()
     async def refresh_info(self) -> None:
         """Read the circle's settings again (they may have changed)."""
+        told = self._membership_told
         info = await latest_answer(
             self._info,
             lambda: self.bridge.request(CircleInfo(circle=self.circle_id)),
@@ -228,7 +238,8 @@ class CircleController(QObject):
         )
         if info is None:
             return
-        self._set_info(info, joins_may_differ=True)
+        # an answer asked before the last removal or rejoin was told cannot flip it back
+        self._set_info(info, joins_may_differ=True, current=told == self._membership_told)
 
     def show_info(self, info: CircleInfoView) -> None:
         """The settings as the engine's circle_settings_changed event gives them (newer
@@ -244,10 +255,14 @@ class CircleController(QObject):
             ),
         )
 
-    def _set_info(self, info: CircleInfoView, *, joins_may_differ: bool) -> None:
+    def _set_info(
+        self, info: CircleInfoView, *, joins_may_differ: bool, current: bool = True
+    ) -> None:
+        """`current`: the view is as new as the last removal or rejoin we were told of
+        (an event's always is: events arrive in the order the engine said them)."""
         self.info = info
         self.joins_may_differ = joins_may_differ
-        if info.removed and (not self.removed or info.banned != self.banned):
+        if current and info.removed and (not self.removed or info.banned != self.banned):
             self._set_removed(info.banned, admission_lost=False)
         self.settingsChanged.emit(info)
 
@@ -273,16 +288,34 @@ class CircleController(QObject):
         self.members = tuple(members)
         self.membersChanged.emit(self.members)
 
-    def set_removed(self, banned: bool, admission_lost: bool = False) -> None:
+    def set_removed(self, banned: bool, admission_lost: bool = False, by_name: str = "") -> None:
         """The engine says we are no longer a member (removed, banned, or never really
-        admitted: another joiner took the invite's last use at the same moment)."""
+        admitted: another joiner took the invite's last use at the same moment); `by_name`
+        who removed us, when it said."""
+        self._membership_told += 1
+        self.removed_by = by_name
         self._set_removed(banned, admission_lost)
+
+    def set_member_again(self) -> None:
+        """The engine says a new invite admitted us again after a removal: the circle is
+        ours as it now is (its settings and members read again), the history stays."""
+        self._membership_told += 1
+        self.removed = self.banned = self.admission_lost = False
+        self.removed_by = ""
+        self.removedChanged.emit()
+        self.refresh_info()
+        self.refresh_members()
 
     def _set_removed(self, banned: bool, admission_lost: bool) -> None:
         self.removed = True
         self.banned = banned
         self.admission_lost = admission_lost
         self.removedChanged.emit()
+
+    def ask_for_help(self) -> None:
+        """ "Get help now" from one of the circle's features: the app's one help window
+        (raised if open), never another copy."""
+        open_help()
 
     # -- what features tell -------------------------------------------------------------
 
@@ -293,6 +326,10 @@ class CircleController(QObject):
             self.info = replace(self.info, next_send_at=next_send_at)
         muted_until = self.info.muted_until if self.info is not None else 0
         self.holdChanged.emit(muted_until, next_send_at)
+
+    def checked_in(self, mood: int) -> None:
+        """Our check-in went out (the follow-up after a low one listens)."""
+        self.checkedIn.emit(mood)
 
     def message_deleted(self, message_id: str) -> None:
         """A message one deleted for everyone (from a dialog): its tombstone."""

@@ -63,6 +63,7 @@ from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
+from peerapp.ui.pane_follow_up import PaneFollowUp
 from peerapp.ui.pane_layout import PaneLayout
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_private import PanePrivate
@@ -139,6 +140,7 @@ class CirclePane(QWidget):
         self.boundaries = self._build_menus()
         self.crisis_support = CrisisSupport(self)  # the composer's crisis prompt
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
+        self.follow_up = PaneFollowUp(self)  # after a low check-in: help, a facilitator
         self._build_layout()
         # small windows: the members become a drawer, Invite folds into More
         self.small_window = PaneLayout(
@@ -179,6 +181,7 @@ class CirclePane(QWidget):
         conversation.addWidget(self.error_banner)
         conversation.addWidget(self.messages_area, 1)
         conversation.addWidget(self.moderation.removed_bar)
+        conversation.addWidget(self.follow_up.card)
         conversation.addWidget(self.composer)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)

@@ -100,6 +100,7 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
     PrivateMessageArrived,
+    RejoinedCircle,
     RemovedFromCircle,
     SyncProgress,
     TorStatusChanged,
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
             DeliveryChanged: self._delivery_changed,
             MembersChanged: self._members_changed,
             RemovedFromCircle: self._removed_from_circle,
+            RejoinedCircle: self._rejoined,
             ModerationHappened: self._moderation,
             JoinRequestArrived: self._join_request,
             CareFlagReceived: self._care_flag,
@@ -503,6 +505,15 @@ class MainWindow(QMainWindow):
             lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
         )
         pane.moderation.circleLeft.connect(self.refresh_circles)
+        controller.removedChanged.connect(self._refresh_invite_actions)
+
+    @Slot()
+    def _refresh_invite_actions(self) -> None:
+        """Inviting is for members: not offered in a circle one was removed from."""
+        pane = self.current_pane()
+        allowed = pane is not None and not pane.controller.removed
+        self.invite_action.setEnabled(allowed)
+        self.manage_invites_action.setEnabled(allowed)
 
     def _build_breaks(self) -> None:
         self.breaks = breaks = BreakControls(self.bridge, self)
@@ -703,8 +714,7 @@ class MainWindow(QMainWindow):
             pane.refresh_members()
             pane.refresh_info()
         self.content.setCurrentWidget(pane)
-        self.invite_action.setEnabled(True)
-        self.manage_invites_action.setEnabled(True)
+        self._refresh_invite_actions()
         self.refresh_moderation_actions()
         self._fold_circle_list()
         if self.narrow:
@@ -882,7 +892,15 @@ class MainWindow(QMainWindow):
     def _removed_from_circle(self, event: RemovedFromCircle) -> None:
         pane = self.panes.get(event.circle)
         if pane is not None:
-            pane.moderation.show_removed(event.banned, admission_lost=event.admission_lost)
+            pane.moderation.show_removed(
+                event.banned, admission_lost=event.admission_lost, by_name=event.by_name
+            )
+
+    def _rejoined(self, event: RejoinedCircle) -> None:
+        """A new invite admitted us again: the pane shows the circle as it now is."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.controller.set_member_again()
 
     def _moderation(self, event: ModerationHappened) -> None:
         circle, entry = event.circle, event.entry

@@ -25,8 +25,14 @@ Rules:
   composer); circle_info is read again after each send, on moderation events and when a
   hold ends.
 - Removed (circle_info.removed, or the removed_from_circle event; the controller holds
-  it): a bar says so (banned: "…and cannot rejoin"), the composer and every action go
-  away, the history stays.
+  it): a bar says so (banned: "…and cannot rejoin"), by whom where known, that the
+  history stays readable here, with "Get help now" (the window's crisis help) and
+  "Forget this circle…" (leaving is moot: the log says one is out); the composer, the
+  invite button and every action go away, the history stays. A rejoin (the
+  rejoined_circle event) undoes all of it at once.
+- Before a mute, a removal or a ban of a member who asked for support recently
+  (MemberView.asked_for_support_at, core/care_policy.py), the dialog says so; a mute of
+  a listed length then asks first too.
 
 What it reads of the circle (settings, members, who one is, removed) is the controller's
 (peerapp.ui.circle_controller); it holds only the moderation log's entries.
@@ -38,13 +44,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerapp.core.api.moderation import (
     CircleInfoView,
     Demote,
+    ForgetCircle,
     Leave,
     MessageDetails,
     ModerationEntryView,
@@ -58,15 +65,17 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MemberView, MessageView
 from peerapp.core.permissions import MemberAction
-from peerapp.ui import style
+from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_controller import Command
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
+from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
+from peerapp.ui.dialogs.support_note import add_support_note, support_note_text
 from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
@@ -76,7 +85,7 @@ from peerapp.ui.member_actions import (
     in_menu_order,
 )
 from peerapp.ui.notices import Settings, notice_text, with_previous
-from peerapp.ui.text import circle_settings, circles, conversation, moderation
+from peerapp.ui.text import circle_settings, circles, conversation, follow_through, moderation
 from peerapp.ui.timeline import Item, Notice
 from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
 from peerapp.ui.widgets.message_model import OrderKey, order_key
@@ -122,10 +131,18 @@ CONFIRMATIONS = {
         moderation.confirm_remove_title, moderation.confirm_remove_text, moderation.remove_confirm
     ),
 }  # a ban asks in a dialog of its own (ConfirmBanDialog): it may take invitees along
+# a mute of a listed length goes at once, unless the member asked for support recently
+MUTE_CONFIRMATION = Confirmation(
+    moderation.mute_title, moderation.mute_text, moderation.mute_confirm
+)
+# the actions whose asking reminds a facilitator that the member asked for support
+SUPPORT_NOTED = frozenset({MemberAction.MUTE, MemberAction.REMOVE, MemberAction.BAN})
 
 
 class RemovedBar(QFrame):
-    """Says, above the (read-only) history, that one was removed from the circle."""
+    """Says, above the (read-only) history, that one was removed from the circle: by whom
+    where known, kindly, that the history stays readable here; with help one click away
+    and a way to forget the circle (there is nothing to leave: the log says one is out)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,23 +150,46 @@ class RemovedBar(QFrame):
         self.heading = QLabel(circles.removed_from_circle())
         style.set_role(self.heading, "subheading")
         self.heading.setWordWrap(True)
-        self.detail = QLabel(circles.removed_still_readable())
+        self.by_label = QLabel()
+        self.by_label.setObjectName("removedBy")
+        self.by_label.setTextFormat(Qt.TextFormat.PlainText)  # a name from a peer
+        self.by_label.setWordWrap(True)
+        self.by_label.hide()
+        self.detail = QLabel(follow_through.removed_explanation())
         style.set_role(self.detail, "muted")
         self.detail.setWordWrap(True)
+        self.help_button = QPushButton(follow_through.get_help_now())
+        self.help_button.setObjectName("removedGetHelp")
+        style.mark_primary(self.help_button)
+        self.forget_button = QPushButton(follow_through.forget_circle_button())
+        self.forget_button.setObjectName("forgetCircle")
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        buttons.addWidget(self.help_button)
+        buttons.addWidget(self.forget_button)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 14)
         layout.setSpacing(4)
         layout.addWidget(self.heading)
+        layout.addWidget(self.by_label)
         layout.addWidget(self.detail)
+        layout.addSpacing(6)
+        layout.addLayout(buttons)
         self.hide()  # until one is removed
 
-    def set_banned(self, banned: bool, admission_lost: bool = False) -> None:
+    def set_banned(self, banned: bool, admission_lost: bool = False, by_name: str = "") -> None:
         if admission_lost:
             self.heading.setText(circles.admission_lost())
+            self.by_label.hide()
             return
         self.heading.setText(
             circles.banned_from_circle() if banned else circles.removed_from_circle()
         )
+        if by_name:
+            said = follow_through.banned_by if banned else follow_through.removed_by
+            self.by_label.setText(said(by_name))
+        self.by_label.setVisible(bool(by_name))
 
     @property
     def text(self) -> str:
@@ -170,6 +210,8 @@ class PaneModeration(QObject):
         self.log_loaded = False
 
         self.removed_bar = RemovedBar()
+        self.removed_bar.help_button.clicked.connect(controller.ask_for_help)
+        self.removed_bar.forget_button.clicked.connect(self.confirm_forget)
         self.settings_action = QAction(circle_settings.circle_settings_action(), self)
         self.log_action = QAction(moderation.moderation_log_action(), self)
         self.leave_action = QAction(circles.leave_circle_action(), self)
@@ -300,30 +342,36 @@ class PaneModeration(QObject):
                 RemoveMember(circle=circle, member=member_id)
             ),
         }
+        # a member who asked for support recently: the facilitator is reminded first, and
+        # a mute of a listed length asks before it goes (core/care_policy.py)
+        member, now = controller.member(member_id), clock.now_ms()
+        asked = support_note_text(member, now) is not None
+        dialog: EngineCommandDialog
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
-            dialog: QDialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
-            controller.open_dialog(dialog, self._acted)
-            return
-        if action is MemberAction.BAN:
+            dialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
+        elif action is MemberAction.BAN:
             brought = brought_in_by(controller.members, member_id)
             invitees = [m.name or conversation.unnamed_member() for m in brought]
             dialog = ConfirmBanDialog(
                 bridge, circle, member_id, name, invitee_names=invitees, parent=self.pane.surface
             )
-            controller.open_dialog(dialog, self._acted)
-            return
-        asking = CONFIRMATIONS.get(action)
-        if asking is None:
-            self.run(commands[action])
-            return
-        dialog = ConfirmActionDialog(
-            bridge,
-            title=asking.title(name),
-            explanation=asking.text(name),
-            confirm_text=asking.confirm(),
-            command=commands[action],
-            parent=self.pane.surface,
-        )
+        else:
+            asking = CONFIRMATIONS.get(action)
+            if asking is None and action is MemberAction.MUTE and asked:
+                asking = MUTE_CONFIRMATION
+            if asking is None:
+                self.run(commands[action])
+                return
+            dialog = ConfirmActionDialog(
+                bridge,
+                title=asking.title(name),
+                explanation=asking.text(name),
+                confirm_text=asking.confirm(),
+                command=commands[action],
+                parent=self.pane.surface,
+            )
+        if action in SUPPORT_NOTED:
+            add_support_note(dialog, member, now)
         controller.open_dialog(dialog, self._acted)
 
     @async_slot(object)
@@ -394,23 +442,58 @@ class PaneModeration(QObject):
 
     # -- removed ------------------------------------------------------------------------
 
-    def show_removed(self, banned: bool, admission_lost: bool = False) -> None:
+    def show_removed(self, banned: bool, admission_lost: bool = False, by_name: str = "") -> None:
         """The engine's removed_from_circle: we are no longer a member (the controller
         holds it; `_removed_changed` shows it). `admission_lost`: we were never really
         admitted (another joiner took the invite's last use at the same moment)."""
-        self.controller.set_removed(banned, admission_lost)
+        self.controller.set_removed(banned, admission_lost, by_name)
 
     @Slot()
     def _removed_changed(self) -> None:
-        """Say so, keep the history, offer nothing to do."""
+        """Removed: say so kindly (by whom where known), keep the history, offer help and
+        forgetting the circle. Back again (a rejoin): the circle as it now is."""
         controller = self.controller
-        self.removed_bar.set_banned(controller.banned, controller.admission_lost)
-        self.removed_bar.show()
-        self.pane.composer.hide()
-        self.pane.header.offer_invite(False)
-        self.settings_action.setVisible(False)
-        self.leave_action.setVisible(False)
+        removed = controller.removed
+        if removed:
+            self.removed_bar.set_banned(
+                controller.banned, controller.admission_lost, self.removed_by()
+            )
+        self.removed_bar.setVisible(removed)
+        self.pane.composer.setVisible(not removed)
+        self.pane.header.set_removed(removed)
+        self.settings_action.setVisible(controller.facilitating)
+        self.leave_action.setVisible(not removed)
         self.show_members()
+
+    def removed_by(self) -> str:
+        """Who removed us: the engine's event said, or the moderation log says (the newest
+        removal or ban of our id); "" when neither is known yet."""
+        if self.controller.removed_by:
+            return self.controller.removed_by
+        my_id = self.controller.my_id
+        removals = [
+            entry
+            for entry in self.entries
+            if entry.target == my_id and entry.action in {"remove", "ban"}
+        ]
+        return removals[-1].actor_name if removals and my_id else ""
+
+    @Slot()
+    def confirm_forget(self) -> None:
+        """A removed member forgets the circle here (its history too), after asking."""
+        if not self.controller.removed:
+            return
+        dialog = ConfirmActionDialog(
+            self.bridge,
+            title=follow_through.forget_title(self.pane.name),
+            explanation=follow_through.forget_text(self.pane.name),
+            confirm_text=follow_through.forget_confirm(),
+            command=lambda: self.bridge.request(ForgetCircle(circle=self.circle)),
+            busy_text=follow_through.forgetting(),
+            what=follow_through.to_forget(),
+            parent=self.pane.surface,
+        )
+        self.controller.open_dialog(dialog, lambda: self.circleLeft.emit(self.circle))
 
     # -- notices and deletions ----------------------------------------------------------
 
@@ -428,6 +511,8 @@ class PaneModeration(QObject):
         for entry in result.entries:
             self._add(entry)
         self.place_notices()
+        if self.controller.removed:
+            self._removed_changed()  # who removed us is in the log
 
     def entry_arrived(self, entry: ModerationEntryView) -> None:
         """A `moderation` event's entry: a notice and a tombstone (what it changed in the

@@ -142,6 +142,7 @@ class PaneReview(QObject):
         else:
             self.pane.reload_latest()
             self.controller.refresh_info()  # slow mode: when the next message may go
+        self.controller.checked_in(dialog.mood())  # a low one is followed through
 
     # -- content filters ------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ from peerapp.core.events import (
     PeerConnected,
     PeerDisconnected,
     PrivateMessageArrived,
+    RejoinedCircle,
     RemovedFromCircle,
     ReportReceived,
     SyncProgress,
@@ -126,6 +127,7 @@ SHAPES = [
                 "invited_by": "",
                 "unreadable_reports": 0,
                 "actions": [],
+                "asked_for_support_at": 0,
             },
         },
     ),
@@ -179,6 +181,7 @@ SHAPES = [
             "admission_lost": False,
         },
     ),
+    (RejoinedCircle("ab" * 16), {"event": "rejoined_circle", "circle": "ab" * 16}),
 ]
 
 

@@ -25,7 +25,7 @@ from trio.testing import MockClock, wait_all_tasks_blocked
 from peerapp.core import join_messages as jm
 from peerapp.core import mailbox_messages
 from peerapp.core.circle_events import EventType
-from peerapp.core.events import EngineEvent, MemberJoined, MemberView
+from peerapp.core.events import CircleView, EngineEvent, MemberJoined, MemberView
 from peerapp.core.invite_code import InviteCode
 from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
@@ -70,6 +70,7 @@ class Recorded:
     counted: list[str] = field(default_factory=list)
     access_changes: int = 0
     forgotten: list[bytes] = field(default_factory=list)
+    set_aside: list[bytes] = field(default_factory=list)  # former copies on a rejoin
     proofs: list[tuple[str, bool]] = field(default_factory=list)
 
     def events(self, kind: type[EngineEvent]) -> list[EngineEvent]:
@@ -122,7 +123,10 @@ class Member:
         self.online_peers: set[str] = set()  # the peers ingest sees connected
         # where the parts open streams (the mailbox's delivery); None: no host is open
         self.host: MemoryHost | None = None
-        self.database = Database.open(folder / "hearth.db", KEY, create=not reopen)
+        self.nursery = nursery  # where its outbox drains (a reopened member's too)
+        self.closed = False
+        path = folder / "hearth.db"  # a member's folder opened again: a restart
+        self.database = Database.open(path, KEY, create=not (reopen or path.exists()))
         self.subscriptions = Subscriptions()
         self.context = EngineContext(clock, self.record.emitted.append, spawn=self._spawn)
         # the parts as the circle service wires them (engine/circle_parts.py), with
@@ -143,10 +147,10 @@ class Member:
                 access_changed=self._access_changed,
                 disconnect_unless_member=self._disconnect,
                 forget=lambda runtime: self.record.forgotten.append(runtime.circle_id),
-                forget_for_rejoin=lambda runtime: self.record.forgotten.append(runtime.circle_id),
+                set_aside_for_rejoin=self._set_aside,
                 proof_judged=lambda peer, proven: self.record.proofs.append((peer, proven)),
                 member_joined=self._member_joined,
-                circle_view=lambda runtime: _no_view(),
+                circle_view=_view_of,
                 row=lambda runtime: None,  # no list of circles here
             ),
             quota_rules,
@@ -191,6 +195,12 @@ class Member:
     async def _disconnect(self, peer: str) -> None:
         return None
 
+    def _set_aside(self, runtime: CircleRuntime) -> None:
+        """As the service sets a former copy aside on a rejoin (its history stays stored)."""
+        self.record.set_aside.append(runtime.circle_id)
+        self.runtimes.remove(runtime.circle_id)
+        self.topics.drop(runtime.circle_id)
+
     def _member_joined(self, runtime: CircleRuntime, key: bytes) -> None:
         member = runtime.member(key)
         assert member is not None
@@ -226,7 +236,11 @@ class Member:
         return self.log.store(runtime, self.log.verify(runtime, signed))
 
     def close(self) -> None:
-        self.database.close()
+        """Close the database (once: a test may close a member early, to reopen its folder
+        as a restart would)."""
+        if not self.closed:
+            self.closed = True
+            self.database.close()
 
 
 def joined_runtime(
@@ -254,8 +268,10 @@ def epoch_of(runtime: CircleRuntime) -> EpochKeys:
     return keys
 
 
-def _no_view() -> Any:
-    raise AssertionError("no circle view in these tests")
+def _view_of(runtime: CircleRuntime) -> CircleView:
+    """A circle's view as the fronts would get it (the parts' joins answer with one)."""
+    state = runtime.state
+    return CircleView(runtime.circle_id.hex(), state.name, len(state.members), 0)
 
 
 @asynccontextmanager

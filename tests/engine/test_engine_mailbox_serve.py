@@ -98,6 +98,7 @@ def facilitator(tmp_path: Path) -> Iterator[Facilitator]:
         runtimes=lambda: {builder.circle_id: runtime},
         node=lambda circle: None,
         online=set,
+        care_flag_arrived=lambda runtime: None,  # the members' views: not here
     )
     yield Facilitator(mailbox, store, builder.circle_id, founder, reporter, evidence, emitted)
     database.close()

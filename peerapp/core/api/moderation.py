@@ -115,6 +115,15 @@ class Leave(Command[Done]):
     circle: str
 
 
+@command(
+    "forget_circle",
+    "Erase a circle we were removed from (its history too); members leave instead.",
+)
+@dataclass(frozen=True, kw_only=True)
+class ForgetCircle(Command[Done]):
+    circle: str
+
+
 @dataclass(frozen=True)
 class CircleInfoView(Result):
     """A circle's settings and this member's standing in it (the `circle_info` command's

@@ -60,6 +60,7 @@ class Refusal(enum.Enum):
     LEFT_CIRCLE = "left_circle"
     REMOVED_FROM_CIRCLE = "removed_from_circle"
     NO_LONGER_MEMBER = "no_longer_member"
+    STILL_A_MEMBER = "still_a_member"
     NOT_A_MEMBER = "not_a_member"
     CIRCLE_NEEDS_NAME = "circle_needs_name"
     CIRCLE_NAME_TOO_LONG = "circle_name_too_long"
@@ -222,6 +223,9 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.LEFT_CIRCLE: "You left this circle.",
     Refusal.REMOVED_FROM_CIRCLE: "You were removed from this circle.",
     Refusal.NO_LONGER_MEMBER: "You are no longer a member of this circle.",
+    Refusal.STILL_A_MEMBER: (
+        "You are still a member of this circle: leave it instead (that erases it here too)."
+    ),
     Refusal.NOT_A_MEMBER: "That person is not a member of this circle.",
     Refusal.CIRCLE_NEEDS_NAME: "A circle needs a name.",
     Refusal.CIRCLE_NAME_TOO_LONG: "A circle name can be at most {limit} characters.",

@@ -25,7 +25,16 @@ from PySide6.QtWidgets import (
 from peerapp.core.api.circles import PeerSyncView
 from peerapp.core.events import MemberView
 from peerapp.ui import style
-from peerapp.ui.text import boundaries, care, circles, conversation, invites, joins, navigation
+from peerapp.ui.text import (
+    boundaries,
+    care,
+    circles,
+    conversation,
+    follow_through,
+    invites,
+    joins,
+    navigation,
+)
 
 
 def connection_text(members: Sequence[MemberView]) -> tuple[str, bool]:
@@ -112,6 +121,9 @@ def _title(name: str) -> ElidedLabel:
 
 
 class CircleHeader(QFrame):
+    removed = False  # one was removed from the circle (set_removed)
+    _members: tuple[MemberView, ...] | None = None  # as last shown
+
     def __init__(self, name: str, member_count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("circleHeader")
@@ -256,12 +268,30 @@ class CircleHeader(QFrame):
         self.member_count.setText(conversation.member_count(max(count, 1)))
 
     def set_members(self, members: Sequence[MemberView]) -> None:
+        self._members = tuple(members)
         self.set_member_count(len(members))
+        if self.removed:
+            # not "just you so far · invite someone": one is not in the list at all
+            self.connection.setText(follow_through.no_longer_member())
+            self.separator.show()
+            self.dot.hide()
+            return
         text, reachable = connection_text(members)
         self.connection.setText(text)
         style.set_presence(self.dot, reachable)
         self.separator.show()
         self.dot.show()
+
+    def set_removed(self, removed: bool) -> None:
+        """One is no longer a member here (removed, banned) or is again (a rejoin): the
+        line about the members says so, and there is no one to invite."""
+        self.removed = removed
+        self.offer_invite(not removed)
+        if self._members is not None:
+            self.set_members(self._members)
+        elif removed:
+            self.connection.setText(follow_through.no_longer_member())
+            self.separator.show()
 
     def set_break(self, *, quiet: bool, on_break: bool) -> None:
         """`on_break`: the person's break (this circle's or the global one) is on; `quiet`:
