@@ -26,7 +26,7 @@ from peerapp.core.events import CircleView, MemberView
 from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.engine.boundaries import Boundaries
-from peerapp.engine.circle_changes import CircleChanges
+from peerapp.engine.circle_changes import ROW, CircleChanges
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
@@ -286,6 +286,8 @@ def build_parts(
         runtimes=runtimes.by_id,
         node=around.node,
         online=around.online,
+        # the circle's row counts what waits for a facilitator's care
+        care_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     return CircleParts(
         store=store,

@@ -33,6 +33,9 @@ Rules:
   flagged member. The facilitator gets `care_flag {circle, flag, member}` (no note); the
   flagged member gets nothing: no event, no log line, nothing in the circle log.
 - flags / resolve_flag: like reports / resolve_report, for care flags.
+- What waits: a facilitator's open care flags are counted on the circle's row
+  (`open_flag_count`, CircleView.care_flags); a flag stored (sent to us, or our own copy)
+  or resolved calls `care_changed(runtime)`, which announces the row (`circle_changed`).
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -127,9 +130,11 @@ class Mailbox:
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
+        care_changed: Callable[[CircleRuntime], None] = lambda _runtime: None,
     ) -> None:
         """`node(circle)`: the host a membership is reached at (Tor mode: its own).
-        `context.clock`: when notes are sent, received, resolved and next due."""
+        `context.clock`: when notes are sent, received, resolved and next due.
+        `care_changed(runtime)`: the circle's open care flags changed (its row says so)."""
         self._store = store
         self._clock = context.clock
         self._emit = context.emit
@@ -137,6 +142,7 @@ class Mailbox:
         self._runtimes = runtimes
         self._node = node
         self._online = online
+        self._care_changed = care_changed
         self._nursery: trio.Nursery | None = None
         self._delivering: set[str] = set()
         self._again: dict[str, bool] = {}  # peer -> force, for a trigger during a delivery
@@ -294,7 +300,10 @@ class Mailbox:
         body = NoteBody(NoteKind.CARE, note, self._clock.now_ms(), message=signed, member=member)
         # our own copy: a facilitator keeps what it sent about someone else (not about itself)
         keep = state.is_facilitator(runtime.me) and member != runtime.me
-        return self._send(runtime, recipients, body, keep_copy=keep)
+        flag_id = self._send(runtime, recipients, body, keep_copy=keep)
+        if keep:
+            self._care_changed(runtime)
+        return flag_id
 
     def flags(self, circle_hex: str) -> list[CareFlagView]:
         return self._inbox(circle_hex, NoteKind.CARE, _care_view, Why.ONLY_FACILITATORS_SEE_FLAGS)
@@ -307,6 +316,17 @@ class Mailbox:
             what="care flag id",
             refusal=Why.ONLY_FACILITATORS_RESOLVE_FLAGS,
             missing=Why.NO_SUCH_CARE_FLAG,
+        )
+        self._care_changed(self._runtime(circle_hex))
+
+    def open_flag_count(self, runtime: CircleRuntime) -> int:
+        """How many care flags `flags` lists as open; 0 when we do not facilitate."""
+        if not runtime.state.is_facilitator(runtime.me):
+            return 0
+        return sum(
+            1
+            for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value)
+            if note.resolved_at is None and _care_view(runtime, note) is not None
         )
 
     # -- delivery -----------------------------------------------------------------------
@@ -496,6 +516,7 @@ class Mailbox:
         )
         if flagged is not None:
             self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
+            self._care_changed(runtime)
         else:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
         return Ack(note.id)
