@@ -48,6 +48,11 @@ connected to, never a peer id ("Connection details…" in the Help menu has it).
 opens the circle switcher, Alt+Up/Down step through the circles. Below WINDOW_NARROW
 (peerapp.ui.responsive) the circle list folds into a drawer that "Circles" in the
 circle's header opens.
+
+Care (issue 14): what waits for a facilitator's care comes on each circle's row
+(CircleView.care_flags / to_review): the list's care badge, the pane's header badge and
+the toolbar's "Care (n)" follow it; Circles > "Care and review…" (Ctrl+Shift+C) and that
+entry open the list for the open circle, the one circle waiting, or a chooser.
 """
 
 from __future__ import annotations
