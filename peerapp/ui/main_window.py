@@ -481,6 +481,10 @@ class MainWindow(QMainWindow):
         self.care_toolbar_action.setToolTip(care.care_toolbar_hint())
         self.care_toolbar_action.triggered.connect(self.open_care)
         self.help_toolbar.addAction(self.care_toolbar_action)
+        # care is not a crisis: its own look beside the red "Get help now" (stylesheet)
+        button = self.help_toolbar.widgetForAction(self.care_toolbar_action)
+        if button is not None:
+            button.setObjectName("careToolbarButton")
         self.care_toolbar_action.setVisible(False)
 
     def _show_care(self) -> None:
