@@ -135,6 +135,10 @@ class CircleView:
     # why it sleeps (made in the other network mode than this run's): nothing is sent or
     # dialled for it until the profile switches back; "" when it is reachable
     asleep: str = ""
+    # what waits for our care as a facilitator (0 when we do not facilitate): open care
+    # flags sent to us, and messages hidden pending review; `circle_changed` carries them
+    care_flags: int = 0
+    to_review: int = 0
 
 
 @dataclass(frozen=True)

@@ -37,22 +37,29 @@ from peerapp.storage.circle_store import StoredEvent
 class Shown(enum.Enum):
     MEMBERS = "members"  # who is in, roles, ranks, mutes, breaks, what we may do to each
     SETTINGS = "settings"  # circle_info: the settings, our role, rank, mute, removal
-    ROW = "row"  # the circle's row: its member count
+    ROW = "row"  # the circle's row: its member count, what waits for a facilitator's care
 
 
 _ALL = frozenset(Shown)
 _STANDING = frozenset({Shown.MEMBERS, Shown.SETTINGS})
+ROW = frozenset({Shown.ROW})
 
+# a facilitator's row counts open care flags and messages hidden pending review: a role
+# changed (ours, maybe: the counts start or stop), a harm flag, restore or delete may
+# hide or show one, the settings may move the hiding threshold
 CHANGES: dict[EventType, frozenset[Shown]] = {
-    EventType.PROMOTE: _STANDING,
-    EventType.DEMOTE: _STANDING,
-    EventType.TRANSFER_FOUNDER: _STANDING,
+    EventType.PROMOTE: _ALL,
+    EventType.DEMOTE: _ALL,
+    EventType.TRANSFER_FOUNDER: _ALL,
     EventType.MUTE: _STANDING,
     EventType.REMOVE: _ALL,
     EventType.BAN: _ALL,
     EventType.LEAVE: _ALL,
     EventType.STATUS: frozenset({Shown.MEMBERS}),  # "taking a break" shows in the members
-    EventType.SETTINGS: frozenset({Shown.SETTINGS}),
+    EventType.SETTINGS: frozenset({Shown.SETTINGS, Shown.ROW}),
+    EventType.HARM_FLAG: ROW,
+    EventType.RESTORE: ROW,
+    EventType.DELETE: ROW,
 }
 # an admission (member_joined): a member more, in the list, the count and may_invite
 JOINED = _ALL

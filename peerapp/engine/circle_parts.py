@@ -28,7 +28,7 @@ from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.care import asked_for_support
-from peerapp.engine.circle_changes import CircleChanges
+from peerapp.engine.circle_changes import ROW, CircleChanges
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
@@ -296,6 +296,8 @@ def build_parts(
         node=around.node,
         online=around.online,
         care_flag_arrived=circle_changes.support_asked,
+        # the circle's row counts what waits for a facilitator's care
+        care_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     # private conversations ride the mailbox (a note kind of their own)
     private = PrivateTalk(

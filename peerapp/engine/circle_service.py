@@ -408,7 +408,15 @@ class CircleService:
             on_break=self.boundaries.on_break(circle_id),
             network=mode.value,
             asleep=self._asleep(mode),
+            # 0 and 0 unless we facilitate: members never see what waits for care
+            care_flags=self.mailbox.open_flag_count(runtime),
+            to_review=self._to_review(runtime),
         )
+
+    def _to_review(self, runtime: CircleRuntime) -> int:
+        if not runtime.state.is_facilitator(runtime.me):
+            return 0
+        return len(self.safety.pending_review(runtime.circle_id.hex()))
 
     def _circle_view(self, runtime: CircleRuntime) -> CircleView:
         view = self.circle_view(runtime)

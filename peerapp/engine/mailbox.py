@@ -36,6 +36,9 @@ Rules:
   carry a note (1..500 characters, issue 14): a `flag_note` sealed to each other current
   facilitator but the member the flag is about, delivered like a care flag, accepted
   only from a facilitator, shown under that flag in `flags` (no event); we keep a copy.
+- What waits: a facilitator's open care flags are counted on the circle's row
+  (`open_flag_count`, CircleView.care_flags); a flag stored (sent to us, or our own copy)
+  or resolved calls `care_changed(runtime)`, which announces the row (`circle_changed`).
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -144,11 +147,13 @@ class Mailbox:
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
         care_flag_arrived: Callable[[CircleRuntime], None],
+        care_changed: Callable[[CircleRuntime], None] = lambda _runtime: None,
     ) -> None:
         """`node(circle)`: the host a membership is reached at (Tor mode: its own).
         `context.clock`: when notes are sent, received, resolved and next due.
         `care_flag_arrived(runtime)`: a care flag reached us, so a member's
-        asked_for_support_at moved (engine/care.py): the members are announced again."""
+        asked_for_support_at moved (engine/care.py): the members are announced again.
+        `care_changed(runtime)`: the circle's open care flags changed (its row says so)."""
         self._store = store
         self._clock = context.clock
         self._emit = context.emit
@@ -157,6 +162,7 @@ class Mailbox:
         self._node = node
         self._online = online
         self._care_flag_arrived = care_flag_arrived
+        self._care_changed = care_changed
         self._nursery: trio.Nursery | None = None
         self._delivering: set[str] = set()
         self._again: dict[str, bool] = {}  # peer -> force, for a trigger during a delivery
@@ -334,7 +340,10 @@ class Mailbox:
         body = NoteBody(NoteKind.CARE, note, self._clock.now_ms(), message=signed, member=member)
         # our own copy: a facilitator keeps what it sent about someone else (not about itself)
         keep = state.is_facilitator(runtime.me) and member != runtime.me
-        return self._send(runtime, recipients, body, keep_copy=keep)
+        flag_id = self._send(runtime, recipients, body, keep_copy=keep)
+        if keep:
+            self._care_changed(runtime)
+        return flag_id
 
     def flags(self, circle_hex: str) -> list[CareFlagView]:
         runtime = self._runtime(circle_hex)
@@ -386,6 +395,7 @@ class Mailbox:
             refusal=Why.ONLY_FACILITATORS_RESOLVE_FLAGS,
             missing=Why.NO_SUCH_CARE_FLAG,
         )
+        self._care_changed(self._runtime(circle_hex))
         if not note:
             return
         runtime = self._runtime(circle_hex)
@@ -421,6 +431,16 @@ class Mailbox:
                 except MailboxFrameError:
                     return None
         return None
+
+    def open_flag_count(self, runtime: CircleRuntime) -> int:
+        """How many care flags `flags` lists as open; 0 when we do not facilitate."""
+        if not runtime.state.is_facilitator(runtime.me):
+            return 0
+        return sum(
+            1
+            for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value)
+            if note.resolved_at is None and _care_view(runtime, note) is not None
+        )
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -625,6 +645,7 @@ class Mailbox:
         if flagged is not None:
             self._emit(CareFlagReceived(note.circle.hex(), note.id.hex(), flagged.hex()))
             self._care_flag_arrived(runtime)
+            self._care_changed(runtime)
         elif note.kind is NoteKind.REPORT:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
         # a flag note has no event: `flags` shows it under its flag

@@ -48,6 +48,11 @@ connected to, never a peer id ("Connection details…" in the Help menu has it).
 opens the circle switcher, Alt+Up/Down step through the circles. Below WINDOW_NARROW
 (peerapp.ui.responsive) the circle list folds into a drawer that "Circles" in the
 circle's header opens.
+
+Care (issue 14): what waits for a facilitator's care comes on each circle's row
+(CircleView.care_flags / to_review): the list's care badge, the pane's header badge and
+the toolbar's "Care (n)" follow it; Circles > "Care and review…" (Ctrl+Shift+C) and that
+entry open the list for the open circle, the one circle waiting, or a chooser.
 """
 
 from __future__ import annotations
@@ -138,6 +143,7 @@ from peerapp.ui.preferences import NotificationDetail, Preferences
 from peerapp.ui.responsive import MIN_WINDOW_WIDTH, WINDOW_NARROW, Drawer, Side
 from peerapp.ui.text import (
     app_window,
+    care,
     circle_settings,
     circles,
     conversation,
@@ -356,6 +362,7 @@ class MainWindow(QMainWindow):
         circles_menu.addAction(self.manage_invites_action)
         self._build_moderation_actions(circles_menu)
         self._build_help_menu()
+        self._build_care_entry(circles_menu)
 
     def _build_help_menu(self) -> None:
         help_menu = self.menuBar().addMenu(app_window.help_menu())
@@ -462,6 +469,87 @@ class MainWindow(QMainWindow):
     def crisis_help(self) -> CrisisHelpDialog | None:
         """The help window while it is open."""
         return open_help_window()
+
+    # -- care: what waits for a facilitator, from anywhere (issue 14) -------------------
+
+    def _build_care_entry(self, circles_menu: QMenu) -> None:
+        """ "Care and review…" in the Circles menu (Ctrl+Shift+C) and, while anything waits
+        for our care in some circle, a "Care (n)" entry in the toolbar beside "Get help
+        now"; both open `open_care`. The counts are the circle rows' (the list's badge)."""
+        self.care_action = QAction(care.care_menu_action(), self)
+        self.care_action.setObjectName("careAndReview")
+        self.care_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.care_action.setStatusTip(care.care_toolbar_hint())
+        self.care_action.triggered.connect(self.open_care)
+        circles_menu.insertAction(self.circle_settings_action, self.care_action)
+        self.care_toolbar_action = QAction(care.care_toolbar_action(0), self)
+        self.care_toolbar_action.setObjectName("careToolbarEntry")
+        self.care_toolbar_action.setToolTip(care.care_toolbar_hint())
+        self.care_toolbar_action.triggered.connect(self.open_care)
+        self.help_toolbar.addAction(self.care_toolbar_action)
+        # care is not a crisis: its own look beside the red "Get help now" (stylesheet)
+        button = self.help_toolbar.widgetForAction(self.care_toolbar_action)
+        if button is not None:
+            button.setObjectName("careToolbarButton")
+        self.care_toolbar_action.setVisible(False)
+
+    def _show_care(self) -> None:
+        """The toolbar's Care entry follows the rows: shown, with the count, while
+        anything waits for our care in any circle."""
+        waiting = sum(self.circle_list.care(circle) for circle in self.circle_list.ids())
+        self.care_toolbar_action.setText(care.care_toolbar_action(waiting))
+        self.care_toolbar_action.setVisible(waiting > 0)
+
+    @Slot()
+    def open_care(self) -> None:
+        """ "Care and review" for the open circle when something waits there (or it is one
+        we facilitate and nothing waits anywhere else); the one circle where something
+        waits; a chooser when several do; else a word that nothing waits."""
+        waiting = self.circle_list.waiting_for_care()
+        pane = self.current_pane()
+        if pane is not None and (
+            pane.circle_id in waiting or (not waiting and pane.care.facilitating)
+        ):
+            self.open_care_for(pane.circle_id)
+        elif len(waiting) == 1:
+            self.open_care_for(waiting[0])
+        elif waiting:
+            self.open_care_chooser(waiting)
+        else:
+            self.statusBar().showMessage(care.nothing_waiting_for_care(), STATUS_MESSAGE_MS)
+
+    def open_care_chooser(self, waiting: list[str]) -> CircleSwitcher:
+        rows = [entry for circle in waiting if (entry := self.circle_list.entry(circle))]
+        names = [
+            (row.id, care.care_chooser_entry(row.name, row.care_flags, row.to_review))
+            for row in rows
+        ]
+        chooser = CircleSwitcher(names, self, title=care.care_chooser_title())
+        chosen: list[str] = []
+        chooser.circleChosen.connect(chosen.append)
+        self._open_dialog(chooser, _nothing)
+        # after the window let go of the chooser (its own `finished` slot runs first)
+        chooser.finished.connect(lambda _result: self._care_chosen(chosen))
+        return chooser
+
+    def _care_chosen(self, chosen: list[str]) -> None:
+        if chosen:
+            self.open_care_for(chosen[-1])
+
+    def open_care_for(self, circle: str) -> None:
+        """Open the circle (if it is not the one in view) and its "Care and review"."""
+        if self.active_dialog is not None:
+            self.active_dialog.raise_()
+            return
+        pane = self.current_pane()
+        if pane is None or pane.circle_id != circle:
+            self.circle_list.select(circle)
+            pane = self.current_pane()
+            if pane is None or pane.circle_id != circle:
+                self.show_circle(circle)  # it was selected already, yet not shown
+                pane = self.current_pane()
+        if pane is not None and pane.circle_id == circle:
+            pane.care.open_list()
 
     def _build_moderation_actions(self, circles_menu: QMenu) -> None:
         """The circle in view's settings, moderation log and leaving (its pane does them)."""
@@ -664,6 +752,8 @@ class MainWindow(QMainWindow):
                 pane.set_name(entry.name)
                 pane.boundaries.show_break(quiet=entry.quiet, on_break=entry.on_break)
                 pane.asleep.show_reason(entry.asleep)
+                pane.care.show_count(entry.care_flags, entry.to_review)
+        self._show_care()
         for gone in [circle for circle in self.panes if circle not in present]:
             self.panes.pop(gone).deleteLater()
         for gone in [circle for circle in self._progress if circle not in present]:
@@ -704,6 +794,9 @@ class MainWindow(QMainWindow):
                 quiet=self.circle_list.quiet(circle), on_break=self.circle_list.on_break(circle)
             )
             pane.asleep.show_reason(self.circle_list.asleep(circle))
+            listed = self.circle_list.entry(circle)
+            if listed is not None:
+                pane.care.show_count(listed.care_flags, listed.to_review)
             self.panes[circle] = pane
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
             self.content.addWidget(pane)
@@ -863,7 +956,9 @@ class MainWindow(QMainWindow):
             pane.set_name(entry.name)
             pane.boundaries.show_break(quiet=entry.quiet, on_break=entry.on_break)
             pane.asleep.show_reason(entry.asleep)
+            pane.care.show_count(entry.care_flags, entry.to_review)
         self._show_unread()
+        self._show_care()
 
     def _private_message(self, event: PrivateMessageArrived) -> None:
         pane = self.panes.get(event.circle)

@@ -13,10 +13,12 @@ Rules:
 - Facilitators: "Care and review…" in the circle's More menu and, while anything waits,
   a badge in the header ("2 care flags · 1 to review") open
   peerapp.ui.dialogs.care_flags.CareFlagsDialog: open care flags, and messages hidden
-  pending review. The counts are read (the engine's `flags`) when circle_info says we
-  facilitate, on each `care_flag` event (`flag_arrived`) and each `message_review` event
-  (`review_changed`); acting in the dialog updates them. While the list is open, those
-  events have it read itself again instead, and its counts set the badge.
+  pending review. The counts have one source: the circle's row (CircleView.care_flags /
+  to_review, counted by the engine, 0 unless we facilitate, kept current by
+  `circle_changed` when a flag arrives or is resolved and when a message is hidden or
+  shows again). The main window hands each row to the circle list's care badge and to
+  `show_count` here; nothing is asked of the engine for them. While the list is open,
+  `care_flag` and `message_review` events have it read itself again.
 - "Show in conversation" (from the list) scrolls the conversation to the message and
   makes it the current row (Enter then shows it: "Show anyway"). A message older than
   those shown is fetched page by page (at most MAX_OLDER_PAGES); one that cannot be
@@ -32,11 +34,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView
 
 from peerapp.core.api.moderation import CircleInfoView
-from peerapp.core.api.safety import Flags
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.care_flags import CareFlagsDialog, open_flags
-from peerapp.ui.engine_query import Latest, latest_answer
+from peerapp.ui.dialogs.care_flags import CareFlagsDialog
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
@@ -59,7 +59,6 @@ class PaneCare(QObject):
         self.open_count = 0
         self.review_count = 0
         self.list_dialog: CareFlagsDialog | None = None  # the list, while it is open
-        self._counts = Latest()
         self.flags_action = QAction(care.care_and_review_action(), self)
         self.flags_action.triggered.connect(self.open_list)
         self.flags_action.setVisible(False)
@@ -102,51 +101,26 @@ class PaneCare(QObject):
 
     @Slot(object)
     def info_changed(self, _info: CircleInfoView) -> None:
-        facilitating = self.controller.facilitating
-        self.flags_action.setVisible(facilitating)
-        if facilitating and not self.facilitating:
-            self.facilitating = True
-            self.refresh_count()
-        elif not facilitating:
-            self.facilitating = False
-            self.show_count(0)
+        self.facilitating = self.controller.facilitating
+        self.flags_action.setVisible(self.facilitating)
 
     def flag_arrived(self) -> None:
-        """A `care_flag` event for this circle."""
-        self._read_flags_again()
+        """A `care_flag` event for this circle (the count comes with the circle's row)."""
+        self._read_list_again()
 
     def review_changed(self) -> None:
         """A `message_review` event for this circle: a message was hidden pending review,
-        or shows again."""
+        or shows again (the count comes with the circle's row)."""
         if self.facilitating:
-            self._read_flags_again()
+            self._read_list_again()
 
-    def _read_flags_again(self) -> None:
-        """The open list reads the flags again, and its `changed` sets the badge; with no
-        list open, the badge's counts are read alone."""
+    def _read_list_again(self) -> None:
         dialog = self.list_dialog
         if dialog is not None and still_alive(dialog) and dialog.isVisible():
             dialog.load()
-        else:
-            self.refresh_count()
 
-    @async_slot()
-    async def refresh_count(self) -> None:
-        result = await latest_answer(
-            self._counts,
-            lambda: self.bridge.request(Flags(circle=self.circle)),
-            self.pane.surface,
-            lambda error: self.controller.report_error(error, "read care flags", shown=False),
-        )
-        if result is None or not self.facilitating:
-            return
-        self.show_count(
-            len(open_flags(result.flags)),
-            len(result.pending_review),
-        )
-
-    @Slot(int, int)
     def show_count(self, count: int, to_review: int = 0) -> None:
+        """The circle's row says what waits (the engine's count; 0 and 0 for members)."""
         self.open_count = count
         self.review_count = to_review
         self.pane.header.set_open_care_flags(count, to_review)
@@ -156,7 +130,6 @@ class PaneCare(QObject):
         dialog = CareFlagsDialog(
             self.bridge, self.circle, self.pane.surface, my_id=self.controller.my_id
         )
-        dialog.changed.connect(self.show_count)
         dialog.showRequested.connect(self.show_in_conversation)
         dialog.restored.connect(self._restored)
         dialog.deleted.connect(self._deleted)

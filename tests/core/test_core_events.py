@@ -243,7 +243,7 @@ SHAPES += [
         },
     ),
     (
-        CircleChanged(CircleView("ab" * 16, "Tuesday", members=3, unread=1)),
+        CircleChanged(CircleView("ab" * 16, "Tuesday", members=3, unread=1, care_flags=2)),
         {
             "event": "circle_changed",
             "circle": {
@@ -255,6 +255,8 @@ SHAPES += [
                 "on_break": False,
                 "network": "direct",
                 "asleep": "",
+                "care_flags": 2,
+                "to_review": 0,
             },
         },
     ),

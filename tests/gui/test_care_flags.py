@@ -149,7 +149,8 @@ def test_members_flag_care_and_the_facilitator_sees_and_resolves_them(
         click(card.resolve_button)
     qtbot.waitUntil(lambda: not listed.flags, timeout=WAIT_MS)
     assert listed.empty_label.isVisibleTo(listed)
-    assert ash_pane.header.care_flags_button.isHidden()
+    # the header's badge follows the circle's row (circle_changed), not the list
+    qtbot.waitUntil(ash_pane.header.care_flags_button.isHidden, timeout=WAIT_MS)
     with qtbot.waitSignal(listed.finished, timeout=WAIT_MS):
         click(listed.primary_button)
 

@@ -163,12 +163,64 @@ def care_and_review_title() -> str:
 
 
 def care_and_review_text() -> str:
+    # true to what the list shows (issue 14): a care flag names who raised it, so the
+    # facilitator can follow up with them; a harm flag never names who flagged
     return tr(
         "care",
         (
-            "What is waiting for a facilitator here. Only facilitators see this "
-            "list, and it never shows who flagged anything."
+            "What is waiting for a facilitator here. Only facilitators see this list, "
+            "and the person a care flag is about never does. Each care flag shows who "
+            "raised it, so you can follow up with them; a hidden message never shows "
+            "who flagged it."
         ),
+    )
+
+
+# the care badge on a circle in the list, and the main window's way to the list
+def list_badge(count: int) -> str:
+    """The circle list's care badge: a heart and how much waits (never who or what)."""
+    shown = tr("care", "99+") if count > 99 else str(count)
+    return tr("care", "♥ {count}").format(count=shown)
+
+
+def list_badge_description(care_flags: int, to_review: int) -> str:
+    """The care badge's tooltip and accessible description, in plain words."""
+    return tr("care", "Waiting for your care as a facilitator: {what}").format(
+        what=care_badge(care_flags, to_review)
+    )
+
+
+def care_menu_action() -> str:  # the Circles menu and the toolbar
+    return tr("care", "Care and review…")
+
+
+def care_toolbar_action(count: int) -> str:
+    if count == 0:
+        return tr("care", "Care")
+    return tr("care", "Care ({count})").format(count=count)
+
+
+def care_toolbar_hint() -> str:
+    return tr(
+        "care",
+        "Open care flags and messages waiting for review, in the circles you facilitate",
+    )
+
+
+def care_chooser_title() -> str:
+    return tr("care", "Care and review: choose a circle")
+
+
+def care_chooser_entry(circle_name: str, care_flags: int, to_review: int) -> str:
+    return tr("care", "{circle_name} · {waiting}").format(
+        circle_name=circle_name, waiting=care_badge(care_flags, to_review)
+    )
+
+
+def nothing_waiting_for_care() -> str:
+    return tr(
+        "care",
+        "Nothing is waiting for a facilitator's care right now, in the circles you facilitate.",
     )
 
 

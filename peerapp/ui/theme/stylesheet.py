@@ -281,6 +281,14 @@ QToolBar#helpToolbar QToolButton:hover {
 QToolBar#helpToolbar QToolButton:focus {
     border: 2px solid $focus;
 }
+QToolBar#helpToolbar QToolButton#careToolbarButton {
+    color: $accent_text;
+    background: $accent_soft;
+    border: 1px solid $accent_text;
+}
+QToolBar#helpToolbar QToolButton#careToolbarButton:focus {
+    border: 2px solid $focus;
+}
 QPushButton[primary="true"] {
     background: $accent;
     border: 1px solid $accent;

@@ -7,6 +7,14 @@ circles), so the selection and the scroll position survive the frequent refreshe
 A circle that is quiet now (the person takes a break from it, from everything, or it is
 in their quiet hours) shows no unread badge, only a small moon, and its unread messages
 do not count in the totals (window title, tray): a break silences the counts too.
+
+For a facilitator, a circle where something waits for their care (open care flags,
+messages hidden pending review: CircleView.care_flags / to_review, filled by the engine
+and kept current by circle_changed) shows a second badge, left of the unread one: a
+heart and the count, outlined on a soft fill so it never reads as unread messages, with
+a tooltip and an accessible description in plain words. A break does not hide it (the
+flag waits there; only its notification is silenced). Members never have one: the
+engine counts 0 for them.
 """
 
 from __future__ import annotations
@@ -32,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.events import CircleView
 from peerapp.ui import style, theme
-from peerapp.ui.text import boundaries, circles, conversation, navigation
+from peerapp.ui.text import boundaries, care, circles, conversation, navigation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 UNREAD_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -40,6 +48,8 @@ MEMBERS_ROLE = Qt.ItemDataRole.UserRole + 3
 QUIET_ROLE = Qt.ItemDataRole.UserRole + 4
 ON_BREAK_ROLE = Qt.ItemDataRole.UserRole + 5
 ASLEEP_ROLE = Qt.ItemDataRole.UserRole + 6
+CARE_ROLE = Qt.ItemDataRole.UserRole + 7  # open care flags (facilitators; else 0)
+REVIEW_ROLE = Qt.ItemDataRole.UserRole + 8  # messages hidden pending review (likewise)
 BADGE_HEIGHT = 18
 BADGE_PADDING = 6
 BADGE_MARGIN = 8
@@ -56,6 +66,13 @@ class CircleEntry:
     quiet: bool = False  # silenced now: by a break or quiet hours
     on_break: bool = False  # the person's own break switch for it (or the global one)
     asleep: str = ""  # why it sleeps (made in the other network mode); "" when reachable
+    care_flags: int = 0  # open care flags sent to us as a facilitator
+    to_review: int = 0  # messages hidden pending review, for us as a facilitator
+
+    @property
+    def care(self) -> int:
+        """What waits for our care here, as the care badge counts it."""
+        return self.care_flags + self.to_review
 
 
 def circle_title(circle: CircleView) -> str:
@@ -74,6 +91,8 @@ def entries_from(circles: Sequence[CircleView]) -> list[CircleEntry]:
             quiet=circle.quiet,
             on_break=circle.on_break,
             asleep=circle.asleep,
+            care_flags=max(circle.care_flags, 0),
+            to_review=max(circle.to_review, 0),
         )
         for circle in circles
     ]
@@ -103,8 +122,16 @@ class CircleDelegate(QStyledItemDelegate):
             item.font = font
         if quiet:
             badge_width = BADGE_HEIGHT  # room for the moon
-        # leave room for the badge so a long name is elided before it
-        text_room = rect.width() - badge_width - 3 * BADGE_MARGIN
+        waiting = int(index.data(CARE_ROLE) or 0) + int(index.data(REVIEW_ROLE) or 0)
+        care_text = care.list_badge(waiting) if waiting else ""
+        care_width = 0
+        if care_text:
+            care_width = max(
+                QFontMetrics(badge_font).horizontalAdvance(care_text) + 2 * BADGE_PADDING,
+                BADGE_HEIGHT,
+            )
+        # leave room for the badges so a long name is elided before them
+        text_room = rect.width() - badge_width - care_width - 4 * BADGE_MARGIN
         metrics = QFontMetrics(item.font)
         item.text = metrics.elidedText(
             item.text,
@@ -121,6 +148,29 @@ class CircleDelegate(QStyledItemDelegate):
             self._paint_badge(painter, rect, badge_text, badge_font, badge_width)
         elif quiet:
             self._paint_moon(painter, rect, badge_font)
+        if care_text:
+            right = rect.right() - (badge_width + BADGE_MARGIN if badge_width else 0)
+            care_badge = QRect(
+                right - BADGE_MARGIN - care_width,
+                rect.center().y() - BADGE_HEIGHT // 2 + 1,
+                care_width,
+                BADGE_HEIGHT,
+            )
+            self._paint_care(painter, care_badge, care_text, badge_font)
+
+    def _paint_care(self, painter: QPainter, badge: QRect, text: str, font: QFont) -> None:
+        """The care badge: accent words on the soft fill, outlined (not the unread pill)."""
+        colours = theme.current()
+        painter.save()
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(QColor(colours.accent_text))
+            painter.setBrush(QColor(colours.accent_soft))
+            painter.drawRoundedRect(badge, BADGE_HEIGHT / 2, BADGE_HEIGHT / 2)
+            painter.setFont(font)
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        finally:
+            painter.restore()
 
     def _paint_moon(self, painter: QPainter, rect: QRect, font: QFont) -> None:
         moon = QRect(
@@ -238,7 +288,23 @@ class CircleList(QFrame):
             quiet=bool(item.data(QUIET_ROLE)),
             on_break=bool(item.data(ON_BREAK_ROLE)),
             asleep=str(item.data(ASLEEP_ROLE) or ""),
+            care_flags=int(item.data(CARE_ROLE) or 0),
+            to_review=int(item.data(REVIEW_ROLE) or 0),
         )
+
+    def entry(self, circle_id: str) -> CircleEntry | None:
+        """The circle's row as the list shows it; None when it is not listed."""
+        item = self._item(circle_id)
+        return self._entry(item) if item is not None else None
+
+    def care(self, circle_id: str) -> int:
+        """What the care badge counts for the circle (0: no badge)."""
+        entry = self.entry(circle_id)
+        return entry.care if entry is not None else 0
+
+    def waiting_for_care(self) -> list[str]:
+        """The circles with a care badge, in the list's order."""
+        return [circle for circle in self.ids() if self.care(circle) > 0]
 
     def count(self) -> int:
         return self.list.count()
@@ -321,7 +387,12 @@ def _show(item: QListWidgetItem, entry: CircleEntry) -> None:
     item.setData(QUIET_ROLE, entry.quiet)
     item.setData(ON_BREAK_ROLE, entry.on_break)
     item.setData(ASLEEP_ROLE, entry.asleep)
+    item.setData(CARE_ROLE, entry.care_flags)
+    item.setData(REVIEW_ROLE, entry.to_review)
     item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
+    waiting = care.list_badge_description(entry.care_flags, entry.to_review) if entry.care else ""
+    item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, waiting)
+    item.setData(Qt.ItemDataRole.ToolTipRole, waiting or None)
 
 
 def _badge(item: QListWidgetItem) -> int:
@@ -329,8 +400,11 @@ def _badge(item: QListWidgetItem) -> int:
 
 
 def _spoken(entry: CircleEntry) -> str:
+    spoken = entry.name
     if entry.quiet:
-        return f"{entry.name}, {boundaries.on_break_spoken()}"
-    if entry.unread:
-        return f"{entry.name}, {conversation.unread_count(entry.unread)}"
-    return entry.name
+        spoken = f"{entry.name}, {boundaries.on_break_spoken()}"
+    elif entry.unread:
+        spoken = f"{entry.name}, {conversation.unread_count(entry.unread)}"
+    if entry.care:
+        spoken = f"{spoken}, {care.care_badge(entry.care_flags, entry.to_review)}"
+    return spoken

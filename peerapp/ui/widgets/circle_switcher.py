@@ -41,16 +41,23 @@ def matching(circles: Sequence[tuple[str, str]], typed: str) -> list[tuple[str, 
 class CircleSwitcher(QDialog):
     circleChosen = Signal(str)  # circle id
 
-    def __init__(self, circles: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
-        """`circles`: (id, name) of every circle, in the sidebar's order."""
+    def __init__(
+        self,
+        circles: Sequence[tuple[str, str]],
+        parent: QWidget | None = None,
+        title: str | None = None,
+    ) -> None:
+        """`circles`: (id, name) of every circle, in the sidebar's order; `title`: what
+        the choice is for (the Care entry's chooser), "Switch circle" when not given."""
         super().__init__(parent)
         self.setObjectName("circleSwitcher")
-        self.setWindowTitle(navigation.switcher_title())
+        title = title if title is not None else navigation.switcher_title()
+        self.setWindowTitle(title)
         self.setMinimumWidth(WIDTH)
         self._circles = list(circles)
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(navigation.switcher_placeholder())
-        self.filter_edit.setAccessibleName(navigation.switcher_title())
+        self.filter_edit.setAccessibleName(title)
         self.list = QListWidget()
         self.list.setObjectName("switcherList")
         self.list.setAccessibleName(navigation.circle_list_name())
