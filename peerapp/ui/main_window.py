@@ -868,7 +868,9 @@ class MainWindow(QMainWindow):
     def _removed_from_circle(self, event: RemovedFromCircle) -> None:
         pane = self.panes.get(event.circle)
         if pane is not None:
-            pane.moderation.show_removed(event.banned, admission_lost=event.admission_lost)
+            pane.moderation.show_removed(
+                event.banned, admission_lost=event.admission_lost, reason=event.reason
+            )
 
     def _moderation(self, event: ModerationHappened) -> None:
         circle, entry = event.circle, event.entry
