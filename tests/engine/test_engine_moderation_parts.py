@@ -3,8 +3,10 @@ path's publish and the fronts' events recorded; no socket (tests/engine/circle_p
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import nacl.signing
 import pytest
 from trio.testing import wait_all_tasks_blocked
 
@@ -234,5 +236,34 @@ def test_a_bad_reason_is_refused_before_anything_is_signed(
             assert len(ash.record.published) == published
             # the exact limit goes through
             await ash.moderation.mute(circle_hex, bee_hex, 60, "é" * MAX_REASON_CHARS)
+
+    run(body)
+
+
+def test_a_hostile_oversize_reason_is_refused_and_counted_nothing_else_lost(
+    tmp_path: Path,
+) -> None:
+    """A facilitator's app modified to sign a 281-character (or non-text) reason: every
+    other replica refuses that event as malformed, counts it, and keeps what came with it."""
+
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            mine = await admit(ash, circle, bee)
+            await deliver(ash, bee, mine)
+            stored = bee.store.event_count(mine.circle_id)
+            good = ash.log.author(circle, EventType.MESSAGE, {"text": "still here"})
+            hostile = []
+            for reason in ("x" * (MAX_REASON_CHARS + 1), b"rude", ""):
+                valid = ash.log.author(circle, EventType.MUTE, {"member": mine.me, "until": 0})
+                event = replace(valid.event, body={**valid.event.body, "reason": reason})
+                encoded = event.encode()
+                seed = circle.membership.signing_seed
+                hostile.append(encoded + nacl.signing.SigningKey(seed).sign(encoded).signature)
+            accepted = bee.receive(mine, [*hostile, good.signed])
+            assert [s.id for s in accepted] == [good.id]
+            assert bee.record.counted.count("invalid") == 3
+            assert bee.store.event_count(mine.circle_id) == stored + 1
+            assert [e.action for e in bee.moderation.moderation_log(mine.circle_id.hex())] == []
 
     run(body)
