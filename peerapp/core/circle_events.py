@@ -13,8 +13,9 @@ Rules:
   computes identically.
 - Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
   mistyped field is refused. OPTIONAL_BODY_FIELDS lists the few fields a body may leave
-  out (a message's content warning and check-in mood); BODY_RULES holds the checks that
-  span fields (a message has text unless it is a check-in).
+  out (a message's content warning and check-in mood, a moderation action's reason);
+  BODY_RULES holds the checks that span fields (a message has text unless it is a
+  check-in).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any
 
 from peerapp.core import wire
 from peerapp.core.content_warnings import is_valid_label
+from peerapp.core.moderation_policy import is_plain_reason
 
 VERSION = 1
 CIRCLE_ID_BYTES = 16
@@ -255,6 +257,13 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.MESSAGE: {"cw": is_valid_label, "mood": _whole(MOODS.start, MOODS.stop - 1)},
     # the epoch whose secret, sealed to the author's previous key, did not open (a repair)
     EventType.EXCHANGE_KEY: {"unreadable": _bytes_of(EPOCH_ID_BYTES)},
+    # a facilitator's reason, shown to the member and in the moderation log: absent when
+    # none was given (never ""), so an event without one encodes, and hashes, exactly as
+    # before the field existed; present, 1..MAX_REASON_CHARS plain characters
+    EventType.REMOVE: {"reason": is_plain_reason},
+    EventType.BAN: {"reason": is_plain_reason},
+    EventType.MUTE: {"reason": is_plain_reason},
+    EventType.DELETE: {"reason": is_plain_reason},
 }
 
 

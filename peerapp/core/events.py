@@ -270,6 +270,7 @@ class RemovedFromCircle(EngineEvent):
     # not removed by anyone: our admission lost to another that used the same single-use
     # invite at the same moment (by and by_name are then "")
     admission_lost: bool = False
+    reason: str = ""  # the facilitator's words for it, "" when none (the REMOVE/BAN's)
 
 
 @dataclass(frozen=True)

@@ -407,6 +407,8 @@ def action_of(entry: Entry) -> ModerationAction:
     elif event.type in (EventType.DELETE, EventType.RESTORE):
         target = body["author"]
         details = {"message": body["message"]}
+    if "reason" in body:  # a facilitator's words (remove, ban, mute, delete), when given
+        details["reason"] = body["reason"]
     return ModerationAction(
         entry.id, event.author, event.type.value, target, event.ts, event.lamport, details
     )

@@ -52,7 +52,13 @@ from peerapp.core.events import (
     RemovedFromCircle,
 )
 from peerapp.core.invite_code import InvalidInviteCode, decode_invite
-from peerapp.core.moderation_policy import MAX_MUTE_DAYS, MAX_MUTE_SECONDS
+from peerapp.core.moderation_policy import (
+    MAX_MUTE_DAYS,
+    MAX_MUTE_SECONDS,
+    MAX_REASON_CHARS,
+    clean_reason,
+    is_plain_reason,
+)
 from peerapp.core.resolution import MODERATION_TYPES, REMOVAL_TYPES, Entry, action_of
 from peerapp.crypto.invite_keys import invite_public_key
 from peerapp.engine.circle_log import CircleLog
@@ -75,6 +81,19 @@ LEAVE_POLL_SECONDS = 0.2
 
 # the removals that take a member out (a demotion leaves it in)
 REMOVING_TYPES = REMOVAL_TYPES - {EventType.DEMOTE}
+
+
+def with_reason(body: dict[str, Any], reason: str) -> dict[str, Any]:
+    """`body` with the facilitator's reason, cleaned (core/moderation_policy.py); an empty
+    one leaves the body as it was, so its encoding is the one it had before reasons."""
+    text = clean_reason(reason)
+    if not text:
+        return body
+    if len(text) > MAX_REASON_CHARS:
+        raise CommandError(Refusal.REASON_TOO_LONG, limit=str(MAX_REASON_CHARS))
+    if not is_plain_reason(text):
+        raise CommandError(Refusal.REASON_NOT_PLAIN)
+    return {**body, "reason": text}
 
 
 def _next_send_at(state: CircleState, me: bytes, now: int) -> int:
@@ -156,22 +175,32 @@ class Moderation:
 
     # -- commands ------------------------------------------------------------------
 
-    async def on_member(self, circle_hex: str, kind: EventType, member_hex: str) -> None:
-        """promote, demote, transfer_founder and remove_member."""
+    async def on_member(
+        self, circle_hex: str, kind: EventType, member_hex: str, reason: str = ""
+    ) -> None:
+        """promote, demote, transfer_founder and remove_member (only a removal carries
+        a reason)."""
+        body = {"member": id_from_hex(member_hex, "member id")}
+        if kind is EventType.REMOVE:
+            body = with_reason(body, reason)
         runtime = self.acting(circle_hex)
-        await self.act(runtime, kind, {"member": id_from_hex(member_hex, "member id")})
+        await self.act(runtime, kind, body)
 
-    async def ban(self, circle_hex: str, member_hex: str, *, invitees: bool) -> list[str]:
+    async def ban(
+        self, circle_hex: str, member_hex: str, *, invitees: bool, reason: str = ""
+    ) -> list[str]:
         """Ban a member or former member; with `invitees`, also remove, in the same action,
         the current members it brought in (and they brought in), so its puppets leave with
-        it. Returns the ids of those removed besides it."""
+        it. Returns the ids of those removed besides it. The reason is the ban's: it speaks
+        of the banned member, so the invitees' removals carry none."""
         runtime = self.acting(circle_hex)
         target = id_from_hex(member_hex, "member id")
+        body = with_reason({"member": target}, reason)
         brought_in = runtime.state.brought_in_by(target) if invitees else []
         for key in brought_in:
             if not runtime.state.outranks(runtime.me, key):
                 raise CommandError(Refusal.INVITEES_OUTRANK)
-        await self.act(runtime, EventType.BAN, {"member": target})
+        await self.act(runtime, EventType.BAN, body)
         removed = []
         for key in brought_in:
             if runtime.state.is_member(key):
@@ -179,28 +208,26 @@ class Moderation:
                 removed.append(key.hex())
         return removed
 
-    async def mute(self, circle_hex: str, member_hex: str, seconds: int) -> int:
+    async def mute(self, circle_hex: str, member_hex: str, seconds: int, reason: str = "") -> int:
         if not 0 <= seconds <= MAX_MUTE_SECONDS:
             raise CommandError(
                 Refusal.MUTE_TOO_LONG, high=str(MAX_MUTE_SECONDS), days=str(MAX_MUTE_DAYS)
             )
+        member = id_from_hex(member_hex, "member id")
         runtime = self.acting(circle_hex)
         until = self._clock.now_ms() + seconds * 1000 if seconds else 0
-        await self.act(
-            runtime,
-            EventType.MUTE,
-            {"member": id_from_hex(member_hex, "member id"), "until": until},
-        )
+        body = with_reason({"member": member, "until": until}, reason)
+        await self.act(runtime, EventType.MUTE, body)
         return until
 
-    async def delete_message(self, circle_hex: str, message_hex: str) -> None:
+    async def delete_message(self, circle_hex: str, message_hex: str, reason: str = "") -> None:
         runtime = self.acting(circle_hex)
         try:
             message_id = bytes.fromhex(message_hex)
         except ValueError:
             raise CommandError(Refusal.NOT_A_MESSAGE_ID, text=message_hex) from None
         stored = self.message_in(runtime, message_id)
-        body = {"message": message_id, "author": stored.author}
+        body = with_reason({"message": message_id, "author": stored.author}, reason)
         await self.act(runtime, EventType.DELETE, body)
 
     def message_in(self, runtime: CircleRuntime, message_id: bytes) -> StoredEvent:
@@ -483,6 +510,7 @@ class Moderation:
         if target == runtime.me:
             if runtime.state.is_member(runtime.me):
                 return  # a stale removal another resolution voided
+            reason = decoded(stored).body.get("reason", "")
             self._store.retire_epochs(runtime.circle_id, keep=())
             runtime.epochs.clear()
             self._discard_keys(runtime)
@@ -493,6 +521,7 @@ class Moderation:
                     stored.author.hex(),
                     runtime.name_of(stored.author),
                     banned=runtime.me in runtime.state.banned,
+                    reason=reason,
                 )
             )
             self._emit(CirclesChanged())

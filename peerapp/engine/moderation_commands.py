@@ -54,20 +54,28 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
         return service().moderation
 
     async def on_member(command: MemberCommand) -> Done:
-        await moderation().on_member(command.circle, MEMBER_ACTIONS[type(command)], command.member)
+        reason = command.reason if isinstance(command, RemoveMember) else None
+        kind = MEMBER_ACTIONS[type(command)]
+        await moderation().on_member(command.circle, kind, command.member, reason or "")
         return Done()
 
     async def ban(command: Ban) -> Banned:
         removed = await moderation().ban(
-            command.circle, command.member, invitees=bool(command.invitees)
+            command.circle,
+            command.member,
+            invitees=bool(command.invitees),
+            reason=command.reason or "",
         )
         return Banned(removed=removed)
 
     async def mute(command: Mute) -> Muted:
-        return Muted(until=await moderation().mute(command.circle, command.member, command.seconds))
+        until = await moderation().mute(
+            command.circle, command.member, command.seconds, command.reason or ""
+        )
+        return Muted(until=until)
 
     async def delete_message(command: DeleteMessage) -> Done:
-        await moderation().delete_message(command.circle, command.message)
+        await moderation().delete_message(command.circle, command.message, command.reason or "")
         return Done()
 
     async def set_settings(command: SetSettings) -> CircleSettings:

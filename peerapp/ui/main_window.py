@@ -988,7 +988,10 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.moderation.show_removed(
-                event.banned, admission_lost=event.admission_lost, by_name=event.by_name
+                event.banned,
+                admission_lost=event.admission_lost,
+                by_name=event.by_name,
+                reason=event.reason,
             )
 
     def _rejoined(self, event: RejoinedCircle) -> None:

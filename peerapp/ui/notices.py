@@ -15,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from peerapp.core.api.moderation import ModerationEntryView, MuteDetails, SettingsDetails
+from peerapp.core.api.moderation import (
+    MessageDetails,
+    ModerationEntryView,
+    MuteDetails,
+    RemovalDetails,
+    SettingsDetails,
+)
 from peerapp.core.circle_events import EventType
 from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 from peerapp.core.events import MessageView
@@ -30,6 +36,15 @@ def who(entry: ModerationEntryView) -> str:
 
 def whom(entry: ModerationEntryView) -> str:
     return entry.target_name or conversation.unnamed_member()
+
+
+def reason_of(entry: ModerationEntryView) -> str:
+    """The facilitator's reason an entry carries (remove, ban, mute, delete); "" when none.
+    A member's words: shown as plain text."""
+    details = entry.details
+    if isinstance(details, (MuteDetails, MessageDetails, RemovalDetails)):
+        return details.reason
+    return ""
 
 
 @dataclass(frozen=True)
@@ -121,8 +136,21 @@ def mute_seconds(entry: ModerationEntryView) -> int:
 def _mute_notice(entry: ModerationEntryView, previous: Settings | None) -> str:
     seconds = mute_seconds(entry)
     if seconds == 0:
-        return moderation.unmuted_notice(who(entry), whom(entry))
-    return moderation.muted_notice(who(entry), whom(entry), common.duration(seconds))
+        notice = moderation.unmuted_notice(who(entry), whom(entry))
+    else:
+        notice = moderation.muted_notice(who(entry), whom(entry), common.duration(seconds))
+    return moderation.with_reason(notice, reason_of(entry))
+
+
+def _delete_notice(entry: ModerationEntryView, previous: Settings | None) -> str | None:
+    """A deleted message shows in its own place (its tombstone); a facilitator's delete
+    that says why also gets a note, so its author (and everyone) reads the reason."""
+    reason = reason_of(entry)
+    if not reason or entry.actor == entry.target:
+        return None
+    return moderation.with_reason(
+        moderation.message_removed_notice(who(entry), whom(entry)), reason
+    )
 
 
 def _settings_notice(entry: ModerationEntryView, previous: Settings | None) -> str:
@@ -135,17 +163,22 @@ def _settings_notice(entry: ModerationEntryView, previous: Settings | None) -> s
 
 NoticeRule = Callable[[ModerationEntryView, Settings | None], str | None]
 
-# action -> the note the conversation shows (a deleted message shows in its own place)
+# action -> the note the conversation shows (a deleted message shows in its own place),
+# with the facilitator's reason when the entry carries one
 NOTICES: dict[str, NoticeRule] = {
     EventType.PROMOTE.value: lambda e, _: moderation.promoted_notice(who(e), whom(e)),
     EventType.DEMOTE.value: lambda e, _: moderation.demoted_notice(who(e), whom(e)),
     EventType.TRANSFER_FOUNDER.value: lambda e, _: moderation.made_founder_notice(who(e), whom(e)),
     EventType.MUTE.value: _mute_notice,
-    EventType.REMOVE.value: lambda e, _: moderation.removed_notice(who(e), whom(e)),
-    EventType.BAN.value: lambda e, _: moderation.banned_notice(who(e), whom(e)),
+    EventType.REMOVE.value: lambda e, _: moderation.with_reason(
+        moderation.removed_notice(who(e), whom(e)), reason_of(e)
+    ),
+    EventType.BAN.value: lambda e, _: moderation.with_reason(
+        moderation.banned_notice(who(e), whom(e)), reason_of(e)
+    ),
     EventType.SETTINGS.value: _settings_notice,
     EventType.INVITE_REVOKE.value: lambda e, _: moderation.invite_revoked_notice(who(e)),
-    EventType.DELETE.value: lambda e, _: None,
+    EventType.DELETE.value: _delete_notice,
     EventType.RESTORE.value: lambda e, _: safety.restored_notice(who(e)),
 }
 
@@ -224,6 +257,7 @@ def log_lines(entries: Iterable[ModerationEntryView]) -> list[LogLine]:
                 who=who(entry),
                 what=log_what(entry, previous),
                 whom=whom(entry) if has_target and not own_delete else "",
+                reason=reason_of(entry),
             )
         )
     return lines

@@ -69,7 +69,11 @@ from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_controller import Command
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
+from peerapp.ui.dialogs.confirm_action import (
+    ConfirmActionDialog,
+    ConfirmWithReasonDialog,
+    confirm_delete_message,
+)
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
@@ -84,7 +88,7 @@ from peerapp.ui.member_actions import (
     care_actions,
     in_menu_order,
 )
-from peerapp.ui.notices import Settings, notice_text, with_previous
+from peerapp.ui.notices import Settings, notice_text, reason_of, with_previous
 from peerapp.ui.text import circle_settings, circles, conversation, follow_through, moderation
 from peerapp.ui.timeline import Item, Notice
 from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
@@ -155,6 +159,12 @@ class RemovedBar(QFrame):
         self.by_label.setTextFormat(Qt.TextFormat.PlainText)  # a name from a peer
         self.by_label.setWordWrap(True)
         self.by_label.hide()
+        # the facilitator's reason, when they gave one: their words, plain text
+        self.reason = QLabel()
+        self.reason.setObjectName("removedReason")
+        self.reason.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason.setWordWrap(True)
+        self.reason.hide()
         self.detail = QLabel(follow_through.removed_explanation())
         style.set_role(self.detail, "muted")
         self.detail.setWordWrap(True)
@@ -173,10 +183,15 @@ class RemovedBar(QFrame):
         layout.setSpacing(4)
         layout.addWidget(self.heading)
         layout.addWidget(self.by_label)
+        layout.addWidget(self.reason)
         layout.addWidget(self.detail)
         layout.addSpacing(6)
         layout.addLayout(buttons)
         self.hide()  # until one is removed
+
+    def set_reason(self, reason: str) -> None:
+        self.reason.setText(moderation.removed_reason(reason) if reason else "")
+        self.reason.setVisible(bool(reason))
 
     def set_banned(self, banned: bool, admission_lost: bool = False, by_name: str = "") -> None:
         if admission_lost:
@@ -207,6 +222,7 @@ class PaneModeration(QObject):
         self.circle = pane.circle_id
         self.entries: list[ModerationEntryView] = []
         self._entry_ids: set[str] = set()
+        self.removal_reason = ""  # removed_from_circle's; else the log's removal of us
         self.log_loaded = False
 
         self.removed_bar = RemovedBar()
@@ -338,9 +354,6 @@ class PaneModeration(QObject):
             MemberAction.UNMUTE: lambda: bridge.request(
                 Mute(circle=circle, member=member_id, seconds=0)
             ),
-            MemberAction.REMOVE: lambda: bridge.request(
-                RemoveMember(circle=circle, member=member_id)
-            ),
         }
         # a member who asked for support recently: the facilitator is reminded first, and
         # a mute of a listed length asks before it goes (core/care_policy.py)
@@ -349,6 +362,19 @@ class PaneModeration(QObject):
         dialog: EngineCommandDialog
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
             dialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
+        elif action is MemberAction.REMOVE:
+            # the removal may say why: shown to them and in the log
+            removal = CONFIRMATIONS[action]
+            dialog = ConfirmWithReasonDialog(
+                bridge,
+                title=removal.title(name),
+                explanation=removal.text(name),
+                confirm_text=removal.confirm(),
+                command=lambda reason: bridge.request(
+                    RemoveMember(circle=circle, member=member_id, reason=reason)
+                ),
+                parent=self.pane.surface,
+            )
         elif action is MemberAction.BAN:
             brought = brought_in_by(controller.members, member_id)
             invitees = [m.name or conversation.unnamed_member() for m in brought]
@@ -391,7 +417,10 @@ class PaneModeration(QObject):
         message = self.pane.model.message(message_id)
         if message is None or not self.controller.may_delete(message):
             return
-        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self.pane.surface)
+        # a facilitator deleting someone else's message may say why (an author, no)
+        dialog = confirm_delete_message(
+            self.bridge, self.circle, message_id, self.pane.surface, with_reason=not message.mine
+        )
         self.controller.open_dialog(dialog, lambda: self.mark_deleted(message_id))
 
     @Slot(str)
@@ -442,11 +471,31 @@ class PaneModeration(QObject):
 
     # -- removed ------------------------------------------------------------------------
 
-    def show_removed(self, banned: bool, admission_lost: bool = False, by_name: str = "") -> None:
+    def show_removed(
+        self, banned: bool, admission_lost: bool = False, by_name: str = "", reason: str = ""
+    ) -> None:
         """The engine's removed_from_circle: we are no longer a member (the controller
         holds it; `_removed_changed` shows it). `admission_lost`: we were never really
-        admitted (another joiner took the invite's last use at the same moment)."""
+        admitted (another joiner took the invite's last use at the same moment).
+        `reason`: the facilitator's words, if any."""
+        self.removal_reason = reason
         self.controller.set_removed(banned, admission_lost, by_name)
+
+    def _show_removal_reason(self) -> None:
+        """The reason on the removed bar: the event's, or (after a restart, when only
+        circle_info says we were removed) the latest removal of us in the log."""
+        reason = self.removal_reason
+        if not reason and not self.controller.admission_lost:
+            mine = self.controller.my_id
+            removals = [
+                entry
+                for entry in self.entries
+                if entry.action in (EventType.REMOVE.value, EventType.BAN.value)
+                and entry.target == mine
+            ]
+            latest = max(removals, key=lambda e: (e.lamport, e.id), default=None)
+            reason = "" if latest is None else reason_of(latest)
+        self.removed_bar.set_reason(reason)
 
     @Slot()
     def _removed_changed(self) -> None:
@@ -458,6 +507,7 @@ class PaneModeration(QObject):
             self.removed_bar.set_banned(
                 controller.banned, controller.admission_lost, self.removed_by()
             )
+            self._show_removal_reason()
         self.removed_bar.setVisible(removed)
         self.pane.composer.setVisible(not removed)
         self.pane.header.set_removed(removed)
@@ -511,8 +561,21 @@ class PaneModeration(QObject):
         for entry in result.entries:
             self._add(entry)
         self.place_notices()
+        self._reasons_changed()
+
+    def _reasons_changed(self) -> None:
+        """The entries changed: the reasons a removal or a mute of us gave may show now."""
         if self.controller.removed:
-            self._removed_changed()  # who removed us is in the log
+            self._removed_changed()  # who removed us, and why, are in the log
+        self.pane.composer.set_mute_reason(self.mute_reason())
+
+    def mute_reason(self) -> str:
+        """The reason of the latest mute of us, for the composer's hold (it shows only
+        while that mute holds; an unmute's own reason is not a mute's)."""
+        mine = self.controller.my_id
+        mutes = [e for e in self.entries if e.action == EventType.MUTE.value and e.target == mine]
+        latest = max(mutes, key=lambda e: (e.lamport, e.id), default=None)
+        return "" if latest is None else reason_of(latest)
 
     def entry_arrived(self, entry: ModerationEntryView) -> None:
         """A `moderation` event's entry: a notice and a tombstone (what it changed in the
@@ -522,6 +585,7 @@ class PaneModeration(QObject):
             self.pane.model.mark_deleted(entry.details.message, by)
         if self._add(entry):
             self.place_notices()
+            self._reasons_changed()
 
     def _add(self, entry: ModerationEntryView) -> bool:
         if entry.id in self._entry_ids:

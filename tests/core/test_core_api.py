@@ -17,10 +17,12 @@ from peerapp.core.api.circles import Connect, CreateCircle, Join, Joined, Status
 from peerapp.core.api.contract import UNSET, Command, Result, json_name
 from peerapp.core.api.messages import MessageSent
 from peerapp.core.api.moderation import (
+    MessageDetails,
     ModerationEntryView,
     ModerationLog,
     MuteDetails,
     NoDetails,
+    RemovalDetails,
     SettingsDetails,
 )
 from peerapp.core.api.network import CurrentNetworkView, NetworkSettingsView, TorStatusView
@@ -243,6 +245,28 @@ def test_nested_views_keep_their_wire_names_at_any_depth() -> None:
     assert json.loads(written) == {"one": wire, "many": [wire, wire], "keyed": {"c": wire}}
 
 
+@pytest.mark.parametrize("name", ["mute", "remove_member", "ban", "delete_message"])
+def test_a_moderation_reason_is_optional_text(name: str) -> None:
+    base: dict[str, Any] = (
+        {"circle": "c", "message": "m"}
+        if name == "delete_message"
+        else {"circle": "c", "member": "m"}
+    )
+    if name == "mute":
+        base["seconds"] = 60
+    without = parse_command(name, base)
+    assert dataclasses.asdict(without)["reason"] is None and command_arguments(without) == base
+    given = {**base, "reason": "kept to the guidelines"}
+    parsed = parse_command(name, given)
+    assert dataclasses.asdict(parsed)["reason"] == "kept to the guidelines"
+    assert command_arguments(parsed) == given  # and back
+    for wrong in (5, None, ["a"], True):
+        with pytest.raises(CommandError) as raised:
+            parse_command(name, {**base, "reason": wrong})
+        assert raised.value.refusal is Refusal.WRONG_TYPE
+        assert raised.value.message == "'reason' must be text"
+
+
 def test_a_moderation_entry_is_written_as_its_row_always_was() -> None:
     """Key for key and in the same order: the node's lines stay byte for byte."""
     settings = SettingsDetails("Be kind", True, False, 24, 30, 3)
@@ -271,10 +295,21 @@ def test_a_moderation_entry_is_written_as_its_row_always_was() -> None:
     )
     body = {name: getattr(settings, name) for name in json.loads(json.dumps(row))["details"]}
     assert list(decode(encode(body), 4096)) == list(row["details"])
+    # a reason's key is always there ("" when none), so a front reads one shape
     muted = dataclasses.replace(entry, action="mute", details=MuteDetails(5))
-    assert result_json(ModerationLog((muted,)))["entries"][0]["details"] == {"until": 5}
+    assert result_json(ModerationLog((muted,)))["entries"][0]["details"] == {
+        "until": 5,
+        "reason": "",
+    }
     promoted = dataclasses.replace(entry, action="promote", details=NoDetails())
     assert result_json(ModerationLog((promoted,)))["entries"][0]["details"] == {}
+    removed = dataclasses.replace(entry, action="remove", details=RemovalDetails("threats"))
+    assert result_json(ModerationLog((removed,)))["entries"][0]["details"] == {"reason": "threats"}
+    deleted = dataclasses.replace(entry, action="delete", details=MessageDetails("m1", "spam"))
+    assert result_json(ModerationLog((deleted,)))["entries"][0]["details"] == {
+        "message": "m1",
+        "reason": "spam",
+    }
 
 
 def test_what_this_run_uses_is_written_as_it_always_was() -> None:

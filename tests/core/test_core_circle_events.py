@@ -24,12 +24,15 @@ from peerapp.core.circle_events import (
     MAX_SLOW_MODE_SECONDS,
     MAX_TEXT_CHARS,
     OPTIONAL_BODY_FIELDS,
+    Event,
     EventError,
     EventType,
     decode_event,
+    event_id,
     split_signed,
 )
 from peerapp.core.content_warnings import MAX_CW_CHARS
+from peerapp.core.moderation_policy import MAX_REASON_CHARS
 from peerapp.crypto.signing import verify_signed
 from tests.crypto.circle_fixtures import Identity, identity, one_of_each_type
 
@@ -354,6 +357,13 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.MESSAGE, "mood", 6),
     (EventType.MESSAGE, "mood", True),
     (EventType.MESSAGE, "mood", "3"),
+    # a facilitator's reason: absent when none, never "" (one encoding per meaning), plain
+    # text of at most MAX_REASON_CHARS characters
+    *[
+        (kind, "reason", value)
+        for kind in (EventType.REMOVE, EventType.BAN, EventType.MUTE, EventType.DELETE)
+        for value in ("", "   ", "x" * (MAX_REASON_CHARS + 1), 5, None, b"rude", "a\nb", "\x1b[2J")
+    ],
 ]
 
 
@@ -396,6 +406,55 @@ def test_a_message_may_carry_a_warning_and_a_mood() -> None:
     assert decode_event(wire.encode(doc)).body == doc["body"]
     doc["body"] = {"text": "hi", "cw": "self-harm"}
     assert decode_event(wire.encode(doc)).body["cw"] == "self-harm"
+
+
+# what an old MUTE (before reasons existed) encoded to and its id, computed on the code
+# before this field: an event without a reason is byte for byte what it always was
+OLD_MUTE_ENCODED = (
+    "a96176016274731b0000018bcfe56800637365710364626f6479a265756e74696c1b0000018bcfee8fc0"
+    "666d656d626572582002020202020202020202020202020202020202020202020202020202020202026470"
+    "72657681582001010101010101010101010101010101010101010101010101010101010101016474797065"
+    "646d75746566617574686f72582007070707070707070707070707070707070707070707070707070707070"
+    "7070766636972636c655000000000000000000000000000000000676c616d706f727409"
+)
+OLD_MUTE_ID = "a06d3de4e5e75d2b06c86e279f1c9a0f06404d5929009082bbab8bd587efa40c"
+
+
+def test_an_event_without_a_reason_encodes_and_hashes_as_before() -> None:
+    body = {"member": bytes([2]) * 32, "until": 1_700_000_600_000}
+    event = Event(
+        EventType.MUTE,
+        bytes(16),
+        bytes([7]) * 32,
+        3,
+        9,
+        (bytes([1]) * 32,),
+        1_700_000_000_000,
+        body,
+    )
+    assert event.encode().hex() == OLD_MUTE_ENCODED
+    assert event_id(event.encode() + bytes(64)).hex() == OLD_MUTE_ID
+    assert decode_event(bytes.fromhex(OLD_MUTE_ENCODED)) == event  # old events stay valid
+    reasoned = replace(event, body={**body, "reason": "kept on after two warnings"})
+    assert decode_event(reasoned.encode()).body["reason"] == "kept on after two warnings"
+    assert event_id(reasoned.encode() + bytes(64)).hex() != OLD_MUTE_ID
+
+
+@pytest.mark.parametrize(
+    "kind", [EventType.REMOVE, EventType.BAN, EventType.MUTE, EventType.DELETE], ids=str
+)
+def test_a_removal_mute_or_delete_may_carry_a_reason(kind: EventType) -> None:
+    doc = document(kind)
+    for reason in ("é" * MAX_REASON_CHARS, " spaced ", "🙂 kind words"):  # characters, not bytes
+        doc["body"] = {**doc["body"], "reason": reason}
+        assert decode_event(wire.encode(doc)).body["reason"] == reason
+
+
+def test_other_moderation_events_carry_no_reason() -> None:
+    doc = document(EventType.PROMOTE)
+    doc["body"] = {**doc["body"], "reason": "trusted"}
+    with pytest.raises(EventError, match="wrong fields"):
+        decode_event(wire.encode(doc))
 
 
 GOOD_BODY: list[tuple[EventType, str, Any]] = [

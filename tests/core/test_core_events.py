@@ -166,7 +166,7 @@ SHAPES = [
                 "target_name": "Em",
                 "ts": 5,
                 "lamport": 6,
-                "details": {"until": 9},
+                "details": {"until": 9, "reason": ""},  # the reason's key always there
             },
         },
     ),
@@ -179,6 +179,19 @@ SHAPES = [
             "by_name": "Bee",
             "banned": False,
             "admission_lost": False,
+            "reason": "",
+        },
+    ),
+    (
+        RemovedFromCircle("ab" * 16, "cd" * 32, "Bee", banned=True, reason="threats"),
+        {
+            "event": "removed_from_circle",
+            "circle": "ab" * 16,
+            "by": "cd" * 32,
+            "by_name": "Bee",
+            "banned": True,
+            "admission_lost": False,
+            "reason": "threats",
         },
     ),
     (RejoinedCircle("ab" * 16), {"event": "rejoined_circle", "circle": "ab" * 16}),

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import pytest
 import trio
 
+from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import EngineEvent
@@ -324,7 +325,16 @@ def test_a_member_removed_while_away_learns_of_it_when_it_comes_back(
     ash, bee, cy, circle = circle_of_three
     ids = _ids(ash, circle)
     assert cy.thread.stop()
-    assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
+    # a reason, as the node takes it: too long is refused before anything is signed
+    with pytest.raises(CommandError) as refused:
+        ash.call("remove_member", circle=circle, member=ids["Cy"].hex(), reason="x" * 281)
+    assert refused.value.refusal is Refusal.REASON_TOO_LONG
+    assert refused.value.message == "A reason can be at most 280 characters."
+    reason = "Away for weeks; ask again when you are back"
+    assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex(), reason=reason) == {}
+    # the node's row: the reason in the entry's details
+    removal = ash.call("moderation_log", circle=circle)["entries"][-1]
+    assert (removal["action"], removal["details"]) == ("remove", {"reason": reason})
     after = ash.call("send", circle=circle, text="after the removal")["message"]
     # nobody's GossipSub message cache holds the removal any more: only sync can tell Cy
     assert bee.thread.stop()
@@ -333,6 +343,8 @@ def test_a_member_removed_while_away_learns_of_it_when_it_comes_back(
     # its sync with Ash, which a former member may run up to its removal, tells it
     removed = _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
     assert removed[0].by_name == "Ash"  # type: ignore[attr-defined]
+    # the removed member is told why: the event's JSON line carries it
+    assert removed[0].to_json()["reason"] == reason
     assert cy.call("circle_info", circle=circle)["removed"] is True
     assert after not in {m["id"] for m in cy.call("history", circle=circle)["messages"]}
     cy_peer = cy.call("status")["peer_id"]

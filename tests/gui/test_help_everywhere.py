@@ -23,7 +23,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.moderation import Demote
+from peerapp.core.api.moderation import Demote, RemoveMember
 from peerapp.ui import dialogs, help_desk
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs import crisis_help
@@ -32,7 +32,7 @@ from peerapp.ui.dialogs.care_flags import CareFlagsDialog
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
 from peerapp.ui.dialogs.check_in import CheckInDialog
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, ConfirmWithReasonDialog
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
 from peerapp.ui.dialogs.content_filters import ContentFiltersDialog
 from peerapp.ui.dialogs.create_circle import CreateCircleDialog
@@ -80,6 +80,14 @@ DIALOGS: dict[type[QDialog], Make] = {
         parent=w,
     ),
     ConfirmBanDialog: lambda b, w, _: ConfirmBanDialog(b, CIRCLE, MEMBER, "Cy", parent=w),
+    ConfirmWithReasonDialog: lambda b, w, _: ConfirmWithReasonDialog(
+        b,
+        title="Remove Cy?",
+        explanation="",
+        confirm_text="Remove",
+        command=lambda reason: b.request(RemoveMember(circle=CIRCLE, member=MEMBER, reason=reason)),
+        parent=w,
+    ),
     ContentFiltersDialog: lambda b, w, _: ContentFiltersDialog(b, w),
     CreateCircleDialog: lambda b, w, _: CreateCircleDialog(b, w),
     EquivocationsDialog: lambda b, w, _: EquivocationsDialog(b, CIRCLE, w),

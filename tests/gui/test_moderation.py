@@ -8,14 +8,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS
+from peerapp.core.moderation_policy import MAX_REASON_CHARS as MAX_MODERATION_REASON_CHARS
 from peerapp.core.permissions import MemberAction
 from peerapp.engine.profiles import TEST_KDF, create_profile
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, ConfirmWithReasonDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
@@ -179,10 +182,20 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     assert custom.windowTitle() == moderation.mute_title("Bee")
     custom.amount.setValue(2)
     custom.unit.setCurrentIndex(custom.unit.findText("hours"))
+    # an optional reason, shown to Bee and in the log (markup stays plain text)
+    assert custom.reason_field.edit.maxLength() == MAX_MODERATION_REASON_CHARS
+    type_into(custom.reason_field.edit, "  A <b>pause</b> to cool down  ")
     with qtbot.waitSignal(custom.accepted, timeout=DELIVERY_WAIT_MS):
         click(custom.primary_button)
-    wait_notice(qtbot, bee, "Bee was muted for 2 hours by Ash")
+    said = "Bee was muted for 2 hours by Ash. Reason: A <b>pause</b> to cool down"
+    wait_notice(qtbot, bee, said)
+    wait_notice(qtbot, ash, said)
     qtbot.waitUntil(lambda: bee.composer.hold.muted, timeout=DELIVERY_WAIT_MS)
+    qtbot.waitUntil(
+        lambda: bee.composer.hold_label.text().endswith(". Reason: A <b>pause</b> to cool down"),
+        timeout=WAIT_MS,
+    )
+    assert bee.composer.hold_label.textFormat() == Qt.TextFormat.PlainText
 
     # a refusal (here: someone who is not a member) is said plainly, nothing breaks
     ash.moderation.member_action("ab" * 32, MemberAction.PROMOTE, 0)
@@ -196,12 +209,18 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     dialog = circle.bee.active_dialog
     assert isinstance(dialog, ModerationLogDialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
-    assert [(line.who, line.what, line.whom) for line in dialog.lines] == [
-        ("Ash", "Muted for 10 minutes", "Bee"),
-        ("Ash", "Unmuted", "Bee"),
-        ("Ash", "Muted for 2 hours", "Bee"),
+    assert [(line.who, line.what, line.whom, line.reason) for line in dialog.lines] == [
+        ("Ash", "Muted for 10 minutes", "Bee", ""),
+        ("Ash", "Unmuted", "Bee", ""),
+        ("Ash", "Muted for 2 hours", "Bee", "A <b>pause</b> to cool down"),
     ]
     assert dialog.entries.count() == 3
+    last = dialog.entries.itemWidget(dialog.entries.item(2))
+    reason = last.findChild(QLabel, "moderationLogReason")
+    assert reason is not None and reason.textFormat() == Qt.TextFormat.PlainText
+    assert reason.text() == moderation.moderation_log_reason("A <b>pause</b> to cool down")
+    first = dialog.entries.itemWidget(dialog.entries.item(0))
+    assert first.findChild(QLabel, "moderationLogReason") is None  # no reason, no line
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         click(dialog.primary_button)
 
@@ -219,10 +238,17 @@ def message_menu(pane: CirclePane, text: str) -> list[str]:
     return [] if menu is None else [a.text() for a in menu.actions()]
 
 
-def delete_through_menu(qtbot: QtBot, window: MainWindow, pane: CirclePane, text: str) -> None:
+def delete_through_menu(
+    qtbot: QtBot, window: MainWindow, pane: CirclePane, text: str, reason: str | None = None
+) -> None:
+    """`reason`: the facilitator's, typed in the field only their confirmation has."""
     menu = pane.message_list.menu_for(pane.model.index(row_saying(pane, text)))
     assert menu is not None
     next(a for a in menu.actions() if a.text() == moderation.delete_for_everyone()).trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, ConfirmWithReasonDialog) == (reason is not None)
+    if isinstance(dialog, ConfirmWithReasonDialog) and reason:
+        type_into(dialog.reason_field.edit, reason)
     confirm(qtbot, window, moderation.delete_message_title())
 
 
@@ -252,7 +278,7 @@ def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
     assert message_menu(bee, "Let us keep it gentle") == [copy, flag]
 
     # the founder removes Bee's message for everyone
-    delete_through_menu(qtbot, circle.ash, ash, "Something unkind")
+    delete_through_menu(qtbot, circle.ash, ash, "Something unkind", "Unkind to another member")
     assert deleted_as(ash, unkind.id) == "facilitator"
     qtbot.waitUntil(lambda: deleted_as(bee, unkind.id) == "facilitator", timeout=DELIVERY_WAIT_MS)
     for pane in (ash, bee):
@@ -268,8 +294,12 @@ def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
     assert deleted_as(bee, regret.id) == "author"
     row = ash.model.row(ash.model.row_of(regret.id) or 0)
     assert moderation.deleted_by_author() in describe(row, date.today())
-    # deletions leave no notice in the conversation; the tombstone says it
-    assert ash.model.notices() == []
+    # a deletion leaves no notice in the conversation (the tombstone says it), but for a
+    # facilitator's reason, which its author and everyone read there
+    said = "A message by Bee was removed by Ash. Reason: Unkind to another member"
+    wait_notice(qtbot, bee, said)
+    wait_notice(qtbot, ash, said)
+    assert [n.text for n in ash.model.notices()] == [said]
 
 
 def test_settings_dialog_turns_on_slow_mode_and_the_composer_counts_down(
@@ -314,22 +344,26 @@ def test_a_removed_member_keeps_the_history_and_is_told_why(
     send_by_typing(qtbot, circle.ash, "Welcome, Bee")
     wait_for_text(qtbot, circle.bee, circle.id, "Welcome, Bee")
 
-    if ban:
-        choose(ash, "Bee", moderation.ban_action())
-        confirm(qtbot, circle.ash, moderation.confirm_ban_title("Bee"))
-    else:
-        choose(ash, "Bee", moderation.remove_action())
-        confirm(qtbot, circle.ash, moderation.confirm_remove_title("Bee"))
+    choose(ash, "Bee", moderation.ban_action() if ban else moderation.remove_action())
+    asking = circle.ash.active_dialog
+    assert isinstance(asking, ConfirmWithReasonDialog)  # the ban's dialog too
+    type_into(asking.reason_field.edit, "Repeated threats")
+    title = moderation.confirm_ban_title("Bee") if ban else moderation.confirm_remove_title("Bee")
+    confirm(qtbot, circle.ash, title)
 
     bar = bee.moderation.removed_bar
     qtbot.waitUntil(lambda: not bar.isHidden(), timeout=DELIVERY_WAIT_MS)
     expected = circles.banned_from_circle() if ban else circles.removed_from_circle()
     qtbot.waitUntil(lambda: bar.text == expected, timeout=DELIVERY_WAIT_MS)
+    # why, in the facilitator's words
+    assert bar.reason.text() == moderation.removed_reason("Repeated threats")
+    assert not bar.reason.isHidden()
     assert bee.composer.isHidden()
     assert [m.text for m in bee.model.messages()] == ["Welcome, Bee"]
     assert not bee.moderation.leave_action.isVisible()
     assert all(row.actions_button.isHidden() for row in bee.member_panel.rows.values())
     said = "Bee was removed by Ash" + (" and cannot rejoin" if ban else "")
+    said += ". Reason: Repeated threats"
     wait_notice(qtbot, ash, said)
     qtbot.waitUntil(lambda: [m.name for m in ash.member_panel.members] == ["Ash"], timeout=WAIT_MS)
 

@@ -20,6 +20,7 @@ from peerapp.core.api.moderation import (
     ModerationEntryView,
     MuteDetails,
     NoDetails,
+    RemovalDetails,
     SettingsDetails,
 )
 from peerapp.core.circle_state import (
@@ -113,6 +114,34 @@ def test_notices_say_who_did_what_to_whom() -> None:
     assert notice_text(entry("invite_revoke", target=None)) == "Bee revoked an invite code"
     # a deleted message shows in its own place, not as a notice
     assert notice_text(entry("delete", MessageDetails("m" * 64))) is None
+
+
+def test_a_facilitators_reason_follows_the_notice_and_fills_the_log() -> None:
+    why = "Kept on after two <i>warnings</i>"
+    assert notice_text(entry("remove", RemovalDetails(why))) == (
+        f"Em was removed by Bee. Reason: {why}"
+    )
+    assert notice_text(entry("ban", RemovalDetails(why))) == (
+        f"Em was removed by Bee and cannot rejoin. Reason: {why}"
+    )
+    muted = entry("mute", MuteDetails(T0 + 10 * MINUTE_MS, why))
+    assert notice_text(muted) == f"Em was muted for 10 minutes by Bee. Reason: {why}"
+    assert notice_text(entry("remove", RemovalDetails())) == "Em was removed by Bee"
+    # a facilitator's delete that says why gets a note (its author reads it there); one
+    # without a reason, or an author's own, leaves only the tombstone
+    deleted = entry("delete", MessageDetails("m" * 64, why))
+    assert notice_text(deleted) == f"A message by Em was removed by Bee. Reason: {why}"
+    own = dataclasses.replace(deleted, target="b" * 64, target_name="Bee")
+    assert notice_text(own) is None
+    lines = log_lines([entry("remove", RemovalDetails(why)), muted, entry("promote")])
+    assert [line.reason for line in lines] == [why, why, ""]
+
+
+def test_a_muted_composer_says_why() -> None:
+    hold = hold_at(T0, T0 + 5 * MINUTE_MS, 0, "Take a breath")
+    assert hold.muted and (hold.text or "").endswith(". Reason: Take a breath")
+    assert hold_at(T0, T0 + 5 * MINUTE_MS, 0) == hold_at(T0, T0 + 5 * MINUTE_MS, 0, "")
+    assert hold_at(T0, 0, 0, "Take a breath") == NO_HOLD  # no mute, no reason
 
 
 @pytest.mark.parametrize(

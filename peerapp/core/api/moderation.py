@@ -36,7 +36,7 @@ class TransferFounder(MemberCommand):
 @command("remove_member", "Remove a member ranked below you; the circle rekeys.")
 @dataclass(frozen=True, kw_only=True)
 class RemoveMember(MemberCommand):
-    pass
+    reason: str | None = None  # shown to them and in the log; None or "" gives none
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,7 @@ class Ban(Command[Banned]):
     circle: str
     member: str
     invitees: bool | None = None
+    reason: str | None = None  # the ban's, shown to them and in the log (not to its invitees)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Mute(Command[Muted]):
     circle: str
     member: str
     seconds: int
+    reason: str | None = None  # shown to them and in the log; None or "" gives none
 
 
 @command("delete_message", "Delete a message for everyone (your own, or as a facilitator).")
@@ -74,6 +76,7 @@ class Mute(Command[Muted]):
 class DeleteMessage(Command[Done]):
     circle: str
     message: str
+    reason: str | None = None  # a facilitator's, shown to the author and in the log
 
 
 @dataclass(frozen=True)
@@ -183,9 +186,14 @@ class Invites(Command[InviteList]):
 # -- the moderation log: what each action's entry holds beside who, whom and when
 
 
+# `reason` in the details below: the facilitator's words, "" when none was given (the
+# signed body then has no `reason`); always in the node's JSON, so a front reads one shape
+
+
 @dataclass(frozen=True)
 class MuteDetails:
     until: int  # ms since the epoch; a time not after the entry's ts lifts a mute
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -209,14 +217,24 @@ class InviteDetails:
 @dataclass(frozen=True)
 class MessageDetails:
     message: str  # the deleted or restored message's id (hex)
+    reason: str = ""  # a delete's (a restore gives none)
+
+
+@dataclass(frozen=True)
+class RemovalDetails:
+    """Remove and ban: who and whom, and why when the facilitator said."""
+
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class NoDetails:
-    """Promote, demote, transfer_founder, remove, ban: who and whom say it all (`{}`)."""
+    """Promote, demote, transfer_founder: who and whom say it all (`{}`)."""
 
 
-ModerationDetails = MuteDetails | SettingsDetails | InviteDetails | MessageDetails | NoDetails
+ModerationDetails = (
+    MuteDetails | SettingsDetails | InviteDetails | MessageDetails | RemovalDetails | NoDetails
+)
 
 # an entry's action (the event type's wire name) -> what its details hold
 DETAILS_OF_ACTION: dict[str, type[ModerationDetails]] = {
@@ -225,6 +243,8 @@ DETAILS_OF_ACTION: dict[str, type[ModerationDetails]] = {
     "invite_revoke": InviteDetails,
     "delete": MessageDetails,
     "restore": MessageDetails,
+    "remove": RemovalDetails,
+    "ban": RemovalDetails,
 }
 
 

@@ -45,6 +45,7 @@ class Refusal(enum.Enum):
     OUT_OF_RANGE_SECONDS = "out_of_range_seconds"
     MUTE_TOO_LONG = "mute_too_long"
     SLOW_MODE_TOO_LONG = "slow_mode_too_long"
+    REASON_NOT_PLAIN = "reason_not_plain"  # a moderation reason (too long: REASON_TOO_LONG)
     # the network
     NETWORK_NOT_RUNNING = "network_not_running"
     TOR_CIRCLE_ASLEEP = "tor_circle_asleep"
@@ -197,6 +198,7 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.OUT_OF_RANGE_SECONDS: "{argument!r} must be between {low} and {high} seconds",
     Refusal.MUTE_TOO_LONG: "'seconds' must be between 0 and {high} ({days} days)",
     Refusal.SLOW_MODE_TOO_LONG: "'slow_mode_seconds' must be between 0 and {high} (a day)",
+    Refusal.REASON_NOT_PLAIN: "A reason is plain text: leave out control characters.",
     Refusal.NETWORK_NOT_RUNNING: "The network is not running.",
     Refusal.TOR_CIRCLE_ASLEEP: (
         "This circle runs over Tor, and this profile is in direct mode now: switch back "

@@ -17,6 +17,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.form_dialog import cancel_by_default
 from peerapp.ui.text import common, moderation
+from peerapp.ui.widgets.reason_field import ReasonField
 
 
 class ConfirmActionDialog(EngineCommandDialog):
@@ -53,16 +54,65 @@ class ConfirmActionDialog(EngineCommandDialog):
         await self.run_and_accept(self._busy_text, self._what, self._command)
 
 
+class ConfirmWithReasonDialog(ConfirmActionDialog):
+    """A confirmation with the optional reason field (removing, banning, a facilitator's
+    delete): `command` takes the reason typed (None when none)."""
+
+    def __init__(
+        self,
+        bridge: EngineBridge,
+        *,
+        title: str,
+        explanation: str,
+        confirm_text: str,
+        command: Callable[[str | None], asyncio.Future[Result]],
+        what: str = moderation.to_moderate(),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            bridge,
+            title=title,
+            explanation=explanation,
+            confirm_text=confirm_text,
+            command=lambda: command(self.reason_field.reason()),
+            what=what,
+            parent=parent,
+        )
+        self.reason_field = ReasonField()
+        self.form.addLayout(self.reason_field.layout)
+
+
 def confirm_delete_message(
-    bridge: EngineBridge, circle: str, message_id: str, parent: QWidget | None = None
+    bridge: EngineBridge,
+    circle: str,
+    message_id: str,
+    parent: QWidget | None = None,
+    *,
+    with_reason: bool = False,
 ) -> ConfirmActionDialog:
-    """The question every "delete for everyone" asks first (message menu, review list)."""
+    """The question every "delete for everyone" asks first (message menu, review list);
+    `with_reason`: a facilitator deleting someone else's message may say why."""
+    title = moderation.delete_message_title()
+    explanation = moderation.delete_message_text()
+    what = moderation.to_delete_message()
+    if with_reason:
+        return ConfirmWithReasonDialog(
+            bridge,
+            title=title,
+            explanation=explanation,
+            confirm_text=moderation.delete_confirm(),
+            command=lambda reason: bridge.request(
+                DeleteMessage(circle=circle, message=message_id, reason=reason)
+            ),
+            what=what,
+            parent=parent,
+        )
     return ConfirmActionDialog(
         bridge,
-        title=moderation.delete_message_title(),
-        explanation=moderation.delete_message_text(),
+        title=title,
+        explanation=explanation,
         confirm_text=moderation.delete_confirm(),
         command=lambda: bridge.request(DeleteMessage(circle=circle, message=message_id)),
-        what=moderation.to_delete_message(),
+        what=what,
         parent=parent,
     )

@@ -13,12 +13,12 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QStyle, QVBoxLayout, QWidget
 from peerapp.core.api.moderation import Ban
 from peerapp.ui import style
 from peerapp.ui.bridge import EngineBridge
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmWithReasonDialog
 from peerapp.ui.text import moderation
 from peerapp.ui.widgets.field import FIELD_SPACING
 
 
-class ConfirmBanDialog(ConfirmActionDialog):
+class ConfirmBanDialog(ConfirmWithReasonDialog):
     def __init__(
         self,
         bridge: EngineBridge,
@@ -35,8 +35,8 @@ class ConfirmBanDialog(ConfirmActionDialog):
             title=moderation.confirm_ban_title(name),
             explanation=moderation.confirm_ban_text(name),
             confirm_text=moderation.ban_confirm(),
-            command=lambda: bridge.request(
-                Ban(circle=circle, member=member_id, invitees=self.with_invitees())
+            command=lambda reason: bridge.request(
+                Ban(circle=circle, member=member_id, invitees=self.with_invitees(), reason=reason)
             ),
             parent=parent,
         )

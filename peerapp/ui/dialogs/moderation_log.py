@@ -99,15 +99,20 @@ def entry_row(line: LogLine) -> QFrame:
     layout = QVBoxLayout(row)
     layout.setContentsMargins(10, 8, 10, 8)
     layout.setSpacing(2)
+    # names and reasons are members' words: plain text, never markup
     what = QLabel(line.what)
+    what.setTextFormat(Qt.TextFormat.PlainText)
     what.setObjectName("moderationWhat")
     layout.addWidget(what)
     by = QLabel(moderation.moderation_log_by(line.who, line.whom, line.when))
+    by.setTextFormat(Qt.TextFormat.PlainText)
     style.set_role(by, "muted")
     layout.addWidget(by)
     words = [line.what, by.text()]
     if line.reason:
         reason = QLabel(moderation.moderation_log_reason(line.reason))
+        reason.setObjectName("moderationLogReason")
+        reason.setTextFormat(Qt.TextFormat.PlainText)
         reason.setWordWrap(True)
         layout.addWidget(reason)
         words.append(reason.text())

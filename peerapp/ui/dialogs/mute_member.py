@@ -1,5 +1,5 @@
 """Muting a member for a length of one's own choosing (the member menu offers the usual
-ones directly): a number and a unit, then the engine's `mute`."""
+ones directly): a number and a unit, an optional reason, then the engine's `mute`."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.form_dialog import cancel_by_default
 from peerapp.ui.text import common, moderation
 from peerapp.ui.widgets.field import field
+from peerapp.ui.widgets.reason_field import ReasonField
 
 DEFAULT_AMOUNT = 30
 
@@ -48,6 +49,8 @@ class MuteMemberDialog(EngineCommandDialog):
         holder.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
         self.form.addLayout(field(moderation.mute_for_label(), holder))
+        self.reason_field = ReasonField()
+        self.form.addLayout(self.reason_field.layout)
         self.set_submittable(True)
         self.primary_button.clicked.connect(self.submit)
         cancel_by_default(self)  # muting someone is never what a stray Enter does
@@ -61,10 +64,11 @@ class MuteMemberDialog(EngineCommandDialog):
         if self.busy:
             return
         seconds = self.seconds()
+        reason = self.reason_field.reason()
         await self.run_and_accept(
             common.one_moment(),
             moderation.to_moderate(),
             lambda: self.bridge.request(
-                Mute(circle=self.circle, member=self.member, seconds=seconds)
+                Mute(circle=self.circle, member=self.member, seconds=seconds, reason=reason)
             ),
         )

@@ -505,3 +505,39 @@ def slow_mode_hint(seconds: int) -> str:
     return tr("moderation", "Slow mode: one message every {wait}").format(
         wait=short_duration(seconds)
     )
+
+
+# a facilitator's reason for a removal, ban, mute or delete (optional): asked in the
+# dialogs, shown to the member it is about and in the log and the conversation's notices
+def reason_label() -> str:
+    return tr("moderation", "Reason (shown to them and in the log)")
+
+
+def reason_placeholder() -> str:
+    return tr("moderation", "Optional: a few kind, clear words")
+
+
+def reason_hint(limit: int) -> str:
+    return tr("moderation", "Up to {limit} characters. Leave it empty to give none.").format(
+        limit=limit
+    )
+
+
+def with_reason(notice: str, reason: str) -> str:
+    """A notice followed by the facilitator's reason, when there is one."""
+    if not reason:
+        return notice
+    return tr("moderation", "{notice}. Reason: {reason}").format(notice=notice, reason=reason)
+
+
+def message_removed_notice(actor: str, target: str) -> str:
+    """A facilitator deleted someone's message and said why (without a reason, the
+    message's own tombstone says it all)."""
+    return tr("moderation", "A message by {target} was removed by {actor}").format(
+        target=target, actor=actor
+    )
+
+
+def removed_reason(reason: str) -> str:
+    """The removed member's bar: why, in the facilitator's words."""
+    return tr("moderation", "The facilitator's reason: {reason}").format(reason=reason)

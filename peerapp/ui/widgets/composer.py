@@ -63,12 +63,14 @@ class Hold:
 NO_HOLD = Hold(None)
 
 
-def hold_at(now_ms: int, muted_until: int, next_send_at: int) -> Hold:
-    """What holds the composer at `now_ms` (ms since the epoch, like the other two)."""
+def hold_at(now_ms: int, muted_until: int, next_send_at: int, mute_reason: str = "") -> Hold:
+    """What holds the composer at `now_ms` (ms since the epoch, like the other two);
+    `mute_reason`: the facilitator's words for the mute, said with it."""
     if muted_until > now_ms:
         # the minute it ends in, rounded up: "until 14:05" is never before the end
         until = timeline.local_time(-(-muted_until // MINUTE_MS) * MINUTE_MS)
-        return Hold(moderation.muted_until(until, timeline.local_time(now_ms)), muted=True)
+        said = moderation.muted_until(until, timeline.local_time(now_ms))
+        return Hold(moderation.with_reason(said, mute_reason), muted=True)
     if next_send_at > now_ms:
         seconds = -(-(next_send_at - now_ms) // 1000)  # rounded up: never "0 s"
         return Hold(moderation.send_again_in(seconds))
@@ -151,6 +153,7 @@ class Composer(QFrame):
 
         self._sending = False
         self._muted_until = 0
+        self._mute_reason = ""
         self._next_send_at = 0
         self._hold = NO_HOLD
         self._hold_timer = QTimer(self)
@@ -173,6 +176,7 @@ class Composer(QFrame):
         self.error_label.hide()
         self.hold_label = QLabel()
         self.hold_label.setObjectName("composerHold")
+        self.hold_label.setTextFormat(Qt.TextFormat.PlainText)  # a mute's reason: their words
         self.hold_label.setWordWrap(True)
         style.set_role(self.hold_label, "muted")
         self.hold_label.hide()
@@ -314,10 +318,17 @@ class Composer(QFrame):
         self._next_send_at = max(next_send_at, 0)
         self._show_hold()
 
+    def set_mute_reason(self, reason: str) -> None:
+        """Why the latest mute of us was given (the moderation log's), said while muted."""
+        if reason != self._mute_reason:
+            self._mute_reason = reason
+            self._show_hold()
+
     @Slot()
     def _show_hold(self) -> None:
         was_held = self._hold.text is not None
-        self._hold = hold_at(clock.now_ms(), self._muted_until, self._next_send_at)
+        now = clock.now_ms()
+        self._hold = hold_at(now, self._muted_until, self._next_send_at, self._mute_reason)
         held = self._hold.text is not None
         self.hold_label.setText(self._hold.text or "")
         self.hold_label.setVisible(held)
