@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import nacl.public
 import nacl.signing
@@ -25,7 +25,7 @@ from trio.testing import MockClock, wait_all_tasks_blocked
 from peerapp.core import join_messages as jm
 from peerapp.core import mailbox_messages
 from peerapp.core.circle_events import EventType
-from peerapp.core.events import CircleView, EngineEvent, MemberJoined, MemberView
+from peerapp.core.events import CircleView, EngineEvent, MemberJoined, MemberView, MessageView
 from peerapp.core.invite_code import InviteCode
 from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
@@ -434,3 +434,24 @@ async def deliver_and_announce(
     accepted = await deliver(sender, receiver, runtime)
     await receiver.log.announce(runtime, accepted)
     return accepted
+
+
+class Said(NamedTuple):
+    """What `admitted_and_said` leaves: the joiner's runtime, its message's view and the
+    events the admitter stored of it."""
+
+    runtime: CircleRuntime
+    view: MessageView
+    stored: list[StoredEvent]
+
+
+async def admitted_and_said(
+    admitter: Member, runtime: CircleRuntime, joiner: Member, text: str
+) -> Said:
+    """`joiner` joins `admitter`'s circle, hears the events so far, says `text`, and
+    `admitter` stores it: the setup many tests about one member's message share."""
+    mine = await admit(admitter, runtime, joiner)
+    await deliver(admitter, joiner, mine)
+    view = await joiner.messages.send_body(mine.circle_id.hex(), {"text": text})
+    stored = await deliver(joiner, admitter, runtime)
+    return Said(mine, view, stored)

@@ -17,7 +17,14 @@ from peerapp.core.events import CirclesChanged, HistoryChanged, MembersChanged
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.receiving_keys import KEY_LIFETIME_SECONDS
 from peerapp.storage.boundaries_store import BoundariesStore
-from tests.engine.circle_parts import admit, circle_of, deliver, epoch_of, run, types_in
+from tests.engine.circle_parts import (
+    admit,
+    admitted_and_said,
+    circle_of,
+    epoch_of,
+    run,
+    types_in,
+)
 
 
 def _clock_text(minutes: int) -> str:
@@ -29,10 +36,7 @@ def test_a_blocked_member_is_left_out_and_the_block_is_kept(tmp_path: Path) -> N
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
             circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "hi"})
-            (message,) = await deliver(bee, ash, circle)
+            mine, view, (message,) = await admitted_and_said(ash, circle, bee, "hi")
             assert message.id.hex() == view.id and ash.boundaries.reader_sees(circle, message)
             ash.boundaries.block(circle.circle_id.hex(), mine.me.hex())
             assert not ash.boundaries.reader_sees(circle, message)

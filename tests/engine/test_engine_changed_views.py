@@ -22,6 +22,7 @@ from peerapp.crypto.signing import sign_event
 from tests.engine.circle_parts import (
     Member,
     admit,
+    admitted_and_said,
     circle_of,
     deliver,
     deliver_and_announce,
@@ -52,10 +53,7 @@ def test_a_flag_hides_a_message_and_a_restore_shows_it_each_as_its_view(
                 harm_flags_to_hide=1,
                 flag_after_hours=0,
             )
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "a hard night"})
-            await deliver(bee, ash, circle)
+            mine, view, _ = await admitted_and_said(ash, circle, bee, "a hard night")
             ash.record.emitted.clear()
 
             await ash.safety.flag_harm(circle_hex, view.id)
@@ -87,10 +85,7 @@ def test_a_delete_is_announced_as_the_tombstone_not_as_a_new_history(tmp_path: P
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
             circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "typo"})
-            await deliver(bee, ash, circle)
+            mine, view, _ = await admitted_and_said(ash, circle, bee, "typo")
             await bee.moderation.delete_message(mine.circle_id.hex(), view.id)
             (own,) = _changed(bee)
             assert (own.message.id, own.message.deleted, own.message.text) == (
@@ -112,10 +107,7 @@ def test_a_blocked_members_changed_message_is_not_told(tmp_path: Path) -> None:
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
             circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "typo"})
-            await deliver(bee, ash, circle)
+            mine, view, _ = await admitted_and_said(ash, circle, bee, "typo")
             ash.boundaries.block(circle.circle_id.hex(), mine.me.hex())
             await bee.moderation.delete_message(mine.circle_id.hex(), view.id)
             ash.record.emitted.clear()

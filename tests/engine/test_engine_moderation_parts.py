@@ -25,6 +25,7 @@ from peerapp.crypto.signing import verify_signed
 from peerapp.engine.moderation import REMOVAL_NOTICE_SECONDS
 from tests.engine.circle_parts import (
     admit,
+    admitted_and_said,
     circle_of,
     deliver,
     deliver_and_announce,
@@ -134,10 +135,7 @@ def test_a_harm_flag_hides_a_message_and_a_restore_shows_it(tmp_path: Path) -> N
                 harm_flags_to_hide=1,
                 flag_after_hours=0,
             )
-            mine = await admit(ash, circle, bee)
-            await deliver(ash, bee, mine)
-            view = await bee.messages.send_body(mine.circle_id.hex(), {"text": "a hard night"})
-            await deliver(bee, ash, circle)
+            _, view, _ = await admitted_and_said(ash, circle, bee, "a hard night")
             flagged = await ash.safety.flag_harm(circle_hex, view.id)
             assert flagged == {"hidden": True, "harm_flags": 1}
             (review,) = ash.safety.pending_review(circle_hex)
