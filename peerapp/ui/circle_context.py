@@ -18,6 +18,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import Protocol
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
@@ -61,3 +62,16 @@ class CircleContext(Protocol):
     def reload_size(self) -> int: ...
 
     def merge_items(self, batch: Sequence[Item]) -> None: ...
+
+
+class CircleFeature(QObject):
+    """What every feature of a circle's pane starts from: owned by the pane's surface, it
+    keeps the context it was given, the circle's controller, the bridge and the circle's
+    id (hex), set here once rather than by each feature."""
+
+    def __init__(self, pane: CircleContext) -> None:
+        super().__init__(pane.surface)
+        self.pane = pane
+        self.controller = pane.controller
+        self.bridge = pane.bridge
+        self.circle = pane.circle_id

@@ -21,8 +21,9 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.help_desk import open_help
 
@@ -32,11 +33,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CrisisSupport(QObject):
+class CrisisSupport(CircleFeature):
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = controller = pane.controller
+        super().__init__(pane)
+        controller = self.controller
         prompt = pane.composer.crisis_prompt
         prompt.resourcesRequested.connect(self.open_resources)
         prompt.facilitatorRequested.connect(self.tell_facilitator)

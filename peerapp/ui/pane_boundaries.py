@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction
 
 from peerapp.core.api.boundaries import Block, BreaksOf, SetBreak, Unblock
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
 from peerapp.ui.text import boundaries
@@ -33,15 +34,11 @@ if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
 
-class PaneBoundaries(QObject):
+class PaneBoundaries(CircleFeature):
     breakChanged = Signal(str)  # circle id: a break was saved or ended from this pane
 
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = pane.controller
-        self.bridge = pane.bridge
-        self.circle = pane.circle_id
+        super().__init__(pane)
         self.history_reloads = 0  # completed reloads after a block or unblock
         self.break_action = QAction(boundaries.take_a_break_from_circle_action(), self)
         self.break_action.triggered.connect(self.open_break)

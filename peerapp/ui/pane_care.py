@@ -29,12 +29,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView
 
 from peerapp.core.api.moderation import CircleInfoView
 from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog
 from peerapp.ui.member_actions import CARE_ACTIONS
@@ -48,13 +49,10 @@ if TYPE_CHECKING:
 MAX_OLDER_PAGES = 50
 
 
-class PaneCare(QObject):
+class PaneCare(CircleFeature):
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = controller = pane.controller
-        self.bridge = pane.bridge
-        self.circle = pane.circle_id
+        super().__init__(pane)
+        controller = self.controller
         self.facilitating = False
         self.open_count = 0
         self.review_count = 0

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
 from peerapp.core.care_policy import is_low
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.text import care
 from peerapp.ui.widgets.follow_up_card import FollowUpCard
@@ -29,11 +30,10 @@ if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
 
-class PaneFollowUp(QObject):
+class PaneFollowUp(CircleFeature):
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = controller = pane.controller
+        super().__init__(pane)
+        controller = self.controller
         self.card = FollowUpCard()
         self.card.helpRequested.connect(controller.ask_for_help)
         self.card.tellRequested.connect(self.tell_facilitator)

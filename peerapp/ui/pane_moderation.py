@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -67,6 +67,7 @@ from peerapp.core.events import MemberView, MessageView
 from peerapp.core.permissions import MemberAction
 from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.circle_controller import Command
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
 from peerapp.ui.dialogs.confirm_action import (
@@ -211,15 +212,12 @@ class RemovedBar(QFrame):
         return self.heading.text()
 
 
-class PaneModeration(QObject):
+class PaneModeration(CircleFeature):
     circleLeft = Signal(str)  # circle id: we left it
 
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = controller = pane.controller
-        self.bridge = pane.bridge
-        self.circle = pane.circle_id
+        super().__init__(pane)
+        controller = self.controller
         self.entries: list[ModerationEntryView] = []
         self._entry_ids: set[str] = set()
         self.removal_reason = ""  # removed_from_circle's; else the log's removal of us

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
 from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.api.private_talk import PrivateConversationList, PrivateConversationView
 from peerapp.core.events import PrivateMessageArrived
 from peerapp.core.permissions import MemberAction
 from peerapp.ui.async_slot import async_slot, still_alive
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.private_talk import PrivateTalkDialog
 from peerapp.ui.engine_query import Latest, latest_answer
 
@@ -33,13 +34,10 @@ if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
 
-class PanePrivate(QObject):
+class PanePrivate(CircleFeature):
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = controller = pane.controller
-        self.bridge = pane.bridge
-        self.circle = pane.circle_id
+        super().__init__(pane)
+        controller = self.controller
         self.windows: dict[str, PrivateTalkDialog] = {}
         self.conversations: dict[str, PrivateConversationView] = {}
         self._read = Latest()

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 
 from peerapp.core.api.messages import MessageSent
 from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.api.safety import Flag, RestoreMessage
 from peerapp.ui.async_slot import async_slot
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.check_in import CheckInDialog
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.notices import review_notice
@@ -41,13 +42,10 @@ if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
 
-class PaneReview(QObject):
+class PaneReview(CircleFeature):
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = controller = pane.controller
-        self.bridge = pane.bridge
-        self.circle = pane.circle_id
+        super().__init__(pane)
+        controller = self.controller
         # notes shown to a facilitator below messages hidden for review, by message id
         self.review_notices: dict[str, Notice] = {}
 

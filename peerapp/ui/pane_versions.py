@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
 
 from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.events import MessageView
+from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.text import storage, versions
@@ -33,11 +34,9 @@ if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
 
-class PaneVersions(QObject):
+class PaneVersions(CircleFeature):
     def __init__(self, pane: CircleContext) -> None:
-        super().__init__(pane.surface)
-        self.pane = pane
-        self.controller = pane.controller
+        super().__init__(pane)
         self.action = QAction(versions.equivocations_action(), self)
         self.action.triggered.connect(self.open_list)
         self.action.setVisible(False)
