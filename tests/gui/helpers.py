@@ -8,13 +8,14 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.moderation import CircleInfoView
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.session import Session
@@ -111,3 +112,28 @@ class SessionDriver:
 StartSession = Callable[..., SessionDriver]
 """The `start_session` fixture: start_session(profile_folder, listen=None,
 network=DIRECT_RUN) -> SessionDriver."""
+
+
+def circle_info(**fields: Any) -> CircleInfoView:
+    """A circle's settings as the engine sends them, without an engine: "Tuesday" with
+    the default rules, seen by a plain member "m" of two; `fields` replace any of it."""
+    base: dict[str, Any] = {
+        "circle": "c",
+        "name": "Tuesday",
+        "guidelines": "",
+        "slow_mode_seconds": 0,
+        "join_approval": False,
+        "harm_flags_to_hide": 3,
+        "members_invite": False,
+        "flag_after_hours": 24,
+        "may_invite": "",
+        "my_id": "m",
+        "my_role": "member",
+        "my_rank": None,
+        "muted_until": 0,
+        "next_send_at": 0,
+        "removed": False,
+        "banned": False,
+        "members": 2,
+    }
+    return CircleInfoView(**(base | fields))

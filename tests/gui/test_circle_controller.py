@@ -16,6 +16,7 @@ from peerapp.core.events import MemberView, MessageView
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_controller import CircleController
 from peerapp.ui.text import moderation
+from tests.gui.helpers import circle_info
 
 ME, FOUNDER, OTHER, GONE = "aa" * 32, "bb" * 32, "cc" * 32, "dd" * 32
 # ms since the epoch a few years on: beyond a 32-bit int, as the engine's times are
@@ -23,26 +24,10 @@ LATER_MS = 1_900_000_000_000
 
 
 def _info(**fields: Any) -> CircleInfoView:
-    base: dict[str, Any] = {
-        "circle": "c",
-        "name": "Tuesday",
-        "guidelines": "",
-        "slow_mode_seconds": 0,
-        "join_approval": False,
-        "harm_flags_to_hide": 3,
-        "members_invite": False,
-        "flag_after_hours": 24,
-        "may_invite": "",
-        "my_id": ME,
-        "my_role": "facilitator",
-        "my_rank": 1,
-        "muted_until": 0,
-        "next_send_at": 0,
-        "removed": False,
-        "banned": False,
-        "members": 3,
-    }
-    return CircleInfoView(**(base | fields))
+    """The circle as its facilitator (ME, rank 1) of three sees it."""
+    return circle_info(
+        **({"my_id": ME, "my_role": "facilitator", "my_rank": 1, "members": 3} | fields)
+    )
 
 
 MEMBERS = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pytest
 import trio
@@ -18,7 +18,6 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.moderation import (
     Banned,
-    CircleInfoView,
     EquivocationView,
     ModerationEntryView,
     SettingsDetails,
@@ -53,7 +52,7 @@ from tests.gui.circle_steps import (
     wait_for_text,
     wait_settled,
 )
-from tests.gui.helpers import WAIT_MS, StartSession, click
+from tests.gui.helpers import WAIT_MS, StartSession, circle_info, click
 
 T = TypeVar("T")
 
@@ -173,36 +172,15 @@ def test_who_brought_whom_in_is_read_from_invited_by() -> None:
     assert moderation.ban_invitees_check(3) == "Also remove the 3 people they brought in:"
 
 
-def _info(**fields: Any) -> CircleInfoView:
-    base: dict[str, Any] = {
-        "circle": "c",
-        "name": "Tuesday",
-        "guidelines": "",
-        "slow_mode_seconds": 0,
-        "join_approval": False,
-        "harm_flags_to_hide": 3,
-        "members_invite": False,
-        "flag_after_hours": 24,
-        "may_invite": "",
-        "my_id": "m",
-        "my_role": "member",
-        "my_rank": None,
-        "muted_until": 0,
-        "next_send_at": 0,
-        "removed": False,
-        "banned": False,
-        "members": 2,
-    }
-    return CircleInfoView(**(base | fields))
-
-
 def test_what_the_gui_reads_of_circle_info() -> None:
     # removed: no role any more, read as a plain member's (and standing as one)
-    removed = _info(my_role=None, removed=True)
+    removed = circle_info(my_role=None, removed=True)
     assert my_role(removed) == "member"
     assert not facilitating(removed) and not my_standing(removed).leads
-    assert facilitating(_info(my_role="founder", my_rank=0))
-    assert my_standing(_info(my_role="facilitator", my_rank=2)).outranks(my_standing(_info()))
+    assert facilitating(circle_info(my_role="founder", my_rank=0))
+    assert my_standing(circle_info(my_role="facilitator", my_rank=2)).outranks(
+        my_standing(circle_info())
+    )
     assert not facilitating(None) and not my_standing(None).leads
 
 
