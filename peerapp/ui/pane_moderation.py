@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerapp.core.api.moderation import (
     CircleInfoView,
@@ -92,6 +92,7 @@ from peerapp.ui.member_actions import (
 from peerapp.ui.notices import Settings, notice_text, reason_of, with_previous
 from peerapp.ui.text import circle_settings, circles, conversation, follow_through, moderation
 from peerapp.ui.timeline import Item, Notice
+from peerapp.ui.widgets.button_row import button_row
 from peerapp.ui.widgets.member_menu import CUSTOM_LENGTH
 from peerapp.ui.widgets.message_model import OrderKey, order_key
 
@@ -174,11 +175,7 @@ class RemovedBar(QFrame):
         style.mark_primary(self.help_button)
         self.forget_button = QPushButton(follow_through.forget_circle_button())
         self.forget_button.setObjectName("forgetCircle")
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addWidget(self.help_button)
-        buttons.addWidget(self.forget_button)
-        buttons.addStretch(1)
+        buttons = button_row((self.help_button, self.forget_button), spacing=8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 14)
         layout.setSpacing(4)

@@ -32,7 +32,6 @@ from collections.abc import Sequence
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -54,6 +53,7 @@ from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, confirm_delete_message
 from peerapp.ui.dialogs.form_dialog import FormDialog, failure_message, read_latest
 from peerapp.ui.text import care, common, conversation, moderation, private_talk, safety
+from peerapp.ui.widgets.button_row import button_row
 from peerapp.ui.widgets.plain_label import plain_label
 from peerapp.ui.widgets.scroll_list import scroll_list
 
@@ -122,11 +122,7 @@ class CareFlagCard(QFrame):
         for label in self.notes:
             layout.addWidget(label)
         layout.addWidget(self.note_edit)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.reach_out_button)
-        buttons.addWidget(self.resolve_button)
-        layout.addLayout(buttons)
+        layout.addLayout(button_row(end=(self.reach_out_button, self.resolve_button)))
 
 
 def _heading(text: str) -> QLabel:
@@ -155,13 +151,11 @@ class ReviewCard(QFrame):
         self.reach_out_button.setVisible(not mine)
         self.restore_button = QPushButton(safety.restore_message())
         self.delete_button = QPushButton(moderation.delete_for_everyone())
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
-        buttons.addWidget(self.show_button)
-        buttons.addWidget(self.reach_out_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.restore_button)
-        buttons.addWidget(self.delete_button)
+        buttons = button_row(
+            (self.show_button, self.reach_out_button),
+            (self.restore_button, self.delete_button),
+            spacing=6,
+        )
         for button in (self.show_button, self.restore_button, self.delete_button):
             button.setAutoDefault(False)
         layout = QVBoxLayout(self)

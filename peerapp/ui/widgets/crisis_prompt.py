@@ -24,7 +24,6 @@ from PySide6.QtGui import QAccessible, QAccessibleEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.crisis_language import CrisisMatch
 from peerapp.ui import style
 from peerapp.ui.text import common, crisis
+from peerapp.ui.widgets.button_row import button_row
 
 CHECK_DELAY_MS = 300
 
@@ -73,12 +73,9 @@ class CrisisPrompt(QFrame):
             button.setAutoDefault(False)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addWidget(self.resources_button)
-        buttons.addWidget(self.facilitator_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.dismiss_button)
+        buttons = button_row(
+            (self.resources_button, self.facilitator_button), (self.dismiss_button,), spacing=8
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)

@@ -6,10 +6,11 @@ nothing itself: its buttons say what was chosen (peerapp.ui.pane_follow_up acts)
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from peerapp.ui import style
 from peerapp.ui.text import follow_through
+from peerapp.ui.widgets.button_row import button_row
 
 
 class FollowUpCard(QFrame):
@@ -38,12 +39,7 @@ class FollowUpCard(QFrame):
         self.help_button.clicked.connect(self.helpRequested)
         self.tell_button.clicked.connect(self.tellRequested)
         self.close_button.clicked.connect(self.dismiss)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        buttons.addWidget(self.help_button)
-        buttons.addWidget(self.tell_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
+        buttons = button_row((self.help_button, self.tell_button), (self.close_button,), spacing=8)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 12, 20, 14)
         layout.setSpacing(6)
