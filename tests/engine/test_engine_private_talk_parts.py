@@ -55,6 +55,12 @@ def open_hosts(network: trio.Nursery, *members: Member) -> None:
         member.parts.mailbox.attach(network)
 
 
+def in_reach(sender: Member, receiver: Member) -> None:
+    """`sender`'s memory host (open_hosts made it) reaches `receiver` from now on."""
+    assert sender.host is not None
+    sender.host.reachable[receiver.peer] = receiver
+
+
 def texts(member: Member, runtime: CircleRuntime, other: bytes) -> list[tuple[str, bool]]:
     views = member.parts.private.messages(runtime.circle_id.hex(), other.hex(), None, None)
     return [(view.text, view.mine) for view in views]
@@ -65,6 +71,16 @@ def learn_of(ash: Member, bee: Member, runtime: CircleRuntime, key: bytes) -> No
     would, and so knows the member `key`."""
     bee.receive(runtime, [e.signed for e in ash.store.events_in_order(runtime.circle_id)])
     assert key in runtime.state.members
+
+
+async def bee_then_cee(
+    ash: Member, circle: CircleRuntime, bee: Member, cee: Member
+) -> tuple[CircleRuntime, CircleRuntime]:
+    """Bee joins, then Cee, and Bee learns that Cee joined: Bee's runtime and Cee's."""
+    mine = await admit(ash, circle, bee)
+    theirs = await admit(ash, circle, cee)
+    learn_of(ash, bee, mine, theirs.me)
+    return mine, theirs
 
 
 async def answer(nursery: trio.Nursery, target: Member, from_peer: str, frame: bytes) -> Answer:
@@ -93,8 +109,7 @@ def test_a_facilitator_reaches_out_and_the_member_answers_once_back(tmp_path: Pa
                 assert sent.mine and not sent.delivered
                 assert bee.record.events(PrivateMessageArrived) == []
                 # Bee comes back: the periodic round delivers once the back-off passed
-                assert ash.host is not None
-                ash.host.reachable[bee.peer] = bee
+                in_reach(ash, bee)
                 ash.online_peers.add(bee.peer)
                 assert ash.parts.mailbox.deliver_due() == []
                 ash.clock.advance(RETRY_BASE_MS / 1000)
@@ -110,8 +125,7 @@ def test_a_facilitator_reaches_out_and_the_member_answers_once_back(tmp_path: Pa
                 assert (talk.member, talk.unread, talk.opened_by_me) == (circle.me.hex(), 1, False)
                 assert talk.may_write  # a member may answer the facilitator who wrote
                 # Bee answers; Ash is reachable
-                assert bee.host is not None
-                bee.host.reachable[ash.peer] = ash
+                in_reach(bee, ash)
                 await bee.parts.private.send(
                     mine.circle_id.hex(), circle.me.hex(), "Better, thanks."
                 )
@@ -153,8 +167,7 @@ def test_the_outbox_survives_a_restart(tmp_path: Path) -> None:
                 (note,) = MailboxStore(again.database).undelivered()
                 assert note.kind == "private"
                 open_hosts(network, again, bee)
-                assert again.host is not None
-                again.host.reachable[bee.peer] = bee
+                in_reach(again, bee)
                 again.online_peers.add(bee.peer)
                 assert again.parts.mailbox.deliver_due() == [bee.peer]
                 await wait_all_tasks_blocked()
@@ -171,9 +184,7 @@ def test_replays_forgeries_and_plain_members_are_refused_and_counted(tmp_path: P
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee", "Cee") as (ash, bee, cee):
             circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            theirs = await admit(ash, circle, cee)
-            learn_of(ash, bee, mine, theirs.me)  # Bee learns that Cee joined
+            mine, theirs = await bee_then_cee(ash, circle, bee, cee)
             await ash.parts.private.send(circle.circle_id.hex(), mine.me.hex(), "Hello Bee")
             (note,) = MailboxStore(ash.database).undelivered()
             frame = note.frame
@@ -253,10 +264,8 @@ def test_the_writer_is_told_what_it_can_know(tmp_path: Path) -> None:
     async def body() -> None:
         async with circle_of(tmp_path, "Ash", "Bee", "Cee") as (ash, bee, cee):
             circle = ash.found()
-            mine = await admit(ash, circle, bee)
-            cee_key = (await admit(ash, circle, cee)).me
-            learn_of(ash, bee, mine, cee_key)
-            c = mine.circle_id.hex()
+            mine, theirs = await bee_then_cee(ash, circle, bee, cee)
+            cee_key, c = theirs.me, mine.circle_id.hex()
             refused = [
                 (bee, c, cee_key.hex(), "hi", Why.PRIVATE_ONLY_FACILITATORS_START),
                 (bee, c, circle.me.hex(), "hi", Why.PRIVATE_ONLY_FACILITATORS_START),
@@ -288,8 +297,7 @@ def test_a_member_who_blocked_the_facilitator_drops_quietly(tmp_path: Path) -> N
             bee.boundaries.block(mine.circle_id.hex(), circle.me.hex())
             async with trio.open_nursery() as network:
                 open_hosts(network, ash, bee)
-                assert ash.host is not None
-                ash.host.reachable[bee.peer] = bee
+                in_reach(ash, bee)
                 await ash.parts.private.send(circle.circle_id.hex(), mine.me.hex(), "Hello?")
                 await wait_all_tasks_blocked()
                 network.cancel_scope.cancel()
@@ -310,8 +318,7 @@ def test_a_message_during_a_break_is_kept_and_silent(tmp_path: Path) -> None:
             await bee.boundaries.set_break(mine.circle_id.hex(), True)
             async with trio.open_nursery() as network:
                 open_hosts(network, ash, bee)
-                assert ash.host is not None
-                ash.host.reachable[bee.peer] = bee
+                in_reach(ash, bee)
                 await ash.parts.private.send(circle.circle_id.hex(), mine.me.hex(), "No rush.")
                 await wait_all_tasks_blocked()
                 network.cancel_scope.cancel()
@@ -330,10 +337,10 @@ def test_a_removed_member_keeps_the_history_and_can_no_longer_write(tmp_path: Pa
             c = circle.circle_id.hex()
             async with trio.open_nursery() as network:
                 open_hosts(network, ash, bee)
-                assert ash.host is not None
-                ash.host.reachable[bee.peer] = bee
+                in_reach(ash, bee)
                 await ash.parts.private.send(c, mine.me.hex(), "Checking in.")
                 await wait_all_tasks_blocked()
+                assert ash.host is not None
                 ash.host.reachable.clear()  # Bee goes offline; one more waits for it
                 await ash.parts.private.send(c, mine.me.hex(), "Are you there?")
                 await wait_all_tasks_blocked()
