@@ -436,6 +436,19 @@ async def deliver_and_announce(
     return accepted
 
 
+async def hide_at_first_flag(facilitator: Member, circle_hex: str) -> None:
+    """The circle's rules set so one harm flag hides a message at once (no waiting hours):
+    the tests of a flag and a restore start from it."""
+    await facilitator.moderation.set_settings(
+        circle_hex,
+        slow_mode_seconds=None,
+        join_approval=None,
+        guidelines=None,
+        harm_flags_to_hide=1,
+        flag_after_hours=0,
+    )
+
+
 class Said(NamedTuple):
     """What `admitted_and_said` leaves: the joiner's runtime, its message's view and the
     events the admitter stored of it."""

@@ -26,6 +26,7 @@ from tests.engine.circle_parts import (
     circle_of,
     deliver,
     deliver_and_announce,
+    hide_at_first_flag,
     run,
 )
 
@@ -45,14 +46,7 @@ def test_a_flag_hides_a_message_and_a_restore_shows_it_each_as_its_view(
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
             circle = ash.found()
             circle_hex = circle.circle_id.hex()
-            await ash.moderation.set_settings(
-                circle_hex,
-                slow_mode_seconds=None,
-                join_approval=None,
-                guidelines=None,
-                harm_flags_to_hide=1,
-                flag_after_hours=0,
-            )
+            await hide_at_first_flag(ash, circle_hex)
             mine, view, _ = await admitted_and_said(ash, circle, bee, "a hard night")
             ash.record.emitted.clear()
 

@@ -30,6 +30,7 @@ from tests.engine.circle_parts import (
     deliver,
     deliver_and_announce,
     epoch_of,
+    hide_at_first_flag,
     run,
     signed_in,
     types_in,
@@ -127,14 +128,7 @@ def test_a_harm_flag_hides_a_message_and_a_restore_shows_it(tmp_path: Path) -> N
         async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
             circle = ash.found()
             circle_hex = circle.circle_id.hex()
-            await ash.moderation.set_settings(
-                circle_hex,
-                slow_mode_seconds=None,
-                join_approval=None,
-                guidelines=None,
-                harm_flags_to_hide=1,
-                flag_after_hours=0,
-            )
+            await hide_at_first_flag(ash, circle_hex)
             _, view, _ = await admitted_and_said(ash, circle, bee, "a hard night")
             flagged = await ash.safety.flag_harm(circle_hex, view.id)
             assert flagged == {"hidden": True, "harm_flags": 1}
