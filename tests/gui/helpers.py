@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.moderation import CircleInfoView
+from peerapp.ui.dialogs.form_dialog import FormDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.session import Session
@@ -137,3 +138,10 @@ def circle_info(**fields: Any) -> CircleInfoView:
         "members": 2,
     }
     return CircleInfoView(**(base | fields))
+
+
+def close_dialog(qtbot: QtBot, dialog: FormDialog) -> None:
+    """Close a list or result dialog by its primary button ("Close"), waiting until it
+    has finished."""
+    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
+        click(dialog.primary_button)

@@ -27,7 +27,7 @@ from tests.gui.circle_steps import (
     pane_of,
     wait_settled,
 )
-from tests.gui.helpers import WAIT_MS, click, type_into
+from tests.gui.helpers import WAIT_MS, click, close_dialog, type_into
 
 SUPPORT_NOTE = "This week has been a lot."
 CLOSE = 48  # how near a painted pixel must be to the badge's colour (antialiasing)
@@ -67,11 +67,6 @@ def _open_list(qtbot: QtBot, window: MainWindow) -> CareFlagsDialog:
     assert isinstance(listed, CareFlagsDialog)
     qtbot.waitUntil(lambda: listed.loaded, timeout=WAIT_MS)
     return listed
-
-
-def _close(qtbot: QtBot, dialog: CareFlagsDialog) -> None:
-    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
-        click(dialog.primary_button)
 
 
 def test_a_care_flag_shows_on_the_circle_in_the_list_and_the_care_entry_opens_it(
@@ -117,7 +112,7 @@ def test_a_care_flag_shows_on_the_circle_in_the_list_and_the_care_entry_opens_it
     intro = listed.explanation_label.text()
     assert intro == care.care_and_review_text()
     assert "never shows who flagged anything" not in intro  # the old, untrue claim
-    _close(qtbot, listed)
+    close_dialog(qtbot, listed)
 
     # with another circle open, where nothing waits: the toolbar's entry opens the circle
     # where the flag waits, and its list
@@ -126,7 +121,7 @@ def test_a_care_flag_shows_on_the_circle_in_the_list_and_the_care_entry_opens_it
     ash.care_toolbar_action.trigger()
     listed = _open_list(qtbot, ash)
     assert listed.circle == circle and ash.current_pane() is ash_pane
-    _close(qtbot, listed)
+    close_dialog(qtbot, listed)
 
     # with no circle open at all: the same
     ash.content.setCurrentWidget(ash.pick_a_circle)
@@ -142,7 +137,7 @@ def test_a_care_flag_shows_on_the_circle_in_the_list_and_the_care_entry_opens_it
     assert ash_pane.header.care_flags_button.isHidden()
     assert not ash.care_toolbar_action.isVisible()
     assert not _row_has_care_colour(ash.circle_list, circle)
-    _close(qtbot, listed)
+    close_dialog(qtbot, listed)
 
     # several circles waiting (the other circle's row as the engine would send it): a
     # chooser naming each with what waits there; choosing one opens its list
@@ -165,4 +160,4 @@ def test_a_care_flag_shows_on_the_circle_in_the_list_and_the_care_entry_opens_it
     chooser.open_chosen()
     listed = _open_list(qtbot, ash)
     assert listed.circle == circle and len(listed.cards) == 1
-    _close(qtbot, listed)
+    close_dialog(qtbot, listed)

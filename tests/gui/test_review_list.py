@@ -25,7 +25,7 @@ from tests.gui.circle_steps import (
     wait_for_text,
     wait_settled,
 )
-from tests.gui.helpers import WAIT_MS, click, resolve
+from tests.gui.helpers import WAIT_MS, click, close_dialog, resolve
 
 FIRST = "Something hurtful that should not have been said."
 SECOND = "Another thing that should not stay up."
@@ -70,11 +70,6 @@ def open_list(qtbot: QtBot, window: MainWindow, pane: CirclePane) -> CareFlagsDi
     assert isinstance(dialog, CareFlagsDialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
     return dialog
-
-
-def close(qtbot: QtBot, dialog: CareFlagsDialog) -> None:
-    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
-        click(dialog.primary_button)
 
 
 def card_of(dialog: CareFlagsDialog, message_id: str) -> ReviewCard:
@@ -158,7 +153,7 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
     assert listed.review_empty_label.isVisibleTo(listed)
     wait_look(qtbot, panes, first.id, Look.PLAIN)
     qtbot.waitUntil(lambda: no_badge(panes), timeout=WAIT_MS)
-    close(qtbot, listed)
+    close_dialog(qtbot, listed)
 
     # a second message hidden, deleted for everyone from the list (asked first)
     send_by_typing(qtbot, cee, SECOND)
@@ -186,5 +181,5 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
         message = pane.model.message(second.id)
         assert message is not None and message.text == ""
     qtbot.waitUntil(lambda: no_badge(panes), timeout=WAIT_MS)
-    close(qtbot, listed)
+    close_dialog(qtbot, listed)
     assert bee_pane.care.review_count == 0 and cee_pane.care.review_count == 0

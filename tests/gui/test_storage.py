@@ -31,7 +31,7 @@ from tests.gui.circle_steps import (
     send_by_typing,
     wait_for_text,
 )
-from tests.gui.helpers import WAIT_MS, click
+from tests.gui.helpers import WAIT_MS, click, close_dialog
 from tests.gui.test_hostile_member import inside
 
 WORDS = ["I had a hard week", "Thank you all for listening"]
@@ -71,11 +71,6 @@ def open_from_profile_menu(qtbot: QtBot, window: MainWindow) -> StorageDialog:
     return dialog
 
 
-def close(qtbot: QtBot, dialog: StorageDialog) -> None:
-    with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
-        click(dialog.primary_button)
-
-
 def bee_history(window: MainWindow, circle: str, bee: str) -> list[MessageView]:
     async def read(service: CircleService) -> list[MessageView]:
         return service.history(circle, 50, None)
@@ -102,7 +97,7 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
     assert all(row.clear_button.isHidden() for row in dialog.rows.values())
     assert all(row.mark_label.isHidden() for row in dialog.rows.values())
     assert dialog.rows[bee].usage.bytes > 0
-    close(qtbot, dialog)
+    close_dialog(qtbot, dialog)
 
     # Ash removes Bee
     choose(ash, "Bee", moderation.remove_action())
@@ -152,4 +147,4 @@ def test_storage_lists_circles_and_clears_what_a_removed_member_stored(
         timeout=WAIT_MS,
     )
     assert not {m.text for m in erased} & set(WORDS)
-    close(qtbot, storage)
+    close_dialog(qtbot, storage)
