@@ -356,6 +356,19 @@ class MemoryHost:
         )
 
 
+def open_hosts(network: trio.Nursery, *members: Member) -> None:
+    """Each member gets a memory host and its mailbox delivers in `network`."""
+    for member in members:
+        member.host = MemoryHost(member, network)
+        member.parts.mailbox.attach(network)
+
+
+def in_reach(sender: Member, receiver: Member) -> None:
+    """`sender`'s memory host (open_hosts made it) reaches `receiver` from now on."""
+    assert sender.host is not None
+    sender.host.reachable[receiver.peer] = receiver
+
+
 @dataclass
 class Joiner:
     """Someone with an invite code: a membership key pair and a peer id."""

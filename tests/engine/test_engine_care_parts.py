@@ -16,10 +16,11 @@ from peerapp.core.events import MembersChanged
 from peerapp.engine.care import asked_for_support
 from peerapp.engine.outbox import COALESCE_SECONDS
 from tests.engine.circle_parts import (
-    MemoryHost,
     admit,
     circle_of,
     deliver_and_announce,
+    in_reach,
+    open_hosts,
     run,
 )
 
@@ -57,10 +58,9 @@ def test_a_low_check_in_and_a_care_flag_count_as_asking_for_a_day(tmp_path: Path
             # an hour later Cy is worried about... Cy: a care flag about herself
             ash.clock.advance(3600)
             async with trio.open_nursery() as network:
-                cy.host = MemoryHost(cy, network)
-                cy.host.reachable[ash.peer] = ash
+                open_hosts(network, cy)
+                in_reach(cy, ash)
                 cy.online_peers.add(ash.peer)
-                cy.parts.mailbox.attach(network)
                 await cy.parts.mailbox.care_flag(hex_id, cys.me.hex(), None, "")
                 await wait_all_tasks_blocked()
                 network.cancel_scope.cancel()

@@ -26,7 +26,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.engine.mailbox import DAY_MS, MAX_NOTES_PER_SENDER_PER_DAY, RETRY_BASE_MS
 from peerapp.storage.mailbox_store import MailboxStore
-from tests.engine.circle_parts import MemoryHost, admit, circle_of, run
+from tests.engine.circle_parts import MemoryHost, admit, circle_of, in_reach, open_hosts, run
 
 
 def test_an_undelivered_note_waits_out_its_back_off_by_the_clock(tmp_path: Path) -> None:
@@ -36,8 +36,7 @@ def test_an_undelivered_note_waits_out_its_back_off_by_the_clock(tmp_path: Path)
             mine = await admit(ash, circle, bee)
             outbox = MailboxStore(bee.database)
             async with trio.open_nursery() as network:
-                bee.host = MemoryHost(bee, network)
-                bee.parts.mailbox.attach(network)
+                open_hosts(network, bee)
                 # Bee asks for support: a care flag about herself, for Ash (offline)
                 await bee.parts.mailbox.care_flag(mine.circle_id.hex(), mine.me.hex(), None, "")
                 await wait_all_tasks_blocked()
@@ -53,7 +52,7 @@ def test_an_undelivered_note_waits_out_its_back_off_by_the_clock(tmp_path: Path)
                 assert note.attempts == 2  # failed again: twice the wait now
                 bee.clock.advance(RETRY_BASE_MS / 1000)
                 assert bee.parts.mailbox.deliver_due() == []
-                bee.host.reachable[ash.peer] = ash
+                in_reach(bee, ash)
                 bee.clock.advance(RETRY_BASE_MS / 1000)
                 assert bee.parts.mailbox.deliver_due() == [ash.peer]
                 await wait_all_tasks_blocked()

@@ -46,19 +46,16 @@ from peerapp.crypto.signing import sign_detached
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.mailbox import DAY_MS, RETRY_BASE_MS
 from peerapp.storage.mailbox_store import MailboxStore
-from tests.engine.circle_parts import Member, MemberAt, MemoryHost, admit, circle_of, deliver, run
-
-
-def open_hosts(network: trio.Nursery, *members: Member) -> None:
-    for member in members:
-        member.host = MemoryHost(member, network)
-        member.parts.mailbox.attach(network)
-
-
-def in_reach(sender: Member, receiver: Member) -> None:
-    """`sender`'s memory host (open_hosts made it) reaches `receiver` from now on."""
-    assert sender.host is not None
-    sender.host.reachable[receiver.peer] = receiver
+from tests.engine.circle_parts import (
+    Member,
+    MemberAt,
+    admit,
+    circle_of,
+    deliver,
+    in_reach,
+    open_hosts,
+    run,
+)
 
 
 def texts(member: Member, runtime: CircleRuntime, other: bytes) -> list[tuple[str, bool]]:
