@@ -9,7 +9,7 @@ here, once. What they share about the circle (settings, members, who one is, rem
 paging; errors, dialogs, passing words) is the controller's
 (peerapp.ui.circle_controller); the rest is widgets they show things in and the history
 asks that only the pane can make. CirclePane satisfies the protocol (mypy checks it where
-the pane hands itself on).
+the pane hands itself on). `CircleFeature` is the QObject each feature starts from.
 """
 
 from __future__ import annotations
