@@ -30,8 +30,8 @@ join_approved), or a refusal other than busy / not_a_member / no answer (join_re
 with the reason), or `cancel_join`. It is asked again at start-up, when the code's peer
 connects, when that peer nudges us (after approving or rejecting, the facilitator opens
 the join protocol to the joiner with a hello for the circle; the joiner answers
-not_a_member and asks again at once), and every RETRY_SECONDS, each attempt bounded by
-ATTEMPT_SECONDS.
+not_a_member and asks again at once), and every join_retry (engine/context.py Timings:
+10 s), each attempt bounded by ATTEMPT_SECONDS.
 
 The queue lives with the facilitator the joiner reached: another facilitator does not
 see it (the request never enters the circle log until it is approved).
@@ -93,7 +93,6 @@ CircleTask = Callable[[CircleRuntime], Any]
 
 log = logging.getLogger(__name__)
 
-RETRY_SECONDS = 10
 ATTEMPT_SECONDS = 30
 NUDGE_SECONDS = 5
 GIVE_UP_SECONDS = 2  # to close a join's host (Tor mode) after the join ended without us
@@ -161,6 +160,7 @@ class JoinService:
         self._clock = context.clock  # invites' ends; when requests arrive and joins start
         self._emit = context.emit
         self._spawn = context.spawn
+        self._retry = context.timings.join_retry
         self._reach = reach
         self._node = node
         self._set_aside_for_rejoin = set_aside_for_rejoin
@@ -374,12 +374,12 @@ class JoinService:
 
     async def run(self) -> None:
         """Ask again for each waiting join: at start, when the code's peer connects, and
-        every RETRY_SECONDS (a new waiting join is simply in the next round)."""
+        every join_retry seconds (a new waiting join is simply in the next round)."""
         while True:
             self._wake = trio.Event()
             for waiting in self._store.waiting_joins():
                 await self._ask_again(waiting)
-            with trio.move_on_after(RETRY_SECONDS):
+            with trio.move_on_after(self._retry):
                 await self._wake.wait()
 
     def on_peer_connected(self, peer_id: str) -> None:

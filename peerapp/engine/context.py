@@ -24,7 +24,9 @@ Spawn = Callable[..., None]
 
 @dataclass(frozen=True)
 class Timings:
-    """The run's intervals, in seconds (the defaults are the app's)."""
+    """The run's intervals, in seconds (the defaults are the app's): every product timer
+    a test would otherwise wait out in real time, in one place. Bounds on one attempt
+    (dial and answer timeouts) are not here: a test never waits for them to pass."""
 
     # GossipSub drops what it sent before a mesh formed; a pull from every connected
     # member on this timer closes those gaps (engine/circle_sync.py)
@@ -34,9 +36,29 @@ class Timings:
     # after Tor became ready, dial again after each of these pauses: an onion service
     # restarted with us is reachable only once its descriptor is out again
     reconnect_backoff: tuple[float, ...] = (1.0, 2.0, 4.0, 8.0, 16.0)
+    # a waiting join asks its facilitator again this often (engine/circle_join.py)
+    join_retry: float = 10.0
+    # the mailbox's round: notes whose back-off has passed go to connected facilitators
+    # (engine/mailbox.py)
+    mailbox_interval: float = 5.0
+    # a note that could not be delivered waits this long, doubling with each failure
+    mailbox_retry_base: float = 5.0
 
 
 DEFAULT_TIMINGS = Timings()
+
+# For tests only (`peerapp node` with PEERAPP_TIMINGS=quick, node/timings.py; the engine
+# tests' own): the same timers a tenth as long or shorter, so an end-to-end test waits
+# for the round it needs instead of the product's seconds. A user has no way to it but
+# that variable, documented as for tests.
+QUICK_TIMINGS = Timings(
+    sync_interval=0.5,
+    redial_interval=3.0,
+    reconnect_backoff=(0.25, 0.5, 1.0, 2.0, 4.0),
+    join_retry=1.0,
+    mailbox_interval=0.5,
+    mailbox_retry_base=0.5,
+)
 
 
 def _not_running(task: Callable[..., Any], *args: Any) -> None:

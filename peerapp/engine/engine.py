@@ -12,7 +12,7 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import multiaddr
 import trio
@@ -72,12 +72,15 @@ from peerapp.engine.safety_commands import safety_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.tor.config import TorConfig
-from peerapp.network.tor.runtime import running_tor
-from peerapp.network.tor.status import TorState, TorView
 from peerapp.storage.database import Database
 from peerapp.storage.network_identity_store import NetworkIdentityStore
 from peerapp.storage.network_settings import NetworkSettings
 from peerapp.storage.profile import UnlockedProfile
+
+if TYPE_CHECKING:
+    # Tor's runtime (and stem under it) is imported where Tor mode starts (_run_tor): a
+    # direct run loads no Tor module (tests/e2e/test_node_imports.py)
+    from peerapp.network.tor.status import TorView
 
 log = logging.getLogger(__name__)
 
@@ -260,6 +263,8 @@ class Engine:
         """Tor mode: our tor (or an existing one) for the whole run, and one host per
         membership (reach.py). Ready at once: Tor's progress follows as tor_status events,
         and what is sent meanwhile is stored and goes out once tor is ready."""
+        from peerapp.network.tor.runtime import running_tor  # noqa: PLC0415 (Tor mode only)
+
         async with (
             running_tor(config, self._tor_status_changed) as tor,
             trio.open_nursery() as nursery,
@@ -294,6 +299,8 @@ class Engine:
             nursery.start_soon(self._serve, request)
 
     def _tor_status_changed(self, view: TorView) -> None:
+        from peerapp.network.tor.status import TorState  # noqa: PLC0415 (Tor mode only)
+
         was_ready = self._tor_view is not None and self._tor_view.state is TorState.READY
         self._tor_view = view
         self._emit(tor_status_event(view))

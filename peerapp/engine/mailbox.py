@@ -10,8 +10,9 @@ Rules:
   it to: refused, and nothing is stored.
 - Delivery: the notes are stored (outbox) before the command answers, then sent at once
   in the background, again on every new connection to a recipient's peer, and every
-  DELIVERY_INTERVAL_SECONDS to connected recipients whose retry time has come. A failed
-  attempt backs off (RETRY_BASE_MS doubling, at most RETRY_MAX_MS); a new connection
+  mailbox_interval (engine/context.py Timings: 5 s) to connected recipients whose retry
+  time has come. A failed attempt backs off (Timings.mailbox_retry_base: 5 s, doubling,
+  at most RETRY_MAX_MS); a new connection
   retries at once. A note whose recipient is no longer a facilitator (or member), or
   whose circle we left or were removed from, is dropped (counted, never logged by content).
 - Serving: a note is stored only if it names a circle we are in, is addressed to us and
@@ -99,7 +100,7 @@ from peerapp.core.mailbox_messages import (
 )
 from peerapp.crypto.notes import OpenedNote, open_note, seal_note, signature_ok
 from peerapp.engine.circle_runtime import CircleRuntime
-from peerapp.engine.context import EngineContext
+from peerapp.engine.context import DEFAULT_TIMINGS, EngineContext
 from peerapp.engine.ids import id_from_hex
 from peerapp.network.framed import FramedStream, StreamClosed, StreamError
 from peerapp.network.host import NetworkNode
@@ -112,10 +113,9 @@ from peerapp.storage.mailbox_store import (
 
 log = logging.getLogger(__name__)
 
-DELIVERY_INTERVAL_SECONDS = 5
 DIAL_TIMEOUT_SECONDS = 10
 ANSWER_TIMEOUT_SECONDS = 10
-RETRY_BASE_MS = 5_000
+RETRY_BASE_MS = round(DEFAULT_TIMINGS.mailbox_retry_base * 1000)  # the app's (Timings)
 RETRY_MAX_MS = 10 * 60_000
 MAX_NOTES_PER_SENDER_PER_DAY = 50
 DAY_MS = 24 * 3600 * 1000
@@ -157,6 +157,8 @@ class Mailbox:
         self._store = store
         self._clock = context.clock
         self._emit = context.emit
+        self._interval = context.timings.mailbox_interval
+        self._retry_base_ms = round(context.timings.mailbox_retry_base * 1000)
         self._runtime = runtime
         self._runtimes = runtimes
         self._node = node
@@ -451,7 +453,7 @@ class Mailbox:
 
     async def run_periodically(self) -> None:
         while True:
-            await trio.sleep(DELIVERY_INTERVAL_SECONDS)
+            await trio.sleep(self._interval)
             self.deliver_due()
 
     def deliver_due(self) -> list[str]:
@@ -590,7 +592,7 @@ class Mailbox:
     def _failed(self, notes: list[OutgoingNote]) -> None:
         now = self._clock.now_ms()
         for note in notes:
-            delay = min(RETRY_BASE_MS * 2 ** min(note.attempts, 16), RETRY_MAX_MS)
+            delay = min(self._retry_base_ms * 2 ** min(note.attempts, 16), RETRY_MAX_MS)
             self._store.mark_failed(note, now + delay)
 
     # -- serving ------------------------------------------------------------------------

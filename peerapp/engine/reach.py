@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import multiaddr
 import trio
@@ -35,9 +35,12 @@ from peerapp.network.host import NetworkNode, PeerCallback, running_node
 from peerapp.network.onion_mode import LOOPBACK_LISTEN, OnionReach
 from peerapp.network.pubsub import MessageCallback
 from peerapp.network.tor.config import HostPort
-from peerapp.network.tor.onion import OnionKey, OnionService
-from peerapp.network.tor.onion_keys import new_onion_key
 from peerapp.storage.network_identity_store import NetworkIdentityStore
+
+if TYPE_CHECKING:
+    # onion services (stem under them) are loaded by Tor mode's hosts only: a direct run
+    # loads no Tor module (tests/e2e/test_node_imports.py)
+    from peerapp.network.tor.onion import OnionKey, OnionService
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +178,9 @@ class MembershipHosts:
     def _kept_identity(self, circle: bytes) -> tuple[bytes, OnionKey]:
         """The membership's peer seed and kept onion key (a new key is kept before its
         first use)."""
+        from peerapp.network.tor.onion import OnionKey  # noqa: PLC0415 (Tor mode only)
+        from peerapp.network.tor.onion_keys import new_onion_key  # noqa: PLC0415
+
         identity = self._identities.identity(circle)
         if identity.onion_address is None or identity.onion_key is None:
             made = new_onion_key()

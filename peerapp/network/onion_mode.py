@@ -28,7 +28,10 @@ from libp2p.transport.exceptions import OpenConnectionError
 from libp2p.transport.tcp.tcp import TCP
 
 from peerapp.network.addresses import AddressError
-from peerapp.network.tor.socks_transport import OnionAddressError, SocksTransport, onion_target
+
+# The SOCKS transport (and python-socks under it) is imported where Tor mode uses it, not
+# here: host.py imports this module in direct mode too, and a direct node loads no Tor
+# module (tests/e2e/test_node_imports.py; docs/architecture.md "Tests").
 
 LOOPBACK_LISTEN = "/ip4/127.0.0.1/tcp/0"
 
@@ -55,6 +58,11 @@ class OnionReach:
     onion_addrs: tuple[str, ...]
 
     def __post_init__(self) -> None:
+        from peerapp.network.tor.socks_transport import (  # noqa: PLC0415 (Tor mode only)
+            OnionAddressError,
+            onion_target,
+        )
+
         try:
             loopback = ipaddress.ip_address(self.socks_host).is_loopback
         except ValueError:
@@ -101,6 +109,11 @@ class ListenOnlyTCP(TCP):
 
 
 def is_onion(address: multiaddr.Multiaddr) -> bool:
+    from peerapp.network.tor.socks_transport import (  # noqa: PLC0415 (Tor mode only)
+        OnionAddressError,
+        onion_target,
+    )
+
     try:
         onion_target(address)
     except OnionAddressError:
@@ -128,6 +141,8 @@ def check_loopback_listen(listen: list[multiaddr.Multiaddr]) -> None:
 
 
 def tor_transports(tor: OnionReach) -> list[ITransport]:
+    from peerapp.network.tor.socks_transport import SocksTransport  # noqa: PLC0415 (Tor mode)
+
     return [
         ListenOnlyTCP(),
         SocksTransport(tor.socks_host, tor.socks_port, isolation=tor.isolation),

@@ -6,7 +6,8 @@ and handles signals. Replies are written from the engine thread as futures compl
 under one lock so lines never interleave.
 
 Exit codes: 0 after `quit`, EOF or SIGTERM; 130 after Ctrl-C; 2 bad usage (no passphrase,
-bad --listen); 3 wrong passphrase; 4 damaged profile; 5 profile in use; 1 engine failure.
+bad --listen, an unknown PEERAPP_TIMINGS); 3 wrong passphrase; 4 damaged profile; 5 profile
+in use; 1 engine failure.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from peerapp.core.errors import (
 )
 from peerapp.core.events import EngineError, EngineEvent
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
+from peerapp.engine.context import DEFAULT_TIMINGS, Timings
 from peerapp.engine.engine import Engine
 from peerapp.engine.profiles import (
     ProfileLock,
@@ -57,6 +59,7 @@ from peerapp.node.protocol import (
     reply_error,
     reply_ok,
 )
+from peerapp.node.timings import TIMINGS_VARIABLE, timings_from
 
 log = logging.getLogger(__name__)
 
@@ -241,18 +244,23 @@ def run_node(
     network: NetworkOptions = PROFILE_SETTINGS,
 ) -> int:
     try:
+        timings = timings_from(os.environ)  # for tests (node/timings.py)
+        if timings != DEFAULT_TIMINGS:
+            log.warning("%s: the engine's timers are shortened, for tests", TIMINGS_VARIABLE)
         unlocked, lock = _prepare(profile, listen, source)
     except WrongPassphrase:
         return _fail(f"wrong passphrase for the profile in {profile}", EXIT_WRONG_PASSPHRASE)
     except HearthError as error:
         return _fail(error.message, _EXIT_CODES.get(type(error), EXIT_USAGE))
     try:
-        return _serve(unlocked, listen, network)
+        return _serve(unlocked, listen, network, timings)
     finally:
         lock.release()
 
 
-def _serve(unlocked: UnlockedProfile, listen: list[str], network: NetworkOptions) -> int:
+def _serve(
+    unlocked: UnlockedProfile, listen: list[str], network: NetworkOptions, timings: Timings
+) -> int:
     output = _Output(sys.stdout.buffer)
     lines: queue.Queue[object] = queue.Queue()
 
@@ -261,7 +269,9 @@ def _serve(unlocked: UnlockedProfile, listen: list[str], network: NetworkOptions
         if isinstance(event, EngineError) and event.fatal:
             lines.put(_ENGINE_DIED)
 
-    engine = EngineThread(lambda emit: Engine(unlocked, listen, emit, network=network), on_event)
+    engine = EngineThread(
+        lambda emit: Engine(unlocked, listen, emit, network=network, timings=timings), on_event
+    )
     ready = engine.start()
     try:
         ready.result(READY_TIMEOUT_SECONDS)

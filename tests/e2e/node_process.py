@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from peerapp.engine.profiles import TEST_KDF, KdfParams, create_profile, profile_exists
+from peerapp.node.timings import TIMINGS_VARIABLE
 
 PASSPHRASE = "an e2e test passphrase"
 WAIT = 30.0
@@ -22,6 +23,12 @@ WAIT = 30.0
 
 # the e2e suites run in direct mode on loopback unless a test asks for Tor (tests/tor/)
 DIRECT = ("--direct",)
+# The e2e nodes run the engine's timers shortened (PEERAPP_TIMINGS=quick: a sync round
+# every 0.5 s instead of 5 s, a waiting join's retry every 1 s instead of 10 s, the
+# mailbox's round and back-off 0.5 s instead of 5 s; engine/context.py QUICK_TIMINGS):
+# a test waits for the round it needs, not for the product's seconds. A test about a
+# timer's real value, or about real start-up, passes timings=None (the app's).
+QUICK = "quick"
 
 
 def node_command(profile: Path, *extra: str, network: tuple[str, ...] = DIRECT) -> list[str]:
@@ -29,10 +36,16 @@ def node_command(profile: Path, *extra: str, network: tuple[str, ...] = DIRECT) 
     return [sys.executable, "-m", "peerapp", "node", "--profile", str(profile), *network, *extra]
 
 
-def node_environment(passphrase: str | None = PASSPHRASE) -> dict[str, str]:
-    environment = {k: v for k, v in os.environ.items() if k != "PEERAPP_PASSPHRASE"}
+def node_environment(
+    passphrase: str | None = PASSPHRASE, timings: str | None = None
+) -> dict[str, str]:
+    """`timings`: PEERAPP_TIMINGS for the node (None: the app's timings)."""
+    unset = ("PEERAPP_PASSPHRASE", TIMINGS_VARIABLE)
+    environment = {k: v for k, v in os.environ.items() if k not in unset}
     if passphrase is not None:
         environment["PEERAPP_PASSPHRASE"] = passphrase
+    if timings is not None:
+        environment[TIMINGS_VARIABLE] = timings
     return environment
 
 
@@ -61,6 +74,8 @@ class Node:
         network: tuple[str, ...] = DIRECT,
         kdf: KdfParams | None = TEST_KDF,
         wait: bool = True,
+        timings: str | None = QUICK,
+        environment: dict[str, str] | None = None,
     ) -> None:
         """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
         exec the node (so the process is the node itself and kill() reaches it).
@@ -71,6 +86,9 @@ class Node:
         drive nodes are not about the KDF. `kdf=None` leaves creation to the node itself,
         the real way (calibrated), for what is about that or about real start-up times.
         The product has no switch for this: the parameters are in the key file.
+
+        `timings`: the node's PEERAPP_TIMINGS (QUICK by default; None: the app's).
+        `environment`: more variables for the node's process.
 
         The constructor returns once the node said "ready". With `wait=False` it only
         launches the process (Spares: nodes started ahead, while other tests run); the
@@ -90,7 +108,7 @@ class Node:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=node_environment(passphrase),
+            env={**node_environment(passphrase, timings), **(environment or {})},
         )
         assert self._process.stdout is not None and self._process.stderr is not None
         self._lines: queue.Queue[bytes | None] = queue.Queue()
@@ -253,6 +271,20 @@ class Node:
             if chunk is not None:
                 chunks.append(chunk)
         return b"".join(chunks).decode(errors="replace")
+
+    def stderr_until_exit(self, timeout: float = WAIT) -> str:
+        """Everything the node wrote on stderr, once it exited and its stderr closed."""
+        self.wait_exit(timeout)
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                chunk = self._stderr_lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
+                raise AssertionError(f"the node's stderr still open after {timeout} s") from None
+            if chunk is None:
+                return b"".join(chunks).decode(errors="replace")
+            chunks.append(chunk)
 
     def kill(self) -> None:
         """Kill the process if it still runs, then close its pipes. Safe to call again,

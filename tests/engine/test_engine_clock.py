@@ -7,6 +7,7 @@ right after it moves the clock, so nothing waits for a timer."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterator
@@ -20,8 +21,10 @@ from peerapp.core.events import MessageArrived
 from peerapp.engine import mailbox, receiving_keys
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock, FakeClock
+from peerapp.engine.context import Timings
 from peerapp.engine.join_client import JoinRefused
 from peerapp.storage.mailbox_store import OutgoingNote
+from tests.engine.engine_support import QUICK_SYNC
 from tests.engine.test_engine_moderation import Member, _circle, _ids, _until
 
 MINUTE = 60
@@ -30,12 +33,14 @@ WEEK = 7 * DAY
 
 
 @contextmanager
-def _members(folder: Path, clock: Clock, *names: str) -> Iterator[list[Member]]:
+def _members(
+    folder: Path, clock: Clock, *names: str, timings: Timings = QUICK_SYNC
+) -> Iterator[list[Member]]:
     """Engines on loopback reading `clock`; every one stopped afterwards."""
     members: list[Member] = []
     try:
         for name in names:
-            members.append(Member(folder, name, clock))
+            members.append(Member(folder, name, clock, timings))
         yield members
     finally:
         for member in members:
@@ -150,9 +155,9 @@ def test_a_refused_mailbox_note_backs_off_by_the_clock(
     """A facilitator's app refuses a second note within a day (the limit lowered to one);
     the sender retries after 5 s, then 10 s, and delivers once the day has passed."""
     monkeypatch.setattr(mailbox, "MAX_NOTES_PER_SENDER_PER_DAY", 1)
-    monkeypatch.setattr(mailbox, "DELIVERY_INTERVAL_SECONDS", DAY)  # rounds run by the test
+    rounds_by_the_test = dataclasses.replace(QUICK_SYNC, mailbox_interval=DAY)
     clock = FakeClock()
-    with _members(tmp_path, clock, "Ash", "Bee") as members:
+    with _members(tmp_path, clock, "Ash", "Bee", timings=rounds_by_the_test) as members:
         ash, bee = members
         circle = _circle(members)
         bee_id = _ids(ash, circle)["Bee"].hex()

@@ -25,6 +25,7 @@ from peerapp.crypto.keyfile import TEST_KDF
 from peerapp.crypto.signing import VerifiedEvent
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
+from peerapp.engine.context import Timings
 from peerapp.engine.engine import Engine
 from peerapp.engine.thread import EngineThread
 from peerapp.network.pubsub import PubsubMessage
@@ -45,9 +46,12 @@ class Member:
     runs every QUICK_SYNC interval: a test waiting for a member to catch up by sync waits
     a fraction of a second, not 5 s."""
 
-    def __init__(self, folder: Path, name: str, clock: Clock | None = None) -> None:
+    def __init__(
+        self, folder: Path, name: str, clock: Clock | None = None, timings: Timings = QUICK_SYNC
+    ) -> None:
         self.name = name
         self.clock = clock
+        self.timings = timings
         self.events = EventLog()
         self.folder = folder / name
         create_profile(self.folder, PASSPHRASE, TEST_KDF)
@@ -59,7 +63,7 @@ class Member:
         profile = unlock_profile(self.folder, PASSPHRASE)
         thread = EngineThread(
             lambda emit: Engine(
-                profile, listen, emit, network=DIRECT_RUN, clock=self.clock, timings=QUICK_SYNC
+                profile, listen, emit, network=DIRECT_RUN, clock=self.clock, timings=self.timings
             ),
             self.events,
         )

@@ -31,12 +31,14 @@ ONION_ADDRESS = re.compile(r"/onion3/[a-z2-7]{56}:[0-9]{1,5}")
 
 class OnionNode(Node):
     """A node in Tor mode (`tor_config`: the --tor-config file), or in direct mode
-    (`tor_config=None`); `outputs` holds every reply it gave."""
+    (`tor_config=None`); `outputs` holds every reply it gave. It runs the app's timings
+    (unless `timings` says otherwise): the onion suite measures joins and reconnects at
+    the product's back-off, against descriptors that take seconds to be published."""
 
     def __init__(self, profile: Path, tor_config: Path | None, **options: Any) -> None:
         network = ("--tor-config", str(tor_config)) if tor_config else ("--direct",)
         self.outputs: list[dict[str, Any]] = []
-        super().__init__(profile, network=network, **options)
+        super().__init__(profile, network=network, **{"timings": None, **options})
         self.outputs.append(self.ready)
 
     def call(self, cmd: str, **arguments: Any) -> dict[str, Any]:
