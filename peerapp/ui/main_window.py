@@ -961,14 +961,22 @@ class MainWindow(QMainWindow):
         self._show_care()
 
     def _private_message(self, event: PrivateMessageArrived) -> None:
+        # a break or quiet hours (ours or the list's): shown, never announced
+        silent = event.silent or self.circle_list.quiet(event.circle)
+        name = event.message.author_name or conversation.unnamed_member()
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.private.arrived(event)
-            # a break or quiet hours (ours or the list's): shown, never announced
-            if not (event.silent or self.circle_list.quiet(event.circle)):
-                name = event.message.author_name or conversation.unnamed_member()
+            if not silent:
                 pane.controller.say(private_talk.arrived_notice(name))
                 QApplication.alert(self)
+        self.notifier.private_message_arrived(
+            event.circle,
+            self.circle_list.name_of(event.circle),
+            name,
+            event.message.text,
+            silent=silent,
+        )
 
     def _circle_settings_changed(self, event: CircleSettingsChanged) -> None:
         pane = self.panes.get(event.circle)

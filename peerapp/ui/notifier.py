@@ -11,6 +11,11 @@ A message that arrives while its circle is silenced (a break or quiet hours: the
 marks its `message` event silent) raises nothing at all; it is only counted in
 `held_back`, so tests can see the silence was chosen rather than missed.
 
+A private message has a notification of its own, at once (private talk is one person
+writing, not a burst), saying as much as a circle message would: with MESSAGE the author
+and the text, with CIRCLE only "A private message in <circle>" (no name, as a circle
+message's says none), with NOTHING none; a silent one none (`private_message_arrived`).
+
 A care flag (a member is worried about someone; facilitators only) has a notification of
 its own, gentle and naming only the circle (`care_flag_arrived`); it is not a message.
 
@@ -175,6 +180,30 @@ class Notifier(QObject):
         self._pending[circle] = (circle_name, [*batch, message])
         if not self._batch.isActive():
             self._batch.start()
+
+    def private_message_arrived(
+        self,
+        circle: str,
+        circle_name: str,
+        author_name: str,
+        text: str,
+        silent: bool = False,
+    ) -> None:
+        """A private message reached us: told about at once, as much as the person chose
+        for circle messages (see the module's docstring). A `silent` one (a break or
+        quiet hours) is told about never: it waits behind the badge on its author."""
+        if silent:
+            self.held_back += 1
+            return
+        if self.preferences.notification_detail is NotificationDetail.MESSAGE:
+            body = " ".join(text.split())
+            if len(body) > BODY_CHARS:
+                body = body[: BODY_CHARS - 1].rstrip() + "…"
+            title = notifications.private_message_title(author_name, circle_name)
+            self._show(Notification(circle, title, body))
+        else:
+            body = notifications.private_message_in(circle_name)
+            self._show(Notification(circle, common.app_name(), body))
 
     def care_flag_arrived(self, circle: str, circle_name: str, silent: bool = False) -> None:
         """A care flag reached us as a facilitator: a notification of its own, at once and

@@ -160,3 +160,33 @@ def test_without_a_tray_or_a_service_only_the_title_counts(session_bus: str, qtb
             assert desktop.sent == 0
         finally:
             notifier.close()
+
+
+def test_a_private_message_is_told_about_as_chosen(
+    qtbot: QtBot, session_bus: str, service: NotificationService
+) -> None:
+    """A private message notifies through the same route as circle messages, saying as
+    much as the person chose: who and the text, only the circle (no name), or nothing;
+    and nothing at all while the circle is silenced."""
+    preferences = Preferences()
+    notifier = Notifier(preferences, desktop=DesktopNotifications("Hearth", "", session_bus))
+    try:
+        assert notifier.route is Route.DESKTOP
+        for detail in (
+            NotificationDetail.CIRCLE,
+            NotificationDetail.MESSAGE,
+            NotificationDetail.NOTHING,
+        ):
+            preferences.notification_detail = detail
+            notifier.private_message_arrived("c1", "Tuesday circle", "Ash", MESSAGE.text)
+        preferences.notification_detail = NotificationDetail.MESSAGE
+        notifier.private_message_arrived("c1", "Tuesday circle", "Ash", MESSAGE.text, silent=True)
+        qtbot.waitUntil(lambda: len(service.received) == 2, timeout=WAIT_MS)
+    finally:
+        notifier.close()
+
+    assert [(got.summary, got.body) for got in service.received] == [
+        (common.app_name(), "A private message in Tuesday circle"),
+        ("Ash, privately · Tuesday circle", "Is anyone around tonight?"),
+    ]
+    assert notifier.held_back == 1 and notifier.desktop.sent == 2

@@ -14,7 +14,7 @@ from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog
 from peerapp.ui.dialogs.private_talk import PrivateTalkDialog
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.text import care, private_talk
+from peerapp.ui.text import care, notifications, private_talk
 from tests.gui.circle_steps import (
     DELIVERY_WAIT_MS,
     Circle,
@@ -59,6 +59,10 @@ def test_a_facilitator_talks_privately_and_the_member_answers(
         lambda: circle.bee.statusBar().currentMessage() == private_talk.arrived_notice("Ash"),
         timeout=WAIT_MS,
     )
+    # and a desktop notification, as much as the default choice says: only the circle
+    told = notifications.private_message_in(circle.bee.circle_list.name_of(circle.id))
+    assert told in [shown.body for shown in circle.bee.notifier.shown]
+    assert all(HELLO not in shown.body for shown in circle.bee.notifier.shown)
     badge = bee.member_panel.rows[ash_id].unread_label
     assert badge is not None and badge.text() == private_talk.unread_badge(1)
     qtbot.waitUntil(lambda: talk in menu_of(bee, "Ash"), timeout=WAIT_MS)

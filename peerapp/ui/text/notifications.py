@@ -24,6 +24,16 @@ def message_title(author_name: str, circle_name: str) -> str:
     )
 
 
+def private_message_in(circle_name: str) -> str:  # names no one: the screen may be seen
+    return tr("notifications", "A private message in {circle_name}").format(circle_name=circle_name)
+
+
+def private_message_title(author_name: str, circle_name: str) -> str:
+    return tr("notifications", "{author_name}, privately · {circle_name}").format(
+        author_name=author_name, circle_name=circle_name
+    )
+
+
 def unread_tooltip(unread: int) -> str:
     if unread == 0:
         return PRODUCT_NAME
