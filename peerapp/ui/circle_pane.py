@@ -150,6 +150,7 @@ class CirclePane(QWidget):
             body=self.body_layout,
             conversation_area=self.messages_area,
             more_menu=self.more_menu,
+            composer=self.composer.edit,
         )
 
         self._waiting: list[MessageView] = []

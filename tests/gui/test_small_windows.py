@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -92,6 +94,15 @@ def test_at_640_px_nothing_is_clipped_and_the_lists_become_drawers(
     assert shown.member_panel.members  # not an empty box
     click(shown.header.members_button)
     qtbot.waitUntil(lambda: not shown.member_panel.isVisible(), timeout=WAIT_MS)
+    # Esc closes the floating drawer too, and the composer has the focus again
+    click(shown.header.members_button)
+    qtbot.waitUntil(shown.member_panel.isVisible, timeout=WAIT_MS)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+    QTest.keyClick(shown.header.members_button, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not shown.member_panel.isVisible(), timeout=WAIT_MS)
+    assert not shown.header.members_button.isChecked()
+    qtbot.waitUntil(shown.composer.edit.hasFocus, timeout=WAIT_MS)
 
     # room again: everything back in its place
     settle_size(qtbot, window, 1200, 700)
