@@ -59,7 +59,9 @@ class PaneVersions(CircleFeature):
 
     @Slot()
     def open_list(self) -> EquivocationsDialog:
-        dialog = EquivocationsDialog(self.pane.bridge, self.pane.circle_id, self.pane.surface)
+        dialog = EquivocationsDialog(
+            self.pane.bridge, self.pane.circle_id, self.pane.surface, my_id=self.controller.my_id
+        )
         dialog.deleted.connect(self._deleted)
         self.controller.open_dialog(dialog)
         dialog.load()

@@ -20,6 +20,7 @@ from peerapp.core.api.moderation import (
     Banned,
     EquivocationView,
     ModerationEntryView,
+    ModerationLogOf,
     SettingsDetails,
     VersionView,
 )
@@ -30,13 +31,13 @@ from peerapp.engine.circle_service import CircleService
 from peerapp.ui.circle_info import facilitating, my_role, my_standing
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog, ConfirmWithReasonDialog
 from peerapp.ui.dialogs.confirm_ban import ConfirmBanDialog
 from peerapp.ui.dialogs.equivocations import EquivocationsDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.main_window import MainWindow
-from peerapp.ui.notices import Settings, notice_text, settings_changes
+from peerapp.ui.notices import Settings, notice_text, reason_of, settings_changes
 from peerapp.ui.text import common, invites, moderation, safety
 from peerapp.ui.widgets.message_model import Look, presentation
 from tests.binding import bound
@@ -52,7 +53,7 @@ from tests.gui.circle_steps import (
     wait_for_text,
     wait_settled,
 )
-from tests.gui.helpers import WAIT_MS, StartSession, circle_info, click
+from tests.gui.helpers import WAIT_MS, StartSession, circle_info, click, resolve, type_into
 
 T = TypeVar("T")
 
@@ -351,8 +352,10 @@ def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one
     # deleting the rewrite asks first, then leaves the original standing
     click(columns[rewrite].delete_button)
     confirming = listing.confirming
-    assert isinstance(confirming, ConfirmActionDialog)
+    # Bee's version: the optional reason is offered, as in the pane's delete
+    assert isinstance(confirming, ConfirmWithReasonDialog)
     assert confirming.windowTitle() == moderation.delete_message_title()
+    type_into(confirming.reason_field.edit, "A second version of a message")
     with qtbot.waitSignal(confirming.accepted, timeout=DELIVERY_WAIT_MS):
         click(confirming.primary_button)
 
@@ -372,6 +375,9 @@ def test_two_versions_of_a_message_are_both_marked_and_a_facilitator_deletes_one
     assert not remaining[first.id].delete_button.isHidden()
     with qtbot.waitSignal(listing.finished, timeout=WAIT_MS):
         click(listing.primary_button)
+    log = resolve(qtbot, circle.ash.bridge.request(ModerationLogOf(circle=circle.id))).entries
+    deleted = [entry for entry in log if entry.action == EventType.DELETE.value]
+    assert [reason_of(entry) for entry in deleted] == ["A second version of a message"]
 
 
 def open_settings(window: MainWindow, pane: CirclePane) -> CircleSettingsDialog:

@@ -11,12 +11,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
-from peerapp.core.api.moderation import SetSettings
+from peerapp.core.api.moderation import ModerationLogOf, SetSettings
 from peerapp.core.api.safety import Flag, PendingReviewView
+from peerapp.core.circle_events import EventType
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog, ReviewCard
-from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
+from peerapp.ui.dialogs.confirm_action import ConfirmWithReasonDialog
 from peerapp.ui.main_window import MainWindow
+from peerapp.ui.notices import reason_of
 from peerapp.ui.text import care, moderation
 from peerapp.ui.widgets.message_model import Look
 from tests.gui.circle_steps import (
@@ -25,10 +27,11 @@ from tests.gui.circle_steps import (
     wait_for_text,
     wait_settled,
 )
-from tests.gui.helpers import WAIT_MS, click, close_dialog, resolve
+from tests.gui.helpers import WAIT_MS, click, close_dialog, resolve, type_into
 
 FIRST = "Something hurtful that should not have been said."
 SECOND = "Another thing that should not stay up."
+REASON = "Hurtful to another member"
 LATER = ["Let's take a breath.", "Thank you all for being here.", "See you next week."]
 
 
@@ -168,8 +171,10 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
     listed = open_list(qtbot, ash, ash_pane)
     click(card_of(listed, second.id).delete_button)
     asking = listed.confirming
-    assert isinstance(asking, ConfirmActionDialog)
+    # someone else's message: the optional reason is offered, as in the pane's delete
+    assert isinstance(asking, ConfirmWithReasonDialog)
     assert asking.windowTitle() == moderation.delete_message_title()
+    type_into(asking.reason_field.edit, REASON)
     with qtbot.waitSignal(asking.accepted, timeout=WAIT_MS):
         click(asking.primary_button)
     qtbot.waitUntil(lambda: not listed.reviews, timeout=WAIT_MS)
@@ -183,3 +188,7 @@ def test_a_facilitator_reviews_hidden_messages_from_the_list(
     qtbot.waitUntil(lambda: no_badge(panes), timeout=WAIT_MS)
     close_dialog(qtbot, listed)
     assert bee_pane.care.review_count == 0 and cee_pane.care.review_count == 0
+    # the reason typed there is the moderation log entry's
+    log = resolve(qtbot, ash.bridge.request(ModerationLogOf(circle=circle))).entries
+    deleted = [entry for entry in log if entry.action == EventType.DELETE.value]
+    assert [reason_of(entry) for entry in deleted] == [REASON]

@@ -374,7 +374,12 @@ class CareFlagsDialog(FormDialog):
         if message_id not in self.review_cards or self.confirming is not None:
             return None
         self.clear_error()
-        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self)
+        # deleting someone else's message, a facilitator may say why (as in the pane)
+        author = self.review_cards[message_id].review.author
+        mine = bool(self.my_id) and author == self.my_id
+        dialog = confirm_delete_message(
+            self.bridge, self.circle, message_id, self, with_reason=not mine
+        )
         self.confirming = dialog
         dialog.accepted.connect(lambda: self._deleted(message_id))
         dialog.finished.connect(self._confirm_finished)

@@ -110,7 +110,9 @@ class EquivocationCard(QFrame):
 class EquivocationsDialog(FormDialog):
     deleted = Signal(str)  # message id: a version deleted for everyone
 
-    def __init__(self, bridge: EngineBridge, circle: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: EngineBridge, circle: str, parent: QWidget | None = None, my_id: str = ""
+    ) -> None:
         super().__init__(
             title=versions.equivocations_title(),
             heading=versions.equivocations_title(),
@@ -120,6 +122,7 @@ class EquivocationsDialog(FormDialog):
         )
         self.bridge = bridge
         self.circle = circle
+        self.my_id = my_id  # whose versions are our own: deleting those asks no reason
         self.cards: list[EquivocationCard] = []
         self.confirming: ConfirmActionDialog | None = None  # "Delete this message?"
 
@@ -181,7 +184,14 @@ class EquivocationsDialog(FormDialog):
         if self.confirming is not None:
             return None
         self.clear_error()
-        dialog = confirm_delete_message(self.bridge, self.circle, message_id, self)
+        # deleting someone else's message, a facilitator may say why (as in the pane)
+        authors = {
+            version.id: card.item.author for card in self.cards for version in card.item.versions
+        }
+        mine = bool(self.my_id) and authors.get(message_id) == self.my_id
+        dialog = confirm_delete_message(
+            self.bridge, self.circle, message_id, self, with_reason=not mine
+        )
         self.confirming = dialog
         dialog.accepted.connect(lambda: self._deleted(message_id))
         dialog.finished.connect(self._confirm_finished)
