@@ -393,17 +393,15 @@ class PaneModeration(CircleFeature):
             )
         if action in SUPPORT_NOTED:
             add_support_note(dialog, member, now)
-        controller.open_dialog(dialog, self._acted)
+        # what it changes in the members and the settings comes back as the engine's
+        # members_changed / circle_settings_changed, with their views: nothing to read again
+        controller.open_dialog(dialog)
 
     @async_slot(object)
     async def run(self, command: Command) -> None:
-        """Run one moderation command straight away; a refusal shows in the banner."""
-        await self.controller.attempt(command, self._acted)
-
-    def _acted(self) -> None:
-        """Something changed: read the members and the settings again."""
-        self.controller.refresh_members()
-        self.controller.refresh_info()
+        """Run one moderation command straight away; a refusal shows in the banner (what it
+        changed arrives as the engine's events, as after the dialogs above)."""
+        await self.controller.attempt(command, lambda: None)
 
     # -- acting on messages -------------------------------------------------------------
 
