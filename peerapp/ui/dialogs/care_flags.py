@@ -21,8 +21,9 @@ Rules:
 - "Show in conversation" closes the list and hands the message to the pane
   (`showRequested`), which scrolls to it.
 - Everything shown comes from other members: set as plain text, never read as markup.
-- `changed` fires after a load, a resolve, a restore or a delete with the number of open
-  flags and of messages to review, for the header's badge.
+- The header's and the circle list's badges are not told from here: they read the
+  circle's row (`CircleView.care_flags`, `to_review`), which the engine sends again
+  (`circle_changed`) after a resolve, a restore or a delete.
 """
 
 from __future__ import annotations
@@ -176,7 +177,6 @@ class ReviewCard(QFrame):
 
 
 class CareFlagsDialog(FormDialog):
-    changed = Signal(int, int)  # open care flags, messages to review now
     showRequested = Signal(str, int)  # message id, its lamport: show it in the conversation
     restored = Signal(str)  # message id: restored after review
     deleted = Signal(str)  # message id: deleted for everyone
@@ -303,7 +303,6 @@ class CareFlagsDialog(FormDialog):
     def _show_count(self) -> None:
         self.empty_label.setVisible(not self.cards)
         self.review_empty_label.setVisible(not self.review_cards)
-        self.changed.emit(len(self.cards), len(self.review_cards))
 
     def reach_out(self, member_id: str) -> None:
         self.reachOutRequested.emit(member_id)
