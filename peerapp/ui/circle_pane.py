@@ -438,7 +438,7 @@ class CirclePane(QWidget):
         views = list(result.messages)
         self.has_older = len(views) >= self.history_page
         self.message_list.keep_position_for_older()
-        self.model.prepend(self.moderation.with_older(views, complete=not self.has_older))
+        self.model.prepend(self.moderation.with_older(views))
         self.loading_older = False
 
     @Slot()

@@ -40,7 +40,7 @@ What it reads of the circle (settings, members, who one is, removed) is the cont
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -99,24 +99,11 @@ from peerapp.ui.widgets.message_model import OrderKey, order_key
 if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
 
-# before every message: where a notice older than the whole history goes
-BEFORE_ALL = -1
-# sorts after every id of the same length that starts the same: "right after this one"
-JUST_AFTER = "~"
 
-
-def notice_key(
-    entry: ModerationEntryView, shown: Sequence[MessageView], complete: bool
-) -> OrderKey | None:
-    """Where a notice goes among `shown` (the messages in their order; `complete`: the
-    circle's whole history is shown); None while its place is not shown yet."""
-    if entry.lamport is not None:
-        return (entry.lamport, entry.id)
-    before = [message for message in shown if message.ts <= entry.ts]
-    if before:
-        anchor = before[-1]
-        return (anchor.lamport, anchor.id + JUST_AFTER + entry.id)
-    return (BEFORE_ALL, entry.id) if complete else None
+def notice_key(entry: ModerationEntryView) -> OrderKey:
+    """Where a notice goes: the engine gives every log entry its place in the circle's one
+    order (its lamport), so a notice sorts among the messages as its event does."""
+    return (entry.lamport, entry.id)
 
 
 @dataclass(frozen=True)
@@ -587,17 +574,17 @@ class PaneModeration(CircleFeature):
         self.entries.append(entry)
         return True
 
-    def notices_for(self, shown: Sequence[MessageView], complete: bool) -> list[Notice]:
-        """Notices of the entries not in the model yet whose place is among `shown`."""
+    def notices_for(self) -> list[Notice]:
+        """Notices of the entries not in the model yet (each has its place in the order)."""
         present = {notice.id for notice in self.pane.model.notices()}
         notices = []
         for entry, previous in with_previous(self.entries):
             if entry.id in present:
                 continue
             text = notice_text(entry, previous)
-            key = notice_key(entry, shown, complete)
-            if text is None or key is None:
+            if text is None:
                 continue
+            key = notice_key(entry)
             notices.append(Notice(entry.id, text, entry.ts, key[0], key[1]))
         return notices
 
@@ -606,19 +593,17 @@ class PaneModeration(CircleFeature):
         """Put in the notices whose place is now shown."""
         if not self.controller.loaded or not self.entries:
             return
-        shown = self.pane.model.messages()
-        notices = self.notices_for(shown, complete=not self.controller.has_older)
+        notices = self.notices_for()
         if notices:
             self.pane.merge_items(notices)
 
-    def with_older(self, older: list[MessageView], complete: bool) -> list[Item]:
+    def with_older(self, older: list[MessageView]) -> list[Item]:
         """An older page with the notices that belong among it, for one prepend."""
         first = self.pane.model.first_message()
         boundary = order_key(first) if first is not None else None
-        shown = [*older, *self.pane.model.messages()]
         notices = [
             notice
-            for notice in self.notices_for(shown, complete)
+            for notice in self.notices_for()
             if boundary is None or order_key(notice) < boundary
         ]
         return sorted([*older, *notices], key=order_key)

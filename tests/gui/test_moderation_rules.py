@@ -235,7 +235,7 @@ def message(lamport: int, ts: int) -> MessageView:
 def test_a_notice_goes_where_the_log_places_it() -> None:
     """The engine gives every entry its place in the circle's one order (its lamport)."""
     shown = [message(3, T0), message(5, T0 + MINUTE_MS), message(8, T0 + 3 * MINUTE_MS)]
-    key = notice_key(entry("remove", lamport=6, ts=T0 - MINUTE_MS), shown, complete=False)
+    key = notice_key(entry("remove", lamport=6, ts=T0 - MINUTE_MS))
     assert key == (6, "remove-1")
     assert (5, shown[1].id) < key < (8, shown[2].id)
 
