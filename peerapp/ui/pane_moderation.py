@@ -16,9 +16,8 @@ Rules:
   shown it.
 - Notices: the moderation log is read when the pane has its first page, then each
   `moderation` event adds its entry. An entry shows as a quiet row among the messages
-  (peerapp.ui.notices words it), placed by its log position (lamport, id) when the
-  engine gives one, otherwise after the last shown message written no later than it
-  (by ts); one older than every message shown waits while older pages remain.
+  (peerapp.ui.notices words it), placed by its log position (lamport, id), which the
+  engine gives every entry.
 - A deleted message (a "delete" entry, or `deleted` in the history) keeps its row with a
   tombstone instead of its text.
 - Composer: circle_info's muted_until and next_send_at hold it back (peerapp.ui.widgets.
