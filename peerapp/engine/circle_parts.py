@@ -49,6 +49,7 @@ from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.reconnects import Reconnects
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import Safety
+from peerapp.engine.search import MessageSearch
 from peerapp.engine.topics import CircleTopics
 from peerapp.network.host import NetworkNode
 from peerapp.storage.boundaries_store import BoundariesStore
@@ -57,6 +58,7 @@ from peerapp.storage.database import Database
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
 from peerapp.storage.private_store import PrivateStore
+from peerapp.storage.search_store import SearchStore
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,7 @@ class CircleParts:
     disk_usage: DiskUsage
     mailbox: Mailbox
     private: PrivateTalk
+    search: MessageSearch
 
 
 def build_parts(
@@ -329,4 +332,7 @@ def build_parts(
         disk_usage=disk_usage,
         mailbox=mailbox,
         private=private,
+        search=MessageSearch(
+            SearchStore(database), runtimes=runtimes, filter_of=boundaries.filter_of
+        ),
     )

@@ -136,6 +136,7 @@ class CircleService:
         self.joins = parts.joins
         self.ingest = parts.ingest
         self.disk_usage = parts.disk_usage
+        self.search = parts.search
         self.mailbox = parts.mailbox
         self.private = parts.private
 

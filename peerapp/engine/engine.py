@@ -69,6 +69,7 @@ from peerapp.engine.network_commands import network_handlers, open_settings
 from peerapp.engine.private_talk_commands import private_talk_handlers
 from peerapp.engine.reach import HostCallbacks, MembershipHosts, Reach, SharedHost
 from peerapp.engine.safety_commands import safety_handlers
+from peerapp.engine.search_commands import search_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.tor.config import TorConfig
@@ -156,6 +157,7 @@ class Engine:
         self._handlers.include(boundaries_handlers(self._service))
         self._handlers.include(safety_handlers(self._service))
         self._handlers.include(private_talk_handlers(self._service))
+        self._handlers.include(search_handlers(self._service))
         self._handlers.include(crisis_handlers())
         self._handlers.include(usage_handlers(self._service))
         self._handlers.include(

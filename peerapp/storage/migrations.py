@@ -254,6 +254,62 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ALTER TABLE mailbox_outbox ADD COLUMN kind TEXT NOT NULL DEFAULT '';
         """,
     ),
+    (
+        14,
+        # full-text search (issue 15, storage/search_store.py): an FTS5 index of message
+        # texts inside this encrypted database, never a file of its own. `events` has no
+        # rowid (WITHOUT ROWID), so `search_docs` gives each indexed message a number;
+        # the index keeps no copy of the text (its content is the `search_text` view over
+        # `events`), and triggers keep it in step with events.text whatever writes it
+        # (a new message, an erased or edited text, a forgotten circle's cascade).
+        # unicode61 with diacritics folded matches "cafe" and "café" in any script that
+        # separates words; `secure-delete` takes an erased text's words out of the index
+        # at once instead of leaving them in old segments until a merge.
+        """
+        CREATE TABLE search_docs (
+            doc   INTEGER PRIMARY KEY,
+            event BLOB NOT NULL UNIQUE
+        );
+        CREATE VIEW search_text(doc, text) AS
+            SELECT search_docs.doc, events.text
+            FROM search_docs JOIN events ON events.id = search_docs.event;
+        CREATE VIRTUAL TABLE message_search USING fts5(
+            text,
+            content = 'search_text',
+            content_rowid = 'doc',
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+        INSERT INTO message_search(message_search, rank) VALUES ('secure-delete', 1);
+        CREATE TRIGGER search_message_added AFTER INSERT ON events
+        WHEN new.type = 'message' AND coalesce(new.text, '') != ''
+        BEGIN
+            INSERT INTO search_docs(event) VALUES (new.id);
+            INSERT INTO message_search(rowid, text)
+                SELECT doc, new.text FROM search_docs WHERE event = new.id;
+        END;
+        CREATE TRIGGER search_text_changed AFTER UPDATE OF text ON events
+        WHEN new.type = 'message'
+        BEGIN
+            INSERT INTO message_search(message_search, rowid, text)
+                SELECT 'delete', doc, old.text FROM search_docs WHERE event = old.id;
+            DELETE FROM search_docs WHERE event = old.id;
+            INSERT INTO search_docs(event) SELECT new.id WHERE coalesce(new.text, '') != '';
+            INSERT INTO message_search(rowid, text)
+                SELECT doc, new.text FROM search_docs WHERE event = new.id;
+        END;
+        CREATE TRIGGER search_message_removed AFTER DELETE ON events
+        WHEN old.type = 'message'
+        BEGIN
+            INSERT INTO message_search(message_search, rowid, text)
+                SELECT 'delete', doc, old.text FROM search_docs WHERE event = old.id;
+            DELETE FROM search_docs WHERE event = old.id;
+        END;
+        INSERT INTO search_docs(event)
+            SELECT id FROM events WHERE type = 'message' AND coalesce(text, '') != '';
+        INSERT INTO message_search(message_search) VALUES ('rebuild');
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -92,6 +92,7 @@ class Refusal(enum.Enum):
     # messages
     NOTHING_TO_SEND = "nothing_to_send"
     MESSAGE_TOO_LONG = "message_too_long"
+    SEARCH_TOO_LONG = "search_too_long"
     BAD_CW_LABEL = "bad_cw_label"
     BAD_MOOD = "bad_mood"
     NO_SUCH_MESSAGE = "no_such_message"
@@ -264,6 +265,7 @@ _TEXTS: dict[Refusal, str] = {
     ),
     Refusal.NOTHING_TO_SEND: "There is nothing to send.",
     Refusal.MESSAGE_TOO_LONG: "A message can be at most {limit} characters.",
+    Refusal.SEARCH_TOO_LONG: "A search can be at most {limit} characters: use fewer words.",
     Refusal.BAD_CW_LABEL: "{reason}",
     Refusal.BAD_MOOD: "A check-in's mood is a number from 1 to 5.",
     Refusal.NO_SUCH_MESSAGE: "There is no such message in this circle.",

@@ -32,6 +32,7 @@ from peerapp.core.api import (
     network,
     private_talk,
     safety,
+    search,
     usage,
 )
 from peerapp.core.api.contract import (
@@ -59,6 +60,7 @@ FEATURES = (
     crisis,
     appearance,
     private_talk,
+    search,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}
