@@ -3,8 +3,9 @@
 Rules:
 - A query is words, never FTS5 syntax: every word is quoted (a `"` inside is doubled)
   and matched as a prefix (`"help"*` finds "helping", "helpful"), all words required.
-  Control and format characters count as spaces. So `"`, `NEAR(`, `*`, `AND`, `col:` in what someone types are only text: nothing
-  they type can raise a syntax error or reach another column.
+  Control and format characters count as spaces. So `"`, `NEAR(`, `*`, `AND`, `col:`
+  in what someone types are only text: nothing they type can raise a syntax error or
+  reach another column.
 - At most MAX_QUERY_CHARS characters and MAX_TERMS words; words past MAX_TERMS are
   dropped (a person never types that many; the bound keeps one query's work small).
 - A query with no word in it (empty, spaces) asks for nothing: no results, no refusal.

@@ -1,23 +1,36 @@
 """Full-text search over the messages this profile holds (issue 15), inside the encrypted
-database: the FTS5 table `message_search` (migration 14) indexes `events.text`, kept in
-step by triggers (see migrations.py), so no write path has code of its own for it.
+database: the FTS5 table `message_search` (migration 14) indexes `events.text`. New
+messages are indexed in their batch's transaction (`index_new`, called by
+CircleStore.add_events, the one place events are inserted); triggers follow every
+change of a text (an edit, an erase) and every deleted row, whatever writes them.
 
 A search reads what history shows and nothing else: accepted messages with a text (an
 erased text left the index), of circles we have not left, that the reader sees
 (boundaries_store.READER_SEES: not a blocked member's, not a hidden topic's), minus the
 ids the caller excludes (messages hidden pending review: the engine knows them, the
-database does not). Ranked by bm25 (FTS5's rank: lower is better), newest first among
-equals; `limit` and `offset` page exactly, since every rule is in the SQL.
+database does not).
+
+Ranking: FTS5 walks the matches newest first (documents are numbered downwards) and
+ranks the newest RANK_WINDOW of them by bm25, best first, newest first among equals.
+Ranking every match of a word found in most messages cost a second at 100,000
+messages; the window bounds one search's work whatever the words (docs/performance.md).
+So a word in more than RANK_WINDOW messages finds the best among the latest of them;
+rarer words are ranked whole. A search in one circle is a match on the circle column
+too, so another circle's messages never use up the window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from peerapp.core import search_policy
+from peerapp.core.circle_events import EventType
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
+
+RANK_WINDOW = 2000  # the newest matches a search ranks
 
 
 @dataclass(frozen=True)
@@ -33,21 +46,50 @@ class SearchRow:
     snippet: str  # with search_policy.MATCH_START / MATCH_END around each match
 
 
-def _query(circle: bool, excluded: int) -> str:
+def index_new(connection: Any, events: Sequence[tuple[bytes, EventType, str | None]]) -> None:
+    """Index new events' texts (id, type, text), inside the caller's transaction: messages
+    with a text get the next document numbers downwards (later in the batch, smaller)."""
+    texts = [event for event, kind, text in events if kind is EventType.MESSAGE and text]
+    if not texts:
+        return
+    ((lowest,),) = connection.execute("SELECT coalesce(min(doc), 0) FROM search_docs").fetchall()
+    connection.executemany(
+        "INSERT OR IGNORE INTO search_docs(doc, event) VALUES (?, ?)",
+        [(lowest - 1 - number, event) for number, event in enumerate(texts)],
+    )
+    connection.execute(
+        "INSERT INTO message_search(rowid, text, circle) "
+        "SELECT search_docs.doc, events.text, hex(events.circle) "
+        "FROM search_docs JOIN events ON events.id = search_docs.event "
+        "WHERE search_docs.doc < ?",
+        (lowest,),
+    )
+
+
+def _in_column(column: str, expression: str) -> str:
+    return f"{column} : ({expression})"
+
+
+def _hex_terms(circles: Collection[bytes]) -> str:
+    return " OR ".join(f'"{circle.hex().upper()}"' for circle in sorted(circles))
+
+
+def _query(excluded: int) -> str:
     marks = ",".join("?" * excluded)
     return (
+        "WITH found AS MATERIALIZED ("  # noqa: S608 (only ? marks)
+        "SELECT rowid AS doc, rank AS score FROM message_search "
+        "WHERE message_search MATCH ? ORDER BY rowid LIMIT ?) "
         "SELECT events.circle, events.id, events.author, events.seq, events.lamport, "
-        "events.ts, events.text, coalesce(events.cw, ''), "
-        "snippet(message_search, 0, ?, ?, '…', ?) "
-        "FROM message_search "
-        "JOIN search_docs ON search_docs.doc = message_search.rowid "
+        "events.ts, events.text, coalesce(events.cw, ''), found.doc "
+        "FROM found "
+        "JOIN search_docs ON search_docs.doc = found.doc "
         "JOIN events ON events.id = search_docs.event "
         "JOIN circles ON circles.id = events.circle "
-        "WHERE message_search MATCH ? AND events.accepted = 1 AND circles.left_at IS NULL "
-        + ("AND events.circle = ? " if circle else "")
+        "WHERE events.accepted = 1 AND circles.left_at IS NULL "
         + (f"AND events.id NOT IN ({marks}) " if excluded else "")
         + f"AND {READER_SEES} "
-        "ORDER BY message_search.rank, events.lamport DESC, events.id DESC LIMIT ? OFFSET ?"
+        "ORDER BY found.score, events.lamport DESC, events.id DESC LIMIT ? OFFSET ?"
     )
 
 
@@ -66,22 +108,32 @@ class SearchStore:
     ) -> list[SearchRow]:
         """Messages matching every word of `text` (search_policy.match_expression), best
         first. `circle`: only that circle's; `exclude`: message ids left out."""
-        expression = search_policy.match_expression(text)
-        if expression is None:
+        words = search_policy.match_expression(text)
+        if words is None:
             return []
+        expression = _in_column("text", words)
+        if circle is not None:
+            expression += " AND " + _in_column("circle", _hex_terms([circle]))
+        else:
+            left = {
+                bytes(row[0])
+                for row in self._database.query("SELECT id FROM circles WHERE left_at IS NOT NULL")
+            }
+            if left:  # their messages stay indexed (history stays readable) but unsearched
+                expression += " NOT " + _in_column("circle", _hex_terms(left))
         excluded = list(exclude)
-        parameters = (
-            search_policy.MATCH_START,
-            search_policy.MATCH_END,
-            search_policy.SNIPPET_TOKENS,
-            expression,
-            *(() if circle is None else (circle,)),
-            *excluded,
-            *READER_SEES_PARAMETERS,
-            limit,
-            offset,
+        rows = self._database.query(
+            _query(len(excluded)),
+            (
+                expression,
+                RANK_WINDOW,
+                *excluded,
+                *READER_SEES_PARAMETERS,
+                limit,
+                offset,
+            ),
         )
-        rows = self._database.query(_query(circle is not None, len(excluded)), parameters)
+        snippets = self._snippets(expression, [int(row[8]) for row in rows])
         return [
             SearchRow(
                 circle=bytes(row[0]),
@@ -92,10 +144,28 @@ class SearchStore:
                 ts=int(row[5]),
                 text=str(row[6]),
                 cw=str(row[7]),
-                snippet=str(row[8]),
+                snippet=snippets.get(int(row[8]), str(row[6])),
             )
             for row in rows
         ]
+
+    def _snippets(self, expression: str, docs: list[int]) -> dict[int, str]:
+        """The words around the matches, for the page's documents only."""
+        if not docs:
+            return {}
+        marks = ",".join("?" * len(docs))
+        rows = self._database.query(
+            "SELECT rowid, snippet(message_search, 0, ?, ?, '…', ?) FROM message_search "  # noqa: S608 (only ? marks)
+            f"WHERE message_search MATCH ? AND rowid IN ({marks})",
+            (
+                search_policy.MATCH_START,
+                search_policy.MATCH_END,
+                search_policy.SNIPPET_TOKENS,
+                expression,
+                *docs,
+            ),
+        )
+        return {int(doc): str(snippet) for doc, snippet in rows}
 
     def indexed(self) -> int:
         """How many message texts the index holds (tests and the bench check it)."""

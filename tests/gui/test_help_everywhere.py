@@ -49,6 +49,7 @@ from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.private_talk import PrivateTalkDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
+from peerapp.ui.dialogs.search import SearchDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
@@ -99,6 +100,7 @@ DIALOGS: dict[type[QDialog], Make] = {
     NetworkSettingsDialog: lambda b, w, _: NetworkSettingsDialog(b, w),
     PrivateTalkDialog: lambda b, w, _: PrivateTalkDialog(b, CIRCLE, MEMBER, "Cy", w),
     ReportMessageDialog: lambda b, w, _: ReportMessageDialog(b, CIRCLE, MESSAGE, w),
+    SearchDialog: lambda b, w, _: SearchDialog(b, CIRCLE, "Tea", parent=w),
     StorageDialog: lambda b, w, _: StorageDialog(b, CIRCLE, w),
     TakeABreakDialog: lambda b, w, _: TakeABreakDialog(b, parent=w),
 }

@@ -6,6 +6,7 @@ blocked member, hidden topic, refused event, left circle, excluded id)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,7 @@ def _message(
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Database:
+def database(tmp_path: Path) -> Iterator[Database]:
     opened = Database.open(tmp_path / "search.db", KEY, create=True)
     store = CircleStore(opened)
     store.add_membership(_membership(CIRCLE))
@@ -88,7 +89,10 @@ def test_the_index_follows_insert_edit_erase_and_forget(database: Database) -> N
         ]
     )
     assert search.indexed() == 3
-    assert _found(database, "garden") == ["another garden story", "The garden was quiet this morning"]
+    assert _found(database, "garden") == [
+        "another garden story",
+        "The garden was quiet this morning",
+    ]
     assert _found(database, "garden", circle=CIRCLE) == ["The garden was quiet this morning"]
 
     # an edit rewrites events.text of the original row (issue 15's edits): the old words leave
@@ -122,10 +126,30 @@ def test_an_older_profile_s_messages_are_indexed_by_the_migration(
         patched.setattr(migrations, "MIGRATIONS", older)
         patched.setattr(migrations, "LATEST_VERSION", older[-1][0])
         database = Database.open(path, KEY, create=True)
-        store = CircleStore(database)
-        store.add_membership(_membership(CIRCLE))
-        store.add_events([_message(n, f"note number {n} about tea") for n in range(1, 31)])
-        store.add_events([_message(40, None)])  # an erased message: nothing to index
+        CircleStore(database).add_membership(_membership(CIRCLE))
+        # as the code of that schema stored them (no index to follow)
+        with database.transaction() as connection:
+            connection.executemany(
+                "INSERT INTO events(id, circle, author, seq, lamport, ts, type, signed, text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        e.id,
+                        e.circle,
+                        e.author,
+                        e.seq,
+                        e.lamport,
+                        e.ts,
+                        e.type.value,
+                        e.signed,
+                        e.text,
+                    )
+                    for e in [
+                        *(_message(n, f"note number {n} about tea") for n in range(1, 31)),
+                        _message(40, None),  # an erased message: nothing to index
+                    ]
+                ],
+            )
         database.close()
     database = Database.open(path, KEY)
     try:
@@ -254,5 +278,5 @@ def test_ranked_by_relevance_then_newest_and_paged_exactly(database: Database) -
         for start in (0, 7, 14)
     ]
     assert pages[0] == list(range(20, 13, -1))
-    assert sum(pages, []) == list(range(20, 0, -1))
+    assert [n for page in pages for n in page] == list(range(20, 0, -1))
     assert SearchStore(database).search("   ") == []
