@@ -11,7 +11,7 @@ ids the caller excludes (messages hidden pending review: the engine knows them, 
 database does not).
 
 Ranking: FTS5 walks the matches newest first (documents are numbered downwards) and
-ranks the newest RANK_WINDOW of them by bm25, best first, newest first among equals.
+ranks the newest RANK_WINDOW of them by bm25, best first, newest stored first among equals.
 Ranking every match of a word found in most messages cost a second at 100,000
 messages; the window bounds one search's work whatever the words (docs/performance.md).
 So a word in more than RANK_WINDOW messages finds the best among the latest of them;
@@ -31,6 +31,7 @@ from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
 
 RANK_WINDOW = 2000  # the newest matches a search ranks
+FILTER_CHUNK = 100  # ranked matches checked against the reader's rules at a time
 
 
 @dataclass(frozen=True)
@@ -74,22 +75,26 @@ def _hex_terms(circles: Collection[bytes]) -> str:
     return " OR ".join(f'"{circle.hex().upper()}"' for circle in sorted(circles))
 
 
-def _query(excluded: int) -> str:
-    marks = ",".join("?" * excluded)
+# the newest RANK_WINDOW matches, best first (bm25; newest stored first among equals)
+_RANKED = (
+    "SELECT doc, score FROM ("
+    "SELECT rowid AS doc, rank AS score FROM message_search "
+    "WHERE message_search MATCH ? ORDER BY rowid LIMIT ?) ORDER BY score, doc"
+)
+
+
+def _shown(docs: int, excluded: int) -> str:
+    """Which of these documents the reader may see, with what a result needs."""
     return (
-        "WITH found AS MATERIALIZED ("  # noqa: S608 (only ? marks)
-        "SELECT rowid AS doc, rank AS score FROM message_search "
-        "WHERE message_search MATCH ? ORDER BY rowid LIMIT ?) "
-        "SELECT events.circle, events.id, events.author, events.seq, events.lamport, "
-        "events.ts, events.text, coalesce(events.cw, ''), found.doc "
-        "FROM found "
-        "JOIN search_docs ON search_docs.doc = found.doc "
+        "SELECT search_docs.doc, events.circle, events.id, events.author, events.seq, "  # noqa: S608 (only ? marks)
+        "events.lamport, events.ts, events.text, coalesce(events.cw, '') "
+        "FROM search_docs "
         "JOIN events ON events.id = search_docs.event "
         "JOIN circles ON circles.id = events.circle "
-        "WHERE events.accepted = 1 AND circles.left_at IS NULL "
-        + (f"AND events.id NOT IN ({marks}) " if excluded else "")
-        + f"AND {READER_SEES} "
-        "ORDER BY found.score, events.lamport DESC, events.id DESC LIMIT ? OFFSET ?"
+        f"WHERE search_docs.doc IN ({','.join('?' * docs)}) "
+        "AND events.accepted = 1 AND circles.left_at IS NULL "
+        + (f"AND events.id NOT IN ({','.join('?' * excluded)}) " if excluded else "")
+        + f"AND {READER_SEES}"
     )
 
 
@@ -121,32 +126,37 @@ class SearchStore:
             }
             if left:  # their messages stay indexed (history stays readable) but unsearched
                 expression += " NOT " + _in_column("circle", _hex_terms(left))
+        ranked = self._database.query(_RANKED, (expression, RANK_WINDOW))
+        # the reader's rules are asked of the best first, a chunk at a time, until the
+        # page is full: a page costs its own rows, not the whole window's
         excluded = list(exclude)
-        rows = self._database.query(
-            _query(len(excluded)),
-            (
-                expression,
-                RANK_WINDOW,
-                *excluded,
-                *READER_SEES_PARAMETERS,
-                limit,
-                offset,
-            ),
-        )
-        snippets = self._snippets(expression, [int(row[8]) for row in rows])
+        wanted = offset + limit
+        shown: list[tuple[Any, ...]] = []
+        for start in range(0, len(ranked), FILTER_CHUNK):
+            chunk = [int(doc) for doc, _ in ranked[start : start + FILTER_CHUNK]]
+            rows = self._database.query(
+                _shown(len(chunk), len(excluded)),
+                (*chunk, *excluded, *READER_SEES_PARAMETERS),
+            )
+            by_doc = {int(row[0]): row for row in rows}
+            shown += [by_doc[doc] for doc in chunk if doc in by_doc]
+            if len(shown) >= wanted:
+                break
+        page = shown[offset:wanted]
+        snippets = self._snippets(expression, [int(row[0]) for row in page])
         return [
             SearchRow(
-                circle=bytes(row[0]),
-                id=bytes(row[1]),
-                author=bytes(row[2]),
-                seq=int(row[3]),
-                lamport=int(row[4]),
-                ts=int(row[5]),
-                text=str(row[6]),
-                cw=str(row[7]),
-                snippet=snippets.get(int(row[8]), str(row[6])),
+                circle=bytes(row[1]),
+                id=bytes(row[2]),
+                author=bytes(row[3]),
+                seq=int(row[4]),
+                lamport=int(row[5]),
+                ts=int(row[6]),
+                text=str(row[7]),
+                cw=str(row[8]),
+                snippet=snippets.get(int(row[0]), str(row[7])),
             )
-            for row in rows
+            for row in page
         ]
 
     def _snippets(self, expression: str, docs: list[int]) -> dict[int, str]:
