@@ -2,13 +2,25 @@
 # Installs the Hearth bundle from this folder for the current user (or, run as root, for
 # everyone): the app in ~/.local/opt/hearth (/opt/hearth), the `peerapp` command in
 # ~/.local/bin (/usr/local/bin), and Hearth in the applications menu.
-#   ./install.sh            install or update
-#   ./install.sh --uninstall
-# PREFIX=DIR ./install.sh installs the app in DIR/hearth instead.
+#   ./install.sh [--user | --system]              install or update
+#   ./install.sh [--user | --system] --uninstall  remove (profiles are kept)
+# --user is the default, --system when run as root. PREFIX=DIR installs the app in
+# DIR/hearth instead.
 set -eu
 
 here=$(dirname "$(readlink -f "$0")")
-if [ "$(id -u)" -eq 0 ]; then
+scope=user
+[ "$(id -u)" -eq 0 ] && scope=system
+action=install
+for argument in "$@"; do
+  case "$argument" in
+    --user) scope=user ;;
+    --system) scope=system ;;
+    --uninstall) action=uninstall ;;
+    *) echo "install.sh: unknown option $argument (--user, --system, --uninstall)" >&2; exit 2 ;;
+  esac
+done
+if [ "$scope" = system ]; then
   prefix=${PREFIX:-/opt}
   bin=/usr/local/bin
   data=/usr/local/share
@@ -20,7 +32,7 @@ fi
 target=$prefix/hearth
 app_id=org.peerapp.Hearth
 
-if [ "${1:-}" = "--uninstall" ]; then
+if [ "$action" = uninstall ]; then
   rm -rf "$target"
   rm -f "$bin/peerapp" "$data/applications/$app_id.desktop" "$data/metainfo/$app_id.metainfo.xml"
   rm -f "$data"/icons/hicolor/*/apps/"$app_id".png "$data/icons/hicolor/scalable/apps/$app_id.svg"
