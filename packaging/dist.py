@@ -247,6 +247,8 @@ def build_bundle(work: Path, epoch: int) -> Path:
         # py-libp2p and multiaddr load codecs and transports by name
         "--collect-all=multiaddr",
         "--collect-submodules=libp2p",
+        # cffi extension modules imported from C (coincurve's backend: libp2p's secp256k1)
+        "--collect-all=coincurve",
         *(f"--exclude-module={name}" for name in EXCLUDED_MODULES),
         str(PACKAGING / "hearth_main.py"),
     ]
@@ -310,7 +312,7 @@ def build_deb(bundle: Path, out: Path, epoch: int) -> Path:
         # gzip, not dpkg's default xz: xz took over 6 minutes for the ~280 MB bundle on
         # the project's 2 busy cores (gzip: seconds), for about a quarter less size
         subprocess.run(
-            ["dpkg-deb", "--root-owner-group", "-Zgzip", "--build", str(root), str(target)],
+            ["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root), str(target)],
             env=build_env(epoch),
             check=True,
         )
