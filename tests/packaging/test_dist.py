@@ -22,6 +22,7 @@ import pytest
 
 import peerapp
 from peerapp.desktop_entry import APP_ID, ICON_SIZES
+from peerapp.engine.crisis_directory import load_bundled
 from tests.e2e.node_process import WAIT, Node
 
 pytestmark = pytest.mark.dist
@@ -177,6 +178,10 @@ def test_two_bundled_nodes_talk_in_direct_mode(bundled_node: StartBundled) -> No
     began = time.monotonic()
     founder = bundled_node("founder")
     print(f"bundled node to ready (profile made, calibrated): {time.monotonic() - began:.1f} s")
+    # the crisis directory, read through importlib.resources inside the frozen bundle
+    countries = founder.call("crisis_countries")
+    assert countries["ok"] and len(countries["countries"]) == len(load_bundled().countries)
+    assert founder.call("crisis_resources", country="AU")["emergency"] == "000"
     created = founder.call("create_circle", name="Packaged", guidelines="Be kind.", member_name="A")
     assert created["ok"], created
     circle = created["circle"]
@@ -311,6 +316,7 @@ def test_deb_installs_the_debian_way(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout
 
 
+@pytest.mark.timeout(900)  # a second bundle build: minutes on a busy 2-core machine
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     """The wheel, the sdist and the bundle's tarball built again from the same commit
     (SOURCE_DATE_EPOCH: its time) are the same bytes as `make dist` gave."""
