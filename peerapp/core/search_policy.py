@@ -19,7 +19,7 @@ import unicodedata
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-MAX_OFFSET = 1000
+MAX_OFFSET = 400
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 12
 # the words around a match a snippet shows (FTS5's snippet() counts tokens)

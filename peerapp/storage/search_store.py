@@ -30,7 +30,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
 
-RANK_WINDOW = 2000  # the newest matches a search ranks
+RANK_WINDOW = 500  # the newest matches a search ranks (>= MAX_OFFSET + MAX_LIMIT)
 FILTER_CHUNK = 100  # ranked matches checked against the reader's rules at a time
 
 

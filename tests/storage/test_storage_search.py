@@ -14,7 +14,7 @@ import pytest
 from peerapp.core import search_policy
 from peerapp.core.circle_events import EventType
 from peerapp.core.content_warnings import FilterMode
-from peerapp.storage import migrations
+from peerapp.storage import migrations, search_store
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore, Membership, StoredEvent
 from peerapp.storage.database import Database
@@ -280,3 +280,7 @@ def test_ranked_by_relevance_then_newest_and_paged_exactly(database: Database) -
     assert pages[0] == list(range(20, 13, -1))
     assert [n for page in pages for n in page] == list(range(20, 0, -1))
     assert SearchStore(database).search("   ") == []
+
+
+def test_every_page_a_search_may_ask_for_lies_in_the_ranked_window() -> None:
+    assert search_store.RANK_WINDOW >= search_policy.MAX_OFFSET + search_policy.MAX_LIMIT
