@@ -1,8 +1,11 @@
 """Search's limits and how a person's words become an FTS5 query (issue 15).
 
 Rules:
-- A query is words, never FTS5 syntax: every word is quoted (a `"` inside is doubled)
-  and matched as a prefix (`"help"*` finds "helping", "helpful"), all words required.
+- A query is words, never FTS5 syntax: every word is quoted (a `"` inside is doubled),
+  all words required; the last one is matched as a prefix, the word being typed
+  (`"help"*` finds "helping", "helpful"). Only the last: a prefix of four letters or
+  more has no prefix index, and walking a common one newest first cost ~45 ms of CPU
+  at 100,000 messages (docs/performance.md).
   Control and format characters count as spaces. So `"`, `NEAR(`, `*`, `AND`, `col:`
   in what someone types are only text: nothing they type can raise a syntax error or
   reach another column.
@@ -38,7 +41,9 @@ def match_expression(text: str) -> str | None:
     terms = words.split()[:MAX_TERMS]
     if not terms:
         return None
-    return " ".join('"' + term.replace('"', '""') + '"*' for term in terms)
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms]
+    quoted[-1] += "*"  # the word being typed
+    return " ".join(quoted)
 
 
 def snippet_parts(snippet: str) -> tuple[tuple[str, bool], ...]:
