@@ -1,7 +1,7 @@
 """Search latency at 100,000 messages (issue 15; target <= 50 ms a search).
 
 A circle of N messages (default 100,000), written straight into the store as signed
-events in batches of 5,000 (publishing them would take minutes; the FTS5 triggers index
+events in batches of 5,000 (publishing them would take minutes; CircleStore.add_events indexes
 them as they are stored, which this times too); texts are 6..24 words drawn from a
 vocabulary of 5,000 with Zipf's law, as in real conversation (a few words in nearly
 every message, most words rare). Then, on the running engine, each query is asked
@@ -112,7 +112,7 @@ def build(folder: Path, count: int) -> tuple[UnlockedProfile, str]:
     database.close()
     size = (folder / "search" / "hearth.db").stat().st_size
     print(
-        f"stored {count:,} messages in batches of {BATCH:,} (FTS5 triggers indexing them): "
+        f"stored {count:,} messages in batches of {BATCH:,} (indexed in the same transactions): "
         f"{stored_seconds:.1f} s; {indexed:,} indexed; database {size / 2**20:.0f} MiB"
     )
     return profile, str(circle["circle"])

@@ -278,6 +278,9 @@ def test_ranked_by_relevance_then_newest_and_paged_exactly(database: Database) -
         for start in (0, 7, 14)
     ]
     assert pages[0] == list(range(20, 13, -1))
+    # every row of a page has its snippet, the match marked
+    page = SearchStore(database).search("plain", limit=20)
+    assert all(row.snippet.count(search_policy.MATCH_START) == 1 for row in page)
     assert [n for page in pages for n in page] == list(range(20, 0, -1))
     assert SearchStore(database).search("   ") == []
 
