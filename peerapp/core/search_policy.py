@@ -3,9 +3,9 @@
 Rules:
 - A query is words, never FTS5 syntax: every word is quoted (a `"` inside is doubled),
   all words required; the last one is matched as a prefix, the word being typed
-  (`"help"*` finds "helping", "helpful"). Only the last: a prefix of four letters or
-  more has no prefix index, and walking a common one newest first cost ~45 ms of CPU
-  at 100,000 messages (docs/performance.md).
+  (`"help"*` finds "helping", "helpful"). Only the last: the words before it are typed
+  whole, and a prefix of four letters or more has no prefix index of its own (FTS5
+  merges every word it begins), work a finished word does not need.
   Control and format characters count as spaces. So `"`, `NEAR(`, `*`, `AND`, `col:`
   in what someone types are only text: nothing they type can raise a syntax error or
   reach another column.
