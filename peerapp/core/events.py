@@ -76,6 +76,38 @@ class EngineStopped(EngineEvent):
 
 
 @dataclass(frozen=True)
+class QuoteView:
+    """What a reply shows of the message it answers, as this reader sees it: `removed`
+    when that message was deleted, is hidden pending review, is not held here, or is one
+    this reader does not see (a blocked member's, a hidden topic's); its text is "" then."""
+
+    author_name: str = ""
+    text: str = ""
+    cw: str = ""
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class ReactionView:
+    """One reaction on a message: who gave it (names and member ids, in the order they
+    gave it; blocked members left out) and whether we did."""
+
+    reaction: str
+    names: tuple[str, ...]
+    members: tuple[str, ...]
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class EarlierVersionView:
+    """An edited message's earlier text (facilitators only), oldest first."""
+
+    text: str
+    ts: int
+    cw: str = ""
+
+
+@dataclass(frozen=True)
 class MessageView:
     id: str
     author: str
@@ -97,6 +129,13 @@ class MessageView:
     # its author signed another event under the same number (equivocation): both versions
     # are kept and shown, never one silently replacing the other; facilitators compare them
     equivocated: bool = False
+    # replies, reactions and edits (issue 15)
+    reply_to: str = ""  # the id of the message this one answers, "" when none
+    quote: QuoteView | None = None  # a reply's quote of that message
+    reactions: tuple[ReactionView, ...] = ()
+    edited: bool = False  # its author edited it (the text is the newest version)
+    # a facilitator viewing an edited message: its earlier versions, oldest first
+    earlier: tuple[EarlierVersionView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,7 @@ class CircleService:
         self.safety = parts.safety
         self.boundaries = parts.boundaries
         self.messages = parts.messages
+        self.content = parts.content
         self.message_changes = parts.message_changes
         self.circle_changes = parts.circle_changes
         self.member_views_of = parts.members_of

@@ -25,6 +25,7 @@ from peerapp.core.api import (
     appearance,
     boundaries,
     circles,
+    content,
     crisis,
     joins,
     messages,
@@ -59,6 +60,7 @@ FEATURES = (
     crisis,
     appearance,
     private_talk,
+    content,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}
