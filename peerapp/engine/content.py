@@ -61,12 +61,12 @@ def _refusal(reason: RuleReason) -> CommandError:
         RuleReason.TOO_MANY_REACTIONS: {"limit": str(MAX_REACTIONS_PER_MEMBER_PER_MESSAGE)},
     }
     refusal = {
-        RuleReason.UNKNOWN_MESSAGE: Refusal.UNKNOWN_MESSAGE,
+        RuleReason.UNKNOWN_MESSAGE: Refusal.NO_SUCH_MESSAGE,
         RuleReason.EDIT_NOT_AUTHOR: Refusal.EDIT_NOT_AUTHOR,
         RuleReason.EDIT_CHECK_IN: Refusal.EDIT_CHECK_IN,
         RuleReason.EDIT_WINDOW_CLOSED: Refusal.EDIT_WINDOW_CLOSED,
         RuleReason.TOO_MANY_REACTIONS: Refusal.TOO_MANY_REACTIONS,
-        RuleReason.ALREADY_DELETED: Refusal.UNKNOWN_MESSAGE,
+        RuleReason.ALREADY_DELETED: Refusal.NO_SUCH_MESSAGE,
     }[reason]
     return CommandError(refusal, **details.get(reason, {}))
 
@@ -105,7 +105,7 @@ class Content:
         to = id_from_hex(to_hex, "message id")
         target = self._content.target(runtime.circle_id, to)
         if target is None or target.deleted:
-            raise CommandError(Refusal.UNKNOWN_MESSAGE)
+            raise CommandError(Refusal.NO_SUCH_MESSAGE)
         body = message_body(text, cw)
         body["reply_to"] = to
         return await self._messages.send_body(circle_hex, body)
@@ -163,7 +163,7 @@ class Content:
     def _check_target(self, target: Target | None, runtime: CircleRuntime, kind: EventType) -> None:
         """Refuse, before signing, a message this reader cannot act on."""
         if target is None or target.deleted:
-            raise CommandError(Refusal.UNKNOWN_MESSAGE)
+            raise CommandError(Refusal.NO_SUCH_MESSAGE)
         if kind is EventType.EDIT and target.author != runtime.me:
             raise CommandError(Refusal.EDIT_NOT_AUTHOR)
 
@@ -178,7 +178,7 @@ class Content:
     def _view_of(self, runtime: CircleRuntime, message: bytes) -> MessageView:
         stored = self._store.event(runtime.circle_id, message)
         if stored is None:
-            raise CommandError(Refusal.UNKNOWN_MESSAGE)
+            raise CommandError(Refusal.NO_SUCH_MESSAGE)
         return self._messages.view(runtime, stored)
 
     # -- what accepted ones change --------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 from peerapp.core import history_policy
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
-from peerapp.core.content_policy import QUOTE_CHARS
+from peerapp.core.content_policy import QUOTE_CHARS, SUPPORT_REACTIONS
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
     EarlierVersionView,
@@ -178,8 +178,8 @@ class Messages:
     def _reaction_views(
         self, runtime: CircleRuntime, reactions: list[Reaction]
     ) -> tuple[ReactionView, ...]:
-        """Reactions as counts with who gave them, in the order they were first given;
-        a member this reader blocked is left out."""
+        """Reactions as counts with who gave them (in the order they gave them); a member
+        this reader blocked is left out."""
         givers: dict[str, list[bytes]] = {}
         for reaction in reactions:
             if reaction.member != runtime.me and self._boundaries.is_blocked(
@@ -187,6 +187,9 @@ class Messages:
             ):
                 continue
             givers.setdefault(reaction.reaction, []).append(reaction.member)
+        # the support set in its own order, then emoji as first given: chips keep their place
+        order = {name: place for place, name in enumerate(SUPPORT_REACTIONS)}
+        ranked = sorted(givers.items(), key=lambda item: order.get(item[0], len(order)))
         return tuple(
             ReactionView(
                 reaction=name,
@@ -194,7 +197,7 @@ class Messages:
                 members=tuple(member.hex() for member in members),
                 mine=runtime.me in members,
             )
-            for name, members in givers.items()
+            for name, members in ranked
         )
 
     def _earlier(

@@ -71,7 +71,6 @@ class Refusal(enum.Enum):
     MUTED = "muted"
     SLOW_MODE = "slow_mode"
     # replies, reactions and edits (issue 15)
-    UNKNOWN_MESSAGE = "unknown_message"
     EDIT_NOT_AUTHOR = "edit_not_author"
     EDIT_CHECK_IN = "edit_check_in"
     EDIT_WINDOW_CLOSED = "edit_window_closed"
@@ -243,10 +242,6 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
     Refusal.MUTED: "You are muted in this circle for another {minutes} minute{plural}.",
     Refusal.SLOW_MODE: "Slow mode is on: you can send again in {seconds} s.",
-    Refusal.UNKNOWN_MESSAGE: (
-        "That message is not in this circle here (it may have been deleted): "
-        "choose a message from the circle's history."
-    ),
     Refusal.EDIT_NOT_AUTHOR: "Only its author can edit a message.",
     Refusal.EDIT_CHECK_IN: "A check-in cannot be edited: send a new one instead.",
     Refusal.EDIT_WINDOW_CLOSED: (
@@ -425,7 +420,7 @@ RULE_REFUSALS: dict[RuleReason, Refusal] = {
     RuleReason.ONLY_FACILITATORS_INVITE: Refusal.ONLY_FACILITATORS_INVITE,
     RuleReason.APPROVAL_ONLY_FACILITATORS_ADMIT: Refusal.APPROVAL_ONLY_FACILITATORS_INVITE,
     # replies, reactions and edits (issue 15)
-    RuleReason.UNKNOWN_MESSAGE: Refusal.UNKNOWN_MESSAGE,
+    RuleReason.UNKNOWN_MESSAGE: Refusal.NO_SUCH_MESSAGE,
     RuleReason.EDIT_NOT_AUTHOR: Refusal.EDIT_NOT_AUTHOR,
     RuleReason.EDIT_CHECK_IN: Refusal.EDIT_CHECK_IN,
     RuleReason.EDIT_WINDOW_CLOSED: Refusal.EDIT_WINDOW_CLOSED,
