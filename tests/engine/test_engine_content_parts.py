@@ -5,6 +5,7 @@ reaction from a modified app is refused on receipt, counted, and changes nothing
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ async def pass_on(sender: Member, receiver: Member, runtime: CircleRuntime) -> N
     await deliver_and_announce(sender, receiver, runtime)
 
 
-def changed_views(events: list[object], message: str) -> list[MessageView]:
+def changed_views(events: Sequence[object], message: str) -> list[MessageView]:
     return [e.message for e in events if isinstance(e, MessageChanged) and e.message.id == message]
 
 
