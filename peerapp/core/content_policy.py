@@ -20,6 +20,25 @@ SUPPORT_REACTIONS: tuple[str, ...] = (
     "strong",
 )
 
+# the symbol each of the support set shows as (a chip under a message: symbol and count)
+SUPPORT_SYMBOLS: tuple[str, ...] = (
+    "\u2764\ufe0f",  # heart
+    "\U0001fac2",  # hug (people hugging)
+    "\U0001f64b",  # me too (a raised hand)
+    "\U0001f56f\ufe0f",  # thinking of you (a candle)
+    "\U0001f64f",  # thank you (folded hands)
+    "\U0001f4aa",  # strong
+)
+
+
+def symbol_of(reaction: str) -> str:
+    """What a reaction shows as: its symbol for one of the support set, else itself (an
+    emoji)."""
+    if reaction in SUPPORT_REACTIONS:
+        return SUPPORT_SYMBOLS[SUPPORT_REACTIONS.index(reaction)]
+    return reaction
+
+
 # An author may edit a message for a day after sending it: by the original's ts against
 # the edit's (core/content_rules.py); a ts cannot run ahead of real time (core/admission).
 EDIT_WINDOW_MS = 24 * 3600 * 1000

@@ -15,6 +15,12 @@ A collapsed message (behind its content warning, or hidden pending review) opens
 again" collapses it once more. The menu also offers to flag a message as harmful (or says
 it is "Flagged") and, to facilitators, to restore one hidden pending review
 (`set_review_rules`).
+
+Replies, reactions and edits (issue 15, `set_content_rules`): the menu offers "Reply"
+(Ctrl+R on the current message), "React" (the support set; ours checked, choosing it
+again takes it back) and, on our own message within a day, "Edit" (Ctrl+E). A reply's
+quote, pressed, asks to go to the message it answers (`jumpRequested`); a reaction chip,
+pressed, toggles our own (`reactRequested`).
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
+from peerapp.core.content_policy import SUPPORT_REACTIONS, symbol_of
 from peerapp.core.events import MessageView
 from peerapp.ui.text import care as care_text
-from peerapp.ui.text import conversation, moderation, navigation, safety
+from peerapp.ui.text import content, conversation, moderation, navigation, safety
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
-from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel
+from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel, ReactionChip
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
 ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
@@ -49,6 +56,10 @@ class MessageList(QListView):
     flagRequested = Signal(str)  # message id: flag it as harmful
     restoreRequested = Signal(str)  # message id: a facilitator restores it after review
     careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
+    replyRequested = Signal(str)  # message id: answer it (the composer's quote bar)
+    editRequested = Signal(str)  # message id: edit our own message
+    reactRequested = Signal(str, str, bool)  # message id, reaction, on (False: take back)
+    jumpRequested = Signal(str)  # message id: a reply's quote was pressed; go to it
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +70,7 @@ class MessageList(QListView):
         self.message_delegate = MessageDelegate(self)
         self.setItemDelegate(self.message_delegate)
         self.message_delegate.buttonClicked.connect(self.press)
+        self.message_delegate.quoteClicked.connect(self.jumpRequested)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -76,6 +88,20 @@ class MessageList(QListView):
         self.copy_action.triggered.connect(self.copy_selected)
         self.addAction(self.copy_action)
 
+        # Ctrl+R answers the current message, Ctrl+E edits it (our own, within a day)
+        self.reply_action = QAction(content.reply_action(), self)
+        self.reply_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.reply_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.reply_action.triggered.connect(self._reply_to_current)
+        self.addAction(self.reply_action)
+        self.edit_action = QAction(content.edit_action(), self)
+        self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_action.triggered.connect(self._edit_current)
+        self.addAction(self.edit_action)
+        self._may_reply: MessageRule = _never
+        self._may_react: MessageRule = _never
+        self._may_edit: MessageRule = _never
         self._may_delete: MessageRule = _never
         self._may_report: MessageRule = _never
         self._may_flag: MessageRule = _never
@@ -174,8 +200,11 @@ class MessageList(QListView):
             self.message_model.set_revealed(message_id, False)
         elif button is Button.RESTORE:
             self.restoreRequested.emit(message_id)
+        elif isinstance(button, ReactionChip):
+            # a chip toggles our own reaction: a second person's heart adds ours
+            self.reactRequested.emit(message_id, button.reaction, not button.mine)
 
-    def button_rect(self, message_id: str, button: Button) -> QRect | None:
+    def button_rect(self, message_id: str, button: Button | ReactionChip) -> QRect | None:
         """Where a button of a message's bubble is, in the viewport; None when it has none."""
         number = self.message_model.row_of(message_id)
         if number is None:
@@ -183,7 +212,7 @@ class MessageList(QListView):
         index = self.message_model.index(number)
         rect = self.visualRect(index)
         for kind, _, area in self.message_delegate.buttons_at(index, rect):
-            if kind is button:
+            if kind == button:
                 return area.toAlignedRect()
         return None
 
@@ -219,6 +248,54 @@ class MessageList(QListView):
         self._may_flag = may_flag
         self._may_restore = may_restore
 
+    def set_content_rules(
+        self, may_reply: MessageRule, may_react: MessageRule, may_edit: MessageRule
+    ) -> None:
+        """Which messages the menu offers to answer, to react to, and to edit."""
+        self._may_reply = may_reply
+        self._may_react = may_react
+        self._may_edit = may_edit
+
+    def _current_message(self) -> MessageView | None:
+        row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
+        return row.message if isinstance(row, MessageRow) else None
+
+    @Slot()
+    def _reply_to_current(self) -> None:
+        message = self._current_message()
+        if message is not None and self._may_reply(message):
+            self.replyRequested.emit(message.id)
+
+    @Slot()
+    def _edit_current(self) -> None:
+        message = self._current_message()
+        if message is not None and self._may_edit(message):
+            self.editRequested.emit(message.id)
+
+    def _add_content_actions(self, menu: QMenu, message: MessageView, collapsed: bool) -> None:
+        """Reply, React (the support set, ours checked) and Edit, as the rules allow."""
+        if collapsed:
+            return
+        if self._may_reply(message):
+            reply = menu.addAction(content.reply_action())
+            reply.setShortcut(self.reply_action.shortcut())
+            reply.triggered.connect(lambda: self.replyRequested.emit(message.id))
+        if self._may_react(message):
+            react = menu.addMenu(content.react_menu())
+            mine = {r.reaction for r in message.reactions if r.mine}
+            for reaction in SUPPORT_REACTIONS:
+                label = f"{symbol_of(reaction)}  {content.reaction_words(reaction)}"
+                action = react.addAction(label)
+                action.setCheckable(True)
+                action.setChecked(reaction in mine)
+                action.triggered.connect(
+                    lambda on, r=reaction: self.reactRequested.emit(message.id, r, on)
+                )
+        if self._may_edit(message):
+            edit = menu.addAction(content.edit_action())
+            edit.setShortcut(self.edit_action.shortcut())
+            edit.triggered.connect(lambda: self.editRequested.emit(message.id))
+
     def set_care_rule(self, may_care: MessageRule) -> None:
         """Which messages' authors the menu offers a care flag about."""
         self._may_care = may_care
@@ -233,9 +310,11 @@ class MessageList(QListView):
         message = row.message
         menu = QMenu(self)
         for button, label in self.message_model.presentation_of(message).buttons:
-            if button is not Button.RESTORE:  # restoring is offered below, with its peers
+            # restoring is offered below, with its peers; reactions under "React"
+            if button is not Button.RESTORE and not isinstance(button, ReactionChip):
                 shown = menu.addAction(label)
                 shown.triggered.connect(lambda _=False, b=button: self.press(message.id, b))
+        self._add_content_actions(menu, message, self._collapsed(row))
         if not message.deleted and not self._collapsed(row):
             menu.addAction(self.copy_action)
         if self._may_delete(message):
