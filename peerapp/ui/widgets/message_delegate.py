@@ -624,8 +624,8 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- buttons in a bubble ----------------------------------------------------------------
 
-    def quote_at(self, index: Index, rect: QRect, position: QPoint) -> Quote | None:
-        """The reply's quote at `position` (the view's coordinates), if one is there."""
+    def quote_area(self, index: Index, rect: QRect) -> tuple[Quote, QRectF] | None:
+        """A reply's quote and where it is drawn, in the view's coordinates."""
         row = index.data(ROW_ROLE)
         if not isinstance(row, MessageRow):
             return None
@@ -633,8 +633,14 @@ class MessageDelegate(QStyledItemDelegate):
         if shown.quote is None:
             return None
         geometry, _ = self._geometry(row, rect.width(), shown=shown)
-        area = geometry.quote_rect.translated(QPointF(rect.topLeft()))
-        return shown.quote if area.contains(QPointF(position)) else None
+        return shown.quote, geometry.quote_rect.translated(QPointF(rect.topLeft()))
+
+    def quote_at(self, index: Index, rect: QRect, position: QPoint) -> Quote | None:
+        """The reply's quote at `position` (the view's coordinates), if one is there."""
+        found = self.quote_area(index, rect)
+        if found is None or not found[1].contains(QPointF(position)):
+            return None
+        return found[0]
 
     def buttons_at(
         self, index: Index, rect: QRect

@@ -216,6 +216,15 @@ class MessageList(QListView):
                 return area.toAlignedRect()
         return None
 
+    def quote_rect(self, message_id: str) -> QRect | None:
+        """Where a reply's quote is drawn, in the viewport; None when it is no reply."""
+        number = self.message_model.row_of(message_id)
+        if number is None:
+            return None
+        index = self.message_model.index(number)
+        found = self.message_delegate.quote_area(index, self.visualRect(index))
+        return None if found is None else found[1].toAlignedRect()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter or Space on a message with buttons presses its first ("Show", "Hide
         again"), so a collapsed message opens without a mouse."""
