@@ -84,18 +84,16 @@ def _is_base(char: str) -> bool:
 
 
 def _is_part(part: str) -> bool:
-    """One part of a ZWJ sequence: a base, then optionally VS16, a skin tone, and a tag
-    sequence ending with CANCEL TAG (a subdivision flag)."""
+    """One part of a ZWJ sequence: a base, then either VS16 or a skin tone (or neither),
+    then optionally a tag sequence ending with CANCEL TAG (a subdivision flag)."""
     if not part or not _is_base(part[0]):
         return False
     rest = part[1:]
-    if rest.startswith(_VS16):
-        rest = rest[1:]
-    if rest and ord(rest[0]) in _SKIN_TONES:
+    if rest and (rest[0] == _VS16 or ord(rest[0]) in _SKIN_TONES):
         rest = rest[1:]
     if rest.endswith(_CANCEL_TAG) and len(rest) > 1:
         return all(ord(c) in _TAGS for c in rest[:-1])
-    return rest in ("", _VS16)
+    return rest == ""
 
 
 def is_single_emoji(value: str) -> bool:
