@@ -199,7 +199,12 @@ class Mailbox:
         recipients = _facilitators_to_tell(
             runtime, message.author, Why.NO_FACILITATOR, Why.ONLY_FACILITATOR_IS_AUTHOR
         )
-        body = NoteBody(NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed)
+        # an edited message: the report holds the version the reporter saw (its EDIT,
+        # signed by the author), beside the message itself
+        edit = self._store.newest_edit(runtime.circle_id, id_from_hex(message_hex, "message id"))
+        body = NoteBody(
+            NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed, edit=edit
+        )
         return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
 
     def _held_message(self, runtime: CircleRuntime, message_hex: str) -> StoredMessage:
@@ -734,6 +739,8 @@ def _report_view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | Non
             author = event.author.hex()
             author_name = runtime.name_of(event.author)
             excerpt = str(event.body.get("text", ""))
+        if body.edit is not None:  # the version reported (crypto/notes.evidence checked it)
+            excerpt = str(decode_event(split_signed(body.edit)[0]).body.get("text", ""))
     except (MailboxFrameError, EventError):
         return None
     return ReportView(

@@ -30,7 +30,9 @@ from peerapp.core.content_policy import (
     symbol_of,
 )
 from peerapp.core.content_rules import Target, why_not_edit, why_not_react
+from peerapp.core.mailbox_messages import NoteBody, NoteKind, decode_body, encode_body
 from peerapp.core.rule_reasons import RuleReason
+from peerapp.crypto.notes import evidence
 from tests.crypto.circle_fixtures import (
     HOUR_MS,
     NOW_MS,
@@ -247,3 +249,26 @@ def test_a_muted_member_can_neither_edit_nor_react_and_an_edit_obeys_slow_mode()
     assert by_id[in_time.id].accepted and by_id[hug.id].accepted
     assert by_id[muted_edit.id].reason == RuleReason.AUTHOR_MUTED
     assert by_id[muted_hug.id].reason == RuleReason.AUTHOR_MUTED
+
+
+# -- a report holds the version that was reported ----------------------------------------
+
+
+def test_a_report_of_an_edited_message_carries_the_edit_the_reporter_saw() -> None:
+    builder, founder = founded_circle("content-report")
+    said = builder.message(founder, "a hard dya")
+    fixed = builder.edit(founder, said, "a hard day")
+    other = builder.message(founder, "another")
+    body = NoteBody(NoteKind.REPORT, "unkind", NOW_MS, message=said.signed, edit=fixed.signed)
+    decoded = decode_body(encode_body(body))
+    assert decoded == body
+    assert evidence(decoded, builder.circle_id) is not None
+    # a report of a message never edited encodes as before: no `edit` key at all
+    plain = NoteBody(NoteKind.REPORT, "unkind", NOW_MS, message=said.signed)
+    assert b"edit" not in encode_body(plain) and decode_body(encode_body(plain)) == plain
+    # an edit of another message (or none at all) is no evidence for this one
+    wrong = builder.edit(founder, other, "changed")
+    for lying in (wrong.signed, other.signed):
+        forged = NoteBody(NoteKind.REPORT, "unkind", NOW_MS, message=said.signed, edit=lying)
+        with pytest.raises(EventError):
+            evidence(decode_body(encode_body(forged)), builder.circle_id)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import trio
+from trio.testing import wait_all_tasks_blocked
 
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
@@ -21,9 +22,12 @@ from peerapp.engine.outbox import COALESCE_SECONDS
 from peerapp.storage.content_store import ContentStore
 from tests.engine.circle_parts import (
     Member,
+    admit,
     admitted_and_said,
     circle_of,
     deliver_and_announce,
+    in_reach,
+    open_hosts,
     run,
     signed_in,
     types_in,
@@ -270,5 +274,32 @@ def test_a_muted_member_can_neither_react_nor_edit(tmp_path: Path) -> None:
                 assert refused.value.refusal is Refusal.MUTED
             assert EventType.REACTION not in types_in(bee.record.published)
             assert signed_in(bee.record.published)
+
+    run(body)
+
+
+def test_a_report_of_an_edited_message_holds_the_version_reported(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee", "Cy") as (ash, bee, cy):
+            circle = ash.found()
+            circle_hex = circle.circle_id.hex()
+            said = await admitted_and_said(ash, circle, bee, "something mild")
+            cy_runtime = await admit(ash, circle, cy)
+            await bee.content.edit(circle_hex, said.view.id, "something unkind")
+            await pass_on(ash, cy, cy_runtime)
+            await pass_on(bee, cy, cy_runtime)
+            (seen,) = [v for v in cy.messages.history(circle_hex, None, None) if v.edited]
+            assert seen.text == "something unkind"
+            async with trio.open_nursery() as network:
+                open_hosts(network, cy, ash)
+                in_reach(cy, ash)
+                cy.online_peers.add(ash.peer)
+                await cy.parts.mailbox.report(circle_hex, said.view.id, "That was unkind.")
+                await wait_all_tasks_blocked()
+                network.cancel_scope.cancel()
+            (report,) = ash.parts.mailbox.reports(circle_hex)
+            # what the reporter saw, signed by its author: not the first version
+            assert report.excerpt == "something unkind"
+            assert report.message == said.view.id
 
     run(body)
