@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.content import Reply
 from peerapp.core.api.messages import History, SendMessage
-from peerapp.core.events import MessageView, QuoteView, ReactionView
+from peerapp.core.events import EarlierVersionView, MessageView, QuoteView, ReactionView
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.text import content
 from peerapp.ui.widgets.composer import Composer
@@ -106,8 +106,14 @@ def test_reaction_chips_name_who_gave_them_and_toggle_ours(
 def test_an_edited_message_says_so_and_a_reply_shows_its_quote(
     qtbot: QtBot, shown_list: MessageList
 ) -> None:
-    edited = view(1, edited=True, text="a hard day")
+    earlier = (EarlierVersionView("a hard dya", 1),)
+    edited = view(1, edited=True, text="a hard day", earlier=earlier)
     assert content.edited_tag() in presentation(edited, revealed=False, reviewer=False).tags
+    # a facilitator reads what it said before, under the bubble; a member does not
+    assert presentation(edited, revealed=False, reviewer=True).note == (
+        content.earlier_versions(["a hard dya"])
+    )
+    assert presentation(edited, revealed=False, reviewer=False).note == ""
     quote = QuoteView("Bee", "a hard day")
     reply = view(2, author="a" * 64, author_name="Ash", reply_to=edited.id, quote=quote)
     gone = view(3, reply_to="ef" * 32, quote=QuoteView(removed=True))

@@ -100,3 +100,13 @@ def not_found_here() -> str:
         "The message this answers is not here any more: it was removed, or it is "
         "older than what this computer holds.",
     )
+
+
+def earlier_versions(texts: list[str]) -> str:
+    """A facilitator's note under an edited message: what it said before."""
+    quoted = tr("content", " · ").join(
+        tr("content", "“{text}”").format(text=text) for text in texts
+    )
+    return trn(
+        "content", "Before the edit: {texts}", "Earlier versions: {texts}", len(texts)
+    ).format(texts=quoted)

@@ -180,6 +180,10 @@ def presentation(
     `reviewer` when the reader is one of the circle's facilitators, `delivery` its
     delivery state (`delivery_of`)."""
     shown = _bubble(message, revealed, reviewer)
+    if reviewer and message.earlier and shown.look is Look.PLAIN:
+        # facilitators read what an edited message said before (reports hold theirs too)
+        earlier = [" ".join(version.text.split()) for version in message.earlier]
+        shown = dataclasses.replace(shown, note=content.earlier_versions(earlier))
     if message.equivocated and shown.look is not Look.DELETED:
         # whatever else shows, the reader learns there is another version of it
         return dataclasses.replace(shown, note=safety.equivocated_note())
