@@ -27,6 +27,7 @@ from peerapp.ui.text import (
     boundaries,
     care,
     circles,
+    content,
     conversation,
     moderation,
     private_talk,
@@ -234,8 +235,11 @@ def row_saying(pane: CirclePane, text: str) -> int:
 
 
 def message_menu(pane: CirclePane, text: str) -> list[str]:
+    """The menu's entries, without replying, reacting and editing (tests/gui/test_content.py
+    has those)."""
     menu = pane.message_list.menu_for(pane.model.index(row_saying(pane, text)))
-    return [] if menu is None else [a.text() for a in menu.actions()]
+    answering = {content.reply_action(), content.react_menu(), content.edit_action()}
+    return [] if menu is None else [a.text() for a in menu.actions() if a.text() not in answering]
 
 
 def delete_through_menu(
