@@ -42,6 +42,8 @@ class PageContent:
     holders: list[int]
     reactions: dict[bytes, list[Reaction]]
     edited: set[bytes]
+    # a facilitator's page: each edited message's earlier versions (empty for others)
+    earlier: dict[bytes, tuple[EarlierVersionView, ...]]
 
 
 class Messages:
@@ -105,9 +107,16 @@ class Messages:
         reactions: dict[bytes, list[Reaction]] = {}
         for reaction in self._content.reactions(runtime.circle_id, ids):
             reactions.setdefault(reaction.message, []).append(reaction)
-        return PageContent(
-            self._holders(runtime), reactions, self._content.edited(runtime.circle_id, ids)
-        )
+        if not runtime.state.is_facilitator(runtime.me):
+            edited = self._content.edited(runtime.circle_id, ids)
+            return PageContent(self._holders(runtime), reactions, edited, {})
+        # facilitators read what edited messages said before (in the same read)
+        versions = self._content.versions_of(runtime.circle_id, ids)
+        earlier = {
+            message: tuple(EarlierVersionView(v.text, v.ts, v.cw) for v in found[:-1])
+            for message, found in versions.items()
+        }
+        return PageContent(self._holders(runtime), reactions, set(versions), earlier)
 
     def mark_read(self, circle_hex: str) -> None:
         runtime = self._runtimes.require(circle_hex)
@@ -155,7 +164,7 @@ class Messages:
             quote=self._quote(runtime, stored.reply_to) if stored.reply_to else None,
             reactions=self._reaction_views(runtime, page.reactions.get(stored.id, [])),
             edited=edited,
-            earlier=self._earlier(runtime, stored) if edited else (),
+            earlier=page.earlier.get(stored.id, ()) if edited else (),
         )
 
     def _quote(self, runtime: CircleRuntime, reply_to: bytes) -> QuoteView:
@@ -199,15 +208,6 @@ class Messages:
             )
             for name, members in ranked
         )
-
-    def _earlier(
-        self, runtime: CircleRuntime, stored: StoredEvent
-    ) -> tuple[EarlierVersionView, ...]:
-        """For a facilitator: an edited message's earlier versions, oldest first."""
-        if not runtime.state.is_facilitator(runtime.me):
-            return ()
-        versions = self._content.versions(runtime.circle_id, stored.id)
-        return tuple(EarlierVersionView(v.text, v.ts, v.cw) for v in versions[:-1])
 
     def delivery(self, runtime: CircleRuntime, after: int, through: int) -> dict[str, int]:
         """How many other members hold each of our messages whose lamport is above `after`

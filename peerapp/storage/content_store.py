@@ -113,6 +113,26 @@ class ContentStore:
             for r in rows
         ]
 
+    def versions_of(
+        self, circle_id: bytes, message_ids: Iterable[bytes]
+    ) -> dict[bytes, list[Version]]:
+        """`versions` of each of `message_ids` that was edited, in one read per 500."""
+        ids = list(set(message_ids))
+        found: dict[bytes, list[Version]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._database.query(
+                "SELECT message, version, lamport, ts, text, cw FROM message_versions "  # noqa: S608 (only ? marks)
+                f"WHERE circle = ? AND message IN ({marks}) ORDER BY lamport, version",
+                (circle_id, *chunk),
+            )
+            for r in rows:
+                cw = "" if r[5] is None else str(r[5])
+                version = Version(bytes(r[1]), int(r[2]), int(r[3]), str(r[4]), cw)
+                found.setdefault(bytes(r[0]), []).append(version)
+        return found
+
     def edited(self, circle_id: bytes, message_ids: Iterable[bytes]) -> set[bytes]:
         """Those of `message_ids` that have been edited."""
         ids = list(set(message_ids))
