@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.content import Reply
@@ -191,3 +192,32 @@ def test_a_pane_replies_edits_reacts_and_jumps_to_an_old_quoted_message(
     assert (strong.reaction, strong.names, strong.mine) == ("strong", ("Ash",), True)
     history = resolve(qtbot, window.bridge.request(History(circle=circle, limit=5))).messages
     assert history[-1].edited and history[-1].reactions == (strong,)
+
+
+def test_the_react_menu_offers_the_support_set_ours_checked_and_any_emoji(
+    qtbot: QtBot, shown_list: MessageList
+) -> None:
+    mine = (ReactionView("hug", ("Ash",), ("a" * 64,), mine=True),)
+    message = view(1, reactions=mine)
+    shown_list.message_model.append([message])
+    shown_list.set_content_rules(lambda m: True, lambda m: True, lambda m: False)
+    number = shown_list.message_model.row_of(message.id)
+    assert number is not None
+    menu = shown_list.menu_for(shown_list.message_model.index(number))
+    assert menu is not None
+    texts = [a.text() for a in menu.actions()]
+    assert content.reply_action() in texts and content.edit_action() not in texts
+    (react,) = [m for a in menu.actions() if isinstance(m := a.menu(), QMenu)]
+    entries = {a.text(): a for a in react.actions() if a.text()}
+    hug = next(a for text, a in entries.items() if content.reaction_words("hug") in text)
+    assert hug.isChecked()
+    with qtbot.waitSignal(shown_list.reactRequested) as taken_back:
+        hug.trigger()
+    assert taken_back.args == [message.id, "hug", False]
+    field = react.findChild(QLineEdit, "reactionEmoji")
+    assert field is not None
+    field.setText("\U0001f33b")
+    with qtbot.waitSignal(shown_list.reactRequested) as emoji:
+        field.returnPressed.emit()
+    assert emoji.args == [message.id, "\U0001f33b", True]
+    menu.deleteLater()

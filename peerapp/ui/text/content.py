@@ -15,6 +15,10 @@ def react_menu() -> str:
     return tr("content", "React")
 
 
+def other_emoji_placeholder() -> str:
+    return tr("content", "Or one emoji, then Enter")
+
+
 def edit_action() -> str:
     return tr("content", "Edit")
 

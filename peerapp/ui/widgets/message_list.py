@@ -17,10 +17,10 @@ it is "Flagged") and, to facilitators, to restore one hidden pending review
 (`set_review_rules`).
 
 Replies, reactions and edits (issue 15, `set_content_rules`): the menu offers "Reply"
-(Ctrl+R on the current message), "React" (the support set; ours checked, choosing it
-again takes it back) and, on our own message within a day, "Edit" (Ctrl+E). A reply's
-quote, pressed, asks to go to the message it answers (`jumpRequested`); a reaction chip,
-pressed, toggles our own (`reactRequested`).
+(Ctrl+R on the current message), "React" (the support set, ours checked, choosing it
+again takes it back; then a field for any one emoji) and, on our own message within a
+day, "Edit" (Ctrl+E). A reply's quote, pressed, asks to go to the message it answers
+(`jumpRequested`); a reaction chip, pressed, toggles our own (`reactRequested`).
 """
 
 from __future__ import annotations
@@ -29,9 +29,16 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QWidget,
+    QWidgetAction,
+)
 
-from peerapp.core.content_policy import SUPPORT_REACTIONS, symbol_of
+from peerapp.core.content_policy import MAX_EMOJI_CODE_POINTS, SUPPORT_REACTIONS, symbol_of
 from peerapp.core.events import MessageView
 from peerapp.ui.text import care as care_text
 from peerapp.ui.text import content, conversation, moderation, navigation, safety
@@ -300,10 +307,32 @@ class MessageList(QListView):
                 action.triggered.connect(
                     lambda on, r=reaction: self.reactRequested.emit(message.id, r, on)
                 )
+            react.addSeparator()
+            react.addAction(self._emoji_field(react, message.id))
         if self._may_edit(message):
             edit = menu.addAction(content.edit_action())
             edit.setShortcut(self.edit_action.shortcut())
             edit.triggered.connect(lambda: self.editRequested.emit(message.id))
+
+    def _emoji_field(self, menu: QMenu, message_id: str) -> QWidgetAction:
+        """A small field in the React menu for any one emoji (the engine checks it is
+        exactly one, core/content_policy.is_single_emoji, and says so if not)."""
+        field = QLineEdit()
+        field.setObjectName("reactionEmoji")
+        field.setPlaceholderText(content.other_emoji_placeholder())
+        field.setAccessibleName(content.other_emoji_placeholder())
+        field.setMaxLength(MAX_EMOJI_CODE_POINTS)
+
+        def chosen() -> None:
+            emoji = field.text().strip()
+            if emoji:
+                self.reactRequested.emit(message_id, emoji, True)
+            menu.close()
+
+        field.returnPressed.connect(chosen)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(field)
+        return action
 
     def set_care_rule(self, may_care: MessageRule) -> None:
         """Which messages' authors the menu offers a care flag about."""
