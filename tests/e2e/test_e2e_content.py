@@ -5,10 +5,11 @@ earlier version), and an edit of someone else's message is refused with a clear 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from tests.e2e.node_process import Node, StartNode
-from tests.e2e.sync_support import form_circle, history_all, poll, wait_history
+from tests.e2e.sync_support import form_circle, history_all, poll, quit_node, wait_history
 
 
 def _message(node: Node, circle: str, message: str) -> dict[str, Any] | None:
@@ -23,8 +24,11 @@ def _wait(node: Node, circle: str, message: str, what: str, check: Any) -> dict[
     return poll(settled, what, pace=[node])
 
 
-def test_reply_react_unreact_and_edit_travel_between_members(start_node: StartNode) -> None:
-    ash, bee = start_node(), start_node()
+def test_reply_react_unreact_and_edit_travel_between_members(
+    start_node: StartNode, tmp_path: Path
+) -> None:
+    bee_profile = tmp_path / "bee"
+    ash, bee = start_node(), start_node(bee_profile)
     circle = form_circle(ash, [(bee, "Bee")], name="Content")
 
     said = bee.call("send", circle=circle, text="It was a hard dya.")
@@ -54,6 +58,9 @@ def test_reply_react_unreact_and_edit_travel_between_members(start_node: StartNo
     assert bee.wait_event("message_changed")["message"]["id"] == said["message"]
     assert ash.call("unreact", circle=circle, message=said["message"], reaction="hug")["ok"]
     _wait(bee, circle, said["message"], "the hug taken back", lambda m: m["reactions"] == [])
+    heart = ash.call("react", circle=circle, message=said["message"], reaction="heart")
+    assert heart["ok"], heart
+    _wait(bee, circle, said["message"], "Ash's heart", lambda m: m["reactions"])
 
     # the author edits; everyone reads the new text and "edited"; the facilitator (Ash,
     # the founder) sees the earlier version, the author's own view does not list it
@@ -80,3 +87,17 @@ def test_reply_react_unreact_and_edit_travel_between_members(start_node: StartNo
     # nothing of those reached the other member
     after = _message(bee, circle, said["message"])
     assert after is not None and after["text"] == "It was a hard day."
+
+    # all of it is stored: a restart shows the same (the start-up replays the log with
+    # the edits and reactions in it)
+    def shown(node: Node) -> list[dict[str, Any]]:
+        # delivery counts may move on with the next sync: the rest must not
+        return [{k: v for k, v in m.items() if k != "held_by"} for m in history_all(node, circle)]
+
+    before = shown(bee)
+    quit_node(bee)
+    bee = start_node(bee_profile)
+    assert shown(bee) == before
+    kept = _message(bee, circle, said["message"])
+    assert kept is not None and kept["edited"]
+    assert [(r["reaction"], r["names"]) for r in kept["reactions"]] == [("heart", ["Ash"])]
