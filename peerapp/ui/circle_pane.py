@@ -65,6 +65,7 @@ from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_follow_up import PaneFollowUp
 from peerapp.ui.pane_layout import PaneLayout
+from peerapp.ui.pane_links import PaneLinks
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_private import PanePrivate
 from peerapp.ui.pane_review import PaneReview
@@ -141,6 +142,7 @@ class CirclePane(QWidget):
         self.crisis_support = CrisisSupport(self)  # the composer's crisis prompt
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self.follow_up = PaneFollowUp(self)  # after a low check-in: help, a facilitator
+        self.links = PaneLinks(self)  # links in messages: asked before they open
         self._build_layout()
         # small windows: the members become a drawer, Invite folds into More
         self.small_window = PaneLayout(

@@ -680,6 +680,7 @@ class MainWindow(QMainWindow):
         self.network_status.show_line(network_line(self._status))
         for pane in self.panes.values():
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
+            pane.links.set_tor(self._status.mode is not NetworkMode.DIRECT)
         self.status_label.setText(describe(self._status))
 
     @property
@@ -799,6 +800,7 @@ class MainWindow(QMainWindow):
                 pane.care.show_count(listed.care_flags, listed.to_review)
             self.panes[circle] = pane
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
+            pane.links.set_tor(self._status.mode is not NetworkMode.DIRECT)
             self.content.addWidget(pane)
             if circle in self._progress:
                 pane.show_progress(*self._progress[circle])
