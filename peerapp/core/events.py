@@ -139,6 +139,11 @@ class CircleView:
     # flags sent to us, and messages hidden pending review; `circle_changed` carries them
     care_flags: int = 0
     to_review: int = 0
+    # the newest message this reader sees (no blocked member's, no hidden topic's), as
+    # `history` would show it (its content warning, hidden pending review, deleted):
+    # the circle list's preview; None before the first. A front shows what its own
+    # privacy choice allows of it, and follows `message` events from there.
+    last_message: MessageView | None = None
 
 
 @dataclass(frozen=True)

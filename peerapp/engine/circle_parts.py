@@ -219,6 +219,8 @@ def build_parts(
         runtimes=runtimes,
         context=context,
         announce_break=safety.announce_break,
+        # the row previews the last message: a block may change it (made below)
+        row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     messages = Messages(
         store,
@@ -286,6 +288,7 @@ def build_parts(
         admission_lost=moderation.admission_lost,
         repair_epoch=keys.repair_epoch,
         quota_rules=quota_rules,
+        row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     disk_usage = DiskUsage(store, runtimes=runtimes, quotas=ingest.quotas, context=context)
     mailbox = Mailbox(

@@ -411,6 +411,7 @@ class CircleService:
             # 0 and 0 unless we facilitate: members never see what waits for care
             care_flags=self.mailbox.open_flag_count(runtime),
             to_review=self._to_review(runtime),
+            last_message=self.messages.latest(runtime),
         )
 
     def _to_review(self, runtime: CircleRuntime) -> int:

@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         self.banner = ErrorBanner()
         self.circle_list = CircleList()
+        self.circle_list.set_detail(self.preferences.notification_detail)
         self.waiting_joins = WaitingJoins(bridge)
         self.circle_list.add_section(self.waiting_joins)
         self.empty_state = EmptyState()
@@ -396,6 +397,7 @@ class MainWindow(QMainWindow):
 
     def _detail_chosen(self, detail: NotificationDetail) -> None:
         self.preferences.notification_detail = detail
+        self.circle_list.set_detail(detail)  # the previews say as much as notifications
 
     def _build_navigation(self, circles_menu: QMenu) -> None:
         """Ctrl+K: the circle switcher; Alt+Up / Alt+Down: the circle above or below."""
@@ -789,6 +791,7 @@ class MainWindow(QMainWindow):
             )
             pane.inviteRequested.connect(self.open_invite)
             pane.header.circles_button.toggled.connect(self.toggle_circle_drawer)
+            pane.messageSent.connect(self.circle_list.message_arrived)
             self._hook_moderation(pane)
             pane.boundaries.breakChanged.connect(self.breaks.refresh)
             pane.boundaries.show_break(
@@ -835,6 +838,7 @@ class MainWindow(QMainWindow):
 
     def _message_arrived(self, event: MessageArrived) -> None:
         circle, message, silent = event.circle, event.message, event.silent
+        self.circle_list.message_arrived(circle, message)
         pane = self.panes.get(circle)
         if pane is not None:
             pane.add_arrived(message)
@@ -1107,6 +1111,7 @@ class MainWindow(QMainWindow):
 
     def _message_changed(self, event: MessageChanged) -> None:
         """A stored message's view changed: its row alone follows, nothing is read."""
+        self.circle_list.message_changed(event.circle, event.message)
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.model.message_changed(event.message)

@@ -270,6 +270,7 @@ SHAPES += [
                 "asleep": "",
                 "care_flags": 2,
                 "to_review": 0,
+                "last_message": None,  # none said yet (a message view otherwise)
             },
         },
     ),
