@@ -61,6 +61,7 @@ from peerapp.ui.circle_info import facilitating
 from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
+from peerapp.ui.pane_around import PaneAround
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_follow_up import PaneFollowUp
@@ -144,6 +145,8 @@ class CirclePane(QWidget):
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self.follow_up = PaneFollowUp(self)  # after a low check-in: help, a facilitator
         self.links = PaneLinks(self)  # links in messages: asked before they open
+        # joined/left notices, "new messages", jump to latest, who is typing
+        self.around = PaneAround(self)
         self._build_layout()
         # small windows: the members become a drawer, Invite folds into More
         self.small_window = PaneLayout(
@@ -186,6 +189,7 @@ class CirclePane(QWidget):
         conversation.addWidget(self.messages_area, 1)
         conversation.addWidget(self.moderation.removed_bar)
         conversation.addWidget(self.follow_up.card)
+        conversation.addWidget(self.around.typing_label)
         conversation.addWidget(self.composer)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -276,6 +280,7 @@ class CirclePane(QWidget):
         self.versions.arrived(message)
         if self.loaded:
             self._merge([message])
+            self.around.arrived(message)
         else:
             self._waiting.append(message)
 
@@ -329,6 +334,7 @@ class CirclePane(QWidget):
         self._waiting.clear()
         self.loaded = True
         self.moderation.load_log()
+        self.around.first_page_shown()
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
             self.placeholder.setText(conversation.no_messages_yet())
@@ -441,7 +447,7 @@ class CirclePane(QWidget):
         views = list(result.messages)
         self.has_older = len(views) >= self.history_page
         self.message_list.keep_position_for_older()
-        self.model.prepend(self.moderation.with_older(views))
+        self.model.prepend(self.around.with_older(self.moderation.with_older(views)))
         self.loading_older = False
 
     @Slot()

@@ -98,6 +98,8 @@ from peerapp.core.events import (
     JoinRequestArrived,
     MemberJoined,
     MembersChanged,
+    MembershipChanged,
+    MemberTyping,
     MessageArrived,
     MessageChanged,
     MessageReview,
@@ -247,6 +249,8 @@ class MainWindow(QMainWindow):
             UnreadChanged: self._unread_changed,
             SyncProgress: self._sync_progress,
             HistoryChanged: self._history_changed,
+            MembershipChanged: self._membership_changed,
+            MemberTyping: self._member_typing,
             DeliveryChanged: self._delivery_changed,
             MembersChanged: self._members_changed,
             RemovedFromCircle: self._removed_from_circle,
@@ -818,6 +822,8 @@ class MainWindow(QMainWindow):
         if self.narrow:
             self.toggle_circle_drawer(False)  # a circle was chosen: the drawer closes
         pane.focus_composer()
+        # the list's count, before it is marked read: where "new messages" begin
+        pane.around.mark_unread(self.circle_list.unread(circle))
         self._mark_read_if_seen()
 
     def current_pane(self) -> CirclePane | None:
@@ -872,6 +878,17 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.history_changed()
+
+    def _membership_changed(self, event: MembershipChanged) -> None:
+        """Someone joined or left: a notice in that circle's pane, nothing is read."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.around.entry_arrived(event.entry)
+
+    def _member_typing(self, event: MemberTyping) -> None:
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.around.typing_arrived(event)
 
     def _delivery_changed(self, event: DeliveryChanged) -> None:
         pane = self.panes.get(event.circle)

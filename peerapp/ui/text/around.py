@@ -85,6 +85,14 @@ def typing_setting() -> str:
     return tr("around", "Show when someone is typing")
 
 
+def typing_on_now() -> str:
+    return tr("around", "Members now see when someone is typing")
+
+
+def typing_off_now() -> str:
+    return tr("around", "Members no longer see when someone is typing")
+
+
 def typing_setting_hint() -> str:
     return tr(
         "around",
