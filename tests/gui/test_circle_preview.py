@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import MessageView
@@ -50,8 +51,11 @@ def test_the_preview_says_as_much_as_the_privacy_choice(qtbot: QtBot) -> None:
     assert circle_list.preview(CIRCLE) == (around.preview_name_only("Bee"), clock)
     circle_list.set_detail(NotificationDetail.MESSAGE)
     assert circle_list.preview(CIRCLE) == (around.preview_said("Bee", "a long day"), clock)
+    spoken = circle_list.list.item(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert spoken == f"Tea. {around.preview_said('Bee', 'a long day')}"  # read out too
     circle_list.set_detail(NotificationDetail.NOTHING)
     assert circle_list.preview(CIRCLE) == ("", "")
+    assert circle_list.list.item(0).data(Qt.ItemDataRole.AccessibleTextRole) == "Tea"
     circle_list.grab()  # painted with and without a preview line, no error
 
 

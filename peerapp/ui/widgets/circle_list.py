@@ -388,21 +388,11 @@ class CircleList(QFrame):
         if item is None:
             return
         item.setData(UNREAD_ROLE, unread)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(self._entry(item)))
+        line, _ = item.data(PREVIEW_ROLE) or ("", "")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(self._entry(item), line))
 
     def _entry(self, item: QListWidgetItem) -> CircleEntry:
-        return CircleEntry(
-            id=self._id_of(item),
-            name=item.text(),
-            members=int(item.data(MEMBERS_ROLE) or 1),
-            unread=int(item.data(UNREAD_ROLE) or 0),
-            quiet=bool(item.data(QUIET_ROLE)),
-            on_break=bool(item.data(ON_BREAK_ROLE)),
-            asleep=str(item.data(ASLEEP_ROLE) or ""),
-            care_flags=int(item.data(CARE_ROLE) or 0),
-            to_review=int(item.data(REVIEW_ROLE) or 0),
-            last=self.last_message(self._id_of(item)),
-        )
+        return _entry_of(item)
 
     def entry(self, circle_id: str) -> CircleEntry | None:
         """The circle's row as the list shows it; None when it is not listed."""
@@ -502,7 +492,8 @@ def _show(item: QListWidgetItem, entry: CircleEntry, detail: NotificationDetail)
     item.setData(ASLEEP_ROLE, entry.asleep)
     item.setData(CARE_ROLE, entry.care_flags)
     item.setData(REVIEW_ROLE, entry.to_review)
-    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
+    line, _ = item.data(PREVIEW_ROLE)
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry, line))
     waiting = care.list_badge_description(entry.care_flags, entry.to_review) if entry.care else ""
     item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, waiting)
     item.setData(Qt.ItemDataRole.ToolTipRole, waiting or None)
@@ -515,13 +506,36 @@ def _show_preview(
     line = circle_preview.preview_text(last, detail)
     when = circle_preview.preview_time(last, detail, date.today())
     item.setData(PREVIEW_ROLE, (line, when))
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(_entry_of(item), line))
+
+
+def _entry_of(item: QListWidgetItem) -> CircleEntry:
+    return CircleEntry(
+        id=str(item.data(ID_ROLE)),
+        name=item.text(),
+        members=int(item.data(MEMBERS_ROLE) or 1),
+        unread=int(item.data(UNREAD_ROLE) or 0),
+        quiet=bool(item.data(QUIET_ROLE)),
+        on_break=bool(item.data(ON_BREAK_ROLE)),
+        asleep=str(item.data(ASLEEP_ROLE) or ""),
+        care_flags=int(item.data(CARE_ROLE) or 0),
+        to_review=int(item.data(REVIEW_ROLE) or 0),
+        last=_last_of(item),
+    )
+
+
+def _last_of(item: QListWidgetItem) -> MessageView | None:
+    last = item.data(LAST_ROLE)
+    return last if isinstance(last, MessageView) else None
 
 
 def _badge(item: QListWidgetItem) -> int:
     return 0 if item.data(QUIET_ROLE) else int(item.data(UNREAD_ROLE) or 0)
 
 
-def _spoken(entry: CircleEntry) -> str:
+def _spoken(entry: CircleEntry, preview: str = "") -> str:
+    """What a screen reader says of a row: its name, unread count or break, care badge,
+    and the preview line when there is one."""
     spoken = entry.name
     if entry.quiet:
         spoken = f"{entry.name}, {boundaries.on_break_spoken()}"
@@ -529,4 +543,4 @@ def _spoken(entry: CircleEntry) -> str:
         spoken = f"{entry.name}, {conversation.unread_count(entry.unread)}"
     if entry.care:
         spoken = f"{spoken}, {care.care_badge(entry.care_flags, entry.to_review)}"
-    return spoken
+    return f"{spoken}. {preview}" if preview else spoken
