@@ -13,20 +13,25 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.around import Typing
 from peerapp.core.api.contract import Command, Done
+from peerapp.core.api.moderation import SetSettings
 from peerapp.core.events import MembershipEntryView, MemberTyping, MessageView
+from peerapp.core.typing_policy import SEND_EVERY_SECONDS
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.dialogs.circle_settings import CircleSettingsDialog
+from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings, settings_changes
 from peerapp.ui.pane_around import NEW_MESSAGES_ID, just_before, typing_text
 from peerapp.ui.text import around
 from peerapp.ui.timeline import DayRow, NoticeRow
 from peerapp.ui.widgets.message_model import order_key
-from tests.gui.helpers import WAIT_MS, circle_info
+from tests.gui.circle_steps import DELIVERY_WAIT_MS, pane_of, send_by_typing
+from tests.gui.helpers import WAIT_MS, circle_info, resolve
 
 CIRCLE = "c1" * 32
 NOON = int(datetime.combine(date.today(), datetime.min.time()).timestamp() * 1000) + 43_200_000
@@ -197,3 +202,38 @@ def test_the_settings_dialog_switches_typing(qtbot: QtBot, pane: CirclePane) -> 
     dialog.typing_check.setChecked(True)
     assert dialog.changes() == {"typing": True}
     assert settings_changes(Settings(typing=True), Settings()) == [around.typing_on_now()]
+
+
+# -- two real engines, the window's wiring -----------------------------------------------------
+
+
+def test_two_windows_see_joins_typing_and_the_preview(
+    qtbot: QtBot, two_members: tuple[MainWindow, MainWindow, str]
+) -> None:
+    """Through each window's one event route: Ash's pane says "Bee joined"; once Ash
+    turns typing on, Bee writing shows "Bee is typing…" over Ash's composer, and Bee's
+    message ends it and moves Ash's preview on (who only: the default privacy)."""
+    ash, bee, circle = two_members
+    ash_pane, bee_pane = pane_of(ash, circle), pane_of(bee, circle)
+    qtbot.waitUntil(
+        lambda: around.joined_notice("Bee") in [n.text for n in ash_pane.model.notices()],
+        timeout=DELIVERY_WAIT_MS,
+    )
+    resolve(qtbot, ash.bridge.request(SetSettings(circle=circle, typing=True)))
+    qtbot.waitUntil(
+        lambda: bee_pane.info is not None and bee_pane.info.typing, timeout=DELIVERY_WAIT_MS
+    )
+    label = ash_pane.around.typing_label
+    for attempt in range(10):  # a signal goes once: again until the mesh carries one
+        bee_pane.composer.edit.setPlainText(f"I wanted to say {attempt}")
+        try:
+            qtbot.waitUntil(label.isVisible, timeout=SEND_EVERY_SECONDS * 1000 + 500)
+            break
+        except WaitTimeout:
+            continue
+    assert label.text() == around.typing_one("Bee")
+    bee_pane.composer.edit.clear()
+    send_by_typing(qtbot, bee, "thank you all")
+    qtbot.waitUntil(label.isHidden, timeout=DELIVERY_WAIT_MS)
+    line, _ = ash.circle_list.preview(circle)
+    assert line == around.preview_name_only("Bee")
