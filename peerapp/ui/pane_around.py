@@ -166,7 +166,12 @@ class PaneAround(CircleFeature):
             return
         first = others[-min(unread, len(others))]
         divider = Notice(
-            NEW_MESSAGES_ID, around.new_messages(), first.ts, first.lamport, just_before(first.id)
+            NEW_MESSAGES_ID,
+            around.new_messages(),
+            first.ts,
+            first.lamport,
+            just_before(first.id),
+            divider=True,
         )
         self.pane.merge_items([divider])
 

@@ -60,6 +60,7 @@ REVIEW_ROLE = Qt.ItemDataRole.UserRole + 8  # messages hidden pending review (li
 LAST_ROLE = Qt.ItemDataRole.UserRole + 9  # the last message (MessageView), or None
 PREVIEW_ROLE = Qt.ItemDataRole.UserRole + 10  # (its line, its time) as shown; ("", "")
 PREVIEW_GAP = 2  # between the name and the preview line
+PREVIEW_LEFT = 13  # the preview line starts under the name (the item's padding and margin)
 BADGE_HEIGHT = 18
 BADGE_PADDING = 6
 BADGE_MARGIN = 8
@@ -164,11 +165,13 @@ class CircleDelegate(QStyledItemDelegate):
             max(text_room, 0),
         )
         line, when = index.data(PREVIEW_ROLE) or ("", "")
-        small = self._small(item.font)
+        small = self._small(option.font)  # never bold: unread shows in the name
         preview_height = QFontMetrics(small).height() + PREVIEW_GAP
         name_bottom = self._paint_item(painter, item, index, preview_height)
         if line or when:
-            preview = QRect(rect.left() + 10, name_bottom - 4, max(text_room, 0), preview_height)
+            preview = QRect(
+                rect.left() + PREVIEW_LEFT, name_bottom - 4, max(text_room, 0), preview_height
+            )
             self._paint_preview(painter, item, preview, (line, when), small)
         if badge_text:
             self._paint_badge(painter, rect, badge_text, badge_font, badge_width)
@@ -195,6 +198,8 @@ class CircleDelegate(QStyledItemDelegate):
         background.text = ""
         named = QStyleOptionViewItem(item)
         named.rect = item.rect.adjusted(0, 0, 0, -preview_height)
+        # the focus frame goes round the whole row (the background's), not the name alone
+        named.state &= ~QStyle.StateFlag.State_HasFocus
         for part in (background, named):
             if widget_style is None:
                 super().paint(painter, part, index)

@@ -535,13 +535,26 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _paint_notice(self, painter: QPainter, rect: QRect, row: NoticeRow) -> None:
         block = self._notice_text(row, rect.width())
+        colours = theme.current()
+        if row.notice.divider:  # "New messages": a line across, its words in the accent
+            self._paint_divider(painter, rect, block.width)
         left = rect.left() + (rect.width() - block.width) / 2
-        painter.setPen(QColor(theme.current().muted))
+        painter.setPen(QColor(colours.accent_text if row.notice.divider else colours.muted))
         # each line centred: the layout's lines are laid out from its left edge
         for number in range(block.layout.lineCount()):
             line = block.layout.lineAt(number)
             shift = (block.width - line.naturalTextWidth()) / 2
             line.draw(painter, QPointF(left + shift, rect.top() + NOTICE_PAD_Y))
+
+    def _paint_divider(self, painter: QPainter, rect: QRect, text_width: float) -> None:
+        centre_x, centre_y = rect.center().x(), rect.center().y()
+        painter.setPen(QPen(QColor(theme.current().accent), 1))
+        left_end = centre_x - text_width / 2 - DAY_LINE_GAP
+        right_start = centre_x + text_width / 2 + DAY_LINE_GAP
+        painter.drawLine(QPointF(rect.left() + SIDE_MARGIN, centre_y), QPointF(left_end, centre_y))
+        painter.drawLine(
+            QPointF(right_start, centre_y), QPointF(rect.right() - SIDE_MARGIN, centre_y)
+        )
 
     def _paint_message(
         self, painter: QPainter, rect: QRect, row: MessageRow, selected: bool
