@@ -103,7 +103,6 @@ def _placeholder() -> QLabel:
 class CirclePane(QWidget):
     inviteRequested = Signal(str)  # circle id
     infoChanged = Signal(object)  # CircleInfoView, each time circle_info is read
-    messageSent = Signal(str, object)  # circle id, the MessageView of our message sent
 
     history_page = HISTORY_PAGE
 
@@ -483,7 +482,7 @@ class CirclePane(QWidget):
         self.controller.sent(result.next_send_at)
         sent = [] if result.view is None else [result.view]
         if result.view is not None:
-            self.messageSent.emit(self.circle_id, result.view)  # the circle list's preview
+            self.controller.own_message(result.view)  # the circle list's preview
         if not sent:
             log.info("a sent message came back without its view; it shows when reopened")
         elif self.loaded:

@@ -795,7 +795,7 @@ class MainWindow(QMainWindow):
             )
             pane.inviteRequested.connect(self.open_invite)
             pane.header.circles_button.toggled.connect(self.toggle_circle_drawer)
-            pane.messageSent.connect(self.circle_list.message_arrived)
+            pane.controller.ownMessage.connect(self.circle_list.message_arrived)
             self._hook_moderation(pane)
             pane.boundaries.breakChanged.connect(self.breaks.refresh)
             pane.boundaries.show_break(

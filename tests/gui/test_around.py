@@ -237,3 +237,5 @@ def test_two_windows_see_joins_typing_and_the_preview(
     qtbot.waitUntil(label.isHidden, timeout=DELIVERY_WAIT_MS)
     line, _ = ash.circle_list.preview(circle)
     assert line == around.preview_name_only("Bee")
+    # Bee's own list moved on from the send's answer
+    assert bee.circle_list.preview(circle)[0] == around.preview_name_only(around.preview_you())
