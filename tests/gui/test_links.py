@@ -161,6 +161,16 @@ def test_a_click_on_a_link_asks_and_a_click_beside_it_does_not(
         message_list.viewport(), LEFT, pos=_point_of(message_list, message, start + 10)
     )
     qtbot.waitUntil(lambda: asked == ["https://hearth.example/help"], timeout=WAIT_MS)
+    # the pointer says so: a hand over the link, an arrow beside it
+    viewport = message_list.viewport()
+    QTest.mouseMove(viewport, _point_of(message_list, message, start + 10))
+    qtbot.waitUntil(
+        lambda: viewport.cursor().shape() == Qt.CursorShape.PointingHandCursor, timeout=WAIT_MS
+    )
+    QTest.mouseMove(viewport, _point_of(message_list, message, 2))
+    qtbot.waitUntil(
+        lambda: viewport.cursor().shape() == Qt.CursorShape.ArrowCursor, timeout=WAIT_MS
+    )
 
 
 def test_the_message_menu_offers_each_link(qtbot: QtBot, hearth_app: object) -> None:
