@@ -21,6 +21,9 @@ Replies, reactions and edits (issue 15, `set_content_rules`): the menu offers "R
 again takes it back; then a field for any one emoji) and, on our own message within a
 day, "Edit" (Ctrl+E). A reply's quote, pressed, asks to go to the message it answers
 (`jumpRequested`); a reaction chip, pressed, toggles our own (`reactRequested`).
+
+A link in a message's text, clicked or chosen from the message's menu ("Open link to
+host…"), is `linkRequested` with the address as written: the pane asks before it opens.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QLineEdit,
@@ -40,8 +43,10 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.content_policy import MAX_EMOJI_CODE_POINTS, SUPPORT_REACTIONS, symbol_of
 from peerapp.core.events import MessageView
+from peerapp.ui import links
 from peerapp.ui.text import care as care_text
 from peerapp.ui.text import content, conversation, moderation, navigation, safety
+from peerapp.ui.text import links as links_text
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
 from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel, ReactionChip
@@ -67,6 +72,7 @@ class MessageList(QListView):
     editRequested = Signal(str)  # message id: edit our own message
     reactRequested = Signal(str, str, bool)  # message id, reaction, on (False: take back)
     jumpRequested = Signal(str)  # message id: a reply's quote was pressed; go to it
+    linkRequested = Signal(str)  # a link's address as written in a message (not opened)
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -78,6 +84,7 @@ class MessageList(QListView):
         self.setItemDelegate(self.message_delegate)
         self.message_delegate.buttonClicked.connect(self.press)
         self.message_delegate.quoteClicked.connect(self.jumpRequested)
+        self.message_delegate.linkClicked.connect(self.linkRequested)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -85,6 +92,8 @@ class MessageList(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(False)
+        # the pointer becomes a hand over a link (moves without a button come only then)
+        self.viewport().setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -246,6 +255,17 @@ class MessageList(QListView):
                     return
         super().keyPressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        position = event.position().toPoint()
+        index = self.indexAt(position)
+        over_link = index.isValid() and (
+            self.message_delegate.link_at(index, self.visualRect(index), position) is not None
+        )
+        shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.ArrowCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
+
     @Slot()
     def copy_selected(self) -> None:
         text = self.selected_text()
@@ -355,6 +375,7 @@ class MessageList(QListView):
         self._add_content_actions(menu, message, self._collapsed(row))
         if not message.deleted and not self._collapsed(row):
             menu.addAction(self.copy_action)
+            self._add_links(menu, message.text)
         if self._may_delete(message):
             delete = menu.addAction(moderation.delete_for_everyone())
             delete.triggered.connect(lambda: self.deleteRequested.emit(message.id))
@@ -378,6 +399,14 @@ class MessageList(QListView):
             menu.deleteLater()
             return None
         return menu
+
+    def _add_links(self, menu: QMenu, text: str) -> None:
+        """For each link of a message's text, "Open link to host…"."""
+        for link in links.find_links(text):
+            target = links.target_of(link.written)
+            host = target.host if target is not None else link.written
+            opening = menu.addAction(links_text.open_link_action(host))
+            opening.triggered.connect(lambda _=False, w=link.written: self.linkRequested.emit(w))
 
     @Slot(QPoint)
     def _context_menu(self, position: QPoint) -> None:
