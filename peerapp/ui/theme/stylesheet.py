@@ -304,7 +304,7 @@ QPushButton[primary="true"]:pressed {
     color: $on_accent;
 }
 QPushButton[primary="true"]:focus {
-    border: 2px solid $focus;
+    border: 2px solid $focus_on_accent;
 }
 QPushButton[primary="true"]:disabled {
     background: $accent_soft;
