@@ -314,6 +314,17 @@ class CareFlagReceived(EngineEvent):
 
 
 @dataclass(frozen=True)
+class ResolutionNoteReceived(EngineEvent):
+    """Another facilitator resolved a care flag or a report with a note for us (issue 14):
+    ids only, never the note; `flags` or `reports` shows it under what it is about (`about`,
+    the care flag's or report's id). The member a flag or a report is about never gets it."""
+
+    name: ClassVar[str] = "resolution_note"
+    circle: str
+    about: str
+
+
+@dataclass(frozen=True)
 class PrivateMessageArrived(EngineEvent):
     """A private message from `member` arrived (core/private_talk.py). `silent`: it came
     while the circle is silenced by a break or quiet hours: stored and shown, no

@@ -113,6 +113,10 @@ def test_typing_with_caps_lock_on_says_so(qtbot: QtBot, boxes: list[PassphraseEd
         assert not hint.isVisible()
 
 
+def hidden(edit: PassphraseEdit) -> Callable[[], bool]:
+    return lambda: not edit.is_shown()
+
+
 def test_the_eye_is_reached_with_tab_and_pressed_with_space(
     qtbot: QtBot, boxes: list[PassphraseEdit]
 ) -> None:
@@ -128,5 +132,5 @@ def test_the_eye_is_reached_with_tab_and_pressed_with_space(
         QTest.keyClick(button, Qt.Key.Key_Space)
         qtbot.waitUntil(edit.is_shown, timeout=WAIT_MS)
         QTest.keyClick(button, Qt.Key.Key_Space)
-        qtbot.waitUntil(lambda e=edit: not e.is_shown(), timeout=WAIT_MS)
+        qtbot.waitUntil(hidden(edit), timeout=WAIT_MS)
         assert edit.text() == "kettle"
