@@ -136,7 +136,8 @@ class CircleView:
     # dialled for it until the profile switches back; "" when it is reachable
     asleep: str = ""
     # what waits for our care as a facilitator (0 when we do not facilitate): open care
-    # flags sent to us, and messages hidden pending review; `circle_changed` carries them
+    # flags sent to us, and messages to review (hidden pending review, or reported to us
+    # and not resolved yet); `circle_changed` carries them
     care_flags: int = 0
     to_review: int = 0
 

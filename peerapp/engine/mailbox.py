@@ -44,7 +44,9 @@ Rules:
   (`open_flag_count`, CircleView.care_flags: one COUNT over the inbox, since every row
   built asks; a flag opened into a valid body before it was stored); a flag stored
   (sent to us, or our own copy) or resolved calls `care_changed(runtime)`, which
-  announces the row (`circle_changed`).
+  announces the row (`circle_changed`). Open reports wait on the row too, in
+  `to_review` with the messages hidden pending review (`open_report_count`): a report
+  stored or resolved announces the row the same way.
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -205,7 +207,11 @@ class Mailbox:
             runtime, message.author, Why.NO_FACILITATOR, Why.ONLY_FACILITATOR_IS_AUTHOR
         )
         body = NoteBody(NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed)
-        return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
+        keep = state.is_facilitator(runtime.me)
+        report_id = self._send(runtime, recipients, body, keep_copy=keep)
+        if keep:
+            self._care_changed(runtime)  # our copy waits on the row too (to_review)
+        return report_id
 
     def _held_message(self, runtime: CircleRuntime, message_hex: str) -> StoredMessage:
         """An accepted, undeleted message we hold, for a report or a care flag."""
@@ -291,6 +297,7 @@ class Mailbox:
             refusal=Why.ONLY_FACILITATORS_RESOLVE_REPORTS,
             missing=Why.NO_SUCH_REPORT,
         )
+        self._care_changed(self._runtime(circle_hex))
         if note:
             runtime = self._runtime(circle_hex)
             report_id = bytes.fromhex(report_hex)
@@ -484,6 +491,12 @@ class Mailbox:
         # one COUNT, not the inbox decoded per row (issue 14): every flag stored was opened
         # into a valid body first (_opened), so each one stored is one `flags` lists
         return self._store.open_count(runtime.circle_id, NoteKind.CARE.value)
+
+    def open_report_count(self, runtime: CircleRuntime) -> int:
+        """How many reports `reports` lists as open (one query); 0 unless we facilitate."""
+        if not runtime.state.is_facilitator(runtime.me):
+            return 0
+        return self._store.open_count(runtime.circle_id, NoteKind.REPORT.value)
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -691,6 +704,7 @@ class Mailbox:
             self._care_changed(runtime)
         elif note.kind is NoteKind.REPORT:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
+            self._care_changed(runtime)  # the row's to_review counts open reports
         elif opened.body.flag is not None:
             # a resolution's note: the open "Care and review" lists read again (issue 14)
             self._emit(ResolutionNoteReceived(note.circle.hex(), opened.body.flag.hex()))

@@ -437,7 +437,10 @@ def test_resolving_a_report_with_a_note_tells_the_other_facilitator(tmp_path: Pa
                 report = await ash.parts.mailbox.report(c, said.view.id, "Unkind to Bee")
                 await wait_all_tasks_blocked()
                 assert [r.id for r in bee.parts.mailbox.reports(c)] == [report]
+                # an open report waits on the circle's row (to_review) until resolved
+                assert bee.parts.mailbox.open_report_count(bees) == 1
                 bee.parts.mailbox.resolve(c, report, "  Talked with Cee, all calm.  ")
+                assert bee.parts.mailbox.open_report_count(bees) == 0
                 await wait_all_tasks_blocked()
                 network.cancel_scope.cancel()
             (seen_by_bee,) = bee.parts.mailbox.reports(c)
