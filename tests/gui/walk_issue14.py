@@ -127,6 +127,13 @@ def test_walk_issue_14(
     send_by_typing(qtbot, bee, "Thanks. It has been a long week.")
     wait_for_text(qtbot, ash, circle, "Thanks. It has been a long week.")
     shot(qtbot, "00-two-windows")
+    composer = bee_pane.composer
+    parts = (composer.cw_button, composer.check_in_button, composer.edit, composer.send_button)
+    print("   composer at 1024 px:", [(type(w).__name__, w.width()) for w in parts])
+    placeholder = composer.edit.fontMetrics().horizontalAdvance(composer.edit.placeholderText())
+    room = composer.edit.viewport().width() - 2 * composer.edit.document().documentMargin()
+    fits = placeholder <= room
+    note("8 composer's placeholder at 1024 px", None if fits else f"{placeholder} > {room}")
 
     # 12 (titles): "Hearth: <profile name>", the two windows told apart
     titles = (ash.windowTitle(), bee.windowTitle())

@@ -39,8 +39,9 @@ from peerapp.ui.widgets.circle_header import ElidedLabel
 from peerapp.ui.widgets.member_menu import member_menu
 
 # wide enough for a name, a private message's badge ("✉ 12"), the founder's badge and the
-# actions button side by side (issue 14's walk: at 220 "Founder" was squeezed to "Four")
-PANEL_WIDTH = 264
+# actions button side by side, the badges drawn compact (issue 14's walk: at 220 with the
+# usual badges "Founder" was squeezed to "Four")
+PANEL_WIDTH = 244
 ROW_HEIGHT = 32
 DOT = "●"
 
@@ -63,9 +64,11 @@ def elided(text: str) -> ElidedLabel:
 
 
 def keep_whole(*marks: QWidget) -> None:
-    """A mark beside the name never shrinks below its text: the name gives way instead."""
+    """A mark beside the name never shrinks below its text: the name gives way instead;
+    a badge is drawn compact (less padding), the row being narrow."""
     for mark in marks:
         mark.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        mark.setProperty("compact", True)
 
 
 class MemberRow(QWidget):
@@ -114,7 +117,7 @@ class MemberRow(QWidget):
         self.actions_button.setAccessibleName(label)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 2, 2)
-        layout.setSpacing(6)
+        layout.setSpacing(4)
         layout.addWidget(self.dot)
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.break_label, 0, Qt.AlignmentFlag.AlignVCenter)
