@@ -195,12 +195,15 @@ def test_walk_issue_14(
     route = ash.notifier.route
     note("6 route without a tray", None if route is Route.DESKTOP else f"{route}")
     before = len(notification_service.received)
-    bee.activateWindow()
+    bee.activateWindow()  # Ash is not looking: Ash's app tells the desktop
+    qtbot.waitUntil(lambda: not ash.isActiveWindow(), timeout=WAIT_MS)
     send_by_typing(qtbot, bee, "Thank you. That helps.")
     wait_for_text(qtbot, ash, circle, "Thank you. That helps.")
     ash.notifier.flush()
-    got = len(notification_service.received) - before
-    print(f"   notifications received by the service: {got}, {notification_service.received[-1:]}")
+    qtbot.waitUntil(lambda: len(notification_service.received) > before, timeout=WAIT_MS)
+    told = notification_service.received[-1]
+    print(f"   the desktop was told: {told.summary!r}, {told.body!r}")
+    note("6 a message told through the desktop service", None)
 
     # 2 and 11: dark theme, every screen legible; styled widgets
     theme.follower(hearth_app).choose(theme.ThemeChoice.DARK)
