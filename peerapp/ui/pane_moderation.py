@@ -12,9 +12,9 @@ Rules:
   delete of someone else's message each offer an optional reason, shown to the member
   and in the log (issue 14: the mute menu's listed lengths went at once, with none).
   A ban offers (unchecked) to remove, in the same action, the members the banned one
-  brought in (peerapp.ui.invitations). A
-  refusal shows in a banner above the conversation (or inline in the dialog that
-  asked: the controller's one error route), never as a crash.
+  brought in (peerapp.ui.invitations). A refusal shows in a banner above the
+  conversation (or inline in the dialog that asked: the controller's one error route),
+  never as a crash.
 - Who invited whom: facilitators see it in each member's tooltip; members are not
   shown it.
 - Notices: the moderation log is read when the pane has its first page, then each
