@@ -175,7 +175,8 @@ class CircleView:
     # dialled for it until the profile switches back; "" when it is reachable
     asleep: str = ""
     # what waits for our care as a facilitator (0 when we do not facilitate): open care
-    # flags sent to us, and messages hidden pending review; `circle_changed` carries them
+    # flags sent to us, and messages to review (hidden pending review, or reported to us
+    # and not resolved yet); `circle_changed` carries them
     care_flags: int = 0
     to_review: int = 0
     # the newest message this reader sees (no blocked member's, no hidden topic's), as
@@ -355,6 +356,17 @@ class CareFlagReceived(EngineEvent):
     circle: str
     flag: str
     member: str
+
+
+@dataclass(frozen=True)
+class ResolutionNoteReceived(EngineEvent):
+    """Another facilitator resolved a care flag or a report with a note for us (issue 14):
+    ids only, never the note; `flags` or `reports` shows it under what it is about (`about`,
+    the care flag's or report's id). The member a flag or a report is about never gets it."""
+
+    name: ClassVar[str] = "resolution_note"
+    circle: str
+    about: str
 
 
 @dataclass(frozen=True)

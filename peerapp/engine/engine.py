@@ -460,7 +460,7 @@ class Engine:
         return ReportList(reports=tuple(views))
 
     async def _resolve_report(self, command: ResolveReport) -> Done:
-        self._service().mailbox.resolve(command.circle, command.report)
+        self._service().mailbox.resolve(command.circle, command.report, command.note or "")
         return Done()
 
     async def _mark_read(self, command: MarkRead) -> Done:

@@ -154,6 +154,15 @@ class MailboxStore:
         )
         return int(rows[0][0])
 
+    def open_count(self, circle: bytes, kind: str) -> int:
+        """How many notes of `kind` are not resolved yet (one query)."""
+        rows = self._database.query(
+            "SELECT count(*) FROM mailbox_inbox WHERE circle = ? AND kind = ? "
+            "AND resolved_at IS NULL",
+            (circle, kind),
+        )
+        return int(rows[0][0])
+
     def inbox(self, circle: bytes, kind: str) -> list[IncomingNote]:
         """The notes of `kind`, newest first."""
         rows = self._database.query(

@@ -43,6 +43,7 @@ from peerapp.core.events import (
     RejoinedCircle,
     RemovedFromCircle,
     ReportReceived,
+    ResolutionNoteReceived,
     SyncProgress,
     TorStatusChanged,
     UnreadChanged,
@@ -335,6 +336,10 @@ SHAPES += [
     (
         CareFlagReceived("ab" * 16, "cd" * 16, "ef" * 32),
         {"event": "care_flag", "circle": "ab" * 16, "flag": "cd" * 16, "member": "ef" * 32},
+    ),
+    (
+        ResolutionNoteReceived("ab" * 16, "cd" * 16),
+        {"event": "resolution_note", "circle": "ab" * 16, "about": "cd" * 16},
     ),
     (
         PrivateMessageArrived(

@@ -146,6 +146,9 @@ class Composer(QFrame):
         self.edit.setToolTip(conversation.composer_hint())
         self.edit.setTabChangesFocus(True)
         self.send_button = QPushButton(conversation.send())
+        # its own (smaller) width: beside both side panels at 1024 px the text box kept too
+        # little room for its placeholder (issue 14's walk under Xvfb)
+        self.send_button.setObjectName("sendButton")
         style.mark_primary(self.send_button)
         self.send_button.setAutoDefault(False)
         # what a screen reader says for them (the placeholder is no name: it goes away)
