@@ -38,14 +38,14 @@ typecheck: $(VENV)/.installed-test
 # [tool.coverage] in pyproject.toml); the report is printed at the end and a figure below
 # its fail_under fails the run (docs/architecture.md "Tests")
 pytest: system-deps $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 3 --dist loadgroup \
 		--cov --cov-report=term:skip-covered $(ARGS)
 
 test: lint typecheck pytest
 
 # the same run, with an HTML report in htmlcov/ besides
 coverage: system-deps $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 3 --dist loadgroup \
 		--cov --cov-report=term:skip-covered --cov-report=html $(ARGS)
 
 # PNGs of the main screens, light and dark, at 1440x900 and 800x600, into docs/screenshots/
