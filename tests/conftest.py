@@ -31,7 +31,18 @@ def pytest_configure(config: pytest.Config) -> None:
 # so the workers finish together instead of one running a 20 s e2e test alone at the
 # end. "" is the files directly in tests/; a directory not named here goes last; the
 # order within a directory is kept.
-LONG_FIRST = ("e2e", "tor", "engine", "gui", "network", "storage", "", "crypto", "core")
+LONG_FIRST = (
+    "e2e",
+    "tor",
+    "packaging",
+    "engine",
+    "gui",
+    "network",
+    "storage",
+    "",
+    "crypto",
+    "core",
+)
 
 
 def _rank(item: pytest.Item) -> int:

@@ -264,6 +264,9 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.BAN: {"reason": is_plain_reason},
     EventType.MUTE: {"reason": is_plain_reason},
     EventType.DELETE: {"reason": is_plain_reason},
+    # whether members see "Sam is typing…" (issue 15): absent means off, so every
+    # SETTINGS event made before the field existed encodes, and hashes, as it did
+    EventType.SETTINGS: {"typing": _flag},
 }
 
 

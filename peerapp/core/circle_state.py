@@ -183,6 +183,7 @@ class CircleState:
     join_approval: bool = False
     members_invite: bool = False  # may plain members invite and admit?
     flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS  # a plain member's wait before flagging
+    typing: bool = False  # members see who is typing (SETTINGS' optional field; off)
     deleted: dict[MessageRef, bytes] = field(default_factory=dict)  # ref -> deleter
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
@@ -557,6 +558,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             harm_flags_to_hide=body["harm_flags_to_hide"],
             members_invite=body["members_invite"],
             flag_after_hours=body["flag_after_hours"],
+            typing=body.get("typing", False),
         ),
         True,
     )
