@@ -1,7 +1,8 @@
 """Search as a part (issue 15): the app's wiring on a real database, no socket
 (tests/engine/circle_parts.py). A member's message is found by the reader's search with
 its author's name and a snippet; it leaves the results while hidden pending review,
-once the reader blocks its author, and once it is deleted; bad arguments are refused
+once the reader blocks its author, and once it is deleted; an edit's old words leave
+both replicas' results; bad arguments are refused
 with the contract's refusals, storing nothing."""
 
 from __future__ import annotations
@@ -9,12 +10,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import trio
 
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import CommandError
+from peerapp.engine.outbox import COALESCE_SECONDS
 from peerapp.engine.search import MessageSearch
 from peerapp.storage.search_store import SearchStore
-from tests.engine.circle_parts import admitted_and_said, circle_of, hide_at_first_flag, run
+from tests.engine.circle_parts import (
+    admitted_and_said,
+    circle_of,
+    deliver_and_announce,
+    hide_at_first_flag,
+    run,
+)
 
 
 def _texts(search: MessageSearch, words: str, circle: str | None = None) -> list[str]:
@@ -95,5 +104,23 @@ def test_words_that_look_like_syntax_are_only_words(tmp_path: Path) -> None:
                 search.search(words)  # never raises
             assert _texts(search, '"near( me*"') == ['she said "NEAR( me*" twice']
             assert _texts(search, "") == []
+
+    run(body)
+
+
+def test_an_edit_s_old_words_leave_the_results_on_every_replica(tmp_path: Path) -> None:
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            circle_hex = circle.circle_id.hex()
+            said = await admitted_and_said(ash, circle, bee, "a hard dya at the lake")
+            assert _texts(ash.parts.search, "dya") == ["a hard dya at the lake"]
+            await bee.content.edit(circle_hex, said.view.id, "a hard day at the river")
+            await trio.sleep(COALESCE_SECONDS)  # the outbox's pause (virtual time)
+            await deliver_and_announce(bee, ash, circle)
+            for member in (ash, bee):
+                assert _texts(member.parts.search, "dya") == []
+                assert _texts(member.parts.search, "lake") == []
+                assert _texts(member.parts.search, "river") == ["a hard day at the river"]
 
     run(body)
