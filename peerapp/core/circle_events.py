@@ -13,9 +13,9 @@ Rules:
   computes identically.
 - Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
   mistyped field is refused. OPTIONAL_BODY_FIELDS lists the few fields a body may leave
-  out (a message's content warning and check-in mood, a moderation action's reason);
-  BODY_RULES holds the checks that span fields (a message has text unless it is a
-  check-in).
+  out (a message's content warning, check-in mood and attachment, a moderation action's
+  reason, a circle's attachment limit); BODY_RULES holds the checks that span fields (a
+  message has text unless it is a check-in or carries a file).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+from peerapp.core import attachment_policy as ap
 from peerapp.core import wire
 from peerapp.core.content_warnings import is_valid_label
 from peerapp.core.moderation_policy import is_plain_reason
@@ -183,6 +184,62 @@ def _signed_bytes(value: Any) -> bool:
     return isinstance(value, bytes) and len(value) <= 16 * 1024
 
 
+_MIME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789!#$&^_.+-/")
+
+
+def _file_name(value: Any) -> bool:
+    """A file's name as its author gave it: plain text, no folders (a saver never
+    writes where a peer says; it still cleans the name before use)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= ap.MAX_NAME_CHARS
+        and value.strip() == value
+        and value not in {".", ".."}
+        and value.isprintable()
+        and not any(c in value for c in "/\\")
+    )
+
+
+def _mime(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= ap.MAX_MIME_CHARS
+        and value.count("/") == 1
+        and set(value) <= _MIME_CHARACTERS
+    )
+
+
+# an attachment: what a member needs to fetch, check and open a file; every chunk's hash
+# is signed, so a chunk from any member is checked before it is stored
+_ATTACHMENT_FIELDS: dict[str, Any] = {
+    "name": _file_name,
+    "size": _whole(1, ap.MAX_LIMIT_BYTES),
+    "mime": _mime,
+    "key": _bytes_of(ap.FILE_KEY_BYTES),  # the file's own key, fresh per file
+    "chunk": lambda v: type(v) is int and v == ap.CHUNK_BYTES,
+    "hashes": lambda v: (
+        isinstance(v, list)
+        and 0 < len(v) <= ap.MAX_CHUNKS
+        and all(isinstance(h, bytes) and len(h) == ap.HASH_BYTES for h in v)
+    ),
+}
+_ATTACHMENT_OPTIONAL: dict[str, Any] = {
+    # a small JPEG preview (decoded on receipt only behind Pillow's guards)
+    "thumb": lambda v: isinstance(v, bytes) and 0 < len(v) <= ap.MAX_THUMBNAIL_BYTES,
+}
+
+
+def _attachment(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if not set(_ATTACHMENT_FIELDS) <= set(value) <= {*_ATTACHMENT_FIELDS, *_ATTACHMENT_OPTIONAL}:
+        return False
+    checks = {**_ATTACHMENT_FIELDS, **_ATTACHMENT_OPTIONAL}
+    if not all(check(value[name]) for name, check in checks.items() if name in value):
+        return False
+    return len(value["hashes"]) == ap.chunk_count(value["size"], value["chunk"])
+
+
 _NAME = _text_up_to(MAX_NAME_CHARS, allow_empty=False)
 _KEY = _bytes_of(KEY_BYTES)
 _PEER = _text_up_to(128, allow_empty=False)
@@ -254,7 +311,17 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
 
 # fields a body may leave out: field -> check when present
 OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
-    EventType.MESSAGE: {"cw": is_valid_label, "mood": _whole(MOODS.start, MOODS.stop - 1)},
+    EventType.MESSAGE: {
+        "cw": is_valid_label,
+        "mood": _whole(MOODS.start, MOODS.stop - 1),
+        # a picture or file (issue 15); absent in a message without one, so older
+        # messages encode, and hash, exactly as before
+        "attachment": _attachment,
+    },
+    # the circle's size limit per attached file, in bytes: absent while it is the default
+    # (attachment_policy.DEFAULT_LIMIT_BYTES), so a SETTINGS event that leaves it there
+    # encodes, and hashes, as before the field existed
+    EventType.SETTINGS: {"attachment_limit": _whole(ap.MIN_LIMIT_BYTES, ap.MAX_LIMIT_BYTES)},
     # the epoch whose secret, sealed to the author's previous key, did not open (a repair)
     EventType.EXCHANGE_KEY: {"unreadable": _bytes_of(EPOCH_ID_BYTES)},
     # a facilitator's reason, shown to the member and in the moderation log: absent when
@@ -268,9 +335,9 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
 
 
 def _message_has_content(body: dict[str, Any]) -> str:
-    if "mood" in body or body["text"].strip():
+    if "mood" in body or "attachment" in body or body["text"].strip():
         return ""
-    return "a message needs text unless it is a check-in"
+    return "a message needs text unless it is a check-in or carries a file"
 
 
 # checks across a body's fields: body -> why it is malformed, or ""

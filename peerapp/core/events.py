@@ -6,9 +6,11 @@ front did not ask for.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from peerapp.core.api.contract import Result
 from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView
 from peerapp.core.api.private_talk import PrivateMessageView
 
@@ -18,7 +20,24 @@ class EngineEvent:
     name: ClassVar[str] = "event"
 
     def to_json(self) -> dict[str, Any]:
-        return {"event": self.name, **asdict(self)}
+        return {"event": self.name, **_fields(self)}
+
+
+def _fields(value: Any) -> Any:
+    """dataclasses.asdict, leaving out a nested result's IN_PROCESS fields (bytes for the
+    GUI, such as a picture's thumbnail, that a JSON line cannot carry)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        skip = value.IN_PROCESS if isinstance(value, Result) else frozenset()
+        return {
+            f.name: _fields(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in skip
+        }
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fields(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _fields(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,23 @@ class EngineStopped(EngineEvent):
 
 
 @dataclass(frozen=True)
+class AttachmentView(Result):
+    """A message's picture or file as this reader holds it (issue 15)."""
+
+    name: str
+    size: int  # bytes
+    mime: str
+    have: int  # bytes of it held here (== size: complete)
+    # "wanted" (fetched from members), "over_limit" (bigger than the circle's limit:
+    # never fetched), "cleared" (cleared by this reader: fetched again on request)
+    state: str = "wanted"
+    # a small JPEG preview, checked by Pillow on receipt; b"" when none
+    thumb: bytes = b""
+
+    IN_PROCESS = frozenset({"thumb"})
+
+
+@dataclass(frozen=True)
 class MessageView:
     id: str
     author: str
@@ -97,6 +133,7 @@ class MessageView:
     # its author signed another event under the same number (equivocation): both versions
     # are kept and shown, never one silently replacing the other; facilitators compare them
     equivocated: bool = False
+    attachment: AttachmentView | None = None  # its picture or file, None when none
 
 
 @dataclass(frozen=True)
@@ -203,6 +240,17 @@ class SyncProgress(EngineEvent):
     circle: str
     received: int
     total: int
+
+
+@dataclass(frozen=True)
+class AttachmentProgress(EngineEvent):
+    """More of a message's picture or file arrived: `have` of `size` bytes are held."""
+
+    name: ClassVar[str] = "attachment_progress"
+    circle: str
+    message: str
+    have: int
+    size: int
 
 
 @dataclass(frozen=True)

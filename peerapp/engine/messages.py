@@ -15,7 +15,7 @@ from peerapp.core import history_policy
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
-from peerapp.core.events import MessageView, UnreadChanged
+from peerapp.core.events import AttachmentView, MessageView, UnreadChanged
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
@@ -35,14 +35,19 @@ class Messages:
         boundaries: Boundaries,
         why_not_send: Callable[[CircleRuntime], CommandError | None],
         context: EngineContext,
+        attachment_of: Callable[[CircleRuntime, StoredEvent], AttachmentView | None] = (
+            lambda runtime, stored: None
+        ),
     ) -> None:
         """`why_not_send(runtime)`: why every member's app would refuse our next message
-        (moderation: removed, muted, slow mode), or None."""
+        (moderation: removed, muted, slow mode), or None. `attachment_of`: a message's
+        picture or file as this reader holds it (engine/attachments.py)."""
         self._store = store
         self._runtimes = runtimes
         self._log = log
         self._boundaries = boundaries
         self._why_not_send = why_not_send
+        self._attachment_of = attachment_of
         self._emit = context.emit
 
     async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
@@ -121,6 +126,7 @@ class Messages:
             filter=self._boundaries.filter_of(runtime, stored),
             equivocated=stored.author in runtime.state.equivocators
             and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
+            attachment=self._attachment_of(runtime, stored),
         )
 
     def delivery(self, runtime: CircleRuntime, after: int, through: int) -> dict[str, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from peerapp.core.api.contract import Command, Done, Result, command
+from peerapp.core.attachment_policy import DEFAULT_LIMIT_BYTES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,6 +88,10 @@ class CircleSettings(Result):
     harm_flags_to_hide: int
     members_invite: bool
     flag_after_hours: int
+    attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file
+
+    # the signed body leaves it out at its default; so does this answer
+    OMIT_DEFAULTS = frozenset({"attachment_limit"})
 
 
 @command(
@@ -103,6 +108,7 @@ class SetSettings(Command[CircleSettings]):
     harm_flags_to_hide: int | None = None
     members_invite: bool | None = None
     flag_after_hours: int | None = None
+    attachment_limit: int | None = None  # bytes per attached file (1 MiB .. 100 MiB)
 
 
 @command("revoke_invite", "Withdraw an invite (its code or id).")
@@ -149,6 +155,7 @@ class CircleInfoView(Result):
     removed: bool
     banned: bool
     members: int
+    attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file (issue 15)
 
 
 @command("circle_info", "A circle's settings, guidelines and your standing in it.")

@@ -23,6 +23,7 @@ from typing import Any
 
 from peerapp.core.api import (
     appearance,
+    attachments,
     boundaries,
     circles,
     crisis,
@@ -59,6 +60,7 @@ FEATURES = (
     crisis,
     appearance,
     private_talk,
+    attachments,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}
