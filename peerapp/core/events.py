@@ -25,13 +25,19 @@ class EngineEvent:
 
 def _fields(value: Any) -> Any:
     """dataclasses.asdict, leaving out a nested result's IN_PROCESS fields (bytes for the
-    GUI, such as a picture's thumbnail, that a JSON line cannot carry)."""
+    GUI, such as a picture's thumbnail, that a JSON line cannot carry) and a nested view's
+    OMIT_DEFAULTS fields while at their default."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        skip = value.IN_PROCESS if isinstance(value, Result) else frozenset()
+        skip: frozenset[str] = frozenset()
+        omit: frozenset[str] = frozenset()
+        if isinstance(value, Result):
+            skip = value.IN_PROCESS  # (a result's OMIT_DEFAULTS is for its reply only)
+        else:
+            omit = getattr(value, "OMIT_DEFAULTS", frozenset())
         return {
             f.name: _fields(getattr(value, f.name))
             for f in dataclasses.fields(value)
-            if f.name not in skip
+            if f.name not in skip and (f.name not in omit or getattr(value, f.name) != f.default)
         }
     if isinstance(value, (list, tuple)):
         return type(value)(_fields(item) for item in value)

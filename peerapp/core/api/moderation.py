@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from peerapp.core.api.contract import Command, Done, Result, command
 from peerapp.core.attachment_policy import DEFAULT_LIMIT_BYTES
@@ -214,6 +215,12 @@ class SettingsDetails:
     flag_after_hours: int
     slow_mode_seconds: int
     harm_flags_to_hide: int
+    # bytes per attached file (issue 15): the body holds it only when not the default,
+    # so it comes last here, whatever its place in the canonical order, and the JSON
+    # leaves it out at the default (the row stays what it always was)
+    attachment_limit: int = DEFAULT_LIMIT_BYTES
+
+    OMIT_DEFAULTS: ClassVar[frozenset[str]] = frozenset({"attachment_limit"})
 
 
 @dataclass(frozen=True)
