@@ -65,6 +65,7 @@ ATTACHMENT_QUOTA_RULES = QuotaRules(
     stored_bytes=ap.AUTHOR_STORED_BYTES,
 )
 MAX_FETCHES = 2  # files fetched at once, over every circle
+STREAMS_PER_PEER = 4  # chunk sessions with one member at once, for one file
 # reading, sealing, opening and decoding files runs here, so the engine keeps answering
 # (the socket-free tests, on trio's jumping clock, run it inline)
 in_thread = trio.to_thread.run_sync
@@ -312,15 +313,30 @@ class Attachments:
             await self._fetch_from(runtime, held, peer)
 
     async def _fetch_from(self, runtime: CircleRuntime, held: StoredAttachment, peer: str) -> None:
-        node = self._node(runtime.circle_id)
-        if node is None:
-            return
+        """The missing chunks from one member, over up to STREAMS_PER_PEER streams at
+        once (each stream has its own flow-control window: one alone leaves the loopback
+        link idle between window updates)."""
         circle, message = runtime.circle_id, held.message
         missing = sorted(
             set(range(held.manifest.count)) - self._attachments.held_indexes(circle, message)
         )
         if not missing:
             return
+        per_stream = sm.MAX_CHUNKS_PER_FRAME * chunk_session.IN_FLIGHT
+        streams = max(1, min(STREAMS_PER_PEER, len(missing) // per_stream))
+        size = -(-len(missing) // streams)
+        async with trio.open_nursery() as nursery:
+            for start in range(0, len(missing), size):
+                part = missing[start : start + size]
+                nursery.start_soon(self._session, runtime, held, peer, part)
+
+    async def _session(
+        self, runtime: CircleRuntime, held: StoredAttachment, peer: str, missing: list[int]
+    ) -> None:
+        node = self._node(runtime.circle_id)
+        if node is None:
+            return
+        circle, message = runtime.circle_id, held.message
         try:
             stream = await node.open_stream(peer, sm.PROTOCOL)
         except Exception as error:  # a member that went away: try another

@@ -22,7 +22,7 @@ from peerapp.core.attachments import chunk_hash
 from peerapp.network.framed import FramedStream
 
 SESSION_SECONDS = 120
-IN_FLIGHT = 2  # requests sent ahead of their answers (so a round trip is not idle time)
+IN_FLIGHT = 4  # requests sent ahead of their answers (so a round trip is not idle time)
 
 
 class ChunkSessionAborted(Exception):
