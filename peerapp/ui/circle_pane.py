@@ -61,6 +61,7 @@ from peerapp.ui.circle_info import facilitating
 from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
+from peerapp.ui.pane_attachments import PaneAttachments
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_follow_up import PaneFollowUp
@@ -208,6 +209,8 @@ class CirclePane(QWidget):
         self.care = PaneCare(self)
         # private conversations: the member menu's "Talk privately", care's "Reach out"
         self.private = PanePrivate(self)
+        # pictures and files: attach, open, save, the storage view (issue 15)
+        self.attachments = PaneAttachments(self)
         # conflicting versions: their marks, and facilitators' list (in the More menu)
         self.versions = PaneVersions(self)
         return PaneBoundaries(self)

@@ -49,6 +49,7 @@ class MessageList(QListView):
     flagRequested = Signal(str)  # message id: flag it as harmful
     restoreRequested = Signal(str)  # message id: a facilitator restores it after review
     careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
+    attachmentRequested = Signal(str)  # message id: open its picture or file
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,6 +175,8 @@ class MessageList(QListView):
             self.message_model.set_revealed(message_id, False)
         elif button is Button.RESTORE:
             self.restoreRequested.emit(message_id)
+        elif button is Button.ATTACHMENT:
+            self.attachmentRequested.emit(message_id)
 
     def button_rect(self, message_id: str, button: Button) -> QRect | None:
         """Where a button of a message's bubble is, in the viewport; None when it has none."""

@@ -44,7 +44,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from peerapp.core.content_warnings import FilterMode
 from peerapp.core.events import MessageView
 from peerapp.ui import timeline
-from peerapp.ui.text import check_ins, conversation, moderation, network, safety
+from peerapp.ui.text import attachments, check_ins, conversation, moderation, network, safety
 from peerapp.ui.timeline import DayRow, Item, MessageRow, Notice, NoticeRow, Row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -124,6 +124,7 @@ class Button(Enum):
     SHOW = "show"
     HIDE_AGAIN = "hide_again"
     RESTORE = "restore"
+    ATTACHMENT = "attachment"  # the message's picture or file: opens its dialog
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
         label = safety.cw_label(message.cw)
         return Presentation(Look.WARNED, label, (), ((Button.SHOW, safety.cw_show()),))
     if message.mood > 0 and not message.hidden:
-        return Presentation(Look.CHECK_IN, message.text)
+        return Presentation(Look.CHECK_IN, message.text, (), _attachment_button(message))
     tags = []
     if message.hidden:
         tags.append(safety.hidden_pending_review())
@@ -189,7 +190,19 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
     if message.mood > 0:  # a check-in shown anyway: in words, in an ordinary bubble
         text = check_ins.check_in_said(message.author_name, message.mood, message.text)
     hide_again = ((Button.HIDE_AGAIN, safety.cw_hide_again()),) if collapses(message) else ()
-    return Presentation(Look.PLAIN, text, tuple(tags), (*hide_again, *restore))
+    return Presentation(
+        Look.PLAIN, text, tuple(tags), (*_attachment_button(message), *hide_again, *restore)
+    )
+
+
+def _attachment_button(message: MessageView) -> tuple[tuple[Button, str], ...]:
+    """A message's picture or file, as a button in its bubble (issue 15)."""
+    found = message.attachment
+    if found is None:
+        return ()
+    return (
+        (Button.ATTACHMENT, attachments.bubble_button(found.name, found.mime.startswith("image/"))),
+    )
 
 
 _REVIEW_FIELDS = ("hidden", "flagged", "harm_flags", "restored", "filter", "cw", "equivocated")
