@@ -246,6 +246,18 @@ class Attachments:
             freed = self._attachments.forget(runtime.circle_id, [message])
             self.quotas(runtime).forget_stored(author, freed)
 
+    def forget_author(self, runtime: CircleRuntime, author: bytes) -> int:
+        """Erase every file a former member stored with us (clear_member, as its
+        messages are erased); returns the bytes freed."""
+        messages = [
+            held.message
+            for held in self._attachments.in_circle(runtime.circle_id)
+            if held.author == author
+        ]
+        freed = self._attachments.forget(runtime.circle_id, messages)
+        self.quotas(runtime).forget_stored(author, freed)
+        return freed
+
     # -- fetching ----------------------------------------------------------------------
 
     def want(self, runtime: CircleRuntime, message: bytes) -> None:

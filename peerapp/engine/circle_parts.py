@@ -307,7 +307,13 @@ def build_parts(
         repair_epoch=keys.repair_epoch,
         quota_rules=quota_rules,
     )
-    disk_usage = DiskUsage(store, runtimes=runtimes, quotas=ingest.quotas, context=context)
+    disk_usage = DiskUsage(
+        store,
+        runtimes=runtimes,
+        quotas=ingest.quotas,
+        context=context,
+        forget_files=attachments.forget_author,
+    )
     mailbox = Mailbox(
         MailboxStore(database),
         context=context,

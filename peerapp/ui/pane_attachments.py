@@ -6,7 +6,8 @@ Rules:
   composer, or a picture pasted into it, is sent the same way; a pasted picture is
   written to a private temporary file for the engine to read, then deleted.
 - The composer says that pictures are sent without their location and camera details
-  (the engine re-encodes them: engine/images.py).
+  (the engine re-encodes them: engine/images.py): in the Attach button's tip, and in a
+  note once a picture went.
 - A message with a file shows a button in its bubble ("Picture: name"); it opens the
   file's dialog (preview, blurred under a content warning, progress, Save, View).
 - The window hands over attachment_progress events (`progress`): an open dialog for that
@@ -35,6 +36,7 @@ from peerapp.ui.dialogs.attachment import AttachmentDialog, with_progress
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.media import MediaDialog
 from peerapp.ui.text import attachments
+from peerapp.ui.widgets.plain_label import plain_label
 
 
 class PaneAttachments(CircleFeature):
@@ -50,6 +52,10 @@ class PaneAttachments(CircleFeature):
         style.set_role(self.attach_button, "quiet")
         self.attach_button.clicked.connect(self.choose_file)
         composer.tools_row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        # said once a picture went: what left it (engine/images.py re-encodes it)
+        self.stripped_note = plain_label(attachments.stripped_note(), "muted", selectable=False)
+        self.stripped_note.hide()
+        composer.tools_row.addWidget(self.stripped_note, 1, Qt.AlignmentFlag.AlignBottom)
         # drops and pastes land in the text box first: it hands files and pictures here
         composer.edit.setAcceptDrops(True)
         composer.edit.installEventFilter(self)
@@ -95,6 +101,10 @@ class PaneAttachments(CircleFeature):
         composer.sent()
         if sent.view is not None:
             self.pane.merge_items([sent.view])
+            attached = sent.view.attachment
+            self.stripped_note.setVisible(
+                attached is not None and attached.mime.startswith("image/")
+            )
 
     def paste_picture(self, image: QImage) -> bool:
         """A pasted picture: written as PNG to a private temporary file, sent, deleted."""

@@ -343,3 +343,23 @@ def test_a_malformed_picture_or_a_bomb_is_refused_with_a_reason(
             assert circle.ann.database.query("SELECT count(*) FROM attachments")[0][0] == 0
 
     run(scenario)
+
+
+def test_deleting_a_message_erases_its_file_everywhere(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with members(tmp_path) as (network, made):
+            circle = await three(tmp_path, network, made)
+            path, _ = a_file(tmp_path)
+            message = await sent(circle, path)
+            circle.online(circle.bee, circle.ann)
+            await fetch(circle, "bee", message)
+            assert circle.bee.database.query("SELECT count(*) FROM attachment_chunks")[0][0]
+
+            await circle.ann.moderation.delete_message(circle.hex, message.hex(), "")
+            deleted = circle.ann.store.heads(circle.rt["ann"].circle_id)[0]
+            await hand_over(circle, deleted, "bee")
+            for member in (circle.ann, circle.bee):
+                assert member.database.query("SELECT count(*) FROM attachments")[0][0] == 0
+                assert member.database.query("SELECT count(*) FROM attachment_chunks")[0][0] == 0
+
+    run(scenario)

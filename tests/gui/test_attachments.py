@@ -82,6 +82,7 @@ def test_a_picture_goes_from_the_composer_to_a_members_dialog_and_disk(
     ash_pane.composer.edit.setPlainText(CAPTION)
     ash_pane.attachments.send_file(str(a_photo(tmp_path)))
     qtbot.waitUntil(lambda: ash_pane.composer.text() == "", timeout=WAIT_MS)
+    assert not ash_pane.attachments.stripped_note.isHidden()  # "sent without location..."
 
     received = wait_for_text(qtbot, circle.bee, circle.id, CAPTION)
     assert received.attachment is not None and received.attachment.name == "sea.jpg"
