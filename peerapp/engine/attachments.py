@@ -178,9 +178,11 @@ class Attachments:
         manifest = manifest_of(stored)
         if manifest is None:
             return None
-        # not recorded yet (its accepted hook runs after the message's own event)
+        # not recorded yet (its accepted hook runs after the message's own event): the
+        # thumbnail is checked here as the hook would (a view the front keeps)
         state = OVER_LIMIT if manifest.size > runtime.state.attachment_limit else WANTED
-        return AttachmentView(manifest.name, manifest.size, manifest.mime, 0, state)
+        thumb = images.check_thumbnail(manifest.thumb) or b""
+        return AttachmentView(manifest.name, manifest.size, manifest.mime, 0, state, thumb)
 
     # -- receiving ---------------------------------------------------------------------
 

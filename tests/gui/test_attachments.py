@@ -53,6 +53,11 @@ def test_a_bubble_offers_its_file_and_a_warning_blurs_the_preview(
     message = MessageView(**{**message.__dict__, "attachment": attachment})
     shown = presentation(message, revealed=True, reviewer=False)
     assert (Button.ATTACHMENT, attachments.bubble_button("sea.jpg", True)) in shown.buttons
+    assert shown.picture == attachment.thumb and not shown.blurred  # Show was pressed
+    # the filter shows the words, but a warned picture stays blurred until Show
+    assert presentation(message, revealed=False, reviewer=False).blurred
+    plain = MessageView(**{**message.__dict__, "cw": ""})
+    assert not presentation(plain, revealed=False, reviewer=False).blurred
 
     dialog = AttachmentDialog(circle.ash.bridge, circle.id, message, circle.ash)
     qtbot.addWidget(dialog)
@@ -86,6 +91,11 @@ def test_a_picture_goes_from_the_composer_to_a_members_dialog_and_disk(
 
     received = wait_for_text(qtbot, circle.bee, circle.id, CAPTION)
     assert received.attachment is not None and received.attachment.name == "sea.jpg"
+    # its preview is drawn inline, above the caption: the row is taller than a line
+    row = bee_pane.model.row_of(received.id)
+    assert row is not None
+    height = bee_pane.message_list.visualRect(bee_pane.model.index(row, 0)).height()
+    assert height > 100, height
     with qtbot.waitSignal(bee_pane.message_list.attachmentRequested, timeout=WAIT_MS):
         bee_pane.message_list.press(received.id, Button.ATTACHMENT)
     dialog = bee_pane.attachments.dialogs[received.id]

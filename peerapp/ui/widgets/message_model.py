@@ -137,6 +137,10 @@ class Presentation:
     tags: tuple[str, ...] = ()
     buttons: tuple[tuple[Button, str], ...] = ()
     note: str = ""  # a small line under the bubble ("" for none)
+    # a picture's small preview, drawn above the text (issue 15); b"" for none
+    picture: bytes = b""
+    # drawn blurred: the message has a content warning the reader has not pressed Show on
+    blurred: bool = False
 
     @property
     def collapsed(self) -> bool:
@@ -190,8 +194,17 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
     if message.mood > 0:  # a check-in shown anyway: in words, in an ordinary bubble
         text = check_ins.check_in_said(message.author_name, message.mood, message.text)
     hide_again = ((Button.HIDE_AGAIN, safety.cw_hide_again()),) if collapses(message) else ()
+    found = message.attachment
+    picture = found.thumb if found is not None and not message.hidden else b""
     return Presentation(
-        Look.PLAIN, text, tuple(tags), (*_attachment_button(message), *hide_again, *restore)
+        Look.PLAIN,
+        text,
+        tuple(tags),
+        (*_attachment_button(message), *hide_again, *restore),
+        picture=picture,
+        # a warned picture stays blurred until the reader presses Show (even when the
+        # filter shows the text): the words chose to be read, the picture not yet
+        blurred=bool(message.cw) and not revealed,
     )
 
 
