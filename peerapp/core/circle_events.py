@@ -318,10 +318,6 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
         # messages encode, and hash, exactly as before
         "attachment": _attachment,
     },
-    # the circle's size limit per attached file, in bytes: absent while it is the default
-    # (attachment_policy.DEFAULT_LIMIT_BYTES), so a SETTINGS event that leaves it there
-    # encodes, and hashes, as before the field existed
-    EventType.SETTINGS: {"attachment_limit": _whole(ap.MIN_LIMIT_BYTES, ap.MAX_LIMIT_BYTES)},
     # the epoch whose secret, sealed to the author's previous key, did not open (a repair)
     EventType.EXCHANGE_KEY: {"unreadable": _bytes_of(EPOCH_ID_BYTES)},
     # a facilitator's reason, shown to the member and in the moderation log: absent when
@@ -331,6 +327,14 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.BAN: {"reason": is_plain_reason},
     EventType.MUTE: {"reason": is_plain_reason},
     EventType.DELETE: {"reason": is_plain_reason},
+    EventType.SETTINGS: {
+        # whether members see "Sam is typing…" (issue 15): absent means off, so every
+        # SETTINGS event made before the field existed encodes, and hashes, as it did
+        "typing": _flag,
+        # the circle's size limit per attached file, in bytes: absent while it is the
+        # default (attachment_policy.DEFAULT_LIMIT_BYTES), likewise
+        "attachment_limit": _whole(ap.MIN_LIMIT_BYTES, ap.MAX_LIMIT_BYTES),
+    },
 }
 
 

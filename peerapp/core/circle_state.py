@@ -186,6 +186,7 @@ class CircleState:
     members_invite: bool = False  # may plain members invite and admit?
     flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS  # a plain member's wait before flagging
     attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file (issue 15)
+    typing: bool = False  # members see who is typing (SETTINGS' optional field; off)
     deleted: dict[MessageRef, bytes] = field(default_factory=dict)  # ref -> deleter
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
@@ -561,6 +562,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             members_invite=body["members_invite"],
             flag_after_hours=body["flag_after_hours"],
             attachment_limit=body.get("attachment_limit", DEFAULT_LIMIT_BYTES),
+            typing=body.get("typing", False),
         ),
         True,
     )

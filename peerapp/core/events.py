@@ -182,6 +182,11 @@ class CircleView:
     # flags sent to us, and messages hidden pending review; `circle_changed` carries them
     care_flags: int = 0
     to_review: int = 0
+    # the newest message this reader sees (no blocked member's, no hidden topic's), as
+    # `history` would show it (its content warning, hidden pending review, deleted):
+    # the circle list's preview; None before the first. A front shows what its own
+    # privacy choice allows of it, and follows `message` events from there.
+    last_message: MessageView | None = None
 
 
 @dataclass(frozen=True)
@@ -445,3 +450,40 @@ class JoinRequestArrived(EngineEvent):
             "request": self.request,
             "name": self.member_name,
         }
+
+
+@dataclass(frozen=True)
+class MembershipEntryView:
+    """A member joined or left a circle (its ADD_MEMBER or LEAVE in the log): a
+    `membership_log` row, a `membership` event's entry. Removals and bans are moderation
+    entries. The name comes from a member: plain text to a front."""
+
+    id: str  # the event's id
+    member: str  # member id
+    member_name: str
+    action: str  # "joined" | "left"
+    ts: int  # ms, by the clock of who wrote the event
+    lamport: int  # with the id, its place in the circle's one order
+
+
+@dataclass(frozen=True)
+class MembershipChanged(EngineEvent):
+    """A member joined or left (accepted in the log, ours or from the network): a front
+    places a notice from `entry` alone."""
+
+    name: ClassVar[str] = "membership"
+    circle: str
+    entry: MembershipEntryView
+
+
+@dataclass(frozen=True)
+class MemberTyping(EngineEvent):
+    """A member of a circle whose settings show typing is writing now (an ephemeral
+    signal, never stored): show it for `seconds`, unless another comes. Never for a
+    member this reader blocked, nor our own."""
+
+    name: ClassVar[str] = "typing"
+    circle: str
+    member: str
+    member_name: str
+    seconds: int

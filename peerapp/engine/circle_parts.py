@@ -40,6 +40,7 @@ from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.member_views import member_views
+from peerapp.engine.membership_notices import MembershipNotices
 from peerapp.engine.message_changes import MessageChanges
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
@@ -51,6 +52,7 @@ from peerapp.engine.reconnects import Reconnects
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import Safety
 from peerapp.engine.topics import CircleTopics
+from peerapp.engine.typing_signals import TypingSignals
 from peerapp.network.host import NetworkNode
 from peerapp.storage.attachment_store import AttachmentStore
 from peerapp.storage.boundaries_store import BoundariesStore
@@ -116,6 +118,8 @@ class CircleParts:
     messages: Messages
     message_changes: MessageChanges
     circle_changes: CircleChanges
+    membership: MembershipNotices
+    typing: TypingSignals
     # a circle's members as `members` lists them (and `members_changed` carries them)
     members_of: Callable[[CircleRuntime], list[MemberView]]
     joins: JoinService
@@ -224,6 +228,8 @@ def build_parts(
         runtimes=runtimes,
         context=context,
         announce_break=safety.announce_break,
+        # the row previews the last message: a block may change it (made below)
+        row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     messages = Messages(
         store,
@@ -270,6 +276,24 @@ def build_parts(
     )
     log.on_accepted(message_changes.on_accepted)
     log.on_accepted(circle_changes.on_accepted)
+    # who joined and left, for the conversation's notices
+    membership = MembershipNotices(store, runtimes=runtimes, context=context)
+    log.on_accepted(membership.on_accepted)
+    typing = TypingSignals(
+        runtimes=runtimes,
+        topics=topics,
+        boundaries=boundaries,
+        context=context,
+        count=count,
+        why_not_send=moderation.why_not_send,
+    )
+
+    def admitted(runtime: CircleRuntime, member: bytes) -> None:
+        """Our own admission: the service's steps, and its "joined" notice (what the
+        others learn through the log's hooks)."""
+        around.member_joined(runtime, member)
+        membership.admitted(runtime, member)
+
     joins = JoinService(
         database,
         store,
@@ -281,7 +305,7 @@ def build_parts(
         node=around.node,
         set_aside_for_rejoin=around.set_aside_for_rejoin,
         proof_judged=around.proof_judged,
-        member_joined=around.member_joined,
+        member_joined=admitted,
         retire_later=moderation.retire_epochs_later,
         reconnect=reconnects.reconnect,
         settle_status=boundaries.settle_status,
@@ -306,6 +330,7 @@ def build_parts(
         admission_lost=moderation.admission_lost,
         repair_epoch=keys.repair_epoch,
         quota_rules=quota_rules,
+        row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     disk_usage = DiskUsage(
         store,
@@ -349,6 +374,8 @@ def build_parts(
         messages=messages,
         message_changes=message_changes,
         circle_changes=circle_changes,
+        membership=membership,
+        typing=typing,
         members_of=members_of,
         joins=joins,
         ingest=ingest,

@@ -55,6 +55,7 @@ from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkMode, NetworkOpti
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.appearance_commands import appearance_handlers, opened
+from peerapp.engine.around_commands import around_handlers
 from peerapp.engine.attachment_commands import attachment_handlers
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
@@ -153,6 +154,7 @@ class Engine:
         self._handlers.add(Reports, self._reports)
         self._handlers.add(ResolveReport, self._resolve_report)
         self._handlers.include(moderation_handlers(self._service))
+        self._handlers.include(around_handlers(self._service))
         self._handlers.include(join_handlers(self._service))
         self._handlers.include(boundaries_handlers(self._service))
         self._handlers.include(safety_handlers(self._service))

@@ -85,6 +85,11 @@ class Messages:
         holders = self._holders(runtime)
         return [self.view(runtime, row, holders) for row in rows]
 
+    def latest(self, runtime: CircleRuntime) -> MessageView | None:
+        """The newest message this reader sees (a circle's row previews it)."""
+        rows = self._store.messages(runtime.circle_id, 1)
+        return self.view(runtime, rows[-1]) if rows else None
+
     def mark_read(self, circle_hex: str) -> None:
         runtime = self._runtimes.require(circle_hex)
         self._store.mark_read(runtime.circle_id)

@@ -254,6 +254,7 @@ class Moderation:
         members_invite: bool | None = None,
         flag_after_hours: int | None = None,
         attachment_limit: int | None = None,
+        typing: bool | None = None,
     ) -> dict[str, Any]:
         runtime = self.acting(circle_hex)
         state = runtime.state
@@ -297,6 +298,8 @@ class Moderation:
             )
         if limit != DEFAULT_LIMIT_BYTES:  # absent at the default (circle_events)
             body["attachment_limit"] = limit
+        if state.typing if typing is None else typing:
+            body["typing"] = True  # only when on: off, the body is as it always was
         await self.act(runtime, EventType.SETTINGS, body)
         return body
 
@@ -372,6 +375,7 @@ class Moderation:
             members_invite=state.members_invite,
             flag_after_hours=state.flag_after_hours,
             attachment_limit=state.attachment_limit,
+            typing=state.typing,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
             may_invite=rule_text(why) if (why := state.may_invite(me)) else "",
             my_id=me.hex(),

@@ -88,6 +88,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
             members_invite=command.members_invite,
             flag_after_hours=command.flag_after_hours,
             attachment_limit=command.attachment_limit,
+            typing=command.typing,
         )
         return CircleSettings(**settings)
 

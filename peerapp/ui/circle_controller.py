@@ -84,6 +84,7 @@ class CircleController(QObject):
     membersChanged = Signal(object)
     removedChanged = Signal()  # removed, banned or admission_lost changed (or a rejoin)
     checkedIn = Signal(int)  # our check-in went out, with this mood
+    ownMessage = Signal(str, object)  # circle id, the MessageView of our message sent
     # muted_until, next_send_at (ms since the epoch: beyond a Qt int) from a send's result
     holdChanged = Signal(object, object)
     messageDeleted = Signal(str)  # a message one deleted for everyone from a dialog
@@ -326,6 +327,10 @@ class CircleController(QObject):
             self.info = replace(self.info, next_send_at=next_send_at)
         muted_until = self.info.muted_until if self.info is not None else 0
         self.holdChanged.emit(muted_until, next_send_at)
+
+    def own_message(self, view: MessageView) -> None:
+        """Our message (or check-in) was sent: its view, for the circle list's preview."""
+        self.ownMessage.emit(self.circle_id, view)
 
     def checked_in(self, mood: int) -> None:
         """Our check-in went out (the follow-up after a low one listens)."""

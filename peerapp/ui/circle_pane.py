@@ -61,11 +61,13 @@ from peerapp.ui.circle_info import facilitating
 from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
+from peerapp.ui.pane_around import PaneAround
 from peerapp.ui.pane_attachments import PaneAttachments
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_follow_up import PaneFollowUp
 from peerapp.ui.pane_layout import PaneLayout
+from peerapp.ui.pane_links import PaneLinks
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_private import PanePrivate
 from peerapp.ui.pane_review import PaneReview
@@ -142,6 +144,9 @@ class CirclePane(QWidget):
         self.crisis_support = CrisisSupport(self)  # the composer's crisis prompt
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self.follow_up = PaneFollowUp(self)  # after a low check-in: help, a facilitator
+        self.links = PaneLinks(self)  # links in messages: asked before they open
+        # joined/left notices, "new messages", jump to latest, who is typing
+        self.around = PaneAround(self)
         self._build_layout()
         # small windows: the members become a drawer, Invite folds into More
         self.small_window = PaneLayout(
@@ -184,6 +189,7 @@ class CirclePane(QWidget):
         conversation.addWidget(self.messages_area, 1)
         conversation.addWidget(self.moderation.removed_bar)
         conversation.addWidget(self.follow_up.card)
+        conversation.addWidget(self.around.typing_label)
         conversation.addWidget(self.composer)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -276,6 +282,7 @@ class CirclePane(QWidget):
         self.versions.arrived(message)
         if self.loaded:
             self._merge([message])
+            self.around.arrived(message)
         else:
             self._waiting.append(message)
 
@@ -329,6 +336,7 @@ class CirclePane(QWidget):
         self._waiting.clear()
         self.loaded = True
         self.moderation.load_log()
+        self.around.first_page_shown()
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
             self.placeholder.setText(conversation.no_messages_yet())
@@ -441,7 +449,7 @@ class CirclePane(QWidget):
         views = list(result.messages)
         self.has_older = len(views) >= self.history_page
         self.message_list.keep_position_for_older()
-        self.model.prepend(self.moderation.with_older(views))
+        self.model.prepend(self.around.with_older(self.moderation.with_older(views)))
         self.loading_older = False
 
     @Slot()
@@ -476,6 +484,8 @@ class CirclePane(QWidget):
         slow mode lets the next one go: nothing more is asked for."""
         self.controller.sent(result.next_send_at)
         sent = [] if result.view is None else [result.view]
+        if result.view is not None:
+            self.controller.own_message(result.view)  # the circle list's preview
         if not sent:
             log.info("a sent message came back without its view; it shows when reopened")
         elif self.loaded:

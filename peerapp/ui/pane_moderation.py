@@ -306,6 +306,7 @@ class PaneModeration(CircleFeature):
             harm_flags_to_hide=info.harm_flags_to_hide,
             members_invite=info.members_invite,
             flag_after_hours=info.flag_after_hours,
+            typing=info.typing,
         )
 
     # -- acting on members --------------------------------------------------------------

@@ -390,6 +390,8 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.SETTINGS, "harm_flags_to_hide", "3"),
     (EventType.SETTINGS, "members_invite", 1),
     (EventType.SETTINGS, "members_invite", "yes"),
+    (EventType.SETTINGS, "typing", 1),
+    (EventType.SETTINGS, "typing", "on"),
     (EventType.SETTINGS, "flag_after_hours", -1),
     (EventType.SETTINGS, "flag_after_hours", 7 * 24 + 1),
     # optional fields, when present

@@ -30,6 +30,9 @@ from peerapp.core.events import (
     JoinRequestArrived,
     MemberJoined,
     MembersChanged,
+    MembershipChanged,
+    MembershipEntryView,
+    MemberTyping,
     MemberView,
     MessageArrived,
     MessageChanged,
@@ -163,6 +166,31 @@ SHAPES = [
         {"event": "members_changed", "circle": "ab" * 16, "members": []},
     ),
     (
+        MembershipChanged("ab" * 16, MembershipEntryView("e2", "cd" * 32, "Sam", "joined", 5, 6)),
+        {
+            "event": "membership",
+            "circle": "ab" * 16,
+            "entry": {
+                "id": "e2",
+                "member": "cd" * 32,
+                "member_name": "Sam",
+                "action": "joined",
+                "ts": 5,
+                "lamport": 6,
+            },
+        },
+    ),
+    (
+        MemberTyping("ab" * 16, "cd" * 32, "Sam", 6),
+        {
+            "event": "typing",
+            "circle": "ab" * 16,
+            "member": "cd" * 32,
+            "member_name": "Sam",
+            "seconds": 6,
+        },
+    ),
+    (
         ModerationHappened(
             "ab" * 16,
             ModerationEntryView("e1", "cd" * 32, "Bee", "mute", "ef" * 32, "Em", 5, 6, MUTE),
@@ -283,6 +311,7 @@ SHAPES += [
                 "asleep": "",
                 "care_flags": 2,
                 "to_review": 0,
+                "last_message": None,  # none said yet (a message view otherwise)
             },
         },
     ),

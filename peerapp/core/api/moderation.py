@@ -90,9 +90,10 @@ class CircleSettings(Result):
     members_invite: bool
     flag_after_hours: int
     attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file
+    typing: bool = False  # members see who is typing (left out of the JSON while off)
 
-    # the signed body leaves it out at its default; so does this answer
-    OMIT_DEFAULTS = frozenset({"attachment_limit"})
+    # the signed body leaves them out at their default; so does this answer
+    OMIT_DEFAULTS = frozenset({"attachment_limit", "typing"})
 
 
 @command(
@@ -110,6 +111,7 @@ class SetSettings(Command[CircleSettings]):
     members_invite: bool | None = None
     flag_after_hours: int | None = None
     attachment_limit: int | None = None  # bytes per attached file (1 MiB .. 100 MiB)
+    typing: bool | None = None
 
 
 @command("revoke_invite", "Withdraw an invite (its code or id).")
@@ -157,6 +159,9 @@ class CircleInfoView(Result):
     banned: bool
     members: int
     attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file (issue 15)
+    typing: bool = False  # members see who is typing (left out of the JSON while off)
+
+    OMIT_DEFAULTS = frozenset({"typing"})
 
 
 @command("circle_info", "A circle's settings, guidelines and your standing in it.")
@@ -216,11 +221,12 @@ class SettingsDetails:
     slow_mode_seconds: int
     harm_flags_to_hide: int
     # bytes per attached file (issue 15): the body holds it only when not the default,
-    # so it comes last here, whatever its place in the canonical order, and the JSON
-    # leaves it out at the default (the row stays what it always was)
+    # so it comes last here, whatever its place in the canonical order
     attachment_limit: int = DEFAULT_LIMIT_BYTES
+    typing: bool = False  # its optional field (issue 15); absent from older entries: off
 
-    OMIT_DEFAULTS: ClassVar[frozenset[str]] = frozenset({"attachment_limit"})
+    # at their defaults, the entry's JSON is what it always was
+    OMIT_DEFAULTS: ClassVar[frozenset[str]] = frozenset({"attachment_limit", "typing"})
 
 
 @dataclass(frozen=True)

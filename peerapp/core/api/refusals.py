@@ -68,6 +68,7 @@ class Refusal(enum.Enum):
     CIRCLE_RULE = "circle_rule"
     REFUSED_BY_RULES = "refused_by_rules"
     NO_KEYS_YET = "no_keys_yet"
+    TYPING_OFF = "typing_off"
     MUTED = "muted"
     SLOW_MODE = "slow_mode"
     # the circle's rules (core/circle_state.py's reasons, mapped in RULE_REFUSALS)
@@ -244,6 +245,7 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.CIRCLE_RULE: "{reason}",
     Refusal.REFUSED_BY_RULES: "The circle's rules do not allow that right now.",
     Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
+    Refusal.TYPING_OFF: "This circle does not show who is typing (a facilitator can turn it on).",
     Refusal.MUTED: "You are muted in this circle for another {minutes} minute{plural}.",
     Refusal.SLOW_MODE: "Slow mode is on: you can send again in {seconds} s.",
     Refusal.RANKED_BELOW_ONLY: "Facilitators can act only on members ranked below them.",

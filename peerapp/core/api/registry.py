@@ -23,6 +23,7 @@ from typing import Any
 
 from peerapp.core.api import (
     appearance,
+    around,
     attachments,
     boundaries,
     circles,
@@ -61,6 +62,7 @@ FEATURES = (
     appearance,
     private_talk,
     attachments,
+    around,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}
@@ -207,7 +209,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Result):
         return result_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # a view may leave fields out while at their default, as a result does
+        # a view may name fields left out while at their default, as a result does
         omit: frozenset[str] = getattr(value, "OMIT_DEFAULTS", frozenset())
         return {
             field.metadata.get(JSON_NAME, field.name): _plain(getattr(value, field.name))

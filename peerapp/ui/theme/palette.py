@@ -130,6 +130,10 @@ PAINTED_PAIRS: tuple[tuple[str, str], ...] = (
     ("accent_text", "surface"),
     ("on_accent", "accent"),
     ("muted", "sidebar"),
+    # issue 15: "New messages" over the list; links in others' and one's own bubbles
+    ("accent_text", "window"),
+    ("link", "surface"),
+    ("link", "accent_soft"),
 )
 # every name colour is drawn over the message list (above a bubble) and inside a bubble
 NAME_GROUNDS = ("window", "surface", "accent_soft")

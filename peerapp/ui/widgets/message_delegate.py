@@ -24,6 +24,10 @@ one slim line: the name, five dots filled to the mood, the mood's word and the l
 note about a message (its author signed two versions of it) sits in small muted italics
 just under its bubble, on the bubble's side.
 
+Links in a message's text (peerapp.ui.links: http, https, www.) are underlined in the
+link colour; a left click on one is `linkClicked` with the address as written (the pane
+asks before anything opens it).
+
 Text is laid out with QTextLayout (wrapping at word boundaries, or anywhere for a word
 longer than the bubble). Row heights depend on the view's width; they are cached per
 width, so scrolling does not lay text out again.
@@ -58,7 +62,9 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPixmap,
+    QTextCharFormat,
     QTextLayout,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import (
@@ -70,7 +76,7 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MessageView
-from peerapp.ui import style, theme, timeline
+from peerapp.ui import links, style, theme, timeline
 from peerapp.ui.text import check_ins, conversation
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
@@ -134,9 +140,19 @@ class TextBlock:
     last_line_width: float
 
 
-def lay_out(text: str, font: QFont, width: int) -> TextBlock:
+def laid_out_text(text: str) -> str:
+    """`text` as `lay_out` lays it out, one character for one (a layout's cursor
+    positions index this)."""
     # QTextLayout breaks lines only at U+2028, not at "\n"
-    layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font)
+    return text.replace("\r\n", "\n").replace("\n", "\u2028")
+
+
+def lay_out(text: str, font: QFont, width: int, with_links: bool = False) -> TextBlock:
+    """`text` wrapped to `width`; `with_links`: its links drawn as links."""
+    shown = laid_out_text(text)
+    layout = QTextLayout(shown, font)
+    if with_links:
+        layout.setFormats(_link_formats(shown))
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
@@ -153,6 +169,20 @@ def lay_out(text: str, font: QFont, width: int) -> TextBlock:
         widest = max(widest, last)
     layout.endLayout()
     return TextBlock(layout, widest, height, last)
+
+
+def _link_formats(text: str) -> list[QTextLayout.FormatRange]:
+    formats = []
+    for span in links.find_links(text):
+        look = QTextCharFormat()
+        look.setForeground(QColor(theme.current().link))
+        look.setFontUnderline(True)
+        link_range = QTextLayout.FormatRange()
+        link_range.start = span.start
+        link_range.length = span.end - span.start
+        link_range.format = look
+        formats.append(link_range)
+    return formats
 
 
 @dataclass(frozen=True)
@@ -195,6 +225,8 @@ class _Footer:
 class MessageDelegate(QStyledItemDelegate):
     # a button drawn in a bubble was pressed: message id, Button
     buttonClicked = Signal(str, object)
+    # a link in a message's text was clicked: the address as written (not opened yet)
+    linkClicked = Signal(str)
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
@@ -471,7 +503,9 @@ class MessageDelegate(QStyledItemDelegate):
         return time_rect, indicator_rect
 
     def _message_text(self, shown: Presentation, body: QFont, width: int) -> TextBlock:
-        if shown.look in (Look.PLAIN, Look.CHECK_IN):
+        if shown.look is Look.PLAIN:
+            return lay_out(shown.text, body, width, with_links=True)
+        if shown.look is Look.CHECK_IN:
             return lay_out(shown.text, body, width)
         italic = QFont(body)  # a tombstone, or what stands for a collapsed message
         italic.setItalic(True)
@@ -545,13 +579,26 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _paint_notice(self, painter: QPainter, rect: QRect, row: NoticeRow) -> None:
         block = self._notice_text(row, rect.width())
+        colours = theme.current()
+        if row.notice.divider:  # "New messages": a line across, its words in the accent
+            self._paint_divider(painter, rect, block.width)
         left = rect.left() + (rect.width() - block.width) / 2
-        painter.setPen(QColor(theme.current().muted))
+        painter.setPen(QColor(colours.accent_text if row.notice.divider else colours.muted))
         # each line centred: the layout's lines are laid out from its left edge
         for number in range(block.layout.lineCount()):
             line = block.layout.lineAt(number)
             shift = (block.width - line.naturalTextWidth()) / 2
             line.draw(painter, QPointF(left + shift, rect.top() + NOTICE_PAD_Y))
+
+    def _paint_divider(self, painter: QPainter, rect: QRect, text_width: float) -> None:
+        centre_x, centre_y = rect.center().x(), rect.center().y()
+        painter.setPen(QPen(QColor(theme.current().accent), 1))
+        left_end = centre_x - text_width / 2 - DAY_LINE_GAP
+        right_start = centre_x + text_width / 2 + DAY_LINE_GAP
+        painter.drawLine(QPointF(rect.left() + SIDE_MARGIN, centre_y), QPointF(left_end, centre_y))
+        painter.drawLine(
+            QPointF(right_start, centre_y), QPointF(rect.right() - SIDE_MARGIN, centre_y)
+        )
 
     def _paint_message(
         self, painter: QPainter, rect: QRect, row: MessageRow, selected: bool
@@ -683,6 +730,28 @@ class MessageDelegate(QStyledItemDelegate):
                 return kind
         return None
 
+    def link_at(self, index: Index, rect: QRect, position: QPoint) -> links.LinkSpan | None:
+        """The link under `position` (in the view's coordinates) in the text of the
+        message at `index`, if any."""
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, MessageRow):
+            return None
+        shown = self.presentation_of(row.message)
+        if shown.look is not Look.PLAIN:
+            return None
+        geometry, block = self._geometry(row, rect.width(), shown=shown)
+        local = QPointF(position) - QPointF(rect.topLeft()) - geometry.text_origin
+        layout = block.layout
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if not line.y() <= local.y() < line.y() + line.height():
+                continue
+            if not 0 <= local.x() <= line.naturalTextWidth():
+                return None
+            cursor = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+            return links.link_at(laid_out_text(shown.text), cursor)
+        return None
+
     def editorEvent(
         self,
         event: QEvent,
@@ -699,6 +768,10 @@ class MessageDelegate(QStyledItemDelegate):
             row = index.data(ROW_ROLE)
             if kind is not None and isinstance(row, MessageRow):
                 self.buttonClicked.emit(row.message.id, kind)
+                return True
+            link = self.link_at(index, option.rect, event.position().toPoint())
+            if link is not None:
+                self.linkClicked.emit(link.written)
                 return True
         return super().editorEvent(event, model, option, index)
 

@@ -15,6 +15,9 @@ A collapsed message (behind its content warning, or hidden pending review) opens
 again" collapses it once more. The menu also offers to flag a message as harmful (or says
 it is "Flagged") and, to facilitators, to restore one hidden pending review
 (`set_review_rules`).
+
+A link in a message's text, clicked or chosen from the message's menu ("Open link to
+host…"), is `linkRequested` with the address as written: the pane asks before it opens.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
 
 from peerapp.core.events import MessageView
+from peerapp.ui import links
 from peerapp.ui.text import care as care_text
 from peerapp.ui.text import conversation, moderation, navigation, safety
+from peerapp.ui.text import links as links_text
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
 from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel
@@ -50,6 +55,7 @@ class MessageList(QListView):
     restoreRequested = Signal(str)  # message id: a facilitator restores it after review
     careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
     attachmentRequested = Signal(str)  # message id: open its picture or file
+    linkRequested = Signal(str)  # a link's address as written in a message (not opened)
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +66,7 @@ class MessageList(QListView):
         self.message_delegate = MessageDelegate(self)
         self.setItemDelegate(self.message_delegate)
         self.message_delegate.buttonClicked.connect(self.press)
+        self.message_delegate.linkClicked.connect(self.linkRequested)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -67,6 +74,8 @@ class MessageList(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(False)
+        # the pointer becomes a hand over a link (moves without a button come only then)
+        self.viewport().setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -204,6 +213,17 @@ class MessageList(QListView):
                     return
         super().keyPressEvent(event)
 
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        position = event.position().toPoint()
+        index = self.indexAt(position)
+        over_link = index.isValid() and (
+            self.message_delegate.link_at(index, self.visualRect(index), position) is not None
+        )
+        shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.ArrowCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
+
     @Slot()
     def copy_selected(self) -> None:
         text = self.selected_text()
@@ -241,6 +261,7 @@ class MessageList(QListView):
                 shown.triggered.connect(lambda _=False, b=button: self.press(message.id, b))
         if not message.deleted and not self._collapsed(row):
             menu.addAction(self.copy_action)
+            self._add_links(menu, message.text)
         if self._may_delete(message):
             delete = menu.addAction(moderation.delete_for_everyone())
             delete.triggered.connect(lambda: self.deleteRequested.emit(message.id))
@@ -264,6 +285,14 @@ class MessageList(QListView):
             menu.deleteLater()
             return None
         return menu
+
+    def _add_links(self, menu: QMenu, text: str) -> None:
+        """For each link of a message's text, "Open link to host…"."""
+        for link in links.find_links(text):
+            target = links.target_of(link.written)
+            host = target.host if target is not None else link.written
+            opening = menu.addAction(links_text.open_link_action(host))
+            opening.triggered.connect(lambda _=False, w=link.written: self.linkRequested.emit(w))
 
     @Slot(QPoint)
     def _context_menu(self, position: QPoint) -> None:

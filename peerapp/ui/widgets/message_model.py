@@ -569,6 +569,33 @@ class MessageModel(QAbstractListModel):
             self._rows[start:start] = new
             self.endInsertRows()
 
+    def remove(self, item_id: str) -> bool:
+        """Take a notice (or a message) out (the "new messages" divider moving on): its
+        row, and its day's separator if nothing else is left of that day; the row after
+        it may start a group again. False when it is not shown."""
+        number = self.row_of(item_id)
+        if number is None:
+            return False
+        rows = self._rows
+        start, end = number, number + 1
+        alone = start > 0 and isinstance(rows[start - 1], DayRow)
+        if alone and (end == len(rows) or isinstance(rows[end], DayRow)):
+            start -= 1
+        self.beginRemoveRows(QModelIndex(), start, end - 1)
+        del rows[start:end]
+        self._ids.discard(item_id)
+        self.endRemoveRows()
+        following = rows[start] if start < len(rows) else None
+        if isinstance(following, MessageRow):
+            before = rows[start - 1] if start > 0 else None
+            previous = None if before is None or isinstance(before, DayRow) else item_of(before)
+            starts = not timeline.continues(previous, following.message)
+            if starts != following.starts_group:
+                rows[start] = MessageRow(following.message, starts)
+                changed = self.index(start)
+                self.dataChanged.emit(changed, changed)
+        return True
+
     def prepend(self, batch: Iterable[Item]) -> int:
         """Add older messages (and notices) before the first one; returns how many were
         new."""
