@@ -47,14 +47,14 @@ typecheck: $(VENV)/.installed-test
 # its fail_under fails the run (docs/architecture.md "Tests"). The packaging checks that
 # build the bundle (marker `dist`) take minutes: `make dist-check` runs them.
 pytest: system-deps $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup -m "not dist" \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 3 --dist loadgroup -m "not dist" \
 		--cov --cov-report=term:skip-covered $(ARGS)
 
 test: lint typecheck pytest
 
 # the same run, with an HTML report in htmlcov/ besides
 coverage: system-deps $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 2 --dist loadgroup -m "not dist" \
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -ra -n 3 --dist loadgroup -m "not dist" \
 		--cov --cov-report=term:skip-covered --cov-report=html $(ARGS)
 
 # PNGs of the main screens, light and dark, at 1440x900 and 800x600, into docs/screenshots/

@@ -13,9 +13,10 @@ Rules:
   computes identically.
 - Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
   mistyped field is refused. OPTIONAL_BODY_FIELDS lists the few fields a body may leave
-  out (a message's content warning, check-in mood and attachment, a moderation action's
-  reason, a circle's attachment limit); BODY_RULES holds the checks that span fields (a
-  message has text unless it is a check-in or carries a file).
+  out (a message's content warning, check-in mood, reply_to and attachment, a
+  moderation action's reason, an edit's content warning, a circle's attachment limit);
+  BODY_RULES holds the checks that span fields (a message has text unless it is a
+  check-in or carries a file).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import Any
 
 from peerapp.core import attachment_policy as ap
 from peerapp.core import wire
+from peerapp.core.content_policy import is_valid_reaction
 from peerapp.core.content_warnings import is_valid_label
 from peerapp.core.moderation_policy import is_plain_reason
 
@@ -75,9 +77,16 @@ class EventType(Enum):
     STATUS = "status"
     # keys that age out (issue 11)
     EXCHANGE_KEY = "exchange_key"
+    # replies, reactions and edits (issue 15)
+    EDIT = "edit"
+    REACTION = "reaction"
 
 
-CONTROL_TYPES = frozenset(EventType) - {EventType.MESSAGE}
+# Content: what members say. Sealed with the epoch's message key like a MESSAGE, offered
+# by sync only from a member's message horizon, resolved from the header alone (so an
+# erased one still resolves), erased with the message it names.
+CONTENT_TYPES = frozenset({EventType.MESSAGE, EventType.EDIT, EventType.REACTION})
+CONTROL_TYPES = frozenset(EventType) - CONTENT_TYPES
 
 
 class EventError(ValueError):
@@ -307,6 +316,19 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
     # a member's fresh X25519 receiving key: later KEY_ROTATEs seal to it (see
     # OPTIONAL_BODY_FIELDS for `unreadable`)
     EventType.EXCHANGE_KEY: {"exchange": _KEY},
+    # the author's new text for its own MESSAGE (the rules: core/content_rules.py); the
+    # message's author is the edit's own, so it needs no `author` field
+    EventType.EDIT: {
+        "message": _bytes_of(EVENT_ID_BYTES),
+        "text": _text_up_to(MAX_TEXT_CHARS, allow_empty=False),
+    },
+    # a member adds (on) or takes back (off) a reaction to a message; `author` as in DELETE
+    EventType.REACTION: {
+        "message": _bytes_of(EVENT_ID_BYTES),
+        "author": _KEY,
+        "reaction": is_valid_reaction,
+        "on": _flag,
+    },
 }
 
 # fields a body may leave out: field -> check when present
@@ -317,7 +339,11 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
         # a picture or file (issue 15); absent in a message without one, so older
         # messages encode, and hash, exactly as before
         "attachment": _attachment,
+        # the event id of the message this one answers (issue 15)
+        "reply_to": _bytes_of(EVENT_ID_BYTES),
     },
+    # an edit's content warning: absent when the new text carries none
+    EventType.EDIT: {"cw": is_valid_label},
     # the epoch whose secret, sealed to the author's previous key, did not open (a repair)
     EventType.EXCHANGE_KEY: {"unreadable": _bytes_of(EPOCH_ID_BYTES)},
     # a facilitator's reason, shown to the member and in the moderation log: absent when

@@ -118,6 +118,38 @@ class AttachmentView(Result):
 
 
 @dataclass(frozen=True)
+class QuoteView:
+    """What a reply shows of the message it answers, as this reader sees it: `removed`
+    when that message was deleted, is hidden pending review, is not held here, or is one
+    this reader does not see (a blocked member's, a hidden topic's); its text is "" then."""
+
+    author_name: str = ""
+    text: str = ""
+    cw: str = ""
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class ReactionView:
+    """One reaction on a message: who gave it (names and member ids, in the order they
+    gave it; blocked members left out) and whether we did."""
+
+    reaction: str
+    names: tuple[str, ...]
+    members: tuple[str, ...]
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class EarlierVersionView:
+    """An edited message's earlier text (facilitators only), oldest first."""
+
+    text: str
+    ts: int
+    cw: str = ""
+
+
+@dataclass(frozen=True)
 class MessageView:
     id: str
     author: str
@@ -140,6 +172,13 @@ class MessageView:
     # are kept and shown, never one silently replacing the other; facilitators compare them
     equivocated: bool = False
     attachment: AttachmentView | None = None  # its picture or file, None when none
+    # replies, reactions and edits (issue 15)
+    reply_to: str = ""  # the id of the message this one answers, "" when none
+    quote: QuoteView | None = None  # a reply's quote of that message
+    reactions: tuple[ReactionView, ...] = ()
+    edited: bool = False  # its author edited it (the text is the newest version)
+    # a facilitator viewing an edited message: its earlier versions, oldest first
+    earlier: tuple[EarlierVersionView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,7 +218,8 @@ class CircleView:
     # dialled for it until the profile switches back; "" when it is reachable
     asleep: str = ""
     # what waits for our care as a facilitator (0 when we do not facilitate): open care
-    # flags sent to us, and messages hidden pending review; `circle_changed` carries them
+    # flags sent to us, and messages to review (hidden pending review, or reported to us
+    # and not resolved yet); `circle_changed` carries them
     care_flags: int = 0
     to_review: int = 0
     # the newest message this reader sees (no blocked member's, no hidden topic's), as
@@ -370,6 +410,17 @@ class CareFlagReceived(EngineEvent):
     circle: str
     flag: str
     member: str
+
+
+@dataclass(frozen=True)
+class ResolutionNoteReceived(EngineEvent):
+    """Another facilitator resolved a care flag or a report with a note for us (issue 14):
+    ids only, never the note; `flags` or `reports` shows it under what it is about (`about`,
+    the care flag's or report's id). The member a flag or a report is about never gets it."""
+
+    name: ClassVar[str] = "resolution_note"
+    circle: str
+    about: str
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.circle_sync import CircleSync
+from peerapp.engine.content import Content
 from peerapp.engine.context import EngineContext
 from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.ingest import Ingest
@@ -57,6 +58,7 @@ from peerapp.network.host import NetworkNode
 from peerapp.storage.attachment_store import AttachmentStore
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore
+from peerapp.storage.content_store import ContentStore
 from peerapp.storage.database import Database
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
@@ -116,6 +118,7 @@ class CircleParts:
     safety: Safety
     boundaries: Boundaries
     messages: Messages
+    content: Content
     message_changes: MessageChanges
     circle_changes: CircleChanges
     membership: MembershipNotices
@@ -233,6 +236,7 @@ def build_parts(
     )
     messages = Messages(
         store,
+        content=ContentStore(database),
         runtimes=runtimes,
         log=log,
         boundaries=boundaries,
@@ -276,6 +280,19 @@ def build_parts(
     )
     log.on_accepted(message_changes.on_accepted)
     log.on_accepted(circle_changes.on_accepted)
+    # replies, reactions and edits: what accepted EDITs and REACTIONs change (issue 15)
+    content = Content(
+        store,
+        ContentStore(database),
+        runtimes=runtimes,
+        log=log,
+        messages=messages,
+        why_not_send=moderation.why_not_send,
+        sees=boundaries.reader_sees,
+        context=context,
+        count=count,
+    )
+    log.on_accepted(content.on_accepted)
     # who joined and left, for the conversation's notices
     membership = MembershipNotices(store, runtimes=runtimes, context=context)
     log.on_accepted(membership.on_accepted)
@@ -372,6 +389,7 @@ def build_parts(
         safety=safety,
         boundaries=boundaries,
         messages=messages,
+        content=content,
         message_changes=message_changes,
         circle_changes=circle_changes,
         membership=membership,

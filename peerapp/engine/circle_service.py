@@ -131,6 +131,7 @@ class CircleService:
         self.safety = parts.safety
         self.boundaries = parts.boundaries
         self.messages = parts.messages
+        self.content = parts.content
         self.message_changes = parts.message_changes
         self.circle_changes = parts.circle_changes
         self.member_views_of = parts.members_of
@@ -437,7 +438,9 @@ class CircleService:
     def _to_review(self, runtime: CircleRuntime) -> int:
         if not runtime.state.is_facilitator(runtime.me):
             return 0
-        return len(self.safety.pending_review(runtime.circle_id.hex()))
+        # messages hidden pending review, and open reports (issue 14: reports had no place)
+        pending = len(self.safety.pending_review(runtime.circle_id.hex()))
+        return pending + self.mailbox.open_report_count(runtime)
 
     def _circle_view(self, runtime: CircleRuntime) -> CircleView:
         view = self.circle_view(runtime)

@@ -60,6 +60,7 @@ from peerapp.engine.attachment_commands import attachment_handlers
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
+from peerapp.engine.content_commands import content_handlers
 from peerapp.engine.context import DEFAULT_TIMINGS, EngineContext, Timings
 from peerapp.engine.crisis_directory import crisis_handlers
 from peerapp.engine.disk_usage import usage_handlers
@@ -158,6 +159,7 @@ class Engine:
         self._handlers.include(join_handlers(self._service))
         self._handlers.include(boundaries_handlers(self._service))
         self._handlers.include(safety_handlers(self._service))
+        self._handlers.include(content_handlers(self._service))
         self._handlers.include(private_talk_handlers(self._service))
         self._handlers.include(crisis_handlers())
         self._handlers.include(usage_handlers(self._service))
@@ -460,7 +462,7 @@ class Engine:
         return ReportList(reports=tuple(views))
 
     async def _resolve_report(self, command: ResolveReport) -> Done:
-        self._service().mailbox.resolve(command.circle, command.report)
+        self._service().mailbox.resolve(command.circle, command.report, command.note or "")
         return Done()
 
     async def _mark_read(self, command: MarkRead) -> Done:

@@ -53,12 +53,16 @@ from peerapp.core.permissions import (
     Standing,
     may_care,
     may_delete_message,
+    may_edit,
     may_flag,
+    may_react,
+    may_reply,
     may_report,
     may_restore,
     may_talk_privately,
     someone_to_tell,
 )
+from peerapp.ui import clock
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import facilitating, my_standing
@@ -223,6 +227,24 @@ class CircleController(QObject):
             removed=self.removed,
             author_here=self.member(message.author) is not None,
             someone_to_tell=self.someone_to_tell(message.author),
+        )
+
+    # replies, reactions and edits (issue 15)
+
+    def may_reply(self, message: MessageView) -> bool:
+        return may_reply(deleted=bool(message.deleted), removed=self.removed)
+
+    def may_react(self, message: MessageView) -> bool:
+        return may_react(deleted=bool(message.deleted), removed=self.removed, hidden=message.hidden)
+
+    def may_edit(self, message: MessageView) -> bool:
+        return may_edit(
+            mine=message.mine,
+            deleted=bool(message.deleted),
+            removed=self.removed,
+            check_in=message.mood > 0,
+            sent_at=message.ts,
+            now=clock.now_ms(),
         )
 
     # -- reading the circle again -------------------------------------------------------

@@ -48,8 +48,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QStackedWidget, QVBoxL
 
 from peerapp.core import history_policy
 from peerapp.core.api.circles import SyncStatus
+from peerapp.core.api.content import MessageEdited
 from peerapp.core.api.joins import ApproveJoin, PendingJoins, RejectJoin
-from peerapp.core.api.messages import History, MessageSent, SendMessage
+from peerapp.core.api.messages import History, MessageSent
 from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MemberView, MessageView
@@ -65,6 +66,7 @@ from peerapp.ui.pane_around import PaneAround
 from peerapp.ui.pane_attachments import PaneAttachments
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
+from peerapp.ui.pane_content import PaneContent
 from peerapp.ui.pane_follow_up import PaneFollowUp
 from peerapp.ui.pane_layout import PaneLayout
 from peerapp.ui.pane_links import PaneLinks
@@ -219,6 +221,8 @@ class CirclePane(QWidget):
         self.attachments = PaneAttachments(self)
         # conflicting versions: their marks, and facilitators' list (in the More menu)
         self.versions = PaneVersions(self)
+        # replies, reactions and edits: the message menu, the quote bar, jumping to quotes
+        self.content = PaneContent(self)
         return PaneBoundaries(self)
 
     def _build_timers(self) -> tuple[QTimer, QTimer]:
@@ -462,11 +466,8 @@ class CirclePane(QWidget):
     async def send(self, text: str) -> None:
         """Send what the composer handed over (it waits, read-only, for the outcome)."""
         try:
-            result = await self.bridge.request(
-                SendMessage(
-                    circle=self.circle_id, text=text, cw=self.composer.content_warning or None
-                )
-            )
+            # a new message, or (the composer's quote bar) a reply or an edit
+            result = await self.content.send(text, self.composer.content_warning or None)
         except Exception as error:
             if still_alive(self):
                 reason = failure_message(error, conversation.to_send())
@@ -476,6 +477,9 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self.composer.sent()
+        if isinstance(result, MessageEdited):
+            self.content.edited(result)
+            return
         self.message_list.scroll_to_end()
         self._show_sent(result)
 

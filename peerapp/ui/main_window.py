@@ -110,6 +110,8 @@ from peerapp.core.events import (
     PrivateMessageArrived,
     RejoinedCircle,
     RemovedFromCircle,
+    ReportReceived,
+    ResolutionNoteReceived,
     SyncProgress,
     TorStatusChanged,
     UnreadChanged,
@@ -259,6 +261,8 @@ class MainWindow(QMainWindow):
             ModerationHappened: self._moderation,
             JoinRequestArrived: self._join_request,
             CareFlagReceived: self._care_flag,
+            ReportReceived: self._report_received,
+            ResolutionNoteReceived: self._resolution_note,
             PrivateMessageArrived: self._private_message,
             JoinPending: self._join_pending,
             JoinApproved: self._join_approved,
@@ -1060,6 +1064,24 @@ class MainWindow(QMainWindow):
         self.notifier.care_flag_arrived(
             circle, self.circle_list.name_of(circle), silent=self.circle_list.quiet(circle)
         )
+
+    def _report_received(self, event: ReportReceived) -> None:
+        """A member's report reached us as a facilitator: the open list reads it; the
+        circle's row (its own event) counts it in what waits for review. The status bar
+        says so, never who reported or what."""
+        circle = event.circle
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.care.report_arrived()
+        if not self.circle_list.quiet(circle):
+            said = care.report_arrived(self.circle_list.name_of(circle))
+            self.statusBar().showMessage(said, STATUS_MESSAGE_MS)
+
+    def _resolution_note(self, event: ResolutionNoteReceived) -> None:
+        """Another facilitator resolved a care flag or report with a note for us."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.care.resolution_note_arrived()
 
     def _join_request(self, event: JoinRequestArrived) -> None:
         """Someone asks to join a circle we facilitate."""

@@ -45,6 +45,7 @@ from peerapp.core.events import (
     RejoinedCircle,
     RemovedFromCircle,
     ReportReceived,
+    ResolutionNoteReceived,
     SyncProgress,
     TorStatusChanged,
     UnreadChanged,
@@ -110,6 +111,11 @@ SHAPES = [
                 "filter": "show",
                 "equivocated": False,
                 "attachment": None,
+                "reply_to": "",
+                "quote": None,
+                "reactions": [],
+                "edited": False,
+                "earlier": [],
             },
             "silent": False,
             "via": "gossip",
@@ -328,7 +334,8 @@ SHAPES += [
         {
             "event": "message_changed",
             "circle": "ab" * 16,
-            "message": dataclasses.asdict(HIDDEN),
+            # as JSON reads it back (a view's tuples are lists there)
+            "message": json.loads(json.dumps(dataclasses.asdict(HIDDEN))),
         },
     ),
 ]
@@ -342,6 +349,10 @@ SHAPES += [
     (
         CareFlagReceived("ab" * 16, "cd" * 16, "ef" * 32),
         {"event": "care_flag", "circle": "ab" * 16, "flag": "cd" * 16, "member": "ef" * 32},
+    ),
+    (
+        ResolutionNoteReceived("ab" * 16, "cd" * 16),
+        {"event": "resolution_note", "circle": "ab" * 16, "about": "cd" * 16},
     ),
     (
         PrivateMessageArrived(

@@ -27,6 +27,7 @@ from peerapp.core.api import (
     attachments,
     boundaries,
     circles,
+    content,
     crisis,
     joins,
     messages,
@@ -62,6 +63,7 @@ FEATURES = (
     appearance,
     private_talk,
     attachments,
+    content,
     around,
 )
 

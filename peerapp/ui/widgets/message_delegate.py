@@ -77,7 +77,7 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.events import MessageView
 from peerapp.ui import links, style, theme, timeline
-from peerapp.ui.text import check_ins, conversation
+from peerapp.ui.text import check_ins, content, conversation
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
     ROW_ROLE,
@@ -86,6 +86,8 @@ from peerapp.ui.widgets.message_model import (
     Look,
     MessageModel,
     Presentation,
+    Quote,
+    ReactionChip,
     delivery_of,
     delivery_text,
     describe,
@@ -128,6 +130,8 @@ PICTURE_EDGE = 240  # a picture's preview in a bubble, at most (issue 15)
 PICTURE_GAP = 6  # between the preview and the text
 BLUR_STEPS = 12  # a blurred preview is drawn from this many pixels across, smoothed
 PICTURES_KEPT = 256  # previews decoded and kept (the newest)
+QUOTE_BAR = 3  # the accent bar at a reply's quote's left
+QUOTE_INDENT = 8  # the quote's text, right of its bar
 
 
 @dataclass(frozen=True)
@@ -198,13 +202,14 @@ class BubbleGeometry:
     tag_rect: QRectF = field(
         default_factory=QRectF
     )  # the small tags above the text; empty without any
-    buttons: tuple[tuple[Button, str, QRectF], ...] = ()
+    buttons: tuple[tuple[Button | ReactionChip, str, QRectF], ...] = ()
     # a check-in's one line: its name and mood word, and the mood's dots
     head_rect: QRectF = field(default_factory=QRectF)
     dots_rect: QRectF = field(default_factory=QRectF)
     word_left: float = 0.0
     note_rect: QRectF = field(default_factory=QRectF)  # the note under it; empty without
     picture_rect: QRectF = field(default_factory=QRectF)  # a picture's preview; empty without
+    quote_rect: QRectF = field(default_factory=QRectF)  # a reply's quote; empty without
 
 
 @dataclass(frozen=True)
@@ -223,8 +228,10 @@ class _Footer:
 
 
 class MessageDelegate(QStyledItemDelegate):
-    # a button drawn in a bubble was pressed: message id, Button
+    # a button drawn in a bubble was pressed: message id, Button or ReactionChip
     buttonClicked = Signal(str, object)
+    # a reply's quote was pressed: the id of the message it answers
+    quoteClicked = Signal(str)
     # a link in a message's text was clicked: the address as written (not opened yet)
     linkClicked = Signal(str)
 
@@ -329,7 +336,12 @@ class MessageDelegate(QStyledItemDelegate):
         time_width = footer.width
         tag_text = TAG_SEPARATOR.join(shown.tags)
         tag_width = min(float(small_metrics.horizontalAdvance(tag_text)), float(max_text))
-        tag_height = small_metrics.height() + TAG_GAP if tag_text else 0
+        quote_height = small_metrics.height() + TAG_GAP if shown.quote is not None else 0
+        if shown.quote is not None:
+            quote_width = QUOTE_INDENT + small_metrics.horizontalAdvance(shown.quote.text)
+            tag_width = max(tag_width, min(float(quote_width), float(max_text)))
+        # the quote and the tags sit above the text: together, the text's head
+        tag_height = quote_height + (small_metrics.height() + TAG_GAP if tag_text else 0)
         picture = self._picture(message.id, shown.picture, max_text)
         picture_height = picture.height() + PICTURE_GAP if picture is not None else 0
         tag_height += picture_height  # the preview sits under the tags, above the text
@@ -378,7 +390,9 @@ class MessageDelegate(QStyledItemDelegate):
             time_rect=time_rect,
             indicator_rect=indicator_rect,
             tag_rect=(
-                QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
+                QRectF(
+                    left + PAD_X, top + PAD_Y + quote_height, content_width, small_metrics.height()
+                )
                 if tag_text
                 else QRectF()
             ),
@@ -391,6 +405,11 @@ class MessageDelegate(QStyledItemDelegate):
                     picture.height(),
                 )
                 if picture is not None
+                else QRectF()
+            ),
+            quote_rect=(
+                QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
+                if shown.quote is not None
                 else QRectF()
             ),
         )
@@ -652,11 +671,14 @@ class MessageDelegate(QStyledItemDelegate):
             )
         if not geometry.picture_rect.isEmpty():
             self._paint_picture(painter, geometry.picture_rect.translated(origin), message, shown)
+        if shown.quote is not None and not geometry.quote_rect.isEmpty():
+            _paint_quote(painter, geometry.quote_rect.translated(origin), shown.quote, small)
         muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
         painter.setPen(QColor(colours.muted if muted else colours.text))
         block.layout.draw(painter, geometry.text_origin + origin)
-        for _, label, button_rect in geometry.buttons:
-            _paint_button(painter, button_rect.translated(origin), label, small)
+        for kind, label, button_rect in geometry.buttons:
+            mine = isinstance(kind, ReactionChip) and kind.mine
+            _paint_button(painter, button_rect.translated(origin), label, small, filled=mine)
 
         painter.setFont(small)
         painter.setPen(QColor(theme.current().muted))
@@ -713,7 +735,27 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- buttons in a bubble ----------------------------------------------------------------
 
-    def buttons_at(self, index: Index, rect: QRect) -> tuple[tuple[Button, str, QRectF], ...]:
+    def quote_area(self, index: Index, rect: QRect) -> tuple[Quote, QRectF] | None:
+        """A reply's quote and where it is drawn, in the view's coordinates."""
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, MessageRow):
+            return None
+        shown = self.presentation_of(row.message)
+        if shown.quote is None:
+            return None
+        geometry, _ = self._geometry(row, rect.width(), shown=shown)
+        return shown.quote, geometry.quote_rect.translated(QPointF(rect.topLeft()))
+
+    def quote_at(self, index: Index, rect: QRect, position: QPoint) -> Quote | None:
+        """The reply's quote at `position` (the view's coordinates), if one is there."""
+        found = self.quote_area(index, rect)
+        if found is None or not found[1].contains(QPointF(position)):
+            return None
+        return found[0]
+
+    def buttons_at(
+        self, index: Index, rect: QRect
+    ) -> tuple[tuple[Button | ReactionChip, str, QRectF], ...]:
         """The buttons drawn in the message at `index`, in the view's coordinates."""
         row = index.data(ROW_ROLE)
         if not isinstance(row, MessageRow):
@@ -724,7 +766,9 @@ class MessageDelegate(QStyledItemDelegate):
             (kind, label, area.translated(origin)) for kind, label, area in geometry.buttons
         )
 
-    def button_at(self, index: Index, rect: QRect, position: QPoint) -> Button | None:
+    def button_at(
+        self, index: Index, rect: QRect, position: QPoint
+    ) -> Button | ReactionChip | None:
         for kind, _, area in self.buttons_at(index, rect):
             if area.contains(QPointF(position)):
                 return kind
@@ -764,12 +808,17 @@ class MessageDelegate(QStyledItemDelegate):
             and isinstance(event, QMouseEvent)
             and event.button() == Qt.MouseButton.LeftButton
         ):
-            kind = self.button_at(index, option.rect, event.position().toPoint())
+            position = event.position().toPoint()
+            kind = self.button_at(index, option.rect, position)
             row = index.data(ROW_ROLE)
             if kind is not None and isinstance(row, MessageRow):
                 self.buttonClicked.emit(row.message.id, kind)
                 return True
-            link = self.link_at(index, option.rect, event.position().toPoint())
+            quote = self.quote_at(index, option.rect, position)
+            if quote is not None:
+                self.quoteClicked.emit(quote.message)
+                return True
+            link = self.link_at(index, option.rect, position)
             if link is not None:
                 self.linkClicked.emit(link.written)
                 return True
@@ -815,6 +864,11 @@ class MessageDelegate(QStyledItemDelegate):
         row = index.data(ROW_ROLE)
         if not isinstance(row, MessageRow):
             return None
+        kind = self.button_at(index, rect, position)
+        if isinstance(kind, ReactionChip):  # who gave it
+            return content.reacted_by(kind.reaction, list(kind.names))
+        if self.quote_at(index, rect, position) is not None:
+            return content.quote_hint()
         others = self._others()
         text = delivery_text(row.message, others, self._waiting_for_tor())
         if text is None:
@@ -841,10 +895,31 @@ class MessageDelegate(QStyledItemDelegate):
         return True
 
 
-def _paint_button(painter: QPainter, rect: QRectF, label: str, font: QFont) -> None:
-    """A small outlined button in the accent colour, drawn in a bubble."""
+def _paint_quote(painter: QPainter, rect: QRectF, quote: Quote, font: QFont) -> None:
+    """A reply's quote: an accent bar, then one elided line (muted italics when the
+    message it answers is gone)."""
+    colours = theme.current()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colours.accent))
+    painter.drawRoundedRect(QRectF(rect.left(), rect.top(), QUOTE_BAR, rect.height()), 1.5, 1.5)
+    quoted = QFont(font)
+    quoted.setItalic(quote.removed)
+    painter.setFont(quoted)
+    painter.setPen(QColor(colours.muted))
+    area = rect.adjusted(QUOTE_INDENT, 0, 0, 0)
+    elided = QFontMetrics(quoted).elidedText(
+        quote.text, Qt.TextElideMode.ElideRight, int(area.width() + 0.999)
+    )
+    painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
+
+
+def _paint_button(
+    painter: QPainter, rect: QRectF, label: str, font: QFont, *, filled: bool = False
+) -> None:
+    """A small outlined button in the accent colour, drawn in a bubble (`filled`: our own
+    reaction, in the accent's soft tone)."""
     painter.setPen(QPen(QColor(theme.current().accent), 1))
-    painter.setBrush(QColor(theme.current().surface))
+    painter.setBrush(QColor(theme.current().accent_soft if filled else theme.current().surface))
     radius = rect.height() / 2
     painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
     painter.setFont(font)
