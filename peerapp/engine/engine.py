@@ -56,6 +56,7 @@ from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.appearance_commands import appearance_handlers, opened
 from peerapp.engine.around_commands import around_handlers
+from peerapp.engine.attachment_commands import attachment_handlers
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
@@ -164,6 +165,7 @@ class Engine:
         self._handlers.include(search_handlers(self._service))
         self._handlers.include(crisis_handlers())
         self._handlers.include(usage_handlers(self._service))
+        self._handlers.include(attachment_handlers(self._service))
         self._handlers.include(
             network_handlers(lambda: open_settings(self._database), self._network_now)
         )

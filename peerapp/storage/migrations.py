@@ -349,6 +349,43 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         INSERT INTO message_search(message_search) VALUES ('rebuild');
         """,
     ),
+    (
+        15,
+        # pictures and files (issue 15, storage/attachment_store.py): each attachment a
+        # stored message carries (its manifest, read from the signed body once), and its
+        # sealed chunks as they arrive, each checked against the signed hash first.
+        # `state`: 'wanted' (fetched when a member holds it), 'over_limit' (bigger than
+        # the circle's limit: never fetched), 'cleared' (the user cleared it: fetched
+        # again only when asked). `have`/`stored` count chunks and bytes held.
+        """
+        CREATE TABLE attachments (
+            circle   BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            message  BLOB NOT NULL,
+            author   BLOB NOT NULL,
+            lamport  INTEGER NOT NULL,
+            ts       INTEGER NOT NULL,
+            name     TEXT NOT NULL,
+            mime     TEXT NOT NULL,
+            size     INTEGER NOT NULL,
+            chunk    INTEGER NOT NULL,
+            file_key BLOB NOT NULL,
+            hashes   BLOB NOT NULL,
+            thumb    BLOB NOT NULL,
+            state    TEXT NOT NULL DEFAULT 'wanted',
+            have     INTEGER NOT NULL DEFAULT 0,
+            stored   INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (circle, message)
+        ) WITHOUT ROWID;
+        CREATE INDEX attachments_wanted ON attachments(circle, state, lamport);
+        CREATE TABLE attachment_chunks (
+            circle  BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            message BLOB NOT NULL,
+            idx     INTEGER NOT NULL,
+            data    BLOB NOT NULL,
+            PRIMARY KEY (circle, message, idx)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

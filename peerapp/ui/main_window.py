@@ -83,6 +83,7 @@ from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.search import SearchHitView
 from peerapp.core.errors import HearthError
 from peerapp.core.events import (
+    AttachmentProgress,
     CareFlagReceived,
     CircleChanged,
     CirclesChanged,
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
             JoinRejected: self._join_rejected,
             MessageReview: self._message_review,
             MessageChanged: self._message_changed,
+            AttachmentProgress: self._attachment_progress,
         }
         bridge.engineEvent.connect(self._engine_event)
         self._show_status()
@@ -1196,6 +1198,12 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.model.message_changed(event.message)
+
+    def _attachment_progress(self, event: AttachmentProgress) -> None:
+        """More of a message's picture or file arrived (issue 15)."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.attachments.progress(event)
 
     def _message_review(self, event: MessageReview) -> None:
         """A message was hidden pending review, or shows again (its row changed already)."""

@@ -24,6 +24,7 @@ from typing import Any
 from peerapp.core.api import (
     appearance,
     around,
+    attachments,
     boundaries,
     circles,
     content,
@@ -62,6 +63,7 @@ FEATURES = (
     crisis,
     appearance,
     private_talk,
+    attachments,
     content,
     around,
     search,
