@@ -74,7 +74,7 @@ log = logging.getLogger(__name__)
 EPOCH_GRACE_SECONDS = 30
 # a removed member learns of its removal by GossipSub at once, else by its next periodic
 # sync (which a former member may still run up to its removal; we disconnect it after);
-# this closes the connection of one that never asks
+# this closes the connection of one that never asks (two of the run's sync rounds)
 REMOVAL_NOTICE_SECONDS = 2 * DEFAULT_TIMINGS.sync_interval
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
@@ -131,6 +131,7 @@ class Moderation:
         self._clock = context.clock  # mutes' and invites' ends, slow mode
         self._emit = context.emit
         self._spawn = context.spawn
+        self._removal_notice = 2 * context.timings.sync_interval  # REMOVAL_NOTICE_SECONDS
         self._access_changed = access_changed
         self._disconnect_unless_member = disconnect_unless_member
         self._forget = forget
@@ -533,7 +534,7 @@ class Moderation:
     async def _disconnect_after_notice(self, peer: str) -> None:
         # the removal travels to the removed member over these very connections (GossipSub,
         # under the epoch it still holds, or its next sync): closing at once leaves it unaware
-        await trio.sleep(REMOVAL_NOTICE_SECONDS)
+        await trio.sleep(self._removal_notice)
         await self._disconnect_unless_member(peer)
 
     def retire_epochs_later(self, runtime: CircleRuntime) -> None:
