@@ -97,6 +97,11 @@ class MessageView:
     # its author signed another event under the same number (equivocation): both versions
     # are kept and shown, never one silently replacing the other; facilitators compare them
     equivocated: bool = False
+    # `mine`, written under an earlier member key of ours (we were removed and came back
+    # with a new invite): shown as ours; not ours to delete or edit as its author any
+    # more (core/permissions.py signed_by_me: the rules know authors by key, and that key
+    # left the circle), and no delivery state (who held it went with that key)
+    earlier_membership: bool = False
 
 
 @dataclass(frozen=True)

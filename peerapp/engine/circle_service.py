@@ -203,7 +203,9 @@ class CircleService:
         left = self.store.left_circles()
         for membership in self.store.memberships():
             runtime = CircleRuntime.for_membership(
-                membership, self.store.epoch_secrets(membership.circle_id)
+                membership,
+                self.store.epoch_secrets(membership.circle_id),
+                self.store.former_keys(membership.circle_id),
             )
             runtime.left = membership.circle_id in left
             self.keys.load(runtime)
@@ -618,6 +620,8 @@ class CircleService:
         member = runtime.member(key)
         if member is None:
             return
+        # its join ended: a later removal's disconnects are no longer a join's to spare
+        self._joining.pop(member.peer, None)
         online = member.peer in self._online_peers()
         view = MemberView(member.key.hex(), member.name, member.role.value, online)
         self.access_changed()

@@ -91,6 +91,9 @@ class Messages:
         """A stored message as this reader sees it. `holders`: _holders, when a caller
         makes many views at once."""
         mine = stored.author == runtime.me
+        # written by us under an earlier member key (before a removal we came back from):
+        # ours to see as ours; no delivery to count (who held it went with that key)
+        earlier = not mine and stored.author in runtime.former_keys
         held_by = 0
         if mine:
             if holders is None:
@@ -108,7 +111,8 @@ class Messages:
             author_name=runtime.name_of(stored.author),
             text=stored.text or "",
             ts=stored.ts,
-            mine=mine,
+            mine=mine or earlier,
+            earlier_membership=earlier,
             lamport=stored.lamport,
             held_by=held_by,
             deleted=deleted,

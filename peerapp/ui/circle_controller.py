@@ -189,6 +189,7 @@ class CircleController(QObject):
             mine=message.mine,
             deleted=bool(message.deleted),
             removed=self.removed,
+            earlier_membership=message.earlier_membership,
         )
 
     def may_report(self, message: MessageView) -> bool:

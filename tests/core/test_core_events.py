@@ -104,6 +104,7 @@ SHAPES = [
                 "restored": False,
                 "filter": "show",
                 "equivocated": False,
+                "earlier_membership": False,
             },
             "silent": False,
             "via": "gossip",
