@@ -311,7 +311,15 @@ class NetworkNode:
     def set_stream_handler(self, protocol: str, handler: StreamHandler) -> None:
         self._host.set_stream_handler(
             TProtocol(protocol),
-            serving(protocol, handler, self._gate, self._counters, self.peer_id),
+            # a stranger whose stream the gate let through is asking to join (guard.py)
+            serving(
+                protocol,
+                handler,
+                self._gate,
+                self._counters,
+                self.peer_id,
+                allowed=self._guard.asking,
+            ),
         )
 
     async def open_stream(
