@@ -324,14 +324,17 @@ class CircleService:
         if self.runtimes.remove(runtime.circle_id) is not None:
             self.topics.drop(runtime.circle_id)
 
-    async def disconnect_unless_member(self, peer_id: str) -> None:
+    async def disconnect_unless_member(self, peer_id: str, opened_before: float) -> None:
         """Close our connections to a peer that no longer shares a circle with us (at any
         host: in Tor mode, each host's peers are its own circle's). A removal closes its
         peer's connections a while after it (the notice's time, or once it synced up to
         its removal); by then the same peer may be back asking to join with a new
         invite (direct mode keeps one peer id for the profile, Tor mode the
         membership's): a peer that proved an invite within JOINING_SECONDS is kept, its
-        join (or preview) is not cut, and the gate already keeps it from anything else."""
+        join (or preview) is not cut, and the gate already keeps it from anything else.
+        Only connections opened before `opened_before` (trio's clock: the removal, or the
+        former member's sync) close: one the peer opened since is a stranger's, the
+        stranger budget's to keep or drop."""
         if self._joining.get(peer_id, 0.0) > self.clock.monotonic():
             self._count("joiner_kept")
             return
@@ -339,7 +342,7 @@ class CircleService:
             if self._shares_circle(peer_id, node.peer_id):
                 continue
             try:
-                await node.disconnect(peer_id)
+                await node.disconnect(peer_id, opened_before)
             except Exception as error:  # closing an already broken connection may fail
                 log.debug("disconnect failed: %s", type(error).__name__)
 
