@@ -3,7 +3,9 @@
 # X11), GMP + a C compiler for py-libp2p's fastecdsa wheel build, and tor (tor and
 # tor-gencert: circles over onion services, and the private Tor network the tests run),
 # iproute2 (`ip netns`: the partition test's network namespaces), dbus (`dbus-daemon`: the
-# notification tests start a private session bus).
+# notification tests start a private session bus), desktop-file-utils and appstream (the
+# packaging tests validate the desktop entry and the AppStream metainfo; `make dist`'s
+# PyInstaller uses binutils from build-essential).
 # Installs only what is missing; on a non-Debian system it says what to install and
 # carries on.
 set -euo pipefail
@@ -16,6 +18,7 @@ packages=(
   tor
   iproute2
   dbus
+  desktop-file-utils appstream
 )
 if [ "${WITH_XVFB:-0}" = "1" ]; then
   packages+=(xvfb xauth)

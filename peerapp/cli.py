@@ -11,7 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from peerapp import PRODUCT_NAME, __version__
+from peerapp import PRODUCT_NAME, __version__, desktop_entry
 from peerapp.core.network_mode import NetworkMode, NetworkOptions
 from peerapp.hardening import harden_process
 
@@ -84,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
         "subcommand, starts the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"{PRODUCT_NAME} {__version__}")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Hearth to your applications menu (a launcher, icons and metadata under "
+        "~/.local/share) and exit; for pip and source installs (packages do it themselves)",
+    )
     _add_common_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     node = commands.add_parser(
@@ -127,6 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     harden_process()
     options = build_parser().parse_args(argv)
     configure_logging(options.log_level)
+    if options.install_desktop_entry:
+        return desktop_entry.main()
     profile: Path = (options.profile or default_profile()).expanduser()
     try:
         network = network_options(options)

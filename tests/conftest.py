@@ -21,3 +21,38 @@ def pytest_configure(config: pytest.Config) -> None:
             f"pytest {pytest.__version__} breaks pytest-xdist's --dist loadgroup (xdist_group "
             "is ignored). Install the test extra again: pyproject.toml pins pytest below 9."
         )
+
+
+# Directories in the order their tests are handed out, longest-running first. Under
+# `--dist loadgroup` every test outside an xdist_group is a unit of its own, dealt to the
+# next idle worker in collection order (the Tor group, the largest unit, always goes
+# first). Dealing the long tests (node processes, real hosts, Qt) first and the
+# many-millisecond ones (core, crypto) last lets the short ones fill the gaps at the end,
+# so the workers finish together instead of one running a 20 s e2e test alone at the
+# end. "" is the files directly in tests/; a directory not named here goes last; the
+# order within a directory is kept.
+LONG_FIRST = (
+    "e2e",
+    "tor",
+    "packaging",
+    "engine",
+    "gui",
+    "network",
+    "storage",
+    "",
+    "crypto",
+    "core",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    parts = item.nodeid.split("::")[0].split("/")
+    folder = parts[1] if len(parts) > 2 else ""
+    return LONG_FIRST.index(folder) if folder in LONG_FIRST else len(LONG_FIRST)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long-running directories first (LONG_FIRST). The sort is stable and depends only
+    on the node ids, so every xdist worker collects the same order (xdist refuses a run
+    whose workers disagree)."""
+    items.sort(key=_rank)

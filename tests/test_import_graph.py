@@ -119,6 +119,8 @@ def test_the_circle_features_see_a_context_not_the_pane() -> None:
         "peerapp.ui.crisis_support",
         "peerapp.ui.pane_boundaries",
         "peerapp.ui.pane_care",
+        "peerapp.ui.pane_links",
+        "peerapp.ui.pane_around",
         "peerapp.ui.pane_moderation",
         "peerapp.ui.pane_review",
         "peerapp.ui.pane_versions",

@@ -13,7 +13,8 @@ Rules:
   computes identically.
 - Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
   mistyped field is refused. OPTIONAL_BODY_FIELDS lists the few fields a body may leave
-  out (a message's content warning and check-in mood, a moderation action's reason);
+  out (a message's content warning, check-in mood and reply_to, a moderation action's
+  reason, an edit's content warning);
   BODY_RULES holds the checks that span fields (a message has text unless it is a
   check-in).
 """
@@ -26,6 +27,7 @@ from enum import Enum
 from typing import Any
 
 from peerapp.core import wire
+from peerapp.core.content_policy import is_valid_reaction
 from peerapp.core.content_warnings import is_valid_label
 from peerapp.core.moderation_policy import is_plain_reason
 
@@ -74,9 +76,16 @@ class EventType(Enum):
     STATUS = "status"
     # keys that age out (issue 11)
     EXCHANGE_KEY = "exchange_key"
+    # replies, reactions and edits (issue 15)
+    EDIT = "edit"
+    REACTION = "reaction"
 
 
-CONTROL_TYPES = frozenset(EventType) - {EventType.MESSAGE}
+# Content: what members say. Sealed with the epoch's message key like a MESSAGE, offered
+# by sync only from a member's message horizon, resolved from the header alone (so an
+# erased one still resolves), erased with the message it names.
+CONTENT_TYPES = frozenset({EventType.MESSAGE, EventType.EDIT, EventType.REACTION})
+CONTROL_TYPES = frozenset(EventType) - CONTENT_TYPES
 
 
 class EventError(ValueError):
@@ -250,11 +259,31 @@ BODY_SCHEMAS: dict[EventType, dict[str, Any]] = {
     # a member's fresh X25519 receiving key: later KEY_ROTATEs seal to it (see
     # OPTIONAL_BODY_FIELDS for `unreadable`)
     EventType.EXCHANGE_KEY: {"exchange": _KEY},
+    # the author's new text for its own MESSAGE (the rules: core/content_rules.py); the
+    # message's author is the edit's own, so it needs no `author` field
+    EventType.EDIT: {
+        "message": _bytes_of(EVENT_ID_BYTES),
+        "text": _text_up_to(MAX_TEXT_CHARS, allow_empty=False),
+    },
+    # a member adds (on) or takes back (off) a reaction to a message; `author` as in DELETE
+    EventType.REACTION: {
+        "message": _bytes_of(EVENT_ID_BYTES),
+        "author": _KEY,
+        "reaction": is_valid_reaction,
+        "on": _flag,
+    },
 }
 
 # fields a body may leave out: field -> check when present
 OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
-    EventType.MESSAGE: {"cw": is_valid_label, "mood": _whole(MOODS.start, MOODS.stop - 1)},
+    EventType.MESSAGE: {
+        "cw": is_valid_label,
+        "mood": _whole(MOODS.start, MOODS.stop - 1),
+        # the event id of the message this one answers (issue 15)
+        "reply_to": _bytes_of(EVENT_ID_BYTES),
+    },
+    # an edit's content warning: absent when the new text carries none
+    EventType.EDIT: {"cw": is_valid_label},
     # the epoch whose secret, sealed to the author's previous key, did not open (a repair)
     EventType.EXCHANGE_KEY: {"unreadable": _bytes_of(EPOCH_ID_BYTES)},
     # a facilitator's reason, shown to the member and in the moderation log: absent when
@@ -264,6 +293,9 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.BAN: {"reason": is_plain_reason},
     EventType.MUTE: {"reason": is_plain_reason},
     EventType.DELETE: {"reason": is_plain_reason},
+    # whether members see "Sam is typing…" (issue 15): absent means off, so every
+    # SETTINGS event made before the field existed encodes, and hashes, as it did
+    EventType.SETTINGS: {"typing": _flag},
 }
 
 

@@ -57,6 +57,9 @@ Roles and rank:
   a message concurrent with the mute, whatever parents it names); with slow mode on, a
   plain member's message less than slow_mode_seconds (by event ts) after that member's
   previous message accepted while slow mode was on is refused; facilitators are exempt.
+- EDIT {message, text, cw?}: as a MESSAGE for mute and slow mode (it counts as the
+  author's previous message); REACTION {message, author, reaction, on}: refused while its
+  author is muted. What they name is judged by core/content_rules.py.
 - HARM_FLAG {message, author}: any member but the message's author flags it as harmful,
   once per member. Not after the message was deleted or restored (a facilitator has
   reviewed it). A plain member may flag once it has been in the circle flag_after_hours
@@ -183,6 +186,7 @@ class CircleState:
     join_approval: bool = False
     members_invite: bool = False  # may plain members invite and admit?
     flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS  # a plain member's wait before flagging
+    typing: bool = False  # members see who is typing (SETTINGS' optional field; off)
     deleted: dict[MessageRef, bytes] = field(default_factory=dict)  # ref -> deleter
     # ts of each member's last message accepted while slow mode was on
     last_message_ts: dict[bytes, int] = field(default_factory=dict)
@@ -377,6 +381,14 @@ def _message(state: CircleState, event: Event, join: JoinFacts | None) -> Verdic
     )
 
 
+def _reaction(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
+    """A reaction obeys mute (not slow mode: a heart is no flood); what it names is judged
+    by core/content_rules.py."""
+    if state.is_muted(event.author, event.ts):
+        return _refuse(state, RuleReason.AUTHOR_MUTED)
+    return Verdict(state, True)
+
+
 def _invite_create(state: CircleState, event: Event, join: JoinFacts | None) -> Verdict:
     key = event.body["invite"]
     if reason := state.may_invite(event.author):
@@ -557,6 +569,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             harm_flags_to_hide=body["harm_flags_to_hide"],
             members_invite=body["members_invite"],
             flag_after_hours=body["flag_after_hours"],
+            typing=body.get("typing", False),
         ),
         True,
     )
@@ -687,6 +700,9 @@ ACCEPTANCE: dict[EventType, tuple[bool, Rule]] = {
     EventType.RESTORE: (True, _restore),
     EventType.STATUS: (True, _status),
     EventType.EXCHANGE_KEY: (True, _exchange_key),
+    # an edit is a message for mute and slow mode; what it names: core/content_rules.py
+    EventType.EDIT: (True, _message),
+    EventType.REACTION: (True, _reaction),
 }
 
 

@@ -76,6 +76,38 @@ class EngineStopped(EngineEvent):
 
 
 @dataclass(frozen=True)
+class QuoteView:
+    """What a reply shows of the message it answers, as this reader sees it: `removed`
+    when that message was deleted, is hidden pending review, is not held here, or is one
+    this reader does not see (a blocked member's, a hidden topic's); its text is "" then."""
+
+    author_name: str = ""
+    text: str = ""
+    cw: str = ""
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class ReactionView:
+    """One reaction on a message: who gave it (names and member ids, in the order they
+    gave it; blocked members left out) and whether we did."""
+
+    reaction: str
+    names: tuple[str, ...]
+    members: tuple[str, ...]
+    mine: bool = False
+
+
+@dataclass(frozen=True)
+class EarlierVersionView:
+    """An edited message's earlier text (facilitators only), oldest first."""
+
+    text: str
+    ts: int
+    cw: str = ""
+
+
+@dataclass(frozen=True)
 class MessageView:
     id: str
     author: str
@@ -97,6 +129,13 @@ class MessageView:
     # its author signed another event under the same number (equivocation): both versions
     # are kept and shown, never one silently replacing the other; facilitators compare them
     equivocated: bool = False
+    # replies, reactions and edits (issue 15)
+    reply_to: str = ""  # the id of the message this one answers, "" when none
+    quote: QuoteView | None = None  # a reply's quote of that message
+    reactions: tuple[ReactionView, ...] = ()
+    edited: bool = False  # its author edited it (the text is the newest version)
+    # a facilitator viewing an edited message: its earlier versions, oldest first
+    earlier: tuple[EarlierVersionView, ...] = ()
     # `mine`, written under an earlier member key of ours (we were removed and came back
     # with a new invite): shown as ours; not ours to delete or edit as its author any
     # more (core/permissions.py signed_by_me: the rules know authors by key, and that key
@@ -141,9 +180,15 @@ class CircleView:
     # dialled for it until the profile switches back; "" when it is reachable
     asleep: str = ""
     # what waits for our care as a facilitator (0 when we do not facilitate): open care
-    # flags sent to us, and messages hidden pending review; `circle_changed` carries them
+    # flags sent to us, and messages to review (hidden pending review, or reported to us
+    # and not resolved yet); `circle_changed` carries them
     care_flags: int = 0
     to_review: int = 0
+    # the newest message this reader sees (no blocked member's, no hidden topic's), as
+    # `history` would show it (its content warning, hidden pending review, deleted):
+    # the circle list's preview; None before the first. A front shows what its own
+    # privacy choice allows of it, and follows `message` events from there.
+    last_message: MessageView | None = None
 
 
 @dataclass(frozen=True)
@@ -319,6 +364,17 @@ class CareFlagReceived(EngineEvent):
 
 
 @dataclass(frozen=True)
+class ResolutionNoteReceived(EngineEvent):
+    """Another facilitator resolved a care flag or a report with a note for us (issue 14):
+    ids only, never the note; `flags` or `reports` shows it under what it is about (`about`,
+    the care flag's or report's id). The member a flag or a report is about never gets it."""
+
+    name: ClassVar[str] = "resolution_note"
+    circle: str
+    about: str
+
+
+@dataclass(frozen=True)
 class PrivateMessageArrived(EngineEvent):
     """A private message from `member` arrived (core/private_talk.py). `silent`: it came
     while the circle is silenced by a break or quiet hours: stored and shown, no
@@ -396,3 +452,40 @@ class JoinRequestArrived(EngineEvent):
             "request": self.request,
             "name": self.member_name,
         }
+
+
+@dataclass(frozen=True)
+class MembershipEntryView:
+    """A member joined or left a circle (its ADD_MEMBER or LEAVE in the log): a
+    `membership_log` row, a `membership` event's entry. Removals and bans are moderation
+    entries. The name comes from a member: plain text to a front."""
+
+    id: str  # the event's id
+    member: str  # member id
+    member_name: str
+    action: str  # "joined" | "left"
+    ts: int  # ms, by the clock of who wrote the event
+    lamport: int  # with the id, its place in the circle's one order
+
+
+@dataclass(frozen=True)
+class MembershipChanged(EngineEvent):
+    """A member joined or left (accepted in the log, ours or from the network): a front
+    places a notice from `entry` alone."""
+
+    name: ClassVar[str] = "membership"
+    circle: str
+    entry: MembershipEntryView
+
+
+@dataclass(frozen=True)
+class MemberTyping(EngineEvent):
+    """A member of a circle whose settings show typing is writing now (an ephemeral
+    signal, never stored): show it for `seconds`, unless another comes. Never for a
+    member this reader blocked, nor our own."""
+
+    name: ClassVar[str] = "typing"
+    circle: str
+    member: str
+    member_name: str
+    seconds: int

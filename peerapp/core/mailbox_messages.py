@@ -126,6 +126,9 @@ class NoteBody:
     member: bytes | None = None
     text: str | None = None  # a private message's text
     flag: bytes | None = None  # the care flag a flag note is about
+    # a report of an edited message: the EDIT, as its author signed it, whose text the
+    # reporter saw (issue 15); None when the message was never edited
+    edit: bytes | None = None
 
 
 # a private message has a label of its own: its signature says what it is
@@ -206,6 +209,9 @@ KIND_FIELDS: dict[NoteKind, dict[str, Any]] = {
     NoteKind.PRIVATE: {"text": private_text_ok},
     NoteKind.FLAG_NOTE: {"reason": reason_ok, "flag": _bytes_of(NOTE_ID_BYTES)},
 }
+# fields a body may leave out (absent when None): a report's `edit`, so a report of a
+# message never edited is encoded exactly as before the field existed
+OPTIONAL_KIND_FIELDS: dict[NoteKind, dict[str, Any]] = {NoteKind.REPORT: {"edit": _evidence}}
 
 _NOTE_CHECKS: dict[str, Any] = {
     "circle": _bytes_of(CIRCLE_ID_BYTES),
@@ -267,6 +273,9 @@ def encode_body(body: NoteBody) -> bytes:
     for name in KIND_FIELDS[body.kind]:
         value = getattr(body, name)
         document[name] = b"" if value is None and name in EMPTY_WHEN_NONE else value
+    for name in OPTIONAL_KIND_FIELDS.get(body.kind, {}):
+        if getattr(body, name) is not None:
+            document[name] = getattr(body, name)
     # the same checks a receiver applies: never seal what a facilitator would refuse
     encoded = wire.encode(document)
     decode_body(encoded)
@@ -279,15 +288,17 @@ def decode_body(data: bytes) -> NoteBody:
         raise MailboxFrameError("unknown note kind")
     kind = NoteKind(document["kind"])
     own = KIND_FIELDS[kind]
-    if set(document) != {*_BODY_CHECKS, *own}:
+    optional = OPTIONAL_KIND_FIELDS.get(kind, {})
+    if not {*_BODY_CHECKS, *own} <= set(document) <= {*_BODY_CHECKS, *own, *optional}:
         raise MailboxFrameError(f"a {kind.value} body has the wrong fields")
-    for name, check in {**_BODY_CHECKS, **own}.items():
-        if not check(document[name]):
+    for name, check in {**_BODY_CHECKS, **own, **optional}.items():
+        if name in document and not check(document[name]):
             raise MailboxFrameError(f"body field {name!r} is malformed")
     fields: dict[str, Any] = {
         name: None if name in EMPTY_WHEN_NONE and document[name] == b"" else document[name]
         for name in own
     }
+    fields.update({name: document[name] for name in optional if name in document})
     fields.setdefault("reason", "")  # a private message has none
     return NoteBody(kind=kind, ts=document["ts"], **fields)
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from peerapp.core.circle_state import CircleState
+from peerapp.core.content_policy import EDIT_WINDOW_MS
 from peerapp.core.private_talk import Talk, may_write
 
 
@@ -183,6 +184,25 @@ def may_care(
 ) -> bool:
     """Whether the viewer may send a care flag about a message's author."""
     return not (mine or deleted or removed) and author_here and someone_to_tell
+
+
+def may_reply(*, deleted: bool, removed: bool) -> bool:
+    """Whether the viewer may answer a message (a reply quotes it)."""
+    return not (deleted or removed)
+
+
+def may_react(*, deleted: bool, removed: bool, hidden: bool) -> bool:
+    """Whether the viewer may react to a message (not one hidden pending review)."""
+    return not (deleted or removed or hidden)
+
+
+def may_edit(
+    *, mine: bool, deleted: bool, removed: bool, check_in: bool, sent_at: int, now: int
+) -> bool:
+    """Whether the viewer may edit a message: its own, no check-in, within the edit
+    window (core/content_rules.py judges the signed edit the same way)."""
+    fresh = now - sent_at <= EDIT_WINDOW_MS
+    return mine and fresh and not (deleted or removed or check_in)
 
 
 def may_talk_privately(

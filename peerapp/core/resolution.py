@@ -16,9 +16,10 @@ causal past (the remover had not seen it). `resolve` drops exactly those:
 - the same with a valid DEMOTE D of X: E is judged against the state with X already
   demoted; if that refuses it, E is refused (its facilitator-only actions), otherwise E
   is judged normally;
-- the same with a valid MUTE U of X (one that mutes: until after its ts): a MESSAGE E by
-  X with E.ts < until is refused. (A message sorting after U is judged by `apply` against
-  the mute in force; its ts cannot run ahead of real time, see `admission`.)
+- the same with a valid MUTE U of X (one that mutes: until after its ts): a content
+  event E (MESSAGE, EDIT, REACTION) by X with E.ts < until is refused. (A message
+  sorting after U is judged by `apply` against the mute in force; its ts cannot run
+  ahead of real time, see `admission`.)
 
 Which REMOVE/DEMOTEs are valid depends on what is dropped (a dropped PROMOTE can void a
 later REMOVE by the promoted member), so `resolve` folds until the set of valid
@@ -55,7 +56,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
-from peerapp.core.circle_events import Event, EventType
+from peerapp.core.circle_events import CONTENT_TYPES, Event, EventType
 from peerapp.core.circle_state import CircleState, JoinFacts, apply, without_role
 from peerapp.core.rule_reasons import RuleReason
 
@@ -229,7 +230,7 @@ def _judge(
         if removal.kind is RemovalKind.REMOVED:
             return state, RuleReason.CONCURRENT_REMOVAL, None
         if removal.kind is RemovalKind.MUTED:
-            if event.type is EventType.MESSAGE and event.ts < removal.until:
+            if event.type in CONTENT_TYPES and event.ts < removal.until:
                 return state, RuleReason.CONCURRENT_MUTE, None
             continue
         demoted = True

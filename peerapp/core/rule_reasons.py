@@ -69,6 +69,12 @@ class RuleReason(StrEnum):
     ONLY_FACILITATORS_RESTORE = "only facilitators can restore messages"
     OWN_MESSAGE_REVIEW = "a facilitator does not review their own message"
     NOT_PENDING_REVIEW = "the message is not hidden pending review"
+    # replies, reactions and edits (core/content_rules.py)
+    UNKNOWN_MESSAGE = "names a message this replica does not hold"
+    EDIT_NOT_AUTHOR = "only its author can edit a message"
+    EDIT_CHECK_IN = "a check-in cannot be edited"
+    EDIT_WINDOW_CLOSED = "the edit comes after the message's edit window"
+    TOO_MANY_REACTIONS = "too many reactions by one member on one message"
     # the whole-log rules (core/resolution.py)
     CONCURRENT_REMOVAL = "concurrent with its author's removal"
     CONCURRENT_MUTE = "concurrent with its author's mute"

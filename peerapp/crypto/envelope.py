@@ -5,6 +5,15 @@
     version 2: ciphertext = XChaCha20-Poly1305(key, pad(CBOR [signed event, ...]),
                                                ad = circle_id || epoch_id || BATCH_AD)
 
+    version 3: ciphertext = XChaCha20-Poly1305(message key, pad(signed signal),
+                                               ad = circle_id || epoch_id || SIGNAL_AD)
+
+Version 3 carries an ephemeral signal (the typing indicator, core/typing_signals.py),
+never an event: `open_envelope` refuses it and `open_signal` takes only it, so a signal
+can never be stored as an event nor an event shown as a signal. An engine from before
+it existed finds no version it knows and drops it. Its plaintext pads to the smallest
+bucket, the size of a short message's.
+
 Version 2 carries 2..MAX_BATCH_EVENTS events of one sender in one pubsub message: under
 load the per-message cost of GossipSub (an RPC, its signature, its relays) is shared.
 Its associated data differs from version 1's, so relabelling one as the other makes it
@@ -31,6 +40,9 @@ from peerapp.core.circle_events import EPOCH_ID_BYTES, MAX_SIGNED_BYTES
 VERSION = 1
 BATCH_VERSION = 2
 BATCH_AD = b"hearth:batch:v2"
+SIGNAL_VERSION = 3
+SIGNAL_AD = b"hearth:signal:v3"
+MAX_SIGNAL_BYTES = 512
 MAX_BATCH_EVENTS = 64
 # one plaintext bucket (64 KiB, its padding byte included): far under the pubsub limit
 MAX_BATCH_BYTES = 64 * 1024 - 1
@@ -93,7 +105,7 @@ def _peek(envelope: bytes) -> tuple[int, bytes, bytes, bytes]:
         isinstance(document, list)
         and len(document) == 4
         and type(document[0]) is int
-        and document[0] in (VERSION, BATCH_VERSION)
+        and document[0] in (VERSION, BATCH_VERSION, SIGNAL_VERSION)
         and isinstance(document[1], bytes)
         and len(document[1]) == EPOCH_ID_BYTES
         and isinstance(document[2], bytes)
@@ -155,9 +167,50 @@ def open_envelope(data: bytes, keys: list[bytes], circle_id: bytes, epoch_id: by
     version, sealed_epoch, nonce, ciphertext = _peek(data)
     if sealed_epoch != epoch_id:
         raise EnvelopeError("wrong epoch for topic")
+    if version == SIGNAL_VERSION:
+        raise EnvelopeError("a signal, not events")
     if version == VERSION:
         return [_decrypt(keys, circle_id + epoch_id, nonce, ciphertext)]
     return _decode_batch(_decrypt(keys, circle_id + epoch_id + BATCH_AD, nonce, ciphertext))
+
+
+def is_signal(data: bytes) -> bool:
+    """Whether `data` is shaped as a signal envelope (nothing is decrypted)."""
+    try:
+        return _peek(data)[0] == SIGNAL_VERSION
+    except EnvelopeError:
+        return False
+
+
+def seal_signal(
+    signed: bytes,
+    key: bytes,
+    circle_id: bytes,
+    epoch_id: bytes,
+    random: Callable[[int], bytes] = nacl.utils.random,
+) -> bytes:
+    """A version 3 envelope holding one signed signal."""
+    if not 0 < len(signed) <= MAX_SIGNAL_BYTES:
+        raise EnvelopeError("a signal is small")
+    nonce = random(NONCE_BYTES)
+    ciphertext = nacl.bindings.crypto_aead_xchacha20poly1305_ietf_encrypt(
+        pad(signed), circle_id + epoch_id + SIGNAL_AD, nonce, key
+    )
+    return wire.encode([SIGNAL_VERSION, epoch_id, nonce, ciphertext])
+
+
+def open_signal(data: bytes, key: bytes, circle_id: bytes, epoch_id: bytes) -> bytes:
+    """The signed signal inside a version 3 envelope of this epoch; EnvelopeError for
+    anything else (an event envelope, another epoch, a key that does not open it)."""
+    version, sealed_epoch, nonce, ciphertext = _peek(data)
+    if version != SIGNAL_VERSION:
+        raise EnvelopeError("not a signal")
+    if sealed_epoch != epoch_id:
+        raise EnvelopeError("wrong epoch for topic")
+    signed = _decrypt([key], circle_id + epoch_id + SIGNAL_AD, nonce, ciphertext)
+    if not 0 < len(signed) <= MAX_SIGNAL_BYTES:
+        raise EnvelopeError("a signal is small")
+    return signed
 
 
 def _decode_batch(plaintext: bytes) -> list[bytes]:

@@ -81,6 +81,16 @@ def evidence(body: NoteBody, circle: bytes) -> VerifiedEvent | None:
         raise EventError("the reported event is not a message of this circle")
     if body.member is not None and verified.event.author != body.member:
         raise EventError("the flagged message is not by the member the flag is about")
+    if body.edit is not None:
+        edit = verify_signed(body.edit)
+        genuine = (
+            edit.event.type is EventType.EDIT
+            and edit.event.circle == circle
+            and edit.event.author == verified.event.author
+            and edit.event.body["message"] == verified.id
+        )
+        if not genuine:
+            raise EventError("the reported edit is not its author's edit of that message")
     return verified
 
 

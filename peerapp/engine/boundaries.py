@@ -81,12 +81,16 @@ class Boundaries:
         runtimes: CircleRuntimes,
         context: EngineContext,
         announce_break: Callable[[str, bool], Awaitable[None]],
+        row_changed: Callable[[CircleRuntime], None] = lambda _runtime: None,
     ) -> None:
         """`announce_break(circle_hex, on)`: show (or stop showing) "taking a break" to a
-        circle's members (Safety.announce_break: a STATUS event in its log)."""
+        circle's members (Safety.announce_break: a STATUS event in its log).
+        `row_changed(runtime)`: the circle's row changed for this reader (a block changes
+        the last message it previews): announce it."""
         self._runtimes = runtimes
         self._emit = context.emit
         self._announce_break = announce_break
+        self._row_changed = row_changed
         self._store = store
         self._clock = context.clock  # quiet hours are judged by its local time of day
         self._blocked = store.blocked()
@@ -119,6 +123,7 @@ class Boundaries:
     def _changed_for_me(self, runtime: CircleRuntime) -> None:
         """Only our own fronts hear of a block: they reload history and members."""
         circle_hex = runtime.circle_id.hex()
+        self._row_changed(runtime)  # its preview may have been the blocked member's
         self._emit(HistoryChanged(circle_hex))
         self._emit(MembersChanged(circle_hex))
 

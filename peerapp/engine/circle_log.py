@@ -36,7 +36,7 @@ import trio
 
 from peerapp.core.admission import ParentFacts, from_the_future, next_numbers, why_not_admissible
 from peerapp.core.api.refusals import Refusal
-from peerapp.core.circle_events import Event, EventError, EventType
+from peerapp.core.circle_events import CONTENT_TYPES, Event, EventError, EventType
 from peerapp.core.errors import CommandError, StorageFull
 from peerapp.core.events import HistoryChanged
 from peerapp.crypto.epoch import EpochKeys, new_epoch, seal_secret
@@ -307,7 +307,8 @@ class CircleLog:
                 keys.topic,
                 runtime.circle_id,
                 keys.epoch_id,
-                keys.message_key if verified.event.type is EventType.MESSAGE else keys.control_key,
+                # content (messages, edits, reactions) under the message key
+                keys.message_key if verified.event.type in CONTENT_TYPES else keys.control_key,
             )
             for verified in events
         ]

@@ -33,12 +33,14 @@ from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.circle_sync import CircleSync
+from peerapp.engine.content import Content
 from peerapp.engine.context import EngineContext
 from peerapp.engine.disk_usage import DiskUsage
 from peerapp.engine.ingest import Ingest
 from peerapp.engine.late_events import LateEvents
 from peerapp.engine.mailbox import Mailbox
 from peerapp.engine.member_views import member_views
+from peerapp.engine.membership_notices import MembershipNotices
 from peerapp.engine.message_changes import MessageChanges
 from peerapp.engine.messages import Messages
 from peerapp.engine.moderation import Moderation
@@ -50,9 +52,11 @@ from peerapp.engine.reconnects import Reconnects
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import Safety
 from peerapp.engine.topics import CircleTopics
+from peerapp.engine.typing_signals import TypingSignals
 from peerapp.network.host import NetworkNode
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore
+from peerapp.storage.content_store import ContentStore
 from peerapp.storage.database import Database
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
@@ -113,8 +117,11 @@ class CircleParts:
     safety: Safety
     boundaries: Boundaries
     messages: Messages
+    content: Content
     message_changes: MessageChanges
     circle_changes: CircleChanges
+    membership: MembershipNotices
+    typing: TypingSignals
     # a circle's members as `members` lists them (and `members_changed` carries them)
     members_of: Callable[[CircleRuntime], list[MemberView]]
     joins: JoinService
@@ -220,9 +227,12 @@ def build_parts(
         runtimes=runtimes,
         context=context,
         announce_break=safety.announce_break,
+        # the row previews the last message: a block may change it (made below)
+        row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     messages = Messages(
         store,
+        content=ContentStore(database),
         runtimes=runtimes,
         log=log,
         boundaries=boundaries,
@@ -251,6 +261,37 @@ def build_parts(
     )
     log.on_accepted(message_changes.on_accepted)
     log.on_accepted(circle_changes.on_accepted)
+    # replies, reactions and edits: what accepted EDITs and REACTIONs change (issue 15)
+    content = Content(
+        store,
+        ContentStore(database),
+        runtimes=runtimes,
+        log=log,
+        messages=messages,
+        why_not_send=moderation.why_not_send,
+        sees=boundaries.reader_sees,
+        context=context,
+        count=count,
+    )
+    log.on_accepted(content.on_accepted)
+    # who joined and left, for the conversation's notices
+    membership = MembershipNotices(store, runtimes=runtimes, context=context)
+    log.on_accepted(membership.on_accepted)
+    typing = TypingSignals(
+        runtimes=runtimes,
+        topics=topics,
+        boundaries=boundaries,
+        context=context,
+        count=count,
+        why_not_send=moderation.why_not_send,
+    )
+
+    def admitted(runtime: CircleRuntime, member: bytes) -> None:
+        """Our own admission: the service's steps, and its "joined" notice (what the
+        others learn through the log's hooks)."""
+        around.member_joined(runtime, member)
+        membership.admitted(runtime, member)
+
     joins = JoinService(
         database,
         store,
@@ -262,7 +303,7 @@ def build_parts(
         node=around.node,
         set_aside_for_rejoin=around.set_aside_for_rejoin,
         proof_judged=around.proof_judged,
-        member_joined=around.member_joined,
+        member_joined=admitted,
         retire_later=moderation.retire_epochs_later,
         reconnect=reconnects.reconnect,
         settle_status=boundaries.settle_status,
@@ -287,6 +328,7 @@ def build_parts(
         admission_lost=moderation.admission_lost,
         repair_epoch=keys.repair_epoch,
         quota_rules=quota_rules,
+        row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
     disk_usage = DiskUsage(store, runtimes=runtimes, quotas=ingest.quotas, context=context)
     mailbox = Mailbox(
@@ -322,8 +364,11 @@ def build_parts(
         safety=safety,
         boundaries=boundaries,
         messages=messages,
+        content=content,
         message_changes=message_changes,
         circle_changes=circle_changes,
+        membership=membership,
+        typing=typing,
         members_of=members_of,
         joins=joins,
         ingest=ingest,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import nacl.public
 import nacl.signing
 
-from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
+from peerapp.core.circle_events import CONTENT_TYPES, Event, EventType, decode_event, split_signed
 from peerapp.core.circle_state import CircleState, JoinFacts, Member, apply, with_equivocator
 from peerapp.core.quotas import DEFAULT_RULES, Quotas
 from peerapp.core.resolution import CONCURRENCY_TYPES, Entry, ResolvedLog, resolve_log, resume
@@ -44,8 +44,8 @@ def _held_events() -> HeldEvents:
 
 
 def _light_event(stored: StoredEvent) -> Event:
-    """A MESSAGE needs only its header to resolve: skip decoding the body (a deleted
-    message's body is erased)."""
+    """Content (a MESSAGE, an EDIT, a REACTION) needs only its header to resolve: skip
+    decoding the body (a deleted message's body is erased, and its edits' with it)."""
     return Event(
         type=stored.type,
         circle=stored.circle,
@@ -59,7 +59,7 @@ def _light_event(stored: StoredEvent) -> Event:
 
 
 def decoded(stored: StoredEvent) -> Event:
-    if stored.type is EventType.MESSAGE:
+    if stored.type in CONTENT_TYPES:
         return _light_event(stored)
     return decode_event(split_signed(stored.signed)[0])
 
@@ -125,7 +125,7 @@ def _refused_joiners(
 
 
 def _last_control(entries: list[Entry], default: OrderKey) -> OrderKey:
-    controls = [(e.event.lamport, e.id) for e in entries if e.event.type is not EventType.MESSAGE]
+    controls = [(e.event.lamport, e.id) for e in entries if e.event.type not in CONTENT_TYPES]
     return max(controls, default=default)
 
 
@@ -331,7 +331,7 @@ class CircleRuntime:
         facts: JoinFacts | None = join_facts(event)
         verdict = apply(self.state, event, facts)
         self.last_applied = (stored.lamport, stored.id)
-        if stored.type is not EventType.MESSAGE:
+        if stored.type not in CONTENT_TYPES:
             self.last_control = self.last_applied
         if not verdict.accepted:
             self.refused.add(stored.id)
@@ -511,4 +511,5 @@ def to_stored(verified: VerifiedEvent) -> StoredEvent:
         prev=event.prev,
         cw=event.body.get("cw", "") if is_message else "",
         mood=event.body.get("mood", 0) if is_message else 0,
+        reply_to=event.body.get("reply_to") if is_message else None,
     )

@@ -64,6 +64,7 @@ INBOX_SIZE = 4096
 # scheduler rounds bulk work lets a waiting command run before its next step
 GIVE_WAY_ROUNDS = 20
 DISK_FULL_RETRY_SECONDS = 30  # a standing loop that met a full disk starts over then
+SIGNAL_TIMEOUT_SECONDS = 1.0  # a typing signal not out by then is not worth sending
 
 
 class PublishUnreachable(Exception):
@@ -135,6 +136,7 @@ class CircleService:
         self.safety = parts.safety
         self.boundaries = parts.boundaries
         self.messages = parts.messages
+        self.content = parts.content
         self.message_changes = parts.message_changes
         self.circle_changes = parts.circle_changes
         self.member_views_of = parts.members_of
@@ -143,6 +145,9 @@ class CircleService:
         self.disk_usage = parts.disk_usage
         self.mailbox = parts.mailbox
         self.private = parts.private
+        self.membership = parts.membership
+        self.typing = parts.typing
+        self.typing.publish = self._publish_signal
 
     # -- start-up -----------------------------------------------------------------
 
@@ -151,7 +156,7 @@ class CircleService:
         which protocol, which pubsub messages are authentic, Hearth's stream protocols."""
         local = node.peer_id
         node.set_gate(lambda peer_id, protocol: self._allow(peer_id, protocol, local))
-        node.set_validator(self.ingest.authentic)
+        node.set_validator(self._authentic)
         node.set_stream_handler(jm.PROTOCOL, self._guarded(self.joins.serve))
         node.set_stream_handler(sync_messages.PROTOCOL, self._guarded(self._sync.serve))
         node.set_stream_handler(mailbox_messages.PROTOCOL, self._guarded(self.mailbox.serve))
@@ -245,7 +250,21 @@ class CircleService:
                 nursery.start_soon(self._resilient, loop)
             task_status.started()
             async for message in self._inbox_receive:
-                await self.ingest.receive(message)
+                if self.typing.is_signal(message):
+                    self.typing.receive(message)
+                else:
+                    await self.ingest.receive(message)
+
+    def _authentic(self, message: PubsubMessage) -> bool:
+        """The GossipSub validator: a typing signal's, or the events' (ingest)."""
+        if self.typing.is_signal(message):
+            return self.typing.authentic(message)
+        return self.ingest.authentic(message)
+
+    async def _publish_signal(self, topic: str, data: bytes) -> None:
+        """A typing signal, published at once (no outbox: it is not an event); a member
+        slow to drain is not waited for."""
+        await self._publish_on_topic(topic, data, SIGNAL_TIMEOUT_SECONDS, False)
 
     async def _publish_on_topic(
         self, topic: str, data: bytes, timeout: float, send_when_stalled: bool
@@ -429,12 +448,15 @@ class CircleService:
             # 0 and 0 unless we facilitate: members never see what waits for care
             care_flags=self.mailbox.open_flag_count(runtime),
             to_review=self._to_review(runtime),
+            last_message=self.messages.latest(runtime),
         )
 
     def _to_review(self, runtime: CircleRuntime) -> int:
         if not runtime.state.is_facilitator(runtime.me):
             return 0
-        return len(self.safety.pending_review(runtime.circle_id.hex()))
+        # messages hidden pending review, and open reports (issue 14: reports had no place)
+        pending = len(self.safety.pending_review(runtime.circle_id.hex()))
+        return pending + self.mailbox.open_report_count(runtime)
 
     def _circle_view(self, runtime: CircleRuntime) -> CircleView:
         view = self.circle_view(runtime)

@@ -1,5 +1,5 @@
-"""The bundled crisis directory, read from the repository's top-level resources/crisis/
-folder (directory.json; its schema and README sit next to it).
+"""The bundled crisis directory, read from the package's resources/crisis/ folder
+(peerapp/package_data.py; directory.json, its schema and README sit next to it).
 
 Rules:
 - Read from disk once per process and kept: the "Get help now" dialog must open at once,
@@ -16,7 +16,6 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 
-import peerapp
 from peerapp.core.api.crisis import (
     CountryList,
     CountryView,
@@ -35,8 +34,9 @@ from peerapp.core.crisis_directory import (
 )
 from peerapp.core.errors import CommandError
 from peerapp.engine.dispatch import Handlers
+from peerapp.package_data import crisis_dir
 
-CRISIS_DIR = Path(peerapp.__file__).resolve().parent.parent / "resources" / "crisis"
+CRISIS_DIR = crisis_dir()
 DIRECTORY_FILE = CRISIS_DIR / "directory.json"
 SCHEMA_FILE = CRISIS_DIR / "schema.json"
 

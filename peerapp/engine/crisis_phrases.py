@@ -1,5 +1,5 @@
 """The bundled crisis-language phrase lists: one JSON file per language in the
-repository's top-level resources/crisis/phrases/ folder (<language>.json), all loaded.
+package's resources/crisis/phrases/ folder (<language>.json), all loaded.
 
 Rules:
 - Every *.json file in the folder is read; its name must be its `language` ("en.json"

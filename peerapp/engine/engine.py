@@ -55,9 +55,11 @@ from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkMode, NetworkOpti
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.appearance_commands import appearance_handlers, opened
+from peerapp.engine.around_commands import around_handlers
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
+from peerapp.engine.content_commands import content_handlers
 from peerapp.engine.context import DEFAULT_TIMINGS, EngineContext, Timings
 from peerapp.engine.crisis_directory import crisis_handlers
 from peerapp.engine.disk_usage import usage_handlers
@@ -152,9 +154,11 @@ class Engine:
         self._handlers.add(Reports, self._reports)
         self._handlers.add(ResolveReport, self._resolve_report)
         self._handlers.include(moderation_handlers(self._service))
+        self._handlers.include(around_handlers(self._service))
         self._handlers.include(join_handlers(self._service))
         self._handlers.include(boundaries_handlers(self._service))
         self._handlers.include(safety_handlers(self._service))
+        self._handlers.include(content_handlers(self._service))
         self._handlers.include(private_talk_handlers(self._service))
         self._handlers.include(crisis_handlers())
         self._handlers.include(usage_handlers(self._service))
@@ -456,7 +460,7 @@ class Engine:
         return ReportList(reports=tuple(views))
 
     async def _resolve_report(self, command: ResolveReport) -> Done:
-        self._service().mailbox.resolve(command.circle, command.report)
+        self._service().mailbox.resolve(command.circle, command.report, command.note or "")
         return Done()
 
     async def _mark_read(self, command: MarkRead) -> Done:

@@ -74,11 +74,14 @@ class Ingest:
         admission_lost: Callable[[CircleRuntime], Awaitable[None]],
         repair_epoch: Callable[[CircleRuntime], Awaitable[None]],
         quota_rules: QuotaRules = DEFAULT_RULES,
+        row_changed: Callable[[CircleRuntime], None] = lambda _runtime: None,
     ) -> None:
         """`give_way`: yield to waiting commands between chunks of a large batch.
         `start_pull(runtime, peer)`: ask a member for what we lack (engine/circle_sync.py).
         `member_joined`, `reconnect`, `message_view`, `admission_lost`, `repair_epoch`:
-        the effects of accepted events owned by other parts."""
+        the effects of accepted events owned by other parts. `row_changed(runtime)`: a
+        batch of messages came without a `message` event each (a large one): the circle's
+        row (its last message) is announced once instead."""
         self._store = store
         self._runtimes = runtimes
         self._log = log
@@ -97,6 +100,7 @@ class Ingest:
         self._admission_lost = admission_lost
         self._repair_epoch = repair_epoch
         self._quota_rules = quota_rules
+        self._row_changed = row_changed
         self._pull_nudges: set[tuple[bytes, str]] = set()
         self._watchers: list[Callable[[PubsubMessage], None]] = []
 
@@ -356,6 +360,8 @@ class Ingest:
             self._store.add_unread(runtime.circle_id, new_messages)
             unread = self._store.unread(runtime.circle_id)
             self._emit(UnreadChanged(runtime.circle_id.hex(), unread))
+            if not announce_messages:
+                self._row_changed(runtime)
         await self._log.announce(runtime, accepted)
         if runtime.lost_admission() and runtime.epochs:
             await self._admission_lost(runtime)

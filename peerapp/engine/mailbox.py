@@ -22,7 +22,8 @@ Rules:
   MAX_NOTES_PER_SENDER_PER_DAY. Anything else is refused and nothing is stored. A note
   we already hold (same id, same sender) is acknowledged and not stored twice.
 - reports / resolve_report: facilitators only. Resolving is our own bookkeeping; other
-  facilitators keep their own.
+  facilitators keep their own. resolve_report may carry a note, as resolve_flag (below),
+  sealed to each other current facilitator but the reported message's author.
 - care flag {circle, member, message?, note?} ("I'm worried about someone"): `member` is
   any current member, ourselves included ("I need support"); `message`, if given, an
   accepted, undeleted message we hold written by that member; the note 0..500 characters
@@ -36,10 +37,16 @@ Rules:
 - flags / resolve_flag: like reports / resolve_report, for care flags. resolve_flag may
   carry a note (1..500 characters, issue 14): a `flag_note` sealed to each other current
   facilitator but the member the flag is about, delivered like a care flag, accepted
-  only from a facilitator, shown under that flag in `flags` (no event); we keep a copy.
+  only from a facilitator, shown under that flag in `flags`; stored, it raises
+  `resolution_note {circle, about}` (ids only) so the others' open lists read it; we
+  keep a copy.
 - What waits: a facilitator's open care flags are counted on the circle's row
-  (`open_flag_count`, CircleView.care_flags); a flag stored (sent to us, or our own copy)
-  or resolved calls `care_changed(runtime)`, which announces the row (`circle_changed`).
+  (`open_flag_count`, CircleView.care_flags: one COUNT over the inbox, since every row
+  built asks; a flag opened into a valid body before it was stored); a flag stored
+  (sent to us, or our own copy) or resolved calls `care_changed(runtime)`, which
+  announces the row (`circle_changed`). Open reports wait on the row too, in
+  `to_review` with the messages hidden pending review (`open_report_count`): a report
+  stored or resolved announces the row the same way.
 
 Transitions of one outbox note (rows of the mailbox_outbox table):
 
@@ -75,7 +82,7 @@ from peerapp.core.circle_events import (
     split_signed,
 )
 from peerapp.core.errors import CommandError, StorageFull
-from peerapp.core.events import CareFlagReceived, ReportReceived
+from peerapp.core.events import CareFlagReceived, ReportReceived, ResolutionNoteReceived
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
     MAX_FRAME_BYTES,
@@ -199,8 +206,17 @@ class Mailbox:
         recipients = _facilitators_to_tell(
             runtime, message.author, Why.NO_FACILITATOR, Why.ONLY_FACILITATOR_IS_AUTHOR
         )
-        body = NoteBody(NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed)
-        return self._send(runtime, recipients, body, keep_copy=state.is_facilitator(runtime.me))
+        # an edited message: the report holds the version the reporter saw (its EDIT,
+        # signed by the author), beside the message itself
+        edit = self._store.newest_edit(runtime.circle_id, id_from_hex(message_hex, "message id"))
+        body = NoteBody(
+            NoteKind.REPORT, reason, self._clock.now_ms(), message=message.signed, edit=edit
+        )
+        keep = state.is_facilitator(runtime.me)
+        report_id = self._send(runtime, recipients, body, keep_copy=keep)
+        if keep:
+            self._care_changed(runtime)  # our copy waits on the row too (to_review)
+        return report_id
 
     def _held_message(self, runtime: CircleRuntime, message_hex: str) -> StoredMessage:
         """An accepted, undeleted message we hold, for a report or a care flag."""
@@ -262,11 +278,22 @@ class Mailbox:
             self._start_delivery(state.members[recipient].peer, force=True)
 
     def reports(self, circle_hex: str) -> list[ReportView]:
-        return self._inbox(
-            circle_hex, NoteKind.REPORT, _report_view, Why.ONLY_FACILITATORS_SEE_REPORTS
-        )
+        notes = self._resolution_notes(self._runtime(circle_hex))
 
-    def resolve(self, circle_hex: str, report_hex: str) -> None:
+        def view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | None:
+            shown = _report_view(runtime, note)
+            if shown is None:
+                return None
+            return replace(shown, notes=tuple(notes.get(note.id, ())))
+
+        return self._inbox(circle_hex, NoteKind.REPORT, view, Why.ONLY_FACILITATORS_SEE_REPORTS)
+
+    def resolve(self, circle_hex: str, report_hex: str, note: str = "") -> None:
+        """Resolve a report (our own bookkeeping); a note, if any, goes privately to the
+        other current facilitators but the reported message's author."""
+        note = note.strip()
+        if len(note) > MAX_REASON_CHARS:  # checked first: a refusal leaves it open
+            raise CommandError(Why.NOTE_TOO_LONG, limit=str(MAX_REASON_CHARS))
         self._resolve_note(
             circle_hex,
             report_hex,
@@ -275,6 +302,13 @@ class Mailbox:
             refusal=Why.ONLY_FACILITATORS_RESOLVE_REPORTS,
             missing=Why.NO_SUCH_REPORT,
         )
+        self._care_changed(self._runtime(circle_hex))
+        if note:
+            runtime = self._runtime(circle_hex)
+            report_id = bytes.fromhex(report_hex)
+            self._tell_resolution(
+                runtime, report_id, self._reported_author(runtime, report_id), note
+            )
 
     def _inbox(
         self,
@@ -347,17 +381,22 @@ class Mailbox:
             self._care_changed(runtime)
         return flag_id
 
-    def flags(self, circle_hex: str) -> list[CareFlagView]:
-        runtime = self._runtime(circle_hex)
+    def _resolution_notes(self, runtime: CircleRuntime) -> dict[bytes, list[FlagNoteView]]:
+        """The notes facilitators left on resolving, by what they are about (a care flag's
+        or a report's id), oldest first under each; none unless we facilitate."""
         notes: dict[bytes, list[FlagNoteView]] = {}
         if runtime.state.is_facilitator(runtime.me):
-            # oldest first under each flag (the inbox lists newest first)
+            # the inbox lists newest first
             for incoming in reversed(
                 self._store.inbox(runtime.circle_id, NoteKind.FLAG_NOTE.value)
             ):
                 shown = _flag_note(runtime, incoming)
                 if shown is not None:
                     notes.setdefault(shown[0], []).append(shown[1])
+        return notes
+
+    def flags(self, circle_hex: str) -> list[CareFlagView]:
+        notes = self._resolution_notes(self._runtime(circle_hex))
 
         def view(runtime: CircleRuntime, note: IncomingNote) -> CareFlagView | None:
             shown = _care_view(runtime, note)
@@ -402,14 +441,20 @@ class Mailbox:
             return
         runtime = self._runtime(circle_hex)
         flag_id = bytes.fromhex(flag_hex)
-        about = self._flagged_member(runtime, flag_id)
+        self._tell_resolution(runtime, flag_id, self._flagged_member(runtime, flag_id), note)
+
+    def _tell_resolution(
+        self, runtime: CircleRuntime, about_id: bytes, about: bytes | None, note: str
+    ) -> None:
+        """A resolution's note (a `flag_note` naming the flag or report) to each other
+        current facilitator but `about` (the member it concerns); we keep our copy."""
         state = runtime.state
         recipients = [
             key
             for key in state.facilitators
             if key not in (runtime.me, about) and key in state.members
         ]
-        body = NoteBody(NoteKind.FLAG_NOTE, note, self._clock.now_ms(), flag=flag_id)
+        body = NoteBody(NoteKind.FLAG_NOTE, note, self._clock.now_ms(), flag=about_id)
         if recipients:
             self.send_sealed(
                 runtime, recipients, body, nacl.utils.random(NOTE_ID_BYTES), keep_copy=True
@@ -425,6 +470,16 @@ class Mailbox:
             )
             self._store.add_incoming(own)
 
+    def _reported_author(self, runtime: CircleRuntime, report_id: bytes) -> bytes | None:
+        for incoming in self._store.inbox(runtime.circle_id, NoteKind.REPORT.value):
+            if incoming.id == report_id:
+                try:
+                    message = decode_body(incoming.body).message
+                    return None if message is None else _signed_message(message)[1].author
+                except (MailboxFrameError, EventError):
+                    return None
+        return None
+
     def _flagged_member(self, runtime: CircleRuntime, flag_id: bytes) -> bytes | None:
         for incoming in self._store.inbox(runtime.circle_id, NoteKind.CARE.value):
             if incoming.id == flag_id:
@@ -438,11 +493,15 @@ class Mailbox:
         """How many care flags `flags` lists as open; 0 when we do not facilitate."""
         if not runtime.state.is_facilitator(runtime.me):
             return 0
-        return sum(
-            1
-            for note in self._store.inbox(runtime.circle_id, NoteKind.CARE.value)
-            if note.resolved_at is None and _care_view(runtime, note) is not None
-        )
+        # one COUNT, not the inbox decoded per row (issue 14): every flag stored was opened
+        # into a valid body first (_opened), so each one stored is one `flags` lists
+        return self._store.open_count(runtime.circle_id, NoteKind.CARE.value)
+
+    def open_report_count(self, runtime: CircleRuntime) -> int:
+        """How many reports `reports` lists as open (one query); 0 unless we facilitate."""
+        if not runtime.state.is_facilitator(runtime.me):
+            return 0
+        return self._store.open_count(runtime.circle_id, NoteKind.REPORT.value)
 
     # -- delivery -----------------------------------------------------------------------
 
@@ -650,7 +709,10 @@ class Mailbox:
             self._care_changed(runtime)
         elif note.kind is NoteKind.REPORT:
             self._emit(ReportReceived(note.circle.hex(), note.id.hex()))
-        # a flag note has no event: `flags` shows it under its flag
+            self._care_changed(runtime)  # the row's to_review counts open reports
+        elif opened.body.flag is not None:
+            # a resolution's note: the open "Care and review" lists read again (issue 14)
+            self._emit(ResolutionNoteReceived(note.circle.hex(), opened.body.flag.hex()))
         return Ack(note.id)
 
 
@@ -734,6 +796,8 @@ def _report_view(runtime: CircleRuntime, note: IncomingNote) -> ReportView | Non
             author = event.author.hex()
             author_name = runtime.name_of(event.author)
             excerpt = str(event.body.get("text", ""))
+        if body.edit is not None:  # the version reported (crypto/notes.evidence checked it)
+            excerpt = str(decode_event(split_signed(body.edit)[0]).body.get("text", ""))
     except (MailboxFrameError, EventError):
         return None
     return ReportView(

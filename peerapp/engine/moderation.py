@@ -249,6 +249,7 @@ class Moderation:
         harm_flags_to_hide: int | None = None,
         members_invite: bool | None = None,
         flag_after_hours: int | None = None,
+        typing: bool | None = None,
     ) -> dict[str, Any]:
         runtime = self.acting(circle_hex)
         state = runtime.state
@@ -282,6 +283,8 @@ class Moderation:
             "members_invite": state.members_invite if members_invite is None else members_invite,
             "flag_after_hours": hours,
         }
+        if state.typing if typing is None else typing:
+            body["typing"] = True  # only when on: off, the body is as it always was
         await self.act(runtime, EventType.SETTINGS, body)
         return body
 
@@ -356,6 +359,7 @@ class Moderation:
             harm_flags_to_hide=state.harm_flags_to_hide,
             members_invite=state.members_invite,
             flag_after_hours=state.flag_after_hours,
+            typing=state.typing,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
             may_invite=rule_text(why) if (why := state.may_invite(me)) else "",
             my_id=me.hex(),

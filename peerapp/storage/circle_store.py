@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from peerapp.core.circle_events import EventType
+from peerapp.core.circle_events import CONTENT_TYPES, EventType
 from peerapp.core.sync_messages import Bucket
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
@@ -44,6 +45,7 @@ class StoredEvent:
     prev: tuple[bytes, ...] = ()
     cw: str = ""  # messages: the content warning, "" when none
     mood: int = 0  # messages: a check-in's mood 1..5, 0 when not a check-in
+    reply_to: bytes | None = None  # messages: the message this one answers (issue 15)
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,9 @@ class StoredInvite:
 _UNRESOLVED = "unresolved_circle:"  # settings name prefix (mark_unresolved)
 NO_LIMIT = 2**62  # above any lamport (they are bounded by 2**53)
 HEADS_AMONG = 128  # heads are looked for among this many newest events
-_EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text, cw, mood"
+_EVENT_COLUMNS = "id, circle, author, seq, lamport, ts, type, signed, text, cw, mood, reply_to"
+# content (issue 15): sealed like messages, offered only from a member's message horizon
+_CONTENT = "(" + ",".join(f"'{kind.value}'" for kind in sorted(CONTENT_TYPES, key=str)) + ")"
 # A deleted message keeps its row (id, author, order, parents: the DAG stays whole) with its
 # signed bytes and text erased; sync neither lists nor sends it.
 # (queries say so as `length(signed) > 0`)
@@ -142,7 +146,8 @@ class CircleStore:
         with self._database.transaction() as connection:
             connection.executemany(
                 "INSERT OR IGNORE INTO events(id, circle, author, seq, lamport, ts, type, "
-                "signed, accepted, text, cw, mood) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                "signed, accepted, text, cw, mood, reply_to) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
                 [
                     (
                         event.id,
@@ -156,6 +161,7 @@ class CircleStore:
                         event.text,
                         event.cw or None,
                         event.mood or None,
+                        event.reply_to,
                     )
                     for event in new
                 ],
@@ -167,7 +173,7 @@ class CircleStore:
         for event in new:
             sums = self._sums.get(event.circle)
             if sums is not None:
-                sums.add(event.lamport, event.id, event.type is EventType.MESSAGE)
+                sums.add(event.lamport, event.id, event.type in CONTENT_TYPES)
         return [event.id for event in new]
 
     def breaks_seq_order(self, circle_id: bytes, stored: StoredEvent) -> bool:
@@ -257,11 +263,11 @@ class CircleStore:
         their header), so a big log loads quickly, and in pages between which the engine
         can answer."""
         rows = self._database.query(
-            "SELECT id, circle, author, seq, lamport, ts, type, "
-            "CASE WHEN type = ? THEN x'' ELSE signed END, NULL, NULL, NULL "
+            "SELECT id, circle, author, seq, lamport, ts, type, "  # noqa: S608 (constant)
+            f"CASE WHEN type IN {_CONTENT} THEN x'' ELSE signed END, NULL, NULL, NULL, NULL "
             "FROM events WHERE circle = ? AND (lamport, id) > (?, ?) "
             "ORDER BY lamport, id LIMIT ?",
-            (EventType.MESSAGE.value, circle_id, after[0], after[1], limit),
+            (circle_id, after[0], after[1], limit),
         )
         return [_stored_event(row) for row in rows]
 
@@ -412,10 +418,21 @@ class CircleStore:
                 )
                 if cursor.rowcount:
                     erased.append(message_id)
+            _erase_edits_and_reactions(connection, circle_id, erased)
         if erased:
             self._sums.pop(circle_id, None)  # erased messages leave the sync summary
             self._database.checkpoint()
         return erased
+
+    def erase_events(self, circle_id: bytes, event_ids: Iterable[bytes]) -> None:
+        """Erase content events' signed bytes (an EDIT of a deleted message: its text must
+        not outlive the message); their rows stay, so the log keeps its shape."""
+        with self._database.transaction() as connection:
+            connection.executemany(
+                "UPDATE events SET signed = x'' WHERE circle = ? AND id = ?",
+                [(circle_id, event_id) for event_id in event_ids],
+            )
+        self._sums.pop(circle_id, None)
 
     # -- disk use -----------------------------------------------------------------------
 
@@ -441,11 +458,17 @@ class CircleStore:
                 "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
                 (circle_id, author, EventType.MESSAGE.value),
             ).fetchone()
+            messages = connection.execute(
+                "SELECT id FROM events WHERE circle = ? AND author = ? AND type = ? "
+                "AND length(signed) > 0",
+                (circle_id, author, EventType.MESSAGE.value),
+            ).fetchall()
             connection.execute(
                 "UPDATE events SET signed = x'', text = NULL, cw = NULL, mood = NULL "
                 "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
                 (circle_id, author, EventType.MESSAGE.value),
             )
+            _erase_edits_and_reactions(connection, circle_id, [bytes(r[0]) for r in messages])
         count, erased = int(size[0]), int(size[1])
         if count:
             self._sums.pop(circle_id, None)  # erased messages leave the sync summary
@@ -462,17 +485,18 @@ class CircleStore:
         sums = self._sums.get(circle_id)
         if sums is None:
             rows = self._database.query(
-                "SELECT lamport, id, type = ? FROM events WHERE circle = ? AND length(signed) > 0",
-                (EventType.MESSAGE.value, circle_id),
+                f"SELECT lamport, id, type IN {_CONTENT} FROM events "  # noqa: S608 (constant)
+                "WHERE circle = ? AND length(signed) > 0",
+                (circle_id,),
             )
             sums = BucketSums.of((int(r[0]), bytes(r[1]), bool(r[2])) for r in rows)
             self._sums[circle_id] = sums
 
         def read_range(low: int, high: int, messages_from: int) -> list[tuple[int, bytes]]:
             rows = self._database.query(
-                "SELECT lamport, id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "
-                "AND (type != ? OR lamport >= ?) AND length(signed) > 0",
-                (circle_id, low, high, EventType.MESSAGE.value, messages_from),
+                "SELECT lamport, id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "  # noqa: S608 (constant)
+                f"AND (type NOT IN {_CONTENT} OR lamport >= ?) AND length(signed) > 0",
+                (circle_id, low, high, messages_from),
             )
             return [(int(row[0]), bytes(row[1])) for row in rows]
 
@@ -483,9 +507,10 @@ class CircleStore:
     ) -> list[bytes]:
         """Ids with low <= lamport <= high in log order (same message horizon as above)."""
         rows = self._database.query(
-            "SELECT id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "
-            "AND (type != ? OR lamport >= ?) AND length(signed) > 0 ORDER BY lamport, id",
-            (circle_id, low, high, EventType.MESSAGE.value, messages_from),
+            "SELECT id FROM events WHERE circle = ? AND lamport BETWEEN ? AND ? "  # noqa: S608 (constant)
+            f"AND (type NOT IN {_CONTENT} OR lamport >= ?) AND length(signed) > 0 "
+            "ORDER BY lamport, id",
+            (circle_id, low, high, messages_from),
         )
         return [bytes(row[0]) for row in rows]
 
@@ -730,6 +755,22 @@ class CircleStore:
             )
 
 
+def _erase_edits_and_reactions(connection: Any, circle_id: bytes, messages: list[bytes]) -> None:
+    """With erased messages go their earlier versions, the EDIT events that carried them
+    (their signed bytes hold the text) and the reactions on them (issue 15)."""
+    for message_id in messages:
+        connection.execute(
+            "UPDATE events SET signed = x'' WHERE circle = ? AND type = ? AND id IN "
+            "(SELECT version FROM message_versions WHERE circle = ? AND message = ?)",
+            (circle_id, EventType.EDIT.value, circle_id, message_id),
+        )
+        for table in ("message_versions", "reactions"):
+            connection.execute(
+                f"DELETE FROM {table} WHERE circle = ? AND message = ?",  # noqa: S608 (constant names)
+                (circle_id, message_id),
+            )
+
+
 def _stored_event(row: tuple[object, ...]) -> StoredEvent:
     return StoredEvent(
         id=bytes(row[0]),  # type: ignore[call-overload]
@@ -743,4 +784,5 @@ def _stored_event(row: tuple[object, ...]) -> StoredEvent:
         text=None if row[8] is None else str(row[8]),
         cw="" if row[9] is None else str(row[9]),
         mood=0 if row[10] is None else int(row[10]),  # type: ignore[call-overload]
+        reply_to=None if row[11] is None else bytes(row[11]),  # type: ignore[call-overload]
     )

@@ -154,6 +154,15 @@ class MailboxStore:
         )
         return int(rows[0][0])
 
+    def open_count(self, circle: bytes, kind: str) -> int:
+        """How many notes of `kind` are not resolved yet (one query)."""
+        rows = self._database.query(
+            "SELECT count(*) FROM mailbox_inbox WHERE circle = ? AND kind = ? "
+            "AND resolved_at IS NULL",
+            (circle, kind),
+        )
+        return int(rows[0][0])
+
     def inbox(self, circle: bytes, kind: str) -> list[IncomingNote]:
         """The notes of `kind`, newest first."""
         rows = self._database.query(
@@ -205,6 +214,22 @@ class MailboxStore:
             (circle, message_id, EventType.MESSAGE.value),
         )
         return StoredMessage(bytes(rows[0][0]), bytes(rows[0][1])) if rows else None
+
+    def newest_edit(self, circle: bytes, message_id: bytes) -> bytes | None:
+        return newest_edit(self._database, circle, message_id)
+
+
+def newest_edit(database: Any, circle: bytes, message_id: bytes) -> bytes | None:
+    """The signed EDIT that wrote an edited message's text as we show it now (its newest
+    version, storage/content_store.py), None when never edited: a report carries it."""
+    rows = database.query(
+        "SELECT e.signed FROM message_versions v JOIN events e "
+        "ON e.circle = v.circle AND e.id = v.version "
+        "WHERE v.circle = ? AND v.message = ? AND v.version != ? AND length(e.signed) > 0 "
+        "ORDER BY v.lamport DESC, v.version DESC LIMIT 1",
+        (circle, message_id, message_id),
+    )
+    return bytes(rows[0][0]) if rows else None
 
 
 def _insert_incoming(connection: Any, note: IncomingNote) -> None:

@@ -255,6 +255,39 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         """,
     ),
     (
+        13,
+        # replies, reactions and edits (issue 15, storage/content_store.py). A reply's
+        # MESSAGE names the message it answers (events.reply_to). An accepted EDIT
+        # UPDATEs its message's events.text and cw to the newest text (search reads that
+        # row); every version, the original included, stays in message_versions (by log
+        # order: lamport, then the version's event id) for facilitators, until the
+        # message is deleted. reactions: each member's newest REACTION per message and
+        # reaction (on or off), by log order, so toggles arriving out of order end alike.
+        """
+        ALTER TABLE events ADD COLUMN reply_to BLOB;
+        CREATE TABLE message_versions (
+            circle   BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            message  BLOB NOT NULL,
+            version  BLOB NOT NULL,
+            lamport  INTEGER NOT NULL,
+            ts       INTEGER NOT NULL,
+            text     TEXT NOT NULL,
+            cw       TEXT,
+            PRIMARY KEY (circle, message, version)
+        ) WITHOUT ROWID;
+        CREATE TABLE reactions (
+            circle   BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            message  BLOB NOT NULL,
+            member   BLOB NOT NULL,
+            reaction TEXT NOT NULL,
+            active   INTEGER NOT NULL,
+            lamport  INTEGER NOT NULL,
+            event    BLOB NOT NULL,
+            PRIMARY KEY (circle, message, member, reaction)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    (
         17,
         # this profile's earlier member keys in a circle (issue 14): a member removed and
         # back with a new invite has a new key, and its messages under the old one are

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from peerapp.core.errors import ProfileInUse
 from peerapp.core.network_mode import PROFILE_SETTINGS, NetworkOptions
 from peerapp.engine.profiles import ProfileLock
-from peerapp.ui import keyboard, style
+from peerapp.ui import first_window, keyboard, style
 from peerapp.ui.help_desk import help_desk
 from peerapp.ui.interrupts import signals_call
 from peerapp.ui.resources import app_icon
@@ -28,7 +28,8 @@ from peerapp.ui.text import common, translation
 from peerapp.ui.text import profile as profile_text
 
 EXIT_PROFILE_UNAVAILABLE = 2
-DESKTOP_FILE_NAME = "hearth"
+# the installed desktop entry (without .desktop): Wayland matches windows to it by this id
+DESKTOP_FILE_NAME = "org.peerapp.Hearth"
 
 
 def run(profile: Path, listen: list[str], network: NetworkOptions = PROFILE_SETTINGS) -> int:
@@ -67,6 +68,7 @@ def application() -> QApplication:
     style.apply(app)
     keyboard.install(app)  # Enter presses the focused button, in every window
     help_desk()  # F1 opens "Get help now" from the first screen on, in any window
+    first_window.install(app)  # "first window shown" in the log (tests/packaging waits on it)
     return app
 
 

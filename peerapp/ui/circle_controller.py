@@ -53,12 +53,17 @@ from peerapp.core.permissions import (
     Standing,
     may_care,
     may_delete_message,
+    may_edit,
     may_flag,
+    may_react,
+    may_reply,
     may_report,
     may_restore,
     may_talk_privately,
+    signed_by_me,
     someone_to_tell,
 )
+from peerapp.ui import clock
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.circle_info import facilitating, my_standing
@@ -84,6 +89,7 @@ class CircleController(QObject):
     membersChanged = Signal(object)
     removedChanged = Signal()  # removed, banned or admission_lost changed (or a rejoin)
     checkedIn = Signal(int)  # our check-in went out, with this mood
+    ownMessage = Signal(str, object)  # circle id, the MessageView of our message sent
     # muted_until, next_send_at (ms since the epoch: beyond a Qt int) from a send's result
     holdChanged = Signal(object, object)
     messageDeleted = Signal(str)  # a message one deleted for everyone from a dialog
@@ -225,6 +231,25 @@ class CircleController(QObject):
             someone_to_tell=self.someone_to_tell(message.author),
         )
 
+    # replies, reactions and edits (issue 15)
+
+    def may_reply(self, message: MessageView) -> bool:
+        return may_reply(deleted=bool(message.deleted), removed=self.removed)
+
+    def may_react(self, message: MessageView) -> bool:
+        return may_react(deleted=bool(message.deleted), removed=self.removed, hidden=message.hidden)
+
+    def may_edit(self, message: MessageView) -> bool:
+        return may_edit(
+            # one's own to edit only under the key that wrote it (signed_by_me)
+            mine=signed_by_me(mine=message.mine, earlier_membership=message.earlier_membership),
+            deleted=bool(message.deleted),
+            removed=self.removed,
+            check_in=message.mood > 0,
+            sent_at=message.ts,
+            now=clock.now_ms(),
+        )
+
     # -- reading the circle again -------------------------------------------------------
 
     @async_slot()
@@ -327,6 +352,10 @@ class CircleController(QObject):
             self.info = replace(self.info, next_send_at=next_send_at)
         muted_until = self.info.muted_until if self.info is not None else 0
         self.holdChanged.emit(muted_until, next_send_at)
+
+    def own_message(self, view: MessageView) -> None:
+        """Our message (or check-in) was sent: its view, for the circle list's preview."""
+        self.ownMessage.emit(self.circle_id, view)
 
     def checked_in(self, mood: int) -> None:
         """Our check-in went out (the follow-up after a low one listens)."""

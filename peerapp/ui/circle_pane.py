@@ -48,8 +48,9 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QStackedWidget, QVBoxL
 
 from peerapp.core import history_policy
 from peerapp.core.api.circles import SyncStatus
+from peerapp.core.api.content import MessageEdited
 from peerapp.core.api.joins import ApproveJoin, PendingJoins, RejectJoin
-from peerapp.core.api.messages import History, MessageSent, SendMessage
+from peerapp.core.api.messages import History, MessageSent
 from peerapp.core.api.moderation import CircleInfoView
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MemberView, MessageView
@@ -61,10 +62,13 @@ from peerapp.ui.circle_info import facilitating
 from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
+from peerapp.ui.pane_around import PaneAround
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
+from peerapp.ui.pane_content import PaneContent
 from peerapp.ui.pane_follow_up import PaneFollowUp
 from peerapp.ui.pane_layout import PaneLayout
+from peerapp.ui.pane_links import PaneLinks
 from peerapp.ui.pane_moderation import PaneModeration
 from peerapp.ui.pane_private import PanePrivate
 from peerapp.ui.pane_review import PaneReview
@@ -141,6 +145,9 @@ class CirclePane(QWidget):
         self.crisis_support = CrisisSupport(self)  # the composer's crisis prompt
         self.review = PaneReview(self)  # harm flags, review, check-ins, content filters
         self.follow_up = PaneFollowUp(self)  # after a low check-in: help, a facilitator
+        self.links = PaneLinks(self)  # links in messages: asked before they open
+        # joined/left notices, "new messages", jump to latest, who is typing
+        self.around = PaneAround(self)
         self._build_layout()
         # small windows: the members become a drawer, Invite folds into More
         self.small_window = PaneLayout(
@@ -183,6 +190,7 @@ class CirclePane(QWidget):
         conversation.addWidget(self.messages_area, 1)
         conversation.addWidget(self.moderation.removed_bar)
         conversation.addWidget(self.follow_up.card)
+        conversation.addWidget(self.around.typing_label)
         conversation.addWidget(self.composer)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
@@ -210,6 +218,8 @@ class CirclePane(QWidget):
         self.private = PanePrivate(self)
         # conflicting versions: their marks, and facilitators' list (in the More menu)
         self.versions = PaneVersions(self)
+        # replies, reactions and edits: the message menu, the quote bar, jumping to quotes
+        self.content = PaneContent(self)
         return PaneBoundaries(self)
 
     def _build_timers(self) -> tuple[QTimer, QTimer]:
@@ -273,6 +283,7 @@ class CirclePane(QWidget):
         self.versions.arrived(message)
         if self.loaded:
             self._merge([message])
+            self.around.arrived(message)
         else:
             self._waiting.append(message)
 
@@ -326,6 +337,7 @@ class CirclePane(QWidget):
         self._waiting.clear()
         self.loaded = True
         self.moderation.load_log()
+        self.around.first_page_shown()
         self.message_list.scroll_to_end()
         if self.model.rowCount() == 0:
             self.placeholder.setText(conversation.no_messages_yet())
@@ -438,7 +450,7 @@ class CirclePane(QWidget):
         views = list(result.messages)
         self.has_older = len(views) >= self.history_page
         self.message_list.keep_position_for_older()
-        self.model.prepend(self.moderation.with_older(views))
+        self.model.prepend(self.around.with_older(self.moderation.with_older(views)))
         self.loading_older = False
 
     @Slot()
@@ -451,11 +463,8 @@ class CirclePane(QWidget):
     async def send(self, text: str) -> None:
         """Send what the composer handed over (it waits, read-only, for the outcome)."""
         try:
-            result = await self.bridge.request(
-                SendMessage(
-                    circle=self.circle_id, text=text, cw=self.composer.content_warning or None
-                )
-            )
+            # a new message, or (the composer's quote bar) a reply or an edit
+            result = await self.content.send(text, self.composer.content_warning or None)
         except Exception as error:
             if still_alive(self):
                 reason = failure_message(error, conversation.to_send())
@@ -465,6 +474,9 @@ class CirclePane(QWidget):
         if not still_alive(self):
             return
         self.composer.sent()
+        if isinstance(result, MessageEdited):
+            self.content.edited(result)
+            return
         self.message_list.scroll_to_end()
         self._show_sent(result)
 
@@ -473,6 +485,8 @@ class CirclePane(QWidget):
         slow mode lets the next one go: nothing more is asked for."""
         self.controller.sent(result.next_send_at)
         sent = [] if result.view is None else [result.view]
+        if result.view is not None:
+            self.controller.own_message(result.view)  # the circle list's preview
         if not sent:
             log.info("a sent message came back without its view; it shows when reopened")
         elif self.loaded:

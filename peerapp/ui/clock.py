@@ -16,3 +16,8 @@ def now_ms() -> int:
 def now_s() -> float:
     """Seconds since the epoch."""
     return _CLOCK.wall()
+
+
+def monotonic() -> float:
+    """Seconds from an arbitrary origin, never stepping back (how long something shows)."""
+    return _CLOCK.monotonic()

@@ -98,6 +98,8 @@ from peerapp.core.events import (
     JoinRequestArrived,
     MemberJoined,
     MembersChanged,
+    MembershipChanged,
+    MemberTyping,
     MessageArrived,
     MessageChanged,
     MessageReview,
@@ -107,6 +109,8 @@ from peerapp.core.events import (
     PrivateMessageArrived,
     RejoinedCircle,
     RemovedFromCircle,
+    ReportReceived,
+    ResolutionNoteReceived,
     SyncProgress,
     TorStatusChanged,
     UnreadChanged,
@@ -209,6 +213,7 @@ class MainWindow(QMainWindow):
         self.resize(*DEFAULT_SIZE)
         self.banner = ErrorBanner()
         self.circle_list = CircleList()
+        self.circle_list.set_detail(self.preferences.notification_detail)
         self.waiting_joins = WaitingJoins(bridge)
         self.circle_list.add_section(self.waiting_joins)
         self.empty_state = EmptyState()
@@ -246,6 +251,8 @@ class MainWindow(QMainWindow):
             UnreadChanged: self._unread_changed,
             SyncProgress: self._sync_progress,
             HistoryChanged: self._history_changed,
+            MembershipChanged: self._membership_changed,
+            MemberTyping: self._member_typing,
             DeliveryChanged: self._delivery_changed,
             MembersChanged: self._members_changed,
             RemovedFromCircle: self._removed_from_circle,
@@ -253,6 +260,8 @@ class MainWindow(QMainWindow):
             ModerationHappened: self._moderation,
             JoinRequestArrived: self._join_request,
             CareFlagReceived: self._care_flag,
+            ReportReceived: self._report_received,
+            ResolutionNoteReceived: self._resolution_note,
             PrivateMessageArrived: self._private_message,
             JoinPending: self._join_pending,
             JoinApproved: self._join_approved,
@@ -396,6 +405,7 @@ class MainWindow(QMainWindow):
 
     def _detail_chosen(self, detail: NotificationDetail) -> None:
         self.preferences.notification_detail = detail
+        self.circle_list.set_detail(detail)  # the previews say as much as notifications
 
     def _build_navigation(self, circles_menu: QMenu) -> None:
         """Ctrl+K: the circle switcher; Alt+Up / Alt+Down: the circle above or below."""
@@ -680,6 +690,7 @@ class MainWindow(QMainWindow):
         self.network_status.show_line(network_line(self._status))
         for pane in self.panes.values():
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
+            pane.links.set_tor(self._status.mode is not NetworkMode.DIRECT)
         self.status_label.setText(describe(self._status))
 
     @property
@@ -788,6 +799,7 @@ class MainWindow(QMainWindow):
             )
             pane.inviteRequested.connect(self.open_invite)
             pane.header.circles_button.toggled.connect(self.toggle_circle_drawer)
+            pane.controller.ownMessage.connect(self.circle_list.message_arrived)
             self._hook_moderation(pane)
             pane.boundaries.breakChanged.connect(self.breaks.refresh)
             pane.boundaries.show_break(
@@ -799,6 +811,7 @@ class MainWindow(QMainWindow):
                 pane.care.show_count(listed.care_flags, listed.to_review)
             self.panes[circle] = pane
             pane.model.set_waiting_for_tor(self._status.waiting_for_tor)
+            pane.links.set_tor(self._status.mode is not NetworkMode.DIRECT)
             self.content.addWidget(pane)
             if circle in self._progress:
                 pane.show_progress(*self._progress[circle])
@@ -813,6 +826,8 @@ class MainWindow(QMainWindow):
         if self.narrow:
             self.toggle_circle_drawer(False)  # a circle was chosen: the drawer closes
         pane.focus_composer()
+        # the list's count, before it is marked read: where "new messages" begin
+        pane.around.mark_unread(self.circle_list.unread(circle))
         self._mark_read_if_seen()
 
     def current_pane(self) -> CirclePane | None:
@@ -833,6 +848,7 @@ class MainWindow(QMainWindow):
 
     def _message_arrived(self, event: MessageArrived) -> None:
         circle, message, silent = event.circle, event.message, event.silent
+        self.circle_list.message_arrived(circle, message)
         pane = self.panes.get(circle)
         if pane is not None:
             pane.add_arrived(message)
@@ -866,6 +882,17 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.history_changed()
+
+    def _membership_changed(self, event: MembershipChanged) -> None:
+        """Someone joined or left: a notice in that circle's pane, nothing is read."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.around.entry_arrived(event.entry)
+
+    def _member_typing(self, event: MemberTyping) -> None:
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.around.typing_arrived(event)
 
     def _delivery_changed(self, event: DeliveryChanged) -> None:
         pane = self.panes.get(event.circle)
@@ -1036,6 +1063,24 @@ class MainWindow(QMainWindow):
             circle, self.circle_list.name_of(circle), silent=self.circle_list.quiet(circle)
         )
 
+    def _report_received(self, event: ReportReceived) -> None:
+        """A member's report reached us as a facilitator: the open list reads it; the
+        circle's row (its own event) counts it in what waits for review. The status bar
+        says so, never who reported or what."""
+        circle = event.circle
+        pane = self.panes.get(circle)
+        if pane is not None:
+            pane.care.report_arrived()
+        if not self.circle_list.quiet(circle):
+            said = care.report_arrived(self.circle_list.name_of(circle))
+            self.statusBar().showMessage(said, STATUS_MESSAGE_MS)
+
+    def _resolution_note(self, event: ResolutionNoteReceived) -> None:
+        """Another facilitator resolved a care flag or report with a note for us."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.care.resolution_note_arrived()
+
     def _join_request(self, event: JoinRequestArrived) -> None:
         """Someone asks to join a circle we facilitate."""
         circle = event.circle
@@ -1105,6 +1150,7 @@ class MainWindow(QMainWindow):
 
     def _message_changed(self, event: MessageChanged) -> None:
         """A stored message's view changed: its row alone follows, nothing is read."""
+        self.circle_list.message_changed(event.circle, event.message)
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.model.message_changed(event.message)

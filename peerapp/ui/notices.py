@@ -26,7 +26,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.circle_state import DEFAULT_FLAG_AFTER_HOURS, DEFAULT_HARM_FLAGS_TO_HIDE
 from peerapp.core.events import MessageView
 from peerapp.ui import timeline
-from peerapp.ui.text import common, conversation, moderation, safety
+from peerapp.ui.text import around, common, conversation, moderation, safety
 from peerapp.ui.timeline import Notice
 
 
@@ -57,6 +57,7 @@ class Settings:
     members_invite: bool = False  # plain members may invite (off: only facilitators)
     # how long a plain member is in the circle before its harm flags are accepted
     flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS
+    typing: bool = False  # members see who is typing (issue 15; off by default)
 
 
 # before any settings event: slow mode off, join approval off, only facilitators invite,
@@ -76,6 +77,7 @@ def settings_of(entry: ModerationEntryView) -> Settings | None:
         details.harm_flags_to_hide,
         details.members_invite,
         details.flag_after_hours,
+        details.typing,
     )
 
 
@@ -116,6 +118,8 @@ def settings_changes(new: Settings, previous: Settings | None) -> list[str]:
         )
     if new.flag_after_hours != before.flag_after_hours:
         changes.append(safety.flag_after_now(new.flag_after_hours))
+    if new.typing != before.typing:
+        changes.append(around.typing_on_now() if new.typing else around.typing_off_now())
     known_before = previous is not None and previous.guidelines is not None
     if known_before and new.guidelines is not None and new.guidelines != before.guidelines:
         changes.append(moderation.guidelines_updated())

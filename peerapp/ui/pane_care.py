@@ -18,11 +18,15 @@ Rules:
   `circle_changed` when a flag arrives or is resolved and when a message is hidden or
   shows again). The main window hands each row to the circle list's care badge and to
   `show_count` here; nothing is asked of the engine for them. While the list is open,
-  `care_flag` and `message_review` events have it read itself again.
+  `care_flag`, `report_received`, `resolution_note` and `message_review` events have it
+  read itself again (issue 14: reports had no place in the app, and another
+  facilitator's note on resolving showed only once the list was opened again).
 - "Show in conversation" (from the list) scrolls the conversation to the message and
   makes it the current row (Enter then shows it: "Show anyway"). A message older than
   those shown is fetched page by page (at most MAX_OLDER_PAGES); one that cannot be
-  found (its author is blocked, or the reader's filters hide its topic) is said so.
+  found (its author is blocked, or the reader's filters hide its topic) is said so. A
+  report's message comes without its log position (UNKNOWN_PLACE): it is looked for
+  page by page going back, within the same bound.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ from peerapp.core.api.moderation import CircleInfoView
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
-from peerapp.ui.dialogs.care_flags import CareFlagsDialog
+from peerapp.ui.dialogs.care_flags import UNKNOWN_PLACE, CareFlagsDialog
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
 from peerapp.ui.widgets.message_model import OrderKey, order_key
@@ -106,6 +110,14 @@ class PaneCare(CircleFeature):
         """A `care_flag` event for this circle (the count comes with the circle's row)."""
         self._read_list_again()
 
+    def report_arrived(self) -> None:
+        """A `report_received` event for this circle (counted in the row's to_review)."""
+        self._read_list_again()
+
+    def resolution_note_arrived(self) -> None:
+        """A `resolution_note` event: another facilitator's note shows under its card."""
+        self._read_list_again()
+
     def review_changed(self) -> None:
         """A `message_review` event for this circle: a message was hidden pending review,
         or shows again (the count comes with the circle's row)."""
@@ -158,7 +170,8 @@ class PaneCare(CircleFeature):
         """Scroll the conversation to a message, fetching older pages if it is further
         back than those shown (or the latest again, if it is newer)."""
         pane = self.pane
-        wanted: OrderKey = (lamport, message_id)
+        # a report's message comes without its place: only going back can find it
+        wanted: OrderKey | None = None if lamport == UNKNOWN_PLACE else (lamport, message_id)
         for _ in range(MAX_OLDER_PAGES):
             if (
                 not still_alive(pane.surface)
@@ -167,10 +180,12 @@ class PaneCare(CircleFeature):
             ):
                 break
             first, last = pane.model.first_message(), pane.model.last_message()
-            if last is not None and wanted > order_key(last):
+            if wanted is not None and last is not None and wanted > order_key(last):
                 await pane.reload_latest()  # newer than shown: the latest again, once
                 break
-            if first is None or not self.controller.has_older or wanted > order_key(first):
+            if first is None or not self.controller.has_older:
+                break
+            if wanted is not None and wanted > order_key(first):
                 break  # in the span shown, yet not shown: filtered out for this reader
             before = first.id
             await pane.load_older()

@@ -6,12 +6,15 @@ Rules:
   once, by core/permissions.py); which messages may be deleted for everyone or reported
   is the core's rule too, asked through the circle's controller with the viewer's
   standing (circle_info) and each author's (`members`). The engine checks again.
-- Acting: promote, demote, a mute of a listed length and unmute go straight to the
-  engine; making someone founder, removing, banning, deleting a message and leaving
-  ask first, naming the person or the circle. A ban offers (unchecked) to remove, in
-  the same action, the members the banned one brought in (peerapp.ui.invitations). A
-  refusal shows in a banner above the conversation (or inline in the dialog that
-  asked: the controller's one error route), never as a crash.
+- Acting: promote, demote and unmute go straight to the engine; making someone founder,
+  muting (a listed length or one's own), removing, banning, deleting a message and
+  leaving ask first, naming the person or the circle. A mute, a removal, a ban and a
+  delete of someone else's message each offer an optional reason, shown to the member
+  and in the log (issue 14: the mute menu's listed lengths went at once, with none).
+  A ban offers (unchecked) to remove, in the same action, the members the banned one
+  brought in (peerapp.ui.invitations). A refusal shows in a banner above the
+  conversation (or inline in the dialog that asked: the controller's one error route),
+  never as a crash.
 - Who invited whom: facilitators see it in each member's tooltip; members are not
   shown it.
 - Notices: the moderation log is read when the pane has its first page, then each
@@ -30,8 +33,7 @@ Rules:
   invite button and every action go away, the history stays. A rejoin (the
   rejoined_circle event) undoes all of it at once.
 - Before a mute, a removal or a ban of a member who asked for support recently
-  (MemberView.asked_for_support_at, core/care_policy.py), the dialog says so; a mute of
-  a listed length then asks first too.
+  (MemberView.asked_for_support_at, core/care_policy.py), the dialog says so.
 
 What it reads of the circle (settings, members, who one is, removed) is the controller's
 (peerapp.ui.circle_controller); it holds only the moderation log's entries.
@@ -79,7 +81,7 @@ from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
-from peerapp.ui.dialogs.support_note import add_support_note, support_note_text
+from peerapp.ui.dialogs.support_note import add_support_note
 from peerapp.ui.invitations import brought_in_by, facilitator_notes
 from peerapp.ui.member_actions import (
     BOUNDARY_ACTIONS,
@@ -123,10 +125,6 @@ CONFIRMATIONS = {
         moderation.confirm_remove_title, moderation.confirm_remove_text, moderation.remove_confirm
     ),
 }  # a ban asks in a dialog of its own (ConfirmBanDialog): it may take invitees along
-# a mute of a listed length goes at once, unless the member asked for support recently
-MUTE_CONFIRMATION = Confirmation(
-    moderation.mute_title, moderation.mute_text, moderation.mute_confirm
-)
 # the actions whose asking reminds a facilitator that the member asked for support
 SUPPORT_NOTED = frozenset({MemberAction.MUTE, MemberAction.REMOVE, MemberAction.BAN})
 
@@ -306,6 +304,7 @@ class PaneModeration(CircleFeature):
             harm_flags_to_hide=info.harm_flags_to_hide,
             members_invite=info.members_invite,
             flag_after_hours=info.flag_after_hours,
+            typing=info.typing,
         )
 
     # -- acting on members --------------------------------------------------------------
@@ -329,20 +328,28 @@ class PaneModeration(CircleFeature):
             MemberAction.MAKE_FOUNDER: lambda: bridge.request(
                 TransferFounder(circle=circle, member=member_id)
             ),
-            MemberAction.MUTE: lambda: bridge.request(
-                Mute(circle=circle, member=member_id, seconds=seconds)
-            ),
             MemberAction.UNMUTE: lambda: bridge.request(
                 Mute(circle=circle, member=member_id, seconds=0)
             ),
         }
-        # a member who asked for support recently: the facilitator is reminded first, and
-        # a mute of a listed length asks before it goes (core/care_policy.py)
+        # a member who asked for support recently: the facilitator is reminded first
+        # (core/care_policy.py)
         member, now = controller.member(member_id), clock.now_ms()
-        asked = support_note_text(member, now) is not None
         dialog: EngineCommandDialog
         if action is MemberAction.MUTE and seconds == CUSTOM_LENGTH:
             dialog = MuteMemberDialog(bridge, circle, member_id, name, self.pane.surface)
+        elif action is MemberAction.MUTE:
+            # a listed length asks once, with the optional reason every mute may carry
+            dialog = ConfirmWithReasonDialog(
+                bridge,
+                title=moderation.mute_for_title(name, seconds),
+                explanation=moderation.mute_text(name),
+                confirm_text=moderation.mute_confirm(),
+                command=lambda reason: bridge.request(
+                    Mute(circle=circle, member=member_id, seconds=seconds, reason=reason)
+                ),
+                parent=self.pane.surface,
+            )
         elif action is MemberAction.REMOVE:
             # the removal may say why: shown to them and in the log
             removal = CONFIRMATIONS[action]
@@ -364,8 +371,6 @@ class PaneModeration(CircleFeature):
             )
         else:
             asking = CONFIRMATIONS.get(action)
-            if asking is None and action is MemberAction.MUTE and asked:
-                asking = MUTE_CONFIRMATION
             if asking is None:
                 self.run(commands[action])
                 return

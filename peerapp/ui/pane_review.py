@@ -137,6 +137,7 @@ class PaneReview(CircleFeature):
         if isinstance(sent, MessageSent) and sent.view is not None:
             self.pane.merge_items([sent.view])
             self.controller.sent(sent.next_send_at)  # slow mode, from the result
+            self.controller.own_message(sent.view)
         else:
             self.pane.reload_latest()
             self.controller.refresh_info()  # slow mode: when the next message may go

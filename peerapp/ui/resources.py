@@ -1,19 +1,13 @@
-"""Where the GUI finds its icons and other files shipped next to the code."""
+"""Where the GUI finds its icons and other files shipped with the package
+(peerapp/package_data.py: through importlib.resources, so an installed wheel finds them)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
 
-import peerapp
+from peerapp.package_data import resource_path
 
-RESOURCES = Path(peerapp.__file__).resolve().parent.parent / "resources"
-
-
-def resource_path(*parts: str) -> Path:
-    """A path inside the repository's top-level `resources/` folder."""
-    return RESOURCES.joinpath(*parts)
+__all__ = ["app_icon", "resource_path"]
 
 
 def app_icon() -> QIcon:

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QRect
 from PySide6.QtWidgets import QBoxLayout, QWidget
 
 WINDOW_NARROW = 900  # the circle list (200-280 px) leaves the pane too little below this
-PANE_NARROW = 700  # the members panel (220 px) would leave the conversation under 480 px
+PANE_NARROW = 724  # the members panel (244 px) would leave the conversation under 480 px
 MIN_WINDOW_WIDTH = 640
 
 

@@ -44,6 +44,7 @@ class Notice:
     ts: int  # ms, the actor's clock
     lamport: int  # with `order_id`, its place among the messages
     order_id: str  # normally the id; see peerapp.ui.circle_pane for estimated places
+    divider: bool = False  # drawn as a line in the accent colour ("New messages")
 
 
 @dataclass(frozen=True)

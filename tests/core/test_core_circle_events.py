@@ -58,9 +58,13 @@ def signed_document(doc: dict[str, Any], who: Identity) -> bytes:
     return encoded + nacl.signing.SigningKey(who.signing_seed).sign(encoded).signature
 
 
-def test_every_type_has_a_schema_and_only_message_is_not_control() -> None:
+def test_every_type_has_a_schema_and_only_content_is_not_control() -> None:
     assert set(BODY_SCHEMAS) == set(EventType)
-    assert frozenset(EventType) - CONTROL_TYPES == {EventType.MESSAGE}
+    assert frozenset(EventType) - CONTROL_TYPES == {
+        EventType.MESSAGE,
+        EventType.EDIT,
+        EventType.REACTION,
+    }
 
 
 @pytest.mark.parametrize("kind", list(EventType), ids=lambda k: k.value)
@@ -345,6 +349,8 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.SETTINGS, "harm_flags_to_hide", "3"),
     (EventType.SETTINGS, "members_invite", 1),
     (EventType.SETTINGS, "members_invite", "yes"),
+    (EventType.SETTINGS, "typing", 1),
+    (EventType.SETTINGS, "typing", "on"),
     (EventType.SETTINGS, "flag_after_hours", -1),
     (EventType.SETTINGS, "flag_after_hours", 7 * 24 + 1),
     # optional fields, when present
@@ -357,6 +363,30 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.MESSAGE, "mood", 6),
     (EventType.MESSAGE, "mood", True),
     (EventType.MESSAGE, "mood", "3"),
+    (EventType.MESSAGE, "reply_to", bytes(31)),
+    (EventType.MESSAGE, "reply_to", bytes(33)),
+    (EventType.MESSAGE, "reply_to", "r" * 32),
+    (EventType.MESSAGE, "reply_to", None),
+    # replies, reactions and edits (issue 15)
+    (EventType.EDIT, "message", bytes(31)),
+    (EventType.EDIT, "message", None),
+    (EventType.EDIT, "text", ""),
+    (EventType.EDIT, "text", "  \n"),
+    (EventType.EDIT, "text", LONG * (MAX_TEXT_CHARS + 1)),
+    (EventType.EDIT, "text", b"hi"),
+    (EventType.EDIT, "cw", ""),
+    (EventType.EDIT, "cw", None),
+    (EventType.REACTION, "message", bytes(33)),
+    (EventType.REACTION, "author", bytes(31)),
+    (EventType.REACTION, "reaction", ""),
+    (EventType.REACTION, "reaction", "like"),
+    (EventType.REACTION, "reaction", "Heart"),
+    (EventType.REACTION, "reaction", "ab"),
+    (EventType.REACTION, "reaction", "\U0001f600\U0001f600"),  # two emoji
+    (EventType.REACTION, "reaction", "\U0001f600x"),
+    (EventType.REACTION, "reaction", None),
+    (EventType.REACTION, "on", 1),
+    (EventType.REACTION, "on", None),
     # a facilitator's reason: absent when none, never "" (one encoding per meaning), plain
     # text of at most MAX_REASON_CHARS characters
     *[

@@ -180,6 +180,13 @@ def test_events_before_genesis_are_refused(kind: EventType) -> None:
         EventType.RESTORE: {"message": bytes(32), "author": JOINER.key},
         EventType.STATUS: {"on_break": True},
         EventType.EXCHANGE_KEY: {"exchange": bytes(32)},
+        EventType.EDIT: {"message": bytes(32), "text": "fixed"},
+        EventType.REACTION: {
+            "message": bytes(32),
+            "author": founder.key,
+            "reaction": "hug",
+            "on": True,
+        },
     }
     builder.author(founder, kind, bodies[kind], seq=0)
     assert_refused(builder, "before genesis")

@@ -28,6 +28,9 @@ from peerapp.core.events import (
     JoinRequestArrived,
     MemberJoined,
     MembersChanged,
+    MembershipChanged,
+    MembershipEntryView,
+    MemberTyping,
     MemberView,
     MessageArrived,
     MessageChanged,
@@ -40,6 +43,7 @@ from peerapp.core.events import (
     RejoinedCircle,
     RemovedFromCircle,
     ReportReceived,
+    ResolutionNoteReceived,
     SyncProgress,
     TorStatusChanged,
     UnreadChanged,
@@ -104,6 +108,11 @@ SHAPES = [
                 "restored": False,
                 "filter": "show",
                 "equivocated": False,
+                "reply_to": "",
+                "quote": None,
+                "reactions": [],
+                "edited": False,
+                "earlier": [],
                 "earlier_membership": False,
             },
             "silent": False,
@@ -149,6 +158,31 @@ SHAPES = [
     (
         MembersChanged("ab" * 16),
         {"event": "members_changed", "circle": "ab" * 16, "members": []},
+    ),
+    (
+        MembershipChanged("ab" * 16, MembershipEntryView("e2", "cd" * 32, "Sam", "joined", 5, 6)),
+        {
+            "event": "membership",
+            "circle": "ab" * 16,
+            "entry": {
+                "id": "e2",
+                "member": "cd" * 32,
+                "member_name": "Sam",
+                "action": "joined",
+                "ts": 5,
+                "lamport": 6,
+            },
+        },
+    ),
+    (
+        MemberTyping("ab" * 16, "cd" * 32, "Sam", 6),
+        {
+            "event": "typing",
+            "circle": "ab" * 16,
+            "member": "cd" * 32,
+            "member_name": "Sam",
+            "seconds": 6,
+        },
     ),
     (
         ModerationHappened(
@@ -271,6 +305,7 @@ SHAPES += [
                 "asleep": "",
                 "care_flags": 2,
                 "to_review": 0,
+                "last_message": None,  # none said yet (a message view otherwise)
             },
         },
     ),
@@ -287,7 +322,8 @@ SHAPES += [
         {
             "event": "message_changed",
             "circle": "ab" * 16,
-            "message": dataclasses.asdict(HIDDEN),
+            # as JSON reads it back (a view's tuples are lists there)
+            "message": json.loads(json.dumps(dataclasses.asdict(HIDDEN))),
         },
     ),
 ]
@@ -301,6 +337,10 @@ SHAPES += [
     (
         CareFlagReceived("ab" * 16, "cd" * 16, "ef" * 32),
         {"event": "care_flag", "circle": "ab" * 16, "flag": "cd" * 16, "member": "ef" * 32},
+    ),
+    (
+        ResolutionNoteReceived("ab" * 16, "cd" * 16),
+        {"event": "resolution_note", "circle": "ab" * 16, "about": "cd" * 16},
     ),
     (
         PrivateMessageArrived(

@@ -328,6 +328,23 @@ class LogBuilder:
     def restore(self, who: Identity, message: VerifiedEvent, **overrides: Any) -> VerifiedEvent:
         return self.author(who, EventType.RESTORE, delete_body(message), **overrides)
 
+    def edit(
+        self, who: Identity, message: VerifiedEvent, text: str, **overrides: Any
+    ) -> VerifiedEvent:
+        body = {"message": message.id, "text": text}
+        return self.author(who, EventType.EDIT, body, **overrides)
+
+    def reaction(
+        self,
+        who: Identity,
+        message: VerifiedEvent,
+        reaction: str = "heart",
+        on: bool = True,
+        **overrides: Any,
+    ) -> VerifiedEvent:
+        body = {**delete_body(message), "reaction": reaction, "on": on}
+        return self.author(who, EventType.REACTION, body, **overrides)
+
     def status(self, who: Identity, on_break: bool, **overrides: Any) -> VerifiedEvent:
         return self.author(who, EventType.STATUS, {"on_break": on_break}, **overrides)
 
@@ -410,6 +427,8 @@ def one_of_each_type(label: str = "each") -> dict[EventType, VerifiedEvent]:
         EventType.INVITE_CREATE: builder.invite(founder, seed),
         EventType.MESSAGE: builder.message(founder, "welcome"),
     }
+    events[EventType.EDIT] = builder.edit(founder, events[EventType.MESSAGE], "welcome, all")
+    events[EventType.REACTION] = builder.reaction(founder, events[EventType.MESSAGE])
     request = join_request(builder.circle_id, joiner, seed)
     events[EventType.JOIN_REQUEST] = request
     events[EventType.ADD_MEMBER] = builder.admit(founder, request)

@@ -36,11 +36,17 @@ def node_command(profile: Path, *extra: str, network: tuple[str, ...] = DIRECT) 
     return [sys.executable, "-m", "peerapp", "node", "--profile", str(profile), *network, *extra]
 
 
+# What starts coverage in a Python child (coverage's .pth, `patch = ["subprocess"]` in
+# pyproject.toml): without them a node runs unmeasured.
+COVERAGE_VARIABLES = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
+
+
 def node_environment(
-    passphrase: str | None = PASSPHRASE, timings: str | None = None
+    passphrase: str | None = PASSPHRASE, timings: str | None = None, *, measured: bool = True
 ) -> dict[str, str]:
-    """`timings`: PEERAPP_TIMINGS for the node (None: the app's timings)."""
-    unset = ("PEERAPP_PASSPHRASE", TIMINGS_VARIABLE)
+    """`timings`: PEERAPP_TIMINGS for the node (None: the app's timings). `measured=False`:
+    no coverage in the node (see Node)."""
+    unset = ("PEERAPP_PASSPHRASE", TIMINGS_VARIABLE, *(() if measured else COVERAGE_VARIABLES))
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     if passphrase is not None:
         environment["PEERAPP_PASSPHRASE"] = passphrase
@@ -76,6 +82,7 @@ class Node:
         wait: bool = True,
         timings: str | None = QUICK,
         environment: dict[str, str] | None = None,
+        measured: bool = True,
     ) -> None:
         """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
         exec the node (so the process is the node itself and kill() reaches it).
@@ -89,6 +96,11 @@ class Node:
 
         `timings`: the node's PEERAPP_TIMINGS (QUICK by default; None: the app's).
         `environment`: more variables for the node's process.
+
+        `measured=False` runs the node without coverage, for a node the test kills with
+        SIGKILL: such a node writes no coverage data (coverage saves at exit), so measuring
+        it only costs its start 0.35-0.6 s of CPU (the tracer runs through every import)
+        and its work about two fifths more, for nothing. Every other node is measured.
 
         The constructor returns once the node said "ready". With `wait=False` it only
         launches the process (Spares: nodes started ahead, while other tests run); the
@@ -108,7 +120,10 @@ class Node:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env={**node_environment(passphrase, timings), **(environment or {})},
+            env={
+                **node_environment(passphrase, timings, measured=measured),
+                **(environment or {}),
+            },
         )
         assert self._process.stdout is not None and self._process.stderr is not None
         self._lines: queue.Queue[bytes | None] = queue.Queue()

@@ -90,6 +90,7 @@ def test_a_report_reaches_the_facilitator_and_no_one_else(
             "ts": listed["reports"][0]["ts"],
             "received_at": listed["reports"][0]["received_at"],
             "resolved": False,
+            "notes": [],  # other facilitators' notes on resolving it (issue 14)
         }
     ]
     assert listed["reports"][0]["ts"] <= listed["reports"][0]["received_at"] + 60_000

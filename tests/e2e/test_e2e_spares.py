@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.node_process import Spares, StartNode
+import pytest
+
+from tests.e2e.node_process import COVERAGE_VARIABLES, Spares, StartNode, node_environment
 
 
 def test_start_node_hands_out_running_fresh_distinct_nodes(start_node: StartNode) -> None:
@@ -41,3 +43,16 @@ def test_spares_launch_a_replacement_per_node_taken_and_close_kills_the_rest(
     assert spares.waiting == ()
     # killed where they stood (maybe before their ready line): the process, not `process`
     assert all(node._process.poll() is not None for node in waiting)
+
+
+def test_an_unmeasured_node_gets_no_coverage_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Node(measured=False) (for a node the test SIGKILLs, which writes no coverage data)
+    starts without what starts coverage in a child; every other node keeps it."""
+    for variable in COVERAGE_VARIABLES:
+        monkeypatch.setenv(variable, "as coverage's subprocess patch sets it")
+    measured = node_environment()
+    unmeasured = node_environment(measured=False)
+    for variable in COVERAGE_VARIABLES:
+        assert measured[variable] == "as coverage's subprocess patch sets it"
+        assert variable not in unmeasured
+    assert {k: v for k, v in measured.items() if k not in COVERAGE_VARIABLES} == unmeasured

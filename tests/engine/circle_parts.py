@@ -168,6 +168,7 @@ class Member:
         self.safety = parts.safety
         self.boundaries = parts.boundaries
         self.messages = parts.messages
+        self.content = parts.content
         self.message_changes = parts.message_changes
         self.circle_changes = parts.circle_changes
         self.joins = parts.joins

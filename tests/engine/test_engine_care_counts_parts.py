@@ -7,13 +7,28 @@ Ash's back to none."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import trio
 
 from peerapp.core.mailbox_messages import MAX_ANSWER_BYTES, PROTOCOL, Ack, decode_answer
+from peerapp.storage.database import Database
 from peerapp.storage.mailbox_store import MailboxStore
 from tests.engine.circle_parts import MemoryHost, admit, circle_of, run
+
+
+@contextmanager
+def counted_statements(database: Database) -> Iterator[list[str]]:
+    """The SQL statements the database runs inside the block (SQLite's trace hook)."""
+    statements: list[str] = []
+    connection = database._connection
+    connection.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        connection.set_trace_callback(None)
 
 
 def test_open_care_flags_are_counted_for_the_facilitator_only(tmp_path: Path) -> None:
@@ -36,6 +51,13 @@ def test_open_care_flags_are_counted_for_the_facilitator_only(tmp_path: Path) ->
                 network.cancel_scope.cancel()
             assert ash.parts.mailbox.open_flag_count(circle) == 1
             assert bee.parts.mailbox.open_flag_count(mine) == 0  # a member: never counted
+            # the row's count is one query, whatever the inbox holds (issue 14: it decoded
+            # every note of the inbox for each row built)
+            with counted_statements(ash.database) as statements:
+                assert ash.parts.mailbox.open_flag_count(circle) == 1
+            assert len(statements) == 1 and statements[0].lstrip().upper().startswith(
+                "SELECT COUNT"
+            )
             ash.parts.mailbox.resolve_flag(circle.circle_id.hex(), flag)
             assert ash.parts.mailbox.open_flag_count(circle) == 0
 

@@ -26,7 +26,7 @@ from peerapp.core import wire
 from peerapp.core.api.refusals import Refusal as Why
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
-from peerapp.core.events import PrivateMessageArrived
+from peerapp.core.events import PrivateMessageArrived, ResolutionNoteReceived
 from peerapp.core.mailbox_messages import (
     MAX_ANSWER_BYTES,
     PROTOCOL,
@@ -50,6 +50,7 @@ from tests.engine.circle_parts import (
     Member,
     MemberAt,
     admit,
+    admitted_and_said,
     circle_of,
     deliver,
     in_reach,
@@ -407,8 +408,51 @@ def test_resolving_a_care_flag_tells_the_other_facilitators_privately(tmp_path: 
             )
             (seen_by_ash,) = ash.parts.mailbox.flags(c)
             assert seen_by_ash.resolved and [n.note for n in seen_by_ash.notes] == [note.note]
+            # Bee's open list learns of it (issue 14): ids only; Cee never hears of it
+            assert bee.record.events(ResolutionNoteReceived) == [ResolutionNoteReceived(c, flag)]
+            assert cee.record.events(ResolutionNoteReceived) == []
             assert cee.parts.mailbox.counts.get("refused_not_for_me", 0) == 0  # never sent her
             assert MailboxStore(ash.database).undelivered() == []
+
+    run(body)
+
+
+def test_resolving_a_report_with_a_note_tells_the_other_facilitator(tmp_path: Path) -> None:
+    """Issue 14: a report's resolution may say what was done, as a care flag's does; the
+    other facilitator's app hears of it (`resolution_note`) and `reports` shows it."""
+
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee", "Cee") as (ash, bee, cee):
+            circle = ash.found()
+            bees = await admit(ash, circle, bee)
+            c = circle.circle_id.hex()
+            await ash.moderation.on_member(c, EventType.PROMOTE, bees.me.hex())
+            said = await admitted_and_said(ash, circle, cee, "something unkind")
+            learn_of(ash, bee, bees, said.runtime.me)
+            async with trio.open_nursery() as network:
+                open_hosts(network, ash, bee)
+                for sender in (ash, bee):
+                    assert sender.host is not None
+                    sender.host.reachable.update({ash.peer: ash, bee.peer: bee})
+                report = await ash.parts.mailbox.report(c, said.view.id, "Unkind to Bee")
+                await wait_all_tasks_blocked()
+                assert [r.id for r in bee.parts.mailbox.reports(c)] == [report]
+                # an open report waits on the circle's row (to_review) until resolved
+                assert bee.parts.mailbox.open_report_count(bees) == 1
+                bee.parts.mailbox.resolve(c, report, "  Talked with Cee, all calm.  ")
+                assert bee.parts.mailbox.open_report_count(bees) == 0
+                await wait_all_tasks_blocked()
+                network.cancel_scope.cancel()
+            (seen_by_bee,) = bee.parts.mailbox.reports(c)
+            assert seen_by_bee.resolved and [n.note for n in seen_by_bee.notes] == [
+                "Talked with Cee, all calm."
+            ]
+            (seen_by_ash,) = ash.parts.mailbox.reports(c)
+            assert not seen_by_ash.resolved  # each facilitator resolves for itself
+            (note,) = seen_by_ash.notes
+            assert (note.sender, note.sender_name) == (bees.me.hex(), "Bee")
+            assert ash.record.events(ResolutionNoteReceived) == [ResolutionNoteReceived(c, report)]
+            assert cee.record.events(ResolutionNoteReceived) == []
 
     run(body)
 

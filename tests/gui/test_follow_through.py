@@ -115,7 +115,7 @@ def test_a_low_check_in_is_followed_through_and_the_facilitator_is_reminded(
     choose(ash, "Bee", moderation.mute_menu(), moderation.mute_choice(MUTE_CHOICES[0]))
     asking = circle.ash.active_dialog
     assert isinstance(asking, ConfirmActionDialog)  # a listed mute asks first now
-    assert asking.windowTitle() == moderation.mute_title("Bee")
+    assert asking.windowTitle() == moderation.mute_for_title("Bee", MUTE_CHOICES[0])
     assert support_note(asking) == said
     cancel(qtbot, circle.ash)
     choose(ash, "Bee", moderation.remove_action())

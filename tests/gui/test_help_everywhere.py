@@ -47,11 +47,13 @@ from peerapp.ui.dialogs.join_circle import JoinCircleDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
+from peerapp.ui.dialogs.open_link import OpenLinkDialog
 from peerapp.ui.dialogs.private_talk import PrivateTalkDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
+from peerapp.ui.links import LinkTarget, target_of
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.notices import Settings
 from peerapp.ui.text import crisis
@@ -60,6 +62,13 @@ from tests.gui.helpers import WAIT_MS
 CIRCLE = "c1" * 32
 MEMBER = "a2" * 32
 MESSAGE = "b3" * 32
+
+
+def _example_link() -> LinkTarget:
+    target = target_of("https://hearth.example/help")
+    assert target is not None
+    return target
+
 
 # Every dialog of ui/dialogs/, made as the app makes it (its bridge, its circle). The
 # bridge's engine never starts: help must not need one, and a dialog that reads the
@@ -97,6 +106,9 @@ DIALOGS: dict[type[QDialog], Make] = {
     ModerationLogDialog: lambda b, w, _: ModerationLogDialog(b, CIRCLE, w),
     MuteMemberDialog: lambda b, w, _: MuteMemberDialog(b, CIRCLE, MEMBER, "Cy", w),
     NetworkSettingsDialog: lambda b, w, _: NetworkSettingsDialog(b, w),
+    OpenLinkDialog: lambda _b, w, _: OpenLinkDialog(
+        _example_link(), tor=True, opener=lambda _url: True, parent=w
+    ),
     PrivateTalkDialog: lambda b, w, _: PrivateTalkDialog(b, CIRCLE, MEMBER, "Cy", w),
     ReportMessageDialog: lambda b, w, _: ReportMessageDialog(b, CIRCLE, MESSAGE, w),
     StorageDialog: lambda b, w, _: StorageDialog(b, CIRCLE, w),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -134,7 +135,8 @@ def test_ctrl_k_switches_circles_by_name_and_alt_arrows_step_through_them(
 
 def test_a_focused_button_of_every_kind_shows_a_ring(qtbot: QtBot, hearth_app: object) -> None:
     """The ring is drawn in the theme's focus colour, 2 px, on plain, primary, quiet and toggle
-    buttons alike (today's filled buttons showed almost nothing)."""
+    buttons alike (today's filled buttons showed almost nothing); on a primary button's
+    fill, in the ring colour made for that fill."""
     holder = QWidget()
     qtbot.addWidget(holder)
     row = QHBoxLayout(holder)
@@ -149,8 +151,10 @@ def test_a_focused_button_of_every_kind_shows_a_ring(qtbot: QtBot, hearth_app: o
         row.addWidget(button)
     holder.show()
     activate(qtbot, holder)
-    ring = QColor(theme.current().focus)
+    palette = theme.current()
     for kind, button in kinds.items():
+        # a filled button's ring is the one made for its fill (3:1 against it, issue 14)
+        ring = QColor(palette.focus_on_accent if kind == "primary" else palette.focus)
         elsewhere.setFocus()
         qtbot.waitUntil(elsewhere.hasFocus, timeout=WAIT_MS)
         unfocused = button.grab().toImage()
@@ -161,3 +165,44 @@ def test_a_focused_button_of_every_kind_shows_a_ring(qtbot: QtBot, hearth_app: o
         edge = [focused.pixelColor(x, middle) for x in (0, 1)]
         assert ring in edge, f"{kind}: no ring at the left edge ({[c.name() for c in edge]})"
         assert unfocused.pixelColor(1, middle) != ring, f"{kind}: the ring shows unfocused"
+
+
+def key_to_focus(window: QWidget, key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
+    """A key as the keyboard gives it: to the window system's window, reaching the widget
+    with the focus through Qt's shortcut override (not sent to a chosen widget)."""
+    handle = window.windowHandle()
+    assert handle is not None
+    QTest.keyClick(handle, key, modifiers)
+
+
+def test_ctrl_k_and_alt_arrows_work_while_typing_in_the_composer(
+    qtbot: QtBot, start_session: StartSession, profile: Path
+) -> None:
+    """The keys as a person presses them while typing, the focus in the composer (where
+    it mostly is): a text box's own Ctrl+K ("delete to the end of the line" on X11) must
+    not win over the switcher, nor swallow the Alt arrows. The test above sends its keys
+    to the window widget, which no shortcut override of the composer sees."""
+    window = start_session(profile).wait_online_after_unlock()
+    first = create_circle(qtbot, window, "Tuesday circle", "Ash")
+    second = create_circle(qtbot, window, "Walkers", "Ash")
+    order = window.circle_list.ids()
+    window.circle_list.select(order[0])
+    pane = wait_showing(qtbot, window, order[0])
+    activate(qtbot, window)
+    pane.composer.edit.setFocus()
+    qtbot.waitUntil(pane.composer.edit.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(pane.composer.edit, "half a thought")
+
+    key_to_focus(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    switcher = window.active_dialog
+    assert isinstance(switcher, CircleSwitcher)
+    assert pane.composer.edit.toPlainText() == "half a thought"  # nothing was deleted
+    qtbot.keyClick(switcher.filter_edit, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.active_dialog is None, timeout=WAIT_MS)
+    activate(qtbot, window)
+    pane.composer.edit.setFocus()
+    qtbot.waitUntil(pane.composer.edit.hasFocus, timeout=WAIT_MS)
+
+    key_to_focus(window, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    wait_showing(qtbot, window, order[1])
+    assert {first, second} == set(order)

@@ -321,5 +321,12 @@ def test_the_header_says_how_long_since_a_sync(qtbot: QtBot) -> None:
     assert header.sync_label.isVisible() and header.sync_label.text() == "synced 12 s ago"
     header.show_sync_age(now + 60_000)
     assert header.sync_label.text() == "synced 1 min ago"
+    # a narrow pane (issue 14's walk at 640 px): the sync age steps aside, and comes back
+    header.set_compact(True)
+    assert header.sync_label.isHidden() and header.sync_separator.isHidden()
+    header.show_sync_age(now + 120_000)
+    assert header.sync_label.isHidden()
+    header.set_compact(False)
+    assert header.sync_label.isVisible() and header.sync_label.text() == "synced 2 min ago"
     header.set_peer_syncs([], now)
     assert header.sync_label.isHidden()

@@ -24,9 +24,11 @@ from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.text import (
+    around,
     boundaries,
     care,
     circles,
+    content,
     conversation,
     moderation,
     private_talk,
@@ -159,14 +161,22 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
 ) -> None:
     ash, bee = circle.pane(circle.ash), circle.pane(circle.bee)
     choose(ash, "Bee", moderation.mute_menu(), "10 minutes")
+    # a listed length asks once, with the optional reason every mute may carry (issue 14)
+    quick = circle.ash.active_dialog
+    assert isinstance(quick, ConfirmWithReasonDialog)
+    assert quick.windowTitle() == moderation.mute_for_title("Bee", 600)
+    assert quick.reason_field.edit.maxLength() == MAX_MODERATION_REASON_CHARS
+    type_into(quick.reason_field.edit, "Taking a breather")
+    with qtbot.waitSignal(quick.accepted, timeout=DELIVERY_WAIT_MS):
+        click(quick.primary_button)
 
     qtbot.waitUntil(lambda: bee.composer.hold.muted, timeout=DELIVERY_WAIT_MS)
     assert not bee.composer.edit.isEnabled()
     assert not bee.composer.send_button.isEnabled()
     assert bee.composer.hold_label.text().startswith("You are muted until ")
     assert not bee.composer.hold_label.isHidden()
-    wait_notice(qtbot, bee, "Bee was muted for 10 minutes by Ash")
-    wait_notice(qtbot, ash, "Bee was muted for 10 minutes by Ash")
+    wait_notice(qtbot, bee, "Bee was muted for 10 minutes by Ash. Reason: Taking a breather")
+    wait_notice(qtbot, ash, "Bee was muted for 10 minutes by Ash. Reason: Taking a breather")
     qtbot.waitUntil(lambda: moderation.unmute_action() in menu_of(ash, "Bee"), timeout=WAIT_MS)
     assert moderation.mute_menu() not in menu_of(ash, "Bee")
 
@@ -210,7 +220,7 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     assert isinstance(dialog, ModerationLogDialog)
     qtbot.waitUntil(lambda: dialog.loaded, timeout=WAIT_MS)
     assert [(line.who, line.what, line.whom, line.reason) for line in dialog.lines] == [
-        ("Ash", "Muted for 10 minutes", "Bee", ""),
+        ("Ash", "Muted for 10 minutes", "Bee", "Taking a breather"),
         ("Ash", "Unmuted", "Bee", ""),
         ("Ash", "Muted for 2 hours", "Bee", "A <b>pause</b> to cool down"),
     ]
@@ -219,8 +229,8 @@ def test_muting_through_the_menu_holds_the_other_composer_until_unmuted(
     reason = last.findChild(QLabel, "moderationLogReason")
     assert reason is not None and reason.textFormat() == Qt.TextFormat.PlainText
     assert reason.text() == moderation.moderation_log_reason("A <b>pause</b> to cool down")
-    first = dialog.entries.itemWidget(dialog.entries.item(0))
-    assert first.findChild(QLabel, "moderationLogReason") is None  # no reason, no line
+    unmuted = dialog.entries.itemWidget(dialog.entries.item(1))
+    assert unmuted.findChild(QLabel, "moderationLogReason") is None  # no reason, no line
     with qtbot.waitSignal(dialog.finished, timeout=WAIT_MS):
         click(dialog.primary_button)
 
@@ -234,8 +244,11 @@ def row_saying(pane: CirclePane, text: str) -> int:
 
 
 def message_menu(pane: CirclePane, text: str) -> list[str]:
+    """The menu's entries, without replying, reacting and editing (tests/gui/test_content.py
+    has those)."""
     menu = pane.message_list.menu_for(pane.model.index(row_saying(pane, text)))
-    return [] if menu is None else [a.text() for a in menu.actions()]
+    answering = {content.reply_action(), content.react_menu(), content.edit_action()}
+    return [] if menu is None else [a.text() for a in menu.actions() if a.text() not in answering]
 
 
 def delete_through_menu(
@@ -299,7 +312,8 @@ def test_deleting_through_the_message_menu_leaves_a_tombstone_on_both_sides(
     said = "A message by Bee was removed by Ash. Reason: Unkind to another member"
     wait_notice(qtbot, bee, said)
     wait_notice(qtbot, ash, said)
-    assert [n.text for n in ash.model.notices()] == [said]
+    # besides "Bee joined" (issue 15), the note of the delete and its reason
+    assert [n.text for n in ash.model.notices() if n.text != around.joined_notice("Bee")] == [said]
 
 
 def test_settings_dialog_turns_on_slow_mode_and_the_composer_counts_down(

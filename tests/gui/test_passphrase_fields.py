@@ -111,3 +111,26 @@ def test_typing_with_caps_lock_on_says_so(qtbot: QtBot, boxes: list[PassphraseEd
         assert not hint.isVisible()
         edit.clear()
         assert not hint.isVisible()
+
+
+def hidden(edit: PassphraseEdit) -> Callable[[], bool]:
+    return lambda: not edit.is_shown()
+
+
+def test_the_eye_is_reached_with_tab_and_pressed_with_space(
+    qtbot: QtBot, boxes: list[PassphraseEdit]
+) -> None:
+    """Issue 14: the show button is part of the Tab order, right after its box."""
+    for edit in boxes:
+        edit.setFocus()
+        qtbot.waitUntil(edit.hasFocus, timeout=WAIT_MS)
+        QTest.keyClicks(edit, "kettle")
+        button = edit.show_button()
+        assert button is not None
+        QTest.keyClick(edit, Qt.Key.Key_Tab)
+        qtbot.waitUntil(button.hasFocus, timeout=WAIT_MS)
+        QTest.keyClick(button, Qt.Key.Key_Space)
+        qtbot.waitUntil(edit.is_shown, timeout=WAIT_MS)
+        QTest.keyClick(button, Qt.Key.Key_Space)
+        qtbot.waitUntil(hidden(edit), timeout=WAIT_MS)
+        assert edit.text() == "kettle"

@@ -64,6 +64,12 @@ def test_at_640_px_nothing_is_clipped_and_the_lists_become_drawers(
     assert conversation_height > window.height() // 2
     assert window.circle_list.isVisible() and pane.member_panel.isVisible()
     assert pane.header.invite_button.isVisible()
+    # beside both side panels the text box still holds its placeholder on one line
+    edit = pane.composer.edit
+    room = edit.viewport().width() - 2 * edit.document().documentMargin()
+    needed = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
+    print(f"at 1024 px the composer's box has {room:.0f} px for a {needed} px placeholder")
+    assert needed <= room
 
     settle_size(qtbot, window, 600, 600)  # below the minimum: 640
     assert window.width() == MIN_WINDOW_WIDTH

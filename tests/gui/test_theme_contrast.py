@@ -12,6 +12,7 @@ import pytest
 from peerapp.ui.theme import contrast
 from peerapp.ui.theme.palette import (
     COMMON_GROUNDS,
+    INNER_RINGS,
     NAME_GROUNDS,
     PAINTED_PAIRS,
     ROLE_KINDS,
@@ -28,12 +29,40 @@ def needed(kind: Kind) -> float:
     return contrast.TEXT_AA if kind is Kind.TEXT else contrast.NON_TEXT_AA
 
 
+STATES = (":focus", ":hover", ":pressed", ":checked")
+
+
+def base_selector(selector: str) -> str:
+    """The control's own rule for a state's rule ("QPushButton:focus" -> "QPushButton")."""
+    for state in STATES:
+        selector = selector.replace(state, "")
+    return selector
+
+
+def fills() -> dict[str, str]:
+    """The background role of each selector that has one."""
+    return {
+        rule.selector: rule.roles["background"]
+        for rule in template_rules()
+        if "background" in rule.roles
+    }
+
+
 def drawn_pairs() -> set[tuple[str, str, str]]:
     """(foreground role, background role, where) for every pair the sheet draws."""
     pairs: set[tuple[str, str, str]] = set()
+    filled = fills()
     for rule in template_rules():
         if ":disabled" in rule.selector:
             continue  # inactive controls are exempt (WCAG 1.4.3, 1.4.11)
+        # a focus ring borders the control's own fill on the inside (issue 14: 2.4:1 on
+        # primary buttons went unmeasured when only the grounds around were)
+        own_fill = filled.get(rule.selector) or filled.get(base_selector(rule.selector))
+        if ":focus" in rule.selector and own_fill is not None:
+            for prop in BORDER_PROPERTIES:
+                ring = rule.roles.get(prop)
+                if ring is not None:
+                    pairs.add((ring, own_fill, rule.selector))
         background = rule.roles.get("background")
         grounds = (background,) if background else COMMON_GROUNDS
         foreground = rule.roles.get("color")
@@ -42,7 +71,7 @@ def drawn_pairs() -> set[tuple[str, str, str]]:
         # an outline or ring is seen against what the control sits on
         for prop in BORDER_PROPERTIES:
             edge = rule.roles.get(prop)
-            if edge is not None:
+            if edge is not None and edge not in INNER_RINGS:
                 pairs.update((edge, ground, rule.selector) for ground in COMMON_GROUNDS)
         if background is not None and ROLE_KINDS[background] is not Kind.GROUND:
             pairs.update((background, ground, rule.selector) for ground in COMMON_GROUNDS)
@@ -83,6 +112,18 @@ def test_the_pairs_cover_what_the_issue_measured() -> None:
     assert ("strength_fair", "window") in pairs
     assert ("outline", "window") in pairs
     assert ("focus", "surface") in pairs
+
+
+def test_focus_rings_are_measured_against_the_fill_of_filled_buttons() -> None:
+    """A primary button's ring borders the ember fill: that pair is measured (issue 14)."""
+    pairs = {(fg, bg) for fg, bg, where in drawn_pairs() if "primary" in where}
+    rings = {fg for fg, bg in pairs if bg == "accent"} - {"on_accent"}
+    assert rings, "no focus ring measured against a primary button's fill"
+    for name, palette in THEMES.items():
+        for ring in rings:
+            got = contrast.ratio(palette.role(ring), palette.accent)
+            print(f"{name}: primary focus ring {got:.2f}:1 against the fill")
+            assert got >= contrast.NON_TEXT_AA, f"{name}: {ring} on accent {got:.2f}:1"
 
 
 @pytest.mark.parametrize("name", sorted(THEMES))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from peerapp.core.api.contract import Command, Done, Result, command
 
@@ -87,6 +88,9 @@ class CircleSettings(Result):
     harm_flags_to_hide: int
     members_invite: bool
     flag_after_hours: int
+    typing: bool = False  # members see who is typing (left out of the JSON while off)
+
+    OMIT_DEFAULTS = frozenset({"typing"})
 
 
 @command(
@@ -103,6 +107,7 @@ class SetSettings(Command[CircleSettings]):
     harm_flags_to_hide: int | None = None
     members_invite: bool | None = None
     flag_after_hours: int | None = None
+    typing: bool | None = None
 
 
 @command("revoke_invite", "Withdraw an invite (its code or id).")
@@ -149,6 +154,9 @@ class CircleInfoView(Result):
     removed: bool
     banned: bool
     members: int
+    typing: bool = False  # members see who is typing (left out of the JSON while off)
+
+    OMIT_DEFAULTS = frozenset({"typing"})
 
 
 @command("circle_info", "A circle's settings, guidelines and your standing in it.")
@@ -207,6 +215,10 @@ class SettingsDetails:
     flag_after_hours: int
     slow_mode_seconds: int
     harm_flags_to_hide: int
+    typing: bool = False  # its optional field (issue 15); absent from older entries: off
+
+    # off, the entry's JSON is what it always was
+    OMIT_DEFAULTS: ClassVar[frozenset[str]] = frozenset({"typing"})
 
 
 @dataclass(frozen=True)

@@ -68,8 +68,15 @@ class Refusal(enum.Enum):
     CIRCLE_RULE = "circle_rule"
     REFUSED_BY_RULES = "refused_by_rules"
     NO_KEYS_YET = "no_keys_yet"
+    TYPING_OFF = "typing_off"
     MUTED = "muted"
     SLOW_MODE = "slow_mode"
+    # replies, reactions and edits (issue 15)
+    EDIT_NOT_AUTHOR = "edit_not_author"
+    EDIT_CHECK_IN = "edit_check_in"
+    EDIT_WINDOW_CLOSED = "edit_window_closed"
+    TOO_MANY_REACTIONS = "too_many_reactions"
+    NOT_A_REACTION = "not_a_reaction"
     # the circle's rules (core/circle_state.py's reasons, mapped in RULE_REFUSALS)
     RANKED_BELOW_ONLY = "ranked_below_only"
     ALREADY_FACILITATOR = "already_facilitator"
@@ -234,8 +241,20 @@ _TEXTS: dict[Refusal, str] = {
     Refusal.CIRCLE_RULE: "{reason}",
     Refusal.REFUSED_BY_RULES: "The circle's rules do not allow that right now.",
     Refusal.NO_KEYS_YET: "This circle has no keys yet; wait until you are connected.",
+    Refusal.TYPING_OFF: "This circle does not show who is typing (a facilitator can turn it on).",
     Refusal.MUTED: "You are muted in this circle for another {minutes} minute{plural}.",
     Refusal.SLOW_MODE: "Slow mode is on: you can send again in {seconds} s.",
+    Refusal.EDIT_NOT_AUTHOR: "Only its author can edit a message.",
+    Refusal.EDIT_CHECK_IN: "A check-in cannot be edited: send a new one instead.",
+    Refusal.EDIT_WINDOW_CLOSED: (
+        "A message can be edited for {hours} hours after it was sent: send a new message instead."
+    ),
+    Refusal.TOO_MANY_REACTIONS: (
+        "You can leave at most {limit} reactions on one message: take one back first."
+    ),
+    Refusal.NOT_A_REACTION: (
+        "{text!r} is not a reaction: use one of {choices}, or a single emoji."
+    ),
     Refusal.RANKED_BELOW_ONLY: "Facilitators can act only on members ranked below them.",
     Refusal.ALREADY_FACILITATOR: "They are already a facilitator.",
     Refusal.NOT_A_FACILITATOR: "They are not a facilitator.",
@@ -402,6 +421,12 @@ RULE_REFUSALS: dict[RuleReason, Refusal] = {
     RuleReason.TOO_NEW_TO_FLAG: Refusal.TOO_NEW_TO_FLAG,
     RuleReason.ONLY_FACILITATORS_INVITE: Refusal.ONLY_FACILITATORS_INVITE,
     RuleReason.APPROVAL_ONLY_FACILITATORS_ADMIT: Refusal.APPROVAL_ONLY_FACILITATORS_INVITE,
+    # replies, reactions and edits (issue 15)
+    RuleReason.UNKNOWN_MESSAGE: Refusal.NO_SUCH_MESSAGE,
+    RuleReason.EDIT_NOT_AUTHOR: Refusal.EDIT_NOT_AUTHOR,
+    RuleReason.EDIT_CHECK_IN: Refusal.EDIT_CHECK_IN,
+    RuleReason.EDIT_WINDOW_CLOSED: Refusal.EDIT_WINDOW_CLOSED,
+    RuleReason.TOO_MANY_REACTIONS: Refusal.TOO_MANY_REACTIONS,
     # in the rules' own words, made a sentence
     **dict.fromkeys(
         [

@@ -23,8 +23,10 @@ from typing import Any
 
 from peerapp.core.api import (
     appearance,
+    around,
     boundaries,
     circles,
+    content,
     crisis,
     joins,
     messages,
@@ -59,6 +61,8 @@ FEATURES = (
     crisis,
     appearance,
     private_talk,
+    content,
+    around,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}
@@ -205,9 +209,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Result):
         return result_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # a view may name fields left out while at their default, as a result does
+        omit: frozenset[str] = getattr(value, "OMIT_DEFAULTS", frozenset())
         return {
             field.metadata.get(JSON_NAME, field.name): _plain(getattr(value, field.name))
             for field in dataclasses.fields(value)
+            if field.name not in omit or getattr(value, field.name) != field.default
         }
     if isinstance(value, (list, tuple)):
         return [_plain(item) for item in value]

@@ -31,6 +31,17 @@ class Report(Command[Reported]):
     reason: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class FlagNoteView:
+    """What a facilitator who resolved a care flag told the other facilitators (a private
+    note through the mailbox, issue 14)."""
+
+    sender: str = json_name("from")
+    sender_name: str = field(repr=False, metadata={JSON_NAME: "from_name"})
+    note: str = field(repr=False)
+    received_at: int  # ms, ours
+
+
 @dataclass(frozen=True)
 class ReportView:
     """A member's report that reached our facilitator mailbox (checked when it arrived:
@@ -48,6 +59,8 @@ class ReportView:
     ts: int  # ms, the reporter's clock
     received_at: int  # ms, ours
     resolved: bool
+    # the other facilitators' notes on resolving it, oldest first (issue 14)
+    notes: tuple[FlagNoteView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,11 +74,15 @@ class Reports(Command[ReportList]):
     circle: str
 
 
-@command("resolve_report", "Mark a report as dealt with.")
+@command(
+    "resolve_report",
+    "Mark a report as dealt with; a note, if any, goes to the other facilitators privately.",
+)
 @dataclass(frozen=True, kw_only=True)
 class ResolveReport(Command[Done]):
     circle: str
     report: str
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,17 +108,6 @@ class Flag(Command[Flagged]):
     member: str | None = None
     message: str | None = None
     note: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class FlagNoteView:
-    """What a facilitator who resolved a care flag told the other facilitators (a private
-    note through the mailbox, issue 14)."""
-
-    sender: str = json_name("from")
-    sender_name: str = field(repr=False, metadata={JSON_NAME: "from_name"})
-    note: str = field(repr=False)
-    received_at: int  # ms, ours
 
 
 @dataclass(frozen=True, kw_only=True)

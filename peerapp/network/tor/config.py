@@ -22,6 +22,7 @@ import ipaddress
 import os
 import re
 import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,10 @@ FALLBACK_BINARY_DIRS = ("/usr/sbin", "/usr/bin")
 # a tor installed somewhere else, and for tests of a machine without tor (where the
 # fallback folders would still find the system's).
 BINARY_SEARCH_VARIABLE = "PEERAPP_TOR_SEARCH_PATH"
+# The self-contained bundle (`make dist`, docs/architecture.md "Packaging") carries its own
+# tor in this folder beside its executable; it is searched first so the bundle runs on a
+# machine without tor. The .deb leaves it out and depends on Debian's tor instead.
+BUNDLED_TOR_FOLDER = "tor"
 MAX_TORRC_BYTES = 64 * 1024
 MAX_TORRC_LINE = 2000
 
@@ -160,10 +165,21 @@ def tor_config_from_options(
     return OwnTor(binary=find_tor_binary(binary_search), data_dir=data_dir, extra_lines=extra)
 
 
+def bundled_tor_dirs(executable: str | None = None) -> list[str]:
+    """The bundle's own tor folder when Hearth runs frozen (PyInstaller sets sys.frozen),
+    else nothing: a source or pip install uses the system's tor."""
+    if executable is None:
+        if not getattr(sys, "frozen", False):
+            return []
+        executable = sys.executable
+    folder = Path(executable).resolve().parent / BUNDLED_TOR_FOLDER
+    return [str(folder)] if folder.is_dir() else []
+
+
 def find_tor_binary(search: str | None = None) -> Path:
     if search is None:
         search = os.environ.get(BINARY_SEARCH_VARIABLE) or os.pathsep.join(
-            [os.environ.get("PATH", ""), *FALLBACK_BINARY_DIRS]
+            [*bundled_tor_dirs(), os.environ.get("PATH", ""), *FALLBACK_BINARY_DIRS]
         )
     found = shutil.which("tor", path=search)
     if found is None:

@@ -1,5 +1,5 @@
-"""A facilitator's "Care and review" list for one circle (the engine's `flags`), in two
-sections.
+"""A facilitator's "Care and review" list for one circle (the engine's `flags` and
+`reports`), in three sections.
 
 Care flags: who is worried about whom (or who asked for support), their note, and the
 message they pointed at, if any, each with "Mark resolved" (`resolve_flag`, with the
@@ -9,10 +9,20 @@ Hidden pending review (`pending_review`): messages members flagged as harmful un
 were hidden for everyone, each with its author's name, when it was sent and how many
 members flagged it, and "Show in conversation", "Restore" (`restore_message`) and
 "Delete for everyone" (`delete_message`, asked first as every delete is).
+Reports (`reports`, issue 14): who reported whose message, why, the message's words as
+its author signed them, the other facilitators' notes on resolving it, and "Show in
+conversation" (the message in context), "Reach out to <reporter>" and "Reach out to the
+author" (a private conversation) and "Resolve" (`resolve_report`, with the optional note
+typed on the card, which goes privately to the other facilitators but the author).
 
 Rules:
 - Only open flags are listed, newest first (the engine's order). Resolving one takes it
   off the list; resolving is this facilitator's own bookkeeping (others keep theirs).
+- Only open reports are listed, newest first (the engine's order); resolving one takes it
+  off the list (this facilitator's own bookkeeping, as for care flags). The author of a
+  report's message is offered "Reach out" unless it is ourselves, and so is the
+  reporter. A report's message may be gone from the conversation (deleted): "Show in
+  conversation" then says it cannot be shown.
 - Messages to review are listed oldest first (the engine's order). Their text is never
   shown here: the facilitator reads it in the conversation ("Show anyway"), where it sits
   among what was said around it. Who flagged it is never shown, only how many did.
@@ -22,8 +32,10 @@ Rules:
   (`showRequested`), which scrolls to it.
 - Everything shown comes from other members: set as plain text, never read as markup.
 - The header's and the circle list's badges are not told from here: they read the
-  circle's row (`CircleView.care_flags`, `to_review`), which the engine sends again
-  (`circle_changed`) after a resolve, a restore or a delete.
+  circle's row (`CircleView.care_flags`, `to_review`: hidden messages and open reports),
+  which the engine sends again (`circle_changed`) after a resolve, a restore or a delete.
+- While open, the list reads itself again when a care flag, a report or another
+  facilitator's note on resolving one arrives (the pane's care part asks, `load`).
 """
 
 from __future__ import annotations
@@ -42,9 +54,14 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.api.safety import (
     CareFlagView,
+    FlagList,
     Flags,
     PendingReviewView,
+    ReportList,
+    Reports,
+    ReportView,
     ResolveFlag,
+    ResolveReport,
     RestoreMessage,
 )
 from peerapp.core.mailbox_messages import MAX_REASON_CHARS
@@ -60,6 +77,9 @@ from peerapp.ui.widgets.scroll_list import scroll_list
 
 LIST_SIZE = (520, 380)
 EXCERPT_CHARS = 400
+# "Show in conversation" for a message whose log position the list does not know (a
+# report's): the pane looks for it by id, page by page (peerapp.ui.pane_care)
+UNKNOWN_PLACE = -1
 
 
 def about_themselves(flag: CareFlagView) -> bool:
@@ -114,16 +134,83 @@ class CareFlagCard(QFrame):
         layout.addWidget(self.note)
         self.excerpt: QLabel | None = None
         if flag.message:
-            text = " ".join(flag.message_text.split())
-            if len(text) > EXCERPT_CHARS:
-                text = text[: EXCERPT_CHARS - 1].rstrip() + "…"
             layout.addWidget(plain_label(care.care_flag_message_heading(), "muted"))
-            self.excerpt = plain_label(f"“{text}”")
+            self.excerpt = plain_label(excerpt_of(flag.message_text))
             layout.addWidget(self.excerpt)
         for label in self.notes:
             layout.addWidget(label)
         layout.addWidget(self.note_edit)
         layout.addLayout(button_row(end=(self.reach_out_button, self.resolve_button)))
+
+
+def excerpt_of(text: str) -> str:
+    """A message's words on one card: on one line, cut at EXCERPT_CHARS."""
+    text = " ".join(text.split())
+    if len(text) > EXCERPT_CHARS:
+        text = text[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+class ReportCard(QFrame):
+    """One open report: who reported whose message and why, the message, the other
+    facilitators' notes, a note of our own, and the buttons."""
+
+    def __init__(
+        self, report: ReportView, now_ms: int, my_id: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportCard")
+        self.report = report
+        reporter = report.reporter_name or conversation.unnamed_member()
+        author = report.author_name or conversation.unnamed_member()
+        self.summary = plain_label(care.report_summary(reporter, author), "subheading")
+        self.when = plain_label(common.ago((now_ms - report.received_at) / 1000), "muted")
+        self.reason = plain_label(care.report_reason(report.reason))
+        self.excerpt = plain_label(excerpt_of(report.excerpt)) if report.excerpt else None
+        self.notes = [
+            plain_label(
+                private_talk.flag_note(n.sender_name or conversation.unnamed_member(), n.note),
+                "muted",
+            )
+            for n in report.notes
+        ]
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText(private_talk.flag_note_placeholder())
+        self.note_edit.setAccessibleName(private_talk.flag_note_placeholder())
+        self.note_edit.setMaxLength(MAX_REASON_CHARS)
+        self.show_button = QPushButton(care.show_in_conversation())
+        self.show_button.setVisible(report.message is not None)
+        self.reach_reporter_button = QPushButton(care.reach_out_to_reporter(reporter))
+        self.reach_reporter_button.setVisible(report.reporter != my_id)
+        self.reach_author_button = QPushButton(private_talk.reach_out_to_author())
+        self.reach_author_button.setVisible(report.author not in (None, my_id))
+        self.resolve_button = QPushButton(care.resolve_report())
+        for button in (
+            self.show_button,
+            self.reach_reporter_button,
+            self.reach_author_button,
+            self.resolve_button,
+        ):
+            button.setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(4)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.when)
+        layout.addWidget(self.reason)
+        if self.excerpt is not None:
+            layout.addWidget(plain_label(care.care_flag_message_heading(), "muted"))
+            layout.addWidget(self.excerpt)
+        for label in self.notes:
+            layout.addWidget(label)
+        layout.addWidget(self.note_edit)
+        layout.addLayout(
+            button_row(
+                (self.show_button, self.reach_reporter_button),
+                (self.reach_author_button, self.resolve_button),
+                spacing=6,
+            )
+        )
 
 
 def _heading(text: str) -> QLabel:
@@ -204,6 +291,7 @@ class CareFlagsDialog(FormDialog):
         self.my_id = my_id
         self.cards: dict[str, CareFlagCard] = {}  # flag id -> card, in the engine's order
         self.review_cards: dict[str, ReviewCard] = {}  # message id -> card, likewise
+        self.report_cards: dict[str, ReportCard] = {}  # report id -> card, likewise
         self.confirming: ConfirmActionDialog | None = None  # "Delete for everyone?"
 
         listing = scroll_list("careFlags", LIST_SIZE, spacing=8)
@@ -233,6 +321,18 @@ class CareFlagsDialog(FormDialog):
         self.list_layout.addWidget(self.review_explanation)
         self.list_layout.addLayout(self.review_layout)
         self.list_layout.addWidget(self.review_empty_label)
+        self.list_layout.addSpacing(8)
+        self.reports_heading = _heading(care.reports_heading())
+        self.reports_explanation = plain_label(care.reports_explanation(), "muted")
+        self.reports_layout = QVBoxLayout()
+        self.reports_layout.setSpacing(8)
+        self.reports_empty_label = QLabel(care.reports_empty())
+        style.set_role(self.reports_empty_label, "muted")
+        self.reports_empty_label.hide()
+        self.list_layout.addWidget(self.reports_heading)
+        self.list_layout.addWidget(self.reports_explanation)
+        self.list_layout.addLayout(self.reports_layout)
+        self.list_layout.addWidget(self.reports_empty_label)
         self.list_layout.addStretch(1)
 
         layout = QVBoxLayout(self.body)
@@ -244,21 +344,31 @@ class CareFlagsDialog(FormDialog):
 
     @async_slot()
     async def load(self) -> None:
-        """Read the list (again: a care flag arrived, or what waits for review changed)."""
+        """Read the list (again: a care flag or a report arrived, another facilitator left
+        a note on resolving one, or what waits for review changed)."""
         result = await read_latest(
-            self,
-            care.care_flags_loading(),
-            care.to_read_care_flags(),
-            lambda: self.bridge.request(Flags(circle=self.circle)),
+            self, care.care_flags_loading(), care.to_read_care_flags(), self._read_both
         )
         if result is None:
             return
-        self.show_flags(open_flags(result.flags), result.pending_review)
+        flags, reports = result
+        self.show_flags(open_flags(flags.flags), flags.pending_review)
+        self.show_reports([r for r in reports.reports if not r.resolved])
+
+    async def _read_both(self) -> tuple[FlagList, ReportList]:
+        flags = await self.bridge.request(Flags(circle=self.circle))
+        reports = await self.bridge.request(Reports(circle=self.circle))
+        return flags, reports
 
     @property
     def flags(self) -> list[CareFlagView]:
         """The open care flags listed."""
         return [card.flag for card in self.cards.values()]
+
+    @property
+    def reports(self) -> list[ReportView]:
+        """The open reports listed."""
+        return [card.report for card in self.report_cards.values()]
 
     @property
     def reviews(self) -> list[PendingReviewView]:
@@ -300,9 +410,31 @@ class CareFlagsDialog(FormDialog):
             self.review_cards[message] = card
         self._show_count()
 
+    def show_reports(self, reports: Sequence[ReportView]) -> None:
+        for card in self.report_cards.values():
+            card.deleteLater()
+        self.report_cards = {}
+        now = clock.now_ms()
+        for report in reports:
+            card = ReportCard(report, now, self.my_id)
+            rid = report.id
+            card.show_button.clicked.connect(lambda _=False, r=rid: self.show_reported(r))
+            card.reach_reporter_button.clicked.connect(
+                lambda _=False, m=report.reporter: self.reach_out(m)
+            )
+            if report.author is not None:
+                card.reach_author_button.clicked.connect(
+                    lambda _=False, m=report.author: self.reach_out(m)
+                )
+            card.resolve_button.clicked.connect(lambda _=False, r=rid: self.resolve_report(r))
+            self.reports_layout.addWidget(card)
+            self.report_cards[rid] = card
+        self._show_count()
+
     def _show_count(self) -> None:
         self.empty_label.setVisible(not self.cards)
         self.review_empty_label.setVisible(not self.review_cards)
+        self.reports_empty_label.setVisible(not self.report_cards)
 
     def reach_out(self, member_id: str) -> None:
         self.reachOutRequested.emit(member_id)
@@ -328,6 +460,42 @@ class CareFlagsDialog(FormDialog):
         if not still_alive(self):
             return
         dropped = self.cards.pop(flag_id, None)
+        if dropped is not None:
+            dropped.deleteLater()
+        self._show_count()
+
+    # -- reports --------------------------------------------------------------------------
+
+    @Slot(str)
+    def show_reported(self, report_id: str) -> None:
+        """The reported message in the conversation (its place there is found by id: a
+        report does not carry the message's log position)."""
+        card = self.report_cards.get(report_id)
+        if card is None or card.report.message is None:
+            return
+        self.showRequested.emit(card.report.message, UNKNOWN_PLACE)
+        self.accept()
+
+    @async_slot(str)
+    async def resolve_report(self, report_id: str) -> None:
+        card = self.report_cards.get(report_id)
+        if card is None:
+            return
+        card.resolve_button.setEnabled(False)
+        self.clear_error()
+        try:
+            note = card.note_edit.text().strip() or None
+            await self.bridge.request(
+                ResolveReport(circle=self.circle, report=report_id, note=note)
+            )
+        except Exception as error:
+            if still_alive(self):
+                card.resolve_button.setEnabled(True)
+                self.show_error(failure_message(error, care.to_resolve_report()))
+            return
+        if not still_alive(self):
+            return
+        dropped = self.report_cards.pop(report_id, None)
         if dropped is not None:
             dropped.deleteLater()
         self._show_count()

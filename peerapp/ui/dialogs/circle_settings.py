@@ -34,7 +34,7 @@ from peerapp.ui.async_slot import async_slot
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.engine_command import EngineCommandDialog
 from peerapp.ui.notices import Settings
-from peerapp.ui.text import circle_settings, circles, conversation, safety
+from peerapp.ui.text import around, circle_settings, circles, conversation, safety
 from peerapp.ui.widgets.field import FIELD_SPACING, field
 
 GUIDELINES_HEIGHT = 160
@@ -97,9 +97,17 @@ class CircleSettingsDialog(EngineCommandDialog):
         invite_hint.setWordWrap(True)
         style.set_role(invite_hint, "muted")
 
+        # who is typing (issue 15): off by default, some feel watched by it
+        self.typing_check = QCheckBox(around.typing_setting())
+        self.typing_check.setObjectName("showTyping")
+        typing_hint = QLabel(around.typing_setting_hint())
+        typing_hint.setWordWrap(True)
+        style.set_role(typing_hint, "muted")
+
         for check, hint in (
             (self.join_approval_check, approval_hint),
             (self.members_invite_check, invite_hint),
+            (self.typing_check, typing_hint),
         ):
             column = QVBoxLayout()
             column.setSpacing(FIELD_SPACING)
@@ -119,6 +127,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.custom_seconds.valueChanged.connect(self._refresh)
         self.join_approval_check.toggled.connect(self._refresh)
         self.members_invite_check.toggled.connect(self._refresh)
+        self.typing_check.toggled.connect(self._refresh)
         self.guidelines_edit.textChanged.connect(self._refresh)
         self.primary_button.clicked.connect(self.submit)
         self._refresh()
@@ -169,6 +178,7 @@ class CircleSettingsDialog(EngineCommandDialog):
         self.slow_mode_box.setCurrentIndex(index)
         self.join_approval_check.setChecked(self.current.join_approval)
         self.members_invite_check.setChecked(self.current.members_invite)
+        self.typing_check.setChecked(self.current.typing)
         self.guidelines_edit.setPlainText(self.current.guidelines or "")
 
     # -- what is chosen -----------------------------------------------------------------
@@ -189,6 +199,8 @@ class CircleSettingsDialog(EngineCommandDialog):
             changed["join_approval"] = self.join_approval_check.isChecked()
         if self.members_invite_check.isChecked() != self.current.members_invite:
             changed["members_invite"] = self.members_invite_check.isChecked()
+        if self.typing_check.isChecked() != self.current.typing:
+            changed["typing"] = self.typing_check.isChecked()
         if self.guidelines() != (self.current.guidelines or "").strip():
             changed["guidelines"] = self.guidelines()
         if self.harm_flags_box.value() != self.current.harm_flags_to_hide:

@@ -293,3 +293,52 @@ def care_badge(care_flags: int, to_review: int) -> str:
     return tr("care", "{care_flags} · {review}").format(
         care_flags=care_flags_button(care_flags), review=review
     )
+
+
+# reports (issue 14): a member's report of a message, sent privately to the facilitators
+def reports_heading() -> str:
+    return tr("care", "Reports")
+
+
+def reports_explanation() -> str:
+    return tr(
+        "care",
+        (
+            "Members sent these reports to the facilitators privately. The person who "
+            "wrote the message is never told. Read it in the conversation, reach out, "
+            "then resolve the report."
+        ),
+    )
+
+
+def reports_empty() -> str:
+    return tr("care", "No reports are waiting.")
+
+
+def report_summary(reporter_name: str, author_name: str) -> str:
+    return tr("care", "{reporter_name} reported a message from {author_name}").format(
+        reporter_name=reporter_name, author_name=author_name
+    )
+
+
+def report_reason(reason: str) -> str:
+    return tr("care", "Why: {reason}").format(reason=reason)
+
+
+def reach_out_to_reporter(name: str) -> str:
+    return tr("care", "Reach out to {name}").format(name=name)
+
+
+def resolve_report() -> str:
+    return tr("care", "Resolve")
+
+
+def to_resolve_report() -> str:
+    return tr("care", "resolve the report")
+
+
+def report_arrived(circle_name: str) -> str:
+    """The status bar, for a facilitator: never who reported or what."""
+    return tr("care", "A member sent a report in {circle_name}. Open Care and review.").format(
+        circle_name=circle_name
+    )

@@ -209,6 +209,11 @@ def mute_title(name: str) -> str:
     return tr("moderation", "Mute {name}").format(name=name)
 
 
+def mute_for_title(name: str, seconds: int) -> str:
+    """A listed length's question: "Mute Bee for 10 minutes"."""
+    return tr("moderation", "Mute {name} for {length}").format(name=name, length=duration(seconds))
+
+
 def mute_text(name: str) -> str:
     return tr(
         "moderation",

@@ -57,6 +57,10 @@ class Palette:
     # non-text
     outline: str  # the edge that shows a control is there (inputs, buttons, bubbles)
     focus: str  # the focus ring
+    # the focus ring of a filled (primary) button, drawn inside its edge on the fill: no
+    # one colour is 3:1 against both the dark theme's light ember and its dark window, so
+    # this ring is measured against the fill it borders (INNER_RINGS)
+    focus_on_accent: str
     online: str
     offline: str
     # decorative
@@ -103,6 +107,7 @@ ROLE_KINDS: dict[str, Kind] = {
     "strength_strong": Kind.TEXT,
     "outline": Kind.NON_TEXT,
     "focus": Kind.NON_TEXT,
+    "focus_on_accent": Kind.NON_TEXT,
     "online": Kind.NON_TEXT,
     "offline": Kind.NON_TEXT,
     "divider": Kind.DECORATIVE,
@@ -130,7 +135,14 @@ PAINTED_PAIRS: tuple[tuple[str, str], ...] = (
     ("accent_text", "surface"),
     ("on_accent", "accent"),
     ("muted", "sidebar"),
+    # issue 15: "New messages" over the list; links in others' and one's own bubbles
+    ("accent_text", "window"),
+    ("link", "surface"),
+    ("link", "accent_soft"),
 )
+# rings drawn inside a filled control's edge: measured against the fill they border (the
+# contrast test reads the fill from the control's own rule), not against the grounds
+INNER_RINGS = frozenset({"focus_on_accent"})
 # every name colour is drawn over the message list (above a bubble) and inside a bubble
 NAME_GROUNDS = ("window", "surface", "accent_soft")
 
@@ -169,6 +181,7 @@ LIGHT = Palette(
     strength_strong="#3A6E3F",
     outline="#8E7C6D",
     focus="#3B3028",
+    focus_on_accent="#1A120C",
     online="#4A8050",
     offline="#8E7C6D",
     divider="#E4D8CB",
@@ -203,6 +216,7 @@ DARK = Palette(
     strength_strong="#8FD095",
     outline="#8C7D71",
     focus="#F2E9E0",
+    focus_on_accent="#1E1915",
     online="#7CC383",
     offline="#8C7D71",
     divider="#3E352E",

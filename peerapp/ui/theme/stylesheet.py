@@ -304,7 +304,11 @@ QPushButton[primary="true"]:pressed {
     color: $on_accent;
 }
 QPushButton[primary="true"]:focus {
-    border: 2px solid $focus;
+    border: 2px solid $focus_on_accent;
+}
+QPushButton#sendButton {
+    min-width: 48px;
+    padding: 7px 12px;
 }
 QPushButton[primary="true"]:disabled {
     background: $accent_soft;
@@ -444,6 +448,9 @@ QLabel[role="badge"] {
     min-height: 14px;
     font-size: 8pt;
     font-weight: 600;
+}
+QLabel[role="badge"][compact="true"] {
+    padding: 1px 4px;
 }
 QLineEdit#inviteCode {
     font-family: monospace;

@@ -179,6 +179,7 @@ class CircleHeader(QFrame):
         self.sync_separator.hide()
         self.sync_label.hide()
         self._peer_syncs: Sequence[PeerSyncView] = ()
+        self._sync_said = False  # whether there is a sync age to say
         self.set_member_count(member_count)
         self.join_requests_button.hide()
         self.set_break(quiet=False, on_break=False)
@@ -218,9 +219,12 @@ class CircleHeader(QFrame):
         ]
 
     def set_compact(self, compact: bool) -> None:
-        """A narrow pane: "Invite someone" folds into the More menu (the pane's)."""
+        """A narrow pane: "Invite someone" folds into the More menu (the pane's), and the
+        sync age steps aside so the line about who is connected reads whole (issue 14's
+        walk at 640 px: "Conn… · syn…")."""
         self.compact = compact
         self._show_invite()
+        self._show_sync()
 
     def offer_invite(self, offered: bool) -> None:
         """Whether inviting is offered at all (not to a member who was removed)."""
@@ -325,8 +329,13 @@ class CircleHeader(QFrame):
     def show_sync_age(self, now_ms: int) -> None:
         """Say again how long ago the last sync was (the clock moved on)."""
         said = sync_text(self._peer_syncs, now_ms)
-        self.sync_separator.setVisible(said is not None)
-        self.sync_label.setVisible(said is not None)
+        self._sync_said = said is not None
         if said is not None:
             self.sync_label.setText(said[0])
             self.sync_label.setToolTip(said[1])
+        self._show_sync()
+
+    def _show_sync(self) -> None:
+        shown = self._sync_said and not self.compact
+        self.sync_separator.setVisible(shown)
+        self.sync_label.setVisible(shown)

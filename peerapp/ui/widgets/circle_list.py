@@ -15,14 +15,20 @@ heart and the count, outlined on a soft fill so it never reads as unread message
 a tooltip and an accessible description in plain words. A break does not hide it (the
 flag waits there; only its notification is silenced). Members never have one: the
 engine counts 0 for them.
+
+Under each name, the last message (peerapp.ui.circle_preview: what the notification
+privacy choice allows of it, a content warning's label rather than its text) and its
+time, in small muted type; a `message` event (`message_arrived`), our own send and
+`message_changed` move it on in place, the engine's row (`circle_changed`) brings it too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QFrame,
@@ -38,8 +44,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from peerapp.core.events import CircleView
-from peerapp.ui import style, theme
+from peerapp.core.events import CircleView, MessageView
+from peerapp.ui import circle_preview, style, theme
+from peerapp.ui.preferences import NotificationDetail
 from peerapp.ui.text import boundaries, care, circles, conversation, navigation
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -50,6 +57,10 @@ ON_BREAK_ROLE = Qt.ItemDataRole.UserRole + 5
 ASLEEP_ROLE = Qt.ItemDataRole.UserRole + 6
 CARE_ROLE = Qt.ItemDataRole.UserRole + 7  # open care flags (facilitators; else 0)
 REVIEW_ROLE = Qt.ItemDataRole.UserRole + 8  # messages hidden pending review (likewise)
+LAST_ROLE = Qt.ItemDataRole.UserRole + 9  # the last message (MessageView), or None
+PREVIEW_ROLE = Qt.ItemDataRole.UserRole + 10  # (its line, its time) as shown; ("", "")
+PREVIEW_GAP = 2  # between the name and the preview line
+PREVIEW_LEFT = 13  # the preview line starts under the name (the item's padding and margin)
 BADGE_HEIGHT = 18
 BADGE_PADDING = 6
 BADGE_MARGIN = 8
@@ -68,6 +79,7 @@ class CircleEntry:
     asleep: str = ""  # why it sleeps (made in the other network mode); "" when reachable
     care_flags: int = 0  # open care flags sent to us as a facilitator
     to_review: int = 0  # messages hidden pending review, for us as a facilitator
+    last: MessageView | None = None  # the last message this reader sees (the preview)
 
     @property
     def care(self) -> int:
@@ -93,13 +105,27 @@ def entries_from(circles: Sequence[CircleView]) -> list[CircleEntry]:
             asleep=circle.asleep,
             care_flags=max(circle.care_flags, 0),
             to_review=max(circle.to_review, 0),
+            last=circle.last_message,
         )
         for circle in circles
     ]
 
 
 class CircleDelegate(QStyledItemDelegate):
-    """The item as the stylesheet draws it, its name in bold when unread, and a badge."""
+    """The item as the stylesheet draws it, its name in bold when unread, and a badge;
+    the preview line under the name."""
+
+    @staticmethod
+    def _small(font: QFont) -> QFont:
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        return small
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        """Every row has room for a preview line (the list's items are of one size)."""
+        size = super().sizeHint(option, index)
+        extra = QFontMetrics(self._small(option.font)).height() + PREVIEW_GAP
+        return QSize(size.width(), size.height() + extra)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         unread = int(index.data(UNREAD_ROLE) or 0)
@@ -138,12 +164,15 @@ class CircleDelegate(QStyledItemDelegate):
             Qt.TextElideMode.ElideRight,
             max(text_room, 0),
         )
-        widget = option.widget
-        widget_style = widget.style() if widget is not None else None
-        if widget_style is None:
-            super().paint(painter, item, index)
-        else:
-            widget_style.drawControl(QStyle.ControlElement.CE_ItemViewItem, item, painter, widget)
+        line, when = index.data(PREVIEW_ROLE) or ("", "")
+        small = self._small(option.font)  # never bold: unread shows in the name
+        preview_height = QFontMetrics(small).height() + PREVIEW_GAP
+        name_bottom = self._paint_item(painter, item, index, preview_height)
+        if line or when:
+            preview = QRect(
+                rect.left() + PREVIEW_LEFT, name_bottom - 4, max(text_room, 0), preview_height
+            )
+            self._paint_preview(painter, item, preview, (line, when), small)
         if badge_text:
             self._paint_badge(painter, rect, badge_text, badge_font, badge_width)
         elif quiet:
@@ -157,6 +186,57 @@ class CircleDelegate(QStyledItemDelegate):
                 BADGE_HEIGHT,
             )
             self._paint_care(painter, care_badge, care_text, badge_font)
+
+    def _paint_item(
+        self, painter: QPainter, item: QStyleOptionViewItem, index: Index, preview_height: int
+    ) -> int:
+        """The row's background across the whole row, then the name in its upper part
+        (above the preview line), as the stylesheet draws them; the name's bottom."""
+        widget = item.widget
+        widget_style = widget.style() if widget is not None else None
+        background = QStyleOptionViewItem(item)
+        background.text = ""
+        named = QStyleOptionViewItem(item)
+        named.rect = item.rect.adjusted(0, 0, 0, -preview_height)
+        # the focus frame goes round the whole row (the background's), not the name alone
+        named.state &= ~QStyle.StateFlag.State_HasFocus
+        for part in (background, named):
+            if widget_style is None:
+                super().paint(painter, part, index)
+            else:
+                widget_style.drawControl(
+                    QStyle.ControlElement.CE_ItemViewItem, part, painter, widget
+                )
+        return named.rect.bottom()
+
+    def _paint_preview(
+        self,
+        painter: QPainter,
+        item: QStyleOptionViewItem,
+        rect: QRect,
+        shown: tuple[str, str],
+        font: QFont,
+    ) -> None:
+        """The last message's line, elided, and its time at the line's end."""
+        line, when = shown
+        selected = bool(item.state & QStyle.StateFlag.State_Selected)
+        colours = theme.current()
+        metrics = QFontMetrics(font)
+        time_width = metrics.horizontalAdvance(when) if when else 0
+        room = rect.width() - (time_width + BADGE_MARGIN if when else 0)
+        painter.save()
+        try:
+            painter.setFont(font)
+            # the muted tone is checked on the list's background; a selected row's soft
+            # fill gets the text colour
+            painter.setPen(QColor(colours.text if selected else colours.muted))
+            elided = metrics.elidedText(line, Qt.TextElideMode.ElideRight, max(room, 0))
+            left = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+            painter.drawText(rect.adjusted(0, 0, -(rect.width() - room), 0), left, elided)
+            right = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+            painter.drawText(rect, right, when)
+        finally:
+            painter.restore()
 
     def _paint_care(self, painter: QPainter, badge: QRect, text: str, font: QFont) -> None:
         """The care badge: accent words on the soft fill, outlined (not the unread pill)."""
@@ -240,6 +320,7 @@ class CircleList(QFrame):
         layout.addWidget(self.list, 1)
         layout.addLayout(buttons)
         self._layout = layout
+        self.detail = NotificationDetail.CIRCLE  # what previews say (the person's choice)
         self.list.currentItemChanged.connect(self._current_changed)
 
     def add_section(self, widget: QWidget) -> None:
@@ -259,7 +340,7 @@ class CircleList(QFrame):
                 item = QListWidgetItem()
                 item.setData(ID_ROLE, entry.id)
                 self.list.insertItem(position, item)
-            _show(item, entry)
+            _show(item, entry, self.detail)
         self.none_label.setVisible(not entries)
 
     def set_circle(self, entry: CircleEntry) -> bool:
@@ -268,8 +349,43 @@ class CircleList(QFrame):
         item = self._item(entry.id)
         if item is None:
             return False
-        _show(item, entry)
+        _show(item, entry, self.detail)
         return True
+
+    def set_detail(self, detail: NotificationDetail) -> None:
+        """How much previews say (the notification privacy choice): every row again."""
+        self.detail = detail
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            _show_preview(item, item.data(LAST_ROLE), detail)
+
+    def message_arrived(self, circle_id: str, message: MessageView) -> None:
+        """A message arrived or was sent: the preview moves on if it is the newest."""
+        item = self._item(circle_id)
+        if item is not None:
+            last = circle_preview.newer(item.data(LAST_ROLE), message)
+            _show_preview(item, last, self.detail)
+
+    def message_changed(self, circle_id: str, message: MessageView) -> None:
+        """A message's view changed (deleted, hidden pending review, shown again): the
+        preview follows if it shows that message."""
+        item = self._item(circle_id)
+        if item is None:
+            return
+        last = item.data(LAST_ROLE)
+        if isinstance(last, MessageView) and last.id == message.id:
+            _show_preview(item, message, self.detail)
+
+    def last_message(self, circle_id: str) -> MessageView | None:
+        item = self._item(circle_id)
+        last = item.data(LAST_ROLE) if item is not None else None
+        return last if isinstance(last, MessageView) else None
+
+    def preview(self, circle_id: str) -> tuple[str, str]:
+        """The preview line and its time as the row shows them (("", "") for none)."""
+        item = self._item(circle_id)
+        shown = item.data(PREVIEW_ROLE) if item is not None else None
+        return shown or ("", "")
 
     def set_unread(self, circle_id: str, unread: int) -> None:
         """One circle's unread count changed (the engine's unread_changed event)."""
@@ -277,20 +393,11 @@ class CircleList(QFrame):
         if item is None:
             return
         item.setData(UNREAD_ROLE, unread)
-        item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(self._entry(item)))
+        line, _ = item.data(PREVIEW_ROLE) or ("", "")
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(self._entry(item), line))
 
     def _entry(self, item: QListWidgetItem) -> CircleEntry:
-        return CircleEntry(
-            id=self._id_of(item),
-            name=item.text(),
-            members=int(item.data(MEMBERS_ROLE) or 1),
-            unread=int(item.data(UNREAD_ROLE) or 0),
-            quiet=bool(item.data(QUIET_ROLE)),
-            on_break=bool(item.data(ON_BREAK_ROLE)),
-            asleep=str(item.data(ASLEEP_ROLE) or ""),
-            care_flags=int(item.data(CARE_ROLE) or 0),
-            to_review=int(item.data(REVIEW_ROLE) or 0),
-        )
+        return _entry_of(item)
 
     def entry(self, circle_id: str) -> CircleEntry | None:
         """The circle's row as the list shows it; None when it is not listed."""
@@ -380,8 +487,9 @@ class CircleList(QFrame):
         return str(item.data(ID_ROLE))
 
 
-def _show(item: QListWidgetItem, entry: CircleEntry) -> None:
+def _show(item: QListWidgetItem, entry: CircleEntry, detail: NotificationDetail) -> None:
     item.setText(entry.name)
+    _show_preview(item, entry.last, detail)
     item.setData(UNREAD_ROLE, entry.unread)
     item.setData(MEMBERS_ROLE, entry.members)
     item.setData(QUIET_ROLE, entry.quiet)
@@ -389,17 +497,50 @@ def _show(item: QListWidgetItem, entry: CircleEntry) -> None:
     item.setData(ASLEEP_ROLE, entry.asleep)
     item.setData(CARE_ROLE, entry.care_flags)
     item.setData(REVIEW_ROLE, entry.to_review)
-    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry))
+    line, _ = item.data(PREVIEW_ROLE)
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(entry, line))
     waiting = care.list_badge_description(entry.care_flags, entry.to_review) if entry.care else ""
     item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, waiting)
     item.setData(Qt.ItemDataRole.ToolTipRole, waiting or None)
+
+
+def _show_preview(
+    item: QListWidgetItem, last: MessageView | None, detail: NotificationDetail
+) -> None:
+    item.setData(LAST_ROLE, last)
+    line = circle_preview.preview_text(last, detail)
+    when = circle_preview.preview_time(last, detail, date.today())
+    item.setData(PREVIEW_ROLE, (line, when))
+    item.setData(Qt.ItemDataRole.AccessibleTextRole, _spoken(_entry_of(item), line))
+
+
+def _entry_of(item: QListWidgetItem) -> CircleEntry:
+    return CircleEntry(
+        id=str(item.data(ID_ROLE)),
+        name=item.text(),
+        members=int(item.data(MEMBERS_ROLE) or 1),
+        unread=int(item.data(UNREAD_ROLE) or 0),
+        quiet=bool(item.data(QUIET_ROLE)),
+        on_break=bool(item.data(ON_BREAK_ROLE)),
+        asleep=str(item.data(ASLEEP_ROLE) or ""),
+        care_flags=int(item.data(CARE_ROLE) or 0),
+        to_review=int(item.data(REVIEW_ROLE) or 0),
+        last=_last_of(item),
+    )
+
+
+def _last_of(item: QListWidgetItem) -> MessageView | None:
+    last = item.data(LAST_ROLE)
+    return last if isinstance(last, MessageView) else None
 
 
 def _badge(item: QListWidgetItem) -> int:
     return 0 if item.data(QUIET_ROLE) else int(item.data(UNREAD_ROLE) or 0)
 
 
-def _spoken(entry: CircleEntry) -> str:
+def _spoken(entry: CircleEntry, preview: str = "") -> str:
+    """What a screen reader says of a row: its name, unread count or break, care badge,
+    and the preview line when there is one."""
     spoken = entry.name
     if entry.quiet:
         spoken = f"{entry.name}, {boundaries.on_break_spoken()}"
@@ -407,4 +548,4 @@ def _spoken(entry: CircleEntry) -> str:
         spoken = f"{entry.name}, {conversation.unread_count(entry.unread)}"
     if entry.care:
         spoken = f"{spoken}, {care.care_badge(entry.care_flags, entry.to_review)}"
-    return spoken
+    return f"{spoken}. {preview}" if preview else spoken

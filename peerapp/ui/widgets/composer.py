@@ -16,6 +16,11 @@ of one's own, typed in a small box that opens in place); the chosen warning show
 removable chip above the text box, goes with the message (`content_warning`) and is
 cleared once the message is sent. "Check in" asks the pane for the check-in dialog
 (`checkInRequested`).
+
+Replying and editing (issue 15): a quote bar above the text box says what the text goes
+to ("Replying to Bee: …", or "Editing your message: …", the text put in the box to
+change), with a close button; Escape closes it too (`answering`, read by the pane when
+it sends). Sending clears it.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.circle_events import MAX_TEXT_CHARS
 from peerapp.core.content_warnings import MAX_CW_CHARS, TOPICS, clean_label
 from peerapp.ui import clock, style, timeline
-from peerapp.ui.text import check_ins, conversation, moderation, navigation, safety
+from peerapp.ui.text import check_ins, content, conversation, moderation, navigation, safety
 from peerapp.ui.widgets.crisis_prompt import CrisisCheck, CrisisPrompt
 
 COUNTER_FROM = MAX_TEXT_CHARS - 200
@@ -77,12 +82,27 @@ def hold_at(now_ms: int, muted_until: int, next_send_at: int, mute_reason: str =
     return NO_HOLD
 
 
+@dataclass(frozen=True)
+class Answering:
+    """What the composer's text goes to besides a new message: a reply to `message`, or
+    (`editing`) a new text for our own `message`."""
+
+    message: str
+    editing: bool = False
+
+
 class MessageEdit(QPlainTextEdit):
-    """A plain text box where Enter submits and Shift+Enter breaks the line."""
+    """A plain text box where Enter submits and Shift+Enter breaks the line; Escape asks
+    to stop replying or editing."""
 
     submitted = Signal()
+    escaped = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escaped.emit()
+            event.accept()
+            return
         if event.key() in ENTER_KEYS:
             modifiers = event.modifiers()
             if modifiers & Qt.KeyboardModifier.ShiftModifier:
@@ -126,6 +146,9 @@ class Composer(QFrame):
         self.edit.setToolTip(conversation.composer_hint())
         self.edit.setTabChangesFocus(True)
         self.send_button = QPushButton(conversation.send())
+        # its own (smaller) width: beside both side panels at 1024 px the text box kept too
+        # little room for its placeholder (issue 14's walk under Xvfb)
+        self.send_button.setObjectName("sendButton")
         style.mark_primary(self.send_button)
         self.send_button.setAutoDefault(False)
         # what a screen reader says for them (the placeholder is no name: it goes away)
@@ -150,6 +173,7 @@ class Composer(QFrame):
         self._add_crisis_prompt(layout)
         layout.addLayout(row)
         self._build_warning_and_check_in(layout)
+        self._build_context_bar(layout)
 
         self._sending = False
         self._muted_until = 0
@@ -212,6 +236,64 @@ class Composer(QFrame):
         self.tools_row.addWidget(self.cw_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.tools_row.addWidget(self.check_in_button, 0, Qt.AlignmentFlag.AlignBottom)
         self._row.insertLayout(0, self.tools_row)
+
+    def _build_context_bar(self, layout: QVBoxLayout) -> None:
+        """The quote bar above the text box while replying or editing, with a close
+        button (Escape in the text box closes it too)."""
+        self.context_bar = QFrame()
+        self.context_bar.setObjectName("composerContext")
+        self.context_label = QLabel()
+        self.context_label.setObjectName("composerContextText")
+        style.set_role(self.context_label, "muted")
+        self.context_close = QToolButton()
+        self.context_close.setText("×")
+        self.context_close.setToolTip(content.cancel_context_name())
+        self.context_close.setAccessibleName(content.cancel_context_name())
+        self.context_close.clicked.connect(self.clear_answering)
+        bar = QHBoxLayout(self.context_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(4)
+        bar.addWidget(self.context_label, 1)
+        bar.addWidget(self.context_close)
+        self.context_bar.hide()
+        layout.insertWidget(layout.count() - 1, self.context_bar)
+        self._answering: Answering | None = None
+        self.edit.escaped.connect(self.clear_answering)
+
+    # -- replying and editing -------------------------------------------------------------
+
+    @property
+    def answering(self) -> Answering | None:
+        return self._answering
+
+    def set_reply(self, message: str, name: str, text: str) -> None:
+        """Answer `message` (by `name`, saying `text`): the quote bar shows it; the draft
+        stays."""
+        self._set_answering(Answering(message), content.replying_to(name, _one_line(text)))
+        self.edit.setFocus()
+
+    def set_edit(self, message: str, text: str) -> None:
+        """Edit our own `message`: its text goes into the box to change."""
+        self._set_answering(Answering(message, editing=True), content.editing(_one_line(text)))
+        self.edit.setPlainText(text)
+        self.edit.moveCursor(self.edit.textCursor().MoveOperation.End)
+        self.edit.setFocus()
+
+    def _set_answering(self, answering: Answering, words: str) -> None:
+        self._answering = answering
+        metrics = QFontMetrics(self.context_label.font())
+        width = max(self.width() - 80, 200)
+        self.context_label.setText(metrics.elidedText(words, Qt.TextElideMode.ElideRight, width))
+        self.context_label.setToolTip(words)
+        self.context_bar.show()
+
+    @Slot()
+    def clear_answering(self) -> None:
+        """Back to writing a new message (an edit's text leaves the box)."""
+        if self._answering is not None and self._answering.editing:
+            self.edit.clear()
+        self._answering = None
+        self.context_bar.hide()
 
     def _build_warning_chip(self) -> None:
         """The chosen warning, with a button that removes it, and the box for one's own."""
@@ -368,6 +450,7 @@ class Composer(QFrame):
     def sent(self) -> None:
         self.edit.clear()
         self.clear_content_warning()
+        self.clear_answering()
         self.set_sending(False)
         self.edit.setFocus()
 
@@ -418,3 +501,7 @@ class Composer(QFrame):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._fit_height()  # the stylesheet's padding is known only once shown
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

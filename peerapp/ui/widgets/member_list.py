@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -34,9 +35,13 @@ from peerapp.core.events import MemberView
 from peerapp.core.permissions import FACILITATOR, FOUNDER, MemberAction
 from peerapp.ui import clock, style
 from peerapp.ui.text import boundaries, conversation, moderation, navigation, private_talk
+from peerapp.ui.widgets.circle_header import ElidedLabel
 from peerapp.ui.widgets.member_menu import member_menu
 
-PANEL_WIDTH = 220
+# wide enough for a name, a private message's badge ("✉ 12"), the founder's badge and the
+# actions button side by side, the badges drawn compact (issue 14's walk: at 220 with the
+# usual badges "Founder" was squeezed to "Four")
+PANEL_WIDTH = 244
 ROW_HEIGHT = 32
 DOT = "●"
 
@@ -50,6 +55,20 @@ def badge_of(member: MemberView) -> str | None:
 
 def muted(member: MemberView, now_ms: int) -> bool:
     return member.muted_until > now_ms
+
+
+def elided(text: str) -> ElidedLabel:
+    label = ElidedLabel()
+    label.setText(text)
+    return label
+
+
+def keep_whole(*marks: QWidget) -> None:
+    """A mark beside the name never shrinks below its text: the name gives way instead;
+    a badge is drawn compact (less padding), the row being narrow."""
+    for mark in marks:
+        mark.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        mark.setProperty("compact", True)
 
 
 class MemberRow(QWidget):
@@ -69,8 +88,9 @@ class MemberRow(QWidget):
         self.dot = QLabel(DOT)
         style.set_presence(self.dot, member.online)
         self.dot.setToolTip(conversation.online() if member.online else conversation.offline())
-        self.name_label = QLabel(member.name or conversation.unnamed_member())
-        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        # the name gives way ("…") rather than the marks beside it (issue 14's walk: a
+        # private message's badge squeezed "Founder" to "Four"); text() stays whole
+        self.name_label = elided(member.name or conversation.unnamed_member())
         self.name_label.setToolTip(note)
         self.badge = QLabel(badge_of(member) or "")
         style.set_role(self.badge, "badge")
@@ -96,8 +116,8 @@ class MemberRow(QWidget):
         self.actions_button.setToolTip(label)
         self.actions_button.setAccessibleName(label)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 2, 2)
-        layout.setSpacing(8)
+        layout.setContentsMargins(4, 2, 2, 2)
+        layout.setSpacing(4)
         layout.addWidget(self.dot)
         layout.addWidget(self.name_label, 1)
         layout.addWidget(self.break_label, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -106,6 +126,13 @@ class MemberRow(QWidget):
         layout.addWidget(self.muted_label, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.badge, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.actions_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        keep_whole(
+            self.break_label,
+            self.blocked_label,
+            self.equivocated_label,
+            self.muted_label,
+            self.badge,
+        )
         # only once they have a parent: showing a parentless label opens a window of its own
         self.badge.setVisible(badge_of(member) is not None)
         self.muted_label.setVisible(is_muted)
@@ -123,6 +150,7 @@ class MemberRow(QWidget):
             self.unread_label = QLabel()
             self.unread_label.setObjectName("privateUnread")
             style.set_role(self.unread_label, "badge")
+            keep_whole(self.unread_label)
             layout = self.layout()
             if isinstance(layout, QHBoxLayout):
                 layout.insertWidget(2, self.unread_label, 0, Qt.AlignmentFlag.AlignVCenter)

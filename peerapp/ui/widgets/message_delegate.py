@@ -24,6 +24,10 @@ one slim line: the name, five dots filled to the mood, the mood's word and the l
 note about a message (its author signed two versions of it) sits in small muted italics
 just under its bubble, on the bubble's side.
 
+Links in a message's text (peerapp.ui.links: http, https, www.) are underlined in the
+link colour; a left click on one is `linkClicked` with the address as written (the pane
+asks before anything opens it).
+
 Text is laid out with QTextLayout (wrapping at word boundaries, or anywhere for a word
 longer than the bubble). Row heights depend on the view's width; they are cached per
 width, so scrolling does not lay text out again.
@@ -56,7 +60,9 @@ from PySide6.QtGui import (
     QPainter,
     QPainterPath,
     QPen,
+    QTextCharFormat,
     QTextLayout,
+    QTextLine,
     QTextOption,
 )
 from PySide6.QtWidgets import (
@@ -68,8 +74,8 @@ from PySide6.QtWidgets import (
 )
 
 from peerapp.core.events import MessageView
-from peerapp.ui import style, theme, timeline
-from peerapp.ui.text import check_ins, conversation
+from peerapp.ui import links, style, theme, timeline
+from peerapp.ui.text import check_ins, content, conversation
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
     ROW_ROLE,
@@ -78,6 +84,8 @@ from peerapp.ui.widgets.message_model import (
     Look,
     MessageModel,
     Presentation,
+    Quote,
+    ReactionChip,
     delivery_of,
     delivery_text,
     describe,
@@ -116,6 +124,8 @@ DOT_GAP = 3
 HEAD_GAP = 8  # between a check-in's name, its dots and its mood word
 LINE_GAP = 10  # between a check-in's mood word and its line
 NOTE_GAP = 2  # between a bubble and the note under it
+QUOTE_BAR = 3  # the accent bar at a reply's quote's left
+QUOTE_INDENT = 8  # the quote's text, right of its bar
 
 
 @dataclass(frozen=True)
@@ -128,9 +138,19 @@ class TextBlock:
     last_line_width: float
 
 
-def lay_out(text: str, font: QFont, width: int) -> TextBlock:
+def laid_out_text(text: str) -> str:
+    """`text` as `lay_out` lays it out, one character for one (a layout's cursor
+    positions index this)."""
     # QTextLayout breaks lines only at U+2028, not at "\n"
-    layout = QTextLayout(text.replace("\r\n", "\n").replace("\n", "\u2028"), font)
+    return text.replace("\r\n", "\n").replace("\n", "\u2028")
+
+
+def lay_out(text: str, font: QFont, width: int, with_links: bool = False) -> TextBlock:
+    """`text` wrapped to `width`; `with_links`: its links drawn as links."""
+    shown = laid_out_text(text)
+    layout = QTextLayout(shown, font)
+    if with_links:
+        layout.setFormats(_link_formats(shown))
     option = QTextOption()
     option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
     layout.setTextOption(option)
@@ -149,6 +169,20 @@ def lay_out(text: str, font: QFont, width: int) -> TextBlock:
     return TextBlock(layout, widest, height, last)
 
 
+def _link_formats(text: str) -> list[QTextLayout.FormatRange]:
+    formats = []
+    for span in links.find_links(text):
+        look = QTextCharFormat()
+        look.setForeground(QColor(theme.current().link))
+        look.setFontUnderline(True)
+        link_range = QTextLayout.FormatRange()
+        link_range.start = span.start
+        link_range.length = span.end - span.start
+        link_range.format = look
+        formats.append(link_range)
+    return formats
+
+
 @dataclass(frozen=True)
 class BubbleGeometry:
     """Where everything of one message row goes, relative to the row's top left."""
@@ -162,12 +196,13 @@ class BubbleGeometry:
     tag_rect: QRectF = field(
         default_factory=QRectF
     )  # the small tags above the text; empty without any
-    buttons: tuple[tuple[Button, str, QRectF], ...] = ()
+    buttons: tuple[tuple[Button | ReactionChip, str, QRectF], ...] = ()
     # a check-in's one line: its name and mood word, and the mood's dots
     head_rect: QRectF = field(default_factory=QRectF)
     dots_rect: QRectF = field(default_factory=QRectF)
     word_left: float = 0.0
     note_rect: QRectF = field(default_factory=QRectF)  # the note under it; empty without
+    quote_rect: QRectF = field(default_factory=QRectF)  # a reply's quote; empty without
 
 
 @dataclass(frozen=True)
@@ -186,8 +221,12 @@ class _Footer:
 
 
 class MessageDelegate(QStyledItemDelegate):
-    # a button drawn in a bubble was pressed: message id, Button
+    # a button drawn in a bubble was pressed: message id, Button or ReactionChip
     buttonClicked = Signal(str, object)
+    # a reply's quote was pressed: the id of the message it answers
+    quoteClicked = Signal(str)
+    # a link in a message's text was clicked: the address as written (not opened yet)
+    linkClicked = Signal(str)
 
     def __init__(self, view: QAbstractItemView) -> None:
         super().__init__(view)
@@ -289,7 +328,12 @@ class MessageDelegate(QStyledItemDelegate):
         time_width = footer.width
         tag_text = TAG_SEPARATOR.join(shown.tags)
         tag_width = min(float(small_metrics.horizontalAdvance(tag_text)), float(max_text))
-        tag_height = small_metrics.height() + TAG_GAP if tag_text else 0
+        quote_height = small_metrics.height() + TAG_GAP if shown.quote is not None else 0
+        if shown.quote is not None:
+            quote_width = QUOTE_INDENT + small_metrics.horizontalAdvance(shown.quote.text)
+            tag_width = max(tag_width, min(float(quote_width), float(max_text)))
+        # the quote and the tags sit above the text: together, the text's head
+        tag_height = quote_height + (small_metrics.height() + TAG_GAP if tag_text else 0)
         button_height = small_metrics.height() + 2 * BUTTON_PAD_Y
         button_widths = [
             small_metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in shown.buttons
@@ -334,11 +378,18 @@ class MessageDelegate(QStyledItemDelegate):
             time_rect=time_rect,
             indicator_rect=indicator_rect,
             tag_rect=(
-                QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
+                QRectF(
+                    left + PAD_X, top + PAD_Y + quote_height, content_width, small_metrics.height()
+                )
                 if tag_text
                 else QRectF()
             ),
             buttons=tuple(buttons),
+            quote_rect=(
+                QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
+                if shown.quote is not None
+                else QRectF()
+            ),
         )
         return geometry, block
 
@@ -427,7 +478,9 @@ class MessageDelegate(QStyledItemDelegate):
         return time_rect, indicator_rect
 
     def _message_text(self, shown: Presentation, body: QFont, width: int) -> TextBlock:
-        if shown.look in (Look.PLAIN, Look.CHECK_IN):
+        if shown.look is Look.PLAIN:
+            return lay_out(shown.text, body, width, with_links=True)
+        if shown.look is Look.CHECK_IN:
             return lay_out(shown.text, body, width)
         italic = QFont(body)  # a tombstone, or what stands for a collapsed message
         italic.setItalic(True)
@@ -501,13 +554,26 @@ class MessageDelegate(QStyledItemDelegate):
 
     def _paint_notice(self, painter: QPainter, rect: QRect, row: NoticeRow) -> None:
         block = self._notice_text(row, rect.width())
+        colours = theme.current()
+        if row.notice.divider:  # "New messages": a line across, its words in the accent
+            self._paint_divider(painter, rect, block.width)
         left = rect.left() + (rect.width() - block.width) / 2
-        painter.setPen(QColor(theme.current().muted))
+        painter.setPen(QColor(colours.accent_text if row.notice.divider else colours.muted))
         # each line centred: the layout's lines are laid out from its left edge
         for number in range(block.layout.lineCount()):
             line = block.layout.lineAt(number)
             shift = (block.width - line.naturalTextWidth()) / 2
             line.draw(painter, QPointF(left + shift, rect.top() + NOTICE_PAD_Y))
+
+    def _paint_divider(self, painter: QPainter, rect: QRect, text_width: float) -> None:
+        centre_x, centre_y = rect.center().x(), rect.center().y()
+        painter.setPen(QPen(QColor(theme.current().accent), 1))
+        left_end = centre_x - text_width / 2 - DAY_LINE_GAP
+        right_start = centre_x + text_width / 2 + DAY_LINE_GAP
+        painter.drawLine(QPointF(rect.left() + SIDE_MARGIN, centre_y), QPointF(left_end, centre_y))
+        painter.drawLine(
+            QPointF(right_start, centre_y), QPointF(rect.right() - SIDE_MARGIN, centre_y)
+        )
 
     def _paint_message(
         self, painter: QPainter, rect: QRect, row: MessageRow, selected: bool
@@ -559,11 +625,14 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 tag_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
             )
+        if shown.quote is not None and not geometry.quote_rect.isEmpty():
+            _paint_quote(painter, geometry.quote_rect.translated(origin), shown.quote, small)
         muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
         painter.setPen(QColor(colours.muted if muted else colours.text))
         block.layout.draw(painter, geometry.text_origin + origin)
-        for _, label, button_rect in geometry.buttons:
-            _paint_button(painter, button_rect.translated(origin), label, small)
+        for kind, label, button_rect in geometry.buttons:
+            mine = isinstance(kind, ReactionChip) and kind.mine
+            _paint_button(painter, button_rect.translated(origin), label, small, filled=mine)
 
         painter.setFont(small)
         painter.setPen(QColor(theme.current().muted))
@@ -602,7 +671,27 @@ class MessageDelegate(QStyledItemDelegate):
 
     # -- buttons in a bubble ----------------------------------------------------------------
 
-    def buttons_at(self, index: Index, rect: QRect) -> tuple[tuple[Button, str, QRectF], ...]:
+    def quote_area(self, index: Index, rect: QRect) -> tuple[Quote, QRectF] | None:
+        """A reply's quote and where it is drawn, in the view's coordinates."""
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, MessageRow):
+            return None
+        shown = self.presentation_of(row.message)
+        if shown.quote is None:
+            return None
+        geometry, _ = self._geometry(row, rect.width(), shown=shown)
+        return shown.quote, geometry.quote_rect.translated(QPointF(rect.topLeft()))
+
+    def quote_at(self, index: Index, rect: QRect, position: QPoint) -> Quote | None:
+        """The reply's quote at `position` (the view's coordinates), if one is there."""
+        found = self.quote_area(index, rect)
+        if found is None or not found[1].contains(QPointF(position)):
+            return None
+        return found[0]
+
+    def buttons_at(
+        self, index: Index, rect: QRect
+    ) -> tuple[tuple[Button | ReactionChip, str, QRectF], ...]:
         """The buttons drawn in the message at `index`, in the view's coordinates."""
         row = index.data(ROW_ROLE)
         if not isinstance(row, MessageRow):
@@ -613,10 +702,34 @@ class MessageDelegate(QStyledItemDelegate):
             (kind, label, area.translated(origin)) for kind, label, area in geometry.buttons
         )
 
-    def button_at(self, index: Index, rect: QRect, position: QPoint) -> Button | None:
+    def button_at(
+        self, index: Index, rect: QRect, position: QPoint
+    ) -> Button | ReactionChip | None:
         for kind, _, area in self.buttons_at(index, rect):
             if area.contains(QPointF(position)):
                 return kind
+        return None
+
+    def link_at(self, index: Index, rect: QRect, position: QPoint) -> links.LinkSpan | None:
+        """The link under `position` (in the view's coordinates) in the text of the
+        message at `index`, if any."""
+        row = index.data(ROW_ROLE)
+        if not isinstance(row, MessageRow):
+            return None
+        shown = self.presentation_of(row.message)
+        if shown.look is not Look.PLAIN:
+            return None
+        geometry, block = self._geometry(row, rect.width(), shown=shown)
+        local = QPointF(position) - QPointF(rect.topLeft()) - geometry.text_origin
+        layout = block.layout
+        for number in range(layout.lineCount()):
+            line = layout.lineAt(number)
+            if not line.y() <= local.y() < line.y() + line.height():
+                continue
+            if not 0 <= local.x() <= line.naturalTextWidth():
+                return None
+            cursor = line.xToCursor(local.x(), QTextLine.CursorPosition.CursorOnCharacter)
+            return links.link_at(laid_out_text(shown.text), cursor)
         return None
 
     def editorEvent(
@@ -631,10 +744,19 @@ class MessageDelegate(QStyledItemDelegate):
             and isinstance(event, QMouseEvent)
             and event.button() == Qt.MouseButton.LeftButton
         ):
-            kind = self.button_at(index, option.rect, event.position().toPoint())
+            position = event.position().toPoint()
+            kind = self.button_at(index, option.rect, position)
             row = index.data(ROW_ROLE)
             if kind is not None and isinstance(row, MessageRow):
                 self.buttonClicked.emit(row.message.id, kind)
+                return True
+            quote = self.quote_at(index, option.rect, position)
+            if quote is not None:
+                self.quoteClicked.emit(quote.message)
+                return True
+            link = self.link_at(index, option.rect, position)
+            if link is not None:
+                self.linkClicked.emit(link.written)
                 return True
         return super().editorEvent(event, model, option, index)
 
@@ -678,6 +800,11 @@ class MessageDelegate(QStyledItemDelegate):
         row = index.data(ROW_ROLE)
         if not isinstance(row, MessageRow):
             return None
+        kind = self.button_at(index, rect, position)
+        if isinstance(kind, ReactionChip):  # who gave it
+            return content.reacted_by(kind.reaction, list(kind.names))
+        if self.quote_at(index, rect, position) is not None:
+            return content.quote_hint()
         others = self._others()
         text = delivery_text(row.message, others, self._waiting_for_tor())
         if text is None:
@@ -704,10 +831,31 @@ class MessageDelegate(QStyledItemDelegate):
         return True
 
 
-def _paint_button(painter: QPainter, rect: QRectF, label: str, font: QFont) -> None:
-    """A small outlined button in the accent colour, drawn in a bubble."""
+def _paint_quote(painter: QPainter, rect: QRectF, quote: Quote, font: QFont) -> None:
+    """A reply's quote: an accent bar, then one elided line (muted italics when the
+    message it answers is gone)."""
+    colours = theme.current()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor(colours.accent))
+    painter.drawRoundedRect(QRectF(rect.left(), rect.top(), QUOTE_BAR, rect.height()), 1.5, 1.5)
+    quoted = QFont(font)
+    quoted.setItalic(quote.removed)
+    painter.setFont(quoted)
+    painter.setPen(QColor(colours.muted))
+    area = rect.adjusted(QUOTE_INDENT, 0, 0, 0)
+    elided = QFontMetrics(quoted).elidedText(
+        quote.text, Qt.TextElideMode.ElideRight, int(area.width() + 0.999)
+    )
+    painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
+
+
+def _paint_button(
+    painter: QPainter, rect: QRectF, label: str, font: QFont, *, filled: bool = False
+) -> None:
+    """A small outlined button in the accent colour, drawn in a bubble (`filled`: our own
+    reaction, in the accent's soft tone)."""
     painter.setPen(QPen(QColor(theme.current().accent), 1))
-    painter.setBrush(QColor(theme.current().surface))
+    painter.setBrush(QColor(theme.current().accent_soft if filled else theme.current().surface))
     radius = rect.height() / 2
     painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
     painter.setFont(font)

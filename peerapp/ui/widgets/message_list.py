@@ -15,6 +15,15 @@ A collapsed message (behind its content warning, or hidden pending review) opens
 again" collapses it once more. The menu also offers to flag a message as harmful (or says
 it is "Flagged") and, to facilitators, to restore one hidden pending review
 (`set_review_rules`).
+
+Replies, reactions and edits (issue 15, `set_content_rules`): the menu offers "Reply"
+(Ctrl+R on the current message), "React" (the support set, ours checked, choosing it
+again takes it back; then a field for any one emoji) and, on our own message within a
+day, "Edit" (Ctrl+E). A reply's quote, pressed, asks to go to the message it answers
+(`jumpRequested`); a reaction chip, pressed, toggles our own (`reactRequested`).
+
+A link in a message's text, clicked or chosen from the message's menu ("Open link to
+host…"), is `linkRequested` with the address as written: the pane asks before it opens.
 """
 
 from __future__ import annotations
@@ -22,15 +31,25 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QListView, QMenu, QWidget
+from PySide6.QtGui import QAction, QGuiApplication, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QWidget,
+    QWidgetAction,
+)
 
+from peerapp.core.content_policy import MAX_EMOJI_CODE_POINTS, SUPPORT_REACTIONS, symbol_of
 from peerapp.core.events import MessageView
+from peerapp.ui import links
 from peerapp.ui.text import care as care_text
-from peerapp.ui.text import conversation, moderation, navigation, safety
+from peerapp.ui.text import content, conversation, moderation, navigation, safety
+from peerapp.ui.text import links as links_text
 from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.message_delegate import MessageDelegate
-from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel
+from peerapp.ui.widgets.message_model import ROW_ROLE, Button, MessageModel, ReactionChip
 
 BOTTOM_SLACK = 4  # pixels from the end that still count as "at the bottom"
 ACTIVATE_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
@@ -49,6 +68,11 @@ class MessageList(QListView):
     flagRequested = Signal(str)  # message id: flag it as harmful
     restoreRequested = Signal(str)  # message id: a facilitator restores it after review
     careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
+    replyRequested = Signal(str)  # message id: answer it (the composer's quote bar)
+    editRequested = Signal(str)  # message id: edit our own message
+    reactRequested = Signal(str, str, bool)  # message id, reaction, on (False: take back)
+    jumpRequested = Signal(str)  # message id: a reply's quote was pressed; go to it
+    linkRequested = Signal(str)  # a link's address as written in a message (not opened)
 
     def __init__(self, model: MessageModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +83,8 @@ class MessageList(QListView):
         self.message_delegate = MessageDelegate(self)
         self.setItemDelegate(self.message_delegate)
         self.message_delegate.buttonClicked.connect(self.press)
+        self.message_delegate.quoteClicked.connect(self.jumpRequested)
+        self.message_delegate.linkClicked.connect(self.linkRequested)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setResizeMode(QListView.ResizeMode.Adjust)
@@ -66,6 +92,8 @@ class MessageList(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(False)
+        # the pointer becomes a hand over a link (moves without a button come only then)
+        self.viewport().setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
@@ -76,6 +104,20 @@ class MessageList(QListView):
         self.copy_action.triggered.connect(self.copy_selected)
         self.addAction(self.copy_action)
 
+        # Ctrl+R answers the current message, Ctrl+E edits it (our own, within a day)
+        self.reply_action = QAction(content.reply_action(), self)
+        self.reply_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.reply_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.reply_action.triggered.connect(self._reply_to_current)
+        self.addAction(self.reply_action)
+        self.edit_action = QAction(content.edit_action(), self)
+        self.edit_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.edit_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.edit_action.triggered.connect(self._edit_current)
+        self.addAction(self.edit_action)
+        self._may_reply: MessageRule = _never
+        self._may_react: MessageRule = _never
+        self._may_edit: MessageRule = _never
         self._may_delete: MessageRule = _never
         self._may_report: MessageRule = _never
         self._may_flag: MessageRule = _never
@@ -174,8 +216,11 @@ class MessageList(QListView):
             self.message_model.set_revealed(message_id, False)
         elif button is Button.RESTORE:
             self.restoreRequested.emit(message_id)
+        elif isinstance(button, ReactionChip):
+            # a chip toggles our own reaction: a second person's heart adds ours
+            self.reactRequested.emit(message_id, button.reaction, not button.mine)
 
-    def button_rect(self, message_id: str, button: Button) -> QRect | None:
+    def button_rect(self, message_id: str, button: Button | ReactionChip) -> QRect | None:
         """Where a button of a message's bubble is, in the viewport; None when it has none."""
         number = self.message_model.row_of(message_id)
         if number is None:
@@ -183,9 +228,18 @@ class MessageList(QListView):
         index = self.message_model.index(number)
         rect = self.visualRect(index)
         for kind, _, area in self.message_delegate.buttons_at(index, rect):
-            if kind is button:
+            if kind == button:
                 return area.toAlignedRect()
         return None
+
+    def quote_rect(self, message_id: str) -> QRect | None:
+        """Where a reply's quote is drawn, in the viewport; None when it is no reply."""
+        number = self.message_model.row_of(message_id)
+        if number is None:
+            return None
+        index = self.message_model.index(number)
+        found = self.message_delegate.quote_area(index, self.visualRect(index))
+        return None if found is None else found[1].toAlignedRect()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter or Space on a message with buttons presses its first ("Show", "Hide
@@ -200,6 +254,17 @@ class MessageList(QListView):
                     event.accept()
                     return
         super().keyPressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        position = event.position().toPoint()
+        index = self.indexAt(position)
+        over_link = index.isValid() and (
+            self.message_delegate.link_at(index, self.visualRect(index), position) is not None
+        )
+        shape = Qt.CursorShape.PointingHandCursor if over_link else Qt.CursorShape.ArrowCursor
+        if self.viewport().cursor().shape() != shape:
+            self.viewport().setCursor(shape)
 
     @Slot()
     def copy_selected(self) -> None:
@@ -219,6 +284,76 @@ class MessageList(QListView):
         self._may_flag = may_flag
         self._may_restore = may_restore
 
+    def set_content_rules(
+        self, may_reply: MessageRule, may_react: MessageRule, may_edit: MessageRule
+    ) -> None:
+        """Which messages the menu offers to answer, to react to, and to edit."""
+        self._may_reply = may_reply
+        self._may_react = may_react
+        self._may_edit = may_edit
+
+    def _current_message(self) -> MessageView | None:
+        row = self.currentIndex().data(ROW_ROLE) if self.currentIndex().isValid() else None
+        return row.message if isinstance(row, MessageRow) else None
+
+    @Slot()
+    def _reply_to_current(self) -> None:
+        message = self._current_message()
+        if message is not None and self._may_reply(message):
+            self.replyRequested.emit(message.id)
+
+    @Slot()
+    def _edit_current(self) -> None:
+        message = self._current_message()
+        if message is not None and self._may_edit(message):
+            self.editRequested.emit(message.id)
+
+    def _add_content_actions(self, menu: QMenu, message: MessageView, collapsed: bool) -> None:
+        """Reply, React (the support set, ours checked) and Edit, as the rules allow."""
+        if collapsed:
+            return
+        if self._may_reply(message):
+            reply = menu.addAction(content.reply_action())
+            reply.setShortcut(self.reply_action.shortcut())
+            reply.triggered.connect(lambda: self.replyRequested.emit(message.id))
+        if self._may_react(message):
+            react = menu.addMenu(content.react_menu())
+            mine = {r.reaction for r in message.reactions if r.mine}
+            for reaction in SUPPORT_REACTIONS:
+                label = f"{symbol_of(reaction)}  {content.reaction_words(reaction)}"
+                action = react.addAction(label)
+                action.setCheckable(True)
+                action.setChecked(reaction in mine)
+                action.triggered.connect(
+                    lambda on, r=reaction: self.reactRequested.emit(message.id, r, on)
+                )
+            react.addSeparator()
+            react.addAction(self._emoji_field(react, message.id))
+        if self._may_edit(message):
+            edit = menu.addAction(content.edit_action())
+            edit.setShortcut(self.edit_action.shortcut())
+            edit.triggered.connect(lambda: self.editRequested.emit(message.id))
+
+    def _emoji_field(self, menu: QMenu, message_id: str) -> QWidgetAction:
+        """A small field in the React menu for any one emoji (the engine checks it is
+        exactly one, core/content_policy.is_single_emoji, and says so if not)."""
+        field = QLineEdit()
+        field.setObjectName("reactionEmoji")
+        field.setPlaceholderText(content.other_emoji_placeholder())
+        field.setAccessibleName(content.other_emoji_placeholder())
+        field.setMaxLength(MAX_EMOJI_CODE_POINTS)
+
+        def chosen() -> None:
+            emoji = field.text().strip()
+            if emoji:
+                self.reactRequested.emit(message_id, emoji, True)
+            menu.close()
+
+        field.returnPressed.connect(chosen)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(field)
+        return action
+
     def set_care_rule(self, may_care: MessageRule) -> None:
         """Which messages' authors the menu offers a care flag about."""
         self._may_care = may_care
@@ -233,11 +368,14 @@ class MessageList(QListView):
         message = row.message
         menu = QMenu(self)
         for button, label in self.message_model.presentation_of(message).buttons:
-            if button is not Button.RESTORE:  # restoring is offered below, with its peers
+            # restoring is offered below, with its peers; reactions under "React"
+            if button is not Button.RESTORE and not isinstance(button, ReactionChip):
                 shown = menu.addAction(label)
                 shown.triggered.connect(lambda _=False, b=button: self.press(message.id, b))
+        self._add_content_actions(menu, message, self._collapsed(row))
         if not message.deleted and not self._collapsed(row):
             menu.addAction(self.copy_action)
+            self._add_links(menu, message.text)
         if self._may_delete(message):
             delete = menu.addAction(moderation.delete_for_everyone())
             delete.triggered.connect(lambda: self.deleteRequested.emit(message.id))
@@ -261,6 +399,14 @@ class MessageList(QListView):
             menu.deleteLater()
             return None
         return menu
+
+    def _add_links(self, menu: QMenu, text: str) -> None:
+        """For each link of a message's text, "Open link to host…"."""
+        for link in links.find_links(text):
+            target = links.target_of(link.written)
+            host = target.host if target is not None else link.written
+            opening = menu.addAction(links_text.open_link_action(host))
+            opening.triggered.connect(lambda _=False, w=link.written: self.linkRequested.emit(w))
 
     @Slot(QPoint)
     def _context_menu(self, position: QPoint) -> None:

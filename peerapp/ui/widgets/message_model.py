@@ -41,10 +41,11 @@ from typing import Any, overload
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
+from peerapp.core.content_policy import symbol_of
 from peerapp.core.content_warnings import FilterMode
 from peerapp.core.events import MessageView
 from peerapp.ui import timeline
-from peerapp.ui.text import check_ins, conversation, moderation, network, safety
+from peerapp.ui.text import check_ins, content, conversation, moderation, network, safety
 from peerapp.ui.timeline import DayRow, Item, MessageRow, Notice, NoticeRow, Row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -127,6 +128,26 @@ class Button(Enum):
 
 
 @dataclass(frozen=True)
+class ReactionChip:
+    """A reaction under a message's text, drawn as a small button ("symbol count"):
+    pressing it toggles our own; hovering names who gave it."""
+
+    reaction: str
+    names: tuple[str, ...]
+    mine: bool
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A reply's quote of the message it answers, drawn above its text; pressing it goes
+    to that message."""
+
+    message: str  # the id of the message answered
+    text: str  # "Name: its text", or "Message removed"
+    removed: bool = False
+
+
+@dataclass(frozen=True)
 class Presentation:
     """How one message shows for this reader now: its look, the main text (the message's,
     a tombstone, or a collapsed label), small tags above it and buttons below it."""
@@ -134,8 +155,9 @@ class Presentation:
     look: Look
     text: str
     tags: tuple[str, ...] = ()
-    buttons: tuple[tuple[Button, str], ...] = ()
+    buttons: tuple[tuple[Button | ReactionChip, str], ...] = ()
     note: str = ""  # a small line under the bubble ("" for none)
+    quote: Quote | None = None  # a reply's quote, above its text
 
     @property
     def collapsed(self) -> bool:
@@ -158,6 +180,10 @@ def presentation(
     `reviewer` when the reader is one of the circle's facilitators, `delivery` its
     delivery state (`delivery_of`)."""
     shown = _bubble(message, revealed, reviewer)
+    if reviewer and message.earlier and shown.look is Look.PLAIN:
+        # facilitators read what an edited message said before (reports hold theirs too)
+        earlier = [" ".join(version.text.split()) for version in message.earlier]
+        shown = dataclasses.replace(shown, note=content.earlier_versions(earlier))
     if message.equivocated and shown.look is not Look.DELETED:
         # whatever else shows, the reader learns there is another version of it
         return dataclasses.replace(shown, note=safety.equivocated_note())
@@ -185,14 +211,62 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
         tags.append(safety.hidden_pending_review())
     if message.cw:
         tags.append(safety.cw_label(message.cw))
+    if message.edited:
+        tags.append(content.edited_tag())
     text = message.text
     if message.mood > 0:  # a check-in shown anyway: in words, in an ordinary bubble
         text = check_ins.check_in_said(message.author_name, message.mood, message.text)
     hide_again = ((Button.HIDE_AGAIN, safety.cw_hide_again()),) if collapses(message) else ()
-    return Presentation(Look.PLAIN, text, tuple(tags), (*hide_again, *restore))
+    return Presentation(
+        Look.PLAIN,
+        text,
+        tuple(tags),
+        # the chips last: Enter presses a message's first button (Show, Hide again)
+        (*hide_again, *restore, *_chips(message)),
+        quote=quote_of(message),
+    )
 
 
-_REVIEW_FIELDS = ("hidden", "flagged", "harm_flags", "restored", "filter", "cw", "equivocated")
+def _chips(message: MessageView) -> tuple[tuple[ReactionChip, str], ...]:
+    """The message's reactions as chips: the symbol and how many gave it."""
+    return tuple(
+        (
+            ReactionChip(r.reaction, r.names, r.mine),
+            f"{symbol_of(r.reaction)} {len(r.names)}",
+        )
+        for r in message.reactions
+    )
+
+
+def quote_of(message: MessageView) -> Quote | None:
+    """What a reply shows of the message it answers (None when it is no reply)."""
+    if not message.reply_to or message.quote is None:
+        return None
+    quoted = message.quote
+    if quoted.removed:
+        return Quote(message.reply_to, content.quote_removed(), removed=True)
+    # one line: the quote is a pointer to the message, not a copy of it
+    line = " ".join(quoted.text.split())
+    if quoted.cw:
+        line = safety.cw_label(quoted.cw)  # its warning, never its words, in a quote
+    return Quote(message.reply_to, content.quote_of(quoted.author_name, line))
+
+
+_REVIEW_FIELDS = (
+    "hidden",
+    "flagged",
+    "harm_flags",
+    "restored",
+    "filter",
+    "cw",
+    "equivocated",
+    # replies, reactions and edits (issue 15): an edit changes the text, a reaction the chips
+    "text",
+    "quote",
+    "reactions",
+    "edited",
+    "earlier",
+)
 
 
 def review_state(message: MessageView) -> dict[str, Any]:
@@ -543,6 +617,33 @@ class MessageModel(QAbstractListModel):
             self._rows[start:start] = new
             self.endInsertRows()
 
+    def remove(self, item_id: str) -> bool:
+        """Take a notice (or a message) out (the "new messages" divider moving on): its
+        row, and its day's separator if nothing else is left of that day; the row after
+        it may start a group again. False when it is not shown."""
+        number = self.row_of(item_id)
+        if number is None:
+            return False
+        rows = self._rows
+        start, end = number, number + 1
+        alone = start > 0 and isinstance(rows[start - 1], DayRow)
+        if alone and (end == len(rows) or isinstance(rows[end], DayRow)):
+            start -= 1
+        self.beginRemoveRows(QModelIndex(), start, end - 1)
+        del rows[start:end]
+        self._ids.discard(item_id)
+        self.endRemoveRows()
+        following = rows[start] if start < len(rows) else None
+        if isinstance(following, MessageRow):
+            before = rows[start - 1] if start > 0 else None
+            previous = None if before is None or isinstance(before, DayRow) else item_of(before)
+            starts = not timeline.continues(previous, following.message)
+            if starts != following.starts_group:
+                rows[start] = MessageRow(following.message, starts)
+                changed = self.index(start)
+                self.dataChanged.emit(changed, changed)
+        return True
+
     def prepend(self, batch: Iterable[Item]) -> int:
         """Add older messages (and notices) before the first one; returns how many were
         new."""
@@ -609,6 +710,11 @@ def describe(row: Row, today: date, others: int = 0, shown: Presentation | None 
         text = f"{shown.text} ({safety.cw_collapsed_hint()})"
     else:
         text = ". ".join((*shown.tags, shown.text))
+    if shown.quote is not None:
+        text = f"{shown.quote.text}. {text}"
+    if message.reactions and not shown.collapsed:
+        given = sum(len(r.names) for r in message.reactions)
+        text = f"{text}. {content.reactions_said(given)}"
     if shown.note:
         text = f"{text}. {shown.note}"
     said = f"{message.author_name}, {timeline.clock(message.ts)}: {text}"

@@ -1,9 +1,11 @@
 """A passphrase box: hidden as typed, with an eye to show it, and a Caps Lock hint.
 
 Rules:
-- Hidden (password echo) until the person asks: the eye action at the box's end shows the
+- Hidden (password echo) until the person asks: the eye button at the box's end shows the
   text and becomes "Hide passphrase"; pressed again, hides it. Its name and tooltip say
-  which it will do, for screen readers and mice alike.
+  which it will do, for screen readers and mice alike. It is a real button inside the
+  box (not the icon Qt draws for a line edit's action, which never takes focus): Tab
+  reaches it right after the box, Space presses it, and it shows the focus ring.
 - The Caps Lock hint (`caps_lock_hint`, a label the caller puts under the box) shows while
   typing with Caps Lock on, and hides when it is off, when the box is left, or emptied.
 - Detecting Caps Lock: Qt has no portable way to ask for its state (QGuiApplication
@@ -16,9 +18,9 @@ Rules:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QFocusEvent, QIcon, QKeyEvent
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QAction, QFocusEvent, QIcon, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QLabel, QLineEdit, QToolButton, QWidget
 
 from peerapp.ui import style
 from peerapp.ui.resources import resource_path
@@ -49,7 +51,12 @@ class PassphraseEdit(QLineEdit):
         self.show_action.setObjectName("showPassphrase")
         self.show_action.setCheckable(True)
         self.show_action.toggled.connect(self._show_toggled)
-        self.addAction(self.show_action, QLineEdit.ActionPosition.TrailingPosition)
+        self.eye = QToolButton(self)
+        self.eye.setObjectName("showPassphraseButton")
+        self.eye.setDefaultAction(self.show_action)
+        self.eye.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # Tab reaches it (issue 14)
+        self.eye.setCursor(Qt.CursorShape.ArrowCursor)
+        self.eye.setIconSize(QSize(16, 16))
         self._describe_show_action(shown=False)
         self.textChanged.connect(self._text_changed)
 
@@ -75,10 +82,17 @@ class PassphraseEdit(QLineEdit):
                 button.setAccessibleName(words)
 
     def show_button(self) -> QWidget | None:
-        """The eye button Qt made for the action (for tests and accessibility checks)."""
-        found = [o for o in self.show_action.associatedObjects() if isinstance(o, QWidget)]
-        buttons = [widget for widget in found if widget is not self]
-        return buttons[0] if buttons else None
+        """The eye button (for tests and accessibility checks)."""
+        return self.eye
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """The eye sits at the box's end, inside it; the text stops before it."""
+        super().resizeEvent(event)
+        hint = self.eye.sizeHint()
+        side = min(hint.height(), self.height() - 4)
+        width = max(hint.width(), side)
+        self.eye.setGeometry(self.width() - width - 3, (self.height() - side) // 2, width, side)
+        self.setTextMargins(0, 0, width + 2, 0)
 
     # -- Caps Lock ----------------------------------------------------------------------
 
