@@ -56,10 +56,12 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QImage,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QTextCharFormat,
     QTextLayout,
     QTextLine,
@@ -124,6 +126,10 @@ DOT_GAP = 3
 HEAD_GAP = 8  # between a check-in's name, its dots and its mood word
 LINE_GAP = 10  # between a check-in's mood word and its line
 NOTE_GAP = 2  # between a bubble and the note under it
+PICTURE_EDGE = 240  # a picture's preview in a bubble, at most (issue 15)
+PICTURE_GAP = 6  # between the preview and the text
+BLUR_STEPS = 12  # a blurred preview is drawn from this many pixels across, smoothed
+PICTURES_KEPT = 256  # previews decoded and kept (the newest)
 QUOTE_BAR = 3  # the accent bar at a reply's quote's left
 QUOTE_INDENT = 8  # the quote's text, right of its bar
 
@@ -202,6 +208,7 @@ class BubbleGeometry:
     dots_rect: QRectF = field(default_factory=QRectF)
     word_left: float = 0.0
     note_rect: QRectF = field(default_factory=QRectF)  # the note under it; empty without
+    picture_rect: QRectF = field(default_factory=QRectF)  # a picture's preview; empty without
     quote_rect: QRectF = field(default_factory=QRectF)  # a reply's quote; empty without
 
 
@@ -232,6 +239,7 @@ class MessageDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self._sizes: dict[tuple[str, Presentation, bool, int], QSize] = {}
+        self._pictures: dict[str, QPixmap] = {}  # message id -> its preview, as drawn
         self._sized_for_width = -1
 
     # -- fonts --------------------------------------------------------------------------
@@ -334,6 +342,10 @@ class MessageDelegate(QStyledItemDelegate):
             tag_width = max(tag_width, min(float(quote_width), float(max_text)))
         # the quote and the tags sit above the text: together, the text's head
         tag_height = quote_height + (small_metrics.height() + TAG_GAP if tag_text else 0)
+        picture = self._picture(message.id, shown.picture, max_text)
+        picture_height = picture.height() + PICTURE_GAP if picture is not None else 0
+        tag_height += picture_height  # the preview sits under the tags, above the text
+        tag_width = max(tag_width, float(picture.width()) if picture is not None else 0.0)
         button_height = small_metrics.height() + 2 * BUTTON_PAD_Y
         button_widths = [
             small_metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in shown.buttons
@@ -385,6 +397,16 @@ class MessageDelegate(QStyledItemDelegate):
                 else QRectF()
             ),
             buttons=tuple(buttons),
+            picture_rect=(
+                QRectF(
+                    left + PAD_X,
+                    top + PAD_Y + tag_height - picture_height,
+                    picture.width(),
+                    picture.height(),
+                )
+                if picture is not None
+                else QRectF()
+            ),
             quote_rect=(
                 QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
                 if shown.quote is not None
@@ -392,6 +414,28 @@ class MessageDelegate(QStyledItemDelegate):
             ),
         )
         return geometry, block
+
+    def _picture(self, message_id: str, data: bytes, max_width: int) -> QPixmap | None:
+        """A message's preview as drawn (decoded once, kept for the newest few); None
+        when it has none or Qt cannot read it (the engine checked it with Pillow)."""
+        if not data:
+            return None
+        kept = self._pictures.get(message_id)
+        if kept is None:
+            image = QImage.fromData(data)
+            if image.isNull():
+                return None
+            edge = min(PICTURE_EDGE, max_width)
+            kept = QPixmap.fromImage(image).scaled(
+                edge,
+                edge,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            if len(self._pictures) >= PICTURES_KEPT:
+                self._pictures.pop(next(iter(self._pictures)))
+            self._pictures[message_id] = kept
+        return kept
 
     def _check_in_geometry(
         self, row: MessageRow, width: int, others: int
@@ -625,6 +669,8 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 tag_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
             )
+        if not geometry.picture_rect.isEmpty():
+            self._paint_picture(painter, geometry.picture_rect.translated(origin), message, shown)
         if shown.quote is not None and not geometry.quote_rect.isEmpty():
             _paint_quote(painter, geometry.quote_rect.translated(origin), shown.quote, small)
         muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
@@ -647,6 +693,24 @@ class MessageDelegate(QStyledItemDelegate):
             note = self._note_block(shown.note, rect.width())
             painter.setPen(QColor(theme.current().muted))
             note.layout.draw(painter, geometry.note_rect.topLeft() + origin)
+
+    def _paint_picture(
+        self, painter: QPainter, target: QRectF, message: MessageView, shown: Presentation
+    ) -> None:
+        picture = self._picture(message.id, shown.picture, int(target.width()))
+        if picture is None:
+            return
+        if shown.blurred:  # a few pixels across, smoothed back up: nothing to make out
+            picture = picture.scaled(
+                BLUR_STEPS,
+                BLUR_STEPS,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawPixmap(target, picture, QRectF(picture.rect()))
+        painter.restore()
 
     def _paint_check_in_head(
         self, painter: QPainter, geometry: BubbleGeometry, origin: QPointF, message: MessageView
