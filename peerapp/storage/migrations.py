@@ -386,6 +386,20 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        17,
+        # this profile's earlier member keys in a circle (issue 14): a member removed and
+        # back with a new invite has a new key, and its messages under the old one are
+        # still its own (CircleStore.rejoin keeps the old key here; public keys only, no
+        # secret). Gone with the circle.
+        """
+        CREATE TABLE former_member_keys (
+            circle     BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            member_key BLOB NOT NULL,
+            PRIMARY KEY (circle, member_key)
+        ) WITHOUT ROWID;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
