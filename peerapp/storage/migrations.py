@@ -387,7 +387,7 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         """,
     ),
     (
-        17,
+        16,
         # this profile's earlier member keys in a circle (issue 14): a member removed and
         # back with a new invite has a new key, and its messages under the old one are
         # still its own (CircleStore.rejoin keeps the old key here; public keys only, no
