@@ -20,6 +20,7 @@ Figures only; nothing here passes or fails.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -42,6 +43,17 @@ def cpu_seconds(node: Node) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+def waiting_seconds(node: Node) -> float:
+    """Seconds the node's threads were ready to run but waited for a core (Linux
+    schedstat run delay, summed over threads): on a shared machine, "idle" time that is
+    in fact a queue for the CPU."""
+    total = 0
+    for task in Path(f"/proc/{node.process.pid}/task").iterdir():
+        with contextlib.suppress(OSError):  # a thread that ended meanwhile
+            total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
+
+
 def one_run(folder: Path, size: int) -> dict[str, float]:
     ash = Node(folder / "ash", timings=None)
     bee = Node(folder / "bee", timings=None)
@@ -52,6 +64,7 @@ def one_run(folder: Path, size: int) -> dict[str, float]:
         source = folder / "file.bin"
         source.write_bytes(os.urandom(size))
         cpu_before = cpu_seconds(ash), cpu_seconds(bee)
+        queued_before = waiting_seconds(ash), waiting_seconds(bee)
         started = time.monotonic()
         sent = ash.call("attach", circle=circle, path=str(source))
         assert sent["ok"], sent
@@ -70,6 +83,7 @@ def one_run(folder: Path, size: int) -> dict[str, float]:
                 break
         done = time.monotonic()
         cpu_after = cpu_seconds(ash), cpu_seconds(bee)
+        queued_after = waiting_seconds(ash), waiting_seconds(bee)
         saving = time.monotonic()
         saved = bee.call(
             "save_attachment", circle=circle, message=sent["message"], path=str(folder / "out.bin")
@@ -87,6 +101,10 @@ def one_run(folder: Path, size: int) -> dict[str, float]:
             "save_s": saved_at - saving,
             "ash_cpu_per_mb": (cpu_after[0] - cpu_before[0]) / megabytes,
             "bee_cpu_per_mb": (cpu_after[1] - cpu_before[1]) / megabytes,
+            "ash_cpu_s": cpu_after[0] - cpu_before[0],
+            "bee_cpu_s": cpu_after[1] - cpu_before[1],
+            "ash_queued_s": queued_after[0] - queued_before[0],
+            "bee_queued_s": queued_after[1] - queued_before[1],
         }
     finally:
         for node in (ash, bee):

@@ -39,6 +39,7 @@ from peerapp.core.errors import CommandError
 from peerapp.core.events import AttachmentProgress, AttachmentView, HistoryChanged, MessageView
 from peerapp.core.quotas import QuotaRules, Quotas, Verdict
 from peerapp.engine import attachment_files, chunk_session, images
+from peerapp.engine.chunk_io import ChunkIO
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.context import EngineContext
 from peerapp.engine.ids import id_from_hex
@@ -106,6 +107,7 @@ class Attachments:
         attachments: AttachmentStore,
         store: CircleStore,
         *,
+        chunk_io: ChunkIO,
         runtimes: CircleRuntimes,
         send_body: Callable[[str, dict[str, Any]], Any],
         message_view: Callable[[CircleRuntime, StoredEvent], MessageView],
@@ -118,6 +120,8 @@ class Attachments:
         """`send_body(circle_hex, body)`: Messages.send_body (the one way a message is
         sent); `node(circle_id)`: the host a circle is reached at."""
         self._attachments = attachments
+        # chunks fetched and served: their SQLCipher work off the engine thread
+        self._chunk_io = chunk_io
         self._store = store
         self._runtimes = runtimes
         self._send_body = send_body
@@ -368,7 +372,7 @@ class Attachments:
                     ):
                         self._count("attachment_over_quota")
                         raise _OverQuota(index)
-            self._attachments.add_chunks(circle, message, chunks)
+            await self._chunk_io.add_fetched(circle, message, chunks)
             now = self._attachments.get(circle, message)
             if now is not None:
                 self._emit(
@@ -416,7 +420,7 @@ class Attachments:
         if member is None:
             return  # members only: a former member asks nothing of files
 
-        def lookup(
+        async def lookup(
             circle: bytes, message: bytes, indexes: tuple[int, ...]
         ) -> dict[int, bytes] | None:
             held = self._attachments.get(circle, message)
@@ -424,7 +428,7 @@ class Attachments:
                 return {}
             if held.lamport < member.since_lamport:
                 return None  # from before its admission: not for it
-            return self._attachments.chunks(circle, message, indexes)
+            return await self._chunk_io.chunks(circle, message, indexes)
 
         try:
             await chunk_session.answer(stream, first, lookup)

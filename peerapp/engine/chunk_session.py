@@ -39,7 +39,7 @@ class FetchOutcome:
 # asker: checked chunks of one answer -> stored (index -> sealed chunk)
 StoreChunks = Callable[[dict[int, bytes]], Awaitable[None]]
 # answerer: (circle, message, indexes) -> the chunks held, or None: not for this asker
-Lookup = Callable[[bytes, bytes, tuple[int, ...]], dict[int, bytes] | None]
+Lookup = Callable[[bytes, bytes, tuple[int, ...]], Awaitable[dict[int, bytes] | None]]
 
 
 async def _receive(stream: FramedStream) -> sm.SyncFrame:
@@ -108,7 +108,7 @@ async def answer(stream: FramedStream, first: sm.ChunkWant, lookup: Lookup) -> N
             served += len(request.indexes)
             if served > ap.MAX_CHUNKS_PER_SESSION:
                 raise ChunkSessionAborted("asked for too many chunks")
-            held = lookup(request.circle, request.message, request.indexes)
+            held = await lookup(request.circle, request.message, request.indexes)
             if held is None:
                 raise ChunkSessionAborted("a file this asker may not read")
             chunks = tuple(sorted(held.items()))

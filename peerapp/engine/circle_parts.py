@@ -29,6 +29,7 @@ from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.engine.attachments import Attachments
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.care import asked_for_support
+from peerapp.engine.chunk_io import ChunkIO
 from peerapp.engine.circle_changes import ROW, CircleChanges
 from peerapp.engine.circle_join import JoinService
 from peerapp.engine.circle_log import CircleLog
@@ -253,6 +254,7 @@ def build_parts(
     attachments = Attachments(
         AttachmentStore(database),
         store,
+        chunk_io=ChunkIO(database),
         runtimes=runtimes,
         send_body=messages.send_body,
         message_view=lambda runtime, stored: messages.view(runtime, stored),  # noqa: PLW0108 (one signature)

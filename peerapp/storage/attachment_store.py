@@ -162,11 +162,25 @@ class AttachmentStore:
         )
         return {int(row[0]) for row in rows}
 
-    def add_chunks(self, circle: bytes, message: bytes, chunks: dict[int, bytes]) -> int:
-        """Keep checked chunks; returns how many were new (a chunk twice is kept once)."""
+    def add_chunks(
+        self, circle: bytes, message: bytes, chunks: dict[int, bytes], *, wanted_only: bool = False
+    ) -> int:
+        """Keep checked chunks; returns how many were new (a chunk twice is kept once).
+
+        wanted_only: keep them only if the attachment is still WANTED, checked in the same
+        transaction (a fetch stores from a worker connection: the user may have cleared
+        the file, or its message been deleted, since the chunks were asked for)."""
         added = 0
         added_bytes = 0
         with self._database.transaction() as connection:
+            if (
+                wanted_only
+                and not connection.execute(
+                    "SELECT 1 FROM attachments WHERE circle = ? AND message = ? AND state = ?",
+                    (circle, message, WANTED),
+                ).fetchone()
+            ):
+                return 0
             for index, data in chunks.items():
                 cursor = connection.execute(
                     "INSERT OR IGNORE INTO attachment_chunks(circle, message, idx, data) "

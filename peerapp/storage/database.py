@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -69,12 +69,19 @@ class Database:
     def __init__(self, connection: Any, path: Path) -> None:
         self._connection = connection
         self.path = path
+        # opens a worker connection on the same file (worker_connection); set by open()
+        self._reopen: Callable[[], Database] | None = None
+        self._workers: list[Database] = []
 
     @classmethod
-    def open(cls, path: Path, key: bytes, *, create: bool = False) -> Database:
+    def open(
+        cls, path: Path, key: bytes, *, create: bool = False, any_thread: bool = False
+    ) -> Database:
         """Open (or with `create`, create) the database; migrate it to the latest schema.
 
         Raises ProfileDamaged when the file is missing, truncated or not ours.
+        any_thread: the connection may be used from another thread than the one that
+        opened it (one thread at a time: the caller serialises its use).
         """
         if not create and not path.is_file():
             raise ProfileDamaged("The profile's database file is missing.")
@@ -86,7 +93,9 @@ class Database:
             )
         if create:
             _create_private(path)
-        connection = sqlcipher3.connect(str(path), isolation_level=None, check_same_thread=True)
+        connection = sqlcipher3.connect(
+            str(path), isolation_level=None, check_same_thread=not any_thread
+        )
         try:
             # SQLCipher logs HMAC failures on stderr; they carry no secrets but are noise
             connection.execute("PRAGMA cipher_log_level = NONE")
@@ -118,7 +127,19 @@ class Database:
         except BaseException:
             connection.close()
             raise
+        database._reopen = lambda: cls.open(path, key, any_thread=True)
         return database
+
+    def worker_connection(self) -> Database:
+        """A second connection on the same file, for bulk work in a worker thread (the
+        chunks of attachments) while this one stays with the engine thread. SQLite's WAL
+        lets it read alongside this one; its writes wait for this one's (BEGIN IMMEDIATE,
+        the driver's 5 s busy timeout) and this one's for its. Closed with this one."""
+        if self._reopen is None:
+            raise RuntimeError("a worker connection needs a database made by Database.open")
+        worker = self._reopen()
+        self._workers.append(worker)
+        return worker
 
     def _check_readable(self) -> None:
         self._connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -179,7 +200,10 @@ class Database:
             log.warning("WAL checkpoint failed; the WAL stays until the next one (or open)")
 
     def close(self) -> None:
-        """Checkpoint the WAL into the main file and close."""
+        """Close the worker connections, then checkpoint the WAL into the main file and close."""
+        for worker in self._workers:
+            worker._connection.close()
+        self._workers.clear()
         self.checkpoint()
         self._connection.close()
 

@@ -31,6 +31,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
 from peerapp.core.events import AttachmentProgress
 from peerapp.engine import attachments as attachments_module
+from peerapp.engine import chunk_io as chunk_io_module
 from peerapp.engine.attachment_files import seal
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.network.framed import FramedStream
@@ -57,6 +58,7 @@ async def inline(work: Any, *args: Any) -> Any:
 @pytest.fixture(autouse=True)
 def work_inline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(attachments_module, "in_thread", inline)
+    monkeypatch.setattr(chunk_io_module, "in_thread", inline)
 
 
 @asynccontextmanager
