@@ -252,6 +252,10 @@ class Attachments:
             freed = self._attachments.forget(runtime.circle_id, [message])
             self.quotas(runtime).forget_stored(author, freed)
 
+    def stored_by_author(self, runtime: CircleRuntime) -> dict[bytes, int]:
+        """Sealed bytes of pictures and files kept per author (the storage view)."""
+        return self._attachments.stored_by_author(runtime.circle_id)
+
     def forget_author(self, runtime: CircleRuntime, author: bytes) -> int:
         """Erase every file a former member stored with us (clear_member, as its
         messages are erased); returns the bytes freed."""

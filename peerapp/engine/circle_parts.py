@@ -361,6 +361,7 @@ def build_parts(
         quotas=ingest.quotas,
         context=context,
         forget_files=attachments.forget_author,
+        files_by_author=attachments.stored_by_author,
     )
     mailbox = Mailbox(
         MailboxStore(database),

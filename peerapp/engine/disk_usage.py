@@ -52,14 +52,17 @@ class DiskUsage:
         quotas: Callable[[CircleRuntime], Quotas],
         context: EngineContext,
         forget_files: Callable[[CircleRuntime, bytes], int] = lambda runtime, author: 0,
+        files_by_author: Callable[[CircleRuntime], dict[bytes, int]] = lambda runtime: {},
     ) -> None:
         """`quotas(runtime)`: the circle's per-member quotas (what ingest charges);
         `forget_files(runtime, author)`: erase the files an author stored with us (issue
-        15), returning the bytes freed."""
+        15), returning the bytes freed; `files_by_author(runtime)`: the sealed bytes of
+        pictures and files we keep, per author."""
         self._store = store
         self._runtimes = runtimes
         self._quotas = quotas
         self._forget_files = forget_files
+        self._files_by_author = files_by_author
         self._emit = context.emit
 
     def usage(self, circle_hex: str | None) -> tuple[CircleUsageView, ...]:
@@ -72,8 +75,9 @@ class DiskUsage:
     def _circle_usage(self, runtime: CircleRuntime) -> CircleUsageView:
         quotas = self._quotas(runtime)
         by_author = self._store.usage_by_author(runtime.circle_id)
+        files = {author: size for author, size in self._files_by_author(runtime).items() if size}
         state = runtime.state
-        authors = set(by_author) | set(quotas.refused)
+        authors = set(by_author) | set(quotas.refused) | set(files)
         members = [
             MemberUsageView(
                 id=author.hex(),
@@ -84,10 +88,11 @@ class DiskUsage:
                 events=by_author.get(author, (0, 0))[0],
                 bytes=by_author.get(author, (0, 0))[1],
                 refused=quotas.refused.get(author, 0),
+                files=files.get(author, 0),
             )
             for author in authors
         ]
-        members.sort(key=lambda m: (-m.bytes, m.id))
+        members.sort(key=lambda m: (-m.total, m.id))
         return CircleUsageView(
             circle=runtime.circle_id.hex(),
             name=state.name or runtime.membership.name,
@@ -95,6 +100,7 @@ class DiskUsage:
             bytes=sum(size for _, size in by_author.values()),
             member_budget=quotas.rules.stored_bytes,
             members=tuple(members),
+            files=sum(files.values()),
         )
 
     def clear_member(self, circle_hex: str, member_hex: str) -> dict[str, Any]:

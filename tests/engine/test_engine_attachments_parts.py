@@ -365,3 +365,36 @@ def test_deleting_a_message_erases_its_file_everywhere(tmp_path: Path) -> None:
                 assert member.database.query("SELECT count(*) FROM attachment_chunks")[0][0] == 0
 
     run(scenario)
+
+
+def test_the_storage_view_counts_files_per_circle_and_per_member(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        async with members(tmp_path) as (network, made):
+            circle = await three(tmp_path, network, made)
+            path, _ = a_file(tmp_path)
+            message = await sent(circle, path)
+            sealed = SIZE + CHUNKS * ap.SEAL_OVERHEAD
+
+            def usage_at(member: Member) -> Any:
+                (view,) = member.parts.disk_usage.usage(circle.hex)
+                return view
+
+            # Bee holds Ann's message, none of its file yet
+            before = usage_at(circle.bee)
+            assert before.files == 0 and before.total == before.bytes
+            circle.online(circle.bee, circle.ann)
+            await fetch(circle, "bee", message)
+            for member in (circle.ann, circle.bee):
+                usage = usage_at(member)
+                assert usage.files == sealed
+                assert usage.total == usage.bytes + sealed
+                ann = next(m for m in usage.members if m.id == circle.rt["ann"].me.hex())
+                assert ann.files == sealed and ann.total == ann.bytes + sealed
+                assert usage.members[0] == ann  # the largest first, files counted
+                assert all(m.files == 0 for m in usage.members if m is not ann)
+
+            # cleared in the media view: the storage view follows
+            circle.bee.parts.attachments.clear(circle.hex, message_hex=message.hex())
+            assert usage_at(circle.bee).files == 0
+
+    run(scenario)

@@ -5,14 +5,18 @@ size shrinks, the status line says what was freed)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.usage import CircleUsageView, Cleared, MemberUsageView
 from peerapp.core.events import MessageView
 from peerapp.engine.circle_service import CircleService
+from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs.confirm_action import ConfirmActionDialog
 from peerapp.ui.dialogs.storage import (
+    MemberRow,
     StorageDialog,
     circle_name,
     former,
@@ -61,6 +65,33 @@ def test_usage_views_read_as_people_do_and_sizes_too() -> None:
     assert storage_text.cleared_member("Bee", 2, "1.2 KB") == (
         "Cleared 2 messages from Bee, freeing 1.2 KB."
     )
+
+
+def test_files_count_in_each_size_and_are_named_under_a_member(qtbot: QtBot) -> None:
+    """Pictures and files (issue 15) take room too: a circle's and a member's size are
+    their messages and files together, and a member row says how much is files."""
+    ash = MemberUsageView("aa", "Ash", True, False, False, 3, 300, 0, files=5 << 20)
+    bee = MemberUsageView("bb", "Bee", False, True, False, 9, 9000, 0)
+    tuesday = CircleUsageView("c1", "Tuesday", 12, 9300, 64 << 20, (bee, ash), files=5 << 20)
+    quiet = CircleUsageView("c2", "Quiet", 1, 40_000, 64 << 20, ())
+    # the dialog only shows views here; nothing is asked of the engine
+    dialog = StorageDialog(cast(EngineBridge, None), circle="c1")
+    qtbot.addWidget(dialog)
+    dialog.show_usage([quiet, tuesday])
+    assert dialog.circle_sizes["c1"].text() == human_size(9300 + (5 << 20))
+    assert dialog.circle_sizes["c1"].toolTip() == storage_text.storage_files_part(
+        human_size(5 << 20)
+    )
+    assert dialog.circle_sizes["c2"].toolTip() == ""
+    assert [member_name(m) for m in largest_first(tuesday.members)] == ["Ash", "Bee"]
+    row = dialog.rows["aa"]
+    assert row.size_label.text() == human_size(300 + (5 << 20))
+    assert row.files_note.text() == storage_text.storage_files_part(human_size(5 << 20))
+    assert not row.files_note.isHidden()
+    assert dialog.rows["bb"].files_note.isHidden()  # no files of Bee's: nothing said
+    # a former member with only files left can still have them cleared
+    only_files = MemberUsageView("dd", "Dee", False, True, False, 2, 0, 0, files=1024)
+    assert not MemberRow(only_files).clear_button.isHidden()
 
 
 def open_from_profile_menu(qtbot: QtBot, window: MainWindow) -> StorageDialog:

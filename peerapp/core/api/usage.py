@@ -19,6 +19,12 @@ class MemberUsageView:
     events: int
     bytes: int
     refused: int  # their events a quota refused since the engine started
+    files: int = 0  # sealed bytes of their pictures and files we keep (issue 15)
+
+    @property
+    def total(self) -> int:
+        """All we keep of theirs: signed events and files."""
+        return self.bytes + self.files
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,12 @@ class CircleUsageView:
     bytes: int
     member_budget: int  # each member's stored-bytes budget
     members: tuple[MemberUsageView, ...]
+    files: int = 0  # sealed bytes of pictures and files kept (issue 15)
+
+    @property
+    def total(self) -> int:
+        """All the circle takes: signed events and files."""
+        return self.bytes + self.files
 
 
 @dataclass(frozen=True)

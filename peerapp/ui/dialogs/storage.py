@@ -62,7 +62,7 @@ def circle_name(usage: CircleUsageView) -> str:
 
 
 def largest_first(members: Sequence[MemberUsageView]) -> list[MemberUsageView]:
-    return sorted(members, key=lambda m: (-m.bytes, member_name(m)))
+    return sorted(members, key=lambda m: (-m.total, member_name(m)))
 
 
 class MemberRow(QWidget):
@@ -78,10 +78,14 @@ class MemberRow(QWidget):
         mark = storage.storage_banned() if usage.banned else storage.storage_removed()
         self.mark_label = plain_label(mark if former(usage) else "", "muted", selectable=False)
         self.mark_label.setWordWrap(False)
-        self.size_label = plain_label(human_size(usage.bytes), selectable=False)
+        # messages and files together: what clearing them would free
+        self.size_label = plain_label(human_size(usage.total), selectable=False)
         self.size_label.setWordWrap(False)
         self.size_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.quota_note = plain_label(storage.storage_quota_note(), "muted", selectable=False)
+        self.files_note = plain_label(
+            storage.storage_files_part(human_size(usage.files)), "muted", selectable=False
+        )
         self.clear_button = QPushButton(storage.clear_member_button())
         self.clear_button.setAutoDefault(False)
         line = QHBoxLayout()
@@ -99,11 +103,13 @@ class MemberRow(QWidget):
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)
         layout.addLayout(line)
+        layout.addWidget(self.files_note)
         layout.addWidget(self.quota_note)
         # only once they have a parent: a parentless widget shown opens a window
         self.mark_label.setVisible(former(usage))
         # nothing left of theirs: clearing again would do nothing
-        self.clear_button.setVisible(former(usage) and usage.bytes > 0)
+        self.clear_button.setVisible(former(usage) and usage.total > 0)
+        self.files_note.setVisible(usage.files > 0)
         self.quota_note.setVisible(usage.refused > 0)
 
 
@@ -178,8 +184,10 @@ class StorageDialog(FormDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(16)
         grid.setColumnStretch(0, 1)
-        for row, circle in enumerate(sorted(usage, key=lambda c: (-c.bytes, circle_name(c)))):
-            size = plain_label(human_size(circle.bytes), selectable=False)
+        for row, circle in enumerate(sorted(usage, key=lambda c: (-c.total, circle_name(c)))):
+            size = plain_label(human_size(circle.total), selectable=False)
+            if circle.files:
+                size.setToolTip(storage.storage_files_part(human_size(circle.files)))
             size.setWordWrap(False)
             size.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(plain_label(circle_name(circle), selectable=False), row, 0)

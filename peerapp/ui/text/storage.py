@@ -44,6 +44,11 @@ def storage_circles() -> str:
     return tr("storage", "Your circles")
 
 
+def storage_files_part(size: str) -> str:
+    """Under a member's size (and a circle's, as its tip): how much of it is files."""
+    return tr("storage", "of which pictures and files: {size}").format(size=size)
+
+
 def storage_removed() -> str:
     return tr("storage", "removed")
 
