@@ -56,9 +56,12 @@ class PaneAttachments(CircleFeature):
         self.stripped_note = plain_label(attachments.stripped_note(), "muted", selectable=False)
         self.stripped_note.hide()
         composer.tools_row.addWidget(self.stripped_note, 1, Qt.AlignmentFlag.AlignBottom)
-        # drops and pastes land in the text box first: it hands files and pictures here
+        # drops and pastes land in the text box first: it hands files and pictures here.
+        # A drag is delivered to the box's viewport (a scroll area's), which would take a
+        # dropped file for text and type its file:// link; keys go to the box itself
         composer.edit.setAcceptDrops(True)
         composer.edit.installEventFilter(self)
+        composer.edit.viewport().installEventFilter(self)
         pane.message_list.attachmentRequested.connect(self.open_attachment)
         self.media_action = QAction(attachments.media_action(), self)
         self.media_action.triggered.connect(self.open_media)
@@ -92,9 +95,10 @@ class PaneAttachments(CircleFeature):
                 composer.show_error(failure_message(error, attachments.to_attach()))
             return
         finally:
-            if remove_after:
+            if remove_after:  # a pasted picture's private copy, and its folder
                 with contextlib.suppress(OSError):
                     Path(path).unlink()
+                    Path(path).parent.rmdir()
         if not still_alive(composer):
             return
         composer.set_sending(False)
@@ -110,7 +114,8 @@ class PaneAttachments(CircleFeature):
         """A pasted picture: written as PNG to a private temporary file, sent, deleted."""
         folder = tempfile.mkdtemp(prefix="hearth-paste-")  # 0700: ours alone
         path = os.path.join(folder, "pasted.png")
-        if not image.save(path, b"PNG"):
+        # the format from the name: PySide6 6.11 crashes (SIGSEGV) when given b"PNG"
+        if not image.save(path):
             return False
         self.send_file(path, remove_after=True)
         return True

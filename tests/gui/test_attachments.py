@@ -7,10 +7,14 @@ opens the picture at full size; under a content warning the preview is blurred u
 from __future__ import annotations
 
 import io
+import tempfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.events import AttachmentView, MessageView
@@ -124,3 +128,61 @@ def test_a_picture_goes_from_the_composer_to_a_members_dialog_and_disk(
     click(media.secondary_button)  # "Clear all"
     qtbot.waitUntil(lambda: media.media is not None and media.media.bytes == 0, timeout=WAIT_MS)
     media.accept()
+
+
+def drop_on(widget: QWidget, data: QMimeData) -> QDropEvent:
+    """What a drag from a file manager delivers: enter, move, drop, at the widget's middle."""
+    where = widget.rect().center()
+    actions = Qt.DropAction.CopyAction
+    buttons, keys = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(where, actions, data, buttons, keys)
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted(), "the composer refused the drag"
+    QApplication.sendEvent(widget, QDragMoveEvent(where, actions, data, buttons, keys))
+    drop = QDropEvent(QPointF(where), actions, data, buttons, keys)
+    QApplication.sendEvent(widget, drop)
+    return drop
+
+
+def test_a_file_dropped_on_the_composer_is_sent_as_an_attachment(
+    qtbot: QtBot, circle: Circle, tmp_path: Path
+) -> None:
+    ash_pane = circle.pane(circle.ash)
+    edit = ash_pane.composer.edit
+    path = tmp_path / "plan.txt"
+    path.write_text("the plan for Tuesday\n")
+    ash_pane.composer.edit.setPlainText(CAPTION)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    # a drag lands where the mouse is: the text box's viewport, not the box itself
+    drop = drop_on(edit.viewport(), data)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: ash_pane.composer.text() == "", timeout=WAIT_MS)
+    assert "file://" not in edit.toPlainText()  # not pasted in as a link
+    received = wait_for_text(qtbot, circle.bee, circle.id, CAPTION)
+    assert received.attachment is not None
+    assert (received.attachment.name, received.attachment.size) == ("plan.txt", 21)
+
+
+def test_a_picture_pasted_into_the_composer_is_sent_and_its_file_removed(
+    qtbot: QtBot, circle: Circle, tmp_path: Path
+) -> None:
+    ash_pane = circle.pane(circle.ash)
+    edit = ash_pane.composer.edit
+    picture = QImage(120, 80, QImage.Format.Format_RGB32)
+    picture.fill(QColor(30, 120, 60))
+    pasted_before = set(Path(tempfile.gettempdir()).glob("hearth-paste-*"))
+    QApplication.clipboard().setImage(picture)  # what "Copy image" in a browser leaves
+    edit.setPlainText("pasted")
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: ash_pane.composer.text() == "", timeout=WAIT_MS)
+    assert not ash_pane.attachments.stripped_note.isHidden()  # a picture: said what left it
+    received = wait_for_text(qtbot, circle.bee, circle.id, "pasted")
+    assert received.attachment is not None
+    # re-encoded from its pixels (engine/images.py): no transparency, so a JPEG
+    assert received.attachment.mime == "image/jpeg"
+    assert received.attachment.name.startswith("pasted.")
+    # the private temporary copy, and its folder, are gone once sent
+    leftovers = set(Path(tempfile.gettempdir()).glob("hearth-paste-*")) - pasted_before
+    assert leftovers == set(), leftovers
