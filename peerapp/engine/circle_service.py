@@ -135,9 +135,11 @@ class CircleService:
         self.message_changes = parts.message_changes
         self.circle_changes = parts.circle_changes
         self.member_views_of = parts.members_of
+        self.attachments = parts.attachments
         self.joins = parts.joins
         self.ingest = parts.ingest
         self.disk_usage = parts.disk_usage
+        self.search = parts.search
         self.mailbox = parts.mailbox
         self.private = parts.private
         self.membership = parts.membership
@@ -231,6 +233,7 @@ class CircleService:
             self.mailbox.attach(nursery)
             standing = [
                 self._sync.run_periodically,
+                self.attachments.run_periodically,
                 self.late.run,
                 self.mailbox.run_periodically,
                 self.joins.run,
@@ -630,6 +633,7 @@ class CircleService:
 
     def on_peer_connected(self, peer_id: str) -> None:
         self._sync.on_peer_connected(peer_id)
+        self.attachments.on_peer_connected(peer_id)
         self.mailbox.on_peer_connected(peer_id)
         self.joins.on_peer_connected(peer_id)
 

@@ -58,11 +58,16 @@ class CircleSync:
         served_former: Callable[[str], Awaitable[None]],
         count: Callable[[str], None],
         delivery: Callable[[CircleRuntime, int, int], dict[str, int]],
+        serve_chunks: Callable[[FramedStream, sync_messages.ChunkWant], Awaitable[None]]
+        | None = None,
     ) -> None:
         """`delivery(runtime, after, through)`: how many members hold each of our messages
-        with a lamport in (after, through] (engine/messages.py), for DeliveryChanged."""
+        with a lamport in (after, through] (engine/messages.py), for DeliveryChanged.
+        `serve_chunks(stream, first request)`: answers a stream that asks for chunks of
+        files instead of pulling (engine/attachments.py)."""
         self._store = store
         self._delivery = delivery
+        self._serve_chunks = serve_chunks
         self._clock = context.clock
         self._emit = context.emit
         self._interval = context.timings.sync_interval
@@ -188,6 +193,9 @@ class CircleSync:
                 await stream.receive(sync_messages.MAX_FRAME_BYTES)
             )
         except sync_messages.SyncFrameError:
+            return
+        if isinstance(summary, sync_messages.ChunkWant) and self._serve_chunks is not None:
+            await self._serve_chunks(stream, summary)
             return
         if not isinstance(summary, sync_messages.Summary):
             return

@@ -37,6 +37,12 @@ from peerapp.core.api.moderation import (
     VersionView,
 )
 from peerapp.core.api.refusals import Refusal, rule_refusal, rule_text
+from peerapp.core.attachment_policy import (
+    DEFAULT_LIMIT_BYTES,
+    MAX_LIMIT_BYTES,
+    MIN_LIMIT_BYTES,
+    is_valid_limit,
+)
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
@@ -247,6 +253,7 @@ class Moderation:
         harm_flags_to_hide: int | None = None,
         members_invite: bool | None = None,
         flag_after_hours: int | None = None,
+        attachment_limit: int | None = None,
         typing: bool | None = None,
     ) -> dict[str, Any]:
         runtime = self.acting(circle_hex)
@@ -281,6 +288,16 @@ class Moderation:
             "members_invite": state.members_invite if members_invite is None else members_invite,
             "flag_after_hours": hours,
         }
+        limit = state.attachment_limit if attachment_limit is None else attachment_limit
+        if not is_valid_limit(limit):
+            raise CommandError(
+                Refusal.OUT_OF_RANGE,
+                argument="attachment_limit",
+                low=str(MIN_LIMIT_BYTES),
+                high=str(MAX_LIMIT_BYTES),
+            )
+        if limit != DEFAULT_LIMIT_BYTES:  # absent at the default (circle_events)
+            body["attachment_limit"] = limit
         if state.typing if typing is None else typing:
             body["typing"] = True  # only when on: off, the body is as it always was
         await self.act(runtime, EventType.SETTINGS, body)
@@ -357,6 +374,7 @@ class Moderation:
             harm_flags_to_hide=state.harm_flags_to_hide,
             members_invite=state.members_invite,
             flag_after_hours=state.flag_after_hours,
+            attachment_limit=state.attachment_limit,
             typing=state.typing,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
             may_invite=rule_text(why) if (why := state.may_invite(me)) else "",

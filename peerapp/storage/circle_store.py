@@ -14,6 +14,7 @@ from peerapp.core.circle_events import CONTENT_TYPES, EventType
 from peerapp.core.sync_messages import Bucket
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
+from peerapp.storage.search_store import index_new
 from peerapp.storage.sync_summary import BucketSums
 
 
@@ -170,6 +171,8 @@ class CircleStore:
                 "INSERT OR IGNORE INTO event_parents(circle, child, parent) VALUES (?, ?, ?)",
                 [(event.circle, event.id, parent) for event in new for parent in event.prev],
             )
+            # the search index follows in the same transaction (search_store.py)
+            index_new(connection, [(event.id, event.type, event.text) for event in new])
         for event in new:
             sums = self._sums.get(event.circle)
             if sums is not None:

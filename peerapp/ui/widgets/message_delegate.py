@@ -57,10 +57,12 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QImage,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QTextCharFormat,
     QTextLayout,
     QTextLine,
@@ -126,6 +128,10 @@ DOT_GAP = 3
 HEAD_GAP = 8  # between a check-in's name, its dots and its mood word
 LINE_GAP = 10  # between a check-in's mood word and its line
 NOTE_GAP = 2  # between a bubble and the note under it
+PICTURE_EDGE = 240  # a picture's preview in a bubble, at most (issue 15)
+PICTURE_GAP = 6  # between the preview and the text
+BLUR_STEPS = 12  # a blurred preview is drawn from this many pixels across, smoothed
+PICTURES_KEPT = 256  # previews decoded and kept (the newest)
 QUOTE_BAR = 3  # the accent bar at a reply's quote's left
 QUOTE_INDENT = 8  # the quote's text, right of its bar
 CHIP_GAP = 3  # between a bubble and the reaction chips just below it
@@ -206,6 +212,7 @@ class BubbleGeometry:
     dots_rect: QRectF = field(default_factory=QRectF)
     word_left: float = 0.0
     note_rect: QRectF = field(default_factory=QRectF)  # the note under it; empty without
+    picture_rect: QRectF = field(default_factory=QRectF)  # a picture's preview; empty without
     quote_rect: QRectF = field(default_factory=QRectF)  # a reply's quote; empty without
 
 
@@ -236,6 +243,7 @@ class MessageDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self._sizes: dict[tuple[str, Presentation, bool, int], QSize] = {}
+        self._pictures: dict[str, QPixmap] = {}  # message id -> its preview, as drawn
         self._sized_for_width = -1
 
     # -- fonts --------------------------------------------------------------------------
@@ -339,11 +347,14 @@ class MessageDelegate(QStyledItemDelegate):
             tag_width = max(tag_width, min(float(quote_width), float(max_text)))
         # the quote and the tags sit above the text: together, the text's head
         tag_height = quote_height + (small_metrics.height() + TAG_GAP if tag_text else 0)
+        picture = self._picture(message.id, shown.picture, max_text)
+        picture_height = picture.height() + PICTURE_GAP if picture is not None else 0
+        tag_height += picture_height  # the preview sits under the tags, above the text
+        tag_width = max(tag_width, float(picture.width()) if picture is not None else 0.0)
         button_height = small_metrics.height() + 2 * BUTTON_PAD_Y
         # reaction chips go just below the bubble (as Signal and Element draw them); the
         # other buttons (show, restore, care) stay under the text, inside it
-        inner = [(k, label) for k, label in shown.buttons if not isinstance(k, ReactionChip)]
-        chips = [(k, label) for k, label in shown.buttons if isinstance(k, ReactionChip)]
+        inner, chips = _split_chips(shown.buttons)
         button_widths = [
             small_metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in inner
         ]
@@ -373,12 +384,14 @@ class MessageDelegate(QStyledItemDelegate):
         left = width - SIDE_MARGIN - bubble_width if message.mine else SIDE_MARGIN
         bubble = QRectF(left, top, bubble_width, bubble_height)
         time_rect, indicator_rect = self._footer_rects(bubble, footer)
-        buttons = _in_a_row(
-            inner, button_widths, left + PAD_X, top + PAD_Y + buttons_top, button_height
-        )
         room = max(float(max_text + 2 * PAD_X), bubble.width())
         placed = _placed_chips(chips, small_metrics, bubble, room, mine=message.mine)
-        buttons += placed
+        buttons = [
+            *_in_a_row(
+                inner, button_widths, left + PAD_X, top + PAD_Y + buttons_top, button_height
+            ),
+            *placed,
+        ]
         below = max([bubble.bottom(), *(r.bottom() for _, _, r in placed)])
         geometry = BubbleGeometry(
             row_height=int(below + 0.999),
@@ -395,6 +408,16 @@ class MessageDelegate(QStyledItemDelegate):
                 else QRectF()
             ),
             buttons=tuple(buttons),
+            picture_rect=(
+                QRectF(
+                    left + PAD_X,
+                    top + PAD_Y + tag_height - picture_height,
+                    picture.width(),
+                    picture.height(),
+                )
+                if picture is not None
+                else QRectF()
+            ),
             quote_rect=(
                 QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
                 if shown.quote is not None
@@ -402,6 +425,28 @@ class MessageDelegate(QStyledItemDelegate):
             ),
         )
         return geometry, block
+
+    def _picture(self, message_id: str, data: bytes, max_width: int) -> QPixmap | None:
+        """A message's preview as drawn (decoded once, kept for the newest few); None
+        when it has none or Qt cannot read it (the engine checked it with Pillow)."""
+        if not data:
+            return None
+        kept = self._pictures.get(message_id)
+        if kept is None:
+            image = QImage.fromData(data)
+            if image.isNull():
+                return None
+            edge = min(PICTURE_EDGE, max_width)
+            kept = QPixmap.fromImage(image).scaled(
+                edge,
+                edge,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            if len(self._pictures) >= PICTURES_KEPT:
+                self._pictures.pop(next(iter(self._pictures)))
+            self._pictures[message_id] = kept
+        return kept
 
     def _check_in_geometry(
         self, row: MessageRow, width: int, others: int
@@ -635,16 +680,14 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 tag_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
             )
+        if not geometry.picture_rect.isEmpty():
+            self._paint_picture(painter, geometry.picture_rect.translated(origin), message, shown)
         if shown.quote is not None and not geometry.quote_rect.isEmpty():
             _paint_quote(painter, geometry.quote_rect.translated(origin), shown.quote, small)
         muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
         painter.setPen(QColor(colours.muted if muted else colours.text))
         block.layout.draw(painter, geometry.text_origin + origin)
-        for kind, label, button_rect in geometry.buttons:
-            if isinstance(kind, ReactionChip):
-                _paint_chip(painter, button_rect.translated(origin), label, small, mine=kind.mine)
-            else:
-                _paint_button(painter, button_rect.translated(origin), label, small)
+        _paint_buttons(painter, geometry.buttons, origin, small)
 
         painter.setFont(small)
         painter.setPen(QColor(theme.current().muted))
@@ -659,6 +702,24 @@ class MessageDelegate(QStyledItemDelegate):
             note = self._note_block(shown.note, rect.width())
             painter.setPen(QColor(theme.current().muted))
             note.layout.draw(painter, geometry.note_rect.topLeft() + origin)
+
+    def _paint_picture(
+        self, painter: QPainter, target: QRectF, message: MessageView, shown: Presentation
+    ) -> None:
+        picture = self._picture(message.id, shown.picture, int(target.width()))
+        if picture is None:
+            return
+        if shown.blurred:  # a few pixels across, smoothed back up: nothing to make out
+            picture = picture.scaled(
+                BLUR_STEPS,
+                BLUR_STEPS,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawPixmap(target, picture, QRectF(picture.rect()))
+        painter.restore()
 
     def _paint_check_in_head(
         self, painter: QPainter, geometry: BubbleGeometry, origin: QPointF, message: MessageView
@@ -859,6 +920,30 @@ def _paint_quote(painter: QPainter, rect: QRectF, quote: Quote, font: QFont) -> 
         quote.text, Qt.TextElideMode.ElideRight, int(area.width() + 0.999)
     )
     painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
+
+
+def _split_chips(
+    buttons: Sequence[tuple[Button | ReactionChip, str]],
+) -> tuple[list[tuple[Button | ReactionChip, str]], list[tuple[Button | ReactionChip, str]]]:
+    """A message's buttons in the bubble (show, restore, care), and its reaction chips."""
+    inner: list[tuple[Button | ReactionChip, str]] = []
+    chips: list[tuple[Button | ReactionChip, str]] = []
+    for kind, label in buttons:
+        (chips if isinstance(kind, ReactionChip) else inner).append((kind, label))
+    return inner, chips
+
+
+def _paint_buttons(
+    painter: QPainter,
+    buttons: Sequence[tuple[Button | ReactionChip, str, QRectF]],
+    origin: QPointF,
+    font: QFont,
+) -> None:
+    for kind, label, rect in buttons:
+        if isinstance(kind, ReactionChip):
+            _paint_chip(painter, rect.translated(origin), label, font, mine=kind.mine)
+        else:
+            _paint_button(painter, rect.translated(origin), label, font)
 
 
 def _in_a_row(

@@ -68,6 +68,7 @@ class MessageList(QListView):
     flagRequested = Signal(str)  # message id: flag it as harmful
     restoreRequested = Signal(str)  # message id: a facilitator restores it after review
     careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
+    attachmentRequested = Signal(str)  # message id: open its picture or file
     replyRequested = Signal(str)  # message id: answer it (the composer's quote bar)
     editRequested = Signal(str)  # message id: edit our own message
     reactRequested = Signal(str, str, bool)  # message id, reaction, on (False: take back)
@@ -230,6 +231,8 @@ class MessageList(QListView):
             self.message_model.set_revealed(message_id, False)
         elif button is Button.RESTORE:
             self.restoreRequested.emit(message_id)
+        elif button is Button.ATTACHMENT:
+            self.attachmentRequested.emit(message_id)
         elif isinstance(button, ReactionChip):
             # a chip toggles our own reaction: a second person's heart adds ours
             self.reactRequested.emit(message_id, button.reaction, not button.mine)
