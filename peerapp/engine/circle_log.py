@@ -260,12 +260,13 @@ class CircleLog:
         try:
             self._store.set_refused(circle_id, runtime.refused)
             self._store.mark_unresolved(circle_id, False)
+            if announce:
+                # the features' stored effects follow the stored verdicts (at start-up
+                # they already do)
+                self.verdicts_changed(runtime, before ^ runtime.refused)
         except StorageFull:
             # the verdicts hold in memory; the store takes them at the next resolution
             self._count("disk_full")
-        if announce:
-            # (at start-up the stored effects already follow the stored verdicts)
-            self.verdicts_changed(runtime, before ^ runtime.refused)
         if announce and before != runtime.refused:
             # verdicts changed (a removal dropped concurrent messages): views reload
             self._emit(HistoryChanged(circle_id.hex()))
