@@ -179,6 +179,11 @@ class MessageView:
     edited: bool = False  # its author edited it (the text is the newest version)
     # a facilitator viewing an edited message: its earlier versions, oldest first
     earlier: tuple[EarlierVersionView, ...] = ()
+    # `mine`, written under an earlier member key of ours (we were removed and came back
+    # with a new invite): shown as ours; not ours to delete or edit as its author any
+    # more (core/permissions.py signed_by_me: the rules know authors by key, and that key
+    # left the circle), and no delivery state (who held it went with that key)
+    earlier_membership: bool = False
 
 
 @dataclass(frozen=True)

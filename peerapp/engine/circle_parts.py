@@ -90,7 +90,8 @@ class Surroundings:
     # membership changed: the network gate acts on it now
     access_changed: Callable[[], None]
     # close our connections to a peer that shares no circle with us any more
-    disconnect_unless_member: Callable[[str], Awaitable[None]]
+    # (peer, opened_before): close the peer's connections opened before that trio time
+    disconnect_unless_member: Callable[[str, float], Awaitable[None]]
     # erase a circle we left
     forget: Callable[[CircleRuntime], None]
     # a rejoin: the read-only copy leaves memory (runtime, topics); its history and host stay

@@ -55,7 +55,7 @@ class CircleSync:
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
-        served_former: Callable[[str], Awaitable[None]],
+        served_former: Callable[[str, float], Awaitable[None]],
         count: Callable[[str], None],
         delivery: Callable[[CircleRuntime, int, int], dict[str, int]],
         serve_chunks: Callable[[FramedStream, sync_messages.ChunkWant], Awaitable[None]]
@@ -199,6 +199,7 @@ class CircleSync:
             return
         if not isinstance(summary, sync_messages.Summary):
             return
+        began = trio.current_time()  # a former member's connections until now close after
         runtime = self._runtimes().get(summary.circle)
         if runtime is not None and not runtime.reached_at(stream.local_peer):
             runtime = None  # a circle reached at another host: as if we were not in it
@@ -231,7 +232,7 @@ class CircleSync:
             held_by = self._delivery(runtime, after, holds_through)
             self._emit(DeliveryChanged(circle_id.hex(), held_by))
         if through != NO_LIMIT:
-            await self._served_former(stream.remote_peer)
+            await self._served_former(stream.remote_peer, began)
 
     def _span(self, runtime: CircleRuntime, peer_id: str) -> tuple[bytes, int, int] | None:
         """(asker's key, message horizon, last lamport it may read) for a member or a

@@ -142,6 +142,9 @@ class Messages:
         if page is None:
             page = self.page_content(runtime, [stored.id])
         mine = stored.author == runtime.me
+        # written by us under an earlier member key (before a removal we came back from):
+        # ours to see as ours; no delivery to count (who held it went with that key)
+        before_rejoin = not mine and stored.author in runtime.former_keys
         held_by = 0
         if mine:
             held_by = sum(1 for through in page.holders if through >= stored.lamport)
@@ -158,7 +161,8 @@ class Messages:
             author_name=runtime.name_of(stored.author),
             text=stored.text or "",
             ts=stored.ts,
-            mine=mine,
+            mine=mine or before_rejoin,
+            earlier_membership=before_rejoin,
             lamport=stored.lamport,
             held_by=held_by,
             deleted=deleted,

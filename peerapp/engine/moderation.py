@@ -80,7 +80,7 @@ log = logging.getLogger(__name__)
 EPOCH_GRACE_SECONDS = 30
 # a removed member learns of its removal by GossipSub at once, else by its next periodic
 # sync (which a former member may still run up to its removal; we disconnect it after);
-# this closes the connection of one that never asks
+# this closes the connection of one that never asks (two of the run's sync rounds)
 REMOVAL_NOTICE_SECONDS = 2 * DEFAULT_TIMINGS.sync_interval
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
@@ -122,13 +122,14 @@ class Moderation:
         topics: CircleTopics,
         context: EngineContext,
         access_changed: Callable[[], None],
-        disconnect_unless_member: Callable[[str], Awaitable[None]],
+        disconnect_unless_member: Callable[[str, float], Awaitable[None]],
         forget: Callable[[CircleRuntime], None],
         discard_keys: Callable[[CircleRuntime], None],
     ) -> None:
         """`access_changed()`: membership changed, the network gate acts on it now.
-        `disconnect_unless_member(peer)`: close our connections to a peer sharing no circle
-        with us. `forget(runtime)`: erase a circle we left. `discard_keys(runtime)`: keep
+        `disconnect_unless_member(peer, opened_before)`: close our connections to a peer
+        sharing no circle with us, those opened before that trio time.
+        `forget(runtime)`: erase a circle we left. `discard_keys(runtime)`: keep
         no receiving key of a circle we were removed from (receiving_keys)."""
         self._store = store
         self._runtimes = runtimes
@@ -137,6 +138,7 @@ class Moderation:
         self._clock = context.clock  # mutes' and invites' ends, slow mode
         self._emit = context.emit
         self._spawn = context.spawn
+        self._removal_notice = 2 * context.timings.sync_interval  # REMOVAL_NOTICE_SECONDS
         self._access_changed = access_changed
         self._disconnect_unless_member = disconnect_unless_member
         self._forget = forget
@@ -550,13 +552,15 @@ class Moderation:
             return
         peer = runtime.state.peers.get(target)
         if peer is not None:
-            self._spawn(self._disconnect_after_notice, peer)
+            self._spawn(self._disconnect_after_notice, peer, trio.current_time())
 
-    async def _disconnect_after_notice(self, peer: str) -> None:
+    async def _disconnect_after_notice(self, peer: str, removed_at: float) -> None:
         # the removal travels to the removed member over these very connections (GossipSub,
-        # under the epoch it still holds, or its next sync): closing at once leaves it unaware
-        await trio.sleep(REMOVAL_NOTICE_SECONDS)
-        await self._disconnect_unless_member(peer)
+        # under the epoch it still holds, or its next sync): closing at once leaves it
+        # unaware. Only the connections it had as a member close: the same peer may be
+        # back by then asking to join with a new invite
+        await trio.sleep(self._removal_notice)
+        await self._disconnect_unless_member(peer, removed_at)
 
     def retire_epochs_later(self, runtime: CircleRuntime) -> None:
         self._spawn(self._retire_after_grace, runtime)

@@ -713,8 +713,14 @@ class CircleStore:
         the membership's keys are replaced and the history we held stays (a member reads
         messages only from its admission on, so what came before would never come back:
         the removal notice promised it stays readable). Epoch secrets (none are left after
-        a removal) and who held which of our events (our old key's) go."""
+        a removal) and who held which of our events (our old key's) go. The old member
+        key is kept among our former keys: what we wrote under it stays ours."""
         with self._database.transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO former_member_keys(circle, member_key) "
+                "SELECT id, member_key FROM circles WHERE id = ? AND member_key != ?",
+                (membership.circle_id, membership.member_key),
+            )
             connection.execute(
                 "UPDATE circles SET name = ?, member_key = ?, signing_seed = ?, "
                 "exchange_secret = ?, joined_at = ?, left_at = NULL WHERE id = ?",
@@ -733,6 +739,14 @@ class CircleStore:
                     (membership.circle_id,),
                 )
         self._database.checkpoint()
+
+    def former_keys(self, circle_id: bytes) -> frozenset[bytes]:
+        """This profile's earlier member keys in the circle (before removals it came back
+        from), oldest or newest in no particular order."""
+        rows = self._database.query(
+            "SELECT member_key FROM former_member_keys WHERE circle = ?", (circle_id,)
+        )
+        return frozenset(bytes(row[0]) for row in rows)
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:
         with self._database.transaction() as connection:

@@ -116,6 +116,7 @@ SHAPES = [
                 "reactions": [],
                 "edited": False,
                 "earlier": [],
+                "earlier_membership": False,
             },
             "silent": False,
             "via": "gossip",

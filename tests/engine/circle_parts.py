@@ -193,7 +193,7 @@ class Member:
     def _access_changed(self) -> None:
         self.record.access_changes += 1
 
-    async def _disconnect(self, peer: str) -> None:
+    async def _disconnect(self, peer: str, opened_before: float) -> None:
         return None
 
     def _set_aside(self, runtime: CircleRuntime) -> None:

@@ -98,8 +98,8 @@ def delivery_of(
     """The delivery state of a message; None for others' messages, deleted ones and when
     there is nobody to deliver to. `waiting_for_tor`: Tor mode and Tor not ready, so a
     message nobody holds yet is stored and waits for Tor rather than for members."""
-    if not message.mine or others <= 0 or message.deleted:
-        return None
+    if not message.mine or others <= 0 or message.deleted or message.earlier_membership:
+        return None  # an earlier membership's message: who held it went with that key
     if message.held_by <= 0:
         return Delivery.WAITING if waiting_for_tor else Delivery.PENDING
     return Delivery.HELD if message.held_by >= others else Delivery.PARTLY
@@ -478,7 +478,7 @@ class MessageModel(QAbstractListModel):
     def awaiting_delivery(self) -> bool:
         """Whether some own message shown is not yet held by every other member."""
         return self._others > 0 and any(
-            row.message.mine and not row.message.deleted and row.message.held_by < self._others
+            delivery_of(row.message, self._others) not in (None, Delivery.HELD)
             for row in self._rows
             if isinstance(row, MessageRow)
         )
