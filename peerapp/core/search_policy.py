@@ -14,11 +14,20 @@ Rules:
 - A query with no word in it (empty, spaces) asks for nothing: no results, no refusal.
 - Results come in pages of 1..MAX_LIMIT (DEFAULT_LIMIT when not said), from `offset`
   0..MAX_OFFSET: ranked by bm25, newest first among equals.
+- A result is of one kind (HitKind): a circle's message, or a message of one of this
+  profile's private conversations in that circle (issue 14's, with one other member).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from enum import StrEnum
+
+
+class HitKind(StrEnum):
+    CIRCLE = "circle"  # a message of the circle's conversation
+    PRIVATE = "private"  # a message of a private conversation with one member
+
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100

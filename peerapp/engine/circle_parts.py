@@ -299,6 +299,7 @@ def build_parts(
         count=count,
     )
     log.on_accepted(content.on_accepted)
+    log.on_verdicts_changed(content.follow_verdicts)
     # who joined and left, for the conversation's notices
     membership = MembershipNotices(store, runtimes=runtimes, context=context)
     log.on_accepted(membership.on_accepted)

@@ -4,8 +4,9 @@
   the events and bytes we keep, their stored-bytes budget (core/quotas.py) and how many
   of their events a quota refused;
 - `clear_member`: erase every message a removed or banned member stored with us, as a
-  delete does (the rows stay so the log's order and links hold; text and signed bytes
-  go). Only former members: a current member's messages are the circle's conversation.
+  delete does, with its edits and reactions (the rows stay so the log's order and links
+  hold; text and signed bytes go). Only former members: a current member's messages
+  are the circle's conversation.
 """
 
 from __future__ import annotations
@@ -114,8 +115,8 @@ class DiskUsage:
         messages, erased = self._store.erase_author_messages(runtime.circle_id, member)
         self._quotas(runtime).forget_stored(member, erased)
         erased += self._forget_files(runtime, member)  # their pictures and files too
-        if messages:
-            self._emit(HistoryChanged(runtime.circle_id.hex()))
+        if erased:
+            self._emit(HistoryChanged(runtime.circle_id.hex()))  # its reactions go too
         return {"messages": messages, "bytes": erased}
 
 

@@ -10,6 +10,9 @@ Rules:
 - The words are never FTS5 syntax (core/search_policy.py); over MAX_QUERY_CHARS is
   refused (`search_too_long`), a query without a word finds nothing.
 - `limit` 1..MAX_LIMIT and `offset` 0..MAX_OFFSET, else `out_of_range`.
+- Private conversations (issue 14) are searched too, in the same page: each result says
+  its kind; a private one names the conversation's other member (the one to open).
+  Blocks and left or forgotten circles are the store's rules there too.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from peerapp.core.api.refusals import Refusal
 from peerapp.core.api.search import SearchHitView, SnippetPartView
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import CommandError
+from peerapp.core.search_policy import HitKind
 from peerapp.engine.circle_runtime import CircleRuntime
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.storage.circle_store import StoredEvent
@@ -89,7 +93,11 @@ class MessageSearch:
             text=row.text,
             cw=row.cw,
         )
+        private = row.kind is HitKind.PRIVATE
         return SearchHitView(
+            kind=row.kind.value,
+            member=row.member.hex() if private else "",
+            member_name=runtime.name_of(row.member) if private else "",
             circle=runtime.circle_id.hex(),
             circle_name=runtime.state.name or runtime.membership.name,
             message=row.id.hex(),

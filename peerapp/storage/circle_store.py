@@ -454,13 +454,17 @@ class CircleStore:
 
     def erase_author_messages(self, circle_id: bytes, author: bytes) -> tuple[int, int]:
         """Erase every stored message of `author` in this circle as a delete does (rows,
-        order and parents stay; signed bytes and text go); returns (messages, bytes)."""
+        order and parents stay; signed bytes and text go), and its edits and reactions
+        with them (content it stored like its messages, charged to the same quota: its
+        reactions on others' messages go too); returns (messages, bytes erased)."""
+        content = (EventType.MESSAGE.value, EventType.EDIT.value, EventType.REACTION.value)
         with self._database.transaction() as connection:
-            size = connection.execute(
-                "SELECT count(*), coalesce(sum(length(signed)), 0) FROM events "
-                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
-                (circle_id, author, EventType.MESSAGE.value),
-            ).fetchone()
+            # bytes first: erasing the messages' edits below empties some of these rows
+            erased = connection.execute(
+                "SELECT coalesce(sum(length(signed)), 0) FROM events "
+                "WHERE circle = ? AND author = ? AND type IN (?, ?, ?)",
+                (circle_id, author, *content),
+            ).fetchone()[0]
             messages = connection.execute(
                 "SELECT id FROM events WHERE circle = ? AND author = ? AND type = ? "
                 "AND length(signed) > 0",
@@ -468,15 +472,18 @@ class CircleStore:
             ).fetchall()
             connection.execute(
                 "UPDATE events SET signed = x'', text = NULL, cw = NULL, mood = NULL "
-                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
-                (circle_id, author, EventType.MESSAGE.value),
+                "WHERE circle = ? AND author = ? AND type IN (?, ?, ?) AND length(signed) > 0",
+                (circle_id, author, *content),
             )
             _erase_edits_and_reactions(connection, circle_id, [bytes(r[0]) for r in messages])
-        count, erased = int(size[0]), int(size[1])
-        if count:
+            connection.execute(
+                "DELETE FROM reactions WHERE circle = ? AND member = ?", (circle_id, author)
+            )
+        count = len(messages)
+        if erased:
             self._sums.pop(circle_id, None)  # erased messages leave the sync summary
             self._database.checkpoint()
-        return count, erased
+        return count, int(erased)
 
     # -- sync -------------------------------------------------------------------------
 

@@ -400,6 +400,39 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        17,
+        # search in private conversations (issue 15, storage/search_store.py): an FTS5
+        # index of private_messages' texts, in this encrypted database like
+        # message_search (14) and built alike (its content the view
+        # `private_search_text`, no copy of the text; unicode61, diacritics folded,
+        # prefixes 2 and 3, bm25 by the text, secure-delete). Its own table, numbered by
+        # private_messages.seq: a private message is no event, and mixing the two in one
+        # index would give search_docs a second kind of row on every circle search.
+        # New rows are indexed by private_store.insert (the one insert, as for events: no
+        # insert trigger under SQLCipher's memory security); a private text is never
+        # changed, and a deleted row (a forgotten circle's cascade) leaves by the trigger.
+        """
+        CREATE VIEW private_search_text(seq, text, circle) AS
+            SELECT seq, text, hex(circle) FROM private_messages;
+        CREATE VIRTUAL TABLE private_search USING fts5(
+            text,
+            circle,
+            content = 'private_search_text',
+            content_rowid = 'seq',
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+        INSERT INTO private_search(private_search, rank) VALUES ('rank', 'bm25(1.0, 0.0)');
+        INSERT INTO private_search(private_search, rank) VALUES ('secure-delete', 1);
+        CREATE TRIGGER private_search_removed AFTER DELETE ON private_messages
+        BEGIN
+            INSERT INTO private_search(private_search, rowid, text, circle)
+                VALUES ('delete', old.seq, old.text, hex(old.circle));
+        END;
+        INSERT INTO private_search(private_search) VALUES ('rebuild');
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

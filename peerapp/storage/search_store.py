@@ -17,16 +17,26 @@ messages; the window bounds one search's work whatever the words (docs/performan
 So a word in more than RANK_WINDOW messages finds the best among the latest of them;
 rarer words are ranked whole. A search in one circle is a match on the circle column
 too, so another circle's messages never use up the window.
+
+Private conversations (migration 17) have their own FTS5 table `private_search`, numbered
+by private_messages.seq (ascending: its window is walked newest first by `rowid DESC`;
+private messages are few next to a circle's). The same words and circle match; the
+reader's rules: circles not left, no conversation with a member we blocked (the whole
+conversation: its window in the pane stays out of sight too). Each index ranks against
+its own statistics; the two ranked lists are merged by score, newest first among equals,
+and the page cut from the merge (each side gives at most offset + limit), a circle's
+message first among equal scores.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from peerapp.core import search_policy
 from peerapp.core.circle_events import EventType
+from peerapp.core.search_policy import HitKind
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
 
@@ -34,17 +44,31 @@ RANK_WINDOW = 500  # the newest matches a search ranks (>= MAX_OFFSET + MAX_LIMI
 FILTER_CHUNK = 100  # ranked matches checked against the reader's rules at a time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class SearchRow:
     circle: bytes
     id: bytes
     author: bytes
     seq: int
-    lamport: int
+    lamport: int  # 0 for a private message (no place in the circle log)
     ts: int
     text: str
     cw: str
     snippet: str  # with search_policy.MATCH_START / MATCH_END around each match
+    kind: HitKind = HitKind.CIRCLE
+    member: bytes = b""  # a private message's other person (its conversation)
+
+    def __repr__(self) -> str:  # texts stay out of logs and failure reports
+        return f"SearchRow(kind={self.kind.value}, id={self.id.hex()})"
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """A match the reader may see, with its score for the merge."""
+
+    score: float
+    doc: int
+    row: tuple[Any, ...]
 
 
 def index_new(connection: Any, events: Sequence[tuple[bytes, EventType, str | None]]) -> None:
@@ -67,6 +91,15 @@ def index_new(connection: Any, events: Sequence[tuple[bytes, EventType, str | No
     )
 
 
+def index_private(connection: Any, seq: int, circle: bytes, text: str) -> None:
+    """Index a new private message's text (its private_messages.seq), inside the caller's
+    transaction (private_store.insert, the one insert)."""
+    connection.execute(
+        "INSERT INTO private_search(rowid, text, circle) VALUES (?, ?, ?)",
+        (seq, text, circle.hex().upper()),
+    )
+
+
 def _in_column(column: str, expression: str) -> str:
     return f"{column} : ({expression})"
 
@@ -83,6 +116,26 @@ _RANKED = (
 )
 
 
+# the newest RANK_WINDOW private matches (seq ascends: newest last), best first
+_PRIVATE_RANKED = (
+    "SELECT doc, score FROM ("
+    "SELECT rowid AS doc, rank AS score FROM private_search "
+    "WHERE private_search MATCH ? ORDER BY rowid DESC LIMIT ?) ORDER BY score, doc DESC"
+)
+
+
+def _private_shown(docs: int) -> str:
+    """Which private messages the reader may see: circles not left, not a conversation
+    with a member we blocked."""
+    return (
+        "SELECT p.seq, p.circle, p.id, p.author, p.seq, 0, p.ts, p.text, '', p.member "  # noqa: S608 (only ? marks)
+        "FROM private_messages p JOIN circles ON circles.id = p.circle "
+        f"WHERE p.seq IN ({','.join('?' * docs)}) AND circles.left_at IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM blocked_members AS b "
+        "WHERE b.circle = p.circle AND b.member = p.member)"
+    )
+
+
 def _shown(docs: int, excluded: int) -> str:
     """Which of these documents the reader may see, with what a result needs."""
     return (
@@ -96,6 +149,10 @@ def _shown(docs: int, excluded: int) -> str:
         + (f"AND events.id NOT IN ({','.join('?' * excluded)}) " if excluded else "")
         + f"AND {READER_SEES}"
     )
+
+
+# each kind's FTS5 table (its snippets are read there)
+_TABLES = {HitKind.CIRCLE: "message_search", HitKind.PRIVATE: "private_search"}
 
 
 class SearchStore:
@@ -126,24 +183,33 @@ class SearchStore:
             }
             if left:  # their messages stay indexed (history stays readable) but unsearched
                 expression += " NOT " + _in_column("circle", _hex_terms(left))
-        ranked = self._database.query(_RANKED, (expression, RANK_WINDOW))
-        # the reader's rules are asked of the best first, a chunk at a time, until the
-        # page is full: a page costs its own rows, not the whole window's
         excluded = list(exclude)
         wanted = offset + limit
-        shown: list[tuple[Any, ...]] = []
-        for start in range(0, len(ranked), FILTER_CHUNK):
-            chunk = [int(doc) for doc, _ in ranked[start : start + FILTER_CHUNK]]
-            rows = self._database.query(
+        found = self._first_shown(
+            self._database.query(_RANKED, (expression, RANK_WINDOW)),
+            wanted,
+            lambda chunk: (
                 _shown(len(chunk), len(excluded)),
                 (*chunk, *excluded, *READER_SEES_PARAMETERS),
+            ),
+        )
+        private = self._first_shown(
+            self._database.query(_PRIVATE_RANKED, (expression, RANK_WINDOW)),
+            wanted,
+            lambda chunk: (_private_shown(len(chunk)), tuple(chunk)),
+        )
+        # a stable sort by score alone: each list keeps its own order among equals
+        merged = sorted(
+            [(hit, HitKind.CIRCLE) for hit in found] + [(hit, HitKind.PRIVATE) for hit in private],
+            key=lambda pair: pair[0].score,
+        )
+        page = merged[offset:wanted]
+        snippets = {
+            kind: self._snippets(
+                _TABLES[kind], expression, [hit.doc for hit, of in page if of is kind]
             )
-            by_doc = {int(row[0]): row for row in rows}
-            shown += [by_doc[doc] for doc in chunk if doc in by_doc]
-            if len(shown) >= wanted:
-                break
-        page = shown[offset:wanted]
-        snippets = self._snippets(expression, [int(row[0]) for row in page])
+            for kind in HitKind
+        }
         return [
             SearchRow(
                 circle=bytes(row[1]),
@@ -154,12 +220,34 @@ class SearchStore:
                 ts=int(row[6]),
                 text=str(row[7]),
                 cw=str(row[8]),
-                snippet=snippets.get(int(row[0]), str(row[7])),
+                snippet=snippets[kind].get(hit.doc, str(row[7])),
+                kind=kind,
+                member=bytes(row[9]) if kind is HitKind.PRIVATE else b"",
             )
-            for row in page
+            for hit, kind in page
+            for row in (hit.row,)
         ]
 
-    def _snippets(self, expression: str, docs: list[int]) -> dict[int, str]:
+    def _first_shown(
+        self,
+        ranked: Sequence[tuple[Any, ...]],
+        wanted: int,
+        shown_sql: Callable[[list[int]], tuple[str, tuple[Any, ...]]],
+    ) -> list[_Shown]:
+        """The reader's rules asked of the best first, a chunk at a time, until `wanted`
+        are found: a page costs its own rows, not the whole window's."""
+        shown: list[_Shown] = []
+        for start in range(0, len(ranked), FILTER_CHUNK):
+            chunk = [int(doc) for doc, _ in ranked[start : start + FILTER_CHUNK]]
+            scores = {int(doc): float(score) for doc, score in ranked[start : start + FILTER_CHUNK]}
+            sql, parameters = shown_sql(chunk)
+            by_doc = {int(row[0]): row for row in self._database.query(sql, parameters)}
+            shown += [_Shown(scores[doc], doc, by_doc[doc]) for doc in chunk if doc in by_doc]
+            if len(shown) >= wanted:
+                break
+        return shown
+
+    def _snippets(self, table: str, expression: str, docs: list[int]) -> dict[int, str]:
         """The words around the matches, for the page's documents only. One pass over
         the matches between the page's lowest and highest document (`+rowid IN` keeps
         SQLite from handing FTS5 each id as a query of its own: a word prefix without a
@@ -168,8 +256,8 @@ class SearchStore:
             return {}
         marks = ",".join("?" * len(docs))
         rows = self._database.query(
-            "SELECT rowid, snippet(message_search, 0, ?, ?, '…', ?) FROM message_search "  # noqa: S608 (only ? marks)
-            "WHERE message_search MATCH ? AND rowid BETWEEN ? AND ? "
+            f"SELECT rowid, snippet({table}, 0, ?, ?, '…', ?) FROM {table} "  # noqa: S608 (a name of _TABLES, ? marks)
+            f"WHERE {table} MATCH ? AND rowid BETWEEN ? AND ? "
             f"AND +rowid IN ({marks})",
             (
                 search_policy.MATCH_START,
@@ -184,6 +272,18 @@ class SearchStore:
         return {int(doc): str(snippet) for doc, snippet in rows}
 
     def indexed(self) -> int:
-        """How many message texts the index holds (tests and the bench check it)."""
+        """How many circle message texts the index holds (tests and the bench check it)."""
         ((count,),) = self._database.query("SELECT count(*) FROM search_docs")
+        return int(count)
+
+    def indexed_private(self) -> int:
+        """How many private messages the index itself holds words of (FTS5's own
+        instances, not the content view: tests check the index follows the rows)."""
+        self._database.query(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.private_search_words "
+            "USING fts5vocab(main, private_search, 'instance')"
+        )
+        ((count,),) = self._database.query(
+            "SELECT count(DISTINCT doc) FROM temp.private_search_words"
+        )
         return int(count)

@@ -340,8 +340,7 @@ class CirclePane(QWidget):
         self._waiting.clear()
         self.loaded = True
         self.moderation.load_log()
-        self.around.first_page_shown()
-        self.message_list.scroll_to_end()
+        self.around.first_page_shown()  # the list opens at "new messages", or at the end
         if self.model.rowCount() == 0:
             self.placeholder.setText(conversation.no_messages_yet())
         if self._reload.asked_meanwhile():

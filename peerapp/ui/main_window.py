@@ -118,6 +118,7 @@ from peerapp.core.events import (
     UnreadChanged,
 )
 from peerapp.core.network_mode import NetworkMode
+from peerapp.core.search_policy import HitKind
 from peerapp.engine.profiles import KdfParams
 from peerapp.ui import message_jump, style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
@@ -480,12 +481,20 @@ class MainWindow(QMainWindow):
     @async_slot(object)
     async def show_search_result(self, hit: SearchHitView) -> None:
         """Open the result's circle and bring the message into view, loading older
-        history as needed (peerapp.ui.message_jump)."""
+        history as needed (peerapp.ui.message_jump); a private one opens its private
+        conversation's window there (PrivateTalkDialog.show_message)."""
         if hit.circle not in self.circle_list.ids():
             return  # left or forgotten since the search
         self._switch_to(hit.circle)
         pane = self.panes.get(hit.circle)
         if pane is None:
+            return
+        if hit.kind == HitKind.PRIVATE:  # its private conversation's window, at the message
+            window = pane.private.open(hit.member)
+            if not await window.show_message(hit.message) and still_alive(self):
+                self.statusBar().showMessage(
+                    search_text.not_in_private_conversation(), STATUS_MESSAGE_MS
+                )
             return
         shown = await message_jump.show_message(pane, hit.message, hit.lamport)
         if not shown and still_alive(self):

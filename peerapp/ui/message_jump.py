@@ -1,12 +1,14 @@
-"""Show one message in its conversation (issue 15: a search result; the same walk as
-"Show in conversation" of facilitators' review list, peerapp.ui.pane_care).
+"""Show one message in its conversation: the one walk behind a search result (issue 15,
+main_window) and "Show in conversation" of facilitators' review list (peerapp.ui.pane_care).
 
 Rules:
 - A pane just opened is waited for until its first page is shown (at most
   LOAD_WAIT_SECONDS, checked every LOAD_CHECK_SECONDS).
 - A message older than those shown is fetched page by page through the pane's own
   `load_older` (so moderation notices and paging stay as the pane keeps them), at most
-  MAX_OLDER_PAGES pages; one newer than those shown has the latest page read again.
+  `max_pages` pages (MAX_OLDER_PAGES unless the caller bounds it lower); one newer than
+  those shown has the latest page read again. A message whose place is not known (a
+  report's: `lamport` None) is looked for going back only, within the same bound.
 - Found: it becomes the current row, in the middle of the list, and the list takes the
   keyboard. Not found (deleted, hidden for review, from a member one blocked, of a
   hidden topic, or further back than the bound): False, and the caller says so.
@@ -48,19 +50,28 @@ async def _idle(pane: CircleContext) -> bool:
     return False
 
 
-async def show_message(pane: CircleContext, message_id: str, lamport: int) -> bool:
-    """Bring the message into view in `pane`'s conversation; False when it is not there."""
+async def show_message(
+    pane: CircleContext,
+    message_id: str,
+    lamport: int | None,
+    *,
+    max_pages: int = MAX_OLDER_PAGES,
+) -> bool:
+    """Bring the message into view in `pane`'s conversation; False when it is not there.
+    `lamport` None: its place is not known, only going back can find it."""
     if not await _first_page_shown(pane):
         return False
-    wanted: OrderKey = (lamport, message_id)
-    for _ in range(MAX_OLDER_PAGES):
+    wanted: OrderKey | None = None if lamport is None else (lamport, message_id)
+    for _ in range(max_pages):
         if not still_alive(pane.surface) or message_id in pane.model:
             break
         first, last = pane.model.first_message(), pane.model.last_message()
-        if last is not None and wanted > order_key(last):
+        if wanted is not None and last is not None and wanted > order_key(last):
             await pane.reload_latest()  # newer than shown: the latest again, once
             break
-        if first is None or not pane.controller.has_older or wanted > order_key(first):
+        if first is None or not pane.controller.has_older:
+            break
+        if wanted is not None and wanted > order_key(first):
             break  # in the span shown, yet not shown: not in this reader's history
         before = first.id
         if not await _idle(pane):

@@ -3,7 +3,8 @@
 its author's name and a snippet; it leaves the results while hidden pending review,
 once the reader blocks its author, and once it is deleted; an edit's old words leave
 both replicas' results; bad arguments are refused
-with the contract's refusals, storing nothing."""
+with the contract's refusals, storing nothing; a private conversation's messages are
+found by both its sides, marked private with the other person, until one blocks."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ from pathlib import Path
 
 import pytest
 import trio
+from trio.testing import wait_all_tasks_blocked
 
 from peerapp.core.api.refusals import Refusal
 from peerapp.core.errors import CommandError
+from peerapp.core.events import PrivateMessageArrived
 from peerapp.engine.outbox import COALESCE_SECONDS
 from peerapp.engine.search import MessageSearch
 from peerapp.storage.search_store import SearchStore
@@ -22,6 +25,8 @@ from tests.engine.circle_parts import (
     circle_of,
     deliver_and_announce,
     hide_at_first_flag,
+    in_reach,
+    open_hosts,
     run,
 )
 
@@ -122,5 +127,57 @@ def test_an_edit_s_old_words_leave_the_results_on_every_replica(tmp_path: Path) 
                 assert _texts(member.parts.search, "dya") == []
                 assert _texts(member.parts.search, "lake") == []
                 assert _texts(member.parts.search, "river") == ["a hard day at the river"]
+
+    run(body)
+
+
+def test_private_conversations_are_searched_with_their_kind_until_blocked(
+    tmp_path: Path,
+) -> None:
+    """Ash writes privately to Bee, who also said something in the circle: both sides
+    find the private message with its kind and the conversation's other member, next to
+    the circle's; Bee blocking Ash takes that conversation out of Bee's results."""
+
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            circle_hex = circle.circle_id.hex()
+            mine, said, _ = await admitted_and_said(ash, circle, bee, "The garden helped today")
+            async with trio.open_nursery() as network:
+                open_hosts(network, ash, bee)
+                in_reach(ash, bee)
+                sent = await ash.parts.private.send(
+                    circle_hex, mine.me.hex(), "Is the garden still helping?"
+                )
+                await wait_all_tasks_blocked()
+                network.cancel_scope.cancel()
+            (arrived,) = bee.record.events(PrivateMessageArrived)
+            assert isinstance(arrived, PrivateMessageArrived) and arrived.message.id == sent.id
+
+            hits = {hit.kind: hit for hit in ash.parts.search.search("garden")}
+            assert set(hits) == {"circle", "private"}
+            assert (hits["circle"].message, hits["circle"].member) == (said.id, "")
+            private = hits["private"]
+            assert (private.message, private.circle, private.text) == (
+                sent.id,
+                circle_hex,
+                "Is the garden still helping?",
+            )
+            assert (private.member, private.member_name) == (mine.me.hex(), "Bee")
+            assert (private.author_name, private.mine, private.lamport) == ("Ash", True, 0)
+            assert [(p.text, p.match) for p in private.snippet if p.match] == [("garden", True)]
+            # in one circle too, and a word only the private message has
+            assert [h.kind for h in ash.parts.search.search("still", circle_hex)] == ["private"]
+
+            (theirs,) = [h for h in bee.parts.search.search("garden") if h.kind == "private"]
+            assert (theirs.member, theirs.member_name, theirs.mine) == (
+                circle.me.hex(),
+                "Ash",
+                False,
+            )
+            bee.boundaries.block(mine.circle_id.hex(), circle.me.hex())
+            assert [h.kind for h in bee.parts.search.search("garden")] == ["circle"]
+            bee.boundaries.unblock(mine.circle_id.hex(), circle.me.hex())
+            assert len(bee.parts.search.search("garden")) == 2
 
     run(body)

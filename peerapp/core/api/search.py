@@ -27,13 +27,20 @@ class SearchHitView:
     author: str
     author_name: str = field(repr=False)
     ts: int  # ms since the epoch, the author's clock
-    lamport: int  # with the id, its place in the circle's order
+    lamport: int  # with the id, its place in the circle's order (0 for a private message)
     cw: str  # its content warning, "" when none
     # this reader's choice for that warning's topic ("show" | "collapse"); a front shows
     # the warning instead of the snippet while it is "collapse"
     filter: str
     mine: bool
     snippet: tuple[SnippetPartView, ...] = field(repr=False)  # the words around the matches
+    # which conversation it is in: "circle" (the circle's) or "private" (one of this
+    # profile's private conversations in that circle; core/search_policy.HitKind)
+    kind: str = "circle"
+    # a private message's other person (the conversation to open: `private_messages`'
+    # `member`) and that person's name; "" for a circle's message
+    member: str = ""
+    member_name: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Search (issue 15): in one circle (Ctrl+F) or in every circle (Ctrl+Shift+F).
 
 A line to type words and the messages that have all of them, best first, each with
-who wrote it, where and when, and the words around the match with the matched ones in
+who wrote it, where (a private conversation's result says "private, with Sam") and
+when, and the words around the match with the matched ones in
 bold. The search runs a moment after typing stops (SEARCH_DELAY_MS) or at once on
 Enter; only the newest answer is shown. Keys: Enter or Down in the line goes to the
 results, Up and Down move through them, Enter on one shows it in its conversation
@@ -208,6 +209,11 @@ class SearchDialog(QDialog):
     def _heading(self, hit: SearchHitView, today: date) -> str:
         author = text.you() if hit.mine else (hit.author_name or text.someone())
         when = f"{day_label(day_of(hit.ts), today)} {clock(hit.ts)}"
+        if hit.kind == search_policy.HitKind.PRIVATE:
+            member = hit.member_name or text.someone()
+            if self.circle is not None:
+                return text.result_heading_private_in_circle(author, member, when)
+            return text.result_heading_private(author, member, hit.circle_name, when)
         if self.circle is not None:
             return text.result_heading_in_circle(author, when)
         return text.result_heading(author, hit.circle_name, when)

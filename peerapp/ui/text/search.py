@@ -71,6 +71,24 @@ def result_heading(author: str, circle: str, when: str) -> str:
     )
 
 
+def result_heading_private(author: str, member: str, circle: str, when: str) -> str:
+    """A result from a private conversation, searching every circle."""
+    return tr("search", "{author} · private, with {member} in {circle} · {when}").format(
+        author=author, member=member, circle=circle, when=when
+    )
+
+
+def result_heading_private_in_circle(author: str, member: str, when: str) -> str:
+    """A result from a private conversation, searching one circle."""
+    return tr("search", "{author} · private, with {member} · {when}").format(
+        author=author, member=member, when=when
+    )
+
+
+def not_in_private_conversation() -> str:
+    return tr("search", "That message is no longer in the private conversation.")
+
+
 def result_heading_in_circle(author: str, when: str) -> str:
     return tr("search", "{author} · {when}").format(author=author, when=when)
 

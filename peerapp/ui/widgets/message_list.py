@@ -174,6 +174,20 @@ class MessageList(QListView):
         self._at_bottom = True
         self.scrollToBottom()
 
+    def scroll_to_top_of(self, item_id: str) -> bool:
+        """Scroll so the row of a message or a notice is at the top of the view (as far
+        as the list reaches): reading goes on from there, not from the end. False when
+        it is not shown."""
+        number = self.message_model.row_of(item_id)
+        if number is None:
+            return False
+        self.executeDelayedItemsLayout()  # the rows' places, now rather than later
+        self._at_bottom = False  # a later layout must not pull the view to the end
+        self.scrollTo(self.message_model.index(number), QAbstractItemView.ScrollHint.PositionAtTop)
+        bar = self.verticalScrollBar()
+        self._at_bottom = bar.value() >= bar.maximum() - BOTTOM_SLACK
+        return True
+
     @Slot(int)
     def _scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
