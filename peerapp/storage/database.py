@@ -75,13 +75,15 @@ class Database:
 
     @classmethod
     def open(
-        cls, path: Path, key: bytes, *, create: bool = False, any_thread: bool = False
+        cls, path: Path, key: bytes, *, create: bool = False, worker: bool = False
     ) -> Database:
         """Open (or with `create`, create) the database; migrate it to the latest schema.
 
         Raises ProfileDamaged when the file is missing, truncated or not ours.
-        any_thread: the connection may be used from another thread than the one that
-        opened it (one thread at a time: the caller serialises its use).
+        worker: a second connection to a file this process has open and checked
+        (worker_connection): usable from another thread than the one that opened it, one
+        thread at a time (the caller serialises its use); not checked (quick_check reads
+        the whole file) nor migrated again, and with a small page cache.
         """
         if not create and not path.is_file():
             raise ProfileDamaged("The profile's database file is missing.")
@@ -94,7 +96,7 @@ class Database:
         if create:
             _create_private(path)
         connection = sqlcipher3.connect(
-            str(path), isolation_level=None, check_same_thread=not any_thread
+            str(path), isolation_level=None, check_same_thread=not worker
         )
         try:
             # SQLCipher logs HMAC failures on stderr; they carry no secrets but are noise
@@ -111,8 +113,11 @@ class Database:
             # 32 MiB of page cache (SQLite's default is 2 MiB): with a log of 30,000 events
             # the per-event lookups of ingest missed the cache and decrypted pages again
             # and again (breaks_seq_order 42 ms -> 6 ms a call)
-            connection.execute("PRAGMA cache_size = -32768")
+            # a worker moves attachment chunks, read or written once: SQLite's default 2 MiB
+            connection.execute(f"PRAGMA cache_size = {-2048 if worker else -32768}")
             database = cls(connection, path)
+            if worker:
+                return database
             database._check_readable()
             if not create and database.schema_version == 0:
                 raise ProfileDamaged("The profile's database is empty: it was never completed.")
@@ -127,7 +132,7 @@ class Database:
         except BaseException:
             connection.close()
             raise
-        database._reopen = lambda: cls.open(path, key, any_thread=True)
+        database._reopen = lambda: cls.open(path, key, worker=True)
         return database
 
     def worker_connection(self) -> Database:
