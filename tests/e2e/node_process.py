@@ -44,12 +44,17 @@ COVERAGE_VARIABLES = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
 # tracer runs through every import) and its work about two fifths more, and a node a test
 # ends with SIGKILL (every node `start_node` hands out, at the test's end) writes no data
 # at all. So only the nodes of the tests that exist to exercise the node front are
-# measured: what they reach in peerapp/node/ (and in cli.py's node path) nothing in-process
+# measured: what they reach in peerapp/node/, cli.py and hardening.py nothing in-process
 # reaches. Every other line the other e2e tests' nodes ran is reached in-process too (the
 # engine, storage and network suites): not measuring those nodes changes the figure, not
 # what the tests check (docs/architecture.md "Coverage of node processes").
 # HEARTH_MEASURE_NODES=all measures every node (to see what they reach).
-MEASURED_TEST_FILES = ("tests/e2e/test_node.py",)
+MEASURED_TEST_FILES = (
+    "tests/e2e/test_node.py",  # the JSON-lines front: commands, replies, exits, signals
+    "tests/e2e/test_node_start.py",  # start-up, timings, the ready line
+    "tests/e2e/test_e2e_hygiene.py",  # passphrase on stdin, not dumpable (hardening.py)
+    "tests/e2e/test_e2e_profile_kdf.py",  # a profile the node creates itself
+)
 MEASURE_NODES_VARIABLE = "HEARTH_MEASURE_NODES"
 
 
