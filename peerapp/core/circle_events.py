@@ -13,10 +13,10 @@ Rules:
   computes identically.
 - Bodies are checked per type by the table BODY_SCHEMAS; a body with a missing, extra or
   mistyped field is refused. OPTIONAL_BODY_FIELDS lists the few fields a body may leave
-  out (a message's content warning, check-in mood and reply_to, a moderation action's
-  reason, an edit's content warning);
+  out (a message's content warning, check-in mood, reply_to and attachment, a
+  moderation action's reason, an edit's content warning, a circle's attachment limit);
   BODY_RULES holds the checks that span fields (a message has text unless it is a
-  check-in).
+  check-in or carries a file).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any
 
+from peerapp.core import attachment_policy as ap
 from peerapp.core import wire
 from peerapp.core.content_policy import is_valid_reaction
 from peerapp.core.content_warnings import is_valid_label
@@ -192,6 +193,62 @@ def _signed_bytes(value: Any) -> bool:
     return isinstance(value, bytes) and len(value) <= 16 * 1024
 
 
+_MIME_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789!#$&^_.+-/")
+
+
+def _file_name(value: Any) -> bool:
+    """A file's name as its author gave it: plain text, no folders (a saver never
+    writes where a peer says; it still cleans the name before use)."""
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= ap.MAX_NAME_CHARS
+        and value.strip() == value
+        and value not in {".", ".."}
+        and value.isprintable()
+        and not any(c in value for c in "/\\")
+    )
+
+
+def _mime(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= ap.MAX_MIME_CHARS
+        and value.count("/") == 1
+        and set(value) <= _MIME_CHARACTERS
+    )
+
+
+# an attachment: what a member needs to fetch, check and open a file; every chunk's hash
+# is signed, so a chunk from any member is checked before it is stored
+_ATTACHMENT_FIELDS: dict[str, Any] = {
+    "name": _file_name,
+    "size": _whole(1, ap.MAX_LIMIT_BYTES),
+    "mime": _mime,
+    "key": _bytes_of(ap.FILE_KEY_BYTES),  # the file's own key, fresh per file
+    "chunk": lambda v: type(v) is int and v == ap.CHUNK_BYTES,
+    "hashes": lambda v: (
+        isinstance(v, list)
+        and 0 < len(v) <= ap.MAX_CHUNKS
+        and all(isinstance(h, bytes) and len(h) == ap.HASH_BYTES for h in v)
+    ),
+}
+_ATTACHMENT_OPTIONAL: dict[str, Any] = {
+    # a small JPEG preview (decoded on receipt only behind Pillow's guards)
+    "thumb": lambda v: isinstance(v, bytes) and 0 < len(v) <= ap.MAX_THUMBNAIL_BYTES,
+}
+
+
+def _attachment(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    if not set(_ATTACHMENT_FIELDS) <= set(value) <= {*_ATTACHMENT_FIELDS, *_ATTACHMENT_OPTIONAL}:
+        return False
+    checks = {**_ATTACHMENT_FIELDS, **_ATTACHMENT_OPTIONAL}
+    if not all(check(value[name]) for name, check in checks.items() if name in value):
+        return False
+    return len(value["hashes"]) == ap.chunk_count(value["size"], value["chunk"])
+
+
 _NAME = _text_up_to(MAX_NAME_CHARS, allow_empty=False)
 _KEY = _bytes_of(KEY_BYTES)
 _PEER = _text_up_to(128, allow_empty=False)
@@ -279,6 +336,9 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.MESSAGE: {
         "cw": is_valid_label,
         "mood": _whole(MOODS.start, MOODS.stop - 1),
+        # a picture or file (issue 15); absent in a message without one, so older
+        # messages encode, and hash, exactly as before
+        "attachment": _attachment,
         # the event id of the message this one answers (issue 15)
         "reply_to": _bytes_of(EVENT_ID_BYTES),
     },
@@ -293,16 +353,21 @@ OPTIONAL_BODY_FIELDS: dict[EventType, dict[str, Any]] = {
     EventType.BAN: {"reason": is_plain_reason},
     EventType.MUTE: {"reason": is_plain_reason},
     EventType.DELETE: {"reason": is_plain_reason},
-    # whether members see "Sam is typing…" (issue 15): absent means off, so every
-    # SETTINGS event made before the field existed encodes, and hashes, as it did
-    EventType.SETTINGS: {"typing": _flag},
+    EventType.SETTINGS: {
+        # whether members see "Sam is typing…" (issue 15): absent means off, so every
+        # SETTINGS event made before the field existed encodes, and hashes, as it did
+        "typing": _flag,
+        # the circle's size limit per attached file, in bytes: absent while it is the
+        # default (attachment_policy.DEFAULT_LIMIT_BYTES), likewise
+        "attachment_limit": _whole(ap.MIN_LIMIT_BYTES, ap.MAX_LIMIT_BYTES),
+    },
 }
 
 
 def _message_has_content(body: dict[str, Any]) -> str:
-    if "mood" in body or body["text"].strip():
+    if "mood" in body or "attachment" in body or body["text"].strip():
         return ""
-    return "a message needs text unless it is a check-in"
+    return "a message needs text unless it is a check-in or carries a file"
 
 
 # checks across a body's fields: body -> why it is malformed, or ""

@@ -44,7 +44,8 @@ Roles and rank:
   with can never be admitted again. Banning twice is refused.
 - MUTE {member, until}: a facilitator mutes a member it outranks until `until` (ms); an
   `until` not after the event's ts lifts the mute.
-- SETTINGS {slow_mode_seconds, join_approval, guidelines}: a facilitator sets them all.
+- SETTINGS {slow_mode_seconds, join_approval, guidelines}: a facilitator sets them all
+  (attachment_limit, when absent, is the default: core/attachment_policy.py).
 - INVITE_REVOKE {invite}: a facilitator revokes a known invite; a revoked invite admits
   no one. Revoking twice is refused.
 - DELETE {message, author}: the message's own author, or a facilitator that outranks the
@@ -98,6 +99,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
+from peerapp.core.attachment_policy import DEFAULT_LIMIT_BYTES
 from peerapp.core.circle_events import Event, EventType, genesis_circle_id
 from peerapp.core.rule_reasons import RuleReason
 
@@ -186,6 +188,7 @@ class CircleState:
     join_approval: bool = False
     members_invite: bool = False  # may plain members invite and admit?
     flag_after_hours: int = DEFAULT_FLAG_AFTER_HOURS  # a plain member's wait before flagging
+    attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file (issue 15)
     typing: bool = False  # members see who is typing (SETTINGS' optional field; off)
     deleted: dict[MessageRef, bytes] = field(default_factory=dict)  # ref -> deleter
     # ts of each member's last message accepted while slow mode was on
@@ -569,6 +572,7 @@ def _settings(state: CircleState, event: Event, join: JoinFacts | None) -> Verdi
             harm_flags_to_hide=body["harm_flags_to_hide"],
             members_invite=body["members_invite"],
             flag_after_hours=body["flag_after_hours"],
+            attachment_limit=body.get("attachment_limit", DEFAULT_LIMIT_BYTES),
             typing=body.get("typing", False),
         ),
         True,

@@ -6,9 +6,11 @@ front did not ask for.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import dataclasses
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from peerapp.core.api.contract import Result
 from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView
 from peerapp.core.api.private_talk import PrivateMessageView
 
@@ -18,7 +20,30 @@ class EngineEvent:
     name: ClassVar[str] = "event"
 
     def to_json(self) -> dict[str, Any]:
-        return {"event": self.name, **asdict(self)}
+        return {"event": self.name, **_fields(self)}
+
+
+def _fields(value: Any) -> Any:
+    """dataclasses.asdict, leaving out a nested result's IN_PROCESS fields (bytes for the
+    GUI, such as a picture's thumbnail, that a JSON line cannot carry) and a nested view's
+    OMIT_DEFAULTS fields while at their default."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        skip: frozenset[str] = frozenset()
+        omit: frozenset[str] = frozenset()
+        if isinstance(value, Result):
+            skip = value.IN_PROCESS  # (a result's OMIT_DEFAULTS is for its reply only)
+        else:
+            omit = getattr(value, "OMIT_DEFAULTS", frozenset())
+        return {
+            f.name: _fields(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.name not in skip and (f.name not in omit or getattr(value, f.name) != f.default)
+        }
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fields(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _fields(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -76,6 +101,23 @@ class EngineStopped(EngineEvent):
 
 
 @dataclass(frozen=True)
+class AttachmentView(Result):
+    """A message's picture or file as this reader holds it (issue 15)."""
+
+    name: str
+    size: int  # bytes
+    mime: str
+    have: int  # bytes of it held here (== size: complete)
+    # "wanted" (fetched from members), "over_limit" (bigger than the circle's limit:
+    # never fetched), "cleared" (cleared by this reader: fetched again on request)
+    state: str = "wanted"
+    # a small JPEG preview, checked by Pillow on receipt; b"" when none
+    thumb: bytes = b""
+
+    IN_PROCESS = frozenset({"thumb"})
+
+
+@dataclass(frozen=True)
 class QuoteView:
     """What a reply shows of the message it answers, as this reader sees it: `removed`
     when that message was deleted, is hidden pending review, is not held here, or is one
@@ -129,6 +171,7 @@ class MessageView:
     # its author signed another event under the same number (equivocation): both versions
     # are kept and shown, never one silently replacing the other; facilitators compare them
     equivocated: bool = False
+    attachment: AttachmentView | None = None  # its picture or file, None when none
     # replies, reactions and edits (issue 15)
     reply_to: str = ""  # the id of the message this one answers, "" when none
     quote: QuoteView | None = None  # a reply's quote of that message
@@ -136,6 +179,11 @@ class MessageView:
     edited: bool = False  # its author edited it (the text is the newest version)
     # a facilitator viewing an edited message: its earlier versions, oldest first
     earlier: tuple[EarlierVersionView, ...] = ()
+    # `mine`, written under an earlier member key of ours (we were removed and came back
+    # with a new invite): shown as ours; not ours to delete or edit as its author any
+    # more (core/permissions.py signed_by_me: the rules know authors by key, and that key
+    # left the circle), and no delivery state (who held it went with that key)
+    earlier_membership: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,6 +296,17 @@ class SyncProgress(EngineEvent):
     circle: str
     received: int
     total: int
+
+
+@dataclass(frozen=True)
+class AttachmentProgress(EngineEvent):
+    """More of a message's picture or file arrived: `have` of `size` bytes are held."""
+
+    name: ClassVar[str] = "attachment_progress"
+    circle: str
+    message: str
+    have: int
+    size: int
 
 
 @dataclass(frozen=True)

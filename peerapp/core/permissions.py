@@ -138,11 +138,29 @@ def someone_to_tell(leaders: Iterable[str], me: str, about: str) -> bool:
     return any(leader not in (me, about) for leader in leaders)
 
 
+def signed_by_me(*, mine: bool, earlier_membership: bool) -> bool:
+    """Whether one's own message is one's own to act on as its author (delete, edit).
+    A message written under an earlier member key of ours (we were removed and came back
+    with a new key) stays ours to see, but the rules know an author by its key: an
+    author's DELETE must be signed by the key that wrote the message, and that key left
+    the circle with the removal (its signing seed replaced, its events refused from
+    then on). Only outranking its author, as any facilitator may, deletes it now."""
+    return mine and not earlier_membership
+
+
 def may_delete_message(
-    viewer: Standing, author: Standing, *, mine: bool, deleted: bool, removed: bool
+    viewer: Standing,
+    author: Standing,
+    *,
+    mine: bool,
+    deleted: bool,
+    removed: bool,
+    earlier_membership: bool = False,
 ) -> bool:
-    """Whether the viewer may delete a message for everyone (`may_delete`, over standings)."""
-    return not (deleted or removed) and (mine or viewer.outranks(author))
+    """Whether the viewer may delete a message for everyone (`may_delete`, over standings).
+    `earlier_membership`: ours, written under an earlier key (signed_by_me)."""
+    own = signed_by_me(mine=mine, earlier_membership=earlier_membership)
+    return not (deleted or removed) and (own or viewer.outranks(author))
 
 
 def may_report(*, mine: bool, deleted: bool, removed: bool, someone_to_tell: bool) -> bool:

@@ -7,6 +7,13 @@
     answerer: {"events": [signed, ...], "more": bool} (per want, in log order)
     asker:    {"done": true}
 
+Chunks of attachments (issue 15) ride the same protocol: a stream whose first frame is a
+chunk request is a chunk session instead of a pull.
+
+    asker:    {"chunks": {"circle": id, "message": id, "want": [index, ...]}}  (repeated)
+    answerer: {"chunk_data": [[index, sealed], ...]}   (per request: those it holds)
+    asker:    {"done": true}
+
 A bucket holds the events whose lamport // BUCKET_LAMPORTS equals its index; its digest is
 the XOR of the first 16 bytes of their ids, so equal sets give equal digests whatever the
 order they were stored in. Events themselves travel in the join protocol's Events frame.
@@ -18,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from peerapp.core import attachment_policy as ap
 from peerapp.core import wire
 from peerapp.core.circle_events import CIRCLE_ID_BYTES, EVENT_ID_BYTES
 
@@ -28,6 +36,7 @@ MAX_BUCKETS = 1 << 16
 MAX_IDS_PER_FRAME = 4096
 MAX_WANT_PER_FRAME = 1024
 MAX_FRAME_BYTES = 2 * 1024 * 1024
+MAX_CHUNKS_PER_FRAME = 4  # sealed chunks of 256 KiB: a frame stays near 1 MiB
 
 
 class SyncFrameError(ValueError):
@@ -63,7 +72,19 @@ class Done:
     pass
 
 
-SyncFrame = Summary | IdList | Want | Done
+@dataclass(frozen=True)
+class ChunkWant:
+    circle: bytes
+    message: bytes
+    indexes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ChunkData:
+    chunks: tuple[tuple[int, bytes], ...]  # (index, sealed chunk), those the answerer holds
+
+
+SyncFrame = Summary | IdList | Want | Done | ChunkWant | ChunkData
 
 
 def summarize(entries: Iterable[tuple[int, bytes]]) -> dict[int, Bucket]:
@@ -101,7 +122,44 @@ def encode_sync_frame(frame: SyncFrame) -> bytes:
             document = {"want": list(ids)}
         case Done():
             document = {"done": True}
+        case ChunkWant(circle, message, indexes):
+            document = {"chunks": {"circle": circle, "message": message, "want": list(indexes)}}
+        case ChunkData(chunks):
+            document = {"chunk_data": [[index, data] for index, data in chunks]}
     return wire.encode(document)
+
+
+def _chunk_want(value: Any) -> ChunkWant | None:
+    if not isinstance(value, dict) or set(value) != {"circle", "message", "want"}:
+        return None
+    circle, message, want = value["circle"], value["message"], value["want"]
+    if not (isinstance(circle, bytes) and len(circle) == CIRCLE_ID_BYTES):
+        return None
+    if not (isinstance(message, bytes) and len(message) == EVENT_ID_BYTES):
+        return None
+    if not isinstance(want, list) or not 0 < len(want) <= MAX_CHUNKS_PER_FRAME:
+        return None
+    if not all(type(i) is int and 0 <= i < ap.MAX_CHUNKS for i in want) or len(set(want)) != len(
+        want
+    ):
+        return None
+    return ChunkWant(circle, message, tuple(want))
+
+
+def _chunk_data(value: Any) -> ChunkData | None:
+    if not isinstance(value, list) or len(value) > MAX_CHUNKS_PER_FRAME:
+        return None
+    chunks: list[tuple[int, bytes]] = []
+    for item in value:
+        if not (isinstance(item, list) and len(item) == 2):
+            return None
+        index, data = item
+        if type(index) is not int or not 0 <= index < ap.MAX_CHUNKS:
+            return None
+        if not isinstance(data, bytes) or not 0 < len(data) <= ap.SEALED_CHUNK_BYTES:
+            return None
+        chunks.append((index, data))
+    return ChunkData(tuple(chunks))
 
 
 def _ids(value: Any, limit: int) -> tuple[bytes, ...] | None:
@@ -154,4 +212,8 @@ def decode_sync_frame(data: bytes) -> SyncFrame:
             return Want(ids)
     if keys == {"done"} and document["done"] is True:
         return Done()
+    if keys == {"chunks"} and (want := _chunk_want(document["chunks"])) is not None:
+        return want
+    if keys == {"chunk_data"} and (answer := _chunk_data(document["chunk_data"])) is not None:
+        return answer
     raise SyncFrameError("not a sync frame")

@@ -165,8 +165,9 @@ class Boundaries:
         return FilterMode.SHOW.value if shown else FilterMode.COLLAPSE.value
 
     def _mode(self, runtime: CircleRuntime, stored: StoredEvent) -> FilterMode:
-        """Our filter for the message's topic; our own messages are never filtered."""
-        if stored.author == runtime.me:
+        """Our filter for the message's topic; our own messages are never filtered (also
+        those we wrote under an earlier member key, before a removal)."""
+        if runtime.written_by_me(stored.author):
             return FilterMode.SHOW
         return mode_for(stored.cw, self._filters)
 

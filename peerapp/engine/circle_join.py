@@ -347,6 +347,7 @@ class JoinService:
             # circle is resolved again over it and the log the admitter sent
             self._set_aside_for_rejoin(former)
             self._circles.rejoin(membership)
+            runtime.former_keys = self._circles.former_keys(runtime.circle_id)
             self._circles.add_events(stored)
             self._log.resolve_from_store(runtime, announce=False)
             circle_id = runtime.circle_id

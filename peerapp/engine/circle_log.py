@@ -52,6 +52,8 @@ MAX_PARENTS_REFERENCED = 8
 
 # what accepted events mean beyond the log, for one feature (moderation, safety)
 Announcer = Callable[[CircleRuntime, list[StoredEvent]], Awaitable[None]]
+# what stored effects follow from a resolution that changed verdicts (the ids flipped)
+VerdictHook = Callable[[CircleRuntime, set[bytes]], None]
 
 
 class CircleLog:
@@ -83,10 +85,23 @@ class CircleLog:
         self._defer_to_resolver = defer
         self._decided = decided
         self._announcers: list[Announcer] = []
+        self._verdict_hooks: list[VerdictHook] = []
 
     def on_accepted(self, announcer: Announcer) -> None:
         """Register a feature's hook, run (in registration order) on accepted events."""
         self._announcers.append(announcer)
+
+    def on_verdicts_changed(self, hook: VerdictHook) -> None:
+        """Register a feature's hook, run when a whole-log resolution flipped verdicts of
+        stored events (an edit applied on arrival, refused once a concurrent mute came):
+        the feature's stored effects must follow the resolution."""
+        self._verdict_hooks.append(hook)
+
+    def verdicts_changed(self, runtime: CircleRuntime, flipped: set[bytes]) -> None:
+        """The store holds the new verdicts of `flipped`: every feature's hook, in order."""
+        if flipped:
+            for hook in self._verdict_hooks:
+                hook(runtime, flipped)
 
     # -- authoring ------------------------------------------------------------------
 
@@ -245,6 +260,10 @@ class CircleLog:
         try:
             self._store.set_refused(circle_id, runtime.refused)
             self._store.mark_unresolved(circle_id, False)
+            if announce:
+                # the features' stored effects follow the stored verdicts (at start-up
+                # they already do)
+                self.verdicts_changed(runtime, before ^ runtime.refused)
         except StorageFull:
             # the verdicts hold in memory; the store takes them at the next resolution
             self._count("disk_full")

@@ -4,12 +4,12 @@
 write path, the late-event resolver, sync, receiving keys, moderation, reconnects,
 safety, boundaries, messages, what accepted events change in the views (messages,
 members, settings, the circle's row), joins, ingest, disk use, the mailbox, private
-conversations) and hands each only what it needs: the other parts, the context (clock,
-emit, spawn, timings) and the
-`Surroundings`, which is everything the parts reach outside themselves (the network's
-hosts and peers, and what the circle service does around them). CircleService passes
-its own surroundings; the socket-free tests (tests/engine/circle_parts.py) pass
-recorders and a FakeClock, so they test the very wiring the app runs.
+conversations, pictures and files) and hands each only what it needs: the other parts,
+the context (clock, emit, spawn, timings) and the `Surroundings`, which is everything
+the parts reach outside themselves (the network's hosts and peers, and what the circle
+service does around them). CircleService passes its own surroundings; the socket-free
+tests (tests/engine/circle_parts.py) pass recorders and a FakeClock, so they test the
+very wiring the app runs.
 
 Parts that need each other both ways (the log asks receiving keys for a fresh key,
 receiving keys write through the log) reach the later-made part through a lambda, called
@@ -26,6 +26,7 @@ from peerapp.core.errors import CommandError
 from peerapp.core.events import CircleView, MemberView
 from peerapp.core.network_mode import NetworkMode
 from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
+from peerapp.engine.attachments import Attachments
 from peerapp.engine.boundaries import Boundaries
 from peerapp.engine.care import asked_for_support
 from peerapp.engine.circle_changes import ROW, CircleChanges
@@ -51,9 +52,11 @@ from peerapp.engine.receiving_keys import ReceivingKeys
 from peerapp.engine.reconnects import Reconnects
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import Safety
+from peerapp.engine.search import MessageSearch
 from peerapp.engine.topics import CircleTopics
 from peerapp.engine.typing_signals import TypingSignals
 from peerapp.network.host import NetworkNode
+from peerapp.storage.attachment_store import AttachmentStore
 from peerapp.storage.boundaries_store import BoundariesStore
 from peerapp.storage.circle_store import CircleStore
 from peerapp.storage.content_store import ContentStore
@@ -61,6 +64,7 @@ from peerapp.storage.database import Database
 from peerapp.storage.exchange_key_store import ExchangeKeyStore
 from peerapp.storage.mailbox_store import MailboxStore
 from peerapp.storage.private_store import PrivateStore
+from peerapp.storage.search_store import SearchStore
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ class Surroundings:
     # membership changed: the network gate acts on it now
     access_changed: Callable[[], None]
     # close our connections to a peer that shares no circle with us any more
-    disconnect_unless_member: Callable[[str], Awaitable[None]]
+    # (peer, opened_before): close the peer's connections opened before that trio time
+    disconnect_unless_member: Callable[[str, float], Awaitable[None]]
     # erase a circle we left
     forget: Callable[[CircleRuntime], None]
     # a rejoin: the read-only copy leaves memory (runtime, topics); its history and host stay
@@ -128,6 +133,8 @@ class CircleParts:
     disk_usage: DiskUsage
     mailbox: Mailbox
     private: PrivateTalk
+    search: MessageSearch
+    attachments: Attachments
 
 
 def build_parts(
@@ -182,6 +189,8 @@ def build_parts(
         served_former=around.disconnect_unless_member,
         count=count,
         delivery=lambda runtime, after, through: messages.delivery(runtime, after, through),  # noqa: PLW0108 (made below)
+        # a sync stream that asks for chunks of files (made below)
+        serve_chunks=lambda stream, first: attachments.serve(stream, first),  # noqa: PLW0108 (made below)
     )
     keys = ReceivingKeys(
         ExchangeKeyStore(database),
@@ -237,7 +246,22 @@ def build_parts(
         boundaries=boundaries,
         why_not_send=moderation.why_not_send,
         context=context,
+        attachment_of=lambda runtime, stored: attachments.view_of(runtime, stored),  # noqa: PLW0108 (made below)
     )
+    # pictures and files: recorded and fetched as their messages are accepted, whoever
+    # sent them; served to members over the sync protocol
+    attachments = Attachments(
+        AttachmentStore(database),
+        store,
+        runtimes=runtimes,
+        send_body=messages.send_body,
+        message_view=lambda runtime, stored: messages.view(runtime, stored),  # noqa: PLW0108 (one signature)
+        node=around.node,
+        online=around.online,
+        context=context,
+        count=count,
+    )
+    log.on_accepted(attachments.on_accepted)
 
     def members_of(runtime: CircleRuntime) -> list[MemberView]:
         now = context.clock.now_ms()
@@ -273,6 +297,7 @@ def build_parts(
         count=count,
     )
     log.on_accepted(content.on_accepted)
+    log.on_verdicts_changed(content.follow_verdicts)
     # who joined and left, for the conversation's notices
     membership = MembershipNotices(store, runtimes=runtimes, context=context)
     log.on_accepted(membership.on_accepted)
@@ -329,7 +354,13 @@ def build_parts(
         quota_rules=quota_rules,
         row_changed=lambda runtime: circle_changes.announce(runtime, ROW),
     )
-    disk_usage = DiskUsage(store, runtimes=runtimes, quotas=ingest.quotas, context=context)
+    disk_usage = DiskUsage(
+        store,
+        runtimes=runtimes,
+        quotas=ingest.quotas,
+        context=context,
+        forget_files=attachments.forget_author,
+    )
     mailbox = Mailbox(
         MailboxStore(database),
         context=context,
@@ -374,4 +405,8 @@ def build_parts(
         disk_usage=disk_usage,
         mailbox=mailbox,
         private=private,
+        search=MessageSearch(
+            SearchStore(database), runtimes=runtimes, filter_of=boundaries.filter_of
+        ),
+        attachments=attachments,
     )

@@ -210,6 +210,10 @@ class CircleRuntime:
     # receiving keys an EXCHANGE_KEY of ours replaced, still in their grace period
     # (engine/receiving_keys.py), newest first
     retired_exchange: list[bytes] = field(default_factory=list)
+    # our earlier member keys here (removed, then back with a new invite and a new key;
+    # CircleStore.former_keys): what we wrote under them is still ours to see as ours,
+    # though no longer ours to act on as its author (the rules know authors by key)
+    former_keys: frozenset[bytes] = frozenset()
     # late events waiting for a whole-log resolution (refused until it ran), by id
     pending: dict[bytes, StoredEvent] = field(default_factory=dict)
     # counts whole-log resolutions installed: one that ran on an older log is dropped
@@ -223,8 +227,14 @@ class CircleRuntime:
     unlogged: OrderKey | None = None
 
     @classmethod
-    def for_membership(cls, membership: Membership, secrets: dict[bytes, bytes]) -> CircleRuntime:
-        runtime = cls(membership, CircleState(membership.circle_id))
+    def for_membership(
+        cls,
+        membership: Membership,
+        secrets: dict[bytes, bytes],
+        former_keys: frozenset[bytes] = frozenset(),
+    ) -> CircleRuntime:
+        """`former_keys`: CircleStore.former_keys, our earlier member keys here."""
+        runtime = cls(membership, CircleState(membership.circle_id), former_keys=former_keys)
         for secret in secrets.values():
             runtime.add_epoch_secret(secret)
         return runtime
@@ -236,6 +246,10 @@ class CircleRuntime:
     @property
     def me(self) -> bytes:
         return self.membership.member_key
+
+    def written_by_me(self, author: bytes) -> bool:
+        """Whether `author` is us: our member key, or one we had here before a removal."""
+        return author == self.me or author in self.former_keys
 
     def add_epoch_secret(self, secret: bytes) -> EpochKeys:
         keys = EpochKeys(secret)

@@ -47,6 +47,7 @@ from peerapp.engine.circle_runtime import (
 from peerapp.engine.context import EngineContext
 from peerapp.engine.founding import found_circle
 from peerapp.engine.reach import Reach
+from peerapp.network.admission import JOINING_SECONDS
 from peerapp.network.framed import FramedStream
 from peerapp.network.host import NetworkNode
 from peerapp.network.pubsub import PUBSUB_PROTOCOLS, PubsubMessage
@@ -89,6 +90,10 @@ class CircleService:
         emit = context.emit
         self._identities = NetworkIdentityStore(database)
         self._busy = busy
+        # peers that proved an invite here lately (peer id -> monotonic end): a removed
+        # member asking to come back is one of them, and the removal's delayed
+        # disconnects must not cut its join (disconnect_unless_member)
+        self._joining: dict[str, float] = {}
         self._emit = emit
         self._reach: Reach | None = None
         self._nursery: trio.Nursery | None = None
@@ -135,9 +140,11 @@ class CircleService:
         self.message_changes = parts.message_changes
         self.circle_changes = parts.circle_changes
         self.member_views_of = parts.members_of
+        self.attachments = parts.attachments
         self.joins = parts.joins
         self.ingest = parts.ingest
         self.disk_usage = parts.disk_usage
+        self.search = parts.search
         self.mailbox = parts.mailbox
         self.private = parts.private
         self.membership = parts.membership
@@ -203,7 +210,9 @@ class CircleService:
         left = self.store.left_circles()
         for membership in self.store.memberships():
             runtime = CircleRuntime.for_membership(
-                membership, self.store.epoch_secrets(membership.circle_id)
+                membership,
+                self.store.epoch_secrets(membership.circle_id),
+                self.store.former_keys(membership.circle_id),
             )
             runtime.left = membership.circle_id in left
             self.keys.load(runtime)
@@ -231,6 +240,7 @@ class CircleService:
             self.mailbox.attach(nursery)
             standing = [
                 self._sync.run_periodically,
+                self.attachments.run_periodically,
                 self.late.run,
                 self.mailbox.run_periodically,
                 self.joins.run,
@@ -336,14 +346,25 @@ class CircleService:
         if self.runtimes.remove(runtime.circle_id) is not None:
             self.topics.drop(runtime.circle_id)
 
-    async def disconnect_unless_member(self, peer_id: str) -> None:
+    async def disconnect_unless_member(self, peer_id: str, opened_before: float) -> None:
         """Close our connections to a peer that no longer shares a circle with us (at any
-        host: in Tor mode, each host's peers are its own circle's)."""
+        host: in Tor mode, each host's peers are its own circle's). A removal closes its
+        peer's connections a while after it (the notice's time, or once it synced up to
+        its removal); by then the same peer may be back asking to join with a new
+        invite (direct mode keeps one peer id for the profile, Tor mode the
+        membership's): a peer that proved an invite within JOINING_SECONDS is kept, its
+        join (or preview) is not cut, and the gate already keeps it from anything else.
+        Only connections opened before `opened_before` (trio's clock: the removal, or the
+        former member's sync) close: one the peer opened since is a stranger's, the
+        stranger budget's to keep or drop."""
+        if self._joining.get(peer_id, 0.0) > self.clock.monotonic():
+            self._count("joiner_kept")
+            return
         for node in self._nodes():
             if self._shares_circle(peer_id, node.peer_id):
                 continue
             try:
-                await node.disconnect(peer_id)
+                await node.disconnect(peer_id, opened_before)
             except Exception as error:  # closing an already broken connection may fail
                 log.debug("disconnect failed: %s", type(error).__name__)
 
@@ -585,6 +606,12 @@ class CircleService:
     def proof_judged(self, peer_id: str, proven: bool) -> None:
         """A stranger proved an invite's seed (it may stay connected while it joins), or
         failed to (its connections close now)."""
+        now = self.clock.monotonic()
+        self._joining = {peer: end for peer, end in self._joining.items() if end > now}
+        if proven:
+            self._joining[peer_id] = now + JOINING_SECONDS
+        else:
+            self._joining.pop(peer_id, None)
         for node in self._nodes():
             if peer_id in node.connected_peers():
                 if proven:
@@ -621,6 +648,8 @@ class CircleService:
         member = runtime.member(key)
         if member is None:
             return
+        # its join ended: a later removal's disconnects are no longer a join's to spare
+        self._joining.pop(member.peer, None)
         online = member.peer in self._online_peers()
         view = MemberView(member.key.hex(), member.name, member.role.value, online)
         self.access_changed()
@@ -630,6 +659,7 @@ class CircleService:
 
     def on_peer_connected(self, peer_id: str) -> None:
         self._sync.on_peer_connected(peer_id)
+        self.attachments.on_peer_connected(peer_id)
         self.mailbox.on_peer_connected(peer_id)
         self.joins.on_peer_connected(peer_id)
 

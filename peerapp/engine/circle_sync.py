@@ -55,14 +55,19 @@ class CircleSync:
         runtimes: Callable[[], dict[bytes, CircleRuntime]],
         node: Callable[[bytes], NetworkNode | None],
         online: Callable[[], set[str]],
-        served_former: Callable[[str], Awaitable[None]],
+        served_former: Callable[[str, float], Awaitable[None]],
         count: Callable[[str], None],
         delivery: Callable[[CircleRuntime, int, int], dict[str, int]],
+        serve_chunks: Callable[[FramedStream, sync_messages.ChunkWant], Awaitable[None]]
+        | None = None,
     ) -> None:
         """`delivery(runtime, after, through)`: how many members hold each of our messages
-        with a lamport in (after, through] (engine/messages.py), for DeliveryChanged."""
+        with a lamport in (after, through] (engine/messages.py), for DeliveryChanged.
+        `serve_chunks(stream, first request)`: answers a stream that asks for chunks of
+        files instead of pulling (engine/attachments.py)."""
         self._store = store
         self._delivery = delivery
+        self._serve_chunks = serve_chunks
         self._clock = context.clock
         self._emit = context.emit
         self._interval = context.timings.sync_interval
@@ -189,8 +194,12 @@ class CircleSync:
             )
         except sync_messages.SyncFrameError:
             return
+        if isinstance(summary, sync_messages.ChunkWant) and self._serve_chunks is not None:
+            await self._serve_chunks(stream, summary)
+            return
         if not isinstance(summary, sync_messages.Summary):
             return
+        began = trio.current_time()  # a former member's connections until now close after
         runtime = self._runtimes().get(summary.circle)
         if runtime is not None and not runtime.reached_at(stream.local_peer):
             runtime = None  # a circle reached at another host: as if we were not in it
@@ -223,7 +232,7 @@ class CircleSync:
             held_by = self._delivery(runtime, after, holds_through)
             self._emit(DeliveryChanged(circle_id.hex(), held_by))
         if through != NO_LIMIT:
-            await self._served_former(stream.remote_peer)
+            await self._served_former(stream.remote_peer, began)
 
     def _span(self, runtime: CircleRuntime, peer_id: str) -> tuple[bytes, int, int] | None:
         """(asker's key, message horizon, last lamport it may read) for a member or a

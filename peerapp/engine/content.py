@@ -20,6 +20,14 @@ A refused one is counted (`received_dropped` "content_refused") and its effect i
 stored; an edit of a deleted message has its own text erased too. Each message whose
 view changed is announced once (`message_changed`, only to a reader who sees it: never a
 blocked member's or a hidden topic's message); a reaction never makes a notification.
+
+Following the resolution (`follow_verdicts`, CircleLog's verdict hook): an edit or a
+reaction applied on arrival can be refused later, when a concurrent REMOVE, BAN or MUTE
+of its author arrives and the whole-log resolution drops it (and a deferred one can be
+accepted). Then the effects on every message such a flipped event names are rebuilt
+from that message's accepted EDITs and REACTIONs, judged in log order (`effects_of`), so
+every replica ends where `core.resolution.resolve` puts it, whatever the arrival order.
+The fronts reload (the resolution's HistoryChanged).
 """
 
 from __future__ import annotations
@@ -48,10 +56,37 @@ from peerapp.engine.messages import Messages
 from peerapp.engine.runtimes import CircleRuntimes
 from peerapp.engine.safety import message_body
 from peerapp.storage.circle_store import CircleStore, StoredEvent
-from peerapp.storage.content_store import ContentStore, Reaction, Version
+from peerapp.storage.content_store import ContentStore, Reaction, ReactionState, Version
 
 Sees = Callable[[CircleRuntime, StoredEvent], bool]
 WhyNotSend = Callable[[CircleRuntime], CommandError | None]
+
+
+def effects_of(
+    target: Target | None, events: list[tuple[bytes, Event]]
+) -> tuple[list[Version], list[ReactionState]]:
+    """What a message's accepted EDITs and REACTIONs (in log order: (id, event)) leave on
+    it, each judged by the content rules against what came before it in that order: the
+    edits' versions and each member's newest reaction of each kind."""
+    versions: list[Version] = []
+    reactions: dict[tuple[bytes, str], ReactionState] = {}
+    for event_id, event in events:
+        if event.type is EventType.EDIT:
+            if why_not_edit(target, event) is None:
+                body = event.body
+                versions.append(
+                    Version(event_id, event.lamport, event.ts, body["text"], body.get("cw", ""))
+                )
+            continue
+        reaction = Reaction(event.body["message"], event.author, event.body["reaction"])
+        active = sum(
+            s.active and s.reaction.member == event.author and s.reaction != reaction
+            for s in reactions.values()
+        )
+        if why_not_react(target, event, active) is None:
+            key = (event.author, reaction.reaction)
+            reactions[key] = ReactionState(reaction, event.body["on"], event.lamport, event_id)
+    return versions, list(reactions.values())
 
 
 def _refusal(reason: RuleReason) -> CommandError:
@@ -203,6 +238,33 @@ class Content:
             held = self._store.event(runtime.circle_id, message)
             if held is not None and held.id not in runtime.refused and self._sees(runtime, held):
                 self._emit(MessageChanged(circle_hex, self._messages.view(runtime, held)))
+
+    def follow_verdicts(self, runtime: CircleRuntime, flipped: set[bytes]) -> None:
+        """A resolution changed the verdicts of `flipped` (stored already): rebuild the
+        effects on every message a flipped EDIT or REACTION names (or a flipped MESSAGE
+        is) from its accepted ones."""
+        circle_id = runtime.circle_id
+        named: set[bytes] = set()
+        for event_id in flipped:
+            stored = self._store.event(circle_id, event_id)
+            if stored is None or not stored.signed:
+                continue
+            if stored.type is EventType.MESSAGE:
+                named.add(event_id)
+            elif stored.type in (EventType.EDIT, EventType.REACTION):
+                named.add(decode_event(split_signed(stored.signed)[0]).body["message"])
+        if not named:
+            return
+        by_message: dict[bytes, list[tuple[bytes, Event]]] = {m: [] for m in named}
+        for event_id, event in self._content.accepted_content_events(circle_id):
+            if event.body["message"] in by_message:
+                by_message[event.body["message"]].append((event_id, event))
+        for message, events in by_message.items():
+            target = self._content.target(circle_id, message)
+            if target is not None and target.deleted:
+                continue  # erased with its edits and reactions: nothing to rebuild
+            versions, reactions = effects_of(target, events)
+            self._content.rebuild(circle_id, message, versions, reactions)
 
     def _apply(self, runtime: CircleRuntime, stored: StoredEvent, event: Event) -> bool:
         """One accepted content event: its effect if the rules allow it (True when a

@@ -4,8 +4,9 @@
   the events and bytes we keep, their stored-bytes budget (core/quotas.py) and how many
   of their events a quota refused;
 - `clear_member`: erase every message a removed or banned member stored with us, as a
-  delete does (the rows stay so the log's order and links hold; text and signed bytes
-  go). Only former members: a current member's messages are the circle's conversation.
+  delete does, with its edits and reactions (the rows stay so the log's order and links
+  hold; text and signed bytes go). Only former members: a current member's messages
+  are the circle's conversation.
 """
 
 from __future__ import annotations
@@ -51,11 +52,15 @@ class DiskUsage:
         runtimes: CircleRuntimes,
         quotas: Callable[[CircleRuntime], Quotas],
         context: EngineContext,
+        forget_files: Callable[[CircleRuntime, bytes], int] = lambda runtime, author: 0,
     ) -> None:
-        """`quotas(runtime)`: the circle's per-member quotas (what ingest charges)."""
+        """`quotas(runtime)`: the circle's per-member quotas (what ingest charges);
+        `forget_files(runtime, author)`: erase the files an author stored with us (issue
+        15), returning the bytes freed."""
         self._store = store
         self._runtimes = runtimes
         self._quotas = quotas
+        self._forget_files = forget_files
         self._emit = context.emit
 
     def usage(self, circle_hex: str | None) -> tuple[CircleUsageView, ...]:
@@ -103,8 +108,9 @@ class DiskUsage:
             raise CommandError(Refusal.NOT_A_FORMER_MEMBER)
         messages, erased = self._store.erase_author_messages(runtime.circle_id, member)
         self._quotas(runtime).forget_stored(member, erased)
-        if messages:
-            self._emit(HistoryChanged(runtime.circle_id.hex()))
+        erased += self._forget_files(runtime, member)  # their pictures and files too
+        if erased:
+            self._emit(HistoryChanged(runtime.circle_id.hex()))  # its reactions go too
         return {"messages": messages, "bytes": erased}
 
 

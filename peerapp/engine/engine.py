@@ -56,6 +56,7 @@ from peerapp.core.quotas import DEFAULT_RULES, QuotaRules
 from peerapp.crypto.identity import ProfileKeys
 from peerapp.engine.appearance_commands import appearance_handlers, opened
 from peerapp.engine.around_commands import around_handlers
+from peerapp.engine.attachment_commands import attachment_handlers
 from peerapp.engine.boundaries_commands import boundaries_handlers
 from peerapp.engine.circle_service import CircleService
 from peerapp.engine.clock import Clock
@@ -71,6 +72,7 @@ from peerapp.engine.network_commands import network_handlers, open_settings
 from peerapp.engine.private_talk_commands import private_talk_handlers
 from peerapp.engine.reach import HostCallbacks, MembershipHosts, Reach, SharedHost
 from peerapp.engine.safety_commands import safety_handlers
+from peerapp.engine.search_commands import search_handlers
 from peerapp.network.addresses import DEFAULT_LISTEN, AddressError, parse_listen_address
 from peerapp.network.host import NetworkNode, running_node
 from peerapp.network.tor.config import TorConfig
@@ -160,8 +162,10 @@ class Engine:
         self._handlers.include(safety_handlers(self._service))
         self._handlers.include(content_handlers(self._service))
         self._handlers.include(private_talk_handlers(self._service))
+        self._handlers.include(search_handlers(self._service))
         self._handlers.include(crisis_handlers())
         self._handlers.include(usage_handlers(self._service))
+        self._handlers.include(attachment_handlers(self._service))
         self._handlers.include(
             network_handlers(lambda: open_settings(self._database), self._network_now)
         )

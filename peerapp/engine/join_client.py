@@ -5,6 +5,7 @@ a preview of the circle. Each way it can fail has its own message."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -29,6 +30,13 @@ DIAL_TIMEOUT_SECONDS = 8
 # an invite's onion addresses are dialled again, round after round, within this bound.
 ONION_REACH_SECONDS = 60
 ONION_RETRY_PAUSE_SECONDS = 1.0
+# Direct mode: the addresses are dialled a second time after a short pause when no round
+# got a stream. A connection that closes just as we open a stream on it (a member
+# closing a removed member's old connection while it comes back with a new invite, a
+# stranger budget turning it out) fails the stream, not the member's answer; the second
+# round dials afresh.
+DIRECT_RETRY_PAUSE_SECONDS = 0.5
+DIRECT_ROUNDS = 2
 MAX_DIAL_ROUNDS = 100  # far above what the bound allows; every loop is bounded
 ANSWER_TIMEOUT_SECONDS = 15
 MAX_LOG_EVENTS = 100_000
@@ -85,8 +93,15 @@ class JoinPending(Exception):
 
 async def _open(node: StreamOpener, code: InviteCode) -> FramedStream:
     onion = all(address.startswith("/onion3/") for address in code.addrs)
-    deadline = trio.current_time() + (ONION_REACH_SECONDS if onion else 0)
-    for _ in range(MAX_DIAL_ROUNDS):
+    if onion:
+        deadline, pause, rounds = (
+            trio.current_time() + ONION_REACH_SECONDS,
+            ONION_RETRY_PAUSE_SECONDS,
+            MAX_DIAL_ROUNDS,
+        )
+    else:
+        deadline, pause, rounds = math.inf, DIRECT_RETRY_PAUSE_SECONDS, DIRECT_ROUNDS
+    for round_number in range(1, rounds + 1):
         for address in code.dial_addrs():
             try:
                 with trio.fail_after(DIAL_TIMEOUT_SECONDS):
@@ -95,9 +110,9 @@ async def _open(node: StreamOpener, code: InviteCode) -> FramedStream:
                 log.info("join: no answer at one invite address (%s)", type(error).__name__)
             except Exception as error:  # py-libp2p's dial errors have no common base
                 log.info("join: dial failed (%s)", type(error).__name__)
-        if trio.current_time() + ONION_RETRY_PAUSE_SECONDS >= deadline:
+        if round_number == rounds or trio.current_time() + pause >= deadline:
             break
-        await trio.sleep(ONION_RETRY_PAUSE_SECONDS)
+        await trio.sleep(pause)
     raise JoinRefused(Refusal.INVITE_UNREACHABLE)
 
 

@@ -151,6 +151,7 @@ class LateEvents:
                 self._store.update_verdicts(
                     runtime.refused - before, (before - runtime.refused) & loaded_ids
                 )
+                self._log.verdicts_changed(runtime, before ^ runtime.refused)
                 if not runtime.pending:
                     self._store.mark_unresolved(circle_id, False)
                 if before != runtime.refused:

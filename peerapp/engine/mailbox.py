@@ -201,7 +201,7 @@ class Mailbox:
         if len(reason) > MAX_REASON_CHARS:
             raise CommandError(Why.REASON_TOO_LONG, limit=str(MAX_REASON_CHARS))
         message = self._held_message(runtime, message_hex)
-        if message.author == runtime.me:
+        if runtime.written_by_me(message.author):  # also under an earlier key of ours
             raise CommandError(Why.OWN_MESSAGE_REPORT)
         recipients = _facilitators_to_tell(
             runtime, message.author, Why.NO_FACILITATOR, Why.ONLY_FACILITATOR_IS_AUTHOR

@@ -18,6 +18,7 @@ from peerapp.core.circle_events import EventType
 from peerapp.core.content_policy import QUOTE_CHARS, SUPPORT_REACTIONS
 from peerapp.core.errors import CommandError
 from peerapp.core.events import (
+    AttachmentView,
     EarlierVersionView,
     MessageView,
     QuoteView,
@@ -57,15 +58,20 @@ class Messages:
         boundaries: Boundaries,
         why_not_send: Callable[[CircleRuntime], CommandError | None],
         context: EngineContext,
+        attachment_of: Callable[[CircleRuntime, StoredEvent], AttachmentView | None] = (
+            lambda runtime, stored: None
+        ),
     ) -> None:
         """`why_not_send(runtime)`: why every member's app would refuse our next message
-        (moderation: removed, muted, slow mode), or None."""
+        (moderation: removed, muted, slow mode), or None. `attachment_of`: a message's
+        picture or file as this reader holds it (engine/attachments.py)."""
         self._store = store
         self._content = content
         self._runtimes = runtimes
         self._log = log
         self._boundaries = boundaries
         self._why_not_send = why_not_send
+        self._attachment_of = attachment_of
         self._emit = context.emit
 
     async def send(self, circle_hex: str, text: str, cw: str | None = None) -> MessageView:
@@ -136,6 +142,9 @@ class Messages:
         if page is None:
             page = self.page_content(runtime, [stored.id])
         mine = stored.author == runtime.me
+        # written by us under an earlier member key (before a removal we came back from):
+        # ours to see as ours; no delivery to count (who held it went with that key)
+        before_rejoin = not mine and stored.author in runtime.former_keys
         held_by = 0
         if mine:
             held_by = sum(1 for through in page.holders if through >= stored.lamport)
@@ -152,7 +161,8 @@ class Messages:
             author_name=runtime.name_of(stored.author),
             text=stored.text or "",
             ts=stored.ts,
-            mine=mine,
+            mine=mine or before_rejoin,
+            earlier_membership=before_rejoin,
             lamport=stored.lamport,
             held_by=held_by,
             deleted=deleted,
@@ -165,6 +175,7 @@ class Messages:
             filter=self._boundaries.filter_of(runtime, stored),
             equivocated=stored.author in runtime.state.equivocators
             and self._store.seq_count(runtime.circle_id, stored.author, stored.seq) > 1,
+            attachment=self._attachment_of(runtime, stored),
             reply_to=stored.reply_to.hex() if stored.reply_to else "",
             quote=self._quote(runtime, stored.reply_to) if stored.reply_to else None,
             reactions=self._reaction_views(runtime, page.reactions.get(stored.id, [])),

@@ -37,6 +37,12 @@ from peerapp.core.api.moderation import (
     VersionView,
 )
 from peerapp.core.api.refusals import Refusal, rule_refusal, rule_text
+from peerapp.core.attachment_policy import (
+    DEFAULT_LIMIT_BYTES,
+    MAX_LIMIT_BYTES,
+    MIN_LIMIT_BYTES,
+    is_valid_limit,
+)
 from peerapp.core.circle_events import (
     MAX_FLAG_AFTER_HOURS,
     MAX_GUIDELINES_CHARS,
@@ -74,7 +80,7 @@ log = logging.getLogger(__name__)
 EPOCH_GRACE_SECONDS = 30
 # a removed member learns of its removal by GossipSub at once, else by its next periodic
 # sync (which a former member may still run up to its removal; we disconnect it after);
-# this closes the connection of one that never asks
+# this closes the connection of one that never asks (two of the run's sync rounds)
 REMOVAL_NOTICE_SECONDS = 2 * DEFAULT_TIMINGS.sync_interval
 LEAVE_DELIVERY_SECONDS = 10
 LEAVE_POLL_SECONDS = 0.2
@@ -116,13 +122,14 @@ class Moderation:
         topics: CircleTopics,
         context: EngineContext,
         access_changed: Callable[[], None],
-        disconnect_unless_member: Callable[[str], Awaitable[None]],
+        disconnect_unless_member: Callable[[str, float], Awaitable[None]],
         forget: Callable[[CircleRuntime], None],
         discard_keys: Callable[[CircleRuntime], None],
     ) -> None:
         """`access_changed()`: membership changed, the network gate acts on it now.
-        `disconnect_unless_member(peer)`: close our connections to a peer sharing no circle
-        with us. `forget(runtime)`: erase a circle we left. `discard_keys(runtime)`: keep
+        `disconnect_unless_member(peer, opened_before)`: close our connections to a peer
+        sharing no circle with us, those opened before that trio time.
+        `forget(runtime)`: erase a circle we left. `discard_keys(runtime)`: keep
         no receiving key of a circle we were removed from (receiving_keys)."""
         self._store = store
         self._runtimes = runtimes
@@ -131,6 +138,7 @@ class Moderation:
         self._clock = context.clock  # mutes' and invites' ends, slow mode
         self._emit = context.emit
         self._spawn = context.spawn
+        self._removal_notice = 2 * context.timings.sync_interval  # REMOVAL_NOTICE_SECONDS
         self._access_changed = access_changed
         self._disconnect_unless_member = disconnect_unless_member
         self._forget = forget
@@ -247,6 +255,7 @@ class Moderation:
         harm_flags_to_hide: int | None = None,
         members_invite: bool | None = None,
         flag_after_hours: int | None = None,
+        attachment_limit: int | None = None,
         typing: bool | None = None,
     ) -> dict[str, Any]:
         runtime = self.acting(circle_hex)
@@ -281,6 +290,16 @@ class Moderation:
             "members_invite": state.members_invite if members_invite is None else members_invite,
             "flag_after_hours": hours,
         }
+        limit = state.attachment_limit if attachment_limit is None else attachment_limit
+        if not is_valid_limit(limit):
+            raise CommandError(
+                Refusal.OUT_OF_RANGE,
+                argument="attachment_limit",
+                low=str(MIN_LIMIT_BYTES),
+                high=str(MAX_LIMIT_BYTES),
+            )
+        if limit != DEFAULT_LIMIT_BYTES:  # absent at the default (circle_events)
+            body["attachment_limit"] = limit
         if state.typing if typing is None else typing:
             body["typing"] = True  # only when on: off, the body is as it always was
         await self.act(runtime, EventType.SETTINGS, body)
@@ -357,6 +376,7 @@ class Moderation:
             harm_flags_to_hide=state.harm_flags_to_hide,
             members_invite=state.members_invite,
             flag_after_hours=state.flag_after_hours,
+            attachment_limit=state.attachment_limit,
             typing=state.typing,
             # "" when we may make invites, else why not (the core's rule, for the GUI)
             may_invite=rule_text(why) if (why := state.may_invite(me)) else "",
@@ -532,13 +552,15 @@ class Moderation:
             return
         peer = runtime.state.peers.get(target)
         if peer is not None:
-            self._spawn(self._disconnect_after_notice, peer)
+            self._spawn(self._disconnect_after_notice, peer, trio.current_time())
 
-    async def _disconnect_after_notice(self, peer: str) -> None:
+    async def _disconnect_after_notice(self, peer: str, removed_at: float) -> None:
         # the removal travels to the removed member over these very connections (GossipSub,
-        # under the epoch it still holds, or its next sync): closing at once leaves it unaware
-        await trio.sleep(REMOVAL_NOTICE_SECONDS)
-        await self._disconnect_unless_member(peer)
+        # under the epoch it still holds, or its next sync): closing at once leaves it
+        # unaware. Only the connections it had as a member close: the same peer may be
+        # back by then asking to join with a new invite
+        await trio.sleep(self._removal_notice)
+        await self._disconnect_unless_member(peer, removed_at)
 
     def retire_epochs_later(self, runtime: CircleRuntime) -> None:
         self._spawn(self._retire_after_grace, runtime)

@@ -87,6 +87,7 @@ def moderation_handlers(service: Callable[[], CircleService]) -> Handlers:
             harm_flags_to_hide=command.harm_flags_to_hide,
             members_invite=command.members_invite,
             flag_after_hours=command.flag_after_hours,
+            attachment_limit=command.attachment_limit,
             typing=command.typing,
         )
         return CircleSettings(**settings)

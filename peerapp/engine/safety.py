@@ -35,9 +35,12 @@ from peerapp.storage.circle_store import CircleStore, StoredEvent
 SendBody = Callable[[str, dict[str, Any]], Awaitable[MessageView]]
 
 
-def message_body(text: str, cw: str | None = None, mood: int | None = None) -> dict[str, Any]:
-    """A MESSAGE body from what a person typed; CommandError says what is wrong with it."""
-    if mood is None and not text.strip():
+def message_body(
+    text: str, cw: str | None = None, mood: int | None = None, *, attachment: bool = False
+) -> dict[str, Any]:
+    """A MESSAGE body from what a person typed; CommandError says what is wrong with it.
+    `attachment`: a file goes with it (then text may be empty; the caller adds it)."""
+    if mood is None and not attachment and not text.strip():
         raise CommandError(Refusal.NOTHING_TO_SEND)
     if len(text) > MAX_TEXT_CHARS:
         raise CommandError(Refusal.MESSAGE_TOO_LONG, limit=str(MAX_TEXT_CHARS))

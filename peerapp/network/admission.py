@@ -12,8 +12,18 @@ and a member's are never counted):
     | budget                     | size                    | over it                          |
     |----------------------------|-------------------------|----------------------------------|
     | per peer id                | MAX_PER_PEER            | close that peer's oldest         |
-    | per remote IP              | MAX_PER_IP              | close that IP's oldest unproven  |
-    | in total                   | MAX_STRANGERS           | close the oldest unproven        |
+    | per remote IP              | MAX_PER_IP              | close that IP's first to go      |
+    | in total                   | MAX_STRANGERS           | close the first to go            |
+
+The first to go in a full group (per IP, in total), first row that has one:
+
+    | connections of the group                                   | the oldest of them goes |
+    |------------------------------------------------------------|-------------------------|
+    | unproven and silent (no stream through the gate yet)       | yes                     |
+    | unproven, asking (opened a stream the gate let through)    | yes                     |
+    | none left: all proven                                      | the new one is refused  |
+
+(the connection just opened is never the first to go while another unproven one can)
 
 Rules for each tracked connection (first row that applies, checked every SWEEP_SECONDS
 and at once when the engine vouches or distrusts):
@@ -28,9 +38,14 @@ and at once when the engine vouches or distrusts):
 
 Eviction picks the oldest *unproven* connection in the full group: a flood of new
 strangers pushes out older strangers, never a joiner that proved an invite, and a new
-honest joiner gets a slot at once (it proves within one round trip, long before a
-flood can push it out again). Only when a group is full of proven joiners is the new
-connection itself refused.
+honest joiner gets a slot at once. Among the unproven, silent ones go before those
+asking: a stranger whose connection opened a stream the gate let through (for a
+stranger, only the join protocol) is asking to join, and its proof is a few round trips
+away. Without that order a joiner had to prove before MAX_PER_IP newer strangers
+arrived, and a flood from its address (everyone on loopback; one NAT) arrives faster
+than a loaded node answers a join: the newcomer was turned out before its proof was
+read (invite_unreachable, issue 14). A flood that asks too is back to oldest first.
+Only when a group is full of proven joiners is the new connection itself refused.
 """
 
 from __future__ import annotations
@@ -55,6 +70,7 @@ class _Tracked:
     ip: str
     opened_at: float
     vouched_until: float = 0.0
+    asking: bool = False  # opened a stream the gate let through (the join protocol)
 
     def proven(self, now: float) -> bool:
         return self.vouched_until > now
@@ -93,20 +109,34 @@ class StrangerBudget(Generic[K]):
         for member_of, size, proven_too in groups:
             members = [(k, t) for k, t in self._tracked.items() if member_of(t)]
             while len(members) > size:
-                victim = self._oldest(members, now, proven_too)
+                victim = self._first_to_go(members, key, now, proven_too)
                 closing.append((victim, "strangers_refused"))
                 members = [(k, t) for k, t in members if k != victim]
                 del self._tracked[victim]
         return closing
 
-    def _oldest(self, members: list[tuple[K, _Tracked]], now: float, proven_too: bool) -> K:
-        unproven = [(k, t) for k, t in members if proven_too or not t.proven(now)]
-        # all proven: the newest (the one just opened) is refused instead
-        pool = unproven or [members[-1]]
+    def _first_to_go(
+        self, members: list[tuple[K, _Tracked]], new: K, now: float, proven_too: bool
+    ) -> K:
+        """The oldest silent unproven connection other than the one just opened, else the
+        oldest asking one; all proven: the new one is refused instead (a new connection
+        always gets its slot while an unproven one can give way)."""
+        others = [(k, t) for k, t in members if k != new]
+        unproven = [(k, t) for k, t in others if proven_too or not t.proven(now)]
+        silent = [(k, t) for k, t in unproven if not t.asking]
+        pool = silent or unproven
+        if not pool:
+            return new
         return min(pool, key=lambda item: item[1].opened_at)[0]
 
     def closed(self, key: K) -> None:
         self._tracked.pop(key, None)
+
+    def asking(self, peer: str) -> None:
+        """The peer opened a stream the gate let through: it is asking to join."""
+        for tracked in self._tracked.values():
+            if tracked.peer == peer:
+                tracked.asking = True
 
     def vouch(self, peer: str, now: float) -> None:
         for tracked in self._tracked.values():

@@ -56,6 +56,11 @@ class ConnectionGuard:
     def disconnected(self, conn: INetConn) -> None:
         self._budget.closed(conn)
 
+    def asking(self, peer_id: str) -> None:
+        """The peer opened a stream the gate let through: a stranger asking to join goes
+        after the silent ones when a budget is full (a member is not tracked: no-op)."""
+        self._budget.asking(peer_id)
+
     def vouch(self, peer_id: str) -> None:
         """The peer proved an invite's seed: its connections may stay while it joins."""
         self._budget.vouch(peer_id, time.monotonic())

@@ -189,6 +189,12 @@ class _ConnectionWatcher(INotifee):
         self._on_connected = on_connected
         self._on_disconnected = on_disconnected
         self._guard = guard
+        # when each live connection opened (trio's clock): a removal closes only the
+        # connections its member had, not one the same peer opened since as a joiner
+        self._opened: dict[INetConn, float] = {}
+
+    def opened_at(self, conn: INetConn) -> float | None:
+        return self._opened.get(conn)
 
     async def opened_stream(self, network: INetwork, stream: INetStream) -> None:
         pass
@@ -197,10 +203,12 @@ class _ConnectionWatcher(INotifee):
         pass
 
     async def connected(self, network: INetwork, conn: INetConn) -> None:
+        self._opened[conn] = trio.current_time()
         self._guard.connected(conn)
         self._on_connected(conn.muxed_conn.peer_id.to_base58())
 
     async def disconnected(self, network: INetwork, conn: INetConn) -> None:
+        self._opened.pop(conn, None)
         self._guard.disconnected(conn)
         peer_id = conn.muxed_conn.peer_id
         # a peer may hold several connections; it is gone only when the last one is. The
@@ -228,8 +236,10 @@ class NetworkNode:
         guard: ConnectionGuard,
         *,
         tor: OnionReach | None = None,
+        watcher: _ConnectionWatcher | None = None,
     ) -> None:
         self._host = host
+        self._watcher = watcher
         self._tor = tor
         self._pubsub = pubsub
         self._gate = gate
@@ -270,9 +280,18 @@ class NetworkNode:
             with contextlib.suppress(Exception):
                 await self._host.disconnect(peer)
 
-    async def disconnect(self, peer_id: str) -> None:
-        """Close every connection to the peer (its streams and pubsub with it)."""
-        await self._host.disconnect(ID.from_base58(peer_id))
+    async def disconnect(self, peer_id: str, opened_before: float | None = None) -> None:
+        """Close every connection to the peer (its streams and pubsub with it); with
+        `opened_before` (a `trio.current_time()` reading), only those opened before it
+        (one whose opening was not seen counts as older)."""
+        peer = ID.from_base58(peer_id)
+        if opened_before is None or self._watcher is None:
+            await self._host.disconnect(peer)
+            return
+        for conn in list(self._host.get_network().get_connections(peer)):
+            opened = self._watcher.opened_at(conn)
+            if opened is None or opened < opened_before:
+                await conn.close()
 
     def counters(self) -> dict[str, int]:
         """Every count (counters.py), and `strangers_connected`: inbound stranger
@@ -311,7 +330,15 @@ class NetworkNode:
     def set_stream_handler(self, protocol: str, handler: StreamHandler) -> None:
         self._host.set_stream_handler(
             TProtocol(protocol),
-            serving(protocol, handler, self._gate, self._counters, self.peer_id),
+            # a stranger whose stream the gate let through is asking to join (guard.py)
+            serving(
+                protocol,
+                handler,
+                self._gate,
+                self._counters,
+                self.peer_id,
+                allowed=self._guard.asking,
+            ),
         )
 
     async def open_stream(
@@ -398,7 +425,8 @@ async def running_node(
     gate, counters = Gate(), Counters()
     guard = ConnectionGuard(gate, counters, stranger_limits)
     host = build_host(peer_seed, counters, tor)
-    host.get_network().register_notifee(_ConnectionWatcher(on_connected, on_disconnected, guard))
+    watcher = _ConnectionWatcher(on_connected, on_disconnected, guard)
+    host.get_network().register_notifee(watcher)
     failure: AddressError | None = None
     async with host.run(listen):
         # on the swarm's own task manager: it ends with the swarm
@@ -418,7 +446,9 @@ async def running_node(
                 async with running_pubsub(
                     host, gate, counters, on_message or _ignore_message
                 ) as pubsub:
-                    node = NetworkNode(host, pubsub, gate, counters, guard, tor=tor)
+                    node = NetworkNode(
+                        host, pubsub, gate, counters, guard, tor=tor, watcher=watcher
+                    )
                     log.info("listening on %s", ", ".join(node.dialable_addrs()))
                     yield node
             finally:

@@ -156,9 +156,17 @@ def _where(error: BaseException) -> str:
 
 
 def serving(
-    protocol: str, handler: StreamHandler, gate: Gate, counters: Counters, local_peer: str = ""
+    protocol: str,
+    handler: StreamHandler,
+    gate: Gate,
+    counters: Counters,
+    local_peer: str = "",
+    *,
+    allowed: Callable[[str], None] = lambda peer_id: None,
 ) -> Callable[[INetStream], Awaitable[None]]:
-    """The libp2p stream handler for one protocol: gate, frame, contain failures."""
+    """The libp2p stream handler for one protocol: gate, frame, contain failures.
+    `allowed(peer_id)` is told of each stream the gate lets through, before its handler
+    runs (the stranger budget: a stranger doing so is asking to join)."""
 
     async def serve(stream: INetStream) -> None:
         peer_id = stream.muxed_conn.peer_id.to_base58()
@@ -168,6 +176,7 @@ def serving(
             log.info("refused %s from %s (gate)", protocol, peer_id)
             await framed.reset()
             return
+        allowed(peer_id)
         try:
             await handler(framed)
         except StreamError as error:

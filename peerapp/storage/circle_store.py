@@ -14,6 +14,7 @@ from peerapp.core.circle_events import CONTENT_TYPES, EventType
 from peerapp.core.sync_messages import Bucket
 from peerapp.storage.boundaries_store import READER_SEES, READER_SEES_PARAMETERS
 from peerapp.storage.database import Database
+from peerapp.storage.search_store import index_new
 from peerapp.storage.sync_summary import BucketSums
 
 
@@ -170,6 +171,8 @@ class CircleStore:
                 "INSERT OR IGNORE INTO event_parents(circle, child, parent) VALUES (?, ?, ?)",
                 [(event.circle, event.id, parent) for event in new for parent in event.prev],
             )
+            # the search index follows in the same transaction (search_store.py)
+            index_new(connection, [(event.id, event.type, event.text) for event in new])
         for event in new:
             sums = self._sums.get(event.circle)
             if sums is not None:
@@ -451,13 +454,17 @@ class CircleStore:
 
     def erase_author_messages(self, circle_id: bytes, author: bytes) -> tuple[int, int]:
         """Erase every stored message of `author` in this circle as a delete does (rows,
-        order and parents stay; signed bytes and text go); returns (messages, bytes)."""
+        order and parents stay; signed bytes and text go), and its edits and reactions
+        with them (content it stored like its messages, charged to the same quota: its
+        reactions on others' messages go too); returns (messages, bytes erased)."""
+        content = (EventType.MESSAGE.value, EventType.EDIT.value, EventType.REACTION.value)
         with self._database.transaction() as connection:
-            size = connection.execute(
-                "SELECT count(*), coalesce(sum(length(signed)), 0) FROM events "
-                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
-                (circle_id, author, EventType.MESSAGE.value),
-            ).fetchone()
+            # bytes first: erasing the messages' edits below empties some of these rows
+            erased = connection.execute(
+                "SELECT coalesce(sum(length(signed)), 0) FROM events "
+                "WHERE circle = ? AND author = ? AND type IN (?, ?, ?)",
+                (circle_id, author, *content),
+            ).fetchone()[0]
             messages = connection.execute(
                 "SELECT id FROM events WHERE circle = ? AND author = ? AND type = ? "
                 "AND length(signed) > 0",
@@ -465,15 +472,18 @@ class CircleStore:
             ).fetchall()
             connection.execute(
                 "UPDATE events SET signed = x'', text = NULL, cw = NULL, mood = NULL "
-                "WHERE circle = ? AND author = ? AND type = ? AND length(signed) > 0",
-                (circle_id, author, EventType.MESSAGE.value),
+                "WHERE circle = ? AND author = ? AND type IN (?, ?, ?) AND length(signed) > 0",
+                (circle_id, author, *content),
             )
             _erase_edits_and_reactions(connection, circle_id, [bytes(r[0]) for r in messages])
-        count, erased = int(size[0]), int(size[1])
-        if count:
+            connection.execute(
+                "DELETE FROM reactions WHERE circle = ? AND member = ?", (circle_id, author)
+            )
+        count = len(messages)
+        if erased:
             self._sums.pop(circle_id, None)  # erased messages leave the sync summary
             self._database.checkpoint()
-        return count, erased
+        return count, int(erased)
 
     # -- sync -------------------------------------------------------------------------
 
@@ -703,8 +713,14 @@ class CircleStore:
         the membership's keys are replaced and the history we held stays (a member reads
         messages only from its admission on, so what came before would never come back:
         the removal notice promised it stays readable). Epoch secrets (none are left after
-        a removal) and who held which of our events (our old key's) go."""
+        a removal) and who held which of our events (our old key's) go. The old member
+        key is kept among our former keys: what we wrote under it stays ours."""
         with self._database.transaction() as connection:
+            connection.execute(
+                "INSERT OR IGNORE INTO former_member_keys(circle, member_key) "
+                "SELECT id, member_key FROM circles WHERE id = ? AND member_key != ?",
+                (membership.circle_id, membership.member_key),
+            )
             connection.execute(
                 "UPDATE circles SET name = ?, member_key = ?, signing_seed = ?, "
                 "exchange_secret = ?, joined_at = ?, left_at = NULL WHERE id = ?",
@@ -723,6 +739,14 @@ class CircleStore:
                     (membership.circle_id,),
                 )
         self._database.checkpoint()
+
+    def former_keys(self, circle_id: bytes) -> frozenset[bytes]:
+        """This profile's earlier member keys in the circle (before removals it came back
+        from), oldest or newest in no particular order."""
+        rows = self._database.query(
+            "SELECT member_key FROM former_member_keys WHERE circle = ?", (circle_id,)
+        )
+        return frozenset(bytes(row[0]) for row in rows)
 
     def add_invite(self, circle_id: bytes, key: bytes, seed: bytes, invite: StoredInvite) -> None:
         with self._database.transaction() as connection:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from peerapp.core.circle_events import EventType
+from peerapp.core.circle_events import Event, EventType, decode_event, split_signed
 from peerapp.core.content_rules import Target
 from peerapp.storage.database import Database
 
@@ -39,9 +39,102 @@ class Reaction:
     reaction: str
 
 
+@dataclass(frozen=True)
+class ReactionState:
+    """A member's newest REACTION of one kind on a message: on or off, and which event
+    (by log order) said so."""
+
+    reaction: Reaction
+    active: bool
+    lamport: int
+    event: bytes
+
+
 class ContentStore:
     def __init__(self, database: Database) -> None:
         self._database = database
+
+    def accepted_content_events(self, circle_id: bytes) -> list[tuple[bytes, Event]]:
+        """Every accepted EDIT and REACTION the circle holds (not erased), in log order:
+        (event id, the event). For rebuilding effects when a resolution changed verdicts
+        (rare: a removal or mute concurrent with content)."""
+        rows = self._database.query(
+            "SELECT id, signed FROM events WHERE circle = ? AND type IN (?, ?) "
+            "AND accepted = 1 AND length(signed) > 0 ORDER BY lamport, id",
+            (circle_id, EventType.EDIT.value, EventType.REACTION.value),
+        )
+        return [(bytes(i), decode_event(split_signed(bytes(signed))[0])) for i, signed in rows]
+
+    def rebuild(
+        self,
+        circle_id: bytes,
+        message_id: bytes,
+        versions: list[Version],
+        reactions: list[ReactionState],
+    ) -> None:
+        """Replace what the message's EDITs and REACTIONs did with exactly `versions` (the
+        accepted edits' ones; the original is kept with them) and `reactions`: the
+        message's row gets the newest version's text back (the original's when no edit
+        is left)."""
+        with self._database.transaction() as connection:
+            original = connection.execute(
+                "SELECT text, cw FROM message_versions WHERE circle = ? AND message = ? "
+                "AND version = ?",
+                (circle_id, message_id, message_id),
+            ).fetchone()
+            row = connection.execute(
+                "SELECT lamport, ts, text, cw FROM events WHERE circle = ? AND id = ? "
+                "AND type = ? AND length(signed) > 0",
+                (circle_id, message_id, EventType.MESSAGE.value),
+            ).fetchone()
+            connection.execute(
+                "DELETE FROM message_versions WHERE circle = ? AND message = ?",
+                (circle_id, message_id),
+            )
+            connection.execute(
+                "DELETE FROM reactions WHERE circle = ? AND message = ?", (circle_id, message_id)
+            )
+            connection.executemany(
+                "INSERT INTO reactions(circle, message, member, reaction, active, lamport, event)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        circle_id,
+                        message_id,
+                        r.reaction.member,
+                        r.reaction.reaction,
+                        int(r.active),
+                        r.lamport,
+                        r.event,
+                    )
+                    for r in reactions
+                ],
+            )
+            if row is None:
+                return  # not held, or erased: no text to restore
+            lamport, ts, text, cw = row
+            if original is not None:
+                text, cw = original  # the row holds an edit's text: the original is kept here
+            if versions:
+                every = [
+                    Version(message_id, int(lamport), int(ts), text or "", cw or ""),
+                    *versions,
+                ]
+                connection.executemany(
+                    "INSERT OR IGNORE INTO message_versions"
+                    "(circle, message, version, lamport, ts, text, cw) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (circle_id, message_id, v.version, v.lamport, v.ts, v.text, v.cw or None)
+                        for v in every
+                    ],
+                )
+                newest = max(every, key=lambda v: (v.lamport, v.version))
+                text, cw = newest.text, newest.cw or None
+            connection.execute(
+                "UPDATE events SET text = ?, cw = ? WHERE circle = ? AND id = ?",
+                (text, cw, circle_id, message_id),
+            )
 
     def target(self, circle_id: bytes, message_id: bytes) -> Target | None:
         """The accepted MESSAGE `message_id` as content_rules judges it, if held."""

@@ -49,6 +49,22 @@ def _create_private(path: Path) -> None:
         raise
 
 
+def _statements(sql: str) -> list[str]:
+    """A migration's statements, one by one: split at the semicolons that end one (SQLite's
+    own complete_statement says which), so a trigger's BEGIN ... ; ... END stays whole."""
+    statements: list[str] = []
+    pending = ""
+    for piece in sql.split(";"):
+        pending += piece + ";"
+        if sqlcipher3.complete_statement(pending):
+            if pending.strip(" \n\t;"):
+                statements.append(pending)
+            pending = ""
+    if pending.strip(" \n\t;"):
+        statements.append(pending)
+    return statements
+
+
 class Database:
     def __init__(self, connection: Any, path: Path) -> None:
         self._connection = connection
@@ -123,9 +139,8 @@ class Database:
             )
         for number, sql in migrations.pending(current):
             with self.transaction():
-                for statement in sql.split(";"):
-                    if statement.strip():
-                        self._connection.execute(statement)
+                for statement in _statements(sql):
+                    self._connection.execute(statement)
                 self._connection.execute(f"PRAGMA user_version = {int(number)}")
             # fold each step into the main file: otherwise the WAL holds every step's pages
             # at once, and a new profile needs twice its size on disk

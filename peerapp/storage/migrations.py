@@ -287,6 +287,152 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        14,
+        # full-text search (issue 15, storage/search_store.py): an FTS5 index of message
+        # texts inside this encrypted database, never a file of its own. `events` has no
+        # rowid (WITHOUT ROWID), so `search_docs` numbers each indexed message: downwards,
+        # the newest smallest, so FTS5 walks matches newest first in its fast (ascending)
+        # order. The index keeps no copy of the text: its content is the `search_text`
+        # view over `events` (`circle` is the circle id in hex, so a search in one circle
+        # is an FTS5 match too). unicode61 with diacritics folded matches "cafe" and
+        # "café" in any script that separates words; prefix indexes of 2 and 3 letters
+        # keep a short prefix fast; bm25 ranks by the text alone; `secure-delete` takes
+        # an erased text's words out of the index at once instead of leaving them in old
+        # segments until a merge. New messages are indexed by CircleStore.add_events in
+        # their batch's transaction (search_store.index_new: an AFTER INSERT trigger
+        # cost 10x the whole insert, SQLCipher's memory security wiping each trigger
+        # frame); a text changed or erased (an edit, a delete) and a deleted row (a
+        # forgotten circle's cascade) are followed by the triggers, whatever writes them.
+        """
+        CREATE TABLE search_docs (
+            doc   INTEGER PRIMARY KEY,
+            event BLOB NOT NULL UNIQUE
+        );
+        CREATE VIEW search_text(doc, text, circle) AS
+            SELECT search_docs.doc, events.text, hex(events.circle)
+            FROM search_docs JOIN events ON events.id = search_docs.event;
+        CREATE VIRTUAL TABLE message_search USING fts5(
+            text,
+            circle,
+            content = 'search_text',
+            content_rowid = 'doc',
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+        INSERT INTO message_search(message_search, rank) VALUES ('rank', 'bm25(1.0, 0.0)');
+        INSERT INTO message_search(message_search, rank) VALUES ('secure-delete', 1);
+        CREATE TRIGGER search_text_changed AFTER UPDATE OF text ON events
+        WHEN new.type = 'message'
+        BEGIN
+            INSERT INTO message_search(message_search, rowid, text, circle)
+                SELECT 'delete', doc, old.text, hex(old.circle)
+                FROM search_docs WHERE event = old.id;
+            DELETE FROM search_docs WHERE event = old.id;
+            INSERT INTO search_docs(doc, event)
+                SELECT (SELECT coalesce(min(doc), 0) - 1 FROM search_docs), new.id
+                WHERE coalesce(new.text, '') != '';
+            INSERT INTO message_search(rowid, text, circle)
+                SELECT doc, new.text, hex(new.circle) FROM search_docs WHERE event = new.id;
+        END;
+        CREATE TRIGGER search_message_removed AFTER DELETE ON events
+        WHEN old.type = 'message'
+        BEGIN
+            INSERT INTO message_search(message_search, rowid, text, circle)
+                SELECT 'delete', doc, old.text, hex(old.circle)
+                FROM search_docs WHERE event = old.id;
+            DELETE FROM search_docs WHERE event = old.id;
+        END;
+        INSERT INTO search_docs(doc, event)
+            SELECT -row_number() OVER (ORDER BY ts, id), id FROM events
+            WHERE type = 'message' AND coalesce(text, '') != '';
+        INSERT INTO message_search(message_search) VALUES ('rebuild');
+        """,
+    ),
+    (
+        15,
+        # pictures and files (issue 15, storage/attachment_store.py): each attachment a
+        # stored message carries (its manifest, read from the signed body once), and its
+        # sealed chunks as they arrive, each checked against the signed hash first.
+        # `state`: 'wanted' (fetched when a member holds it), 'over_limit' (bigger than
+        # the circle's limit: never fetched), 'cleared' (the user cleared it: fetched
+        # again only when asked). `have`/`stored` count chunks and bytes held.
+        """
+        CREATE TABLE attachments (
+            circle   BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            message  BLOB NOT NULL,
+            author   BLOB NOT NULL,
+            lamport  INTEGER NOT NULL,
+            ts       INTEGER NOT NULL,
+            name     TEXT NOT NULL,
+            mime     TEXT NOT NULL,
+            size     INTEGER NOT NULL,
+            chunk    INTEGER NOT NULL,
+            file_key BLOB NOT NULL,
+            hashes   BLOB NOT NULL,
+            thumb    BLOB NOT NULL,
+            state    TEXT NOT NULL DEFAULT 'wanted',
+            have     INTEGER NOT NULL DEFAULT 0,
+            stored   INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (circle, message)
+        ) WITHOUT ROWID;
+        CREATE INDEX attachments_wanted ON attachments(circle, state, lamport);
+        CREATE TABLE attachment_chunks (
+            circle  BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            message BLOB NOT NULL,
+            idx     INTEGER NOT NULL,
+            data    BLOB NOT NULL,
+            PRIMARY KEY (circle, message, idx)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    (
+        16,
+        # this profile's earlier member keys in a circle (issue 14): a member removed and
+        # back with a new invite has a new key, and its messages under the old one are
+        # still its own (CircleStore.rejoin keeps the old key here; public keys only, no
+        # secret). Gone with the circle.
+        """
+        CREATE TABLE former_member_keys (
+            circle     BLOB NOT NULL REFERENCES circles(id) ON DELETE CASCADE,
+            member_key BLOB NOT NULL,
+            PRIMARY KEY (circle, member_key)
+        ) WITHOUT ROWID;
+        """,
+    ),
+    (
+        17,
+        # search in private conversations (issue 15, storage/search_store.py): an FTS5
+        # index of private_messages' texts, in this encrypted database like
+        # message_search (14) and built alike (its content the view
+        # `private_search_text`, no copy of the text; unicode61, diacritics folded,
+        # prefixes 2 and 3, bm25 by the text, secure-delete). Its own table, numbered by
+        # private_messages.seq: a private message is no event, and mixing the two in one
+        # index would give search_docs a second kind of row on every circle search.
+        # New rows are indexed by private_store.insert (the one insert, as for events: no
+        # insert trigger under SQLCipher's memory security); a private text is never
+        # changed, and a deleted row (a forgotten circle's cascade) leaves by the trigger.
+        """
+        CREATE VIEW private_search_text(seq, text, circle) AS
+            SELECT seq, text, hex(circle) FROM private_messages;
+        CREATE VIRTUAL TABLE private_search USING fts5(
+            text,
+            circle,
+            content = 'private_search_text',
+            content_rowid = 'seq',
+            tokenize = 'unicode61 remove_diacritics 2',
+            prefix = '2 3'
+        );
+        INSERT INTO private_search(private_search, rank) VALUES ('rank', 'bm25(1.0, 0.0)');
+        INSERT INTO private_search(private_search, rank) VALUES ('secure-delete', 1);
+        CREATE TRIGGER private_search_removed AFTER DELETE ON private_messages
+        BEGIN
+            INSERT INTO private_search(private_search, rowid, text, circle)
+                VALUES ('delete', old.seq, old.text, hex(old.circle));
+        END;
+        INSERT INTO private_search(private_search) VALUES ('rebuild');
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

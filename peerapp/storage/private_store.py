@@ -2,10 +2,12 @@
 
 One row per private message we wrote or received, keyed by (circle, id), filed under the
 other member of the conversation; `seq` is the order we stored them in, which is the
-order each side shows. Our own messages are read; a received one is unread until
-`mark_read`. Whether ours reached the other is the mailbox outbox's receipt (the note
-of the same id), read here with a join, never copied. Rows go with their circle (ON
-DELETE CASCADE). Every write is one transaction. Only the engine thread touches it.
+order each side shows. Each new row's text is indexed for search in the same
+transaction (search_store.index_private; migration 17). Our own messages are read; a
+received one is unread until `mark_read`. Whether ours reached the other is the mailbox
+outbox's receipt (the note of the same id), read here with a join, never copied. Rows go
+with their circle (ON DELETE CASCADE). Every write is one transaction. Only the engine
+thread touches it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from peerapp.storage.database import Database
+from peerapp.storage.search_store import index_private
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,7 +73,7 @@ def _row(r: Any) -> StoredPrivate:
 def insert(connection: Any, message: StoredPrivate) -> None:
     """Store one message in the caller's transaction (the mailbox's, for one we send: the
     note and our copy go together)."""
-    connection.execute(
+    cursor = connection.execute(
         "INSERT OR IGNORE INTO private_messages"
         "(circle, member, id, author, text, ts, stored_at, read) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
@@ -84,6 +87,8 @@ def insert(connection: Any, message: StoredPrivate) -> None:
             int(message.read),
         ),
     )
+    if cursor.rowcount == 1:  # a new row: searchable in the same transaction
+        index_private(connection, int(cursor.lastrowid), message.circle, message.text)
 
 
 class PrivateStore:

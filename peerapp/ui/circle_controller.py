@@ -60,6 +60,7 @@ from peerapp.core.permissions import (
     may_report,
     may_restore,
     may_talk_privately,
+    signed_by_me,
     someone_to_tell,
 )
 from peerapp.ui import clock
@@ -194,6 +195,7 @@ class CircleController(QObject):
             mine=message.mine,
             deleted=bool(message.deleted),
             removed=self.removed,
+            earlier_membership=message.earlier_membership,
         )
 
     def may_report(self, message: MessageView) -> bool:
@@ -239,7 +241,8 @@ class CircleController(QObject):
 
     def may_edit(self, message: MessageView) -> bool:
         return may_edit(
-            mine=message.mine,
+            # one's own to edit only under the key that wrote it (signed_by_me)
+            mine=signed_by_me(mine=message.mine, earlier_membership=message.earlier_membership),
             deleted=bool(message.deleted),
             removed=self.removed,
             check_in=message.mood > 0,

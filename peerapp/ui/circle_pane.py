@@ -63,6 +63,7 @@ from peerapp.ui.crisis_support import CrisisSupport
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.engine_query import Latest, OneAtATime, latest_answer
 from peerapp.ui.pane_around import PaneAround
+from peerapp.ui.pane_attachments import PaneAttachments
 from peerapp.ui.pane_boundaries import PaneBoundaries
 from peerapp.ui.pane_care import PaneCare
 from peerapp.ui.pane_content import PaneContent
@@ -216,6 +217,8 @@ class CirclePane(QWidget):
         self.care = PaneCare(self)
         # private conversations: the member menu's "Talk privately", care's "Reach out"
         self.private = PanePrivate(self)
+        # pictures and files: attach, open, save, the storage view (issue 15)
+        self.attachments = PaneAttachments(self)
         # conflicting versions: their marks, and facilitators' list (in the More menu)
         self.versions = PaneVersions(self)
         # replies, reactions and edits: the message menu, the quote bar, jumping to quotes
@@ -337,8 +340,7 @@ class CirclePane(QWidget):
         self._waiting.clear()
         self.loaded = True
         self.moderation.load_log()
-        self.around.first_page_shown()
-        self.message_list.scroll_to_end()
+        self.around.first_page_shown()  # the list opens at "new messages", or at the end
         if self.model.rowCount() == 0:
             self.placeholder.setText(conversation.no_messages_yet())
         if self._reload.asked_meanwhile():

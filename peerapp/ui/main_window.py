@@ -80,8 +80,10 @@ from PySide6.QtWidgets import (
 
 from peerapp.core.api.circles import Circles, MarkRead
 from peerapp.core.api.refusals import Refusal
+from peerapp.core.api.search import SearchHitView
 from peerapp.core.errors import HearthError
 from peerapp.core.events import (
+    AttachmentProgress,
     CareFlagReceived,
     CircleChanged,
     CirclesChanged,
@@ -116,8 +118,9 @@ from peerapp.core.events import (
     UnreadChanged,
 )
 from peerapp.core.network_mode import NetworkMode
+from peerapp.core.search_policy import HitKind
 from peerapp.engine.profiles import KdfParams
-from peerapp.ui import style
+from peerapp.ui import message_jump, style
 from peerapp.ui.async_slot import async_slot, settle_quietly, still_alive
 from peerapp.ui.break_controls import BreakControls
 from peerapp.ui.bridge import EngineBridge
@@ -139,6 +142,7 @@ from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
+from peerapp.ui.dialogs.search import SearchDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.engine_query import Latest
 from peerapp.ui.help_desk import open_help, open_help_window
@@ -165,6 +169,9 @@ from peerapp.ui.text import (
 )
 from peerapp.ui.text import (
     network as network_text,
+)
+from peerapp.ui.text import (
+    search as search_text,
 )
 from peerapp.ui.theme.menu import ThemeMenu
 from peerapp.ui.waiting_joins import WaitingJoins
@@ -268,6 +275,7 @@ class MainWindow(QMainWindow):
             JoinRejected: self._join_rejected,
             MessageReview: self._message_review,
             MessageChanged: self._message_changed,
+            AttachmentProgress: self._attachment_progress,
         }
         bridge.engineEvent.connect(self._engine_event)
         self._show_status()
@@ -361,6 +369,7 @@ class MainWindow(QMainWindow):
         self.invite_action.setEnabled(False)
         self.invite_action.triggered.connect(self.open_invite_for_current)
         self._build_navigation(circles_menu)  # first: moving between circles
+        self._build_search(circles_menu)
         circles_menu.addAction(self.create_circle_action)
         circles_menu.addAction(self.join_circle_action)
         circles_menu.addSeparator()
@@ -446,6 +455,50 @@ class MainWindow(QMainWindow):
         current = self.circle_list.current_id()
         row = ids.index(current) + step if current in ids else 0
         self._switch_to(ids[min(max(row, 0), len(ids) - 1)])
+
+    def _build_search(self, circles_menu: QMenu) -> None:
+        """Ctrl+F: search the circle in view (every circle when none is); Ctrl+Shift+F:
+        search every circle (issue 15, peerapp.ui.dialogs.search)."""
+        self.search_circle_action = QAction(search_text.search_circle_action(), self)
+        self.search_circle_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.search_circle_action.triggered.connect(lambda: self.open_search(in_circle=True))
+        self.search_all_action = QAction(search_text.search_all_action(), self)
+        self.search_all_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.search_all_action.triggered.connect(lambda: self.open_search(in_circle=False))
+        circles_menu.addActions([self.search_circle_action, self.search_all_action])
+        circles_menu.addSeparator()
+
+    def open_search(self, *, in_circle: bool) -> SearchDialog:
+        pane = self.current_pane() if in_circle else None
+        if pane is None:
+            dialog = SearchDialog(self.bridge, parent=self)
+        else:
+            dialog = SearchDialog(self.bridge, pane.circle_id, pane.name, parent=self)
+        dialog.resultChosen.connect(self.show_search_result)
+        self._open_dialog(dialog, _nothing)
+        return dialog
+
+    @async_slot(object)
+    async def show_search_result(self, hit: SearchHitView) -> None:
+        """Open the result's circle and bring the message into view, loading older
+        history as needed (peerapp.ui.message_jump); a private one opens its private
+        conversation's window there (PrivateTalkDialog.show_message)."""
+        if hit.circle not in self.circle_list.ids():
+            return  # left or forgotten since the search
+        self._switch_to(hit.circle)
+        pane = self.panes.get(hit.circle)
+        if pane is None:
+            return
+        if hit.kind == HitKind.PRIVATE:  # its private conversation's window, at the message
+            window = pane.private.open(hit.member)
+            if not await window.show_message(hit.message) and still_alive(self):
+                self.statusBar().showMessage(
+                    search_text.not_in_private_conversation(), STATUS_MESSAGE_MS
+                )
+            return
+        shown = await message_jump.show_message(pane, hit.message, hit.lamport)
+        if not shown and still_alive(self):
+            self.statusBar().showMessage(search_text.not_in_conversation(), STATUS_MESSAGE_MS)
 
     def _build_profile_settings(self, profile_menu: QMenu) -> None:
         self._build_content_filters(profile_menu)
@@ -1154,6 +1207,12 @@ class MainWindow(QMainWindow):
         pane = self.panes.get(event.circle)
         if pane is not None:
             pane.model.message_changed(event.message)
+
+    def _attachment_progress(self, event: AttachmentProgress) -> None:
+        """More of a message's picture or file arrived (issue 15)."""
+        pane = self.panes.get(event.circle)
+        if pane is not None:
+            pane.attachments.progress(event)
 
     def _message_review(self, event: MessageReview) -> None:
         """A message was hidden pending review, or shows again (its row changed already)."""

@@ -7,8 +7,10 @@ divider, "jump to latest", and who is typing.
   (`entry_arrived`); older pages take theirs with them (`with_older`).
 - "New messages": when a circle is opened with unread messages (`mark_unread`, told by
   the window with the list's count before it marks them read), a divider goes just
-  before the first of them (the newest `unread` messages of others shown); it moves on
-  at the next opening with unread messages, and goes when there are none.
+  before the first of them (the newest `unread` messages of others shown), and the list
+  opens there (the divider at the top: reading goes on where it stopped); with none
+  unread it opens at the end. The divider moves on at the next opening with unread
+  messages.
 - "Jump to latest": a button over the list's lower right corner while the person has
   scrolled up, counting the messages of others that arrived below meanwhile ("3 new
   messages ↓"); it goes once the list is back at the bottom.
@@ -99,8 +101,10 @@ class PaneAround(CircleFeature):
     # -- joined and left ----------------------------------------------------------------
 
     def first_page_shown(self) -> None:
-        """The pane's first page is in: read who joined and left, place the divider."""
+        """The pane's first page is in: read who joined and left, place the divider and
+        open the list there (at the end when nothing is unread)."""
         self.load_log()
+        self.pane.message_list.scroll_to_end()
         if self._unread_to_mark is not None:
             unread, self._unread_to_mark = self._unread_to_mark, None
             self.mark_unread(unread)
@@ -153,7 +157,8 @@ class PaneAround(CircleFeature):
     # -- "new messages" ---------------------------------------------------------------------
 
     def mark_unread(self, unread: int) -> None:
-        """The circle opens with `unread` messages: the divider goes before the first."""
+        """The circle opens with `unread` messages: the divider goes before the first, and
+        the list shows it at its top."""
         if not self.controller.loaded:
             self._unread_to_mark = unread
             return
@@ -174,6 +179,7 @@ class PaneAround(CircleFeature):
             divider=True,
         )
         self.pane.merge_items([divider])
+        self.pane.message_list.scroll_to_top_of(NEW_MESSAGES_ID)
 
     def divider(self) -> Notice | None:
         return next((n for n in self.pane.model.notices() if n.id == NEW_MESSAGES_ID), None)

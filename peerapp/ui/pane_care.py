@@ -35,16 +35,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView
 
 from peerapp.core.api.moderation import CircleInfoView
+from peerapp.ui import message_jump
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_context import CircleFeature
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import UNKNOWN_PLACE, CareFlagsDialog
 from peerapp.ui.member_actions import CARE_ACTIONS
 from peerapp.ui.text import care, safety
-from peerapp.ui.widgets.message_model import OrderKey, order_key
 
 if TYPE_CHECKING:
     from peerapp.ui.circle_context import CircleContext
@@ -167,46 +166,12 @@ class PaneCare(CircleFeature):
 
     @async_slot(str, int)
     async def show_in_conversation(self, message_id: str, lamport: int) -> None:
-        """Scroll the conversation to a message, fetching older pages if it is further
-        back than those shown (or the latest again, if it is newer)."""
-        pane = self.pane
+        """Scroll the conversation to a message (peerapp.ui.message_jump: older pages
+        fetched if it is further back than those shown, the latest again if newer)."""
         # a report's message comes without its place: only going back can find it
-        wanted: OrderKey | None = None if lamport == UNKNOWN_PLACE else (lamport, message_id)
-        for _ in range(MAX_OLDER_PAGES):
-            if (
-                not still_alive(pane.surface)
-                or message_id in pane.model
-                or not self.controller.loaded
-            ):
-                break
-            first, last = pane.model.first_message(), pane.model.last_message()
-            if wanted is not None and last is not None and wanted > order_key(last):
-                await pane.reload_latest()  # newer than shown: the latest again, once
-                break
-            if first is None or not self.controller.has_older:
-                break
-            if wanted is not None and wanted > order_key(first):
-                break  # in the span shown, yet not shown: filtered out for this reader
-            before = first.id
-            await pane.load_older()
-            after = pane.model.first_message() if still_alive(pane.surface) else None
-            if after is None or after.id == before:
-                break  # no page came (one was already on its way, or the engine refused)
-        if not still_alive(pane.surface):
-            return
-        if not self.scroll_to(message_id):
+        place = None if lamport == UNKNOWN_PLACE else lamport
+        shown = await message_jump.show_message(
+            self.pane, message_id, place, max_pages=MAX_OLDER_PAGES
+        )
+        if not shown and still_alive(self.pane.surface):
             self.controller.say(care.review_not_in_conversation())
-
-    def scroll_to(self, message_id: str) -> bool:
-        """Bring a shown message to the middle of the conversation and make it the current
-        row; False when it is not shown."""
-        number = self.pane.model.row_of(message_id)
-        if number is None:
-            return False
-        view = self.pane.message_list
-        index = self.pane.model.index(number)
-        view.executeDelayedItemsLayout()  # the rows' places, now rather than later
-        view.setCurrentIndex(index)
-        view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        view.setFocus()
-        return True

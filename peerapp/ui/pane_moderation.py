@@ -65,7 +65,7 @@ from peerapp.core.api.moderation import (
 from peerapp.core.circle_events import EventType
 from peerapp.core.errors import HearthError
 from peerapp.core.events import MemberView, MessageView
-from peerapp.core.permissions import MemberAction
+from peerapp.core.permissions import MemberAction, signed_by_me
 from peerapp.ui import clock, style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_context import CircleFeature
@@ -402,8 +402,9 @@ class PaneModeration(CircleFeature):
         if message is None or not self.controller.may_delete(message):
             return
         # a facilitator deleting someone else's message may say why (an author, no)
+        as_author = signed_by_me(mine=message.mine, earlier_membership=message.earlier_membership)
         dialog = confirm_delete_message(
-            self.bridge, self.circle, message_id, self.pane.surface, with_reason=not message.mine
+            self.bridge, self.circle, message_id, self.pane.surface, with_reason=not as_author
         )
         self.controller.open_dialog(dialog, lambda: self.mark_deleted(message_id))
 
@@ -412,7 +413,10 @@ class PaneModeration(CircleFeature):
         """A message one deleted for everyone (as its author, or facilitating): its
         tombstone."""
         message = self.pane.model.message(message_id)
-        by = "author" if message is not None and message.mine else "facilitator"
+        as_author = message is not None and signed_by_me(
+            mine=message.mine, earlier_membership=message.earlier_membership
+        )
+        by = "author" if as_author else "facilitator"
         self.pane.model.mark_deleted(message_id, by)
 
     @Slot(str)

@@ -11,6 +11,12 @@ import nacl.signing
 import pytest
 
 from peerapp.core import wire
+from peerapp.core.attachment_policy import (
+    CHUNK_BYTES,
+    MAX_LIMIT_BYTES,
+    MAX_THUMBNAIL_BYTES,
+    chunk_count,
+)
 from peerapp.core.circle_events import (
     BODY_SCHEMAS,
     CONTROL_TYPES,
@@ -228,6 +234,40 @@ def test_garbage_is_refused() -> None:
 LONG = "x"
 ADDR = "/ip4/192.0.2.1/tcp/4001"
 
+
+def good_attachment(size: int = CHUNK_BYTES + 1) -> dict[str, Any]:
+    return {
+        "name": "photo.jpg",
+        "size": size,
+        "mime": "image/jpeg",
+        "key": bytes(32),
+        "chunk": CHUNK_BYTES,
+        "hashes": [bytes(32)] * chunk_count(size),
+    }
+
+
+BAD_ATTACHMENTS: list[Any] = [
+    None,
+    {},
+    "photo.jpg",
+    {**good_attachment(), "extra": 1},
+    {**good_attachment(), "name": "../etc/passwd"},
+    {**good_attachment(), "name": ""},
+    {**good_attachment(), "name": " x"},
+    {**good_attachment(), "name": "a\nb"},
+    {**good_attachment(), "size": 0},
+    {**good_attachment(), "size": MAX_LIMIT_BYTES + 1},
+    {**good_attachment(), "mime": "image"},
+    {**good_attachment(), "mime": "Image/JPEG"},
+    {**good_attachment(), "key": bytes(31)},
+    {**good_attachment(), "chunk": 1024},
+    {**good_attachment(), "hashes": [bytes(32)]},  # 2 chunks' worth of size
+    {**good_attachment(), "hashes": [bytes(31), bytes(32)]},
+    {**good_attachment(), "thumb": b""},
+    {**good_attachment(), "thumb": bytes(MAX_THUMBNAIL_BYTES + 1)},
+]
+
+
 BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.GENESIS, "name", ""),
     (EventType.GENESIS, "name", "   \n"),
@@ -320,6 +360,11 @@ BAD_BODY: list[tuple[EventType, str, Any]] = [
     (EventType.SETTINGS, "join_approval", "yes"),
     (EventType.SETTINGS, "guidelines", LONG * (MAX_GUIDELINES_CHARS + 1)),
     (EventType.SETTINGS, "guidelines", None),
+    (EventType.SETTINGS, "attachment_limit", 0),
+    (EventType.SETTINGS, "attachment_limit", MAX_LIMIT_BYTES + 1),
+    (EventType.SETTINGS, "attachment_limit", True),
+    (EventType.SETTINGS, "attachment_limit", None),
+    *[(EventType.MESSAGE, "attachment", bad) for bad in BAD_ATTACHMENTS],
     (EventType.INVITE_REVOKE, "invite", bytes(31)),
     (EventType.INVITE_REVOKE, "invite", "i" * 32),
     (EventType.DELETE, "message", bytes(31)),

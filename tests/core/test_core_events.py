@@ -11,6 +11,8 @@ from peerapp.core import events
 from peerapp.core.api.moderation import CircleInfoView, ModerationEntryView, MuteDetails
 from peerapp.core.api.private_talk import PrivateMessageView
 from peerapp.core.events import (
+    AttachmentProgress,
+    AttachmentView,
     CareFlagReceived,
     CircleChanged,
     CirclesChanged,
@@ -108,11 +110,13 @@ SHAPES = [
                 "restored": False,
                 "filter": "show",
                 "equivocated": False,
+                "attachment": None,
                 "reply_to": "",
                 "quote": None,
                 "reactions": [],
                 "edited": False,
                 "earlier": [],
+                "earlier_membership": False,
             },
             "silent": False,
             "via": "gossip",
@@ -150,6 +154,16 @@ SHAPES = [
         {"event": "sync_progress", "circle": "ab" * 16, "received": 3400, "total": 10000},
     ),
     (HistoryChanged("ab" * 16), {"event": "history_changed", "circle": "ab" * 16}),
+    (
+        AttachmentProgress("ab" * 16, "cd" * 32, 100, 300),
+        {
+            "event": "attachment_progress",
+            "circle": "ab" * 16,
+            "message": "cd" * 32,
+            "have": 100,
+            "size": 300,
+        },
+    ),
     (
         DeliveryChanged("ab" * 16, {"cd" * 32: 2}),
         {"event": "delivery_changed", "circle": "ab" * 16, "held_by": {"cd" * 32: 2}},
@@ -419,3 +433,17 @@ def test_events_are_immutable() -> None:
     event = PeerConnected(peer_id=PEER)
     with pytest.raises(dataclasses.FrozenInstanceError):
         event.peer_id = "other"  # type: ignore[misc]
+
+
+def test_a_pictures_thumbnail_stays_out_of_the_json_line() -> None:
+    """The thumbnail is for the GUI (in process): a JSON line cannot carry bytes."""
+    attachment = AttachmentView("a.jpg", 300, "image/jpeg", 0, "wanted", b"\xff\xd8")
+    view = MessageView("cd" * 32, "ef" * 32, "Bee", "", 1_700_000, False, attachment=attachment)
+    document = MessageArrived("ab" * 16, view).to_json()
+    assert json.loads(json.dumps(document))["message"]["attachment"] == {
+        "name": "a.jpg",
+        "size": 300,
+        "mime": "image/jpeg",
+        "have": 0,
+        "state": "wanted",
+    }

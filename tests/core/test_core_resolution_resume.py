@@ -1,12 +1,14 @@
 """Incremental resolution (core.resolution.resume) ends exactly where resolving the whole
-log ends: for a small generated circle history (messages, mutes, removals, bans,
-promotions, demotions, some authored on an old view of the log so they are concurrent
-with what followed), a replica that resolved all but some late events takes them in any
-order, some twice, resuming from a checkpoint after each arrival as the engine does
-(engine/circle_runtime.py: resume_point, resume_stored). After every arrival its state,
+log ends: for a small generated circle history (messages, edits, reactions, mutes,
+removals, bans, promotions, demotions, some authored on an old view of the log so they
+are concurrent with what followed), a replica that resolved all but some late events
+takes them in any order, some twice, resuming from a checkpoint after each arrival as
+the engine does (engine/circle_runtime.py: resume_point, resume_stored). After every
+arrival its state,
 order, refusals and removals are those `resolve` gives for the events it holds, or the
 resume declines (None) and it resolves the whole log; it never gets a different answer.
-Resuming from any earlier checkpoint gives the same."""
+Resuming from any earlier checkpoint gives the same. (What an EDIT or a REACTION leaves
+on its message follows these verdicts: tests/engine/test_engine_content_parts.py.)"""
 
 from __future__ import annotations
 
@@ -57,7 +59,8 @@ PEOPLE: dict[str, Identity] = {
     **{name: identity(f"resume-{name}") for name in MEMBERS},
 }
 MODERATORS = ("founder", "ada")
-ACTIONS = ("message", "message", "mute", "remove", "ban", "promote", "demote")
+ACTIONS = ("message", "message", "edit", "react", "mute", "remove", "ban", "promote", "demote")
+CONTENT_ACTIONS = ("message", "edit", "react")
 
 
 @dataclass(frozen=True)
@@ -96,10 +99,25 @@ def _history(plan: list[Step]) -> History:
         ]
         named = {p for v in seen for p in v.event.prev}
         heads = [v.id for v in seen if v.id not in named]
-        author = step.author if step.action == "message" else _moderator(step.author)
+        author = step.author if step.action in CONTENT_ACTIONS else _moderator(step.author)
         who, target = PEOPLE[author], PEOPLE[step.target]
+        # the founding holds bo's message: there is always one to edit or react to (an
+        # edit of another's message is the content rules' to refuse, not the log's)
+        said = [v for v in seen if v.event.type is EventType.MESSAGE]
+        own = [v for v in said if v.event.author == who.key] or said
+        edited, reacted = own[-1].id, said[-1]
         kind, body = {
             "message": (EventType.MESSAGE, message_body(f"{author} says")),
+            "edit": (EventType.EDIT, {"message": edited, "text": f"{author} meant"}),
+            "react": (
+                EventType.REACTION,
+                {
+                    "message": reacted.id,
+                    "author": reacted.event.author,
+                    "reaction": "heart",
+                    "on": True,
+                },
+            ),
             "mute": (EventType.MUTE, mute_body(target, MUTE_UNTIL)),
             "remove": (EventType.REMOVE, member_body(target)),
             "ban": (EventType.BAN, member_body(target)),

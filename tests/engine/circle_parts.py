@@ -23,7 +23,7 @@ import trio
 from trio.testing import MockClock, wait_all_tasks_blocked
 
 from peerapp.core import join_messages as jm
-from peerapp.core import mailbox_messages
+from peerapp.core import mailbox_messages, sync_messages
 from peerapp.core.circle_events import EventType
 from peerapp.core.events import CircleView, EngineEvent, MemberJoined, MemberView, MessageView
 from peerapp.core.invite_code import InviteCode
@@ -193,7 +193,7 @@ class Member:
     def _access_changed(self) -> None:
         self.record.access_changes += 1
 
-    async def _disconnect(self, peer: str) -> None:
+    async def _disconnect(self, peer: str, opened_before: float) -> None:
         return None
 
     def _set_aside(self, runtime: CircleRuntime) -> None:
@@ -318,6 +318,7 @@ class MemberAt:
         handlers = {
             jm.PROTOCOL: self._member.joins.serve,
             mailbox_messages.PROTOCOL: self._member.parts.mailbox.serve,
+            sync_messages.PROTOCOL: self._member.parts.sync.serve,
         }
         handler = handlers[protocol]
         asking, serving = memory_stream_pair(self._joiner_peer, self._member.peer, protocol)

@@ -303,3 +303,87 @@ def test_a_report_of_an_edited_message_holds_the_version_reported(tmp_path: Path
             assert report.message == said.view.id
 
     run(body)
+
+
+def test_an_edit_and_a_reaction_concurrent_with_a_mute_lose_their_effect_everywhere(
+    tmp_path: Path,
+) -> None:
+    # Bee edits and reacts before the mute reaches her: the whole-log resolution refuses
+    # both once it arrives, so the replicas that applied them (Bee's; Cy's, which hears
+    # Bee first) must take their effect back, and end where Ash's (which refused them on
+    # receipt) does: the state core.resolution gives, whatever the arrival order
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee", "Cy") as (ash, bee, cy):
+            circle = ash.found()
+            circle_hex = circle.circle_id.hex()
+            said = await admitted_and_said(ash, circle, bee, "before")
+            cy_runtime = await admit(ash, circle, cy)
+            own = await ash.messages.send(circle_hex, "welcome")
+            await pass_on(ash, bee, said.runtime)
+            await pass_on(ash, cy, cy_runtime)
+            # a reaction on and off again before the mute, so one stays off anyway
+            await bee.content.react(circle_hex, own.id, "strong", on=True)
+            await pass_on(bee, ash, circle)
+            await ash.moderation.mute(circle_hex, said.runtime.me.hex(), 600)
+            await bee.content.edit(circle_hex, said.view.id, "after")
+            await bee.content.react(circle_hex, own.id, "hug", on=True)
+            await bee.content.react(circle_hex, own.id, "strong", on=False)
+            (edited,) = [v for v in bee.messages.history(circle_hex, None, None) if v.edited]
+            assert edited.text == "after"
+            await pass_on(bee, cy, cy_runtime)  # Cy applies Bee's edit, then hears the mute
+            (heard,) = [v for v in cy.messages.history(circle_hex, None, None) if v.edited]
+            assert heard.text == "after"
+            await pass_on(ash, cy, cy_runtime)
+            await pass_on(ash, bee, said.runtime)
+            await pass_on(bee, ash, circle)
+            for member in (ash, bee, cy):
+                views = {v.id: v for v in member.messages.history(circle_hex, None, None)}
+                mine, welcome = views[said.view.id], views[own.id]
+                assert (member.name, mine.text, mine.edited) == (member.name, "before", False)
+                assert [(r.reaction, r.names) for r in welcome.reactions] == [("strong", ("Bee",))]
+                content = ContentStore(member.database)
+                assert content.versions(circle.circle_id, bytes.fromhex(said.view.id)) == []
+
+    run(body)
+
+
+def test_clearing_a_removed_member_takes_its_edits_and_reactions_too(tmp_path: Path) -> None:
+    # edits and reactions are a member's stored bytes like its messages (ingest charges
+    # them to the same quota): clearing what a removed member stored must free them all
+    async def body() -> None:
+        async with circle_of(tmp_path, "Ash", "Bee") as (ash, bee):
+            circle = ash.found()
+            circle_hex = circle.circle_id.hex()
+            said = await admitted_and_said(ash, circle, bee, "first")
+            own = await ash.messages.send(circle_hex, "welcome")
+            await pass_on(ash, bee, said.runtime)
+            await bee.content.edit(circle_hex, said.view.id, "second")
+            await bee.content.react(circle_hex, own.id, "hug", on=True)
+            await bee.content.react(circle_hex, own.id, "hug", on=False)
+            await bee.content.react(circle_hex, own.id, "strong", on=True)
+            await pass_on(bee, ash, circle)
+            bee_hex = said.runtime.me.hex()
+            await ash.moderation.on_member(circle_hex, EventType.REMOVE, bee_hex)
+            bees = [
+                s
+                for s in ash.store.events_in_order(circle.circle_id)
+                if s.author == said.runtime.me
+            ]
+            content = (EventType.MESSAGE, EventType.EDIT, EventType.REACTION)
+            assert sorted(s.type.value for s in bees if s.type in content) == sorted(
+                t.value for t in [EventType.MESSAGE, EventType.EDIT, *[EventType.REACTION] * 3]
+            )
+            # what stays once cleared: the control events that keep the log's shape
+            control = sum(len(s.signed) for s in bees if s.type not in content)
+            quota = ash.parts.ingest.quotas(circle)
+            charged = quota.stored_bytes(said.runtime.me)
+            cleared = ash.parts.disk_usage.clear_member(circle_hex, bee_hex)
+            (usage,) = ash.parts.disk_usage.usage(circle_hex)
+            (after,) = [m for m in usage.members if m.id == bee_hex]
+            assert (cleared["messages"], after.bytes) == (1, control)
+            assert cleared["bytes"] == sum(len(s.signed) for s in bees) - control
+            assert quota.stored_bytes(said.runtime.me) == max(0, charged - cleared["bytes"])
+            (welcome,) = [v for v in ash.messages.history(circle_hex, None, None) if v.id == own.id]
+            assert welcome.reactions == ()
+
+    run(body)

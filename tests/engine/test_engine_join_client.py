@@ -50,6 +50,7 @@ class InMemoryMember:
 
     member: Member | None
     nursery: trio.Nursery
+    closing: int = 0  # this many first stream opens fail, as on a connection closing
     dials: list[str] = field(default_factory=list)
     ended: list[Exception | None] = field(default_factory=list)
 
@@ -58,7 +59,7 @@ class InMemoryMember:
     ) -> FramedStream:
         assert peer_id == MEMBER_PEER and protocol == jm.PROTOCOL
         self.dials.extend(addrs or [])
-        if self.member is None:
+        if self.member is None or len(self.dials) <= self.closing:
             raise StreamOpenFailed(f"could not reach {peer_id}")
         joiner, member = memory_stream_pair(JOINER_PEER, MEMBER_PEER, protocol)
         self.nursery.start_soon(self._serve, self.member, member)
@@ -86,12 +87,13 @@ class Joined:
 def _join(
     member: Member | None,
     ask: Callable[[InMemoryMember], Awaitable[object]],
+    closing: int = 0,
 ) -> Joined:
     joined = Joined()
 
     async def body() -> None:
         async with trio.open_nursery() as nursery:
-            node = InMemoryMember(member, nursery)
+            node = InMemoryMember(member, nursery, closing)
             joined.member = node
             try:
                 joined.result = await ask(node)
@@ -213,7 +215,9 @@ def test_a_member_that_vanishes_or_falls_silent_is_a_refusal_not_a_traceback() -
 def test_no_member_reachable_is_unreachable_after_each_address_and_bounded_retries() -> None:
     direct = _preview(None)
     assert _refused_text(direct) == JoinRefused.UNREACHABLE_TEXT
-    assert direct.member is not None and direct.member.dials == DIRECT.dial_addrs()
+    # direct: each address twice (a second round after a short pause), then no more
+    assert direct.member is not None
+    assert direct.member.dials == DIRECT.dial_addrs() * join_client.DIRECT_ROUNDS
     # onion addresses are dialled round after round (a fresh onion service is not
     # reachable at once), within ONION_REACH_SECONDS of the mock clock
     onion = InviteCode(CIRCLE, b"\x04" * 32, MEMBER_PEER, ("/onion3/" + "a" * 56 + ":4001",), 2**40)
@@ -223,6 +227,21 @@ def test_no_member_reachable_is_unreachable_after_each_address_and_bounded_retri
     rounds = len(retried.member.dials)
     assert 1 < rounds <= join_client.MAX_DIAL_ROUNDS
     print(f"onion invite: {rounds} dial rounds within {join_client.ONION_REACH_SECONDS} s")
+
+
+def test_a_connection_closing_under_the_first_stream_is_dialled_again() -> None:
+    """Issue 14: a removed member coming back at once with a new invite still holds its
+    old connection to the member, which that member closes a little after the removal;
+    a stream opened on it just then failed, and the join with it (invite_unreachable)
+    although the member was there. The second round dials afresh and gets in."""
+
+    async def member(stream: FramedStream) -> None:
+        await _greet(stream)
+        await stream.send(jm.encode_frame(jm.Preview("Back again", "", False, 1)))
+
+    joined = _join(member, lambda node: request_preview(node, DIRECT, _preview_ask), closing=1)
+    assert joined.error is None and isinstance(joined.result, jm.Preview)
+    assert joined.member is not None and joined.member.dials == DIRECT.dial_addrs() * 2
 
 
 # -- admission -----------------------------------------------------------------------------

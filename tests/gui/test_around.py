@@ -127,6 +127,49 @@ def test_the_divider_waits_for_the_first_page(pane: CirclePane) -> None:
     assert divider is not None and divider.order_id == just_before(said(2).id)
 
 
+def _divider_at_top(pane: CirclePane) -> bool:
+    """The divider's row shows at the top of the list's view."""
+    message_list = pane.message_list
+    number = pane.model.row_of(NEW_MESSAGES_ID)
+    if number is None:
+        return False
+    rect = message_list.visualRect(pane.model.index(number))
+    return abs(rect.top()) <= 1 and rect.bottom() < message_list.viewport().height()
+
+
+def test_opening_with_unread_messages_shows_the_divider_not_the_end(
+    qtbot: QtBot, pane: CirclePane
+) -> None:
+    message_list = pane.message_list
+    bar = message_list.verticalScrollBar()
+    pane.model.append([said(n) for n in range(1, 41)])
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=WAIT_MS)
+    message_list.scroll_to_end()
+    pane.around.mark_unread(25)  # opened again later, with 25 new
+    assert _divider_at_top(pane) and not message_list.at_bottom
+    # rows laid out again later (a resize) do not pull it to the end
+    pane.resize(600, 400)
+    qtbot.wait(50)
+    assert not message_list.at_bottom and bar.value() < bar.maximum()
+    # nothing unread: it stays where the person was
+    message_list.scroll_to_end()
+    pane.around.mark_unread(0)
+    assert message_list.at_bottom
+
+
+def test_the_first_page_opens_at_the_divider_or_at_the_end(qtbot: QtBot, pane: CirclePane) -> None:
+    bar = pane.message_list.verticalScrollBar()
+    pane.loaded = False
+    pane.around.mark_unread(30)
+    pane.model.append([said(n) for n in range(1, 41)])
+    pane.loaded = True
+    pane.around.first_page_shown()
+    assert _divider_at_top(pane) and bar.value() < bar.maximum()
+    pane.model.remove(NEW_MESSAGES_ID)
+    pane.around.first_page_shown()  # nothing unread: the end
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum() > 0, timeout=WAIT_MS)
+
+
 def test_jump_to_latest_counts_what_arrived_below(qtbot: QtBot, pane: CirclePane) -> None:
     pane.model.append([said(n) for n in range(1, 30)])
     message_list = pane.message_list

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QMenu
 from pytestqt.qtbot import QtBot
@@ -17,8 +18,10 @@ from pytestqt.qtbot import QtBot
 from peerapp.core.api.content import Reply
 from peerapp.core.api.messages import History, SendMessage
 from peerapp.core.events import EarlierVersionView, MessageView, QuoteView, ReactionView
+from peerapp.ui import theme
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.text import content
+from peerapp.ui.timeline import MessageRow
 from peerapp.ui.widgets.composer import Composer
 from peerapp.ui.widgets.message_list import MessageList
 from peerapp.ui.widgets.message_model import MessageModel, ReactionChip, describe, presentation
@@ -102,6 +105,61 @@ def test_reaction_chips_name_who_gave_them_and_toggle_ours(
     assert theirs.args == [message.id, "\U0001f49c", True]  # another's adds ours
     # a screen reader hears how many reactions there are
     assert "3 reactions" in describe(shown_list.message_model.row(1), date.today())
+
+
+def test_reaction_chips_sit_just_below_the_bubble_and_ours_stands_out(
+    qtbot: QtBot, shown_list: MessageList
+) -> None:
+    ours = (ReactionView("hug", ("Ash",), ("a" * 64,), mine=True),)
+    theirs = (ReactionView("strong", ("Cy",), ("c" * 64,)),)
+    others_message = view(1, reactions=theirs)
+    own_message = view(2, author="a" * 64, author_name="Ash", mine=True, reactions=ours)
+    model = shown_list.message_model
+    model.append([others_message, own_message])
+    delegate = shown_list.message_delegate
+    width = shown_list.viewport().width()
+    for message, chip in (
+        (others_message, ReactionChip("strong", ("Cy",), False)),
+        (own_message, ReactionChip("hug", ("Ash",), True)),
+    ):
+        row = model.row(model.row_of(message.id) or 0)
+        assert isinstance(row, MessageRow)
+        shape, _ = delegate._geometry(row, width)
+        (placed,) = [r for kind, _, r in shape.buttons if kind == chip]
+        bubble = shape.bubble
+        # below the bubble, not inside it; on the bubble's side; within the row
+        assert bubble.bottom() < placed.top() <= bubble.bottom() + 6
+        assert placed.bottom() <= shape.row_height
+        if message.mine:
+            assert placed.right() == pytest.approx(bubble.right())
+        else:
+            assert placed.left() == pytest.approx(bubble.left())
+    # our own chip on the list's ground has an accent edge, the others' an outline
+    mine_chip, their_chip = (
+        ReactionChip("hug", ("Ash",), True),
+        ReactionChip("strong", ("Cy",), False),
+    )
+    image = shown_list.viewport().grab().toImage()
+    scale = image.devicePixelRatio()
+    accent = QColor(theme.current().accent)
+
+    def nearest_to_accent(message_id: str, chip: ReactionChip) -> int:
+        """How close the chip's left edge (at its middle) comes to the accent colour."""
+        rect = shown_list.button_rect(message_id, chip)
+        assert rect is not None
+        y = int(rect.center().y() * scale)
+        found = []
+        for dx in range(4):
+            colour = image.pixelColor(int(rect.left() * scale) + dx, y)
+            found.append(
+                abs(colour.red() - accent.red())
+                + abs(colour.green() - accent.green())
+                + abs(colour.blue() - accent.blue())
+            )
+        return min(found)
+
+    assert nearest_to_accent(own_message.id, mine_chip) < 60
+    assert nearest_to_accent(others_message.id, their_chip) > 120
 
 
 def test_an_edited_message_says_so_and_a_reply_shows_its_quote(

@@ -24,9 +24,11 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton, Q
 from pytestqt.qtbot import QtBot
 
 from peerapp.core.api.moderation import Demote, RemoveMember
+from peerapp.core.events import AttachmentView, MessageView
 from peerapp.ui import dialogs, help_desk
 from peerapp.ui.bridge import EngineBridge
 from peerapp.ui.dialogs import crisis_help
+from peerapp.ui.dialogs.attachment import AttachmentDialog
 from peerapp.ui.dialogs.care_flag import CareFlagDialog
 from peerapp.ui.dialogs.care_flags import CareFlagsDialog
 from peerapp.ui.dialogs.change_passphrase import ChangePassphraseDialog
@@ -44,12 +46,15 @@ from peerapp.ui.dialogs.form_dialog import FormDialog
 from peerapp.ui.dialogs.invite import InviteDialog
 from peerapp.ui.dialogs.invite_manager import InviteManagerDialog
 from peerapp.ui.dialogs.join_circle import JoinCircleDialog
+from peerapp.ui.dialogs.media import MediaDialog
 from peerapp.ui.dialogs.moderation_log import ModerationLogDialog
 from peerapp.ui.dialogs.mute_member import MuteMemberDialog
 from peerapp.ui.dialogs.network_settings import NetworkSettingsDialog
 from peerapp.ui.dialogs.open_link import OpenLinkDialog
+from peerapp.ui.dialogs.picture_viewer import PictureViewerDialog
 from peerapp.ui.dialogs.private_talk import PrivateTalkDialog
 from peerapp.ui.dialogs.report_message import ReportMessageDialog
+from peerapp.ui.dialogs.search import SearchDialog
 from peerapp.ui.dialogs.storage import StorageDialog
 from peerapp.ui.dialogs.take_a_break import TakeABreakDialog
 from peerapp.ui.dialogs.unlock import UnlockDialog
@@ -74,7 +79,19 @@ def _example_link() -> LinkTarget:
 # bridge's engine never starts: help must not need one, and a dialog that reads the
 # engine shows its calm error, which is fine here.
 Make = Callable[[EngineBridge, MainWindow, Path], QDialog]
+ATTACHED = MessageView(
+    "ab" * 32,
+    "cd" * 32,
+    "Ash",
+    "",
+    1,
+    False,
+    attachment=AttachmentView("sea.jpg", 5000, "image/jpeg", 0),
+)
 DIALOGS: dict[type[QDialog], Make] = {
+    AttachmentDialog: lambda b, w, _: AttachmentDialog(b, CIRCLE, ATTACHED, w),
+    MediaDialog: lambda b, w, _: MediaDialog(b, CIRCLE, w),
+    PictureViewerDialog: lambda _b, w, _: PictureViewerDialog("sea.jpg", b"", w),
     CareFlagDialog: lambda b, w, _: CareFlagDialog(b, CIRCLE, MEMBER, "Cy", parent=w),
     CareFlagsDialog: lambda b, w, _: CareFlagsDialog(b, CIRCLE, w),
     ChangePassphraseDialog: lambda _b, w, folder: ChangePassphraseDialog(folder, parent=w),
@@ -111,6 +128,7 @@ DIALOGS: dict[type[QDialog], Make] = {
     ),
     PrivateTalkDialog: lambda b, w, _: PrivateTalkDialog(b, CIRCLE, MEMBER, "Cy", w),
     ReportMessageDialog: lambda b, w, _: ReportMessageDialog(b, CIRCLE, MESSAGE, w),
+    SearchDialog: lambda b, w, _: SearchDialog(b, CIRCLE, "Tea", parent=w),
     StorageDialog: lambda b, w, _: StorageDialog(b, CIRCLE, w),
     TakeABreakDialog: lambda b, w, _: TakeABreakDialog(b, parent=w),
 }

@@ -12,6 +12,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QMenu, QWidget
 from pytestqt.qtbot import QtBot
 
+from peerapp.core.api.circles import PeerSyncView
+from peerapp.core.events import MemberView
 from peerapp.ui.circle_pane import CirclePane
 from peerapp.ui.main_window import MainWindow
 from peerapp.ui.responsive import MIN_WINDOW_WIDTH, Drawer, Place
@@ -117,6 +119,46 @@ def test_at_640_px_nothing_is_clipped_and_the_lists_become_drawers(
     assert shown.member_panel.isVisible() and shown.header.invite_button.isVisible()
     assert not shown.header.circles_button.isVisible()
     assert header_buttons_fit(shown) == {}
+
+
+def cut_status(pane: CirclePane) -> dict[str, tuple[int, int]]:
+    """Each shown part of the header's status lines whose words are wider than the room
+    it has: text -> (words, room) widths."""
+    header = pane.header
+    parts = [header.member_count, header.connection, header.sync_label]
+    return {
+        label.text(): (label.fontMetrics().horizontalAdvance(label.text()), room)
+        for label in parts
+        if label.isVisible()
+        and label.fontMetrics().horizontalAdvance(label.text())
+        > (room := label.contentsRect().width())
+    }
+
+
+def test_the_header_status_reads_whole_at_1024_and_800_px(
+    qtbot: QtBot, start_session: StartSession, profile: Path
+) -> None:
+    # found in the issue-15 walk: "Connected to 1 of 1 me…" at 1024 px beside both panels
+    window = start_session(profile).wait_online_after_unlock()
+    circle = create_circle(qtbot, window, "Tuesday evening circle", "Ash", GUIDELINES)
+    pane = wait_showing(qtbot, window, circle)
+    header = pane.header
+    me, other = "a1" * 32, "b2" * 32
+    members = [MemberView(me, "Ash", "founder", True), MemberView(other, "Bee", "member", True)]
+    header.set_members(members)
+    now = 1_800_000_000_000
+    header.set_peer_syncs([PeerSyncView(other, "Bee", "12D3", True, now - 42 * 60_000)], now)
+    for width in (1024, 800, 640):
+        settle_size(qtbot, window, width, 640)
+        assert header.connection.isVisible()
+        print(
+            f"at {width} px: header {header.width()} px wide, sync age on its own line: "
+            f"{header.sync_wrapped}, shown: {header.sync_label.isVisible()}"
+        )
+        assert cut_status(pane) == {}, width
+        assert header_buttons_fit(pane) == {}
+    settle_size(qtbot, window, 1400, 700)  # room: the sync age is back on the line
+    assert header.sync_label.isVisible() and cut_status(pane) == {}
 
 
 def darkest(menu: QMenu, action: QAction) -> int:

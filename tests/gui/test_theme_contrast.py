@@ -11,6 +11,8 @@ import pytest
 
 from peerapp.ui.theme import contrast
 from peerapp.ui.theme.palette import (
+    CHIP_LOOKS,
+    CHIP_PAIRS,
     COMMON_GROUNDS,
     INNER_RINGS,
     NAME_GROUNDS,
@@ -124,6 +126,24 @@ def test_focus_rings_are_measured_against_the_fill_of_filled_buttons() -> None:
             got = contrast.ratio(palette.role(ring), palette.accent)
             print(f"{name}: primary focus ring {got:.2f}:1 against the fill")
             assert got >= contrast.NON_TEXT_AA, f"{name}: {ring} on accent {got:.2f}:1"
+
+
+@pytest.mark.parametrize("name", sorted(THEMES))
+def test_reaction_chips_read_on_the_list_and_ours_stands_apart(name: str) -> None:
+    """Issue 15: the chips sit below the bubble on the list's ground; their words read on
+    their fill, their edge shows on the ground, and our own is not the others' look."""
+    palette = THEMES[name]
+    pairs = {(fg, bg) for fg, bg, _ in drawn_pairs()}
+    assert set(CHIP_PAIRS) <= pairs
+    for mine, (text, fill, edge) in CHIP_LOOKS.items():
+        words = contrast.ratio(palette.role(text), palette.role(fill))
+        seen = contrast.ratio(palette.role(edge), palette.window)
+        print(f"{name}: {'our' if mine else 'their'} chip: words {words:.2f}:1, edge {seen:.2f}:1")
+        assert words >= contrast.TEXT_AA and seen >= contrast.NON_TEXT_AA
+    ours, theirs = CHIP_LOOKS[True], CHIP_LOOKS[False]
+    apart = contrast.ratio(palette.role(ours[1]), palette.role(theirs[1]))
+    print(f"{name}: our chip's fill against theirs {apart:.2f}:1")
+    assert apart >= contrast.NON_TEXT_AA
 
 
 @pytest.mark.parametrize("name", sorted(THEMES))

@@ -108,6 +108,9 @@ class HostileMember:
         self._generation = 0
         self._served: dict[str, int] = {}  # peer -> newest offer generation a session ended
         self._addrs: dict[str, str] = {}  # peer id -> the address we dialled it at
+        # chunks of files we answer chunk requests with: peer id (or "" for anyone) ->
+        # (message id, index) -> the sealed chunk, true or tampered (see serve_chunks)
+        self._chunks: dict[str, dict[tuple[bytes, int], bytes]] = {}
         self.gossip_received = 0
         self._thread: threading.Thread | None = None
         self._token: trio.lowlevel.TrioToken | None = None
@@ -433,13 +436,39 @@ class HostileMember:
             await self.node.disconnect(peer)
         await self.node.connect(self._addrs[peer])
 
+    def serve_chunks(self, chunks: dict[tuple[bytes, int], bytes], peer: str = "") -> None:
+        """Answer chunk requests (issue 15) from `peer` ("" for anyone else) with these
+        chunks: whatever bytes we choose, matching their signed hash or not."""
+        with self._lock:
+            self._chunks[peer] = dict(chunks)
+
+    async def _answer_chunks(self, stream: FramedStream, first: sm.ChunkWant) -> None:
+        with self._lock:
+            chunks = self._chunks.get(stream.remote_peer, self._chunks.get("", {}))
+        request: sm.SyncFrame = first
+        for _ in range(MAX_SERVED_FRAMES):
+            if not isinstance(request, sm.ChunkWant):
+                return
+            held = tuple(
+                (i, chunks[(request.message, i)])
+                for i in request.indexes
+                if (request.message, i) in chunks
+            )
+            await stream.send(sm.encode_sync_frame(sm.ChunkData(held)))
+            request = sm.decode_sync_frame(await stream.receive(sm.MAX_FRAME_BYTES))
+
     async def _serve_sync(self, stream: FramedStream) -> None:
         peer = stream.remote_peer
         with self._lock:
             generation, offered = self._offers.get(peer, (0, []))
         by_id = {event_id(s): s for s in offered}
         try:
-            await stream.receive(sm.MAX_FRAME_BYTES)  # its summary: we offer what we chose
+            first = sm.decode_sync_frame(await stream.receive(sm.MAX_FRAME_BYTES))
+            if isinstance(first, sm.ChunkWant):  # a member fetching a file's chunks
+                generation = 0  # not a pull: no offer was served
+                await self._answer_chunks(stream, first)
+                return
+            # its summary: we offer what we chose
             await stream.send(sm.encode_sync_frame(sm.IdList(tuple(by_id), False)))
             for _ in range(MAX_SERVED_FRAMES):
                 frame = sm.decode_sync_frame(await stream.receive(sm.MAX_FRAME_BYTES))

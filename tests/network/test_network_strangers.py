@@ -52,6 +52,26 @@ def test_a_proven_joiner_is_never_pushed_out_by_newer_strangers() -> None:
     assert budget.opened("late", "late", "127.0.0.1", 1.0) == [("late", "strangers_refused")]
 
 
+def test_a_joiner_asking_goes_after_every_silent_stranger_before_its_proof() -> None:
+    """Issue 14: a newcomer was turned out by a flood from its own address before its
+    proof was read (everyone is 127.0.0.1 here; one NAT elsewhere). Asking (a stream
+    through the gate) puts it behind every silent stranger; a flood that asks too is
+    back to oldest first."""
+    budget: StrangerBudget[str] = StrangerBudget(Limits(total=100, per_ip=3, per_peer=2))
+    budget.opened("joiner", "joiner", "127.0.0.1", 0.0)
+    budget.asking("joiner")
+    evicted = [k for n in range(50) for k, _ in budget.opened(f"s{n}", f"s{n}", "127.0.0.1", 1.0)]
+    assert "joiner" not in evicted and len(evicted) == 48
+    budget.vouch("joiner", 2.0)  # its proof arrives: proven from now on
+    for peer in ("s48", "s49"):
+        budget.asking(peer)
+    # a flood that asks too: the oldest asking stranger goes (a new connection always
+    # gets its slot while an unproven one can give way), never the proven joiner
+    assert budget.opened("late", "late", "127.0.0.1", 3.0) == [("s48", "strangers_refused")]
+    assert budget.opened("later", "later", "127.0.0.1", 4.0) == [("late", "strangers_refused")]
+    assert len(budget) == 3
+
+
 def test_idle_strangers_go_at_the_end_of_their_grace_and_members_are_forgotten() -> None:
     budget: StrangerBudget[str] = StrangerBudget(Limits(grace=10.0, joining=60.0))
     budget.opened("idle", "idle", "127.0.0.1", 0.0)
@@ -140,6 +160,44 @@ def test_a_member_and_a_joiner_get_in_past_a_flood_and_a_liar_is_dropped() -> No
                 assert counts["strangers_bad_proof"] == 1
                 assert counts["strangers_connected"] <= MAX_PER_IP
                 assert counts["strangers_admitted"] == 202  # 200 strangers, the joiner, the liar
+                held.cancel_scope.cancel()
+
+    run(scenario, FLOOD_BOUND_SECONDS)
+
+
+def test_a_slow_joiner_keeps_its_place_while_more_than_the_budget_of_strangers_arrive() -> None:
+    """Issue 14, with real hosts: a joiner that asked (its join stream is open) and is
+    slow to send its proof, as on a loaded machine, while more strangers than the
+    per-address budget arrive from its own address. It used to be the oldest unproven
+    connection, turned out before its proof was read; it gets in."""
+
+    async def scenario() -> None:
+        async with _node(bytes([0x34]) * 32) as founder, _node(JOINER_SEED) as joiner:
+            founder.set_gate(_member_gate(set()))
+            asked = trio.Event()
+
+            async def serve_join(stream: FramedStream) -> None:
+                asked.set()
+                proven = await stream.receive(64, timeout=FLOOD_BOUND_SECONDS) == b"invite proof"
+                await stream.send(b"welcome" if proven else b"bad proof")
+
+            founder.set_stream_handler(JOIN_PROTOCOL, serve_join)
+            stream = await joiner.open_stream(
+                founder.peer_id, JOIN_PROTOCOL, [loopback_addr(founder)]
+            )
+            await wait_until(asked.is_set)
+            refused_before = founder.counters().get("strangers_refused", 0)
+            async with trio.open_nursery() as held:
+                state = Flood()
+                held.start_soon(flood, loopback_addr(founder), MAX_PER_IP + 40, state, held)
+                await wait_until(
+                    lambda: founder.counters().get("strangers_refused", 0) >= refused_before + 40,
+                    FLOOD_BOUND_SECONDS,
+                )
+                print(f"{state.opened} strangers opened before the proof was sent")
+                await stream.send(b"invite proof")
+                assert await stream.receive(64) == b"welcome"
+                assert joiner.peer_id in founder.connected_peers()
                 held.cancel_scope.cancel()
 
     run(scenario, FLOOD_BOUND_SECONDS)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from peerapp.core.api.contract import Command, Done, Result, command
+from peerapp.core.attachment_policy import DEFAULT_LIMIT_BYTES
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,9 +89,11 @@ class CircleSettings(Result):
     harm_flags_to_hide: int
     members_invite: bool
     flag_after_hours: int
+    attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file
     typing: bool = False  # members see who is typing (left out of the JSON while off)
 
-    OMIT_DEFAULTS = frozenset({"typing"})
+    # the signed body leaves them out at their default; so does this answer
+    OMIT_DEFAULTS = frozenset({"attachment_limit", "typing"})
 
 
 @command(
@@ -107,6 +110,7 @@ class SetSettings(Command[CircleSettings]):
     harm_flags_to_hide: int | None = None
     members_invite: bool | None = None
     flag_after_hours: int | None = None
+    attachment_limit: int | None = None  # bytes per attached file (1 MiB .. 100 MiB)
     typing: bool | None = None
 
 
@@ -154,6 +158,7 @@ class CircleInfoView(Result):
     removed: bool
     banned: bool
     members: int
+    attachment_limit: int = DEFAULT_LIMIT_BYTES  # bytes per attached file (issue 15)
     typing: bool = False  # members see who is typing (left out of the JSON while off)
 
     OMIT_DEFAULTS = frozenset({"typing"})
@@ -215,10 +220,13 @@ class SettingsDetails:
     flag_after_hours: int
     slow_mode_seconds: int
     harm_flags_to_hide: int
+    # bytes per attached file (issue 15): the body holds it only when not the default,
+    # so it comes last here, whatever its place in the canonical order
+    attachment_limit: int = DEFAULT_LIMIT_BYTES
     typing: bool = False  # its optional field (issue 15); absent from older entries: off
 
-    # off, the entry's JSON is what it always was
-    OMIT_DEFAULTS: ClassVar[frozenset[str]] = frozenset({"typing"})
+    # at their defaults, the entry's JSON is what it always was
+    OMIT_DEFAULTS: ClassVar[frozenset[str]] = frozenset({"attachment_limit", "typing"})
 
 
 @dataclass(frozen=True)

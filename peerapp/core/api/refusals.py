@@ -99,9 +99,20 @@ class Refusal(enum.Enum):
     # messages
     NOTHING_TO_SEND = "nothing_to_send"
     MESSAGE_TOO_LONG = "message_too_long"
+    SEARCH_TOO_LONG = "search_too_long"
     BAD_CW_LABEL = "bad_cw_label"
     BAD_MOOD = "bad_mood"
     NO_SUCH_MESSAGE = "no_such_message"
+    # pictures and files (issue 15, docs/node.md "Pictures and files")
+    ATTACHMENT_UNREADABLE = "attachment_unreadable"
+    ATTACHMENT_EMPTY = "attachment_empty"
+    ATTACHMENT_TOO_LARGE = "attachment_too_large"
+    BAD_IMAGE = "bad_image"
+    NO_ATTACHMENT = "no_attachment"
+    ATTACHMENT_OVER_LIMIT = "attachment_over_limit"
+    ATTACHMENT_UNAVAILABLE = "attachment_unavailable"
+    ATTACHMENT_DAMAGED = "attachment_damaged"
+    SAVE_FAILED = "save_failed"
     # moderation
     INVITEES_OUTRANK = "invitees_outrank"
     GUIDELINES_TOO_LONG = "guidelines_too_long"
@@ -283,9 +294,28 @@ _TEXTS: dict[Refusal, str] = {
     ),
     Refusal.NOTHING_TO_SEND: "There is nothing to send.",
     Refusal.MESSAGE_TOO_LONG: "A message can be at most {limit} characters.",
+    Refusal.SEARCH_TOO_LONG: "A search can be at most {limit} characters: use fewer words.",
     Refusal.BAD_CW_LABEL: "{reason}",
     Refusal.BAD_MOOD: "A check-in's mood is a number from 1 to 5.",
     Refusal.NO_SUCH_MESSAGE: "There is no such message in this circle.",
+    Refusal.ATTACHMENT_UNREADABLE: "The file {path!r} could not be read ({reason}).",
+    Refusal.ATTACHMENT_EMPTY: "The file {path!r} is empty: there is nothing to send.",
+    Refusal.ATTACHMENT_TOO_LARGE: (
+        "The file is {size} bytes; this circle's limit is {limit} bytes. "
+        "Send a smaller file, or ask a facilitator to raise the limit."
+    ),
+    Refusal.BAD_IMAGE: "The picture could not be used: {reason}.",
+    Refusal.NO_ATTACHMENT: "That message has no picture or file.",
+    Refusal.ATTACHMENT_OVER_LIMIT: (
+        "That file is bigger than this circle's limit, so it was not downloaded."
+    ),
+    Refusal.ATTACHMENT_UNAVAILABLE: (
+        "No member online holds the rest of that file; try again when more members are online."
+    ),
+    Refusal.ATTACHMENT_DAMAGED: (
+        "That file does not open with its key: its sender sent it damaged."
+    ),
+    Refusal.SAVE_FAILED: "The file could not be written to {path!r} ({reason}).",
     Refusal.INVITEES_OUTRANK: (
         "Someone they brought in ranks at or above you; remove them first, "
         "or ban without their invitees."

@@ -24,6 +24,7 @@ from typing import Any
 from peerapp.core.api import (
     appearance,
     around,
+    attachments,
     boundaries,
     circles,
     content,
@@ -34,6 +35,7 @@ from peerapp.core.api import (
     network,
     private_talk,
     safety,
+    search,
     usage,
 )
 from peerapp.core.api.contract import (
@@ -61,8 +63,10 @@ FEATURES = (
     crisis,
     appearance,
     private_talk,
+    attachments,
     content,
     around,
+    search,
 )
 
 COMMANDS: dict[str, CommandSpec] = {spec.name: spec for spec in registered()}

@@ -55,6 +55,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.api.safety import (
     CareFlagView,
     FlagList,
+    FlagNoteView,
     Flags,
     PendingReviewView,
     ReportList,
@@ -90,6 +91,26 @@ def open_flags(flags: Sequence[CareFlagView]) -> list[CareFlagView]:
     return [flag for flag in flags if not flag.resolved]
 
 
+def resolution_notes(notes: Sequence[FlagNoteView]) -> list[QLabel]:
+    """What the other facilitators said on resolving a flag or a report, one line each."""
+    return [
+        plain_label(
+            private_talk.flag_note(n.sender_name or conversation.unnamed_member(), n.note),
+            "muted",
+        )
+        for n in notes
+    ]
+
+
+def resolution_note_edit() -> QLineEdit:
+    """The field for our own note to the other facilitators, sent on resolving."""
+    edit = QLineEdit()
+    edit.setPlaceholderText(private_talk.flag_note_placeholder())
+    edit.setAccessibleName(private_talk.flag_note_placeholder())
+    edit.setMaxLength(MAX_REASON_CHARS)
+    return edit
+
+
 class CareFlagCard(QFrame):
     """One open flag: what it is about, when, the note, the message, and the button."""
 
@@ -112,17 +133,8 @@ class CareFlagCard(QFrame):
         self.resolve_button = QPushButton(care.mark_resolved())
         self.resolve_button.setAutoDefault(False)
         # what the other facilitators said on resolving it, and our own note for them
-        self.notes = [
-            plain_label(
-                private_talk.flag_note(n.sender_name or conversation.unnamed_member(), n.note),
-                "muted",
-            )
-            for n in flag.notes
-        ]
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText(private_talk.flag_note_placeholder())
-        self.note_edit.setAccessibleName(private_talk.flag_note_placeholder())
-        self.note_edit.setMaxLength(MAX_REASON_CHARS)
+        self.notes = resolution_notes(flag.notes)
+        self.note_edit = resolution_note_edit()
         # a private conversation with the member it is about (peerapp.ui.pane_private)
         self.reach_out_button = QPushButton(private_talk.reach_out())
         self.reach_out_button.setAutoDefault(False)
@@ -167,17 +179,8 @@ class ReportCard(QFrame):
         self.when = plain_label(common.ago((now_ms - report.received_at) / 1000), "muted")
         self.reason = plain_label(care.report_reason(report.reason))
         self.excerpt = plain_label(excerpt_of(report.excerpt)) if report.excerpt else None
-        self.notes = [
-            plain_label(
-                private_talk.flag_note(n.sender_name or conversation.unnamed_member(), n.note),
-                "muted",
-            )
-            for n in report.notes
-        ]
-        self.note_edit = QLineEdit()
-        self.note_edit.setPlaceholderText(private_talk.flag_note_placeholder())
-        self.note_edit.setAccessibleName(private_talk.flag_note_placeholder())
-        self.note_edit.setMaxLength(MAX_REASON_CHARS)
+        self.notes = resolution_notes(report.notes)
+        self.note_edit = resolution_note_edit()
         self.show_button = QPushButton(care.show_in_conversation())
         self.show_button.setVisible(report.message is not None)
         self.reach_reporter_button = QPushButton(care.reach_out_to_reporter(reporter))

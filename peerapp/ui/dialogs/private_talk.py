@@ -12,13 +12,20 @@ Rules:
   may not (a plain member who was not written to, someone removed), the composer is
   hidden and a line says why in plain words.
 - Texts come from peers: every row is plain text (PlainText labels, never rich text).
+- A search result (issue 15) opens the window at its message (`show_message`): once the
+  first page is shown (at most LOAD_WAIT_SECONDS), older pages of MAX_PAGE are read
+  (`before` the oldest shown) until the message is shown, at most MAX_OLDER_PAGES; then
+  it is the current row, in the middle of the list. Not there: False, the caller says so.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -30,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from peerapp.core import private_talk_policy
 from peerapp.core.api.private_talk import (
     PrivateHistory,
     PrivateMessageView,
@@ -44,6 +52,10 @@ from peerapp.ui.text import common, conversation, private_talk
 from peerapp.ui.widgets.plain_label import plain_label
 
 COMPOSER_HEIGHT = 80
+LOAD_WAIT_SECONDS = 15.0
+# older pages of MAX_PAGE a jump to a message reads at most (a conversation's messages
+# are bounded per day: this reaches far back without an unbounded walk)
+MAX_OLDER_PAGES = 40
 
 
 def row_text(view: PrivateMessageView) -> str:
@@ -79,6 +91,8 @@ class PrivateTalkDialog(QDialog):
         shown_name = name or conversation.unnamed_member()
         self.setWindowTitle(private_talk.window_title(shown_name))
         self.ids: list[str] = []
+        self.has_older = True  # until a page shorter than asked comes back
+        self._loaded = asyncio.Event()  # the first page is shown (or failed)
         self.explanation = plain_label(private_talk.explanation(shown_name), "muted")
         self.list = QListWidget()
         self.list.setObjectName("privateMessages")
@@ -131,6 +145,8 @@ class PrivateTalkDialog(QDialog):
         except Exception as error:
             if still_alive(self):
                 self.show_error(failure_message(error, private_talk.to_read()))
+                self.has_older = False
+                self._loaded.set()
             return
         if not still_alive(self):
             return
@@ -138,20 +154,68 @@ class PrivateTalkDialog(QDialog):
         self.ids = []
         for view in result.messages:
             self.add(view)
+        self.has_older = len(result.messages) >= private_talk_policy.DEFAULT_PAGE
         self.empty.setVisible(not self.ids)
+        self._loaded.set()
         self.mark_read()
+
+    async def load_older(self) -> bool:
+        """Read the page before the oldest row shown; False when none came."""
+        if not self.ids or not self.has_older:
+            return False
+        page = private_talk_policy.MAX_PAGE
+        try:
+            older = PrivateHistory(
+                circle=self.circle, member=self.member, before=self.ids[0], limit=page
+            )
+            result = await self.bridge.request(older)
+        except Exception as error:
+            if still_alive(self):
+                self.show_error(failure_message(error, private_talk.to_read()))
+            return False
+        if not still_alive(self):
+            return False
+        views = [view for view in result.messages if view.id not in self.ids]
+        for row, view in enumerate(views):
+            self.list.insertItem(row, self._item(view))
+        self.ids[:0] = [view.id for view in views]
+        self.has_older = len(result.messages) >= page
+        return bool(views)
+
+    async def show_message(self, message_id: str) -> bool:
+        """Bring a message into view, reading older pages as needed; False when it is
+        not in this conversation (or further back than the bound)."""
+        try:
+            await asyncio.wait_for(self._loaded.wait(), LOAD_WAIT_SECONDS)
+        except TimeoutError:
+            return False
+        for _ in range(MAX_OLDER_PAGES):
+            if not still_alive(self) or message_id in self.ids:
+                break
+            if not await self.load_older():
+                break
+        if not still_alive(self) or message_id not in self.ids:
+            return False
+        item = self.list.item(self.ids.index(message_id))
+        self.list.setCurrentItem(item)
+        self.list.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.list.setFocus()
+        return True
 
     def add(self, view: PrivateMessageView) -> None:
         if view.id in self.ids:
             return
+        self.list.addItem(self._item(view))
+        self.ids.append(view.id)
+        self.empty.hide()
+        self.list.scrollToBottom()
+
+    def _item(self, view: PrivateMessageView) -> QListWidgetItem:
         item = QListWidgetItem(row_text(view))
         item.setData(Qt.ItemDataRole.UserRole, view.id)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, row_text(view))
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-        self.list.addItem(item)
-        self.ids.append(view.id)
-        self.empty.hide()
-        self.list.scrollToBottom()
+        return item
 
     def texts(self) -> list[str]:
         """The rows' message texts, in order (for tests and accessibility checks)."""

@@ -140,6 +140,19 @@ PAINTED_PAIRS: tuple[tuple[str, str], ...] = (
     ("link", "surface"),
     ("link", "accent_soft"),
 )
+# reaction chips (issue 15), drawn just below a bubble on the message list's ground: (text,
+# fill, edge) roles for one's own reaction (mine: True) and for the others'. Ours is
+# filled with the accent, as a primary button is: it stands apart from the others' at a
+# glance, whatever bubble it sits under. Their pairs are measured with the rest
+# (CHIP_PAIRS, added to PAINTED_PAIRS below).
+CHIP_LOOKS: dict[bool, tuple[str, str, str]] = {
+    True: ("on_accent", "accent", "accent"),
+    False: ("text", "surface", "outline"),
+}
+CHIP_PAIRS: tuple[tuple[str, str], ...] = tuple(
+    pair for text, fill, edge in CHIP_LOOKS.values() for pair in ((text, fill), (edge, "window"))
+)
+PAINTED_PAIRS += CHIP_PAIRS
 # rings drawn inside a filled control's edge: measured against the fill they border (the
 # contrast test reads the fill from the control's own rule), not against the grounds
 INNER_RINGS = frozenset({"focus_on_accent"})

@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QPainter, QPaintEvent
+from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -244,6 +244,12 @@ class CircleHeader(QFrame):
         details.addWidget(self.sync_separator)
         details.addWidget(self.sync_label)
         details.addStretch(1)
+        # the sync age's own line, when the details do not fit on one (_place_sync)
+        sync_line = QHBoxLayout()
+        sync_line.setSpacing(6)
+        sync_line.addStretch(1)
+        self._details, self._sync_line = details, sync_line
+        self.sync_wrapped = False
         on_break = QHBoxLayout()
         on_break.setSpacing(6)
         on_break.addWidget(self.break_label)
@@ -253,6 +259,7 @@ class CircleHeader(QFrame):
         text.setSpacing(2)
         text.addWidget(self.title)
         text.addLayout(details)
+        text.addLayout(sync_line)
         text.addLayout(on_break)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 12, 16, 12)
@@ -264,6 +271,45 @@ class CircleHeader(QFrame):
         layout.addWidget(self.members_button)
         layout.addWidget(self.invite_button)
         layout.addWidget(self.more_button)
+        self._text = text
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_sync()
+
+    def _place_sync(self) -> None:
+        """The status line reads whole or wraps: when who is connected and the sync age
+        do not fit on one line beside the buttons (1024 px with both side panels:
+        "Connected to 1 of 1 me…"), the sync age goes to a line of its own below."""
+        room = self._text.geometry().width()
+        if room <= 0 or not self.sync_label.isVisibleTo(self):
+            return
+        spacing = self._details.spacing()
+        shown = [
+            widget
+            for widget in (self.member_count, self.separator, self.dot, self.connection)
+            if widget.isVisibleTo(self)
+        ]
+        line = sum(w.sizeHint().width() for w in shown) + spacing * max(len(shown) - 1, 0)
+        with_sync = (
+            line
+            + 2 * spacing
+            + self.sync_separator.sizeHint().width()
+            + self.sync_label.sizeHint().width()
+        )
+        wrap = with_sync > room
+        if wrap == self.sync_wrapped:
+            return
+        self.sync_wrapped = wrap
+        if wrap:
+            self._details.removeWidget(self.sync_label)
+            self._sync_line.insertWidget(0, self.sync_label)
+        else:
+            self._sync_line.removeWidget(self.sync_label)
+            self._details.insertWidget(
+                self._details.indexOf(self.sync_separator) + 1, self.sync_label
+            )
+        self._show_sync()
 
     def set_name(self, name: str) -> None:
         self.title.setText(name)
@@ -285,6 +331,7 @@ class CircleHeader(QFrame):
         style.set_presence(self.dot, reachable)
         self.separator.show()
         self.dot.show()
+        self._place_sync()
 
     def set_removed(self, removed: bool) -> None:
         """One is no longer a member here (removed, banned) or is again (a rejoin): the
@@ -337,5 +384,7 @@ class CircleHeader(QFrame):
 
     def _show_sync(self) -> None:
         shown = self._sync_said and not self.compact
-        self.sync_separator.setVisible(shown)
+        self.sync_separator.setVisible(shown and not self.sync_wrapped)  # none to start a line
         self.sync_label.setVisible(shown)
+        if shown:
+            self._place_sync()

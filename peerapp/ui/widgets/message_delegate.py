@@ -35,6 +35,7 @@ width, so scrolling does not lay text out again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -56,10 +57,12 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QImage,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
+    QPixmap,
     QTextCharFormat,
     QTextLayout,
     QTextLine,
@@ -76,6 +79,7 @@ from PySide6.QtWidgets import (
 from peerapp.core.events import MessageView
 from peerapp.ui import links, style, theme, timeline
 from peerapp.ui.text import check_ins, content, conversation
+from peerapp.ui.theme.palette import CHIP_LOOKS
 from peerapp.ui.timeline import DayRow, MessageRow, NoticeRow, Row
 from peerapp.ui.widgets.message_model import (
     ROW_ROLE,
@@ -124,8 +128,14 @@ DOT_GAP = 3
 HEAD_GAP = 8  # between a check-in's name, its dots and its mood word
 LINE_GAP = 10  # between a check-in's mood word and its line
 NOTE_GAP = 2  # between a bubble and the note under it
+PICTURE_EDGE = 240  # a picture's preview in a bubble, at most (issue 15)
+PICTURE_GAP = 6  # between the preview and the text
+BLUR_STEPS = 12  # a blurred preview is drawn from this many pixels across, smoothed
+PICTURES_KEPT = 256  # previews decoded and kept (the newest)
 QUOTE_BAR = 3  # the accent bar at a reply's quote's left
 QUOTE_INDENT = 8  # the quote's text, right of its bar
+CHIP_GAP = 3  # between a bubble and the reaction chips just below it
+CHIP_OWN_EDGE = 1.5  # our own reaction's chip: its edge, as strong as its fill
 
 
 @dataclass(frozen=True)
@@ -202,6 +212,7 @@ class BubbleGeometry:
     dots_rect: QRectF = field(default_factory=QRectF)
     word_left: float = 0.0
     note_rect: QRectF = field(default_factory=QRectF)  # the note under it; empty without
+    picture_rect: QRectF = field(default_factory=QRectF)  # a picture's preview; empty without
     quote_rect: QRectF = field(default_factory=QRectF)  # a reply's quote; empty without
 
 
@@ -232,6 +243,7 @@ class MessageDelegate(QStyledItemDelegate):
         super().__init__(view)
         self._view = view
         self._sizes: dict[tuple[str, Presentation, bool, int], QSize] = {}
+        self._pictures: dict[str, QPixmap] = {}  # message id -> its preview, as drawn
         self._sized_for_width = -1
 
     # -- fonts --------------------------------------------------------------------------
@@ -308,7 +320,8 @@ class MessageDelegate(QStyledItemDelegate):
         block = self._note_block(note, width)
         bubble = geometry.bubble
         left = bubble.right() - block.width if mine else bubble.left() + 2
-        rect = QRectF(left, bubble.bottom() + NOTE_GAP, block.width, block.height)
+        below = max(bubble.bottom(), float(geometry.row_height))  # under any reaction chips
+        rect = QRectF(left, below + NOTE_GAP, block.width, block.height)
         return replace(geometry, row_height=int(rect.bottom() + 0.999), note_rect=rect)
 
     def _note_block(self, note: str, width: int) -> TextBlock:
@@ -334,13 +347,20 @@ class MessageDelegate(QStyledItemDelegate):
             tag_width = max(tag_width, min(float(quote_width), float(max_text)))
         # the quote and the tags sit above the text: together, the text's head
         tag_height = quote_height + (small_metrics.height() + TAG_GAP if tag_text else 0)
+        picture = self._picture(message.id, shown.picture, max_text)
+        picture_height = picture.height() + PICTURE_GAP if picture is not None else 0
+        tag_height += picture_height  # the preview sits under the tags, above the text
+        tag_width = max(tag_width, float(picture.width()) if picture is not None else 0.0)
         button_height = small_metrics.height() + 2 * BUTTON_PAD_Y
+        # reaction chips go just below the bubble (as Signal and Element draw them); the
+        # other buttons (show, restore, care) stay under the text, inside it
+        inner, chips = _split_chips(shown.buttons)
         button_widths = [
-            small_metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in shown.buttons
+            small_metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in inner
         ]
         buttons_width = sum(button_widths) + BUTTON_GAP * max(len(button_widths) - 1, 0)
         buttons_top = tag_height + block.height + BUTTON_TOP_GAP
-        if shown.buttons:
+        if inner:
             if buttons_width + TIME_GAP + time_width <= max_text:  # the time beside them
                 content_width = max(tag_width, block.width, buttons_width + TIME_GAP + time_width)
                 content_height = buttons_top + button_height
@@ -364,14 +384,17 @@ class MessageDelegate(QStyledItemDelegate):
         left = width - SIDE_MARGIN - bubble_width if message.mine else SIDE_MARGIN
         bubble = QRectF(left, top, bubble_width, bubble_height)
         time_rect, indicator_rect = self._footer_rects(bubble, footer)
-        buttons = []
-        x = left + PAD_X
-        for (kind, label), button_width in zip(shown.buttons, button_widths, strict=True):
-            rect = QRectF(x, top + PAD_Y + buttons_top, button_width, button_height)
-            buttons.append((kind, label, rect))
-            x += button_width + BUTTON_GAP
+        room = max(float(max_text + 2 * PAD_X), bubble.width())
+        placed = _placed_chips(chips, small_metrics, bubble, room, mine=message.mine)
+        buttons = [
+            *_in_a_row(
+                inner, button_widths, left + PAD_X, top + PAD_Y + buttons_top, button_height
+            ),
+            *placed,
+        ]
+        below = max([bubble.bottom(), *(r.bottom() for _, _, r in placed)])
         geometry = BubbleGeometry(
-            row_height=int(bubble.bottom() + 0.999),
+            row_height=int(below + 0.999),
             bubble=bubble,
             name_top=name_top,
             text_origin=QPointF(left + PAD_X, top + PAD_Y + tag_height),
@@ -385,6 +408,16 @@ class MessageDelegate(QStyledItemDelegate):
                 else QRectF()
             ),
             buttons=tuple(buttons),
+            picture_rect=(
+                QRectF(
+                    left + PAD_X,
+                    top + PAD_Y + tag_height - picture_height,
+                    picture.width(),
+                    picture.height(),
+                )
+                if picture is not None
+                else QRectF()
+            ),
             quote_rect=(
                 QRectF(left + PAD_X, top + PAD_Y, content_width, small_metrics.height())
                 if shown.quote is not None
@@ -392,6 +425,28 @@ class MessageDelegate(QStyledItemDelegate):
             ),
         )
         return geometry, block
+
+    def _picture(self, message_id: str, data: bytes, max_width: int) -> QPixmap | None:
+        """A message's preview as drawn (decoded once, kept for the newest few); None
+        when it has none or Qt cannot read it (the engine checked it with Pillow)."""
+        if not data:
+            return None
+        kept = self._pictures.get(message_id)
+        if kept is None:
+            image = QImage.fromData(data)
+            if image.isNull():
+                return None
+            edge = min(PICTURE_EDGE, max_width)
+            kept = QPixmap.fromImage(image).scaled(
+                edge,
+                edge,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            if len(self._pictures) >= PICTURES_KEPT:
+                self._pictures.pop(next(iter(self._pictures)))
+            self._pictures[message_id] = kept
+        return kept
 
     def _check_in_geometry(
         self, row: MessageRow, width: int, others: int
@@ -625,14 +680,14 @@ class MessageDelegate(QStyledItemDelegate):
             painter.drawText(
                 tag_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided
             )
+        if not geometry.picture_rect.isEmpty():
+            self._paint_picture(painter, geometry.picture_rect.translated(origin), message, shown)
         if shown.quote is not None and not geometry.quote_rect.isEmpty():
             _paint_quote(painter, geometry.quote_rect.translated(origin), shown.quote, small)
         muted = shown.look in (Look.DELETED, Look.HIDDEN, Look.WARNED)
         painter.setPen(QColor(colours.muted if muted else colours.text))
         block.layout.draw(painter, geometry.text_origin + origin)
-        for kind, label, button_rect in geometry.buttons:
-            mine = isinstance(kind, ReactionChip) and kind.mine
-            _paint_button(painter, button_rect.translated(origin), label, small, filled=mine)
+        _paint_buttons(painter, geometry.buttons, origin, small)
 
         painter.setFont(small)
         painter.setPen(QColor(theme.current().muted))
@@ -647,6 +702,24 @@ class MessageDelegate(QStyledItemDelegate):
             note = self._note_block(shown.note, rect.width())
             painter.setPen(QColor(theme.current().muted))
             note.layout.draw(painter, geometry.note_rect.topLeft() + origin)
+
+    def _paint_picture(
+        self, painter: QPainter, target: QRectF, message: MessageView, shown: Presentation
+    ) -> None:
+        picture = self._picture(message.id, shown.picture, int(target.width()))
+        if picture is None:
+            return
+        if shown.blurred:  # a few pixels across, smoothed back up: nothing to make out
+            picture = picture.scaled(
+                BLUR_STEPS,
+                BLUR_STEPS,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        painter.drawPixmap(target, picture, QRectF(picture.rect()))
+        painter.restore()
 
     def _paint_check_in_head(
         self, painter: QPainter, geometry: BubbleGeometry, origin: QPointF, message: MessageView
@@ -849,13 +922,104 @@ def _paint_quote(painter: QPainter, rect: QRectF, quote: Quote, font: QFont) -> 
     painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
 
 
-def _paint_button(
-    painter: QPainter, rect: QRectF, label: str, font: QFont, *, filled: bool = False
+def _split_chips(
+    buttons: Sequence[tuple[Button | ReactionChip, str]],
+) -> tuple[list[tuple[Button | ReactionChip, str]], list[tuple[Button | ReactionChip, str]]]:
+    """A message's buttons in the bubble (show, restore, care), and its reaction chips."""
+    inner: list[tuple[Button | ReactionChip, str]] = []
+    chips: list[tuple[Button | ReactionChip, str]] = []
+    for kind, label in buttons:
+        (chips if isinstance(kind, ReactionChip) else inner).append((kind, label))
+    return inner, chips
+
+
+def _paint_buttons(
+    painter: QPainter,
+    buttons: Sequence[tuple[Button | ReactionChip, str, QRectF]],
+    origin: QPointF,
+    font: QFont,
 ) -> None:
-    """A small outlined button in the accent colour, drawn in a bubble (`filled`: our own
-    reaction, in the accent's soft tone)."""
+    for kind, label, rect in buttons:
+        if isinstance(kind, ReactionChip):
+            _paint_chip(painter, rect.translated(origin), label, font, mine=kind.mine)
+        else:
+            _paint_button(painter, rect.translated(origin), label, font)
+
+
+def _in_a_row(
+    buttons: Sequence[tuple[Button | ReactionChip, str]],
+    widths: list[int],
+    left: float,
+    top: float,
+    height: int,
+) -> list[tuple[Button | ReactionChip, str, QRectF]]:
+    """Buttons side by side from (left, top), each with its width."""
+    placed: list[tuple[Button | ReactionChip, str, QRectF]] = []
+    x = left
+    for (kind, label), button_width in zip(buttons, widths, strict=True):
+        placed.append((kind, label, QRectF(x, top, button_width, height)))
+        x += button_width + BUTTON_GAP
+    return placed
+
+
+def _placed_chips(
+    chips: Sequence[tuple[Button | ReactionChip, str]],
+    metrics: QFontMetrics,
+    bubble: QRectF,
+    room: float,
+    *,
+    mine: bool,
+) -> list[tuple[Button | ReactionChip, str, QRectF]]:
+    """Each reaction chip with where it goes, just below `bubble`."""
+    widths = [metrics.horizontalAdvance(label) + 2 * BUTTON_PAD_X for _, label in chips]
+    height = metrics.height() + 2 * BUTTON_PAD_Y
+    rects = _chip_rects(widths, height, bubble, room, mine=mine)
+    return [(kind, label, rect) for (kind, label), rect in zip(chips, rects, strict=True)]
+
+
+def _chip_rects(
+    widths: list[int], height: int, bubble: QRectF, room: float, *, mine: bool
+) -> list[QRectF]:
+    """Reaction chips in rows just below a bubble, on its side (from its left edge for
+    others' messages, its right edge for ours), wrapping within `room`."""
+    rows: list[list[int]] = []
+    used = 0.0
+    for chip_width in widths:
+        if rows and used + BUTTON_GAP + chip_width <= room:
+            rows[-1].append(chip_width)
+            used += BUTTON_GAP + chip_width
+        else:
+            rows.append([chip_width])
+            used = chip_width
+    rects: list[QRectF] = []
+    for number, row in enumerate(rows):
+        top = bubble.bottom() + CHIP_GAP + number * (height + CHIP_GAP)
+        total = sum(row) + BUTTON_GAP * (len(row) - 1)
+        x = bubble.right() - total if mine else bubble.left()
+        for chip_width in row:
+            rects.append(QRectF(x, top, chip_width, height))
+            x += chip_width + BUTTON_GAP
+    return rects
+
+
+def _paint_chip(painter: QPainter, rect: QRectF, label: str, font: QFont, *, mine: bool) -> None:
+    """A reaction chip on the message list's ground, in the palette's CHIP_LOOKS: our own
+    filled with the accent, the others' plain (surface, outline)."""
+    colours = theme.current()
+    text, fill, edge = (colours.role(role) for role in CHIP_LOOKS[mine])
+    painter.setPen(QPen(QColor(edge), CHIP_OWN_EDGE if mine else 1))
+    painter.setBrush(QColor(fill))
+    radius = rect.height() / 2
+    painter.drawRoundedRect(rect.adjusted(0.75, 0.75, -0.75, -0.75), radius, radius)
+    painter.setFont(font)
+    painter.setPen(QColor(text))
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), label)
+
+
+def _paint_button(painter: QPainter, rect: QRectF, label: str, font: QFont) -> None:
+    """A small outlined button in the accent colour, drawn in a bubble."""
     painter.setPen(QPen(QColor(theme.current().accent), 1))
-    painter.setBrush(QColor(theme.current().accent_soft if filled else theme.current().surface))
+    painter.setBrush(QColor(theme.current().surface))
     radius = rect.height() / 2
     painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
     painter.setFont(font)

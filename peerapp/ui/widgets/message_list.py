@@ -68,6 +68,7 @@ class MessageList(QListView):
     flagRequested = Signal(str)  # message id: flag it as harmful
     restoreRequested = Signal(str)  # message id: a facilitator restores it after review
     careRequested = Signal(str)  # message id: "I'm worried about this person" (its author)
+    attachmentRequested = Signal(str)  # message id: open its picture or file
     replyRequested = Signal(str)  # message id: answer it (the composer's quote bar)
     editRequested = Signal(str)  # message id: edit our own message
     reactRequested = Signal(str, str, bool)  # message id, reaction, on (False: take back)
@@ -173,6 +174,20 @@ class MessageList(QListView):
         self._at_bottom = True
         self.scrollToBottom()
 
+    def scroll_to_top_of(self, item_id: str) -> bool:
+        """Scroll so the row of a message or a notice is at the top of the view (as far
+        as the list reaches): reading goes on from there, not from the end. False when
+        it is not shown."""
+        number = self.message_model.row_of(item_id)
+        if number is None:
+            return False
+        self.executeDelayedItemsLayout()  # the rows' places, now rather than later
+        self._at_bottom = False  # a later layout must not pull the view to the end
+        self.scrollTo(self.message_model.index(number), QAbstractItemView.ScrollHint.PositionAtTop)
+        bar = self.verticalScrollBar()
+        self._at_bottom = bar.value() >= bar.maximum() - BOTTOM_SLACK
+        return True
+
     @Slot(int)
     def _scrolled(self, value: int) -> None:
         bar = self.verticalScrollBar()
@@ -216,6 +231,8 @@ class MessageList(QListView):
             self.message_model.set_revealed(message_id, False)
         elif button is Button.RESTORE:
             self.restoreRequested.emit(message_id)
+        elif button is Button.ATTACHMENT:
+            self.attachmentRequested.emit(message_id)
         elif isinstance(button, ReactionChip):
             # a chip toggles our own reaction: a second person's heart adds ours
             self.reactRequested.emit(message_id, button.reaction, not button.mine)

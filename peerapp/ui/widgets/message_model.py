@@ -45,7 +45,15 @@ from peerapp.core.content_policy import symbol_of
 from peerapp.core.content_warnings import FilterMode
 from peerapp.core.events import MessageView
 from peerapp.ui import timeline
-from peerapp.ui.text import check_ins, content, conversation, moderation, network, safety
+from peerapp.ui.text import (
+    attachments,
+    check_ins,
+    content,
+    conversation,
+    moderation,
+    network,
+    safety,
+)
 from peerapp.ui.timeline import DayRow, Item, MessageRow, Notice, NoticeRow, Row
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -90,8 +98,8 @@ def delivery_of(
     """The delivery state of a message; None for others' messages, deleted ones and when
     there is nobody to deliver to. `waiting_for_tor`: Tor mode and Tor not ready, so a
     message nobody holds yet is stored and waits for Tor rather than for members."""
-    if not message.mine or others <= 0 or message.deleted:
-        return None
+    if not message.mine or others <= 0 or message.deleted or message.earlier_membership:
+        return None  # an earlier membership's message: who held it went with that key
     if message.held_by <= 0:
         return Delivery.WAITING if waiting_for_tor else Delivery.PENDING
     return Delivery.HELD if message.held_by >= others else Delivery.PARTLY
@@ -125,6 +133,7 @@ class Button(Enum):
     SHOW = "show"
     HIDE_AGAIN = "hide_again"
     RESTORE = "restore"
+    ATTACHMENT = "attachment"  # the message's picture or file: opens its dialog
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,10 @@ class Presentation:
     tags: tuple[str, ...] = ()
     buttons: tuple[tuple[Button | ReactionChip, str], ...] = ()
     note: str = ""  # a small line under the bubble ("" for none)
+    # a picture's small preview, drawn above the text (issue 15); b"" for none
+    picture: bytes = b""
+    # drawn blurred: the message has a content warning the reader has not pressed Show on
+    blurred: bool = False
     quote: Quote | None = None  # a reply's quote, above its text
 
     @property
@@ -205,7 +218,7 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
         label = safety.cw_label(message.cw)
         return Presentation(Look.WARNED, label, (), ((Button.SHOW, safety.cw_show()),))
     if message.mood > 0 and not message.hidden:
-        return Presentation(Look.CHECK_IN, message.text)
+        return Presentation(Look.CHECK_IN, message.text, (), _attachment_button(message))
     tags = []
     if message.hidden:
         tags.append(safety.hidden_pending_review())
@@ -217,13 +230,29 @@ def _bubble(message: MessageView, revealed: bool, reviewer: bool) -> Presentatio
     if message.mood > 0:  # a check-in shown anyway: in words, in an ordinary bubble
         text = check_ins.check_in_said(message.author_name, message.mood, message.text)
     hide_again = ((Button.HIDE_AGAIN, safety.cw_hide_again()),) if collapses(message) else ()
+    found = message.attachment
+    picture = found.thumb if found is not None and not message.hidden else b""
     return Presentation(
         Look.PLAIN,
         text,
         tuple(tags),
         # the chips last: Enter presses a message's first button (Show, Hide again)
-        (*hide_again, *restore, *_chips(message)),
+        (*_attachment_button(message), *hide_again, *restore, *_chips(message)),
         quote=quote_of(message),
+        picture=picture,
+        # a warned picture stays blurred until the reader presses Show (even when the
+        # filter shows the text): the words chose to be read, the picture not yet
+        blurred=bool(message.cw) and not revealed,
+    )
+
+
+def _attachment_button(message: MessageView) -> tuple[tuple[Button, str], ...]:
+    """A message's picture or file, as a button in its bubble (issue 15)."""
+    found = message.attachment
+    if found is None:
+        return ()
+    return (
+        (Button.ATTACHMENT, attachments.bubble_button(found.name, found.mime.startswith("image/"))),
     )
 
 
@@ -449,7 +478,7 @@ class MessageModel(QAbstractListModel):
     def awaiting_delivery(self) -> bool:
         """Whether some own message shown is not yet held by every other member."""
         return self._others > 0 and any(
-            row.message.mine and not row.message.deleted and row.message.held_by < self._others
+            delivery_of(row.message, self._others) not in (None, Delivery.HELD)
             for row in self._rows
             if isinstance(row, MessageRow)
         )
