@@ -59,14 +59,25 @@ LONG_FIRST = (
 )
 
 
+# single files whose tests run long (property tests over many arrival orders): dealt
+# before everything else, so none of them is left running alone on one worker at the end
+LONG_FILES = (
+    "tests/core/test_core_resolution_resume.py",
+    "tests/engine/test_engine_content_orders.py",
+)
+
+
 def _rank(item: pytest.Item) -> int:
-    parts = item.nodeid.split("::")[0].split("/")
+    path = item.nodeid.split("::")[0]
+    if path in LONG_FILES:
+        return -1
+    parts = path.split("/")
     folder = parts[1] if len(parts) > 2 else ""
     return LONG_FIRST.index(folder) if folder in LONG_FIRST else len(LONG_FIRST)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long-running directories first (LONG_FIRST). The sort is stable and depends only
-    on the node ids, so every xdist worker collects the same order (xdist refuses a run
-    whose workers disagree)."""
+    """Long-running files (LONG_FILES), then long-running directories (LONG_FIRST). The
+    sort is stable and depends only on the node ids, so every xdist worker collects the
+    same order (xdist refuses a run whose workers disagree)."""
     items.sort(key=_rank)
