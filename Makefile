@@ -42,8 +42,8 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-# the whole suite with branch coverage of peerapp (`peerapp node` processes included:
-# [tool.coverage] in pyproject.toml); the report is printed at the end and a figure below
+# the whole suite with branch coverage of peerapp (the node-front tests' `peerapp node`
+# processes included: [tool.coverage] in pyproject.toml; HEARTH_MEASURE_NODES=all for all); the report is printed at the end and a figure below
 # its fail_under fails the run (docs/architecture.md "Tests"). The packaging checks that
 # build the bundle (marker `dist`) take minutes: `make dist-check` runs them.
 pytest: system-deps $(VENV)/.installed-test

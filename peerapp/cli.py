@@ -11,7 +11,7 @@ from pathlib import Path
 
 import platformdirs
 
-from peerapp import PRODUCT_NAME, __version__, desktop_entry
+from peerapp import PRODUCT_NAME, __version__
 from peerapp.core.network_mode import NetworkMode, NetworkOptions
 from peerapp.hardening import harden_process
 
@@ -134,6 +134,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = build_parser().parse_args(argv)
     configure_logging(options.log_level)
     if options.install_desktop_entry:
+        # imported here: every start, `peerapp node`'s included, would load it (and
+        # importlib.resources) for this one option
+        from peerapp import desktop_entry  # noqa: PLC0415
+
         return desktop_entry.main()
     profile: Path = (options.profile or default_profile()).expanduser()
     try:

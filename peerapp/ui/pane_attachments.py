@@ -23,18 +23,26 @@ import os
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QImage, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Slot
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+)
+from PySide6.QtWidgets import QApplication, QFileDialog, QToolButton
 
 from peerapp.core.api.attachments import Attach
 from peerapp.core.events import AttachmentProgress
-from peerapp.ui import style
 from peerapp.ui.async_slot import async_slot, still_alive
 from peerapp.ui.circle_context import CircleContext, CircleFeature
 from peerapp.ui.dialogs.attachment import AttachmentDialog, with_progress
 from peerapp.ui.dialogs.form_dialog import failure_message
 from peerapp.ui.dialogs.media import MediaDialog
+from peerapp.ui.resources import resource_path
 from peerapp.ui.text import attachments
 from peerapp.ui.widgets.plain_label import plain_label
 
@@ -45,17 +53,25 @@ class PaneAttachments(CircleFeature):
         self.dialogs: dict[str, AttachmentDialog] = {}
         self.media: MediaDialog | None = None
         composer = pane.composer
-        self.attach_button = QPushButton(attachments.attach_button())
+        # a paperclip over Send: a worded button beside the text box took the room its
+        # placeholder needs at 1024 px (tests/gui/test_small_windows.py)
+        self.attach_button = QToolButton()
         self.attach_button.setObjectName("attachButton")
+        self.attach_button.setIcon(QIcon(str(resource_path("icons", "paperclip.svg"))))
+        self.attach_button.setIconSize(QSize(18, 18))
+        self.attach_button.setText(attachments.attach_button())
         self.attach_button.setToolTip(attachments.attach_hint())
-        self.attach_button.setAutoDefault(False)
-        style.set_role(self.attach_button, "quiet")
+        self.attach_button.setAccessibleName(attachments.attach_button())
+        self.attach_button.setAccessibleDescription(attachments.attach_hint())
+        self.attach_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.attach_button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.attach_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.attach_button.clicked.connect(self.choose_file)
-        composer.tools_row.addWidget(self.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
+        composer.add_side_tool(self.attach_button)
         # said once a picture went: what left it (engine/images.py re-encodes it)
         self.stripped_note = plain_label(attachments.stripped_note(), "muted", selectable=False)
         self.stripped_note.hide()
-        composer.tools_row.addWidget(self.stripped_note, 1, Qt.AlignmentFlag.AlignBottom)
+        composer.add_note(self.stripped_note)
         # drops and pastes land in the text box first: it hands files and pictures here.
         # A drag is delivered to the box's viewport (a scroll area's), which would take a
         # dropped file for text and type its file:// link; keys go to the box itself

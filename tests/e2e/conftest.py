@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.node_process import Node, Spares, StartNode
+from tests.e2e.node_process import Node, Spares, StartNode, measured_here
 
 
 @pytest.fixture(scope="session")
@@ -23,12 +23,13 @@ def spare_nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spares]:
 @pytest.fixture
 def start_node(tmp_path: Path, spare_nodes: Spares) -> Iterator[StartNode]:
     """A new node with no profile and no options is a spare launched ahead; any other
-    (a given profile, e.g. a restart, or options) is started here."""
+    (a given profile, e.g. a restart, or options), and every node of a test whose nodes
+    are measured when spares are not (node_process.measured_here), is started here."""
     nodes: list[Node] = []
     counter = itertools.count()
 
     def start(profile: Path | None = None, **options: Any) -> Node:
-        if profile is None and not options:
+        if profile is None and not options and spare_nodes.measured == measured_here():
             node = spare_nodes.take()
         else:
             node = Node(profile or tmp_path / f"node{next(counter)}", **options)

@@ -40,12 +40,44 @@ def node_command(profile: Path, *extra: str, network: tuple[str, ...] = DIRECT) 
 # pyproject.toml): without them a node runs unmeasured.
 COVERAGE_VARIABLES = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
 
+# Which nodes run under coverage. Coverage in a node costs its start about 0.4 s of CPU (the
+# tracer runs through every import) and its work about two fifths more, and a node a test
+# ends with SIGKILL (every node `start_node` hands out, at the test's end) writes no data
+# at all. So only the nodes of the tests that exist to exercise the node front are
+# measured: what they reach in peerapp/node/, cli.py and hardening.py nothing in-process
+# reaches. Every other line the other e2e tests' nodes ran is reached in-process too (the
+# engine, storage and network suites): not measuring those nodes changes the figure, not
+# what the tests check (docs/architecture.md "Coverage of node processes").
+# HEARTH_MEASURE_NODES=all measures every node (to see what they reach).
+MEASURED_TEST_FILES = (
+    "tests/e2e/test_node.py",  # the JSON-lines front: commands, replies, exits, signals
+    "tests/e2e/test_node_start.py",  # start-up, timings, the ready line
+    "tests/e2e/test_e2e_hygiene.py",  # passphrase on stdin, not dumpable (hardening.py)
+    "tests/e2e/test_e2e_profile_kdf.py",  # a profile the node creates itself
+)
+MEASURE_NODES_VARIABLE = "HEARTH_MEASURE_NODES"
+
+
+def measured_here() -> bool:
+    """Whether a node started now is measured: the running test's file (pytest's
+    PYTEST_CURRENT_TEST, "tests/e2e/test_node.py::name (call)") is one of
+    MEASURED_TEST_FILES, or HEARTH_MEASURE_NODES=all."""
+    if os.environ.get(MEASURE_NODES_VARIABLE) == "all":
+        return True
+    current = os.environ.get("PYTEST_CURRENT_TEST", "")
+    return current.split("::")[0] in MEASURED_TEST_FILES
+
 
 def node_environment(
-    passphrase: str | None = PASSPHRASE, timings: str | None = None, *, measured: bool = True
+    passphrase: str | None = PASSPHRASE,
+    timings: str | None = None,
+    *,
+    measured: bool | None = None,
 ) -> dict[str, str]:
-    """`timings`: PEERAPP_TIMINGS for the node (None: the app's timings). `measured=False`:
-    no coverage in the node (see Node)."""
+    """`timings`: PEERAPP_TIMINGS for the node (None: the app's timings). `measured`:
+    coverage in the node or not (None: measured_here())."""
+    if measured is None:
+        measured = measured_here()
     unset = ("PEERAPP_PASSPHRASE", TIMINGS_VARIABLE, *(() if measured else COVERAGE_VARIABLES))
     environment = {k: v for k, v in os.environ.items() if k not in unset}
     if passphrase is not None:
@@ -82,7 +114,7 @@ class Node:
         wait: bool = True,
         timings: str | None = QUICK,
         environment: dict[str, str] | None = None,
-        measured: bool = True,
+        measured: bool | None = None,
     ) -> None:
         """`prefix` goes before the command, e.g. ("ip", "netns", "exec", NAME); it must
         exec the node (so the process is the node itself and kill() reaches it).
@@ -97,10 +129,11 @@ class Node:
         `timings`: the node's PEERAPP_TIMINGS (QUICK by default; None: the app's).
         `environment`: more variables for the node's process.
 
-        `measured=False` runs the node without coverage, for a node the test kills with
-        SIGKILL: such a node writes no coverage data (coverage saves at exit), so measuring
-        it only costs its start 0.35-0.6 s of CPU (the tracer runs through every import)
-        and its work about two fifths more, for nothing. Every other node is measured.
+        `measured`: coverage in the node (None: as measured_here() says for the running
+        test, see MEASURED_TEST_FILES). `measured=False` also where a measured file's
+        test kills the node with SIGKILL: such a node writes no coverage data (coverage
+        saves at exit), so measuring it only costs its start 0.35-0.6 s of CPU and its
+        work about two fifths more, for nothing.
 
         The constructor returns once the node said "ready". With `wait=False` it only
         launches the process (Spares: nodes started ahead, while other tests run); the
@@ -333,6 +366,8 @@ class Spares:
         self._ahead = ahead
         self._launched = itertools.count()
         self._waiting: list[Node] = []
+        # measured only under HEARTH_MEASURE_NODES=all (see _launch)
+        self.measured = os.environ.get(MEASURE_NODES_VARIABLE) == "all"
 
     def take(self) -> Node:
         """A running node (its ready line read), as Node() returns one; a spare that
@@ -352,7 +387,10 @@ class Spares:
             self._waiting.append(self._launch())
 
     def _launch(self) -> Node:
-        return Node(self._root / f"spare{next(self._launched)}", wait=False)
+        """Spares are launched during whichever test takes the one before them, so they
+        are measured only when every node is (`measured`); a test whose nodes are
+        measured otherwise starts its own (tests/e2e/conftest.py)."""
+        return Node(self._root / f"spare{next(self._launched)}", wait=False, measured=self.measured)
 
     def close(self) -> None:
         for node in self._waiting:

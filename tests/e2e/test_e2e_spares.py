@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.node_process import COVERAGE_VARIABLES, Spares, StartNode, node_environment
+from tests.e2e.node_process import (
+    COVERAGE_VARIABLES,
+    MEASURE_NODES_VARIABLE,
+    MEASURED_TEST_FILES,
+    Spares,
+    StartNode,
+    measured_here,
+    node_environment,
+)
 
 
 def test_start_node_hands_out_running_fresh_distinct_nodes(start_node: StartNode) -> None:
@@ -50,9 +58,29 @@ def test_an_unmeasured_node_gets_no_coverage_variables(monkeypatch: pytest.Monke
     starts without what starts coverage in a child; every other node keeps it."""
     for variable in COVERAGE_VARIABLES:
         monkeypatch.setenv(variable, "as coverage's subprocess patch sets it")
-    measured = node_environment()
+    measured = node_environment(measured=True)
     unmeasured = node_environment(measured=False)
     for variable in COVERAGE_VARIABLES:
         assert measured[variable] == "as coverage's subprocess patch sets it"
         assert variable not in unmeasured
     assert {k: v for k, v in measured.items() if k not in COVERAGE_VARIABLES} == unmeasured
+
+
+def test_only_the_node_front_tests_measure_their_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """By default a node is measured only while a test of MEASURED_TEST_FILES runs
+    (PYTEST_CURRENT_TEST names it); HEARTH_MEASURE_NODES=all measures every node, spares
+    included."""
+    for variable in COVERAGE_VARIABLES:
+        monkeypatch.setenv(variable, "as coverage's subprocess patch sets it")
+    monkeypatch.delenv(MEASURE_NODES_VARIABLE, raising=False)
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", f"{MEASURED_TEST_FILES[0]}::test_x (call)")
+    assert measured_here()
+    assert all(v in node_environment() for v in COVERAGE_VARIABLES)
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "tests/e2e/test_circles.py::test_x (call)")
+    assert not measured_here()
+    assert not any(v in node_environment() for v in COVERAGE_VARIABLES)
+    assert not Spares(Path("unused")).measured
+    monkeypatch.setenv(MEASURE_NODES_VARIABLE, "all")
+    assert measured_here()
+    assert all(v in node_environment() for v in COVERAGE_VARIABLES)
+    assert Spares(Path("unused")).measured

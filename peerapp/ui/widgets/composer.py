@@ -159,7 +159,7 @@ class Composer(QFrame):
         self._row = row = QHBoxLayout()
         row.setSpacing(10)
         row.addWidget(self.edit, 1)
-        side = QVBoxLayout()
+        self._side = side = QVBoxLayout()
         side.setSpacing(4)
         side.addStretch(1)
         side.addWidget(self.counter, 0, Qt.AlignmentFlag.AlignRight)
@@ -172,6 +172,10 @@ class Composer(QFrame):
         layout.addWidget(self.hold_label)
         self._add_crisis_prompt(layout)
         layout.addLayout(row)
+        # notes a feature adds under the text box (add_note)
+        self._notes = QVBoxLayout()
+        self._notes.setSpacing(2)
+        layout.addLayout(self._notes)
         self._build_warning_and_check_in(layout)
         self._build_context_bar(layout)
 
@@ -187,6 +191,15 @@ class Composer(QFrame):
         self.edit.submitted.connect(self.submit)
         self.send_button.clicked.connect(self.submit)
         self._text_changed()
+
+    def add_side_tool(self, tool: QWidget) -> None:
+        """A small tool (an icon button) over the Send button, in the Send column: the text
+        box keeps its width (at 1024 px beside both side panels it has little to spare)."""
+        self._side.insertWidget(1, tool, 0, Qt.AlignmentFlag.AlignRight)
+
+    def add_note(self, note: QWidget) -> None:
+        """A line a feature shows under the text box (e.g. what a picture was sent without)."""
+        self._notes.addWidget(note)
 
     def _build_labels(self) -> None:
         """The character count, the last refusal and why sending waits (a mute, slow
