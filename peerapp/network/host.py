@@ -47,6 +47,7 @@ from libp2p.network.config import ConnectionConfig
 from libp2p.network.exceptions import SwarmException
 from libp2p.peer.id import ID
 from libp2p.peer.peerinfo import info_from_p2p_addr
+from libp2p.rcmgr import Direction
 from libp2p.security.noise.transport import PROTOCOL_ID as NOISE_PROTOCOL_ID
 from libp2p.security.noise.transport import Transport as NoiseTransport
 from libp2p.stream_muxer.yamux.yamux import PROTOCOL_ID as YAMUX_PROTOCOL_ID
@@ -283,14 +284,18 @@ class NetworkNode:
     async def disconnect(self, peer_id: str, opened_before: float | None = None) -> None:
         """Close every connection to the peer (its streams and pubsub with it); with
         `opened_before` (a `trio.current_time()` reading), only those opened before it
-        (one whose opening was not seen counts as older)."""
+        (one whose opening was not seen counts as older) and those we dialled."""
         peer = ID.from_base58(peer_id)
         if opened_before is None or self._watcher is None:
             await self._host.disconnect(peer)
             return
         for conn in list(self._host.get_network().get_connections(peer)):
             opened = self._watcher.opened_at(conn)
-            if opened is None or opened < opened_before:
+            # one we dialled closes too, whenever it opened: a joiner dials us, never we
+            # it, and a dial of ours still in flight at the removal (a reconnect) would
+            # otherwise outlive it (seen in Tor mode under load)
+            dialled = getattr(conn, "direction", None) == Direction.OUTBOUND
+            if opened is None or opened < opened_before or dialled:
                 await conn.close()
 
     def counters(self) -> dict[str, int]:
