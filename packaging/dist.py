@@ -39,9 +39,10 @@ PACKAGING = ROOT / "packaging"
 APP_ID = "org.peerapp.Hearth"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 ICONS = ROOT / "peerapp" / "resources" / "icons"
-# What the bundle never needs: test tools and imaging libraries that happen to be in the
-# virtualenv (PyInstaller follows every import it can see).
-EXCLUDED_MODULES = ("pytest", "_pytest", "hypothesis", "PIL", "mypy", "tkinter", "IPython")
+# What the bundle never needs: test tools that happen to be in the virtualenv
+# (PyInstaller follows every import it can see). Pillow stays: pictures are decoded and
+# re-encoded with it (engine/images.py); tests/packaging's node tests fail without it.
+EXCLUDED_MODULES = ("pytest", "_pytest", "hypothesis", "mypy", "tkinter", "IPython")
 # glibc: every Linux system has it, and a copied one would not match the system's loader
 SYSTEM_LIBRARIES = ("linux-vdso", "ld-linux", "libc.so", "libm.so", "libpthread", "libdl", "librt")
 DEB_DEPENDS = (
