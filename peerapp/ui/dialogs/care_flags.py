@@ -40,7 +40,7 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -447,22 +447,37 @@ class CareFlagsDialog(FormDialog):
 
     @async_slot(str)
     async def resolve(self, flag_id: str) -> None:
-        card = self.cards.get(flag_id)
+        await self._resolve(
+            self.cards,
+            flag_id,
+            lambda note: ResolveFlag(circle=self.circle, flag=flag_id, note=note),
+            care.to_resolve_care_flag(),
+        )
+
+    async def _resolve(
+        self,
+        cards: dict[str, CareFlagCard] | dict[str, ReportCard],
+        card_id: str,
+        command: Callable[[str | None], ResolveFlag | ResolveReport],
+        to_resolve: str,
+    ) -> None:
+        """Resolve a care flag's or a report's card, with the note typed on it (if any):
+        the card goes once the engine took it, stays (its button again) if refused."""
+        card = cards.get(card_id)
         if card is None:
             return
         card.resolve_button.setEnabled(False)
         self.clear_error()
         try:
-            note = card.note_edit.text().strip() or None
-            await self.bridge.request(ResolveFlag(circle=self.circle, flag=flag_id, note=note))
+            await self.bridge.request(command(card.note_edit.text().strip() or None))
         except Exception as error:
             if still_alive(self):
                 card.resolve_button.setEnabled(True)
-                self.show_error(failure_message(error, care.to_resolve_care_flag()))
+                self.show_error(failure_message(error, to_resolve))
             return
         if not still_alive(self):
             return
-        dropped = self.cards.pop(flag_id, None)
+        dropped = cards.pop(card_id, None)
         if dropped is not None:
             dropped.deleteLater()
         self._show_count()
@@ -481,27 +496,12 @@ class CareFlagsDialog(FormDialog):
 
     @async_slot(str)
     async def resolve_report(self, report_id: str) -> None:
-        card = self.report_cards.get(report_id)
-        if card is None:
-            return
-        card.resolve_button.setEnabled(False)
-        self.clear_error()
-        try:
-            note = card.note_edit.text().strip() or None
-            await self.bridge.request(
-                ResolveReport(circle=self.circle, report=report_id, note=note)
-            )
-        except Exception as error:
-            if still_alive(self):
-                card.resolve_button.setEnabled(True)
-                self.show_error(failure_message(error, care.to_resolve_report()))
-            return
-        if not still_alive(self):
-            return
-        dropped = self.report_cards.pop(report_id, None)
-        if dropped is not None:
-            dropped.deleteLater()
-        self._show_count()
+        await self._resolve(
+            self.report_cards,
+            report_id,
+            lambda note: ResolveReport(circle=self.circle, report=report_id, note=note),
+            care.to_resolve_report(),
+        )
 
     # -- messages hidden pending review ---------------------------------------------------
 
