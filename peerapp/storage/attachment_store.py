@@ -221,29 +221,30 @@ class AttachmentStore:
     def clear(self, circle: bytes, messages: Iterable[bytes], state: str = CLEARED) -> int:
         """Drop the chunks of these attachments (the manifests stay, marked `state`);
         returns the sealed bytes freed."""
-        freed = 0
-        with self._database.transaction() as connection:
-            for message in messages:
-                row = connection.execute(
-                    "SELECT stored FROM attachments WHERE circle = ? AND message = ?",
-                    (circle, message),
-                ).fetchone()
-                if row is None:
-                    continue
-                freed += int(row[0])
-                connection.execute(
-                    "DELETE FROM attachment_chunks WHERE circle = ? AND message = ?",
-                    (circle, message),
-                )
-                connection.execute(
-                    "UPDATE attachments SET state = ?, have = 0, stored = 0 "
-                    "WHERE circle = ? AND message = ?",
-                    (state, circle, message),
-                )
-        return freed
+        return self._drop_chunks(
+            circle,
+            messages,
+            "UPDATE attachments SET state = ?, have = 0, stored = 0 "
+            "WHERE circle = ? AND message = ?",
+            (state,),
+        )
 
     def forget(self, circle: bytes, messages: Iterable[bytes]) -> int:
         """Erase attachments whole (their messages were deleted): manifest, key, chunks."""
+        return self._drop_chunks(
+            circle, messages, "DELETE FROM attachments WHERE circle = ? AND message = ?", ()
+        )
+
+    def _drop_chunks(
+        self,
+        circle: bytes,
+        messages: Iterable[bytes],
+        then: str,
+        then_first: tuple[str, ...],
+    ) -> int:
+        """Delete these attachments' chunks, then run `then` on each manifest (with
+        `then_first` before the circle and the message), in one transaction; returns the
+        sealed bytes freed."""
         freed = 0
         with self._database.transaction() as connection:
             for message in messages:
@@ -258,9 +259,7 @@ class AttachmentStore:
                     "DELETE FROM attachment_chunks WHERE circle = ? AND message = ?",
                     (circle, message),
                 )
-                connection.execute(
-                    "DELETE FROM attachments WHERE circle = ? AND message = ?", (circle, message)
-                )
+                connection.execute(then, (*then_first, circle, message))
         return freed
 
     def forget_circle(self, circle: bytes) -> None:
