@@ -151,6 +151,15 @@ def _forge(member: Member, circle: str, kind: EventType, body: dict[str, Any]) -
     return member.inside(work)
 
 
+def _counts(circle: str, member: bytes) -> Callable[[CircleService], Awaitable[bool]]:
+    """Whether a member's resolved state still counts `member` in the circle."""
+
+    async def work(service: CircleService) -> bool:
+        return member in service.runtimes.require(circle).state.members
+
+    return work
+
+
 def _verdict(member: Member, circle: str, event_id: bytes) -> str | None:
     """ "accepted", "refused", or None while the event has not arrived."""
 
@@ -284,6 +293,9 @@ def test_messages_concurrent_with_their_authors_removal_are_dropped_everywhere(
     concurrent = cy.inside(author_unpublished)
     assert ash.call("remove_member", circle=circle, member=ids["Cy"].hex()) == {}
     _until(lambda: cy.saw("removed_from_circle"), "Cy learns of its removal")
+    # Bee hears of the removal by gossip, perhaps after Cy does: the premise is that the
+    # message arrives after the removal everywhere
+    _until(lambda: not bee.inside(_counts(circle, ids["Cy"])), "Bee applies the removal")
 
     # deliver the concurrent message to Ash and Bee as a modified client would:
     # straight into their ingest, the path a pubsub message or a sync batch takes
