@@ -7,12 +7,14 @@ in all of it at the end; every wait is bounded and says what it waited for.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import re
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ TOR_READY_BOUND = 90.0
 # restarted one, once its new descriptor replaces the old: joins and reconnects retry
 JOIN_BOUND = 150.0  # above the join client's two minutes of onion reach
 STEP_BOUND = 90.0
+EXPLAIN_LINES = 60
 ONION_ADDRESS = re.compile(r"/onion3/[a-z2-7]{56}:[0-9]{1,5}")
 
 
@@ -36,8 +39,17 @@ class OnionNode(Node):
     the product's back-off, against descriptors that take seconds to be published."""
 
     def __init__(self, profile: Path, tor_config: Path | None, **options: Any) -> None:
+        # tor's onion-service steps at info level, in a log of this node's own, for
+        # explain() (SafeLogging, on by default, scrubs addresses from it)
+        self.rend_log = profile.parent / f"{profile.name}.rend.log"
+        if tor_config:
+            own = profile.parent / f"{profile.name}.torrc"
+            own.parent.mkdir(parents=True, exist_ok=True)
+            own.write_text(f"{tor_config.read_text()}\nLog [rend]info file {self.rend_log}\n")
+            tor_config = own
         network = ("--tor-config", str(tor_config)) if tor_config else ("--direct",)
         self.outputs: list[dict[str, Any]] = []
+        self._stderr_tail: deque[str] = deque(maxlen=EXPLAIN_LINES)
         super().__init__(profile, network=network, **{"timings": None, **options})
         self.outputs.append(self.ready)
 
@@ -92,6 +104,32 @@ class OnionNode(Node):
 
     def everything_seen(self) -> list[dict[str, Any]]:
         return [*self.outputs, *self.events]
+
+    def explain(self) -> str:
+        """The last lines of this node's log and of its tor's onion-service log: what a
+        failed step shows, so a failure seen once in CI can be read afterwards."""
+        self._stderr_tail.extend(self.stderr_text().splitlines())
+        rend: list[str] = []
+        if self.rend_log.exists():
+            rend = self.rend_log.read_text(errors="replace").splitlines()[-EXPLAIN_LINES:]
+        return "\n".join(
+            [
+                f"--- {self.profile.name}: node log, last lines",
+                *self._stderr_tail,
+                f"--- {self.profile.name}: tor onion-service log, last lines",
+                *rend,
+            ]
+        )
+
+
+@contextlib.contextmanager
+def explained(*nodes: OnionNode) -> Iterator[None]:
+    """A failed assertion inside gains the nodes' explain()."""
+    try:
+        yield
+    except AssertionError as error:
+        details = "\n".join(node.explain() for node in nodes)
+        raise AssertionError(f"{error}\n{details}") from None
 
 
 def poll(

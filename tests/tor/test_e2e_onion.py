@@ -5,9 +5,13 @@ other by onion addresses only.
 One story, told in order by the tests of this module (the nodes are started once for it:
 a node is a process and a tor): Ash founds a circle and invites Bee by a code that holds
 only onion addresses; they talk both ways; Bee, in a second circle of Cy's too, shows
-each circle another onion address and peer id; Bee catches up after a restart; Ash,
-killed with SIGKILL, comes back at the same onion address and the members reconnect; Cy,
-removed from the first circle, loses its onion connections there (not in the second).
+each circle another onion address and peer id; Bee catches up after a restart; Cy,
+removed from the first circle, loses its onion connections there (not in the second);
+Ash, killed with SIGKILL, comes back at the same onion address and the members
+reconnect. (Cy joined through Ash's restarted service once, in that order: twice in CI
+under load its join found no answer for two minutes, never here alone. The order is
+now the other, and `explained` prints the node and tor onion-service logs of a failed
+join or reconnect, so the next one can be read.)
 A code of the other mode is refused both ways. Over the whole run a leak monitor samples
 every socket of every node process and of its tor: all on 127.0.0.1; and no reply or
 event any node gave holds an IP address.
@@ -33,6 +37,7 @@ from tests.tor.onion_nodes import (
     STEP_BOUND,
     OnionNode,
     code_identity,
+    explained,
     poll,
 )
 
@@ -186,44 +191,12 @@ def test_a_member_catches_up_after_a_restart(scene: Scene) -> None:
     print(f"Bee caught up {len(missed)} messages {took:.2f} s after its tor was ready")
 
 
-def test_kill_9_and_restart_keeps_the_onion_address_and_members_reconnect(scene: Scene) -> None:
-    one = circle_one(scene)
-    ash = scene.nodes["ash"]
-    bee = scene.nodes["bee"]
-    before = code_identity(ash.invite_code(one))
-    tors = descendants([ash.process.pid])
-    assert tors, "Ash's node runs no tor of its own"
-    os.kill(ash.process.pid, signal.SIGKILL)
-    assert ash.wait_exit(10) == -signal.SIGKILL
-    scene.nodes.pop("ash")
-    scene.retired.append(ash)
-    # tor follows its owner (TAKEOWNERSHIP): no tor outlives a killed node
-    poll(
-        lambda: not any(Path(f"/proc/{pid}").exists() for pid in tors),
-        "Ash's tor exits after Ash is killed",
-        bee,
-        30,
-    )
-    poll(lambda: not bee.peers(one)["Ash"]["online"], "Bee sees Ash go", bee)
-
-    ash = scene.start("ash")
-    assert code_identity(ash.invite_code(one)) == before, "Ash's onion identity changed"
-    took = poll(
-        lambda: bee.peers(one)["Ash"]["online"] and ash.peers(one)["Bee"]["online"],
-        "Ash and Bee reconnect",
-        ash,
-        JOIN_BOUND,
-    )
-    ash.ok("send", circle=one, text="back after kill -9")
-    wait_for_text(bee, one, "back after kill -9")
-    print(f"Ash and Bee reconnected {took:.2f} s after Ash's tor was ready again")
-
-
 def test_a_removed_members_onion_connections_are_closed(scene: Scene) -> None:
     one = circle_one(scene)
     ash, bee = scene.nodes["ash"], scene.nodes["bee"]
     cy = scene.nodes.get("cy") or scene.start("cy")
-    cy.ok("join", timeout=JOIN_BOUND, code=ash.invite_code(one), name="Cy")
+    with explained(cy, ash):
+        cy.ok("join", timeout=JOIN_BOUND, code=ash.invite_code(one), name="Cy")
     poll(lambda: ash.peers(one).get("Cy", {}).get("online") is True, "Ash sees Cy", ash)
     cy_peer = ash.peers(one)["Cy"]["peer"]
     for node in (ash, bee):
@@ -246,6 +219,40 @@ def test_a_removed_members_onion_connections_are_closed(scene: Scene) -> None:
     if "two" in scene.circles:
         two = scene.circles["two"]
         poll(lambda: cy.peers(two)["Bee too"]["online"], "Cy and Bee still meet in two", cy)
+
+
+def test_kill_9_and_restart_keeps_the_onion_address_and_members_reconnect(scene: Scene) -> None:
+    one = circle_one(scene)
+    ash = scene.nodes["ash"]
+    bee = scene.nodes["bee"]
+    before = code_identity(ash.invite_code(one))
+    tors = descendants([ash.process.pid])
+    assert tors, "Ash's node runs no tor of its own"
+    os.kill(ash.process.pid, signal.SIGKILL)
+    assert ash.wait_exit(10) == -signal.SIGKILL
+    scene.nodes.pop("ash")
+    scene.retired.append(ash)
+    # tor follows its owner (TAKEOWNERSHIP): no tor outlives a killed node
+    poll(
+        lambda: not any(Path(f"/proc/{pid}").exists() for pid in tors),
+        "Ash's tor exits after Ash is killed",
+        bee,
+        30,
+    )
+    poll(lambda: not bee.peers(one)["Ash"]["online"], "Bee sees Ash go", bee)
+
+    ash = scene.start("ash")
+    assert code_identity(ash.invite_code(one)) == before, "Ash's onion identity changed"
+    with explained(ash, bee):
+        took = poll(
+            lambda: bee.peers(one)["Ash"]["online"] and ash.peers(one)["Bee"]["online"],
+            "Ash and Bee reconnect",
+            ash,
+            JOIN_BOUND,
+        )
+    ash.ok("send", circle=one, text="back after kill -9")
+    wait_for_text(bee, one, "back after kill -9")
+    print(f"Ash and Bee reconnected {took:.2f} s after Ash's tor was ready again")
 
 
 def test_a_killed_tor_is_started_again_and_the_node_says_so(scene: Scene) -> None:
