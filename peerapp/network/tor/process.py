@@ -252,14 +252,17 @@ def _connect_own(popen: subprocess.Popen[bytes], data_dir: Path, port: HostPort)
     exiting (e.g. another tor holds the DataDirectory): then its last words say why."""
     try:
         return control.connect(port)
-    except TorControlError:
+    except TorControlError as error:
         with contextlib.suppress(subprocess.TimeoutExpired):
             popen.wait(EXIT_GRACE_SECONDS)
         if popen.poll() is None:
             raise
+        # tor's last words, and ours: once (exit code 0, its last words a warning about
+        # running as root) they alone did not say what went wrong
         reason = last_log_line(read_log_tail(data_dir))
         raise TorStartError(
-            f"Tor stopped while starting (exit code {popen.returncode}): {_sentence(reason)}"
+            f"Tor stopped while starting (exit code {popen.returncode}): {_sentence(reason)} "
+            f"(Hearth's attempt: {error})"
         ) from None
 
 
