@@ -8,6 +8,7 @@ import compileall
 from pathlib import Path
 
 import pytest
+from _pytest.assertion import rewrite
 
 pytest_plugins = ("tests.tor.fixtures",)
 
@@ -35,6 +36,33 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     and compileall writes regardless. Up-to-date files are only stat'ed."""
     if not hasattr(session.config, "workerinput"):
         compileall.compile_dir(Path(__file__).parent.parent / "peerapp", quiet=1)
+        _rewrite_test_modules_once(session.config)
+
+
+def _rewrite_test_modules_once(config: pytest.Config) -> None:
+    """Write pytest's cache of the assert-rewritten test modules, once, in the controller.
+
+    Each worker imports every test module while collecting, and pytest rewrites the
+    asserts of each (it parses and walks the module: 5.9 million AST node visits for this
+    suite, two thirds of a collection, twice that under coverage's tracer). pytest caches
+    the result in __pycache__, but writes that cache only when bytecode may be written:
+    under PYTHONDONTWRITEBYTECODE every worker of every run rewrote every module again.
+    It reads the cache whatever the variable says, so the controller writes it here, as
+    compileall does for peerapp; up-to-date entries are only read. pytest has no public
+    call for this: pinned below 9 (pyproject.toml), these are 8.x's own steps."""
+    state = config.stash.get(rewrite.assertstate_key, None)
+    if state is None:  # assertion rewriting is off (--assert=plain)
+        return
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        if not (path.name.startswith("test_") or path.name == "conftest.py"):
+            continue
+        cache_dir = rewrite.get_cache_dir(path)
+        pyc = cache_dir / (path.name[:-3] + rewrite.PYC_TAIL)
+        if rewrite._read_pyc(path, pyc) is not None:
+            continue
+        source_stat, code = rewrite._rewrite_test(path, config)
+        if rewrite.try_makedirs(cache_dir):
+            rewrite._write_pyc(state, code, source_stat, pyc)
 
 
 # Directories in the order their tests are handed out, longest-running first. Under
