@@ -28,10 +28,7 @@ DIAL_TIMEOUT_SECONDS = 8
 # (1-2 s on the private test network, tens of seconds on the real one; a circle's invite
 # is often used right after the circle was made, or after the inviter's app started):
 # an invite's onion addresses are dialled again, round after round, within this bound.
-# After the inviter's app restarts, the directories may still hand out its previous
-# descriptor, whose introduction points are gone, until the new one replaces it: 60 s
-# was not always enough for that on a loaded machine, so the bound is two minutes.
-ONION_REACH_SECONDS = 120
+ONION_REACH_SECONDS = 60
 ONION_RETRY_PAUSE_SECONDS = 1.0
 # Direct mode: the addresses are dialled a second time after a short pause when no round
 # got a stream. A connection that closes just as we open a stream on it (a member

@@ -26,7 +26,7 @@ from tests.e2e.node_process import Node
 TOR_READY_BOUND = 90.0
 # a fresh onion service answers once its descriptor is on the HSDirs (1.5-2 s here); a
 # restarted one, once its new descriptor replaces the old: joins and reconnects retry
-JOIN_BOUND = 150.0  # above the join client's two minutes of onion reach
+JOIN_BOUND = 90.0
 STEP_BOUND = 90.0
 EXPLAIN_LINES = 60
 ONION_ADDRESS = re.compile(r"/onion3/[a-z2-7]{56}:[0-9]{1,5}")
