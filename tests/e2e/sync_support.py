@@ -38,7 +38,12 @@ def poll(
     pace: list[Node] | None = None,
 ) -> T:
     """Check `condition` until it returns something truthy, waiting between checks for
-    output from the `pace` nodes (at most PACE s each). Fails after `timeout` seconds."""
+    output from the `pace` nodes (at most PACE s each), and at least MIN_INTERVAL. Fails
+    after `timeout` seconds.
+
+    Without `pace` it once checked back to back: a node asked a thousand times a second
+    (CPU the rest of the suite needed), and the step bound, met in about 10 s of such
+    asking, ended a 30 s wait early ("timed out after 30 s" after 10)."""
     deadline = time.monotonic() + timeout
     steps = int(timeout / 0.01) + 10  # a bound on the loop even if waits return at once
     last: T | None = None
@@ -57,6 +62,9 @@ def poll(
             if rest > 0:
                 node.drain(rest)
             forget(node, "message")
+        if not pace:
+            # a polling interval between checks, not a wait for the outcome
+            time.sleep(max(MIN_INTERVAL - (time.monotonic() - checked), 0.0))
     raise AssertionError(f"timed out after {timeout:g} s waiting for {what} (last: {last!r})")
 
 
